@@ -1,0 +1,1 @@
+import * as h from "./.gen/providers/hcloud"; console.log(Object.keys(h).length);
