@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The `all2all` command. Runs the compiled CLI in dist/ (built by `npm run build`).
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const compiled = path.join(__dirname, "..", "dist", "cli", "main.js");
+if (!fs.existsSync(compiled)) {
+  console.error("all2all: the project is not built yet; run `npm run build` (or `npm ci`, which builds) first");
+  process.exit(1);
+}
+const { main } = require(compiled);
+const io = {
+  out: (line) => process.stdout.write(line + "\n"),
+  err: (line) => process.stderr.write(line + "\n"),
+  env: process.env,
+  cwd: process.cwd(),
+};
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(`all2all: ${err && err.stack ? err.stack : err}`);
+    process.exitCode = 1;
+  },
+);
