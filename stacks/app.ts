@@ -13,8 +13,8 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
   /**
    * The local state folder relative to each stack's working directory
-   * (`<out>/stacks/<stack>`); the CLI computes it from the final output path.
-   * @default "../../../state"
+   * (`<out>/stacks/<stack>`).
+   * @default "../../../state" - beside the output folder
    */
   readonly localStateDir?: string;
 }

@@ -18,8 +18,9 @@ export interface HcloudStackProps {
   /**
    * Where local state lives, as a path relative to the stack's working
    * directory (`<out>/stacks/<stack>`), so that the synthesised JSON names no
-   * machine path and a new synth never deletes state.
-   * @default "../../../state" - the `state/` folder of the repository, for cdktf.out
+   * machine path and a new synth, which replaces `<out>`, never deletes state.
+   * @default "../../../state" - a `state/` folder beside the output folder:
+   * the repository's `state/` for the default `cdktf.out`
    */
   readonly localStateDir?: string;
 }

@@ -1,0 +1,125 @@
+// `all2all synth` and `all2all validate` through the command line's main().
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { captureIo } from "../../cli/io";
+import { main } from "../../cli/main";
+import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+
+describe("all2all synth", () => {
+  const t = makeTempDir("all2all-synth-");
+  afterAll(() => t.cleanup());
+  const out = path.join(t.dir, "cdktf.out");
+  let code: number;
+  const io = captureIo({}, t.dir);
+
+  beforeAll(async () => {
+    code = await main(["synth", "--out", out], io, repoRoot);
+  });
+
+  test("writes every stack and the manifest in cdktn's layout, and exits 0", () => {
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    const manifest = readJson(path.join(out, "manifest.json"));
+    const names = Object.keys(manifest.stacks);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(manifest.stacks[name].synthesizedStackPath).toBe(`stacks/${name}/cdk.tf.json`);
+      expect(fs.existsSync(path.join(out, "stacks", name, "cdk.tf.json"))).toBe(true);
+    }
+  });
+
+  test("prints the stacks and the resources per type", () => {
+    const manifest = readJson(path.join(out, "manifest.json"));
+    const text = io.stdout.join("\n");
+    for (const name of Object.keys(manifest.stacks)) {
+      const tf = readJson(path.join(out, "stacks", name, "cdk.tf.json"));
+      const total = Object.values(tf.resource as Record<string, object>).reduce((n, r) => n + Object.keys(r).length, 0);
+      expect(text).toContain(`  ${name}: ${total} resources`);
+      for (const [type, byName] of Object.entries(tf.resource as Record<string, object>)) {
+        expect(text).toMatch(new RegExp(`\\s${Object.keys(byName).length}  ${type}\\n`));
+      }
+    }
+  });
+
+  test("pins the hcloud provider to the cdktf.json constraint and names no token and no machine path", () => {
+    for (const name of fs.readdirSync(path.join(out, "stacks"))) {
+      const raw = fs.readFileSync(path.join(out, "stacks", name, "cdk.tf.json"), "utf8");
+      const tf = JSON.parse(raw);
+      expect(tf.terraform.required_providers.hcloud).toEqual({
+        source: "registry.terraform.io/hetznercloud/hcloud",
+        version: "~> 1.68",
+      });
+      expect(tf.provider.hcloud).toEqual([{}]);
+      expect(raw).not.toContain(repoRoot);
+      expect(raw).not.toContain(t.dir);
+      // Local state sits in the repository's state/ folder, outside the output that synth replaces.
+      expect(tf.terraform.backend.local.path).toBe(`../../../state/${name}.tfstate`);
+    }
+  });
+
+  test("leaves no temporary directory behind, and replaces the previous output", async () => {
+    fs.writeFileSync(path.join(out, "stale-file"), "from an earlier synth");
+    const again = captureIo({}, t.dir);
+    expect(await main(["synth", "--out", out], again, repoRoot)).toBe(0);
+    expect(fs.existsSync(path.join(out, "stale-file"))).toBe(false);
+    expect(fs.readdirSync(t.dir)).toEqual(["cdktf.out"]);
+  });
+});
+
+describe("all2all synth with a failing validation", () => {
+  test("keeps the previous output, writes nothing new, and exits 1", async () => {
+    const t = makeTempDir("all2all-synth-bad-");
+    try {
+      // A project whose provider schema lacks hcloud_server: every server is then an unknown resource type.
+      const root = path.join(t.dir, "project");
+      fs.mkdirSync(path.join(root, "providers", "hcloud"), { recursive: true });
+      fs.copyFileSync(path.join(repoRoot, "cdktf.json"), path.join(root, "cdktf.json"));
+      const schema = readJson(path.join(repoRoot, "providers", "hcloud", "schema.json"));
+      delete schema.provider_schemas["registry.terraform.io/hetznercloud/hcloud"].resource_schemas.hcloud_server;
+      fs.writeFileSync(path.join(root, "providers", "hcloud", "schema.json"), JSON.stringify(schema));
+      const out = path.join(t.dir, "out");
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, "previous"), "kept");
+
+      const io = captureIo({}, t.dir);
+      expect(await main(["synth", "--out", out], io, root)).toBe(1);
+      expect(io.stderr.join("\n")).toMatch(/hcloud_server\.\S+ : ?unknown resource type|hcloud_server.*unknown resource type/);
+      expect(io.stderr.join("\n")).toContain("output not written");
+      expect(fs.readdirSync(out)).toEqual(["previous"]);
+      expect(fs.readdirSync(t.dir).sort()).toEqual(["out", "project"]);
+
+      // --no-validate writes it anyway, for inspection.
+      expect(await main(["synth", "--out", out, "--no-validate"], captureIo({}, t.dir), root)).toBe(0);
+      expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe("command line arguments", () => {
+  test("an unknown option exits 2 and says what is allowed", async () => {
+    const io = captureIo();
+    expect(await main(["synth", "--outt", "x"], io, repoRoot)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/unknown option '--outt'/);
+    expect(io.stderr.join("\n")).toMatch(/--out/);
+  });
+
+  test("an unknown command exits 2", async () => {
+    const io = captureIo();
+    expect(await main(["synthesise"], io, repoRoot)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/unknown command 'synthesise'/);
+  });
+
+  test("--help lists the commands and exits 0", async () => {
+    const io = captureIo();
+    expect(await main(["--help"], io, repoRoot)).toBe(0);
+    expect(io.stdout.join("\n")).toMatch(/synth[\s\S]*validate/);
+  });
+
+  test("validate of a missing directory exits 2 and names it", async () => {
+    const io = captureIo({}, repoRoot);
+    expect(await main(["validate", "--out", "no-such-dir"], io, repoRoot)).toBe(2);
+    expect(io.stderr.join("\n")).toContain("no-such-dir does not exist");
+  });
+});

@@ -1,0 +1,102 @@
+// `all2all validate` on synthesised output that someone edited by hand: each
+// acceptance case of the foundation issue, through the command line.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { captureIo } from "../../cli/io";
+import { main } from "../../cli/main";
+import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+
+const t = makeTempDir("all2all-validate-");
+const pristine = path.join(t.dir, "pristine");
+let serverStack = "";
+let serverName = "";
+
+beforeAll(async () => {
+  expect(await main(["synth", "--out", pristine, "--no-validate"], captureIo({}, t.dir), repoRoot)).toBe(0);
+  for (const stack of fs.readdirSync(path.join(pristine, "stacks"))) {
+    const tf = readJson(path.join(pristine, "stacks", stack, "cdk.tf.json"));
+    const servers = Object.keys(tf.resource?.hcloud_server ?? {});
+    if (servers.length > 0 && !serverStack) {
+      serverStack = stack;
+      serverName = servers[0];
+    }
+  }
+  expect(serverStack).not.toBe("");
+});
+afterAll(() => t.cleanup());
+
+/** Copies the pristine output, lets `edit` change the server's stack, validates the copy. */
+async function validateEdited(name: string, edit: (tf: any) => void) {
+  const out = path.join(t.dir, name);
+  fs.cpSync(pristine, out, { recursive: true });
+  const file = path.join(out, "stacks", serverStack, "cdk.tf.json");
+  const tf = readJson(file);
+  edit(tf);
+  fs.writeFileSync(file, JSON.stringify(tf, null, 2));
+  const io = captureIo({}, t.dir);
+  const code = await main(["validate", "--out", out], io, repoRoot);
+  return { code, stderr: io.stderr.join("\n"), stdout: io.stdout.join("\n") };
+}
+
+test("the unedited output is valid: 0 problems, exit 0", async () => {
+  const io = captureIo({}, t.dir);
+  expect(await main(["validate", "--out", pristine], io, repoRoot)).toBe(0);
+  expect(io.stdout.join("\n")).toMatch(/validate: \d+ stacks?, 0 problems/);
+  expect(io.stderr).toEqual([]);
+});
+
+test("an unknown attribute: exit 1, naming stack, address and attribute", async () => {
+  const r = await validateEdited("unknown-attribute", (tf) => {
+    tf.resource.hcloud_server[serverName].server_flavour = "large";
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} server_flavour:`);
+  expect(r.stderr).toMatch(/unknown attribute/);
+});
+
+test("a missing required attribute: exit 1, naming stack, address and attribute", async () => {
+  const r = await validateEdited("missing-required", (tf) => {
+    delete tf.resource.hcloud_server[serverName].name;
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} name:`);
+  expect(r.stderr).toMatch(/required/);
+});
+
+test("a string where the schema wants a list: exit 1, naming stack, address and attribute", async () => {
+  const r = await validateEdited("string-for-list", (tf) => {
+    tf.resource.hcloud_server[serverName].ssh_keys = "ops-key";
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} ssh_keys:`);
+  expect(r.stderr).toMatch(/list/);
+});
+
+test("a reference to a resource that does not exist: exit 1, naming stack, address and attribute", async () => {
+  const r = await validateEdited("dangling-reference", (tf) => {
+    tf.resource.hcloud_server[serverName].placement_group_id = "${hcloud_server.nope.id}";
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} placement_group_id:`);
+  expect(r.stderr).toContain("hcloud_server.nope");
+});
+
+test("every problem is reported at once", async () => {
+  const r = await validateEdited("several", (tf) => {
+    tf.resource.hcloud_server[serverName].server_flavour = "large";
+    delete tf.resource.hcloud_server[serverName].name;
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("server_flavour:");
+  expect(r.stderr).toContain(" name:");
+  expect(r.stderr).toMatch(/validate: \d+ stacks?, 2 problems/);
+});
+
+test("a stack file that is not JSON is a problem naming the file", async () => {
+  const out = path.join(t.dir, "broken-json");
+  fs.cpSync(pristine, out, { recursive: true });
+  fs.writeFileSync(path.join(out, "stacks", serverStack, "cdk.tf.json"), "{ not json");
+  const io = captureIo({}, t.dir);
+  expect(await main(["validate", "--out", out], io, repoRoot)).toBe(1);
+  expect(io.stderr.join("\n")).toContain(`stacks/${serverStack}/cdk.tf.json`);
+});

@@ -1,0 +1,60 @@
+/**
+ * The `all2all` command line: parses arguments with commander and hands each
+ * command its options and an Io. Bad arguments exit 2, like bad config.
+ */
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, Io } from "./io";
+import { runSynth } from "./synth";
+import { runValidate } from "./validate";
+
+/** The repository root: dist/cli/main.js lives two levels below it. */
+export const projectRoot = path.resolve(__dirname, "..", "..");
+
+export async function main(argv: string[], io: Io, root = projectRoot): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command("all2all")
+    .description("The all2all network on Hetzner Cloud, as code: check, synthesise and validate it.")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, "")),
+      writeErr: (s) => io.err(s.replace(/\n$/, "")),
+    });
+
+  program
+    .command("synth")
+    .description(
+      "Synthesise every stack to <out>/stacks/<stack>/cdk.tf.json and <out>/manifest.json, validate them against " +
+        "the provider schemas, and move them into place only when complete and valid.",
+    )
+    .option("--out <dir>", "output directory (default: cdktf.json's output, cdktf.out)")
+    .option("--no-validate", "skip schema validation and write the output even if invalid")
+    .action(async (opts: { out?: string; validate: boolean }) => {
+      exitCode = await runSynth({ out: opts.out, validate: opts.validate }, io, root);
+    });
+
+  program
+    .command("validate")
+    .description(
+      "Check every resource, data source and provider block of a synthesised output against providers/*/schema.json, " +
+        "offline. Prints `<stack> <address> <attribute path>: <problem>`; exit 1 on any error (warnings do not fail).",
+    )
+    .option("--out <dir>", "synthesised output directory (default: cdktf.out)")
+    .action(async (opts: { out?: string }) => {
+      exitCode = await runValidate(opts, io, root);
+    });
+
+  program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    throw err;
+  }
+  return exitCode;
+}

@@ -1,0 +1,111 @@
+/**
+ * `all2all synth`: builds the App into a temporary directory, validates the
+ * result against the committed provider schemas, and only then moves it to
+ * cdktf.out/ (the layout of `cdktn synth`: manifest.json and
+ * stacks/<stack>/cdk.tf.json). Prints the stacks in dependency order and the
+ * resources per type.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { buildApp } from "../stacks/app";
+import { loadProviderSchemas, validateSynthOutput } from "../validate";
+import { ExitCode, Io } from "./io";
+import { readProjectConfig } from "./project";
+import { printProblems } from "./validate";
+import { replaceDir, tempSiblingDir } from "./atomic";
+
+export interface SynthOptions {
+  /** Output directory; default cdktf.json `output` (cdktf.out), relative to the working directory. */
+  readonly out?: string;
+  /** Validate against the provider schemas before moving the output into place (default true). */
+  readonly validate?: boolean;
+}
+
+interface ManifestStack {
+  readonly name: string;
+  readonly synthesizedStackPath: string;
+  readonly dependencies?: string[];
+}
+
+export interface StackSummary {
+  readonly name: string;
+  readonly dependencies: string[];
+  /** Resource counts per type, sorted by type. */
+  readonly resources: Record<string, number>;
+}
+
+export async function runSynth(options: SynthOptions, io: Io, root: string): Promise<number> {
+  const project = readProjectConfig(root);
+  const out = path.resolve(io.cwd, options.out ?? project.output);
+  const tmp = tempSiblingDir(out);
+  try {
+    buildApp({ outdir: tmp, context: project.context }).synth();
+    const summary = summarise(tmp);
+    if (options.validate !== false) {
+      const schemas = loadProviderSchemas(project.schemaFiles);
+      const { problems } = validateSynthOutput(tmp, schemas);
+      if (printProblems(problems, io) > 0) {
+        io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`);
+        return ExitCode.failed;
+      }
+    }
+    replaceDir(tmp, out);
+    printSummary(summary, path.relative(io.cwd, out) || out, io);
+    return ExitCode.ok;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Reads a synthesised output directory: stacks in dependency order, resources per type. */
+export function summarise(outdir: string): StackSummary[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, ManifestStack>;
+  };
+  const stacks = Object.values(manifest.stacks).map((s) => {
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    const resources: Record<string, number> = {};
+    for (const type of Object.keys(tf.resource ?? {}).sort()) {
+      resources[type] = Object.keys(tf.resource![type]).length;
+    }
+    return { name: s.name, dependencies: [...(s.dependencies ?? [])].sort(), resources };
+  });
+  return dependencyOrder(stacks);
+}
+
+/** Stacks sorted so that each comes after the stacks it depends on; ties by name. */
+export function dependencyOrder<T extends { name: string; dependencies: string[] }>(stacks: T[]): T[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const result: T[] = [];
+  const visit = (s: T): void => {
+    if (done.has(s.name)) return;
+    if (visiting.has(s.name)) throw new Error(`stack dependency cycle through ${s.name}`);
+    visiting.add(s.name);
+    for (const dep of s.dependencies) {
+      const d = byName.get(dep);
+      if (d) visit(d);
+    }
+    visiting.delete(s.name);
+    done.add(s.name);
+    result.push(s);
+  };
+  for (const s of [...stacks].sort((a, b) => a.name.localeCompare(b.name))) visit(s);
+  return result;
+}
+
+function printSummary(stacks: StackSummary[], outLabel: string, io: Io): void {
+  let total = 0;
+  io.out(`synthesised ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${outLabel}/ (in deployment order):`);
+  for (const s of stacks) {
+    const count = Object.values(s.resources).reduce((a, b) => a + b, 0);
+    total += count;
+    const deps = s.dependencies.length > 0 ? ` (after ${s.dependencies.join(", ")})` : "";
+    io.out(`  ${s.name}: ${count} resource${count === 1 ? "" : "s"}${deps}`);
+    for (const [type, n] of Object.entries(s.resources)) io.out(`    ${String(n).padStart(4)}  ${type}`);
+  }
+  io.out(`${total} resources in all`);
+}

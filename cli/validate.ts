@@ -1,0 +1,42 @@
+/**
+ * `all2all validate`: checks every stack of a synthesised output directory
+ * against the committed provider schemas, offline, and prints every problem.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { formatProblem, loadProviderSchemas, Problem, validateSynthOutput } from "../validate";
+import { ExitCode, Io } from "./io";
+import { readProjectConfig } from "./project";
+
+export interface ValidateOptions {
+  /** The synthesised output directory; default cdktf.json `output` (cdktf.out). */
+  readonly out?: string;
+}
+
+export async function runValidate(options: ValidateOptions, io: Io, root: string): Promise<number> {
+  const project = readProjectConfig(root);
+  const out = path.resolve(io.cwd, options.out ?? project.output);
+  if (!fs.existsSync(out)) {
+    io.err(`validate: ${path.relative(io.cwd, out) || out} does not exist (run \`all2all synth\` first, or name the directory with --out)`);
+    return ExitCode.badInput;
+  }
+  const schemas = loadProviderSchemas(project.schemaFiles);
+  const { stacks, problems } = validateSynthOutput(out, schemas);
+  const errors = printProblems(problems, io);
+  const warnings = problems.length - errors;
+  const summary = `validate: ${stacks.length} stack${stacks.length === 1 ? "" : "s"}, ${errors} problem${errors === 1 ? "" : "s"}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
+  if (errors > 0) {
+    io.err(summary);
+    return ExitCode.failed;
+  }
+  io.out(summary);
+  return ExitCode.ok;
+}
+
+/** Prints warnings then errors; returns the number of errors. */
+export function printProblems(problems: readonly Problem[], io: Io): number {
+  const errors = problems.filter((p) => p.severity === "error");
+  for (const p of problems.filter((p) => p.severity !== "error")) io.err(formatProblem(p));
+  for (const p of errors) io.err(formatProblem(p));
+  return errors.length;
+}
