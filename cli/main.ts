@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { runCheck } from "./check";
 import { ExitCode, Io } from "./io";
 import { runSynth } from "./synth";
 import { runValidate } from "./validate";
@@ -20,6 +21,18 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .configureOutput({
       writeOut: (s) => io.out(s.replace(/\n$/, "")),
       writeErr: (s) => io.err(s.replace(/\n$/, "")),
+    });
+
+  program
+    .command("check")
+    .description(
+      "Validate the network description only (nothing is synthesised or written) and print what each environment " +
+        "holds. Every problem is printed as `file:line:col  path  message (hint)`; exit 2 on any problem.",
+    )
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else config)")
+    .option("--env <name>", "check one environment (default: all of them)")
+    .action(async (opts: { config?: string; env?: string }) => {
+      exitCode = await runCheck(opts, io);
     });
 
   program

@@ -1,0 +1,63 @@
+/**
+ * `all2all check [--config DIR] [--env NAME]`: validates the network
+ * description only (no synthesis, no network access, nothing written) and
+ * prints what each environment holds.
+ *
+ * Exit codes: 0 valid; 2 problems in the configuration (all printed).
+ */
+import { formatConfigProblems, loadNetwork, type NetworkSpec } from "../spec";
+import { ExitCode, type Io } from "./io";
+
+export interface CheckOptions {
+  /** Config directory; default ALL2ALL_CONFIG, else `config` (relative to the working directory). */
+  readonly config?: string;
+  /** One environment; default all of them. */
+  readonly env?: string;
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** The counts per kind of one environment, in the order of the description. */
+export function summarize(spec: NetworkSpec): string[] {
+  const servers = spec.servers;
+  const primaryIps = servers.reduce((n, s) => n + (s.public.ipv4 ? 1 : 0) + (s.public.ipv6 ? 1 : 0), 0);
+  const subaccounts = spec.storage_boxes.reduce((n, b) => n + b.subaccounts.length, 0);
+  return [
+    count(servers.length, "server"),
+    count(primaryIps, "primary IP"),
+    count(servers.filter((s) => s.floating_ip).length, "floating IP"),
+    count(servers.reduce((n, s) => n + s.volumes.length, 0), "volume"),
+    count(spec.placement_groups.length, "placement group"),
+    count(spec.networks.length, "network"),
+    count(spec.networks.reduce((n, net) => n + net.subnets.length, 0), "subnet"),
+    count(spec.networks.reduce((n, net) => n + net.routes.length, 0), "route"),
+    count(spec.firewall_policies.length, "firewall policy", "firewall policies"),
+    count(spec.firewall_policies.reduce((n, p) => n + p.rules.length, 0), "firewall rule"),
+    count(spec.zones.length, "zone"),
+    count(spec.zones.reduce((n, z) => n + z.records.length, 0), "record set"),
+    count(spec.storage_boxes.length, "storage box", "storage boxes"),
+    count(subaccounts, "subaccount"),
+    count(spec.operators.ssh_keys.length, "SSH key"),
+    count(spec.operators.admin_ranges.length, "admin range"),
+    count(spec.suppressions.length, "suppression"),
+  ];
+}
+
+export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
+  const config = opts.config ?? io.env.ALL2ALL_CONFIG ?? "config";
+  const result = loadNetwork(config, { env: opts.env, cwd: io.cwd });
+  if (!result.ok) {
+    for (const line of formatConfigProblems(result.problems)) io.err(line);
+    return ExitCode.badInput;
+  }
+  for (const spec of result.specs) {
+    const env = spec.environment;
+    const protection = env.protect ? "protected" : "unprotected";
+    io.out(`${env.name}: ${env.location} (${env.network_zone}), ${protection}, state ${env.state.backend}`);
+    io.out(`  ${summarize(spec).join(", ")}`);
+  }
+  io.out(`${config}: ${count(result.specs.length, "environment")} valid`);
+  return ExitCode.ok;
+}

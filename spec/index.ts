@@ -1,0 +1,14 @@
+/**
+ * The network description: YAML config → typed, immutable NetworkSpec per
+ * environment. See docs/config.md.
+ */
+export { formatConfigProblems, formatPath, type ConfigProblem } from "./problems";
+export { loadNetwork, ENVIRONMENTS_DIR, SCHEMA_FILE, OVERLAY_SCHEMA_FILE, type LoadResult, type LoadOptions } from "./load";
+export { jsonSchemaText, overlaySchemaText } from "./jsonschema";
+export { writeSchemas } from "./write-schema";
+export { MERGE_KEYS, REMOVE_KEY } from "./merge";
+export { NetworkDescription, RECORD_TYPES, type Description, type RecordType } from "./model";
+export { tsigEnvVar, RESERVED_LABEL_KEYS } from "./names";
+export { MANAGED_BY } from "./checks";
+export * as catalogue from "./catalogue";
+export type * from "./types";

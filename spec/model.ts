@@ -1,0 +1,326 @@
+/**
+ * The zod model of the network description: the single source of the
+ * TypeScript types, the runtime shape checks and the JSON Schema for editors.
+ *
+ * Shape first (this file: types, required keys, enums, ranges, name
+ * patterns); the rules that need several fields or the whole description
+ * (references, addresses inside ranges, DNS record contents) are in
+ * checks.ts, with exact paths.
+ *
+ * Every object is strict: a misspelt key is an error that lists the allowed
+ * keys. Every default is the safe choice; the description says why.
+ */
+import { z } from "zod";
+import {
+  DEFAULT_IMAGE,
+  EU_LOCATIONS,
+  IMAGES,
+  LIMITS,
+  LOCATION_NAMES,
+  NETWORK_ZONES,
+  SERVER_TYPE_NAMES,
+  STORAGE_BOX_TYPE_NAMES,
+} from "./catalogue";
+import { NAME_PATTERN } from "./names";
+
+const unknownValue = (what: string) => (issue: { input?: unknown; code?: string }) =>
+  issue.code === "invalid_value" ? `unknown ${what} ${JSON.stringify(issue.input)}` : undefined;
+
+/** An item name: hostname label and Terraform id. */
+export const Name = z
+  .string()
+  .regex(NAME_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid name` })
+  .describe(
+    "Lower-case letters, digits and hyphens, starting with a letter, at most 63 characters: it becomes a hostname and a Terraform id, so renaming replaces the resource.",
+  );
+
+export const Location = z.enum(LOCATION_NAMES, { error: unknownValue("location") }).describe("A Hetzner location (see spec/catalogue.ts).");
+
+export const Labels = z
+  .record(z.string(), z.string())
+  .describe(
+    "Extra Hetzner labels. Keys: optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric; values: the same rule, or empty. managed-by, environment and role are set automatically.",
+  );
+
+const Port = z
+  .union([z.number().int().min(1).max(65535), z.string()])
+  .describe('A port (22), a range ("1024-5000") or "any"; only for tcp and udp.');
+
+export const StateBackend = z
+  .strictObject({
+    backend: z
+      .enum(["local", "s3"], { error: unknownValue("state backend") })
+      .default("local")
+      .describe("local: state files next to the synthesised stacks; s3: an S3-compatible bucket (Hetzner Object Storage) with lock files."),
+    bucket: z.string().optional().describe("s3: the bucket."),
+    key_prefix: z.string().optional().describe("s3: prefix of the state keys (<prefix>/<stack>.tfstate). Default: all2all/<environment>."),
+    endpoint: z.string().optional().describe("s3: the endpoint URL, e.g. https://fsn1.your-objectstorage.com."),
+    region: z.string().optional().describe("s3: the region, e.g. fsn1."),
+  })
+  .describe("Where Terraform state lives. Credentials never go here: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY come from the environment.");
+
+export const Environment = z
+  .strictObject({
+    location: Location.default("fsn1").describe("Default location of servers. Default fsn1 (Falkenstein, EU)."),
+    allowed_locations: z
+      .array(Location)
+      .min(1)
+      .default([...EU_LOCATIONS])
+      .describe("Locations items may use. Default: the EU ones (fsn1, nbg1, hel1); any other must be listed here explicitly."),
+    protect: z
+      .boolean()
+      .default(true)
+      .describe("Delete/rebuild protection and prevent_destroy on stateful resources. Default true (safe); staging turns it off."),
+    state: StateBackend.prefault({}),
+    labels: Labels.default({}).describe("Labels added to every resource of the environment."),
+  })
+  .describe("Per-environment settings. The environment's name is its overlay's file name (config/environments/<name>.yaml).");
+
+export const SshKey = z.strictObject({
+  name: Name,
+  public_key: z.string().describe("One line of a .pub file: ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa of at least 3072 bits. Never a private key."),
+  labels: Labels.default({}),
+});
+
+export const Operators = z
+  .strictObject({
+    ssh_keys: z.array(SshKey).default([]).describe("Operators' SSH public keys; servers get all of them unless they list ssh_keys."),
+    admin_ranges: z
+      .array(z.string())
+      .default([])
+      .describe("CIDRs (IPv4 or IPv6) operators connect from; the firewall source keyword 'admin' stands for them."),
+  })
+  .describe("The people who administer the network.");
+
+export const PlacementGroup = z.strictObject({
+  name: Name,
+  type: z.enum(["spread"]).default("spread").describe("spread: each server on a different physical host (at most 10 servers)."),
+  labels: Labels.default({}),
+});
+
+export const Subnet = z.strictObject({
+  ip_range: z.string().describe("An IPv4 CIDR inside the network's ip_range, not overlapping other subnets. Changing it replaces the subnet."),
+});
+
+export const Route = z.strictObject({
+  destination: z.string().describe("Destination CIDR."),
+  gateway: z.string().describe("IPv4 address inside one of the network's subnets (typically a server's fixed IP)."),
+});
+
+export const Network = z.strictObject({
+  name: Name,
+  ip_range: z.string().describe("An RFC 1918 IPv4 range (/8 to /24). Changing it replaces the network."),
+  zone: z.enum(NETWORK_ZONES, { error: unknownValue("network zone") }).optional().describe("Network zone. Default: the zone of the environment's location."),
+  subnets: z.array(Subnet).min(1).describe("Subnets servers attach to."),
+  routes: z.array(Route).default([]),
+  labels: Labels.default({}),
+});
+
+export const FirewallRule = z.strictObject({
+  direction: z.enum(["in", "out"], { error: unknownValue("direction") }),
+  protocol: z.enum(["tcp", "udp", "icmp", "esp", "gre"], { error: unknownValue("protocol") }),
+  port: Port.optional(),
+  sources: z
+    .array(z.string())
+    .optional()
+    .describe("For direction in: CIDRs (IPv4 or IPv6), or the keywords 'admin' (operators.admin_ranges) and 'any' (0.0.0.0/0 and ::/0)."),
+  destinations: z.array(z.string()).optional().describe("For direction out: CIDRs, 'admin' or 'any'."),
+  description: z.string().max(255).optional(),
+});
+
+export const FirewallPolicy = z.strictObject({
+  name: Name,
+  description: z.string().optional(),
+  rules: z
+    .array(FirewallRule)
+    .min(1)
+    .describe("At least one rule: the provider leaves old rules in place when the list becomes empty. Inbound traffic not allowed here is dropped."),
+  labels: Labels.default({}),
+});
+
+export const NetworkAttachment = z.strictObject({
+  network: Name.describe("A network of this description."),
+  ip: z.string().optional().describe("Fixed IPv4 inside one of the network's subnets, unique. Default: assigned by Hetzner."),
+});
+
+export const PublicNet = z
+  .strictObject({
+    ipv4: z.boolean().default(false).describe("A public IPv4 (a primary IP that outlives the server). Default false: IPv4 costs and is only needed for IPv4-only clients."),
+    ipv6: z.boolean().default(true).describe("A public IPv6 /64 (a primary IP that outlives the server). Default true."),
+    rdns: z
+      .strictObject({
+        ipv4: z.string().optional().describe("Reverse DNS name of the IPv4 address."),
+        ipv6: z.string().optional().describe("Reverse DNS name of the IPv6 address (::1 of the /64)."),
+      })
+      .default({})
+      .describe("Reverse DNS per public address. Default: Hetzner's generic name."),
+  })
+  .describe("Public addresses, as primary IPs that outlive the server.");
+
+export const FloatingIp = z
+  .strictObject({
+    type: z.enum(["ipv4", "ipv6"]).default("ipv4"),
+    description: z.string().optional(),
+    rdns: z.string().optional().describe("Reverse DNS name of the floating address."),
+    labels: Labels.default({}),
+  })
+  .describe("A floating IP assigned to this server, to move to another server on failover. Its home location is the server's.");
+
+export const Volume = z.strictObject({
+  name: Name.describe("Volume name, unique in the environment."),
+  size: z.number().int().min(LIMITS.volumeMinGb).max(LIMITS.volumeMaxGb).describe("Size in GB (10 to 10240). Volumes can grow, never shrink."),
+  filesystem: z
+    .enum(["ext4", "xfs"], { error: unknownValue("filesystem") })
+    .default("ext4")
+    .describe("Filesystem created on the new volume. Later changes are ignored by the provider."),
+  automount: z.boolean().default(true).describe("Mount it at /mnt/HC_Volume_<id> at boot. Default true."),
+  labels: Labels.default({}),
+});
+
+export const Server = z.strictObject({
+  name: Name.describe("Server name: an RFC 1123 hostname label."),
+  role: Name.describe("What the server does (bastion, web, mail, lists, dns…); becomes the role label."),
+  type: z.enum(SERVER_TYPE_NAMES, { error: unknownValue("server type") }).describe("Hetzner server type (see spec/catalogue.ts)."),
+  image: z
+    .enum(IMAGES, { error: unknownValue("image") })
+    .default(DEFAULT_IMAGE)
+    .describe(`System image. Default ${DEFAULT_IMAGE}. A change rebuilds the server, so it is ignored unless allow_rebuild is true.`),
+  location: Location.optional().describe("Default: environment.location. Changing it replaces the server."),
+  placement_group: Name.optional().describe("A placement group of this description."),
+  networks: z.array(NetworkAttachment).default([]).describe("Private networks the server is attached to."),
+  public: PublicNet.prefault({}),
+  floating_ip: FloatingIp.optional(),
+  volumes: z.array(Volume).default([]),
+  firewall_policies: z.array(Name).default([]).describe("Firewall policies applied to the public interfaces."),
+  ssh_keys: z
+    .array(Name)
+    .optional()
+    .describe("Names of operators.ssh_keys installed at creation. Default: all of them. Changing them rebuilds the server, so they are ignored unless allow_rebuild is true."),
+  backups: z.boolean().default(true).describe("Hetzner daily backups (7 kept). Default true; turning them off deletes the existing backups."),
+  user_data: z
+    .string()
+    .optional()
+    .describe("Cloud-init file, relative to the config directory (e.g. cloud-init/web.yaml), at most 32 KiB. Only used at creation unless allow_rebuild is true."),
+  labels: Labels.default({}),
+  import_id: z
+    .union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]*$/, { error: "import_id must be a Hetzner server id (digits)" })])
+    .optional()
+    .describe("Id of an existing server to adopt (import) instead of creating one. Set it in the environment's overlay: ids differ per project."),
+  allow_rebuild: z
+    .boolean()
+    .default(false)
+    .describe("Let changes of image, user_data and ssh_keys rebuild (replace) the server. Default false: such changes are ignored for an existing server, because a rebuild wipes its disk."),
+});
+
+export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "TLSA", "SSHFP", "PTR"] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export const DnsRecord = z.strictObject({
+  name: z.string().describe('"@" for the zone apex, or a name relative to the zone (www, _dmarc, *.cdn).'),
+  type: z.enum(RECORD_TYPES, { error: unknownValue("record type") }),
+  ttl: z.number().int().min(LIMITS.minTtl).max(LIMITS.maxTtl).optional().describe("Seconds. Default: the zone's ttl."),
+  values: z
+    .array(z.string())
+    .min(1)
+    .describe(
+      "Record values in zone-file syntax (10 mail, 0 issue \"letsencrypt.org\"). A and AAAA may reference a server: web-1.ipv4, web-1.ipv6. Names without a final dot are relative to the zone. TXT longer than 255 bytes is split for you.",
+    ),
+  comment: z.string().max(255).optional(),
+});
+
+export const ZonePrimary = z
+  .strictObject({
+    server: Name.describe("The hidden primary: a server of this description; Hetzner transfers the zone from its public addresses."),
+    port: z.number().int().min(1).max(65535).default(53),
+    tsig_key: z
+      .string()
+      .describe("TSIG key name. The secret comes from the environment variable ALL2ALL_TSIG_<KEY NAME, upper case, non-alphanumerics as _>."),
+    tsig_algorithm: z.enum(["hmac-sha256"], { error: unknownValue("TSIG algorithm") }).default("hmac-sha256").describe("hmac-sha256 (RFC 8945 recommends it; md5 and sha1 are refused)."),
+  })
+  .describe("For mode secondary: where Hetzner's name servers transfer the zone from.");
+
+export const Zone = z.strictObject({
+  name: z.string().describe("The domain (international names allowed: they are converted to punycode)."),
+  mode: z
+    .enum(["primary", "secondary"], { error: unknownValue("zone mode") })
+    .describe("primary: records managed at Hetzner from this file; secondary: Hetzner serves a copy transferred from our hidden primary (records here feed its zone file)."),
+  ttl: z.number().int().min(LIMITS.minTtl).max(LIMITS.maxTtl).default(3600).describe("Default TTL of records, in seconds. Default 3600."),
+  primary: ZonePrimary.optional(),
+  records: z.array(DnsRecord).default([]),
+  labels: Labels.default({}),
+});
+
+export const StorageBoxAccess = z
+  .strictObject({
+    ssh: z.boolean().default(true).describe("SFTP/SCP/rsync/borg over SSH. Default true."),
+    samba: z.boolean().default(false).describe("Samba/CIFS. Default false."),
+    webdav: z.boolean().default(false).describe("WebDAV. Default false."),
+    zfs: z.boolean().default(false).describe("Show the .zfs snapshot directory. Default false."),
+    reachable_externally: z.boolean().default(false).describe("Reachable from outside Hetzner's network. Default false."),
+  })
+  .describe("Access settings: SSH only, from Hetzner's network only, unless said so.");
+
+export const SubaccountAccess = z.strictObject({
+  ssh: z.boolean().default(true),
+  samba: z.boolean().default(false),
+  webdav: z.boolean().default(false),
+  reachable_externally: z.boolean().default(false),
+});
+
+export const SnapshotPlan = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Automatic snapshots. Default true."),
+    hour: z.number().int().min(0).max(23).default(3).describe("Hour (UTC). Default 3."),
+    minute: z.number().int().min(0).max(59).default(0),
+    max_snapshots: z.number().int().min(1).max(100).default(7).describe("Snapshots kept; the oldest is deleted. Default 7."),
+    day_of_week: z.number().int().min(1).max(7).optional().describe("1 (Monday) to 7 (Sunday) for a weekly plan. Default: every day."),
+    day_of_month: z.number().int().min(1).max(31).optional().describe("1 to 31 for a monthly plan. Default: every day."),
+  })
+  .describe("Automatic snapshots of the whole box. Default: daily at 03:00 UTC, 7 kept.");
+
+export const Subaccount = z.strictObject({
+  name: Name,
+  server: Name.optional().describe("The server whose backups go here; omit for a service account (then say what it is for in description)."),
+  home_directory: z.string().optional().describe("Directory inside the box, relative (e.g. servers/web-1). Default: the subaccount's name."),
+  readonly: z.boolean().default(false),
+  access: SubaccountAccess.prefault({}),
+  description: z.string().optional(),
+  labels: Labels.default({}),
+});
+
+export const StorageBox = z.strictObject({
+  name: Name,
+  type: z.enum(STORAGE_BOX_TYPE_NAMES, { error: unknownValue("storage box type") }),
+  location: Location.describe("Required: keep backups in another location than the servers they protect."),
+  ssh_keys: z
+    .array(Name)
+    .default([])
+    .describe("Names of operators.ssh_keys for the main account. Changing them REPLACES the box with its data; keep it stable."),
+  access: StorageBoxAccess.prefault({}),
+  snapshot_plan: SnapshotPlan.prefault({}),
+  subaccounts: z.array(Subaccount).default([]),
+  labels: Labels.default({}),
+});
+
+export const Suppression = z.strictObject({
+  rule: z.string().describe("Id of the policy rule suppressed (see policies/)."),
+  resource: z.string().describe("The resource, as <kind>/<name>: server/web-1, network/internal, zone/all2all.org, storage-box/backup…"),
+  reason: z.string().describe("Why, in at least a sentence: reviewers read it."),
+});
+
+export const NetworkDescription = z
+  .strictObject({
+    environment: Environment.prefault({}),
+    operators: Operators.prefault({}),
+    placement_groups: z.array(PlacementGroup).default([]),
+    networks: z.array(Network).default([]),
+    firewall_policies: z.array(FirewallPolicy).default([]),
+    servers: z.array(Server).default([]),
+    zones: z.array(Zone).default([]),
+    storage_boxes: z.array(StorageBox).default([]),
+    suppressions: z.array(Suppression).default([]).describe("Policy rules turned off for one resource, each with its reason."),
+  })
+  .describe("The all2all network description (see docs/config.md). The shared files and the environment overlays together form one of these.");
+
+/** The description after defaults, before cross-reference checks. */
+export type Description = z.output<typeof NetworkDescription>;

@@ -1,0 +1,127 @@
+/**
+ * Rules for names: item names (hostnames and Terraform ids), Hetzner labels,
+ * DNS names (with IDN), TSIG key names and the environment variables derived
+ * from them.
+ */
+import { domainToASCII, domainToUnicode } from "node:url";
+
+/**
+ * An item name: an RFC 1123 hostname label that is also a safe kebab-case
+ * Terraform id: lower-case letters, digits and hyphens, starting with a letter
+ * and ending with a letter or digit, at most 63 characters.
+ */
+export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A kebab-case guess for a bad name (`Web_1` → `web-1`), or undefined. */
+export function kebabGuess(input: string): string | undefined {
+  const guess = input
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .replace(/-+$/, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
+  return guess !== "" && guess !== input && NAME_PATTERN.test(guess) ? guess : undefined;
+}
+
+/** Label keys set on every resource by the stacks; config may not set them. */
+export const RESERVED_LABEL_KEYS = ["managed-by", "environment", "role"] as const;
+
+const LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
+const DNS_SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Why a Hetzner label key is invalid, or undefined when it is fine. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined) {
+    if (prefix.length === 0 || prefix.length > 253 || !prefix.split(".").every((l) => DNS_SUBDOMAIN_LABEL.test(l))) {
+      return `label key prefix "${prefix}" must be a DNS subdomain (lower-case labels separated by dots, at most 253 characters)`;
+    }
+    if (prefix === "hetzner.cloud" || prefix.endsWith(".hetzner.cloud")) {
+      return `label key prefix "${prefix}" is reserved by Hetzner`;
+    }
+  }
+  if (name.length === 0) return "label key has an empty name";
+  if (name.length > 63) return `label key name "${name}" is ${name.length} characters long (at most 63)`;
+  if (!LABEL_NAME.test(name)) {
+    return `label key name "${name}" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
+  }
+  return undefined;
+}
+
+/** Why a Hetzner label value is invalid, or undefined when it is fine. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return `label value is ${value.length} characters long (at most 63)`;
+  if (!LABEL_VALUE.test(value)) {
+    return `label value "${value}" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
+  }
+  return undefined;
+}
+
+/** A fully qualified domain name in ASCII (punycode), lower case, without the trailing dot. */
+export interface DomainName {
+  readonly ascii: string;
+  readonly unicode: string;
+}
+
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const OWNER_LABEL = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)$/;
+
+/** One label to ASCII: IDN labels become punycode (`café` → `xn--caf-dma`). */
+export function labelToAscii(label: string): string | undefined {
+  const lower = label.toLowerCase();
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(lower)) return lower;
+  const ascii = domainToASCII(lower);
+  return ascii === "" || ascii.includes(".") ? undefined : ascii;
+}
+
+/**
+ * A domain name as given in config (Unicode allowed, trailing dot optional),
+ * checked as a host name: at least two labels of letters, digits and
+ * hyphens (underscores with `allowUnderscore`), at most 253 characters.
+ */
+export function parseDomainName(
+  input: string,
+  options: { allowUnderscore?: boolean; minLabels?: number } = {},
+): { ok: true; name: DomainName } | { ok: false; reason: string } {
+  const text = input.endsWith(".") ? input.slice(0, -1) : input;
+  if (text === "") return { ok: false, reason: "is empty" };
+  const labels = text.split(".");
+  const ascii: string[] = [];
+  for (const label of labels) {
+    if (label === "") return { ok: false, reason: "has an empty label (two dots in a row?)" };
+    const a = labelToAscii(label);
+    if (a === undefined) return { ok: false, reason: `has a label "${label}" that is not a valid international name` };
+    if (a.length > 63) return { ok: false, reason: `has a label "${label}" longer than 63 characters` };
+    const pattern = options.allowUnderscore ? OWNER_LABEL : HOST_LABEL;
+    if (!pattern.test(a)) {
+      return {
+        ok: false,
+        reason: `has a label "${label}" with characters other than letters, digits${options.allowUnderscore ? ", underscores" : ""} and inner hyphens`,
+      };
+    }
+    ascii.push(a);
+  }
+  const joined = ascii.join(".");
+  if (joined.length > 253) return { ok: false, reason: `is ${joined.length} characters long (at most 253)` };
+  if (ascii.length < (options.minLabels ?? 1)) return { ok: false, reason: "needs at least two labels (e.g. example.be)" };
+  return { ok: true, name: { ascii: joined, unicode: domainToUnicode(joined) || joined } };
+}
+
+/** The environment variable holding a TSIG secret: `all2all-org.` → `ALL2ALL_TSIG_ALL2ALL_ORG`. */
+export function tsigEnvVar(keyName: string): string {
+  const stem = keyName
+    .replace(/\.$/, "")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  return `ALL2ALL_TSIG_${stem}`;
+}
+
+/** TSIG key names are domain names; we keep them simple: lower-case labels. */
+export const TSIG_KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;

@@ -1,0 +1,145 @@
+/**
+ * The resolved description of one environment: what the stacks consume.
+ * Derived from the zod model (model.ts), with defaults applied, the
+ * environment's defaults filled in (locations, zones), references checked and
+ * resolved, and the whole object frozen.
+ */
+import type { z } from "zod";
+import type { LocationName, NetworkZone } from "./catalogue";
+import type { AddressRef, RecordSetSpec } from "./dns";
+import type * as M from "./model";
+import type { Family } from "./net";
+import type { SshKeyType } from "./sshkeys";
+
+export type { AddressRef, RecordSetSpec, RecordValue, TextValue } from "./dns";
+export type { Family } from "./net";
+
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends ReadonlyArray<infer U>
+    ? readonly DeepReadonly<U>[]
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+type Out<T extends z.ZodType> = z.output<T>;
+
+/** Hetzner labels of a resource, complete: `managed-by`, `environment`, `role`, then the environment's and the item's labels. */
+export type LabelMap = Record<string, string>;
+
+export type StateSpec =
+  | { backend: "local" }
+  | { backend: "s3"; bucket: string; key_prefix: string; endpoint: string; region: string };
+
+export type EnvironmentSpec = Omit<Out<typeof M.Environment>, "state"> & {
+  /** The overlay's file name: production, staging, dr… */
+  name: string;
+  /** The network zone of the default location. */
+  network_zone: NetworkZone;
+  state: StateSpec;
+};
+
+export type SshKeySpec = Omit<Out<typeof M.SshKey>, "labels"> & {
+  type: SshKeyType;
+  bits: number;
+  /** `SHA256:…`, as ssh-keygen -l prints it. */
+  fingerprint: string;
+  labels: LabelMap;
+};
+
+export type PlacementGroupSpec = Omit<Out<typeof M.PlacementGroup>, "labels"> & { labels: LabelMap };
+
+export type PrivateNetworkSpec = Omit<Out<typeof M.Network>, "zone" | "labels"> & { zone: NetworkZone; labels: LabelMap };
+
+export interface FirewallRuleSpec {
+  direction: "in" | "out";
+  protocol: "tcp" | "udp" | "icmp" | "esp" | "gre";
+  /** "22", "1024-5000" or "any"; only for tcp and udp. */
+  port?: string;
+  /** Expanded CIDRs (the keywords admin and any resolved), for direction in. */
+  source_ips: string[];
+  /** Expanded CIDRs, for direction out. */
+  destination_ips: string[];
+  description?: string;
+}
+
+export type FirewallPolicySpec = Omit<Out<typeof M.FirewallPolicy>, "rules" | "labels"> & {
+  rules: FirewallRuleSpec[];
+  labels: LabelMap;
+};
+
+export interface UserDataSpec {
+  /** Relative to the config directory, as written in config. */
+  path: string;
+  content: string;
+}
+
+export type ServerSpec = Omit<Out<typeof M.Server>, "location" | "ssh_keys" | "user_data" | "import_id" | "labels" | "volumes" | "floating_ip"> & {
+  location: LocationName;
+  network_zone: NetworkZone;
+  /** Names of operators.ssh_keys, never empty. */
+  ssh_keys: string[];
+  user_data?: UserDataSpec;
+  import_id?: string;
+  volumes: (Omit<Out<typeof M.Volume>, "labels"> & { labels: LabelMap })[];
+  floating_ip?: Omit<Out<typeof M.FloatingIp>, "labels"> & { labels: LabelMap };
+  labels: LabelMap;
+};
+
+export interface ZonePrimarySpec {
+  /** The hidden primary server. */
+  server: string;
+  port: number;
+  /** Its public addresses Hetzner transfers from (one per enabled family). */
+  addresses: AddressRef[];
+  tsig: {
+    key_name: string;
+    algorithm: "hmac-sha256";
+    /** Where the base64 secret comes from, e.g. ALL2ALL_TSIG_ALL2ALL_ORG. */
+    env_var: string;
+  };
+}
+
+export interface ZoneSpec {
+  /** ASCII (punycode) name, lower case, no final dot. */
+  name: string;
+  /** The name as people write it (Unicode). */
+  unicode_name: string;
+  mode: "primary" | "secondary";
+  ttl: number;
+  primary?: ZonePrimarySpec;
+  records: RecordSetSpec[];
+  labels: LabelMap;
+}
+
+export type SubaccountSpec = Omit<Out<typeof M.Subaccount>, "home_directory" | "labels"> & {
+  home_directory: string;
+  labels: LabelMap;
+};
+
+export type StorageBoxSpec = Omit<Out<typeof M.StorageBox>, "subaccounts" | "labels"> & {
+  subaccounts: SubaccountSpec[];
+  labels: LabelMap;
+};
+
+export type SuppressionSpec = Out<typeof M.Suppression>;
+
+export interface NetworkSpecData {
+  environment: EnvironmentSpec;
+  operators: { ssh_keys: SshKeySpec[]; admin_ranges: string[] };
+  placement_groups: PlacementGroupSpec[];
+  networks: PrivateNetworkSpec[];
+  firewall_policies: FirewallPolicySpec[];
+  servers: ServerSpec[];
+  zones: ZoneSpec[];
+  storage_boxes: StorageBoxSpec[];
+  suppressions: SuppressionSpec[];
+  /** The files this environment was built from, as given (shared files, then the overlay). */
+  files: string[];
+}
+
+/** One environment, fully resolved and frozen. */
+export type NetworkSpec = DeepReadonly<NetworkSpecData>;
+
+/** Address family of a reference, re-exported for the stacks. */
+export type AddressFamily = Family;
