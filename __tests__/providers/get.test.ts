@@ -16,7 +16,11 @@ function sandbox() {
   fs.copyFileSync(path.join(repoRoot, "cdktf.json"), path.join(t.dir, "cdktf.json"));
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(t.dir, "node_modules"), "dir");
   const run = (...args: string[]) =>
-    execFileSync(process.execPath, [path.join(t.dir, "providers", "get.js"), ...args], { cwd: t.dir, encoding: "utf8" });
+    execFileSync(process.execPath, [path.join(t.dir, "providers", "get.js"), ...args], {
+      cwd: t.dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   return { ...t, run };
 }
 
