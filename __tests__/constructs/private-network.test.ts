@@ -1,0 +1,183 @@
+import { Construct } from "constructs";
+import { TerraformStack, TerraformVariable } from "cdktn";
+import { PrivateNetwork, PrivateNetworkProps } from "../../constructs";
+import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
+
+const BASE: PrivateNetworkProps = { ipRange: "10.20.0.0/16", labels: LABELS };
+
+function build(props: Partial<PrivateNetworkProps> = {}, id = "internal"): { stack: TerraformStack; net: PrivateNetwork; json: any } {
+  const stack = makeStack();
+  const net = new PrivateNetwork(stack, id, { ...BASE, ...props });
+  return { stack, net, json: synth(stack) };
+}
+
+describe("PrivateNetwork", () => {
+  it("defaults: protected network, labelled, no subnets or routes", () => {
+    const { json } = build();
+    expect(addressesOf(json)).toEqual(["hcloud_network.internal"]);
+    expect(resourcesOf(json, "hcloud_network").internal).toEqual({
+      name: "internal",
+      ip_range: "10.20.0.0/16",
+      labels: LABELS,
+      delete_protection: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(json.import).toBeUndefined();
+  });
+
+  it("synthesises schema-valid JSON with subnets and routes", () => {
+    const { json } = build({
+      subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", name: "services" }],
+      routes: [{ destination: "10.30.0.0/24", gateway: "10.20.1.10" }],
+    });
+    expect(validationProblems("test", json)).toEqual([]);
+  });
+
+  it("protect: false lifts delete protection and prevent_destroy (staging)", () => {
+    const { json } = build({ protect: false });
+    const net = resourcesOf(json, "hcloud_network").internal;
+    expect({ delete_protection: net.delete_protection, lifecycle: net.lifecycle }).toEqual({ delete_protection: false, lifecycle: { prevent_destroy: false } });
+  });
+
+  it("names subnets and routes after their ranges by default, or after the name given", () => {
+    const { json } = build({
+      subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", name: "services" }],
+      routes: [{ destination: "10.30.0.0/24", gateway: "10.20.1.10" }, { destination: "10.40.0.0/16", gateway: "10.20.1.11", name: "vpn" }],
+    });
+    expect(addressesOf(json)).toEqual([
+      "hcloud_network.internal",
+      "hcloud_network_route.internal-route-10-30-0-0-24",
+      "hcloud_network_route.internal-vpn",
+      "hcloud_network_subnet.internal-10-20-1-0-24",
+      "hcloud_network_subnet.internal-services",
+    ]);
+    expect(resourcesOf(json, "hcloud_network_subnet")["internal-10-20-1-0-24"]).toEqual({
+      network_id: "${hcloud_network.internal.id}",
+      type: "cloud",
+      network_zone: "eu-central",
+      ip_range: "10.20.1.0/24",
+    });
+    expect(resourcesOf(json, "hcloud_network_route")["internal-vpn"]).toEqual({
+      network_id: "${hcloud_network.internal.id}",
+      destination: "10.40.0.0/16",
+      gateway: "10.20.1.11",
+    });
+  });
+
+  it("addSubnet and addRoute return what they create; subnet ids feed server attachments", () => {
+    const { net, stack } = build();
+    const subnet = net.addSubnet({ ipRange: "10.20.1.0/24" });
+    const route = net.addRoute({ destination: "10.30.0.0/24", gateway: "10.20.1.10" });
+    expect(net.subnet("10-20-1-0-24")).toBe(subnet);
+    expect([...net.subnets.keys()]).toEqual(["10-20-1-0-24"]);
+    expect([...net.routes.values()]).toEqual([route]);
+    expect(resolveIn(stack, subnet.id)).toBe("${hcloud_network_subnet.internal-10-20-1-0-24.id}");
+    expect(resolveIn(stack, net.networkId)).toBe("${hcloud_network.internal.id}");
+    expect(() => net.subnet("nope")).toThrow('PrivateNetwork "internal": no subnet named "nope" (declared: 10-20-1-0-24)');
+  });
+
+  it("passes name, network zone and vSwitch subnets through", () => {
+    const { json } = build({
+      name: "all2all-internal",
+      networkZone: "eu-central",
+      subnets: [{ ipRange: "10.20.8.0/24", type: "vswitch", vswitchId: 1234, name: "robot" }],
+    });
+    expect(resourcesOf(json, "hcloud_network").internal.name).toBe("all2all-internal");
+    expect(resourcesOf(json, "hcloud_network_subnet")["internal-robot"]).toEqual({
+      network_id: "${hcloud_network.internal.id}",
+      type: "vswitch",
+      vswitch_id: 1234,
+      network_zone: "eu-central",
+      ip_range: "10.20.8.0/24",
+    });
+  });
+
+  it("keeps its addresses when nested", () => {
+    const stack = makeStack();
+    new PrivateNetwork(new Construct(stack, "net"), "internal", { ...BASE, subnets: [{ ipRange: "10.20.1.0/24" }] });
+    expect(addressesOf(synth(stack))).toEqual(["hcloud_network.internal", "hcloud_network_subnet.internal-10-20-1-0-24"]);
+  });
+
+  it("adopts an existing network with an import block", () => {
+    expect(importsOf(build({ importId: "4711" }).json)).toEqual([{ to: "hcloud_network.internal", id: "4711" }]);
+  });
+
+  it("skips range checks for tokens", () => {
+    const stack = makeStack();
+    const range = new TerraformVariable(stack, "range", { type: "string" }).stringValue;
+    const net = new PrivateNetwork(stack, "internal", { ...BASE, ipRange: range });
+    net.addSubnet({ ipRange: "10.20.1.0/24" });
+    expect(() => net.addSubnet({ ipRange: range })).toThrow("a subnet whose ipRange is a token needs a name");
+    net.addSubnet({ ipRange: range, name: "dynamic" });
+    expect(validationProblems("test", synth(stack))).toEqual([]);
+  });
+
+  describe("labels", () => {
+    it("fails on an invalid label", () => {
+      expect(() => build({ labels: { "role/": "x" } })).toThrow('PrivateNetwork "internal": labels: label key "role/" is invalid: the name part is empty');
+      expect(() => build({ labels: { role: "-x" } })).toThrow('PrivateNetwork "internal": labels: label "role" has an invalid value "-x"');
+    });
+  });
+
+  describe("validation", () => {
+    it("fails on a range that is not an IPv4 CIDR block", () => {
+      expect(() => build({ ipRange: "10.20.0.0" })).toThrow('PrivateNetwork "internal": ipRange "10.20.0.0" is not an IPv4 block in CIDR notation (private networks are IPv4 only), e.g. "10.20.0.0/16"');
+      expect(() => build({ ipRange: "fd00::/8" })).toThrow('ipRange "fd00::/8" is not an IPv4 block');
+    });
+
+    it("fails on host bits in the range, suggesting the network address", () => {
+      expect(() => build({ ipRange: "10.20.1.0/16" })).toThrow('PrivateNetwork "internal": ipRange "10.20.1.0/16" has host bits set; write its network address: "10.20.0.0/16"');
+    });
+
+    it("fails on a public or too small range", () => {
+      expect(() => build({ ipRange: "192.0.2.0/24" })).toThrow('ipRange "192.0.2.0/24" is not inside a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which Hetzner requires');
+      expect(() => build({ ipRange: "10.20.0.0/25" })).toThrow('ipRange "10.20.0.0/25" is smaller than /24, Hetzner\'s minimum');
+    });
+
+    it("fails on subnets outside the range or overlapping", () => {
+      expect(() => build({ subnets: [{ ipRange: "10.30.1.0/24" }] })).toThrow(
+        'PrivateNetwork "internal", subnet "10-30-1-0-24": ipRange "10.30.1.0/24" is not inside the network\'s range 10.20.0.0/16; pick a block inside it or widen the network',
+      );
+      expect(() => build({ subnets: [{ ipRange: "10.20.0.0/23" }, { ipRange: "10.20.1.0/24" }] })).toThrow(
+        'PrivateNetwork "internal", subnet "10-20-1-0-24": ipRange "10.20.1.0/24" overlaps subnet "10-20-0-0-23" (10.20.0.0/23); subnets must not overlap',
+      );
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.1/24" }] })).toThrow('ipRange "10.20.1.1/24" has host bits set; write its network address: "10.20.1.0/24"');
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.1.0/24" }] })).toThrow('the subnet "10-20-1-0-24" is declared twice');
+    });
+
+    it("fails on network zones: unknown, or mixed within one network", () => {
+      expect(() => build({ networkZone: "eu-west" as never })).toThrow('PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network zone (eu-central, us-east, us-west, ap-southeast)');
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", networkZone: "us-east" }] })).toThrow(
+        'networkZone "us-east" differs from subnet "10-20-1-0-24" ("eu-central"): all subnets of a network share one network zone',
+      );
+    });
+
+    it("fails on vSwitch subnets without an id, and ids without vSwitch", () => {
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24", type: "vswitch" }] })).toThrow('type "vswitch" needs vswitchId (the Robot vSwitch id)');
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24", vswitchId: 1 }] })).toThrow('vswitchId is only meaningful with type "vswitch"');
+    });
+
+    it("fails on routes whose gateway is outside the network, its first address or Hetzner's gateway", () => {
+      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] })).toThrow(
+        'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway "10.21.0.10" is not inside the network\'s range 10.20.0.0/16',
+      );
+      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] })).toThrow('gateway "10.20.0.1" is the network\'s first address, which Hetzner uses itself');
+      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] })).toThrow('gateway "gw" is not an IPv4 address');
+    });
+
+    it("fails on route destinations that are not blocks, cover a subnet or overlap another route", () => {
+      expect(() => build({ routes: [{ destination: "10.30.0.1", gateway: "10.20.1.10" }] })).toThrow('destination "10.30.0.1" is not an IPv4 block in CIDR notation');
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24" }], routes: [{ destination: "10.20.0.0/16", gateway: "10.20.1.10" }] })).toThrow(
+        'destination "10.20.0.0/16" overlaps subnet "10-20-1-0-24" (10.20.1.0/24); a route cannot cover a subnet',
+      );
+      expect(() =>
+        build({ routes: [{ destination: "10.30.0.0/16", gateway: "10.20.1.10" }, { destination: "10.30.1.0/24", gateway: "10.20.1.10" }] }),
+      ).toThrow('destination "10.30.1.0/24" overlaps route "route-10-30-0-0-16" (10.30.0.0/16)');
+    });
+
+    it("fails on a construct id or import id that cannot be used", () => {
+      expect(() => build({}, "Internal Net")).toThrow('PrivateNetwork "Internal Net": the construct id "Internal Net" is not a valid name');
+      expect(() => build({ importId: "abc" })).toThrow('PrivateNetwork "internal": importId "abc" is not a Hetzner id');
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import { TerraformStack } from "cdktn";
+import { Server, SshKeys, SshKeysProps, sshPublicKeyProblem } from "../../constructs";
+import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
+
+// Placeholder keys generated for tests (their private halves were never kept).
+const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice@all2all";
+const BOB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ bob@all2all";
+
+function build(props: Partial<SshKeysProps> = {}, id = "operators"): { stack: TerraformStack; keys: SshKeys } {
+  const stack = makeStack();
+  const keys = new SshKeys(stack, id, { labels: LABELS, keys: [{ name: "alice", publicKey: ALICE }], ...props });
+  return { stack, keys };
+}
+
+describe("SshKeys", () => {
+  it("defaults: one labelled hcloud_ssh_key per key, named after the key", () => {
+    const { stack } = build();
+    const json = synth(stack);
+    expect(addressesOf(json)).toEqual(["hcloud_ssh_key.alice"]);
+    expect(resourcesOf(json, "hcloud_ssh_key").alice).toEqual({ name: "alice", public_key: ALICE, labels: LABELS });
+    expect(json.import).toBeUndefined();
+  });
+
+  it("synthesises schema-valid JSON", () => {
+    const { stack } = build({ keys: [{ name: "alice", publicKey: ALICE }, { name: "bob", publicKey: BOB }] });
+    expect(validationProblems("test", synth(stack))).toEqual([]);
+  });
+
+  it("addKey returns the resource; ids and names feed a Server's sshKeys", () => {
+    const { stack, keys } = build();
+    const bob = keys.addKey({ name: "bob", publicKey: BOB, labels: { team: "mail" } });
+    expect(keys.key("bob")).toBe(bob);
+    expect(keys.names).toEqual(["alice", "bob"]);
+    expect(resolveIn(stack, keys.ids)).toEqual(["${hcloud_ssh_key.alice.id}", "${hcloud_ssh_key.bob.id}"]);
+    expect(resolveIn(stack, keys.idOf("bob"))).toBe("${hcloud_ssh_key.bob.id}");
+    new Server(stack, "web-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: keys.ids });
+    const json = synth(stack);
+    expect(resourcesOf(json, "hcloud_server")["web-1"].ssh_keys).toEqual(["${hcloud_ssh_key.alice.id}", "${hcloud_ssh_key.bob.id}"]);
+    expect(resourcesOf(json, "hcloud_ssh_key").bob.labels).toEqual({ ...LABELS, team: "mail" });
+    expect(() => keys.idOf("carol")).toThrow('SshKeys "operators": no key named "carol" (declared: alice, bob)');
+  });
+
+  it("normalises whitespace in the public key", () => {
+    const json = synth(build({ keys: [{ name: "alice", publicKey: `  ${ALICE.replace(/ /g, "  ")}\n` }] }).stack);
+    expect(resourcesOf(json, "hcloud_ssh_key").alice.public_key).toBe(ALICE);
+  });
+
+  it("adopts an existing key with an import block", () => {
+    expect(importsOf(synth(build({ keys: [{ name: "alice", publicKey: ALICE, importId: "314" }] }).stack))).toEqual([{ to: "hcloud_ssh_key.alice", id: "314" }]);
+  });
+
+  describe("labels", () => {
+    it("fails on an invalid label", () => {
+      expect(() => build({ labels: { "": "x" } })).toThrow('SshKeys "operators": labels: label key "" is invalid: the name part is empty');
+      expect(() => build({ keys: [{ name: "alice", publicKey: ALICE, labels: { owner: "alice@all2all" } }] })).toThrow(
+        'SshKeys "operators", key "alice": labels: label "owner" has an invalid value "alice@all2all"',
+      );
+    });
+  });
+
+  describe("validation", () => {
+    it("fails on a private key pasted by mistake", () => {
+      expect(() => build({ keys: [{ name: "alice", publicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n" }] })).toThrow(
+        'SshKeys "operators", key "alice": publicKey is not usable: this is a PRIVATE key: remove it, consider it leaked',
+      );
+    });
+
+    it("fails on unknown types and mangled keys", () => {
+      expect(sshPublicKeyProblem("ssh-dss AAAAB3NzaC1kc3M= x")).toBe(
+        'the key type "ssh-dss" is not one of ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, ssh-rsa (give the one-line contents of a .pub file)',
+      );
+      expect(sshPublicKeyProblem("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns")).toBe(
+        'the base64 part holds a "ssh-ed25519" key, not "ssh-rsa" (was the line cut or edited?)',
+      );
+      expect(sshPublicKeyProblem("ssh-ed25519 not*base64")).toBe("the base64 part is missing or malformed (was the line cut or wrapped?)");
+      expect(sshPublicKeyProblem(ALICE)).toBeUndefined();
+    });
+
+    it("fails on duplicate or invalid key names", () => {
+      expect(() => build({ keys: [{ name: "alice", publicKey: ALICE }, { name: "alice", publicKey: BOB }] })).toThrow('SshKeys "operators": the key "alice" is declared twice');
+      expect(() => build({ keys: [{ name: "Alice", publicKey: ALICE }] })).toThrow('SshKeys "operators", key "Alice": the key name "Alice" is not a valid name');
+    });
+
+    it("refuses two keys of the same name from two constructs in one stack", () => {
+      const { stack } = build();
+      expect(() => new SshKeys(stack, "more", { labels: LABELS, keys: [{ name: "alice", publicKey: BOB }] })).toThrow(
+        'test/more/alice: the address hcloud_ssh_key.alice is already used in stack "test" by test/operators/alice',
+      );
+    });
+  });
+});

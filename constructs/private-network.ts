@@ -1,0 +1,331 @@
+/**
+ * PrivateNetwork: an `hcloud_network` with its subnets and routes.
+ *
+ * Address scheme, for `new PrivateNetwork(stack, "internal", …)`:
+ *
+ *   hcloud_network.internal
+ *   hcloud_network_subnet.internal-<subnet>   <subnet> = the subnet's name, by default its range
+ *                                             ("10.20.1.0/24" → internal-10-20-1-0-24)
+ *   hcloud_network_route.internal-<route>     <route> = the route's name, by default "route-" + its
+ *                                             destination ("10.30.0.0/24" → internal-route-10-30-0-0-24)
+ *
+ * Naming subnets and routes after their ranges by default is stable: every
+ * attribute of a subnet, and a route's destination, replaces the resource
+ * anyway, so the address changes exactly when the resource would.
+ *
+ * Safe defaults: protect: true → delete_protection and prevent_destroy on the
+ * network (a changed ip_range replaces the network and detaches every server;
+ * in production the plan stops instead).
+ *
+ * Checked early (literal values; tokens are skipped): the range is an RFC 1918
+ * IPv4 block of /24 or larger (Hetzner's rules), subnets lie inside it and do
+ * not overlap, all subnets share one network zone, routes have a gateway
+ * inside the network (not its first address, which Hetzner uses, nor
+ * 172.31.1.1) and a destination that overlaps no subnet and no other route.
+ */
+import { Construct } from "constructs";
+import { Token } from "cdktn";
+import { network, networkRoute, networkSubnet } from "../.gen/providers/hcloud";
+import {
+  ConstructPropsError,
+  Labels,
+  checkInteger,
+  checkLabels,
+  checkName,
+  checkNumericImportId,
+  describeConstruct,
+  importExisting,
+  isToken,
+  pinAddress,
+  protectedLifecycle,
+  show,
+} from "./common";
+import { Cidr, RFC1918, cidrContains, cidrsOverlap, formatCidr, isNetworkAddress, networkOf, parseCidr, parseIpv4 } from "./ip";
+
+/** Hetzner network zones. */
+export const NETWORK_ZONES = ["eu-central", "us-east", "us-west", "ap-southeast"] as const;
+export type NetworkZone = (typeof NETWORK_ZONES)[number];
+
+/** One subnet. */
+export interface SubnetOptions {
+  /** The subnet's range, inside the network's, e.g. "10.20.1.0/24". */
+  readonly ipRange: string;
+  /**
+   * Short name, part of the address (`hcloud_network_subnet.<network>-<name>`).
+   * @default - the range, dots and slash as hyphens ("10-20-1-0-24")
+   */
+  readonly name?: string;
+  /**
+   * Network zone of the subnet; every subnet of a network must share one.
+   * @default - the network's `networkZone`
+   */
+  readonly networkZone?: NetworkZone;
+  /**
+   * Subnet type: "cloud" for cloud servers, "vswitch" to couple a Robot vSwitch.
+   * @default "cloud"
+   */
+  readonly type?: "cloud" | "vswitch";
+  /**
+   * The Robot vSwitch id, required with type "vswitch".
+   * @default - none
+   */
+  readonly vswitchId?: number;
+}
+
+/** One static route. */
+export interface RouteOptions {
+  /** Destination block, e.g. "10.30.0.0/24" (a VPN behind a gateway server). */
+  readonly destination: string;
+  /** The server address inside the network that routes it, e.g. "10.20.1.10". */
+  readonly gateway: string;
+  /**
+   * Short name, part of the address (`hcloud_network_route.<network>-<name>`).
+   * @default - "route-" + the destination, dots and slash as hyphens
+   */
+  readonly name?: string;
+}
+
+export interface PrivateNetworkProps {
+  /**
+   * The network's name at Hetzner.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The whole network's range: an RFC 1918 IPv4 block, /24 or larger (Hetzner recommends /16). */
+  readonly ipRange: string;
+  /** Labels of the network (managed-by, environment, role). */
+  readonly labels: Labels;
+  /**
+   * Production protection: delete_protection and prevent_destroy.
+   * @default true - safe; a staging stack passes false explicitly
+   */
+  readonly protect?: boolean;
+  /**
+   * Network zone of subnets that name none.
+   * @default "eu-central" - Falkenstein, Nuremberg and Helsinki
+   */
+  readonly networkZone?: NetworkZone;
+  /**
+   * Subnets to create now; more with `addSubnet()`.
+   * @default - none
+   */
+  readonly subnets?: readonly SubnetOptions[];
+  /**
+   * Routes to create now; more with `addRoute()`.
+   * @default - none
+   */
+  readonly routes?: readonly RouteOptions[];
+  /**
+   * Id of an existing network to adopt with an import block.
+   * @default - the network is created
+   */
+  readonly importId?: string;
+}
+
+export class PrivateNetwork extends Construct {
+  /** The hcloud_network resource. */
+  readonly network: network.Network;
+  /** The network id as a number (for subnets, attachments, load balancers). */
+  readonly networkId: number;
+  /** Whether the construct applies production protection. */
+  readonly protect: boolean;
+
+  private readonly where: string;
+  private readonly baseName: string;
+  private readonly range: Cidr | undefined;
+  private readonly defaultZone: NetworkZone;
+  private readonly subnetsByName = new Map<string, { readonly subnet: networkSubnet.NetworkSubnet; readonly range?: Cidr; readonly zone: string }>();
+  private readonly routesByName = new Map<string, { readonly route: networkRoute.NetworkRoute; readonly destination?: Cidr }>();
+
+  constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
+    super(scope, id);
+    this.where = describeConstruct("PrivateNetwork", id);
+    checkName(this.where, "the construct id", id);
+    this.baseName = id;
+    this.protect = props.protect ?? true;
+    const labels = checkLabels(this.where, props.labels);
+    this.defaultZone = props.networkZone ?? "eu-central";
+    checkZone(this.where, "networkZone", this.defaultZone);
+    checkNumericImportId(this.where, "importId", props.importId);
+
+    if (!isToken(props.ipRange)) {
+      const range = parseCidr(props.ipRange);
+      if (range === undefined || range.family !== 4) {
+        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} is not an IPv4 block in CIDR notation (private networks are IPv4 only), e.g. "10.20.0.0/16"`);
+      }
+      if (!isNetworkAddress(range)) {
+        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} has host bits set; write its network address: "${formatCidr(networkOf(range))}"`);
+      }
+      if (!RFC1918.some((block) => cidrContains(block, range))) {
+        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} is not inside a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which Hetzner requires`);
+      }
+      if (range.prefix > 24) {
+        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} is smaller than /24, Hetzner's minimum; use a /24 or larger (a /16 leaves room to grow)`);
+      }
+      this.range = range;
+    }
+
+    this.network = new network.Network(this, "network", {
+      name: props.name ?? id,
+      ipRange: props.ipRange,
+      labels,
+      deleteProtection: this.protect,
+      lifecycle: protectedLifecycle(this.protect),
+    });
+    pinAddress(this.network, id);
+    if (props.importId !== undefined) importExisting(this.network, props.importId);
+    this.networkId = Token.asNumber(this.network.id);
+
+    for (const subnet of props.subnets ?? []) this.addSubnet(subnet);
+    for (const route of props.routes ?? []) this.addRoute(route);
+  }
+
+  /** Adds a subnet (`hcloud_network_subnet.<network>-<name>`) and returns it; pass its `id` to Server networks. */
+  addSubnet(options: SubnetOptions): networkSubnet.NetworkSubnet {
+    const name = options.name ?? (isToken(options.ipRange) ? undefined : slugOfRange(options.ipRange));
+    if (name === undefined) {
+      throw new ConstructPropsError(this.where, "a subnet whose ipRange is a token needs a name (it becomes part of the address)");
+    }
+    const where = `${this.where}, subnet "${name}"`;
+    checkName(where, "the subnet name", name, { suffix: true });
+    if (this.subnetsByName.has(name)) {
+      throw new ConstructPropsError(this.where, `the subnet "${name}" is declared twice; give each subnet its own range or name`);
+    }
+    const zone = options.networkZone ?? this.defaultZone;
+    checkZone(where, "networkZone", zone);
+    for (const [otherName, other] of this.subnetsByName) {
+      if (other.zone !== zone) {
+        throw new ConstructPropsError(where, `networkZone "${zone}" differs from subnet "${otherName}" ("${other.zone}"): all subnets of a network share one network zone`);
+      }
+    }
+    const type = options.type ?? "cloud";
+    if (type !== "cloud" && type !== "vswitch") {
+      throw new ConstructPropsError(where, `type must be "cloud" or "vswitch" (got ${show(type)})`);
+    }
+    if (type === "vswitch" && options.vswitchId === undefined) {
+      throw new ConstructPropsError(where, `type "vswitch" needs vswitchId (the Robot vSwitch id)`);
+    }
+    if (type !== "vswitch" && options.vswitchId !== undefined) {
+      throw new ConstructPropsError(where, `vswitchId is only meaningful with type "vswitch"`);
+    }
+    if (type === "vswitch" && zone !== "eu-central") {
+      throw new ConstructPropsError(where, `vSwitch coupling is only possible in network zone "eu-central" (got "${zone}")`);
+    }
+    checkInteger(where, "vswitchId", options.vswitchId, 1, Number.MAX_SAFE_INTEGER, "give the Robot vSwitch id");
+    let range: Cidr | undefined;
+    if (!isToken(options.ipRange)) {
+      range = parseCidr(options.ipRange);
+      if (range === undefined || range.family !== 4) {
+        throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} is not an IPv4 block in CIDR notation, e.g. "10.20.1.0/24"`);
+      }
+      if (!isNetworkAddress(range)) {
+        throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} has host bits set; write its network address: "${formatCidr(networkOf(range))}"`);
+      }
+      if (this.range !== undefined && !cidrContains(this.range, range)) {
+        throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} is not inside the network's range ${formatCidr(this.range)}; pick a block inside it or widen the network`);
+      }
+      for (const [otherName, other] of this.subnetsByName) {
+        if (other.range !== undefined && cidrsOverlap(other.range, range)) {
+          throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} overlaps subnet "${otherName}" (${formatCidr(other.range)}); subnets must not overlap`);
+        }
+      }
+    }
+    const subnet = new networkSubnet.NetworkSubnet(this, `subnet-${name}`, {
+      networkId: this.networkId,
+      type,
+      networkZone: zone,
+      ipRange: options.ipRange,
+      vswitchId: options.vswitchId,
+    });
+    pinAddress(subnet, `${this.baseName}-${name}`);
+    this.subnetsByName.set(name, { subnet, range, zone });
+    return subnet;
+  }
+
+  /** Adds a static route (`hcloud_network_route.<network>-<name>`) and returns it. */
+  addRoute(options: RouteOptions): networkRoute.NetworkRoute {
+    const name = options.name ?? (isToken(options.destination) ? undefined : `route-${slugOfRange(options.destination)}`);
+    if (name === undefined) {
+      throw new ConstructPropsError(this.where, "a route whose destination is a token needs a name (it becomes part of the address)");
+    }
+    const where = `${this.where}, route "${name}"`;
+    checkName(where, "the route name", name, { suffix: true });
+    if (this.routesByName.has(name)) {
+      throw new ConstructPropsError(this.where, `the route "${name}" is declared twice; give each route its own destination or name`);
+    }
+    let destination: Cidr | undefined;
+    if (!isToken(options.destination)) {
+      destination = parseCidr(options.destination);
+      if (destination === undefined || destination.family !== 4) {
+        throw new ConstructPropsError(where, `destination ${show(options.destination)} is not an IPv4 block in CIDR notation, e.g. "10.30.0.0/24"`);
+      }
+      if (!isNetworkAddress(destination)) {
+        throw new ConstructPropsError(where, `destination ${show(options.destination)} has host bits set; write its network address: "${formatCidr(networkOf(destination))}"`);
+      }
+      for (const [subnetName, subnet] of this.subnetsByName) {
+        if (subnet.range !== undefined && cidrsOverlap(subnet.range, destination)) {
+          throw new ConstructPropsError(where, `destination ${show(options.destination)} overlaps subnet "${subnetName}" (${formatCidr(subnet.range)}); a route cannot cover a subnet`);
+        }
+      }
+      for (const [routeName, route] of this.routesByName) {
+        if (route.destination !== undefined && cidrsOverlap(route.destination, destination)) {
+          throw new ConstructPropsError(where, `destination ${show(options.destination)} overlaps route "${routeName}" (${formatCidr(route.destination)})`);
+        }
+      }
+    }
+    if (!isToken(options.gateway)) {
+      const gateway = parseIpv4(options.gateway);
+      if (gateway === undefined) {
+        throw new ConstructPropsError(where, `gateway ${show(options.gateway)} is not an IPv4 address, e.g. "10.20.1.10"`);
+      }
+      const host: Cidr = { family: 4, address: gateway, prefix: 32 };
+      if (this.range !== undefined && !cidrContains(this.range, host)) {
+        throw new ConstructPropsError(where, `gateway ${show(options.gateway)} is not inside the network's range ${formatCidr(this.range)}; it must be a server's private address`);
+      }
+      if (this.range !== undefined && gateway === this.range.address + 1n) {
+        throw new ConstructPropsError(where, `gateway ${show(options.gateway)} is the network's first address, which Hetzner uses itself; use the gateway server's own address`);
+      }
+      if (options.gateway === "172.31.1.1") {
+        throw new ConstructPropsError(where, `gateway "172.31.1.1" is Hetzner's public gateway and cannot be a route's gateway`);
+      }
+    }
+    const route = new networkRoute.NetworkRoute(this, name, {
+      networkId: this.networkId,
+      destination: options.destination,
+      gateway: options.gateway,
+    });
+    pinAddress(route, `${this.baseName}-${name}`);
+    this.routesByName.set(name, { route, destination });
+    return route;
+  }
+
+  /** A subnet by name (its default name is its range as "10-20-1-0-24"). */
+  subnet(name: string): networkSubnet.NetworkSubnet {
+    const found = this.subnetsByName.get(name);
+    if (found === undefined) {
+      throw new ConstructPropsError(this.where, `no subnet named ${show(name)} (declared: ${[...this.subnetsByName.keys()].join(", ") || "none"})`);
+    }
+    return found.subnet;
+  }
+
+  /** Subnets by name, in order. */
+  get subnets(): ReadonlyMap<string, networkSubnet.NetworkSubnet> {
+    return new Map([...this.subnetsByName].map(([name, { subnet }]) => [name, subnet]));
+  }
+
+  /** Routes by name, in order. */
+  get routes(): ReadonlyMap<string, networkRoute.NetworkRoute> {
+    return new Map([...this.routesByName].map(([name, { route }]) => [name, route]));
+  }
+}
+
+/** "10.20.1.0/24" → "10-20-1-0-24". */
+export function slugOfRange(range: string): string {
+  return range.replace(/[./:]/g, "-").toLowerCase();
+}
+
+function checkZone(where: string, what: string, zone: string): void {
+  if (!(NETWORK_ZONES as readonly string[]).includes(zone)) {
+    throw new ConstructPropsError(where, `${what} ${show(zone)} is not a Hetzner network zone (${NETWORK_ZONES.join(", ")})`);
+  }
+}

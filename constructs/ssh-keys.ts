@@ -1,0 +1,151 @@
+/**
+ * SshKeys: the operators' public SSH keys as `hcloud_ssh_key` resources, so
+ * servers can name them in `ssh_keys` (by id, or by name).
+ *
+ * Address scheme (one resource per key, named after the key only):
+ *
+ *   new SshKeys(stack, "operators", { keys: [{ name: "alice", ... }] })
+ *     hcloud_ssh_key.alice
+ *
+ * The construct id is not part of the address (keys are few and their names
+ * unique per Hetzner project); two keys with the same name in one stack are
+ * refused.
+ *
+ * Things to know:
+ * - Changing `public_key` replaces the key resource. Servers keep their keys
+ *   (`ssh_keys` is in the Server's `ignore_changes`), so a key rotation does
+ *   not rebuild servers; it changes only what new servers receive.
+ * - Hetzner refuses two keys with the same name or the same fingerprint in one
+ *   project: declare each key once per project (e.g. in one shared stack, or
+ *   one project per environment).
+ */
+import { Construct } from "constructs";
+import { sshKey } from "../.gen/providers/hcloud";
+import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
+
+/** Key types Hetzner accepts, as in the first word of a `.pub` file. */
+export const SSH_PUBLIC_KEY_TYPES = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "sk-ssh-ed25519@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+  "ssh-rsa",
+] as const;
+
+const PRIVATE_KEY_MARKERS = [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, /PuTTY-User-Key-File-\d/, /^b3BlbnNzaC1rZXktdjEA/m];
+
+/**
+ * Why an OpenSSH public key line is unusable, or undefined. The base64 blob
+ * is decoded and its embedded type compared with the declared one, so a
+ * truncated or mangled paste is caught before the API sees it.
+ */
+export function sshPublicKeyProblem(text: string): string | undefined {
+  if (PRIVATE_KEY_MARKERS.some((marker) => marker.test(text))) {
+    return "this is a PRIVATE key: remove it, consider it leaked, and give the one-line contents of the .pub file (ssh-keygen -y -f KEY prints it)";
+  }
+  const words = text.trim().split(/\s+/);
+  const [type, blob] = words;
+  if (!(SSH_PUBLIC_KEY_TYPES as readonly string[]).includes(type ?? "")) {
+    return `the key type ${show(type ?? "")} is not one of ${SSH_PUBLIC_KEY_TYPES.join(", ")} (give the one-line contents of a .pub file)`;
+  }
+  if (blob === undefined || !/^[A-Za-z0-9+/]+={0,3}$/.test(blob)) return "the base64 part is missing or malformed (was the line cut or wrapped?)";
+  const bytes = Buffer.from(blob, "base64");
+  if (bytes.length < 4) return "the base64 part is too short (was the line cut?)";
+  const length = bytes.readUInt32BE(0);
+  const embedded = bytes.subarray(4, 4 + length).toString("latin1");
+  if (embedded !== type) return `the base64 part holds a ${show(embedded)} key, not ${show(type)} (was the line cut or edited?)`;
+  return undefined;
+}
+
+/** One operator key. */
+export interface SshKeyOptions {
+  /** The key's name at Hetzner and its Terraform name (`hcloud_ssh_key.<name>`), e.g. "alice". */
+  readonly name: string;
+  /** The one-line contents of the `.pub` file: `<type> <base64> [comment]`. */
+  readonly publicKey: string;
+  /**
+   * Labels added to the construct's labels for this key.
+   * @default - the construct's labels only
+   */
+  readonly labels?: Labels;
+  /**
+   * The id of an existing key to adopt with an `import` block instead of
+   * uploading it again (Hetzner refuses a second key with the same fingerprint).
+   * @default - the key is created
+   */
+  readonly importId?: string;
+}
+
+export interface SshKeysProps {
+  /**
+   * The keys to declare now; more can be added with `addKey()`.
+   * @default - none
+   */
+  readonly keys?: readonly SshKeyOptions[];
+  /** Labels of every key, e.g. `{ "managed-by": "all2all-infra", environment: "production", role: "operator" }`. */
+  readonly labels: Labels;
+}
+
+export class SshKeys extends Construct {
+  private readonly where: string;
+  private readonly labels: Record<string, string>;
+  private readonly byName = new Map<string, sshKey.SshKey>();
+
+  constructor(scope: Construct, id: string, props: SshKeysProps) {
+    super(scope, id);
+    this.where = describeConstruct("SshKeys", id);
+    checkName(this.where, "the construct id", id);
+    this.labels = checkLabels(this.where, props.labels);
+    for (const key of props.keys ?? []) this.addKey(key);
+  }
+
+  /** Declares one key (`hcloud_ssh_key.<name>`) and returns it. */
+  addKey(options: SshKeyOptions): sshKey.SshKey {
+    const where = `${this.where}, key "${options.name}"`;
+    checkName(where, "the key name", options.name);
+    if (this.byName.has(options.name)) {
+      throw new ConstructPropsError(this.where, `the key "${options.name}" is declared twice; give each key its own name`);
+    }
+    if (!isToken(options.publicKey)) {
+      const problem = sshPublicKeyProblem(options.publicKey);
+      if (problem !== undefined) throw new ConstructPropsError(where, `publicKey is not usable: ${problem}`);
+    }
+    checkNumericImportId(where, "importId", options.importId);
+    const labels = { ...this.labels, ...checkLabels(where, options.labels ?? {}) };
+    const key = new sshKey.SshKey(this, options.name, {
+      name: options.name,
+      publicKey: isToken(options.publicKey) ? options.publicKey : options.publicKey.trim().split(/\s+/).join(" "),
+      labels,
+    });
+    pinAddress(key, options.name);
+    if (options.importId !== undefined) importExisting(key, options.importId);
+    this.byName.set(options.name, key);
+    return key;
+  }
+
+  /** The ids of every key declared so far, in order: what a Server's `sshKeys` takes. */
+  get ids(): string[] {
+    return [...this.byName.values()].map((key) => key.id);
+  }
+
+  /** The names of every key declared so far, in order (Server `sshKeys` also accepts names). */
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** The id of one key; throws when no key has that name. */
+  idOf(name: string): string {
+    const key = this.byName.get(name);
+    if (key === undefined) {
+      throw new ConstructPropsError(this.where, `no key named ${show(name)} (declared: ${this.names.join(", ") || "none"})`);
+    }
+    return key.id;
+  }
+
+  /** The resource of one key, or undefined. */
+  key(name: string): sshKey.SshKey | undefined {
+    return this.byName.get(name);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Helpers for the construct tests (outside __tests__ so jest does not run
+ * them): a fresh stack with the hcloud provider, its synthesised JSON, the
+ * resources of one type, and the offline validator's verdict.
+ */
+import * as path from "node:path";
+import { App, TerraformOutput, TerraformStack, Testing } from "cdktn";
+import { provider } from "../.gen/providers/hcloud";
+import { type Problem, type ProviderSchemas, formatProblem, loadProviderSchemas, validateStack } from "../validate";
+
+/** Labels every test passes, as a stack would. */
+export const LABELS = { "managed-by": "all2all-infra", environment: "test", role: "web" } as const;
+
+let schemas: ProviderSchemas | undefined;
+
+/** The committed hcloud provider schema, loaded once. */
+export function hcloudSchemas(): ProviderSchemas {
+  schemas ??= loadProviderSchemas([path.join(__dirname, "../providers/hcloud/schema.json")]);
+  return schemas;
+}
+
+/** A stack named `name` in a fresh test App, with the hcloud provider. */
+export function makeStack(name = "test", app: App = Testing.app()): TerraformStack {
+  const stack = new TerraformStack(app, name);
+  new provider.HcloudProvider(stack, "hcloud", {});
+  return stack;
+}
+
+/** The stack's synthesised Terraform JSON, parsed. */
+export function synth(stack: TerraformStack): any {
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** The resources of one type, by name (`{}` when there are none). */
+export function resourcesOf(json: any, type: string): Record<string, any> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The addresses (`type.name`) of every resource in the JSON, sorted. */
+export function addressesOf(json: any): string[] {
+  return Object.entries(json.resource ?? {})
+    .flatMap(([type, byName]) => Object.keys(byName as object).map((name) => `${type}.${name}`))
+    .sort();
+}
+
+/** The `import` blocks of the JSON, as `{ to, id }`. */
+export function importsOf(json: any): Array<{ to: string; id: string }> {
+  return (json.import ?? []).map((block: any) => ({ to: block.to, id: block.id }));
+}
+
+/** The validator's problems for the JSON, formatted (empty when schema-valid). */
+export function validationProblems(stackName: string, json: any): string[] {
+  return validateStack(stackName, json, hcloudSchemas()).map((problem: Problem) => formatProblem(problem));
+}
+
+/**
+ * A token as it synthesises in the stack (e.g. `server.ipv4Address` →
+ * "${hcloud_primary_ip.web-1-ipv4.ip_address}"), through public API only: a
+ * temporary output is synthesised, read and removed again.
+ */
+export function resolveIn(stack: TerraformStack, value: unknown): unknown {
+  const id = "resolve-probe";
+  new TerraformOutput(stack, id, { value });
+  try {
+    return synth(stack).output[id].value;
+  } finally {
+    stack.node.tryRemoveChild(id);
+  }
+}
+
+/** The synthesised JSON as text with every `${var.…}` reference listed: what must be the only form a secret takes. */
+export function variableReferences(json: any): string[] {
+  return [...new Set(JSON.stringify(json).match(/\$\{var\.[A-Za-z0-9_]+\}/g) ?? [])].sort();
+}
