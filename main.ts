@@ -1,10 +1,22 @@
 /**
  * The entry point that cdktf.json's `app` runs (`node dist/main.js`), for the
- * optional cdktn CLI. The project's own `all2all synth` builds the same App.
+ * optional cdktn CLI. The project's own `all2all synth` builds the same App
+ * (and validates, and writes atomically); prefer it.
+ *
+ * Reads the description from $ALL2ALL_CONFIG or config/; exits 2 with every
+ * problem printed when it is invalid.
  */
 import * as path from "node:path";
 import { readProjectConfig } from "./cli/project";
+import { formatConfigProblems, loadNetwork } from "./spec";
 import { buildApp } from "./stacks/app";
 
-const project = readProjectConfig(path.resolve(__dirname, ".."));
-buildApp({ context: project.context }).synth();
+const root = path.resolve(__dirname, "..");
+const project = readProjectConfig(root);
+const configDir = process.env.ALL2ALL_CONFIG ?? (path.relative(process.cwd(), path.join(root, "config")) || "config");
+const loaded = loadNetwork(configDir, { cwd: process.cwd() });
+if (!loaded.ok) {
+  for (const line of formatConfigProblems(loaded.problems)) console.error(line);
+  process.exit(2);
+}
+buildApp(loaded.specs, { context: project.context }).app.synth();

@@ -45,13 +45,29 @@ export function summarize(spec: NetworkSpec): string[] {
   ];
 }
 
-export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
-  const config = opts.config ?? io.env.ALL2ALL_CONFIG ?? "config";
-  const result = loadNetwork(config, { env: opts.env, cwd: io.cwd });
+/** The config directory a command reads: --config, else $ALL2ALL_CONFIG, else `config` (relative to the working directory). */
+export function configDirOf(opts: CheckOptions, io: Io): string {
+  return opts.config ?? io.env.ALL2ALL_CONFIG ?? "config";
+}
+
+/**
+ * Loads the description for a command; on problems prints them all and
+ * returns undefined (the command then exits 2).
+ */
+export function loadForCommand(opts: CheckOptions, io: Io): NetworkSpec[] | undefined {
+  const result = loadNetwork(configDirOf(opts, io), { env: opts.env, cwd: io.cwd });
   if (!result.ok) {
     for (const line of formatConfigProblems(result.problems)) io.err(line);
-    return ExitCode.badInput;
+    return undefined;
   }
+  return result.specs;
+}
+
+export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
+  const config = configDirOf(opts, io);
+  const specs = loadForCommand(opts, io);
+  if (!specs) return ExitCode.badInput;
+  const result = { specs };
   for (const spec of result.specs) {
     const env = spec.environment;
     const protection = env.protect ? "protected" : "unprotected";

@@ -41,10 +41,12 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       "Synthesise every stack to <out>/stacks/<stack>/cdk.tf.json and <out>/manifest.json, validate them against " +
         "the provider schemas, and move them into place only when complete and valid.",
     )
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else config)")
+    .option("--env <name>", "synthesise one environment (default: all of them)")
     .option("--out <dir>", "output directory (default: cdktf.json's output, cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
-    .action(async (opts: { out?: string; validate: boolean }) => {
-      exitCode = await runSynth({ out: opts.out, validate: opts.validate }, io, root);
+    .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean }) => {
+      exitCode = await runSynth(opts, io, root);
     });
 
   program

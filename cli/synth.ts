@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp } from "../stacks/app";
+import { loadForCommand } from "./check";
 import { loadProviderSchemas, validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
@@ -15,6 +16,10 @@ import { printProblems } from "./validate";
 import { replaceDir, tempSiblingDir } from "./atomic";
 
 export interface SynthOptions {
+  /** Config directory; default $ALL2ALL_CONFIG, else `config`. */
+  readonly config?: string;
+  /** Synthesise one environment; default all of them. */
+  readonly env?: string;
   /** Output directory; default cdktf.json `output` (cdktf.out), relative to the working directory. */
   readonly out?: string;
   /** Validate against the provider schemas before moving the output into place (default true). */
@@ -36,10 +41,19 @@ export interface StackSummary {
 
 export async function runSynth(options: SynthOptions, io: Io, root: string): Promise<number> {
   const project = readProjectConfig(root);
+  const specs = loadForCommand(options, io);
+  if (!specs) return ExitCode.badInput;
   const out = path.resolve(io.cwd, options.out ?? project.output);
   const tmp = tempSiblingDir(out);
   try {
-    buildApp({ outdir: tmp, context: project.context }).synth();
+    try {
+      buildApp(specs, { outdir: tmp, context: project.context }).app.synth();
+    } catch (err) {
+      // Constructs refuse bad props, and cdktn's own validations fail, with messages meant for people.
+      io.err(`synth: ${(err as Error).message}`);
+      io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}`);
+      return ExitCode.failed;
+    }
     const summary = summarise(tmp);
     if (options.validate !== false) {
       const schemas = loadProviderSchemas(project.schemaFiles);

@@ -1,10 +1,12 @@
 /**
  * The composition of the whole network: one App, the stacks of every
- * environment. Pure: it builds the construct tree and writes nothing until
- * the caller runs `app.synth()`.
+ * environment given. Pure: it builds the construct tree from already loaded
+ * and checked descriptions, and writes nothing until the caller runs
+ * `app.synth()`.
  */
 import { App } from "cdktn";
-import { PlaceholderStack } from "./placeholder";
+import type { NetworkSpec } from "../spec";
+import { EnvironmentStacks } from "./environment";
 
 export interface BuildAppOptions {
   /** Where `app.synth()` writes; the CLI passes a temporary directory. */
@@ -19,8 +21,13 @@ export interface BuildAppOptions {
   readonly localStateDir?: string;
 }
 
-export function buildApp(options: BuildAppOptions = {}): App {
+export interface BuiltApp {
+  readonly app: App;
+  readonly environments: EnvironmentStacks[];
+}
+
+export function buildApp(specs: readonly NetworkSpec[], options: BuildAppOptions = {}): BuiltApp {
   const app = new App({ outdir: options.outdir, context: options.context, stackTraces: false });
-  new PlaceholderStack(app, "staging", options.localStateDir);
-  return app;
+  const environments = specs.map((spec) => new EnvironmentStacks(app, spec, { localStateDir: options.localStateDir }));
+  return { app, environments };
 }

@@ -1,20 +1,40 @@
 /**
  * The base of every stack: one place that gives each stack the hcloud
- * provider and its labels, so no stack can forget them.
+ * provider, the pinned provider version and its state backend, so that no
+ * stack can forget them.
  *
  * The provider block carries no token: the hcloud provider reads
  * HCLOUD_TOKEN from the environment of `tofu`/`terraform` itself, so the
- * token never enters the synthesised JSON.
+ * token never enters the synthesised JSON. The version constraint comes from
+ * cdktf.json through the generated bindings (providers/get.js).
  */
 import { Construct } from "constructs";
-import { LocalBackend, TerraformStack } from "cdktn";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktn";
 import { provider } from "../.gen/providers/hcloud";
+
+/** Where a stack's state lives. Credentials are never part of it. */
+export type StateBackend =
+  | { readonly backend: "local" }
+  | {
+      readonly backend: "s3";
+      readonly bucket: string;
+      /** State keys are `<key_prefix>/<stack>.tfstate`. */
+      readonly key_prefix: string;
+      /** S3-compatible endpoint, e.g. Hetzner Object Storage's https://fsn1.your-objectstorage.com. */
+      readonly endpoint: string;
+      readonly region: string;
+    };
 
 export interface HcloudStackProps {
   /** The environment this stack belongs to, e.g. "production". */
   readonly environment: string;
   /** What the stack holds, e.g. "network"; the stack is named `<environment>-<concern>`. */
   readonly concern: string;
+  /**
+   * Where state lives.
+   * @default - local state (see localStateDir)
+   */
+  readonly state?: StateBackend;
   /**
    * Where local state lives, as a path relative to the stack's working
    * directory (`<out>/stacks/<stack>`), so that the synthesised JSON names no
@@ -25,28 +45,35 @@ export interface HcloudStackProps {
   readonly localStateDir?: string;
 }
 
-/** Labels that every labelled resource of a stack carries. */
-export interface BaseLabels {
-  readonly "managed-by": string;
-  readonly environment: string;
-}
-
 export class HcloudStack extends TerraformStack {
   readonly environment: string;
   readonly concern: string;
-  readonly baseLabels: BaseLabels;
 
   constructor(scope: Construct, props: HcloudStackProps) {
     super(scope, `${props.environment}-${props.concern}`);
     this.environment = props.environment;
     this.concern = props.concern;
-    this.baseLabels = { "managed-by": "all2all-infra", environment: props.environment };
     new provider.HcloudProvider(this, "hcloud", {});
-    new LocalBackend(this, { path: `${props.localStateDir ?? "../../../state"}/${this.node.id}.tfstate` });
-  }
-
-  /** The base labels plus the ones given, e.g. `{ role: "web" }`. */
-  labels(extra: Record<string, string>): Record<string, string> {
-    return { ...this.baseLabels, ...extra };
+    const state = props.state ?? { backend: "local" };
+    if (state.backend === "s3") {
+      // S3-compatible object storage (Hetzner's): no AWS account or region
+      // checks, path-style addressing, and a lock file next to the state
+      // (use_lockfile, OpenTofu/Terraform >= 1.10). Credentials come from
+      // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the operator's environment.
+      new S3Backend(this, {
+        bucket: state.bucket,
+        key: `${state.key_prefix}/${this.node.id}.tfstate`,
+        region: state.region,
+        endpoints: { s3: state.endpoint },
+        useLockfile: true,
+        usePathStyle: true,
+        skipCredentialsValidation: true,
+        skipRegionValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: true,
+      });
+    } else {
+      new LocalBackend(this, { path: `${props.localStateDir ?? "../../../state"}/${this.node.id}.tfstate` });
+    }
   }
 }

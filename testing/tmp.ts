@@ -18,3 +18,6 @@ export function makeTempDir(prefix = "all2all-test-"): { dir: string; cleanup: (
 export function readJson<T = any>(file: string): T {
   return JSON.parse(fs.readFileSync(file, "utf8")) as T;
 }
+
+/** The default network description. */
+export const defaultConfig = path.join(repoRoot, "config");

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
 
 describe("all2all synth", () => {
   const t = makeTempDir("all2all-synth-");
@@ -13,7 +13,7 @@ describe("all2all synth", () => {
   const io = captureIo({}, t.dir);
 
   beforeAll(async () => {
-    code = await main(["synth", "--out", out], io, repoRoot);
+    code = await main(["synth", "--config", defaultConfig, "--out", out], io, repoRoot);
   });
 
   test("writes every stack and the manifest in cdktn's layout, and exits 0", () => {
@@ -52,15 +52,20 @@ describe("all2all synth", () => {
       expect(tf.provider.hcloud).toEqual([{}]);
       expect(raw).not.toContain(repoRoot);
       expect(raw).not.toContain(t.dir);
-      // Local state sits in the repository's state/ folder, outside the output that synth replaces.
-      expect(tf.terraform.backend.local.path).toBe(`../../../state/${name}.tfstate`);
+      if (tf.terraform.backend.local) {
+        // Local state sits in a state/ folder beside the output, never inside what synth replaces.
+        expect(tf.terraform.backend.local.path).toBe(`../../../state/${name}.tfstate`);
+      } else {
+        expect(tf.terraform.backend.s3.key).toMatch(new RegExp(`/${name}\\.tfstate$`));
+        expect(tf.terraform.backend.s3.use_lockfile).toBe(true);
+      }
     }
   });
 
   test("leaves no temporary directory behind, and replaces the previous output", async () => {
     fs.writeFileSync(path.join(out, "stale-file"), "from an earlier synth");
     const again = captureIo({}, t.dir);
-    expect(await main(["synth", "--out", out], again, repoRoot)).toBe(0);
+    expect(await main(["synth", "--config", defaultConfig, "--out", out], again, repoRoot)).toBe(0);
     expect(fs.existsSync(path.join(out, "stale-file"))).toBe(false);
     expect(fs.readdirSync(t.dir)).toEqual(["cdktf.out"]);
   });
@@ -82,14 +87,14 @@ describe("all2all synth with a failing validation", () => {
       fs.writeFileSync(path.join(out, "previous"), "kept");
 
       const io = captureIo({}, t.dir);
-      expect(await main(["synth", "--out", out], io, root)).toBe(1);
+      expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", out], io, root)).toBe(1);
       expect(io.stderr.join("\n")).toMatch(/hcloud_server\.\S+ : ?unknown resource type|hcloud_server.*unknown resource type/);
       expect(io.stderr.join("\n")).toContain("output not written");
       expect(fs.readdirSync(out)).toEqual(["previous"]);
       expect(fs.readdirSync(t.dir).sort()).toEqual(["out", "project"]);
 
       // --no-validate writes it anyway, for inspection.
-      expect(await main(["synth", "--out", out, "--no-validate"], captureIo({}, t.dir), root)).toBe(0);
+      expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", out, "--no-validate"], captureIo({}, t.dir), root)).toBe(0);
       expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
     } finally {
       t.cleanup();

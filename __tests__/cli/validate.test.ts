@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
 
 const t = makeTempDir("all2all-validate-");
 const pristine = path.join(t.dir, "pristine");
@@ -12,7 +12,7 @@ let serverStack = "";
 let serverName = "";
 
 beforeAll(async () => {
-  expect(await main(["synth", "--out", pristine, "--no-validate"], captureIo({}, t.dir), repoRoot)).toBe(0);
+  expect(await main(["synth", "--config", defaultConfig, "--env", "production", "--out", pristine, "--no-validate"], captureIo({}, t.dir), repoRoot)).toBe(0);
   for (const stack of fs.readdirSync(path.join(pristine, "stacks"))) {
     const tf = readJson(path.join(pristine, "stacks", stack, "cdk.tf.json"));
     const servers = Object.keys(tf.resource?.hcloud_server ?? {});
