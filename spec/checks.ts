@@ -8,7 +8,7 @@ import { LIMITS, LOCATIONS, suggestionHint, type LocationName, type NetworkZone 
 import { checkRecords, type AddressRef, type ServerAddresses } from "./dns";
 import type { Description } from "./model";
 import { cidrContains, cidrOverlaps, isRfc1918, lastAddress, parseAddress, parseCidr, parseIpv4, type Cidr } from "./net";
-import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEYS, TSIG_KEY_PATTERN, tsigEnvVar } from "./names";
+import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEYS, TSIG_KEY_PATTERN, tsigEnvVar, tsigVariable } from "./names";
 import { formatPath, type ConfigProblem, type PathSegment } from "./problems";
 import { parseSshPublicKey, privateKeyLines, PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE } from "./sshkeys";
 import type {
@@ -358,11 +358,13 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
       takenIps.set(key, ipPath);
     });
 
-    if (!server.public.ipv4 && !server.public.ipv6 && server.networks.length === 0) {
+    if (!server.public.ipv6) {
+      // The architecture gives every server a public IPv6 (a primary IP that
+      // outlives it); the firewall decides what reaches it.
       r.report(
-        [...path, "public"],
-        `server ${server.name} has no public address and no private network: nothing could reach it`,
-        "keep public.ipv6: true, or attach it to a network",
+        [...path, "public", "ipv6"],
+        `server ${server.name}: public.ipv6 cannot be false, every server has a public IPv6 address`,
+        "remove the line; the server's firewall policies decide what can reach it",
       );
     }
     for (const family of ["ipv4", "ipv6"] as const) {
@@ -777,7 +779,7 @@ function checkZonePrimary(
       tsigVars.set(envVar, { key, path: [...path, "tsig_key"] });
     }
   }
-  return { server: primary.server, port: primary.port, addresses, tsig: { key_name: key, algorithm: primary.tsig_algorithm, env_var: envVar } };
+  return { server: primary.server, port: primary.port, addresses, tsig: { key_name: key, algorithm: primary.tsig_algorithm, variable: tsigVariable(key), env_var: envVar } };
 }
 
 const CLOUD_INIT_FIRST_LINES = ["#cloud-config", "#!", "#include", "#cloud-boothook", "## template: jinja"];

@@ -8,7 +8,7 @@ export { jsonSchemaText, overlaySchemaText } from "./jsonschema";
 export { writeSchemas } from "./write-schema";
 export { MERGE_KEYS, REMOVE_KEY } from "./merge";
 export { NetworkDescription, RECORD_TYPES, type Description, type RecordType } from "./model";
-export { tsigEnvVar, RESERVED_LABEL_KEYS } from "./names";
+export { tsigEnvVar, tsigVariable, RESERVED_LABEL_KEYS } from "./names";
 export { MANAGED_BY } from "./checks";
 export * as catalogue from "./catalogue";
 export type * from "./types";

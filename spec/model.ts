@@ -146,7 +146,7 @@ export const NetworkAttachment = z.strictObject({
 export const PublicNet = z
   .strictObject({
     ipv4: z.boolean().default(false).describe("A public IPv4 (a primary IP that outlives the server). Default false: IPv4 costs and is only needed for IPv4-only clients."),
-    ipv6: z.boolean().default(true).describe("A public IPv6 /64 (a primary IP that outlives the server). Default true."),
+    ipv6: z.boolean().default(true).describe("A public IPv6 /64 (a primary IP that outlives the server). Always true: every server has IPv6; its firewall policies decide what reaches it."),
     rdns: z
       .strictObject({
         ipv4: z.string().optional().describe("Reverse DNS name of the IPv4 address."),
@@ -234,7 +234,7 @@ export const ZonePrimary = z
     port: z.number().int().min(1).max(65535).default(53),
     tsig_key: z
       .string()
-      .describe("TSIG key name. The secret comes from the environment variable ALL2ALL_TSIG_<KEY NAME, upper case, non-alphanumerics as _>."),
+      .describe("TSIG key name. The secret comes from the environment variable TF_VAR_tsig_<key name, lower case, non-alphanumerics as _>."),
     tsig_algorithm: z.enum(["hmac-sha256"], { error: unknownValue("TSIG algorithm") }).default("hmac-sha256").describe("hmac-sha256 (RFC 8945 recommends it; md5 and sha1 are refused)."),
   })
   .describe("For mode secondary: where Hetzner's name servers transfer the zone from.");

@@ -113,14 +113,24 @@ export function parseDomainName(
   return { ok: true, name: { ascii: joined, unicode: domainToUnicode(joined) || joined } };
 }
 
-/** The environment variable holding a TSIG secret: `all2all-org.` → `ALL2ALL_TSIG_ALL2ALL_ORG`. */
-export function tsigEnvVar(keyName: string): string {
+/**
+ * The Terraform variable holding a TSIG secret: `all2all-org-transfer.` →
+ * `tsig_all2all_org_transfer`. Operators set it as the environment variable
+ * `TF_VAR_tsig_all2all_org_transfer` (see tsigEnvVar), which tofu and
+ * terraform read by themselves.
+ */
+export function tsigVariable(keyName: string): string {
   const stem = keyName
     .replace(/\.$/, "")
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, "_")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "");
-  return `ALL2ALL_TSIG_${stem}`;
+  return `tsig_${stem}`;
+}
+
+/** The environment variable holding a TSIG secret: `all2all-org-transfer` → `TF_VAR_tsig_all2all_org_transfer`. */
+export function tsigEnvVar(keyName: string): string {
+  return `TF_VAR_${tsigVariable(keyName)}`;
 }
 
 /** TSIG key names are domain names; we keep them simple: lower-case labels. */

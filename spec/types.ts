@@ -95,7 +95,9 @@ export interface ZonePrimarySpec {
   tsig: {
     key_name: string;
     algorithm: "hmac-sha256";
-    /** Where the base64 secret comes from, e.g. ALL2ALL_TSIG_ALL2ALL_ORG. */
+    /** The Terraform variable holding the base64 secret, e.g. tsig_all2all_org_transfer. */
+    variable: string;
+    /** Where the secret comes from: the environment variable TF_VAR_<variable>. */
     env_var: string;
   };
 }

@@ -38,6 +38,18 @@ function addSuppression(ws: Workspace, body: string): number {
 
 const cases: Case[] = [
   {
+    name: "a server without public IPv6",
+    edit: (ws) => {
+      ws.replace(NET, "      ipv4: true                    # web visitors still need IPv4\n      ipv6: true\n", "      ipv4: true                    # web visitors still need IPv4\n      ipv6: false\n");
+      return {
+        file: NET,
+        line: ws.line(NET, "ipv6: false"),
+        path: "servers[1].public.ipv6",
+        message: /server web-1: public\.ipv6 cannot be false, every server has a public IPv6 address \(remove the line/,
+      };
+    },
+  },
+  {
     name: "YAML syntax error (a mis-indented key)",
     edit: (ws) => {
       ws.replace(NET, "    role: lists\n", "   role: lists\n");
@@ -429,7 +441,7 @@ const cases: Case[] = [
     name: "secondary zone without a TSIG key name",
     edit: (ws) => {
       ws.replace(DNS, "      tsig_key: all2all-org-transfer\n", "");
-      return { file: DNS, line: ws.line(DNS, "server: ns-1"), path: "zones[0].primary.tsig_key", message: /missing required key "tsig_key" \(TSIG key name\. The secret comes from the environment variable ALL2ALL_TSIG_/ };
+      return { file: DNS, line: ws.line(DNS, "server: ns-1"), path: "zones[0].primary.tsig_key", message: /missing required key "tsig_key" \(TSIG key name\. The secret comes from the environment variable TF_VAR_tsig_/ };
     },
   },
   {

@@ -97,7 +97,7 @@ describe("the resolved specs of the default config", () => {
         { kind: "address", server: "ns-1", family: "ipv4" },
         { kind: "address", server: "ns-1", family: "ipv6" },
       ],
-      tsig: { key_name: "all2all-org-transfer", algorithm: "hmac-sha256", env_var: "ALL2ALL_TSIG_ALL2ALL_ORG_TRANSFER" },
+      tsig: { key_name: "all2all-org-transfer", algorithm: "hmac-sha256", variable: "tsig_all2all_org_transfer", env_var: "TF_VAR_tsig_all2all_org_transfer" },
     });
   });
 

@@ -94,8 +94,8 @@ describe("names and labels", () => {
   });
 
   test("TSIG secrets come from a predictable environment variable", () => {
-    expect(tsigEnvVar("all2all-org-transfer")).toBe("ALL2ALL_TSIG_ALL2ALL_ORG_TRANSFER");
-    expect(tsigEnvVar("xfr.all2all.org.")).toBe("ALL2ALL_TSIG_XFR_ALL2ALL_ORG");
+    expect(tsigEnvVar("all2all-org-transfer")).toBe("TF_VAR_tsig_all2all_org_transfer");
+    expect(tsigEnvVar("xfr.all2all.org.")).toBe("TF_VAR_tsig_xfr_all2all_org");
   });
 
   test("a bad name gets a kebab-case guess", () => {
