@@ -407,6 +407,27 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
     const userData = server.user_data !== undefined ? checkUserData(r, [...path, "user_data"], server.user_data, files) : undefined;
 
     let importId: string | undefined;
+    const importIps = server.import_primary_ips;
+    if (importIps !== undefined && server.import_id === undefined) {
+      r.report([...path, "import_primary_ips"], "import_primary_ips is only used with import_id", "add import_id, or remove import_primary_ips");
+    }
+    if (server.import_id !== undefined && importIps === undefined) {
+      r.report(
+        [...path, "import_id"],
+        `adopting server ${server.name} needs import_primary_ips: the ids of its current primary IPs (or "create" for a new address)`,
+        server.public.ipv4 ? "add import_primary_ips: { ipv4: <id>, ipv6: <id> }" : "add import_primary_ips: { ipv6: <id> }",
+      );
+    }
+    if (importIps !== undefined && !server.public.ipv4 && importIps.ipv4 !== undefined && importIps.ipv4 !== "create") {
+      r.report(
+        [...path, "import_primary_ips", "ipv4"],
+        `server ${server.name} has public.ipv4 false, so its current IPv4 would be released`,
+        "set public.ipv4: true to keep the address, or remove import_primary_ips.ipv4",
+      );
+    }
+    if (importIps !== undefined && server.public.ipv4 && importIps.ipv4 === undefined) {
+      r.report([...path, "import_primary_ips"], `server ${server.name} has public.ipv4 true: name its current IPv4 (or "create")`, "add import_primary_ips.ipv4");
+    }
     if (server.import_id !== undefined) {
       importId = String(server.import_id);
       const file = r.file([...path, "import_id"]);
@@ -427,6 +448,10 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
       ssh_keys: [...keys],
       user_data: userData,
       import_id: importId,
+      import_primary_ips:
+        importIps === undefined
+          ? undefined
+          : { ipv6: String(importIps.ipv6), ...(importIps.ipv4 === undefined ? {} : { ipv4: String(importIps.ipv4) }) },
       volumes: server.volumes.map((v) => ({ ...v, labels: { ...labels, ...v.labels } })),
       floating_ip: server.floating_ip ? { ...server.floating_ip, labels: { ...labels, ...server.floating_ip.labels } } : undefined,
       labels,

@@ -177,6 +177,11 @@ export const Volume = z.strictObject({
   labels: Labels.default({}),
 });
 
+const ImportIpId = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^([1-9][0-9]*|create)$/, { error: 'a primary IP id is digits, or "create"' }),
+]);
+
 export const Server = z.strictObject({
   name: Name.describe("Server name: an RFC 1123 hostname label."),
   role: Name.describe("What the server does (bastion, web, mail, lists, dns…); becomes the role label."),
@@ -206,6 +211,15 @@ export const Server = z.strictObject({
     .union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]*$/, { error: "import_id must be a Hetzner server id (digits)" })])
     .optional()
     .describe("Id of an existing server to adopt (import) instead of creating one. Set it in the environment's overlay: ids differ per project."),
+  import_primary_ips: z
+    .strictObject({
+      ipv4: ImportIpId.optional().describe('Id of the adopted server\'s current primary IPv4, or "create" for a new address. Required when public.ipv4 is true.'),
+      ipv6: ImportIpId.describe('Id of the adopted server\'s current primary IPv6, or "create" for a new address.'),
+    })
+    .optional()
+    .describe(
+      "With import_id: the adopted server's current primary IPs, adopted too. Linking new primary IPs to an existing server would delete its current addresses, so each must be named (or \"create\" said on purpose).",
+    ),
   allow_rebuild: z
     .boolean()
     .default(false)

@@ -74,7 +74,9 @@ export interface UserDataSpec {
   content: string;
 }
 
-export type ServerSpec = Omit<Out<typeof M.Server>, "location" | "ssh_keys" | "user_data" | "import_id" | "labels" | "volumes" | "floating_ip"> & {
+export type ServerSpec = Omit<Out<typeof M.Server>, "location" | "ssh_keys" | "user_data" | "import_id" | "import_primary_ips" | "labels" | "volumes" | "floating_ip"> & {
+  /** With import_id: the current primary IP ids to adopt, or "create". */
+  import_primary_ips?: { ipv4?: string; ipv6: string };
   location: LocationName;
   network_zone: NetworkZone;
   /** Names of operators.ssh_keys, never empty. */

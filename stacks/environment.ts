@@ -157,6 +157,7 @@ export class EnvironmentStacks {
           : [],
         allowRebuild: s.allow_rebuild,
         importId: s.import_id,
+        importPrimaryIpIds: s.import_primary_ips,
       });
       this.serverConstructs.set(s.name, server);
       if (server.ipv4Address) {

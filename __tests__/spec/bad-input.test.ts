@@ -10,6 +10,7 @@ const NET = "config/network.yaml";
 const DNS = "config/dns.yaml";
 const BACKUP = "config/backup.yaml";
 const STAGING = "config/environments/staging.yaml";
+const PROD = "config/environments/production.yaml";
 
 interface Case {
   readonly name: string;
@@ -534,6 +535,43 @@ const cases: Case[] = [
     edit: (ws) => {
       ws.replace(NET, "    role: dns\n", "    role: dns\n    import_id: 4711\n");
       return { file: NET, line: ws.line(NET, "import_id: 4711"), path: "servers[5].import_id", message: /import_id is specific to one environment's Hetzner project/ };
+    },
+  },
+  {
+    name: "import_id without the server's primary IPs",
+    env: "production",
+    edit: (ws) => {
+      ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n`);
+      return {
+        file: PROD,
+        line: ws.line(PROD, "import_id: 4711"),
+        path: "servers[5].import_id",
+        message: /adopting server ns-1 needs import_primary_ips: the ids of its current primary IPs \(or "create" for a new address\) \(add import_primary_ips: \{ ipv4: <id>, ipv6: <id> \}\)/,
+      };
+    },
+  },
+  {
+    name: "import_primary_ips without import_id",
+    env: "production",
+    edit: (ws) => {
+      ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_primary_ips: { ipv4: 11, ipv6: 12 }\n`);
+      return { file: PROD, line: ws.line(PROD, "import_primary_ips:"), path: "servers[5].import_primary_ips", message: /import_primary_ips is only used with import_id \(add import_id/ };
+    },
+  },
+  {
+    name: "import_primary_ips without the IPv4 of a server that has one",
+    env: "production",
+    edit: (ws) => {
+      ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv6: 12 }\n`);
+      return { file: PROD, line: ws.line(PROD, "import_primary_ips:"), path: "servers[5].import_primary_ips", message: /server ns-1 has public\.ipv4 true: name its current IPv4 \(or "create"\)/ };
+    },
+  },
+  {
+    name: "import_primary_ips with a bad id",
+    env: "production",
+    edit: (ws) => {
+      ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv4: 11, ipv6: twelve }\n`);
+      return { file: PROD, line: ws.line(PROD, "import_primary_ips:"), path: "servers[5].import_primary_ips.ipv6", message: /a primary IP id is digits, or "create"/ };
     },
   },
   {
