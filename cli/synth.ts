@@ -55,16 +55,21 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       return ExitCode.failed;
     }
     const summary = summarise(tmp);
+    let validated: string | undefined;
     if (options.validate !== false) {
       const schemas = loadProviderSchemas(project.schemaFiles);
-      const { problems } = validateSynthOutput(tmp, schemas);
-      if (printProblems(problems, io) > 0) {
+      const { stacks, problems } = validateSynthOutput(tmp, schemas);
+      const errors = printProblems(problems, io);
+      if (errors > 0) {
         io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`);
         return ExitCode.failed;
       }
+      const warnings = problems.length - errors;
+      validated = `validate: ${stacks.length} stacks, 0 problems${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
     }
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
+    io.out(validated ?? "validate: skipped (--no-validate)");
     return ExitCode.ok;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

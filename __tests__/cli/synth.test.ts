@@ -28,6 +28,10 @@ describe("all2all synth", () => {
     }
   });
 
+  test("reports that validation found 0 problems", () => {
+    expect(io.stdout).toContain("validate: 12 stacks, 0 problems");
+  });
+
   test("prints the stacks and the resources per type", () => {
     const manifest = readJson(path.join(out, "manifest.json"));
     const text = io.stdout.join("\n");
