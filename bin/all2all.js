@@ -9,6 +9,10 @@ if (!fs.existsSync(compiled)) {
   console.error("all2all: the project is not built yet; run `npm run build` (or `npm ci`, which builds) first");
   process.exit(1);
 }
+// cdktn records a stack trace for every token it creates, to point at the
+// line that made a bad one; that costs more than half of a large synth. Off
+// by default here; set CDKTN_DISABLE_CREATION_STACK=0 to get them back.
+if (process.env.CDKTN_DISABLE_CREATION_STACK === undefined) process.env.CDKTN_DISABLE_CREATION_STACK = "1";
 const { main } = require(compiled);
 const io = {
   out: (line) => process.stdout.write(line + "\n"),

@@ -4,10 +4,7 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { runCheck } from "./check";
 import { ExitCode, Io } from "./io";
-import { runSynth } from "./synth";
-import { runValidate } from "./validate";
 
 /** The repository root: dist/cli/main.js lives two levels below it. */
 export const projectRoot = path.resolve(__dirname, "..", "..");
@@ -32,6 +29,8 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else config)")
     .option("--env <name>", "check one environment (default: all of them)")
     .action(async (opts: { config?: string; env?: string }) => {
+      // Each command loads only what it needs (check never loads cdktn).
+      const { runCheck } = await import("./check");
       exitCode = await runCheck(opts, io);
     });
 
@@ -46,6 +45,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .option("--out <dir>", "output directory (default: cdktf.json's output, cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
     .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean }) => {
+      const { runSynth } = await import("./synth");
       exitCode = await runSynth(opts, io, root);
     });
 
@@ -57,6 +57,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     )
     .option("--out <dir>", "synthesised output directory (default: cdktf.out)")
     .action(async (opts: { out?: string }) => {
+      const { runValidate } = await import("./validate");
       exitCode = await runValidate(opts, io, root);
     });
 

@@ -54,11 +54,11 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}`);
       return ExitCode.failed;
     }
-    const summary = summarise(tmp);
     let validated: string | undefined;
+    const docs = new Map<string, unknown>();
     if (options.validate !== false) {
       const schemas = loadProviderSchemas(project.schemaFiles);
-      const { stacks, problems } = validateSynthOutput(tmp, schemas);
+      const { stacks, problems } = validateSynthOutput(tmp, schemas, (stack, doc) => docs.set(stack, doc));
       const errors = printProblems(problems, io);
       if (errors > 0) {
         io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`);
@@ -67,6 +67,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       const warnings = problems.length - errors;
       validated = `validate: ${stacks.length} stacks, 0 problems${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
     }
+    const summary = summarise(tmp, docs);
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
     io.out(validated ?? "validate: skipped (--no-validate)");
@@ -76,13 +77,16 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   }
 }
 
-/** Reads a synthesised output directory: stacks in dependency order, resources per type. */
-export function summarise(outdir: string): StackSummary[] {
+/**
+ * Reads a synthesised output directory: stacks in dependency order, resources
+ * per type. Stack documents already parsed can be passed in `docs`.
+ */
+export function summarise(outdir: string, docs: ReadonlyMap<string, unknown> = new Map()): StackSummary[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, ManifestStack>;
   };
   const stacks = Object.values(manifest.stacks).map((s) => {
-    const tf = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as {
+    const tf = (docs.get(s.name) ?? JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"))) as {
       resource?: Record<string, Record<string, unknown>>;
     };
     const resources: Record<string, number> = {};

@@ -32,7 +32,8 @@
  */
 import { Construct } from "constructs";
 import { Token } from "cdktn";
-import { storageBox, storageBoxSubaccount } from "../.gen/providers/hcloud";
+import * as storageBox from "../.gen/providers/hcloud/storage-box";
+import * as storageBoxSubaccount from "../.gen/providers/hcloud/storage-box-subaccount";
 import {
   ConstructPropsError,
   Labels,

@@ -37,7 +37,8 @@
  */
 import { Construct } from "constructs";
 import { Token } from "cdktn";
-import { zone, zoneRrset } from "../.gen/providers/hcloud";
+import * as zone from "../.gen/providers/hcloud/zone";
+import * as zoneRrset from "../.gen/providers/hcloud/zone-rrset";
 import {
   ConstructPropsError,
   Labels,
@@ -176,6 +177,8 @@ export class DnsZone extends Construct {
   private readonly baseName: string;
   private readonly labels: Record<string, string>;
   private readonly rrsets = new Map<string, zoneRrset.ZoneRrset>();
+  /** The record types present at each name, for the CNAME rules without scanning every record set. */
+  private readonly typesByName = new Map<string, Set<string>>();
 
   constructor(scope: Construct, id: string, props: DnsZoneProps) {
     super(scope, id);
@@ -259,7 +262,7 @@ export class DnsZone extends Construct {
     if (this.rrsets.has(key)) {
       throw new ConstructPropsError(where, `a record set for ${options.type} ${show(options.name)} already exists; give every value of one (name, type) in one call`);
     }
-    const others = [...this.rrsets.keys()].filter((k) => k.startsWith(`${options.name}/`)).map((k) => k.slice(options.name.length + 1));
+    const others = [...(this.typesByName.get(options.name) ?? [])];
     if (options.type === "CNAME" && others.length > 0) {
       throw new ConstructPropsError(where, `a CNAME cannot share its name with other records (${others.join(", ")} exist for ${show(options.name)})`);
     }
@@ -303,6 +306,9 @@ export class DnsZone extends Construct {
     pinAddress(rrset, `${this.baseName}-${recordSlug(options.name)}-${options.type.toLowerCase()}`);
     if (options.importExisting === true) importExisting(rrset, `${this.name}/${options.name}/${options.type}`);
     this.rrsets.set(key, rrset);
+    const types = this.typesByName.get(options.name) ?? new Set<string>();
+    types.add(options.type);
+    this.typesByName.set(options.name, types);
     return rrset;
   }
 

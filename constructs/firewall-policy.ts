@@ -43,7 +43,8 @@
  */
 import { Construct } from "constructs";
 import { Token } from "cdktn";
-import { firewall, firewallAttachment } from "../.gen/providers/hcloud";
+import * as firewall from "../.gen/providers/hcloud/firewall";
+import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
 import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "./ip";
 

@@ -25,7 +25,9 @@
  */
 import { Construct } from "constructs";
 import { Token } from "cdktn";
-import { network, networkRoute, networkSubnet } from "../.gen/providers/hcloud";
+import * as network from "../.gen/providers/hcloud/network";
+import * as networkRoute from "../.gen/providers/hcloud/network-route";
+import * as networkSubnet from "../.gen/providers/hcloud/network-subnet";
 import {
   ConstructPropsError,
   Labels,

@@ -57,7 +57,14 @@
  */
 import { Construct } from "constructs";
 import { Fn, Token } from "cdktn";
-import { floatingIp, floatingIpAssignment, primaryIp, rdns, server, serverNetwork, volume, volumeAttachment } from "../.gen/providers/hcloud";
+import * as floatingIp from "../.gen/providers/hcloud/floating-ip";
+import * as floatingIpAssignment from "../.gen/providers/hcloud/floating-ip-assignment";
+import * as primaryIp from "../.gen/providers/hcloud/primary-ip";
+import * as rdns from "../.gen/providers/hcloud/rdns";
+import * as server from "../.gen/providers/hcloud/server";
+import * as serverNetwork from "../.gen/providers/hcloud/server-network";
+import * as volume from "../.gen/providers/hcloud/volume";
+import * as volumeAttachment from "../.gen/providers/hcloud/volume-attachment";
 import {
   ConstructPropsError,
   Labels,

@@ -20,7 +20,7 @@
  *   one project per environment).
  */
 import { Construct } from "constructs";
-import { sshKey } from "../.gen/providers/hcloud";
+import * as sshKey from "../.gen/providers/hcloud/ssh-key";
 import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
 
 /** Key types Hetzner accepts, as in the first word of a `.pub` file. */

@@ -32,8 +32,11 @@ export interface ParsedFile {
   readonly problems: ConfigProblem[];
 }
 
-/** A guard against alias bombs ("billion laughs"): nodes produced per file. */
-const MAX_NODES = 100_000;
+/**
+ * A guard against alias bombs ("billion laughs"): nodes produced by expanding
+ * aliases, per file. A large file without aliases is not limited.
+ */
+const MAX_ALIAS_NODES = 100_000;
 
 /** Parses one YAML document; every YAML error and warning becomes a problem. */
 export function parseYaml(file: string, text: string): ParsedFile {
@@ -66,10 +69,11 @@ export function parseYaml(file: string, text: string): ParsedFile {
   }
   if (doc.errors.length > 0) return { file, problems };
 
-  let count = 0;
+  let aliasNodes = 0;
+  let aliasDepth = 0;
   const stack = new Set<YamlNode>();
   const convert = (node: unknown, fallback: Origin, path: PathSegment[]): Node => {
-    if (++count > MAX_NODES) throw new TooLarge();
+    if (aliasDepth > 0 && ++aliasNodes > MAX_ALIAS_NODES) throw new TooLarge();
     if (node === null || node === undefined) return { kind: "scalar", origin: fallback, value: null };
     if (isAlias(node)) {
       const target = node.resolve(doc);
@@ -82,7 +86,12 @@ export function parseYaml(file: string, text: string): ParsedFile {
         return { kind: "scalar", origin: at(node.range?.[0] ?? 0), value: null };
       }
       // The alias takes the place of the anchored node; errors point at the anchor.
-      return convert(target, fallback, path);
+      aliasDepth++;
+      try {
+        return convert(target, fallback, path);
+      } finally {
+        aliasDepth--;
+      }
     }
     const yamlNode = node as YamlNode;
     const origin = yamlNode.range ? at(yamlNode.range[0]) : fallback;
@@ -130,7 +139,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
     return { file, root, problems };
   } catch (error) {
     if (error instanceof TooLarge) {
-      return { file, problems: [...problems, { file, path: "", message: `the file expands to more than ${MAX_NODES} YAML nodes (alias bomb?)` }] };
+      return { file, problems: [...problems, { file, path: "", message: `YAML aliases in this file expand to more than ${MAX_ALIAS_NODES} nodes (alias bomb?)` }] };
     }
     throw error;
   }

@@ -20,7 +20,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformOutput, Token } from "cdktn";
-import { placementGroup } from "../.gen/providers/hcloud";
+import * as placementGroup from "../.gen/providers/hcloud/placement-group";
 import {
   BackupStorage,
   DnsZone,

@@ -10,7 +10,7 @@
  */
 import { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktn";
-import { provider } from "../.gen/providers/hcloud";
+import * as provider from "../.gen/providers/hcloud/provider";
 
 /** Where a stack's state lives. Credentials are never part of it. */
 export type StateBackend =

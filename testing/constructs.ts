@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { App, TerraformOutput, TerraformStack, Testing } from "cdktn";
-import { provider } from "../.gen/providers/hcloud";
+import * as provider from "../.gen/providers/hcloud/provider";
 import { type Problem, type ProviderSchemas, formatProblem, loadProviderSchemas, validateStack } from "../validate";
 
 /** Labels every test passes, as a stack would. */

@@ -27,7 +27,11 @@ interface StackFile {
   readonly file: string;
 }
 
-export function validateSynthOutput(outdir: string, schemas: ProviderSchemas): SynthOutputResult {
+/**
+ * @param visit called with each stack's parsed document, so that a caller
+ *   needing the documents too (synth's summary) does not read them again.
+ */
+export function validateSynthOutput(outdir: string, schemas: ProviderSchemas, visit?: (stack: string, doc: unknown) => void): SynthOutputResult {
   const problems: Problem[] = [];
   const stackFiles = listStacks(outdir, problems);
   if (stackFiles.length === 0 && problems.length === 0) {
@@ -35,7 +39,9 @@ export function validateSynthOutput(outdir: string, schemas: ProviderSchemas): S
   }
   for (const { name, file } of stackFiles) {
     const doc = readJson(file, name, problems);
-    if (doc !== undefined) problems.push(...validateStack(name, doc, schemas));
+    if (doc === undefined) continue;
+    visit?.(name, doc);
+    problems.push(...validateStack(name, doc, schemas));
   }
   return { stacks: stackFiles.map((s) => s.name), problems };
 }

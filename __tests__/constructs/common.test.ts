@@ -1,7 +1,7 @@
 import * as fc from "fast-check";
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktn";
-import { network } from "../../.gen/providers/hcloud";
+import * as network from "../../.gen/providers/hcloud/network";
 import {
   NAME_PATTERN,
   checkLabels,

@@ -271,7 +271,14 @@ describe("YAML with positions, and the environment merge", () => {
     for (let i = 0; i < 5; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
     const parsed = parseYaml("bomb.yaml", lines.join("\n"));
     expect(parsed.root).toBeUndefined();
-    expect(parsed.problems.map((p) => p.message)).toContain("the file expands to more than 100000 YAML nodes (alias bomb?)");
+    expect(parsed.problems.map((p) => p.message)).toContain("YAML aliases in this file expand to more than 100000 nodes (alias bomb?)");
+  });
+
+  test("a large file without aliases is not mistaken for an alias bomb", () => {
+    const text = `items:\n${Array.from({ length: 60_000 }, (_, i) => `  - { name: n${i}, v: ${i} }`).join("\n")}\n`;
+    const parsed = parseYaml("large.yaml", text);
+    expect(parsed.problems).toEqual([]);
+    expect((toPlain(parsed.root!) as { items: unknown[] }).items).toHaveLength(60_000);
   });
 });
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Benchmarks of the command line, printed as a table: wall time and peak
+ * memory (median of N runs) for
+ *   - `all2all synth` of the default config (all environments, validate included);
+ *   - the same for generated networks of 100, 1,000 and 5,000 servers
+ *     (bench/generate-network.js: DNS records, rDNS, firewall membership and
+ *     a storage subaccount per server);
+ *   - `all2all validate` alone, on the default config's output;
+ *   - the floor: node writing the same JSON files with no framework;
+ *   - with --tests, the whole test command (`npm test`), once.
+ * Not a test: it asserts nothing. Run from a built tree (`npm run build`).
+ *
+ *   node bench/run.js [--runs N] [--sizes 100,1000,5000] [--tests]
+ */
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { generate } = require("./generate-network");
+
+const root = path.resolve(__dirname, "..");
+const cli = path.join(root, "bin", "all2all.js");
+
+function parseArgs(argv) {
+  const opts = { runs: 3, sizes: [100, 1000, 5000], tests: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--runs") opts.runs = Number(argv[++i]);
+    else if (a === "--sizes") opts.sizes = String(argv[++i]).split(",").map(Number);
+    else if (a === "--tests") opts.tests = true;
+    else {
+      console.error(`bench/run.js: unknown argument ${a} (expected --runs N, --sizes 100,1000 or --tests)`);
+      process.exit(2);
+    }
+  }
+  if (!(opts.runs >= 1) || opts.sizes.some((n) => !(n >= 1))) {
+    console.error("bench/run.js: --runs and --sizes take positive numbers");
+    process.exit(2);
+  }
+  return opts;
+}
+
+/** Runs `node <args>` once; returns seconds and peak KiB. */
+function measure(args, cwd = root) {
+  const rssFile = path.join(os.tmpdir(), `all2all-bench-rss-${process.pid}`);
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ["--require", path.join(__dirname, "rss-report.js"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ALL2ALL_BENCH_RSS_FILE: rssFile },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  const kib = Number(fs.readFileSync(rssFile, "utf8"));
+  fs.rmSync(rssFile, { force: true });
+  return { seconds, kib, stdout: r.stdout };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function bench(label, runs, args, resources) {
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(measure(args));
+  const seconds = median(results.map((r) => r.seconds));
+  const mib = median(results.map((r) => r.kib)) / 1024;
+  return { label, seconds, mib, resources, runs };
+}
+
+function resourcesIn(stdout) {
+  const m = /(\d+) resources in all/.exec(stdout);
+  return m ? Number(m[1]) : undefined;
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-bench-"));
+  const rows = [];
+  try {
+    const out = path.join(work, "default.out");
+    const first = measure([cli, "synth", "--config", path.join(root, "config"), "--out", out]);
+    rows.push(bench("synth, default config (3 environments)", opts.runs, [cli, "synth", "--config", path.join(root, "config"), "--out", out], resourcesIn(first.stdout)));
+    rows.push(bench("validate alone, default config", opts.runs, [cli, "validate", "--out", out]));
+    rows.push(bench("floor: node writing the same JSON", opts.runs, [path.join(__dirname, "floor.js"), out]));
+    for (const n of opts.sizes) {
+      const dir = path.join(work, `net-${n}`);
+      generate(n, dir);
+      const nOut = path.join(work, `out-${n}`);
+      const runs = n >= 5000 ? Math.min(opts.runs, 3) : opts.runs;
+      const once = measure([cli, "synth", "--config", dir, "--out", nOut]);
+      rows.push(bench(`synth, ${n} servers`, runs, [cli, "synth", "--config", dir, "--out", nOut], resourcesIn(once.stdout)));
+    }
+    if (opts.tests) {
+      const started = process.hrtime.bigint();
+      const r = spawnSync("npm", ["test", "--silent"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      rows.push({ label: `npm test (exit ${r.status})`, seconds, mib: NaN, resources: undefined, runs: 1 });
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown`);
+  console.log(`${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`);
+  for (const r of rows) {
+    const per = r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "";
+    console.log(
+      `${r.label.padEnd(42)} ${String(r.runs).padStart(4)} ${r.seconds.toFixed(2).padStart(8)} ${(Number.isNaN(r.mib) ? "" : r.mib.toFixed(0)).padStart(9)} ${String(r.resources ?? "").padStart(9)} ${per.padStart(11)}`,
+    );
+  }
+}
+
+main();
