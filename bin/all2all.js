@@ -6,7 +6,7 @@ const path = require("node:path");
 
 const compiled = path.join(__dirname, "..", "dist", "cli", "main.js");
 if (!fs.existsSync(compiled)) {
-  console.error("all2all: the project is not built yet; run `npm run build` (or `npm ci`, which builds) first");
+  console.error("all2all: the project is not built yet; run `npm run build` first (after `npm ci`)");
   process.exit(1);
 }
 // cdktn records a stack trace for every token it creates, to point at the

@@ -25,7 +25,7 @@
  *   outside the clients' reach, so a compromised server that deletes its
  *   backups cannot delete them. `snapshotPlan: false` turns them off.
  * - ssh_keys are in ignore_changes: a change replaces the box *with its data*
- *   (NOTES.md). Keys given here are installed at creation; later key changes
+ *   (providers/hcloud/NOTES.md). Keys given here are installed at creation; later key changes
  *   are made on the box itself.
  * - Subaccounts: SSH only, not reachable externally, writable (they exist so
  *   that a server can push its backups; a restore account passes readonly: true).

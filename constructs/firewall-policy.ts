@@ -34,7 +34,7 @@
  * outbound rules dropped means outbound opens). Keep `name` and `labels`
  * stable; when they must change, run a second plan/apply right after, which
  * shows and restores the missing rules. Also: a plan that removes every rule
- * leaves the old rules in place (NOTES.md), so a policy without rules is only
+ * leaves the old rules in place (providers/hcloud/NOTES.md), so a policy without rules is only
  * deny-all when it is created that way.
  *
  * Checked early: sources/destinations are CIDR blocks with their host bits

@@ -29,7 +29,7 @@
  *   that apply, or prevent_destroy stops the plan, which is the point).
  * - Public addresses are explicit `hcloud_primary_ip`s with auto_delete =
  *   false, linked through `public_net`: an address survives a rebuild, and
- *   nothing is auto-created that a later link would delete (NOTES.md).
+ *   nothing is auto-created that a later link would delete (providers/hcloud/NOTES.md).
  *   IPv6 always; IPv4 only when asked (it costs money and attack surface).
  * - backups: true (turning backups off later deletes every existing backup).
  * - keep_disk: true (a type change then never grows the disk, so the server

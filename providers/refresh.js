@@ -21,7 +21,10 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const fqpn = "registry.terraform.io/hetznercloud/hcloud";
+/** Documentation keys of a provider, block or attribute descriptor (never of a name map). */
 const DESCRIPTION_KEYS = new Set(["description", "description_kind", "deprecation_message"]);
+/** Maps whose keys are attribute or block names: an attribute may well be called "description". */
+const NAME_MAPS = new Set(["attributes", "block_types", "resource_schemas", "data_source_schemas", "ephemeral_resource_schemas", "functions", "provider_schemas"]);
 
 function findBinary() {
   for (const bin of ["tofu", "terraform"]) {
@@ -40,13 +43,23 @@ function constraintFromCdktfJson() {
   return at < 0 ? undefined : String(entry).slice(at + 1).trim();
 }
 
-/** @param {unknown} value */
-function stripDescriptions(value) {
-  if (Array.isArray(value)) return value.map(stripDescriptions);
+/**
+ * Removes the documentation strings of every descriptor, keeping every
+ * attribute and block, whatever its name.
+ * @param {unknown} value
+ * @param {boolean} [isNameMap] whether the keys of `value` are names (attributes, blocks, types)
+ * @returns {unknown}
+ */
+function stripDescriptions(value, isNameMap = false) {
+  if (Array.isArray(value)) return value.map((v) => stripDescriptions(v));
   if (value && typeof value === "object") {
     /** @type {Record<string, unknown>} */
     const out = {};
-    for (const [k, v] of Object.entries(value)) if (!DESCRIPTION_KEYS.has(k)) out[k] = stripDescriptions(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (!isNameMap && DESCRIPTION_KEYS.has(k)) continue;
+      // A cty type (["object", {name: type}]) holds names, never documentation.
+      out[k] = !isNameMap && k === "type" ? v : stripDescriptions(v, !isNameMap && NAME_MAPS.has(k));
+    }
     return out;
   }
   return value;
@@ -94,4 +107,6 @@ function main() {
   }
 }
 
-main();
+module.exports = { stripDescriptions };
+
+if (require.main === module) main();

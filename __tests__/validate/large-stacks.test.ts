@@ -1,7 +1,7 @@
 /**
  * Large stacks: the validator's results on networks of thousands of servers,
  * including thousands of distinct misspelt references (whose suggestions
- * share a capped budget). Timing is measured by bench/validate.js, not here.
+ * share a capped budget). Timing is measured by bench/run.js, not here.
  */
 
 import * as path from "node:path";
