@@ -12,4 +12,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/"],
   // cdktn synthesis is CPU-bound; two workers match the two cores of CI.
   maxWorkers: 2,
+  // One temporary folder for the run, removed at the end.
+  globalSetup: "<rootDir>/testing/jest-global-setup.js",
+  globalTeardown: "<rootDir>/testing/jest-global-teardown.js",
 };

@@ -6,9 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** Creates an empty temporary directory next to `dest`. */
+/**
+ * Creates an empty temporary directory next to `dest`, whose parent must
+ * exist (it is not created: an operator's typo should not make folders).
+ */
 export function tempSiblingDir(dest: string): string {
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const parent = path.dirname(dest);
+  if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) throw new Error(`the folder ${parent} does not exist`);
   return fs.mkdtempSync(`${dest}.tmp-`);
 }
 

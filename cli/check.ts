@@ -9,8 +9,15 @@ import { formatConfigProblems, loadNetwork, type NetworkSpec } from "../spec";
 import { ExitCode, type Io } from "./io";
 
 export interface CheckOptions {
-  /** Config directory; default ALL2ALL_CONFIG, else `config` (relative to the working directory). */
+  /** Config directory; default ALL2ALL_CONFIG, else `defaultConfig`. */
   readonly config?: string;
+  /**
+   * The directory used when neither --config nor ALL2ALL_CONFIG is given, as
+   * shown in messages; the command line passes the repository's config/
+   * (relative to the working directory), so commands work from any folder.
+   * @default "config"
+   */
+  readonly defaultConfig?: string;
   /** One environment; default all of them. */
   readonly env?: string;
 }
@@ -45,9 +52,9 @@ export function summarize(spec: NetworkSpec): string[] {
   ];
 }
 
-/** The config directory a command reads: --config, else $ALL2ALL_CONFIG, else `config` (relative to the working directory). */
+/** The config directory a command reads: --config, else $ALL2ALL_CONFIG, else the repository's config/. */
 export function configDirOf(opts: CheckOptions, io: Io): string {
-  return opts.config ?? io.env.ALL2ALL_CONFIG ?? "config";
+  return opts.config ?? io.env.ALL2ALL_CONFIG ?? opts.defaultConfig ?? "config";
 }
 
 /**

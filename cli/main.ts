@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { InputError } from "./errors";
 import { ExitCode, Io } from "./io";
 
 /** The repository root: dist/cli/main.js lives two levels below it. */
@@ -11,6 +12,8 @@ export const projectRoot = path.resolve(__dirname, "..", "..");
 
 export async function main(argv: string[], io: Io, root = projectRoot): Promise<number> {
   let exitCode: number = ExitCode.ok;
+  // Defaults name the repository's folders, wherever the command runs from.
+  const defaultConfig = path.relative(io.cwd, path.join(root, "config")) || ".";
   const program = new Command("all2all")
     .description("The all2all network on Hetzner Cloud, as code: check, synthesise and validate it.")
     .showHelpAfterError("(run with --help for usage)")
@@ -26,12 +29,12 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       "Validate the network description only (nothing is synthesised or written) and print what each environment " +
         "holds. Every problem is printed as `file:line:col  path  message (hint)`; exit 2 on any problem.",
     )
-    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else config)")
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--env <name>", "check one environment (default: all of them)")
     .action(async (opts: { config?: string; env?: string }) => {
       // Each command loads only what it needs (check never loads cdktn).
       const { runCheck } = await import("./check");
-      exitCode = await runCheck(opts, io);
+      exitCode = await runCheck({ ...opts, defaultConfig }, io);
     });
 
   program
@@ -40,13 +43,13 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       "Synthesise every stack to <out>/stacks/<stack>/cdk.tf.json and <out>/manifest.json, validate them against " +
         "the provider schemas, and move them into place only when complete and valid.",
     )
-    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else config)")
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--env <name>", "synthesise one environment (default: all of them)")
-    .option("--out <dir>", "output directory (default: cdktf.json's output, cdktf.out)")
+    .option("--out <dir>", "output directory, replaced as a whole (default: the repository's cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
     .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean }) => {
       const { runSynth } = await import("./synth");
-      exitCode = await runSynth(opts, io, root);
+      exitCode = await runSynth({ ...opts, defaultConfig }, io, root);
     });
 
   program
@@ -55,7 +58,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       "Check every resource, data source and provider block of a synthesised output against providers/*/schema.json, " +
         "offline. Prints `<stack> <address> <attribute path>: <problem>`; exit 1 on any error (warnings do not fail).",
     )
-    .option("--out <dir>", "synthesised output directory (default: cdktf.out)")
+    .option("--out <dir>", "synthesised output directory (default: the repository's cdktf.out)")
     .action(async (opts: { out?: string }) => {
       const { runValidate } = await import("./validate");
       exitCode = await runValidate(opts, io, root);
@@ -69,6 +72,10 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (err instanceof InputError) {
+      io.err(`all2all: ${err.message}`);
+      return ExitCode.badInput;
     }
     throw err;
   }

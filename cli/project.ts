@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { InputError } from "./errors";
 
 export interface ProjectConfig {
   /** The repository root (where cdktf.json is). */
@@ -23,10 +24,10 @@ export function readProjectConfig(root: string): ProjectConfig {
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(`${file}: cannot read the project file (${(err as Error).message})`);
+    throw new InputError(`${file}: cannot read the project file (${(err as Error).message})`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new Error(`${file}: expected a JSON object`);
+    throw new InputError(`${file}: expected a JSON object`);
   }
   const cfg = raw as Record<string, unknown>;
   const context = { ...((cfg.context as Record<string, unknown> | undefined) ?? {}) };

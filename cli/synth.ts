@@ -8,19 +8,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp } from "../stacks/app";
-import { loadForCommand } from "./check";
-import { loadProviderSchemas, validateSynthOutput } from "../validate";
+import { loadForCommand, type CheckOptions } from "./check";
+import { InputError } from "./errors";
+import { validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
-import { printProblems } from "./validate";
+import { loadSchemas, printProblems } from "./validate";
 import { replaceDir, tempSiblingDir } from "./atomic";
 
-export interface SynthOptions {
-  /** Config directory; default $ALL2ALL_CONFIG, else `config`. */
-  readonly config?: string;
-  /** Synthesise one environment; default all of them. */
-  readonly env?: string;
-  /** Output directory; default cdktf.json `output` (cdktf.out), relative to the working directory. */
+export interface SynthOptions extends CheckOptions {
+  /**
+   * Output directory, replaced as a whole; default the repository's
+   * cdktf.json `output` (cdktf.out). Relative to the working directory.
+   */
   readonly out?: string;
   /** Validate against the provider schemas before moving the output into place (default true). */
   readonly validate?: boolean;
@@ -43,8 +43,14 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   const project = readProjectConfig(root);
   const specs = loadForCommand(options, io);
   if (!specs) return ExitCode.badInput;
-  const out = path.resolve(io.cwd, options.out ?? project.output);
-  const tmp = tempSiblingDir(out);
+  const out = options.out === undefined ? path.join(project.root, project.output) : path.resolve(io.cwd, options.out);
+  checkOutputDir(out, [io.cwd, project.root, path.resolve(io.cwd, options.config ?? io.env.ALL2ALL_CONFIG ?? options.defaultConfig ?? "config")]);
+  let tmp: string;
+  try {
+    tmp = tempSiblingDir(out);
+  } catch (err) {
+    throw new InputError(`cannot write beside ${out}: ${(err as Error).message}`);
+  }
   try {
     try {
       buildApp(specs, { outdir: tmp, context: project.context }).app.synth();
@@ -57,7 +63,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     let validated: string | undefined;
     const docs = new Map<string, unknown>();
     if (options.validate !== false) {
-      const schemas = loadProviderSchemas(project.schemaFiles);
+      const schemas = loadSchemas(project.schemaFiles);
       const { stacks, problems } = validateSynthOutput(tmp, schemas, (stack, doc) => docs.set(stack, doc));
       const errors = printProblems(problems, io);
       if (errors > 0) {
@@ -74,6 +80,33 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     return ExitCode.ok;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** What a previous synth leaves in its output directory (cdktn's layout). */
+const OUTPUT_ENTRIES = new Set(["manifest.json", "stacks", "constructs.json"]);
+
+/**
+ * Refuses an output directory that synth must not replace: a file, a
+ * directory holding anything but a previous synth's output, or the working
+ * directory, the repository or the config directory (or a folder holding
+ * them).
+ */
+export function checkOutputDir(out: string, keep: readonly string[]): void {
+  for (const dir of keep) {
+    const rel = path.relative(out, dir);
+    if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) {
+      throw new InputError(`--out ${out} would replace ${dir}; give a folder of its own, e.g. cdktf.out`);
+    }
+  }
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new InputError(`--out ${out} is a file, not a folder`);
+  const foreign = fs.readdirSync(out).filter((name) => !OUTPUT_ENTRIES.has(name));
+  if (foreign.length > 0) {
+    throw new InputError(
+      `--out ${out} holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which a synth did not write; ` +
+        "synth replaces its output folder as a whole, so give an empty or new folder",
+    );
   }
 }
 

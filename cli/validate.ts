@@ -4,7 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatProblem, loadProviderSchemas, Problem, validateSynthOutput } from "../validate";
+import { formatProblem, loadProviderSchemas, Problem, validateSynthOutput, type ProviderSchemas } from "../validate";
+import { InputError } from "./errors";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
 
@@ -15,12 +16,12 @@ export interface ValidateOptions {
 
 export async function runValidate(options: ValidateOptions, io: Io, root: string): Promise<number> {
   const project = readProjectConfig(root);
-  const out = path.resolve(io.cwd, options.out ?? project.output);
+  const out = options.out === undefined ? path.join(project.root, project.output) : path.resolve(io.cwd, options.out);
   if (!fs.existsSync(out)) {
     io.err(`validate: ${path.relative(io.cwd, out) || out} does not exist (run \`all2all synth\` first, or name the directory with --out)`);
     return ExitCode.badInput;
   }
-  const schemas = loadProviderSchemas(project.schemaFiles);
+  const schemas = loadSchemas(project.schemaFiles);
   const { stacks, problems } = validateSynthOutput(out, schemas);
   const errors = printProblems(problems, io);
   const warnings = problems.length - errors;
@@ -31,6 +32,16 @@ export async function runValidate(options: ValidateOptions, io: Io, root: string
   }
   io.out(summary);
   return ExitCode.ok;
+}
+
+/** Loads the committed provider schemas; a broken file is bad input naming it. */
+export function loadSchemas(files: readonly string[]): ProviderSchemas {
+  if (files.length === 0) throw new InputError("no provider schema found (expected providers/<name>/schema.json)");
+  try {
+    return loadProviderSchemas([...files]);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
 }
 
 /** Prints warnings then errors; returns the number of errors. */

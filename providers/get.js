@@ -19,6 +19,18 @@ const root = path.resolve(__dirname, "..");
 const genDir = path.join(root, ".gen");
 const stampFile = path.join(genDir, ".stamp");
 
+/** Bad input files: reported in one line, exit code 2. */
+class BadInput extends Error {}
+
+/** @param {string} file */
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new BadInput(`${path.relative(process.cwd(), file)}: cannot read it as JSON (${err instanceof Error ? err.message : err})`);
+  }
+}
+
 /** @returns {{ name: string, file: string }[]} */
 function schemaFiles() {
   const dir = path.join(root, "providers");
@@ -42,7 +54,7 @@ function generatorVersion() {
  * @returns {Record<string, string>}
  */
 function providerConstraints() {
-  const cfg = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
+  const cfg = readJson(path.join(root, "cdktf.json"));
   /** @type {Record<string, string>} */
   const out = {};
   for (const entry of cfg.terraformProviders || []) {
@@ -59,7 +71,10 @@ function providerConstraints() {
  * @param {string} file
  */
 function schemaWithConstraints(file) {
-  const schema = JSON.parse(fs.readFileSync(file, "utf8"));
+  const schema = readJson(file);
+  if (!schema || typeof schema.provider_schemas !== "object") {
+    throw new BadInput(`${path.relative(process.cwd(), file)}: no "provider_schemas" (expected the output of \`tofu providers schema -json\`)`);
+  }
   const constraints = providerConstraints();
   schema.provider_versions = {};
   for (const fqpn of Object.keys(schema.provider_schemas || {})) {
@@ -140,6 +155,10 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (err instanceof BadInput) {
+    console.error(`provider bindings: ${err.message}`);
+    process.exit(2);
+  }
   console.error(`provider bindings: generation failed: ${err && err.stack ? err.stack : err}`);
   process.exit(1);
 });

@@ -360,6 +360,10 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], root: Node, pla
       }
       case "invalid_value": {
         const values = issue.values.map(String);
+        if (input === undefined && nodeAt(root, path) === undefined) {
+          push(path, `missing required key "${String(path[path.length - 1])}"`, `one of ${values.join(", ")}`);
+          break;
+        }
         const text = typeof input === "string" ? input : JSON.stringify(input);
         const message = issue.message.startsWith("unknown ") ? issue.message : `unknown value ${text}`;
         push(path, message, suggestionHint(String(text), values, "values"));

@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { runCheck } from "../cli/check";
 import { captureIo } from "../cli/io";
+import { defaultConfig, repoRoot } from "./tmp";
 
-export const REPO = path.resolve(__dirname, "..");
-export const DEFAULT_CONFIG = path.join(REPO, "config");
+export const REPO = repoRoot;
+export const DEFAULT_CONFIG = defaultConfig;
 
 export interface Workspace {
   /** The temporary root; the config is in `<root>/config`. */

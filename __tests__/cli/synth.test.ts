@@ -66,12 +66,46 @@ describe("all2all synth", () => {
     }
   });
 
-  test("leaves no temporary directory behind, and replaces the previous output", async () => {
-    fs.writeFileSync(path.join(out, "stale-file"), "from an earlier synth");
+  test("leaves no temporary directory behind, and replaces the previous output as a whole", async () => {
+    fs.mkdirSync(path.join(out, "stacks", "removed-stack"));
+    fs.writeFileSync(path.join(out, "stacks", "removed-stack", "cdk.tf.json"), "{}");
     const again = captureIo({}, t.dir);
     expect(await main(["synth", "--config", defaultConfig, "--out", out], again, repoRoot)).toBe(0);
-    expect(fs.existsSync(path.join(out, "stale-file"))).toBe(false);
+    expect(fs.existsSync(path.join(out, "stacks", "removed-stack"))).toBe(false);
     expect(fs.readdirSync(t.dir)).toEqual(["cdktf.out"]);
+  });
+
+  test("refuses to replace a folder that holds anything but a previous output, and changes nothing", async () => {
+    const victim = path.join(t.dir, "notes");
+    fs.mkdirSync(victim);
+    fs.writeFileSync(path.join(victim, "notes.txt"), "keep me");
+    const io2 = captureIo({}, t.dir);
+    expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", victim], io2, repoRoot)).toBe(2);
+    expect(io2.stderr.join("\n")).toMatch(/holds notes\.txt, which a synth did not write/);
+    expect(fs.readdirSync(victim)).toEqual(["notes.txt"]);
+    fs.rmSync(victim, { recursive: true });
+  });
+
+  test("refuses the working directory, the config folder and a file as output", async () => {
+    const cases: Array<[string, RegExp]> = [
+      [t.dir, /would replace/],
+      [path.dirname(defaultConfig), /would replace/],
+      [path.join(defaultConfig, "environments"), /holds .*which a synth did not write/],
+      [path.join(defaultConfig, "network.yaml"), /is a file, not a folder/],
+    ];
+    for (const [target, message] of cases) {
+      const io2 = captureIo({}, t.dir);
+      expect({ target, code: await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", target], io2, repoRoot) }).toEqual({ target, code: 2 });
+      expect(io2.stderr.join("\n")).toMatch(message);
+    }
+  });
+
+  test("an output folder that cannot be created is bad input, not a crash", async () => {
+    const io2 = captureIo({}, t.dir);
+    const missing = path.join(t.dir, "no-such-folder", "out");
+    expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", missing], io2, repoRoot)).toBe(2);
+    expect(io2.stderr.join("\n")).toBe(`all2all: cannot write beside ${missing}: the folder ${path.dirname(missing)} does not exist`);
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 });
 
@@ -88,18 +122,19 @@ describe("all2all synth with a failing validation", () => {
       fs.writeFileSync(path.join(root, "providers", "hcloud", "schema.json"), JSON.stringify(schema));
       const out = path.join(t.dir, "out");
       fs.mkdirSync(out);
-      fs.writeFileSync(path.join(out, "previous"), "kept");
+      fs.writeFileSync(path.join(out, "manifest.json"), '{"previous": "kept"}');
 
       const io = captureIo({}, t.dir);
       expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", out], io, root)).toBe(1);
       expect(io.stderr.join("\n")).toMatch(/hcloud_server\.\S+ : ?unknown resource type|hcloud_server.*unknown resource type/);
       expect(io.stderr.join("\n")).toContain("output not written");
-      expect(fs.readdirSync(out)).toEqual(["previous"]);
+      expect(fs.readdirSync(out)).toEqual(["manifest.json"]);
+      expect(readJson(path.join(out, "manifest.json"))).toEqual({ previous: "kept" });
       expect(fs.readdirSync(t.dir).sort()).toEqual(["out", "project"]);
 
       // --no-validate writes it anyway, for inspection.
       expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", out, "--no-validate"], captureIo({}, t.dir), root)).toBe(0);
-      expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
+      expect(Object.keys(readJson(path.join(out, "manifest.json")).stacks)).toContain("staging-servers");
     } finally {
       t.cleanup();
     }

@@ -100,3 +100,29 @@ test("a stack file that is not JSON is a problem naming the file", async () => {
   expect(await main(["validate", "--out", out], io, repoRoot)).toBe(1);
   expect(io.stderr.join("\n")).toContain(`stacks/${serverStack}/cdk.tf.json`);
 });
+
+describe("broken project files are bad input, not crashes", () => {
+  function fakeRoot(files: Record<string, string>): string {
+    const root = path.join(t.dir, `root-${Object.keys(files).join("-").replace(/[/.]/g, "_")}`);
+    fs.mkdirSync(path.join(root, "providers", "hcloud"), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, "cdktf.json"), path.join(root, "cdktf.json"));
+    fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", "schema.json"), path.join(root, "providers", "hcloud", "schema.json"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, name), text);
+    return root;
+  }
+
+  test("a provider schema that is not JSON: exit 2, naming the file", async () => {
+    const root = fakeRoot({ "providers/hcloud/schema.json": "{ broken" });
+    const io = captureIo({}, t.dir);
+    expect(await main(["validate", "--out", pristine], io, root)).toBe(2);
+    expect(io.stderr).toHaveLength(1);
+    expect(io.stderr[0]).toMatch(/^all2all: .*providers\/hcloud\/schema\.json/);
+  });
+
+  test("a cdktf.json that is not JSON: exit 2, naming the file", async () => {
+    const root = fakeRoot({ "cdktf.json": "not json" });
+    const io = captureIo({}, t.dir);
+    expect(await main(["validate", "--out", pristine], io, root)).toBe(2);
+    expect(io.stderr).toEqual([expect.stringMatching(/^all2all: .*cdktf\.json: cannot read the project file/)]);
+  });
+});

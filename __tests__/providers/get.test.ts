@@ -65,6 +65,25 @@ describe("npm run get (providers/get.js)", () => {
     expect(fs.readdirSync(s.dir).filter((n) => n.startsWith(".gen."))).toEqual([]);
   });
 
+  test("a schema that is not JSON is bad input: one line naming the file, exit 2, bindings kept", () => {
+    const file = path.join(s.dir, "providers", "hcloud", "schema.json");
+    const good = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, "{ not json");
+    let status = 0;
+    let stderr = "";
+    try {
+      s.run();
+    } catch (err) {
+      status = (err as { status: number }).status;
+      stderr = String((err as { stderr: string }).stderr);
+    }
+    fs.writeFileSync(file, good);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^provider bindings: providers\/hcloud\/schema\.json: cannot read it as JSON \(/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(fs.existsSync(serverBinding())).toBe(true);
+  });
+
   test("rejects an unknown argument with exit code 2", () => {
     let status = 0;
     let stderr = "";

@@ -575,6 +575,13 @@ const cases: Case[] = [
     },
   },
   {
+    name: "a server without its type",
+    edit: (ws) => {
+      ws.replace(NET, "    role: lists\n    type: cx22\n", "    role: lists\n");
+      return { file: NET, line: ws.line(NET, "  - name: lists-1"), path: "servers[4].type", message: /missing required key "type" \(one of cx22, / };
+    },
+  },
+  {
     name: "missing schema comment",
     edit: (ws) => {
       ws.replace(BACKUP, "# yaml-language-server: $schema=./schema.json\n", "");
