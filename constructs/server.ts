@@ -25,8 +25,10 @@
  *   does not stop `terraform destroy`, the provider lifts it first).
  * - image, ssh_keys and user_data are in ignore_changes: a change to any of
  *   them replaces the server in this provider. `allowRebuild: true` takes them
- *   out for a deliberate rebuild (in production also set `protect: false` for
- *   that apply, or prevent_destroy stops the plan, which is the point).
+ *   out for a deliberate rebuild, and lifts prevent_destroy on the server
+ *   alone (a replacement destroys it first); its primary IPs, volumes and
+ *   floating IPs stay protected, so the rebuilt server gets the same addresses
+ *   and data volumes.
  * - Public addresses are explicit `hcloud_primary_ip`s with auto_delete =
  *   false, linked through `public_net`: an address survives a rebuild, and
  *   nothing is auto-created that a later link would delete (providers/hcloud/NOTES.md).
@@ -290,7 +292,10 @@ export interface ServerProps {
    */
   readonly floatingIps?: readonly FloatingIpOptions[];
   /**
-   * Let changes to image, ssh_keys and user_data through, which replaces the server.
+   * Let changes to image, ssh_keys and user_data through, which replaces the
+   * server: they leave ignore_changes, and the server alone (not its
+   * addresses or volumes) loses prevent_destroy, so a protected environment
+   * can rebuild one server without lifting every other protection.
    * @default false - those changes are ignored, so no plan rebuilds a server by accident
    */
   readonly allowRebuild?: boolean;
@@ -470,7 +475,10 @@ export class Server extends Construct {
           ipv6: this.ipv6PrimaryIp.id,
         },
       ],
-      lifecycle: protectedLifecycle(this.protect, props.allowRebuild === true ? [] : REBUILD_ATTRIBUTES),
+      lifecycle:
+        props.allowRebuild === true
+          ? protectedLifecycle(false) // a deliberate rebuild: the replacement must be allowed to destroy it
+          : protectedLifecycle(this.protect, REBUILD_ATTRIBUTES),
     });
     pinAddress(this.server, id);
     if (props.importId !== undefined) importExisting(this.server, props.importId);

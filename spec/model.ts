@@ -223,7 +223,7 @@ export const Server = z.strictObject({
   allow_rebuild: z
     .boolean()
     .default(false)
-    .describe("Let changes of image, user_data and ssh_keys rebuild (replace) the server. Default false: such changes are ignored for an existing server, because a rebuild wipes its disk."),
+    .describe("Let changes of image, user_data and ssh_keys rebuild (replace) the server; the server alone then loses prevent_destroy (its addresses and volumes stay protected). Default false: such changes are ignored for an existing server, because a rebuild wipes its disk. Remove it again after the rebuild."),
 });
 
 export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "TLSA", "SSHFP", "PTR"] as const;

@@ -162,9 +162,14 @@ describe("Server", () => {
     expect(resourcesOf(json, "hcloud_server")["web-1"].rebuild_protection).toBe(true);
   });
 
-  it("allowRebuild: true lets image, ssh_keys and user_data changes through (prevent_destroy stays)", () => {
-    const { json } = build({ allowRebuild: true });
-    expect(resourcesOf(json, "hcloud_server")["web-1"].lifecycle).toEqual({ prevent_destroy: true });
+  it("allowRebuild: true lets image, ssh_keys and user_data changes through and lifts prevent_destroy on the server alone", () => {
+    const { json } = build({ allowRebuild: true, ipv4: true, volumes: [{ name: "web-1-data", sizeGb: 10 }] });
+    expect(resourcesOf(json, "hcloud_server")["web-1"].lifecycle).toEqual({ prevent_destroy: false });
+    // Its addresses and data stay protected: the rebuilt server gets them back.
+    expect(resourcesOf(json, "hcloud_primary_ip")["web-1-ipv4"].lifecycle).toEqual({ prevent_destroy: true });
+    expect(resourcesOf(json, "hcloud_primary_ip")["web-1-ipv6"].lifecycle).toEqual({ prevent_destroy: true });
+    expect(resourcesOf(json, "hcloud_volume")["web-1-data"].lifecycle).toEqual({ prevent_destroy: true });
+    expect(resourcesOf(json, "hcloud_server")["web-1"].delete_protection).toBe(true);
   });
 
   it("passes the server's own props through", () => {
