@@ -15,7 +15,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
   // Defaults name the repository's folders, wherever the command runs from.
   const defaultConfig = path.relative(io.cwd, path.join(root, "config")) || ".";
   const program = new Command("all2all")
-    .description("The all2all network on Hetzner Cloud, as code: check, synthesise and validate it.")
+    .description("The all2all network on Hetzner Cloud, as code: check, synthesise and validate it, render its zone files.")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -62,6 +62,27 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .action(async (opts: { out?: string }) => {
       const { runValidate } = await import("./validate");
       exitCode = await runValidate(opts, io, root);
+    });
+
+  program
+    .command("zonefile")
+    .description(
+      "Render the zones of one environment as RFC 1035 zone files (<out>/<zone>.zone: SOA with a serial that changes only " +
+        "with the content, NS, every record) and, with --knot, the Knot DNS configuration of each hidden primary " +
+        "(<out>/knot/<server>.conf). Nothing secret is written. See docs/dns.md.",
+    )
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
+    .option("--env <name>", "the environment to render (required)")
+    .option("--zone <zone>", "render only this zone (ASCII or Unicode name); the other files in the output stay as they are")
+    .option("--out <dir>", "output folder, replaced as a whole unless --zone is given; its parent must exist (default: the repository's zones/<env>)")
+    .option(
+      "--addresses <file>",
+      "the servers' public addresses: `tofu output -json` of the <env>-servers stack (default: placeholder documentation addresses, not for serving)",
+    )
+    .option("--knot", "also render the Knot DNS configuration of each hidden primary (knot/<server>.conf)")
+    .action(async (opts: { config?: string; env?: string; zone?: string; out?: string; addresses?: string; knot?: boolean }) => {
+      const { runZonefile } = await import("./zonefile");
+      exitCode = await runZonefile({ ...opts, defaultConfig, zonesRoot: path.relative(io.cwd, path.join(root, "zones")) || "." }, io);
     });
 
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());
