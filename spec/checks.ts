@@ -12,6 +12,7 @@ import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEY
 import { formatPath, type ConfigProblem, type PathSegment } from "./problems";
 import { parseSshPublicKey, privateKeyLines, PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE } from "./sshkeys";
 import type {
+  DnsSecondarySpec,
   FirewallPolicySpec,
   FirewallRuleSpec,
   LabelMap,
@@ -463,6 +464,7 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
   d.servers.forEach((s, i) => {
     if (serverNames.get(s.name) === i) serverAddresses.set(s.name, { index: i, ipv4: s.public.ipv4, ipv6: s.public.ipv6 });
   });
+  const secondaries = checkSecondaries(r, d.dns_secondaries);
   const zoneNames = new Map<string, number>();
   const tsigVars = new Map<string, { key: string; path: PathSegment[] }>();
   const zones: ZoneSpec[] = [];
@@ -490,7 +492,7 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
           "add primary: { server: ns-1, tsig_key: <key name> }",
         );
       } else {
-        primary = checkZonePrimary(r, [...path, "primary"], zone.primary, serverAddresses, tsigVars);
+        primary = checkZonePrimary(r, [...path, "primary"], zone.primary, serverAddresses, tsigVars, secondaries);
       }
     } else if (zone.primary) {
       r.report(
@@ -772,13 +774,47 @@ function checkHostName(r: Reporter, path: readonly PathSegment[], text: string, 
   if (!parsed.ok) r.report(path, `${what} "${text}" ${parsed.reason}`);
 }
 
+/** dns_secondaries: unique names, absolute host names, address literals. */
+function checkSecondaries(r: Reporter, list: Description["dns_secondaries"]): Map<string, DnsSecondarySpec> {
+  const names = uniqueNames(r, list, ["dns_secondaries"], "DNS secondary", (s) => s.name);
+  const result = new Map<string, DnsSecondarySpec>();
+  list.forEach((s, i) => {
+    const path: PathSegment[] = ["dns_secondaries", i];
+    s.nameservers.forEach((ns, j) => {
+      if (!ns.endsWith(".")) return r.report([...path, "nameservers", j], `name server "${ns}" must be absolute, with the final dot`, `write "${ns}."`);
+      checkHostName(r, [...path, "nameservers", j], ns.slice(0, -1), "name server");
+    });
+    for (const field of ["transfer_sources", "notify"] as const) {
+      s[field].forEach((address, j) => {
+        if (!parseAddress(address)) r.report([...path, field, j], `"${address}" is not an IPv4 or IPv6 address`, "one address per item, without a prefix length");
+      });
+    }
+    if (names.get(s.name) === i) {
+      result.set(s.name, {
+        name: s.name,
+        nameservers: s.nameservers.map((n) => n.toLowerCase()),
+        transfer_sources: [...s.transfer_sources],
+        notify: [...s.notify],
+      });
+    }
+  });
+  return result;
+}
+
 function checkZonePrimary(
   r: Reporter,
   path: readonly PathSegment[],
   primary: NonNullable<Description["zones"][number]["primary"]>,
   servers: ReadonlyMap<string, ServerAddresses>,
   tsigVars: Map<string, { key: string; path: PathSegment[] }>,
+  secondaries: ReadonlyMap<string, DnsSecondarySpec>,
 ): ZoneSpec["primary"] {
+  const serving: DnsSecondarySpec[] = [];
+  primary.secondaries.forEach((name, i) => {
+    const found = secondaries.get(name);
+    if (found) serving.push(found);
+    else r.report([...path, "secondaries", i], `unknown DNS secondary "${name}"`, suggestionHint(name, [...secondaries.keys()], "dns_secondaries"));
+  });
   const server = servers.get(primary.server);
   const addresses: AddressRef[] = [];
   if (!server) {
@@ -804,7 +840,7 @@ function checkZonePrimary(
       tsigVars.set(envVar, { key, path: [...path, "tsig_key"] });
     }
   }
-  return { server: primary.server, port: primary.port, addresses, tsig: { key_name: key, algorithm: primary.tsig_algorithm, variable: tsigVariable(key), env_var: envVar } };
+  return { server: primary.server, port: primary.port, addresses, secondaries: serving, tsig: { key_name: key, algorithm: primary.tsig_algorithm, variable: tsigVariable(key), env_var: envVar } };
 }
 
 const CLOUD_INIT_FIRST_LINES = ["#cloud-config", "#!", "#include", "#cloud-boothook", "## template: jinja"];

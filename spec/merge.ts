@@ -29,6 +29,7 @@ export const MERGE_KEYS: ReadonlyArray<{ readonly path: string; readonly key: re
   { path: "servers", key: ["name"] },
   { path: "servers[].networks", key: ["network"] },
   { path: "servers[].volumes", key: ["name"] },
+  { path: "dns_secondaries", key: ["name"] },
   { path: "zones", key: ["name"] },
   { path: "zones[].records", key: ["name", "type"] },
   { path: "storage_boxes", key: ["name"] },

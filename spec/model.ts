@@ -242,6 +242,21 @@ export const DnsRecord = z.strictObject({
   comment: z.string().max(255).optional(),
 });
 
+export const DnsSecondary = z
+  .strictObject({
+    name: Name.describe("Short name, referenced by zones' primary.secondaries, e.g. hetzner."),
+    nameservers: z
+      .array(z.string())
+      .min(1)
+      .describe("Their host names, absolute with the final dot (hydrogen.ns.hetzner.com.): the apex NS of the zones they serve."),
+    transfer_sources: z
+      .array(z.string())
+      .min(1)
+      .describe("Addresses they transfer from: the hidden primary lets only these transfer, and only with the zone's TSIG key."),
+    notify: z.array(z.string()).default([]).describe("Addresses that receive a NOTIFY (TSIG-signed) when a zone changes. Default: none (they poll on the SOA refresh)."),
+  })
+  .describe("Name servers that serve our zones as secondaries, transferring them from the hidden primary.");
+
 export const ZonePrimary = z
   .strictObject({
     server: Name.describe("The hidden primary: a server of this description; Hetzner transfers the zone from its public addresses."),
@@ -249,6 +264,11 @@ export const ZonePrimary = z
     tsig_key: z
       .string()
       .describe("TSIG key name. The secret comes from the environment variable TF_VAR_tsig_<key name, lower case, non-alphanumerics as _>."),
+    secondaries: z
+      .array(Name)
+      .min(1)
+      .default(["hetzner"])
+      .describe("dns_secondaries (by name) that serve this zone: only they may transfer it and receive NOTIFY. Default: [hetzner]."),
     tsig_algorithm: z.enum(["hmac-sha256"], { error: unknownValue("TSIG algorithm") }).default("hmac-sha256").describe("hmac-sha256 (RFC 8945 recommends it; md5 and sha1 are refused)."),
   })
   .describe("For mode secondary: where Hetzner's name servers transfer the zone from.");
@@ -330,6 +350,7 @@ export const NetworkDescription = z
     networks: z.array(Network).default([]),
     firewall_policies: z.array(FirewallPolicy).default([]),
     servers: z.array(Server).default([]),
+    dns_secondaries: z.array(DnsSecondary).default([]).describe("Secondary name servers of zones in secondary mode (see zones[].primary.secondaries)."),
     zones: z.array(Zone).default([]),
     storage_boxes: z.array(StorageBox).default([]),
     suppressions: z.array(Suppression).default([]).describe("Policy rules turned off for one resource, each with its reason."),

@@ -88,12 +88,23 @@ export type ServerSpec = Omit<Out<typeof M.Server>, "location" | "ssh_keys" | "u
   labels: LabelMap;
 };
 
+/** A secondary name server set, resolved from dns_secondaries. */
+export interface DnsSecondarySpec {
+  name: string;
+  /** Absolute host names (final dot), lower case. */
+  nameservers: string[];
+  transfer_sources: string[];
+  notify: string[];
+}
+
 export interface ZonePrimarySpec {
   /** The hidden primary server. */
   server: string;
   port: number;
   /** Its public addresses Hetzner transfers from (one per enabled family). */
   addresses: AddressRef[];
+  /** The secondaries that serve the zone: the only ones allowed to transfer it and sent NOTIFY. */
+  secondaries: DnsSecondarySpec[];
   tsig: {
     key_name: string;
     algorithm: "hmac-sha256";

@@ -10,7 +10,7 @@ export { compareNames, renderZone, sortRecordSets, txtStrings, SERIAL_TOKEN, typ
 export { chooseSerial, dateSerial, serialOf, withSerial, MAX_SERIAL, type SerialChoice } from "./serial";
 export {
   HETZNER_NAMESERVERS,
-  HETZNER_SECONDARY,
+  secondariesOf,
   SOA_TIMERS,
   isPlaceholderAddress,
   primaryHostName,

@@ -2,8 +2,9 @@
  * Who serves a zone, which the description does not say explicitly: the
  * apex NS records, the SOA's MNAME and RNAME and timers, and (for zones in
  * secondary mode) the secondaries the hidden primary lets transfer the zone
- * and sends NOTIFY to. Derived here from the zone's mode, with Hetzner's
- * name servers as data. See docs/dns.md, "Who serves a zone".
+ * and sends NOTIFY to. Derived here from the zone's mode and the secondaries
+ * the description names (config `dns_secondaries`, referenced by
+ * `zones[].primary.secondaries`). See docs/dns.md, "Who serves a zone".
  */
 import type { ZoneSpec } from "../spec";
 import { isDocumentationRange, parseAddress, parseCidr } from "../spec/net";
@@ -21,28 +22,23 @@ export interface SecondaryServers {
 }
 
 /**
- * Hetzner's authoritative name servers: the apex NS of every zone Hetzner
- * serves, primary or secondary. Check them against the zone's
+ * Hetzner's authoritative name servers: the apex NS of the zones Hetzner
+ * serves in primary mode (in secondary mode, the NS are the secondaries'
+ * name servers from the description). Check them against the zone's
  * `authoritative_nameservers.assigned` (Hetzner Console, zone, "Nameserver")
  * once the zone exists.
  */
 export const HETZNER_NAMESERVERS: readonly string[] = ["hydrogen.ns.hetzner.com.", "oxygen.ns.hetzner.com.", "helium.ns.hetzner.de."];
 
-/**
- * Hetzner's secondaries for zones in secondary mode.
- *
- * !!! PLACEHOLDERS !!! The addresses below are documentation addresses
- * (RFC 5737, RFC 3849): the hidden primary refuses every real transfer until
- * they are replaced by the addresses Hetzner publishes for its secondary name
- * servers (docs.hetzner.com, Networking > DNS, "Configuring secondary zones
- * for DNS software"). Rendered files name them as placeholders.
- */
-export const HETZNER_SECONDARY: SecondaryServers = {
-  name: "hetzner",
-  nameservers: HETZNER_NAMESERVERS,
-  transferSources: ["203.0.113.53", "203.0.113.54", "203.0.113.55", "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"],
-  notify: ["203.0.113.53", "203.0.113.54", "203.0.113.55", "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"],
-};
+/** The secondaries a zone in secondary mode names in the description. */
+export function secondariesOf(zone: ZoneSpec): SecondaryServers[] {
+  return (zone.primary?.secondaries ?? []).map((s) => ({
+    name: s.name,
+    nameservers: s.nameservers,
+    transferSources: s.transfer_sources,
+    notify: s.notify,
+  }));
+}
 
 /** SOA timers, in seconds. */
 export interface SoaTimers {
@@ -94,7 +90,7 @@ export function primaryHostName(zone: ZoneSpec): string | undefined {
  * in the zone (secondary mode) or Hetzner's first name server (primary mode,
  * as Hetzner's own SOA); RNAME hostmaster.<zone> (RFC 2142).
  */
-export function servingOf(zone: ZoneSpec, secondaries: readonly SecondaryServers[] = [HETZNER_SECONDARY]): ZoneServing {
+export function servingOf(zone: ZoneSpec, secondaries: readonly SecondaryServers[] = secondariesOf(zone)): ZoneServing {
   const rname = `hostmaster.${zone.name}.`;
   if (zone.mode === "secondary") {
     const nameservers = uniq(secondaries.flatMap((s) => s.nameservers));

@@ -582,6 +582,27 @@ const cases: Case[] = [
     },
   },
   {
+    name: "a zone naming an unknown DNS secondary",
+    edit: (ws) => {
+      ws.replace(DNS, "      tsig_key: all2all-org-transfer\n", "      tsig_key: all2all-org-transfer\n      secondaries: [hetzer]\n");
+      return { file: DNS, line: ws.line(DNS, "secondaries: [hetzer]"), path: "zones[0].primary.secondaries[0]", message: /unknown DNS secondary "hetzer" \(did you mean "hetzner"\?\)/ };
+    },
+  },
+  {
+    name: "a DNS secondary with a transfer source that is not an address",
+    edit: (ws) => {
+      ws.replace(DNS, "transfer_sources: [203.0.113.53,", "transfer_sources: [203.0.113.0/24,");
+      return { file: DNS, line: ws.line(DNS, "transfer_sources:"), path: "dns_secondaries[0].transfer_sources[0]", message: /"203\.0\.113\.0\/24" is not an IPv4 or IPv6 address \(one address per item, without a prefix length\)/ };
+    },
+  },
+  {
+    name: "a DNS secondary name server without its final dot",
+    edit: (ws) => {
+      ws.replace(DNS, "nameservers: [hydrogen.ns.hetzner.com.,", "nameservers: [hydrogen.ns.hetzner.com,");
+      return { file: DNS, line: ws.line(DNS, "nameservers: [hydrogen"), path: "dns_secondaries[0].nameservers[0]", message: /name server "hydrogen\.ns\.hetzner\.com" must be absolute, with the final dot/ };
+    },
+  },
+  {
     name: "missing schema comment",
     edit: (ws) => {
       ws.replace(BACKUP, "# yaml-language-server: $schema=./schema.json\n", "");

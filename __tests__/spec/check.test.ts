@@ -97,6 +97,14 @@ describe("the resolved specs of the default config", () => {
         { kind: "address", server: "ns-1", family: "ipv4" },
         { kind: "address", server: "ns-1", family: "ipv6" },
       ],
+      secondaries: [
+        {
+          name: "hetzner",
+          nameservers: ["hydrogen.ns.hetzner.com.", "oxygen.ns.hetzner.com.", "helium.ns.hetzner.de."],
+          transfer_sources: ["203.0.113.53", "203.0.113.54", "203.0.113.55", "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"],
+          notify: ["203.0.113.53", "203.0.113.54", "203.0.113.55", "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"],
+        },
+      ],
       tsig: { key_name: "all2all-org-transfer", algorithm: "hmac-sha256", variable: "tsig_all2all_org_transfer", env_var: "TF_VAR_tsig_all2all_org_transfer" },
     });
   });

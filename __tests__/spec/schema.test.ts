@@ -32,6 +32,7 @@ describe("the committed JSON Schemas", () => {
       "networks",
       "firewall_policies",
       "servers",
+      "dns_secondaries",
       "zones",
       "storage_boxes",
       "suppressions",
