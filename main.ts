@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import { readProjectConfig } from "./cli/project";
+import { applyPolicies, blockingFindings, formatFindingsTable } from "./policies";
 import { formatConfigProblems, loadNetwork } from "./spec";
 import { buildApp } from "./stacks/app";
 
@@ -21,4 +22,9 @@ if (!loaded.ok) {
   for (const line of formatConfigProblems(loaded.problems)) console.error(line);
   process.exit(2);
 }
-buildApp(loaded.specs, { context: project.context }).app.synth();
+const built = buildApp(loaded.specs, { context: project.context });
+const policies = applyPolicies(built.app, built.environments);
+built.app.synth();
+const findings = policies.finish(built.app.outdir);
+for (const line of formatFindingsTable(findings)) console.log(line);
+if (blockingFindings(findings).length > 0) process.exit(1);

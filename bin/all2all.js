@@ -14,6 +14,13 @@ if (!fs.existsSync(compiled)) {
 // by default here; set CDKTN_DISABLE_CREATION_STACK=0 to get them back.
 if (process.env.CDKTN_DISABLE_CREATION_STACK === undefined) process.env.CDKTN_DISABLE_CREATION_STACK = "1";
 const { main } = require(compiled);
+// Output piped into `head` and closed early is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err && err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const io = {
   out: (line) => process.stdout.write(line + "\n"),
   err: (line) => process.stderr.write(line + "\n"),

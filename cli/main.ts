@@ -41,13 +41,15 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .command("synth")
     .description(
       "Synthesise every stack to <out>/stacks/<stack>/cdk.tf.json and <out>/manifest.json, validate them against " +
-        "the provider schemas, and move them into place only when complete and valid.",
+        "the provider schemas, check the policy rules (docs/policies.md), and move them into place only when complete, " +
+        "valid and free of unsuppressed policy errors.",
     )
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--env <name>", "synthesise one environment (default: all of them)")
     .option("--out <dir>", "output directory, replaced as a whole (default: the repository's cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
-    .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean }) => {
+    .option("--policy-report <file>", "also write the policy findings (rule, severity, resource, message, suppression reason) as JSON to FILE")
+    .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean; policyReport?: string }) => {
       const { runSynth } = await import("./synth");
       exitCode = await runSynth({ ...opts, defaultConfig }, io, root);
     });

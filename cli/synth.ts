@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { applyPolicies, blockingFindings, formatFindingsTable, policyReportJson, type PolicyRun } from "../policies";
 import { buildApp } from "../stacks/app";
 import { loadForCommand, type CheckOptions } from "./check";
 import { InputError } from "./errors";
@@ -14,7 +15,7 @@ import { validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
 import { loadSchemas, printProblems } from "./validate";
-import { replaceDir, tempSiblingDir } from "./atomic";
+import { replaceDir, tempSiblingDir, writeFileAtomic } from "./atomic";
 
 export interface SynthOptions extends CheckOptions {
   /**
@@ -24,6 +25,8 @@ export interface SynthOptions extends CheckOptions {
   readonly out?: string;
   /** Validate against the provider schemas before moving the output into place (default true). */
   readonly validate?: boolean;
+  /** Also write the policy findings as JSON to this file (relative to the working directory). */
+  readonly policyReport?: string;
 }
 
 interface ManifestStack {
@@ -52,8 +55,11 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     throw new InputError(`cannot write beside ${out}: ${(err as Error).message}`);
   }
   try {
+    let policies: PolicyRun;
     try {
-      buildApp(specs, { outdir: tmp, context: project.context }).app.synth();
+      const built = buildApp(specs, { outdir: tmp, context: project.context });
+      policies = applyPolicies(built.app, built.environments);
+      built.app.synth();
     } catch (err) {
       // Constructs refuse bad props, and cdktn's own validations fail, with messages meant for people.
       io.err(`synth: ${(err as Error).message}`);
@@ -72,6 +78,18 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       }
       const warnings = problems.length - errors;
       validated = `validate: ${stacks.length} stacks, 0 problems${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
+    }
+    // The policy pack (docs/policies.md): its table always, its JSON on request.
+    const findings = policies.finish(tmp, docs);
+    for (const line of formatFindingsTable(findings)) io.out(line);
+    if (options.policyReport !== undefined) writeFileAtomic(path.resolve(io.cwd, options.policyReport), policyReportJson(findings));
+    const blocking = blockingFindings(findings).length;
+    if (blocking > 0) {
+      io.err(
+        `synth: ${blocking} policy error${blocking === 1 ? "" : "s"} (above): output not written to ${path.relative(io.cwd, out) || "."}; ` +
+          "fix them, or suppress one with a reason in config (docs/policies.md)",
+      );
+      return ExitCode.failed;
     }
     const summary = summarise(tmp, docs);
     replaceDir(tmp, out);

@@ -1,0 +1,146 @@
+// Firewall rules: every server in a firewall; no SSH, database or any-port
+// open to the world; world-open ports only where the role serves them.
+// Each test runs a full app.synth() with the policy aspects.
+import { Token } from "cdktn";
+import { FirewallPolicy } from "../../constructs";
+import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
+import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
+
+const production = { envs: ["production"] } as const;
+const baseline = synthWithPolicies(production);
+
+describe("server-firewall", () => {
+  test("fires for a server no firewall selects", () => {
+    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""), production);
+    expect(findingsOf(findings, "server-firewall")).toEqual([
+      {
+        rule: "server-firewall",
+        severity: "error",
+        environment: "production",
+        stack: "production-servers",
+        address: "hcloud_server.ns-1",
+        subject: "server/ns-1",
+        message: expect.stringMatching(/^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label selector matches its labels.*Give it firewall policies in config \(servers\[\]\.firewall_policies, at least "base"\)/),
+      },
+    ]);
+  });
+
+  test("names fw- labels that select no firewall", () => {
+    const { findings } = synthWithPolicies({
+      ...production,
+      extend: ({ environments }) => {
+        const ns = environments[0].server("ns-1").server;
+        ns.addOverride("labels.fw-base", "off");
+        ns.addOverride("labels.fw-dns-primary", "off");
+      },
+    });
+    const [finding] = findingsOf(findings, "server-firewall");
+    expect(finding.address).toBe("hcloud_server.ns-1");
+    expect(finding.message).toMatch(/its labels fw-base=off and fw-dns-primary=off select no firewall of environment production/);
+  });
+
+  test("does not fire when every server is selected by label (the default config)", () => {
+    expect(findingsOf(baseline.findings, "server-firewall")).toEqual([]);
+  });
+
+  test("does not fire for a server covered by a firewall attachment or by firewall_ids", () => {
+    for (const how of ["attachment", "firewall_ids"] as const) {
+      const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""), {
+        ...production,
+        extend: ({ environments }) => {
+          const env = environments[0];
+          const base = env.network.node.findChild("base") as FirewallPolicy;
+          const ns = env.server("ns-1");
+          if (how === "attachment") {
+            new firewallAttachment.FirewallAttachment(env.servers, "ns-1-base", { firewallId: Token.asNumber(base.firewall.id), serverIds: [ns.serverId] });
+          } else {
+            ns.server.firewallIds = [base.firewallId];
+          }
+        },
+      });
+      expect({ how, found: findingsOf(findings, "server-firewall") }).toEqual({ how, found: [] });
+    }
+  });
+});
+
+describe("firewall-world-sensitive-port", () => {
+  test("fires for SSH open to 0.0.0.0/0 and ::/0", () => {
+    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "port: 22, sources: [admin]", "port: 22, sources: [any]"), production);
+    expect(findingsOf(findings, "firewall-world-sensitive-port")).toEqual([
+      {
+        rule: "firewall-world-sensitive-port",
+        severity: "error",
+        environment: "production",
+        stack: "production-network",
+        address: "hcloud_firewall.ssh-admin",
+        subject: "firewall-policy/ssh-admin",
+        message:
+          "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges (sources: [admin] in config) or remove the rule; databases are reached over the private network.",
+      },
+    ]);
+  });
+
+  test("fires for a range covering a database port and for every port", () => {
+    const { findings } = synthEdited(
+      (ws) =>
+        ws.replace(
+          "config/network.yaml",
+          "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n",
+          "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n" +
+            '      - { direction: in, protocol: tcp, port: "5000-5500", sources: [any], description: app ports }\n' +
+            "      - { direction: in, protocol: udp, port: any, sources: [any], description: everything }\n",
+        ),
+      production,
+    );
+    const found = findingsOf(findings, "firewall-world-sensitive-port");
+    expect(found.map((f) => [f.address, f.subject])).toEqual([
+      ["hcloud_firewall.web", "firewall-policy/web"],
+      ["hcloud_firewall.web", "firewall-policy/web"],
+    ]);
+    expect(found.map((f) => f.message).sort()).toEqual([
+      expect.stringContaining("opens tcp 5432 (PostgreSQL) to the whole Internet (inbound tcp 5000-5500 from 0.0.0.0/0 and ::/0)"),
+      expect.stringContaining("opens udp every port to the whole Internet (inbound udp (every port) from 0.0.0.0/0 and ::/0)"),
+    ]);
+  });
+
+  test("does not fire for public service ports or for SSH from the admin ranges (the default config)", () => {
+    expect(findingsOf(baseline.findings, "firewall-world-sensitive-port")).toEqual([]);
+  });
+});
+
+describe("firewall-public-port-role", () => {
+  test("fires for a world-open port the server's role does not serve", () => {
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1", "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1"),
+      production,
+    );
+    expect(findingsOf(findings, "firewall-public-port-role")).toEqual([
+      {
+        rule: "firewall-public-port-role",
+        severity: "error",
+        environment: "production",
+        stack: "production-servers",
+        address: "hcloud_server.web-2",
+        subject: "server/web-2",
+        message: expect.stringMatching(
+          /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp 25 through firewall smtp-in \(hcloud_firewall\.smtp-in in production-network\), but role "web" serves tcp 80, tcp 443 and udp 443 to the Internet: take the policy out of the server's firewall_policies/,
+        ),
+      },
+    ]);
+  });
+
+  test("fires for every open port of a role missing from the role table", () => {
+    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"), production);
+    const [finding, ...rest] = findingsOf(findings, "firewall-public-port-role");
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ address: "hcloud_server.ns-1", subject: "server/ns-1" });
+    expect(finding.message).toMatch(/on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role table \(policies\/roles\.ts\), so it may expose no port to the Internet/);
+  });
+
+  test("does not fire where the role serves the port: lists-1 runs its own MTA, mail-1 serves webmail (the default config)", () => {
+    expect(findingsOf(baseline.findings, "firewall-public-port-role")).toEqual([]);
+    const servers = baseline.stacks.get("production-servers").resource.hcloud_server;
+    expect(servers["lists-1"].labels).toMatchObject({ role: "lists", "fw-smtp-in": "on", "fw-web": "on" });
+    expect(servers["mail-1"].labels).toMatchObject({ role: "mail", "fw-web": "on" });
+  });
+});

@@ -1,0 +1,103 @@
+// How findings are shown: the table printed by synth and the JSON report
+// written by --policy-report.
+import { blockingFindings, formatFindingsTable, policyReportJson, sortFindings, summaryLine, type Finding } from "../../policies";
+
+const findings: Finding[] = [
+  {
+    rule: "rdns-forward-floating",
+    severity: "warning",
+    environment: "production",
+    stack: "production-servers",
+    address: "hcloud_floating_ip.web-1-floating-ipv4",
+    subject: "server/web-1",
+    message: "floating IP web-1-floating-ipv4 has reverse DNS www.all2all.org, not forward-confirmed.",
+    suppressed: { reason: "Config cannot name a floating IP in a record yet." },
+  },
+  {
+    rule: "suppression-unused",
+    severity: "warning",
+    environment: "staging",
+    stack: "staging",
+    address: "",
+    subject: "server/web-1",
+    message: "the suppression of rdns-forward-floating for server/web-1 in environment staging matched no finding.",
+  },
+  {
+    rule: "server-firewall",
+    severity: "error",
+    environment: "production",
+    stack: "production-servers",
+    address: "hcloud_server.ns-1",
+    subject: "server/ns-1",
+    message: "server ns-1 is in no firewall.",
+  },
+  {
+    rule: "dns-caa",
+    severity: "error",
+    environment: "production",
+    stack: "production-dns",
+    address: "hcloud_zone.exemple-asbl-be",
+    subject: "zone/exemple-asbl.be",
+    message: "zone exemple-asbl.be has no CAA record.",
+  },
+];
+
+test("the table: a summary, a header, unsuppressed errors first, then warnings, then suppressed findings with their reason", () => {
+  expect(formatFindingsTable(findings)).toEqual([
+    "policies: 2 errors, 1 warning, 1 suppressed",
+    "SEVERITY    RULE                   STACK               RESOURCE                                SUBJECT               MESSAGE",
+    "error       dns-caa                production-dns      hcloud_zone.exemple-asbl-be             zone/exemple-asbl.be  zone exemple-asbl.be has no CAA record.",
+    "error       server-firewall        production-servers  hcloud_server.ns-1                      server/ns-1           server ns-1 is in no firewall.",
+    "warning     suppression-unused     staging             -                                       server/web-1          the suppression of rdns-forward-floating for server/web-1 in environment staging matched no finding.",
+    "suppressed  rdns-forward-floating  production-servers  hcloud_floating_ip.web-1-floating-ipv4  server/web-1          (warning; suppressed: Config cannot name a floating IP in a record yet.) floating IP web-1-floating-ipv4 has reverse DNS www.all2all.org, not forward-confirmed.",
+  ]);
+});
+
+test("the table of no findings is one line; long resource names are cut to 48 characters", () => {
+  expect(formatFindingsTable([])).toEqual(["policies: no findings"]);
+  const long = { ...findings[2], address: `hcloud_server.${"x".repeat(60)}` };
+  const [, header, row] = formatFindingsTable([long]);
+  expect(header.indexOf("SUBJECT") - header.indexOf("RESOURCE")).toBe(50);
+  expect(row).toContain(`hcloud_server.${"x".repeat(33)}…  server/ns-1`);
+});
+
+test("the JSON report: version, summary, and every finding with its resource and suppression", () => {
+  const report = JSON.parse(policyReportJson(findings));
+  expect(report).toEqual({
+    version: 1,
+    summary: { errors: 2, warnings: 1, suppressed: 1 },
+    findings: [
+      { rule: "dns-caa", severity: "error", environment: "production", stack: "production-dns", address: "hcloud_zone.exemple-asbl-be", resource: "zone/exemple-asbl.be", message: "zone exemple-asbl.be has no CAA record.", suppressed: null },
+      { rule: "server-firewall", severity: "error", environment: "production", stack: "production-servers", address: "hcloud_server.ns-1", resource: "server/ns-1", message: "server ns-1 is in no firewall.", suppressed: null },
+      {
+        rule: "suppression-unused",
+        severity: "warning",
+        environment: "staging",
+        stack: "staging",
+        address: "",
+        resource: "server/web-1",
+        message: "the suppression of rdns-forward-floating for server/web-1 in environment staging matched no finding.",
+        suppressed: null,
+      },
+      {
+        rule: "rdns-forward-floating",
+        severity: "warning",
+        environment: "production",
+        stack: "production-servers",
+        address: "hcloud_floating_ip.web-1-floating-ipv4",
+        resource: "server/web-1",
+        message: "floating IP web-1-floating-ipv4 has reverse DNS www.all2all.org, not forward-confirmed.",
+        suppressed: { reason: "Config cannot name a floating IP in a record yet." },
+      },
+    ],
+  });
+  expect(policyReportJson(findings).endsWith("}\n")).toBe(true);
+  expect(policyReportJson([...findings].reverse())).toBe(policyReportJson(findings));
+});
+
+test("blocking findings are the unsuppressed errors; the order does not depend on the input order", () => {
+  expect(blockingFindings(findings).map((f) => f.rule)).toEqual(["server-firewall", "dns-caa"]);
+  expect(blockingFindings([{ ...findings[2], suppressed: { reason: "accepted for a week while the firewall is rebuilt" } }])).toEqual([]);
+  expect(sortFindings([...findings].reverse())).toEqual(sortFindings(findings));
+  expect(summaryLine(findings)).toBe("2 errors, 1 warning, 1 suppressed");
+});

@@ -1,0 +1,242 @@
+/**
+ * The run: one Aspect per stack (cdktn invokes it on every construct of the
+ * stack before writing the stack's JSON), the environment model built on the
+ * first visit, each resource's checks run when the aspect visits it,
+ * suppressions from config applied and written into the resource's JSON
+ * metadata (`"//": { "policy_suppressions": [{ rule, reason }] }`) before
+ * its stack is written, and, after synth, the secret scan and the report of
+ * suppressions that are invalid or matched nothing.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { IConstruct } from "constructs";
+import { Aspects, type App, type IAspect } from "cdktn";
+import { catalogue } from "../spec";
+import type { EnvironmentStacks } from "../stacks/environment";
+import { checksFor } from "./checks";
+import { EnvModel, compare } from "./model";
+import { RULE, RULES, ruleInfo, type RuleId } from "./rules";
+import { formatPath, locate, scanDocument } from "./secrets";
+import type { Finding, PolicyRun, Severity } from "./types";
+
+/** A resource or a stack: where a suppression is written. */
+interface Overridable {
+  addOverride(path: string, value: unknown): void;
+}
+
+interface SuppressionState {
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+  /** Matching key: rule and normalised subject. */
+  readonly key: string;
+  used: boolean;
+  invalid: boolean;
+}
+
+class EnvironmentRun {
+  readonly name: string;
+  model?: EnvModel;
+  readonly findings: Finding[] = [];
+  readonly visited = new Set<IConstruct>();
+  readonly suppressions = new Map<string, SuppressionState>();
+  readonly written = new Map<Overridable, { rule: string; reason: string }[]>();
+  private readonly zoneAliases = new Map<string, string>();
+
+  constructor(readonly environment: EnvironmentStacks) {
+    const spec = environment.spec;
+    this.name = spec.environment.name;
+    for (const zone of spec.zones) this.zoneAliases.set(zone.unicode_name.toLowerCase(), zone.name);
+    for (const s of spec.suppressions) {
+      const key = `${s.rule} ${this.normaliseSubject(s.resource)}`;
+      if (!this.suppressions.has(key)) this.suppressions.set(key, { rule: s.rule, resource: s.resource, reason: s.reason.trim(), key, used: false, invalid: false });
+    }
+  }
+
+  /** `zone/Café-asbl.be.` → `zone/xn--caf-asbl-d1a.be`, as the findings name zones. */
+  normaliseSubject(subject: string): string {
+    const slash = subject.indexOf("/");
+    if (slash < 0 || subject.slice(0, slash) !== "zone") return subject;
+    const name = subject.slice(slash + 1).toLowerCase().replace(/\.$/, "");
+    return `zone/${this.zoneAliases.get(name) ?? name}`;
+  }
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1 };
+
+/** Findings in report order: unsuppressed first, errors first, then by place and rule. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      Number(a.suppressed !== undefined) - Number(b.suppressed !== undefined) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      compare(a.environment, b.environment) ||
+      compare(a.stack, b.stack) ||
+      compare(a.address, b.address) ||
+      compare(a.rule, b.rule) ||
+      compare(a.subject, b.subject) ||
+      compare(a.message, b.message),
+  );
+}
+
+class PolicyAspect implements IAspect {
+  constructor(
+    private readonly engine: PolicyEngine,
+    private readonly env: EnvironmentRun,
+  ) {}
+
+  visit(node: IConstruct): void {
+    this.engine.visit(this.env, node);
+  }
+}
+
+export class PolicyEngine implements PolicyRun {
+  private readonly envs: EnvironmentRun[];
+  private readonly envByStack = new Map<string, EnvironmentRun>();
+
+  constructor(app: App, environments: readonly EnvironmentStacks[]) {
+    this.envs = environments.map((e) => new EnvironmentRun(e));
+    for (const env of this.envs) {
+      for (const stack of env.environment.stacks) {
+        if (stack.node.root !== app.node.root) throw new Error(`policies: stack ${stack.node.id} is not part of the App given to applyPolicies`);
+        this.envByStack.set(stack.node.id, env);
+        Aspects.of(stack).add(new PolicyAspect(this, env));
+      }
+    }
+  }
+
+  /** The environment models built so far (for tests and benchmarks). */
+  get models(): readonly EnvModel[] {
+    return this.envs.flatMap((e) => (e.model ? [e.model] : []));
+  }
+
+  /** Called by the aspects for every construct of every stack. */
+  visit(env: EnvironmentRun, node: IConstruct): void {
+    if (env.model === undefined) {
+      this.start(env);
+    }
+    const model = env.model!;
+    const entry = model.entryOf(node);
+    if (entry === undefined || env.visited.has(node)) return;
+    env.visited.add(node);
+    for (const check of checksFor(entry.type)) {
+      check.check(entry, model, (rule, message, subject) => this.report(env, rule, { stack: entry.stackName, address: entry.address, subject: subject ?? entry.subject, message, element: entry.construct }));
+    }
+  }
+
+  /** Builds the environment's model; reports what concerns the environment as a whole. */
+  private start(env: EnvironmentRun): void {
+    env.model = new EnvModel(env.environment);
+    const spec = env.environment.spec;
+    if (env.name === "production" && !spec.environment.protect) {
+      this.report(env, RULE.productionProtect, {
+        stack: env.name,
+        address: "",
+        subject: `environment/${env.name}`,
+        message: `environment production has protect: false: its servers, volumes, addresses, zones and backups can then be destroyed by one plan. Set environment.protect: true in config/environments/production.yaml (for a deliberate rebuild, lift it for that one apply and put it back).`,
+      });
+    }
+    const known = RULES.map((r) => r.id);
+    for (const s of [...env.suppressions.values()].sort((a, b) => compare(a.key, b.key))) {
+      const info = ruleInfo(s.rule);
+      if (info !== undefined && info.suppressible) continue;
+      s.invalid = true;
+      const why =
+        info === undefined
+          ? `there is no rule "${s.rule}" (${catalogue.didYouMean(s.rule, known) ?? `the rules are listed in docs/policies.md`})`
+          : `rule ${s.rule} guards ${s.rule === RULE.noLiteralSecret ? "secrets" : s.rule.startsWith("suppression-") ? "the suppressions themselves" : "against destruction"} and cannot be suppressed: fix what it reports instead`;
+      this.report(env, RULE.suppressionInvalid, {
+        stack: env.name,
+        address: "",
+        subject: s.resource,
+        message: `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} is invalid: ${why}; remove it from config (suppressions).`,
+      });
+    }
+  }
+
+  private report(env: EnvironmentRun, rule: RuleId, where: { stack: string; address: string; subject: string; message: string; element?: Overridable }): void {
+    const info = ruleInfo(rule);
+    if (info === undefined) throw new Error(`policies: rule ${rule} is not in RULES`);
+    let suppressed: { reason: string } | undefined;
+    if (info.suppressible) {
+      const s = env.suppressions.get(`${rule} ${env.normaliseSubject(where.subject)}`);
+      if (s !== undefined && !s.invalid) {
+        s.used = true;
+        suppressed = { reason: s.reason };
+        const element = where.element ?? (where.stack !== "" ? env.model?.stack(where.stack) : undefined);
+        if (element !== undefined) this.writeSuppression(env, element, rule, s.reason);
+      }
+    }
+    env.findings.push({
+      rule,
+      severity: info.severity,
+      environment: env.name,
+      stack: where.stack,
+      address: where.address,
+      subject: where.subject,
+      message: where.message,
+      ...(suppressed ? { suppressed } : {}),
+    });
+  }
+
+  /** Records a suppression in the element's JSON metadata, so reviewers of the synthesised output see it. */
+  private writeSuppression(env: EnvironmentRun, element: Overridable, rule: string, reason: string): void {
+    let list = env.written.get(element);
+    if (list === undefined) env.written.set(element, (list = []));
+    if (list.some((s) => s.rule === rule)) return;
+    list.push({ rule, reason });
+    list.sort((a, b) => compare(a.rule, b.rule));
+    element.addOverride("//.policy_suppressions", list.map((s) => ({ ...s })));
+  }
+
+  finish(outdir: string, docs: ReadonlyMap<string, unknown> = new Map()): Finding[] {
+    const missing = this.envs.filter((e) => e.model === undefined).map((e) => e.name);
+    if (missing.length > 0) {
+      throw new Error(`policies: environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not checked: call app.synth() before finish()`);
+    }
+    const findings: Finding[] = this.envs.flatMap((e) => e.findings);
+
+    // Secrets, in every written stack.
+    const stacksDir = path.join(outdir, "stacks");
+    const stackNames = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
+    for (const stackName of stackNames) {
+      const file = path.join(stacksDir, stackName, "cdk.tf.json");
+      if (!docs.has(stackName) && !fs.existsSync(file)) continue;
+      const doc = docs.get(stackName) ?? (JSON.parse(fs.readFileSync(file, "utf8")) as unknown);
+      const env = this.envByStack.get(stackName);
+      for (const hit of scanDocument(doc)) {
+        const where = locate(hit.path);
+        const entry = where.address !== "" && env?.model ? env.model.byAddress(stackName, where.address) : undefined;
+        const subject = entry?.subject ?? (where.kind === "stack" ? `stack/${stackName}` : `${where.kind}/${where.name}`);
+        const at = `${where.address || stackName}${where.rest.length > 0 ? ` ${formatPath(where.rest)}` : ""}`;
+        findings.push({
+          rule: RULE.noLiteralSecret,
+          severity: "error",
+          environment: env?.name ?? "",
+          stack: stackName,
+          address: where.address,
+          subject,
+          message: `${at} in stack ${stackName} holds ${hit.reasons.join(" and ")}: it would be stored in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable (TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.`,
+        });
+      }
+    }
+
+
+    // Suppressions that matched nothing.
+    for (const env of this.envs) {
+      for (const s of [...env.suppressions.values()].sort((a, b) => compare(a.key, b.key))) {
+        if (s.used || s.invalid) continue;
+        findings.push({
+          rule: RULE.suppressionUnused,
+          severity: "warning",
+          environment: env.name,
+          stack: env.name,
+          address: "",
+          subject: s.resource,
+          message: `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} matched no finding: remove it (or correct its rule or resource), so that it cannot hide a future problem.`,
+        });
+      }
+    }
+    return sortFindings(findings);
+  }
+}

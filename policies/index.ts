@@ -1,0 +1,39 @@
+/**
+ * The project's policy pack for Hetzner resources, run as cdktn Aspects at
+ * synth in the manner of cdk-nag: every rule has an id, a severity and a
+ * message naming the resource and the fix; unsuppressed errors fail synth
+ * (the command line exits 1); suppressions live in config with a reason and
+ * are written into the synthesised JSON's metadata of the resource
+ * (`"//": { "policy_suppressions": [{ "rule", "reason" }] }`). Rules that
+ * guard secrets and destruction cannot be suppressed. See docs/policies.md.
+ *
+ *   const { app, environments } = buildApp(specs, { outdir });
+ *   const run = applyPolicies(app, environments);   // before synth
+ *   app.synth();
+ *   const findings = run.finish(outdir);            // after synth: secret scan, unused suppressions
+ *   for (const line of formatFindingsTable(findings)) print(line);
+ *   if (blockingFindings(findings).length > 0) exit(1);
+ */
+import type { App } from "cdktn";
+import type { EnvironmentStacks } from "../stacks/environment";
+import { PolicyEngine } from "./engine";
+import type { PolicyRun } from "./types";
+
+export type { Finding, PolicyRun, RuleInfo, Severity } from "./types";
+export { RULES, RULE, ruleInfo, type RuleId } from "./rules";
+export { ROLES, SENSITIVE_PORTS, type RolePolicy, type PublicService } from "./roles";
+export { formatFindingsTable, policyReportJson, blockingFindings, summaryLine } from "./report";
+export { sortFindings } from "./engine";
+export { LABELLED_TYPES, STATEFUL_TYPES } from "./checks";
+
+/**
+ * Adds the policy Aspects to every stack of the given environments (call it
+ * once, before `app.synth()`), and returns the run whose `finish(outdir)`
+ * gives the findings after synth.
+ */
+export function applyPolicies(app: App, environments: readonly EnvironmentStacks[]): PolicyRun {
+  if (applied.has(app)) throw new Error("policies: applyPolicies was already called for this App (its aspects would run twice)");
+  applied.add(app);
+  return new PolicyEngine(app, environments);
+}
+const applied = new WeakSet<App>();

@@ -1,0 +1,185 @@
+/**
+ * Helpers for the policy tests (outside __tests__ so jest does not run them):
+ * a full `app.synth()` with the policy Aspects, of the default config or of an
+ * edited copy, optionally with constructs added in code (for what config
+ * cannot express), and the suppressions the default config needs.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readProjectConfig } from "../cli/project";
+import { applyPolicies, type Finding, type PolicyRun } from "../policies";
+import { loadNetwork, type NetworkSpec } from "../spec";
+import { buildApp, type BuiltApp } from "../stacks/app";
+import { workspace, type Workspace } from "./spec";
+import { defaultConfig, makeTempDir, repoRoot } from "./tmp";
+
+export interface PolicyResult {
+  readonly specs: NetworkSpec[];
+  readonly built: BuiltApp;
+  readonly outdir: string;
+  readonly findings: Finding[];
+  /** Every stack's cdk.tf.json, parsed, by stack name. */
+  readonly stacks: Map<string, any>;
+}
+
+export interface PolicyRunOptions {
+  /** Config directory (default: the repository's config/). */
+  readonly configDir?: string;
+  /** Only these environments (default: all). */
+  readonly envs?: readonly string[];
+  /** Changes to the specs before the App is built (they are frozen: return new objects). */
+  readonly specs?: (specs: NetworkSpec[]) => NetworkSpec[];
+  /** Adds or changes constructs after the stacks are built, before the policies are applied. */
+  readonly extend?: (built: BuiltApp) => void;
+  /** Looks at the run and the output directory after finish(), before the output is removed. */
+  readonly inspect?: (run: PolicyRun, outdir: string) => void;
+}
+
+/** Loads, builds, applies the policies, synthesises into a temporary directory (removed afterwards) and finishes the run. */
+export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult {
+  const single = options.envs?.length === 1 ? options.envs[0] : undefined;
+  const loaded = loadNetwork(options.configDir ?? defaultConfig, single === undefined ? {} : { env: single });
+  if (!loaded.ok) throw new Error(`the config does not load: ${JSON.stringify(loaded.problems.slice(0, 3), null, 2)}`);
+  let specs = options.envs === undefined ? loaded.specs : loaded.specs.filter((s) => options.envs!.includes(s.environment.name));
+  if (options.specs) specs = options.specs(specs);
+  const t = makeTempDir("all2all-policies-");
+  try {
+    const outdir = path.join(t.dir, "cdktf.out");
+    const built = buildApp(specs, { outdir, context: readProjectConfig(repoRoot).context });
+    options.extend?.(built);
+    const run = applyPolicies(built.app, built.environments);
+    built.app.synth();
+    const findings = run.finish(outdir);
+    options.inspect?.(run, outdir);
+    const stacks = new Map<string, any>();
+    for (const name of fs.readdirSync(path.join(outdir, "stacks")).sort()) {
+      stacks.set(name, JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")));
+    }
+    return { specs, built, outdir, findings, stacks };
+  } finally {
+    t.cleanup();
+  }
+}
+
+/** Runs the policies on a copy of the default config changed by `edit`. */
+export function synthEdited(edit: (ws: Workspace) => void, options: Omit<PolicyRunOptions, "configDir"> = {}): PolicyResult {
+  const ws = workspace();
+  try {
+    edit(ws);
+    return synthWithPolicies({ ...options, configDir: path.join(ws.root, "config") });
+  } finally {
+    ws.remove();
+  }
+}
+
+/** The findings of one rule (optionally only unsuppressed ones). */
+export function findingsOf(findings: readonly Finding[], rule: string, options: { suppressed?: boolean } = {}): Finding[] {
+  return findings.filter((f) => f.rule === rule && (options.suppressed === undefined || (f.suppressed !== undefined) === options.suppressed));
+}
+
+/** One suppression to add to a config file. */
+export interface ProposedSuppression {
+  /** The file, relative to the config directory. */
+  readonly file: string;
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+}
+
+/**
+ * What the default config needs, with the reasons reviewers read (also in
+ * docs/policies.md). Each overlay gets its own: a suppression in a shared
+ * file would be unused, and reported, in the environments without the item.
+ */
+export const PROPOSED_SUPPRESSIONS: readonly ProposedSuppression[] = [
+  {
+    file: "environments/production.yaml",
+    rule: "rdns-forward-floating",
+    resource: "server/web-1",
+    reason:
+      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; mail never leaves from it.",
+  },
+  {
+    file: "environments/dr.yaml",
+    rule: "rdns-forward-floating",
+    resource: "server/web-1",
+    reason:
+      "As in production: the floating IPv4 of web-1 is the failover address for www, and config cannot name a floating IP in a record yet, so www.all2all.org is not forward-confirmed for it. Mail never leaves from it.",
+  },
+  {
+    file: "environments/staging.yaml",
+    rule: "storage-box-delete-protection",
+    resource: "storage-box/backup",
+    reason: "Staging is disposable by design (protect: false): its storage box only holds backups of staging servers, which are rebuilt from config and production data is never copied there.",
+  },
+];
+
+/** The YAML lines of suppressions, as appended to a file. */
+export function suppressionsYaml(items: readonly Omit<ProposedSuppression, "file">[]): string {
+  return [
+    "suppressions:",
+    ...items.flatMap((s) => [`  - rule: ${s.rule}`, `    resource: ${s.resource}`, `    reason: >-`, `      ${s.reason}`]),
+    "",
+  ].join("\n");
+}
+
+/**
+ * Adds the proposed suppressions missing from a workspace's config (those
+ * already there, once config has them, are left alone).
+ */
+export function addProposedSuppressions(ws: Workspace, items: readonly ProposedSuppression[] = PROPOSED_SUPPRESSIONS): void {
+  const byFile = new Map<string, ProposedSuppression[]>();
+  for (const s of items) {
+    const text = ws.read(`config/${s.file}`);
+    const present = new RegExp(`rule:\\s*${s.rule}\\s*\\n\\s*resource:\\s*${s.resource.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`).test(text);
+    if (present) continue;
+    byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  }
+  for (const [file, list] of byFile) {
+    const text = ws.read(`config/${file}`);
+    if (/^suppressions:/m.test(text)) {
+      const items = list.flatMap((s) => [`  - rule: ${s.rule}`, `    resource: ${s.resource}`, `    reason: >-`, `      ${s.reason}`]).join("\n");
+      ws.write(`config/${file}`, text.replace(/^suppressions:[ \t]*\n/m, (m) => `${m}${items}\n`));
+    } else {
+      ws.write(`config/${file}`, `${text.replace(/\n*$/, "\n")}\n${suppressionsYaml(list)}`);
+    }
+  }
+}
+
+/** Appends suppressions to one config file of a workspace (creating the `suppressions:` key). */
+export function appendSuppressions(ws: Workspace, file: string, items: readonly Omit<ProposedSuppression, "file">[]): void {
+  addProposedSuppressions(
+    ws,
+    items.map((s) => ({ ...s, file })),
+  );
+}
+
+/**
+ * The staging description grown to `servers` web servers (cloned from web-1,
+ * each with its primary IPs, reverse DNS, A/AAAA records, firewall labels and
+ * a storage-box subaccount), built in memory for the scaling test.
+ */
+export function scaledSpec(base: NetworkSpec, servers: number): NetworkSpec {
+  const spec = JSON.parse(JSON.stringify(base)) as any;
+  const template = spec.servers.find((s: any) => s.name === "web-1");
+  const zone = spec.zones.find((z: any) => z.mode === "primary");
+  const box = spec.storage_boxes[0];
+  for (let i = 0; i < servers; i++) {
+    const name = `host-${i}`;
+    const fqdn = `${name}.${zone.name}`;
+    spec.servers.push({
+      ...template,
+      name,
+      placement_group: undefined,
+      floating_ip: undefined,
+      volumes: [],
+      networks: template.networks.map((n: any) => ({ network: n.network })),
+      public: { ...template.public, rdns: { ipv4: fqdn, ipv6: fqdn } },
+    });
+    for (const [type, family] of [["A", "ipv4"], ["AAAA", "ipv6"]]) {
+      zone.records.push({ name, fqdn: `${fqdn}.`, type, ttl: zone.ttl, values: [{ kind: "address", server: name, family }] });
+    }
+    box.subaccounts.push({ ...box.subaccounts[0], name, server: name, home_directory: `servers/${name}`, description: `backups of ${name}` });
+  }
+  return spec as NetworkSpec;
+}
