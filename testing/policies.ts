@@ -33,10 +33,39 @@ export interface PolicyRunOptions {
   readonly extend?: (built: BuiltApp) => void;
   /** Looks at the run and the output directory after finish(), before the output is removed. */
   readonly inspect?: (run: PolicyRun, outdir: string) => void;
+  /**
+   * Keep the suppressions the default config carries (in its overlays). By
+   * default they are removed, so that each rule's test sees what the rule
+   * finds; the default-config tests keep them.
+   * @default false
+   */
+  readonly keepDefaultSuppressions?: boolean;
+}
+
+/** The comment that opens the suppressions block of each overlay of the default config. */
+const SUPPRESSIONS_BLOCK = "# Policy findings accepted for this environment";
+
+/** Removes the default suppressions block from every overlay of a workspace. */
+export function removeDefaultSuppressions(ws: Workspace): void {
+  for (const env of ["production", "staging", "dr"]) {
+    const file = `config/environments/${env}.yaml`;
+    const text = ws.read(file);
+    const at = text.indexOf(SUPPRESSIONS_BLOCK);
+    if (at >= 0) ws.write(file, text.slice(0, at));
+  }
 }
 
 /** Loads, builds, applies the policies, synthesises into a temporary directory (removed afterwards) and finishes the run. */
 export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult {
+  if (options.configDir === undefined && options.keepDefaultSuppressions !== true) {
+    const ws = workspace();
+    try {
+      removeDefaultSuppressions(ws);
+      return synthWithPolicies({ ...options, configDir: path.join(ws.root, "config") });
+    } finally {
+      ws.remove();
+    }
+  }
   const single = options.envs?.length === 1 ? options.envs[0] : undefined;
   const loaded = loadNetwork(options.configDir ?? defaultConfig, single === undefined ? {} : { env: single });
   if (!loaded.ok) throw new Error(`the config does not load: ${JSON.stringify(loaded.problems.slice(0, 3), null, 2)}`);
@@ -65,6 +94,7 @@ export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult 
 export function synthEdited(edit: (ws: Workspace) => void, options: Omit<PolicyRunOptions, "configDir"> = {}): PolicyResult {
   const ws = workspace();
   try {
+    if (options.keepDefaultSuppressions !== true) removeDefaultSuppressions(ws);
     edit(ws);
     return synthWithPolicies({ ...options, configDir: path.join(ws.root, "config") });
   } finally {
@@ -104,7 +134,7 @@ export const PROPOSED_SUPPRESSIONS: readonly ProposedSuppression[] = [
     rule: "rdns-forward-floating",
     resource: "server/web-1",
     reason:
-      "As in production: the floating IPv4 of web-1 is the failover address for www, and config cannot name a floating IP in a record yet, so www.all2all.org is not forward-confirmed for it. Mail never leaves from it.",
+      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; mail never leaves from it.",
   },
   {
     file: "environments/staging.yaml",

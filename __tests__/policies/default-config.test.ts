@@ -12,9 +12,19 @@ import { repoRoot } from "../../testing/tmp";
 
 const envOf = (file: string) => path.basename(file, ".yaml");
 const defaults = synthWithPolicies();
+const asCommitted = synthWithPolicies({ keepDefaultSuppressions: true });
 
 test("the default config yields no unsuppressed error", () => {
   expect(blockingFindings(defaults.findings)).toEqual([]);
+});
+
+test("the default config as committed carries exactly the documented suppressions: nothing in force, nothing unused", () => {
+  expect(asCommitted.findings.filter((f) => !f.suppressed)).toEqual([]);
+  expect(asCommitted.findings.map((f) => [f.environment, f.rule, f.subject, f.suppressed?.reason])).toEqual(
+    [...PROPOSED_SUPPRESSIONS]
+      .sort((a, b) => envOf(a.file).localeCompare(envOf(b.file)))
+      .map((s) => [envOf(s.file), s.rule, s.resource, s.reason]),
+  );
 });
 
 test("every finding of the default config is suppressed with a reason, or is one the documented suppressions cover", () => {
