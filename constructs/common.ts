@@ -23,6 +23,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformElement, TerraformResource, TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
+import { NAME_PATTERN, kebabGuess } from "./names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
 export type Labels = Readonly<Record<string, string>>;
@@ -53,25 +54,7 @@ export function isToken(value: unknown): boolean {
 // ---------------------------------------------------------------------------
 // Names
 
-/**
- * A construct id or an item name that becomes part of a Terraform address and
- * usually a Hetzner name: lower-case letters, digits and inner hyphens,
- * starting with a letter, at most 63 characters (an RFC 1123 label that is
- * also a valid Terraform identifier).
- */
-export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** A kebab-case suggestion for a bad name (`Web_1` → `web-1`), or undefined. */
-export function kebabGuess(input: string): string | undefined {
-  const guess = input
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return guess !== "" && guess !== input && NAME_PATTERN.test(guess) ? guess : undefined;
-}
+export { NAME_PATTERN, kebabGuess };
 
 /** A name used only after a prefix in addresses (`internal-10-20-1-0-24`): may start with a digit. */
 export const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

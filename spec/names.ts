@@ -5,25 +5,10 @@
  */
 import { domainToASCII, domainToUnicode } from "node:url";
 
-/**
- * An item name: an RFC 1123 hostname label that is also a safe kebab-case
- * Terraform id: lower-case letters, digits and hyphens, starting with a letter
- * and ending with a letter or digit, at most 63 characters.
- */
-export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+import { NAME_PATTERN, kebabGuess } from "../constructs/names";
 
-/** A kebab-case guess for a bad name (`Web_1` → `web-1`), or undefined. */
-export function kebabGuess(input: string): string | undefined {
-  const guess = input
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .replace(/-+$/, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return guess !== "" && guess !== input && NAME_PATTERN.test(guess) ? guess : undefined;
-}
+/** Item names (hostnames and Terraform ids): shared with the construct library. */
+export { NAME_PATTERN, kebabGuess };
 
 /** Label keys set on every resource by the stacks; config may not set them. */
 export const RESERVED_LABEL_KEYS = ["managed-by", "environment", "role"] as const;

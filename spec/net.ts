@@ -4,6 +4,12 @@
  * to some tools), no zone ids, no host bits set in a range.
  */
 
+// The address parsers and the RFC 5952 formatter are shared with the
+// construct library (a pure module, no dependencies).
+import { formatIp, parseIpv4, parseIpv6 } from "../constructs/ip";
+
+export { parseIpv4, parseIpv6 };
+
 export type Family = "ipv4" | "ipv6";
 
 export interface Address {
@@ -24,55 +30,6 @@ export interface Cidr {
 
 const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
 
-export function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
-  }
-  return value;
-}
-
-export function parseIpv6(text: string): bigint | undefined {
-  if (!/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
-  let head = text;
-  let tailV4: bigint | undefined;
-  // An embedded IPv4 tail (::ffff:192.0.2.1).
-  const lastColon = text.lastIndexOf(":");
-  if (text.includes(".")) {
-    tailV4 = parseIpv4(text.slice(lastColon + 1));
-    if (tailV4 === undefined) return undefined;
-    head = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const double = head.split("::");
-  if (double.length > 2) return undefined;
-  const groupsOf = (s: string): string[] | undefined => {
-    if (s === "") return [];
-    const groups = s.split(":");
-    return groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g)) ? groups : undefined;
-  };
-  const left = groupsOf(double[0]);
-  const right = double.length === 2 ? groupsOf(double[1]) : [];
-  if (!left || !right) return undefined;
-  let groups: string[];
-  if (double.length === 2) {
-    const missing = 8 - left.length - right.length;
-    if (missing < 1) return undefined;
-    groups = [...left, ...Array<string>(missing).fill("0"), ...right];
-  } else {
-    groups = left;
-  }
-  if (groups.length !== 8) return undefined;
-  let value = 0n;
-  for (const g of groups) value = (value << 16n) | BigInt(parseInt(g, 16));
-  if (tailV4 !== undefined) value = (value & ~0xffffffffn) | tailV4;
-  return value;
-}
-
 export function parseAddress(text: string): Address | undefined {
   const v4 = parseIpv4(text);
   if (v4 !== undefined) return { family: "ipv4", value: v4 };
@@ -82,30 +39,7 @@ export function parseAddress(text: string): Address | undefined {
 }
 
 export function formatAddress(family: Family, value: bigint): string {
-  if (family === "ipv4") {
-    return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join(".");
-  }
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run of two or more zero groups.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+  return formatIp(family === "ipv4" ? 4 : 6, value);
 }
 
 function mask(family: Family, prefix: number): bigint {
