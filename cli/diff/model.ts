@@ -1,0 +1,145 @@
+/**
+ * The vocabulary of `all2all diff` and `all2all plan-summary`: what a change
+ * to one block of one stack is, why it is dangerous, and the report both
+ * commands render. Pure types and constants, no dependencies.
+ */
+
+/** What happens to a block. */
+export type Action =
+  /** A new block: created by tofu. */
+  | "create"
+  /** A new resource adopted through an `import` block (or a plan's `importing`): nothing is created. */
+  | "import"
+  /** Removed from the configuration: tofu destroys it. */
+  | "delete"
+  /** Removed through a `removed` block with `destroy = false`: tofu forgets it, the resource stays. */
+  | "forget"
+  /** Changed in place. */
+  | "update"
+  /** Destroyed and created again (a change forces it, or may force it). */
+  | "replace"
+  /** Renamed through a `moved` block (with or without other changes). */
+  | "move"
+  /** Changed in the configuration with no effect on the infrastructure (ignored attributes, comments). */
+  | "none";
+
+/** What kind of block of a stack changes. */
+export type BlockKind = "resource" | "data" | "variable" | "output" | "local" | "provider" | "terraform";
+
+/**
+ * Classes of dangerous changes: any of them makes the commands exit 3, so
+ * that CI can require an approval. Listed in the order they are reported.
+ */
+export const DANGER_CLASSES = [
+  "destroy-stateful",
+  "replace",
+  "protection-removed",
+  "destructive-update",
+  "world-open",
+  "public-ipv4",
+  "firewall-rules-at-risk",
+] as const;
+export type DangerClass = (typeof DANGER_CLASSES)[number];
+
+/** Things a reviewer should read, which do not make the change dangerous. */
+export const WARNING_CLASSES = ["disruptive-update", "ignore-lifted", "firewall-rename", "state-backend", "provider-version", "cross-stack-move"] as const;
+export type WarningClass = (typeof WARNING_CLASSES)[number];
+
+/** How each class is named in the Markdown report. */
+export const CLASS_LABELS: Readonly<Record<DangerClass | WarningClass, string>> = {
+  "destroy-stateful": "DESTROYS STATEFUL RESOURCE",
+  replace: "REPLACED",
+  "protection-removed": "PROTECTION REMOVED",
+  "destructive-update": "DESTRUCTIVE UPDATE",
+  "world-open": "OPEN TO THE WORLD",
+  "public-ipv4": "NEW PUBLIC IPv4",
+  "firewall-rules-at-risk": "FIREWALL RULES AT RISK",
+  "disruptive-update": "disruptive update",
+  "ignore-lifted": "ignore_changes lifted",
+  "firewall-rename": "firewall name or labels change",
+  "state-backend": "state backend changes",
+  "provider-version": "provider version changes",
+  "cross-stack-move": "moves between stacks",
+};
+
+/** One reason a change is dangerous (or worth a warning). */
+export interface Reason {
+  readonly class: DangerClass | WarningClass;
+  /** A sentence for people, values masked: what happens and why. */
+  readonly message: string;
+  /** The attribute concerned, as a path (`location`, `public_net.ipv4_enabled`), when there is one. */
+  readonly attribute?: string;
+  /** Where the fact comes from: the provider source file:line of the replacement table, a provider issue. */
+  readonly source?: string;
+}
+
+/** One attribute that changes, with its values as shown (masked and shortened, never a secret). */
+export interface AttributeChange {
+  /** `location`, `public_net[0].ipv4_enabled`, `rule[3]`, `labels.role`. */
+  readonly path: string;
+  /** The value before, as shown; undefined when the attribute is new. */
+  readonly old?: string;
+  /** The value after, as shown; undefined when the attribute goes away. */
+  readonly new?: string;
+  /** The change is in `lifecycle.ignore_changes`: tofu does not apply it to the existing resource. */
+  readonly ignored?: boolean;
+  /** This attribute's change forces (or may force) the replacement. */
+  readonly forcesReplacement?: boolean;
+}
+
+/** One block of one stack that changes. */
+export interface Change {
+  readonly stack: string;
+  /** Terraform address in the stack: `hcloud_server.web-1`, `data.x.y`, `var.x`, `output.y`, `provider.hcloud`, `terraform`. */
+  readonly address: string;
+  readonly kind: BlockKind;
+  /** Resource or data source type (`hcloud_server`); empty for other blocks. */
+  readonly type: string;
+  /** The block's name (`web-1`, `tsig_all2all_org_transfer`). */
+  readonly name: string;
+  readonly action: Action;
+  /** For a move: the previous address. */
+  readonly from?: string;
+  /** Whether the resource type holds data or addresses (what destruction loses). */
+  readonly stateful: boolean;
+  /** For created and destroyed resources: a few identifying attributes (name, location, type), as shown. */
+  readonly summary: readonly string[];
+  readonly attributes: readonly AttributeChange[];
+  readonly dangers: readonly Reason[];
+  readonly warnings: readonly Reason[];
+  /** Plain remarks: an import id, why tofu replaces a resource, what a new server is open to. */
+  readonly notes: readonly string[];
+}
+
+/** Counts per action, for the title line and per stack. */
+export interface Counts {
+  readonly create: number;
+  readonly import: number;
+  readonly delete: number;
+  readonly forget: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly move: number;
+  readonly none: number;
+  readonly dangerous: number;
+}
+
+/** The result of a comparison: every change, dangerous ones first, and what the reader should know about how it was made. */
+export interface DiffReport {
+  /** "diff" or "plan-summary". */
+  readonly command: "diff" | "plan-summary";
+  /** What was compared: `HEAD~1 (1a2b3c4)`, `the working tree`, a plan file. */
+  readonly base?: string;
+  readonly head?: string;
+  /** Stacks compared, in deployment order. */
+  readonly stacks: readonly string[];
+  /** Changes, sorted: dangerous ones first (stateful destruction and replacement before the others), then by stack and address. */
+  readonly changes: readonly Change[];
+  /** Remarks about the comparison itself (how a side was synthesised, policy errors, a missing environment). */
+  readonly notes: readonly string[];
+}
+
+/** The value shown for anything secret. */
+export const SENSITIVE = "(sensitive)";
+/** The value shown for a value a plan only knows after apply. */
+export const KNOWN_AFTER_APPLY = "(known after apply)";

@@ -1,0 +1,239 @@
+/**
+ * Synthesising one side of `all2all diff` into a temporary directory.
+ *
+ * - The working tree: in this process, with the project's compiled code
+ *   (as `all2all synth` does), its config and its cdktf.json.
+ * - A git ref: its tree exported with `git archive` into a temporary
+ *   directory. When its code (everything but config, docs and tests) is the
+ *   working tree's, its config is synthesised in this process like the
+ *   working tree's, since the same code gives the same output. Otherwise it
+ *   is built and synthesised with its own code: the current node_modules is
+ *   linked in when its package-lock.json is the same (else `npm ci`, slow
+ *   and needing the npm registry), `npm run build`, then its own
+ *   `all2all synth --out … --no-validate`. A ref whose synth refuses its
+ *   output because of policy errors is synthesised again through its
+ *   compiled modules, without the refusal, so that the diff still shows
+ *   what it would do.
+ *
+ * Policy errors never stop a side here: the diff reports what a change
+ * would do, and says when synth would refuse it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError } from "../errors";
+import type { StackDocument } from "./compare";
+import { existsInCommit, exportTree, resolveCommit, run, sameAsWorkingTree } from "./git";
+import { deploymentOrder } from "./sort";
+
+/** A synthesised side: stack documents and the manifest's dependencies. */
+export interface SideOutput {
+  readonly docs: Map<string, StackDocument>;
+  readonly dependencies: Map<string, string[]>;
+  /** What the reader should know about this side (how it was made, policy errors). */
+  readonly notes: string[];
+}
+
+/** Paths (relative to the project root, git globs) that do not change what synth writes. */
+export const NOT_CODE = ["docs/**", "__tests__/**", "testing/**", "bench/**", ".ci/**", "**/*.md", ".gitignore", "LICENSE*"];
+
+/** Reads a synthesised output directory (cdktn's layout: manifest.json, stacks/<stack>/cdk.tf.json). */
+export function readSynthOutput(outdir: string): { docs: Map<string, StackDocument>; dependencies: Map<string, string[]> } {
+  const manifestFile = path.join(outdir, "manifest.json");
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks?: Record<string, { name?: string; synthesizedStackPath?: string; dependencies?: string[] }> };
+  const docs = new Map<string, StackDocument>();
+  const dependencies = new Map<string, string[]>();
+  for (const [key, s] of Object.entries(manifest.stacks ?? {})) {
+    const name = s.name ?? key;
+    const file = path.join(outdir, s.synthesizedStackPath ?? path.join("stacks", name, "cdk.tf.json"));
+    docs.set(name, JSON.parse(fs.readFileSync(file, "utf8")) as StackDocument);
+    dependencies.set(name, [...(s.dependencies ?? [])]);
+  }
+  return { docs, dependencies };
+}
+
+/** An empty side (an environment the ref does not have). */
+export function emptySide(note: string): SideOutput {
+  return { docs: new Map(), dependencies: new Map(), notes: [note] };
+}
+
+/**
+ * Synthesises a configuration with the code of this process, policy errors
+ * reported but not refused. `root` gives cdktf.json (the App's context).
+ */
+export async function synthHere(root: string, configDir: string, env: string | undefined, label: string, cwd: string): Promise<SideOutput> {
+  // Loaded on demand: plan-summary and the tests of the comparison never load cdktn.
+  const { loadNetwork, formatConfigProblems } = await import("../../spec");
+  const { buildApp } = await import("../../stacks/app");
+  const { applyPolicies, blockingFindings } = await import("../../policies");
+  const { readProjectConfig } = await import("../project");
+  const loaded = loadNetwork(configDir, { env, cwd });
+  if (!loaded.ok) {
+    throw new InputError(`${label}: the configuration does not load:\n${formatConfigProblems(loaded.problems).join("\n")}`);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-out-"));
+  try {
+    const outdir = path.join(tmp, "cdktf.out");
+    const built = buildApp(loaded.specs, { outdir, context: readProjectConfig(root).context });
+    const policies = applyPolicies(built.app, built.environments);
+    try {
+      built.app.synth();
+    } catch (err) {
+      throw new InputError(`${label}: synth fails: ${(err as Error).message}`);
+    }
+    const blocking = blockingFindings(policies.finish(outdir));
+    const out = readSynthOutput(outdir);
+    return { ...out, notes: blocking.length > 0 ? [policyNote(label, blocking.map((f) => f.rule))] : [] };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function policyNote(label: string, rules: readonly string[]): string {
+  const unique = [...new Set(rules)].sort();
+  return `${label} has ${rules.length} unsuppressed policy error${rules.length === 1 ? "" : "s"} (${unique.join(", ")}): \`all2all synth\` refuses it, so it cannot be deployed as it is; the diff shows what it would do anyway`;
+}
+
+/** Where a side comes from. */
+export type SideSpec = { readonly kind: "worktree" } | { readonly kind: "ref"; readonly ref: string };
+
+export interface SideContext {
+  /** The project root (cdktf.json) of the working tree. */
+  readonly root: string;
+  /** The repository's top level and the project's path in it. */
+  readonly top: string;
+  readonly prefix: string;
+  /** The config directory (absolute), and its path relative to the project root when it is inside (then a ref's own copy is used). */
+  readonly configDir: string;
+  readonly configRel?: string;
+  readonly env?: string;
+  /** Environment for the processes run (PATH, HOME…). */
+  readonly processEnv: NodeJS.ProcessEnv;
+  /** Progress lines (standard error). */
+  readonly progress: (line: string) => void;
+}
+
+/** Synthesises a ref: see the file comment. `label` names it in messages (`base HEAD~1 (1a2b3c4)`). */
+export async function synthRef(commit: string, label: string, ctx: SideContext): Promise<SideOutput> {
+  const projectPath = (rel: string): string => (ctx.prefix === "" ? rel : `${ctx.prefix}/${rel}`);
+  if (!existsInCommit(ctx.top, commit, projectPath("cdktf.json"))) {
+    throw new InputError(`${label} cannot be synthesised: it has no ${projectPath("cdktf.json")} (the ref predates this project)`);
+  }
+  if (ctx.configRel !== undefined && !existsInCommit(ctx.top, commit, projectPath(ctx.configRel))) {
+    throw new InputError(`${label} cannot be synthesised: it has no ${projectPath(ctx.configRel)}/ (the ref predates the configuration)`);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-"));
+  try {
+    const tree = path.join(tmp, "tree");
+    fs.mkdirSync(tree);
+    exportTree(ctx.top, commit, ctx.prefix, tree);
+    const configDir = ctx.configRel !== undefined ? path.join(tree, ctx.configRel) : ctx.configDir;
+    if (ctx.env !== undefined && ctx.configRel !== undefined && !fs.existsSync(path.join(configDir, "environments", `${ctx.env}.yaml`))) {
+      return emptySide(`${label} has no environment ${ctx.env} (no ${ctx.configRel}/environments/${ctx.env}.yaml): everything in it is new`);
+    }
+    if (sameAsWorkingTree(ctx.root, commit, [...NOT_CODE, ...(ctx.configRel !== undefined ? [`${ctx.configRel}/**`] : [])])) {
+      const side = await synthHere(tree, configDir, ctx.env, label, ctx.root);
+      return { ...side, notes: [`${label} was synthesised with the working tree's compiled code (its code is the same; only config, docs or tests differ)`, ...side.notes] };
+    }
+    return buildAndSynth(tree, tmp, configDir, label, ctx);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function tail(text: string, lines = 15): string {
+  const all = text.trimEnd().split("\n");
+  return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
+}
+
+function buildAndSynth(tree: string, tmp: string, configDir: string, label: string, ctx: SideContext): SideOutput {
+  const notes: string[] = [];
+  const env: NodeJS.ProcessEnv = { ...ctx.processEnv, CDKTN_DISABLE_CREATION_STACK: ctx.processEnv.CDKTN_DISABLE_CREATION_STACK ?? "1" };
+  delete env.ALL2ALL_CONFIG;
+  const lock = (dir: string): Buffer | undefined => (fs.existsSync(path.join(dir, "package-lock.json")) ? fs.readFileSync(path.join(dir, "package-lock.json")) : undefined);
+  const ours = lock(ctx.root);
+  const theirs = lock(tree);
+  if (ours !== undefined && theirs !== undefined && ours.equals(theirs) && fs.existsSync(path.join(ctx.root, "node_modules"))) {
+    const link = path.join(tree, "node_modules");
+    // A node_modules committed by mistake (a symlink, say) gives way to the current install.
+    if (fs.lstatSync(link, { throwIfNoEntry: false }) !== undefined) fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(fs.realpathSync(path.join(ctx.root, "node_modules")), link, "dir");
+    notes.push(`${label} was built and synthesised with its own code in a temporary copy (its code differs from the working tree; the current node_modules was reused, its package-lock.json being the same)`);
+  } else {
+    ctx.progress(`diff: ${label}: package-lock.json differs from the working tree's: installing its dependencies with npm ci (slow, needs the npm registry)…`);
+    const ci = run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: tree, env });
+    if (ci.status !== 0) throw new InputError(`${label} cannot be synthesised: npm ci failed in its copy:\n${tail(ci.stderr || ci.stdout)}`);
+    notes.push(`${label} was built and synthesised with its own code in a temporary copy, after \`npm ci\` (its package-lock.json differs from the working tree's)`);
+  }
+  ctx.progress(`diff: ${label}: building its code (npm run build)…`);
+  const build = run("npm", ["run", "build", "--silent"], { cwd: tree, env });
+  if (build.status !== 0) throw new InputError(`${label} cannot be synthesised: npm run build failed in its copy:\n${tail(`${build.stdout}\n${build.stderr}`)}`);
+
+  const outdir = path.join(tmp, "cdktf.out");
+  const args = [path.join(tree, "bin", "all2all.js"), "synth", "--out", outdir, "--no-validate", "--config", configDir, ...(ctx.env !== undefined ? ["--env", ctx.env] : [])];
+  ctx.progress(`diff: ${label}: synthesising…`);
+  const synth = run(process.execPath, args, { cwd: tree, env });
+  if (synth.status === 0 && fs.existsSync(path.join(outdir, "manifest.json"))) return { ...readSynthOutput(outdir), notes };
+  if (synth.status !== 1) {
+    throw new InputError(`${label} cannot be synthesised: its \`all2all synth\` exits ${synth.status}:\n${tail(synth.stderr || synth.stdout)}`);
+  }
+  // Exit 1: synth failed, or refused its output for policy errors. Synthesise again without the refusal.
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const driver = run(process.execPath, ["-e", DRIVER, tree, outdir, configDir, ctx.env ?? ""], { cwd: tree, env });
+  if (driver.status !== 0 || !fs.existsSync(path.join(outdir, "manifest.json"))) {
+    throw new InputError(`${label} cannot be synthesised: its \`all2all synth\` fails:\n${tail(synth.stderr || synth.stdout)}`);
+  }
+  let blocking: string[] = [];
+  try {
+    blocking = (JSON.parse(driver.stdout.trim().split("\n").pop() ?? "{}") as { blocking?: string[] }).blocking ?? [];
+  } catch {
+    blocking = [];
+  }
+  notes.push(blocking.length > 0 ? policyNote(label, blocking) : `${label}: its \`all2all synth\` exits 1; synthesised again without its refusal`);
+  return { ...readSynthOutput(outdir), notes };
+}
+
+/**
+ * Synthesises a built tree through its compiled modules (argv: tree, out,
+ * config, env), with the policy pack's findings reported but not refused.
+ * Prints `{"blocking": [rule…]}`.
+ */
+const DRIVER = `
+"use strict";
+const path = require("node:path");
+const [root, out, config, env] = process.argv.slice(1);
+const req = (m) => require(path.join(root, "dist", m));
+const { loadNetwork, formatConfigProblems } = req("spec");
+const { buildApp } = req("stacks/app");
+const { readProjectConfig } = req("cli/project");
+const loaded = loadNetwork(config, env ? { env } : {});
+if (!loaded.ok) { for (const l of formatConfigProblems(loaded.problems)) console.error(l); process.exit(2); }
+const built = buildApp(loaded.specs, { outdir: out, context: readProjectConfig(root).context });
+let policies;
+try { policies = req("policies"); } catch { policies = undefined; }
+const run = policies && policies.applyPolicies ? policies.applyPolicies(built.app, built.environments) : undefined;
+built.app.synth();
+const blocking = run ? policies.blockingFindings(run.finish(out)).map((f) => f.rule) : [];
+console.log(JSON.stringify({ blocking }));
+`;
+
+/**
+ * Synthesises one side. `name` is what the report calls it (`HEAD~1
+ * (1a2b3c4d5e)`, `the working tree`); messages say `base HEAD~1 (…)`.
+ */
+export async function synthSide(spec: SideSpec, ctx: SideContext, role: "base" | "head"): Promise<{ output: SideOutput; name: string }> {
+  if (spec.kind === "worktree") {
+    const name = "the working tree";
+    return { output: await synthHere(ctx.root, ctx.configDir, ctx.env, `${role} (${name})`, ctx.root), name };
+  }
+  const commit = resolveCommit(ctx.top, spec.ref);
+  const name = `${spec.ref} (${commit.slice(0, 10)})`;
+  return { output: await synthRef(commit, `${role} ${name}`, ctx), name };
+}
+
+/** Stack order of the two sides together. */
+export function stackOrderOf(...sides: SideOutput[]): string[] {
+  const deps = new Map<string, string[]>();
+  for (const side of sides) for (const [name, d] of side.dependencies) deps.set(name, [...new Set([...(deps.get(name) ?? []), ...d])]);
+  return deploymentOrder(deps);
+}
