@@ -15,7 +15,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
   // Defaults name the repository's folders, wherever the command runs from.
   const defaultConfig = path.relative(io.cwd, path.join(root, "config")) || ".";
   const program = new Command("all2all")
-    .description("The all2all network on Hetzner Cloud, as code: check, synthesise and validate it, render its zone files.")
+    .description("The all2all network on Hetzner Cloud, as code: check, synthesise, validate, review, list, plan and deploy it, and render its zone files.")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -123,6 +123,63 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .action(async (files: string[], opts: { format?: string; out?: string; stack?: string }) => {
       const { runPlanSummary } = await import("./plan-summary");
       exitCode = await runPlanSummary(files, opts, io, root);
+    });
+
+  program
+    .command("inventory")
+    .description(
+      "List what the stacks of an environment hold, from the description only (no synth, no network): every server " +
+        "(role, type, location, addresses, reverse DNS, firewalls, backups, volumes, storage subaccount), network, firewall policy, " +
+        "zone and record set, storage box and the secrets to set, each with the stack that owns it and its Terraform address. " +
+        "See docs/inventory.md.",
+    )
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
+    .option("--env <name>", "one environment (default: all of them)")
+    .addOption(new Option("--format <format>", "md (Markdown tables) or json").choices(["md", "json"]).default("md"))
+    .option("--out <file>", "write to FILE, atomically (its folder must exist), instead of standard output")
+    .option(
+      "--addresses <file>",
+      "the servers' public addresses: `tofu output -json` of the <env>-servers stack (needs --env; default: the names of the outputs to read)",
+    )
+    .action(async (opts: { config?: string; env?: string; format?: string; out?: string; addresses?: string }) => {
+      const { runInventory } = await import("./inventory");
+      exitCode = await runInventory({ ...opts, defaultConfig }, io);
+    });
+
+  const tofuOptions = (command: Command): Command =>
+    command
+      .option("--env <name>", "the environment (required)")
+      .option("--stack <stack>", "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)")
+      .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
+      .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)");
+
+  tofuOptions(
+    program
+      .command("plan")
+      .description(
+        "Plan the stacks of one environment with tofu (else terraform), in dependency order: in cdktf.out/stacks/<stack>, " +
+          "`init -input=false`, `plan -input=false -out=plan.tfplan`, `show -json plan.tfplan > plan.json`, and a summary " +
+          "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys " +
+          "and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
+      ),
+  ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string }) => {
+    const { runPlan } = await import("./deploy");
+    exitCode = await runPlan(opts, io, root);
+  });
+
+  tofuOptions(
+    program
+      .command("deploy")
+      .description(
+        "Plan and apply the stacks of one environment, stack by stack in dependency order: init, plan to plan.tfplan, a summary, " +
+          "then, once the environment's name is typed on the terminal, `apply -input=false plan.tfplan` (exactly the saved plan). " +
+          "A failing step stops the run; later stacks are not touched. See docs/deploy.md and docs/first-deploy.md.",
+      ),
+  )
+    .option("--auto-approve", "apply without asking (automation); a plan replacing or destroying a stateful resource is still not applied (exit 3)")
+    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean }) => {
+      const { runDeploy } = await import("./deploy");
+      exitCode = await runDeploy(opts, io, root);
     });
 
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());

@@ -1,0 +1,123 @@
+// `all2all inventory`, `plan` and `deploy` through the command line's
+// main(): options, help, exit codes, and the npm script that writes
+// docs/inventory.md.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { captureIo } from "../../cli/io";
+import { main } from "../../cli/main";
+import { callLines, fakeEnv, installFakeTofu, MINI_VARIABLES, writeMiniOutput } from "../../testing/deploy";
+import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+
+// What the terminal says and answers, per test.
+const mockTerminal = { isTTY: false, answer: undefined as string | undefined };
+jest.mock("../../cli/deploy/confirm", () => ({
+  stdinIsTerminal: () => mockTerminal.isTTY,
+  stdinConfirm: () => async () => mockTerminal.answer,
+}));
+
+// Each case spawns the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
+jest.setTimeout(60_000);
+
+const t = makeTempDir("all2all-deploy-cli-");
+afterAll(() => t.cleanup());
+let n = 0;
+
+function setup() {
+  const dir = path.join(t.dir, `case-${++n}`);
+  fs.mkdirSync(dir);
+  const out = writeMiniOutput(path.join(dir, "cdktf.out"), "production");
+  const fake = installFakeTofu(dir);
+  return { dir, out, fake };
+}
+
+async function cli(argv: string[], env: Record<string, string | undefined> = {}, cwd = t.dir) {
+  const io = captureIo(env, cwd);
+  const code = await main(argv, io, repoRoot);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe("all2all inventory", () => {
+  test("--env, --format, --config", async () => {
+    const r = await cli(["inventory", "--config", defaultConfig, "--env", "staging", "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.join("\n")).environments[0].environment.name).toBe("staging");
+    const md = await cli(["inventory", "--config", defaultConfig, "--env", "staging"]);
+    expect(md.stdout[0]).toBe("# Inventory");
+  });
+
+  test("a format other than md or json is bad input (exit 2)", async () => {
+    const r = await cli(["inventory", "--format", "html"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.join("\n")).toContain("html");
+  });
+
+  test("npm run inventory writes docs/inventory.md for production", () => {
+    const scripts = readJson(path.join(repoRoot, "package.json")).scripts;
+    expect(scripts.inventory).toBe("npm run build --silent && node bin/all2all.js inventory --env production --out docs/inventory.md");
+  });
+});
+
+describe("all2all plan and deploy", () => {
+  test("plan --env --stack --out", async () => {
+    const c = setup();
+    const r = await cli(["plan", "--env", "production", "--stack", "dns", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(r.stderr).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(callLines(c.fake)).toEqual(["production-dns: init -input=false", "production-dns: plan -input=false -out=plan.tfplan", "production-dns: show -json plan.tfplan"]);
+  });
+
+  test("deploy --auto-approve and --binary", async () => {
+    const c = setup();
+    const r = await cli(["deploy", "--env", "production", "--out", "cdktf.out", "--auto-approve", "--binary", path.join(c.fake.binDir, "tofu")], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(r.code).toBe(0);
+    expect(callLines(c.fake).filter((l) => l.includes(" apply "))).toHaveLength(4);
+  });
+
+  test("deploy without a terminal and without --auto-approve refuses, nothing run (exit 2)", async () => {
+    const c = setup();
+    mockTerminal.isTTY = false;
+    const r = await cli(["deploy", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(r.code).toBe(2);
+    expect(callLines(c.fake)).toEqual([]);
+    expect(r.stderr[0]).toMatch(/standard input is not a terminal/);
+  });
+
+  test("deploy in a terminal applies once the environment's name is typed, and stops on anything else", async () => {
+    const c = setup();
+    mockTerminal.isTTY = true;
+    mockTerminal.answer = "production";
+    expect((await cli(["deploy", "--env", "production", "--stack", "network", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir)).code).toBe(0);
+    expect(callLines(c.fake).pop()).toBe("production-network: apply -input=false plan.tfplan");
+    mockTerminal.answer = "yes";
+    fs.writeFileSync(c.fake.log, "");
+    expect((await cli(["deploy", "--env", "production", "--stack", "network", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir)).code).toBe(1);
+    expect(callLines(c.fake).some((l) => l.includes(" apply "))).toBe(false);
+  });
+
+  test("without HCLOUD_TOKEN nothing runs (exit 2)", async () => {
+    const c = setup();
+    const r = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, { ...MINI_VARIABLES, HCLOUD_TOKEN: undefined }), c.dir);
+    expect(r.code).toBe(2);
+    expect(callLines(c.fake)).toEqual([]);
+    expect(r.stderr[0]).toMatch(/^plan: HCLOUD_TOKEN is not set .*docs\/deploy\.md/);
+  });
+
+  test("the default output is the repository's cdktf.out (cdktf.json)", async () => {
+    const c = setup();
+    const r = await cli(["plan", "--env", "no-such-env"], fakeEnv(c.fake), c.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]).toMatch(/^plan: (no synthesised output in |).*cdktf\.out.*run `all2all synth --env no-such-env`/);
+  });
+
+  test("--help lists every option", async () => {
+    for (const [command, options] of [
+      ["inventory", ["--config", "--env", "--format", "--out", "--addresses"]],
+      ["plan", ["--env", "--stack", "--out", "--binary"]],
+      ["deploy", ["--env", "--stack", "--out", "--binary", "--auto-approve"]],
+    ] as const) {
+      const r = await cli([command, "--help"]);
+      expect(r.code).toBe(0);
+      for (const o of options) expect(r.stdout.join("\n")).toContain(o);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+// docs/first-deploy.md, run as an operator would, with a fake tofu
+// (testing/runbooks.ts): every command exists and succeeds, in order.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { callLines } from "../../testing/deploy";
+import { failures, runRunbook, RUNBOOK_TIMEOUT_MS, type RunbookRun } from "../../testing/runbooks";
+
+// The operator types the environment's name at each confirmation.
+jest.mock("../../cli/deploy/confirm", () => ({
+  stdinIsTerminal: () => true,
+  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
+}));
+
+let run: RunbookRun;
+beforeAll(async () => {
+  run = await runRunbook("first-deploy.md");
+}, RUNBOOK_TIMEOUT_MS);
+afterAll(() => run.cleanup());
+
+test("every command of the runbook runs and succeeds", () => {
+  expect(failures(run)).toEqual([]);
+  expect(run.executed.filter((e) => e.how === "all2all").map((e) => e.line)).toEqual([
+    "npx all2all check --env production",
+    "npx all2all synth --env production",
+    "npx all2all inventory --env production",
+    "npx all2all plan --env production --stack network",
+    "npx all2all deploy --env production",
+    "npx all2all inventory --env production --addresses production-servers.json",
+    "npx all2all zonefile --env production --knot --addresses production-servers.json",
+  ]);
+});
+
+test("its variables are exactly what production's stacks need: deploy refuses while one is missing", () => {
+  const deploy = run.executed.find((e) => e.line === "npx all2all deploy --env production")!;
+  expect(deploy.code).toBe(0);
+  const declared = new Set<string>(["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+  for (const stack of fs.readdirSync(path.join(run.sandbox, "cdktf.out", "stacks"))) {
+    const doc = JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8"));
+    for (const v of Object.keys(doc.variable ?? {})) declared.add(`TF_VAR_${v}`);
+  }
+  expect([...run.variables].sort()).toEqual([...declared].sort());
+});
+
+test("deploy planned and applied every production stack in order, each in its directory", () => {
+  const stacks = ["production-backup", "production-network", "production-servers", "production-dns"];
+  const calls = callLines(run.fake).filter((c) => !c.includes(": output "));
+  expect(calls).toEqual([
+    "production-network: init -input=false",
+    "production-network: plan -input=false -out=plan.tfplan",
+    "production-network: show -json plan.tfplan",
+    ...stacks.flatMap((s) => [`${s}: init -input=false`, `${s}: plan -input=false -out=plan.tfplan`, `${s}: show -json plan.tfplan`, `${s}: apply -input=false plan.tfplan`]),
+  ]);
+  expect(callLines(run.fake).filter((c) => c.includes(": output "))).toEqual(["production-servers: output -json", "production-backup: output -raw backup-host"]);
+  expect(fs.existsSync(path.join(run.sandbox, "production-servers.json"))).toBe(true);
+  expect(fs.readdirSync(path.join(run.sandbox, "zones", "production")).sort()).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot"]);
+});

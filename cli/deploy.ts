@@ -1,0 +1,267 @@
+/**
+ * `all2all plan --env NAME [--stack S]` and `all2all deploy --env NAME [--stack S] [--auto-approve]`:
+ * run OpenTofu (else Terraform) on the synthesised stacks of one
+ * environment, in dependency order (cdktf.out/manifest.json). For each
+ * stack, in its working directory cdktf.out/stacks/<stack>:
+ *
+ *   <bin> init -input=false
+ *   <bin> plan -input=false -out=plan.tfplan
+ *   <bin> show -json plan.tfplan            > plan.json, summarised here
+ *   <bin> apply -input=false plan.tfplan    deploy only, after confirmation:
+ *                                           exactly the plan just summarised
+ *
+ * `plan` stops after the summaries. `deploy` asks, for each stack with
+ * changes, that the environment's name be typed on the terminal (refused
+ * without a terminal unless --auto-approve). Nothing runs unless the
+ * synthesised output holds the environment's stacks and HCLOUD_TOKEN, the
+ * S3 state credentials (where state is in a bucket) and every TF_VAR_ the
+ * stacks need are set. A failing step stops the run: later stacks are not
+ * touched. See docs/deploy.md and docs/first-deploy.md.
+ *
+ * Exit codes: 0 done (plan: no stateful resource replaced or destroyed);
+ * 1 a step failed or the confirmation was not given; 2 bad input (arguments,
+ * no synthesised output, no binary, missing credentials or variables);
+ * 3 dangerous: plan found a replacement or destruction of a stateful
+ * resource, or deploy --auto-approve refused to apply one.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chooseBinary } from "./deploy/binary";
+import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
+import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
+import { preflightProblems } from "./deploy/preflight";
+import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
+import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
+import { ExitCode, type Io } from "./io";
+import { STACK_CONCERNS } from "./inventory/model";
+import { readProjectConfig } from "./project";
+
+export { formatPlanSummary, statefulLossOf, summarisePlan, type PlanSummary } from "./deploy/summary";
+export type { Runner, Step, StepResult } from "./deploy/runner";
+export type { Confirm } from "./deploy/confirm";
+
+/** The saved plan and its JSON, in each stack's working directory. */
+export const PLAN_FILE = "plan.tfplan";
+export const PLAN_JSON = "plan.json";
+
+export interface DeployOptions {
+  /** The environment (required). */
+  readonly env?: string;
+  /** One stack of the environment: its name (`production-dns`) or concern (`dns`). Default: all four, in order. */
+  readonly stack?: string;
+  /** The synthesised output; default the repository's cdktf.out (cdktf.json `output`). Relative to the working directory. */
+  readonly out?: string;
+  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
+  readonly binary?: string;
+  /** deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied. */
+  readonly autoApprove?: boolean;
+}
+
+/** What the command touches besides the Io, replaceable in tests. */
+export interface DeployDeps {
+  /** Runs one step; default: spawns it (cli/deploy/runner.ts). */
+  readonly run?: Runner;
+  /** Asks for the confirmation; default: a line from standard input. */
+  readonly confirm?: Confirm;
+  /** Whether the confirmation can be answered; default: true with `confirm`, else whether standard input is a terminal. */
+  readonly stdinIsTTY?: boolean;
+}
+
+type Mode = "plan" | "deploy";
+
+function stepArgs(step: StepName): string[] {
+  switch (step) {
+    case "init":
+      return ["init", "-input=false"];
+    case "plan":
+      return ["plan", "-input=false", `-out=${PLAN_FILE}`];
+    case "show":
+      return ["show", "-json", PLAN_FILE];
+    case "apply":
+      return ["apply", "-input=false", PLAN_FILE];
+  }
+}
+
+/** The hcloud provider version tofu locked in a stack's directory after init, if readable. */
+export function lockedProviderVersion(stackDir: string): string | undefined {
+  try {
+    const lock = fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8");
+    return /provider "registry\.(?:terraform|opentofu)\.org\/hetznercloud\/hcloud" \{\s*version\s*=\s*"([^"]+)"/.exec(lock)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function readVersionFile(root: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(root, "providers", "hcloud", "VERSION"), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Picks the stacks `--stack` names, or all of them. */
+function selectStacks(all: SynthStack[], env: string, wanted: string | undefined): SynthStack[] | string {
+  if (wanted === undefined) return all;
+  const name = wanted.trim();
+  const found = all.find((s) => s.name === name || s.name === `${env}-${name}`);
+  if (found) return [found];
+  return `--stack ${wanted} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`;
+}
+
+function label(io: Io, file: string): string {
+  const rel = path.relative(io.cwd, file);
+  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
+}
+
+export function runPlan(opts: DeployOptions, io: Io, root: string, deps: DeployDeps = {}): Promise<number> {
+  return runStacks("plan", opts, io, root, deps);
+}
+
+export function runDeploy(opts: DeployOptions, io: Io, root: string, deps: DeployDeps = {}): Promise<number> {
+  return runStacks("deploy", opts, io, root, deps);
+}
+
+async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, deps: DeployDeps): Promise<number> {
+  const prefix = mode;
+  const env = opts.env?.trim();
+  if (env === undefined || env === "") {
+    io.err(`${prefix}: --env is required: ${mode === "plan" ? "plans are made" : "a deploy runs"} for one environment (e.g. --env staging)`);
+    return ExitCode.badInput;
+  }
+  const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
+  const outLabel = label(io, out);
+
+  // 1. The synthesised stacks of the environment, in order.
+  let stacks: SynthStack[];
+  let facts: { name: string; facts: ReturnType<typeof stackFacts> }[];
+  try {
+    const all = environmentStacks(out, outLabel, env);
+    const selected = selectStacks(all, env, opts.stack);
+    if (typeof selected === "string") {
+      io.err(`${prefix}: ${selected}`);
+      return ExitCode.badInput;
+    }
+    stacks = selected;
+    facts = stacks.map((s) => ({ name: s.name, facts: stackFacts(s) }));
+  } catch (err) {
+    if (err instanceof OutputProblem) {
+      io.err(`${prefix}: ${err.message}`);
+      return ExitCode.badInput;
+    }
+    throw err;
+  }
+
+  // 2. A confirmation needs a terminal (or --auto-approve), the binary must exist, and every credential and variable must be set.
+  const problems: string[] = [];
+  const stdinIsTTY = deps.stdinIsTTY ?? (deps.confirm !== undefined || stdinIsTerminal());
+  if (mode === "deploy" && !opts.autoApprove && !stdinIsTTY) {
+    problems.push("standard input is not a terminal, so the confirmation cannot be typed: run deploy in a terminal, or pass --auto-approve (automation)");
+  }
+  const binary = chooseBinary(opts.binary, io.env, io.cwd);
+  if (!binary.ok) problems.push(binary.problem);
+  problems.push(...preflightProblems(env, facts, io.env));
+  if (problems.length > 0) {
+    for (const p of problems) io.err(`${prefix}: ${p}`);
+    io.err(`${prefix}: nothing was run`);
+    return ExitCode.badInput;
+  }
+  if (!binary.ok) return ExitCode.badInput; // for the type checker: reported above
+  const run = deps.run ?? spawnRunner(io);
+  const confirm = deps.confirm ?? stdinConfirm();
+  const expectedProvider = readVersionFile(root);
+
+  io.out(`${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`);
+  let dangerous = 0;
+  const applied: string[] = [];
+  const notRun = (i: number) => {
+    const later = stacks.slice(i + 1).map((s) => s.name);
+    return later.length > 0 ? `; not run: ${later.join(", ")}` : "";
+  };
+
+  for (const [i, stack] of stacks.entries()) {
+    const dir = label(io, stack.dir);
+    io.out("");
+    io.out(`== ${stack.name} (${i + 1}/${stacks.length}) in ${dir}`);
+    // A plan file left by an earlier run must never be applied by mistake.
+    for (const f of [PLAN_FILE, PLAN_JSON]) fs.rmSync(path.join(stack.dir, f), { force: true });
+
+    const step = async (name: StepName): Promise<boolean> => {
+      const args = stepArgs(name);
+      const s: Step = {
+        stack: stack.name,
+        step: name,
+        bin: binary.path,
+        args,
+        cwd: stack.dir,
+        env: io.env,
+        ...(name === "show" ? { stdoutFile: path.join(stack.dir, PLAN_JSON) } : {}),
+      };
+      io.out(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${PLAN_JSON}` : ""}`);
+      const result = await run(s);
+      if (result.code === 0) return true;
+      const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+      io.err(`${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(i)}`);
+      return false;
+    };
+
+    if (!(await step("init"))) return ExitCode.failed;
+    const locked = lockedProviderVersion(stack.dir);
+    if (expectedProvider !== undefined && locked !== undefined && locked !== expectedProvider) {
+      io.err(
+        `${prefix}: warning: ${stack.name}: ${binary.name} installed hetznercloud/hcloud ${locked}, but the synthesised JSON was validated against ` +
+          `the schema of ${expectedProvider} (providers/hcloud/VERSION): see docs/provider-upgrade.md`,
+      );
+    }
+    if (!(await step("plan"))) return ExitCode.failed;
+    if (!(await step("show"))) return ExitCode.failed;
+    let summary: PlanSummary;
+    try {
+      summary = summarisePlan(JSON.parse(fs.readFileSync(path.join(stack.dir, PLAN_JSON), "utf8")));
+    } catch (err) {
+      io.err(`${prefix}: ${stack.name}: cannot read ${path.join(dir, PLAN_JSON)}: ${(err as Error).message}${notRun(i)}`);
+      return ExitCode.failed;
+    }
+    for (const line of formatPlanSummary(stack.name, summary)) io.out(line);
+    dangerous += summary.dangerous.length;
+    if (mode === "plan") continue;
+
+    if (summary.empty) {
+      io.out(`${stack.name}: nothing to apply`);
+      continue;
+    }
+    if (opts.autoApprove) {
+      if (summary.dangerous.length > 0) {
+        io.err(
+          `${prefix}: ${stack.name}: not applied: the plan replaces or destroys ${summary.dangerous.length} stateful resource${summary.dangerous.length === 1 ? "" : "s"} (marked !! above); ` +
+            `--auto-approve never applies that: run \`all2all deploy --env ${env} --stack ${stack.name}\` in a terminal and confirm it${notRun(i)}`,
+        );
+        return ExitCode.dangerous;
+      }
+    } else {
+      const answer = await confirm(`Apply this plan to ${stack.name}? Type the environment's name (${env}) to apply it, anything else stops here:`);
+      if (answer?.trim() !== env) {
+        io.err(`${prefix}: ${stack.name}: not confirmed: nothing applied to it${notRun(i)}`);
+        return ExitCode.failed;
+      }
+    }
+    if (!(await step("apply"))) return ExitCode.failed;
+    applied.push(stack.name);
+  }
+
+  io.out("");
+  if (mode === "plan") {
+    io.out(
+      `plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} planned; the plans are in ${stacks.map((s) => path.join(label(io, s.dir), PLAN_FILE)).join(", ")}. ` +
+        `Apply with \`all2all deploy --env ${env}${opts.stack !== undefined ? ` --stack ${opts.stack}` : ""}\` (which plans again).`,
+    );
+    io.out(`plan: the full review of these plans: all2all plan-summary ${stacks.map((s) => path.join(label(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`);
+    if (dangerous > 0) {
+      io.err(`plan: ${dangerous} replacement${dangerous === 1 ? "" : "s"} or destruction${dangerous === 1 ? "" : "s"} of stateful resources (marked !! above): read them before any deploy`);
+      return ExitCode.dangerous;
+    }
+    return ExitCode.ok;
+  }
+  io.out(`deploy: environment ${env}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "nothing applied (no changes)"}`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,101 @@
+/**
+ * Running one tofu/terraform step as a child process. The runner is passed
+ * in (tests record the steps without spawning); the default one spawns the
+ * binary with the command's environment (Io.env) in the stack's working
+ * directory, forwards its output line by line to the Io, and can send its
+ * standard output to a file (`show -json` → plan.json).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import type { Io } from "../io";
+
+export type StepName = "init" | "plan" | "show" | "apply";
+
+export interface Step {
+  readonly stack: string;
+  readonly step: StepName;
+  /** The binary, absolute. */
+  readonly bin: string;
+  readonly args: readonly string[];
+  /** The stack's working directory, absolute. */
+  readonly cwd: string;
+  /** The child's environment (Io.env): secrets pass through, never printed. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Write standard output to this file instead of forwarding it. */
+  readonly stdoutFile?: string;
+}
+
+export interface StepResult {
+  /** The exit code; null when killed by a signal. */
+  readonly code: number | null;
+  readonly signal?: string | null;
+  /** Why the process could not be started at all. */
+  readonly error?: string;
+}
+
+export type Runner = (step: Step) => Promise<StepResult>;
+
+/** Forwards a stream line by line (the last line even without its newline). */
+function forwardLines(stream: NodeJS.ReadableStream, write: (line: string) => void): () => void {
+  let rest = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    rest += chunk;
+    const lines = rest.split("\n");
+    rest = lines.pop()!;
+    for (const line of lines) write(line.replace(/\r$/, ""));
+  });
+  return () => {
+    if (rest !== "") write(rest.replace(/\r$/, ""));
+    rest = "";
+  };
+}
+
+/** The default runner: spawns the step, output forwarded to `io`. */
+export function spawnRunner(io: Io): Runner {
+  return (step) =>
+    new Promise<StepResult>((resolve) => {
+      let fd: number | undefined;
+      try {
+        if (step.stdoutFile !== undefined) fd = fs.openSync(step.stdoutFile, "w");
+      } catch (err) {
+        resolve({ code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` });
+        return;
+      }
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(step.env)) if (v !== undefined) env[k] = v;
+      // Ctrl-C reaches tofu too (same process group): it stops safely and
+      // releases the state lock; wait for it rather than leaving it orphaned.
+      const onSignal = () => io.err(`all2all: interrupted: waiting for ${step.step} to stop safely`);
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      let finished = false;
+      const done = (result: StepResult) => {
+        if (finished) return;
+        finished = true;
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        if (fd !== undefined) fs.closeSync(fd);
+        resolve(result);
+      };
+      let child;
+      try {
+        child = spawn(step.bin, [...step.args], { cwd: step.cwd, env, stdio: ["ignore", fd ?? "pipe", "pipe"] });
+      } catch (err) {
+        done({ code: null, error: (err as Error).message });
+        return;
+      }
+      const flushOut = child.stdout ? forwardLines(child.stdout, io.out) : () => undefined;
+      const flushErr = forwardLines(child.stderr!, io.err);
+      child.on("error", (err) => {
+        flushOut();
+        flushErr();
+        done({ code: null, error: err.message });
+      });
+      child.on("close", (code, signal) => {
+        flushOut();
+        flushErr();
+        done({ code, signal });
+      });
+    });
+}

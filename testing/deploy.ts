@@ -1,0 +1,155 @@
+/**
+ * Helpers for the tests of `all2all plan|deploy` and of the runbooks: a fake
+ * `tofu` on a PATH of its own (testing/fake-tofu.js, which records every
+ * call and contacts nothing), hand-made synthesised outputs, and a sandbox
+ * copy of the project for commands that write into the repository.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "./tmp";
+
+export const FAKE_TOFU = path.join(repoRoot, "testing", "fake-tofu.js");
+
+export interface FakeTofu {
+  /** The folder holding the fake binaries: the whole PATH of the command under test. */
+  readonly binDir: string;
+  /** The calls log (JSON lines). */
+  readonly log: string;
+}
+
+/**
+ * Installs the fake as executables `names` (default `tofu`) in `<dir>/bin`.
+ * The wrapper runs this very node on the script, so PATH needs nothing else:
+ * a real tofu or terraform elsewhere on the machine can never be picked.
+ */
+export function installFakeTofu(dir: string, names: readonly string[] = ["tofu"]): FakeTofu {
+  const binDir = path.join(dir, "bin");
+  fs.mkdirSync(binDir, { recursive: true });
+  for (const name of names) {
+    const file = path.join(binDir, name);
+    fs.writeFileSync(file, `#!/bin/sh\nFAKE_TOFU_NAME='${name}' exec '${process.execPath}' '${FAKE_TOFU}' "$@"\n`);
+    fs.chmodSync(file, 0o755);
+  }
+  const log = path.join(dir, "tofu-calls.jsonl");
+  fs.writeFileSync(log, "");
+  return { binDir, log };
+}
+
+export interface FakeCall {
+  readonly bin: string;
+  readonly argv: string[];
+  readonly cwd: string;
+  readonly env: { HCLOUD_TOKEN: boolean; AWS_ACCESS_KEY_ID: boolean; AWS_SECRET_ACCESS_KEY: boolean; TF_VAR: string[] };
+}
+
+/** The calls the fake recorded, in order. */
+export function fakeCalls(fake: FakeTofu): FakeCall[] {
+  return fs
+    .readFileSync(fake.log, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as FakeCall);
+}
+
+/** Each call as `<stack dir name>: <argv…>`, for compact assertions. */
+export function callLines(fake: FakeTofu): string[] {
+  return fakeCalls(fake).map((c) => `${path.basename(c.cwd)}: ${c.argv.join(" ")}`);
+}
+
+/** Fake values (never real secrets) for every variable the stacks of `outDir` declare. */
+export function fakeVariables(outDir: string, stackPrefix = ""): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const stacksDir = path.join(outDir, "stacks");
+  for (const name of fs.readdirSync(stacksDir).sort()) {
+    if (!name.startsWith(stackPrefix)) continue;
+    const doc = JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8"));
+    for (const v of Object.keys(doc.variable ?? {})) vars[`TF_VAR_${v}`] = `fake-${v}`;
+  }
+  return vars;
+}
+
+/** The environment of a command under test: the fake on PATH, fake credentials, and `extra`. */
+export function fakeEnv(fake: FakeTofu, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    PATH: fake.binDir,
+    FAKE_TOFU_LOG: fake.log,
+    HCLOUD_TOKEN: "fake-hcloud-token-not-a-secret",
+    AWS_ACCESS_KEY_ID: "fake-access-key",
+    AWS_SECRET_ACCESS_KEY: "fake-secret-key",
+    ...extra,
+  };
+}
+
+export interface MiniStack {
+  readonly concern: string;
+  readonly dependencies?: string[];
+  readonly backend?: "s3" | "local";
+  readonly variables?: Record<string, { description?: string; default?: string }>;
+  readonly resources?: Record<string, string[]>;
+}
+
+/**
+ * Writes a small synthesised output for environment `env` in cdktn's layout
+ * (manifest.json, stacks/<stack>/cdk.tf.json), shaped like the real one:
+ * network, servers (after network), dns (after servers), backup.
+ */
+export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[]): string {
+  const list: MiniStack[] = stacks ?? [
+    { concern: "backup", variables: { storage_box_password_backup: { description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup" } }, resources: { hcloud_storage_box: ["backup"] } },
+    { concern: "dns", dependencies: ["servers"], variables: { tsig_example_transfer: { description: "TSIG key" } }, resources: { hcloud_zone: ["example-org"] } },
+    { concern: "network", resources: { hcloud_network: ["internal"], hcloud_ssh_key: ["alice"] } },
+    { concern: "servers", dependencies: ["network"], resources: { hcloud_server: ["web-1"], hcloud_primary_ip: ["web-1-ipv4", "web-1-ipv6"] } },
+  ];
+  const manifest: { version: string; stacks: Record<string, unknown> } = { version: "fake", stacks: {} };
+  const existing = path.join(outDir, "manifest.json");
+  if (fs.existsSync(existing)) Object.assign(manifest.stacks, JSON.parse(fs.readFileSync(existing, "utf8")).stacks);
+  for (const s of list) {
+    const name = `${env}-${s.concern}`;
+    const dir = path.join(outDir, "stacks", name);
+    fs.mkdirSync(dir, { recursive: true });
+    const backend =
+      (s.backend ?? "s3") === "s3"
+        ? { s3: { bucket: `${env}-tfstate`, key: `all2all/${env}/${name}.tfstate`, region: "fsn1", use_lockfile: true } }
+        : { local: { path: `../../../state/${name}.tfstate` } };
+    const resource: Record<string, Record<string, object>> = {};
+    for (const [type, names] of Object.entries(s.resources ?? {})) resource[type] = Object.fromEntries(names.map((n) => [n, {}]));
+    const variable = Object.fromEntries(
+      Object.entries(s.variables ?? {}).map(([n, v]) => [n, { type: "string", sensitive: true, ...(v.description ? { description: v.description } : {}), ...(v.default !== undefined ? { default: v.default } : {}) }]),
+    );
+    fs.writeFileSync(
+      path.join(dir, "cdk.tf.json"),
+      JSON.stringify({ terraform: { backend, required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
+    );
+    manifest.stacks[name] = {
+      name,
+      constructPath: name,
+      dependencies: (s.dependencies ?? []).map((d) => `${env}-${d}`),
+      synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+      workingDirectory: `stacks/${name}`,
+      annotations: [],
+    };
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(existing, JSON.stringify(manifest, null, 2));
+  return outDir;
+}
+
+/** Variables of writeMiniOutput's default stacks, set. */
+export const MINI_VARIABLES = { TF_VAR_storage_box_password_backup: "fake-box-password", TF_VAR_tsig_example_transfer: "ZmFrZS10c2lnLWtleQ==" };
+
+/**
+ * A copy of the project for commands that write into the repository
+ * (cdktf.out, docs/, zones/, providers/): cdktf.json, config/, the provider
+ * schema and its refresh script, and an empty docs/. Pass its root as `main(argv, io, root)`.
+ */
+export function makeSandboxProject(dir: string): string {
+  const root = path.join(dir, "project");
+  fs.mkdirSync(path.join(root, "docs"), { recursive: true });
+  fs.copyFileSync(path.join(repoRoot, "cdktf.json"), path.join(root, "cdktf.json"));
+  fs.cpSync(path.join(repoRoot, "config"), path.join(root, "config"), { recursive: true });
+  fs.mkdirSync(path.join(root, "providers", "hcloud"), { recursive: true });
+  for (const f of ["schema.json", "VERSION"]) fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", f), path.join(root, "providers", "hcloud", f));
+  // The schema refresh, run with the fake tofu (it writes next to itself: the sandbox's providers/).
+  fs.copyFileSync(path.join(repoRoot, "providers", "refresh.js"), path.join(root, "providers", "refresh.js"));
+  return root;
+}

@@ -1,0 +1,180 @@
+/**
+ * Runs the commands of a runbook (docs/*.md) the way an operator would, in
+ * a sandbox copy of the project, with the fake tofu standing in for
+ * OpenTofu and Hetzner. Every line of every ```sh block must be one of:
+ *
+ *   read -rs NAME && export NAME       sets NAME (a fake value) for what follows
+ *   npx all2all <command> …            run through the command line's main()
+ *   npm run <script> [-- args]         the package.json script, run in the sandbox when it is
+ *                                      `node bin/all2all.js …` or the schema refresh; `npm ci`,
+ *                                      `npm test`, `npm run get|build` must be what CI runs
+ *   (cd <stack dir> && tofu …)         run by /bin/sh with the fake tofu on PATH
+ *   git diff …                         read-only, not run
+ *
+ * Blocks whose first line starts with `# not run by this project` are
+ * skipped (commands on servers, the hcloud CLI, dig). A ```yaml block whose
+ * first line is `# config/<file>` is appended to that file of the sandbox
+ * when it is reached.
+ *
+ * The confirmation of `deploy` is answered with the environment's name by
+ * the test file (jest.mock of cli/deploy/confirm).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { captureIo } from "../cli/io";
+import { main } from "../cli/main";
+import { fakeEnv, installFakeTofu, makeSandboxProject, type FakeTofu } from "./deploy";
+import { makeTempDir, readJson, repoRoot } from "./tmp";
+
+export const NOT_RUN_MARKER = "# not run by this project";
+
+export type RunbookStep =
+  | { kind: "sh"; line: string }
+  | { kind: "yaml"; file: string; text: string };
+
+/** How long a runbook may take in a test's beforeAll (synths and many fake tofu calls; not a timed assertion). */
+export const RUNBOOK_TIMEOUT_MS = 300_000;
+
+/** The steps of a runbook, in order. */
+export function runbookSteps(markdown: string): RunbookStep[] {
+  const steps: RunbookStep[] = [];
+  // Fences may be indented (inside a list item): the block's lines carry the same indentation.
+  const fence = /^( *)```(\w*)\n([\s\S]*?)^\1```$/gm;
+  for (const m of markdown.matchAll(fence)) {
+    const [, indent, lang, body] = m;
+    const lines = body
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l));
+    if (lang === "yaml") {
+      const target = /^# (config\/\S+\.yaml)$/.exec(lines[0].trim());
+      if (target) steps.push({ kind: "yaml", file: target[1], text: lines.slice(1).join("\n") + "\n" });
+      continue;
+    }
+    if (lang !== "sh") continue;
+    if (lines[0].trim().startsWith(NOT_RUN_MARKER)) continue;
+    let pending = "";
+    for (const raw of lines) {
+      const line = raw.trim();
+      if (pending === "" && (line === "" || line.startsWith("#"))) continue;
+      if (line.endsWith("\\")) {
+        pending += line.slice(0, -1) + " ";
+        continue;
+      }
+      steps.push({ kind: "sh", line: (pending + line).trim() });
+      pending = "";
+    }
+  }
+  return steps;
+}
+
+export interface ExecutedLine {
+  readonly line: string;
+  /** How it was exercised. */
+  readonly how: "variable" | "all2all" | "npm script" | "ci" | "tofu" | "read-only" | "yaml";
+  readonly code: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+export interface RunbookRun {
+  readonly sandbox: string;
+  readonly fake: FakeTofu;
+  readonly executed: ExecutedLine[];
+  /** The variables the runbook's `read -rs` lines set. */
+  readonly variables: string[];
+  readonly cleanup: () => void;
+}
+
+function words(text: string): string[] {
+  if (/["'$`|;&<>*?]/.test(text)) throw new Error(`runbook line has shell syntax the test does not model: ${text}`);
+  return text.split(/\s+/).filter(Boolean);
+}
+
+function fakeValue(name: string): string {
+  return `fake-${name.toLowerCase()}`;
+}
+
+/**
+ * Runs every step of `docs/<file>`; `inherit` runs the `read -rs` lines of
+ * other runbooks first (a runbook that says "with the secrets of
+ * first-deploy.md").
+ */
+export async function runRunbook(file: string, options: { inherit?: string[]; env?: Record<string, string> } = {}): Promise<RunbookRun> {
+  const t = makeTempDir(`all2all-runbook-${path.basename(file, ".md")}-`);
+  const sandbox = makeSandboxProject(t.dir);
+  const fake = installFakeTofu(t.dir);
+  const pkg = readJson<{ scripts: Record<string, string> }>(path.join(repoRoot, "package.json"));
+  const ci = fs.readFileSync(path.join(repoRoot, ".ci", "run"), "utf8");
+  const vars: Record<string, string> = {};
+  const executed: ExecutedLine[] = [];
+
+  const env = (): Record<string, string | undefined> => ({
+    ...fakeEnv(fake, { HCLOUD_TOKEN: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }),
+    FAKE_TOFU_HCLOUD_VERSION: fs.readFileSync(path.join(sandbox, "providers", "hcloud", "VERSION"), "utf8").trim(),
+    FAKE_TOFU_SCHEMA: path.join(repoRoot, "providers", "hcloud", "schema.json"),
+    ...options.env,
+    ...vars,
+  });
+  const all2all = async (argv: string[], line: string, how: ExecutedLine["how"]) => {
+    const io = captureIo(env(), sandbox);
+    const code = await main(argv, io, sandbox);
+    executed.push({ line, how, code, stdout: io.stdout, stderr: io.stderr });
+  };
+
+  for (const inherited of options.inherit ?? []) {
+    for (const step of runbookSteps(fs.readFileSync(path.join(repoRoot, "docs", inherited), "utf8"))) {
+      const m = step.kind === "sh" ? /^read -rs (\w+) && export \1$/.exec(step.line) : null;
+      if (m) vars[m[1]] = fakeValue(m[1]);
+    }
+  }
+
+  for (const step of runbookSteps(fs.readFileSync(path.join(repoRoot, "docs", file), "utf8"))) {
+    if (step.kind === "yaml") {
+      fs.appendFileSync(path.join(sandbox, step.file), `\n${step.text}`);
+      executed.push({ line: `(yaml appended to ${step.file})`, how: "yaml", code: 0, stdout: [], stderr: [] });
+      continue;
+    }
+    const line = step.line;
+    let m: RegExpExecArray | null;
+    if ((m = /^read -rs (\w+) && export \1$/.exec(line))) {
+      vars[m[1]] = fakeValue(m[1]);
+      executed.push({ line, how: "variable", code: 0, stdout: [], stderr: [] });
+    } else if ((m = /^npx all2all (.+)$/.exec(line))) {
+      await all2all(words(m[1]), line, "all2all");
+    } else if (line === "npm ci" || line === "npm test") {
+      executed.push({ line, how: "ci", code: ci.split("\n").some((l) => l.includes(line)) ? 0 : 1, stdout: [], stderr: [] });
+    } else if ((m = /^npm run ([\w:-]+)(?: -- (.+))?$/.exec(line))) {
+      const script = pkg.scripts[m[1]];
+      const extra = m[2] ? words(m[2]) : [];
+      const viaCli = script === undefined ? null : /^npm run build --silent && node bin\/all2all\.js(.*)$/.exec(script);
+      if (script === undefined) {
+        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`package.json has no script "${m[1]}"`] });
+      } else if (viaCli) {
+        await all2all([...words(viaCli[1]), ...extra], line, "npm script");
+      } else if (script === "node providers/refresh.js") {
+        const r = spawnSync(process.execPath, [path.join(sandbox, "providers", "refresh.js"), ...extra], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
+        executed.push({ line, how: "npm script", code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") });
+      } else if (["get", "build"].includes(m[1])) {
+        // Run by every build, hence by CI's `npm run synth` and `npm test`.
+        executed.push({ line, how: "ci", code: 0, stdout: [], stderr: [] });
+      } else {
+        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`the runbook test does not know how to run script ${m[1]}: ${script}`] });
+      }
+    } else if (/^\(cd cdktf\.out\/stacks\/[\w-]+ && tofu [^()]+\)$/.test(line)) {
+      const r = spawnSync("/bin/sh", ["-c", line], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
+      executed.push({ line, how: "tofu", code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") });
+    } else if (/^git (diff|log|show)\b[^>;&]*$/.test(line)) {
+      executed.push({ line, how: "read-only", code: 0, stdout: [], stderr: [] });
+    } else {
+      executed.push({ line, how: "read-only", code: 1, stdout: [], stderr: [`not a command the runbook test knows how to exercise: ${line}`] });
+    }
+  }
+  return { sandbox, fake, executed, variables: Object.keys(vars), cleanup: t.cleanup };
+}
+
+/** Lines that did not succeed, with what they printed: [] when the runbook ran through. */
+export function failures(run: RunbookRun): { line: string; code: number; output: string[] }[] {
+  return run.executed.filter((e) => e.code !== 0).map((e) => ({ line: e.line, code: e.code, output: [...e.stdout.slice(-5), ...e.stderr.slice(-10)] }));
+}
