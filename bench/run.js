@@ -9,6 +9,7 @@
  *     a storage subaccount per server);
  *   - `all2all validate` alone, on the default config's output;
  *   - the floor: node writing the same JSON files with no framework;
+ *   - `all2all diff --base HEAD` (the working tree against its own commit);
  *   - with --tests, the whole test command (`npm test`), once.
  * Not a test: it asserts nothing. Run from a built tree (`npm run build`).
  *
@@ -88,6 +89,7 @@ function main() {
     rows.push(bench("synth, default config (3 environments)", opts.runs, [cli, "synth", "--config", path.join(root, "config"), "--out", out], resourcesIn(first.stdout)));
     rows.push(bench("validate alone, default config", opts.runs, [cli, "validate", "--out", out]));
     rows.push(bench("floor: node writing the same JSON", opts.runs, [path.join(__dirname, "floor.js"), out]));
+    rows.push(bench("diff --base HEAD, default config", opts.runs, [cli, "diff", "--base", "HEAD", "--out", path.join(work, "diff.md")]));
     for (const n of opts.sizes) {
       const dir = path.join(work, `net-${n}`);
       generate(n, dir);
