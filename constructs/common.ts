@@ -23,7 +23,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformElement, TerraformResource, TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
-import { NAME_PATTERN, kebabGuess } from "./names";
+import { DNS_SUBDOMAIN_LABEL, LABEL_NAME, LABEL_VALUE, NAME_PATTERN, kebabGuess } from "./names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
 export type Labels = Readonly<Record<string, string>>;
@@ -104,9 +104,6 @@ export function checkHostname(where: string, what: string, value: string, option
 // ---------------------------------------------------------------------------
 // Labels
 
-const LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
-const DNS_SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const LABEL_RULES =
   'Hetzner labels: key = [prefix/]name, name at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit, prefix a DNS subdomain; value empty or the same form as a name';
 

@@ -23,3 +23,13 @@ export function kebabGuess(input: string): string | undefined {
     .replace(/-+$/, "");
   return guess !== "" && guess !== input && NAME_PATTERN.test(guess) ? guess : undefined;
 }
+
+/**
+ * Hetzner's label syntax, in one place: a key is `[prefix/]name`, the prefix
+ * a DNS subdomain of such labels, the name and the value (which may be empty)
+ * at most 63 letters, digits, "-", "_" and ".", starting and ending with a
+ * letter or digit.
+ */
+export const LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+export const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
+export const DNS_SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

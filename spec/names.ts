@@ -5,7 +5,7 @@
  */
 import { domainToASCII, domainToUnicode } from "node:url";
 
-import { NAME_PATTERN, kebabGuess } from "../constructs/names";
+import { DNS_SUBDOMAIN_LABEL, LABEL_NAME, LABEL_VALUE, NAME_PATTERN, kebabGuess } from "../constructs/names";
 
 /** Item names (hostnames and Terraform ids): shared with the construct library. */
 export { NAME_PATTERN, kebabGuess };
@@ -13,9 +13,6 @@ export { NAME_PATTERN, kebabGuess };
 /** Label keys set on every resource by the stacks; config may not set them. */
 export const RESERVED_LABEL_KEYS = ["managed-by", "environment", "role"] as const;
 
-const LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
-const DNS_SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Why a Hetzner label key is invalid, or undefined when it is fine. */
 export function labelKeyProblem(key: string): string | undefined {
