@@ -1,28 +1,27 @@
 /**
- * The run: one Aspect per stack (cdktn invokes it on every construct of the
- * stack before writing the stack's JSON), the environment model built on the
- * first visit, each resource's checks run when the aspect visits it,
- * suppressions from config applied and written into the resource's JSON
- * metadata (`"//": { "policy_suppressions": [{ rule, reason }] }`) before
- * its stack is written, and, after synth, the secret scan and the report of
- * suppressions that are invalid or matched nothing.
+ * The run: after synth, each environment's model is built from the stacks'
+ * cdk.tf.json documents (the configuration exactly as written, read once:
+ * nothing is resolved a second time), every resource's checks run, config
+ * suppressions are applied and written into the resource's JSON metadata
+ * (`"//": { "policy_suppressions": [{ rule, reason }] }`, the documents
+ * written again in cdktn's own format), then the secret scan and the report
+ * of suppressions that are invalid or matched nothing.
+ *
+ * A light aspect per stack only records that the App was synthesised, so
+ * that `finish` cannot read a stale output by mistake.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IConstruct } from "constructs";
-import { Aspects, type App, type IAspect } from "cdktn";
+import { Aspects, TerraformStack, type App, type IAspect } from "cdktn";
+import stringify from "safe-stable-stringify";
 import { catalogue } from "../spec";
 import type { EnvironmentStacks } from "../stacks/environment";
 import { checksFor } from "./checks";
-import { EnvModel, compare } from "./model";
+import { EnvModel, compare, type ResourceEntry, type StackDocument } from "./model";
 import { RULE, RULES, ruleInfo, type RuleId } from "./rules";
 import { formatPath, locate, scanDocument } from "./secrets";
 import type { Finding, PolicyRun, Severity } from "./types";
-
-/** A resource or a stack: where a suppression is written. */
-interface Overridable {
-  addOverride(path: string, value: unknown): void;
-}
 
 interface SuppressionState {
   readonly rule: string;
@@ -38,9 +37,11 @@ class EnvironmentRun {
   readonly name: string;
   model?: EnvModel;
   readonly findings: Finding[] = [];
-  readonly visited = new Set<IConstruct>();
   readonly suppressions = new Map<string, SuppressionState>();
-  readonly written = new Map<Overridable, { rule: string; reason: string }[]>();
+  /** Suppressions written per resource body. */
+  readonly written = new Map<ResourceEntry, { rule: string; reason: string }[]>();
+  /** Stacks whose document gained suppression metadata (to be written again). */
+  readonly changed = new Set<string>();
   private readonly zoneAliases = new Map<string, string>();
 
   constructor(readonly environment: EnvironmentStacks) {
@@ -79,54 +80,56 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-class PolicyAspect implements IAspect {
-  constructor(
-    private readonly engine: PolicyEngine,
-    private readonly env: EnvironmentRun,
-  ) {}
+/** Records that cdktn synthesised the stack (aspects run at the start of every `app.synth()`). */
+class SynthMarker implements IAspect {
+  constructor(private readonly engine: PolicyEngine) {}
 
   visit(node: IConstruct): void {
-    this.engine.visit(this.env, node);
+    this.engine.markSynthesised(node);
   }
 }
 
 export class PolicyEngine implements PolicyRun {
-  private readonly envs: EnvironmentRun[];
+  private readonly environments: readonly EnvironmentStacks[];
+  private readonly synthesised = new Set<string>();
+  private envs: EnvironmentRun[] = [];
   private readonly envByStack = new Map<string, EnvironmentRun>();
 
   constructor(app: App, environments: readonly EnvironmentStacks[]) {
-    this.envs = environments.map((e) => new EnvironmentRun(e));
-    for (const env of this.envs) {
-      for (const stack of env.environment.stacks) {
+    this.environments = environments;
+    const marker = new SynthMarker(this);
+    for (const e of environments) {
+      for (const stack of e.stacks) {
         if (stack.node.root !== app.node.root) throw new Error(`policies: stack ${stack.node.id} is not part of the App given to applyPolicies`);
-        this.envByStack.set(stack.node.id, env);
-        Aspects.of(stack).add(new PolicyAspect(this, env));
+        Aspects.of(stack).add(marker);
       }
     }
   }
 
-  /** The environment models built so far (for tests and benchmarks). */
+  /** The environment models of the last `finish` (for tests and benchmarks). */
   get models(): readonly EnvModel[] {
     return this.envs.flatMap((e) => (e.model ? [e.model] : []));
   }
 
-  /** Called by the aspects for every construct of every stack. */
-  visit(env: EnvironmentRun, node: IConstruct): void {
-    if (env.model === undefined) {
-      this.start(env);
-    }
+  /** Called by the marker aspect for every construct of every stack. */
+  markSynthesised(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) this.synthesised.add(node.node.id);
+  }
+
+  /** Builds the environment's model from the documents and runs every resource's checks. */
+  private check(env: EnvironmentRun, documents: ReadonlyMap<string, StackDocument>): void {
+    this.start(env, documents);
     const model = env.model!;
-    const entry = model.entryOf(node);
-    if (entry === undefined || env.visited.has(node)) return;
-    env.visited.add(node);
-    for (const check of checksFor(entry.type)) {
-      check.check(entry, model, (rule, message, subject) => this.report(env, rule, { stack: entry.stackName, address: entry.address, subject: subject ?? entry.subject, message, element: entry.construct }));
+    for (const entry of model.entries) {
+      for (const check of checksFor(entry.type)) {
+        check.check(entry, model, (rule, message, subject) => this.report(env, rule, { stack: entry.stackName, address: entry.address, subject: subject ?? entry.subject, message, entry }));
+      }
     }
   }
 
   /** Builds the environment's model; reports what concerns the environment as a whole. */
-  private start(env: EnvironmentRun): void {
-    env.model = new EnvModel(env.environment);
+  private start(env: EnvironmentRun, documents: ReadonlyMap<string, StackDocument>): void {
+    env.model = new EnvModel(env.environment, documents);
     const spec = env.environment.spec;
     if (env.name === "production" && !spec.environment.protect) {
       this.report(env, RULE.productionProtect, {
@@ -154,7 +157,7 @@ export class PolicyEngine implements PolicyRun {
     }
   }
 
-  private report(env: EnvironmentRun, rule: RuleId, where: { stack: string; address: string; subject: string; message: string; element?: Overridable }): void {
+  private report(env: EnvironmentRun, rule: RuleId, where: { stack: string; address: string; subject: string; message: string; entry?: ResourceEntry }): void {
     const info = ruleInfo(rule);
     if (info === undefined) throw new Error(`policies: rule ${rule} is not in RULES`);
     let suppressed: { reason: string } | undefined;
@@ -163,8 +166,7 @@ export class PolicyEngine implements PolicyRun {
       if (s !== undefined && !s.invalid) {
         s.used = true;
         suppressed = { reason: s.reason };
-        const element = where.element ?? (where.stack !== "" ? env.model?.stack(where.stack) : undefined);
-        if (element !== undefined) this.writeSuppression(env, element, rule, s.reason);
+        if (where.entry !== undefined) this.writeSuppression(env, where.entry, rule, s.reason);
       }
     }
     env.findings.push({
@@ -179,30 +181,62 @@ export class PolicyEngine implements PolicyRun {
     });
   }
 
-  /** Records a suppression in the element's JSON metadata, so reviewers of the synthesised output see it. */
-  private writeSuppression(env: EnvironmentRun, element: Overridable, rule: string, reason: string): void {
-    let list = env.written.get(element);
-    if (list === undefined) env.written.set(element, (list = []));
+  /** Records a suppression in the resource's JSON metadata, so reviewers of the synthesised output see it. */
+  private writeSuppression(env: EnvironmentRun, entry: ResourceEntry, rule: string, reason: string): void {
+    let list = env.written.get(entry);
+    if (list === undefined) env.written.set(entry, (list = []));
     if (list.some((s) => s.rule === rule)) return;
     list.push({ rule, reason });
     list.sort((a, b) => compare(a.rule, b.rule));
-    element.addOverride("//.policy_suppressions", list.map((s) => ({ ...s })));
+    const meta = entry.body["//"];
+    const metadata: Record<string, unknown> = meta !== null && typeof meta === "object" && !Array.isArray(meta) ? meta : (entry.body["//"] = {});
+    metadata.policy_suppressions = list.map((s) => ({ ...s }));
+    env.changed.add(entry.stackName);
   }
 
   finish(outdir: string, docs: ReadonlyMap<string, unknown> = new Map()): Finding[] {
-    const missing = this.envs.filter((e) => e.model === undefined).map((e) => e.name);
+    const missing = this.environments.filter((e) => e.stacks.some((s) => !this.synthesised.has(s.node.id))).map((e) => e.spec.environment.name);
     if (missing.length > 0) {
       throw new Error(`policies: environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not checked: call app.synth() before finish()`);
+    }
+    const stacksDir = path.join(outdir, "stacks");
+    const fileOf = (stackName: string) => path.join(stacksDir, stackName, "cdk.tf.json");
+    const documents = new Map<string, StackDocument>();
+    const documentOf = (stackName: string): StackDocument => {
+      let doc = documents.get(stackName) ?? (docs.get(stackName) as StackDocument | undefined);
+      if (doc === undefined) {
+        const file = fileOf(stackName);
+        if (!fs.existsSync(file)) throw new Error(`policies: ${file} is missing: call app.synth() with this output directory before finish()`);
+        doc = JSON.parse(fs.readFileSync(file, "utf8")) as StackDocument;
+      }
+      documents.set(stackName, doc);
+      return doc;
+    };
+
+    this.envs = this.environments.map((e) => new EnvironmentRun(e));
+    this.envByStack.clear();
+    for (const env of this.envs) {
+      for (const stack of env.environment.stacks) {
+        this.envByStack.set(stack.node.id, env);
+        documentOf(stack.node.id);
+      }
+      this.check(env, documents);
+    }
+    // Suppressions recorded in the documents are written back, in the format cdktn writes them.
+    for (const env of this.envs) {
+      for (const stackName of env.changed) {
+        const text = stringify(documents.get(stackName), null, 2);
+        if (text === undefined) throw new Error(`policies: the document of stack ${stackName} cannot be written as JSON`);
+        fs.writeFileSync(fileOf(stackName), text);
+      }
     }
     const findings: Finding[] = this.envs.flatMap((e) => e.findings);
 
     // Secrets, in every written stack.
-    const stacksDir = path.join(outdir, "stacks");
     const stackNames = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
     for (const stackName of stackNames) {
-      const file = path.join(stacksDir, stackName, "cdk.tf.json");
-      if (!docs.has(stackName) && !fs.existsSync(file)) continue;
-      const doc = docs.get(stackName) ?? (JSON.parse(fs.readFileSync(file, "utf8")) as unknown);
+      if (!documents.has(stackName) && !docs.has(stackName) && !fs.existsSync(fileOf(stackName))) continue;
+      const doc = documentOf(stackName);
       const env = this.envByStack.get(stackName);
       for (const hit of scanDocument(doc)) {
         const where = locate(hit.path);

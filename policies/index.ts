@@ -1,6 +1,6 @@
 /**
- * The project's policy pack for Hetzner resources, run as cdktn Aspects at
- * synth in the manner of cdk-nag: every rule has an id, a severity and a
+ * The project's policy pack for Hetzner resources, run on the synthesised
+ * stacks in the manner of cdk-nag: every rule has an id, a severity and a
  * message naming the resource and the fix; unsuppressed errors fail synth
  * (the command line exits 1); suppressions live in config with a reason and
  * are written into the synthesised JSON's metadata of the resource
@@ -10,7 +10,7 @@
  *   const { app, environments } = buildApp(specs, { outdir });
  *   const run = applyPolicies(app, environments);   // before synth
  *   app.synth();
- *   const findings = run.finish(outdir);            // after synth: secret scan, unused suppressions
+ *   const findings = run.finish(outdir);            // after synth: rules, suppressions, secret scan
  *   for (const line of formatFindingsTable(findings)) print(line);
  *   if (blockingFindings(findings).length > 0) exit(1);
  */
@@ -27,12 +27,12 @@ export { sortFindings } from "./engine";
 export { LABELLED_TYPES, STATEFUL_TYPES } from "./checks";
 
 /**
- * Adds the policy Aspects to every stack of the given environments (call it
- * once, before `app.synth()`), and returns the run whose `finish(outdir)`
- * gives the findings after synth.
+ * Prepares the policy run over the given environments (call it once, before
+ * `app.synth()`: it notes which stacks synth writes), and returns the run
+ * whose `finish(outdir)` checks the written stacks and gives the findings.
  */
 export function applyPolicies(app: App, environments: readonly EnvironmentStacks[]): PolicyRun {
-  if (applied.has(app)) throw new Error("policies: applyPolicies was already called for this App (its aspects would run twice)");
+  if (applied.has(app)) throw new Error("policies: applyPolicies was already called for this App (its findings would be reported twice)");
   applied.add(app);
   return new PolicyEngine(app, environments);
 }

@@ -1,18 +1,18 @@
 /**
  * The environment model the rules read: every resource of an environment's
- * four stacks with its configuration as it will be synthesised (each
- * resource's `toTerraform()`, resolved in its stack), the config item that
- * owns it ("server/web-1"), references followed across stacks, firewall
+ * four stacks with its configuration as synthesised (read from the stacks'
+ * cdk.tf.json documents, so that nothing is resolved twice), the config item
+ * that owns it ("server/web-1"), references followed across stacks, firewall
  * membership, reverse DNS entries and every DNS record set (from the record
  * set resources of primary zones, and from the description for secondary
  * zones, whose records are not resources).
  *
- * Built once per environment, on the first node an aspect visits, in time
- * linear in the number of resources: lookups go through maps, firewall label
- * selectors through an index of the servers' labels.
+ * Built once per environment after synth, in time linear in the number of
+ * resources: lookups go through maps, firewall label selectors through an
+ * index of the servers' labels.
  */
 import type { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, TerraformOutput, TerraformResource, TerraformStack, Tokenization } from "cdktn";
+import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktn";
 import { BackupStorage, DnsZone, FirewallPolicy, PrivateNetwork, Server, SshKeys } from "../constructs";
 import type { NetworkSpec } from "../spec";
 import type { EnvironmentStacks } from "../stacks/environment";
@@ -28,7 +28,7 @@ export interface ResourceEntry {
   readonly name: string;
   /** `<type>.<name>`. */
   readonly address: string;
-  /** The block's body, resolved: what the stack's cdk.tf.json will hold (overrides included). */
+  /** The block's body as the stack's cdk.tf.json holds it. */
   readonly body: Record<string, any>;
   /** The owning config item, "<kind>/<name>". */
   readonly subject: string;
@@ -60,6 +60,14 @@ export interface ZoneModel {
   entry?: ResourceEntry;
   /** Record sets by "<name> <type>" (more than one entry is a dns-rrset-ttl finding). */
   readonly sets: Map<string, RecordSetModel[]>;
+}
+
+/** A synthesised stack document (cdk.tf.json), as far as the model reads it. */
+export interface StackDocument {
+  "//"?: Record<string, unknown>;
+  resource?: Record<string, Record<string, Record<string, any>>>;
+  output?: Record<string, { value?: unknown }>;
+  [key: string]: unknown;
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -125,30 +133,38 @@ export class EnvModel {
   /** Work done matching firewall label selectors against servers (for the scaling test). */
   selectorTests = 0;
 
-  constructor(readonly environment: EnvironmentStacks) {
+  /**
+   * @param documents every stack of the environment, synthesised: its
+   *   cdk.tf.json document by stack name.
+   */
+  constructor(
+    readonly environment: EnvironmentStacks,
+    documents: ReadonlyMap<string, StackDocument>,
+  ) {
     const spec = environment.spec;
     this.name = spec.environment.name;
     this.protect = spec.environment.protect;
     const stacks = environment.stacks;
     this.stackNames = stacks.map((s) => s.node.id);
+    const docOf = (stack: TerraformStack): StackDocument => {
+      const doc = documents.get(stack.node.id);
+      if (doc === undefined) throw new Error(`policies: no synthesised document for stack ${stack.node.id}`);
+      return doc;
+    };
     for (const stack of stacks) this.stackByName.set(stack.node.id, stack);
 
     // Outputs first: cross-stack references are read through them.
     for (const stack of stacks) {
       const values = new Map<string, unknown>();
-      for (const node of stack.node.findAll()) {
-        if (TerraformOutput.isTerraformOutput(node)) {
-          const out = resolveIn(stack, node.toTerraform())?.output ?? {};
-          for (const [id, block] of Object.entries(out)) values.set(id, (block as { value?: unknown }).value);
-        }
-      }
+      for (const [id, block] of Object.entries(docOf(stack).output ?? {})) values.set(id, block?.value);
       this.outputs.set(stack.node.id, values);
     }
 
-    // Every resource with its owner.
+    // Every resource with its owner: the construct tree says who owns what, the document what is written.
     const volumeSubjects = new Map<IConstruct, string>();
     for (const stack of stacks) {
       const stackName = stack.node.id;
+      const written = docOf(stack).resource ?? {};
       for (const node of stack.node.findAll()) {
         if (node instanceof Server) {
           this.serverConstructs.set(node.node.id, { server: node, stack });
@@ -161,7 +177,7 @@ export class EnvModel {
         if (!TerraformResource.isTerraformResource(node)) continue;
         const type = node.terraformResourceType;
         const name = node.friendlyUniqueId;
-        const body = resolveIn(stack, node.toTerraform())?.resource?.[type]?.[name];
+        const body = written[type]?.[name];
         if (body === undefined || body === null) continue; // moved away
         const entry: ResourceEntry = {
           construct: node,

@@ -19,6 +19,19 @@ test("finish() before app.synth() throws, naming the environment", () => {
   }
 });
 
+test("finish() after synth into another folder names the missing stack file", () => {
+  const t = makeTempDir();
+  try {
+    const outdir = path.join(t.dir, "out");
+    const { app, environments } = buildApp(loaded.specs, { outdir });
+    const run = applyPolicies(app, environments);
+    app.synth();
+    expect(() => run.finish(path.join(t.dir, "elsewhere"))).toThrow(/policies: .*elsewhere\/stacks\/staging-[a-z]+\/cdk\.tf\.json is missing: call app\.synth\(\) with this output directory before finish\(\)/);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test("applying the policies twice to one App is refused", () => {
   const t = makeTempDir();
   try {

@@ -1,6 +1,9 @@
 // Suppressions from config: matched by rule and resource, kept in the report
 // with their reason, written into the synthesised JSON's metadata; refused
 // for rules that guard secrets and destruction; reported when unused.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import stringify from "safe-stable-stringify";
 import { validateStack } from "../../validate";
 import { appendSuppressions, findingsOf, synthEdited } from "../../testing/policies";
 import { hcloudSchemas } from "../../testing/constructs";
@@ -24,6 +27,25 @@ test("a suppression turns a finding off, keeps it with its reason, and writes it
   );
   expect(annotated).toEqual(["production-servers hcloud_floating_ip.web-1-floating-ipv4"]);
   for (const [name, tf] of stacks) expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
+});
+
+test("the stack holding a suppression is written again in cdktn's own format: sorted keys, two-space indent", () => {
+  const texts = new Map<string, string>();
+  synthEdited((ws) => appendSuppressions(ws, "environments/production.yaml", [{ rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON }]), {
+    ...production,
+    inspect: (_run, outdir) => {
+      for (const stack of ["production-servers", "production-dns"]) texts.set(stack, fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    },
+  });
+  const servers = texts.get("production-servers")!;
+  expect(servers).toContain(`"policy_suppressions": [`);
+  // Written again: byte for byte what cdktn's serializer makes of the same document.
+  expect(servers).toBe(stringify(JSON.parse(servers), null, 2));
+  expect(servers.split("\n").slice(0, 3)).toEqual(["{", '  "//": {', '    "metadata": {']);
+  // A stack without suppressions is left as cdktn wrote it, in the same format.
+  const dns = texts.get("production-dns")!;
+  expect(dns).not.toContain("policy_suppressions");
+  expect(dns).toBe(stringify(JSON.parse(dns), null, 2));
 });
 
 test("several suppressions on one resource are all written, sorted by rule", () => {
