@@ -1,11 +1,14 @@
 /**
  * Helpers for the tests of `all2all plan|deploy` and of the runbooks: a fake
  * `tofu` on a PATH of its own (testing/fake-tofu.js, which records every
- * call and contacts nothing), hand-made synthesised outputs, and a sandbox
- * copy of the project for commands that write into the repository.
+ * call and contacts nothing), a runner that runs that same fake in the
+ * test's process, hand-made synthesised outputs, and a sandbox copy of the
+ * project for commands that write into the repository.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { lineSplitter, type Runner } from "../cli/deploy/runner";
+import type { Io } from "../cli/io";
 import { repoRoot } from "./tmp";
 
 export const FAKE_TOFU = path.join(repoRoot, "testing", "fake-tofu.js");
@@ -27,12 +30,79 @@ export function installFakeTofu(dir: string, names: readonly string[] = ["tofu"]
   fs.mkdirSync(binDir, { recursive: true });
   for (const name of names) {
     const file = path.join(binDir, name);
-    fs.writeFileSync(file, `#!/bin/sh\nFAKE_TOFU_NAME='${name}' exec '${process.execPath}' '${FAKE_TOFU}' "$@"\n`);
+    fs.writeFileSync(file, wrapperScript(name));
     fs.chmodSync(file, 0o755);
   }
   const log = path.join(dir, "tofu-calls.jsonl");
   fs.writeFileSync(log, "");
   return { binDir, log };
+}
+
+/** The executable installFakeTofu writes for `name`: the fake, run by this very node, told its name. */
+function wrapperScript(name: string): string {
+  return `#!/bin/sh\nFAKE_TOFU_NAME='${name}' exec '${process.execPath}' '${FAKE_TOFU}' "$@"\n`;
+}
+
+/** The behaviour of testing/fake-tofu.js, the module its executable runs. */
+const fakeTofuModule = require(FAKE_TOFU) as {
+  runFakeTofu(call: { argv: string[]; cwd: string; env: Record<string, string>; stdout: (text: string) => void; stderr: (text: string) => void }): number;
+};
+
+/**
+ * A runner for `runPlan`/`runDeploy` (their `deps.run`) that runs the fake
+ * tofu in this process instead of spawning it: the same function
+ * (testing/fake-tofu.js) the executable runs, given what the executable
+ * would get: the step's arguments, its working directory (as the child's
+ * process.cwd() would give it), its environment (the defined variables of
+ * Io.env) with the name the wrapper sets. Output goes where spawnRunner
+ * sends it: standard output to `stdoutFile` or line by line to io.out,
+ * standard error line by line to io.err (cli/deploy/runner.ts's line
+ * splitter). The binary must be a wrapper written by installFakeTofu, so
+ * the binary lookup is exercised as with spawning. Saves a node start per
+ * call; the spawned path stays covered by tests that do not inject it.
+ */
+export function fakeTofuRunner(io: Io): Runner {
+  return async (step) => {
+    const script = fs.readFileSync(step.bin, "utf8");
+    const name = /^#!\/bin\/sh\nFAKE_TOFU_NAME='([^']*)' /.exec(script)?.[1];
+    if (name === undefined || script !== wrapperScript(name)) throw new Error(`fakeTofuRunner: ${step.bin} is not a fake tofu written by installFakeTofu`);
+    let cwd: string;
+    try {
+      cwd = fs.realpathSync(step.cwd);
+    } catch (err) {
+      return { code: null, error: (err as Error).message };
+    }
+    let fd: number | undefined;
+    try {
+      if (step.stdoutFile !== undefined) fd = fs.openSync(step.stdoutFile, "w");
+    } catch (err) {
+      return { code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` };
+    }
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(step.env)) if (v !== undefined) env[k] = v;
+    env.FAKE_TOFU_NAME = name;
+    const out = lineSplitter(io.out);
+    const err = lineSplitter(io.err);
+    let code: number;
+    try {
+      code = fakeTofuModule.runFakeTofu({
+        argv: [...step.args],
+        cwd,
+        env,
+        stdout: (text) => (fd !== undefined ? fs.writeSync(fd, text) : out.push(text)),
+        stderr: (text) => err.push(text),
+      });
+    } catch (thrown) {
+      // As node would for the program: the uncaught error on standard error, exit 1.
+      err.push(`${(thrown as Error).stack ?? String(thrown)}\n`);
+      code = 1;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+    out.end();
+    err.end();
+    return { code, signal: null };
+  };
 }
 
 export interface FakeCall {

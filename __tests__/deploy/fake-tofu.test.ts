@@ -1,22 +1,34 @@
 // `all2all plan|deploy` with a fake `tofu` executable on PATH
 // (testing/fake-tofu.js): the calls it receives, in which directories and
 // order, and every refusal, with nothing real contacted.
+//
+// Cases marked "spawned" run the fake as a child process through the
+// command's own runner (cli/deploy/runner.ts: spawning, the environment
+// passed, exit codes, output forwarded or sent to plan.json); the others
+// run the same fake in this process through testing/deploy.ts's
+// fakeTofuRunner (a node start per call saved), and one case checks that
+// both ways give the same calls, output and files.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDeploy, runPlan, statefulLossOf, type DeployOptions } from "../../cli/deploy";
 import { captureIo } from "../../cli/io";
-import { callLines, fakeCalls, fakeEnv, installFakeTofu, MINI_VARIABLES, writeMiniOutput, type FakeTofu } from "../../testing/deploy";
+import { callLines, fakeCalls, fakeEnv, fakeTofuRunner, installFakeTofu, MINI_VARIABLES, writeMiniOutput, type FakeTofu } from "../../testing/deploy";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
-// Each case spawns the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
+// A spawned case starts the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
 const t = makeTempDir("all2all-deploy-");
 afterAll(() => t.cleanup());
 let n = 0;
 
-/** A fresh case: a synthesised output of `production` (and staging, local state) and a fake tofu. */
-function setup(names: string[] = ["tofu"]) {
+type How = "in-process" | "spawned";
+
+/**
+ * A fresh case: a synthesised output of `production` (and staging, local
+ * state) and a fake tofu installed as `names`, run in this process or spawned.
+ */
+function setup(names: string[] = ["tofu"], how: How = "in-process") {
   const dir = path.join(t.dir, `case-${++n}`);
   fs.mkdirSync(dir);
   const out = path.join(dir, "cdktf.out");
@@ -28,15 +40,15 @@ function setup(names: string[] = ["tofu"]) {
     { concern: "backup", backend: "local" },
   ]);
   const fake = installFakeTofu(dir, names);
-  return { dir, out, fake };
+  return { dir, out, fake, how };
 }
 
 type Deps = Parameters<typeof runDeploy>[3];
 
-async function deploy(mode: "plan" | "deploy", c: { dir: string; out: string; fake: FakeTofu }, opts: DeployOptions, env: Record<string, string | undefined> = {}, deps: Deps = {}) {
+async function deploy(mode: "plan" | "deploy", c: { dir: string; out: string; fake: FakeTofu; how: How }, opts: DeployOptions, env: Record<string, string | undefined> = {}, deps: Deps = {}) {
   const io = captureIo(fakeEnv(c.fake, { ...MINI_VARIABLES, ...env }), c.dir);
   const run = mode === "plan" ? runPlan : runDeploy;
-  const code = await run({ out: c.out, ...opts }, io, repoRoot, deps);
+  const code = await run({ out: c.out, ...opts }, io, repoRoot, c.how === "spawned" ? deps : { run: fakeTofuRunner(io), ...deps });
   return { code, stdout: io.stdout, stderr: io.stderr, calls: callLines(c.fake) };
 }
 
@@ -45,8 +57,8 @@ const planSteps = (stack: string) => [`${stack}: init -input=false`, `${stack}: 
 const deploySteps = (stack: string) => [...planSteps(stack), `${stack}: apply -input=false plan.tfplan`];
 
 describe("plan", () => {
-  test("runs init, plan to plan.tfplan and show -json in each stack's directory, in dependency order, and applies nothing", async () => {
-    const c = setup();
+  test("runs init, plan to plan.tfplan and show -json in each stack's directory, in dependency order, and applies nothing (spawned)", async () => {
+    const c = setup(["tofu"], "spawned");
     const r = await deploy("plan", c, { env: "production" });
     expect(r.stderr).toEqual([]);
     expect(r.code).toBe(0);
@@ -104,8 +116,8 @@ describe("plan", () => {
 });
 
 describe("deploy", () => {
-  test("--auto-approve applies exactly the saved plan.tfplan of each stack, in order", async () => {
-    const c = setup();
+  test("--auto-approve applies exactly the saved plan.tfplan of each stack, in order (spawned)", async () => {
+    const c = setup(["tofu"], "spawned");
     const r = await deploy("deploy", c, { env: "production", autoApprove: true });
     expect(r.stderr).toEqual([]);
     expect(r.code).toBe(0);
@@ -194,8 +206,8 @@ describe("deploy", () => {
     expect(r.stderr[0]).toMatch(/^deploy: production-servers: not applied: the plan replaces or destroys 1 stateful resource .*run `all2all deploy --env production --stack production-servers` in a terminal and confirm it; not run: production-dns$/);
   });
 
-  test("a failing step stops the run, naming the stack and the step (exit 1); later stacks are not touched", async () => {
-    const c = setup();
+  test("a failing step stops the run, naming the stack and the step (exit 1); later stacks are not touched (spawned)", async () => {
+    const c = setup(["tofu"], "spawned");
     const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { FAKE_TOFU_FAIL: "production-servers:plan" });
     expect(r.code).toBe(1);
     expect(r.calls).toEqual([...deploySteps("production-backup"), ...deploySteps("production-network"), "production-servers: init -input=false", "production-servers: plan -input=false -out=plan.tfplan"]);
@@ -327,8 +339,8 @@ describe("refusals before anything runs (exit 2, no call)", () => {
 });
 
 describe("the binary", () => {
-  test("terraform is used when tofu is not on PATH", async () => {
-    const c = setup(["terraform"]);
+  test("terraform is used when tofu is not on PATH (spawned)", async () => {
+    const c = setup(["terraform"], "spawned");
     const r = await deploy("plan", c, { env: "production", stack: "network" });
     expect(r.code).toBe(0);
     expect(fakeCalls(c.fake).map((call) => call.bin)).toEqual(["terraform", "terraform", "terraform"]);
@@ -370,5 +382,37 @@ describe("the binary", () => {
     ]);
     const same = await deploy("plan", c, { env: "production", stack: "network" }, { FAKE_TOFU_HCLOUD_VERSION: version });
     expect(same.stderr).toEqual([]);
+  });
+});
+
+describe("the in-process runner", () => {
+  test("runs the same fake as the spawned executable: the same calls, output, files and exit codes", async () => {
+    const runs = async (how: How) => {
+      const c = setup(["tofu"], how);
+      const stackDir = path.join(c.out, "stacks", "production-servers");
+      const results = [
+        await deploy("deploy", c, { env: "production", stack: "servers", autoApprove: true }),
+        await deploy("deploy", c, { env: "production", stack: "backup", autoApprove: true }, { FAKE_TOFU_FAIL: "production-backup:show" }),
+      ];
+      const relative = (text: string) => text.split(c.dir).join("<case>");
+      return {
+        results: results.map((r) => ({ code: r.code, stdout: r.stdout.map(relative), stderr: r.stderr.map(relative) })),
+        calls: fakeCalls(c.fake).map((call) => ({ ...call, cwd: path.relative(c.dir, call.cwd) })),
+        files: Object.fromEntries([".terraform.lock.hcl", "plan.tfplan", "plan.json"].map((f) => [f, fs.readFileSync(path.join(stackDir, f), "utf8")])),
+      };
+    };
+    const spawned = await runs("spawned");
+    const inProcess = await runs("in-process");
+    expect(spawned.results.map((r) => r.code)).toEqual([0, 1]);
+    expect(spawned.results[1].stderr).toContain("Error: fake failure of show in production-backup");
+    expect(spawned.calls).toHaveLength(7);
+    expect(inProcess).toEqual(spawned);
+  });
+
+  test("runs only a fake tofu installed by installFakeTofu", async () => {
+    const c = setup();
+    fs.writeFileSync(path.join(c.fake.binDir, "tofu"), "#!/bin/sh\nexit 0\n");
+    await expect(deploy("plan", c, { env: "production", stack: "network" })).rejects.toThrow(/is not a fake tofu written by installFakeTofu/);
+    expect(callLines(c.fake)).toEqual([]);
   });
 });

@@ -35,20 +35,33 @@ export interface StepResult {
 
 export type Runner = (step: Step) => Promise<StepResult>;
 
+/**
+ * Cuts text that arrives in chunks into lines for `write`, without their
+ * newline (`\r\n` too); `end` writes the last line even without its newline.
+ * Shared with the tests' in-process runner, so that both forward alike.
+ */
+export function lineSplitter(write: (line: string) => void): { push(chunk: string): void; end(): void } {
+  let rest = "";
+  return {
+    push(chunk) {
+      rest += chunk;
+      const lines = rest.split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) write(line.replace(/\r$/, ""));
+    },
+    end() {
+      if (rest !== "") write(rest.replace(/\r$/, ""));
+      rest = "";
+    },
+  };
+}
+
 /** Forwards a stream line by line (the last line even without its newline). */
 function forwardLines(stream: NodeJS.ReadableStream, write: (line: string) => void): () => void {
-  let rest = "";
+  const lines = lineSplitter(write);
   stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    rest += chunk;
-    const lines = rest.split("\n");
-    rest = lines.pop()!;
-    for (const line of lines) write(line.replace(/\r$/, ""));
-  });
-  return () => {
-    if (rest !== "") write(rest.replace(/\r$/, ""));
-    rest = "";
-  };
+  stream.on("data", (chunk: string) => lines.push(chunk));
+  return () => lines.end();
 }
 
 /** The default runner: spawns the step, output forwarded to `io`. */
