@@ -54,14 +54,14 @@ const cases: Case[] = [
     name: "YAML syntax error (a mis-indented key)",
     edit: (ws) => {
       ws.replace(NET, "    role: lists\n", "   role: lists\n");
-      return { file: NET, line: ws.line(NET, "   role: lists"), path: "", message: /YAML syntax error: Sequence item without - indicator/ };
+      return { file: NET, line: ws.line(NET, "   role: lists"), path: "", message: /YAML syntax error: bad indentation of a sequence entry \(check the indentation and brackets on this line and the one before\)/ };
     },
   },
   {
     name: "YAML duplicate key",
     edit: (ws) => {
       ws.replace(NET, "    role: mail\n", "    role: mail\n    role: lists\n");
-      return { file: NET, line: ws.line(NET, "    role: lists", "role: mail"), path: "", message: /YAML syntax error: Map keys must be unique/ };
+      return { file: NET, line: ws.line(NET, "    role: lists", "role: mail"), path: "", message: /YAML: duplicate key "role" in one mapping \(first at line \d+\) \(each key may appear once in a mapping\)/ };
     },
   },
   {

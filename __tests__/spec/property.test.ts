@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { formatConfigProblems, loadNetwork, type ConfigProblem } from "../../spec";
+import { parseYaml, toPlain } from "../../spec/yaml";
 import { workspace } from "../../testing/spec";
 
 const FILES = [
@@ -172,6 +173,35 @@ describe("the loader on randomly mutated configs", () => {
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe("the YAML reader against the yaml package (a second, independent YAML 1.2 implementation)", () => {
+  const leaf = fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.string(),
+    // Scalars whose type differs between YAML 1.1 and 1.2, or that look like syntax.
+    fc.constantFrom("yes", "no", "on", "off", "0x1F", "0o17", "1_000", "0b101", "012", "~", "Null", "TRUE", ".inf", "-.INF", ".nan", "1e3", "+12", "1:20", "2001-01-01", "<<", "!", "&a", "*b", "#x", "- x", "a: b", " lead", "trail ", "multi\nline\n", "tab\there", "é😀"),
+  );
+  const tree = fc.letrec<{ node: unknown; obj: Record<string, unknown> }>((tie) => ({
+    node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node"), { maxLength: 4 }), tie("obj")),
+    obj: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("80", "true", "null", "a b", "|#", "é")), tie("node"), { maxKeys: 4 }),
+  })).obj;
+  const styles: Record<string, unknown>[] = [{}, { flowLevel: 1 }, { defaultStringType: "QUOTE_DOUBLE" }, { defaultStringType: "QUOTE_SINGLE" }, { defaultStringType: "BLOCK_LITERAL" }, { defaultStringType: "BLOCK_FOLDED" }, { indentSeq: false }];
+
+  test("any document written by the yaml package reads as the same data", () => {
+    fc.assert(
+      fc.property(tree, fc.constantFrom(...styles), (value, style) => {
+        const text = stringify(value, style);
+        const parsed = parseYaml("x.yaml", text);
+        expect(parsed.problems).toEqual([]);
+        expect(toPlain(parsed.root!)).toEqual(parse(text, { version: "1.2" }));
+      }),
+      { numRuns: Math.max(RUNS * 10, 400) },
     );
   });
 });

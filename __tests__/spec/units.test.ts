@@ -266,6 +266,59 @@ describe("YAML with positions, and the environment merge", () => {
     expect(loop.problems.map((p) => p.message)).toEqual(["YAML alias *r refers to a node that contains it"]);
   });
 
+  test("an alias to no anchor is a problem at the alias", () => {
+    const parsed = parseYaml("a.yaml", "x: 1\ny: *nowhere\n");
+    expect(parsed.root).toBeUndefined();
+    expect(parsed.problems).toEqual([{ file: "a.yaml", line: 2, col: 4, path: "", message: "YAML alias *nowhere refers to no anchor" }]);
+  });
+
+  test("scalars follow the YAML 1.2 core schema: yes, on and 1_000 stay text; 0x1F, 0o17 and 012 are numbers", () => {
+    const parsed = parseYaml("a.yaml", "a: yes\nb: on\nc: 1_000\nd: 0x1F\ne: 0o17\nf: ~\ng: TRUE\nh: 1e3\ni: '12'\nj: !!str 12\nk: ! 12\nl: !!int '7'\nm: 012\n");
+    expect(parsed.problems).toEqual([]);
+    expect(toPlain(parsed.root!)).toEqual({ a: "yes", b: "on", c: "1_000", d: 31, e: 15, f: null, g: true, h: 1000, i: "12", j: "12", k: "12", l: 7, m: 12 });
+  });
+
+  test("custom tags and values that do not fit their tag are problems", () => {
+    expect(parseYaml("a.yaml", "x: 1\ny: !secret abc\n").problems).toEqual([
+      { file: "a.yaml", line: 2, col: 4, path: "", message: "YAML: the tag !secret is not supported here", hint: "config is plain data: no custom tags" },
+    ]);
+    expect(parseYaml("a.yaml", "x: !!binary aGk=\n").problems.map((p) => p.message)).toEqual(["YAML: the tag !!binary is not supported here"]);
+    expect(parseYaml("a.yaml", "x: !!set { a }\n").problems.map((p) => p.message)).toEqual(["YAML: the tag !!set is not supported here"]);
+    expect(parseYaml("a.yaml", "x: !!int twelve\n").problems).toEqual([{ file: "a.yaml", line: 1, col: 10, path: "", message: 'YAML: "twelve" cannot be read as !!int' }]);
+  });
+
+  test("syntax errors name the line and give a hint; one document per file", () => {
+    expect(parseYaml("a.yaml", "a:\n\tb: 1\n").problems).toEqual([
+      { file: "a.yaml", line: 2, col: 1, path: "", message: "YAML syntax error: tab characters must not be used in indentation", hint: "indent with spaces, not tabs" },
+    ]);
+    expect(parseYaml("a.yaml", "a: [1, 2\nb: 3\n").problems.map((p) => [p.line, p.hint])).toEqual([[2, "check the indentation and brackets on this line and the one before"]]);
+    expect(parseYaml("a.yaml", 'a: "bad \\q escape"\n').problems.map((p) => [p.line, p.message])).toEqual([[1, "YAML syntax error: unknown escape sequence"]]);
+    expect(parseYaml("a.yaml", "a: 1\n---\nb: 2\n").problems).toEqual([
+      { file: "a.yaml", line: 2, col: 1, path: "", message: "YAML: the file holds more than one document", hint: "one YAML document per file: remove the `---` separator" },
+    ]);
+    expect(parseYaml("a.yaml", "a: 1\nb: x\0y\n").problems.map((p) => p.line)).toEqual([2]);
+  });
+
+  test("an empty file, or one with only comments or a document marker, is an empty mapping", () => {
+    for (const text of ["", "# nothing yet\n", "---\n", "--- # start\n...\n"]) {
+      const parsed = parseYaml("a.yaml", text);
+      expect({ text, problems: parsed.problems, plain: toPlain(parsed.root!) }).toEqual({ text, problems: [], plain: {} });
+    }
+  });
+
+  test("origins: keys and plain values where they start, quoted values at the quote, block scalars at | or >, empty values at their key", () => {
+    const root = parseYaml("a.yaml", ["a: plain", "b: 'single'", 'c: "double"', "d: |", "  one", "  two", "e: >- # folded", "", "  text", "f:", "g: [x, { h: y }]", "list:", "  - first", "  - k: v"].join("\n")).root!;
+    const where = (...path: (string | number)[]) => {
+      const o = originAt(root, path);
+      return `${o.line}:${o.col}`;
+    };
+    expect([where("a"), where("b"), where("c"), where("d"), where("e"), where("f"), where("g"), where("g", 1, "h"), where("list"), where("list", 0), where("list", 1, "k")]).toEqual([
+      "1:4", "2:4", "3:4", "4:4", "7:4", "10:1", "11:4", "11:13", "13:3", "13:5", "14:8",
+    ]);
+    expect(originAt(root, ["list", 1, "k"], "key")).toEqual({ file: "a.yaml", line: 14, col: 5 });
+    expect((toPlain(root) as Record<string, unknown>).e).toBe("\ntext");
+  });
+
   test("an alias bomb is stopped", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 0; i < 5; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
