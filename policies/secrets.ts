@@ -123,9 +123,12 @@ export function secretsInText(text: string, name: string | undefined, published 
   if (published) return reasons;
 
   const literal = stripExpressions(text);
-  if (name !== undefined && SECRET_NAME.test(name) && literal.trim() !== "" && literal.replace(new RegExp(EXPRESSION_PLACEHOLDER, "g"), "").trim() !== "") {
+  if (name !== undefined && namedLikeSecret(name) && literal.trim() !== "" && literal.replace(new RegExp(EXPRESSION_PLACEHOLDER, "g"), "").trim() !== "") {
     reasons.push(`a literal value for ${JSON.stringify(name)}, which is named like a secret`);
   }
+  // Most strings are short names, labels and references: with no `:` or `=` there is no embedded
+  // assignment, and under 32 characters no base64 or hex run long enough to report.
+  if (literal.length < Math.min(BASE64_MIN_LENGTH, HEX_MIN_LENGTH) && !literal.includes(":") && !literal.includes("=")) return reasons;
   for (const m of literal.matchAll(EMBEDDED_ASSIGNMENT)) {
     const value = m[2];
     if (value.length < 6 || NOT_A_SECRET_VALUE.test(value) || /^[$<{%\u0000]/.test(value)) continue;
@@ -160,6 +163,17 @@ export function secretsInText(text: string, name: string | undefined, published 
   return reasons;
 }
 
+const secretNames = new Map<string, boolean>();
+/** Whether an attribute, variable or output name is named like a secret (cached: documents repeat a few names). */
+function namedLikeSecret(name: string): boolean {
+  let named = secretNames.get(name);
+  if (named === undefined) {
+    named = SECRET_NAME.test(name);
+    if (secretNames.size < 10_000) secretNames.set(name, named);
+  }
+  return named;
+}
+
 /** The name a value at `path` goes by: the variable, output or local it is, else its nearest attribute name. */
 function nameAt(path: readonly (string | number)[]): string | undefined {
   const last = path[path.length - 1];
@@ -181,18 +195,41 @@ function isPublishedDnsData(path: readonly (string | number)[]): boolean {
 /** Every string of a synthesised stack document that holds a secret. */
 export function scanDocument(doc: unknown): SecretHit[] {
   const hits: SecretHit[] = [];
-  const walk = (value: unknown, path: (string | number)[]): void => {
+  const path: (string | number)[] = [];
+  const walk = (value: unknown): void => {
     if (typeof value === "string") {
       const reasons = secretsInText(value, nameAt(path), isPublishedDnsData(path));
       if (reasons.length > 0) hits.push({ path: [...path], reasons });
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...path, i]));
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i]);
+        path.pop();
+      }
     } else if (value !== null && typeof value === "object") {
-      for (const key of Object.keys(value).sort()) walk((value as Record<string, unknown>)[key], [...path, key]);
+      for (const key of Object.keys(value)) {
+        path.push(key);
+        walk((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
     }
   };
-  walk(doc, []);
-  return hits;
+  walk(doc);
+  // In document order of sorted keys, whatever order the document was built in.
+  return hits.sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function comparePaths(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    const sx = String(x);
+    const sy = String(y);
+    return sx < sy ? -1 : sx > sy ? 1 : 0;
+  }
+  return a.length - b.length;
 }
 
 /** Where a path points, as a Terraform address and a subject: `hcloud_server.web-1`, `var.x`, `output.y`, `provider.hcloud`. */

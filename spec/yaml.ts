@@ -133,8 +133,8 @@ export function parseYaml(file: string, text: string): ParsedFile {
   let i = 0;
   const anchors = new Map<string, Node>();
   const open = new Set<string>();
-  /** Nodes each node stands for once aliases are expanded (for the alias-bomb guard). */
-  const sizes = new WeakMap<Node, number>();
+  /** Nodes each node stands for once aliases are expanded (for the alias-bomb guard; only kept when there are aliases). */
+  const sizes = events.some((e) => e.type === EVENT_ID.ALIAS) ? new Map<Node, number>() : undefined;
   let aliasNodes = 0;
 
   const scalarValue = (ev: ScalarEvent, offset: number): Scalar => {
@@ -168,14 +168,14 @@ export function parseYaml(file: string, text: string): ParsedFile {
           throw new Unreadable(problemAt(ev.anchorStart - 1, open.has(name) ? `YAML alias *${name} refers to a node that contains it` : `YAML alias *${name} refers to no anchor`));
         }
         // The alias takes the place of the anchored node; errors point at the anchor.
-        aliasNodes += sizes.get(target) ?? 1;
+        aliasNodes += sizes?.get(target) ?? 1;
         if (aliasNodes > MAX_ALIAS_NODES) throw new TooLarge();
         return target;
       }
       case EVENT_ID.SCALAR: {
         const offset = ev.valueStart >= 0 ? scalarStart(text, ev) : ev.tagStart >= 0 ? ev.tagStart : ev.anchorStart;
         const node: Node = { kind: "scalar", origin: offset >= 0 ? at(offset) : fallback, value: scalarValue(ev, offset) };
-        sizes.set(node, 1);
+        sizes?.set(node, 1);
         if (ev.anchorStart >= 0) anchors.set(text.slice(ev.anchorStart, ev.anchorEnd), node);
         return node;
       }
@@ -196,7 +196,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
           const items: Node[] = [];
           while (events[i].type !== EVENT_ID.POP) {
             const item = readNode(origin);
-            size += sizes.get(item) ?? 1;
+            if (sizes) size += sizes.get(item) ?? 1;
             items.push(item);
           }
           node = { kind: "seq", origin, items };
@@ -206,7 +206,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
             const keyEvent = events[i];
             const keyNode = readNode(origin);
             const value = readNode(keyNode.origin);
-            size += (sizes.get(keyNode) ?? 1) + (sizes.get(value) ?? 1);
+            if (sizes) size += (sizes.get(keyNode) ?? 1) + (sizes.get(value) ?? 1);
             if (keyNode.kind !== "scalar" || keyEvent.type === EVENT_ID.ALIAS) {
               problems.push({ ...located(file, keyNode.origin), path: "", message: "a mapping key must be plain text" });
               continue;
@@ -226,7 +226,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
           node = { kind: "map", origin, entries };
         }
         i++; // the POP
-        sizes.set(node, size);
+        sizes?.set(node, size);
         if (anchor !== undefined) {
           open.delete(anchor);
           anchors.set(anchor, node);

@@ -154,6 +154,19 @@ describe("the detectors", () => {
     expect(secretsInText(`key ${hex}`, "user_data")).toEqual(["a high-entropy hex string of 64 digits (a key or token?)"]);
   });
 
+  test("short strings: an embedded assignment or a private key header is still found; a plain short value is not", () => {
+    expect(secretsInText("token=Zq8rT2wXa", "user_data")).toEqual(['a literal value for "token" in the text, which is named like a secret']);
+    expect(secretsInText(`-----BEGIN ${"PRIVATE"} KEY-----`, "description")).toEqual(["a private key block"]);
+    expect(secretsInText("web-1.all2all.org", "name")).toEqual([]);
+    expect(secretsInText("hunter2hunter2", "admin_password")).toEqual(['a literal value for "admin_password", which is named like a secret']);
+  });
+
+  test("hits come in the order of the sorted paths, whatever order the document was built in", () => {
+    const key = pastedPrivateKey();
+    const doc = { variable: { b: { default: key } }, output: { z: { value: key }, a: { value: key } } };
+    expect(scanDocument(doc).map((h) => h.path.join("/"))).toEqual(["output/a/value", "output/z/value", "variable/b/default"]);
+  });
+
   test("references are not literals; DNS data is only checked for private keys", () => {
     expect(secretsInText("${var.storage_box_password_backup}", "password")).toEqual([]);
     expect(secretsInText("prefix-${var.x}", "password")).toEqual(['a literal value for "password", which is named like a secret']);
