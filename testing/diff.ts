@@ -109,9 +109,16 @@ export function planDoc(resourceChanges: Record<string, unknown>[], extra: Recor
   return { format_version: "1.2", terraform_version: "1.10.5", resource_changes: resourceChanges, ...extra };
 }
 
-/** A temporary clone of this repository (its HEAD), with node_modules linked in, to commit changes in. */
+/**
+ * A temporary clone of this repository (its HEAD), with node_modules linked
+ * in and, when this repository has them, copies of its build products
+ * (.gen/ and dist/, timestamps kept), as in a working tree after
+ * `npm ci && npm run build`. Commit changes in it.
+ */
 export interface Clone {
   readonly dir: string;
+  /** True when the clone was given this repository's build (.gen/ with its stamp, dist/ with tsc's build info). */
+  readonly built: boolean;
   /** Runs git in the clone and returns its standard output. */
   git(...args: string[]): string;
   /** Replaces text in a file of the clone (the text must be there). */
@@ -135,8 +142,12 @@ export function cloneRepository(): Clone {
     });
   git("clone", "--quiet", "--depth", "1", `file://${repoRoot}`, dir);
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  // The build products (ignored by git, so reset and clean leave them): what `all2all diff` may seed a ref's build with.
+  const built = fs.existsSync(path.join(repoRoot, ".gen", ".stamp")) && fs.existsSync(path.join(repoRoot, "dist", ".tsbuildinfo"));
+  if (built) for (const d of [".gen", "dist"]) fs.cpSync(path.join(repoRoot, d), path.join(dir, d), { recursive: true, preserveTimestamps: true });
   return {
     dir,
+    built,
     git,
     edit(file, from, to) {
       const full = path.join(dir, file);

@@ -176,8 +176,10 @@ describe("all2all diff on a clone of this repository", () => {
   });
 
   test("a ref whose code differs is built and synthesised with its own code, even when its synth refuses it", async () => {
-    // The head commit changes code (a comment) and opens SSH to the world (a policy error: its synth exits 1).
-    repo.append("stacks/app.ts", "\n// A change of code: the head is built from its own tree.\n");
+    // The head commit changes code (the file name of local state: only the head's own compiled code
+    // writes the new name, neither the working tree's code nor the working tree's build, which its
+    // build may start from) and opens SSH to the world (a policy error: its synth exits 1).
+    repo.edit("stacks/hcloud-stack.ts", '"../../../state"}/${this.node.id}.tfstate`', '"../../../state"}/${this.node.id}.head-code.tfstate`');
     repo.edit("config/network.yaml", "port: 22, sources: [admin]", "port: 22, sources: [any]");
     const head = repo.commit("code change, SSH open to the world");
     repo.git("checkout", "--quiet", "HEAD~1");
@@ -186,6 +188,10 @@ describe("all2all diff on a clone of this repository", () => {
       expect(r.code).toBe(ExitCode.dangerous);
       expect(r.stderr.join("\n")).toContain("building its code (npm run build)");
       expect(r.text).toMatch(/was built and synthesised with its own code in a temporary copy .*the current node_modules was reused/);
+      // The clone holds this repository's build (as a working tree after npm run build): it seeds the head's build…
+      if (repo.built) expect(r.text).toMatch(/: its build started from the working tree's last build \(generated bindings, compiled output, tsc's build info\)/);
+      // …which still compiles the head's own code: only that code writes this path.
+      expect(r.text).toContain('`backend.local.path`: `"../../../state/staging-network.tfstate"` → `"../../../state/staging-network.head-code.tfstate"`');
       expect(r.text).toMatch(/has \d+ unsuppressed policy errors .*`all2all synth` refuses it/);
       expect(r.text).toContain("- `hcloud_firewall.ssh-admin` in `production-network` — update in place");
       expect(r.text).toContain("**OPEN TO THE WORLD**: opens tcp 22 (SSH)");
