@@ -21,10 +21,15 @@
  *   compiles what differs by content from what that build compiled). The
  *   ref is still built from its own sources; only work already done on
  *   identical inputs is skipped.
+ * - A configuration synthesised in this process is not synthesised again
+ *   when its files, environment and cdktf.json context are the same (an
+ *   unchanged tree, a change of docs or tests only): same code, same inputs,
+ *   same output.
  *
  * Policy errors never stop a side here: the diff reports what a change
  * would do, and says when synth would refuse it.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -74,6 +79,10 @@ export async function synthHere(root: string, configDir: string, env: string | u
   const { buildApp } = await import("../../stacks/app");
   const { applyPolicies, blockingFindings } = await import("../../policies");
   const { readProjectConfig } = await import("../project");
+  const context = readProjectConfig(root).context;
+  const key = inputsDigest(path.resolve(cwd, configDir), env, context);
+  const done = key !== undefined ? synthesised.get(key) : undefined;
+  if (done !== undefined) return sideOf(done, label);
   const loaded = loadNetwork(configDir, { env, cwd });
   if (!loaded.ok) {
     throw new InputError(`${label}: the configuration does not load:\n${formatConfigProblems(loaded.problems).join("\n")}`);
@@ -81,19 +90,86 @@ export async function synthHere(root: string, configDir: string, env: string | u
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-out-"));
   try {
     const outdir = path.join(tmp, "cdktf.out");
-    const built = buildApp(loaded.specs, { outdir, context: readProjectConfig(root).context });
+    const built = buildApp(loaded.specs, { outdir, context });
     const policies = applyPolicies(built.app, built.environments);
     try {
       built.app.synth();
     } catch (err) {
       throw new InputError(`${label}: synth fails: ${(err as Error).message}`);
     }
-    const blocking = blockingFindings(policies.finish(outdir));
-    const out = readSynthOutput(outdir);
-    return { ...out, notes: blocking.length > 0 ? [policyNote(label, blocking.map((f) => f.rule))] : [] };
+    const blocking = blockingFindings(policies.finish(outdir)).map((f) => f.rule);
+    const result: Synthesised = { ...readSynthOutput(outdir), blocking };
+    if (key !== undefined) {
+      synthesised.set(key, result);
+      for (const old of synthesised.keys()) if (synthesised.size > SYNTHESISED_KEPT) synthesised.delete(old);
+    }
+    return sideOf(result, label);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What synthHere makes of some inputs: the stacks, and the rules of unsuppressed policy errors. */
+interface Synthesised {
+  readonly docs: ReadonlyMap<string, StackDocument>;
+  readonly dependencies: ReadonlyMap<string, string[]>;
+  readonly blocking: readonly string[];
+}
+
+/**
+ * The sides synthHere made in this process, by the digest of their inputs
+ * (inputsDigest): a base whose configuration is the working tree's (a
+ * change of docs or tests only, or none) is synthesised once, not twice.
+ * The last few only.
+ */
+const synthesised = new Map<string, Synthesised>();
+const SYNTHESISED_KEPT = 4;
+
+function sideOf(s: Synthesised, label: string): SideOutput {
+  return {
+    docs: new Map(s.docs),
+    dependencies: new Map([...s.dependencies].map(([k, v]) => [k, [...v]])),
+    notes: s.blocking.length > 0 ? [policyNote(label, s.blocking)] : [],
+  };
+}
+
+/**
+ * A digest of everything synthHere's output depends on besides this
+ * process's code: cdktf.json's context, the environment asked for, and
+ * every file the loader could read in the configuration directory (names
+ * relative to it, and contents; links followed). Undefined when the
+ * directory cannot be read (the loader then reports it).
+ */
+function inputsDigest(configDir: string, env: string | undefined, context: unknown): string | undefined {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ env: env ?? null, context }));
+  const seen = new Set<string>();
+  const walk = (rel: string): void => {
+    const dir = path.join(configDir, rel);
+    const real = fs.realpathSync(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const name of fs.readdirSync(dir).sort()) {
+      const child = path.join(rel, name);
+      const stat = fs.statSync(path.join(configDir, child), { throwIfNoEntry: false });
+      if (stat?.isDirectory()) {
+        hash.update(`\0dir\0${child}\0`);
+        walk(child);
+      } else if (stat?.isFile()) {
+        const bytes = fs.readFileSync(path.join(configDir, child));
+        hash.update(`\0file\0${child}\0${bytes.length}\0`);
+        hash.update(bytes);
+      } else {
+        hash.update(`\0other\0${child}\0`);
+      }
+    }
+  };
+  try {
+    walk("");
+  } catch {
+    return undefined;
+  }
+  return hash.digest("hex");
 }
 
 function policyNote(label: string, rules: readonly string[]): string {
