@@ -260,6 +260,7 @@ function buildAndSynth(tree: string, tmp: string, configDir: string, label: stri
       // An output the seed should have provided is missing: build from scratch instead.
       ctx.progress(`diff: ${label}: the working tree's build could not seed its build: building it from scratch…`);
       fs.rmSync(seed.outDir, { recursive: true, force: true });
+      fs.rmSync(seed.buildInfo, { force: true });
       build = run("npm", ["run", "build", "--silent"], { cwd: tree, env });
     }
   }
@@ -409,7 +410,7 @@ export function seedBuild(root: string, tree: string): Seed | undefined {
   const genBefore = fs.statSync(gen, { throwIfNoEntry: false });
   if (genBefore === undefined || !isFile(path.join(gen, ".stamp"))) return undefined;
   try {
-    fs.cpSync(gen, treeGen, { recursive: true });
+    fs.cpSync(gen, treeGen, { recursive: true, dereference: true });
   } catch {
     fs.rmSync(treeGen, { recursive: true, force: true });
     return undefined;
