@@ -14,6 +14,7 @@
  * Not a test: it asserts nothing. Run from a built tree (`npm run build`).
  *
  *   node bench/run.js [--runs N] [--sizes 100,1000,5000] [--tests]
+ * Prints the median of the runs with the fastest and the slowest.
  */
 "use strict";
 const { spawnSync } = require("node:child_process");
@@ -69,9 +70,10 @@ function median(values) {
 function bench(label, runs, args, resources) {
   const results = [];
   for (let i = 0; i < runs; i++) results.push(measure(args));
-  const seconds = median(results.map((r) => r.seconds));
+  const times = results.map((r) => r.seconds);
+  const seconds = median(times);
   const mib = median(results.map((r) => r.kib)) / 1024;
-  return { label, seconds, mib, resources, runs };
+  return { label, seconds, min: Math.min(...times), max: Math.max(...times), mib, resources, runs };
 }
 
 function resourcesIn(stdout) {
@@ -102,17 +104,17 @@ function main() {
       const started = process.hrtime.bigint();
       const r = spawnSync("npm", ["test", "--silent"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rows.push({ label: `npm test (exit ${r.status})`, seconds, mib: NaN, resources: undefined, runs: 1 });
+      rows.push({ label: `npm test (exit ${r.status})`, seconds, min: seconds, max: seconds, mib: NaN, resources: undefined, runs: 1 });
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  console.log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown`);
-  console.log(`${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`);
+  console.log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown, with the fastest and slowest run`);
+  console.log(`${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"min-max s".padStart(11)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`);
   for (const r of rows) {
     const per = r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "";
     console.log(
-      `${r.label.padEnd(42)} ${String(r.runs).padStart(4)} ${r.seconds.toFixed(2).padStart(8)} ${(Number.isNaN(r.mib) ? "" : r.mib.toFixed(0)).padStart(9)} ${String(r.resources ?? "").padStart(9)} ${per.padStart(11)}`,
+      `${r.label.padEnd(42)} ${String(r.runs).padStart(4)} ${r.seconds.toFixed(2).padStart(8)} ${`${r.min.toFixed(2)}-${r.max.toFixed(2)}`.padStart(11)} ${(Number.isNaN(r.mib) ? "" : r.mib.toFixed(0)).padStart(9)} ${String(r.resources ?? "").padStart(9)} ${per.padStart(11)}`,
     );
   }
 }

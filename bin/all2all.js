@@ -3,6 +3,17 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const v8 = require("node:v8");
+
+// A large synth makes millions of short-lived objects. V8 doubles its young
+// generation step by step; growing it four times at each step spares many
+// collections: on 1,000 servers, a median of 4.5 s instead of 4.9 s, and no
+// more slow runs at 310 MB (docs/performance.md). It changes how memory is
+// collected, never what is computed. A semi-space flag given to node (on the
+// command line or in NODE_OPTIONS) is left alone.
+if (![...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) => arg.includes("semi-space"))) {
+  v8.setFlagsFromString("--semi-space-growth-factor=4");
+}
 
 const compiled = path.join(__dirname, "..", "dist", "cli", "main.js");
 if (!fs.existsSync(compiled)) {
