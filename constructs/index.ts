@@ -13,6 +13,7 @@
  */
 export * from "./common";
 export * from "./ip";
+export * from "./stateful";
 export * from "./ssh-keys";
 export * from "./server";
 export * from "./private-network";

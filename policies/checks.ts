@@ -6,6 +6,7 @@
  * name the resource and say how to fix it.
  */
 import { REBUILD_ATTRIBUTES, formatTxtValue, labelKeyProblem, labelValueProblem, parseCidr } from "../constructs";
+import { statefulTypes } from "../constructs/stateful";
 import { MANAGED_BY } from "../spec";
 import { type EnvModel, type ResourceEntry, firstBlock, isExpression, labelsOf, listOf } from "./model";
 import { ROLES, SENSITIVE_PORTS, type RolePolicy } from "./roles";
@@ -42,16 +43,8 @@ export const LABELLED_TYPES: readonly string[] = [
   "hcloud_zone_rrset",
 ];
 
-/** Stateful resource types: what protect: true must protect. */
-export const STATEFUL_TYPES: readonly string[] = [
-  "hcloud_server",
-  "hcloud_volume",
-  "hcloud_primary_ip",
-  "hcloud_floating_ip",
-  "hcloud_zone",
-  "hcloud_storage_box",
-  "hcloud_network",
-];
+/** Stateful resource types: what protect: true must protect (constructs/stateful.ts). */
+export const STATEFUL_TYPES: readonly string[] = statefulTypes("protect");
 
 // ---------------------------------------------------------------------------
 // Helpers

@@ -7,20 +7,16 @@
  * plan.json is `all2all plan-summary` (docs/review.md), whose table of
  * stateful types this shares.
  */
-import { STATEFUL_TYPES as REVIEW_STATEFUL_TYPES } from "../diff/tables";
-
-/** Types the review's table does not list but whose replacement still hurts a running system. */
-const EXTRA_STATEFUL: Readonly<Record<string, string>> = {
-  hcloud_storage_box_subaccount: "the subaccount's login: the server's backup job loses access until it is given the new one",
-};
+import { STATEFUL } from "../../constructs/stateful";
 
 /**
  * What replacing or destroying a resource of this type loses, or undefined:
- * the review's table (cli/diff/tables.ts, docs/review.md, shared with
- * `all2all diff` and `plan-summary`), plus storage box subaccounts.
+ * the project's table (constructs/stateful.ts), the review's types
+ * (`all2all diff`, `plan-summary`, docs/review.md) and storage box
+ * subaccounts, whose replacement cuts a server's backup job off.
  */
 export function statefulLossOf(type: string): string | undefined {
-  return REVIEW_STATEFUL_TYPES.get(type) ?? EXTRA_STATEFUL[type];
+  return STATEFUL.get(type)?.loses;
 }
 
 export type ChangeKind = "create" | "update" | "replace" | "destroy" | "import" | "move" | "forget";

@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { STATEFUL, statefulTypes } from "../../constructs/stateful";
 import { InputError } from "../errors";
 
 export interface TableEntry {
@@ -107,19 +108,7 @@ export function loadReplaceTables(root: string): ReplaceTables {
  * an address others point at, a volume, a zone and its records, a record set
  * (DNS answers nothing between delete and create), a storage box and its
  * snapshots, a network and its subnets (servers lose their private
- * addresses). Their destruction or replacement is dangerous.
+ * addresses). Their destruction or replacement is dangerous. The review's
+ * rows of the project's one table (constructs/stateful.ts).
  */
-export const STATEFUL_TYPES: ReadonlyMap<string, string> = new Map([
-  ["hcloud_server", "the server's disk and its addresses unless they are separate primary IPs"],
-  ["hcloud_primary_ip", "the address: DNS, reverse DNS and allow-lists that name it break"],
-  ["hcloud_floating_ip", "the address: DNS, reverse DNS and allow-lists that name it break"],
-  ["hcloud_volume", "the volume's data"],
-  ["hcloud_zone", "the zone and every record in it"],
-  ["hcloud_zone_rrset", "the record set: DNS answers nothing for it between the delete and the create"],
-  ["hcloud_zone_record", "the record: DNS answers nothing for it between the delete and the create"],
-  ["hcloud_storage_box", "the storage box and every backup in it"],
-  ["hcloud_storage_box_snapshot", "the snapshot's data"],
-  ["hcloud_snapshot", "the snapshot's data"],
-  ["hcloud_network", "the network: every server in it loses its private addresses"],
-  ["hcloud_network_subnet", "the subnet: servers in it lose their private addresses (subnets cannot be updated, every change replaces them)"],
-]);
+export const STATEFUL_TYPES: ReadonlyMap<string, string> = new Map(statefulTypes("review").map((type) => [type, STATEFUL.get(type)!.loses]));
