@@ -56,6 +56,7 @@ import {
   snake,
 } from "./common";
 import { parseIp, parseIpv4, parseIpv6 } from "./ip";
+import { TXT_STRING_BYTES, splitUtf8 } from "./txt";
 
 /** Record types a Hetzner zone accepts in rrsets (SOA and apex NS are managed by Hetzner). */
 export const RECORD_TYPES = ["A", "AAAA", "CAA", "CNAME", "DS", "HINFO", "HTTPS", "MX", "NS", "PTR", "RP", "SRV", "SVCB", "TLSA", "TXT"] as const;
@@ -371,27 +372,13 @@ export function formatTxtValue(text: string, where = "TXT value"): string {
     const strings = text.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
     for (const quoted of strings) {
       const bytes = unescapedLength(quoted.slice(1, -1));
-      if (bytes > 255) {
-        throw new ConstructPropsError(where, `the quoted string ${quoted.slice(0, 40)}…" is ${bytes} bytes long (at most 255 per string); give the value unquoted and it is split for you`);
+      if (bytes > TXT_STRING_BYTES) {
+        throw new ConstructPropsError(where, `the quoted string ${quoted.slice(0, 40)}…" is ${bytes} bytes long (at most ${TXT_STRING_BYTES} per string); give the value unquoted and it is split for you`);
       }
     }
     return text;
   }
-  const chunks: string[] = [];
-  let current = "";
-  let currentBytes = 0;
-  for (const char of text) {
-    const size = Buffer.byteLength(char, "utf8");
-    if (currentBytes + size > 255) {
-      chunks.push(current);
-      current = "";
-      currentBytes = 0;
-    }
-    current += char;
-    currentBytes += size;
-  }
-  chunks.push(current);
-  return chunks.map((chunk) => `"${chunk.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(" ");
+  return splitUtf8(text, TXT_STRING_BYTES).map((chunk) => `"${chunk.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(" ");
 }
 
 function unescapedLength(inner: string): number {

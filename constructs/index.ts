@@ -14,6 +14,7 @@
 export * from "./common";
 export * from "./ip";
 export * from "./stateful";
+export * from "./txt";
 export * from "./ssh-keys";
 export * from "./server";
 export * from "./private-network";

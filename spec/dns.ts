@@ -4,6 +4,7 @@
  * (CNAME alone at its name, one record set per name and type with one TTL,
  * in-zone targets that exist).
  */
+import { TXT_STRING_BYTES, splitUtf8 } from "../constructs/txt";
 import { suggestionHint } from "./catalogue";
 import type { Family } from "./net";
 import { parseIpv4, parseIpv6 } from "./net";
@@ -40,7 +41,7 @@ export interface RecordSetSpec {
 /** A TXT value (all its strings together) longer than this is refused. */
 export const TXT_MAX_BYTES = 2048;
 /** One character-string of a TXT record. */
-export const TXT_CHUNK_BYTES = 255;
+export const TXT_CHUNK_BYTES = TXT_STRING_BYTES;
 
 export const CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc", "contactemail", "contactphone"] as const;
 
@@ -163,23 +164,9 @@ function quoteChunk(bytes: Buffer): string {
   return `${out}"`;
 }
 
-/** Splits text into chunks of at most 255 bytes without cutting a UTF-8 character. */
+/** Splits text into chunks of at most 255 bytes without cutting a UTF-8 character (as the DnsZone construct does). */
 function splitChunks(text: string): Buffer[] {
-  const chunks: Buffer[] = [];
-  let current: Buffer[] = [];
-  let size = 0;
-  for (const char of text) {
-    const bytes = Buffer.from(char, "utf8");
-    if (size + bytes.length > TXT_CHUNK_BYTES) {
-      chunks.push(Buffer.concat(current));
-      current = [];
-      size = 0;
-    }
-    current.push(bytes);
-    size += bytes.length;
-  }
-  chunks.push(Buffer.concat(current));
-  return chunks;
+  return splitUtf8(text, TXT_CHUNK_BYTES).map((piece) => Buffer.from(piece, "utf8"));
 }
 
 /** Parses explicit `"a" "b"` strings (zone-file escapes allowed); undefined when malformed. */

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as fc from "fast-check";
 import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktn";
-import { DnsZone, DnsZoneProps, Server, formatTxtValue, recordSlug } from "../../constructs";
+import { DnsZone, DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
 import { LABELS, addressesOf, hcloudSchemas, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems, variableReferences } from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 import { formatProblem, validateSynthOutput } from "../../validate";
@@ -170,6 +170,14 @@ describe("DnsZone", () => {
           for (const chunk of chunks) expect(Buffer.byteLength(chunk, "utf8")).toBeLessThanOrEqual(255);
         }),
       );
+    });
+
+    it("splitUtf8 never cuts a character: a 2-byte character that would straddle 255 bytes starts the next piece", () => {
+      const text = `${"a".repeat(254)}é${"b".repeat(3)}`;
+      expect(splitUtf8(text).map((p) => [p.length, Buffer.byteLength(p, "utf8")])).toEqual([[254, 254], [4, 5]]);
+      expect(splitUtf8("")).toEqual([""]);
+      expect(splitUtf8("😀😀", 4)).toEqual(["😀", "😀"]);
+      expect(formatTxtValue(text)).toBe(`"${"a".repeat(254)}" "é${"b".repeat(3)}"`);
     });
 
     it("recordSlug gives distinct Terraform-safe names to distinct record names (property)", () => {
