@@ -23,7 +23,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformElement, TerraformResource, TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
-import { DNS_SUBDOMAIN_LABEL, LABEL_NAME, LABEL_VALUE, NAME_PATTERN, kebabGuess } from "./names";
+import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "./names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
 export type Labels = Readonly<Record<string, string>>;
@@ -54,7 +54,7 @@ export function isToken(value: unknown): boolean {
 // ---------------------------------------------------------------------------
 // Names
 
-export { NAME_PATTERN, kebabGuess };
+export { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem };
 
 /** A name used only after a prefix in addresses (`internal-10-20-1-0-24`): may start with a digit. */
 export const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -107,30 +107,6 @@ export function checkHostname(where: string, what: string, value: string, option
 const LABEL_RULES =
   'Hetzner labels: key = [prefix/]name, name at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit, prefix a DNS subdomain; value empty or the same form as a name';
 
-/** Why a label key is invalid, or undefined. */
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.indexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined) {
-    if (prefix.length === 0 || prefix.length > 253 || !prefix.split(".").every((l) => DNS_SUBDOMAIN_LABEL.test(l))) {
-      return `prefix "${prefix}" is not a DNS subdomain (lower-case labels separated by dots, at most 253 characters)`;
-    }
-    if (prefix === "hetzner.cloud" || prefix.endsWith(".hetzner.cloud")) return `prefix "${prefix}" is reserved by Hetzner`;
-  }
-  if (name.length === 0) return "the name part is empty";
-  if (name.length > 63) return `the name part is ${name.length} characters long (at most 63)`;
-  if (!LABEL_NAME.test(name)) return `the name part "${name}" has a character that is not allowed or does not start and end with a letter or digit`;
-  return undefined;
-}
-
-/** Why a label value is invalid, or undefined. */
-export function labelValueProblem(value: string): string | undefined {
-  if (value.length > 63) return `it is ${value.length} characters long (at most 63)`;
-  if (!LABEL_VALUE.test(value)) return "it has a character that is not allowed or does not start and end with a letter or digit";
-  return undefined;
-}
-
 /**
  * Checks labels against Hetzner's syntax and returns a plain copy (keys in
  * the order given). Values that are unresolved tokens are not checked.
@@ -146,12 +122,12 @@ export function checkLabels(where: string, labels: Labels, what = "labels"): Rec
     }
     const keyProblem = labelKeyProblem(key);
     if (keyProblem !== undefined) {
-      throw new ConstructPropsError(where, `${what}: label key ${show(key)} is invalid: ${keyProblem} (${LABEL_RULES})`);
+      throw new ConstructPropsError(where, `${what}: ${keyProblem} (${LABEL_RULES})`);
     }
     if (!isToken(value)) {
       const valueProblem = labelValueProblem(value);
       if (valueProblem !== undefined) {
-        throw new ConstructPropsError(where, `${what}: label "${key}" has an invalid value ${show(value)}: ${valueProblem} (${LABEL_RULES})`);
+        throw new ConstructPropsError(where, `${what}: label "${key}": ${valueProblem} (${LABEL_RULES})`);
       }
     }
     copy[key] = value;

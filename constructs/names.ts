@@ -33,3 +33,34 @@ export function kebabGuess(input: string): string | undefined {
 export const LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 export const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
 export const DNS_SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Why a Hetzner label key is invalid (a sentence naming the key), or undefined when it is fine. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const its = prefix === undefined ? `label key "${key}"` : `label key "${key}": its name "${name}"`;
+  if (prefix !== undefined) {
+    if (prefix.length === 0 || prefix.length > 253 || !prefix.split(".").every((l) => DNS_SUBDOMAIN_LABEL.test(l))) {
+      return `label key "${key}": its prefix "${prefix}" must be a DNS subdomain (lower-case labels separated by dots, at most 253 characters)`;
+    }
+    if (prefix === "hetzner.cloud" || prefix.endsWith(".hetzner.cloud")) {
+      return `label key "${key}": its prefix "${prefix}" is reserved by Hetzner`;
+    }
+  }
+  if (name.length === 0) return key === "" ? "label key is empty" : `label key "${key}" has an empty name after its prefix`;
+  if (name.length > 63) return `${its} is ${name.length} characters long (at most 63)`;
+  if (!LABEL_NAME.test(name)) {
+    return `${its} must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
+  }
+  return undefined;
+}
+
+/** Why a Hetzner label value is invalid, or undefined when it is fine. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return `label value is ${value.length} characters long (at most 63)`;
+  if (!LABEL_VALUE.test(value)) {
+    return `label value "${value}" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
+  }
+  return undefined;
+}

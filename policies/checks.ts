@@ -431,12 +431,12 @@ const resourceLabels: ResourceCheck = {
     if (typeof labels.role !== "string" || labels.role === "") problems.push("role is missing or empty");
     for (const key of Object.keys(labels).sort()) {
       const keyProblem = labelKeyProblem(key);
-      if (keyProblem !== undefined) problems.push(`label key ${JSON.stringify(key)}: ${keyProblem}`);
+      if (keyProblem !== undefined) problems.push(keyProblem);
       const value = labels[key];
       if (typeof value !== "string") problems.push(`label ${key} is not a string`);
       else if (!isExpression(value)) {
         const valueProblem = labelValueProblem(value);
-        if (valueProblem !== undefined) problems.push(`label ${key}=${JSON.stringify(value)}: ${valueProblem}`);
+        if (valueProblem !== undefined) problems.push(`label ${key}: ${valueProblem}`);
       }
     }
     if (problems.length === 0) return;

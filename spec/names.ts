@@ -5,44 +5,15 @@
  */
 import { domainToASCII, domainToUnicode } from "node:url";
 
-import { DNS_SUBDOMAIN_LABEL, LABEL_NAME, LABEL_VALUE, NAME_PATTERN, kebabGuess } from "../constructs/names";
+import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../constructs/names";
 
-/** Item names (hostnames and Terraform ids): shared with the construct library. */
-export { NAME_PATTERN, kebabGuess };
+/** Item names (hostnames and Terraform ids) and Hetzner's label rules: shared with the construct library. */
+export { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem };
 
 /** Label keys set on every resource by the stacks; config may not set them. */
 export const RESERVED_LABEL_KEYS = ["managed-by", "environment", "role"] as const;
 
 
-/** Why a Hetzner label key is invalid, or undefined when it is fine. */
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.indexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined) {
-    if (prefix.length === 0 || prefix.length > 253 || !prefix.split(".").every((l) => DNS_SUBDOMAIN_LABEL.test(l))) {
-      return `label key prefix "${prefix}" must be a DNS subdomain (lower-case labels separated by dots, at most 253 characters)`;
-    }
-    if (prefix === "hetzner.cloud" || prefix.endsWith(".hetzner.cloud")) {
-      return `label key prefix "${prefix}" is reserved by Hetzner`;
-    }
-  }
-  if (name.length === 0) return "label key has an empty name";
-  if (name.length > 63) return `label key name "${name}" is ${name.length} characters long (at most 63)`;
-  if (!LABEL_NAME.test(name)) {
-    return `label key name "${name}" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
-  }
-  return undefined;
-}
-
-/** Why a Hetzner label value is invalid, or undefined when it is fine. */
-export function labelValueProblem(value: string): string | undefined {
-  if (value.length > 63) return `label value is ${value.length} characters long (at most 63)`;
-  if (!LABEL_VALUE.test(value)) {
-    return `label value "${value}" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
-  }
-  return undefined;
-}
 
 /** A fully qualified domain name in ASCII (punycode), lower case, without the trailing dot. */
 export interface DomainName {

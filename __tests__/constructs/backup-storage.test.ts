@@ -176,9 +176,9 @@ describe("BackupStorage", () => {
     });
 
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "Backup.Box/x": "y" } })).toThrow('BackupStorage "backup": labels: label key "Backup.Box/x" is invalid: prefix "Backup.Box" is not a DNS subdomain');
+      expect(() => build({ labels: { "Backup.Box/x": "y" } })).toThrow('BackupStorage "backup": labels: label key "Backup.Box/x": its prefix "Backup.Box" must be a DNS subdomain');
       expect(() => build().box.addSubaccount({ name: "web-1", homeDirectory: "x", labels: { server: "web 1" } })).toThrow(
-        'BackupStorage "backup", subaccount "web-1": labels: label "server" has an invalid value "web 1"',
+        'BackupStorage "backup", subaccount "web-1": labels: label "server": label value "web 1" must be empty or start and end with a letter or digit',
       );
     });
   });

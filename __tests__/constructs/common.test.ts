@@ -75,23 +75,25 @@ describe("labels", () => {
   });
 
   it.each([
-    ["", "the name part is empty"],
-    ["-role", 'the name part "-role" has a character that is not allowed or does not start and end with a letter or digit'],
-    ["role-", 'the name part "role-" has a character'],
-    ["ro le", 'the name part "ro le" has a character'],
-    ["k".repeat(64), "the name part is 64 characters long (at most 63)"],
-    ["/role", 'prefix "" is not a DNS subdomain'],
-    ["Example.org/role", 'prefix "Example.org" is not a DNS subdomain'],
-    ["hetzner.cloud/role", 'prefix "hetzner.cloud" is reserved by Hetzner'],
-    ["lb.hetzner.cloud/role", 'prefix "lb.hetzner.cloud" is reserved by Hetzner'],
+    ["", "label key is empty"],
+    ["all2all.org/", 'label key "all2all.org/" has an empty name after its prefix'],
+    ["-role", 'label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between'],
+    ["role-", 'label key "role-" must start and end'],
+    ["ro le", 'label key "ro le" must start and end'],
+    ["all2all.org/ro le", 'label key "all2all.org/ro le": its name "ro le" must start and end'],
+    ["k".repeat(64), `label key "${"k".repeat(64)}" is 64 characters long (at most 63)`],
+    ["/role", 'label key "/role": its prefix "" must be a DNS subdomain'],
+    ["Example.org/role", 'label key "Example.org/role": its prefix "Example.org" must be a DNS subdomain'],
+    ["hetzner.cloud/role", 'label key "hetzner.cloud/role": its prefix "hetzner.cloud" is reserved by Hetzner'],
+    ["lb.hetzner.cloud/role", 'its prefix "lb.hetzner.cloud" is reserved by Hetzner'],
   ])("refuses the key %j", (key, problem) => {
     expect(labelKeyProblem(key)).toContain(problem);
   });
 
   it.each([
-    ["-web", "it has a character that is not allowed or does not start and end with a letter or digit"],
-    ["web server", "it has a character"],
-    ["x".repeat(64), "it is 64 characters long (at most 63)"],
+    ["-web", 'label value "-web" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between'],
+    ["web server", 'label value "web server" must be empty'],
+    ["x".repeat(64), "label value is 64 characters long (at most 63)"],
   ])("refuses the value %j", (value, problem) => {
     expect(labelValueProblem(value)).toContain(problem);
   });

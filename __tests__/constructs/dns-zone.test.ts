@@ -281,8 +281,8 @@ describe("DnsZone", () => {
     });
 
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "all2all.org/": "x" } })).toThrow('DnsZone "all2all-org": labels: label key "all2all.org/" is invalid: the name part is empty');
-      expect(() => build({ labels: { zone: "all2all.org." } })).toThrow('DnsZone "all2all-org": labels: label "zone" has an invalid value "all2all.org."');
+      expect(() => build({ labels: { "all2all.org/": "x" } })).toThrow('DnsZone "all2all-org": labels: label key "all2all.org/" has an empty name after its prefix');
+      expect(() => build({ labels: { zone: "all2all.org." } })).toThrow('DnsZone "all2all-org": labels: label "zone": label value "all2all.org." must be empty or start and end');
     });
   });
 

@@ -99,8 +99,8 @@ describe("FirewallPolicy", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "my label": "x" } })).toThrow('FirewallPolicy "web": labels: label key "my label" is invalid');
-      expect(() => build({ labels: { role: "web_" } })).toThrow('FirewallPolicy "web": labels: label "role" has an invalid value "web_"');
+      expect(() => build({ labels: { "my label": "x" } })).toThrow('FirewallPolicy "web": labels: label key "my label" must start and end with a letter or digit');
+      expect(() => build({ labels: { role: "web_" } })).toThrow('FirewallPolicy "web": labels: label "role": label value "web_" must be empty or start and end');
     });
   });
 

@@ -114,8 +114,8 @@ describe("PrivateNetwork", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "role/": "x" } })).toThrow('PrivateNetwork "internal": labels: label key "role/" is invalid: the name part is empty');
-      expect(() => build({ labels: { role: "-x" } })).toThrow('PrivateNetwork "internal": labels: label "role" has an invalid value "-x"');
+      expect(() => build({ labels: { "role/": "x" } })).toThrow('PrivateNetwork "internal": labels: label key "role/" has an empty name after its prefix');
+      expect(() => build({ labels: { role: "-x" } })).toThrow('PrivateNetwork "internal": labels: label "role": label value "-x" must be empty');
     });
   });
 

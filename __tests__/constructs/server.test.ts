@@ -357,19 +357,19 @@ describe("Server", () => {
 
     it("fails on an invalid label key", () => {
       expect(() => build({ labels: { "-role": "web" } })).toThrow(
-        'Server "web-1": labels: label key "-role" is invalid: the name part "-role" has a character that is not allowed or does not start and end with a letter or digit (Hetzner labels:',
+        'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
       );
-      expect(() => build({ labels: { "hetzner.cloud/x": "y" } })).toThrow('label key "hetzner.cloud/x" is invalid: prefix "hetzner.cloud" is reserved by Hetzner');
-      expect(() => build({ labels: { ["k".repeat(64)]: "v" } })).toThrow("the name part is 64 characters long (at most 63)");
+      expect(() => build({ labels: { "hetzner.cloud/x": "y" } })).toThrow('label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner');
+      expect(() => build({ labels: { ["k".repeat(64)]: "v" } })).toThrow(`label key "${"k".repeat(64)}" is 64 characters long (at most 63)`);
     });
 
     it("fails on an invalid label value", () => {
-      expect(() => build({ labels: { role: "web server" } })).toThrow('Server "web-1": labels: label "role" has an invalid value "web server": it has a character that is not allowed');
-      expect(() => build({ labels: { role: "x".repeat(64) } })).toThrow("it is 64 characters long (at most 63)");
+      expect(() => build({ labels: { role: "web server" } })).toThrow('Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit');
+      expect(() => build({ labels: { role: "x".repeat(64) } })).toThrow(`labels: label "role": label value is 64 characters long (at most 63)`);
     });
 
     it("fails on an invalid volume label", () => {
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, labels: { "a b": "c" } }] })).toThrow('Server "web-1", volume "web-1-data": labels: label key "a b" is invalid');
+      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, labels: { "a b": "c" } }] })).toThrow('Server "web-1", volume "web-1-data": labels: label key "a b" must start and end');
     });
   });
 

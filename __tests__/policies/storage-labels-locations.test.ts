@@ -111,7 +111,7 @@ describe("resource-labels", () => {
         stack: "production-network",
         address: "hcloud_firewall.web",
         subject: "firewall-policy/web",
-        message: expect.stringMatching(/^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is missing or empty; label key "-team": the name part "-team" has a character that is not allowed.*pass the stacks' base labels/),
+        message: expect.stringMatching(/^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is missing or empty; label key "-team" must start and end with a letter or digit.*pass the stacks' base labels/),
       },
       {
         rule: "resource-labels",

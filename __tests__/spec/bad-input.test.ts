@@ -260,7 +260,7 @@ const cases: Case[] = [
     name: "bad label key",
     edit: (ws) => {
       ws.replace(NET, "    owner: all2all", "    owner: all2all\n    -team: infra");
-      return { file: NET, line: ws.line(NET, "-team: infra"), path: 'environment.labels["-team"]', message: /label key name "-team" must start and end with a letter or digit/ };
+      return { file: NET, line: ws.line(NET, "-team: infra"), path: 'environment.labels["-team"]', message: /label key "-team" must start and end with a letter or digit/ };
     },
   },
   {
