@@ -22,41 +22,20 @@
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
 import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
+import { SSH_KEY_TYPES, parseSshPublicKey } from "./ssh-key-format";
 
 /** Key types Hetzner accepts, as in the first word of a `.pub` file. */
-export const SSH_PUBLIC_KEY_TYPES = [
-  "ssh-ed25519",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-  "sk-ssh-ed25519@openssh.com",
-  "sk-ecdsa-sha2-nistp256@openssh.com",
-  "ssh-rsa",
-] as const;
-
-const PRIVATE_KEY_MARKERS = [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, /PuTTY-User-Key-File-\d/, /^b3BlbnNzaC1rZXktdjEA/m];
+export const SSH_PUBLIC_KEY_TYPES = SSH_KEY_TYPES;
 
 /**
- * Why an OpenSSH public key line is unusable, or undefined. The base64 blob
- * is decoded and its embedded type compared with the declared one, so a
- * truncated or mangled paste is caught before the API sees it.
+ * Why an OpenSSH public key line is unusable, or undefined: the shared
+ * parser's reason (constructs/ssh-key-format.ts: the blob decoded and checked
+ * against its type, a private key recognised), with its hint.
  */
 export function sshPublicKeyProblem(text: string): string | undefined {
-  if (PRIVATE_KEY_MARKERS.some((marker) => marker.test(text))) {
-    return "this is a PRIVATE key: remove it, consider it leaked, and give the one-line contents of the .pub file (ssh-keygen -y -f KEY prints it)";
-  }
-  const words = text.trim().split(/\s+/);
-  const [type, blob] = words;
-  if (!(SSH_PUBLIC_KEY_TYPES as readonly string[]).includes(type ?? "")) {
-    return `the key type ${show(type ?? "")} is not one of ${SSH_PUBLIC_KEY_TYPES.join(", ")} (give the one-line contents of a .pub file)`;
-  }
-  if (blob === undefined || !/^[A-Za-z0-9+/]+={0,3}$/.test(blob)) return "the base64 part is missing or malformed (was the line cut or wrapped?)";
-  const bytes = Buffer.from(blob, "base64");
-  if (bytes.length < 4) return "the base64 part is too short (was the line cut?)";
-  const length = bytes.readUInt32BE(0);
-  const embedded = bytes.subarray(4, 4 + length).toString("latin1");
-  if (embedded !== type) return `the base64 part holds a ${show(embedded)} key, not ${show(type)} (was the line cut or edited?)`;
-  return undefined;
+  const parsed = parseSshPublicKey(text);
+  if (parsed.ok) return undefined;
+  return parsed.hint !== undefined ? `${parsed.message} (${parsed.hint})` : parsed.message;
 }
 
 /** One operator key. */

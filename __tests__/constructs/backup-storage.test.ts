@@ -195,8 +195,8 @@ describe("BackupStorage", () => {
     });
 
     it("fails on ssh keys that are not public keys", () => {
-      expect(() => build({ sshKeys: ["ssh-ed25519 AAAA"] })).toThrow('BackupStorage "backup": sshKeys[0] is not usable: the base64 part is too short (was the line cut?)');
-      expect(() => build({ sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })).toThrow("sshKeys[0] is not usable: this is a PRIVATE key");
+      expect(() => build({ sshKeys: ["ssh-ed25519 AAAA"] })).toThrow('BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)');
+      expect(() => build({ sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })).toThrow("sshKeys[0] is not usable: a PRIVATE key is pasted here");
     });
 
     it("fails on empty type or location, and on import ids that are not Hetzner ids", () => {

@@ -61,18 +61,17 @@ describe("SshKeys", () => {
   describe("validation", () => {
     it("fails on a private key pasted by mistake", () => {
       expect(() => build({ keys: [{ name: "alice", publicKey: `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n` }] })).toThrow(
-        'SshKeys "operators", key "alice": publicKey is not usable: this is a PRIVATE key: remove it, consider it leaked',
+        'SshKeys "operators", key "alice": publicKey is not usable: a PRIVATE key is pasted here: remove it now, consider it leaked',
       );
     });
 
     it("fails on unknown types and mangled keys", () => {
-      expect(sshPublicKeyProblem("ssh-dss AAAAB3NzaC1kc3M= x")).toBe(
-        'the key type "ssh-dss" is not one of ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, ssh-rsa (give the one-line contents of a .pub file)',
-      );
+      expect(sshPublicKeyProblem("ssh-dss AAAAB3NzaC1kc3M= x")).toBe("DSA keys are broken and refused (generate an ed25519 key: ssh-keygen -t ed25519)");
+      expect(sshPublicKeyProblem("ecdsa-sk AAAA x")).toMatch(/^unsupported SSH key type "ecdsa-sk" \(accepted: ssh-ed25519, .*sk-ssh-ed25519@openssh.com/);
       expect(sshPublicKeyProblem("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns")).toBe(
-        'the base64 part holds a "ssh-ed25519" key, not "ssh-rsa" (was the line cut or edited?)',
+        "the key data does not hold a ssh-rsa key (the type before the key data must match the key; paste the .pub file again)",
       );
-      expect(sshPublicKeyProblem("ssh-ed25519 not*base64")).toBe("the base64 part is missing or malformed (was the line cut or wrapped?)");
+      expect(sshPublicKeyProblem("ssh-ed25519 not*base64")).toBe("the ssh-ed25519 key data is not valid base64 (the key looks truncated or mangled; paste the .pub file again)");
       expect(sshPublicKeyProblem(ALICE)).toBeUndefined();
     });
 

@@ -160,7 +160,7 @@ const cases: Case[] = [
     name: "bad public key (truncated)",
     edit: (ws) => {
       ws.replace(NET, "AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/", "AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRD");
-      return { file: NET, line: ws.line(NET, "PLACEHOLDER-bob"), path: "operators.ssh_keys[1].public_key", message: /the ed25519 key data is malformed \(expected a 32-byte key\)/ };
+      return { file: NET, line: ws.line(NET, "PLACEHOLDER-bob"), path: "operators.ssh_keys[1].public_key", message: /the ssh-ed25519 key data is malformed \(expected a 32-byte key\)/ };
     },
   },
   {

@@ -59,6 +59,26 @@ describe("SSH public keys", () => {
     expect(parseSshPublicKey(rsaPublicKey(2048))).toMatchObject({ ok: false, message: "RSA key of 2048 bits is too short (at least 3072)" });
   });
 
+  test("accept FIDO security-key types (sk-ssh-ed25519, sk-ecdsa), whose data ends with the application; refuse them without it", () => {
+    /** An SSH wire-format string: a 32-bit length, then the bytes. */
+    const str = (b: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(b.length);
+      return Buffer.concat([length, b]);
+    };
+    const ed = Buffer.from(ed25519PublicKey().split(" ")[1], "base64").subarray(4 + "ssh-ed25519".length + 4); // the 32-byte key
+    const skEd = (withApplication: boolean) =>
+      Buffer.concat([str(Buffer.from("sk-ssh-ed25519@openssh.com")), str(ed), ...(withApplication ? [str(Buffer.from("ssh:"))] : [])]).toString("base64");
+    const ok = parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(true)} alice@yubikey`);
+    expect(ok).toMatchObject({ ok: true, key: { type: "sk-ssh-ed25519@openssh.com", bits: 256, comment: "alice@yubikey" } });
+    expect(parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(false)}`)).toMatchObject({ ok: false, message: "the sk-ssh-ed25519@openssh.com key data is malformed (expected a 32-byte key)" });
+    const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const jwk = publicKey.export({ format: "jwk" });
+    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
+    const skEc = Buffer.concat([str(Buffer.from("sk-ecdsa-sha2-nistp256@openssh.com")), str(Buffer.from("nistp256")), str(point), str(Buffer.from("ssh:"))]);
+    expect(parseSshPublicKey(`sk-ecdsa-sha2-nistp256@openssh.com ${skEc.toString("base64")}`)).toMatchObject({ ok: true, key: { bits: 256 } });
+  });
+
   test("refuse a blob of another type than declared, and junk", () => {
     const ed = ed25519PublicKey().split(" ")[1];
     expect(parseSshPublicKey(`ssh-rsa ${ed}`)).toMatchObject({ ok: false, message: "the key data does not hold a ssh-rsa key" });
