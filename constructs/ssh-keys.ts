@@ -22,10 +22,7 @@
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
 import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
-import { SSH_KEY_TYPES, parseSshPublicKey } from "./ssh-key-format";
-
-/** Key types Hetzner accepts, as in the first word of a `.pub` file. */
-export const SSH_PUBLIC_KEY_TYPES = SSH_KEY_TYPES;
+import { parseSshPublicKey } from "./ssh-key-format";
 
 /**
  * Why an OpenSSH public key line is unusable, or undefined: the shared

@@ -20,8 +20,6 @@ import { indexKey, labelIndexKey, matches, parseSelector } from "./selectors";
 
 /** One resource block as it will be written. */
 export interface ResourceEntry {
-  readonly construct: TerraformResource;
-  readonly stack: TerraformStack;
   readonly stackName: string;
   readonly type: string;
   /** The block's name (`friendlyUniqueId`). */
@@ -76,7 +74,7 @@ const REFERENCE = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-
 const SINGLE_REFERENCE = /^\$\{([^/{}\s]+)\/(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
 
 /** Resolves a value (tokens included) as it would be written in `stack`. */
-export function resolveIn(stack: TerraformStack, value: unknown): any {
+function resolveIn(stack: TerraformStack, value: unknown): any {
   return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
 }
 
@@ -114,11 +112,9 @@ export class EnvModel {
   readonly entries: ResourceEntry[] = [];
   readonly stackNames: readonly string[];
 
-  private readonly byConstruct = new Map<IConstruct, ResourceEntry>();
   private readonly byKey = new Map<string, ResourceEntry>();
   private readonly byType = new Map<string, ResourceEntry[]>();
   private readonly outputs = new Map<string, Map<string, unknown>>();
-  private readonly stackByName = new Map<string, TerraformStack>();
   private readonly serverConstructs = new Map<string, { server: Server; stack: TerraformStack }>();
   private readonly firewalls = new Map<ResourceEntry, Set<ResourceEntry>>();
   private readonly reverse = new Map<ResourceEntry, ResourceEntry[]>();
@@ -151,7 +147,6 @@ export class EnvModel {
       if (doc === undefined) throw new Error(`policies: no synthesised document for stack ${stack.node.id}`);
       return doc;
     };
-    for (const stack of stacks) this.stackByName.set(stack.node.id, stack);
 
     // Outputs first: cross-stack references are read through them.
     for (const stack of stacks) {
@@ -180,8 +175,6 @@ export class EnvModel {
         const body = written[type]?.[name];
         if (body === undefined || body === null) continue; // moved away
         const entry: ResourceEntry = {
-          construct: node,
-          stack,
           stackName,
           type,
           name,
@@ -190,7 +183,6 @@ export class EnvModel {
           subject: volumeSubjects.get(node) ?? subjectOf(node, type, name, body),
         };
         this.entries.push(entry);
-        this.byConstruct.set(node, entry);
         this.byKey.set(`${stackName}/${entry.address}`, entry);
         const list = this.byType.get(type);
         if (list) list.push(entry);
@@ -216,19 +208,9 @@ export class EnvModel {
     return this.serverSpecs.get(name);
   }
 
-  /** The entry of a resource construct of this environment, or undefined. */
-  entryOf(node: IConstruct): ResourceEntry | undefined {
-    return this.byConstruct.get(node);
-  }
-
   /** Every resource of a type, in tree order. */
   ofType(type: string): readonly ResourceEntry[] {
     return this.byType.get(type) ?? [];
-  }
-
-  /** The stack of this environment with that name. */
-  stack(name: string): TerraformStack | undefined {
-    return this.stackByName.get(name);
   }
 
   /** The entry of a resource by stack and address, or undefined. */
@@ -272,11 +254,6 @@ export class EnvModel {
     if (!m) return undefined;
     const entry = this.byKey.get(`${m[1]}/${m[2]}.${m[3]}`);
     return entry ? { entry, attribute: m[4] } : undefined;
-  }
-
-  /** The Server construct of that name (from the description, or added in code), with its stack. */
-  serverConstruct(name: string): { server: Server; stack: TerraformStack } | undefined {
-    return this.serverConstructs.get(name);
   }
 
   /** Canonical form of a server's public address of one family, as record values referencing it resolve. */

@@ -5,16 +5,7 @@
  */
 import { parseSshPublicKey as parseKey, type SshKeyResult } from "../constructs/ssh-key-format";
 
-export {
-  PRIVATE_KEY_HINT,
-  PRIVATE_KEY_MESSAGE,
-  SSH_KEY_TYPES,
-  looksLikePrivateKey,
-  privateKeyLines,
-  type SshKeyResult,
-  type SshKeyType,
-  type SshPublicKey,
-} from "../constructs/ssh-key-format";
+export { PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE, looksLikePrivateKey, privateKeyLines, type SshKeyType } from "../constructs/ssh-key-format";
 
 export const MIN_RSA_BITS = 3072;
 
