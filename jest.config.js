@@ -1,18 +1,38 @@
 // @ts-check
+// Type checking is done once by `tsc` in `npm test`; jest only strips types.
+const transform = {
+  "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+};
+const common = {
+  testEnvironment: "node",
+  transform,
+  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/cdktf.out/"],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
-  roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
-  // Type checking is done once by `tsc` in `npm test`; jest only strips types.
-  transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
-  },
-  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/cdktf.out/"],
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/"],
   // cdktn synthesis is CPU-bound; two workers match the two cores of CI.
   maxWorkers: 2,
   // One temporary folder for the run, removed at the end.
   globalSetup: "<rootDir>/testing/jest-global-setup.js",
   globalTeardown: "<rootDir>/testing/jest-global-teardown.js",
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      roots: ["<rootDir>/__tests__"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/", "<rootDir>/__tests__/e2e/"],
+    },
+    {
+      // The real OpenTofu and hcloud provider (npm run engine) against the
+      // simulated Hetzner Cloud: run after the unit tests, one file at a time
+      // (`npm test` runs this project with --runInBand).
+      ...common,
+      displayName: "e2e",
+      roots: ["<rootDir>/__tests__/e2e"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/"],
+    },
+  ],
 };

@@ -1,0 +1,254 @@
+/**
+ * The engine the project is judged by: OpenTofu and terraform-provider-hcloud,
+ * built from their Go modules at the versions pinned in engine/versions.json,
+ * kept in a cache outside the repository keyed by those versions.
+ *
+ * Layout of one cached engine (`<cache>/<key>/`):
+ *   bin/tofu                                        the OpenTofu binary
+ *   mirror/<registry>/hetznercloud/hcloud/<v>/<os>_<arch>/terraform-provider-hcloud_v<v>
+ *                                                   a filesystem mirror (the layout `tofu init` reads),
+ *                                                   under registry.opentofu.org (where OpenTofu looks for
+ *                                                   `hetznercloud/hcloud`) and registry.terraform.io
+ *   tofurc                                          a CLI configuration that installs the provider
+ *                                                   from that mirror only, so `tofu init` runs offline
+ *
+ * Nothing here runs at import; `buildEngine` is the only function that runs Go.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export interface ModulePin {
+  readonly module: string;
+  readonly version: string;
+  readonly package: string;
+  readonly ldflags?: string;
+}
+
+export interface EngineVersions {
+  readonly opentofu: ModulePin;
+  readonly provider: ModulePin & { readonly source: string; readonly hostnames: readonly string[] };
+}
+
+/** engine/versions.json, found from the source folder (tests) or from the compiled one (dist/engine). */
+export const VERSIONS_FILE = [path.join(__dirname, "versions.json"), path.join(__dirname, "..", "..", "engine", "versions.json")].find((f) => fs.existsSync(f)) ?? path.join(__dirname, "versions.json");
+
+export function readVersions(file = VERSIONS_FILE): EngineVersions {
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as EngineVersions;
+  for (const key of ["opentofu", "provider"] as const) {
+    const pin = raw[key];
+    if (typeof pin?.module !== "string" || !/^v\d+\.\d+\.\d+$/.test(pin?.version ?? "")) {
+      throw new Error(`${file}: ${key} needs "module" and "version" (vMAJOR.MINOR.PATCH)`);
+    }
+  }
+  return raw;
+}
+
+/** The version without its leading v: "v1.68.0" → "1.68.0". */
+export const bare = (version: string): string => version.replace(/^v/, "");
+
+/** Terraform's name for this machine's platform: linux_amd64, darwin_arm64, … */
+export function platform(): string {
+  const arch: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
+  return `${process.platform === "win32" ? "windows" : process.platform}_${arch[process.arch] ?? process.arch}`;
+}
+
+/** `tofu-1.12.6+hcloud-1.68.0`: the cache key, one folder per pair of versions. */
+export function engineKey(v: EngineVersions): string {
+  return `tofu-${bare(v.opentofu.version)}+hcloud-${bare(v.provider.version)}`;
+}
+
+/** Where engines are cached: $ALL2ALL_ENGINE_CACHE, else $XDG_CACHE_HOME/all2all/engine, else ~/.cache/all2all/engine. */
+export function cacheRoot(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.ALL2ALL_ENGINE_CACHE) return path.resolve(env.ALL2ALL_ENGINE_CACHE);
+  const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(env.HOME ?? os.homedir(), ".cache");
+  return path.join(base, "all2all", "engine");
+}
+
+export interface Engine {
+  readonly dir: string;
+  readonly tofu: string;
+  readonly mirror: string;
+  readonly cliConfig: string;
+  /** The provider binary, under the first registry host name. */
+  readonly provider: string;
+  /** The same binary's place under every registry host name of the mirror. */
+  readonly providerCopies: readonly string[];
+  readonly versions: EngineVersions;
+}
+
+export function engineLayout(dir: string, v: EngineVersions): Engine {
+  const [namespace, type] = v.provider.source.split("/");
+  const mirror = path.join(dir, "mirror");
+  const copies = v.provider.hostnames.map((host) =>
+    path.join(mirror, host, namespace!, type!, bare(v.provider.version), platform(), `terraform-provider-${type}_${v.provider.version}`),
+  );
+  return {
+    dir,
+    tofu: path.join(dir, "bin", process.platform === "win32" ? "tofu.exe" : "tofu"),
+    mirror,
+    cliConfig: path.join(dir, "tofurc"),
+    provider: copies[0]!,
+    providerCopies: copies,
+    versions: v,
+  };
+}
+
+/** The CLI configuration (TF_CLI_CONFIG_FILE): the provider from the mirror only, no other registry. */
+export function cliConfigText(e: Pick<Engine, "mirror">, v: EngineVersions): string {
+  return [
+    "# Written by `npm run engine` (engine/engine.ts). The hcloud provider is installed",
+    "# from the local filesystem mirror below, exactly as `tofu init` does from a registry.",
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(e.mirror)}`,
+    `    include = [${v.provider.hostnames.map((h) => JSON.stringify(`${h}/${v.provider.source}`)).join(", ")}]`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** The cached engine for the pinned versions, or undefined when it is not built (or incomplete). */
+export function findEngine(env: Readonly<Record<string, string | undefined>>, v = readVersions()): Engine | undefined {
+  const e = engineLayout(path.join(cacheRoot(env), engineKey(v)), v);
+  return [e.tofu, ...e.providerCopies, e.cliConfig].every((f) => fs.existsSync(f)) && fs.readFileSync(e.cliConfig, "utf8") === cliConfigText(e, v) ? e : undefined;
+}
+
+export const ENGINE_HINT = "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
+
+type Log = (line: string) => void;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; log: Log; label: string }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // A build gives no output for minutes: say that it is still going.
+    const beat = setInterval(() => opts.log(`  … ${opts.label}: ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
+    child.on("error", (err) => {
+      clearInterval(beat);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearInterval(beat);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+/** `go mod download -json module@version` → the folder of the module's source in the module cache. */
+async function download(pin: ModulePin, goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<string> {
+  const r = await run("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], { cwd, env: goEnv, log, label: `downloading ${pin.module}` });
+  let info: { Dir?: string; Error?: string } = {};
+  try {
+    info = JSON.parse(r.stdout) as typeof info;
+  } catch {
+    /* reported below */
+  }
+  if (r.code !== 0 || !info.Dir) {
+    throw new Error(`go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? (r.stderr.trim() || `exit ${r.code}`)}`);
+  }
+  return info.Dir;
+}
+
+async function build(pin: ModulePin, srcDir: string, out: string, goEnv: NodeJS.ProcessEnv, log: Log): Promise<void> {
+  const args = ["build", "-trimpath", "-o", out];
+  if (pin.ldflags) args.push("-ldflags", pin.ldflags);
+  args.push(pin.package);
+  // Every module the build needs is fetched here: a module the proxy does not serve fails this step, by name.
+  const r = await run("go", args, { cwd: srcDir, env: goEnv, log, label: `building ${pin.module}` });
+  if (r.code !== 0) throw new Error(`go build of ${pin.module}@${pin.version} failed:\n${r.stderr.trim()}`);
+}
+
+export interface BuildResult {
+  engine: Engine;
+  built: boolean;
+  seconds: number;
+}
+
+/**
+ * Builds the pinned engine into the cache unless it is there already. The
+ * build happens in a temporary sibling folder, moved into place only when
+ * complete, so an interrupted build never leaves a half engine.
+ */
+export async function buildEngine(env: NodeJS.ProcessEnv, log: Log, opts: { force?: boolean } = {}): Promise<BuildResult> {
+  const started = Date.now();
+  const v = readVersions();
+  const root = cacheRoot(env);
+  const final = path.join(root, engineKey(v));
+  let cached = findEngine(env, v);
+  if (!cached && !opts.force && fs.existsSync(engineLayout(final, v).tofu) && fs.existsSync(engineLayout(final, v).provider)) {
+    // Both binaries are built; only the mirror's other host names or the CLI configuration are missing or older.
+    finishLayout(final, v);
+    cached = findEngine(env, v);
+  }
+  if (cached && !opts.force) {
+    log(`engine ${engineKey(v)} is cached in ${final}`);
+    return { engine: cached, built: false, seconds: (Date.now() - started) / 1000 };
+  }
+  fs.mkdirSync(root, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(root, `.build-${engineKey(v)}-`));
+  const goEnv: NodeJS.ProcessEnv = { ...env, GOFLAGS: [env.GOFLAGS ?? "", "-buildvcs=false"].join(" ").trim(), CGO_ENABLED: env.CGO_ENABLED ?? "0" };
+  try {
+    const check = await run("go", ["version"], { cwd: tmp, env: goEnv, log, label: "go version" }).catch(() => undefined);
+    if (!check || check.code !== 0) throw new Error("Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy");
+    log(`using ${check.stdout.trim()}`);
+    const e = engineLayout(tmp, v);
+    const steps: [string, ModulePin, string][] = [
+      ["OpenTofu", v.opentofu, e.tofu],
+      ["the hcloud provider", v.provider, e.provider],
+    ];
+    let i = 0;
+    for (const [name, pin, out] of steps) {
+      i += 1;
+      const t0 = Date.now();
+      log(`[${i}/${steps.length}] ${name} ${pin.version}: downloading ${pin.module}`);
+      const src = await download(pin, goEnv, tmp, log);
+      log(`[${i}/${steps.length}] ${name} ${pin.version}: building (a few minutes the first time)`);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      await build(pin, src, out, goEnv, log);
+      log(`[${i}/${steps.length}] ${name} ${pin.version}: built in ${Math.round((Date.now() - t0) / 1000)} s`);
+    }
+    fs.rmSync(final, { recursive: true, force: true });
+    fs.renameSync(tmp, final);
+    finishLayout(final, v);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const engine = findEngine(env, v);
+  if (!engine) throw new Error(`the engine was built but ${final} is incomplete`);
+  log(`engine ${engineKey(v)} ready in ${final}`);
+  return { engine, built: true, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder. */
+function finishLayout(dir: string, v: EngineVersions): void {
+  const e = engineLayout(dir, v);
+  for (const copy of e.providerCopies.slice(1)) {
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.rmSync(copy, { force: true });
+    fs.linkSync(e.provider, copy);
+  }
+  fs.writeFileSync(path.join(dir, "versions.json"), JSON.stringify(v, null, 2) + "\n");
+  fs.writeFileSync(e.cliConfig, cliConfigText(e, v));
+}
+
+/**
+ * The environment under which the engine runs offline: its CLI configuration,
+ * no checkpoint calls, a shared plugin cache avoided (the mirror is local).
+ */
+export function engineEnv(e: Engine): Record<string, string> {
+  return { TF_CLI_CONFIG_FILE: e.cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+}
