@@ -55,7 +55,19 @@ export interface DeployOptions {
   readonly binary?: string;
   /** deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied. */
   readonly autoApprove?: boolean;
+  /**
+   * Run a stack that has no provider lock file (.terraform.lock.hcl, copied
+   * by synth from providers/hcloud/): `init` then picks a provider version and
+   * writes a lock of its own. Refused by default, so that every deploy uses the
+   * reviewed provider build.
+   */
+  readonly allowMissingLock?: boolean;
+  /** Extra environment for the engine (the rehearsal's endpoints and CLI configuration); io.env otherwise. */
+  readonly engineEnv?: Readonly<Record<string, string>>;
 }
+
+/** The provider lock file, in each stack's working directory (committed as providers/hcloud/.terraform.lock.hcl). */
+export const LOCK_FILE = ".terraform.lock.hcl";
 
 /** What the command touches besides the Io, replaceable in tests. */
 export interface DeployDeps {
@@ -160,7 +172,16 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   }
   const binary = chooseBinary(opts.binary, io.env, io.cwd);
   if (!binary.ok) problems.push(binary.problem);
-  problems.push(...preflightProblems(env, facts, io.env));
+  const runEnv: Readonly<Record<string, string | undefined>> = opts.engineEnv ? { ...io.env, ...opts.engineEnv } : io.env;
+  problems.push(...preflightProblems(env, facts, runEnv));
+  const unlocked = stacks.filter((s) => !fs.existsSync(path.join(s.dir, LOCK_FILE)));
+  if (unlocked.length > 0 && !opts.allowMissingLock) {
+    problems.push(
+      `${unlocked.map((s) => s.name).join(", ")} ${unlocked.length === 1 ? "has" : "have"} no provider lock file (${LOCK_FILE}): synth copies it from providers/hcloud/${LOCK_FILE}, ` +
+        "which is made once with `npm run providers:lock` where a registry can be reached (docs/provider-upgrade.md); " +
+        "--allow-missing-lock lets init choose and lock a provider itself",
+    );
+  }
   if (problems.length > 0) {
     for (const p of problems) io.err(`${prefix}: ${p}`);
     io.err(`${prefix}: nothing was run`);
@@ -171,6 +192,7 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const confirm = deps.confirm ?? stdinConfirm();
   const expectedProvider = readVersionFile(root);
 
+  if (unlocked.length > 0) io.err(`${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: init will choose the provider and write one (--allow-missing-lock)`);
   io.out(`${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`);
   let dangerous = 0;
   const applied: string[] = [];
@@ -194,7 +216,7 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
         bin: binary.path,
         args,
         cwd: stack.dir,
-        env: io.env,
+        env: runEnv,
         ...(name === "show" ? { stdoutFile: path.join(stack.dir, PLAN_JSON) } : {}),
       };
       io.out(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${PLAN_JSON}` : ""}`);

@@ -151,7 +151,8 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       .option("--env <name>", "the environment (required)")
       .option("--stack <stack>", "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)")
       .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
-      .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)");
+      .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
+      .option("--allow-missing-lock", "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself");
 
   tofuOptions(
     program
@@ -162,7 +163,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
           "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys " +
           "and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
-  ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string }) => {
+  ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean }) => {
     const { runPlan } = await import("./deploy");
     exitCode = await runPlan(opts, io, root);
   });
@@ -177,7 +178,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       ),
   )
     .option("--auto-approve", "apply without asking (automation); a plan replacing or destroying a stateful resource is still not applied (exit 3)")
-    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean }) => {
+    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; allowMissingLock?: boolean }) => {
       const { runDeploy } = await import("./deploy");
       exitCode = await runDeploy(opts, io, root);
     });

@@ -27,6 +27,8 @@ export interface SynthOptions extends CheckOptions {
   readonly validate?: boolean;
   /** Also write the policy findings as JSON to this file (relative to the working directory). */
   readonly policyReport?: string;
+  /** Local state for every stack, whatever the description says (`all2all rehearse`). */
+  readonly localState?: boolean;
 }
 
 interface ManifestStack {
@@ -57,7 +59,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   try {
     let policies: PolicyRun;
     try {
-      const built = buildApp(specs, { outdir: tmp, context: project.context });
+      const built = buildApp(specs, { outdir: tmp, context: project.context, localState: options.localState });
       policies = applyPolicies(built.app, built.environments);
       built.app.synth();
     } catch (err) {
@@ -92,6 +94,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       return ExitCode.failed;
     }
     const summary = summarise(tmp, docs);
+    copyLockFile(project.root, tmp, summary);
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
     io.out(validated ?? "validate: skipped (--no-validate)");
@@ -99,6 +102,19 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Puts the committed provider lock file (providers/hcloud/.terraform.lock.hcl)
+ * into every stack's working directory, so that `tofu init` installs exactly
+ * the reviewed provider build. Without a committed lock nothing is copied, and
+ * `all2all plan` says how to make one.
+ */
+export function copyLockFile(root: string, outdir: string, stacks: readonly { name: string }[]): boolean {
+  const lock = path.join(root, "providers", "hcloud", ".terraform.lock.hcl");
+  if (!fs.existsSync(lock)) return false;
+  for (const s of stacks) fs.copyFileSync(lock, path.join(outdir, "stacks", s.name, ".terraform.lock.hcl"));
+  return true;
 }
 
 /** What a previous synth leaves in its output directory (cdktn's layout). */

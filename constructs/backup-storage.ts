@@ -44,6 +44,7 @@ import {
   describeConstruct,
   importExisting,
   isToken,
+  literal,
   pinAddress,
   protectedLifecycle,
   sensitiveVariable,
@@ -237,7 +238,7 @@ export class BackupStorage extends Construct {
         reachableExternally: access.reachableExternally ?? false,
       },
       snapshotPlan: plan === false ? undefined : { ...plan },
-      sshKeys: props.sshKeys === undefined ? undefined : props.sshKeys.map((key) => (isToken(key) ? key : key.trim().split(/\s+/).join(" "))),
+      sshKeys: props.sshKeys === undefined ? undefined : props.sshKeys.map((key) => (isToken(key) ? key : literal(key.trim().split(/\s+/).join(" ")))),
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect, ["ssh_keys"]),
     });
@@ -280,7 +281,7 @@ export class BackupStorage extends Construct {
       name: options.name,
       homeDirectory: home,
       password: password.stringValue,
-      description: options.description,
+      description: literal(options.description),
       labels,
       accessSettings: {
         readonly: options.readonly ?? false,

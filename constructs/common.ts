@@ -51,6 +51,20 @@ export function isToken(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
+/**
+ * Text written by a person, as the engine must receive it to pass it on
+ * unchanged: Terraform's template syntax reads `${…}` as an interpolation and
+ * `%{…}` as a directive even in JSON, so both are escaped (`$${`, `%%{`).
+ * Tokens that cdktn embeds in the text (`${TfToken[…]}`) are left as they
+ * are, so a value mixing a reference and literal text keeps the reference.
+ */
+export function literal(text: string): string;
+export function literal(text: string | undefined): string | undefined;
+export function literal(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return text.replace(/\$\{(?!TfToken\[)/g, "$$${").replace(/%\{/g, "%%{");
+}
+
 // ---------------------------------------------------------------------------
 // Names
 

@@ -49,6 +49,7 @@ import {
   describeConstruct,
   importExisting,
   isToken,
+  literal,
   pinAddress,
   protectedLifecycle,
   sensitiveVariable,
@@ -302,7 +303,8 @@ export class DnsZone extends Construct {
       type: options.type,
       ttl: options.ttl,
       labels: this.labels,
-      records,
+      // What the engine must pass on unchanged: `${` and `%{` escaped (see literal).
+      records: records.map((r) => (r.comment === undefined ? { value: literal(r.value) } : { value: literal(r.value), comment: literal(r.comment) })),
     });
     pinAddress(rrset, `${this.baseName}-${recordSlug(options.name)}-${options.type.toLowerCase()}`);
     if (options.importExisting === true) importExisting(rrset, `${this.name}/${options.name}/${options.type}`);

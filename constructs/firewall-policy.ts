@@ -45,7 +45,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as firewall from "../.gen/providers/hcloud/firewall";
 import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
-import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
+import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "./ip";
 
 /** Every IPv4 address. */
@@ -250,7 +250,7 @@ export class FirewallPolicy extends Construct {
     }
     this.ruleKeys.add(key);
     this.ruleList.push(rule);
-    this.firewall.putRule(this.ruleList.map((r) => ({ ...r })));
+    this.firewall.putRule(this.ruleList.map((r) => ({ ...r, description: literal(r.description) })));
     return rule;
   }
 }

@@ -21,7 +21,7 @@
  */
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
-import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, pinAddress, show } from "./common";
+import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
 import { parseSshPublicKey } from "./ssh-key-format";
 
 /**
@@ -92,7 +92,7 @@ export class SshKeys extends Construct {
     const labels = { ...this.labels, ...checkLabels(where, options.labels ?? {}) };
     const key = new sshKey.SshKey(this, options.name, {
       name: options.name,
-      publicKey: isToken(options.publicKey) ? options.publicKey : options.publicKey.trim().split(/\s+/).join(" "),
+      publicKey: isToken(options.publicKey) ? options.publicKey : literal(options.publicKey.trim().split(/\s+/).join(" ")),
       labels,
     });
     pinAddress(key, options.name);

@@ -19,6 +19,8 @@ export interface BuildAppOptions {
    * @default "../../../state" - beside the output folder
    */
   readonly localStateDir?: string;
+  /** Local state for every stack, whatever the description says (the rehearsal). @default false */
+  readonly localState?: boolean;
 }
 
 export interface BuiltApp {
@@ -28,6 +30,6 @@ export interface BuiltApp {
 
 export function buildApp(specs: readonly NetworkSpec[], options: BuildAppOptions = {}): BuiltApp {
   const app = new App({ outdir: options.outdir, context: options.context, stackTraces: false });
-  const environments = specs.map((spec) => new EnvironmentStacks(app, spec, { localStateDir: options.localStateDir }));
+  const environments = specs.map((spec) => new EnvironmentStacks(app, spec, { localStateDir: options.localStateDir, localState: options.localState }));
   return { app, environments };
 }

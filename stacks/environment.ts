@@ -46,6 +46,8 @@ const FIREWALL_LABEL_VALUE = "on";
 export interface EnvironmentStacksOptions {
   /** Local state folder relative to each stack's working directory (see HcloudStack). */
   readonly localStateDir?: string;
+  /** Local state for every stack, whatever the description says (the rehearsal's sandbox). @default false */
+  readonly localState?: boolean;
 }
 
 /** What was built for one environment, for tests and reports. */
@@ -59,7 +61,7 @@ export class EnvironmentStacks {
   constructor(scope: Construct, readonly spec: NetworkSpec, options: EnvironmentStacksOptions = {}) {
     const env = spec.environment;
     const stack = (concern: string) =>
-      new HcloudStack(scope, { environment: env.name, concern, state: env.state, localStateDir: options.localStateDir });
+      new HcloudStack(scope, { environment: env.name, concern, state: options.localState ? { backend: "local" } : env.state, localStateDir: options.localStateDir });
     this.network = stack("network");
     this.servers = stack("servers");
     this.dns = stack("dns");

@@ -45,6 +45,21 @@ export interface HcloudStackProps {
   readonly localStateDir?: string;
 }
 
+/** The hcloud provider's source address, unqualified (see the constructor). */
+export const PROVIDER_SOURCE = "hetznercloud/hcloud";
+
+/**
+ * The oldest engine (OpenTofu or Terraform) that can run a stack, from what
+ * its synthesised JSON uses: `use_lockfile` of the S3 backend needs 1.10,
+ * `import` blocks 1.5, `moved` blocks 1.1; the rest 1.0.
+ */
+export function requiredEngineVersion(tf: { terraform?: { backend?: Record<string, { use_lockfile?: unknown }> }; import?: unknown; moved?: unknown }): string {
+  if (Object.values(tf.terraform?.backend ?? {}).some((b) => b?.use_lockfile === true)) return ">= 1.10.0";
+  if (tf.import !== undefined) return ">= 1.5.0";
+  if (tf.moved !== undefined) return ">= 1.1.0";
+  return ">= 1.0.0";
+}
+
 export class HcloudStack extends TerraformStack {
   readonly environment: string;
   readonly concern: string;
@@ -53,7 +68,11 @@ export class HcloudStack extends TerraformStack {
     super(scope, `${props.environment}-${props.concern}`);
     this.environment = props.environment;
     this.concern = props.concern;
-    new provider.HcloudProvider(this, "hcloud", {});
+    const hcloud = new provider.HcloudProvider(this, "hcloud", {});
+    // The generated binding names the provider by one registry's host
+    // ("registry.terraform.io/hetznercloud/hcloud"); written unqualified,
+    // OpenTofu takes it from its own registry and Terraform from its own.
+    (hcloud as { terraformProviderSource?: string }).terraformProviderSource = PROVIDER_SOURCE;
     const state = props.state ?? { backend: "local" };
     if (state.backend === "s3") {
       // S3-compatible object storage (Hetzner's): no AWS account or region
@@ -75,5 +94,12 @@ export class HcloudStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: `${props.localStateDir ?? "../../../state"}/${this.node.id}.tfstate` });
     }
+  }
+
+  /** The stack's JSON, with `required_version` for what it really uses (see requiredEngineVersion). */
+  override toTerraform(): any {
+    const tf = super.toTerraform();
+    tf.terraform = { required_version: requiredEngineVersion(tf), ...tf.terraform };
+    return tf;
   }
 }

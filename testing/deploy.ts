@@ -163,7 +163,7 @@ export interface MiniStack {
  * (manifest.json, stacks/<stack>/cdk.tf.json), shaped like the real one:
  * network, servers (after network), dns (after servers), backup.
  */
-export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[]): string {
+export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[], options: { lock?: boolean } = {}): string {
   const list: MiniStack[] = stacks ?? [
     { concern: "backup", variables: { storage_box_password_backup: { description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup" } }, resources: { hcloud_storage_box: ["backup"] } },
     { concern: "dns", dependencies: ["servers"], variables: { tsig_example_transfer: { description: "TSIG key" } }, resources: { hcloud_zone: ["example-org"] } },
@@ -186,6 +186,8 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
     const variable = Object.fromEntries(
       Object.entries(s.variables ?? {}).map(([n, v]) => [n, { type: "string", sensitive: true, ...(v.description ? { description: v.description } : {}), ...(v.default !== undefined ? { default: v.default } : {}) }]),
     );
+    // What synth copies from providers/hcloud/ (the fake tofu reads nothing of it).
+    if (options.lock !== false) fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), FAKE_LOCK);
     fs.writeFileSync(
       path.join(dir, "cdk.tf.json"),
       JSON.stringify({ terraform: { backend, required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
@@ -203,6 +205,9 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
   fs.writeFileSync(existing, JSON.stringify(manifest, null, 2));
   return outDir;
 }
+
+/** A provider lock file for hand-made outputs. */
+export const FAKE_LOCK = '# test fixture\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version = "1.68.0"\n}\n';
 
 /** Variables of writeMiniOutput's default stacks, set. */
 export const MINI_VARIABLES = { TF_VAR_storage_box_password_backup: "fake-box-password", TF_VAR_tsig_example_transfer: "ZmFrZS10c2lnLWtleQ==" };

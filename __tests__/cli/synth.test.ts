@@ -50,7 +50,7 @@ describe("all2all synth", () => {
       const raw = fs.readFileSync(path.join(out, "stacks", name, "cdk.tf.json"), "utf8");
       const tf = JSON.parse(raw);
       expect(tf.terraform.required_providers.hcloud).toEqual({
-        source: "registry.terraform.io/hetznercloud/hcloud",
+        source: "hetznercloud/hcloud",
         version: "~> 1.68",
       });
       expect(tf.provider.hcloud).toEqual([{}]);
@@ -204,6 +204,27 @@ describe("policies in synth", () => {
       expect(fs.existsSync(out)).toBe(false);
       const report = readJson(path.join(t.dir, "policy.json"));
       expect(report.findings.some((f: { rule: string; severity: string }) => f.rule === "firewall-world-sensitive-port" && f.severity === "error")).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe("the provider lock file", () => {
+  test("synth copies providers/hcloud/.terraform.lock.hcl into every stack when it is committed", async () => {
+    const { makeSandboxProject } = await import("../../testing/deploy");
+    const { copyLockFile } = await import("../../cli/synth");
+    const t = makeTempDir("all2all-synth-lock-");
+    try {
+      const root = makeSandboxProject(path.join(t.dir, "project"));
+      const out = path.join(t.dir, "out");
+      fs.mkdirSync(path.join(out, "stacks", "a"), { recursive: true });
+      fs.mkdirSync(path.join(out, "stacks", "b"), { recursive: true });
+      expect(copyLockFile(root, out, [{ name: "a" }, { name: "b" }])).toBe(false);
+      expect(fs.existsSync(path.join(out, "stacks", "a", ".terraform.lock.hcl"))).toBe(false);
+      fs.writeFileSync(path.join(root, "providers", "hcloud", ".terraform.lock.hcl"), "# lock\n");
+      expect(copyLockFile(root, out, [{ name: "a" }, { name: "b" }])).toBe(true);
+      for (const s of ["a", "b"]) expect(fs.readFileSync(path.join(out, "stacks", s, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
     } finally {
       t.cleanup();
     }

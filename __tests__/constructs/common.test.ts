@@ -174,3 +174,32 @@ describe("TerraformStack helper", () => {
     expect(synth(stack).provider).toEqual({ hcloud: [{}] });
   });
 });
+
+describe("literal text (Terraform's template syntax escaped)", () => {
+  const { literal } = jest.requireActual("../../constructs/common") as typeof import("../../constructs/common");
+  test("escapes ${ and %{ so that the engine passes them on unchanged", () => {
+    expect(literal("v=DKIM1; p=${key}")).toBe("v=DKIM1; p=$${key}");
+    expect(literal("%{ if x }y%{ endif }")).toBe("%%{ if x }y%%{ endif }");
+    // Already-escaped text is escaped again: the person meant those characters too.
+    expect(literal("$${x} %%{y}")).toBe("$$${x} %%%{y}");
+    expect(literal("no template here: $HOME 100% {x}")).toBe("no template here: $HOME 100% {x}");
+    expect(literal(undefined)).toBeUndefined();
+  });
+  test("keeps the references cdktn embeds in a text", () => {
+    const { Token } = jest.requireActual("cdktn") as typeof import("cdktn");
+    const ref = Token.asString({ resolve: () => "x" });
+    expect(ref).toMatch(/^\$\{TfToken\[/);
+    expect(literal(`ip4:${ref} \${not-a-ref}`)).toBe(`ip4:${ref} $\${not-a-ref}`);
+  });
+  test("synthesised record values and comments carry the escapes", () => {
+    const { DnsZone } = jest.requireActual("../../constructs") as typeof import("../../constructs");
+    const stack = makeStack();
+    const zone = new DnsZone(stack, "zone", { name: "example.org", mode: "primary", labels: { "managed-by": "test" } } as any);
+    zone.addRecordSet({ name: "@", type: "TXT", records: [{ value: "say ${hello} and %{world}", comment: "a ${comment}" }] });
+    const out = JSON.stringify(synth(stack));
+    expect(out).toContain("a $${comment}");
+    expect(out).toContain('$${hello}');
+    expect(out).toContain('%%{world}');
+    expect(out).not.toMatch(/[^$]\$\{hello\}/);
+  });
+});

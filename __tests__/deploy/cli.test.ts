@@ -58,6 +58,20 @@ describe("all2all inventory", () => {
 });
 
 describe("all2all plan and deploy", () => {
+  test("a stack without a provider lock file is refused before anything runs, unless --allow-missing-lock", async () => {
+    const c = setup();
+    fs.rmSync(path.join(c.out, "stacks", "production-dns", ".terraform.lock.hcl"));
+    const refused = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join("\n")).toMatch(/production-dns has no provider lock file \(\.terraform\.lock\.hcl\).*npm run providers:lock.*--allow-missing-lock/);
+    expect(refused.stderr.join("\n")).not.toMatch(/production-network/);
+    expect(callLines(c.fake)).toEqual([]);
+    const allowed = await cli(["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr.join("\n")).toContain("warning: no .terraform.lock.hcl in production-dns");
+    expect(callLines(c.fake)).toHaveLength(12);
+  });
+
   test("plan --env --stack --out", async () => {
     const c = setup();
     const r = await cli(["plan", "--env", "production", "--stack", "dns", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);

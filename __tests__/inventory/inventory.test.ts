@@ -135,7 +135,7 @@ describe("the JSON format", () => {
     const web1 = env.servers.find((s: { name: string }) => s.name === "web-1");
     expect(web1).toMatchObject({
       role: "web",
-      type: "cx32",
+      type: "cx33",
       location: "fsn1",
       stack: "production-servers",
       resource: "hcloud_server.web-1",

@@ -217,7 +217,7 @@ const cases: Case[] = [
   {
     name: "unknown server type, with a suggestion",
     edit: (ws) => {
-      ws.replace(NET, "    role: bastion\n    type: cx22", "    role: bastion\n    type: cx2");
+      ws.replace(NET, "    role: bastion\n    type: cx23", "    role: bastion\n    type: cx2");
       return { file: NET, line: ws.line(NET, "type: cx2"), path: "servers[0].type", message: /unknown server type "cx2" \(did you mean "cx22"/ };
     },
   },
@@ -512,7 +512,7 @@ const cases: Case[] = [
   {
     name: "an overlay error points into the overlay, after merging",
     edit: (ws) => {
-      ws.replace(STAGING, "  - name: mail-1\n    type: cx22", "  - name: mail-1\n    type: cx21");
+      ws.replace(STAGING, "  - name: mail-1\n    type: cx23", "  - name: mail-1\n    type: cx21");
       return { file: STAGING, line: ws.line(STAGING, "type: cx21"), path: "servers[2].type", message: /unknown server type "cx21" .*\[environment staging\]$/ };
     },
   },
@@ -577,7 +577,7 @@ const cases: Case[] = [
   {
     name: "a server without its type",
     edit: (ws) => {
-      ws.replace(NET, "    role: lists\n    type: cx22\n", "    role: lists\n");
+      ws.replace(NET, "    role: lists\n    type: cx23\n", "    role: lists\n");
       return { file: NET, line: ws.line(NET, "  - name: lists-1"), path: "servers[4].type", message: /missing required key "type" \(one of cx22, / };
     },
   },
