@@ -1,0 +1,135 @@
+/**
+ * Simulated volumes: sizes, location or server, attach rules, growth only,
+ * delete rules, and a deleted server's volumes detached.
+ */
+import { Sim } from "../../simulator/core";
+import { registerActions } from "../../simulator/resources/actions";
+import { registerCompute } from "../../simulator/resources/compute";
+
+type Res = { status: number; body: any };
+
+function setup() {
+  const sim = new Sim();
+  sim.warn = () => {};
+  registerActions(sim);
+  registerCompute(sim);
+  const call = (method: string, path: string, body: Record<string, any> = {}, query = ""): Res =>
+    sim.handle("cloud", method, path, new URLSearchParams(query), body) as Res;
+  const volume = (over: Record<string, any> = {}): Res => call("POST", "/volumes", { name: "data", size: 50, location: "fsn1", format: "ext4", ...over });
+  const server = (name = "web-1", location = "fsn1") =>
+    call("POST", "/servers", { name, server_type: "cx23", image: "debian-13", location }).body.server;
+  return { call, volume, server };
+}
+
+function expectError(r: Res, status: number, code: string, field?: string) {
+  expect(r.status).toBe(status);
+  expect(r.body.error.code).toBe(code);
+  if (field !== undefined) expect(r.body.error.details.fields[0].name).toBe(field);
+}
+
+test("a volume in a location, detached, with Hetzner's linux device path", () => {
+  const { volume } = setup();
+  const r = volume();
+  expect(r.status).toBe(201);
+  const v = r.body.volume;
+  expect(v).toMatchObject({ name: "data", size: 50, server: null, status: "available", format: "ext4", location: { name: "fsn1" }, protection: { delete: false } });
+  expect(v.linux_device).toBe(`/dev/disk/by-id/scsi-0HC_Volume_${v.id}`);
+  expect(r.body.action.command).toBe("create_volume");
+  expect(r.body.next_actions).toEqual([]);
+});
+
+test("a volume created for a server is attached, in the server's location", () => {
+  const { volume, server, call } = setup();
+  const s = server("web-1", "hel1");
+  const r = volume({ location: undefined, server: s.id, automount: true });
+  expect(r.body.volume).toMatchObject({ server: s.id, location: { name: "hel1" } });
+  expect(r.body.next_actions.map((a: any) => a.command)).toEqual(["attach_volume"]);
+  expect(call("GET", `/servers/${s.id}`).body.server.volumes).toEqual([r.body.volume.id]);
+});
+
+test.each([
+  ["a size below 10 GB", { size: 9 }, "size"],
+  ["a size above 10240 GB", { size: 10241 }, "size"],
+  ["a fractional size", { size: 10.5 }, "size"],
+  ["no name", { name: undefined }, "name"],
+  ["an unknown format", { format: "btrfs" }, "format"],
+  ["no location and no server", { location: undefined }, "location"],
+  ["an unknown location", { location: "fsn9" }, "location"],
+  ["automount without a server", { automount: true }, "automount"],
+  ["an unknown server", { location: undefined, server: 424242 }, "server"],
+  ["invalid labels", { labels: { "-bad": "x" } }, "labels"],
+])("create refuses %s", (_what, over, field) => {
+  const { volume, call } = setup();
+  expectError(volume(over), 400, "invalid_input", field);
+  expect(call("GET", "/volumes").body.volumes).toEqual([]);
+});
+
+test("create refuses a location other than the server's, and a name already used", () => {
+  const { volume, server } = setup();
+  const s = server();
+  expectError(volume({ location: "nbg1", server: s.id }), 400, "invalid_input", "location");
+  volume();
+  expectError(volume(), 409, "uniqueness_error", "name");
+});
+
+test("attach: one server at a time, in the volume's location; detach", () => {
+  const { volume, server, call } = setup();
+  const v = volume().body.volume;
+  const a = server("web-1");
+  const b = server("web-2");
+  const far = server("web-3", "nbg1");
+  const attach = (id: number) => call("POST", `/volumes/${v.id}/actions/attach`, { server: id, automount: true });
+  expect(attach(a.id).body.action.command).toBe("attach_volume");
+  expect(call("GET", `/volumes/${v.id}`).body.volume.server).toBe(a.id);
+  expectError(attach(b.id), 422, "volume_already_attached");
+  expect(call("POST", `/volumes/${v.id}/actions/detach`).body.action.command).toBe("detach_volume");
+  expectError(attach(far.id), 400, "invalid_input", "server");
+  expectError(attach(424242), 400, "invalid_input", "server");
+  expectError(call("POST", `/volumes/${v.id}/actions/attach`, { server: b.id, automount: "yes" }), 400, "invalid_input", "automount");
+  expect(attach(b.id).status).toBe(201);
+});
+
+test("resize grows, never shrinks", () => {
+  const { volume, call } = setup();
+  const v = volume().body.volume;
+  const resize = (size: number) => call("POST", `/volumes/${v.id}/actions/resize`, { size });
+  expect(resize(60).body.action.command).toBe("resize_volume");
+  expect(call("GET", `/volumes/${v.id}`).body.volume.size).toBe(60);
+  expectError(resize(50), 400, "invalid_input", "size");
+  expectError(resize(20000), 400, "invalid_input", "size");
+  expect(call("GET", `/volumes/${v.id}`).body.volume.size).toBe(60);
+});
+
+test("delete: refused while protected or attached; a deleted server's volumes are detached", () => {
+  const { volume, server, call } = setup();
+  const s = server();
+  const v = volume({ location: undefined, server: s.id }).body.volume;
+  call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: true });
+  expectError(call("DELETE", `/volumes/${v.id}`), 423, "protected");
+  expectError(call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: "no" }), 400, "invalid_input", "delete");
+  call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: false });
+  expectError(call("DELETE", `/volumes/${v.id}`), 400, "invalid_input", "server");
+  call("DELETE", `/servers/${s.id}`);
+  expect(call("GET", `/volumes/${v.id}`).body.volume.server).toBeNull();
+  expect(call("DELETE", `/volumes/${v.id}`).status).toBe(204);
+  expectError(call("GET", `/volumes/${v.id}`), 404, "not_found");
+});
+
+test("PUT renames and replaces labels; list filters", () => {
+  const { volume, call } = setup();
+  const v = volume({ labels: { role: "web" } }).body.volume;
+  volume({ name: "other" });
+  expect(call("PUT", `/volumes/${v.id}`, { name: "web-data", labels: { role: "mail" } }).body.volume).toMatchObject({ name: "web-data", labels: { role: "mail" } });
+  expectError(call("PUT", `/volumes/${v.id}`, { name: "other" }), 409, "uniqueness_error");
+  const names = (q: string) => call("GET", "/volumes", {}, q).body.volumes.map((x: any) => x.name);
+  expect(names("label_selector=role%3Dmail")).toEqual(["web-data"]);
+  expect(names("name=other")).toEqual(["other"]);
+  expect(names("status=creating")).toEqual([]);
+});
+
+test("the volume's actions are listed", () => {
+  const { volume, call } = setup();
+  const v = volume().body.volume;
+  call("POST", `/volumes/${v.id}/actions/resize`, { size: 60 });
+  expect(call("GET", `/volumes/${v.id}/actions`).body.actions.map((a: any) => a.command)).toEqual(["create_volume", "resize_volume"]);
+});

@@ -1,0 +1,97 @@
+/**
+ * Placement groups (`/placement_groups`), type `spread` (the only one Hetzner
+ * has): at most 10 servers, each on its own host. The `servers` list is read
+ * from the servers themselves, so it is always current; deleting a group takes
+ * its servers out of it.
+ */
+import {
+  ApiError,
+  type Sim,
+  type SimRequest,
+  checkLabels,
+  checkUniqueName,
+  filterList,
+  idParam,
+  invalidInput,
+  mustGet,
+  noContent,
+  ok,
+  paginate,
+  requireString,
+} from "../core";
+import type { ServerRecord } from "./servers";
+
+export const PLACEMENT_GROUPS = "placement_groups";
+/** Servers a spread group takes (Hetzner's limit). */
+export const SPREAD_GROUP_MAX = 10;
+
+export interface PlacementGroupRecord {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+  type: "spread";
+  created: string;
+}
+
+export const placementGroups = (sim: Sim): Map<number, PlacementGroupRecord> => sim.collection<PlacementGroupRecord>(PLACEMENT_GROUPS);
+const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");
+
+/** The servers in a group, by ID. */
+export function membersOf(sim: Sim, groupId: number): number[] {
+  return [...servers(sim).values()].filter((s) => s.placement_group === groupId).map((s) => s.id).sort((a, b) => a - b);
+}
+
+export function placementGroupView(sim: Sim, g: PlacementGroupRecord): Record<string, unknown> {
+  return { id: g.id, name: g.name, labels: { ...g.labels }, type: g.type, created: g.created, servers: membersOf(sim, g.id) };
+}
+
+/** The group a request names, or `invalid_input` on `field`; `placement_error` when it is full. */
+export function groupWithRoom(sim: Sim, id: unknown, field: string): PlacementGroupRecord {
+  const g = typeof id === "number" ? placementGroups(sim).get(id) : undefined;
+  if (!g) throw invalidInput(field, `placement group ${JSON.stringify(id)} not found`);
+  if (membersOf(sim, g.id).length >= SPREAD_GROUP_MAX) {
+    throw new ApiError(422, "placement_error", `placement group ${g.id} already holds ${SPREAD_GROUP_MAX} servers, the most a spread group takes`);
+  }
+  return g;
+}
+
+export function registerPlacementGroups(sim: Sim): void {
+  const col = placementGroups(sim);
+  const get = (req: SimRequest) => mustGet(col, idParam(req, "placement group"), "placement group");
+
+  sim.route("cloud", "GET", "/placement_groups", (req) => {
+    const types = req.query.getAll("type");
+    const list = filterList(col.values(), req.query).filter((g) => types.length === 0 || types.includes(g.type));
+    return paginate("placement_groups", list.map((g) => placementGroupView(sim, g)), req.query);
+  });
+  sim.route("cloud", "GET", "/placement_groups/:id", (req) => ok({ placement_group: placementGroupView(sim, get(req)) }));
+
+  sim.route("cloud", "POST", "/placement_groups", (req) => {
+    const name = requireString(req.body, "name");
+    if (req.body.type !== "spread") throw invalidInput("type", "must be spread");
+    const labels = checkLabels(req.body.labels);
+    checkUniqueName(col, name, "placement group");
+    const g: PlacementGroupRecord = { id: sim.id(), name, labels, type: "spread", created: sim.now() };
+    col.set(g.id, g);
+    return ok({ placement_group: placementGroupView(sim, g), action: null }, 201);
+  });
+
+  sim.route("cloud", "PUT", "/placement_groups/:id", (req) => {
+    const g = get(req);
+    if (req.body.name !== undefined) {
+      const name = requireString(req.body, "name");
+      checkUniqueName(col, name, "placement group", g.id);
+      g.name = name;
+    }
+    if (req.body.labels !== undefined) g.labels = checkLabels(req.body.labels);
+    return ok({ placement_group: placementGroupView(sim, g) });
+  });
+
+  sim.route("cloud", "DELETE", "/placement_groups/:id", (req) => {
+    const g = get(req);
+    for (const s of servers(sim).values()) if (s.placement_group === g.id) s.placement_group = null;
+    col.delete(g.id);
+    sim.deleted("placement_group", g.id);
+    return noContent();
+  });
+}
