@@ -49,7 +49,8 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .option("--out <dir>", "output directory, replaced as a whole (default: the repository's cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
     .option("--policy-report <file>", "also write the policy findings (rule, severity, resource, message, suppression reason) as JSON to FILE")
-    .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean; policyReport?: string }) => {
+    .option("--local-state", "local state for every stack, whatever the environment's backend (a rehearsal's sandbox: all2all rehearse --serve)")
+    .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean; policyReport?: string; localState?: boolean }) => {
       const { runSynth } = await import("./synth");
       exitCode = await runSynth({ ...opts, defaultConfig }, io, root);
     });
@@ -181,6 +182,24 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; allowMissingLock?: boolean }) => {
       const { runDeploy } = await import("./deploy");
       exitCode = await runDeploy(opts, io, root);
+    });
+
+  program
+    .command("rehearse")
+    .description(
+      "Deploy one environment to a simulated Hetzner Cloud on loopback, with the real engine (`npm run engine`) and local state: " +
+        "synth, then the code path of deploy (init, plan, summary, apply, stack by stack), then plan every stack again, which must want no change. " +
+        "Prints what each stack created and what its second plan still wants; exit 0 only when all applied and every second plan is empty. " +
+        "No Hetzner account, token or network needed. See docs/rehearsal.md.",
+    )
+    .option("--env <name>", "the environment (required)")
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
+    .option("--report <file>", 'also write the result as JSON: { "environment", "stacks": [{ "name", "created", "changes_after_apply" }] }')
+    .option("--keep <dir>", "keep the work folder (stacks, state, plans) in this new or empty folder instead of a temporary one")
+    .option("--serve", "keep the simulated cloud running afterwards and print the `export` lines to plan, deploy or run tofu against it, until interrupted")
+    .action(async (opts: { env?: string; config?: string; report?: string; keep?: string; serve?: boolean }) => {
+      const { runRehearse } = await import("./rehearse");
+      exitCode = await runRehearse({ ...opts, defaultConfig }, io, root);
     });
 
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());

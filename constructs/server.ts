@@ -436,7 +436,9 @@ export class Server extends Construct {
         name: `${this.name}-${family}`,
         type: family,
         location: props.location,
-        assigneeType: "server",
+        // No assignee_type: Hetzner answers "unassigned" for an unassigned
+        // primary IP since August 2026, so a fixed "server" makes every create
+        // end in "inconsistent result after apply" (the provider says to leave it out).
         autoDelete: false,
         deleteProtection: this.protect,
         labels: this.labels,

@@ -226,5 +226,6 @@ export function makeSandboxProject(dir: string): string {
   for (const f of ["schema.json", "VERSION"]) fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", f), path.join(root, "providers", "hcloud", f));
   // The schema refresh, run with the fake tofu (it writes next to itself: the sandbox's providers/).
   fs.copyFileSync(path.join(repoRoot, "providers", "refresh.js"), path.join(root, "providers", "refresh.js"));
+  fs.copyFileSync(path.join(repoRoot, "providers", "lock.js"), path.join(root, "providers", "lock.js"));
   return root;
 }

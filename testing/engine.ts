@@ -6,7 +6,7 @@
  * The tests need the engine: without it they fail, saying how to build it,
  * unless ALL2ALL_SKIP_E2E=1, which skips them with a printed notice.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENGINE_HINT, engineEnv, findEngine, type Engine } from "../engine/engine";
@@ -40,32 +40,50 @@ export interface TofuResult {
   readonly stderr: string;
 }
 
-/** Runs the engine's tofu in `dir`, pointed at `sim` (when given), offline, without colours. */
-export function tofu(engine: Engine, dir: string, args: readonly string[], sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, extraEnv: Record<string, string> = {}): TofuResult {
+/**
+ * Runs the engine's tofu in `dir`, pointed at `sim` (when given), offline,
+ * without colours. Asynchronous: a simulator in the test's own process must
+ * keep answering while tofu runs.
+ */
+export function tofu(engine: Pick<Engine, "tofu">, dir: string, args: readonly string[], sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, extraEnv: Record<string, string> = {}): Promise<TofuResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
     TMPDIR: process.env.TMPDIR ?? "/tmp",
-    ...engineEnv(engine),
+    ...("cliConfig" in engine ? engineEnv(engine as Engine) : {}),
     TF_CLI_ARGS: "-no-color",
     HCLOUD_TOKEN: TEST_TOKEN,
     ...(sim ? { HCLOUD_ENDPOINT: sim.cloudUrl, HETZNER_ENDPOINT: sim.hetznerUrl } : {}),
     ...extraEnv,
   };
-  const r = spawnSync(engine.tofu, [...args], { cwd: dir, env, encoding: "utf8", timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  return new Promise((resolve, reject) => {
+    const child = spawn(engine.tofu, [...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Bounded: a hung engine fails the test instead of holding it.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
 }
 
 /** Like {@link tofu}, but throws with the engine's output when the exit code is not `expect`. */
-export function tofuOk(engine: Engine, dir: string, args: readonly string[], sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, expect = 0, extraEnv: Record<string, string> = {}): TofuResult {
-  const r = tofu(engine, dir, args, sim, extraEnv);
+export async function tofuOk(engine: Engine, dir: string, args: readonly string[], sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, expect = 0, extraEnv: Record<string, string> = {}): Promise<TofuResult> {
+  const r = await tofu(engine, dir, args, sim, extraEnv);
   if (r.code !== expect) throw new Error(`tofu ${args.join(" ")} exited ${r.code} (expected ${expect}) in ${dir}:\n${r.stdout}\n${r.stderr}`);
   return r;
 }
 
 /** Writes `main.tf.json` (pinned to the built provider) with `doc` into `dir` and runs `tofu init`. */
-export function initConfig(engine: Engine, dir: string, doc: Record<string, unknown>): void {
+export async function initConfig(engine: Engine, dir: string, doc: Record<string, unknown>): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const v = engine.versions.provider.version.replace(/^v/, "");
   const tf = {
@@ -73,5 +91,5 @@ export function initConfig(engine: Engine, dir: string, doc: Record<string, unkn
     terraform: { required_providers: { hcloud: { source: engine.versions.provider.source, version: v } } },
   };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(tf, null, 2));
-  tofuOk(engine, dir, ["init", "-input=false"]);
+  await tofuOk(engine, dir, ["init", "-input=false"]);
 }

@@ -24,7 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../cli/io";
 import { main } from "../cli/main";
-import { fakeEnv, installFakeTofu, makeSandboxProject, type FakeTofu } from "./deploy";
+import { FAKE_LOCK, fakeEnv, installFakeTofu, makeSandboxProject, type FakeTofu } from "./deploy";
 import { makeTempDir, readJson, repoRoot } from "./tmp";
 
 export const NOT_RUN_MARKER = "# not run by this project";
@@ -104,6 +104,10 @@ function fakeValue(name: string): string {
 export async function runRunbook(file: string, options: { inherit?: string[]; env?: Record<string, string> } = {}): Promise<RunbookRun> {
   const t = makeTempDir(`all2all-runbook-${path.basename(file, ".md")}-`);
   const sandbox = makeSandboxProject(t.dir);
+  // A runbook that does not lock the provider itself relies on the lock file committed by the first deploy.
+  if (!fs.readFileSync(path.join(repoRoot, "docs", file), "utf8").includes("npm run providers:lock")) {
+    fs.writeFileSync(path.join(sandbox, "providers", "hcloud", ".terraform.lock.hcl"), FAKE_LOCK);
+  }
   const fake = installFakeTofu(t.dir);
   const pkg = readJson<{ scripts: Record<string, string> }>(path.join(repoRoot, "package.json"));
   const ci = fs.readFileSync(path.join(repoRoot, ".ci", "run"), "utf8");
@@ -153,8 +157,8 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
         executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`package.json has no script "${m[1]}"`] });
       } else if (viaCli) {
         await all2all([...words(viaCli[1]), ...extra], line, "npm script");
-      } else if (script === "node providers/refresh.js") {
-        const r = spawnSync(process.execPath, [path.join(sandbox, "providers", "refresh.js"), ...extra], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
+      } else if (script === "node providers/refresh.js" || script === "node providers/lock.js") {
+        const r = spawnSync(process.execPath, [path.join(sandbox, script.slice("node ".length)), ...extra], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
         executed.push({ line, how: "npm script", code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") });
       } else if (["get", "build"].includes(m[1])) {
         // Run by every build, hence by CI's `npm run synth` and `npm test`.

@@ -44,7 +44,10 @@ test("its variables are exactly what production's stacks need: deploy refuses wh
 test("deploy planned and applied every production stack in order, each in its directory", () => {
   const stacks = ["production-backup", "production-network", "production-servers", "production-dns"];
   const calls = callLines(run.fake).filter((c) => !c.includes(": output "));
-  expect(calls).toEqual([
+  // npm run providers:lock, before the synth: the lock file that synth copies into every stack.
+  expect(calls.slice(0, 2)).toEqual(["project: version", expect.stringMatching(/^all2all-lock-\w+: providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64$/)]);
+  expect(fs.readFileSync(path.join(run.sandbox, "providers", "hcloud", ".terraform.lock.hcl"), "utf8")).toMatch(/version += "1\.68\.0"[\s\S]*zh:/);
+  expect(calls.slice(2)).toEqual([
     "production-network: init -input=false",
     "production-network: plan -input=false -out=plan.tfplan",
     "production-network: show -json plan.tfplan",

@@ -26,22 +26,22 @@ describeE2e("the engine built by npm run engine", () => {
   const tmp = makeTempDir("all2all-engine-");
   afterAll(() => tmp.cleanup());
 
-  it("is the pinned OpenTofu release (not a development build)", () => {
+  it("is the pinned OpenTofu release (not a development build)", async () => {
     const engine = requireEngine();
-    const out = tofuOk(engine, tmp.dir, ["version", "-json"]).stdout;
+    const out = (await tofuOk(engine, tmp.dir, ["version", "-json"])).stdout;
     const version = JSON.parse(out).terraform_version as string;
     expect(`v${version}`).toBe(readVersions().opentofu.version);
   });
 
-  it("installs the provider from its mirror and prints the committed schema", () => {
+  it("installs the provider from its mirror and prints the committed schema", async () => {
     const engine = requireEngine();
     const dir = path.join(tmp.dir, "schema");
-    initConfig(engine, dir, {});
+    await initConfig(engine, dir, {});
     const lock = fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8");
     expect(lock).toContain(`provider "registry.opentofu.org/hetznercloud/hcloud"`);
     expect(lock).toContain(`version     = "${readVersions().provider.version.replace(/^v/, "")}"`);
 
-    const printed = JSON.parse(tofuOk(engine, dir, ["providers", "schema", "-json"]).stdout);
+    const printed = JSON.parse((await tofuOk(engine, dir, ["providers", "schema", "-json"])).stdout);
     const built = Object.values(printed.provider_schemas as Record<string, any>)[0];
     const committed = Object.values(readJson(path.join(repoRoot, "providers", "hcloud", "schema.json")).provider_schemas as Record<string, any>)[0];
     expect(Object.keys(built.resource_schemas).sort()).toEqual(Object.keys(committed.resource_schemas).sort());

@@ -60,7 +60,7 @@ describe("rdns-forward", () => {
 
   test("fires in a primary zone, where the records are resources read across stacks", () => {
     const { findings } = synthEdited(
-      (ws) => ws.replace("config/environments/staging.yaml", "rdns: { ipv4: web-1.staging.all2all.org, ipv6: web-1.staging.all2all.org }", "rdns: { ipv4: mail.staging.all2all.org, ipv6: web-1.staging.all2all.org }"),
+      (ws) => ws.replace("config/environments/staging.yaml", "rdns: { ipv4: web-1.all2all-staging.org, ipv6: web-1.all2all-staging.org }", "rdns: { ipv4: mail.all2all-staging.org, ipv6: web-1.all2all-staging.org }"),
       { envs: ["staging"] },
     );
     expect(findingsOf(findings, "rdns-forward").map((f) => [f.address, f.message.replace(/^.*, but /, "")])).toEqual([

@@ -146,7 +146,7 @@ describe("the resolved specs of the default config", () => {
     const staging = byName.staging;
     expect(staging.servers.map((s) => `${s.name}:${s.type}`)).toEqual(["admin-1:cx23", "web-1:cx23", "mail-1:cx23"]);
     expect(staging.servers.find((s) => s.name === "web-1")!.floating_ip).toBeUndefined();
-    expect(staging.zones.map((z) => z.name)).toEqual(["staging.all2all.org"]);
+    expect(staging.zones.map((z) => z.name)).toEqual(["all2all-staging.org"]);
     expect(staging.storage_boxes[0].subaccounts.map((s) => s.name)).toEqual(["admin-1", "web-1", "mail-1", "restore"]);
   });
 

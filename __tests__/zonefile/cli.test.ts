@@ -49,7 +49,7 @@ describe("rendering an environment", () => {
     const run = await zonefile({ config: DEFAULT_CONFIG, env: "staging", zonesRoot: path.join(cwd, "repo", "zones") }, cwd);
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toBe("zonefile: environment staging, 1 file in repo/zones/staging/");
-    expect(listFiles(path.join(cwd, "repo", "zones"))).toEqual(["staging/staging.all2all.org.zone"]);
+    expect(listFiles(path.join(cwd, "repo", "zones"))).toEqual(["staging/all2all-staging.org.zone"]);
   });
 
   test("never writes a TSIG secret, even when it is in the environment", async () => {

@@ -37,7 +37,7 @@ const zoneFiles = (label: string) => zoneFilesOf(runs.get(label)!);
 
 test("every case renders zone files, and the Knot configuration where a zone is in secondary mode", () => {
   expect(runs.get("production")!.files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot/ns-1.conf"]);
-  expect(runs.get("staging")!.files).toEqual(["staging.all2all.org.zone"]);
+  expect(runs.get("staging")!.files).toEqual(["all2all-staging.org.zone"]);
   expect(runs.get("dr")!.files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot/ns-1.conf"]);
   expect(runs.get("production with the extra zones")!.files).toEqual([
     "all2all.org.zone",

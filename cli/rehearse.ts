@@ -1,0 +1,260 @@
+/**
+ * `all2all rehearse --env NAME [--report FILE] [--keep DIR] [--serve]`: a
+ * whole deploy of one environment, tried without a Hetzner account. It
+ * starts the simulated Hetzner Cloud (simulator/) on loopback, synthesises
+ * the environment with local state, then takes the code path of
+ * `all2all deploy` (init through the engine's provider mirror, plan, summary,
+ * apply, stack by stack in dependency order) with the engine that
+ * `npm run engine` built, and finally plans every stack again: a second plan
+ * that still wants changes is a perpetual diff, which a real deploy would
+ * show on every run.
+ *
+ * Exit codes: 0 everything applied and every second plan is empty; 1 a step
+ * failed, a second plan is not empty, or the provider called a route that the
+ * simulator lacks; 2 bad input or no engine; 3 deploy refused a dangerous plan.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ENGINE_HINT, engineEnv, findEngine, type Engine } from "../engine/engine";
+import { startSimulator, type RunningSimulator } from "../simulator/server";
+import { writeFileAtomic } from "./atomic";
+import type { CheckOptions } from "./check";
+import { PLAN_JSON, runDeploy, runPlan } from "./deploy";
+import { environmentStacks, stackFacts, type SynthStack } from "./deploy/output";
+import { summarisePlan } from "./deploy/summary";
+import { ExitCode, type Io } from "./io";
+import { runSynth } from "./synth";
+
+export interface RehearseOptions extends CheckOptions {
+  /** Write the result as JSON here (relative to the working directory). */
+  readonly report?: string;
+  /** Keep the work folder (synthesised stacks, state, plans) here instead of a temporary one; it must be new or empty. */
+  readonly keep?: string;
+  /** Keep the simulator running after the rehearsal and print the environment to use it, until interrupted. */
+  readonly serve?: boolean;
+}
+
+/** What --serve leaves running: the simulator, and the environment printed as `export` lines. */
+export interface Sandbox {
+  readonly sim: RunningSimulator;
+  readonly env: Readonly<Record<string, string>>;
+  /** The work folder, and the synthesised output in it. */
+  readonly work: string;
+  readonly out: string;
+}
+
+export interface RehearseDeps {
+  /** Resolves when a --serve session should end; default: SIGINT or SIGTERM. Tests work in the sandbox here. */
+  readonly untilInterrupted?: (sandbox: Sandbox) => Promise<void>;
+}
+
+export interface RehearsalStack {
+  readonly name: string;
+  /** Addresses of the resources the apply created. */
+  readonly created: string[];
+  /** How many resources the second plan would still change (0 when the stack is stable). */
+  readonly changes_after_apply: number;
+  /** Those resources, with what the plan would do to them. */
+  readonly changed?: string[];
+  /** The step that failed, when it did. */
+  readonly failed?: string;
+}
+
+export interface RehearsalReport {
+  readonly environment: string;
+  readonly stacks: RehearsalStack[];
+  /** Routes the provider called that the simulator lacks (each a gap that fails the rehearsal). */
+  readonly missing_routes: string[];
+  readonly ok: boolean;
+}
+
+/** A token of the length the hcloud provider requires (64); the simulator accepts any. */
+function sandboxToken(): string {
+  return crypto.randomBytes(32).toString("hex");
+}
+
+/**
+ * A value for a sensitive variable of the sandbox: a TSIG secret is base64
+ * (what Knot and Hetzner expect of a key); any other is a password that
+ * meets Hetzner's rules for storage boxes (length, cases, digits, a symbol).
+ */
+export function sandboxSecret(name: string): string {
+  if (/tsig/i.test(name)) return crypto.randomBytes(32).toString("base64");
+  return `${crypto.randomBytes(12).toString("base64url")}-Rh3a!`;
+}
+
+/** The environment under which the engine, `all2all plan|deploy` and `tofu` run against the simulator. */
+export function sandboxEnv(engine: Engine, sim: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, variables: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {
+    ...engineEnv(engine),
+    HCLOUD_ENDPOINT: sim.cloudUrl,
+    HETZNER_ENDPOINT: sim.hetznerUrl,
+    HCLOUD_TOKEN: sandboxToken(),
+    // The plans and logs are read by people and by the tests: no colour codes.
+    TF_CLI_ARGS: "-no-color",
+  };
+  for (const v of variables) env[`TF_VAR_${v}`] = sandboxSecret(v);
+  return env;
+}
+
+function readPlan(stack: SynthStack): ReturnType<typeof summarisePlan> | undefined {
+  try {
+    return summarisePlan(JSON.parse(fs.readFileSync(path.join(stack.dir, PLAN_JSON), "utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A shell word: the value quoted for `export NAME=value` lines. */
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function prepareWorkDir(keep: string | undefined, cwd: string): string {
+  if (keep === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), "all2all-rehearse-"));
+  const dir = path.resolve(cwd, keep);
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new RehearseInputError(`--keep ${keep} is a file: give a new or empty folder`);
+    if (fs.readdirSync(dir).length > 0) throw new RehearseInputError(`--keep ${keep} is not empty: give a new or empty folder (the rehearsal writes its stacks and state there)`);
+  } else {
+    const parent = path.dirname(dir);
+    if (!fs.existsSync(parent)) throw new RehearseInputError(`--keep ${keep}: the folder ${parent} does not exist`);
+    fs.mkdirSync(dir);
+  }
+  return dir;
+}
+
+class RehearseInputError extends Error {}
+
+export async function runRehearse(opts: RehearseOptions, io: Io, root: string, deps: RehearseDeps = {}): Promise<number> {
+  const env = opts.env?.trim();
+  if (env === undefined || env === "") {
+    io.err("rehearse: --env is required: a rehearsal deploys one environment (e.g. --env staging)");
+    return ExitCode.badInput;
+  }
+  const engine = findEngine(io.env);
+  if (!engine) {
+    io.err(`rehearse: the engine (OpenTofu and the hcloud provider) is not built: ${ENGINE_HINT}`);
+    return ExitCode.badInput;
+  }
+  let work: string;
+  try {
+    work = prepareWorkDir(opts.keep, io.cwd);
+  } catch (err) {
+    if (!(err instanceof RehearseInputError)) throw err;
+    io.err(`rehearse: ${err.message}`);
+    return ExitCode.badInput;
+  }
+  const out = path.join(work, "out");
+  const keepWork = opts.keep !== undefined || opts.serve === true;
+  io.out(`rehearse: environment ${env} on a simulated Hetzner Cloud (loopback), with the engine in ${engine.dir}`);
+  io.out(`rehearse: state is local, in ${path.join(work, "state")}, never the environment's own backend${keepWork ? "" : " (removed at the end; --keep DIR keeps it)"}`);
+
+  let sim: RunningSimulator | undefined;
+  let serving = false;
+  try {
+    // 1. Synthesise, as `all2all synth` does (policies and validation included), with local state.
+    const synthLines: string[] = [];
+    const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
+    const synthCode = await runSynth({ config: opts.config, defaultConfig: opts.defaultConfig, env, out, localState: true }, quiet, root);
+    if (synthCode !== ExitCode.ok) {
+      for (const line of synthLines) io.out(line);
+      io.err(`rehearse: synth of ${env} failed: nothing was deployed`);
+      return synthCode;
+    }
+    const stacks = environmentStacks(out, out, env);
+    const variables = [...new Set(stacks.flatMap((s) => stackFacts(s).variables.filter((v) => v.required).map((v) => v.name)))].sort();
+    io.out(`rehearse: synthesised ${stacks.length} stacks: ${stacks.map((s) => s.name).join(", ")}`);
+
+    // 2. The simulated cloud, and the environment that points the engine at it.
+    sim = await startSimulator({ instantActions: true, warn: (line) => io.err(line) });
+    const extra = sandboxEnv(engine, sim, variables);
+
+    // 3. The deploy, by `all2all deploy`'s own code, applied without a prompt.
+    const common = { env, out, binary: engine.tofu, allowMissingLock: true, engineEnv: extra };
+    const deployCode = await runDeploy({ ...common, autoApprove: true }, io, root);
+    const created = new Map<string, string[]>();
+    for (const s of stacks) created.set(s.name, readPlan(s)?.changes.filter((c) => c.kinds.includes("create")).map((c) => c.address) ?? []);
+
+    // 4. Every stack planned again: nothing may be left to change.
+    let planCode: number | undefined;
+    if (deployCode === ExitCode.ok) {
+      io.out("");
+      io.out("rehearse: planning every stack again (it must want no change)");
+      planCode = await runPlan(common, io, root);
+    }
+    const report: RehearsalReport = {
+      environment: env,
+      stacks: stacks.map((s) => {
+        const second = planCode === undefined ? undefined : readPlan(s);
+        const changed = second?.changes.map((c) => `${c.address} (${c.kinds.join(", ")})`) ?? [];
+        return {
+          name: s.name,
+          created: created.get(s.name) ?? [],
+          changes_after_apply: second === undefined ? -1 : changed.length + second.outputs,
+          ...(changed.length > 0 ? { changed } : {}),
+          ...(second === undefined ? { failed: planCode === undefined ? "deploy" : "second plan" } : {}),
+        };
+      }),
+      missing_routes: [...new Set(sim.sim.missing)],
+      ok: false,
+    };
+    const stable = report.stacks.every((s) => s.changes_after_apply === 0);
+    const ok = deployCode === ExitCode.ok && planCode === ExitCode.ok && stable && report.missing_routes.length === 0;
+    const final: RehearsalReport = { ...report, ok };
+
+    io.out("");
+    io.out(`rehearse: ${env}`);
+    for (const s of final.stacks) {
+      const after = s.changes_after_apply < 0 ? "not planned again" : s.changes_after_apply === 0 ? "second plan empty" : `second plan still changes ${s.changes_after_apply}`;
+      io.out(`  ${s.name}: created ${s.created.length}; ${after}`);
+      for (const c of s.changed ?? []) io.out(`    ${c}`);
+    }
+    for (const r of final.missing_routes) io.err(`rehearse: the provider called ${r}, which the simulator lacks (a gap in simulator/)`);
+    if (opts.report !== undefined) writeFileAtomic(path.resolve(io.cwd, opts.report), JSON.stringify(final, null, 2) + "\n");
+
+    let code: number;
+    if (deployCode !== ExitCode.ok) code = deployCode;
+    else if (!ok) {
+      const unstable = final.stacks.filter((s) => s.changes_after_apply !== 0).map((s) => `${s.name} (${(s.changed ?? []).join("; ") || "its plan failed"})`);
+      if (unstable.length > 0) io.err(`rehearse: not stable: a second plan still wants changes in ${unstable.join(", ")}`);
+      code = ExitCode.failed;
+    } else code = ExitCode.ok;
+    io.out(code === ExitCode.ok ? `rehearse: ${env} applied, and planned again with no changes` : `rehearse: ${env} failed (exit ${code})`);
+
+    if (opts.serve) {
+      serving = true;
+      io.out("");
+      io.out("rehearse: the simulated cloud keeps running with what was applied. In another shell, run these lines, then");
+      io.out(`  all2all plan|deploy --env ${env} --out "$ALL2ALL_OUT", all2all inventory, or tofu in "$ALL2ALL_OUT/stacks/<stack>":`);
+      const exports: Record<string, string> = {
+        ...extra,
+        PATH: `${path.dirname(engine.tofu)}${path.delimiter}${io.env.PATH ?? ""}`,
+        ALL2ALL_REHEARSAL: work,
+        ALL2ALL_OUT: out,
+      };
+      for (const [k, v] of Object.entries(exports)) io.out(`export ${k}=${shellQuote(v)}`);
+      io.out("rehearse: the token and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.");
+      await (deps.untilInterrupted ?? untilSignal)({ sim, env: exports, work, out });
+      io.out(`rehearse: stopped; the work folder stays in ${work}`);
+    }
+    return code;
+  } finally {
+    if (sim) await sim.close();
+    if (!keepWork && !serving) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
+}
