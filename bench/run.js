@@ -10,10 +10,15 @@
  *   - `all2all validate` alone, on the default config's output;
  *   - the floor: node writing the same JSON files with no framework;
  *   - `all2all diff --base HEAD` (the working tree against its own commit);
- *   - with --tests, the whole test command (`npm test`), once.
+ *   - with --tests, the whole test command (`npm test`), once;
+ *   - with --engine, the engine (docs/rehearsal.md): `npm run engine` with
+ *     the cache present, each environment's `all2all rehearse` (four stacks
+ *     applied and planned again on the simulated cloud), and the end-to-end
+ *     suite (`jest --selectProjects e2e`); with --engine-cold also the first
+ *     build (an empty engine cache and Go build cache: several minutes).
  * Not a test: it asserts nothing. Run from a built tree (`npm run build`).
  *
- *   node bench/run.js [--runs N] [--sizes 100,1000,5000] [--tests]
+ *   node bench/run.js [--runs N] [--sizes 100,1000,5000] [--tests] [--engine] [--engine-cold]
  * Prints the median of the runs with the fastest and the slowest.
  */
 "use strict";
@@ -27,14 +32,16 @@ const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "bin", "all2all.js");
 
 function parseArgs(argv) {
-  const opts = { runs: 3, sizes: [100, 1000, 5000], tests: false };
+  const opts = { runs: 3, sizes: [100, 1000, 5000], tests: false, engine: false, engineCold: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") opts.runs = Number(argv[++i]);
     else if (a === "--sizes") opts.sizes = String(argv[++i]).split(",").map(Number);
     else if (a === "--tests") opts.tests = true;
+    else if (a === "--engine") opts.engine = true;
+    else if (a === "--engine-cold") opts.engine = opts.engineCold = true;
     else {
-      console.error(`bench/run.js: unknown argument ${a} (expected --runs N, --sizes 100,1000 or --tests)`);
+      console.error(`bench/run.js: unknown argument ${a} (expected --runs N, --sizes 100,1000, --tests, --engine or --engine-cold)`);
       process.exit(2);
     }
   }
@@ -81,6 +88,29 @@ function resourcesIn(stdout) {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Wall time of one command (not node: a whole npm script or jest run). */
+function timeCommand(label, cmd, args, env = process.env) {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env, maxBuffer: 256 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { label: `${label}${r.status === 0 ? "" : ` (exit ${r.status})`}`, seconds, min: seconds, max: seconds, mib: NaN, resources: undefined, runs: 1 };
+}
+
+function engineRows(opts, work) {
+  const rows = [];
+  if (opts.engineCold) {
+    const env = { ...process.env, ALL2ALL_ENGINE_CACHE: path.join(work, "engine-cache"), GOCACHE: path.join(work, "go-build") };
+    rows.push(timeCommand("engine build, cold (empty caches)", process.execPath, [path.join(root, "dist", "engine", "build.js")], env));
+  }
+  rows.push(timeCommand("engine build, cached", process.execPath, [path.join(root, "dist", "engine", "build.js")]));
+  for (const env of ["production", "staging", "dr"]) {
+    const r = bench(`rehearse --env ${env}`, Math.min(opts.runs, 3), [cli, "rehearse", "--env", env]);
+    rows.push(r);
+  }
+  rows.push(timeCommand("end-to-end suite (jest e2e)", process.execPath, [path.join(root, "node_modules", "jest", "bin", "jest.js"), "--ci", "--selectProjects", "e2e", "--runInBand"]));
+  return rows;
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-bench-"));
@@ -100,6 +130,7 @@ function main() {
       const once = measure([cli, "synth", "--config", dir, "--out", nOut]);
       rows.push(bench(`synth, ${n} servers`, runs, [cli, "synth", "--config", dir, "--out", nOut], resourcesIn(once.stdout)));
     }
+    if (opts.engine) rows.push(...engineRows(opts, work));
     if (opts.tests) {
       const started = process.hrtime.bigint();
       const r = spawnSync("npm", ["test", "--silent"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

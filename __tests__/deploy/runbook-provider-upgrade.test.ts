@@ -23,6 +23,7 @@ test("every command of the runbook runs and succeeds", () => {
     "npm script: npm run providers:refresh -- 1.69.0",
     "read-only: git diff --stat providers/",
     "read-only: git diff providers/hcloud/VERSION providers/hcloud/schema.json",
+    "npm script: npm run providers:lock",
     "ci: npm run get",
     "npm script: npm run synth",
     "ci: npm test",

@@ -64,7 +64,7 @@ describe("rdns-forward", () => {
       { envs: ["staging"] },
     );
     expect(findingsOf(findings, "rdns-forward").map((f) => [f.address, f.message.replace(/^.*, but /, "")])).toEqual([
-      ["hcloud_primary_ip.web-1-ipv4", expect.stringMatching(/^mail\.staging\.all2all\.org has A hcloud_primary_ip\.mail-1-ipv4\.ip_address, not this address/)],
+      ["hcloud_primary_ip.web-1-ipv4", expect.stringMatching(/^mail\.all2all-staging\.org has A hcloud_primary_ip\.mail-1-ipv4\.ip_address, not this address/)],
     ]);
   });
 
