@@ -1,5 +1,5 @@
 // all2all rehearse and npm run sim: the refusals before anything runs.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
@@ -68,5 +68,30 @@ describe("npm run sim", () => {
     const r = spawnSync(process.execPath, [sim, ...args], { encoding: "utf8", timeout: 20_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  test("prints its two base URLs on loopback and answers the Cloud API there until stopped", async () => {
+    const child = spawn(process.execPath, [sim, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const lines = await new Promise<string[]>((resolve, reject) => {
+        let text = "";
+        const timer = setTimeout(() => reject(new Error(`no URLs printed: ${text}`)), 20_000);
+        child.stdout.on("data", (d: Buffer) => {
+          text += d.toString();
+          if (text.split("\n").length > 2) {
+            clearTimeout(timer);
+            resolve(text.split("\n"));
+          }
+        });
+      });
+      const cloud = /^export HCLOUD_ENDPOINT=(http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(lines[0]!)?.[1];
+      expect(cloud).toBeDefined();
+      expect(lines[1]).toMatch(/^export HETZNER_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/hetzner\/v1$/);
+      const res = await fetch(`${cloud}/server_types?name=cx23`, { headers: { authorization: "Bearer x" } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { server_types: { name: string }[] }).server_types.map((s) => s.name)).toEqual(["cx23"]);
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 });

@@ -134,6 +134,10 @@ describeE2e("rehearsal of staging on the real engine", () => {
     const web = received.find((w) => w.method === "POST" && w.path === "/servers" && w.body?.name === "web-1");
     expect(web?.body.user_data).toBe(userData);
 
+    // Labels too (Hetzner's rules allow no template syntax in them): exactly the synthesised ones.
+    const synthesised = JSON.parse(fs.readFileSync(path.join(t.dir, "work", "out", "stacks", "staging-servers", "cdk.tf.json"), "utf8"));
+    expect(web?.body.labels).toEqual(synthesised.resource.hcloud_server["web-1"].labels);
+
     const firewall = received.find((w) => w.method === "POST" && w.path === "/firewalls" && (w.body?.rules ?? []).some((r: { protocol: string }) => r.protocol === "icmp"));
     expect(firewall?.body.rules.find((r: { protocol: string }) => r.protocol === "icmp").description).toBe(RULE_DESCRIPTION);
   });
