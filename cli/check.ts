@@ -63,6 +63,8 @@ export function configDirOf(opts: CheckOptions, io: Io): string {
  */
 export function loadForCommand(opts: CheckOptions, io: Io): NetworkSpec[] | undefined {
   const result = loadNetwork(configDirOf(opts, io), { env: opts.env, cwd: io.cwd });
+  // Warnings (a deprecated server type, with its date) are printed, never refused.
+  for (const line of formatConfigProblems(result.warnings, "warning")) io.err(line);
   if (!result.ok) {
     for (const line of formatConfigProblems(result.problems)) io.err(line);
     return undefined;

@@ -1,17 +1,17 @@
 /**
- * What Hetzner offers, kept as data: names in the configuration are checked
- * against it, and a miss suggests the nearest known names.
- *
- * Source: the Hetzner Cloud console and API (`hcloud server-type list`,
- * `hcloud image list --type system`, `hcloud location list`,
- * `hcloud storage-box-type list`). Hetzner adds and retires offers: when a name
- * is missing or retired, edit this file (a reviewed one-line change), never
- * work around it in the YAML.
+ * What Hetzner offers, for the description's checks: names in the
+ * configuration are checked against it, and a miss suggests the nearest
+ * known names. Everything here is derived from the catalogue
+ * (catalogue/hetzner.json, rewritten from the API by `all2all catalogue
+ * refresh`): no offer is written in code.
  */
+import { catalogue, type Catalogue } from "../catalogue/catalogue";
 import { editDistance } from "../validate/levenshtein";
 
+const CATALOGUE: Catalogue = catalogue();
+
 /** A network zone groups the locations a private network can span. */
-export type NetworkZone = "eu-central" | "us-east" | "us-west" | "ap-southeast";
+export type NetworkZone = string;
 
 export interface LocationInfo {
   readonly city: string;
@@ -19,90 +19,66 @@ export interface LocationInfo {
   readonly networkZone: NetworkZone;
   /** In the European Union (the all2all default: data of Belgian associations stays in the EU). */
   readonly eu: boolean;
-  /** Storage boxes can be ordered here. */
+  /** Storage boxes can be ordered here (a storage box type has a price here). */
   readonly storageBoxes: boolean;
 }
 
-export const LOCATIONS = {
-  fsn1: { city: "Falkenstein", country: "DE", networkZone: "eu-central", eu: true, storageBoxes: true },
-  nbg1: { city: "Nuremberg", country: "DE", networkZone: "eu-central", eu: true, storageBoxes: false },
-  hel1: { city: "Helsinki", country: "FI", networkZone: "eu-central", eu: true, storageBoxes: true },
-  ash: { city: "Ashburn, VA", country: "US", networkZone: "us-east", eu: false, storageBoxes: false },
-  hil: { city: "Hillsboro, OR", country: "US", networkZone: "us-west", eu: false, storageBoxes: false },
-  sin: { city: "Singapore", country: "SG", networkZone: "ap-southeast", eu: false, storageBoxes: false },
-} as const satisfies Record<string, LocationInfo>;
+const boxLocations = new Set(CATALOGUE.storage_box_types.flatMap((t) => t.prices.map((p) => p.location)));
 
-export type LocationName = keyof typeof LOCATIONS;
-export const LOCATION_NAMES = Object.keys(LOCATIONS) as [LocationName, ...LocationName[]];
-export const NETWORK_ZONES = ["eu-central", "us-east", "us-west", "ap-southeast"] as const satisfies readonly NetworkZone[];
+export const LOCATIONS: Readonly<Record<string, LocationInfo>> = Object.fromEntries(
+  CATALOGUE.locations.map((l) => [l.name, { city: l.city, country: l.country, networkZone: l.network_zone, eu: l.eu, storageBoxes: boxLocations.has(l.name) }]),
+);
+
+export type LocationName = string;
+export const LOCATION_NAMES = CATALOGUE.locations.map((l) => l.name) as [LocationName, ...LocationName[]];
+export const NETWORK_ZONES = [...new Set(CATALOGUE.locations.map((l) => l.network_zone))];
 /** The default set of allowed locations: the EU ones. */
-export const EU_LOCATIONS = LOCATION_NAMES.filter((name) => LOCATIONS[name].eu);
+export const EU_LOCATIONS = LOCATION_NAMES.filter((name) => LOCATIONS[name]!.eu);
 
 export interface ServerTypeInfo {
   readonly arch: "x86" | "arm";
-  /** Shared or dedicated vCPUs, and which generation. */
+  /** Shared or dedicated vCPUs, and Hetzner's category (cost_optimized, regular_purpose, …). */
   readonly family: string;
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly diskGb: number;
+  /** Deprecation of the type everywhere, if announced. */
+  readonly deprecation?: { readonly announced: string; readonly unavailableAfter: string };
+  /** Per location: orderable there, and its deprecation there if announced. */
+  readonly locations: Readonly<Record<string, { readonly available: boolean; readonly deprecation?: { readonly announced: string; readonly unavailableAfter: string } }>>;
 }
 
-const shared = (family: string): ServerTypeInfo => ({ arch: "x86", family });
+const deprecation = (d: { announced: string; unavailable_after: string } | null | undefined) =>
+  d ? { deprecation: { announced: d.announced, unavailableAfter: d.unavailable_after } } : {};
 
-export const SERVER_TYPES = {
-  // Shared vCPU, Intel (CX, 2022 generation)
-  cx22: shared("shared Intel"),
-  cx32: shared("shared Intel"),
-  cx42: shared("shared Intel"),
-  cx52: shared("shared Intel"),
-  // Shared vCPU, cost-optimised (CX, 2025 generation)
-  cx23: shared("shared cost-optimised"),
-  cx33: shared("shared cost-optimised"),
-  cx43: shared("shared cost-optimised"),
-  cx53: shared("shared cost-optimised"),
-  // Shared vCPU, AMD (CPX)
-  cpx11: shared("shared AMD"),
-  cpx21: shared("shared AMD"),
-  cpx31: shared("shared AMD"),
-  cpx41: shared("shared AMD"),
-  cpx51: shared("shared AMD"),
-  // Shared vCPU, AMD (CPX, 2025 generation)
-  cpx12: shared("shared AMD (2025)"),
-  cpx22: shared("shared AMD (2025)"),
-  cpx32: shared("shared AMD (2025)"),
-  cpx42: shared("shared AMD (2025)"),
-  cpx52: shared("shared AMD (2025)"),
-  cpx62: shared("shared AMD (2025)"),
-  // Shared vCPU, Ampere (CAX, arm64)
-  cax11: { arch: "arm", family: "shared Ampere" },
-  cax21: { arch: "arm", family: "shared Ampere" },
-  cax31: { arch: "arm", family: "shared Ampere" },
-  cax41: { arch: "arm", family: "shared Ampere" },
-  // Dedicated vCPU, AMD (CCX)
-  ccx13: { arch: "x86", family: "dedicated AMD" },
-  ccx23: { arch: "x86", family: "dedicated AMD" },
-  ccx33: { arch: "x86", family: "dedicated AMD" },
-  ccx43: { arch: "x86", family: "dedicated AMD" },
-  ccx53: { arch: "x86", family: "dedicated AMD" },
-  ccx63: { arch: "x86", family: "dedicated AMD" },
-} as const satisfies Record<string, ServerTypeInfo>;
+/** The server types Hetzner sells (today's catalogue), by name. */
+export const SERVER_TYPES: Readonly<Record<string, ServerTypeInfo>> = Object.fromEntries(
+  CATALOGUE.server_types.map((t) => [
+    t.name,
+    {
+      arch: t.architecture,
+      family: `${t.cpu_type}${t.category ? ` ${t.category}` : ""}`,
+      cores: t.cores,
+      memoryGb: t.memory_gb,
+      diskGb: t.disk_gb,
+      ...deprecation(t.deprecation),
+      locations: Object.fromEntries(t.locations.map((l) => [l.name, { available: l.available, ...deprecation(l.deprecation) }])),
+    },
+  ]),
+);
 
-export type ServerTypeName = keyof typeof SERVER_TYPES;
+export type ServerTypeName = string;
 export const SERVER_TYPE_NAMES = Object.keys(SERVER_TYPES) as [ServerTypeName, ...ServerTypeName[]];
 
-/** System images (the same name serves x86 and arm64 server types). */
-export const IMAGES = [
-  "debian-13",
-  "debian-12",
-  "ubuntu-24.04",
-  "ubuntu-22.04",
-  "rocky-10",
-  "rocky-9",
-  "alma-10",
-  "alma-9",
-  "centos-stream-10",
-  "centos-stream-9",
-  "fedora-42",
-  "opensuse-15",
-] as const;
-export type ImageName = (typeof IMAGES)[number];
+/** Server types Hetzner no longer sells, with the dates and the type that replaces each. */
+export const RETIRED_SERVER_TYPES: Readonly<Record<string, { readonly announced: string; readonly unavailableAfter: string; readonly successor: string }>> = Object.fromEntries(
+  CATALOGUE.retired_server_types.map((r) => [r.name, { announced: r.announced, unavailableAfter: r.unavailable_after, successor: r.successor }]),
+);
+
+/** System images (most names serve x86 and arm64 server types), with the architectures each has. */
+export const IMAGE_ARCHITECTURES: Readonly<Record<string, readonly ("x86" | "arm")[]>> = Object.fromEntries(CATALOGUE.images.map((i) => [i.name, i.architectures]));
+export const IMAGES = CATALOGUE.images.map((i) => i.name) as [string, ...string[]];
+export type ImageName = string;
 export const DEFAULT_IMAGE: ImageName = "debian-13";
 
 export interface StorageBoxTypeInfo {
@@ -110,22 +86,20 @@ export interface StorageBoxTypeInfo {
   readonly sizeTb: number;
 }
 
-export const STORAGE_BOX_TYPES = {
-  bx11: { sizeTb: 1 },
-  bx21: { sizeTb: 5 },
-  bx31: { sizeTb: 10 },
-  bx41: { sizeTb: 20 },
-} as const satisfies Record<string, StorageBoxTypeInfo>;
-export type StorageBoxTypeName = keyof typeof STORAGE_BOX_TYPES;
+export const STORAGE_BOX_TYPES: Readonly<Record<string, StorageBoxTypeInfo>> = Object.fromEntries(CATALOGUE.storage_box_types.map((t) => [t.name, { sizeTb: t.size_tb }]));
+export type StorageBoxTypeName = string;
 export const STORAGE_BOX_TYPE_NAMES = Object.keys(STORAGE_BOX_TYPES) as [StorageBoxTypeName, ...StorageBoxTypeName[]];
+
+/** The catalogue's date and source, for messages. */
+export const CATALOGUE_TAKEN = CATALOGUE.taken;
 
 /** Hetzner limits the configuration is checked against. */
 export const LIMITS = {
   /** `user_data` is refused by the API above 32 KiB. */
   userDataBytes: 32 * 1024,
-  /** Volume size in GB. */
-  volumeMinGb: 10,
-  volumeMaxGb: 10 * 1024,
+  /** Volume size in GB (the catalogue's). */
+  volumeMinGb: CATALOGUE.volumes.min_gb,
+  volumeMaxGb: CATALOGUE.volumes.max_gb,
   /** Servers in one spread placement group. */
   spreadGroupServers: 10,
   /** Smallest DNS TTL Hetzner DNS accepts. */

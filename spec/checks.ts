@@ -6,6 +6,7 @@
  */
 import { LIMITS, LOCATIONS, suggestionHint, type LocationName, type NetworkZone } from "./catalogue";
 import { checkRecords, type AddressRef, type ServerAddresses } from "./dns";
+import { offerFindings } from "./offer";
 import type { Description } from "./model";
 import { cidrContains, cidrOverlaps, isRfc1918, lastAddress, parseAddress, parseCidr, parseIpv4, type Cidr } from "./net";
 import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEYS, TSIG_KEY_PATTERN, tsigEnvVar, tsigVariable } from "./names";
@@ -41,6 +42,8 @@ export interface CheckInput {
   /** Display names of the shared files (settings specific to one environment do not belong there). */
   readonly sharedFiles: ReadonlySet<string>;
   readonly files: ConfigFiles;
+  /** The day deprecations are judged on (YYYY-MM-DD). @default today */
+  readonly today?: string;
 }
 
 export const MANAGED_BY = "all2all-infra";
@@ -52,11 +55,18 @@ export const SUPPRESSION_KINDS = ["server", "volume", "network", "firewall-polic
 
 class Reporter {
   readonly problems: ConfigProblem[] = [];
+  /** What is valid but needs attention soon (a deprecated server type); printed, never refused. */
+  readonly warnings: ConfigProblem[] = [];
   constructor(private readonly root: Node) {}
 
   report(path: readonly PathSegment[], message: string, hint?: string, at: "value" | "key" = "value"): void {
     const origin = originAt(this.root, path, at);
     this.problems.push({ file: origin.file, line: origin.line, col: origin.col, path: formatPath(path), message, ...(hint ? { hint } : {}) });
+  }
+
+  warn(path: readonly PathSegment[], message: string, hint?: string): void {
+    const origin = originAt(this.root, path);
+    this.warnings.push({ file: origin.file, line: origin.line, col: origin.col, path: formatPath(path), message, ...(hint ? { hint } : {}) });
   }
 
   line(path: readonly PathSegment[]): number {
@@ -130,7 +140,7 @@ function cidrAt(r: Reporter, path: readonly PathSegment[], text: string, what: s
   return cidr;
 }
 
-export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; problems: ConfigProblem[] } {
+export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; problems: ConfigProblem[]; warnings: ConfigProblem[] } {
   const { env, description: d, root, files } = input;
   const r = new Reporter(root);
 
@@ -290,8 +300,11 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
     const path: PathSegment[] = ["servers", i];
     const location = server.location ?? d.environment.location;
     if (server.location !== undefined) locationAllowed(server.location, [...path, "location"]);
-    const zone = LOCATIONS[location].networkZone;
+    const zone = LOCATIONS[location]!.networkZone;
     checkLabels(r, [...path, "labels"], server.labels);
+    for (const f of offerFindings({ type: server.type, image: server.image, location }, input.today ?? new Date().toISOString().slice(0, 10))) {
+      (f.severity === "error" ? r.report : r.warn).call(r, [...path, f.field], f.message, f.hint);
+    }
 
     if (server.placement_group !== undefined) {
       if (!groupNames.has(server.placement_group)) {
@@ -633,9 +646,10 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
     else seenSuppressions.set(key, i);
   });
 
-  if (r.problems.length > 0) return { problems: r.problems };
+  if (r.problems.length > 0) return { problems: r.problems, warnings: r.warnings };
   return {
     problems: [],
+    warnings: r.warnings,
     spec: {
       environment: { ...d.environment, name: env, network_zone: envZone, state },
       operators: { ssh_keys: sshKeys, admin_ranges: adminRanges },

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "n
 import * as path from "node:path";
 import { z } from "zod";
 import { suggestionHint } from "./catalogue";
+import { retiredServerType } from "./offer";
 import { checkDescription, type ConfigFiles } from "./checks";
 import { combineShared, mergeOverlay, REMOVE_KEY } from "./merge";
 import { NetworkDescription } from "./model";
@@ -21,7 +22,8 @@ import { privateKeyLines, PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE } from "./sshkey
 import type { NetworkSpec, NetworkSpecData } from "./types";
 import { nodeAt, originAt, parseYaml, toPlain, type Node } from "./yaml";
 
-export type LoadResult = { ok: true; specs: NetworkSpec[] } | { ok: false; problems: ConfigProblem[] };
+/** The specs, or every problem; `warnings` (valid, but needing attention: a deprecated server type) in both cases. */
+export type LoadResult = { ok: true; specs: NetworkSpec[]; warnings: ConfigProblem[] } | { ok: false; problems: ConfigProblem[]; warnings: ConfigProblem[] };
 
 export interface LoadOptions {
   /** Load only this environment (default: all of them). */
@@ -68,7 +70,7 @@ function listYaml(dir: string): string[] {
 export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadResult {
   const base = path.resolve(options.cwd ?? process.cwd(), configDir);
   const display = (relative: string): string => (configDir === "" || configDir === "." ? path.normalize(relative) : path.join(configDir, relative));
-  const fail = (problem: ConfigProblem): LoadResult => ({ ok: false, problems: [problem] });
+  const fail = (problem: ConfigProblem): LoadResult => ({ ok: false, problems: [problem], warnings: [] });
 
   if (!existsSync(base)) {
     return fail({ file: configDir, path: "", message: `config directory ${configDir} does not exist`, hint: "give --config DIR or set ALL2ALL_CONFIG" });
@@ -86,6 +88,7 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
   }
   const environments = overlayNames.map((name) => name.replace(YAML_FILE, ""));
   const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
   environments.forEach((name, i) => {
     if (!NAME_PATTERN.test(name)) {
       const guess = kebabGuess(name);
@@ -131,15 +134,17 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
   const overlays = selected.map((e) => read(`${ENVIRONMENTS_DIR}/${e.file}`, `../${OVERLAY_SCHEMA_FILE}`));
   // A file that could not be parsed stops here; other problems found so far
   // (a pasted private key, a missing schema comment) do not hide the rest.
-  if (shared.some((n) => !n) || overlays.some((n) => !n)) return { ok: false, problems: dedupe(problems) };
+  if (shared.some((n) => !n) || overlays.some((n) => !n)) return { ok: false, problems: dedupe(problems), warnings: dedupe(warnings) };
 
   const combined = combineShared(shared as Node[], problems);
   const sharedFiles = new Set(sharedNames.map(display));
   const files = configFiles(base, display);
   const specs: NetworkSpecData[] = [];
   const perEnv: { env: string; problems: ConfigProblem[] }[] = [];
+  const perEnvWarnings: { env: string; problems: ConfigProblem[] }[] = [];
   selected.forEach((environment, i) => {
     const envProblems: ConfigProblem[] = [];
+    const envWarnings: ConfigProblem[] = [];
     const root = mergeOverlay(combined, overlays[i] as Node, envProblems);
     const plain = toPlain(root);
     const parsed = NetworkDescription.safeParse(plain);
@@ -148,13 +153,16 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
     } else if (envProblems.length === 0) {
       const checked = checkDescription({ env: environment.name, description: parsed.data, root, sharedFiles, files });
       envProblems.push(...checked.problems);
+      envWarnings.push(...checked.warnings);
       if (checked.spec) specs.push({ ...checked.spec, files: [...sharedNames.map(display), display(`${ENVIRONMENTS_DIR}/${environment.file}`)] });
     }
     perEnv.push({ env: environment.name, problems: envProblems });
+    perEnvWarnings.push({ env: environment.name, problems: envWarnings });
   });
   problems.push(...mergeEnvironmentProblems(perEnv));
-  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
-  return { ok: true, specs: specs.map((spec) => deepFreeze(spec) as NetworkSpec) };
+  warnings.push(...mergeEnvironmentProblems(perEnvWarnings));
+  if (problems.length > 0) return { ok: false, problems: dedupe(problems), warnings: dedupe(warnings) };
+  return { ok: true, specs: specs.map((spec) => deepFreeze(spec) as NetworkSpec), warnings: dedupe(warnings) };
 }
 
 function checkSchemaComment(file: string, text: string, expected: string, problems: ConfigProblem[]): void {
@@ -365,6 +373,11 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], root: Node, pla
           break;
         }
         const text = typeof input === "string" ? input : JSON.stringify(input);
+        const retired = typeof input === "string" && path[path.length - 1] === "type" && path[0] === "servers" ? retiredServerType(input) : undefined;
+        if (retired) {
+          push(path, retired.message, retired.hint);
+          break;
+        }
         const message = issue.message.startsWith("unknown ") ? issue.message : `unknown value ${text}`;
         push(path, message, suggestionHint(String(text), values, "values"));
         break;

@@ -34,7 +34,7 @@ export const Name = z
     "Lower-case letters, digits and hyphens, starting with a letter, at most 63 characters: it becomes a hostname and a Terraform id, so renaming replaces the resource.",
   );
 
-export const Location = z.enum(LOCATION_NAMES, { error: unknownValue("location") }).describe("A Hetzner location (see spec/catalogue.ts).");
+export const Location = z.enum(LOCATION_NAMES, { error: unknownValue("location") }).describe("A Hetzner location (see catalogue/hetzner.json).");
 
 export const Labels = z
   .record(z.string(), z.string())
@@ -185,7 +185,7 @@ const ImportIpId = z.union([
 export const Server = z.strictObject({
   name: Name.describe("Server name: an RFC 1123 hostname label."),
   role: Name.describe("What the server does (bastion, web, mail, lists, dns…); becomes the role label."),
-  type: z.enum(SERVER_TYPE_NAMES, { error: unknownValue("server type") }).describe("Hetzner server type (see spec/catalogue.ts)."),
+  type: z.enum(SERVER_TYPE_NAMES, { error: unknownValue("server type") }).describe("Hetzner server type (see catalogue/hetzner.json)."),
   image: z
     .enum(IMAGES, { error: unknownValue("image") })
     .default(DEFAULT_IMAGE)

@@ -65,7 +65,7 @@ export function formatLocation(problem: ConfigProblem): string {
  *   config/network.yaml:41:17  servers[1].type  unknown server type "cx2" (did you mean "cx22"?)
  * ```
  */
-export function formatConfigProblems(problems: readonly ConfigProblem[]): string[] {
+export function formatConfigProblems(problems: readonly ConfigProblem[], kind: "problem" | "warning" = "problem"): string[] {
   const sorted = [...problems].sort(compareProblems);
   const byFile = new Map<string, ConfigProblem[]>();
   for (const problem of sorted) {
@@ -75,7 +75,7 @@ export function formatConfigProblems(problems: readonly ConfigProblem[]): string
   }
   const lines: string[] = [];
   for (const [file, list] of byFile) {
-    lines.push(`${file} has ${plural(list.length, "problem")}:`);
+    lines.push(`${file} has ${plural(list.length, kind)}:`);
     for (const problem of list) {
       const parts = [formatLocation(problem)];
       if (problem.path !== "") parts.push(problem.path);

@@ -29,6 +29,7 @@ import {
   Server,
   SshKeys,
   type FirewallProtocol,
+  type NetworkZone,
   type RecordType as ZoneRecordType,
   type ServerNetworkOptions,
 } from "../constructs";
@@ -87,7 +88,8 @@ export class EnvironmentStacks {
         n.name,
         new PrivateNetwork(this.network, n.name, {
           ipRange: n.ip_range,
-          networkZone: n.zone,
+          // Checked against the catalogue by the loader; the construct checks it again.
+          networkZone: n.zone as NetworkZone,
           labels: n.labels,
           protect,
           subnets: n.subnets.map((s) => ({ ipRange: s.ip_range })),

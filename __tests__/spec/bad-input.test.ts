@@ -218,7 +218,14 @@ const cases: Case[] = [
     name: "unknown server type, with a suggestion",
     edit: (ws) => {
       ws.replace(NET, "    role: bastion\n    type: cx23", "    role: bastion\n    type: cx2");
-      return { file: NET, line: ws.line(NET, "type: cx2"), path: "servers[0].type", message: /unknown server type "cx2" \(did you mean "cx22"/ };
+      return { file: NET, line: ws.line(NET, "type: cx2"), path: "servers[0].type", message: /unknown server type "cx2" \(did you mean "cx23"/ };
+    },
+  },
+  {
+    name: "a retired server type, with its successor",
+    edit: (ws) => {
+      ws.replace(NET, "    role: bastion\n    type: cx23", "    role: bastion\n    type: cx32");
+      return { file: NET, line: ws.line(NET, "type: cx32"), path: "servers[0].type", message: /server type "cx32" was retired by Hetzner \(announced 2025-10-16, not orderable after 2025-12-31\) \(use its successor "cx33"/ };
     },
   },
   {
@@ -578,7 +585,7 @@ const cases: Case[] = [
     name: "a server without its type",
     edit: (ws) => {
       ws.replace(NET, "    role: lists\n    type: cx23\n", "    role: lists\n");
-      return { file: NET, line: ws.line(NET, "  - name: lists-1"), path: "servers[4].type", message: /missing required key "type" \(one of cx22, / };
+      return { file: NET, line: ws.line(NET, "  - name: lists-1"), path: "servers[4].type", message: /missing required key "type" \(one of cx23, / };
     },
   },
   {

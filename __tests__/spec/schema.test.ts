@@ -42,7 +42,7 @@ describe("the committed JSON Schemas", () => {
     const server = schema.properties.servers.items;
     expect(server.additionalProperties).toBe(false);
     expect(server.required).toEqual(["name", "role", "type"]);
-    expect(server.properties.type.enum).toContain("cx22");
+    expect(server.properties.type.enum).toContain("cx23");
     expect(server.properties.image.default).toBe("debian-13");
     expect(server.properties.public.properties.ipv4.default).toBe(false);
     expect(server.properties.public.properties.ipv6.default).toBe(true);
