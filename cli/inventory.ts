@@ -20,6 +20,7 @@ import { loadForCommand, type CheckOptions } from "./check";
 import { ExitCode, type Io } from "./io";
 import { renderInventoryMarkdown } from "./inventory/markdown";
 import { addressesNeeded, buildInventory, stackName, type Inventory } from "./inventory/model";
+import { inventoryCost } from "./inventory/cost";
 
 export { buildInventory, resourcesByStack, STACK_CONCERNS, stackName, type Inventory } from "./inventory/model";
 export { renderInventoryMarkdown } from "./inventory/markdown";
@@ -40,7 +41,12 @@ const PREFIX = "inventory";
 
 /** The JSON document: a version, then one inventory per environment. */
 export function renderInventoryJson(inventories: readonly Inventory[]): string {
-  return JSON.stringify({ version: 1, environments: inventories }, null, 2) + "\n";
+  const euros = (n: number) => Math.round(n / 100) / 100;
+  const environments = inventories.map((inv) => {
+    const cost = inventoryCost(inv);
+    return { ...inv, monthly_cost: { catalogue_taken: cost.taken, net: euros(cost.net), gross: euros(cost.gross), stacks: cost.stacks.map((s) => ({ name: s.name, net: euros(s.net), gross: euros(s.gross) })) } };
+  });
+  return JSON.stringify({ version: 1, environments }, null, 2) + "\n";
 }
 
 /** The inventories of the given environments, rendered. */

@@ -184,6 +184,37 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       exitCode = await runDeploy(opts, io, root);
     });
 
+  const catalogueCommand = program.command("catalogue").description("Hetzner's offer and prices as data (catalogue/hetzner.json): see docs/config.md, \"The catalogue\".");
+  catalogueCommand
+    .command("refresh")
+    .description(
+      "Read Hetzner's offer and prices from the API (HCLOUD_TOKEN; HCLOUD_ENDPOINT and HETZNER_ENDPOINT when set: locations, server types with " +
+        "their prices and per-location deprecations, system images, the prices of IPs, volumes and backups, storage box types) and rewrite " +
+        "catalogue/hetzner.json, so that the change is a reviewed diff. A bad answer (an HTTP error, a missing or malformed price) is reported " +
+        "and nothing is written (exit 1); an unknown field is a warning.",
+    )
+    .option("--out <file>", "write the catalogue to FILE instead of catalogue/hetzner.json")
+    .action(async (opts: { out?: string }) => {
+      const { runCatalogueRefresh } = await import("./catalogue");
+      exitCode = await runCatalogueRefresh(opts, io, root);
+    });
+
+  program
+    .command("cost")
+    .description(
+      "The monthly cost of every priced resource (servers and their backups, primary and floating IPs, volumes, storage boxes) of the " +
+        "environments' stacks, per stack and environment, and the total, net and gross, with the date of the catalogue it is priced from " +
+        "(catalogue/hetzner.json). Synthesises in a temporary folder; needs no credentials.",
+    )
+    .option("--env <name>", "one environment (default: all of them)")
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
+    .option("--format <format>", "md (default) or json")
+    .option("--out <file>", "write the report to FILE instead of standard output")
+    .action(async (opts: { env?: string; config?: string; format?: string; out?: string }) => {
+      const { runCost } = await import("./cost");
+      exitCode = runCost({ ...opts, defaultConfig }, io, root);
+    });
+
   program
     .command("rehearse")
     .description(

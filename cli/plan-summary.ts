@@ -10,6 +10,8 @@
  * Exit codes: 0 nothing dangerous; 3 dangerous changes; 2 bad input (a file
  * that is not a plan's JSON, bad options).
  */
+import { catalogue } from "../catalogue/catalogue";
+import { costEvents } from "./diff/cost";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { emitReport, parseFormat } from "./diff/output";
@@ -62,7 +64,11 @@ export async function runPlanSummary(files: readonly string[], options: PlanSumm
   const labels = plans.map((p) => p.stack);
   const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
   if (duplicate !== undefined) throw new InputError(`plan-summary: two plans are both for stack ${duplicate}; put each in its stack's folder or give one plan with --stack`);
-  const changes = summarisePlans(plans, tables, labels);
+  const events = costEvents(plans, catalogue());
+  const changes = summarisePlans(plans, tables, labels).map((ch) => {
+    const note = events.get(`${ch.stack} ${ch.address}`);
+    return note === undefined ? ch : { ...ch, notes: [...ch.notes, note] };
+  });
   const versions = [...new Set(plans.map((p) => p.plan.terraform_version).filter((v): v is string => typeof v === "string"))];
   return emitReport(
     {

@@ -15,6 +15,8 @@ import * as path from "node:path";
 import type { IConstruct } from "constructs";
 import { Aspects, TerraformStack, type App, type IAspect } from "cdktn";
 import stringify from "safe-stable-stringify";
+import { catalogue as loadCatalogue, formatEuros } from "../catalogue/catalogue";
+import { estimate, type StackDoc } from "../catalogue/estimate";
 import { catalogue } from "../spec";
 import type { EnvironmentStacks } from "../stacks/environment";
 import { checksFor } from "./checks";
@@ -138,6 +140,19 @@ export class PolicyEngine implements PolicyRun {
         subject: `environment/${env.name}`,
         message: `environment production has protect: false: its servers, volumes, addresses, zones and backups can then be destroyed by one plan. Set environment.protect: true in config/environments/production.yaml (for a deliberate rebuild, lift it for that one apply and put it back).`,
       });
+    }
+    const budget = spec.environment.budget_monthly;
+    if (budget !== undefined) {
+      const docs = env.environment.stacks.map((s) => ({ name: s.node.id, environment: env.name, doc: documents.get(s.node.id) as StackDoc["doc"] }));
+      const e = estimate(loadCatalogue(), docs);
+      if (e.gross > budget * 10_000) {
+        this.report(env, RULE.budgetMonthly, {
+          stack: env.name,
+          address: "",
+          subject: `environment/${env.name}`,
+          message: `environment ${env.name} is estimated at ${formatEuros(e.gross)} per month (VAT included; catalogue of ${e.taken}), over its budget_monthly of ${formatEuros(budget * 10_000)}: see all2all cost --env ${env.name}, then reduce it or raise the budget in config/environments/${env.name}.yaml.`,
+        });
+      }
     }
     const known = RULES.map((r) => r.id);
     for (const s of [...env.suppressions.values()].sort((a, b) => compare(a.key, b.key))) {

@@ -30,6 +30,7 @@ export const RULE = {
   dnsTxtFormat: "dns-txt-format",
   serverReplaceGuard: "server-replace-guard",
   serverRebuildAllowed: "server-rebuild-allowed",
+  budgetMonthly: "budget-monthly",
   suppressionInvalid: "suppression-invalid",
   suppressionUnused: "suppression-unused",
 } as const;
@@ -109,6 +110,12 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: true,
     description: "Every storage box has a snapshot plan keeping at least one snapshot.",
+  },
+  {
+    id: RULE.budgetMonthly,
+    severity: "warning",
+    suppressible: false,
+    description: "The environment's estimated monthly cost (all2all cost, VAT included) is within its budget_monthly, when it sets one.",
   },
   {
     id: RULE.storageBoxDeleteProtection,

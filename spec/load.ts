@@ -398,7 +398,9 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], root: Node, pla
       case "too_small":
       case "too_big": {
         const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
-        const least = issue.code === "too_small" ? "at least" : "at most";
+        // An exclusive bound (positive(): more than 0) is said as such.
+        const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
+        const least = issue.code === "too_small" ? (inclusive ? "at least" : "more than") : inclusive ? "at most" : "less than";
         if (issue.origin === "array") push(path, `needs ${least} ${bound} item${bound === 1 ? "" : "s"}, has ${Array.isArray(input) ? input.length : 0}`, descriptionOf(schemaAt(path)));
         else if (issue.origin === "string") push(path, `must be ${least} ${bound} characters long`);
         else push(path, `${String(input)} is out of range: must be ${least} ${bound}`, descriptionOf(schemaAt(path)));

@@ -73,6 +73,11 @@ export const Environment = z
       .describe("Delete/rebuild protection and prevent_destroy on stateful resources. Default true (safe); staging turns it off."),
     state: StateBackend.prefault({}),
     labels: Labels.default({}).describe("Labels added to every resource of the environment."),
+    budget_monthly: z
+      .number({ error: "budget_monthly is a number of euros, e.g. 120" })
+      .positive({ error: "budget_monthly must be more than 0 euros" })
+      .optional()
+      .describe("The most the environment may cost per month, in euros, VAT included; the policy pack warns when the estimate (all2all cost) exceeds it."),
   })
   .describe("Per-environment settings. The environment's name is its overlay's file name (config/environments/<name>.yaml).");
 

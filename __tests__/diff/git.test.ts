@@ -83,7 +83,7 @@ describe("all2all diff on a clone of this repository", () => {
         const r = await diff({ base: "HEAD", format: "json", out: path.join(t.dir, "diff.json") });
         expect(r.code).toBe(ExitCode.dangerous);
         expect(r.stdout).toHaveLength(1);
-        expect(r.stdout[0]).toMatch(/^diff: \d+ dangerous changes \(.*\); JSON written to /);
+        expect(r.stdout[0]).toMatch(/^diff: \d+ dangerous changes \(.*\)(; [+-]€\d+\.\d\d\/month)?; JSON written to /);
         const json = JSON.parse(fs.readFileSync(path.join(t.dir, "diff.json"), "utf8"));
         const dangers = (stack: string, address: string): string[] =>
           json.changes.filter((c: any) => c.stack === stack && c.address === address).flatMap((c: any) => c.dangers.map((d: any) => d.class));

@@ -52,6 +52,12 @@ export function resolveCommit(top: string, ref: string): string {
   return r.stdout.trim();
 }
 
+/** The content of `file` (relative to the repository's top) in the commit, or undefined when it has none. */
+export function fileInCommit(top: string, commit: string, file: string): string | undefined {
+  const r = git(top, ["show", `${commit}:${file}`]);
+  return r.status === 0 ? r.stdout : undefined;
+}
+
 /** True when `file` (relative to the repository's top) exists in the commit. */
 export function existsInCommit(top: string, commit: string, file: string): boolean {
   return git(top, ["cat-file", "-e", `${commit}:${file}`]).status === 0;

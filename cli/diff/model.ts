@@ -137,6 +137,8 @@ export interface DiffReport {
   readonly changes: readonly Change[];
   /** Remarks about the comparison itself (how a side was synthesised, policy errors, a missing environment). */
   readonly notes: readonly string[];
+  /** The monthly cost before and after (VAT included, ten-thousandths of a euro), when priced (diff). */
+  readonly cost?: { readonly before: number; readonly after: number; readonly delta: number; readonly baseTaken: string; readonly headTaken: string };
 }
 
 /** The value shown for anything secret. */

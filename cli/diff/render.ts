@@ -3,6 +3,7 @@
  * (dangerous changes first, then every change stack by stack) and JSON for
  * tools. Values are already masked and shortened in the report.
  */
+import { formatEuros } from "../../catalogue/catalogue";
 import { CLASS_LABELS, type Action, type Change, type DiffReport, type Reason } from "./model";
 import { countChanges } from "./sort";
 
@@ -49,9 +50,10 @@ export function countsLine(changes: readonly Change[]): string {
 /** The title line: `all2all diff: 3 dangerous changes (2 to add, 1 to replace)`. */
 export function titleLine(report: DiffReport): string {
   const c = countChanges(report.changes);
-  if (report.changes.length === 0) return `${report.command}: no changes`;
+  const cost = report.cost && report.cost.delta !== 0 ? `; ${formatEuros(report.cost.delta, { sign: true })}/month` : "";
+  if (report.changes.length === 0) return `${report.command}: no changes${cost}`;
   const head = c.dangerous > 0 ? `${plural(c.dangerous, "dangerous change")}` : "nothing dangerous";
-  return `${report.command}: ${head} (${countsLine(report.changes)})`;
+  return `${report.command}: ${head} (${countsLine(report.changes)})${cost}`;
 }
 
 function where(c: Change): string {
@@ -162,6 +164,18 @@ export function toJson(report: DiffReport): string {
       head: report.head ?? null,
       dangerous: counts.dangerous > 0,
       summary: counts,
+      ...(report.cost
+        ? {
+            monthly_cost: {
+              before: Math.round(report.cost.before / 100) / 100,
+              after: Math.round(report.cost.after / 100) / 100,
+              delta: Math.round(report.cost.delta / 100) / 100,
+              currency: "EUR",
+              vat_included: true,
+              catalogue: { base: report.cost.baseTaken, head: report.cost.headTaken },
+            },
+          }
+        : {}),
       stacks: report.stacks,
       notes: report.notes,
       changes: report.changes,

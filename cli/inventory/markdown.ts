@@ -6,6 +6,8 @@
  * bytes (docs/inventory.md is compared with a fresh rendering by a test).
  */
 import { stackName, type Inventory, type InventoryServer, type InventoryValue, type PublicAddress } from "./model";
+import { formatEuros } from "../../catalogue/catalogue";
+import { inventoryCost } from "./cost";
 
 /** Values longer than this are shortened in tables (the JSON format keeps them whole). */
 export const MAX_VALUE_CHARS = 80;
@@ -263,6 +265,15 @@ function renderEnvironment(inv: Inventory): string[] {
     );
   }
 
+  const cost = inventoryCost(inv);
+  p(
+    "### Monthly cost",
+    "",
+    `**${formatEuros(cost.gross)} per month, VAT included (${formatEuros(cost.net)} net)**, estimated from the catalogue of ${cost.taken} ` +
+      `(\`all2all cost --env ${env.name}\` lists every charge)${cost.unverified ? "; some of its prices are not verified against the API yet" : ""}:`,
+    "",
+  );
+  p(...table(["stack", "net", "gross (VAT included)"], cost.stacks.filter((s) => s.resources.length > 0).map((s) => [code(s.name), formatEuros(s.net), formatEuros(s.gross)])), "");
   p("### Secrets to set", "", "Sensitive variables of the stacks, set in the shell that runs `all2all plan|deploy` (never in config); with `HCLOUD_TOKEN`" + (env.state.startsWith("s3") ? ", `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`" : "") + ". See docs/deploy.md.", "");
   if (inv.variables.length === 0) p("None.", "");
   else p(...table(["environment variable", "stack", "for"], inv.variables.map((v) => [code(v.env_var), code(v.stack), v.purpose])), "");
