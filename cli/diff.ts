@@ -15,8 +15,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configDirOf } from "./check";
+import { catalogue, type Catalogue } from "../catalogue/catalogue";
 import { compareOutputs } from "./diff/compare";
-import { repositoryOf } from "./diff/git";
+import { asCatalogue, withCosts } from "./diff/cost";
+import { fileInCommit, repositoryOf, resolveCommit } from "./diff/git";
 import { emitReport, parseFormat } from "./diff/output";
 import { stackOrderOf, synthSide, type SideContext, type SideSpec } from "./diff/sides";
 import { loadReplaceTables } from "./diff/tables";
@@ -63,8 +65,24 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
   const headSpec: SideSpec = options.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: options.head };
   const base = await synthSide(baseSpec, ctx, "base");
   const head = await synthSide(headSpec, ctx, "head");
-  const changes = compareOutputs(base.output.docs, head.output.docs, tables, { stackOrder: stackOrderOf(base.output, head.output) });
+  const compared = compareOutputs(base.output.docs, head.output.docs, tables, { stackOrder: stackOrderOf(base.output, head.output) });
   const notes = [...base.output.notes, ...head.output.notes];
+  // Each side priced with its own catalogue (a base from before the catalogue existed: the head's).
+  const catalogueOf = (spec: SideSpec): Catalogue | undefined => {
+    if (spec.kind === "worktree") return catalogue();
+    const text = fileInCommit(top, resolveCommit(top, spec.ref), `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`);
+    try {
+      return text === undefined ? undefined : asCatalogue(JSON.parse(text));
+    } catch {
+      return undefined;
+    }
+  };
+  const headCat = catalogueOf(headSpec) ?? catalogue();
+  const baseCat = catalogueOf(baseSpec) ?? headCat;
+  const { changes, cost } = withCosts(compared, base.output.docs, head.output.docs, baseCat, headCat);
+  if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
+    notes.push(`the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`);
+  }
   if (configRel === undefined) notes.push(`the configuration ${configReal} is outside the repository: both sides read it as it is now, so only code differs`);
   const stacks = stackOrderOf(base.output, head.output);
   return emitReport(
@@ -75,6 +93,7 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
       stacks,
       changes,
       notes,
+      cost,
     },
     format,
     options.out,

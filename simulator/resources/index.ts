@@ -7,6 +7,7 @@ import { registerActions } from "./actions";
 import { registerCompute } from "./compute";
 import { registerDns } from "./dns";
 import { registerNetworking } from "./networking";
+import { registerPricing } from "./pricing";
 import { registerStorageBoxes } from "./storage-boxes";
 
 export function registerAll(sim: Sim): void {
@@ -14,6 +15,7 @@ export function registerAll(sim: Sim): void {
   // Compute first: the networking module extends the server's view and create.
   registerCompute(sim);
   registerNetworking(sim);
+  registerPricing(sim);
   registerDns(sim);
   registerStorageBoxes(sim);
 }
