@@ -206,7 +206,7 @@ export interface ServerProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** Server type, e.g. "cx22". A change powers the server off and on. */
+  /** Server type, e.g. "cx23". A change powers the server off and on. */
   readonly serverType: string;
   /** Location, e.g. "fsn1". A change replaces the server and its primary IPs. */
   readonly location: string;
@@ -375,7 +375,7 @@ export class Server extends Construct {
     this.baseName = id;
     this.name = props.name ?? id;
     checkHostname(where, "name", this.name);
-    requireText(where, "serverType", props.serverType, 'e.g. "cx22"');
+    requireText(where, "serverType", props.serverType, 'e.g. "cx23"');
     requireText(where, "location", props.location, 'e.g. "fsn1"');
     const image = props.image ?? "debian-13";
     requireText(where, "image", image, 'e.g. "debian-13"');

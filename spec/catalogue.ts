@@ -125,7 +125,7 @@ export function suggest(input: string, known: Iterable<string>, max = 3): string
   for (const name of known) {
     const candidate = name.toLowerCase();
     let distance = levenshtein(needle, candidate);
-    // "cx2" → "cx22", "web" → "web-1": a prefix is a good guess too.
+    // "cx2" → "cx23", "web" → "web-1": a prefix is a good guess too.
     if (needle.length >= 2 && candidate.startsWith(needle)) distance = Math.min(distance, 1);
     if (distance <= threshold) scored.push({ name, distance });
   }
@@ -133,7 +133,7 @@ export function suggest(input: string, known: Iterable<string>, max = 3): string
   return scored.slice(0, max).map((s) => s.name);
 }
 
-/** `did you mean "cx22"?`, `did you mean "cx22" or "cx32"?`, or undefined. */
+/** `did you mean "cx23"?`, `did you mean "cx23" or "cx33"?`, or undefined. */
 export function didYouMean(input: string, known: Iterable<string>): string | undefined {
   const names = suggest(input, known);
   if (names.length === 0) return undefined;

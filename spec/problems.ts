@@ -14,7 +14,7 @@ export interface ConfigProblem {
   readonly path: string;
   /** What is wrong, in the user's terms, quoting the value received. */
   readonly message: string;
-  /** How to fix it, e.g. `did you mean "cx22"?`. */
+  /** How to fix it, e.g. `did you mean "cx23"?`. */
   readonly hint?: string;
   /** Set when the problem occurs in some of the environments checked only. */
   readonly environments?: readonly string[];
@@ -62,7 +62,7 @@ export function formatLocation(problem: ConfigProblem): string {
  *
  * ```
  * config/network.yaml has 2 problems:
- *   config/network.yaml:41:17  servers[1].type  unknown server type "cx2" (did you mean "cx22"?)
+ *   config/network.yaml:41:17  servers[1].type  unknown server type "cx2" (did you mean "cx23"?)
  * ```
  */
 export function formatConfigProblems(problems: readonly ConfigProblem[], kind: "problem" | "warning" = "problem"): string[] {

@@ -381,7 +381,7 @@ describe("Server", () => {
     });
 
     it("fails on empty type, location or image", () => {
-      expect(() => build({ serverType: "" })).toThrow('Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx22"');
+      expect(() => build({ serverType: "" })).toThrow('Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"');
       expect(() => build({ location: " " })).toThrow('Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"');
       expect(() => build({ image: "" })).toThrow('Server "web-1": image must be a non-empty string (got "")');
     });
