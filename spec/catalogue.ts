@@ -78,6 +78,8 @@ export const RETIRED_SERVER_TYPES: Readonly<Record<string, { readonly announced:
 /** System images (most names serve x86 and arm64 server types), with the architectures each has. */
 export const IMAGE_ARCHITECTURES: Readonly<Record<string, readonly ("x86" | "arm")[]>> = Object.fromEntries(CATALOGUE.images.map((i) => [i.name, i.architectures]));
 export const IMAGES = CATALOGUE.images.map((i) => i.name) as [string, ...string[]];
+/** Images Hetzner marks deprecated, with the date it did (they are removed later). */
+export const DEPRECATED_IMAGES: Readonly<Record<string, string>> = Object.fromEntries(CATALOGUE.images.filter((i) => i.deprecated).map((i) => [i.name, i.deprecated!.slice(0, 10)]));
 export type ImageName = string;
 export const DEFAULT_IMAGE: ImageName = "debian-13";
 

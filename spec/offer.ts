@@ -4,7 +4,7 @@
  * architecture, a retired server type (refused, with its successor); a
  * deprecated server type or image (a warning with its date).
  */
-import { IMAGE_ARCHITECTURES, RETIRED_SERVER_TYPES, SERVER_TYPES, type ServerTypeInfo } from "./catalogue";
+import { DEPRECATED_IMAGES, IMAGE_ARCHITECTURES, RETIRED_SERVER_TYPES, SERVER_TYPES, type ServerTypeInfo } from "./catalogue";
 
 export interface OfferFinding {
   readonly field: "type" | "image";
@@ -39,9 +39,11 @@ export function retiredServerType(name: string): { message: string; hint: string
 export interface Offer {
   readonly types: Readonly<Record<string, ServerTypeInfo>>;
   readonly images: Readonly<Record<string, readonly ("x86" | "arm")[]>>;
+  /** Deprecated images, with the date Hetzner deprecated each. */
+  readonly deprecatedImages?: Readonly<Record<string, string>>;
 }
 
-const COMMITTED: Offer = { types: SERVER_TYPES, images: IMAGE_ARCHITECTURES };
+const COMMITTED: Offer = { types: SERVER_TYPES, images: IMAGE_ARCHITECTURES, deprecatedImages: DEPRECATED_IMAGES };
 
 /** What the catalogue says of one server's type and image in its location, on `today` (YYYY-MM-DD). */
 export function offerFindings(server: { type: string; image: string; location: string }, today: string, offer: Offer = COMMITTED): OfferFinding[] {
@@ -66,6 +68,11 @@ export function offerFindings(server: { type: string; image: string; location: s
       message: `server type "${server.type}" is deprecated in ${server.location} (announced ${dep.announced}, not orderable after ${dep.unavailableAfter})`,
       ...(instead.length > 0 ? { hint: `plan a move to ${quoted(instead)}` } : {}),
     });
+  }
+  const deprecatedOn = offer.deprecatedImages?.[server.image];
+  if (deprecatedOn !== undefined) {
+    const newer = Object.keys(offer.images).filter((n) => n !== server.image && !offer.deprecatedImages?.[n] && n.replace(/[\d.]+$/, "") === server.image.replace(/[\d.]+$/, ""));
+    out.push({ field: "image", severity: "warning", message: `image "${server.image}" was deprecated by Hetzner on ${deprecatedOn}: new servers cannot use it once it is removed`, ...(newer.length > 0 ? { hint: `a current one: ${quoted(newer)}` } : {}) });
   }
   const archs = offer.images[server.image];
   if (archs && !archs.includes(t.arch)) {

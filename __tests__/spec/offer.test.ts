@@ -40,6 +40,12 @@ describe("offerFindings, with a fixed catalogue", () => {
     const [f] = offerFindings({ type: "armish", image: "x86-only", location: "fsn1" }, "2026-12-07", FIXED);
     expect(f).toMatchObject({ severity: "error", field: "image", message: 'image "x86-only" has no arm build, which server type "armish" needs', hint: 'images for arm: "both"' });
   });
+  test("a deprecated image is a warning with its date and the current images of its system", () => {
+    const offer: Offer = { ...FIXED, images: { ...FIXED.images, "debian-12": ["x86"], "debian-13": ["x86"] }, deprecatedImages: { "debian-12": "2026-08-01" } };
+    expect(offerFindings({ type: "bigger", image: "debian-12", location: "fsn1" }, "2026-12-07", offer)).toEqual([
+      { field: "image", severity: "warning", message: 'image "debian-12" was deprecated by Hetzner on 2026-08-01: new servers cannot use it once it is removed', hint: 'a current one: "debian-13"' },
+    ]);
+  });
   test("a current type in its location is fine", () => {
     expect(offerFindings({ type: "bigger", image: "both", location: "ash" }, "2026-12-07", FIXED)).toEqual([]);
   });
@@ -78,4 +84,12 @@ describe("the committed catalogue", () => {
       ['server type "cax11" is not sold in ash; Hetzner sells it in fsn1, nbg1, hel1', undefined],
     ]);
   });
+});
+
+test("warnings are printed as warnings, with the file, line and path", async () => {
+  const { formatConfigProblems } = await import("../../spec/problems");
+  expect(formatConfigProblems([{ file: "config/network.yaml", line: 88, col: 11, path: "servers[0].type", message: 'server type "x" is deprecated in fsn1', hint: 'plan a move to "y"' }], "warning")).toEqual([
+    "config/network.yaml has 1 warning:",
+    '  config/network.yaml:88:11  servers[0].type  server type "x" is deprecated in fsn1 (plan a move to "y")',
+  ]);
 });
