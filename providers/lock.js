@@ -19,22 +19,15 @@ const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { findBinary } = require("./binary");
 
 const root = path.resolve(__dirname, "..");
 const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_arm64"];
 
-function findBinary() {
-  for (const bin of ["tofu", "terraform"]) {
-    const found = spawnSync(bin, ["version"], { stdio: "ignore" });
-    if (!found.error && found.status === 0) return bin;
-  }
-  console.error("providers:lock: neither `tofu` nor `terraform` is on PATH; install OpenTofu (preferred) or Terraform");
-  process.exit(2);
-}
 
 function main() {
   const version = fs.readFileSync(path.join(root, "providers", "hcloud", "VERSION"), "utf8").trim();
-  const bin = findBinary();
+  const bin = findBinary("providers:lock");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-lock-"));
   try {
     fs.writeFileSync(path.join(tmp, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { hcloud: { source: "hetznercloud/hcloud", version } } } }));

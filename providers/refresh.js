@@ -18,6 +18,7 @@ const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { findBinary } = require("./binary");
 
 const root = path.resolve(__dirname, "..");
 const fqpn = "registry.terraform.io/hetznercloud/hcloud";
@@ -26,14 +27,6 @@ const DESCRIPTION_KEYS = new Set(["description", "description_kind", "deprecatio
 /** Maps whose keys are attribute or block names: an attribute may well be called "description". */
 const NAME_MAPS = new Set(["attributes", "block_types", "resource_schemas", "data_source_schemas", "ephemeral_resource_schemas", "functions", "provider_schemas"]);
 
-function findBinary() {
-  for (const bin of ["tofu", "terraform"]) {
-    const found = spawnSync(bin, ["version"], { stdio: "ignore" });
-    if (!found.error && found.status === 0) return bin;
-  }
-  console.error("providers:refresh: neither `tofu` nor `terraform` is on PATH; install OpenTofu (preferred) or Terraform");
-  process.exit(2);
-}
 
 function constraintFromCdktfJson() {
   const cfg = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
@@ -79,7 +72,7 @@ function main() {
     process.exit(2);
   }
   const version = args[0] || constraintFromCdktfJson();
-  const bin = findBinary();
+  const bin = findBinary("providers:refresh");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-schema-"));
   try {
     const required = version ? `source = "hetznercloud/hcloud"\n      version = "${version}"` : `source = "hetznercloud/hcloud"`;

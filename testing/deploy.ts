@@ -227,5 +227,6 @@ export function makeSandboxProject(dir: string): string {
   // The schema refresh, run with the fake tofu (it writes next to itself: the sandbox's providers/).
   fs.copyFileSync(path.join(repoRoot, "providers", "refresh.js"), path.join(root, "providers", "refresh.js"));
   fs.copyFileSync(path.join(repoRoot, "providers", "lock.js"), path.join(root, "providers", "lock.js"));
+  fs.copyFileSync(path.join(repoRoot, "providers", "binary.js"), path.join(root, "providers", "binary.js"));
   return root;
 }

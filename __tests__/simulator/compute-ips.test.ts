@@ -3,20 +3,15 @@
  * rules, reverse DNS (what hcloud_rdns sets must read back exactly), and the
  * canonical text of addresses the provider compares against.
  */
+import { inProcessSim } from "../../testing/simulator";
 import { Sim } from "../../simulator/core";
-import { registerActions } from "../../simulator/resources/actions";
 import { registerCompute } from "../../simulator/resources/compute";
 import { allocateIPv4, allocateIPv6Network, canonicalIp, defaultPtr, formatIPv6, inNetwork64, parseIPv6 } from "../../simulator/resources/primary-ips";
 
 type Res = { status: number; body: any };
 
 function setup() {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerCompute(sim);
-  const call = (method: string, path: string, body: Record<string, any> = {}, query = ""): Res =>
-    sim.handle("cloud", method, path, new URLSearchParams(query), body) as Res;
+  const { sim, call } = inProcessSim(registerCompute);
   const pip = (over: Record<string, any> = {}): Res => call("POST", "/primary_ips", { name: "a-ipv4", type: "ipv4", location: "fsn1", ...over });
   /** A server that is off, with no public addresses, to assign primary IPs to. */
   const bare = (name = "web-1", location = "fsn1") =>

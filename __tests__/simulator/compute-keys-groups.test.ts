@@ -3,20 +3,14 @@
  * and fingerprint, the key kept as given) and placement groups (type spread,
  * servers list kept current).
  */
-import { Sim } from "../../simulator/core";
-import { registerActions } from "../../simulator/resources/actions";
+import { inProcessSim } from "../../testing/simulator";
 import { registerCompute } from "../../simulator/resources/compute";
 import { fingerprint } from "../../simulator/resources/ssh-keys";
 
 type Res = { status: number; body: any };
 
 function setup() {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerCompute(sim);
-  const call = (method: string, path: string, body: Record<string, any> = {}, query = ""): Res =>
-    sim.handle("cloud", method, path, new URLSearchParams(query), body) as Res;
+  const { call } = inProcessSim(registerCompute);
   return { call };
 }
 

@@ -4,20 +4,15 @@
  * hooks, every refusal Hetzner makes on create, the actions, and what a delete
  * frees.
  */
-import { ApiError, Sim } from "../../simulator/core";
-import { registerActions } from "../../simulator/resources/actions";
+import { inProcessSim } from "../../testing/simulator";
+import { ApiError } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
 import { SERVER_ACTIONS } from "../../simulator/resources/servers";
 
 type Res = { status: number; body: any };
 
 function setup() {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerCompute(sim);
-  const call = (method: string, path: string, body: Record<string, any> = {}, query = ""): Res =>
-    sim.handle("cloud", method, path, new URLSearchParams(query), body) as Res;
+  const { sim, call } = inProcessSim(registerCompute);
   const key = call("POST", "/ssh_keys", { name: "alice", public_key: ALICE }).body.ssh_key;
   const create = (over: Record<string, any> = {}): Res =>
     call("POST", "/servers", { name: "web-1", server_type: "cx23", image: "debian-13", location: "fsn1", ssh_keys: [key.id], ...over });

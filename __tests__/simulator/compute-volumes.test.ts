@@ -2,19 +2,13 @@
  * Simulated volumes: sizes, location or server, attach rules, growth only,
  * delete rules, and a deleted server's volumes detached.
  */
-import { Sim } from "../../simulator/core";
-import { registerActions } from "../../simulator/resources/actions";
+import { inProcessSim } from "../../testing/simulator";
 import { registerCompute } from "../../simulator/resources/compute";
 
 type Res = { status: number; body: any };
 
 function setup() {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerCompute(sim);
-  const call = (method: string, path: string, body: Record<string, any> = {}, query = ""): Res =>
-    sim.handle("cloud", method, path, new URLSearchParams(query), body) as Res;
+  const { call } = inProcessSim(registerCompute);
   const volume = (over: Record<string, any> = {}): Res => call("POST", "/volumes", { name: "data", size: 50, location: "fsn1", format: "ext4", ...over });
   const server = (name = "web-1", location = "fsn1") =>
     call("POST", "/servers", { name, server_type: "cx23", image: "debian-13", location }).body.server;

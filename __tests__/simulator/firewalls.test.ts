@@ -2,19 +2,11 @@
  * The simulated firewalls API: rules, apply_to by server and label selector,
  * and the firewalls in a server's view (simulator/resources/firewalls.ts).
  */
-import { Sim } from "../../simulator/core";
-import { registerActions } from "../../simulator/resources/actions";
+import { inProcessSim } from "../../testing/simulator";
 import { registerNetworking } from "../../simulator/resources/networking";
 
 function setup() {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerNetworking(sim);
-  const call = (method: string, path: string, body: Record<string, any> = {}, query = "") => {
-    const r = sim.handle("cloud", method, path, new URLSearchParams(query), body);
-    return { status: r.status, body: r.body as any };
-  };
+  const { sim, call } = inProcessSim(registerNetworking);
   /** A minimal server record, as the compute module stores them. */
   const server = (name: string, labels: Record<string, string> = {}, publicNet: unknown = { ipv4: { id: 1, ip: "192.0.2.1" }, ipv6: null }) => {
     const record = { id: sim.id(), name, labels, public_net: publicNet };

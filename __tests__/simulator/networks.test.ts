@@ -2,21 +2,13 @@
  * The simulated networks API: networks, subnets, routes and server
  * attachments, with Hetzner's shapes and checks (simulator/resources/networks.ts).
  */
-import { Sim } from "../../simulator/core";
+import { inProcessSim } from "../../testing/simulator";
 import { startSimulator } from "../../simulator/server";
-import { registerActions } from "../../simulator/resources/actions";
 import { registerNetworking } from "../../simulator/resources/networking";
 import { parseCidr, parseIPv6 } from "../../simulator/resources/networks";
 
 function setup() {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerNetworking(sim);
-  const call = (method: string, path: string, body: Record<string, any> = {}, query = "") => {
-    const r = sim.handle("cloud", method, path, new URLSearchParams(query), body);
-    return { status: r.status, body: r.body as any };
-  };
+  const { sim, call } = inProcessSim(registerNetworking);
   const network = (body: Record<string, any> = {}) =>
     call("POST", "/networks", { name: "internal", ip_range: "10.20.0.0/16", ...body }).body.network;
   /** A minimal server record, as the compute module stores them. */
