@@ -14,7 +14,7 @@
  * diff, then `npm run get` regenerates the bindings (docs/provider-upgrade.md).
  */
 "use strict";
-const { execFileSync, spawnSync } = require("node:child_process");
+const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
