@@ -219,7 +219,7 @@ describe("a refresh from the simulator", () => {
     expect(doc.storage_box_types.map((b) => [b.name, b.size_tb, b.subaccounts_limit, b.snapshot_limit])).toEqual(
       STORAGE_BOX_TYPES.map((b) => [b.name, b.size / 2 ** 40, b.subaccounts_limit, b.snapshot_limit]),
     );
-    expect(doc.storage_box_types[0]!.prices[0]).toEqual({ location: "fsn1", monthly: { net: "3.2000", gross: "3.8080" }, hourly: { net: "0.0051", gross: "0.0061" } });
+    expect(doc.storage_box_types[0]!.prices[0]).toEqual({ location: "fsn1", monthly: { net: "3.2000", gross: "3.8720" }, hourly: { net: "0.0051", gross: "0.0062" } });
   });
 
   test("the retired server types of the previous file are kept", () => {

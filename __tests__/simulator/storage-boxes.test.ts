@@ -49,8 +49,8 @@ describe("storage box types", () => {
     expect(types[0].prices.map((p: any) => p.location)).toEqual(["fsn1", "nbg1", "hel1"]);
     expect(types[0].prices[0]).toEqual({
       location: "fsn1",
-      price_hourly: { net: "0.0051", gross: "0.0061" },
-      price_monthly: { net: "3.2000", gross: "3.8080" },
+      price_hourly: { net: "0.0051", gross: "0.0062" },
+      price_monthly: { net: "3.2000", gross: "3.8720" },
       setup_fee: { net: "0.0000", gross: "0.0000" },
     });
     expect(JSON.stringify(types)).not.toContain("$");

@@ -36,8 +36,8 @@ interface FixtureType extends Omit<StorageBoxType, "prices"> {
   readonly prices: { readonly net_monthly: string; readonly net_hourly: string };
 }
 
-/** VAT the fixture's gross prices assume (Germany's; the API uses the project owner's). */
-const VAT = 0.19;
+/** VAT the fixture's gross prices assume: 21 % (Belgium's, the association's country; the API uses the project owner's), as in pricing.json. */
+const VAT = 0.21;
 
 const gross = (net: string): string => (Math.round(Number(net) * (1 + VAT) * 10000) / 10000).toFixed(4);
 
