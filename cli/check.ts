@@ -72,7 +72,30 @@ export function loadForCommand(opts: CheckOptions, io: Io): NetworkSpec[] | unde
   return result.specs;
 }
 
-export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
+/**
+ * The policy rules on the environments' stacks, synthesised in a temporary
+ * folder that is removed afterwards: what `synth` would refuse (docs/policies.md).
+ */
+export async function checkPolicies(specs: readonly NetworkSpec[], root: string): Promise<{ table: string[]; blocking: number }> {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { buildApp } = await import("../stacks/app");
+  const { applyPolicies, blockingFindings, formatFindingsTable } = await import("../policies");
+  const { readProjectConfig } = await import("./project");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-check-"));
+  try {
+    const built = buildApp(specs, { outdir: tmp, context: readProjectConfig(root).context });
+    const run = applyPolicies(built.app, built.environments);
+    built.app.synth();
+    const findings = run.finish(tmp);
+    return { table: formatFindingsTable(findings), blocking: blockingFindings(findings).length };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function runCheck(opts: CheckOptions & { policies?: boolean }, io: Io, root?: string): Promise<number> {
   const config = configDirOf(opts, io);
   const specs = loadForCommand(opts, io);
   if (!specs) return ExitCode.badInput;
@@ -84,5 +107,19 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
     io.out(`  ${summarize(spec).join(", ")}`);
   }
   io.out(`${config}: ${count(result.specs.length, "environment")} valid`);
+  if (opts.policies === false || root === undefined) return ExitCode.ok;
+  let policies: { table: string[]; blocking: number };
+  try {
+    policies = await checkPolicies(result.specs, root);
+  } catch (err) {
+    // A construct refuses bad props with a message meant for people (as synth reports it).
+    io.err(`check: ${(err as Error).message}`);
+    return ExitCode.failed;
+  }
+  for (const line of policies.table) io.out(line);
+  if (policies.blocking > 0) {
+    io.err(`check: ${count(policies.blocking, "policy error")} (above): synth would refuse this; fix them, or suppress one with a reason in config (docs/policies.md)`);
+    return ExitCode.failed;
+  }
   return ExitCode.ok;
 }

@@ -30,6 +30,8 @@ import { chooseBinary } from "./deploy/binary";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
 import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
+import { staleness } from "./inputs";
+import { DIGEST_PATTERN, stacksDigest } from "./digest";
 import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
@@ -62,6 +64,11 @@ export interface DeployOptions {
    * reviewed provider build.
    */
   readonly allowMissingLock?: boolean;
+  /**
+   * The digest `all2all diff` printed for the environment when it was
+   * reviewed (`sha256:…`): refuse unless the synthesised stacks are exactly those.
+   */
+  readonly expectDigest?: string;
   /** Extra environment for the engine (the rehearsal's endpoints and CLI configuration); io.env otherwise. */
   readonly engineEnv?: Readonly<Record<string, string>>;
 }
@@ -174,6 +181,20 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   if (!binary.ok) problems.push(binary.problem);
   const runEnv: Readonly<Record<string, string | undefined>> = opts.engineEnv ? { ...io.env, ...opts.engineEnv } : io.env;
   problems.push(...preflightProblems(env, facts, runEnv));
+  if (opts.expectDigest !== undefined) {
+    const expected = opts.expectDigest.trim();
+    if (!DIGEST_PATTERN.test(expected)) {
+      problems.push(`--expect-digest ${JSON.stringify(opts.expectDigest)} is not a digest: give the \`sha256:<64 hex digits>\` that all2all diff printed for environment ${env} (docs/review.md)`);
+    } else {
+      const all = environmentStacks(out, outLabel, env);
+      const actual = stacksDigest(all.map((s) => [s.name, JSON.parse(fs.readFileSync(s.file, "utf8"))] as const));
+      if (actual !== expected) {
+        problems.push(`what ${outLabel} holds for ${env} (${actual}) is not what was reviewed (${expected}): synthesise the reviewed commit, or review this one (all2all diff)`);
+      }
+    }
+  }
+  const stale = staleness(out, root);
+  if (stale && "stale" in stale) problems.push(`${outLabel} no longer matches what it was made from: ${stale.stale}; run \`all2all synth\` (or \`npm run synth\`) and plan again`);
   const unlocked = stacks.filter((s) => !fs.existsSync(path.join(s.dir, LOCK_FILE)));
   if (unlocked.length > 0 && !opts.allowMissingLock) {
     problems.push(
@@ -192,6 +213,7 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const confirm = deps.confirm ?? stdinConfirm();
   const expectedProvider = readVersionFile(root);
 
+  if (stale && "unknown" in stale) io.err(`${prefix}: warning: ${outLabel}: ${stale.unknown}`);
   if (unlocked.length > 0) io.err(`${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: init will choose the provider and write one (--allow-missing-lock)`);
   io.out(`${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`);
   let dangerous = 0;

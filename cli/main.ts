@@ -26,15 +26,17 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
   program
     .command("check")
     .description(
-      "Validate the network description only (nothing is synthesised or written) and print what each environment " +
-        "holds. Every problem is printed as `file:line:col  path  message (hint)`; exit 2 on any problem.",
+      "Validate the network description and print what each environment holds, then run the policy rules on its stacks " +
+        "(synthesised in a temporary folder; nothing is written). Every problem is printed as `file:line:col  path  message (hint)`; " +
+        "exit 2 on any problem in the description, 1 on a policy error (what synth would refuse).",
     )
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--env <name>", "check one environment (default: all of them)")
-    .action(async (opts: { config?: string; env?: string }) => {
-      // Each command loads only what it needs (check never loads cdktn).
+    .option("--no-policies", "check the description only, without the policy rules (no synthesis)")
+    .action(async (opts: { config?: string; env?: string; policies: boolean }) => {
+      // Each command loads only what it needs (check loads cdktn only for the policy rules).
       const { runCheck } = await import("./check");
-      exitCode = await runCheck({ ...opts, defaultConfig }, io);
+      exitCode = await runCheck({ ...opts, defaultConfig }, io, root);
     });
 
   program
@@ -153,7 +155,8 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       .option("--stack <stack>", "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)")
       .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
       .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-      .option("--allow-missing-lock", "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself");
+      .option("--allow-missing-lock", "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself")
+      .option("--expect-digest <digest>", "refuse unless the environment's synthesised stacks are exactly those reviewed: the sha256:… that all2all diff printed for it");
 
   tofuOptions(
     program
@@ -164,7 +167,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
           "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys " +
           "and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
-  ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean }) => {
+  ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; expectDigest?: string }) => {
     const { runPlan } = await import("./deploy");
     exitCode = await runPlan(opts, io, root);
   });
@@ -179,7 +182,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       ),
   )
     .option("--auto-approve", "apply without asking (automation); a plan replacing or destroying a stateful resource is still not applied (exit 3)")
-    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; allowMissingLock?: boolean }) => {
+    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; allowMissingLock?: boolean; expectDigest?: string }) => {
       const { runDeploy } = await import("./deploy");
       exitCode = await runDeploy(opts, io, root);
     });

@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { applyPolicies, blockingFindings, formatFindingsTable, policyReportJson, type PolicyRun } from "../policies";
 import { buildApp } from "../stacks/app";
-import { loadForCommand, type CheckOptions } from "./check";
+import { configDirOf, loadForCommand, type CheckOptions } from "./check";
+import { INPUTS_FILE, recordInputs } from "./inputs";
 import { InputError } from "./errors";
 import { validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
@@ -95,6 +96,8 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     }
     const summary = summarise(tmp, docs);
     copyLockFile(project.root, tmp, summary);
+    // What the output was made from: plan and deploy refuse it once that changed.
+    writeFileAtomic(path.join(tmp, INPUTS_FILE), JSON.stringify(recordInputs(path.resolve(io.cwd, configDirOf(options, io)), project.root), null, 2) + "\n");
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
     io.out(validated ?? "validate: skipped (--no-validate)");
@@ -118,7 +121,7 @@ export function copyLockFile(root: string, outdir: string, stacks: readonly { na
 }
 
 /** What a previous synth leaves in its output directory (cdktn's layout). */
-const OUTPUT_ENTRIES = new Set(["manifest.json", "stacks", "constructs.json"]);
+const OUTPUT_ENTRIES = new Set(["manifest.json", "stacks", "constructs.json", INPUTS_FILE]);
 
 /**
  * Refuses an output directory that synth must not replace: a file, a

@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { lineSplitter, type Runner } from "../cli/deploy/runner";
+import { INPUTS_FILE, recordInputs } from "../cli/inputs";
 import type { Io } from "../cli/io";
 import { repoRoot } from "./tmp";
 
@@ -163,7 +164,7 @@ export interface MiniStack {
  * (manifest.json, stacks/<stack>/cdk.tf.json), shaped like the real one:
  * network, servers (after network), dns (after servers), backup.
  */
-export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[], options: { lock?: boolean } = {}): string {
+export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[], options: { lock?: boolean; inputs?: { configDir: string } | false } = {}): string {
   const list: MiniStack[] = stacks ?? [
     { concern: "backup", variables: { storage_box_password_backup: { description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup" } }, resources: { hcloud_storage_box: ["backup"] } },
     { concern: "dns", dependencies: ["servers"], variables: { tsig_example_transfer: { description: "TSIG key" } }, resources: { hcloud_zone: ["example-org"] } },
@@ -203,6 +204,8 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
   }
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(existing, JSON.stringify(manifest, null, 2));
+  // As synth records it: made from the repository's config (or the one given) and the running code.
+  if (options.inputs !== false) fs.writeFileSync(path.join(outDir, INPUTS_FILE), JSON.stringify(recordInputs(options.inputs?.configDir ?? path.join(repoRoot, "config"), repoRoot)));
   return outDir;
 }
 

@@ -58,6 +58,42 @@ describe("all2all inventory", () => {
 });
 
 describe("all2all plan and deploy", () => {
+  test("--expect-digest: the reviewed digest runs; any other, or a malformed one, is refused before anything runs", async () => {
+    const { stacksDigest } = await import("../../cli/digest");
+    const c = setup();
+    const stacks = ["backup", "dns", "network", "servers"].map((k) => [`production-${k}`, readJson(path.join(c.out, "stacks", `production-${k}`, "cdk.tf.json"))] as const);
+    const reviewed = stacksDigest(stacks);
+    expect(reviewed).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const ok = await cli(["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(ok.code).toBe(0);
+    const other = `sha256:${"0".repeat(64)}`;
+    const refused = await cli(["deploy", "--env", "production", "--out", c.out, "--auto-approve", "--expect-digest", other], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join("\n")).toContain(`what cdktf.out holds for production (${reviewed}) is not what was reviewed (${other})`);
+    const bad = await cli(["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.join("\n")).toMatch(/--expect-digest "abc" is not a digest/);
+    // Metadata (`//`) is not part of what is reviewed: the engine ignores it.
+    expect(stacksDigest([["a", { "//": { x: 1 }, resource: { t: { n: { v: 1 } } } }]])).toBe(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]]));
+    expect(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]])).not.toBe(stacksDigest([["a", { resource: { t: { n: { v: 2 } } } }]]));
+  });
+
+  test("a cdktf.out made from another configuration or code is refused before anything runs; one without inputs.json is a warning", async () => {
+    const c = setup();
+    const config = path.join(c.dir, "config");
+    fs.cpSync(path.join(repoRoot, "config"), config, { recursive: true });
+    writeMiniOutput(c.out, "production", undefined, { inputs: { configDir: config } });
+    fs.appendFileSync(path.join(config, "network.yaml"), "# an edit after synth\n");
+    const refused = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join("\n")).toMatch(/cdktf\.out no longer matches what it was made from: the configuration \(.*config\) or the code changed since it was synthesised.*; run `all2all synth`/);
+    expect(callLines(c.fake)).toEqual([]);
+    fs.rmSync(path.join(c.out, "inputs.json"));
+    const unknown = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(unknown.code).toBe(0);
+    expect(unknown.stderr.join("\n")).toMatch(/plan: warning: cdktf\.out: inputs\.json is missing, so whether it matches the configuration and code cannot be told/);
+  });
+
   test("a stack without a provider lock file is refused before anything runs, unless --allow-missing-lock", async () => {
     const c = setup();
     fs.rmSync(path.join(c.out, "stacks", "production-dns", ".terraform.lock.hcl"));
