@@ -258,6 +258,8 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
       );
     }
     if (!(await step("plan"))) return ExitCode.failed;
+    // The saved plan holds sensitive values too: readable by its owner only.
+    if (fs.existsSync(path.join(stack.dir, PLAN_FILE))) fs.chmodSync(path.join(stack.dir, PLAN_FILE), 0o600);
     if (!(await step("show"))) return ExitCode.failed;
     let summary: PlanSummary;
     try {

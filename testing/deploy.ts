@@ -75,7 +75,10 @@ export function fakeTofuRunner(io: Io): Runner {
     }
     let fd: number | undefined;
     try {
-      if (step.stdoutFile !== undefined) fd = fs.openSync(step.stdoutFile, "w");
+      if (step.stdoutFile !== undefined) {
+        fd = fs.openSync(step.stdoutFile, "w", 0o600);
+        fs.fchmodSync(fd, 0o600);
+      }
     } catch (err) {
       return { code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` };
     }

@@ -108,6 +108,14 @@ describe("all2all plan and deploy", () => {
     expect(callLines(c.fake)).toHaveLength(12);
   });
 
+  test("plan.json and plan.tfplan, which hold sensitive values in clear, are readable by their owner only, in a folder git ignores", async () => {
+    const c = setup();
+    const r = await cli(["plan", "--env", "production", "--stack", "backup", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(r.code).toBe(0);
+    for (const f of ["plan.json", "plan.tfplan"]) expect(fs.statSync(path.join(c.out, "stacks", "production-backup", f)).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(repoRoot, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["cdktf.out/", "*.tfplan"]));
+  });
+
   test("plan --env --stack --out", async () => {
     const c = setup();
     const r = await cli(["plan", "--env", "production", "--stack", "dns", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);

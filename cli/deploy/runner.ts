@@ -70,7 +70,11 @@ export function spawnRunner(io: Io): Runner {
     new Promise<StepResult>((resolve) => {
       let fd: number | undefined;
       try {
-        if (step.stdoutFile !== undefined) fd = fs.openSync(step.stdoutFile, "w");
+        // plan.json holds the plan's sensitive values in clear (tofu show -json): readable by its owner only.
+        if (step.stdoutFile !== undefined) {
+          fd = fs.openSync(step.stdoutFile, "w", 0o600);
+          fs.fchmodSync(fd, 0o600);
+        }
       } catch (err) {
         resolve({ code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` });
         return;
