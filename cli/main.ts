@@ -2,6 +2,7 @@
  * The `all2all` command line: parses arguments with commander and hands each
  * command its options and an Io. Bad arguments exit 2, like bad config.
  */
+import { version as PACKAGE_VERSION } from "../package.json";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "./errors";
@@ -16,6 +17,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
   const defaultConfig = path.relative(io.cwd, path.join(root, "config")) || ".";
   const program = new Command("all2all")
     .description("The all2all network on Hetzner Cloud, as code: check, synthesise, validate, review, list, plan and deploy it, and render its zone files.")
+    .version(PACKAGE_VERSION, "-V, --version", "print the version of all2all-infra")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({

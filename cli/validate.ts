@@ -18,7 +18,9 @@ export async function runValidate(options: ValidateOptions, io: Io, root: string
   const project = readProjectConfig(root);
   const out = options.out === undefined ? path.join(project.root, project.output) : path.resolve(io.cwd, options.out);
   if (!fs.existsSync(out)) {
-    io.err(`validate: ${path.relative(io.cwd, out) || out} does not exist (run \`all2all synth\` first, or name the directory with --out)`);
+    // The folder as the user gave it (or the default's place, relative to where they are).
+    const shown = options.out ?? (path.relative(io.cwd, out) || out);
+    io.err(`validate: ${shown} does not exist (run \`all2all synth\` first, or name the directory with --out)`);
     return ExitCode.badInput;
   }
   const schemas = loadSchemas(project.schemaFiles);

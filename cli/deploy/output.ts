@@ -4,6 +4,7 @@
  * facts of each stack's cdk.tf.json that decide what the operator must
  * provide (state backend, variables without a default).
  */
+import { didYouMean } from "../../spec/catalogue";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { STACK_CONCERNS } from "../inventory/model";
@@ -69,7 +70,7 @@ export function environmentStacks(outDir: string, outLabel: string, env: string)
   if (found.length === 0) {
     const envs = [...new Set(entries.map(([name]) => name.replace(/-[^-]+$/, "")))].sort();
     throw new OutputProblem(
-      `${outLabel} holds no stack of environment ${env} (it holds ${envs.length > 0 ? `environments ${envs.join(", ")}` : "no stacks"}): ${synthHint(env)}`,
+      `${outLabel} holds no stack of environment ${env} (it holds ${envs.length > 0 ? `environments ${envs.join(", ")}` : "no stacks"}${envs.length > 0 && didYouMean(env, envs) ? `; ${didYouMean(env, envs)}` : ""}): ${synthHint(env)}`,
     );
   }
   const missing = wanted.filter((name) => !found.some(([n]) => n === name));
