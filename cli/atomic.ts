@@ -45,3 +45,48 @@ export function writeFileAtomic(file: string, content: string): void {
     throw err;
   }
 }
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * What an interrupted replaceDir may leave beside `dest`, put right before a
+ * new one starts: when `dest` is missing but a kept-aside previous version
+ * (`<dest>.old-<pid>-<time>`) of a process that is gone exists, the newest is
+ * moved back into place; the other leftovers of processes that are gone, and
+ * temporary siblings (`<dest>.tmp-*`) older than `staleAfterMs`, are removed.
+ * Returns what it did, one line each.
+ */
+export function recoverLeftovers(dest: string, staleAfterMs = 10 * 60_000, now = Date.now()): string[] {
+  const parent = path.dirname(dest);
+  const base = path.basename(dest);
+  if (!fs.existsSync(parent)) return [];
+  const done: string[] = [];
+  const olds = fs
+    .readdirSync(parent)
+    .map((name) => ({ name, m: new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.old-(\\d+)-(\\d+)$`).exec(name) }))
+    .filter((o): o is { name: string; m: RegExpExecArray } => o.m !== null && !processAlive(Number(o.m[1])))
+    .sort((a, b) => Number(b.m[2]) - Number(a.m[2]));
+  if (!fs.existsSync(dest) && olds.length > 0) {
+    fs.renameSync(path.join(parent, olds[0]!.name), dest);
+    done.push(`restored ${dest} from ${olds[0]!.name}, left by an interrupted run`);
+    olds.shift();
+  }
+  for (const o of olds) {
+    fs.rmSync(path.join(parent, o.name), { recursive: true, force: true });
+    done.push(`removed ${o.name}, left by an interrupted run`);
+  }
+  for (const name of fs.readdirSync(parent).filter((n) => n.startsWith(`${base}.tmp-`))) {
+    const p = path.join(parent, name);
+    if (now - fs.statSync(p).mtimeMs < staleAfterMs) continue;
+    fs.rmSync(p, { recursive: true, force: true });
+    done.push(`removed ${name}, left by an interrupted run`);
+  }
+  return done;
+}

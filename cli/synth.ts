@@ -16,7 +16,7 @@ import { validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
 import { loadSchemas, printProblems } from "./validate";
-import { replaceDir, tempSiblingDir, writeFileAtomic } from "./atomic";
+import { recoverLeftovers, replaceDir, tempSiblingDir, writeFileAtomic } from "./atomic";
 
 export interface SynthOptions extends CheckOptions {
   /**
@@ -51,6 +51,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   if (!specs) return ExitCode.badInput;
   const out = options.out === undefined ? path.join(project.root, project.output) : path.resolve(io.cwd, options.out);
   checkOutputDir(out, [io.cwd, project.root, path.resolve(io.cwd, options.config ?? io.env.ALL2ALL_CONFIG ?? options.defaultConfig ?? "config")]);
+  for (const line of recoverLeftovers(out)) io.err(`synth: ${line}`);
   let tmp: string;
   try {
     tmp = tempSiblingDir(out);
