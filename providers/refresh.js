@@ -80,8 +80,20 @@ function main() {
       path.join(work, "main.tf"),
       `terraform {\n  required_providers {\n    hcloud = {\n      ${required}\n    }\n  }\n}\n`,
     );
-    execFileSync(bin, ["init", "-input=false", "-no-color"], { cwd: work, stdio: ["ignore", "inherit", "inherit"] });
-    const raw = execFileSync(bin, ["providers", "schema", "-json"], { cwd: work, maxBuffer: 256 * 1024 * 1024 });
+    const step = (/** @type {string[]} */ args, /** @type {import("node:child_process").ExecFileSyncOptions} */ opts) => {
+      try {
+        return execFileSync(bin, args, opts);
+      } catch (err) {
+        const status = /** @type {{ status?: number }} */ (err).status;
+        throw new OneLine(
+          `providers:refresh: \`${bin} ${args.join(" ")}\` failed${status === undefined ? "" : ` (exit ${status})`}` +
+            (args[0] === "init" ? ": it downloads the provider, so it needs the registry (network access); " : "; ") +
+            "nothing was written",
+        );
+      }
+    };
+    step(["init", "-input=false", "-no-color"], { cwd: work, stdio: ["ignore", "inherit", "inherit"] });
+    const raw = /** @type {Buffer} */ (step(["providers", "schema", "-json"], { cwd: work, maxBuffer: 256 * 1024 * 1024 }));
     const schema = /** @type {any} */ (stripDescriptions(JSON.parse(raw.toString("utf8"))));
     // OpenTofu names its own registry; the committed schema keeps one provider address.
     const key = Object.keys(schema.provider_schemas || {}).find((k) => k.endsWith("/hetznercloud/hcloud"));
@@ -102,4 +114,15 @@ function main() {
 
 module.exports = { stripDescriptions };
 
-if (require.main === module) main();
+/** A failure told in one line (no stack trace): the engine's own output above says the rest. */
+class OneLine extends Error {}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    if (!(err instanceof OneLine)) throw err;
+    console.error(err.message);
+    process.exitCode = 1;
+  }
+}

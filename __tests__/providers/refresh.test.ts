@@ -44,3 +44,28 @@ test("documentation of descriptors is removed at every depth", () => {
     block_types: { description: { nesting_mode: "list", block: { attributes: {} } } },
   });
 });
+
+describe("npm run providers:refresh without the registry", () => {
+  test("a failing init is one line naming the step and that nothing was written, not a stack trace", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { installFakeTofu, makeSandboxProject } = require("../../testing/deploy") as typeof import("../../testing/deploy");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { makeTempDir } = require("../../testing/tmp") as typeof import("../../testing/tmp");
+    const t = makeTempDir("all2all-refresh-offline-");
+    try {
+      const root = makeSandboxProject(t.dir);
+      const fake = installFakeTofu(t.dir);
+      const before = require("node:fs").readFileSync(`${root}/providers/hcloud/schema.json`, "utf8");
+      const r = spawnSync(process.execPath, [`${root}/providers/refresh.js`], { cwd: root, encoding: "utf8", env: { PATH: fake.binDir, FAKE_TOFU_FAIL: "init", HOME: t.dir } });
+      expect(r.status).toBe(1);
+      const last = r.stderr.trim().split("\n").pop();
+      expect(last).toBe("providers:refresh: `tofu init -input=false -no-color` failed (exit 1): it downloads the provider, so it needs the registry (network access); nothing was written");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(require("node:fs").readFileSync(`${root}/providers/hcloud/schema.json`, "utf8")).toBe(before);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
