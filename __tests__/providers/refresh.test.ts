@@ -50,7 +50,7 @@ describe("npm run providers:refresh without the registry", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { installFakeTofu, makeSandboxProject } = require("../../testing/deploy") as typeof import("../../testing/deploy");
+    const { fakeEnv, installFakeTofu, makeSandboxProject } = require("../../testing/deploy") as typeof import("../../testing/deploy");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { makeTempDir } = require("../../testing/tmp") as typeof import("../../testing/tmp");
     const t = makeTempDir("all2all-refresh-offline-");
@@ -58,7 +58,7 @@ describe("npm run providers:refresh without the registry", () => {
       const root = makeSandboxProject(t.dir);
       const fake = installFakeTofu(t.dir);
       const before = require("node:fs").readFileSync(`${root}/providers/hcloud/schema.json`, "utf8");
-      const r = spawnSync(process.execPath, [`${root}/providers/refresh.js`], { cwd: root, encoding: "utf8", env: { PATH: fake.binDir, FAKE_TOFU_FAIL: "init", HOME: t.dir } });
+      const r = spawnSync(process.execPath, [`${root}/providers/refresh.js`], { cwd: root, encoding: "utf8", env: { ...fakeEnv(fake, { FAKE_TOFU_FAIL: "init", HOME: t.dir }) } as NodeJS.ProcessEnv });
       expect(r.status).toBe(1);
       const last = r.stderr.trim().split("\n").pop();
       expect(last).toBe("providers:refresh: `tofu init -input=false -no-color` failed (exit 1): it downloads the provider, so it needs the registry (network access); nothing was written");
