@@ -42,6 +42,8 @@ export interface CheckInput {
   /** Display names of the shared files (settings specific to one environment do not belong there). */
   readonly sharedFiles: ReadonlySet<string>;
   readonly files: ConfigFiles;
+  /** `<kind>/<name>` of everything the shared files declare, before an overlay removes some. */
+  readonly sharedNames?: ReadonlySet<string>;
   /** The day deprecations are judged on (YYYY-MM-DD). @default today */
   readonly today?: string;
 }
@@ -629,9 +631,10 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
     if (slash < 0 || !(SUPPRESSION_KINDS as readonly string[]).includes(kind)) {
       r.report([...path, "resource"], `resource "${suppression.resource}" must be <kind>/<name>`, `kinds: ${SUPPRESSION_KINDS.join(", ")}`);
     } else if (!existing[kind].includes(kind === "zone" ? name.toLowerCase().replace(/\.$/, "") : name)) {
-      // A suppression of the shared files may name what one environment removes: there it
-      // is unused, which the policy pack reports as the warning suppression-unused.
-      if (!input.sharedFiles.has(r.file(path))) r.report([...path, "resource"], `unknown ${kind} "${name}"`, suggestionHint(name, existing[kind], `${kind}s`));
+      // A suppression of the shared files may name what this environment's overlay removes:
+      // here it is unused, which the policy pack reports as the warning suppression-unused.
+      const removedHere = input.sharedFiles.has(r.file(path)) && (input.sharedNames?.has(suppression.resource) ?? false);
+      if (!removedHere) r.report([...path, "resource"], `unknown ${kind} "${name}"`, suggestionHint(name, existing[kind], `${kind}s`));
     }
     const reason = suppression.reason.trim();
     const words = reason.split(/\s+/).filter((w) => /[A-Za-z0-9]/.test(w)).length;

@@ -137,6 +137,7 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
   if (shared.some((n) => !n) || overlays.some((n) => !n)) return { ok: false, problems: dedupe(problems), warnings: dedupe(warnings) };
 
   const combined = combineShared(shared as Node[], problems);
+  const sharedItems = declaredNames(toPlain(combined));
   const sharedFiles = new Set(sharedNames.map(display));
   const files = configFiles(base, display);
   const specs: NetworkSpecData[] = [];
@@ -151,7 +152,7 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
     if (!parsed.success) {
       envProblems.push(...zodProblems(parsed.error.issues, root, plain));
     } else if (envProblems.length === 0) {
-      const checked = checkDescription({ env: environment.name, description: parsed.data, root, sharedFiles, files });
+      const checked = checkDescription({ env: environment.name, description: parsed.data, root, sharedFiles, files, sharedNames: sharedItems });
       envProblems.push(...checked.problems);
       envWarnings.push(...checked.warnings);
       if (checked.spec) specs.push({ ...checked.spec, files: [...sharedNames.map(display), display(`${ENVIRONMENTS_DIR}/${environment.file}`)] });
@@ -415,4 +416,20 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], root: Node, pla
     }
   }
   return problems;
+}
+
+/** `<kind>/<name>` of the items a (plain) description declares, by the kinds suppressions name. */
+function declaredNames(plain: unknown): Set<string> {
+  const out = new Set<string>();
+  const d = (plain ?? {}) as Record<string, unknown>;
+  const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((x) => (x && typeof x === "object" ? (x as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string") : []);
+  for (const n of names(d.servers)) out.add(`server/${n}`);
+  for (const s of Array.isArray(d.servers) ? d.servers : []) for (const v of names((s as { volumes?: unknown })?.volumes)) out.add(`volume/${v}`);
+  for (const n of names(d.networks)) out.add(`network/${n}`);
+  for (const n of names(d.firewall_policies)) out.add(`firewall-policy/${n}`);
+  for (const n of names(d.placement_groups)) out.add(`placement-group/${n}`);
+  for (const n of names(d.zones)) out.add(`zone/${n.toLowerCase().replace(/\.$/, "")}`);
+  for (const n of names(d.storage_boxes)) out.add(`storage-box/${n}`);
+  for (const n of names((d.operators as { ssh_keys?: unknown } | undefined)?.ssh_keys)) out.add(`ssh-key/${n}`);
+  return out;
 }
