@@ -130,7 +130,9 @@ describe("all2all cost and the budget", () => {
     editFile(path.join(config, "environments", "production.yaml"), "  budget_monthly: 120\n", "  budget_monthly: 20\n");
     const r = await cli(["synth", "--config", config, "--env", "production", "--out", path.join(t.dir, "out")]);
     expect(r.code).toBe(0);
-    expect(r.stdout.join("\n")).toMatch(/warning\s+budget-monthly\s+production .*environment production is estimated at €\d+\.\d\d per month \(VAT included; catalogue of \d{4}-\d{2}-\d{2}\), over its budget_monthly of €20\.00/);
+    const text = r.stdout.join("\n");
+    expect(text).toMatch(/^warning\s+budget-monthly\s+production\s+environment\/production$/m);
+    expect(text.replace(/\n {4}/g, " ")).toMatch(/environment production is estimated at €\d+\.\d\d per month \(VAT included; catalogue of \d{4}-\d{2}-\d{2}\), over its budget_monthly of €20\.00/);
     const within = await cli(["synth", "--env", "production", "--out", path.join(t.dir, "out2")]);
     expect(within.stdout.join("\n")).not.toMatch(/budget-monthly/);
   });
