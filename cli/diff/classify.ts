@@ -2,18 +2,21 @@
  * Why a change is dangerous. The same rules serve `all2all diff` (two
  * synthesised configurations) and `all2all plan-summary` (a saved plan):
  * each resource change is judged on its own (destruction of stateful
- * resources, replacement, protection removed, destructive and disruptive
- * updates from the replacement table, new public IPv4 addresses, firewall
- * rules opened to the world, firewall name or labels changed with its
- * rules), then each environment as a whole (servers that newly fall under a
- * firewall open to the world, or under no firewall at all).
+ * resources, replacement and what Hetzner does in it, protection removed,
+ * destructive and disruptive updates from the replacement table, updates
+ * Hetzner cannot do, new public IPv4 addresses, firewall rules opened to
+ * the world, firewall name or labels changed with its rules), then each
+ * environment as a whole (a network range that leaves out its subnets,
+ * servers that newly fall under a firewall open to the world, or under no
+ * firewall at all).
  */
-import { parseCidr } from "../../constructs/ip";
+import { catalogue } from "../../catalogue/catalogue";
+import { cidrContains, parseCidr } from "../../constructs/ip";
 import { SENSITIVE_PORTS } from "../../policies/roles";
 import { matches, parseSelector, type Requirement } from "../../policies/selectors";
-import type { Action, AttributeChange, Change, Reason } from "./model";
+import type { Action, AttributeChange, Change, DangerClass, Reason } from "./model";
 import { STATEFUL_TYPES, tableOf, type ReplaceTables, type TableEntry } from "./tables";
-import { ABSENT, deepEqual, isPlainObject, isWithin, showValue, valueAt, type Maybe, type RawDiff, type ShowContext } from "./values";
+import { ABSENT, deepEqual, isPlainObject, isWithin, showValue, valueAt, type Maybe, type Path, type RawDiff, type ShowContext } from "./values";
 
 export type Body = Record<string, unknown>;
 
@@ -228,6 +231,193 @@ function firewallReasons(pair: ResourcePair): { dangers: Reason[]; warnings: Rea
 }
 
 // ---------------------------------------------------------------------------
+// What Hetzner cannot do
+
+/**
+ * Where each fact about what Hetzner cannot do comes from: Hetzner's Cloud
+ * API reference (docs.hetzner.cloud) and the provider's source, read at
+ * hetznercloud/hcloud 1.68.0 (re-read them on a provider upgrade, with
+ * replace.json: docs/provider-upgrade.md).
+ */
+export const HETZNER_SOURCES = {
+  volumeResize: "docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
+  changeType: "docs.hetzner.cloud, Server Actions: Change the Type of a Server; hetznercloud/hcloud 1.68.0, internal/server/resource.go:587",
+  changeIpRange: "docs.hetzner.cloud, Network Actions: Change IP range of a Network; hetznercloud/hcloud 1.68.0 never calls it (ip_range forces a new network: internal/network/resource.go:40)",
+  networkSubnets: "docs.hetzner.cloud, Networks: ip_range must span all included subnets",
+  primaryIpLocation: "docs.hetzner.cloud, Primary IPs: a Primary IP can only be assigned to a Server in the same location",
+  serverBackups: "docs.hetzner.com, Cloud FAQ: backups are bound to a single server and deleted with it",
+} as const;
+
+/**
+ * The class of an update Hetzner refuses or cannot do as asked (a volume
+ * made smaller, a server moved to a type with a smaller disk): no class of
+ * its own in model.ts (DANGER_CLASSES), so the nearest, an update in place
+ * that goes wrong.
+ */
+const CANNOT_UPDATE: DangerClass = "destructive-update";
+
+/** A location name as written (`fsn1`), or undefined for a reference, an unknown value, anything else. */
+function plainName(value: Maybe): string | undefined {
+  return typeof value === "string" && /^[a-z0-9][a-z0-9-]*$/.test(value) ? value : undefined;
+}
+
+/** The attributes that place a resource, what the resource is called in a sentence, and what the new one is. */
+const PLACED: Readonly<Record<string, { attributes: readonly string[]; what: string; becomes: string }>> = {
+  hcloud_server: { attributes: ["location"], what: "a server", becomes: "a fresh disk, installed again from its image and user data" },
+  hcloud_volume: { attributes: ["location"], what: "a volume", becomes: "an empty volume" },
+  hcloud_primary_ip: { attributes: ["location"], what: "a primary IP", becomes: "another address" },
+  hcloud_floating_ip: { attributes: ["home_location"], what: "a floating IP", becomes: "another address" },
+  hcloud_storage_box: { attributes: ["location"], what: "a storage box", becomes: "an empty storage box, without the backups of the old one" },
+  hcloud_load_balancer: { attributes: ["location", "network_zone"], what: "a load balancer", becomes: "other addresses" },
+  hcloud_network_subnet: { attributes: ["network_zone"], what: "a subnet", becomes: "its servers lose their private addresses until attached again" },
+};
+
+/** What Hetzner does when this attribute forces a replacement, when it is one of the limits above (a location, a network's range). */
+function replacementFact(pair: ResourcePair, attribute: string): string | undefined {
+  const placed = PLACED[pair.type];
+  if (placed !== undefined && placed.attributes.includes(attribute)) {
+    const from = plainName(valueAt(pair.before, attribute));
+    const to = plainName(valueAt(pair.after, attribute));
+    const zone = attribute === "network_zone" ? "network zone" : "location";
+    let fact = `Hetzner cannot move ${placed.what} to another ${zone}: tofu deletes the one${from ? ` in ${from}` : ""} and creates a new one${to ? ` in ${to}` : ""} (${placed.becomes}); nothing is moved or copied`;
+    if (pair.type === "hcloud_server") {
+      fact += `, and its backups are deleted with it (${HETZNER_SOURCES.serverBackups})`;
+      const links = listOfBlocks(pair.after?.public_net).some((b) => isLinked(b.ipv4) || isLinked(b.ipv6));
+      if (links) fact += `; the primary IPs it links stay where they are, and Hetzner assigns a primary IP only to a server in its own location (${HETZNER_SOURCES.primaryIpLocation})`;
+    }
+    return fact;
+  }
+  if (pair.type === "hcloud_network" && attribute === "ip_range") {
+    const was = typeof pair.before?.ip_range === "string" ? parseCidr(pair.before.ip_range) : undefined;
+    const now = typeof pair.after?.ip_range === "string" ? parseCidr(pair.after.ip_range) : undefined;
+    const widened = was !== undefined && now !== undefined && was.family === now.family && now.prefix < was.prefix && now.address === was.address;
+    const replaced = "the subnets and server attachments that take its id are replaced with it";
+    return widened
+      ? `Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it: it creates a new network, and ${replaced} (${HETZNER_SOURCES.changeIpRange})`
+      : `Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range from the same first address), so the only way is a new network: ${replaced} (${HETZNER_SOURCES.changeIpRange})`;
+  }
+  return undefined;
+}
+
+function listOfBlocks(value: unknown): Body[] {
+  return (Array.isArray(value) ? value : isPlainObject(value) ? [value] : []).filter(isPlainObject);
+}
+
+/** True for a linked primary IP id (a number, a reference), not for an absent one. */
+function isLinked(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== 0 && value !== "";
+}
+
+/** A server type as the catalogue knows it, or why it does not. */
+function serverTypeFacts(name: string): { disk: number; storage: string } | { unknown: string } {
+  let types: readonly { name: string; disk_gb: number; storage_type: string }[];
+  let retired: readonly { name: string; unavailable_after: string; successor: string }[];
+  try {
+    const c = catalogue();
+    types = c.server_types;
+    retired = c.retired_server_types;
+  } catch (err) {
+    return { unknown: `catalogue/hetzner.json cannot be read (${(err as Error).message.split("\n")[0]})` };
+  }
+  const known = types.find((t) => t.name === name);
+  if (known !== undefined) return { disk: known.disk_gb, storage: known.storage_type };
+  const old = retired.find((t) => t.name === name);
+  return {
+    unknown: `${name} is not among the server types of catalogue/hetzner.json${old ? ` (retired: unavailable after ${old.unavailable_after}, successor ${old.successor})` : ""}`,
+  };
+}
+
+/**
+ * Updates in place that Hetzner refuses or cannot do as asked: a volume
+ * made smaller, a server type with a smaller disk (or another storage
+ * type). A server type the catalogue does not know is a remark for the
+ * type change's warning, not a guess.
+ */
+function hetznerLimits(pair: ResourcePair, unknown?: (attribute: string) => boolean): { dangers: Reason[]; serverTypeRemark?: string } {
+  const dangers: Reason[] = [];
+  const applies = (attribute: string): boolean => !isIgnored(attribute, pair.ignored) && changedAt(pair, attribute) && !(unknown?.(attribute) ?? false);
+  if (pair.type === "hcloud_volume" && applies("size")) {
+    const was = valueAt(pair.before, "size");
+    const now = valueAt(pair.after, "size");
+    if (typeof was === "number" && typeof now === "number" && now < was) {
+      dangers.push({
+        class: CANNOT_UPDATE,
+        attribute: "size",
+        source: HETZNER_SOURCES.volumeResize,
+        message:
+          `\`size\` ${was} → ${now}: Hetzner volumes only grow ("downsizing a Volume is not possible"; the new size must be greater than the current one). ` +
+          `The provider does not stop it in the plan — size does not force a replacement, so tofu plans an update in place — and the apply fails at the resize call, ` +
+          `leaving the volume at ${was} GB and the changes the provider makes after it (labels, delete protection) not applied (${HETZNER_SOURCES.volumeResize}). ` +
+          `A smaller volume is a new volume: create it, copy the data, then remove this one`,
+      });
+    }
+  }
+  if (pair.type === "hcloud_server" && applies("server_type")) {
+    const was = valueAt(pair.before, "server_type");
+    const now = valueAt(pair.after, "server_type");
+    if (typeof was === "string" && typeof now === "string" && !was.includes("${") && !now.includes("${")) {
+      const a = serverTypeFacts(was);
+      const b = serverTypeFacts(now);
+      if ("unknown" in a || "unknown" in b) {
+        const why = [a, b].filter((f): f is { unknown: string } => "unknown" in f).map((f) => f.unknown);
+        return { dangers, serverTypeRemark: `${[...new Set(why)].join("; ")}: whether ${now}'s disk is smaller than ${was}'s is not checked (Hetzner cannot shrink a disk; check the two types' disks before applying)` };
+      }
+      const poweredOff = `Hetzner refuses the change (\`invalid_server_type\`) after the provider has powered the server off: the apply fails and the server stays off`;
+      if (b.disk < a.disk) {
+        dangers.push({
+          class: CANNOT_UPDATE,
+          attribute: "server_type",
+          source: HETZNER_SOURCES.changeType,
+          message:
+            `\`server_type\` ${was} → ${now}: ${now}'s disk (${b.disk} GB) is smaller than ${was}'s (${a.disk} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk — ` +
+            `it changes a server only to a type with an equal or bigger disk ("Shrinking disks is not possible as it might destroy data"). ` +
+            `This works only if the server's disk was never upgraded (created with a disk of at most ${b.disk} GB, and every type change since made with keep_disk = true); ` +
+            `otherwise ${poweredOff} (${HETZNER_SOURCES.changeType}). Check the server's disk size in the console first`,
+        });
+      } else if (a.storage !== b.storage) {
+        dangers.push({
+          class: CANNOT_UPDATE,
+          attribute: "server_type",
+          source: HETZNER_SOURCES.changeType,
+          message: `\`server_type\` ${was} → ${now}: ${was} has ${a.storage} storage, ${now} ${b.storage}, and Hetzner changes a server only to a type with the same storage type: ${poweredOff} (${HETZNER_SOURCES.changeType})`,
+        });
+      }
+    }
+  }
+  return { dangers };
+}
+
+/**
+ * A network whose range changes while a subnet of it (same stack, network_id
+ * referring to it) falls outside the new range: Hetzner refuses that subnet
+ * in the new network, once tofu has destroyed the old one.
+ */
+function classifyNetworkRanges(base: readonly SideResource[], head: readonly SideResource[], find: ChangeFinder): void {
+  for (const net of head) {
+    if (net.type !== "hcloud_network" || typeof net.body.ip_range !== "string") continue;
+    const was = base.find((r) => r.stack === net.stack && r.address === net.address && r.type === net.type);
+    if (was === undefined || was.body.ip_range === net.body.ip_range) continue;
+    const range = parseCidr(net.body.ip_range);
+    if (range === undefined) continue;
+    const ref = `\${${net.address}.id}`;
+    const outside = head.filter((r) => {
+      if (r.stack !== net.stack || r.type !== "hcloud_network_subnet" || r.body.network_id !== ref || typeof r.body.ip_range !== "string") return false;
+      const sub = parseCidr(r.body.ip_range);
+      return sub !== undefined && !cidrContains(range, sub);
+    });
+    if (outside.length === 0) continue;
+    find(net).dangers.push({
+      class: "replace",
+      attribute: "ip_range",
+      source: HETZNER_SOURCES.networkSubnets,
+      message:
+        `${outside.map((r) => `${r.address} (${String(r.body.ip_range)})`).join(", ")} ${outside.length === 1 ? "lies" : "lie"} outside the new range ${net.body.ip_range}: ` +
+        `a network's range must span all its subnets, so Hetzner refuses ${outside.length === 1 ? "it" : "them"} in the new network and the apply fails after tofu has destroyed the old one (${HETZNER_SOURCES.networkSubnets})`,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The rules for one resource
 
 export interface Verdict {
@@ -272,7 +462,14 @@ export function classifyResource(
     const reasons = replaceReasons.length > 0 ? replaceReasons : [{ class: "replace" as const, message: "tofu replaces it" }];
     const suffix = loss !== undefined ? `; the replacement destroys ${loss}` : "";
     const refused = !pair.fromPlan && preventDestroy(pair.after) ? "; lifecycle.prevent_destroy is set, so tofu refuses the plan until it is lifted" : "";
-    reasons.forEach((r, i) => dangers.push(i === reasons.length - 1 ? { ...r, message: `${r.message}${suffix}${refused}` } : r));
+    reasons.forEach((r, i) => {
+      const last = i === reasons.length - 1;
+      // What Hetzner does in this replacement: in the reason's message (diff), as a note (plan-summary, whose reason is tofu's own).
+      const fact = r.attribute !== undefined ? replacementFact(pair, r.attribute) : undefined;
+      if (fact !== undefined && pair.fromPlan) notes.push(`${fact.charAt(0).toUpperCase()}${fact.slice(1)}`);
+      const inMessage = fact !== undefined && !pair.fromPlan ? `; ${fact}` : "";
+      dangers.push(last || inMessage !== "" ? { ...r, message: `${r.message}${last ? suffix : ""}${inMessage}${last ? refused : ""}` } : r);
+    });
   }
 
   if (pair.before !== undefined && pair.after !== undefined) {
@@ -337,6 +534,17 @@ export function classifyResource(
           });
         }
       }
+    }
+  }
+
+  if (pair.before !== undefined && pair.after !== undefined && (pair.action === "update" || pair.action === "move")) {
+    const limits = hetznerLimits(pair, unknown);
+    dangers.push(...limits.dangers);
+    if (limits.serverTypeRemark !== undefined) {
+      // Said in the server type change's own warning (disruptive update), or in one of its own when the table has none.
+      const i = warnings.findIndex((w) => w.class === "disruptive-update" && w.attribute === "server_type");
+      if (i >= 0) warnings[i] = { ...warnings[i], message: `${warnings[i].message}; ${limits.serverTypeRemark}` };
+      else warnings.push({ class: "disruptive-update", attribute: "server_type", message: `\`server_type\` changes: ${limits.serverTypeRemark}` });
     }
   }
 
@@ -433,12 +641,14 @@ export type MutableChange = Omit<Change, "dangers" | "warnings" | "notes" | "sum
 export type ChangeFinder = (...resources: { stack: string; address: string; type: string }[]) => MutableChange;
 
 /**
- * Adds the environment-wide dangers: a server that existed before and now
- * falls under a firewall (that existed before) open to the world; a server
- * under no firewall at all (every port open); and, as a note on each new
- * server, what the world can reach on it.
+ * Adds the environment-wide dangers: a network whose new range leaves out a
+ * subnet of it; a server that existed before and now falls under a firewall
+ * (that existed before) open to the world; a server under no firewall at all
+ * (every port open); and, on each new server, the firewalls that apply to
+ * it (in its summary) and what the world can reach on it (a note).
  */
 export function classifyEnvironments(base: readonly SideResource[], head: readonly SideResource[], find: ChangeFinder): void {
+  classifyNetworkRanges(base, head, find);
   const baseEnvs = indexSide(base);
   for (const [envName, env] of indexSide(head)) {
     const before = baseEnvs.get(envName);
@@ -449,6 +659,15 @@ export function classifyEnvironments(base: readonly SideResource[], head: readon
       // Without any firewall in sight (a plan of the servers stack alone), coverage cannot be judged.
       const visible = env.firewalls.size > 0 || (before?.firewalls.size ?? 0) > 0;
       if (!covered && !visible) continue;
+      if (was === undefined) {
+        // What a reviewer checks on a new server: the firewalls that apply to it (label selectors of firewalls in sight).
+        const names = now.map((k) => nameOfKey(k).address.replace(/^hcloud_firewall\./, ""));
+        const through = [
+          ...(names.length > 0 ? [`firewall${names.length === 1 ? "" : "s"} ${names.join(", ")} (label selectors)`] : []),
+          ...(env.opaque ? ["firewalls attached by server or hcloud_firewall_attachment (not read here)"] : []),
+        ];
+        find(server).summary.push(...(through.length > 0 ? through : firewallIdsOf(server.body) ? [] : ["no firewall applies"]));
+      }
       if (!covered) {
         const hadFirewall = was !== undefined && before !== undefined && (covering(before, was).length > 0 || firewallIdsOf(was.body) || before.opaque);
         if (was === undefined || hadFirewall) {
@@ -486,15 +705,110 @@ export function classifyEnvironments(base: readonly SideResource[], head: readon
   }
 }
 
-/** A few identifying attributes of a created or destroyed resource, as shown: `name "web-1"`, `location "fsn1"`, a firewall's rule count. */
+/** The attributes a reviewer checks on a created or destroyed resource, per type; other types show a few identifying ones. */
+const SUMMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
+  hcloud_server: ["name", "server_type", "location", "image", "ipv4_address", "ipv6_address", "firewall_ids", "placement_group_id"],
+  hcloud_primary_ip: ["name", "type", "location", "auto_delete", "assignee_id", "ip_address"],
+  hcloud_floating_ip: ["name", "type", "home_location", "server_id", "ip_address"],
+  hcloud_floating_ip_assignment: ["floating_ip_id", "server_id"],
+  hcloud_rdns: ["dns_ptr", "ip_address", "server_id", "primary_ip_id", "floating_ip_id", "load_balancer_id"],
+  hcloud_volume: ["name", "size", "location", "server_id"],
+  hcloud_volume_attachment: ["volume_id", "server_id"],
+  hcloud_server_network: ["server_id", "network_id", "subnet_id", "ip"],
+  hcloud_firewall: ["name"],
+  hcloud_firewall_attachment: ["firewall_id", "server_ids", "label_selectors"],
+  hcloud_zone: ["name", "mode", "ttl"],
+  hcloud_zone_rrset: ["zone", "name", "type", "ttl"],
+  hcloud_zone_record: ["zone", "name", "type", "value"],
+};
+const DEFAULT_SUMMARY_KEYS = ["name", "type", "server_type", "location", "home_location", "ip_range", "mode", "size", "storage_box_type", "ttl", "zone", "records", "value"];
+
+/** `in tcp 22 from ["0.0.0.0/0", "::/0"] description "SSH"`: one firewall rule as shown (values masked as everywhere). */
+function ruleSummary(rule: Body, index: number, ctx: ShowContext): string {
+  const at = (k: string): Path => ["rule", index, k];
+  const word = (k: string): string | undefined => {
+    const v = rule[k];
+    if (v === undefined || v === null || v === "") return undefined;
+    return typeof v === "string" && /^[A-Za-z0-9-]+$/.test(v) ? v : showValue(v, at(k), ctx);
+  };
+  const parts = [word("direction") ?? "(no direction)", word("protocol") ?? "(no protocol)"];
+  const port = word("port");
+  if (port !== undefined) parts.push(port);
+  const ips = (k: string, label: string): void => {
+    const v = rule[k];
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) parts.push(`${label} ${showValue(v, at(k), ctx)}`);
+  };
+  ips("source_ips", "from");
+  ips("destination_ips", "to");
+  if (typeof rule.description === "string" && rule.description !== "") parts.push(`description ${showValue(rule.description, at("description"), ctx)}`);
+  return `rule ${parts.join(" ")}`;
+}
+
+/** A server's public addresses: `public IPv4 "${hcloud_primary_ip.web-1-ipv4.id}"`, `public IPv4 auto-created`, `no public IPv6`. */
+function publicNetSummary(body: Body, ctx: ShowContext): string[] {
+  const blocks = listOfBlocks(body.public_net);
+  const out: string[] = [];
+  for (const family of ["ipv4", "ipv6"] as const) {
+    const label = `public ${family === "ipv4" ? "IPv4" : "IPv6"}`;
+    if (blocks.length === 0) {
+      out.push(`${label} auto-created (no public_net: it dies with the server)`);
+      continue;
+    }
+    blocks.forEach((b, i) => {
+      const id = b[family];
+      if (b[`${family}_enabled`] === false) out.push(`no ${label}`);
+      else if (isLinked(id)) out.push(`${label} ${showValue(id, ["public_net", i, family], ctx)}`);
+      else out.push(`${label} auto-created (no primary IP linked: it dies with the server)`);
+    });
+  }
+  return out;
+}
+
+/**
+ * What a reviewer checks on a created or destroyed resource, as shown
+ * (masked like every value; references shown as the reference): a server's
+ * type, location, image, public addresses, firewalls, placement group and
+ * private networks; a firewall's targets and every rule; an rDNS record's
+ * name, address and where the address comes from; a record set's values.
+ */
 export function summaryAttributes(type: string, body: Body | undefined, ctx: ShowContext): string[] {
   if (body === undefined) return [];
-  const keys = ["name", "type", "server_type", "location", "home_location", "ip_range", "mode", "size", "storage_box_type", "ttl", "zone", "records", "value"];
+  const keys = SUMMARY_KEYS[type];
   const out: string[] = [];
-  for (const k of keys) {
-    if (!Object.prototype.hasOwnProperty.call(body, k)) continue;
-    out.push(`${k} ${showValue(body[k], [k], ctx)}`);
+  const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(body, k) && body[k] !== null && body[k] !== undefined;
+  const at = (k: string): void => {
+    if (has(k)) out.push(`${k} ${showValue(body[k], [k], ctx)}`);
+  };
+  if (keys === undefined) {
+    for (const k of DEFAULT_SUMMARY_KEYS) at(k);
+    return out.slice(0, 5);
   }
-  if (type === "hcloud_firewall" && Array.isArray(body.rule)) out.push(`${body.rule.length} rule${body.rule.length === 1 ? "" : "s"}`);
-  return out.slice(0, 5);
+  for (const k of keys) {
+    at(k);
+    // A server's addresses right after what it is (name, type, location, image).
+    if (type === "hcloud_server" && k === "image") out.push(...publicNetSummary(body, ctx));
+  }
+  if (type === "hcloud_server") {
+    listOfBlocks(body.network).forEach((n, i) => {
+      const where = ["network_id", "subnet_id"].filter((k) => isLinked(n[k])).map((k) => `${k} ${showValue(n[k], ["network", i, k], ctx)}`);
+      out.push(`network ${[...where, ...(isLinked(n.ip) ? [`ip ${showValue(n.ip, ["network", i, "ip"], ctx)}`] : [])].join(" ")}`.trimEnd());
+    });
+  }
+  if (type === "hcloud_firewall") {
+    listOfBlocks(body.apply_to).forEach((a, i) => {
+      for (const k of ["label_selector", "server"]) if (isLinked(a[k])) out.push(`applies to ${k} ${showValue(a[k], ["apply_to", i, k], ctx)}`);
+    });
+    const rules = listOfBlocks(body.rule);
+    if (rules.length === 0) out.push("no rules");
+    rules.forEach((r, i) => out.push(ruleSummary(r, i, ctx)));
+  }
+  if (type === "hcloud_zone_rrset") {
+    const records = listOfBlocks(body.records);
+    out.push(`records [${records.map((r, i) => showValue(r.value, ["records", i, "value"], ctx)).join(", ")}]`);
+  }
+  if (type === "hcloud_zone") {
+    const primaries = listOfBlocks(body.primary_nameservers);
+    if (primaries.length > 0) out.push(`primary_nameservers [${primaries.map((p, i) => showValue(p.address, ["primary_nameservers", i, "address"], ctx)).join(", ")}]`);
+  }
+  return out;
 }
