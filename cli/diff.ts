@@ -8,20 +8,38 @@
  * masked), dangerous changes first (see cli/diff/classify.ts and
  * docs/review.md).
  *
+ * Beside the stacks: the zones served from a hidden primary (secondary mode
+ * at Hetzner), whose records are in its zone files, not in the stacks, are
+ * rendered by each side's own `all2all zonefile --knot` and compared
+ * (cli/diff/zones.ts); and the digest of the head's stacks per environment
+ * (cli/digest.ts), which `all2all plan|deploy --expect-digest` checks.
+ *
+ * Before anything, the working tree's compiled code must be the build of its
+ * sources: when it is stale, the working tree is built and the diff runs
+ * again with the new code (cli/diff/fresh.ts).
+ *
  * Exit codes: 0 nothing dangerous; 3 dangerous changes (CI can then require
- * an approval); 2 bad input (unknown ref, a ref that cannot be synthesised,
- * bad options or config); 1 an unexpected failure.
+ * an approval); 4 the head cannot be synthesised: `all2all synth` refuses
+ * it (configuration, synthesis, validation or policy errors, listed first;
+ * before 3); 2 bad input (unknown ref, a base that cannot be synthesised,
+ * a working tree that does not build, bad options or config); 1 an
+ * unexpected failure.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { configDirOf } from "./check";
 import { catalogue, type Catalogue } from "../catalogue/catalogue";
 import { compareOutputs } from "./diff/compare";
 import { asCatalogue, withCosts } from "./diff/cost";
 import { fileInCommit, repositoryOf, resolveCommit } from "./diff/git";
+import { ensureCurrentBuild, REBUILT_ENV } from "./diff/fresh";
 import { emitReport, parseFormat } from "./diff/output";
-import { stackOrderOf, synthSide, type SideContext, type SideSpec } from "./diff/sides";
+import { renderZones, stackOrderOf, synthSide, zoneEpoch, type Side, type SideContext, type SideOutput, type SideSpec } from "./diff/sides";
 import { loadReplaceTables } from "./diff/tables";
+import { compareZones, environmentOfStack } from "./diff/zones";
+import type { DiffReport, ZonesReport } from "./diff/model";
+import { stacksDigest } from "./digest";
 import { InputError } from "./errors";
 import type { Io } from "./io";
 
@@ -41,9 +59,41 @@ export interface DiffOptions {
   readonly defaultConfig?: string;
 }
 
+/** The command line that runs these options again (after building the working tree). */
+function argvOf(options: DiffOptions): string[] {
+  const pairs: [string, string | undefined][] = [
+    ["--base", options.base],
+    ["--head", options.head],
+    ["--format", options.format],
+    ["--out", options.out],
+    ["--env", options.env],
+    ["--config", options.config],
+  ];
+  return pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]));
+}
+
+/** Per environment, the digest of the head's stacks: what `all2all synth` writes for it (cli/digest.ts). */
+export function digestsOf(docs: ReadonlyMap<string, unknown>): Record<string, string> {
+  const byEnv = new Map<string, [string, unknown][]>();
+  for (const [name, doc] of docs) {
+    const env = environmentOfStack(name);
+    byEnv.set(env, [...(byEnv.get(env) ?? []), [name, doc]]);
+  }
+  return Object.fromEntries([...byEnv.keys()].sort().map((env) => [env, stacksDigest(byEnv.get(env)!)]));
+}
+
+/** The environments a side's stacks belong to. */
+function environmentsOf(side: SideOutput): string[] {
+  return [...new Set([...side.docs.keys()].map(environmentOfStack))].sort();
+}
+
 export async function runDiff(options: DiffOptions, io: Io, root: string): Promise<number> {
   if (options.base === undefined || options.base.trim() === "") throw new InputError("diff: --base <git-ref> is required (e.g. --base origin/main)");
   const format = parseFormat(options.format);
+  const processEnv: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined)) };
+  // Never stale: the working tree's code is this process's; a build older than its sources is built first.
+  const again = await ensureCurrentBuild(root, argvOf(options), io, processEnv);
+  if (again !== undefined) return again;
   const tables = loadReplaceTables(root);
   const { top, prefix } = repositoryOf(root);
   const realRoot = fs.realpathSync(root);
@@ -58,35 +108,69 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
     configDir: configReal,
     configRel,
     env: options.env,
-    processEnv: { ...process.env, ...Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined)) },
+    processEnv,
     progress: (line) => io.err(line),
   };
   const baseSpec: SideSpec = { kind: "ref", ref: options.base };
   const headSpec: SideSpec = options.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: options.head };
-  const base = await synthSide(baseSpec, ctx, "base");
-  const head = await synthSide(headSpec, ctx, "head");
-  const compared = compareOutputs(base.output.docs, head.output.docs, tables, { stackOrder: stackOrderOf(base.output, head.output) });
-  const notes = [...base.output.notes, ...head.output.notes];
-  // Each side priced with its own catalogue (a base from before the catalogue existed: the head's).
-  const catalogueOf = (spec: SideSpec): Catalogue | undefined => {
-    if (spec.kind === "worktree") return catalogue();
-    const text = fileInCommit(top, resolveCommit(top, spec.ref), `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`);
-    try {
-      return text === undefined ? undefined : asCatalogue(JSON.parse(text));
-    } catch {
-      return undefined;
+  const rebuilt = io.env[REBUILT_ENV] === "1" ? ["the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build"] : [];
+  const sides: Side[] = [];
+  const zonesDir = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-zones-"));
+  try {
+    // The head first: when synth refuses it before writing any stack, there is nothing to compare it with.
+    const head = await synthSide(headSpec, ctx, "head");
+    sides.push(head);
+    const refusals = head.output.refusals ?? [];
+    if (refusals.length > 0 && head.output.docs.size === 0) {
+      const commit = resolveCommit(top, options.base);
+      const report: DiffReport = {
+        command: "diff",
+        base: `${options.base} (${commit.slice(0, 10)})`,
+        head: head.name,
+        stacks: [],
+        changes: [],
+        notes: [...rebuilt, ...head.output.notes],
+        refusal: { errors: refusals },
+        digests: {},
+      };
+      return emitReport(report, format, options.out, io);
     }
-  };
-  const headCat = catalogueOf(headSpec) ?? catalogue();
-  const baseCat = catalogueOf(baseSpec) ?? headCat;
-  const { changes, cost } = withCosts(compared, base.output.docs, head.output.docs, baseCat, headCat);
-  if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
-    notes.push(`the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`);
-  }
-  if (configRel === undefined) notes.push(`the configuration ${configReal} is outside the repository: both sides read it as it is now, so only code differs`);
-  const stacks = stackOrderOf(base.output, head.output);
-  return emitReport(
-    {
+    const base = await synthSide(baseSpec, ctx, "base");
+    sides.push(base);
+
+    const compared = compareOutputs(base.output.docs, head.output.docs, tables, { stackOrder: stackOrderOf(base.output, head.output) });
+    const notes = [...rebuilt, ...base.output.notes, ...head.output.notes];
+    // Each side priced with its own catalogue (a base from before the catalogue existed: the head's).
+    const catalogueOf = (spec: SideSpec): Catalogue | undefined => {
+      if (spec.kind === "worktree") return catalogue();
+      const text = fileInCommit(top, resolveCommit(top, spec.ref), `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`);
+      try {
+        return text === undefined ? undefined : asCatalogue(JSON.parse(text));
+      } catch {
+        return undefined;
+      }
+    };
+    const headCat = catalogueOf(headSpec) ?? catalogue();
+    const baseCat = catalogueOf(baseSpec) ?? headCat;
+    const { changes, cost } = withCosts(compared, base.output.docs, head.output.docs, baseCat, headCat);
+    if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
+      notes.push(`the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`);
+    }
+    if (configRel === undefined) notes.push(`the configuration ${configReal} is outside the repository: both sides read it as it is now, so only code differs`);
+    const stacks = stackOrderOf(base.output, head.output);
+
+    // The self-hosted zones: each side rendered by its own code, the head's files over the base's (the serial changes with the content only).
+    let zones: ZonesReport | undefined;
+    try {
+      const epoch = zoneEpoch(processEnv);
+      const baseZones = await renderZones(base, environmentsOf(base.output), path.join(zonesDir, "base"), undefined, epoch, `base ${base.name}`);
+      const headZones = await renderZones(head, environmentsOf(head.output), path.join(zonesDir, "head"), path.join(zonesDir, "base"), epoch, `head ${head.name}`);
+      zones = compareZones(baseZones, headZones, head.output.docs);
+    } catch (err) {
+      notes.push(`the zone files could not be rendered and compared: ${(err as Error).message}`);
+    }
+
+    const report: DiffReport = {
       command: "diff",
       base: base.name,
       head: head.name,
@@ -94,10 +178,14 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
       changes,
       notes,
       cost,
-    },
-    format,
-    options.out,
-    io,
-  );
+      refusal: { errors: refusals },
+      ...(zones !== undefined ? { zones } : {}),
+      // What was reviewed, for `plan|deploy --expect-digest`; none for a head synth refuses (it writes nothing).
+      digests: refusals.length > 0 ? {} : digestsOf(head.output.docs),
+    };
+    return emitReport(report, format, options.out, io);
+  } finally {
+    for (const side of sides) side.dispose();
+    fs.rmSync(zonesDir, { recursive: true, force: true });
+  }
 }
-

@@ -23,6 +23,8 @@ export const ExitCode = {
   badInput: 2,
   /** A diff found dangerous changes. */
   dangerous: 3,
+  /** diff: synth refuses the head (configuration, policy or validation errors); the gate refuses too. */
+  refused: 4,
 } as const;
 
 /** An Io that records what a command printed, for tests and nested use. */

@@ -99,11 +99,14 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
         "and list stack by stack the resources added, destroyed, replaced and changed, with attribute paths and values (secrets masked). " +
         "Dangerous changes come first: destruction or replacement of stateful resources, replacements (hcloud's replacement table, " +
         "providers/hcloud/replace.json), protection removed, data lost in place, firewall rules or servers newly open to the world, " +
-        "new public IPv4, a firewall's name or labels changed with its rules. Markdown for a pull-request comment, or JSON. " +
-        "Exit 3 when something is dangerous, 0 otherwise. See docs/review.md.",
+        "new public IPv4, a firewall's name or labels changed with its rules, what Hetzner cannot do (a volume made smaller, a smaller disk, " +
+        "a range narrowed, a location changed). Also the records of the zones the hidden primary serves (rendered with each side's code), " +
+        "each change's monthly cost and the total, and each environment's digest for plan/deploy --expect-digest. " +
+        "Markdown for a pull-request comment, or JSON. Exit 4 when synth refuses the head (its errors first), 3 when something is dangerous, " +
+        "0 otherwise. See docs/review.md.",
     )
     .requiredOption("--base <ref>", "the git ref to compare against, e.g. origin/main (synthesised with its own code)")
-    .option("--head <ref>", "the git ref of the change (default: the working tree, with the project as last built)")
+    .option("--head <ref>", "the git ref of the change (default: the working tree, built first when its compiled code is older than its sources)")
     .option("--format <format>", "md (Markdown, the default) or json")
     .option("--out <file>", "write the report to FILE (atomically) instead of standard output")
     .option("--env <name>", "compare one environment's stacks (default: all of them)")

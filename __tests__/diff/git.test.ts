@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDiff } from "../../cli/diff";
+import { DIFF_REFUSED } from "../../cli/diff/output";
 import { ExitCode, captureIo } from "../../cli/io";
 import { cloneRepository, exitCodeOf, type Clone } from "../../testing/diff";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
@@ -75,16 +76,20 @@ describe("all2all diff on a clone of this repository", () => {
     expect(json.stacks).toEqual(["staging-backup", "staging-network", "staging-servers", "staging-dns"]);
   });
 
-  test("configuration edits of each dangerous class: each reported first, exit 3", async () => {
+  test("configuration edits of each dangerous class: each reported first; synth refuses the head (policy errors), so exit 4", async () => {
     dangerousEdits();
     try {
       const t = makeTempDir("all2all-diff-out-");
       try {
         const r = await diff({ base: "HEAD", format: "json", out: path.join(t.dir, "diff.json") });
-        expect(r.code).toBe(ExitCode.dangerous);
+        expect(r.code).toBe(DIFF_REFUSED);
         expect(r.stdout).toHaveLength(1);
-        expect(r.stdout[0]).toMatch(/^diff: \d+ dangerous changes \(.*\)(; [+-]€\d+\.\d\d\/month)?; JSON written to /);
+        expect(r.stdout[0]).toMatch(/^diff: head refused by synth \(\d+ errors\); \d+ dangerous changes \(.*\)(; [+-]€\d+\.\d\d\/month)?; JSON written to /);
         const json = JSON.parse(fs.readFileSync(path.join(t.dir, "diff.json"), "utf8"));
+        // What synth refuses comes first, each error with its rule and place; no digest for a head that cannot be deployed.
+        expect(json.refused).toBe(true);
+        expect(json.errors).toContainEqual(expect.objectContaining({ kind: "policy", rule: "firewall-world-sensitive-port", stack: "production-network", address: "hcloud_firewall.ssh-admin" }));
+        expect(json.digests).toEqual({});
         const dangers = (stack: string, address: string): string[] =>
           json.changes.filter((c: any) => c.stack === stack && c.address === address).flatMap((c: any) => c.dangers.map((d: any) => d.class));
         expect(dangers("production-servers", "hcloud_server.web-1")).toContain("replace");
@@ -111,7 +116,12 @@ describe("all2all diff on a clone of this repository", () => {
       }
 
       const md = await diff({ base: "HEAD" });
-      expect(md.code).toBe(ExitCode.dangerous);
+      expect(md.code).toBe(DIFF_REFUSED);
+      expect(md.stdout[0]).toMatch(/^## all2all diff: head refused by synth \(\d+ errors\); \d+ dangerous changes/);
+      const refusedAt = md.text.indexOf("**The head cannot be deployed as it is: `all2all synth` refuses it");
+      expect(refusedAt).toBeGreaterThan(0);
+      expect(refusedAt).toBeLessThan(md.text.indexOf("Base: HEAD"));
+      expect(md.text).toMatch(/^- policy error: firewall-world-sensitive-port \(production-network hcloud_firewall\.ssh-admin\): /m);
       expect(md.text.indexOf("### Dangerous changes")).toBeGreaterThan(0);
       expect(md.text.indexOf("### Dangerous changes")).toBeLessThan(md.text.indexOf("### Changes by stack"));
       expect(md.text).toContain(
@@ -185,7 +195,9 @@ describe("all2all diff on a clone of this repository", () => {
     repo.git("checkout", "--quiet", "HEAD~1");
     try {
       const r = await diff({ base: "HEAD", head });
-      expect(r.code).toBe(ExitCode.dangerous);
+      // Its own synth refuses it (SSH open to the world): the gate refuses it too, and still shows what it would do.
+      expect(r.code).toBe(DIFF_REFUSED);
+      expect(r.text).toMatch(/^- policy error: firewall-world-sensitive-port \(production-network hcloud_firewall\.ssh-admin\): /m);
       expect(r.stderr.join("\n")).toContain("building its code (npm run build)");
       expect(r.text).toMatch(/was built and synthesised with its own code in a temporary copy .*the current node_modules was reused/);
       // The clone holds this repository's build (as a working tree after npm run build): it seeds the head's build…

@@ -139,9 +139,98 @@ export interface DiffReport {
   readonly notes: readonly string[];
   /** The monthly cost before and after (VAT included, ten-thousandths of a euro), when priced (diff). */
   readonly cost?: { readonly before: number; readonly after: number; readonly delta: number; readonly baseTaken: string; readonly headTaken: string };
+  /** diff: what `all2all synth` refuses in the head (exit 4), listed first. */
+  readonly refusal?: { readonly errors: readonly RefusalError[] };
+  /** diff: the zones served from a hidden primary, compared as their zone files render. */
+  readonly zones?: ZonesReport;
+  /** diff: per environment, `stacksDigest` of the head's stacks (cli/digest.ts), for `plan|deploy --expect-digest`. */
+  readonly digests?: Readonly<Record<string, string>>;
 }
 
 /** The value shown for anything secret. */
 export const SENSITIVE = "(sensitive)";
 /** The value shown for a value a plan only knows after apply. */
 export const KNOWN_AFTER_APPLY = "(known after apply)";
+
+/**
+ * Why the head cannot be deployed as it is: what `all2all synth` refuses
+ * (configuration, synthesis, schema validation, policy errors). A refused
+ * head makes `all2all diff` exit 4 (DIFF_REFUSED), whatever else it finds.
+ */
+export interface RefusalError {
+  readonly kind: "configuration" | "synth" | "validation" | "policy";
+  /** One line for people, as synth prints it. */
+  readonly message: string;
+  /** Policy errors: the rule, and where. */
+  readonly rule?: string;
+  readonly stack?: string;
+  readonly address?: string;
+}
+
+/** Classes of DNS changes that can break service (exit 3, like DANGER_CLASSES). */
+export const DNS_DANGER_CLASSES = ["dns-apex", "dns-mx-removed", "dns-target-removed", "dns-nameserver-address"] as const;
+export type DnsDangerClass = (typeof DNS_DANGER_CLASSES)[number];
+
+export const DNS_CLASS_LABELS: Readonly<Record<DnsDangerClass, string>> = {
+  "dns-apex": "APEX NS OR SOA CHANGED",
+  "dns-mx-removed": "MX REMOVED",
+  "dns-target-removed": "NAMED RECORD REMOVED",
+  "dns-nameserver-address": "NAME SERVER ADDRESS CHANGED",
+};
+
+export interface DnsReason {
+  readonly class: DnsDangerClass;
+  readonly message: string;
+}
+
+/** One record set as a zone file serves it: values as shown (a server's address as its reference, `web-1.ipv4`). */
+export interface DnsRecordSet {
+  readonly ttl: number;
+  readonly values: readonly string[];
+}
+
+/** A record set of a self-hosted zone that changes; the SOA is one (type `SOA`, its values without the serial). */
+export interface DnsRecordChange {
+  /** Absolute owner name, final dot. */
+  readonly owner: string;
+  readonly type: string;
+  readonly action: "add" | "remove" | "change";
+  readonly before?: DnsRecordSet;
+  readonly after?: DnsRecordSet;
+  readonly dangers: readonly DnsReason[];
+}
+
+/** A zone served from a hidden primary (secondary mode at Hetzner) on either side, as `all2all zonefile` renders it. */
+export interface ZoneDiff {
+  readonly environment: string;
+  /** ASCII zone name, no final dot. */
+  readonly zone: string;
+  /** The hidden primary serving it (head's, else base's). */
+  readonly server?: string;
+  /** Whether the hidden primary serves it, on each side (false: primary mode at Hetzner, or no such zone). */
+  readonly selfHosted: { readonly base: boolean; readonly head: boolean };
+  /** The SOA serial of each side's file: the head's file is rendered over the base's, so it changes only with the content. */
+  readonly serial: { readonly base?: number; readonly head?: number };
+  readonly changes: readonly DnsRecordChange[];
+  readonly notes: readonly string[];
+}
+
+/** A hidden primary's Knot configuration (`zonefile --knot`) that changes. */
+export interface KnotDiff {
+  readonly environment: string;
+  /** `knot/ns-1.conf`. */
+  readonly file: string;
+  readonly added: number;
+  readonly removed: number;
+  /** Changed lines (`- old`, `+ new`), with `…` between distant hunks. */
+  readonly lines: readonly string[];
+}
+
+/** The self-hosted zones of both sides, compared. */
+export interface ZonesReport {
+  /** Every self-hosted zone compared, changed or not. */
+  readonly zones: readonly ZoneDiff[];
+  readonly knot: readonly KnotDiff[];
+  /** How the zone files were rendered, and what could not be compared. */
+  readonly notes: readonly string[];
+}

@@ -8,8 +8,7 @@ import { writeFileAtomic } from "../atomic";
 import { InputError } from "../errors";
 import { ExitCode, type Io } from "../io";
 import type { DiffReport } from "./model";
-import { toJson, toMarkdown, titleLine } from "./render";
-import { countChanges } from "./sort";
+import { dangerousCount, toJson, toMarkdown, titleLine } from "./render";
 
 export type ReportFormat = "md" | "json";
 
@@ -20,7 +19,20 @@ export function parseFormat(value: string | undefined): ReportFormat {
   throw new InputError(`--format ${JSON.stringify(value)}: expected md or json`);
 }
 
-/** Prints or writes the report and returns the exit code: 3 when something is dangerous, else 0. */
+/**
+ * `all2all diff`'s exit code when the head cannot be synthesised: what
+ * `all2all synth` refuses, the gate refuses (before 3: such a head cannot be
+ * deployed at all).
+ */
+export const DIFF_REFUSED = ExitCode.refused;
+
+/** The exit code of a report: 4 when synth refuses the head, 3 when something is dangerous, else 0. */
+export function exitCodeOf(report: DiffReport): number {
+  if ((report.refusal?.errors.length ?? 0) > 0) return DIFF_REFUSED;
+  return dangerousCount(report) > 0 ? ExitCode.dangerous : ExitCode.ok;
+}
+
+/** Prints or writes the report and returns its exit code (exitCodeOf). */
 export function emitReport(report: DiffReport, format: ReportFormat, out: string | undefined, io: Io): number {
   const text = format === "json" ? toJson(report) : toMarkdown(report);
   if (out !== undefined) {
@@ -34,5 +46,5 @@ export function emitReport(report: DiffReport, format: ReportFormat, out: string
   } else {
     for (const line of text.replace(/\n$/, "").split("\n")) io.out(line);
   }
-  return countChanges(report.changes).dangerous > 0 ? ExitCode.dangerous : ExitCode.ok;
+  return exitCodeOf(report);
 }

@@ -27,16 +27,27 @@
  *   same output.
  *
  * Policy errors never stop a side here: the diff reports what a change
- * would do, and says when synth would refuse it.
+ * would do, and says when synth would refuse it. The head is checked as
+ * `all2all synth` checks it (configuration, synthesis, schema validation,
+ * policy errors: its `refusals`, which make the diff exit 4); a base only
+ * gets a note.
+ *
+ * A side also renders its zone files with its own code (renderZones): the
+ * working tree and a ref of the same code with this process's `all2all
+ * zonefile`, a built copy with its own command (kept until the side is
+ * disposed of).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../errors";
+import { captureIo } from "../io";
 import type { StackDocument } from "./compare";
 import { existsInCommit, exportTree, resolveCommit, run, sameAsWorkingTree } from "./git";
+import type { RefusalError } from "./model";
 import { deploymentOrder } from "./sort";
+import type { ZoneRendering } from "./zones";
 
 /** A synthesised side: stack documents and the manifest's dependencies. */
 export interface SideOutput {
@@ -44,7 +55,20 @@ export interface SideOutput {
   readonly dependencies: Map<string, string[]>;
   /** What the reader should know about this side (how it was made, policy errors). */
   readonly notes: string[];
+  /**
+   * The head only (synthesised with `refuse`): what `all2all synth` refuses in
+   * it, as synth reports it (configuration problems, synthesis errors, schema
+   * validation errors, unsuppressed policy errors). Without docs when the
+   * configuration does not load or synthesis fails.
+   */
+  readonly refusals?: readonly RefusalError[];
 }
+
+/** What a side renders its zone files with: this process's code on a config, or a built copy's own command. */
+export type ZoneRenderer =
+  | { readonly kind: "here"; readonly configDir: string; readonly cwd: string }
+  | { readonly kind: "copy"; readonly tree: string; readonly configDir: string; readonly env: NodeJS.ProcessEnv }
+  | { readonly kind: "none"; readonly reason: string };
 
 /** Paths (relative to the project root, git globs) that do not change what synth writes. */
 export const NOT_CODE = ["docs/**", "__tests__/**", "testing/**", "bench/**", ".ci/**", "**/*.md", ".gitignore", "LICENSE*"];
@@ -73,47 +97,116 @@ export function emptySide(note: string): SideOutput {
  * Synthesises a configuration with the code of this process, policy errors
  * reported but not refused. `root` gives cdktf.json (the App's context).
  */
-export async function synthHere(root: string, configDir: string, env: string | undefined, label: string, cwd: string): Promise<SideOutput> {
+export async function synthHere(
+  root: string,
+  configDir: string,
+  env: string | undefined,
+  label: string,
+  cwd: string,
+  options: { readonly refuse?: boolean } = {},
+): Promise<SideOutput> {
   // Loaded on demand: plan-summary and the tests of the comparison never load cdktn.
   const { loadNetwork, formatConfigProblems } = await import("../../spec");
   const { buildApp } = await import("../../stacks/app");
   const { applyPolicies, blockingFindings } = await import("../../policies");
   const { readProjectConfig } = await import("../project");
-  const context = readProjectConfig(root).context;
+  const project = readProjectConfig(root);
+  const context = project.context;
   const key = inputsDigest(path.resolve(cwd, configDir), env, context);
   const done = key !== undefined ? synthesised.get(key) : undefined;
-  if (done !== undefined) return sideOf(done, label);
-  const loaded = loadNetwork(configDir, { env, cwd });
+  if (done !== undefined) return sideOf(await withValidation(done, project.schemaFiles, options.refuse), label, options.refuse);
+  // Problems name files relative to the project when the configuration is in it (config/network.yaml:41:17).
+  const inside = path.relative(cwd, path.resolve(cwd, configDir));
+  const shown = inside !== "" && !inside.startsWith("..") && !path.isAbsolute(inside) ? inside : configDir;
+  const loaded = loadNetwork(shown, { env, cwd });
   if (!loaded.ok) {
-    throw new InputError(`${label}: the configuration does not load:\n${formatConfigProblems(loaded.problems).join("\n")}`);
+    const lines = formatConfigProblems(loaded.problems);
+    if (options.refuse) return refusedSide(configurationErrors(lines));
+    throw new InputError(`${label}: the configuration does not load:\n${lines.join("\n")}`);
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-out-"));
   try {
     const outdir = path.join(tmp, "cdktf.out");
-    const built = buildApp(loaded.specs, { outdir, context });
-    const policies = applyPolicies(built.app, built.environments);
+    let policies: import("../../policies").PolicyRun;
     try {
+      const built = buildApp(loaded.specs, { outdir, context });
+      policies = applyPolicies(built.app, built.environments);
       built.app.synth();
     } catch (err) {
+      if (options.refuse) return refusedSide([{ kind: "synth", message: (err as Error).message }]);
       throw new InputError(`${label}: synth fails: ${(err as Error).message}`);
     }
-    const blocking = blockingFindings(policies.finish(outdir)).map((f) => f.rule);
+    const blocking = blockingFindings(policies.finish(outdir)).map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message }));
     const result: Synthesised = { ...readSynthOutput(outdir), blocking };
     if (key !== undefined) {
       synthesised.set(key, result);
       for (const old of synthesised.keys()) if (synthesised.size > SYNTHESISED_KEPT) synthesised.delete(old);
     }
-    return sideOf(result, label);
+    return sideOf(await withValidation(result, project.schemaFiles, options.refuse), label, options.refuse);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** What synthHere makes of some inputs: the stacks, and the rules of unsuppressed policy errors. */
+/** A head that synth refuses before writing any stack. */
+function refusedSide(errors: RefusalError[]): SideOutput {
+  return { docs: new Map(), dependencies: new Map(), notes: [], refusals: errors };
+}
+
+/**
+ * Configuration problems as refusals, one per problem, from the lines
+ * `formatConfigProblems` (or a ref's synth) prints: `<file> has N
+ * problems:` then one indented line per problem; warnings' blocks left out.
+ */
+export function configurationErrors(lines: readonly string[]): RefusalError[] {
+  const errors: RefusalError[] = [];
+  let warnings = false;
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    const header = /^\S.* has \d+ (problems?|warnings?):$/.exec(line);
+    if (header) {
+      warnings = header[1].startsWith("warning");
+      continue;
+    }
+    if (/^\s/.test(line)) {
+      if (!warnings) errors.push({ kind: "configuration", message: line.trim() });
+      continue;
+    }
+    warnings = false;
+    if (!/^warning/.test(line)) errors.push({ kind: "configuration", message: line.replace(/^all2all: /, "") });
+  }
+  return errors;
+}
+
+/**
+ * The schema validation `all2all synth` does (providers/<name>/schema.json of
+ * `root`), on a result of synthHere: its errors, once per result.
+ */
+async function withValidation(result: Synthesised, schemaFiles: readonly string[], wanted: boolean | undefined): Promise<Synthesised> {
+  if (!wanted || result.validation !== undefined) return result;
+  const { validateStack, formatProblem } = await import("../../validate");
+  const { loadSchemas } = await import("../validate");
+  const schemas = loadSchemas(schemaFiles);
+  const validation: string[] = [];
+  for (const [name, doc] of result.docs) for (const p of validateStack(name, doc, schemas)) if (p.severity === "error") validation.push(formatProblem(p));
+  (result as { validation?: readonly string[] }).validation = validation;
+  return result;
+}
+
+/** An unsuppressed policy error, as synth's table shows it. */
+interface BlockingFinding {
+  readonly rule: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly message: string;
+}
+
+/** What synthHere makes of some inputs: the stacks, the unsuppressed policy errors and (once asked) the schema validation's errors. */
 interface Synthesised {
   readonly docs: ReadonlyMap<string, StackDocument>;
   readonly dependencies: ReadonlyMap<string, string[]>;
-  readonly blocking: readonly string[];
+  readonly blocking: readonly BlockingFinding[];
+  readonly validation?: readonly string[];
 }
 
 /**
@@ -125,12 +218,21 @@ interface Synthesised {
 const synthesised = new Map<string, Synthesised>();
 const SYNTHESISED_KEPT = 4;
 
-function sideOf(s: Synthesised, label: string): SideOutput {
+function sideOf(s: Synthesised, label: string, refuse: boolean | undefined): SideOutput {
+  const refusals: RefusalError[] = refuse
+    ? [...(s.validation ?? []).map((message): RefusalError => ({ kind: "validation", message })), ...s.blocking.map(policyError)]
+    : [];
   return {
     docs: new Map(s.docs),
     dependencies: new Map([...s.dependencies].map(([k, v]) => [k, [...v]])),
-    notes: s.blocking.length > 0 ? [policyNote(label, s.blocking)] : [],
+    notes: s.blocking.length > 0 ? [policyNote(label, s.blocking.map((f) => f.rule))] : [],
+    ...(refuse ? { refusals } : {}),
   };
+}
+
+function policyError(f: BlockingFinding): RefusalError {
+  const where = [f.stack, f.address].filter((x) => x !== "").join(" ");
+  return { kind: "policy", rule: f.rule, stack: f.stack, address: f.address, message: `${f.rule}${where !== "" ? ` (${where})` : ""}: ${f.message}` };
 }
 
 /**
@@ -196,8 +298,21 @@ export interface SideContext {
   readonly progress: (line: string) => void;
 }
 
-/** Synthesises a ref: see the file comment. `label` names it in messages (`base HEAD~1 (1a2b3c4)`). */
-export async function synthRef(commit: string, label: string, ctx: SideContext): Promise<SideOutput> {
+/** A synthesised side, with what renders its zone files; its temporary copy lives until dispose(). */
+export interface Side {
+  readonly output: SideOutput;
+  /** What the report calls it: `HEAD~1 (1a2b3c4d5e)`, `the working tree`. */
+  readonly name: string;
+  readonly zones: ZoneRenderer;
+  dispose(): void;
+}
+
+/**
+ * Synthesises a ref: see the file comment. `label` names it in messages
+ * (`base HEAD~1 (1a2b3c4)`). The head (`refuse`) is checked as
+ * `all2all synth` checks it: what synth refuses is in `refusals`.
+ */
+export async function synthRef(commit: string, label: string, ctx: SideContext, options: { readonly refuse?: boolean } = {}): Promise<Omit<Side, "name">> {
   const projectPath = (rel: string): string => (ctx.prefix === "" ? rel : `${ctx.prefix}/${rel}`);
   if (!existsInCommit(ctx.top, commit, projectPath("cdktf.json"))) {
     throw new InputError(`${label} cannot be synthesised: it has no ${projectPath("cdktf.json")} (the ref predates this project)`);
@@ -206,22 +321,41 @@ export async function synthRef(commit: string, label: string, ctx: SideContext):
     throw new InputError(`${label} cannot be synthesised: it has no ${projectPath(ctx.configRel)}/ (the ref predates the configuration)`);
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-"));
+  const dispose = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   try {
     const tree = path.join(tmp, "tree");
     fs.mkdirSync(tree);
     exportTree(ctx.top, commit, ctx.prefix, tree);
     const configDir = ctx.configRel !== undefined ? path.join(tree, ctx.configRel) : ctx.configDir;
     if (ctx.env !== undefined && ctx.configRel !== undefined && !fs.existsSync(path.join(configDir, "environments", `${ctx.env}.yaml`))) {
-      return emptySide(`${label} has no environment ${ctx.env} (no ${ctx.configRel}/environments/${ctx.env}.yaml): everything in it is new`);
+      dispose();
+      return {
+        output: emptySide(`${label} has no environment ${ctx.env} (no ${ctx.configRel}/environments/${ctx.env}.yaml): everything in it is new`),
+        zones: { kind: "none", reason: `it has no environment ${ctx.env}` },
+        dispose: () => undefined,
+      };
     }
     if (sameAsWorkingTree(ctx.root, commit, [...NOT_CODE, ...(ctx.configRel !== undefined ? [`${ctx.configRel}/**`] : [])])) {
-      const side = await synthHere(tree, configDir, ctx.env, label, ctx.root);
-      return { ...side, notes: [`${label} was synthesised with the working tree's compiled code (its code is the same; only config, docs or tests differ)`, ...side.notes] };
+      const side = await synthHere(tree, configDir, ctx.env, label, tree, options);
+      return {
+        output: { ...side, notes: [`${label} was synthesised with the working tree's compiled code (its code is the same; only config, docs or tests differ)`, ...side.notes] },
+        zones: { kind: "here", configDir, cwd: tree },
+        dispose,
+      };
     }
-    return buildAndSynth(tree, tmp, configDir, label, ctx);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    const output = buildAndSynth(tree, tmp, configDir, label, ctx, options);
+    return { output, zones: { kind: "copy", tree, configDir, env: copyEnv(ctx) }, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
   }
+}
+
+/** The environment of the processes run in a ref's copy. */
+function copyEnv(ctx: SideContext): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...ctx.processEnv, CDKTN_DISABLE_CREATION_STACK: ctx.processEnv.CDKTN_DISABLE_CREATION_STACK ?? "1" };
+  delete env.ALL2ALL_CONFIG;
+  return env;
 }
 
 function tail(text: string, lines = 15): string {
@@ -229,10 +363,9 @@ function tail(text: string, lines = 15): string {
   return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
 }
 
-function buildAndSynth(tree: string, tmp: string, configDir: string, label: string, ctx: SideContext): SideOutput {
+function buildAndSynth(tree: string, tmp: string, configDir: string, label: string, ctx: SideContext, options: { readonly refuse?: boolean } = {}): SideOutput {
   const notes: string[] = [];
-  const env: NodeJS.ProcessEnv = { ...ctx.processEnv, CDKTN_DISABLE_CREATION_STACK: ctx.processEnv.CDKTN_DISABLE_CREATION_STACK ?? "1" };
-  delete env.ALL2ALL_CONFIG;
+  const env = copyEnv(ctx);
   const lock = (dir: string): Buffer | undefined => (fs.existsSync(path.join(dir, "package-lock.json")) ? fs.readFileSync(path.join(dir, "package-lock.json")) : undefined);
   const ours = lock(ctx.root);
   const theirs = lock(tree);
@@ -267,27 +400,69 @@ function buildAndSynth(tree: string, tmp: string, configDir: string, label: stri
   if (build.status !== 0) throw new InputError(`${label} cannot be synthesised: npm run build failed in its copy:\n${tail(`${build.stdout}\n${build.stderr}`)}`);
 
   const outdir = path.join(tmp, "cdktf.out");
-  const args = [path.join(tree, "bin", "all2all.js"), "synth", "--out", outdir, "--no-validate", "--config", configDir, ...(ctx.env !== undefined ? ["--env", ctx.env] : [])];
+  // The head is validated as synth validates it (its own code and schemas); the base need not be.
+  const args = [
+    path.join(tree, "bin", "all2all.js"),
+    "synth",
+    "--out",
+    outdir,
+    ...(options.refuse ? [] : ["--no-validate"]),
+    "--config",
+    configDir,
+    ...(ctx.env !== undefined ? ["--env", ctx.env] : []),
+  ];
   ctx.progress(`diff: ${label}: synthesising…`);
   const synth = run(process.execPath, args, { cwd: tree, env });
-  if (synth.status === 0 && fs.existsSync(path.join(outdir, "manifest.json"))) return { ...readSynthOutput(outdir), notes };
+  if (synth.status === 0 && fs.existsSync(path.join(outdir, "manifest.json"))) return { ...readSynthOutput(outdir), notes, ...(options.refuse ? { refusals: [] } : {}) };
+  if (synth.status === 2 && options.refuse) {
+    return { docs: new Map(), dependencies: new Map(), notes, refusals: configurationErrors(synth.stderr.split("\n")) };
+  }
   if (synth.status !== 1) {
     throw new InputError(`${label} cannot be synthesised: its \`all2all synth\` exits ${synth.status}:\n${tail(synth.stderr || synth.stdout)}`);
   }
-  // Exit 1: synth failed, or refused its output for policy errors. Synthesise again without the refusal.
+  // Exit 1: synth failed (an error of its constructs, schema validation), or refused its output for policy
+  // errors. What it printed is what it refuses; synthesise again without the refusal.
+  const refusals: RefusalError[] = synthErrors(synth.stderr);
   fs.rmSync(outdir, { recursive: true, force: true });
   const driver = run(process.execPath, ["-e", DRIVER, tree, outdir, configDir, ctx.env ?? ""], { cwd: tree, env });
   if (driver.status !== 0 || !fs.existsSync(path.join(outdir, "manifest.json"))) {
+    if (options.refuse) return { docs: new Map(), dependencies: new Map(), notes, refusals: refusals.length > 0 ? refusals : [{ kind: "synth", message: tail(synth.stderr || synth.stdout) }] };
     throw new InputError(`${label} cannot be synthesised: its \`all2all synth\` fails:\n${tail(synth.stderr || synth.stdout)}`);
   }
   let blocking: string[] = [];
+  let findings: BlockingFinding[] = [];
   try {
-    blocking = (JSON.parse(driver.stdout.trim().split("\n").pop() ?? "{}") as { blocking?: string[] }).blocking ?? [];
+    const reported = JSON.parse(driver.stdout.trim().split("\n").pop() ?? "{}") as { blocking?: string[]; findings?: BlockingFinding[] };
+    blocking = reported.blocking ?? [];
+    findings = reported.findings ?? [];
   } catch {
     blocking = [];
   }
   notes.push(blocking.length > 0 ? policyNote(label, blocking) : `${label}: its \`all2all synth\` exits 1; synthesised again without its refusal`);
-  return { ...readSynthOutput(outdir), notes };
+  if (!options.refuse) return { ...readSynthOutput(outdir), notes };
+  const policy = findings.length > 0 ? findings.map(policyError) : blocking.map((rule): RefusalError => ({ kind: "policy", rule, message: `${rule}: an unsuppressed policy error` }));
+  const all = [...refusals, ...policy];
+  return { ...readSynthOutput(outdir), notes, refusals: all.length > 0 ? all : [{ kind: "synth", message: `its \`all2all synth\` exits 1:\n${tail(synth.stderr || synth.stdout)}` }] };
+}
+
+/**
+ * What a ref's `all2all synth` printed on standard error when it exits 1,
+ * as refusals: its synthesis error (`synth: <message>`) and every schema
+ * validation error (`<stack> <address> <path>: <message>`); warnings, the
+ * policy summary (the policy errors come from DRIVER) and the "output not
+ * written" lines left out.
+ */
+export function synthErrors(stderr: string): RefusalError[] {
+  const errors: RefusalError[] = [];
+  for (const line of stderr.split("\n")) {
+    const text = line.trimEnd();
+    if (text === "" || /^warning: /.test(text)) continue;
+    if (/^synth: (output not written|\d+ policy errors? \(above\))/.test(text)) continue;
+    if (/^synth: /.test(text)) errors.push({ kind: "synth", message: text.replace(/^synth: /, "") });
+    else if (/^(validate|policies): /.test(text)) continue;
+    else errors.push({ kind: "validation", message: text });
+  }
+  return errors;
 }
 
 /**
@@ -526,22 +701,103 @@ let policies;
 try { policies = req("policies"); } catch { policies = undefined; }
 const run = policies && policies.applyPolicies ? policies.applyPolicies(built.app, built.environments) : undefined;
 built.app.synth();
-const blocking = run ? policies.blockingFindings(run.finish(out)).map((f) => f.rule) : [];
-console.log(JSON.stringify({ blocking }));
+const found = run ? policies.blockingFindings(run.finish(out)) : [];
+const blocking = found.map((f) => f.rule);
+const findings = found.map((f) => ({ rule: f.rule, stack: f.stack || "", address: f.address || "", message: f.message || "" }));
+console.log(JSON.stringify({ blocking, findings }));
 `;
 
 /**
  * Synthesises one side. `name` is what the report calls it (`HEAD~1
- * (1a2b3c4d5e)`, `the working tree`); messages say `base HEAD~1 (…)`.
+ * (1a2b3c4d5e)`, `the working tree`); messages say `base HEAD~1 (…)`. The
+ * head is checked as `all2all synth` checks it (its `refusals`); a base
+ * that synth refuses for policy errors is only noted.
  */
-export async function synthSide(spec: SideSpec, ctx: SideContext, role: "base" | "head"): Promise<{ output: SideOutput; name: string }> {
+export async function synthSide(spec: SideSpec, ctx: SideContext, role: "base" | "head"): Promise<Side> {
+  const refuse = role === "head";
   if (spec.kind === "worktree") {
     const name = "the working tree";
-    return { output: await synthHere(ctx.root, ctx.configDir, ctx.env, `${role} (${name})`, ctx.root), name };
+    if (refuse && ctx.env !== undefined && ctx.configRel !== undefined && !fs.existsSync(path.join(ctx.configDir, "environments", `${ctx.env}.yaml`))) {
+      throw new InputError(`the working tree has no environment ${ctx.env} (no ${ctx.configRel}/environments/${ctx.env}.yaml)`);
+    }
+    const output = await synthHere(ctx.root, ctx.configDir, ctx.env, `${role} (${name})`, ctx.root, { refuse });
+    return { output, name, zones: { kind: "here", configDir: ctx.configDir, cwd: ctx.root }, dispose: () => undefined };
   }
   const commit = resolveCommit(ctx.top, spec.ref);
   const name = `${spec.ref} (${commit.slice(0, 10)})`;
-  return { output: await synthRef(commit, `${role} ${name}`, ctx), name };
+  return { ...(await synthRef(commit, `${role} ${name}`, ctx, { refuse })), name };
+}
+
+/** A fixed "today" for zone serials (seconds since 1970): $SOURCE_DATE_EPOCH when valid, else now. */
+export function zoneEpoch(env: NodeJS.ProcessEnv): string {
+  const given = env.SOURCE_DATE_EPOCH;
+  return given !== undefined && /^[0-9]{1,12}$/.test(given) ? given : String(Math.floor(Date.now() / 1000));
+}
+
+/**
+ * Renders the zone files of the given environments as the side's own
+ * `all2all zonefile --env E --out DIR --knot` does (in this process for the
+ * working tree and a ref of the same code, else the built copy's own
+ * command), into `dir/<env>`, each started from `previous/<env>` (the
+ * base's files: the serial then changes only with the content).
+ */
+export async function renderZones(side: Side, envs: readonly string[], dir: string, previous: string | undefined, epoch: string, label: string): Promise<ZoneRendering> {
+  const zones = new Map<string, Map<string, string>>();
+  const knot = new Map<string, Map<string, string>>();
+  const unavailable = new Map<string, string>();
+  const notes: string[] = [];
+  const renderer = side.zones;
+  let withKnot = true;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const env of envs) {
+    if (renderer.kind === "none") {
+      // A side without the environment: no zones (the other side's are all new, or all gone).
+      zones.set(env, new Map());
+      knot.set(env, new Map());
+      continue;
+    }
+    const out = path.join(dir, env);
+    if (previous !== undefined && fs.existsSync(path.join(previous, env))) fs.cpSync(path.join(previous, env), out, { recursive: true });
+    let failure: string | undefined;
+    if (renderer.kind === "here") {
+      const { runZonefile } = await import("../zonefile");
+      const io = captureIo({ SOURCE_DATE_EPOCH: epoch }, renderer.cwd);
+      const code = await runZonefile({ config: renderer.configDir, env, out, knot: true }, io);
+      if (code !== 0) failure = tail(io.stderr.join("\n"), 5);
+    } else {
+      const command = (knotFlag: boolean) =>
+        run(process.execPath, [path.join(renderer.tree, "bin", "all2all.js"), "zonefile", "--env", env, "--config", renderer.configDir, "--out", out, ...(knotFlag ? ["--knot"] : [])], {
+          cwd: renderer.tree,
+          env: { ...renderer.env, SOURCE_DATE_EPOCH: epoch },
+        });
+      let r = command(withKnot);
+      if (r.status !== 0 && withKnot && /unknown option '--knot'/.test(r.stderr)) {
+        withKnot = false;
+        notes.push(`${label}: its \`all2all zonefile\` has no --knot: its Knot configuration is not rendered`);
+        r = command(false);
+      }
+      if (r.status !== 0 && /unknown command 'zonefile'/.test(r.stderr)) {
+        notes.push(`${label}: its code has no \`all2all zonefile\`: its zone files cannot be rendered`);
+        for (const e of envs) unavailable.set(e, "its code has no `all2all zonefile`");
+        break;
+      }
+      if (r.status !== 0) failure = tail(r.stderr || r.stdout, 5);
+    }
+    if (failure !== undefined) {
+      unavailable.set(env, `\`all2all zonefile --env ${env}\` fails: ${failure.replace(/\n/g, " ")}`);
+      continue;
+    }
+    const files = new Map<string, string>();
+    const confs = new Map<string, string>();
+    if (fs.existsSync(out)) {
+      for (const entry of fs.readdirSync(out).sort()) if (entry.endsWith(".zone")) files.set(entry.slice(0, -".zone".length), fs.readFileSync(path.join(out, entry), "utf8"));
+      const knotDir = path.join(out, "knot");
+      if (fs.existsSync(knotDir)) for (const entry of fs.readdirSync(knotDir).sort()) if (entry.endsWith(".conf")) confs.set(`knot/${entry}`, fs.readFileSync(path.join(knotDir, entry), "utf8"));
+    }
+    zones.set(env, files);
+    if (withKnot) knot.set(env, confs);
+  }
+  return { zones, knot, unavailable, notes };
 }
 
 /** Stack order of the two sides together. */
