@@ -43,7 +43,7 @@ export function summarize(spec: NetworkSpec): string[] {
     count(spec.firewall_policies.length, "firewall policy", "firewall policies"),
     count(spec.firewall_policies.reduce((n, p) => n + p.rules.length, 0), "firewall rule"),
     count(spec.zones.length, "zone"),
-    count(spec.zones.reduce((n, z) => n + z.records.length, 0), "record set"),
+    `${count(spec.zones.reduce((n, z) => n + z.records.length, 0), "record set")}${spec.zones.length > 0 ? ` (${spec.zones.map((z) => `${z.records.length} in ${z.name}${z.mode === "secondary" ? ", served from the hidden primary" : ", at Hetzner"}`).join("; ")})` : ""}`,
     count(spec.storage_boxes.length, "storage box", "storage boxes"),
     count(subaccounts, "subaccount"),
     count(spec.operators.ssh_keys.length, "SSH key"),

@@ -207,11 +207,12 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
     files = zones.map((zone) => {
       const rendered = renderZone(zone, { environment: env, addresses: book });
       const choice = chooseSerial(rendered.template, readIfExists(path.join(out, rendered.fileName)), now);
-      const sets = rendered.recordSets.length;
+      // The description's record sets, counted as check counts them; the SOA and apex NS come from the zone itself.
+      const sets = zone.records.length;
       return {
         relative: rendered.fileName,
         content: withSerial(rendered.template, choice.serial),
-        summary: `${rendered.fileName}: ${zone.mode} zone, ${describeSerial(choice)}, ${sets} record set${sets === 1 ? "" : "s"} besides the SOA`,
+        summary: `${rendered.fileName}: ${zone.mode} zone, ${describeSerial(choice)}, ${sets} record set${sets === 1 ? "" : "s"} of the description, with the SOA and the apex NS`,
       };
     });
     if (opts.knot) {

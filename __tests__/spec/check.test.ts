@@ -9,11 +9,11 @@ describe("all2all check on the default config", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toEqual([
       "dr: nbg1 (eu-central), protected, state s3",
-      "  6 servers, 12 primary IPs, 1 floating IP, 4 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 2 zones, 44 record sets, 1 storage box, 7 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
+      "  6 servers, 12 primary IPs, 1 floating IP, 4 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 2 zones, 44 record sets (32 in all2all.org, served from the hidden primary; 12 in exemple-asbl.be, at Hetzner), 1 storage box, 7 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
       "production: fsn1 (eu-central), protected, state s3",
-      "  6 servers, 12 primary IPs, 1 floating IP, 4 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 2 zones, 44 record sets, 1 storage box, 7 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
+      "  6 servers, 12 primary IPs, 1 floating IP, 4 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 2 zones, 44 record sets (32 in all2all.org, served from the hidden primary; 12 in exemple-asbl.be, at Hetzner), 1 storage box, 7 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
       "staging: fsn1 (eu-central), unprotected, state local",
-      "  3 servers, 6 primary IPs, 0 floating IPs, 2 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 1 zone, 13 record sets, 1 storage box, 4 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
+      "  3 servers, 6 primary IPs, 0 floating IPs, 2 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 1 zone, 13 record sets (13 in all2all-staging.org, at Hetzner), 1 storage box, 4 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
       "config: 3 environments valid",
     ]);
   });
