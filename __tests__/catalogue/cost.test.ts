@@ -1,12 +1,11 @@
 // The cost estimate, with a fixed catalogue: each priced resource type, the
 // backups' share, what cannot be priced, totals per stack and environment;
 // the committed catalogue is valid; all2all cost and the budget policy.
+import { runCli } from "../../testing/cli";
 import * as path from "node:path";
 import { catalogue, catalogueProblems, formatEuros, toTenThousandths, type Catalogue } from "../../catalogue/catalogue";
 import { estimate } from "../../catalogue/estimate";
 import { priceResource } from "../../catalogue/price";
-import { captureIo } from "../../cli/io";
-import { main } from "../../cli/main";
 import { copyConfig, editFile } from "../../testing/rehearsal";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
@@ -100,11 +99,7 @@ describe("the committed catalogue", () => {
 describe("all2all cost and the budget", () => {
   const t = makeTempDir("all2all-cost-");
   afterAll(() => t.cleanup());
-  async function cli(argv: string[]) {
-    const io = captureIo({}, t.dir);
-    const code = await main(argv, io, repoRoot);
-    return { code, stdout: io.stdout, stderr: io.stderr };
-  }
+  const cli = (argv: string[]) => runCli(argv, t.dir);
 
   test("prints each environment's cost per stack and the total, as Markdown and JSON", async () => {
     const md = await cli(["cost", "--env", "staging"]);

@@ -1,20 +1,15 @@
 // `all2all check` runs the policy rules too: what synth would refuse, check
 // refuses (exit 1), without writing anything; --no-policies skips them.
+import { runCli } from "../../testing/cli";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { captureIo } from "../../cli/io";
-import { main } from "../../cli/main";
 import { copyConfig, editFile } from "../../testing/rehearsal";
-import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { makeTempDir } from "../../testing/tmp";
 
 const t = makeTempDir("all2all-check-policies-");
 afterAll(() => t.cleanup());
 
-async function cli(argv: string[]) {
-  const io = captureIo({}, t.dir);
-  const code = await main(argv, io, repoRoot);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const cli = (argv: string[]) => runCli(argv, t.dir);
 
 test("a port opened to the world in the web policy: check exits 1 with the policy errors, writes nothing", async () => {
   const config = copyConfig(path.join(t.dir, "config"));

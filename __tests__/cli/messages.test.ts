@@ -1,19 +1,14 @@
 // Small things an operator meets: --version, a path shown as given, an
 // environment name close to a known one.
+import { runCli } from "../../testing/cli";
 import * as path from "node:path";
-import { captureIo } from "../../cli/io";
-import { main } from "../../cli/main";
 import { readJson, makeTempDir, repoRoot } from "../../testing/tmp";
 import { writeMiniOutput } from "../../testing/deploy";
 
 const t = makeTempDir("all2all-messages-");
 afterAll(() => t.cleanup());
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  const io = captureIo(env, t.dir);
-  const code = await main(argv, io, repoRoot);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const cli = (argv: string[], env: Record<string, string> = {}) => runCli(argv, t.dir, env);
 
 test("--version prints the package's version", async () => {
   const r = await cli(["--version"]);

@@ -2,21 +2,16 @@
 // removes: there it is unused (the policy warning suppression-unused, as
 // docs/policies.md says), not an error. In an overlay, an unknown name stays
 // an error.
+import { runCli } from "../../testing/cli";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { captureIo } from "../../cli/io";
-import { main } from "../../cli/main";
 import { copyConfig, editFile } from "../../testing/rehearsal";
-import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { makeTempDir } from "../../testing/tmp";
 
 const t = makeTempDir("all2all-shared-suppressions-");
 afterAll(() => t.cleanup());
 
-async function cli(argv: string[]) {
-  const io = captureIo({}, t.dir);
-  const code = await main(argv, io, repoRoot);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const cli = (argv: string[]) => runCli(argv, t.dir);
 
 const SUPPRESSION = (resource: string) =>
   `suppressions:\n  - rule: stateful-backups\n    resource: ${resource}\n    reason: The web servers hold no data of their own; the shared storage is backed up elsewhere.\n`;
