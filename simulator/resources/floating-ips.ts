@@ -5,10 +5,9 @@
  * Hetzner documents; delete protection refuses the delete.
  */
 import {
-  type Sim,
-  type SimRequest,
   checkLabels,
   checkUniqueName,
+  deleteProtectionRoute,
   filterList,
   idParam,
   invalidInput,
@@ -17,6 +16,8 @@ import {
   ok,
   paginate,
   protectedError,
+  type Sim,
+  type SimRequest,
 } from "../core";
 import { type Location, requireLocation } from "./offer";
 import { type PtrHolder, allocateIPv4, allocateIPv6Network, changePtr, initialPtrs, ptrView, requireIpType } from "./primary-ips";
@@ -161,11 +162,5 @@ export function registerFloatingIps(sim: Sim): void {
     return ok({ action: sim.action("change_dns_ptr", [{ id: f.id, type: "floating_ip" }]) }, 201);
   });
 
-  sim.route("cloud", "POST", "/floating_ips/:id/actions/change_protection", (req) => {
-    const f = get(req);
-    const del = req.body.delete;
-    if (typeof del !== "boolean") throw invalidInput("delete", "must be a boolean");
-    f.protection.delete = del;
-    return ok({ action: sim.action("change_protection", [{ id: f.id, type: "floating_ip" }]) }, 201);
-  });
+  deleteProtectionRoute(sim, "floating_ips", "floating_ip", get);
 }

@@ -23,10 +23,9 @@
  */
 import {
   ApiError,
-  type Sim,
-  type SimRequest,
   checkLabels,
   checkUniqueName,
+  deleteProtectionRoute,
   filterList,
   idParam,
   invalidInput,
@@ -36,6 +35,8 @@ import {
   paginate,
   protectedError,
   requireString,
+  type Sim,
+  type SimRequest,
 } from "../core";
 import { type Location, requireLocation } from "./offer";
 import type { ServerRecord } from "./servers";
@@ -418,12 +419,7 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ action: sim.action("change_dns_ptr", [{ id: p.id, type: "primary_ip" }]) }, 201);
   });
 
-  sim.route("cloud", "POST", "/primary_ips/:id/actions/change_protection", (req) => {
-    const p = get(req);
-    const del = req.body.delete;
-    if (typeof del !== "boolean") throw invalidInput("delete", "must be a boolean");
+  deleteProtectionRoute(sim, "primary_ips", "primary_ip", get, (p, del) => {
     if (del && p.auto_delete) throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");
-    p.protection.delete = del;
-    return ok({ action: sim.action("change_protection", [{ id: p.id, type: "primary_ip" }]) }, 201);
   });
 }

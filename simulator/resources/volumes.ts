@@ -10,10 +10,9 @@
  */
 import {
   ApiError,
-  type Sim,
-  type SimRequest,
   checkLabels,
   checkUniqueName,
+  deleteProtectionRoute,
   filterList,
   idParam,
   invalidInput,
@@ -23,6 +22,8 @@ import {
   paginate,
   protectedError,
   requireString,
+  type Sim,
+  type SimRequest,
 } from "../core";
 import { type Location, requireLocation } from "./offer";
 import type { ServerRecord } from "./servers";
@@ -189,11 +190,5 @@ export function registerVolumes(sim: Sim): void {
     return ok({ action: sim.action("resize_volume", [{ id: v.id, type: "volume" }]) }, 201);
   });
 
-  sim.route("cloud", "POST", "/volumes/:id/actions/change_protection", (req) => {
-    const v = get(req);
-    const del = req.body.delete;
-    if (typeof del !== "boolean") throw invalidInput("delete", "must be a boolean");
-    v.protection.delete = del;
-    return ok({ action: sim.action("change_protection", [{ id: v.id, type: "volume" }]) }, 201);
-  });
+  deleteProtectionRoute(sim, "volumes", "volume", get);
 }
