@@ -25,6 +25,8 @@ export const ExitCode = {
   dangerous: 3,
   /** diff: synth refuses the head (configuration, policy or validation errors); the gate refuses too. */
   refused: 4,
+  /** drift: something changed at Hetzner outside the code since the last apply (docs/drift.md). */
+  drifted: 5,
 } as const;
 
 /** An Io that records what a command printed, for tests and nested use. */

@@ -241,6 +241,30 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       exitCode = await runRehearse({ ...opts, defaultConfig }, io, root);
     });
 
+  program
+    .command("drift")
+    .description(
+      "Check what changed at Hetzner outside the code since the last apply: for each stack of one environment, in dependency order, " +
+        "`init -input=false`, a refresh-only plan (`plan -refresh-only -input=false -out=drift.tfplan`, never applied: nothing changes " +
+        "at Hetzner and no state is written) and `show -json drift.tfplan > drift.json`, whose resource_drift is reported per stack, " +
+        "resource and attribute (`rule[3]`, `labels.role`, a deleted resource as such), dangerous drift first (a stateful resource or a " +
+        "firewall deleted, firewall rules changed, protection removed, a stateful resource changed), values marked sensitive masked. " +
+        "Attributes the code does not set are listed apart, not as drift. The report goes to standard output (or --report), the commands " +
+        "and tofu's messages to standard error. Needs what plan needs (HCLOUD_TOKEN, the S3 state keys, the stacks' TF_VAR_ variables). " +
+        "Exit 0 nothing drifted, 5 something drifted, 1 a step failed (the report names the stacks not checked), 2 bad input. See docs/drift.md.",
+    )
+    .option("--env <name>", "the environment (required)")
+    .option("--stack <stack>", "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)")
+    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
+    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
+    .option("--allow-missing-lock", "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself")
+    .option("--format <format>", "md (Markdown, the default) or json (its structure: docs/drift.md)")
+    .option("--report <file>", "write the report to FILE (atomically; its folder must exist) instead of standard output")
+    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; format?: string; report?: string }) => {
+      const { runDrift } = await import("./drift");
+      exitCode = await runDrift(opts, io, root);
+    });
+
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());
 
   try {

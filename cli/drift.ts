@@ -1,0 +1,257 @@
+/**
+ * `all2all drift --env NAME [--stack S] [--format md|json] [--report FILE]`:
+ * what changed at Hetzner outside the code since the last apply. For each
+ * stack of the environment, in dependency order, in its working directory
+ * cdktf.out/stacks/<stack>:
+ *
+ *   <bin> init -input=false
+ *   <bin> plan -refresh-only -input=false -lock-timeout=5m -out=drift.tfplan
+ *   <bin> show -json drift.tfplan          > drift.json, read here
+ *
+ * and the `resource_drift` of each plan, summarised (cli/drift/summary.ts):
+ * per stack, per resource, per attribute, dangerous drift first. The
+ * refresh-only plan is never applied, so nothing changes at Hetzner and no
+ * state is written. The same preflight as `all2all plan` (the token, the S3
+ * state keys, every TF_VAR_, the provider lock file) runs first. A stack
+ * whose step fails is reported as not checked; the others are still checked.
+ *
+ * The report goes to standard output (or --report FILE, atomically); the
+ * commands run and tofu's messages go to standard error, so that
+ * `--format json` on standard output is JSON only.
+ *
+ * Exit codes: 0 nothing drifted; 5 something drifted (ExitCode.drifted);
+ * 1 a step failed (the report says which stacks were not checked);
+ * 2 bad input (arguments, no synthesised output, no binary, missing
+ * credentials or variables). See docs/drift.md.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { writeFileAtomic } from "./atomic";
+import { chooseBinary } from "./deploy/binary";
+import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
+import { preflightProblems } from "./deploy/preflight";
+import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
+import { parseFormat, type ReportFormat } from "./diff/output";
+import { driftJson, driftMarkdown, driftReport, driftTitle, summariseDrift, type ComputedChange, type DriftedResource } from "./drift/summary";
+import { InputError } from "./errors";
+import { staleness } from "./inputs";
+import { STACK_CONCERNS } from "./inventory/model";
+import { ExitCode, type Io } from "./io";
+import { readProjectConfig } from "./project";
+
+/** The refresh-only plan and its JSON, in each stack's working directory (apart from plan's plan.tfplan). */
+export const DRIFT_PLAN = "drift.tfplan";
+export const DRIFT_JSON = "drift.json";
+/** The provider lock file synth copies into each stack's directory. */
+const LOCK_FILE = ".terraform.lock.hcl";
+
+export interface DriftOptions {
+  /** The environment (required). */
+  readonly env?: string;
+  /** One stack: its name (`production-dns`) or concern (`dns`). Default: every stack, in order. */
+  readonly stack?: string;
+  /** The synthesised output; default the repository's cdktf.out. Relative to the working directory. */
+  readonly out?: string;
+  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
+  readonly binary?: string;
+  /** `md` (default) or `json`. */
+  readonly format?: string;
+  /** Write the report to this file (atomically) instead of standard output. */
+  readonly report?: string;
+  /** Run stacks without a provider lock file (init then chooses and locks a provider itself). */
+  readonly allowMissingLock?: boolean;
+}
+
+export interface DriftDeps {
+  /** Runs one step; default: spawns it (cli/deploy/runner.ts), its standard output kept and shown only when it fails. */
+  readonly run?: Runner;
+}
+
+function stepArgs(step: StepName): string[] {
+  switch (step) {
+    case "init":
+      return ["init", "-input=false"];
+    case "plan":
+      // -lock-timeout: a deploy that holds the state lock is waited for, not failed on.
+      return ["plan", "-refresh-only", "-input=false", "-lock-timeout=5m", `-out=${DRIFT_PLAN}`];
+    case "show":
+      return ["show", "-json", DRIFT_PLAN];
+    case "apply":
+      throw new Error("drift never applies");
+  }
+}
+
+function label(io: Io, file: string): string {
+  const rel = path.relative(io.cwd, file);
+  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
+}
+
+/** `--stack`: a stack's name or concern (cli/deploy.ts has the same rule, not exported). */
+function selectStacks(all: SynthStack[], env: string, wanted: string | undefined): SynthStack[] | string {
+  if (wanted === undefined) return all;
+  const name = wanted.trim();
+  const found = all.find((s) => s.name === name || s.name === `${env}-${name}`);
+  if (found) return [found];
+  return `--stack ${wanted} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`;
+}
+
+/** lifecycle.ignore_changes of each resource of a stack's cdk.tf.json, by address. */
+function ignoreChangesOf(stack: SynthStack): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let doc: { resource?: Record<string, Record<string, { lifecycle?: { ignore_changes?: unknown } }>> };
+  try {
+    doc = JSON.parse(fs.readFileSync(stack.file, "utf8"));
+  } catch {
+    return out;
+  }
+  for (const [type, byName] of Object.entries(doc.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName ?? {})) {
+      const ignored = body?.lifecycle?.ignore_changes;
+      if (Array.isArray(ignored)) out.set(`${type}.${name}`, ignored.filter((x): x is string => typeof x === "string"));
+    }
+  }
+  return out;
+}
+
+export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: DriftDeps = {}): Promise<number> {
+  const env = opts.env?.trim();
+  if (env === undefined || env === "") {
+    io.err("drift: --env is required: drift is checked for one environment (e.g. --env production)");
+    return ExitCode.badInput;
+  }
+  let format: ReportFormat;
+  try {
+    format = parseFormat(opts.format);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    io.err(`drift: ${err.message}`);
+    return ExitCode.badInput;
+  }
+  const reportFile = opts.report !== undefined ? path.resolve(io.cwd, opts.report) : undefined;
+  if (reportFile !== undefined && (!fs.existsSync(path.dirname(reportFile)) || !fs.statSync(path.dirname(reportFile)).isDirectory())) {
+    io.err(`drift: --report ${opts.report}: the folder ${path.dirname(reportFile)} does not exist`);
+    return ExitCode.badInput;
+  }
+  const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
+  const outLabel = label(io, out);
+
+  // 1. The synthesised stacks of the environment, in order.
+  let stacks: SynthStack[];
+  let facts: { name: string; facts: ReturnType<typeof stackFacts> }[];
+  try {
+    const selected = selectStacks(environmentStacks(out, outLabel, env), env, opts.stack);
+    if (typeof selected === "string") {
+      io.err(`drift: ${selected}`);
+      return ExitCode.badInput;
+    }
+    stacks = selected;
+    facts = stacks.map((s) => ({ name: s.name, facts: stackFacts(s) }));
+  } catch (err) {
+    if (err instanceof OutputProblem) {
+      io.err(`drift: ${err.message}`);
+      return ExitCode.badInput;
+    }
+    throw err;
+  }
+
+  // 2. The binary, the credentials and variables, the lock files: every problem at once, before anything runs.
+  const problems: string[] = [];
+  const binary = chooseBinary(opts.binary, io.env, io.cwd);
+  if (!binary.ok) problems.push(binary.problem);
+  problems.push(...preflightProblems(env, facts, io.env));
+  const unlocked = stacks.filter((s) => !fs.existsSync(path.join(s.dir, LOCK_FILE)));
+  if (unlocked.length > 0 && !opts.allowMissingLock) {
+    problems.push(
+      `${unlocked.map((s) => s.name).join(", ")} ${unlocked.length === 1 ? "has" : "have"} no provider lock file (${LOCK_FILE}): synth copies it from providers/hcloud/${LOCK_FILE} ` +
+        "(docs/provider-upgrade.md); --allow-missing-lock lets init choose and lock a provider itself",
+    );
+  }
+  if (problems.length > 0) {
+    for (const p of problems) io.err(`drift: ${p}`);
+    io.err("drift: nothing was run");
+    return ExitCode.badInput;
+  }
+  if (!binary.ok) return ExitCode.badInput; // for the type checker: reported above
+  const stale = staleness(out, root);
+  // The state is compared with Hetzner, not with the code: an output older than the code still checks drift, but the configured attributes may be out of date.
+  if (stale && "stale" in stale) io.err(`drift: warning: ${outLabel} no longer matches what it was made from (${stale.stale}): which attributes the code sets is read from it; run \`all2all synth\` first`);
+
+  io.err(`drift: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path}); refresh-only plans, never applied`);
+  const results: { name: string; error?: string; resources?: DriftedResource[]; computed?: ComputedChange[] }[] = [];
+  for (const [i, stack] of stacks.entries()) {
+    const dir = label(io, stack.dir);
+    io.err(`== ${stack.name} (${i + 1}/${stacks.length}) in ${dir}`);
+    for (const f of [DRIFT_PLAN, DRIFT_JSON]) fs.rmSync(path.join(stack.dir, f), { force: true });
+
+    const step = async (name: StepName): Promise<string | undefined> => {
+      const args = stepArgs(name);
+      const kept: string[] = [];
+      // tofu's standard output (progress, the plan's text) is kept and shown only when the step fails; its errors and warnings pass at once.
+      const quiet: Io = { ...io, out: (line) => kept.push(line) };
+      const run = deps.run ?? spawnRunner(quiet);
+      const s: Step = {
+        stack: stack.name,
+        step: name,
+        bin: binary.path,
+        args,
+        cwd: stack.dir,
+        env: io.env,
+        ...(name === "show" ? { stdoutFile: path.join(stack.dir, DRIFT_JSON) } : {}),
+      };
+      io.err(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${DRIFT_JSON}` : ""}`);
+      const result = await run(s);
+      if (result.code === 0) return undefined;
+      for (const line of kept) io.err(line);
+      const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+      const message = `step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}`;
+      io.err(`drift: ${stack.name}: ${message}`);
+      return message;
+    };
+
+    const failed = (await step("init")) ?? (await step("plan"));
+    if (failed !== undefined) {
+      results.push({ name: stack.name, error: failed });
+      continue;
+    }
+    // The saved plan holds the state's sensitive values: readable by its owner only.
+    if (fs.existsSync(path.join(stack.dir, DRIFT_PLAN))) fs.chmodSync(path.join(stack.dir, DRIFT_PLAN), 0o600);
+    const shown = await step("show");
+    if (shown !== undefined) {
+      results.push({ name: stack.name, error: shown });
+      continue;
+    }
+    try {
+      const json = JSON.parse(fs.readFileSync(path.join(stack.dir, DRIFT_JSON), "utf8"));
+      const { resources, computed } = summariseDrift(json, { stack: stack.name, ignoreChanges: ignoreChangesOf(stack) });
+      results.push({ name: stack.name, resources, computed });
+      io.err(`${stack.name}: ${resources.length === 0 ? "no drift" : `${resources.length} resource${resources.length === 1 ? "" : "s"} drifted`}`);
+    } catch (err) {
+      const message = `cannot read ${path.join(dir, DRIFT_JSON)}: ${(err as Error).message}`;
+      io.err(`drift: ${stack.name}: ${message}`);
+      results.push({ name: stack.name, error: message });
+    }
+  }
+
+  const report = driftReport(env, results);
+  const text = format === "json" ? driftJson(report) : driftMarkdown(report);
+  if (reportFile !== undefined) {
+    try {
+      writeFileAtomic(reportFile, text);
+    } catch (err) {
+      io.err(`drift: cannot write ${opts.report}: ${(err as Error).message}`);
+      return ExitCode.failed;
+    }
+    io.out(`${driftTitle(report)}; ${format === "json" ? "JSON" : "Markdown"} written to ${label(io, reportFile)}`);
+  } else {
+    for (const line of text.replace(/\n$/, "").split("\n")) io.out(line);
+  }
+  if (!report.complete) {
+    io.err(`drift: not every stack was checked (${report.stacks.filter((s) => s.status === "failed").map((s) => s.name).join(", ")}): exit 1`);
+    return ExitCode.failed;
+  }
+  if (report.drifted) {
+    io.err(`drift: ${report.resources.length} resource${report.resources.length === 1 ? "" : "s"} drifted${report.dangerous > 0 ? `, ${report.dangerous} dangerous` : ""}: bring the code to reality or reality to the code (docs/drift.md); exit ${ExitCode.drifted}`);
+    return ExitCode.drifted;
+  }
+  return ExitCode.ok;
+}
