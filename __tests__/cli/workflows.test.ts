@@ -3,7 +3,7 @@
 // requests") call only commands and flags that exist: every `npx all2all …`
 // of a `run:` step is checked against the real command line's --help (read
 // at test time, so a flag that is gone fails here), and run in a sandbox
-// copy of the project where it can be (check, synth, plan, plan-summary and
+// copy of the project where it can be (check, synth, plan, plan-summary, drift and
 // deploy, with the fake tofu; diff is only checked, it synthesises a git
 // ref); every `npm run X` names a script of package.json. The two files run
 // the same commands, and the approvals, digests and artefacts they rely on
@@ -404,8 +404,8 @@ describe.each(WORKFLOWS)("%s", (file) => {
   const doc = loadWorkflow(file);
 
   test("parses, with the jobs the header describes", () => {
-    expect(Object.keys(doc.jobs)).toEqual(["review", "targets", "plan", "deploy"]);
-    expect(Object.keys(doc.on).sort()).toEqual(["pull_request", "push", "workflow_dispatch"]);
+    expect(Object.keys(doc.jobs)).toEqual(["review", "targets", "plan", "deploy", "drift"]);
+    expect(Object.keys(doc.on).sort()).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
     expect(doc.on.push.branches).toEqual(["main"]);
     expect(doc.on.pull_request.branches).toEqual(["main"]);
   });
@@ -490,7 +490,7 @@ describe.each(WORKFLOWS)("%s", (file) => {
     expect(invocations.some((i) => i.words.map(shown).includes("--allow-missing-lock"))).toBe(false);
     const deploys = invocations.filter((i) => shown(i.words[0]!) === "deploy");
     expect(deploys.map((i) => i.words.map(shown).join(" "))).toEqual(["deploy --env $ALL2ALL_ENV --auto-approve --expect-digest $EXPECT_DIGEST"]);
-    for (const inv of invocations.filter((i) => ["plan", "deploy"].includes(shown(i.words[0]!)))) {
+    for (const inv of invocations.filter((i) => ["plan", "deploy", "drift"].includes(shown(i.words[0]!)))) {
       expect([...inv.step.env].filter((v) => /^(HCLOUD_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|TF_VARS)$/.test(v)).sort()).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HCLOUD_TOKEN", "TF_VARS"]);
     }
     const deploy = doc.jobs.deploy;
@@ -504,6 +504,35 @@ describe.each(WORKFLOWS)("%s", (file) => {
     expect([...doc.on.workflow_dispatch.inputs.environment.options].sort()).toEqual(ENVIRONMENTS);
     const targets = doc.jobs.targets.steps.find((s: any) => s.id === "targets").run;
     expect(targets).toContain('["production", "staging"]');
+  });
+
+  test("the nightly drift: scheduled on main, production only (remote state), its report kept, exit 5 fails the job; a scheduled run neither plans nor deploys", () => {
+    const ctx = file.startsWith(".github/") ? "github" : "forgejo";
+    expect(doc.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    const drift = doc.jobs.drift;
+    expect(drift.if).toBe(`${ctx}.event_name == 'schedule' && ${ctx}.ref == 'refs/heads/main'`);
+    // targets (and so plan and deploy, which need it) run on push and by hand only.
+    expect(doc.jobs.targets.if).toMatch(new RegExp(`^\\(${ctx}\\.event_name == 'push' \\|\\| ${ctx}\\.event_name == 'workflow_dispatch'\\) && `));
+    // Only environments whose state is in a bucket: the same rule as the targets job, applied to the drift matrix.
+    const rows: { environment: string; suffix: string }[] = drift.strategy.matrix.include;
+    expect(rows).toEqual([{ environment: "production", suffix: "PRODUCTION" }]);
+    for (const { environment, suffix } of rows) {
+      expect(suffix).toBe(environment.toUpperCase().replace(/-/g, "_"));
+      expect(fs.readFileSync(path.join(repoRoot, "config", "environments", `${environment}.yaml`), "utf8")).not.toMatch(/\bbackend:\s*["']?local\b/);
+    }
+    const invocations = all2allInvocations(file).filter((i) => i.step.job === "drift");
+    expect(invocations.map((i) => i.words.map(shown).join(" "))).toEqual(["check --env $ALL2ALL_ENV", "drift --env $ALL2ALL_ENV --report drift-$ALL2ALL_ENV.md"]);
+    const step = drift.steps.find((s: any) => s.id === "drift");
+    for (const secret of ["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "TF_VARS"]) expect(step.env[secret]).toBe(`\${{ secrets[format('${secret}_{0}', matrix.suffix)] }}`);
+    expect(step.run).toMatch(/\[ "\$status" -eq 0 \] \|\| \[ "\$status" -eq 5 \]/);
+    const upload = drift.steps.find((s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses));
+    expect(upload.with.path).toBe("drift-${{ matrix.environment }}.md");
+    expect(upload.if).toBe("${{ !cancelled() }}");
+    const gate = drift.steps.at(-1);
+    expect(gate.env.STATUS).toBe("${{ steps.drift.outputs.status }}");
+    expect(gate.run).toMatch(/exit 5/);
+    // The exit code the gate reads is the command's documented one.
+    expect(fs.readFileSync(path.join(repoRoot, "docs", "drift.md"), "utf8")).toMatch(/\| 5 \| something drifted/);
   });
 
   test("plan.json (secrets in clear) is uploaded only from a private repository, kept one day", () => {
@@ -522,13 +551,13 @@ describe.each(WORKFLOWS)("%s", (file) => {
     });
     afterAll(() => run?.cleanup());
 
-    test("check, synth, plan, plan-summary and deploy succeed, for every environment", () => {
+    test("check, synth, plan, plan-summary, deploy and drift succeed, for every environment", () => {
       const failed = run.ran
         .filter((r) => !r.accepted.includes(r.code))
         .map((r) => ({ argv: r.argv.join(" "), code: r.code, output: [...r.stdout.slice(-3), ...r.stderr.slice(-8)] }));
       expect(failed).toEqual([]);
       const commands = new Set(run.ran.map((r) => r.argv[0]));
-      expect([...commands].sort()).toEqual(["check", "deploy", "plan", "plan-summary", "synth"]);
+      expect([...commands].sort()).toEqual(["check", "deploy", "drift", "plan", "plan-summary", "synth"]);
       for (const environment of ENVIRONMENTS) {
         expect(run.ran.some((r) => r.environment === environment && r.argv[0] === "deploy" && r.argv.includes("--expect-digest"))).toBe(true);
       }
