@@ -245,7 +245,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .command("drift")
     .description(
       "Check what changed at Hetzner outside the code since the last apply: for each stack of one environment, in dependency order, " +
-        "`init -input=false`, a refresh-only plan (`plan -refresh-only -input=false -out=drift.tfplan`, never applied: nothing changes " +
+        "`init -input=false`, a refresh-only plan (`plan -refresh-only -input=false -lock-timeout=5m -out=drift.tfplan`, never applied: nothing changes " +
         "at Hetzner and no state is written) and `show -json drift.tfplan > drift.json`, whose resource_drift is reported per stack, " +
         "resource and attribute (`rule[3]`, `labels.role`, a deleted resource as such), dangerous drift first (a stateful resource or a " +
         "firewall deleted, firewall rules changed, protection removed, a stateful resource changed), values marked sensitive masked. " +

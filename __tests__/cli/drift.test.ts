@@ -427,7 +427,7 @@ describe("all2all drift", () => {
     const r = await cli(["drift", "--help"], {});
     expect(r.code).toBe(0);
     const help = r.stdout.join("\n").replace(/\s+/g, " ");
-    expect(help).toContain("plan -refresh-only -input=false -out=drift.tfplan");
+    expect(help).toContain("plan -refresh-only -input=false -lock-timeout=5m -out=drift.tfplan");
     expect(help).toContain("never applied: nothing changes at Hetzner and no state is written");
     expect(help).toContain("Exit 0 nothing drifted, 5 something drifted, 1 a step failed");
     for (const flag of ["--env", "--stack", "--out", "--binary", "--allow-missing-lock", "--format", "--report"]) expect(help).toContain(flag);
