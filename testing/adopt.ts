@@ -77,6 +77,7 @@ zones:
       - { name: "@", type: A, values: [web-1.ipv4] }
       - { name: www, type: CNAME, values: ["@"] }
       - { name: "@", type: TXT, values: ["v=spf1 -all"] }
+      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"'] }
 `,
   );
   fs.writeFileSync(
@@ -187,6 +188,7 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
     ["@", "A", web4],
     ["www", "CNAME", `${LAB_ZONE}.`],
     ["@", "TXT", '"v=spf1 -all"'],
+    ["@", "CAA", '0 issue "letsencrypt.org"'],
   ] as const) {
     await ok("cloud", "POST", `/zones/${zone}/rrsets`, { name, type, ttl: 3600, labels: labLabels("dns"), records: [{ value }] });
   }

@@ -81,6 +81,7 @@ describe("a network created beforehand through the API", () => {
       "hcloud_zone_rrset.all2all-lab-org-apex-a": `${LAB_ZONE}/@/A`,
       "hcloud_zone_rrset.all2all-lab-org-www-cname": `${LAB_ZONE}/www/CNAME`,
       "hcloud_zone_rrset.all2all-lab-org-apex-txt": `${LAB_ZONE}/@/TXT`,
+      "hcloud_zone_rrset.all2all-lab-org-apex-caa": `${LAB_ZONE}/@/CAA`,
       "hcloud_storage_box.backup": String(ids.box),
       "hcloud_storage_box_subaccount.backup-web-1": `${ids.box}/${ids.subaccount}`,
     });
