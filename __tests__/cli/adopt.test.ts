@@ -107,10 +107,30 @@ describe("a network created beforehand through the API", () => {
       expect(synth.stacks.get("lab-dns").import).toEqual(expect.arrayContaining([{ to: "hcloud_zone_rrset.all2all-lab-org-www-cname", id: `${LAB_ZONE}/www/CNAME` }]));
       expect(synth.stacks.get("lab-backup").import).toHaveLength(2);
       expect(synth.stacks.get("lab-network").import).toHaveLength(4);
+      // What the provider does not read back after an import is ignored on adopted resources (constructs/common.ts).
+      const servers = synth.stacks.get("lab-servers").resource;
+      expect(servers.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data", "public_net"]);
+      expect(servers.hcloud_server_network["web-1-internal"].lifecycle.ignore_changes).toEqual(["subnet_id"]);
+      const backup = synth.stacks.get("lab-backup").resource;
+      expect(backup.hcloud_storage_box.backup.lifecycle.ignore_changes).toEqual(["ssh_keys", "password"]);
+      expect(backup.hcloud_storage_box_subaccount["backup-web-1"].lifecycle.ignore_changes).toEqual(["password"]);
     } finally {
       synth.cleanup();
     }
   });
+});
+
+test("resources that are not adopted keep comparing those attributes", () => {
+  const { config } = labDir();
+  const synth = synthDefault(config);
+  try {
+    expect(synth.stacks.get("lab-servers").import).toBeUndefined();
+    expect(synth.stacks.get("lab-servers").resource.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data"]);
+    expect(synth.stacks.get("lab-servers").resource.hcloud_server_network["web-1-internal"].lifecycle).toBeUndefined();
+    expect(synth.stacks.get("lab-backup").resource.hcloud_storage_box.backup.lifecycle.ignore_changes).toEqual(["ssh_keys"]);
+  } finally {
+    synth.cleanup();
+  }
 });
 
 test("without HCLOUD_TOKEN nothing is looked up: exit 2", async () => {
