@@ -206,3 +206,26 @@ test("an API error stops the command: exit 1, nothing written", async () => {
   expect(io.stderr.join("\n")).toMatch(/answered 401 unauthorized: unable to authenticate/);
   expect(fs.existsSync(file)).toBe(false);
 });
+
+describe("through the command line", () => {
+  test("adopt without --env or without a token is refused: exit 2", async () => {
+    const { runCli } = await import("../../testing/cli");
+    const { dir, config } = labDir();
+    const noEnv = await runCli(["adopt", "--config", config], dir, {});
+    expect(noEnv.code).toBe(ExitCode.badInput);
+    expect(noEnv.stderr.join("\n")).toMatch(/--env is required/);
+    const noToken = await runCli(["adopt", "--env", LAB, "--config", config], dir, { HCLOUD_TOKEN: "" });
+    expect(noToken.code).toBe(ExitCode.badInput);
+    expect(noToken.stderr.join("\n")).toMatch(/HCLOUD_TOKEN is not set/);
+  });
+
+  test("an API that cannot be reached (a closed loopback port): exit 1, nothing written", async () => {
+    const { runCli } = await import("../../testing/cli");
+    const { dir, config, file } = labDir();
+    const closed = "http://127.0.0.1:9/v1";
+    const r = await runCli(["adopt", "--env", LAB, "--config", config], dir, { HCLOUD_TOKEN: "x".repeat(64), HCLOUD_ENDPOINT: closed, HETZNER_ENDPOINT: closed });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.stderr.join("\n")).toMatch(/adopt: the API could not be reached/);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
