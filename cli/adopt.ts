@@ -409,7 +409,6 @@ export function matchExisting(stacks: readonly StackDoc[], existing: Existing): 
 
 /** Synthesises the environment into a temporary folder (removed) and reads its stacks. */
 function synthStacks(spec: Parameters<typeof import("../stacks/app").buildApp>[0][number], root: string): StackDoc[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-adopt-"));
   try {

@@ -86,7 +86,6 @@ export function adoptionProblems(specs: readonly NetworkSpec[]): ConfigProblem[]
   const adopting = specs.filter((s) => (s.adoption?.entries.length ?? 0) > 0);
   if (adopting.length === 0) return [];
   // Loaded here only: the constructs are slow to load, and most commands adopt nothing.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
   let built: ReturnType<typeof buildApp>;
   try {
