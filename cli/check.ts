@@ -5,7 +5,7 @@
  *
  * Exit codes: 0 valid; 2 problems in the configuration (all printed).
  */
-import { formatConfigProblems, loadNetwork, type NetworkSpec } from "../spec";
+import { formatConfigProblems, loadNetwork, type ConfigProblem, type NetworkSpec } from "../spec";
 import { ExitCode, type Io } from "./io";
 
 export interface CheckOptions {
@@ -69,7 +69,32 @@ export function loadForCommand(opts: CheckOptions, io: Io): NetworkSpec[] | unde
     for (const line of formatConfigProblems(result.problems)) io.err(line);
     return undefined;
   }
+  const adoption = adoptionProblems(result.specs);
+  if (adoption.length > 0) {
+    for (const line of formatConfigProblems(adoption)) io.err(line);
+    return undefined;
+  }
   return result.specs;
+}
+
+/**
+ * The entries of adoption files (config/adopt/<env>.yaml) that name no
+ * resource of their stack, or the wrong one: only the stacks know the
+ * addresses, so they are built (in memory, nothing written) to check them.
+ */
+export function adoptionProblems(specs: readonly NetworkSpec[]): ConfigProblem[] {
+  const adopting = specs.filter((s) => (s.adoption?.entries.length ?? 0) > 0);
+  if (adopting.length === 0) return [];
+  // Loaded here only: the constructs are slow to load, and most commands adopt nothing.
+  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
+  let built: ReturnType<typeof buildApp>;
+  try {
+    built = buildApp(adopting);
+  } catch {
+    // A construct refusing its props is reported by the command that synthesises.
+    return [];
+  }
+  return built.environments.flatMap((e) => e.adoptionProblems);
 }
 
 /**

@@ -265,6 +265,26 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       exitCode = await runDrift(opts, io, root);
     });
 
+  program
+    .command("adopt")
+    .description(
+      "Find the resources of one environment that already exist in its Hetzner project and write their import ids to " +
+        "<config>/adopt/<env>.yaml, to review and commit; synth then writes import blocks and plan shows the imports. " +
+        "Each resource the stacks would create is looked up by its Hetzner name (SSH keys by public key; primary IPs through " +
+        "their server; subnets, attachments, record sets and subaccounts through their parent). Prints what was matched, what " +
+        "was not found (created by the next deploy) and what exists but is not in the config (listed, never destroyed). " +
+        "Only reads from Hetzner. Token from HCLOUD_TOKEN; HCLOUD_ENDPOINT and HETZNER_ENDPOINT override the API addresses. " +
+        "Exit 0 written; 1 an API call failed; 2 bad input (configuration, no token, a name that matches two resources: nothing written). " +
+        "See docs/adopting.md.",
+    )
+    .option("--env <name>", "the environment (required)")
+    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
+    .option("--dry-run", "print the file instead of writing it")
+    .action(async (opts: { env?: string; config?: string; dryRun?: boolean }) => {
+      const { runAdopt } = await import("./adopt");
+      exitCode = await runAdopt({ ...opts, defaultConfig }, io, root);
+    });
+
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());
 
   try {

@@ -12,3 +12,4 @@ export { tsigEnvVar, tsigVariable, RESERVED_LABEL_KEYS } from "./names";
 export { MANAGED_BY } from "./checks";
 export * as catalogue from "./catalogue";
 export type * from "./types";
+export { ADOPT_CONCERNS, ADOPT_DIR, CREATE, ID_FORMATS, entryProblem, formatAdoption, parseAdoption, type AdoptConcern, type AdoptEntry, type AdoptionSpec } from "./adopt";

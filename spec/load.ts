@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { suggestionHint } from "./catalogue";
 import { retiredServerType } from "./offer";
+import { ADOPT_DIR, parseAdoption, type AdoptionSpec } from "./adopt";
 import { checkDescription, type ConfigFiles } from "./checks";
 import { combineShared, mergeOverlay, REMOVE_KEY } from "./merge";
 import { NetworkDescription } from "./model";
@@ -130,6 +131,33 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
     problems.push(...parsed.problems);
     return parsed.root;
   };
+  // The adoption file of an environment (config/adopt/<env>.yaml), when there is one: see adopt.ts.
+  const adoptFiles = listYaml(path.join(base, ADOPT_DIR));
+  for (const name of adoptFiles) {
+    const env = name.replace(YAML_FILE, "");
+    if (!environments.includes(env)) {
+      problems.push({ file: display(`${ADOPT_DIR}/${name}`), path: "", message: `adoption file for an unknown environment "${env}"`, hint: suggestionHint(env, environments, "environments") });
+    }
+  }
+  const readAdoption = (env: string): AdoptionSpec | undefined => {
+    const name = adoptFiles.find((n) => n.replace(YAML_FILE, "") === env);
+    if (name === undefined) return undefined;
+    const file = display(`${ADOPT_DIR}/${name}`);
+    let text: string;
+    try {
+      text = readFileSync(path.join(base, ADOPT_DIR, name), "utf8");
+    } catch (error) {
+      problems.push({ file, path: "", message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      return undefined;
+    }
+    for (const line of privateKeyLines(text)) problems.push({ file, line, col: 1, path: "", message: PRIVATE_KEY_MESSAGE, hint: PRIVATE_KEY_HINT });
+    const result = parseAdoption(file, text);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      return undefined;
+    }
+    return result.adoption;
+  };
   const shared = sharedNames.map((name) => read(name, `./${SCHEMA_FILE}`));
   const overlays = selected.map((e) => read(`${ENVIRONMENTS_DIR}/${e.file}`, `../${OVERLAY_SCHEMA_FILE}`));
   // A file that could not be parsed stops here; other problems found so far
@@ -155,7 +183,10 @@ export function loadNetwork(configDir: string, options: LoadOptions = {}): LoadR
       const checked = checkDescription({ env: environment.name, description: parsed.data, root, sharedFiles, files, sharedNames: sharedItems });
       envProblems.push(...checked.problems);
       envWarnings.push(...checked.warnings);
-      if (checked.spec) specs.push({ ...checked.spec, files: [...sharedNames.map(display), display(`${ENVIRONMENTS_DIR}/${environment.file}`)] });
+      if (checked.spec) {
+        const adoption = readAdoption(environment.name);
+        specs.push({ ...checked.spec, files: [...sharedNames.map(display), display(`${ENVIRONMENTS_DIR}/${environment.file}`)], ...(adoption ? { adoption } : {}) });
+      }
     }
     perEnv.push({ env: environment.name, problems: envProblems });
     perEnvWarnings.push({ env: environment.name, problems: envWarnings });

@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import type { LocationName, NetworkZone } from "./catalogue";
+import type { AdoptionSpec } from "./adopt";
 import type { AddressRef, RecordSetSpec } from "./dns";
 import type * as M from "./model";
 import type { Family } from "./net";
@@ -151,6 +152,8 @@ export interface NetworkSpecData {
   suppressions: SuppressionSpec[];
   /** The files this environment was built from, as given (shared files, then the overlay). */
   files: string[];
+  /** The environment's adoption file (config/adopt/<env>.yaml), when it has one. */
+  adoption?: AdoptionSpec;
 }
 
 /** One environment, fully resolved and frozen. */

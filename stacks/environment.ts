@@ -19,7 +19,7 @@
  * rebuilt server is covered the moment it exists.
  */
 import { Construct } from "constructs";
-import { TerraformOutput, Token } from "cdktn";
+import { TerraformOutput, TerraformResource, Token } from "cdktn";
 import * as placementGroup from "../.gen/providers/hcloud/placement-group";
 import {
   BackupStorage,
@@ -33,9 +33,10 @@ import {
   type RecordType as ZoneRecordType,
   type ServerNetworkOptions,
 } from "../constructs";
-import { pinAddress } from "../constructs/common";
+import { importExisting, importIdOf, pinAddress } from "../constructs/common";
 import { cidrContains, parseCidr } from "../constructs/ip";
-import type { AddressRef, NetworkSpec, RecordValue } from "../spec";
+import { suggestionHint } from "../spec/catalogue";
+import { CREATE, entryProblem, type AddressRef, type ConfigProblem, type NetworkSpec, type RecordValue } from "../spec";
 import { HcloudStack } from "./hcloud-stack";
 
 /** The label a server carries for each firewall policy it is in. */
@@ -58,6 +59,10 @@ export class EnvironmentStacks {
   readonly dns: HcloudStack;
   readonly backup: HcloudStack;
   private readonly serverConstructs = new Map<string, Server>();
+  /** The zone name of each zone and record set resource (their import ids are names). */
+  private readonly zoneOf = new Map<TerraformResource, string>();
+  /** Problems of the environment's adoption file (config/adopt/<env>.yaml): entries that name no resource, or the wrong one. */
+  readonly adoptionProblems: ConfigProblem[];
 
   constructor(scope: Construct, readonly spec: NetworkSpec, options: EnvironmentStacksOptions = {}) {
     const env = spec.environment;
@@ -185,9 +190,10 @@ export class EnvironmentStacks {
             records: rs.values.map((v) => this.recordValue(v)),
           });
         }
+        this.noteZone(zone);
       } else {
         const primary = z.primary!;
-        new DnsZone(this.dns, zoneId, {
+        const zone = new DnsZone(this.dns, zoneId, {
           name: z.name,
           labels: z.labels,
           ttl: z.ttl,
@@ -200,6 +206,7 @@ export class EnvironmentStacks {
             tsigAlgorithm: primary.tsig.algorithm,
           })),
         });
+        this.noteZone(zone);
       }
     }
 
@@ -249,6 +256,97 @@ export class EnvironmentStacks {
         description: `host name of storage box ${b.name} (subaccounts log in as <box user>-<n>@ this host)`,
       });
     }
+
+    // ---- adoption: import blocks for what already exists (config/adopt/<env>.yaml)
+    this.adoptionProblems = this.adopt();
+  }
+
+  /**
+   * Every resource of one stack by its address (`hcloud_server.web-1`).
+   */
+  resources(concern: "network" | "servers" | "dns" | "backup"): Map<string, TerraformResource> {
+    const out = new Map<string, TerraformResource>();
+    for (const c of this[concern].node.findAll()) {
+      if (c instanceof TerraformResource) out.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+    }
+    return out;
+  }
+
+  /**
+   * The adoption file's entries become import blocks in their stacks. Each
+   * entry must name a resource of its stack, once, with an id that fits it;
+   * an adopted server needs its primary IPs adopted too (or "create" said on
+   * purpose), since linking new ones would delete its current addresses.
+   */
+  private adopt(): ConfigProblem[] {
+    const adoption = this.spec.adoption;
+    if (!adoption || adoption.entries.length === 0) return [];
+    const problems: ConfigProblem[] = [];
+    const byConcern = new Map<string, Map<string, TerraformResource>>();
+    const adopted = new Set<string>();
+    for (const entry of adoption.entries) {
+      let resources = byConcern.get(entry.concern);
+      if (!resources) byConcern.set(entry.concern, (resources = this.resources(entry.concern)));
+      const stackName = this[entry.concern].node.id;
+      const resource = resources.get(entry.address);
+      if (!resource) {
+        const sameType = [...resources.keys()].filter((a) => a.startsWith(`${entry.type}.`));
+        problems.push(entryProblem(entry, `stack ${stackName} has no resource ${entry.address}`, suggestionHint(entry.address, sameType, `${entry.type} addresses`)));
+        continue;
+      }
+      const before = importIdOf(resource);
+      if (before !== undefined) {
+        problems.push(entryProblem(entry, `${entry.address} is already adopted by the environment's overlay (import_id / import_primary_ips: ${before})`, "keep one of the two: remove the entry here, or the ids in the overlay"));
+        continue;
+      }
+      const mismatch = this.idMismatch(entry.type, entry.id, resource);
+      if (mismatch) {
+        problems.push(entryProblem(entry, `${JSON.stringify(entry.id)} is not the import id of ${entry.address}: ${mismatch}`));
+        continue;
+      }
+      adopted.add(entry.address);
+      if (entry.id !== CREATE) importExisting(resource, entry.id);
+    }
+    // An adopted server without its primary IPs would get new ones linked, and lose its own.
+    for (const entry of adoption.entries) {
+      if (entry.type !== "hcloud_server" || !adopted.has(entry.address)) continue;
+      const server = [...this.serverConstructs.values()].find((s) => s.server.friendlyUniqueId === entry.address.split(".")[1]);
+      if (!server) continue;
+      for (const ip of [server.ipv6PrimaryIp, server.ipv4PrimaryIp]) {
+        if (!ip) continue;
+        const address = `hcloud_primary_ip.${ip.friendlyUniqueId}`;
+        if (!adopted.has(address) && importIdOf(ip) === undefined) {
+          problems.push(
+            entryProblem(
+              entry,
+              `${entry.address} is adopted without ${address}: linking a new primary IP to an existing server deletes its current address`,
+              `add servers.${address} with the id of the server's current address (all2all adopt finds it), or id: create if it has none of that family`,
+            ),
+          );
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Why an id cannot be the one of this resource (zones and record sets, whose ids are names), or undefined. */
+  private idMismatch(type: string, id: string, resource: TerraformResource): string | undefined {
+    if (id === CREATE && type !== "hcloud_primary_ip") return `"create" is only for primary IPs`;
+    const zone = this.zoneOf.get(resource);
+    if (zone === undefined) return undefined;
+    const own = resource as unknown as { nameInput?: string; typeInput?: string };
+    if (type === "hcloud_zone" && zone !== id) return `the zone is ${JSON.stringify(zone)}`;
+    if (type === "hcloud_zone_rrset") {
+      const expected = `${zone}/${own.nameInput}/${own.typeInput}`;
+      if (expected !== id) return `this record set is ${JSON.stringify(expected)}`;
+    }
+    return undefined;
+  }
+
+  private noteZone(zone: DnsZone): void {
+    const name = zone.zone.nameInput;
+    if (name === undefined) return;
+    for (const c of zone.node.findAll()) if (c instanceof TerraformResource) this.zoneOf.set(c, name);
   }
 
   /** The Server construct of a server of the description. */

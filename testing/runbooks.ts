@@ -136,6 +136,7 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
 
   for (const step of runbookSteps(fs.readFileSync(path.join(repoRoot, "docs", file), "utf8"))) {
     if (step.kind === "yaml") {
+      fs.mkdirSync(path.dirname(path.join(sandbox, step.file)), { recursive: true });
       fs.appendFileSync(path.join(sandbox, step.file), `\n${step.text}`);
       executed.push({ line: `(yaml appended to ${step.file})`, how: "yaml", code: 0, stdout: [], stderr: [] });
       continue;

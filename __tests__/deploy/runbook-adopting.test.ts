@@ -1,6 +1,8 @@
 // docs/adopting.md, run as an operator would, with a fake tofu
-// (testing/runbooks.ts): its overlay adopts the server, its imports name
-// resources that exist, with the provider's import ids.
+// (testing/runbooks.ts): its adoption file is checked and synthesised into
+// import blocks in each stack, with the provider's import ids. (`all2all
+// adopt` itself reads a Hetzner project: __tests__/cli/adopt.test.ts and
+// __tests__/e2e/adopt.test.ts run it against the simulator.)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fakeCalls } from "../../testing/deploy";
@@ -17,32 +19,37 @@ beforeAll(async () => {
 }, RUNBOOK_TIMEOUT_MS);
 afterAll(() => run.cleanup());
 
+const stack = (name: string) => JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8"));
+
+const byTarget = (imports: { to: string; id: string }[]) => [...imports].sort((a, b) => a.to.localeCompare(b.to));
+
 test("every command of the runbook runs and succeeds", () => {
   expect(failures(run)).toEqual([]);
 });
 
-test("the overlay of the runbook makes synth write import blocks for the server and its primary IPs", () => {
-  const tf = JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", "production-servers", "cdk.tf.json"), "utf8"));
-  expect(tf.import).toEqual(
-    expect.arrayContaining([
-      { to: "hcloud_server.ns-1", id: "4711" },
-      { to: "hcloud_primary_ip.ns-1-ipv4", id: "1001" },
-      { to: "hcloud_primary_ip.ns-1-ipv6", id: "1002" },
-    ]),
-  );
+test("the runbook's adoption file becomes import blocks in each stack, and nothing else is imported", () => {
+  expect(stack("production-network").import).toEqual([{ to: "hcloud_ssh_key.alice", id: "1234567" }]);
+  expect(byTarget(stack("production-servers").import)).toEqual([
+    { to: "hcloud_primary_ip.ns-1-ipv4", id: "1001" },
+    { to: "hcloud_primary_ip.ns-1-ipv6", id: "1002" },
+    { to: "hcloud_server.ns-1", id: "4711" },
+  ]);
+  expect(byTarget(stack("production-dns").import)).toEqual([
+    { to: "hcloud_zone_rrset.exemple-asbl-be-www-cname", id: "exemple-asbl.be/www/CNAME" },
+    { to: "hcloud_zone.exemple-asbl-be", id: "exemple-asbl.be" },
+  ]);
+  expect(stack("production-backup").import).toBeUndefined();
 });
 
-test("the zone imports cover every record set of the zone, with the provider's import ids", () => {
-  const imports = fakeCalls(run.fake)
-    .filter((c) => c.argv[0] === "import" && path.basename(c.cwd) === "production-dns")
-    .map((c) => `${c.argv[1]} ${c.argv[2]}`);
-  const tf = JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", "production-dns", "cdk.tf.json"), "utf8"));
-  const rrsets = Object.keys(tf.resource.hcloud_zone_rrset).filter((n) => n.startsWith("exemple-asbl-be-"));
-  expect(imports.filter((i) => i.startsWith("hcloud_zone_rrset.")).map((i) => i.split(" ")[0]).sort()).toEqual(rrsets.map((n) => `hcloud_zone_rrset.${n}`).sort());
-  expect(imports[0]).toBe("hcloud_zone.exemple-asbl-be exemple-asbl.be");
-  for (const i of imports.slice(1)) {
-    const [address, id] = i.split(" ");
-    const rs = tf.resource.hcloud_zone_rrset[address.split(".")[1]];
-    expect(id).toBe(`exemple-asbl.be/${rs.name}/${rs.type}`);
-  }
+test("the adopted server ignores public_net, which an import does not read back; servers created by config do not", () => {
+  const servers = stack("production-servers").resource.hcloud_server;
+  expect(servers["ns-1"].lifecycle.ignore_changes).toContain("public_net");
+  expect(servers["web-1"].lifecycle.ignore_changes).not.toContain("public_net");
+});
+
+test("the stacks are planned and deployed in the runbook's order", () => {
+  const stacks = fakeCalls(run.fake)
+    .filter((c) => c.argv[0] === "apply")
+    .map((c) => path.basename(c.cwd));
+  expect(stacks).toEqual(expect.arrayContaining(["production-network", "production-servers", "production-dns"]));
 });
