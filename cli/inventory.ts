@@ -33,7 +33,7 @@ export interface InventoryOptions extends CheckOptions {
   readonly format?: string;
   /** Write to this file (atomically) instead of standard output; its folder must exist. */
   readonly out?: string;
-  /** The servers stack's outputs (`tofu output -json`), for the real public addresses; needs --env. */
+  /** The servers stack's outputs (`all2all output --env <env> --stack servers --format json`), for the real public addresses; needs --env. */
   readonly addresses?: string;
 }
 
@@ -99,7 +99,7 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     const parsed = parseServerOutputs(text, opts.addresses, addressesNeeded(spec), stack);
     if (!parsed.ok) {
       for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
-      io.err(`${PREFIX}: write it with \`tofu output -json > FILE\` in cdktf.out/stacks/${stack} after applying that stack`);
+      io.err(`${PREFIX}: write it with \`all2all output --env ${spec.environment.name} --stack servers --format json > FILE\` after applying ${stack}`);
       return ExitCode.badInput;
     }
     book = parsed.book;

@@ -53,7 +53,11 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .option("--out <dir>", "output directory, replaced as a whole (default: the repository's cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
     .option("--policy-report <file>", "also write the policy findings (rule, severity, resource, message, suppression reason) as JSON to FILE")
-    .option("--local-state", "local state for every stack, whatever the environment's backend (a rehearsal's sandbox: all2all rehearse --serve)")
+    .option(
+      "--local-state",
+      "local state for every stack (state/<stack>.tfstate), whatever the environment's backend: for drills and rehearsals against the simulated cloud " +
+        "(docs/disaster-recovery.md, \"Drill\"; all2all rehearse --serve), never for a real deploy",
+    )
     .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean; policyReport?: string; localState?: boolean }) => {
       const { runSynth } = await import("./synth");
       exitCode = await runSynth({ ...opts, defaultConfig }, io, root);
@@ -84,7 +88,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .option("--out <dir>", "output folder, replaced as a whole unless --zone is given; its parent must exist (default: the repository's zones/<env>)")
     .option(
       "--addresses <file>",
-      "the servers' public addresses: `tofu output -json` of the <env>-servers stack (default: placeholder documentation addresses, not for serving)",
+      "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (default: placeholder documentation addresses, not for serving)",
     )
     .option("--knot", "also render the Knot DNS configuration of each hidden primary (knot/<server>.conf)")
     .action(async (opts: { config?: string; env?: string; zone?: string; out?: string; addresses?: string; knot?: boolean }) => {
@@ -147,7 +151,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .option("--out <file>", "write to FILE, atomically (its folder must exist), instead of standard output")
     .option(
       "--addresses <file>",
-      "the servers' public addresses: `tofu output -json` of the <env>-servers stack (needs --env; default: the names of the outputs to read)",
+      "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (needs --env; default: the names of the outputs to read)",
     )
     .action(async (opts: { config?: string; env?: string; format?: string; out?: string; addresses?: string }) => {
       const { runInventory } = await import("./inventory");
@@ -283,6 +287,33 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .action(async (opts: { env?: string; config?: string; dryRun?: boolean }) => {
       const { runAdopt } = await import("./adopt");
       exitCode = await runAdopt({ ...opts, defaultConfig }, io, root);
+    });
+
+  program
+    .command("output")
+    .description(
+      "Print the outputs of an environment's applied stacks (the servers' public addresses, the storage box's host), read from their state " +
+        "with tofu (else terraform): in cdktf.out/stacks/<stack>, `init -input=false` when not initialised yet, then `output -json`. " +
+        "The engine's messages go to standard error, the values alone to standard output. Needs the state credentials where state is in a bucket. " +
+        "Exit 1 when a stack is not applied yet or the engine fails, 2 on bad input.",
+    )
+    .option("--env <name>", "the environment (required)")
+    .option("--stack <stack>", "only this stack: its name (dr-servers) or its part (network, servers, dns, backup); default: every stack of the environment")
+    .addOption(
+      new Option(
+        "--format <format>",
+        "text: `name = value` lines (a `# <stack>` line before each stack's); json: with --stack, exactly `tofu output -json` " +
+          "(what zonefile and inventory --addresses read), else one such object per stack, keyed by its name",
+      )
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
+    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
+    .option("--show-sensitive", `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`)
+    .action(async (opts: { env?: string; stack?: string; format?: string; out?: string; binary?: string; showSensitive?: boolean }) => {
+      const { runOutput } = await import("./output");
+      exitCode = await runOutput(opts, io, root);
     });
 
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());

@@ -51,7 +51,7 @@ export interface ZonefileOptions {
   readonly zonesRoot?: string;
   /** Also render the Knot DNS configuration of each hidden primary (`knot/<server>.conf`). */
   readonly knot?: boolean;
-  /** The servers stack's outputs (`tofu output -json`); default placeholder addresses. */
+  /** The servers stack's outputs (`all2all output --env <env> --stack servers --format json`); default placeholder addresses. */
   readonly addresses?: string;
 }
 
@@ -165,7 +165,7 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
     const parsed = parseServerOutputs(text, opts.addresses, referencedAddresses(zones), `${env}-servers`);
     if (!parsed.ok) {
       for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
-      io.err(`${PREFIX}: write it with \`tofu output -json > FILE\` in cdktf.out/stacks/${env}-servers after applying that stack`);
+      io.err(`${PREFIX}: write it with \`all2all output --env ${env} --stack servers --format json > FILE\` after applying ${env}-servers`);
       return ExitCode.badInput;
     }
     book = parsed.book;
@@ -260,7 +260,7 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
   for (const f of files) io.out(`  ${f.summary}`);
   io.out(`  addresses: ${book.source}`);
   if (book.placeholder) {
-    warnings.push(`addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (\`tofu output -json\` of ${env}-servers)`);
+    warnings.push(`addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (\`all2all output --env ${env} --stack servers --format json\`)`);
   }
   for (const w of warnings) io.err(`${PREFIX}: warning: ${w}`);
   return ExitCode.ok;

@@ -18,6 +18,7 @@
 //                      (step = the subcommand: init, plan, show, apply, output, import)
 //   FAKE_TOFU_PLANS    a folder of `<stack>.json` plans that `show -json` prints;
 //                      without one, the plan creates every resource of ./cdk.tf.json
+//   FAKE_TOFU_UNAPPLIED  comma-separated stacks whose state is empty: `output -json` prints {}
 //   FAKE_TOFU_HCLOUD_VERSION  the hcloud version `init` writes to .terraform.lock.hcl (1.68.0),
 //                      unless a *.tf file of the directory requires an exact one
 //
@@ -177,11 +178,13 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       needToken();
       const doc = config();
       const outputs = {};
-      Object.keys(doc.output || {})
+      // A stack named in FAKE_TOFU_UNAPPLIED has no state yet: no outputs, as tofu prints then.
+      const unapplied = (env.FAKE_TOFU_UNAPPLIED || "").split(",").includes(stack);
+      Object.keys(unapplied ? {} : doc.output || {})
         .sort()
         .forEach((name, i) => {
           const value = name.endsWith("-ipv4") ? `203.0.113.${i + 1}` : name.endsWith("-ipv6") ? `2001:db8:0:${i + 1}::1` : `fake-${name}`;
-          outputs[name] = { sensitive: false, type: "string", value };
+          outputs[name] = { sensitive: doc.output[name].sensitive === true, type: "string", value };
         });
       const raw = argv.indexOf("-raw");
       if (raw >= 0) {

@@ -3,9 +3,12 @@
  * `web-1.ipv4` to the primary IP resource; a zone file needs the address
  * itself, which exists only once the servers stack is applied. Two sources:
  *
- * - the outputs of the servers stack (`tofu output -json` in
+ * - the outputs of the servers stack (`all2all output --env <env> --stack
+ *   servers --format json`, which is `tofu output -json` in
  *   cdktf.out/stacks/<env>-servers), whose outputs `<server>-ipv4` and
- *   `<server>-ipv6` hold the public addresses, as `{ "value": "…" }`;
+ *   `<server>-ipv6` hold the public addresses, as `{ "value": "…" }`; or
+ *   every stack's outputs keyed by stack name (the same command without
+ *   --stack), of which the servers stack's are read;
  * - without them, placeholder documentation addresses (RFC 5737, RFC 3849),
  *   deterministic per server: the n-th server of the environment (1-based,
  *   in config order) gets 192.0.2.n and 2001:db8:0:n::1 (the first host of a
@@ -83,7 +86,10 @@ export function parseServerOutputs(text: string, file: string, needed: readonly 
       problems: [`${file}: expected a JSON object of outputs (what \`tofu output -json\` prints in cdktf.out/stacks/${stack}), got ${describe(raw)}`],
     };
   }
-  const outputs = raw as Record<string, unknown>;
+  // `all2all output --env E --format json` without --stack: one object of outputs per stack, keyed by its name.
+  const nested = (raw as Record<string, unknown>)[stack];
+  const byStack = Object.prototype.hasOwnProperty.call(raw, stack) && typeof nested === "object" && nested !== null && !Array.isArray(nested) && !("value" in nested);
+  const outputs = (byStack ? nested : raw) as Record<string, unknown>;
   const problems: string[] = [];
   const resolved = new Map<string, string>();
   const seen = new Set<string>();

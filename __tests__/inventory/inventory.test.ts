@@ -195,7 +195,7 @@ describe("--addresses", () => {
     expect(r.stderr).toEqual([
       'inventory: bad.json: output "mail-1-ipv4": "2001:db8::1" is not an IPv4 address',
       'inventory: bad.json: output "ns-1-ipv6" is missing (the public IPv6 of ns-1); is this the output of production-servers, applied with this config?',
-      "inventory: write it with `tofu output -json > FILE` in cdktf.out/stacks/production-servers after applying that stack",
+      "inventory: write it with `all2all output --env production --stack servers --format json > FILE` after applying production-servers",
     ]);
     fs.writeFileSync(file, "not json");
     expect((await inventory({ env: "production", addresses: "bad.json" })).stderr[0]).toMatch(/^inventory: bad\.json: not JSON/);

@@ -37,7 +37,7 @@ describe("rendering an environment", () => {
     ]);
     expect(run.stderr).toEqual([
       "zonefile: warning: knot/ns-1.conf: the secondaries' addresses are placeholders: every transfer is refused until they are replaced (docs/dns.md)",
-      "zonefile: warning: addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (`tofu output -json` of production-servers)",
+      "zonefile: warning: addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (`all2all output --env production --stack servers --format json`)",
     ]);
     // Nothing left behind next to the output.
     expect(fs.readdirSync(path.join(cwd, "zones"))).toEqual(["production"]);
@@ -174,7 +174,7 @@ describe("the addresses file", () => {
       `zonefile: ${file}: output "web-1-ipv4": "web-1" is not an IPv4 address`,
       `zonefile: ${file}: output "mail-1-ipv6": "192.0.2.1" is not an IPv6 address`,
       `zonefile: ${file}: output "ns-1-ipv6" is missing (the public IPv6 of ns-1); is this the output of production-servers, applied with this config?`,
-      "zonefile: write it with `tofu output -json > FILE` in cdktf.out/stacks/production-servers after applying that stack",
+      "zonefile: write it with `all2all output --env production --stack servers --format json > FILE` after applying production-servers",
     ]);
     expect(fs.existsSync(out)).toBe(false);
   });

@@ -102,8 +102,8 @@ function renderEnvironment(inv: Inventory): string[] {
   if (!inv.addresses.known) {
     p(
       "Public addresses exist once the servers stack is applied: `output X` is the output of " +
-        `${code(serversStack)} holding it (\`tofu output -raw X\` in \`cdktf.out/stacks/${serversStack}\`, or ` +
-        "`all2all inventory --addresses FILE` with that stack's `tofu output -json`).",
+        `${code(serversStack)} holding it (\`all2all output --env ${inv.environment.name} --stack servers\` prints them all, or ` +
+        `\`all2all inventory --addresses FILE\` with that command's \`--format json\` saved to FILE).`,
       "",
     );
   }

@@ -426,7 +426,7 @@ export function buildInventory(spec: NetworkSpec, book?: AddressBook): Inventory
     },
     addresses: known
       ? { source: book!.source, known: true }
-      : { source: `not read: each public address is an output of ${serversStack} (\`tofu output -raw <output>\` in cdktf.out/stacks/${serversStack})`, known: false },
+      : { source: `not read: each public address is an output of ${serversStack} (\`all2all output --env ${env.name} --stack servers\`)`, known: false },
     servers,
     networks,
     firewall_policies: firewalls,
