@@ -4,7 +4,7 @@
  * OpenTofu and Hetzner. Every line of every ```sh block must be one of:
  *
  *   read -rs NAME && export NAME       sets NAME (a fake value) for what follows
- *   npx all2all <command> …            run through the command line's main()
+ *   npx all2all <command> … [> FILE]   run through the command line's main() (standard output to FILE)
  *   npm run <script> [-- args]         the package.json script, run in the sandbox when it is
  *                                      `node bin/all2all.js …` or the schema refresh; `npm ci`,
  *                                      `npm test`, `npm run get|build` must be what CI runs
@@ -36,9 +36,15 @@ export type RunbookStep =
 /** How long a runbook may take in a test's beforeAll (synths and many fake tofu calls; not a timed assertion). */
 export const RUNBOOK_TIMEOUT_MS = 300_000;
 
-/** The steps of a runbook, in order. */
-export function runbookSteps(markdown: string): RunbookStep[] {
-  const steps: RunbookStep[] = [];
+/** A fenced block of a runbook: its language and its lines, without the fence's indentation. */
+export interface RunbookBlock {
+  readonly lang: string;
+  readonly lines: string[];
+}
+
+/** The fenced blocks of a runbook, in order. */
+export function runbookBlocks(markdown: string): RunbookBlock[] {
+  const blocks: RunbookBlock[] = [];
   // Fences may be indented (inside a list item): the block's lines carry the same indentation.
   const fence = /^( *)```(\w*)\n([\s\S]*?)^\1```$/gm;
   for (const m of markdown.matchAll(fence)) {
@@ -47,6 +53,27 @@ export function runbookSteps(markdown: string): RunbookStep[] {
       .replace(/\n$/, "")
       .split("\n")
       .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l));
+    blocks.push({ lang, lines });
+  }
+  return blocks;
+}
+
+/**
+ * The sh blocks a drill runs, each as the text of the block: every block
+ * but those marked `# not run by this project` and those marked `skip`
+ * (docs/disaster-recovery.md: `# real disaster only`).
+ */
+export function shBlocks(markdown: string, skip: readonly string[] = []): string[] {
+  return runbookBlocks(markdown)
+    .filter((b) => b.lang === "sh")
+    .filter((b) => ![NOT_RUN_MARKER, ...skip].some((marker) => b.lines[0].trim().startsWith(marker)))
+    .map((b) => b.lines.join("\n") + "\n");
+}
+
+/** The steps of a runbook, in order. */
+export function runbookSteps(markdown: string): RunbookStep[] {
+  const steps: RunbookStep[] = [];
+  for (const { lang, lines } of runbookBlocks(markdown)) {
     if (lang === "yaml") {
       const target = /^# (config\/\S+\.yaml)$/.exec(lines[0].trim());
       if (target) steps.push({ kind: "yaml", file: target[1], text: lines.slice(1).join("\n") + "\n" });
@@ -146,6 +173,10 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
     if ((m = /^read -rs (\w+) && export \1$/.exec(line))) {
       vars[m[1]] = fakeValue(m[1]);
       executed.push({ line, how: "variable", code: 0, stdout: [], stderr: [] });
+    } else if ((m = /^npx all2all ([^>]+?) > ([\w.-]+)$/.exec(line))) {
+      // Standard output saved to a file of the sandbox, as the shell would.
+      await all2all(words(m[1]), line, "all2all");
+      fs.writeFileSync(path.join(sandbox, m[2]), executed[executed.length - 1].stdout.map((l) => `${l}\n`).join(""));
     } else if ((m = /^npx all2all (.+)$/.exec(line))) {
       await all2all(words(m[1]), line, "all2all");
     } else if (line === "npm ci" || line === "npm test") {

@@ -25,8 +25,10 @@ test("every command of the runbook runs and succeeds", () => {
     "npx all2all inventory --env production",
     "npx all2all plan --env production --stack network",
     "npx all2all deploy --env production",
+    "npx all2all output --env production --stack servers --format json > production-servers.json",
     "npx all2all inventory --env production --addresses production-servers.json",
     "npx all2all zonefile --env production --knot --addresses production-servers.json",
+    "npx all2all output --env production --stack backup",
   ]);
 });
 
@@ -53,7 +55,8 @@ test("deploy planned and applied every production stack in order, each in its di
     "production-network: show -json plan.tfplan",
     ...stacks.flatMap((s) => [`${s}: init -input=false`, `${s}: plan -input=false -out=plan.tfplan`, `${s}: show -json plan.tfplan`, `${s}: apply -input=false plan.tfplan`]),
   ]);
-  expect(callLines(run.fake).filter((c) => c.includes(": output "))).toEqual(["production-servers: output -json", "production-backup: output -raw backup-host"]);
-  expect(fs.existsSync(path.join(run.sandbox, "production-servers.json"))).toBe(true);
+  expect(callLines(run.fake).filter((c) => c.includes(": output "))).toEqual(["production-servers: output -json", "production-backup: output -json"]);
+  expect(JSON.parse(fs.readFileSync(path.join(run.sandbox, "production-servers.json"), "utf8"))["web-1-ipv4"]).toEqual({ sensitive: false, type: "string", value: expect.stringMatching(/^203\.0\.113\.\d+$/) });
+  expect(run.executed.find((e) => e.line === "npx all2all output --env production --stack backup")!.stdout).toEqual(["backup-host = fake-backup-host"]);
   expect(fs.readdirSync(path.join(run.sandbox, "zones", "production")).sort()).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot"]);
 });
