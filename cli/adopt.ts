@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ADOPT_DIR, CREATE, formatAdoption, type AdoptConcern } from "../spec";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "../primitives/atomic";
 import { configDirOf, loadForCommand, type CheckOptions } from "./check";
 import { ExitCode, type Io } from "./io";
 import { readProjectConfig } from "./project";

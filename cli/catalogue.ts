@@ -24,7 +24,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Catalogue, catalogueProblems } from "../catalogue/catalogue";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "../primitives/atomic";
 import { z } from "zod";
 import { ApiReader, type Endpoints, formatFinding, ImageSchema, LocationSchema, PricingSchema, ServerTypeSchema, StorageBoxTypeSchema } from "./catalogue/api";
 import { buildCatalogue, type Answers } from "./catalogue/build";

@@ -14,7 +14,7 @@ import { catalogue } from "../catalogue/catalogue";
 import { estimate, type Estimate, type StackDoc } from "../catalogue/estimate";
 import { formatEuros } from "../catalogue/catalogue";
 import { buildApp } from "../stacks/app";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "../primitives/atomic";
 import { loadForCommand, type CheckOptions } from "./check";
 import { environmentStacks } from "./deploy/output";
 import { parseFormat } from "./diff/output";

@@ -26,7 +26,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "../primitives/atomic";
 import { chooseBinary } from "./deploy/binary";
 import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";

@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { NetworkSpec } from "../spec";
 import { parseServerOutputs, type AddressBook } from "../zonefile/addresses";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "../primitives/atomic";
 import { loadForCommand, type CheckOptions } from "./check";
 import { ExitCode, type Io } from "./io";
 import { renderInventoryMarkdown } from "./inventory/markdown";

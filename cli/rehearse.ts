@@ -19,7 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENGINE_HINT, engineEnv, findEngine, type Engine } from "../engine/engine";
 import { startSimulator, type RunningSimulator } from "../simulator/server";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "../primitives/atomic";
 import type { CheckOptions } from "./check";
 import { PLAN_JSON, runDeploy, runPlan } from "./deploy";
 import { environmentStacks, stackFacts, type SynthStack } from "./deploy/output";

@@ -16,7 +16,7 @@ import { validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
 import { loadSchemas, printProblems } from "./validate";
-import { recoverLeftovers, replaceDir, tempSiblingDir, writeFileAtomic } from "./atomic";
+import { recoverLeftovers, replaceDir, tempSiblingDir, writeFileAtomic } from "../primitives/atomic";
 
 export interface SynthOptions extends CheckOptions {
   /**

@@ -26,7 +26,7 @@ import {
   type AddressBook,
   type SerialChoice,
 } from "../zonefile";
-import { replaceDir, tempSiblingDir, writeFileAtomic } from "./atomic";
+import { replaceDir, tempSiblingDir, writeFileAtomic } from "../primitives/atomic";
 import { configDirOf, loadForCommand } from "./check";
 import { ExitCode, type Io } from "./io";
 

@@ -23,7 +23,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformElement, TerraformResource, TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
-import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "./names";
+import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
 export type Labels = Readonly<Record<string, string>>;

@@ -56,8 +56,8 @@ import {
   show,
   snake,
 } from "./common";
-import { parseIp, parseIpv4, parseIpv6 } from "./ip";
-import { TXT_STRING_BYTES, splitUtf8 } from "./txt";
+import { parseIp, parseIpv4, parseIpv6 } from "../primitives/ip";
+import { TXT_STRING_BYTES, splitUtf8 } from "../primitives/txt";
 
 /** Record types a Hetzner zone accepts in rrsets (SOA and apex NS are managed by Hetzner). */
 export const RECORD_TYPES = ["A", "AAAA", "CAA", "CNAME", "DS", "HINFO", "HTTPS", "MX", "NS", "PTR", "RP", "SRV", "SVCB", "TLSA", "TXT"] as const;

@@ -46,7 +46,7 @@ import { Token } from "cdktn";
 import * as firewall from "../.gen/providers/hcloud/firewall";
 import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
 import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
-import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "./ip";
+import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "../primitives/ip";
 
 /** Every IPv4 address. */
 export const ANY_IPV4 = "0.0.0.0/0";
@@ -216,7 +216,7 @@ export class FirewallPolicy extends Construct {
         throw new ConstructPropsError(where, `${what}: ${show(peer)} is not a CIDR block${hint}`);
       }
       if (!isNetworkAddress(cidr)) {
-        throw new ConstructPropsError(where, `${what}: ${show(peer)} has host bits set; write "${formatCidr(networkOf(cidr))}" (or "/${cidr.family === 4 ? 32 : 128}" for one address)`);
+        throw new ConstructPropsError(where, `${what}: ${show(peer)} has host bits set; write "${formatCidr(networkOf(cidr))}" (or "/${cidr.family === "ipv4" ? 32 : 128}" for one address)`);
       }
       if (seen.has(peer)) throw new ConstructPropsError(where, `${what}: ${show(peer)} is listed twice`);
       seen.add(peer);

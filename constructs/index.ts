@@ -12,9 +12,9 @@
  *   SshKeys         the operators' public keys
  */
 export * from "./common";
-export * from "./ip";
+export * from "../primitives/ip";
 export * from "./stateful";
-export * from "./txt";
+export * from "../primitives/txt";
 export * from "./ssh-keys";
 export * from "./server";
 export * from "./private-network";

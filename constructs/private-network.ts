@@ -42,7 +42,8 @@ import {
   protectedLifecycle,
   show,
 } from "./common";
-import { Cidr, RFC1918, cidrContains, cidrsOverlap, formatCidr, isNetworkAddress, networkOf, parseCidr, parseIpv4 } from "./ip";
+import type { Cidr } from "../primitives/ip";
+import { checkNetworkRange, checkRouteDestination, checkRouteGateway, checkSubnetRange, type Checked } from "../primitives/network-rules";
 
 /** Hetzner network zones. */
 export const NETWORK_ZONES = ["eu-central", "us-east", "us-west", "ap-southeast"] as const;
@@ -124,6 +125,18 @@ export interface PrivateNetworkProps {
   readonly importId?: string;
 }
 
+/**
+ * The value a network rule accepted (primitives/network-rules.ts), or its
+ * problem thrown, naming the property and, on a collision, the other subnet
+ * or route by name.
+ */
+function valid<T>(where: string, property: string, checked: Checked<T>, nameOf?: (index: number) => string): T {
+  if (checked.ok) return checked.value;
+  const { message, hint, conflict } = checked.problem;
+  const other = conflict !== undefined && nameOf !== undefined ? ` ("${nameOf(conflict.index)}")` : "";
+  throw new ConstructPropsError(where, `${property}: ${message}${other}${hint === undefined ? "" : `; ${hint}`}`);
+}
+
 export class PrivateNetwork extends Construct {
   /** The hcloud_network resource. */
   readonly network: network.Network;
@@ -150,22 +163,7 @@ export class PrivateNetwork extends Construct {
     checkZone(this.where, "networkZone", this.defaultZone);
     checkNumericImportId(this.where, "importId", props.importId);
 
-    if (!isToken(props.ipRange)) {
-      const range = parseCidr(props.ipRange);
-      if (range === undefined || range.family !== 4) {
-        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} is not an IPv4 block in CIDR notation (private networks are IPv4 only), e.g. "10.20.0.0/16"`);
-      }
-      if (!isNetworkAddress(range)) {
-        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} has host bits set; write its network address: "${formatCidr(networkOf(range))}"`);
-      }
-      if (!RFC1918.some((block) => cidrContains(block, range))) {
-        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} is not inside a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which Hetzner requires`);
-      }
-      if (range.prefix > 24) {
-        throw new ConstructPropsError(this.where, `ipRange ${show(props.ipRange)} is smaller than /24, Hetzner's minimum; use a /24 or larger (a /16 leaves room to grow)`);
-      }
-      this.range = range;
-    }
+    if (!isToken(props.ipRange)) this.range = valid(this.where, "ipRange", checkNetworkRange(props.ipRange));
 
     this.network = new network.Network(this, "network", {
       name: props.name ?? id,
@@ -216,21 +214,8 @@ export class PrivateNetwork extends Construct {
     checkInteger(where, "vswitchId", options.vswitchId, 1, Number.MAX_SAFE_INTEGER, "give the Robot vSwitch id");
     let range: Cidr | undefined;
     if (!isToken(options.ipRange)) {
-      range = parseCidr(options.ipRange);
-      if (range === undefined || range.family !== 4) {
-        throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} is not an IPv4 block in CIDR notation, e.g. "10.20.1.0/24"`);
-      }
-      if (!isNetworkAddress(range)) {
-        throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} has host bits set; write its network address: "${formatCidr(networkOf(range))}"`);
-      }
-      if (this.range !== undefined && !cidrContains(this.range, range)) {
-        throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} is not inside the network's range ${formatCidr(this.range)}; pick a block inside it or widen the network`);
-      }
-      for (const [otherName, other] of this.subnetsByName) {
-        if (other.range !== undefined && cidrsOverlap(other.range, range)) {
-          throw new ConstructPropsError(where, `ipRange ${show(options.ipRange)} overlaps subnet "${otherName}" (${formatCidr(other.range)}); subnets must not overlap`);
-        }
-      }
+      const known = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
+      range = valid(where, "ipRange", checkSubnetRange(options.ipRange, this.range, known.map(([, o]) => o.range!)), (i) => known[i]![0]);
     }
     const subnet = new networkSubnet.NetworkSubnet(this, `subnet-${name}`, {
       networkId: this.networkId,
@@ -255,41 +240,17 @@ export class PrivateNetwork extends Construct {
     if (this.routesByName.has(name)) {
       throw new ConstructPropsError(this.where, `the route "${name}" is declared twice; give each route its own destination or name`);
     }
+    const subnets = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
     let destination: Cidr | undefined;
     if (!isToken(options.destination)) {
-      destination = parseCidr(options.destination);
-      if (destination === undefined || destination.family !== 4) {
-        throw new ConstructPropsError(where, `destination ${show(options.destination)} is not an IPv4 block in CIDR notation, e.g. "10.30.0.0/24"`);
-      }
-      if (!isNetworkAddress(destination)) {
-        throw new ConstructPropsError(where, `destination ${show(options.destination)} has host bits set; write its network address: "${formatCidr(networkOf(destination))}"`);
-      }
-      for (const [subnetName, subnet] of this.subnetsByName) {
-        if (subnet.range !== undefined && cidrsOverlap(subnet.range, destination)) {
-          throw new ConstructPropsError(where, `destination ${show(options.destination)} overlaps subnet "${subnetName}" (${formatCidr(subnet.range)}); a route cannot cover a subnet`);
-        }
-      }
-      for (const [routeName, route] of this.routesByName) {
-        if (route.destination !== undefined && cidrsOverlap(route.destination, destination)) {
-          throw new ConstructPropsError(where, `destination ${show(options.destination)} overlaps route "${routeName}" (${formatCidr(route.destination)})`);
-        }
-      }
+      const routes = [...this.routesByName].filter(([, o]) => o.destination !== undefined);
+      const checked = checkRouteDestination(options.destination, subnets.map(([, o]) => o.range!), routes.map(([, o]) => o.destination!));
+      destination = valid(where, "destination", checked, (i) => (checked.ok || checked.problem.conflict?.kind === "subnet" ? subnets : routes)[i]![0]);
     }
     if (!isToken(options.gateway)) {
-      const gateway = parseIpv4(options.gateway);
-      if (gateway === undefined) {
-        throw new ConstructPropsError(where, `gateway ${show(options.gateway)} is not an IPv4 address, e.g. "10.20.1.10"`);
-      }
-      const host: Cidr = { family: 4, address: gateway, prefix: 32 };
-      if (this.range !== undefined && !cidrContains(this.range, host)) {
-        throw new ConstructPropsError(where, `gateway ${show(options.gateway)} is not inside the network's range ${formatCidr(this.range)}; it must be a server's private address`);
-      }
-      if (this.range !== undefined && gateway === this.range.address + 1n) {
-        throw new ConstructPropsError(where, `gateway ${show(options.gateway)} is the network's first address, which Hetzner uses itself; use the gateway server's own address`);
-      }
-      if (options.gateway === "172.31.1.1") {
-        throw new ConstructPropsError(where, `gateway "172.31.1.1" is Hetzner's public gateway and cannot be a route's gateway`);
-      }
+      // Every subnet's range known: the gateway must be in one of them.
+      const known = subnets.length > 0 && subnets.length === this.subnetsByName.size ? subnets.map(([, o]) => o.range!) : undefined;
+      valid(where, "gateway", checkRouteGateway(options.gateway, this.range, known));
     }
     const route = new networkRoute.NetworkRoute(this, name, {
       networkId: this.networkId,

@@ -83,7 +83,7 @@ import {
   protectedLifecycle,
   show,
 } from "./common";
-import { parseIpv4 } from "./ip";
+import { parseIpv4 } from "../primitives/ip";
 
 /** The attributes whose change replaces an hcloud_server, kept out of plans unless `allowRebuild`. */
 export const REBUILD_ATTRIBUTES = ["image", "ssh_keys", "user_data"] as const;

@@ -22,7 +22,7 @@
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
 import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
-import { parseSshPublicKey } from "./ssh-key-format";
+import { parseSshPublicKey } from "../primitives/ssh-key";
 
 /**
  * Why an OpenSSH public key line is unusable, or undefined: the shared

@@ -6,7 +6,7 @@
  * refresh`): no offer is written in code.
  */
 import { catalogue, type Catalogue } from "../catalogue/catalogue";
-import { editDistance } from "../validate/levenshtein";
+import { editDistance } from "../primitives/edit-distance";
 
 const CATALOGUE: Catalogue = catalogue();
 

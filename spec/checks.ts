@@ -8,7 +8,8 @@ import { LIMITS, LOCATIONS, suggestionHint, type LocationName, type NetworkZone 
 import { checkRecords, type AddressRef, type ServerAddresses } from "./dns";
 import { offerFindings } from "./offer";
 import type { Description } from "./model";
-import { cidrContains, cidrOverlaps, isRfc1918, lastAddress, parseAddress, parseCidr, parseIpv4, type Cidr } from "./net";
+import { cidrContains, lastAddress, parseAddress, parseCidr, parseIpv4, type Cidr } from "../primitives/ip";
+import { checkNetworkRange, checkRouteDestination, checkRouteGateway, checkSubnetRange, type RuleProblem } from "../primitives/network-rules";
 import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEYS, TSIG_KEY_PATTERN, tsigEnvVar, tsigVariable } from "./names";
 import { formatPath, type ConfigProblem, type PathSegment } from "./problems";
 import { parseSshPublicKey, privateKeyLines, PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE } from "./sshkeys";
@@ -223,61 +224,34 @@ export function checkDescription(input: CheckInput): { spec?: NetworkSpecData; p
     const path: PathSegment[] = ["networks", i];
     checkLabels(r, [...path, "labels"], network.labels);
     const zone = network.zone ?? envZone;
-    const range = checkNetworkRange(r, [...path, "ip_range"], network.ip_range);
+    const checkedRange = checkNetworkRange(network.ip_range);
+    if (!checkedRange.ok) reportRule(r, [...path, "ip_range"], checkedRange.problem);
+    const range = checkedRange.ok ? checkedRange.value : undefined;
     const subnets: Cidr[] = [];
+    const subnetIndex: number[] = [];
     network.subnets.forEach((subnet, j) => {
+      const checked = checkSubnetRange(subnet.ip_range, range, subnets);
       const subnetPath = [...path, "subnets", j, "ip_range"];
-      const cidr = cidrAt(r, subnetPath, subnet.ip_range, "subnet");
-      if (!cidr) return;
-      if (cidr.family !== "ipv4") return r.report(subnetPath, `subnet ${cidr.text} is not IPv4`);
-      if (cidr.prefix > 30) return r.report(subnetPath, `subnet ${cidr.text} is too small (at most /30)`);
-      if (range && !cidrContains(range, cidr)) {
-        return r.report(
-          subnetPath,
-          `subnet ${cidr.text} is outside its network's ip_range ${range.text}`,
-          "subnets must lie inside the network's range",
-        );
-      }
-      const overlap = subnets.findIndex((other) => cidrOverlaps(other, cidr));
-      if (overlap >= 0) {
-        const otherIndex = network.subnets.findIndex((s) => parseCidr(s.ip_range)?.text === subnets[overlap].text);
-        return r.report(
-          subnetPath,
-          `subnet ${cidr.text} overlaps subnet ${subnets[overlap].text} (${r.where([...path, "subnets", otherIndex, "ip_range"], subnetPath)})`,
-          "subnets of a network may not overlap",
-        );
-      }
-      subnets.push(cidr);
+      if (!checked.ok) return reportRule(r, subnetPath, checked.problem, (k) => [...path, "subnets", subnetIndex[k]!, "ip_range"]);
+      subnets.push(checked.value);
+      subnetIndex.push(j);
     });
+    const destinations: Cidr[] = [];
+    const destinationIndex: number[] = [];
     network.routes.forEach((route, j) => {
       const routePath = [...path, "routes", j];
-      const destination = cidrAt(r, [...routePath, "destination"], route.destination, "route destination");
-      if (destination && destination.family !== "ipv4") r.report([...routePath, "destination"], `route destination ${destination.text} is not IPv4`);
-      const gateway = parseIpv4(route.gateway.trim());
-      if (gateway === undefined) return r.report([...routePath, "gateway"], `route gateway "${route.gateway}" is not an IPv4 address`);
-      if (!range) return;
-      const address = { family: "ipv4" as const, value: gateway };
-      if (!cidrContains(range, address)) {
-        return r.report(
-          [...routePath, "gateway"],
-          `route gateway ${route.gateway} is outside the network ${range.text}`,
-          "the gateway must be an address of this network (a server's fixed IP)",
-        );
+      const destination = checkRouteDestination(route.destination, subnets, destinations);
+      if (destination.ok) {
+        destinations.push(destination.value);
+        destinationIndex.push(j);
+      } else {
+        const other = (k: number): PathSegment[] =>
+          destination.problem.conflict?.kind === "route" ? [...path, "routes", destinationIndex[k]!, "destination"] : [...path, "subnets", subnetIndex[k]!, "ip_range"];
+        reportRule(r, [...routePath, "destination"], destination.problem, other);
       }
-      if (gateway === range.base + 1n) {
-        return r.report(
-          [...routePath, "gateway"],
-          `route gateway ${route.gateway} is the network's own router address`,
-          "use the fixed IP of the server that forwards the traffic",
-        );
-      }
-      if (!subnets.some((s) => cidrContains(s, address))) {
-        r.report(
-          [...routePath, "gateway"],
-          `route gateway ${route.gateway} is in no subnet of network ${network.name}`,
-          `subnets: ${subnets.map((s) => s.text).join(", ") || "none"}`,
-        );
-      }
+      // The subnets are known only when all of them are valid.
+      const gateway = checkRouteGateway(route.gateway, range, subnets.length === network.subnets.length ? subnets : undefined);
+      if (!gateway.ok) reportRule(r, [...routePath, "gateway"], gateway.problem);
     });
     if (networkNames.get(network.name) === i) networkInfo.set(network.name, { index: i, range, subnets, zone });
     networks.push({ ...network, zone, labels: labelsFor(env, "network", envLabels, network.labels) });
@@ -699,37 +673,10 @@ function checkState(r: Reporter, env: string, state: Description["environment"][
   return { backend: "s3", bucket: state.bucket ?? "", key_prefix: keyPrefix, endpoint: state.endpoint ?? "", region: state.region ?? "" };
 }
 
-/** Hetzner's servers use 172.31.1.1 as their public default gateway: a private network must not contain it. */
-const HETZNER_PUBLIC_GATEWAY = 0xac1f0101n;
-
-function checkNetworkRange(r: Reporter, path: readonly PathSegment[], text: string): Cidr | undefined {
-  const cidr = cidrAt(r, path, text, "network range");
-  if (!cidr) return undefined;
-  if (cidr.family !== "ipv4") {
-    r.report(path, `network range ${cidr.text} is not IPv4`, "private networks are IPv4 (RFC 1918)");
-    return undefined;
-  }
-  if (!isRfc1918(cidr)) {
-    r.report(
-      path,
-      `network range ${cidr.text} is not a private (RFC 1918) range`,
-      "use part of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
-    );
-    return undefined;
-  }
-  if (cidr.prefix > 24) {
-    r.report(path, `network range ${cidr.text} is too small (at most /24)`);
-    return undefined;
-  }
-  if (cidrContains(cidr, { family: "ipv4", value: HETZNER_PUBLIC_GATEWAY })) {
-    r.report(
-      path,
-      `network range ${cidr.text} contains 172.31.1.1, the default gateway of every Hetzner Cloud server`,
-      "choose another range, e.g. in 10.0.0.0/8",
-    );
-    return undefined;
-  }
-  return cidr;
+/** A network rule's problem (primitives/network-rules.ts) at `path`; the value it collides with named by where it is written. */
+function reportRule(r: Reporter, path: readonly PathSegment[], problem: RuleProblem, conflictPath?: (index: number) => readonly PathSegment[]): void {
+  const where = problem.conflict !== undefined && conflictPath !== undefined ? ` (${r.where(conflictPath(problem.conflict.index), path)})` : "";
+  r.report(path, `${problem.message}${where}`, problem.hint);
 }
 
 function checkRule(r: Reporter, path: readonly PathSegment[], rule: Description["firewall_policies"][number]["rules"][number], adminRanges: readonly string[]): FirewallRuleSpec {

@@ -4,10 +4,10 @@
  * (CNAME alone at its name, one record set per name and type with one TTL,
  * in-zone targets that exist).
  */
-import { TXT_STRING_BYTES, splitUtf8 } from "../constructs/txt";
+import { TXT_STRING_BYTES, splitUtf8 } from "../primitives/txt";
 import { suggestionHint } from "./catalogue";
-import type { Family } from "./net";
-import { parseIpv4, parseIpv6 } from "./net";
+import type { Family } from "../primitives/ip";
+import { parseIpv4, parseIpv6 } from "../primitives/ip";
 import { parseDomainName } from "./names";
 import type { PathSegment } from "./problems";
 import type { RecordType } from "./model";

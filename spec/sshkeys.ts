@@ -3,9 +3,9 @@
  * construct library (constructs/ssh-key-format.ts), plus the project's rule
  * that an RSA key has at least 3072 bits.
  */
-import { parseSshPublicKey as parseKey, type SshKeyResult } from "../constructs/ssh-key-format";
+import { parseSshPublicKey as parseKey, type SshKeyResult } from "../primitives/ssh-key";
 
-export { PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE, looksLikePrivateKey, privateKeyLines, type SshKeyType } from "../constructs/ssh-key-format";
+export { PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE, looksLikePrivateKey, privateKeyLines, type SshKeyType } from "../primitives/ssh-key";
 
 export const MIN_RSA_BITS = 3072;
 

@@ -9,11 +9,11 @@ import type { LocationName, NetworkZone } from "./catalogue";
 import type { AdoptionSpec } from "./adopt";
 import type { AddressRef, RecordSetSpec } from "./dns";
 import type * as M from "./model";
-import type { Family } from "./net";
+import type { Family } from "../primitives/ip";
 import type { SshKeyType } from "./sshkeys";
 
 export type { AddressRef, RecordSetSpec, RecordValue, TextValue } from "./dns";
-export type { Family } from "./net";
+export type { Family } from "../primitives/ip";
 
 export type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]

@@ -34,7 +34,7 @@ import {
   type ServerNetworkOptions,
 } from "../constructs";
 import { importExisting, importIdOf, pinAddress } from "../constructs/common";
-import { cidrContains, parseCidr } from "../constructs/ip";
+import { cidrContains, parseCidr } from "../primitives/ip";
 import { suggestionHint } from "../spec/catalogue";
 import { CREATE, entryProblem, type AddressRef, type ConfigProblem, type NetworkSpec, type RecordValue } from "../spec";
 import { HcloudStack } from "./hcloud-stack";

@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AddressRef, Family, ZoneSpec } from "../spec";
-import { formatAddress, parseIpv4, parseIpv6 } from "../spec/net";
+import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
 import type { AddressBook } from "../zonefile";
 import { workspace, type Workspace } from "./spec";
 

@@ -27,7 +27,7 @@ import { describeType, describeValue, typeProblems } from "./cty";
 import { type Site, reportError, reportWarning } from "./context";
 import { hasInterpolation } from "./expressions";
 import { type JsonObject, asList, isObject, own, sectionEntries } from "./json";
-import { suggestionSuffix } from "./levenshtein";
+import { suggestionSuffix } from "../primitives/edit-distance";
 import { attrPath, indexPath, joinPath, keyPath } from "./paths";
 import { checkStrings, checkTemplate } from "./references";
 import type { AttributeSchema, BlockSchema, BlockTypeSchema, NestedAttributes } from "./schema";

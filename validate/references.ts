@@ -24,7 +24,7 @@ import { type CtyType, describeType } from "./cty";
 import { type Site, reportError } from "./context";
 import { type Reference, type Step, hasInterpolation, parseTraversal, scanTemplate } from "./expressions";
 import { isObject } from "./json";
-import { nearestName } from "./levenshtein";
+import { nearestName } from "../primitives/edit-distance";
 import { indexPath, keyPath } from "./paths";
 import type { BlockSchema, BlockTypeSchema, AttributeSchema } from "./schema";
 import type { ResourceSymbol } from "./symbols";

@@ -24,7 +24,7 @@ import { describeValue, typeProblems } from "./cty";
 import { type Site, type StackContext, reportError, reportWarning, siteOf } from "./context";
 import { hasInterpolation, unwrapInterpolation } from "./expressions";
 import { type JsonObject, asList, isObject, own, sectionEntries } from "./json";
-import { suggestionSuffix } from "./levenshtein";
+import { suggestionSuffix } from "../primitives/edit-distance";
 import { attrPath, indexPath } from "./paths";
 import { addressProblem, checkStrings, checkTemplate } from "./references";
 import { validateBody } from "./body";

@@ -15,7 +15,7 @@ import { describeValue } from "./cty";
 import { type Site, type StackContext, reportError, siteOf } from "./context";
 import { parseTraversal } from "./expressions";
 import { type JsonObject, asList, isObject, own, sectionEntries } from "./json";
-import { suggestionSuffix } from "./levenshtein";
+import { suggestionSuffix } from "../primitives/edit-distance";
 import { attrPath } from "./paths";
 import { addressProblem, checkStrings } from "./references";
 import { validateConditions, validateDependsOn, validateProviderReference, validateResourceSection } from "./resources";

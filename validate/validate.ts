@@ -12,7 +12,7 @@
 import { describeValue } from "./cty";
 import { SUGGESTION_BUDGET, type StackContext, reportError, siteOf } from "./context";
 import { isObject } from "./json";
-import { suggestionSuffix } from "./levenshtein";
+import { suggestionSuffix } from "../primitives/edit-distance";
 import type { Problem } from "./problem";
 import { validateProviderSection, validateResourceSection } from "./resources";
 import type { ProviderSchemas } from "./schema";

@@ -16,7 +16,7 @@
  *   them say so, and must never be served.
  */
 import type { AddressRef, Family } from "../spec";
-import { formatAddress, parseIpv4, parseIpv6 } from "../spec/net";
+import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
 
 /** Where each referenced server address comes from. */
 export interface AddressBook {

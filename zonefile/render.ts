@@ -22,7 +22,7 @@
  */
 import type { RecordSetSpec, RecordValue, ZoneSpec } from "../spec";
 import type { AddressBook } from "./addresses";
-import { formatAddress, parseIpv4, parseIpv6 } from "../spec/net";
+import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
 import { servingOf, type ZoneServing } from "./serving";
 
 /** Stands for the SOA serial in a rendered template. */

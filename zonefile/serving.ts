@@ -7,7 +7,7 @@
  * `zones[].primary.secondaries`). See docs/dns.md, "Who serves a zone".
  */
 import type { ZoneSpec } from "../spec";
-import { isDocumentationRange, parseAddress, parseCidr } from "../spec/net";
+import { isDocumentationRange, parseAddress, parseCidr } from "../primitives/ip";
 
 /** Name servers that serve our zones as secondaries, transferring them from the hidden primary. */
 export interface SecondaryServers {

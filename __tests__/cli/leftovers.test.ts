@@ -3,7 +3,7 @@
 // removes what interrupted runs left.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { recoverLeftovers } from "../../cli/atomic";
+import { recoverLeftovers } from "../../primitives/atomic";
 import { makeTempDir } from "../../testing/tmp";
 
 const GONE_PID = 2 ** 22 + 12345; // above Linux's pid_max default: no such process

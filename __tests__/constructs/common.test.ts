@@ -7,7 +7,7 @@ import {
   checkLabels,
   cidrContains,
   formatCidr,
-  formatIp,
+  formatAddress,
   kebabGuess,
   labelKeyProblem,
   labelValueProblem,
@@ -148,13 +148,13 @@ describe("ip", () => {
   });
 
   it("formats IPv6 as RFC 5952 and round-trips (property)", () => {
-    expect(formatIp(6, 0x20010db8000000000000000000000001n)).toBe("2001:db8::1");
-    expect(formatIp(6, 0n)).toBe("::");
-    expect(formatIp(6, 0x20010db8000100000000000100000000n)).toBe("2001:db8:1::1:0:0");
+    expect(formatAddress("ipv6", 0x20010db8000000000000000000000001n)).toBe("2001:db8::1");
+    expect(formatAddress("ipv6", 0n)).toBe("::");
+    expect(formatAddress("ipv6", 0x20010db8000100000000000100000000n)).toBe("2001:db8:1::1:0:0");
     const v6 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
-    fc.assert(fc.property(v6, (address) => expect(parseIpv6(formatIp(6, address))).toBe(address)));
+    fc.assert(fc.property(v6, (address) => expect(parseIpv6(formatAddress("ipv6", address))).toBe(address)));
     const v4 = fc.bigInt({ min: 0n, max: (1n << 32n) - 1n });
-    fc.assert(fc.property(v4, (address) => expect(parseIpv4(formatIp(4, address))).toBe(address)));
+    fc.assert(fc.property(v4, (address) => expect(parseIpv4(formatAddress("ipv4", address))).toBe(address)));
   });
 
   it("parses CIDR blocks and tests containment", () => {

@@ -121,27 +121,27 @@ describe("PrivateNetwork", () => {
 
   describe("validation", () => {
     it("fails on a range that is not an IPv4 CIDR block", () => {
-      expect(() => build({ ipRange: "10.20.0.0" })).toThrow('PrivateNetwork "internal": ipRange "10.20.0.0" is not an IPv4 block in CIDR notation (private networks are IPv4 only), e.g. "10.20.0.0/16"');
-      expect(() => build({ ipRange: "fd00::/8" })).toThrow('ipRange "fd00::/8" is not an IPv4 block');
+      expect(() => build({ ipRange: "10.20.0.0" })).toThrow('PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a CIDR range; write 10.20.0.0/32 for a single address');
+      expect(() => build({ ipRange: "fd00::/8" })).toThrow('ipRange: network range fd00::/8 is not IPv4; private networks are IPv4 (RFC 1918), e.g. 10.20.0.0/16');
     });
 
     it("fails on host bits in the range, suggesting the network address", () => {
-      expect(() => build({ ipRange: "10.20.1.0/16" })).toThrow('PrivateNetwork "internal": ipRange "10.20.1.0/16" has host bits set; write its network address: "10.20.0.0/16"');
+      expect(() => build({ ipRange: "10.20.1.0/16" })).toThrow('PrivateNetwork "internal": ipRange: network range "10.20.1.0/16" has host bits set; did you mean 10.20.0.0/16?');
     });
 
     it("fails on a public or too small range", () => {
-      expect(() => build({ ipRange: "192.0.2.0/24" })).toThrow('ipRange "192.0.2.0/24" is not inside a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which Hetzner requires');
-      expect(() => build({ ipRange: "10.20.0.0/25" })).toThrow('ipRange "10.20.0.0/25" is smaller than /24, Hetzner\'s minimum');
+      expect(() => build({ ipRange: "192.0.2.0/24" })).toThrow('ipRange: network range 192.0.2.0/24 is not a private (RFC 1918) range; use part of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+      expect(() => build({ ipRange: "10.20.0.0/25" })).toThrow('ipRange: network range 10.20.0.0/25 is too small (at most /24); Hetzner\'s minimum is a /24');
     });
 
     it("fails on subnets outside the range or overlapping", () => {
       expect(() => build({ subnets: [{ ipRange: "10.30.1.0/24" }] })).toThrow(
-        'PrivateNetwork "internal", subnet "10-30-1-0-24": ipRange "10.30.1.0/24" is not inside the network\'s range 10.20.0.0/16; pick a block inside it or widen the network',
+        'PrivateNetwork "internal", subnet "10-30-1-0-24": ipRange: subnet 10.30.1.0/24 is outside its network\'s range 10.20.0.0/16; pick a block inside it, or widen the network',
       );
       expect(() => build({ subnets: [{ ipRange: "10.20.0.0/23" }, { ipRange: "10.20.1.0/24" }] })).toThrow(
-        'PrivateNetwork "internal", subnet "10-20-1-0-24": ipRange "10.20.1.0/24" overlaps subnet "10-20-0-0-23" (10.20.0.0/23); subnets must not overlap',
+        'PrivateNetwork "internal", subnet "10-20-1-0-24": ipRange: subnet 10.20.1.0/24 overlaps subnet 10.20.0.0/23 ("10-20-0-0-23"); subnets of a network may not overlap',
       );
-      expect(() => build({ subnets: [{ ipRange: "10.20.1.1/24" }] })).toThrow('ipRange "10.20.1.1/24" has host bits set; write its network address: "10.20.1.0/24"');
+      expect(() => build({ subnets: [{ ipRange: "10.20.1.1/24" }] })).toThrow('ipRange: subnet "10.20.1.1/24" has host bits set; did you mean 10.20.1.0/24?');
       expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.1.0/24" }] })).toThrow('the subnet "10-20-1-0-24" is declared twice');
     });
 
@@ -159,20 +159,20 @@ describe("PrivateNetwork", () => {
 
     it("fails on routes whose gateway is outside the network, its first address or Hetzner's gateway", () => {
       expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] })).toThrow(
-        'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway "10.21.0.10" is not inside the network\'s range 10.20.0.0/16',
+        'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route gateway 10.21.0.10 is outside the network 10.20.0.0/16',
       );
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] })).toThrow('gateway "10.20.0.1" is the network\'s first address, which Hetzner uses itself');
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] })).toThrow('gateway "gw" is not an IPv4 address');
+      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] })).toThrow("gateway: route gateway 10.20.0.1 is the network's own router address");
+      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] })).toThrow('gateway: route gateway "gw" is not an IPv4 address');
     });
 
     it("fails on route destinations that are not blocks, cover a subnet or overlap another route", () => {
-      expect(() => build({ routes: [{ destination: "10.30.0.1", gateway: "10.20.1.10" }] })).toThrow('destination "10.30.0.1" is not an IPv4 block in CIDR notation');
+      expect(() => build({ routes: [{ destination: "10.30.0.1", gateway: "10.20.1.10" }] })).toThrow('destination: route destination "10.30.0.1" is not a CIDR range; write 10.30.0.1/32 for a single address');
       expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24" }], routes: [{ destination: "10.20.0.0/16", gateway: "10.20.1.10" }] })).toThrow(
-        'destination "10.20.0.0/16" overlaps subnet "10-20-1-0-24" (10.20.1.0/24); a route cannot cover a subnet',
+        'destination: route destination 10.20.0.0/16 overlaps subnet 10.20.1.0/24 ("10-20-1-0-24"); a route cannot cover a subnet of its network',
       );
       expect(() =>
         build({ routes: [{ destination: "10.30.0.0/16", gateway: "10.20.1.10" }, { destination: "10.30.1.0/24", gateway: "10.20.1.10" }] }),
-      ).toThrow('destination "10.30.1.0/24" overlaps route "route-10-30-0-0-16" (10.30.0.0/16)');
+      ).toThrow('destination: route destination 10.30.1.0/24 overlaps route 10.30.0.0/16 ("route-10-30-0-0-16")');
     });
 
     it("fails on a construct id or import id that cannot be used", () => {

@@ -97,7 +97,7 @@ const cases: Case[] = [
     name: "subnet outside its network",
     edit: (ws) => {
       ws.replace(NET, "      - ip_range: 10.20.2.0/24", "      - ip_range: 10.21.2.0/24");
-      return { file: NET, line: ws.line(NET, "10.21.2.0/24"), path: "networks[0].subnets[1].ip_range", message: /subnet 10\.21\.2\.0\/24 is outside its network's ip_range 10\.20\.0\.0\/16/ };
+      return { file: NET, line: ws.line(NET, "10.21.2.0/24"), path: "networks[0].subnets[1].ip_range", message: /subnet 10\.21\.2\.0\/24 is outside its network's range 10\.20\.0\.0\/16/ };
     },
   },
   {
@@ -113,6 +113,14 @@ const cases: Case[] = [
     edit: (ws) => {
       ws.replace(NET, "    ip_range: 10.20.0.0/16", "    ip_range: 100.64.0.0/16");
       return { file: NET, line: ws.line(NET, "100.64.0.0/16"), path: "networks[0].ip_range", message: /network range 100\.64\.0\.0\/16 is not a private \(RFC 1918\) range/ };
+    },
+  },
+  {
+    name: "route destination covering a subnet (the network rule the construct applies too)",
+    edit: (ws) => {
+      ws.replace(NET, "      - destination: 10.30.0.0/24", "      - destination: 10.20.0.0/23");
+      const subnet = ws.line(NET, "10.20.1.0/24");
+      return { file: NET, line: ws.line(NET, "10.20.0.0/23"), path: "networks[0].routes[0].destination", message: new RegExp(`route destination 10\\.20\\.0\\.0/23 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${subnet}\\)`) };
     },
   },
   {

@@ -11,7 +11,7 @@
  * firewall at all).
  */
 import { catalogue } from "../../catalogue/catalogue";
-import { cidrContains, parseCidr } from "../../constructs/ip";
+import { cidrContains, parseCidr } from "../../primitives/ip";
 import { SENSITIVE_PORTS } from "../../policies/roles";
 import { matches, parseSelector, type Requirement } from "../../policies/selectors";
 import type { Action, AttributeChange, Change, DangerClass, Reason } from "./model";

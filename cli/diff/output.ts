@@ -4,7 +4,7 @@
  * and the exit code that goes with it.
  */
 import * as path from "node:path";
-import { writeFileAtomic } from "../atomic";
+import { writeFileAtomic } from "../../primitives/atomic";
 import { InputError } from "../errors";
 import { ExitCode, type Io } from "../io";
 import type { DiffReport } from "./model";
