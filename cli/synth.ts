@@ -17,6 +17,7 @@ import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
 import { loadSchemas, printProblems } from "./validate";
 import { recoverLeftovers, replaceDir, tempSiblingDir, writeFileAtomic } from "../primitives/atomic";
+import { dependencyOrder as orderByDependencies } from "../primitives/order";
 
 export interface SynthOptions extends CheckOptions {
   /**
@@ -169,26 +170,9 @@ export function summarise(outdir: string, docs: ReadonlyMap<string, unknown> = n
   return dependencyOrder(stacks);
 }
 
-/** Stacks sorted so that each comes after the stacks it depends on; ties by name. */
+/** Stacks sorted so that each comes after the stacks it depends on; ties by name (primitives/order.ts). */
 export function dependencyOrder<T extends { name: string; dependencies: string[] }>(stacks: T[]): T[] {
-  const byName = new Map(stacks.map((s) => [s.name, s]));
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  const result: T[] = [];
-  const visit = (s: T): void => {
-    if (done.has(s.name)) return;
-    if (visiting.has(s.name)) throw new Error(`stack dependency cycle through ${s.name}`);
-    visiting.add(s.name);
-    for (const dep of s.dependencies) {
-      const d = byName.get(dep);
-      if (d) visit(d);
-    }
-    visiting.delete(s.name);
-    done.add(s.name);
-    result.push(s);
-  };
-  for (const s of [...stacks].sort((a, b) => a.name.localeCompare(b.name))) visit(s);
-  return result;
+  return orderByDependencies(stacks, (s) => s.name, (s) => s.dependencies);
 }
 
 function printSummary(stacks: StackSummary[], outLabel: string, io: Io): void {

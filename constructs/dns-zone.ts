@@ -60,8 +60,8 @@ import { parseIp, parseIpv4, parseIpv6 } from "../primitives/ip";
 import { TXT_STRING_BYTES, splitUtf8 } from "../primitives/txt";
 
 /** Record types a Hetzner zone accepts in rrsets (SOA and apex NS are managed by Hetzner). */
-export const RECORD_TYPES = ["A", "AAAA", "CAA", "CNAME", "DS", "HINFO", "HTTPS", "MX", "NS", "PTR", "RP", "SRV", "SVCB", "TLSA", "TXT"] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+export const RRSET_TYPES = ["A", "AAAA", "CAA", "CNAME", "DS", "HINFO", "HTTPS", "MX", "NS", "PTR", "RP", "SRV", "SVCB", "TLSA", "TXT"] as const;
+export type RrsetType = (typeof RRSET_TYPES)[number];
 
 /** TSIG algorithms for zone transfers from a primary name server. */
 export type TsigAlgorithm = "hmac-md5" | "hmac-sha1" | "hmac-sha256";
@@ -87,7 +87,7 @@ export interface RecordSetOptions {
   /** Name relative to the zone: "@" for the apex, "www", "mail._domainkey", "*.dev". */
   readonly name: string;
   /** Record type. */
-  readonly type: RecordType;
+  readonly type: RrsetType;
   /** The values: strings or `{ value, comment }`; tokens accepted (e.g. `server.ipv4Address`). */
   readonly records: readonly (string | ZoneRecord)[];
   /**
@@ -253,9 +253,9 @@ export class DnsZone extends Construct {
       throw new ConstructPropsError(where, `the zone is a secondary: its records come from the primary name servers, not from record sets here`);
     }
     this.checkRecordName(where, options.name);
-    if (!(RECORD_TYPES as readonly string[]).includes(options.type)) {
+    if (!(RRSET_TYPES as readonly string[]).includes(options.type)) {
       const hint = (options.type as string) === "SOA" ? "; the SOA record is managed by Hetzner" : "";
-      throw new ConstructPropsError(where, `type ${show(options.type)} is not one of ${RECORD_TYPES.join(", ")}${hint}`);
+      throw new ConstructPropsError(where, `type ${show(options.type)} is not one of ${RRSET_TYPES.join(", ")}${hint}`);
     }
     if (options.type === "NS" && options.name === "@") {
       throw new ConstructPropsError(where, `the apex NS records are managed by Hetzner (the zone's authoritative name servers); NS record sets are for delegating subdomains`);
@@ -316,7 +316,7 @@ export class DnsZone extends Construct {
   }
 
   /** The record set of one (name, type), or undefined. */
-  recordSet(name: string, type: RecordType): zoneRrset.ZoneRrset | undefined {
+  recordSet(name: string, type: RrsetType): zoneRrset.ZoneRrset | undefined {
     return this.rrsets.get(`${name}/${type}`);
   }
 
@@ -399,7 +399,7 @@ function unescapedLength(inner: string): number {
   return bytes;
 }
 
-function checkRecordValue(where: string, type: RecordType, value: string): void {
+function checkRecordValue(where: string, type: RrsetType, value: string): void {
   const fail = (expected: string): never => {
     throw new ConstructPropsError(where, `the value ${show(value)} is not ${expected}`);
   };

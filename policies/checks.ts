@@ -44,7 +44,7 @@ export const LABELLED_TYPES: readonly string[] = [
 ];
 
 /** Stateful resource types: what protect: true must protect (constructs/stateful.ts). */
-export const STATEFUL_TYPES: readonly string[] = statefulTypes("protect");
+export const PROTECTED_TYPES: readonly string[] = statefulTypes("protect");
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -215,7 +215,7 @@ const firewallPublicPortRole: ResourceCheck = {
 // Protection and destruction
 
 const protectStateful: ResourceCheck = {
-  types: STATEFUL_TYPES,
+  types: PROTECTED_TYPES,
   check(entry, model, report) {
     if (!model.protect) return;
     const missing: string[] = [];

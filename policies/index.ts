@@ -24,7 +24,7 @@ export { RULES, RULE, ruleInfo, type RuleId } from "./rules";
 export { ROLES, SENSITIVE_PORTS, type RolePolicy, type PublicService } from "./roles";
 export { formatFindingsTable, policyReportJson, blockingFindings, summaryLine } from "./report";
 export { sortFindings } from "./engine";
-export { LABELLED_TYPES, STATEFUL_TYPES } from "./checks";
+export { LABELLED_TYPES, PROTECTED_TYPES } from "./checks";
 
 /**
  * Prepares the policy run over the given environments (call it once, before

@@ -4,14 +4,11 @@
  */
 import { sortFindings } from "./engine";
 import type { Finding } from "./types";
+import { plural } from "../primitives/plural";
 
 /** Unsuppressed errors: what fails synth. */
 export function blockingFindings(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.severity === "error" && f.suppressed === undefined);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** "2 errors, 1 warning, 3 suppressed". */

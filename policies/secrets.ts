@@ -263,7 +263,5 @@ export function locate(path: readonly (string | number)[]): { address: string; k
   return { address: "", kind: "stack", name: "", rest: path };
 }
 
-/** `records[0].value`, `user_data`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-}
+/** `records[0].value`, `user_data` (primitives/path.ts). */
+export { formatPath } from "../primitives/path";

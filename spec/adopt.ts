@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import { suggestionHint } from "./catalogue";
-import { RECORD_TYPES } from "./model";
+import { CONFIG_RECORD_TYPES } from "./model";
 import { formatPath, type ConfigProblem, type PathSegment } from "./problems";
 import { originAt, parseYaml, toPlain, type Node, type Origin } from "./yaml";
 
@@ -73,7 +73,7 @@ export const ID_FORMATS: Readonly<Record<string, IdFormat>> = {
     check: (id) => {
       const [zone, , type] = id.split("/");
       if (!DOMAIN.test(zone!)) return `the zone part "${zone}" is not a zone name`;
-      if (!(RECORD_TYPES as readonly string[]).includes(type!)) return `the record type "${type}" is not one of ${RECORD_TYPES.join(", ")}`;
+      if (!(CONFIG_RECORD_TYPES as readonly string[]).includes(type!)) return `the record type "${type}" is not one of ${CONFIG_RECORD_TYPES.join(", ")}`;
       return undefined;
     },
   },

@@ -231,12 +231,12 @@ export const Server = z.strictObject({
     .describe("Let changes of image, user_data and ssh_keys rebuild (replace) the server; the server alone then loses prevent_destroy (its addresses and volumes stay protected). Default false: such changes are ignored for an existing server, because a rebuild wipes its disk. Remove it again after the rebuild."),
 });
 
-export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "TLSA", "SSHFP", "PTR"] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+export const CONFIG_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "TLSA", "SSHFP", "PTR"] as const;
+export type RecordType = (typeof CONFIG_RECORD_TYPES)[number];
 
 export const DnsRecord = z.strictObject({
   name: z.string().describe('"@" for the zone apex, or a name relative to the zone (www, _dmarc, *.cdn).'),
-  type: z.enum(RECORD_TYPES, { error: unknownValue("record type") }),
+  type: z.enum(CONFIG_RECORD_TYPES, { error: unknownValue("record type") }),
   ttl: z.number().int().min(LIMITS.minTtl).max(LIMITS.maxTtl).optional().describe("Seconds. Default: the zone's ttl."),
   values: z
     .array(z.string())

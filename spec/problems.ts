@@ -3,6 +3,8 @@
  * Every stage of the loader (YAML, schema, cross-references) reports these,
  * and the command line prints them all at once.
  */
+import { plural } from "../primitives/plural";
+
 export interface ConfigProblem {
   /** The file, as the config directory was given (e.g. `config/network.yaml`). */
   readonly file: string;
@@ -20,25 +22,8 @@ export interface ConfigProblem {
   readonly environments?: readonly string[];
 }
 
-/** A path as zod and the checks build it: keys and list indices. */
-export type PathSegment = string | number;
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/** `["servers", 1, "type"]` → `servers[1].type`; odd keys are quoted: `labels["a/b"]`. */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
+/** A path as zod and the checks build it: keys and list indices (primitives/path.ts). */
+export { formatPath, type PathSegment } from "../primitives/path";
 
 function compareProblems(a: ConfigProblem, b: ConfigProblem): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

@@ -7,26 +7,10 @@
  * The config directory is the first argument, else ALL2ALL_CONFIG, else
  * ./config. A test fails when the committed files are stale.
  */
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomic } from "../primitives/atomic";
 import { jsonSchemaText, overlaySchemaText } from "./jsonschema";
 import { OVERLAY_SCHEMA_FILE, SCHEMA_FILE } from "./load";
-
-/** Writes a file atomically (same directory, so the rename is atomic). */
-export function writeFileAtomic(file: string, text: string): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text, "utf8");
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing to clean up
-    }
-    throw error;
-  }
-}
 
 /** Writes both schemas into `configDir`; returns the files written. */
 export function writeSchemas(configDir: string): string[] {

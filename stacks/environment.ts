@@ -30,7 +30,7 @@ import {
   SshKeys,
   type FirewallProtocol,
   type NetworkZone,
-  type RecordType as ZoneRecordType,
+  type RrsetType,
   type ServerNetworkOptions,
 } from "../constructs";
 import { importExisting, importIdOf, pinAddress } from "../constructs/common";
@@ -184,7 +184,7 @@ export class EnvironmentStacks {
           // The config check allows only Hetzner's record types in primary zones (SSHFP only in secondary ones).
           zone.addRecordSet({
             name: rs.name,
-            type: rs.type as ZoneRecordType,
+            type: rs.type as RrsetType,
             ttl: rs.ttl,
             comment: rs.comment,
             records: rs.values.map((v) => this.recordValue(v)),

@@ -31,6 +31,7 @@ import { suggestionSuffix } from "../primitives/edit-distance";
 import { attrPath, indexPath, joinPath, keyPath } from "./paths";
 import { checkStrings, checkTemplate } from "./references";
 import type { AttributeSchema, BlockSchema, BlockTypeSchema, NestedAttributes } from "./schema";
+import { plural } from "../primitives/plural";
 
 export interface BodyOptions {
   /** Name used in messages: the resource type, or the nested block/attribute name. */
@@ -265,6 +266,3 @@ function validateDynamicSpec(site: Site, name: string, blockType: BlockTypeSchem
   validateBody({ ...site, iterators }, content, blockType.block, attrPath(path, "content"), { owner: name, allowDynamic: true });
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
-}

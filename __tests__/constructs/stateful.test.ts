@@ -3,10 +3,10 @@
 // the review and the deploy summary.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { STATEFUL_TYPES as REVIEW_TYPES } from "../../cli/diff/tables";
+import { STATEFUL_LOSSES as REVIEW_TYPES } from "../../cli/diff/tables";
 import { statefulLossOf } from "../../cli/deploy/summary";
 import { STATEFUL, statefulTypes } from "../../constructs/stateful";
-import { STATEFUL_TYPES as PROTECTED_TYPES } from "../../policies";
+import { PROTECTED_TYPES } from "../../policies";
 import { repoRoot } from "../../testing/tmp";
 
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, "providers", "hcloud", "schema.json"), "utf8"));

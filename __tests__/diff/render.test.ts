@@ -133,7 +133,9 @@ describe("values", () => {
 
   test("paths as Terraform writes them, and ignore_changes entries as attribute paths", () => {
     expect(formatPath(["public_net", 0, "ipv4"])).toBe("public_net[0].ipv4");
-    expect(formatPath(["labels", "fw-web"])).toBe('labels["fw-web"]');
+    // One path format for every layer (primitives/path.ts): a key that is an HCL identifier is a traversal.
+    expect(formatPath(["labels", "fw-web"])).toBe("labels.fw-web");
+    expect(formatPath(["labels", "app.io/name"])).toBe('labels["app.io/name"]');
     expect(normaliseReference('labels["fw-web"]')).toBe("labels.fw-web");
     expect(normaliseReference("public_net[0].ipv4")).toBe("public_net.ipv4");
     expect(valueAt({ public_net: [{ ipv4: 1 }, { ipv4: 2 }] }, "public_net.ipv4")).toEqual([1, 2]);

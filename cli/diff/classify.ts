@@ -15,7 +15,7 @@ import { cidrContains, parseCidr } from "../../primitives/ip";
 import { SENSITIVE_PORTS } from "../../policies/roles";
 import { matches, parseSelector, type Requirement } from "../../policies/selectors";
 import type { Action, AttributeChange, Change, DangerClass, Reason } from "./model";
-import { STATEFUL_TYPES, tableOf, type ReplaceTables, type TableEntry } from "./tables";
+import { STATEFUL_LOSSES, tableOf, type ReplaceTables, type TableEntry } from "./tables";
 import { ABSENT, deepEqual, isPlainObject, isWithin, showValue, valueAt, type Maybe, type Path, type RawDiff, type ShowContext } from "./values";
 
 export type Body = Record<string, unknown>;
@@ -86,7 +86,7 @@ export function replacementReasons(pair: ResourcePair, tables: ReplaceTables): R
 
 /** What destroying a resource of this type loses, or undefined for a type that holds nothing. */
 export function statefulLoss(type: string): string | undefined {
-  return STATEFUL_TYPES.get(type);
+  return STATEFUL_LOSSES.get(type);
 }
 
 // ---------------------------------------------------------------------------

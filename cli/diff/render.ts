@@ -7,6 +7,7 @@ import { formatEuros } from "../../catalogue/catalogue";
 import { CLASS_LABELS, DNS_CLASS_LABELS, type Action, type Change, type DiffReport, type DnsRecordChange, type DnsRecordSet, type Reason, type ZoneDiff } from "./model";
 import { countChanges } from "./sort";
 import { zoneCounts } from "./zones";
+import { plural } from "../../primitives/plural";
 
 /** A report longer than this is cut (GitHub refuses comments over 65,536 characters). */
 export const MAX_MARKDOWN = 60000;
@@ -26,10 +27,6 @@ const ACTION_TEXT: Readonly<Record<Action, { symbol: string; verb: string }>> = 
 export function code(text: string): string {
   if (!text.includes("`")) return `\`${text}\``;
   return `\`\` ${text} \`\``;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `2 to add, 1 to destroy, 1 to replace, 4 to change`. */

@@ -5,6 +5,7 @@
  * each group by stack (deployment order) and address.
  */
 import { DANGER_CLASSES, type Change, type Counts } from "./model";
+import { dependencyOrder } from "../../primitives/order";
 
 function rank(c: Change): number {
   if (c.dangers.length === 0) return 2;
@@ -49,17 +50,5 @@ export function countChanges(changes: readonly Change[]): Counts {
  * manifest's dependencies), ties by name.
  */
 export function deploymentOrder(stacks: ReadonlyMap<string, readonly string[]>): string[] {
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  const out: string[] = [];
-  const visit = (name: string): void => {
-    if (done.has(name) || visiting.has(name)) return;
-    visiting.add(name);
-    for (const dep of [...(stacks.get(name) ?? [])].sort()) if (stacks.has(dep)) visit(dep);
-    visiting.delete(name);
-    done.add(name);
-    out.push(name);
-  };
-  for (const name of [...stacks.keys()].sort()) visit(name);
-  return out;
+  return dependencyOrder([...stacks.keys()], (name) => name, (name) => stacks.get(name) ?? []);
 }

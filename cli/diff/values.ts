@@ -82,16 +82,8 @@ export function diffValues(a: Maybe, b: Maybe, path: Path = [], out: RawDiff[] =
   return out;
 }
 
-/** `public_net[0].ipv4`, `labels["fw-web"]`, `rule[3]`. */
-export function formatPath(path: Path): string {
-  let out = "";
-  for (const step of path) {
-    if (typeof step === "number") out += `[${step}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(step)) out += out === "" ? step : `.${step}`;
-    else out += out === "" ? step : `[${JSON.stringify(step)}]`;
-  }
-  return out;
-}
+/** `public_net[0].ipv4`, `labels["app.io/name"]`, `rule[3]` (primitives/path.ts). */
+export { formatPath } from "../../primitives/path";
 
 /** The path without list indexes, as the replacement table and ignore_changes name attributes: `public_net.ipv4`. */
 export function attributePath(path: Path): string {

@@ -23,6 +23,7 @@ import { summaryAttributes } from "../diff/classify";
 import { maskedAt } from "../diff/plan";
 import { code } from "../diff/render";
 import { ABSENT, attributePath, diffValues, formatPath, isPlainObject, isWithin, normaliseReference, showValue, type Path, type ShowContext } from "../diff/values";
+import { plural } from "../../primitives/plural";
 
 /** The version of the JSON report's structure (docs/drift.md); raised on any incompatible change. */
 export const DRIFT_FORMAT_VERSION = 1;
@@ -240,10 +241,6 @@ export function driftReport(environment: string, stacks: readonly { name: string
     resources,
     computed: stacks.flatMap((s) => s.computed ?? []),
   };
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** One line: `drift: environment staging: 7 resources drifted (3 dangerous)`. */
