@@ -12,8 +12,6 @@ import { applyPolicies, blockingFindings, formatFindingsTable } from "./policies
 import { formatConfigProblems, loadNetwork } from "./spec";
 import { buildApp } from "./stacks/app";
 
-// Token creation stacks cost more than half of a large synth (see bin/all2all.js).
-process.env.CDKTN_DISABLE_CREATION_STACK ??= "1";
 const root = path.resolve(__dirname, "..");
 const project = readProjectConfig(root);
 const configDir = process.env.ALL2ALL_CONFIG ?? (path.relative(process.cwd(), path.join(root, "config")) || "config");

@@ -30,6 +30,8 @@ const { generate } = require("./generate-network");
 
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "bin", "all2all.js");
+/** The node options on the command's first line (`#!/usr/bin/env -S node …`), as an operator's shell passes them. */
+const cliNodeFlags = (/^#!.*\bnode\b(.*)$/m.exec(fs.readFileSync(cli, "utf8").split("\n")[0]) ?? ["", ""])[1].trim().split(/\s+/).filter(Boolean);
 
 function parseArgs(argv) {
   const opts = { runs: 3, sizes: [100, 1000, 5000], tests: false, engine: false, engineCold: false };
@@ -56,7 +58,7 @@ function parseArgs(argv) {
 function measure(args, cwd = root) {
   const rssFile = path.join(os.tmpdir(), `all2all-bench-rss-${process.pid}`);
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--require", path.join(__dirname, "rss-report.js"), ...args], {
+  const r = spawnSync(process.execPath, [...(args[0] === cli ? cliNodeFlags : []), "--require", path.join(__dirname, "rss-report.js"), ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, ALL2ALL_BENCH_RSS_FILE: rssFile },

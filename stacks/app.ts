@@ -28,7 +28,19 @@ export interface BuiltApp {
   readonly environments: EnvironmentStacks[];
 }
 
+/**
+ * cdktn records a stack trace for every token it creates, to point at the line
+ * that made a bad one; that costs more than half of a large synth. Off unless
+ * the environment says otherwise (CDKTN_DISABLE_CREATION_STACK=0 brings them
+ * back). The one place this is decided: buildApp applies it to this process,
+ * and diff to the processes that build another ref's code.
+ */
+export function withCdktnDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, CDKTN_DISABLE_CREATION_STACK: env.CDKTN_DISABLE_CREATION_STACK ?? "1" };
+}
+
 export function buildApp(specs: readonly NetworkSpec[], options: BuildAppOptions = {}): BuiltApp {
+  process.env.CDKTN_DISABLE_CREATION_STACK = withCdktnDefaults(process.env).CDKTN_DISABLE_CREATION_STACK;
   const app = new App({ outdir: options.outdir, context: options.context, stackTraces: false });
   const environments = specs.map((spec) => new EnvironmentStacks(app, spec, { localStateDir: options.localStateDir, localState: options.localState }));
   return { app, environments };

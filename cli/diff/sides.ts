@@ -48,6 +48,7 @@ import { existsInCommit, exportTree, resolveCommit, run, sameAsWorkingTree } fro
 import type { RefusalError } from "./model";
 import { deploymentOrder } from "./sort";
 import type { ZoneRendering } from "./zones";
+import { withCdktnDefaults } from "../../stacks/app";
 
 /** A synthesised side: stack documents and the manifest's dependencies. */
 export interface SideOutput {
@@ -353,7 +354,7 @@ export async function synthRef(commit: string, label: string, ctx: SideContext, 
 
 /** The environment of the processes run in a ref's copy. */
 function copyEnv(ctx: SideContext): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...ctx.processEnv, CDKTN_DISABLE_CREATION_STACK: ctx.processEnv.CDKTN_DISABLE_CREATION_STACK ?? "1" };
+  const env = withCdktnDefaults(ctx.processEnv);
   delete env.ALL2ALL_CONFIG;
   return env;
 }
