@@ -28,13 +28,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
-import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
+import { environmentStacks, OutputProblem, stackFacts, type StackFacts, type SynthStack } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
 import { staleness } from "./inputs";
 import { DIGEST_PATTERN, stacksDigest } from "./digest";
 import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
+import { PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
 import { STACK_CONCERNS } from "./inventory/model";
 import { readProjectConfig } from "./project";
 
@@ -98,6 +99,9 @@ function stepArgs(step: StepName): string[] {
       return ["show", "-json", PLAN_FILE];
     case "apply":
       return ["apply", "-input=false", PLAN_FILE];
+    case "reencrypt":
+      // A key rotation with nothing to change: state is written again, with the new key.
+      return ["apply", "-input=false", "-refresh-only", "-auto-approve"];
   }
 }
 
@@ -117,6 +121,36 @@ function readVersionFile(root: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What replaces a sensitive variable's value in plan.json. */
+export const MASK = "(sensitive)";
+
+/**
+ * Rewrites plan.json without the values of the stack's sensitive variables
+ * (the state passphrase, storage box passwords, TSIG keys), which
+ * `show -json` prints in clear: with state and plans encrypted, plan.json
+ * must not be where they can still be read. Only whole string values and
+ * their JSON-escaped occurrences are replaced; the summary reads actions only.
+ */
+export function maskPlanJson(file: string, facts: StackFacts, env: Readonly<Record<string, string | undefined>>): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return;
+  }
+  const values = facts.variables
+    .filter((v) => v.sensitive)
+    .map((v) => env[`TF_VAR_${v.name}`])
+    .filter((v): v is string => v !== undefined && v.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  let masked = text;
+  for (const value of values) masked = masked.split(JSON.stringify(value).slice(1, -1)).join(MASK);
+  if (masked === text) return;
+  const tmp = `${file}.masking`;
+  fs.writeFileSync(tmp, masked, { mode: 0o600 });
+  fs.renameSync(tmp, file);
 }
 
 /** Picks the stacks `--stack` names, or all of them. */
@@ -181,6 +215,16 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   if (!binary.ok) problems.push(binary.problem);
   const runEnv: Readonly<Record<string, string | undefined>> = opts.engineEnv ? { ...io.env, ...opts.engineEnv } : io.env;
   problems.push(...preflightProblems(env, facts, runEnv));
+  // Terraform has no state encryption, and stops at the `encryption` block it does not know.
+  const isTerraform = binary.ok && /terraform/i.test(binary.name);
+  const encrypted = facts.filter((f) => f.facts.encrypted).map((f) => f.name);
+  const clear = facts.filter((f) => !f.facts.encrypted).map((f) => f.name);
+  if (isTerraform && encrypted.length > 0) {
+    problems.push(
+      `${binary.ok ? binary.name : "terraform"} has no state encryption, and ${encrypted.join(", ")} ${encrypted.length === 1 ? "is" : "are"} synthesised with OpenTofu's (the \`encryption\` block): ` +
+        `use OpenTofu (--binary tofu), or synthesise without it (\`ALL2ALL_STATE_ENCRYPTION=off all2all synth\`), knowing that state and plans then hold the storage box passwords and TSIG keys in clear (docs/deploy.md, "State encryption")`,
+    );
+  }
   if (opts.expectDigest !== undefined) {
     const expected = opts.expectDigest.trim();
     if (!DIGEST_PATTERN.test(expected)) {
@@ -214,6 +258,13 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const expectedProvider = readVersionFile(root);
 
   if (stale && "unknown" in stale) io.err(`${prefix}: warning: ${outLabel}: ${stale.unknown}`);
+  if (clear.length > 0) {
+    io.err(
+      `${prefix}: warning: state is not encrypted: ${clear.join(", ")} ${clear.length === 1 ? "was" : "were"} synthesised without state encryption` +
+        `${isTerraform ? ` (${binary.name} has none)` : " (ALL2ALL_STATE_ENCRYPTION=off)"}, so state and plans hold the storage box passwords and TSIG keys in clear: ` +
+        `keep them on encrypted, access-controlled storage (docs/deploy.md, "State encryption")`,
+    );
+  }
   if (unlocked.length > 0) io.err(`${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: init will choose the provider and write one (--allow-missing-lock)`);
   io.out(`${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`);
   let dangerous = 0;
@@ -261,6 +312,7 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
     // The saved plan holds sensitive values too: readable by its owner only.
     if (fs.existsSync(path.join(stack.dir, PLAN_FILE))) fs.chmodSync(path.join(stack.dir, PLAN_FILE), 0o600);
     if (!(await step("show"))) return ExitCode.failed;
+    maskPlanJson(path.join(stack.dir, PLAN_JSON), facts[i]!.facts, runEnv);
     let summary: PlanSummary;
     try {
       summary = summarisePlan(JSON.parse(fs.readFileSync(path.join(stack.dir, PLAN_JSON), "utf8")));
@@ -272,8 +324,14 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
     dangerous += summary.dangerous.length;
     if (mode === "plan") continue;
 
+    const rotating = facts[i]!.facts.variables.some((v) => v.name === PREVIOUS_PASSPHRASE_VARIABLE);
     if (summary.empty) {
       io.out(`${stack.name}: nothing to apply`);
+      if (rotating) {
+        io.out(`${stack.name}: rotating the state key: writing its state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`);
+        if (!(await step("reencrypt"))) return ExitCode.failed;
+        applied.push(stack.name);
+      }
       continue;
     }
     if (opts.autoApprove) {

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { applyPolicies, blockingFindings, formatFindingsTable, policyReportJson, type PolicyRun } from "../policies";
 import { buildApp } from "../stacks/app";
+import { PREVIOUS_PASSPHRASE_VARIABLE, type StateBackend, type StateEncryption } from "../stacks/hcloud-stack";
 import { configDirOf, loadForCommand, type CheckOptions } from "./check";
 import { INPUTS_FILE, recordInputs } from "./inputs";
 import { InputError } from "./errors";
@@ -31,6 +32,35 @@ export interface SynthOptions extends CheckOptions {
   readonly policyReport?: string;
   /** Local state for every stack, whatever the description says (`all2all rehearse`). */
   readonly localState?: boolean;
+  /** One backend for every stack, whatever the description says (`all2all rehearse --state s3`); wins over localState. */
+  readonly state?: StateBackend;
+  /**
+   * OpenTofu's state and plan encryption.
+   * @default on, unless ALL2ALL_STATE_ENCRYPTION=off (for Terraform, which has none: docs/deploy.md)
+   */
+  readonly stateEncryption?: boolean;
+  /**
+   * Key rotation: the previous passphrase (TF_VAR_state_passphrase_previous) as a fallback.
+   * @default whether TF_VAR_state_passphrase_previous is set in the environment
+   */
+  readonly rotateStateKey?: boolean;
+}
+
+/** ALL2ALL_STATE_ENCRYPTION: `off` synthesises without state encryption (Terraform); anything else but `on` is refused. */
+export const ENCRYPTION_SWITCH = "ALL2ALL_STATE_ENCRYPTION";
+
+/** The encryption the stacks get, from the options and the environment. */
+export function encryptionOf(options: Pick<SynthOptions, "stateEncryption" | "rotateStateKey">, env: Readonly<Record<string, string | undefined>>): StateEncryption {
+  let enabled = options.stateEncryption;
+  if (enabled === undefined) {
+    const value = env[ENCRYPTION_SWITCH]?.trim();
+    if (value !== undefined && value !== "" && value !== "on" && value !== "off") {
+      throw new InputError(`${ENCRYPTION_SWITCH}=${JSON.stringify(value)}: give on (the default: OpenTofu encrypts state and plans) or off (no state encryption, for Terraform: docs/deploy.md, "State encryption")`);
+    }
+    enabled = value !== "off";
+  }
+  const rotating = options.rotateStateKey ?? (env[`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`] ?? "").trim() !== "";
+  return { enabled, rotating: enabled && rotating };
 }
 
 interface ManifestStack {
@@ -61,8 +91,9 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   }
   try {
     let policies: PolicyRun;
+    const encryption = encryptionOf(options, io.env);
     try {
-      const built = buildApp(specs, { outdir: tmp, context: project.context, localState: options.localState });
+      const built = buildApp(specs, { outdir: tmp, context: project.context, localState: options.localState, state: options.state, encryption });
       policies = applyPolicies(built.app, built.environments);
       built.app.synth();
     } catch (err) {
@@ -102,6 +133,8 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     writeFileAtomic(path.join(tmp, INPUTS_FILE), JSON.stringify(recordInputs(path.resolve(io.cwd, configDirOf(options, io)), project.root), null, 2) + "\n");
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
+    if (!encryption.enabled) io.out(`state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are written in clear (docs/deploy.md, "State encryption")`);
+    else if (encryption.rotating) io.out(`state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`);
     io.out(validated ?? "validate: skipped (--no-validate)");
     return ExitCode.ok;
   } finally {

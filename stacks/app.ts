@@ -6,7 +6,7 @@
  */
 import { App } from "cdktn";
 import type { NetworkSpec } from "../spec";
-import { EnvironmentStacks } from "./environment";
+import { EnvironmentStacks, type EnvironmentStacksOptions } from "./environment";
 
 export interface BuildAppOptions {
   /** Where `app.synth()` writes; the CLI passes a temporary directory. */
@@ -21,6 +21,10 @@ export interface BuildAppOptions {
   readonly localStateDir?: string;
   /** Local state for every stack, whatever the description says (the rehearsal). @default false */
   readonly localState?: boolean;
+  /** One backend for every stack, whatever the description says (the rehearsal on a loopback S3 server). */
+  readonly state?: EnvironmentStacksOptions["state"];
+  /** State and plan encryption. @default on, no rotation */
+  readonly encryption?: EnvironmentStacksOptions["encryption"];
 }
 
 export interface BuiltApp {
@@ -42,6 +46,14 @@ export function withCdktnDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function buildApp(specs: readonly NetworkSpec[], options: BuildAppOptions = {}): BuiltApp {
   process.env.CDKTN_DISABLE_CREATION_STACK = withCdktnDefaults(process.env).CDKTN_DISABLE_CREATION_STACK;
   const app = new App({ outdir: options.outdir, context: options.context, stackTraces: false });
-  const environments = specs.map((spec) => new EnvironmentStacks(app, spec, { localStateDir: options.localStateDir, localState: options.localState }));
+  const environments = specs.map(
+    (spec) =>
+      new EnvironmentStacks(app, spec, {
+        localStateDir: options.localStateDir,
+        localState: options.localState,
+        state: options.state,
+        encryption: options.encryption,
+      }),
+  );
   return { app, environments };
 }

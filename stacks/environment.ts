@@ -37,7 +37,7 @@ import { importExisting, importIdOf, pinAddress } from "../constructs/common";
 import { cidrContains, parseCidr } from "../primitives/ip";
 import { suggestionHint } from "../spec/catalogue";
 import { CREATE, entryProblem, type AddressRef, type ConfigProblem, type NetworkSpec, type RecordValue } from "../spec";
-import { HcloudStack } from "./hcloud-stack";
+import { HcloudStack, type StateBackend, type StateEncryption } from "./hcloud-stack";
 
 /** The label a server carries for each firewall policy it is in. */
 export function firewallLabel(policy: string): string {
@@ -50,6 +50,10 @@ export interface EnvironmentStacksOptions {
   readonly localStateDir?: string;
   /** Local state for every stack, whatever the description says (the rehearsal's sandbox). @default false */
   readonly localState?: boolean;
+  /** This backend for every stack, whatever the description says (the rehearsal on a loopback S3 server); wins over localState. */
+  readonly state?: StateBackend;
+  /** State and plan encryption (see HcloudStack). @default on, no rotation */
+  readonly encryption?: StateEncryption;
 }
 
 /** What was built for one environment, for tests and reports. */
@@ -67,7 +71,13 @@ export class EnvironmentStacks {
   constructor(scope: Construct, readonly spec: NetworkSpec, options: EnvironmentStacksOptions = {}) {
     const env = spec.environment;
     const stack = (concern: string) =>
-      new HcloudStack(scope, { environment: env.name, concern, state: options.localState ? { backend: "local" } : env.state, localStateDir: options.localStateDir });
+      new HcloudStack(scope, {
+        environment: env.name,
+        concern,
+        state: options.state ?? (options.localState ? { backend: "local" } : env.state),
+        localStateDir: options.localStateDir,
+        encryption: options.encryption,
+      });
     this.network = stack("network");
     this.servers = stack("servers");
     this.dns = stack("dns");

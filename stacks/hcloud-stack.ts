@@ -9,7 +9,7 @@
  * cdktf.json through the generated bindings (providers/get.js).
  */
 import { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktn";
+import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
 
 /** Where a stack's state lives. Credentials are never part of it. */
@@ -24,6 +24,64 @@ export type StateBackend =
       readonly endpoint: string;
       readonly region: string;
     };
+
+/**
+ * OpenTofu's state and plan encryption (docs/deploy.md, "State encryption").
+ * The key is derived (PBKDF2) from a passphrase that only the operator's
+ * environment holds: TF_VAR_state_passphrase. The synthesised JSON names the
+ * variable, never its value.
+ */
+export interface StateEncryption {
+  /**
+   * Encrypt state and plan files (enforced: tofu refuses to write them in
+   * clear). Off only for an engine that lacks it (Terraform).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Key rotation: also declare `state_passphrase_previous`, whose key reads
+   * state and plans still encrypted with it (the fallback); everything is
+   * written with the key of `state_passphrase`.
+   * @default false
+   */
+  readonly rotating?: boolean;
+}
+
+/** The variable that holds the state passphrase (TF_VAR_state_passphrase). */
+export const PASSPHRASE_VARIABLE = "state_passphrase";
+/** The variable that holds the previous passphrase during a key rotation (TF_VAR_state_passphrase_previous). */
+export const PREVIOUS_PASSPHRASE_VARIABLE = "state_passphrase_previous";
+/** What pbkdf2 accepts: OpenTofu refuses a shorter passphrase. */
+export const PASSPHRASE_MIN_LENGTH = 16;
+
+/**
+ * The `terraform.encryption` block, in OpenTofu's JSON syntax: a pbkdf2 key
+ * provider from the passphrase variable, AES-GCM, enforced for state and
+ * plans, and the same method for the terraform_remote_state data sources
+ * that read the other stacks' state. While rotating, the previous key is the
+ * fallback of all three. In the JSON syntax a `method` is a bare reference
+ * (a static traversal, no `${}`), `keys` and `passphrase` are expressions.
+ */
+export function encryptionBlock(rotating: boolean): Record<string, unknown> {
+  const keyProvider: Record<string, unknown> = { current: { passphrase: `\${var.${PASSPHRASE_VARIABLE}}` } };
+  const method: Record<string, unknown> = { current: { keys: "${key_provider.pbkdf2.current}" } };
+  if (rotating) {
+    keyProvider.previous = { passphrase: `\${var.${PREVIOUS_PASSPHRASE_VARIABLE}}` };
+    method.previous = { keys: "${key_provider.pbkdf2.previous}" };
+  }
+  const target = (enforced: boolean): Record<string, unknown> => ({
+    method: "method.aes_gcm.current",
+    ...(enforced ? { enforced: true } : {}),
+    ...(rotating ? { fallback: { method: "method.aes_gcm.previous" } } : {}),
+  });
+  return {
+    key_provider: { pbkdf2: keyProvider },
+    method: { aes_gcm: method },
+    state: target(true),
+    plan: target(true),
+    remote_state_data_sources: { default: target(false) },
+  };
+}
 
 export interface HcloudStackProps {
   /** The environment this stack belongs to, e.g. "production". */
@@ -43,6 +101,11 @@ export interface HcloudStackProps {
    * the repository's `state/` for the default `cdktf.out`
    */
   readonly localStateDir?: string;
+  /**
+   * State and plan encryption (OpenTofu).
+   * @default - on, no rotation
+   */
+  readonly encryption?: StateEncryption;
 }
 
 /** The hcloud provider's source address, unqualified (see the constructor). */
@@ -51,10 +114,16 @@ export const PROVIDER_SOURCE = "hetznercloud/hcloud";
 /**
  * The oldest engine (OpenTofu or Terraform) that can run a stack, from what
  * its synthesised JSON uses: `use_lockfile` of the S3 backend needs 1.10,
+ * state encryption with variables (OpenTofu's early evaluation) 1.8,
  * `import` blocks 1.5, `moved` blocks 1.1; the rest 1.0.
  */
-export function requiredEngineVersion(tf: { terraform?: { backend?: Record<string, { use_lockfile?: unknown }> }; import?: unknown; moved?: unknown }): string {
+export function requiredEngineVersion(tf: {
+  terraform?: { backend?: Record<string, { use_lockfile?: unknown }>; encryption?: unknown };
+  import?: unknown;
+  moved?: unknown;
+}): string {
   if (Object.values(tf.terraform?.backend ?? {}).some((b) => b?.use_lockfile === true)) return ">= 1.10.0";
+  if (tf.terraform?.encryption !== undefined) return ">= 1.8.0";
   if (tf.import !== undefined) return ">= 1.5.0";
   if (tf.moved !== undefined) return ">= 1.1.0";
   return ">= 1.0.0";
@@ -93,6 +162,22 @@ export class HcloudStack extends TerraformStack {
       });
     } else {
       new LocalBackend(this, { path: `${props.localStateDir ?? "../../../state"}/${this.node.id}.tfstate` });
+    }
+    if (props.encryption?.enabled !== false) {
+      const rotating = props.encryption?.rotating === true;
+      new TerraformVariable(this, PASSPHRASE_VARIABLE, {
+        type: "string",
+        sensitive: true,
+        description: `the passphrase that encrypts this stack's state and plans (OpenTofu state encryption, at least ${PASSPHRASE_MIN_LENGTH} characters; docs/deploy.md, "State encryption"); set TF_VAR_${PASSPHRASE_VARIABLE}`,
+      });
+      if (rotating) {
+        new TerraformVariable(this, PREVIOUS_PASSPHRASE_VARIABLE, {
+          type: "string",
+          sensitive: true,
+          description: `the passphrase being replaced, read as a fallback during a key rotation (docs/deploy.md, "Rotating the state key"); set TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`,
+        });
+      }
+      this.addOverride("terraform.encryption", encryptionBlock(rotating));
     }
   }
 

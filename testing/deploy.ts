@@ -160,7 +160,12 @@ export interface MiniStack {
   readonly backend?: "s3" | "local";
   readonly variables?: Record<string, { description?: string; default?: string }>;
   readonly resources?: Record<string, string[]>;
+  /** With OpenTofu's encryption block (its passphrase variable is not declared: the fake tofu reads neither). @default true */
+  readonly encrypted?: boolean;
 }
+
+/** The shape of the encryption block synth writes (stacks/hcloud-stack.ts), for the fake output. */
+const FAKE_ENCRYPTION = { key_provider: { pbkdf2: { current: { passphrase: "${var.state_passphrase}" } } }, method: { aes_gcm: { current: { keys: "${key_provider.pbkdf2.current}" } } }, state: { method: "method.aes_gcm.current", enforced: true } };
 
 /**
  * Writes a small synthesised output for environment `env` in cdktn's layout
@@ -194,7 +199,7 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
     if (options.lock !== false) fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), FAKE_LOCK);
     fs.writeFileSync(
       path.join(dir, "cdk.tf.json"),
-      JSON.stringify({ terraform: { backend, required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
+      JSON.stringify({ terraform: { backend, ...(s.encrypted === false ? {} : { encryption: FAKE_ENCRYPTION }), required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
     );
     manifest.stacks[name] = {
       name,

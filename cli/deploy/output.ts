@@ -24,6 +24,8 @@ export interface StackVariable {
   readonly description?: string;
   /** No default: tofu needs a value (TF_VAR_<name>), and with -input=false it stops without one. */
   readonly required: boolean;
+  /** Declared sensitive: its value is masked in plan.json. */
+  readonly sensitive?: boolean;
 }
 
 export interface StackFacts {
@@ -32,6 +34,8 @@ export interface StackFacts {
   /** For an s3 backend: the bucket, for messages. */
   readonly bucket?: string;
   readonly variables: readonly StackVariable[];
+  /** The stack has OpenTofu's `encryption` block (state and plans encrypted). */
+  readonly encrypted?: boolean;
 }
 
 /** A problem with the synthesised output: the command exits 2 with this message. */
@@ -88,7 +92,10 @@ export function environmentStacks(outDir: string, outLabel: string, env: string)
 
 /** The backend and the variables of one stack's cdk.tf.json. */
 export function stackFacts(stack: SynthStack): StackFacts {
-  let doc: { terraform?: { backend?: Record<string, { bucket?: string }> }; variable?: Record<string, { default?: unknown; description?: string }> };
+  let doc: {
+    variable?: Record<string, { default?: unknown; description?: string; sensitive?: unknown }>;
+    terraform?: { backend?: Record<string, { bucket?: string }>; encryption?: unknown };
+  };
   try {
     doc = JSON.parse(fs.readFileSync(stack.file, "utf8"));
   } catch (err) {
@@ -101,11 +108,13 @@ export function stackFacts(stack: SynthStack): StackFacts {
       name,
       ...(typeof v?.description === "string" ? { description: v.description } : {}),
       required: v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, "default"),
+      ...(v?.sensitive === true ? { sensitive: true } : {}),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return {
     ...(backend !== undefined ? { backend } : {}),
     ...(backend !== undefined && typeof doc.terraform?.backend?.[backend]?.bucket === "string" ? { bucket: doc.terraform!.backend![backend].bucket } : {}),
     variables,
+    encrypted: doc.terraform?.encryption !== undefined,
   };
 }

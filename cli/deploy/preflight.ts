@@ -6,6 +6,7 @@
  * earlier stacks were already applied). Every problem is found at once;
  * values are only tested for presence, never printed.
  */
+import { PASSPHRASE_MIN_LENGTH, PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE } from "../../stacks/hcloud-stack";
 import type { StackFacts } from "./output";
 
 export interface PreflightStack {
@@ -43,6 +44,18 @@ export function preflightProblems(environment: string, stacks: readonly Prefligh
       if (!v.required || !missing(env, `TF_VAR_${v.name}`)) continue;
       problems.push(`TF_VAR_${v.name} is not set (or empty): ${stack.name} declares the variable ${v.name}${v.description ? ` (${v.description.replace(/; set TF_VAR_\S+$/, "")})` : ""}`);
     }
+  }
+  // The state passphrase: OpenTofu refuses a short one only after earlier stacks ran.
+  const declared = new Set(stacks.flatMap((s) => s.facts.variables.map((v) => v.name)));
+  for (const name of [PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE]) {
+    const value = env[`TF_VAR_${name}`];
+    if (declared.has(name) && value !== undefined && value.trim() !== "" && value.length < PASSPHRASE_MIN_LENGTH) {
+      problems.push(`TF_VAR_${name} is too short: OpenTofu's state encryption (pbkdf2) needs a passphrase of at least ${PASSPHRASE_MIN_LENGTH} characters (docs/deploy.md, "State encryption")`);
+    }
+  }
+  const current = env[`TF_VAR_${PASSPHRASE_VARIABLE}`];
+  if (declared.has(PREVIOUS_PASSPHRASE_VARIABLE) && current !== undefined && current.trim() !== "" && current === env[`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]) {
+    problems.push(`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} equals TF_VAR_${PASSPHRASE_VARIABLE}: a key rotation needs the new passphrase in TF_VAR_${PASSPHRASE_VARIABLE} and the old one in TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} (docs/deploy.md, "Rotating the state key")`);
   }
   return problems;
 }

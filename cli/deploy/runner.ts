@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import type { Io } from "../io";
 
-export type StepName = "init" | "plan" | "show" | "apply";
+export type StepName = "init" | "plan" | "show" | "apply" | "reencrypt";
 
 export interface Step {
   readonly stack: string;

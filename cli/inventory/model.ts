@@ -404,6 +404,11 @@ export function buildInventory(spec: NetworkSpec, book?: AddressBook): Inventory
     }
   }
 
+  // Every stack's state and plans are encrypted with the key of one passphrase (docs/deploy.md, "State encryption").
+  for (const stack of [network, serversStack, dns, backup]) {
+    variables.push({ env_var: "TF_VAR_state_passphrase", variable: "state_passphrase", stack, purpose: "passphrase of the state encryption (one for all stacks, at least 16 characters)" });
+  }
+
   const placementGroups = spec.placement_groups.map((pg) => ({
     name: pg.name,
     type: pg.type,
