@@ -9,13 +9,19 @@
  *   <bin> show -json plan.tfplan            > plan.json, summarised here
  *   <bin> apply -input=false plan.tfplan    deploy only, after confirmation:
  *                                           exactly the plan just summarised
+ *   <bin> apply -input=false -refresh=false -auto-approve
+ *                                           deploy, an empty plan, during a key
+ *                                           rotation or with --reencrypt: the
+ *                                           state written again with the new key
  *
  * `plan` stops after the summaries. `deploy` asks, for each stack with
  * changes, that the environment's name be typed on the terminal (refused
  * without a terminal unless --auto-approve). Nothing runs unless the
  * synthesised output holds the environment's stacks and HCLOUD_TOKEN, the
  * S3 state credentials (where state is in a bucket) and every TF_VAR_ the
- * stacks need are set. A failing step stops the run: later stacks are not
+ * stacks need are set, the state passphrase (TF_VAR_state_passphrase) with
+ * at least 16 characters; Terraform, which has no state encryption, runs
+ * only an output synthesised without it (ALL2ALL_STATE_ENCRYPTION=off). A failing step stops the run: later stacks are not
  * touched. See docs/deploy.md and docs/first-deploy.md.
  *
  * Exit codes: 0 done (plan: no stateful resource replaced or destroyed);
@@ -70,6 +76,14 @@ export interface DeployOptions {
    * reviewed (`sha256:…`): refuse unless the synthesised stacks are exactly those.
    */
   readonly expectDigest?: string;
+  /**
+   * deploy: write the state of every stack whose plan is empty again
+   * (`apply -refresh=false -auto-approve`, nothing changes at Hetzner), so it
+   * is encrypted with the key that writes now: the last step of a key
+   * rotation (docs/deploy.md, "Rotating the state key"). Implied while the
+   * output is synthesised for a rotation (TF_VAR_state_passphrase_previous).
+   */
+  readonly reencrypt?: boolean;
   /** Extra environment for the engine (the rehearsal's endpoints and CLI configuration); io.env otherwise. */
   readonly engineEnv?: Readonly<Record<string, string>>;
 }
@@ -100,8 +114,9 @@ function stepArgs(step: StepName): string[] {
     case "apply":
       return ["apply", "-input=false", PLAN_FILE];
     case "reencrypt":
-      // A key rotation with nothing to change: state is written again, with the new key.
-      return ["apply", "-input=false", "-refresh-only", "-auto-approve"];
+      // Nothing to change, but the state is written again, with the key that now writes (a key rotation).
+      // -refresh=false: nothing read from Hetzner is taken into the state (a refresh-only apply would accept drift).
+      return ["apply", "-input=false", "-refresh=false", "-auto-approve"];
   }
 }
 
@@ -327,8 +342,8 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
     const rotating = facts[i]!.facts.variables.some((v) => v.name === PREVIOUS_PASSPHRASE_VARIABLE);
     if (summary.empty) {
       io.out(`${stack.name}: nothing to apply`);
-      if (rotating) {
-        io.out(`${stack.name}: rotating the state key: writing its state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`);
+      if (rotating || opts.reencrypt === true) {
+        io.out(`${stack.name}: ${rotating ? "rotating the state key: " : ""}writing its state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`);
         if (!(await step("reencrypt"))) return ExitCode.failed;
         applied.push(stack.name);
       }

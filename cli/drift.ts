@@ -77,6 +77,7 @@ function stepArgs(step: StepName): string[] {
     case "show":
       return ["show", "-json", DRIFT_PLAN];
     case "apply":
+    case "reencrypt":
       throw new Error("drift never applies");
   }
 }

@@ -173,8 +173,8 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       .description(
         "Plan the stacks of one environment with tofu (else terraform), in dependency order: in cdktf.out/stacks/<stack>, " +
           "`init -input=false`, `plan -input=false -out=plan.tfplan`, `show -json plan.tfplan > plan.json`, and a summary " +
-          "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys " +
-          "and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
+          "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys, " +
+          "TF_VAR_state_passphrase (state encryption, at least 16 characters) and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
   ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; expectDigest?: string }) => {
     const { runPlan } = await import("./deploy");
@@ -191,7 +191,11 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       ),
   )
     .option("--auto-approve", "apply without asking (automation); a plan replacing or destroying a stateful resource is still not applied (exit 3)")
-    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; allowMissingLock?: boolean; expectDigest?: string }) => {
+    .option(
+      "--reencrypt",
+      "write the state of every stack with an empty plan again (apply -refresh=false), encrypted with the key of TF_VAR_state_passphrase: the last step of a key rotation (docs/deploy.md)",
+    )
+    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; reencrypt?: boolean; allowMissingLock?: boolean; expectDigest?: string }) => {
       const { runDeploy } = await import("./deploy");
       exitCode = await runDeploy(opts, io, root);
     });
@@ -254,7 +258,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
         "resource and attribute (`rule[3]`, `labels.role`, a deleted resource as such), dangerous drift first (a stateful resource or a " +
         "firewall deleted, firewall rules changed, protection removed, a stateful resource changed), values marked sensitive masked. " +
         "Attributes the code does not set are listed apart, not as drift. The report goes to standard output (or --report), the commands " +
-        "and tofu's messages to standard error. Needs what plan needs (HCLOUD_TOKEN, the S3 state keys, the stacks' TF_VAR_ variables). " +
+        "and tofu's messages to standard error. Needs what plan needs (HCLOUD_TOKEN, the S3 state keys, TF_VAR_state_passphrase, the stacks' TF_VAR_ variables). " +
         "Exit 0 nothing drifted, 5 something drifted, 1 a step failed (the report names the stacks not checked), 2 bad input. See docs/drift.md.",
     )
     .option("--env <name>", "the environment (required)")
@@ -294,7 +298,7 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
     .description(
       "Print the outputs of an environment's applied stacks (the servers' public addresses, the storage box's host), read from their state " +
         "with tofu (else terraform): in cdktf.out/stacks/<stack>, `init -input=false` when not initialised yet, then `output -json`. " +
-        "The engine's messages go to standard error, the values alone to standard output. Needs the state credentials where state is in a bucket. " +
+        "The engine's messages go to standard error, the values alone to standard output. Needs the state credentials where state is in a bucket and TF_VAR_state_passphrase (the state is encrypted). " +
         "Exit 1 when a stack is not applied yet or the engine fails, 2 on bad input.",
     )
     .option("--env <name>", "the environment (required)")

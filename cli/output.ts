@@ -20,13 +20,15 @@
  *
  * Exit codes: 0 printed; 1 the engine failed, or a stack is not applied yet
  * (its state holds none of the outputs it declares); 2 bad input (arguments,
- * no synthesised output, unknown environment or stack, no binary).
+ * no synthesised output, unknown environment or stack, no binary, no or a
+ * short TF_VAR_state_passphrase where the state is encrypted).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
-import { environmentStacks, OutputProblem, type SynthStack } from "./deploy/output";
+import { environmentStacks, OutputProblem, stackFacts, type StackFacts, type SynthStack } from "./deploy/output";
+import { passphraseProblems } from "./deploy/preflight";
 import { ExitCode, type Io } from "./io";
 import { STACK_CONCERNS } from "./inventory/model";
 import { readProjectConfig } from "./project";
@@ -174,6 +176,7 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
 
   let stacks: SynthStack[];
   const declared = new Map<string, string[]>();
+  let facts: { name: string; facts: StackFacts }[];
   try {
     const all = environmentStacks(out, outLabel, env);
     if (opts.stack === undefined) stacks = all;
@@ -187,6 +190,7 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
       stacks = [found];
     }
     for (const s of stacks) declared.set(s.name, declaredOutputs(s));
+    facts = stacks.map((s) => ({ name: s.name, facts: stackFacts(s) }));
   } catch (err) {
     if (err instanceof OutputProblem) {
       io.err(`${PREFIX}: ${err.message}`);
@@ -195,8 +199,10 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
     throw err;
   }
   const binary = chooseBinary(opts.binary, io.env, io.cwd);
-  if (!binary.ok) {
-    io.err(`${PREFIX}: ${binary.problem}`);
+  // The outputs are read from the state: encrypted, tofu needs the passphrase (already for init).
+  const problems = [...(binary.ok ? [] : [binary.problem]), ...passphraseProblems(facts, io.env)];
+  if (problems.length > 0 || !binary.ok) {
+    for (const p of problems) io.err(`${PREFIX}: ${p}`);
     return ExitCode.badInput;
   }
 

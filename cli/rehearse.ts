@@ -25,6 +25,7 @@ import { PLAN_JSON, runDeploy, runPlan } from "./deploy";
 import { environmentStacks, stackFacts, type SynthStack } from "./deploy/output";
 import { summarisePlan } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
+import { PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
 import { runSynth } from "./synth";
 
 export interface RehearseOptions extends CheckOptions {
@@ -95,9 +96,17 @@ export function sandboxEnv(engine: Engine, sim: Pick<RunningSimulator, "cloudUrl
     // The plans and logs are read by people and by the tests: no colour codes.
     TF_CLI_ARGS: "-no-color",
   };
-  for (const v of variables) env[`TF_VAR_${v}`] = sandboxSecret(v);
+  for (const v of variables) env[`TF_VAR_${v}`] = v === PASSPHRASE_VARIABLE ? sandboxPassphrase() : sandboxSecret(v);
   return env;
 }
+
+/** The sandbox's state passphrase: random, longer than pbkdf2's minimum, never printed (--serve points at a file holding it). */
+export function sandboxPassphrase(): string {
+  return crypto.randomBytes(24).toString("base64url");
+}
+
+/** Where the rehearsal keeps the sandbox's state passphrase (mode 0600), in its work folder. */
+export const PASSPHRASE_FILE = "state-passphrase";
 
 function readPlan(stack: SynthStack): ReturnType<typeof summarisePlan> | undefined {
   try {
@@ -158,7 +167,8 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
     // 1. Synthesise, as `all2all synth` does (policies and validation included), with local state.
     const synthLines: string[] = [];
     const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
-    const synthCode = await runSynth({ config: opts.config, defaultConfig: opts.defaultConfig, env, out, localState: true }, quiet, root);
+    // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's environment holds).
+    const synthCode = await runSynth({ config: opts.config, defaultConfig: opts.defaultConfig, env, out, localState: true, stateEncryption: true, rotateStateKey: false }, quiet, root);
     if (synthCode !== ExitCode.ok) {
       for (const line of synthLines) io.out(line);
       io.err(`rehearse: synth of ${env} failed: nothing was deployed`);
@@ -171,6 +181,8 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
     // 2. The simulated cloud, and the environment that points the engine at it.
     sim = await startSimulator({ instantActions: true, warn: (line) => io.err(line) });
     const extra = sandboxEnv(engine, sim, variables);
+    const passphrase = extra[`TF_VAR_${PASSPHRASE_VARIABLE}`];
+    if (passphrase !== undefined) fs.writeFileSync(path.join(work, PASSPHRASE_FILE), passphrase + "\n", { mode: 0o600 });
 
     // 3. The deploy, by `all2all deploy`'s own code, applied without a prompt.
     const common = { env, out, binary: engine.tofu, allowMissingLock: true, engineEnv: extra };
@@ -235,7 +247,11 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
         ALL2ALL_REHEARSAL: work,
         ALL2ALL_OUT: out,
       };
-      for (const [k, v] of Object.entries(exports)) io.out(`export ${k}=${shellQuote(v)}`);
+      for (const [k, v] of Object.entries(exports)) {
+        // The state passphrase is read from its file, not printed: it stays out of terminals' scrollback and CI logs.
+        if (k === `TF_VAR_${PASSPHRASE_VARIABLE}`) io.out(`export ${k}="$(cat ${shellQuote(path.join(work, PASSPHRASE_FILE))})"`);
+        else io.out(`export ${k}=${shellQuote(v)}`);
+      }
       io.out("rehearse: the token and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.");
       await (deps.untilInterrupted ?? untilSignal)({ sim, env: exports, work, out });
       io.out(`rehearse: stopped; the work folder stays in ${work}`);

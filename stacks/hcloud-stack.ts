@@ -41,7 +41,7 @@ export interface StateEncryption {
   /**
    * Key rotation: also declare `state_passphrase_previous`, whose key reads
    * state and plans still encrypted with it (the fallback); everything is
-   * written with the key of `state_passphrase`.
+   * written with the key of `state_passphrase` (see KEY_SLOTS).
    * @default false
    */
   readonly rotating?: boolean;
@@ -55,24 +55,43 @@ export const PREVIOUS_PASSPHRASE_VARIABLE = "state_passphrase_previous";
 export const PASSPHRASE_MIN_LENGTH = 16;
 
 /**
- * The `terraform.encryption` block, in OpenTofu's JSON syntax: a pbkdf2 key
- * provider from the passphrase variable, AES-GCM, enforced for state and
- * plans, and the same method for the terraform_remote_state data sources
- * that read the other stacks' state. While rotating, the previous key is the
- * fallback of all three. In the JSON syntax a `method` is a bare reference
- * (a static traversal, no `${}`), `keys` and `passphrase` are expressions.
+ * The names of the two pbkdf2 key providers (and their aes_gcm methods).
+ * OpenTofu stores a key provider's name with what it encrypted, and reads
+ * only with a provider of that name: a rotation cannot rename. So the names
+ * are slots, not roles: normally both derive their key from
+ * `state_passphrase`, `current` writes and `next` reads what a rotation
+ * wrote; during a rotation `current` holds `state_passphrase_previous` (it
+ * reads what is still encrypted with the old passphrase) and `next` writes
+ * with the new one. The first write after the rotation (deploy
+ * --reencrypt) moves everything back to `current`.
+ */
+export const KEY_SLOTS = { current: "current", next: "next" } as const;
+
+/**
+ * The `terraform.encryption` block, in OpenTofu's JSON syntax: pbkdf2 key
+ * providers from the passphrase variables, AES-GCM, enforced for state and
+ * plans (tofu refuses to write either in clear), and the same methods for
+ * terraform_remote_state data sources, should a stack ever read another's
+ * state. In the JSON syntax a `method` is a bare reference (a static
+ * traversal, no `${}`); `keys` and `passphrase` are expressions. Only the
+ * variables' names are written, never a value.
  */
 export function encryptionBlock(rotating: boolean): Record<string, unknown> {
-  const keyProvider: Record<string, unknown> = { current: { passphrase: `\${var.${PASSPHRASE_VARIABLE}}` } };
-  const method: Record<string, unknown> = { current: { keys: "${key_provider.pbkdf2.current}" } };
-  if (rotating) {
-    keyProvider.previous = { passphrase: `\${var.${PREVIOUS_PASSPHRASE_VARIABLE}}` };
-    method.previous = { keys: "${key_provider.pbkdf2.previous}" };
-  }
+  const { current, next } = KEY_SLOTS;
+  const variable = (name: string) => `\${var.${name}}`;
+  const keyProvider = {
+    [current]: { passphrase: variable(rotating ? PREVIOUS_PASSPHRASE_VARIABLE : PASSPHRASE_VARIABLE) },
+    [next]: { passphrase: variable(PASSPHRASE_VARIABLE) },
+  };
+  const method = {
+    [current]: { keys: `\${key_provider.pbkdf2.${current}}` },
+    [next]: { keys: `\${key_provider.pbkdf2.${next}}` },
+  };
+  const [writes, reads] = rotating ? [next, current] : [current, next];
   const target = (enforced: boolean): Record<string, unknown> => ({
-    method: "method.aes_gcm.current",
+    method: `method.aes_gcm.${writes}`,
     ...(enforced ? { enforced: true } : {}),
-    ...(rotating ? { fallback: { method: "method.aes_gcm.previous" } } : {}),
+    fallback: { method: `method.aes_gcm.${reads}` },
   });
   return {
     key_provider: { pbkdf2: keyProvider },
@@ -168,12 +187,14 @@ export class HcloudStack extends TerraformStack {
       new TerraformVariable(this, PASSPHRASE_VARIABLE, {
         type: "string",
         sensitive: true,
+        nullable: false,
         description: `the passphrase that encrypts this stack's state and plans (OpenTofu state encryption, at least ${PASSPHRASE_MIN_LENGTH} characters; docs/deploy.md, "State encryption"); set TF_VAR_${PASSPHRASE_VARIABLE}`,
       });
       if (rotating) {
         new TerraformVariable(this, PREVIOUS_PASSPHRASE_VARIABLE, {
           type: "string",
           sensitive: true,
+          nullable: false,
           description: `the passphrase being replaced, read as a fallback during a key rotation (docs/deploy.md, "Rotating the state key"); set TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`,
         });
       }

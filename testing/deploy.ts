@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { lineSplitter, type Runner } from "../cli/deploy/runner";
 import { INPUTS_FILE, recordInputs } from "../cli/inputs";
+import { encryptionBlock } from "../stacks/hcloud-stack";
 import type { Io } from "../cli/io";
 import { repoRoot } from "./tmp";
 
@@ -160,19 +161,16 @@ export interface MiniStack {
   readonly backend?: "s3" | "local";
   readonly variables?: Record<string, { description?: string; default?: string }>;
   readonly resources?: Record<string, string[]>;
-  /** With OpenTofu's encryption block (its passphrase variable is not declared: the fake tofu reads neither). @default true */
+  /** With OpenTofu's encryption block, as synth writes it (its passphrase variable is not declared: the fake tofu reads neither). @default options.encrypted, else true */
   readonly encrypted?: boolean;
 }
-
-/** The shape of the encryption block synth writes (stacks/hcloud-stack.ts), for the fake output. */
-const FAKE_ENCRYPTION = { key_provider: { pbkdf2: { current: { passphrase: "${var.state_passphrase}" } } }, method: { aes_gcm: { current: { keys: "${key_provider.pbkdf2.current}" } } }, state: { method: "method.aes_gcm.current", enforced: true } };
 
 /**
  * Writes a small synthesised output for environment `env` in cdktn's layout
  * (manifest.json, stacks/<stack>/cdk.tf.json), shaped like the real one:
  * network, servers (after network), dns (after servers), backup.
  */
-export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[], options: { lock?: boolean; inputs?: { configDir: string } | false } = {}): string {
+export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[], options: { lock?: boolean; inputs?: { configDir: string } | false; encrypted?: boolean } = {}): string {
   const list: MiniStack[] = stacks ?? [
     { concern: "backup", variables: { storage_box_password_backup: { description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup" } }, resources: { hcloud_storage_box: ["backup"] } },
     { concern: "dns", dependencies: ["servers"], variables: { tsig_example_transfer: { description: "TSIG key" } }, resources: { hcloud_zone: ["example-org"] } },
@@ -199,7 +197,7 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
     if (options.lock !== false) fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), FAKE_LOCK);
     fs.writeFileSync(
       path.join(dir, "cdk.tf.json"),
-      JSON.stringify({ terraform: { backend, ...(s.encrypted === false ? {} : { encryption: FAKE_ENCRYPTION }), required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
+      JSON.stringify({ terraform: { backend, ...((s.encrypted ?? options.encrypted) === false ? {} : { encryption: encryptionBlock(false) }), required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
     );
     manifest.stacks[name] = {
       name,

@@ -28,11 +28,11 @@ type How = "in-process" | "spawned";
  * A fresh case: a synthesised output of `production` (and staging, local
  * state) and a fake tofu installed as `names`, run in this process or spawned.
  */
-function setup(names: string[] = ["tofu"], how: How = "in-process") {
+function setup(names: string[] = ["tofu"], how: How = "in-process", encrypted = true) {
   const dir = path.join(t.dir, `case-${++n}`);
   fs.mkdirSync(dir);
   const out = path.join(dir, "cdktf.out");
-  writeMiniOutput(out, "production");
+  writeMiniOutput(out, "production", undefined, { encrypted });
   writeMiniOutput(out, "staging", [
     { concern: "network", backend: "local" },
     { concern: "servers", dependencies: ["network"], backend: "local" },
@@ -339,12 +339,38 @@ describe("refusals before anything runs (exit 2, no call)", () => {
 });
 
 describe("the binary", () => {
-  test("terraform is used when tofu is not on PATH (spawned)", async () => {
-    const c = setup(["terraform"], "spawned");
+  // Terraform has no state encryption: it runs only an output synthesised without it (ALL2ALL_STATE_ENCRYPTION=off).
+  test("terraform is used when tofu is not on PATH (spawned), on an output synthesised without state encryption, with a warning", async () => {
+    const c = setup(["terraform"], "spawned", false);
     const r = await deploy("plan", c, { env: "production", stack: "network" });
     expect(r.code).toBe(0);
     expect(fakeCalls(c.fake).map((call) => call.bin)).toEqual(["terraform", "terraform", "terraform"]);
     expect(r.stdout).toContain("$ terraform plan -input=false -out=plan.tfplan");
+    expect(r.stderr).toEqual([
+      "plan: warning: state is not encrypted: production-network was synthesised without state encryption (terraform has none), so state and plans hold the storage box passwords and TSIG keys in clear: " +
+        'keep them on encrypted, access-controlled storage (docs/deploy.md, "State encryption")',
+    ]);
+  });
+
+  test("terraform refuses an output with OpenTofu's state encryption (plan and deploy): exit 2, why and what to do, nothing runs", async () => {
+    const c = setup(["terraform"]);
+    for (const mode of ["plan", "deploy"] as const) {
+      const r = await deploy(mode, c, { env: "production", autoApprove: true });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `${mode}: terraform has no state encryption, and production-backup, production-network, production-servers, production-dns are synthesised with OpenTofu's (the \`encryption\` block): ` +
+          "use OpenTofu (--binary tofu), or synthesise without it (`ALL2ALL_STATE_ENCRYPTION=off all2all synth`), knowing that state and plans then hold the storage box passwords and TSIG keys in clear " +
+          '(docs/deploy.md, "State encryption")',
+      );
+      expect(r.calls).toEqual([]);
+    }
+  });
+
+  test("tofu on an output synthesised without state encryption: runs, and warns that state is in clear", async () => {
+    const c = setup(["tofu"], "in-process", false);
+    const r = await deploy("plan", c, { env: "production", stack: "network" });
+    expect(r.code).toBe(0);
+    expect(r.stderr[0]).toMatch(/^plan: warning: state is not encrypted: production-network was synthesised without state encryption \(ALL2ALL_STATE_ENCRYPTION=off\)/);
   });
 
   test("tofu is preferred when both are there", async () => {
@@ -354,7 +380,7 @@ describe("the binary", () => {
   });
 
   test("--binary overrides the lookup (a path, relative to the working directory)", async () => {
-    const c = setup(["terraform", "tofu"]);
+    const c = setup(["terraform", "tofu"], "in-process", false);
     const r = await deploy("plan", c, { env: "production", stack: "network", binary: "bin/terraform" });
     expect(r.code).toBe(0);
     expect(new Set(fakeCalls(c.fake).map((call) => call.bin))).toEqual(new Set(["terraform"]));

@@ -126,7 +126,7 @@ describe("preflight", () => {
 });
 
 describe("reading the synthesised output", () => {
-  test("the environment's stacks in dependency order, with their backend and variables", () => {
+  test("the environment's stacks in dependency order, with their backend, variables (sensitive ones marked) and whether state is encrypted", () => {
     const out = writeMiniOutput(path.join(t.dir, "out"), "prod");
     const stacks = environmentStacks(out, "out", "prod");
     expect(stacks.map((s) => s.name)).toEqual(["prod-backup", "prod-network", "prod-servers", "prod-dns"]);
@@ -134,8 +134,11 @@ describe("reading the synthesised output", () => {
     expect(stackFacts(stacks[0])).toEqual({
       backend: "s3",
       bucket: "prod-tfstate",
-      variables: [{ name: "storage_box_password_backup", description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup", required: true }],
+      variables: [{ name: "storage_box_password_backup", description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup", required: true, sensitive: true }],
+      encrypted: true,
     });
+    const clear = writeMiniOutput(path.join(t.dir, "out-clear"), "prod", undefined, { encrypted: false });
+    expect(stackFacts(environmentStacks(clear, "out-clear", "prod")[0]).encrypted).toBe(false);
   });
   test("an unreadable manifest is refused with the synth hint", () => {
     const out = path.join(t.dir, "broken");
