@@ -6,7 +6,7 @@
  *   read -rs NAME && export NAME       sets NAME (a fake value) for what follows
  *   npx all2all <command> … [> FILE]   run through the command line's main() (standard output to FILE)
  *   npm run <script> [-- args]         the package.json script, run in the sandbox when it is
- *                                      `node bin/all2all.js …` or the schema refresh; `npm ci`,
+ *                                      `./bin/all2all.js …` or the schema refresh; `npm ci`,
  *                                      `npm test`, `npm run get|build` must be what CI runs
  *   (cd <stack dir> && tofu …)         run by /bin/sh with the fake tofu on PATH
  *   git diff …                         read-only, not run
@@ -184,7 +184,7 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
     } else if ((m = /^npm run ([\w:-]+)(?: -- (.+))?$/.exec(line))) {
       const script = pkg.scripts[m[1]];
       const extra = m[2] ? words(m[2]) : [];
-      const viaCli = script === undefined ? null : /^npm run build --silent && node bin\/all2all\.js(.*)$/.exec(script);
+      const viaCli = script === undefined ? null : /^npm run build --silent && \.\/bin\/all2all\.js(.*)$/.exec(script);
       if (script === undefined) {
         executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`package.json has no script "${m[1]}"`] });
       } else if (viaCli) {
