@@ -178,7 +178,7 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
   test("all2all output with the real engine: a stack whose state holds nothing is said not to be applied (exit 1)", async () => {
     const engine = requireEngine();
     fs.rmSync(path.join(project, "state", "dr-servers.tfstate"));
-    const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--out", path.join(project, "cdktf.out"), "--binary", engine.tofu], project, { ...engineEnv(engine), PATH: process.env.PATH, HOME: process.env.HOME });
+    const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--out", path.join(project, "cdktf.out"), "--binary", engine.tofu], project, { ...engineEnv(engine), PATH: process.env.PATH, HOME: process.env.HOME, TF_VAR_state_passphrase: "any-passphrase-for-no-state-0123" });
     expect(r.stdout).toEqual([]);
     expect(r.stderr[r.stderr.length - 1]).toMatch(/^output: dr-servers is not applied yet: its state holds none of its outputs \(.+\); deploy it first/);
     expect(r.code).toBe(1);
