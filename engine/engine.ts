@@ -12,7 +12,11 @@
  *   tofurc                                          a CLI configuration that installs the provider
  *                                                   from that mirror only, so `tofu init` runs offline
  *
- * Nothing here runs at import; `buildEngine` is the only function that runs Go.
+ * versitygw, the S3-compatible server of the state-locking tests, is cached
+ * beside it in `<cache>/versitygw-<version>/bin/versitygw`, so that a new
+ * version of one never rebuilds the other.
+ *
+ * Nothing here runs at import; `buildEngine` and `buildVersitygw` are the only functions that run Go.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -24,11 +28,15 @@ export interface ModulePin {
   readonly version: string;
   readonly package: string;
   readonly ldflags?: string;
+  /** Environment variables of the build (e.g. CGO_ENABLED). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface EngineVersions {
   readonly opentofu: ModulePin;
   readonly provider: ModulePin & { readonly source: string; readonly hostnames: readonly string[] };
+  /** The S3-compatible server of the state-locking tests (testing/s3.ts), cached apart from the engine. */
+  readonly versitygw: ModulePin;
 }
 
 /** engine/versions.json, found from the source folder (tests) or from the compiled one (dist/engine). */
@@ -36,7 +44,7 @@ export const VERSIONS_FILE = [path.join(__dirname, "versions.json"), path.join(_
 
 export function readVersions(file = VERSIONS_FILE): EngineVersions {
   const raw = JSON.parse(fs.readFileSync(file, "utf8")) as EngineVersions;
-  for (const key of ["opentofu", "provider"] as const) {
+  for (const key of ["opentofu", "provider", "versitygw"] as const) {
     const pin = raw[key];
     if (typeof pin?.module !== "string" || !/^v\d+\.\d+\.\d+$/.test(pin?.version ?? "")) {
       throw new Error(`${file}: ${key} needs "module" and "version" (vMAJOR.MINOR.PATCH)`);
@@ -116,6 +124,24 @@ export function findEngine(env: Readonly<Record<string, string | undefined>>, v 
   return [e.tofu, ...e.providerCopies, e.cliConfig].every((f) => fs.existsSync(f)) && fs.readFileSync(e.cliConfig, "utf8") === cliConfigText(e, v) ? e : undefined;
 }
 
+/** `versitygw-1.8.0`: the folder of the cached versitygw. */
+export function versitygwKey(v: EngineVersions): string {
+  return `versitygw-${bare(v.versitygw.version)}`;
+}
+
+/** Where the pinned versitygw is (or would be) in the cache. */
+export function versitygwPath(env: Readonly<Record<string, string | undefined>>, v = readVersions()): string {
+  return path.join(cacheRoot(env), versitygwKey(v), "bin", process.platform === "win32" ? "versitygw.exe" : "versitygw");
+}
+
+/** The cached versitygw binary, or undefined when it is not built. */
+export function findVersitygw(env: Readonly<Record<string, string | undefined>>, v = readVersions()): string | undefined {
+  const bin = versitygwPath(env, v);
+  return fs.existsSync(bin) ? bin : undefined;
+}
+
+export const VERSITYGW_HINT = "run `npm run engine` (also builds versitygw, the S3-compatible server of the state-locking tests, from its Go module; about a minute)";
+
 export const ENGINE_HINT = "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
 
 type Log = (line: string) => void;
@@ -167,7 +193,7 @@ async function build(pin: ModulePin, srcDir: string, out: string, goEnv: NodeJS.
   if (pin.ldflags) args.push("-ldflags", pin.ldflags);
   args.push(pin.package);
   // Every module the build needs is fetched here: a module the proxy does not serve fails this step, by name.
-  const r = await run("go", args, { cwd: srcDir, env: goEnv, log, label: `building ${pin.module}` });
+  const r = await run("go", args, { cwd: srcDir, env: { ...goEnv, ...pin.env }, log, label: `building ${pin.module}` });
   if (r.code !== 0) throw new Error(`go build of ${pin.module}@${pin.version} failed:\n${r.stderr.trim()}`);
 }
 
@@ -199,11 +225,9 @@ export async function buildEngine(env: NodeJS.ProcessEnv, log: Log, opts: { forc
   }
   fs.mkdirSync(root, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(root, `.build-${engineKey(v)}-`));
-  const goEnv: NodeJS.ProcessEnv = { ...env, GOFLAGS: [env.GOFLAGS ?? "", "-buildvcs=false"].join(" ").trim(), CGO_ENABLED: env.CGO_ENABLED ?? "0" };
+  const goEnv = goEnvironment(env);
   try {
-    const check = await run("go", ["version"], { cwd: tmp, env: goEnv, log, label: "go version" }).catch(() => undefined);
-    if (!check || check.code !== 0) throw new Error("Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy");
-    log(`using ${check.stdout.trim()}`);
+    await checkGo(goEnv, tmp, log);
     const e = engineLayout(tmp, v);
     const steps: [string, ModulePin, string][] = [
       ["OpenTofu", v.opentofu, e.tofu],
@@ -231,6 +255,61 @@ export async function buildEngine(env: NodeJS.ProcessEnv, log: Log, opts: { forc
   if (!engine) throw new Error(`the engine was built but ${final} is incomplete`);
   log(`engine ${engineKey(v)} ready in ${final}`);
   return { engine, built: true, seconds: (Date.now() - started) / 1000 };
+}
+
+function goEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, GOFLAGS: [env.GOFLAGS ?? "", "-buildvcs=false"].join(" ").trim(), CGO_ENABLED: env.CGO_ENABLED ?? "0" };
+}
+
+async function checkGo(goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<void> {
+  const check = await run("go", ["version"], { cwd, env: goEnv, log, label: "go version" }).catch(() => undefined);
+  if (!check || check.code !== 0) throw new Error("Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy");
+  log(`using ${check.stdout.trim()}`);
+}
+
+export interface VersitygwResult {
+  readonly binary: string;
+  readonly built: boolean;
+  readonly seconds: number;
+}
+
+/**
+ * Builds the pinned versitygw into `<cache>/versitygw-<version>/` unless it
+ * is there, the same way as the engine: in a temporary sibling folder moved
+ * into place when complete.
+ */
+export async function buildVersitygw(env: NodeJS.ProcessEnv, log: Log, opts: { force?: boolean } = {}): Promise<VersitygwResult> {
+  const started = Date.now();
+  const v = readVersions();
+  const root = cacheRoot(env);
+  const final = path.join(root, versitygwKey(v));
+  const cached = findVersitygw(env, v);
+  if (cached && !opts.force) {
+    log(`${versitygwKey(v)} is cached in ${final}`);
+    return { binary: cached, built: false, seconds: (Date.now() - started) / 1000 };
+  }
+  fs.mkdirSync(root, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(root, `.build-${versitygwKey(v)}-`));
+  const goEnv = goEnvironment(env);
+  try {
+    await checkGo(goEnv, tmp, log);
+    const pin = v.versitygw;
+    const out = path.join(tmp, path.relative(final, versitygwPath(env, v)));
+    log(`versitygw ${pin.version}: downloading ${pin.module}`);
+    const src = await download(pin, goEnv, tmp, log);
+    log(`versitygw ${pin.version}: building (about a minute the first time)`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await build(pin, src, out, goEnv, log);
+    fs.rmSync(final, { recursive: true, force: true });
+    fs.renameSync(tmp, final);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const binary = findVersitygw(env, v);
+  if (!binary) throw new Error(`versitygw was built but ${final} is incomplete`);
+  log(`${versitygwKey(v)} ready in ${final}`);
+  return { binary, built: true, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder. */

@@ -6,7 +6,9 @@
  *   knotc, knotd, kdig): installed with apt-get when missing and the command
  *   runs as root on a Debian machine;
  * - the engine (OpenTofu and the hcloud provider, `npm run engine`): built
- *   into its cache when missing and Go is on PATH.
+ *   into its cache when missing and Go is on PATH;
+ * - versitygw, the S3-compatible server of the state-locking tests
+ *   (testing/s3.ts): built beside the engine when missing, the same way.
  *
  * What cannot be installed is reported at once, in one message that names
  * each missing tool and how to get it (exit 2). Nothing is skipped silently:
@@ -14,7 +16,7 @@
  * skip is printed here and by the tests themselves.
  */
 import { spawnSync } from "node:child_process";
-import { buildEngine, ENGINE_HINT, findEngine } from "../engine/engine";
+import { buildEngine, buildVersitygw, ENGINE_HINT, findEngine, findVersitygw, VERSITYGW_HINT } from "../engine/engine";
 import { findOnPath } from "../cli/deploy/binary";
 
 interface Tool {
@@ -79,6 +81,18 @@ export async function prerequisites(env: NodeJS.ProcessEnv): Promise<string[]> {
         await buildEngine(env, (line) => log(line));
       } catch (err) {
         problems.push(`the engine could not be built: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (env.ALL2ALL_SKIP_E2E !== "1" && !findVersitygw(env)) {
+    if (findOnPath("go", env) === undefined) {
+      problems.push(`versitygw is not built and Go is not on PATH: install Go 1.26 (Debian: golang) with access to the Go module proxy, then ${VERSITYGW_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`);
+    } else {
+      log(`versitygw is not built: building it now (${VERSITYGW_HINT.replace(/^run /, "")})`);
+      try {
+        await buildVersitygw(env, (line) => log(line));
+      } catch (err) {
+        problems.push(`versitygw could not be built: ${(err as Error).message}`);
       }
     }
   }

@@ -17,6 +17,7 @@ test("without the DNS tools, apt-get, the engine or Go, every missing tool is na
     expect(problems.join("\n")).toContain(`${tool.command} is missing: install Debian's ${tool.pkg}`);
   }
   expect(problems.join("\n")).toMatch(/the engine is not built and Go is not on PATH: install Go 1\.26.*npm run engine.*ALL2ALL_SKIP_E2E=1/);
+  expect(problems.join("\n")).toMatch(/versitygw is not built and Go is not on PATH: install Go 1\.26.*npm run engine.*ALL2ALL_SKIP_E2E=1/);
 });
 
 test("the skips are explicit: ALL2ALL_SKIP_DNS_TOOLS=1 and ALL2ALL_SKIP_E2E=1 leave nothing to report", async () => {
