@@ -320,6 +320,26 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
       exitCode = await runOutput(opts, io, root);
     });
 
+  program
+    .command("unlock")
+    .description(
+      "Show the lock held on one stack's state and release it: the lock a killed run left (with the S3 backend, the object <key>.tflock " +
+        "beside the state), which makes every later plan and apply fail with \"Error acquiring the state lock\". In cdktf.out/stacks/<stack>: " +
+        "`init -input=false` when not initialised yet, `plan -input=false -refresh=false -lock-timeout=0s` (changes nothing; it only asks for the lock " +
+        "and prints it: ID, path, operation, who, when), then, once the stack's name is typed on the terminal (or with --yes), `force-unlock -force <ID>`. " +
+        "Release a lock only when the run that holds it is gone. Needs what plan needs (the S3 state keys, HCLOUD_TOKEN). " +
+        "Exit 0 released, or no lock held (said so); 1 the engine failed or the release was not confirmed; 2 bad input. See docs/deploy.md, \"State locking\".",
+    )
+    .option("--env <name>", "the environment (required)")
+    .option("--stack <stack>", "the stack (required): its name (dr-network) or its part (network, servers, dns, backup)")
+    .option("--yes", "release without asking (automation): only when the run that holds the lock is known to be gone")
+    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
+    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
+    .action(async (opts: { env?: string; stack?: string; yes?: boolean; out?: string; binary?: string }) => {
+      const { runUnlock } = await import("./unlock");
+      exitCode = await runUnlock(opts, io, root);
+    });
+
   program.addOption(new Option("--no-color", "accepted for compatibility; output is never coloured").hideHelp());
 
   try {

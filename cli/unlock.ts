@@ -1,0 +1,210 @@
+/**
+ * `all2all unlock --env NAME --stack S [--yes] [--out DIR] [--binary PATH]`:
+ * shows the lock held on a stack's state and releases it. A lock outlives the
+ * run that took it when that run is killed (SIGKILL, a lost machine, a CI job
+ * cancelled hard): with the S3 backend's use_lockfile it is the object
+ * `<key>.tflock` beside the state, and every later plan or apply fails with
+ * "Error acquiring the state lock" until it is released. In the stack's
+ * working directory cdktf.out/stacks/<stack>:
+ *
+ *   <bin> init -input=false                         only when not initialised yet (no .terraform/)
+ *   <bin> plan -input=false -refresh=false -lock-timeout=0s
+ *                                                   only to ask for the lock: it fails at once when a lock is held,
+ *                                                   printing the lock (ID, Path, Operation, Who, Version, Created);
+ *                                                   it changes nothing either way (a plan applies nothing, and saves none)
+ *   <bin> force-unlock -force <ID>                  after the operator typed the stack's name, or with --yes
+ *
+ * Release a lock only when the run that holds it is gone: releasing the lock
+ * of a run still going lets a second run write the same state at once.
+ *
+ * Exit codes: 0 the lock was released, or no lock is held (said as such);
+ * 1 the engine failed, or the release was not confirmed; 2 bad input
+ * (arguments, no synthesised output, unknown environment or stack, no binary,
+ * no terminal to confirm on without --yes).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chooseBinary } from "./deploy/binary";
+import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
+import { environmentStacks, OutputProblem } from "./deploy/output";
+import { STACK_CONCERNS } from "./inventory/model";
+import { ExitCode, type Io } from "./io";
+import { readProjectConfig } from "./project";
+
+export interface UnlockOptions {
+  readonly env?: string;
+  /** The stack: its name (`dr-network`) or its part (`network`). Required. */
+  readonly stack?: string;
+  /** Release without asking (automation). */
+  readonly yes?: boolean;
+  readonly out?: string;
+  readonly binary?: string;
+}
+
+export interface UnlockDeps {
+  /** Asks for the confirmation; default: a line from standard input. */
+  readonly confirm?: Confirm;
+  /** Whether the confirmation can be typed; default: true with `confirm`, else whether standard input is a terminal. */
+  readonly stdinIsTTY?: boolean;
+}
+
+/** A lock as the engine prints it under "Lock Info:". */
+export interface LockInfo {
+  readonly ID: string;
+  readonly Path?: string;
+  readonly Operation?: string;
+  readonly Who?: string;
+  readonly Version?: string;
+  readonly Created?: string;
+  readonly Info?: string;
+}
+
+const FIELDS = ["ID", "Path", "Operation", "Who", "Version", "Created", "Info"] as const;
+
+/** The words of the engine's message when another run holds the lock (OpenTofu and Terraform alike). */
+export const LOCK_ERROR = "Error acquiring the state lock";
+
+/**
+ * The lock in the engine's output of a command that could not take it, or
+ * undefined when the output names no lock (no "Lock Info:" with an ID).
+ */
+export function parseLockInfo(output: string): LockInfo | undefined {
+  const at = output.indexOf("Lock Info:");
+  if (at < 0) return undefined;
+  const info: Record<string, string> = {};
+  // The block is the indented `Field: value` lines after "Lock Info:", up to the first other line.
+  for (const line of output.slice(at + "Lock Info:".length).split("\n").slice(1, 1 + FIELDS.length + 1)) {
+    const m = /^\s+([A-Za-z]+):\s*(.*?)\s*$/.exec(line.replace(/\r$/, ""));
+    if (!m) break;
+    if ((FIELDS as readonly string[]).includes(m[1]!)) info[m[1]!] = m[2]!;
+  }
+  return info.ID ? (info as unknown as LockInfo) : undefined;
+}
+
+/** The lock as shown to the operator: one `Field: value` line each, aligned. */
+export function renderLock(lock: LockInfo): string[] {
+  return FIELDS.filter((f) => lock[f] !== undefined && lock[f] !== "").map((f) => `  ${`${f}:`.padEnd(10)} ${lock[f]}`);
+}
+
+interface Ran {
+  readonly code: number | null;
+  readonly output: string;
+  readonly error?: string;
+}
+
+/** Runs the engine in `cwd`, its output collected (and, with `forward`, written to io.err line by line). */
+function runEngine(bin: string, args: readonly string[], cwd: string, io: Io, forward: boolean): Promise<Ran> {
+  return new Promise((resolve) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
+    let output = "";
+    let child;
+    try {
+      child = spawn(bin, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+      resolve({ code: null, output: "", error: (err as Error).message });
+      return;
+    }
+    const take = (chunk: Buffer) => (output += chunk.toString());
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
+    let finished = false;
+    const done = (r: Ran) => {
+      if (finished) return;
+      finished = true;
+      if (forward) for (const line of r.output.replace(/\n$/, "").split("\n")) if (line !== "") io.err(line.replace(/\r$/, ""));
+      resolve(r);
+    };
+    child.on("error", (err) => done({ code: null, output, error: err.message }));
+    child.on("close", (code) => done({ code, output }));
+  });
+}
+
+const PREFIX = "unlock";
+
+export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps: UnlockDeps = {}): Promise<number> {
+  const env = opts.env?.trim();
+  if (env === undefined || env === "") {
+    io.err(`${PREFIX}: --env is required: a lock is on one stack of one environment (e.g. --env dr --stack network)`);
+    return ExitCode.badInput;
+  }
+  const wanted = opts.stack?.trim();
+  if (wanted === undefined || wanted === "") {
+    io.err(`${PREFIX}: --stack is required: one stack's lock at a time, by its name (${env}-network) or its part (${STACK_CONCERNS.join(", ")})`);
+    return ExitCode.badInput;
+  }
+  const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
+  const rel = path.relative(io.cwd, out);
+  const outLabel = rel === "" ? "." : rel.startsWith("..") ? out : rel;
+  let stack;
+  try {
+    const all = environmentStacks(out, outLabel, env);
+    stack = all.find((s) => s.name === wanted || s.name === `${env}-${wanted}`);
+    if (!stack) {
+      io.err(`${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`);
+      return ExitCode.badInput;
+    }
+  } catch (err) {
+    if (err instanceof OutputProblem) {
+      io.err(`${PREFIX}: ${err.message}`);
+      return ExitCode.badInput;
+    }
+    throw err;
+  }
+  const stdinIsTTY = deps.stdinIsTTY ?? (deps.confirm !== undefined || stdinIsTerminal());
+  if (!opts.yes && !stdinIsTTY) {
+    io.err(`${PREFIX}: standard input is not a terminal, so the release cannot be confirmed: run unlock in a terminal, or pass --yes`);
+    return ExitCode.badInput;
+  }
+  const binary = chooseBinary(opts.binary, io.env, io.cwd);
+  if (!binary.ok) {
+    io.err(`${PREFIX}: ${binary.problem}`);
+    return ExitCode.badInput;
+  }
+  const dirLabel = path.relative(io.cwd, stack.dir) || ".";
+  const failed = (args: readonly string[], r: Ran, what: string) => {
+    const why = r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
+    io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dirLabel}; ${what}`);
+    return ExitCode.failed;
+  };
+
+  if (!fs.existsSync(path.join(stack.dir, ".terraform"))) {
+    const args = ["init", "-input=false"];
+    io.err(`${PREFIX}: ${stack.name}: not initialised: $ ${binary.name} ${args.join(" ")}`);
+    const r = await runEngine(binary.path, args, stack.dir, io, true);
+    if (r.code !== 0) return failed(args, r, "nothing released");
+  }
+
+  const probe = ["plan", "-input=false", "-refresh=false", "-lock-timeout=0s"];
+  io.err(`${PREFIX}: ${stack.name}: asking for the lock: $ ${binary.name} ${probe.join(" ")}`);
+  const asked = await runEngine(binary.path, probe, stack.dir, io, false);
+  if (asked.code === 0) {
+    io.out(`${PREFIX}: no lock is held on the state of ${stack.name}: nothing to release`);
+    return ExitCode.ok;
+  }
+  const lock = parseLockInfo(asked.output);
+  if (!asked.output.includes(LOCK_ERROR) || lock === undefined) {
+    for (const line of asked.output.replace(/\n$/, "").split("\n")) io.err(line);
+    return failed(probe, asked, "it names no lock (its output is above), so nothing was released");
+  }
+
+  io.out(`The state of ${stack.name} is locked:`);
+  for (const line of renderLock(lock)) io.out(line);
+  io.out("Release it only when the run that holds it is gone (killed, or its machine lost): releasing the lock of a run still going lets two runs write the state at once.");
+
+  if (!opts.yes) {
+    const confirm = deps.confirm ?? stdinConfirm();
+    const answer = await confirm(`Release the lock ${lock.ID} of ${stack.name}? Type the stack's name (${stack.name}) to release it, anything else stops here:`);
+    if (answer?.trim() !== stack.name) {
+      io.err(`${PREFIX}: ${stack.name}: not confirmed: the lock ${lock.ID} is still held`);
+      return ExitCode.failed;
+    }
+  }
+  const release = ["force-unlock", "-force", lock.ID];
+  io.err(`${PREFIX}: ${stack.name}: $ ${binary.name} ${release.join(" ")}`);
+  const r = await runEngine(binary.path, release, stack.dir, io, true);
+  if (r.code !== 0) return failed(release, r, `the lock ${lock.ID} may still be held`);
+  io.out(`${PREFIX}: released the lock ${lock.ID} of ${stack.name}`);
+  return ExitCode.ok;
+}
