@@ -19,6 +19,9 @@
 //   FAKE_TOFU_PLANS    a folder of `<stack>.json` plans that `show -json` prints;
 //                      without one, the plan creates every resource of ./cdk.tf.json
 //   FAKE_TOFU_UNAPPLIED  comma-separated stacks whose state is empty: `output -json` prints {}
+//   FAKE_TOFU_LOCKED   comma-separated stacks whose state is locked by another run: plan and apply
+//                      fail with the engine's "Error acquiring the state lock" and its Lock Info
+//                      (ID fake-lock-<stack>); `force-unlock -force fake-lock-<stack>` succeeds
 //   FAKE_TOFU_HCLOUD_VERSION  the hcloud version `init` writes to .terraform.lock.hcl (1.68.0),
 //                      unless a *.tf file of the directory requires an exact one
 //
@@ -105,7 +108,36 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
     if (!set("HCLOUD_TOKEN")) fail("hcloud: no token (HCLOUD_TOKEN is not set)");
   }
 
+  const lockId = `fake-lock-${stack}`;
+  if ((sub === "plan" || sub === "apply") && (env.FAKE_TOFU_LOCKED || "").split(",").includes(stack)) {
+    stderr(
+      [
+        "Error: Error acquiring the state lock",
+        "",
+        "Error message: operation error S3: PutObject, https response error StatusCode: 412 (fake)",
+        "Lock Info:",
+        `  ID:        ${lockId}`,
+        `  Path:      fake-bucket/${stack}.tfstate`,
+        "  Operation: OperationTypeApply",
+        "  Who:       operator@ci-runner",
+        "  Version:   1.12.6",
+        "  Created:   2026-01-02 03:04:05.123456789 +0000 UTC",
+        "  Info:      ",
+        "",
+        "",
+      ].join("\n"),
+    );
+    throw new Exit(1);
+  }
+
   switch (sub) {
+    case "force-unlock": {
+      const id = argv[argv.length - 1];
+      if (!argv.includes("-force")) fail("fake tofu: force-unlock without -force would ask on the terminal");
+      if (id !== lockId) fail(`fake tofu: no lock ${id} on ${stack}`);
+      stdout("OpenTofu state has been successfully unlocked! (fake)\n");
+      break;
+    }
     case "version":
       stdout("OpenTofu v1.10.6 (fake)\non linux_amd64\n");
       break;
@@ -131,7 +163,10 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       needToken();
       config();
       const out = argv.find((a) => a.startsWith("-out="));
-      if (!out) fail("fake tofu: plan without -out");
+      if (!out) {
+        stdout(`OpenTofu will perform the actions described above (fake plan of ${stack}, not saved).\n`);
+        break;
+      }
       fs.writeFileSync(path.resolve(cwd, out.slice("-out=".length)), `${PLAN_MAGIC}${stack}\n`);
       stdout(`OpenTofu will perform the actions described above (fake plan of ${stack}).\nSaved the plan to: ${out.slice(5)}\n`);
       break;
