@@ -20,14 +20,16 @@
  * Exit codes: 0 the lock was released, or no lock is held (said as such);
  * 1 the engine failed, or the release was not confirmed; 2 bad input
  * (arguments, no synthesised output, unknown environment or stack, no binary,
- * no terminal to confirm on without --yes).
+ * no or a short state passphrase where the state is encrypted, no terminal to
+ * confirm on without --yes).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
-import { environmentStacks, OutputProblem } from "./deploy/output";
+import { environmentStacks, OutputProblem, stackFacts } from "./deploy/output";
+import { passphraseProblems } from "./deploy/preflight";
 import { STACK_CONCERNS } from "./inventory/model";
 import { ExitCode, type Io } from "./io";
 import { readProjectConfig } from "./project";
@@ -158,8 +160,10 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
     return ExitCode.badInput;
   }
   const binary = chooseBinary(opts.binary, io.env, io.cwd);
-  if (!binary.ok) {
-    io.err(`${PREFIX}: ${binary.problem}`);
+  // An encrypted state: tofu needs its passphrase already for init.
+  const problems = [...(binary.ok ? [] : [binary.problem]), ...passphraseProblems([{ name: stack.name, facts: stackFacts(stack) }], io.env)];
+  if (problems.length > 0 || !binary.ok) {
+    for (const p of problems) io.err(`${PREFIX}: ${p}`);
     return ExitCode.badInput;
   }
   const dirLabel = path.relative(io.cwd, stack.dir) || ".";

@@ -122,3 +122,15 @@ test("parseLockInfo reads OpenTofu's Lock Info block and nothing else", () => {
   expect(parseLockInfo("Error: something else")).toBeUndefined();
   expect(parseLockInfo("Lock Info:\n  Path: x\n")).toBeUndefined();
 });
+
+test("an encrypted state's passphrase missing is refused before the engine runs (exit 2, named)", async () => {
+  const { dir, fake, env } = setup({ FAKE_TOFU_LOCKED: "dr-network" });
+  const file = path.join(dir, "cdktf.out", "stacks", "dr-network", "cdk.tf.json");
+  const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  doc.variable = { ...doc.variable, state_passphrase: { type: "string", sensitive: true } };
+  fs.writeFileSync(file, JSON.stringify(doc));
+  const r = await runCli(["unlock", "--env", "dr", "--stack", "network", "--out", "cdktf.out", "--yes"], dir, env);
+  expect(r.code).toBe(2);
+  expect(r.stderr.join("\n")).toContain("TF_VAR_state_passphrase");
+  expect(callLines(fake)).toEqual([]);
+});
