@@ -312,6 +312,13 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
       if (result.code === 0) return true;
       const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
       io.err(`${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(i)}`);
+      // A lock left by a run that was killed stops every later run of the stack (docs/deploy.md, "State locking").
+      if ((name === "plan" || name === "apply") && facts[i]!.facts.backend === "s3") {
+        io.err(
+          `${prefix}: ${stack.name}: if the engine said "Error acquiring the state lock" and the run in its Lock Info is gone, ` +
+            `\`all2all unlock --env ${env} --stack ${stack.name}\` shows the lock and releases it (docs/deploy.md, "State locking")`,
+        );
+      }
       return false;
     };
 

@@ -212,8 +212,21 @@ describe("deploy", () => {
     expect(r.code).toBe(1);
     expect(r.calls).toEqual([...deploySteps("production-backup"), ...deploySteps("production-network"), "production-servers: init -input=false", "production-servers: plan -input=false -out=plan.tfplan"]);
     expect(r.stderr).toContain("Error: fake failure of plan in production-servers");
-    expect(r.stderr[r.stderr.length - 1]).toMatch(
+    // The failure, then (the state is in a bucket) the hint for a lock left by a killed run.
+    expect(r.stderr[r.stderr.length - 2]).toMatch(
       /^deploy: production-servers: step plan failed: `tofu plan -input=false -out=plan\.tfplan` exited with 1 in .*production-servers; not run: production-dns$/,
+    );
+    expect(r.stderr[r.stderr.length - 1]).toMatch(/^deploy: production-servers: if the engine said "Error acquiring the state lock"/);
+  });
+
+  test("a stack whose state is locked by another run: the engine's lock error, then how to inspect and release the lock", async () => {
+    const c = setup();
+    const r = await deploy("plan", c, { env: "production" }, { FAKE_TOFU_LOCKED: "production-network" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Error: Error acquiring the state lock");
+    expect(r.stderr[r.stderr.length - 1]).toBe(
+      'plan: production-network: if the engine said "Error acquiring the state lock" and the run in its Lock Info is gone, ' +
+        '`all2all unlock --env production --stack production-network` shows the lock and releases it (docs/deploy.md, "State locking")',
     );
   });
 
@@ -222,7 +235,8 @@ describe("deploy", () => {
     const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { FAKE_TOFU_FAIL: "production-backup:apply" });
     expect(r.code).toBe(1);
     expect(r.calls).toEqual(deploySteps("production-backup"));
-    expect(r.stderr[r.stderr.length - 1]).toMatch(/step apply failed: `tofu apply -input=false plan\.tfplan` exited with 1 .*; not run: production-network, production-servers, production-dns$/);
+    expect(r.stderr[r.stderr.length - 2]).toMatch(/step apply failed: `tofu apply -input=false plan\.tfplan` exited with 1 .*; not run: production-network, production-servers, production-dns$/);
+    expect(r.stderr[r.stderr.length - 1]).toMatch(/all2all unlock --env production --stack production-backup/);
   });
 
   test("a plan file left by an earlier run is removed before planning, so it can never be applied", async () => {
