@@ -40,6 +40,7 @@ import {
 } from "../core";
 import { type Location, requireLocation } from "./offer";
 import type { ServerRecord } from "./servers";
+import { formatAddress } from "../../primitives/ip";
 
 // ---------------------------------------------------------------------------
 // Addresses
@@ -83,24 +84,7 @@ export function formatIPv6(groups: readonly number[]): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join(".");
   }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (gs: readonly number[]) => gs.map((g) => g.toString(16)).join(":");
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  return formatAddress("ipv6", groups.reduce((value, g) => (value << 16n) | BigInt(g), 0n));
 }
 
 /** The canonical text of an IPv4 or IPv6 address, or undefined when `text` is neither. */
