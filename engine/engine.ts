@@ -12,7 +12,7 @@
  *   tofurc                                          a CLI configuration that installs the provider
  *                                                   from that mirror only, so `tofu init` runs offline
  *
- * versitygw, the S3-compatible server of the state-locking tests, is cached
+ * versitygw, the S3-compatible server of `rehearse --state s3` and the state-locking tests, is cached
  * beside it in `<cache>/versitygw-<version>/bin/versitygw`, so that a new
  * version of one never rebuilds the other.
  *
@@ -35,7 +35,7 @@ export interface ModulePin {
 export interface EngineVersions {
   readonly opentofu: ModulePin;
   readonly provider: ModulePin & { readonly source: string; readonly hostnames: readonly string[] };
-  /** The S3-compatible server of the state-locking tests (testing/s3.ts), cached apart from the engine. */
+  /** The S3-compatible server of `rehearse --state s3` and the state-locking tests (s3.ts), cached apart from the engine. */
   readonly versitygw: ModulePin;
 }
 
@@ -140,7 +140,7 @@ export function findVersitygw(env: Readonly<Record<string, string | undefined>>,
   return fs.existsSync(bin) ? bin : undefined;
 }
 
-export const VERSITYGW_HINT = "run `npm run engine` (also builds versitygw, the S3-compatible server of the state-locking tests, from its Go module; about a minute)";
+export const VERSITYGW_HINT = "run `npm run engine` (also builds versitygw, the S3-compatible server of `rehearse --state s3` and the state-locking tests, from its Go module; about a minute)";
 
 export const ENGINE_HINT = "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
 

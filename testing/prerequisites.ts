@@ -8,7 +8,7 @@
  * - the engine (OpenTofu and the hcloud provider, `npm run engine`): built
  *   into its cache when missing and Go is on PATH;
  * - versitygw, the S3-compatible server of the state-locking tests
- *   (testing/s3.ts): built beside the engine when missing, the same way.
+ *   (engine/s3.ts): built beside the engine when missing, the same way.
  *
  * What cannot be installed is reported at once, in one message that names
  * each missing tool and how to get it (exit 2). Nothing is skipped silently:

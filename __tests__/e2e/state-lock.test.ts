@@ -2,7 +2,7 @@
  * Remote state with locking, on the real engine: the S3 backend exactly as
  * HcloudStack synthesises it (dr's network stack, whose state is in a
  * bucket), only its endpoint and bucket pointed at versitygw on loopback
- * (testing/s3.ts; it honours the conditional writes that use_lockfile's lock
+ * (engine/s3.ts; it honours the conditional writes that use_lockfile's lock
  * file depends on), against the simulated Hetzner Cloud.
  *
  * - init and apply write the state object, and no lock is left behind;
@@ -22,7 +22,7 @@ import { engineEnv, type Engine } from "../../engine/engine";
 import { startSimulator, type RunningSimulator } from "../../simulator/server";
 import { runCli } from "../../testing/cli";
 import { describeE2e, requireEngine, TEST_TOKEN, tofu, tofuOk } from "../../testing/engine";
-import { startS3, type S3Server } from "../../testing/s3";
+import { startS3, type S3Server } from "../../engine/s3";
 import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
 
 jest.setTimeout(600_000);

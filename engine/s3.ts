@@ -1,8 +1,8 @@
 /**
- * An S3-compatible server on loopback for the state-locking tests: versitygw
- * (pinned in engine/versions.json, built by `npm run engine`), serving a
- * temporary folder with its posix backend, where a bucket is a subfolder of
- * the root. versitygw honours conditional writes (a PUT with If-None-Match: *
+ * An S3-compatible server on loopback, for `all2all rehearse --state s3` and
+ * the state-locking tests: versitygw (pinned in engine/versions.json, built by
+ * `npm run engine`), serving a folder with its posix backend, where a bucket
+ * is a subfolder of the root. versitygw honours conditional writes (a PUT with If-None-Match: *
  * of a key that exists answers 412 Precondition Failed), on which the lock
  * file of the S3 backend's use_lockfile depends.
  *
@@ -14,8 +14,8 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { findVersitygw, VERSITYGW_HINT } from "../engine/engine";
-import { makeTempDir } from "./tmp";
+import * as os from "node:os";
+import { findVersitygw, VERSITYGW_HINT } from "./engine";
 
 export interface S3Server {
   /** `http://127.0.0.1:<port>`: the backend's `endpoints.s3`. */
@@ -30,7 +30,7 @@ export interface S3Server {
   has(key: string): boolean;
   /** Object `key` of the bucket, as text (throws when absent). */
   read(key: string): string;
-  /** Kills the server and removes its folder. */
+  /** Kills the server, and removes its folder unless it was given as `dir`. */
   stop(): Promise<void>;
 }
 
@@ -39,6 +39,12 @@ export interface S3Options {
   readonly bucket?: string;
   /** The region the server signs for, which the backend must name. @default "hel1" */
   readonly region?: string;
+  /**
+   * The folder to keep the server's files in (created when missing): the
+   * buckets under `<dir>/root`. It stays after stop().
+   * @default - a temporary folder, removed by stop()
+   */
+  readonly dir?: string;
   /** How long to wait for the server to answer. @default 15000 */
   readonly readyTimeoutMs?: number;
 }
@@ -73,12 +79,13 @@ function exited(child: ChildProcess): boolean {
 /** Starts versitygw on 127.0.0.1 with one empty bucket; throws, with its output, when it does not answer in time. */
 export async function startS3(opts: S3Options = {}): Promise<S3Server> {
   const bin = findVersitygw(process.env);
-  if (!bin) throw new Error(`versitygw is not built: ${VERSITYGW_HINT} (npm test builds it; ALL2ALL_SKIP_E2E=1 skips these tests)`);
+  if (!bin) throw new Error(`versitygw is not built: ${VERSITYGW_HINT}`);
   const bucket = opts.bucket ?? "all2all-tfstate-test";
   if (!/^[a-z0-9][a-z0-9.-]{2,62}$/.test(bucket)) throw new Error(`bucket ${JSON.stringify(bucket)}: an S3 bucket name is 3 to 63 of a-z, 0-9, '.' and '-'`);
   const region = opts.region ?? "hel1";
-  const tmp = makeTempDir("all2all-s3-");
-  const root = path.join(tmp.dir, "root");
+  const given = opts.dir !== undefined;
+  const dir = given ? path.resolve(opts.dir!) : fs.mkdtempSync(path.join(os.tmpdir(), "all2all-s3-"));
+  const root = path.join(dir, "root");
   // With the posix backend a folder under the root is a bucket.
   fs.mkdirSync(path.join(root, bucket), { recursive: true });
   const access = `test${randomBytes(8).toString("hex")}`;
@@ -88,7 +95,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Server> {
   let output = "";
   const child = spawn(bin, ["--port", `127.0.0.1:${port}`, "--region", region, "posix", root], {
     // The credentials by environment, never on a command line that `ps` shows.
-    env: { PATH: process.env.PATH ?? "", HOME: tmp.dir, ROOT_ACCESS_KEY: access, ROOT_SECRET_KEY: secret },
+    env: { PATH: process.env.PATH ?? "", HOME: dir, ROOT_ACCESS_KEY: access, ROOT_SECRET_KEY: secret },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4_000));
@@ -98,7 +105,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Server> {
   const stop = async () => {
     if (!exited(child)) child.kill("SIGKILL");
     await closed;
-    tmp.cleanup();
+    if (!given) fs.rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 15_000);
