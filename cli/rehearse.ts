@@ -1,8 +1,10 @@
 /**
- * `all2all rehearse --env NAME [--report FILE] [--keep DIR] [--serve]`: a
- * whole deploy of one environment, tried without a Hetzner account. It
+ * `all2all rehearse --env NAME [--state local|s3] [--report FILE] [--keep DIR] [--serve]`:
+ * a whole deploy of one environment, tried without a Hetzner account. It
  * starts the simulated Hetzner Cloud (simulator/) on loopback, synthesises
- * the environment with local state, then takes the code path of
+ * the environment with local state (or, with `--state s3`, with the S3
+ * backend and its lock file, on versitygw on loopback: engine/s3.ts), then
+ * takes the code path of
  * `all2all deploy` (init through the engine's provider mirror, plan, summary,
  * apply, stack by stack in dependency order) with the engine that
  * `npm run engine` built, and finally plans every stack again: a second plan
@@ -10,14 +12,16 @@
  * show on every run.
  *
  * Exit codes: 0 everything applied and every second plan is empty; 1 a step
- * failed, a second plan is not empty, or the provider called a route that the
- * simulator lacks; 2 bad input or no engine; 3 deploy refused a dangerous plan.
+ * failed, a second plan is not empty, a state lock was left in the bucket, or
+ * the provider called a route that the simulator lacks; 2 bad input or no
+ * engine (or no versitygw, for --state s3); 3 deploy refused a dangerous plan.
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENGINE_HINT, engineEnv, findEngine, type Engine } from "../engine/engine";
+import { ENGINE_HINT, engineEnv, findEngine, findVersitygw, VERSITYGW_HINT, type Engine } from "../engine/engine";
+import { startS3, type S3Server } from "../engine/s3";
 import { startSimulator, type RunningSimulator } from "../simulator/server";
 import { writeFileAtomic } from "../primitives/atomic";
 import type { CheckOptions } from "./check";
@@ -25,10 +29,12 @@ import { PLAN_JSON, runDeploy, runPlan } from "./deploy";
 import { environmentStacks, stackFacts, type SynthStack } from "./deploy/output";
 import { summarisePlan } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
-import { PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
+import { PASSPHRASE_VARIABLE, type StateBackend } from "../stacks/hcloud-stack";
 import { runSynth } from "./synth";
 
 export interface RehearseOptions extends CheckOptions {
+  /** Where the stacks keep their state: `local` (the default) or `s3` (the S3 backend on versitygw on loopback, with locking). */
+  readonly state?: string;
   /** Write the result as JSON here (relative to the working directory). */
   readonly report?: string;
   /** Keep the work folder (synthesised stacks, state, plans) here instead of a temporary one; it must be new or empty. */
@@ -40,6 +46,8 @@ export interface RehearseOptions extends CheckOptions {
 /** What --serve leaves running: the simulator, and the environment printed as `export` lines. */
 export interface Sandbox {
   readonly sim: RunningSimulator;
+  /** With --state s3: the S3-compatible server holding the state. */
+  readonly s3?: S3Server;
   readonly env: Readonly<Record<string, string>>;
   /** The work folder, and the synthesised output in it. */
   readonly work: string;
@@ -65,11 +73,22 @@ export interface RehearsalStack {
 
 export interface RehearsalReport {
   readonly environment: string;
+  /** Where the state was: `local`, or `s3` (a bucket on versitygw on loopback). */
+  readonly state: RehearsalState;
+  /** With --state s3: lock objects (`<key>.tflock`) still in the bucket at the end (each one fails the rehearsal). */
+  readonly locks_left?: string[];
   readonly stacks: RehearsalStack[];
   /** Routes the provider called that the simulator lacks (each a gap that fails the rehearsal). */
   readonly missing_routes: string[];
   readonly ok: boolean;
 }
+
+export type RehearsalState = "local" | "s3";
+export const REHEARSAL_STATES: readonly RehearsalState[] = ["local", "s3"];
+
+/** The bucket and region of the rehearsal's S3 server; state keys are `all2all/<env>/<stack>.tfstate`, as a real environment's are. */
+export const REHEARSAL_BUCKET = "all2all-tfstate-rehearsal";
+export const REHEARSAL_REGION = "hel1";
 
 /** A token of the length the hcloud provider requires (64); the simulator accepts any. */
 function sandboxToken(): string {
@@ -143,9 +162,18 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
     io.err("rehearse: --env is required: a rehearsal deploys one environment (e.g. --env staging)");
     return ExitCode.badInput;
   }
+  const stateKind = opts.state ?? "local";
+  if (!(REHEARSAL_STATES as readonly string[]).includes(stateKind)) {
+    io.err(`rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`);
+    return ExitCode.badInput;
+  }
   const engine = findEngine(io.env);
   if (!engine) {
     io.err(`rehearse: the engine (OpenTofu and the hcloud provider) is not built: ${ENGINE_HINT}`);
+    return ExitCode.badInput;
+  }
+  if (stateKind === "s3" && !findVersitygw(io.env)) {
+    io.err(`rehearse: --state s3 needs versitygw, which is not built: ${VERSITYGW_HINT}`);
     return ExitCode.badInput;
   }
   let work: string;
@@ -159,16 +187,25 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
   const out = path.join(work, "out");
   const keepWork = opts.keep !== undefined || opts.serve === true;
   io.out(`rehearse: environment ${env} on a simulated Hetzner Cloud (loopback), with the engine in ${engine.dir}`);
-  io.out(`rehearse: state is local, in ${path.join(work, "state")}, never the environment's own backend${keepWork ? "" : " (removed at the end; --keep DIR keeps it)"}`);
+  const removed = keepWork ? "" : " (removed at the end; --keep DIR keeps it)";
 
   let sim: RunningSimulator | undefined;
+  let s3: S3Server | undefined;
   let serving = false;
   try {
-    // 1. Synthesise, as `all2all synth` does (policies and validation included), with local state.
+    // 1. Synthesise, as `all2all synth` does (policies and validation included), with the rehearsal's state: never the environment's own backend.
+    let state: StateBackend = { backend: "local" };
+    if (stateKind === "s3") {
+      s3 = await startS3({ dir: path.join(work, "s3"), bucket: REHEARSAL_BUCKET, region: REHEARSAL_REGION });
+      state = { backend: "s3", bucket: s3.bucket, key_prefix: `all2all/${env}`, endpoint: s3.endpoint, region: s3.region };
+      io.out(`rehearse: state is in bucket ${s3.bucket} of an S3-compatible server on loopback (versitygw, ${s3.endpoint}), with the S3 backend's lock file; its files are in ${s3.root}${removed}`);
+    } else {
+      io.out(`rehearse: state is local, in ${path.join(work, "state")}, never the environment's own backend${removed}`);
+    }
     const synthLines: string[] = [];
     const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
     // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's environment holds).
-    const synthCode = await runSynth({ config: opts.config, defaultConfig: opts.defaultConfig, env, out, localState: true, stateEncryption: true, rotateStateKey: false }, quiet, root);
+    const synthCode = await runSynth({ config: opts.config, defaultConfig: opts.defaultConfig, env, out, state, stateEncryption: true, rotateStateKey: false }, quiet, root);
     if (synthCode !== ExitCode.ok) {
       for (const line of synthLines) io.out(line);
       io.err(`rehearse: synth of ${env} failed: nothing was deployed`);
@@ -180,7 +217,7 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
 
     // 2. The simulated cloud, and the environment that points the engine at it.
     sim = await startSimulator({ instantActions: true, warn: (line) => io.err(line) });
-    const extra = sandboxEnv(engine, sim, variables);
+    const extra = { ...sandboxEnv(engine, sim, variables), ...(s3?.env ?? {}) };
     const passphrase = extra[`TF_VAR_${PASSPHRASE_VARIABLE}`];
     if (passphrase !== undefined) fs.writeFileSync(path.join(work, PASSPHRASE_FILE), passphrase + "\n", { mode: 0o600 });
 
@@ -197,8 +234,12 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
       io.out("rehearse: planning every stack again (it must want no change)");
       planCode = await runPlan(common, io, root);
     }
+    // A run that ended well releases its lock: one left in the bucket would block the next operator.
+    const locksLeft = s3 === undefined ? undefined : stacks.map((s) => `all2all/${env}/${s.name}.tfstate.tflock`).filter((key) => s3!.has(key));
     const report: RehearsalReport = {
       environment: env,
+      state: stateKind as RehearsalState,
+      ...(locksLeft !== undefined ? { locks_left: locksLeft } : {}),
       stacks: stacks.map((s) => {
         const second = planCode === undefined ? undefined : readPlan(s);
         const changed = second?.changes.map((c) => `${c.address} (${c.kinds.join(", ")})`) ?? [];
@@ -214,7 +255,7 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
       ok: false,
     };
     const stable = report.stacks.every((s) => s.changes_after_apply === 0);
-    const ok = deployCode === ExitCode.ok && planCode === ExitCode.ok && stable && report.missing_routes.length === 0;
+    const ok = deployCode === ExitCode.ok && planCode === ExitCode.ok && stable && report.missing_routes.length === 0 && (locksLeft ?? []).length === 0;
     const final: RehearsalReport = { ...report, ok };
 
     io.out("");
@@ -225,6 +266,7 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
       for (const c of s.changed ?? []) io.out(`    ${c}`);
     }
     for (const r of final.missing_routes) io.err(`rehearse: the provider called ${r}, which the simulator lacks (a gap in simulator/)`);
+    for (const key of locksLeft ?? []) io.err(`rehearse: the state lock ${key} is still in the bucket after the run: the engine did not release it`);
     if (opts.report !== undefined) writeFileAtomic(path.resolve(io.cwd, opts.report), JSON.stringify(final, null, 2) + "\n");
 
     let code: number;
@@ -252,13 +294,14 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
         if (k === `TF_VAR_${PASSPHRASE_VARIABLE}`) io.out(`export ${k}="$(cat ${shellQuote(path.join(work, PASSPHRASE_FILE))})"`);
         else io.out(`export ${k}=${shellQuote(v)}`);
       }
-      io.out("rehearse: the token and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.");
-      await (deps.untilInterrupted ?? untilSignal)({ sim, env: exports, work, out });
+      io.out(`rehearse: the token${s3 ? ", the S3 keys" : ""} and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.`);
+      await (deps.untilInterrupted ?? untilSignal)({ sim, ...(s3 ? { s3 } : {}), env: exports, work, out });
       io.out(`rehearse: stopped; the work folder stays in ${work}`);
     }
     return code;
   } finally {
     if (sim) await sim.close();
+    if (s3) await s3.stop();
     if (!keepWork && !serving) fs.rmSync(work, { recursive: true, force: true });
   }
 }

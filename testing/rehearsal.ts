@@ -34,14 +34,15 @@ export interface Rehearsed extends Captured {
 }
 
 /**
- * Rehearses `env` with `--keep work --report work/report.json --serve`; while
+ * Rehearses `env` with `--keep work --report work/report.json --serve` (and
+ * `--state` when given); while
  * it serves, `inSandbox` runs, then the sandbox stops.
  */
-export async function rehearse(env: string, opts: { config: string; work: string }, inSandbox?: (sandbox: Sandbox) => Promise<void>): Promise<Rehearsed> {
+export async function rehearse(env: string, opts: { config: string; work: string; state?: "local" | "s3" }, inSandbox?: (sandbox: Sandbox) => Promise<void>): Promise<Rehearsed> {
   const io = captureIo({ ...process.env }, repoRoot);
   const report = path.join(path.dirname(opts.work), `${path.basename(opts.work)}-report.json`);
   const code = await runRehearse(
-    { env, config: opts.config, keep: opts.work, report, serve: inSandbox !== undefined },
+    { env, config: opts.config, keep: opts.work, report, serve: inSandbox !== undefined, ...(opts.state ? { state: opts.state } : {}) },
     io,
     repoRoot,
     { untilInterrupted: async (sandbox) => inSandbox?.(sandbox) },

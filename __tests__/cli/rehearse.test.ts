@@ -30,8 +30,18 @@ test("--env is required", async () => {
 });
 
 test("--keep must be a new or empty folder", async () => {
-  // A complete engine layout (empty files), so that the check of --keep is reached.
-  const cache = path.join(t.dir, "cache");
+  const cache = fakeEngineCache("cache");
+  const keep = path.join(t.dir, "busy");
+  fs.mkdirSync(keep);
+  fs.writeFileSync(path.join(keep, "something"), "");
+  const r = await cli(["rehearse", "--env", "staging", "--keep", keep], { ALL2ALL_ENGINE_CACHE: cache });
+  expect(r.code).toBe(2);
+  expect(r.stderr.join("\n")).toMatch(/--keep .*busy is not empty: give a new or empty folder/);
+});
+
+/** A complete engine layout of empty files, so that the checks after findEngine are reached. */
+function fakeEngineCache(name: string): string {
+  const cache = path.join(t.dir, name);
   const v = readVersions();
   const e = engineLayout(path.join(cache, engineKey(v)), v);
   for (const f of [e.tofu, ...e.providerCopies]) {
@@ -39,12 +49,19 @@ test("--keep must be a new or empty folder", async () => {
     fs.writeFileSync(f, "");
   }
   fs.writeFileSync(e.cliConfig, cliConfigText(e, v));
-  const keep = path.join(t.dir, "busy");
-  fs.mkdirSync(keep);
-  fs.writeFileSync(path.join(keep, "something"), "");
-  const r = await cli(["rehearse", "--env", "staging", "--keep", keep], { ALL2ALL_ENGINE_CACHE: cache });
+  return cache;
+}
+
+test("--state takes local or s3 only", async () => {
+  const r = await cli(["rehearse", "--env", "staging", "--state", "bucket"], { ALL2ALL_ENGINE_CACHE: fakeEngineCache("cache-state") });
   expect(r.code).toBe(2);
-  expect(r.stderr.join("\n")).toMatch(/--keep .*busy is not empty: give a new or empty folder/);
+  expect(r.stderr.join("\n")).toMatch(/--state "bucket": give local \(state files in the work folder, the default\) or s3/);
+});
+
+test("--state s3 without versitygw exits 2 and names npm run engine", async () => {
+  const r = await cli(["rehearse", "--env", "staging", "--state", "s3"], { ALL2ALL_ENGINE_CACHE: fakeEngineCache("cache-no-s3") });
+  expect(r.code).toBe(2);
+  expect(r.stderr.join("\n")).toMatch(/--state s3 needs versitygw, which is not built: run `npm run engine`/);
 });
 
 test("the sandbox's secrets fit what they stand for: base64 TSIG keys, passwords that meet Hetzner's rules", () => {
