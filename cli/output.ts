@@ -23,10 +23,10 @@
  * no synthesised output, unknown environment or stack, no binary, no or a
  * short TF_VAR_state_passphrase where the state is encrypted).
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
+import { runCaptured, type Captured } from "./deploy/runner";
 import { environmentStacks, OutputProblem, stackFacts, type StackFacts, type SynthStack } from "./deploy/output";
 import { passphraseProblems } from "./deploy/preflight";
 import { ExitCode, type Io } from "./io";
@@ -62,59 +62,7 @@ export interface OutputValue {
 
 export type StackOutputs = Record<string, OutputValue>;
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly error?: string;
-}
-
 const PREFIX = "output";
-
-/** Runs the engine in `cwd`: standard output collected, standard error forwarded line by line to io.err. */
-function runEngine(bin: string, args: readonly string[], cwd: string, io: Io, stdoutTo: "collect" | "err"): Promise<Ran> {
-  return new Promise((resolve) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
-    let stdout = "";
-    let child;
-    try {
-      child = spawn(bin, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    } catch (err) {
-      resolve({ code: null, stdout: "", error: (err as Error).message });
-      return;
-    }
-    const forward = (stream: NodeJS.ReadableStream) => {
-      let rest = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        rest += chunk;
-        const lines = rest.split("\n");
-        rest = lines.pop()!;
-        for (const line of lines) io.err(line.replace(/\r$/, ""));
-      });
-      return () => {
-        if (rest !== "") io.err(rest);
-        rest = "";
-      };
-    };
-    const flushErr = forward(child.stderr!);
-    const flushOut = stdoutTo === "err" ? forward(child.stdout!) : () => undefined;
-    if (stdoutTo === "collect") {
-      child.stdout!.setEncoding("utf8");
-      child.stdout!.on("data", (chunk: string) => (stdout += chunk));
-    }
-    let finished = false;
-    const done = (r: Ran) => {
-      if (finished) return;
-      finished = true;
-      flushOut();
-      flushErr();
-      resolve(r);
-    };
-    child.on("error", (err) => done({ code: null, stdout, error: err.message }));
-    child.on("close", (code) => done({ code, stdout }));
-  });
-}
 
 /** The names of the outputs a stack's cdk.tf.json declares. */
 function declaredOutputs(stack: SynthStack): string[] {
@@ -209,7 +157,7 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
   const byStack: [string, StackOutputs][] = [];
   for (const stack of stacks) {
     const dir = label(io, stack.dir);
-    const failed = (args: readonly string[], r: Ran) => {
+    const failed = (args: readonly string[], r: Captured) => {
       const why = r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
       io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}; nothing printed`);
       return ExitCode.failed;
@@ -217,11 +165,11 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
     if (!fs.existsSync(path.join(stack.dir, ".terraform"))) {
       const args = ["init", "-input=false"];
       io.err(`${PREFIX}: ${stack.name}: not initialised: $ ${binary.name} ${args.join(" ")}`);
-      const r = await runEngine(binary.path, args, stack.dir, io, "err");
+      const r = await runCaptured(binary.path, args, stack.dir, io, { stdout: "err", stderr: "err" });
       if (r.code !== 0) return failed(args, r);
     }
     const args = ["output", "-json"];
-    const r = await runEngine(binary.path, args, stack.dir, io, "collect");
+    const r = await runCaptured(binary.path, args, stack.dir, io, { stdout: "keep", stderr: "err" });
     if (r.code !== 0) return failed(args, r);
     let raw: unknown;
     try {

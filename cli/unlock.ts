@@ -23,10 +23,10 @@
  * no or a short state passphrase where the state is encrypted, no terminal to
  * confirm on without --yes).
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
+import { runCaptured, type Captured } from "./deploy/runner";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
 import { environmentStacks, OutputProblem, stackFacts } from "./deploy/output";
 import { passphraseProblems } from "./deploy/preflight";
@@ -89,40 +89,6 @@ export function renderLock(lock: LockInfo): string[] {
   return FIELDS.filter((f) => lock[f] !== undefined && lock[f] !== "").map((f) => `  ${`${f}:`.padEnd(10)} ${lock[f]}`);
 }
 
-interface Ran {
-  readonly code: number | null;
-  readonly output: string;
-  readonly error?: string;
-}
-
-/** Runs the engine in `cwd`, its output collected (and, with `forward`, written to io.err line by line). */
-function runEngine(bin: string, args: readonly string[], cwd: string, io: Io, forward: boolean): Promise<Ran> {
-  return new Promise((resolve) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
-    let output = "";
-    let child;
-    try {
-      child = spawn(bin, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    } catch (err) {
-      resolve({ code: null, output: "", error: (err as Error).message });
-      return;
-    }
-    const take = (chunk: Buffer) => (output += chunk.toString());
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
-    let finished = false;
-    const done = (r: Ran) => {
-      if (finished) return;
-      finished = true;
-      if (forward) for (const line of r.output.replace(/\n$/, "").split("\n")) if (line !== "") io.err(line.replace(/\r$/, ""));
-      resolve(r);
-    };
-    child.on("error", (err) => done({ code: null, output, error: err.message }));
-    child.on("close", (code) => done({ code, output }));
-  });
-}
-
 const PREFIX = "unlock";
 
 export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps: UnlockDeps = {}): Promise<number> {
@@ -167,7 +133,7 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
     return ExitCode.badInput;
   }
   const dirLabel = path.relative(io.cwd, stack.dir) || ".";
-  const failed = (args: readonly string[], r: Ran, what: string) => {
+  const failed = (args: readonly string[], r: Captured, what: string) => {
     const why = r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
     io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dirLabel}; ${what}`);
     return ExitCode.failed;
@@ -176,13 +142,13 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
   if (!fs.existsSync(path.join(stack.dir, ".terraform"))) {
     const args = ["init", "-input=false"];
     io.err(`${PREFIX}: ${stack.name}: not initialised: $ ${binary.name} ${args.join(" ")}`);
-    const r = await runEngine(binary.path, args, stack.dir, io, true);
+    const r = await runCaptured(binary.path, args, stack.dir, io, { stdout: "err-after", stderr: "err-after" });
     if (r.code !== 0) return failed(args, r, "nothing released");
   }
 
   const probe = ["plan", "-input=false", "-refresh=false", "-lock-timeout=0s"];
   io.err(`${PREFIX}: ${stack.name}: asking for the lock: $ ${binary.name} ${probe.join(" ")}`);
-  const asked = await runEngine(binary.path, probe, stack.dir, io, false);
+  const asked = await runCaptured(binary.path, probe, stack.dir, io, { stdout: "keep", stderr: "keep" });
   if (asked.code === 0) {
     io.out(`${PREFIX}: no lock is held on the state of ${stack.name}: nothing to release`);
     return ExitCode.ok;
@@ -207,7 +173,7 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
   }
   const release = ["force-unlock", "-force", lock.ID];
   io.err(`${PREFIX}: ${stack.name}: $ ${binary.name} ${release.join(" ")}`);
-  const r = await runEngine(binary.path, release, stack.dir, io, true);
+  const r = await runCaptured(binary.path, release, stack.dir, io, { stdout: "err-after", stderr: "err-after" });
   if (r.code !== 0) return failed(release, r, `the lock ${lock.ID} may still be held`);
   io.out(`${PREFIX}: released the lock ${lock.ID} of ${stack.name}`);
   return ExitCode.ok;

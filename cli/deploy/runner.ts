@@ -116,3 +116,62 @@ export function spawnRunner(io: Io): Runner {
       });
     });
 }
+
+/** Where a stream of {@link runCaptured}'s child goes: kept in the result, kept and written to io.err line by line as it comes, or both kept and written once the child is done. */
+export type Capture = "keep" | "err" | "err-after";
+
+export interface Captured {
+  /** The exit code; null when killed by a signal or not started. */
+  readonly code: number | null;
+  readonly stdout: string;
+  /** Standard output and standard error, interleaved as they came. */
+  readonly output: string;
+  /** Why the process could not be started at all. */
+  readonly error?: string;
+}
+
+/**
+ * Runs the engine in `cwd` with the command's environment (Io.env) and
+ * collects what it prints; each stream also goes to io.err as `stdout` and
+ * `stderr` say (commands that read the engine's answer: output, unlock).
+ */
+export function runCaptured(bin: string, args: readonly string[], cwd: string, io: Io, streams: { readonly stdout: Capture; readonly stderr: Capture }): Promise<Captured> {
+  return new Promise((resolve) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
+    let stdout = "";
+    let output = "";
+    let after = "";
+    let child;
+    try {
+      child = spawn(bin, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+      resolve({ code: null, stdout: "", output: "", error: (err as Error).message });
+      return;
+    }
+    const flushes: (() => void)[] = [];
+    const listen = (stream: NodeJS.ReadableStream, how: Capture, isStdout: boolean) => {
+      const live = how === "err" ? lineSplitter(io.err) : undefined;
+      if (live) flushes.push(() => live.end());
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        output += chunk;
+        if (isStdout) stdout += chunk;
+        if (how === "err-after") after += chunk;
+        live?.push(chunk);
+      });
+    };
+    listen(child.stdout!, streams.stdout, true);
+    listen(child.stderr!, streams.stderr, false);
+    let finished = false;
+    const done = (r: Captured) => {
+      if (finished) return;
+      finished = true;
+      for (const flush of flushes) flush();
+      for (const line of after.replace(/\n$/, "").split("\n")) if (line !== "") io.err(line.replace(/\r$/, ""));
+      resolve(r);
+    };
+    child.on("error", (err) => done({ code: null, stdout, output, error: err.message }));
+    child.on("close", (code) => done({ code, stdout, output }));
+  });
+}
