@@ -1,0 +1,19 @@
+/**
+ * What a command's registration needs from main: the Io, the repository
+ * root, the default config folder, and where the action's exit code goes.
+ */
+import type { Command } from "commander";
+import type { Io } from "../io";
+
+export interface CommandContext {
+  readonly io: Io;
+  /** The repository root (where config/, cdktf.out/ and zones/ are by default). */
+  readonly root: string;
+  /** The repository's config/ as a path from the working directory. */
+  readonly defaultConfig: string;
+  /** Records the exit code of the command that ran. */
+  setExit(code: number): void;
+}
+
+/** Adds one command (its options, help and action) to the program. */
+export type Registration = (program: Command, ctx: CommandContext) => void;
