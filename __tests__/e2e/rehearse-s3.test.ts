@@ -31,11 +31,13 @@ describeE2e("rehearse --state s3: dr with its state in a bucket on loopback (ver
   const seen: {
     endpoint?: string;
     bucket?: string;
+    accessKey?: string;
     objects?: string[];
     states?: Record<string, string>;
     backends?: Record<string, any>;
     remoteStates?: any[];
     localStateFiles?: string[];
+    backendRecords?: string[];
     unlock?: Awaited<ReturnType<typeof capture>>;
     secrets?: string[];
   } = {};
@@ -45,6 +47,7 @@ describeE2e("rehearse --state s3: dr with its state in a bucket on loopback (ver
       const s3 = sb.s3!;
       seen.endpoint = s3.endpoint;
       seen.bucket = s3.bucket;
+      seen.accessKey = s3.env.AWS_ACCESS_KEY_ID;
       const bucketDir = path.join(s3.root, s3.bucket);
       seen.objects = fs.readdirSync(bucketDir, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(bucketDir, f)).isFile()).sort();
       seen.states = Object.fromEntries(STACKS.map((s) => [s, s3.has(`all2all/dr/${s}.tfstate`) ? s3.read(`all2all/dr/${s}.tfstate`) : ""]));
@@ -55,10 +58,20 @@ describeE2e("rehearse --state s3: dr with its state in a bucket on loopback (ver
         seen.backends[s] = doc.terraform.backend;
         seen.remoteStates.push(...Object.values(doc.data?.terraform_remote_state ?? {}));
       }
-      seen.localStateFiles = fs.readdirSync(sb.work, { recursive: true, encoding: "utf8" }).filter((f) => /\.tfstate$/.test(f) && !f.startsWith(`s3${path.sep}`));
+      const files = fs.readdirSync(sb.work, { recursive: true, encoding: "utf8" }).filter((f) => /\.tfstate$/.test(f) && !f.startsWith(`s3${path.sep}`));
+      // init's record of the backend's settings (.terraform/terraform.tfstate) is not the stack's state.
+      seen.backendRecords = files.filter((f) => f.split(path.sep).includes(".terraform")).map((f) => fs.readFileSync(path.join(sb.work, f), "utf8"));
+      seen.localStateFiles = files.filter((f) => !f.split(path.sep).includes(".terraform"));
       seen.secrets = Object.entries(sb.env).filter(([k]) => k.startsWith("TF_VAR_")).map(([, v]) => v);
       // The operator's flow in the sandbox: the rehearsal's export lines, then unlock on one stack.
-      seen.unlock = await capture({ ...process.env, ...sb.env }, (io) => runUnlock({ env: "dr", stack: "network", out: sb.out, binary: path.join(sb.env.PATH!.split(path.delimiter)[0]!, "tofu") }, io, repoRoot));
+      seen.unlock = await capture({ ...process.env, ...sb.env }, (io) =>
+        runUnlock({ env: "dr", stack: "network", out: sb.out, binary: path.join(sb.env.PATH!.split(path.delimiter)[0]!, "tofu") }, io, repoRoot, {
+          stdinIsTTY: true,
+          confirm: async () => {
+            throw new Error("asked to confirm a release, but no lock should be held");
+          },
+        }),
+      );
     });
   });
 
@@ -103,6 +116,14 @@ describeE2e("rehearse --state s3: dr with its state in a bucket on loopback (ver
       for (const secret of seen.secrets!) expect(text).not.toContain(secret);
     }
     expect(seen.localStateFiles).toEqual([]);
+    // Each stack's backend record names the bucket on loopback, and holds no state and no key.
+    expect(seen.backendRecords).toHaveLength(STACKS.length);
+    for (const record of seen.backendRecords!) {
+      expect(JSON.parse(record).backend).toMatchObject({ type: "s3", config: { bucket: seen.bucket } });
+      expect(record).not.toContain('"resources"');
+      for (const secret of seen.secrets!) expect(record).not.toContain(secret);
+      expect(record).not.toContain(seen.accessKey!);
+    }
   });
 
   test("with the sandbox's exports, all2all unlock reaches the bucket and finds no lock", () => {
