@@ -39,7 +39,7 @@ import { preflightProblems } from "./deploy/preflight";
 import { staleness } from "./inputs";
 import { DIGEST_PATTERN, stacksDigest } from "./digest";
 import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
-import { LOCK_FILE, missingLockProblem, selectEnvironmentStacks, stacksWithoutLock } from "./deploy/stacks";
+import { LOCK_FILE, missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
 import { PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
@@ -53,24 +53,9 @@ export type { Confirm } from "./deploy/confirm";
 export const PLAN_FILE = "plan.tfplan";
 export const PLAN_JSON = "plan.json";
 
-export interface DeployOptions {
-  /** The environment (required). */
-  readonly env?: string;
-  /** One stack of the environment: its name (`production-dns`) or concern (`dns`). Default: all four, in order. */
-  readonly stack?: string;
-  /** The synthesised output; default the repository's cdktf.out (cdktf.json `output`). Relative to the working directory. */
-  readonly out?: string;
-  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
-  readonly binary?: string;
+export interface DeployOptions extends StackRunOptions {
   /** deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied. */
   readonly autoApprove?: boolean;
-  /**
-   * Run a stack that has no provider lock file (.terraform.lock.hcl, copied
-   * by synth from providers/hcloud/): `init` then picks a provider version and
-   * writes a lock of its own. Refused by default, so that every deploy uses the
-   * reviewed provider build.
-   */
-  readonly allowMissingLock?: boolean;
   /**
    * The digest `all2all diff` printed for the environment when it was
    * reviewed (`sha256:…`): refuse unless the synthesised stacks are exactly those.

@@ -31,7 +31,7 @@ import { chooseBinary } from "./deploy/binary";
 import type { SynthStack } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
 import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
-import { missingLockProblem, selectEnvironmentStacks, stacksWithoutLock } from "./deploy/stacks";
+import { missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { parseFormat, type ReportFormat } from "./diff/output";
 import { driftJson, driftMarkdown, driftReport, driftTitle, summariseDrift, type ComputedChange, type DriftedResource } from "./drift/summary";
 import { InputError } from "./errors";
@@ -43,21 +43,11 @@ import { readProjectConfig } from "./project";
 export const DRIFT_PLAN = "drift.tfplan";
 export const DRIFT_JSON = "drift.json";
 
-export interface DriftOptions {
-  /** The environment (required). */
-  readonly env?: string;
-  /** One stack: its name (`production-dns`) or concern (`dns`). Default: every stack, in order. */
-  readonly stack?: string;
-  /** The synthesised output; default the repository's cdktf.out. Relative to the working directory. */
-  readonly out?: string;
-  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
-  readonly binary?: string;
+export interface DriftOptions extends StackRunOptions {
   /** `md` (default) or `json`. */
   readonly format?: string;
   /** Write the report to this file (atomically) instead of standard output. */
   readonly report?: string;
-  /** Run stacks without a provider lock file (init then chooses and locks a provider itself). */
-  readonly allowMissingLock?: boolean;
 }
 
 export interface DriftDeps {

@@ -13,6 +13,25 @@ import type { PreflightStack } from "./preflight";
 /** The provider lock file, in each stack's working directory (committed as providers/hcloud/.terraform.lock.hcl). */
 export const LOCK_FILE = ".terraform.lock.hcl";
 
+/** The options of every command that runs the engine on the stacks of one environment. */
+export interface StackRunOptions {
+  /** The environment (required). */
+  readonly env?: string;
+  /** One stack of the environment: its name (`production-dns`) or concern (`dns`). Default: every stack, in order. */
+  readonly stack?: string;
+  /** The synthesised output; default the repository's cdktf.out (cdktf.json `output`). Relative to the working directory. */
+  readonly out?: string;
+  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
+  readonly binary?: string;
+  /**
+   * Run a stack that has no provider lock file (.terraform.lock.hcl, copied
+   * by synth from providers/hcloud/): `init` then picks a provider version and
+   * writes a lock of its own. Refused by default, so that every run uses the
+   * reviewed provider build.
+   */
+  readonly allowMissingLock?: boolean;
+}
+
 /** `--stack`: a stack's name or concern; all of them without it. A string is the problem. */
 export function selectStacks(all: SynthStack[], env: string, wanted: string | undefined): SynthStack[] | string {
   if (wanted === undefined) return all;
