@@ -38,7 +38,7 @@ import { environmentStacks, type StackFacts } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
 import { staleness } from "./inputs";
 import { DIGEST_PATTERN, stacksDigest } from "./digest";
-import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
+import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
 import { LOCK_FILE, missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
@@ -257,19 +257,11 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
 
     const step = async (name: StepName): Promise<boolean> => {
       const args = stepArgs(name);
-      const s: Step = {
-        stack: stack.name,
-        step: name,
-        bin: binary.path,
-        args,
-        cwd: stack.dir,
-        env: runEnv,
-        ...(name === "show" ? { stdoutFile: path.join(stack.dir, PLAN_JSON) } : {}),
-      };
+      const s = stackStep(stack, name, binary.path, args, runEnv, PLAN_JSON);
       io.out(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${PLAN_JSON}` : ""}`);
       const result = await run(s);
       if (result.code === 0) return true;
-      const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+      const why = stepFailure(result);
       io.err(`${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(i)}`);
       // A lock left by a run that was killed stops every later run of the stack (docs/deploy.md, "State locking").
       if ((name === "plan" || name === "apply") && facts[i]!.facts.backend === "s3") {

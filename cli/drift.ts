@@ -30,7 +30,7 @@ import { writeFileAtomic } from "../primitives/atomic";
 import { chooseBinary } from "./deploy/binary";
 import type { SynthStack } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
-import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
+import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
 import { missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { parseFormat, type ReportFormat } from "./diff/output";
 import { driftJson, driftMarkdown, driftReport, driftTitle, summariseDrift, type ComputedChange, type DriftedResource } from "./drift/summary";
@@ -153,20 +153,12 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
       // tofu's standard output (progress, the plan's text) is kept and shown only when the step fails; its errors and warnings pass at once.
       const quiet: Io = { ...io, out: (line) => kept.push(line) };
       const run = deps.run ?? spawnRunner(quiet);
-      const s: Step = {
-        stack: stack.name,
-        step: name,
-        bin: binary.path,
-        args,
-        cwd: stack.dir,
-        env: io.env,
-        ...(name === "show" ? { stdoutFile: path.join(stack.dir, DRIFT_JSON) } : {}),
-      };
+      const s = stackStep(stack, name, binary.path, args, io.env, DRIFT_JSON);
       io.err(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${DRIFT_JSON}` : ""}`);
       const result = await run(s);
       if (result.code === 0) return undefined;
       for (const line of kept) io.err(line);
-      const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+      const why = stepFailure(result);
       const message = `step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}`;
       io.err(`drift: ${stack.name}: ${message}`);
       return message;
