@@ -34,15 +34,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
-import { environmentStacks, OutputProblem, stackFacts, type StackFacts, type SynthStack } from "./deploy/output";
+import { environmentStacks, type StackFacts } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
 import { staleness } from "./inputs";
 import { DIGEST_PATTERN, stacksDigest } from "./digest";
-import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
+import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
+import { LOCK_FILE, missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
 import { PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
-import { STACK_CONCERNS } from "./inventory/model";
 import { readProjectConfig } from "./project";
 
 export { formatPlanSummary, statefulLossOf, summarisePlan, type PlanSummary } from "./deploy/summary";
@@ -53,24 +53,9 @@ export type { Confirm } from "./deploy/confirm";
 export const PLAN_FILE = "plan.tfplan";
 export const PLAN_JSON = "plan.json";
 
-export interface DeployOptions {
-  /** The environment (required). */
-  readonly env?: string;
-  /** One stack of the environment: its name (`production-dns`) or concern (`dns`). Default: all four, in order. */
-  readonly stack?: string;
-  /** The synthesised output; default the repository's cdktf.out (cdktf.json `output`). Relative to the working directory. */
-  readonly out?: string;
-  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
-  readonly binary?: string;
+export interface DeployOptions extends StackRunOptions {
   /** deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied. */
   readonly autoApprove?: boolean;
-  /**
-   * Run a stack that has no provider lock file (.terraform.lock.hcl, copied
-   * by synth from providers/hcloud/): `init` then picks a provider version and
-   * writes a lock of its own. Refused by default, so that every deploy uses the
-   * reviewed provider build.
-   */
-  readonly allowMissingLock?: boolean;
   /**
    * The digest `all2all diff` printed for the environment when it was
    * reviewed (`sha256:…`): refuse unless the synthesised stacks are exactly those.
@@ -88,8 +73,7 @@ export interface DeployOptions {
   readonly engineEnv?: Readonly<Record<string, string>>;
 }
 
-/** The provider lock file, in each stack's working directory (committed as providers/hcloud/.terraform.lock.hcl). */
-export const LOCK_FILE = ".terraform.lock.hcl";
+export { LOCK_FILE } from "./deploy/stacks";
 
 /** What the command touches besides the Io, replaceable in tests. */
 export interface DeployDeps {
@@ -168,15 +152,6 @@ export function maskPlanJson(file: string, facts: StackFacts, env: Readonly<Reco
   fs.renameSync(tmp, file);
 }
 
-/** Picks the stacks `--stack` names, or all of them. */
-function selectStacks(all: SynthStack[], env: string, wanted: string | undefined): SynthStack[] | string {
-  if (wanted === undefined) return all;
-  const name = wanted.trim();
-  const found = all.find((s) => s.name === name || s.name === `${env}-${name}`);
-  if (found) return [found];
-  return `--stack ${wanted} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`;
-}
-
 function label(io: Io, file: string): string {
   const rel = path.relative(io.cwd, file);
   return rel === "" ? "." : rel.startsWith("..") ? file : rel;
@@ -201,24 +176,12 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const outLabel = label(io, out);
 
   // 1. The synthesised stacks of the environment, in order.
-  let stacks: SynthStack[];
-  let facts: { name: string; facts: ReturnType<typeof stackFacts> }[];
-  try {
-    const all = environmentStacks(out, outLabel, env);
-    const selected = selectStacks(all, env, opts.stack);
-    if (typeof selected === "string") {
-      io.err(`${prefix}: ${selected}`);
-      return ExitCode.badInput;
-    }
-    stacks = selected;
-    facts = stacks.map((s) => ({ name: s.name, facts: stackFacts(s) }));
-  } catch (err) {
-    if (err instanceof OutputProblem) {
-      io.err(`${prefix}: ${err.message}`);
-      return ExitCode.badInput;
-    }
-    throw err;
+  const selection = selectEnvironmentStacks(out, outLabel, env, opts.stack);
+  if ("problem" in selection) {
+    io.err(`${prefix}: ${selection.problem}`);
+    return ExitCode.badInput;
   }
+  const { stacks, facts } = selection;
 
   // 2. A confirmation needs a terminal (or --auto-approve), the binary must exist, and every credential and variable must be set.
   const problems: string[] = [];
@@ -254,13 +217,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   }
   const stale = staleness(out, root);
   if (stale && "stale" in stale) problems.push(`${outLabel} no longer matches what it was made from: ${stale.stale}; run \`all2all synth\` (or \`npm run synth\`) and plan again`);
-  const unlocked = stacks.filter((s) => !fs.existsSync(path.join(s.dir, LOCK_FILE)));
+  const unlocked = stacksWithoutLock(stacks);
   if (unlocked.length > 0 && !opts.allowMissingLock) {
-    problems.push(
-      `${unlocked.map((s) => s.name).join(", ")} ${unlocked.length === 1 ? "has" : "have"} no provider lock file (${LOCK_FILE}): synth copies it from providers/hcloud/${LOCK_FILE}, ` +
-        "which is made once with `npm run providers:lock` where a registry can be reached (docs/provider-upgrade.md); " +
-        "--allow-missing-lock lets init choose and lock a provider itself",
-    );
+    problems.push(missingLockProblem(unlocked, ", which is made once with `npm run providers:lock` where a registry can be reached"));
   }
   if (problems.length > 0) {
     for (const p of problems) io.err(`${prefix}: ${p}`);
@@ -298,19 +257,11 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
 
     const step = async (name: StepName): Promise<boolean> => {
       const args = stepArgs(name);
-      const s: Step = {
-        stack: stack.name,
-        step: name,
-        bin: binary.path,
-        args,
-        cwd: stack.dir,
-        env: runEnv,
-        ...(name === "show" ? { stdoutFile: path.join(stack.dir, PLAN_JSON) } : {}),
-      };
+      const s = stackStep(stack, name, binary.path, args, runEnv, PLAN_JSON);
       io.out(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${PLAN_JSON}` : ""}`);
       const result = await run(s);
       if (result.code === 0) return true;
-      const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+      const why = stepFailure(result);
       io.err(`${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(i)}`);
       // A lock left by a run that was killed stops every later run of the stack (docs/deploy.md, "State locking").
       if ((name === "plan" || name === "apply") && facts[i]!.facts.backend === "s3") {

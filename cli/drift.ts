@@ -28,38 +28,26 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../primitives/atomic";
 import { chooseBinary } from "./deploy/binary";
-import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
+import type { SynthStack } from "./deploy/output";
 import { preflightProblems } from "./deploy/preflight";
-import { spawnRunner, type Runner, type Step, type StepName } from "./deploy/runner";
+import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
+import { missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { parseFormat, type ReportFormat } from "./diff/output";
 import { driftJson, driftMarkdown, driftReport, driftTitle, summariseDrift, type ComputedChange, type DriftedResource } from "./drift/summary";
 import { InputError } from "./errors";
 import { staleness } from "./inputs";
-import { STACK_CONCERNS } from "./inventory/model";
 import { ExitCode, type Io } from "./io";
 import { readProjectConfig } from "./project";
 
 /** The refresh-only plan and its JSON, in each stack's working directory (apart from plan's plan.tfplan). */
 export const DRIFT_PLAN = "drift.tfplan";
 export const DRIFT_JSON = "drift.json";
-/** The provider lock file synth copies into each stack's directory. */
-const LOCK_FILE = ".terraform.lock.hcl";
 
-export interface DriftOptions {
-  /** The environment (required). */
-  readonly env?: string;
-  /** One stack: its name (`production-dns`) or concern (`dns`). Default: every stack, in order. */
-  readonly stack?: string;
-  /** The synthesised output; default the repository's cdktf.out. Relative to the working directory. */
-  readonly out?: string;
-  /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
-  readonly binary?: string;
+export interface DriftOptions extends StackRunOptions {
   /** `md` (default) or `json`. */
   readonly format?: string;
   /** Write the report to this file (atomically) instead of standard output. */
   readonly report?: string;
-  /** Run stacks without a provider lock file (init then chooses and locks a provider itself). */
-  readonly allowMissingLock?: boolean;
 }
 
 export interface DriftDeps {
@@ -85,15 +73,6 @@ function stepArgs(step: StepName): string[] {
 function label(io: Io, file: string): string {
   const rel = path.relative(io.cwd, file);
   return rel === "" ? "." : rel.startsWith("..") ? file : rel;
-}
-
-/** `--stack`: a stack's name or concern (cli/deploy.ts has the same rule, not exported). */
-function selectStacks(all: SynthStack[], env: string, wanted: string | undefined): SynthStack[] | string {
-  if (wanted === undefined) return all;
-  const name = wanted.trim();
-  const found = all.find((s) => s.name === name || s.name === `${env}-${name}`);
-  if (found) return [found];
-  return `--stack ${wanted} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`;
 }
 
 /** lifecycle.ignore_changes of each resource of a stack's cdk.tf.json, by address. */
@@ -137,36 +116,20 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
   const outLabel = label(io, out);
 
   // 1. The synthesised stacks of the environment, in order.
-  let stacks: SynthStack[];
-  let facts: { name: string; facts: ReturnType<typeof stackFacts> }[];
-  try {
-    const selected = selectStacks(environmentStacks(out, outLabel, env), env, opts.stack);
-    if (typeof selected === "string") {
-      io.err(`drift: ${selected}`);
-      return ExitCode.badInput;
-    }
-    stacks = selected;
-    facts = stacks.map((s) => ({ name: s.name, facts: stackFacts(s) }));
-  } catch (err) {
-    if (err instanceof OutputProblem) {
-      io.err(`drift: ${err.message}`);
-      return ExitCode.badInput;
-    }
-    throw err;
+  const selection = selectEnvironmentStacks(out, outLabel, env, opts.stack);
+  if ("problem" in selection) {
+    io.err(`drift: ${selection.problem}`);
+    return ExitCode.badInput;
   }
+  const { stacks, facts } = selection;
 
   // 2. The binary, the credentials and variables, the lock files: every problem at once, before anything runs.
   const problems: string[] = [];
   const binary = chooseBinary(opts.binary, io.env, io.cwd);
   if (!binary.ok) problems.push(binary.problem);
   problems.push(...preflightProblems(env, facts, io.env));
-  const unlocked = stacks.filter((s) => !fs.existsSync(path.join(s.dir, LOCK_FILE)));
-  if (unlocked.length > 0 && !opts.allowMissingLock) {
-    problems.push(
-      `${unlocked.map((s) => s.name).join(", ")} ${unlocked.length === 1 ? "has" : "have"} no provider lock file (${LOCK_FILE}): synth copies it from providers/hcloud/${LOCK_FILE} ` +
-        "(docs/provider-upgrade.md); --allow-missing-lock lets init choose and lock a provider itself",
-    );
-  }
+  const unlocked = stacksWithoutLock(stacks);
+  if (unlocked.length > 0 && !opts.allowMissingLock) problems.push(missingLockProblem(unlocked));
   if (problems.length > 0) {
     for (const p of problems) io.err(`drift: ${p}`);
     io.err("drift: nothing was run");
@@ -190,20 +153,12 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
       // tofu's standard output (progress, the plan's text) is kept and shown only when the step fails; its errors and warnings pass at once.
       const quiet: Io = { ...io, out: (line) => kept.push(line) };
       const run = deps.run ?? spawnRunner(quiet);
-      const s: Step = {
-        stack: stack.name,
-        step: name,
-        bin: binary.path,
-        args,
-        cwd: stack.dir,
-        env: io.env,
-        ...(name === "show" ? { stdoutFile: path.join(stack.dir, DRIFT_JSON) } : {}),
-      };
+      const s = stackStep(stack, name, binary.path, args, io.env, DRIFT_JSON);
       io.err(`$ ${binary.name} ${args.join(" ")}${name === "show" ? ` > ${DRIFT_JSON}` : ""}`);
       const result = await run(s);
       if (result.code === 0) return undefined;
       for (const line of kept) io.err(line);
-      const why = result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+      const why = stepFailure(result);
       const message = `step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}`;
       io.err(`drift: ${stack.name}: ${message}`);
       return message;

@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Io } from "../io";
 
 export type StepName = "init" | "plan" | "show" | "apply" | "reencrypt";
@@ -34,6 +35,23 @@ export interface StepResult {
 }
 
 export type Runner = (step: Step) => Promise<StepResult>;
+
+/** Step `step` of a stack, run in its working directory; `show` writes its standard output to `showFile` there. */
+export function stackStep(
+  stack: { readonly name: string; readonly dir: string },
+  step: StepName,
+  bin: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  showFile: string,
+): Step {
+  return { stack: stack.name, step, bin, args, cwd: stack.dir, env, ...(step === "show" ? { stdoutFile: path.join(stack.dir, showFile) } : {}) };
+}
+
+/** How a step that did not succeed ended, for messages: `could not start (…)`, `was killed (SIGTERM)`, `exited with 1`. */
+export function stepFailure(result: StepResult): string {
+  return result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+}
 
 /**
  * Cuts text that arrives in chunks into lines for `write`, without their
