@@ -41,7 +41,7 @@ import { DIGEST_PATTERN, stacksDigest } from "./digest";
 import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
 import { LOCK_FILE, missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
-import { ExitCode, type Io } from "./io";
+import { ExitCode, shownPath, type Io } from "./io";
 import { PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
 import { readProjectConfig } from "./project";
 
@@ -152,11 +152,6 @@ export function maskPlanJson(file: string, facts: StackFacts, env: Readonly<Reco
   fs.renameSync(tmp, file);
 }
 
-function label(io: Io, file: string): string {
-  const rel = path.relative(io.cwd, file);
-  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
-}
-
 export function runPlan(opts: DeployOptions, io: Io, root: string, deps: DeployDeps = {}): Promise<number> {
   return runStacks("plan", opts, io, root, deps);
 }
@@ -173,7 +168,7 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
     return ExitCode.badInput;
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
-  const outLabel = label(io, out);
+  const outLabel = shownPath(io, out);
 
   // 1. The synthesised stacks of the environment, in order.
   const selection = selectEnvironmentStacks(out, outLabel, env, opts.stack);
@@ -249,7 +244,7 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   };
 
   for (const [i, stack] of stacks.entries()) {
-    const dir = label(io, stack.dir);
+    const dir = shownPath(io, stack.dir);
     io.out("");
     io.out(`== ${stack.name} (${i + 1}/${stacks.length}) in ${dir}`);
     // A plan file left by an earlier run must never be applied by mistake.
@@ -329,10 +324,10 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   io.out("");
   if (mode === "plan") {
     io.out(
-      `plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} planned; the plans are in ${stacks.map((s) => path.join(label(io, s.dir), PLAN_FILE)).join(", ")}. ` +
+      `plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} planned; the plans are in ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_FILE)).join(", ")}. ` +
         `Apply with \`all2all deploy --env ${env}${opts.stack !== undefined ? ` --stack ${opts.stack}` : ""}\` (which plans again).`,
     );
-    io.out(`plan: the full review of these plans: all2all plan-summary ${stacks.map((s) => path.join(label(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`);
+    io.out(`plan: the full review of these plans: all2all plan-summary ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`);
     if (dangerous > 0) {
       io.err(`plan: ${dangerous} replacement${dangerous === 1 ? "" : "s"} or destruction${dangerous === 1 ? "" : "s"} of stateful resources (marked !! above): read them before any deploy`);
       return ExitCode.dangerous;

@@ -36,7 +36,7 @@ import { parseFormat, type ReportFormat } from "./diff/output";
 import { driftJson, driftMarkdown, driftReport, driftTitle, summariseDrift, type ComputedChange, type DriftedResource } from "./drift/summary";
 import { InputError } from "./errors";
 import { staleness } from "./inputs";
-import { ExitCode, type Io } from "./io";
+import { ExitCode, shownPath, type Io } from "./io";
 import { readProjectConfig } from "./project";
 
 /** The refresh-only plan and its JSON, in each stack's working directory (apart from plan's plan.tfplan). */
@@ -68,11 +68,6 @@ function stepArgs(step: StepName): string[] {
     case "reencrypt":
       throw new Error("drift never applies");
   }
-}
-
-function label(io: Io, file: string): string {
-  const rel = path.relative(io.cwd, file);
-  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
 }
 
 /** lifecycle.ignore_changes of each resource of a stack's cdk.tf.json, by address. */
@@ -113,7 +108,7 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
     return ExitCode.badInput;
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
-  const outLabel = label(io, out);
+  const outLabel = shownPath(io, out);
 
   // 1. The synthesised stacks of the environment, in order.
   const selection = selectEnvironmentStacks(out, outLabel, env, opts.stack);
@@ -143,7 +138,7 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
   io.err(`drift: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path}); refresh-only plans, never applied`);
   const results: { name: string; error?: string; resources?: DriftedResource[]; computed?: ComputedChange[] }[] = [];
   for (const [i, stack] of stacks.entries()) {
-    const dir = label(io, stack.dir);
+    const dir = shownPath(io, stack.dir);
     io.err(`== ${stack.name} (${i + 1}/${stacks.length}) in ${dir}`);
     for (const f of [DRIFT_PLAN, DRIFT_JSON]) fs.rmSync(path.join(stack.dir, f), { force: true });
 
@@ -197,7 +192,7 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
       io.err(`drift: cannot write ${opts.report}: ${(err as Error).message}`);
       return ExitCode.failed;
     }
-    io.out(`${driftTitle(report)}; ${format === "json" ? "JSON" : "Markdown"} written to ${label(io, reportFile)}`);
+    io.out(`${driftTitle(report)}; ${format === "json" ? "JSON" : "Markdown"} written to ${shownPath(io, reportFile)}`);
   } else {
     for (const line of text.replace(/\n$/, "").split("\n")) io.out(line);
   }

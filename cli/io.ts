@@ -3,6 +3,17 @@
  * are testable without spawning processes: output streams, the environment
  * and the working directory. Only bin/all2all.js binds it to the real process.
  */
+import * as path from "node:path";
+
+/**
+ * A file as a message shows it: relative to the working directory when it is
+ * inside it ("." for the directory itself), else its absolute path.
+ */
+export function shownPath(io: Pick<Io, "cwd">, file: string): string {
+  const rel = path.relative(io.cwd, file);
+  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
+}
+
 export interface Io {
   /** Writes one line (without its newline) to standard output. */
   out(line: string): void;

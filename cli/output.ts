@@ -29,7 +29,7 @@ import { chooseBinary } from "./deploy/binary";
 import { runCaptured, type Captured } from "./deploy/runner";
 import { environmentStacks, OutputProblem, stackFacts, type StackFacts, type SynthStack } from "./deploy/output";
 import { passphraseProblems } from "./deploy/preflight";
-import { ExitCode, type Io } from "./io";
+import { ExitCode, shownPath, type Io } from "./io";
 import { STACK_CONCERNS } from "./inventory/model";
 import { readProjectConfig } from "./project";
 
@@ -74,11 +74,6 @@ function declaredOutputs(stack: SynthStack): string[] {
   }
 }
 
-function label(io: Io, file: string): string {
-  const rel = path.relative(io.cwd, file);
-  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
-}
-
 /** The outputs with sensitive values replaced by {@link SENSITIVE}. */
 export function maskSensitive(outputs: StackOutputs): StackOutputs {
   return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.sensitive === true ? { ...o, value: SENSITIVE } : o]));
@@ -120,7 +115,7 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
     return ExitCode.badInput;
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
-  const outLabel = label(io, out);
+  const outLabel = shownPath(io, out);
 
   let stacks: SynthStack[];
   const declared = new Map<string, string[]>();
@@ -156,7 +151,7 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
 
   const byStack: [string, StackOutputs][] = [];
   for (const stack of stacks) {
-    const dir = label(io, stack.dir);
+    const dir = shownPath(io, stack.dir);
     const failed = (args: readonly string[], r: Captured) => {
       const why = r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
       io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}; nothing printed`);

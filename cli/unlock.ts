@@ -31,7 +31,7 @@ import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
 import { environmentStacks, OutputProblem, stackFacts } from "./deploy/output";
 import { passphraseProblems } from "./deploy/preflight";
 import { STACK_CONCERNS } from "./inventory/model";
-import { ExitCode, type Io } from "./io";
+import { ExitCode, shownPath, type Io } from "./io";
 import { readProjectConfig } from "./project";
 
 export interface UnlockOptions {
@@ -103,8 +103,7 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
     return ExitCode.badInput;
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
-  const rel = path.relative(io.cwd, out);
-  const outLabel = rel === "" ? "." : rel.startsWith("..") ? out : rel;
+  const outLabel = shownPath(io, out);
   let stack;
   try {
     const all = environmentStacks(out, outLabel, env);
