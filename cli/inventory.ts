@@ -4,9 +4,9 @@
  * type, location, addresses, reverse DNS, firewalls, backups, volumes and
  * storage subaccount; networks; firewall policies; zones and record sets;
  * storage boxes; the secrets to set), each with the stack that owns it and
- * its Terraform address. Read from the description only: no synth, no
- * network. See docs/inventory.md (production's, generated) and
- * cli/inventory/model.ts.
+ * its Terraform address. Read from the description and the stacks built
+ * from it in memory: no synth, no network. See docs/inventory.md
+ * (production's, generated) and cli/inventory/model.ts.
  *
  * Exit codes: 0 printed or written; 1 writing failed; 2 bad input
  * (arguments, configuration, the addresses file, the output path).
@@ -21,6 +21,7 @@ import { ExitCode, type Io } from "./io";
 import { renderInventoryMarkdown } from "./inventory/markdown";
 import { addressesNeeded, buildInventory, stackName, type Inventory } from "./inventory/model";
 import { inventoryCost } from "./inventory/cost";
+import { buildEnvironmentStacks } from "./inventory/built";
 
 export { buildInventory, resourcesByStack, STACK_CONCERNS, stackName, type Inventory } from "./inventory/model";
 export { renderInventoryMarkdown } from "./inventory/markdown";
@@ -51,7 +52,8 @@ export function renderInventoryJson(inventories: readonly Inventory[]): string {
 
 /** The inventories of the given environments, rendered. */
 export function renderInventory(specs: readonly NetworkSpec[], format: InventoryFormat, book?: AddressBook): string {
-  const inventories = specs.map((spec) => buildInventory(spec, book));
+  const built = buildEnvironmentStacks(specs);
+  const inventories = specs.map((spec, i) => buildInventory(spec, book, built[i]));
   return format === "json" ? renderInventoryJson(inventories) : renderInventoryMarkdown(inventories);
 }
 

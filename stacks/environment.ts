@@ -56,6 +56,16 @@ export interface EnvironmentStacksOptions {
   readonly encryption?: StateEncryption;
 }
 
+/** The concerns of an environment, one stack each (`<env>-<concern>`), in deployment order. */
+export const STACK_CONCERNS = ["network", "servers", "dns", "backup"] as const;
+/** One of STACK_CONCERNS. */
+export type StackConcern = (typeof STACK_CONCERNS)[number];
+
+/** The Terraform address of a resource in its stack: `<type>.<name>` (`hcloud_server.web-1`). */
+export function terraformAddress(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
 /** What was built for one environment, for tests and reports. */
 export class EnvironmentStacks {
   readonly network: HcloudStack;
@@ -63,6 +73,13 @@ export class EnvironmentStacks {
   readonly dns: HcloudStack;
   readonly backup: HcloudStack;
   private readonly serverConstructs = new Map<string, Server>();
+  private readonly networkConstructs = new Map<string, PrivateNetwork>();
+  private readonly firewallConstructs = new Map<string, FirewallPolicy>();
+  private readonly placementGroupConstructs = new Map<string, placementGroup.PlacementGroup>();
+  private readonly zoneConstructs = new Map<string, DnsZone>();
+  private readonly storageConstructs = new Map<string, BackupStorage>();
+  /** The operators' SSH keys (`hcloud_ssh_key.<name>` each), in the network stack. */
+  readonly sshKeys: SshKeys;
   /** The zone name of each zone and record set resource (their import ids are names). */
   private readonly zoneOf = new Map<TerraformResource, string>();
   /** Problems of the environment's adoption file (config/adopt/<env>.yaml): entries that name no resource, or the wrong one. */
@@ -70,7 +87,7 @@ export class EnvironmentStacks {
 
   constructor(scope: Construct, readonly spec: NetworkSpec, options: EnvironmentStacksOptions = {}) {
     const env = spec.environment;
-    const stack = (concern: string) =>
+    const stack = (concern: StackConcern) =>
       new HcloudStack(scope, {
         environment: env.name,
         concern,
@@ -83,36 +100,40 @@ export class EnvironmentStacks {
     this.dns = stack("dns");
     this.backup = stack("backup");
 
-    const protect = env.protect;
-    const baseLabels = (role: string): Record<string, string> => ({
-      "managed-by": "all2all-infra",
-      environment: env.name,
-      role,
-      ...env.labels,
-    });
+    this.sshKeys = this.buildNetwork();
+    this.buildServers();
+    this.buildDns();
+    this.buildBackup();
+    // Adoption: import blocks for what already exists (config/adopt/<env>.yaml).
+    this.adoptionProblems = this.adopt();
+  }
 
-    // ---- network: keys, networks, firewalls, placement groups
+  /** The labels of every resource of a role that has no labels of its own in the description. */
+  private baseLabels(role: string): Record<string, string> {
+    const env = this.spec.environment;
+    return { "managed-by": "all2all-infra", environment: env.name, role, ...env.labels };
+  }
+
+  /** The network stack: the operators' SSH keys, private networks, firewall policies, placement groups. */
+  private buildNetwork(): SshKeys {
+    const spec = this.spec;
+    const protect = spec.environment.protect;
     const keys = new SshKeys(this.network, "operators", {
-      labels: baseLabels("operator"),
+      labels: this.baseLabels("operator"),
       keys: spec.operators.ssh_keys.map((k) => ({ name: k.name, publicKey: k.public_key, labels: k.labels })),
     });
-
-    const networks = new Map<string, PrivateNetwork>();
     for (const n of spec.networks) {
-      networks.set(
-        n.name,
-        new PrivateNetwork(this.network, n.name, {
-          ipRange: n.ip_range,
-          // Checked against the catalogue by the loader; the construct checks it again.
-          networkZone: n.zone as NetworkZone,
-          labels: n.labels,
-          protect,
-          subnets: n.subnets.map((s) => ({ ipRange: s.ip_range })),
-          routes: n.routes.map((r) => ({ destination: r.destination, gateway: r.gateway })),
-        }),
-      );
+      const network = new PrivateNetwork(this.network, n.name, {
+        ipRange: n.ip_range,
+        // Checked against the catalogue by the loader; the construct checks it again.
+        networkZone: n.zone as NetworkZone,
+        labels: n.labels,
+        protect,
+        subnets: n.subnets.map((s) => ({ ipRange: s.ip_range })),
+        routes: n.routes.map((r) => ({ destination: r.destination, gateway: r.gateway })),
+      });
+      this.networkConstructs.set(n.name, network);
     }
-
     for (const policy of spec.firewall_policies) {
       const fw = new FirewallPolicy(this.network, policy.name, {
         labels: policy.labels,
@@ -124,9 +145,8 @@ export class EnvironmentStacks {
         if (rule.direction === "in") fw.allowFrom(rule.source_ips, protocol, port, rule.description);
         else fw.allowOutboundTo(rule.destination_ips, protocol, port, rule.description);
       }
+      this.firewallConstructs.set(policy.name, fw);
     }
-
-    const placementGroups = new Map<string, placementGroup.PlacementGroup>();
     for (const pg of spec.placement_groups) {
       const group = new placementGroup.PlacementGroup(this.network, `placement-group-${pg.name}`, {
         name: pg.name,
@@ -134,28 +154,33 @@ export class EnvironmentStacks {
         labels: pg.labels,
       });
       pinAddress(group, pg.name);
-      placementGroups.set(pg.name, group);
+      this.placementGroupConstructs.set(pg.name, group);
     }
+    return keys;
+  }
 
-    // ---- servers
-    for (const s of spec.servers) {
+  /** The servers stack: each server with its addresses, attachments, volumes, floating IP; its addresses as outputs. */
+  private buildServers(): void {
+    const protect = this.spec.environment.protect;
+    for (const s of this.spec.servers) {
       const attachments: ServerNetworkOptions[] = s.networks.map((a) => {
-        const net = networks.get(a.network)!;
+        const net = this.networkConstructs.get(a.network)!;
         return { name: a.network, subnetId: subnetFor(net, a.ip).id, ip: a.ip };
       });
       const fwLabels = Object.fromEntries(s.firewall_policies.map((p) => [firewallLabel(p), FIREWALL_LABEL_VALUE]));
+      const group = s.placement_group ? this.placementGroupConstructs.get(s.placement_group)! : undefined;
       const server = new Server(this.servers, s.name, {
         serverType: s.type,
         location: s.location,
         image: s.image,
         labels: { ...s.labels, ...fwLabels },
-        sshKeys: s.ssh_keys.map((name) => keys.idOf(name)),
+        sshKeys: s.ssh_keys.map((name) => this.sshKeys.idOf(name)),
         userData: s.user_data?.content,
         protect,
         backups: s.backups,
         ipv4: s.public.ipv4,
         reverseDns: { ipv4: s.public.rdns.ipv4, ipv6: s.public.rdns.ipv6 },
-        placementGroupId: s.placement_group ? Token.asNumber(placementGroups.get(s.placement_group)!.id) : undefined,
+        placementGroupId: group ? Token.asNumber(group.id) : undefined,
         networks: attachments,
         volumes: s.volumes.map((v) => ({
           name: v.name,
@@ -184,12 +209,16 @@ export class EnvironmentStacks {
       }
       new TerraformOutput(this.servers, `${s.name}-ipv6`, { value: server.ipv6Address, description: `public IPv6 of ${s.name}` });
     }
+  }
 
-    // ---- dns
-    for (const z of spec.zones) {
+  /** The dns stack: each zone; the record sets of primary zones, whose values may name servers' addresses. */
+  private buildDns(): void {
+    const protect = this.spec.environment.protect;
+    for (const z of this.spec.zones) {
       const zoneId = z.name.replace(/\./g, "-");
+      let zone: DnsZone;
       if (z.mode === "primary") {
-        const zone = new DnsZone(this.dns, zoneId, { name: z.name, labels: z.labels, ttl: z.ttl, protect, mode: "primary" });
+        zone = new DnsZone(this.dns, zoneId, { name: z.name, labels: z.labels, ttl: z.ttl, protect, mode: "primary" });
         for (const rs of z.records) {
           // The config check allows only Hetzner's record types in primary zones (SSHFP only in secondary ones).
           zone.addRecordSet({
@@ -200,10 +229,9 @@ export class EnvironmentStacks {
             records: rs.values.map((v) => this.recordValue(v)),
           });
         }
-        this.noteZone(zone);
       } else {
         const primary = z.primary!;
-        const zone = new DnsZone(this.dns, zoneId, {
+        zone = new DnsZone(this.dns, zoneId, {
           name: z.name,
           labels: z.labels,
           ttl: z.ttl,
@@ -216,17 +244,21 @@ export class EnvironmentStacks {
             tsigAlgorithm: primary.tsig.algorithm,
           })),
         });
-        this.noteZone(zone);
       }
+      this.noteZone(zone);
+      this.zoneConstructs.set(z.name, zone);
     }
+  }
 
-    // ---- backup
+  /** The backup stack: each storage box with its subaccounts; its host name as an output. */
+  private buildBackup(): void {
+    const spec = this.spec;
     for (const b of spec.storage_boxes) {
       const box = new BackupStorage(this.backup, b.name, {
         storageBoxType: b.type,
         location: b.location,
         labels: b.labels,
-        protect,
+        protect: spec.environment.protect,
         access: {
           ssh: b.access.ssh,
           samba: b.access.samba,
@@ -265,19 +297,17 @@ export class EnvironmentStacks {
         value: box.storageBox.server,
         description: `host name of storage box ${b.name} (subaccounts log in as <box user>-<n>@ this host)`,
       });
+      this.storageConstructs.set(b.name, box);
     }
-
-    // ---- adoption: import blocks for what already exists (config/adopt/<env>.yaml)
-    this.adoptionProblems = this.adopt();
   }
 
   /**
    * Every resource of one stack by its address (`hcloud_server.web-1`).
    */
-  resources(concern: "network" | "servers" | "dns" | "backup"): Map<string, TerraformResource> {
+  resources(concern: StackConcern): Map<string, TerraformResource> {
     const out = new Map<string, TerraformResource>();
     for (const c of this[concern].node.findAll()) {
-      if (c instanceof TerraformResource) out.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+      if (c instanceof TerraformResource) out.set(terraformAddress(c), c);
     }
     return out;
   }
@@ -361,14 +391,43 @@ export class EnvironmentStacks {
 
   /** The Server construct of a server of the description. */
   server(name: string): Server {
-    const s = this.serverConstructs.get(name);
-    if (!s) throw new Error(`no server ${name} in environment ${this.spec.environment.name}`);
-    return s;
+    return this.find(this.serverConstructs, "server", name);
+  }
+
+  /** The PrivateNetwork construct of a network of the description. */
+  privateNetwork(name: string): PrivateNetwork {
+    return this.find(this.networkConstructs, "network", name);
+  }
+
+  /** The FirewallPolicy construct of a firewall policy of the description. */
+  firewallPolicy(name: string): FirewallPolicy {
+    return this.find(this.firewallConstructs, "firewall policy", name);
+  }
+
+  /** The `hcloud_placement_group` resource of a placement group of the description. */
+  placementGroup(name: string): placementGroup.PlacementGroup {
+    return this.find(this.placementGroupConstructs, "placement group", name);
+  }
+
+  /** The DnsZone construct of a zone of the description, by its name (`all2all.org`). */
+  zone(name: string): DnsZone {
+    return this.find(this.zoneConstructs, "zone", name);
+  }
+
+  /** The BackupStorage construct of a storage box of the description. */
+  storageBox(name: string): BackupStorage {
+    return this.find(this.storageConstructs, "storage box", name);
+  }
+
+  private find<T>(built: ReadonlyMap<string, T>, kind: string, name: string): T {
+    const found = built.get(name);
+    if (found === undefined) throw new Error(`no ${kind} ${name} in environment ${this.spec.environment.name}`);
+    return found;
   }
 
   /** The stacks, in deployment order. */
   get stacks(): HcloudStack[] {
-    return [this.network, this.servers, this.dns, this.backup];
+    return STACK_CONCERNS.map((concern) => this[concern]);
   }
 
   private address(ref: AddressRef): string {

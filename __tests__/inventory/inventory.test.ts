@@ -209,6 +209,30 @@ describe("--addresses", () => {
   });
 });
 
+describe("the stacks are built in memory", () => {
+  test("printing the inventory writes nothing where it runs (no synth output, no cdktf.out)", async () => {
+    const cwd = path.join(t.dir, "empty");
+    fs.mkdirSync(cwd);
+    // cdktn's App makes its output folder relative to the process's folder when it is given none.
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      const r = await inventory({ env: "production", format: "json" }, cwd);
+      expect(r.code).toBe(0);
+    } finally {
+      process.chdir(before);
+    }
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  test("given the stacks already built, the same inventory", () => {
+    const { buildApp } = require("../../stacks/app") as typeof import("../../stacks/app");
+    const spec = specsOf("staging")[0];
+    const { environments } = buildApp([spec], { outdir: path.join(t.dir, "built-out") });
+    expect(buildInventory(spec, undefined, environments[0])).toEqual(buildInventory(spec));
+  });
+});
+
 describe("refusals and errors", () => {
   test("an unknown format, an --out in a missing folder or naming a folder (exit 2, nothing written)", async () => {
     expect(await inventory({ format: "html" })).toEqual({ code: 2, stdout: [], stderr: ['inventory: --format must be one of md, json (got "html")'] });

@@ -62,11 +62,30 @@ function reverseDns(addresses: readonly PublicAddress[]): string {
   return named.map((a) => `${a.family}: ${a.reverse_dns}`).join(", ");
 }
 
-function renderEnvironment(inv: Inventory): string[] {
-  const env = inv.environment;
+/** Lines, and a function that appends to them: each section renders into its own. */
+function section(): [string[], (...more: string[]) => void] {
   const out: string[] = [];
-  const p = (...lines: string[]) => out.push(...lines);
-  const serversStack = stackName(env.name, "servers");
+  return [out, (...more: string[]) => void out.push(...more)];
+}
+
+/** One environment's section: its stacks, then what each stack holds, its cost and its secrets. */
+function renderEnvironment(inv: Inventory): string[] {
+  return [
+    ...renderOverview(inv),
+    ...renderServers(inv),
+    ...renderNetworks(inv),
+    ...renderFirewalls(inv),
+    ...renderGroupsAndKeys(inv),
+    ...renderZones(inv),
+    ...renderStorage(inv),
+    ...renderCostAndSecrets(inv),
+  ];
+}
+
+/** The environment's location, state and addresses, and its stacks. */
+function renderOverview(inv: Inventory): string[] {
+  const env = inv.environment;
+  const [out, p] = section();
   p(`## Environment ${env.name}`, "");
   p(
     `- Location: ${env.location} (network zone ${env.network_zone}); ${env.protect ? "protected (delete protection and `prevent_destroy` on stateful resources)" : "not protected"}.`,
@@ -78,6 +97,13 @@ function renderEnvironment(inv: Inventory): string[] {
   p("### Stacks", "", `\`all2all plan|deploy --env ${env.name}\` runs each stack after the stacks whose outputs it reads (docs/deploy.md).`, "");
   p(...table(["stack", "holds", "after", "resources"], inv.stacks.map((s) => [code(s.name), s.holds, s.after.length > 0 ? s.after.map(code).join(", ") : "—", String(s.resources)])), "");
 
+  return out;
+}
+
+/** The servers, their addresses, volumes and storage, and every address of each. */
+function renderServers(inv: Inventory): string[] {
+  const [out, p] = section();
+  const serversStack = stackName(inv.environment.name, "servers");
   p("### Servers", "");
   p(
     ...table(
@@ -140,6 +166,12 @@ function renderEnvironment(inv: Inventory): string[] {
   p("#### Terraform addresses of each server", "");
   p(...table(["server", "stack", "resources"], inv.servers.map((s) => [s.name, code(s.stack), s.resources.map(code).join(", ")])), "");
 
+  return out;
+}
+
+/** The private networks, their subnets and routes. */
+function renderNetworks(inv: Inventory): string[] {
+  const [out, p] = section();
   p("### Networks", "");
   p(
     ...table(
@@ -164,6 +196,12 @@ function renderEnvironment(inv: Inventory): string[] {
     p(...table(["network", "kind", "range or destination", "gateway", "stack", "resource"], parts), "");
   }
 
+  return out;
+}
+
+/** The firewall policies and their rules. */
+function renderFirewalls(inv: Inventory): string[] {
+  const [out, p] = section();
   p("### Firewall policies", "", "A policy applies to the servers carrying its label; Hetzner firewalls filter public interfaces only.", "");
   p(
     ...table(
@@ -183,6 +221,12 @@ function renderEnvironment(inv: Inventory): string[] {
     "",
   );
 
+  return out;
+}
+
+/** The placement groups and the operators' SSH keys, when there are any. */
+function renderGroupsAndKeys(inv: Inventory): string[] {
+  const [out, p] = section();
   if (inv.placement_groups.length > 0 || inv.ssh_keys.length > 0) {
     p("### Placement groups and SSH keys", "");
     p(
@@ -197,6 +241,13 @@ function renderEnvironment(inv: Inventory): string[] {
     );
   }
 
+  return out;
+}
+
+/** The zones, then the record sets of each. */
+function renderZones(inv: Inventory): string[] {
+  const [out, p] = section();
+  const env = inv.environment;
   p("### DNS zones", "");
   p(
     ...table(
@@ -242,6 +293,12 @@ function renderEnvironment(inv: Inventory): string[] {
     );
   }
 
+  return out;
+}
+
+/** The storage boxes and their subaccounts. */
+function renderStorage(inv: Inventory): string[] {
+  const [out, p] = section();
   p("### Storage boxes", "");
   if (inv.storage_boxes.length === 0) {
     p("None.", "");
@@ -265,6 +322,13 @@ function renderEnvironment(inv: Inventory): string[] {
     );
   }
 
+  return out;
+}
+
+/** The monthly cost by stack, and the secrets to set. */
+function renderCostAndSecrets(inv: Inventory): string[] {
+  const [out, p] = section();
+  const env = inv.environment;
   const cost = inventoryCost(inv);
   p(
     "### Monthly cost",

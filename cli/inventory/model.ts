@@ -1,24 +1,27 @@
 /**
- * The inventory of one environment: everything the stacks create, read from
- * the NetworkSpec, with the stack that owns each item and its Terraform
- * address. Pure data (JSON-ready, deterministic): the markdown and JSON
- * renderings and `all2all inventory` build on it.
+ * The inventory of one environment: everything the stacks create, with the
+ * stack that owns each item and its Terraform address. Pure data
+ * (JSON-ready, deterministic): the markdown and JSON renderings and
+ * `all2all inventory` build on it.
  *
- * The addresses follow the naming of stacks/environment.ts and the
- * constructs (each resource's name is pinned there, see
- * constructs/common.ts `pinAddress`); the slugs are the constructs' own
- * functions, not copies. A test compares, stack by stack, the addresses
- * listed here with the resources of a real synth.
+ * What each item is comes from the NetworkSpec; where it is comes from the
+ * stacks built for it (built.ts): each resource's stack and address are read
+ * from its construct (its type and its pinned name, see constructs/common.ts
+ * `pinAddress`), the stacks and their order from EnvironmentStacks, what each
+ * stack comes after from its cross-stack references. One file per stack
+ * reads its items (network.ts, servers.ts, dns.ts, backup.ts). A test
+ * compares, stack by stack, the addresses listed here with a real synth.
  */
-import { recordSlug } from "../../constructs/dns-zone";
-import { slugOfRange } from "../../constructs/private-network";
-import { snake } from "../../constructs/common";
-import type { AddressRef, Family, NetworkSpec, RecordValue } from "../../spec";
-import { outputName, type AddressBook } from "../../zonefile/addresses";
+import type { AddressRef, Family, NetworkSpec } from "../../spec";
+import { STACK_CONCERNS, type EnvironmentStacks, type StackConcern } from "../../stacks/environment";
+import type { AddressBook } from "../../zonefile/addresses";
+import { inventoryStorageBoxes } from "./backup";
+import { buildEnvironmentStacks, prepareStacks, type AddressLookup } from "./built";
+import { inventoryZones } from "./dns";
+import { inventoryFirewalls, inventoryNetworks, inventoryPlacementGroups, inventorySshKeys } from "./network";
+import { inventoryServers } from "./servers";
 
-/** The four stacks of every environment (stacks/environment.ts), in deployment order. */
-export const STACK_CONCERNS = ["network", "servers", "dns", "backup"] as const;
-export type StackConcern = (typeof STACK_CONCERNS)[number];
+export { STACK_CONCERNS, type StackConcern };
 
 const HOLDS: Record<StackConcern, string> = {
   network: "operators' SSH keys, private networks, subnets, routes, firewall policies, placement groups",
@@ -27,15 +30,7 @@ const HOLDS: Record<StackConcern, string> = {
   backup: "storage boxes and their subaccounts",
 };
 
-/** The concerns each stack reads the outputs of (its manifest dependencies): it is planned and applied after them. */
-export const STACK_AFTER: Record<StackConcern, readonly StackConcern[]> = {
-  network: [],
-  servers: ["network"],
-  dns: ["servers"],
-  backup: [],
-};
-
-/** The stack of an environment holding one concern: `production-servers`. */
+/** The stack of an environment holding one concern: `production-servers` (for messages before the stacks are built). */
 export function stackName(env: string, concern: StackConcern): string {
   return `${env}-${concern}`;
 }
@@ -182,276 +177,101 @@ export interface Inventory {
   readonly variables: readonly InventoryVariable[];
 }
 
-function access(a: { ssh?: boolean; samba?: boolean; webdav?: boolean; zfs?: boolean; reachable_externally?: boolean }): string[] {
-  const on: string[] = [];
-  if (a.ssh) on.push("ssh");
-  if (a.samba) on.push("samba");
-  if (a.webdav) on.push("webdav");
-  if (a.zfs) on.push("zfs");
-  on.push(a.reachable_externally ? "reachable externally" : "Hetzner network only");
-  return on;
-}
-
-const WEEKDAYS = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-function snapshotPlan(p: { enabled: boolean; hour: number; minute: number; max_snapshots: number; day_of_week?: number; day_of_month?: number }): string {
-  if (!p.enabled) return "none";
-  const at = `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")} UTC`;
-  const when = p.day_of_week !== undefined ? `every ${WEEKDAYS[p.day_of_week]}` : p.day_of_month !== undefined ? `monthly on day ${p.day_of_month}` : "daily";
-  return `${when} at ${at}, ${p.max_snapshots} kept`;
-}
-
 /**
  * The inventory of one environment. `book` gives the public addresses (the
  * servers stack's outputs); without it they are named by their output only.
+ * Each resource's stack and address are read from the stacks built for
+ * `spec` (`built`, by default built here in memory, see built.ts).
  */
-export function buildInventory(spec: NetworkSpec, book?: AddressBook): Inventory {
-  const env = spec.environment;
-  const network = stackName(env.name, "network");
-  const serversStack = stackName(env.name, "servers");
-  const dns = stackName(env.name, "dns");
-  const backup = stackName(env.name, "backup");
+export function buildInventory(spec: NetworkSpec, book?: AddressBook, built?: EnvironmentStacks): Inventory {
+  const stacks = built ?? buildEnvironmentStacks([spec])[0];
+  if (stacks.spec.environment.name !== spec.environment.name) {
+    throw new Error(`the stacks of ${stacks.spec.environment.name} are not those of ${spec.environment.name}`);
+  }
+  prepareStacks(stacks);
   const known = book !== undefined && !book.placeholder;
-  const addressOf = (ref: Pick<AddressRef, "server" | "family">): string | undefined =>
+  const addressOf: AddressLookup = (ref) =>
     known ? book!.address({ kind: "address", server: ref.server, family: ref.family }) : undefined;
-
-  const subaccountsOf = new Map<string, InventoryServer["storage_subaccounts"][number][]>();
-  for (const box of spec.storage_boxes) {
-    for (const sub of box.subaccounts) {
-      if (sub.server === undefined) continue;
-      const list = subaccountsOf.get(sub.server) ?? [];
-      list.push({ box: box.name, subaccount: sub.name, home_directory: sub.home_directory, stack: backup, resource: `hcloud_storage_box_subaccount.${box.name}-${sub.name}` });
-      subaccountsOf.set(sub.server, list);
-    }
-  }
-
-  const servers: InventoryServer[] = spec.servers.map((s) => {
-    const resources: string[] = [`hcloud_server.${s.name}`];
-    const pub: PublicAddress[] = [];
-    for (const family of ["ipv4", "ipv6"] as const) {
-      if (!s.public[family]) continue;
-      const rdns = s.public.rdns[family];
-      const value = addressOf({ server: s.name, family });
-      const entry: PublicAddress = {
-        family,
-        output: outputName({ server: s.name, family }),
-        ...(value !== undefined ? { value } : {}),
-        primary_ip: `hcloud_primary_ip.${s.name}-${family}`,
-        ...(rdns !== undefined ? { reverse_dns: rdns, reverse_dns_resource: `hcloud_rdns.${s.name}-${family}` } : {}),
-      };
-      resources.push(entry.primary_ip);
-      if (entry.reverse_dns_resource) resources.push(entry.reverse_dns_resource);
-      pub.push(entry);
-    }
-    const priv = s.networks.map((a) => ({ network: a.network, ...(a.ip !== undefined ? { ip: a.ip } : {}), resource: `hcloud_server_network.${s.name}-${a.network}` }));
-    resources.push(...priv.map((p) => p.resource));
-    const volumes = s.volumes.map((v) => ({
-      name: v.name,
-      size_gb: v.size,
-      filesystem: v.filesystem,
-      automount: v.automount,
-      resource: `hcloud_volume.${v.name}`,
-      attachment: `hcloud_volume_attachment.${v.name}`,
-    }));
-    for (const v of volumes) resources.push(v.resource, v.attachment);
-    let floating: InventoryServer["floating_ip"];
-    if (s.floating_ip) {
-      const name = `${s.name}-floating-${s.floating_ip.type}`;
-      floating = {
-        type: s.floating_ip.type,
-        ...(s.floating_ip.description !== undefined ? { description: s.floating_ip.description } : {}),
-        ...(s.floating_ip.rdns !== undefined ? { reverse_dns: s.floating_ip.rdns, reverse_dns_resource: `hcloud_rdns.${name}` } : {}),
-        resource: `hcloud_floating_ip.${name}`,
-        assignment: `hcloud_floating_ip_assignment.${name}`,
-      };
-      resources.push(floating.resource, floating.assignment);
-      if (floating.reverse_dns_resource) resources.push(floating.reverse_dns_resource);
-    }
-    return {
-      name: s.name,
-      role: s.role,
-      type: s.type,
-      image: s.image,
-      location: s.location,
-      stack: serversStack,
-      resource: `hcloud_server.${s.name}`,
-      ...(s.placement_group !== undefined ? { placement_group: s.placement_group } : {}),
-      private: priv,
-      public: pub,
-      ...(floating ? { floating_ip: floating } : {}),
-      firewalls: [...s.firewall_policies],
-      backups: s.backups,
-      volumes,
-      storage_subaccounts: subaccountsOf.get(s.name) ?? [],
-      ...(s.import_id !== undefined ? { import_id: String(s.import_id) } : {}),
-      allow_rebuild: s.allow_rebuild,
-      resources: resources.sort(),
-    };
-  });
-
-  const networks: InventoryNetwork[] = spec.networks.map((n) => ({
-    name: n.name,
-    ip_range: n.ip_range,
-    zone: n.zone,
-    stack: network,
-    resource: `hcloud_network.${n.name}`,
-    subnets: n.subnets.map((sub) => ({ ip_range: sub.ip_range, resource: `hcloud_network_subnet.${n.name}-${slugOfRange(sub.ip_range)}` })),
-    routes: n.routes.map((r) => ({ destination: r.destination, gateway: r.gateway, resource: `hcloud_network_route.${n.name}-route-${slugOfRange(r.destination)}` })),
-    servers: spec.servers.flatMap((s) => s.networks.filter((a) => a.network === n.name).map((a) => ({ server: s.name, ...(a.ip !== undefined ? { ip: a.ip } : {}) }))),
-  }));
-
-  const firewalls: InventoryFirewall[] = spec.firewall_policies.map((p) => ({
-    name: p.name,
-    ...(p.description !== undefined ? { description: p.description } : {}),
-    stack: network,
-    resource: `hcloud_firewall.${p.name}`,
-    applies_to: `fw-${p.name}=on`,
-    servers: spec.servers.filter((s) => s.firewall_policies.includes(p.name)).map((s) => s.name),
-    rules: p.rules.map((r) => ({
-      direction: r.direction,
-      protocol: r.protocol,
-      ...(r.port !== undefined ? { port: r.port } : {}),
-      addresses: [...(r.direction === "in" ? r.source_ips : r.destination_ips)],
-      ...(r.description !== undefined ? { description: r.description } : {}),
-    })),
-  }));
-
-  const value = (v: RecordValue): InventoryValue => {
-    if (v.kind === "text") return { kind: "text", text: v.text };
-    const address = addressOf(v);
-    return { kind: "address", ref: `${v.server}.${v.family}`, output: outputName(v), ...(address !== undefined ? { value: address } : {}) };
-  };
-  const zones: InventoryZone[] = spec.zones.map((z) => {
-    const zoneId = z.name.replace(/\./g, "-");
-    const primary = z.primary;
-    return {
-      name: z.name,
-      unicode_name: z.unicode_name,
-      mode: z.mode,
-      ttl: z.ttl,
-      stack: dns,
-      resource: `hcloud_zone.${zoneId}`,
-      import_id: z.name,
-      ...(primary
-        ? {
-            primary: {
-              server: primary.server,
-              port: primary.port,
-              tsig_key: primary.tsig.key_name,
-              tsig_env_var: primary.tsig.env_var,
-              secondaries: primary.secondaries.map((s) => s.name),
-            },
-          }
-        : {}),
-      record_sets: z.records.map((rs) => ({
-        name: rs.name,
-        fqdn: rs.fqdn,
-        type: rs.type,
-        ttl: rs.ttl,
-        values: rs.values.map(value),
-        ...(rs.comment !== undefined ? { comment: rs.comment } : {}),
-        ...(z.mode === "primary"
-          ? { resource: `hcloud_zone_rrset.${zoneId}-${recordSlug(rs.name)}-${rs.type.toLowerCase()}`, import_id: `${z.name}/${rs.name}/${rs.type}` }
-          : {}),
-      })),
-    };
-  });
-
-  const boxes: InventoryStorageBox[] = spec.storage_boxes.map((b) => ({
-    name: b.name,
-    type: b.type,
-    location: b.location,
-    stack: backup,
-    resource: `hcloud_storage_box.${b.name}`,
-    host_output: `${b.name}-host`,
-    access: access(b.access),
-    snapshot_plan: snapshotPlan(b.snapshot_plan),
-    password_env_var: `TF_VAR_storage_box_password_${snake(b.name)}`,
-    subaccounts: b.subaccounts.map((sub) => ({
-      name: sub.name,
-      ...(sub.server !== undefined ? { server: sub.server } : {}),
-      home_directory: sub.home_directory,
-      readonly: sub.readonly,
-      access: access(sub.access),
-      ...(sub.description !== undefined ? { description: sub.description } : {}),
-      resource: `hcloud_storage_box_subaccount.${b.name}-${sub.name}`,
-      password_env_var: `TF_VAR_storage_box_subaccount_password_${snake(b.name)}_${snake(sub.name)}`,
-    })),
-  }));
-
-  const variables: InventoryVariable[] = [];
-  const seenVariables = new Set<string>();
-  for (const z of zones) {
-    if (!z.primary || seenVariables.has(z.primary.tsig_env_var)) continue;
-    seenVariables.add(z.primary.tsig_env_var);
-    const zonesOfKey = zones.filter((o) => o.primary?.tsig_env_var === z.primary!.tsig_env_var).map((o) => o.name);
-    variables.push({
-      env_var: z.primary.tsig_env_var,
-      variable: z.primary.tsig_env_var.replace(/^TF_VAR_/, ""),
-      stack: dns,
-      purpose: `TSIG secret (base64) of key ${z.primary.tsig_key}, transfers of ${zonesOfKey.join(", ")}`,
-    });
-  }
-  for (const b of boxes) {
-    variables.push({ env_var: b.password_env_var, variable: b.password_env_var.replace(/^TF_VAR_/, ""), stack: backup, purpose: `password of storage box ${b.name}` });
-    for (const sub of b.subaccounts) {
-      variables.push({
-        env_var: sub.password_env_var,
-        variable: sub.password_env_var.replace(/^TF_VAR_/, ""),
-        stack: backup,
-        purpose: `password of subaccount ${sub.name} of storage box ${b.name}`,
-      });
-    }
-  }
-
-  // Every stack's state and plans are encrypted with the key of one passphrase (docs/deploy.md, "State encryption").
-  for (const stack of [network, serversStack, dns, backup]) {
-    variables.push({ env_var: "TF_VAR_state_passphrase", variable: "state_passphrase", stack, purpose: "passphrase of the state encryption (one for all stacks, at least 16 characters)" });
-  }
-
-  const placementGroups = spec.placement_groups.map((pg) => ({
-    name: pg.name,
-    type: pg.type,
-    stack: network,
-    resource: `hcloud_placement_group.${pg.name}`,
-    servers: spec.servers.filter((s) => s.placement_group === pg.name).map((s) => s.name),
-  }));
-  const sshKeys = spec.operators.ssh_keys.map((k) => ({ name: k.name, type: k.type, fingerprint: k.fingerprint, stack: network, resource: `hcloud_ssh_key.${k.name}` }));
-
+  const zones = inventoryZones(spec, stacks, addressOf);
+  const boxes = inventoryStorageBoxes(spec, stacks);
+  const serversStack = stacks.servers.node.id;
   const inventory: Omit<Inventory, "stacks"> = {
-    environment: {
-      name: env.name,
-      location: env.location,
-      network_zone: env.network_zone,
-      protect: env.protect,
-      state:
-        env.state.backend === "s3"
-          ? `s3: bucket ${env.state.bucket} at ${env.state.endpoint}, keys ${env.state.key_prefix}/<stack>.tfstate`
-          : "local: state/<stack>.tfstate beside the synthesised output",
-    },
+    environment: inventoryEnvironment(spec),
     addresses: known
       ? { source: book!.source, known: true }
-      : { source: `not read: each public address is an output of ${serversStack} (\`all2all output --env ${env.name} --stack servers\`)`, known: false },
-    servers,
-    networks,
-    firewall_policies: firewalls,
-    placement_groups: placementGroups,
-    ssh_keys: sshKeys,
+      : {
+          source: `not read: each public address is an output of ${serversStack} ` +
+            `(\`all2all output --env ${spec.environment.name} --stack servers\`)`,
+          known: false,
+        },
+    servers: inventoryServers(spec, stacks, addressOf),
+    networks: inventoryNetworks(spec, stacks),
+    firewall_policies: inventoryFirewalls(spec, stacks),
+    placement_groups: inventoryPlacementGroups(spec, stacks),
+    ssh_keys: inventorySshKeys(spec, stacks),
     zones,
     storage_boxes: boxes,
-    variables,
+    variables: inventoryVariables(stacks, zones, boxes),
   };
-  const counts = resourcesByStack(inventory);
+  return { ...inventory, stacks: inventoryStacks(stacks) };
+}
+
+function inventoryEnvironment(spec: NetworkSpec): Inventory["environment"] {
+  const env = spec.environment;
   return {
-    ...inventory,
-    environment: inventory.environment,
-    stacks: STACK_CONCERNS.map((c) => ({
-      name: stackName(env.name, c),
-      holds: HOLDS[c],
-      after: STACK_AFTER[c].map((d) => stackName(env.name, d)),
-      resources: counts.get(stackName(env.name, c))?.length ?? 0,
-    })),
-  } as Inventory;
+    name: env.name,
+    location: env.location,
+    network_zone: env.network_zone,
+    protect: env.protect,
+    state:
+      env.state.backend === "s3"
+        ? `s3: bucket ${env.state.bucket} at ${env.state.endpoint}, keys ${env.state.key_prefix}/<stack>.tfstate`
+        : "local: state/<stack>.tfstate beside the synthesised output",
+  };
+}
+
+/** The stacks in deployment order, each after the stacks it reads outputs of, with its number of resources. */
+function inventoryStacks(stacks: EnvironmentStacks): Inventory["stacks"] {
+  return stacks.stacks.map((stack) => {
+    const concern = stack.concern as StackConcern;
+    return {
+      name: stack.node.id,
+      holds: HOLDS[concern],
+      after: stack.dependencies.map((d) => d.node.id),
+      resources: stacks.resources(concern).size,
+    };
+  });
+}
+
+/** The sensitive variables: TSIG keys (dns), storage passwords (backup), the state passphrase (every stack). */
+function inventoryVariables(
+  stacks: EnvironmentStacks,
+  zones: readonly InventoryZone[],
+  boxes: readonly InventoryStorageBox[],
+): InventoryVariable[] {
+  const variable = (env_var: string, stack: string, purpose: string): InventoryVariable =>
+    ({ env_var, variable: env_var.replace(/^TF_VAR_/, ""), stack, purpose });
+  const variables: InventoryVariable[] = [];
+  const seen = new Set<string>();
+  for (const z of zones) {
+    if (!z.primary || seen.has(z.primary.tsig_env_var)) continue;
+    const key = z.primary;
+    seen.add(key.tsig_env_var);
+    const zonesOfKey = zones.filter((o) => o.primary?.tsig_env_var === key.tsig_env_var).map((o) => o.name);
+    const purpose = `TSIG secret (base64) of key ${key.tsig_key}, transfers of ${zonesOfKey.join(", ")}`;
+    variables.push(variable(key.tsig_env_var, z.stack, purpose));
+  }
+  for (const b of boxes) {
+    variables.push(variable(b.password_env_var, b.stack, `password of storage box ${b.name}`));
+    for (const sub of b.subaccounts) {
+      const purpose = `password of subaccount ${sub.name} of storage box ${b.name}`;
+      variables.push(variable(sub.password_env_var, b.stack, purpose));
+    }
+  }
+  // Every stack's state and plans are encrypted with the key of one passphrase (docs/deploy.md, "State encryption").
+  const passphrase = "passphrase of the state encryption (one for all stacks, at least 16 characters)";
+  for (const stack of stacks.stacks) variables.push(variable("TF_VAR_state_passphrase", stack.node.id, passphrase));
+  return variables;
 }
 
 /** Every Terraform address the inventory lists, by stack, sorted. */
