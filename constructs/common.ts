@@ -249,11 +249,11 @@ class ImportBlock extends TerraformElement {
     return `${this.target.terraformResourceType}.${this.target.friendlyUniqueId}`;
   }
 
-  toTerraform(): any {
+  override toTerraform(): any {
     return { import: [{ to: this.to, id: this.importId }] };
   }
 
-  toHclTerraform(): any {
+  override toHclTerraform(): any {
     return {
       import: [
         {

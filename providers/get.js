@@ -7,6 +7,8 @@
  * Does nothing when the inputs have not changed: the stamp file .gen/.stamp
  * records a hash of every schema and of the generator's version. Generation
  * happens in a temporary folder that replaces .gen/ only when complete.
+ * The generated code gets the `override` modifiers that the project's
+ * tsconfig requires (addOverrideModifiers).
  *
  * Usage: node providers/get.js [--force] [--quiet]
  */
@@ -85,9 +87,36 @@ function schemaWithConstraints(file) {
 }
 
 /** A hash of everything the generated code depends on. */
+/**
+ * What the generator writes without TypeScript's `override` modifier, which
+ * the project's tsconfig requires (noImplicitOverride): each resource's and
+ * data source's synthesizeAttributes/synthesizeHclAttributes, and the
+ * provider's alias accessors. Bump POSTPROCESS_VERSION when this changes, so
+ * that bindings generated before are generated again.
+ */
+const POSTPROCESS_VERSION = 1;
+const OVERRIDDEN = /^( +)(public|protected)( get| set)? (synthesizeAttributes|synthesizeHclAttributes|alias)\(/gm;
+
+/** Adds `override` to the generated members that override cdktn's (see OVERRIDDEN). */
+function addOverrideModifiers(text) {
+  return text.replace(OVERRIDDEN, (_m, indent, access, accessor, name) => `${indent}${access} override${accessor ?? ""} ${name}(`);
+}
+
+/** Post-processes every generated index.ts under `dir`. */
+function postprocess(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    const text = fs.readFileSync(file, "utf8");
+    const done = addOverrideModifiers(text);
+    if (done !== text) fs.writeFileSync(file, done);
+  }
+}
+
 function inputsHash() {
   const hash = crypto.createHash("sha256");
   hash.update(`generator ${generatorVersion()}\n`);
+  hash.update(`postprocess ${POSTPROCESS_VERSION}\n`);
   hash.update(`constraints ${JSON.stringify(providerConstraints())}\n`);
   for (const { name, file } of schemaFiles()) {
     hash.update(`${name}\n`);
@@ -121,6 +150,7 @@ async function generate(hash) {
     for (const { file } of schemaFiles()) {
       await generateProviderBindingsFromSchema(tmp, schemaWithConstraints(file));
     }
+    postprocess(tmp);
     fs.writeFileSync(
       path.join(tmp, ".stamp"),
       JSON.stringify({ hash, generator: generatorVersion(), providers: schemaFiles().map((s) => s.name) }, null, 2) + "\n",
