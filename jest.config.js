@@ -18,10 +18,21 @@ module.exports = {
   globalTeardown: "<rootDir>/testing/jest-global-teardown.js",
   projects: [
     {
+      // In-process tests: no child process (testing/no-processes.js refuses one), no engine.
       ...common,
       displayName: "unit",
       roots: ["<rootDir>/__tests__"],
       testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/", "<rootDir>/__tests__/e2e/", "\\.process\\.test\\.ts$"],
+      setupFiles: ["<rootDir>/testing/no-processes.js"],
+    },
+    {
+      // Tests that start processes (*.process.test.ts): git, tsc and npm for diff's
+      // base, bin/all2all.js, the fake tofu, the DNS tools, the CI workflows' commands.
+      ...common,
+      displayName: "processes",
+      roots: ["<rootDir>/__tests__"],
+      testMatch: ["**/*.process.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/", "<rootDir>/__tests__/e2e/"],
     },
     {

@@ -1,6 +1,6 @@
 // Zone files from the typed record model: layout, names, ordering, values,
 // SOA and NS defaults, placeholders, serials and the addresses file. No
-// external tool needed (tools.test.ts runs BIND's and Knot's checkers).
+// external tool needed (tools.process.test.ts runs BIND's and Knot's checkers).
 import * as path from "node:path";
 import { loadNetwork, type NetworkSpec, type ZoneSpec } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";

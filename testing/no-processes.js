@@ -1,0 +1,35 @@
+// @ts-check
+/**
+ * Set up before each file of the unit project (jest.config.js): a unit test
+ * starts no process. Each child_process function that would start one throws
+ * instead, naming the file to rename: a test that needs git, tsc, the fake
+ * tofu, bin/all2all.js or a DNS tool is a `*.process.test.ts`, in the
+ * processes project.
+ */
+"use strict";
+const childProcess = require("node:child_process");
+
+const STARTERS = /** @type {const} */ (["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"]);
+const GUARD = Symbol.for("all2all.noProcesses");
+
+// The module is shared by the test files a worker runs; guard it once, and
+// read the running test's path from the file now set up.
+/** @type {any} */ (childProcess)[GUARD] = globalThis;
+for (const name of STARTERS) {
+  const original = /** @type {any} */ (childProcess)[name];
+  if (original[GUARD]) continue;
+  const refuse = function (/** @type {unknown} */ command) {
+    let file = "this test file";
+    try {
+      file = /** @type {any} */ (childProcess)[GUARD].expect.getState().testPath ?? file;
+    } catch {
+      // outside a test: keep the generic name
+    }
+    throw new Error(
+      `a unit test starts no process: ${file} called child_process.${name}(${JSON.stringify(String(command))}); ` +
+        "name it *.process.test.ts to run it in the processes project (jest.config.js)",
+    );
+  };
+  refuse[GUARD] = true;
+  /** @type {any} */ (childProcess)[name] = refuse;
+}
