@@ -5,7 +5,7 @@
  * Shape first (this file: types, required keys, enums, ranges, name
  * patterns); the rules that need several fields or the whole description
  * (references, addresses inside ranges, DNS record contents) are in
- * checks.ts, with exact paths.
+ * checks/ and dns/, with exact paths.
  *
  * Every object is strict: a misspelt key is an error that lists the allowed
  * keys. Every default is the safe choice; the description says why.
