@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import { suggestionHint } from "./catalogue";
-import { CONFIG_RECORD_TYPES } from "./model";
+import { CONFIG_RECORD_TYPES } from "./schema";
 import { formatPath, type ConfigProblem, type PathSegment } from "./problems";
 import { originAt, parseYaml, toPlain, type Node, type Origin } from "./yaml";
 

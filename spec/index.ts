@@ -7,7 +7,7 @@ export { loadNetwork, ENVIRONMENTS_DIR, SCHEMA_FILE, OVERLAY_SCHEMA_FILE, type L
 export { jsonSchemaText, overlaySchemaText } from "./jsonschema";
 export { writeSchemas } from "./write-schema";
 export { MERGE_KEYS, REMOVE_KEY } from "./merge";
-export { NetworkDescription, CONFIG_RECORD_TYPES, type Description, type RecordType } from "./model";
+export { NetworkDescriptionSchema, CONFIG_RECORD_TYPES, type Description, type RecordType } from "./schema";
 export { tsigEnvVar, tsigVariable, RESERVED_LABEL_KEYS } from "./names";
 export { MANAGED_BY } from "./checks";
 export * as catalogue from "./catalogue";

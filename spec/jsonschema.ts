@@ -14,12 +14,12 @@
  */
 import { z } from "zod";
 import { MERGE_KEYS, REMOVE_KEY } from "./merge";
-import { NetworkDescription } from "./model";
+import { NetworkDescriptionSchema } from "./schema";
 
 type Json = Record<string, unknown>;
 
 function baseSchema(): Json {
-  return z.toJSONSchema(NetworkDescription, { io: "input", target: "draft-07", reused: "inline", unrepresentable: "any" }) as Json;
+  return z.toJSONSchema(NetworkDescriptionSchema, { io: "input", target: "draft-07", reused: "inline", unrepresentable: "any" }) as Json;
 }
 
 function withHeader(schema: Json, title: string, description: string): Json {
@@ -32,7 +32,7 @@ export function jsonSchemaText(): string {
   const schema = withHeader(
     baseSchema(),
     "all2all network description",
-    "A shared description file of the all2all network (config/*.yaml). Generated from spec/model.ts by `npm run config:schema`; do not edit.",
+    "A shared description file of the all2all network (config/*.yaml). Generated from spec/schema.ts by `npm run config:schema`; do not edit.",
   );
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
@@ -85,7 +85,7 @@ export function overlaySchemaText(): string {
   const schema = withHeader(
     overlayNode(baseSchema(), "") as Json,
     "all2all environment overlay",
-    "An environment overlay (config/environments/<name>.yaml), merged onto the shared description: mappings by key (null removes a key), lists of named items by name ($remove: true removes one), anything else replaced. Generated from spec/model.ts by `npm run config:schema`; do not edit.",
+    "An environment overlay (config/environments/<name>.yaml), merged onto the shared description: mappings by key (null removes a key), lists of named items by name ($remove: true removes one), anything else replaced. Generated from spec/schema.ts by `npm run config:schema`; do not edit.",
   );
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { LocationName, NetworkZone } from "./catalogue";
 import type { AdoptionSpec } from "./adopt";
 import type { AddressRef, RecordSetSpec } from "./dns";
-import type * as M from "./model";
+import type * as M from "./schema";
 import type { Family } from "../primitives/ip";
 import type { SshKeyType } from "./sshkeys";
 
@@ -32,7 +32,7 @@ export type StateSpec =
   | { backend: "local" }
   | { backend: "s3"; bucket: string; key_prefix: string; endpoint: string; region: string };
 
-export type EnvironmentSpec = Omit<Out<typeof M.Environment>, "state"> & {
+export type EnvironmentSpec = Omit<Out<typeof M.EnvironmentSchema>, "state"> & {
   /** The overlay's file name: production, staging, dr… */
   name: string;
   /** The network zone of the default location. */
@@ -40,7 +40,7 @@ export type EnvironmentSpec = Omit<Out<typeof M.Environment>, "state"> & {
   state: StateSpec;
 };
 
-export type SshKeySpec = Omit<Out<typeof M.SshKey>, "labels"> & {
+export type SshKeySpec = Omit<Out<typeof M.SshKeySchema>, "labels"> & {
   type: SshKeyType;
   bits: number;
   /** `SHA256:…`, as ssh-keygen -l prints it. */
@@ -48,9 +48,9 @@ export type SshKeySpec = Omit<Out<typeof M.SshKey>, "labels"> & {
   labels: LabelMap;
 };
 
-export type PlacementGroupSpec = Omit<Out<typeof M.PlacementGroup>, "labels"> & { labels: LabelMap };
+export type PlacementGroupSpec = Omit<Out<typeof M.PlacementGroupSchema>, "labels"> & { labels: LabelMap };
 
-export type PrivateNetworkSpec = Omit<Out<typeof M.Network>, "zone" | "labels"> & { zone: NetworkZone; labels: LabelMap };
+export type PrivateNetworkSpec = Omit<Out<typeof M.NetworkSchema>, "zone" | "labels"> & { zone: NetworkZone; labels: LabelMap };
 
 export interface FirewallRuleSpec {
   direction: "in" | "out";
@@ -64,7 +64,7 @@ export interface FirewallRuleSpec {
   description?: string;
 }
 
-export type FirewallPolicySpec = Omit<Out<typeof M.FirewallPolicy>, "rules" | "labels"> & {
+export type FirewallPolicySpec = Omit<Out<typeof M.FirewallPolicySchema>, "rules" | "labels"> & {
   rules: FirewallRuleSpec[];
   labels: LabelMap;
 };
@@ -75,7 +75,7 @@ export interface UserDataSpec {
   content: string;
 }
 
-export type ServerSpec = Omit<Out<typeof M.Server>, "location" | "ssh_keys" | "user_data" | "import_id" | "import_primary_ips" | "labels" | "volumes" | "floating_ip"> & {
+export type ServerSpec = Omit<Out<typeof M.ServerSchema>, "location" | "ssh_keys" | "user_data" | "import_id" | "import_primary_ips" | "labels" | "volumes" | "floating_ip"> & {
   /** With import_id: the current primary IP ids to adopt, or "create". */
   import_primary_ips?: { ipv4?: string; ipv6: string };
   location: LocationName;
@@ -84,8 +84,8 @@ export type ServerSpec = Omit<Out<typeof M.Server>, "location" | "ssh_keys" | "u
   ssh_keys: string[];
   user_data?: UserDataSpec;
   import_id?: string;
-  volumes: (Omit<Out<typeof M.Volume>, "labels"> & { labels: LabelMap })[];
-  floating_ip?: Omit<Out<typeof M.FloatingIp>, "labels"> & { labels: LabelMap };
+  volumes: (Omit<Out<typeof M.VolumeSchema>, "labels"> & { labels: LabelMap })[];
+  floating_ip?: Omit<Out<typeof M.FloatingIpSchema>, "labels"> & { labels: LabelMap };
   labels: LabelMap;
 };
 
@@ -128,17 +128,17 @@ export interface ZoneSpec {
   labels: LabelMap;
 }
 
-export type SubaccountSpec = Omit<Out<typeof M.Subaccount>, "home_directory" | "labels"> & {
+export type SubaccountSpec = Omit<Out<typeof M.SubaccountSchema>, "home_directory" | "labels"> & {
   home_directory: string;
   labels: LabelMap;
 };
 
-export type StorageBoxSpec = Omit<Out<typeof M.StorageBox>, "subaccounts" | "labels"> & {
+export type StorageBoxSpec = Omit<Out<typeof M.StorageBoxSchema>, "subaccounts" | "labels"> & {
   subaccounts: SubaccountSpec[];
   labels: LabelMap;
 };
 
-export type SuppressionSpec = Out<typeof M.Suppression>;
+export type SuppressionSpec = Out<typeof M.SuppressionSchema>;
 
 export interface NetworkSpecData {
   environment: EnvironmentSpec;

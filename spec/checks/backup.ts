@@ -5,7 +5,7 @@
  * writable one).
  */
 import { LOCATIONS, suggestionHint } from "../catalogue";
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import type { PathSegment } from "../problems";
 import type { StorageBoxSpec } from "../types";
 import { checkLabels, checkLocationAllowed, uniqueNames } from "./common";

@@ -4,7 +4,7 @@
  * file:line), the problem sink and the environment's defaults.
  */
 import { LOCATIONS, type NetworkZone } from "../catalogue";
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import { formatPath, type ConfigProblem, type PathSegment } from "../problems";
 import type { LabelMap } from "../types";
 import { originAt, type Node } from "../yaml";

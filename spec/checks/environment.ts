@@ -2,7 +2,7 @@
  * The environment block: its location among the allowed ones, its labels and
  * the state backend (local, or S3 with a valid bucket, endpoint and key prefix).
  */
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import type { StateSpec } from "../types";
 import { checkLabels, checkLocationAllowed } from "./common";
 import type { CheckContext, Reporter } from "./context";

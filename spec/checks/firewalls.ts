@@ -3,7 +3,7 @@
  * and udp, a number, a range or any), direction and peers, with the keywords
  * `any` and `admin` expanded to CIDRs.
  */
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import type { PathSegment } from "../problems";
 import type { FirewallPolicySpec, FirewallRuleSpec } from "../types";
 import { checkLabels, cidrAt, uniqueNames } from "./common";

@@ -4,7 +4,7 @@
  * subnets, gateways inside them), each problem naming what it collides with.
  */
 import type { NetworkZone } from "../catalogue";
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import type { Cidr } from "../../primitives/ip";
 import {
   checkNetworkRange,

@@ -4,7 +4,7 @@
  * broadcast or router address, and not taken by another server.
  */
 import { suggestionHint, type NetworkZone } from "../catalogue";
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import { cidrContains, lastAddress, parseIpv4 } from "../../primitives/ip";
 import { formatPath, type PathSegment } from "../problems";
 import type { CheckContext } from "./context";

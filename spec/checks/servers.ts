@@ -5,7 +5,7 @@
  * adoption (import_id, import_primary_ips).
  */
 import { LIMITS, LOCATIONS, suggestionHint } from "../catalogue";
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import { offerFindings } from "../offer";
 import { formatPath, type PathSegment } from "../problems";
 import type { ServerSpec } from "../types";

@@ -5,7 +5,7 @@
  */
 import { suggestionHint } from "../catalogue";
 import { checkRecords, type AddressRef, type ServerAddresses } from "../dns";
-import type { Description } from "../model";
+import type { Description } from "../schema";
 import { parseAddress } from "../../primitives/ip";
 import { parseDomainName, TSIG_KEY_PATTERN, tsigEnvVar, tsigVariable } from "../names";
 import type { PathSegment } from "../problems";

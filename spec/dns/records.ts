@@ -4,7 +4,7 @@
  * TTL, a CNAME alone at its name, in-zone targets that exist and are not a
  * CNAME where an address is needed).
  */
-import type { RecordType } from "../model";
+import type { RecordType } from "../schema";
 import type { PathSegment } from "../problems";
 import { isReverseZone, ownerName } from "./names";
 import {

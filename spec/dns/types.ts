@@ -5,7 +5,7 @@
  */
 import type { Family } from "../../primitives/ip";
 import { TXT_STRING_BYTES } from "../../primitives/txt";
-import type { RecordType } from "../model";
+import type { RecordType } from "../schema";
 import type { PathSegment } from "../problems";
 
 /** A server address referenced by a record (`web-1.ipv4`), resolved by the stacks to the primary IP. */

@@ -6,7 +6,7 @@
  */
 import { suggestionHint } from "../catalogue";
 import { parseIpv4, parseIpv6, type Family } from "../../primitives/ip";
-import type { RecordType } from "../model";
+import type { RecordType } from "../schema";
 import { parseDomainName } from "../names";
 import type { PathSegment } from "../problems";
 import { hostTarget } from "./names";

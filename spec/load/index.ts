@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { suggestionHint } from "../catalogue";
 import { checkDescription, type ConfigFiles } from "../checks";
 import { combineShared, mergeOverlay } from "../merge";
-import { NetworkDescription } from "../model";
+import { NetworkDescriptionSchema } from "../schema";
 import { kebabGuess, NAME_PATTERN } from "../names";
 import type { ConfigProblem } from "../problems";
 import type { NetworkSpec, NetworkSpecData } from "../types";
@@ -190,7 +190,7 @@ function loadEnvironment(
   const problems: ConfigProblem[] = [];
   const root = mergeOverlay(shared.combined, overlay, problems);
   const plain = toPlain(root);
-  const parsed = NetworkDescription.safeParse(plain);
+  const parsed = NetworkDescriptionSchema.safeParse(plain);
   if (!parsed.success) {
     return { problems: [...problems, ...zodProblems(parsed.error.issues, root, plain)], warnings: [] };
   }

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { suggestionHint } from "../catalogue";
 import { REMOVE_KEY } from "../merge";
-import { NetworkDescription } from "../model";
+import { NetworkDescriptionSchema } from "../schema";
 import { kebabGuess, NAME_PATTERN } from "../names";
 import { retiredServerType } from "../offer";
 import { formatPath, type ConfigProblem, type PathSegment } from "../problems";
@@ -45,7 +45,7 @@ function unwrap(schema: AnySchema): AnySchema {
 
 /** The schema describing the value at a path of the description. */
 function schemaAt(path: readonly PathSegment[]): AnySchema | undefined {
-  let schema: AnySchema | undefined = NetworkDescription;
+  let schema: AnySchema | undefined = NetworkDescriptionSchema;
   for (const segment of path) {
     if (!schema) return undefined;
     const def = defOf(unwrap(schema));
