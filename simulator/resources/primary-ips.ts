@@ -26,19 +26,14 @@ import {
   checkLabels,
   checkUniqueName,
   deleteProtectionRoute,
-  filterList,
-  idParam,
   invalidInput,
-  mustGet,
-  noContent,
   ok,
-  paginate,
-  protectedError,
   requireString,
   type Sim,
-  type SimRequest,
 } from "../core";
+import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { type Location, requireLocation } from "./offer";
+import { requireServer, serverCollection, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
 import { formatAddress } from "../../primitives/ip";
 
@@ -215,7 +210,6 @@ export interface PrimaryIpRecord extends PtrHolder {
 }
 
 export const primaryIps = (sim: Sim): Map<number, PrimaryIpRecord> => sim.collection<PrimaryIpRecord>(PRIMARY_IPS);
-const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");
 
 /** The primary IP of `type` assigned to the server, if any. */
 export function primaryIpOf(sim: Sim, serverId: number, type: "ipv4" | "ipv6"): PrimaryIpRecord | undefined {
@@ -281,9 +275,7 @@ export function requireIpType(body: Record<string, any>, field = "type"): "ipv4"
 
 /** The server a request assigns to: it must exist and be powered off. */
 function assignableServer(sim: Sim, id: unknown, field: string): ServerRecord {
-  if (typeof id !== "number" || !Number.isInteger(id)) throw invalidInput(field, "must be a server ID");
-  const server = servers(sim).get(id);
-  if (!server) throw invalidInput(field, `server with ID ${id} not found`);
+  const server = requireServer(sim, id, field);
   if (server.status !== "off") throw new ApiError(422, "server_not_stopped", `server ${id} is running, but needs to be powered off`);
   return server;
 }
@@ -311,14 +303,15 @@ function checkAssignable(sim: Sim, p: PrimaryIpRecord, server: ServerRecord): vo
 
 export function registerPrimaryIps(sim: Sim): void {
   const col = primaryIps(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "primary IP"), "primary IP");
-
-  sim.route("cloud", "GET", "/primary_ips", (req) => {
-    const ip = req.query.get("ip");
-    const list = filterList(col.values(), req.query).filter((p) => ip === null || p.ip === ip || p.ip === `${ip}/64`);
-    return paginate("primary_ips", list.map(primaryIpView), req.query);
+  const names: ResourceNames = { plural: "primary_ips", singular: "primary_ip", what: "primary IP" };
+  const get = readRoutes(sim, col, {
+    ...names,
+    view: primaryIpView,
+    filter: (query) => {
+      const ip = query.get("ip");
+      return (p) => ip === null || p.ip === ip || p.ip === `${ip}/64`;
+    },
   });
-  sim.route("cloud", "GET", "/primary_ips/:id", (req) => ok({ primary_ip: primaryIpView(get(req)) }));
 
   sim.route("cloud", "POST", "/primary_ips", (req) => {
     const b = req.body;
@@ -343,19 +336,14 @@ export function registerPrimaryIps(sim: Sim): void {
       location = requireLocation("location", b.location);
     }
     const p = addPrimaryIp(sim, { name, type, location, labels, autoDelete: b.auto_delete, assigneeId: server?.id ?? null });
-    const resources = [{ id: p.id, type: "primary_ip" }, ...(server ? [{ id: server.id, type: "server" }] : [])];
-    return ok({ primary_ip: primaryIpView(p), action: sim.action("create_primary_ip", resources) }, 201);
+    const action = sim.action("create_primary_ip", withServer("primary_ip", p.id, server?.id ?? null));
+    return ok({ primary_ip: primaryIpView(p), action }, 201);
   });
 
   sim.route("cloud", "PUT", "/primary_ips/:id", (req) => {
     const p = get(req);
     const b = req.body;
-    if (b.name !== undefined) {
-      const name = requireString(b, "name");
-      checkUniqueName(col, name, "primary IP", p.id);
-      p.name = name;
-    }
-    if (b.labels !== undefined) p.labels = checkLabels(b.labels);
+    updateNameAndLabels(col, p, b, "primary IP");
     if (b.auto_delete !== undefined) {
       if (typeof b.auto_delete !== "boolean") throw invalidInput("auto_delete", "must be a boolean");
       p.auto_delete = b.auto_delete;
@@ -363,15 +351,10 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ primary_ip: primaryIpView(p) });
   });
 
-  sim.route("cloud", "DELETE", "/primary_ips/:id", (req) => {
-    const p = get(req);
-    if (p.protection.delete) throw protectedError("primary IP", p.id);
+  deleteRoute(sim, col, names, (p) => {
     if (p.assignee_id !== null) {
       throw new ApiError(422, "must_be_unassigned", `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`);
     }
-    col.delete(p.id);
-    sim.deleted("primary_ip", p.id);
-    return noContent();
   });
 
   sim.route("cloud", "POST", "/primary_ips/:id/actions/assign", (req) => {
@@ -387,7 +370,7 @@ export function registerPrimaryIps(sim: Sim): void {
     const p = get(req);
     const resources = [{ id: p.id, type: "primary_ip" }];
     if (p.assignee_id !== null) {
-      const server = servers(sim).get(p.assignee_id);
+      const server = serverCollection(sim).get(p.assignee_id);
       if (server && server.status !== "off") {
         throw new ApiError(422, "server_not_stopped", `server ${server.id} is running, but needs to be powered off`);
       }
