@@ -15,7 +15,7 @@
  * this module keeps the attachments in its own collection (`server_networks`)
  * and adds `private_net` to a server's view through {@link Sim.extendView}.
  *
- * Imports: ../core only. Also exports the address helpers the firewalls
+ * Imports: ../core and ../crud only. Also exports the address helpers the firewalls
  * module uses. Entry point: {@link registerNetworks}.
  */
 import {
@@ -24,17 +24,15 @@ import {
   type SimRequest,
   checkLabels,
   checkUniqueName,
-  filterList,
   idParam,
   invalidInput,
   mustGet,
-  noContent,
   notFound,
   ok,
   paginate,
-  protectedError,
   requireString,
 } from "../core";
+import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 
 // ---------------------------------------------------------------- addresses
 
@@ -526,12 +524,7 @@ function listField(body: Record<string, any>, field: string): Record<string, any
 }
 
 function updateNetwork(sim: Sim, n: NetworkRecord, body: Record<string, any>): void {
-  if (body.name !== undefined) {
-    const name = requireString(body, "name");
-    checkUniqueName(networksOf(sim), name, "network", n.id);
-    n.name = name;
-  }
-  if (body.labels !== undefined) n.labels = checkLabels(body.labels);
+  updateNameAndLabels(networksOf(sim), n, body, "network");
   const expose = optionalBool(body, "expose_routes_to_vswitch");
   if (expose !== undefined) n.expose_routes_to_vswitch = expose;
 }
@@ -599,41 +592,29 @@ export function resourceAction(sim: Sim, req: SimRequest, id: number, type: stri
 
 export function registerNetworks(sim: Sim): void {
   const networks = networksOf(sim);
+  const names: ResourceNames = { plural: "networks", singular: "network", what: "network" };
+  const view = (n: NetworkRecord) => networkView(sim, n);
+  const get = readRoutes(sim, networks, { ...names, view });
 
-  sim.route("cloud", "GET", "/networks", (req) =>
-    paginate("networks", filterList(networks.values(), req.query).map((n) => networkView(sim, n)), req.query),
-  );
   sim.route("cloud", "POST", "/networks", (req) => {
     const n = createNetwork(sim, req.body);
     networks.set(n.id, n);
-    return ok({ network: networkView(sim, n) }, 201);
+    return ok({ network: view(n) }, 201);
   });
-  sim.route("cloud", "GET", "/networks/:id", (req) => ok({ network: networkView(sim, mustGet(networks, idParam(req, "network"), "network")) }));
   sim.route("cloud", "PUT", "/networks/:id", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
+    const n = get(req);
     updateNetwork(sim, n, req.body);
-    return ok({ network: networkView(sim, n) });
+    return ok({ network: view(n) });
   });
-  sim.route("cloud", "DELETE", "/networks/:id", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
-    if (n.protection.delete) throw protectedError("network", n.id);
+  deleteRoute(sim, networks, names, (n) => {
     // Hetzner detaches the network's servers on delete.
     for (const a of [...attachmentsOf(sim).values()]) if (a.network === n.id) attachmentsOf(sim).delete(a.id);
-    networks.delete(n.id);
-    sim.deleted("network", n.id);
-    return noContent();
   });
-  sim.route("cloud", "GET", "/networks/:id/actions", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
-    return resourceActions(sim, req, n.id, "network");
-  });
-  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
-    return resourceAction(sim, req, n.id, "network");
-  });
+  sim.route("cloud", "GET", "/networks/:id/actions", (req) => resourceActions(sim, req, get(req).id, "network"));
+  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) => resourceAction(sim, req, get(req).id, "network"));
   for (const [command, apply] of Object.entries(NETWORK_ACTIONS)) {
     sim.route("cloud", "POST", `/networks/:id/actions/${command}`, (req) => {
-      const n = mustGet(networks, idParam(req, "network"), "network");
+      const n = get(req);
       apply(sim, n, req.body);
       return ok({ action: sim.action(command, [{ id: n.id, type: "network" }]) }, 201);
     });
