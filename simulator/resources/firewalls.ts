@@ -255,11 +255,12 @@ export function prepareServerFirewalls(sim: Sim, record: any, body: Record<strin
   return () => wanted.forEach((fw) => fw.applied_to.push({ type: "server", server: { id: record.id } }));
 }
 
+const NAMES: ResourceNames = { plural: "firewalls", singular: "firewall", what: "firewall" };
+
 export function registerFirewalls(sim: Sim): void {
   const firewalls = firewallsOf(sim);
-  const names: ResourceNames = { plural: "firewalls", singular: "firewall", what: "firewall" };
   const view = (fw: FirewallRecord) => firewallView(sim, fw);
-  const get = readRoutes(sim, firewalls, { ...names, view });
+  const get = readRoutes(sim, firewalls, { ...NAMES, view });
 
   sim.route("cloud", "POST", "/firewalls", (req) => {
     const name = requireString(req.body, "name");
@@ -277,7 +278,7 @@ export function registerFirewalls(sim: Sim): void {
     updateNameAndLabels(firewalls, fw, req.body, "firewall");
     return ok({ firewall: view(fw) });
   });
-  deleteRoute(sim, firewalls, names, (fw) => {
+  deleteRoute(sim, firewalls, NAMES, (fw) => {
     if (fw.applied_to.length > 0) {
       const targets = fw.applied_to.map(describe).join(", ");
       throw new ApiError(422, "resource_in_use", `firewall ${fw.id} is still applied to ${targets}; remove it from them first`);

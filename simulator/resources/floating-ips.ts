@@ -67,10 +67,11 @@ function optionalDescription(v: unknown): string | null {
   return v;
 }
 
+const NAMES: ResourceNames = { plural: "floating_ips", singular: "floating_ip", what: "floating IP" };
+
 export function registerFloatingIps(sim: Sim): void {
   const col = floatingIps(sim);
-  const names: ResourceNames = { plural: "floating_ips", singular: "floating_ip", what: "floating IP" };
-  const get = readRoutes(sim, col, { ...names, view: floatingIpView });
+  const get = readRoutes(sim, col, { ...NAMES, view: floatingIpView });
 
   sim.route("cloud", "POST", "/floating_ips", (req) => {
     const b = req.body;
@@ -118,8 +119,8 @@ export function registerFloatingIps(sim: Sim): void {
     return ok({ floating_ip: floatingIpView(f) });
   });
 
-  deleteRoute(sim, col, names);
-  serverLinkRoutes(sim, names, get, { link: "assign", unlink: "unassign" });
+  deleteRoute(sim, col, NAMES);
+  serverLinkRoutes(sim, NAMES, get, { link: "assign", unlink: "unassign" });
 
   sim.route("cloud", "POST", "/floating_ips/:id/actions/change_dns_ptr", (req) => {
     const f = get(req);

@@ -41,11 +41,12 @@ export function groupWithRoom(sim: Sim, id: unknown, field: string): PlacementGr
   return g;
 }
 
+const NAMES: ResourceNames = { plural: "placement_groups", singular: "placement_group", what: "placement group" };
+
 export function registerPlacementGroups(sim: Sim): void {
   const col = placementGroups(sim);
-  const names: ResourceNames = { plural: "placement_groups", singular: "placement_group", what: "placement group" };
   const view = (g: PlacementGroupRecord) => placementGroupView(sim, g);
-  const get = readRoutes(sim, col, { ...names, view, filter: anyOf("type", (g) => g.type) });
+  const get = readRoutes(sim, col, { ...NAMES, view, filter: anyOf("type", (g) => g.type) });
 
   sim.route("cloud", "POST", "/placement_groups", (req) => {
     const name = requireString(req.body, "name");
@@ -63,7 +64,7 @@ export function registerPlacementGroups(sim: Sim): void {
     return ok({ placement_group: view(g) });
   });
 
-  deleteRoute(sim, col, names, (g) => {
+  deleteRoute(sim, col, NAMES, (g) => {
     for (const s of serverCollection(sim).values()) if (s.placement_group === g.id) s.placement_group = null;
   });
 }

@@ -301,11 +301,12 @@ function checkAssignable(sim: Sim, p: PrimaryIpRecord, server: ServerRecord): vo
   }
 }
 
+const NAMES: ResourceNames = { plural: "primary_ips", singular: "primary_ip", what: "primary IP" };
+
 export function registerPrimaryIps(sim: Sim): void {
   const col = primaryIps(sim);
-  const names: ResourceNames = { plural: "primary_ips", singular: "primary_ip", what: "primary IP" };
   const get = readRoutes(sim, col, {
-    ...names,
+    ...NAMES,
     view: primaryIpView,
     filter: (query) => {
       const ip = query.get("ip");
@@ -351,7 +352,7 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ primary_ip: primaryIpView(p) });
   });
 
-  deleteRoute(sim, col, names, (p) => {
+  deleteRoute(sim, col, NAMES, (p) => {
     if (p.assignee_id !== null) {
       throw new ApiError(422, "must_be_unassigned", `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`);
     }

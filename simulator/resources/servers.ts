@@ -24,7 +24,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, protectedError } from "../core";
-import { anyOf, readRoutes, removeRecord } from "../crud";
+import { type ResourceNames, anyOf, readRoutes, removeRecord } from "../crud";
 import { floatingIpsOf, releaseFloatingIps } from "./floating-ips";
 import {
   type Image,
@@ -409,16 +409,12 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
   disable_rescue: { command: "disable_rescue", run: (_sim, s) => void (s.rescue_enabled = false) },
 };
 
+const NAMES: ResourceNames = { plural: "servers", singular: "server", what: "server" };
+
 export function registerServers(sim: Sim): void {
   const col = servers(sim);
   const view = (s: ServerRecord) => serverView(sim, s);
-  const get = readRoutes(sim, col, {
-    plural: "servers",
-    singular: "server",
-    what: "server",
-    view,
-    filter: anyOf("status", (s) => s.status),
-  });
+  const get = readRoutes(sim, col, { ...NAMES, view, filter: anyOf("status", (s) => s.status) });
   sim.route("cloud", "POST", "/servers", (req) => ok(createServer(sim, req.body), 201));
   sim.route("cloud", "PUT", "/servers/:id", (req) => {
     const s = get(req);

@@ -84,12 +84,13 @@ export function findSshKey(sim: Sim, idOrName: unknown): SshKeyRecord | undefine
   return undefined;
 }
 
+const NAMES: ResourceNames = { plural: "ssh_keys", singular: "ssh_key", what: "SSH key" };
+
 export function registerSshKeys(sim: Sim): void {
   const col = sshKeys(sim);
-  const names: ResourceNames = { plural: "ssh_keys", singular: "ssh_key", what: "SSH key" };
   const view = (k: SshKeyRecord) => ({ ...k, labels: { ...k.labels } });
   const get = readRoutes(sim, col, {
-    ...names,
+    ...NAMES,
     view,
     filter: (query) => {
       const fp = query.get("fingerprint");
@@ -120,5 +121,5 @@ export function registerSshKeys(sim: Sim): void {
     return ok({ ssh_key: view(k) });
   });
 
-  deleteRoute(sim, col, names);
+  deleteRoute(sim, col, NAMES);
 }

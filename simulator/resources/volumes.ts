@@ -78,10 +78,11 @@ export function checkAttachable(v: VolumeRecord, server: ServerRecord): void {
   }
 }
 
+const NAMES: ResourceNames = { plural: "volumes", singular: "volume", what: "volume" };
+
 export function registerVolumes(sim: Sim): void {
   const col = volumes(sim);
-  const names: ResourceNames = { plural: "volumes", singular: "volume", what: "volume" };
-  const get = readRoutes(sim, col, { ...names, view: volumeView, filter: anyOf("status", (v) => v.status) });
+  const get = readRoutes(sim, col, { ...NAMES, view: volumeView, filter: anyOf("status", (v) => v.status) });
 
   sim.route("cloud", "POST", "/volumes", (req) => {
     const b = req.body;
@@ -131,12 +132,12 @@ export function registerVolumes(sim: Sim): void {
     return ok({ volume: volumeView(v) });
   });
 
-  deleteRoute(sim, col, names, (v) => {
+  deleteRoute(sim, col, NAMES, (v) => {
     // Hetzner: "The Volume must not be attached to a Server". The error code is not documented; this one is a guess.
     if (v.server !== null) throw invalidInput("server", `volume ${v.id} is attached to server ${v.server}; detach it first`);
   });
 
-  serverLinkRoutes(sim, names, get, { link: "attach", unlink: "detach" }, (v, server, body) => {
+  serverLinkRoutes(sim, NAMES, get, { link: "attach", unlink: "detach" }, (v, server, body) => {
     if (body.automount !== undefined && typeof body.automount !== "boolean") {
       throw invalidInput("automount", "must be a boolean");
     }
