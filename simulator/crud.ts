@@ -35,6 +35,9 @@ export interface ResourceNames {
   readonly what: string;
 }
 
+/** A list's own filter: built from the request's query, it tests one record. */
+export type ListFilter<T> = (query: URLSearchParams) => (record: T) => boolean;
+
 /** What the list and read routes of a collection need to know (see {@link readRoutes}). */
 export interface ReadRoutes<T> extends ResourceNames {
   /** The record as the API answers it. */
@@ -44,7 +47,7 @@ export interface ReadRoutes<T> extends ResourceNames {
    * `label_selector` and `id` (`status`, `type`, …).
    * @default - none
    */
-  readonly filter?: (query: URLSearchParams) => (record: T) => boolean;
+  readonly filter?: ListFilter<T>;
 }
 
 /** The record of `c` that a path's `:id` names, or `not_found` (a malformed id included). */
@@ -73,15 +76,18 @@ export function readRoutes<T extends { id: number; name?: string; labels?: Recor
 }
 
 /**
- * A list filter on a query parameter that may be repeated (`?status=a&status=b`):
- * the records whose `value` is one of those given, or every record when none is.
+ * A list filter on one query parameter: the records whose `value` is one
+ * given, or every record when the parameter is absent. With `repeated`, every
+ * occurrence counts (`?status=running&status=off`); otherwise only the first
+ * (`?fingerprint=…`).
  */
-export function anyOf<T>(
+export function queryFilter<T>(
   param: string,
   value: (record: T) => string,
-): (query: URLSearchParams) => (record: T) => boolean {
+  options: { readonly repeated?: boolean } = {},
+): ListFilter<T> {
   return (query) => {
-    const wanted = query.getAll(param);
+    const wanted = options.repeated ? query.getAll(param) : query.getAll(param).slice(0, 1);
     return (record) => wanted.length === 0 || wanted.includes(value(record));
   };
 }

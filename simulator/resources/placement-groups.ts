@@ -5,7 +5,7 @@
  * its servers out of it.
  */
 import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
-import { type ResourceNames, anyOf, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
 import { serverCollection } from "./server-links";
 
 export const PLACEMENT_GROUPS = "placement_groups";
@@ -46,7 +46,7 @@ const NAMES: ResourceNames = { plural: "placement_groups", singular: "placement_
 export function registerPlacementGroups(sim: Sim): void {
   const col = placementGroups(sim);
   const view = (g: PlacementGroupRecord) => placementGroupView(sim, g);
-  const get = readRoutes(sim, col, { ...NAMES, view, filter: anyOf("type", (g) => g.type) });
+  const get = readRoutes(sim, col, { ...NAMES, view, filter: queryFilter("type", (g) => g.type, { repeated: true }) });
 
   sim.route("cloud", "POST", "/placement_groups", (req) => {
     const name = requireString(req.body, "name");

@@ -24,7 +24,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, protectedError } from "../core";
-import { type ResourceNames, anyOf, readRoutes, removeRecord } from "../crud";
+import { type ResourceNames, queryFilter, readRoutes, removeRecord } from "../crud";
 import { floatingIpsOf, releaseFloatingIps } from "./floating-ips";
 import {
   type Image,
@@ -414,7 +414,8 @@ const NAMES: ResourceNames = { plural: "servers", singular: "server", what: "ser
 export function registerServers(sim: Sim): void {
   const col = servers(sim);
   const view = (s: ServerRecord) => serverView(sim, s);
-  const get = readRoutes(sim, col, { ...NAMES, view, filter: anyOf("status", (s) => s.status) });
+  const filter = queryFilter("status", (s: ServerRecord) => s.status, { repeated: true });
+  const get = readRoutes(sim, col, { ...NAMES, view, filter });
   sim.route("cloud", "POST", "/servers", (req) => ok(createServer(sim, req.body), 201));
   sim.route("cloud", "PUT", "/servers/:id", (req) => {
     const s = get(req);

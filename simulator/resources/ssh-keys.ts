@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
-import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
 
 export const SSH_KEYS = "ssh_keys";
 
@@ -89,14 +89,7 @@ const NAMES: ResourceNames = { plural: "ssh_keys", singular: "ssh_key", what: "S
 export function registerSshKeys(sim: Sim): void {
   const col = sshKeys(sim);
   const view = (k: SshKeyRecord) => ({ ...k, labels: { ...k.labels } });
-  const get = readRoutes(sim, col, {
-    ...NAMES,
-    view,
-    filter: (query) => {
-      const fp = query.get("fingerprint");
-      return (k) => fp === null || k.fingerprint === fp;
-    },
-  });
+  const get = readRoutes(sim, col, { ...NAMES, view, filter: queryFilter("fingerprint", (k) => k.fingerprint) });
 
   sim.route("cloud", "POST", "/ssh_keys", (req) => {
     const name = requireString(req.body, "name");

@@ -18,7 +18,7 @@ import {
   requireString,
   type Sim,
 } from "../core";
-import { type ResourceNames, anyOf, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
@@ -82,7 +82,8 @@ const NAMES: ResourceNames = { plural: "volumes", singular: "volume", what: "vol
 
 export function registerVolumes(sim: Sim): void {
   const col = volumes(sim);
-  const get = readRoutes(sim, col, { ...NAMES, view: volumeView, filter: anyOf("status", (v) => v.status) });
+  const filter = queryFilter("status", (v: VolumeRecord) => v.status, { repeated: true });
+  const get = readRoutes(sim, col, { ...NAMES, view: volumeView, filter });
 
   sim.route("cloud", "POST", "/volumes", (req) => {
     const b = req.body;
