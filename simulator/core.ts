@@ -434,24 +434,3 @@ export function checkUniqueName(c: Map<number, { id: number; name?: string }>, n
   for (const r of c.values()) if (r.name === name && r.id !== self) throw uniquenessError(what, name);
 }
 
-/**
- * `POST /<collection>/:id/actions/change_protection` for a resource whose only
- * protection is `delete` (volumes, floating and primary IPs): validates the
- * body, lets `check` refuse it, sets the flag and answers the action.
- */
-export function deleteProtectionRoute<T extends { id: number; protection: { delete: boolean } }>(
-  sim: Sim,
-  collection: string,
-  type: string,
-  get: (req: SimRequest) => T,
-  check?: (record: T, del: boolean) => void,
-): void {
-  sim.route("cloud", "POST", `/${collection}/:id/actions/change_protection`, (req) => {
-    const record = get(req);
-    const del = req.body.delete;
-    if (typeof del !== "boolean") throw invalidInput("delete", "must be a boolean");
-    check?.(record, del);
-    record.protection.delete = del;
-    return ok({ action: sim.action("change_protection", [{ id: record.id, type }]) }, 201);
-  });
-}

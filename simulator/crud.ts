@@ -1,7 +1,7 @@
 /**
  * The handler shapes the Cloud API's resource modules share: the list and
  * read routes of a collection, the record a path names, the `name` and
- * `labels` of an update, and removing a record.
+ * `labels` of an update, removing a record, and delete protection.
  *
  * Why: Hetzner answers these the same way for every resource (its list query,
  * `not_found` for an unknown id, names unique per project, labels by its
@@ -17,6 +17,7 @@ import {
   checkUniqueName,
   filterList,
   idParam,
+  invalidInput,
   mustGet,
   noContent,
   ok,
@@ -136,5 +137,26 @@ export function deleteRoute<T extends { id: number; protection?: { delete: boole
     before?.(record);
     removeRecord(sim, c, names.singular, record.id);
     return noContent();
+  });
+}
+
+/**
+ * `POST /<collection>/:id/actions/change_protection` for a resource whose only
+ * protection is `delete` (volumes, floating and primary IPs): validates the
+ * body, lets `check` refuse it, sets the flag and answers the action.
+ */
+export function deleteProtectionRoute<T extends { id: number; protection: { delete: boolean } }>(
+  sim: Sim,
+  names: ResourceNames,
+  get: (req: SimRequest) => T,
+  check?: (record: T, del: boolean) => void,
+): void {
+  sim.route("cloud", "POST", `/${names.plural}/:id/actions/change_protection`, (req) => {
+    const record = get(req);
+    const del = req.body.delete;
+    if (typeof del !== "boolean") throw invalidInput("delete", "must be a boolean");
+    check?.(record, del);
+    record.protection.delete = del;
+    return ok({ action: sim.action("change_protection", [{ id: record.id, type: names.singular }]) }, 201);
   });
 }

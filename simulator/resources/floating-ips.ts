@@ -4,15 +4,8 @@
  * IPv4, a /64 for IPv6). Deleting one that is assigned unassigns it first, as
  * Hetzner documents; delete protection refuses the delete.
  */
-import {
-  checkLabels,
-  checkUniqueName,
-  deleteProtectionRoute,
-  invalidInput,
-  ok,
-  type Sim,
-} from "../core";
-import { type ResourceNames, deleteRoute, readRoutes } from "../crud";
+import { checkLabels, checkUniqueName, invalidInput, ok, type Sim } from "../core";
+import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes } from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { type PtrHolder, allocateIPv4, allocateIPv6Network, changePtr, initialPtrs, ptrView, requireIpType } from "./primary-ips";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
@@ -128,5 +121,5 @@ export function registerFloatingIps(sim: Sim): void {
     return ok({ action: sim.action("change_dns_ptr", [{ id: f.id, type: "floating_ip" }]) }, 201);
   });
 
-  deleteProtectionRoute(sim, "floating_ips", "floating_ip", get);
+  deleteProtectionRoute(sim, NAMES, get);
 }

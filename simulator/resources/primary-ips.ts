@@ -21,17 +21,8 @@
  * never routed); IPv6 networks 2001:db8:1:N::/64 (RFC 3849), so none falls in
  * a range the project's configuration uses as an admin range.
  */
-import {
-  ApiError,
-  checkLabels,
-  checkUniqueName,
-  deleteProtectionRoute,
-  invalidInput,
-  ok,
-  requireString,
-  type Sim,
-} from "../core";
-import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString, type Sim } from "../core";
+import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { requireServer, serverCollection, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
@@ -387,7 +378,7 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ action: sim.action("change_dns_ptr", [{ id: p.id, type: "primary_ip" }]) }, 201);
   });
 
-  deleteProtectionRoute(sim, "primary_ips", "primary_ip", get, (p, del) => {
+  deleteProtectionRoute(sim, NAMES, get, (p, del) => {
     if (del && p.auto_delete) throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");
   });
 }

@@ -8,17 +8,8 @@
  *
  * `linux_device` is the by-id path Hetzner gives (`/dev/disk/by-id/scsi-0HC_Volume_<id>`).
  */
-import {
-  ApiError,
-  checkLabels,
-  checkUniqueName,
-  deleteProtectionRoute,
-  invalidInput,
-  ok,
-  requireString,
-  type Sim,
-} from "../core";
-import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
+import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString, type Sim } from "../core";
+import { type ResourceNames, deleteProtectionRoute, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
@@ -153,5 +144,5 @@ export function registerVolumes(sim: Sim): void {
     return ok({ action: sim.action("resize_volume", [{ id: v.id, type: "volume" }]) }, 201);
   });
 
-  deleteProtectionRoute(sim, "volumes", "volume", get);
+  deleteProtectionRoute(sim, NAMES, get);
 }
