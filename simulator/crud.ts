@@ -141,9 +141,10 @@ export function deleteRoute<T extends { id: number; protection?: { delete: boole
 }
 
 /**
- * `POST /<collection>/:id/actions/change_protection` for a resource whose only
- * protection is `delete` (volumes, floating and primary IPs): validates the
- * body, lets `check` refuse it, sets the flag and answers the action.
+ * Registers `POST /<plural>/:id/actions/change_protection` for a resource
+ * whose only protection is `delete` (volumes, floating and primary IPs):
+ * validates the body, lets `check` refuse it, sets the flag and answers the
+ * action.
  */
 export function deleteProtectionRoute<T extends { id: number; protection: { delete: boolean } }>(
   sim: Sim,

@@ -281,7 +281,8 @@ export function registerFirewalls(sim: Sim): void {
   deleteRoute(sim, firewalls, NAMES, (fw) => {
     if (fw.applied_to.length > 0) {
       const targets = fw.applied_to.map(describe).join(", ");
-      throw new ApiError(422, "resource_in_use", `firewall ${fw.id} is still applied to ${targets}; remove it from them first`);
+      const message = `firewall ${fw.id} is still applied to ${targets}; remove it from them first`;
+      throw new ApiError(422, "resource_in_use", message);
     }
   });
   sim.route("cloud", "GET", "/firewalls/:id/actions", (req) => resourceActions(sim, req, get(req).id, "firewall"));

@@ -15,8 +15,8 @@
  * this module keeps the attachments in its own collection (`server_networks`)
  * and adds `private_net` to a server's view through {@link Sim.extendView}.
  *
- * Imports: ../core and ../crud only. Also exports the address helpers the firewalls
- * module uses. Entry point: {@link registerNetworks}.
+ * Imports: ../core and ../crud only. Also exports the address helpers the
+ * firewalls module uses. Entry point: {@link registerNetworks}.
  */
 import {
   ApiError,
@@ -476,7 +476,9 @@ function registerAttachments(sim: Sim): void {
 
   action("change_alias_ips", (server, n, body) => {
     const a = requireAttachment(sim, server.id, n.id);
-    if (!Array.isArray(body.alias_ips)) throw invalidInput("alias_ips", "is required (a list, empty to remove every alias)");
+    if (!Array.isArray(body.alias_ips)) {
+      throw invalidInput("alias_ips", "is required (a list, empty to remove every alias)");
+    }
     const zone = serverZone(server);
     const usable = n.subnets
       .filter((s) => s.type !== "vswitch" && (zone === undefined || s.network_zone === zone))
@@ -617,7 +619,9 @@ export function registerNetworks(sim: Sim): void {
     for (const a of [...attachmentsOf(sim).values()]) if (a.network === n.id) attachmentsOf(sim).delete(a.id);
   });
   sim.route("cloud", "GET", "/networks/:id/actions", (req) => resourceActions(sim, req, get(req).id, "network"));
-  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) => resourceAction(sim, req, get(req).id, "network"));
+  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) =>
+    resourceAction(sim, req, get(req).id, "network"),
+  );
   for (const [command, apply] of Object.entries(NETWORK_ACTIONS)) {
     sim.route("cloud", "POST", `/networks/:id/actions/${command}`, (req) => {
       const n = get(req);

@@ -24,7 +24,10 @@ export const placementGroups = (sim: Sim): Map<number, PlacementGroupRecord> => 
 
 /** The servers in a group, by ID. */
 export function membersOf(sim: Sim, groupId: number): number[] {
-  return [...serverCollection(sim).values()].filter((s) => s.placement_group === groupId).map((s) => s.id).sort((a, b) => a - b);
+  return [...serverCollection(sim).values()]
+    .filter((s) => s.placement_group === groupId)
+    .map((s) => s.id)
+    .sort((a, b) => a - b);
 }
 
 export function placementGroupView(sim: Sim, g: PlacementGroupRecord): Record<string, unknown> {

@@ -4,8 +4,8 @@
  * links the two, and the pair of actions that link a record to a server and
  * take it off again.
  *
- * Imports: ../core, ../crud and ./servers (types only: servers.ts imports the modules
- * that use this one).
+ * Imports: ../core; ../crud and ./servers for types only (servers.ts imports
+ * the modules that use this one).
  */
 import { type Sim, type SimRequest, ok, requireRef } from "../core";
 import type { ResourceNames } from "../crud";

@@ -9,7 +9,14 @@
  * `linux_device` is the by-id path Hetzner gives (`/dev/disk/by-id/scsi-0HC_Volume_<id>`).
  */
 import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString, type Sim } from "../core";
-import { type ResourceNames, deleteProtectionRoute, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
+import {
+  type ResourceNames,
+  deleteProtectionRoute,
+  deleteRoute,
+  queryFilter,
+  readRoutes,
+  updateNameAndLabels,
+} from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
