@@ -7,7 +7,15 @@
 import { checkLabels, checkUniqueName, invalidInput, ok, type Sim } from "../core";
 import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes } from "../crud";
 import { type Location, requireLocation } from "./offer";
-import { type PtrHolder, allocateIPv4, allocateIPv6Network, changePtr, initialPtrs, ptrView, requireIpType } from "./primary-ips";
+import {
+  type PtrHolder,
+  allocateIPv4,
+  allocateIPv6Network,
+  changePtrRoute,
+  initialPtrs,
+  ptrView,
+  requireIpType,
+} from "./primary-ips";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 
 export const FLOATING_IPS = "floating_ips";
@@ -115,11 +123,7 @@ export function registerFloatingIps(sim: Sim): void {
   deleteRoute(sim, col, NAMES);
   serverLinkRoutes(sim, NAMES, get, { link: "assign", unlink: "unassign" });
 
-  sim.route("cloud", "POST", "/floating_ips/:id/actions/change_dns_ptr", (req) => {
-    const f = get(req);
-    changePtr(f, req.body.ip, req.body.dns_ptr ?? null);
-    return ok({ action: sim.action("change_dns_ptr", [{ id: f.id, type: "floating_ip" }]) }, 201);
-  });
+  changePtrRoute(sim, NAMES, get);
 
   deleteProtectionRoute(sim, NAMES, get);
 }

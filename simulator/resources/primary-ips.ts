@@ -21,7 +21,8 @@
  * never routed); IPv6 networks 2001:db8:1:N::/64 (RFC 3849), so none falls in
  * a range the project's configuration uses as an admin range.
  */
-import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString, type Sim } from "../core";
+import type { Sim, SimRequest } from "../core";
+import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
 import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { requireServer, serverCollection, withServer } from "./server-links";
@@ -175,6 +176,23 @@ export function changePtr(holder: PtrHolder, ipText: unknown, ptr: unknown): voi
   }
   if (holder.type === "ipv6" && rest.length >= 100) throw invalidInput("ip", "at most 100 reverse DNS entries per IPv6 network");
   holder.dns_ptr = [...rest, { ip, dns_ptr: ptr }];
+}
+
+/**
+ * Registers `POST /<plural>/:id/actions/change_dns_ptr` for a resource that
+ * carries its own reverse DNS (primary and floating IPs): {@link changePtr}
+ * with the body's `ip` and `dns_ptr`, answered with an action on the record.
+ */
+export function changePtrRoute<T extends PtrHolder & { id: number }>(
+  sim: Sim,
+  names: ResourceNames,
+  get: (req: SimRequest) => T,
+): void {
+  sim.route("cloud", "POST", `/${names.plural}/:id/actions/change_dns_ptr`, (req) => {
+    const record = get(req);
+    changePtr(record, req.body.ip, req.body.dns_ptr ?? null);
+    return ok({ action: sim.action("change_dns_ptr", [{ id: record.id, type: names.singular }]) }, 201);
+  });
 }
 
 /** Copies of the PTR entries, as the API lists them. */
@@ -372,11 +390,7 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ action: sim.action("unassign_primary_ip", resources) }, 201);
   });
 
-  sim.route("cloud", "POST", "/primary_ips/:id/actions/change_dns_ptr", (req) => {
-    const p = get(req);
-    changePtr(p, req.body.ip, req.body.dns_ptr ?? null);
-    return ok({ action: sim.action("change_dns_ptr", [{ id: p.id, type: "primary_ip" }]) }, 201);
-  });
+  changePtrRoute(sim, NAMES, get);
 
   deleteProtectionRoute(sim, NAMES, get, (p, del) => {
     if (del && p.auto_delete) throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");
