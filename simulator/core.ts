@@ -326,15 +326,25 @@ export function filterList<T extends { id: number; name?: string; labels?: Recor
   items: Iterable<T>,
   query: URLSearchParams,
 ): T[] {
+  const matches = nameAndLabelFilter(query);
+  const ids = query.getAll("id").map(Number);
+  return [...items]
+    .filter((r) => ids.length === 0 || ids.includes(r.id))
+    .filter(matches)
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The part of a list query every list takes: `name` (exact) and
+ * `label_selector` (parsed now, so that a bad one is `invalid_input` at once).
+ */
+export function nameAndLabelFilter(
+  query: URLSearchParams,
+): (record: { name?: string; labels?: Record<string, string> }) => boolean {
   const name = query.get("name");
   const selector = query.get("label_selector");
   const match = selector ? labelSelector(selector) : () => true;
-  const ids = query.getAll("id").map(Number);
-  return [...items]
-    .filter((r) => name === null || r.name === name)
-    .filter((r) => ids.length === 0 || ids.includes(r.id))
-    .filter((r) => match(r.labels ?? {}))
-    .sort((a, b) => a.id - b.id);
+  return (r) => (name === null || r.name === name) && match(r.labels ?? {});
 }
 
 /**
@@ -408,29 +418,19 @@ export function requireString(body: Record<string, any>, field: string): string 
   return v;
 }
 
+/**
+ * The record of `c` that a body field names by its numeric id, or
+ * `invalid_input` on `field` when the value is no id or names none.
+ */
+export function requireRef<T>(c: Map<number, T>, id: unknown, field: string, what: string): T {
+  if (typeof id !== "number" || !Number.isInteger(id)) throw invalidInput(field, `must be a ${what} ID`);
+  const r = c.get(id);
+  if (r === undefined) throw invalidInput(field, `${what} with ID ${id} not found`);
+  return r;
+}
+
 /** Refuses a name that another resource of the collection already has (Hetzner's names are unique per project). */
 export function checkUniqueName(c: Map<number, { id: number; name?: string }>, name: string, what: string, self?: number): void {
   for (const r of c.values()) if (r.name === name && r.id !== self) throw uniquenessError(what, name);
 }
 
-/**
- * `POST /<collection>/:id/actions/change_protection` for a resource whose only
- * protection is `delete` (volumes, floating and primary IPs): validates the
- * body, lets `check` refuse it, sets the flag and answers the action.
- */
-export function deleteProtectionRoute<T extends { id: number; protection: { delete: boolean } }>(
-  sim: Sim,
-  collection: string,
-  type: string,
-  get: (req: SimRequest) => T,
-  check?: (record: T, del: boolean) => void,
-): void {
-  sim.route("cloud", "POST", `/${collection}/:id/actions/change_protection`, (req) => {
-    const record = get(req);
-    const del = req.body.delete;
-    if (typeof del !== "boolean") throw invalidInput("delete", "must be a boolean");
-    check?.(record, del);
-    record.protection.delete = del;
-    return ok({ action: sim.action("change_protection", [{ id: record.id, type }]) }, 201);
-  });
-}

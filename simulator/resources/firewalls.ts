@@ -11,7 +11,7 @@
  * the firewalls that apply to it (`public_net.firewalls`). A firewall still
  * applied to anything cannot be deleted (`resource_in_use`).
  *
- * Imports: ../core, ./networks (address parsing and the per-resource actions
+ * Imports: ../core, ../crud, ./networks (address parsing and the per-resource actions
  * endpoints). Entry point: {@link registerFirewalls}.
  */
 import {
@@ -20,17 +20,13 @@ import {
   type Sim,
   checkLabels,
   checkUniqueName,
-  filterList,
-  idParam,
   invalidInput,
   labelSelector,
-  mustGet,
-  noContent,
   notFound,
   ok,
-  paginate,
   requireString,
 } from "../core";
+import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr, resourceAction, resourceActions } from "./networks";
 
 interface Rule {
@@ -238,15 +234,6 @@ function firewallView(sim: Sim, fw: FirewallRecord): unknown {
   });
 }
 
-function updateFirewall(sim: Sim, fw: FirewallRecord, body: Record<string, any>): void {
-  if (body.name !== undefined) {
-    const name = requireString(body, "name");
-    checkUniqueName(firewallsOf(sim), name, "firewall", fw.id);
-    fw.name = name;
-  }
-  if (body.labels !== undefined) fw.labels = checkLabels(body.labels);
-}
-
 /**
  * The `firewalls` of a server's create request (`[{firewall: id}]`), checked:
  * each firewall exists. Returns what applies them to the server directly, to
@@ -268,13 +255,13 @@ export function prepareServerFirewalls(sim: Sim, record: any, body: Record<strin
   return () => wanted.forEach((fw) => fw.applied_to.push({ type: "server", server: { id: record.id } }));
 }
 
+const NAMES: ResourceNames = { plural: "firewalls", singular: "firewall", what: "firewall" };
+
 export function registerFirewalls(sim: Sim): void {
   const firewalls = firewallsOf(sim);
-  const get = (req: Parameters<typeof idParam>[0]): FirewallRecord => mustGet(firewalls, idParam(req, "firewall"), "firewall");
+  const view = (fw: FirewallRecord) => firewallView(sim, fw);
+  const get = readRoutes(sim, firewalls, { ...NAMES, view });
 
-  sim.route("cloud", "GET", "/firewalls", (req) =>
-    paginate("firewalls", filterList(firewalls.values(), req.query).map((f) => firewallView(sim, f)), req.query),
-  );
   sim.route("cloud", "POST", "/firewalls", (req) => {
     const name = requireString(req.body, "name");
     checkUniqueName(firewalls, name, "firewall");
@@ -284,22 +271,19 @@ export function registerFirewalls(sim: Sim): void {
     const fw: FirewallRecord = { id: sim.id(), name, created: sim.now(), labels, rules, applied_to: [] };
     const actions = apply(sim, fw, targets);
     firewalls.set(fw.id, fw);
-    return ok({ firewall: firewallView(sim, fw), actions }, 201);
+    return ok({ firewall: view(fw), actions }, 201);
   });
-  sim.route("cloud", "GET", "/firewalls/:id", (req) => ok({ firewall: firewallView(sim, get(req)) }));
   sim.route("cloud", "PUT", "/firewalls/:id", (req) => {
     const fw = get(req);
-    updateFirewall(sim, fw, req.body);
-    return ok({ firewall: firewallView(sim, fw) });
+    updateNameAndLabels(firewalls, fw, req.body, "firewall");
+    return ok({ firewall: view(fw) });
   });
-  sim.route("cloud", "DELETE", "/firewalls/:id", (req) => {
-    const fw = get(req);
+  deleteRoute(sim, firewalls, NAMES, (fw) => {
     if (fw.applied_to.length > 0) {
-      throw new ApiError(422, "resource_in_use", `firewall ${fw.id} is still applied to ${fw.applied_to.map(describe).join(", ")}; remove it from them first`);
+      const targets = fw.applied_to.map(describe).join(", ");
+      const message = `firewall ${fw.id} is still applied to ${targets}; remove it from them first`;
+      throw new ApiError(422, "resource_in_use", message);
     }
-    firewalls.delete(fw.id);
-    sim.deleted("firewall", fw.id);
-    return noContent();
   });
   sim.route("cloud", "GET", "/firewalls/:id/actions", (req) => resourceActions(sim, req, get(req).id, "firewall"));
   sim.route("cloud", "GET", "/firewalls/:id/actions/:action_id", (req) => resourceAction(sim, req, get(req).id, "firewall"));

@@ -4,24 +4,19 @@
  * IPv4, a /64 for IPv6). Deleting one that is assigned unassigns it first, as
  * Hetzner documents; delete protection refuses the delete.
  */
-import {
-  checkLabels,
-  checkUniqueName,
-  deleteProtectionRoute,
-  filterList,
-  idParam,
-  invalidInput,
-  mustGet,
-  noContent,
-  ok,
-  paginate,
-  protectedError,
-  type Sim,
-  type SimRequest,
-} from "../core";
+import { checkLabels, checkUniqueName, invalidInput, ok, type Sim } from "../core";
+import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes } from "../crud";
 import { type Location, requireLocation } from "./offer";
-import { type PtrHolder, allocateIPv4, allocateIPv6Network, changePtr, initialPtrs, ptrView, requireIpType } from "./primary-ips";
-import type { ServerRecord } from "./servers";
+import {
+  type PtrHolder,
+  allocateIPv4,
+  allocateIPv6Network,
+  changePtrRoute,
+  initialPtrs,
+  ptrView,
+  requireIpType,
+} from "./primary-ips";
+import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 
 export const FLOATING_IPS = "floating_ips";
 
@@ -39,7 +34,6 @@ export interface FloatingIpRecord extends PtrHolder {
 }
 
 export const floatingIps = (sim: Sim): Map<number, FloatingIpRecord> => sim.collection<FloatingIpRecord>(FLOATING_IPS);
-const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");
 
 export function floatingIpView(f: FloatingIpRecord): Record<string, unknown> {
   return {
@@ -60,19 +54,12 @@ export function floatingIpView(f: FloatingIpRecord): Record<string, unknown> {
 
 /** The IDs of the floating IPs assigned to a server (its `public_net.floating_ips`). */
 export function floatingIpsOf(sim: Sim, serverId: number): number[] {
-  return [...floatingIps(sim).values()].filter((f) => f.server === serverId).map((f) => f.id);
+  return linkedTo(floatingIps(sim), serverId);
 }
 
 /** Unassigns every floating IP of a deleted server. */
 export function releaseFloatingIps(sim: Sim, serverId: number): void {
-  for (const f of floatingIps(sim).values()) if (f.server === serverId) f.server = null;
-}
-
-function requireServer(sim: Sim, id: unknown, field: string): ServerRecord {
-  if (typeof id !== "number" || !Number.isInteger(id)) throw invalidInput(field, "must be a server ID");
-  const s = servers(sim).get(id);
-  if (!s) throw invalidInput(field, `server with ID ${id} not found`);
-  return s;
+  unlinkAll(floatingIps(sim), serverId);
 }
 
 function optionalDescription(v: unknown): string | null {
@@ -81,12 +68,11 @@ function optionalDescription(v: unknown): string | null {
   return v;
 }
 
+const NAMES: ResourceNames = { plural: "floating_ips", singular: "floating_ip", what: "floating IP" };
+
 export function registerFloatingIps(sim: Sim): void {
   const col = floatingIps(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "floating IP"), "floating IP");
-
-  sim.route("cloud", "GET", "/floating_ips", (req) => paginate("floating_ips", filterList(col.values(), req.query).map(floatingIpView), req.query));
-  sim.route("cloud", "GET", "/floating_ips/:id", (req) => ok({ floating_ip: floatingIpView(get(req)) }));
+  const get = readRoutes(sim, col, { ...NAMES, view: floatingIpView });
 
   sim.route("cloud", "POST", "/floating_ips", (req) => {
     const b = req.body;
@@ -117,7 +103,7 @@ export function registerFloatingIps(sim: Sim): void {
       labels,
     };
     col.set(f.id, f);
-    const action = server ? sim.action("assign_floating_ip", [{ id: f.id, type: "floating_ip" }, { id: server.id, type: "server" }]) : null;
+    const action = server ? sim.action("assign_floating_ip", withServer("floating_ip", f.id, server.id)) : null;
     return ok({ floating_ip: floatingIpView(f), action }, 201);
   });
 
@@ -134,33 +120,10 @@ export function registerFloatingIps(sim: Sim): void {
     return ok({ floating_ip: floatingIpView(f) });
   });
 
-  sim.route("cloud", "DELETE", "/floating_ips/:id", (req) => {
-    const f = get(req);
-    if (f.protection.delete) throw protectedError("floating IP", f.id);
-    col.delete(f.id);
-    sim.deleted("floating_ip", f.id);
-    return noContent();
-  });
+  deleteRoute(sim, col, NAMES);
+  serverLinkRoutes(sim, NAMES, get, { link: "assign", unlink: "unassign" });
 
-  sim.route("cloud", "POST", "/floating_ips/:id/actions/assign", (req) => {
-    const f = get(req);
-    const server = requireServer(sim, req.body.server, "server");
-    f.server = server.id;
-    return ok({ action: sim.action("assign_floating_ip", [{ id: f.id, type: "floating_ip" }, { id: server.id, type: "server" }]) }, 201);
-  });
+  changePtrRoute(sim, NAMES, get);
 
-  sim.route("cloud", "POST", "/floating_ips/:id/actions/unassign", (req) => {
-    const f = get(req);
-    const resources = [{ id: f.id, type: "floating_ip" }, ...(f.server === null ? [] : [{ id: f.server, type: "server" }])];
-    f.server = null;
-    return ok({ action: sim.action("unassign_floating_ip", resources) }, 201);
-  });
-
-  sim.route("cloud", "POST", "/floating_ips/:id/actions/change_dns_ptr", (req) => {
-    const f = get(req);
-    changePtr(f, req.body.ip, req.body.dns_ptr ?? null);
-    return ok({ action: sim.action("change_dns_ptr", [{ id: f.id, type: "floating_ip" }]) }, 201);
-  });
-
-  deleteProtectionRoute(sim, "floating_ips", "floating_ip", get);
+  deleteProtectionRoute(sim, NAMES, get);
 }

@@ -15,8 +15,8 @@
  * this module keeps the attachments in its own collection (`server_networks`)
  * and adds `private_net` to a server's view through {@link Sim.extendView}.
  *
- * Imports: ../core only. Also exports the address helpers the firewalls
- * module uses. Entry point: {@link registerNetworks}.
+ * Imports: ../core and ../crud only. Also exports the address helpers the
+ * firewalls module uses. Entry point: {@link registerNetworks}.
  */
 import {
   ApiError,
@@ -24,17 +24,15 @@ import {
   type SimRequest,
   checkLabels,
   checkUniqueName,
-  filterList,
   idParam,
   invalidInput,
   mustGet,
-  noContent,
   notFound,
   ok,
   paginate,
-  protectedError,
   requireString,
 } from "../core";
+import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 
 // ---------------------------------------------------------------- addresses
 
@@ -426,8 +424,12 @@ function networkId(value: unknown): number {
   return value as number;
 }
 
-const attachActions = (sim: Sim, command: string, server: number, network: number) =>
-  ok({ action: sim.action(command, [{ id: server, type: "server" }, { id: network, type: "network" }]) }, 201);
+/** The attachment of the server to the network, or `not_found`. */
+function requireAttachment(sim: Sim, server: number, network: number): Attachment {
+  const a = attachmentOf(sim, server, network);
+  if (!a) throw new ApiError(404, "not_found", `server ${server} is not attached to network ${network}`);
+  return a;
+}
 
 /**
  * The `networks` of a server's create request, checked: each network exists
@@ -448,39 +450,42 @@ function registerAttachments(sim: Sim): void {
   const servers = () => sim.collection("servers");
   const networks = networksOf(sim);
 
-  sim.route("cloud", "POST", "/servers/:id/actions/attach_to_network", (req) => {
-    const server = mustGet(servers(), idParam(req, "server"), "server");
-    const n = mustGet(networks, networkId(req.body.network), "network");
+  /**
+   * A server action on one of its networks (`POST /servers/:id/actions/<name>`, the body's `network`): `run`
+   * changes the attachment or refuses; the answer is an action of that name on the server and the network.
+   */
+  const action = (name: string, run: (server: any, n: NetworkRecord, body: Record<string, any>) => void): void => {
+    sim.route("cloud", "POST", `/servers/:id/actions/${name}`, (req) => {
+      const server = mustGet(servers(), idParam(req, "server"), "server");
+      const n = mustGet(networks, networkId(req.body.network), "network");
+      run(server, n, req.body);
+      return ok({ action: sim.action(name, [{ id: server.id, type: "server" }, { id: n.id, type: "network" }]) }, 201);
+    });
+  };
+
+  action("attach_to_network", (server, n, body) => {
     if (attachmentOf(sim, server.id, n.id)) {
       throw new ApiError(409, "server_already_attached", `server ${server.id} is already attached to network ${n.id}`);
     }
-    storeAttachment(sim, server.id, n.id, allocate(sim, server, n, req.body));
-    return attachActions(sim, "attach_to_network", server.id, n.id);
+    storeAttachment(sim, server.id, n.id, allocate(sim, server, n, body));
   });
 
-  sim.route("cloud", "POST", "/servers/:id/actions/detach_from_network", (req) => {
-    const server = mustGet(servers(), idParam(req, "server"), "server");
-    const n = mustGet(networks, networkId(req.body.network), "network");
-    const a = attachmentOf(sim, server.id, n.id);
-    if (!a) throw new ApiError(404, "not_found", `server ${server.id} is not attached to network ${n.id}`);
-    attachmentsOf(sim).delete(a.id);
-    return attachActions(sim, "detach_from_network", server.id, n.id);
+  action("detach_from_network", (server, n) => {
+    attachmentsOf(sim).delete(requireAttachment(sim, server.id, n.id).id);
   });
 
-  sim.route("cloud", "POST", "/servers/:id/actions/change_alias_ips", (req) => {
-    const server = mustGet(servers(), idParam(req, "server"), "server");
-    const n = mustGet(networks, networkId(req.body.network), "network");
-    const a = attachmentOf(sim, server.id, n.id);
-    if (!a) throw new ApiError(404, "not_found", `server ${server.id} is not attached to network ${n.id}`);
-    if (!Array.isArray(req.body.alias_ips)) throw invalidInput("alias_ips", "is required (a list, empty to remove every alias)");
+  action("change_alias_ips", (server, n, body) => {
+    const a = requireAttachment(sim, server.id, n.id);
+    if (!Array.isArray(body.alias_ips)) {
+      throw invalidInput("alias_ips", "is required (a list, empty to remove every alias)");
+    }
     const zone = serverZone(server);
     const usable = n.subnets
       .filter((s) => s.type !== "vswitch" && (zone === undefined || s.network_zone === zone))
       .map((s) => range4(parseCidr(s.ip_range)!));
     const used = usedAddresses(sim, n.id, a.id);
     used.add(parseIPv4(a.ip)!);
-    a.alias_ips = checkAliases(n, usable, used, req.body.alias_ips);
-    return attachActions(sim, "change_alias_ips", server.id, n.id);
+    a.alias_ips = checkAliases(n, usable, used, body.alias_ips);
   });
 
   sim.extendView("server", (record, view) => {
@@ -526,12 +531,7 @@ function listField(body: Record<string, any>, field: string): Record<string, any
 }
 
 function updateNetwork(sim: Sim, n: NetworkRecord, body: Record<string, any>): void {
-  if (body.name !== undefined) {
-    const name = requireString(body, "name");
-    checkUniqueName(networksOf(sim), name, "network", n.id);
-    n.name = name;
-  }
-  if (body.labels !== undefined) n.labels = checkLabels(body.labels);
+  updateNameAndLabels(networksOf(sim), n, body, "network");
   const expose = optionalBool(body, "expose_routes_to_vswitch");
   if (expose !== undefined) n.expose_routes_to_vswitch = expose;
 }
@@ -597,43 +597,34 @@ export function resourceAction(sim: Sim, req: SimRequest, id: number, type: stri
   return ok({ action: sim.readAction(actionId) });
 }
 
+const NAMES: ResourceNames = { plural: "networks", singular: "network", what: "network" };
+
 export function registerNetworks(sim: Sim): void {
   const networks = networksOf(sim);
+  const view = (n: NetworkRecord) => networkView(sim, n);
+  const get = readRoutes(sim, networks, { ...NAMES, view });
 
-  sim.route("cloud", "GET", "/networks", (req) =>
-    paginate("networks", filterList(networks.values(), req.query).map((n) => networkView(sim, n)), req.query),
-  );
   sim.route("cloud", "POST", "/networks", (req) => {
     const n = createNetwork(sim, req.body);
     networks.set(n.id, n);
-    return ok({ network: networkView(sim, n) }, 201);
+    return ok({ network: view(n) }, 201);
   });
-  sim.route("cloud", "GET", "/networks/:id", (req) => ok({ network: networkView(sim, mustGet(networks, idParam(req, "network"), "network")) }));
   sim.route("cloud", "PUT", "/networks/:id", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
+    const n = get(req);
     updateNetwork(sim, n, req.body);
-    return ok({ network: networkView(sim, n) });
+    return ok({ network: view(n) });
   });
-  sim.route("cloud", "DELETE", "/networks/:id", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
-    if (n.protection.delete) throw protectedError("network", n.id);
+  deleteRoute(sim, networks, NAMES, (n) => {
     // Hetzner detaches the network's servers on delete.
     for (const a of [...attachmentsOf(sim).values()]) if (a.network === n.id) attachmentsOf(sim).delete(a.id);
-    networks.delete(n.id);
-    sim.deleted("network", n.id);
-    return noContent();
   });
-  sim.route("cloud", "GET", "/networks/:id/actions", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
-    return resourceActions(sim, req, n.id, "network");
-  });
-  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) => {
-    const n = mustGet(networks, idParam(req, "network"), "network");
-    return resourceAction(sim, req, n.id, "network");
-  });
+  sim.route("cloud", "GET", "/networks/:id/actions", (req) => resourceActions(sim, req, get(req).id, "network"));
+  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) =>
+    resourceAction(sim, req, get(req).id, "network"),
+  );
   for (const [command, apply] of Object.entries(NETWORK_ACTIONS)) {
     sim.route("cloud", "POST", `/networks/:id/actions/${command}`, (req) => {
-      const n = mustGet(networks, idParam(req, "network"), "network");
+      const n = get(req);
       apply(sim, n, req.body);
       return ok({ action: sim.action(command, [{ id: n.id, type: "network" }]) }, 201);
     });

@@ -4,22 +4,9 @@
  * from the servers themselves, so it is always current; deleting a group takes
  * its servers out of it.
  */
-import {
-  ApiError,
-  type Sim,
-  type SimRequest,
-  checkLabels,
-  checkUniqueName,
-  filterList,
-  idParam,
-  invalidInput,
-  mustGet,
-  noContent,
-  ok,
-  paginate,
-  requireString,
-} from "../core";
-import type { ServerRecord } from "./servers";
+import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
+import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
+import { serverCollection } from "./server-links";
 
 export const PLACEMENT_GROUPS = "placement_groups";
 /** Servers a spread group takes (Hetzner's limit). */
@@ -34,11 +21,13 @@ export interface PlacementGroupRecord {
 }
 
 export const placementGroups = (sim: Sim): Map<number, PlacementGroupRecord> => sim.collection<PlacementGroupRecord>(PLACEMENT_GROUPS);
-const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");
 
 /** The servers in a group, by ID. */
 export function membersOf(sim: Sim, groupId: number): number[] {
-  return [...servers(sim).values()].filter((s) => s.placement_group === groupId).map((s) => s.id).sort((a, b) => a - b);
+  return [...serverCollection(sim).values()]
+    .filter((s) => s.placement_group === groupId)
+    .map((s) => s.id)
+    .sort((a, b) => a - b);
 }
 
 export function placementGroupView(sim: Sim, g: PlacementGroupRecord): Record<string, unknown> {
@@ -55,16 +44,12 @@ export function groupWithRoom(sim: Sim, id: unknown, field: string): PlacementGr
   return g;
 }
 
+const NAMES: ResourceNames = { plural: "placement_groups", singular: "placement_group", what: "placement group" };
+
 export function registerPlacementGroups(sim: Sim): void {
   const col = placementGroups(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "placement group"), "placement group");
-
-  sim.route("cloud", "GET", "/placement_groups", (req) => {
-    const types = req.query.getAll("type");
-    const list = filterList(col.values(), req.query).filter((g) => types.length === 0 || types.includes(g.type));
-    return paginate("placement_groups", list.map((g) => placementGroupView(sim, g)), req.query);
-  });
-  sim.route("cloud", "GET", "/placement_groups/:id", (req) => ok({ placement_group: placementGroupView(sim, get(req)) }));
+  const view = (g: PlacementGroupRecord) => placementGroupView(sim, g);
+  const get = readRoutes(sim, col, { ...NAMES, view, filter: queryFilter("type", (g) => g.type, { repeated: true }) });
 
   sim.route("cloud", "POST", "/placement_groups", (req) => {
     const name = requireString(req.body, "name");
@@ -73,25 +58,16 @@ export function registerPlacementGroups(sim: Sim): void {
     checkUniqueName(col, name, "placement group");
     const g: PlacementGroupRecord = { id: sim.id(), name, labels, type: "spread", created: sim.now() };
     col.set(g.id, g);
-    return ok({ placement_group: placementGroupView(sim, g), action: null }, 201);
+    return ok({ placement_group: view(g), action: null }, 201);
   });
 
   sim.route("cloud", "PUT", "/placement_groups/:id", (req) => {
     const g = get(req);
-    if (req.body.name !== undefined) {
-      const name = requireString(req.body, "name");
-      checkUniqueName(col, name, "placement group", g.id);
-      g.name = name;
-    }
-    if (req.body.labels !== undefined) g.labels = checkLabels(req.body.labels);
-    return ok({ placement_group: placementGroupView(sim, g) });
+    updateNameAndLabels(col, g, req.body, "placement group");
+    return ok({ placement_group: view(g) });
   });
 
-  sim.route("cloud", "DELETE", "/placement_groups/:id", (req) => {
-    const g = get(req);
-    for (const s of servers(sim).values()) if (s.placement_group === g.id) s.placement_group = null;
-    col.delete(g.id);
-    sim.deleted("placement_group", g.id);
-    return noContent();
+  deleteRoute(sim, col, NAMES, (g) => {
+    for (const s of serverCollection(sim).values()) if (s.placement_group === g.id) s.placement_group = null;
   });
 }

@@ -21,24 +21,11 @@
  * never routed); IPv6 networks 2001:db8:1:N::/64 (RFC 3849), so none falls in
  * a range the project's configuration uses as an admin range.
  */
-import {
-  ApiError,
-  checkLabels,
-  checkUniqueName,
-  deleteProtectionRoute,
-  filterList,
-  idParam,
-  invalidInput,
-  mustGet,
-  noContent,
-  ok,
-  paginate,
-  protectedError,
-  requireString,
-  type Sim,
-  type SimRequest,
-} from "../core";
+import type { Sim, SimRequest } from "../core";
+import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
+import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { type Location, requireLocation } from "./offer";
+import { requireServer, serverCollection, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
 import { formatAddress } from "../../primitives/ip";
 
@@ -191,6 +178,23 @@ export function changePtr(holder: PtrHolder, ipText: unknown, ptr: unknown): voi
   holder.dns_ptr = [...rest, { ip, dns_ptr: ptr }];
 }
 
+/**
+ * Registers `POST /<plural>/:id/actions/change_dns_ptr` for a resource that
+ * carries its own reverse DNS (primary and floating IPs): {@link changePtr}
+ * with the body's `ip` and `dns_ptr`, answered with an action on the record.
+ */
+export function changePtrRoute<T extends PtrHolder & { id: number }>(
+  sim: Sim,
+  names: ResourceNames,
+  get: (req: SimRequest) => T,
+): void {
+  sim.route("cloud", "POST", `/${names.plural}/:id/actions/change_dns_ptr`, (req) => {
+    const record = get(req);
+    changePtr(record, req.body.ip, req.body.dns_ptr ?? null);
+    return ok({ action: sim.action("change_dns_ptr", [{ id: record.id, type: names.singular }]) }, 201);
+  });
+}
+
 /** Copies of the PTR entries, as the API lists them. */
 export function ptrView(holder: PtrHolder): DnsPtr[] {
   return holder.dns_ptr.map((p) => ({ ...p }));
@@ -215,7 +219,6 @@ export interface PrimaryIpRecord extends PtrHolder {
 }
 
 export const primaryIps = (sim: Sim): Map<number, PrimaryIpRecord> => sim.collection<PrimaryIpRecord>(PRIMARY_IPS);
-const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");
 
 /** The primary IP of `type` assigned to the server, if any. */
 export function primaryIpOf(sim: Sim, serverId: number, type: "ipv4" | "ipv6"): PrimaryIpRecord | undefined {
@@ -281,9 +284,7 @@ export function requireIpType(body: Record<string, any>, field = "type"): "ipv4"
 
 /** The server a request assigns to: it must exist and be powered off. */
 function assignableServer(sim: Sim, id: unknown, field: string): ServerRecord {
-  if (typeof id !== "number" || !Number.isInteger(id)) throw invalidInput(field, "must be a server ID");
-  const server = servers(sim).get(id);
-  if (!server) throw invalidInput(field, `server with ID ${id} not found`);
+  const server = requireServer(sim, id, field);
   if (server.status !== "off") throw new ApiError(422, "server_not_stopped", `server ${id} is running, but needs to be powered off`);
   return server;
 }
@@ -309,16 +310,18 @@ function checkAssignable(sim: Sim, p: PrimaryIpRecord, server: ServerRecord): vo
   }
 }
 
+const NAMES: ResourceNames = { plural: "primary_ips", singular: "primary_ip", what: "primary IP" };
+
 export function registerPrimaryIps(sim: Sim): void {
   const col = primaryIps(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "primary IP"), "primary IP");
-
-  sim.route("cloud", "GET", "/primary_ips", (req) => {
-    const ip = req.query.get("ip");
-    const list = filterList(col.values(), req.query).filter((p) => ip === null || p.ip === ip || p.ip === `${ip}/64`);
-    return paginate("primary_ips", list.map(primaryIpView), req.query);
+  const get = readRoutes(sim, col, {
+    ...NAMES,
+    view: primaryIpView,
+    filter: (query) => {
+      const ip = query.get("ip");
+      return (p) => ip === null || p.ip === ip || p.ip === `${ip}/64`;
+    },
   });
-  sim.route("cloud", "GET", "/primary_ips/:id", (req) => ok({ primary_ip: primaryIpView(get(req)) }));
 
   sim.route("cloud", "POST", "/primary_ips", (req) => {
     const b = req.body;
@@ -343,19 +346,14 @@ export function registerPrimaryIps(sim: Sim): void {
       location = requireLocation("location", b.location);
     }
     const p = addPrimaryIp(sim, { name, type, location, labels, autoDelete: b.auto_delete, assigneeId: server?.id ?? null });
-    const resources = [{ id: p.id, type: "primary_ip" }, ...(server ? [{ id: server.id, type: "server" }] : [])];
-    return ok({ primary_ip: primaryIpView(p), action: sim.action("create_primary_ip", resources) }, 201);
+    const action = sim.action("create_primary_ip", withServer("primary_ip", p.id, server?.id ?? null));
+    return ok({ primary_ip: primaryIpView(p), action }, 201);
   });
 
   sim.route("cloud", "PUT", "/primary_ips/:id", (req) => {
     const p = get(req);
     const b = req.body;
-    if (b.name !== undefined) {
-      const name = requireString(b, "name");
-      checkUniqueName(col, name, "primary IP", p.id);
-      p.name = name;
-    }
-    if (b.labels !== undefined) p.labels = checkLabels(b.labels);
+    updateNameAndLabels(col, p, b, "primary IP");
     if (b.auto_delete !== undefined) {
       if (typeof b.auto_delete !== "boolean") throw invalidInput("auto_delete", "must be a boolean");
       p.auto_delete = b.auto_delete;
@@ -363,15 +361,10 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ primary_ip: primaryIpView(p) });
   });
 
-  sim.route("cloud", "DELETE", "/primary_ips/:id", (req) => {
-    const p = get(req);
-    if (p.protection.delete) throw protectedError("primary IP", p.id);
+  deleteRoute(sim, col, NAMES, (p) => {
     if (p.assignee_id !== null) {
       throw new ApiError(422, "must_be_unassigned", `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`);
     }
-    col.delete(p.id);
-    sim.deleted("primary_ip", p.id);
-    return noContent();
   });
 
   sim.route("cloud", "POST", "/primary_ips/:id/actions/assign", (req) => {
@@ -387,7 +380,7 @@ export function registerPrimaryIps(sim: Sim): void {
     const p = get(req);
     const resources = [{ id: p.id, type: "primary_ip" }];
     if (p.assignee_id !== null) {
-      const server = servers(sim).get(p.assignee_id);
+      const server = serverCollection(sim).get(p.assignee_id);
       if (server && server.status !== "off") {
         throw new ApiError(422, "server_not_stopped", `server ${server.id} is running, but needs to be powered off`);
       }
@@ -397,13 +390,9 @@ export function registerPrimaryIps(sim: Sim): void {
     return ok({ action: sim.action("unassign_primary_ip", resources) }, 201);
   });
 
-  sim.route("cloud", "POST", "/primary_ips/:id/actions/change_dns_ptr", (req) => {
-    const p = get(req);
-    changePtr(p, req.body.ip, req.body.dns_ptr ?? null);
-    return ok({ action: sim.action("change_dns_ptr", [{ id: p.id, type: "primary_ip" }]) }, 201);
-  });
+  changePtrRoute(sim, NAMES, get);
 
-  deleteProtectionRoute(sim, "primary_ips", "primary_ip", get, (p, del) => {
+  deleteProtectionRoute(sim, NAMES, get, (p, del) => {
     if (del && p.auto_delete) throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");
   });
 }

@@ -23,20 +23,8 @@
  * volumes detached and its floating IPs unassigned.
  */
 import { randomBytes } from "node:crypto";
-import {
-  ApiError,
-  type Sim,
-  type SimRequest,
-  checkLabels,
-  checkUniqueName,
-  filterList,
-  idParam,
-  invalidInput,
-  mustGet,
-  ok,
-  paginate,
-  protectedError,
-} from "../core";
+import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, protectedError } from "../core";
+import { type ResourceNames, queryFilter, readRoutes, removeRecord } from "../crud";
 import { floatingIpsOf, releaseFloatingIps } from "./floating-ips";
 import {
   type Image,
@@ -61,6 +49,7 @@ import {
   primaryIps,
   ptrView,
 } from "./primary-ips";
+import { withServer } from "./server-links";
 import { findSshKey } from "./ssh-keys";
 import { type VolumeRecord, releaseVolumes, volumes, volumesOf } from "./volumes";
 
@@ -305,7 +294,7 @@ function createServer(sim: Sim, b: Record<string, any>) {
   const action = sim.action("create_server", self);
   const nextActions = [
     ...(start ? [sim.action("start_server", self)] : []),
-    ...attach.map((v) => sim.action("attach_volume", [{ id: v.id, type: "volume" }, ...self])),
+    ...attach.map((v) => sim.action("attach_volume", withServer("volume", v.id, s.id))),
   ];
   const server = { ...serverView(sim, s), status: "initializing" };
   return { server, action, next_actions: nextActions, root_password: sshKeys.length > 0 ? null : rootPassword() };
@@ -316,17 +305,12 @@ function deleteServer(sim: Sim, s: ServerRecord) {
   if (s.protection.delete) throw protectedError("server", s.id);
   for (const p of [...primaryIps(sim).values()]) {
     if (p.assignee_id !== s.id) continue;
-    if (p.auto_delete) {
-      primaryIps(sim).delete(p.id);
-      sim.deleted("primary_ip", p.id);
-    } else {
-      p.assignee_id = null;
-    }
+    if (p.auto_delete) removeRecord(sim, primaryIps(sim), "primary_ip", p.id);
+    else p.assignee_id = null;
   }
   releaseVolumes(sim, s.id);
   releaseFloatingIps(sim, s.id);
-  servers(sim).delete(s.id);
-  sim.deleted("server", s.id);
+  removeRecord(sim, servers(sim), "server", s.id);
   return { action: sim.action("delete_server", [{ id: s.id, type: "server" }]) };
 }
 
@@ -425,22 +409,19 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
   disable_rescue: { command: "disable_rescue", run: (_sim, s) => void (s.rescue_enabled = false) },
 };
 
+const NAMES: ResourceNames = { plural: "servers", singular: "server", what: "server" };
+
 export function registerServers(sim: Sim): void {
   const col = servers(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "server"), "server");
-
-  sim.route("cloud", "GET", "/servers", (req) => {
-    const statuses = req.query.getAll("status");
-    const list = filterList(col.values(), req.query).filter((s) => statuses.length === 0 || statuses.includes(s.status));
-    return paginate("servers", list.map((s) => serverView(sim, s)), req.query);
-  });
-  sim.route("cloud", "GET", "/servers/:id", (req) => ok({ server: serverView(sim, get(req)) }));
+  const view = (s: ServerRecord) => serverView(sim, s);
+  const filter = queryFilter("status", (s: ServerRecord) => s.status, { repeated: true });
+  const get = readRoutes(sim, col, { ...NAMES, view, filter });
   sim.route("cloud", "POST", "/servers", (req) => ok(createServer(sim, req.body), 201));
   sim.route("cloud", "PUT", "/servers/:id", (req) => {
     const s = get(req);
     if (req.body.name !== undefined) s.name = checkServerName(sim, req.body.name, s.id);
     if (req.body.labels !== undefined) s.labels = checkLabels(req.body.labels);
-    return ok({ server: serverView(sim, s) });
+    return ok({ server: view(s) });
   });
   sim.route("cloud", "DELETE", "/servers/:id", (req) => ok(deleteServer(sim, get(req))));
 

@@ -7,21 +7,8 @@
  * back anything else).
  */
 import { createHash } from "node:crypto";
-import {
-  ApiError,
-  type Sim,
-  type SimRequest,
-  checkLabels,
-  checkUniqueName,
-  filterList,
-  idParam,
-  invalidInput,
-  mustGet,
-  noContent,
-  ok,
-  paginate,
-  requireString,
-} from "../core";
+import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
+import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
 
 export const SSH_KEYS = "ssh_keys";
 
@@ -97,17 +84,12 @@ export function findSshKey(sim: Sim, idOrName: unknown): SshKeyRecord | undefine
   return undefined;
 }
 
+const NAMES: ResourceNames = { plural: "ssh_keys", singular: "ssh_key", what: "SSH key" };
+
 export function registerSshKeys(sim: Sim): void {
   const col = sshKeys(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "SSH key"), "SSH key");
   const view = (k: SshKeyRecord) => ({ ...k, labels: { ...k.labels } });
-
-  sim.route("cloud", "GET", "/ssh_keys", (req) => {
-    const fp = req.query.get("fingerprint");
-    const list = filterList(col.values(), req.query).filter((k) => fp === null || k.fingerprint === fp);
-    return paginate("ssh_keys", list.map(view), req.query);
-  });
-  sim.route("cloud", "GET", "/ssh_keys/:id", (req) => ok({ ssh_key: view(get(req)) }));
+  const get = readRoutes(sim, col, { ...NAMES, view, filter: queryFilter("fingerprint", (k) => k.fingerprint) });
 
   sim.route("cloud", "POST", "/ssh_keys", (req) => {
     const name = requireString(req.body, "name");
@@ -128,19 +110,9 @@ export function registerSshKeys(sim: Sim): void {
 
   sim.route("cloud", "PUT", "/ssh_keys/:id", (req) => {
     const k = get(req);
-    if (req.body.name !== undefined) {
-      const name = requireString(req.body, "name");
-      checkUniqueName(col, name, "SSH key", k.id);
-      k.name = name;
-    }
-    if (req.body.labels !== undefined) k.labels = checkLabels(req.body.labels);
+    updateNameAndLabels(col, k, req.body, "SSH key");
     return ok({ ssh_key: view(k) });
   });
 
-  sim.route("cloud", "DELETE", "/ssh_keys/:id", (req) => {
-    const k = get(req);
-    col.delete(k.id);
-    sim.deleted("ssh_key", k.id);
-    return noContent();
-  });
+  deleteRoute(sim, col, NAMES);
 }

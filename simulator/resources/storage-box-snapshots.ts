@@ -8,10 +8,11 @@
  *
  * State: `sim.collection("storage_box_snapshots")` in API shape.
  *
- * Imports: ../core, ./storage-box-state.
+ * Imports: ../core, ../crud, ./storage-box-state.
  */
-import { type Sim, type SimRequest, ApiError, checkLabels, idParam, invalidInput, labelSelector, mustGet, notFound, ok, paginate } from "../core";
-import { type StorageBox, boxAction, boxOf } from "./storage-box-state";
+import { type Sim, ApiError, checkLabels, invalidInput, ok } from "../core";
+import { queryFilter } from "../crud";
+import { apiView, boxAction, boxChildRoutes, boxOf } from "./storage-box-state";
 
 /** A snapshot as the API answers it. */
 export interface StorageBoxSnapshot {
@@ -27,32 +28,14 @@ export interface StorageBoxSnapshot {
 
 export const snapshotCollection = (sim: Sim): Map<number, StorageBoxSnapshot> => sim.collection<StorageBoxSnapshot>("storage_box_snapshots");
 
-function snapshotOf(sim: Sim, req: SimRequest): { box: StorageBox; snap: StorageBoxSnapshot } {
-  const box = boxOf(sim, req);
-  const snap = mustGet(snapshotCollection(sim), idParam(req, "storage box snapshot", "snapshot"), "storage box snapshot");
-  if (snap.storage_box !== box.id) throw notFound("storage box snapshot", snap.id);
-  return { box, snap };
-}
-
-const snapshotView = (sim: Sim, snap: StorageBoxSnapshot): StorageBoxSnapshot => sim.view("storage_box_snapshot", snap, structuredClone(snap));
+const NAMES = { plural: "snapshots", singular: "snapshot", param: "snapshot", what: "storage box snapshot" } as const;
 
 export function registerStorageBoxSnapshots(sim: Sim): void {
   const snaps = snapshotCollection(sim);
-
-  sim.route("hetzner", "GET", "/storage_boxes/:id/snapshots", (req) => {
-    const box = boxOf(sim, req);
-    const name = req.query.get("name");
-    const automatic = req.query.get("is_automatic");
-    const selector = req.query.get("label_selector");
-    const match = selector ? labelSelector(selector) : () => true;
-    const list = [...snaps.values()]
-      .filter((s) => s.storage_box === box.id)
-      .filter((s) => name === null || s.name === name)
-      .filter((s) => automatic === null || String(s.is_automatic) === automatic)
-      .filter((s) => match(s.labels))
-      .sort((a, b) => a.id - b.id);
-    return paginate("snapshots", list.map((s) => snapshotView(sim, s)), req.query);
-  });
+  const view = (snap: StorageBoxSnapshot) => apiView(sim, "storage_box_snapshot", snap);
+  const filter = queryFilter("is_automatic", (s: StorageBoxSnapshot) => String(s.is_automatic));
+  /** The snapshot of the path (`:id` the box, `:snapshot` the snapshot), with its box. */
+  const snapshotOf = boxChildRoutes(sim, snaps, { ...NAMES, view, filter });
 
   sim.route("hetzner", "POST", "/storage_boxes/:id/snapshots", (req) => {
     const box = boxOf(sim, req);
@@ -77,23 +60,21 @@ export function registerStorageBoxSnapshots(sim: Sim): void {
       storage_box: box.id,
     };
     snaps.set(id, snap);
-    return ok({ snapshot: snapshotView(sim, snap), action: boxAction(sim, "create_snapshot", box) }, 201);
+    return ok({ snapshot: view(snap), action: boxAction(sim, "create_snapshot", box) }, 201);
   });
 
-  sim.route("hetzner", "GET", "/storage_boxes/:id/snapshots/:snapshot", (req) => ok({ snapshot: snapshotView(sim, snapshotOf(sim, req).snap) }));
-
   sim.route("hetzner", "PUT", "/storage_boxes/:id/snapshots/:snapshot", (req) => {
-    const { snap } = snapshotOf(sim, req);
+    const { child: snap } = snapshotOf(req);
     if (req.body.description !== undefined && req.body.description !== null) {
       if (typeof req.body.description !== "string") throw invalidInput("description", "must be a string");
       snap.description = req.body.description;
     }
     if (req.body.labels !== undefined && req.body.labels !== null) snap.labels = checkLabels(req.body.labels);
-    return ok({ snapshot: snapshotView(sim, snap) });
+    return ok({ snapshot: view(snap) });
   });
 
   sim.route("hetzner", "DELETE", "/storage_boxes/:id/snapshots/:snapshot", (req) => {
-    const { box, snap } = snapshotOf(sim, req);
+    const { box, child: snap } = snapshotOf(req);
     snaps.delete(snap.id);
     return ok({ action: boxAction(sim, "delete_snapshot", box) });
   });

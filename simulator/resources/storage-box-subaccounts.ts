@@ -21,11 +21,12 @@
  * in `storage_box_subaccount_passwords`; the per-box counter in
  * `storage_box_subaccount_counters`.
  *
- * Imports: ../core, ./storage-box-offer, ./storage-box-state.
+ * Imports: ../core, ../crud, ./storage-box-offer, ./storage-box-state.
  */
-import { type Sim, type SimRequest, ApiError, checkLabels, idParam, invalidInput, labelSelector, mustGet, notFound, ok, paginate } from "../core";
+import { type Sim, ApiError, checkLabels, invalidInput, ok } from "../core";
+import { queryFilter } from "../crud";
 import { checkPassword } from "./storage-box-offer";
-import { type StorageBox, applyAccessSettings, boxAction, boxOf } from "./storage-box-state";
+import { type StorageBox, apiView, applyAccessSettings, boxAction, boxChildRoutes, boxOf } from "./storage-box-state";
 
 export interface SubaccountAccessSettings {
   reachable_externally: boolean;
@@ -57,13 +58,6 @@ const subaccountsOf = (sim: Sim, box: StorageBox): StorageBoxSubaccount[] =>
   [...subaccountCollection(sim).values()].filter((s) => s.storage_box === box.id).sort((a, b) => a.id - b.id);
 
 /** The subaccount of the path (`:id` the box, `:sub` the subaccount), or `not_found`. */
-function subaccountOf(sim: Sim, req: SimRequest): { box: StorageBox; sub: StorageBoxSubaccount } {
-  const box = boxOf(sim, req);
-  const sub = mustGet(subaccountCollection(sim), idParam(req, "storage box subaccount", "sub"), "storage box subaccount");
-  if (sub.storage_box !== box.id) throw notFound("storage box subaccount", sub.id);
-  return { box, sub };
-}
-
 /** A home directory: relative (no leading slash), no `.` or `..` segments, no control characters. */
 export function checkHomeDirectory(value: unknown, field = "home_directory"): string {
   if (typeof value !== "string" || value === "") throw invalidInput(field, "is required");
@@ -125,23 +119,14 @@ function createSubaccount(sim: Sim, box: StorageBox, body: Record<string, any>):
   return sub;
 }
 
-const subaccountView = (sim: Sim, sub: StorageBoxSubaccount): StorageBoxSubaccount => sim.view("storage_box_subaccount", sub, structuredClone(sub));
+const NAMES = { plural: "subaccounts", singular: "subaccount", param: "sub", what: "storage box subaccount" } as const;
 
 export function registerStorageBoxSubaccounts(sim: Sim): void {
   const subs = subaccountCollection(sim);
-
-  sim.route("hetzner", "GET", "/storage_boxes/:id/subaccounts", (req) => {
-    const box = boxOf(sim, req);
-    const name = req.query.get("name");
-    const username = req.query.get("username");
-    const selector = req.query.get("label_selector");
-    const match = selector ? labelSelector(selector) : () => true;
-    const list = subaccountsOf(sim, box)
-      .filter((s) => name === null || s.name === name)
-      .filter((s) => username === null || s.username === username)
-      .filter((s) => match(s.labels));
-    return paginate("subaccounts", list.map((s) => subaccountView(sim, s)), req.query);
-  });
+  const view = (sub: StorageBoxSubaccount) => apiView(sim, "storage_box_subaccount", sub);
+  const filter = queryFilter("username", (s: StorageBoxSubaccount) => s.username);
+  /** The subaccount of the path (`:id` the box, `:sub` the subaccount), with its box. */
+  const subaccountOf = boxChildRoutes(sim, subs, { ...NAMES, view, filter });
 
   sim.route("hetzner", "POST", "/storage_boxes/:id/subaccounts", (req) => {
     const box = boxOf(sim, req);
@@ -149,10 +134,8 @@ export function registerStorageBoxSubaccounts(sim: Sim): void {
     return ok({ subaccount: { id: sub.id, storage_box: box.id }, action: boxAction(sim, "create_subaccount", box) }, 201);
   });
 
-  sim.route("hetzner", "GET", "/storage_boxes/:id/subaccounts/:sub", (req) => ok({ subaccount: subaccountView(sim, subaccountOf(sim, req).sub) }));
-
   sim.route("hetzner", "PUT", "/storage_boxes/:id/subaccounts/:sub", (req) => {
-    const { box, sub } = subaccountOf(sim, req);
+    const { box, child: sub } = subaccountOf(req);
     const name = optionalString(req.body, "name");
     if (name !== undefined && name !== "") {
       checkUniqueSubaccountName(sim, box, name, sub.id);
@@ -161,11 +144,11 @@ export function registerStorageBoxSubaccounts(sim: Sim): void {
     const description = optionalString(req.body, "description");
     if (description !== undefined) sub.description = description;
     if (req.body.labels !== undefined && req.body.labels !== null) sub.labels = checkLabels(req.body.labels);
-    return ok({ subaccount: subaccountView(sim, sub) });
+    return ok({ subaccount: view(sub) });
   });
 
   sim.route("hetzner", "DELETE", "/storage_boxes/:id/subaccounts/:sub", (req) => {
-    const { box, sub } = subaccountOf(sim, req);
+    const { box, child: sub } = subaccountOf(req);
     subs.delete(sub.id);
     sim.collection("storage_box_subaccount_passwords").delete(sub.id);
     sim.deleted("storage_box_subaccount", sub.id);
@@ -175,7 +158,7 @@ export function registerStorageBoxSubaccounts(sim: Sim): void {
   /** A subaccount action: `POST …/subaccounts/{id}/actions/<name>`. */
   const action = (name: string, command: string, run: (sub: StorageBoxSubaccount, body: Record<string, any>) => void): void => {
     sim.route("hetzner", "POST", `/storage_boxes/:id/subaccounts/:sub/actions/${name}`, (req) => {
-      const { box, sub } = subaccountOf(sim, req);
+      const { box, child: sub } = subaccountOf(req);
       run(sub, req.body);
       return ok({ action: boxAction(sim, command, box) });
     });

@@ -8,24 +8,17 @@
  *
  * `linux_device` is the by-id path Hetzner gives (`/dev/disk/by-id/scsi-0HC_Volume_<id>`).
  */
+import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString, type Sim } from "../core";
 import {
-  ApiError,
-  checkLabels,
-  checkUniqueName,
+  type ResourceNames,
   deleteProtectionRoute,
-  filterList,
-  idParam,
-  invalidInput,
-  mustGet,
-  noContent,
-  ok,
-  paginate,
-  protectedError,
-  requireString,
-  type Sim,
-  type SimRequest,
-} from "../core";
+  deleteRoute,
+  queryFilter,
+  readRoutes,
+  updateNameAndLabels,
+} from "../crud";
 import { type Location, requireLocation } from "./offer";
+import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
 
 export const VOLUMES = "volumes";
@@ -48,7 +41,6 @@ export interface VolumeRecord {
 }
 
 export const volumes = (sim: Sim): Map<number, VolumeRecord> => sim.collection<VolumeRecord>(VOLUMES);
-const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");
 
 export function volumeView(v: VolumeRecord): Record<string, unknown> {
   return { ...v, protection: { ...v.protection }, labels: { ...v.labels } };
@@ -56,12 +48,12 @@ export function volumeView(v: VolumeRecord): Record<string, unknown> {
 
 /** The IDs of the volumes attached to a server (its `volumes`). */
 export function volumesOf(sim: Sim, serverId: number): number[] {
-  return [...volumes(sim).values()].filter((v) => v.server === serverId).map((v) => v.id);
+  return linkedTo(volumes(sim), serverId);
 }
 
 /** Detaches every volume of a deleted server. */
 export function releaseVolumes(sim: Sim, serverId: number): void {
-  for (const v of volumes(sim).values()) if (v.server === serverId) v.server = null;
+  unlinkAll(volumes(sim), serverId);
 }
 
 /** The size of a request, or `invalid_input` unless it is a whole number of GB from 10 to 10240. */
@@ -69,13 +61,6 @@ function requireSize(v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v)) throw invalidInput("size", "must be a whole number of GB");
   if (v < VOLUME_MIN_GB || v > VOLUME_MAX_GB) throw invalidInput("size", `must be between ${VOLUME_MIN_GB} and ${VOLUME_MAX_GB} GB`);
   return v;
-}
-
-function requireServer(sim: Sim, id: unknown, field: string): ServerRecord {
-  if (typeof id !== "number" || !Number.isInteger(id)) throw invalidInput(field, "must be a server ID");
-  const s = servers(sim).get(id);
-  if (!s) throw invalidInput(field, `server with ID ${id} not found`);
-  return s;
 }
 
 /**
@@ -91,16 +76,12 @@ export function checkAttachable(v: VolumeRecord, server: ServerRecord): void {
   }
 }
 
+const NAMES: ResourceNames = { plural: "volumes", singular: "volume", what: "volume" };
+
 export function registerVolumes(sim: Sim): void {
   const col = volumes(sim);
-  const get = (req: SimRequest) => mustGet(col, idParam(req, "volume"), "volume");
-
-  sim.route("cloud", "GET", "/volumes", (req) => {
-    const statuses = req.query.getAll("status");
-    const list = filterList(col.values(), req.query).filter((v) => statuses.length === 0 || statuses.includes(v.status));
-    return paginate("volumes", list.map(volumeView), req.query);
-  });
-  sim.route("cloud", "GET", "/volumes/:id", (req) => ok({ volume: volumeView(get(req)) }));
+  const filter = queryFilter("status", (v: VolumeRecord) => v.status, { repeated: true });
+  const get = readRoutes(sim, col, { ...NAMES, view: volumeView, filter });
 
   sim.route("cloud", "POST", "/volumes", (req) => {
     const b = req.body;
@@ -140,46 +121,26 @@ export function registerVolumes(sim: Sim): void {
     };
     col.set(id, v);
     const action = sim.action("create_volume", [{ id, type: "volume" }]);
-    const next = server ? [sim.action("attach_volume", [{ id, type: "volume" }, { id: server.id, type: "server" }])] : [];
+    const next = server ? [sim.action("attach_volume", withServer("volume", id, server.id))] : [];
     return ok({ volume: volumeView(v), action, next_actions: next }, 201);
   });
 
   sim.route("cloud", "PUT", "/volumes/:id", (req) => {
     const v = get(req);
-    const b = req.body;
-    if (b.name !== undefined) {
-      const name = requireString(b, "name");
-      checkUniqueName(col, name, "volume", v.id);
-      v.name = name;
-    }
-    if (b.labels !== undefined) v.labels = checkLabels(b.labels);
+    updateNameAndLabels(col, v, req.body, "volume");
     return ok({ volume: volumeView(v) });
   });
 
-  sim.route("cloud", "DELETE", "/volumes/:id", (req) => {
-    const v = get(req);
-    if (v.protection.delete) throw protectedError("volume", v.id);
+  deleteRoute(sim, col, NAMES, (v) => {
     // Hetzner: "The Volume must not be attached to a Server". The error code is not documented; this one is a guess.
     if (v.server !== null) throw invalidInput("server", `volume ${v.id} is attached to server ${v.server}; detach it first`);
-    col.delete(v.id);
-    sim.deleted("volume", v.id);
-    return noContent();
   });
 
-  sim.route("cloud", "POST", "/volumes/:id/actions/attach", (req) => {
-    const v = get(req);
-    const server = requireServer(sim, req.body.server, "server");
-    if (req.body.automount !== undefined && typeof req.body.automount !== "boolean") throw invalidInput("automount", "must be a boolean");
+  serverLinkRoutes(sim, NAMES, get, { link: "attach", unlink: "detach" }, (v, server, body) => {
+    if (body.automount !== undefined && typeof body.automount !== "boolean") {
+      throw invalidInput("automount", "must be a boolean");
+    }
     checkAttachable(v, server);
-    v.server = server.id;
-    return ok({ action: sim.action("attach_volume", [{ id: v.id, type: "volume" }, { id: server.id, type: "server" }]) }, 201);
-  });
-
-  sim.route("cloud", "POST", "/volumes/:id/actions/detach", (req) => {
-    const v = get(req);
-    const resources = [{ id: v.id, type: "volume" }, ...(v.server === null ? [] : [{ id: v.server, type: "server" }])];
-    v.server = null;
-    return ok({ action: sim.action("detach_volume", resources) }, 201);
   });
 
   sim.route("cloud", "POST", "/volumes/:id/actions/resize", (req) => {
@@ -190,5 +151,5 @@ export function registerVolumes(sim: Sim): void {
     return ok({ action: sim.action("resize_volume", [{ id: v.id, type: "volume" }]) }, 201);
   });
 
-  deleteProtectionRoute(sim, "volumes", "volume", get);
+  deleteProtectionRoute(sim, NAMES, get);
 }

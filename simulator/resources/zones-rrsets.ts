@@ -15,7 +15,8 @@
  *
  * Imports: ../core, ./zones, ./zones-records.
  */
-import { type Action, type Sim, type SimRequest, ApiError, checkLabels, invalidInput, labelSelector, notFound, ok, paginate } from "../core";
+import type { Action, Sim, SimRequest } from "../core";
+import { ApiError, checkLabels, invalidInput, nameAndLabelFilter, notFound, ok, paginate } from "../core";
 import { HETZNER_NAMESERVERS, type RRSet, type Zone, checkCnameRule, findZone, putRRSet, requireMode, rrsetView, rrsetsOf, touchZone, zoneResource } from "./zones";
 import { RRSET_TYPES, type RRSetType, type ZoneRecord, checkRRSetName, checkRRSetType, checkRecords, checkTtl } from "./zones-records";
 
@@ -69,14 +70,10 @@ const rrsetAction = (sim: Sim, command: string, zone: Zone): Action => sim.actio
 export function registerZoneRRSets(sim: Sim): void {
   sim.route("cloud", "GET", "/zones/:zone/rrsets", (req) => {
     const zone = primaryZone(sim, req);
-    const name = req.query.get("name");
     const types = req.query.getAll("type");
-    const selector = req.query.get("label_selector");
-    const match = selector ? labelSelector(selector) : () => true;
+    const matches = nameAndLabelFilter(req.query);
     const list = [...rrsetsOf(sim, zone.id).values()]
-      .filter((s) => name === null || s.name === name)
-      .filter((s) => types.length === 0 || types.includes(s.type))
-      .filter((s) => match(s.labels))
+      .filter((s) => matches(s) && (types.length === 0 || types.includes(s.type)))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : RRSET_TYPES.indexOf(a.type) - RRSET_TYPES.indexOf(b.type)));
     return paginate("rrsets", list.map((s) => rrsetView(sim, s)), req.query);
   });
