@@ -27,7 +27,8 @@ import {
   requireString,
 } from "../core";
 import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
-import { parseCidr, resourceAction, resourceActions } from "./networks";
+import { parseCidr } from "../../primitives/ip";
+import { resourceAction, resourceActions } from "./networks";
 
 interface Rule {
   direction: "in" | "out";
@@ -106,7 +107,7 @@ function checkCidrs(raw: unknown, field: string): string[] {
   return raw.map((v) => {
     const c = typeof v === "string" ? parseCidr(v) : undefined;
     if (!c) throw invalidInput(field, `${JSON.stringify(v)} is not an IPv4 or IPv6 CIDR`);
-    if (!c.exact) throw invalidInput(field, `${String(v)} has host bits set: give the network's first address, or a /32 (/128) for one host`);
+    if (c.hostBitsSet) throw invalidInput(field, `${String(v)} has host bits set: give the network's first address, or a /32 (/128) for one host`);
     return v as string;
   });
 }

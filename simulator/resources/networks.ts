@@ -15,8 +15,8 @@
  * this module keeps the attachments in its own collection (`server_networks`)
  * and adds `private_net` to a server's view through {@link Sim.extendView}.
  *
- * Imports: ../core and ../crud only. Also exports the address helpers the
- * firewalls module uses. Entry point: {@link registerNetworks}.
+ * Imports: ../core, ../crud and primitives/ip.ts (addresses and blocks).
+ * Entry point: {@link registerNetworks}.
  */
 import {
   ApiError,
@@ -33,72 +33,18 @@ import {
   requireString,
 } from "../core";
 import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type Cidr, formatAddress, parseCidr, parseIpv4, RFC1918 } from "../../primitives/ip";
 
 // ---------------------------------------------------------------- addresses
 
-/** An IPv4 or IPv6 prefix: its first address as a number, its length, and whether host bits were set. */
-export interface Cidr {
-  readonly version: 4 | 6;
-  readonly base: bigint;
-  readonly prefix: number;
-  /** True when the address is the prefix's first (no host bits set), as Hetzner requires. */
-  readonly exact: boolean;
+/** An IPv4 address as a number (primitives/ip.ts parses it), or undefined when it is not one. */
+function parseIPv4(s: string): number | undefined {
+  const value = parseIpv4(s);
+  return value === undefined ? undefined : Number(value);
 }
 
-/** An IPv4 address as a number, or undefined when it is not one (dotted quad, no leading zeros). */
-export function parseIPv4(s: string): number | undefined {
-  const parts = s.split(".");
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return undefined;
-    n = n * 256 + Number(p);
-  }
-  return n;
-}
-
-export function formatIPv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
-
-/** An IPv6 address as a 128-bit number, or undefined (`::` compression and a trailing dotted quad accepted). */
-export function parseIPv6(s: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
-  let text = s;
-  const quad = text.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
-  if (quad) {
-    const v4 = parseIPv4(quad[2]!);
-    if (v4 === undefined) return undefined;
-    text = `${quad[1]}${Math.floor(v4 / 65536).toString(16)}:${(v4 % 65536).toString(16)}`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const groups = (h: string): string[] | undefined => (h === "" ? [] : h.split(":"));
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const all = [...head, ...Array<string>(missing).fill("0"), ...tail];
-  let n = 0n;
-  for (const g of all) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    n = (n << 16n) | BigInt(parseInt(g, 16));
-  }
-  return n;
-}
-
-/** A prefix in CIDR notation (`10.0.0.0/16`, `2001:db8::/32`), or undefined when it is not one. */
-export function parseCidr(s: string): Cidr | undefined {
-  const m = s.match(/^([^/]+)\/(0|[1-9]\d{0,2})$/);
-  if (!m) return undefined;
-  const prefix = Number(m[2]);
-  const v4 = parseIPv4(m[1]!);
-  const [version, bits, addr] = v4 !== undefined ? [4 as const, 32, BigInt(v4)] : [6 as const, 128, parseIPv6(m[1]!)];
-  if (addr === undefined || prefix > bits) return undefined;
-  const size = 1n << BigInt(bits - prefix);
-  const base = addr - (addr % size);
-  return { version, base, prefix, exact: base === addr };
+function formatIPv4(n: number): string {
+  return formatAddress("ipv4", BigInt(n));
 }
 
 /** An IPv4 prefix as first address and size (numbers: IPv4 fits a double exactly). */
@@ -109,6 +55,7 @@ interface Range4 {
 }
 
 function range4(c: Cidr): Range4 {
+  // Only IPv4 blocks reach here (requireRange4 and the stored ranges, which it checked).
   return { base: Number(c.base), prefix: c.prefix, size: 2 ** (32 - c.prefix) };
 }
 
@@ -117,7 +64,7 @@ const overlaps = (a: Range4, b: Range4): boolean => a.base < b.base + b.size && 
 const within = (inner: Range4, outer: Range4): boolean => contains(outer, inner.base) && inner.base + inner.size <= outer.base + outer.size;
 
 /** RFC 1918's private ranges: a network, subnet or route destination must lie inside one. */
-const PRIVATE_RANGES: readonly Range4[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((s) => range4(parseCidr(s)!));
+const PRIVATE_RANGES: readonly Range4[] = RFC1918.map(range4);
 const isPrivate = (r: Range4): boolean => PRIVATE_RANGES.some((p) => within(r, p));
 
 /** The gateway of the servers' public interface; Hetzner keeps it out of every network. */
@@ -126,8 +73,8 @@ const PUBLIC_GATEWAY = parseIPv4("172.31.1.1")!;
 /** An IPv4 prefix of a request field, exact (no host bits set), or `invalid_input`. */
 function requireRange4(value: unknown, field: string): Range4 {
   const c = typeof value === "string" ? parseCidr(value) : undefined;
-  if (!c || c.version !== 4) throw invalidInput(field, "is not a valid IPv4 CIDR");
-  if (!c.exact) throw invalidInput(field, `${String(value)} has host bits set; use ${formatRange(range4(c))}`);
+  if (!c || c.family !== "ipv4") throw invalidInput(field, "is not a valid IPv4 CIDR");
+  if (c.hostBitsSet) throw invalidInput(field, `${String(value)} has host bits set; use ${formatRange(range4(c))}`);
   return range4(c);
 }
 
