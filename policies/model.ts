@@ -12,10 +12,11 @@
  * index of the servers' labels.
  */
 import type { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktn";
+import { TerraformResource, TerraformStack } from "cdktn";
 import { BackupStorage, DnsZone, FirewallPolicy, PrivateNetwork, Server, SshKeys } from "../constructs";
 import type { NetworkSpec } from "../spec";
 import type { EnvironmentStacks } from "../stacks/environment";
+import { resolveIn } from "./documents";
 import { indexKey, labelIndexKey, matches, parseSelector } from "./selectors";
 
 /** One resource block as it will be written. */
@@ -30,6 +31,8 @@ export interface ResourceEntry {
   readonly body: Record<string, any>;
   /** The owning config item, "<kind>/<name>". */
   readonly subject: string;
+  /** The construct that writes the block (suppressions are attached to it). */
+  readonly construct: TerraformResource;
 }
 
 /** A record set, from a resource or from the description. */
@@ -68,15 +71,9 @@ export interface StackDocument {
   [key: string]: unknown;
 }
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
 const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
 const REFERENCE = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)|\b(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
 const SINGLE_REFERENCE = /^\$\{([^/{}\s]+)\/(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
-
-/** Resolves a value (tokens included) as it would be written in `stack`. */
-function resolveIn(stack: TerraformStack, value: unknown): any {
-  return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
-}
 
 /** Label map of a body ({} when missing or not an object). */
 export function labelsOf(body: Record<string, any>): Record<string, unknown> {
@@ -181,6 +178,7 @@ export class EnvModel {
           address: `${type}.${name}`,
           body,
           subject: volumeSubjects.get(node) ?? subjectOf(node, type, name, body),
+          construct: node,
         };
         this.entries.push(entry);
         this.byKey.set(`${stackName}/${entry.address}`, entry);
