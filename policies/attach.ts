@@ -11,6 +11,7 @@
  * suppression.) Nothing here writes a file.
  */
 import type { TerraformResource } from "cdktn";
+import { forgetResolved } from "./documents";
 
 /** One suppression as the synthesised JSON holds it. */
 export interface WrittenSuppression {
@@ -37,6 +38,7 @@ export function attachSuppressions(resource: TerraformResource, suppressions: re
     target.synthesizeAttributes = () => withSuppressions(own(), attached.get(resource) ?? []);
   }
   attached.set(resource, suppressions.map((s) => ({ rule: s.rule, reason: s.reason })));
+  forgetResolved(resource);
 }
 
 /** The suppressions attached to a resource (none when nothing was attached). */
