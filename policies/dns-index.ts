@@ -138,7 +138,8 @@ export class DnsIndex {
         }
         const name = rs.name === "@" ? "@" : rs.name.toLowerCase();
         const source = `config zones[${zi}].records[${ri}]`;
-        this.addRecordSet({ zone, name, fqdn: fqdnOf(name, zone), type: rs.type, ttl: rs.ttl, values, canonical, source });
+        const fqdn = fqdnOf(name, zone);
+        this.addRecordSet({ zone, name, fqdn, type: rs.type, ttl: rs.ttl, values, canonical, source });
       });
     });
   }

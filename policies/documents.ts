@@ -63,7 +63,9 @@ export function resolvedDocument(stack: TerraformStack): StackDocument {
   for (const node of stack.node.findAll()) {
     if (TerraformResource.isTerraformResource(node)) {
       const fragment = resolvedFragment(stack, node) as Pick<StackDocument, "resource">;
-      for (const [type, blocks] of Object.entries(fragment.resource ?? {})) Object.assign((resource[type] ??= {}), blocks);
+      for (const [type, blocks] of Object.entries(fragment.resource ?? {})) {
+        Object.assign((resource[type] ??= {}), blocks);
+      }
     } else if (TerraformOutput.isTerraformOutput(node)) {
       const fragment = resolveIn(stack, node.toTerraform()) as Pick<StackDocument, "output">;
       Object.assign(output, fragment.output ?? {});

@@ -66,7 +66,8 @@ class EnvironmentRun {
     for (const s of spec.suppressions) {
       const key = `${s.rule} ${this.normaliseSubject(s.resource)}`;
       if (!this.suppressions.has(key)) {
-        this.suppressions.set(key, { rule: s.rule, resource: s.resource, reason: s.reason.trim(), key, used: false, invalid: false });
+        const state = { rule: s.rule, resource: s.resource, reason: s.reason.trim(), key, used: false, invalid: false };
+        this.suppressions.set(key, state);
       }
     }
   }
@@ -182,9 +183,10 @@ export class PolicyEngine implements PolicyRun {
     this.checkEnvironment(env, documents);
     for (const entry of model.entries) {
       for (const check of checksFor(entry.type)) {
-        check.check(entry, model, (rule, message, subject) =>
-          this.report(env, rule, { stack: entry.stackName, address: entry.address, subject: subject ?? entry.subject, message, entry }),
-        );
+        check.check(entry, model, (rule, message, subject) => {
+          const place = { stack: entry.stackName, address: entry.address, subject: subject ?? entry.subject };
+          this.report(env, rule, { ...place, message, entry });
+        });
       }
     }
   }
@@ -286,12 +288,14 @@ export class PolicyEngine implements PolicyRun {
     const fileOf = (stackName: string) => path.join(stacksDir, stackName, "cdk.tf.json");
     for (const stackName of this.envByStack.keys()) {
       if (!docs.has(stackName) && !fs.existsSync(fileOf(stackName))) {
-        throw new Error(`policies: ${fileOf(stackName)} is missing: call app.synth() with this output directory before finish()`);
+        const file = fileOf(stackName);
+        throw new Error(`policies: ${file} is missing: call app.synth() with this output directory before finish()`);
       }
     }
     const findings: Finding[] = [];
     for (const stackName of fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : []) {
-      const doc = docs.get(stackName) ?? (fs.existsSync(fileOf(stackName)) ? JSON.parse(fs.readFileSync(fileOf(stackName), "utf8")) : undefined);
+      const file = fileOf(stackName);
+      const doc = docs.get(stackName) ?? (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
       if (doc !== undefined) findings.push(...this.secretsOf(stackName, doc as StackDocument));
     }
     return findings;

@@ -75,7 +75,8 @@ export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult 
   const t = makeTempDir("all2all-policies-");
   try {
     const outdir = path.join(t.dir, "cdktf.out");
-    const { built, findings, run, stacks: written } = synthesise(specs, { outdir, context: readProjectConfig(repoRoot).context, extend: options.extend });
+    const context = readProjectConfig(repoRoot).context;
+    const { built, findings, run, stacks: written } = synthesise(specs, { outdir, context, extend: options.extend });
     options.inspect?.(run, outdir);
     const stacks = new Map<string, any>(written);
     return { specs, built, outdir, findings, stacks };

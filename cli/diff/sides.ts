@@ -136,7 +136,12 @@ export async function synthHere(
       if (options.refuse) return refusedSide([{ kind: "synth", message: err.message }]);
       throw new InputError(`${label}: synth fails: ${err.message}`);
     }
-    const blocking = blockingFindings(findings).map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message }));
+    const blocking = blockingFindings(findings).map((f) => ({
+      rule: f.rule,
+      stack: f.stack,
+      address: f.address,
+      message: f.message,
+    }));
     const result: Synthesised = { ...readSynthOutput(outdir), blocking };
     if (key !== undefined) {
       synthesised.set(key, result);

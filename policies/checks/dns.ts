@@ -109,7 +109,8 @@ export const dnsZone: ResourceCheck = {
     if (typeof entry.body.name !== "string" || isExpression(entry.body.name)) return;
     const zone = model.zones.get(entry.body.name.toLowerCase().replace(/\.$/, ""));
     if (zone === undefined || zone.entry !== entry) return;
-    const checking: ZoneCheck = { zone, where: `zone ${zone.name} (${entry.address} in ${entry.stackName})`, model, report };
+    const where = `zone ${zone.name} (${entry.address} in ${entry.stackName})`;
+    const checking: ZoneCheck = { zone, where, model, report };
     checkCaa(checking);
     checkMailAuth(checking);
     checkRrsetTtl(checking);
