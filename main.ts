@@ -1,16 +1,17 @@
 /**
  * The entry point that cdktf.json's `app` runs (`node dist/main.js`), for the
- * optional cdktn CLI. The project's own `all2all synth` builds the same App
- * (and validates, and writes atomically); prefer it.
+ * optional cdktn CLI: the same synthesis as `all2all synth` (cli/synthesise.ts),
+ * into cdktn's output folder; `all2all synth` also validates and writes
+ * atomically; prefer it.
  *
  * Reads the description from $ALL2ALL_CONFIG or config/; exits 2 with every
  * problem printed when it is invalid.
  */
 import * as path from "node:path";
 import { readProjectConfig } from "./cli/project";
-import { applyPolicies, blockingFindings, formatFindingsTable } from "./policies";
+import { synthesise } from "./cli/synthesise";
+import { blockingFindings, formatFindingsTable } from "./policies";
 import { formatConfigProblems, loadNetwork } from "./spec";
-import { buildApp } from "./stacks/app";
 
 const root = path.resolve(__dirname, "..");
 const project = readProjectConfig(root);
@@ -20,9 +21,6 @@ if (!loaded.ok) {
   for (const line of formatConfigProblems(loaded.problems)) console.error(line);
   process.exit(2);
 }
-const built = buildApp(loaded.specs, { context: project.context });
-const policies = applyPolicies(built.app, built.environments);
-built.app.synth();
-const findings = policies.finish(built.app.outdir);
+const { findings } = synthesise(loaded.specs, { context: project.context });
 for (const line of formatFindingsTable(findings)) console.log(line);
 if (blockingFindings(findings).length > 0) process.exit(1);

@@ -105,15 +105,12 @@ export async function checkPolicies(specs: readonly NetworkSpec[], root: string)
   const fs = await import("node:fs");
   const os = await import("node:os");
   const path = await import("node:path");
-  const { buildApp } = await import("../stacks/app");
-  const { applyPolicies, blockingFindings, formatFindingsTable } = await import("../policies");
+  const { synthesise } = await import("./synthesise");
+  const { blockingFindings, formatFindingsTable } = await import("../policies");
   const { readProjectConfig } = await import("./project");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-check-"));
   try {
-    const built = buildApp(specs, { outdir: tmp, context: readProjectConfig(root).context });
-    const run = applyPolicies(built.app, built.environments);
-    built.app.synth();
-    const findings = run.finish(tmp);
+    const { findings } = synthesise(specs, { outdir: tmp, context: readProjectConfig(root).context });
     return { table: formatFindingsTable(findings), blocking: blockingFindings(findings).length };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -7,15 +7,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { applyPolicies, blockingFindings, formatFindingsTable, policyReportJson, type PolicyRun } from "../policies";
-import { buildApp } from "../stacks/app";
+import { blockingFindings, formatFindingsTable, policyReportJson } from "../policies";
 import { PREVIOUS_PASSPHRASE_VARIABLE, type StateBackend, type StateEncryption } from "../stacks/hcloud-stack";
 import { configDirOf, loadForCommand, type CheckOptions } from "./check";
 import { INPUTS_FILE, recordInputs } from "./inputs";
 import { InputError } from "./errors";
-import { validateSynthOutput } from "../validate";
 import { ExitCode, Io } from "./io";
 import { readProjectConfig } from "./project";
+import { SynthesisError, synthesise, type Synthesis } from "./synthesise";
 import { loadSchemas, printProblems } from "./validate";
 import { recoverLeftovers, replaceDir, tempSiblingDir, writeFileAtomic } from "../primitives/atomic";
 import { dependencyOrder as orderByDependencies } from "../primitives/order";
@@ -90,23 +89,23 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     throw new InputError(`cannot write beside ${out}: ${(err as Error).message}`);
   }
   try {
-    let policies: PolicyRun;
+    let synthesis: Synthesis;
     const encryption = encryptionOf(options, io.env);
+    const schemas = options.validate !== false ? loadSchemas(project.schemaFiles) : undefined;
     try {
-      const built = buildApp(specs, { outdir: tmp, context: project.context, localState: options.localState, state: options.state, encryption });
-      policies = applyPolicies(built.app, built.environments);
-      built.app.synth();
+      const state = { localState: options.localState, state: options.state, encryption };
+      synthesis = synthesise(specs, { outdir: tmp, context: project.context, ...state, schemas });
     } catch (err) {
+      if (!(err instanceof SynthesisError)) throw err;
       // Constructs refuse bad props, and cdktn's own validations fail, with messages meant for people.
-      io.err(`synth: ${(err as Error).message}`);
+      io.err(`synth: ${err.message}`);
       io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}`);
       return ExitCode.failed;
     }
     let validated: string | undefined;
-    const docs = new Map<string, unknown>();
-    if (options.validate !== false) {
-      const schemas = loadSchemas(project.schemaFiles);
-      const { stacks, problems } = validateSynthOutput(tmp, schemas, (stack, doc) => docs.set(stack, doc));
+    const docs = synthesis.stacks;
+    if (synthesis.validation !== undefined) {
+      const { stacks, problems } = synthesis.validation;
       const errors = printProblems(problems, io);
       if (errors > 0) {
         io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`);
@@ -116,7 +115,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       validated = `validate: ${stacks.length} stacks, 0 problems${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
     }
     // The policy pack (docs/policies.md): its table always, its JSON on request.
-    const findings = policies.finish(tmp, docs);
+    const findings = synthesis.findings;
     for (const line of formatFindingsTable(findings)) io.out(line);
     if (options.policyReport !== undefined) writeFileAtomic(path.resolve(io.cwd, options.policyReport), policyReportJson(findings));
     const blocking = blockingFindings(findings).length;

@@ -1,21 +1,25 @@
 /**
  * The environment model the rules read: every resource of an environment's
- * four stacks with its configuration as synthesised (read from the stacks'
- * cdk.tf.json documents, so that nothing is resolved twice), the config item
+ * four stacks with its configuration as cdktn writes it (each block resolved
+ * once, before the stacks are written: documents.ts), the config item
  * that owns it ("server/web-1"), references followed across stacks, firewall
  * membership, reverse DNS entries and every DNS record set (from the record
  * set resources of primary zones, and from the description for secondary
  * zones, whose records are not resources).
  *
- * Built once per environment after synth, in time linear in the number of
+ * Built once per environment during synth, in time linear in the number of
  * resources: lookups go through maps, firewall label selectors through an
  * index of the servers' labels.
  */
 import type { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktn";
-import { BackupStorage, DnsZone, FirewallPolicy, PrivateNetwork, Server, SshKeys } from "../constructs";
+import { TerraformResource, type TerraformStack } from "cdktn";
+import { Server } from "../constructs";
 import type { NetworkSpec } from "../spec";
 import type { EnvironmentStacks } from "../stacks/environment";
+import { compare, isExpression, labelsOf, listOf } from "./blocks";
+import { DnsIndex } from "./dns-index";
+import { resolveIn } from "./documents";
+import { subjectOf } from "./subjects";
 import { indexKey, labelIndexKey, matches, parseSelector } from "./selectors";
 
 /** One resource block as it will be written. */
@@ -30,6 +34,8 @@ export interface ResourceEntry {
   readonly body: Record<string, any>;
   /** The owning config item, "<kind>/<name>". */
   readonly subject: string;
+  /** The construct that writes the block (suppressions are attached to it). */
+  readonly construct: TerraformResource;
 }
 
 /** A record set, from a resource or from the description. */
@@ -68,43 +74,11 @@ export interface StackDocument {
   [key: string]: unknown;
 }
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
+export { compare, firstBlock, isExpression, labelsOf, listOf } from "./blocks";
+
 const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
 const REFERENCE = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)|\b(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
 const SINGLE_REFERENCE = /^\$\{([^/{}\s]+)\/(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
-
-/** Resolves a value (tokens included) as it would be written in `stack`. */
-function resolveIn(stack: TerraformStack, value: unknown): any {
-  return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
-}
-
-/** Label map of a body ({} when missing or not an object). */
-export function labelsOf(body: Record<string, any>): Record<string, unknown> {
-  const labels = body.labels;
-  return labels !== null && typeof labels === "object" && !Array.isArray(labels) ? labels : {};
-}
-
-/** The first block of a block list (the JSON form of a nested block), or the block itself. */
-export function firstBlock(value: unknown): Record<string, any> | undefined {
-  const block = Array.isArray(value) ? value[0] : value;
-  return block !== null && typeof block === "object" ? (block as Record<string, any>) : undefined;
-}
-
-/** A list attribute as an array (a single value becomes a list of one). */
-export function listOf(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/** True for a string holding a Terraform expression (not a literal). */
-export function isExpression(value: unknown): boolean {
-  return typeof value === "string" && value.includes("${");
-}
-
-/** `web-1.all2all.org.` → `web-1.all2all.org`. */
-function normaliseName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
-}
 
 export class EnvModel {
   readonly name: string;
@@ -121,17 +95,17 @@ export class EnvModel {
   private readonly volumeCount = new Map<ResourceEntry, number>();
   private readonly canonicalCache = new Map<string, string>();
   private serverSpecs?: Map<string, NetworkSpec["servers"][number]>;
-  readonly zones = new Map<string, ZoneModel>();
-  /** Record sets by "<fqdn> <type>", across every zone. */
-  private readonly records = new Map<string, RecordSetModel[]>();
+  /** The environment's zones by ASCII name, lower case, without the final dot. */
+  readonly zones: ReadonlyMap<string, ZoneModel>;
+  private readonly dns: DnsIndex;
   /** Names of servers a storage-box subaccount of the description backs up. */
   readonly backedUpServers: ReadonlySet<string>;
   /** Work done matching firewall label selectors against servers (for the scaling test). */
   selectorTests = 0;
 
   /**
-   * @param documents every stack of the environment, synthesised: its
-   *   cdk.tf.json document by stack name.
+   * @param documents every stack of the environment, resolved as cdktn
+   *   writes it: its document by stack name.
    */
   constructor(
     readonly environment: EnvironmentStacks,
@@ -181,6 +155,7 @@ export class EnvModel {
           address: `${type}.${name}`,
           body,
           subject: volumeSubjects.get(node) ?? subjectOf(node, type, name, body),
+          construct: node,
         };
         this.entries.push(entry);
         this.byKey.set(`${stackName}/${entry.address}`, entry);
@@ -193,7 +168,8 @@ export class EnvModel {
     this.indexFirewalls();
     this.indexReverseDns();
     this.indexVolumes();
-    this.indexDns(spec);
+    this.dns = new DnsIndex(this, spec);
+    this.zones = this.dns.zones;
     this.backedUpServers = new Set(spec.storage_boxes.flatMap((b) => b.subaccounts.map((s) => s.server).filter((s): s is string => s !== undefined)));
   }
 
@@ -356,163 +332,20 @@ export class EnvModel {
   }
 
   // ---------------------------------------------------------------------------
-  // DNS
-
-  private zone(name: string): ZoneModel {
-    const key = normaliseName(name);
-    let zone = this.zones.get(key);
-    if (!zone) this.zones.set(key, (zone = { name: key, sets: new Map() }));
-    return zone;
-  }
-
-  private addRecordSet(set: RecordSetModel): void {
-    const zone = this.zone(set.zone);
-    const key = `${set.name} ${set.type}`;
-    const inZone = zone.sets.get(key);
-    if (inZone) inZone.push(set);
-    else zone.sets.set(key, [set]);
-    const global = `${set.fqdn} ${set.type}`;
-    const list = this.records.get(global);
-    if (list) list.push(set);
-    else this.records.set(global, [set]);
-  }
-
-  private indexDns(spec: NetworkSpec): void {
-    for (const zone of this.ofType("hcloud_zone")) {
-      if (typeof zone.body.name === "string" && !isExpression(zone.body.name)) this.zone(zone.body.name).entry = zone;
-    }
-    const zoneNameOf = (entry: ResourceEntry): string | undefined => {
-      const value = entry.body.zone;
-      const target = this.target(value, entry.stackName);
-      if (target?.entry.type === "hcloud_zone") return typeof target.entry.body.name === "string" ? normaliseName(target.entry.body.name) : undefined;
-      return typeof value === "string" && !isExpression(value) ? normaliseName(value) : undefined;
-    };
-    const relative = (name: unknown, zone: string): string | undefined => {
-      if (typeof name !== "string" || isExpression(name)) return undefined;
-      const n = name.trim().toLowerCase();
-      if (n === "@" || n === "" || normaliseName(n) === zone) return "@";
-      if (n.endsWith(".") && normaliseName(n).endsWith(`.${zone}`)) return normaliseName(n).slice(0, -zone.length - 1);
-      return n;
-    };
-    const fqdnOf = (name: string, zone: string) => (name === "@" ? zone : `${name}.${zone}`);
-
-    for (const rrset of this.ofType("hcloud_zone_rrset")) {
-      const zone = zoneNameOf(rrset);
-      const name = zone === undefined ? undefined : relative(rrset.body.name, zone);
-      if (zone === undefined || name === undefined || typeof rrset.body.type !== "string") continue;
-      const values = listOf(rrset.body.records).map((r) => (r as { value?: unknown })?.value).filter((v): v is string => typeof v === "string");
-      this.addRecordSet({
-        zone,
-        name,
-        fqdn: fqdnOf(name, zone),
-        type: rrset.body.type.toUpperCase(),
-        ttl: typeof rrset.body.ttl === "number" ? rrset.body.ttl : undefined,
-        values,
-        canonical: values.map((v) => this.canonical(v, rrset.stackName)),
-        source: rrset.address,
-        entry: rrset,
-      });
-    }
-    for (const record of this.ofType("hcloud_zone_record")) {
-      const zone = zoneNameOf(record);
-      const name = zone === undefined ? undefined : relative(record.body.name, zone);
-      if (zone === undefined || name === undefined || typeof record.body.type !== "string" || typeof record.body.value !== "string") continue;
-      this.addRecordSet({
-        zone,
-        name,
-        fqdn: fqdnOf(name, zone),
-        type: record.body.type.toUpperCase(),
-        values: [record.body.value],
-        canonical: [this.canonical(record.body.value, record.stackName)],
-        source: record.address,
-        entry: record,
-      });
-    }
-    // Secondary zones: the records are rendered into the hidden primary's zone file, not created at Hetzner.
-    spec.zones.forEach((z, zi) => {
-      if (z.mode !== "secondary") return;
-      const zone = normaliseName(z.name);
-      this.zone(zone);
-      z.records.forEach((rs, ri) => {
-        const values: string[] = [];
-        const canonical: string[] = [];
-        for (const v of rs.values) {
-          if (v.kind === "text") {
-            values.push(v.text);
-            canonical.push(`lit:${v.text}`);
-          } else {
-            values.push(`${v.server}.${v.family}`);
-            canonical.push(this.addressOf(v.server, v.family) ?? `ref:${v.server}.${v.family}`);
-          }
-        }
-        const name = rs.name === "@" ? "@" : rs.name.toLowerCase();
-        this.addRecordSet({ zone, name, fqdn: fqdnOf(name, zone), type: rs.type, ttl: rs.ttl, values, canonical, source: `config zones[${zi}].records[${ri}]` });
-      });
-    });
-  }
+  // DNS (dns-index.ts)
 
   /** The zone of the environment holding a name (the longest matching zone), or undefined. */
   zoneHolding(fqdn: string): ZoneModel | undefined {
-    const labels = normaliseName(fqdn).split(".");
-    for (let i = 0; i < labels.length; i++) {
-      const zone = this.zones.get(labels.slice(i).join("."));
-      if (zone) return zone;
-    }
-    return undefined;
+    return this.dns.zoneHolding(fqdn);
   }
 
   /** The record sets of one absolute name and type, across the environment's zones. */
   recordSets(fqdn: string, type: string): readonly RecordSetModel[] {
-    return this.records.get(`${normaliseName(fqdn)} ${type}`) ?? [];
+    return this.dns.recordSets(fqdn, type);
   }
 
-  /**
-   * Follows CNAMEs (at most 8) from a name and returns the record sets of
-   * `type` found at the end, with the names visited.
-   */
+  /** Follows CNAMEs (at most 8) from a name: the record sets of `type` at the end, and the names visited. */
   lookup(fqdn: string, type: string): { sets: RecordSetModel[]; names: string[] } {
-    const names: string[] = [];
-    let name = normaliseName(fqdn);
-    for (let hop = 0; hop < 8 && !names.includes(name); hop++) {
-      names.push(name);
-      const sets = this.recordSets(name, type);
-      if (sets.length > 0) return { sets: [...sets], names };
-      const cname = this.recordSets(name, "CNAME")[0];
-      const target = cname?.values[0];
-      if (cname === undefined || target === undefined || isExpression(target)) break;
-      name = target === "@" ? cname.zone : target.endsWith(".") ? normaliseName(target) : `${normaliseName(target)}.${cname.zone}`;
-    }
-    return { sets: [], names };
+    return this.dns.lookup(fqdn, type);
   }
-}
-
-/** The config item owning a resource: its nearest library construct, else its type and name. */
-function subjectOf(node: TerraformResource, type: string, name: string, body: Record<string, any>): string {
-  for (let scope = node.node.scope; scope !== undefined; scope = scope.node.scope) {
-    if (TerraformStack.isStack(scope)) break;
-    if (scope instanceof Server) return `server/${scope.node.id}`;
-    if (scope instanceof PrivateNetwork) return `network/${scope.node.id}`;
-    if (scope instanceof FirewallPolicy) return `firewall-policy/${scope.node.id}`;
-    if (scope instanceof DnsZone) return `zone/${scope.name}`;
-    if (scope instanceof BackupStorage) return `storage-box/${scope.node.id}`;
-    if (scope instanceof SshKeys) return `ssh-key/${typeof body.name === "string" ? body.name : node.node.id}`;
-  }
-  const kinds: Record<string, string> = {
-    hcloud_server: "server",
-    hcloud_volume: "volume",
-    hcloud_network: "network",
-    hcloud_firewall: "firewall-policy",
-    hcloud_placement_group: "placement-group",
-    hcloud_zone: "zone",
-    hcloud_storage_box: "storage-box",
-    hcloud_ssh_key: "ssh-key",
-  };
-  const kind = kinds[type];
-  const itemName = typeof body.name === "string" && !isExpression(body.name) ? body.name : name;
-  return kind !== undefined ? `${kind}/${itemName}` : `${type.replace(/^hcloud_/, "").replace(/_/g, "-")}/${name}`;
-}
-
-/** Code-point comparison, for sorting that does not depend on the locale. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

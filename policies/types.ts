@@ -51,13 +51,13 @@ export interface RuleInfo {
 /** A run of the policy pack over one App, created by `applyPolicies` before `app.synth()`. */
 export interface PolicyRun {
   /**
-   * Call after `app.synth()` with the same output directory: checks every
-   * resource of the written stacks, writes the suppressions that applied
-   * into the stacks' cdk.tf.json, runs the secret scan, and returns every
-   * finding, suppressed ones included, plus unused and invalid suppressions,
-   * sorted (errors first). Throws when the App was not synthesised. Stack
-   * documents already parsed (by stack name) can be passed in `docs`, so
-   * that they are not read again; they gain the suppression metadata too.
+   * Call after `app.synth()` with the same output directory: returns the
+   * findings of the checks run during synth, suppressed ones included,
+   * plus the secret scan of the written stacks and unused and invalid
+   * suppressions, sorted (errors first). Reads the output, never writes
+   * it. Throws when the App was not synthesised. Stack documents already
+   * parsed (by stack name) can be passed in `docs`, so that they are not
+   * read again.
    */
   finish(outdir: string, docs?: ReadonlyMap<string, unknown>): Finding[];
 }

@@ -1,15 +1,16 @@
 /**
  * Helpers for the policy tests (outside __tests__ so jest does not run them):
- * a full `app.synth()` with the policy Aspects, of the default config or of an
+ * the project's one synthesis (cli/synthesise.ts: a full `app.synth()` with
+ * the policy pack), of the default config or of an
  * edited copy, optionally with constructs added in code (for what config
  * cannot express), and the suppressions the default config needs.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { readProjectConfig } from "../cli/project";
-import { applyPolicies, type Finding, type PolicyRun } from "../policies";
+import { synthesise } from "../cli/synthesise";
+import type { Finding, PolicyRun } from "../policies";
 import { loadNetwork, type NetworkSpec } from "../spec";
-import { buildApp, type BuiltApp } from "../stacks/app";
+import type { BuiltApp } from "../stacks/app";
 import { workspace, type Workspace } from "./spec";
 import { defaultConfig, makeTempDir, repoRoot } from "./tmp";
 
@@ -55,7 +56,7 @@ export function removeDefaultSuppressions(ws: Workspace): void {
   }
 }
 
-/** Loads, builds, applies the policies, synthesises into a temporary directory (removed afterwards) and finishes the run. */
+/** Loads the config and synthesises it (`synthesise`) into a temporary directory, removed afterwards. */
 export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult {
   if (options.configDir === undefined && options.keepDefaultSuppressions !== true) {
     const ws = workspace();
@@ -74,16 +75,10 @@ export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult 
   const t = makeTempDir("all2all-policies-");
   try {
     const outdir = path.join(t.dir, "cdktf.out");
-    const built = buildApp(specs, { outdir, context: readProjectConfig(repoRoot).context });
-    options.extend?.(built);
-    const run = applyPolicies(built.app, built.environments);
-    built.app.synth();
-    const findings = run.finish(outdir);
+    const context = readProjectConfig(repoRoot).context;
+    const { built, findings, run, stacks: written } = synthesise(specs, { outdir, context, extend: options.extend });
     options.inspect?.(run, outdir);
-    const stacks = new Map<string, any>();
-    for (const name of fs.readdirSync(path.join(outdir, "stacks")).sort()) {
-      stacks.set(name, JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")));
-    }
+    const stacks = new Map<string, any>(written);
     return { specs, built, outdir, findings, stacks };
   } finally {
     t.cleanup();

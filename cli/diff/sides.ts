@@ -108,8 +108,8 @@ export async function synthHere(
 ): Promise<SideOutput> {
   // Loaded on demand: plan-summary and the tests of the comparison never load cdktn.
   const { loadNetwork, formatConfigProblems } = await import("../../spec");
-  const { buildApp } = await import("../../stacks/app");
-  const { applyPolicies, blockingFindings } = await import("../../policies");
+  const { SynthesisError, synthesise } = await import("../synthesise");
+  const { blockingFindings } = await import("../../policies");
   const { readProjectConfig } = await import("../project");
   const project = readProjectConfig(root);
   const context = project.context;
@@ -128,16 +128,20 @@ export async function synthHere(
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-out-"));
   try {
     const outdir = path.join(tmp, "cdktf.out");
-    let policies: import("../../policies").PolicyRun;
+    let findings: import("../../policies").Finding[];
     try {
-      const built = buildApp(loaded.specs, { outdir, context });
-      policies = applyPolicies(built.app, built.environments);
-      built.app.synth();
+      ({ findings } = synthesise(loaded.specs, { outdir, context }));
     } catch (err) {
-      if (options.refuse) return refusedSide([{ kind: "synth", message: (err as Error).message }]);
-      throw new InputError(`${label}: synth fails: ${(err as Error).message}`);
+      if (!(err instanceof SynthesisError)) throw err;
+      if (options.refuse) return refusedSide([{ kind: "synth", message: err.message }]);
+      throw new InputError(`${label}: synth fails: ${err.message}`);
     }
-    const blocking = blockingFindings(policies.finish(outdir)).map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message }));
+    const blocking = blockingFindings(findings).map((f) => ({
+      rule: f.rule,
+      stack: f.stack,
+      address: f.address,
+      message: f.message,
+    }));
     const result: Synthesised = { ...readSynthOutput(outdir), blocking };
     if (key !== undefined) {
       synthesised.set(key, result);
@@ -684,25 +688,34 @@ export function finishSeededBuild(seed: Seed): boolean {
 
 /**
  * Synthesises a built tree through its compiled modules (argv: tree, out,
- * config, env), with the policy pack's findings reported but not refused.
- * Prints `{"blocking": [rule…]}`.
+ * config, env), with the policy pack's findings reported but not refused:
+ * through the tree's own `synthesise` (cli/synthesise), or, for a ref that
+ * predates it, through the steps it was made of. Prints
+ * `{"blocking": [rule…], "findings": [{ rule, stack, address, message }…]}`;
+ * exits 2 when the configuration does not load.
  */
 const DRIVER = `
 "use strict";
+const fs = require("node:fs");
 const path = require("node:path");
 const [root, out, config, env] = process.argv.slice(1);
 const req = (m) => require(path.join(root, "dist", m));
+const has = (m) => fs.existsSync(path.join(root, "dist", m + ".js"));
 const { loadNetwork, formatConfigProblems } = req("spec");
-const { buildApp } = req("stacks/app");
 const { readProjectConfig } = req("cli/project");
 const loaded = loadNetwork(config, env ? { env } : {});
 if (!loaded.ok) { for (const l of formatConfigProblems(loaded.problems)) console.error(l); process.exit(2); }
-const built = buildApp(loaded.specs, { outdir: out, context: readProjectConfig(root).context });
+const context = readProjectConfig(root).context;
 let policies;
 try { policies = req("policies"); } catch { policies = undefined; }
-const run = policies && policies.applyPolicies ? policies.applyPolicies(built.app, built.environments) : undefined;
-built.app.synth();
-const found = run ? policies.blockingFindings(run.finish(out)) : [];
+const synthesise = has("cli/synthesise") ? req("cli/synthesise").synthesise : (specs, options) => {
+  const built = req("stacks/app").buildApp(specs, options);
+  const run = policies && policies.applyPolicies ? policies.applyPolicies(built.app, built.environments) : undefined;
+  built.app.synth();
+  return { findings: run ? run.finish(out) : [] };
+};
+const { findings: all } = synthesise(loaded.specs, { outdir: out, context });
+const found = policies && policies.blockingFindings ? policies.blockingFindings(all) : [];
 const blocking = found.map((f) => f.rule);
 const findings = found.map((f) => ({ rule: f.rule, stack: f.stack || "", address: f.address || "", message: f.message || "" }));
 console.log(JSON.stringify({ blocking, findings }));
