@@ -195,7 +195,7 @@ export function summarise(outdir: string, docs: ReadonlyMap<string, unknown> = n
     };
     const resources: Record<string, number> = {};
     for (const type of Object.keys(tf.resource ?? {}).sort()) {
-      resources[type] = Object.keys(tf.resource![type]).length;
+      resources[type] = Object.keys(tf.resource![type]!).length;
     }
     return { name: s.name, dependencies: [...(s.dependencies ?? [])].sort(), resources };
   });

@@ -219,7 +219,7 @@ export class EnvModel {
       const value = this.outputs.get(origin)?.get(output);
       if (typeof value !== "string") return match;
       const inner = /^\$\{([\s\S]*)\}$/.exec(value);
-      return inner ? this.canonicalExpression(inner[1], origin, depth + 1) : match;
+      return inner ? this.canonicalExpression(inner[1]!, origin, depth + 1) : match;
     });
   }
 
@@ -229,7 +229,7 @@ export class EnvModel {
     const m = SINGLE_REFERENCE.exec(this.canonical(value, stackName));
     if (!m) return undefined;
     const entry = this.byKey.get(`${m[1]}/${m[2]}.${m[3]}`);
-    return entry ? { entry, attribute: m[4] } : undefined;
+    return entry ? { entry, attribute: m[4]! } : undefined;
   }
 
   /** Canonical form of a server's public address of one family, as record values referencing it resolve. */

@@ -34,18 +34,18 @@ export function parseSelector(selector: string): Requirement[] | undefined {
   for (const term of splitTerms(selector)) {
     let m = /^([^\s=!(),]+)\s*(==|=|!=)\s*([^\s=!(),]*)$/.exec(term);
     if (m) {
-      requirements.push({ op: m[2] === "!=" ? "ne" : "eq", key: m[1], value: m[3] });
+      requirements.push({ op: m[2] === "!=" ? "ne" : "eq", key: m[1]!, value: m[3]! });
       continue;
     }
     m = /^([^\s=!(),]+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(term);
     if (m) {
-      const values = m[3].split(",").map((v) => v.trim()).filter((v) => v !== "");
-      requirements.push({ op: m[2] === "in" ? "in" : "notin", key: m[1], values });
+      const values = m[3]!.split(",").map((v) => v.trim()).filter((v) => v !== "");
+      requirements.push({ op: m[2] === "in" ? "in" : "notin", key: m[1]!, values });
       continue;
     }
     m = /^(!?)\s*([^\s=!(),]+)$/.exec(term);
     if (m) {
-      requirements.push({ op: m[1] === "!" ? "absent" : "exists", key: m[2] });
+      requirements.push({ op: m[1] === "!" ? "absent" : "exists", key: m[2]! });
       continue;
     }
     return undefined;
@@ -83,7 +83,7 @@ export function matches(requirements: readonly Requirement[], labels: Readonly<R
 export function indexKey(requirements: readonly Requirement[]): string | undefined {
   for (const r of requirements) {
     if (r.op === "eq") return labelIndexKey(r.key, r.value);
-    if (r.op === "in" && r.values.length === 1) return labelIndexKey(r.key, r.values[0]);
+    if (r.op === "in" && r.values.length === 1) return labelIndexKey(r.key, r.values[0]!);
   }
   return undefined;
 }

@@ -66,7 +66,7 @@ export const allowedLocations: ResourceCheck = {
     for (const attribute of ["location", "home_location", "datacenter"]) {
       const value = entry.body[attribute];
       if (typeof value !== "string" || isExpression(value)) continue;
-      const location = attribute === "datacenter" ? value.split("-")[0] : value;
+      const location = attribute === "datacenter" ? value.split("-")[0]! : value;
       if (allowed.includes(location)) continue;
       report(
         RULE.allowedLocations,
