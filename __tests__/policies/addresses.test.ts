@@ -27,7 +27,7 @@ describe("public-ipv4-role", () => {
     const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"), {
       ...production,
       extend: ({ environments }) => {
-        const ns = environments[0].server("ns-1");
+        const ns = environments[0]!.server("ns-1");
         ns.server.putPublicNet([{ ipv4Enabled: false, ipv6Enabled: true, ipv6: ns.ipv6PrimaryIp.id }]);
       },
     });
@@ -50,12 +50,12 @@ describe("rdns-forward", () => {
       ["warning", "production-servers", "hcloud_primary_ip.ns-1-ipv6", "server/ns-1"],
       ["warning", "production-servers", "hcloud_primary_ip.web-2-ipv4", "server/web-2"],
     ]);
-    expect(found[0].message).toBe(
+    expect(found[0]!.message).toBe(
       'primary IP lists-1-ipv4 (hcloud_primary_ip.lists-1-ipv4 in production-servers) of server/lists-1 has reverse DNS list.all2all.org, but list.all2all.org has no A record: forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: add { name: "list", type: A, values: [lists-1.ipv4] } to zone all2all.org, or change servers[lists-1].public.rdns.ipv4.',
     );
-    expect(found[1].message).toMatch(/^primary IP mail-1-ipv6 .* has no reverse DNS: it answers with Hetzner's generic name.* Set servers\[mail-1\]\.public\.rdns\.ipv6 in config/);
-    expect(found[2].message).toMatch(/has reverse DNS ns-1\.example\.net, which is in no zone of environment production, so no forward record can confirm it/);
-    expect(found[3].message).toMatch(/has reverse DNS web-1\.all2all\.org, but web-1\.all2all\.org has A hcloud_primary_ip\.web-1-ipv4\.ip_address, not this address/);
+    expect(found[1]!.message).toMatch(/^primary IP mail-1-ipv6 .* has no reverse DNS: it answers with Hetzner's generic name.* Set servers\[mail-1\]\.public\.rdns\.ipv6 in config/);
+    expect(found[2]!.message).toMatch(/has reverse DNS ns-1\.example\.net, which is in no zone of environment production, so no forward record can confirm it/);
+    expect(found[3]!.message).toMatch(/has reverse DNS web-1\.all2all\.org, but web-1\.all2all\.org has A hcloud_primary_ip\.web-1-ipv4\.ip_address, not this address/);
   });
 
   test("fires in a primary zone, where the records are resources read across stacks", () => {
@@ -100,7 +100,7 @@ describe("rdns-forward-floating", () => {
     const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", "      rdns: failover.exemple-asbl.be\n"), {
       ...production,
       extend: ({ environments }) => {
-        const env = environments[0];
+        const env = environments[0]!;
         const floating = env.server("web-1").floatingIps.get("ipv4")!;
         (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({ name: "failover", type: "A", records: [floating.address] });
       },

@@ -54,10 +54,10 @@ describe("dns-mail-auth", () => {
       ["error", "hcloud_zone.all2all-org", "zone/all2all.org"],
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
     ]);
-    expect(found[0].message).toBe(
+    expect(found[0]!.message).toBe(
       'zone all2all.org (hcloud_zone.all2all-org in production-dns) has an MX record set at lists.all2all.org but no SPF record (TXT "v=spf1 …") at lists.all2all.org: without them anyone can send mail in its name. Add { name: "lists", type: TXT, values: ["v=spf1 mx -all"] } and { name: "_dmarc.lists", type: TXT, values: ["v=DMARC1; p=quarantine"] }.',
     );
-    expect(found[1].message).toMatch(/has an MX record set at exemple-asbl\.be but no DMARC record \(TXT "v=DMARC1; …" at _dmarc\.exemple-asbl\.be or at a parent's _dmarc\)/);
+    expect(found[1]!.message).toMatch(/has an MX record set at exemple-asbl\.be but no DMARC record \(TXT "v=DMARC1; …" at _dmarc\.exemple-asbl\.be or at a parent's _dmarc\)/);
   });
 
   test("fires for two SPF records at one name", () => {
@@ -75,8 +75,8 @@ describe("dns-rrset-ttl", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const zone = exemple(environments[0]);
-        new zoneRrset.ZoneRrset(environments[0].dns, "www-again", { zone: zone.zone.name, name: "www", type: "CNAME", ttl: 60, records: [{ value: "exemple-asbl.be." }] });
+        const zone = exemple(environments[0]!);
+        new zoneRrset.ZoneRrset(environments[0]!.dns, "www-again", { zone: zone.zone.name, name: "www", type: "CNAME", ttl: 60, records: [{ value: "exemple-asbl.be." }] });
       },
     });
     expect(findingsOf(findings, "dns-rrset-ttl")).toEqual([
@@ -97,8 +97,8 @@ describe("dns-rrset-ttl", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const zone = exemple(environments[0]);
-        for (const [id, value] of [["a1", "192.0.2.1"], ["a2", "192.0.2.2"]]) new zoneRecord.ZoneRecord(environments[0].dns, id, { zone: zone.zone.name, name: "extra", type: "A", value });
+        const zone = exemple(environments[0]!);
+        for (const [id, value] of [["a1", "192.0.2.1"], ["a2", "192.0.2.2"]] as const) new zoneRecord.ZoneRecord(environments[0]!.dns, id, { zone: zone.zone.name, name: "extra", type: "A", value });
       },
     });
     expect(findingsOf(findings, "dns-rrset-ttl")).toEqual([]);
@@ -110,7 +110,7 @@ describe("dns-txt-format", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const zone = exemple(environments[0]);
+        const zone = exemple(environments[0]!);
         zone.recordSet("@", "TXT")!.putRecords([{ value: "v=spf1 include:all2all.org -all" }]);
         zone.recordSet("_dmarc", "TXT")!.putRecords([{ value: `"${"a".repeat(300)}"` }]);
       },
@@ -128,8 +128,8 @@ describe("dns-txt-format", () => {
 
   test("does not fire for TXT values formatted by the library, split DKIM keys included (the default config)", () => {
     expect(findingsOf(baseline.findings, "dns-txt-format")).toEqual([]);
-    const spec = baseline.specs[0].zones.find((z) => z.name === "all2all.org")!;
-    const dkim = spec.records.find((r) => r.name === "mail._domainkey")!.values[0];
+    const spec = baseline.specs[0]!.zones.find((z) => z.name === "all2all.org")!;
+    const dkim = spec.records.find((r) => r.name === "mail._domainkey")!.values[0]!;
     expect(dkim.kind === "text" && dkim.text.split('" "').length).toBe(2);
   });
 });

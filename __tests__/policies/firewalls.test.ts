@@ -29,14 +29,14 @@ describe("server-firewall", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const ns = environments[0].server("ns-1").server;
+        const ns = environments[0]!.server("ns-1").server;
         ns.addOverride("labels.fw-base", "off");
         ns.addOverride("labels.fw-dns-primary", "off");
       },
     });
     const [finding] = findingsOf(findings, "server-firewall");
-    expect(finding.address).toBe("hcloud_server.ns-1");
-    expect(finding.message).toMatch(/its labels fw-base=off and fw-dns-primary=off select no firewall of environment production/);
+    expect(finding!.address).toBe("hcloud_server.ns-1");
+    expect(finding!.message).toMatch(/its labels fw-base=off and fw-dns-primary=off select no firewall of environment production/);
   });
 
   test("does not fire when every server is selected by label (the default config)", () => {
@@ -48,7 +48,7 @@ describe("server-firewall", () => {
       const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""), {
         ...production,
         extend: ({ environments }) => {
-          const env = environments[0];
+          const env = environments[0]!;
           const base = env.network.node.findChild("base") as FirewallPolicy;
           const ns = env.server("ns-1");
           if (how === "attachment") {
@@ -134,7 +134,7 @@ describe("firewall-public-port-role", () => {
     const [finding, ...rest] = findingsOf(findings, "firewall-public-port-role");
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ address: "hcloud_server.ns-1", subject: "server/ns-1" });
-    expect(finding.message).toMatch(/on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role table \(policies\/roles\.ts\), so it may expose no port to the Internet/);
+    expect(finding!.message).toMatch(/on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role table \(policies\/roles\.ts\), so it may expose no port to the Internet/);
   });
 
   test("does not fire where the role serves the port: lists-1 runs its own MTA, mail-1 serves webmail (the default config)", () => {

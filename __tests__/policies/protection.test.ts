@@ -12,7 +12,7 @@ describe("protect-stateful", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const env = environments[0];
+        const env = environments[0]!;
         env.server("web-1").volumes.get("web-1-data")!.volume.deleteProtection = false;
         env.server("mail-1").server.addOverride("lifecycle.prevent_destroy", false);
         env.server("admin-1").server.rebuildProtection = false;
@@ -26,18 +26,18 @@ describe("protect-stateful", () => {
       ["error", "production-servers", "hcloud_server.mail-1", "server/mail-1"],
       ["error", "production-servers", "hcloud_volume.web-1-data", "volume/web-1-data"],
     ]);
-    expect(found[3].message).toBe(
+    expect(found[3]!.message).toBe(
       "volume web-1-data (hcloud_volume.web-1-data in production-servers) of protected environment production lacks delete_protection: Hetzner's delete protection alone does not stop a destroy (the provider lifts it first), prevent_destroy alone does not stop the console or API. Create it with protect: true (the library's default, which the stacks take from environment.protect).",
     );
-    expect(found[1].message).toMatch(/^server admin-1 \(hcloud_server\.admin-1 in production-servers\) of protected environment production lacks rebuild_protection:/);
-    expect(found[2].message).toMatch(/lacks lifecycle\.prevent_destroy:/);
+    expect(found[1]!.message).toMatch(/^server admin-1 \(hcloud_server\.admin-1 in production-servers\) of protected environment production lacks rebuild_protection:/);
+    expect(found[2]!.message).toMatch(/lacks lifecycle\.prevent_destroy:/);
   });
 
   test("fires for a zone and a storage box", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const env = environments[0];
+        const env = environments[0]!;
         (env.dns.node.findChild("exemple-asbl-be") as DnsZone).zone.deleteProtection = false;
         (env.backup.node.findChild("backup") as BackupStorage).storageBox.lifecycle = { ignoreChanges: ["ssh_keys"] };
       },
@@ -82,7 +82,7 @@ describe("public-ip-primary", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const env = environments[0];
+        const env = environments[0]!;
         env.server("web-1").ipv4PrimaryIp!.autoDelete = true;
         env.server("web-2").server.resetPublicNet();
         const mail = env.server("mail-1");
@@ -95,9 +95,9 @@ describe("public-ip-primary", () => {
       ["error", "hcloud_server.mail-1", "server/mail-1"],
       ["error", "hcloud_server.web-2", "server/web-2"],
     ]);
-    expect(found[0].message).toMatch(/^primary IP web-1-ipv4 \(hcloud_primary_ip\.web-1-ipv4 in production-servers\) has auto_delete true: the address would be deleted with its server.* Set auto_delete = false/);
-    expect(found[1].message).toMatch(/^server mail-1 \(hcloud_server\.mail-1 in production-servers\) has public IPV6 enabled without a primary IP \(public_net\.ipv6 is unset\)/);
-    expect(found[2].message).toMatch(/^server web-2 .* has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are deleted with the server/);
+    expect(found[0]!.message).toMatch(/^primary IP web-1-ipv4 \(hcloud_primary_ip\.web-1-ipv4 in production-servers\) has auto_delete true: the address would be deleted with its server.* Set auto_delete = false/);
+    expect(found[1]!.message).toMatch(/^server mail-1 \(hcloud_server\.mail-1 in production-servers\) has public IPV6 enabled without a primary IP \(public_net\.ipv6 is unset\)/);
+    expect(found[2]!.message).toMatch(/^server web-2 .* has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are deleted with the server/);
   });
 
   test("does not fire for servers whose addresses are linked primary IPs with auto_delete false (the default config)", () => {
@@ -114,7 +114,7 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        environments[0].server("web-1").server.lifecycle = { preventDestroy: true, ignoreChanges: ["image"] };
+        environments[0]!.server("web-1").server.lifecycle = { preventDestroy: true, ignoreChanges: ["image"] };
       },
     });
     expect(findingsOf(findings, "server-replace-guard")).toEqual([

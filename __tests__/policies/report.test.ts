@@ -60,7 +60,7 @@ test("the table: a summary, a header, unsuppressed errors first, then warnings, 
 
 test("the table of no findings is one line; long resource names are cut to 48 characters; a narrower width wraps shorter", () => {
   expect(formatFindingsTable([])).toEqual(["policies: no findings"]);
-  const long = { ...findings[2], address: `hcloud_server.${"x".repeat(60)}` };
+  const long = { ...findings[2]!, address: `hcloud_server.${"x".repeat(60)}` };
   const [, header, row] = formatFindingsTable([long]);
   expect(header).toMatch(/RESOURCE$/);
   expect(row).toContain(`hcloud_server.${"x".repeat(33)}…`);
@@ -106,7 +106,7 @@ test("the JSON report: version, summary, and every finding with its resource and
 
 test("blocking findings are the unsuppressed errors; the order does not depend on the input order", () => {
   expect(blockingFindings(findings).map((f) => f.rule)).toEqual(["server-firewall", "dns-caa"]);
-  expect(blockingFindings([{ ...findings[2], suppressed: { reason: "accepted for a week while the firewall is rebuilt" } }])).toEqual([]);
+  expect(blockingFindings([{ ...findings[2]!, suppressed: { reason: "accepted for a week while the firewall is rebuilt" } }])).toEqual([]);
   expect(sortFindings([...findings].reverse())).toEqual(sortFindings(findings));
   expect(summaryLine(findings)).toBe("2 errors, 1 warning, 1 suppressed");
 });

@@ -11,7 +11,7 @@ import { defaultConfig, makeTempDir, repoRoot } from "../../testing/tmp";
 
 const loaded = loadNetwork(defaultConfig, { env: "staging" });
 if (!loaded.ok) throw new Error("the default config does not load");
-const staging = loaded.specs[0];
+const staging = loaded.specs[0]!;
 
 function run(servers: number) {
   const t = makeTempDir("all2all-policies-scale-");
@@ -21,7 +21,7 @@ function run(servers: number) {
     const engine = new PolicyEngine(built.app, built.environments);
     built.app.synth();
     const findings = engine.finish(outdir);
-    const model = engine.models[0];
+    const model = engine.models[0]!;
     return { findings, resources: model.entries.length, selectorTests: model.selectorTests };
   } finally {
     t.cleanup();

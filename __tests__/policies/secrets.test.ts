@@ -23,7 +23,7 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        environments[0].server("web-1").server.userData = `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key.split("\n").map((l) => `      ${l}`).join("\n")}\n`;
+        environments[0]!.server("web-1").server.userData = `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key.split("\n").map((l) => `      ${l}`).join("\n")}\n`;
       },
     });
     expect(findingsOf(findings, "no-literal-secret")).toEqual([
@@ -45,13 +45,13 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        (environments[0].backup.node.findChild("hcloud") as HcloudProvider).token = token;
+        (environments[0]!.backup.node.findChild("hcloud") as HcloudProvider).token = token;
       },
     });
     const found = findingsOf(findings, "no-literal-secret");
     expect(found.map((f) => [f.stack, f.address, f.subject])).toEqual([["production-backup", "provider.hcloud", "provider/hcloud"]]);
-    expect(found[0].message).toMatch(/^provider\.hcloud token in stack production-backup holds a literal value for "token", which is named like a secret and a high-entropy string of 64 characters/);
-    expect(found[0].message).not.toContain(token);
+    expect(found[0]!.message).toMatch(/^provider\.hcloud token in stack production-backup holds a literal value for "token", which is named like a secret and a high-entropy string of 64 characters/);
+    expect(found[0]!.message).not.toContain(token);
   });
 
   test("for a TSIG key given as a variable's default", () => {
@@ -59,7 +59,7 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        (environments[0].dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride("default", tsig);
+        (environments[0]!.dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride("default", tsig);
       },
     });
     expect(findingsOf(findings, "no-literal-secret").map((f) => [f.stack, f.address, f.subject, f.message.replace(/ in stack.*/, "")])).toEqual([
@@ -71,7 +71,7 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        new TerraformOutput(environments[0].backup, "notes", { value: `restic repository key ${randomBytes(32).toString("base64")}` });
+        new TerraformOutput(environments[0]!.backup, "notes", { value: `restic repository key ${randomBytes(32).toString("base64")}` });
       },
     });
     expect(findingsOf(findings, "no-literal-secret").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
@@ -83,8 +83,8 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        (environments[0].backup.node.findChild("backup") as BackupStorage).storageBox.password = ["correct", "horse", "battery"].join("-");
-        environments[0].server("mail-1").server.userData = `#cloud-config\nusers:\n  - name: backup\n    plain_text_passwd: ${["staple", "2024"].join("-")}\n`;
+        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.password = ["correct", "horse", "battery"].join("-");
+        environments[0]!.server("mail-1").server.userData = `#cloud-config\nusers:\n  - name: backup\n    plain_text_passwd: ${["staple", "2024"].join("-")}\n`;
       },
     });
     expect(findingsOf(findings, "no-literal-secret").map((f) => [f.address, f.subject, f.message.replace(/ in stack .*? holds /, " | ").replace(/:.*/, "")])).toEqual([
@@ -107,7 +107,7 @@ describe("no-literal-secret does not fire", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const env = environments[0];
+        const env = environments[0]!;
         const zone = env.dns.node.findChild("exemple-asbl-be") as DnsZone;
         zone.addRecordSet({ name: "sel2._domainkey", type: "TXT", records: [`v=DKIM1; k=rsa; p=${dkim}`] });
         zone.addRecordSet({ name: "_8443._tcp.www", type: "TLSA", records: [`3 1 1 ${digest}`] });

@@ -84,7 +84,7 @@ describe("storage-box-delete-protection", () => {
     const { findings } = synthWithPolicies({
       envs: ["staging"],
       extend: ({ environments }) => {
-        (environments[0].backup.node.findChild("backup") as BackupStorage).storageBox.deleteProtection = true;
+        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.deleteProtection = true;
       },
     });
     expect(findingsOf(findings, "storage-box-delete-protection")).toEqual([]);
@@ -96,7 +96,7 @@ describe("resource-labels", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        const env = environments[0];
+        const env = environments[0]!;
         env.server("web-1").volumes.get("web-1-data")!.volume.addOverride("labels.environment", "prod");
         const web = (env.network.node.findChild("web") as FirewallPolicy).firewall;
         web.addOverride("labels.role", "");
@@ -136,8 +136,8 @@ describe("allowed-locations", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        environments[0].server("web-2").server.location = "ash";
-        environments[0].server("web-2").ipv4PrimaryIp!.addOverride("datacenter", "hil-dc1");
+        environments[0]!.server("web-2").server.location = "ash";
+        environments[0]!.server("web-2").ipv4PrimaryIp!.addOverride("datacenter", "hil-dc1");
       },
     });
     expect(findingsOf(findings, "allowed-locations")).toEqual([

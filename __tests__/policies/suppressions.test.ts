@@ -84,12 +84,12 @@ test("a rule that guards destruction or secrets refuses suppression: the finding
     {
       ...production,
       extend: ({ environments }) => {
-        environments[0].server("web-1").server.deleteProtection = false;
+        environments[0]!.server("web-1").server.deleteProtection = false;
       },
     },
   );
   expect(findingsOf(findings, "protect-stateful")).toEqual([expect.objectContaining({ severity: "error", address: "hcloud_server.web-1" })]);
-  expect(findingsOf(findings, "protect-stateful")[0].suppressed).toBeUndefined();
+  expect(findingsOf(findings, "protect-stateful")[0]!.suppressed).toBeUndefined();
   expect(findingsOf(findings, "suppression-invalid")).toEqual([
     {
       rule: "suppression-invalid",
