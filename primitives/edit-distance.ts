@@ -24,6 +24,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   const width = b.length + 1;
   if (rows.length < 3 * width) rows = new Int32Array(3 * width);
   // Row r of the DP lives at offset (r % 3) * width.
+  // Every index below is under 3 * width, inside rows: hence the non-null assertions.
   for (let j = 0; j < width; j++) rows[width + j] = j;
   for (let i = 1; i <= a.length; i++) {
     const current = ((i + 1) % 3) * width;
@@ -34,13 +35,13 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     for (let j = 1; j < width; j++) {
       // Plain comparisons rather than Math.min: under Jest's vm context every
       // global lookup in this hot loop is many times slower.
-      const deletion = rows[previous + j] + 1;
-      const insertion = rows[current + j - 1] + 1;
-      const substitution = rows[previous + j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
+      const deletion = rows[previous + j]! + 1;
+      const insertion = rows[current + j - 1]! + 1;
+      const substitution = rows[previous + j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
       let best = deletion < insertion ? deletion : insertion;
       if (substitution < best) best = substitution;
       if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-        const transposition = rows[before + j - 2] + 1;
+        const transposition = rows[before + j - 2]! + 1;
         if (transposition < best) best = transposition;
       }
       rows[current + j] = best;
@@ -48,7 +49,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     }
     if (rowMin > max) return max + 1; // row minima never decrease, so the distance exceeds max
   }
-  return Math.min(rows[((a.length + 1) % 3) * width + b.length], max + 1);
+  return Math.min(rows[((a.length + 1) % 3) * width + b.length]!, max + 1);
 }
 
 /** How many edits a suggestion may be away from the name: 1 for short names, else about a third of it (at least 2). */

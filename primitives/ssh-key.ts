@@ -77,7 +77,7 @@ function bitLength(mpint: Buffer): number {
   let i = 0;
   while (i < mpint.length && mpint[i] === 0) i++;
   if (i === mpint.length) return 0;
-  return (mpint.length - i - 1) * 8 + (32 - Math.clz32(mpint[i]));
+  return (mpint.length - i - 1) * 8 + (32 - Math.clz32(mpint[i]!)); // i < length: the loop stopped on a non-zero byte
 }
 
 const ECDSA_POINT_BYTES: Record<string, number> = { nistp256: 65, nistp384: 97, nistp521: 133 };
@@ -123,7 +123,8 @@ export function parseSshPublicKey(input: string): SshKeyResult {
     return { ok: false, message: "this is an RFC 4716 (SSH2) key, not OpenSSH format", hint: "convert it: ssh-keygen -i -f KEY.pub" };
   }
   const parts = text.split(/\s+/);
-  const [type, blob] = parts;
+  const type = parts[0]!; // split always gives at least one part
+  const blob = parts[1];
   const comment = parts.slice(2).join(" ");
   if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) {
     if (type === "ssh-dss") return { ok: false, message: "DSA keys are broken and refused", hint: "generate an ed25519 key: ssh-keygen -t ed25519" };

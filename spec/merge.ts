@@ -162,7 +162,7 @@ function mergeKeyedList(
         problems.push({ ...at(removal.value.origin), path: formatPath(path), message: `${REMOVE_KEY} must be true`, hint: "to keep the item, delete the $remove line" });
       } else if (others.length > 0) {
         problems.push({
-          ...at(item.entries.get(others[0])!.key),
+          ...at(item.entries.get(others[0]!)!.key),
           path: formatPath(path),
           message: `an item with ${REMOVE_KEY}: true may only give its ${keyFields.join(" and ")}, not "${others[0]}"`,
         });

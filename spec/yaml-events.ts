@@ -49,10 +49,10 @@ export class Lines {
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (this.starts[mid]! <= offset) lo = mid; // lo <= mid <= hi, all within starts
       else hi = mid - 1;
     }
-    return { file, line: lo + 1, col: offset - this.starts[lo] + 1 };
+    return { file, line: lo + 1, col: offset - this.starts[lo]! + 1 };
   }
 }
 
@@ -90,6 +90,20 @@ export class TreeBuilder {
     this.sizes = events.some((e) => e.type === EVENT_ID.ALIAS) ? new Map<Node, number>() : undefined;
   }
 
+  /** The event to read next; js-yaml's streams are complete, so a missing one is a bug, said so. */
+  private peek(): Event {
+    const ev = this.events[this.i];
+    if (ev === undefined) throw new Error(`spec/yaml: the YAML event stream ends early, at event ${this.i}`);
+    return ev;
+  }
+
+  /** The event to read next, consumed. */
+  private next(): Event {
+    const ev = this.peek();
+    this.i++;
+    return ev;
+  }
+
   /** The stream's one document; an empty one is an empty mapping. */
   readStream(): Node {
     const events = this.events;
@@ -97,12 +111,12 @@ export class TreeBuilder {
     let root: Node | undefined;
     let documents = 0;
     while (this.i < events.length) {
-      const ev = events[this.i++];
+      const ev = this.next();
       if (ev.type !== EVENT_ID.DOCUMENT) {
         throw new Error(`spec/yaml: unexpected YAML event ${ev.type} between documents`);
       }
       if (++documents > 1) throw this.secondDocument();
-      const content = events[this.i];
+      const content = this.peek();
       // A document with nothing in it (an empty file, comments, a lone `---`) is an empty mapping.
       const empty =
         content.type === EVENT_ID.POP ||
@@ -186,7 +200,7 @@ export class TreeBuilder {
 
   /** Reads the node starting at events[i]; `fallback` is where an empty value points (its key). */
   private readNode(fallback: Origin): Node {
-    const ev = this.events[this.i++];
+    const ev = this.next();
     switch (ev.type) {
       case EVENT_ID.ALIAS:
         return this.readAlias(ev.anchorStart, ev.anchorEnd);
@@ -248,7 +262,7 @@ export class TreeBuilder {
   private readItems(origin: Origin): { node: Node; size: number } {
     const items: Node[] = [];
     let size = 1;
-    while (this.events[this.i].type !== EVENT_ID.POP) {
+    while (this.peek().type !== EVENT_ID.POP) {
       const item = this.readNode(origin);
       if (this.sizes) size += this.sizes.get(item) ?? 1;
       items.push(item);
@@ -260,8 +274,8 @@ export class TreeBuilder {
   private readEntries(origin: Origin): { node: Node; size: number } {
     const entries = new Map<string, MapEntry>();
     let size = 1;
-    while (this.events[this.i].type !== EVENT_ID.POP) {
-      const keyEvent = this.events[this.i];
+    while (this.peek().type !== EVENT_ID.POP) {
+      const keyEvent = this.peek();
       const keyNode = this.readNode(origin);
       const value = this.readNode(keyNode.origin);
       if (this.sizes) size += (this.sizes.get(keyNode) ?? 1) + (this.sizes.get(value) ?? 1);

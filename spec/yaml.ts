@@ -71,7 +71,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
 }
 
 function firstLine(message: string): string {
-  return message.split("\n")[0];
+  return message.split("\n")[0]!; // split gives at least one part
 }
 
 /** A hint for js-yaml's syntax errors, by their reason. */
@@ -117,7 +117,7 @@ export function originAt(root: Node, path: readonly PathSegment[], at: "value" |
       if (at === "key" && i === path.length - 1) return entry.key;
       node = entry.value;
     } else if (node.kind === "seq" && typeof segment === "number" && segment >= 0 && segment < node.items.length) {
-      node = node.items[segment];
+      node = node.items[segment]!; // segment is within the bounds just checked
     } else {
       return origin;
     }

@@ -445,7 +445,11 @@ export class EnvironmentStacks {
 /** The subnet of `net` that holds `ip`, or its first subnet when no fixed IP is asked. */
 function subnetFor(net: PrivateNetwork, ip: string | undefined) {
   const subnets = [...net.subnets.values()];
-  if (ip === undefined) return subnets[0];
+  if (ip === undefined) {
+    const first = subnets[0];
+    if (!first) throw new Error(`network ${net.node.id} has no subnet (the config check should have refused it)`);
+    return first;
+  }
   const address = parseCidr(`${ip}/32`);
   const found = subnets.find((s) => {
     const range = parseCidr(s.ipRangeInput ?? "");

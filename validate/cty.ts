@@ -178,7 +178,8 @@ function collectTypeProblems(value: unknown, type: CtyType, path: string, out: V
       return;
     case "tuple":
       if (!Array.isArray(value) || value.length !== type.elements.length) return mismatch();
-      value.forEach((element, i) => collectTypeProblems(element, type.elements[i], indexPath(path, i), out));
+      // Same length just checked: every element has its type.
+      value.forEach((element, i) => collectTypeProblems(element, type.elements[i]!, indexPath(path, i), out));
       return;
   }
 }

@@ -161,7 +161,7 @@ class Scanner {
     const brackets: Bracket[] = [];
     let expectKey = false;
     while (this.pos < this.end) {
-      const c = s[this.pos];
+      const c = s[this.pos]!; // pos < end, and end never passes the source's length
       const top = brackets[brackets.length - 1];
       if (c === "\n") {
         if (top?.char === "{") expectKey = true;
@@ -250,7 +250,7 @@ class Scanner {
   }
 
   private closeScope(owner: number): void {
-    while (this.scope.length > 0 && this.scope[this.scope.length - 1].owner === owner) this.scope.pop();
+    while (this.scope.length > 0 && this.scope[this.scope.length - 1]!.owner === owner) this.scope.pop();
   }
 
   private inScope(name: string): boolean {
@@ -325,7 +325,7 @@ class Scanner {
       this.pos = LITERAL_INDEX.lastIndex;
       if (literal[1] !== undefined) return { kind: "splat" };
       if (literal[2] !== undefined) return { kind: "index", key: Number(literal[2]) };
-      return { kind: "index", key: decodeStringLiteral(literal[3]) };
+      return { kind: "index", key: decodeStringLiteral(literal[3]!) }; // the third alternative matched
     }
     this.pos++;
     this.expression("]");
@@ -352,8 +352,8 @@ class Scanner {
 
   private previousSignificant(before: number): string {
     let i = before - 1;
-    while (i >= 0 && /\s/.test(this.src[i])) i--;
-    return i >= 0 ? this.src[i] : "";
+    while (i >= 0 && /\s/.test(this.src[i]!)) i--; // before is at most the source's length
+    return i >= 0 ? this.src[i]! : "";
   }
 
   private skipSpace(tildeToo: boolean): void {

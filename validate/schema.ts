@@ -88,7 +88,7 @@ export const BUILTIN_SOURCE = "terraform.io/builtin/terraform";
 export function canonicalSource(source: string): string {
   const parts = source.trim().toLowerCase().split("/");
   if (parts.length === 1) return `hashicorp/${parts[0]}`;
-  if (parts.length === 3 && PUBLIC_REGISTRIES.has(parts[0])) return `${parts[1]}/${parts[2]}`;
+  if (parts.length === 3 && PUBLIC_REGISTRIES.has(parts[0]!)) return `${parts[1]}/${parts[2]}`;
   return parts.join("/");
 }
 

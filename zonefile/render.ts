@@ -78,7 +78,7 @@ export function compareNames(a: string, b: string): number {
   const x = reversedLabels(a);
   const y = reversedLabels(b);
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = compareBytes(x[i], y[i]);
+    const c = compareBytes(x[i]!, y[i]!); // i is below both lengths
     if (c !== 0) return c;
   }
   return x.length - y.length;

@@ -95,6 +95,9 @@ export function servingOf(zone: ZoneSpec, secondaries: readonly SecondaryServers
   if (zone.mode === "secondary") {
     const nameservers = uniq(secondaries.flatMap((s) => s.nameservers));
     const mname = primaryHostName(zone) ?? nameservers[0];
+    if (mname === undefined) {
+      throw new Error(`zone ${zone.name} is in secondary mode but has no secondary name servers to name in its SOA`);
+    }
     return {
       mname,
       rname,
@@ -105,7 +108,7 @@ export function servingOf(zone: ZoneSpec, secondaries: readonly SecondaryServers
     };
   }
   return {
-    mname: HETZNER_NAMESERVERS[0],
+    mname: HETZNER_NAMESERVERS[0]!, // a table of three
     rname,
     nameservers: HETZNER_NAMESERVERS,
     timers: SOA_TIMERS,

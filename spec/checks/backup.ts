@@ -37,7 +37,7 @@ function checkBox(
   const { r } = ctx;
   checkLabels(r, [...path, "labels"], box.labels);
   checkLocationAllowed(ctx, box.location, [...path, "location"]);
-  if (!LOCATIONS[box.location].storageBoxes) {
+  if (!LOCATIONS[box.location]!.storageBoxes) { // the schema's enum holds only catalogue locations
     const where = Object.entries(LOCATIONS).filter(([, l]) => l.storageBoxes).map(([n]) => n);
     r.report(
       [...path, "location"],
@@ -107,9 +107,10 @@ function checkSubaccountServer(
   }
   const previous = perServer.get(sub.server);
   if (previous !== undefined) {
+    // previous is an index into box.subaccounts (see perServer.set below).
     r.report(
       [...subPath, "server"],
-      `server ${sub.server} already has subaccount ${box.subaccounts[previous].name} in this box`,
+      `server ${sub.server} already has subaccount ${box.subaccounts[previous]!.name} in this box`,
       "one subaccount per server",
     );
   } else perServer.set(sub.server, j);
@@ -145,7 +146,7 @@ function checkHome(
   if (clash) {
     ctx.r.report(
       homePath,
-      `home directory ${home} overlaps ${clash.dir} of subaccount ${box.subaccounts[clash.index].name}`,
+      `home directory ${home} overlaps ${clash.dir} of subaccount ${box.subaccounts[clash.index]!.name}`,
       "each writable subaccount needs its own directory: it could change the other's backups " +
         "(a readonly one may contain others)",
     );

@@ -103,7 +103,7 @@ export function createContext(input: CheckInput): CheckContext {
     r: new Reporter(input.root),
     files: input.files,
     today: input.today ?? new Date().toISOString().slice(0, 10),
-    envZone: LOCATIONS[d.environment.location].networkZone,
+    envZone: LOCATIONS[d.environment.location]!.networkZone, // the schema's enum: a catalogue location
   };
 }
 

@@ -66,7 +66,7 @@ function checkContent(ctx: CheckContext, path: readonly PathSegment[], display: 
     problems.push({ file: display, line, col: 1, path: at, message: PRIVATE_KEY_MESSAGE, hint: PRIVATE_KEY_HINT });
     ok = false;
   }
-  const firstLine = content.split(/\r?\n/, 1)[0].trimEnd();
+  const firstLine = content.split(/\r?\n/, 1)[0]!.trimEnd(); // split gives at least one part
   if (!CLOUD_INIT_FIRST_LINES.some((start) => firstLine.startsWith(start))) {
     problems.push({
       file: display,

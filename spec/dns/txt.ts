@@ -28,7 +28,7 @@ function parseQuotedChunks(value: string): Buffer[] | undefined {
   const chunks: Buffer[] = [];
   let i = 0;
   while (i < value.length) {
-    while (i < value.length && /\s/.test(value[i])) i++;
+    while (i < value.length && /\s/.test(value[i]!)) i++;
     if (i >= value.length) break;
     if (value[i] !== '"') return undefined;
     const chunk = parseQuotedChunk(value, i + 1);
@@ -52,7 +52,7 @@ function parseQuotedChunk(value: string, start: number): { bytes: Buffer; end: n
         bytes.push(Number(digits));
         i += 4;
       } else if (i + 1 < value.length) {
-        bytes.push(...Buffer.from(value[i + 1], "utf8"));
+        bytes.push(...Buffer.from(value[i + 1]!, "utf8"));
         i += 2;
       } else {
         return undefined;

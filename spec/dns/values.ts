@@ -111,7 +111,7 @@ function checkAddress(vc: ValueContext, type: "A" | "AAAA", raw: string): Checke
       `write an address or <server>.${family}, e.g. web-1.${family}`,
     );
   }
-  const [, server, refFamily] = ref;
+  const [server, refFamily] = [ref[1]!, ref[2]!]; // REFERENCE's groups are mandatory
   if (refFamily !== family) {
     return fail(
       vc,
@@ -141,15 +141,16 @@ function checkAddress(vc: ValueContext, type: "A" | "AAAA", raw: string): Checke
 function checkMx(vc: ValueContext, raw: string): Checked {
   const match = /^(\S+)\s+(\S+)$/.exec(raw.trim());
   if (!match) return fail(vc, `MX value "${raw}" must be "<priority> <host>"`, 'e.g. "10 mail.all2all.org."');
-  const priority = u16(match[1]);
-  if (priority === undefined) return fail(vc, `MX priority "${match[1]}" must be a number from 0 to 65535`);
-  if (match[2] === ".") {
+  const [priorityText, host] = [match[1]!, match[2]!]; // the pattern's groups are mandatory
+  const priority = u16(priorityText);
+  if (priority === undefined) return fail(vc, `MX priority "${priorityText}" must be a number from 0 to 65535`);
+  if (host === ".") {
     if (priority !== 0 || vc.count !== 1) {
       return fail(vc, 'a null MX ("0 .") must have priority 0 and be the only MX value (RFC 7505)');
     }
     return text("0 .");
   }
-  const target = hostTarget(match[2], vc.ctx.zone, { what: "MX host" });
+  const target = hostTarget(host, vc.ctx.zone, { what: "MX host" });
   if (!target.ok) return fail(vc, target.message, target.hint);
   return { ...text(`${priority} ${target.fqdn}`), target: { fqdn: target.fqdn, needs: "address" } };
 }
@@ -160,7 +161,7 @@ const PROTO_LABELS = ["_tcp", "_udp", "_tls", "_sctp"];
 /** An SRV record at `_service._proto`: `<priority> <weight> <port> <target>`, target "." for no service. */
 function checkSrv(vc: ValueContext, raw: string): Checked {
   const labels = vc.owner.name.split(".");
-  if (labels.length < 2 || !SERVICE_LABEL.test(labels[0]) || !PROTO_LABELS.includes(labels[1])) {
+  if (labels.length < 2 || !SERVICE_LABEL.test(labels[0]!) || !PROTO_LABELS.includes(labels[1]!)) {
     return fail(vc, `SRV record name "${vc.owner.name}" must start with _service._proto`, 'e.g. "_submissions._tcp"');
   }
   const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$/.exec(raw.trim());
@@ -171,13 +172,15 @@ function checkSrv(vc: ValueContext, raw: string): Checked {
       'e.g. "0 1 465 mail.all2all.org."',
     );
   }
-  const [priority, weight, port] = [u16(match[1]), u16(match[2]), u16(match[3])];
-  if (priority === undefined) return fail(vc, `SRV priority "${match[1]}" must be a number from 0 to 65535`);
-  if (weight === undefined) return fail(vc, `SRV weight "${match[2]}" must be a number from 0 to 65535`);
-  if (port === undefined) return fail(vc, `SRV port "${match[3]}" must be a number from 0 to 65535`);
-  if (match[4] === ".") return text(`${priority} ${weight} ${port} .`);
+  // The pattern's four groups are mandatory: a match has all of them.
+  const [priorityText, weightText, portText, targetText] = [match[1]!, match[2]!, match[3]!, match[4]!];
+  const [priority, weight, port] = [u16(priorityText), u16(weightText), u16(portText)];
+  if (priority === undefined) return fail(vc, `SRV priority "${priorityText}" must be a number from 0 to 65535`);
+  if (weight === undefined) return fail(vc, `SRV weight "${weightText}" must be a number from 0 to 65535`);
+  if (port === undefined) return fail(vc, `SRV port "${portText}" must be a number from 0 to 65535`);
+  if (targetText === ".") return text(`${priority} ${weight} ${port} .`);
   if (port === 0) return fail(vc, "SRV port 0 is only meaningful with the target \".\" (service not offered)");
-  const target = hostTarget(match[4], vc.ctx.zone, { what: "SRV target" });
+  const target = hostTarget(targetText, vc.ctx.zone, { what: "SRV target" });
   if (!target.ok) return fail(vc, target.message, target.hint);
   return { ...text(`${priority} ${weight} ${port} ${target.fqdn}`), target: { fqdn: target.fqdn, needs: "address" } };
 }
@@ -186,7 +189,7 @@ function checkSrv(vc: ValueContext, raw: string): Checked {
 function checkCaa(vc: ValueContext, raw: string): Checked {
   const match = /^(\S+)\s+(\S+)\s+(.*)$/.exec(raw.trim());
   if (!match) return fail(vc, `CAA value "${raw}" must be "<flag> <tag> <value>"`, 'e.g. 0 issue "letsencrypt.org"');
-  const [, flagText, tagText, valueText] = match;
+  const [flagText, tagText, valueText] = [match[1]!, match[2]!, match[3]!]; // the pattern's groups are mandatory
   if (flagText !== "0" && flagText !== "128") return fail(vc, `CAA flag "${flagText}" must be 0, or 128 (critical)`);
   const tag = tagText.toLowerCase();
   if (!(CAA_TAGS as readonly string[]).includes(tag)) {
@@ -200,7 +203,7 @@ function checkCaa(vc: ValueContext, raw: string): Checked {
     value = value.slice(1, -1);
   }
   if (tag === "issue" || tag === "issuewild" || tag === "issuemail" || tag === "issuevmc") {
-    const issuer = value.split(";")[0].trim();
+    const issuer = value.split(";")[0]!.trim(); // split gives at least one part
     if (issuer !== "") {
       const parsed = parseDomainName(issuer, { minLabels: 2 });
       if (!parsed.ok) {
@@ -228,7 +231,7 @@ function checkCaa(vc: ValueContext, raw: string): Checked {
 /** A TLSA record at `_port._proto`: usage, selector, matching type and hex data of the right length. */
 function checkTlsa(vc: ValueContext, raw: string): Checked {
   const labels = vc.owner.name.split(".");
-  if (labels.length < 2 || !/^_[0-9]{1,5}$/.test(labels[0]) || !["_tcp", "_udp", "_sctp"].includes(labels[1])) {
+  if (labels.length < 2 || !/^_[0-9]{1,5}$/.test(labels[0]!) || !["_tcp", "_udp", "_sctp"].includes(labels[1]!)) {
     return fail(vc, `TLSA record name "${vc.owner.name}" must start with _port._proto`, 'e.g. "_25._tcp.mail"');
   }
   const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$/.exec(raw.trim());
@@ -239,7 +242,8 @@ function checkTlsa(vc: ValueContext, raw: string): Checked {
       'e.g. "3 1 1 <sha-256 hex>"',
     );
   }
-  const [, usage, selector, matching, data] = match;
+  // The pattern's four groups are mandatory: a match has all of them.
+  const [usage, selector, matching, data] = [match[1]!, match[2]!, match[3]!, match[4]!];
   if (!/^[0-3]$/.test(usage)) return fail(vc, `TLSA usage "${usage}" must be 0 to 3`);
   if (!/^[01]$/.test(selector)) return fail(vc, `TLSA selector "${selector}" must be 0 or 1`);
   if (!/^[0-2]$/.test(matching)) return fail(vc, `TLSA matching type "${matching}" must be 0, 1 or 2`);
@@ -261,7 +265,7 @@ function checkSshfp(vc: ValueContext, raw: string): Checked {
       'ssh-keygen -r HOST prints them',
     );
   }
-  const [, algorithm, type, data] = match;
+  const [algorithm, type, data] = [match[1]!, match[2]!, match[3]!]; // the pattern's groups are mandatory
   if (!["1", "2", "3", "4", "6"].includes(algorithm)) {
     return fail(vc, `SSHFP algorithm "${algorithm}" must be 1, 2, 3, 4 or 6`);
   }

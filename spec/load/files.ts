@@ -115,7 +115,7 @@ export class ConfigReader {
 
 /** The first line names the JSON Schema for editors, the one expected. */
 function checkSchemaComment(file: string, text: string, expected: string, problems: ConfigProblem[]): void {
-  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0];
+  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0]!; // split gives at least one part
   const match = /^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$/.exec(first);
   const wanted = `# yaml-language-server: $schema=${expected}`;
   if (!match) {
@@ -127,7 +127,7 @@ function checkSchemaComment(file: string, text: string, expected: string, proble
       message: "the first line must name the JSON Schema for editors",
       hint: `start the file with: ${wanted}`,
     });
-  } else if (path.posix.normalize(match[1]) !== path.posix.normalize(expected)) {
+  } else if (path.posix.normalize(match[1]!) !== path.posix.normalize(expected)) {
     problems.push({
       file,
       line: 1,

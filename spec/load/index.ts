@@ -167,7 +167,8 @@ function selectEnvironments(
   env: string | undefined,
   display: Display,
 ): Environment[] | { problem: ConfigProblem } {
-  const all = layout.environments.map((name, i) => ({ name, file: layout.overlayNames[i] }));
+  // environments are the overlay files' names without .yaml, one for one.
+  const all = layout.environments.map((name, i) => ({ name, file: layout.overlayNames[i]! }));
   if (env === undefined) return all;
   const match = all.find((e) => e.name === env);
   if (match) return [match];
