@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { loadNetwork } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
 import { makeTempDir } from "../../testing/tmp";
-import { extraZonesWorkspace, listFiles, zonefile } from "../../testing/zonefile";
+import { extraZonesWorkspace, listFiles, zonefile } from "../../testing/zonefile-command";
 import { serialOf } from "../../zonefile";
 
 const t = makeTempDir("all2all-zonefile-cli-");

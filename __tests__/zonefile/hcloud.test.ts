@@ -11,15 +11,10 @@ import * as path from "node:path";
 import type { NetworkSpec, ZoneSpec } from "../../spec";
 import { synthDefault, type SynthResult } from "../../testing/synth";
 import { makeTempDir } from "../../testing/tmp";
-import {
-  addressExpressions,
-  canonicalSets,
-  extraZonesWorkspace,
-  readZoneText,
-  synthesisedCanonicalSets,
-  synthesisedSets,
-  zonefile,
-} from "../../testing/zonefile";
+import { readZoneText } from "../../testing/zone-reader";
+import { addressExpressions, synthesisedCanonicalSets, synthesisedSets } from "../../testing/zone-rrsets";
+import { canonicalSets } from "../../testing/zone-sets";
+import { extraZonesWorkspace, zonefile } from "../../testing/zonefile-command";
 import { placeholderAddresses } from "../../zonefile";
 
 const t = makeTempDir("all2all-zonefile-hcloud-");

@@ -11,7 +11,10 @@ import * as path from "node:path";
 import { loadNetwork, type ZoneSpec } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
 import { makeTempDir } from "../../testing/tmp";
-import { canonicalSets, describeWithTool, freePort, KDIG, KNOTC, KNOTD, localKnotConfig, readZoneText, runTool, specSets } from "../../testing/zonefile";
+import { describeWithTool, KDIG, KNOTC, KNOTD, runTool } from "../../testing/dns-tools";
+import { freePort, localKnotConfig } from "../../testing/knot";
+import { readZoneText } from "../../testing/zone-reader";
+import { canonicalSets, specSets } from "../../testing/zone-sets";
 import { placeholderAddresses, renderKnotConfigs, renderZone, servingOf, withSerial, type SecondaryServers } from "../../zonefile";
 
 const ZONE = "all2all.org";

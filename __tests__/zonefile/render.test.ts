@@ -4,7 +4,9 @@
 import * as path from "node:path";
 import { loadNetwork, type NetworkSpec, type ZoneSpec } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
-import { canonicalSets, extraZonesWorkspace, LONG_TXT, readZoneText, specSets } from "../../testing/zonefile";
+import { readZoneText } from "../../testing/zone-reader";
+import { canonicalSets, specSets } from "../../testing/zone-sets";
+import { extraZonesWorkspace, LONG_TXT } from "../../testing/zonefile-command";
 import {
   chooseSerial,
   compareNames,
