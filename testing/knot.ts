@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { group } from "./checked";
 
 /**
  * A copy of a rendered Knot configuration ready for `knotc conf-check`: the
@@ -19,7 +20,7 @@ export function knotCheckDir(configFile: string, dir: string): { conf: string; k
   fs.writeFileSync(conf, text);
   const keys: string[] = [];
   for (const match of text.matchAll(/^include: "([^"]+)"$/gm)) {
-    const file = path.join(dir, match[1]);
+    const file = path.join(dir, group(match, 1));
     const name = path.basename(file, ".conf");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const secret = randomBytes(32).toString("base64");

@@ -25,7 +25,7 @@ function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i];
+    const c = text.charAt(i);
     if (c === ";") break;
     if (/\s/.test(c)) {
       i++;
@@ -50,7 +50,7 @@ function tokenize(text: string): Token[] {
     }
     let j = i;
     let value = "";
-    while (j < text.length && !/\s/.test(text[j]) && text[j] !== ";" && text[j] !== '"') {
+    while (j < text.length && !/\s/.test(text.charAt(j)) && text[j] !== ";" && text[j] !== '"') {
       if (text[j] === "\\" && j + 1 < text.length) {
         value += text.slice(j, j + 2);
         j += 2;
@@ -127,12 +127,14 @@ export function readZoneText(text: string, origin: string): ZoneRecord[] {
   const records: ZoneRecord[] = [];
   for (const logical of logicalLines(text)) {
     const tokens = tokenize(logical.text);
-    if (tokens.length === 0) continue;
-    const first = tokens[0].text;
-    if (!tokens[0].quoted && first.startsWith("$")) {
-      if (first === "$ORIGIN") currentOrigin = absoluteName(tokens[1].text, currentOrigin);
-      else if (first === "$TTL") defaultTtl = Number(tokens[1].text);
-      else throw new Error(`line ${logical.line}: unsupported directive ${first}`);
+    const [head, argument] = tokens;
+    if (head === undefined) continue;
+    const first = head.text;
+    if (!head.quoted && first.startsWith("$")) {
+      if (first !== "$ORIGIN" && first !== "$TTL") throw new Error(`line ${logical.line}: unsupported directive ${first}`);
+      if (argument === undefined) throw new Error(`line ${logical.line}: ${first} without a value`);
+      if (first === "$ORIGIN") currentOrigin = absoluteName(argument.text, currentOrigin);
+      else defaultTtl = Number(argument.text);
       continue;
     }
     let i = 0;
@@ -141,12 +143,13 @@ export function readZoneText(text: string, origin: string): ZoneRecord[] {
       if (previousOwner === undefined) throw new Error(`line ${logical.line}: no owner`);
       owner = previousOwner;
     } else {
-      owner = absoluteName(tokens[0].text, currentOrigin);
+      owner = absoluteName(first, currentOrigin);
       i = 1;
     }
     let ttl: number | undefined;
-    for (let k = 0; k < 2 && i < tokens.length; k++) {
-      const t = tokens[i].text.toUpperCase();
+    for (let k = 0; k < 2; k++) {
+      const t = tokens[i]?.text.toUpperCase();
+      if (t === undefined) break;
       if (/^[0-9]+$/.test(t)) {
         ttl = Number(t);
         i++;

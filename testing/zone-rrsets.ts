@@ -4,13 +4,14 @@
  */
 import type { AddressRef, Family, ZoneSpec } from "../spec";
 import type { AddressBook } from "../zonefile";
+import { group } from "./checked";
 import { absoluteName, tokensOf } from "./zone-reader";
 import { canonicalRdata, sortSets, type CanonicalSet } from "./zone-sets";
 
 /** `${expr}` → expr; undefined for a literal. */
 function expressionOf(value: string): string | undefined {
   const match = /^\$\{(.*)\}$/s.exec(value);
-  return match ? match[1] : undefined;
+  return match?.[1];
 }
 
 const REMOTE_OUTPUT = /data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g;
@@ -26,7 +27,7 @@ export function addressExpressions(serversStack: any): Map<string, { server: str
   for (const [name, output] of Object.entries<any>(serversStack?.output ?? {})) {
     const match = /^(.+)-(ipv4|ipv6)$/.exec(name);
     const expr = typeof output?.value === "string" ? expressionOf(output.value) : undefined;
-    if (match && expr !== undefined) map.set(expr, { server: match[1], family: match[2] as Family });
+    if (match && expr !== undefined) map.set(expr, { server: group(match, 1), family: group(match, 2) as Family });
   }
   return map;
 }
@@ -56,7 +57,7 @@ export function synthesisedSets(dnsStack: any, serversStack: any, zoneName: stri
   const sets: SynthesisedSet[] = [];
   for (const [id, rrset] of Object.entries<any>(dnsStack?.resource?.hcloud_zone_rrset ?? {})) {
     const zoneRef = /^\$\{hcloud_zone\.([A-Za-z0-9_-]+)\.name\}$/.exec(rrset.zone ?? "");
-    const belongs = zoneRef ? zoneIds.has(zoneRef[1]) : rrset.zone === zoneName;
+    const belongs = zoneRef ? zoneIds.has(group(zoneRef, 1)) : rrset.zone === zoneName;
     if (!belongs) continue;
     const values: RrsetValue[] = (rrset.records ?? []).map((record: { value: string }) => {
       const expr = expressionOf(record.value);

@@ -11,7 +11,7 @@ import { absoluteName, tokensOf, type Token, type ZoneRecord } from "./zone-read
 function decodeEscapes(text: string): Buffer {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charAt(i);
     if (c === "\\") {
       const digits = text.slice(i + 1, i + 4);
       if (/^[0-9]{3}$/.test(digits)) {
@@ -20,7 +20,7 @@ function decodeEscapes(text: string): Buffer {
         continue;
       }
       i++;
-      bytes.push(...Buffer.from(text[i] ?? "", "utf8"));
+      bytes.push(...Buffer.from(text.charAt(i), "utf8"));
       continue;
     }
     bytes.push(...Buffer.from(c, "utf8"));
@@ -82,8 +82,12 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
       return `${int(tokens[0], "SRV priority")} ${int(tokens[1], "SRV weight")} ${int(tokens[2], "SRV port")} ${name(tokens[3])}`;
     case "TXT":
       return tokens.map((t) => quoteBytes(decodeEscapes(t.text))).join(" ");
-    case "CAA":
-      return `${int(tokens[0], "CAA flag")} ${tokens[1].text.toLowerCase()} ${quoteBytes(decodeEscapes(tokens.slice(2).map((t) => t.text).join(" ")))}`;
+    case "CAA": {
+      const flag = int(tokens[0], "CAA flag");
+      const tag = tokens[1];
+      if (!tag) throw new Error(`CAA: missing tag: ${tokens.map((t) => t.text).join(" ")}`);
+      return `${flag} ${tag.text.toLowerCase()} ${quoteBytes(decodeEscapes(tokens.slice(2).map((t) => t.text).join(" ")))}`;
+    }
     case "TLSA":
       return `${int(tokens[0], "TLSA usage")} ${int(tokens[1], "TLSA selector")} ${int(tokens[2], "TLSA matching type")} ${hex(tokens.slice(3))}`;
     case "SSHFP":
