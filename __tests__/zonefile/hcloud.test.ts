@@ -70,9 +70,9 @@ describe.each(cases.filter((c) => c.zone.mode === "secondary"))("$title", ({ syn
     const addresses = addressExpressions(servers);
     const outputs = servers.output;
     const resolved = hzone.primary_nameservers.map((ns: any) => {
-      const expr = /^\$\{(.*)\}$/s.exec(ns.address)![1].replace(
+      const expr = /^\$\{(.*)\}$/s.exec(ns.address)![1]!.replace(
         /data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g,
-        (_all: string, name: string) => /^\$\{(.*)\}$/s.exec(outputs[name].value)![1],
+        (_all: string, name: string) => /^\$\{(.*)\}$/s.exec(outputs[name]!.value)![1]!,
       );
       return addresses.get(expr);
     });

@@ -43,7 +43,7 @@ function specOf(label: string) {
   const c = CASES.find((x) => x.label === label)!;
   const loaded = loadNetwork(c.config, { env: c.env });
   if (!loaded.ok) throw new Error("config does not load");
-  return loaded.specs[0];
+  return loaded.specs[0]!;
 }
 
 test.each(CASES.map((c) => c.label))("our reader of the files of %s finds the config's record sets", (label) => {
