@@ -24,7 +24,7 @@ interface Tool {
   readonly pkg: string;
 }
 
-/** The DNS tools of the zone file tests, with the Debian package of each (testing/zonefile.ts). */
+/** The DNS tools of the zone file tests, with the Debian package of each (testing/dns-tools.ts). */
 export const DNS_TOOLS: readonly Tool[] = [
   { command: "named-checkzone", pkg: "bind9-utils" },
   { command: "kzonecheck", pkg: "knot-dnssecutils" },

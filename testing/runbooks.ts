@@ -25,6 +25,7 @@ import * as path from "node:path";
 import { captureIo } from "../cli/io";
 import { main } from "../cli/main";
 import { FAKE_LOCK, fakeEnv, installFakeTofu, makeSandboxProject, type FakeTofu } from "./deploy";
+import { group } from "./checked";
 import { makeTempDir, readJson, repoRoot } from "./tmp";
 
 export const NOT_RUN_MARKER = "# not run by this project";
@@ -48,7 +49,8 @@ export function runbookBlocks(markdown: string): RunbookBlock[] {
   // Fences may be indented (inside a list item): the block's lines carry the same indentation.
   const fence = /^( *)```(\w*)\n([\s\S]*?)^\1```$/gm;
   for (const m of markdown.matchAll(fence)) {
-    const [, indent, lang, body] = m;
+    // The three groups always take part in a match (each may be empty).
+    const [, indent = "", lang = "", body = ""] = m;
     const lines = body
       .replace(/\n$/, "")
       .split("\n")
@@ -66,7 +68,7 @@ export function runbookBlocks(markdown: string): RunbookBlock[] {
 export function shBlocks(markdown: string, skip: readonly string[] = []): string[] {
   return runbookBlocks(markdown)
     .filter((b) => b.lang === "sh")
-    .filter((b) => ![NOT_RUN_MARKER, ...skip].some((marker) => b.lines[0].trim().startsWith(marker)))
+    .filter((b) => ![NOT_RUN_MARKER, ...skip].some((marker) => (b.lines[0] ?? "").trim().startsWith(marker)))
     .map((b) => b.lines.join("\n") + "\n");
 }
 
@@ -74,13 +76,14 @@ export function shBlocks(markdown: string, skip: readonly string[] = []): string
 export function runbookSteps(markdown: string): RunbookStep[] {
   const steps: RunbookStep[] = [];
   for (const { lang, lines } of runbookBlocks(markdown)) {
+    const first = (lines[0] ?? "").trim();
     if (lang === "yaml") {
-      const target = /^# (config\/\S+\.yaml)$/.exec(lines[0].trim());
-      if (target) steps.push({ kind: "yaml", file: target[1], text: lines.slice(1).join("\n") + "\n" });
+      const target = /^# (config\/\S+\.yaml)$/.exec(first);
+      if (target) steps.push({ kind: "yaml", file: group(target, 1), text: lines.slice(1).join("\n") + "\n" });
       continue;
     }
     if (lang !== "sh") continue;
-    if (lines[0].trim().startsWith(NOT_RUN_MARKER)) continue;
+    if (first.startsWith(NOT_RUN_MARKER)) continue;
     let pending = "";
     for (const raw of lines) {
       const line = raw.trim();
@@ -148,16 +151,18 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
     ...options.env,
     ...vars,
   });
-  const all2all = async (argv: string[], line: string, how: ExecutedLine["how"]) => {
+  const all2all = async (argv: string[], line: string, how: ExecutedLine["how"]): Promise<ExecutedLine> => {
     const io = captureIo(env(), sandbox);
     const code = await main(argv, io, sandbox);
-    executed.push({ line, how, code, stdout: io.stdout, stderr: io.stderr });
+    const run: ExecutedLine = { line, how, code, stdout: io.stdout, stderr: io.stderr };
+    executed.push(run);
+    return run;
   };
 
   for (const inherited of options.inherit ?? []) {
     for (const step of runbookSteps(fs.readFileSync(path.join(repoRoot, "docs", inherited), "utf8"))) {
       const m = step.kind === "sh" ? /^read -rs (\w+) && export \1$/.exec(step.line) : null;
-      if (m) vars[m[1]] = fakeValue(m[1]);
+      if (m) vars[group(m, 1)] = fakeValue(group(m, 1));
     }
   }
 
@@ -171,32 +176,33 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
     const line = step.line;
     let m: RegExpExecArray | null;
     if ((m = /^read -rs (\w+) && export \1$/.exec(line))) {
-      vars[m[1]] = fakeValue(m[1]);
+      vars[group(m, 1)] = fakeValue(group(m, 1));
       executed.push({ line, how: "variable", code: 0, stdout: [], stderr: [] });
     } else if ((m = /^npx all2all ([^>]+?) > ([\w.-]+)$/.exec(line))) {
       // Standard output saved to a file of the sandbox, as the shell would.
-      await all2all(words(m[1]), line, "all2all");
-      fs.writeFileSync(path.join(sandbox, m[2]), executed[executed.length - 1].stdout.map((l) => `${l}\n`).join(""));
+      const run = await all2all(words(group(m, 1)), line, "all2all");
+      fs.writeFileSync(path.join(sandbox, group(m, 2)), run.stdout.map((l) => `${l}\n`).join(""));
     } else if ((m = /^npx all2all (.+)$/.exec(line))) {
-      await all2all(words(m[1]), line, "all2all");
+      await all2all(words(group(m, 1)), line, "all2all");
     } else if (line === "npm ci" || line === "npm test") {
       executed.push({ line, how: "ci", code: ci.split("\n").some((l) => l.includes(line)) ? 0 : 1, stdout: [], stderr: [] });
     } else if ((m = /^npm run ([\w:-]+)(?: -- (.+))?$/.exec(line))) {
-      const script = pkg.scripts[m[1]];
+      const name = group(m, 1);
+      const script = pkg.scripts[name];
       const extra = m[2] ? words(m[2]) : [];
       const viaCli = script === undefined ? null : /^npm run build --silent && \.\/bin\/all2all\.js(.*)$/.exec(script);
       if (script === undefined) {
-        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`package.json has no script "${m[1]}"`] });
+        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`package.json has no script "${name}"`] });
       } else if (viaCli) {
-        await all2all([...words(viaCli[1]), ...extra], line, "npm script");
+        await all2all([...words(group(viaCli, 1)), ...extra], line, "npm script");
       } else if (script === "node providers/refresh.js" || script === "node providers/lock.js") {
         const r = spawnSync(process.execPath, [path.join(sandbox, script.slice("node ".length)), ...extra], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
         executed.push({ line, how: "npm script", code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") });
-      } else if (["get", "build"].includes(m[1])) {
+      } else if (["get", "build"].includes(name)) {
         // Run by every build, hence by CI's `npm run synth` and `npm test`.
         executed.push({ line, how: "ci", code: 0, stdout: [], stderr: [] });
       } else {
-        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`the runbook test does not know how to run script ${m[1]}: ${script}`] });
+        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`the runbook test does not know how to run script ${name}: ${script}`] });
       }
     } else if (/^\(cd cdktf\.out\/stacks\/[\w-]+ && tofu [^()]+\)$/.test(line)) {
       const r = spawnSync("/bin/sh", ["-c", line], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });

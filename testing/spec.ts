@@ -103,7 +103,8 @@ function sshString(data: Buffer): Buffer {
 }
 
 function mpint(data: Buffer): Buffer {
-  return sshString(data[0] & 0x80 ? Buffer.concat([Buffer.from([0]), data]) : data);
+  // A leading byte with the high bit set would read as negative: prefix a zero byte.
+  return sshString((data[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), data]) : data);
 }
 
 /** A fresh OpenSSH RSA public key line (the private half is discarded). */

@@ -18,7 +18,7 @@ beforeAll(async () => {
     const servers = Object.keys(tf.resource?.hcloud_server ?? {});
     if (servers.length > 0 && !serverStack) {
       serverStack = stack;
-      serverName = servers[0];
+      serverName = servers[0]!;
     }
   }
   expect(serverStack).not.toBe("");

@@ -134,7 +134,7 @@ describe("Server", () => {
       ["hcloud_primary_ip", "web-1-ipv6"],
       ["hcloud_volume", "web-1-data"],
       ["hcloud_floating_ip", "web-1-floating-ipv4"],
-    ]) {
+    ] as const) {
       const resource = resourcesOf(json, type)[name];
       expect({ address: `${type}.${name}`, delete_protection: resource.delete_protection, lifecycle: resource.lifecycle }).toEqual({
         address: `${type}.${name}`,
@@ -152,7 +152,7 @@ describe("Server", () => {
       ["hcloud_primary_ip", "web-1-ipv6"],
       ["hcloud_volume", "web-1-data"],
       ["hcloud_floating_ip", "web-1-floating-ipv6"],
-    ];
+    ] as const;
     for (const [type, name] of stateful) {
       const resource = resourcesOf(json, type)[name];
       expect([`${type}.${name}`, resource.delete_protection, resource.lifecycle.prevent_destroy]).toEqual([`${type}.${name}`, true, true]);

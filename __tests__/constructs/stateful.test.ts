@@ -15,7 +15,7 @@ const resources: Record<string, { block: { attributes?: Record<string, unknown> 
 test("every type of the table is a resource of the provider; the protected ones have delete_protection", () => {
   for (const [type, entry] of STATEFUL) {
     expect({ type, known: type in resources }).toEqual({ type, known: true });
-    if (entry.protect) expect({ type, delete_protection: "delete_protection" in (resources[type].block.attributes ?? {}) }).toEqual({ type, delete_protection: true });
+    if (entry.protect) expect({ type, delete_protection: "delete_protection" in (resources[type]!.block.attributes ?? {}) }).toEqual({ type, delete_protection: true });
   }
 });
 

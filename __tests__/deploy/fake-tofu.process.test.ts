@@ -444,7 +444,7 @@ describe("the in-process runner", () => {
     const spawned = await runs("spawned");
     const inProcess = await runs("in-process");
     expect(spawned.results.map((r) => r.code)).toEqual([0, 1]);
-    expect(spawned.results[1].stderr).toContain("Error: fake failure of show in production-backup");
+    expect(spawned.results[1]!.stderr).toContain("Error: fake failure of show in production-backup");
     expect(spawned.calls).toHaveLength(7);
     expect(inProcess).toEqual(spawned);
   });

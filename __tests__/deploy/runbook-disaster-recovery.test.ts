@@ -17,12 +17,12 @@ const text = fs.readFileSync(path.join(repoRoot, "docs", "disaster-recovery.md")
 const blocks = runbookBlocks(text).filter((b) => b.lang === "sh");
 const DRILL = "# drill only";
 const REAL = "# real disaster only";
-const marker = (b: { lines: string[] }) => [DRILL, REAL, NOT_RUN_MARKER].find((m) => b.lines[0].trim().startsWith(m));
+const marker = (b: { lines: string[] }) => [DRILL, REAL, NOT_RUN_MARKER].find((m) => b.lines[0]!.trim().startsWith(m));
 /** The command lines of a block: comments and blank lines left out. */
 const commands = (b: { lines: string[] }) => b.lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 
 test("a block's first comment, if any, is one of the three markers", () => {
-  const odd = blocks.filter((b) => b.lines[0].trim().startsWith("#") && marker(b) === undefined).map((b) => b.lines[0]);
+  const odd = blocks.filter((b) => b.lines[0]!.trim().startsWith("#") && marker(b) === undefined).map((b) => b.lines[0]);
   expect(odd).toEqual([]);
   expect(blocks.filter((b) => marker(b) === DRILL).length).toBeGreaterThanOrEqual(3);
   expect(blocks.filter((b) => marker(b) === REAL).length).toBe(1);

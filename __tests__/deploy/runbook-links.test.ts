@@ -12,7 +12,7 @@ test.each(RUNBOOKS)("%s: every relative link resolves", (file) => {
   const text = fs.readFileSync(path.join(repoRoot, "docs", file), "utf8");
   const broken: string[] = [];
   for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
-    const target = m[1];
+    const target = m[1]!;
     if (/^[a-z]+:/.test(target)) continue;
     const resolved = path.resolve(repoRoot, "docs", target);
     if (target === "review.md" && !fs.existsSync(resolved)) continue;

@@ -130,15 +130,15 @@ describe("reading the synthesised output", () => {
     const out = writeMiniOutput(path.join(t.dir, "out"), "prod");
     const stacks = environmentStacks(out, "out", "prod");
     expect(stacks.map((s) => s.name)).toEqual(["prod-backup", "prod-network", "prod-servers", "prod-dns"]);
-    expect(stacks[3].dependencies).toEqual(["prod-servers"]);
-    expect(stackFacts(stacks[0])).toEqual({
+    expect(stacks[3]!.dependencies).toEqual(["prod-servers"]);
+    expect(stackFacts(stacks[0]!)).toEqual({
       backend: "s3",
       bucket: "prod-tfstate",
       variables: [{ name: "storage_box_password_backup", description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup", required: true, sensitive: true }],
       encrypted: true,
     });
     const clear = writeMiniOutput(path.join(t.dir, "out-clear"), "prod", undefined, { encrypted: false });
-    expect(stackFacts(environmentStacks(clear, "out-clear", "prod")[0]).encrypted).toBe(false);
+    expect(stackFacts(environmentStacks(clear, "out-clear", "prod")[0]!).encrypted).toBe(false);
   });
   test("an unreadable manifest is refused with the synth hint", () => {
     const out = path.join(t.dir, "broken");

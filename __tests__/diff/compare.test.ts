@@ -15,7 +15,7 @@ function compare(base: Record<string, StackDocument>, head: Record<string, Stack
 function only(changes: Change[], address: string, stack?: string): Change {
   const found = changes.filter((c) => c.address === address && (stack === undefined || c.stack === stack));
   expect(found).toHaveLength(1);
-  return found[0];
+  return found[0]!;
 }
 
 function classes(c: Change): string[] {
@@ -72,8 +72,8 @@ describe("destruction of stateful resources", () => {
     const c = only(compare(environment(), head), "hcloud_volume.web-1-data");
     expect(c.action).toBe("delete");
     expect(classes(c)).toEqual(["destroy-stateful"]);
-    expect(c.dangers[0].message).toMatch(/volume's data/);
-    expect(c.dangers[0].message).toMatch(/prevent_destroy goes away with its block/);
+    expect(c.dangers[0]!.message).toMatch(/volume's data/);
+    expect(c.dangers[0]!.message).toMatch(/prevent_destroy goes away with its block/);
     expect(c.summary).toContain('name "web-1-data"');
   });
 
@@ -101,10 +101,10 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     const c = only(compare(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("replace");
     expect(classes(c)).toEqual(["replace"]);
-    expect(c.dangers[0].source).toBe("hetznercloud/hcloud 1.68.0, internal/server/resource.go:70");
-    expect(c.dangers[0].message).toContain('`location` "fsn1" → "nbg1" forces replacement');
-    expect(c.dangers[0].message).toMatch(/destroys the server's disk/);
-    expect(c.dangers[0].message).toMatch(/prevent_destroy is set, so tofu refuses the plan/);
+    expect(c.dangers[0]!.source).toBe("hetznercloud/hcloud 1.68.0, internal/server/resource.go:70");
+    expect(c.dangers[0]!.message).toContain('`location` "fsn1" → "nbg1" forces replacement');
+    expect(c.dangers[0]!.message).toMatch(/destroys the server's disk/);
+    expect(c.dangers[0]!.message).toMatch(/prevent_destroy is set, so tofu refuses the plan/);
     expect(c.attributes).toEqual([{ path: "location", old: '"fsn1"', new: '"nbg1"', forcesReplacement: true }]);
   });
 
@@ -133,9 +133,9 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     const c = only(compare(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("replace");
     expect(classes(c)).toEqual(["replace", "protection-removed"]);
-    expect(c.dangers[0].source).toMatch(/internal\/server\/resource.go:58$/);
+    expect(c.dangers[0]!.source).toMatch(/internal\/server\/resource.go:58$/);
     expect(c.warnings.map((w) => w.class)).toEqual(["ignore-lifted"]);
-    expect(c.warnings[0].message).toMatch(/`image`, `ssh_keys`, `user_data` leave lifecycle.ignore_changes/);
+    expect(c.warnings[0]!.message).toMatch(/`image`, `ssh_keys`, `user_data` leave lifecycle.ignore_changes/);
   });
 
   test("replace_if: a conditional replacement says when it happens", () => {
@@ -143,7 +143,7 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     (head["production-servers"] as any).resource.hcloud_server_network["web-1-internal"].ip = "10.20.1.99";
     const c = only(compare(environment(), head), "hcloud_server_network.web-1-internal");
     expect(c.action).toBe("replace");
-    expect(c.dangers[0].message).toMatch(/may force replacement \(only when the attachment's current IP falls outside subnet_id's range\)/);
+    expect(c.dangers[0]!.message).toMatch(/may force replacement \(only when the attachment's current IP falls outside subnet_id's range\)/);
   });
 
   test("a type change of a block replaces it", () => {
@@ -212,7 +212,7 @@ describe("new public IPv4", () => {
     const web3 = only(changes, "hcloud_server.web-3");
     expect(web3.action).toBe("create");
     expect(classes(web3)).toEqual(["public-ipv4"]);
-    expect(web3.dangers[0].message).toMatch(/auto-created public IPv4/);
+    expect(web3.dangers[0]!.message).toMatch(/auto-created public IPv4/);
   });
 });
 
@@ -222,7 +222,7 @@ describe("firewalls opened to the world", () => {
     (head["production-network"] as any).resource.hcloud_firewall["ssh-admin"].rule[0].source_ips = WORLD;
     const c = only(compare(environment(), head), "hcloud_firewall.ssh-admin");
     expect(classes(c)).toEqual(["world-open"]);
-    expect(c.dangers[0].message).toBe(
+    expect(c.dangers[0]!.message).toBe(
       "opens tcp 22 (SSH) from 0.0.0.0/0 and ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
     );
     expect(c.attributes).toEqual([{ path: "rule[0].source_ips", old: '["192.0.2.0/24"]', new: '["0.0.0.0/0", "::/0"]' }]);
@@ -234,7 +234,7 @@ describe("firewalls opened to the world", () => {
     fws.ftp = firewall("ftp", [inbound("tcp", "21", ["0.0.0.0/0"])]);
     fws.web.rule[0].description = "HTTP, redirects only";
     const changes = compare(environment(), head);
-    expect(only(changes, "hcloud_firewall.ftp").dangers[0].message).toBe("the new firewall opens tcp 21 from 0.0.0.0/0 to the whole Internet");
+    expect(only(changes, "hcloud_firewall.ftp").dangers[0]!.message).toBe("the new firewall opens tcp 21 from 0.0.0.0/0 to the whole Internet");
     const web = only(changes, "hcloud_firewall.web");
     expect(web.dangers).toEqual([]);
     expect(web.attributes.map((a) => a.path)).toEqual(["rule[0].description"]);
@@ -245,7 +245,7 @@ describe("firewalls opened to the world", () => {
     const fws = (head["production-network"] as any).resource.hcloud_firewall;
     fws.web.rule.push(inbound("tcp", "3000-3400", ["0.0.0.0/0"]), inbound("udp", undefined, ["::/0"]));
     const c = only(compare(environment(), head), "hcloud_firewall.web");
-    expect(c.dangers[0].message).toBe("opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and remote administration included) from ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)");
+    expect(c.dangers[0]!.message).toBe("opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and remote administration included) from ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)");
   });
 
   test("an existing server that falls under a firewall open to the world is dangerous", () => {
@@ -253,7 +253,7 @@ describe("firewalls opened to the world", () => {
     (head["production-servers"] as any).resource.hcloud_server["web-1"].labels["fw-mail-access"] = "on";
     const c = only(compare(environment(), head), "hcloud_server.web-1");
     expect(classes(c)).toEqual(["world-open"]);
-    expect(c.dangers[0].message).toBe(
+    expect(c.dangers[0]!.message).toBe(
       "the server now falls under firewall hcloud_firewall.mail-access (production-network), which opens tcp 993 from 0.0.0.0/0 and ::/0 to the whole Internet",
     );
   });
@@ -263,7 +263,7 @@ describe("firewalls opened to the world", () => {
     (head["production-network"] as any).resource.hcloud_firewall["mail-access"].apply_to = [{ label_selector: "role=web" }];
     const c = only(compare(environment(), head), "hcloud_firewall.mail-access");
     expect(classes(c)).toEqual(["world-open"]);
-    expect(c.dangers[0].message).toMatch(/^hcloud_server.web-1 \(production-servers\) now falls under firewall hcloud_firewall.mail-access/);
+    expect(c.dangers[0]!.message).toMatch(/^hcloud_server.web-1 \(production-servers\) now falls under firewall hcloud_firewall.mail-access/);
   });
 
   test("a server left under no firewall is open on every port", () => {
@@ -273,7 +273,7 @@ describe("firewalls opened to the world", () => {
     delete labels["fw-web"];
     const c = only(compare(environment(), head), "hcloud_server.web-1");
     expect(classes(c)).toEqual(["world-open"]);
-    expect(c.dangers[0].message).toMatch(/no firewall applies to the server any more: every port/);
+    expect(c.dangers[0]!.message).toMatch(/no firewall applies to the server any more: every port/);
   });
 
   test("a new server notes what the world reaches on it; a new server under no firewall is dangerous", () => {
@@ -297,7 +297,7 @@ describe("firewall name or labels changed with its rules (provider issue #931)",
     fw.rule.push(inbound("tcp", "2222", ADMIN));
     const c = only(compare(environment(), head), "hcloud_firewall.ssh-admin");
     expect(classes(c)).toEqual(["firewall-rules-at-risk"]);
-    expect(c.dangers[0].source).toBe("hetznercloud/terraform-provider-hcloud#931");
+    expect(c.dangers[0]!.source).toBe("hetznercloud/terraform-provider-hcloud#931");
   });
 
   test("a name change alone is a warning, not a danger", () => {
@@ -315,7 +315,7 @@ describe("updates in place from the table", () => {
     (head["production-servers"] as any).resource.hcloud_server["web-1"].backups = false;
     const off = only(compare(environment(), head), "hcloud_server.web-1");
     expect(classes(off)).toEqual(["destructive-update"]);
-    expect(off.dangers[0].message).toMatch(/removes all existing backups of the server \(hetznercloud\/hcloud 1.68.0, internal\/server\/resource.go:992\)/);
+    expect(off.dangers[0]!.message).toMatch(/removes all existing backups of the server \(hetznercloud\/hcloud 1.68.0, internal\/server\/resource.go:992\)/);
     const on = only(compare(head, environment()), "hcloud_server.web-1");
     expect(on.dangers).toEqual([]);
   });
@@ -444,7 +444,7 @@ describe("secrets are masked", () => {
     const head = clone(base) as any;
     head.s.resource.hcloud_zone_rrset.dkim.records = [{ value: dkim }];
     const c = only(compare(base, head), "hcloud_zone_rrset.dkim");
-    expect(c.attributes[0].new).toMatch(/^"\\"v=DKIM1; k=rsa; p=MIIBIjAN.*… \(\d+ characters, sha256 [0-9a-f]{12}\)$/);
+    expect(c.attributes[0]!.new).toMatch(/^"\\"v=DKIM1; k=rsa; p=MIIBIjAN.*… \(\d+ characters, sha256 [0-9a-f]{12}\)$/);
   });
 });
 

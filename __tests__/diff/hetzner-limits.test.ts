@@ -23,7 +23,7 @@ function compare(base: Record<string, StackDocument>, head: Record<string, Stack
 function only(changes: Change[], address: string): Change {
   const found = changes.filter((c) => c.address === address);
   expect(found).toHaveLength(1);
-  return found[0];
+  return found[0]!;
 }
 
 function plan(...resourceChanges: Record<string, unknown>[]): Change[] {
@@ -39,7 +39,7 @@ describe("a volume made smaller", () => {
     const c = only(compare(servers(50), servers(20)), "hcloud_volume.web-1-data");
     expect(c.action).toBe("update");
     expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([["destructive-update", "size", HETZNER_SOURCES.volumeResize]]);
-    const message = c.dangers[0].message;
+    const message = c.dangers[0]!.message;
     expect(message).toMatch(/^`size` 50 → 20: Hetzner volumes only grow \("downsizing a Volume is not possible"/);
     expect(message).toMatch(/tofu plans an update in place — and the apply fails at the resize call, leaving the volume at 50 GB/);
     expect(message).toContain("docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288");
@@ -53,9 +53,9 @@ describe("a volume made smaller", () => {
   });
 
   test("plan-summary: the same danger from the plan's update in place", () => {
-    const [c] = plan(resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", ...volume(50) }, { id: "8", ...volume(20) }));
+    const c = plan(resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", ...volume(50) }, { id: "8", ...volume(20) }))[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
-    expect(c.dangers[0].message).toMatch(/^`size` 50 → 20: Hetzner volumes only grow/);
+    expect(c.dangers[0]!.message).toMatch(/^`size` 50 → 20: Hetzner volumes only grow/);
   });
 });
 
@@ -71,7 +71,7 @@ describe("a network's range changed", () => {
     const c = only(compare(network("10.20.0.0/16"), network("10.20.0.0/20")), "hcloud_network.internal");
     expect(c.action).toBe("replace");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
-    const message = c.dangers[0].message;
+    const message = c.dangers[0]!.message;
     expect(message).toMatch(/^`ip_range` "10.20.0.0\/16" → "10.20.0.0\/20" forces replacement \(hetznercloud\/hcloud 1.68.0, internal\/network\/resource.go:40\); the replacement destroys the network/);
     expect(message).toContain("Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range from the same first address)");
     expect(message).toContain("the subnets and server attachments that take its id are replaced with it");
@@ -81,13 +81,13 @@ describe("a network's range changed", () => {
   test("moved to another first address: the same", () => {
     const c = only(compare(network("10.20.0.0/16"), network("10.40.0.0/16", "10.40.1.0/24")), "hcloud_network.internal");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
-    expect(c.dangers[0].message).toContain("Hetzner cannot narrow a network's range or move its first address");
+    expect(c.dangers[0]!.message).toContain("Hetzner cannot narrow a network's range or move its first address");
   });
 
   test("widened from the same first address: Hetzner could, the provider replaces anyway", () => {
     const c = only(compare(network("10.20.0.0/16"), network("10.20.0.0/15")), "hcloud_network.internal");
     expect(c.action).toBe("replace");
-    expect(c.dangers[0].message).toContain("Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it");
+    expect(c.dangers[0]!.message).toContain("Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it");
   });
 
   test("a subnet left outside the new range: a reason of its own, Hetzner refuses it in the new network", () => {
@@ -103,12 +103,12 @@ describe("a network's range changed", () => {
   });
 
   test("plan-summary: replaced from replace_paths, with Hetzner's limit as a note", () => {
-    const [c] = plan(
+    const c = plan(
       resourceChange("hcloud_network.internal", ["delete", "create"], { id: "7", name: "internal", ip_range: "10.20.0.0/16" }, { name: "internal", ip_range: "10.20.0.0/24" }, {
         after_unknown: { id: true },
         replace_paths: [["ip_range"]],
       }),
-    );
+    )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
     expect(c.notes).toContainEqual(expect.stringMatching(/^Hetzner cannot narrow a network's range or move its first address/));
   });
@@ -127,7 +127,7 @@ describe("a server moved to a type with a smaller disk", () => {
     const c = only(compare(servers(big.name), servers(small.name)), "hcloud_server.web-1");
     expect(c.action).toBe("update");
     expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([["destructive-update", "server_type", HETZNER_SOURCES.changeType]]);
-    const message = c.dangers[0].message;
+    const message = c.dangers[0]!.message;
     expect(message).toContain(`\`server_type\` ${big.name} → ${small.name}: ${small.name}'s disk (${small.disk_gb} GB) is smaller than ${big.name}'s (${big.disk_gb} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk`);
     expect(message).toContain('"Shrinking disks is not possible as it might destroy data"');
     expect(message).toContain(`created with a disk of at most ${small.disk_gb} GB, and every type change since made with keep_disk = true`);
@@ -147,16 +147,16 @@ describe("a server moved to a type with a smaller disk", () => {
     const c = only(compare(servers(big.name), servers("cx9000")), "hcloud_server.web-1");
     expect(c.dangers).toEqual([]);
     expect(c.warnings).toHaveLength(1);
-    expect(c.warnings[0].message).toMatch(
+    expect(c.warnings[0]!.message).toMatch(
       new RegExp(`; cx9000 is not among the server types of catalogue/hetzner.json: whether cx9000's disk is smaller than ${big.name}'s is not checked`),
     );
   });
 
   test("a retired type: the warning says it is retired and names its successor", () => {
-    const retired = catalogue().retired_server_types[0];
+    const retired = catalogue().retired_server_types[0]!;
     const c = only(compare(servers(big.name), servers(retired.name)), "hcloud_server.web-1");
     expect(c.dangers).toEqual([]);
-    expect(c.warnings[0].message).toContain(
+    expect(c.warnings[0]!.message).toContain(
       `${retired.name} is not among the server types of catalogue/hetzner.json (retired: unavailable after ${retired.unavailable_after}, successor ${retired.successor})`,
     );
   });
@@ -168,9 +168,9 @@ describe("a server moved to a type with a smaller disk", () => {
 
   test("plan-summary: the state's type against the planned one", () => {
     const state = { id: "4711", name: "web-1", server_type: big.name, location: "fsn1", labels: {} };
-    const [c] = plan(resourceChange("hcloud_server.web-1", ["update"], state, { ...state, server_type: small.name }));
+    const c = plan(resourceChange("hcloud_server.web-1", ["update"], state, { ...state, server_type: small.name }))[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
-    expect(c.dangers[0].message).toContain("Hetzner cannot shrink a disk");
+    expect(c.dangers[0]!.message).toContain("Hetzner cannot shrink a disk");
   });
 });
 
@@ -181,7 +181,7 @@ describe("a location changed: replaced, and nothing is moved", () => {
     head.s.resource.hcloud_server["web-1"].location = "nbg1";
     const c = only(compare(base, head), "hcloud_server.web-1");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
-    const message = c.dangers[0].message;
+    const message = c.dangers[0]!.message;
     // The reason, the loss, then what Hetzner does, then the refusal of prevent_destroy.
     expect(message).toContain(
       '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/server/resource.go:70); the replacement destroys the server\'s disk',
@@ -204,13 +204,13 @@ describe("a location changed: replaced, and nothing is moved", () => {
     const head = { s: stackDoc({ [type]: { x: { ...body, [attribute]: "hel1" } } }) };
     const c = only(compare(base, head), `${type}.x`);
     expect(c.action).toBe("replace");
-    expect(c.dangers[0].class).toBe("replace");
-    expect(c.dangers[0].message).toContain(`Hetzner cannot move ${what} to another location: tofu deletes the one in fsn1 and creates a new one in hel1 (${becomes}); nothing is moved or copied`);
+    expect(c.dangers[0]!.class).toBe("replace");
+    expect(c.dangers[0]!.message).toContain(`Hetzner cannot move ${what} to another location: tofu deletes the one in fsn1 and creates a new one in hel1 (${becomes}); nothing is moved or copied`);
   });
 
   test("plan-summary: the reason is tofu's, what Hetzner does is a note", () => {
     const state = { id: "9", name: "web-1-data", size: 50, location: "fsn1" };
-    const [c] = plan(resourceChange("hcloud_volume.web-1-data", ["delete", "create"], state, { ...state, id: null, location: "nbg1" }, { after_unknown: { id: true }, replace_paths: [["location"]] }));
+    const c = plan(resourceChange("hcloud_volume.web-1-data", ["delete", "create"], state, { ...state, id: null, location: "nbg1" }, { after_unknown: { id: true }, replace_paths: [["location"]] }))[0]!;
     expect(c.dangers.map((d) => d.message)).toEqual([
       '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/volume/resource.go:46); the replacement destroys the volume\'s data',
     ]);

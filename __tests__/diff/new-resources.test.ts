@@ -29,7 +29,7 @@ function compare(base: Record<string, StackDocument>, head: Record<string, Stack
 function only(changes: Change[], address: string): Change {
   const found = changes.filter((c) => c.address === address);
   expect(found).toHaveLength(1);
-  return found[0];
+  return found[0]!;
 }
 
 /** An environment's network stack (firewalls) and an empty servers stack. */

@@ -74,7 +74,7 @@ describe("summarisePlans", () => {
 
   test("a replacement cites replace_paths and the provider source; unknown values show as known after apply", () => {
     const web = changes.find((c) => c.address === "hcloud_server.web-1")!;
-    expect(web.dangers[0].message).toBe(
+    expect(web.dangers[0]!.message).toBe(
       '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/server/resource.go:70); the replacement destroys the server\'s disk and its addresses unless they are separate primary IPs',
     );
     expect(web.attributes).toContainEqual({ path: "location", old: '"fsn1"', new: '"nbg1"', forcesReplacement: true });
@@ -84,7 +84,7 @@ describe("summarisePlans", () => {
   test("a destruction says why tofu destroys it", () => {
     const volume = changes.find((c) => c.address === "hcloud_volume.web-2-data")!;
     expect(volume.notes).toContain("destroyed because its block is gone from the configuration");
-    expect(volume.dangers[0].message).toBe("tofu destroys it, and with it the volume's data");
+    expect(volume.dangers[0]!.message).toBe("tofu destroys it, and with it the volume's data");
   });
 
   test("values marked sensitive in the plan are masked", () => {
@@ -101,8 +101,8 @@ describe("summarisePlans", () => {
       resourceChange("hcloud_firewall.f", ["delete", "create"], { name: "f" }, { name: "g" }, { replace_paths: [["name"]] }),
     ]);
     const [zone, fw] = summarisePlans([{ stack: "s", plan: parsePlan(plan, "p") }], T);
-    expect(zone.dangers[0].message).toMatch(/^the resource is tainted .*; the replacement destroys the zone and every record in it$/);
-    expect(fw.dangers[0].message).toMatch(/not in the replacement table of hetznercloud\/hcloud 1.68.0/);
+    expect(zone!.dangers[0]!.message).toMatch(/^the resource is tainted .*; the replacement destroys the zone and every record in it$/);
+    expect(fw!.dangers[0]!.message).toMatch(/not in the replacement table of hetznercloud\/hcloud 1.68.0/);
   });
 
   test("firewall rules opened to the world, and servers newly under such a firewall, from prior_state and planned_values", () => {

@@ -180,7 +180,7 @@ describe("self-hosted zones, compared", () => {
       "blog.all2all.org.                           3600 IN CNAME  web-1.all2all.org.",
     ];
     const r = compare(ORG, head);
-    const zone = r.zones[0];
+    const zone = r.zones[0]!;
     expect(zone.serial).toEqual({ base: 2026120700, head: 2026120701 });
     expect(zone.changes).toEqual([
       { owner: "all2all.org.", type: "TXT", action: "change", before: { ttl: 3600, values: ['"v=spf1 mx -all"'] }, after: { ttl: 300, values: ['"v=spf1 a mx -all"'] }, dangers: [] },
@@ -192,19 +192,19 @@ describe("self-hosted zones, compared", () => {
 
   test("placeholder addresses that move (a server added before the others) are not a change: the reference is compared", () => {
     const head = ORG.map((r) => r.replace("192.0.2.3 ; mail-1.ipv4", "192.0.2.4 ; mail-1.ipv4").replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.7 ; ns-1.ipv4"));
-    expect(compare(ORG, head).zones[0].changes).toEqual([]);
+    expect(compare(ORG, head).zones[0]!.changes).toEqual([]);
   });
 
   test("the apex NS changes: dangerous", () => {
     const r = compare(ORG, ORG, { headZone: { ns: [...HETZNER.slice(0, 2), "ns.example.net."] } });
     expect(dangers(r)).toEqual(["all2all.org. NS change: dns-apex"]);
-    expect(r.zones[0].changes[0].dangers[0].message).toMatch(/^the apex NS of all2all.org change \(.* helium\.ns\.hetzner\.de\. → .* ns\.example\.net\.\): the delegation/);
+    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toMatch(/^the apex NS of all2all.org change \(.* helium\.ns\.hetzner\.de\. → .* ns\.example\.net\.\): the delegation/);
   });
 
   test("the SOA changes (MNAME, a timer): dangerous; its serial alone is not a change", () => {
     expect(dangers(compare(ORG, ORG, { headZone: { mname: "hydrogen.ns.hetzner.com." } }))).toEqual(["all2all.org. SOA change: dns-apex"]);
     const timer = compare(ORG, ORG, { headZone: { expire: 604800 } });
-    expect(timer.zones[0].changes).toEqual([
+    expect(timer.zones[0]!.changes).toEqual([
       {
         owner: "all2all.org.",
         type: "SOA",
@@ -214,40 +214,40 @@ describe("self-hosted zones, compared", () => {
         dangers: [expect.objectContaining({ class: "dns-apex" })],
       },
     ]);
-    expect(compare(ORG, ORG, { headZone: { serial: 2026120799 } }).zones[0].changes).toEqual([]);
+    expect(compare(ORG, ORG, { headZone: { serial: 2026120799 } }).zones[0]!.changes).toEqual([]);
   });
 
   test("an MX removed: dangerous; a preference changed on the same host is not", () => {
     const r = compare(ORG, without(ORG, "lists.all2all.org.                          3600 IN MX"));
     expect(dangers(r)).toEqual(["lists.all2all.org. MX remove: dns-mx-removed"]);
-    expect(r.zones[0].changes[0].dangers[0].message).toBe("mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)");
+    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toBe("mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)");
     const pref = compare(ORG, ORG.map((l) => l.replace("IN MX     10 mail.all2all.org.", "IN MX     20 mail.all2all.org.")));
-    expect(pref.zones[0].changes.map((c) => [c.owner, c.type, c.action])).toEqual([["all2all.org.", "MX", "change"]]);
+    expect(pref.zones[0]!.changes.map((c) => [c.owner, c.type, c.action])).toEqual([["all2all.org.", "MX", "change"]]);
     expect(dangers(pref)).toEqual([]);
   });
 
   test("a record removed that an MX, an SRV, another zone's MX or a server's reverse DNS still names: dangerous, with every one named", () => {
     const r = compare(ORG, without(ORG, "mail.all2all.org.                           3600 IN A "));
     expect(dangers(r)).toEqual(["mail.all2all.org. A remove: dns-target-removed"]);
-    expect(r.zones[0].changes[0].dangers[0].message).toBe(
+    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toBe(
       "removes the A of mail.all2all.org., which the MX of all2all.org., the SRV _imaps._tcp.all2all.org., the MX of exemple-asbl.be. and the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still name",
     );
     // A CNAME's target loses any record set: what the alias resolves to goes with it.
     const dkim = compare(ORG, without(ORG, "mail._domainkey.all2all.org."));
     expect(dangers(dkim)).toEqual(["mail._domainkey.all2all.org. TXT remove: dns-target-removed"]);
-    expect(dkim.zones[0].changes[0].dangers[0].message).toContain("the CNAME mail._domainkey.exemple-asbl.be.");
+    expect(dkim.zones[0]!.changes[0]!.dangers[0]!.message).toContain("the CNAME mail._domainkey.exemple-asbl.be.");
     // Removed together with what names it (here the other zone's MX is moved away too): not dangerous for that reason.
     const both = compare(ORG, without(ORG, "mail.all2all.org.", "all2all.org.                                3600 IN MX", "_imaps"), {
       headAsbl: ["exemple-asbl.be.                            3600 IN MX     10 mx.example.net."],
     });
-    const mailA = both.zones[0].changes.find((c) => c.owner === "mail.all2all.org." && c.type === "A");
+    const mailA = both.zones[0]!.changes.find((c) => c.owner === "mail.all2all.org." && c.type === "A");
     expect(mailA?.dangers.map((d) => d.message)).toEqual(["removes the A of mail.all2all.org., which the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still names"]);
   });
 
   test("an address of a name server (the SOA MNAME) changed or removed: dangerous", () => {
     const moved = compare(ORG, ORG.map((l) => l.replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.2 ; web-1.ipv4")));
     expect(dangers(moved)).toEqual(["ns-1.all2all.org. A change: dns-nameserver-address"]);
-    expect(moved.zones[0].changes[0].dangers[0].message).toBe("changes the A of ns-1.all2all.org., the SOA MNAME of all2all.org (ns-1.ipv4 → web-1.ipv4)");
+    expect(moved.zones[0]!.changes[0]!.dangers[0]!.message).toBe("changes the A of ns-1.all2all.org., the SOA MNAME of all2all.org (ns-1.ipv4 → web-1.ipv4)");
     expect(dangers(compare(ORG, without(ORG, "ns-1.")))).toEqual(["ns-1.all2all.org. A remove: dns-nameserver-address"]);
     // A new address beside the old one removes nothing.
     expect(dangers(compare(ORG, [...ORG, "ns-1.all2all.org.                           3600 IN AAAA   2001:db8:0:6::1 ; ns-1.ipv6"]))).toEqual([]);
@@ -259,8 +259,8 @@ describe("self-hosted zones, compared", () => {
       rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
       DOCS,
     );
-    expect(r.zones[0].selfHosted).toEqual({ base: false, head: true });
-    expect(r.zones[0].notes).toEqual([expect.stringMatching(/^newly served from the hidden primary ns-1: it was in primary mode/)]);
+    expect(r.zones[0]!.selfHosted).toEqual({ base: false, head: true });
+    expect(r.zones[0]!.notes).toEqual([expect.stringMatching(/^newly served from the hidden primary ns-1: it was in primary mode/)]);
     expect(dangers(r)).toEqual(["all2all.org. SOA change: dns-apex"]);
     expect(r.knot).toEqual([{ environment: "production", file: "knot/ns-1.conf", added: KNOT.split("\n").length - 1, removed: 0, lines: expect.any(Array) }]);
   });

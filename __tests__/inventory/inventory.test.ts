@@ -110,7 +110,7 @@ describe("what the inventory lists is what synth creates", () => {
   });
 
   test("the import id of each primary zone's record set is the provider's <zone>/<name>/<type>", () => {
-    const inv = buildInventory(specsOf("production")[0]);
+    const inv = buildInventory(specsOf("production")[0]!);
     const zone = inv.zones.find((z) => z.name === "exemple-asbl.be")!;
     expect(zone.import_id).toBe("exemple-asbl.be");
     expect(zone.record_sets.find((r) => r.type === "A" && r.name === "@")).toMatchObject({
@@ -167,7 +167,7 @@ describe("the JSON format", () => {
 
 describe("--addresses", () => {
   test("shows the real addresses of the servers and of the records that name them", async () => {
-    const spec = specsOf("production")[0];
+    const spec = specsOf("production")[0]!;
     const file = path.join(t.dir, "production-servers.json");
     fs.writeFileSync(file, JSON.stringify(fakeServerOutputs(spec), null, 2));
     const r = await inventory({ env: "production", addresses: "production-servers.json" });
@@ -183,10 +183,10 @@ describe("--addresses", () => {
   });
 
   test("a file that lacks an address or is not JSON is refused (exit 2), every problem named", async () => {
-    const spec = specsOf("production")[0];
+    const spec = specsOf("production")[0]!;
     const outputs = fakeServerOutputs(spec);
     delete outputs["ns-1-ipv6"];
-    outputs["mail-1-ipv4"].value = "2001:db8::1";
+    outputs["mail-1-ipv4"]!.value = "2001:db8::1";
     const file = path.join(t.dir, "bad.json");
     fs.writeFileSync(file, JSON.stringify(outputs));
     const r = await inventory({ env: "production", addresses: "bad.json" });
@@ -227,7 +227,7 @@ describe("the stacks are built in memory", () => {
 
   test("given the stacks already built, the same inventory", () => {
     const { buildApp } = require("../../stacks/app") as typeof import("../../stacks/app");
-    const spec = specsOf("staging")[0];
+    const spec = specsOf("staging")[0]!;
     const { environments } = buildApp([spec], { outdir: path.join(t.dir, "built-out") });
     expect(buildInventory(spec, undefined, environments[0])).toEqual(buildInventory(spec));
   });
@@ -284,7 +284,7 @@ describe("the Markdown", () => {
   });
 
   test("long record values are shortened in tables only", () => {
-    const spec = specsOf("production")[0];
+    const spec = specsOf("production")[0]!;
     const md = renderInventory([spec], "md");
     expect(md).toMatch(/`"v=DKIM1; k=rsa; p=[A-Za-z0-9+/]+… \(\d+ characters\)`/);
     const json = JSON.parse(renderInventory([spec], "json"));

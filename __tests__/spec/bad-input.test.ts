@@ -23,7 +23,7 @@ interface Case {
 function addRecords(ws: Workspace, lines: string[], zone: "all2all.org" | "exemple-asbl.be" = "all2all.org"): number {
   const anchor = zone === "all2all.org" ? "      # Mailing lists (their own MTA on lists-1)." : "      - { name: _imaps._tcp, type: SRV, values: [\"0 1 993 mail.all2all.org.\"] }";
   ws.replace(DNS, anchor, `${lines.map((l) => `      ${l}`).join("\n")}\n${anchor}`);
-  return ws.line(DNS, lines[0].trim(), zone === "exemple-asbl.be" ? "name: exemple-asbl.be" : undefined);
+  return ws.line(DNS, lines[0]!.trim(), zone === "exemple-asbl.be" ? "name: exemple-asbl.be" : undefined);
 }
 
 /** Index of the first record added by addRecords in all2all.org (zones[0]): records before the anchor. */

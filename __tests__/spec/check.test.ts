@@ -22,7 +22,7 @@ describe("all2all check on the default config", () => {
     const run = await check(REPO, { env });
     expect(run.stderr).toEqual([]);
     expect(run.code).toBe(0);
-    expect(run.stdout[0].startsWith(`${env}: `)).toBe(true);
+    expect(run.stdout[0]!.startsWith(`${env}: `)).toBe(true);
     expect(run.stdout[run.stdout.length - 1]).toBe("config: 1 environment valid");
   });
 
@@ -47,7 +47,7 @@ describe("all2all check on the default config", () => {
       ws.write("config/dns.yaml", `${ws.read("config/dns.yaml")}\n  - name: café-asbl.be\n    mode: primary\n    records:\n      - { name: "@", type: A, values: [web-1.ipv4] }\n      - { name: école, type: CNAME, values: ["@"] }\n`);
       const result = loadNetwork("config", { cwd: ws.root, env: "production" });
       if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("\n"));
-      const zone = result.specs[0].zones.find((z) => z.unicode_name === "café-asbl.be")!;
+      const zone = result.specs[0]!.zones.find((z) => z.unicode_name === "café-asbl.be")!;
       expect(zone.name).toBe("xn--caf-asbl-d1a.be");
       expect(zone.records[1]).toMatchObject({ name: "xn--cole-9oa", fqdn: "xn--cole-9oa.xn--caf-asbl-d1a.be.", values: [{ kind: "text", text: "xn--caf-asbl-d1a.be." }] });
     } finally {
@@ -67,11 +67,11 @@ describe("the resolved specs of the default config", () => {
   const result = loadNetwork(DEFAULT_CONFIG);
   if (!result.ok) throw new Error("the default config must load");
   const byName = Object.fromEntries(result.specs.map((s) => [s.environment.name, s]));
-  const production = byName.production;
+  const production = byName.production!;
 
   test("are frozen", () => {
     expect(Object.isFrozen(production)).toBe(true);
-    expect(Object.isFrozen(production.servers[0].labels)).toBe(true);
+    expect(Object.isFrozen(production.servers[0]!.labels)).toBe(true);
     expect(() => (production.servers as unknown as unknown[]).push({})).toThrow();
   });
 
@@ -79,7 +79,7 @@ describe("the resolved specs of the default config", () => {
     const server = production.servers.find((s) => s.name === "web-1")!;
     expect(server).toMatchObject({ image: "debian-13", backups: true, allow_rebuild: false, location: "fsn1", network_zone: "eu-central", ssh_keys: ["alice", "bob"] });
     expect(production.environment.protect).toBe(true);
-    expect(byName.staging.environment.protect).toBe(false);
+    expect(byName.staging!.environment.protect).toBe(false);
     expect(server.labels).toEqual({ "managed-by": "all2all-infra", environment: "production", role: "web", owner: "all2all" });
   });
 
@@ -129,25 +129,25 @@ describe("the resolved specs of the default config", () => {
       destination_ips: [],
       description: "SSH from the admin ranges",
     });
-    const web = production.firewall_policies.find((p) => p.name === "web")!.rules[0];
+    const web = production.firewall_policies.find((p) => p.name === "web")!.rules[0]!;
     expect(web.source_ips).toEqual(["0.0.0.0/0", "::/0"]);
   });
 
   test("make DR production in another location, changing only location and state", () => {
-    const dr = byName.dr;
+    const dr = byName.dr!;
     expect(dr.servers.map((s) => s.location)).toEqual(production.servers.map(() => "nbg1"));
-    expect(dr.storage_boxes[0].location).toBe("hel1");
+    expect(dr.storage_boxes[0]!.location).toBe("hel1");
     const strip = (spec: typeof dr): unknown =>
       JSON.parse(JSON.stringify({ ...spec, environment: undefined, files: undefined }).replace(/"(fsn1|nbg1|dr|production)"/g, '"X"'));
     expect(strip(dr)).toEqual(strip(production));
   });
 
   test("make staging a small copy: fewer, smaller servers and its own zone", () => {
-    const staging = byName.staging;
+    const staging = byName.staging!;
     expect(staging.servers.map((s) => `${s.name}:${s.type}`)).toEqual(["admin-1:cx23", "web-1:cx23", "mail-1:cx23"]);
     expect(staging.servers.find((s) => s.name === "web-1")!.floating_ip).toBeUndefined();
     expect(staging.zones.map((z) => z.name)).toEqual(["all2all-staging.org"]);
-    expect(staging.storage_boxes[0].subaccounts.map((s) => s.name)).toEqual(["admin-1", "web-1", "mail-1", "restore"]);
+    expect(staging.storage_boxes[0]!.subaccounts.map((s) => s.name)).toEqual(["admin-1", "web-1", "mail-1", "restore"]);
   });
 
   test("carry the placeholder markers: documentation ranges and keys named PLACEHOLDER", () => {

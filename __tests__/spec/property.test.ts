@@ -54,7 +54,7 @@ function mutate(root: Plain, path: Segment[], mutation: Mutation): Plain {
   if (path.length === 0) return mutation.kind === "replace" ? mutation.value : root;
   const parent = parentOf(root, path);
   if (!parent) return root;
-  const last = path[path.length - 1];
+  const last = path[path.length - 1]!;
   switch (mutation.kind) {
     case "delete":
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
@@ -141,7 +141,7 @@ describe("the loader on randomly mutated configs", () => {
         let tree: Plain = parse(originals.get(target.file)!);
         for (const m of mutations) {
           const all = paths(tree);
-          tree = mutate(tree, all[pick % all.length], m);
+          tree = mutate(tree, all[pick % all.length]!, m);
         }
         writeFileSync(path.join(dir, target.file), `${target.header}\n${stringify(tree ?? {})}`);
         try {

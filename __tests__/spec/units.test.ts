@@ -43,7 +43,7 @@ describe("SSH public keys", () => {
   test("accept ed25519 with its SHA256 fingerprint", () => {
     const line = ed25519PublicKey("alice@laptop");
     const result = parseSshPublicKey(line);
-    const blob = Buffer.from(line.split(" ")[1], "base64");
+    const blob = Buffer.from(line.split(" ")[1]!, "base64");
     const fingerprint = `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
     expect(result).toEqual({ ok: true, key: { type: "ssh-ed25519", bits: 256, fingerprint, comment: "alice@laptop", text: line } });
   });
@@ -66,7 +66,7 @@ describe("SSH public keys", () => {
       length.writeUInt32BE(b.length);
       return Buffer.concat([length, b]);
     };
-    const ed = Buffer.from(ed25519PublicKey().split(" ")[1], "base64").subarray(4 + "ssh-ed25519".length + 4); // the 32-byte key
+    const ed = Buffer.from(ed25519PublicKey().split(" ")[1]!, "base64").subarray(4 + "ssh-ed25519".length + 4); // the 32-byte key
     const skEd = (withApplication: boolean) =>
       Buffer.concat([str(Buffer.from("sk-ssh-ed25519@openssh.com")), str(ed), ...(withApplication ? [str(Buffer.from("ssh:"))] : [])]).toString("base64");
     const ok = parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(true)} alice@yubikey`);
@@ -157,15 +157,15 @@ describe("DNS record sets", () => {
 
   test("TXT: split at 255 bytes without cutting a character, quotes escaped", () => {
     const exactly = run([{ name: "a", type: "TXT", values: ["x".repeat(255)] }]);
-    expect((exactly.sets[0].values[0] as { text: string }).text).toBe(`"${"x".repeat(255)}"`);
+    expect((exactly.sets[0]!.values[0] as { text: string }).text).toBe(`"${"x".repeat(255)}"`);
     const long = run([{ name: "a", type: "TXT", values: [`${"x".repeat(254)}é"`] }]);
-    expect((long.sets[0].values[0] as { text: string }).text).toBe(`"${"x".repeat(254)}" "\\195\\169\\""`);
+    expect((long.sets[0]!.values[0] as { text: string }).text).toBe(`"${"x".repeat(254)}" "\\195\\169\\""`);
     expect(long.problems).toEqual([]);
   });
 
   test("TXT: explicit strings are kept, each checked", () => {
     const ok = run([{ name: "a", type: "TXT", values: ['"one" "two \\" three"'] }]);
-    expect((ok.sets[0].values[0] as { text: string }).text).toBe('"one" "two \\" three"');
+    expect((ok.sets[0]!.values[0] as { text: string }).text).toBe('"one" "two \\" three"');
     expect(run([{ name: "a", type: "TXT", values: ['"unterminated'] }]).problems[0]).toMatch(/not a list of quoted strings/);
   });
 
@@ -175,7 +175,7 @@ describe("DNS record sets", () => {
       { name: "v6", type: "AAAA", values: ["ns-1.ipv6"] },
       { name: "v4", type: "A", values: ["ns-1.ipv4"] },
     ]);
-    expect(sets[0].values).toEqual([
+    expect(sets[0]!.values).toEqual([
       { kind: "text", text: "192.0.2.1" },
       { kind: "address", server: "web-1", family: "ipv4" },
     ]);
@@ -228,7 +228,7 @@ describe("DNS record sets", () => {
       { name: "x", type: "CAA", values: ['0 iodef "hostmaster@example.be"'] },
       { name: "y", type: "CAA", values: ['1 issue "letsencrypt.org"'] },
     ]);
-    expect(sets[0].values).toEqual([
+    expect(sets[0]!.values).toEqual([
       { kind: "text", text: '0 issue "letsencrypt.org"' },
       { kind: "text", text: '128 issuewild ";"' },
     ]);

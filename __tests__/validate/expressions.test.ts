@@ -19,7 +19,7 @@ describe("hasInterpolation", () => {
 
 describe("scanTemplate", () => {
   it("finds plain references with their steps", () => {
-    const [ref] = scanTemplate("${hcloud_server.web-1[0].network[*].ip}").references;
+    const ref = scanTemplate("${hcloud_server.web-1[0].network[*].ip}").references[0]!;
     expect(ref.root).toBe("hcloud_server");
     expect(ref.steps).toEqual([
       { kind: "attr", name: "web-1" },

@@ -42,7 +42,7 @@ function run(doc: unknown): Problem[] {
 function single(doc: unknown): Problem {
   const problems = run(doc);
   expect(problems.map(formatProblem)).toHaveLength(1);
-  return problems[0];
+  return problems[0]!;
 }
 
 function expectProblem(p: Problem, address: string, path: string, message: string | RegExp, severity = "error"): void {

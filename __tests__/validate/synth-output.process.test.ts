@@ -68,9 +68,9 @@ describe("validateSynthOutput", () => {
     expect(result.stacks).toEqual(["gone", "broken", "bad"]);
     const [gone, broken, bad] = result.problems;
     expect(gone).toMatchObject({ severity: "error", stack: "gone", address: "", path: "" });
-    expect(gone.message).toBe(`cannot read ${path.join(dir, "stacks/gone/cdk.tf.json")}: file not found (expected a synthesised JSON file)`);
+    expect(gone!.message).toBe(`cannot read ${path.join(dir, "stacks/gone/cdk.tf.json")}: file not found (expected a synthesised JSON file)`);
     expect(broken).toMatchObject({ severity: "error", stack: "broken", address: "", path: "" });
-    expect(broken.message).toContain(`cannot parse ${path.join(dir, "stacks/broken/cdk.tf.json")}: `);
+    expect(broken!.message).toContain(`cannot parse ${path.join(dir, "stacks/broken/cdk.tf.json")}: `);
     expect(bad).toMatchObject({ stack: "bad", address: "hcloud_network.n", path: "ip_range" });
     expect(result.problems).toHaveLength(3);
   });
@@ -91,14 +91,14 @@ describe("validateSynthOutput", () => {
     expect(result.stacks).toEqual(["a"]);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatchObject({ stack: "", address: "", path: "" });
-    expect(result.problems[0].message).toContain(`cannot parse ${path.join(dir, "manifest.json")}`);
+    expect(result.problems[0]!.message).toContain(`cannot parse ${path.join(dir, "manifest.json")}`);
   });
 
   it("reports an output directory without stacks", () => {
     const result = validateSynthOutput(path.join(dir, "missing"), schemas);
     expect(result.stacks).toEqual([]);
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0].message).toMatch(/^no stacks found in .*missing \(expected .*manifest\.json or .*cdk\.tf\.json\)$/);
+    expect(result.problems[0]!.message).toMatch(/^no stacks found in .*missing \(expected .*manifest\.json or .*cdk\.tf\.json\)$/);
   });
 });
 

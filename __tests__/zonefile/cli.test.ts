@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { loadNetwork } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
 import { makeTempDir } from "../../testing/tmp";
-import { extraZonesWorkspace, listFiles, zonefile } from "../../testing/zonefile";
+import { extraZonesWorkspace, listFiles, zonefile } from "../../testing/zonefile-command";
 import { serialOf } from "../../zonefile";
 
 const t = makeTempDir("all2all-zonefile-cli-");
@@ -13,7 +13,7 @@ const t = makeTempDir("all2all-zonefile-cli-");
 function besidesSoa(configDir: string, env: string, zone: string): string {
   const loaded = loadNetwork(configDir, { env });
   if (!loaded.ok) throw new Error(`${configDir} does not load`);
-  const count = loaded.specs[0].zones.find((z) => z.name === zone)!.records.length;
+  const count = loaded.specs[0]!.zones.find((z) => z.name === zone)!.records.length;
   return `${count} record sets of the description, with the SOA and the apex NS`;
 }
 afterAll(() => t.cleanup());
@@ -137,7 +137,7 @@ describe("the addresses file", () => {
   const spec = (() => {
     const loaded = loadNetwork(DEFAULT_CONFIG, { env: "production" });
     if (!loaded.ok) throw new Error("default config does not load");
-    return loaded.specs[0];
+    return loaded.specs[0]!;
   })();
   const outputs: Record<string, { sensitive: boolean; type: string; value: string }> = {};
   spec.servers.forEach((s, i) => {

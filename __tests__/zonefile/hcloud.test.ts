@@ -11,15 +11,10 @@ import * as path from "node:path";
 import type { NetworkSpec, ZoneSpec } from "../../spec";
 import { synthDefault, type SynthResult } from "../../testing/synth";
 import { makeTempDir } from "../../testing/tmp";
-import {
-  addressExpressions,
-  canonicalSets,
-  extraZonesWorkspace,
-  readZoneText,
-  synthesisedCanonicalSets,
-  synthesisedSets,
-  zonefile,
-} from "../../testing/zonefile";
+import { readZoneText } from "../../testing/zone-reader";
+import { addressExpressions, synthesisedCanonicalSets, synthesisedSets } from "../../testing/zone-rrsets";
+import { canonicalSets } from "../../testing/zone-sets";
+import { extraZonesWorkspace, zonefile } from "../../testing/zonefile-command";
 import { placeholderAddresses } from "../../zonefile";
 
 const t = makeTempDir("all2all-zonefile-hcloud-");
@@ -75,9 +70,9 @@ describe.each(cases.filter((c) => c.zone.mode === "secondary"))("$title", ({ syn
     const addresses = addressExpressions(servers);
     const outputs = servers.output;
     const resolved = hzone.primary_nameservers.map((ns: any) => {
-      const expr = /^\$\{(.*)\}$/s.exec(ns.address)![1].replace(
+      const expr = /^\$\{(.*)\}$/s.exec(ns.address)![1]!.replace(
         /data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g,
-        (_all: string, name: string) => /^\$\{(.*)\}$/s.exec(outputs[name].value)![1],
+        (_all: string, name: string) => /^\$\{(.*)\}$/s.exec(outputs[name]!.value)![1]!,
       );
       return addresses.get(expr);
     });

@@ -11,7 +11,10 @@ import * as path from "node:path";
 import { loadNetwork, type ZoneSpec } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
 import { makeTempDir } from "../../testing/tmp";
-import { canonicalSets, describeWithTool, freePort, KDIG, KNOTC, KNOTD, localKnotConfig, readZoneText, runTool, specSets } from "../../testing/zonefile";
+import { describeWithTool, KDIG, KNOTC, KNOTD, runTool } from "../../testing/dns-tools";
+import { freePort, localKnotConfig } from "../../testing/knot";
+import { readZoneText } from "../../testing/zone-reader";
+import { canonicalSets, specSets } from "../../testing/zone-sets";
 import { placeholderAddresses, renderKnotConfigs, renderZone, servingOf, withSerial, type SecondaryServers } from "../../zonefile";
 
 const ZONE = "all2all.org";
@@ -23,7 +26,7 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
       const t = makeTempDir("all2all-knotd-");
       const loaded = loadNetwork(DEFAULT_CONFIG, { env: "production" });
       if (!loaded.ok) throw new Error("default config does not load");
-      const spec = loaded.specs[0];
+      const spec = loaded.specs[0]!;
       const zone = spec.zones.find((z) => z.name === ZONE) as ZoneSpec;
       const book = placeholderAddresses(spec.servers);
       // Only this machine may transfer; nobody is notified.
@@ -50,12 +53,12 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
         port = await freePort();
         const rendered = renderKnotConfigs(spec.zones as ZoneSpec[], { environment: "production", servingOf: serving });
         expect(rendered.map((c) => c.server)).toEqual(["ns-1"]);
-        expect(rendered[0].text).not.toMatch(/^remote:/m);
+        expect(rendered[0]!.text).not.toMatch(/^remote:/m);
         fs.mkdirSync(path.join(t.dir, "run"), { recursive: true });
         fs.mkdirSync(path.dirname(zoneFile), { recursive: true });
         fs.mkdirSync(path.join(t.dir, "keys"));
         fs.writeFileSync(path.join(t.dir, "keys", `${KEY}.conf`), `key:\n  - id: ${KEY}\n    algorithm: hmac-sha256\n    secret: ${secret}\n`);
-        fs.writeFileSync(conf, localKnotConfig(rendered[0].text, t.dir, port));
+        fs.writeFileSync(conf, localKnotConfig(rendered[0]!.text, t.dir, port));
         fs.writeFileSync(zoneFile, withSerial(renderZone(zone, { environment: "production", addresses: book, serving: serving(zone) }).template, 2026010200));
         daemon = spawn(knotd(), ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
         daemon.stdout!.on("data", (d) => (log += d));

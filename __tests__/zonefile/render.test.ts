@@ -4,7 +4,9 @@
 import * as path from "node:path";
 import { loadNetwork, type NetworkSpec, type ZoneSpec } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
-import { canonicalSets, extraZonesWorkspace, LONG_TXT, readZoneText, specSets } from "../../testing/zonefile";
+import { readZoneText } from "../../testing/zone-reader";
+import { canonicalSets, specSets } from "../../testing/zone-sets";
+import { extraZonesWorkspace, LONG_TXT } from "../../testing/zonefile-command";
 import {
   chooseSerial,
   compareNames,
@@ -24,7 +26,7 @@ import {
 function load(configDir: string, env: string): NetworkSpec {
   const result = loadNetwork(configDir, { env });
   if (!result.ok) throw new Error(`config does not load: ${JSON.stringify(result.problems.slice(0, 3))}`);
-  return result.specs[0];
+  return result.specs[0]!;
 }
 
 const production = load(DEFAULT_CONFIG, "production");
@@ -59,8 +61,8 @@ describe("a rendered zone file", () => {
   test("has the SOA first (MNAME the hidden primary's name in the zone, RNAME hostmaster), then Hetzner's NS", () => {
     const records = readZoneText(text, "all2all.org.");
     expect(records[0]).toMatchObject({ owner: "all2all.org.", type: "SOA", ttl: 3600 });
-    expect(records[0].rdata.map((t) => t.text)).toEqual(["ns-1.all2all.org.", "hostmaster.all2all.org.", "2026010100", "3600", "900", "1209600", "300"]);
-    expect(records.slice(1, 4).map((r) => [r.owner, r.type, r.rdata[0].text])).toEqual(HETZNER_NAMESERVERS.map((ns) => ["all2all.org.", "NS", ns]));
+    expect(records[0]!.rdata.map((t) => t.text)).toEqual(["ns-1.all2all.org.", "hostmaster.all2all.org.", "2026010100", "3600", "900", "1209600", "300"]);
+    expect(records.slice(1, 4).map((r) => [r.owner, r.type, r.rdata[0]!.text])).toEqual(HETZNER_NAMESERVERS.map((ns) => ["all2all.org.", "NS", ns]));
   });
 
   test("writes every name absolute, with its final dot, and every TTL and class", () => {
@@ -101,8 +103,8 @@ describe("a rendered zone file", () => {
   test("keeps the DKIM key's 255-byte strings, one per line in parentheses", () => {
     const dkim = readZoneText(text, "all2all.org.").filter((r) => r.owner === "mail._domainkey.all2all.org.");
     expect(dkim).toHaveLength(1);
-    expect(dkim[0].rdata.map((t) => t.quoted)).toEqual([true, true]);
-    expect(Buffer.byteLength(dkim[0].rdata[0].text)).toBe(255);
+    expect(dkim[0]!.rdata.map((t) => t.quoted)).toEqual([true, true]);
+    expect(Buffer.byteLength(dkim[0]!.rdata[0]!.text)).toBe(255);
     const start = lines(text).findIndex((l) => l.startsWith("mail._domainkey.all2all.org."));
     expect(lines(text)[start]).toMatch(/IN TXT\s+\( "v=DKIM1; k=rsa; p=/);
     expect(lines(text)[start + 1]).toMatch(/^\s+"[^"]+" \)$/);
@@ -132,11 +134,11 @@ describe("every kind of record (the extra zones)", () => {
   test("TXT: long values split in quoted strings of at most 255 bytes, escapes kept, explicit strings kept", () => {
     const txt = readZoneText(text, "xn--caf-asbl-d1a.be.").filter((r) => r.type === "TXT" && r.owner === "xn--caf-asbl-d1a.be.");
     expect(txt).toHaveLength(2);
-    expect(txt[0].rdata).toHaveLength(2);
+    expect(txt[0]!.rdata).toHaveLength(2);
     const bytes = Buffer.from(LONG_TXT, "utf8").length;
     expect(bytes).toBeGreaterThan(255);
     expect(text).toContain('"v=test1; caf\\195\\169 \\"quoted\\" back\\\\slash; ');
-    expect(txt[1].rdata.map((t) => t.text)).toEqual(["part one", "part two"]);
+    expect(txt[1]!.rdata.map((t) => t.text)).toEqual(["part one", "part two"]);
     expect(text).toContain("; a long value; split for you");
   });
 

@@ -7,20 +7,10 @@ import * as path from "node:path";
 import { loadNetwork, type ZoneSpec } from "../../spec";
 import { DEFAULT_CONFIG } from "../../testing/spec";
 import { makeTempDir } from "../../testing/tmp";
-import {
-  canonicalSets,
-  describeWithTool,
-  extraZonesWorkspace,
-  NAMED_CHECKZONE,
-  readZoneText,
-  renderAll,
-  renderCases,
-  runTool,
-  specSets,
-  zoneFilesOf,
-  type CanonicalSet,
-  type ZonefileRun,
-} from "../../testing/zonefile";
+import { describeWithTool, NAMED_CHECKZONE, runTool } from "../../testing/dns-tools";
+import { readZoneText } from "../../testing/zone-reader";
+import { canonicalSets, specSets, type CanonicalSet } from "../../testing/zone-sets";
+import { extraZonesWorkspace, renderAll, renderCases, zoneFilesOf, type ZonefileRun } from "../../testing/zonefile-command";
 import { placeholderAddresses, servingOf } from "../../zonefile";
 
 const t = makeTempDir("all2all-zonefile-roundtrip-");
@@ -53,7 +43,7 @@ function specOf(label: string) {
   const c = CASES.find((x) => x.label === label)!;
   const loaded = loadNetwork(c.config, { env: c.env });
   if (!loaded.ok) throw new Error("config does not load");
-  return loaded.specs[0];
+  return loaded.specs[0]!;
 }
 
 test.each(CASES.map((c) => c.label))("our reader of the files of %s finds the config's record sets", (label) => {

@@ -6,20 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_CONFIG } from "../../testing/spec";
 import { makeTempDir } from "../../testing/tmp";
-import {
-  describeWithTool,
-  extraZonesWorkspace,
-  KNOTC,
-  knotCheckDir,
-  KZONECHECK,
-  NAMED_CHECKZONE,
-  NAMED_CHECKZONE_STRICT,
-  renderAll,
-  renderCases,
-  runTool,
-  zoneFilesOf,
-  type ZonefileRun,
-} from "../../testing/zonefile";
+import { describeWithTool, KNOTC, KZONECHECK, NAMED_CHECKZONE, NAMED_CHECKZONE_STRICT, runTool } from "../../testing/dns-tools";
+import { knotCheckDir } from "../../testing/knot";
+import { extraZonesWorkspace, renderAll, renderCases, zoneFilesOf, type ZonefileRun } from "../../testing/zonefile-command";
 
 const t = makeTempDir("all2all-zonefile-tools-");
 const ws = extraZonesWorkspace();
