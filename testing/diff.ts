@@ -142,7 +142,7 @@ export function cloneRepository(): Clone {
     });
   git("clone", "--quiet", "--depth", "1", `file://${repoRoot}`, dir);
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
-  // The build products (ignored by git, so reset and clean leave them): what `all2all diff` may seed a ref's build with.
+  // The build products (ignored by git, so reset and clean leave them): the working tree's current build, which diff runs.
   const built = fs.existsSync(path.join(repoRoot, ".gen", ".stamp")) && fs.existsSync(path.join(repoRoot, "dist", ".tsbuildinfo"));
   if (built) for (const d of [".gen", "dist"]) fs.cpSync(path.join(repoRoot, d), path.join(dir, d), { recursive: true, preserveTimestamps: true });
   return {

@@ -199,10 +199,12 @@ describe("all2all diff on a clone of this repository", () => {
       expect(r.code).toBe(DIFF_REFUSED);
       expect(r.text).toMatch(/^- policy error: firewall-world-sensitive-port \(production-network hcloud_firewall\.ssh-admin\): /m);
       expect(r.stderr.join("\n")).toContain("building its code (npm run build)");
-      expect(r.text).toMatch(/was built and synthesised with its own code in a temporary copy .*the current node_modules was reused/);
-      // The clone holds this repository's build (as a working tree after npm run build): it seeds the head's build…
-      if (repo.built) expect(r.text).toMatch(/: its build started from the working tree's last build \(generated bindings, compiled output, tsc's build info\)/);
-      // …which still compiles the head's own code: only that code writes this path.
+      expect(r.text).toMatch(/was built and synthesised with its own code in a git worktree kept between runs, with its own incremental build .*the current node_modules was reused/);
+      // The worktree stays in the repository's git folder with its build, for the next run's incremental build; its lock is released.
+      const kept = path.join(repo.dir, ".git", "all2all-diff");
+      expect(fs.existsSync(path.join(kept, "head", "dist", ".tsbuildinfo"))).toBe(true);
+      expect(fs.existsSync(path.join(kept, "head.lock"))).toBe(false);
+      // The head's own code is what wrote this path.
       expect(r.text).toContain('`backend.local.path`: `"../../../state/staging-network.tfstate"` → `"../../../state/staging-network.head-code.tfstate"`');
       expect(r.text).toMatch(/has \d+ unsuppressed policy errors .*`all2all synth` refuses it/);
       expect(r.text).toContain("- `hcloud_firewall.ssh-admin` in `production-network` — update in place");
@@ -210,7 +212,8 @@ describe("all2all diff on a clone of this repository", () => {
     } finally {
       repo.git("checkout", "--quiet", head);
     }
-    // Nothing is left behind in the repository: git archive registers no worktree.
-    expect(repo.git("worktree", "list").trim().split("\n")).toHaveLength(1);
+    // What stays in the repository is the kept worktrees in its git folder (one per role), no temporary one.
+    const worktrees = repo.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
+    expect(worktrees.map((w) => path.relative(repo.dir, w)).sort()).toEqual(["", ".git/all2all-diff/base", ".git/all2all-diff/head"]);
   });
 });

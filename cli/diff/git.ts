@@ -1,8 +1,7 @@
 /**
- * The few git commands `all2all diff` runs, all read-only for the
- * repository: resolving refs, asking whether files differ, and exporting a
- * ref's tree with `git archive` (no worktree is registered, so nothing is
- * left behind in .git even when the command is killed).
+ * The few git commands `all2all diff` runs to read the repository:
+ * resolving refs and asking whether files differ. The worktrees in which
+ * refs are built are worktree.ts's.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -75,11 +74,3 @@ export function sameAsWorkingTree(dir: string, commit: string, excluded: readonl
   return r.status === 0;
 }
 
-/** Writes the commit's tree under the repository's `prefix` into `dest` (an empty directory). */
-export function exportTree(top: string, commit: string, prefix: string, dest: string): void {
-  const treeish = prefix === "" ? commit : `${commit}:${prefix}`;
-  const archive = spawnSync("git", ["archive", "--format=tar", treeish], { cwd: top, maxBuffer: 2 * 1024 * 1024 * 1024 });
-  if (archive.status !== 0) throw new Error(`git archive ${treeish} failed: ${archive.stderr?.toString("utf8").trim()}`);
-  const untar = run("tar", ["-x", "-f", "-", "-C", dest], { cwd: dest, input: archive.stdout });
-  if (untar.status !== 0) throw new Error(`tar could not unpack ${treeish}: ${untar.stderr.trim()}`);
-}

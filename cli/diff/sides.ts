@@ -3,24 +3,20 @@
  *
  * - The working tree: in this process, with the project's compiled code
  *   (as `all2all synth` does), its config and its cdktf.json.
- * - A git ref: its tree exported with `git archive` into a temporary
- *   directory. When its code (everything but config, docs and tests) is the
- *   working tree's, its config is synthesised in this process like the
- *   working tree's, since the same code gives the same output. Otherwise it
- *   is built and synthesised with its own code: the current node_modules is
- *   linked in when its package-lock.json is the same (else `npm ci`, slow
- *   and needing the npm registry), `npm run build`, then its own
+ * - A git ref: checked out in a git worktree kept between runs
+ *   (worktree.ts; a temporary one when another run holds it). When its code
+ *   (everything but config, docs and tests) is the working tree's, its
+ *   config is synthesised in this process like the working tree's, since the
+ *   same code gives the same output. Otherwise it is built and synthesised
+ *   with its own code: the current node_modules is linked in when its
+ *   package-lock.json is the same (else `npm ci`, slow and needing the npm
+ *   registry), `npm run build` (the normal incremental build, whose output
+ *   and build info stay in the worktree, so that it compiles only what
+ *   changed since the ref built there last), then its own
  *   `all2all synth --out … --no-validate`. A ref whose synth refuses its
  *   output because of policy errors is synthesised again through its
  *   compiled modules, without the refusal, so that the diff still shows
  *   what it would do.
- * - The build of a ref starts, when it can (see seedBuild), from the
- *   working tree's last build: its generated bindings (.gen/, kept by the
- *   ref's own providers/get.js only when its stamp matches the ref's
- *   inputs) and tsc's output with its incremental build info (tsc then
- *   compiles what differs by content from what that build compiled). The
- *   ref is still built from its own sources; only work already done on
- *   identical inputs is skipped.
  * - A configuration synthesised in this process is not synthesised again
  *   when its files, environment and cdktf.json context are the same (an
  *   unchanged tree, a change of docs or tests only): same code, same inputs,
@@ -44,7 +40,8 @@ import * as path from "node:path";
 import { InputError } from "../errors";
 import { captureIo } from "../io";
 import type { StackDocument } from "./compare";
-import { existsInCommit, exportTree, resolveCommit, run, sameAsWorkingTree } from "./git";
+import { existsInCommit, resolveCommit, run, sameAsWorkingTree } from "./git";
+import { checkoutRef, type RefCheckout } from "./worktree";
 import type { RefusalError } from "./model";
 import { deploymentOrder } from "./sort";
 import type { ZoneRendering } from "./zones";
@@ -170,7 +167,7 @@ export function configurationErrors(lines: readonly string[]): RefusalError[] {
     if (line.trim() === "") continue;
     const header = /^\S.* has \d+ (problems?|warnings?):$/.exec(line);
     if (header) {
-      warnings = header[1].startsWith("warning");
+      warnings = header[1]!.startsWith("warning"); // the group is not optional
       continue;
     }
     if (/^\s/.test(line)) {
@@ -303,7 +300,7 @@ export interface SideContext {
   readonly progress: (line: string) => void;
 }
 
-/** A synthesised side, with what renders its zone files; its temporary copy lives until dispose(). */
+/** A synthesised side, with what renders its zone files; its checkout is held until dispose(). */
 export interface Side {
   readonly output: SideOutput;
   /** What the report calls it: `HEAD~1 (1a2b3c4d5e)`, `the working tree`. */
@@ -317,7 +314,12 @@ export interface Side {
  * (`base HEAD~1 (1a2b3c4)`). The head (`refuse`) is checked as
  * `all2all synth` checks it: what synth refuses is in `refusals`.
  */
-export async function synthRef(commit: string, label: string, ctx: SideContext, options: { readonly refuse?: boolean } = {}): Promise<Omit<Side, "name">> {
+export async function synthRef(
+  commit: string,
+  label: string,
+  ctx: SideContext,
+  options: { readonly refuse?: boolean; readonly role?: string } = {},
+): Promise<Omit<Side, "name">> {
   const projectPath = (rel: string): string => (ctx.prefix === "" ? rel : `${ctx.prefix}/${rel}`);
   if (!existsInCommit(ctx.top, commit, projectPath("cdktf.json"))) {
     throw new InputError(`${label} cannot be synthesised: it has no ${projectPath("cdktf.json")} (the ref predates this project)`);
@@ -326,11 +328,15 @@ export async function synthRef(commit: string, label: string, ctx: SideContext, 
     throw new InputError(`${label} cannot be synthesised: it has no ${projectPath(ctx.configRel)}/ (the ref predates the configuration)`);
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-"));
-  const dispose = (): void => fs.rmSync(tmp, { recursive: true, force: true });
+  let checkout: RefCheckout | undefined;
+  const dispose = (): void => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    checkout?.release();
+    checkout = undefined;
+  };
   try {
-    const tree = path.join(tmp, "tree");
-    fs.mkdirSync(tree);
-    exportTree(ctx.top, commit, ctx.prefix, tree);
+    checkout = checkoutRef(ctx.top, commit, options.role ?? "base");
+    const tree = ctx.prefix === "" ? checkout.dir : path.join(checkout.dir, ctx.prefix);
     const configDir = ctx.configRel !== undefined ? path.join(tree, ctx.configRel) : ctx.configDir;
     if (ctx.env !== undefined && ctx.configRel !== undefined && !fs.existsSync(path.join(configDir, "environments", `${ctx.env}.yaml`))) {
       dispose();
@@ -348,7 +354,7 @@ export async function synthRef(commit: string, label: string, ctx: SideContext, 
         dispose,
       };
     }
-    const output = buildAndSynth(tree, tmp, configDir, label, ctx, options);
+    const output = buildAndSynth(tree, tmp, configDir, label, ctx, { ...options, kept: checkout.kept });
     return { output, zones: { kind: "copy", tree, configDir, env: copyEnv(ctx) }, dispose };
   } catch (err) {
     dispose();
@@ -368,40 +374,39 @@ function tail(text: string, lines = 15): string {
   return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
 }
 
-function buildAndSynth(tree: string, tmp: string, configDir: string, label: string, ctx: SideContext, options: { readonly refuse?: boolean } = {}): SideOutput {
+function buildAndSynth(
+  tree: string,
+  tmp: string,
+  configDir: string,
+  label: string,
+  ctx: SideContext,
+  options: { readonly refuse?: boolean; readonly kept?: boolean } = {},
+): SideOutput {
   const notes: string[] = [];
   const env = copyEnv(ctx);
   const lock = (dir: string): Buffer | undefined => (fs.existsSync(path.join(dir, "package-lock.json")) ? fs.readFileSync(path.join(dir, "package-lock.json")) : undefined);
   const ours = lock(ctx.root);
   const theirs = lock(tree);
-  let seed: Seed | undefined;
+  const where = options.kept
+    ? "in a git worktree kept between runs, with its own incremental build"
+    : "in a temporary git worktree (the kept one is in use by another run)";
   if (ours !== undefined && theirs !== undefined && ours.equals(theirs) && fs.existsSync(path.join(ctx.root, "node_modules"))) {
     const link = path.join(tree, "node_modules");
     // A node_modules committed by mistake (a symlink, say) gives way to the current install.
     if (fs.lstatSync(link, { throwIfNoEntry: false }) !== undefined) fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync(fs.realpathSync(path.join(ctx.root, "node_modules")), link, "dir");
-    // The same dependencies (the generator, tsc): the working tree's build can seed this one.
-    seed = seedBuild(ctx.root, tree);
-    notes.push(`${label} was built and synthesised with its own code in a temporary copy (its code differs from the working tree; the current node_modules was reused, its package-lock.json being the same)`);
+    notes.push(
+      `${label} was built and synthesised with its own code ${where} (its code differs from the working tree; ` +
+        "the current node_modules was reused, its package-lock.json being the same)",
+    );
   } else {
     ctx.progress(`diff: ${label}: package-lock.json differs from the working tree's: installing its dependencies with npm ci (slow, needs the npm registry)…`);
     const ci = run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: tree, env });
     if (ci.status !== 0) throw new InputError(`${label} cannot be synthesised: npm ci failed in its copy:\n${tail(ci.stderr || ci.stdout)}`);
-    notes.push(`${label} was built and synthesised with its own code in a temporary copy, after \`npm ci\` (its package-lock.json differs from the working tree's)`);
+    notes.push(`${label} was built and synthesised with its own code ${where}, after \`npm ci\` (its package-lock.json differs from the working tree's)`);
   }
   ctx.progress(`diff: ${label}: building its code (npm run build)…`);
-  let build = run("npm", ["run", "build", "--silent"], { cwd: tree, env });
-  if (build.status === 0 && seed !== undefined) {
-    if (finishSeededBuild(seed)) {
-      notes.push(`${label}: its build started from the working tree's last build (generated bindings, compiled output, tsc's build info), which its generator and tsc checked against its own sources`);
-    } else {
-      // An output the seed should have provided is missing: build from scratch instead.
-      ctx.progress(`diff: ${label}: the working tree's build could not seed its build: building it from scratch…`);
-      fs.rmSync(seed.outDir, { recursive: true, force: true });
-      fs.rmSync(seed.buildInfo, { force: true });
-      build = run("npm", ["run", "build", "--silent"], { cwd: tree, env });
-    }
-  }
+  const build = run("npm", ["run", "build", "--silent"], { cwd: tree, env });
   if (build.status !== 0) throw new InputError(`${label} cannot be synthesised: npm run build failed in its copy:\n${tail(`${build.stdout}\n${build.stderr}`)}`);
 
   const outdir = path.join(tmp, "cdktf.out");
@@ -471,222 +476,6 @@ export function synthErrors(stderr: string): RefusalError[] {
 }
 
 /**
- * A ref's copy seeded with the working tree's build (seedBuild): where its
- * compiler writes, and the outputs copied there with their modification
- * time once copied.
- */
-export interface Seed {
-  /** The copy's tsconfig rootDir and outDir, and its tsc build info file (absolute). */
-  readonly rootDir: string;
-  readonly outDir: string;
-  readonly buildInfo: string;
-  readonly copied: ReadonlyMap<string, number>;
-}
-
-/** The compiled outputs of a source, by the source's extension. */
-const OUTPUT_EXTENSIONS: ReadonlyArray<readonly [source: string, output: string]> = [
-  [".ts", ".js"],
-  [".tsx", ".js"],
-  [".mts", ".mjs"],
-  [".cts", ".cjs"],
-];
-
-/** The sources (relative to rootDir) an output (relative to outDir) can come from: none for a file tsc does not write. */
-function sourcesOfOutput(rel: string): string[] {
-  if (rel.endsWith(".json")) return [rel];
-  const file = rel.endsWith(".map") ? rel.slice(0, -".map".length) : rel;
-  for (const dts of [".d.ts", ".d.mts", ".d.cts"]) {
-    if (file.endsWith(dts)) return OUTPUT_EXTENSIONS.filter(([src]) => src.endsWith(dts.slice(2))).map(([src]) => file.slice(0, -dts.length) + src);
-  }
-  return OUTPUT_EXTENSIONS.filter(([, out]) => file.endsWith(out)).map(([src, out]) => file.slice(0, -out.length) + src);
-}
-
-/** The output (relative to outDir) tsc writes for a source (relative to rootDir) it compiles, if any. */
-function outputOfSource(rel: string): string | undefined {
-  if (rel.endsWith(".json")) return rel;
-  if (/\.d\.[mc]?ts$/.test(rel)) return undefined;
-  const pair = OUTPUT_EXTENSIONS.find(([src]) => rel.endsWith(src));
-  return pair === undefined ? undefined : rel.slice(0, -pair[0].length) + pair[1];
-}
-
-function isFile(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
-function sameBytes(a: string, b: string): boolean {
-  try {
-    return fs.readFileSync(a).equals(fs.readFileSync(b));
-  } catch {
-    return false;
-  }
-}
-
-/** Every file under `dir`, relative to it. */
-function filesUnder(dir: string, rel = ""): string[] {
-  const files: string[] = [];
-  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-    const child = rel === "" ? entry.name : path.join(rel, entry.name);
-    if (entry.isDirectory()) files.push(...filesUnder(dir, child));
-    else if (entry.isFile()) files.push(child);
-  }
-  return files;
-}
-
-/** `scripts.build` of a package.json, if readable. */
-function buildScript(dir: string): string | undefined {
-  try {
-    const script = (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts?: { build?: unknown } }).scripts?.build;
-    return typeof script === "string" ? script : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Seeds a ref's copy (`tree`, with the working tree's node_modules linked
- * in) with the working tree's last build, so that the ref's own
- * `npm run build` redoes only what its sources need:
- *
- * - `.gen/`, the generated bindings with their stamp: the ref's
- *   providers/get.js keeps them only when the stamp's hash is that of the
- *   ref's inputs (schemas, generator version, cdktf.json's constraint),
- *   else generates them again;
- * - tsc's outputs whose source the ref has, and the build info file
- *   (tsBuildInfoFile), its paths rewritten for the copy: tsc compiles again
- *   every file whose content (hash) or whose dependencies differ from what
- *   that build compiled, and keeps the rest.
- *
- * Only when nothing else could change what the build does: the same
- * tsconfig.json (incremental, with rootDir, outDir and tsBuildInfoFile),
- * the same `scripts.build` and providers/get.js, and a ref that holds no
- * .gen/ or outDir of its own. Outputs changed after the build info was
- * written (an interrupted build, a build running now, a hand edit) would
- * not be what tsc recorded: then nothing of the compiled output is used.
- * Returns undefined when tsc's output was not seeded (the bindings may
- * have been).
- */
-export function seedBuild(root: string, tree: string): Seed | undefined {
-  if (!sameBytes(path.join(root, "tsconfig.json"), path.join(tree, "tsconfig.json"))) return undefined;
-  if (!sameBytes(path.join(root, "providers", "get.js"), path.join(tree, "providers", "get.js"))) return undefined;
-  const script = buildScript(root);
-  if (script === undefined || script !== buildScript(tree)) return undefined;
-  let options: { incremental?: unknown; noEmit?: unknown; rootDir?: unknown; outDir?: unknown; tsBuildInfoFile?: unknown };
-  try {
-    options = (JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8")) as { compilerOptions?: typeof options }).compilerOptions ?? {};
-  } catch {
-    return undefined; // comments, say: not read here
-  }
-  const { incremental, noEmit, rootDir, outDir, tsBuildInfoFile } = options;
-  if (incremental !== true || noEmit === true || typeof rootDir !== "string" || typeof outDir !== "string" || typeof tsBuildInfoFile !== "string") return undefined;
-  const gen = path.join(root, ".gen");
-  const treeGen = path.join(tree, ".gen");
-  const rootOut = path.resolve(root, outDir);
-  const seed: Seed = { rootDir: path.resolve(tree, rootDir), outDir: path.resolve(tree, outDir), buildInfo: path.resolve(tree, tsBuildInfoFile), copied: new Map() };
-  const rootInfo = path.resolve(root, tsBuildInfoFile);
-  if (path.relative(root, rootInfo).startsWith("..") || path.relative(root, rootOut).startsWith("..")) return undefined;
-  if (fs.existsSync(treeGen) || fs.existsSync(seed.outDir) || fs.existsSync(seed.buildInfo)) return undefined;
-
-  // 1. The bindings, copied whole: get.js replaces .gen/ by a rename, so the same directory before and after means one consistent copy.
-  const genBefore = fs.statSync(gen, { throwIfNoEntry: false });
-  if (genBefore === undefined || !isFile(path.join(gen, ".stamp"))) return undefined;
-  try {
-    fs.cpSync(gen, treeGen, { recursive: true, dereference: true });
-  } catch {
-    fs.rmSync(treeGen, { recursive: true, force: true });
-    return undefined;
-  }
-  const genAfter = fs.statSync(gen, { throwIfNoEntry: false });
-  if (genAfter === undefined || genAfter.ino !== genBefore.ino || !sameBytes(path.join(gen, ".stamp"), path.join(treeGen, ".stamp"))) {
-    fs.rmSync(treeGen, { recursive: true, force: true });
-    return undefined;
-  }
-
-  // 2. tsc's outputs and build info, if they are what that build wrote.
-  const abandon = (): undefined => {
-    fs.rmSync(seed.outDir, { recursive: true, force: true });
-    fs.rmSync(seed.buildInfo, { force: true });
-    return undefined;
-  };
-  let info: { fileNames?: unknown };
-  let infoBefore: fs.Stats;
-  try {
-    infoBefore = fs.statSync(rootInfo);
-    info = JSON.parse(fs.readFileSync(rootInfo, "utf8")) as { fileNames?: unknown };
-  } catch {
-    return undefined;
-  }
-  const fileNames = info.fileNames;
-  if (!Array.isArray(fileNames) || !fileNames.every((f): f is string => typeof f === "string")) return undefined;
-  const copied = seed.copied as Map<string, number>;
-  try {
-    for (const rel of filesUnder(rootOut)) {
-      const from = path.join(rootOut, rel);
-      if (from === rootInfo) continue;
-      // Only outputs of sources the ref has: a build from scratch would not write the others.
-      if (!sourcesOfOutput(rel).some((src) => isFile(path.join(seed.rootDir, src)))) continue;
-      const to = path.join(seed.outDir, rel);
-      fs.mkdirSync(path.dirname(to), { recursive: true });
-      fs.copyFileSync(from, to);
-      // Written after the build info (tsc writes that last): not the output it recorded.
-      if (fs.statSync(from).mtimeMs > infoBefore.mtimeMs) return abandon();
-      copied.set(to, fs.statSync(to).mtimeMs);
-    }
-    const infoAfter = fs.statSync(rootInfo);
-    if (infoAfter.mtimeMs !== infoBefore.mtimeMs || infoAfter.size !== infoBefore.size) return abandon();
-  } catch {
-    return abandon();
-  }
-
-  // The build info names files relative to itself. The project's files become the copy's; the
-  // copy's node_modules is a link, which tsc resolves: it records the real paths, so those are given.
-  const realModules = fs.existsSync(path.join(root, "node_modules")) ? fs.realpathSync(path.join(root, "node_modules")) : undefined;
-  const infoDir = path.dirname(seed.buildInfo);
-  info.fileNames = fileNames.map((name) => {
-    const abs = path.resolve(path.dirname(rootInfo), name);
-    const rel = path.relative(root, abs);
-    let target: string;
-    if (rel.startsWith("..") || path.isAbsolute(rel)) target = abs;
-    else if (rel.split(path.sep)[0] === "node_modules" && realModules !== undefined) target = path.join(realModules, path.relative("node_modules", rel));
-    else target = path.join(tree, rel);
-    return path.relative(infoDir, target).split(path.sep).join("/");
-  });
-  fs.mkdirSync(infoDir, { recursive: true });
-  fs.writeFileSync(seed.buildInfo, JSON.stringify(info));
-  return seed;
-}
-
-/**
- * After a seeded build: removes the copied outputs the build did not write
- * again and whose source the ref no longer has (bindings generated anew),
- * as a build from scratch would not have them, and checks that every file
- * the build compiled (its build info) has its output. False when one is
- * missing: the seed did not hold what tsc assumed, and the caller builds
- * from scratch.
- */
-export function finishSeededBuild(seed: Seed): boolean {
-  for (const [file, mtime] of seed.copied) {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (stat === undefined || stat.mtimeMs !== mtime) continue;
-    if (!sourcesOfOutput(path.relative(seed.outDir, file)).some((src) => isFile(path.join(seed.rootDir, src)))) fs.rmSync(file, { force: true });
-  }
-  let fileNames: unknown;
-  try {
-    fileNames = (JSON.parse(fs.readFileSync(seed.buildInfo, "utf8")) as { fileNames?: unknown }).fileNames;
-  } catch {
-    return false;
-  }
-  if (!Array.isArray(fileNames)) return false;
-  for (const name of fileNames) {
-    if (typeof name !== "string") return false;
-    const rel = path.relative(seed.rootDir, path.resolve(path.dirname(seed.buildInfo), name));
-    if (rel.startsWith("..") || path.isAbsolute(rel) || rel.split(path.sep).includes("node_modules")) continue;
-    const output = outputOfSource(rel);
-    if (output !== undefined && !isFile(path.join(seed.outDir, output))) return false;
-  }
-  return true;
-}
-
-/**
  * Synthesises a built tree through its compiled modules (argv: tree, out,
  * config, env), with the policy pack's findings reported but not refused:
  * through the tree's own `synthesise` (cli/synthesise), or, for a ref that
@@ -739,7 +528,7 @@ export async function synthSide(spec: SideSpec, ctx: SideContext, role: "base" |
   }
   const commit = resolveCommit(ctx.top, spec.ref);
   const name = `${spec.ref} (${commit.slice(0, 10)})`;
-  return { ...(await synthRef(commit, `${role} ${name}`, ctx, { refuse })), name };
+  return { ...(await synthRef(commit, `${role} ${name}`, ctx, { refuse, role })), name };
 }
 
 /** A fixed "today" for zone serials (seconds since 1970): $SOURCE_DATE_EPOCH when valid, else now. */
