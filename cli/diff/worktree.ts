@@ -55,7 +55,7 @@ function takeLock(file: string): boolean {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const holder = Number(fs.readFileSync(file, "utf8").trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) return false;
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) return false; // this process too: one use at a time
       fs.rmSync(file, { force: true }); // left by a run that is gone: take it over
     }
   }
