@@ -6,6 +6,8 @@ const transform = {
 const common = {
   testEnvironment: "node",
   transform,
+  // Relative imports name the compiled file (`./check.js`, as node16 module resolution wants); jest runs the source.
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/cdktf.out/"],
 };
 

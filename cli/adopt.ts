@@ -408,8 +408,8 @@ export function matchExisting(stacks: readonly StackDoc[], existing: Existing): 
 }
 
 /** Synthesises the environment into a temporary folder (removed) and reads its stacks. */
-function synthStacks(spec: Parameters<typeof import("../stacks/app").buildApp>[0][number], root: string): StackDoc[] {
-  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
+function synthStacks(spec: Parameters<typeof import("../stacks/app.js").buildApp>[0][number], root: string): StackDoc[] {
+  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app.js");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-adopt-"));
   try {
     const built = buildApp([spec], { outdir: tmp, context: readProjectConfig(root).context });

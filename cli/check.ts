@@ -86,7 +86,7 @@ export function adoptionProblems(specs: readonly NetworkSpec[]): ConfigProblem[]
   const adopting = specs.filter((s) => (s.adoption?.entries.length ?? 0) > 0);
   if (adopting.length === 0) return [];
   // Loaded here only: the constructs are slow to load, and most commands adopt nothing.
-  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
+  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app.js");
   let built: ReturnType<typeof buildApp>;
   try {
     built = buildApp(adopting);
@@ -105,9 +105,9 @@ export async function checkPolicies(specs: readonly NetworkSpec[], root: string)
   const fs = await import("node:fs");
   const os = await import("node:os");
   const path = await import("node:path");
-  const { synthesise } = await import("./synthesise");
-  const { blockingFindings, formatFindingsTable } = await import("../policies");
-  const { readProjectConfig } = await import("./project");
+  const { synthesise } = await import("./synthesise.js");
+  const { blockingFindings, formatFindingsTable } = await import("../policies/index.js");
+  const { readProjectConfig } = await import("./project.js");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-check-"));
   try {
     const { findings } = synthesise(specs, { outdir: tmp, context: readProjectConfig(root).context });

@@ -109,8 +109,8 @@ export async function zonefile(
   env: Record<string, string | undefined> = { SOURCE_DATE_EPOCH: FIXED_EPOCH },
 ): Promise<ZonefileRun> {
   // Imported here so that helpers without the command stay light.
-  const { runZonefile } = await import("../cli/zonefile");
-  const { captureIo } = await import("../cli/io");
+  const { runZonefile } = await import("../cli/zonefile.js");
+  const { captureIo } = await import("../cli/io.js");
   const io = captureIo(env, cwd);
   const code = await runZonefile(options, io);
   const out = path.resolve(cwd, options.out ?? path.join(options.zonesRoot ?? "zones", options.env ?? ""));

@@ -143,7 +143,7 @@ describe("all2all cost and the budget", () => {
 
 describe("cost in diff and plan-summary, with a fixed catalogue", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { withCosts, costEvents, deltaText } = require("../../cli/diff/cost") as typeof import("../../cli/diff/cost");
+  const { withCosts, costEvents, deltaText } = require("../../cli/diff/cost") as typeof import("../../cli/diff/cost.js");
   const server = (type: string) => ({ server_type: type, location: "fsn1", backups: true });
   const docs = (resources: Record<string, Record<string, unknown>>) => new Map([["p-servers", { resource: resources }]]);
   const change = (address: string, type: string, action: string) => ({ stack: "p-servers", address, kind: "resource", type, name: address.split(".")[1], action, stateful: true, summary: [], attributes: [], dangers: [], warnings: [], notes: [] }) as never;
@@ -188,10 +188,10 @@ describe("cost in diff and plan-summary, with a fixed catalogue", () => {
   });
 
   test("the inventory's estimate, from the description only, equals the synthesised one", async () => {
-    const { loadNetwork } = await import("../../spec");
-    const { buildInventory } = await import("../../cli/inventory/model");
-    const { inventoryCost } = await import("../../cli/inventory/cost");
-    const { estimateEnvironments } = await import("../../cli/cost");
+    const { loadNetwork } = await import("../../spec/index.js");
+    const { buildInventory } = await import("../../cli/inventory/model.js");
+    const { inventoryCost } = await import("../../cli/inventory/cost.js");
+    const { estimateEnvironments } = await import("../../cli/cost.js");
     const loaded = loadNetwork(path.join(repoRoot, "config"));
     if (!loaded.ok) throw new Error("the default config does not load");
     const synthesised = estimateEnvironments(loaded.specs, repoRoot);

@@ -99,7 +99,7 @@ describe("a network created beforehand through the API", () => {
 
   test("the file is accepted by the loader and synth turns it into import blocks", async () => {
     const io = captureIo({}, dir);
-    const { runCheck } = await import("../../cli/check");
+    const { runCheck } = await import("../../cli/check.js");
     expect(await runCheck({ env: LAB }, io)).toBe(ExitCode.ok);
     const synth = synthDefault(path.join(dir, "config"));
     try {
@@ -209,7 +209,7 @@ test("an API error stops the command: exit 1, nothing written", async () => {
 
 describe("through the command line", () => {
   test("adopt without --env or without a token is refused: exit 2", async () => {
-    const { runCli } = await import("../../testing/cli");
+    const { runCli } = await import("../../testing/cli.js");
     const { dir, config } = labDir();
     const noEnv = await runCli(["adopt", "--config", config], dir, {});
     expect(noEnv.code).toBe(ExitCode.badInput);
@@ -220,7 +220,7 @@ describe("through the command line", () => {
   });
 
   test("an API that cannot be reached (a closed loopback port): exit 1, nothing written", async () => {
-    const { runCli } = await import("../../testing/cli");
+    const { runCli } = await import("../../testing/cli.js");
     const { dir, config, file } = labDir();
     const closed = "http://127.0.0.1:9/v1";
     const r = await runCli(["adopt", "--env", LAB, "--config", config], dir, { HCLOUD_TOKEN: "x".repeat(64), HCLOUD_ENDPOINT: closed, HETZNER_ENDPOINT: closed });

@@ -212,8 +212,8 @@ describe("policies in synth", () => {
 
 describe("the provider lock file", () => {
   test("synth copies providers/hcloud/.terraform.lock.hcl into every stack when it is committed", async () => {
-    const { makeSandboxProject } = await import("../../testing/deploy");
-    const { copyLockFile } = await import("../../cli/synth");
+    const { makeSandboxProject } = await import("../../testing/deploy.js");
+    const { copyLockFile } = await import("../../cli/synth.js");
     const t = makeTempDir("all2all-synth-lock-");
     try {
       const root = makeSandboxProject(path.join(t.dir, "project"));

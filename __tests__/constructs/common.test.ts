@@ -176,7 +176,7 @@ describe("TerraformStack helper", () => {
 });
 
 describe("literal text (Terraform's template syntax escaped)", () => {
-  const { literal } = jest.requireActual("../../constructs/common") as typeof import("../../constructs/common");
+  const { literal } = jest.requireActual("../../constructs/common") as typeof import("../../constructs/common.js");
   test("escapes ${ and %{ so that the engine passes them on unchanged", () => {
     expect(literal("v=DKIM1; p=${key}")).toBe("v=DKIM1; p=$${key}");
     expect(literal("%{ if x }y%{ endif }")).toBe("%%{ if x }y%%{ endif }");
@@ -192,7 +192,7 @@ describe("literal text (Terraform's template syntax escaped)", () => {
     expect(literal(`ip4:${ref} \${not-a-ref}`)).toBe(`ip4:${ref} $\${not-a-ref}`);
   });
   test("synthesised record values and comments carry the escapes", () => {
-    const { DnsZone } = jest.requireActual("../../constructs") as typeof import("../../constructs");
+    const { DnsZone } = jest.requireActual("../../constructs") as typeof import("../../constructs/index.js");
     const stack = makeStack();
     const zone = new DnsZone(stack, "zone", { name: "example.org", mode: "primary", labels: { "managed-by": "test" } } as any);
     zone.addRecordSet({ name: "@", type: "TXT", records: [{ value: "say ${hello} and %{world}", comment: "a ${comment}" }] });

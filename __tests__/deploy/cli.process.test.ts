@@ -60,7 +60,7 @@ describe("all2all inventory", () => {
 
 describe("all2all plan and deploy", () => {
   test("--expect-digest: the reviewed digest runs; any other, or a malformed one, is refused before anything runs", async () => {
-    const { stacksDigest } = await import("../../cli/digest");
+    const { stacksDigest } = await import("../../cli/digest.js");
     const c = setup();
     const stacks = ["backup", "dns", "network", "servers"].map((k) => [`production-${k}`, readJson(path.join(c.out, "stacks", `production-${k}`, "cdk.tf.json"))] as const);
     const reviewed = stacksDigest(stacks);

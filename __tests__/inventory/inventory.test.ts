@@ -226,7 +226,7 @@ describe("the stacks are built in memory", () => {
   });
 
   test("given the stacks already built, the same inventory", () => {
-    const { buildApp } = require("../../stacks/app") as typeof import("../../stacks/app");
+    const { buildApp } = require("../../stacks/app") as typeof import("../../stacks/app.js");
     const spec = specsOf("staging")[0]!;
     const { environments } = buildApp([spec], { outdir: path.join(t.dir, "built-out") });
     expect(buildInventory(spec, undefined, environments[0])).toEqual(buildInventory(spec));

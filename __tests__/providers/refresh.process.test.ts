@@ -50,9 +50,9 @@ describe("npm run providers:refresh without the registry", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { fakeEnv, installFakeTofu, makeSandboxProject } = require("../../testing/deploy") as typeof import("../../testing/deploy");
+    const { fakeEnv, installFakeTofu, makeSandboxProject } = require("../../testing/deploy") as typeof import("../../testing/deploy.js");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { makeTempDir } = require("../../testing/tmp") as typeof import("../../testing/tmp");
+    const { makeTempDir } = require("../../testing/tmp") as typeof import("../../testing/tmp.js");
     const t = makeTempDir("all2all-refresh-offline-");
     try {
       const root = makeSandboxProject(t.dir);

@@ -87,7 +87,7 @@ describe("the committed catalogue", () => {
 });
 
 test("warnings are printed as warnings, with the file, line and path", async () => {
-  const { formatConfigProblems } = await import("../../spec/problems");
+  const { formatConfigProblems } = await import("../../spec/problems.js");
   expect(formatConfigProblems([{ file: "config/network.yaml", line: 88, col: 11, path: "servers[0].type", message: 'server type "x" is deprecated in fsn1', hint: 'plan a move to "y"' }], "warning")).toEqual([
     "config/network.yaml has 1 warning:",
     '  config/network.yaml:88:11  servers[0].type  server type "x" is deprecated in fsn1 (plan a move to "y")',

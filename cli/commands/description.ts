@@ -21,7 +21,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option("--no-policies", "check the description only, without the policy rules (no synthesis)")
     .action(async (opts: { config?: string; env?: string; policies: boolean }) => {
       // Each command loads only what it needs (check loads cdktn only for the policy rules).
-      const { runCheck } = await import("../check");
+      const { runCheck } = await import("../check.js");
       ctx.setExit(await runCheck({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
 }
@@ -45,7 +45,7 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
         "(docs/disaster-recovery.md, \"Drill\"; all2all rehearse --serve), never for a real deploy",
     )
     .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean; policyReport?: string; localState?: boolean }) => {
-      const { runSynth } = await import("../synth");
+      const { runSynth } = await import("../synth.js");
       ctx.setExit(await runSynth({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
 }
@@ -59,7 +59,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
     )
     .option("--out <dir>", "synthesised output directory (default: the repository's cdktf.out)")
     .action(async (opts: { out?: string }) => {
-      const { runValidate } = await import("../validate");
+      const { runValidate } = await import("../validate.js");
       ctx.setExit(await runValidate(opts, ctx.io, ctx.root));
     });
 }
@@ -82,7 +82,7 @@ export function registerZonefile(program: Command, ctx: CommandContext): void {
     )
     .option("--knot", "also render the Knot DNS configuration of each hidden primary (knot/<server>.conf)")
     .action(async (opts: { config?: string; env?: string; zone?: string; out?: string; addresses?: string; knot?: boolean }) => {
-      const { runZonefile } = await import("../zonefile");
+      const { runZonefile } = await import("../zonefile.js");
       ctx.setExit(await runZonefile({ ...opts, defaultConfig: ctx.defaultConfig, zonesRoot: path.relative(ctx.io.cwd, path.join(ctx.root, "zones")) || "." }, ctx.io));
     });
 }
@@ -105,7 +105,7 @@ export function registerInventory(program: Command, ctx: CommandContext): void {
       "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (needs --env; default: the names of the outputs to read)",
     )
     .action(async (opts: { config?: string; env?: string; format?: string; out?: string; addresses?: string }) => {
-      const { runInventory } = await import("../inventory");
+      const { runInventory } = await import("../inventory.js");
       ctx.setExit(await runInventory({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io));
     });
 }
@@ -123,7 +123,7 @@ export function registerCost(program: Command, ctx: CommandContext): void {
     .option("--format <format>", "md (default) or json")
     .option("--out <file>", "write the report to FILE instead of standard output")
     .action(async (opts: { env?: string; config?: string; format?: string; out?: string }) => {
-      const { runCost } = await import("../cost");
+      const { runCost } = await import("../cost.js");
       ctx.setExit(runCost({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
 }
@@ -140,7 +140,7 @@ export function registerCatalogue(program: Command, ctx: CommandContext): void {
     )
     .option("--out <file>", "write the catalogue to FILE instead of catalogue/hetzner.json")
     .action(async (opts: { out?: string }) => {
-      const { runCatalogueRefresh } = await import("../catalogue");
+      const { runCatalogueRefresh } = await import("../catalogue.js");
       ctx.setExit(await runCatalogueRefresh(opts, ctx.io, ctx.root));
     });
 }

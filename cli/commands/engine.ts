@@ -29,7 +29,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           "TF_VAR_state_passphrase (state encryption, at least 16 characters) and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
   ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; expectDigest?: string }) => {
-    const { runPlan } = await import("../deploy");
+    const { runPlan } = await import("../deploy.js");
     ctx.setExit(await runPlan(opts, ctx.io, ctx.root));
   });
 }
@@ -50,7 +50,7 @@ export function registerDeploy(program: Command, ctx: CommandContext): void {
       "write the state of every stack with an empty plan again (apply -refresh=false), encrypted with the key of TF_VAR_state_passphrase: the last step of a key rotation (docs/deploy.md)",
     )
     .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; reencrypt?: boolean; allowMissingLock?: boolean; expectDigest?: string }) => {
-      const { runDeploy } = await import("../deploy");
+      const { runDeploy } = await import("../deploy.js");
       ctx.setExit(await runDeploy(opts, ctx.io, ctx.root));
     });
 }
@@ -76,7 +76,7 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
     .option("--format <format>", "md (Markdown, the default) or json (its structure: docs/drift.md)")
     .option("--report <file>", "write the report to FILE (atomically; its folder must exist) instead of standard output")
     .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; format?: string; report?: string }) => {
-      const { runDrift } = await import("../drift");
+      const { runDrift } = await import("../drift.js");
       ctx.setExit(await runDrift(opts, ctx.io, ctx.root));
     });
 }
@@ -98,7 +98,7 @@ export function registerAdopt(program: Command, ctx: CommandContext): void {
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--dry-run", "print the file instead of writing it")
     .action(async (opts: { env?: string; config?: string; dryRun?: boolean }) => {
-      const { runAdopt } = await import("../adopt");
+      const { runAdopt } = await import("../adopt.js");
       ctx.setExit(await runAdopt({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
 }
@@ -127,7 +127,7 @@ export function registerOutput(program: Command, ctx: CommandContext): void {
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
     .option("--show-sensitive", `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`)
     .action(async (opts: { env?: string; stack?: string; format?: string; out?: string; binary?: string; showSensitive?: boolean }) => {
-      const { runOutput } = await import("../output");
+      const { runOutput } = await import("../output.js");
       ctx.setExit(await runOutput(opts, ctx.io, ctx.root));
     });
 }
@@ -149,7 +149,7 @@ export function registerUnlock(program: Command, ctx: CommandContext): void {
     .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
     .action(async (opts: { env?: string; stack?: string; yes?: boolean; out?: string; binary?: string }) => {
-      const { runUnlock } = await import("../unlock");
+      const { runUnlock } = await import("../unlock.js");
       ctx.setExit(await runUnlock(opts, ctx.io, ctx.root));
     });
 }

@@ -28,7 +28,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
     .option("--env <name>", "compare one environment's stacks (default: all of them)")
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/); inside the repository, each side reads its own copy")
     .action(async (opts: { base: string; head?: string; format?: string; out?: string; env?: string; config?: string }) => {
-      const { runDiff } = await import("../diff");
+      const { runDiff } = await import("../diff.js");
       ctx.setExit(await runDiff({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
 }
@@ -47,7 +47,7 @@ export function registerPlanSummary(program: Command, ctx: CommandContext): void
     .option("--out <file>", "write the report to FILE (atomically) instead of standard output")
     .option("--stack <name>", "the stack of a single plan (default: the folder under stacks/ it sits in, else its file name)")
     .action(async (files: string[], opts: { format?: string; out?: string; stack?: string }) => {
-      const { runPlanSummary } = await import("../plan-summary");
+      const { runPlanSummary } = await import("../plan-summary.js");
       ctx.setExit(await runPlanSummary(files, opts, ctx.io, ctx.root));
     });
 }

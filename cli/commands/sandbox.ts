@@ -23,7 +23,7 @@ export function registerRehearse(program: Command, ctx: CommandContext): void {
     .option("--keep <dir>", "keep the work folder (stacks, state, plans) in this new or empty folder instead of a temporary one")
     .option("--serve", "keep the simulated cloud running afterwards and print the `export` lines to plan, deploy or run tofu against it, until interrupted")
     .action(async (opts: { env?: string; config?: string; state?: string; report?: string; keep?: string; serve?: boolean }) => {
-      const { runRehearse } = await import("../rehearse");
+      const { runRehearse } = await import("../rehearse.js");
       ctx.setExit(await runRehearse({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
 }

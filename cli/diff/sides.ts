@@ -104,10 +104,10 @@ export async function synthHere(
   options: { readonly refuse?: boolean } = {},
 ): Promise<SideOutput> {
   // Loaded on demand: plan-summary and the tests of the comparison never load cdktn.
-  const { loadNetwork, formatConfigProblems } = await import("../../spec");
-  const { SynthesisError, synthesise } = await import("../synthesise");
-  const { blockingFindings } = await import("../../policies");
-  const { readProjectConfig } = await import("../project");
+  const { loadNetwork, formatConfigProblems } = await import("../../spec/index.js");
+  const { SynthesisError, synthesise } = await import("../synthesise.js");
+  const { blockingFindings } = await import("../../policies/index.js");
+  const { readProjectConfig } = await import("../project.js");
   const project = readProjectConfig(root);
   const context = project.context;
   const key = inputsDigest(path.resolve(cwd, configDir), env, context);
@@ -125,7 +125,7 @@ export async function synthHere(
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-out-"));
   try {
     const outdir = path.join(tmp, "cdktf.out");
-    let findings: import("../../policies").Finding[];
+    let findings: import("../../policies/index.js").Finding[];
     try {
       ({ findings } = synthesise(loaded.specs, { outdir, context }));
     } catch (err) {
@@ -186,8 +186,8 @@ export function configurationErrors(lines: readonly string[]): RefusalError[] {
  */
 async function withValidation(result: Synthesised, schemaFiles: readonly string[], wanted: boolean | undefined): Promise<Synthesised> {
   if (!wanted || result.validation !== undefined) return result;
-  const { validateStack, formatProblem } = await import("../../validate");
-  const { loadSchemas } = await import("../validate");
+  const { validateStack, formatProblem } = await import("../../validate/index.js");
+  const { loadSchemas } = await import("../validate.js");
   const schemas = loadSchemas(schemaFiles);
   const validation: string[] = [];
   for (const [name, doc] of result.docs) for (const p of validateStack(name, doc, schemas)) if (p.severity === "error") validation.push(formatProblem(p));
@@ -563,7 +563,7 @@ export async function renderZones(side: Side, envs: readonly string[], dir: stri
     if (previous !== undefined && fs.existsSync(path.join(previous, env))) fs.cpSync(path.join(previous, env), out, { recursive: true });
     let failure: string | undefined;
     if (renderer.kind === "here") {
-      const { runZonefile } = await import("../zonefile");
+      const { runZonefile } = await import("../zonefile.js");
       const io = captureIo({ SOURCE_DATE_EPOCH: epoch }, renderer.cwd);
       const code = await runZonefile({ config: renderer.configDir, env, out, knot: true }, io);
       if (code !== 0) failure = tail(io.stderr.join("\n"), 5);
