@@ -3,7 +3,7 @@
 // serialised like cdktn does (2-space JSON), into a temporary folder; the
 // read is part of the measured process.
 //   node bench/floor.js <synthesised output dir>
-"use strict";
+
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");

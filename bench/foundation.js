@@ -10,7 +10,7 @@
  * Run from an installed tree (`npm ci`). It regenerates .gen/ and rebuilds
  * dist/, so run it on a quiet tree.
  */
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");

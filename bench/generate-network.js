@@ -9,7 +9,7 @@
  *
  *   node bench/generate-network.js 1000 /tmp/net-1000
  */
-"use strict";
+
 const fs = require("node:fs");
 const path = require("node:path");
 

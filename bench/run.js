@@ -21,7 +21,7 @@
  *   node bench/run.js [--runs N] [--sizes 100,1000,5000] [--tests] [--engine] [--engine-cold]
  * Prints the median of the runs with the fastest and the slowest.
  */
-"use strict";
+
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");

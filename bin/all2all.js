@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --semi-space-growth-factor=4
 // The `all2all` command. Runs the compiled CLI in dist/ (built by `npm run build`).
-"use strict";
+
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -23,8 +23,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const io = {
-  out: (line) => process.stdout.write(line + "\n"),
-  err: (line) => process.stderr.write(line + "\n"),
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   cwd: process.cwd(),
 };
@@ -33,7 +33,7 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (err) => {
-    console.error(`all2all: ${err && err.stack ? err.stack : err}`);
+    console.error(`all2all: ${err?.stack ? err.stack : err}`);
     process.exitCode = 1;
   },
 );

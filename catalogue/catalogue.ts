@@ -99,7 +99,7 @@ export function catalogue(file = CATALOGUE_FILE): Catalogue {
 /** A decimal string in ten-thousandths: "5.49" → 54900. */
 export function toTenThousandths(decimal: string): number {
   const [int, frac = ""] = decimal.split(".");
-  return Number(int) * 10_000 + Number((frac + "0000").slice(0, 4));
+  return Number(int) * 10_000 + Number((`${frac}0000`).slice(0, 4));
 }
 
 /** Ten-thousandths as euros with cents: 54900 → "€5.49", -119000 → "-€11.90". */

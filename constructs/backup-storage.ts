@@ -36,7 +36,7 @@ import * as storageBox from "../.gen/providers/hcloud/storage-box";
 import * as storageBoxSubaccount from "../.gen/providers/hcloud/storage-box-subaccount";
 import {
   ConstructPropsError,
-  Labels,
+  type Labels,
   checkInteger,
   checkLabels,
   checkName,

@@ -21,8 +21,8 @@
  * the same address in one stack are refused when the second one is created,
  * instead of one silently overwriting the other in the JSON.
  */
-import { Construct } from "constructs";
-import { TerraformElement, TerraformResource, TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
+import type { Construct } from "constructs";
+import { TerraformElement, type TerraformResource, type TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
 import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
@@ -108,7 +108,8 @@ export function checkHostname(where: string, what: string, value: string, option
       ? "drop the trailing dot"
       : value !== value.toLowerCase()
         ? `use lower case ("${value.toLowerCase()}")`
-        : /[^\x00-\x7f]/.test(value)
+        : // biome-ignore lint/suspicious/noControlCharactersInRegex: the range of ASCII, to tell non-ASCII names apart
+          /[^\x00-\x7f]/.test(value)
           ? "write international names in their ASCII (punycode) form"
           : `use lower-case labels of letters, digits and inner hyphens separated by dots${(options.minLabels ?? 1) > 1 ? `, at least ${options.minLabels} labels` : ""}`;
     throw new ConstructPropsError(where, `${what} ${show(value)} is not a valid host name: ${hint}`);

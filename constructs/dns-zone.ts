@@ -41,7 +41,7 @@ import * as zone from "../.gen/providers/hcloud/zone";
 import * as zoneRrset from "../.gen/providers/hcloud/zone-rrset";
 import {
   ConstructPropsError,
-  Labels,
+  type Labels,
   checkHostname,
   checkInteger,
   checkLabels,
@@ -57,7 +57,7 @@ import {
   snake,
 } from "./common";
 import { parseIp } from "../primitives/ip";
-import { RRSET_TYPES, RecordSetOptions, RrsetType, checkRecordName, recordSlug, recordValues } from "./dns-records";
+import { RRSET_TYPES, type RecordSetOptions, type RrsetType, checkRecordName, recordSlug, recordValues } from "./dns-records";
 
 export { RRSET_TYPES, formatTxtValue, recordSlug } from "./dns-records";
 export type { RecordSetOptions, RrsetType, ZoneRecord } from "./dns-records";

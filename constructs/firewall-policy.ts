@@ -45,7 +45,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as firewall from "../.gen/providers/hcloud/firewall";
 import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
-import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
+import { ConstructPropsError, type Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "../primitives/ip";
 
 /** Every IPv4 address. */

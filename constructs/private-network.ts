@@ -30,7 +30,7 @@ import * as networkRoute from "../.gen/providers/hcloud/network-route";
 import * as networkSubnet from "../.gen/providers/hcloud/network-subnet";
 import {
   ConstructPropsError,
-  Labels,
+  type Labels,
   checkInteger,
   checkLabels,
   checkName,

@@ -5,7 +5,7 @@
  * children of the Server construct and keep the addresses documented in
  * server.ts.
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Fn, Token } from "cdktn";
 import * as floatingIp from "../.gen/providers/hcloud/floating-ip";
 import * as floatingIpAssignment from "../.gen/providers/hcloud/floating-ip-assignment";
@@ -23,7 +23,7 @@ import {
   protectedLifecycle,
   show,
 } from "./common";
-import { FloatingIpOptions, ServerBase, ServerFloatingIp } from "./server-props";
+import type { FloatingIpOptions, ServerBase, ServerFloatingIp } from "./server-props";
 
 /**
  * The primary IP of one family (`hcloud_primary_ip.<server>-<family>`), adopted

@@ -15,7 +15,7 @@ import {
   isToken,
   show,
 } from "./common";
-import { MAX_USER_DATA_BYTES, ServerProps } from "./server-props";
+import { MAX_USER_DATA_BYTES, type ServerProps } from "./server-props";
 
 /** A Server's props after the checks, with their defaults applied. */
 export interface CheckedServerProps {
@@ -94,9 +94,9 @@ function checkReverseDnsAndIds(where: string, props: ServerProps, ipv4: boolean)
   if (props.reverseDns?.ipv6 !== undefined) {
     checkHostname(where, "reverseDns.ipv6", props.reverseDns.ipv6, { minLabels: 2 });
   }
-  (props.firewallIds ?? []).forEach((fw, i) =>
-    checkInteger(where, `firewallIds[${i}]`, fw, 1, Number.MAX_SAFE_INTEGER, "pass FirewallPolicy.firewallId"),
-  );
+  (props.firewallIds ?? []).forEach((fw, i) => {
+    checkInteger(where, `firewallIds[${i}]`, fw, 1, Number.MAX_SAFE_INTEGER, "pass FirewallPolicy.firewallId");
+  });
   checkInteger(
     where,
     "placementGroupId",

@@ -3,7 +3,7 @@
  * protected like the server, and its `hcloud_volume_attachment`, both at the
  * volume's name (unique per project, e.g. "web-1-data").
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as volume from "../.gen/providers/hcloud/volume";
 import * as volumeAttachment from "../.gen/providers/hcloud/volume-attachment";
@@ -18,7 +18,7 @@ import {
   protectedLifecycle,
   show,
 } from "./common";
-import { ServerBase, ServerVolume, ServerVolumeOptions } from "./server-props";
+import type { ServerBase, ServerVolume, ServerVolumeOptions } from "./server-props";
 
 /**
  * Checks `options`, then creates the volume and attaches it to `serverId`

@@ -59,8 +59,8 @@
  */
 import { Construct } from "constructs";
 import { Fn, Token } from "cdktn";
-import * as primaryIp from "../.gen/providers/hcloud/primary-ip";
-import * as rdns from "../.gen/providers/hcloud/rdns";
+import type * as primaryIp from "../.gen/providers/hcloud/primary-ip";
+import type * as rdns from "../.gen/providers/hcloud/rdns";
 import * as server from "../.gen/providers/hcloud/server";
 import * as serverNetwork from "../.gen/providers/hcloud/server-network";
 import {
@@ -77,14 +77,14 @@ import {
 } from "./common";
 import { parseIpv4 } from "../primitives/ip";
 import {
-  FloatingIpOptions,
+  type FloatingIpOptions,
   REBUILD_ATTRIBUTES,
-  ServerBase,
-  ServerFloatingIp,
-  ServerNetworkOptions,
-  ServerProps,
-  ServerVolume,
-  ServerVolumeOptions,
+  type ServerBase,
+  type ServerFloatingIp,
+  type ServerNetworkOptions,
+  type ServerProps,
+  type ServerVolume,
+  type ServerVolumeOptions,
 } from "./server-props";
 import { addServerFloatingIp, createPrimaryIp, createPrimaryReverseDns } from "./server-public-net";
 import { checkServerProps } from "./server-validation";

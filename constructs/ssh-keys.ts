@@ -21,7 +21,7 @@
  */
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
-import { ConstructPropsError, Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
+import { ConstructPropsError, type Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
 import { parseSshPublicKey } from "../primitives/ssh-key";
 
 /**

@@ -263,7 +263,7 @@ function goEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 async function checkGo(goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<void> {
   const check = await run("go", ["version"], { cwd, env: goEnv, log, label: "go version" }).catch(() => undefined);
-  if (!check || check.code !== 0) throw new Error("Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy");
+  if (check?.code !== 0) throw new Error("Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy");
   log(`using ${check.stdout.trim()}`);
 }
 
@@ -320,7 +320,7 @@ function finishLayout(dir: string, v: EngineVersions): void {
     fs.rmSync(copy, { force: true });
     fs.linkSync(e.provider, copy);
   }
-  fs.writeFileSync(path.join(dir, "versions.json"), JSON.stringify(v, null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, "versions.json"), `${JSON.stringify(v, null, 2)}\n`);
   fs.writeFileSync(e.cliConfig, cliConfigText(e, v));
 }
 

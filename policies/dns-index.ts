@@ -51,7 +51,10 @@ export class DnsIndex {
   private zone(name: string): ZoneModel {
     const key = normaliseName(name);
     let zone = this.zones.get(key);
-    if (!zone) this.zones.set(key, (zone = { name: key, sets: new Map() }));
+    if (!zone) {
+      zone = { name: key, sets: new Map() };
+      this.zones.set(key, zone);
+    }
     return zone;
   }
 

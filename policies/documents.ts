@@ -64,7 +64,8 @@ export function resolvedDocument(stack: TerraformStack): StackDocument {
     if (TerraformResource.isTerraformResource(node)) {
       const fragment = resolvedFragment(stack, node) as Pick<StackDocument, "resource">;
       for (const [type, blocks] of Object.entries(fragment.resource ?? {})) {
-        Object.assign((resource[type] ??= {}), blocks);
+        resource[type] ??= {};
+        Object.assign(resource[type], blocks);
       }
     } else if (TerraformOutput.isTerraformOutput(node)) {
       const fragment = resolveIn(stack, node.toTerraform()) as Pick<StackDocument, "output">;

@@ -220,7 +220,7 @@ export class PolicyEngine implements PolicyRun {
     const known = RULES.map((r) => r.id);
     for (const s of env.sortedSuppressions()) {
       const info = ruleInfo(s.rule);
-      if (info !== undefined && info.suppressible) continue;
+      if (info?.suppressible) continue;
       s.invalid = true;
       const why =
         info === undefined
@@ -265,7 +265,10 @@ export class PolicyEngine implements PolicyRun {
    */
   private attachSuppression(env: EnvironmentRun, entry: ResourceEntry, rule: string, reason: string): void {
     let list = env.written.get(entry);
-    if (list === undefined) env.written.set(entry, (list = []));
+    if (list === undefined) {
+      list = [];
+      env.written.set(entry, list);
+    }
     if (list.some((s) => s.rule === rule)) return;
     list.push({ rule, reason });
     list.sort((a, b) => compare(a.rule, b.rule));

@@ -257,9 +257,12 @@ export class EnvModel {
       }
     }
     const add = (server: ResourceEntry | undefined, firewall: ResourceEntry | undefined) => {
-      if (!server || server.type !== "hcloud_server" || !firewall || firewall.type !== "hcloud_firewall") return;
+      if (server?.type !== "hcloud_server" || !firewall || firewall.type !== "hcloud_firewall") return;
       let set = this.firewalls.get(server);
-      if (!set) this.firewalls.set(server, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.firewalls.set(server, set);
+      }
       set.add(firewall);
     };
     const bySelector = (selector: unknown, firewall: ResourceEntry | undefined) => {

@@ -131,6 +131,7 @@ export function secretsInText(text: string, name: string | undefined, published 
   if (literal.length < Math.min(BASE64_MIN_LENGTH, HEX_MIN_LENGTH) && !literal.includes(":") && !literal.includes("=")) return reasons;
   for (const m of literal.matchAll(EMBEDDED_ASSIGNMENT)) {
     const value = m[2]!;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: \u0000 is the placeholder of a ${…} expression (stripExpressions)
     if (value.length < 6 || NOT_A_SECRET_VALUE.test(value) || /^[$<{%\u0000]/.test(value)) continue;
     reasons.push(`a literal value for ${JSON.stringify(m[1])} in the text, which is named like a secret`);
     break;

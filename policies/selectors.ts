@@ -56,7 +56,7 @@ export function parseSelector(selector: string): Requirement[] | undefined {
 /** True when the labels satisfy every requirement. */
 export function matches(requirements: readonly Requirement[], labels: Readonly<Record<string, unknown>>): boolean {
   return requirements.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const has = Object.hasOwn(labels, r.key);
     const value = has ? String(labels[r.key]) : undefined;
     switch (r.op) {
       case "eq":
@@ -71,6 +71,8 @@ export function matches(requirements: readonly Requirement[], labels: Readonly<R
         return value !== undefined && r.values.includes(value);
       case "notin":
         return value === undefined || !r.values.includes(value);
+      default:
+        return false; // every operator is listed above; an unknown one matches nothing
     }
   });
 }

@@ -38,7 +38,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
       const deletion = rows[previous + j]! + 1;
       const insertion = rows[current + j - 1]! + 1;
       const substitution = rows[previous + j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
-      let best = deletion < insertion ? deletion : insertion;
+      let best = Math.min(deletion , insertion);
       if (substitution < best) best = substitution;
       if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
         const transposition = rows[before + j - 2]! + 1;

@@ -89,7 +89,7 @@ function keyBits(type: SshKeyType, reader: Reader): number | string {
     case "sk-ssh-ed25519@openssh.com": {
       const key = reader.string();
       const application = type === "ssh-ed25519" ? Buffer.alloc(0) : reader.string();
-      if (!key || key.length !== 32 || application === undefined || !reader.done) return `the ${type} key data is malformed (expected a 32-byte key)`;
+      if (key?.length !== 32 || application === undefined || !reader.done) return `the ${type} key data is malformed (expected a 32-byte key)`;
       return 256;
     }
     case "ssh-rsa": {

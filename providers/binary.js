@@ -3,7 +3,7 @@
  * The engine the provider scripts (refresh.js, lock.js) run: `tofu` on PATH,
  * else `terraform`; without either, one line naming what to install, exit 2.
  */
-"use strict";
+
 const { spawnSync } = require("node:child_process");
 
 /** @param {string} script the npm script, for the message (e.g. "providers:lock") */

@@ -12,7 +12,7 @@
  *
  * Usage: node providers/get.js [--force] [--quiet]
  */
-"use strict";
+
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -153,7 +153,7 @@ async function generate(hash) {
     postprocess(tmp);
     fs.writeFileSync(
       path.join(tmp, ".stamp"),
-      JSON.stringify({ hash, generator: generatorVersion(), providers: schemaFiles().map((s) => s.name) }, null, 2) + "\n",
+      `${JSON.stringify({ hash, generator: generatorVersion(), providers: schemaFiles().map((s) => s.name) }, null, 2)}\n`,
     );
     const old = `${genDir}.old-${process.pid}`;
     if (fs.existsSync(genDir)) fs.renameSync(genDir, old);
@@ -189,6 +189,6 @@ main().catch((err) => {
     console.error(`provider bindings: ${err.message}`);
     process.exit(2);
   }
-  console.error(`provider bindings: generation failed: ${err && err.stack ? err.stack : err}`);
+  console.error(`provider bindings: generation failed: ${err?.stack ? err.stack : err}`);
   process.exit(1);
 });

@@ -14,7 +14,7 @@
  *   tofu providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64
  * and moves the lock file into place when it is complete.
  */
-"use strict";
+
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");

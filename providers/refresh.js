@@ -13,7 +13,7 @@
  * validator needs), and write schema.json and VERSION atomically. Review the
  * diff, then `npm run get` regenerates the bindings (docs/provider-upgrade.md).
  */
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
@@ -103,8 +103,8 @@ function main() {
     if (!locked) throw new Error("cannot read the locked hcloud version from .terraform.lock.hcl");
     const normalised = { format_version: schema.format_version, provider_schemas: { [fqpn]: schema.provider_schemas[key] } };
     const dir = path.join(root, "providers", "hcloud");
-    writeAtomic(path.join(dir, "schema.json"), JSON.stringify(normalised, null, 2) + "\n");
-    writeAtomic(path.join(dir, "VERSION"), locked[1] + "\n");
+    writeAtomic(path.join(dir, "schema.json"), `${JSON.stringify(normalised, null, 2)}\n`);
+    writeAtomic(path.join(dir, "VERSION"), `${locked[1]}\n`);
     console.log(`providers:refresh: providers/hcloud/schema.json now describes hetznercloud/hcloud ${locked[1]} (from ${bin}).`);
     console.log("Review `git diff providers/`, update providers/hcloud/replace.json if replacements changed, then run `npm run get`.");
   } finally {

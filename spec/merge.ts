@@ -81,7 +81,7 @@ function keyOf(item: Node, fields: readonly string[]): string | undefined {
   const values: string[] = [];
   for (const field of fields) {
     const value = item.entries.get(field)?.value;
-    if (!value || value.kind !== "scalar" || value.value === null) return undefined;
+    if (value?.kind !== "scalar" || value.value === null) return undefined;
     values.push(String(value.value).toLowerCase());
   }
   return values.join("\u0000");

@@ -28,6 +28,7 @@ const OWNER_LABEL = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)$/;
 export function labelToAscii(label: string): string | undefined {
   const lower = label.toLowerCase();
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range of ASCII: an ASCII name needs no conversion
   if (/^[\x00-\x7f]*$/.test(lower)) return lower;
   const ascii = domainToASCII(lower);
   return ascii === "" || ascii.includes(".") ? undefined : ascii;

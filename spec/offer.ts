@@ -52,7 +52,7 @@ export function offerFindings(server: { type: string; image: string; location: s
   if (!t) return out; // an unknown or retired name is refused by the schema already
   const here = t.locations[server.location];
   const dep = here?.deprecation ?? t.deprecation;
-  if (!here || !here.available || (dep && dep.unavailableAfter < today)) {
+  if (!here?.available || (dep && dep.unavailableAfter < today)) {
     const instead = nearestServerTypes(t, server.location, 3, offer.types);
     out.push({
       field: "type",

@@ -237,7 +237,9 @@ function validateDynamicBlocks(site: Site, block: BlockSchema, value: unknown, p
     }
     if (blockType.block.deprecated) reportWarning(site, specPath, `block "${name}" is deprecated`);
     const list = asList(specs);
-    list.forEach((spec, i) => validateDynamicSpec(site, name, blockType, spec, list.length === 1 && !Array.isArray(specs) ? specPath : indexPath(specPath, i)));
+    list.forEach((spec, i) => {
+      validateDynamicSpec(site, name, blockType, spec, list.length === 1 && !Array.isArray(specs) ? specPath : indexPath(specPath, i));
+    });
   }
 }
 

@@ -61,7 +61,7 @@ const PRIMITIVES: Record<string, CtyType> = {
 /** Parses cty's JSON type notation; throws on anything else. */
 export function parseCtyType(raw: unknown): CtyType {
   if (typeof raw === "string") {
-    const primitive = Object.prototype.hasOwnProperty.call(PRIMITIVES, raw) ? PRIMITIVES[raw] : undefined;
+    const primitive = Object.hasOwn(PRIMITIVES, raw) ? PRIMITIVES[raw] : undefined;
     if (primitive === undefined) throw new Error(`unknown cty type ${JSON.stringify(raw)}`);
     return primitive;
   }
@@ -165,21 +165,25 @@ function collectTypeProblems(value: unknown, type: CtyType, path: string, out: V
       return;
     case "list":
     case "set":
-      if (!Array.isArray(value)) return mismatch();
-      value.forEach((element, i) => collectTypeProblems(element, type.element, indexPath(path, i), out));
+      if (!Array.isArray(value)) { mismatch(); return; }
+      value.forEach((element, i) => {
+        collectTypeProblems(element, type.element, indexPath(path, i), out);
+      });
       return;
     case "map":
-      if (!isObject(value)) return mismatch();
+      if (!isObject(value)) { mismatch(); return; }
       for (const [key, element] of Object.entries(value)) collectTypeProblems(element, type.element, keyPath(path, key), out);
       return;
     case "object":
-      if (!isObject(value)) return mismatch();
+      if (!isObject(value)) { mismatch(); return; }
       checkObjectAttributes(value, type, path, out);
       return;
     case "tuple":
-      if (!Array.isArray(value) || value.length !== type.elements.length) return mismatch();
+      if (!Array.isArray(value) || value.length !== type.elements.length) { mismatch(); return; }
       // Same length just checked: every element has its type.
-      value.forEach((element, i) => collectTypeProblems(element, type.elements[i]!, indexPath(path, i), out));
+      value.forEach((element, i) => {
+        collectTypeProblems(element, type.elements[i]!, indexPath(path, i), out);
+      });
       return;
   }
 }

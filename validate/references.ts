@@ -48,7 +48,9 @@ export function checkStrings(site: Site, path: string, value: unknown): void {
   if (typeof value === "string") {
     checkTemplate(site, path, value);
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkStrings(site, indexPath(path, i), item));
+    value.forEach((item, i) => {
+      checkStrings(site, indexPath(path, i), item);
+    });
   } else if (isObject(value)) {
     for (const [key, item] of Object.entries(value)) {
       const itemPath = keyPath(path, key);

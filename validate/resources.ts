@@ -270,7 +270,7 @@ export function validateProviderSection(ctx: StackContext, section: unknown): vo
     return;
   }
   for (const [name, configs] of entries) {
-    asList(configs).forEach((config) => validateProviderConfig(ctx, name, config));
+    for (const config of asList(configs)) validateProviderConfig(ctx, name, config);
   }
 }
 

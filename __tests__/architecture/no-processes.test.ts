@@ -2,6 +2,7 @@
 import * as childProcess from "node:child_process";
 
 test.each(["spawn", "spawnSync", "execFile", "execFileSync", "exec", "execSync", "fork"] as const)("child_process.%s is refused, naming this file and what to rename it", (name) => {
-  const start = childProcess[name] as (command: string, ...rest: unknown[]) => unknown;
+  const starters: Readonly<Record<string, unknown>> = childProcess;
+  const start = starters[name] as (command: string, ...rest: unknown[]) => unknown;
   expect(() => start("true")).toThrow(`a unit test starts no process: ${__filename} called child_process.${name}("true"); name it *.process.test.ts`);
 });

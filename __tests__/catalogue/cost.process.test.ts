@@ -10,7 +10,7 @@ import { copyConfig, editFile } from "../../testing/rehearsal";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
 const m = (net: string, gross: string) => ({ net, gross });
-export const FIXED: Catalogue = {
+const FIXED: Catalogue = {
   taken: "2026-01-02",
   source: "test fixture",
   currency: "EUR",

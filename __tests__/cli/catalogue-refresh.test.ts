@@ -369,7 +369,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         }
         return a;
       },
-      /^  GET \/server_types server_types\[\d+\]\.prices: cx33 has no price for hel1, where it is available$/m,
+      /^ {2}GET \/server_types server_types\[\d+\]\.prices: cx33 has no price for hel1, where it is available$/m,
     ],
     [
       "a missing price",
@@ -377,7 +377,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/server_types") delete price(a, "cx23", "fsn1").price_monthly;
         return a;
       },
-      /^  GET \/server_types server_types\[\d+\]\.prices\[0\]\.price_monthly: missing$/m,
+      /^ {2}GET \/server_types server_types\[\d+\]\.prices\[0\]\.price_monthly: missing$/m,
     ],
     [
       "a malformed price (a comma)",
@@ -385,7 +385,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/server_types") price(a, "cx23", "nbg1").price_monthly.net = "5,49";
         return a;
       },
-      /^  GET \/server_types server_types\[\d+\]\.prices\[1\]\.price_monthly\.net: a decimal number as a string, e\.g\. "5\.4900" \(got "5,49"\)$/m,
+      /^ {2}GET \/server_types server_types\[\d+\]\.prices\[1\]\.price_monthly\.net: a decimal number as a string, e\.g\. "5\.4900" \(got "5,49"\)$/m,
     ],
     [
       "a malformed price (a number)",
@@ -393,7 +393,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/pricing") a.body.pricing.volume.price_per_gb_month.gross = 0.0532;
         return a;
       },
-      /^  GET \/pricing pricing\.volume\.price_per_gb_month\.gross: .*expected string, received number \(got 0\.0532\)$/m,
+      /^ {2}GET \/pricing pricing\.volume\.price_per_gb_month\.gross: .*expected string, received number \(got 0\.0532\)$/m,
     ],
     [
       "a storage box type price missing its gross",
@@ -401,22 +401,22 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/storage_box_types") delete a.body.storage_box_types[2].prices[1].price_hourly.gross;
         return a;
       },
-      /^  GET \/storage_box_types storage_box_types\[2\]\.prices\[1\]\.price_hourly\.gross: missing$/m,
+      /^ {2}GET \/storage_box_types storage_box_types\[2\]\.prices\[1\]\.price_hourly\.gross: missing$/m,
     ],
     [
       "HTTP 401 with Hetzner's error",
       (p, a) => (p === "/locations" ? { status: 401, body: { error: { code: "unauthorized", message: "unable to authenticate", details: {} } } } : a),
-      /^  GET \/locations: HTTP 401 unauthorized: unable to authenticate$/m,
+      /^ {2}GET \/locations: HTTP 401 unauthorized: unable to authenticate$/m,
     ],
     [
       "HTTP 500 with Hetzner's error",
       (p, a) => (p === "/storage_box_types" ? { status: 500, body: { error: { code: "server_error", message: "an internal error occurred", details: {} } } } : a),
-      /^  GET \/storage_box_types: HTTP 500 server_error: an internal error occurred$/m,
+      /^ {2}GET \/storage_box_types: HTTP 500 server_error: an internal error occurred$/m,
     ],
     [
       "an answer that is not JSON",
       (p, a) => (p === "/pricing" ? { status: 502, body: "<html>Bad Gateway</html>" } : a),
-      /^  GET \/pricing: HTTP 502, and the answer is not JSON: "<html>Bad Gateway<\/html>"$/m,
+      /^ {2}GET \/pricing: HTTP 502, and the answer is not JSON: "<html>Bad Gateway<\/html>"$/m,
     ],
     [
       "an unexpected shape",
@@ -424,7 +424,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/images") a.body.images = { debian: 13 };
         return a;
       },
-      /^  GET \/images\?type=system images: .*expected array, received object/m,
+      /^ {2}GET \/images\?type=system images: .*expected array, received object/m,
     ],
     [
       "a location no GET /locations lists",
@@ -432,7 +432,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/pricing") a.body.pricing.floating_ips[1].prices[0].location = "xyz1";
         return a;
       },
-      /^  GET \/pricing pricing\.floating_ips\[1\]\.prices\[0\]\.location: location "xyz1" is not one GET \/locations lists$/m,
+      /^ {2}GET \/pricing pricing\.floating_ips\[1\]\.prices\[0\]\.location: location "xyz1" is not one GET \/locations lists$/m,
     ],
     [
       "prices in another currency",
@@ -440,7 +440,7 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/pricing") a.body.pricing.currency = "USD";
         return a;
       },
-      /^  GET \/pricing pricing\.currency: the catalogue is in EUR; this account's prices are in USD$/m,
+      /^ {2}GET \/pricing pricing\.currency: the catalogue is in EUR; this account's prices are in USD$/m,
     ],
   ];
 

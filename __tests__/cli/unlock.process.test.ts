@@ -47,7 +47,12 @@ test("without --yes the stack's name must be typed; anything else releases nothi
   const { dir, fake, env } = setup({ FAKE_TOFU_LOCKED: "dr-network" });
   const asked: string[] = [];
   const io = captureIo(env, dir);
-  const code = await runUnlock({ env: "dr", stack: "network", out: "cdktf.out" }, io, repoRoot, { confirm: async (q) => (asked.push(q), "dr") });
+  const code = await runUnlock({ env: "dr", stack: "network", out: "cdktf.out" }, io, repoRoot, {
+    confirm: async (q) => {
+      asked.push(q);
+      return "dr";
+    },
+  });
   expect(code).toBe(1);
   expect(asked[0]).toContain("Type the stack's name (dr-network)");
   expect(io.stderr.join("\n")).toContain("not confirmed: the lock fake-lock-dr-network is still held");

@@ -107,7 +107,8 @@ function shellWords(text: string, context: string): { words: Word[]; rest: strin
   const words: Word[] = [];
   let parts: Part[] | undefined;
   const push = (part: Part): void => {
-    (parts ??= []).push(part);
+    parts ??= [];
+    parts.push(part);
   };
   const endWord = (): void => {
     if (parts) words.push({ parts });

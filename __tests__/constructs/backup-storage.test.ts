@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktn";
-import { BackupStorage, BackupStorageProps, DEFAULT_SNAPSHOT_PLAN } from "../../constructs";
+import type { TerraformStack } from "cdktn";
+import { BackupStorage, type BackupStorageProps, DEFAULT_SNAPSHOT_PLAN } from "../../constructs";
 import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems, variableReferences } from "../../testing/constructs";
 
 const BASE: BackupStorageProps = { storageBoxType: "bx21", location: "hel1", labels: LABELS };

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktn";
+import type { TerraformStack } from "cdktn";
 import * as network from "../../.gen/providers/hcloud/network";
 import {
   NAME_PATTERN,

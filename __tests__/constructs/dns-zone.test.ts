@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as fc from "fast-check";
-import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktn";
-import { DnsZone, DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
+import { App, LocalBackend, type TerraformStack, TerraformVariable } from "cdktn";
+import { DnsZone, type DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
 import { LABELS, addressesOf, hcloudSchemas, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems, variableReferences } from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 import { formatProblem, validateSynthOutput } from "../../validate";

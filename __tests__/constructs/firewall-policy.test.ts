@@ -1,5 +1,5 @@
-import { TerraformStack } from "cdktn";
-import { ANYWHERE, FirewallPolicy, FirewallPolicyProps, Server } from "../../constructs";
+import type { TerraformStack } from "cdktn";
+import { ANYWHERE, FirewallPolicy, type FirewallPolicyProps, Server } from "../../constructs";
 import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
 
 const ADMIN = ["192.0.2.0/24", "2001:db8:a11::/48"];

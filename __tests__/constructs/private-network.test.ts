@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformStack, TerraformVariable } from "cdktn";
-import { PrivateNetwork, PrivateNetworkProps } from "../../constructs";
+import { type TerraformStack, TerraformVariable } from "cdktn";
+import { PrivateNetwork, type PrivateNetworkProps } from "../../constructs";
 import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
 
 const BASE: PrivateNetworkProps = { ipRange: "10.20.0.0/16", labels: LABELS };

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { App, Lazy, TerraformStack, Token } from "cdktn";
-import { MAX_USER_DATA_BYTES, Server, ServerProps } from "../../constructs";
+import { App, Lazy, type TerraformStack, Token } from "cdktn";
+import { MAX_USER_DATA_BYTES, Server, type ServerProps } from "../../constructs";
 import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 
@@ -299,7 +299,7 @@ describe("Server", () => {
 
     it("import blocks run no process at synth (cdktn's importFrom would run `terraform version`)", () => {
       // The module object cdktn itself requires (an ES import would give a copy under swc's interop).
-      const childProcess = require("child_process") as typeof import("child_process");
+      const childProcess = require("node:child_process") as typeof import("child_process");
       const execSync = jest.spyOn(childProcess, "execSync");
       const { dir, cleanup } = makeTempDir("server-import-test-");
       try {

@@ -1,5 +1,5 @@
-import { TerraformStack } from "cdktn";
-import { Server, SshKeys, SshKeysProps, sshPublicKeyProblem } from "../../constructs";
+import type { TerraformStack } from "cdktn";
+import { Server, SshKeys, type SshKeysProps, sshPublicKeyProblem } from "../../constructs";
 import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
 
 // Placeholder keys generated for tests (their private halves were never kept).

@@ -1,6 +1,6 @@
 // Public addresses and backups: IPv4 only where the role needs it, reverse
 // DNS confirmed by a forward record, backups for stateful servers.
-import { DnsZone } from "../../constructs";
+import type { DnsZone } from "../../constructs";
 import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
 
 const production = { envs: ["production"] } as const;

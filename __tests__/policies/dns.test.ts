@@ -1,7 +1,7 @@
 // DNS: CAA on every zone, SPF and DMARC wherever mail is received, one TTL
 // per record set, TXT values in the provider's form. Primary zones are read
 // from their record set resources, secondary zones from the description.
-import { DnsZone } from "../../constructs";
+import type { DnsZone } from "../../constructs";
 import * as zoneRecord from "../../.gen/providers/hcloud/zone-record";
 import * as zoneRrset from "../../.gen/providers/hcloud/zone-rrset";
 import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";

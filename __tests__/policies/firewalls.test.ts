@@ -2,7 +2,7 @@
 // open to the world; world-open ports only where the role serves them.
 // Each test runs a full app.synth() with the policy aspects.
 import { Token } from "cdktn";
-import { FirewallPolicy } from "../../constructs";
+import type { FirewallPolicy } from "../../constructs";
 import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
 import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
 

@@ -1,7 +1,7 @@
 // Destruction guards: protection of stateful resources in protected
 // environments, production protected, public addresses as primary IPs that
 // outlive their server, no silent replacement of a server.
-import { BackupStorage, DnsZone } from "../../constructs";
+import type { BackupStorage, DnsZone } from "../../constructs";
 import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
 
 const production = { envs: ["production"] } as const;

@@ -1,8 +1,8 @@
 // no-literal-secret: the post-synth scan of every written cdk.tf.json.
 // Every secret here is built at run time: the repository holds none.
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
-import { TerraformOutput, TerraformVariable } from "cdktn";
-import { BackupStorage, DnsZone } from "../../constructs";
+import { TerraformOutput, type TerraformVariable } from "cdktn";
+import type { BackupStorage, DnsZone } from "../../constructs";
 import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
 import { findingsOf, synthWithPolicies } from "../../testing/policies";

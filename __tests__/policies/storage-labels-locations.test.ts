@@ -1,5 +1,5 @@
 // Storage boxes locked down, labels on every resource, locations allowed.
-import { BackupStorage, FirewallPolicy } from "../../constructs";
+import type { BackupStorage, FirewallPolicy } from "../../constructs";
 import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
 
 const production = { envs: ["production"] } as const;

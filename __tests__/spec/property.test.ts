@@ -29,7 +29,9 @@ type Plain = unknown;
 /** Every path of a plain tree (the root included). */
 function paths(value: Plain, prefix: Segment[] = []): Segment[][] {
   const out: Segment[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, i) => out.push(...paths(item, [...prefix, i])));
+  if (Array.isArray(value)) value.forEach((item, i) => {
+      out.push(...paths(item, [...prefix, i]));
+    });
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }

@@ -223,7 +223,7 @@ describe("bad input", () => {
       ws.replace("config/dns.yaml", "{ name: autoconfig, type: CNAME, values: [mail]", "{ name: autoconfig, type: CNAME, values: [nowhere]");
       const run = await zonefile({ config: path.join(ws.root, "config"), env: "production", out: fresh() }, t.dir);
       expect(run.code).toBe(2);
-      expect(run.stderr.join("\n")).toMatch(/config\/dns\.yaml:\d+:\d+  zones\[0\]\.records\[\d+\]\.values\[0\]  CNAME target nowhere\.all2all\.org\. has no record in this zone/);
+      expect(run.stderr.join("\n")).toMatch(/config\/dns\.yaml:\d+:\d+ {2}zones\[0\]\.records\[\d+\]\.values\[0\] {2}CNAME target nowhere\.all2all\.org\. has no record in this zone/);
     } finally {
       ws.remove();
     }

@@ -53,6 +53,6 @@ export function roleOf(server: ResourceEntry): string | undefined {
 
 /** The role table's entry of a role (undefined for a role it does not list). */
 export function rolePolicy(role: string | undefined): RolePolicy | undefined {
-  return role !== undefined && Object.prototype.hasOwnProperty.call(ROLES, role) ? ROLES[role] : undefined;
+  return role !== undefined && Object.hasOwn(ROLES, role) ? ROLES[role] : undefined;
 }
 

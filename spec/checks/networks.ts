@@ -70,7 +70,8 @@ function checkSubnets(
     const checked = checkSubnetRange(subnet.ip_range, range, subnets);
     const subnetPath = [...path, "subnets", j, "ip_range"];
     if (!checked.ok) {
-      return reportRule(ctx.r, subnetPath, checked.problem, (k) => [...path, "subnets", subnetIndex[k]!, "ip_range"]);
+      reportRule(ctx.r, subnetPath, checked.problem, (k) => [...path, "subnets", subnetIndex[k]!, "ip_range"]);
+      return;
     }
     subnets.push(checked.value);
     subnetIndex.push(j);

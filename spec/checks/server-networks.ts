@@ -27,18 +27,20 @@ export function checkAttachments(
     const attachPath = [...path, "networks", j];
     const info = networks.info.get(attachment.network);
     if (!info) {
-      return r.report(
+      r.report(
         [...attachPath, "network"],
         `unknown network "${attachment.network}"`,
         suggestionHint(attachment.network, [...networks.names.keys()], "networks"),
       );
+      return;
     }
     const previous = attached.get(attachment.network);
     if (previous !== undefined) {
-      return r.report(
+      r.report(
         [...attachPath, "network"],
         `server ${server.name} is attached to network ${attachment.network} twice (networks[${previous}])`,
       );
+      return;
     }
     attached.set(attachment.network, j);
     if (info.zone !== where.zone) {
@@ -64,38 +66,42 @@ function checkFixedIp(
 ): void {
   const { r } = ctx;
   const value = parseIpv4(attachment.ip.trim());
-  if (value === undefined) return r.report(ipPath, `fixed IP "${attachment.ip}" is not an IPv4 address`);
+  if (value === undefined) { r.report(ipPath, `fixed IP "${attachment.ip}" is not an IPv4 address`); return; }
   const address = { family: "ipv4" as const, value };
   const subnet = info.subnets.find((s) => cidrContains(s, address));
   if (!subnet) {
-    return r.report(
+    r.report(
       ipPath,
       `fixed IP ${attachment.ip} is outside the subnets of network ${attachment.network}`,
       `subnets: ${info.subnets.map((s) => s.text).join(", ") || "none"}`,
     );
+    return;
   }
   if (value === subnet.base || value === lastAddress(subnet)) {
-    return r.report(
+    r.report(
       ipPath,
       `fixed IP ${attachment.ip} is the ${value === subnet.base ? "network" : "broadcast"} address ` +
         `of subnet ${subnet.text}`,
     );
+    return;
   }
   if (info.range && value === info.range.base + 1n) {
-    return r.report(
+    r.report(
       ipPath,
       `fixed IP ${attachment.ip} is the network's router address`,
       "Hetzner uses the first address of the network",
     );
+    return;
   }
   const key = `${attachment.network}/${value}`;
   const taken = takenIps.get(key);
   if (taken) {
-    return r.report(
+    r.report(
       ipPath,
       `fixed IP ${attachment.ip} is already taken by ${formatPath(taken)} (${r.where(taken, ipPath)})`,
       "each fixed IP belongs to one server",
     );
+    return;
   }
   takenIps.set(key, ipPath);
 }

@@ -125,11 +125,12 @@ function checkSecondaries(ctx: CheckContext): Map<string, DnsSecondarySpec> {
     const path: PathSegment[] = ["dns_secondaries", i];
     s.nameservers.forEach((ns, j) => {
       if (!ns.endsWith(".")) {
-        return r.report(
+        r.report(
           [...path, "nameservers", j],
           `name server "${ns}" must be absolute, with the final dot`,
           `write "${ns}."`,
         );
+        return;
       }
       checkHostName(r, [...path, "nameservers", j], ns.slice(0, -1), "name server");
     });

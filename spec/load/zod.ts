@@ -79,7 +79,7 @@ function valueAt(plain: unknown, path: readonly PathSegment[]): unknown {
   let current = plain;
   for (const segment of path) {
     if (current === null || typeof current !== "object") return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;
