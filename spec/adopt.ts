@@ -128,58 +128,76 @@ export function parseAdoption(file: string, text: string): { ok: true; adoption:
   if (plain === null || plain === undefined) return problems.length > 0 ? { ok: false, problems } : { ok: true, adoption: { file, entries: [] } };
   const shape = AdoptFile.safeParse(plain);
   if (!shape.success) {
-    for (const issue of shape.error.issues) {
-      const path = issue.path.filter((s): s is PathSegment => typeof s === "string" || typeof s === "number");
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) {
-          const known = path.length === 0 ? [...ADOPT_CONCERNS] : ["id", "matched"];
-          push([...path, key], path.length === 0 ? `unknown stack "${key}"` : `unknown key "${key}"`, suggestionHint(key, known, path.length === 0 ? "stacks" : "keys"), "key");
-        }
-      } else if (path.length === 3 && path[2] === "id") {
-        push(path, `the import id must be text or a number, got ${JSON.stringify(valueAt(plain, path)) ?? "nothing"}`, ID_FORMATS[String(path[1]).split(".")[0]!]?.expected);
-      } else if (path.length === 2 && issue.code === "invalid_type") {
-        push(path, "each address takes a mapping with id (and matched)", 'e.g. { id: "4711", matched: "server named web-1" }');
-      } else if (path.length === 1 && issue.code === "invalid_type") {
-        push(path, `the stack "${String(path[0])}" takes a mapping of Terraform addresses`, 'e.g. hcloud_server.web-1: { id: "4711" }');
-      } else if (path.length === 0) {
-        push(path, "the adoption file must be a mapping of stacks (network, servers, dns, backup)");
-      } else push(path, issue.message);
-    }
+    for (const issue of shape.error.issues) shapeProblem(issue, plain, push);
     return { ok: false, problems };
   }
   const entries: AdoptEntry[] = [];
   for (const concern of ADOPT_CONCERNS) {
     for (const [address, entry] of Object.entries(shape.data[concern] ?? {})) {
-      const m = ADDRESS.exec(address);
-      if (!m) {
-        push([concern, address], `"${address}" is not a Terraform address`, "write <resource type>.<name>, as all2all inventory shows it, e.g. hcloud_server.web-1", "key");
-        continue;
-      }
-      const type = m[1]!;
-      const format = ID_FORMATS[type];
-      if (!format) {
-        push([concern, address], `resources of type ${type} cannot be adopted here`, suggestionHint(type, Object.keys(ID_FORMATS), "types"), "key");
-        continue;
-      }
-      if (format.concern !== concern) {
-        push([concern, address], `${type} resources are in the ${format.concern} stack, not in ${concern}`, `move the entry under ${format.concern}:`, "key");
-        continue;
-      }
-      const id = String(entry.id);
-      const idPath = [concern, address, "id"];
-      if (!format.pattern.test(id)) {
-        push(idPath, `${JSON.stringify(id)} is not an import id of ${type}`, `expected ${format.expected}`);
-        continue;
-      }
-      const refined = format.check?.(id);
-      if (refined) {
-        push(idPath, `${JSON.stringify(id)} is not an import id of ${type}: ${refined}`, `expected ${format.expected}`);
-        continue;
-      }
-      entries.push({ concern, address, type, id, ...(entry.matched !== undefined ? { matched: entry.matched } : {}), origin: originAt(root, idPath), path: formatPath(idPath) });
+      const checked = checkEntry(concern, address, entry, push);
+      if (checked) entries.push({ ...checked, origin: originAt(root, [concern, address, "id"]) });
     }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, adoption: { file, entries } };
+}
+
+type Push = (path: readonly PathSegment[], message: string, hint?: string, at?: "value" | "key") => void;
+
+/** One zod issue of the adoption file's shape, as a problem that says what is valid. */
+function shapeProblem(issue: z.core.$ZodIssue, plain: unknown, push: Push): void {
+  const path = issue.path.filter((s): s is PathSegment => typeof s === "string" || typeof s === "number");
+  if (issue.code === "unrecognized_keys") {
+    for (const key of issue.keys) {
+      const known = path.length === 0 ? [...ADOPT_CONCERNS] : ["id", "matched"];
+      const what = path.length === 0 ? `unknown stack "${key}"` : `unknown key "${key}"`;
+      push([...path, key], what, suggestionHint(key, known, path.length === 0 ? "stacks" : "keys"), "key");
+    }
+  } else if (path.length === 3 && path[2] === "id") {
+    const got = JSON.stringify(valueAt(plain, path)) ?? "nothing";
+    push(path, `the import id must be text or a number, got ${got}`, ID_FORMATS[String(path[1]).split(".")[0]!]?.expected);
+  } else if (path.length === 2 && issue.code === "invalid_type") {
+    push(path, "each address takes a mapping with id (and matched)", 'e.g. { id: "4711", matched: "server named web-1" }');
+  } else if (path.length === 1 && issue.code === "invalid_type") {
+    push(path, `the stack "${String(path[0])}" takes a mapping of Terraform addresses`, 'e.g. hcloud_server.web-1: { id: "4711" }');
+  } else if (path.length === 0) {
+    push(path, "the adoption file must be a mapping of stacks (network, servers, dns, backup)");
+  } else push(path, issue.message);
+}
+
+/** One entry of a stack, checked: its address, type, stack and id; undefined (with the problem pushed) when wrong. */
+function checkEntry(
+  concern: AdoptConcern,
+  address: string,
+  entry: z.output<typeof Entry>,
+  push: Push,
+): Omit<AdoptEntry, "origin"> | undefined {
+  const m = ADDRESS.exec(address);
+  if (!m) {
+    const hint = "write <resource type>.<name>, as all2all inventory shows it, e.g. hcloud_server.web-1";
+    push([concern, address], `"${address}" is not a Terraform address`, hint, "key");
+    return undefined;
+  }
+  const type = m[1]!;
+  const format = ID_FORMATS[type];
+  if (!format) {
+    const hint = suggestionHint(type, Object.keys(ID_FORMATS), "types");
+    push([concern, address], `resources of type ${type} cannot be adopted here`, hint, "key");
+    return undefined;
+  }
+  if (format.concern !== concern) {
+    const what = `${type} resources are in the ${format.concern} stack, not in ${concern}`;
+    push([concern, address], what, `move the entry under ${format.concern}:`, "key");
+    return undefined;
+  }
+  const id = String(entry.id);
+  const idPath = [concern, address, "id"];
+  const refined = format.pattern.test(id) ? format.check?.(id) : "";
+  if (refined !== undefined) {
+    const why = refined === "" ? "" : `: ${refined}`;
+    push(idPath, `${JSON.stringify(id)} is not an import id of ${type}${why}`, `expected ${format.expected}`);
+    return undefined;
+  }
+  return { concern, address, type, id, ...(entry.matched !== undefined ? { matched: entry.matched } : {}), path: formatPath(idPath) };
 }
 
 function valueAt(plain: unknown, path: readonly PathSegment[]): unknown {
