@@ -180,39 +180,51 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
   const manifest: { version: string; stacks: Record<string, unknown> } = { version: "fake", stacks: {} };
   const existing = path.join(outDir, "manifest.json");
   if (fs.existsSync(existing)) Object.assign(manifest.stacks, JSON.parse(fs.readFileSync(existing, "utf8")).stacks);
-  for (const s of list) {
-    const name = `${env}-${s.concern}`;
-    const dir = path.join(outDir, "stacks", name);
-    fs.mkdirSync(dir, { recursive: true });
-    const backend =
-      (s.backend ?? "s3") === "s3"
-        ? { s3: { bucket: `${env}-tfstate`, key: `all2all/${env}/${name}.tfstate`, region: "fsn1", use_lockfile: true } }
-        : { local: { path: `../../../state/${name}.tfstate` } };
-    const resource: Record<string, Record<string, object>> = {};
-    for (const [type, names] of Object.entries(s.resources ?? {})) resource[type] = Object.fromEntries(names.map((n) => [n, {}]));
-    const variable = Object.fromEntries(
-      Object.entries(s.variables ?? {}).map(([n, v]) => [n, { type: "string", sensitive: true, ...(v.description ? { description: v.description } : {}), ...(v.default !== undefined ? { default: v.default } : {}) }]),
-    );
-    // What synth copies from providers/hcloud/ (the fake tofu reads nothing of it).
-    if (options.lock !== false) fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), FAKE_LOCK);
-    fs.writeFileSync(
-      path.join(dir, "cdk.tf.json"),
-      JSON.stringify({ terraform: { backend, ...((s.encrypted ?? options.encrypted) === false ? {} : { encryption: encryptionBlock(false) }), required_providers: { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } } }, provider: { hcloud: [{}] }, resource, ...(Object.keys(variable).length > 0 ? { variable } : {}), output: { [`${s.concern}-marker`]: { value: "x" } } }, null, 2),
-    );
-    manifest.stacks[name] = {
-      name,
-      constructPath: name,
-      dependencies: (s.dependencies ?? []).map((d) => `${env}-${d}`),
-      synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
-      workingDirectory: `stacks/${name}`,
-      annotations: [],
-    };
-  }
+  for (const s of list) manifest.stacks[`${env}-${s.concern}`] = writeMiniStack(outDir, env, s, options);
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(existing, JSON.stringify(manifest, null, 2));
   // As synth records it: made from the repository's config (or the one given) and the running code.
   if (options.inputs !== false) fs.writeFileSync(path.join(outDir, INPUTS_FILE), JSON.stringify(recordInputs(options.inputs?.configDir ?? path.join(repoRoot, "config"), repoRoot)));
   return outDir;
+}
+
+/** One stack of writeMiniOutput: its folder, lock file and cdk.tf.json; returns its manifest entry. */
+function writeMiniStack(outDir: string, env: string, s: MiniStack, options: { lock?: boolean; encrypted?: boolean }): object {
+  const name = `${env}-${s.concern}`;
+  const dir = path.join(outDir, "stacks", name);
+  fs.mkdirSync(dir, { recursive: true });
+  const backend =
+    (s.backend ?? "s3") === "s3"
+      ? { s3: { bucket: `${env}-tfstate`, key: `all2all/${env}/${name}.tfstate`, region: "fsn1", use_lockfile: true } }
+      : { local: { path: `../../../state/${name}.tfstate` } };
+  const resource: Record<string, Record<string, object>> = {};
+  for (const [type, names] of Object.entries(s.resources ?? {})) resource[type] = Object.fromEntries(names.map((n) => [n, {}]));
+  const variable = Object.fromEntries(
+    Object.entries(s.variables ?? {}).map(([n, v]) => [
+      n,
+      { type: "string", sensitive: true, ...(v.description ? { description: v.description } : {}), ...(v.default !== undefined ? { default: v.default } : {}) },
+    ]),
+  );
+  // What synth copies from providers/hcloud/ (the fake tofu reads nothing of it).
+  if (options.lock !== false) fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), FAKE_LOCK);
+  const encryption = (s.encrypted ?? options.encrypted) === false ? {} : { encryption: encryptionBlock(false) };
+  const providers = { hcloud: { source: "registry.terraform.io/hetznercloud/hcloud", version: "~> 1.68" } };
+  const doc = {
+    terraform: { backend, ...encryption, required_providers: providers },
+    provider: { hcloud: [{}] },
+    resource,
+    ...(Object.keys(variable).length > 0 ? { variable } : {}),
+    output: { [`${s.concern}-marker`]: { value: "x" } },
+  };
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(doc, null, 2));
+  return {
+    name,
+    constructPath: name,
+    dependencies: (s.dependencies ?? []).map((d) => `${env}-${d}`),
+    synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+    workingDirectory: `stacks/${name}`,
+    annotations: [],
+  };
 }
 
 /** A provider lock file for hand-made outputs. */
