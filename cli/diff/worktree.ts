@@ -27,7 +27,10 @@ export interface RefCheckout {
 }
 
 function git(cwd: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  return run("git", ["-c", "core.pager=cat", "-c", "color.ui=never", ...args], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+  return run("git", ["-c", "core.pager=cat", "-c", "color.ui=never", ...args], {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+  });
 }
 
 function must(cwd: string, args: readonly string[]): string {
@@ -67,7 +70,10 @@ function isWorktreeOf(top: string, dir: string): boolean {
   if (!fs.existsSync(path.join(dir, ".git"))) return false;
   const listed = git(top, ["worktree", "list", "--porcelain"]);
   const real = fs.realpathSync(dir);
-  return listed.status === 0 && listed.stdout.split("\n").some((line) => line === `worktree ${dir}` || line === `worktree ${real}`);
+  return (
+    listed.status === 0 &&
+    listed.stdout.split("\n").some((line) => line === `worktree ${dir}` || line === `worktree ${real}`)
+  );
 }
 
 /** Moves a worktree to `commit`: tracked files as in the commit, untracked files gone, ignored ones (the build) kept. */
