@@ -36,6 +36,7 @@ module.exports = {
       roots: ["<rootDir>/__tests__"],
       testMatch: ["**/*.process.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/", "<rootDir>/__tests__/e2e/"],
+      setupFiles: ["<rootDir>/testing/processes-allowed.js"],
     },
     {
       // The real OpenTofu and hcloud provider (npm run engine) against the
@@ -43,6 +44,7 @@ module.exports = {
       // (`npm test` runs this project with --runInBand).
       ...common,
       displayName: "e2e",
+      setupFiles: ["<rootDir>/testing/processes-allowed.js"],
       roots: ["<rootDir>/__tests__/e2e"],
       testMatch: ["**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/"],

@@ -12,13 +12,17 @@ const childProcess = require("node:child_process");
 const STARTERS = /** @type {const} */ (["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"]);
 const GUARD = Symbol.for("all2all.noProcesses");
 
-// The module is shared by the test files a worker runs; guard it once, and
-// read the running test's path from the file now set up.
+// The module is shared by every test file a worker runs, of either project:
+// it is wrapped once, and each file's set-up says whether it may start
+// processes (testing/processes-allowed.js sets the mark back for the
+// processes project). The mark holds the file's global, to name the file.
 /** @type {any} */ (childProcess)[GUARD] = globalThis;
 for (const name of STARTERS) {
   const original = /** @type {any} */ (childProcess)[name];
   if (original[GUARD]) continue;
-  const refuse = function (/** @type {unknown} */ command) {
+  const refuse = function (/** @type {unknown} */ command, /** @type {unknown[]} */ ...rest) {
+    // @ts-ignore: `this` is whatever child_process was called on
+    if (!(/** @type {any} */ (childProcess)[GUARD])) return original.call(this, command, ...rest);
     let file = "this test file";
     try {
       file = /** @type {any} */ (childProcess)[GUARD].expect.getState().testPath ?? file;
