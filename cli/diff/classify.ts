@@ -167,7 +167,11 @@ export function worldRules(firewall: Body | undefined): WorldRule[] {
       const hit = [...SENSITIVE_PORTS.entries()].filter(([p]) => p >= low && p <= high).sort((a, b) => a[0] - b[0]);
       if (hit.length > 0) {
         sensitive =
-          low === high ? hit[0][1] : hit.length > 3 ? "SSH, databases and remote administration included" : hit.map(([p, name]) => `${p} ${name}`).join(", ");
+          low === high
+            ? hit[0]![1]
+            : hit.length > 3
+              ? "SSH, databases and remote administration included"
+              : hit.map(([p, name]) => `${p} ${name}`).join(", ");
       }
     }
     for (const s of sources) {
@@ -543,7 +547,8 @@ export function classifyResource(
     if (limits.serverTypeRemark !== undefined) {
       // Said in the server type change's own warning (disruptive update), or in one of its own when the table has none.
       const i = warnings.findIndex((w) => w.class === "disruptive-update" && w.attribute === "server_type");
-      if (i >= 0) warnings[i] = { ...warnings[i], message: `${warnings[i].message}; ${limits.serverTypeRemark}` };
+      const found = warnings[i];
+      if (found !== undefined) warnings[i] = { ...found, message: `${found.message}; ${limits.serverTypeRemark}` };
       else warnings.push({ class: "disruptive-update", attribute: "server_type", message: `\`server_type\` changes: ${limits.serverTypeRemark}` });
     }
   }
@@ -621,8 +626,9 @@ function covering(env: EnvSide, server: SideResource): string[] {
 }
 
 function nameOfKey(k: string): { stack: string; address: string } {
+  // Keys are made by key(): `${stack}\u0000${address}`, so both parts are there.
   const [stack, address] = k.split("\u0000");
-  return { stack, address };
+  return { stack: stack!, address: address! };
 }
 
 /** A change that reasons and notes can be added to. */
@@ -638,7 +644,14 @@ export type MutableChange = Omit<Change, "dangers" | "warnings" | "notes" | "sum
  * The change of the first of these resources that has one; when none of
  * them changes itself, a change without action is made for the first.
  */
-export type ChangeFinder = (...resources: { stack: string; address: string; type: string }[]) => MutableChange;
+export type ChangeFinder = (...resources: [ChangeTarget, ...ChangeTarget[]]) => MutableChange;
+
+/** A resource whose change a {@link ChangeFinder} looks for. */
+export interface ChangeTarget {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+}
 
 /**
  * Adds the environment-wide dangers: a network whose new range leaves out a

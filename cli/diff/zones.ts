@@ -82,9 +82,10 @@ export function parseZoneFile(text: string, zone: string): ParsedZone {
     const c = comments;
     tokens = [];
     comments = [];
-    if (t.length === 0) return;
-    if (t[0].startsWith("$")) {
-      const directive = t[0].toUpperCase();
+    const first = t[0];
+    if (first === undefined) return;
+    if (first.startsWith("$")) {
+      const directive = first.toUpperCase();
       if (directive === "$ORIGIN" && t[1] !== undefined) origin = absolute(t[1], origin);
       if (directive === "$TTL" && /^\d+$/.test(t[1] ?? "")) defaultTtl = Number(t[1]);
       return;
@@ -93,8 +94,8 @@ export function parseZoneFile(text: string, zone: string): ParsedZone {
     lastOwner = owner;
     let ttl = defaultTtl;
     for (let i = 0; i < 2 && t.length > 0; i++) {
-      if (/^\d+$/.test(t[0])) ttl = Number(t.shift());
-      else if (CLASSES.has(t[0].toUpperCase())) t.shift();
+      if (/^\d+$/.test(t[0]!)) ttl = Number(t.shift());
+      else if (CLASSES.has(t[0]!.toUpperCase())) t.shift();
     }
     const type = (t.shift() ?? "").toUpperCase();
     if (type === "") return;
@@ -105,10 +106,11 @@ export function parseZoneFile(text: string, zone: string): ParsedZone {
     }
     let value: string;
     const ref = c.map((x) => ADDRESS_REF.exec(x)).find((m) => m !== null);
-    if ((type === "A" || type === "AAAA") && ref) value = `${ref[1].toLowerCase()}.${ref[2].toLowerCase()}`;
-    else if (["CNAME", "NS", "PTR", "DNAME"].includes(type) && t.length === 1) value = absolute(t[0], origin);
-    else if (type === "MX" && t.length === 2) value = `${t[0]} ${absolute(t[1], origin)}`;
-    else if (type === "SRV" && t.length === 4) value = `${t[0]} ${t[1]} ${t[2]} ${absolute(t[3], origin)}`;
+    // The lengths are checked before each index; ADDRESS_REF's two groups are not optional.
+    if ((type === "A" || type === "AAAA") && ref) value = `${ref[1]!.toLowerCase()}.${ref[2]!.toLowerCase()}`;
+    else if (["CNAME", "NS", "PTR", "DNAME"].includes(type) && t.length === 1) value = absolute(t[0]!, origin);
+    else if (type === "MX" && t.length === 2) value = `${t[0]} ${absolute(t[1]!, origin)}`;
+    else if (type === "SRV" && t.length === 4) value = `${t[0]} ${t[1]} ${t[2]} ${absolute(t[3]!, origin)}`;
     else value = t.join(" ");
     const key = `${owner}\t${type}`;
     const set = sets.get(key);
@@ -170,7 +172,7 @@ export function knotZones(text: string): string[] {
   for (const line of text.split(/\r?\n/)) {
     if (/^\S/.test(line)) inZone = /^zone\s*:/.test(line);
     const m = inZone ? /^\s*-\s*domain\s*:\s*"?([^"\s#]+)"?/.exec(line) : null;
-    if (m) zones.push(m[1].toLowerCase().replace(/\.$/, ""));
+    if (m) zones.push(m[1]!.toLowerCase().replace(/\.$/, ""));
   }
   return zones;
 }
@@ -205,9 +207,9 @@ function referrers(zones: Iterable<ParsedZone>): Map<string, { what: string; typ
     for (const set of z.sets.values()) {
       for (const v of set.values) {
         const parts = v.split(" ");
-        if (set.type === "CNAME") add(parts[0], `the CNAME ${set.owner}`, "CNAME");
-        if (set.type === "MX" && parts.length === 2) add(parts[1], `the MX of ${set.owner}`, "MX");
-        if (set.type === "SRV" && parts.length === 4) add(parts[3], `the SRV ${set.owner}`, "SRV");
+        if (set.type === "CNAME") add(parts[0]!, `the CNAME ${set.owner}`, "CNAME");
+        if (set.type === "MX" && parts.length === 2) add(parts[1]!, `the MX of ${set.owner}`, "MX");
+        if (set.type === "SRV" && parts.length === 4) add(parts[3]!, `the SRV ${set.owner}`, "SRV");
       }
     }
   }
@@ -375,7 +377,7 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
 function compareOwners(a: string, b: string): number {
   const x = a.replace(/\.$/, "").split(".").reverse();
   const y = b.replace(/\.$/, "").split(".").reverse();
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
   return x.length - y.length;
 }
 
@@ -400,18 +402,23 @@ export function lineDiff(before: string, after: string, maxLines = 4000): { adde
     const removed = a.filter((l) => !b.includes(l)).length;
     return { added, removed, lines: [`(too long to show: ${a.length} → ${b.length} lines)`] };
   }
-  // lcs[i][j]: length of the LCS of a[i..] and b[j..].
+  // lcs[i][j]: length of the LCS of a[i..] and b[j..]. Every index below is in range (the loops' bounds).
   const lcs: Uint16Array[] = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const at = (i: number, j: number): number => lcs[i]![j]!;
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+    }
+  }
   const ops: { op: " " | "-" | "+"; text: string }[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
-      ops.push({ op: " ", text: a[i++] });
+      ops.push({ op: " ", text: a[i++]! });
       j++;
-    } else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ op: "-", text: a[i++] });
-    else ops.push({ op: "+", text: b[j++] });
+    } else if (i < a.length && (j >= b.length || at(i + 1, j) >= at(i, j + 1))) ops.push({ op: "-", text: a[i++]! });
+    else ops.push({ op: "+", text: b[j++]! });
   }
   const show = new Set<number>();
   ops.forEach((o, k) => {
@@ -422,7 +429,8 @@ export function lineDiff(before: string, after: string, maxLines = 4000): { adde
   let last = -1;
   for (const k of [...show].sort((x, y) => x - y)) {
     if (last >= 0 && k > last + 1) lines.push("…");
-    lines.push(`${ops[k].op} ${ops[k].text}`.trimEnd());
+    const o = ops[k]!;
+    lines.push(`${o.op} ${o.text}`.trimEnd());
     last = k;
   }
   return { added: ops.filter((o) => o.op === "+").length, removed: ops.filter((o) => o.op === "-").length, lines };
