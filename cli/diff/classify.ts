@@ -10,8 +10,9 @@
  * servers that newly fall under a firewall open to the world, or under no
  * firewall at all).
  *
- * One file per family of rules; this index re-exports what the rest of
- * cli/ reads (compare.ts, plan.ts, drift/summary.ts).
+ * One file per family of rules in cli/diff/classify/; this file
+ * re-exports what the rest of cli/ reads (compare.ts, plan.ts,
+ * drift/summary.ts).
  */
 export {
   cite,
@@ -22,10 +23,10 @@ export {
   type MutableChange,
   type ResourcePair,
   type SideResource,
-} from "./common";
-export { classifyEnvironments, environmentOf } from "./environment";
-export { describeWorldRules, FIREWALL_RULES_ISSUE, worldRules, type WorldRule } from "./firewall";
-export { HETZNER_SOURCES } from "./hetzner";
-export { replacementReasons, statefulLoss } from "./replacement";
-export { classifyResource, type Verdict } from "./resource";
-export { summaryAttributes } from "./summary";
+} from "./classify/common";
+export { classifyEnvironments, environmentOf } from "./classify/environment";
+export { describeWorldRules, FIREWALL_RULES_ISSUE, worldRules, type WorldRule } from "./classify/firewall";
+export { HETZNER_SOURCES } from "./classify/hetzner";
+export { replacementReasons, statefulLoss } from "./classify/replacement";
+export { classifyResource, type Verdict } from "./classify/resource";
+export { summaryAttributes } from "./classify/summary";
