@@ -89,7 +89,8 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
 
   let book: AddressBook | undefined;
   if (opts.addresses !== undefined) {
-    const spec = specs[0];
+    // --env is given with --addresses (checked above): the one environment loaded.
+    const spec = specs[0]!;
     const stack = stackName(spec.environment.name, "servers");
     let text: string;
     try {

@@ -33,7 +33,7 @@ export interface PlanSummaryOptions {
 export function stackLabel(file: string): string {
   const parts = path.resolve(file).split(path.sep);
   const i = parts.lastIndexOf("stacks");
-  if (i >= 0 && i === parts.length - 3) return parts[i + 1];
+  if (i >= 0 && i === parts.length - 3) return parts[i + 1]!;
   return path.basename(file).replace(/\.json$/i, "");
 }
 

@@ -128,7 +128,8 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
   }
   const specs = loadForCommand(opts, io);
   if (!specs) return ExitCode.badInput;
-  const spec = specs[0];
+  // --env is given (checked above): the one environment loaded.
+  const spec = specs[0]!;
   const env = spec.environment.name;
 
   let zones = spec.zones as readonly ZoneSpec[];

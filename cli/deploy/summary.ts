@@ -75,7 +75,7 @@ export function summarisePlan(json: unknown): PlanSummary {
     const kinds = kindsOf(rc);
     if (kinds.length === 0) continue;
     for (const k of kinds) counts[k]++;
-    const type = rc.type ?? String(rc.address ?? "").split(".")[0];
+    const type = rc.type ?? String(rc.address ?? "").split(".")[0]!;
     const stateful = kinds.includes("replace") || kinds.includes("destroy") ? statefulLossOf(type) : undefined;
     changes.push({ address: rc.address ?? "(unnamed)", type, kinds, ...(stateful !== undefined ? { stateful } : {}) });
   }

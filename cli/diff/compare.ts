@@ -18,6 +18,7 @@ import {
   statefulLoss,
   summaryAttributes,
   type Body,
+  type ChangeTarget,
   type MutableChange,
   type ResourcePair,
   type SideResource,
@@ -289,7 +290,7 @@ export function compareOutputs(
     }
   }
 
-  const find = (...targets: { stack: string; address: string; type: string }[]): MutableChange => {
+  const find = (...targets: [ChangeTarget, ...ChangeTarget[]]): MutableChange => {
     for (const t of targets) {
       const found = changes.find((c) => c.kind === "resource" && c.stack === t.stack && c.address === t.address);
       if (found) return found;

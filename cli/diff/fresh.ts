@@ -82,7 +82,7 @@ function patternRegExp(pattern: string): RegExp {
       i += 2;
     } else if (p[i] === "*") re += "[^/]*";
     else if (p[i] === "?") re += "[^/]";
-    else re += p[i].replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    else re += p[i]!.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
   return new RegExp(`^${re}$`);
 }

@@ -18,6 +18,7 @@ import {
   statefulLoss,
   summaryAttributes,
   type Body,
+  type ChangeTarget,
   type MutableChange,
   type ResourcePair,
   type SideResource,
@@ -254,7 +255,7 @@ export function summarisePlans(plans: readonly LabelledPlan[], tables: ReplaceTa
       changes.push(change);
     }
   }
-  const find = (...targets: { stack: string; address: string; type: string }[]): MutableChange => {
+  const find = (...targets: [ChangeTarget, ...ChangeTarget[]]): MutableChange => {
     for (const t of targets) {
       const found = changes.find((c) => c.stack === t.stack && c.address === t.address);
       if (found) return found;

@@ -71,8 +71,10 @@ export function diffValues(a: Maybe, b: Maybe, path: Path = [], out: RawDiff[] =
       else leftA.push(i);
     });
     const leftB = b.map((_, k) => k).filter((k) => !usedB.has(k));
-    if (leftA.length === 1 && leftB.length === 1 && isPlainObject(a[leftA[0]]) && isPlainObject(b[leftB[0]])) {
-      return diffValues(a[leftA[0]], b[leftB[0]], [...path, leftB[0]], out);
+    const [onlyA] = leftA;
+    const [onlyB] = leftB;
+    if (leftA.length === 1 && leftB.length === 1 && isPlainObject(a[onlyA!]) && isPlainObject(b[onlyB!])) {
+      return diffValues(a[onlyA!], b[onlyB!], [...path, onlyB!], out);
     }
     for (const i of leftA) out.push({ path: [...path, i], old: a[i], new: ABSENT });
     for (const k of leftB) out.push({ path: [...path, k], old: ABSENT, new: b[k] });
@@ -142,7 +144,7 @@ export function isSecretName(name: string | undefined): boolean {
 export function referencedVariables(text: string): string[] {
   const names: string[] = [];
   for (const m of text.matchAll(/\$\{[^}]*\}/g)) {
-    for (const v of m[0].matchAll(/\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g)) names.push(v[1]);
+    for (const v of m[0].matchAll(/\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g)) names.push(v[1]!);
   }
   return names;
 }

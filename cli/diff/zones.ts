@@ -22,7 +22,12 @@
  * which moves when servers are added before it.
  */
 import type { StackDocument } from "./compare";
+import { lineDiff } from "./line-diff";
 import type { DnsReason, DnsRecordChange, DnsRecordSet, KnotDiff, ZoneDiff, ZonesReport } from "./model";
+import { knotZones, parseZoneFile, type ParsedSoa, type ParsedZone } from "./zone-parse";
+
+export { lineDiff } from "./line-diff";
+export { knotZones, parseZoneFile, type ParsedSoa, type ParsedZone } from "./zone-parse";
 
 /** What one side's `all2all zonefile --knot` wrote, per environment. */
 export interface ZoneRendering {
@@ -34,145 +39,6 @@ export interface ZoneRendering {
   readonly unavailable: ReadonlyMap<string, string>;
   /** How it was rendered (old code without --knot, …). */
   readonly notes: readonly string[];
-}
-
-export interface ParsedSoa {
-  readonly ttl: number;
-  readonly mname: string;
-  readonly rname: string;
-  readonly serial?: number;
-  readonly timers: readonly string[];
-}
-
-export interface ParsedZone {
-  readonly zone: string;
-  readonly origin: string;
-  readonly soa?: ParsedSoa;
-  /** `owner\ttype` → record set (the SOA excluded). */
-  readonly sets: ReadonlyMap<string, { readonly owner: string; readonly type: string; readonly ttl: number; readonly values: readonly string[] }>;
-  /** The hidden primary, when the header says the zone is in secondary mode. */
-  readonly hiddenPrimary?: string;
-}
-
-const ADDRESS_REF = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.(ipv4|ipv6)$/i;
-const CLASSES = new Set(["IN", "CH", "HS", "CS"]);
-
-function absolute(name: string, origin: string): string {
-  if (name === "@") return origin;
-  const lower = name.toLowerCase();
-  if (lower.endsWith(".")) return lower;
-  return origin === "." ? `${lower}.` : `${lower}.${origin}`;
-}
-
-/** Parses a zone file (RFC 1035 master file format: comments, parentheses, $ORIGIN, $TTL, blank owners). */
-export function parseZoneFile(text: string, zone: string): ParsedZone {
-  let origin = `${zone.toLowerCase().replace(/\.$/, "")}.`;
-  let defaultTtl = 3600;
-  let lastOwner = origin;
-  let soa: ParsedSoa | undefined;
-  const sets = new Map<string, { owner: string; type: string; ttl: number; values: string[] }>();
-  const header = /^;\s*secondary mode:.*?hidden primary (\S+?)\.?\s*$/m.exec(text);
-
-  let depth = 0;
-  let tokens: string[] = [];
-  let comments: string[] = [];
-  let blankOwner = false;
-  const finish = (): void => {
-    const t = tokens;
-    const c = comments;
-    tokens = [];
-    comments = [];
-    if (t.length === 0) return;
-    if (t[0].startsWith("$")) {
-      const directive = t[0].toUpperCase();
-      if (directive === "$ORIGIN" && t[1] !== undefined) origin = absolute(t[1], origin);
-      if (directive === "$TTL" && /^\d+$/.test(t[1] ?? "")) defaultTtl = Number(t[1]);
-      return;
-    }
-    const owner = blankOwner ? lastOwner : absolute(t.shift()!, origin);
-    lastOwner = owner;
-    let ttl = defaultTtl;
-    for (let i = 0; i < 2 && t.length > 0; i++) {
-      if (/^\d+$/.test(t[0])) ttl = Number(t.shift());
-      else if (CLASSES.has(t[0].toUpperCase())) t.shift();
-    }
-    const type = (t.shift() ?? "").toUpperCase();
-    if (type === "") return;
-    if (type === "SOA") {
-      const [mname, rname, serial, ...timers] = t;
-      soa = { ttl, mname: absolute(mname ?? "", origin), rname: absolute(rname ?? "", origin), serial: /^\d+$/.test(serial ?? "") ? Number(serial) : undefined, timers };
-      return;
-    }
-    let value: string;
-    const ref = c.map((x) => ADDRESS_REF.exec(x)).find((m) => m !== null);
-    if ((type === "A" || type === "AAAA") && ref) value = `${ref[1].toLowerCase()}.${ref[2].toLowerCase()}`;
-    else if (["CNAME", "NS", "PTR", "DNAME"].includes(type) && t.length === 1) value = absolute(t[0], origin);
-    else if (type === "MX" && t.length === 2) value = `${t[0]} ${absolute(t[1], origin)}`;
-    else if (type === "SRV" && t.length === 4) value = `${t[0]} ${t[1]} ${t[2]} ${absolute(t[3], origin)}`;
-    else value = t.join(" ");
-    const key = `${owner}\t${type}`;
-    const set = sets.get(key);
-    if (set) set.values.push(value);
-    else sets.set(key, { owner, type, ttl, values: [value] });
-  };
-
-  for (const line of text.split(/\r?\n/)) {
-    if (depth === 0) blankOwner = /^[ \t]/.test(line);
-    let token = "";
-    let quoted = false;
-    const push = (): void => {
-      if (token !== "") tokens.push(token);
-      token = "";
-    };
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (quoted) {
-        token += ch;
-        if (ch === "\\" && i + 1 < line.length) token += line[++i];
-        else if (ch === '"') {
-          quoted = false;
-          push();
-        }
-        continue;
-      }
-      if (ch === ";") {
-        push();
-        comments.push(line.slice(i + 1).trim());
-        break;
-      }
-      if (ch === '"') {
-        push();
-        token = '"';
-        quoted = true;
-      } else if (ch === "(") {
-        push();
-        depth++;
-      } else if (ch === ")") {
-        push();
-        depth = Math.max(0, depth - 1);
-      } else if (ch === " " || ch === "\t") {
-        push();
-      } else {
-        token += ch;
-      }
-    }
-    push();
-    if (depth === 0) finish();
-  }
-  finish();
-  return { zone: zone.replace(/\.$/, ""), origin: `${zone.toLowerCase().replace(/\.$/, "")}.`, soa, sets, hiddenPrimary: header?.[1] };
-}
-
-/** The zones a Knot configuration serves (`zone:` section, `- domain: X`). */
-export function knotZones(text: string): string[] {
-  const zones: string[] = [];
-  let inZone = false;
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\S/.test(line)) inZone = /^zone\s*:/.test(line);
-    const m = inZone ? /^\s*-\s*domain\s*:\s*"?([^"\s#]+)"?/.exec(line) : null;
-    if (m) zones.push(m[1].toLowerCase().replace(/\.$/, ""));
-  }
-  return zones;
 }
 
 /** Zone → hidden primary serving it, for one side's environment: its Knot configurations, else the files' headers. */
@@ -205,9 +71,9 @@ function referrers(zones: Iterable<ParsedZone>): Map<string, { what: string; typ
     for (const set of z.sets.values()) {
       for (const v of set.values) {
         const parts = v.split(" ");
-        if (set.type === "CNAME") add(parts[0], `the CNAME ${set.owner}`, "CNAME");
-        if (set.type === "MX" && parts.length === 2) add(parts[1], `the MX of ${set.owner}`, "MX");
-        if (set.type === "SRV" && parts.length === 4) add(parts[3], `the SRV ${set.owner}`, "SRV");
+        if (set.type === "CNAME") add(parts[0]!, `the CNAME ${set.owner}`, "CNAME");
+        if (set.type === "MX" && parts.length === 2) add(parts[1]!, `the MX of ${set.owner}`, "MX");
+        if (set.type === "SRV" && parts.length === 4) add(parts[3]!, `the SRV ${set.owner}`, "SRV");
       }
     }
   }
@@ -297,61 +163,12 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
       else if (!selfHosted.base) zoneNotes.push(`newly served from the hidden primary ${server}: it was in primary mode, its records held by Hetzner (the dns stack's record sets)`);
       else if (!selfHosted.head) zoneNotes.push(`no longer served from the hidden primary ${baseHosted.get(zone)}: in primary mode, Hetzner holds its records (the dns stack's record sets)`);
       const changes: DnsRecordChange[] = [];
-      if (b?.soa && h?.soa) {
-        const before = { ttl: b.soa.ttl, values: soaValues(b.soa) };
-        const after = { ttl: h.soa.ttl, values: soaValues(h.soa) };
-        if (!sameSet(before, after)) {
-          const valuesChange = JSON.stringify(before.values) !== JSON.stringify(after.values);
-          changes.push({
-            owner: h.origin,
-            type: "SOA",
-            action: "change",
-            before,
-            after,
-            dangers: valuesChange
-              ? [{ class: "dns-apex", message: `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): secondaries and resolvers act on it (MNAME, timers, negative caching)` }]
-              : [],
-          });
-        }
-      }
+      const soa = b?.soa && h?.soa ? soaChange(zone, h.origin, b.soa, h.soa) : undefined;
+      if (soa !== undefined) changes.push(soa);
       const keys = [...new Set([...(b?.sets.keys() ?? []), ...(h?.sets.keys() ?? [])])];
       for (const key of keys) {
-        const old = b?.sets.get(key);
-        const now = h?.sets.get(key);
-        const owner = (old ?? now)!.owner;
-        const type = (old ?? now)!.type;
-        const before = old ? { ttl: old.ttl, values: [...old.values] } : undefined;
-        const after = now ? { ttl: now.ttl, values: [...now.values] } : undefined;
-        if (before && after && sameSet(before, after)) continue;
-        const action = before && after ? "change" : before ? "remove" : "add";
-        const dangers: DnsReason[] = [];
-        const removedValues = before ? before.values.filter((v) => !(after?.values ?? []).includes(v)) : [];
-        if (type === "NS" && owner === (h ?? b)!.origin && b && h && JSON.stringify([...(before?.values ?? [])].sort()) !== JSON.stringify([...(after?.values ?? [])].sort())) {
-          dangers.push({
-            class: "dns-apex",
-            message: `the apex NS of ${zone} change (${(before?.values ?? []).join(" ") || "none"} → ${(after?.values ?? []).join(" ") || "none"}): the delegation at the registry and the name servers must agree, or the zone stops resolving`,
-          });
-        }
-        if (type === "MX" && b) {
-          const target = (v: string): string => v.split(" ").pop() ?? v;
-          const kept = new Set((after?.values ?? []).map(target));
-          const gone = [...new Set((before?.values ?? []).map(target).filter((t) => !kept.has(t)))];
-          if (gone.length > 0) dangers.push({ class: "dns-mx-removed", message: `mail for ${owner} is no longer delivered to ${list(gone)} (MX ${removedValues.join(", ")} removed)` });
-        }
-        if (action === "remove") {
-          const named = [
-            ...(targets.get(owner) ?? []).filter((r) => r.type === "CNAME" || ["A", "AAAA", "CNAME"].includes(type)).map((r) => r.what),
-            ...(["A", "AAAA", "CNAME"].includes(type) ? (rdns.get(owner) ?? []) : []),
-          ];
-          if (named.length > 0) dangers.push({ class: "dns-target-removed", message: `removes the ${type} of ${owner}, which ${list([...new Set(named)])} still name${named.length === 1 ? "s" : ""}` });
-        }
-        if ((type === "A" || type === "AAAA") && servers.has(owner) && action !== "add" && removedValues.length > 0) {
-          dangers.push({
-            class: "dns-nameserver-address",
-            message: `${action === "remove" ? "removes" : "changes"} the ${type} of ${owner}, ${servers.get(owner)} (${removedValues.join(", ")} → ${(after?.values ?? []).join(", ") || "none"})`,
-          });
-        }
-        changes.push({ owner, type, action, ...(before ? { before } : {}), ...(after ? { after } : {}), dangers });
+        const change = setChange(zone, b, h, key, { targets, rdns, servers });
+        if (change !== undefined) changes.push(change);
       }
       changes.sort((x, y) => (x.dangers.length > 0 ? 0 : 1) - (y.dangers.length > 0 ? 0 : 1) || (x.type === "SOA" ? -1 : 0) - (y.type === "SOA" ? -1 : 0) || compareOwners(x.owner, y.owner) || x.type.localeCompare(y.type));
       zones.push({ environment: env, zone, server, selfHosted, serial: { base: b?.soa?.serial, head: h?.soa?.serial }, changes, notes: zoneNotes });
@@ -371,11 +188,85 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
   return { zones, knot, notes };
 }
 
+/** What a record set's danger rules read of the head's environment. */
+interface SetContext {
+  /** Name → the records naming it (CNAME, MX, SRV targets). */
+  readonly targets: ReadonlyMap<string, { what: string; type: string }[]>;
+  /** Name → the servers whose reverse DNS names it. */
+  readonly rdns: ReadonlyMap<string, string[]>;
+  /** Name server name → what it serves. */
+  readonly servers: ReadonlyMap<string, string>;
+}
+
+/** The SOA's change (its serial aside), dangerous when its values change; undefined when it stays. */
+function soaChange(zone: string, origin: string, baseSoa: ParsedSoa, headSoa: ParsedSoa): DnsRecordChange | undefined {
+  const before = { ttl: baseSoa.ttl, values: soaValues(baseSoa) };
+  const after = { ttl: headSoa.ttl, values: soaValues(headSoa) };
+  if (sameSet(before, after)) return undefined;
+  const valuesChange = JSON.stringify(before.values) !== JSON.stringify(after.values);
+  return {
+    owner: origin,
+    type: "SOA",
+    action: "change",
+    before,
+    after,
+    dangers: valuesChange
+      ? [{ class: "dns-apex", message: `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): secondaries and resolvers act on it (MNAME, timers, negative caching)` }]
+      : [],
+  };
+}
+
+/** The change of one record set (`owner\ttype`) with its dangers; undefined when it stays. */
+function setChange(
+  zone: string,
+  b: ParsedZone | undefined,
+  h: ParsedZone | undefined,
+  key: string,
+  { targets, rdns, servers }: SetContext,
+): DnsRecordChange | undefined {
+  const old = b?.sets.get(key);
+  const now = h?.sets.get(key);
+  const owner = (old ?? now)!.owner;
+  const type = (old ?? now)!.type;
+  const before = old ? { ttl: old.ttl, values: [...old.values] } : undefined;
+  const after = now ? { ttl: now.ttl, values: [...now.values] } : undefined;
+  if (before && after && sameSet(before, after)) return undefined;
+  const action = before && after ? "change" : before ? "remove" : "add";
+  const dangers: DnsReason[] = [];
+  const removedValues = before ? before.values.filter((v) => !(after?.values ?? []).includes(v)) : [];
+  if (type === "NS" && owner === (h ?? b)!.origin && b && h && JSON.stringify([...(before?.values ?? [])].sort()) !== JSON.stringify([...(after?.values ?? [])].sort())) {
+    dangers.push({
+      class: "dns-apex",
+      message: `the apex NS of ${zone} change (${(before?.values ?? []).join(" ") || "none"} → ${(after?.values ?? []).join(" ") || "none"}): the delegation at the registry and the name servers must agree, or the zone stops resolving`,
+    });
+  }
+  if (type === "MX" && b) {
+    const target = (v: string): string => v.split(" ").pop() ?? v;
+    const kept = new Set((after?.values ?? []).map(target));
+    const gone = [...new Set((before?.values ?? []).map(target).filter((t) => !kept.has(t)))];
+    if (gone.length > 0) dangers.push({ class: "dns-mx-removed", message: `mail for ${owner} is no longer delivered to ${list(gone)} (MX ${removedValues.join(", ")} removed)` });
+  }
+  if (action === "remove") {
+    const named = [
+      ...(targets.get(owner) ?? []).filter((r) => r.type === "CNAME" || ["A", "AAAA", "CNAME"].includes(type)).map((r) => r.what),
+      ...(["A", "AAAA", "CNAME"].includes(type) ? (rdns.get(owner) ?? []) : []),
+    ];
+    if (named.length > 0) dangers.push({ class: "dns-target-removed", message: `removes the ${type} of ${owner}, which ${list([...new Set(named)])} still name${named.length === 1 ? "s" : ""}` });
+  }
+  if ((type === "A" || type === "AAAA") && servers.has(owner) && action !== "add" && removedValues.length > 0) {
+    dangers.push({
+      class: "dns-nameserver-address",
+      message: `${action === "remove" ? "removes" : "changes"} the ${type} of ${owner}, ${servers.get(owner)} (${removedValues.join(", ")} → ${(after?.values ?? []).join(", ") || "none"})`,
+    });
+  }
+  return { owner, type, action, ...(before ? { before } : {}), ...(after ? { after } : {}), dangers };
+}
+
 /** Owners in DNSSEC canonical order (labels from the root). */
 function compareOwners(a: string, b: string): number {
   const x = a.replace(/\.$/, "").split(".").reverse();
   const y = b.replace(/\.$/, "").split(".").reverse();
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
   return x.length - y.length;
 }
 
@@ -389,43 +280,6 @@ export function zoneCounts(report: ZonesReport | undefined): { add: number; remo
     }
   }
   return counts;
-}
-
-/** A changed-lines diff of two texts (longest common subsequence), one line of context, `…` between hunks. */
-export function lineDiff(before: string, after: string, maxLines = 4000): { added: number; removed: number; lines: string[] } {
-  const a = before === "" ? [] : before.replace(/\n$/, "").split("\n");
-  const b = after === "" ? [] : after.replace(/\n$/, "").split("\n");
-  if (a.length > maxLines || b.length > maxLines) {
-    const added = b.filter((l) => !a.includes(l)).length;
-    const removed = a.filter((l) => !b.includes(l)).length;
-    return { added, removed, lines: [`(too long to show: ${a.length} → ${b.length} lines)`] };
-  }
-  // lcs[i][j]: length of the LCS of a[i..] and b[j..].
-  const lcs: Uint16Array[] = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const ops: { op: " " | "-" | "+"; text: string }[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      ops.push({ op: " ", text: a[i++] });
-      j++;
-    } else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ op: "-", text: a[i++] });
-    else ops.push({ op: "+", text: b[j++] });
-  }
-  const show = new Set<number>();
-  ops.forEach((o, k) => {
-    if (o.op === " ") return;
-    for (const n of [k - 1, k, k + 1]) if (n >= 0 && n < ops.length) show.add(n);
-  });
-  const lines: string[] = [];
-  let last = -1;
-  for (const k of [...show].sort((x, y) => x - y)) {
-    if (last >= 0 && k > last + 1) lines.push("…");
-    lines.push(`${ops[k].op} ${ops[k].text}`.trimEnd());
-    last = k;
-  }
-  return { added: ops.filter((o) => o.op === "+").length, removed: ops.filter((o) => o.op === "-").length, lines };
 }
 
 /** The environment of a stack: its name without the last `-part` (`production-servers` → `production`), as the comparison has it. */

@@ -58,7 +58,9 @@ function publicAddress(server: InventoryServer, family: "ipv4" | "ipv6"): string
 function reverseDns(addresses: readonly PublicAddress[]): string {
   const named = addresses.filter((a) => a.reverse_dns !== undefined);
   if (named.length === 0) return "Hetzner's default";
-  if (named.length === addresses.length && new Set(named.map((a) => a.reverse_dns)).size === 1) return named[0].reverse_dns!;
+  if (named.length === addresses.length && new Set(named.map((a) => a.reverse_dns)).size === 1) {
+    return named[0]!.reverse_dns!;
+  }
   return named.map((a) => `${a.family}: ${a.reverse_dns}`).join(", ");
 }
 

@@ -184,7 +184,8 @@ export interface Inventory {
  * `spec` (`built`, by default built here in memory, see built.ts).
  */
 export function buildInventory(spec: NetworkSpec, book?: AddressBook, built?: EnvironmentStacks): Inventory {
-  const stacks = built ?? buildEnvironmentStacks([spec])[0];
+  // One environment in, its stacks out.
+  const stacks = built ?? buildEnvironmentStacks([spec])[0]!;
   if (stacks.spec.environment.name !== spec.environment.name) {
     throw new Error(`the stacks of ${stacks.spec.environment.name} are not those of ${spec.environment.name}`);
   }
