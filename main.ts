@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { readProjectConfig } from "./cli/project";
 import { synthesise } from "./cli/synthesise";
 import { blockingFindings, formatFindingsTable } from "./policies";
-import { formatConfigProblems, loadNetwork } from "./spec";
+import { formatConfigProblems, loadNetwork } from "./description";
 
 const root = path.resolve(__dirname, "..");
 const project = readProjectConfig(root);

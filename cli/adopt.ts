@@ -2,7 +2,7 @@
  * `all2all adopt --env NAME [--config DIR] [--dry-run]`: finds, through the
  * Hetzner APIs, the resources of an environment that already exist, and
  * writes their import ids into the environment's adoption file
- * (config/adopt/<env>.yaml, spec/adopt.ts), to be reviewed and committed;
+ * (config/adopt/<env>.yaml, description/adopt.ts), to be reviewed and committed;
  * synth then writes `import` blocks and the plan adopts them.
  *
  * Steps: load the description, synthesise it in memory (a temporary folder,
@@ -20,7 +20,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ADOPT_DIR, formatAdoption, type AdoptConcern } from "../spec";
+import { ADOPT_DIR, formatAdoption, type AdoptConcern } from "../description";
 import { writeFileAtomic } from "../primitives/atomic";
 import { configDirOf, loadForCommand, type CheckOptions } from "./check";
 import { ExitCode, type Io } from "./io";

@@ -5,7 +5,7 @@
  *
  * Exit codes: 0 valid; 2 problems in the configuration (all printed).
  */
-import { formatConfigProblems, loadNetwork, type ConfigProblem, type NetworkSpec } from "../spec";
+import { formatConfigProblems, loadNetwork, type ConfigProblem, type NetworkSpec } from "../description";
 import { ExitCode, type Io } from "./io";
 
 export interface CheckOptions {

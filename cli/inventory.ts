@@ -13,7 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { NetworkSpec } from "../spec";
+import type { NetworkSpec } from "../description";
 import { parseServerOutputs, type AddressBook } from "../zonefile/addresses";
 import { writeFileAtomic } from "../primitives/atomic";
 import { loadForCommand, type CheckOptions } from "./check";

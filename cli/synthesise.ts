@@ -14,7 +14,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { applyPolicies, type Finding, type PolicyRun } from "../policies";
-import type { NetworkSpec } from "../spec";
+import type { NetworkSpec } from "../description";
 import { buildApp, type BuildAppOptions, type BuiltApp } from "../stacks/app";
 import { validateSynthOutput, type Problem, type ProviderSchemas } from "../validate";
 

@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { AddressRef, NetworkSpec, ZoneSpec } from "../spec";
+import type { AddressRef, NetworkSpec, ZoneSpec } from "../description";
 import {
   chooseSerial,
   parseServerOutputs,

@@ -5,7 +5,7 @@
  * rendered into the hidden primary's zone file and are not resources. By
  * zone and by absolute name, with CNAMEs followed.
  */
-import type { NetworkSpec } from "../spec";
+import type { NetworkSpec } from "../description";
 import { isExpression, listOf, normaliseName } from "./blocks";
 import type { RecordSetModel, ResourceEntry, ZoneModel } from "./model";
 

@@ -19,7 +19,7 @@ import type { IConstruct } from "constructs";
 import { Aspects, TerraformStack, type App, type IAspect } from "cdktn";
 import { catalogue as loadCatalogue, formatEuros } from "../catalogue/catalogue";
 import { estimate, type StackDoc } from "../catalogue/estimate";
-import { catalogue } from "../spec";
+import { catalogue } from "../description";
 import type { EnvironmentStacks } from "../stacks/environment";
 import { attachSuppressions } from "./attach";
 import { checksFor } from "./checks";

@@ -14,7 +14,7 @@
 import type { IConstruct } from "constructs";
 import { TerraformResource, type TerraformStack } from "cdktn";
 import { Server } from "../constructs";
-import type { NetworkSpec } from "../spec";
+import type { NetworkSpec } from "../description";
 import type { EnvironmentStacks } from "../stacks/environment";
 import { compare, isExpression, labelsOf, listOf } from "./blocks";
 import { DnsIndex } from "./dns-index";

@@ -1,6 +1,6 @@
 /**
  * Hetzner's rules for a private network, its subnets and its routes, once:
- * the description's checks (spec/checks/) report them with the file and
+ * the description's checks (description/checks/) report them with the file and
  * path, the PrivateNetwork construct throws them. Each check takes the text
  * as written and what is already known of the network, and returns the parsed
  * block or the problem (a message naming the value, and what would be valid).

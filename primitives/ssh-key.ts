@@ -3,7 +3,7 @@
  * base64 blob is decoded and checked against its declared type and the
  * structure of that type, so a truncated or mangled paste is caught here, not
  * by the API at apply time; a private key pasted by mistake is recognised.
- * Pure (node:crypto only): the description's checks (spec/sshkeys.ts, which
+ * Pure (node:crypto only): the description's checks (description/sshkeys.ts, which
  * adds the project's minimum RSA size) and the constructs use the same parser.
  */
 import { createHash } from "node:crypto";

@@ -1,7 +1,7 @@
 /**
  * TXT record text: the 255-byte limit of one character-string (RFC 1035
  * 3.3), and the split of a longer text into such strings on UTF-8 character
- * boundaries. Pure, no dependencies: the description's checks (spec/dns/)
+ * boundaries. Pure, no dependencies: the description's checks (description/dns/)
  * and the DnsZone construct use the same split.
  */
 

@@ -5,7 +5,7 @@
  * `app.synth()`.
  */
 import { App } from "cdktn";
-import type { NetworkSpec } from "../spec";
+import type { NetworkSpec } from "../description";
 import { EnvironmentStacks, type EnvironmentStacksOptions } from "./environment";
 
 export interface BuildAppOptions {

@@ -1,6 +1,6 @@
 /**
  * The stacks of one environment, built from its NetworkSpec. This is the only
- * place that knows both the description (spec/) and the constructs: it
+ * place that knows both the description (description/) and the constructs: it
  * translates one into the props of the other.
  *
  * Stacks, split by how often things change and what a mistake would cost:
@@ -35,8 +35,8 @@ import {
 } from "../constructs";
 import { importExisting, importIdOf, pinAddress } from "../constructs/common";
 import { cidrContains, parseCidr } from "../primitives/ip";
-import { suggestionHint } from "../spec/catalogue";
-import { CREATE, entryProblem, type AddressRef, type ConfigProblem, type NetworkSpec, type RecordValue } from "../spec";
+import { suggestionHint } from "../description/catalogue";
+import { CREATE, entryProblem, type AddressRef, type ConfigProblem, type NetworkSpec, type RecordValue } from "../description";
 import { HcloudStack, type StateBackend, type StateEncryption } from "./hcloud-stack";
 
 /** The label a server carries for each firewall policy it is in. */

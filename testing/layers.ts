@@ -15,7 +15,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   catalogue: 1,
   engine: 1,
   simulator: 2,
-  spec: 3,
+  description: 3,
   ".gen": 3,
   constructs: 4,
   stacks: 5,

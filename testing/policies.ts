@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { readProjectConfig } from "../cli/project";
 import { synthesise } from "../cli/synthesise";
 import type { Finding, PolicyRun } from "../policies";
-import { loadNetwork, type NetworkSpec } from "../spec";
+import { loadNetwork, type NetworkSpec } from "../description";
 import type { BuiltApp } from "../stacks/app";
-import { workspace, type Workspace } from "./spec";
+import { workspace, type Workspace } from "./description";
 import { defaultConfig, makeTempDir, repoRoot } from "./tmp";
 
 export interface PolicyResult {

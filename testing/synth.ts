@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readProjectConfig } from "../cli/project";
-import { loadNetwork, type NetworkSpec } from "../spec";
+import { loadNetwork, type NetworkSpec } from "../description";
 import { buildApp, type BuiltApp } from "../stacks/app";
 import { defaultConfig, makeTempDir, readJson, repoRoot } from "./tmp";
 

@@ -2,7 +2,7 @@
  * The `hcloud_zone_rrset`s of a synthesised dns stack, with server address
  * references mapped back to the server and family they name.
  */
-import type { AddressRef, Family, ZoneSpec } from "../spec";
+import type { AddressRef, Family, ZoneSpec } from "../description";
 import type { AddressBook } from "../zonefile";
 import { group } from "./checked";
 import { absoluteName, tokensOf } from "./zone-reader";

@@ -3,7 +3,7 @@
  * a zone file and of the synthesised rrsets (testing/zone-rrsets.ts) compare.
  */
 import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
-import type { ZoneSpec } from "../spec";
+import type { ZoneSpec } from "../description";
 import type { AddressBook } from "../zonefile";
 import { absoluteName, tokensOf, type Token, type ZoneRecord } from "./zone-reader";
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { workspace, type Workspace } from "./spec";
+import { workspace, type Workspace } from "./description";
 
 // ---------------------------------------------------------------- a config with every kind of record
 

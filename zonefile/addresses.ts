@@ -15,7 +15,7 @@
  *   /64, like the ::1 Hetzner's IPv6 primary IPs give). Files rendered with
  *   them say so, and must never be served.
  */
-import type { AddressRef, Family } from "../spec";
+import type { AddressRef, Family } from "../description";
 import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
 
 /** Where each referenced server address comes from. */

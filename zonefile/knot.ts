@@ -18,7 +18,7 @@
  * grows, even when a file was rendered afresh elsewhere. Knot never writes
  * the zone files back (`zonefile-sync: -1`): they stay exactly as rendered.
  */
-import type { ZoneSpec } from "../spec";
+import type { ZoneSpec } from "../description";
 import { isPlaceholderAddress, servingOf, type SecondaryServers, type ZoneServing } from "./serving";
 
 export interface KnotOptions {

@@ -20,7 +20,7 @@
  *
  * The serial is left as a token here: serial.ts chooses it.
  */
-import type { RecordSetSpec, RecordValue, ZoneSpec } from "../spec";
+import type { RecordSetSpec, RecordValue, ZoneSpec } from "../description";
 import type { AddressBook } from "./addresses";
 import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
 import { servingOf, type ZoneServing } from "./serving";

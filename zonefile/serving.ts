@@ -6,7 +6,7 @@
  * the description names (config `dns_secondaries`, referenced by
  * `zones[].primary.secondaries`). See docs/dns.md, "Who serves a zone".
  */
-import type { ZoneSpec } from "../spec";
+import type { ZoneSpec } from "../description";
 import { isDocumentationRange, parseAddress, parseCidr } from "../primitives/ip";
 
 /** Name servers that serve our zones as secondaries, transferring them from the hidden primary. */

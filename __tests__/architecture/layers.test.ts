@@ -1,5 +1,5 @@
 // Layers only look down (docs/architecture.md): primitives below all, then the
-// model (spec/), the constructs, the stacks, policies, validate and zonefile,
+// model (description/), the constructs, the stacks, policies, validate and zonefile,
 // and the command line on top. Read from every source file's imports.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,18 +31,18 @@ describe("the rule itself", () => {
       'const old = require("../validate/validate");',
       'import "../cli/main";',
     ].join("\n");
-    expect(violations("spec/dns.ts", source).map((v) => v.imports)).toEqual(["../constructs/txt", "../stacks/app", "../cli/io", "../policies", "../validate/validate", "../cli/main"]);
+    expect(violations("description/dns.ts", source).map((v) => v.imports)).toEqual(["../constructs/txt", "../stacks/app", "../cli/io", "../policies", "../validate/validate", "../cli/main"]);
   });
 
   test("a layer beside is refused too, a test helper always, the layer's own files and those below never", () => {
     expect(violations("policies/engine.ts", 'import { x } from "../validate/x";')[0]?.message).toBe("policies/engine.ts (policies) imports validate/x (validate), a layer beside it");
     expect(violations("cli/main.ts", 'import { x } from "../testing/tmp";')[0]?.message).toMatch(/testing\/tmp, which is in no layer/);
     expect(violations("cli/diff/plan.ts", 'import { a } from "../io";\nimport { b } from "../../primitives/ip";\nimport { c } from "node:fs";\nimport { d } from "cdktn";')).toEqual([]);
-    expect(violations("constructs/server.ts", 'import { x } from "../spec/model";')).toEqual([]);
+    expect(violations("constructs/server.ts", 'import { x } from "../description/model";')).toEqual([]);
   });
 
   test("tests and their helpers are outside the rule", () => {
-    expect(violations("__tests__/spec/x.test.ts", 'import { x } from "../../cli/main";')).toEqual([]);
+    expect(violations("__tests__/description/x.test.ts", 'import { x } from "../../cli/main";')).toEqual([]);
     expect(violations("testing/cli.ts", 'import { x } from "../cli/main";')).toEqual([]);
   });
 });

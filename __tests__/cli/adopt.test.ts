@@ -9,7 +9,7 @@ import { registerCompute } from "../../simulator/resources/compute";
 import { registerDns } from "../../simulator/resources/dns";
 import { registerNetworking } from "../../simulator/resources/networking";
 import { registerStorageBoxes } from "../../simulator/resources/storage-boxes";
-import { parseAdoption } from "../../spec";
+import { parseAdoption } from "../../description";
 import { createLabNetwork, LAB, LAB_ZONE, labLabels, labPublicKey, writeLabConfig, type LabIds } from "../../testing/adopt";
 import { inProcessSim } from "../../testing/simulator";
 import { synthDefault } from "../../testing/synth";

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildInventory } from "../../cli/inventory";
-import { loadNetwork } from "../../spec";
+import { loadNetwork } from "../../description";
 import { NOT_RUN_MARKER, runbookBlocks, shBlocks } from "../../testing/runbooks";
 import { defaultConfig, repoRoot } from "../../testing/tmp";
 

@@ -9,7 +9,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { engineEnv } from "../../engine/engine";
-import { loadNetwork } from "../../spec";
+import { loadNetwork } from "../../description";
 import { runCli } from "../../testing/cli";
 import { describeE2e, requireEngine } from "../../testing/engine";
 import { shBlocks } from "../../testing/runbooks";

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildInventory, renderInventory, resourcesByStack, runInventory, STACK_CONCERNS, type InventoryOptions } from "../../cli/inventory";
 import { captureIo } from "../../cli/io";
-import { loadNetwork, type NetworkSpec } from "../../spec";
+import { loadNetwork, type NetworkSpec } from "../../description";
 import { synthDefault, type SynthResult } from "../../testing/synth";
 import { defaultConfig, makeTempDir, repoRoot } from "../../testing/tmp";
 

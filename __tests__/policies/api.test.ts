@@ -1,7 +1,7 @@
 // The run's contract: aspects added once, findings only after synth.
 import * as path from "node:path";
 import { applyPolicies } from "../../policies";
-import { loadNetwork } from "../../spec";
+import { loadNetwork } from "../../description";
 import { buildApp } from "../../stacks/app";
 import { defaultConfig, makeTempDir } from "../../testing/tmp";
 

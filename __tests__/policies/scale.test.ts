@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import { readProjectConfig } from "../../cli/project";
 import { PolicyEngine } from "../../policies/engine";
-import { loadNetwork } from "../../spec";
+import { loadNetwork } from "../../description";
 import { buildApp } from "../../stacks/app";
 import { scaledSpec } from "../../testing/policies";
 import { defaultConfig, makeTempDir, repoRoot } from "../../testing/tmp";

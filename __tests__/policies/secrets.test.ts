@@ -6,7 +6,7 @@ import type { BackupStorage, DnsZone } from "../../constructs";
 import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
 import { findingsOf, synthWithPolicies } from "../../testing/policies";
-import { ed25519PublicKey, pastedPrivateKey } from "../../testing/spec";
+import { ed25519PublicKey, pastedPrivateKey } from "../../testing/description";
 
 const production = { envs: ["production"] } as const;
 

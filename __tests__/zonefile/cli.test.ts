@@ -2,8 +2,8 @@
 // changes, the addresses file, and every refusal (exit 2) with its message.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadNetwork } from "../../spec";
-import { DEFAULT_CONFIG } from "../../testing/spec";
+import { loadNetwork } from "../../description";
+import { DEFAULT_CONFIG } from "../../testing/description";
 import { makeTempDir } from "../../testing/tmp";
 import { extraZonesWorkspace, listFiles, zonefile } from "../../testing/zonefile-command";
 import { serialOf } from "../../zonefile";

@@ -8,7 +8,7 @@
 // addresses are the zone's primary_nameservers.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { NetworkSpec, ZoneSpec } from "../../spec";
+import type { NetworkSpec, ZoneSpec } from "../../description";
 import { synthDefault, type SynthResult } from "../../testing/synth";
 import { makeTempDir } from "../../testing/tmp";
 import { readZoneText } from "../../testing/zone-reader";

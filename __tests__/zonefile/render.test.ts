@@ -2,8 +2,8 @@
 // SOA and NS defaults, placeholders, serials and the addresses file. No
 // external tool needed (tools.process.test.ts runs BIND's and Knot's checkers).
 import * as path from "node:path";
-import { loadNetwork, type NetworkSpec, type ZoneSpec } from "../../spec";
-import { DEFAULT_CONFIG } from "../../testing/spec";
+import { loadNetwork, type NetworkSpec, type ZoneSpec } from "../../description";
+import { DEFAULT_CONFIG } from "../../testing/description";
 import { readZoneText } from "../../testing/zone-reader";
 import { canonicalSets, specSets } from "../../testing/zone-sets";
 import { extraZonesWorkspace, LONG_TXT } from "../../testing/zonefile-command";

@@ -4,8 +4,8 @@
 // file agrees with BIND's dump.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadNetwork, type ZoneSpec } from "../../spec";
-import { DEFAULT_CONFIG } from "../../testing/spec";
+import { loadNetwork, type ZoneSpec } from "../../description";
+import { DEFAULT_CONFIG } from "../../testing/description";
 import { makeTempDir } from "../../testing/tmp";
 import { describeWithTool, NAMED_CHECKZONE, runTool } from "../../testing/dns-tools";
 import { readZoneText } from "../../testing/zone-reader";

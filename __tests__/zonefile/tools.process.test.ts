@@ -4,7 +4,7 @@
 // (or, with ALL2ALL_SKIP_DNS_TOOLS=1, skips it with a notice).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_CONFIG } from "../../testing/spec";
+import { DEFAULT_CONFIG } from "../../testing/description";
 import { makeTempDir } from "../../testing/tmp";
 import { describeWithTool, KNOTC, KZONECHECK, NAMED_CHECKZONE, NAMED_CHECKZONE_STRICT, runTool } from "../../testing/dns-tools";
 import { knotCheckDir } from "../../testing/knot";

@@ -4,7 +4,7 @@
  * Hetzner name, SSH keys by public key first, primary IPs through their
  * server, and what hangs on a parent through that parent.
  */
-import { CREATE, type AdoptConcern } from "../../spec";
+import { CREATE, type AdoptConcern } from "../../description";
 import type { Existing } from "./api";
 /** The synthesised stacks of one environment: resources by type and name, and what the overlay already imports. */
 export interface StackDoc {

@@ -4,7 +4,7 @@
  * facts of each stack's cdk.tf.json that decide what the operator must
  * provide (state backend, variables without a default).
  */
-import { didYouMean } from "../../spec/catalogue";
+import { didYouMean } from "../../description/catalogue";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { STACK_CONCERNS } from "../inventory/model";

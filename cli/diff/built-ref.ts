@@ -189,7 +189,8 @@ const path = require("node:path");
 const [root, out, config, env] = process.argv.slice(1);
 const req = (m) => require(path.join(root, "dist", m));
 const has = (m) => fs.existsSync(path.join(root, "dist", m + ".js"));
-const { loadNetwork, formatConfigProblems } = req("spec");
+// The model of the description is description/ since it was renamed; an older ref has it in spec/.
+const { loadNetwork, formatConfigProblems } = req(has("description/index") ? "description" : "spec");
 const { readProjectConfig } = req("cli/project");
 const loaded = loadNetwork(config, env ? { env } : {});
 if (!loaded.ok) { for (const l of formatConfigProblems(loaded.problems)) console.error(l); process.exit(2); }

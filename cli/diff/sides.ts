@@ -84,7 +84,7 @@ export async function synthHere(
   options: { readonly refuse?: boolean } = {},
 ): Promise<SideOutput> {
   // Loaded on demand: plan-summary and the tests of the comparison never load cdktn.
-  const { loadNetwork, formatConfigProblems } = await import("../../spec/index.js");
+  const { loadNetwork, formatConfigProblems } = await import("../../description/index.js");
   const { SynthesisError, synthesise } = await import("../synthesise.js");
   const { blockingFindings } = await import("../../policies/index.js");
   const { readProjectConfig } = await import("../project.js");

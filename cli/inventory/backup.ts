@@ -3,7 +3,7 @@
  * access, snapshot plan and password variable, read from the BackupStorage
  * construct.
  */
-import type { NetworkSpec } from "../../spec";
+import type { NetworkSpec } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { located, required } from "./built";
 import type { InventoryStorageBox } from "./model";

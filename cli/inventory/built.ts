@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformResource, TerraformStack } from "cdktn";
 import type { IConstruct } from "constructs";
-import type { AddressRef, NetworkSpec } from "../../spec";
+import type { AddressRef, NetworkSpec } from "../../description";
 import { buildApp } from "../../stacks/app";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 

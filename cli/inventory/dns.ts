@@ -3,7 +3,7 @@
  * set resource of each (name, type), read from the DnsZone construct.
  */
 import type { RrsetType } from "../../constructs";
-import type { NetworkSpec, RecordValue } from "../../spec";
+import type { NetworkSpec, RecordValue } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { outputName } from "../../zonefile/addresses";
 import { located, required, type AddressLookup } from "./built";

@@ -12,7 +12,7 @@
  * reads its items (network.ts, servers.ts, dns.ts, backup.ts). A test
  * compares, stack by stack, the addresses listed here with a real synth.
  */
-import type { AddressRef, Family, NetworkSpec } from "../../spec";
+import type { AddressRef, Family, NetworkSpec } from "../../description";
 import { STACK_CONCERNS, type EnvironmentStacks, type StackConcern } from "../../stacks/environment";
 import type { AddressBook } from "../../zonefile/addresses";
 import { inventoryStorageBoxes } from "./backup";

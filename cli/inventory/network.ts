@@ -3,7 +3,7 @@
  * their subnets and routes, firewall policies, placement groups and the
  * operators' SSH keys, each address read from its construct.
  */
-import type { NetworkSpec } from "../../spec";
+import type { NetworkSpec } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { located, required } from "./built";
 import type { Inventory, InventoryFirewall, InventoryNetwork } from "./model";

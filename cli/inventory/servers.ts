@@ -4,7 +4,7 @@
  * from the Server construct the servers stack built for it.
  */
 import type { Server } from "../../constructs";
-import type { NetworkSpec } from "../../spec";
+import type { NetworkSpec } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { outputName } from "../../zonefile/addresses";
 import { addressesUnder, located, required, type AddressLookup } from "./built";

@@ -3,7 +3,7 @@
  * in Hetzner's syntax, and every resource is in an allowed location.
  */
 import { labelKeyProblem, labelValueProblem } from "../../constructs";
-import { MANAGED_BY } from "../../spec";
+import { MANAGED_BY } from "../../description";
 import { isExpression, labelsOf } from "../model";
 import { RULE } from "../rules";
 import type { ResourceCheck } from "./shared";

@@ -2,7 +2,7 @@
  * What Hetzner sells, as the simulated Cloud API lists it: locations, server
  * types, system images and public ISOs, read from the fixture
  * `simulator/offer.json` (its own data, separate from the project's catalogue
- * in spec/catalogue.ts, so the simulator can refuse what the catalogue still
+ * in description/catalogue.ts, so the simulator can refuse what the catalogue still
  * lists and Hetzner no longer sells).
  *
  * Routes: GET /locations, /server_types, /images, /isos (lists with their

@@ -1,9 +1,9 @@
 // The description against Hetzner's offer (catalogue/hetzner.json): what is
 // not sold is refused with the nearest current types, a retired type names
 // its successor, a deprecated one is a warning with its date.
-import { loadNetwork } from "../../spec";
-import { SERVER_TYPES, type ServerTypeInfo } from "../../spec/catalogue";
-import { nearestServerTypes, offerFindings, retiredServerType, type Offer } from "../../spec/offer";
+import { loadNetwork } from "../../description";
+import { SERVER_TYPES, type ServerTypeInfo } from "../../description/catalogue";
+import { nearestServerTypes, offerFindings, retiredServerType, type Offer } from "../../description/offer";
 import { copyConfig, editFile } from "../../testing/rehearsal";
 import { makeTempDir } from "../../testing/tmp";
 
@@ -87,7 +87,7 @@ describe("the committed catalogue", () => {
 });
 
 test("warnings are printed as warnings, with the file, line and path", async () => {
-  const { formatConfigProblems } = await import("../../spec/problems.js");
+  const { formatConfigProblems } = await import("../../description/problems.js");
   expect(formatConfigProblems([{ file: "config/network.yaml", line: 88, col: 11, path: "servers[0].type", message: 'server type "x" is deprecated in fsn1', hint: 'plan a move to "y"' }], "warning")).toEqual([
     "config/network.yaml has 1 warning:",
     '  config/network.yaml:88:11  servers[0].type  server type "x" is deprecated in fsn1 (plan a move to "y")',

@@ -7,9 +7,9 @@ import fc from "fast-check";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { formatConfigProblems, loadNetwork, type ConfigProblem } from "../../spec";
-import { parseYaml, toPlain } from "../../spec/yaml";
-import { workspace } from "../../testing/spec";
+import { formatConfigProblems, loadNetwork, type ConfigProblem } from "../../description";
+import { parseYaml, toPlain } from "../../description/yaml";
+import { workspace } from "../../testing/description";
 
 const FILES = [
   { file: "network.yaml", header: "# yaml-language-server: $schema=./schema.json" },

@@ -2,7 +2,7 @@
  * Writes the JSON Schemas into the config directory (config/schema.json and
  * config/overlay.schema.json), atomically: a temporary file, then a rename.
  *
- *   npm run config:schema            (node dist/spec/write-schema.js [CONFIG_DIR])
+ *   npm run config:schema            (node dist/description/write-schema.js [CONFIG_DIR])
  *
  * The config directory is the first argument, else ALL2ALL_CONFIG, else
  * ./config. A test fails when the committed files are stale.

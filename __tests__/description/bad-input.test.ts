@@ -4,7 +4,7 @@
  * Each case edits a copy of the default config; expected lines are computed
  * from the edited text.
  */
-import { check, ed25519PublicKey, findProblem, pastedPrivateKey, rsaPublicKey, workspace, type Expected, type Workspace } from "../../testing/spec";
+import { check, ed25519PublicKey, findProblem, pastedPrivateKey, rsaPublicKey, workspace, type Expected, type Workspace } from "../../testing/description";
 
 const NET = "config/network.yaml";
 const DNS = "config/dns.yaml";

@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { loadNetwork } from "../../spec";
-import { check, DEFAULT_CONFIG, findProblem, REPO, workspace } from "../../testing/spec";
+import { loadNetwork } from "../../description";
+import { check, DEFAULT_CONFIG, findProblem, REPO, workspace } from "../../testing/description";
 
 describe("all2all check on the default config", () => {
   test("passes for every environment and prints the counts per kind", async () => {

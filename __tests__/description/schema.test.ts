@@ -1,10 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { jsonSchemaText, overlaySchemaText, writeSchemas } from "../../spec";
-import { DEFAULT_CONFIG } from "../../testing/spec";
+import { jsonSchemaText, overlaySchemaText, writeSchemas } from "../../description";
+import { DEFAULT_CONFIG } from "../../testing/description";
 
-const STALE = "is stale: regenerate it with `npm run config:schema` (node dist/spec/write-schema.js) and commit it";
+const STALE = "is stale: regenerate it with `npm run config:schema` (node dist/description/write-schema.js) and commit it";
 
 describe("the committed JSON Schemas", () => {
   test("config/schema.json is up to date with the zod model", () => {

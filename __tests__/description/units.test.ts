@@ -1,14 +1,14 @@
 /** Unit tests of the building blocks: addresses, keys, names, suggestions, DNS values, merge, formatting. */
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { didYouMean, levenshtein, suggest } from "../../spec/catalogue";
-import { checkRecords, type RecordInput, type ZoneContext } from "../../spec/dns";
-import { combineShared, mergeOverlay } from "../../spec/merge";
+import { didYouMean, levenshtein, suggest } from "../../description/catalogue";
+import { checkRecords, type RecordInput, type ZoneContext } from "../../description/dns";
+import { combineShared, mergeOverlay } from "../../description/merge";
 import { cidrContains, cidrsOverlap, formatAddress, isRfc1918, parseCidr, parseIpv4, parseIpv6 } from "../../primitives/ip";
-import { kebabGuess, labelKeyProblem, labelValueProblem, parseDomainName, tsigEnvVar } from "../../spec/names";
-import { formatConfigProblems, formatPath } from "../../spec/problems";
-import { looksLikePrivateKey, parseSshPublicKey } from "../../spec/sshkeys";
-import { originAt, parseYaml, toPlain } from "../../spec/yaml";
-import { ed25519PublicKey, pastedPrivateKey, rsaPublicKey } from "../../testing/spec";
+import { kebabGuess, labelKeyProblem, labelValueProblem, parseDomainName, tsigEnvVar } from "../../description/names";
+import { formatConfigProblems, formatPath } from "../../description/problems";
+import { looksLikePrivateKey, parseSshPublicKey } from "../../description/sshkeys";
+import { originAt, parseYaml, toPlain } from "../../description/yaml";
+import { ed25519PublicKey, pastedPrivateKey, rsaPublicKey } from "../../testing/description";
 
 describe("addresses and ranges", () => {
   test("parse strictly", () => {

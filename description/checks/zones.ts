@@ -1,7 +1,7 @@
 /**
  * DNS: the secondaries (absolute name servers, address literals), the zones
  * (valid, unique names; a secondary zone's hidden primary, its server and TSIG
- * key) and each zone's record sets (spec/dns/).
+ * key) and each zone's record sets (description/dns/).
  */
 import { suggestionHint } from "../catalogue";
 import { checkRecords, type AddressRef, type ServerAddresses } from "../dns";

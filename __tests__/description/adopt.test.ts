@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { adoptionProblems, loadForCommand } from "../../cli/check";
 import { captureIo } from "../../cli/io";
-import { loadNetwork, parseAdoption, type ConfigProblem } from "../../spec";
+import { loadNetwork, parseAdoption, type ConfigProblem } from "../../description";
 import { LAB, LAB_ZONE, writeLabConfig } from "../../testing/adopt";
 import { makeTempDir } from "../../testing/tmp";
 

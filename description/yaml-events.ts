@@ -93,7 +93,7 @@ export class TreeBuilder {
   /** The event to read next; js-yaml's streams are complete, so a missing one is a bug, said so. */
   private peek(): Event {
     const ev = this.events[this.i];
-    if (ev === undefined) throw new Error(`spec/yaml: the YAML event stream ends early, at event ${this.i}`);
+    if (ev === undefined) throw new Error(`description/yaml: the YAML event stream ends early, at event ${this.i}`);
     return ev;
   }
 
@@ -113,7 +113,7 @@ export class TreeBuilder {
     while (this.i < events.length) {
       const ev = this.next();
       if (ev.type !== EVENT_ID.DOCUMENT) {
-        throw new Error(`spec/yaml: unexpected YAML event ${ev.type} between documents`);
+        throw new Error(`description/yaml: unexpected YAML event ${ev.type} between documents`);
       }
       if (++documents > 1) throw this.secondDocument();
       const content = this.peek();
@@ -217,7 +217,7 @@ export class TreeBuilder {
       case EVENT_ID.MAPPING:
         return this.readCollection(ev);
       default:
-        throw new Error(`spec/yaml: unexpected YAML event ${ev.type} at event ${this.i - 1}`);
+        throw new Error(`description/yaml: unexpected YAML event ${ev.type} at event ${this.i - 1}`);
     }
   }
 
