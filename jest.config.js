@@ -1,7 +1,10 @@
 // @ts-check
 // Type checking is done once by `tsc` in `npm test`; jest only strips types.
 const transform = {
-  "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+  "^.+\\.ts$": [
+    "@swc/jest",
+    { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+  ],
 };
 const common = {
   testEnvironment: "node",
@@ -25,7 +28,12 @@ module.exports = {
       displayName: "unit",
       roots: ["<rootDir>/__tests__"],
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/dist/", "<rootDir>/__tests__/e2e/", "\\.process\\.test\\.ts$"],
+      testPathIgnorePatterns: [
+        "/node_modules/",
+        "<rootDir>/dist/",
+        "<rootDir>/__tests__/e2e/",
+        "\\.process\\.test\\.ts$",
+      ],
       setupFiles: ["<rootDir>/testing/no-processes.js"],
     },
     {

@@ -41,19 +41,31 @@ function median(before, measure) {
 
 const noop = () => {};
 const rows = [];
-rows.push(["generation, cold (get.js --force)", median(noop, () => timeNode(["providers/get.js", "--force", "--quiet"]))]);
+rows.push([
+  "generation, cold (get.js --force)",
+  median(noop, () => timeNode(["providers/get.js", "--force", "--quiet"])),
+]);
 rows.push(["generation, up to date (get.js)", median(noop, () => timeNode(["providers/get.js", "--quiet"]))]);
 rows.push([
   "build, cold (tsc, dist/ removed)",
-  median(() => fs.rmSync(path.join(root, "dist"), { recursive: true, force: true }), () => timeNode([tsc, "-p", "tsconfig.json"])),
+  median(
+    () => fs.rmSync(path.join(root, "dist"), { recursive: true, force: true }),
+    () => timeNode([tsc, "-p", "tsconfig.json"]),
+  ),
 ]);
 rows.push(["build, incremental, nothing changed", median(noop, () => timeNode([tsc, "-p", "tsconfig.json"]))]);
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-bench-jest-"));
 rows.push([
   "jest, cold transform cache",
-  median(() => fs.rmSync(cache, { recursive: true, force: true }), () => timeNode([jest, "--silent", `--cacheDirectory=${cache}`])),
+  median(
+    () => fs.rmSync(cache, { recursive: true, force: true }),
+    () => timeNode([jest, "--silent", `--cacheDirectory=${cache}`]),
+  ),
 ]);
-rows.push(["jest, warm transform cache", median(noop, () => timeNode([jest, "--silent", `--cacheDirectory=${cache}`]))]);
+rows.push([
+  "jest, warm transform cache",
+  median(noop, () => timeNode([jest, "--silent", `--cacheDirectory=${cache}`])),
+]);
 fs.rmSync(cache, { recursive: true, force: true });
 
 console.log(`median of ${runs} runs, ${os.cpus().length} cores, node ${process.version}`);

@@ -33,13 +33,18 @@ function generate(n, dir) {
       `    public: { ipv4: true, ipv6: true, rdns: { ipv4: ${name}.bench.example, ipv6: ${name}.bench.example } }`,
       `    firewall_policies: [base, web]`,
     );
-    records.push(`      - { name: ${name}, type: A, values: [${name}.ipv4] }`, `      - { name: ${name}, type: AAAA, values: [${name}.ipv6] }`);
+    records.push(
+      `      - { name: ${name}, type: A, values: [${name}.ipv4] }`,
+      `      - { name: ${name}, type: AAAA, values: [${name}.ipv6] }`,
+    );
   }
   const boxes = [];
   for (let b = 0; b * 100 < n; b++) {
     boxes.push(`  - name: backup-${b}`, `    type: bx21`, `    location: hel1`, `    subaccounts:`);
     for (let i = b * 100; i < Math.min(n, (b + 1) * 100); i++) {
-      boxes.push(`      - { name: host-${i}, server: host-${i}, home_directory: servers/host-${i}, description: backups of host-${i} }`);
+      boxes.push(
+        `      - { name: host-${i}, server: host-${i}, home_directory: servers/host-${i}, description: backups of host-${i} }`,
+      );
     }
   }
   const network = [
@@ -71,7 +76,7 @@ function generate(n, dir) {
     "  - name: bench.example",
     "    mode: primary",
     "    records:",
-    "      - { name: \"@\", type: CAA, values: ['0 issue \"letsencrypt.org\"'] }",
+    '      - { name: "@", type: CAA, values: [\'0 issue "letsencrypt.org"\'] }',
     ...records,
     "storage_boxes:",
     ...boxes,

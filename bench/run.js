@@ -31,7 +31,10 @@ const { generate } = require("./generate-network");
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "bin", "all2all.js");
 /** The node options on the command's first line (`#!/usr/bin/env -S node …`), as an operator's shell passes them. */
-const cliNodeFlags = (/^#!.*\bnode\b(.*)$/m.exec(fs.readFileSync(cli, "utf8").split("\n")[0]) ?? ["", ""])[1].trim().split(/\s+/).filter(Boolean);
+const cliNodeFlags = (/^#!.*\bnode\b(.*)$/m.exec(fs.readFileSync(cli, "utf8").split("\n")[0]) ?? ["", ""])[1]
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
 
 function parseArgs(argv) {
   const opts = { runs: 3, sizes: [100, 1000, 5000], tests: false, engine: false, engineCold: false };
@@ -43,7 +46,9 @@ function parseArgs(argv) {
     else if (a === "--engine") opts.engine = true;
     else if (a === "--engine-cold") opts.engine = opts.engineCold = true;
     else {
-      console.error(`bench/run.js: unknown argument ${a} (expected --runs N, --sizes 100,1000, --tests, --engine or --engine-cold)`);
+      console.error(
+        `bench/run.js: unknown argument ${a} (expected --runs N, --sizes 100,1000, --tests, --engine or --engine-cold)`,
+      );
       process.exit(2);
     }
   }
@@ -58,12 +63,16 @@ function parseArgs(argv) {
 function measure(args, cwd = root) {
   const rssFile = path.join(os.tmpdir(), `all2all-bench-rss-${process.pid}`);
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...(args[0] === cli ? cliNodeFlags : []), "--require", path.join(__dirname, "rss-report.js"), ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, ALL2ALL_BENCH_RSS_FILE: rssFile },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [...(args[0] === cli ? cliNodeFlags : []), "--require", path.join(__dirname, "rss-report.js"), ...args],
+    {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, ALL2ALL_BENCH_RSS_FILE: rssFile },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
   const kib = Number(fs.readFileSync(rssFile, "utf8"));
@@ -95,21 +104,48 @@ function timeCommand(label, cmd, args, env = process.env) {
   const started = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env, maxBuffer: 256 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { label: `${label}${r.status === 0 ? "" : ` (exit ${r.status})`}`, seconds, min: seconds, max: seconds, mib: NaN, resources: undefined, runs: 1 };
+  return {
+    label: `${label}${r.status === 0 ? "" : ` (exit ${r.status})`}`,
+    seconds,
+    min: seconds,
+    max: seconds,
+    mib: NaN,
+    resources: undefined,
+    runs: 1,
+  };
 }
 
 function engineRows(opts, work) {
   const rows = [];
   if (opts.engineCold) {
-    const env = { ...process.env, ALL2ALL_ENGINE_CACHE: path.join(work, "engine-cache"), GOCACHE: path.join(work, "go-build") };
-    rows.push(timeCommand("engine build, cold (empty caches)", process.execPath, [path.join(root, "dist", "engine", "build.js")], env));
+    const env = {
+      ...process.env,
+      ALL2ALL_ENGINE_CACHE: path.join(work, "engine-cache"),
+      GOCACHE: path.join(work, "go-build"),
+    };
+    rows.push(
+      timeCommand(
+        "engine build, cold (empty caches)",
+        process.execPath,
+        [path.join(root, "dist", "engine", "build.js")],
+        env,
+      ),
+    );
   }
   rows.push(timeCommand("engine build, cached", process.execPath, [path.join(root, "dist", "engine", "build.js")]));
   for (const env of ["production", "staging", "dr"]) {
     const r = bench(`rehearse --env ${env}`, Math.min(opts.runs, 3), [cli, "rehearse", "--env", env]);
     rows.push(r);
   }
-  rows.push(timeCommand("end-to-end suite (jest e2e)", process.execPath, [path.join(root, "node_modules", "jest", "bin", "jest.js"), "--ci", "--selectProjects", "e2e", "--runInBand"]));
+  rows.push(
+    timeCommand("end-to-end suite (jest e2e)", process.execPath, [
+      path.join(root, "node_modules", "jest", "bin", "jest.js"),
+      "--ci",
+      "--selectProjects",
+      "e2e",
+      "--runInBand",
+    ]),
+  );
   return rows;
 }
 
@@ -120,30 +156,60 @@ function main() {
   try {
     const out = path.join(work, "default.out");
     const first = measure([cli, "synth", "--config", path.join(root, "config"), "--out", out]);
-    rows.push(bench("synth, default config (3 environments)", opts.runs, [cli, "synth", "--config", path.join(root, "config"), "--out", out], resourcesIn(first.stdout)));
+    rows.push(
+      bench(
+        "synth, default config (3 environments)",
+        opts.runs,
+        [cli, "synth", "--config", path.join(root, "config"), "--out", out],
+        resourcesIn(first.stdout),
+      ),
+    );
     rows.push(bench("validate alone, default config", opts.runs, [cli, "validate", "--out", out]));
     rows.push(bench("floor: node writing the same JSON", opts.runs, [path.join(__dirname, "floor.js"), out]));
-    rows.push(bench("diff --base HEAD, default config", opts.runs, [cli, "diff", "--base", "HEAD", "--out", path.join(work, "diff.md")]));
+    rows.push(
+      bench("diff --base HEAD, default config", opts.runs, [
+        cli,
+        "diff",
+        "--base",
+        "HEAD",
+        "--out",
+        path.join(work, "diff.md"),
+      ]),
+    );
     for (const n of opts.sizes) {
       const dir = path.join(work, `net-${n}`);
       generate(n, dir);
       const nOut = path.join(work, `out-${n}`);
       const runs = n >= 5000 ? Math.min(opts.runs, 3) : opts.runs;
       const once = measure([cli, "synth", "--config", dir, "--out", nOut]);
-      rows.push(bench(`synth, ${n} servers`, runs, [cli, "synth", "--config", dir, "--out", nOut], resourcesIn(once.stdout)));
+      rows.push(
+        bench(`synth, ${n} servers`, runs, [cli, "synth", "--config", dir, "--out", nOut], resourcesIn(once.stdout)),
+      );
     }
     if (opts.engine) rows.push(...engineRows(opts, work));
     if (opts.tests) {
       const started = process.hrtime.bigint();
       const r = spawnSync("npm", ["test", "--silent"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rows.push({ label: `npm test (exit ${r.status})`, seconds, min: seconds, max: seconds, mib: NaN, resources: undefined, runs: 1 });
+      rows.push({
+        label: `npm test (exit ${r.status})`,
+        seconds,
+        min: seconds,
+        max: seconds,
+        mib: NaN,
+        resources: undefined,
+        runs: 1,
+      });
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  console.log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown, with the fastest and slowest run`);
-  console.log(`${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"min-max s".padStart(11)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`);
+  console.log(
+    `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown, with the fastest and slowest run`,
+  );
+  console.log(
+    `${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"min-max s".padStart(11)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`,
+  );
   for (const r of rows) {
     const per = r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "";
     console.log(

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 
-const Decimal = z.string().regex(/^\d+(\.\d+)?$/, { error: "a price is a decimal number as a string, e.g. \"5.4900\"" });
+const Decimal = z.string().regex(/^\d+(\.\d+)?$/, { error: 'a price is a decimal number as a string, e.g. "5.4900"' });
 const Money = z.strictObject({ net: Decimal, gross: Decimal });
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "a date is YYYY-MM-DD" });
 const Deprecation = z.strictObject({ announced: z.string(), unavailable_after: z.string() }).nullable();
@@ -23,7 +23,14 @@ export const CatalogueSchema = z.strictObject({
   source: z.string().min(1),
   currency: z.literal("EUR"),
   locations: z.array(
-    z.strictObject({ name: z.string(), city: z.string(), country: z.string(), network_zone: z.string(), eu: z.boolean(), unverified: Unverified }),
+    z.strictObject({
+      name: z.string(),
+      city: z.string(),
+      country: z.string(),
+      network_zone: z.string(),
+      eu: z.boolean(),
+      unverified: Unverified,
+    }),
   ),
   server_types: z.array(
     z.strictObject({
@@ -36,14 +43,24 @@ export const CatalogueSchema = z.strictObject({
       cpu_type: z.enum(["shared", "dedicated"]),
       storage_type: z.string(),
       deprecation: Deprecation.optional(),
-      locations: z.array(z.strictObject({ name: z.string(), available: z.boolean(), deprecation: Deprecation.optional() })),
+      locations: z.array(
+        z.strictObject({ name: z.string(), available: z.boolean(), deprecation: Deprecation.optional() }),
+      ),
       prices: z.array(
-        z.strictObject({ location: z.string(), monthly: Money, hourly: Money, included_traffic_tb: z.number().nonnegative(), unverified: Unverified }),
+        z.strictObject({
+          location: z.string(),
+          monthly: Money,
+          hourly: Money,
+          included_traffic_tb: z.number().nonnegative(),
+          unverified: Unverified,
+        }),
       ),
       unverified: Unverified,
     }),
   ),
-  retired_server_types: z.array(z.strictObject({ name: z.string(), announced: Day, unavailable_after: Day, successor: z.string() })),
+  retired_server_types: z.array(
+    z.strictObject({ name: z.string(), announced: Day, unavailable_after: Day, successor: z.string() }),
+  ),
   images: z.array(
     z.strictObject({
       name: z.string(),
@@ -54,8 +71,15 @@ export const CatalogueSchema = z.strictObject({
       unverified: Unverified,
     }),
   ),
-  volumes: z.strictObject({ min_gb: z.number().int().positive(), max_gb: z.number().int().positive(), price_per_gb_month: Money, unverified: Unverified }),
-  primary_ips: z.array(z.strictObject({ type: z.enum(["ipv4", "ipv6"]), location: z.string(), monthly: Money, hourly: Money })),
+  volumes: z.strictObject({
+    min_gb: z.number().int().positive(),
+    max_gb: z.number().int().positive(),
+    price_per_gb_month: Money,
+    unverified: Unverified,
+  }),
+  primary_ips: z.array(
+    z.strictObject({ type: z.enum(["ipv4", "ipv6"]), location: z.string(), monthly: Money, hourly: Money }),
+  ),
   primary_ips_unverified: Unverified,
   floating_ips: z.array(z.strictObject({ type: z.enum(["ipv4", "ipv6"]), location: z.string(), monthly: Money })),
   server_backups: z.strictObject({ percentage: Decimal, unverified: Unverified }),
@@ -74,7 +98,10 @@ export const CatalogueSchema = z.strictObject({
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
 /** catalogue/hetzner.json, from the source folder (tests) or the compiled one (dist/catalogue). */
-export const CATALOGUE_FILE = [path.join(__dirname, "hetzner.json"), path.join(__dirname, "..", "..", "catalogue", "hetzner.json")].find((f) => fs.existsSync(f)) ?? path.join(__dirname, "hetzner.json");
+export const CATALOGUE_FILE =
+  [path.join(__dirname, "hetzner.json"), path.join(__dirname, "..", "..", "catalogue", "hetzner.json")].find((f) =>
+    fs.existsSync(f),
+  ) ?? path.join(__dirname, "hetzner.json");
 
 /** The problems of a catalogue document, one line each (path: message); empty when it is valid. */
 export function catalogueProblems(doc: unknown): string[] {
@@ -99,7 +126,7 @@ export function catalogue(file = CATALOGUE_FILE): Catalogue {
 /** A decimal string in ten-thousandths: "5.49" → 54900. */
 export function toTenThousandths(decimal: string): number {
   const [int, frac = ""] = decimal.split(".");
-  return Number(int) * 10_000 + Number((`${frac}0000`).slice(0, 4));
+  return Number(int) * 10_000 + Number(`${frac}0000`.slice(0, 4));
 }
 
 /** Ten-thousandths as euros with cents: 54900 → "€5.49", -119000 → "-€11.90". */

@@ -48,7 +48,8 @@ export function costOfStack(c: Catalogue, s: StackDoc): StackCost {
   for (const [type, byName] of Object.entries(s.doc.resource ?? {})) {
     for (const [name, attrs] of Object.entries(byName)) {
       const r = priceResource(c, type, attrs);
-      if (isUnpriced(r)) resources.push({ address: `${type}.${name}`, type, charges: [], net: 0, gross: 0, unpriced: r.reason });
+      if (isUnpriced(r))
+        resources.push({ address: `${type}.${name}`, type, charges: [], net: 0, gross: 0, unpriced: r.reason });
       else if (r.length > 0) resources.push({ address: `${type}.${name}`, type, charges: r, ...total(r) });
     }
   }
@@ -66,6 +67,8 @@ export function estimate(c: Catalogue, stacks: readonly StackDoc[]): Estimate {
     environments: envNames.map((name) => ({ name, ...total(costs.filter((s) => s.environment === name)) })),
     ...total(costs),
     unverified: costs.some((s) => s.resources.some((r) => r.charges.some((ch) => ch.unverified))),
-    unpriced: costs.flatMap((s) => s.resources.filter((r) => r.unpriced).map((r) => ({ stack: s.name, address: r.address, reason: r.unpriced! }))),
+    unpriced: costs.flatMap((s) =>
+      s.resources.filter((r) => r.unpriced).map((r) => ({ stack: s.name, address: r.address, reason: r.unpriced! })),
+    ),
   };
 }

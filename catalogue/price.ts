@@ -23,7 +23,13 @@ export interface Unpriced {
 }
 
 /** The resource types that cost money by themselves (others, such as firewalls or networks, are free at Hetzner). */
-export const PRICED_TYPES = ["hcloud_server", "hcloud_primary_ip", "hcloud_floating_ip", "hcloud_volume", "hcloud_storage_box"] as const;
+export const PRICED_TYPES = [
+  "hcloud_server",
+  "hcloud_primary_ip",
+  "hcloud_floating_ip",
+  "hcloud_volume",
+  "hcloud_storage_box",
+] as const;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && !v.includes("${") ? v : undefined);
 
@@ -41,7 +47,9 @@ function serverCharges(c: Catalogue, attrs: Record<string, unknown>): Charge[] |
   const p = t.prices.find((x) => x.location === location);
   if (!p) return { reason: `no price of ${type} in ${location} in the catalogue` };
   const base = money(p.monthly);
-  const out: Charge[] = [{ what: `server ${type} in ${location}`, ...base, ...(p.unverified || t.unverified ? { unverified: true } : {}) }];
+  const out: Charge[] = [
+    { what: `server ${type} in ${location}`, ...base, ...(p.unverified || t.unverified ? { unverified: true } : {}) },
+  ];
   if (attrs.backups === true) {
     const pct = toTenThousandths(c.server_backups.percentage); // percent × 10,000
     out.push({
@@ -64,28 +72,54 @@ export function priceResource(c: Catalogue, type: string, attrs: Record<string, 
       const location = str(attrs.location);
       const p = c.primary_ips.find((x) => x.type === family && x.location === location);
       if (!p) return { reason: `no price of a primary ${family ?? "?"} in ${location ?? "?"} in the catalogue` };
-      return [{ what: `primary ${family} in ${location}`, ...money(p.monthly), ...(c.primary_ips_unverified ? { unverified: true } : {}) }];
+      return [
+        {
+          what: `primary ${family} in ${location}`,
+          ...money(p.monthly),
+          ...(c.primary_ips_unverified ? { unverified: true } : {}),
+        },
+      ];
     }
     case "hcloud_floating_ip": {
       const family = str(attrs.type);
       const location = str(attrs.home_location);
       const p = c.floating_ips.find((x) => x.type === family && x.location === location);
       if (!p) return { reason: `no price of a floating ${family ?? "?"} in ${location ?? "?"} in the catalogue` };
-      return [{ what: `floating ${family} in ${location}`, ...money(p.monthly), ...(c.primary_ips_unverified ? { unverified: true } : {}) }];
+      return [
+        {
+          what: `floating ${family} in ${location}`,
+          ...money(p.monthly),
+          ...(c.primary_ips_unverified ? { unverified: true } : {}),
+        },
+      ];
     }
     case "hcloud_volume": {
       const size = typeof attrs.size === "number" ? attrs.size : undefined;
       if (size === undefined) return { reason: "volume size not known before apply" };
       const per = money(c.volumes.price_per_gb_month);
-      return [{ what: `volume ${size} GB`, net: per.net * size, gross: per.gross * size, ...(c.volumes.unverified ? { unverified: true } : {}) }];
+      return [
+        {
+          what: `volume ${size} GB`,
+          net: per.net * size,
+          gross: per.gross * size,
+          ...(c.volumes.unverified ? { unverified: true } : {}),
+        },
+      ];
     }
     case "hcloud_storage_box": {
       const boxType = str(attrs.storage_box_type);
       const location = str(attrs.location);
       const t = c.storage_box_types.find((x) => x.name === boxType);
       const p = t?.prices.find((x) => x.location === location);
-      if (!t || !p) return { reason: `no price of storage box ${boxType ?? "?"} in ${location ?? "?"} in the catalogue` };
-      return [{ what: `storage box ${boxType} in ${location}`, ...money(p.monthly), ...(t.unverified ? { unverified: true } : {}) }];
+      if (!t || !p)
+        return { reason: `no price of storage box ${boxType ?? "?"} in ${location ?? "?"} in the catalogue` };
+      return [
+        {
+          what: `storage box ${boxType} in ${location}`,
+          ...money(p.monthly),
+          ...(t.unverified ? { unverified: true } : {}),
+        },
+      ];
     }
     default:
       return [];

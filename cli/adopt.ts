@@ -50,7 +50,10 @@ export interface AdoptDeps {
 }
 
 /** Synthesises the environment into a temporary folder (removed) and reads its stacks. */
-function synthStacks(spec: Parameters<typeof import("../stacks/app.js").buildApp>[0][number], root: string): StackDoc[] {
+function synthStacks(
+  spec: Parameters<typeof import("../stacks/app.js").buildApp>[0][number],
+  root: string,
+): StackDoc[] {
   const { buildApp } = require("../stacks/app") as typeof import("../stacks/app.js");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-adopt-"));
   try {
@@ -59,7 +62,10 @@ function synthStacks(spec: Parameters<typeof import("../stacks/app.js").buildApp
     const env = spec.environment.name;
     return (["network", "servers", "dns", "backup"] as const).map((concern) => {
       const name = `${env}-${concern}`;
-      const doc = JSON.parse(fs.readFileSync(path.join(tmp, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: StackDoc["resources"]; import?: { to: string }[] };
+      const doc = JSON.parse(fs.readFileSync(path.join(tmp, "stacks", name, "cdk.tf.json"), "utf8")) as {
+        resource?: StackDoc["resources"];
+        import?: { to: string }[];
+      };
       return { concern, name, resources: doc.resource ?? {}, imported: new Set((doc.import ?? []).map((i) => i.to)) };
     });
   } finally {
@@ -70,12 +76,16 @@ function synthStacks(spec: Parameters<typeof import("../stacks/app.js").buildApp
 export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: AdoptDeps = {}): Promise<number> {
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
-    io.err("adopt: --env is required: adoption looks up one environment's resources in its Hetzner project (e.g. --env production)");
+    io.err(
+      "adopt: --env is required: adoption looks up one environment's resources in its Hetzner project (e.g. --env production)",
+    );
     return ExitCode.badInput;
   }
   const token = io.env.HCLOUD_TOKEN;
   if (deps.get === undefined && (token === undefined || token.trim() === "")) {
-    io.err("adopt: HCLOUD_TOKEN is not set: export the API token of the environment's Hetzner project (read access is enough), then run adopt again");
+    io.err(
+      "adopt: HCLOUD_TOKEN is not set: export the API token of the environment's Hetzner project (read access is enough), then run adopt again",
+    );
     return ExitCode.badInput;
   }
   const specs = loadForCommand({ ...opts, env }, io);
@@ -89,33 +99,47 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
     io.err(`adopt: synth: ${(err as Error).message}`);
     return ExitCode.failed;
   }
-  const total = stacks.reduce((n, s) => n + Object.values(s.resources).reduce((m, r) => m + Object.keys(r).length, 0), 0);
-  io.out(`adopt: ${env}: ${total} resources in ${stacks.length} stacks; looking them up in the project of HCLOUD_TOKEN`);
+  const total = stacks.reduce(
+    (n, s) => n + Object.values(s.resources).reduce((m, r) => m + Object.keys(r).length, 0),
+    0,
+  );
+  io.out(
+    `adopt: ${env}: ${total} resources in ${stacks.length} stacks; looking them up in the project of HCLOUD_TOKEN`,
+  );
   let existing: Existing;
   try {
     existing = await listExisting(deps.get ?? fetchGet(io.env, token!));
   } catch (err) {
-    io.err(`adopt: ${err instanceof ApiFailure ? err.message : `the API could not be reached: ${(err as Error).message}`}`);
+    io.err(
+      `adopt: ${err instanceof ApiFailure ? err.message : `the API could not be reached: ${(err as Error).message}`}`,
+    );
     io.err("adopt: nothing written");
     return ExitCode.failed;
   }
   const lookup = matchExisting(stacks, existing);
   if (lookup.conflicts.length > 0) {
     for (const c of lookup.conflicts) io.err(`adopt: ${c}`);
-    io.err(`adopt: ${lookup.conflicts.length} name${lookup.conflicts.length === 1 ? "" : "s"} match${lookup.conflicts.length === 1 ? "es" : ""} more than one resource: nothing written`);
+    io.err(
+      `adopt: ${lookup.conflicts.length} name${lookup.conflicts.length === 1 ? "" : "s"} match${lookup.conflicts.length === 1 ? "es" : ""} more than one resource: nothing written`,
+    );
     return ExitCode.badInput;
   }
   const stackName = (c: AdoptConcern) => `${env}-${c}`;
   const width = Math.max(0, ...lookup.matches.map((m) => m.address.length));
   io.out(`matched, to import (${lookup.matches.length}):`);
-  for (const m of lookup.matches) io.out(`  ${stackName(m.concern).padEnd(env.length + 8)} ${m.address.padEnd(width)}  ${m.id.padEnd(8)}  ${m.matched}`);
+  for (const m of lookup.matches)
+    io.out(
+      `  ${stackName(m.concern).padEnd(env.length + 8)} ${m.address.padEnd(width)}  ${m.id.padEnd(8)}  ${m.matched}`,
+    );
   io.out(`not found, to create (${lookup.notFound.length}):`);
   for (const n of lookup.notFound) io.out(`  ${stackName(n.concern).padEnd(env.length + 8)} ${n.address}: ${n.why}`);
   if (lookup.overlay.length > 0) {
     io.out(`already adopted by the overlay's import_id (${lookup.overlay.length}), left out of the file:`);
     for (const a of lookup.overlay) io.out(`  ${a}`);
   }
-  io.out(`in the project but not in the config (${lookup.unmanaged.length}): left alone, never destroyed; describe them in config or delete them in the Console`);
+  io.out(
+    `in the project but not in the config (${lookup.unmanaged.length}): left alone, never destroyed; describe them in config or delete them in the Console`,
+  );
   for (const u of lookup.unmanaged) io.out(`  ${u}`);
 
   const configDir = path.resolve(io.cwd, configDirOf(opts, io));
@@ -128,6 +152,8 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
     return ExitCode.ok;
   }
   writeFileAtomic(file, text);
-  io.out(`wrote ${shown} (${lookup.matches.length} entr${lookup.matches.length === 1 ? "y" : "ies"}): review it, then all2all synth --env ${env} and all2all plan --env ${env} (only imports expected)`);
+  io.out(
+    `wrote ${shown} (${lookup.matches.length} entr${lookup.matches.length === 1 ? "y" : "ies"}): review it, then all2all synth --env ${env} and all2all plan --env ${env} (only imports expected)`,
+  );
   return ExitCode.ok;
 }

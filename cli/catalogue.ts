@@ -26,7 +26,16 @@ import * as path from "node:path";
 import { type Catalogue, catalogueProblems } from "../catalogue/catalogue";
 import { writeFileAtomic } from "../primitives/atomic";
 import { z } from "zod";
-import { ApiReader, type Endpoints, formatFinding, ImageSchema, LocationSchema, PricingSchema, ServerTypeSchema, StorageBoxTypeSchema } from "./catalogue/api";
+import {
+  ApiReader,
+  type Endpoints,
+  formatFinding,
+  ImageSchema,
+  LocationSchema,
+  PricingSchema,
+  ServerTypeSchema,
+  StorageBoxTypeSchema,
+} from "./catalogue/api";
 import { buildCatalogue, type Answers } from "./catalogue/build";
 import { describeChanges } from "./catalogue/changes";
 import { ExitCode, type Io } from "./io";
@@ -46,7 +55,9 @@ const NAME = "catalogue refresh";
 export async function runCatalogueRefresh(opts: CatalogueRefreshOptions, io: Io, root: string): Promise<number> {
   const token = io.env.HCLOUD_TOKEN;
   if (token === undefined || token.trim() === "") {
-    io.err(`${NAME}: HCLOUD_TOKEN is not set: the refresh reads Hetzner's offer and prices with an API token of the project (read-only is enough)`);
+    io.err(
+      `${NAME}: HCLOUD_TOKEN is not set: the refresh reads Hetzner's offer and prices with an API token of the project (read-only is enough)`,
+    );
     return ExitCode.badInput;
   }
   const endpoints = readEndpoints(io);
@@ -68,13 +79,17 @@ export async function runCatalogueRefresh(opts: CatalogueRefreshOptions, io: Io,
   const reader = new ApiReader(token, endpoints);
   const answers = await readAnswers(reader);
   const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
-  const built = answers && buildCatalogue(answers, { previous, today, source: `Hetzner Cloud API (${endpoints.cloud}), ${today}` });
+  const built =
+    answers && buildCatalogue(answers, { previous, today, source: `Hetzner Cloud API (${endpoints.cloud}), ${today}` });
   const warnings = [...reader.warnings, ...(built?.warnings ?? [])];
   for (const w of warnings) io.err(`warning: ${formatFinding(w)}`);
   const problems: string[] = [...reader.problems, ...(built?.problems ?? [])].map(formatFinding);
-  if (built && problems.length === 0) problems.push(...catalogueProblems(built.catalogue).map((p) => `the new catalogue at ${p}`));
+  if (built && problems.length === 0)
+    problems.push(...catalogueProblems(built.catalogue).map((p) => `the new catalogue at ${p}`));
   if (!built || problems.length > 0) {
-    io.err(`${NAME}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in Hetzner's answers (${endpoints.cloud}, ${endpoints.hetzner}); ${shown(out)} was not written:`);
+    io.err(
+      `${NAME}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in Hetzner's answers (${endpoints.cloud}, ${endpoints.hetzner}); ${shown(out)} was not written:`,
+    );
     for (const p of problems) io.err(`  ${p}`);
     return ExitCode.failed;
   }
@@ -86,7 +101,13 @@ export async function runCatalogueRefresh(opts: CatalogueRefreshOptions, io: Io,
     io.err(`${NAME}: cannot write ${shown(out)}: ${(err as Error).message}`);
     return ExitCode.failed;
   }
-  for (const line of summary(previous, next, { out: shown(out), previousFile: shown(previousFile), vatRate: built.vatRate, warnings: warnings.length })) io.out(line);
+  for (const line of summary(previous, next, {
+    out: shown(out),
+    previousFile: shown(previousFile),
+    vatRate: built.vatRate,
+    warnings: warnings.length,
+  }))
+    io.out(line);
   return ExitCode.ok;
 }
 
@@ -100,7 +121,8 @@ function readEndpoints(io: Io): Endpoints | string {
     } catch {
       return { error: `${name} is not a URL: ${JSON.stringify(raw)}` };
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return { error: `${name} must be an http(s) URL, got ${JSON.stringify(raw)}` };
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      return { error: `${name} must be an http(s) URL, got ${JSON.stringify(raw)}` };
     return raw.replace(/\/+$/, "");
   };
   const cloud = read("HCLOUD_ENDPOINT", DEFAULT_CLOUD_ENDPOINT);
@@ -119,7 +141,8 @@ function readPrevious(file: string): Catalogue | string {
     return `cannot read the previous catalogue (its retired types and comment are kept): ${(err as Error).message}`;
   }
   const problems = catalogueProblems(doc);
-  if (problems.length > 0) return `the previous catalogue is not valid (restore it from git first): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`;
+  if (problems.length > 0)
+    return `the previous catalogue is not valid (restore it from git first): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`;
   return doc as Catalogue;
 }
 
@@ -135,11 +158,21 @@ async function readAnswers(reader: ApiReader): Promise<Answers | undefined> {
   const pricing = await reader.get("cloud", "/pricing", z.strictObject({ pricing: PricingSchema }));
   const storageBoxTypes = await reader.list("hetzner", "/storage_box_types", "storage_box_types", StorageBoxTypeSchema);
   if (!locations || !serverTypes || !images || !pricing || !storageBoxTypes) return undefined;
-  return { locations, serverTypes, images, pricing: { value: pricing.pricing, endpoint: "GET /pricing", path: "pricing" }, storageBoxTypes };
+  return {
+    locations,
+    serverTypes,
+    images,
+    pricing: { value: pricing.pricing, endpoint: "GET /pricing", path: "pricing" },
+    storageBoxTypes,
+  };
 }
 
 /** What was written: counts, then what changed since the previous file. */
-function summary(before: Catalogue, after: Catalogue, ctx: { out: string; previousFile: string; vatRate: string; warnings: number }): string[] {
+function summary(
+  before: Catalogue,
+  after: Catalogue,
+  ctx: { out: string; previousFile: string; vatRate: string; warnings: number },
+): string[] {
   const { out, previousFile, warnings } = ctx;
   const deprecated = after.server_types.filter((t) => t.deprecation || t.locations.some((l) => l.deprecation)).length;
   const unverified = JSON.stringify(before).match(/"unverified"|"primary_ips_unverified"/g)?.length ?? 0;
@@ -150,7 +183,13 @@ function summary(before: Catalogue, after: Catalogue, ctx: { out: string; previo
       `${after.retired_server_types.length} retired, ${after.images.length} images, ${after.storage_box_types.length} storage box types, ` +
       `${after.primary_ips.length} primary IP and ${after.floating_ips.length} floating IP prices; gross prices with ${ctx.vatRate} % VAT` +
       (warnings > 0 ? `; ${warnings} warning${warnings === 1 ? "" : "s"} above` : ""),
-    ...(unverified > 0 ? [`  ${unverified} "unverified" note${unverified === 1 ? "" : "s"} of ${previousFile} dropped: every figure is now read from the API`] : []),
-    ...(changes.length > 0 ? [`  changes since ${previousFile}:`, ...changes.map((c) => `    ${c}`)] : [`  no change of the offer or prices since ${previousFile}`]),
+    ...(unverified > 0
+      ? [
+          `  ${unverified} "unverified" note${unverified === 1 ? "" : "s"} of ${previousFile} dropped: every figure is now read from the API`,
+        ]
+      : []),
+    ...(changes.length > 0
+      ? [`  changes since ${previousFile}:`, ...changes.map((c) => `    ${c}`)]
+      : [`  no change of the offer or prices since ${previousFile}`]),
   ];
 }

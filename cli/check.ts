@@ -35,15 +35,30 @@ export function summarize(spec: NetworkSpec): string[] {
     count(servers.length, "server"),
     count(primaryIps, "primary IP"),
     count(servers.filter((s) => s.floating_ip).length, "floating IP"),
-    count(servers.reduce((n, s) => n + s.volumes.length, 0), "volume"),
+    count(
+      servers.reduce((n, s) => n + s.volumes.length, 0),
+      "volume",
+    ),
     count(spec.placement_groups.length, "placement group"),
     count(spec.networks.length, "network"),
-    count(spec.networks.reduce((n, net) => n + net.subnets.length, 0), "subnet"),
-    count(spec.networks.reduce((n, net) => n + net.routes.length, 0), "route"),
+    count(
+      spec.networks.reduce((n, net) => n + net.subnets.length, 0),
+      "subnet",
+    ),
+    count(
+      spec.networks.reduce((n, net) => n + net.routes.length, 0),
+      "route",
+    ),
     count(spec.firewall_policies.length, "firewall policy", "firewall policies"),
-    count(spec.firewall_policies.reduce((n, p) => n + p.rules.length, 0), "firewall rule"),
+    count(
+      spec.firewall_policies.reduce((n, p) => n + p.rules.length, 0),
+      "firewall rule",
+    ),
     count(spec.zones.length, "zone"),
-    `${count(spec.zones.reduce((n, z) => n + z.records.length, 0), "record set")}${spec.zones.length > 0 ? ` (${spec.zones.map((z) => `${z.records.length} in ${z.name}${z.mode === "secondary" ? ", served from the hidden primary" : ", at Hetzner"}`).join("; ")})` : ""}`,
+    `${count(
+      spec.zones.reduce((n, z) => n + z.records.length, 0),
+      "record set",
+    )}${spec.zones.length > 0 ? ` (${spec.zones.map((z) => `${z.records.length} in ${z.name}${z.mode === "secondary" ? ", served from the hidden primary" : ", at Hetzner"}`).join("; ")})` : ""}`,
     count(spec.storage_boxes.length, "storage box", "storage boxes"),
     count(subaccounts, "subaccount"),
     count(spec.operators.ssh_keys.length, "SSH key"),
@@ -101,7 +116,10 @@ export function adoptionProblems(specs: readonly NetworkSpec[]): ConfigProblem[]
  * The policy rules on the environments' stacks, synthesised in a temporary
  * folder that is removed afterwards: what `synth` would refuse (docs/policies.md).
  */
-export async function checkPolicies(specs: readonly NetworkSpec[], root: string): Promise<{ table: string[]; blocking: number }> {
+export async function checkPolicies(
+  specs: readonly NetworkSpec[],
+  root: string,
+): Promise<{ table: string[]; blocking: number }> {
   const fs = await import("node:fs");
   const os = await import("node:os");
   const path = await import("node:path");
@@ -140,7 +158,9 @@ export async function runCheck(opts: CheckOptions & { policies?: boolean }, io: 
   }
   for (const line of policies.table) io.out(line);
   if (policies.blocking > 0) {
-    io.err(`check: ${count(policies.blocking, "policy error")} (above): synth would refuse this; fix them, or suppress one with a reason in config (docs/policies.md)`);
+    io.err(
+      `check: ${count(policies.blocking, "policy error")} (above): synth would refuse this; fix them, or suppress one with a reason in config (docs/policies.md)`,
+    );
     return ExitCode.failed;
   }
   return ExitCode.ok;

@@ -34,7 +34,11 @@ export function estimateEnvironments(specs: Parameters<typeof buildApp>[0], root
     const built = buildApp(specs, { outdir: tmp, context: readProjectConfig(root).context });
     built.app.synth();
     const docs: StackDoc[] = specs.flatMap((spec) =>
-      environmentStacks(tmp, tmp, spec.environment.name).map((s) => ({ name: s.name, environment: spec.environment.name, doc: JSON.parse(fs.readFileSync(s.file, "utf8")) })),
+      environmentStacks(tmp, tmp, spec.environment.name).map((s) => ({
+        name: s.name,
+        environment: spec.environment.name,
+        doc: JSON.parse(fs.readFileSync(s.file, "utf8")),
+      })),
     );
     return estimate(catalogue(), docs);
   } finally {
@@ -51,14 +55,26 @@ export function costJson(e: Estimate): string {
       catalogue: { taken: e.taken, source: e.source, unverified_prices: e.unverified },
       currency: "EUR",
       monthly: { net: euros(e.net), gross: euros(e.gross) },
-      environments: e.environments.map((env) => ({ name: env.name, monthly: { net: euros(env.net), gross: euros(env.gross) } })),
+      environments: e.environments.map((env) => ({
+        name: env.name,
+        monthly: { net: euros(env.net), gross: euros(env.gross) },
+      })),
       stacks: e.stacks.map((s) => ({
         name: s.name,
         environment: s.environment,
         monthly: { net: euros(s.net), gross: euros(s.gross) },
         resources: s.resources
           .filter((r) => !r.unpriced)
-          .map((r) => ({ address: r.address, monthly: { net: euros(r.net), gross: euros(r.gross) }, charges: r.charges.map((c) => ({ what: c.what, net: euros(c.net), gross: euros(c.gross), ...(c.unverified ? { unverified: true } : {}) })) })),
+          .map((r) => ({
+            address: r.address,
+            monthly: { net: euros(r.net), gross: euros(r.gross) },
+            charges: r.charges.map((c) => ({
+              what: c.what,
+              net: euros(c.net),
+              gross: euros(c.gross),
+              ...(c.unverified ? { unverified: true } : {}),
+            })),
+          })),
       })),
       unpriced: e.unpriced,
     },
@@ -75,10 +91,19 @@ export function costMarkdown(e: Estimate): string {
       (e.unverified ? " Prices marked * are not verified against the API yet (`all2all catalogue refresh`)." : ""),
   );
   for (const env of e.environments) {
-    lines.push("", `## ${env.name}: ${formatEuros(env.gross)} gross (${formatEuros(env.net)} net)`, "", "| stack | resource | charge | net | gross |", "|---|---|---|---:|---:|");
+    lines.push(
+      "",
+      `## ${env.name}: ${formatEuros(env.gross)} gross (${formatEuros(env.net)} net)`,
+      "",
+      "| stack | resource | charge | net | gross |",
+      "|---|---|---|---:|---:|",
+    );
     for (const s of e.stacks.filter((x) => x.environment === env.name)) {
       for (const r of s.resources.filter((x) => !x.unpriced)) {
-        for (const c of r.charges) lines.push(`| ${s.name} | \`${r.address}\` | ${c.what}${c.unverified ? " *" : ""} | ${formatEuros(c.net)} | ${formatEuros(c.gross)} |`);
+        for (const c of r.charges)
+          lines.push(
+            `| ${s.name} | \`${r.address}\` | ${c.what}${c.unverified ? " *" : ""} | ${formatEuros(c.net)} | ${formatEuros(c.gross)} |`,
+          );
       }
       lines.push(`| **${s.name}** | | **total** | **${formatEuros(s.net)}** | **${formatEuros(s.gross)}** |`);
     }

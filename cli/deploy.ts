@@ -39,7 +39,13 @@ import { preflightProblems } from "./deploy/preflight";
 import { staleness } from "./inputs";
 import { DIGEST_PATTERN, stacksDigest } from "./digest";
 import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
-import { LOCK_FILE, missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
+import {
+  LOCK_FILE,
+  missingLockProblem,
+  selectEnvironmentStacks,
+  stacksWithoutLock,
+  type StackRunOptions,
+} from "./deploy/stacks";
 import { formatPlanSummary, summarisePlan, type PlanSummary } from "./deploy/summary";
 import { ExitCode, shownPath, type Io } from "./io";
 import { PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE } from "../stacks/hcloud-stack";
@@ -108,7 +114,9 @@ function stepArgs(step: StepName): string[] {
 export function lockedProviderVersion(stackDir: string): string | undefined {
   try {
     const lock = fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8");
-    return /provider "registry\.(?:terraform|opentofu)\.org\/hetznercloud\/hcloud" \{\s*version\s*=\s*"([^"]+)"/.exec(lock)?.[1];
+    return /provider "registry\.(?:terraform|opentofu)\.org\/hetznercloud\/hcloud" \{\s*version\s*=\s*"([^"]+)"/.exec(
+      lock,
+    )?.[1];
   } catch {
     return undefined;
   }
@@ -164,7 +172,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const prefix = mode;
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
-    io.err(`${prefix}: --env is required: ${mode === "plan" ? "plans are made" : "a deploy runs"} for one environment (e.g. --env staging)`);
+    io.err(
+      `${prefix}: --env is required: ${mode === "plan" ? "plans are made" : "a deploy runs"} for one environment (e.g. --env staging)`,
+    );
     return ExitCode.badInput;
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
@@ -182,11 +192,15 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const problems: string[] = [];
   const stdinIsTTY = deps.stdinIsTTY ?? (deps.confirm !== undefined || stdinIsTerminal());
   if (mode === "deploy" && !opts.autoApprove && !stdinIsTTY) {
-    problems.push("standard input is not a terminal, so the confirmation cannot be typed: run deploy in a terminal, or pass --auto-approve (automation)");
+    problems.push(
+      "standard input is not a terminal, so the confirmation cannot be typed: run deploy in a terminal, or pass --auto-approve (automation)",
+    );
   }
   const binary = chooseBinary(opts.binary, io.env, io.cwd);
   if (!binary.ok) problems.push(binary.problem);
-  const runEnv: Readonly<Record<string, string | undefined>> = opts.engineEnv ? { ...io.env, ...opts.engineEnv } : io.env;
+  const runEnv: Readonly<Record<string, string | undefined>> = opts.engineEnv
+    ? { ...io.env, ...opts.engineEnv }
+    : io.env;
   problems.push(...preflightProblems(env, facts, runEnv));
   // Terraform has no state encryption, and stops at the `encryption` block it does not know.
   const isTerraform = binary.ok && /terraform/i.test(binary.name);
@@ -201,20 +215,32 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   if (opts.expectDigest !== undefined) {
     const expected = opts.expectDigest.trim();
     if (!DIGEST_PATTERN.test(expected)) {
-      problems.push(`--expect-digest ${JSON.stringify(opts.expectDigest)} is not a digest: give the \`sha256:<64 hex digits>\` that all2all diff printed for environment ${env} (docs/review.md)`);
+      problems.push(
+        `--expect-digest ${JSON.stringify(opts.expectDigest)} is not a digest: give the \`sha256:<64 hex digits>\` that all2all diff printed for environment ${env} (docs/review.md)`,
+      );
     } else {
       const all = environmentStacks(out, outLabel, env);
       const actual = stacksDigest(all.map((s) => [s.name, JSON.parse(fs.readFileSync(s.file, "utf8"))] as const));
       if (actual !== expected) {
-        problems.push(`what ${outLabel} holds for ${env} (${actual}) is not what was reviewed (${expected}): synthesise the reviewed commit, or review this one (all2all diff)`);
+        problems.push(
+          `what ${outLabel} holds for ${env} (${actual}) is not what was reviewed (${expected}): synthesise the reviewed commit, or review this one (all2all diff)`,
+        );
       }
     }
   }
   const stale = staleness(out, root);
-  if (stale && "stale" in stale) problems.push(`${outLabel} no longer matches what it was made from: ${stale.stale}; run \`all2all synth\` (or \`npm run synth\`) and plan again`);
+  if (stale && "stale" in stale)
+    problems.push(
+      `${outLabel} no longer matches what it was made from: ${stale.stale}; run \`all2all synth\` (or \`npm run synth\`) and plan again`,
+    );
   const unlocked = stacksWithoutLock(stacks);
   if (unlocked.length > 0 && !opts.allowMissingLock) {
-    problems.push(missingLockProblem(unlocked, ", which is made once with `npm run providers:lock` where a registry can be reached"));
+    problems.push(
+      missingLockProblem(
+        unlocked,
+        ", which is made once with `npm run providers:lock` where a registry can be reached",
+      ),
+    );
   }
   if (problems.length > 0) {
     for (const p of problems) io.err(`${prefix}: ${p}`);
@@ -234,8 +260,13 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
         `keep them on encrypted, access-controlled storage (docs/deploy.md, "State encryption")`,
     );
   }
-  if (unlocked.length > 0) io.err(`${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: init will choose the provider and write one (--allow-missing-lock)`);
-  io.out(`${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`);
+  if (unlocked.length > 0)
+    io.err(
+      `${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: init will choose the provider and write one (--allow-missing-lock)`,
+    );
+  io.out(
+    `${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`,
+  );
   let dangerous = 0;
   const applied: string[] = [];
   const notRun = (i: number) => {
@@ -257,7 +288,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
       const result = await run(s);
       if (result.code === 0) return true;
       const why = stepFailure(result);
-      io.err(`${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(i)}`);
+      io.err(
+        `${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(i)}`,
+      );
       // A lock left by a run that was killed stops every later run of the stack (docs/deploy.md, "State locking").
       if ((name === "plan" || name === "apply") && facts[i]!.facts.backend === "s3") {
         io.err(
@@ -285,7 +318,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
     try {
       summary = summarisePlan(JSON.parse(fs.readFileSync(path.join(stack.dir, PLAN_JSON), "utf8")));
     } catch (err) {
-      io.err(`${prefix}: ${stack.name}: cannot read ${path.join(dir, PLAN_JSON)}: ${(err as Error).message}${notRun(i)}`);
+      io.err(
+        `${prefix}: ${stack.name}: cannot read ${path.join(dir, PLAN_JSON)}: ${(err as Error).message}${notRun(i)}`,
+      );
       return ExitCode.failed;
     }
     for (const line of formatPlanSummary(stack.name, summary)) io.out(line);
@@ -296,7 +331,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
     if (summary.empty) {
       io.out(`${stack.name}: nothing to apply`);
       if (rotating || opts.reencrypt === true) {
-        io.out(`${stack.name}: ${rotating ? "rotating the state key: " : ""}writing its state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`);
+        io.out(
+          `${stack.name}: ${rotating ? "rotating the state key: " : ""}writing its state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`,
+        );
         if (!(await step("reencrypt"))) return ExitCode.failed;
         applied.push(stack.name);
       }
@@ -311,7 +348,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
         return ExitCode.dangerous;
       }
     } else {
-      const answer = await confirm(`Apply this plan to ${stack.name}? Type the environment's name (${env}) to apply it, anything else stops here:`);
+      const answer = await confirm(
+        `Apply this plan to ${stack.name}? Type the environment's name (${env}) to apply it, anything else stops here:`,
+      );
       if (answer?.trim() !== env) {
         io.err(`${prefix}: ${stack.name}: not confirmed: nothing applied to it${notRun(i)}`);
         return ExitCode.failed;
@@ -327,13 +366,19 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
       `plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} planned; the plans are in ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_FILE)).join(", ")}. ` +
         `Apply with \`all2all deploy --env ${env}${opts.stack !== undefined ? ` --stack ${opts.stack}` : ""}\` (which plans again).`,
     );
-    io.out(`plan: the full review of these plans: all2all plan-summary ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`);
+    io.out(
+      `plan: the full review of these plans: all2all plan-summary ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`,
+    );
     if (dangerous > 0) {
-      io.err(`plan: ${dangerous} replacement${dangerous === 1 ? "" : "s"} or destruction${dangerous === 1 ? "" : "s"} of stateful resources (marked !! above): read them before any deploy`);
+      io.err(
+        `plan: ${dangerous} replacement${dangerous === 1 ? "" : "s"} or destruction${dangerous === 1 ? "" : "s"} of stateful resources (marked !! above): read them before any deploy`,
+      );
       return ExitCode.dangerous;
     }
     return ExitCode.ok;
   }
-  io.out(`deploy: environment ${env}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "nothing applied (no changes)"}`);
+  io.out(
+    `deploy: environment ${env}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "nothing applied (no changes)"}`,
+  );
   return ExitCode.ok;
 }

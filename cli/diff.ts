@@ -35,7 +35,16 @@ import { asCatalogue, withCosts } from "./diff/cost";
 import { fileInCommit, repositoryOf, resolveCommit } from "./diff/git";
 import { ensureCurrentBuild, REBUILT_ENV } from "./diff/fresh";
 import { emitReport, parseFormat } from "./diff/output";
-import { renderZones, stackOrderOf, synthSide, zoneEpoch, type Side, type SideContext, type SideOutput, type SideSpec } from "./diff/sides";
+import {
+  renderZones,
+  stackOrderOf,
+  synthSide,
+  zoneEpoch,
+  type Side,
+  type SideContext,
+  type SideOutput,
+  type SideSpec,
+} from "./diff/sides";
 import { loadReplaceTables } from "./diff/tables";
 import { compareZones, environmentOfStack } from "./diff/zones";
 import type { DiffReport, ZonesReport } from "./diff/model";
@@ -88,9 +97,13 @@ function environmentsOf(side: SideOutput): string[] {
 }
 
 export async function runDiff(options: DiffOptions, io: Io, root: string): Promise<number> {
-  if (options.base === undefined || options.base.trim() === "") throw new InputError("diff: --base <git-ref> is required (e.g. --base origin/main)");
+  if (options.base === undefined || options.base.trim() === "")
+    throw new InputError("diff: --base <git-ref> is required (e.g. --base origin/main)");
   const format = parseFormat(options.format);
-  const processEnv: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined)) };
+  const processEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined)),
+  };
   // Never stale: the working tree's code is this process's; a build older than its sources is built first.
   const again = await ensureCurrentBuild(root, argvOf(options), io, processEnv);
   if (again !== undefined) return again;
@@ -100,7 +113,8 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
   const configDir = path.resolve(io.cwd, configDirOf(options, io));
   const configReal = fs.existsSync(configDir) ? fs.realpathSync(configDir) : configDir;
   const rel = path.relative(realRoot, configReal);
-  const configRel = rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : undefined;
+  const configRel =
+    rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : undefined;
   const ctx: SideContext = {
     root: realRoot,
     top,
@@ -113,7 +127,12 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
   };
   const baseSpec: SideSpec = { kind: "ref", ref: options.base };
   const headSpec: SideSpec = options.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: options.head };
-  const rebuilt = io.env[REBUILT_ENV] === "1" ? ["the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build"] : [];
+  const rebuilt =
+    io.env[REBUILT_ENV] === "1"
+      ? [
+          "the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build",
+        ]
+      : [];
   const sides: Side[] = [];
   const zonesDir = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-zones-"));
   try {
@@ -138,12 +157,18 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
     const base = await synthSide(baseSpec, ctx, "base");
     sides.push(base);
 
-    const compared = compareOutputs(base.output.docs, head.output.docs, tables, { stackOrder: stackOrderOf(base.output, head.output) });
+    const compared = compareOutputs(base.output.docs, head.output.docs, tables, {
+      stackOrder: stackOrderOf(base.output, head.output),
+    });
     const notes = [...rebuilt, ...base.output.notes, ...head.output.notes];
     // Each side priced with its own catalogue (a base from before the catalogue existed: the head's).
     const catalogueOf = (spec: SideSpec): Catalogue | undefined => {
       if (spec.kind === "worktree") return catalogue();
-      const text = fileInCommit(top, resolveCommit(top, spec.ref), `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`);
+      const text = fileInCommit(
+        top,
+        resolveCommit(top, spec.ref),
+        `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`,
+      );
       try {
         return text === undefined ? undefined : asCatalogue(JSON.parse(text));
       } catch {
@@ -154,17 +179,36 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
     const baseCat = catalogueOf(baseSpec) ?? headCat;
     const { changes, cost } = withCosts(compared, base.output.docs, head.output.docs, baseCat, headCat);
     if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
-      notes.push(`the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`);
+      notes.push(
+        `the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`,
+      );
     }
-    if (configRel === undefined) notes.push(`the configuration ${configReal} is outside the repository: both sides read it as it is now, so only code differs`);
+    if (configRel === undefined)
+      notes.push(
+        `the configuration ${configReal} is outside the repository: both sides read it as it is now, so only code differs`,
+      );
     const stacks = stackOrderOf(base.output, head.output);
 
     // The self-hosted zones: each side rendered by its own code, the head's files over the base's (the serial changes with the content only).
     let zones: ZonesReport | undefined;
     try {
       const epoch = zoneEpoch(processEnv);
-      const baseZones = await renderZones(base, environmentsOf(base.output), path.join(zonesDir, "base"), undefined, epoch, `base ${base.name}`);
-      const headZones = await renderZones(head, environmentsOf(head.output), path.join(zonesDir, "head"), path.join(zonesDir, "base"), epoch, `head ${head.name}`);
+      const baseZones = await renderZones(
+        base,
+        environmentsOf(base.output),
+        path.join(zonesDir, "base"),
+        undefined,
+        epoch,
+        `base ${base.name}`,
+      );
+      const headZones = await renderZones(
+        head,
+        environmentsOf(head.output),
+        path.join(zonesDir, "head"),
+        path.join(zonesDir, "base"),
+        epoch,
+        `head ${head.name}`,
+      );
       zones = compareZones(baseZones, headZones, head.output.docs);
     } catch (err) {
       notes.push(`the zone files could not be rendered and compared: ${(err as Error).message}`);

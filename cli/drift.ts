@@ -33,7 +33,15 @@ import { preflightProblems } from "./deploy/preflight";
 import { spawnRunner, stackStep, stepFailure, type Runner, type StepName } from "./deploy/runner";
 import { missingLockProblem, selectEnvironmentStacks, stacksWithoutLock, type StackRunOptions } from "./deploy/stacks";
 import { parseFormat, type ReportFormat } from "./diff/output";
-import { driftJson, driftMarkdown, driftReport, driftTitle, summariseDrift, type ComputedChange, type DriftedResource } from "./drift/summary";
+import {
+  driftJson,
+  driftMarkdown,
+  driftReport,
+  driftTitle,
+  summariseDrift,
+  type ComputedChange,
+  type DriftedResource,
+} from "./drift/summary";
 import { InputError } from "./errors";
 import { staleness } from "./inputs";
 import { ExitCode, shownPath, type Io } from "./io";
@@ -82,7 +90,11 @@ function ignoreChangesOf(stack: SynthStack): Map<string, string[]> {
   for (const [type, byName] of Object.entries(doc.resource ?? {})) {
     for (const [name, body] of Object.entries(byName ?? {})) {
       const ignored = body?.lifecycle?.ignore_changes;
-      if (Array.isArray(ignored)) out.set(`${type}.${name}`, ignored.filter((x): x is string => typeof x === "string"));
+      if (Array.isArray(ignored))
+        out.set(
+          `${type}.${name}`,
+          ignored.filter((x): x is string => typeof x === "string"),
+        );
     }
   }
   return out;
@@ -103,7 +115,10 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
     return ExitCode.badInput;
   }
   const reportFile = opts.report !== undefined ? path.resolve(io.cwd, opts.report) : undefined;
-  if (reportFile !== undefined && (!fs.existsSync(path.dirname(reportFile)) || !fs.statSync(path.dirname(reportFile)).isDirectory())) {
+  if (
+    reportFile !== undefined &&
+    (!fs.existsSync(path.dirname(reportFile)) || !fs.statSync(path.dirname(reportFile)).isDirectory())
+  ) {
     io.err(`drift: --report ${opts.report}: the folder ${path.dirname(reportFile)} does not exist`);
     return ExitCode.badInput;
   }
@@ -133,9 +148,14 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
   if (!binary.ok) return ExitCode.badInput; // for the type checker: reported above
   const stale = staleness(out, root);
   // The state is compared with Hetzner, not with the code: an output older than the code still checks drift, but the configured attributes may be out of date.
-  if (stale && "stale" in stale) io.err(`drift: warning: ${outLabel} no longer matches what it was made from (${stale.stale}): which attributes the code sets is read from it; run \`all2all synth\` first`);
+  if (stale && "stale" in stale)
+    io.err(
+      `drift: warning: ${outLabel} no longer matches what it was made from (${stale.stale}): which attributes the code sets is read from it; run \`all2all synth\` first`,
+    );
 
-  io.err(`drift: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path}); refresh-only plans, never applied`);
+  io.err(
+    `drift: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path}); refresh-only plans, never applied`,
+  );
   const results: { name: string; error?: string; resources?: DriftedResource[]; computed?: ComputedChange[] }[] = [];
   for (const [i, stack] of stacks.entries()) {
     const dir = shownPath(io, stack.dir);
@@ -173,9 +193,14 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
     }
     try {
       const json = JSON.parse(fs.readFileSync(path.join(stack.dir, DRIFT_JSON), "utf8"));
-      const { resources, computed } = summariseDrift(json, { stack: stack.name, ignoreChanges: ignoreChangesOf(stack) });
+      const { resources, computed } = summariseDrift(json, {
+        stack: stack.name,
+        ignoreChanges: ignoreChangesOf(stack),
+      });
       results.push({ name: stack.name, resources, computed });
-      io.err(`${stack.name}: ${resources.length === 0 ? "no drift" : `${resources.length} resource${resources.length === 1 ? "" : "s"} drifted`}`);
+      io.err(
+        `${stack.name}: ${resources.length === 0 ? "no drift" : `${resources.length} resource${resources.length === 1 ? "" : "s"} drifted`}`,
+      );
     } catch (err) {
       const message = `cannot read ${path.join(dir, DRIFT_JSON)}: ${(err as Error).message}`;
       io.err(`drift: ${stack.name}: ${message}`);
@@ -197,11 +222,18 @@ export async function runDrift(opts: DriftOptions, io: Io, root: string, deps: D
     for (const line of text.replace(/\n$/, "").split("\n")) io.out(line);
   }
   if (!report.complete) {
-    io.err(`drift: not every stack was checked (${report.stacks.filter((s) => s.status === "failed").map((s) => s.name).join(", ")}): exit 1`);
+    io.err(
+      `drift: not every stack was checked (${report.stacks
+        .filter((s) => s.status === "failed")
+        .map((s) => s.name)
+        .join(", ")}): exit 1`,
+    );
     return ExitCode.failed;
   }
   if (report.drifted) {
-    io.err(`drift: ${report.resources.length} resource${report.resources.length === 1 ? "" : "s"} drifted${report.dangerous > 0 ? `, ${report.dangerous} dangerous` : ""}: bring the code to reality or reality to the code (docs/drift.md); exit ${ExitCode.drifted}`);
+    io.err(
+      `drift: ${report.resources.length} resource${report.resources.length === 1 ? "" : "s"} drifted${report.dangerous > 0 ? `, ${report.dangerous} dangerous` : ""}: bring the code to reality or reality to the code (docs/drift.md); exit ${ExitCode.drifted}`,
+    );
     return ExitCode.drifted;
   }
   return ExitCode.ok;

@@ -46,9 +46,11 @@ export function inputsHash(configDir: string, root: string, codeRoot = path.reso
     hash.update(fs.readFileSync(file));
     hash.update("\n");
   };
-  for (const f of filesUnder(configDir, () => true)) add(`config/${path.relative(configDir, f).split(path.sep).join("/")}`, f);
+  for (const f of filesUnder(configDir, () => true))
+    add(`config/${path.relative(configDir, f).split(path.sep).join("/")}`, f);
   for (const dir of CODE_DIRS) {
-    for (const f of filesUnder(path.join(codeRoot, dir), (p) => /\.(js|ts)$/.test(p) && !p.endsWith(".d.ts"))) add(`code/${path.relative(codeRoot, f).split(path.sep).join("/")}`, f);
+    for (const f of filesUnder(path.join(codeRoot, dir), (p) => /\.(js|ts)$/.test(p) && !p.endsWith(".d.ts")))
+      add(`code/${path.relative(codeRoot, f).split(path.sep).join("/")}`, f);
   }
   for (const data of ["catalogue/hetzner.json", "providers/hcloud/schema.json", "cdktf.json"]) {
     const f = path.join(root, data);
@@ -66,7 +68,11 @@ function gitCommit(root: string): string | undefined {
 
 export function recordInputs(configDir: string, root: string): Inputs {
   const commit = gitCommit(root);
-  return { config_dir: path.resolve(configDir), inputs_sha256: inputsHash(configDir, root), ...(commit ? { commit } : {}) };
+  return {
+    config_dir: path.resolve(configDir),
+    inputs_sha256: inputsHash(configDir, root),
+    ...(commit ? { commit } : {}),
+  };
 }
 
 /**
@@ -76,16 +82,20 @@ export function recordInputs(configDir: string, root: string): Inputs {
  */
 export function staleness(outDir: string, root: string): { stale: string } | { unknown: string } | undefined {
   const file = path.join(outDir, INPUTS_FILE);
-  if (!fs.existsSync(file)) return { unknown: `${INPUTS_FILE} is missing, so whether it matches the configuration and code cannot be told` };
+  if (!fs.existsSync(file))
+    return { unknown: `${INPUTS_FILE} is missing, so whether it matches the configuration and code cannot be told` };
   let recorded: Inputs;
   try {
     recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Inputs;
   } catch (err) {
     return { stale: `${INPUTS_FILE} is not readable JSON (${(err as Error).message})` };
   }
-  if (!fs.existsSync(recorded.config_dir)) return { stale: `it was synthesised from ${recorded.config_dir}, which no longer exists` };
+  if (!fs.existsSync(recorded.config_dir))
+    return { stale: `it was synthesised from ${recorded.config_dir}, which no longer exists` };
   if (inputsHash(recorded.config_dir, root) !== recorded.inputs_sha256) {
-    return { stale: `the configuration (${recorded.config_dir}) or the code changed since it was synthesised${recorded.commit ? ` (at commit ${recorded.commit.slice(0, 12)}${recorded.commit.endsWith("+dirty") ? " with changes" : ""})` : ""}` };
+    return {
+      stale: `the configuration (${recorded.config_dir}) or the code changed since it was synthesised${recorded.commit ? ` (at commit ${recorded.commit.slice(0, 12)}${recorded.commit.endsWith("+dirty") ? " with changes" : ""})` : ""}`,
+    };
   }
   return undefined;
 }

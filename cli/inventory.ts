@@ -45,7 +45,15 @@ export function renderInventoryJson(inventories: readonly Inventory[]): string {
   const euros = (n: number) => Math.round(n / 100) / 100;
   const environments = inventories.map((inv) => {
     const cost = inventoryCost(inv);
-    return { ...inv, monthly_cost: { catalogue_taken: cost.taken, net: euros(cost.net), gross: euros(cost.gross), stacks: cost.stacks.map((s) => ({ name: s.name, net: euros(s.net), gross: euros(s.gross) })) } };
+    return {
+      ...inv,
+      monthly_cost: {
+        catalogue_taken: cost.taken,
+        net: euros(cost.net),
+        gross: euros(cost.gross),
+        stacks: cost.stacks.map((s) => ({ name: s.name, net: euros(s.net), gross: euros(s.gross) })),
+      },
+    };
   });
   return JSON.stringify({ version: 1, environments }, null, 2) + "\n";
 }
@@ -76,7 +84,9 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     outFile = path.resolve(io.cwd, opts.out);
     const parent = path.dirname(outFile);
     if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) {
-      io.err(`${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: --out must name a file in an existing folder`);
+      io.err(
+        `${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: --out must name a file in an existing folder`,
+      );
       return ExitCode.badInput;
     }
     if (fs.existsSync(outFile) && fs.statSync(outFile).isDirectory()) {
@@ -102,7 +112,9 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     const parsed = parseServerOutputs(text, opts.addresses, addressesNeeded(spec), stack);
     if (!parsed.ok) {
       for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
-      io.err(`${PREFIX}: write it with \`all2all output --env ${spec.environment.name} --stack servers --format json > FILE\` after applying ${stack}`);
+      io.err(
+        `${PREFIX}: write it with \`all2all output --env ${spec.environment.name} --stack servers --format json > FILE\` after applying ${stack}`,
+      );
       return ExitCode.badInput;
     }
     book = parsed.book;
@@ -125,7 +137,10 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     io.out(
       `${PREFIX}: ${spec.environment.name}: ${count(spec.servers.length, "server")}, ${count(spec.networks.length, "network")}, ` +
         `${count(spec.firewall_policies.length, "firewall policy", "firewall policies")}, ${count(spec.zones.length, "zone")}, ` +
-        `${count(spec.zones.reduce((n, z) => n + z.records.length, 0), "record set")}, ${count(boxes, "storage box", "storage boxes")}`,
+        `${count(
+          spec.zones.reduce((n, z) => n + z.records.length, 0),
+          "record set",
+        )}, ${count(boxes, "storage box", "storage boxes")}`,
     );
   }
   io.out(`${PREFIX}: wrote ${label} (${format === "json" ? "JSON" : "Markdown"})`);

@@ -41,7 +41,10 @@ export const ExitCode = {
 } as const;
 
 /** An Io that records what a command printed, for tests and nested use. */
-export function captureIo(env: Record<string, string | undefined> = {}, cwd = process.cwd()): Io & {
+export function captureIo(
+  env: Record<string, string | undefined> = {},
+  cwd = process.cwd(),
+): Io & {
   readonly stdout: string[];
   readonly stderr: string[];
 } {

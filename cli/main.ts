@@ -7,9 +7,24 @@ import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "./errors";
 import { ExitCode, Io } from "./io";
-import { registerCatalogue, registerCheck, registerCost, registerInventory, registerSynth, registerValidate, registerZonefile } from "./commands/description";
+import {
+  registerCatalogue,
+  registerCheck,
+  registerCost,
+  registerInventory,
+  registerSynth,
+  registerValidate,
+  registerZonefile,
+} from "./commands/description";
 import { registerDiff, registerPlanSummary } from "./commands/review";
-import { registerAdopt, registerDeploy, registerDrift, registerOutput, registerPlan, registerUnlock } from "./commands/engine";
+import {
+  registerAdopt,
+  registerDeploy,
+  registerDrift,
+  registerOutput,
+  registerPlan,
+  registerUnlock,
+} from "./commands/engine";
 import { registerRehearse } from "./commands/sandbox";
 import type { CommandContext, Registration } from "./commands/context";
 
@@ -41,7 +56,9 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
   // Defaults name the repository's folders, wherever the command runs from.
   const defaultConfig = path.relative(io.cwd, path.join(root, "config")) || ".";
   const program = new Command("all2all")
-    .description("The all2all network on Hetzner Cloud, as code: check, synthesise, validate, review, list, plan and deploy it, and render its zone files.")
+    .description(
+      "The all2all network on Hetzner Cloud, as code: check, synthesise, validate, review, list, plan and deploy it, and render its zone files.",
+    )
     .version(PACKAGE_VERSION, "-V, --version", "print the version of all2all-infra")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()

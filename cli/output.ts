@@ -76,7 +76,9 @@ function declaredOutputs(stack: SynthStack): string[] {
 
 /** The outputs with sensitive values replaced by {@link SENSITIVE}. */
 export function maskSensitive(outputs: StackOutputs): StackOutputs {
-  return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.sensitive === true ? { ...o, value: SENSITIVE } : o]));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([name, o]) => [name, o.sensitive === true ? { ...o, value: SENSITIVE } : o]),
+  );
 }
 
 function textValue(value: unknown): string {
@@ -100,7 +102,12 @@ export function renderJson(byStack: ReadonlyArray<readonly [string, StackOutputs
 }
 
 function isOutputs(raw: unknown): raw is StackOutputs {
-  return typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === "object" && v !== null && !Array.isArray(v) && "value" in v);
+  return (
+    typeof raw === "object" &&
+    raw !== null &&
+    !Array.isArray(raw) &&
+    Object.values(raw).every((v) => typeof v === "object" && v !== null && !Array.isArray(v) && "value" in v)
+  );
 }
 
 export async function runOutput(opts: OutputOptions, io: Io, root: string): Promise<number> {
@@ -127,7 +134,9 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
       const wanted = opts.stack.trim();
       const found = all.find((s) => s.name === wanted || s.name === `${env}-${wanted}`);
       if (!found) {
-        io.err(`${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`);
+        io.err(
+          `${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`,
+        );
         return ExitCode.badInput;
       }
       stacks = [found];
@@ -153,7 +162,12 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
   for (const stack of stacks) {
     const dir = shownPath(io, stack.dir);
     const failed = (args: readonly string[], r: Captured) => {
-      const why = r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
+      const why =
+        r.error !== undefined
+          ? `could not start (${r.error})`
+          : r.code === null
+            ? "was killed"
+            : `exited with ${r.code}`;
       io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}; nothing printed`);
       return ExitCode.failed;
     };
@@ -170,11 +184,15 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
     try {
       raw = JSON.parse(r.stdout);
     } catch (err) {
-      io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` printed no JSON (${(err as Error).message}); nothing printed`);
+      io.err(
+        `${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` printed no JSON (${(err as Error).message}); nothing printed`,
+      );
       return ExitCode.failed;
     }
     if (!isOutputs(raw)) {
-      io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` printed JSON that is not an object of outputs ({ "<name>": { "value": … } }); nothing printed`);
+      io.err(
+        `${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` printed JSON that is not an object of outputs ({ "<name>": { "value": … } }); nothing printed`,
+      );
       return ExitCode.failed;
     }
     const names = declared.get(stack.name) ?? [];

@@ -46,30 +46,51 @@ function readPlan(file: string, io: Io): unknown {
     throw new InputError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    throw new InputError(`${file} is a binary plan file: give its JSON, made with \`tofu show -json ${file} > plan.json\``);
+    throw new InputError(
+      `${file} is a binary plan file: give its JSON, made with \`tofu show -json ${file} > plan.json\``,
+    );
   }
   try {
     return JSON.parse(bytes.toString("utf8").replace(/^\uFEFF/, ""));
   } catch (err) {
-    throw new InputError(`${file}: not JSON (${(err as Error).message}); make the plan's JSON with \`tofu show -json plan.out > plan.json\``);
+    throw new InputError(
+      `${file}: not JSON (${(err as Error).message}); make the plan's JSON with \`tofu show -json plan.out > plan.json\``,
+    );
   }
 }
 
-export async function runPlanSummary(files: readonly string[], options: PlanSummaryOptions, io: Io, root: string): Promise<number> {
-  if (files.length === 0) throw new InputError("plan-summary: give the JSON of at least one plan (`tofu show -json plan.out > plan.json`)");
-  if (options.stack !== undefined && files.length > 1) throw new InputError("plan-summary: --stack names the stack of a single plan; with several plans, each is named after its folder");
+export async function runPlanSummary(
+  files: readonly string[],
+  options: PlanSummaryOptions,
+  io: Io,
+  root: string,
+): Promise<number> {
+  if (files.length === 0)
+    throw new InputError("plan-summary: give the JSON of at least one plan (`tofu show -json plan.out > plan.json`)");
+  if (options.stack !== undefined && files.length > 1)
+    throw new InputError(
+      "plan-summary: --stack names the stack of a single plan; with several plans, each is named after its folder",
+    );
   const format = parseFormat(options.format);
   const tables = loadReplaceTables(root);
-  const plans: LabelledPlan[] = files.map((file) => ({ stack: options.stack ?? stackLabel(path.resolve(io.cwd, file)), plan: parsePlan(readPlan(file, io), file) }));
+  const plans: LabelledPlan[] = files.map((file) => ({
+    stack: options.stack ?? stackLabel(path.resolve(io.cwd, file)),
+    plan: parsePlan(readPlan(file, io), file),
+  }));
   const labels = plans.map((p) => p.stack);
   const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (duplicate !== undefined) throw new InputError(`plan-summary: two plans are both for stack ${duplicate}; put each in its stack's folder or give one plan with --stack`);
+  if (duplicate !== undefined)
+    throw new InputError(
+      `plan-summary: two plans are both for stack ${duplicate}; put each in its stack's folder or give one plan with --stack`,
+    );
   const events = costEvents(plans, catalogue());
   const changes = summarisePlans(plans, tables, labels).map((ch) => {
     const note = events.get(`${ch.stack} ${ch.address}`);
     return note === undefined ? ch : { ...ch, notes: [...ch.notes, note] };
   });
-  const versions = [...new Set(plans.map((p) => p.plan.terraform_version).filter((v): v is string => typeof v === "string"))];
+  const versions = [
+    ...new Set(plans.map((p) => p.plan.terraform_version).filter((v): v is string => typeof v === "string")),
+  ];
   return emitReport(
     {
       command: "plan-summary",

@@ -106,7 +106,11 @@ export function sandboxSecret(name: string): string {
 }
 
 /** The environment under which the engine, `all2all plan|deploy` and `tofu` run against the simulator. */
-export function sandboxEnv(engine: Engine, sim: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, variables: readonly string[]): Record<string, string> {
+export function sandboxEnv(
+  engine: Engine,
+  sim: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">,
+  variables: readonly string[],
+): Record<string, string> {
   const env: Record<string, string> = {
     ...engineEnv(engine),
     HCLOUD_ENDPOINT: sim.cloudUrl,
@@ -144,8 +148,12 @@ function prepareWorkDir(keep: string | undefined, cwd: string): string {
   if (keep === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), "all2all-rehearse-"));
   const dir = path.resolve(cwd, keep);
   if (fs.existsSync(dir)) {
-    if (!fs.statSync(dir).isDirectory()) throw new RehearseInputError(`--keep ${keep} is a file: give a new or empty folder`);
-    if (fs.readdirSync(dir).length > 0) throw new RehearseInputError(`--keep ${keep} is not empty: give a new or empty folder (the rehearsal writes its stacks and state there)`);
+    if (!fs.statSync(dir).isDirectory())
+      throw new RehearseInputError(`--keep ${keep} is a file: give a new or empty folder`);
+    if (fs.readdirSync(dir).length > 0)
+      throw new RehearseInputError(
+        `--keep ${keep} is not empty: give a new or empty folder (the rehearsal writes its stacks and state there)`,
+      );
   } else {
     const parent = path.dirname(dir);
     if (!fs.existsSync(parent)) throw new RehearseInputError(`--keep ${keep}: the folder ${parent} does not exist`);
@@ -156,7 +164,12 @@ function prepareWorkDir(keep: string | undefined, cwd: string): string {
 
 class RehearseInputError extends Error {}
 
-export async function runRehearse(opts: RehearseOptions, io: Io, root: string, deps: RehearseDeps = {}): Promise<number> {
+export async function runRehearse(
+  opts: RehearseOptions,
+  io: Io,
+  root: string,
+  deps: RehearseDeps = {},
+): Promise<number> {
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
     io.err("rehearse: --env is required: a rehearsal deploys one environment (e.g. --env staging)");
@@ -164,7 +177,9 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
   }
   const stateKind = opts.state ?? "local";
   if (!(REHEARSAL_STATES as readonly string[]).includes(stateKind)) {
-    io.err(`rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`);
+    io.err(
+      `rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`,
+    );
     return ExitCode.badInput;
   }
   const engine = findEngine(io.env);
@@ -197,35 +212,70 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
     let state: StateBackend = { backend: "local" };
     if (stateKind === "s3") {
       s3 = await startS3({ dir: path.join(work, "s3"), bucket: REHEARSAL_BUCKET, region: REHEARSAL_REGION });
-      state = { backend: "s3", bucket: s3.bucket, key_prefix: `all2all/${env}`, endpoint: s3.endpoint, region: s3.region };
-      io.out(`rehearse: state is in bucket ${s3.bucket} of an S3-compatible server on loopback (versitygw, ${s3.endpoint}), with the S3 backend's lock file; its files are in ${s3.root}${removed}`);
+      state = {
+        backend: "s3",
+        bucket: s3.bucket,
+        key_prefix: `all2all/${env}`,
+        endpoint: s3.endpoint,
+        region: s3.region,
+      };
+      io.out(
+        `rehearse: state is in bucket ${s3.bucket} of an S3-compatible server on loopback (versitygw, ${s3.endpoint}), with the S3 backend's lock file; its files are in ${s3.root}${removed}`,
+      );
     } else {
       io.out(`rehearse: state is local, in ${path.join(work, "state")}, never the environment's own backend${removed}`);
     }
     const synthLines: string[] = [];
     const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
     // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's environment holds).
-    const synthCode = await runSynth({ config: opts.config, defaultConfig: opts.defaultConfig, env, out, state, stateEncryption: true, rotateStateKey: false }, quiet, root);
+    const synthCode = await runSynth(
+      {
+        config: opts.config,
+        defaultConfig: opts.defaultConfig,
+        env,
+        out,
+        state,
+        stateEncryption: true,
+        rotateStateKey: false,
+      },
+      quiet,
+      root,
+    );
     if (synthCode !== ExitCode.ok) {
       for (const line of synthLines) io.out(line);
       io.err(`rehearse: synth of ${env} failed: nothing was deployed`);
       return synthCode;
     }
     const stacks = environmentStacks(out, out, env);
-    const variables = [...new Set(stacks.flatMap((s) => stackFacts(s).variables.filter((v) => v.required).map((v) => v.name)))].sort();
+    const variables = [
+      ...new Set(
+        stacks.flatMap((s) =>
+          stackFacts(s)
+            .variables.filter((v) => v.required)
+            .map((v) => v.name),
+        ),
+      ),
+    ].sort();
     io.out(`rehearse: synthesised ${stacks.length} stacks: ${stacks.map((s) => s.name).join(", ")}`);
 
     // 2. The simulated cloud, and the environment that points the engine at it.
     sim = await startSimulator({ instantActions: true, warn: (line) => io.err(line) });
     const extra = { ...sandboxEnv(engine, sim, variables), ...(s3?.env ?? {}) };
     const passphrase = extra[`TF_VAR_${PASSPHRASE_VARIABLE}`];
-    if (passphrase !== undefined) fs.writeFileSync(path.join(work, PASSPHRASE_FILE), passphrase + "\n", { mode: 0o600 });
+    if (passphrase !== undefined)
+      fs.writeFileSync(path.join(work, PASSPHRASE_FILE), passphrase + "\n", { mode: 0o600 });
 
     // 3. The deploy, by `all2all deploy`'s own code, applied without a prompt.
     const common = { env, out, binary: engine.tofu, allowMissingLock: true, engineEnv: extra };
     const deployCode = await runDeploy({ ...common, autoApprove: true }, io, root);
     const created = new Map<string, string[]>();
-    for (const s of stacks) created.set(s.name, readPlan(s)?.changes.filter((c) => c.kinds.includes("create")).map((c) => c.address) ?? []);
+    for (const s of stacks)
+      created.set(
+        s.name,
+        readPlan(s)
+          ?.changes.filter((c) => c.kinds.includes("create"))
+          .map((c) => c.address) ?? [],
+      );
 
     // 4. Every stack planned again: nothing may be left to change.
     let planCode: number | undefined;
@@ -235,7 +285,10 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
       planCode = await runPlan(common, io, root);
     }
     // A run that ended well releases its lock: one left in the bucket would block the next operator.
-    const locksLeft = s3 === undefined ? undefined : stacks.map((s) => `all2all/${env}/${s.name}.tfstate.tflock`).filter((key) => s3!.has(key));
+    const locksLeft =
+      s3 === undefined
+        ? undefined
+        : stacks.map((s) => `all2all/${env}/${s.name}.tfstate.tflock`).filter((key) => s3!.has(key));
     const report: RehearsalReport = {
       environment: env,
       state: stateKind as RehearsalState,
@@ -255,34 +308,58 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
       ok: false,
     };
     const stable = report.stacks.every((s) => s.changes_after_apply === 0);
-    const ok = deployCode === ExitCode.ok && planCode === ExitCode.ok && stable && report.missing_routes.length === 0 && (locksLeft ?? []).length === 0;
+    const ok =
+      deployCode === ExitCode.ok &&
+      planCode === ExitCode.ok &&
+      stable &&
+      report.missing_routes.length === 0 &&
+      (locksLeft ?? []).length === 0;
     const final: RehearsalReport = { ...report, ok };
 
     io.out("");
     io.out(`rehearse: ${env}`);
     for (const s of final.stacks) {
-      const after = s.changes_after_apply < 0 ? "not planned again" : s.changes_after_apply === 0 ? "second plan empty" : `second plan still changes ${s.changes_after_apply}`;
+      const after =
+        s.changes_after_apply < 0
+          ? "not planned again"
+          : s.changes_after_apply === 0
+            ? "second plan empty"
+            : `second plan still changes ${s.changes_after_apply}`;
       io.out(`  ${s.name}: created ${s.created.length}; ${after}`);
       for (const c of s.changed ?? []) io.out(`    ${c}`);
     }
-    for (const r of final.missing_routes) io.err(`rehearse: the provider called ${r}, which the simulator lacks (a gap in simulator/)`);
-    for (const key of locksLeft ?? []) io.err(`rehearse: the state lock ${key} is still in the bucket after the run: the engine did not release it`);
-    if (opts.report !== undefined) writeFileAtomic(path.resolve(io.cwd, opts.report), JSON.stringify(final, null, 2) + "\n");
+    for (const r of final.missing_routes)
+      io.err(`rehearse: the provider called ${r}, which the simulator lacks (a gap in simulator/)`);
+    for (const key of locksLeft ?? [])
+      io.err(`rehearse: the state lock ${key} is still in the bucket after the run: the engine did not release it`);
+    if (opts.report !== undefined)
+      writeFileAtomic(path.resolve(io.cwd, opts.report), JSON.stringify(final, null, 2) + "\n");
 
     let code: number;
     if (deployCode !== ExitCode.ok) code = deployCode;
     else if (!ok) {
-      const unstable = final.stacks.filter((s) => s.changes_after_apply !== 0).map((s) => `${s.name} (${(s.changed ?? []).join("; ") || "its plan failed"})`);
-      if (unstable.length > 0) io.err(`rehearse: not stable: a second plan still wants changes in ${unstable.join(", ")}`);
+      const unstable = final.stacks
+        .filter((s) => s.changes_after_apply !== 0)
+        .map((s) => `${s.name} (${(s.changed ?? []).join("; ") || "its plan failed"})`);
+      if (unstable.length > 0)
+        io.err(`rehearse: not stable: a second plan still wants changes in ${unstable.join(", ")}`);
       code = ExitCode.failed;
     } else code = ExitCode.ok;
-    io.out(code === ExitCode.ok ? `rehearse: ${env} applied, and planned again with no changes` : `rehearse: ${env} failed (exit ${code})`);
+    io.out(
+      code === ExitCode.ok
+        ? `rehearse: ${env} applied, and planned again with no changes`
+        : `rehearse: ${env} failed (exit ${code})`,
+    );
 
     if (opts.serve) {
       serving = true;
       io.out("");
-      io.out("rehearse: the simulated cloud keeps running with what was applied. In another shell, run these lines, then");
-      io.out(`  all2all plan|deploy --env ${env} --out "$ALL2ALL_OUT", all2all inventory, or tofu in "$ALL2ALL_OUT/stacks/<stack>":`);
+      io.out(
+        "rehearse: the simulated cloud keeps running with what was applied. In another shell, run these lines, then",
+      );
+      io.out(
+        `  all2all plan|deploy --env ${env} --out "$ALL2ALL_OUT", all2all inventory, or tofu in "$ALL2ALL_OUT/stacks/<stack>":`,
+      );
       const exports: Record<string, string> = {
         ...extra,
         PATH: `${path.dirname(engine.tofu)}${path.delimiter}${io.env.PATH ?? ""}`,
@@ -291,10 +368,13 @@ export async function runRehearse(opts: RehearseOptions, io: Io, root: string, d
       };
       for (const [k, v] of Object.entries(exports)) {
         // The state passphrase is read from its file, not printed: it stays out of terminals' scrollback and CI logs.
-        if (k === `TF_VAR_${PASSPHRASE_VARIABLE}`) io.out(`export ${k}="$(cat ${shellQuote(path.join(work, PASSPHRASE_FILE))})"`);
+        if (k === `TF_VAR_${PASSPHRASE_VARIABLE}`)
+          io.out(`export ${k}="$(cat ${shellQuote(path.join(work, PASSPHRASE_FILE))})"`);
         else io.out(`export ${k}=${shellQuote(v)}`);
       }
-      io.out(`rehearse: the token${s3 ? ", the S3 keys" : ""} and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.`);
+      io.out(
+        `rehearse: the token${s3 ? ", the S3 keys" : ""} and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.`,
+      );
       await (deps.untilInterrupted ?? untilSignal)({ sim, ...(s3 ? { s3 } : {}), env: exports, work, out });
       io.out(`rehearse: stopped; the work folder stays in ${work}`);
     }

@@ -49,12 +49,17 @@ export interface SynthOptions extends CheckOptions {
 export const ENCRYPTION_SWITCH = "ALL2ALL_STATE_ENCRYPTION";
 
 /** The encryption the stacks get, from the options and the environment. */
-export function encryptionOf(options: Pick<SynthOptions, "stateEncryption" | "rotateStateKey">, env: Readonly<Record<string, string | undefined>>): StateEncryption {
+export function encryptionOf(
+  options: Pick<SynthOptions, "stateEncryption" | "rotateStateKey">,
+  env: Readonly<Record<string, string | undefined>>,
+): StateEncryption {
   let enabled = options.stateEncryption;
   if (enabled === undefined) {
     const value = env[ENCRYPTION_SWITCH]?.trim();
     if (value !== undefined && value !== "" && value !== "on" && value !== "off") {
-      throw new InputError(`${ENCRYPTION_SWITCH}=${JSON.stringify(value)}: give on (the default: OpenTofu encrypts state and plans) or off (no state encryption, for Terraform: docs/deploy.md, "State encryption")`);
+      throw new InputError(
+        `${ENCRYPTION_SWITCH}=${JSON.stringify(value)}: give on (the default: OpenTofu encrypts state and plans) or off (no state encryption, for Terraform: docs/deploy.md, "State encryption")`,
+      );
     }
     enabled = value !== "off";
   }
@@ -80,7 +85,11 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
   const specs = loadForCommand(options, io);
   if (!specs) return ExitCode.badInput;
   const out = options.out === undefined ? path.join(project.root, project.output) : path.resolve(io.cwd, options.out);
-  checkOutputDir(out, [io.cwd, project.root, path.resolve(io.cwd, options.config ?? io.env.ALL2ALL_CONFIG ?? options.defaultConfig ?? "config")]);
+  checkOutputDir(out, [
+    io.cwd,
+    project.root,
+    path.resolve(io.cwd, options.config ?? io.env.ALL2ALL_CONFIG ?? options.defaultConfig ?? "config"),
+  ]);
   for (const line of recoverLeftovers(out)) io.err(`synth: ${line}`);
   let tmp: string;
   try {
@@ -108,7 +117,9 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       const { stacks, problems } = synthesis.validation;
       const errors = printProblems(problems, io);
       if (errors > 0) {
-        io.err(`synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`);
+        io.err(
+          `synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`,
+        );
         return ExitCode.failed;
       }
       const warnings = problems.length - errors;
@@ -117,7 +128,8 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     // The policy pack (docs/policies.md): its table always, its JSON on request.
     const findings = synthesis.findings;
     for (const line of formatFindingsTable(findings)) io.out(line);
-    if (options.policyReport !== undefined) writeFileAtomic(path.resolve(io.cwd, options.policyReport), policyReportJson(findings));
+    if (options.policyReport !== undefined)
+      writeFileAtomic(path.resolve(io.cwd, options.policyReport), policyReportJson(findings));
     const blocking = blockingFindings(findings).length;
     if (blocking > 0) {
       io.err(
@@ -129,11 +141,20 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     const summary = summarise(tmp, docs);
     copyLockFile(project.root, tmp, summary);
     // What the output was made from: plan and deploy refuse it once that changed.
-    writeFileAtomic(path.join(tmp, INPUTS_FILE), JSON.stringify(recordInputs(path.resolve(io.cwd, configDirOf(options, io)), project.root), null, 2) + "\n");
+    writeFileAtomic(
+      path.join(tmp, INPUTS_FILE),
+      JSON.stringify(recordInputs(path.resolve(io.cwd, configDirOf(options, io)), project.root), null, 2) + "\n",
+    );
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
-    if (!encryption.enabled) io.out(`state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are written in clear (docs/deploy.md, "State encryption")`);
-    else if (encryption.rotating) io.out(`state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`);
+    if (!encryption.enabled)
+      io.out(
+        `state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are written in clear (docs/deploy.md, "State encryption")`,
+      );
+    else if (encryption.rotating)
+      io.out(
+        `state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`,
+      );
     io.out(validated ?? "validate: skipped (--no-validate)");
     return ExitCode.ok;
   } finally {
@@ -204,12 +225,18 @@ export function summarise(outdir: string, docs: ReadonlyMap<string, unknown> = n
 
 /** Stacks sorted so that each comes after the stacks it depends on; ties by name (primitives/order.ts). */
 export function dependencyOrder<T extends { name: string; dependencies: string[] }>(stacks: T[]): T[] {
-  return orderByDependencies(stacks, (s) => s.name, (s) => s.dependencies);
+  return orderByDependencies(
+    stacks,
+    (s) => s.name,
+    (s) => s.dependencies,
+  );
 }
 
 function printSummary(stacks: StackSummary[], outLabel: string, io: Io): void {
   let total = 0;
-  io.out(`synthesised ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${outLabel}/ (in deployment order):`);
+  io.out(
+    `synthesised ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${outLabel}/ (in deployment order):`,
+  );
   for (const s of stacks) {
     const count = Object.values(s.resources).reduce((a, b) => a + b, 0);
     total += count;

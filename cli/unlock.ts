@@ -76,7 +76,10 @@ export function parseLockInfo(output: string): LockInfo | undefined {
   if (at < 0) return undefined;
   const info: Record<string, string> = {};
   // The block is the indented `Field: value` lines after "Lock Info:", up to the first other line.
-  for (const line of output.slice(at + "Lock Info:".length).split("\n").slice(1, 1 + FIELDS.length + 1)) {
+  for (const line of output
+    .slice(at + "Lock Info:".length)
+    .split("\n")
+    .slice(1, 1 + FIELDS.length + 1)) {
     const m = /^\s+([A-Za-z]+):\s*(.*?)\s*$/.exec(line.replace(/\r$/, ""));
     if (!m) break;
     if ((FIELDS as readonly string[]).includes(m[1]!)) info[m[1]!] = m[2]!;
@@ -99,7 +102,9 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
   }
   const wanted = opts.stack?.trim();
   if (wanted === undefined || wanted === "") {
-    io.err(`${PREFIX}: --stack is required: one stack's lock at a time, by its name (${env}-network) or its part (${STACK_CONCERNS.join(", ")})`);
+    io.err(
+      `${PREFIX}: --stack is required: one stack's lock at a time, by its name (${env}-network) or its part (${STACK_CONCERNS.join(", ")})`,
+    );
     return ExitCode.badInput;
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
@@ -109,7 +114,9 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
     const all = environmentStacks(out, outLabel, env);
     stack = all.find((s) => s.name === wanted || s.name === `${env}-${wanted}`);
     if (!stack) {
-      io.err(`${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`);
+      io.err(
+        `${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`,
+      );
       return ExitCode.badInput;
     }
   } catch (err) {
@@ -121,19 +128,25 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
   }
   const stdinIsTTY = deps.stdinIsTTY ?? (deps.confirm !== undefined || stdinIsTerminal());
   if (!opts.yes && !stdinIsTTY) {
-    io.err(`${PREFIX}: standard input is not a terminal, so the release cannot be confirmed: run unlock in a terminal, or pass --yes`);
+    io.err(
+      `${PREFIX}: standard input is not a terminal, so the release cannot be confirmed: run unlock in a terminal, or pass --yes`,
+    );
     return ExitCode.badInput;
   }
   const binary = chooseBinary(opts.binary, io.env, io.cwd);
   // An encrypted state: tofu needs its passphrase already for init.
-  const problems = [...(binary.ok ? [] : [binary.problem]), ...passphraseProblems([{ name: stack.name, facts: stackFacts(stack) }], io.env)];
+  const problems = [
+    ...(binary.ok ? [] : [binary.problem]),
+    ...passphraseProblems([{ name: stack.name, facts: stackFacts(stack) }], io.env),
+  ];
   if (problems.length > 0 || !binary.ok) {
     for (const p of problems) io.err(`${PREFIX}: ${p}`);
     return ExitCode.badInput;
   }
   const dirLabel = path.relative(io.cwd, stack.dir) || ".";
   const failed = (args: readonly string[], r: Captured, what: string) => {
-    const why = r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
+    const why =
+      r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
     io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dirLabel}; ${what}`);
     return ExitCode.failed;
   };
@@ -160,11 +173,15 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
 
   io.out(`The state of ${stack.name} is locked:`);
   for (const line of renderLock(lock)) io.out(line);
-  io.out("Release it only when the run that holds it is gone (killed, or its machine lost): releasing the lock of a run still going lets two runs write the state at once.");
+  io.out(
+    "Release it only when the run that holds it is gone (killed, or its machine lost): releasing the lock of a run still going lets two runs write the state at once.",
+  );
 
   if (!opts.yes) {
     const confirm = deps.confirm ?? stdinConfirm();
-    const answer = await confirm(`Release the lock ${lock.ID} of ${stack.name}? Type the stack's name (${stack.name}) to release it, anything else stops here:`);
+    const answer = await confirm(
+      `Release the lock ${lock.ID} of ${stack.name}? Type the stack's name (${stack.name}) to release it, anything else stops here:`,
+    );
     if (answer?.trim() !== stack.name) {
       io.err(`${PREFIX}: ${stack.name}: not confirmed: the lock ${lock.ID} is still held`);
       return ExitCode.failed;

@@ -75,7 +75,9 @@ function findZone(spec: NetworkSpec, wanted: string): ZoneSpec | undefined {
 }
 
 function zoneList(spec: NetworkSpec): string {
-  return spec.zones.map((z) => (z.unicode_name !== z.name ? `${z.name} (${z.unicode_name})` : z.name)).join(", ") || "none";
+  return (
+    spec.zones.map((z) => (z.unicode_name !== z.name ? `${z.name} (${z.unicode_name})` : z.name)).join(", ") || "none"
+  );
 }
 
 /** The address references the zones need, in order. */
@@ -123,7 +125,9 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
   if (opts.env === undefined || opts.env.trim() === "") {
     const all = loadForCommand({ ...opts, env: undefined }, io);
     const names = all ? all.map((s) => s.environment.name).join(", ") : undefined;
-    io.err(`${PREFIX}: --env is required: zone files are rendered for one environment${names ? ` (one of ${names})` : ""}`);
+    io.err(
+      `${PREFIX}: --env is required: zone files are rendered for one environment${names ? ` (one of ${names})` : ""}`,
+    );
     return ExitCode.badInput;
   }
   const specs = loadForCommand(opts, io);
@@ -136,7 +140,9 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
   if (opts.zone !== undefined) {
     const zone = findZone(spec, opts.zone);
     if (!zone) {
-      io.err(`${PREFIX}: unknown zone "${opts.zone}" in environment ${env} (${configDirOf(opts, io)}); its zones: ${zoneList(spec)}`);
+      io.err(
+        `${PREFIX}: unknown zone "${opts.zone}" in environment ${env} (${configDirOf(opts, io)}); its zones: ${zoneList(spec)}`,
+      );
       return ExitCode.badInput;
     }
     zones = [zone];
@@ -166,7 +172,9 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
     const parsed = parseServerOutputs(text, opts.addresses, referencedAddresses(zones), `${env}-servers`);
     if (!parsed.ok) {
       for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
-      io.err(`${PREFIX}: write it with \`all2all output --env ${env} --stack servers --format json > FILE\` after applying ${env}-servers`);
+      io.err(
+        `${PREFIX}: write it with \`all2all output --env ${env} --stack servers --format json > FILE\` after applying ${env}-servers`,
+      );
       return ExitCode.badInput;
     }
     book = parsed.book;
@@ -182,7 +190,9 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
     fs.mkdirSync(parent, { recursive: true });
   } else if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) {
     // A typo in --out should not make folders.
-    io.err(`${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: --out must name a folder inside an existing one`);
+    io.err(
+      `${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: --out must name a folder inside an existing one`,
+    );
     return ExitCode.badInput;
   }
   const whole = opts.zone === undefined;
@@ -218,7 +228,8 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
     });
     if (opts.knot) {
       const configs = renderKnotConfigs(spec.zones as readonly ZoneSpec[], { environment: env });
-      if (configs.length === 0) warnings.push(`no zone of environment ${env} is in secondary mode: no Knot configuration to render`);
+      if (configs.length === 0)
+        warnings.push(`no zone of environment ${env} is in secondary mode: no Knot configuration to render`);
       for (const config of configs) {
         files.push({
           relative: `${KNOT_DIR}/${config.fileName}`,
@@ -228,7 +239,9 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
             `TSIG keys included from ${config.keys.map((k) => `${k.file} (secret from ${k.envVar})`).join(", ")}`,
         });
         if (config.placeholder) {
-          warnings.push(`${KNOT_DIR}/${config.fileName}: the secondaries' addresses are placeholders: every transfer is refused until they are replaced (docs/dns.md)`);
+          warnings.push(
+            `${KNOT_DIR}/${config.fileName}: the secondaries' addresses are placeholders: every transfer is refused until they are replaced (docs/dns.md)`,
+          );
         }
       }
     }
@@ -261,7 +274,9 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
   for (const f of files) io.out(`  ${f.summary}`);
   io.out(`  addresses: ${book.source}`);
   if (book.placeholder) {
-    warnings.push(`addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (\`all2all output --env ${env} --stack servers --format json\`)`);
+    warnings.push(
+      `addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (\`all2all output --env ${env} --stack servers --format json\`)`,
+    );
   }
   for (const w of warnings) io.err(`${PREFIX}: warning: ${w}`);
   return ExitCode.ok;

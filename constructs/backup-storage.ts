@@ -209,7 +209,10 @@ export class BackupStorage extends Construct {
       ["location", props.location, '"hel1"'],
     ] as const) {
       if (typeof value !== "string" || (!isToken(value) && value.trim() === "")) {
-        throw new ConstructPropsError(this.where, `${what} must be a non-empty string (got ${show(value)}), e.g. ${example}`);
+        throw new ConstructPropsError(
+          this.where,
+          `${what} must be a non-empty string (got ${show(value)}), e.g. ${example}`,
+        );
       }
     }
     checkNumericImportId(this.where, "importId", props.importId);
@@ -222,7 +225,11 @@ export class BackupStorage extends Construct {
     if (plan !== false) checkSnapshotPlan(this.where, plan);
 
     this.passwordVariable = `storage_box_password_${snake(id)}`;
-    const password = sensitiveVariable(this, this.passwordVariable, `Password of the storage box ${props.name ?? id} (Hetzner's password policy applies); set TF_VAR_${this.passwordVariable}`);
+    const password = sensitiveVariable(
+      this,
+      this.passwordVariable,
+      `Password of the storage box ${props.name ?? id} (Hetzner's password policy applies); set TF_VAR_${this.passwordVariable}`,
+    );
     const access = props.access ?? {};
     this.storageBox = new storageBox.StorageBox(this, "storage-box", {
       name: props.name ?? id,
@@ -238,7 +245,10 @@ export class BackupStorage extends Construct {
         reachableExternally: access.reachableExternally ?? false,
       },
       snapshotPlan: plan === false ? undefined : { ...plan },
-      sshKeys: props.sshKeys === undefined ? undefined : props.sshKeys.map((key) => (isToken(key) ? key : literal(key.trim().split(/\s+/).join(" ")))),
+      sshKeys:
+        props.sshKeys === undefined
+          ? undefined
+          : props.sshKeys.map((key) => (isToken(key) ? key : literal(key.trim().split(/\s+/).join(" ")))),
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect, ["ssh_keys"]),
     });
@@ -255,26 +265,46 @@ export class BackupStorage extends Construct {
     const where = `${this.where}, subaccount "${options.name}"`;
     checkName(where, "the subaccount name", options.name);
     if (this.subaccountsByName.has(options.name)) {
-      throw new ConstructPropsError(this.where, `the subaccount "${options.name}" is declared twice; give each subaccount its own name`);
+      throw new ConstructPropsError(
+        this.where,
+        `the subaccount "${options.name}" is declared twice; give each subaccount its own name`,
+      );
     }
     const home = options.homeDirectory;
-    if (typeof home !== "string" || (!isToken(home) && (home.trim() === "" || home.startsWith("/") || home.split("/").some((part) => part === ".." || part === ".")))) {
-      throw new ConstructPropsError(where, `homeDirectory ${show(home)} must be a relative path inside the box without "." or ".." parts, e.g. "servers/${options.name}"`);
+    if (
+      typeof home !== "string" ||
+      (!isToken(home) &&
+        (home.trim() === "" || home.startsWith("/") || home.split("/").some((part) => part === ".." || part === ".")))
+    ) {
+      throw new ConstructPropsError(
+        where,
+        `homeDirectory ${show(home)} must be a relative path inside the box without "." or ".." parts, e.g. "servers/${options.name}"`,
+      );
     }
     if (!isToken(home)) {
       const normalised = home.replace(/\/+$/, "");
       const other = this.homes.get(normalised);
       if (other !== undefined && options.readonly !== true) {
-        throw new ConstructPropsError(where, `homeDirectory ${show(home)} is already the home of subaccount "${other}"; give each writing subaccount its own directory`);
+        throw new ConstructPropsError(
+          where,
+          `homeDirectory ${show(home)} is already the home of subaccount "${other}"; give each writing subaccount its own directory`,
+        );
       }
       if (options.readonly !== true) this.homes.set(normalised, options.name);
     }
     if (options.description !== undefined && !isToken(options.description) && options.description.length > 255) {
-      throw new ConstructPropsError(where, `description is ${options.description.length} characters long (at most 255)`);
+      throw new ConstructPropsError(
+        where,
+        `description is ${options.description.length} characters long (at most 255)`,
+      );
     }
     const labels = { ...this.labels, ...checkLabels(where, options.labels ?? {}) };
     const passwordVariable = `storage_box_subaccount_password_${snake(this.baseName)}_${snake(options.name)}`;
-    const password = sensitiveVariable(this, passwordVariable, `Password of the subaccount ${options.name} of the storage box ${this.baseName}; set TF_VAR_${passwordVariable}`);
+    const password = sensitiveVariable(
+      this,
+      passwordVariable,
+      `Password of the subaccount ${options.name} of the storage box ${this.baseName}; set TF_VAR_${passwordVariable}`,
+    );
     const access = options.access ?? {};
     const subaccount = new storageBoxSubaccount.StorageBoxSubaccount(this, `subaccount-${options.name}`, {
       storageBoxId: this.storageBoxId,
@@ -292,7 +322,12 @@ export class BackupStorage extends Construct {
       },
     });
     pinAddress(subaccount, `${this.baseName}-${options.name}`);
-    const created: BackupSubaccount = { subaccount, passwordVariable, username: subaccount.username, server: subaccount.server };
+    const created: BackupSubaccount = {
+      subaccount,
+      passwordVariable,
+      username: subaccount.username,
+      server: subaccount.server,
+    };
     this.subaccountsByName.set(options.name, created);
     return created;
   }
@@ -309,9 +344,23 @@ export class BackupStorage extends Construct {
 }
 
 function checkSnapshotPlan(where: string, plan: SnapshotPlan): void {
-  checkInteger(where, "snapshotPlan.maxSnapshots", plan.maxSnapshots, 1, 1000, "give how many snapshots to keep, e.g. 7");
+  checkInteger(
+    where,
+    "snapshotPlan.maxSnapshots",
+    plan.maxSnapshots,
+    1,
+    1000,
+    "give how many snapshots to keep, e.g. 7",
+  );
   checkInteger(where, "snapshotPlan.hour", plan.hour, 0, 23, "hours are UTC");
   checkInteger(where, "snapshotPlan.minute", plan.minute, 0, 59, "e.g. 30");
-  checkInteger(where, "snapshotPlan.dayOfWeek", plan.dayOfWeek, 0, 6, "0 is Sunday, 6 Saturday (the provider's numbering, not the API's 1-7)");
+  checkInteger(
+    where,
+    "snapshotPlan.dayOfWeek",
+    plan.dayOfWeek,
+    0,
+    6,
+    "0 is Sunday, 6 Saturday (the provider's numbering, not the API's 1-7)",
+  );
   checkInteger(where, "snapshotPlan.dayOfMonth", plan.dayOfMonth, 1, 31, "or leave it out for every day");
 }

@@ -22,7 +22,14 @@
  * instead of one silently overwriting the other in the JSON.
  */
 import type { Construct } from "constructs";
-import { TerraformElement, type TerraformResource, type TerraformResourceLifecycle, TerraformStack, TerraformVariable, Token } from "cdktn";
+import {
+  TerraformElement,
+  type TerraformResource,
+  type TerraformResourceLifecycle,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from "cdktn";
 import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
@@ -79,7 +86,10 @@ export const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  */
 export function checkName(where: string, what: string, value: string, options: { suffix?: boolean } = {}): void {
   if (typeof value !== "string" || isToken(value)) {
-    throw new ConstructPropsError(where, `${what} must be a literal name (got ${isToken(value) ? "a token" : show(value)}): it becomes part of a Terraform address`);
+    throw new ConstructPropsError(
+      where,
+      `${what} must be a literal name (got ${isToken(value) ? "a token" : show(value)}): it becomes part of a Terraform address`,
+    );
   }
   const pattern = options.suffix === true ? SUFFIX_PATTERN : NAME_PATTERN;
   if (!pattern.test(value)) {
@@ -102,7 +112,10 @@ const HOSTNAME_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export function checkHostname(where: string, what: string, value: string, options: { minLabels?: number } = {}): void {
   if (isToken(value)) return;
   const labels = value.split(".");
-  const ok = value.length <= 253 && labels.length >= (options.minLabels ?? 1) && labels.every((label) => HOSTNAME_LABEL.test(label));
+  const ok =
+    value.length <= 253 &&
+    labels.length >= (options.minLabels ?? 1) &&
+    labels.every((label) => HOSTNAME_LABEL.test(label));
   if (!ok) {
     const hint = value.endsWith(".")
       ? "drop the trailing dot"
@@ -133,7 +146,10 @@ export function checkLabels(where: string, labels: Labels, what = "labels"): Rec
   const copy: Record<string, string> = {};
   for (const [key, value] of Object.entries(labels)) {
     if (typeof value !== "string") {
-      throw new ConstructPropsError(where, `${what}: the value of label "${key}" must be a string (got ${show(value)})`);
+      throw new ConstructPropsError(
+        where,
+        `${what}: the value of label "${key}" must be a string (got ${show(value)})`,
+      );
     }
     const keyProblem = labelKeyProblem(key);
     if (keyProblem !== undefined) {
@@ -164,7 +180,10 @@ const declared = new WeakMap<TerraformStack, Map<string, string>>();
  */
 export function pinAddress<T extends TerraformResource>(resource: T, name: string): T {
   if (!TERRAFORM_NAME.test(name)) {
-    throw new ConstructPropsError(resource.node.path, `"${name}" is not a valid Terraform name (letters, digits, "_" and "-", starting with a letter or "_")`);
+    throw new ConstructPropsError(
+      resource.node.path,
+      `"${name}" is not a valid Terraform name (letters, digits, "_" and "-", starting with a letter or "_")`,
+    );
   }
   const stack = TerraformStack.of(resource);
   const address = `${resource.terraformResourceType}.${name}`;
@@ -194,8 +213,13 @@ export function pinAddress<T extends TerraformResource>(resource: T, name: strin
  * lifts it first), plus the attributes whose change would replace the
  * resource and that the caller keeps out of plans.
  */
-export function protectedLifecycle(protect: boolean, ignoreChanges: readonly string[] = []): TerraformResourceLifecycle {
-  return ignoreChanges.length > 0 ? { preventDestroy: protect, ignoreChanges: [...ignoreChanges] } : { preventDestroy: protect };
+export function protectedLifecycle(
+  protect: boolean,
+  ignoreChanges: readonly string[] = [],
+): TerraformResourceLifecycle {
+  return ignoreChanges.length > 0
+    ? { preventDestroy: protect, ignoreChanges: [...ignoreChanges] }
+    : { preventDestroy: protect };
 }
 
 // ---------------------------------------------------------------------------
@@ -210,7 +234,10 @@ export function protectedLifecycle(protect: boolean, ignoreChanges: readonly str
 export function sensitiveVariable(scope: Construct, name: string, description: string): TerraformVariable {
   const stack = TerraformStack.of(scope);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new ConstructPropsError(scope.node.path, `variable name ${show(name)} must be letters, digits and "_" (it is set as TF_VAR_${name})`);
+    throw new ConstructPropsError(
+      scope.node.path,
+      `variable name ${show(name)} must be letters, digits and "_" (it is set as TF_VAR_${name})`,
+    );
   }
   const existing = stack.node.tryFindChild(name);
   if (existing !== undefined) {
@@ -302,7 +329,10 @@ const imported = new WeakMap<TerraformResource, string>();
 export function importExisting(resource: TerraformResource, importId: string): void {
   const before = imported.get(resource);
   if (before !== undefined) {
-    throw new ConstructPropsError(resource.node.path, `${resource.terraformResourceType}.${resource.friendlyUniqueId} is already imported (id ${show(before)}); adopt each resource once`);
+    throw new ConstructPropsError(
+      resource.node.path,
+      `${resource.terraformResourceType}.${resource.friendlyUniqueId} is already imported (id ${show(before)}); adopt each resource once`,
+    );
   }
   imported.set(resource, importId);
   new ImportBlock(resource, importId);
@@ -310,7 +340,8 @@ export function importExisting(resource: TerraformResource, importId: string): v
   if (extra !== undefined) {
     const lifecycle = resource.lifecycle ?? {};
     const current = Array.isArray(lifecycle.ignoreChanges) ? lifecycle.ignoreChanges : [];
-    if (lifecycle.ignoreChanges !== "all") resource.lifecycle = { ...lifecycle, ignoreChanges: [...current, ...extra.filter((a) => !current.includes(a))] };
+    if (lifecycle.ignoreChanges !== "all")
+      resource.lifecycle = { ...lifecycle, ignoreChanges: [...current, ...extra.filter((a) => !current.includes(a))] };
   }
 }
 
@@ -326,14 +357,27 @@ export function importIdOf(resource: TerraformResource): string | undefined {
 export function checkNumericImportId(where: string, what: string, value: string | undefined): void {
   if (value === undefined || isToken(value)) return;
   if (!/^[1-9][0-9]*$/.test(value)) {
-    throw new ConstructPropsError(where, `${what} ${show(value)} is not a Hetzner id: give the numeric id shown by the console or \`hcloud ... list\` (e.g. "12345678")`);
+    throw new ConstructPropsError(
+      where,
+      `${what} ${show(value)} is not a Hetzner id: give the numeric id shown by the console or \`hcloud ... list\` (e.g. "12345678")`,
+    );
   }
 }
 
 /** Throws unless `value` is an integer in [min, max] (tokens skipped). */
-export function checkInteger(where: string, what: string, value: number | undefined, min: number, max: number, fix: string): void {
+export function checkInteger(
+  where: string,
+  what: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+  fix: string,
+): void {
   if (value === undefined || isToken(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConstructPropsError(where, `${what} must be an integer from ${min} to ${max} (got ${show(value)}); ${fix}`);
+    throw new ConstructPropsError(
+      where,
+      `${what} must be an integer from ${min} to ${max} (got ${show(value)}); ${fix}`,
+    );
   }
 }

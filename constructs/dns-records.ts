@@ -195,7 +195,10 @@ function checkRecordValue(where: string, type: RrsetType, value: string): void {
     case "SRV":
       if (
         !/^[0-9]{1,5} [0-9]{1,5} [0-9]{1,5} \S+$/.test(value) ||
-        value.split(" ").slice(0, 3).some((n) => Number(n) > 65535)
+        value
+          .split(" ")
+          .slice(0, 3)
+          .some((n) => Number(n) > 65535)
       ) {
         fail('"<priority> <weight> <port> <target>" (e.g. "0 1 465 mail")');
       }

@@ -57,7 +57,14 @@ import {
   snake,
 } from "./common";
 import { parseIp } from "../primitives/ip";
-import { RRSET_TYPES, type RecordSetOptions, type RrsetType, checkRecordName, recordSlug, recordValues } from "./dns-records";
+import {
+  RRSET_TYPES,
+  type RecordSetOptions,
+  type RrsetType,
+  checkRecordName,
+  recordSlug,
+  recordValues,
+} from "./dns-records";
 
 export { RRSET_TYPES, formatTxtValue, recordSlug } from "./dns-records";
 export type { RecordSetOptions, RrsetType, ZoneRecord } from "./dns-records";
@@ -165,27 +172,46 @@ export class DnsZone extends Construct {
 
     const nameservers = props.primaryNameservers ?? [];
     if (this.mode === "primary" && nameservers.length > 0) {
-      throw new ConstructPropsError(this.where, `primaryNameservers are only for mode "secondary" (a primary zone's records are managed here); set mode: "secondary" or drop them`);
+      throw new ConstructPropsError(
+        this.where,
+        `primaryNameservers are only for mode "secondary" (a primary zone's records are managed here); set mode: "secondary" or drop them`,
+      );
     }
     if (this.mode === "secondary" && nameservers.length === 0) {
-      throw new ConstructPropsError(this.where, `mode "secondary" needs at least one of primaryNameservers (the servers Hetzner transfers the zone from)`);
+      throw new ConstructPropsError(
+        this.where,
+        `mode "secondary" needs at least one of primaryNameservers (the servers Hetzner transfers the zone from)`,
+      );
     }
     if (props.tsigKeyVariable !== undefined && !nameservers.some((ns) => ns.tsigAlgorithm !== undefined)) {
-      throw new ConstructPropsError(this.where, "tsigKeyVariable is set but no primary name server has a tsigAlgorithm; give the algorithm or drop the variable");
+      throw new ConstructPropsError(
+        this.where,
+        "tsigKeyVariable is set but no primary name server has a tsigAlgorithm; give the algorithm or drop the variable",
+      );
     }
     let tsigKey: string | undefined;
     if (nameservers.some((ns) => ns.tsigAlgorithm !== undefined)) {
       this.tsigKeyVariableName = props.tsigKeyVariable ?? `dns_tsig_key_${snake(id)}`;
-      tsigKey = sensitiveVariable(this, this.tsigKeyVariableName, `TSIG key (base64) for transfers of the zone ${props.name}; set TF_VAR_${this.tsigKeyVariableName}`).stringValue;
+      tsigKey = sensitiveVariable(
+        this,
+        this.tsigKeyVariableName,
+        `TSIG key (base64) for transfers of the zone ${props.name}; set TF_VAR_${this.tsigKeyVariableName}`,
+      ).stringValue;
     }
     const primaryNameservers = nameservers.map((ns, i) => {
       const where = `${this.where}, primaryNameservers[${i}]`;
       if (!isToken(ns.address) && parseIp(ns.address) === undefined) {
-        throw new ConstructPropsError(where, `address ${show(ns.address)} is not an IPv4 or IPv6 address (Hetzner needs the primary's public address, e.g. server.ipv6Address)`);
+        throw new ConstructPropsError(
+          where,
+          `address ${show(ns.address)} is not an IPv4 or IPv6 address (Hetzner needs the primary's public address, e.g. server.ipv6Address)`,
+        );
       }
       checkInteger(where, "port", ns.port, 1, 65535, "53 is the default");
       if (ns.tsigAlgorithm !== undefined && !TSIG_ALGORITHMS.includes(ns.tsigAlgorithm)) {
-        throw new ConstructPropsError(where, `tsigAlgorithm must be one of ${TSIG_ALGORITHMS.join(", ")} (got ${show(ns.tsigAlgorithm)})`);
+        throw new ConstructPropsError(
+          where,
+          `tsigAlgorithm must be one of ${TSIG_ALGORITHMS.join(", ")} (got ${show(ns.tsigAlgorithm)})`,
+        );
       }
       return {
         address: ns.address,
@@ -213,7 +239,10 @@ export class DnsZone extends Construct {
   addRecordSet(options: RecordSetOptions): zoneRrset.ZoneRrset {
     const where = `${this.where}, ${options.type} ${show(options.name)}`;
     if (this.mode !== "primary") {
-      throw new ConstructPropsError(where, `the zone is a secondary: its records come from the primary name servers, not from record sets here`);
+      throw new ConstructPropsError(
+        where,
+        `the zone is a secondary: its records come from the primary name servers, not from record sets here`,
+      );
     }
     checkRecordName(where, this.name, options.name);
     if (!(RRSET_TYPES as readonly string[]).includes(options.type)) {
@@ -221,21 +250,36 @@ export class DnsZone extends Construct {
       throw new ConstructPropsError(where, `type ${show(options.type)} is not one of ${RRSET_TYPES.join(", ")}${hint}`);
     }
     if (options.type === "NS" && options.name === "@") {
-      throw new ConstructPropsError(where, `the apex NS records are managed by Hetzner (the zone's authoritative name servers); NS record sets are for delegating subdomains`);
+      throw new ConstructPropsError(
+        where,
+        `the apex NS records are managed by Hetzner (the zone's authoritative name servers); NS record sets are for delegating subdomains`,
+      );
     }
     const key = `${options.name}/${options.type}`;
     if (this.rrsets.has(key)) {
-      throw new ConstructPropsError(where, `a record set for ${options.type} ${show(options.name)} already exists; give every value of one (name, type) in one call`);
+      throw new ConstructPropsError(
+        where,
+        `a record set for ${options.type} ${show(options.name)} already exists; give every value of one (name, type) in one call`,
+      );
     }
     const others = [...(this.typesByName.get(options.name) ?? [])];
     if (options.type === "CNAME" && others.length > 0) {
-      throw new ConstructPropsError(where, `a CNAME cannot share its name with other records (${others.join(", ")} exist for ${show(options.name)})`);
+      throw new ConstructPropsError(
+        where,
+        `a CNAME cannot share its name with other records (${others.join(", ")} exist for ${show(options.name)})`,
+      );
     }
     if (options.type !== "CNAME" && others.includes("CNAME")) {
-      throw new ConstructPropsError(where, `${show(options.name)} already has a CNAME, which cannot share its name with other records`);
+      throw new ConstructPropsError(
+        where,
+        `${show(options.name)} already has a CNAME, which cannot share its name with other records`,
+      );
     }
     if (options.type === "CNAME" && options.name === "@") {
-      throw new ConstructPropsError(where, `a CNAME cannot be at the zone apex (it would conflict with the SOA and NS records); use A/AAAA records`);
+      throw new ConstructPropsError(
+        where,
+        `a CNAME cannot be at the zone apex (it would conflict with the SOA and NS records); use A/AAAA records`,
+      );
     }
     if (!Array.isArray(options.records) || options.records.length === 0) {
       throw new ConstructPropsError(where, `records must list at least one value (got ${show(options.records)})`);
@@ -254,7 +298,9 @@ export class DnsZone extends Construct {
       labels: this.labels,
       // What the engine must pass on unchanged: `${` and `%{` escaped (see literal).
       records: records.map((r) =>
-        r.comment === undefined ? { value: literal(r.value) } : { value: literal(r.value), comment: literal(r.comment) },
+        r.comment === undefined
+          ? { value: literal(r.value) }
+          : { value: literal(r.value), comment: literal(r.comment) },
       ),
     });
     pinAddress(rrset, `${this.baseName}-${recordSlug(options.name)}-${options.type.toLowerCase()}`);

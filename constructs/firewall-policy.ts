@@ -45,7 +45,19 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as firewall from "../.gen/providers/hcloud/firewall";
 import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
-import { ConstructPropsError, type Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
+import {
+  ConstructPropsError,
+  type Labels,
+  checkLabels,
+  checkName,
+  checkNumericImportId,
+  describeConstruct,
+  importExisting,
+  isToken,
+  literal,
+  pinAddress,
+  show,
+} from "./common";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "../primitives/ip";
 
 /** Every IPv4 address. */
@@ -128,7 +140,12 @@ export class FirewallPolicy extends Construct {
    * Allows inbound traffic from `sources` (CIDR blocks, e.g. ANYWHERE) for a
    * protocol and, for tcp/udp, a port ("443", "8000-8080", "any"). Returns the rule.
    */
-  allowFrom(sources: readonly string[], protocol: FirewallProtocol, port?: string | number, description?: string): FirewallRuleSpec {
+  allowFrom(
+    sources: readonly string[],
+    protocol: FirewallProtocol,
+    port?: string | number,
+    description?: string,
+  ): FirewallRuleSpec {
     const rule = this.makeRule("in", sources, protocol, port, description);
     return this.addRule(rule);
   }
@@ -136,7 +153,10 @@ export class FirewallPolicy extends Construct {
   /** Allows SSH (tcp 22, or another port) from the operators' ranges only. Returns the rule. */
   allowSshFrom(adminRanges: readonly string[], port: string | number = 22): FirewallRuleSpec {
     if (adminRanges.some((range) => !isToken(range) && (range === ANY_IPV4 || range === ANY_IPV6))) {
-      throw new ConstructPropsError(this.where, `allowSshFrom got ${show(adminRanges)}: SSH from anywhere is not an admin range; list the operators' ranges, or use allowFrom(ANYWHERE, "tcp", 22, ...) deliberately`);
+      throw new ConstructPropsError(
+        this.where,
+        `allowSshFrom got ${show(adminRanges)}: SSH from anywhere is not an admin range; list the operators' ranges, or use allowFrom(ANYWHERE, "tcp", 22, ...) deliberately`,
+      );
     }
     return this.allowFrom(adminRanges, "tcp", port, "SSH from the admin ranges");
   }
@@ -145,15 +165,26 @@ export class FirewallPolicy extends Construct {
    * Allows outbound traffic to `destinations`. The first outbound rule makes
    * outbound deny-by-default (only what outbound rules allow passes). Returns the rule.
    */
-  allowOutboundTo(destinations: readonly string[], protocol: FirewallProtocol, port?: string | number, description?: string): FirewallRuleSpec {
+  allowOutboundTo(
+    destinations: readonly string[],
+    protocol: FirewallProtocol,
+    port?: string | number,
+    description?: string,
+  ): FirewallRuleSpec {
     const rule = this.makeRule("out", destinations, protocol, port, description);
     return this.addRule(rule);
   }
 
   /** Applies the firewall to every server matching a label selector (`apply_to { label_selector }`). Returns the selector. */
   applyToLabelSelector(selector: string): string {
-    if (typeof selector !== "string" || (!isToken(selector) && (selector.trim() === "" || selector !== selector.trim()))) {
-      throw new ConstructPropsError(this.where, `label selector ${show(selector)} must be a non-empty selector without surrounding spaces, e.g. "role=web"`);
+    if (
+      typeof selector !== "string" ||
+      (!isToken(selector) && (selector.trim() === "" || selector !== selector.trim()))
+    ) {
+      throw new ConstructPropsError(
+        this.where,
+        `label selector ${show(selector)} must be a non-empty selector without surrounding spaces, e.g. "role=web"`,
+      );
     }
     if (this.selectors.includes(selector)) {
       throw new ConstructPropsError(this.where, `label selector ${show(selector)} is given twice`);
@@ -168,10 +199,14 @@ export class FirewallPolicy extends Construct {
    * (further calls add to the same attachment). Returns the attachment.
    */
   attachToServers(serverIds: readonly number[]): firewallAttachment.FirewallAttachment {
-    if (serverIds.length === 0) throw new ConstructPropsError(this.where, "attachToServers needs at least one server id (Server.serverId)");
+    if (serverIds.length === 0)
+      throw new ConstructPropsError(this.where, "attachToServers needs at least one server id (Server.serverId)");
     for (const serverId of serverIds) {
       if (!isToken(serverId) && (!Number.isInteger(serverId) || serverId < 1)) {
-        throw new ConstructPropsError(this.where, `attachToServers got ${show(serverId)}, not a server id; pass Server.serverId`);
+        throw new ConstructPropsError(
+          this.where,
+          `attachToServers got ${show(serverId)}, not a server id; pass Server.serverId`,
+        );
       }
     }
     this.attachedServerIds.push(...serverIds);
@@ -197,14 +232,23 @@ export class FirewallPolicy extends Construct {
     return [...this.selectors];
   }
 
-  private makeRule(direction: "in" | "out", peers: readonly string[], protocol: FirewallProtocol, port: string | number | undefined, description: string | undefined): FirewallRuleSpec {
+  private makeRule(
+    direction: "in" | "out",
+    peers: readonly string[],
+    protocol: FirewallProtocol,
+    port: string | number | undefined,
+    description: string | undefined,
+  ): FirewallRuleSpec {
     const what = direction === "in" ? "sources" : "destinations";
     const where = `${this.where}, ${direction === "in" ? "inbound" : "outbound"} ${show(protocol)} rule${description ? ` "${description}"` : ""}`;
     if (!PROTOCOLS.includes(protocol)) {
       throw new ConstructPropsError(where, `protocol must be one of ${PROTOCOLS.join(", ")} (got ${show(protocol)})`);
     }
     if (!Array.isArray(peers) || peers.length === 0) {
-      throw new ConstructPropsError(where, `${what} must list at least one CIDR block (got ${show(peers)}); use ANYWHERE for every address`);
+      throw new ConstructPropsError(
+        where,
+        `${what} must list at least one CIDR block (got ${show(peers)}); use ANYWHERE for every address`,
+      );
     }
     const seen = new Set<string>();
     for (const peer of peers) {
@@ -212,11 +256,17 @@ export class FirewallPolicy extends Construct {
       const cidr = parseCidr(peer);
       if (cidr === undefined) {
         const asIp = parseIp(peer);
-        const hint = asIp !== undefined ? ` (a single address is "${peer}/${asIp.prefix}")` : ' (e.g. "192.0.2.0/24" or "2001:db8::/32")';
+        const hint =
+          asIp !== undefined
+            ? ` (a single address is "${peer}/${asIp.prefix}")`
+            : ' (e.g. "192.0.2.0/24" or "2001:db8::/32")';
         throw new ConstructPropsError(where, `${what}: ${show(peer)} is not a CIDR block${hint}`);
       }
       if (!isNetworkAddress(cidr)) {
-        throw new ConstructPropsError(where, `${what}: ${show(peer)} has host bits set; write "${formatCidr(networkOf(cidr))}" (or "/${cidr.family === "ipv4" ? 32 : 128}" for one address)`);
+        throw new ConstructPropsError(
+          where,
+          `${what}: ${show(peer)} has host bits set; write "${formatCidr(networkOf(cidr))}" (or "/${cidr.family === "ipv4" ? 32 : 128}" for one address)`,
+        );
       }
       if (seen.has(peer)) throw new ConstructPropsError(where, `${what}: ${show(peer)} is listed twice`);
       seen.add(peer);
@@ -228,7 +278,10 @@ export class FirewallPolicy extends Construct {
       }
       if (!isToken(portText)) checkPort(where, portText);
     } else if (portText !== undefined) {
-      throw new ConstructPropsError(where, `port ${show(port)} is only meaningful for tcp and udp, not ${protocol}; drop it`);
+      throw new ConstructPropsError(
+        where,
+        `port ${show(port)} is only meaningful for tcp and udp, not ${protocol}; drop it`,
+      );
     }
     if (description !== undefined && !isToken(description) && description.length > 255) {
       throw new ConstructPropsError(where, `description is ${description.length} characters long (at most 255)`);
@@ -244,9 +297,17 @@ export class FirewallPolicy extends Construct {
   }
 
   private addRule(rule: FirewallRuleSpec): FirewallRuleSpec {
-    const key = JSON.stringify([rule.direction, rule.protocol, rule.port, [...(rule.sourceIps ?? rule.destinationIps ?? [])].sort()]);
+    const key = JSON.stringify([
+      rule.direction,
+      rule.protocol,
+      rule.port,
+      [...(rule.sourceIps ?? rule.destinationIps ?? [])].sort(),
+    ]);
     if (this.ruleKeys.has(key)) {
-      throw new ConstructPropsError(this.where, `the ${rule.direction === "in" ? "inbound" : "outbound"} ${rule.protocol}${rule.port ? ` ${rule.port}` : ""} rule for ${show(rule.sourceIps ?? rule.destinationIps)} is declared twice`);
+      throw new ConstructPropsError(
+        this.where,
+        `the ${rule.direction === "in" ? "inbound" : "outbound"} ${rule.protocol}${rule.port ? ` ${rule.port}` : ""} rule for ${show(rule.sourceIps ?? rule.destinationIps)} is declared twice`,
+      );
     }
     this.ruleKeys.add(key);
     this.ruleList.push(rule);
@@ -262,6 +323,9 @@ function checkPort(where: string, port: string): void {
   const low = match ? Number(match[1]) : NaN;
   const high = isRange ? Number(match?.[2]) : low;
   if (!match || low > 65535 || high > 65535 || (isRange && high <= low)) {
-    throw new ConstructPropsError(where, `port ${show(port)} is not a port ("443"), an ascending range ("8000-8080") of ports 1 to 65535, or "any"`);
+    throw new ConstructPropsError(
+      where,
+      `port ${show(port)} is not a port ("443"), an ascending range ("8000-8080") of ports 1 to 65535, or "any"`,
+    );
   }
 }

@@ -43,7 +43,13 @@ import {
   show,
 } from "./common";
 import type { Cidr } from "../primitives/ip";
-import { checkNetworkRange, checkRouteDestination, checkRouteGateway, checkSubnetRange, type Checked } from "../primitives/network-rules";
+import {
+  checkNetworkRange,
+  checkRouteDestination,
+  checkRouteGateway,
+  checkSubnetRange,
+  type Checked,
+} from "../primitives/network-rules";
 
 /** Hetzner network zones. */
 export const NETWORK_ZONES = ["eu-central", "us-east", "us-west", "ap-southeast"] as const;
@@ -149,8 +155,14 @@ export class PrivateNetwork extends Construct {
   private readonly baseName: string;
   private readonly range: Cidr | undefined;
   private readonly defaultZone: NetworkZone;
-  private readonly subnetsByName = new Map<string, { readonly subnet: networkSubnet.NetworkSubnet; readonly range?: Cidr; readonly zone: string }>();
-  private readonly routesByName = new Map<string, { readonly route: networkRoute.NetworkRoute; readonly destination?: Cidr }>();
+  private readonly subnetsByName = new Map<
+    string,
+    { readonly subnet: networkSubnet.NetworkSubnet; readonly range?: Cidr; readonly zone: string }
+  >();
+  private readonly routesByName = new Map<
+    string,
+    { readonly route: networkRoute.NetworkRoute; readonly destination?: Cidr }
+  >();
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -184,18 +196,27 @@ export class PrivateNetwork extends Construct {
   addSubnet(options: SubnetOptions): networkSubnet.NetworkSubnet {
     const name = options.name ?? (isToken(options.ipRange) ? undefined : slugOfRange(options.ipRange));
     if (name === undefined) {
-      throw new ConstructPropsError(this.where, "a subnet whose ipRange is a token needs a name (it becomes part of the address)");
+      throw new ConstructPropsError(
+        this.where,
+        "a subnet whose ipRange is a token needs a name (it becomes part of the address)",
+      );
     }
     const where = `${this.where}, subnet "${name}"`;
     checkName(where, "the subnet name", name, { suffix: true });
     if (this.subnetsByName.has(name)) {
-      throw new ConstructPropsError(this.where, `the subnet "${name}" is declared twice; give each subnet its own range or name`);
+      throw new ConstructPropsError(
+        this.where,
+        `the subnet "${name}" is declared twice; give each subnet its own range or name`,
+      );
     }
     const zone = options.networkZone ?? this.defaultZone;
     checkZone(where, "networkZone", zone);
     for (const [otherName, other] of this.subnetsByName) {
       if (other.zone !== zone) {
-        throw new ConstructPropsError(where, `networkZone "${zone}" differs from subnet "${otherName}" ("${other.zone}"): all subnets of a network share one network zone`);
+        throw new ConstructPropsError(
+          where,
+          `networkZone "${zone}" differs from subnet "${otherName}" ("${other.zone}"): all subnets of a network share one network zone`,
+        );
       }
     }
     const type = options.type ?? "cloud";
@@ -209,13 +230,25 @@ export class PrivateNetwork extends Construct {
       throw new ConstructPropsError(where, `vswitchId is only meaningful with type "vswitch"`);
     }
     if (type === "vswitch" && zone !== "eu-central") {
-      throw new ConstructPropsError(where, `vSwitch coupling is only possible in network zone "eu-central" (got "${zone}")`);
+      throw new ConstructPropsError(
+        where,
+        `vSwitch coupling is only possible in network zone "eu-central" (got "${zone}")`,
+      );
     }
     checkInteger(where, "vswitchId", options.vswitchId, 1, Number.MAX_SAFE_INTEGER, "give the Robot vSwitch id");
     let range: Cidr | undefined;
     if (!isToken(options.ipRange)) {
       const known = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
-      range = valid(where, "ipRange", checkSubnetRange(options.ipRange, this.range, known.map(([, o]) => o.range!)), (i) => known[i]![0]);
+      range = valid(
+        where,
+        "ipRange",
+        checkSubnetRange(
+          options.ipRange,
+          this.range,
+          known.map(([, o]) => o.range!),
+        ),
+        (i) => known[i]![0],
+      );
     }
     const subnet = new networkSubnet.NetworkSubnet(this, `subnet-${name}`, {
       networkId: this.networkId,
@@ -231,25 +264,42 @@ export class PrivateNetwork extends Construct {
 
   /** Adds a static route (`hcloud_network_route.<network>-<name>`) and returns it. */
   addRoute(options: RouteOptions): networkRoute.NetworkRoute {
-    const name = options.name ?? (isToken(options.destination) ? undefined : `route-${slugOfRange(options.destination)}`);
+    const name =
+      options.name ?? (isToken(options.destination) ? undefined : `route-${slugOfRange(options.destination)}`);
     if (name === undefined) {
-      throw new ConstructPropsError(this.where, "a route whose destination is a token needs a name (it becomes part of the address)");
+      throw new ConstructPropsError(
+        this.where,
+        "a route whose destination is a token needs a name (it becomes part of the address)",
+      );
     }
     const where = `${this.where}, route "${name}"`;
     checkName(where, "the route name", name, { suffix: true });
     if (this.routesByName.has(name)) {
-      throw new ConstructPropsError(this.where, `the route "${name}" is declared twice; give each route its own destination or name`);
+      throw new ConstructPropsError(
+        this.where,
+        `the route "${name}" is declared twice; give each route its own destination or name`,
+      );
     }
     const subnets = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
     let destination: Cidr | undefined;
     if (!isToken(options.destination)) {
       const routes = [...this.routesByName].filter(([, o]) => o.destination !== undefined);
-      const checked = checkRouteDestination(options.destination, subnets.map(([, o]) => o.range!), routes.map(([, o]) => o.destination!));
-      destination = valid(where, "destination", checked, (i) => (checked.ok || checked.problem.conflict?.kind === "subnet" ? subnets : routes)[i]![0]);
+      const checked = checkRouteDestination(
+        options.destination,
+        subnets.map(([, o]) => o.range!),
+        routes.map(([, o]) => o.destination!),
+      );
+      destination = valid(
+        where,
+        "destination",
+        checked,
+        (i) => (checked.ok || checked.problem.conflict?.kind === "subnet" ? subnets : routes)[i]![0],
+      );
     }
     if (!isToken(options.gateway)) {
       // Every subnet's range known: the gateway must be in one of them.
-      const known = subnets.length > 0 && subnets.length === this.subnetsByName.size ? subnets.map(([, o]) => o.range!) : undefined;
+      const known =
+        subnets.length > 0 && subnets.length === this.subnetsByName.size ? subnets.map(([, o]) => o.range!) : undefined;
       valid(where, "gateway", checkRouteGateway(options.gateway, this.range, known));
     }
     const route = new networkRoute.NetworkRoute(this, name, {
@@ -266,7 +316,10 @@ export class PrivateNetwork extends Construct {
   subnet(name: string): networkSubnet.NetworkSubnet {
     const found = this.subnetsByName.get(name);
     if (found === undefined) {
-      throw new ConstructPropsError(this.where, `no subnet named ${show(name)} (declared: ${[...this.subnetsByName.keys()].join(", ") || "none"})`);
+      throw new ConstructPropsError(
+        this.where,
+        `no subnet named ${show(name)} (declared: ${[...this.subnetsByName.keys()].join(", ") || "none"})`,
+      );
     }
     return found.subnet;
   }
@@ -289,6 +342,9 @@ export function slugOfRange(range: string): string {
 
 function checkZone(where: string, what: string, zone: string): void {
   if (!(NETWORK_ZONES as readonly string[]).includes(zone)) {
-    throw new ConstructPropsError(where, `${what} ${show(zone)} is not a Hetzner network zone (${NETWORK_ZONES.join(", ")})`);
+    throw new ConstructPropsError(
+      where,
+      `${what} ${show(zone)} is not a Hetzner network zone (${NETWORK_ZONES.join(", ")})`,
+    );
   }
 }

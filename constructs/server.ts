@@ -190,12 +190,22 @@ export class Server extends Construct {
 
     if (props.reverseDns?.ipv6 !== undefined) {
       this.ipv6ReverseDns = createPrimaryReverseDns(
-        this, base, "ipv6", this.ipv6PrimaryIp, this.ipv6Address, props.reverseDns.ipv6,
+        this,
+        base,
+        "ipv6",
+        this.ipv6PrimaryIp,
+        this.ipv6Address,
+        props.reverseDns.ipv6,
       );
     }
     if (props.reverseDns?.ipv4 !== undefined && this.ipv4PrimaryIp !== undefined) {
       this.ipv4ReverseDns = createPrimaryReverseDns(
-        this, base, "ipv4", this.ipv4PrimaryIp, this.ipv4PrimaryIp.ipAddress, props.reverseDns.ipv4,
+        this,
+        base,
+        "ipv4",
+        this.ipv4PrimaryIp,
+        this.ipv4PrimaryIp.ipAddress,
+        props.reverseDns.ipv4,
       );
     }
 

@@ -21,7 +21,19 @@
  */
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
-import { ConstructPropsError, type Labels, checkLabels, checkName, checkNumericImportId, describeConstruct, importExisting, isToken, literal, pinAddress, show } from "./common";
+import {
+  ConstructPropsError,
+  type Labels,
+  checkLabels,
+  checkName,
+  checkNumericImportId,
+  describeConstruct,
+  importExisting,
+  isToken,
+  literal,
+  pinAddress,
+  show,
+} from "./common";
 import { parseSshPublicKey } from "../primitives/ssh-key";
 
 /**
@@ -82,7 +94,10 @@ export class SshKeys extends Construct {
     const where = `${this.where}, key "${options.name}"`;
     checkName(where, "the key name", options.name);
     if (this.byName.has(options.name)) {
-      throw new ConstructPropsError(this.where, `the key "${options.name}" is declared twice; give each key its own name`);
+      throw new ConstructPropsError(
+        this.where,
+        `the key "${options.name}" is declared twice; give each key its own name`,
+      );
     }
     if (!isToken(options.publicKey)) {
       const problem = sshPublicKeyProblem(options.publicKey);
@@ -92,7 +107,9 @@ export class SshKeys extends Construct {
     const labels = { ...this.labels, ...checkLabels(where, options.labels ?? {}) };
     const key = new sshKey.SshKey(this, options.name, {
       name: options.name,
-      publicKey: isToken(options.publicKey) ? options.publicKey : literal(options.publicKey.trim().split(/\s+/).join(" ")),
+      publicKey: isToken(options.publicKey)
+        ? options.publicKey
+        : literal(options.publicKey.trim().split(/\s+/).join(" ")),
       labels,
     });
     pinAddress(key, options.name);
@@ -115,7 +132,10 @@ export class SshKeys extends Construct {
   idOf(name: string): string {
     const key = this.byName.get(name);
     if (key === undefined) {
-      throw new ConstructPropsError(this.where, `no key named ${show(name)} (declared: ${this.names.join(", ") || "none"})`);
+      throw new ConstructPropsError(
+        this.where,
+        `no key named ${show(name)} (declared: ${this.names.join(", ") || "none"})`,
+      );
     }
     return key.id;
   }

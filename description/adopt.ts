@@ -37,7 +37,11 @@ interface IdFormat {
 }
 
 const DIGITS = /^[1-9][0-9]*$/;
-const digits = (concern: AdoptConcern, what: string, example = "4711"): IdFormat => ({ concern, pattern: DIGITS, expected: `${what} (digits), e.g. "${example}"` });
+const digits = (concern: AdoptConcern, what: string, example = "4711"): IdFormat => ({
+  concern,
+  pattern: DIGITS,
+  expected: `${what} (digits), e.g. "${example}"`,
+});
 const IPV4_CIDR = "(?:[0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}";
 const ANY_CIDR = "[0-9a-fA-F:.]+/[0-9]{1,3}";
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
@@ -49,23 +53,44 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9
 export const ID_FORMATS: Readonly<Record<string, IdFormat>> = {
   hcloud_ssh_key: digits("network", "the SSH key's id"),
   hcloud_network: digits("network", "the network's id"),
-  hcloud_network_subnet: { concern: "network", pattern: new RegExp(`^[1-9][0-9]*-${IPV4_CIDR}$`), expected: '<network id>-<ip range>, e.g. "4711-10.20.1.0/24"' },
-  hcloud_network_route: { concern: "network", pattern: new RegExp(`^[1-9][0-9]*-${ANY_CIDR}$`), expected: '<network id>-<destination>, e.g. "4711-10.30.0.0/24"' },
+  hcloud_network_subnet: {
+    concern: "network",
+    pattern: new RegExp(`^[1-9][0-9]*-${IPV4_CIDR}$`),
+    expected: '<network id>-<ip range>, e.g. "4711-10.20.1.0/24"',
+  },
+  hcloud_network_route: {
+    concern: "network",
+    pattern: new RegExp(`^[1-9][0-9]*-${ANY_CIDR}$`),
+    expected: '<network id>-<destination>, e.g. "4711-10.30.0.0/24"',
+  },
   hcloud_firewall: digits("network", "the firewall's id"),
   hcloud_placement_group: digits("network", "the placement group's id"),
   hcloud_server: digits("servers", "the server's id"),
   hcloud_primary_ip: {
     concern: "servers",
     pattern: /^([1-9][0-9]*|create)$/,
-    expected: 'the primary IP\'s id (digits), e.g. "4711", or "create" when the adopted server has no address of that family yet',
+    expected:
+      'the primary IP\'s id (digits), e.g. "4711", or "create" when the adopted server has no address of that family yet',
   },
-  hcloud_rdns: { concern: "servers", pattern: /^[spf]-[1-9][0-9]*-[0-9a-fA-F:.]+$/, expected: 'p-<primary IP id>-<address> or f-<floating IP id>-<address>, e.g. "p-4711-203.0.113.10"' },
-  hcloud_server_network: { concern: "servers", pattern: /^[1-9][0-9]*-[1-9][0-9]*$/, expected: '<server id>-<network id>, e.g. "4711-42"' },
+  hcloud_rdns: {
+    concern: "servers",
+    pattern: /^[spf]-[1-9][0-9]*-[0-9a-fA-F:.]+$/,
+    expected: 'p-<primary IP id>-<address> or f-<floating IP id>-<address>, e.g. "p-4711-203.0.113.10"',
+  },
+  hcloud_server_network: {
+    concern: "servers",
+    pattern: /^[1-9][0-9]*-[1-9][0-9]*$/,
+    expected: '<server id>-<network id>, e.g. "4711-42"',
+  },
   hcloud_volume: digits("servers", "the volume's id"),
   hcloud_volume_attachment: digits("servers", "the attached volume's id"),
   hcloud_floating_ip: digits("servers", "the floating IP's id"),
   hcloud_floating_ip_assignment: digits("servers", "the assigned floating IP's id"),
-  hcloud_zone: { concern: "dns", pattern: DOMAIN, expected: 'the zone\'s name, lower case, without the final dot, e.g. "example.org"' },
+  hcloud_zone: {
+    concern: "dns",
+    pattern: DOMAIN,
+    expected: 'the zone\'s name, lower case, without the final dot, e.g. "example.org"',
+  },
   hcloud_zone_rrset: {
     concern: "dns",
     pattern: /^[^/\s]+\/[^/\s]+\/[A-Z]+$/,
@@ -73,12 +98,17 @@ export const ID_FORMATS: Readonly<Record<string, IdFormat>> = {
     check: (id) => {
       const [zone, , type] = id.split("/");
       if (!DOMAIN.test(zone!)) return `the zone part "${zone}" is not a zone name`;
-      if (!(CONFIG_RECORD_TYPES as readonly string[]).includes(type!)) return `the record type "${type}" is not one of ${CONFIG_RECORD_TYPES.join(", ")}`;
+      if (!(CONFIG_RECORD_TYPES as readonly string[]).includes(type!))
+        return `the record type "${type}" is not one of ${CONFIG_RECORD_TYPES.join(", ")}`;
       return undefined;
     },
   },
   hcloud_storage_box: digits("backup", "the storage box's id"),
-  hcloud_storage_box_subaccount: { concern: "backup", pattern: /^[1-9][0-9]*\/[1-9][0-9]*$/, expected: '<storage box id>/<subaccount id>, e.g. "4711/42"' },
+  hcloud_storage_box_subaccount: {
+    concern: "backup",
+    pattern: /^[1-9][0-9]*\/[1-9][0-9]*$/,
+    expected: '<storage box id>/<subaccount id>, e.g. "4711/42"',
+  },
 };
 
 /** The id a primary IP entry takes to say: no address to adopt, create one. */
@@ -109,23 +139,39 @@ const Entry = z.strictObject({
   id: z.union([z.string().min(1), z.number().int().positive()]),
   matched: z.string().optional(),
 });
-const AdoptFile = z.strictObject(Object.fromEntries(ADOPT_CONCERNS.map((c) => [c, z.record(z.string(), Entry).optional()])) as Record<AdoptConcern, z.ZodOptional<z.ZodRecord<z.ZodString, typeof Entry>>>);
+const AdoptFile = z.strictObject(
+  Object.fromEntries(ADOPT_CONCERNS.map((c) => [c, z.record(z.string(), Entry).optional()])) as Record<
+    AdoptConcern,
+    z.ZodOptional<z.ZodRecord<z.ZodString, typeof Entry>>
+  >,
+);
 
 const ADDRESS = /^(hcloud_[a-z_]+)\.([A-Za-z_][A-Za-z0-9_-]*)$/;
 
 /** Reads the text of an adoption file: its entries, or every problem (file, line, path, what is valid). */
-export function parseAdoption(file: string, text: string): { ok: true; adoption: AdoptionSpec } | { ok: false; problems: ConfigProblem[] } {
+export function parseAdoption(
+  file: string,
+  text: string,
+): { ok: true; adoption: AdoptionSpec } | { ok: false; problems: ConfigProblem[] } {
   const parsed = parseYaml(file, text);
   if (!parsed.root) return { ok: false, problems: parsed.problems };
   const problems: ConfigProblem[] = [...parsed.problems];
   const root = parsed.root;
   const push = (path: readonly PathSegment[], message: string, hint?: string, at: "value" | "key" = "value"): void => {
     const o = originAt(root, path, at);
-    problems.push({ file: o.file, line: o.line, col: o.col, path: formatPath(path), message, ...(hint ? { hint } : {}) });
+    problems.push({
+      file: o.file,
+      line: o.line,
+      col: o.col,
+      path: formatPath(path),
+      message,
+      ...(hint ? { hint } : {}),
+    });
   };
   const plain = toPlain(root);
   // An empty file (only comments) adopts nothing.
-  if (plain === null || plain === undefined) return problems.length > 0 ? { ok: false, problems } : { ok: true, adoption: { file, entries: [] } };
+  if (plain === null || plain === undefined)
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, adoption: { file, entries: [] } };
   const shape = AdoptFile.safeParse(plain);
   if (!shape.success) {
     for (const issue of shape.error.issues) shapeProblem(issue, plain, push);
@@ -154,11 +200,23 @@ function shapeProblem(issue: z.core.$ZodIssue, plain: unknown, push: Push): void
     }
   } else if (path.length === 3 && path[2] === "id") {
     const got = JSON.stringify(valueAt(plain, path)) ?? "nothing";
-    push(path, `the import id must be text or a number, got ${got}`, ID_FORMATS[String(path[1]).split(".")[0]!]?.expected);
+    push(
+      path,
+      `the import id must be text or a number, got ${got}`,
+      ID_FORMATS[String(path[1]).split(".")[0]!]?.expected,
+    );
   } else if (path.length === 2 && issue.code === "invalid_type") {
-    push(path, "each address takes a mapping with id (and matched)", 'e.g. { id: "4711", matched: "server named web-1" }');
+    push(
+      path,
+      "each address takes a mapping with id (and matched)",
+      'e.g. { id: "4711", matched: "server named web-1" }',
+    );
   } else if (path.length === 1 && issue.code === "invalid_type") {
-    push(path, `the stack "${String(path[0])}" takes a mapping of Terraform addresses`, 'e.g. hcloud_server.web-1: { id: "4711" }');
+    push(
+      path,
+      `the stack "${String(path[0])}" takes a mapping of Terraform addresses`,
+      'e.g. hcloud_server.web-1: { id: "4711" }',
+    );
   } else if (path.length === 0) {
     push(path, "the adoption file must be a mapping of stacks (network, servers, dns, backup)");
   } else push(path, issue.message);
@@ -197,7 +255,14 @@ function checkEntry(
     push(idPath, `${JSON.stringify(id)} is not an import id of ${type}${why}`, `expected ${format.expected}`);
     return undefined;
   }
-  return { concern, address, type, id, ...(entry.matched !== undefined ? { matched: entry.matched } : {}), path: formatPath(idPath) };
+  return {
+    concern,
+    address,
+    type,
+    id,
+    ...(entry.matched !== undefined ? { matched: entry.matched } : {}),
+    path: formatPath(idPath),
+  };
 }
 
 function valueAt(plain: unknown, path: readonly PathSegment[]): unknown {
@@ -211,11 +276,22 @@ function valueAt(plain: unknown, path: readonly PathSegment[]): unknown {
 
 /** A problem about an adoption entry, located at its id. */
 export function entryProblem(entry: AdoptEntry, message: string, hint?: string): ConfigProblem {
-  return { file: entry.origin.file, line: entry.origin.line, col: entry.origin.col, path: entry.path, message, ...(hint ? { hint } : {}) };
+  return {
+    file: entry.origin.file,
+    line: entry.origin.line,
+    col: entry.origin.col,
+    path: entry.path,
+    message,
+    ...(hint ? { hint } : {}),
+  };
 }
 
 /** The YAML text of an adoption file, as `all2all adopt` writes it. */
-export function formatAdoption(env: string, entries: readonly { concern: AdoptConcern; address: string; id: string; matched: string }[], header: readonly string[] = []): string {
+export function formatAdoption(
+  env: string,
+  entries: readonly { concern: AdoptConcern; address: string; id: string; matched: string }[],
+  header: readonly string[] = [],
+): string {
   const lines = [
     `# Resources of ${env} that exist at Hetzner and are adopted (imported), not created.`,
     `# Written by \`all2all adopt --env ${env}\`; review it like any change (docs/adopting.md).`,
@@ -225,7 +301,8 @@ export function formatAdoption(env: string, entries: readonly { concern: AdoptCo
     const mine = entries.filter((e) => e.concern === concern).sort((a, b) => a.address.localeCompare(b.address));
     if (mine.length === 0) continue;
     lines.push("", `${concern}:`);
-    for (const e of mine) lines.push(`  ${e.address}: { id: ${JSON.stringify(e.id)}, matched: ${JSON.stringify(e.matched)} }`);
+    for (const e of mine)
+      lines.push(`  ${e.address}: { id: ${JSON.stringify(e.id)}, matched: ${JSON.stringify(e.matched)} }`);
   }
   if (entries.length === 0) lines.push("", "# nothing found to adopt");
   return `${lines.join("\n")}\n`;

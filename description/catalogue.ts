@@ -26,7 +26,10 @@ export interface LocationInfo {
 const boxLocations = new Set(CATALOGUE.storage_box_types.flatMap((t) => t.prices.map((p) => p.location)));
 
 export const LOCATIONS: Readonly<Record<string, LocationInfo>> = Object.fromEntries(
-  CATALOGUE.locations.map((l) => [l.name, { city: l.city, country: l.country, networkZone: l.network_zone, eu: l.eu, storageBoxes: boxLocations.has(l.name) }]),
+  CATALOGUE.locations.map((l) => [
+    l.name,
+    { city: l.city, country: l.country, networkZone: l.network_zone, eu: l.eu, storageBoxes: boxLocations.has(l.name) },
+  ]),
 );
 
 export type LocationName = string;
@@ -45,7 +48,15 @@ export interface ServerTypeInfo {
   /** Deprecation of the type everywhere, if announced. */
   readonly deprecation?: { readonly announced: string; readonly unavailableAfter: string };
   /** Per location: orderable there, and its deprecation there if announced. */
-  readonly locations: Readonly<Record<string, { readonly available: boolean; readonly deprecation?: { readonly announced: string; readonly unavailableAfter: string } }>>;
+  readonly locations: Readonly<
+    Record<
+      string,
+      {
+        readonly available: boolean;
+        readonly deprecation?: { readonly announced: string; readonly unavailableAfter: string };
+      }
+    >
+  >;
 }
 
 const deprecation = (d: { announced: string; unavailable_after: string } | null | undefined) =>
@@ -62,7 +73,9 @@ export const SERVER_TYPES: Readonly<Record<string, ServerTypeInfo>> = Object.fro
       memoryGb: t.memory_gb,
       diskGb: t.disk_gb,
       ...deprecation(t.deprecation),
-      locations: Object.fromEntries(t.locations.map((l) => [l.name, { available: l.available, ...deprecation(l.deprecation) }])),
+      locations: Object.fromEntries(
+        t.locations.map((l) => [l.name, { available: l.available, ...deprecation(l.deprecation) }]),
+      ),
     },
   ]),
 );
@@ -71,15 +84,24 @@ export type ServerTypeName = string;
 export const SERVER_TYPE_NAMES = Object.keys(SERVER_TYPES) as [ServerTypeName, ...ServerTypeName[]];
 
 /** Server types Hetzner no longer sells, with the dates and the type that replaces each. */
-export const RETIRED_SERVER_TYPES: Readonly<Record<string, { readonly announced: string; readonly unavailableAfter: string; readonly successor: string }>> = Object.fromEntries(
-  CATALOGUE.retired_server_types.map((r) => [r.name, { announced: r.announced, unavailableAfter: r.unavailable_after, successor: r.successor }]),
+export const RETIRED_SERVER_TYPES: Readonly<
+  Record<string, { readonly announced: string; readonly unavailableAfter: string; readonly successor: string }>
+> = Object.fromEntries(
+  CATALOGUE.retired_server_types.map((r) => [
+    r.name,
+    { announced: r.announced, unavailableAfter: r.unavailable_after, successor: r.successor },
+  ]),
 );
 
 /** System images (most names serve x86 and arm64 server types), with the architectures each has. */
-export const IMAGE_ARCHITECTURES: Readonly<Record<string, readonly ("x86" | "arm")[]>> = Object.fromEntries(CATALOGUE.images.map((i) => [i.name, i.architectures]));
+export const IMAGE_ARCHITECTURES: Readonly<Record<string, readonly ("x86" | "arm")[]>> = Object.fromEntries(
+  CATALOGUE.images.map((i) => [i.name, i.architectures]),
+);
 export const IMAGES = CATALOGUE.images.map((i) => i.name) as [string, ...string[]];
 /** Images Hetzner marks deprecated, with the date it did (they are removed later). */
-export const DEPRECATED_IMAGES: Readonly<Record<string, string>> = Object.fromEntries(CATALOGUE.images.filter((i) => i.deprecated).map((i) => [i.name, i.deprecated!.slice(0, 10)]));
+export const DEPRECATED_IMAGES: Readonly<Record<string, string>> = Object.fromEntries(
+  CATALOGUE.images.filter((i) => i.deprecated).map((i) => [i.name, i.deprecated!.slice(0, 10)]),
+);
 export type ImageName = string;
 export const DEFAULT_IMAGE: ImageName = "debian-13";
 
@@ -88,7 +110,9 @@ export interface StorageBoxTypeInfo {
   readonly sizeTb: number;
 }
 
-export const STORAGE_BOX_TYPES: Readonly<Record<string, StorageBoxTypeInfo>> = Object.fromEntries(CATALOGUE.storage_box_types.map((t) => [t.name, { sizeTb: t.size_tb }]));
+export const STORAGE_BOX_TYPES: Readonly<Record<string, StorageBoxTypeInfo>> = Object.fromEntries(
+  CATALOGUE.storage_box_types.map((t) => [t.name, { sizeTb: t.size_tb }]),
+);
 export type StorageBoxTypeName = string;
 export const STORAGE_BOX_TYPE_NAMES = Object.keys(STORAGE_BOX_TYPES) as [StorageBoxTypeName, ...StorageBoxTypeName[]];
 
@@ -149,6 +173,9 @@ export function suggestionHint(input: string, known: readonly string[], what: st
   const guess = didYouMean(input, known);
   if (guess) return guess;
   if (known.length === 0) return `no ${what} is defined`;
-  const shown = known.slice(0, 12).map((n) => JSON.stringify(n)).join(", ");
+  const shown = known
+    .slice(0, 12)
+    .map((n) => JSON.stringify(n))
+    .join(", ");
   return `known ${what}: ${shown}${known.length > 12 ? ", …" : ""}`;
 }

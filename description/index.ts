@@ -3,7 +3,14 @@
  * environment. See docs/config.md.
  */
 export { formatConfigProblems, formatPath, type ConfigProblem } from "./problems";
-export { loadNetwork, ENVIRONMENTS_DIR, SCHEMA_FILE, OVERLAY_SCHEMA_FILE, type LoadResult, type LoadOptions } from "./load";
+export {
+  loadNetwork,
+  ENVIRONMENTS_DIR,
+  SCHEMA_FILE,
+  OVERLAY_SCHEMA_FILE,
+  type LoadResult,
+  type LoadOptions,
+} from "./load";
 export { jsonSchemaText, overlaySchemaText } from "./jsonschema";
 export { writeSchemas } from "./write-schema";
 export { MERGE_KEYS, REMOVE_KEY } from "./merge";
@@ -12,4 +19,15 @@ export { tsigEnvVar, tsigVariable, RESERVED_LABEL_KEYS } from "./names";
 export { MANAGED_BY } from "./checks";
 export * as catalogue from "./catalogue";
 export type * from "./types";
-export { ADOPT_CONCERNS, ADOPT_DIR, CREATE, ID_FORMATS, entryProblem, formatAdoption, parseAdoption, type AdoptConcern, type AdoptEntry, type AdoptionSpec } from "./adopt";
+export {
+  ADOPT_CONCERNS,
+  ADOPT_DIR,
+  CREATE,
+  ID_FORMATS,
+  entryProblem,
+  formatAdoption,
+  parseAdoption,
+  type AdoptConcern,
+  type AdoptEntry,
+  type AdoptionSpec,
+} from "./adopt";

@@ -19,7 +19,12 @@ import { NetworkDescriptionSchema } from "./schema";
 type Json = Record<string, unknown>;
 
 function baseSchema(): Json {
-  return z.toJSONSchema(NetworkDescriptionSchema, { io: "input", target: "draft-07", reused: "inline", unrepresentable: "any" }) as Json;
+  return z.toJSONSchema(NetworkDescriptionSchema, {
+    io: "input",
+    target: "draft-07",
+    reused: "inline",
+    unrepresentable: "any",
+  }) as Json;
 }
 
 function withHeader(schema: Json, title: string, description: string): Json {
@@ -54,7 +59,10 @@ function overlayNode(node: unknown, pattern: string): unknown {
         const { description, ...inner } = child;
         properties[name] = required.has(name)
           ? child
-          : { ...(description ? { description } : {}), anyOf: [inner, { type: "null", description: "null removes the key: the default applies" }] };
+          : {
+              ...(description ? { description } : {}),
+              anyOf: [inner, { type: "null", description: "null removes the key: the default applies" }],
+            };
       }
       out.properties = properties;
       continue;
@@ -66,7 +74,10 @@ function overlayNode(node: unknown, pattern: string): unknown {
       if (keyFields && item.properties) {
         item.properties = {
           ...(item.properties as Json),
-          [REMOVE_KEY]: { const: true, description: `Removes the item with this ${keyFields.join(" and ")} from the shared description.` },
+          [REMOVE_KEY]: {
+            const: true,
+            description: `Removes the item with this ${keyFields.join(" and ")} from the shared description.`,
+          },
         };
         item.required = [...keyFields];
       }

@@ -95,7 +95,11 @@ function describeKey(fields: readonly string[], key: string): string {
 /** Merges an overlay onto the shared description. */
 export function mergeOverlay(base: Node, overlay: Node, problems: ConfigProblem[]): Node {
   if (overlay.kind !== "map") {
-    problems.push({ ...at(overlay.origin), path: "", message: "an environment overlay must be a mapping of top-level keys" });
+    problems.push({
+      ...at(overlay.origin),
+      path: "",
+      message: "an environment overlay must be a mapping of top-level keys",
+    });
     return base;
   }
   return mergeNode(base, overlay, "", [], problems);
@@ -108,7 +112,13 @@ function patternOf(pattern: string, segment: Segment): string {
   return pattern === "" ? segment : `${pattern}.${segment}`;
 }
 
-function mergeNode(base: Node | undefined, overlay: Node, pattern: string, path: Segment[], problems: ConfigProblem[]): Node {
+function mergeNode(
+  base: Node | undefined,
+  overlay: Node,
+  pattern: string,
+  path: Segment[],
+  problems: ConfigProblem[],
+): Node {
   if (base?.kind === "map" && overlay.kind === "map") return mergeMaps(base, overlay, pattern, path, problems);
   const keyFields = KEYS_BY_PATH.get(pattern);
   if (keyFields && overlay.kind === "seq" && (base === undefined || base.kind === "seq")) {
@@ -117,7 +127,13 @@ function mergeNode(base: Node | undefined, overlay: Node, pattern: string, path:
   return overlay;
 }
 
-function mergeMaps(base: Node & { kind: "map" }, overlay: Node & { kind: "map" }, pattern: string, path: Segment[], problems: ConfigProblem[]): Node {
+function mergeMaps(
+  base: Node & { kind: "map" },
+  overlay: Node & { kind: "map" },
+  pattern: string,
+  path: Segment[],
+  problems: ConfigProblem[],
+): Node {
   const entries = new Map(base.entries);
   for (const [key, entry] of overlay.entries) {
     if (entry.value.kind === "scalar" && entry.value.value === null) {
@@ -154,12 +170,19 @@ function mergeKeyedList(
     }
     // Only items of the shared description are matched: two items with the
     // same key in one overlay stay two, and the duplicate check reports them.
-    const index = items.findIndex((candidate, i) => i < fromBase && candidate !== undefined && keyOf(candidate, keyFields) === key);
+    const index = items.findIndex(
+      (candidate, i) => i < fromBase && candidate !== undefined && keyOf(candidate, keyFields) === key,
+    );
     const removal = item.entries.get(REMOVE_KEY);
     if (removal) {
       const others = [...item.entries.keys()].filter((k) => k !== REMOVE_KEY && !keyFields.includes(k));
       if (removal.value.kind !== "scalar" || removal.value.value !== true) {
-        problems.push({ ...at(removal.value.origin), path: formatPath(path), message: `${REMOVE_KEY} must be true`, hint: "to keep the item, delete the $remove line" });
+        problems.push({
+          ...at(removal.value.origin),
+          path: formatPath(path),
+          message: `${REMOVE_KEY} must be true`,
+          hint: "to keep the item, delete the $remove line",
+        });
       } else if (others.length > 0) {
         problems.push({
           ...at(item.entries.get(others[0]!)!.key),
@@ -183,5 +206,9 @@ function mergeKeyedList(
       items.push(item);
     }
   }
-  return { kind: "seq", origin: base?.origin ?? overlay.origin, items: items.filter((i): i is Node => i !== undefined) };
+  return {
+    kind: "seq",
+    origin: base?.origin ?? overlay.origin,
+    items: items.filter((i): i is Node => i !== undefined),
+  };
 }

@@ -13,8 +13,6 @@ export { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem };
 /** Label keys set on every resource by the stacks; config may not set them. */
 export const RESERVED_LABEL_KEYS = ["managed-by", "environment", "role"] as const;
 
-
-
 /** A fully qualified domain name in ASCII (punycode), lower case, without the trailing dot. */
 export interface DomainName {
   readonly ascii: string;
@@ -63,7 +61,8 @@ export function parseDomainName(
   }
   const joined = ascii.join(".");
   if (joined.length > 253) return { ok: false, reason: `is ${joined.length} characters long (at most 253)` };
-  if (ascii.length < (options.minLabels ?? 1)) return { ok: false, reason: "needs at least two labels (e.g. example.be)" };
+  if (ascii.length < (options.minLabels ?? 1))
+    return { ok: false, reason: "needs at least two labels (e.g. example.be)" };
   return { ok: true, name: { ascii: joined, unicode: domainToUnicode(joined) || joined } };
 }
 

@@ -50,7 +50,10 @@ export function formatLocation(problem: ConfigProblem): string {
  *   config/network.yaml:41:17  servers[1].type  unknown server type "cx2" (did you mean "cx23"?)
  * ```
  */
-export function formatConfigProblems(problems: readonly ConfigProblem[], kind: "problem" | "warning" = "problem"): string[] {
+export function formatConfigProblems(
+  problems: readonly ConfigProblem[],
+  kind: "problem" | "warning" = "problem",
+): string[] {
   const sorted = [...problems].sort(compareProblems);
   const byFile = new Map<string, ConfigProblem[]>();
   for (const problem of sorted) {

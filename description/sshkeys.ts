@@ -5,7 +5,13 @@
  */
 import { parseSshPublicKey as parseKey, type SshKeyResult } from "../primitives/ssh-key";
 
-export { PRIVATE_KEY_HINT, PRIVATE_KEY_MESSAGE, looksLikePrivateKey, privateKeyLines, type SshKeyType } from "../primitives/ssh-key";
+export {
+  PRIVATE_KEY_HINT,
+  PRIVATE_KEY_MESSAGE,
+  looksLikePrivateKey,
+  privateKeyLines,
+  type SshKeyType,
+} from "../primitives/ssh-key";
 
 export const MIN_RSA_BITS = 3072;
 

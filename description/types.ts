@@ -50,7 +50,10 @@ export type SshKeySpec = Omit<Out<typeof M.SshKeySchema>, "labels"> & {
 
 export type PlacementGroupSpec = Omit<Out<typeof M.PlacementGroupSchema>, "labels"> & { labels: LabelMap };
 
-export type PrivateNetworkSpec = Omit<Out<typeof M.NetworkSchema>, "zone" | "labels"> & { zone: NetworkZone; labels: LabelMap };
+export type PrivateNetworkSpec = Omit<Out<typeof M.NetworkSchema>, "zone" | "labels"> & {
+  zone: NetworkZone;
+  labels: LabelMap;
+};
 
 export interface FirewallRuleSpec {
   direction: "in" | "out";
@@ -75,7 +78,10 @@ export interface UserDataSpec {
   content: string;
 }
 
-export type ServerSpec = Omit<Out<typeof M.ServerSchema>, "location" | "ssh_keys" | "user_data" | "import_id" | "import_primary_ips" | "labels" | "volumes" | "floating_ip"> & {
+export type ServerSpec = Omit<
+  Out<typeof M.ServerSchema>,
+  "location" | "ssh_keys" | "user_data" | "import_id" | "import_primary_ips" | "labels" | "volumes" | "floating_ip"
+> & {
   /** With import_id: the current primary IP ids to adopt, or "create". */
   import_primary_ips?: { ipv4?: string; ipv6: string };
   location: LocationName;

@@ -49,7 +49,8 @@ export class Lines {
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid; // lo <= mid <= hi, all within starts
+      if (this.starts[mid]! <= offset)
+        lo = mid; // lo <= mid <= hi, all within starts
       else hi = mid - 1;
     }
     return { file, line: lo + 1, col: offset - this.starts[lo]! + 1 };

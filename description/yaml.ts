@@ -77,7 +77,11 @@ function firstLine(message: string): string {
 /** A hint for js-yaml's syntax errors, by their reason. */
 function yamlHint(reason: string): string | undefined {
   if (/\btab/i.test(reason)) return "indent with spaces, not tabs";
-  if (/indentation|flow (?:collection|mapping|sequence)|end of the stream|expected|unexpected|missed comma|colon/i.test(reason)) {
+  if (
+    /indentation|flow (?:collection|mapping|sequence)|end of the stream|expected|unexpected|missed comma|colon/i.test(
+      reason,
+    )
+  ) {
     return "check the indentation and brackets on this line and the one before";
   }
   return undefined;
@@ -94,7 +98,13 @@ export function toPlain(node: Node): unknown {
       const out: Record<string, unknown> = {};
       for (const [key, entry] of node.entries) {
         // defineProperty keeps a "__proto__" key a plain key (no prototype change).
-        if (key === "__proto__") Object.defineProperty(out, key, { value: toPlain(entry.value), enumerable: true, writable: true, configurable: true });
+        if (key === "__proto__")
+          Object.defineProperty(out, key, {
+            value: toPlain(entry.value),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else out[key] = toPlain(entry.value);
       }
       return out;

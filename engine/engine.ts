@@ -40,7 +40,10 @@ export interface EngineVersions {
 }
 
 /** engine/versions.json, found from the source folder (tests) or from the compiled one (dist/engine). */
-export const VERSIONS_FILE = [path.join(__dirname, "versions.json"), path.join(__dirname, "..", "..", "engine", "versions.json")].find((f) => fs.existsSync(f)) ?? path.join(__dirname, "versions.json");
+export const VERSIONS_FILE =
+  [path.join(__dirname, "versions.json"), path.join(__dirname, "..", "..", "engine", "versions.json")].find((f) =>
+    fs.existsSync(f),
+  ) ?? path.join(__dirname, "versions.json");
 
 export function readVersions(file = VERSIONS_FILE): EngineVersions {
   const raw = JSON.parse(fs.readFileSync(file, "utf8")) as EngineVersions;
@@ -90,7 +93,15 @@ export function engineLayout(dir: string, v: EngineVersions): Engine {
   const [namespace, type] = v.provider.source.split("/");
   const mirror = path.join(dir, "mirror");
   const copies = v.provider.hostnames.map((host) =>
-    path.join(mirror, host, namespace!, type!, bare(v.provider.version), platform(), `terraform-provider-${type}_${v.provider.version}`),
+    path.join(
+      mirror,
+      host,
+      namespace!,
+      type!,
+      bare(v.provider.version),
+      platform(),
+      `terraform-provider-${type}_${v.provider.version}`,
+    ),
   );
   return {
     dir,
@@ -121,7 +132,10 @@ export function cliConfigText(e: Pick<Engine, "mirror">, v: EngineVersions): str
 /** The cached engine for the pinned versions, or undefined when it is not built (or incomplete). */
 export function findEngine(env: Readonly<Record<string, string | undefined>>, v = readVersions()): Engine | undefined {
   const e = engineLayout(path.join(cacheRoot(env), engineKey(v)), v);
-  return [e.tofu, ...e.providerCopies, e.cliConfig].every((f) => fs.existsSync(f)) && fs.readFileSync(e.cliConfig, "utf8") === cliConfigText(e, v) ? e : undefined;
+  return [e.tofu, ...e.providerCopies, e.cliConfig].every((f) => fs.existsSync(f)) &&
+    fs.readFileSync(e.cliConfig, "utf8") === cliConfigText(e, v)
+    ? e
+    : undefined;
 }
 
 /** `versitygw-1.8.0`: the folder of the cached versitygw. */
@@ -131,18 +145,28 @@ export function versitygwKey(v: EngineVersions): string {
 
 /** Where the pinned versitygw is (or would be) in the cache. */
 export function versitygwPath(env: Readonly<Record<string, string | undefined>>, v = readVersions()): string {
-  return path.join(cacheRoot(env), versitygwKey(v), "bin", process.platform === "win32" ? "versitygw.exe" : "versitygw");
+  return path.join(
+    cacheRoot(env),
+    versitygwKey(v),
+    "bin",
+    process.platform === "win32" ? "versitygw.exe" : "versitygw",
+  );
 }
 
 /** The cached versitygw binary, or undefined when it is not built. */
-export function findVersitygw(env: Readonly<Record<string, string | undefined>>, v = readVersions()): string | undefined {
+export function findVersitygw(
+  env: Readonly<Record<string, string | undefined>>,
+  v = readVersions(),
+): string | undefined {
   const bin = versitygwPath(env, v);
   return fs.existsSync(bin) ? bin : undefined;
 }
 
-export const VERSITYGW_HINT = "run `npm run engine` (also builds versitygw, the S3-compatible server of `rehearse --state s3` and the state-locking tests, from its Go module; about a minute)";
+export const VERSITYGW_HINT =
+  "run `npm run engine` (also builds versitygw, the S3-compatible server of `rehearse --state s3` and the state-locking tests, from its Go module; about a minute)";
 
-export const ENGINE_HINT = "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
+export const ENGINE_HINT =
+  "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
 
 type Log = (line: string) => void;
 
@@ -152,7 +176,11 @@ interface Run {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; log: Log; label: string }): Promise<Run> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; log: Log; label: string },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -161,7 +189,10 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     // A build gives no output for minutes: say that it is still going.
-    const beat = setInterval(() => opts.log(`  … ${opts.label}: ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
+    const beat = setInterval(
+      () => opts.log(`  … ${opts.label}: ${Math.round((Date.now() - started) / 1000)} s`),
+      30_000,
+    );
     child.on("error", (err) => {
       clearInterval(beat);
       reject(err);
@@ -175,7 +206,12 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
 
 /** `go mod download -json module@version` → the folder of the module's source in the module cache. */
 async function download(pin: ModulePin, goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<string> {
-  const r = await run("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], { cwd, env: goEnv, log, label: `downloading ${pin.module}` });
+  const r = await run("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], {
+    cwd,
+    env: goEnv,
+    log,
+    label: `downloading ${pin.module}`,
+  });
   let info: { Dir?: string; Error?: string } = {};
   try {
     info = JSON.parse(r.stdout) as typeof info;
@@ -183,7 +219,9 @@ async function download(pin: ModulePin, goEnv: NodeJS.ProcessEnv, cwd: string, l
     /* reported below */
   }
   if (r.code !== 0 || !info.Dir) {
-    throw new Error(`go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? (r.stderr.trim() || `exit ${r.code}`)}`);
+    throw new Error(
+      `go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? (r.stderr.trim() || `exit ${r.code}`)}`,
+    );
   }
   return info.Dir;
 }
@@ -208,13 +246,22 @@ export interface BuildResult {
  * build happens in a temporary sibling folder, moved into place only when
  * complete, so an interrupted build never leaves a half engine.
  */
-export async function buildEngine(env: NodeJS.ProcessEnv, log: Log, opts: { force?: boolean } = {}): Promise<BuildResult> {
+export async function buildEngine(
+  env: NodeJS.ProcessEnv,
+  log: Log,
+  opts: { force?: boolean } = {},
+): Promise<BuildResult> {
   const started = Date.now();
   const v = readVersions();
   const root = cacheRoot(env);
   const final = path.join(root, engineKey(v));
   let cached = findEngine(env, v);
-  if (!cached && !opts.force && fs.existsSync(engineLayout(final, v).tofu) && fs.existsSync(engineLayout(final, v).provider)) {
+  if (
+    !cached &&
+    !opts.force &&
+    fs.existsSync(engineLayout(final, v).tofu) &&
+    fs.existsSync(engineLayout(final, v).provider)
+  ) {
     // Both binaries are built; only the mirror's other host names or the CLI configuration are missing or older.
     finishLayout(final, v);
     cached = findEngine(env, v);
@@ -258,12 +305,19 @@ export async function buildEngine(env: NodeJS.ProcessEnv, log: Log, opts: { forc
 }
 
 function goEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...env, GOFLAGS: [env.GOFLAGS ?? "", "-buildvcs=false"].join(" ").trim(), CGO_ENABLED: env.CGO_ENABLED ?? "0" };
+  return {
+    ...env,
+    GOFLAGS: [env.GOFLAGS ?? "", "-buildvcs=false"].join(" ").trim(),
+    CGO_ENABLED: env.CGO_ENABLED ?? "0",
+  };
 }
 
 async function checkGo(goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<void> {
   const check = await run("go", ["version"], { cwd, env: goEnv, log, label: "go version" }).catch(() => undefined);
-  if (check?.code !== 0) throw new Error("Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy");
+  if (check?.code !== 0)
+    throw new Error(
+      "Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy",
+    );
   log(`using ${check.stdout.trim()}`);
 }
 
@@ -278,7 +332,11 @@ export interface VersitygwResult {
  * is there, the same way as the engine: in a temporary sibling folder moved
  * into place when complete.
  */
-export async function buildVersitygw(env: NodeJS.ProcessEnv, log: Log, opts: { force?: boolean } = {}): Promise<VersitygwResult> {
+export async function buildVersitygw(
+  env: NodeJS.ProcessEnv,
+  log: Log,
+  opts: { force?: boolean } = {},
+): Promise<VersitygwResult> {
   const started = Date.now();
   const v = readVersions();
   const root = cacheRoot(env);

@@ -81,7 +81,8 @@ export async function startS3(opts: S3Options = {}): Promise<S3Server> {
   const bin = findVersitygw(process.env);
   if (!bin) throw new Error(`versitygw is not built: ${VERSITYGW_HINT}`);
   const bucket = opts.bucket ?? "all2all-tfstate-test";
-  if (!/^[a-z0-9][a-z0-9.-]{2,62}$/.test(bucket)) throw new Error(`bucket ${JSON.stringify(bucket)}: an S3 bucket name is 3 to 63 of a-z, 0-9, '.' and '-'`);
+  if (!/^[a-z0-9][a-z0-9.-]{2,62}$/.test(bucket))
+    throw new Error(`bucket ${JSON.stringify(bucket)}: an S3 bucket name is 3 to 63 of a-z, 0-9, '.' and '-'`);
   const region = opts.region ?? "hel1";
   const given = opts.dir !== undefined;
   const dir = given ? path.resolve(opts.dir!) : fs.mkdtempSync(path.join(os.tmpdir(), "all2all-s3-"));
@@ -115,7 +116,9 @@ export async function startS3(opts: S3Options = {}): Promise<S3Server> {
     if (!ready) await new Promise((r) => setTimeout(r, 100));
   }
   if (!ready) {
-    const why = exited(child) ? `exited (${child.exitCode ?? child.signalCode})` : `did not answer within ${opts.readyTimeoutMs ?? 15_000} ms`;
+    const why = exited(child)
+      ? `exited (${child.exitCode ?? child.signalCode})`
+      : `did not answer within ${opts.readyTimeoutMs ?? 15_000} ms`;
     await stop();
     throw new Error(`versitygw on ${endpoint} ${why}:\n${output}`);
   }
@@ -130,7 +133,13 @@ export async function startS3(opts: S3Options = {}): Promise<S3Server> {
     bucket,
     region,
     root,
-    env: { AWS_ACCESS_KEY_ID: access, AWS_SECRET_ACCESS_KEY: secret, AWS_EC2_METADATA_DISABLED: "true", NO_PROXY: "*", no_proxy: "*" },
+    env: {
+      AWS_ACCESS_KEY_ID: access,
+      AWS_SECRET_ACCESS_KEY: secret,
+      AWS_EC2_METADATA_DISABLED: "true",
+      NO_PROXY: "*",
+      no_proxy: "*",
+    },
     has: (key) => fs.existsSync(file(key)),
     read: (key) => fs.readFileSync(file(key), "utf8"),
     stop,

@@ -37,7 +37,10 @@ export function attachSuppressions(resource: TerraformResource, suppressions: re
     const own = target.synthesizeAttributes.bind(resource);
     target.synthesizeAttributes = () => withSuppressions(own(), attached.get(resource) ?? []);
   }
-  attached.set(resource, suppressions.map((s) => ({ rule: s.rule, reason: s.reason })));
+  attached.set(
+    resource,
+    suppressions.map((s) => ({ rule: s.rule, reason: s.reason })),
+  );
   forgetResolved(resource);
 }
 

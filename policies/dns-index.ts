@@ -176,7 +176,12 @@ export class DnsIndex {
       const cname = this.recordSets(name, "CNAME")[0];
       const target = cname?.values[0];
       if (cname === undefined || target === undefined || isExpression(target)) break;
-      name = target === "@" ? cname.zone : target.endsWith(".") ? normaliseName(target) : `${normaliseName(target)}.${cname.zone}`;
+      name =
+        target === "@"
+          ? cname.zone
+          : target.endsWith(".")
+            ? normaliseName(target)
+            : `${normaliseName(target)}.${cname.zone}`;
     }
     return { sets: [], names };
   }

@@ -76,7 +76,10 @@ class EnvironmentRun {
   normaliseSubject(subject: string): string {
     const slash = subject.indexOf("/");
     if (slash < 0 || subject.slice(0, slash) !== "zone") return subject;
-    const name = subject.slice(slash + 1).toLowerCase().replace(/\.$/, "");
+    const name = subject
+      .slice(slash + 1)
+      .toLowerCase()
+      .replace(/\.$/, "");
     return `zone/${this.zoneAliases.get(name) ?? name}`;
   }
 
@@ -203,7 +206,11 @@ export class PolicyEngine implements PolicyRun {
     }
     const budget = spec.environment.budget_monthly;
     if (budget !== undefined) {
-      const docs = env.environment.stacks.map((s) => ({ name: s.node.id, environment: env.name, doc: documents.get(s.node.id) as StackDoc["doc"] }));
+      const docs = env.environment.stacks.map((s) => ({
+        name: s.node.id,
+        environment: env.name,
+        doc: documents.get(s.node.id) as StackDoc["doc"],
+      }));
       const e = estimate(loadCatalogue(), docs);
       if (e.gross > budget * 10_000) {
         this.report(env, RULE.budgetMonthly, {
@@ -276,9 +283,13 @@ export class PolicyEngine implements PolicyRun {
   }
 
   finish(outdir: string, docs: ReadonlyMap<string, unknown> = new Map()): Finding[] {
-    const missing = this.environments.filter((e) => e.stacks.some((s) => !this.synthesised.has(s.node.id))).map((e) => e.spec.environment.name);
+    const missing = this.environments
+      .filter((e) => e.stacks.some((s) => !this.synthesised.has(s.node.id)))
+      .map((e) => e.spec.environment.name);
     if (missing.length > 0) {
-      throw new Error(`policies: environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not checked: call app.synth() before finish()`);
+      throw new Error(
+        `policies: environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not checked: call app.synth() before finish()`,
+      );
     }
     const findings: Finding[] = this.envs.flatMap((e) => e.findings);
     findings.push(...this.scanSecrets(outdir, docs), ...this.unusedSuppressions());
@@ -330,15 +341,17 @@ export class PolicyEngine implements PolicyRun {
       env
         .sortedSuppressions()
         .filter((s) => !s.used && !s.invalid)
-        .map((s): Finding => ({
-          rule: RULE.suppressionUnused,
-          severity: "warning",
-          environment: env.name,
-          stack: env.name,
-          address: "",
-          subject: s.resource,
-          message: `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} matched no finding: remove it (or correct its rule or resource), so that it cannot hide a future problem.`,
-        })),
+        .map(
+          (s): Finding => ({
+            rule: RULE.suppressionUnused,
+            severity: "warning",
+            environment: env.name,
+            stack: env.name,
+            address: "",
+            subject: s.resource,
+            message: `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} matched no finding: remove it (or correct its rule or resource), so that it cannot hide a future problem.`,
+          }),
+        ),
     );
   }
 }

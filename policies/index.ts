@@ -35,7 +35,8 @@ export { LABELLED_TYPES, PROTECTED_TYPES } from "./checks";
  * run whose `finish(outdir)`, after synth, gives the findings.
  */
 export function applyPolicies(app: App, environments: readonly EnvironmentStacks[]): PolicyRun {
-  if (applied.has(app)) throw new Error("policies: applyPolicies was already called for this App (its findings would be reported twice)");
+  if (applied.has(app))
+    throw new Error("policies: applyPolicies was already called for this App (its findings would be reported twice)");
   applied.add(app);
   return new PolicyEngine(app, environments);
 }

@@ -77,7 +77,8 @@ export interface StackDocument {
 export { compare, firstBlock, isExpression, labelsOf, listOf } from "./blocks";
 
 const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
-const REFERENCE = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)|\b(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
+const REFERENCE =
+  /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)|\b(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
 const SINGLE_REFERENCE = /^\$\{([^/{}\s]+)\/(hcloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
 
 export class EnvModel {
@@ -170,7 +171,9 @@ export class EnvModel {
     this.indexVolumes();
     this.dns = new DnsIndex(this, spec);
     this.zones = this.dns.zones;
-    this.backedUpServers = new Set(spec.storage_boxes.flatMap((b) => b.subaccounts.map((s) => s.server).filter((s): s is string => s !== undefined)));
+    this.backedUpServers = new Set(
+      spec.storage_boxes.flatMap((b) => b.subaccounts.map((s) => s.server).filter((s): s is string => s !== undefined)),
+    );
   }
 
   /** The spec of the environment. */
@@ -212,15 +215,25 @@ export class EnvModel {
   }
 
   private canonicalExpression(text: string, stackName: string, depth: number): string {
-    return text.replace(REFERENCE, (match, remote: string | undefined, output: string | undefined, type: string | undefined, name: string | undefined) => {
-      if (type !== undefined) return `${stackName}/${type}.${name}`;
-      if (remote === undefined || output === undefined || !remote.startsWith(REMOTE_STATE_PREFIX) || depth > 4) return match;
-      const origin = remote.slice(REMOTE_STATE_PREFIX.length);
-      const value = this.outputs.get(origin)?.get(output);
-      if (typeof value !== "string") return match;
-      const inner = /^\$\{([\s\S]*)\}$/.exec(value);
-      return inner ? this.canonicalExpression(inner[1]!, origin, depth + 1) : match;
-    });
+    return text.replace(
+      REFERENCE,
+      (
+        match,
+        remote: string | undefined,
+        output: string | undefined,
+        type: string | undefined,
+        name: string | undefined,
+      ) => {
+        if (type !== undefined) return `${stackName}/${type}.${name}`;
+        if (remote === undefined || output === undefined || !remote.startsWith(REMOTE_STATE_PREFIX) || depth > 4)
+          return match;
+        const origin = remote.slice(REMOTE_STATE_PREFIX.length);
+        const value = this.outputs.get(origin)?.get(output);
+        if (typeof value !== "string") return match;
+        const inner = /^\$\{([\s\S]*)\}$/.exec(value);
+        return inner ? this.canonicalExpression(inner[1]!, origin, depth + 1) : match;
+      },
+    );
   }
 
   /** The resource a value refers to (`${hcloud_primary_ip.x.id}`, also across stacks), with the attribute. */

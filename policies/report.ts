@@ -55,16 +55,30 @@ export function formatFindingsTable(findings: readonly Finding[], width = TABLE_
   const suppressed = findings.length - shown.length;
   const out = [`policies: ${summaryLine(findings)}`];
   if (shown.length > 0) {
-    const rows = shown.map((f) => ({ severity: f.severity, rule: f.rule, stack: f.stack, resource: f.address || f.subject, message: f.message }));
+    const rows = shown.map((f) => ({
+      severity: f.severity,
+      rule: f.rule,
+      stack: f.stack,
+      resource: f.address || f.subject,
+      message: f.message,
+    }));
     const header = { severity: "SEVERITY", rule: "RULE", stack: "STACK", resource: "RESOURCE", message: "" };
     const columns = ["severity", "rule", "stack", "resource"] as const;
-    const widths = Object.fromEntries(columns.map((c) => [c, Math.min(MAX_COLUMN, Math.max(header[c].length, ...rows.map((r) => r[c].length)))])) as Record<(typeof columns)[number], number>;
-    const line = (r: typeof header) => columns.map((c) => cell(r[c], widths[c])).join("  ").trimEnd();
+    const widths = Object.fromEntries(
+      columns.map((c) => [c, Math.min(MAX_COLUMN, Math.max(header[c].length, ...rows.map((r) => r[c].length)))]),
+    ) as Record<(typeof columns)[number], number>;
+    const line = (r: typeof header) =>
+      columns
+        .map((c) => cell(r[c], widths[c]))
+        .join("  ")
+        .trimEnd();
     out.push(line(header));
     for (const r of rows) out.push(line(r), ...wrap(r.message, width, "    "));
   }
   if (suppressed > 0) {
-    out.push(`${suppressed} suppressed finding${suppressed === 1 ? "" : "s"} not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them`);
+    out.push(
+      `${suppressed} suppressed finding${suppressed === 1 ? "" : "s"} not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them`,
+    );
   }
   return out;
 }

@@ -51,7 +51,14 @@ export const ROLES: Readonly<Record<string, RolePolicy>> = {
   },
   mail: {
     description: "SMTP, submission and mailbox access; HTTPS for webmail, autoconfig and MTA-STS",
-    publicServices: [tcp(25, "SMTP"), tcp(465, "submission over TLS"), tcp(587, "submission"), tcp(993, "IMAP over TLS"), tcp(995, "POP3 over TLS"), ...WEB],
+    publicServices: [
+      tcp(25, "SMTP"),
+      tcp(465, "submission over TLS"),
+      tcp(587, "submission"),
+      tcp(993, "IMAP over TLS"),
+      tcp(995, "POP3 over TLS"),
+      ...WEB,
+    ],
     ipv4Reason: "mail to and from IPv4-only hosts",
     stateful: true,
   },

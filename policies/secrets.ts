@@ -48,11 +48,16 @@ export const HEX_MIN_LENGTH = 32;
 export const HEX_MIN_ENTROPY = 3.0;
 
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d+:/;
-const SECRET_WORD = "password|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|tsig[_-]?key|access[_-]?key|credentials?";
+const SECRET_WORD =
+  "password|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|tsig[_-]?key|access[_-]?key|credentials?";
 const SECRET_NAME = new RegExp(`(?:^|[^a-z])(?:${SECRET_WORD})(?:$|[^a-z])`, "i");
-const EMBEDDED_ASSIGNMENT = new RegExp(`(?:^|[\\s{,;"'])([A-Za-z0-9_.-]*(?:${SECRET_WORD})[A-Za-z0-9_.-]*)["']?[ \\t]*[:=][ \\t]*["']?([^\\s"',;}\\]]+)`, "gi");
+const EMBEDDED_ASSIGNMENT = new RegExp(
+  `(?:^|[\\s{,;"'])([A-Za-z0-9_.-]*(?:${SECRET_WORD})[A-Za-z0-9_.-]*)["']?[ \\t]*[:=][ \\t]*["']?([^\\s"',;}\\]]+)`,
+  "gi",
+);
 const NOT_A_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|~|required|optional|disabled|enabled)$/i;
-const SSH_PUBLIC_KEY = /\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+={0,3}/g;
+const SSH_PUBLIC_KEY =
+  /\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+={0,3}/g;
 const FINGERPRINT = /\bSHA256:[A-Za-z0-9+/]{43}=?/g;
 const PUBLIC_PEM = /-----BEGIN ([A-Z0-9 ]*(?:PUBLIC KEY|CERTIFICATE)[A-Z0-9 ]*)-----[\s\S]*?-----END \1-----/g;
 const DIGEST_CONTEXT = /sha-?(?:1|224|256|384|512)|md5|checksum|digest|fingerprint|hash/i;
@@ -103,7 +108,11 @@ export function stripExpressions(text: string): string {
 
 /** True for a base64-like or hex run that looks random (see the thresholds above). */
 export function looksRandom(run: string): boolean {
-  if (/^[0-9a-fA-F]+$/.test(run) && run.length >= HEX_MIN_LENGTH && (run === run.toLowerCase() || run === run.toUpperCase())) {
+  if (
+    /^[0-9a-fA-F]+$/.test(run) &&
+    run.length >= HEX_MIN_LENGTH &&
+    (run === run.toLowerCase() || run === run.toUpperCase())
+  ) {
     return /[0-9]/.test(run) && /[a-fA-F]/.test(run) && shannonEntropy(run) >= HEX_MIN_ENTROPY;
   }
   return (
@@ -123,12 +132,18 @@ export function secretsInText(text: string, name: string | undefined, published 
   if (published) return reasons;
 
   const literal = stripExpressions(text);
-  if (name !== undefined && namedLikeSecret(name) && literal.trim() !== "" && literal.replace(new RegExp(EXPRESSION_PLACEHOLDER, "g"), "").trim() !== "") {
+  if (
+    name !== undefined &&
+    namedLikeSecret(name) &&
+    literal.trim() !== "" &&
+    literal.replace(new RegExp(EXPRESSION_PLACEHOLDER, "g"), "").trim() !== ""
+  ) {
     reasons.push(`a literal value for ${JSON.stringify(name)}, which is named like a secret`);
   }
   // Most strings are short names, labels and references: with no `:` or `=` there is no embedded
   // assignment, and under 32 characters no base64 or hex run long enough to report.
-  if (literal.length < Math.min(BASE64_MIN_LENGTH, HEX_MIN_LENGTH) && !literal.includes(":") && !literal.includes("=")) return reasons;
+  if (literal.length < Math.min(BASE64_MIN_LENGTH, HEX_MIN_LENGTH) && !literal.includes(":") && !literal.includes("="))
+    return reasons;
   for (const m of literal.matchAll(EMBEDDED_ASSIGNMENT)) {
     const value = m[2]!;
     // biome-ignore lint/suspicious/noControlCharactersInRegex: \u0000 is the placeholder of a ${…} expression (stripExpressions)
@@ -234,14 +249,21 @@ function comparePaths(a: readonly (string | number)[], b: readonly (string | num
 }
 
 /** Where a path points, as a Terraform address and a subject: `hcloud_server.web-1`, `var.x`, `output.y`, `provider.hcloud`. */
-export function locate(path: readonly (string | number)[]): { address: string; kind: string; name: string; rest: readonly (string | number)[] } {
+export function locate(path: readonly (string | number)[]): {
+  address: string;
+  kind: string;
+  name: string;
+  rest: readonly (string | number)[];
+} {
   const [section, a, b] = path;
   switch (section) {
     case "resource":
-      if (typeof a === "string" && typeof b === "string") return { address: `${a}.${b}`, kind: a, name: b, rest: path.slice(3) };
+      if (typeof a === "string" && typeof b === "string")
+        return { address: `${a}.${b}`, kind: a, name: b, rest: path.slice(3) };
       break;
     case "data":
-      if (typeof a === "string" && typeof b === "string") return { address: `data.${a}.${b}`, kind: "data", name: `${a}.${b}`, rest: path.slice(3) };
+      if (typeof a === "string" && typeof b === "string")
+        return { address: `data.${a}.${b}`, kind: "data", name: `${a}.${b}`, rest: path.slice(3) };
       break;
     case "variable":
       if (typeof a === "string") return { address: `var.${a}`, kind: "variable", name: a, rest: path.slice(2) };
@@ -253,10 +275,12 @@ export function locate(path: readonly (string | number)[]): { address: string; k
       if (typeof a === "string") return { address: `local.${a}`, kind: "local", name: a, rest: path.slice(2) };
       break;
     case "provider":
-      if (typeof a === "string") return { address: `provider.${a}`, kind: "provider", name: a, rest: path.slice(typeof b === "number" ? 3 : 2) };
+      if (typeof a === "string")
+        return { address: `provider.${a}`, kind: "provider", name: a, rest: path.slice(typeof b === "number" ? 3 : 2) };
       break;
     case "terraform":
-      if (a === "backend" && typeof b === "string") return { address: `terraform.backend.${b}`, kind: "backend", name: b, rest: path.slice(3) };
+      if (a === "backend" && typeof b === "string")
+        return { address: `terraform.backend.${b}`, kind: "backend", name: b, rest: path.slice(3) };
       return { address: "terraform", kind: "terraform", name: String(a ?? ""), rest: path.slice(1) };
     default:
       break;

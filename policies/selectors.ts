@@ -39,7 +39,10 @@ export function parseSelector(selector: string): Requirement[] | undefined {
     }
     m = /^([^\s=!(),]+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(term);
     if (m) {
-      const values = m[3]!.split(",").map((v) => v.trim()).filter((v) => v !== "");
+      const values = m[3]!
+        .split(",")
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
       requirements.push({ op: m[2] === "in" ? "in" : "notin", key: m[1]!, values });
       continue;
     }

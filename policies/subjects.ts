@@ -32,4 +32,3 @@ export function subjectOf(node: TerraformResource, type: string, name: string, b
   const itemName = typeof body.name === "string" && !isExpression(body.name) ? body.name : name;
   return kind !== undefined ? `${kind}/${itemName}` : `${type.replace(/^hcloud_/, "").replace(/_/g, "-")}/${name}`;
 }
-

@@ -12,7 +12,8 @@ import * as path from "node:path";
  */
 export function tempSiblingDir(dest: string): string {
   const parent = path.dirname(dest);
-  if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) throw new Error(`the folder ${parent} does not exist`);
+  if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory())
+    throw new Error(`the folder ${parent} does not exist`);
   return fs.mkdtempSync(`${dest}.tmp-`);
 }
 
@@ -70,7 +71,10 @@ export function recoverLeftovers(dest: string, staleAfterMs = 10 * 60_000, now =
   const done: string[] = [];
   const olds = fs
     .readdirSync(parent)
-    .map((name) => ({ name, m: new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.old-(\\d+)-(\\d+)$`).exec(name) }))
+    .map((name) => ({
+      name,
+      m: new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.old-(\\d+)-(\\d+)$`).exec(name),
+    }))
     .filter((o): o is { name: string; m: RegExpExecArray } => o.m !== null && !processAlive(Number(o.m[1])))
     .sort((a, b) => Number(b.m[2]) - Number(a.m[2]));
   if (!fs.existsSync(dest) && olds.length > 0) {

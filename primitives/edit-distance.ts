@@ -38,9 +38,14 @@ export function editDistance(a: string, b: string, max = Infinity): number {
       const deletion = rows[previous + j]! + 1;
       const insertion = rows[current + j - 1]! + 1;
       const substitution = rows[previous + j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
-      let best = Math.min(deletion , insertion);
+      let best = Math.min(deletion, insertion);
       if (substitution < best) best = substitution;
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
         const transposition = rows[before + j - 2]! + 1;
         if (transposition < best) best = transposition;
       }
@@ -68,7 +73,8 @@ function score(wanted: string, candidate: string, limit: number): number | undef
     const distance = editDistance(wanted, candidate, limit);
     if (distance <= limit) return distance;
   }
-  if (wanted.length >= 3 && candidate.startsWith(wanted)) return limit + 0.5 + (candidate.length - wanted.length) / 1000;
+  if (wanted.length >= 3 && candidate.startsWith(wanted))
+    return limit + 0.5 + (candidate.length - wanted.length) / 1000;
   return undefined;
 }
 

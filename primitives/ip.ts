@@ -101,7 +101,14 @@ function hostMask(family: Family, prefix: number): bigint {
 /** The block of `address` with `prefix` bits (default: the single address, /32 or /128). */
 export function cidrOf(family: Family, address: bigint, prefix = BITS[family]): Cidr {
   const base = address & ~hostMask(family, prefix);
-  return { family, address, base, prefix, hostBitsSet: base !== address, text: `${formatAddress(family, base)}/${prefix}` };
+  return {
+    family,
+    address,
+    base,
+    prefix,
+    hostBitsSet: base !== address,
+    text: `${formatAddress(family, base)}/${prefix}`,
+  };
 }
 
 /** An address of either family, as a host block (/32 or /128); undefined when invalid. */
@@ -140,7 +147,8 @@ export function lastAddress(cidr: Cidr): bigint {
 /** True when `inner` (a block or an address) lies entirely inside `outer` (same family). */
 export function cidrContains(outer: Cidr, inner: Cidr | Address): boolean {
   if (outer.family !== inner.family) return false;
-  if ("prefix" in inner) return inner.prefix >= outer.prefix && inner.base >= outer.base && lastAddress(inner) <= lastAddress(outer);
+  if ("prefix" in inner)
+    return inner.prefix >= outer.prefix && inner.base >= outer.base && lastAddress(inner) <= lastAddress(outer);
   return inner.value >= outer.base && inner.value <= lastAddress(outer);
 }
 
@@ -189,7 +197,12 @@ export function isRfc1918(cidr: Cidr): boolean {
 }
 
 /** The documentation ranges of RFC 5737 and RFC 3849: safe placeholders. */
-export const DOCUMENTATION_RANGES: readonly Cidr[] = blocks(["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"]);
+export const DOCUMENTATION_RANGES: readonly Cidr[] = blocks([
+  "192.0.2.0/24",
+  "198.51.100.0/24",
+  "203.0.113.0/24",
+  "2001:db8::/32",
+]);
 
 export function isDocumentationRange(cidr: Cidr): boolean {
   return DOCUMENTATION_RANGES.some((range) => cidrContains(range, cidr));

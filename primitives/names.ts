@@ -48,7 +48,8 @@ export function labelKeyProblem(key: string): string | undefined {
       return `label key "${key}": its prefix "${prefix}" is reserved by Hetzner`;
     }
   }
-  if (name.length === 0) return key === "" ? "label key is empty" : `label key "${key}" has an empty name after its prefix`;
+  if (name.length === 0)
+    return key === "" ? "label key is empty" : `label key "${key}" has an empty name after its prefix`;
   if (name.length > 63) return `${its} is ${name.length} characters long (at most 63)`;
   if (!LABEL_NAME.test(name)) {
     return `${its} must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;

@@ -3,7 +3,11 @@
  * name (code point order, the same on every machine). A dependency on an
  * unknown name is ignored; a cycle is an error naming an item on it.
  */
-export function dependencyOrder<T>(items: readonly T[], nameOf: (item: T) => string, dependenciesOf: (item: T) => readonly string[]): T[] {
+export function dependencyOrder<T>(
+  items: readonly T[],
+  nameOf: (item: T) => string,
+  dependenciesOf: (item: T) => readonly string[],
+): T[] {
   const byName = new Map(items.map((item) => [nameOf(item), item]));
   const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const done = new Set<string>();

@@ -53,7 +53,8 @@ export function privateKeyLines(text: string): number[] {
 
 export const PRIVATE_KEY_MESSAGE =
   "a PRIVATE key is pasted here: remove it now, consider it leaked (it may already be in git history or a backup) and replace it";
-export const PRIVATE_KEY_HINT = "give only the public key: the one-line contents of the .pub file (ssh-keygen -y -f KEY prints it)";
+export const PRIVATE_KEY_HINT =
+  "give only the public key: the one-line contents of the .pub file (ssh-keygen -y -f KEY prints it)";
 
 /** Reads the SSH wire format's length-prefixed strings. */
 class Reader {
@@ -89,7 +90,8 @@ function keyBits(type: SshKeyType, reader: Reader): number | string {
     case "sk-ssh-ed25519@openssh.com": {
       const key = reader.string();
       const application = type === "ssh-ed25519" ? Buffer.alloc(0) : reader.string();
-      if (key?.length !== 32 || application === undefined || !reader.done) return `the ${type} key data is malformed (expected a 32-byte key)`;
+      if (key?.length !== 32 || application === undefined || !reader.done)
+        return `the ${type} key data is malformed (expected a 32-byte key)`;
       return 256;
     }
     case "ssh-rsa": {
@@ -103,7 +105,13 @@ function keyBits(type: SshKeyType, reader: Reader): number | string {
       const declaredCurve = reader.string();
       const point = reader.string();
       const application = type.startsWith("sk-") ? reader.string() : Buffer.alloc(0);
-      if (!declaredCurve || declaredCurve.toString("latin1") !== curve || !point || application === undefined || !reader.done) {
+      if (
+        !declaredCurve ||
+        declaredCurve.toString("latin1") !== curve ||
+        !point ||
+        application === undefined ||
+        !reader.done
+      ) {
         return `the ECDSA key data is malformed (expected curve ${curve})`;
       }
       if (point.length !== ECDSA_POINT_BYTES[curve] || point[0] !== 4) return "the ECDSA key point is malformed";
@@ -114,20 +122,30 @@ function keyBits(type: SshKeyType, reader: Reader): number | string {
 
 /** Parses one public key line; a failure says what is wrong and, where it helps, how to fix it. */
 export function parseSshPublicKey(input: string): SshKeyResult {
-  if (looksLikePrivateKey(input)) return { ok: false, message: PRIVATE_KEY_MESSAGE, hint: PRIVATE_KEY_HINT, privateKey: true };
+  if (looksLikePrivateKey(input))
+    return { ok: false, message: PRIVATE_KEY_MESSAGE, hint: PRIVATE_KEY_HINT, privateKey: true };
   const text = input.trim();
   if (text.includes("\n")) {
     return { ok: false, message: "an SSH public key is one line", hint: "paste the .pub file's single line" };
   }
   if (text.startsWith("---- BEGIN SSH2 PUBLIC KEY")) {
-    return { ok: false, message: "this is an RFC 4716 (SSH2) key, not OpenSSH format", hint: "convert it: ssh-keygen -i -f KEY.pub" };
+    return {
+      ok: false,
+      message: "this is an RFC 4716 (SSH2) key, not OpenSSH format",
+      hint: "convert it: ssh-keygen -i -f KEY.pub",
+    };
   }
   const parts = text.split(/\s+/);
   const type = parts[0]!; // split always gives at least one part
   const blob = parts[1];
   const comment = parts.slice(2).join(" ");
   if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) {
-    if (type === "ssh-dss") return { ok: false, message: "DSA keys are broken and refused", hint: "generate an ed25519 key: ssh-keygen -t ed25519" };
+    if (type === "ssh-dss")
+      return {
+        ok: false,
+        message: "DSA keys are broken and refused",
+        hint: "generate an ed25519 key: ssh-keygen -t ed25519",
+      };
     return {
       ok: false,
       message: `unsupported SSH key type "${type.slice(0, 40)}"`,
@@ -135,19 +153,34 @@ export function parseSshPublicKey(input: string): SshKeyResult {
     };
   }
   if (!blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) {
-    return { ok: false, message: `the ${type} key data is not valid base64`, hint: "the key looks truncated or mangled; paste the .pub file again" };
+    return {
+      ok: false,
+      message: `the ${type} key data is not valid base64`,
+      hint: "the key looks truncated or mangled; paste the .pub file again",
+    };
   }
   const data = Buffer.from(blob, "base64");
   const reader = new Reader(data);
   const declared = reader.string();
   if (!declared || declared.toString("latin1") !== type) {
-    return { ok: false, message: `the key data does not hold a ${type} key`, hint: "the type before the key data must match the key; paste the .pub file again" };
+    return {
+      ok: false,
+      message: `the key data does not hold a ${type} key`,
+      hint: "the type before the key data must match the key; paste the .pub file again",
+    };
   }
   const bits = keyBits(type as SshKeyType, reader);
-  if (typeof bits === "string") return { ok: false, message: bits, hint: "the key looks truncated or mangled; paste the .pub file again" };
+  if (typeof bits === "string")
+    return { ok: false, message: bits, hint: "the key looks truncated or mangled; paste the .pub file again" };
   const fingerprint = `SHA256:${createHash("sha256").update(data).digest("base64").replace(/=+$/, "")}`;
   return {
     ok: true,
-    key: { type: type as SshKeyType, bits, fingerprint, comment, text: comment ? `${type} ${blob} ${comment}` : `${type} ${blob}` },
+    key: {
+      type: type as SshKeyType,
+      bits,
+      fingerprint,
+      comment,
+      text: comment ? `${type} ${blob} ${comment}` : `${type} ${blob}`,
+    },
   };
 }

@@ -29,7 +29,9 @@ function readJson(file) {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new BadInput(`${path.relative(process.cwd(), file)}: cannot read it as JSON (${err instanceof Error ? err.message : err})`);
+    throw new BadInput(
+      `${path.relative(process.cwd(), file)}: cannot read it as JSON (${err instanceof Error ? err.message : err})`,
+    );
   }
 }
 
@@ -75,7 +77,9 @@ function providerConstraints() {
 function schemaWithConstraints(file) {
   const schema = readJson(file);
   if (!schema || typeof schema.provider_schemas !== "object") {
-    throw new BadInput(`${path.relative(process.cwd(), file)}: no "provider_schemas" (expected the output of \`tofu providers schema -json\`)`);
+    throw new BadInput(
+      `${path.relative(process.cwd(), file)}: no "provider_schemas" (expected the output of \`tofu providers schema -json\`)`,
+    );
   }
   const constraints = providerConstraints();
   schema.provider_versions = {};
@@ -99,7 +103,10 @@ const OVERRIDDEN = /^( +)(public|protected)( get| set)? (synthesizeAttributes|sy
 
 /** Adds `override` to the generated members that override cdktn's (see OVERRIDDEN). */
 function addOverrideModifiers(text) {
-  return text.replace(OVERRIDDEN, (_m, indent, access, accessor, name) => `${indent}${access} override${accessor ?? ""} ${name}(`);
+  return text.replace(
+    OVERRIDDEN,
+    (_m, indent, access, accessor, name) => `${indent}${access} override${accessor ?? ""} ${name}(`,
+  );
 }
 
 /** Post-processes every generated index.ts under `dir`. */
@@ -181,7 +188,11 @@ async function main() {
   const started = process.hrtime.bigint();
   await generate(hash);
   const ms = Number((process.hrtime.bigint() - started) / 1000000n);
-  console.log(`provider bindings: generated ${schemaFiles().map((s) => s.name).join(", ")} into .gen/ in ${ms} ms`);
+  console.log(
+    `provider bindings: generated ${schemaFiles()
+      .map((s) => s.name)
+      .join(", ")} into .gen/ in ${ms} ms`,
+  );
 }
 
 main().catch((err) => {

@@ -24,13 +24,15 @@ const { findBinary } = require("./binary");
 const root = path.resolve(__dirname, "..");
 const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_arm64"];
 
-
 function main() {
   const version = fs.readFileSync(path.join(root, "providers", "hcloud", "VERSION"), "utf8").trim();
   const bin = findBinary("providers:lock");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-lock-"));
   try {
-    fs.writeFileSync(path.join(tmp, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { hcloud: { source: "hetznercloud/hcloud", version } } } }));
+    fs.writeFileSync(
+      path.join(tmp, "main.tf.json"),
+      JSON.stringify({ terraform: { required_providers: { hcloud: { source: "hetznercloud/hcloud", version } } } }),
+    );
     const args = ["providers", "lock", ...PLATFORMS.map((p) => `-platform=${p}`)];
     console.log(`providers:lock: ${bin} ${args.join(" ")} (hetznercloud/hcloud ${version})`);
     const r = spawnSync(bin, args, { cwd: tmp, stdio: "inherit", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
@@ -41,7 +43,9 @@ function main() {
     const dest = path.join(root, "providers", "hcloud", ".terraform.lock.hcl");
     fs.copyFileSync(path.join(tmp, ".terraform.lock.hcl"), `${dest}.tmp`);
     fs.renameSync(`${dest}.tmp`, dest);
-    console.log(`providers:lock: wrote ${path.relative(process.cwd(), dest)}; review and commit it, then npm run synth`);
+    console.log(
+      `providers:lock: wrote ${path.relative(process.cwd(), dest)}; review and commit it, then npm run synth`,
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

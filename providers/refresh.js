@@ -25,15 +25,26 @@ const fqpn = "registry.terraform.io/hetznercloud/hcloud";
 /** Documentation keys of a provider, block or attribute descriptor (never of a name map). */
 const DESCRIPTION_KEYS = new Set(["description", "description_kind", "deprecation_message"]);
 /** Maps whose keys are attribute or block names: an attribute may well be called "description". */
-const NAME_MAPS = new Set(["attributes", "block_types", "resource_schemas", "data_source_schemas", "ephemeral_resource_schemas", "functions", "provider_schemas"]);
-
+const NAME_MAPS = new Set([
+  "attributes",
+  "block_types",
+  "resource_schemas",
+  "data_source_schemas",
+  "ephemeral_resource_schemas",
+  "functions",
+  "provider_schemas",
+]);
 
 function constraintFromCdktfJson() {
   const cfg = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
   const entry = (cfg.terraformProviders || []).find((p) => String(p).startsWith("hetznercloud/hcloud"));
   if (!entry) throw new Error("cdktf.json names no hetznercloud/hcloud provider");
   const at = String(entry).indexOf("@");
-  return at < 0 ? undefined : String(entry).slice(at + 1).trim();
+  return at < 0
+    ? undefined
+    : String(entry)
+        .slice(at + 1)
+        .trim();
 }
 
 /**
@@ -75,12 +86,17 @@ function main() {
   const bin = findBinary("providers:refresh");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-schema-"));
   try {
-    const required = version ? `source = "hetznercloud/hcloud"\n      version = "${version}"` : `source = "hetznercloud/hcloud"`;
+    const required = version
+      ? `source = "hetznercloud/hcloud"\n      version = "${version}"`
+      : `source = "hetznercloud/hcloud"`;
     fs.writeFileSync(
       path.join(work, "main.tf"),
       `terraform {\n  required_providers {\n    hcloud = {\n      ${required}\n    }\n  }\n}\n`,
     );
-    const step = (/** @type {string[]} */ args, /** @type {import("node:child_process").ExecFileSyncOptions} */ opts) => {
+    const step = (
+      /** @type {string[]} */ args,
+      /** @type {import("node:child_process").ExecFileSyncOptions} */ opts,
+    ) => {
       try {
         return execFileSync(bin, args, opts);
       } catch (err) {
@@ -93,20 +109,30 @@ function main() {
       }
     };
     step(["init", "-input=false", "-no-color"], { cwd: work, stdio: ["ignore", "inherit", "inherit"] });
-    const raw = /** @type {Buffer} */ (step(["providers", "schema", "-json"], { cwd: work, maxBuffer: 256 * 1024 * 1024 }));
+    const raw = /** @type {Buffer} */ (
+      step(["providers", "schema", "-json"], { cwd: work, maxBuffer: 256 * 1024 * 1024 })
+    );
     const schema = /** @type {any} */ (stripDescriptions(JSON.parse(raw.toString("utf8"))));
     // OpenTofu names its own registry; the committed schema keeps one provider address.
     const key = Object.keys(schema.provider_schemas || {}).find((k) => k.endsWith("/hetznercloud/hcloud"));
     if (!key) throw new Error(`${bin} printed no schema for hetznercloud/hcloud`);
     const lock = fs.readFileSync(path.join(work, ".terraform.lock.hcl"), "utf8");
-    const locked = /provider "registry\.(?:terraform|opentofu)\.org\/hetznercloud\/hcloud" \{\s*version\s*=\s*"([^"]+)"/.exec(lock);
+    const locked =
+      /provider "registry\.(?:terraform|opentofu)\.org\/hetznercloud\/hcloud" \{\s*version\s*=\s*"([^"]+)"/.exec(lock);
     if (!locked) throw new Error("cannot read the locked hcloud version from .terraform.lock.hcl");
-    const normalised = { format_version: schema.format_version, provider_schemas: { [fqpn]: schema.provider_schemas[key] } };
+    const normalised = {
+      format_version: schema.format_version,
+      provider_schemas: { [fqpn]: schema.provider_schemas[key] },
+    };
     const dir = path.join(root, "providers", "hcloud");
     writeAtomic(path.join(dir, "schema.json"), `${JSON.stringify(normalised, null, 2)}\n`);
     writeAtomic(path.join(dir, "VERSION"), `${locked[1]}\n`);
-    console.log(`providers:refresh: providers/hcloud/schema.json now describes hetznercloud/hcloud ${locked[1]} (from ${bin}).`);
-    console.log("Review `git diff providers/`, update providers/hcloud/replace.json if replacements changed, then run `npm run get`.");
+    console.log(
+      `providers:refresh: providers/hcloud/schema.json now describes hetznercloud/hcloud ${locked[1]} (from ${bin}).`,
+    );
+    console.log(
+      "Review `git diff providers/`, update providers/hcloud/replace.json if replacements changed, then run `npm run get`.",
+    );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

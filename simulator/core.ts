@@ -250,7 +250,11 @@ export class Sim {
     return response;
   }
 
-  private match(api: Api, method: string, segments: string[]): { handler: Handler; params: Record<string, string> } | undefined {
+  private match(
+    api: Api,
+    method: string,
+    segments: string[],
+  ): { handler: Handler; params: Record<string, string> } | undefined {
     // Literal segments win over parameters (`/servers/actions/1` before `/servers/:id`).
     let best: { handler: Handler; params: Record<string, string>; literals: number } | undefined;
     for (const r of this.routes) {
@@ -353,13 +357,17 @@ export function nameAndLabelFilter(
  * `k notin (a,b)`. An unparsable selector is `invalid_input`.
  */
 export function labelSelector(selector: string): (labels: Record<string, string>) => boolean {
-  const terms = splitTerms(selector).map((t) => t.trim()).filter((t) => t !== "");
+  const terms = splitTerms(selector)
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
   const tests = terms.map((term): ((l: Record<string, string>) => boolean) => {
     let m: RegExpMatchArray | null;
     if ((m = term.match(/^([^\s!=,()]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
       const [, key, op, list] = m as unknown as [string, string, string, string];
       const values = list.split(",").map((v) => v.trim());
-      return op === "in" ? (l) => key in l && values.includes(l[key]!) : (l) => !(key in l) || !values.includes(l[key]!);
+      return op === "in"
+        ? (l) => key in l && values.includes(l[key]!)
+        : (l) => !(key in l) || !values.includes(l[key]!);
     }
     if ((m = term.match(/^([^\s!=,()]+)\s*(==|=|!=)\s*([^\s!=,()]*)$/))) {
       const [, key, op, value] = m as unknown as [string, string, string, string];
@@ -430,7 +438,11 @@ export function requireRef<T>(c: Map<number, T>, id: unknown, field: string, wha
 }
 
 /** Refuses a name that another resource of the collection already has (Hetzner's names are unique per project). */
-export function checkUniqueName(c: Map<number, { id: number; name?: string }>, name: string, what: string, self?: number): void {
+export function checkUniqueName(
+  c: Map<number, { id: number; name?: string }>,
+  name: string,
+  what: string,
+  self?: number,
+): void {
   for (const r of c.values()) if (r.name === name && r.id !== self) throw uniquenessError(what, name);
 }
-

@@ -43,14 +43,18 @@ async function main(argv: string[]): Promise<number> {
       instantActions = true;
     } else if (a === "--port") {
       if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
-        console.error(`sim: --port needs a number from 0 to 65535, got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`);
+        console.error(
+          `sim: --port needs a number from 0 to 65535, got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`,
+        );
         return 2;
       }
       port = Number(value);
       i++;
     } else if (a === "--host") {
       if (value !== "127.0.0.1" && value !== "::1") {
-        console.error(`sim: --host must be 127.0.0.1 or ::1 (loopback only), got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`);
+        console.error(
+          `sim: --host must be 127.0.0.1 or ::1 (loopback only), got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`,
+        );
         return 2;
       }
       host = value;

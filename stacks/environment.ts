@@ -36,7 +36,14 @@ import {
 import { importExisting, importIdOf, pinAddress } from "../constructs/common";
 import { cidrContains, parseCidr } from "../primitives/ip";
 import { suggestionHint } from "../description/catalogue";
-import { CREATE, entryProblem, type AddressRef, type ConfigProblem, type NetworkSpec, type RecordValue } from "../description";
+import {
+  CREATE,
+  entryProblem,
+  type AddressRef,
+  type ConfigProblem,
+  type NetworkSpec,
+  type RecordValue,
+} from "../description";
 import { HcloudStack, type StateBackend, type StateEncryption } from "./hcloud-stack";
 
 /** The label a server carries for each firewall policy it is in. */
@@ -85,7 +92,11 @@ export class EnvironmentStacks {
   /** Problems of the environment's adoption file (config/adopt/<env>.yaml): entries that name no resource, or the wrong one. */
   readonly adoptionProblems: ConfigProblem[];
 
-  constructor(scope: Construct, readonly spec: NetworkSpec, options: EnvironmentStacksOptions = {}) {
+  constructor(
+    scope: Construct,
+    readonly spec: NetworkSpec,
+    options: EnvironmentStacksOptions = {},
+  ) {
     const env = spec.environment;
     const stack = (concern: StackConcern) =>
       new HcloudStack(scope, {
@@ -205,9 +216,15 @@ export class EnvironmentStacks {
       });
       this.serverConstructs.set(s.name, server);
       if (server.ipv4Address) {
-        new TerraformOutput(this.servers, `${s.name}-ipv4`, { value: server.ipv4Address, description: `public IPv4 of ${s.name}` });
+        new TerraformOutput(this.servers, `${s.name}-ipv4`, {
+          value: server.ipv4Address,
+          description: `public IPv4 of ${s.name}`,
+        });
       }
-      new TerraformOutput(this.servers, `${s.name}-ipv6`, { value: server.ipv6Address, description: `public IPv6 of ${s.name}` });
+      new TerraformOutput(this.servers, `${s.name}-ipv6`, {
+        value: server.ipv6Address,
+        description: `public IPv6 of ${s.name}`,
+      });
     }
   }
 
@@ -331,17 +348,31 @@ export class EnvironmentStacks {
       const resource = resources.get(entry.address);
       if (!resource) {
         const sameType = [...resources.keys()].filter((a) => a.startsWith(`${entry.type}.`));
-        problems.push(entryProblem(entry, `stack ${stackName} has no resource ${entry.address}`, suggestionHint(entry.address, sameType, `${entry.type} addresses`)));
+        problems.push(
+          entryProblem(
+            entry,
+            `stack ${stackName} has no resource ${entry.address}`,
+            suggestionHint(entry.address, sameType, `${entry.type} addresses`),
+          ),
+        );
         continue;
       }
       const before = importIdOf(resource);
       if (before !== undefined) {
-        problems.push(entryProblem(entry, `${entry.address} is already adopted by the environment's overlay (import_id / import_primary_ips: ${before})`, "keep one of the two: remove the entry here, or the ids in the overlay"));
+        problems.push(
+          entryProblem(
+            entry,
+            `${entry.address} is already adopted by the environment's overlay (import_id / import_primary_ips: ${before})`,
+            "keep one of the two: remove the entry here, or the ids in the overlay",
+          ),
+        );
         continue;
       }
       const mismatch = this.idMismatch(entry.type, entry.id, resource);
       if (mismatch) {
-        problems.push(entryProblem(entry, `${JSON.stringify(entry.id)} is not the import id of ${entry.address}: ${mismatch}`));
+        problems.push(
+          entryProblem(entry, `${JSON.stringify(entry.id)} is not the import id of ${entry.address}: ${mismatch}`),
+        );
         continue;
       }
       adopted.add(entry.address);
@@ -350,7 +381,9 @@ export class EnvironmentStacks {
     // An adopted server without its primary IPs would get new ones linked, and lose its own.
     for (const entry of adoption.entries) {
       if (entry.type !== "hcloud_server" || !adopted.has(entry.address)) continue;
-      const server = [...this.serverConstructs.values()].find((s) => s.server.friendlyUniqueId === entry.address.split(".")[1]);
+      const server = [...this.serverConstructs.values()].find(
+        (s) => s.server.friendlyUniqueId === entry.address.split(".")[1],
+      );
       if (!server) continue;
       for (const ip of [server.ipv6PrimaryIp, server.ipv4PrimaryIp]) {
         if (!ip) continue;
@@ -433,7 +466,10 @@ export class EnvironmentStacks {
   private address(ref: AddressRef): string {
     const server = this.server(ref.server);
     const value = ref.family === "ipv4" ? server.ipv4Address : server.ipv6Address;
-    if (value === undefined) throw new Error(`server ${ref.server} has no public ${ref.family} (the config check should have refused this reference)`);
+    if (value === undefined)
+      throw new Error(
+        `server ${ref.server} has no public ${ref.family} (the config check should have refused this reference)`,
+      );
     return value;
   }
 
@@ -455,6 +491,7 @@ function subnetFor(net: PrivateNetwork, ip: string | undefined) {
     const range = parseCidr(s.ipRangeInput ?? "");
     return range !== undefined && address !== undefined && cidrContains(range, address);
   });
-  if (!found) throw new Error(`no subnet of network ${net.node.id} holds ${ip} (the config check should have refused it)`);
+  if (!found)
+    throw new Error(`no subnet of network ${net.node.id} holds ${ip} (the config check should have refused it)`);
   return found;
 }

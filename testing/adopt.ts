@@ -99,12 +99,18 @@ environment:
   state: { backend: local }
 `,
   );
-  for (const f of ["schema.json", "overlay.schema.json"]) fs.copyFileSync(path.join(defaultConfig, f), path.join(dir, f));
+  for (const f of ["schema.json", "overlay.schema.json"])
+    fs.copyFileSync(path.join(defaultConfig, f), path.join(dir, f));
   return dir;
 }
 
 /** One request to the simulated APIs, as a person's tool (curl, the Console) would make it. */
-export type LabRequest = (api: "cloud" | "hetzner", method: string, route: string, body?: Record<string, unknown>) => Promise<{ status: number; body: any }>;
+export type LabRequest = (
+  api: "cloud" | "hetzner",
+  method: string,
+  route: string,
+  body?: Record<string, unknown>,
+) => Promise<{ status: number; body: any }>;
 
 /** The labels the lab config gives each role (what a careful person typed in the Console). */
 export function labLabels(role: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -130,12 +136,23 @@ export interface LabIds {
 
 /** Creates the lab network through the API, before any config or state exists. */
 export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
-  const ok = async (api: "cloud" | "hetzner", method: string, route: string, body?: Record<string, unknown>): Promise<any> => {
+  const ok = async (
+    api: "cloud" | "hetzner",
+    method: string,
+    route: string,
+    body?: Record<string, unknown>,
+  ): Promise<any> => {
     const r = await request(api, method, route, body);
     if (r.status >= 300) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const sshKey = (await ok("cloud", "POST", "/ssh_keys", { name: "alice", public_key: `${labPublicKey()} alice@lab`, labels: labLabels("operator") })).ssh_key.id;
+  const sshKey = (
+    await ok("cloud", "POST", "/ssh_keys", {
+      name: "alice",
+      public_key: `${labPublicKey()} alice@lab`,
+      labels: labLabels("operator"),
+    })
+  ).ssh_key.id;
   const network = (
     await ok("cloud", "POST", "/networks", {
       name: "internal",
@@ -163,7 +180,16 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
   ] as const) {
     const labels = labLabels(role, { "fw-base": "on" });
     for (const family of ipv4 ? ["ipv4", "ipv6"] : ["ipv6"]) {
-      primaryIps[`${name}-${family}`] = (await ok("cloud", "POST", "/primary_ips", { name: `${name}-${family}`, type: family, location: "fsn1", assignee_type: "server", auto_delete: false, labels })).primary_ip.id;
+      primaryIps[`${name}-${family}`] = (
+        await ok("cloud", "POST", "/primary_ips", {
+          name: `${name}-${family}`,
+          type: family,
+          location: "fsn1",
+          assignee_type: "server",
+          auto_delete: false,
+          labels,
+        })
+      ).primary_ip.id;
     }
     const server = (
       await ok("cloud", "POST", "/servers", {
@@ -173,7 +199,12 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
         location: "fsn1",
         labels,
         ssh_keys: [sshKey],
-        public_net: { enable_ipv4: ipv4, enable_ipv6: true, ...(ipv4 ? { ipv4: primaryIps[`${name}-ipv4`] } : {}), ipv6: primaryIps[`${name}-ipv6`] },
+        public_net: {
+          enable_ipv4: ipv4,
+          enable_ipv6: true,
+          ...(ipv4 ? { ipv4: primaryIps[`${name}-ipv4`] } : {}),
+          ipv6: primaryIps[`${name}-ipv6`],
+        },
       })
     ).server;
     servers[name] = server.id;
@@ -181,16 +212,27 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
     await ok("cloud", "POST", `/servers/${server.id}/actions/attach_to_network`, { network, ip });
   }
   const web4 = (await ok("cloud", "GET", `/primary_ips/${primaryIps["web-1-ipv4"]}`)).primary_ip.ip as string;
-  await ok("cloud", "POST", `/primary_ips/${primaryIps["web-1-ipv4"]}/actions/change_dns_ptr`, { ip: web4, dns_ptr: `web-1.${LAB_ZONE}` });
+  await ok("cloud", "POST", `/primary_ips/${primaryIps["web-1-ipv4"]}/actions/change_dns_ptr`, {
+    ip: web4,
+    dns_ptr: `web-1.${LAB_ZONE}`,
+  });
 
-  const zone = (await ok("cloud", "POST", "/zones", { name: LAB_ZONE, mode: "primary", ttl: 3600, labels: labLabels("dns") })).zone.id;
+  const zone = (
+    await ok("cloud", "POST", "/zones", { name: LAB_ZONE, mode: "primary", ttl: 3600, labels: labLabels("dns") })
+  ).zone.id;
   for (const [name, type, value] of [
     ["@", "A", web4],
     ["www", "CNAME", `${LAB_ZONE}.`],
     ["@", "TXT", '"v=spf1 -all"'],
     ["@", "CAA", '0 issue "letsencrypt.org"'],
   ] as const) {
-    await ok("cloud", "POST", `/zones/${zone}/rrsets`, { name, type, ttl: 3600, labels: labLabels("dns"), records: [{ value }] });
+    await ok("cloud", "POST", `/zones/${zone}/rrsets`, {
+      name,
+      type,
+      ttl: 3600,
+      labels: labLabels("dns"),
+      records: [{ value }],
+    });
   }
 
   const box = (
@@ -201,10 +243,22 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
       password: labPassword("box"),
       labels: labLabels("backup"),
       ssh_keys: [],
-      access_settings: { reachable_externally: false, samba_enabled: false, ssh_enabled: true, webdav_enabled: false, zfs_enabled: false },
+      access_settings: {
+        reachable_externally: false,
+        samba_enabled: false,
+        ssh_enabled: true,
+        webdav_enabled: false,
+        zfs_enabled: false,
+      },
     })
   ).storage_box.id;
-  await ok("hetzner", "POST", `/storage_boxes/${box}/actions/enable_snapshot_plan`, { max_snapshots: 7, minute: 0, hour: 3, day_of_week: null, day_of_month: null });
+  await ok("hetzner", "POST", `/storage_boxes/${box}/actions/enable_snapshot_plan`, {
+    max_snapshots: 7,
+    minute: 0,
+    hour: 3,
+    day_of_week: null,
+    day_of_month: null,
+  });
   const subaccount = (
     await ok("hetzner", "POST", `/storage_boxes/${box}/subaccounts`, {
       name: "web-1",
@@ -212,7 +266,13 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
       home_directory: "servers/web-1",
       description: "web sites",
       labels: labLabels("backup"),
-      access_settings: { reachable_externally: false, readonly: false, samba_enabled: false, ssh_enabled: true, webdav_enabled: false },
+      access_settings: {
+        reachable_externally: false,
+        readonly: false,
+        samba_enabled: false,
+        ssh_enabled: true,
+        webdav_enabled: false,
+      },
     })
   ).subaccount.id;
   return { sshKey, network, firewall, servers, primaryIps, zone, box, subaccount };

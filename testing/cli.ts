@@ -13,7 +13,11 @@ export interface CliRun {
 }
 
 /** Runs `all2all <argv>` with `env` as its environment and `cwd` as its working directory. */
-export async function runCli(argv: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function runCli(
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
   const io = captureIo(env, cwd);
   const code = await main([...argv], io, repoRoot);
   return { code, stdout: io.stdout, stderr: io.stderr };

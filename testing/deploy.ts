@@ -47,7 +47,13 @@ function wrapperScript(name: string): string {
 
 /** The behaviour of testing/fake-tofu.js, the module its executable runs. */
 const fakeTofuModule = require(FAKE_TOFU) as {
-  runFakeTofu(call: { argv: string[]; cwd: string; env: Record<string, string>; stdout: (text: string) => void; stderr: (text: string) => void }): number;
+  runFakeTofu(call: {
+    argv: string[];
+    cwd: string;
+    env: Record<string, string>;
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+  }): number;
 };
 
 /**
@@ -67,7 +73,8 @@ export function fakeTofuRunner(io: Io): Runner {
   return async (step) => {
     const script = fs.readFileSync(step.bin, "utf8");
     const name = /^#!\/bin\/sh\nFAKE_TOFU_NAME='([^']*)' /.exec(script)?.[1];
-    if (name === undefined || script !== wrapperScript(name)) throw new Error(`fakeTofuRunner: ${step.bin} is not a fake tofu written by installFakeTofu`);
+    if (name === undefined || script !== wrapperScript(name))
+      throw new Error(`fakeTofuRunner: ${step.bin} is not a fake tofu written by installFakeTofu`);
     let cwd: string;
     try {
       cwd = fs.realpathSync(step.cwd);
@@ -144,7 +151,10 @@ export function fakeVariables(outDir: string, stackPrefix = ""): Record<string, 
 }
 
 /** The environment of a command under test: the fake on PATH, fake credentials, and `extra`. */
-export function fakeEnv(fake: FakeTofu, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function fakeEnv(
+  fake: FakeTofu,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     PATH: fake.binDir,
     FAKE_TOFU_LOG: fake.log,
@@ -170,12 +180,34 @@ export interface MiniStack {
  * (manifest.json, stacks/<stack>/cdk.tf.json), shaped like the real one:
  * network, servers (after network), dns (after servers), backup.
  */
-export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[], options: { lock?: boolean; inputs?: { configDir: string } | false; encrypted?: boolean } = {}): string {
+export function writeMiniOutput(
+  outDir: string,
+  env: string,
+  stacks?: MiniStack[],
+  options: { lock?: boolean; inputs?: { configDir: string } | false; encrypted?: boolean } = {},
+): string {
   const list: MiniStack[] = stacks ?? [
-    { concern: "backup", variables: { storage_box_password_backup: { description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup" } }, resources: { hcloud_storage_box: ["backup"] } },
-    { concern: "dns", dependencies: ["servers"], variables: { tsig_example_transfer: { description: "TSIG key" } }, resources: { hcloud_zone: ["example-org"] } },
+    {
+      concern: "backup",
+      variables: {
+        storage_box_password_backup: {
+          description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup",
+        },
+      },
+      resources: { hcloud_storage_box: ["backup"] },
+    },
+    {
+      concern: "dns",
+      dependencies: ["servers"],
+      variables: { tsig_example_transfer: { description: "TSIG key" } },
+      resources: { hcloud_zone: ["example-org"] },
+    },
     { concern: "network", resources: { hcloud_network: ["internal"], hcloud_ssh_key: ["alice"] } },
-    { concern: "servers", dependencies: ["network"], resources: { hcloud_server: ["web-1"], hcloud_primary_ip: ["web-1-ipv4", "web-1-ipv6"] } },
+    {
+      concern: "servers",
+      dependencies: ["network"],
+      resources: { hcloud_server: ["web-1"], hcloud_primary_ip: ["web-1-ipv4", "web-1-ipv6"] },
+    },
   ];
   const manifest: { version: string; stacks: Record<string, unknown> } = { version: "fake", stacks: {} };
   const existing = path.join(outDir, "manifest.json");
@@ -184,12 +216,21 @@ export function writeMiniOutput(outDir: string, env: string, stacks?: MiniStack[
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(existing, JSON.stringify(manifest, null, 2));
   // As synth records it: made from the repository's config (or the one given) and the running code.
-  if (options.inputs !== false) fs.writeFileSync(path.join(outDir, INPUTS_FILE), JSON.stringify(recordInputs(options.inputs?.configDir ?? path.join(repoRoot, "config"), repoRoot)));
+  if (options.inputs !== false)
+    fs.writeFileSync(
+      path.join(outDir, INPUTS_FILE),
+      JSON.stringify(recordInputs(options.inputs?.configDir ?? path.join(repoRoot, "config"), repoRoot)),
+    );
   return outDir;
 }
 
 /** One stack of writeMiniOutput: its folder, lock file and cdk.tf.json; returns its manifest entry. */
-function writeMiniStack(outDir: string, env: string, s: MiniStack, options: { lock?: boolean; encrypted?: boolean }): object {
+function writeMiniStack(
+  outDir: string,
+  env: string,
+  s: MiniStack,
+  options: { lock?: boolean; encrypted?: boolean },
+): object {
   const name = `${env}-${s.concern}`;
   const dir = path.join(outDir, "stacks", name);
   fs.mkdirSync(dir, { recursive: true });
@@ -198,11 +239,17 @@ function writeMiniStack(outDir: string, env: string, s: MiniStack, options: { lo
       ? { s3: { bucket: `${env}-tfstate`, key: `all2all/${env}/${name}.tfstate`, region: "fsn1", use_lockfile: true } }
       : { local: { path: `../../../state/${name}.tfstate` } };
   const resource: Record<string, Record<string, object>> = {};
-  for (const [type, names] of Object.entries(s.resources ?? {})) resource[type] = Object.fromEntries(names.map((n) => [n, {}]));
+  for (const [type, names] of Object.entries(s.resources ?? {}))
+    resource[type] = Object.fromEntries(names.map((n) => [n, {}]));
   const variable = Object.fromEntries(
     Object.entries(s.variables ?? {}).map(([n, v]) => [
       n,
-      { type: "string", sensitive: true, ...(v.description ? { description: v.description } : {}), ...(v.default !== undefined ? { default: v.default } : {}) },
+      {
+        type: "string",
+        sensitive: true,
+        ...(v.description ? { description: v.description } : {}),
+        ...(v.default !== undefined ? { default: v.default } : {}),
+      },
     ]),
   );
   // What synth copies from providers/hcloud/ (the fake tofu reads nothing of it).
@@ -228,10 +275,14 @@ function writeMiniStack(outDir: string, env: string, s: MiniStack, options: { lo
 }
 
 /** A provider lock file for hand-made outputs. */
-export const FAKE_LOCK = '# test fixture\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version = "1.68.0"\n}\n';
+export const FAKE_LOCK =
+  '# test fixture\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version = "1.68.0"\n}\n';
 
 /** Variables of writeMiniOutput's default stacks, set. */
-export const MINI_VARIABLES = { TF_VAR_storage_box_password_backup: "fake-box-password", TF_VAR_tsig_example_transfer: "ZmFrZS10c2lnLWtleQ==" };
+export const MINI_VARIABLES = {
+  TF_VAR_storage_box_password_backup: "fake-box-password",
+  TF_VAR_tsig_example_transfer: "ZmFrZS10c2lnLWtleQ==",
+};
 
 /**
  * A copy of the project for commands that write into the repository
@@ -244,7 +295,8 @@ export function makeSandboxProject(dir: string): string {
   fs.copyFileSync(path.join(repoRoot, "cdktf.json"), path.join(root, "cdktf.json"));
   fs.cpSync(path.join(repoRoot, "config"), path.join(root, "config"), { recursive: true });
   fs.mkdirSync(path.join(root, "providers", "hcloud"), { recursive: true });
-  for (const f of ["schema.json", "VERSION"]) fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", f), path.join(root, "providers", "hcloud", f));
+  for (const f of ["schema.json", "VERSION"])
+    fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", f), path.join(root, "providers", "hcloud", f));
   // The schema refresh, run with the fake tofu (it writes next to itself: the sandbox's providers/).
   fs.copyFileSync(path.join(repoRoot, "providers", "refresh.js"), path.join(root, "providers", "refresh.js"));
   fs.copyFileSync(path.join(repoRoot, "providers", "lock.js"), path.join(root, "providers", "lock.js"));

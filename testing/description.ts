@@ -39,7 +39,10 @@ export function workspace(): Workspace {
       const text = ws.read(file);
       const count = text.split(from).length - 1;
       if (count !== 1) throw new Error(`expected exactly one ${JSON.stringify(from)} in ${file}, found ${count}`);
-      ws.write(file, text.replace(from, () => to));
+      ws.write(
+        file,
+        text.replace(from, () => to),
+      );
     },
     line(file, needle, after) {
       const lines = ws.read(file).split("\n");
@@ -63,7 +66,10 @@ export interface CheckRun {
   readonly stderr: string[];
 }
 
-export async function check(root: string, options: { config?: string; env?: string; vars?: Record<string, string> } = {}): Promise<CheckRun> {
+export async function check(
+  root: string,
+  options: { config?: string; env?: string; vars?: Record<string, string> } = {},
+): Promise<CheckRun> {
   const io = captureIo(options.vars ?? {}, root);
   const code = await runCheck({ config: options.config, env: options.env }, io);
   return { code, stdout: io.stdout, stderr: io.stderr };
@@ -84,7 +90,8 @@ export interface Expected {
 
 /** The printed problem line matching file, line, path and message, or a failure listing what was printed. */
 export function findProblem(run: CheckRun, expected: Expected): string {
-  const location = expected.line === undefined ? escape(expected.file) : `${escape(expected.file)}:${expected.line}(?::\\d+)?`;
+  const location =
+    expected.line === undefined ? escape(expected.file) : `${escape(expected.file)}:${expected.line}(?::\\d+)?`;
   const pathPart = expected.path === "" ? "" : `${escape(expected.path)}  `;
   const pattern = new RegExp(`^  ${location}  ${pathPart}`);
   const match = run.stderr.find((line) => pattern.test(line) && expected.message.test(line.replace(pattern, "")));

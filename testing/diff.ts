@@ -22,7 +22,10 @@ export function tables(): ReplaceTables {
  * Runs a command function as cli/main.ts does: an InputError is printed as
  * one line and is exit code 2.
  */
-export async function exitCodeOf(command: () => Promise<number>, io: Io & { stderr: string[] }): Promise<{ code: number; stderr: string[] }> {
+export async function exitCodeOf(
+  command: () => Promise<number>,
+  io: Io & { stderr: string[] },
+): Promise<{ code: number; stderr: string[] }> {
   try {
     return { code: await command(), stderr: io.stderr };
   } catch (err) {
@@ -40,7 +43,10 @@ export function clone<T>(value: T): T {
 }
 
 /** A stack document with the given resources (`{ type: { name: body } }`) and other top-level blocks. */
-export function stackDoc(resource: Record<string, Record<string, unknown>>, rest: Record<string, unknown> = {}): Record<string, unknown> {
+export function stackDoc(
+  resource: Record<string, Record<string, unknown>>,
+  rest: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { resource, ...rest };
 }
 
@@ -58,7 +64,14 @@ export function server(name: string, overrides: Record<string, unknown> = {}): R
     keep_disk: true,
     labels: { environment: "production", "managed-by": "all2all-infra", role: "web", "fw-base": "on", "fw-web": "on" },
     lifecycle: { ignore_changes: ["image", "ssh_keys", "user_data"], prevent_destroy: true },
-    public_net: [{ ipv4: `\${hcloud_primary_ip.${name}-ipv4.id}`, ipv4_enabled: true, ipv6: `\${hcloud_primary_ip.${name}-ipv6.id}`, ipv6_enabled: true }],
+    public_net: [
+      {
+        ipv4: `\${hcloud_primary_ip.${name}-ipv4.id}`,
+        ipv4_enabled: true,
+        ipv6: `\${hcloud_primary_ip.${name}-ipv6.id}`,
+        ipv6_enabled: true,
+      },
+    ],
     ssh_keys: ["${data.terraform_remote_state.network.outputs.alice}"],
     user_data: "#cloud-config\npackage_update: true\n",
     ...overrides,
@@ -66,7 +79,11 @@ export function server(name: string, overrides: Record<string, unknown> = {}): R
 }
 
 /** A firewall with a label selector and rules. */
-export function firewall(name: string, rules: Record<string, unknown>[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function firewall(
+  name: string,
+  rules: Record<string, unknown>[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     name,
     labels: { environment: "production", "managed-by": "all2all-infra", role: "firewall" },
@@ -77,7 +94,12 @@ export function firewall(name: string, rules: Record<string, unknown>[], overrid
 }
 
 /** An inbound firewall rule. */
-export function inbound(protocol: string, port: string | undefined, sources: string[], description = `${protocol} ${port ?? ""}`.trim()): Record<string, unknown> {
+export function inbound(
+  protocol: string,
+  port: string | undefined,
+  sources: string[],
+  description = `${protocol} ${port ?? ""}`.trim(),
+): Record<string, unknown> {
   return { direction: "in", protocol, ...(port !== undefined ? { port } : {}), source_ips: sources, description };
 }
 
@@ -87,7 +109,15 @@ export function resourceChange(
   actions: string[],
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
-  extra: { after_unknown?: unknown; before_sensitive?: unknown; after_sensitive?: unknown; replace_paths?: unknown[]; action_reason?: string; importing?: unknown; previous_address?: string } = {},
+  extra: {
+    after_unknown?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+    replace_paths?: unknown[];
+    action_reason?: string;
+    importing?: unknown;
+    previous_address?: string;
+  } = {},
 ): Record<string, unknown> {
   const dot = address.lastIndexOf(".");
   const type = address.slice(0, dot).replace(/^.*\./, "");
@@ -99,13 +129,24 @@ export function resourceChange(
     type,
     name: address.slice(dot + 1),
     provider_name: "registry.opentofu.org/hetznercloud/hcloud",
-    change: { actions, before, after, after_unknown: change.after_unknown ?? {}, before_sensitive: change.before_sensitive ?? {}, after_sensitive: change.after_sensitive ?? {}, ...change },
+    change: {
+      actions,
+      before,
+      after,
+      after_unknown: change.after_unknown ?? {},
+      before_sensitive: change.before_sensitive ?? {},
+      after_sensitive: change.after_sensitive ?? {},
+      ...change,
+    },
     ...(action_reason ? { action_reason } : {}),
   };
 }
 
 /** A plan document (`tofu show -json plan.out`) with these resource changes. */
-export function planDoc(resourceChanges: Record<string, unknown>[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function planDoc(
+  resourceChanges: Record<string, unknown>[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { format_version: "1.2", terraform_version: "1.10.5", resource_changes: resourceChanges, ...extra };
 }
 
@@ -137,14 +178,24 @@ export function cloneRepository(): Clone {
     execFileSync("git", args, {
       cwd: fs.existsSync(dir) ? dir : t.dir,
       encoding: "utf8",
-      env: { ...process.env, GIT_AUTHOR_NAME: "test", GIT_AUTHOR_EMAIL: "test@example.org", GIT_COMMITTER_NAME: "test", GIT_COMMITTER_EMAIL: "test@example.org", GIT_TERMINAL_PROMPT: "0" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "test",
+        GIT_AUTHOR_EMAIL: "test@example.org",
+        GIT_COMMITTER_NAME: "test",
+        GIT_COMMITTER_EMAIL: "test@example.org",
+        GIT_TERMINAL_PROMPT: "0",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
   git("clone", "--quiet", "--depth", "1", `file://${repoRoot}`, dir);
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   // The build products (ignored by git, so reset and clean leave them): the working tree's current build, which diff runs.
-  const built = fs.existsSync(path.join(repoRoot, ".gen", ".stamp")) && fs.existsSync(path.join(repoRoot, "dist", ".tsbuildinfo"));
-  if (built) for (const d of [".gen", "dist"]) fs.cpSync(path.join(repoRoot, d), path.join(dir, d), { recursive: true, preserveTimestamps: true });
+  const built =
+    fs.existsSync(path.join(repoRoot, ".gen", ".stamp")) && fs.existsSync(path.join(repoRoot, "dist", ".tsbuildinfo"));
+  if (built)
+    for (const d of [".gen", "dist"])
+      fs.cpSync(path.join(repoRoot, d), path.join(dir, d), { recursive: true, preserveTimestamps: true });
   return {
     dir,
     built,

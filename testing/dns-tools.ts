@@ -29,7 +29,14 @@ export const SKIP_ENV = "ALL2ALL_SKIP_DNS_TOOLS";
 
 /** The full path of a tool, or undefined. */
 export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin", "/usr/local/bin"];
+  const dirs = [
+    ...(env.PATH ?? "").split(path.delimiter),
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/usr/local/sbin",
+    "/usr/local/bin",
+  ];
   for (const dir of dirs) {
     if (dir === "") continue;
     const candidate = path.join(dir, name);
@@ -56,7 +63,12 @@ export function missingToolMessage(tool: DnsTool): string {
  * its path; without it, one failing test says what to install, or (with
  * ALL2ALL_SKIP_DNS_TOOLS=1) the group is skipped with a printed notice.
  */
-export function describeWithTool(tool: DnsTool, title: string, body: (bin: () => string) => void, env: NodeJS.ProcessEnv = process.env): void {
+export function describeWithTool(
+  tool: DnsTool,
+  title: string,
+  body: (bin: () => string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const bin = findTool(tool.name, env);
   if (bin !== undefined) {
     describe(title, () => body(() => bin));
@@ -64,7 +76,9 @@ export function describeWithTool(tool: DnsTool, title: string, body: (bin: () =>
   }
   if (env[SKIP_ENV] === "1") {
     // Printed when the file is loaded, so the skip is visible in every run.
-    process.stderr.write(`NOTICE: skipping "${title}": ${tool.name} not found (${SKIP_ENV}=1); install ${tool.pkg} to run it\n`);
+    process.stderr.write(
+      `NOTICE: skipping "${title}": ${tool.name} not found (${SKIP_ENV}=1); install ${tool.pkg} to run it\n`,
+    );
     describe.skip(`${title} [SKIPPED: ${tool.name} not found, ${SKIP_ENV}=1]`, () => body(() => ""));
     return;
   }
@@ -90,4 +104,19 @@ export function runTool(bin: string, args: readonly string[], options: { cwd?: s
 }
 
 /** The strict checks of named-checkzone: names, MX, SRV and NS targets, integrity inside the zone. */
-export const NAMED_CHECKZONE_STRICT = ["-k", "fail", "-m", "fail", "-M", "fail", "-n", "fail", "-r", "fail", "-S", "fail", "-i", "local"];
+export const NAMED_CHECKZONE_STRICT = [
+  "-k",
+  "fail",
+  "-m",
+  "fail",
+  "-M",
+  "fail",
+  "-n",
+  "fail",
+  "-r",
+  "fail",
+  "-S",
+  "fail",
+  "-i",
+  "local",
+];

@@ -27,7 +27,10 @@ export function describeE2e(title: string, body: () => void): void {
 /** The cached engine; throws (failing the test) when it is not built. */
 export function requireEngine(): Engine {
   const e = findEngine(process.env);
-  if (!e) throw new Error(`the engine is not built: ${ENGINE_HINT} (npm test builds it; ALL2ALL_SKIP_E2E=1 skips these tests)`);
+  if (!e)
+    throw new Error(
+      `the engine is not built: ${ENGINE_HINT} (npm test builds it; ALL2ALL_SKIP_E2E=1 skips these tests)`,
+    );
   return e;
 }
 
@@ -45,7 +48,13 @@ export interface TofuResult {
  * without colours. Asynchronous: a simulator in the test's own process must
  * keep answering while tofu runs.
  */
-export function tofu(engine: Pick<Engine, "tofu">, dir: string, args: readonly string[], sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, extraEnv: Record<string, string> = {}): Promise<TofuResult> {
+export function tofu(
+  engine: Pick<Engine, "tofu">,
+  dir: string,
+  args: readonly string[],
+  sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">,
+  extraEnv: Record<string, string> = {},
+): Promise<TofuResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
@@ -76,9 +85,19 @@ export function tofu(engine: Pick<Engine, "tofu">, dir: string, args: readonly s
 }
 
 /** Like {@link tofu}, but throws with the engine's output when the exit code is not `expect`. */
-export async function tofuOk(engine: Engine, dir: string, args: readonly string[], sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">, expect = 0, extraEnv: Record<string, string> = {}): Promise<TofuResult> {
+export async function tofuOk(
+  engine: Engine,
+  dir: string,
+  args: readonly string[],
+  sim?: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">,
+  expect = 0,
+  extraEnv: Record<string, string> = {},
+): Promise<TofuResult> {
   const r = await tofu(engine, dir, args, sim, extraEnv);
-  if (r.code !== expect) throw new Error(`tofu ${args.join(" ")} exited ${r.code} (expected ${expect}) in ${dir}:\n${r.stdout}\n${r.stderr}`);
+  if (r.code !== expect)
+    throw new Error(
+      `tofu ${args.join(" ")} exited ${r.code} (expected ${expect}) in ${dir}:\n${r.stdout}\n${r.stderr}`,
+    );
   return r;
 }
 

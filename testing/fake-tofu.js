@@ -87,13 +87,19 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       bin,
       argv,
       cwd,
-      env: { HCLOUD_TOKEN: set("HCLOUD_TOKEN"), AWS_ACCESS_KEY_ID: set("AWS_ACCESS_KEY_ID"), AWS_SECRET_ACCESS_KEY: set("AWS_SECRET_ACCESS_KEY"), TF_VAR: tfVars },
+      env: {
+        HCLOUD_TOKEN: set("HCLOUD_TOKEN"),
+        AWS_ACCESS_KEY_ID: set("AWS_ACCESS_KEY_ID"),
+        AWS_SECRET_ACCESS_KEY: set("AWS_SECRET_ACCESS_KEY"),
+        TF_VAR: tfVars,
+      },
     }) + "\n",
   );
 
   for (const rule of (env.FAKE_TOFU_FAIL || "").split(",").filter(Boolean)) {
     const [a, b] = rule.split(":");
-    if ((b === undefined && a === sub) || (b !== undefined && a === stack && b === sub)) fail(`fake failure of ${sub} in ${stack}`);
+    if ((b === undefined && a === sub) || (b !== undefined && a === stack && b === sub))
+      fail(`fake failure of ${sub} in ${stack}`);
   }
 
   function config() {
@@ -143,7 +149,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       break;
     case "init": {
       // A stack directory (cdk.tf.json) or any configuration (providers/refresh.js writes main.tf).
-      if (!fs.existsSync(path.join(cwd, "cdk.tf.json")) && !fs.readdirSync(cwd).some((f) => f.endsWith(".tf"))) fail(`fake tofu: no configuration in ${cwd}`);
+      if (!fs.existsSync(path.join(cwd, "cdk.tf.json")) && !fs.readdirSync(cwd).some((f) => f.endsWith(".tf")))
+        fail(`fake tofu: no configuration in ${cwd}`);
       // An exact version required by a .tf file (providers/refresh.js writes one) wins, as with the real tofu.
       const pinned = fs
         .readdirSync(cwd)
@@ -168,7 +175,9 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
         break;
       }
       fs.writeFileSync(path.resolve(cwd, out.slice("-out=".length)), `${PLAN_MAGIC}${stack}\n`);
-      stdout(`OpenTofu will perform the actions described above (fake plan of ${stack}).\nSaved the plan to: ${out.slice(5)}\n`);
+      stdout(
+        `OpenTofu will perform the actions described above (fake plan of ${stack}).\nSaved the plan to: ${out.slice(5)}\n`,
+      );
       break;
     }
     case "show": {
@@ -190,7 +199,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       const doc = config();
       const changes = [];
       for (const [type, byName] of Object.entries(doc.resource || {})) {
-        for (const name of Object.keys(byName)) changes.push({ address: `${type}.${name}`, mode: "managed", type, name, change: { actions: ["create"] } });
+        for (const name of Object.keys(byName))
+          changes.push({ address: `${type}.${name}`, mode: "managed", type, name, change: { actions: ["create"] } });
       }
       stdout(JSON.stringify({ format_version: "1.2", terraform_version: "1.10.6", resource_changes: changes }) + "\n");
       break;
@@ -218,7 +228,11 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       Object.keys(unapplied ? {} : doc.output || {})
         .sort()
         .forEach((name, i) => {
-          const value = name.endsWith("-ipv4") ? `203.0.113.${i + 1}` : name.endsWith("-ipv6") ? `2001:db8:0:${i + 1}::1` : `fake-${name}`;
+          const value = name.endsWith("-ipv4")
+            ? `203.0.113.${i + 1}`
+            : name.endsWith("-ipv6")
+              ? `2001:db8:0:${i + 1}::1`
+              : `fake-${name}`;
           outputs[name] = { sensitive: doc.output[name].sensitive === true, type: "string", value };
         });
       const raw = argv.indexOf("-raw");
@@ -238,7 +252,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       const [address, id] = args;
       const [type, name] = address.split(".");
       const doc = config();
-      if (!doc.resource || !doc.resource[type] || !doc.resource[type][name]) fail(`Configuration for import target does not exist: ${address}`);
+      if (!doc.resource || !doc.resource[type] || !doc.resource[type][name])
+        fail(`Configuration for import target does not exist: ${address}`);
       if (id.trim() === "") fail("fake tofu: empty import id");
       stdout(`${address}: Import prepared! (fake, id ${id})\nImport successful!\n`);
       break;
@@ -246,12 +261,20 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
     case "providers": {
       if (argv[1] === "lock") {
         // `providers lock -platform=…`: a lock file with one fake checksum per platform (no registry is asked).
-        const platforms = argv.slice(2).filter((a) => a.startsWith("-platform=")).map((a) => a.slice("-platform=".length));
+        const platforms = argv
+          .slice(2)
+          .filter((a) => a.startsWith("-platform="))
+          .map((a) => a.slice("-platform=".length));
         if (platforms.length === 0) fail("fake tofu: providers lock without -platform");
         const text = fs.readFileSync(path.join(cwd, "main.tf.json"), "utf8");
         const version = JSON.parse(text).terraform.required_providers.hcloud.version;
-        const hashes = platforms.map((p) => `    "zh:${Buffer.from(`fake-${p}-${version}`).toString("hex").padEnd(64, "0").slice(0, 64)}",`);
-        fs.writeFileSync(path.join(cwd, ".terraform.lock.hcl"), `# fake\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version     = "${version}"\n  constraints = "${version}"\n  hashes = [\n${hashes.join("\n")}\n  ]\n}\n`);
+        const hashes = platforms.map(
+          (p) => `    "zh:${Buffer.from(`fake-${p}-${version}`).toString("hex").padEnd(64, "0").slice(0, 64)}",`,
+        );
+        fs.writeFileSync(
+          path.join(cwd, ".terraform.lock.hcl"),
+          `# fake\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version     = "${version}"\n  constraints = "${version}"\n  hashes = [\n${hashes.join("\n")}\n  ]\n}\n`,
+        );
         stdout(`fake tofu: locked hetznercloud/hcloud ${version} for ${platforms.join(", ")}\n`);
         break;
       }
@@ -261,7 +284,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       if (!file) fail("fake tofu: FAKE_TOFU_SCHEMA is not set");
       const schema = JSON.parse(fs.readFileSync(file, "utf8"));
       const renamed = {};
-      for (const [k, v] of Object.entries(schema.provider_schemas || {})) renamed[k.replace("registry.terraform.io", "registry.opentofu.org")] = v;
+      for (const [k, v] of Object.entries(schema.provider_schemas || {}))
+        renamed[k.replace("registry.terraform.io", "registry.opentofu.org")] = v;
       stdout(JSON.stringify({ ...schema, provider_schemas: renamed }));
       break;
     }
@@ -275,7 +299,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       const res = doc.resource && doc.resource[type] && doc.resource[type][name];
       if (!res) fail(`No instance found for the given address: ${address}`);
       const lines = [`# ${address}:`, `resource "${type}" "${name}" {`, `    id = "1000001"`];
-      if (type === "hcloud_storage_box_subaccount") lines.push(`    username = "u100000-sub1"`, `    server = "u100000-sub1.your-storagebox.de"`);
+      if (type === "hcloud_storage_box_subaccount")
+        lines.push(`    username = "u100000-sub1"`, `    server = "u100000-sub1.your-storagebox.de"`);
       if (typeof res.name === "string") lines.push(`    name = "${res.name}"`);
       lines.push("}");
       stdout(lines.join("\n") + "\n");

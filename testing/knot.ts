@@ -24,7 +24,9 @@ export function knotCheckDir(configFile: string, dir: string): { conf: string; k
     const name = path.basename(file, ".conf");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const secret = randomBytes(32).toString("base64");
-    fs.writeFileSync(file, `key:\n  - id: ${name}\n    algorithm: hmac-sha256\n    secret: ${secret}\n`, { mode: 0o640 });
+    fs.writeFileSync(file, `key:\n  - id: ${name}\n    algorithm: hmac-sha256\n    secret: ${secret}\n`, {
+      mode: 0o640,
+    });
     keys.push(name);
   }
   return { conf, keys };
@@ -38,7 +40,9 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -35,7 +35,8 @@ export function layerOf(file: string): string | undefined {
 /** What the file's import and export-from statements, requires and dynamic imports name, as written. */
 export function importsOf(source: string): string[] {
   const out: string[] = [];
-  const pattern = /(?:^|[^\w.$])(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|(?:^|[^\w.$])import\s*["']([^"']+)["']|(?:require|import)\s*\(\s*["']([^"']+)["']\s*\)/gm;
+  const pattern =
+    /(?:^|[^\w.$])(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|(?:^|[^\w.$])import\s*["']([^"']+)["']|(?:require|import)\s*\(\s*["']([^"']+)["']\s*\)/gm;
   for (const m of source.matchAll(pattern)) out.push((m[1] ?? m[2] ?? m[3])!);
   return out;
 }
@@ -58,9 +59,17 @@ export function violations(file: string, source: string): LayerViolation[] {
     if (layer === undefined || layer === own) continue;
     const rank = LAYERS[layer];
     if (rank === undefined) {
-      out.push({ file, imports: spec, message: `${file} (${own}) imports ${target}, which is in no layer (tests and tools may not be imported by the layers)` });
+      out.push({
+        file,
+        imports: spec,
+        message: `${file} (${own}) imports ${target}, which is in no layer (tests and tools may not be imported by the layers)`,
+      });
     } else if (rank >= LAYERS[own]!) {
-      out.push({ file, imports: spec, message: `${file} (${own}) imports ${target} (${layer}), a layer ${rank === LAYERS[own] ? "beside" : "above"} it` });
+      out.push({
+        file,
+        imports: spec,
+        message: `${file} (${own}) imports ${target} (${layer}), a layer ${rank === LAYERS[own] ? "beside" : "above"} it`,
+      });
     }
   }
   return out;

@@ -70,7 +70,8 @@ export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult 
   const single = options.envs?.length === 1 ? options.envs[0] : undefined;
   const loaded = loadNetwork(options.configDir ?? defaultConfig, single === undefined ? {} : { env: single });
   if (!loaded.ok) throw new Error(`the config does not load: ${JSON.stringify(loaded.problems.slice(0, 3), null, 2)}`);
-  let specs = options.envs === undefined ? loaded.specs : loaded.specs.filter((s) => options.envs!.includes(s.environment.name));
+  let specs =
+    options.envs === undefined ? loaded.specs : loaded.specs.filter((s) => options.envs!.includes(s.environment.name));
   if (options.specs) specs = options.specs(specs);
   const t = makeTempDir("all2all-policies-");
   try {
@@ -86,7 +87,10 @@ export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult 
 }
 
 /** Runs the policies on a copy of the default config changed by `edit`. */
-export function synthEdited(edit: (ws: Workspace) => void, options: Omit<PolicyRunOptions, "configDir"> = {}): PolicyResult {
+export function synthEdited(
+  edit: (ws: Workspace) => void,
+  options: Omit<PolicyRunOptions, "configDir"> = {},
+): PolicyResult {
   const ws = workspace();
   try {
     if (options.keepDefaultSuppressions !== true) removeDefaultSuppressions(ws);
@@ -98,8 +102,14 @@ export function synthEdited(edit: (ws: Workspace) => void, options: Omit<PolicyR
 }
 
 /** The findings of one rule (optionally only unsuppressed ones). */
-export function findingsOf(findings: readonly Finding[], rule: string, options: { suppressed?: boolean } = {}): Finding[] {
-  return findings.filter((f) => f.rule === rule && (options.suppressed === undefined || (f.suppressed !== undefined) === options.suppressed));
+export function findingsOf(
+  findings: readonly Finding[],
+  rule: string,
+  options: { suppressed?: boolean } = {},
+): Finding[] {
+  return findings.filter(
+    (f) => f.rule === rule && (options.suppressed === undefined || (f.suppressed !== undefined) === options.suppressed),
+  );
 }
 
 /** One suppression to add to a config file. */
@@ -135,7 +145,8 @@ export const PROPOSED_SUPPRESSIONS: readonly ProposedSuppression[] = [
     file: "environments/staging.yaml",
     rule: "storage-box-delete-protection",
     resource: "storage-box/backup",
-    reason: "Staging is disposable by design (protect: false): its storage box only holds backups of staging servers, which are rebuilt from config and production data is never copied there.",
+    reason:
+      "Staging is disposable by design (protect: false): its storage box only holds backups of staging servers, which are rebuilt from config and production data is never copied there.",
   },
 ];
 
@@ -143,7 +154,12 @@ export const PROPOSED_SUPPRESSIONS: readonly ProposedSuppression[] = [
 export function suppressionsYaml(items: readonly Omit<ProposedSuppression, "file">[]): string {
   return [
     "suppressions:",
-    ...items.flatMap((s) => [`  - rule: ${s.rule}`, `    resource: ${s.resource}`, `    reason: >-`, `      ${s.reason}`]),
+    ...items.flatMap((s) => [
+      `  - rule: ${s.rule}`,
+      `    resource: ${s.resource}`,
+      `    reason: >-`,
+      `      ${s.reason}`,
+    ]),
     "",
   ].join("\n");
 }
@@ -152,19 +168,29 @@ export function suppressionsYaml(items: readonly Omit<ProposedSuppression, "file
  * Adds the proposed suppressions missing from a workspace's config (those
  * already there, once config has them, are left alone).
  */
-export function addProposedSuppressions(ws: Workspace, items: readonly ProposedSuppression[] = PROPOSED_SUPPRESSIONS): void {
+export function addProposedSuppressions(
+  ws: Workspace,
+  items: readonly ProposedSuppression[] = PROPOSED_SUPPRESSIONS,
+): void {
   const byFile = new Map<string, ProposedSuppression[]>();
   for (const s of items) {
     const text = ws.read(`config/${s.file}`);
-    const present = new RegExp(`rule:\\s*${s.rule}\\s*\\n\\s*resource:\\s*${s.resource.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`).test(text);
+    const present = new RegExp(
+      `rule:\\s*${s.rule}\\s*\\n\\s*resource:\\s*${s.resource.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`,
+    ).test(text);
     if (present) continue;
     byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
   }
   for (const [file, list] of byFile) {
     const text = ws.read(`config/${file}`);
     if (/^suppressions:/m.test(text)) {
-      const items = list.flatMap((s) => [`  - rule: ${s.rule}`, `    resource: ${s.resource}`, `    reason: >-`, `      ${s.reason}`]).join("\n");
-      ws.write(`config/${file}`, text.replace(/^suppressions:[ \t]*\n/m, (m) => `${m}${items}\n`));
+      const items = list
+        .flatMap((s) => [`  - rule: ${s.rule}`, `    resource: ${s.resource}`, `    reason: >-`, `      ${s.reason}`])
+        .join("\n");
+      ws.write(
+        `config/${file}`,
+        text.replace(/^suppressions:[ \t]*\n/m, (m) => `${m}${items}\n`),
+      );
     } else {
       ws.write(`config/${file}`, `${text.replace(/\n*$/, "\n")}\n${suppressionsYaml(list)}`);
     }
@@ -172,7 +198,11 @@ export function addProposedSuppressions(ws: Workspace, items: readonly ProposedS
 }
 
 /** Appends suppressions to one config file of a workspace (creating the `suppressions:` key). */
-export function appendSuppressions(ws: Workspace, file: string, items: readonly Omit<ProposedSuppression, "file">[]): void {
+export function appendSuppressions(
+  ws: Workspace,
+  file: string,
+  items: readonly Omit<ProposedSuppression, "file">[],
+): void {
   addProposedSuppressions(
     ws,
     items.map((s) => ({ ...s, file })),
@@ -201,10 +231,25 @@ export function scaledSpec(base: NetworkSpec, servers: number): NetworkSpec {
       networks: template.networks.map((n: any) => ({ network: n.network })),
       public: { ...template.public, rdns: { ipv4: fqdn, ipv6: fqdn } },
     });
-    for (const [type, family] of [["A", "ipv4"], ["AAAA", "ipv6"]]) {
-      zone.records.push({ name, fqdn: `${fqdn}.`, type, ttl: zone.ttl, values: [{ kind: "address", server: name, family }] });
+    for (const [type, family] of [
+      ["A", "ipv4"],
+      ["AAAA", "ipv6"],
+    ]) {
+      zone.records.push({
+        name,
+        fqdn: `${fqdn}.`,
+        type,
+        ttl: zone.ttl,
+        values: [{ kind: "address", server: name, family }],
+      });
     }
-    box.subaccounts.push({ ...box.subaccounts[0], name, server: name, home_directory: `servers/${name}`, description: `backups of ${name}` });
+    box.subaccounts.push({
+      ...box.subaccounts[0],
+      name,
+      server: name,
+      home_directory: `servers/${name}`,
+      description: `backups of ${name}`,
+    });
   }
   return spec as NetworkSpec;
 }

@@ -52,7 +52,10 @@ function aptInstall(pkgs: readonly string[], env: NodeJS.ProcessEnv): boolean {
   const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
   const update = spawnSync("apt-get", ["update", "-qq"], { env: aptEnv, stdio: ["ignore", "ignore", "inherit"] });
   if (update.status !== 0) return false;
-  const install = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], { env: aptEnv, stdio: ["ignore", "ignore", "inherit"] });
+  const install = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], {
+    env: aptEnv,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   return install.status === 0;
 }
 
@@ -67,14 +70,21 @@ export async function prerequisites(env: NodeJS.ProcessEnv): Promise<string[]> {
       aptInstall([...new Set(missing.map((t) => t.pkg))], env);
       missing = missingTools(DNS_TOOLS, env);
     }
-    for (const t of missing) problems.push(`${t.command} is missing: install Debian's ${t.pkg} (apt-get install ${t.pkg}, as root), or set ALL2ALL_SKIP_DNS_TOOLS=1 to skip the tests that need it`);
+    for (const t of missing)
+      problems.push(
+        `${t.command} is missing: install Debian's ${t.pkg} (apt-get install ${t.pkg}, as root), or set ALL2ALL_SKIP_DNS_TOOLS=1 to skip the tests that need it`,
+      );
   }
 
   if (env.ALL2ALL_SKIP_E2E === "1") {
-    log("ALL2ALL_SKIP_E2E=1: the end-to-end tests (real OpenTofu and hcloud provider against the simulator) are skipped");
+    log(
+      "ALL2ALL_SKIP_E2E=1: the end-to-end tests (real OpenTofu and hcloud provider against the simulator) are skipped",
+    );
   } else if (!findEngine(env)) {
     if (findOnPath("go", env) === undefined) {
-      problems.push(`the engine is not built and Go is not on PATH: install Go 1.26 (Debian: golang; https://go.dev/doc/install) with access to the Go module proxy, then ${ENGINE_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`);
+      problems.push(
+        `the engine is not built and Go is not on PATH: install Go 1.26 (Debian: golang; https://go.dev/doc/install) with access to the Go module proxy, then ${ENGINE_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`,
+      );
     } else {
       log(`the engine is not built: building it now (${ENGINE_HINT.replace(/^run /, "")})`);
       try {
@@ -86,7 +96,9 @@ export async function prerequisites(env: NodeJS.ProcessEnv): Promise<string[]> {
   }
   if (env.ALL2ALL_SKIP_E2E !== "1" && !findVersitygw(env)) {
     if (findOnPath("go", env) === undefined) {
-      problems.push(`versitygw is not built and Go is not on PATH: install Go 1.26 (Debian: golang) with access to the Go module proxy, then ${VERSITYGW_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`);
+      problems.push(
+        `versitygw is not built and Go is not on PATH: install Go 1.26 (Debian: golang) with access to the Go module proxy, then ${VERSITYGW_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`,
+      );
     } else {
       log(`versitygw is not built: building it now (${VERSITYGW_HINT.replace(/^run /, "")})`);
       try {

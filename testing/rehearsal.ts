@@ -26,7 +26,10 @@ export function editFile(file: string, from: string, to: string): void {
   const text = fs.readFileSync(file, "utf8");
   const count = text.split(from).length - 1;
   if (count !== 1) throw new Error(`expected exactly one ${JSON.stringify(from)} in ${file}, found ${count}`);
-  fs.writeFileSync(file, text.replace(from, () => to));
+  fs.writeFileSync(
+    file,
+    text.replace(from, () => to),
+  );
 }
 
 export interface Rehearsed extends Captured {
@@ -38,22 +41,37 @@ export interface Rehearsed extends Captured {
  * `--state` when given); while
  * it serves, `inSandbox` runs, then the sandbox stops.
  */
-export async function rehearse(env: string, opts: { config: string; work: string; state?: "local" | "s3" }, inSandbox?: (sandbox: Sandbox) => Promise<void>): Promise<Rehearsed> {
+export async function rehearse(
+  env: string,
+  opts: { config: string; work: string; state?: "local" | "s3" },
+  inSandbox?: (sandbox: Sandbox) => Promise<void>,
+): Promise<Rehearsed> {
   const io = captureIo({ ...process.env }, repoRoot);
   const report = path.join(path.dirname(opts.work), `${path.basename(opts.work)}-report.json`);
   const code = await runRehearse(
-    { env, config: opts.config, keep: opts.work, report, serve: inSandbox !== undefined, ...(opts.state ? { state: opts.state } : {}) },
+    {
+      env,
+      config: opts.config,
+      keep: opts.work,
+      report,
+      serve: inSandbox !== undefined,
+      ...(opts.state ? { state: opts.state } : {}),
+    },
     io,
     repoRoot,
     { untilInterrupted: async (sandbox) => inSandbox?.(sandbox) },
   );
   const result = { code, stdout: io.stdout, stderr: io.stderr };
-  if (!fs.existsSync(report)) throw new Error(`rehearse wrote no report (exit ${code}):\n${[...io.stdout, ...io.stderr].join("\n")}`);
+  if (!fs.existsSync(report))
+    throw new Error(`rehearse wrote no report (exit ${code}):\n${[...io.stdout, ...io.stderr].join("\n")}`);
   return { ...result, report: readJson(report) };
 }
 
 /** Runs a function of the CLI with an Io on `env`, capturing its output. */
-export async function capture(env: Readonly<Record<string, string | undefined>>, fn: (io: Io) => Promise<number>): Promise<Captured> {
+export async function capture(
+  env: Readonly<Record<string, string | undefined>>,
+  fn: (io: Io) => Promise<number>,
+): Promise<Captured> {
   const io = captureIo({ ...env }, repoRoot);
   const code = await fn(io);
   return { code, stdout: io.stdout, stderr: io.stderr };
@@ -61,5 +79,7 @@ export async function capture(env: Readonly<Record<string, string | undefined>>,
 
 /** Every request body the simulator received, with its method and path. */
 export function writes(sandbox: Sandbox): { method: string; path: string; body: any }[] {
-  return sandbox.sim.sim.log.filter((e) => e.method !== "GET").map((e) => ({ method: e.method, path: e.path, body: (e as { body?: unknown }).body }));
+  return sandbox.sim.sim.log
+    .filter((e) => e.method !== "GET")
+    .map((e) => ({ method: e.method, path: e.path, body: (e as { body?: unknown }).body }));
 }

@@ -30,9 +30,7 @@ import { makeTempDir, readJson, repoRoot } from "./tmp";
 
 export const NOT_RUN_MARKER = "# not run by this project";
 
-export type RunbookStep =
-  | { kind: "sh"; line: string }
-  | { kind: "yaml"; file: string; text: string };
+export type RunbookStep = { kind: "sh"; line: string } | { kind: "yaml"; file: string; text: string };
 
 /** How long a runbook may take in a test's beforeAll (synths and many fake tofu calls; not a timed assertion). */
 export const RUNBOOK_TIMEOUT_MS = 300_000;
@@ -131,7 +129,10 @@ function fakeValue(name: string): string {
  * other runbooks first (a runbook that says "with the secrets of
  * first-deploy.md").
  */
-export async function runRunbook(file: string, options: { inherit?: string[]; env?: Record<string, string> } = {}): Promise<RunbookRun> {
+export async function runRunbook(
+  file: string,
+  options: { inherit?: string[]; env?: Record<string, string> } = {},
+): Promise<RunbookRun> {
   const t = makeTempDir(`all2all-runbook-${path.basename(file, ".md")}-`);
   const sandbox = makeSandboxProject(t.dir);
   // A runbook that does not lock the provider itself relies on the lock file committed by the first deploy.
@@ -185,32 +186,72 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
     } else if ((m = /^npx all2all (.+)$/.exec(line))) {
       await all2all(words(group(m, 1)), line, "all2all");
     } else if (line === "npm ci" || line === "npm test") {
-      executed.push({ line, how: "ci", code: ci.split("\n").some((l) => l.includes(line)) ? 0 : 1, stdout: [], stderr: [] });
+      executed.push({
+        line,
+        how: "ci",
+        code: ci.split("\n").some((l) => l.includes(line)) ? 0 : 1,
+        stdout: [],
+        stderr: [],
+      });
     } else if ((m = /^npm run ([\w:-]+)(?: -- (.+))?$/.exec(line))) {
       const name = group(m, 1);
       const script = pkg.scripts[name];
       const extra = m[2] ? words(m[2]) : [];
       const viaCli = script === undefined ? null : /^npm run build --silent && \.\/bin\/all2all\.js(.*)$/.exec(script);
       if (script === undefined) {
-        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`package.json has no script "${name}"`] });
+        executed.push({
+          line,
+          how: "npm script",
+          code: 1,
+          stdout: [],
+          stderr: [`package.json has no script "${name}"`],
+        });
       } else if (viaCli) {
         await all2all([...words(group(viaCli, 1)), ...extra], line, "npm script");
       } else if (script === "node providers/refresh.js" || script === "node providers/lock.js") {
-        const r = spawnSync(process.execPath, [path.join(sandbox, script.slice("node ".length)), ...extra], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
-        executed.push({ line, how: "npm script", code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") });
+        const r = spawnSync(process.execPath, [path.join(sandbox, script.slice("node ".length)), ...extra], {
+          cwd: sandbox,
+          env: env() as NodeJS.ProcessEnv,
+          encoding: "utf8",
+        });
+        executed.push({
+          line,
+          how: "npm script",
+          code: r.status ?? 1,
+          stdout: r.stdout.split("\n"),
+          stderr: r.stderr.split("\n"),
+        });
       } else if (["get", "build"].includes(name)) {
         // Run by every build, hence by CI's `npm run synth` and `npm test`.
         executed.push({ line, how: "ci", code: 0, stdout: [], stderr: [] });
       } else {
-        executed.push({ line, how: "npm script", code: 1, stdout: [], stderr: [`the runbook test does not know how to run script ${name}: ${script}`] });
+        executed.push({
+          line,
+          how: "npm script",
+          code: 1,
+          stdout: [],
+          stderr: [`the runbook test does not know how to run script ${name}: ${script}`],
+        });
       }
     } else if (/^\(cd cdktf\.out\/stacks\/[\w-]+ && tofu [^()]+\)$/.test(line)) {
       const r = spawnSync("/bin/sh", ["-c", line], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
-      executed.push({ line, how: "tofu", code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") });
+      executed.push({
+        line,
+        how: "tofu",
+        code: r.status ?? 1,
+        stdout: r.stdout.split("\n"),
+        stderr: r.stderr.split("\n"),
+      });
     } else if (/^git (diff|log|show)\b[^>;&]*$/.test(line)) {
       executed.push({ line, how: "read-only", code: 0, stdout: [], stderr: [] });
     } else {
-      executed.push({ line, how: "read-only", code: 1, stdout: [], stderr: [`not a command the runbook test knows how to exercise: ${line}`] });
+      executed.push({
+        line,
+        how: "read-only",
+        code: 1,
+        stdout: [],
+        stderr: [`not a command the runbook test knows how to exercise: ${line}`],
+      });
     }
   }
   return { sandbox, fake, executed, variables: Object.keys(vars), cleanup: t.cleanup };
@@ -218,5 +259,7 @@ export async function runRunbook(file: string, options: { inherit?: string[]; en
 
 /** Lines that did not succeed, with what they printed: [] when the runbook ran through. */
 export function failures(run: RunbookRun): { line: string; code: number; output: string[] }[] {
-  return run.executed.filter((e) => e.code !== 0).map((e) => ({ line: e.line, code: e.code, output: [...e.stdout.slice(-5), ...e.stderr.slice(-10)] }));
+  return run.executed
+    .filter((e) => e.code !== 0)
+    .map((e) => ({ line: e.line, code: e.code, output: [...e.stdout.slice(-5), ...e.stderr.slice(-10)] }));
 }

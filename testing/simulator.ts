@@ -11,7 +11,10 @@ export interface SimCall {
   readonly body: any;
 }
 
-export function inProcessSim(...families: ((sim: Sim) => void)[]): { sim: Sim; call: (method: string, path: string, body?: Record<string, any>, query?: string) => SimCall } {
+export function inProcessSim(...families: ((sim: Sim) => void)[]): {
+  sim: Sim;
+  call: (method: string, path: string, body?: Record<string, any>, query?: string) => SimCall;
+} {
   const sim = new Sim();
   sim.warn = () => {};
   registerActions(sim);

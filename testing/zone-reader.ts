@@ -131,7 +131,8 @@ export function readZoneText(text: string, origin: string): ZoneRecord[] {
     if (head === undefined) continue;
     const first = head.text;
     if (!head.quoted && first.startsWith("$")) {
-      if (first !== "$ORIGIN" && first !== "$TTL") throw new Error(`line ${logical.line}: unsupported directive ${first}`);
+      if (first !== "$ORIGIN" && first !== "$TTL")
+        throw new Error(`line ${logical.line}: unsupported directive ${first}`);
       if (argument === undefined) throw new Error(`line ${logical.line}: ${first} without a value`);
       if (first === "$ORIGIN") currentOrigin = absoluteName(argument.text, currentOrigin);
       else defaultTtl = Number(argument.text);

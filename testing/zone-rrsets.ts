@@ -33,7 +33,9 @@ export function addressExpressions(serversStack: any): Map<string, { server: str
 }
 
 /** A record value of a synthesised rrset, with a server reference resolved to server and family. */
-export type RrsetValue = { kind: "literal"; text: string } | ({ kind: "address" } & Pick<AddressRef, "server" | "family">);
+export type RrsetValue =
+  | { kind: "literal"; text: string }
+  | ({ kind: "address" } & Pick<AddressRef, "server" | "family">);
 
 export interface SynthesisedSet {
   readonly address: string;
@@ -51,7 +53,11 @@ export interface SynthesisedSet {
  */
 export function synthesisedSets(dnsStack: any, serversStack: any, zoneName: string): SynthesisedSet[] {
   const zones = dnsStack?.resource?.hcloud_zone ?? {};
-  const zoneIds = new Set(Object.entries<any>(zones).filter(([, z]) => z.name === zoneName).map(([id]) => id));
+  const zoneIds = new Set(
+    Object.entries<any>(zones)
+      .filter(([, z]) => z.name === zoneName)
+      .map(([id]) => id),
+  );
   const addresses = addressExpressions(serversStack);
   const serverOutputs = serversStack?.output ?? {};
   const sets: SynthesisedSet[] = [];
@@ -65,11 +71,13 @@ export function synthesisedSets(dnsStack: any, serversStack: any, zoneName: stri
       const local = expr.replace(REMOTE_OUTPUT, (all, output: string) => {
         const value = serverOutputs[output]?.value;
         const inner = typeof value === "string" ? expressionOf(value) : undefined;
-        if (inner === undefined) throw new Error(`hcloud_zone_rrset.${id}: ${all} reads an output the servers stack does not have`);
+        if (inner === undefined)
+          throw new Error(`hcloud_zone_rrset.${id}: ${all} reads an output the servers stack does not have`);
         return inner;
       });
       const ref = addresses.get(local);
-      if (!ref) throw new Error(`hcloud_zone_rrset.${id}: the value ${record.value} is not a server address output (${local})`);
+      if (!ref)
+        throw new Error(`hcloud_zone_rrset.${id}: the value ${record.value} is not a server address output (${local})`);
       return { kind: "address", ...ref };
     });
     sets.push({ address: `hcloud_zone_rrset.${id}`, name: rrset.name, type: rrset.type, ttl: rrset.ttl, values });
@@ -78,7 +86,11 @@ export function synthesisedSets(dnsStack: any, serversStack: any, zoneName: stri
 }
 
 /** Synthesised rrsets as canonical sets, addresses from `book`, TTLs defaulting to the zone's. */
-export function synthesisedCanonicalSets(sets: readonly SynthesisedSet[], zone: ZoneSpec, book: AddressBook): CanonicalSet[] {
+export function synthesisedCanonicalSets(
+  sets: readonly SynthesisedSet[],
+  zone: ZoneSpec,
+  book: AddressBook,
+): CanonicalSet[] {
   const origin = `${zone.name}.`;
   return sortSets(
     sets.map((s) => ({
@@ -86,7 +98,15 @@ export function synthesisedCanonicalSets(sets: readonly SynthesisedSet[], zone: 
       type: s.type,
       ttl: s.ttl ?? zone.ttl,
       values: s.values
-        .map((v) => canonicalRdata(s.type, tokensOf(v.kind === "address" ? book.address({ kind: "address", server: v.server, family: v.family }) : v.text), origin))
+        .map((v) =>
+          canonicalRdata(
+            s.type,
+            tokensOf(
+              v.kind === "address" ? book.address({ kind: "address", server: v.server, family: v.family }) : v.text,
+            ),
+            origin,
+          ),
+        )
         .sort(),
     })),
   );

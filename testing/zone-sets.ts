@@ -40,7 +40,8 @@ function quoteBytes(bytes: Buffer): string {
 }
 
 function int(token: Token | undefined, what: string): string {
-  if (!token || !/^[0-9]+$/.test(token.text)) throw new Error(`${what}: expected a number, got ${JSON.stringify(token?.text)}`);
+  if (!token || !/^[0-9]+$/.test(token.text))
+    throw new Error(`${what}: expected a number, got ${JSON.stringify(token?.text)}`);
   return String(Number(token.text));
 }
 
@@ -64,12 +65,14 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
   switch (type) {
     case "A": {
       const v = parseIpv4(tokens[0]?.text ?? "");
-      if (v === undefined || tokens.length !== 1) throw new Error(`A: not an IPv4 address: ${tokens.map((t) => t.text).join(" ")}`);
+      if (v === undefined || tokens.length !== 1)
+        throw new Error(`A: not an IPv4 address: ${tokens.map((t) => t.text).join(" ")}`);
       return formatAddress("ipv4", v);
     }
     case "AAAA": {
       const v = parseIpv6(tokens[0]?.text ?? "");
-      if (v === undefined || tokens.length !== 1) throw new Error(`AAAA: not an IPv6 address: ${tokens.map((t) => t.text).join(" ")}`);
+      if (v === undefined || tokens.length !== 1)
+        throw new Error(`AAAA: not an IPv6 address: ${tokens.map((t) => t.text).join(" ")}`);
       return formatAddress("ipv6", v);
     }
     case "NS":
@@ -86,14 +89,23 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
       const flag = int(tokens[0], "CAA flag");
       const tag = tokens[1];
       if (!tag) throw new Error(`CAA: missing tag: ${tokens.map((t) => t.text).join(" ")}`);
-      return `${flag} ${tag.text.toLowerCase()} ${quoteBytes(decodeEscapes(tokens.slice(2).map((t) => t.text).join(" ")))}`;
+      return `${flag} ${tag.text.toLowerCase()} ${quoteBytes(
+        decodeEscapes(
+          tokens
+            .slice(2)
+            .map((t) => t.text)
+            .join(" "),
+        ),
+      )}`;
     }
     case "TLSA":
       return `${int(tokens[0], "TLSA usage")} ${int(tokens[1], "TLSA selector")} ${int(tokens[2], "TLSA matching type")} ${hex(tokens.slice(3))}`;
     case "SSHFP":
       return `${int(tokens[0], "SSHFP algorithm")} ${int(tokens[1], "SSHFP type")} ${hex(tokens.slice(2))}`;
     case "SOA":
-      return [name(tokens[0]), name(tokens[1]), ...tokens.slice(2).map((t, i) => int(t, `SOA field ${i + 3}`))].join(" ");
+      return [name(tokens[0]), name(tokens[1]), ...tokens.slice(2).map((t, i) => int(t, `SOA field ${i + 3}`))].join(
+        " ",
+      );
     default:
       return tokens.map((t) => (t.quoted ? quoteBytes(decodeEscapes(t.text)) : t.text)).join(" ");
   }
@@ -126,7 +138,8 @@ export function canonicalSets(records: readonly ZoneRecord[], origin: string): C
     const set = byKey.get(key);
     if (!set) byKey.set(key, { owner: r.owner, type: r.type, ttl: r.ttl, values: [value] });
     else {
-      if (set.ttl !== r.ttl) throw new Error(`line ${r.line}: ${key} has TTL ${r.ttl}, but ${set.ttl} before (one record set, one TTL)`);
+      if (set.ttl !== r.ttl)
+        throw new Error(`line ${r.line}: ${key} has TTL ${r.ttl}, but ${set.ttl} before (one record set, one TTL)`);
       set.values.push(value);
     }
   }
@@ -141,7 +154,13 @@ export function specSets(zone: ZoneSpec, book: AddressBook): CanonicalSet[] {
       owner: set.fqdn,
       type: set.type,
       ttl: set.ttl,
-      values: set.values.map((v) => (v.kind === "address" ? canonicalRdata(set.type, tokensOf(book.address(v)), origin) : canonicalRdata(set.type, tokensOf(v.text), origin))).sort(),
+      values: set.values
+        .map((v) =>
+          v.kind === "address"
+            ? canonicalRdata(set.type, tokensOf(book.address(v)), origin)
+            : canonicalRdata(set.type, tokensOf(v.text), origin),
+        )
+        .sort(),
     })),
   );
 }

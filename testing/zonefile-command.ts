@@ -104,7 +104,15 @@ export function listFiles(dir: string): string[] {
 
 /** Runs `all2all zonefile` in-process (cwd `cwd`), with a fixed date unless `env` says otherwise. */
 export async function zonefile(
-  options: { config?: string; env?: string; zone?: string; out?: string; knot?: boolean; addresses?: string; zonesRoot?: string },
+  options: {
+    config?: string;
+    env?: string;
+    zone?: string;
+    out?: string;
+    knot?: boolean;
+    addresses?: string;
+    zonesRoot?: string;
+  },
   cwd: string,
   env: Record<string, string | undefined> = { SOURCE_DATE_EPOCH: FIXED_EPOCH },
 ): Promise<ZonefileRun> {
@@ -137,7 +145,10 @@ export function renderCases(defaultConfigDir: string, extraConfigDir: string): R
 export async function renderAll(cases: readonly RenderCase[], dir: string): Promise<Map<string, ZonefileRun>> {
   const runs = new Map<string, ZonefileRun>();
   for (const c of cases) {
-    const run = await zonefile({ config: c.config, env: c.env, out: path.join(dir, c.label.replace(/ /g, "-")), knot: true }, dir);
+    const run = await zonefile(
+      { config: c.config, env: c.env, out: path.join(dir, c.label.replace(/ /g, "-")), knot: true },
+      dir,
+    );
     if (run.code !== 0) throw new Error(`zonefile ${c.label} exited ${run.code}:\n${run.stderr.join("\n")}`);
     runs.set(c.label, run);
   }
@@ -146,5 +157,7 @@ export async function renderAll(cases: readonly RenderCase[], dir: string): Prom
 
 /** The zone files of a run: origin (ASCII zone name) and path. */
 export function zoneFilesOf(run: ZonefileRun): { origin: string; file: string }[] {
-  return run.files.filter((f) => f.endsWith(".zone")).map((f) => ({ origin: path.basename(f, ".zone"), file: path.join(run.out, f) }));
+  return run.files
+    .filter((f) => f.endsWith(".zone"))
+    .map((f) => ({ origin: path.basename(f, ".zone"), file: path.join(run.out, f) }));
 }

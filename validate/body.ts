@@ -45,7 +45,13 @@ export interface BodyOptions {
 const NO_NAMES: ReadonlySet<string> = new Set();
 const DYNAMIC_KEYS: ReadonlySet<string> = new Set(["for_each", "iterator", "labels", "content", "//"]);
 
-export function validateBody(site: Site, body: JsonObject, block: BlockSchema, path: string, options: BodyOptions): void {
+export function validateBody(
+  site: Site,
+  body: JsonObject,
+  block: BlockSchema,
+  path: string,
+  options: BodyOptions,
+): void {
   const dynamicTypes = options.allowDynamic ? dynamicBlockTypes(body) : NO_NAMES;
   for (const [key, value] of Object.entries(body)) {
     if (key === "//" || options.skip?.has(key)) continue;
@@ -59,7 +65,11 @@ export function validateBody(site: Site, body: JsonObject, block: BlockSchema, p
     } else if (key === "dynamic" && options.allowDynamic) {
       validateDynamicBlocks(site, block, value, keyPathText);
     } else {
-      reportError(site, keyPathText, `unknown attribute or block "${key}" (expected an attribute or block of ${options.owner}${suggestionSuffix(key, block.names)})`);
+      reportError(
+        site,
+        keyPathText,
+        `unknown attribute or block "${key}" (expected an attribute or block of ${options.owner}${suggestionSuffix(key, block.names)})`,
+      );
       checkStrings(site, keyPathText, value);
     }
   }
@@ -67,7 +77,13 @@ export function validateBody(site: Site, body: JsonObject, block: BlockSchema, p
 }
 
 /** Rule 3: required attributes and blocks with min_items that are absent. */
-function checkRequired(site: Site, body: JsonObject, block: BlockSchema, path: string, dynamicTypes: ReadonlySet<string>): void {
+function checkRequired(
+  site: Site,
+  body: JsonObject,
+  block: BlockSchema,
+  path: string,
+  dynamicTypes: ReadonlySet<string>,
+): void {
   for (const name of block.required) {
     if (own(body, name) === undefined) {
       const attribute = block.attributes.get(name);
@@ -78,18 +94,27 @@ function checkRequired(site: Site, body: JsonObject, block: BlockSchema, path: s
   for (const name of block.requiredBlocks) {
     if (own(body, name) === undefined && !dynamicTypes.has(name)) {
       const min = block.blockTypes.get(name)?.minItems ?? 1;
-      reportError(site, attrPath(path, name), `missing required block "${name}" (expected at least ${plural(min, "block")})`);
+      reportError(
+        site,
+        attrPath(path, name),
+        `missing required block "${name}" (expected at least ${plural(min, "block")})`,
+      );
     }
   }
 }
 
 function validateAttribute(site: Site, name: string, attribute: AttributeSchema, value: unknown, path: string): void {
   if (value === null) {
-    if (attribute.required) reportError(site, path, `required attribute "${name}" is null (expected ${expectedValue(attribute)})`);
+    if (attribute.required)
+      reportError(site, path, `required attribute "${name}" is null (expected ${expectedValue(attribute)})`);
     return;
   }
   if (attribute.computed && !attribute.optional && !attribute.required) {
-    reportError(site, path, `attribute "${name}" is computed by the provider and cannot be set (expected it to be left out)`);
+    reportError(
+      site,
+      path,
+      `attribute "${name}" is computed by the provider and cannot be set (expected it to be left out)`,
+    );
     checkStrings(site, path, value);
     return;
   }
@@ -99,7 +124,8 @@ function validateAttribute(site: Site, name: string, attribute: AttributeSchema,
     return;
   }
   if (attribute.type !== undefined) {
-    for (const problem of typeProblems(value, attribute.type)) reportError(site, joinPath(path, problem.path), problem.message);
+    for (const problem of typeProblems(value, attribute.type))
+      reportError(site, joinPath(path, problem.path), problem.message);
   }
   checkStrings(site, path, value);
 }
@@ -111,18 +137,30 @@ function expectedValue(attribute: AttributeSchema): string {
 
 function describeNested(nested: NestedAttributes): string {
   const attributes = [...nested.block.attributes.keys()].join(", ");
-  return nested.mode === "single" ? `object with attributes ${attributes}` : `${nested.mode} of objects with attributes ${attributes}`;
+  return nested.mode === "single"
+    ? `object with attributes ${attributes}`
+    : `${nested.mode} of objects with attributes ${attributes}`;
 }
 
 /** Nested attributes (nested_type): an object, or a list/set/map of objects, each with its own schema. */
-function validateNestedAttribute(site: Site, name: string, nested: NestedAttributes, value: unknown, path: string): void {
+function validateNestedAttribute(
+  site: Site,
+  name: string,
+  nested: NestedAttributes,
+  value: unknown,
+  path: string,
+): void {
   if (typeof value === "string" && hasInterpolation(value)) {
     checkTemplate(site, path, value);
     return;
   }
   const items = nestedItems(nested, value, path);
   if (items === undefined) {
-    reportError(site, path, `wrong type for "${name}": got ${describeValue(value)} (expected ${describeNested(nested)})`);
+    reportError(
+      site,
+      path,
+      `wrong type for "${name}": got ${describeValue(value)} (expected ${describeNested(nested)})`,
+    );
     checkStrings(site, path, value);
     return;
   }
@@ -132,7 +170,11 @@ function validateNestedAttribute(site: Site, name: string, nested: NestedAttribu
     if (typeof item === "string" && hasInterpolation(item)) {
       checkTemplate(site, itemPath, item);
     } else if (!isObject(item)) {
-      reportError(site, itemPath, `wrong type for "${name}" element: got ${describeValue(item)} (expected object with attributes ${[...nested.block.attributes.keys()].join(", ")})`);
+      reportError(
+        site,
+        itemPath,
+        `wrong type for "${name}" element: got ${describeValue(item)} (expected object with attributes ${[...nested.block.attributes.keys()].join(", ")})`,
+      );
       checkStrings(site, itemPath, item);
     } else {
       validateBody(site, item, nested.block, itemPath, { owner: name, allowDynamic: false });
@@ -153,7 +195,14 @@ function nestedItems(nested: NestedAttributes, value: unknown, path: string): Ar
 }
 
 /** Rules 5 and 8 for one block type, then each block body. */
-function validateBlocks(site: Site, name: string, blockType: BlockTypeSchema, value: unknown, path: string, alsoDynamic: boolean): void {
+function validateBlocks(
+  site: Site,
+  name: string,
+  blockType: BlockTypeSchema,
+  value: unknown,
+  path: string,
+  alsoDynamic: boolean,
+): void {
   const items = blockItems(site, name, blockType, value, path);
   const single = blockType.mode === "single" || blockType.mode === "group";
   if (single && items.length > 1) {
@@ -168,11 +217,21 @@ function validateBlocks(site: Site, name: string, blockType: BlockTypeSchema, va
 }
 
 /** The block bodies given for a block type, with their paths; wrong shapes are reported. */
-function blockItems(site: Site, name: string, blockType: BlockTypeSchema, value: unknown, path: string): Array<[string, JsonObject]> {
+function blockItems(
+  site: Site,
+  name: string,
+  blockType: BlockTypeSchema,
+  value: unknown,
+  path: string,
+): Array<[string, JsonObject]> {
   const expected = blockType.mode === "map" ? "an object of labelled blocks" : "an object or an array of objects";
   if (value === null || value === undefined) return [];
   if (typeof value === "string" && hasInterpolation(value)) {
-    reportError(site, path, `block "${name}" cannot be set from an expression (expected ${expected}, or a "dynamic" block)`);
+    reportError(
+      site,
+      path,
+      `block "${name}" cannot be set from an expression (expected ${expected}, or a "dynamic" block)`,
+    );
     checkTemplate(site, path, value);
     return [];
   }
@@ -180,7 +239,10 @@ function blockItems(site: Site, name: string, blockType: BlockTypeSchema, value:
   if (Array.isArray(value)) {
     candidates = value.map((item, i) => [indexPath(path, i), item]);
   } else if (isObject(value)) {
-    candidates = blockType.mode === "map" ? Object.entries(value).map(([key, item]) => [keyPath(path, key), item]) : [[path, value]];
+    candidates =
+      blockType.mode === "map"
+        ? Object.entries(value).map(([key, item]) => [keyPath(path, key), item])
+        : [[path, value]];
   } else {
     reportError(site, path, `wrong type for block "${name}": got ${describeValue(value)} (expected ${expected})`);
     return [];
@@ -223,7 +285,11 @@ function dynamicBlockTypes(body: JsonObject): ReadonlySet<string> {
 function validateDynamicBlocks(site: Site, block: BlockSchema, value: unknown, path: string): void {
   const entries = sectionEntries(value);
   if (entries === undefined) {
-    reportError(site, path, `wrong type for "dynamic": got ${describeValue(value)} (expected an object keyed by block type)`);
+    reportError(
+      site,
+      path,
+      `wrong type for "dynamic": got ${describeValue(value)} (expected an object keyed by block type)`,
+    );
     return;
   }
   const blockTypeNames = [...block.blockTypes.keys()];
@@ -231,26 +297,44 @@ function validateDynamicBlocks(site: Site, block: BlockSchema, value: unknown, p
     const specPath = attrPath(path, name);
     const blockType = block.blockTypes.get(name);
     if (blockType === undefined) {
-      reportError(site, specPath, `unknown block type "${name}" in dynamic block (expected a block type of the schema${suggestionSuffix(name, blockTypeNames)})`);
+      reportError(
+        site,
+        specPath,
+        `unknown block type "${name}" in dynamic block (expected a block type of the schema${suggestionSuffix(name, blockTypeNames)})`,
+      );
       checkStrings(site, specPath, specs);
       continue;
     }
     if (blockType.block.deprecated) reportWarning(site, specPath, `block "${name}" is deprecated`);
     const list = asList(specs);
     list.forEach((spec, i) => {
-      validateDynamicSpec(site, name, blockType, spec, list.length === 1 && !Array.isArray(specs) ? specPath : indexPath(specPath, i));
+      validateDynamicSpec(
+        site,
+        name,
+        blockType,
+        spec,
+        list.length === 1 && !Array.isArray(specs) ? specPath : indexPath(specPath, i),
+      );
     });
   }
 }
 
 function validateDynamicSpec(site: Site, name: string, blockType: BlockTypeSchema, spec: unknown, path: string): void {
   if (!isObject(spec)) {
-    reportError(site, path, `wrong type for dynamic block "${name}": got ${describeValue(spec)} (expected an object with for_each and content)`);
+    reportError(
+      site,
+      path,
+      `wrong type for dynamic block "${name}": got ${describeValue(spec)} (expected an object with for_each and content)`,
+    );
     return;
   }
   for (const key of Object.keys(spec)) {
     if (!DYNAMIC_KEYS.has(key)) {
-      reportError(site, attrPath(path, key), `unknown argument "${key}" in dynamic block (expected for_each, iterator, labels or content${suggestionSuffix(key, DYNAMIC_KEYS)})`);
+      reportError(
+        site,
+        attrPath(path, key),
+        `unknown argument "${key}" in dynamic block (expected for_each, iterator, labels or content${suggestionSuffix(key, DYNAMIC_KEYS)})`,
+      );
     }
   }
   const iterator = own(spec, "iterator");
@@ -258,13 +342,24 @@ function validateDynamicSpec(site: Site, name: string, blockType: BlockTypeSchem
     reportError(site, attrPath(path, "iterator"), `wrong type: got ${describeValue(iterator)} (expected a name)`);
   }
   for (const key of ["for_each", "labels"]) checkStrings(site, attrPath(path, key), own(spec, key));
-  if (own(spec, "for_each") === undefined) reportError(site, attrPath(path, "for_each"), `missing required argument "for_each" (expected a collection to repeat the block for)`);
+  if (own(spec, "for_each") === undefined)
+    reportError(
+      site,
+      attrPath(path, "for_each"),
+      `missing required argument "for_each" (expected a collection to repeat the block for)`,
+    );
   const content = own(spec, "content");
   if (!isObject(content)) {
-    reportError(site, attrPath(path, "content"), `${content === undefined ? "missing" : "invalid"} dynamic block content (expected an object with the "${name}" block's arguments)`);
+    reportError(
+      site,
+      attrPath(path, "content"),
+      `${content === undefined ? "missing" : "invalid"} dynamic block content (expected an object with the "${name}" block's arguments)`,
+    );
     return;
   }
   const iterators = new Set(site.iterators).add(typeof iterator === "string" ? iterator : name);
-  validateBody({ ...site, iterators }, content, blockType.block, attrPath(path, "content"), { owner: name, allowDynamic: true });
+  validateBody({ ...site, iterators }, content, blockType.block, attrPath(path, "content"), {
+    owner: name,
+    allowDynamic: true,
+  });
 }
-

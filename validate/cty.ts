@@ -40,7 +40,11 @@ export type PrimitiveKind = "string" | "number" | "bool";
 export type CtyType =
   | { readonly kind: PrimitiveKind | "dynamic" }
   | { readonly kind: "list" | "set" | "map"; readonly element: CtyType }
-  | { readonly kind: "object"; readonly attributes: ReadonlyMap<string, CtyType>; readonly optional: ReadonlySet<string> }
+  | {
+      readonly kind: "object";
+      readonly attributes: ReadonlyMap<string, CtyType>;
+      readonly optional: ReadonlySet<string>;
+    }
   | { readonly kind: "tuple"; readonly elements: readonly CtyType[] };
 
 export type ObjectType = Extract<CtyType, { kind: "object" }>;
@@ -165,21 +169,34 @@ function collectTypeProblems(value: unknown, type: CtyType, path: string, out: V
       return;
     case "list":
     case "set":
-      if (!Array.isArray(value)) { mismatch(); return; }
+      if (!Array.isArray(value)) {
+        mismatch();
+        return;
+      }
       value.forEach((element, i) => {
         collectTypeProblems(element, type.element, indexPath(path, i), out);
       });
       return;
     case "map":
-      if (!isObject(value)) { mismatch(); return; }
-      for (const [key, element] of Object.entries(value)) collectTypeProblems(element, type.element, keyPath(path, key), out);
+      if (!isObject(value)) {
+        mismatch();
+        return;
+      }
+      for (const [key, element] of Object.entries(value))
+        collectTypeProblems(element, type.element, keyPath(path, key), out);
       return;
     case "object":
-      if (!isObject(value)) { mismatch(); return; }
+      if (!isObject(value)) {
+        mismatch();
+        return;
+      }
       checkObjectAttributes(value, type, path, out);
       return;
     case "tuple":
-      if (!Array.isArray(value) || value.length !== type.elements.length) { mismatch(); return; }
+      if (!Array.isArray(value) || value.length !== type.elements.length) {
+        mismatch();
+        return;
+      }
       // Same length just checked: every element has its type.
       value.forEach((element, i) => {
         collectTypeProblems(element, type.elements[i]!, indexPath(path, i), out);
@@ -188,12 +205,20 @@ function collectTypeProblems(value: unknown, type: CtyType, path: string, out: V
   }
 }
 
-function checkObjectAttributes(value: Record<string, unknown>, type: ObjectType, path: string, out: ValueProblem[]): void {
+function checkObjectAttributes(
+  value: Record<string, unknown>,
+  type: ObjectType,
+  path: string,
+  out: ValueProblem[],
+): void {
   for (const [name, attributeType] of type.attributes) {
     const attribute = own(value, name);
     if (attribute === undefined) {
       if (!type.optional.has(name)) {
-        out.push({ path: keyPath(path, name), message: `missing object attribute "${name}" (expected ${describeType(attributeType)})` });
+        out.push({
+          path: keyPath(path, name),
+          message: `missing object attribute "${name}" (expected ${describeType(attributeType)})`,
+        });
       }
       continue;
     }

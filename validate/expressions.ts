@@ -208,7 +208,8 @@ class Scanner {
         expectKey = false;
       }
     }
-    if (terminator !== undefined) this.errors.push(`unclosed "${terminator === "}" ? "${" : "["}" (expected "${terminator}")`);
+    if (terminator !== undefined)
+      this.errors.push(`unclosed "${terminator === "}" ? "${" : "["}" (expected "${terminator}")`);
   }
 
   /** `%{ if cond }`, `%{ for x in list }`, `%{ else }`, `%{ endif }`, `%{ endfor }`. */

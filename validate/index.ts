@@ -40,5 +40,13 @@ export {
 export { validateStack } from "./validate";
 export { type SynthOutputResult, validateSynthOutput } from "./synth-output";
 export { type CtyType, parseCtyType, describeType, typeProblems } from "./cty";
-export { type Reference, type Step, type ScanResult, hasInterpolation, parseTraversal, scanExpression, scanTemplate } from "./expressions";
+export {
+  type Reference,
+  type Step,
+  type ScanResult,
+  hasInterpolation,
+  parseTraversal,
+  scanExpression,
+  scanTemplate,
+} from "./expressions";
 export { editDistance, nearestName } from "../primitives/edit-distance";

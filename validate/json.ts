@@ -16,11 +16,11 @@ export function isObject(value: unknown): value is JsonObject {
 
 /** Own-property lookup that never reaches Object.prototype. */
 export function own(object: JsonObject, key: string): unknown {
-  return  Object.hasOwn(object, key) ? object[key] : undefined;
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 export function hasOwn(object: JsonObject, key: string): boolean {
-  return  Object.hasOwn(object, key);
+  return Object.hasOwn(object, key);
 }
 
 /**

@@ -132,7 +132,13 @@ function undeclaredProblem(kind: "resource" | "data", type: string, name: string
 }
 
 /** A suggestion among `count` names declared in the stack, memoised and paid from the stack's budget. */
-function memoisedNearest(site: Site, key: string, name: string, candidates: Iterable<string>, count: number): string | undefined {
+function memoisedNearest(
+  site: Site,
+  key: string,
+  name: string,
+  candidates: Iterable<string>,
+  count: number,
+): string | undefined {
   const cache = site.ctx.suggestions;
   const budget = site.ctx.suggestionBudget;
   if (!cache.has(key)) {
@@ -144,7 +150,12 @@ function memoisedNearest(site: Site, key: string, name: string, candidates: Iter
 }
 
 /** Instance keys must match count/for_each; then the attribute path is followed. */
-function instanceProblem(ref: Reference, display: string, symbol: ResourceSymbol, rest: readonly Step[]): string | undefined {
+function instanceProblem(
+  ref: Reference,
+  display: string,
+  symbol: ResourceSymbol,
+  rest: readonly Step[],
+): string | undefined {
   const [first] = rest;
   let attributes = rest;
   if (symbol.repetition !== undefined) {
@@ -164,13 +175,23 @@ function instanceProblem(ref: Reference, display: string, symbol: ResourceSymbol
 /** What a step lands on while following a reference through a schema. */
 type Shape =
   | { readonly kind: "block"; readonly block: BlockSchema; readonly name: string }
-  | { readonly kind: "collection"; readonly mode: "list" | "set" | "map"; readonly block: BlockSchema; readonly name: string }
+  | {
+      readonly kind: "collection";
+      readonly mode: "list" | "set" | "map";
+      readonly block: BlockSchema;
+      readonly name: string;
+    }
   | { readonly kind: "value"; readonly type: CtyType; readonly name: string }
   | { readonly kind: "any" };
 
 const ANY: Shape = { kind: "any" };
 
-function schemaPathProblem(ref: Reference, display: string, schema: BlockSchema, steps: readonly Step[]): string | undefined {
+function schemaPathProblem(
+  ref: Reference,
+  display: string,
+  schema: BlockSchema,
+  steps: readonly Step[],
+): string | undefined {
   let shape: Shape = { kind: "block", block: schema, name: display };
   for (const step of steps) {
     const next: Shape | string = followStep(shape, step);
@@ -243,10 +264,12 @@ function valueStep(type: CtyType, name: string, step: Step): Shape | string {
     case "bool":
       return `"${name}" is a ${type.kind}, which has no ${step.kind === "attr" ? `attribute "${step.name}"` : "elements"} (expected ${name} itself)`;
     case "list":
-      if (step.kind === "attr") return `"${name}" is a ${describeType(type)}, so it has no attribute "${step.name}" (expected an index such as ${name}[0])`;
+      if (step.kind === "attr")
+        return `"${name}" is a ${describeType(type)}, so it has no attribute "${step.name}" (expected an index such as ${name}[0])`;
       return { kind: "value", type: type.element, name: `${name} element` };
     case "tuple": {
-      if (step.kind === "attr") return `"${name}" is a ${describeType(type)}, so it has no attribute "${step.name}" (expected an index such as ${name}[0])`;
+      if (step.kind === "attr")
+        return `"${name}" is a ${describeType(type)}, so it has no attribute "${step.name}" (expected an index such as ${name}[0])`;
       const element = step.kind === "index" && typeof step.key === "number" ? type.elements[step.key] : undefined;
       return element === undefined ? ANY : { kind: "value", type: element, name: `${name} element` };
     }
@@ -256,7 +279,8 @@ function valueStep(type: CtyType, name: string, step: Step): Shape | string {
     case "map":
       return step.kind === "splat" ? ANY : { kind: "value", type: type.element, name: `${name} element` };
     case "object": {
-      const key = step.kind === "attr" ? step.name : step.kind === "index" && typeof step.key === "string" ? step.key : undefined;
+      const key =
+        step.kind === "attr" ? step.name : step.kind === "index" && typeof step.key === "string" ? step.key : undefined;
       if (key === undefined) return ANY;
       const attribute = type.attributes.get(key);
       if (attribute !== undefined) return { kind: "value", type: attribute, name: key };
@@ -296,7 +320,13 @@ export function addressProblem(text: unknown, kind: AddressKind, site: Site): st
   if (nameStep?.kind !== "attr" || type === "") return `invalid address "${text}" (expected ${expected})`;
   const table = isData ? site.ctx.symbols.dataSources : site.ctx.symbols.resources;
   if (table.get(type)?.has(nameStep.name)) return undefined;
-  return undeclaredProblem(isData ? "data" : "resource", type, nameStep.name, `${isData ? "data." : ""}${type}.${nameStep.name}`, site);
+  return undeclaredProblem(
+    isData ? "data" : "resource",
+    type,
+    nameStep.name,
+    `${isData ? "data." : ""}${type}.${nameStep.name}`,
+    site,
+  );
 }
 
 const EXPECTED_ADDRESS: Record<AddressKind, string> = {

@@ -31,7 +31,15 @@ import { validateBody } from "./body";
 import { type BlockSchema, lookupProvider } from "./schema";
 import { type ResourceKind, type TypeLookup, firstBody } from "./symbols";
 
-const RESOURCE_META: ReadonlySet<string> = new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
+const RESOURCE_META: ReadonlySet<string> = new Set([
+  "count",
+  "for_each",
+  "depends_on",
+  "provider",
+  "lifecycle",
+  "provisioner",
+  "connection",
+]);
 const DATA_META: ReadonlySet<string> = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"]);
 const PROVIDER_META: ReadonlySet<string> = new Set(["alias", "version"]);
 const RESOURCE_LIFECYCLE: ReadonlySet<string> = new Set([
@@ -52,13 +60,21 @@ const PROVIDER_REFERENCE = /^([A-Za-z][A-Za-z0-9_-]*)(?:\.([A-Za-z][A-Za-z0-9_-]
 export function validateResourceSection(ctx: StackContext, kind: ResourceKind, section: unknown): void {
   const types = sectionEntries(section);
   if (types === undefined) {
-    reportError(siteOf(ctx, kind), "", `wrong type: got ${describeValue(section)} (expected an object keyed by ${kind === "data" ? "data source" : "resource"} type)`);
+    reportError(
+      siteOf(ctx, kind),
+      "",
+      `wrong type: got ${describeValue(section)} (expected an object keyed by ${kind === "data" ? "data source" : "resource"} type)`,
+    );
     return;
   }
   for (const [type, byName] of types) {
     const names = sectionEntries(byName);
     if (names === undefined) {
-      reportError(siteOf(ctx, addressOf(kind, type, "")), "", `wrong type: got ${describeValue(byName)} (expected an object keyed by name)`);
+      reportError(
+        siteOf(ctx, addressOf(kind, type, "")),
+        "",
+        `wrong type: got ${describeValue(byName)} (expected an object keyed by name)`,
+      );
       continue;
     }
     for (const [name, body] of names) validateResource(ctx, kind, type, name, body);
@@ -88,7 +104,8 @@ function validateResource(ctx: StackContext, kind: ResourceKind, type: string, n
     }
     return;
   }
-  if (schema.deprecated) reportWarning(site, "", `${kind === "data" ? "data source" : "resource"} type "${type}" is deprecated`);
+  if (schema.deprecated)
+    reportWarning(site, "", `${kind === "data" ? "data source" : "resource"} type "${type}" is deprecated`);
   validateBody(site, body, schema, "", { owner: type, skip: meta, allowDynamic: true });
 }
 
@@ -105,7 +122,12 @@ export function noProviderMessage(localName: string, source: string | undefined)
     : `no schema for provider "${localName}" with source "${source}" (expected the schema of ${source} among the loaded schema files)`;
 }
 
-function validateMetaArguments(site: Site, kind: ResourceKind, body: JsonObject, schema: BlockSchema | undefined): void {
+function validateMetaArguments(
+  site: Site,
+  kind: ResourceKind,
+  body: JsonObject,
+  schema: BlockSchema | undefined,
+): void {
   const count = own(body, "count");
   const forEach = own(body, "for_each");
   if (count !== undefined) validateCount(site, count);
@@ -146,7 +168,11 @@ function validateForEach(site: Site, value: unknown): void {
   } else if (isObject(value)) {
     checkStrings(site, "for_each", value);
   } else if (Array.isArray(value)) {
-    reportError(site, "for_each", `a JSON array is a tuple, which for_each does not accept (expected an object, or a set of strings such as "\${toset([...])}")`);
+    reportError(
+      site,
+      "for_each",
+      `a JSON array is a tuple, which for_each does not accept (expected an object, or a set of strings such as "\${toset([...])}")`,
+    );
     checkStrings(site, "for_each", value);
   } else {
     reportError(site, "for_each", `wrong type: got ${describeValue(value)} (expected a map or a set of strings)`);
@@ -170,11 +196,19 @@ export function validateProviderReference(site: Site, path: string, value: unkno
   const text = typeof value === "string" ? unwrapInterpolation(value).trim() : undefined;
   const match = text === undefined ? null : PROVIDER_REFERENCE.exec(text);
   if (match === null) {
-    reportError(site, path, `invalid provider reference ${JSON.stringify(value)} (expected "<name>" or "<name>.<alias>")`);
+    reportError(
+      site,
+      path,
+      `invalid provider reference ${JSON.stringify(value)} (expected "<name>" or "<name>.<alias>")`,
+    );
     return;
   }
   if (match[2] !== undefined && !site.ctx.symbols.providerConfigs.has(text ?? "")) {
-    reportError(site, path, `provider configuration "${text}" is not declared (expected a provider "${match[1]}" block with alias "${match[2]}")`);
+    reportError(
+      site,
+      path,
+      `provider configuration "${text}" is not declared (expected a provider "${match[1]}" block with alias "${match[2]}")`,
+    );
   }
 }
 
@@ -189,7 +223,11 @@ function validateLifecycle(site: Site, kind: ResourceKind, value: unknown, schem
     const path = attrPath("lifecycle", key);
     if (!allowed.has(key)) {
       const where = kind === "data" ? "in a data source" : "in lifecycle";
-      reportError(site, path, `unknown argument "${key}" ${where} (expected one of ${[...allowed].filter((k) => k !== "//").join(", ")}${suggestionSuffix(key, allowed)})`);
+      reportError(
+        site,
+        path,
+        `unknown argument "${key}" ${where} (expected one of ${[...allowed].filter((k) => k !== "//").join(", ")}${suggestionSuffix(key, allowed)})`,
+      );
       continue;
     }
     switch (key) {
@@ -220,11 +258,20 @@ function validateIgnoreChanges(site: Site, path: string, value: unknown, schema:
   }
   value.forEach((item, i) => {
     const itemPath = indexPath(path, i);
-    const name = typeof item === "string" ? /^[A-Za-z_][A-Za-z0-9_-]*/.exec(unwrapInterpolation(item).trim())?.[0] : undefined;
+    const name =
+      typeof item === "string" ? /^[A-Za-z_][A-Za-z0-9_-]*/.exec(unwrapInterpolation(item).trim())?.[0] : undefined;
     if (name === undefined) {
-      reportError(site, itemPath, `invalid ignore_changes entry ${JSON.stringify(item)} (expected an attribute name such as "labels")`);
+      reportError(
+        site,
+        itemPath,
+        `invalid ignore_changes entry ${JSON.stringify(item)} (expected an attribute name such as "labels")`,
+      );
     } else if (schema !== undefined && name !== "all" && !schema.attributes.has(name) && !schema.blockTypes.has(name)) {
-      reportError(site, itemPath, `ignore_changes names unknown attribute "${name}" (expected an attribute or block of the schema${suggestionSuffix(name, schema.names)})`);
+      reportError(
+        site,
+        itemPath,
+        `ignore_changes names unknown attribute "${name}" (expected an attribute or block of the schema${suggestionSuffix(name, schema.names)})`,
+      );
     }
   });
 }
@@ -246,17 +293,30 @@ export function validateConditions(site: Site, path: string, value: unknown): vo
   list.forEach((condition, i) => {
     const conditionPath = Array.isArray(value) ? indexPath(path, i) : path;
     if (!isObject(condition)) {
-      reportError(site, conditionPath, `wrong type: got ${describeValue(condition)} (expected an object with condition and error_message)`);
+      reportError(
+        site,
+        conditionPath,
+        `wrong type: got ${describeValue(condition)} (expected an object with condition and error_message)`,
+      );
       return;
     }
     for (const key of Object.keys(condition)) {
       if (key !== "condition" && key !== "error_message" && key !== "//") {
-        reportError(site, attrPath(conditionPath, key), `unknown argument "${key}" (expected condition or error_message)`);
+        reportError(
+          site,
+          attrPath(conditionPath, key),
+          `unknown argument "${key}" (expected condition or error_message)`,
+        );
       }
     }
     for (const key of ["condition", "error_message"]) {
       const item = own(condition, key);
-      if (item === undefined) reportError(site, attrPath(conditionPath, key), `missing required argument "${key}" (expected ${key === "condition" ? "a bool expression" : "a string"})`);
+      if (item === undefined)
+        reportError(
+          site,
+          attrPath(conditionPath, key),
+          `missing required argument "${key}" (expected ${key === "condition" ? "a bool expression" : "a string"})`,
+        );
       else checkStrings(site, attrPath(conditionPath, key), item);
     }
   });
@@ -266,7 +326,11 @@ export function validateConditions(site: Site, path: string, value: unknown): vo
 export function validateProviderSection(ctx: StackContext, section: unknown): void {
   const entries = sectionEntries(section);
   if (entries === undefined) {
-    reportError(siteOf(ctx, "provider"), "", `wrong type: got ${describeValue(section)} (expected an object keyed by provider name)`);
+    reportError(
+      siteOf(ctx, "provider"),
+      "",
+      `wrong type: got ${describeValue(section)} (expected an object keyed by provider name)`,
+    );
     return;
   }
   for (const [name, configs] of entries) {
@@ -278,12 +342,17 @@ function validateProviderConfig(ctx: StackContext, name: string, config: unknown
   const alias = isObject(config) ? own(config, "alias") : undefined;
   const site = siteOf(ctx, typeof alias === "string" ? `provider.${name}.${alias}` : `provider.${name}`);
   if (!isObject(config)) {
-    reportError(site, "", `wrong type: got ${describeValue(config)} (expected an object with the provider's arguments)`);
+    reportError(
+      site,
+      "",
+      `wrong type: got ${describeValue(config)} (expected an object with the provider's arguments)`,
+    );
     return;
   }
   for (const key of PROVIDER_META) {
     const value = own(config, key);
-    if (value !== undefined && typeof value !== "string") reportError(site, key, `wrong type: got ${describeValue(value)} (expected a string)`);
+    if (value !== undefined && typeof value !== "string")
+      reportError(site, key, `wrong type: got ${describeValue(value)} (expected a string)`);
   }
   const { provider, source } = lookupProvider(ctx.schemas, name, ctx.symbols.requiredProviders);
   if (provider === undefined) {
@@ -291,5 +360,9 @@ function validateProviderConfig(ctx: StackContext, name: string, config: unknown
     checkStrings(site, "", config);
     return;
   }
-  validateBody(site, config, provider.config, "", { owner: `provider ${name}`, skip: PROVIDER_META, allowDynamic: true });
+  validateBody(site, config, provider.config, "", {
+    owner: `provider ${name}`,
+    skip: PROVIDER_META,
+    allowDynamic: true,
+  });
 }

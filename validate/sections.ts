@@ -30,8 +30,25 @@ const TERRAFORM_KEYS: ReadonlySet<string> = new Set([
   "encryption",
   "//",
 ]);
-const VARIABLE_KEYS: ReadonlySet<string> = new Set(["type", "default", "description", "sensitive", "nullable", "validation", "ephemeral", "//"]);
-const OUTPUT_KEYS: ReadonlySet<string> = new Set(["value", "description", "sensitive", "depends_on", "precondition", "ephemeral", "//"]);
+const VARIABLE_KEYS: ReadonlySet<string> = new Set([
+  "type",
+  "default",
+  "description",
+  "sensitive",
+  "nullable",
+  "validation",
+  "ephemeral",
+  "//",
+]);
+const OUTPUT_KEYS: ReadonlySet<string> = new Set([
+  "value",
+  "description",
+  "sensitive",
+  "depends_on",
+  "precondition",
+  "ephemeral",
+  "//",
+]);
 const IMPORT_KEYS: ReadonlySet<string> = new Set(["to", "id", "identity", "provider", "for_each", "//"]);
 const MOVED_KEYS: ReadonlySet<string> = new Set(["from", "to", "//"]);
 const REMOVED_KEYS: ReadonlySet<string> = new Set(["from", "lifecycle", "provisioner", "connection", "//"]);
@@ -42,12 +59,22 @@ function checkKeys(site: Site, path: string, body: JsonObject, allowed: Readonly
   for (const key of Object.keys(body)) {
     if (allowed.has(key)) continue;
     const names = [...allowed].filter((k) => k !== "//");
-    reportError(site, attrPath(path, key), `unknown argument "${key}" in ${what} (expected one of ${names.join(", ")}${suggestionSuffix(key, names)})`);
+    reportError(
+      site,
+      attrPath(path, key),
+      `unknown argument "${key}" in ${what} (expected one of ${names.join(", ")}${suggestionSuffix(key, names)})`,
+    );
   }
 }
 
 /** For sections of labelled blocks: runs `each` on every (name, object body), reporting other shapes. */
-function forEachLabelled(ctx: StackContext, section: string, value: unknown, prefix: string, each: (site: Site, body: JsonObject) => void): void {
+function forEachLabelled(
+  ctx: StackContext,
+  section: string,
+  value: unknown,
+  prefix: string,
+  each: (site: Site, body: JsonObject) => void,
+): void {
   const entries = sectionEntries(value);
   if (entries === undefined) {
     reportError(siteOf(ctx, section), "", `wrong type: got ${describeValue(value)} (expected an object keyed by name)`);
@@ -62,7 +89,12 @@ function forEachLabelled(ctx: StackContext, section: string, value: unknown, pre
 }
 
 /** For sections of unlabelled blocks (import, moved, removed): an object or an array of objects. */
-function forEachListed(ctx: StackContext, section: string, value: unknown, each: (site: Site, body: JsonObject) => void): void {
+function forEachListed(
+  ctx: StackContext,
+  section: string,
+  value: unknown,
+  each: (site: Site, body: JsonObject) => void,
+): void {
   asList(value).forEach((body, i) => {
     const site = siteOf(ctx, `${section}[${i}]`);
     if (isObject(body)) each(site, body);
@@ -84,7 +116,11 @@ export function validateTerraformSection(ctx: StackContext, value: unknown): voi
       if (!isObject(entry)) {
         reportError(site, path, `wrong type: got ${describeValue(entry)} (expected an object with source and version)`);
       } else if (own(entry, "source") !== undefined && typeof own(entry, "source") !== "string") {
-        reportError(site, attrPath(path, "source"), `wrong type: got ${describeValue(own(entry, "source"))} (expected a source address such as "hetznercloud/hcloud")`);
+        reportError(
+          site,
+          attrPath(path, "source"),
+          `wrong type: got ${describeValue(own(entry, "source"))} (expected a source address such as "hetznercloud/hcloud")`,
+        );
       }
     }
   });
@@ -101,7 +137,8 @@ export function validateVariableSection(ctx: StackContext, value: unknown): void
 export function validateOutputSection(ctx: StackContext, value: unknown): void {
   forEachLabelled(ctx, "output", value, "output", (site, body) => {
     checkKeys(site, "", body, OUTPUT_KEYS, "an output");
-    if (own(body, "value") === undefined) reportError(site, "value", `missing required argument "value" (expected the value to export)`);
+    if (own(body, "value") === undefined)
+      reportError(site, "value", `missing required argument "value" (expected the value to export)`);
     else checkStrings(site, "value", own(body, "value"));
     const dependsOn = own(body, "depends_on");
     if (dependsOn !== undefined) validateDependsOn(site, "depends_on", dependsOn);
@@ -113,7 +150,11 @@ export function validateOutputSection(ctx: StackContext, value: unknown): void {
 export function validateLocalsSection(ctx: StackContext, value: unknown): void {
   asList(value).forEach((block) => {
     if (!isObject(block)) {
-      reportError(siteOf(ctx, "locals"), "", `wrong type: got ${describeValue(block)} (expected an object of local values)`);
+      reportError(
+        siteOf(ctx, "locals"),
+        "",
+        `wrong type: got ${describeValue(block)} (expected an object of local values)`,
+      );
       return;
     }
     for (const [name, item] of Object.entries(block)) {
@@ -126,7 +167,11 @@ export function validateModuleSection(ctx: StackContext, value: unknown): void {
   forEachLabelled(ctx, "module", value, "module", (site, body) => {
     const source = own(body, "source");
     if (typeof source !== "string") {
-      reportError(site, "source", `${source === undefined ? "missing required argument" : "wrong type for"} "source" (expected a module source string)`);
+      reportError(
+        site,
+        "source",
+        `${source === undefined ? "missing required argument" : "wrong type for"} "source" (expected a module source string)`,
+      );
     }
     for (const [key, item] of Object.entries(body)) {
       if (key === "//" || key === "source") continue;
@@ -139,17 +184,25 @@ export function validateModuleSection(ctx: StackContext, value: unknown): void {
 
 function validateModuleProviders(site: Site, value: unknown): void {
   if (!isObject(value)) {
-    reportError(site, "providers", `wrong type: got ${describeValue(value)} (expected an object mapping module provider names to configurations)`);
+    reportError(
+      site,
+      "providers",
+      `wrong type: got ${describeValue(value)} (expected an object mapping module provider names to configurations)`,
+    );
     return;
   }
-  for (const [name, reference] of Object.entries(value)) validateProviderReference(site, attrPath("providers", name), reference);
+  for (const [name, reference] of Object.entries(value))
+    validateProviderReference(site, attrPath("providers", name), reference);
 }
 
 export function validateImportSection(ctx: StackContext, value: unknown): void {
   forEachListed(ctx, "import", value, (site, body) => {
     checkKeys(site, "", body, IMPORT_KEYS, "an import block");
     const to = own(body, "to");
-    const problem = to === undefined ? `missing required argument "to" (expected the address to import into)` : addressProblem(to, "import", site);
+    const problem =
+      to === undefined
+        ? `missing required argument "to" (expected the address to import into)`
+        : addressProblem(to, "import", site);
     if (problem !== undefined) reportError(site, "to", problem);
     if (own(body, "id") === undefined && own(body, "identity") === undefined) {
       reportError(site, "id", `missing required argument "id" (expected the provider's ID of the object to import)`);
@@ -164,10 +217,17 @@ export function validateMovedSection(ctx: StackContext, value: unknown): void {
     checkKeys(site, "", body, MOVED_KEYS, "a moved block");
     const from = own(body, "from");
     if (typeof from !== "string" || parseTraversal(from) === undefined) {
-      reportError(site, "from", `${from === undefined ? "missing" : "invalid"} "from" address (expected the previous address, such as hcloud_server.old)`);
+      reportError(
+        site,
+        "from",
+        `${from === undefined ? "missing" : "invalid"} "from" address (expected the previous address, such as hcloud_server.old)`,
+      );
     }
     const to = own(body, "to");
-    const problem = to === undefined ? `missing required argument "to" (expected the new address)` : addressProblem(to, "moved", site);
+    const problem =
+      to === undefined
+        ? `missing required argument "to" (expected the new address)`
+        : addressProblem(to, "moved", site);
     if (problem !== undefined) reportError(site, "to", problem);
   });
 }
@@ -178,15 +238,26 @@ export function validateRemovedSection(ctx: StackContext, value: unknown): void 
     const from = own(body, "from");
     const address = typeof from === "string" ? parseTraversal(from) : undefined;
     if (address === undefined) {
-      reportError(site, "from", `${from === undefined ? "missing" : "invalid"} "from" address (expected the address of the removed resource or module)`);
+      reportError(
+        site,
+        "from",
+        `${from === undefined ? "missing" : "invalid"} "from" address (expected the address of the removed resource or module)`,
+      );
       return;
     }
     const [first] = address.steps;
     const stillDeclared =
       address.steps.length === 1 &&
       first?.kind === "attr" &&
-      (address.root === "module" ? site.ctx.symbols.modules.has(first.name) : site.ctx.symbols.resources.get(address.root)?.has(first.name) === true);
-    if (stillDeclared) reportError(site, "from", `"${from}" is still declared in this stack (expected a removed block only for objects no longer declared)`);
+      (address.root === "module"
+        ? site.ctx.symbols.modules.has(first.name)
+        : site.ctx.symbols.resources.get(address.root)?.has(first.name) === true);
+    if (stillDeclared)
+      reportError(
+        site,
+        "from",
+        `"${from}" is still declared in this stack (expected a removed block only for objects no longer declared)`,
+      );
     for (const key of ["provisioner", "connection"]) checkStrings(site, key, own(body, key));
   });
 }
@@ -197,7 +268,12 @@ export function validateCheckSection(ctx: StackContext, value: unknown): void {
     const data = own(body, "data");
     if (data !== undefined) validateResourceSection(ctx, "data", data);
     const asserts = own(body, "assert");
-    if (asserts === undefined) reportError(site, "assert", `missing "assert" block (expected at least one assert with condition and error_message)`);
+    if (asserts === undefined)
+      reportError(
+        site,
+        "assert",
+        `missing "assert" block (expected at least one assert with condition and error_message)`,
+      );
     else validateConditions(site, "assert", asserts);
   });
 }

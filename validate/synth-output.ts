@@ -31,11 +31,20 @@ interface StackFile {
  * @param visit called with each stack's parsed document, so that a caller
  *   needing the documents too (synth's summary) does not read them again.
  */
-export function validateSynthOutput(outdir: string, schemas: ProviderSchemas, visit?: (stack: string, doc: unknown) => void): SynthOutputResult {
+export function validateSynthOutput(
+  outdir: string,
+  schemas: ProviderSchemas,
+  visit?: (stack: string, doc: unknown) => void,
+): SynthOutputResult {
   const problems: Problem[] = [];
   const stackFiles = listStacks(outdir, problems);
   if (stackFiles.length === 0 && problems.length === 0) {
-    problems.push(fileProblem("", `no stacks found in ${outdir} (expected ${join(outdir, "manifest.json")} or ${join(outdir, "stacks", "<stack>", "cdk.tf.json")})`));
+    problems.push(
+      fileProblem(
+        "",
+        `no stacks found in ${outdir} (expected ${join(outdir, "manifest.json")} or ${join(outdir, "stacks", "<stack>", "cdk.tf.json")})`,
+      ),
+    );
   }
   for (const { name, file } of stackFiles) {
     const doc = readJson(file, name, problems);
@@ -95,7 +104,12 @@ function readJson(file: string, stack: string, problems: Problem[]): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    problems.push(fileProblem(stack, `cannot parse ${file}: ${error instanceof Error ? error.message : String(error)} (expected valid JSON)`));
+    problems.push(
+      fileProblem(
+        stack,
+        `cannot parse ${file}: ${error instanceof Error ? error.message : String(error)} (expected valid JSON)`,
+      ),
+    );
     return undefined;
   }
 }

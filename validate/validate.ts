@@ -52,11 +52,24 @@ const SECTION_NAMES: readonly string[] = [...SECTIONS.keys()].filter((name) => n
 export function validateStack(stack: string, tfJson: unknown, schemas: ProviderSchemas): Problem[] {
   const problems: Problem[] = [];
   if (!isObject(tfJson)) {
-    problems.push({ severity: "error", stack, address: "", path: "", message: `wrong type: got ${describeValue(tfJson)} (expected a JSON object)` });
+    problems.push({
+      severity: "error",
+      stack,
+      address: "",
+      path: "",
+      message: `wrong type: got ${describeValue(tfJson)} (expected a JSON object)`,
+    });
     return problems;
   }
   const symbols = collectSymbols(tfJson, schemas);
-  const ctx: StackContext = { stack, schemas, symbols, problems, suggestions: new Map(), suggestionBudget: { remaining: SUGGESTION_BUDGET } };
+  const ctx: StackContext = {
+    stack,
+    schemas,
+    symbols,
+    problems,
+    suggestions: new Map(),
+    suggestionBudget: { remaining: SUGGESTION_BUDGET },
+  };
   for (const address of symbols.duplicates) {
     reportError(siteOf(ctx, address), "", `declared more than once (expected each address to be declared once)`);
   }
@@ -65,7 +78,11 @@ export function validateStack(stack: string, tfJson: unknown, schemas: ProviderS
     if (validate !== undefined) {
       validate(ctx, value);
     } else {
-      reportError(siteOf(ctx, key), "", `unknown top-level key "${key}" (expected one of ${SECTION_NAMES.join(", ")}${suggestionSuffix(key, SECTION_NAMES)})`);
+      reportError(
+        siteOf(ctx, key),
+        "",
+        `unknown top-level key "${key}" (expected one of ${SECTION_NAMES.join(", ")}${suggestionSuffix(key, SECTION_NAMES)})`,
+      );
     }
   }
   return problems;

@@ -73,22 +73,39 @@ function describe(value: unknown): string {
  * `tofu output -json`) for the references a zone needs. Every problem is
  * returned, each naming the file and the output; extra outputs are ignored.
  */
-export function parseServerOutputs(text: string, file: string, needed: readonly AddressRef[], stack = "<env>-servers"): AddressFileResult {
+export function parseServerOutputs(
+  text: string,
+  file: string,
+  needed: readonly AddressRef[],
+  stack = "<env>-servers",
+): AddressFileResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { ok: false, problems: [`${file}: not JSON (${(err as Error).message}); expected the output of \`tofu output -json\` in cdktf.out/stacks/${stack}`] };
+    return {
+      ok: false,
+      problems: [
+        `${file}: not JSON (${(err as Error).message}); expected the output of \`tofu output -json\` in cdktf.out/stacks/${stack}`,
+      ],
+    };
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return {
       ok: false,
-      problems: [`${file}: expected a JSON object of outputs (what \`tofu output -json\` prints in cdktf.out/stacks/${stack}), got ${describe(raw)}`],
+      problems: [
+        `${file}: expected a JSON object of outputs (what \`tofu output -json\` prints in cdktf.out/stacks/${stack}), got ${describe(raw)}`,
+      ],
     };
   }
   // `all2all output --env E --format json` without --stack: one object of outputs per stack, keyed by its name.
   const nested = (raw as Record<string, unknown>)[stack];
-  const byStack = Object.prototype.hasOwnProperty.call(raw, stack) && typeof nested === "object" && nested !== null && !Array.isArray(nested) && !("value" in nested);
+  const byStack =
+    Object.prototype.hasOwnProperty.call(raw, stack) &&
+    typeof nested === "object" &&
+    nested !== null &&
+    !Array.isArray(nested) &&
+    !("value" in nested);
   const outputs = (byStack ? nested : raw) as Record<string, unknown>;
   const problems: string[] = [];
   const resolved = new Map<string, string>();
@@ -99,13 +116,20 @@ export function parseServerOutputs(text: string, file: string, needed: readonly 
     seen.add(key);
     const where = `${file}: output "${key}"`;
     if (!Object.prototype.hasOwnProperty.call(outputs, key)) {
-      problems.push(`${where} is missing (the public ${ref.family === "ipv4" ? "IPv4" : "IPv6"} of ${ref.server}); is this the output of ${stack}, applied with this config?`);
+      problems.push(
+        `${where} is missing (the public ${ref.family === "ipv4" ? "IPv4" : "IPv6"} of ${ref.server}); is this the output of ${stack}, applied with this config?`,
+      );
       continue;
     }
     const entry = outputs[key];
-    const value = typeof entry === "object" && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>).value : undefined;
+    const value =
+      typeof entry === "object" && entry !== null && !Array.isArray(entry)
+        ? (entry as Record<string, unknown>).value
+        : undefined;
     if (typeof value !== "string") {
-      problems.push(`${where}: expected { "value": "<address>" }, got ${typeof entry === "object" && entry !== null && !Array.isArray(entry) ? `a value of ${describe(value)}` : describe(entry)}`);
+      problems.push(
+        `${where}: expected { "value": "<address>" }, got ${typeof entry === "object" && entry !== null && !Array.isArray(entry) ? `a value of ${describe(value)}` : describe(entry)}`,
+      );
       continue;
     }
     const parsed = ref.family === "ipv4" ? parseIpv4(value) : parseIpv6(value);

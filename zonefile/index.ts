@@ -5,8 +5,24 @@
  * configuration of the hidden primary. Pure functions: the command line
  * (cli/zonefile.ts) reads and writes the files. See docs/dns.md.
  */
-export { outputName, parseServerOutputs, placeholderAddress, placeholderAddresses, type AddressBook, type AddressFileResult } from "./addresses";
-export { compareNames, renderZone, sortRecordSets, txtStrings, SERIAL_TOKEN, type RenderedRecordSet, type RenderedZone, type RenderOptions } from "./render";
+export {
+  outputName,
+  parseServerOutputs,
+  placeholderAddress,
+  placeholderAddresses,
+  type AddressBook,
+  type AddressFileResult,
+} from "./addresses";
+export {
+  compareNames,
+  renderZone,
+  sortRecordSets,
+  txtStrings,
+  SERIAL_TOKEN,
+  type RenderedRecordSet,
+  type RenderedZone,
+  type RenderOptions,
+} from "./render";
 export { chooseSerial, dateSerial, serialOf, withSerial, MAX_SERIAL, type SerialChoice } from "./serial";
 export {
   HETZNER_NAMESERVERS,

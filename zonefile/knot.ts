@@ -52,7 +52,12 @@ export interface RenderedKnotConfig {
   /** ASCII names of its zones, in file order. */
   readonly zones: readonly string[];
   /** TSIG key names it includes, and the file each is included from (relative to the configuration). */
-  readonly keys: readonly { readonly name: string; readonly file: string; readonly algorithm: string; readonly envVar: string }[];
+  readonly keys: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly algorithm: string;
+    readonly envVar: string;
+  }[];
   /** Whether some secondary's addresses are placeholders (transfers would be refused). */
   readonly placeholder: boolean;
 }
@@ -100,7 +105,12 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
   const keys = new Map<string, { name: string; file: string; algorithm: string; envVar: string }>();
   for (const { zone } of sorted) {
     const tsig = zone.primary!.tsig;
-    keys.set(tsig.key_name, { name: tsig.key_name, file: `${keysDir}/${tsig.key_name}.conf`, algorithm: tsig.algorithm, envVar: tsig.env_var });
+    keys.set(tsig.key_name, {
+      name: tsig.key_name,
+      file: `${keysDir}/${tsig.key_name}.conf`,
+      algorithm: tsig.algorithm,
+      envVar: tsig.env_var,
+    });
   }
   const keyList = [...keys.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 
@@ -115,7 +125,8 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     ports.add(zone.primary!.port);
     const refs = { notify: [] as string[], acl: [] as string[] };
     for (const secondary of serving.secondaries) {
-      if ([...secondary.transferSources, ...secondary.notify].some(isPlaceholderAddress)) placeholders.add(secondary.name);
+      if ([...secondary.transferSources, ...secondary.notify].some(isPlaceholderAddress))
+        placeholders.add(secondary.name);
       secondary.notify.forEach((address, i) => {
         const id = `${secondary.name}-notify-${i + 1}-${key}`;
         remotes.set(id, { id, address, key, secondary: secondary.name });
@@ -128,7 +139,9 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     }
     zoneRefs.set(zone.name, refs);
   }
-  const secondaryNames = [...new Set(sorted.flatMap((e) => e.serving.secondaries.map((s: SecondaryServers) => s.name)))].sort();
+  const secondaryNames = [
+    ...new Set(sorted.flatMap((e) => e.serving.secondaries.map((s: SecondaryServers) => s.name))),
+  ].sort();
 
   const out: string[] = [];
   out.push(

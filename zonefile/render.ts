@@ -106,7 +106,9 @@ export function txtStrings(presentation: string): string[] {
 /** Non-ASCII characters as `\DDD` escapes of their UTF-8 bytes: the file is plain ASCII. */
 export function asciiOnly(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[^\x00-\x7f]/gu, (char) => [...Buffer.from(char, "utf8")].map((b) => `\\${String(b).padStart(3, "0")}`).join(""));
+  return text.replace(/[^\x00-\x7f]/gu, (char) =>
+    [...Buffer.from(char, "utf8")].map((b) => `\\${String(b).padStart(3, "0")}`).join(""),
+  );
 }
 
 function valueText(type: string, value: RecordValue, addresses: AddressBook): { text: string; note?: string } {
@@ -169,7 +171,9 @@ export function renderZone(zone: ZoneSpec, options: RenderOptions): RenderedZone
     `${soaIndent}${t.minimum} ) ; minimum (negative caching TTL)`,
   ];
   const ns = serving.nameservers.map((host) => line(origin, zone.ttl, "NS", host));
-  const recordSets: RenderedRecordSet[] = [{ owner: origin, type: "NS", ttl: zone.ttl, values: [...serving.nameservers] }];
+  const recordSets: RenderedRecordSet[] = [
+    { owner: origin, type: "NS", ttl: zone.ttl, values: [...serving.nameservers] },
+  ];
   const body: string[] = [];
   let previousOwner: string | undefined;
   for (const set of sortRecordSets(zone.records)) {
@@ -180,5 +184,12 @@ export function renderZone(zone: ZoneSpec, options: RenderOptions): RenderedZone
     recordSets.push({ owner: set.fqdn, type: set.type, ttl: set.ttl, values });
   }
   const template = [...header, ...soa, ...ns, ...(body.length > 0 ? ["", ...body] : []), ""].join("\n");
-  return { zone: zone.name, fileName: `${zone.name}.zone`, template, recordSets, serving, placeholder: options.addresses.placeholder };
+  return {
+    zone: zone.name,
+    fileName: `${zone.name}.zone`,
+    template,
+    recordSets,
+    serving,
+    placeholder: options.addresses.placeholder,
+  };
 }

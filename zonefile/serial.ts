@@ -32,7 +32,10 @@ export function serialOf(text: string): number | undefined {
 
 /** The file with its serial replaced by the token, for comparison with a template. */
 function withoutSerial(text: string): string {
-  return text.replace(SERIAL_LINE, (_all, indent: string, _serial: string, rest: string) => `${indent}${SERIAL_TOKEN}${rest}`);
+  return text.replace(
+    SERIAL_LINE,
+    (_all, indent: string, _serial: string, rest: string) => `${indent}${SERIAL_TOKEN}${rest}`,
+  );
 }
 
 /** A template with its serial filled in. */
@@ -57,7 +60,9 @@ export function chooseSerial(template: string, previousText: string | undefined,
   if (withoutSerial(previousText!) === template) return { serial: previous, reason: "unchanged", previous };
   const serial = Math.max(dateSerial(today), previous + 1);
   if (serial > MAX_SERIAL) {
-    throw new Error(`the previous serial ${previous} cannot grow past ${MAX_SERIAL}; reset it by the RFC 1982 procedure (docs/dns.md)`);
+    throw new Error(
+      `the previous serial ${previous} cannot grow past ${MAX_SERIAL}; reset it by the RFC 1982 procedure (docs/dns.md)`,
+    );
   }
   return { serial, reason: "changed", previous };
 }

@@ -28,7 +28,11 @@ export interface SecondaryServers {
  * `authoritative_nameservers.assigned` (Hetzner Console, zone, "Nameserver")
  * once the zone exists.
  */
-export const HETZNER_NAMESERVERS: readonly string[] = ["hydrogen.ns.hetzner.com.", "oxygen.ns.hetzner.com.", "helium.ns.hetzner.de."];
+export const HETZNER_NAMESERVERS: readonly string[] = [
+  "hydrogen.ns.hetzner.com.",
+  "oxygen.ns.hetzner.com.",
+  "helium.ns.hetzner.de.",
+];
 
 /** The secondaries a zone in secondary mode names in the description. */
 export function secondariesOf(zone: ZoneSpec): SecondaryServers[] {
@@ -113,7 +117,8 @@ export function servingOf(zone: ZoneSpec, secondaries: readonly SecondaryServers
     nameservers: HETZNER_NAMESERVERS,
     timers: SOA_TIMERS,
     secondaries: [],
-    description: "primary mode: served by Hetzner from its API (this file is a copy, e.g. for a self-run server after a disaster)",
+    description:
+      "primary mode: served by Hetzner from its API (this file is a copy, e.g. for a self-run server after a disaster)",
   };
 }
 

@@ -10,7 +10,15 @@ import { registerDns } from "../../simulator/resources/dns";
 import { registerNetworking } from "../../simulator/resources/networking";
 import { registerStorageBoxes } from "../../simulator/resources/storage-boxes";
 import { parseAdoption } from "../../description";
-import { createLabNetwork, LAB, LAB_ZONE, labLabels, labPublicKey, writeLabConfig, type LabIds } from "../../testing/adopt";
+import {
+  createLabNetwork,
+  LAB,
+  LAB_ZONE,
+  labLabels,
+  labPublicKey,
+  writeLabConfig,
+  type LabIds,
+} from "../../testing/adopt";
 import { inProcessSim } from "../../testing/simulator";
 import { synthDefault } from "../../testing/synth";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
@@ -51,8 +59,18 @@ describe("a network created beforehand through the API", () => {
     const l = lab();
     ids = await createLabNetwork(l.request);
     // Created in the Console, never described: listed, never adopted.
-    await l.request("cloud", "POST", "/servers", { name: "old-1", server_type: "cx23", image: "debian-13", location: "fsn1" });
-    await l.request("cloud", "POST", `/zones/${ids.zone}/rrsets`, { name: "old", type: "A", ttl: 3600, records: [{ value: "192.0.2.7" }] });
+    await l.request("cloud", "POST", "/servers", {
+      name: "old-1",
+      server_type: "cx23",
+      image: "debian-13",
+      location: "fsn1",
+    });
+    await l.request("cloud", "POST", `/zones/${ids.zone}/rrsets`, {
+      name: "old",
+      type: "A",
+      ttl: 3600,
+      records: [{ value: "192.0.2.7" }],
+    });
     const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
     code = await runAdopt({ env: LAB }, io, repoRoot, { get: l.get });
     out = io.stdout;
@@ -74,7 +92,9 @@ describe("a network created beforehand through the API", () => {
       "hcloud_primary_ip.web-1-ipv4": String(ids.primaryIps["web-1-ipv4"]),
       "hcloud_primary_ip.web-1-ipv6": String(ids.primaryIps["web-1-ipv6"]),
       "hcloud_primary_ip.db-1-ipv6": String(ids.primaryIps["db-1-ipv6"]),
-      "hcloud_rdns.web-1-ipv4": expect.stringMatching(new RegExp(`^p-${ids.primaryIps["web-1-ipv4"]}-\\d+\\.\\d+\\.\\d+\\.\\d+$`)),
+      "hcloud_rdns.web-1-ipv4": expect.stringMatching(
+        new RegExp(`^p-${ids.primaryIps["web-1-ipv4"]}-\\d+\\.\\d+\\.\\d+\\.\\d+$`),
+      ),
       "hcloud_server_network.web-1-internal": `${ids.servers["web-1"]}-${ids.network}`,
       "hcloud_server_network.db-1-internal": `${ids.servers["db-1"]}-${ids.network}`,
       "hcloud_zone.all2all-lab-org": LAB_ZONE,
@@ -85,15 +105,26 @@ describe("a network created beforehand through the API", () => {
       "hcloud_storage_box.backup": String(ids.box),
       "hcloud_storage_box_subaccount.backup-web-1": `${ids.box}/${ids.subaccount}`,
     });
-    expect(parsed.adoption.entries.find((e) => e.address === "hcloud_server.web-1")?.matched).toBe(`server named web-1 (id ${ids.servers["web-1"]})`);
+    expect(parsed.adoption.entries.find((e) => e.address === "hcloud_server.web-1")?.matched).toBe(
+      `server named web-1 (id ${ids.servers["web-1"]})`,
+    );
   });
 
   test("nothing is left to create, and what exists without config is listed, not adopted", () => {
     const i = out.findIndex((l) => l.startsWith("not found, to create"));
     expect(out[i]).toBe("not found, to create (0):");
     const j = out.findIndex((l) => l.startsWith("in the project but not in the config"));
-    const listed = out.slice(j + 1).filter((l) => l.startsWith("  ")).map((l) => l.trim());
-    expect(listed).toEqual(expect.arrayContaining([expect.stringMatching(/^server old-1 \(id \d+\)$/), `record set old A of zone ${LAB_ZONE}`, expect.stringMatching(/^primary IP \S+ 203\.0\.113\.\d+ \(id \d+\)$/)]));
+    const listed = out
+      .slice(j + 1)
+      .filter((l) => l.startsWith("  "))
+      .map((l) => l.trim());
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^server old-1 \(id \d+\)$/),
+        `record set old A of zone ${LAB_ZONE}`,
+        expect.stringMatching(/^primary IP \S+ 203\.0\.113\.\d+ \(id \d+\)$/),
+      ]),
+    );
     expect(fs.readFileSync(file, "utf8")).not.toContain("old");
   });
 
@@ -103,13 +134,22 @@ describe("a network created beforehand through the API", () => {
     expect(await runCheck({ env: LAB }, io)).toBe(ExitCode.ok);
     const synth = synthDefault(path.join(dir, "config"));
     try {
-      expect(synth.stacks.get("lab-servers").import).toEqual(expect.arrayContaining([{ to: "hcloud_server.web-1", id: String(ids.servers["web-1"]) }]));
-      expect(synth.stacks.get("lab-dns").import).toEqual(expect.arrayContaining([{ to: "hcloud_zone_rrset.all2all-lab-org-www-cname", id: `${LAB_ZONE}/www/CNAME` }]));
+      expect(synth.stacks.get("lab-servers").import).toEqual(
+        expect.arrayContaining([{ to: "hcloud_server.web-1", id: String(ids.servers["web-1"]) }]),
+      );
+      expect(synth.stacks.get("lab-dns").import).toEqual(
+        expect.arrayContaining([{ to: "hcloud_zone_rrset.all2all-lab-org-www-cname", id: `${LAB_ZONE}/www/CNAME` }]),
+      );
       expect(synth.stacks.get("lab-backup").import).toHaveLength(2);
       expect(synth.stacks.get("lab-network").import).toHaveLength(4);
       // What the provider does not read back after an import is ignored on adopted resources (constructs/common.ts).
       const servers = synth.stacks.get("lab-servers").resource;
-      expect(servers.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data", "public_net"]);
+      expect(servers.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual([
+        "image",
+        "ssh_keys",
+        "user_data",
+        "public_net",
+      ]);
       expect(servers.hcloud_server_network["web-1-internal"].lifecycle.ignore_changes).toEqual(["subnet_id"]);
       const backup = synth.stacks.get("lab-backup").resource;
       expect(backup.hcloud_storage_box.backup.lifecycle.ignore_changes).toEqual(["ssh_keys", "password"]);
@@ -125,9 +165,15 @@ test("resources that are not adopted keep comparing those attributes", () => {
   const synth = synthDefault(config);
   try {
     expect(synth.stacks.get("lab-servers").import).toBeUndefined();
-    expect(synth.stacks.get("lab-servers").resource.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data"]);
+    expect(synth.stacks.get("lab-servers").resource.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual([
+      "image",
+      "ssh_keys",
+      "user_data",
+    ]);
     expect(synth.stacks.get("lab-servers").resource.hcloud_server_network["web-1-internal"].lifecycle).toBeUndefined();
-    expect(synth.stacks.get("lab-backup").resource.hcloud_storage_box.backup.lifecycle.ignore_changes).toEqual(["ssh_keys"]);
+    expect(synth.stacks.get("lab-backup").resource.hcloud_storage_box.backup.lifecycle.ignore_changes).toEqual([
+      "ssh_keys",
+    ]);
   } finally {
     synth.cleanup();
   }
@@ -166,8 +212,18 @@ test("a project without the network: everything is to be created, the file adopt
 test("a server without the IPv4 the config gives it: its primary IPv4 is created on purpose", async () => {
   const { dir, file } = labDir();
   const l = lab();
-  const key = (await l.request("cloud", "POST", "/ssh_keys", { name: "alice", public_key: `${labPublicKey()} alice@lab` })).body.ssh_key.id;
-  await l.request("cloud", "POST", "/servers", { name: "web-1", server_type: "cx23", image: "debian-13", location: "fsn1", ssh_keys: [key], labels: labLabels("web"), public_net: { enable_ipv4: false, enable_ipv6: true } });
+  const key = (
+    await l.request("cloud", "POST", "/ssh_keys", { name: "alice", public_key: `${labPublicKey()} alice@lab` })
+  ).body.ssh_key.id;
+  await l.request("cloud", "POST", "/servers", {
+    name: "web-1",
+    server_type: "cx23",
+    image: "debian-13",
+    location: "fsn1",
+    ssh_keys: [key],
+    labels: labLabels("web"),
+    public_net: { enable_ipv4: false, enable_ipv6: true },
+  });
   const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
   expect(await runAdopt({ env: LAB }, io, repoRoot, { get: l.get })).toBe(ExitCode.ok);
   const text = fs.readFileSync(file, "utf8");
@@ -178,8 +234,18 @@ test("a server without the IPv4 the config gives it: its primary IPv4 is created
 test("an SSH key matched twice (its public key under another name, and a key of its name): exit 2 naming both ids, nothing written", async () => {
   const { dir, file } = labDir();
   const l = lab();
-  const same = (await l.request("cloud", "POST", "/ssh_keys", { name: "old-laptop", public_key: `${labPublicKey()} alice@old` })).body.ssh_key.id;
-  const other = (await l.request("cloud", "POST", "/ssh_keys", { name: "alice", public_key: fs.readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8").match(/public_key: (ssh-ed25519 \S+)/g)![1]!.slice(12) })).body.ssh_key.id;
+  const same = (
+    await l.request("cloud", "POST", "/ssh_keys", { name: "old-laptop", public_key: `${labPublicKey()} alice@old` })
+  ).body.ssh_key.id;
+  const other = (
+    await l.request("cloud", "POST", "/ssh_keys", {
+      name: "alice",
+      public_key: fs
+        .readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8")
+        .match(/public_key: (ssh-ed25519 \S+)/g)![1]!
+        .slice(12),
+    })
+  ).body.ssh_key.id;
   const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
   expect(await runAdopt({ env: LAB }, io, repoRoot, { get: l.get })).toBe(ExitCode.badInput);
   const err = io.stderr.join("\n");
@@ -190,17 +256,47 @@ test("an SSH key matched twice (its public key under another name, and a key of 
 });
 
 test("two resources of one name (as a listing may show them): a conflict naming both ids", () => {
-  const stacks: StackDoc[] = [{ concern: "servers", name: "lab-servers", resources: { hcloud_server: { "web-1": { name: "web-1" } } }, imported: new Set() }];
-  const none = { ssh_keys: [], networks: [], firewalls: [], placement_groups: [], primary_ips: [], volumes: [], floating_ips: [], zones: [], rrsets: new Map(), storage_boxes: [], subaccounts: new Map() };
-  const existing: Existing = { ...none, servers: [{ id: 11, name: "web-1" }, { id: 12, name: "web-1" }] };
+  const stacks: StackDoc[] = [
+    {
+      concern: "servers",
+      name: "lab-servers",
+      resources: { hcloud_server: { "web-1": { name: "web-1" } } },
+      imported: new Set(),
+    },
+  ];
+  const none = {
+    ssh_keys: [],
+    networks: [],
+    firewalls: [],
+    placement_groups: [],
+    primary_ips: [],
+    volumes: [],
+    floating_ips: [],
+    zones: [],
+    rrsets: new Map(),
+    storage_boxes: [],
+    subaccounts: new Map(),
+  };
+  const existing: Existing = {
+    ...none,
+    servers: [
+      { id: 11, name: "web-1" },
+      { id: 12, name: "web-1" },
+    ],
+  };
   const lookup = matchExisting(stacks, existing);
-  expect(lookup.conflicts).toEqual([expect.stringContaining('hcloud_server.web-1: 2 servers are named "web-1" (ids 11, 12)')]);
+  expect(lookup.conflicts).toEqual([
+    expect.stringContaining('hcloud_server.web-1: 2 servers are named "web-1" (ids 11, 12)'),
+  ]);
   expect(lookup.matches).toEqual([]);
 });
 
 test("an API error stops the command: exit 1, nothing written", async () => {
   const { dir, file } = labDir();
-  const get: ApiGet = async () => ({ status: 401, body: { error: { code: "unauthorized", message: "unable to authenticate" } } });
+  const get: ApiGet = async () => ({
+    status: 401,
+    body: { error: { code: "unauthorized", message: "unable to authenticate" } },
+  });
   const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
   expect(await runAdopt({ env: LAB }, io, repoRoot, { get })).toBe(ExitCode.failed);
   expect(io.stderr.join("\n")).toMatch(/answered 401 unauthorized: unable to authenticate/);
@@ -223,7 +319,11 @@ describe("through the command line", () => {
     const { runCli } = await import("../../testing/cli.js");
     const { dir, config, file } = labDir();
     const closed = "http://127.0.0.1:9/v1";
-    const r = await runCli(["adopt", "--env", LAB, "--config", config], dir, { HCLOUD_TOKEN: "x".repeat(64), HCLOUD_ENDPOINT: closed, HETZNER_ENDPOINT: closed });
+    const r = await runCli(["adopt", "--env", LAB, "--config", config], dir, {
+      HCLOUD_TOKEN: "x".repeat(64),
+      HCLOUD_ENDPOINT: closed,
+      HETZNER_ENDPOINT: closed,
+    });
     expect(r.code).toBe(ExitCode.failed);
     expect(r.stderr.join("\n")).toMatch(/adopt: the API could not be reached/);
     expect(fs.existsSync(file)).toBe(false);

@@ -52,10 +52,12 @@ async function startProxy(target: RunningSimulator): Promise<Proxy> {
     void (async () => {
       try {
         const url = new URL(req.url ?? "/", upstream);
-        if (proxy.perPage !== undefined && url.searchParams.has("per_page")) url.searchParams.set("per_page", String(proxy.perPage));
+        if (proxy.perPage !== undefined && url.searchParams.has("per_page"))
+          url.searchParams.set("per_page", String(proxy.perPage));
         const r = await fetch(url, { headers: { authorization: req.headers.authorization ?? "" } });
         let answer: Answer = { status: r.status, body: JSON.parse(await r.text()) };
-        if (proxy.rewrite) answer = proxy.rewrite(url.pathname.replace(/^(\/hetzner)?\/v1/, ""), answer, url.searchParams);
+        if (proxy.rewrite)
+          answer = proxy.rewrite(url.pathname.replace(/^(\/hetzner)?\/v1/, ""), answer, url.searchParams);
         const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         res.writeHead(answer.status, { "content-type": "application/json" });
         res.end(text);
@@ -103,7 +105,10 @@ let files = 0;
 /** A new output path in the temporary folder (not created). */
 const newFile = (): string => path.join(t.dir, `catalogue-${++files}.json`);
 
-async function refresh(out: string, opts: { via?: "simulator" | "proxy"; env?: Record<string, string | undefined> } = {}) {
+async function refresh(
+  out: string,
+  opts: { via?: "simulator" | "proxy"; env?: Record<string, string | undefined> } = {},
+) {
   const api = opts.via === "proxy" ? proxy : sim;
   const env = { HCLOUD_TOKEN: TOKEN, HCLOUD_ENDPOINT: api.cloudUrl, HETZNER_ENDPOINT: api.hetznerUrl, ...opts.env };
   const io = captureIo(env, t.dir);
@@ -139,7 +144,9 @@ describe("a refresh from the simulator", () => {
 
   test("prints what it wrote, with counts and the changes since the committed file", () => {
     expect(result.stdout).toMatch(/^catalogue refresh: wrote catalogue-\d+\.json \(Hetzner Cloud API/);
-    expect(result.stdout).toMatch(/6 locations, 20 server types \(0 with a deprecation\), 9 retired, 4 images, 4 storage box types, 12 primary IP and 12 floating IP prices; gross prices with 21 % VAT/);
+    expect(result.stdout).toMatch(
+      /6 locations, 20 server types \(0 with a deprecation\), 9 retired, 4 images, 4 storage box types, 12 primary IP and 12 floating IP prices; gross prices with 21 % VAT/,
+    );
     expect(result.stdout).toMatch(/"unverified" notes of .*hetzner\.json dropped/);
     // The committed file lists images the simulator does not serve.
     expect(result.stdout).toMatch(/images removed: alma-10, /);
@@ -162,7 +169,9 @@ describe("a refresh from the simulator", () => {
         prices: undefined,
         locations: undefined,
       });
-      expect(entry.locations).toEqual(api.locations.map((l) => ({ name: l.name, available: l.available, deprecation: null })));
+      expect(entry.locations).toEqual(
+        api.locations.map((l) => ({ name: l.name, available: l.available, deprecation: null })),
+      );
       expect(entry.prices.map((p) => p.location)).toEqual(api.prices.map((p) => p.location));
       entry.prices.forEach((p, i) => {
         const a = api.prices[i]!;
@@ -177,7 +186,12 @@ describe("a refresh from the simulator", () => {
 
   test("prices have four decimals, rounded half up (10.2728999… is 10.2729)", () => {
     const cx23 = doc.server_types.find((x) => x.name === "cx23")!.prices[0]!;
-    expect(cx23).toEqual({ location: "fsn1", monthly: { net: "5.4900", gross: "6.6429" }, hourly: { net: "0.0088", gross: "0.0106" }, included_traffic_tb: 20 });
+    expect(cx23).toEqual({
+      location: "fsn1",
+      monthly: { net: "5.4900", gross: "6.6429" },
+      hourly: { net: "0.0088", gross: "0.0106" },
+      included_traffic_tb: 20,
+    });
     expect(doc.server_types.find((x) => x.name === "cx33")!.prices[0]!.monthly.gross).toBe("10.2729");
     // Equal to the committed file's figures wherever that one took them from the simulator's fixtures.
     expect(doc.server_types.find((x) => x.name === "ccx13")!.prices).toEqual(
@@ -208,18 +222,36 @@ describe("a refresh from the simulator", () => {
   test("IP, volume and backup prices come from GET /pricing; storage box types from the Hetzner API", () => {
     expect(doc.primary_ips).toHaveLength(2 * OFFER.locations.length);
     expect(doc.primary_ips.slice(0, 2)).toEqual([
-      { type: "ipv4", location: "fsn1", monthly: { net: "0.5000", gross: "0.6050" }, hourly: { net: "0.0008", gross: "0.0010" } },
-      { type: "ipv6", location: "fsn1", monthly: { net: "0.0000", gross: "0.0000" }, hourly: { net: "0.0000", gross: "0.0000" } },
+      {
+        type: "ipv4",
+        location: "fsn1",
+        monthly: { net: "0.5000", gross: "0.6050" },
+        hourly: { net: "0.0008", gross: "0.0010" },
+      },
+      {
+        type: "ipv6",
+        location: "fsn1",
+        monthly: { net: "0.0000", gross: "0.0000" },
+        hourly: { net: "0.0000", gross: "0.0000" },
+      },
     ]);
     expect(doc.primary_ips).toEqual(COMMITTED.primary_ips);
     expect(doc.floating_ips).toEqual(COMMITTED.floating_ips);
-    expect(doc.volumes).toEqual({ min_gb: COMMITTED.volumes.min_gb, max_gb: COMMITTED.volumes.max_gb, price_per_gb_month: { net: "0.0440", gross: "0.0532" } });
+    expect(doc.volumes).toEqual({
+      min_gb: COMMITTED.volumes.min_gb,
+      max_gb: COMMITTED.volumes.max_gb,
+      price_per_gb_month: { net: "0.0440", gross: "0.0532" },
+    });
     expect(doc.server_backups).toEqual({ percentage: "20" });
     expect(PRICING.server_backup.percentage).toBe("20.00");
     expect(doc.storage_box_types.map((b) => [b.name, b.size_tb, b.subaccounts_limit, b.snapshot_limit])).toEqual(
       STORAGE_BOX_TYPES.map((b) => [b.name, b.size / 2 ** 40, b.subaccounts_limit, b.snapshot_limit]),
     );
-    expect(doc.storage_box_types[0]!.prices[0]).toEqual({ location: "fsn1", monthly: { net: "3.2000", gross: "3.8720" }, hourly: { net: "0.0051", gross: "0.0062" } });
+    expect(doc.storage_box_types[0]!.prices[0]).toEqual({
+      location: "fsn1",
+      monthly: { net: "3.2000", gross: "3.8720" },
+      hourly: { net: "0.0051", gross: "0.0062" },
+    });
   });
 
   test("the retired server types of the previous file are kept", () => {
@@ -228,7 +260,14 @@ describe("a refresh from the simulator", () => {
 
   test("every endpoint was read", () => {
     const paths = sim.sim.log.map((l) => `${l.api} ${l.path}`);
-    for (const p of ["cloud /locations", "cloud /server_types", "cloud /images", "cloud /pricing", "hetzner /storage_box_types"]) expect(paths).toContain(p);
+    for (const p of [
+      "cloud /locations",
+      "cloud /server_types",
+      "cloud /images",
+      "cloud /pricing",
+      "hetzner /storage_box_types",
+    ])
+      expect(paths).toContain(p);
   });
 });
 
@@ -248,7 +287,9 @@ describe("two refreshes", () => {
     expect((await refresh(out, { via: "proxy" })).code).toBe(0);
     proxy.rewrite = (p, a) => {
       if (p === "/server_types") {
-        const price = a.body.server_types.find((x: any) => x.name === "cx23").prices.find((x: any) => x.location === "fsn1");
+        const price = a.body.server_types
+          .find((x: any) => x.name === "cx23")
+          .prices.find((x: any) => x.location === "fsn1");
         price.price_monthly = { net: "5.9900000000", gross: "7.2479000000000000" };
       }
       if (p === "/pricing") {
@@ -293,8 +334,12 @@ describe("two refreshes", () => {
 
     // cx43 and cax41 leave the offer.
     proxy.rewrite = (p, a) => {
-      if (p === "/server_types") a.body.server_types = a.body.server_types.filter((x: any) => x.name !== "cx43" && x.name !== "cax41");
-      if (p === "/pricing") a.body.pricing.server_types = a.body.pricing.server_types.filter((x: any) => x.name !== "cx43" && x.name !== "cax41");
+      if (p === "/server_types")
+        a.body.server_types = a.body.server_types.filter((x: any) => x.name !== "cx43" && x.name !== "cax41");
+      if (p === "/pricing")
+        a.body.pricing.server_types = a.body.pricing.server_types.filter(
+          (x: any) => x.name !== "cx43" && x.name !== "cax41",
+        );
       return a;
     };
     const second = await refresh(out, { via: "proxy" });
@@ -313,7 +358,9 @@ describe("two refreshes", () => {
       { name: "cax41", announced: TODAY, unavailable_after: TODAY, successor: "cax31" },
     ]);
     expect(second.stdout).toContain("server types removed: cx43, cax41");
-    expect(second.stdout).toContain("retired: cx43 (unavailable after 2026-12-31, successor cx53), cax41 (unavailable after 2026-12-07, successor cax31)");
+    expect(second.stdout).toContain(
+      "retired: cx43 (unavailable after 2026-12-31, successor cx53), cax41 (unavailable after 2026-12-07, successor cax31)",
+    );
     expect(second.stdout).toContain("successors changed: cx42 cx43 → cx53");
   });
 
@@ -326,7 +373,12 @@ describe("two refreshes", () => {
     const r = await refresh(out, { via: "proxy" });
     expect(r.code).toBe(0);
     const retired = read(out).retired_server_types;
-    expect(retired.find((x) => x.name === "cx23")).toEqual({ name: "cx23", announced: TODAY, unavailable_after: TODAY, successor: "cx33" });
+    expect(retired.find((x) => x.name === "cx23")).toEqual({
+      name: "cx23",
+      announced: TODAY,
+      unavailable_after: TODAY,
+      successor: "cx33",
+    });
     expect(retired.find((x) => x.name === "cx22")!.successor).toBe("cx33");
     expect(r.stdout).toContain("successors changed: cx22 cx23 → cx33");
   });
@@ -405,12 +457,21 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
     ],
     [
       "HTTP 401 with Hetzner's error",
-      (p, a) => (p === "/locations" ? { status: 401, body: { error: { code: "unauthorized", message: "unable to authenticate", details: {} } } } : a),
+      (p, a) =>
+        p === "/locations"
+          ? { status: 401, body: { error: { code: "unauthorized", message: "unable to authenticate", details: {} } } }
+          : a,
       /^ {2}GET \/locations: HTTP 401 unauthorized: unable to authenticate$/m,
     ],
     [
       "HTTP 500 with Hetzner's error",
-      (p, a) => (p === "/storage_box_types" ? { status: 500, body: { error: { code: "server_error", message: "an internal error occurred", details: {} } } } : a),
+      (p, a) =>
+        p === "/storage_box_types"
+          ? {
+              status: 500,
+              body: { error: { code: "server_error", message: "an internal error occurred", details: {} } },
+            }
+          : a,
       /^ {2}GET \/storage_box_types: HTTP 500 server_error: an internal error occurred$/m,
     ],
     [
@@ -449,7 +510,9 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
     proxy.rewrite = rewrite;
     const r = await refresh(out, { via: "proxy" });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^catalogue refresh: 1 problem in Hetzner's answers \(http:\/\/127\.0\.0\.1:\d+\/v1, http:\/\/127\.0\.0\.1:\d+\/hetzner\/v1\); catalogue-\d+\.json was not written:$/m);
+    expect(r.stderr).toMatch(
+      /^catalogue refresh: 1 problem in Hetzner's answers \(http:\/\/127\.0\.0\.1:\d+\/v1, http:\/\/127\.0\.0\.1:\d+\/hetzner\/v1\); catalogue-\d+\.json was not written:$/m,
+    );
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe("");
     expect(fs.existsSync(out)).toBe(false);
@@ -461,13 +524,16 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
     const before = fs.readFileSync(out, "utf8");
     proxy.rewrite = (p, a) => {
       if (p === "/server_types") price(a, "cpx22", "sin").price_hourly.net = "-1";
-      if (p === "/storage_box_types") return { status: 503, body: { error: { code: "maintenance", message: "down for maintenance", details: {} } } };
+      if (p === "/storage_box_types")
+        return { status: 503, body: { error: { code: "maintenance", message: "down for maintenance", details: {} } } };
       return a;
     };
     const r = await refresh(out, { via: "proxy" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/2 problems in Hetzner's answers/);
-    expect(r.stderr).toMatch(/GET \/server_types server_types\[\d+\]\.prices\[3\]\.price_hourly\.net: a decimal number as a string/);
+    expect(r.stderr).toMatch(
+      /GET \/server_types server_types\[\d+\]\.prices\[3\]\.price_hourly\.net: a decimal number as a string/,
+    );
     expect(r.stderr).toMatch(/GET \/storage_box_types: HTTP 503 maintenance: down for maintenance/);
     expect(fs.readFileSync(out, "utf8")).toBe(before);
   });
@@ -492,7 +558,11 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
     const out = newFile();
     const r = await refresh(out, { env: { HETZNER_ENDPOINT: `http://127.0.0.1:${port}/v1` } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`GET /storage_box_types: no answer from http://127\\.0\\.0\\.1:${port}/v1/storage_box_types\\?per_page=50&page=1: .*ECONNREFUSED`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `GET /storage_box_types: no answer from http://127\\.0\\.0\\.1:${port}/v1/storage_box_types\\?per_page=50&page=1: .*ECONNREFUSED`,
+      ),
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 });
@@ -508,8 +578,12 @@ test("a field Hetzner added is a warning only: the file is written", async () =>
   expect(r.code).toBe(0);
   const lines = r.stderr.split("\n");
   expect(lines).toHaveLength(2);
-  expect(lines).toContain('warning: GET /locations locations[0]: unknown field "shiny" (not in hcloud-go v2.47.0\'s schema), ignored');
-  expect(r.stderr).toMatch(/^warning: GET \/server_types server_types\[\d+\]\.prices\[0\]\.price_monthly: unknown field "currency" \(not in hcloud-go v2\.47\.0's schema\), ignored$/m);
+  expect(lines).toContain(
+    'warning: GET /locations locations[0]: unknown field "shiny" (not in hcloud-go v2.47.0\'s schema), ignored',
+  );
+  expect(r.stderr).toMatch(
+    /^warning: GET \/server_types server_types\[\d+\]\.prices\[0\]\.price_monthly: unknown field "currency" \(not in hcloud-go v2\.47\.0's schema\), ignored$/m,
+  );
   expect(r.stdout).toMatch(/; 2 warnings above/);
   const doc = read(out);
   expect(catalogueProblems(doc)).toEqual([]);
@@ -525,8 +599,16 @@ describe("bad input: exit 2 before any request", () => {
   test.each([
     ["HCLOUD_TOKEN unset", { HCLOUD_TOKEN: undefined }, /^catalogue refresh: HCLOUD_TOKEN is not set: .*API token/],
     ["HCLOUD_TOKEN empty", { HCLOUD_TOKEN: "" }, /^catalogue refresh: HCLOUD_TOKEN is not set/],
-    ["HCLOUD_ENDPOINT not a URL", { HCLOUD_ENDPOINT: "api.hetzner.cloud" }, /^catalogue refresh: HCLOUD_ENDPOINT is not a URL: "api\.hetzner\.cloud"/],
-    ["HETZNER_ENDPOINT not http(s)", { HETZNER_ENDPOINT: "ftp://example.org/v1" }, /^catalogue refresh: HETZNER_ENDPOINT must be an http\(s\) URL, got "ftp:\/\/example\.org\/v1"/],
+    [
+      "HCLOUD_ENDPOINT not a URL",
+      { HCLOUD_ENDPOINT: "api.hetzner.cloud" },
+      /^catalogue refresh: HCLOUD_ENDPOINT is not a URL: "api\.hetzner\.cloud"/,
+    ],
+    [
+      "HETZNER_ENDPOINT not http(s)",
+      { HETZNER_ENDPOINT: "ftp://example.org/v1" },
+      /^catalogue refresh: HETZNER_ENDPOINT must be an http\(s\) URL, got "ftp:\/\/example\.org\/v1"/,
+    ],
   ])("%s", async (_name, env, message) => {
     const requests = sim.sim.log.length;
     const out = newFile();
@@ -542,7 +624,9 @@ describe("bad input: exit 2 before any request", () => {
     fs.writeFileSync(out, JSON.stringify({ taken: "yesterday" }));
     const r = await refresh(out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/catalogue-\d+\.json: the previous catalogue is not valid \(restore it from git first\): taken: a date is YYYY-MM-DD/);
+    expect(r.stderr).toMatch(
+      /catalogue-\d+\.json: the previous catalogue is not valid \(restore it from git first\): taken: a date is YYYY-MM-DD/,
+    );
     expect(fs.readFileSync(out, "utf8")).toBe(JSON.stringify({ taken: "yesterday" }));
   });
 });

@@ -22,7 +22,9 @@ test("a port opened to the world in the web policy: check exits 1 with the polic
   const r = await cli(["check", "--config", config, "--env", "production"]);
   expect(r.code).toBe(1);
   // Each finding's line, then its message wrapped below it.
-  expect(r.stdout.join("\n").replace(/\n {4}/g, " ")).toMatch(/^error\s+firewall-public-port-role\s+production-servers\s+hcloud_server\.web-1 server web-1 .*tcp 5432/m);
+  expect(r.stdout.join("\n").replace(/\n {4}/g, " ")).toMatch(
+    /^error\s+firewall-public-port-role\s+production-servers\s+hcloud_server\.web-1 server web-1 .*tcp 5432/m,
+  );
   expect(r.stderr.join("\n")).toMatch(/check: \d+ policy errors \(above\): synth would refuse this/);
   expect(fs.readdirSync(t.dir).sort()).toEqual(before);
 
@@ -35,5 +37,7 @@ test("the default config passes, with the policy summary", async () => {
   const r = await cli(["check"]);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("policies: 0 errors, 0 warnings, 3 suppressed");
-  expect(r.stdout).toContain("3 suppressed findings not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them");
+  expect(r.stdout).toContain(
+    "3 suppressed findings not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them",
+  );
 });

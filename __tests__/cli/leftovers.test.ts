@@ -12,7 +12,11 @@ test("the newest kept-aside output of a dead run is put back; older leftovers an
   const t = makeTempDir("all2all-leftovers-");
   try {
     const dest = path.join(t.dir, "cdktf.out");
-    for (const [name, file] of [[`cdktf.out.old-${GONE_PID}-1000`, "older"], [`cdktf.out.old-${GONE_PID}-2000`, "newer"], ["cdktf.out.tmp-abc", "half"]] as const) {
+    for (const [name, file] of [
+      [`cdktf.out.old-${GONE_PID}-1000`, "older"],
+      [`cdktf.out.old-${GONE_PID}-2000`, "newer"],
+      ["cdktf.out.tmp-abc", "half"],
+    ] as const) {
       fs.mkdirSync(path.join(t.dir, name));
       fs.writeFileSync(path.join(t.dir, name, "marker"), file);
     }

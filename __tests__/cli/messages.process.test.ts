@@ -19,12 +19,16 @@ test("--version prints the package's version", async () => {
 test("validate names a missing --out as it was given", async () => {
   const r = await cli(["validate", "--out", "/nonexistent-out-dir"]);
   expect(r.code).toBe(2);
-  expect(r.stderr).toEqual(["validate: /nonexistent-out-dir does not exist (run `all2all synth` first, or name the directory with --out)"]);
+  expect(r.stderr).toEqual([
+    "validate: /nonexistent-out-dir does not exist (run `all2all synth` first, or name the directory with --out)",
+  ]);
 });
 
 test("plan --env prod suggests production, as check does", async () => {
   const out = writeMiniOutput(path.join(t.dir, "out"), "production");
   const r = await cli(["plan", "--env", "prod", "--out", out], { HCLOUD_TOKEN: "x" });
   expect(r.code).toBe(2);
-  expect(r.stderr.join("\n")).toMatch(/holds no stack of environment prod \(it holds environments production; did you mean "production"\?\)/);
+  expect(r.stderr.join("\n")).toMatch(
+    /holds no stack of environment prod \(it holds environments production; did you mean "production"\?\)/,
+  );
 });

@@ -35,8 +35,14 @@ function setup() {
 
 test("--format json --stack servers prints exactly tofu's output -json, which zonefile --addresses reads", async () => {
   const { dir, fake, env } = setup();
-  const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--format", "json", "--out", "cdktf.out"], dir, env);
-  expect(r.stderr.filter((l) => l.startsWith("output:"))).toEqual(["output: dr-servers: not initialised: $ tofu init -input=false"]);
+  const r = await runCli(
+    ["output", "--env", "dr", "--stack", "servers", "--format", "json", "--out", "cdktf.out"],
+    dir,
+    env,
+  );
+  expect(r.stderr.filter((l) => l.startsWith("output:"))).toEqual([
+    "output: dr-servers: not initialised: $ tofu init -input=false",
+  ]);
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout.join("\n"));
   expect(doc).toEqual({
@@ -44,11 +50,22 @@ test("--format json --stack servers prints exactly tofu's output -json, which zo
     "web-1-ipv6": { sensitive: false, type: "string", value: "2001:db8:0:2::1" },
   });
   expect(callLines(fake)).toEqual(["dr-servers: init -input=false", "dr-servers: output -json"]);
-  const parsed = parseServerOutputs(r.stdout.join("\n"), "dr-servers.json", [{ kind: "address", server: "web-1", family: "ipv6" }], "dr-servers");
-  expect(parsed.ok && parsed.book.address({ kind: "address", server: "web-1", family: "ipv6" })).toBe("2001:db8:0:2::1");
+  const parsed = parseServerOutputs(
+    r.stdout.join("\n"),
+    "dr-servers.json",
+    [{ kind: "address", server: "web-1", family: "ipv6" }],
+    "dr-servers",
+  );
+  expect(parsed.ok && parsed.book.address({ kind: "address", server: "web-1", family: "ipv6" })).toBe(
+    "2001:db8:0:2::1",
+  );
 
   // Initialised now: output alone.
-  const again = await runCli(["output", "--env", "dr", "--stack", "dr-servers", "--format", "json", "--out", "cdktf.out"], dir, env);
+  const again = await runCli(
+    ["output", "--env", "dr", "--stack", "dr-servers", "--format", "json", "--out", "cdktf.out"],
+    dir,
+    env,
+  );
   expect(again.code).toBe(0);
   expect(callLines(fake).slice(2)).toEqual(["dr-servers: output -json"]);
 });
@@ -69,7 +86,11 @@ test("text, every stack: `name = value` under a line per stack, in dependency or
     "# dr-dns",
     "dns-marker = fake-dns-marker",
   ]);
-  const shown = await runCli(["output", "--env", "dr", "--stack", "backup", "--show-sensitive", "--out", "cdktf.out"], dir, env);
+  const shown = await runCli(
+    ["output", "--env", "dr", "--stack", "backup", "--show-sensitive", "--out", "cdktf.out"],
+    dir,
+    env,
+  );
   expect(shown.stdout).toEqual(["backup-host = fake-backup-host", "backup-password = fake-backup-password"]);
 });
 
@@ -80,7 +101,12 @@ test("json of every stack is keyed by stack, and --addresses reads the servers s
   const doc = JSON.parse(r.stdout.join("\n"));
   expect(Object.keys(doc)).toEqual(["dr-backup", "dr-network", "dr-servers", "dr-dns"]);
   expect(doc["dr-backup"]["backup-password"]).toEqual({ sensitive: true, type: "string", value: "(sensitive)" });
-  const parsed = parseServerOutputs(r.stdout.join("\n"), "all.json", [{ kind: "address", server: "web-1", family: "ipv4" }], "dr-servers");
+  const parsed = parseServerOutputs(
+    r.stdout.join("\n"),
+    "all.json",
+    [{ kind: "address", server: "web-1", family: "ipv4" }],
+    "dr-servers",
+  );
   expect(parsed.ok && parsed.book.address({ kind: "address", server: "web-1", family: "ipv4" })).toBe("203.0.113.1");
 });
 
@@ -90,12 +116,34 @@ test("the json of a real environment's servers stack gives zonefile its addresse
   const out = writeMiniOutput(path.join(dir, "prod.out"), "production");
   const servers = path.join(out, "stacks", "production-servers", "cdk.tf.json");
   const doc = JSON.parse(fs.readFileSync(servers, "utf8"));
-  doc.output = Object.fromEntries(["admin-1", "web-1", "web-2", "mail-1", "lists-1", "ns-1"].flatMap((s) => [`${s}-ipv4`, `${s}-ipv6`].map((o) => [o, { value: "${x}" }])));
+  doc.output = Object.fromEntries(
+    ["admin-1", "web-1", "web-2", "mail-1", "lists-1", "ns-1"].flatMap((s) =>
+      [`${s}-ipv4`, `${s}-ipv6`].map((o) => [o, { value: "${x}" }]),
+    ),
+  );
   fs.writeFileSync(servers, JSON.stringify(doc));
-  const r = await runCli(["output", "--env", "production", "--stack", "servers", "--format", "json", "--out", "prod.out"], dir, env);
+  const r = await runCli(
+    ["output", "--env", "production", "--stack", "servers", "--format", "json", "--out", "prod.out"],
+    dir,
+    env,
+  );
   expect(r.code).toBe(0);
   fs.writeFileSync(path.join(dir, "production-servers.json"), r.stdout.join("\n"));
-  const z = await runCli(["zonefile", "--config", defaultConfig, "--env", "production", "--out", "zones-prod", "--addresses", "production-servers.json"], dir, env);
+  const z = await runCli(
+    [
+      "zonefile",
+      "--config",
+      defaultConfig,
+      "--env",
+      "production",
+      "--out",
+      "zones-prod",
+      "--addresses",
+      "production-servers.json",
+    ],
+    dir,
+    env,
+  );
   expect(z.stderr).toEqual([]);
   expect(z.code).toBe(0);
   expect(z.stdout).toContain("  addresses: outputs of the production-servers stack");
@@ -105,28 +153,38 @@ describe("bad input", () => {
   test("no --env (exit 2)", async () => {
     const { dir, env } = setup();
     const r = await runCli(["output", "--out", "cdktf.out"], dir, env);
-    expect(r).toEqual({ code: 2, stdout: [], stderr: ["output: --env is required: outputs are read from one environment's stacks (e.g. --env dr)"] });
+    expect(r).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: ["output: --env is required: outputs are read from one environment's stacks (e.g. --env dr)"],
+    });
   });
 
   test("an unknown environment names the synthesised ones (exit 2)", async () => {
     const { dir, env } = setup();
     const r = await runCli(["output", "--env", "dx", "--out", "cdktf.out"], dir, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual(["output: cdktf.out holds no stack of environment dx (it holds environments dr; did you mean \"dr\"?): run `all2all synth --env dx` (or `npm run synth`) first"]);
+    expect(r.stderr).toEqual([
+      'output: cdktf.out holds no stack of environment dx (it holds environments dr; did you mean "dr"?): run `all2all synth --env dx` (or `npm run synth`) first',
+    ]);
   });
 
   test("an unknown stack lists the environment's (exit 2)", async () => {
     const { dir, env } = setup();
     const r = await runCli(["output", "--env", "dr", "--stack", "storage", "--out", "cdktf.out"], dir, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual(["output: --stack storage is not a stack of environment dr; its stacks: dr-backup, dr-network, dr-servers, dr-dns (or network, servers, dns, backup)"]);
+    expect(r.stderr).toEqual([
+      "output: --stack storage is not a stack of environment dr; its stacks: dr-backup, dr-network, dr-servers, dr-dns (or network, servers, dns, backup)",
+    ]);
   });
 
   test("no synthesised output (exit 2)", async () => {
     const { dir, env } = setup();
     const r = await runCli(["output", "--env", "dr", "--out", "nowhere"], dir, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual(["output: no synthesised output in nowhere (nowhere/manifest.json is missing): run `all2all synth --env dr` (or `npm run synth`) first"]);
+    expect(r.stderr).toEqual([
+      "output: no synthesised output in nowhere (nowhere/manifest.json is missing): run `all2all synth --env dr` (or `npm run synth`) first",
+    ]);
   });
 
   test("a format other than text or json (exit 2)", async () => {
@@ -138,14 +196,20 @@ describe("bad input", () => {
 
   test("no engine on PATH (exit 2)", async () => {
     const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--out", "cdktf.out"], dir, { ...env, PATH: path.join(dir, "empty") });
+    const r = await runCli(["output", "--env", "dr", "--out", "cdktf.out"], dir, {
+      ...env,
+      PATH: path.join(dir, "empty"),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr[0]).toMatch(/^output: neither tofu nor terraform is on PATH: install OpenTofu/);
   });
 
   test("a stack not applied yet: said so, nothing printed (exit 1)", async () => {
     const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--format", "json", "--out", "cdktf.out"], dir, { ...env, FAKE_TOFU_UNAPPLIED: "dr-dns" });
+    const r = await runCli(["output", "--env", "dr", "--format", "json", "--out", "cdktf.out"], dir, {
+      ...env,
+      FAKE_TOFU_UNAPPLIED: "dr-dns",
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toEqual([]);
     expect(r.stderr[r.stderr.length - 1]).toBe(
@@ -155,9 +219,14 @@ describe("bad input", () => {
 
   test("the engine failing: its message, then which step failed (exit 1)", async () => {
     const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--out", "cdktf.out"], dir, { ...env, FAKE_TOFU_FAIL: "dr-servers:output" });
+    const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--out", "cdktf.out"], dir, {
+      ...env,
+      FAKE_TOFU_FAIL: "dr-servers:output",
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toEqual([]);
-    expect(r.stderr[r.stderr.length - 1]).toBe("output: dr-servers: `tofu output -json` exited with 1 in cdktf.out/stacks/dr-servers; nothing printed");
+    expect(r.stderr[r.stderr.length - 1]).toBe(
+      "output: dr-servers: `tofu output -json` exited with 1 in cdktf.out/stacks/dr-servers; nothing printed",
+    );
   });
 });

@@ -16,11 +16,21 @@ test("without the DNS tools, apt-get, the engine or Go, every missing tool is na
   for (const tool of missing) {
     expect(problems.join("\n")).toContain(`${tool.command} is missing: install Debian's ${tool.pkg}`);
   }
-  expect(problems.join("\n")).toMatch(/the engine is not built and Go is not on PATH: install Go 1\.26.*npm run engine.*ALL2ALL_SKIP_E2E=1/);
-  expect(problems.join("\n")).toMatch(/versitygw is not built and Go is not on PATH: install Go 1\.26.*npm run engine.*ALL2ALL_SKIP_E2E=1/);
+  expect(problems.join("\n")).toMatch(
+    /the engine is not built and Go is not on PATH: install Go 1\.26.*npm run engine.*ALL2ALL_SKIP_E2E=1/,
+  );
+  expect(problems.join("\n")).toMatch(
+    /versitygw is not built and Go is not on PATH: install Go 1\.26.*npm run engine.*ALL2ALL_SKIP_E2E=1/,
+  );
 });
 
 test("the skips are explicit: ALL2ALL_SKIP_DNS_TOOLS=1 and ALL2ALL_SKIP_E2E=1 leave nothing to report", async () => {
-  const problems = await prerequisites({ PATH: t.dir, HOME: t.dir, ALL2ALL_ENGINE_CACHE: t.dir, ALL2ALL_SKIP_DNS_TOOLS: "1", ALL2ALL_SKIP_E2E: "1" });
+  const problems = await prerequisites({
+    PATH: t.dir,
+    HOME: t.dir,
+    ALL2ALL_ENGINE_CACHE: t.dir,
+    ALL2ALL_SKIP_DNS_TOOLS: "1",
+    ALL2ALL_SKIP_E2E: "1",
+  });
   expect(problems).toEqual([]);
 });

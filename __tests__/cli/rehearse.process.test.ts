@@ -20,7 +20,9 @@ async function cli(argv: string[], env: Record<string, string | undefined>) {
 test("without the engine it exits 2 and names npm run engine", async () => {
   const r = await cli(["rehearse", "--env", "staging"], { ALL2ALL_ENGINE_CACHE: path.join(t.dir, "no-engine") });
   expect(r.code).toBe(2);
-  expect(r.stderr.join("\n")).toMatch(/the engine \(OpenTofu and the hcloud provider\) is not built: run `npm run engine`/);
+  expect(r.stderr.join("\n")).toMatch(
+    /the engine \(OpenTofu and the hcloud provider\) is not built: run `npm run engine`/,
+  );
 });
 
 test("--env is required", async () => {
@@ -53,13 +55,19 @@ function fakeEngineCache(name: string): string {
 }
 
 test("--state takes local or s3 only", async () => {
-  const r = await cli(["rehearse", "--env", "staging", "--state", "bucket"], { ALL2ALL_ENGINE_CACHE: fakeEngineCache("cache-state") });
+  const r = await cli(["rehearse", "--env", "staging", "--state", "bucket"], {
+    ALL2ALL_ENGINE_CACHE: fakeEngineCache("cache-state"),
+  });
   expect(r.code).toBe(2);
-  expect(r.stderr.join("\n")).toMatch(/--state "bucket": give local \(state files in the work folder, the default\) or s3/);
+  expect(r.stderr.join("\n")).toMatch(
+    /--state "bucket": give local \(state files in the work folder, the default\) or s3/,
+  );
 });
 
 test("--state s3 without versitygw exits 2 and names npm run engine", async () => {
-  const r = await cli(["rehearse", "--env", "staging", "--state", "s3"], { ALL2ALL_ENGINE_CACHE: fakeEngineCache("cache-no-s3") });
+  const r = await cli(["rehearse", "--env", "staging", "--state", "s3"], {
+    ALL2ALL_ENGINE_CACHE: fakeEngineCache("cache-no-s3"),
+  });
   expect(r.code).toBe(2);
   expect(r.stderr.join("\n")).toMatch(/--state s3 needs versitygw, which is not built: run `npm run engine`/);
 });
@@ -106,7 +114,9 @@ describe("npm run sim", () => {
       expect(lines[1]).toMatch(/^export HETZNER_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/hetzner\/v1$/);
       const res = await fetch(`${cloud}/server_types?name=cx23`, { headers: { authorization: "Bearer x" } });
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { server_types: { name: string }[] }).server_types.map((s) => s.name)).toEqual(["cx23"]);
+      expect(((await res.json()) as { server_types: { name: string }[] }).server_types.map((s) => s.name)).toEqual([
+        "cx23",
+      ]);
     } finally {
       child.kill("SIGTERM");
     }

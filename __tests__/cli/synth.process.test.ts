@@ -80,7 +80,9 @@ describe("all2all synth", () => {
     fs.mkdirSync(victim);
     fs.writeFileSync(path.join(victim, "notes.txt"), "keep me");
     const io2 = captureIo({}, t.dir);
-    expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", victim], io2, repoRoot)).toBe(2);
+    expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", victim], io2, repoRoot)).toBe(
+      2,
+    );
     expect(io2.stderr.join("\n")).toMatch(/holds notes\.txt, which a synth did not write/);
     expect(fs.readdirSync(victim)).toEqual(["notes.txt"]);
     fs.rmSync(victim, { recursive: true });
@@ -95,7 +97,10 @@ describe("all2all synth", () => {
     ];
     for (const [target, message] of cases) {
       const io2 = captureIo({}, t.dir);
-      expect({ target, code: await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", target], io2, repoRoot) }).toEqual({ target, code: 2 });
+      expect({
+        target,
+        code: await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", target], io2, repoRoot),
+      }).toEqual({ target, code: 2 });
       expect(io2.stderr.join("\n")).toMatch(message);
     }
   });
@@ -103,8 +108,12 @@ describe("all2all synth", () => {
   test("an output folder that cannot be created is bad input, not a crash", async () => {
     const io2 = captureIo({}, t.dir);
     const missing = path.join(t.dir, "no-such-folder", "out");
-    expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", missing], io2, repoRoot)).toBe(2);
-    expect(io2.stderr.join("\n")).toBe(`all2all: cannot write beside ${missing}: the folder ${path.dirname(missing)} does not exist`);
+    expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", missing], io2, repoRoot)).toBe(
+      2,
+    );
+    expect(io2.stderr.join("\n")).toBe(
+      `all2all: cannot write beside ${missing}: the folder ${path.dirname(missing)} does not exist`,
+    );
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 });
@@ -126,14 +135,22 @@ describe("all2all synth with a failing validation", () => {
 
       const io = captureIo({}, t.dir);
       expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", out], io, root)).toBe(1);
-      expect(io.stderr.join("\n")).toMatch(/hcloud_server\.\S+ : ?unknown resource type|hcloud_server.*unknown resource type/);
+      expect(io.stderr.join("\n")).toMatch(
+        /hcloud_server\.\S+ : ?unknown resource type|hcloud_server.*unknown resource type/,
+      );
       expect(io.stderr.join("\n")).toContain("output not written");
       expect(fs.readdirSync(out)).toEqual(["manifest.json"]);
       expect(readJson(path.join(out, "manifest.json"))).toEqual({ previous: "kept" });
       expect(fs.readdirSync(t.dir).sort()).toEqual(["out", "project"]);
 
       // --no-validate writes it anyway, for inspection.
-      expect(await main(["synth", "--config", defaultConfig, "--env", "staging", "--out", out, "--no-validate"], captureIo({}, t.dir), root)).toBe(0);
+      expect(
+        await main(
+          ["synth", "--config", defaultConfig, "--env", "staging", "--out", out, "--no-validate"],
+          captureIo({}, t.dir),
+          root,
+        ),
+      ).toBe(0);
       expect(Object.keys(readJson(path.join(out, "manifest.json")).stacks)).toContain("staging-servers");
     } finally {
       t.cleanup();
@@ -173,12 +190,27 @@ describe("policies in synth", () => {
     const t = makeTempDir("all2all-policy-report-");
     try {
       const io = captureIo({}, t.dir);
-      expect(await main(["synth", "--config", defaultConfig, "--out", path.join(t.dir, "out"), "--policy-report", "policy.json"], io, repoRoot)).toBe(0);
+      expect(
+        await main(
+          ["synth", "--config", defaultConfig, "--out", path.join(t.dir, "out"), "--policy-report", "policy.json"],
+          io,
+          repoRoot,
+        ),
+      ).toBe(0);
       expect(io.stdout[0]).toMatch(/^policies: 0 errors, 0 warnings, 3 suppressed$/);
       const report = readJson(path.join(t.dir, "policy.json"));
       expect(report.summary).toEqual({ errors: 0, warnings: 0, suppressed: 3 });
       for (const f of report.findings) {
-        expect(Object.keys(f).sort()).toEqual(["address", "environment", "message", "resource", "rule", "severity", "stack", "suppressed"]);
+        expect(Object.keys(f).sort()).toEqual([
+          "address",
+          "environment",
+          "message",
+          "resource",
+          "rule",
+          "severity",
+          "stack",
+          "suppressed",
+        ]);
         expect(f.suppressed.reason.length).toBeGreaterThan(20);
       }
     } finally {
@@ -198,12 +230,25 @@ describe("policies in synth", () => {
       fs.writeFileSync(file, open);
       const io = captureIo({}, t.dir);
       const out = path.join(t.dir, "out");
-      expect(await main(["synth", "--config", config, "--env", "staging", "--out", out, "--policy-report", "policy.json"], io, repoRoot)).toBe(1);
-      expect(io.stdout.join("\n")).toMatch(/error\s+firewall-world-sensitive-port\s+staging-network\s+hcloud_firewall\.ssh-admin/);
+      expect(
+        await main(
+          ["synth", "--config", config, "--env", "staging", "--out", out, "--policy-report", "policy.json"],
+          io,
+          repoRoot,
+        ),
+      ).toBe(1);
+      expect(io.stdout.join("\n")).toMatch(
+        /error\s+firewall-world-sensitive-port\s+staging-network\s+hcloud_firewall\.ssh-admin/,
+      );
       expect(io.stderr.join("\n")).toMatch(/synth: \d+ policy errors? \(above\): output not written/);
       expect(fs.existsSync(out)).toBe(false);
       const report = readJson(path.join(t.dir, "policy.json"));
-      expect(report.findings.some((f: { rule: string; severity: string }) => f.rule === "firewall-world-sensitive-port" && f.severity === "error")).toBe(true);
+      expect(
+        report.findings.some(
+          (f: { rule: string; severity: string }) =>
+            f.rule === "firewall-world-sensitive-port" && f.severity === "error",
+        ),
+      ).toBe(true);
     } finally {
       t.cleanup();
     }
@@ -224,7 +269,8 @@ describe("the provider lock file", () => {
       expect(fs.existsSync(path.join(out, "stacks", "a", ".terraform.lock.hcl"))).toBe(false);
       fs.writeFileSync(path.join(root, "providers", "hcloud", ".terraform.lock.hcl"), "# lock\n");
       expect(copyLockFile(root, out, [{ name: "a" }, { name: "b" }])).toBe(true);
-      for (const s of ["a", "b"]) expect(fs.readFileSync(path.join(out, "stacks", s, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
+      for (const s of ["a", "b"])
+        expect(fs.readFileSync(path.join(out, "stacks", s, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
     } finally {
       t.cleanup();
     }

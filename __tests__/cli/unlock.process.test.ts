@@ -39,7 +39,10 @@ test("a held lock is shown, then released with --yes by its ID", async () => {
     "unlock: released the lock fake-lock-dr-network of dr-network",
   ]);
   expect(callLines(fake).filter((l) => !l.includes(" init "))).toEqual(
-    expect.arrayContaining([expect.stringContaining("plan -input=false -refresh=false -lock-timeout=0s"), expect.stringContaining("force-unlock -force fake-lock-dr-network")]),
+    expect.arrayContaining([
+      expect.stringContaining("plan -input=false -refresh=false -lock-timeout=0s"),
+      expect.stringContaining("force-unlock -force fake-lock-dr-network"),
+    ]),
   );
 });
 
@@ -59,7 +62,9 @@ test("without --yes the stack's name must be typed; anything else releases nothi
   expect(callLines(fake).some((l) => l.includes("force-unlock"))).toBe(false);
 
   const io2 = captureIo(env, dir);
-  const ok = await runUnlock({ env: "dr", stack: "network", out: "cdktf.out" }, io2, repoRoot, { confirm: async () => "dr-network" });
+  const ok = await runUnlock({ env: "dr", stack: "network", out: "cdktf.out" }, io2, repoRoot, {
+    confirm: async () => "dr-network",
+  });
   expect(ok).toBe(0);
   expect(callLines(fake).filter((l) => l.includes("force-unlock"))).toHaveLength(1);
 });
@@ -84,7 +89,10 @@ test("without a terminal and without --yes it refuses before running anything (e
 test.each([
   [["unlock", "--stack", "network"], /--env is required/],
   [["unlock", "--env", "dr"], /--stack is required: .*dr-network.*network, servers, dns, backup/],
-  [["unlock", "--env", "dr", "--stack", "mail"], /--stack mail is not a stack of environment dr; its stacks: .*dr-network.*\(or network, servers, dns, backup\)/],
+  [
+    ["unlock", "--env", "dr", "--stack", "mail"],
+    /--stack mail is not a stack of environment dr; its stacks: .*dr-network.*\(or network, servers, dns, backup\)/,
+  ],
 ])("bad input %j exits 2 naming what is valid", async (argv, message) => {
   const { dir, fake, env } = setup();
   const r = await runCli([...argv, "--out", "cdktf.out", "--yes"], dir, env);

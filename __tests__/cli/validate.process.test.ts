@@ -12,7 +12,13 @@ let serverStack = "";
 let serverName = "";
 
 beforeAll(async () => {
-  expect(await main(["synth", "--config", defaultConfig, "--env", "production", "--out", pristine, "--no-validate"], captureIo({}, t.dir), repoRoot)).toBe(0);
+  expect(
+    await main(
+      ["synth", "--config", defaultConfig, "--env", "production", "--out", pristine, "--no-validate"],
+      captureIo({}, t.dir),
+      repoRoot,
+    ),
+  ).toBe(0);
   for (const stack of fs.readdirSync(path.join(pristine, "stacks"))) {
     const tf = readJson(path.join(pristine, "stacks", stack, "cdk.tf.json"));
     const servers = Object.keys(tf.resource?.hcloud_server ?? {});
@@ -106,7 +112,10 @@ describe("broken project files are bad input, not crashes", () => {
     const root = path.join(t.dir, `root-${Object.keys(files).join("-").replace(/[/.]/g, "_")}`);
     fs.mkdirSync(path.join(root, "providers", "hcloud"), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, "cdktf.json"), path.join(root, "cdktf.json"));
-    fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", "schema.json"), path.join(root, "providers", "hcloud", "schema.json"));
+    fs.copyFileSync(
+      path.join(repoRoot, "providers", "hcloud", "schema.json"),
+      path.join(root, "providers", "hcloud", "schema.json"),
+    );
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, name), text);
     return root;
   }

@@ -14,7 +14,14 @@ import YAML from "yaml";
 import { stacksDigest } from "../../cli/digest";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { FAKE_LOCK, callLines, fakeEnv, fakeVariables, installFakeTofu, makeSandboxProject } from "../../testing/deploy";
+import {
+  FAKE_LOCK,
+  callLines,
+  fakeEnv,
+  fakeVariables,
+  installFakeTofu,
+  makeSandboxProject,
+} from "../../testing/deploy";
 import { RUNBOOK_TIMEOUT_MS } from "../../testing/runbooks";
 import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
 
@@ -70,7 +77,11 @@ function steps(file: string): Step[] {
   for (const [job, def] of Object.entries<any>(doc.jobs ?? {})) {
     for (const [i, step] of (def.steps ?? []).entries()) {
       if (typeof step.run !== "string") continue;
-      const env = new Set([...Object.keys(doc.env ?? {}), ...Object.keys(def.env ?? {}), ...Object.keys(step.env ?? {})]);
+      const env = new Set([
+        ...Object.keys(doc.env ?? {}),
+        ...Object.keys(def.env ?? {}),
+        ...Object.keys(step.env ?? {}),
+      ]);
       out.push({ file, job, name: step.name ?? `step ${i + 1}`, run: step.run, env });
     }
   }
@@ -191,7 +202,10 @@ function all2allInvocations(file: string): Invocation[] {
   for (const step of steps(file)) {
     for (const line of logicalLines(step.run)) {
       for (const m of line.matchAll(/\bnpx\s+all2all\b/g)) {
-        const { words, rest } = shellWords(line.slice(m.index! + m[0].length), `${file}, job ${step.job}, step "${step.name}"`);
+        const { words, rest } = shellWords(
+          line.slice(m.index! + m[0].length),
+          `${file}, job ${step.job}, step "${step.name}"`,
+        );
         found.push({ step, line, words, after: rest });
       }
     }
@@ -264,7 +278,8 @@ async function commandHelp(command: string): Promise<CommandHelp> {
 async function problemsOf(inv: Invocation, commands: readonly string[]): Promise<string[]> {
   const where = `${inv.step.file}, job ${inv.step.job}: npx all2all ${inv.words.map(shown).join(" ")}`;
   const [first, ...args] = inv.words.map(shown);
-  if (first === undefined || !commands.includes(first)) return [`${where}: ${JSON.stringify(first)} is not a command of all2all (${commands.join(", ")})`];
+  if (first === undefined || !commands.includes(first))
+    return [`${where}: ${JSON.stringify(first)} is not a command of all2all (${commands.join(", ")})`];
   const help = await commandHelp(first);
   const problems: string[] = [];
   const given = new Set<string>();
@@ -274,12 +289,15 @@ async function problemsOf(inv: Invocation, commands: readonly string[]): Promise
       const [flag, inline] = arg.split(/=(.*)/s) as [string, string | undefined];
       const option = help.options.get(flag);
       if (!option) {
-        problems.push(`${where}: all2all ${first} has no option ${flag} (it has ${[...help.options.keys()].join(", ")})`);
+        problems.push(
+          `${where}: all2all ${first} has no option ${flag} (it has ${[...help.options.keys()].join(", ")})`,
+        );
         continue;
       }
       given.add(flag);
       if (option.value && inline === undefined) {
-        if (args[i + 1] === undefined || args[i + 1]!.startsWith("--")) problems.push(`${where}: ${flag} needs a value`);
+        if (args[i + 1] === undefined || args[i + 1]!.startsWith("--"))
+          problems.push(`${where}: ${flag} needs a value`);
         i += 1;
       } else if (!option.value && inline !== undefined) {
         problems.push(`${where}: ${flag} takes no value`);
@@ -290,7 +308,8 @@ async function problemsOf(inv: Invocation, commands: readonly string[]): Promise
   }
   for (const flag of help.required) if (!given.has(flag)) problems.push(`${where}: all2all ${first} needs ${flag}`);
   for (const variable of variablesOf(inv.words)) {
-    if (!inv.step.env.has(variable)) problems.push(`${where}: $${variable} is not set by the step's, job's or workflow's env`);
+    if (!inv.step.env.has(variable))
+      problems.push(`${where}: $${variable} is not set by the step's, job's or workflow's env`);
   }
   return problems;
 }
@@ -329,7 +348,9 @@ function expand(words: readonly Word[], values: (name: string) => string, cwd: s
     }
     if (!glob) return [plain];
     const re = new RegExp(`^${pattern}$`);
-    const matches = filesBelow(cwd).filter((f) => re.test(f)).sort();
+    const matches = filesBelow(cwd)
+      .filter((f) => re.test(f))
+      .sort();
     return matches.length > 0 ? matches : [plain];
   });
 }
@@ -364,16 +385,28 @@ function digestOf(outDir: string, environment: string): string {
  * file, in a fresh sandbox: once, or once per environment when it uses
  * $ALL2ALL_ENV. The variables the workflows set are given what CI gives them.
  */
-async function runWorkflow(file: string): Promise<{ ran: Ran[]; sandbox: string; cleanup: () => void; wrongDigest: Awaited<ReturnType<typeof cli>>; calls: string[] }> {
+async function runWorkflow(
+  file: string,
+): Promise<{
+  ran: Ran[];
+  sandbox: string;
+  cleanup: () => void;
+  wrongDigest: Awaited<ReturnType<typeof cli>>;
+  calls: string[];
+}> {
   const t = makeTempDir("all2all-workflow-");
   const sandbox = makeSandboxProject(t.dir);
   // The lock file the workflows require to be committed (they never pass --allow-missing-lock).
   fs.writeFileSync(path.join(sandbox, "providers", "hcloud", ".terraform.lock.hcl"), FAKE_LOCK);
   // The replacement table plan-summary classifies with (a checkout has it).
-  fs.copyFileSync(path.join(repoRoot, "providers", "hcloud", "replace.json"), path.join(sandbox, "providers", "hcloud", "replace.json"));
+  fs.copyFileSync(
+    path.join(repoRoot, "providers", "hcloud", "replace.json"),
+    path.join(sandbox, "providers", "hcloud", "replace.json"),
+  );
   const fake = installFakeTofu(t.dir);
   const out = path.join(sandbox, "cdktf.out");
-  const env = (): Record<string, string | undefined> => fakeEnv(fake, fs.existsSync(path.join(out, "stacks")) ? fakeVariables(out) : {});
+  const env = (): Record<string, string | undefined> =>
+    fakeEnv(fake, fs.existsSync(path.join(out, "stacks")) ? fakeVariables(out) : {});
   const ran: Ran[] = [];
   for (const invocation of all2allInvocations(file)) {
     const command = shown(invocation.words[0]!);
@@ -394,7 +427,12 @@ async function runWorkflow(file: string): Promise<{ ran: Ran[]; sandbox: string;
   }
   // What --expect-digest is for: a digest other than the synthesised one is refused before anything runs.
   const before = callLines(fake).length;
-  const wrongDigest = await cli(["plan", "--env", "production", "--expect-digest", `sha256:${"0".repeat(64)}`], env(), sandbox, sandbox);
+  const wrongDigest = await cli(
+    ["plan", "--env", "production", "--expect-digest", `sha256:${"0".repeat(64)}`],
+    env(),
+    sandbox,
+    sandbox,
+  );
   const calls = callLines(fake).slice(before);
   return { ran, sandbox, cleanup: t.cleanup, wrongDigest, calls };
 }
@@ -429,13 +467,15 @@ describe.each(WORKFLOWS)("%s", (file) => {
         if (line !== INSTALL) problems.push(`${where}: npm ci only as the README installs: ${INSTALL}`);
       } else if (args[0] === "run") {
         const name = args.slice(1).find((a) => !a.startsWith("-"));
-        if (name === undefined || scripts[name] === undefined) problems.push(`${where}: package.json has no script ${JSON.stringify(name)}`);
+        if (name === undefined || scripts[name] === undefined)
+          problems.push(`${where}: package.json has no script ${JSON.stringify(name)}`);
       } else {
         problems.push(`${where}: npm ${args[0]} is neither npm ci nor npm run`);
       }
     }
     for (const s of steps(file)) {
-      for (const m of s.run.matchAll(/\bnpx\s+(\S+)/g)) if (m[1] !== "all2all") problems.push(`${file}, job ${s.job}: npx ${m[1]}`);
+      for (const m of s.run.matchAll(/\bnpx\s+(\S+)/g))
+        if (m[1] !== "all2all") problems.push(`${file}, job ${s.job}: npx ${m[1]}`);
     }
     expect(problems).toEqual([]);
     // The README's install command, word for word.
@@ -458,7 +498,9 @@ describe.each(WORKFLOWS)("%s", (file) => {
 
   test("each job that runs all2all installs first, exactly as the README says", () => {
     for (const [job, def] of Object.entries<any>(doc.jobs)) {
-      const runs: string[] = (def.steps ?? []).filter((s: any) => typeof s.run === "string").map((s: any) => s.run.trim());
+      const runs: string[] = (def.steps ?? [])
+        .filter((s: any) => typeof s.run === "string")
+        .map((s: any) => s.run.trim());
       const first = runs.findIndex((r) => /\bnpx all2all\b/.test(r));
       if (first < 0) continue;
       expect({ job, install: runs.slice(0, first).includes(INSTALL) }).toEqual({ job, install: true });
@@ -466,7 +508,11 @@ describe.each(WORKFLOWS)("%s", (file) => {
   });
 
   test("expressions reach scripts through env only (no ${{ }} inside a run:)", () => {
-    expect(steps(file).filter((s) => s.run.includes("${{")).map((s) => `${s.job}: ${s.name}`)).toEqual([]);
+    expect(
+      steps(file)
+        .filter((s) => s.run.includes("${{"))
+        .map((s) => `${s.job}: ${s.name}`),
+    ).toEqual([]);
   });
 
   test("the pull request: check, synth, diff in md and json against the PR's base; the diff's exit code is the gate", () => {
@@ -490,9 +536,15 @@ describe.each(WORKFLOWS)("%s", (file) => {
     const invocations = all2allInvocations(file);
     expect(invocations.some((i) => i.words.map(shown).includes("--allow-missing-lock"))).toBe(false);
     const deploys = invocations.filter((i) => shown(i.words[0]!) === "deploy");
-    expect(deploys.map((i) => i.words.map(shown).join(" "))).toEqual(["deploy --env $ALL2ALL_ENV --auto-approve --expect-digest $EXPECT_DIGEST"]);
+    expect(deploys.map((i) => i.words.map(shown).join(" "))).toEqual([
+      "deploy --env $ALL2ALL_ENV --auto-approve --expect-digest $EXPECT_DIGEST",
+    ]);
     for (const inv of invocations.filter((i) => ["plan", "deploy", "drift"].includes(shown(i.words[0]!)))) {
-      expect([...inv.step.env].filter((v) => /^(HCLOUD_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|TF_VARS)$/.test(v)).sort()).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HCLOUD_TOKEN", "TF_VARS"]);
+      expect(
+        [...inv.step.env]
+          .filter((v) => /^(HCLOUD_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|TF_VARS)$/.test(v))
+          .sort(),
+      ).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HCLOUD_TOKEN", "TF_VARS"]);
     }
     const deploy = doc.jobs.deploy;
     if (file.startsWith(".github/")) expect(deploy.environment).toBe("${{ matrix.environment }}");
@@ -513,18 +565,26 @@ describe.each(WORKFLOWS)("%s", (file) => {
     const drift = doc.jobs.drift;
     expect(drift.if).toBe(`${ctx}.event_name == 'schedule' && ${ctx}.ref == 'refs/heads/main'`);
     // targets (and so plan and deploy, which need it) run on push and by hand only.
-    expect(doc.jobs.targets.if).toMatch(new RegExp(`^\\(${ctx}\\.event_name == 'push' \\|\\| ${ctx}\\.event_name == 'workflow_dispatch'\\) && `));
+    expect(doc.jobs.targets.if).toMatch(
+      new RegExp(`^\\(${ctx}\\.event_name == 'push' \\|\\| ${ctx}\\.event_name == 'workflow_dispatch'\\) && `),
+    );
     // Only environments whose state is in a bucket: the same rule as the targets job, applied to the drift matrix.
     const rows: { environment: string; suffix: string }[] = drift.strategy.matrix.include;
     expect(rows).toEqual([{ environment: "production", suffix: "PRODUCTION" }]);
     for (const { environment, suffix } of rows) {
       expect(suffix).toBe(environment.toUpperCase().replace(/-/g, "_"));
-      expect(fs.readFileSync(path.join(repoRoot, "config", "environments", `${environment}.yaml`), "utf8")).not.toMatch(/\bbackend:\s*["']?local\b/);
+      expect(fs.readFileSync(path.join(repoRoot, "config", "environments", `${environment}.yaml`), "utf8")).not.toMatch(
+        /\bbackend:\s*["']?local\b/,
+      );
     }
     const invocations = all2allInvocations(file).filter((i) => i.step.job === "drift");
-    expect(invocations.map((i) => i.words.map(shown).join(" "))).toEqual(["check --env $ALL2ALL_ENV", "drift --env $ALL2ALL_ENV --report drift-$ALL2ALL_ENV.md"]);
+    expect(invocations.map((i) => i.words.map(shown).join(" "))).toEqual([
+      "check --env $ALL2ALL_ENV",
+      "drift --env $ALL2ALL_ENV --report drift-$ALL2ALL_ENV.md",
+    ]);
     const step = drift.steps.find((s: any) => s.id === "drift");
-    for (const secret of ["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "TF_VARS"]) expect(step.env[secret]).toBe(`\${{ secrets[format('${secret}_{0}', matrix.suffix)] }}`);
+    for (const secret of ["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "TF_VARS"])
+      expect(step.env[secret]).toBe(`\${{ secrets[format('${secret}_{0}', matrix.suffix)] }}`);
     expect(step.run).toMatch(/\[ "\$status" -eq 0 \] \|\| \[ "\$status" -eq 5 \]/);
     const upload = drift.steps.find((s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses));
     expect(upload.with.path).toBe("drift-${{ matrix.environment }}.md");
@@ -537,12 +597,16 @@ describe.each(WORKFLOWS)("%s", (file) => {
   });
 
   test("plan.json (secrets in clear) is uploaded only from a private repository, kept one day", () => {
-    const uploads = doc.jobs.plan.steps.filter((s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses));
+    const uploads = doc.jobs.plan.steps.filter(
+      (s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses),
+    );
     const raw = uploads.filter((s: any) => /plan\.json/.test(s.with.path));
     expect(raw).toHaveLength(1);
     expect(raw[0].if).toMatch(/event\.repository\.private/);
     expect(raw[0].with["retention-days"]).toBe(1);
-    expect(uploads.filter((s: any) => !/plan\.json/.test(s.with.path)).map((s: any) => s.with.path)).toEqual(["plan-${{ matrix.environment }}.md"]);
+    expect(uploads.filter((s: any) => !/plan\.json/.test(s.with.path)).map((s: any) => s.with.path)).toEqual([
+      "plan-${{ matrix.environment }}.md",
+    ]);
   });
 
   describe("run in a sandbox with the fake tofu", () => {
@@ -560,7 +624,11 @@ describe.each(WORKFLOWS)("%s", (file) => {
       const commands = new Set(run.ran.map((r) => r.argv[0]));
       expect([...commands].sort()).toEqual(["check", "deploy", "drift", "plan", "plan-summary", "synth"]);
       for (const environment of ENVIRONMENTS) {
-        expect(run.ran.some((r) => r.environment === environment && r.argv[0] === "deploy" && r.argv.includes("--expect-digest"))).toBe(true);
+        expect(
+          run.ran.some(
+            (r) => r.environment === environment && r.argv[0] === "deploy" && r.argv.includes("--expect-digest"),
+          ),
+        ).toBe(true);
       }
     });
 
@@ -573,15 +641,21 @@ describe.each(WORKFLOWS)("%s", (file) => {
     test("the local-state guards agree with all2all check, environment by environment", () => {
       const guard = /grep -q '([^']+)' <<< "\$summary"/.exec(fs.readFileSync(path.join(repoRoot, file), "utf8"));
       expect(guard).not.toBeNull();
-      const targets = /if \(\/(.+)\/\.test\(overlay\)\)/.exec(doc.jobs.targets.steps.find((s: any) => s.id === "targets").run);
+      const targets = /if \(\/(.+)\/\.test\(overlay\)\)/.exec(
+        doc.jobs.targets.steps.find((s: any) => s.id === "targets").run,
+      );
       expect(targets).not.toBeNull();
       for (const environment of ENVIRONMENTS) {
         const check = run.ran.find((r) => r.argv.join(" ") === `check --env ${environment}`);
         expect(check).toBeDefined();
         const local = new RegExp(guard![1]!, "m").test(check!.stdout.join("\n"));
         const overlay = fs.readFileSync(path.join(repoRoot, "config", "environments", `${environment}.yaml`), "utf8");
-        expect({ environment, targets: new RegExp(targets![1]!).test(overlay) }).toEqual({ environment, targets: local });
-        const backend = readJson(path.join(run.sandbox, "cdktf.out", "stacks", `${environment}-network`, "cdk.tf.json")).terraform.backend;
+        expect({ environment, targets: new RegExp(targets![1]!).test(overlay) }).toEqual({
+          environment,
+          targets: local,
+        });
+        const backend = readJson(path.join(run.sandbox, "cdktf.out", "stacks", `${environment}-network`, "cdk.tf.json"))
+          .terraform.backend;
         expect({ environment, local }).toEqual({ environment, local: "local" in backend });
       }
     });
@@ -589,31 +663,59 @@ describe.each(WORKFLOWS)("%s", (file) => {
 });
 
 test("both workflows run the same all2all commands, job by job", () => {
-  const [github, forgejo] = WORKFLOWS.map((file) => all2allInvocations(file).map((i) => `${i.step.job}: ${i.words.map(shown).join(" ")}`));
+  const [github, forgejo] = WORKFLOWS.map((file) =>
+    all2allInvocations(file).map((i) => `${i.step.job}: ${i.words.map(shown).join(" ")}`),
+  );
   expect(forgejo).toEqual(github);
-  const [githubNpm, forgejoNpm] = WORKFLOWS.map((file) => npmCalls(file).map((c) => `${c.step.job}: npm ${c.args.join(" ")}`));
+  const [githubNpm, forgejoNpm] = WORKFLOWS.map((file) =>
+    npmCalls(file).map((c) => `${c.step.job}: npm ${c.args.join(" ")}`),
+  );
   expect(forgejoNpm).toEqual(githubNpm);
 });
 
 test("an unknown command, option or variable, a missing value or required option, a stray argument: each is reported", async () => {
   const commands = await commandNames();
   const step: Step = { file: "x.yml", job: "j", name: "s", run: "", env: new Set(["ALL2ALL_ENV"]) };
-  const problems = (text: string) => problemsOf({ step, line: text, words: shellWords(text, "test").words, after: "" }, commands);
-  expect(await problems('plan --env "$ALL2ALL_ENV" --expect-digets')).toEqual([expect.stringMatching(/all2all plan has no option --expect-digets \(it has .*--expect-digest/)]);
-  expect(await problems("plam --env production")).toEqual([expect.stringMatching(/"plam" is not a command of all2all/)]);
+  const problems = (text: string) =>
+    problemsOf({ step, line: text, words: shellWords(text, "test").words, after: "" }, commands);
+  expect(await problems('plan --env "$ALL2ALL_ENV" --expect-digets')).toEqual([
+    expect.stringMatching(/all2all plan has no option --expect-digets \(it has .*--expect-digest/),
+  ]);
+  expect(await problems("plam --env production")).toEqual([
+    expect.stringMatching(/"plam" is not a command of all2all/),
+  ]);
   expect(await problems("diff --format md")).toEqual([expect.stringMatching(/all2all diff needs --base/)]);
   expect(await problems("plan --stack dns")).toEqual([expect.stringMatching(/all2all plan needs --env/)]);
-  expect(await problems('deploy --env "$OTHER" --auto-approve')).toEqual([expect.stringMatching(/\$OTHER is not set by the step's, job's or workflow's env/)]);
-  expect(await problems("check production")).toEqual([expect.stringMatching(/all2all check takes no argument "production"/)]);
+  expect(await problems('deploy --env "$OTHER" --auto-approve')).toEqual([
+    expect.stringMatching(/\$OTHER is not set by the step's, job's or workflow's env/),
+  ]);
+  expect(await problems("check production")).toEqual([
+    expect.stringMatching(/all2all check takes no argument "production"/),
+  ]);
   expect(await problems("synth --out")).toEqual([expect.stringMatching(/--out needs a value/)]);
-  expect(await problems("deploy --env production --auto-approve=yes")).toEqual([expect.stringMatching(/--auto-approve takes no value/)]);
+  expect(await problems("deploy --env production --auto-approve=yes")).toEqual([
+    expect.stringMatching(/--auto-approve takes no value/),
+  ]);
   expect(await problems('plan-summary a.json b.json --format md --out "plan-$ALL2ALL_ENV.md"')).toEqual([]);
 });
 
 test("the shell words of a line, as the workflow test reads them", () => {
-  const { words, rest } = shellWords(`plan-summary cdktf.out/stacks/"$ALL2ALL_ENV"-*/plan.json --out 'a b' x\\ y || [ $? -eq 3 ]`, "test");
-  expect(words.map(shown)).toEqual(["plan-summary", "cdktf.out/stacks/$ALL2ALL_ENV-*/plan.json", "--out", "a b", "x y"]);
+  const { words, rest } = shellWords(
+    `plan-summary cdktf.out/stacks/"$ALL2ALL_ENV"-*/plan.json --out 'a b' x\\ y || [ $? -eq 3 ]`,
+    "test",
+  );
+  expect(words.map(shown)).toEqual([
+    "plan-summary",
+    "cdktf.out/stacks/$ALL2ALL_ENV-*/plan.json",
+    "--out",
+    "a b",
+    "x y",
+  ]);
   expect(rest).toBe("|| [ $? -eq 3 ]");
   expect(() => shellWords("plan --env $(cat env)", "test")).toThrow(/does not model/);
-  expect(logicalLines("a \\\n  b\n# c\nnode - <<'EOF'\nnpx all2all nope\nEOF\nd")).toEqual(["a  b", "node - <<'EOF'", "d"]);
+  expect(logicalLines("a \\\n  b\n# c\nnode - <<'EOF'\nnpx all2all nope\nEOF\nd")).toEqual([
+    "a  b",
+    "node - <<'EOF'",
+    "d",
+  ]);
 });

@@ -1,7 +1,17 @@
 import { Construct } from "constructs";
 import type { TerraformStack } from "cdktn";
 import { BackupStorage, type BackupStorageProps, DEFAULT_SNAPSHOT_PLAN } from "../../constructs";
-import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems, variableReferences } from "../../testing/constructs";
+import {
+  LABELS,
+  addressesOf,
+  importsOf,
+  makeStack,
+  resolveIn,
+  resourcesOf,
+  synth,
+  validationProblems,
+  variableReferences,
+} from "../../testing/constructs";
 
 const BASE: BackupStorageProps = { storageBoxType: "bx21", location: "hel1", labels: LABELS };
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns backup@all2all";
@@ -23,7 +33,13 @@ describe("BackupStorage", () => {
       location: "hel1",
       labels: LABELS,
       password: "${var.storage_box_password_backup}",
-      access_settings: { ssh_enabled: true, samba_enabled: false, webdav_enabled: false, zfs_enabled: false, reachable_externally: false },
+      access_settings: {
+        ssh_enabled: true,
+        samba_enabled: false,
+        webdav_enabled: false,
+        zfs_enabled: false,
+        reachable_externally: false,
+      },
       snapshot_plan: { max_snapshots: 7, hour: 3, minute: 0 },
       delete_protection: true,
       lifecycle: { prevent_destroy: true, ignore_changes: ["ssh_keys"] },
@@ -33,7 +49,8 @@ describe("BackupStorage", () => {
         type: "string",
         sensitive: true,
         nullable: false,
-        description: "Password of the storage box backup (Hetzner's password policy applies); set TF_VAR_storage_box_password_backup",
+        description:
+          "Password of the storage box backup (Hetzner's password policy applies); set TF_VAR_storage_box_password_backup",
       },
     });
     expect(DEFAULT_SNAPSHOT_PLAN).toEqual({ maxSnapshots: 7, hour: 3, minute: 0 });
@@ -55,20 +72,40 @@ describe("BackupStorage", () => {
   });
 
   it("overrides access settings one by one", () => {
-    const box = resourcesOf(synth(build({ access: { samba: true, reachableExternally: true } }).stack), "hcloud_storage_box").backup;
-    expect(box.access_settings).toEqual({ ssh_enabled: true, samba_enabled: true, webdav_enabled: false, zfs_enabled: false, reachable_externally: true });
+    const box = resourcesOf(
+      synth(build({ access: { samba: true, reachableExternally: true } }).stack),
+      "hcloud_storage_box",
+    ).backup;
+    expect(box.access_settings).toEqual({
+      ssh_enabled: true,
+      samba_enabled: true,
+      webdav_enabled: false,
+      zfs_enabled: false,
+      reachable_externally: true,
+    });
   });
 
   it("takes a snapshot plan, or none", () => {
-    const weekly = resourcesOf(synth(build({ snapshotPlan: { maxSnapshots: 14, hour: 2, minute: 30, dayOfWeek: 0 } }).stack), "hcloud_storage_box").backup;
+    const weekly = resourcesOf(
+      synth(build({ snapshotPlan: { maxSnapshots: 14, hour: 2, minute: 30, dayOfWeek: 0 } }).stack),
+      "hcloud_storage_box",
+    ).backup;
     expect(weekly.snapshot_plan).toEqual({ max_snapshots: 14, hour: 2, minute: 30, day_of_week: 0 });
-    const monthly = resourcesOf(synth(build({ snapshotPlan: { maxSnapshots: 12, hour: 4, minute: 0, dayOfMonth: 1 } }).stack), "hcloud_storage_box").backup;
+    const monthly = resourcesOf(
+      synth(build({ snapshotPlan: { maxSnapshots: 12, hour: 4, minute: 0, dayOfMonth: 1 } }).stack),
+      "hcloud_storage_box",
+    ).backup;
     expect(monthly.snapshot_plan).toEqual({ max_snapshots: 12, hour: 4, minute: 0, day_of_month: 1 });
-    expect(resourcesOf(synth(build({ snapshotPlan: false }).stack), "hcloud_storage_box").backup.snapshot_plan).toBeUndefined();
+    expect(
+      resourcesOf(synth(build({ snapshotPlan: false }).stack), "hcloud_storage_box").backup.snapshot_plan,
+    ).toBeUndefined();
   });
 
   it("installs ssh keys at creation, normalised, and ignores later changes", () => {
-    const box = resourcesOf(synth(build({ sshKeys: [`  ${KEY.replace(" ", "   ")}\n`] }).stack), "hcloud_storage_box").backup;
+    const box = resourcesOf(
+      synth(build({ sshKeys: [`  ${KEY.replace(" ", "   ")}\n`] }).stack),
+      "hcloud_storage_box",
+    ).backup;
     expect(box.ssh_keys).toEqual([KEY]);
     expect(box.lifecycle.ignore_changes).toEqual(["ssh_keys"]);
   });
@@ -85,7 +122,11 @@ describe("BackupStorage", () => {
   describe("subaccounts", () => {
     it("addSubaccount creates a writable, SSH-only subaccount with its own password variable, and returns it", () => {
       const { stack, box } = build();
-      const web = box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1", description: "web sites and databases" });
+      const web = box.addSubaccount({
+        name: "web-1",
+        homeDirectory: "servers/web-1",
+        description: "web sites and databases",
+      });
       const json = synth(stack);
       expect(addressesOf(json)).toEqual(["hcloud_storage_box.backup", "hcloud_storage_box_subaccount.backup-web-1"]);
       expect(resourcesOf(json, "hcloud_storage_box_subaccount")["backup-web-1"]).toEqual({
@@ -95,33 +136,57 @@ describe("BackupStorage", () => {
         password: "${var.storage_box_subaccount_password_backup_web_1}",
         description: "web sites and databases",
         labels: LABELS,
-        access_settings: { readonly: false, ssh_enabled: true, samba_enabled: false, webdav_enabled: false, reachable_externally: false },
+        access_settings: {
+          readonly: false,
+          ssh_enabled: true,
+          samba_enabled: false,
+          webdav_enabled: false,
+          reachable_externally: false,
+        },
       });
       expect(json.variable.storage_box_subaccount_password_backup_web_1).toEqual({
         type: "string",
         sensitive: true,
         nullable: false,
-        description: "Password of the subaccount web-1 of the storage box backup; set TF_VAR_storage_box_subaccount_password_backup_web_1",
+        description:
+          "Password of the subaccount web-1 of the storage box backup; set TF_VAR_storage_box_subaccount_password_backup_web_1",
       });
       expect(web.passwordVariable).toBe("storage_box_subaccount_password_backup_web_1");
       expect(resolveIn(stack, web.username)).toBe("${hcloud_storage_box_subaccount.backup-web-1.username}");
       expect(resolveIn(stack, web.server)).toBe("${hcloud_storage_box_subaccount.backup-web-1.server}");
       expect(box.subaccounts.get("web-1")).toBe(web);
-      expect(box.passwordVariables).toEqual(["storage_box_password_backup", "storage_box_subaccount_password_backup_web_1"]);
+      expect(box.passwordVariables).toEqual([
+        "storage_box_password_backup",
+        "storage_box_subaccount_password_backup_web_1",
+      ]);
     });
 
     it("takes readonly, access overrides and extra labels", () => {
       const { stack, box } = build();
-      box.addSubaccount({ name: "restore", homeDirectory: "servers", readonly: true, access: { webdav: true }, labels: { purpose: "restore" } });
+      box.addSubaccount({
+        name: "restore",
+        homeDirectory: "servers",
+        readonly: true,
+        access: { webdav: true },
+        labels: { purpose: "restore" },
+      });
       const sub = resourcesOf(synth(stack), "hcloud_storage_box_subaccount")["backup-restore"];
-      expect(sub.access_settings).toEqual({ readonly: true, ssh_enabled: true, samba_enabled: false, webdav_enabled: true, reachable_externally: false });
+      expect(sub.access_settings).toEqual({
+        readonly: true,
+        ssh_enabled: true,
+        samba_enabled: false,
+        webdav_enabled: true,
+        reachable_externally: false,
+      });
       expect(sub.labels).toEqual({ ...LABELS, purpose: "restore" });
     });
 
     it("fails on a second subaccount of the same name, or a writer sharing another writer's home", () => {
       const { box } = build();
       box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1" });
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1b" })).toThrow('BackupStorage "backup": the subaccount "web-1" is declared twice');
+      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1b" })).toThrow(
+        'BackupStorage "backup": the subaccount "web-1" is declared twice',
+      );
       expect(() => box.addSubaccount({ name: "web-2", homeDirectory: "servers/web-1/" })).toThrow(
         'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the home of subaccount "web-1"; give each writing subaccount its own directory',
       );
@@ -133,12 +198,18 @@ describe("BackupStorage", () => {
       expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "/servers/web-1" })).toThrow(
         'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
       );
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/../.." })).toThrow('homeDirectory "servers/../.." must be a relative path');
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "" })).toThrow('homeDirectory "" must be a relative path');
+      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/../.." })).toThrow(
+        'homeDirectory "servers/../.." must be a relative path',
+      );
+      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "" })).toThrow(
+        'homeDirectory "" must be a relative path',
+      );
     });
 
     it("fails on a subaccount name that cannot be part of an address or variable", () => {
-      expect(() => build().box.addSubaccount({ name: "Web 1", homeDirectory: "x" })).toThrow('BackupStorage "backup", subaccount "Web 1": the subaccount name "Web 1" is not a valid name');
+      expect(() => build().box.addSubaccount({ name: "Web 1", homeDirectory: "x" })).toThrow(
+        'BackupStorage "backup", subaccount "Web 1": the subaccount name "Web 1" is not a valid name',
+      );
     });
   });
 
@@ -153,7 +224,10 @@ describe("BackupStorage", () => {
         "${var.storage_box_subaccount_password_backup_mail_1}",
         "${var.storage_box_subaccount_password_backup_web_1}",
       ]);
-      const passwords = [resourcesOf(json, "hcloud_storage_box").backup, ...Object.values(resourcesOf(json, "hcloud_storage_box_subaccount"))].map((r: any) => r.password);
+      const passwords = [
+        resourcesOf(json, "hcloud_storage_box").backup,
+        ...Object.values(resourcesOf(json, "hcloud_storage_box_subaccount")),
+      ].map((r: any) => r.password);
       for (const password of passwords) expect(password).toMatch(/^\$\{var\.[a-z0-9_]+\}$/);
       for (const variable of Object.values(json.variable) as any[]) expect(variable.sensitive).toBe(true);
       for (const variable of Object.values(json.variable) as any[]) expect(variable.default).toBeUndefined();
@@ -176,8 +250,12 @@ describe("BackupStorage", () => {
     });
 
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "Backup.Box/x": "y" } })).toThrow('BackupStorage "backup": labels: label key "Backup.Box/x": its prefix "Backup.Box" must be a DNS subdomain');
-      expect(() => build().box.addSubaccount({ name: "web-1", homeDirectory: "x", labels: { server: "web 1" } })).toThrow(
+      expect(() => build({ labels: { "Backup.Box/x": "y" } })).toThrow(
+        'BackupStorage "backup": labels: label key "Backup.Box/x": its prefix "Backup.Box" must be a DNS subdomain',
+      );
+      expect(() =>
+        build().box.addSubaccount({ name: "web-1", homeDirectory: "x", labels: { server: "web 1" } }),
+      ).toThrow(
         'BackupStorage "backup", subaccount "web-1": labels: label "server": label value "web 1" must be empty or start and end with a letter or digit',
       );
     });
@@ -185,24 +263,42 @@ describe("BackupStorage", () => {
 
   describe("validation", () => {
     it("fails on snapshot plans outside their ranges", () => {
-      expect(() => build({ snapshotPlan: { maxSnapshots: 0, hour: 3, minute: 0 } })).toThrow('BackupStorage "backup": snapshotPlan.maxSnapshots must be an integer from 1 to 1000 (got 0)');
-      expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 24, minute: 0 } })).toThrow("snapshotPlan.hour must be an integer from 0 to 23 (got 24); hours are UTC");
-      expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 60 } })).toThrow("snapshotPlan.minute must be an integer from 0 to 59 (got 60)");
+      expect(() => build({ snapshotPlan: { maxSnapshots: 0, hour: 3, minute: 0 } })).toThrow(
+        'BackupStorage "backup": snapshotPlan.maxSnapshots must be an integer from 1 to 1000 (got 0)',
+      );
+      expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 24, minute: 0 } })).toThrow(
+        "snapshotPlan.hour must be an integer from 0 to 23 (got 24); hours are UTC",
+      );
+      expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 60 } })).toThrow(
+        "snapshotPlan.minute must be an integer from 0 to 59 (got 60)",
+      );
       expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 0, dayOfWeek: 7 } })).toThrow(
         "snapshotPlan.dayOfWeek must be an integer from 0 to 6 (got 7); 0 is Sunday, 6 Saturday (the provider's numbering, not the API's 1-7)",
       );
-      expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 0, dayOfMonth: 32 } })).toThrow("snapshotPlan.dayOfMonth must be an integer from 1 to 31 (got 32)");
+      expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 0, dayOfMonth: 32 } })).toThrow(
+        "snapshotPlan.dayOfMonth must be an integer from 1 to 31 (got 32)",
+      );
     });
 
     it("fails on ssh keys that are not public keys", () => {
-      expect(() => build({ sshKeys: ["ssh-ed25519 AAAA"] })).toThrow('BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)');
-      expect(() => build({ sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })).toThrow("sshKeys[0] is not usable: a PRIVATE key is pasted here");
+      expect(() => build({ sshKeys: ["ssh-ed25519 AAAA"] })).toThrow(
+        'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)',
+      );
+      expect(() => build({ sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })).toThrow(
+        "sshKeys[0] is not usable: a PRIVATE key is pasted here",
+      );
     });
 
     it("fails on empty type or location, and on import ids that are not Hetzner ids", () => {
-      expect(() => build({ storageBoxType: "" })).toThrow('BackupStorage "backup": storageBoxType must be a non-empty string (got ""), e.g. "bx21"');
-      expect(() => build({ location: "" })).toThrow('BackupStorage "backup": location must be a non-empty string (got ""), e.g. "hel1"');
-      expect(() => build({ importId: "u12345" })).toThrow('BackupStorage "backup": importId "u12345" is not a Hetzner id');
+      expect(() => build({ storageBoxType: "" })).toThrow(
+        'BackupStorage "backup": storageBoxType must be a non-empty string (got ""), e.g. "bx21"',
+      );
+      expect(() => build({ location: "" })).toThrow(
+        'BackupStorage "backup": location must be a non-empty string (got ""), e.g. "hel1"',
+      );
+      expect(() => build({ importId: "u12345" })).toThrow(
+        'BackupStorage "backup": importId "u12345" is not a Hetzner id',
+      );
     });
   });
 });

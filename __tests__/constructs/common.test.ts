@@ -28,14 +28,19 @@ describe("addresses (why every resource is pinned)", () => {
   it("cdktn names a nested resource after its path with a hash suffix", () => {
     const stack = makeStack();
     networkIn(new Construct(stack, "internal"), "network");
-    expect(addressesOf(synth(stack))).toEqual([expect.stringMatching(/^hcloud_network\.internal_network_[0-9A-F]{8}$/)]);
+    expect(addressesOf(synth(stack))).toEqual([
+      expect.stringMatching(/^hcloud_network\.internal_network_[0-9A-F]{8}$/),
+    ]);
   });
 
   it('cdktn keeps the parent\'s name for a child "Default", but only directly under the stack', () => {
     const stack = makeStack();
     networkIn(new Construct(stack, "internal"), "Default");
     networkIn(new Construct(new Construct(stack, "group"), "other"), "Default");
-    expect(addressesOf(synth(stack))).toEqual([expect.stringMatching(/^hcloud_network\.group_other_[0-9A-F]{8}$/), "hcloud_network.internal"]);
+    expect(addressesOf(synth(stack))).toEqual([
+      expect.stringMatching(/^hcloud_network\.group_other_[0-9A-F]{8}$/),
+      "hcloud_network.internal",
+    ]);
   });
 
   it("pinAddress gives a fixed name wherever the resource sits", () => {
@@ -50,7 +55,9 @@ describe("addresses (why every resource is pinned)", () => {
     expect(() => pinAddress(networkIn(new Construct(stack, "b"), "network"), "internal")).toThrow(
       'test/b/network: the address hcloud_network.internal is already used in stack "test" by test/a/network; give one of the two another name',
     );
-    expect(() => pinAddress(networkIn(stack, "c"), "1-internal")).toThrow('test/c: "1-internal" is not a valid Terraform name');
+    expect(() => pinAddress(networkIn(stack, "c"), "1-internal")).toThrow(
+      'test/c: "1-internal" is not a valid Terraform name',
+    );
   });
 
   it("the same address in two stacks is fine", () => {
@@ -77,7 +84,10 @@ describe("labels", () => {
   it.each([
     ["", "label key is empty"],
     ["all2all.org/", 'label key "all2all.org/" has an empty name after its prefix'],
-    ["-role", 'label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between'],
+    [
+      "-role",
+      'label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between',
+    ],
     ["role-", 'label key "role-" must start and end'],
     ["ro le", 'label key "ro le" must start and end'],
     ["all2all.org/ro le", 'label key "all2all.org/ro le": its name "ro le" must start and end'],
@@ -91,7 +101,10 @@ describe("labels", () => {
   });
 
   it.each([
-    ["-web", 'label value "-web" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between'],
+    [
+      "-web",
+      'label value "-web" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between',
+    ],
     ["web server", 'label value "web server" must be empty'],
     ["x".repeat(64), "label value is 64 characters long (at most 63)"],
   ])("refuses the value %j", (value, problem) => {
@@ -103,8 +116,12 @@ describe("labels", () => {
     const copy = checkLabels('Thing "x"', given);
     expect(copy).toEqual(given);
     expect(copy).not.toBe(given);
-    expect(() => checkLabels('Thing "x"', { role: 1 as never })).toThrow('Thing "x": labels: the value of label "role" must be a string (got 1)');
-    expect(() => checkLabels('Thing "x"', ["role"] as never)).toThrow('Thing "x": labels must be an object of string keys and values (got ["role"])');
+    expect(() => checkLabels('Thing "x"', { role: 1 as never })).toThrow(
+      'Thing "x": labels: the value of label "role" must be a string (got 1)',
+    );
+    expect(() => checkLabels('Thing "x"', ["role"] as never)).toThrow(
+      'Thing "x": labels must be an object of string keys and values (got ["role"])',
+    );
   });
 });
 
@@ -132,19 +149,33 @@ describe("protection and secrets", () => {
     const first = sensitiveVariable(inner, "secret_one", "a secret");
     expect(sensitiveVariable(stack, "secret_one", "again")).toBe(first);
     expect(first.node.scope).toBe(stack);
-    expect(synth(stack).variable).toEqual({ secret_one: { type: "string", sensitive: true, nullable: false, description: "a secret" } });
-    expect(() => sensitiveVariable(stack, "secret-two", "x")).toThrow('variable name "secret-two" must be letters, digits and "_" (it is set as TF_VAR_secret-two)');
+    expect(synth(stack).variable).toEqual({
+      secret_one: { type: "string", sensitive: true, nullable: false, description: "a secret" },
+    });
+    expect(() => sensitiveVariable(stack, "secret-two", "x")).toThrow(
+      'variable name "secret-two" must be letters, digits and "_" (it is set as TF_VAR_secret-two)',
+    );
   });
 });
 
 describe("ip", () => {
   it("parses strict IPv4 and IPv6", () => {
     expect(parseIpv4("192.0.2.1")).toBe(0xc0000201n);
-    for (const bad of ["192.0.2", "192.0.2.256", "01.2.3.4", "1.2.3.4.5", "", "a.b.c.d"]) expect(parseIpv4(bad)).toBeUndefined();
+    for (const bad of ["192.0.2", "192.0.2.256", "01.2.3.4", "1.2.3.4.5", "", "a.b.c.d"])
+      expect(parseIpv4(bad)).toBeUndefined();
     expect(parseIpv6("::")).toBe(0n);
     expect(parseIpv6("2001:db8::1")).toBe(0x20010db8000000000000000000000001n);
     expect(parseIpv6("::ffff:192.0.2.1")).toBe(0xffffc0000201n);
-    for (const bad of ["2001:db8::1::2", "2001:db8:1:2:3:4:5:6:7", "12345::", "2001:db8::g", "fe80::1%eth0", ":", "1:2:3:4:5:6:7::8"]) expect(parseIpv6(bad)).toBeUndefined();
+    for (const bad of [
+      "2001:db8::1::2",
+      "2001:db8:1:2:3:4:5:6:7",
+      "12345::",
+      "2001:db8::g",
+      "fe80::1%eth0",
+      ":",
+      "1:2:3:4:5:6:7::8",
+    ])
+      expect(parseIpv6(bad)).toBeUndefined();
   });
 
   it("formats IPv6 as RFC 5952 and round-trips (property)", () => {
@@ -164,7 +195,8 @@ describe("ip", () => {
     expect(cidrContains(net, parseCidr("10.21.0.0/24")!)).toBe(false);
     expect(cidrContains(net, parseCidr("10.0.0.0/8")!)).toBe(false);
     expect(cidrContains(parseCidr("::/0")!, parseCidr("10.0.0.0/8")!)).toBe(false);
-    for (const bad of ["10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/08", "::/129", "10.0.0.0/8/8"]) expect(parseCidr(bad)).toBeUndefined();
+    for (const bad of ["10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/08", "::/129", "10.0.0.0/8/8"])
+      expect(parseCidr(bad)).toBeUndefined();
   });
 });
 
@@ -194,12 +226,20 @@ describe("literal text (Terraform's template syntax escaped)", () => {
   test("synthesised record values and comments carry the escapes", () => {
     const { DnsZone } = jest.requireActual("../../constructs") as typeof import("../../constructs/index.js");
     const stack = makeStack();
-    const zone = new DnsZone(stack, "zone", { name: "example.org", mode: "primary", labels: { "managed-by": "test" } } as any);
-    zone.addRecordSet({ name: "@", type: "TXT", records: [{ value: "say ${hello} and %{world}", comment: "a ${comment}" }] });
+    const zone = new DnsZone(stack, "zone", {
+      name: "example.org",
+      mode: "primary",
+      labels: { "managed-by": "test" },
+    } as any);
+    zone.addRecordSet({
+      name: "@",
+      type: "TXT",
+      records: [{ value: "say ${hello} and %{world}", comment: "a ${comment}" }],
+    });
     const out = JSON.stringify(synth(stack));
     expect(out).toContain("a $${comment}");
-    expect(out).toContain('$${hello}');
-    expect(out).toContain('%%{world}');
+    expect(out).toContain("$${hello}");
+    expect(out).toContain("%%{world}");
     expect(out).not.toMatch(/[^$]\$\{hello\}/);
   });
 });

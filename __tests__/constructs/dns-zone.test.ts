@@ -3,7 +3,18 @@ import * as path from "node:path";
 import * as fc from "fast-check";
 import { App, LocalBackend, type TerraformStack, TerraformVariable } from "cdktn";
 import { DnsZone, type DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
-import { LABELS, addressesOf, hcloudSchemas, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems, variableReferences } from "../../testing/constructs";
+import {
+  LABELS,
+  addressesOf,
+  hcloudSchemas,
+  importsOf,
+  makeStack,
+  resolveIn,
+  resourcesOf,
+  synth,
+  validationProblems,
+  variableReferences,
+} from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 import { formatProblem, validateSynthOutput } from "../../validate";
 
@@ -49,7 +60,10 @@ describe("DnsZone", () => {
 
   it("protect: false lifts delete protection and prevent_destroy (staging)", () => {
     const zone = resourcesOf(synth(build({ protect: false }).stack), "hcloud_zone")["all2all-org"];
-    expect({ delete_protection: zone.delete_protection, lifecycle: zone.lifecycle }).toEqual({ delete_protection: false, lifecycle: { prevent_destroy: false } });
+    expect({ delete_protection: zone.delete_protection, lifecycle: zone.lifecycle }).toEqual({
+      delete_protection: false,
+      lifecycle: { prevent_destroy: false },
+    });
   });
 
   it("passes the zone TTL through and adopts an existing zone with an import block", () => {
@@ -105,13 +119,21 @@ describe("DnsZone", () => {
 
     it("accepts server addresses as tokens in the same stack", () => {
       const { stack, zone } = build();
-      const web = new Server(stack, "web-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: [], ipv4: true });
+      const web = new Server(stack, "web-1", {
+        serverType: "cx22",
+        location: "fsn1",
+        labels: LABELS,
+        sshKeys: [],
+        ipv4: true,
+      });
       zone.addRecordSet({ name: "web-1", type: "A", records: [web.ipv4Address as string] });
       zone.addRecordSet({ name: "web-1", type: "AAAA", records: [web.ipv6Address] });
       const json = synth(stack);
       const rrsets = resourcesOf(json, "hcloud_zone_rrset");
       expect(rrsets["all2all-org-web-1-a"].records).toEqual([{ value: "${hcloud_primary_ip.web-1-ipv4.ip_address}" }]);
-      expect(rrsets["all2all-org-web-1-aaaa"].records).toEqual([{ value: "${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 1)}" }]);
+      expect(rrsets["all2all-org-web-1-aaaa"].records).toEqual([
+        { value: "${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 1)}" },
+      ]);
       expect(validationProblems("test", json)).toEqual([]);
     });
 
@@ -123,7 +145,13 @@ describe("DnsZone", () => {
         new LocalBackend(servers, { path: "servers.tfstate" });
         const dns = makeStack("production-dns", app);
         new LocalBackend(dns, { path: "dns.tfstate" });
-        const web = new Server(servers, "web-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: [], ipv4: true });
+        const web = new Server(servers, "web-1", {
+          serverType: "cx22",
+          location: "fsn1",
+          labels: LABELS,
+          sshKeys: [],
+          ipv4: true,
+        });
         const zone = new DnsZone(dns, "all2all-org", BASE);
         zone.addRecordSet({ name: "@", type: "A", records: [web.ipv4Address as string] });
         zone.addRecordSet({ name: "@", type: "AAAA", records: [web.ipv6Address] });
@@ -131,8 +159,12 @@ describe("DnsZone", () => {
         const json = JSON.parse(fs.readFileSync(path.join(dir, "stacks/production-dns/cdk.tf.json"), "utf8"));
         const rrsets = resourcesOf(json, "hcloud_zone_rrset");
         const input = "data.terraform_remote_state.cross-stack-reference-input-production-servers.outputs";
-        expect(rrsets["all2all-org-apex-a"].records).toEqual([{ value: `\${${input}.cross-stack-output-hcloud_primary_ipweb-1-ipv4ip_address}` }]);
-        expect(rrsets["all2all-org-apex-aaaa"].records).toEqual([{ value: `\${cidrhost(${input}.cross-stack-output-hcloud_primary_ipweb-1-ipv6ip_network, 1)}` }]);
+        expect(rrsets["all2all-org-apex-a"].records).toEqual([
+          { value: `\${${input}.cross-stack-output-hcloud_primary_ipweb-1-ipv4ip_address}` },
+        ]);
+        expect(rrsets["all2all-org-apex-aaaa"].records).toEqual([
+          { value: `\${cidrhost(${input}.cross-stack-output-hcloud_primary_ipweb-1-ipv6ip_network, 1)}` },
+        ]);
         expect(validateSynthOutput(dir, hcloudSchemas()).problems.map(formatProblem)).toEqual([]);
       } finally {
         cleanup();
@@ -155,8 +187,14 @@ describe("DnsZone", () => {
       zone.addRecordSet({ name: "@", type: "TXT", records: ["v=spf1 mx -all", 'say "hi" \\o/', '"already" "quoted"'] });
       zone.addRecordSet({ name: "mail._domainkey", type: "TXT", records: [dkim] });
       const rrsets = resourcesOf(synth(stack), "hcloud_zone_rrset");
-      expect(rrsets["all2all-org-apex-txt"].records).toEqual([{ value: '"v=spf1 mx -all"' }, { value: '"say \\"hi\\" \\\\o/"' }, { value: '"already" "quoted"' }]);
-      expect(rrsets["all2all-org-mail__domainkey-txt"].records).toEqual([{ value: `"${dkim.slice(0, 255)}" "${dkim.slice(255)}"` }]);
+      expect(rrsets["all2all-org-apex-txt"].records).toEqual([
+        { value: '"v=spf1 mx -all"' },
+        { value: '"say \\"hi\\" \\\\o/"' },
+        { value: '"already" "quoted"' },
+      ]);
+      expect(rrsets["all2all-org-mail__domainkey-txt"].records).toEqual([
+        { value: `"${dkim.slice(0, 255)}" "${dkim.slice(255)}"` },
+      ]);
     });
 
     it("formatTxtValue: every chunk fits 255 bytes and the chunks join back to the text (property)", () => {
@@ -174,7 +212,10 @@ describe("DnsZone", () => {
 
     it("splitUtf8 never cuts a character: a 2-byte character that would straddle 255 bytes starts the next piece", () => {
       const text = `${"a".repeat(254)}é${"b".repeat(3)}`;
-      expect(splitUtf8(text).map((p) => [p.length, Buffer.byteLength(p, "utf8")])).toEqual([[254, 254], [4, 5]]);
+      expect(splitUtf8(text).map((p) => [p.length, Buffer.byteLength(p, "utf8")])).toEqual([
+        [254, 254],
+        [4, 5],
+      ]);
       expect(splitUtf8("")).toEqual([""]);
       expect(splitUtf8("😀😀", 4)).toEqual(["😀", "😀"]);
       expect(formatTxtValue(text)).toBe(`"${"a".repeat(254)}" "é${"b".repeat(3)}"`);
@@ -182,7 +223,10 @@ describe("DnsZone", () => {
 
     it("recordSlug gives distinct Terraform-safe names to distinct record names (property)", () => {
       const label = fc.stringMatching(/^[a-z0-9_](?:[a-z0-9_-]{0,8}[a-z0-9_])?$/);
-      const name = fc.oneof(fc.constant("@"), fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join(".")));
+      const name = fc.oneof(
+        fc.constant("@"),
+        fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join(".")),
+      );
       fc.assert(
         fc.property(name, (n) => {
           expect(recordSlug(n)).toMatch(/^[a-z0-9_][a-z0-9_-]*$/);
@@ -205,7 +249,12 @@ describe("DnsZone", () => {
         lifecycle: { prevent_destroy: true },
         primary_nameservers: [
           { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
-          { address: "192.0.2.53", port: 5353, tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
+          {
+            address: "192.0.2.53",
+            port: 5353,
+            tsig_algorithm: "hmac-sha256",
+            tsig_key: "${var.dns_tsig_key_all2all_org}",
+          },
         ],
       });
       expect(json.variable).toEqual({
@@ -223,7 +272,12 @@ describe("DnsZone", () => {
     it("shares one key variable between zones that name it", () => {
       const stack = makeStack();
       new DnsZone(stack, "all2all-org", { ...BASE, ...SECONDARY, tsigKeyVariable: "dns_tsig_key_transfer" });
-      new DnsZone(stack, "all2all-be", { ...BASE, name: "all2all.be", ...SECONDARY, tsigKeyVariable: "dns_tsig_key_transfer" });
+      new DnsZone(stack, "all2all-be", {
+        ...BASE,
+        name: "all2all.be",
+        ...SECONDARY,
+        tsigKeyVariable: "dns_tsig_key_transfer",
+      });
       const json = synth(stack);
       expect(Object.keys(json.variable)).toEqual(["dns_tsig_key_transfer"]);
       expect(validationProblems("test", json)).toEqual([]);
@@ -232,9 +286,15 @@ describe("DnsZone", () => {
     it("transfers without TSIG when no algorithm is given, and accepts a server address token", () => {
       const stack = makeStack();
       const ns = new Server(stack, "ns-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: [] });
-      new DnsZone(stack, "all2all-org", { ...BASE, mode: "secondary", primaryNameservers: [{ address: ns.ipv6Address }] });
+      new DnsZone(stack, "all2all-org", {
+        ...BASE,
+        mode: "secondary",
+        primaryNameservers: [{ address: ns.ipv6Address }],
+      });
       const json = synth(stack);
-      expect(resourcesOf(json, "hcloud_zone")["all2all-org"].primary_nameservers).toEqual([{ address: "${cidrhost(hcloud_primary_ip.ns-1-ipv6.ip_network, 1)}" }]);
+      expect(resourcesOf(json, "hcloud_zone")["all2all-org"].primary_nameservers).toEqual([
+        { address: "${cidrhost(hcloud_primary_ip.ns-1-ipv6.ip_network, 1)}" },
+      ]);
       expect(json.variable).toBeUndefined();
     });
 
@@ -253,21 +313,30 @@ describe("DnsZone", () => {
     });
 
     it("fails on a secondary without primaries, primaries on a primary zone, and stray TSIG settings", () => {
-      expect(() => build({ mode: "secondary" })).toThrow('DnsZone "all2all-org": mode "secondary" needs at least one of primaryNameservers');
-      expect(() => build({ primaryNameservers: [{ address: "192.0.2.53" }] })).toThrow('DnsZone "all2all-org": primaryNameservers are only for mode "secondary"');
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53" }], tsigKeyVariable: "x" })).toThrow(
-        "tsigKeyVariable is set but no primary name server has a tsigAlgorithm",
+      expect(() => build({ mode: "secondary" })).toThrow(
+        'DnsZone "all2all-org": mode "secondary" needs at least one of primaryNameservers',
       );
+      expect(() => build({ primaryNameservers: [{ address: "192.0.2.53" }] })).toThrow(
+        'DnsZone "all2all-org": primaryNameservers are only for mode "secondary"',
+      );
+      expect(() =>
+        build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53" }], tsigKeyVariable: "x" }),
+      ).toThrow("tsigKeyVariable is set but no primary name server has a tsigAlgorithm");
     });
 
     it("fails on bad primary addresses, ports and algorithms", () => {
       expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "ns1.all2all.org" }] })).toThrow(
         'DnsZone "all2all-org", primaryNameservers[0]: address "ns1.all2all.org" is not an IPv4 or IPv6 address',
       );
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", port: 0 }] })).toThrow("port must be an integer from 1 to 65535 (got 0)");
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", tsigAlgorithm: "hmac-sha512" as never }] })).toThrow(
-        'tsigAlgorithm must be one of hmac-md5, hmac-sha1, hmac-sha256 (got "hmac-sha512")',
+      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", port: 0 }] })).toThrow(
+        "port must be an integer from 1 to 65535 (got 0)",
       );
+      expect(() =>
+        build({
+          mode: "secondary",
+          primaryNameservers: [{ address: "192.0.2.53", tsigAlgorithm: "hmac-sha512" as never }],
+        }),
+      ).toThrow('tsigAlgorithm must be one of hmac-md5, hmac-sha1, hmac-sha256 (got "hmac-sha512")');
     });
   });
 
@@ -281,23 +350,39 @@ describe("DnsZone", () => {
     });
 
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "all2all.org/": "x" } })).toThrow('DnsZone "all2all-org": labels: label key "all2all.org/" has an empty name after its prefix');
-      expect(() => build({ labels: { zone: "all2all.org." } })).toThrow('DnsZone "all2all-org": labels: label "zone": label value "all2all.org." must be empty or start and end');
+      expect(() => build({ labels: { "all2all.org/": "x" } })).toThrow(
+        'DnsZone "all2all-org": labels: label key "all2all.org/" has an empty name after its prefix',
+      );
+      expect(() => build({ labels: { zone: "all2all.org." } })).toThrow(
+        'DnsZone "all2all-org": labels: label "zone": label value "all2all.org." must be empty or start and end',
+      );
     });
   });
 
   describe("validation", () => {
     it("fails on a zone name that is not an ASCII domain", () => {
-      expect(() => build({ name: "all2all.org." })).toThrow('DnsZone "all2all-org": name "all2all.org." is not a valid host name: drop the trailing dot');
-      expect(() => build({ name: "localhost" })).toThrow('name "localhost" is not a valid host name: use lower-case labels of letters, digits and inner hyphens separated by dots, at least 2 labels');
-      expect(() => build({ name: "exämple.be" })).toThrow('name "exämple.be" is not a valid host name: write international names in their ASCII (punycode) form');
+      expect(() => build({ name: "all2all.org." })).toThrow(
+        'DnsZone "all2all-org": name "all2all.org." is not a valid host name: drop the trailing dot',
+      );
+      expect(() => build({ name: "localhost" })).toThrow(
+        'name "localhost" is not a valid host name: use lower-case labels of letters, digits and inner hyphens separated by dots, at least 2 labels',
+      );
+      expect(() => build({ name: "exämple.be" })).toThrow(
+        'name "exämple.be" is not a valid host name: write international names in their ASCII (punycode) form',
+      );
       expect(() => build({ name: "All2All.org" })).toThrow('use lower case ("all2all.org")');
     });
 
     it("fails on mode and TTL values outside Hetzner's", () => {
-      expect(() => build({ mode: "slave" as never })).toThrow('DnsZone "all2all-org": mode must be "primary" or "secondary" (got "slave")');
-      expect(() => build({ ttl: 30 })).toThrow('DnsZone "all2all-org": ttl must be an integer from 60 to 2147483647 (got 30)');
-      expect(() => build().zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.10"], ttl: 59 })).toThrow('DnsZone "all2all-org", A "@": ttl must be an integer from 60');
+      expect(() => build({ mode: "slave" as never })).toThrow(
+        'DnsZone "all2all-org": mode must be "primary" or "secondary" (got "slave")',
+      );
+      expect(() => build({ ttl: 30 })).toThrow(
+        'DnsZone "all2all-org": ttl must be an integer from 60 to 2147483647 (got 30)',
+      );
+      expect(() => build().zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.10"], ttl: 59 })).toThrow(
+        'DnsZone "all2all-org", A "@": ttl must be an integer from 60',
+      );
     });
 
     it("fails on record names that are absolute, invalid or misplaced", () => {
@@ -305,16 +390,28 @@ describe("DnsZone", () => {
       expect(() => zone.addRecordSet({ name: "www.all2all.org", type: "A", records: ["192.0.2.10"] })).toThrow(
         'DnsZone "all2all-org", A "www.all2all.org": record names are relative to the zone all2all.org: write "www" instead of "www.all2all.org"',
       );
-      expect(() => zone.addRecordSet({ name: "all2all.org.", type: "A", records: ["192.0.2.10"] })).toThrow('write "@" instead of "all2all.org."');
-      expect(() => zone.addRecordSet({ name: "WWW", type: "A", records: ["192.0.2.10"] })).toThrow('the record name "WWW" is not valid');
-      expect(() => zone.addRecordSet({ name: "a.*", type: "A", records: ["192.0.2.10"] })).toThrow('"*" only as the first label');
+      expect(() => zone.addRecordSet({ name: "all2all.org.", type: "A", records: ["192.0.2.10"] })).toThrow(
+        'write "@" instead of "all2all.org."',
+      );
+      expect(() => zone.addRecordSet({ name: "WWW", type: "A", records: ["192.0.2.10"] })).toThrow(
+        'the record name "WWW" is not valid',
+      );
+      expect(() => zone.addRecordSet({ name: "a.*", type: "A", records: ["192.0.2.10"] })).toThrow(
+        '"*" only as the first label',
+      );
     });
 
     it("fails on record types Hetzner manages or does not know", () => {
       const { zone } = build();
-      expect(() => zone.addRecordSet({ name: "@", type: "SOA" as never, records: ["x"] })).toThrow('type "SOA" is not one of A, AAAA, CAA, CNAME');
-      expect(() => zone.addRecordSet({ name: "@", type: "SOA" as never, records: ["x"] })).toThrow("the SOA record is managed by Hetzner");
-      expect(() => zone.addRecordSet({ name: "@", type: "NS", records: ["ns1.example.org."] })).toThrow("the apex NS records are managed by Hetzner");
+      expect(() => zone.addRecordSet({ name: "@", type: "SOA" as never, records: ["x"] })).toThrow(
+        'type "SOA" is not one of A, AAAA, CAA, CNAME',
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "SOA" as never, records: ["x"] })).toThrow(
+        "the SOA record is managed by Hetzner",
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "NS", records: ["ns1.example.org."] })).toThrow(
+        "the apex NS records are managed by Hetzner",
+      );
       zone.addRecordSet({ name: "staging", type: "NS", records: ["hydrogen.ns.hetzner.com."] });
     });
 
@@ -323,22 +420,42 @@ describe("DnsZone", () => {
       expect(() => zone.addRecordSet({ name: "@", type: "A", records: ["2001:db8::1"] })).toThrow(
         'DnsZone "all2all-org", A "@": the value "2001:db8::1" is not an IPv4 address (e.g. "192.0.2.10"; for a server use server.ipv4Address)',
       );
-      expect(() => zone.addRecordSet({ name: "@", type: "AAAA", records: ["192.0.2.1"] })).toThrow('the value "192.0.2.1" is not an IPv6 address');
-      expect(() => zone.addRecordSet({ name: "@", type: "MX", records: ["mail"] })).toThrow('the value "mail" is not "<priority> <mail host>" (e.g. "10 mail")');
-      expect(() => zone.addRecordSet({ name: "_imaps._tcp", type: "SRV", records: ["0 1 993"] })).toThrow('is not "<priority> <weight> <port> <target>"');
-      expect(() => zone.addRecordSet({ name: "@", type: "CAA", records: [""] })).toThrow('the value "" is not a value (it is empty)');
-      expect(() => zone.addRecordSet({ name: "@", type: "A", records: [] })).toThrow("records must list at least one value (got [])");
-      expect(() => zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.1", "192.0.2.1"] })).toThrow('the value "192.0.2.1" is listed twice');
+      expect(() => zone.addRecordSet({ name: "@", type: "AAAA", records: ["192.0.2.1"] })).toThrow(
+        'the value "192.0.2.1" is not an IPv6 address',
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "MX", records: ["mail"] })).toThrow(
+        'the value "mail" is not "<priority> <mail host>" (e.g. "10 mail")',
+      );
+      expect(() => zone.addRecordSet({ name: "_imaps._tcp", type: "SRV", records: ["0 1 993"] })).toThrow(
+        'is not "<priority> <weight> <port> <target>"',
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "CAA", records: [""] })).toThrow(
+        'the value "" is not a value (it is empty)',
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "A", records: [] })).toThrow(
+        "records must list at least one value (got [])",
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.1", "192.0.2.1"] })).toThrow(
+        'the value "192.0.2.1" is listed twice',
+      );
     });
 
     it("fails on CNAMEs that share their name, sit at the apex or have several values", () => {
       const { zone } = build();
       zone.addRecordSet({ name: "www", type: "CNAME", records: ["@"] });
-      expect(() => zone.addRecordSet({ name: "www", type: "TXT", records: ["x"] })).toThrow('DnsZone "all2all-org", TXT "www": "www" already has a CNAME, which cannot share its name with other records');
+      expect(() => zone.addRecordSet({ name: "www", type: "TXT", records: ["x"] })).toThrow(
+        'DnsZone "all2all-org", TXT "www": "www" already has a CNAME, which cannot share its name with other records',
+      );
       zone.addRecordSet({ name: "mail", type: "A", records: ["192.0.2.25"] });
-      expect(() => zone.addRecordSet({ name: "mail", type: "CNAME", records: ["@"] })).toThrow('a CNAME cannot share its name with other records (A exist for "mail")');
-      expect(() => zone.addRecordSet({ name: "@", type: "CNAME", records: ["www"] })).toThrow("a CNAME cannot be at the zone apex");
-      expect(() => zone.addRecordSet({ name: "lists", type: "CNAME", records: ["a", "b"] })).toThrow("a CNAME has exactly one value (got 2)");
+      expect(() => zone.addRecordSet({ name: "mail", type: "CNAME", records: ["@"] })).toThrow(
+        'a CNAME cannot share its name with other records (A exist for "mail")',
+      );
+      expect(() => zone.addRecordSet({ name: "@", type: "CNAME", records: ["www"] })).toThrow(
+        "a CNAME cannot be at the zone apex",
+      );
+      expect(() => zone.addRecordSet({ name: "lists", type: "CNAME", records: ["a", "b"] })).toThrow(
+        "a CNAME has exactly one value (got 2)",
+      );
     });
 
     it("fails on a second record set for the same (name, type)", () => {
@@ -357,7 +474,9 @@ describe("DnsZone", () => {
 
     it("exposes the assigned name servers for the registrar", () => {
       const { zone, stack } = build();
-      expect(resolveIn(stack, zone.authoritativeNameservers)).toBe("${hcloud_zone.all2all-org.authoritative_nameservers.assigned}");
+      expect(resolveIn(stack, zone.authoritativeNameservers)).toBe(
+        "${hcloud_zone.all2all-org.authoritative_nameservers.assigned}",
+      );
     });
   });
 });

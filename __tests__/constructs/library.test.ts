@@ -6,7 +6,15 @@
  */
 import * as path from "node:path";
 import { ANYWHERE, BackupStorage, DnsZone, FirewallPolicy, PrivateNetwork, Server, SshKeys } from "../../constructs";
-import { LABELS, addressesOf, makeStack, resourcesOf, synth, validationProblems, variableReferences } from "../../testing/constructs";
+import {
+  LABELS,
+  addressesOf,
+  makeStack,
+  resourcesOf,
+  synth,
+  validationProblems,
+  variableReferences,
+} from "../../testing/constructs";
 import { readJson, repoRoot } from "../../testing/tmp";
 
 const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice@all2all";
@@ -46,17 +54,31 @@ function everything(protect?: boolean): any {
     mode: "secondary",
     primaryNameservers: [{ address: web.ipv6Address, tsigAlgorithm: "hmac-sha256" }],
   });
-  const backup = new BackupStorage(stack, "backup", { storageBoxType: "bx21", location: "hel1", labels: LABELS, protect });
+  const backup = new BackupStorage(stack, "backup", {
+    storageBoxType: "bx21",
+    location: "hel1",
+    labels: LABELS,
+    protect,
+  });
   backup.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1" });
   return synth(stack);
 }
 
 const schema = readJson(path.join(repoRoot, "providers/hcloud/schema.json"));
 const resourceSchemas: Record<string, any> = (Object.values(schema.provider_schemas)[0] as any).resource_schemas;
-const LABELLED = Object.keys(resourceSchemas).filter((type) => resourceSchemas[type].block.attributes?.labels !== undefined);
+const LABELLED = Object.keys(resourceSchemas).filter(
+  (type) => resourceSchemas[type].block.attributes?.labels !== undefined,
+);
 
 /** Stateful resources: losing one loses data or an address. */
-const STATEFUL = ["hcloud_server", "hcloud_primary_ip", "hcloud_volume", "hcloud_floating_ip", "hcloud_zone", "hcloud_storage_box"];
+const STATEFUL = [
+  "hcloud_server",
+  "hcloud_primary_ip",
+  "hcloud_volume",
+  "hcloud_floating_ip",
+  "hcloud_zone",
+  "hcloud_storage_box",
+];
 
 describe("the construct library", () => {
   const json = everything();
@@ -97,7 +119,10 @@ describe("the construct library", () => {
     expect(labelled.length).toBeGreaterThanOrEqual(10);
     for (const type of labelled) {
       for (const [name, resource] of Object.entries(resourcesOf(json, type))) {
-        expect({ address: `${type}.${name}`, labels: (resource as any).labels }).toEqual({ address: `${type}.${name}`, labels: LABELS });
+        expect({ address: `${type}.${name}`, labels: (resource as any).labels }).toEqual({
+          address: `${type}.${name}`,
+          labels: LABELS,
+        });
       }
     }
   });
@@ -108,8 +133,16 @@ describe("the construct library", () => {
       for (const name of Object.keys(resourcesOf(json, type))) {
         const on = resourcesOf(json, type)[name];
         const off = resourcesOf(unprotected, type)[name];
-        expect([`${type}.${name}`, on.delete_protection, on.lifecycle.prevent_destroy]).toEqual([`${type}.${name}`, true, true]);
-        expect([`${type}.${name}`, off.delete_protection, off.lifecycle.prevent_destroy]).toEqual([`${type}.${name}`, false, false]);
+        expect([`${type}.${name}`, on.delete_protection, on.lifecycle.prevent_destroy]).toEqual([
+          `${type}.${name}`,
+          true,
+          true,
+        ]);
+        expect([`${type}.${name}`, off.delete_protection, off.lifecycle.prevent_destroy]).toEqual([
+          `${type}.${name}`,
+          false,
+          false,
+        ]);
       }
     }
   });
@@ -121,7 +154,11 @@ describe("the construct library", () => {
       "${var.storage_box_subaccount_password_backup_web_1}",
     ]);
     for (const [name, variable] of Object.entries(json.variable) as Array<[string, any]>) {
-      expect({ name, sensitive: variable.sensitive, default: variable.default }).toEqual({ name, sensitive: true, default: undefined });
+      expect({ name, sensitive: variable.sensitive, default: variable.default }).toEqual({
+        name,
+        sensitive: true,
+        default: undefined,
+      });
     }
   });
 

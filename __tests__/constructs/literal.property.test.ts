@@ -39,11 +39,51 @@ function untemplate(text: string): string {
 
 /** Pieces that matter to the template syntax, to JSON, to TXT quoting, and to UTF-8. */
 const FRAGMENTS = [
-  "${", "%{", "$${", "%%{", "$$${", "$", "%", "$$", "%%", "{", "}", "~}", "${~", "%{~",
-  "${var.x}", "${hello}", "%{ if x }", "%{ endif }", "${TfToken", "$ {", "% {",
-  '"', "'", '\\"', "\\", "\\\\", "\\n", "\\t", "`",
-  "\n", "\r\n", "\r", "\t", " ", "\u0000",
-  "é", "ß", "€", "日本語", "🙂", "👩‍💻", "\u00a0", "\u200b", "\u2028", "\ufeff",
+  "${",
+  "%{",
+  "$${",
+  "%%{",
+  "$$${",
+  "$",
+  "%",
+  "$$",
+  "%%",
+  "{",
+  "}",
+  "~}",
+  "${~",
+  "%{~",
+  "${var.x}",
+  "${hello}",
+  "%{ if x }",
+  "%{ endif }",
+  "${TfToken",
+  "$ {",
+  "% {",
+  '"',
+  "'",
+  '\\"',
+  "\\",
+  "\\\\",
+  "\\n",
+  "\\t",
+  "`",
+  "\n",
+  "\r\n",
+  "\r",
+  "\t",
+  " ",
+  "\u0000",
+  "é",
+  "ß",
+  "€",
+  "日本語",
+  "🙂",
+  "👩‍💻",
+  "\u00a0",
+  "\u200b",
+  "\u2028",
+  "\ufeff",
 ];
 
 const unit = fc.oneof(
@@ -98,7 +138,13 @@ describe("literal text, synthesised, reads back as written", () => {
     fc.assert(
       fc.property(text, (value) => {
         const stack = makeStack();
-        new Server(stack, "web-1", { serverType: "cx23", location: "fsn1", labels: LABELS, sshKeys: [], userData: value });
+        new Server(stack, "web-1", {
+          serverType: "cx23",
+          location: "fsn1",
+          labels: LABELS,
+          sshKeys: [],
+          userData: value,
+        });
         const written = resourcesOf(synth(stack), "hcloud_server")["web-1"].user_data;
         expect(written).toBe(literal(value));
         expect(untemplate(written)).toBe(value);

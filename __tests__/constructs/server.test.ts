@@ -3,7 +3,16 @@ import * as path from "node:path";
 import { Construct } from "constructs";
 import { App, Lazy, type TerraformStack, Token } from "cdktn";
 import { MAX_USER_DATA_BYTES, Server, type ServerProps } from "../../constructs";
-import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
+import {
+  LABELS,
+  addressesOf,
+  importsOf,
+  makeStack,
+  resolveIn,
+  resourcesOf,
+  synth,
+  validationProblems,
+} from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 
 const BASE: ServerProps = { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: ["alice"] };
@@ -59,7 +68,10 @@ describe("Server", () => {
         { name: "backend", networkId: 2 },
       ],
       volumes: [{ name: "web-1-data", sizeGb: 50 }],
-      floatingIps: [{ type: "ipv4", reverseDns: "www.all2all.org", description: "www failover" }, { type: "ipv6", reverseDns: "www.all2all.org" }],
+      floatingIps: [
+        { type: "ipv4", reverseDns: "www.all2all.org", description: "www failover" },
+        { type: "ipv6", reverseDns: "www.all2all.org" },
+      ],
       importId: "123",
       importPrimaryIpIds: { ipv4: "5", ipv6: "6" },
     });
@@ -68,8 +80,17 @@ describe("Server", () => {
 
   it("keeps its addresses when nested deeper in the construct tree", () => {
     const stack = makeStack();
-    new Server(new Construct(new Construct(stack, "servers"), "web"), "web-1", { ...BASE, ipv4: true, reverseDns: { ipv6: "web-1.all2all.org" } });
-    expect(addressesOf(synth(stack))).toEqual(["hcloud_primary_ip.web-1-ipv4", "hcloud_primary_ip.web-1-ipv6", "hcloud_rdns.web-1-ipv6", "hcloud_server.web-1"]);
+    new Server(new Construct(new Construct(stack, "servers"), "web"), "web-1", {
+      ...BASE,
+      ipv4: true,
+      reverseDns: { ipv6: "web-1.all2all.org" },
+    });
+    expect(addressesOf(synth(stack))).toEqual([
+      "hcloud_primary_ip.web-1-ipv4",
+      "hcloud_primary_ip.web-1-ipv6",
+      "hcloud_rdns.web-1-ipv6",
+      "hcloud_server.web-1",
+    ]);
   });
 
   it("ipv4: true adds a primary IPv4 linked through public_net", () => {
@@ -84,7 +105,12 @@ describe("Server", () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(resourcesOf(json, "hcloud_server")["web-1"].public_net).toEqual([
-      { ipv4_enabled: true, ipv4: "${hcloud_primary_ip.web-1-ipv4.id}", ipv6_enabled: true, ipv6: "${hcloud_primary_ip.web-1-ipv6.id}" },
+      {
+        ipv4_enabled: true,
+        ipv4: "${hcloud_primary_ip.web-1-ipv4.id}",
+        ipv6_enabled: true,
+        ipv6: "${hcloud_primary_ip.web-1-ipv6.id}",
+      },
     ]);
     expect(resolveIn(stack, server.ipv4Address)).toBe("${hcloud_primary_ip.web-1-ipv4.ip_address}");
   });
@@ -99,20 +125,32 @@ describe("Server", () => {
     expect(resolveIn(stack, server.serverId)).toBe("${hcloud_server.web-1.id}");
     expect(resolveIn(stack, server.privateIp("internal"))).toBe("${hcloud_server_network.web-1-internal.ip}");
     expect(server.name).toBe("web-1");
-    expect(() => server.privateIp("other")).toThrow('Server "web-1": no network attached as "other" (attached: internal)');
+    expect(() => server.privateIp("other")).toThrow(
+      'Server "web-1": no network attached as "other" (attached: internal)',
+    );
   });
 
   it("sets reverse DNS on the IPv4 and on host ::1 of the IPv6 /64", () => {
     const { json } = build({ ipv4: true, reverseDns: { ipv4: "web-1.all2all.org", ipv6: "web-1.all2all.org" } });
     expect(resourcesOf(json, "hcloud_rdns")).toEqual({
-      "web-1-ipv4": { primary_ip_id: "${hcloud_primary_ip.web-1-ipv4.id}", ip_address: "${hcloud_primary_ip.web-1-ipv4.ip_address}", dns_ptr: "web-1.all2all.org" },
-      "web-1-ipv6": { primary_ip_id: "${hcloud_primary_ip.web-1-ipv6.id}", ip_address: "${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 1)}", dns_ptr: "web-1.all2all.org" },
+      "web-1-ipv4": {
+        primary_ip_id: "${hcloud_primary_ip.web-1-ipv4.id}",
+        ip_address: "${hcloud_primary_ip.web-1-ipv4.ip_address}",
+        dns_ptr: "web-1.all2all.org",
+      },
+      "web-1-ipv6": {
+        primary_ip_id: "${hcloud_primary_ip.web-1-ipv6.id}",
+        ip_address: "${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 1)}",
+        dns_ptr: "web-1.all2all.org",
+      },
     });
   });
 
   it("ipv6HostNumber picks another host of the /64 for the address and its reverse DNS", () => {
     const { json, server, stack } = build({ ipv6HostNumber: 25, reverseDns: { ipv6: "mail.all2all.org" } });
-    expect(resourcesOf(json, "hcloud_rdns")["web-1-ipv6"].ip_address).toBe("${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 25)}");
+    expect(resourcesOf(json, "hcloud_rdns")["web-1-ipv6"].ip_address).toBe(
+      "${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 25)}",
+    );
     expect(resolveIn(stack, server.ipv6Address)).toBe("${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 25)}");
   });
 
@@ -136,7 +174,11 @@ describe("Server", () => {
       ["hcloud_floating_ip", "web-1-floating-ipv4"],
     ] as const) {
       const resource = resourcesOf(json, type)[name];
-      expect({ address: `${type}.${name}`, delete_protection: resource.delete_protection, lifecycle: resource.lifecycle }).toEqual({
+      expect({
+        address: `${type}.${name}`,
+        delete_protection: resource.delete_protection,
+        lifecycle: resource.lifecycle,
+      }).toEqual({
         address: `${type}.${name}`,
         delete_protection: false,
         lifecycle: { prevent_destroy: false },
@@ -145,7 +187,11 @@ describe("Server", () => {
   });
 
   it("protects every stateful resource in production (the default)", () => {
-    const { json } = build({ ipv4: true, volumes: [{ name: "web-1-data", sizeGb: 10 }], floatingIps: [{ type: "ipv6" }] });
+    const { json } = build({
+      ipv4: true,
+      volumes: [{ name: "web-1-data", sizeGb: 10 }],
+      floatingIps: [{ type: "ipv6" }],
+    });
     const stateful = [
       ["hcloud_server", "web-1"],
       ["hcloud_primary_ip", "web-1-ipv4"],
@@ -155,7 +201,11 @@ describe("Server", () => {
     ] as const;
     for (const [type, name] of stateful) {
       const resource = resourcesOf(json, type)[name];
-      expect([`${type}.${name}`, resource.delete_protection, resource.lifecycle.prevent_destroy]).toEqual([`${type}.${name}`, true, true]);
+      expect([`${type}.${name}`, resource.delete_protection, resource.lifecycle.prevent_destroy]).toEqual([
+        `${type}.${name}`,
+        true,
+        true,
+      ]);
     }
     expect(resourcesOf(json, "hcloud_server")["web-1"].rebuild_protection).toBe(true);
   });
@@ -210,7 +260,12 @@ describe("Server", () => {
   });
 
   it("creates volumes in the server's location, protected, ext4 and automounted by default", () => {
-    const { json } = build({ volumes: [{ name: "web-1-data", sizeGb: 50 }, { name: "web-1-logs", sizeGb: 10, format: "xfs", automount: false, labels: { tier: "logs" } }] });
+    const { json } = build({
+      volumes: [
+        { name: "web-1-data", sizeGb: 50 },
+        { name: "web-1-logs", sizeGb: 10, format: "xfs", automount: false, labels: { tier: "logs" } },
+      ],
+    });
     expect(resourcesOf(json, "hcloud_volume")).toEqual({
       "web-1-data": {
         name: "web-1-data",
@@ -232,13 +287,23 @@ describe("Server", () => {
       },
     });
     expect(resourcesOf(json, "hcloud_volume_attachment")).toEqual({
-      "web-1-data": { volume_id: "${hcloud_volume.web-1-data.id}", server_id: "${hcloud_server.web-1.id}", automount: true },
-      "web-1-logs": { volume_id: "${hcloud_volume.web-1-logs.id}", server_id: "${hcloud_server.web-1.id}", automount: false },
+      "web-1-data": {
+        volume_id: "${hcloud_volume.web-1-data.id}",
+        server_id: "${hcloud_server.web-1.id}",
+        automount: true,
+      },
+      "web-1-logs": {
+        volume_id: "${hcloud_volume.web-1-logs.id}",
+        server_id: "${hcloud_server.web-1.id}",
+        automount: false,
+      },
     });
   });
 
   it("creates floating IPs in the server's location, assigned, with reverse DNS (IPv6 on its ::1 host)", () => {
-    const { json, server, stack } = build({ floatingIps: [{ type: "ipv4", description: "www failover address", reverseDns: "www.all2all.org" }] });
+    const { json, server, stack } = build({
+      floatingIps: [{ type: "ipv4", description: "www failover address", reverseDns: "www.all2all.org" }],
+    });
     const v6 = server.addFloatingIp({ type: "ipv6", name: "www-v6", reverseDns: "www.all2all.org" });
     expect(resolveIn(stack, v6.address)).toBe("${cidrhost(hcloud_floating_ip.web-1-floating-ipv6.ip_network, 1)}");
     expect(resourcesOf(json, "hcloud_floating_ip")["web-1-floating-ipv4"]).toEqual({
@@ -253,11 +318,21 @@ describe("Server", () => {
     const after = synth(stack);
     expect(resourcesOf(after, "hcloud_floating_ip")["web-1-floating-ipv6"].name).toBe("www-v6");
     expect(resourcesOf(after, "hcloud_floating_ip_assignment")).toEqual({
-      "web-1-floating-ipv4": { floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv4.id}", server_id: "${hcloud_server.web-1.id}" },
-      "web-1-floating-ipv6": { floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv6.id}", server_id: "${hcloud_server.web-1.id}" },
+      "web-1-floating-ipv4": {
+        floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv4.id}",
+        server_id: "${hcloud_server.web-1.id}",
+      },
+      "web-1-floating-ipv6": {
+        floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv6.id}",
+        server_id: "${hcloud_server.web-1.id}",
+      },
     });
     expect(resourcesOf(after, "hcloud_rdns")).toEqual({
-      "web-1-floating-ipv4": { floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv4.id}", ip_address: "${hcloud_floating_ip.web-1-floating-ipv4.ip_address}", dns_ptr: "www.all2all.org" },
+      "web-1-floating-ipv4": {
+        floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv4.id}",
+        ip_address: "${hcloud_floating_ip.web-1-floating-ipv4.ip_address}",
+        dns_ptr: "www.all2all.org",
+      },
       "web-1-floating-ipv6": {
         floating_ip_id: "${hcloud_floating_ip.web-1-floating-ipv6.id}",
         ip_address: "${cidrhost(hcloud_floating_ip.web-1-floating-ipv6.ip_network, 1)}",
@@ -277,12 +352,22 @@ describe("Server", () => {
         ]),
       );
       expect(importsOf(json)).toHaveLength(3);
-      expect(resourcesOf(json, "hcloud_server")["web-1"].lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data", "public_net"]); // public_net: not read back after an import (IGNORED_AFTER_IMPORT)
+      expect(resourcesOf(json, "hcloud_server")["web-1"].lifecycle.ignore_changes).toEqual([
+        "image",
+        "ssh_keys",
+        "user_data",
+        "public_net",
+      ]); // public_net: not read back after an import (IGNORED_AFTER_IMPORT)
     });
 
     it('"create" makes a new primary IP on purpose instead of importing one', () => {
       const { json } = build({ ipv4: true, importId: "123", importPrimaryIpIds: { ipv4: "create", ipv6: "6" } });
-      expect(importsOf(json)).toEqual(expect.arrayContaining([{ to: "hcloud_server.web-1", id: "123" }, { to: "hcloud_primary_ip.web-1-ipv6", id: "6" }]));
+      expect(importsOf(json)).toEqual(
+        expect.arrayContaining([
+          { to: "hcloud_server.web-1", id: "123" },
+          { to: "hcloud_primary_ip.web-1-ipv6", id: "6" },
+        ]),
+      );
       expect(importsOf(json)).toHaveLength(2);
     });
 
@@ -323,7 +408,9 @@ describe("Server", () => {
       expect(() => build({ importId: "123" })).toThrow(
         'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without its current primary IPV6 would link a new address and delete the current one',
       );
-      expect(() => build({ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } })).toThrow("importPrimaryIpIds.ipv4 is missing");
+      expect(() => build({ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } })).toThrow(
+        "importPrimaryIpIds.ipv4 is missing",
+      );
     });
 
     it("fails when the adopted server's IPv4 would be released", () => {
@@ -333,15 +420,25 @@ describe("Server", () => {
     });
 
     it("fails on ids that are not Hetzner ids, and on importPrimaryIpIds without importId", () => {
-      expect(() => build({ importId: "web-1" })).toThrow('Server "web-1": importId "web-1" is not a Hetzner id: give the numeric id');
-      expect(() => build({ importId: "123", importPrimaryIpIds: { ipv6: "x" } })).toThrow('importPrimaryIpIds.ipv6 "x" is not a Hetzner id');
-      expect(() => build({ importPrimaryIpIds: { ipv6: "6" } })).toThrow('Server "web-1": importPrimaryIpIds is only meaningful with importId');
+      expect(() => build({ importId: "web-1" })).toThrow(
+        'Server "web-1": importId "web-1" is not a Hetzner id: give the numeric id',
+      );
+      expect(() => build({ importId: "123", importPrimaryIpIds: { ipv6: "x" } })).toThrow(
+        'importPrimaryIpIds.ipv6 "x" is not a Hetzner id',
+      );
+      expect(() => build({ importPrimaryIpIds: { ipv6: "6" } })).toThrow(
+        'Server "web-1": importPrimaryIpIds is only meaningful with importId',
+      );
     });
   });
 
   describe("labels", () => {
     it("puts the given labels on the server, primary IPs, volumes and floating IPs", () => {
-      const { json } = build({ ipv4: true, volumes: [{ name: "web-1-data", sizeGb: 10 }], floatingIps: [{ type: "ipv4" }] });
+      const { json } = build({
+        ipv4: true,
+        volumes: [{ name: "web-1-data", sizeGb: 10 }],
+        floatingIps: [{ type: "ipv4" }],
+      });
       for (const type of ["hcloud_server", "hcloud_primary_ip", "hcloud_volume", "hcloud_floating_ip"]) {
         for (const resource of Object.values(resourcesOf(json, type))) expect(resource.labels).toEqual(LABELS);
       }
@@ -350,30 +447,46 @@ describe("Server", () => {
     it("accepts prefixed keys, empty values and token values", () => {
       const token = Lazy.stringValue({ produce: () => "web" });
       const { json } = build({ labels: { "all2all.org/service": "web", backup: "", role: token } });
-      expect(resourcesOf(json, "hcloud_server")["web-1"].labels).toEqual({ "all2all.org/service": "web", backup: "", role: "web" });
+      expect(resourcesOf(json, "hcloud_server")["web-1"].labels).toEqual({
+        "all2all.org/service": "web",
+        backup: "",
+        role: "web",
+      });
     });
 
     it("fails on an invalid label key", () => {
       expect(() => build({ labels: { "-role": "web" } })).toThrow(
         'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
       );
-      expect(() => build({ labels: { "hetzner.cloud/x": "y" } })).toThrow('label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner');
-      expect(() => build({ labels: { ["k".repeat(64)]: "v" } })).toThrow(`label key "${"k".repeat(64)}" is 64 characters long (at most 63)`);
+      expect(() => build({ labels: { "hetzner.cloud/x": "y" } })).toThrow(
+        'label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner',
+      );
+      expect(() => build({ labels: { ["k".repeat(64)]: "v" } })).toThrow(
+        `label key "${"k".repeat(64)}" is 64 characters long (at most 63)`,
+      );
     });
 
     it("fails on an invalid label value", () => {
-      expect(() => build({ labels: { role: "web server" } })).toThrow('Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit');
-      expect(() => build({ labels: { role: "x".repeat(64) } })).toThrow(`labels: label "role": label value is 64 characters long (at most 63)`);
+      expect(() => build({ labels: { role: "web server" } })).toThrow(
+        'Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit',
+      );
+      expect(() => build({ labels: { role: "x".repeat(64) } })).toThrow(
+        `labels: label "role": label value is 64 characters long (at most 63)`,
+      );
     });
 
     it("fails on an invalid volume label", () => {
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, labels: { "a b": "c" } }] })).toThrow('Server "web-1", volume "web-1-data": labels: label key "a b" must start and end');
+      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, labels: { "a b": "c" } }] })).toThrow(
+        'Server "web-1", volume "web-1-data": labels: label key "a b" must start and end',
+      );
     });
   });
 
   describe("validation", () => {
     it("fails on a construct id that cannot be an address", () => {
-      expect(() => build({}, "Web_1")).toThrow('Server "Web_1": the construct id "Web_1" is not a valid name: use lower-case letters, digits and inner hyphens, starting with a letter, at most 63 characters (e.g. "web-1")');
+      expect(() => build({}, "Web_1")).toThrow(
+        'Server "Web_1": the construct id "Web_1" is not a valid name: use lower-case letters, digits and inner hyphens, starting with a letter, at most 63 characters (e.g. "web-1")',
+      );
     });
 
     it("fails on a server name that is not a host name", () => {
@@ -381,8 +494,12 @@ describe("Server", () => {
     });
 
     it("fails on empty type, location or image", () => {
-      expect(() => build({ serverType: "" })).toThrow('Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"');
-      expect(() => build({ location: " " })).toThrow('Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"');
+      expect(() => build({ serverType: "" })).toThrow(
+        'Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"',
+      );
+      expect(() => build({ location: " " })).toThrow(
+        'Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"',
+      );
       expect(() => build({ image: "" })).toThrow('Server "web-1": image must be a non-empty string (got "")');
     });
 
@@ -393,16 +510,24 @@ describe("Server", () => {
     });
 
     it("fails on a reverse DNS name that is not a host name", () => {
-      expect(() => build({ reverseDns: { ipv6: "web-1.all2all.org." } })).toThrow('Server "web-1": reverseDns.ipv6 "web-1.all2all.org." is not a valid host name: drop the trailing dot');
-      expect(() => build({ reverseDns: { ipv6: "web-1" } })).toThrow('reverseDns.ipv6 "web-1" is not a valid host name');
+      expect(() => build({ reverseDns: { ipv6: "web-1.all2all.org." } })).toThrow(
+        'Server "web-1": reverseDns.ipv6 "web-1.all2all.org." is not a valid host name: drop the trailing dot',
+      );
+      expect(() => build({ reverseDns: { ipv6: "web-1" } })).toThrow(
+        'reverseDns.ipv6 "web-1" is not a valid host name',
+      );
     });
 
     it("fails on user data over Hetzner's limit", () => {
-      expect(() => build({ userData: "x".repeat(MAX_USER_DATA_BYTES + 1) })).toThrow(`Server "web-1": userData is ${MAX_USER_DATA_BYTES + 1} bytes (Hetzner accepts at most ${MAX_USER_DATA_BYTES})`);
+      expect(() => build({ userData: "x".repeat(MAX_USER_DATA_BYTES + 1) })).toThrow(
+        `Server "web-1": userData is ${MAX_USER_DATA_BYTES + 1} bytes (Hetzner accepts at most ${MAX_USER_DATA_BYTES})`,
+      );
     });
 
     it("fails on an ssh key entry that is not an id or name", () => {
-      expect(() => build({ sshKeys: ["alice", ""] })).toThrow('Server "web-1": sshKeys[1] must be an ssh key id or name (got "")');
+      expect(() => build({ sshKeys: ["alice", ""] })).toThrow(
+        'Server "web-1": sshKeys[1] must be an ssh key id or name (got "")',
+      );
     });
 
     it("fails on an ipv6HostNumber that is not a positive integer", () => {
@@ -410,25 +535,49 @@ describe("Server", () => {
     });
 
     it("fails on a network attachment naming both or neither of subnet and network", () => {
-      expect(() => build({ networks: [{ name: "internal" }] })).toThrow('Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId');
-      expect(() => build({ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] })).toThrow("give exactly one of subnetId");
+      expect(() => build({ networks: [{ name: "internal" }] })).toThrow(
+        'Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId',
+      );
+      expect(() => build({ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] })).toThrow(
+        "give exactly one of subnetId",
+      );
     });
 
     it("fails on a private IP that is not IPv4, and on a network attached twice", () => {
       expect(() => build({ networks: [{ name: "internal", networkId: 1, ip: "10.20.1.300" }] })).toThrow(
         'Server "web-1", network "internal": ip "10.20.1.300" is not an IPv4 address (private networks are IPv4 only)',
       );
-      expect(() => build({ networks: [{ name: "internal", networkId: 1 }, { name: "internal", networkId: 2 }] })).toThrow('Server "web-1": the network "internal" is attached twice');
+      expect(() =>
+        build({
+          networks: [
+            { name: "internal", networkId: 1 },
+            { name: "internal", networkId: 2 },
+          ],
+        }),
+      ).toThrow('Server "web-1": the network "internal" is attached twice');
     });
 
     it("fails on volume sizes outside 10-10240 GB, bad formats and duplicate volumes", () => {
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 5 }] })).toThrow('Server "web-1", volume "web-1-data": sizeGb must be an integer from 10 to 10240 (got 5)');
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, format: "btrfs" as never }] })).toThrow('format must be "ext4" or "xfs" (got "btrfs")');
-      expect(() => build({ volumes: [{ name: "data", sizeGb: 10 }, { name: "data", sizeGb: 10 }] })).toThrow('Server "web-1": the volume "data" is declared twice');
+      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 5 }] })).toThrow(
+        'Server "web-1", volume "web-1-data": sizeGb must be an integer from 10 to 10240 (got 5)',
+      );
+      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, format: "btrfs" as never }] })).toThrow(
+        'format must be "ext4" or "xfs" (got "btrfs")',
+      );
+      expect(() =>
+        build({
+          volumes: [
+            { name: "data", sizeGb: 10 },
+            { name: "data", sizeGb: 10 },
+          ],
+        }),
+      ).toThrow('Server "web-1": the volume "data" is declared twice');
     });
 
     it("fails on two floating IPs of one type", () => {
-      expect(() => build({ floatingIps: [{ type: "ipv4" }, { type: "ipv4" }] })).toThrow('Server "web-1": a floating ipv4 is already declared');
+      expect(() => build({ floatingIps: [{ type: "ipv4" }, { type: "ipv4" }] })).toThrow(
+        'Server "web-1": a floating ipv4 is already declared',
+      );
     });
 
     it("refuses a second resource with the same address in a stack", () => {

@@ -1,6 +1,15 @@
 import type { TerraformStack } from "cdktn";
 import { Server, SshKeys, type SshKeysProps, sshPublicKeyProblem } from "../../constructs";
-import { LABELS, addressesOf, importsOf, makeStack, resolveIn, resourcesOf, synth, validationProblems } from "../../testing/constructs";
+import {
+  LABELS,
+  addressesOf,
+  importsOf,
+  makeStack,
+  resolveIn,
+  resourcesOf,
+  synth,
+  validationProblems,
+} from "../../testing/constructs";
 
 // Placeholder keys generated for tests (their private halves were never kept).
 const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice@all2all";
@@ -22,7 +31,12 @@ describe("SshKeys", () => {
   });
 
   it("synthesises schema-valid JSON", () => {
-    const { stack } = build({ keys: [{ name: "alice", publicKey: ALICE }, { name: "bob", publicKey: BOB }] });
+    const { stack } = build({
+      keys: [
+        { name: "alice", publicKey: ALICE },
+        { name: "bob", publicKey: BOB },
+      ],
+    });
     expect(validationProblems("test", synth(stack))).toEqual([]);
   });
 
@@ -35,7 +49,10 @@ describe("SshKeys", () => {
     expect(resolveIn(stack, keys.idOf("bob"))).toBe("${hcloud_ssh_key.bob.id}");
     new Server(stack, "web-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: keys.ids });
     const json = synth(stack);
-    expect(resourcesOf(json, "hcloud_server")["web-1"].ssh_keys).toEqual(["${hcloud_ssh_key.alice.id}", "${hcloud_ssh_key.bob.id}"]);
+    expect(resourcesOf(json, "hcloud_server")["web-1"].ssh_keys).toEqual([
+      "${hcloud_ssh_key.alice.id}",
+      "${hcloud_ssh_key.bob.id}",
+    ]);
     expect(resourcesOf(json, "hcloud_ssh_key").bob.labels).toEqual({ ...LABELS, team: "mail" });
     expect(() => keys.idOf("carol")).toThrow('SshKeys "operators": no key named "carol" (declared: alice, bob)');
   });
@@ -46,7 +63,9 @@ describe("SshKeys", () => {
   });
 
   it("adopts an existing key with an import block", () => {
-    expect(importsOf(synth(build({ keys: [{ name: "alice", publicKey: ALICE, importId: "314" }] }).stack))).toEqual([{ to: "hcloud_ssh_key.alice", id: "314" }]);
+    expect(importsOf(synth(build({ keys: [{ name: "alice", publicKey: ALICE, importId: "314" }] }).stack))).toEqual([
+      { to: "hcloud_ssh_key.alice", id: "314" },
+    ]);
   });
 
   describe("labels", () => {
@@ -60,24 +79,43 @@ describe("SshKeys", () => {
 
   describe("validation", () => {
     it("fails on a private key pasted by mistake", () => {
-      expect(() => build({ keys: [{ name: "alice", publicKey: `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n` }] })).toThrow(
+      expect(() =>
+        build({
+          keys: [{ name: "alice", publicKey: `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n` }],
+        }),
+      ).toThrow(
         'SshKeys "operators", key "alice": publicKey is not usable: a PRIVATE key is pasted here: remove it now, consider it leaked',
       );
     });
 
     it("fails on unknown types and mangled keys", () => {
-      expect(sshPublicKeyProblem("ssh-dss AAAAB3NzaC1kc3M= x")).toBe("DSA keys are broken and refused (generate an ed25519 key: ssh-keygen -t ed25519)");
-      expect(sshPublicKeyProblem("ecdsa-sk AAAA x")).toMatch(/^unsupported SSH key type "ecdsa-sk" \(accepted: ssh-ed25519, .*sk-ssh-ed25519@openssh.com/);
+      expect(sshPublicKeyProblem("ssh-dss AAAAB3NzaC1kc3M= x")).toBe(
+        "DSA keys are broken and refused (generate an ed25519 key: ssh-keygen -t ed25519)",
+      );
+      expect(sshPublicKeyProblem("ecdsa-sk AAAA x")).toMatch(
+        /^unsupported SSH key type "ecdsa-sk" \(accepted: ssh-ed25519, .*sk-ssh-ed25519@openssh.com/,
+      );
       expect(sshPublicKeyProblem("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns")).toBe(
         "the key data does not hold a ssh-rsa key (the type before the key data must match the key; paste the .pub file again)",
       );
-      expect(sshPublicKeyProblem("ssh-ed25519 not*base64")).toBe("the ssh-ed25519 key data is not valid base64 (the key looks truncated or mangled; paste the .pub file again)");
+      expect(sshPublicKeyProblem("ssh-ed25519 not*base64")).toBe(
+        "the ssh-ed25519 key data is not valid base64 (the key looks truncated or mangled; paste the .pub file again)",
+      );
       expect(sshPublicKeyProblem(ALICE)).toBeUndefined();
     });
 
     it("fails on duplicate or invalid key names", () => {
-      expect(() => build({ keys: [{ name: "alice", publicKey: ALICE }, { name: "alice", publicKey: BOB }] })).toThrow('SshKeys "operators": the key "alice" is declared twice');
-      expect(() => build({ keys: [{ name: "Alice", publicKey: ALICE }] })).toThrow('SshKeys "operators", key "Alice": the key name "Alice" is not a valid name');
+      expect(() =>
+        build({
+          keys: [
+            { name: "alice", publicKey: ALICE },
+            { name: "alice", publicKey: BOB },
+          ],
+        }),
+      ).toThrow('SshKeys "operators": the key "alice" is declared twice');
+      expect(() => build({ keys: [{ name: "Alice", publicKey: ALICE }] })).toThrow(
+        'SshKeys "operators", key "Alice": the key name "Alice" is not a valid name',
+      );
     });
 
     it("refuses two keys of the same name from two constructs in one stack", () => {

@@ -54,7 +54,9 @@ describe("all2all inventory", () => {
   test("npm run inventory writes docs/inventory.md for production", () => {
     const scripts = readJson(path.join(repoRoot, "package.json")).scripts;
     // The command run through its first line (the V8 flag on it), as an operator runs it.
-    expect(scripts.inventory).toBe("npm run build --silent && ./bin/all2all.js inventory --env production --out docs/inventory.md");
+    expect(scripts.inventory).toBe(
+      "npm run build --silent && ./bin/all2all.js inventory --env production --out docs/inventory.md",
+    );
   });
 });
 
@@ -62,21 +64,41 @@ describe("all2all plan and deploy", () => {
   test("--expect-digest: the reviewed digest runs; any other, or a malformed one, is refused before anything runs", async () => {
     const { stacksDigest } = await import("../../cli/digest.js");
     const c = setup();
-    const stacks = ["backup", "dns", "network", "servers"].map((k) => [`production-${k}`, readJson(path.join(c.out, "stacks", `production-${k}`, "cdk.tf.json"))] as const);
+    const stacks = ["backup", "dns", "network", "servers"].map(
+      (k) => [`production-${k}`, readJson(path.join(c.out, "stacks", `production-${k}`, "cdk.tf.json"))] as const,
+    );
     const reviewed = stacksDigest(stacks);
     expect(reviewed).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const ok = await cli(["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const ok = await cli(
+      ["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(ok.code).toBe(0);
     const other = `sha256:${"0".repeat(64)}`;
-    const refused = await cli(["deploy", "--env", "production", "--out", c.out, "--auto-approve", "--expect-digest", other], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const refused = await cli(
+      ["deploy", "--env", "production", "--out", c.out, "--auto-approve", "--expect-digest", other],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(refused.code).toBe(2);
-    expect(refused.stderr.join("\n")).toContain(`what cdktf.out holds for production (${reviewed}) is not what was reviewed (${other})`);
-    const bad = await cli(["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    expect(refused.stderr.join("\n")).toContain(
+      `what cdktf.out holds for production (${reviewed}) is not what was reviewed (${other})`,
+    );
+    const bad = await cli(
+      ["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr.join("\n")).toMatch(/--expect-digest "abc" is not a digest/);
     // Metadata (`//`) is not part of what is reviewed: the engine ignores it.
-    expect(stacksDigest([["a", { "//": { x: 1 }, resource: { t: { n: { v: 1 } } } }]])).toBe(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]]));
-    expect(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]])).not.toBe(stacksDigest([["a", { resource: { t: { n: { v: 2 } } } }]]));
+    expect(stacksDigest([["a", { "//": { x: 1 }, resource: { t: { n: { v: 1 } } } }]])).toBe(
+      stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]]),
+    );
+    expect(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]])).not.toBe(
+      stacksDigest([["a", { resource: { t: { n: { v: 2 } } } }]]),
+    );
   });
 
   test("a cdktf.out made from another configuration or code is refused before anything runs; one without inputs.json is a warning", async () => {
@@ -87,12 +109,16 @@ describe("all2all plan and deploy", () => {
     fs.appendFileSync(path.join(config, "network.yaml"), "# an edit after synth\n");
     const refused = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
     expect(refused.code).toBe(2);
-    expect(refused.stderr.join("\n")).toMatch(/cdktf\.out no longer matches what it was made from: the configuration \(.*config\) or the code changed since it was synthesised.*; run `all2all synth`/);
+    expect(refused.stderr.join("\n")).toMatch(
+      /cdktf\.out no longer matches what it was made from: the configuration \(.*config\) or the code changed since it was synthesised.*; run `all2all synth`/,
+    );
     expect(callLines(c.fake)).toEqual([]);
     fs.rmSync(path.join(c.out, "inputs.json"));
     const unknown = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
     expect(unknown.code).toBe(0);
-    expect(unknown.stderr.join("\n")).toMatch(/plan: warning: cdktf\.out: inputs\.json is missing, so whether it matches the configuration and code cannot be told/);
+    expect(unknown.stderr.join("\n")).toMatch(
+      /plan: warning: cdktf\.out: inputs\.json is missing, so whether it matches the configuration and code cannot be told/,
+    );
   });
 
   test("a stack without a provider lock file is refused before anything runs, unless --allow-missing-lock", async () => {
@@ -100,10 +126,16 @@ describe("all2all plan and deploy", () => {
     fs.rmSync(path.join(c.out, "stacks", "production-dns", ".terraform.lock.hcl"));
     const refused = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
     expect(refused.code).toBe(2);
-    expect(refused.stderr.join("\n")).toMatch(/production-dns has no provider lock file \(\.terraform\.lock\.hcl\).*npm run providers:lock.*--allow-missing-lock/);
+    expect(refused.stderr.join("\n")).toMatch(
+      /production-dns has no provider lock file \(\.terraform\.lock\.hcl\).*npm run providers:lock.*--allow-missing-lock/,
+    );
     expect(refused.stderr.join("\n")).not.toMatch(/production-network/);
     expect(callLines(c.fake)).toEqual([]);
-    const allowed = await cli(["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const allowed = await cli(
+      ["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(allowed.code).toBe(0);
     expect(allowed.stderr.join("\n")).toContain("warning: no .terraform.lock.hcl in production-dns");
     expect(callLines(c.fake)).toHaveLength(12);
@@ -111,23 +143,51 @@ describe("all2all plan and deploy", () => {
 
   test("plan.json and plan.tfplan, which hold sensitive values in clear, are readable by their owner only, in a folder git ignores", async () => {
     const c = setup();
-    const r = await cli(["plan", "--env", "production", "--stack", "backup", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const r = await cli(
+      ["plan", "--env", "production", "--stack", "backup", "--out", c.out],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(r.code).toBe(0);
-    for (const f of ["plan.json", "plan.tfplan"]) expect(fs.statSync(path.join(c.out, "stacks", "production-backup", f)).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(path.join(repoRoot, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["cdktf.out/", "*.tfplan"]));
+    for (const f of ["plan.json", "plan.tfplan"])
+      expect(fs.statSync(path.join(c.out, "stacks", "production-backup", f)).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(repoRoot, ".gitignore"), "utf8").split("\n")).toEqual(
+      expect.arrayContaining(["cdktf.out/", "*.tfplan"]),
+    );
   });
 
   test("plan --env --stack --out", async () => {
     const c = setup();
-    const r = await cli(["plan", "--env", "production", "--stack", "dns", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const r = await cli(
+      ["plan", "--env", "production", "--stack", "dns", "--out", c.out],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(r.stderr).toEqual([]);
     expect(r.code).toBe(0);
-    expect(callLines(c.fake)).toEqual(["production-dns: init -input=false", "production-dns: plan -input=false -out=plan.tfplan", "production-dns: show -json plan.tfplan"]);
+    expect(callLines(c.fake)).toEqual([
+      "production-dns: init -input=false",
+      "production-dns: plan -input=false -out=plan.tfplan",
+      "production-dns: show -json plan.tfplan",
+    ]);
   });
 
   test("deploy --auto-approve and --binary", async () => {
     const c = setup();
-    const r = await cli(["deploy", "--env", "production", "--out", "cdktf.out", "--auto-approve", "--binary", path.join(c.fake.binDir, "tofu")], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const r = await cli(
+      [
+        "deploy",
+        "--env",
+        "production",
+        "--out",
+        "cdktf.out",
+        "--auto-approve",
+        "--binary",
+        path.join(c.fake.binDir, "tofu"),
+      ],
+      fakeEnv(c.fake, MINI_VARIABLES),
+      c.dir,
+    );
     expect(r.code).toBe(0);
     expect(callLines(c.fake).filter((l) => l.includes(" apply "))).toHaveLength(4);
   });
@@ -145,17 +205,37 @@ describe("all2all plan and deploy", () => {
     const c = setup();
     mockTerminal.isTTY = true;
     mockTerminal.answer = "production";
-    expect((await cli(["deploy", "--env", "production", "--stack", "network", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          ["deploy", "--env", "production", "--stack", "network", "--out", c.out],
+          fakeEnv(c.fake, MINI_VARIABLES),
+          c.dir,
+        )
+      ).code,
+    ).toBe(0);
     expect(callLines(c.fake).pop()).toBe("production-network: apply -input=false plan.tfplan");
     mockTerminal.answer = "yes";
     fs.writeFileSync(c.fake.log, "");
-    expect((await cli(["deploy", "--env", "production", "--stack", "network", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir)).code).toBe(1);
+    expect(
+      (
+        await cli(
+          ["deploy", "--env", "production", "--stack", "network", "--out", c.out],
+          fakeEnv(c.fake, MINI_VARIABLES),
+          c.dir,
+        )
+      ).code,
+    ).toBe(1);
     expect(callLines(c.fake).some((l) => l.includes(" apply "))).toBe(false);
   });
 
   test("without HCLOUD_TOKEN nothing runs (exit 2)", async () => {
     const c = setup();
-    const r = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, { ...MINI_VARIABLES, HCLOUD_TOKEN: undefined }), c.dir);
+    const r = await cli(
+      ["plan", "--env", "production", "--out", c.out],
+      fakeEnv(c.fake, { ...MINI_VARIABLES, HCLOUD_TOKEN: undefined }),
+      c.dir,
+    );
     expect(r.code).toBe(2);
     expect(callLines(c.fake)).toEqual([]);
     expect(r.stderr[0]).toMatch(/^plan: HCLOUD_TOKEN is not set .*docs\/deploy\.md/);
@@ -165,7 +245,9 @@ describe("all2all plan and deploy", () => {
     const c = setup();
     const r = await cli(["plan", "--env", "no-such-env"], fakeEnv(c.fake), c.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr[0]).toMatch(/^plan: (no synthesised output in |).*cdktf\.out.*run `all2all synth --env no-such-env`/);
+    expect(r.stderr[0]).toMatch(
+      /^plan: (no synthesised output in |).*cdktf\.out.*run `all2all synth --env no-such-env`/,
+    );
   });
 
   test("--help lists every option", async () => {

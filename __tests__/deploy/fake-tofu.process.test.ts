@@ -12,7 +12,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDeploy, runPlan, statefulLossOf, type DeployOptions } from "../../cli/deploy";
 import { captureIo } from "../../cli/io";
-import { callLines, fakeCalls, fakeEnv, fakeTofuRunner, installFakeTofu, MINI_VARIABLES, writeMiniOutput, type FakeTofu } from "../../testing/deploy";
+import {
+  callLines,
+  fakeCalls,
+  fakeEnv,
+  fakeTofuRunner,
+  installFakeTofu,
+  MINI_VARIABLES,
+  writeMiniOutput,
+  type FakeTofu,
+} from "../../testing/deploy";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
 // A spawned case starts the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
@@ -45,15 +54,30 @@ function setup(names: string[] = ["tofu"], how: How = "in-process", encrypted = 
 
 type Deps = Parameters<typeof runDeploy>[3];
 
-async function deploy(mode: "plan" | "deploy", c: { dir: string; out: string; fake: FakeTofu; how: How }, opts: DeployOptions, env: Record<string, string | undefined> = {}, deps: Deps = {}) {
+async function deploy(
+  mode: "plan" | "deploy",
+  c: { dir: string; out: string; fake: FakeTofu; how: How },
+  opts: DeployOptions,
+  env: Record<string, string | undefined> = {},
+  deps: Deps = {},
+) {
   const io = captureIo(fakeEnv(c.fake, { ...MINI_VARIABLES, ...env }), c.dir);
   const run = mode === "plan" ? runPlan : runDeploy;
-  const code = await run({ out: c.out, ...opts }, io, repoRoot, c.how === "spawned" ? deps : { run: fakeTofuRunner(io), ...deps });
+  const code = await run(
+    { out: c.out, ...opts },
+    io,
+    repoRoot,
+    c.how === "spawned" ? deps : { run: fakeTofuRunner(io), ...deps },
+  );
   return { code, stdout: io.stdout, stderr: io.stderr, calls: callLines(c.fake) };
 }
 
 const ORDER = ["production-backup", "production-network", "production-servers", "production-dns"];
-const planSteps = (stack: string) => [`${stack}: init -input=false`, `${stack}: plan -input=false -out=plan.tfplan`, `${stack}: show -json plan.tfplan`];
+const planSteps = (stack: string) => [
+  `${stack}: init -input=false`,
+  `${stack}: plan -input=false -out=plan.tfplan`,
+  `${stack}: show -json plan.tfplan`,
+];
 const deploySteps = (stack: string) => [...planSteps(stack), `${stack}: apply -input=false plan.tfplan`];
 
 describe("plan", () => {
@@ -67,16 +91,27 @@ describe("plan", () => {
       expect(call.bin).toBe("tofu");
       expect(path.dirname(call.cwd)).toBe(path.join(c.out, "stacks"));
       // The environment reaches tofu (the fake records only whether each secret was set).
-      expect(call.env).toEqual({ HCLOUD_TOKEN: true, AWS_ACCESS_KEY_ID: true, AWS_SECRET_ACCESS_KEY: true, TF_VAR: Object.keys(MINI_VARIABLES).sort() });
+      expect(call.env).toEqual({
+        HCLOUD_TOKEN: true,
+        AWS_ACCESS_KEY_ID: true,
+        AWS_SECRET_ACCESS_KEY: true,
+        TF_VAR: Object.keys(MINI_VARIABLES).sort(),
+      });
     }
     // show's JSON is kept beside the saved plan, and summarised.
     const planJson = JSON.parse(fs.readFileSync(path.join(c.out, "stacks", "production-servers", "plan.json"), "utf8"));
     expect(planJson.resource_changes).toHaveLength(3);
-    expect(fs.readFileSync(path.join(c.out, "stacks", "production-servers", "plan.tfplan"), "utf8")).toBe("fake saved plan of production-servers\n");
+    expect(fs.readFileSync(path.join(c.out, "stacks", "production-servers", "plan.tfplan"), "utf8")).toBe(
+      "fake saved plan of production-servers\n",
+    );
     expect(r.stdout).toContain("production-servers: 3 to create, 0 to update, 0 to replace, 0 to destroy");
     expect(r.stdout).toContain("     create hcloud_server.web-1");
-    expect(r.stdout[0]).toBe(`plan: environment production, 4 stacks in order: ${ORDER.join(", ")} (tofu: ${path.join(c.fake.binDir, "tofu")})`);
-    expect(r.stdout.join("\n")).toMatch(/plan: 4 stacks planned; the plans are in .*cdktf\.out\/stacks\/production-backup\/plan\.tfplan/);
+    expect(r.stdout[0]).toBe(
+      `plan: environment production, 4 stacks in order: ${ORDER.join(", ")} (tofu: ${path.join(c.fake.binDir, "tofu")})`,
+    );
+    expect(r.stdout.join("\n")).toMatch(
+      /plan: 4 stacks planned; the plans are in .*cdktf\.out\/stacks\/production-backup\/plan\.tfplan/,
+    );
     expect(r.stdout[r.stdout.length - 1]).toBe(
       `plan: the full review of these plans: all2all plan-summary ${ORDER.map((s) => `cdktf.out/stacks/${s}/plan.json`).join(" ")} (docs/review.md)`,
     );
@@ -86,7 +121,9 @@ describe("plan", () => {
     const c = setup();
     expect((await deploy("plan", c, { env: "production", stack: "dns" })).calls).toEqual(planSteps("production-dns"));
     fs.writeFileSync(c.fake.log, "");
-    expect((await deploy("plan", c, { env: "production", stack: "production-network" })).calls).toEqual(planSteps("production-network"));
+    expect((await deploy("plan", c, { env: "production", stack: "production-network" })).calls).toEqual(
+      planSteps("production-network"),
+    );
   });
 
   test("a plan that replaces or destroys a stateful resource exits 3 and lists it first", async () => {
@@ -97,9 +134,24 @@ describe("plan", () => {
       path.join(plans, "production-servers.json"),
       JSON.stringify({
         resource_changes: [
-          { address: "hcloud_rdns.web-1-ipv4", type: "hcloud_rdns", mode: "managed", change: { actions: ["delete", "create"] } },
-          { address: "hcloud_server.web-1", type: "hcloud_server", mode: "managed", change: { actions: ["delete", "create"] } },
-          { address: "hcloud_volume.web-1-data", type: "hcloud_volume", mode: "managed", change: { actions: ["delete"] } },
+          {
+            address: "hcloud_rdns.web-1-ipv4",
+            type: "hcloud_rdns",
+            mode: "managed",
+            change: { actions: ["delete", "create"] },
+          },
+          {
+            address: "hcloud_server.web-1",
+            type: "hcloud_server",
+            mode: "managed",
+            change: { actions: ["delete", "create"] },
+          },
+          {
+            address: "hcloud_volume.web-1-data",
+            type: "hcloud_volume",
+            mode: "managed",
+            change: { actions: ["delete"] },
+          },
         ],
       }),
     );
@@ -111,7 +163,9 @@ describe("plan", () => {
       `  !! DESTROY hcloud_volume.web-1-data: loses ${statefulLossOf("hcloud_volume")}`,
       "     REPLACE hcloud_rdns.web-1-ipv4",
     ]);
-    expect(r.stderr).toEqual(["plan: 2 replacements or destructions of stateful resources (marked !! above): read them before any deploy"]);
+    expect(r.stderr).toEqual([
+      "plan: 2 replacements or destructions of stateful resources (marked !! above): read them before any deploy",
+    ]);
   });
 });
 
@@ -130,15 +184,26 @@ describe("deploy", () => {
   test("asks for each stack, and applies only when the environment's name is typed", async () => {
     const c = setup();
     const questions: string[] = [];
-    const r = await deploy("deploy", c, { env: "production" }, {}, {
-      confirm: async (q) => {
-        questions.push(q);
-        return "production\n";
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production" },
+      {},
+      {
+        confirm: async (q) => {
+          questions.push(q);
+          return "production\n";
+        },
       },
-    });
+    );
     expect(r.code).toBe(0);
     expect(r.calls).toEqual(ORDER.flatMap(deploySteps));
-    expect(questions).toEqual(ORDER.map((s) => `Apply this plan to ${s}? Type the environment's name (production) to apply it, anything else stops here:`));
+    expect(questions).toEqual(
+      ORDER.map(
+        (s) =>
+          `Apply this plan to ${s}? Type the environment's name (production) to apply it, anything else stops here:`,
+      ),
+    );
   });
 
   test("any other answer stops before that stack's apply: later stacks are not touched, exit 1", async () => {
@@ -147,12 +212,20 @@ describe("deploy", () => {
     const r = await deploy("deploy", c, { env: "production" }, {}, { confirm: async () => answers.shift() });
     expect(r.code).toBe(1);
     expect(r.calls).toEqual([...deploySteps("production-backup"), ...planSteps("production-network")]);
-    expect(r.stderr).toEqual(["deploy: production-network: not confirmed: nothing applied to it; not run: production-servers, production-dns"]);
+    expect(r.stderr).toEqual([
+      "deploy: production-network: not confirmed: nothing applied to it; not run: production-servers, production-dns",
+    ]);
   });
 
   test("end of input is no confirmation", async () => {
     const c = setup();
-    const r = await deploy("deploy", c, { env: "production", stack: "servers" }, {}, { confirm: async () => undefined });
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production", stack: "servers" },
+      {},
+      { confirm: async () => undefined },
+    );
     expect(r.code).toBe(1);
     expect(r.calls).toEqual(planSteps("production-servers"));
   });
@@ -179,8 +252,20 @@ describe("deploy", () => {
     const c = setup();
     const plans = path.join(c.dir, "plans");
     fs.mkdirSync(plans);
-    fs.writeFileSync(path.join(plans, "production-network.json"), JSON.stringify({ resource_changes: [{ address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["no-op"] } }] }));
-    const r = await deploy("deploy", c, { env: "production", stack: "network", autoApprove: true }, { FAKE_TOFU_PLANS: plans });
+    fs.writeFileSync(
+      path.join(plans, "production-network.json"),
+      JSON.stringify({
+        resource_changes: [
+          { address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["no-op"] } },
+        ],
+      }),
+    );
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production", stack: "network", autoApprove: true },
+      { FAKE_TOFU_PLANS: plans },
+    );
     expect(r.code).toBe(0);
     expect(r.calls).toEqual(planSteps("production-network"));
     expect(r.stdout).toContain("production-network: no changes");
@@ -193,30 +278,62 @@ describe("deploy", () => {
     fs.mkdirSync(plans);
     fs.writeFileSync(
       path.join(plans, "production-network.json"),
-      JSON.stringify({ resource_changes: [{ address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["update"] } }] }),
+      JSON.stringify({
+        resource_changes: [
+          { address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["update"] } },
+        ],
+      }),
     );
     fs.writeFileSync(
       path.join(plans, "production-servers.json"),
-      JSON.stringify({ resource_changes: [{ address: "hcloud_primary_ip.web-1-ipv4", type: "hcloud_primary_ip", change: { actions: ["create", "delete"] } }] }),
+      JSON.stringify({
+        resource_changes: [
+          {
+            address: "hcloud_primary_ip.web-1-ipv4",
+            type: "hcloud_primary_ip",
+            change: { actions: ["create", "delete"] },
+          },
+        ],
+      }),
     );
     const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { FAKE_TOFU_PLANS: plans });
     expect(r.code).toBe(3);
-    expect(r.calls).toEqual([...deploySteps("production-backup"), ...deploySteps("production-network"), ...planSteps("production-servers")]);
-    expect(r.stdout).toContain(`  !! REPLACE hcloud_primary_ip.web-1-ipv4: loses ${statefulLossOf("hcloud_primary_ip")}`);
-    expect(r.stderr[0]).toMatch(/^deploy: production-servers: not applied: the plan replaces or destroys 1 stateful resource .*run `all2all deploy --env production --stack production-servers` in a terminal and confirm it; not run: production-dns$/);
+    expect(r.calls).toEqual([
+      ...deploySteps("production-backup"),
+      ...deploySteps("production-network"),
+      ...planSteps("production-servers"),
+    ]);
+    expect(r.stdout).toContain(
+      `  !! REPLACE hcloud_primary_ip.web-1-ipv4: loses ${statefulLossOf("hcloud_primary_ip")}`,
+    );
+    expect(r.stderr[0]).toMatch(
+      /^deploy: production-servers: not applied: the plan replaces or destroys 1 stateful resource .*run `all2all deploy --env production --stack production-servers` in a terminal and confirm it; not run: production-dns$/,
+    );
   });
 
   test("a failing step stops the run, naming the stack and the step (exit 1); later stacks are not touched (spawned)", async () => {
     const c = setup(["tofu"], "spawned");
-    const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { FAKE_TOFU_FAIL: "production-servers:plan" });
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production", autoApprove: true },
+      { FAKE_TOFU_FAIL: "production-servers:plan" },
+    );
     expect(r.code).toBe(1);
-    expect(r.calls).toEqual([...deploySteps("production-backup"), ...deploySteps("production-network"), "production-servers: init -input=false", "production-servers: plan -input=false -out=plan.tfplan"]);
+    expect(r.calls).toEqual([
+      ...deploySteps("production-backup"),
+      ...deploySteps("production-network"),
+      "production-servers: init -input=false",
+      "production-servers: plan -input=false -out=plan.tfplan",
+    ]);
     expect(r.stderr).toContain("Error: fake failure of plan in production-servers");
     // The failure, then (the state is in a bucket) the hint for a lock left by a killed run.
     expect(r.stderr[r.stderr.length - 2]).toMatch(
       /^deploy: production-servers: step plan failed: `tofu plan -input=false -out=plan\.tfplan` exited with 1 in .*production-servers; not run: production-dns$/,
     );
-    expect(r.stderr[r.stderr.length - 1]).toMatch(/^deploy: production-servers: if the engine said "Error acquiring the state lock"/);
+    expect(r.stderr[r.stderr.length - 1]).toMatch(
+      /^deploy: production-servers: if the engine said "Error acquiring the state lock"/,
+    );
   });
 
   test("a stack whose state is locked by another run: the engine's lock error, then how to inspect and release the lock", async () => {
@@ -232,10 +349,17 @@ describe("deploy", () => {
 
   test("a failing apply stops too", async () => {
     const c = setup();
-    const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { FAKE_TOFU_FAIL: "production-backup:apply" });
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production", autoApprove: true },
+      { FAKE_TOFU_FAIL: "production-backup:apply" },
+    );
     expect(r.code).toBe(1);
     expect(r.calls).toEqual(deploySteps("production-backup"));
-    expect(r.stderr[r.stderr.length - 2]).toMatch(/step apply failed: `tofu apply -input=false plan\.tfplan` exited with 1 .*; not run: production-network, production-servers, production-dns$/);
+    expect(r.stderr[r.stderr.length - 2]).toMatch(
+      /step apply failed: `tofu apply -input=false plan\.tfplan` exited with 1 .*; not run: production-network, production-servers, production-dns$/,
+    );
     expect(r.stderr[r.stderr.length - 1]).toMatch(/all2all unlock --env production --stack production-backup/);
   });
 
@@ -243,10 +367,18 @@ describe("deploy", () => {
     const c = setup();
     const stale = path.join(c.out, "stacks", "production-backup", "plan.tfplan");
     fs.writeFileSync(stale, "fake saved plan of production-backup\n");
-    const r = await deploy("deploy", c, { env: "production", stack: "backup", autoApprove: true }, { FAKE_TOFU_FAIL: "plan" });
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production", stack: "backup", autoApprove: true },
+      { FAKE_TOFU_FAIL: "plan" },
+    );
     expect(r.code).toBe(1);
     expect(fs.existsSync(stale)).toBe(false);
-    expect(r.calls).toEqual(["production-backup: init -input=false", "production-backup: plan -input=false -out=plan.tfplan"]);
+    expect(r.calls).toEqual([
+      "production-backup: init -input=false",
+      "production-backup: plan -input=false -out=plan.tfplan",
+    ]);
   });
 });
 
@@ -276,7 +408,12 @@ describe("refusals before anything runs (exit 2, no call)", () => {
       "plan: AWS_SECRET_ACCESS_KEY is not set (or empty): the state of production-backup, production-network, production-servers, production-dns is in the S3 bucket production-tfstate; " +
         'export the bucket\'s access keys (docs/deploy.md, "Variables to set")',
     );
-    const local = await deploy("plan", c, { env: "staging" }, { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    const local = await deploy(
+      "plan",
+      c,
+      { env: "staging" },
+      { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+    );
     expect(local.code).toBe(0);
   });
 
@@ -285,10 +422,22 @@ describe("refusals before anything runs (exit 2, no call)", () => {
     writeMiniOutput(c.out, "production", [
       { concern: "network" },
       { concern: "servers", dependencies: ["network"] },
-      { concern: "dns", dependencies: ["servers"], variables: { tsig_a: { description: "TSIG key (base64) for transfers of the zone a.org; set TF_VAR_tsig_a" }, with_default: { default: "x" } } },
+      {
+        concern: "dns",
+        dependencies: ["servers"],
+        variables: {
+          tsig_a: { description: "TSIG key (base64) for transfers of the zone a.org; set TF_VAR_tsig_a" },
+          with_default: { default: "x" },
+        },
+      },
       { concern: "backup", variables: { storage_box_password_backup: {} } },
     ]);
-    const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { TF_VAR_storage_box_password_backup: undefined, TF_VAR_tsig_example_transfer: undefined });
+    const r = await deploy(
+      "deploy",
+      c,
+      { env: "production", autoApprove: true },
+      { TF_VAR_storage_box_password_backup: undefined, TF_VAR_tsig_example_transfer: undefined },
+    );
     expect(r.code).toBe(2);
     expect(r.calls).toEqual([]);
     expect(r.stderr).toEqual([
@@ -297,14 +446,32 @@ describe("refusals before anything runs (exit 2, no call)", () => {
       "deploy: nothing was run",
     ]);
     // --stack checks only that stack's variables.
-    expect((await deploy("plan", c, { env: "production", stack: "servers" }, { TF_VAR_storage_box_password_backup: undefined })).code).toBe(0);
+    expect(
+      (
+        await deploy(
+          "plan",
+          c,
+          { env: "production", stack: "servers" },
+          { TF_VAR_storage_box_password_backup: undefined },
+        )
+      ).code,
+    ).toBe(0);
   });
 
   test("secret values are never printed", async () => {
     const c = setup();
-    const secrets = { HCLOUD_TOKEN: "hc-secret-value-1", AWS_SECRET_ACCESS_KEY: "aws-secret-value-2", TF_VAR_storage_box_password_backup: "box-secret-value-3" };
+    const secrets = {
+      HCLOUD_TOKEN: "hc-secret-value-1",
+      AWS_SECRET_ACCESS_KEY: "aws-secret-value-2",
+      TF_VAR_storage_box_password_backup: "box-secret-value-3",
+    };
     const ok = await deploy("deploy", c, { env: "production", autoApprove: true }, secrets);
-    const refused = await deploy("deploy", c, { env: "production", autoApprove: true }, { ...secrets, TF_VAR_tsig_example_transfer: undefined });
+    const refused = await deploy(
+      "deploy",
+      c,
+      { env: "production", autoApprove: true },
+      { ...secrets, TF_VAR_tsig_example_transfer: undefined },
+    );
     for (const r of [ok, refused]) {
       const text = [...r.stdout, ...r.stderr].join("\n");
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
@@ -317,18 +484,24 @@ describe("refusals before anything runs (exit 2, no call)", () => {
     const r = await deploy("deploy", c, { env: "production", out: empty });
     expect(r.code).toBe(2);
     expect(r.calls).toEqual([]);
-    expect(r.stderr).toEqual([`deploy: no synthesised output in ${path.relative(c.dir, empty)} (nothing/manifest.json is missing): run \`all2all synth --env production\` (or \`npm run synth\`) first`]);
+    expect(r.stderr).toEqual([
+      `deploy: no synthesised output in ${path.relative(c.dir, empty)} (nothing/manifest.json is missing): run \`all2all synth --env production\` (or \`npm run synth\`) first`,
+    ]);
   });
 
   test("an output without the environment's stacks: run all2all synth first", async () => {
     const c = setup();
     const r = await deploy("plan", c, { env: "dr" });
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual(["plan: cdktf.out holds no stack of environment dr (it holds environments production, staging): run `all2all synth --env dr` (or `npm run synth`) first"]);
+    expect(r.stderr).toEqual([
+      "plan: cdktf.out holds no stack of environment dr (it holds environments production, staging): run `all2all synth --env dr` (or `npm run synth`) first",
+    ]);
     fs.rmSync(path.join(c.out, "stacks", "production-dns"), { recursive: true });
     const partial = await deploy("plan", c, { env: "production", stack: "network" });
     expect(partial.code).toBe(2);
-    expect(partial.stderr[0]).toBe("plan: stacks/production-dns/cdk.tf.json is missing in cdktf.out: run `all2all synth --env production` (or `npm run synth`) first");
+    expect(partial.stderr[0]).toBe(
+      "plan: stacks/production-dns/cdk.tf.json is missing in cdktf.out: run `all2all synth --env production` (or `npm run synth`) first",
+    );
     expect(partial.calls).toEqual([]);
   });
 
@@ -384,7 +557,9 @@ describe("the binary", () => {
     const c = setup(["tofu"], "in-process", false);
     const r = await deploy("plan", c, { env: "production", stack: "network" });
     expect(r.code).toBe(0);
-    expect(r.stderr[0]).toMatch(/^plan: warning: state is not encrypted: production-network was synthesised without state encryption \(ALL2ALL_STATE_ENCRYPTION=off\)/);
+    expect(r.stderr[0]).toMatch(
+      /^plan: warning: state is not encrypted: production-network was synthesised without state encryption \(ALL2ALL_STATE_ENCRYPTION=off\)/,
+    );
   });
 
   test("tofu is preferred when both are there", async () => {
@@ -409,7 +584,9 @@ describe("the binary", () => {
     );
     const missing = await deploy("plan", c, { env: "production", binary: "/nonexistent/tofu" });
     expect(missing.code).toBe(2);
-    expect(missing.stderr[0]).toMatch(/^plan: --binary \/nonexistent\/tofu: no executable file there; install OpenTofu/);
+    expect(missing.stderr[0]).toMatch(
+      /^plan: --binary \/nonexistent\/tofu: no executable file there; install OpenTofu/,
+    );
   });
 
   test("warns when tofu installs another hcloud version than the committed schema's", async () => {
@@ -420,7 +597,12 @@ describe("the binary", () => {
     expect(r.stderr).toEqual([
       `plan: warning: production-network: tofu installed hetznercloud/hcloud 1.70.0, but the synthesised JSON was validated against the schema of ${version} (providers/hcloud/VERSION): see docs/provider-upgrade.md`,
     ]);
-    const same = await deploy("plan", c, { env: "production", stack: "network" }, { FAKE_TOFU_HCLOUD_VERSION: version });
+    const same = await deploy(
+      "plan",
+      c,
+      { env: "production", stack: "network" },
+      { FAKE_TOFU_HCLOUD_VERSION: version },
+    );
     expect(same.stderr).toEqual([]);
   });
 });
@@ -432,13 +614,23 @@ describe("the in-process runner", () => {
       const stackDir = path.join(c.out, "stacks", "production-servers");
       const results = [
         await deploy("deploy", c, { env: "production", stack: "servers", autoApprove: true }),
-        await deploy("deploy", c, { env: "production", stack: "backup", autoApprove: true }, { FAKE_TOFU_FAIL: "production-backup:show" }),
+        await deploy(
+          "deploy",
+          c,
+          { env: "production", stack: "backup", autoApprove: true },
+          { FAKE_TOFU_FAIL: "production-backup:show" },
+        ),
       ];
       const relative = (text: string) => text.split(c.dir).join("<case>");
       return {
         results: results.map((r) => ({ code: r.code, stdout: r.stdout.map(relative), stderr: r.stderr.map(relative) })),
         calls: fakeCalls(c.fake).map((call) => ({ ...call, cwd: path.relative(c.dir, call.cwd) })),
-        files: Object.fromEntries([".terraform.lock.hcl", "plan.tfplan", "plan.json"].map((f) => [f, fs.readFileSync(path.join(stackDir, f), "utf8")])),
+        files: Object.fromEntries(
+          [".terraform.lock.hcl", "plan.tfplan", "plan.json"].map((f) => [
+            f,
+            fs.readFileSync(path.join(stackDir, f), "utf8"),
+          ]),
+        ),
       };
     };
     const spawned = await runs("spawned");
@@ -452,7 +644,9 @@ describe("the in-process runner", () => {
   test("runs only a fake tofu installed by installFakeTofu", async () => {
     const c = setup();
     fs.writeFileSync(path.join(c.fake.binDir, "tofu"), "#!/bin/sh\nexit 0\n");
-    await expect(deploy("plan", c, { env: "production", stack: "network" })).rejects.toThrow(/is not a fake tofu written by installFakeTofu/);
+    await expect(deploy("plan", c, { env: "production", stack: "network" })).rejects.toThrow(
+      /is not a fake tofu written by installFakeTofu/,
+    );
     expect(callLines(c.fake)).toEqual([]);
   });
 });

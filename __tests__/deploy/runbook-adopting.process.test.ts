@@ -19,7 +19,8 @@ beforeAll(async () => {
 }, RUNBOOK_TIMEOUT_MS);
 afterAll(() => run.cleanup());
 
-const stack = (name: string) => JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8"));
+const stack = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8"));
 
 const byTarget = (imports: { to: string; id: string }[]) => [...imports].sort((a, b) => a.to.localeCompare(b.to));
 

@@ -22,7 +22,9 @@ const marker = (b: { lines: string[] }) => [DRILL, REAL, NOT_RUN_MARKER].find((m
 const commands = (b: { lines: string[] }) => b.lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 
 test("a block's first comment, if any, is one of the three markers", () => {
-  const odd = blocks.filter((b) => b.lines[0]!.trim().startsWith("#") && marker(b) === undefined).map((b) => b.lines[0]);
+  const odd = blocks
+    .filter((b) => b.lines[0]!.trim().startsWith("#") && marker(b) === undefined)
+    .map((b) => b.lines[0]);
   expect(odd).toEqual([]);
   expect(blocks.filter((b) => marker(b) === DRILL).length).toBeGreaterThanOrEqual(3);
   expect(blocks.filter((b) => marker(b) === REAL).length).toBe(1);
@@ -53,7 +55,10 @@ test("the drill differs from the real disaster by its environment only: every al
   ]);
   // Only the drill sets the drill's options.
   const setting = (bs: typeof blocks) => bs.flatMap(commands).filter((l) => /^(SYNTH_FLAGS|DEPLOY_FLAGS)=/.test(l));
-  expect(setting(blocks.filter((b) => marker(b) === DRILL))).toEqual(["SYNTH_FLAGS=--local-state", 'DEPLOY_FLAGS="--auto-approve --allow-missing-lock"']);
+  expect(setting(blocks.filter((b) => marker(b) === DRILL))).toEqual([
+    "SYNTH_FLAGS=--local-state",
+    'DEPLOY_FLAGS="--auto-approve --allow-missing-lock"',
+  ]);
   expect(setting(blocks.filter((b) => marker(b) !== DRILL))).toEqual([]);
 });
 
@@ -64,7 +69,14 @@ test("the real disaster reads the DR project's credentials and every secret the 
   const real = blocks.find((b) => marker(b) === REAL)!;
   const read = commands(real).map((l) => /^read -rs (\w+) && export \1$/.exec(l)?.[1] ?? `not a read: ${l}`);
   // One state passphrase, declared by every stack (listed once per stack), read once.
-  expect(read.sort()).toEqual(["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ...new Set(inventory.variables.map((v) => v.env_var))].sort());
+  expect(read.sort()).toEqual(
+    [
+      "HCLOUD_TOKEN",
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      ...new Set(inventory.variables.map((v) => v.env_var)),
+    ].sort(),
+  );
 });
 
 test("the drill's blocks are the ones the e2e test runs: all but the real disaster's and the ones done by hand", () => {

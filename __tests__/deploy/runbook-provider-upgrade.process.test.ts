@@ -38,5 +38,9 @@ test("the refresh rewrote the sandbox's schema and VERSION, not the repository's
   expect(JSON.parse(fs.readFileSync(path.join(run.sandbox, "providers", "hcloud", "schema.json"), "utf8"))).toEqual(
     JSON.parse(fs.readFileSync(path.join(repoRoot, "providers", "hcloud", "schema.json"), "utf8")),
   );
-  expect(callLines(run.fake).slice(0, 2).map((c) => c.replace(/^[^:]+: /, ""))).toEqual(["version", "init -input=false -no-color"]);
+  expect(
+    callLines(run.fake)
+      .slice(0, 2)
+      .map((c) => c.replace(/^[^:]+: /, "")),
+  ).toEqual(["version", "init -input=false -no-color"]);
 });

@@ -15,7 +15,10 @@ afterAll(() => t.cleanup());
 /** cli/deploy/confirm.ts as CommonJS, with a driver printing what it saw. */
 function driver(): string {
   const source = fs.readFileSync(path.join(repoRoot, "cli", "deploy", "confirm.ts"), "utf8");
-  const { code } = transformSync(source, { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } });
+  const { code } = transformSync(source, {
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "commonjs" },
+  });
   const file = path.join(t.dir, "driver.js");
   fs.writeFileSync(
     file,
@@ -26,7 +29,11 @@ function driver(): string {
 
 /** Runs the driver on a pseudo-terminal whose keyboard types `input`. */
 function onTerminal(input: string): string {
-  const r = spawnSync(SCRIPT, ["-qec", `'${process.execPath}' '${driver()}'`, "/dev/null"], { input, encoding: "utf8", env: { PATH: "/usr/bin:/bin", TERM: "dumb" } });
+  const r = spawnSync(SCRIPT, ["-qec", `'${process.execPath}' '${driver()}'`, "/dev/null"], {
+    input,
+    encoding: "utf8",
+    env: { PATH: "/usr/bin:/bin", TERM: "dumb" },
+  });
   if (r.status !== 0) throw new Error(`script failed (${r.status}): ${r.stderr}`);
   return r.stdout.replace(/\r/g, "");
 }

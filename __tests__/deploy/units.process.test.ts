@@ -13,7 +13,12 @@ import { makeTempDir, repoRoot } from "../../testing/tmp";
 const t = makeTempDir("all2all-deploy-units-");
 afterAll(() => t.cleanup());
 
-const rc = (address: string, actions: string[], extra: object = {}) => ({ address, type: address.split(".")[0], mode: "managed", change: { actions, ...extra } });
+const rc = (address: string, actions: string[], extra: object = {}) => ({
+  address,
+  type: address.split(".")[0],
+  mode: "managed",
+  change: { actions, ...extra },
+});
 
 describe("the plan summary", () => {
   test("counts each kind of change; data sources and no-ops are not changes", () => {
@@ -24,7 +29,12 @@ describe("the plan summary", () => {
         rc("hcloud_rdns.c", ["delete", "create"]),
         rc("hcloud_firewall.d", ["delete"]),
         rc("hcloud_network.e", ["no-op"]),
-        { address: "data.terraform_remote_state.x", mode: "data", type: "terraform_remote_state", change: { actions: ["read"] } },
+        {
+          address: "data.terraform_remote_state.x",
+          mode: "data",
+          type: "terraform_remote_state",
+          change: { actions: ["read"] },
+        },
       ],
     });
     expect(s.counts).toEqual({ create: 1, update: 1, replace: 1, destroy: 1, import: 0, move: 0, forget: 0 });
@@ -61,7 +71,12 @@ describe("the plan summary", () => {
 
   test("replacements and destructions of stateful resources come first, with what is lost", () => {
     const s = summarisePlan({
-      resource_changes: [rc("hcloud_rdns.a", ["delete"]), rc("hcloud_zone.all2all-org", ["delete", "create"]), rc("hcloud_storage_box.backup", ["delete"]), rc("hcloud_server.web-1", ["update"])],
+      resource_changes: [
+        rc("hcloud_rdns.a", ["delete"]),
+        rc("hcloud_zone.all2all-org", ["delete", "create"]),
+        rc("hcloud_storage_box.backup", ["delete"]),
+        rc("hcloud_server.web-1", ["update"]),
+      ],
     });
     expect(s.dangerous.map((d) => d.address)).toEqual(["hcloud_zone.all2all-org", "hcloud_storage_box.backup"]);
     expect(formatPlanSummary("p", s).slice(0, 3)).toEqual([
@@ -72,16 +87,32 @@ describe("the plan summary", () => {
   });
 
   test("the stateful types are the review's (docs/review.md), plus storage box subaccounts", () => {
-    for (const type of ["hcloud_server", "hcloud_primary_ip", "hcloud_floating_ip", "hcloud_volume", "hcloud_zone", "hcloud_zone_rrset", "hcloud_storage_box", "hcloud_network", "hcloud_storage_box_subaccount"]) {
+    for (const type of [
+      "hcloud_server",
+      "hcloud_primary_ip",
+      "hcloud_floating_ip",
+      "hcloud_volume",
+      "hcloud_zone",
+      "hcloud_zone_rrset",
+      "hcloud_storage_box",
+      "hcloud_network",
+      "hcloud_storage_box_subaccount",
+    ]) {
       expect({ type, stateful: typeof statefulLossOf(type) }).toEqual({ type, stateful: "string" });
     }
-    for (const type of ["hcloud_rdns", "hcloud_firewall", "hcloud_ssh_key", "hcloud_server_network"]) expect(statefulLossOf(type)).toBeUndefined();
+    for (const type of ["hcloud_rdns", "hcloud_firewall", "hcloud_ssh_key", "hcloud_server_network"])
+      expect(statefulLossOf(type)).toBeUndefined();
   });
 
   test("outputs alone are something to apply; nothing at all is 'no changes'", () => {
-    const outputs = summarisePlan({ resource_changes: [], output_changes: { "web-1-ipv4": { actions: ["create"] }, same: { actions: ["no-op"] } } });
+    const outputs = summarisePlan({
+      resource_changes: [],
+      output_changes: { "web-1-ipv4": { actions: ["create"] }, same: { actions: ["no-op"] } },
+    });
     expect(outputs.empty).toBe(false);
-    expect(formatPlanSummary("p", outputs)).toEqual(["p: 0 to create, 0 to update, 0 to replace, 0 to destroy, 1 output changed"]);
+    expect(formatPlanSummary("p", outputs)).toEqual([
+      "p: 0 to create, 0 to update, 0 to replace, 0 to destroy, 1 output changed",
+    ]);
     const none = summarisePlan({ format_version: "1.2" });
     expect(none.empty).toBe(true);
     expect(formatPlanSummary("p", none)).toEqual(["p: no changes"]);
@@ -100,26 +131,58 @@ describe("the binary lookup", () => {
     fs.writeFileSync(path.join(a.binDir, "tofu"), "not executable");
     const PATH = [a.binDir, b.binDir].join(path.delimiter);
     expect(findOnPath("tofu", { PATH })).toBe(path.join(b.binDir, "tofu"));
-    expect(chooseBinary(undefined, { PATH }, t.dir)).toEqual({ ok: true, path: path.join(b.binDir, "tofu"), name: "tofu" });
-    expect(chooseBinary(undefined, { PATH: a.binDir }, t.dir)).toEqual({ ok: true, path: path.join(a.binDir, "terraform"), name: "terraform" });
-    expect(chooseBinary("terraform", { PATH }, t.dir)).toEqual({ ok: true, path: path.join(a.binDir, "terraform"), name: "terraform" });
+    expect(chooseBinary(undefined, { PATH }, t.dir)).toEqual({
+      ok: true,
+      path: path.join(b.binDir, "tofu"),
+      name: "tofu",
+    });
+    expect(chooseBinary(undefined, { PATH: a.binDir }, t.dir)).toEqual({
+      ok: true,
+      path: path.join(a.binDir, "terraform"),
+      name: "terraform",
+    });
+    expect(chooseBinary("terraform", { PATH }, t.dir)).toEqual({
+      ok: true,
+      path: path.join(a.binDir, "terraform"),
+      name: "terraform",
+    });
     expect(chooseBinary(undefined, {}, t.dir).ok).toBe(false);
-    expect(chooseBinary("", { PATH }, t.dir)).toEqual({ ok: false, problem: "--binary is empty: give the path of tofu or terraform" });
+    expect(chooseBinary("", { PATH }, t.dir)).toEqual({
+      ok: false,
+      problem: "--binary is empty: give the path of tofu or terraform",
+    });
   });
 });
 
 describe("preflight", () => {
   const stacks = [
     { name: "p-network", facts: { backend: "s3", bucket: "b", variables: [] } },
-    { name: "p-backup", facts: { backend: "s3", bucket: "b", variables: [{ name: "pw", required: true }, { name: "opt", required: false }] } },
+    {
+      name: "p-backup",
+      facts: {
+        backend: "s3",
+        bucket: "b",
+        variables: [
+          { name: "pw", required: true },
+          { name: "opt", required: false },
+        ],
+      },
+    },
   ];
   test("everything set: no problem", () => {
-    expect(preflightProblems("p", stacks, { HCLOUD_TOKEN: "x", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s", TF_VAR_pw: "p" })).toEqual([]);
+    expect(
+      preflightProblems("p", stacks, {
+        HCLOUD_TOKEN: "x",
+        AWS_ACCESS_KEY_ID: "a",
+        AWS_SECRET_ACCESS_KEY: "s",
+        TF_VAR_pw: "p",
+      }),
+    ).toEqual([]);
   });
   test("every problem at once, in a stable order", () => {
     expect(preflightProblems("p", stacks, {})).toEqual([
       expect.stringMatching(/^HCLOUD_TOKEN is not set/),
-      "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (or empty): the state of p-network, p-backup is in the S3 bucket b; export the bucket's access keys (docs/deploy.md, \"Variables to set\")",
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (or empty): the state of p-network, p-backup is in the S3 bucket b; export the bucket\'s access keys (docs/deploy.md, "Variables to set")',
       "TF_VAR_pw is not set (or empty): p-backup declares the variable pw",
     ]);
   });
@@ -134,7 +197,14 @@ describe("reading the synthesised output", () => {
     expect(stackFacts(stacks[0]!)).toEqual({
       backend: "s3",
       bucket: "prod-tfstate",
-      variables: [{ name: "storage_box_password_backup", description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup", required: true, sensitive: true }],
+      variables: [
+        {
+          name: "storage_box_password_backup",
+          description: "Password of the storage box backup; set TF_VAR_storage_box_password_backup",
+          required: true,
+          sensitive: true,
+        },
+      ],
       encrypted: true,
     });
     const clear = writeMiniOutput(path.join(t.dir, "out-clear"), "prod", undefined, { encrypted: false });
@@ -144,7 +214,9 @@ describe("reading the synthesised output", () => {
     const out = path.join(t.dir, "broken");
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, "manifest.json"), "{");
-    expect(() => environmentStacks(out, "broken", "prod")).toThrow(/^broken\/manifest\.json is not readable JSON .*: run `all2all synth --env prod` \(or `npm run synth`\) first$/);
+    expect(() => environmentStacks(out, "broken", "prod")).toThrow(
+      /^broken\/manifest\.json is not readable JSON .*: run `all2all synth --env prod` \(or `npm run synth`\) first$/,
+    );
   });
 });
 
@@ -152,18 +224,39 @@ describe("an injected runner", () => {
   test("gets each step with the Io's environment, the stack's directory, and plan.json as show's output", async () => {
     const out = writeMiniOutput(path.join(t.dir, "injected"), "prod");
     const bin = installFakeTofu(path.join(t.dir, "injected-bin"));
-    const env = { PATH: bin.binDir, HCLOUD_TOKEN: "t", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s", ...MINI_VARIABLES };
+    const env = {
+      PATH: bin.binDir,
+      HCLOUD_TOKEN: "t",
+      AWS_ACCESS_KEY_ID: "a",
+      AWS_SECRET_ACCESS_KEY: "s",
+      ...MINI_VARIABLES,
+    };
     const steps: Step[] = [];
     const io = captureIo(env, t.dir);
     const code = await runDeploy({ env: "prod", stack: "network", out, autoApprove: true }, io, repoRoot, {
       run: async (step) => {
         steps.push(step);
-        if (step.stdoutFile) fs.writeFileSync(step.stdoutFile, JSON.stringify({ resource_changes: [{ address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["create"] } }] }));
+        if (step.stdoutFile)
+          fs.writeFileSync(
+            step.stdoutFile,
+            JSON.stringify({
+              resource_changes: [
+                { address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["create"] } },
+              ],
+            }),
+          );
         return { code: 0 };
       },
     });
     expect(code).toBe(0);
-    expect(steps.map((s) => [s.step, s.args.join(" "), path.relative(out, s.cwd), s.stdoutFile && path.relative(out, s.stdoutFile)])).toEqual([
+    expect(
+      steps.map((s) => [
+        s.step,
+        s.args.join(" "),
+        path.relative(out, s.cwd),
+        s.stdoutFile && path.relative(out, s.stdoutFile),
+      ]),
+    ).toEqual([
       ["init", "init -input=false", "stacks/prod-network", undefined],
       ["plan", "plan -input=false -out=plan.tfplan", "stacks/prod-network", undefined],
       ["show", "show -json plan.tfplan", "stacks/prod-network", "stacks/prod-network/plan.json"],
@@ -175,11 +268,18 @@ describe("an injected runner", () => {
   test("a binary that cannot be started is a failed step (exit 1)", async () => {
     const out = writeMiniOutput(path.join(t.dir, "unstartable"), "prod");
     const bin = installFakeTofu(path.join(t.dir, "unstartable-bin"));
-    const io = captureIo({ PATH: bin.binDir, HCLOUD_TOKEN: "t", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s", ...MINI_VARIABLES }, t.dir);
-    const code = await runDeploy({ env: "prod", out, autoApprove: true }, io, repoRoot, { run: async () => ({ code: null, error: "spawn EACCES" }) });
+    const io = captureIo(
+      { PATH: bin.binDir, HCLOUD_TOKEN: "t", AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "s", ...MINI_VARIABLES },
+      t.dir,
+    );
+    const code = await runDeploy({ env: "prod", out, autoApprove: true }, io, repoRoot, {
+      run: async () => ({ code: null, error: "spawn EACCES" }),
+    });
     expect(code).toBe(1);
     expect(io.stderr).toEqual([
-      expect.stringMatching(/^deploy: prod-backup: step init failed: `tofu init -input=false` could not start \(spawn EACCES\) in .*; not run: prod-network, prod-servers, prod-dns$/),
+      expect.stringMatching(
+        /^deploy: prod-backup: step init failed: `tofu init -input=false` could not start \(spawn EACCES\) in .*; not run: prod-network, prod-servers, prod-dns$/,
+      ),
     ]);
   });
 });

@@ -4,7 +4,16 @@
  * Each case edits a copy of the default config; expected lines are computed
  * from the edited text.
  */
-import { check, ed25519PublicKey, findProblem, pastedPrivateKey, rsaPublicKey, workspace, type Expected, type Workspace } from "../../testing/description";
+import {
+  check,
+  ed25519PublicKey,
+  findProblem,
+  pastedPrivateKey,
+  rsaPublicKey,
+  workspace,
+  type Expected,
+  type Workspace,
+} from "../../testing/description";
 
 const NET = "config/network.yaml";
 const DNS = "config/dns.yaml";
@@ -21,7 +30,10 @@ interface Case {
 
 /** Appends records to the all2all.org zone (secondary) and returns the line of the first one added. */
 function addRecords(ws: Workspace, lines: string[], zone: "all2all.org" | "exemple-asbl.be" = "all2all.org"): number {
-  const anchor = zone === "all2all.org" ? "      # Mailing lists (their own MTA on lists-1)." : "      - { name: _imaps._tcp, type: SRV, values: [\"0 1 993 mail.all2all.org.\"] }";
+  const anchor =
+    zone === "all2all.org"
+      ? "      # Mailing lists (their own MTA on lists-1)."
+      : '      - { name: _imaps._tcp, type: SRV, values: ["0 1 993 mail.all2all.org."] }';
   ws.replace(DNS, anchor, `${lines.map((l) => `      ${l}`).join("\n")}\n${anchor}`);
   return ws.line(DNS, lines[0]!.trim(), zone === "exemple-asbl.be" ? "name: exemple-asbl.be" : undefined);
 }
@@ -41,7 +53,11 @@ const cases: Case[] = [
   {
     name: "a server without public IPv6",
     edit: (ws) => {
-      ws.replace(NET, "      ipv4: true                    # web visitors still need IPv4\n      ipv6: true\n", "      ipv4: true                    # web visitors still need IPv4\n      ipv6: false\n");
+      ws.replace(
+        NET,
+        "      ipv4: true                    # web visitors still need IPv4\n      ipv6: true\n",
+        "      ipv4: true                    # web visitors still need IPv4\n      ipv6: false\n",
+      );
       return {
         file: NET,
         line: ws.line(NET, "ipv6: false"),
@@ -54,28 +70,50 @@ const cases: Case[] = [
     name: "YAML syntax error (a mis-indented key)",
     edit: (ws) => {
       ws.replace(NET, "    role: lists\n", "   role: lists\n");
-      return { file: NET, line: ws.line(NET, "   role: lists"), path: "", message: /YAML syntax error: bad indentation of a sequence entry \(check the indentation and brackets on this line and the one before\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "   role: lists"),
+        path: "",
+        message:
+          /YAML syntax error: bad indentation of a sequence entry \(check the indentation and brackets on this line and the one before\)/,
+      };
     },
   },
   {
     name: "YAML duplicate key",
     edit: (ws) => {
       ws.replace(NET, "    role: mail\n", "    role: mail\n    role: lists\n");
-      return { file: NET, line: ws.line(NET, "    role: lists", "role: mail"), path: "", message: /YAML: duplicate key "role" in one mapping \(first at line \d+\) \(each key may appear once in a mapping\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "    role: lists", "role: mail"),
+        path: "",
+        message:
+          /YAML: duplicate key "role" in one mapping \(first at line \d+\) \(each key may appear once in a mapping\)/,
+      };
     },
   },
   {
     name: "unknown key, listing the allowed keys",
     edit: (ws) => {
       ws.replace(NET, "    role: bastion\n", "    role: bastion\n    tpye: cx22\n");
-      return { file: NET, line: ws.line(NET, "tpye: cx22"), path: "servers[0].tpye", message: /unknown key "tpye" \(did you mean "type"\? allowed keys: name, role, type, image, location,/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "tpye: cx22"),
+        path: "servers[0].tpye",
+        message: /unknown key "tpye" \(did you mean "type"\? allowed keys: name, role, type, image, location,/,
+      };
     },
   },
   {
     name: "a password field, refused as a secret",
     edit: (ws) => {
       ws.replace(BACKUP, "    type: bx21\n", "    type: bx21\n    password: hunter2\n");
-      return { file: BACKUP, line: ws.line(BACKUP, "password:"), path: "storage_boxes[0].password", message: /unknown key "password" \(secrets never go in config/ };
+      return {
+        file: BACKUP,
+        line: ws.line(BACKUP, "password:"),
+        path: "storage_boxes[0].password",
+        message: /unknown key "password" \(secrets never go in config/,
+      };
     },
   },
   {
@@ -83,21 +121,36 @@ const cases: Case[] = [
     edit: (ws) => {
       ws.replace(NET, "  - name: web-2\n", "  - name: web-1\n");
       const first = ws.line(NET, "  - name: web-1");
-      return { file: NET, line: ws.line(NET, "  - name: web-1", "role: web"), path: "servers[2].name", message: new RegExp(`duplicate server name "web-1" \\(first at line ${first}\\)`) };
+      return {
+        file: NET,
+        line: ws.line(NET, "  - name: web-1", "role: web"),
+        path: "servers[2].name",
+        message: new RegExp(`duplicate server name "web-1" \\(first at line ${first}\\)`),
+      };
     },
   },
   {
     name: "server name that is not a hostname label",
     edit: (ws) => {
       ws.replace(NET, "  - name: lists-1\n", "  - name: Lists_1\n");
-      return { file: NET, line: ws.line(NET, "name: Lists_1"), path: "servers[4].name", message: /"Lists_1" is not a valid name \(.*"lists-1"\?\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "name: Lists_1"),
+        path: "servers[4].name",
+        message: /"Lists_1" is not a valid name \(.*"lists-1"\?\)/,
+      };
     },
   },
   {
     name: "subnet outside its network",
     edit: (ws) => {
       ws.replace(NET, "      - ip_range: 10.20.2.0/24", "      - ip_range: 10.21.2.0/24");
-      return { file: NET, line: ws.line(NET, "10.21.2.0/24"), path: "networks[0].subnets[1].ip_range", message: /subnet 10\.21\.2\.0\/24 is outside its network's range 10\.20\.0\.0\/16/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "10.21.2.0/24"),
+        path: "networks[0].subnets[1].ip_range",
+        message: /subnet 10\.21\.2\.0\/24 is outside its network's range 10\.20\.0\.0\/16/,
+      };
     },
   },
   {
@@ -105,14 +158,24 @@ const cases: Case[] = [
     edit: (ws) => {
       ws.replace(NET, "      - ip_range: 10.20.2.0/24", "      - ip_range: 10.20.1.128/25");
       const first = ws.line(NET, "10.20.1.0/24");
-      return { file: NET, line: ws.line(NET, "10.20.1.128/25"), path: "networks[0].subnets[1].ip_range", message: new RegExp(`subnet 10\\.20\\.1\\.128/25 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${first}\\)`) };
+      return {
+        file: NET,
+        line: ws.line(NET, "10.20.1.128/25"),
+        path: "networks[0].subnets[1].ip_range",
+        message: new RegExp(`subnet 10\\.20\\.1\\.128/25 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${first}\\)`),
+      };
     },
   },
   {
     name: "non-RFC 1918 network range",
     edit: (ws) => {
       ws.replace(NET, "    ip_range: 10.20.0.0/16", "    ip_range: 100.64.0.0/16");
-      return { file: NET, line: ws.line(NET, "100.64.0.0/16"), path: "networks[0].ip_range", message: /network range 100\.64\.0\.0\/16 is not a private \(RFC 1918\) range/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "100.64.0.0/16"),
+        path: "networks[0].ip_range",
+        message: /network range 100\.64\.0\.0\/16 is not a private \(RFC 1918\) range/,
+      };
     },
   },
   {
@@ -120,21 +183,38 @@ const cases: Case[] = [
     edit: (ws) => {
       ws.replace(NET, "      - destination: 10.30.0.0/24", "      - destination: 10.20.0.0/23");
       const subnet = ws.line(NET, "10.20.1.0/24");
-      return { file: NET, line: ws.line(NET, "10.20.0.0/23"), path: "networks[0].routes[0].destination", message: new RegExp(`route destination 10\\.20\\.0\\.0/23 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${subnet}\\)`) };
+      return {
+        file: NET,
+        line: ws.line(NET, "10.20.0.0/23"),
+        path: "networks[0].routes[0].destination",
+        message: new RegExp(
+          `route destination 10\\.20\\.0\\.0/23 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${subnet}\\)`,
+        ),
+      };
     },
   },
   {
     name: "route gateway outside the network",
     edit: (ws) => {
       ws.replace(NET, "        gateway: 10.20.1.10", "        gateway: 10.99.1.10");
-      return { file: NET, line: ws.line(NET, "gateway: 10.99.1.10"), path: "networks[0].routes[0].gateway", message: /route gateway 10\.99\.1\.10 is outside the network 10\.20\.0\.0\/16/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "gateway: 10.99.1.10"),
+        path: "networks[0].routes[0].gateway",
+        message: /route gateway 10\.99\.1\.10 is outside the network 10\.20\.0\.0\/16/,
+      };
     },
   },
   {
     name: "fixed IP outside its subnets",
     edit: (ws) => {
       ws.replace(NET, "ip: 10.20.1.10 }", "ip: 10.20.7.10 }");
-      return { file: NET, line: ws.line(NET, "10.20.7.10"), path: "servers[0].networks[0].ip", message: /fixed IP 10\.20\.7\.10 is outside the subnets of network internal/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "10.20.7.10"),
+        path: "servers[0].networks[0].ip",
+        message: /fixed IP 10\.20\.7\.10 is outside the subnets of network internal/,
+      };
     },
   },
   {
@@ -146,7 +226,9 @@ const cases: Case[] = [
         file: NET,
         line: ws.line(NET, "ip: 10.20.1.21", "name: web-2"),
         path: "servers[2].networks[0].ip",
-        message: new RegExp(`fixed IP 10\\.20\\.1\\.21 is already taken by servers\\[1\\]\\.networks\\[0\\]\\.ip \\(line ${first}\\)`),
+        message: new RegExp(
+          `fixed IP 10\\.20\\.1\\.21 is already taken by servers\\[1\\]\\.networks\\[0\\]\\.ip \\(line ${first}\\)`,
+        ),
       };
     },
   },
@@ -154,28 +236,60 @@ const cases: Case[] = [
     name: "unknown firewall policy, with did you mean",
     edit: (ws) => {
       ws.replace(NET, "    firewall_policies: [base, dns-primary]", "    firewall_policies: [base, dns-primry]");
-      return { file: NET, line: ws.line(NET, "dns-primry"), path: "servers[5].firewall_policies[1]", message: /unknown firewall policy "dns-primry" \(did you mean "dns-primary"\?\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "dns-primry"),
+        path: "servers[5].firewall_policies[1]",
+        message: /unknown firewall policy "dns-primry" \(did you mean "dns-primary"\?\)/,
+      };
     },
   },
   {
     name: "unknown SSH key",
     edit: (ws) => {
-      ws.replace(NET, "    user_data: cloud-init/ns.yaml\n", "    user_data: cloud-init/ns.yaml\n    ssh_keys: [alice, bbo]\n");
-      return { file: NET, line: ws.line(NET, "ssh_keys: [alice, bbo]"), path: "servers[5].ssh_keys[1]", message: /unknown SSH key "bbo" \(did you mean "bob"\?\)/ };
+      ws.replace(
+        NET,
+        "    user_data: cloud-init/ns.yaml\n",
+        "    user_data: cloud-init/ns.yaml\n    ssh_keys: [alice, bbo]\n",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "ssh_keys: [alice, bbo]"),
+        path: "servers[5].ssh_keys[1]",
+        message: /unknown SSH key "bbo" \(did you mean "bob"\?\)/,
+      };
     },
   },
   {
     name: "bad public key (truncated)",
     edit: (ws) => {
-      ws.replace(NET, "AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/", "AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRD");
-      return { file: NET, line: ws.line(NET, "PLACEHOLDER-bob"), path: "operators.ssh_keys[1].public_key", message: /the ssh-ed25519 key data is malformed \(expected a 32-byte key\)/ };
+      ws.replace(
+        NET,
+        "AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/",
+        "AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRD",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "PLACEHOLDER-bob"),
+        path: "operators.ssh_keys[1].public_key",
+        message: /the ssh-ed25519 key data is malformed \(expected a 32-byte key\)/,
+      };
     },
   },
   {
     name: "unsupported key type",
     edit: (ws) => {
-      ws.replace(NET, "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/", "public_key: ssh-dss AAAAB3NzaC1kc3MAAACBAP");
-      return { file: NET, line: ws.line(NET, "ssh-dss"), path: "operators.ssh_keys[1].public_key", message: /DSA keys are broken and refused/ };
+      ws.replace(
+        NET,
+        "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/",
+        "public_key: ssh-dss AAAAB3NzaC1kc3MAAACBAP",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "ssh-dss"),
+        path: "operators.ssh_keys[1].public_key",
+        message: /DSA keys are broken and refused/,
+      };
     },
   },
   {
@@ -185,245 +299,477 @@ const cases: Case[] = [
         .split("\n")
         .map((l) => `        ${l}`)
         .join("\n");
-      ws.replace(NET, "      public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key", `      public_key: |\n${pasted}`);
+      ws.replace(
+        NET,
+        "      public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key",
+        `      public_key: |\n${pasted}`,
+      );
       const header = ws.line(NET, "PRIVATE KEY-----");
       return [
         { file: NET, line: header, path: "", message: /a PRIVATE key is pasted here: remove it now/ },
-        { file: NET, line: header - 1, path: "operators.ssh_keys[1].public_key", message: /a PRIVATE key is pasted here/ },
+        {
+          file: NET,
+          line: header - 1,
+          path: "operators.ssh_keys[1].public_key",
+          message: /a PRIVATE key is pasted here/,
+        },
       ];
     },
   },
   {
     name: "RSA key shorter than 3072 bits",
     edit: (ws) => {
-      ws.replace(NET, "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key", `public_key: ${rsaPublicKey(2048)}`);
-      return { file: NET, line: ws.line(NET, "ssh-rsa "), path: "operators.ssh_keys[1].public_key", message: /RSA key of 2048 bits is too short \(at least 3072\) \(generate an ed25519 key/ };
+      ws.replace(
+        NET,
+        "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key",
+        `public_key: ${rsaPublicKey(2048)}`,
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "ssh-rsa "),
+        path: "operators.ssh_keys[1].public_key",
+        message: /RSA key of 2048 bits is too short \(at least 3072\) \(generate an ed25519 key/,
+      };
     },
   },
   {
     name: "the same public key twice",
     edit: (ws) => {
       const key = ed25519PublicKey("carol");
-      ws.replace(NET, "  admin_ranges:", `    - { name: carol, public_key: ${key} }\n    - { name: carol-laptop, public_key: ${key} }\n  admin_ranges:`);
-      return { file: NET, line: ws.line(NET, "name: carol-laptop"), path: "operators.ssh_keys[3].public_key", message: /the same public key as operators\.ssh_keys\[2\]/ };
+      ws.replace(
+        NET,
+        "  admin_ranges:",
+        `    - { name: carol, public_key: ${key} }\n    - { name: carol-laptop, public_key: ${key} }\n  admin_ranges:`,
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "name: carol-laptop"),
+        path: "operators.ssh_keys[3].public_key",
+        message: /the same public key as operators\.ssh_keys\[2\]/,
+      };
     },
   },
   {
     name: "location outside the allowed set",
     edit: (ws) => {
       ws.replace(NET, "    role: dns\n", "    role: dns\n    location: ash\n");
-      return { file: NET, line: ws.line(NET, "location: ash"), path: "servers[5].location", message: /location "ash" is not in environment\.allowed_locations \(fsn1, nbg1, hel1\) \(ash is outside the EU/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "location: ash"),
+        path: "servers[5].location",
+        message: /location "ash" is not in environment\.allowed_locations \(fsn1, nbg1, hel1\) \(ash is outside the EU/,
+      };
     },
   },
   {
     name: "unknown location",
     edit: (ws) => {
       ws.replace(NET, "  location: fsn1 ", "  location: fns1 ");
-      return { file: NET, line: ws.line(NET, "location: fns1"), path: "environment.location", message: /unknown location "fns1" \(did you mean "fsn1"\?\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "location: fns1"),
+        path: "environment.location",
+        message: /unknown location "fns1" \(did you mean "fsn1"\?\)/,
+      };
     },
   },
   {
     name: "unknown server type, with a suggestion",
     edit: (ws) => {
       ws.replace(NET, "    role: bastion\n    type: cx23", "    role: bastion\n    type: cx2");
-      return { file: NET, line: ws.line(NET, "type: cx2"), path: "servers[0].type", message: /unknown server type "cx2" \(did you mean "cx23"/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "type: cx2"),
+        path: "servers[0].type",
+        message: /unknown server type "cx2" \(did you mean "cx23"/,
+      };
     },
   },
   {
     name: "a retired server type, with its successor",
     edit: (ws) => {
       ws.replace(NET, "    role: bastion\n    type: cx23", "    role: bastion\n    type: cx32");
-      return { file: NET, line: ws.line(NET, "type: cx32"), path: "servers[0].type", message: /server type "cx32" was retired by Hetzner \(announced 2025-10-16, not orderable after 2025-12-31\) \(use its successor "cx33"/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "type: cx32"),
+        path: "servers[0].type",
+        message:
+          /server type "cx32" was retired by Hetzner \(announced 2025-10-16, not orderable after 2025-12-31\) \(use its successor "cx33"/,
+      };
     },
   },
   {
     name: "unknown image",
     edit: (ws) => {
       ws.replace(NET, "    role: bastion\n", "    role: bastion\n    image: debian-14\n");
-      return { file: NET, line: ws.line(NET, "image: debian-14"), path: "servers[0].image", message: /unknown image "debian-14" \(did you mean .*"debian-13"/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "image: debian-14"),
+        path: "servers[0].image",
+        message: /unknown image "debian-14" \(did you mean .*"debian-13"/,
+      };
     },
   },
   {
     name: "port given for icmp",
     edit: (ws) => {
-      ws.replace(NET, "{ direction: in, protocol: icmp, sources: [any]", "{ direction: in, protocol: icmp, port: 8, sources: [any]");
-      return { file: NET, line: ws.line(NET, "protocol: icmp, port: 8"), path: "firewall_policies[0].rules[0].port", message: /port is only for tcp and udp, not icmp/ };
+      ws.replace(
+        NET,
+        "{ direction: in, protocol: icmp, sources: [any]",
+        "{ direction: in, protocol: icmp, port: 8, sources: [any]",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "protocol: icmp, port: 8"),
+        path: "firewall_policies[0].rules[0].port",
+        message: /port is only for tcp and udp, not icmp/,
+      };
     },
   },
   {
     name: "tcp rule without a port",
     edit: (ws) => {
-      ws.replace(NET, "{ direction: in, protocol: tcp, port: 25, sources: [any]", "{ direction: in, protocol: tcp, sources: [any]");
-      return { file: NET, line: ws.line(NET, "description: SMTP }"), path: "firewall_policies[3].rules[0]", message: /a tcp rule needs a port/ };
+      ws.replace(
+        NET,
+        "{ direction: in, protocol: tcp, port: 25, sources: [any]",
+        "{ direction: in, protocol: tcp, sources: [any]",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "description: SMTP }"),
+        path: "firewall_policies[3].rules[0]",
+        message: /a tcp rule needs a port/,
+      };
     },
   },
   {
     name: "firewall source that is not a CIDR",
     edit: (ws) => {
-      ws.replace(NET, "port: 443, sources: [any], description: HTTPS", "port: 443, sources: [10.0.0.300/8], description: HTTPS");
-      return { file: NET, line: ws.line(NET, "10.0.0.300/8"), path: "firewall_policies[2].rules[1].sources[0]", message: /source "10\.0\.0\.300\/8" is not a CIDR range/ };
+      ws.replace(
+        NET,
+        "port: 443, sources: [any], description: HTTPS",
+        "port: 443, sources: [10.0.0.300/8], description: HTTPS",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "10.0.0.300/8"),
+        path: "firewall_policies[2].rules[1].sources[0]",
+        message: /source "10\.0\.0\.300\/8" is not a CIDR range/,
+      };
     },
   },
   {
     name: "admin range with host bits set",
     edit: (ws) => {
       ws.replace(NET, "    - 198.51.100.0/24", "    - 198.51.100.7/24");
-      return { file: NET, line: ws.line(NET, "198.51.100.7/24"), path: "operators.admin_ranges[1]", message: /admin range "198\.51\.100\.7\/24" has host bits set \(did you mean 198\.51\.100\.0\/24\?\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "198.51.100.7/24"),
+        path: "operators.admin_ranges[1]",
+        message: /admin range "198\.51\.100\.7\/24" has host bits set \(did you mean 198\.51\.100\.0\/24\?\)/,
+      };
     },
   },
   {
     name: "bad label key",
     edit: (ws) => {
       ws.replace(NET, "    owner: all2all", "    owner: all2all\n    -team: infra");
-      return { file: NET, line: ws.line(NET, "-team: infra"), path: 'environment.labels["-team"]', message: /label key "-team" must start and end with a letter or digit/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "-team: infra"),
+        path: 'environment.labels["-team"]',
+        message: /label key "-team" must start and end with a letter or digit/,
+      };
     },
   },
   {
     name: "bad label value",
     edit: (ws) => {
       ws.replace(NET, "    owner: all2all", "    owner: all2all asbl");
-      return { file: NET, line: ws.line(NET, "owner: all2all asbl"), path: "environment.labels.owner", message: /label value "all2all asbl" must be empty or start and end with a letter or digit/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "owner: all2all asbl"),
+        path: "environment.labels.owner",
+        message: /label value "all2all asbl" must be empty or start and end with a letter or digit/,
+      };
     },
   },
   {
     name: "reserved label key",
     edit: (ws) => {
       ws.replace(NET, "    owner: all2all", "    owner: all2all\n    role: infra");
-      return { file: NET, line: ws.line(NET, "role: infra"), path: "environment.labels.role", message: /label "role" is set automatically/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "role: infra"),
+        path: "environment.labels.role",
+        message: /label "role" is set automatically/,
+      };
     },
   },
   {
     name: "label value that is a number (must be quoted)",
     edit: (ws) => {
       ws.replace(NET, "    owner: all2all", "    owner: all2all\n    version: 2");
-      return { file: NET, line: ws.line(NET, "version: 2"), path: "environment.labels.version", message: /expected text, got number 2 \(quote it: "2"\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "version: 2"),
+        path: "environment.labels.version",
+        message: /expected text, got number 2 \(quote it: "2"\)/,
+      };
     },
   },
   {
     name: "user_data file missing",
     edit: (ws) => {
       ws.replace(NET, "user_data: cloud-init/ns.yaml", "user_data: cloud-init/dns.yaml");
-      return { file: NET, line: ws.line(NET, "cloud-init/dns.yaml"), path: "servers[5].user_data", message: /user_data file config\/cloud-init\/dns\.yaml does not exist/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "cloud-init/dns.yaml"),
+        path: "servers[5].user_data",
+        message: /user_data file config\/cloud-init\/dns\.yaml does not exist/,
+      };
     },
   },
   {
     name: "user_data file too large",
     edit: (ws) => {
-      ws.write("config/cloud-init/ns.yaml", `#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: "${"x".repeat(40_000)}"\n`);
-      return { file: NET, line: ws.line(NET, "cloud-init/ns.yaml"), path: "servers[5].user_data", message: /is 40\d\d\d bytes \(Hetzner accepts at most 32768\)/ };
+      ws.write(
+        "config/cloud-init/ns.yaml",
+        `#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: "${"x".repeat(40_000)}"\n`,
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "cloud-init/ns.yaml"),
+        path: "servers[5].user_data",
+        message: /is 40\d\d\d bytes \(Hetzner accepts at most 32768\)/,
+      };
     },
   },
   {
     name: "user_data that cloud-init would ignore",
     edit: (ws) => {
       ws.write("config/cloud-init/ns.yaml", "packages: [knot]\n");
-      return { file: "config/cloud-init/ns.yaml", line: 1, path: "servers[5].user_data", message: /user_data must start with #cloud-config or #!/ };
+      return {
+        file: "config/cloud-init/ns.yaml",
+        line: 1,
+        path: "servers[5].user_data",
+        message: /user_data must start with #cloud-config or #!/,
+      };
     },
   },
   {
     name: "CNAME beside another type",
     edit: (ws) => {
       const line = addRecords(ws, ["- { name: www, type: A, values: [web-1.ipv4] }"]);
-      return { file: DNS, line: ws.line(DNS, "{ name: www, type: CNAME"), path: "zones[0].records[2]", message: new RegExp(`CNAME "www" cannot share its name with an A record \\(line ${line}\\)`) };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "{ name: www, type: CNAME"),
+        path: "zones[0].records[2]",
+        message: new RegExp(`CNAME "www" cannot share its name with an A record \\(line ${line}\\)`),
+      };
     },
   },
   {
     name: "A record with an IPv6 literal",
     edit: (ws) => {
       const line = addRecords(ws, ['- { name: test, type: A, values: ["2001:db8::1"] }']);
-      return { file: DNS, line, path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].values[0]`, message: /A record value "2001:db8::1" is an IPv6 address \(IPv6 addresses go in an AAAA record\)/ };
+      return {
+        file: DNS,
+        line,
+        path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].values[0]`,
+        message: /A record value "2001:db8::1" is an IPv6 address \(IPv6 addresses go in an AAAA record\)/,
+      };
     },
   },
   {
     name: "AAAA record with a server's IPv4 reference",
     edit: (ws) => {
       const line = addRecords(ws, ["- { name: test, type: AAAA, values: [web-1.ipv4] }"], "exemple-asbl.be");
-      return { file: DNS, line, path: `zones[1].records[${ASBL_RECORDS_BEFORE_IMAPS}].values[0]`, message: /AAAA record cannot hold web-1\.ipv4 \(use web-1\.ipv6/ };
+      return {
+        file: DNS,
+        line,
+        path: `zones[1].records[${ASBL_RECORDS_BEFORE_IMAPS}].values[0]`,
+        message: /AAAA record cannot hold web-1\.ipv4 \(use web-1\.ipv6/,
+      };
     },
   },
   {
     name: "dangling web-9.ipv4 reference",
     edit: (ws) => {
-      ws.replace(DNS, '{ name: web-2, type: A, values: [web-2.ipv4] }', '{ name: web-2, type: A, values: [web-9.ipv4] }');
-      return { file: DNS, line: ws.line(DNS, "web-9.ipv4"), path: "zones[0].records[7].values[0]", message: /web-9\.ipv4 refers to an unknown server "web-9" \(did you mean "web-1" or "web-2"\?\)/ };
+      ws.replace(
+        DNS,
+        "{ name: web-2, type: A, values: [web-2.ipv4] }",
+        "{ name: web-2, type: A, values: [web-9.ipv4] }",
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, "web-9.ipv4"),
+        path: "zones[0].records[7].values[0]",
+        message: /web-9\.ipv4 refers to an unknown server "web-9" \(did you mean "web-1" or "web-2"\?\)/,
+      };
     },
   },
   {
     name: "reference to a server without public IPv4",
     edit: (ws) => {
-      ws.replace(NET, "      ipv4: true                    # Hetzner's secondaries", "      ipv4: false                   # Hetzner's secondaries");
-      ws.replace(NET, "      rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.all2all.org }", "      rdns: { ipv6: ns-1.all2all.org }");
-      return { file: DNS, line: ws.line(DNS, "values: [ns-1.ipv4]"), path: "zones[0].records[13].values[0]", message: /ns-1\.ipv4: server ns-1 has no public IPv4 \(set servers\[5\]\.public\.ipv4: true/ };
+      ws.replace(
+        NET,
+        "      ipv4: true                    # Hetzner's secondaries",
+        "      ipv4: false                   # Hetzner's secondaries",
+      );
+      ws.replace(
+        NET,
+        "      rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.all2all.org }",
+        "      rdns: { ipv6: ns-1.all2all.org }",
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, "values: [ns-1.ipv4]"),
+        path: "zones[0].records[13].values[0]",
+        message: /ns-1\.ipv4: server ns-1 has no public IPv4 \(set servers\[5\]\.public\.ipv4: true/,
+      };
     },
   },
   {
     name: "over-long TXT value",
     edit: (ws) => {
       const line = addRecords(ws, [`- { name: big, type: TXT, values: ["${"a".repeat(3000)}"] }`]);
-      return { file: DNS, line, path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].values[0]`, message: /TXT value is 3000 bytes \(at most 2048\)/ };
+      return {
+        file: DNS,
+        line,
+        path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].values[0]`,
+        message: /TXT value is 3000 bytes \(at most 2048\)/,
+      };
     },
   },
   {
     name: "explicit TXT string longer than 255 bytes",
     edit: (ws) => {
       const line = addRecords(ws, [`- { name: big, type: TXT, values: ['"${"b".repeat(300)}" "tail"'] }`]);
-      return { file: DNS, line, path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].values[0]`, message: /a quoted TXT string is 300 bytes \(at most 255\)/ };
+      return {
+        file: DNS,
+        line,
+        path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].values[0]`,
+        message: /a quoted TXT string is 300 bytes \(at most 255\)/,
+      };
     },
   },
   {
     name: "bad MX (no priority)",
     edit: (ws) => {
-      ws.replace(DNS, '{ name: "@", type: MX, values: ["10 mail.all2all.org."] }', '{ name: "@", type: MX, values: ["mail.all2all.org."] }');
-      return { file: DNS, line: ws.line(DNS, 'values: ["mail.all2all.org."]'), path: "zones[1].records[3].values[0]", message: /MX value "mail\.all2all\.org\." must be "<priority> <host>"/ };
+      ws.replace(
+        DNS,
+        '{ name: "@", type: MX, values: ["10 mail.all2all.org."] }',
+        '{ name: "@", type: MX, values: ["mail.all2all.org."] }',
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, 'values: ["mail.all2all.org."]'),
+        path: "zones[1].records[3].values[0]",
+        message: /MX value "mail\.all2all\.org\." must be "<priority> <host>"/,
+      };
     },
   },
   {
     name: "MX pointing to a CNAME",
     edit: (ws) => {
-      ws.replace(DNS, '{ name: lists, type: MX, values: ["10 lists"] }', '{ name: lists, type: MX, values: ["10 autoconfig"] }');
-      return { file: DNS, line: ws.line(DNS, '"10 autoconfig"'), path: "zones[0].records[27].values[0]", message: /MX target autoconfig\.all2all\.org\. is a CNAME/ };
+      ws.replace(
+        DNS,
+        '{ name: lists, type: MX, values: ["10 lists"] }',
+        '{ name: lists, type: MX, values: ["10 autoconfig"] }',
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, '"10 autoconfig"'),
+        path: "zones[0].records[27].values[0]",
+        message: /MX target autoconfig\.all2all\.org\. is a CNAME/,
+      };
     },
   },
   {
     name: "bad SRV (missing port)",
     edit: (ws) => {
-      ws.replace(DNS, '{ name: _imaps._tcp, type: SRV, values: ["0 1 993 mail"] }', '{ name: _imaps._tcp, type: SRV, values: ["0 1 mail"] }');
-      return { file: DNS, line: ws.line(DNS, '"0 1 mail"'), path: "zones[0].records[25].values[0]", message: /SRV value "0 1 mail" must be "<priority> <weight> <port> <target>"/ };
+      ws.replace(
+        DNS,
+        '{ name: _imaps._tcp, type: SRV, values: ["0 1 993 mail"] }',
+        '{ name: _imaps._tcp, type: SRV, values: ["0 1 mail"] }',
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, '"0 1 mail"'),
+        path: "zones[0].records[25].values[0]",
+        message: /SRV value "0 1 mail" must be "<priority> <weight> <port> <target>"/,
+      };
     },
   },
   {
     name: "bad SRV name",
     edit: (ws) => {
-      ws.replace(DNS, '{ name: _imaps._tcp, type: SRV, values: ["0 1 993 mail"] }', '{ name: imaps, type: SRV, values: ["0 1 993 mail"] }');
-      return { file: DNS, line: ws.line(DNS, "name: imaps,"), path: "zones[0].records[25].values[0]", message: /SRV record name "imaps" must start with _service\._proto/ };
+      ws.replace(
+        DNS,
+        '{ name: _imaps._tcp, type: SRV, values: ["0 1 993 mail"] }',
+        '{ name: imaps, type: SRV, values: ["0 1 993 mail"] }',
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, "name: imaps,"),
+        path: "zones[0].records[25].values[0]",
+        message: /SRV record name "imaps" must start with _service\._proto/,
+      };
     },
   },
   {
     name: "bad CAA tag",
     edit: (ws) => {
       ws.replace(DNS, '          - 0 issue "letsencrypt.org"', '          - 0 isue "letsencrypt.org"');
-      return { file: DNS, line: ws.line(DNS, "0 isue"), path: "zones[0].records[30].values[0]", message: /unknown CAA tag "isue" \(did you mean "issue"\?\)/ };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "0 isue"),
+        path: "zones[0].records[30].values[0]",
+        message: /unknown CAA tag "isue" \(did you mean "issue"\?\)/,
+      };
     },
   },
   {
     name: "bad TLSA digest length",
     edit: (ws) => {
       ws.replace(DNS, "3 1 1 ae7e1b2c6b57e1c324ee260734ad8d311afe9ebb49083f8c104a8a45184fdbbc", "3 1 1 ae7e1b2c");
-      return { file: DNS, line: ws.line(DNS, "3 1 1 ae7e1b2c"), path: "zones[0].records[26].values[0]", message: /TLSA data must be 64 hex digits for matching type 1/ };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "3 1 1 ae7e1b2c"),
+        path: "zones[0].records[26].values[0]",
+        message: /TLSA data must be 64 hex digits for matching type 1/,
+      };
     },
   },
   {
     name: "SSHFP in a primary zone (Hetzner DNS does not serve it)",
     edit: (ws) => {
-      const line = addRecords(ws, ['- { name: www, type: SSHFP, values: ["4 2 9dbb2400f40d3936cae305158c81cb546208a0397f386a8ccba87edb620a5a2f"] }'], "exemple-asbl.be");
-      return { file: DNS, line: line + 0, path: `zones[1].records[${ASBL_RECORDS_BEFORE_IMAPS}].type`, message: /Hetzner DNS does not serve SSHFP records/ };
+      const line = addRecords(
+        ws,
+        [
+          '- { name: www, type: SSHFP, values: ["4 2 9dbb2400f40d3936cae305158c81cb546208a0397f386a8ccba87edb620a5a2f"] }',
+        ],
+        "exemple-asbl.be",
+      );
+      return {
+        file: DNS,
+        line: line + 0,
+        path: `zones[1].records[${ASBL_RECORDS_BEFORE_IMAPS}].type`,
+        message: /Hetzner DNS does not serve SSHFP records/,
+      };
     },
   },
   {
     name: "PTR in a forward zone",
     edit: (ws) => {
       const line = addRecords(ws, ["- { name: host, type: PTR, values: [web-1.all2all.org.] }"]);
-      return { file: DNS, line, path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].type`, message: /PTR records belong in a reverse zone/ };
+      return {
+        file: DNS,
+        line,
+        path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].type`,
+        message: /PTR records belong in a reverse zone/,
+      };
     },
   },
   {
@@ -443,56 +789,101 @@ const cases: Case[] = [
     name: "record name written absolute",
     edit: (ws) => {
       const line = addRecords(ws, ["- { name: ftp.all2all.org., type: CNAME, values: [web-1] }"]);
-      return { file: DNS, line, path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].name`, message: /record name "ftp\.all2all\.org\." is absolute \(write it relative to the zone: "ftp"\)/ };
+      return {
+        file: DNS,
+        line,
+        path: `zones[0].records[${ALL2ALL_RECORDS_BEFORE_LISTS}].name`,
+        message: /record name "ftp\.all2all\.org\." is absolute \(write it relative to the zone: "ftp"\)/,
+      };
     },
   },
   {
     name: "secondary zone without a primary server",
     edit: (ws) => {
-      ws.replace(DNS, "    primary:\n      server: ns-1\n      tsig_key: all2all-org-transfer\n      tsig_algorithm: hmac-sha256\n", "");
-      return { file: DNS, line: ws.line(DNS, "mode: secondary"), path: "zones[0].mode", message: /secondary zone all2all\.org needs a primary \(the hidden primary server and its TSIG key name\)/ };
+      ws.replace(
+        DNS,
+        "    primary:\n      server: ns-1\n      tsig_key: all2all-org-transfer\n      tsig_algorithm: hmac-sha256\n",
+        "",
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, "mode: secondary"),
+        path: "zones[0].mode",
+        message: /secondary zone all2all\.org needs a primary \(the hidden primary server and its TSIG key name\)/,
+      };
     },
   },
   {
     name: "secondary zone without a TSIG key name",
     edit: (ws) => {
       ws.replace(DNS, "      tsig_key: all2all-org-transfer\n", "");
-      return { file: DNS, line: ws.line(DNS, "server: ns-1"), path: "zones[0].primary.tsig_key", message: /missing required key "tsig_key" \(TSIG key name\. The secret comes from the environment variable TF_VAR_tsig_/ };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "server: ns-1"),
+        path: "zones[0].primary.tsig_key",
+        message:
+          /missing required key "tsig_key" \(TSIG key name\. The secret comes from the environment variable TF_VAR_tsig_/,
+      };
     },
   },
   {
     name: "TSIG algorithm refused",
     edit: (ws) => {
       ws.replace(DNS, "tsig_algorithm: hmac-sha256", "tsig_algorithm: hmac-md5");
-      return { file: DNS, line: ws.line(DNS, "hmac-md5"), path: "zones[0].primary.tsig_algorithm", message: /unknown TSIG algorithm "hmac-md5"/ };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "hmac-md5"),
+        path: "zones[0].primary.tsig_algorithm",
+        message: /unknown TSIG algorithm "hmac-md5"/,
+      };
     },
   },
   {
     name: "storage box type unknown",
     edit: (ws) => {
       ws.replace(BACKUP, "    type: bx21", "    type: bx12");
-      return { file: BACKUP, line: ws.line(BACKUP, "type: bx12"), path: "storage_boxes[0].type", message: /unknown storage box type "bx12" \(did you mean "bx11"/ };
+      return {
+        file: BACKUP,
+        line: ws.line(BACKUP, "type: bx12"),
+        path: "storage_boxes[0].type",
+        message: /unknown storage box type "bx12" \(did you mean "bx11"/,
+      };
     },
   },
   {
     name: "storage box where none are offered",
     edit: (ws) => {
       ws.replace(BACKUP, "    location: hel1 ", "    location: nbg1 ");
-      return { file: BACKUP, line: ws.line(BACKUP, "location: nbg1"), path: "storage_boxes[0].location", message: /storage boxes are not offered in nbg1 \(choose one of fsn1, hel1\)/ };
+      return {
+        file: BACKUP,
+        line: ws.line(BACKUP, "location: nbg1"),
+        path: "storage_boxes[0].location",
+        message: /storage boxes are not offered in nbg1 \(choose one of fsn1, hel1\)/,
+      };
     },
   },
   {
     name: "subaccount referencing an unknown server",
     edit: (ws) => {
       ws.replace(BACKUP, "{ name: ns-1, server: ns-1,", "{ name: ns-1, server: ns-2,");
-      return { file: BACKUP, line: ws.line(BACKUP, "server: ns-2"), path: "storage_boxes[0].subaccounts[5].server", message: /unknown server "ns-2" \(did you mean "ns-1"\?\)/ };
+      return {
+        file: BACKUP,
+        line: ws.line(BACKUP, "server: ns-2"),
+        path: "storage_boxes[0].subaccounts[5].server",
+        message: /unknown server "ns-2" \(did you mean "ns-1"\?\)/,
+      };
     },
   },
   {
     name: "subaccount home directory inside another writable one",
     edit: (ws) => {
       ws.replace(BACKUP, "home_directory: servers/web-2,", "home_directory: servers/web-1/more,");
-      return { file: BACKUP, line: ws.line(BACKUP, "servers/web-1/more"), path: "storage_boxes[0].subaccounts[2].home_directory", message: /home directory servers\/web-1\/more overlaps servers\/web-1 of subaccount web-1/ };
+      return {
+        file: BACKUP,
+        line: ws.line(BACKUP, "servers/web-1/more"),
+        path: "storage_boxes[0].subaccounts[2].home_directory",
+        message: /home directory servers\/web-1\/more overlaps servers\/web-1 of subaccount web-1/,
+      };
     },
   },
   {
@@ -506,21 +897,39 @@ const cases: Case[] = [
     name: "suppression with a too short reason",
     edit: (ws) => {
       addSuppression(ws, "    reason: because\n");
-      return { file: NET, line: ws.line(NET, "reason: because"), path: "suppressions[0].reason", message: /the reason "because" is too short \(say why in at least a sentence/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "reason: because"),
+        path: "suppressions[0].reason",
+        message: /the reason "because" is too short \(say why in at least a sentence/,
+      };
     },
   },
   {
     name: "suppression of an unknown resource",
     edit: (ws) => {
-      ws.write(NET, `${ws.read(NET)}\nsuppressions:\n  - rule: server-backups\n    resource: server/web-3\n    reason: The web server holds no data; sites are redeployed from git.\n`);
-      return { file: NET, line: ws.line(NET, "resource: server/web-3"), path: "suppressions[0].resource", message: /unknown server "web-3" \(did you mean "web-1"/ };
+      ws.write(
+        NET,
+        `${ws.read(NET)}\nsuppressions:\n  - rule: server-backups\n    resource: server/web-3\n    reason: The web server holds no data; sites are redeployed from git.\n`,
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "resource: server/web-3"),
+        path: "suppressions[0].resource",
+        message: /unknown server "web-3" \(did you mean "web-1"/,
+      };
     },
   },
   {
     name: "s3 state backend without a bucket",
     edit: (ws) => {
       ws.replace("config/environments/production.yaml", "    bucket: all2all-tfstate\n", "");
-      return { file: "config/environments/production.yaml", line: ws.line("config/environments/production.yaml", "backend: s3"), path: "environment.state.bucket", message: /the s3 backend needs bucket/ };
+      return {
+        file: "config/environments/production.yaml",
+        line: ws.line("config/environments/production.yaml", "backend: s3"),
+        path: "environment.state.bucket",
+        message: /the s3 backend needs bucket/,
+      };
     },
     env: "production",
   },
@@ -528,28 +937,48 @@ const cases: Case[] = [
     name: "an overlay error points into the overlay, after merging",
     edit: (ws) => {
       ws.replace(STAGING, "  - name: mail-1\n    type: cx23", "  - name: mail-1\n    type: cx21");
-      return { file: STAGING, line: ws.line(STAGING, "type: cx21"), path: "servers[2].type", message: /unknown server type "cx21" .*\[environment staging\]$/ };
+      return {
+        file: STAGING,
+        line: ws.line(STAGING, "type: cx21"),
+        path: "servers[2].type",
+        message: /unknown server type "cx21" .*\[environment staging\]$/,
+      };
     },
   },
   {
     name: "an overlay removing an item that does not exist",
     edit: (ws) => {
       ws.replace(STAGING, "  - { name: ns-1, $remove: true }\n\nzones:", "  - { name: ns-2, $remove: true }\n\nzones:");
-      return { file: STAGING, line: ws.line(STAGING, "name: ns-2"), path: "servers", message: /cannot remove name: ns-2: the shared description has no such item in servers/ };
+      return {
+        file: STAGING,
+        line: ws.line(STAGING, "name: ns-2"),
+        path: "servers",
+        message: /cannot remove name: ns-2: the shared description has no such item in servers/,
+      };
     },
   },
   {
     name: "a removal that leaves a dangling reference (staging)",
     edit: (ws) => {
       ws.replace(STAGING, "      - { name: lists-1, $remove: true }\n", "");
-      return { file: BACKUP, line: ws.line(BACKUP, "server: lists-1"), path: "storage_boxes[0].subaccounts[3].server", message: /unknown server "lists-1" .*\[environment staging\]$/ };
+      return {
+        file: BACKUP,
+        line: ws.line(BACKUP, "server: lists-1"),
+        path: "storage_boxes[0].subaccounts[3].server",
+        message: /unknown server "lists-1" .*\[environment staging\]$/,
+      };
     },
   },
   {
     name: "import_id in the shared description",
     edit: (ws) => {
       ws.replace(NET, "    role: dns\n", "    role: dns\n    import_id: 4711\n");
-      return { file: NET, line: ws.line(NET, "import_id: 4711"), path: "servers[5].import_id", message: /import_id is specific to one environment's Hetzner project/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "import_id: 4711"),
+        path: "servers[5].import_id",
+        message: /import_id is specific to one environment's Hetzner project/,
+      };
     },
   },
   {
@@ -561,7 +990,8 @@ const cases: Case[] = [
         file: PROD,
         line: ws.line(PROD, "import_id: 4711"),
         path: "servers[5].import_id",
-        message: /adopting server ns-1 needs import_primary_ips: the ids of its current primary IPs \(or "create" for a new address\) \(add import_primary_ips: \{ ipv4: <id>, ipv6: <id> \}\)/,
+        message:
+          /adopting server ns-1 needs import_primary_ips: the ids of its current primary IPs \(or "create" for a new address\) \(add import_primary_ips: \{ ipv4: <id>, ipv6: <id> \}\)/,
       };
     },
   },
@@ -570,86 +1000,162 @@ const cases: Case[] = [
     env: "production",
     edit: (ws) => {
       ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_primary_ips: { ipv4: 11, ipv6: 12 }\n`);
-      return { file: PROD, line: ws.line(PROD, "import_primary_ips:"), path: "servers[5].import_primary_ips", message: /import_primary_ips is only used with import_id \(add import_id/ };
+      return {
+        file: PROD,
+        line: ws.line(PROD, "import_primary_ips:"),
+        path: "servers[5].import_primary_ips",
+        message: /import_primary_ips is only used with import_id \(add import_id/,
+      };
     },
   },
   {
     name: "import_primary_ips without the IPv4 of a server that has one",
     env: "production",
     edit: (ws) => {
-      ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv6: 12 }\n`);
-      return { file: PROD, line: ws.line(PROD, "import_primary_ips:"), path: "servers[5].import_primary_ips", message: /server ns-1 has public\.ipv4 true: name its current IPv4 \(or "create"\)/ };
+      ws.write(
+        PROD,
+        `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv6: 12 }\n`,
+      );
+      return {
+        file: PROD,
+        line: ws.line(PROD, "import_primary_ips:"),
+        path: "servers[5].import_primary_ips",
+        message: /server ns-1 has public\.ipv4 true: name its current IPv4 \(or "create"\)/,
+      };
     },
   },
   {
     name: "import_primary_ips with a bad id",
     env: "production",
     edit: (ws) => {
-      ws.write(PROD, `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv4: 11, ipv6: twelve }\n`);
-      return { file: PROD, line: ws.line(PROD, "import_primary_ips:"), path: "servers[5].import_primary_ips.ipv6", message: /a primary IP id is digits, or "create"/ };
+      ws.write(
+        PROD,
+        `${ws.read(PROD)}\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv4: 11, ipv6: twelve }\n`,
+      );
+      return {
+        file: PROD,
+        line: ws.line(PROD, "import_primary_ips:"),
+        path: "servers[5].import_primary_ips.ipv6",
+        message: /a primary IP id is digits, or "create"/,
+      };
     },
   },
   {
     name: "a server without its type",
     edit: (ws) => {
       ws.replace(NET, "    role: lists\n    type: cx23\n", "    role: lists\n");
-      return { file: NET, line: ws.line(NET, "  - name: lists-1"), path: "servers[4].type", message: /missing required key "type" \(one of cx23, / };
+      return {
+        file: NET,
+        line: ws.line(NET, "  - name: lists-1"),
+        path: "servers[4].type",
+        message: /missing required key "type" \(one of cx23, /,
+      };
     },
   },
   {
     name: "a zone naming an unknown DNS secondary",
     edit: (ws) => {
-      ws.replace(DNS, "      tsig_key: all2all-org-transfer\n", "      tsig_key: all2all-org-transfer\n      secondaries: [hetzer]\n");
-      return { file: DNS, line: ws.line(DNS, "secondaries: [hetzer]"), path: "zones[0].primary.secondaries[0]", message: /unknown DNS secondary "hetzer" \(did you mean "hetzner"\?\)/ };
+      ws.replace(
+        DNS,
+        "      tsig_key: all2all-org-transfer\n",
+        "      tsig_key: all2all-org-transfer\n      secondaries: [hetzer]\n",
+      );
+      return {
+        file: DNS,
+        line: ws.line(DNS, "secondaries: [hetzer]"),
+        path: "zones[0].primary.secondaries[0]",
+        message: /unknown DNS secondary "hetzer" \(did you mean "hetzner"\?\)/,
+      };
     },
   },
   {
     name: "a DNS secondary with a transfer source that is not an address",
     edit: (ws) => {
       ws.replace(DNS, "transfer_sources: [203.0.113.53,", "transfer_sources: [203.0.113.0/24,");
-      return { file: DNS, line: ws.line(DNS, "transfer_sources:"), path: "dns_secondaries[0].transfer_sources[0]", message: /"203\.0\.113\.0\/24" is not an IPv4 or IPv6 address \(one address per item, without a prefix length\)/ };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "transfer_sources:"),
+        path: "dns_secondaries[0].transfer_sources[0]",
+        message:
+          /"203\.0\.113\.0\/24" is not an IPv4 or IPv6 address \(one address per item, without a prefix length\)/,
+      };
     },
   },
   {
     name: "a DNS secondary name server without its final dot",
     edit: (ws) => {
       ws.replace(DNS, "nameservers: [hydrogen.ns.hetzner.com.,", "nameservers: [hydrogen.ns.hetzner.com,");
-      return { file: DNS, line: ws.line(DNS, "nameservers: [hydrogen"), path: "dns_secondaries[0].nameservers[0]", message: /name server "hydrogen\.ns\.hetzner\.com" must be absolute, with the final dot/ };
+      return {
+        file: DNS,
+        line: ws.line(DNS, "nameservers: [hydrogen"),
+        path: "dns_secondaries[0].nameservers[0]",
+        message: /name server "hydrogen\.ns\.hetzner\.com" must be absolute, with the final dot/,
+      };
     },
   },
   {
     name: "missing schema comment",
     edit: (ws) => {
       ws.replace(BACKUP, "# yaml-language-server: $schema=./schema.json\n", "");
-      return { file: BACKUP, line: 1, path: "", message: /the first line must name the JSON Schema for editors \(start the file with: # yaml-language-server: \$schema=\.\/schema\.json\)/ };
+      return {
+        file: BACKUP,
+        line: 1,
+        path: "",
+        message:
+          /the first line must name the JSON Schema for editors \(start the file with: # yaml-language-server: \$schema=\.\/schema\.json\)/,
+      };
     },
   },
   {
     name: "$remove in the shared description",
     edit: (ws) => {
       ws.replace(NET, "    role: dns\n", "    role: dns\n    $remove: true\n");
-      return { file: NET, line: ws.line(NET, "$remove: true"), path: "servers[5].$remove", message: /unknown key "\$remove" \(\$remove: true is for environment overlays/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "$remove: true"),
+        path: "servers[5].$remove",
+        message: /unknown key "\$remove" \(\$remove: true is for environment overlays/,
+      };
     },
   },
   {
     name: "an environment name written in its overlay",
     edit: (ws) => {
       ws.replace(STAGING, "  protect: false\n", "  protect: false\n  name: staging\n");
-      return { file: STAGING, line: ws.line(STAGING, "name: staging"), path: "environment.name", message: /unknown key "name" \(an environment's name is its overlay's file name\)/ };
+      return {
+        file: STAGING,
+        line: ws.line(STAGING, "name: staging"),
+        path: "environment.name",
+        message: /unknown key "name" \(an environment's name is its overlay's file name\)/,
+      };
     },
   },
   {
     name: "unknown placement group",
     edit: (ws) => {
-      ws.replace(NET, "    placement_group: web\n    networks:\n      - { network: internal, ip: 10.20.1.22 }", "    placement_group: webs\n    networks:\n      - { network: internal, ip: 10.20.1.22 }");
-      return { file: NET, line: ws.line(NET, "placement_group: webs"), path: "servers[2].placement_group", message: /unknown placement group "webs" \(did you mean "web"\?\)/ };
+      ws.replace(
+        NET,
+        "    placement_group: web\n    networks:\n      - { network: internal, ip: 10.20.1.22 }",
+        "    placement_group: webs\n    networks:\n      - { network: internal, ip: 10.20.1.22 }",
+      );
+      return {
+        file: NET,
+        line: ws.line(NET, "placement_group: webs"),
+        path: "servers[2].placement_group",
+        message: /unknown placement group "webs" \(did you mean "web"\?\)/,
+      };
     },
   },
   {
     name: "network range containing Hetzner's public gateway",
     edit: (ws) => {
       ws.replace(NET, "    ip_range: 10.20.0.0/16", "    ip_range: 172.16.0.0/12");
-      return { file: NET, line: ws.line(NET, "172.16.0.0/12"), path: "networks[0].ip_range", message: /contains 172\.31\.1\.1, the default gateway of every Hetzner Cloud server/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "172.16.0.0/12"),
+        path: "networks[0].ip_range",
+        message: /contains 172\.31\.1\.1, the default gateway of every Hetzner Cloud server/,
+      };
     },
   },
   {
@@ -657,14 +1163,24 @@ const cases: Case[] = [
     edit: (ws) => {
       ws.replace(NET, "  allowed_locations: [fsn1, nbg1, hel1]", "  allowed_locations: [fsn1, nbg1, hel1, ash]");
       ws.replace(NET, "    role: lists\n", "    role: lists\n    location: ash\n");
-      return { file: NET, line: ws.line(NET, "ip: 10.20.1.40"), path: "servers[4].networks[0].network", message: /network internal is in zone eu-central, but server lists-1 is in ash \(us-east\)/ };
+      return {
+        file: NET,
+        line: ws.line(NET, "ip: 10.20.1.40"),
+        path: "servers[4].networks[0].network",
+        message: /network internal is in zone eu-central, but server lists-1 is in ash \(us-east\)/,
+      };
     },
   },
   {
     name: "a top-level key defined in two shared files",
     edit: (ws) => {
       ws.write("config/more.yaml", "# yaml-language-server: $schema=./schema.json\nzones: []\n");
-      return { file: "config/more.yaml", line: 2, path: "zones", message: /"zones" is already defined in config\/dns\.yaml:\d+/ };
+      return {
+        file: "config/more.yaml",
+        line: 2,
+        path: "zones",
+        message: /"zones" is already defined in config\/dns\.yaml:\d+/,
+      };
     },
   },
 ];

@@ -44,12 +44,19 @@ describe("all2all check on the default config", () => {
   test("an international zone name is converted to punycode, both names kept", async () => {
     const ws = workspace();
     try {
-      ws.write("config/dns.yaml", `${ws.read("config/dns.yaml")}\n  - name: café-asbl.be\n    mode: primary\n    records:\n      - { name: "@", type: A, values: [web-1.ipv4] }\n      - { name: école, type: CNAME, values: ["@"] }\n`);
+      ws.write(
+        "config/dns.yaml",
+        `${ws.read("config/dns.yaml")}\n  - name: café-asbl.be\n    mode: primary\n    records:\n      - { name: "@", type: A, values: [web-1.ipv4] }\n      - { name: école, type: CNAME, values: ["@"] }\n`,
+      );
       const result = loadNetwork("config", { cwd: ws.root, env: "production" });
       if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("\n"));
       const zone = result.specs[0]!.zones.find((z) => z.unicode_name === "café-asbl.be")!;
       expect(zone.name).toBe("xn--caf-asbl-d1a.be");
-      expect(zone.records[1]).toMatchObject({ name: "xn--cole-9oa", fqdn: "xn--cole-9oa.xn--caf-asbl-d1a.be.", values: [{ kind: "text", text: "xn--caf-asbl-d1a.be." }] });
+      expect(zone.records[1]).toMatchObject({
+        name: "xn--cole-9oa",
+        fqdn: "xn--cole-9oa.xn--caf-asbl-d1a.be.",
+        values: [{ kind: "text", text: "xn--caf-asbl-d1a.be." }],
+      });
     } finally {
       ws.remove();
     }
@@ -59,7 +66,11 @@ describe("all2all check on the default config", () => {
     const run = await check(REPO, { env: "prod" });
     expect(run.code).toBe(2);
     expect(run.stdout).toEqual([]);
-    findProblem(run, { file: "config/environments", path: "", message: /unknown environment "prod" \(did you mean "production"\?\)/ });
+    findProblem(run, {
+      file: "config/environments",
+      path: "",
+      message: /unknown environment "prod" \(did you mean "production"\?\)/,
+    });
   });
 });
 
@@ -77,10 +88,22 @@ describe("the resolved specs of the default config", () => {
 
   test("apply safe defaults: Debian 13, IPv6 on, backups on, no rebuild, protected", () => {
     const server = production.servers.find((s) => s.name === "web-1")!;
-    expect(server).toMatchObject({ image: "debian-13", backups: true, allow_rebuild: false, location: "fsn1", network_zone: "eu-central", ssh_keys: ["alice", "bob"] });
+    expect(server).toMatchObject({
+      image: "debian-13",
+      backups: true,
+      allow_rebuild: false,
+      location: "fsn1",
+      network_zone: "eu-central",
+      ssh_keys: ["alice", "bob"],
+    });
     expect(production.environment.protect).toBe(true);
     expect(byName.staging!.environment.protect).toBe(false);
-    expect(server.labels).toEqual({ "managed-by": "all2all-infra", environment: "production", role: "web", owner: "all2all" });
+    expect(server.labels).toEqual({
+      "managed-by": "all2all-infra",
+      environment: "production",
+      role: "web",
+      owner: "all2all",
+    });
   });
 
   test("keep server references in DNS records typed, not resolved to text", () => {
@@ -101,11 +124,30 @@ describe("the resolved specs of the default config", () => {
         {
           name: "hetzner",
           nameservers: ["hydrogen.ns.hetzner.com.", "oxygen.ns.hetzner.com.", "helium.ns.hetzner.de."],
-          transfer_sources: ["203.0.113.53", "203.0.113.54", "203.0.113.55", "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"],
-          notify: ["203.0.113.53", "203.0.113.54", "203.0.113.55", "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"],
+          transfer_sources: [
+            "203.0.113.53",
+            "203.0.113.54",
+            "203.0.113.55",
+            "2001:db8:53::53",
+            "2001:db8:53::54",
+            "2001:db8:53::55",
+          ],
+          notify: [
+            "203.0.113.53",
+            "203.0.113.54",
+            "203.0.113.55",
+            "2001:db8:53::53",
+            "2001:db8:53::54",
+            "2001:db8:53::55",
+          ],
         },
       ],
-      tsig: { key_name: "all2all-org-transfer", algorithm: "hmac-sha256", variable: "tsig_all2all_org_transfer", env_var: "TF_VAR_tsig_all2all_org_transfer" },
+      tsig: {
+        key_name: "all2all-org-transfer",
+        algorithm: "hmac-sha256",
+        variable: "tsig_all2all_org_transfer",
+        env_var: "TF_VAR_tsig_all2all_org_transfer",
+      },
     });
   });
 
@@ -138,7 +180,12 @@ describe("the resolved specs of the default config", () => {
     expect(dr.servers.map((s) => s.location)).toEqual(production.servers.map(() => "nbg1"));
     expect(dr.storage_boxes[0]!.location).toBe("hel1");
     const strip = (spec: typeof dr): unknown =>
-      JSON.parse(JSON.stringify({ ...spec, environment: undefined, files: undefined }).replace(/"(fsn1|nbg1|dr|production)"/g, '"X"'));
+      JSON.parse(
+        JSON.stringify({ ...spec, environment: undefined, files: undefined }).replace(
+          /"(fsn1|nbg1|dr|production)"/g,
+          '"X"',
+        ),
+      );
     expect(strip(dr)).toEqual(strip(production));
   });
 
@@ -151,7 +198,8 @@ describe("the resolved specs of the default config", () => {
   });
 
   test("carry the placeholder markers: documentation ranges and keys named PLACEHOLDER", () => {
-    for (const key of production.operators.ssh_keys) expect(key.public_key).toMatch(/ PLACEHOLDER-\w+@all2all-not-a-real-key$/);
+    for (const key of production.operators.ssh_keys)
+      expect(key.public_key).toMatch(/ PLACEHOLDER-\w+@all2all-not-a-real-key$/);
     expect(production.operators.admin_ranges).toEqual(["192.0.2.0/24", "198.51.100.0/24", "2001:db8:a11::/48"]);
   });
 });

@@ -29,10 +29,12 @@ type Plain = unknown;
 /** Every path of a plain tree (the root included). */
 function paths(value: Plain, prefix: Segment[] = []): Segment[][] {
   const out: Segment[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, i) => {
+  if (Array.isArray(value))
+    value.forEach((item, i) => {
       out.push(...paths(item, [...prefix, i]));
     });
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
@@ -90,7 +92,30 @@ function mutate(root: Plain, path: Segment[], mutation: Mutation): Plain {
 const junk: fc.Arbitrary<Plain> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom<Plain>(null, true, false, 0, -1, 65536, 1.5, "", "@", "web-1.ipv4", "web-9.ipv6", "10.20.1.10", "10.20.0.0/16", "::/0", "cx22", "fsn1", "ash", "$remove", "any", "admin", "0 issue \"x\"", "-----"),
+    fc.constantFrom<Plain>(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      65536,
+      1.5,
+      "",
+      "@",
+      "web-1.ipv4",
+      "web-9.ipv6",
+      "10.20.1.10",
+      "10.20.0.0/16",
+      "::/0",
+      "cx22",
+      "fsn1",
+      "ash",
+      "$remove",
+      "any",
+      "admin",
+      '0 issue "x"',
+      "-----",
+    ),
     fc.string({ maxLength: 12 }),
     fc.integer(),
     fc.double(),
@@ -99,13 +124,29 @@ const junk: fc.Arbitrary<Plain> = fc.letrec((tie) => ({
   ),
 })).value;
 
-const KEYS = ["name", "type", "values", "ip", "servers", "$remove", "password", "labels", "x", "__proto__", "constructor", "role", "ttl"];
+const KEYS = [
+  "name",
+  "type",
+  "values",
+  "ip",
+  "servers",
+  "$remove",
+  "password",
+  "labels",
+  "x",
+  "__proto__",
+  "constructor",
+  "role",
+  "ttl",
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ kind: "delete" }),
   junk.map<Mutation>((value) => ({ kind: "replace", value })),
   fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 10 })).map<Mutation>((key) => ({ kind: "rename", key })),
-  fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 10 })), junk).map<Mutation>(([key, value]) => ({ kind: "insert", key, value })),
+  fc
+    .tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 10 })), junk)
+    .map<Mutation>(([key, value]) => ({ kind: "insert", key, value })),
   fc.constant<Mutation>({ kind: "duplicate" }),
 );
 
@@ -139,41 +180,76 @@ describe("the loader on randomly mutated configs", () => {
 
   test("structural mutations: accepted or structured problems, never a throw", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...FILES), fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), envs, (target, pick, mutations, env) => {
-        let tree: Plain = parse(originals.get(target.file)!);
-        for (const m of mutations) {
-          const all = paths(tree);
-          tree = mutate(tree, all[pick % all.length]!, m);
-        }
-        writeFileSync(path.join(dir, target.file), `${target.header}\n${stringify(tree ?? {})}`);
-        try {
-          const result = load(env);
-          if (!result.ok) expectWellFormed(result.problems);
-        } finally {
-          restore(target.file);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...FILES),
+        fc.nat(),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        envs,
+        (target, pick, mutations, env) => {
+          let tree: Plain = parse(originals.get(target.file)!);
+          for (const m of mutations) {
+            const all = paths(tree);
+            tree = mutate(tree, all[pick % all.length]!, m);
+          }
+          writeFileSync(path.join(dir, target.file), `${target.header}\n${stringify(tree ?? {})}`);
+          try {
+            const result = load(env);
+            if (!result.ok) expectWellFormed(result.problems);
+          } finally {
+            restore(target.file);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   test("text mutations (broken YAML): accepted or structured problems, never a throw", () => {
-    const fragments = fc.oneof(fc.constantFrom(":", "- ", "\t", "[", "{", "}", "]", '"', "'", "&a ", "*a", "!tag ", "\n  ", "? ", "|", ">", "#", "---\n", "\u0000", "é"), fc.string({ maxLength: 6 }));
+    const fragments = fc.oneof(
+      fc.constantFrom(
+        ":",
+        "- ",
+        "\t",
+        "[",
+        "{",
+        "}",
+        "]",
+        '"',
+        "'",
+        "&a ",
+        "*a",
+        "!tag ",
+        "\n  ",
+        "? ",
+        "|",
+        ">",
+        "#",
+        "---\n",
+        "\u0000",
+        "é",
+      ),
+      fc.string({ maxLength: 6 }),
+    );
     fc.assert(
-      fc.property(fc.constantFrom(...FILES), fc.array(fc.tuple(fc.nat(), fragments), { minLength: 1, maxLength: 4 }), envs, (target, edits, env) => {
-        let text = originals.get(target.file)!;
-        for (const [at, fragment] of edits) {
-          const offset = at % (text.length + 1);
-          text = text.slice(0, offset) + fragment + text.slice(offset);
-        }
-        writeFileSync(path.join(dir, target.file), text);
-        try {
-          const result = load(env);
-          if (!result.ok) expectWellFormed(result.problems);
-        } finally {
-          restore(target.file);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...FILES),
+        fc.array(fc.tuple(fc.nat(), fragments), { minLength: 1, maxLength: 4 }),
+        envs,
+        (target, edits, env) => {
+          let text = originals.get(target.file)!;
+          for (const [at, fragment] of edits) {
+            const offset = at % (text.length + 1);
+            text = text.slice(0, offset) + fragment + text.slice(offset);
+          }
+          writeFileSync(path.join(dir, target.file), text);
+          try {
+            const result = load(env);
+            if (!result.ok) expectWellFormed(result.problems);
+          } finally {
+            restore(target.file);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -187,13 +263,55 @@ describe("the YAML reader against the yaml package (a second, independent YAML 1
     fc.double({ noNaN: true, noDefaultInfinity: true }),
     fc.string(),
     // Scalars whose type differs between YAML 1.1 and 1.2, or that look like syntax.
-    fc.constantFrom("yes", "no", "on", "off", "0x1F", "0o17", "1_000", "0b101", "012", "~", "Null", "TRUE", ".inf", "-.INF", ".nan", "1e3", "+12", "1:20", "2001-01-01", "<<", "!", "&a", "*b", "#x", "- x", "a: b", " lead", "trail ", "multi\nline\n", "tab\there", "é😀"),
+    fc.constantFrom(
+      "yes",
+      "no",
+      "on",
+      "off",
+      "0x1F",
+      "0o17",
+      "1_000",
+      "0b101",
+      "012",
+      "~",
+      "Null",
+      "TRUE",
+      ".inf",
+      "-.INF",
+      ".nan",
+      "1e3",
+      "+12",
+      "1:20",
+      "2001-01-01",
+      "<<",
+      "!",
+      "&a",
+      "*b",
+      "#x",
+      "- x",
+      "a: b",
+      " lead",
+      "trail ",
+      "multi\nline\n",
+      "tab\there",
+      "é😀",
+    ),
   );
   const tree = fc.letrec<{ node: unknown; obj: Record<string, unknown> }>((tie) => ({
     node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node"), { maxLength: 4 }), tie("obj")),
-    obj: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("80", "true", "null", "a b", "|#", "é")), tie("node"), { maxKeys: 4 }),
+    obj: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("80", "true", "null", "a b", "|#", "é")), tie("node"), {
+      maxKeys: 4,
+    }),
   })).obj;
-  const styles: Record<string, unknown>[] = [{}, { flowLevel: 1 }, { defaultStringType: "QUOTE_DOUBLE" }, { defaultStringType: "QUOTE_SINGLE" }, { defaultStringType: "BLOCK_LITERAL" }, { defaultStringType: "BLOCK_FOLDED" }, { indentSeq: false }];
+  const styles: Record<string, unknown>[] = [
+    {},
+    { flowLevel: 1 },
+    { defaultStringType: "QUOTE_DOUBLE" },
+    { defaultStringType: "QUOTE_SINGLE" },
+    { defaultStringType: "BLOCK_LITERAL" },
+    { defaultStringType: "BLOCK_FOLDED" },
+    { indentSeq: false },
+  ];
 
   test("any document written by the yaml package reads as the same data", () => {
     fc.assert(

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { jsonSchemaText, overlaySchemaText, writeSchemas } from "../../description";
 import { DEFAULT_CONFIG } from "../../testing/description";
 
-const STALE = "is stale: regenerate it with `npm run config:schema` (node dist/description/write-schema.js) and commit it";
+const STALE =
+  "is stale: regenerate it with `npm run config:schema` (node dist/description/write-schema.js) and commit it";
 
 describe("the committed JSON Schemas", () => {
   test("config/schema.json is up to date with the zod model", () => {
@@ -55,7 +56,10 @@ describe("the committed JSON Schemas", () => {
     const schema = JSON.parse(overlaySchemaText());
     const server = schema.properties.servers.anyOf[0].items;
     expect(server.required).toEqual(["name"]);
-    expect(server.properties.$remove).toEqual({ const: true, description: "Removes the item with this name from the shared description." });
+    expect(server.properties.$remove).toEqual({
+      const: true,
+      description: "Removes the item with this name from the shared description.",
+    });
     expect(server.properties.image.anyOf[0].default).toBeUndefined();
     const record = schema.properties.zones.anyOf[0].items.properties.records.anyOf[0].items;
     expect(record.required).toEqual(["name", "type"]);
@@ -83,15 +87,20 @@ describe("the YAML files of the default config", () => {
       return /\.ya?ml$/.test(name) ? [full] : [];
     });
 
-  test.each(yamlFiles(DEFAULT_CONFIG).map((f) => [path.relative(DEFAULT_CONFIG, f)]))("%s names the committed schema on its first line", (file) => {
-    const first = readFileSync(path.join(DEFAULT_CONFIG, file), "utf8").split("\n")[0];
-    const expected = file.startsWith("environments/") ? "../overlay.schema.json" : "./schema.json";
-    expect(first).toBe(`# yaml-language-server: $schema=${expected}`);
-  });
+  test.each(yamlFiles(DEFAULT_CONFIG).map((f) => [path.relative(DEFAULT_CONFIG, f)]))(
+    "%s names the committed schema on its first line",
+    (file) => {
+      const first = readFileSync(path.join(DEFAULT_CONFIG, file), "utf8").split("\n")[0];
+      const expected = file.startsWith("environments/") ? "../overlay.schema.json" : "./schema.json";
+      expect(first).toBe(`# yaml-language-server: $schema=${expected}`);
+    },
+  );
 
   test("no file of the repository's config holds a private key", () => {
     const all = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => (statSync(path.join(dir, name)).isDirectory() ? all(path.join(dir, name)) : [path.join(dir, name)]));
+      readdirSync(dir).flatMap((name) =>
+        statSync(path.join(dir, name)).isDirectory() ? all(path.join(dir, name)) : [path.join(dir, name)],
+      );
     const marker = new RegExp(["BEGIN", "[A-Z ]*", "PRIVATE", " KEY"].join(""));
     for (const file of all(DEFAULT_CONFIG)) expect(marker.test(readFileSync(file, "utf8"))).toBe(false);
   });

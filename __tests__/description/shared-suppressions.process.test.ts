@@ -29,8 +29,14 @@ test("a shared suppression of a server staging removes is the suppression-unused
 
 test("in an environment's overlay, a suppression of an unknown server is still an error", async () => {
   const config = copyConfig(path.join(t.dir, "overlay"));
-  editFile(path.join(config, "environments", "staging.yaml"), "suppressions:\n", `${SUPPRESSION("server/web-2").split("\n").slice(1).join("\n")}`.replace(/^/, "suppressions:\n"));
+  editFile(
+    path.join(config, "environments", "staging.yaml"),
+    "suppressions:\n",
+    `${SUPPRESSION("server/web-2").split("\n").slice(1).join("\n")}`.replace(/^/, "suppressions:\n"),
+  );
   const check = await cli(["check", "--config", config, "--env", "staging", "--no-policies"]);
   expect(check.code).toBe(2);
-  expect(check.stderr.join("\n")).toMatch(/staging\.yaml:\d+:\d+\s+suppressions\[0\]\.resource\s+unknown server "web-2"/);
+  expect(check.stderr.join("\n")).toMatch(
+    /staging\.yaml:\d+:\d+\s+suppressions\[0\]\.resource\s+unknown server "web-2"/,
+  );
 });

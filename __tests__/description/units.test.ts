@@ -3,7 +3,15 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { didYouMean, levenshtein, suggest } from "../../description/catalogue";
 import { checkRecords, type RecordInput, type ZoneContext } from "../../description/dns";
 import { combineShared, mergeOverlay } from "../../description/merge";
-import { cidrContains, cidrsOverlap, formatAddress, isRfc1918, parseCidr, parseIpv4, parseIpv6 } from "../../primitives/ip";
+import {
+  cidrContains,
+  cidrsOverlap,
+  formatAddress,
+  isRfc1918,
+  parseCidr,
+  parseIpv4,
+  parseIpv6,
+} from "../../primitives/ip";
 import { kebabGuess, labelKeyProblem, labelValueProblem, parseDomainName, tsigEnvVar } from "../../description/names";
 import { formatConfigProblems, formatPath } from "../../description/problems";
 import { looksLikePrivateKey, parseSshPublicKey } from "../../description/sshkeys";
@@ -45,7 +53,10 @@ describe("SSH public keys", () => {
     const result = parseSshPublicKey(line);
     const blob = Buffer.from(line.split(" ")[1]!, "base64");
     const fingerprint = `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
-    expect(result).toEqual({ ok: true, key: { type: "ssh-ed25519", bits: 256, fingerprint, comment: "alice@laptop", text: line } });
+    expect(result).toEqual({
+      ok: true,
+      key: { type: "ssh-ed25519", bits: 256, fingerprint, comment: "alice@laptop", text: line },
+    });
   });
 
   test("accept ECDSA and RSA of 3072 bits, refuse RSA of 2048", () => {
@@ -54,9 +65,15 @@ describe("SSH public keys", () => {
     const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
     const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
     const blob = Buffer.concat([str(Buffer.from("ecdsa-sha2-nistp256")), str(Buffer.from("nistp256")), str(point)]);
-    expect(parseSshPublicKey(`ecdsa-sha2-nistp256 ${blob.toString("base64")}`)).toMatchObject({ ok: true, key: { bits: 256 } });
+    expect(parseSshPublicKey(`ecdsa-sha2-nistp256 ${blob.toString("base64")}`)).toMatchObject({
+      ok: true,
+      key: { bits: 256 },
+    });
     expect(parseSshPublicKey(rsaPublicKey(3072))).toMatchObject({ ok: true, key: { type: "ssh-rsa", bits: 3072 } });
-    expect(parseSshPublicKey(rsaPublicKey(2048))).toMatchObject({ ok: false, message: "RSA key of 2048 bits is too short (at least 3072)" });
+    expect(parseSshPublicKey(rsaPublicKey(2048))).toMatchObject({
+      ok: false,
+      message: "RSA key of 2048 bits is too short (at least 3072)",
+    });
   });
 
   test("accept FIDO security-key types (sk-ssh-ed25519, sk-ecdsa), whose data ends with the application; refuse them without it", () => {
@@ -68,27 +85,55 @@ describe("SSH public keys", () => {
     };
     const ed = Buffer.from(ed25519PublicKey().split(" ")[1]!, "base64").subarray(4 + "ssh-ed25519".length + 4); // the 32-byte key
     const skEd = (withApplication: boolean) =>
-      Buffer.concat([str(Buffer.from("sk-ssh-ed25519@openssh.com")), str(ed), ...(withApplication ? [str(Buffer.from("ssh:"))] : [])]).toString("base64");
+      Buffer.concat([
+        str(Buffer.from("sk-ssh-ed25519@openssh.com")),
+        str(ed),
+        ...(withApplication ? [str(Buffer.from("ssh:"))] : []),
+      ]).toString("base64");
     const ok = parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(true)} alice@yubikey`);
-    expect(ok).toMatchObject({ ok: true, key: { type: "sk-ssh-ed25519@openssh.com", bits: 256, comment: "alice@yubikey" } });
-    expect(parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(false)}`)).toMatchObject({ ok: false, message: "the sk-ssh-ed25519@openssh.com key data is malformed (expected a 32-byte key)" });
+    expect(ok).toMatchObject({
+      ok: true,
+      key: { type: "sk-ssh-ed25519@openssh.com", bits: 256, comment: "alice@yubikey" },
+    });
+    expect(parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(false)}`)).toMatchObject({
+      ok: false,
+      message: "the sk-ssh-ed25519@openssh.com key data is malformed (expected a 32-byte key)",
+    });
     const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const jwk = publicKey.export({ format: "jwk" });
     const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
-    const skEc = Buffer.concat([str(Buffer.from("sk-ecdsa-sha2-nistp256@openssh.com")), str(Buffer.from("nistp256")), str(point), str(Buffer.from("ssh:"))]);
-    expect(parseSshPublicKey(`sk-ecdsa-sha2-nistp256@openssh.com ${skEc.toString("base64")}`)).toMatchObject({ ok: true, key: { bits: 256 } });
+    const skEc = Buffer.concat([
+      str(Buffer.from("sk-ecdsa-sha2-nistp256@openssh.com")),
+      str(Buffer.from("nistp256")),
+      str(point),
+      str(Buffer.from("ssh:")),
+    ]);
+    expect(parseSshPublicKey(`sk-ecdsa-sha2-nistp256@openssh.com ${skEc.toString("base64")}`)).toMatchObject({
+      ok: true,
+      key: { bits: 256 },
+    });
   });
 
   test("refuse a blob of another type than declared, and junk", () => {
     const ed = ed25519PublicKey().split(" ")[1];
-    expect(parseSshPublicKey(`ssh-rsa ${ed}`)).toMatchObject({ ok: false, message: "the key data does not hold a ssh-rsa key" });
-    expect(parseSshPublicKey("ssh-ed25519 !!!")).toMatchObject({ ok: false, message: "the ssh-ed25519 key data is not valid base64" });
+    expect(parseSshPublicKey(`ssh-rsa ${ed}`)).toMatchObject({
+      ok: false,
+      message: "the key data does not hold a ssh-rsa key",
+    });
+    expect(parseSshPublicKey("ssh-ed25519 !!!")).toMatchObject({
+      ok: false,
+      message: "the ssh-ed25519 key data is not valid base64",
+    });
     expect(parseSshPublicKey('from="10.0.0.1" ssh-ed25519 AAAA')).toMatchObject({ ok: false });
   });
 
   test("recognise a pasted private key, loudly", () => {
     expect(looksLikePrivateKey(pastedPrivateKey())).toBe(true);
-    expect(parseSshPublicKey(pastedPrivateKey())).toMatchObject({ ok: false, privateKey: true, message: expect.stringMatching(/^a PRIVATE key is pasted here/) });
+    expect(parseSshPublicKey(pastedPrivateKey())).toMatchObject({
+      ok: false,
+      privateKey: true,
+      message: expect.stringMatching(/^a PRIVATE key is pasted here/),
+    });
   });
 });
 
@@ -108,7 +153,10 @@ describe("names and labels", () => {
   });
 
   test("international domain names become punycode", () => {
-    expect(parseDomainName("Café-ASBL.be.", { minLabels: 2 })).toEqual({ ok: true, name: { ascii: "xn--caf-asbl-d1a.be", unicode: "café-asbl.be" } });
+    expect(parseDomainName("Café-ASBL.be.", { minLabels: 2 })).toEqual({
+      ok: true,
+      name: { ascii: "xn--caf-asbl-d1a.be", unicode: "café-asbl.be" },
+    });
     expect(parseDomainName("localhost", { minLabels: 2 })).toMatchObject({ ok: false });
     expect(parseDomainName("a..b")).toMatchObject({ ok: false, reason: "has an empty label (two dots in a row?)" });
   });
@@ -166,7 +214,9 @@ describe("DNS record sets", () => {
   test("TXT: explicit strings are kept, each checked", () => {
     const ok = run([{ name: "a", type: "TXT", values: ['"one" "two \\" three"'] }]);
     expect((ok.sets[0]!.values[0] as { text: string }).text).toBe('"one" "two \\" three"');
-    expect(run([{ name: "a", type: "TXT", values: ['"unterminated'] }]).problems[0]).toMatch(/not a list of quoted strings/);
+    expect(run([{ name: "a", type: "TXT", values: ['"unterminated'] }]).problems[0]).toMatch(
+      /not a list of quoted strings/,
+    );
   });
 
   test("A and AAAA: literals and typed references", () => {
@@ -179,7 +229,9 @@ describe("DNS record sets", () => {
       { kind: "text", text: "192.0.2.1" },
       { kind: "address", server: "web-1", family: "ipv4" },
     ]);
-    expect(problems).toEqual(["zones.0.records.2.values.0: ns-1.ipv4: server ns-1 has no public IPv4 (set servers[1].public.ipv4: true, or drop this value)"]);
+    expect(problems).toEqual([
+      "zones.0.records.2.values.0: ns-1.ipv4: server ns-1 has no public IPv4 (set servers[1].public.ipv4: true, or drop this value)",
+    ]);
   });
 
   test("names: relative, @, wildcard; absolute or doubled zone names are refused", () => {
@@ -239,11 +291,21 @@ describe("DNS record sets", () => {
   });
 });
 
-
 describe("YAML with positions, and the environment merge", () => {
   const base = parseYaml(
     "net.yaml",
-    ["servers:", "  - name: web-1", "    type: cx22", "    labels: { a: x }", "  - name: web-2", "    type: cx22", "environment:", "  location: fsn1", "operators:", "  admin_ranges: [192.0.2.0/24]"].join("\n"),
+    [
+      "servers:",
+      "  - name: web-1",
+      "    type: cx22",
+      "    labels: { a: x }",
+      "  - name: web-2",
+      "    type: cx22",
+      "environment:",
+      "  location: fsn1",
+      "operators:",
+      "  admin_ranges: [192.0.2.0/24]",
+    ].join("\n"),
   ).root!;
   const merge = (overlayText: string) => {
     const problems: Parameters<typeof mergeOverlay>[2] = [];
@@ -265,14 +327,18 @@ describe("YAML with positions, and the environment merge", () => {
   });
 
   test("$remove removes an item; null removes a key; other lists are replaced", () => {
-    const { plain, problems } = merge("servers:\n  - { name: web-1, $remove: true }\n  - { name: web-2, type: null }\noperators:\n  admin_ranges: [198.51.100.0/24]\n");
+    const { plain, problems } = merge(
+      "servers:\n  - { name: web-1, $remove: true }\n  - { name: web-2, type: null }\noperators:\n  admin_ranges: [198.51.100.0/24]\n",
+    );
     expect(problems).toEqual([]);
     expect(plain.servers).toEqual([{ name: "web-2" }]);
     expect(plain.operators).toEqual({ admin_ranges: ["198.51.100.0/24"] });
   });
 
   test("a removal must name an existing item and say nothing else", () => {
-    const { problems } = merge("servers:\n  - { name: web-9, $remove: true }\n  - { name: web-1, type: cx32, $remove: true }\n");
+    const { problems } = merge(
+      "servers:\n  - { name: web-9, $remove: true }\n  - { name: web-1, type: cx32, $remove: true }\n",
+    );
     expect(problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
       "env.yaml:2 cannot remove name: web-9: the shared description has no such item in servers",
       'env.yaml:3 an item with $remove: true may only give its name, not "type"',
@@ -289,32 +355,82 @@ describe("YAML with positions, and the environment merge", () => {
   test("an alias to no anchor is a problem at the alias", () => {
     const parsed = parseYaml("a.yaml", "x: 1\ny: *nowhere\n");
     expect(parsed.root).toBeUndefined();
-    expect(parsed.problems).toEqual([{ file: "a.yaml", line: 2, col: 4, path: "", message: "YAML alias *nowhere refers to no anchor" }]);
+    expect(parsed.problems).toEqual([
+      { file: "a.yaml", line: 2, col: 4, path: "", message: "YAML alias *nowhere refers to no anchor" },
+    ]);
   });
 
   test("scalars follow the YAML 1.2 core schema: yes, on and 1_000 stay text; 0x1F, 0o17 and 012 are numbers", () => {
-    const parsed = parseYaml("a.yaml", "a: yes\nb: on\nc: 1_000\nd: 0x1F\ne: 0o17\nf: ~\ng: TRUE\nh: 1e3\ni: '12'\nj: !!str 12\nk: ! 12\nl: !!int '7'\nm: 012\n");
+    const parsed = parseYaml(
+      "a.yaml",
+      "a: yes\nb: on\nc: 1_000\nd: 0x1F\ne: 0o17\nf: ~\ng: TRUE\nh: 1e3\ni: '12'\nj: !!str 12\nk: ! 12\nl: !!int '7'\nm: 012\n",
+    );
     expect(parsed.problems).toEqual([]);
-    expect(toPlain(parsed.root!)).toEqual({ a: "yes", b: "on", c: "1_000", d: 31, e: 15, f: null, g: true, h: 1000, i: "12", j: "12", k: "12", l: 7, m: 12 });
+    expect(toPlain(parsed.root!)).toEqual({
+      a: "yes",
+      b: "on",
+      c: "1_000",
+      d: 31,
+      e: 15,
+      f: null,
+      g: true,
+      h: 1000,
+      i: "12",
+      j: "12",
+      k: "12",
+      l: 7,
+      m: 12,
+    });
   });
 
   test("custom tags and values that do not fit their tag are problems", () => {
     expect(parseYaml("a.yaml", "x: 1\ny: !secret abc\n").problems).toEqual([
-      { file: "a.yaml", line: 2, col: 4, path: "", message: "YAML: the tag !secret is not supported here", hint: "config is plain data: no custom tags" },
+      {
+        file: "a.yaml",
+        line: 2,
+        col: 4,
+        path: "",
+        message: "YAML: the tag !secret is not supported here",
+        hint: "config is plain data: no custom tags",
+      },
     ]);
-    expect(parseYaml("a.yaml", "x: !!binary aGk=\n").problems.map((p) => p.message)).toEqual(["YAML: the tag !!binary is not supported here"]);
-    expect(parseYaml("a.yaml", "x: !!set { a }\n").problems.map((p) => p.message)).toEqual(["YAML: the tag !!set is not supported here"]);
-    expect(parseYaml("a.yaml", "x: !!int twelve\n").problems).toEqual([{ file: "a.yaml", line: 1, col: 10, path: "", message: 'YAML: "twelve" cannot be read as !!int' }]);
+    expect(parseYaml("a.yaml", "x: !!binary aGk=\n").problems.map((p) => p.message)).toEqual([
+      "YAML: the tag !!binary is not supported here",
+    ]);
+    expect(parseYaml("a.yaml", "x: !!set { a }\n").problems.map((p) => p.message)).toEqual([
+      "YAML: the tag !!set is not supported here",
+    ]);
+    expect(parseYaml("a.yaml", "x: !!int twelve\n").problems).toEqual([
+      { file: "a.yaml", line: 1, col: 10, path: "", message: 'YAML: "twelve" cannot be read as !!int' },
+    ]);
   });
 
   test("syntax errors name the line and give a hint; one document per file", () => {
     expect(parseYaml("a.yaml", "a:\n\tb: 1\n").problems).toEqual([
-      { file: "a.yaml", line: 2, col: 1, path: "", message: "YAML syntax error: tab characters must not be used in indentation", hint: "indent with spaces, not tabs" },
+      {
+        file: "a.yaml",
+        line: 2,
+        col: 1,
+        path: "",
+        message: "YAML syntax error: tab characters must not be used in indentation",
+        hint: "indent with spaces, not tabs",
+      },
     ]);
-    expect(parseYaml("a.yaml", "a: [1, 2\nb: 3\n").problems.map((p) => [p.line, p.hint])).toEqual([[2, "check the indentation and brackets on this line and the one before"]]);
-    expect(parseYaml("a.yaml", 'a: "bad \\q escape"\n').problems.map((p) => [p.line, p.message])).toEqual([[1, "YAML syntax error: unknown escape sequence"]]);
+    expect(parseYaml("a.yaml", "a: [1, 2\nb: 3\n").problems.map((p) => [p.line, p.hint])).toEqual([
+      [2, "check the indentation and brackets on this line and the one before"],
+    ]);
+    expect(parseYaml("a.yaml", 'a: "bad \\q escape"\n').problems.map((p) => [p.line, p.message])).toEqual([
+      [1, "YAML syntax error: unknown escape sequence"],
+    ]);
     expect(parseYaml("a.yaml", "a: 1\n---\nb: 2\n").problems).toEqual([
-      { file: "a.yaml", line: 2, col: 1, path: "", message: "YAML: the file holds more than one document", hint: "one YAML document per file: remove the `---` separator" },
+      {
+        file: "a.yaml",
+        line: 2,
+        col: 1,
+        path: "",
+        message: "YAML: the file holds more than one document",
+        hint: "one YAML document per file: remove the `---` separator",
+      },
     ]);
     expect(parseYaml("a.yaml", "a: 1\nb: x\0y\n").problems.map((p) => p.line)).toEqual([2]);
   });
@@ -322,29 +438,68 @@ describe("YAML with positions, and the environment merge", () => {
   test("an empty file, or one with only comments or a document marker, is an empty mapping", () => {
     for (const text of ["", "# nothing yet\n", "---\n", "--- # start\n...\n"]) {
       const parsed = parseYaml("a.yaml", text);
-      expect({ text, problems: parsed.problems, plain: toPlain(parsed.root!) }).toEqual({ text, problems: [], plain: {} });
+      expect({ text, problems: parsed.problems, plain: toPlain(parsed.root!) }).toEqual({
+        text,
+        problems: [],
+        plain: {},
+      });
     }
   });
 
   test("origins: keys and plain values where they start, quoted values at the quote, block scalars at | or >, empty values at their key", () => {
-    const root = parseYaml("a.yaml", ["a: plain", "b: 'single'", 'c: "double"', "d: |", "  one", "  two", "e: >- # folded", "", "  text", "f:", "g: [x, { h: y }]", "list:", "  - first", "  - k: v"].join("\n")).root!;
+    const root = parseYaml(
+      "a.yaml",
+      [
+        "a: plain",
+        "b: 'single'",
+        'c: "double"',
+        "d: |",
+        "  one",
+        "  two",
+        "e: >- # folded",
+        "",
+        "  text",
+        "f:",
+        "g: [x, { h: y }]",
+        "list:",
+        "  - first",
+        "  - k: v",
+      ].join("\n"),
+    ).root!;
     const where = (...path: (string | number)[]) => {
       const o = originAt(root, path);
       return `${o.line}:${o.col}`;
     };
-    expect([where("a"), where("b"), where("c"), where("d"), where("e"), where("f"), where("g"), where("g", 1, "h"), where("list"), where("list", 0), where("list", 1, "k")]).toEqual([
-      "1:4", "2:4", "3:4", "4:4", "7:4", "10:1", "11:4", "11:13", "13:3", "13:5", "14:8",
-    ]);
+    expect([
+      where("a"),
+      where("b"),
+      where("c"),
+      where("d"),
+      where("e"),
+      where("f"),
+      where("g"),
+      where("g", 1, "h"),
+      where("list"),
+      where("list", 0),
+      where("list", 1, "k"),
+    ]).toEqual(["1:4", "2:4", "3:4", "4:4", "7:4", "10:1", "11:4", "11:13", "13:3", "13:5", "14:8"]);
     expect(originAt(root, ["list", 1, "k"], "key")).toEqual({ file: "a.yaml", line: 14, col: 5 });
     expect((toPlain(root) as Record<string, unknown>).e).toBe("\ntext");
   });
 
   test("an alias bomb is stopped", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 0; i < 5; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    for (let i = 0; i < 5; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(", ")}]`,
+      );
     const parsed = parseYaml("bomb.yaml", lines.join("\n"));
     expect(parsed.root).toBeUndefined();
-    expect(parsed.problems.map((p) => p.message)).toContain("YAML aliases in this file expand to more than 100000 nodes (alias bomb?)");
+    expect(parsed.problems.map((p) => p.message)).toContain(
+      "YAML aliases in this file expand to more than 100000 nodes (alias bomb?)",
+    );
   });
 
   test("a large file without aliases is not mistaken for an alias bomb", () => {
@@ -364,7 +519,14 @@ describe("problem formatting", () => {
     expect(
       formatConfigProblems([
         { file: "config/b.yaml", line: 3, col: 1, path: "x", message: "second" },
-        { file: "config/a.yaml", line: 9, col: 5, path: "servers[1].type", message: 'unknown server type "cx2"', hint: 'did you mean "cx22"?' },
+        {
+          file: "config/a.yaml",
+          line: 9,
+          col: 5,
+          path: "servers[1].type",
+          message: 'unknown server type "cx2"',
+          hint: 'did you mean "cx22"?',
+        },
         { file: "config/a.yaml", line: 2, col: 1, path: "", message: "first", environments: ["staging"] },
       ]),
     ).toEqual([

@@ -23,7 +23,14 @@ function classes(c: Change): string[] {
 }
 
 function report(changes: Change[]) {
-  return { command: "diff" as const, base: "base", head: "head", stacks: [...new Set(changes.map((c) => c.stack))], changes, notes: [] };
+  return {
+    command: "diff" as const,
+    base: "base",
+    head: "head",
+    stacks: [...new Set(changes.map((c) => c.stack))],
+    changes,
+    notes: [],
+  };
 }
 
 const ADMIN = ["192.0.2.0/24"];
@@ -39,16 +46,45 @@ function environment(): Record<string, StackDocument> {
         "ssh-admin": firewall("ssh-admin", [inbound("tcp", "22", ADMIN)]),
         "mail-access": firewall("mail-access", [inbound("tcp", "993", WORLD)]),
       },
-      hcloud_ssh_key: { alice: { name: "alice", public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice" } },
+      hcloud_ssh_key: {
+        alice: {
+          name: "alice",
+          public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice",
+        },
+      },
     }),
     "production-servers": stackDoc({
       hcloud_server: { "web-1": server("web-1") },
       hcloud_primary_ip: {
-        "web-1-ipv4": { name: "web-1-ipv4", type: "ipv4", location: "fsn1", auto_delete: false, delete_protection: true, lifecycle: { prevent_destroy: true } },
-        "web-1-ipv6": { name: "web-1-ipv6", type: "ipv6", location: "fsn1", auto_delete: false, delete_protection: true, lifecycle: { prevent_destroy: true } },
+        "web-1-ipv4": {
+          name: "web-1-ipv4",
+          type: "ipv4",
+          location: "fsn1",
+          auto_delete: false,
+          delete_protection: true,
+          lifecycle: { prevent_destroy: true },
+        },
+        "web-1-ipv6": {
+          name: "web-1-ipv6",
+          type: "ipv6",
+          location: "fsn1",
+          auto_delete: false,
+          delete_protection: true,
+          lifecycle: { prevent_destroy: true },
+        },
       },
-      hcloud_volume: { "web-1-data": { name: "web-1-data", size: 50, location: "fsn1", delete_protection: true, lifecycle: { prevent_destroy: true } } },
-      hcloud_server_network: { "web-1-internal": { server_id: "${hcloud_server.web-1.id}", subnet_id: "${data.x.subnet}", ip: "10.20.1.21" } },
+      hcloud_volume: {
+        "web-1-data": {
+          name: "web-1-data",
+          size: 50,
+          location: "fsn1",
+          delete_protection: true,
+          lifecycle: { prevent_destroy: true },
+        },
+      },
+      hcloud_server_network: {
+        "web-1-internal": { server_id: "${hcloud_server.web-1.id}", subnet_id: "${data.x.subnet}", ip: "10.20.1.21" },
+      },
     }),
   };
 }
@@ -80,8 +116,17 @@ describe("destruction of stateful resources", () => {
   test("a record set and a subnet count as stateful; an SSH key does not", () => {
     const base = {
       s: stackDoc({
-        hcloud_zone_rrset: { www: { zone: "${hcloud_zone.z.id}", name: "www", type: "A", records: [{ value: "192.0.2.1" }] } },
-        hcloud_network_subnet: { sub: { network_id: "${hcloud_network.n.id}", type: "cloud", network_zone: "eu-central", ip_range: "10.0.1.0/24" } },
+        hcloud_zone_rrset: {
+          www: { zone: "${hcloud_zone.z.id}", name: "www", type: "A", records: [{ value: "192.0.2.1" }] },
+        },
+        hcloud_network_subnet: {
+          sub: {
+            network_id: "${hcloud_network.n.id}",
+            type: "cloud",
+            network_zone: "eu-central",
+            ip_range: "10.0.1.0/24",
+          },
+        },
         hcloud_ssh_key: { alice: { name: "alice", public_key: "ssh-ed25519 AAAA alice" } },
       }),
     };
@@ -143,7 +188,9 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     (head["production-servers"] as any).resource.hcloud_server_network["web-1-internal"].ip = "10.20.1.99";
     const c = only(compare(environment(), head), "hcloud_server_network.web-1-internal");
     expect(c.action).toBe("replace");
-    expect(c.dangers[0]!.message).toMatch(/may force replacement \(only when the attachment's current IP falls outside subnet_id's range\)/);
+    expect(c.dangers[0]!.message).toMatch(
+      /may force replacement \(only when the attachment's current IP falls outside subnet_id's range\)/,
+    );
   });
 
   test("a type change of a block replaces it", () => {
@@ -164,7 +211,11 @@ describe("protection removed", () => {
     web.lifecycle.prevent_destroy = false;
     const c = only(compare(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("update");
-    expect(c.dangers.map((d) => d.attribute)).toEqual(["delete_protection", "rebuild_protection", "lifecycle.prevent_destroy"]);
+    expect(c.dangers.map((d) => d.attribute)).toEqual([
+      "delete_protection",
+      "rebuild_protection",
+      "lifecycle.prevent_destroy",
+    ]);
     expect(c.dangers.every((d) => d.class === "protection-removed")).toBe(true);
   });
 
@@ -203,7 +254,9 @@ describe("new public IPv4", () => {
 
   test("a server turning its IPv4 on, or a new server without public_net, gets a public IPv4", () => {
     const base = environment();
-    (base["production-servers"] as any).resource.hcloud_server["web-1"].public_net = [{ ipv4_enabled: false, ipv6_enabled: true, ipv6: "${x}" }];
+    (base["production-servers"] as any).resource.hcloud_server["web-1"].public_net = [
+      { ipv4_enabled: false, ipv6_enabled: true, ipv6: "${x}" },
+    ];
     const head = environment();
     const { public_net: _, ...bare } = server("web-3") as any;
     (head["production-servers"] as any).resource.hcloud_server["web-3"] = bare;
@@ -225,7 +278,9 @@ describe("firewalls opened to the world", () => {
     expect(c.dangers[0]!.message).toBe(
       "opens tcp 22 (SSH) from 0.0.0.0/0 and ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
     );
-    expect(c.attributes).toEqual([{ path: "rule[0].source_ips", old: '["192.0.2.0/24"]', new: '["0.0.0.0/0", "::/0"]' }]);
+    expect(c.attributes).toEqual([
+      { path: "rule[0].source_ips", old: '["192.0.2.0/24"]', new: '["0.0.0.0/0", "::/0"]' },
+    ]);
   });
 
   test("a new firewall with a world rule is dangerous; a description change of a world rule is not", () => {
@@ -234,7 +289,9 @@ describe("firewalls opened to the world", () => {
     fws.ftp = firewall("ftp", [inbound("tcp", "21", ["0.0.0.0/0"])]);
     fws.web.rule[0].description = "HTTP, redirects only";
     const changes = compare(environment(), head);
-    expect(only(changes, "hcloud_firewall.ftp").dangers[0]!.message).toBe("the new firewall opens tcp 21 from 0.0.0.0/0 to the whole Internet");
+    expect(only(changes, "hcloud_firewall.ftp").dangers[0]!.message).toBe(
+      "the new firewall opens tcp 21 from 0.0.0.0/0 to the whole Internet",
+    );
     const web = only(changes, "hcloud_firewall.web");
     expect(web.dangers).toEqual([]);
     expect(web.attributes.map((a) => a.path)).toEqual(["rule[0].description"]);
@@ -245,7 +302,9 @@ describe("firewalls opened to the world", () => {
     const fws = (head["production-network"] as any).resource.hcloud_firewall;
     fws.web.rule.push(inbound("tcp", "3000-3400", ["0.0.0.0/0"]), inbound("udp", undefined, ["::/0"]));
     const c = only(compare(environment(), head), "hcloud_firewall.web");
-    expect(c.dangers[0]!.message).toBe("opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and remote administration included) from ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)");
+    expect(c.dangers[0]!.message).toBe(
+      "opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and remote administration included) from ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
+    );
   });
 
   test("an existing server that falls under a firewall open to the world is dangerous", () => {
@@ -260,10 +319,14 @@ describe("firewalls opened to the world", () => {
 
   test("a firewall whose selector now matches an unchanged server: the danger is on the firewall", () => {
     const head = environment();
-    (head["production-network"] as any).resource.hcloud_firewall["mail-access"].apply_to = [{ label_selector: "role=web" }];
+    (head["production-network"] as any).resource.hcloud_firewall["mail-access"].apply_to = [
+      { label_selector: "role=web" },
+    ];
     const c = only(compare(environment(), head), "hcloud_firewall.mail-access");
     expect(classes(c)).toEqual(["world-open"]);
-    expect(c.dangers[0]!.message).toMatch(/^hcloud_server.web-1 \(production-servers\) now falls under firewall hcloud_firewall.mail-access/);
+    expect(c.dangers[0]!.message).toMatch(
+      /^hcloud_server.web-1 \(production-servers\) now falls under firewall hcloud_firewall.mail-access/,
+    );
   });
 
   test("a server left under no firewall is open on every port", () => {
@@ -284,7 +347,9 @@ describe("firewalls opened to the world", () => {
     const changes = compare(environment(), head);
     const web2 = only(changes, "hcloud_server.web-2");
     expect(web2.dangers).toEqual([]);
-    expect(web2.notes).toContain("open to the world through firewalls base, web: icmp from 0.0.0.0/0 and ::/0; tcp 80 from 0.0.0.0/0 and ::/0; tcp 443 from 0.0.0.0/0 and ::/0");
+    expect(web2.notes).toContain(
+      "open to the world through firewalls base, web: icmp from 0.0.0.0/0 and ::/0; tcp 80 from 0.0.0.0/0 and ::/0; tcp 443 from 0.0.0.0/0 and ::/0",
+    );
     expect(classes(only(changes, "hcloud_server.odd-1"))).toEqual(["world-open"]);
   });
 });
@@ -315,7 +380,9 @@ describe("updates in place from the table", () => {
     (head["production-servers"] as any).resource.hcloud_server["web-1"].backups = false;
     const off = only(compare(environment(), head), "hcloud_server.web-1");
     expect(classes(off)).toEqual(["destructive-update"]);
-    expect(off.dangers[0]!.message).toMatch(/removes all existing backups of the server \(hetznercloud\/hcloud 1.68.0, internal\/server\/resource.go:992\)/);
+    expect(off.dangers[0]!.message).toMatch(
+      /removes all existing backups of the server \(hetznercloud\/hcloud 1.68.0, internal\/server\/resource.go:992\)/,
+    );
     const on = only(compare(head, environment()), "hcloud_server.web-1");
     expect(on.dangers).toEqual([]);
   });
@@ -336,10 +403,17 @@ describe("moved, import and removed blocks", () => {
     const res = (head["production-servers"] as any).resource;
     res.hcloud_volume["web-1-storage"] = res.hcloud_volume["web-1-data"];
     delete res.hcloud_volume["web-1-data"];
-    (head["production-servers"] as any).moved = [{ from: "hcloud_volume.web-1-data", to: "hcloud_volume.web-1-storage" }];
+    (head["production-servers"] as any).moved = [
+      { from: "hcloud_volume.web-1-data", to: "hcloud_volume.web-1-storage" },
+    ];
     const changes = compare(environment(), head).filter((c) => c.type === "hcloud_volume");
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ address: "hcloud_volume.web-1-storage", action: "move", from: "hcloud_volume.web-1-data", dangers: [] });
+    expect(changes[0]).toMatchObject({
+      address: "hcloud_volume.web-1-storage",
+      action: "move",
+      from: "hcloud_volume.web-1-data",
+      dangers: [],
+    });
   });
 
   test("a removed block with destroy = false forgets: not a destruction", () => {
@@ -361,13 +435,26 @@ describe("moved, import and removed blocks", () => {
     const gone = only(changes, "hcloud_volume.web-1-data", "production-servers");
     expect(classes(gone)).toEqual(["destroy-stateful"]);
     expect(gone.warnings.map((w) => w.class)).toEqual(["cross-stack-move"]);
-    expect(only(changes, "hcloud_volume.web-1-data", "production-network").warnings.map((w) => w.class)).toEqual(["cross-stack-move"]);
+    expect(only(changes, "hcloud_volume.web-1-data", "production-network").warnings.map((w) => w.class)).toEqual([
+      "cross-stack-move",
+    ]);
   });
 });
 
 describe("other blocks", () => {
   test("variables, outputs, the backend and the provider requirement are compared", () => {
-    const base = { "production-dns": stackDoc({}, { terraform: { backend: { s3: { key: "a/b.tfstate" } }, required_providers: { hcloud: { version: "~> 1.68" } } }, output: { x: { value: "1" } } }) };
+    const base = {
+      "production-dns": stackDoc(
+        {},
+        {
+          terraform: {
+            backend: { s3: { key: "a/b.tfstate" } },
+            required_providers: { hcloud: { version: "~> 1.68" } },
+          },
+          output: { x: { value: "1" } },
+        },
+      ),
+    };
     const head = clone(base) as any;
     head["production-dns"].terraform.backend.s3.key = "c/b.tfstate";
     head["production-dns"].terraform.required_providers.hcloud.version = "~> 1.70";
@@ -390,11 +477,24 @@ describe("secrets are masked", () => {
     const base = {
       "production-backup": stackDoc(
         {
-          hcloud_storage_box: { backup: { name: "backup", password: "${var.storage_box_password_backup}", location: "hel1" } },
-          hcloud_zone: { z: { name: "example.org", mode: "secondary", primary_nameservers: [{ address: "192.0.2.1", tsig_key: "${var.tsig}" }] } },
+          hcloud_storage_box: {
+            backup: { name: "backup", password: "${var.storage_box_password_backup}", location: "hel1" },
+          },
+          hcloud_zone: {
+            z: {
+              name: "example.org",
+              mode: "secondary",
+              primary_nameservers: [{ address: "192.0.2.1", tsig_key: "${var.tsig}" }],
+            },
+          },
           hcloud_server: { s: { ...server("s"), user_data: "#cloud-config\nruncmd: [true]\n" } },
         },
-        { variable: { storage_box_password_backup: { type: "string", sensitive: true }, tsig: { type: "string", sensitive: true, default: "old-default-secret" } } },
+        {
+          variable: {
+            storage_box_password_backup: { type: "string", sensitive: true },
+            tsig: { type: "string", sensitive: true, default: "old-default-secret" },
+          },
+        },
       ),
     };
     const head = clone(base) as any;
@@ -440,7 +540,11 @@ describe("secrets are masked", () => {
 
   test("DNS record values are published data: a long DKIM key is shown, not masked", () => {
     const dkim = `"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdx/M6sW3c7cnbnAbxXwFyRgLUWeBBo5dd72tVw"`;
-    const base = { s: stackDoc({ hcloud_zone_rrset: { dkim: { zone: "z", name: "mail._domainkey", type: "TXT", records: [{ value: '"old"' }] } } }) };
+    const base = {
+      s: stackDoc({
+        hcloud_zone_rrset: { dkim: { zone: "z", name: "mail._domainkey", type: "TXT", records: [{ value: '"old"' }] } },
+      }),
+    };
     const head = clone(base) as any;
     head.s.resource.hcloud_zone_rrset.dkim.records = [{ value: dkim }];
     const c = only(compare(base, head), "hcloud_zone_rrset.dkim");
@@ -456,8 +560,13 @@ describe("order", () => {
     res.hcloud_primary_ip["web-2-ipv4"] = { name: "web-2-ipv4", type: "ipv4", location: "fsn1" }; // danger
     delete res.hcloud_volume; // stateful destruction
     (head["production-network"] as any).resource.hcloud_firewall["ssh-admin"].rule[0].source_ips = WORLD; // danger
-    (head["production-network"] as any).resource.hcloud_ssh_key.bob = { name: "bob", public_key: "ssh-ed25519 AAAA bob" };
-    const changes = compareOutputs(new Map(Object.entries(environment())), new Map(Object.entries(head)), T, { stackOrder: ["production-network", "production-servers"] });
+    (head["production-network"] as any).resource.hcloud_ssh_key.bob = {
+      name: "bob",
+      public_key: "ssh-ed25519 AAAA bob",
+    };
+    const changes = compareOutputs(new Map(Object.entries(environment())), new Map(Object.entries(head)), T, {
+      stackOrder: ["production-network", "production-servers"],
+    });
     expect(changes.map((c) => c.address)).toEqual([
       "hcloud_volume.web-1-data",
       "hcloud_firewall.ssh-admin",

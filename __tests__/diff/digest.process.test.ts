@@ -33,7 +33,8 @@ async function synthDigests(env?: string): Promise<Record<string, string>> {
     expect(await runSynth({ out, ...(env !== undefined ? { env } : {}) }, io, repo.dir)).toBe(ExitCode.ok);
     const { docs } = readSynthOutput(out);
     const byEnv = new Map<string, [string, unknown][]>();
-    for (const [name, doc] of docs) byEnv.set(environmentOfStack(name), [...(byEnv.get(environmentOfStack(name)) ?? []), [name, doc]]);
+    for (const [name, doc] of docs)
+      byEnv.set(environmentOfStack(name), [...(byEnv.get(environmentOfStack(name)) ?? []), [name, doc]]);
     return Object.fromEntries([...byEnv].map(([e, stacks]) => [e, stacksDigest(stacks)]));
   } finally {
     t.cleanup();
@@ -64,7 +65,11 @@ describe("the digests of the head", () => {
 
   test("a change of config changes its environment's digest, and only that one", async () => {
     const before = JSON.parse((await diff({ base: "HEAD", format: "json" })).text).digests;
-    repo.edit("config/environments/staging.yaml", "    disposable: \"true\"\n", "    disposable: \"true\"\n    team: infra\n");
+    repo.edit(
+      "config/environments/staging.yaml",
+      '    disposable: "true"\n',
+      '    disposable: "true"\n    team: infra\n',
+    );
     try {
       const after = JSON.parse((await diff({ base: "HEAD", format: "json" })).text).digests;
       expect(after.staging).not.toBe(before.staging);
@@ -78,10 +83,31 @@ describe("the digests of the head", () => {
 
   test("digestsOf: stacks grouped by environment, `//` metadata ignored", () => {
     const a = { resource: { hcloud_server: { web: { name: "web", "//": { metadata: { path: "x" } } } } } };
-    const b = { resource: { hcloud_server: { web: { name: "web", "//": { metadata: { path: "y" }, policy_suppressions: [{ rule: "r", reason: "why" }] } } } } };
-    const one = digestsOf(new Map<string, unknown>([["production-servers", a], ["production-network", {}], ["staging-servers", a]]));
+    const b = {
+      resource: {
+        hcloud_server: {
+          web: { name: "web", "//": { metadata: { path: "y" }, policy_suppressions: [{ rule: "r", reason: "why" }] } },
+        },
+      },
+    };
+    const one = digestsOf(
+      new Map<string, unknown>([
+        ["production-servers", a],
+        ["production-network", {}],
+        ["staging-servers", a],
+      ]),
+    );
     expect(Object.keys(one)).toEqual(["production", "staging"]);
-    expect(digestsOf(new Map<string, unknown>([["production-servers", b], ["production-network", {}]])).production).toBe(one.production);
-    expect(one.production).toBe(stacksDigest([["production-network", {}] as const, ["production-servers", a] as const]));
+    expect(
+      digestsOf(
+        new Map<string, unknown>([
+          ["production-servers", b],
+          ["production-network", {}],
+        ]),
+      ).production,
+    ).toBe(one.production);
+    expect(one.production).toBe(
+      stacksDigest([["production-network", {}] as const, ["production-servers", a] as const]),
+    );
   });
 });

@@ -30,30 +30,49 @@ function plan(...resourceChanges: Record<string, unknown>[]): Change[] {
   return summarisePlans([{ stack: "production-servers", plan: parsePlan(planDoc(resourceChanges), "plan.json") }], T);
 }
 
-const volume = (size: number, extra: Record<string, unknown> = {}) => ({ name: "web-1-data", size, location: "fsn1", delete_protection: true, ...extra });
+const volume = (size: number, extra: Record<string, unknown> = {}) => ({
+  name: "web-1-data",
+  size,
+  location: "fsn1",
+  delete_protection: true,
+  ...extra,
+});
 
 describe("a volume made smaller", () => {
-  const servers = (size: number, extra?: Record<string, unknown>) => ({ "production-servers": stackDoc({ hcloud_volume: { "web-1-data": volume(size, extra) } }) });
+  const servers = (size: number, extra?: Record<string, unknown>) => ({
+    "production-servers": stackDoc({ hcloud_volume: { "web-1-data": volume(size, extra) } }),
+  });
 
   test("is dangerous: Hetzner volumes only grow, and the apply fails at the resize", () => {
     const c = only(compare(servers(50), servers(20)), "hcloud_volume.web-1-data");
     expect(c.action).toBe("update");
-    expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([["destructive-update", "size", HETZNER_SOURCES.volumeResize]]);
+    expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([
+      ["destructive-update", "size", HETZNER_SOURCES.volumeResize],
+    ]);
     const message = c.dangers[0]!.message;
     expect(message).toMatch(/^`size` 50 → 20: Hetzner volumes only grow \("downsizing a Volume is not possible"/);
-    expect(message).toMatch(/tofu plans an update in place — and the apply fails at the resize call, leaving the volume at 50 GB/);
-    expect(message).toContain("docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288");
+    expect(message).toMatch(
+      /tofu plans an update in place — and the apply fails at the resize call, leaving the volume at 50 GB/,
+    );
+    expect(message).toContain(
+      "docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
+    );
     expect(message).toMatch(/create it, copy the data/);
   });
 
   test("a volume made bigger is not; nor is a smaller size in lifecycle.ignore_changes", () => {
     expect(only(compare(servers(20), servers(50)), "hcloud_volume.web-1-data").dangers).toEqual([]);
-    const ignored = only(compare(servers(50), servers(20, { lifecycle: { ignore_changes: ["size"] } })), "hcloud_volume.web-1-data");
+    const ignored = only(
+      compare(servers(50), servers(20, { lifecycle: { ignore_changes: ["size"] } })),
+      "hcloud_volume.web-1-data",
+    );
     expect(ignored.dangers).toEqual([]);
   });
 
   test("plan-summary: the same danger from the plan's update in place", () => {
-    const c = plan(resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", ...volume(50) }, { id: "8", ...volume(20) }))[0]!;
+    const c = plan(
+      resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", ...volume(50) }, { id: "8", ...volume(20) }),
+    )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
     expect(c.dangers[0]!.message).toMatch(/^`size` 50 → 20: Hetzner volumes only grow/);
   });
@@ -63,7 +82,14 @@ describe("a network's range changed", () => {
   const network = (ipRange: string, subnet = "10.20.1.0/24") => ({
     "production-network": stackDoc({
       hcloud_network: { internal: { name: "internal", ip_range: ipRange, delete_protection: true } },
-      hcloud_network_subnet: { "internal-1": { network_id: "${hcloud_network.internal.id}", type: "cloud", network_zone: "eu-central", ip_range: subnet } },
+      hcloud_network_subnet: {
+        "internal-1": {
+          network_id: "${hcloud_network.internal.id}",
+          type: "cloud",
+          network_zone: "eu-central",
+          ip_range: subnet,
+        },
+      },
     }),
   });
 
@@ -72,14 +98,21 @@ describe("a network's range changed", () => {
     expect(c.action).toBe("replace");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
     const message = c.dangers[0]!.message;
-    expect(message).toMatch(/^`ip_range` "10.20.0.0\/16" → "10.20.0.0\/20" forces replacement \(hetznercloud\/hcloud 1.68.0, internal\/network\/resource.go:40\); the replacement destroys the network/);
-    expect(message).toContain("Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range from the same first address)");
+    expect(message).toMatch(
+      /^`ip_range` "10.20.0.0\/16" → "10.20.0.0\/20" forces replacement \(hetznercloud\/hcloud 1.68.0, internal\/network\/resource.go:40\); the replacement destroys the network/,
+    );
+    expect(message).toContain(
+      "Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range from the same first address)",
+    );
     expect(message).toContain("the subnets and server attachments that take its id are replaced with it");
     expect(message).toContain(HETZNER_SOURCES.changeIpRange);
   });
 
   test("moved to another first address: the same", () => {
-    const c = only(compare(network("10.20.0.0/16"), network("10.40.0.0/16", "10.40.1.0/24")), "hcloud_network.internal");
+    const c = only(
+      compare(network("10.20.0.0/16"), network("10.40.0.0/16", "10.40.1.0/24")),
+      "hcloud_network.internal",
+    );
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
     expect(c.dangers[0]!.message).toContain("Hetzner cannot narrow a network's range or move its first address");
   });
@@ -87,7 +120,9 @@ describe("a network's range changed", () => {
   test("widened from the same first address: Hetzner could, the provider replaces anyway", () => {
     const c = only(compare(network("10.20.0.0/16"), network("10.20.0.0/15")), "hcloud_network.internal");
     expect(c.action).toBe("replace");
-    expect(c.dangers[0]!.message).toContain("Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it");
+    expect(c.dangers[0]!.message).toContain(
+      "Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it",
+    );
   });
 
   test("a subnet left outside the new range: a reason of its own, Hetzner refuses it in the new network", () => {
@@ -104,13 +139,21 @@ describe("a network's range changed", () => {
 
   test("plan-summary: replaced from replace_paths, with Hetzner's limit as a note", () => {
     const c = plan(
-      resourceChange("hcloud_network.internal", ["delete", "create"], { id: "7", name: "internal", ip_range: "10.20.0.0/16" }, { name: "internal", ip_range: "10.20.0.0/24" }, {
-        after_unknown: { id: true },
-        replace_paths: [["ip_range"]],
-      }),
+      resourceChange(
+        "hcloud_network.internal",
+        ["delete", "create"],
+        { id: "7", name: "internal", ip_range: "10.20.0.0/16" },
+        { name: "internal", ip_range: "10.20.0.0/24" },
+        {
+          after_unknown: { id: true },
+          replace_paths: [["ip_range"]],
+        },
+      ),
     )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
-    expect(c.notes).toContainEqual(expect.stringMatching(/^Hetzner cannot narrow a network's range or move its first address/));
+    expect(c.notes).toContainEqual(
+      expect.stringMatching(/^Hetzner cannot narrow a network's range or move its first address/),
+    );
   });
 });
 
@@ -118,20 +161,33 @@ describe("a server moved to a type with a smaller disk", () => {
   // Two server types of the catalogue with the same storage type and different disks: never hard-coded.
   const types = catalogue().server_types;
   const [small, big] = (() => {
-    for (const a of types) for (const b of types) if (a.storage_type === b.storage_type && a.architecture === b.architecture && a.disk_gb < b.disk_gb) return [a, b];
+    for (const a of types)
+      for (const b of types)
+        if (a.storage_type === b.storage_type && a.architecture === b.architecture && a.disk_gb < b.disk_gb)
+          return [a, b];
     throw new Error("the catalogue has no two server types with different disks");
   })();
-  const servers = (type: string, extra: Record<string, unknown> = {}) => ({ "production-servers": stackDoc({ hcloud_server: { "web-1": server("web-1", { server_type: type, ...extra }) } }) });
+  const servers = (type: string, extra: Record<string, unknown> = {}) => ({
+    "production-servers": stackDoc({ hcloud_server: { "web-1": server("web-1", { server_type: type, ...extra }) } }),
+  });
 
   test("is dangerous: Hetzner cannot shrink a disk; a downgrade works only on a disk never upgraded", () => {
     const c = only(compare(servers(big.name), servers(small.name)), "hcloud_server.web-1");
     expect(c.action).toBe("update");
-    expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([["destructive-update", "server_type", HETZNER_SOURCES.changeType]]);
+    expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([
+      ["destructive-update", "server_type", HETZNER_SOURCES.changeType],
+    ]);
     const message = c.dangers[0]!.message;
-    expect(message).toContain(`\`server_type\` ${big.name} → ${small.name}: ${small.name}'s disk (${small.disk_gb} GB) is smaller than ${big.name}'s (${big.disk_gb} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk`);
+    expect(message).toContain(
+      `\`server_type\` ${big.name} → ${small.name}: ${small.name}'s disk (${small.disk_gb} GB) is smaller than ${big.name}'s (${big.disk_gb} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk`,
+    );
     expect(message).toContain('"Shrinking disks is not possible as it might destroy data"');
-    expect(message).toContain(`created with a disk of at most ${small.disk_gb} GB, and every type change since made with keep_disk = true`);
-    expect(message).toContain("Hetzner refuses the change (`invalid_server_type`) after the provider has powered the server off: the apply fails and the server stays off");
+    expect(message).toContain(
+      `created with a disk of at most ${small.disk_gb} GB, and every type change since made with keep_disk = true`,
+    );
+    expect(message).toContain(
+      "Hetzner refuses the change (`invalid_server_type`) after the provider has powered the server off: the apply fails and the server stays off",
+    );
     expect(message).toContain("internal/server/resource.go:587");
     // The type change's own warning stays.
     expect(c.warnings.map((w) => [w.class, w.attribute])).toEqual([["disruptive-update", "server_type"]]);
@@ -148,7 +204,9 @@ describe("a server moved to a type with a smaller disk", () => {
     expect(c.dangers).toEqual([]);
     expect(c.warnings).toHaveLength(1);
     expect(c.warnings[0]!.message).toMatch(
-      new RegExp(`; cx9000 is not among the server types of catalogue/hetzner.json: whether cx9000's disk is smaller than ${big.name}'s is not checked`),
+      new RegExp(
+        `; cx9000 is not among the server types of catalogue/hetzner.json: whether cx9000's disk is smaller than ${big.name}'s is not checked`,
+      ),
     );
   });
 
@@ -162,7 +220,10 @@ describe("a server moved to a type with a smaller disk", () => {
   });
 
   test("server_type in lifecycle.ignore_changes: nothing applied, nothing said", () => {
-    const c = only(compare(servers(big.name), servers(small.name, { lifecycle: { ignore_changes: ["server_type"] } })), "hcloud_server.web-1");
+    const c = only(
+      compare(servers(big.name), servers(small.name, { lifecycle: { ignore_changes: ["server_type"] } })),
+      "hcloud_server.web-1",
+    );
     expect(c.dangers.filter((d) => d.attribute === "server_type")).toEqual([]);
   });
 
@@ -205,16 +266,28 @@ describe("a location changed: replaced, and nothing is moved", () => {
     const c = only(compare(base, head), `${type}.x`);
     expect(c.action).toBe("replace");
     expect(c.dangers[0]!.class).toBe("replace");
-    expect(c.dangers[0]!.message).toContain(`Hetzner cannot move ${what} to another location: tofu deletes the one in fsn1 and creates a new one in hel1 (${becomes}); nothing is moved or copied`);
+    expect(c.dangers[0]!.message).toContain(
+      `Hetzner cannot move ${what} to another location: tofu deletes the one in fsn1 and creates a new one in hel1 (${becomes}); nothing is moved or copied`,
+    );
   });
 
   test("plan-summary: the reason is tofu's, what Hetzner does is a note", () => {
     const state = { id: "9", name: "web-1-data", size: 50, location: "fsn1" };
-    const c = plan(resourceChange("hcloud_volume.web-1-data", ["delete", "create"], state, { ...state, id: null, location: "nbg1" }, { after_unknown: { id: true }, replace_paths: [["location"]] }))[0]!;
+    const c = plan(
+      resourceChange(
+        "hcloud_volume.web-1-data",
+        ["delete", "create"],
+        state,
+        { ...state, id: null, location: "nbg1" },
+        { after_unknown: { id: true }, replace_paths: [["location"]] },
+      ),
+    )[0]!;
     expect(c.dangers.map((d) => d.message)).toEqual([
       '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/volume/resource.go:46); the replacement destroys the volume\'s data',
     ]);
-    expect(c.notes).toContain("Hetzner cannot move a volume to another location: tofu deletes the one in fsn1 and creates a new one in nbg1 (an empty volume); nothing is moved or copied");
+    expect(c.notes).toContain(
+      "Hetzner cannot move a volume to another location: tofu deletes the one in fsn1 and creates a new one in nbg1 (an empty volume); nothing is moved or copied",
+    );
   });
 });
 
@@ -233,5 +306,11 @@ test("docs/review.md lists every danger class and every warning, by its label", 
   for (const w of WARNING_CLASSES) expect(docs).toContain(`| ${CLASS_LABELS[w]} |`);
   // The limits of Hetzner are documented with what Hetzner does.
   expect(docs).toContain("### What Hetzner cannot do");
-  for (const what of ["a volume made smaller", "a server moved to a type with a smaller disk", "a network's range changed", "a location changed"]) expect(docs).toContain(`| ${what}`);
+  for (const what of [
+    "a volume made smaller",
+    "a server moved to a type with a smaller disk",
+    "a network's range changed",
+    "a location changed",
+  ])
+    expect(docs).toContain(`| ${what}`);
 });

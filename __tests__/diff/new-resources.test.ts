@@ -15,7 +15,9 @@ const T = tables();
 
 function randomLookingSecret(): string {
   for (let i = 0; i < 1_000; i++) {
-    const candidate = randomBytes(24).toString("base64").replace(/[^A-Za-z0-9]/g, "x");
+    const candidate = randomBytes(24)
+      .toString("base64")
+      .replace(/[^A-Za-z0-9]/g, "x");
     if (looksRandom(candidate)) return candidate;
   }
   throw new Error("no random-looking string in 1,000 draws: the detector's thresholds changed");
@@ -50,7 +52,11 @@ describe("a new server", () => {
     const env = environment();
     env["production-servers"] = stackDoc({
       hcloud_server: {
-        "web-2": server("web-2", { server_type: "cx23", placement_group_id: "${hcloud_placement_group.web.id}", firewall_ids: ["${hcloud_firewall.extra.id}"] }),
+        "web-2": server("web-2", {
+          server_type: "cx23",
+          placement_group_id: "${hcloud_placement_group.web.id}",
+          firewall_ids: ["${hcloud_firewall.extra.id}"],
+        }),
       },
     });
     return env;
@@ -94,13 +100,24 @@ describe("a new server", () => {
       "no firewall applies",
     ]);
     expect(only(changes, "hcloud_server.v6-1").summary).toEqual(
-      expect.arrayContaining(["no public IPv4", "public IPv6 auto-created (no primary IP linked: it dies with the server)", "firewalls base, web (label selectors)"]),
+      expect.arrayContaining([
+        "no public IPv4",
+        "public IPv6 auto-created (no primary IP linked: it dies with the server)",
+        "firewalls base, web (label selectors)",
+      ]),
     );
   });
 
   test("the Markdown lists it on the change's line", () => {
     const changes = compare(environment(), head());
-    const md = toMarkdown({ command: "diff", base: "b", head: "h", stacks: ["production-network", "production-servers"], changes, notes: [] });
+    const md = toMarkdown({
+      command: "diff",
+      base: "b",
+      head: "h",
+      stacks: ["production-network", "production-servers"],
+      changes,
+      notes: [],
+    });
     expect(md).toContain(
       '- `+` `hcloud_server.web-2` create: `name "web-2"`, `server_type "cx23"`, `location "fsn1"`, `image "debian-13"`, `public IPv4 "${hcloud_primary_ip.web-2-ipv4.id}"`, `public IPv6 "${hcloud_primary_ip.web-2-ipv6.id}"`',
     );
@@ -111,7 +128,11 @@ test("an rDNS record shows its name, its address and where the address comes fro
   const head = environment();
   head["production-servers"] = stackDoc({
     hcloud_rdns: {
-      "web-2-ipv4": { dns_ptr: "web-2.all2all.org", ip_address: "${hcloud_primary_ip.web-2-ipv4.ip_address}", primary_ip_id: "${hcloud_primary_ip.web-2-ipv4.id}" },
+      "web-2-ipv4": {
+        dns_ptr: "web-2.all2all.org",
+        ip_address: "${hcloud_primary_ip.web-2-ipv4.ip_address}",
+        primary_ip_id: "${hcloud_primary_ip.web-2-ipv4.id}",
+      },
       literal: { dns_ptr: "mail.all2all.org", ip_address: "192.0.2.25", server_id: "${hcloud_server.mail-1.id}" },
     },
   });
@@ -121,7 +142,11 @@ test("an rDNS record shows its name, its address and where the address comes fro
     'ip_address "${hcloud_primary_ip.web-2-ipv4.ip_address}"',
     'primary_ip_id "${hcloud_primary_ip.web-2-ipv4.id}"',
   ]);
-  expect(only(changes, "hcloud_rdns.literal").summary).toEqual(['dns_ptr "mail.all2all.org"', 'ip_address "192.0.2.25"', 'server_id "${hcloud_server.mail-1.id}"']);
+  expect(only(changes, "hcloud_rdns.literal").summary).toEqual([
+    'dns_ptr "mail.all2all.org"',
+    'ip_address "192.0.2.25"',
+    'server_id "${hcloud_server.mail-1.id}"',
+  ]);
 });
 
 test("a firewall shows what it applies to and every rule: direction, protocol, port, addresses, description", () => {
@@ -148,7 +173,13 @@ test("a record set shows its name, type, ttl and every value", () => {
   const head = {
     "production-dns": stackDoc({
       hcloud_zone_rrset: {
-        www: { zone: "${hcloud_zone.all2all-org.name}", name: "www", type: "A", ttl: 300, records: [{ value: "192.0.2.10" }, { value: "192.0.2.11", comment: "web-2" }] },
+        www: {
+          zone: "${hcloud_zone.all2all-org.name}",
+          name: "www",
+          type: "A",
+          ttl: 300,
+          records: [{ value: "192.0.2.10" }, { value: "192.0.2.11", comment: "web-2" }],
+        },
         mx: { zone: "all2all.org", name: "@", type: "MX", records: [{ value: "10 mail.all2all.org." }] },
       },
     }),
@@ -161,15 +192,32 @@ test("a record set shows its name, type, ttl and every value", () => {
     "ttl 300",
     'records ["192.0.2.10", "192.0.2.11"]',
   ]);
-  expect(only(changes, "hcloud_zone_rrset.mx").summary).toEqual(['zone "all2all.org"', 'name "@"', 'type "MX"', 'records ["10 mail.all2all.org."]']);
+  expect(only(changes, "hcloud_zone_rrset.mx").summary).toEqual([
+    'zone "all2all.org"',
+    'name "@"',
+    'type "MX"',
+    'records ["10 mail.all2all.org."]',
+  ]);
 });
 
 test("a destroyed resource shows the same", () => {
   const base = environment();
-  base["production-servers"] = stackDoc({ hcloud_rdns: { r: { dns_ptr: "web-1.all2all.org", ip_address: "192.0.2.10", primary_ip_id: "${hcloud_primary_ip.web-1-ipv4.id}" } } });
+  base["production-servers"] = stackDoc({
+    hcloud_rdns: {
+      r: {
+        dns_ptr: "web-1.all2all.org",
+        ip_address: "192.0.2.10",
+        primary_ip_id: "${hcloud_primary_ip.web-1-ipv4.id}",
+      },
+    },
+  });
   const c = only(compare(base, environment()), "hcloud_rdns.r");
   expect(c.action).toBe("delete");
-  expect(c.summary).toEqual(['dns_ptr "web-1.all2all.org"', 'ip_address "192.0.2.10"', 'primary_ip_id "${hcloud_primary_ip.web-1-ipv4.id}"']);
+  expect(c.summary).toEqual([
+    'dns_ptr "web-1.all2all.org"',
+    'ip_address "192.0.2.10"',
+    'primary_ip_id "${hcloud_primary_ip.web-1-ipv4.id}"',
+  ]);
 });
 
 describe("secrets stay masked", () => {
@@ -192,7 +240,9 @@ describe("secrets stay masked", () => {
       ),
     };
     const changes = compare(base, head);
-    expect(only(changes, "hcloud_firewall.f").summary).toContain("rule in tcp 22 from [(sensitive)] description (sensitive)");
+    expect(only(changes, "hcloud_firewall.f").summary).toContain(
+      "rule in tcp 22 from [(sensitive)] description (sensitive)",
+    );
     expect(only(changes, "hcloud_zone_rrset.k").summary).toContain("records [(sensitive)]");
     const report = { command: "diff" as const, base: "b", head: "h", stacks: ["s"], changes, notes: [] };
     for (const text of [toMarkdown(report), toJson(report)]) {
@@ -212,8 +262,17 @@ describe("secrets stay masked", () => {
       labels: {},
     };
     const plan = planDoc([
-      resourceChange("hcloud_server.web-3", ["create"], null, after, { after_unknown: { id: true, public_net: [{ ipv4: true }] }, after_sensitive: { image: true } }),
-      resourceChange("hcloud_rdns.web-3", ["create"], null, { dns_ptr: "web-3.all2all.org", server_id: 77 }, { after_unknown: { id: true, ip_address: true } }),
+      resourceChange("hcloud_server.web-3", ["create"], null, after, {
+        after_unknown: { id: true, public_net: [{ ipv4: true }] },
+        after_sensitive: { image: true },
+      }),
+      resourceChange(
+        "hcloud_rdns.web-3",
+        ["create"],
+        null,
+        { dns_ptr: "web-3.all2all.org", server_id: 77 },
+        { after_unknown: { id: true, ip_address: true } },
+      ),
     ]);
     const changes = summarisePlans([{ stack: "production-servers", plan: parsePlan(plan, "plan.json") }], T);
     expect(only(changes, "hcloud_server.web-3").summary).toEqual([
@@ -225,6 +284,10 @@ describe("secrets stay masked", () => {
       "public IPv6 12",
       "placement_group_id 5",
     ]);
-    expect(only(changes, "hcloud_rdns.web-3").summary).toEqual(['dns_ptr "web-3.all2all.org"', "ip_address (known after apply)", "server_id 77"]);
+    expect(only(changes, "hcloud_rdns.web-3").summary).toEqual([
+      'dns_ptr "web-3.all2all.org"',
+      "ip_address (known after apply)",
+      "server_id 77",
+    ]);
   });
 });

@@ -34,16 +34,43 @@ function servesPlan() {
       ["delete", "create"],
       serverState,
       { ...serverState, id: null, location: "nbg1", ipv4_address: null },
-      { after_unknown: { id: true, ipv4_address: true }, replace_paths: [["location"]], action_reason: "replace_because_cannot_update" },
+      {
+        after_unknown: { id: true, ipv4_address: true },
+        replace_paths: [["location"]],
+        action_reason: "replace_because_cannot_update",
+      },
     ),
     // A volume destroyed.
-    resourceChange("hcloud_volume.web-2-data", ["delete"], { id: "9", name: "web-2-data", size: 50, location: "fsn1" }, null, { action_reason: "delete_because_no_resource_config" }),
+    resourceChange(
+      "hcloud_volume.web-2-data",
+      ["delete"],
+      { id: "9", name: "web-2-data", size: 50, location: "fsn1" },
+      null,
+      { action_reason: "delete_because_no_resource_config" },
+    ),
     // A new primary IPv4.
-    resourceChange("hcloud_primary_ip.web-3-ipv4", ["create"], null, { name: "web-3-ipv4", type: "ipv4", location: "fsn1", auto_delete: false }, { after_unknown: { id: true, ip_address: true } }),
+    resourceChange(
+      "hcloud_primary_ip.web-3-ipv4",
+      ["create"],
+      null,
+      { name: "web-3-ipv4", type: "ipv4", location: "fsn1", auto_delete: false },
+      { after_unknown: { id: true, ip_address: true } },
+    ),
     // An imported primary IPv4: adopted, not new.
-    resourceChange("hcloud_primary_ip.old-ipv4", ["no-op"], { id: "5", name: "old-ipv4", type: "ipv4" }, { id: "5", name: "old-ipv4", type: "ipv4" }, { importing: { id: "5" } }),
+    resourceChange(
+      "hcloud_primary_ip.old-ipv4",
+      ["no-op"],
+      { id: "5", name: "old-ipv4", type: "ipv4" },
+      { id: "5", name: "old-ipv4", type: "ipv4" },
+      { importing: { id: "5" } },
+    ),
     // Protection lifted in place.
-    resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", name: "web-1-data", delete_protection: true }, { id: "8", name: "web-1-data", delete_protection: false }),
+    resourceChange(
+      "hcloud_volume.web-1-data",
+      ["update"],
+      { id: "8", name: "web-1-data", delete_protection: true },
+      { id: "8", name: "web-1-data", delete_protection: false },
+    ),
     // An update with a sensitive value.
     resourceChange(
       "hcloud_storage_box_subaccount.backup-web-1",
@@ -54,7 +81,11 @@ function servesPlan() {
     ),
     // Nothing to do, and a data source read: not reported.
     resourceChange("hcloud_ssh_key.alice", ["no-op"], { id: "1", name: "alice" }, { id: "1", name: "alice" }),
-    { ...resourceChange("data.terraform_remote_state.network", ["read"], null, {}), mode: "data", type: "terraform_remote_state" },
+    {
+      ...resourceChange("data.terraform_remote_state.network", ["read"], null, {}),
+      mode: "data",
+      type: "terraform_remote_state",
+    },
   ]);
 }
 
@@ -97,24 +128,56 @@ describe("summarisePlans", () => {
 
   test("a replacement without replace_paths gives tofu's reason; one outside the table says so", () => {
     const plan = planDoc([
-      resourceChange("hcloud_zone.z", ["create", "delete"], { name: "a.org", mode: "primary" }, { name: "a.org", mode: "primary" }, { action_reason: "replace_because_tainted" }),
-      resourceChange("hcloud_firewall.f", ["delete", "create"], { name: "f" }, { name: "g" }, { replace_paths: [["name"]] }),
+      resourceChange(
+        "hcloud_zone.z",
+        ["create", "delete"],
+        { name: "a.org", mode: "primary" },
+        { name: "a.org", mode: "primary" },
+        { action_reason: "replace_because_tainted" },
+      ),
+      resourceChange(
+        "hcloud_firewall.f",
+        ["delete", "create"],
+        { name: "f" },
+        { name: "g" },
+        { replace_paths: [["name"]] },
+      ),
     ]);
     const [zone, fw] = summarisePlans([{ stack: "s", plan: parsePlan(plan, "p") }], T);
-    expect(zone!.dangers[0]!.message).toMatch(/^the resource is tainted .*; the replacement destroys the zone and every record in it$/);
+    expect(zone!.dangers[0]!.message).toMatch(
+      /^the resource is tainted .*; the replacement destroys the zone and every record in it$/,
+    );
     expect(fw!.dangers[0]!.message).toMatch(/not in the replacement table of hetznercloud\/hcloud 1.68.0/);
   });
 
   test("firewall rules opened to the world, and servers newly under such a firewall, from prior_state and planned_values", () => {
-    const fwBefore = { name: "ssh", labels: {}, apply_to: [{ label_selector: "fw-ssh=on" }], rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["192.0.2.0/24"] }] };
-    const fwAfter = { ...fwBefore, rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["0.0.0.0/0"] }] };
+    const fwBefore = {
+      name: "ssh",
+      labels: {},
+      apply_to: [{ label_selector: "fw-ssh=on" }],
+      rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["192.0.2.0/24"] }],
+    };
+    const fwAfter = {
+      ...fwBefore,
+      rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["0.0.0.0/0"] }],
+    };
     const web = { name: "web-1", labels: { "fw-ssh": "on" } };
     const mail = { name: "mail-1", labels: {} };
     const mailAfter = { name: "mail-1", labels: { "fw-ssh": "on" } };
-    const plan = planDoc([resourceChange("hcloud_firewall.ssh", ["update"], fwBefore, fwAfter), resourceChange("hcloud_server.mail-1", ["update"], mail, mailAfter)], {
-      prior_state: { values: { root_module: { resources: [fw("ssh", fwBefore), srv("web-1", web), srv("mail-1", mail)] } } },
-      planned_values: { root_module: { resources: [fw("ssh", fwAfter), srv("web-1", web), srv("mail-1", mailAfter)] } },
-    });
+    const plan = planDoc(
+      [
+        resourceChange("hcloud_firewall.ssh", ["update"], fwBefore, fwAfter),
+        resourceChange("hcloud_server.mail-1", ["update"], mail, mailAfter),
+      ],
+      {
+        prior_state: {
+          values: { root_module: { resources: [fw("ssh", fwBefore), srv("web-1", web), srv("mail-1", mail)] } },
+        },
+        planned_values: {
+          root_module: { resources: [fw("ssh", fwAfter), srv("web-1", web), srv("mail-1", mailAfter)] },
+        },
+      },
+    );
     const changes2 = summarisePlans([{ stack: "production-network", plan: parsePlan(plan, "p") }], T);
     const firewall = changes2.find((c) => c.address === "hcloud_firewall.ssh")!;
     expect(firewall.dangers.map((d) => d.message)).toEqual([
@@ -154,20 +217,42 @@ describe("all2all plan-summary", () => {
     const io = captureIo({}, t.dir);
     expect(await runPlanSummary([file], {}, io, repoRoot)).toBe(ExitCode.dangerous);
     const text = io.stdout.join("\n");
-    expect(io.stdout[0]).toBe("## all2all plan-summary: 4 dangerous changes (1 to add, 1 to import, 1 to destroy, 1 to replace, 2 to change)");
+    expect(io.stdout[0]).toBe(
+      "## all2all plan-summary: 4 dangerous changes (1 to add, 1 to import, 1 to destroy, 1 to replace, 2 to change)",
+    );
     expect(text.indexOf("### Dangerous changes (4)")).toBeLessThan(text.indexOf("### Changes by stack"));
     expect(text).toContain("- `hcloud_volume.web-2-data` in `production-servers` — destroy");
     expect(text).not.toContain("password-value");
   });
 
   test("a harmless plan exits 0; JSON written atomically to --out", async () => {
-    const file = write("harmless.json", JSON.stringify(planDoc([resourceChange("hcloud_ssh_key.bob", ["create"], null, { name: "bob", public_key: "ssh-ed25519 AAAA bob" })])));
+    const file = write(
+      "harmless.json",
+      JSON.stringify(
+        planDoc([
+          resourceChange("hcloud_ssh_key.bob", ["create"], null, { name: "bob", public_key: "ssh-ed25519 AAAA bob" }),
+        ]),
+      ),
+    );
     const io = captureIo({}, t.dir);
-    expect(await runPlanSummary([file], { format: "json", out: "report.json", stack: "production-network" }, io, repoRoot)).toBe(ExitCode.ok);
+    expect(
+      await runPlanSummary([file], { format: "json", out: "report.json", stack: "production-network" }, io, repoRoot),
+    ).toBe(ExitCode.ok);
     expect(io.stdout).toEqual(["plan-summary: nothing dangerous (1 to add); JSON written to report.json"]);
     const json = JSON.parse(fs.readFileSync(path.join(t.dir, "report.json"), "utf8"));
-    expect(json).toMatchObject({ version: 1, command: "plan-summary", dangerous: false, summary: { create: 1, dangerous: 0 }, stacks: ["production-network"] });
-    expect(json.changes[0]).toMatchObject({ stack: "production-network", address: "hcloud_ssh_key.bob", action: "create", dangers: [] });
+    expect(json).toMatchObject({
+      version: 1,
+      command: "plan-summary",
+      dangerous: false,
+      summary: { create: 1, dangerous: 0 },
+      stacks: ["production-network"],
+    });
+    expect(json.changes[0]).toMatchObject({
+      stack: "production-network",
+      address: "hcloud_ssh_key.bob",
+      action: "create",
+      dangers: [],
+    });
     expect(fs.readdirSync(t.dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
@@ -179,12 +264,24 @@ describe("all2all plan-summary", () => {
   });
 
   test.each([
-    ["a binary plan", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]), /is a binary plan file: give its JSON, made with `tofu show -json/],
+    [
+      "a binary plan",
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]),
+      /is a binary plan file: give its JSON, made with `tofu show -json/,
+    ],
     ["not JSON", "plan: yes", /not JSON/],
     ["a state", JSON.stringify({ format_version: "1.0", values: {} }), /this is the JSON of a state/],
-    ["another format version", JSON.stringify({ format_version: "2.0", resource_changes: [] }), /format_version 2.0 is not supported/],
+    [
+      "another format version",
+      JSON.stringify({ format_version: "2.0", resource_changes: [] }),
+      /format_version 2.0 is not supported/,
+    ],
     ["no format version", JSON.stringify({ resource_changes: [] }), /no "format_version"/],
-    ["a broken resource change", JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "x" }] }), /resource_changes\[0\] lacks/],
+    [
+      "a broken resource change",
+      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "x" }] }),
+      /resource_changes\[0\] lacks/,
+    ],
   ])("%s is bad input (exit 2)", async (what, content, message) => {
     const file = write(`bad-${what.replace(/\W+/g, "-")}.json`, content);
     const io = captureIo({}, t.dir);
@@ -196,10 +293,16 @@ describe("all2all plan-summary", () => {
   test("bad options are bad input", async () => {
     const file = write("ok.json", JSON.stringify(planDoc([])));
     const io = captureIo({}, t.dir);
-    expect((await exitCodeOf(() => runPlanSummary([file], { format: "html" }, io, repoRoot), io)).code).toBe(ExitCode.badInput);
+    expect((await exitCodeOf(() => runPlanSummary([file], { format: "html" }, io, repoRoot), io)).code).toBe(
+      ExitCode.badInput,
+    );
     expect((await exitCodeOf(() => runPlanSummary([], {}, io, repoRoot), io)).code).toBe(ExitCode.badInput);
-    expect((await exitCodeOf(() => runPlanSummary([file, file], { stack: "x" }, io, repoRoot), io)).code).toBe(ExitCode.badInput);
-    expect((await exitCodeOf(() => runPlanSummary(["missing.json"], {}, io, repoRoot), io)).code).toBe(ExitCode.badInput);
+    expect((await exitCodeOf(() => runPlanSummary([file, file], { stack: "x" }, io, repoRoot), io)).code).toBe(
+      ExitCode.badInput,
+    );
+    expect((await exitCodeOf(() => runPlanSummary(["missing.json"], {}, io, repoRoot), io)).code).toBe(
+      ExitCode.badInput,
+    );
   });
 
   test("a plan's stack is the folder under stacks/ it sits in, else its file name", () => {

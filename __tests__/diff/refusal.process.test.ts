@@ -43,14 +43,25 @@ describe("a head synth refuses: exit 4, its errors first", () => {
     expect(json.code).toBe(DIFF_REFUSED);
     const report = JSON.parse(json.text);
     expect(report).toMatchObject({ refused: true, stacks: [], changes: [], digests: {} });
-    expect(report.errors).toEqual([expect.objectContaining({ kind: "configuration", message: expect.stringMatching(/^config\/network\.yaml:\d+:\d+ {2}servers\[0\]\.type {2}unknown server type "cx2"/) })]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        kind: "configuration",
+        message: expect.stringMatching(
+          /^config\/network\.yaml:\d+:\d+ {2}servers\[0\]\.type {2}unknown server type "cx2"/,
+        ),
+      }),
+    ]);
     expect(json.stderr.join("\n")).not.toMatch(/base HEAD/);
 
     const md = await diff({ base: "HEAD" });
     expect(md.code).toBe(DIFF_REFUSED);
     expect(md.stdout[0]).toBe("## all2all diff: head refused by synth (1 error): nothing compared");
-    expect(md.stdout[2]).toBe("**The head cannot be deployed as it is: `all2all synth` refuses it (1 error).** Fix it first (a policy error may be suppressed in config with its reason, docs/policies.md):");
-    expect(md.stdout[4]).toMatch(/^- configuration: config\/network\.yaml:\d+:\d+ {2}servers\[0\]\.type {2}unknown server type "cx2"/);
+    expect(md.stdout[2]).toBe(
+      "**The head cannot be deployed as it is: `all2all synth` refuses it (1 error).** Fix it first (a policy error may be suppressed in config with its reason, docs/policies.md):",
+    );
+    expect(md.stdout[4]).toMatch(
+      /^- configuration: config\/network\.yaml:\d+:\d+ {2}servers\[0\]\.type {2}unknown server type "cx2"/,
+    );
     expect(md.text).toContain("Nothing compared: synth refuses the head before writing any stack.");
   });
 
@@ -60,8 +71,12 @@ describe("a head synth refuses: exit 4, its errors first", () => {
     expect(r.code).toBe(DIFF_REFUSED);
     expect(r.stdout[0]).toBe("## all2all diff: head refused by synth (2 errors); 1 dangerous change (1 to change)");
     expect(r.stdout.slice(4, 6).sort()).toEqual([
-      expect.stringMatching(/^- policy error: firewall-public-port-role \(staging-servers hcloud_server\.admin-1\): server admin-1 /),
-      expect.stringMatching(/^- policy error: firewall-world-sensitive-port \(staging-network hcloud_firewall\.ssh-admin\): /),
+      expect.stringMatching(
+        /^- policy error: firewall-public-port-role \(staging-servers hcloud_server\.admin-1\): server admin-1 /,
+      ),
+      expect.stringMatching(
+        /^- policy error: firewall-world-sensitive-port \(staging-network hcloud_firewall\.ssh-admin\): /,
+      ),
     ]);
     expect(r.text.indexOf("policy error: firewall-world-sensitive-port")).toBeLessThan(r.text.indexOf("Base: HEAD"));
     expect(r.text).toContain("**OPEN TO THE WORLD**: opens tcp 22 (SSH)");
@@ -72,30 +87,52 @@ describe("a head synth refuses: exit 4, its errors first", () => {
   test("an environment the working tree does not have is bad input (exit 2), not a refusal", async () => {
     const r = await diff({ base: "HEAD", env: "nowhere" });
     expect(r.code).toBe(ExitCode.badInput);
-    expect(r.stderr.join("\n")).toContain("the working tree has no environment nowhere (no config/environments/nowhere.yaml)");
+    expect(r.stderr.join("\n")).toContain(
+      "the working tree has no environment nowhere (no config/environments/nowhere.yaml)",
+    );
   });
 
   test("a head ref its own schema validation refuses: the validation errors, the comparison still shown", async () => {
     // An attribute the provider does not have, on every server: only the head's own code writes it.
-    repo.edit("constructs/server.ts", "    pinAddress(this.server, id);\n", '    pinAddress(this.server, id);\n    this.server.addOverride("server_typ", "cx23");\n');
+    repo.edit(
+      "constructs/server.ts",
+      "    pinAddress(this.server, id);\n",
+      '    pinAddress(this.server, id);\n    this.server.addOverride("server_typ", "cx23");\n',
+    );
     const head = repo.commit("an unknown attribute on every server");
     repo.git("checkout", "--quiet", "HEAD~1");
     const r = await diff({ base: "HEAD", head, env: "staging", format: "json" });
     expect(r.code).toBe(DIFF_REFUSED);
     const report = JSON.parse(r.text);
     expect(report.refused).toBe(true);
-    expect(report.errors).toContainEqual({ kind: "validation", message: expect.stringMatching(/^staging-servers hcloud_server\.web-1 server_typ: unknown attribute or block "server_typ"/) });
+    expect(report.errors).toContainEqual({
+      kind: "validation",
+      message: expect.stringMatching(
+        /^staging-servers hcloud_server\.web-1 server_typ: unknown attribute or block "server_typ"/,
+      ),
+    });
     expect(report.errors.every((e: any) => e.kind === "validation")).toBe(true);
-    expect(report.changes).toContainEqual(expect.objectContaining({ stack: "staging-servers", address: "hcloud_server.web-1", action: "update" }));
+    expect(report.changes).toContainEqual(
+      expect.objectContaining({ stack: "staging-servers", address: "hcloud_server.web-1", action: "update" }),
+    );
   });
 
   test("a head ref whose synthesis fails: its error, nothing compared", async () => {
-    repo.edit("stacks/app.ts", "  const app = new App(", '  if (specs.length > 0) throw new Error("the stacks cannot be built: boom");\n  const app = new App(');
+    repo.edit(
+      "stacks/app.ts",
+      "  const app = new App(",
+      '  if (specs.length > 0) throw new Error("the stacks cannot be built: boom");\n  const app = new App(',
+    );
     const head = repo.commit("synth fails");
     repo.git("checkout", "--quiet", "HEAD~1");
     const r = await diff({ base: "HEAD", head, env: "staging", format: "json" });
     expect(r.code).toBe(DIFF_REFUSED);
-    expect(JSON.parse(r.text)).toMatchObject({ refused: true, stacks: [], changes: [], errors: [{ kind: "synth", message: "the stacks cannot be built: boom" }] });
+    expect(JSON.parse(r.text)).toMatchObject({
+      refused: true,
+      stacks: [],
+      changes: [],
+      errors: [{ kind: "synth", message: "the stacks cannot be built: boom" }],
+    });
   });
 });
 
@@ -111,7 +148,11 @@ describe("a base synth refuses stays a note", () => {
     const report = JSON.parse(r.text);
     expect(report.refused).toBe(false);
     expect(report.errors).toEqual([]);
-    expect(report.notes).toContainEqual(expect.stringMatching(/^base [0-9a-f]+ \([0-9a-f]{10}\) has 2 unsuppressed policy errors \(firewall-public-port-role, firewall-world-sensitive-port\): `all2all synth` refuses it/));
+    expect(report.notes).toContainEqual(
+      expect.stringMatching(
+        /^base [0-9a-f]+ \([0-9a-f]{10}\) has 2 unsuppressed policy errors \(firewall-public-port-role, firewall-world-sensitive-port\): `all2all synth` refuses it/,
+      ),
+    );
     expect(r.code).not.toBe(DIFF_REFUSED);
     expect(report.digests).toEqual({ staging: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
   });
@@ -129,7 +170,10 @@ describe("what synth printed, as refusals", () => {
         "all2all: something else went wrong",
       ]),
     ).toEqual([
-      { kind: "configuration", message: 'config/network.yaml:41:17  servers[1].type  unknown server type "cx2" (did you mean "cx23"?)' },
+      {
+        kind: "configuration",
+        message: 'config/network.yaml:41:17  servers[1].type  unknown server type "cx2" (did you mean "cx23"?)',
+      },
       { kind: "configuration", message: "config/network.yaml:50:3  servers[2]  duplicate name" },
       { kind: "configuration", message: "something else went wrong" },
     ]);

@@ -22,7 +22,14 @@ function change(overrides: Partial<Change>): Change {
 }
 
 function report(changes: Change[], notes: string[] = []): DiffReport {
-  return { command: "diff", base: "origin/main (1a2b3c4d5e)", head: "the working tree", stacks: ["production-network", "production-servers"], changes, notes };
+  return {
+    command: "diff",
+    base: "origin/main (1a2b3c4d5e)",
+    head: "the working tree",
+    stacks: ["production-network", "production-servers"],
+    changes,
+    notes,
+  };
 }
 
 describe("Markdown", () => {
@@ -37,7 +44,9 @@ describe("Markdown", () => {
     const changes = [
       change({
         action: "replace",
-        dangers: [{ class: "replace", attribute: "location", message: '`location` "fsn1" → "nbg1" forces replacement' }],
+        dangers: [
+          { class: "replace", attribute: "location", message: '`location` "fsn1" → "nbg1" forces replacement' },
+        ],
         attributes: [{ path: "location", old: '"fsn1"', new: '"nbg1"', forcesReplacement: true }],
       }),
       change({
@@ -48,7 +57,14 @@ describe("Markdown", () => {
         warnings: [{ class: "firewall-rename", message: "its name or labels change" }],
         attributes: [{ path: "labels.team", new: '"infra"' }],
       }),
-      change({ address: "hcloud_ssh_key.bob", type: "hcloud_ssh_key", action: "create", stateful: false, summary: ['name "bob"'], stack: "production-network" }),
+      change({
+        address: "hcloud_ssh_key.bob",
+        type: "hcloud_ssh_key",
+        action: "create",
+        stateful: false,
+        summary: ['name "bob"'],
+        stack: "production-network",
+      }),
     ];
     const text = toMarkdown(report(changes, ["base was synthesised with the working tree's code"]));
     expect(titleLine(report(changes))).toBe("diff: 1 dangerous change (1 to add, 1 to replace, 1 to change)");
@@ -94,17 +110,25 @@ describe("Markdown", () => {
 
   test("a report longer than a pull-request comment allows is cut, saying where the rest is", () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
-      change({ address: `hcloud_zone_rrset.r${i}`, type: "hcloud_zone_rrset", attributes: [{ path: "ttl", old: "300", new: "3600" }] }),
+      change({
+        address: `hcloud_zone_rrset.r${i}`,
+        type: "hcloud_zone_rrset",
+        attributes: [{ path: "ttl", old: "300", new: "3600" }],
+      }),
     );
     const text = toMarkdown(report(many));
     expect(text.length).toBeLessThanOrEqual(MAX_MARKDOWN);
-    expect(text).toMatch(/\n\n_The report is cut here \(\d+ characters, 3000 changes\): every dangerous change is above; the JSON output \(`--format json`\) has every change\._\n$/);
+    expect(text).toMatch(
+      /\n\n_The report is cut here \(\d+ characters, 3000 changes\): every dangerous change is above; the JSON output \(`--format json`\) has every change\._\n$/,
+    );
   });
 });
 
 describe("JSON", () => {
   test("version, summary, dangerous flag, stacks, notes and changes", () => {
-    const json = JSON.parse(toJson(report([change({ action: "delete", dangers: [{ class: "destroy-stateful", message: "m" }] })], ["n"])));
+    const json = JSON.parse(
+      toJson(report([change({ action: "delete", dangers: [{ class: "destroy-stateful", message: "m" }] })], ["n"])),
+    );
     expect(json).toEqual({
       version: 1,
       command: "diff",
@@ -114,7 +138,13 @@ describe("JSON", () => {
       summary: { create: 0, import: 0, delete: 1, forget: 0, update: 0, replace: 0, move: 0, none: 0, dangerous: 1 },
       stacks: ["production-network", "production-servers"],
       notes: ["n"],
-      changes: [expect.objectContaining({ address: "hcloud_server.web-1", action: "delete", dangers: [{ class: "destroy-stateful", message: "m" }] })],
+      changes: [
+        expect.objectContaining({
+          address: "hcloud_server.web-1",
+          action: "delete",
+          dangers: [{ class: "destroy-stateful", message: "m" }],
+        }),
+      ],
     });
   });
 });
@@ -123,12 +153,18 @@ describe("values", () => {
   test("lists of blocks are compared as sets: a block moved in the list is no change, one changed block is compared attribute by attribute", () => {
     const a = { rule: [{ port: "80" }, { port: "443" }] };
     expect(diffValues(a, { rule: [{ port: "443" }, { port: "80" }] })).toEqual([]);
-    expect(diffValues(a, { rule: [{ port: "443" }, { port: "8080" }] })).toEqual([{ path: ["rule", 1, "port"], old: "80", new: "8080" }]);
-    expect(diffValues(a, { rule: [{ port: "443" }] })).toEqual([{ path: ["rule", 0], old: { port: "80" }, new: ABSENT }]);
+    expect(diffValues(a, { rule: [{ port: "443" }, { port: "8080" }] })).toEqual([
+      { path: ["rule", 1, "port"], old: "80", new: "8080" },
+    ]);
+    expect(diffValues(a, { rule: [{ port: "443" }] })).toEqual([
+      { path: ["rule", 0], old: { port: "80" }, new: ABSENT },
+    ]);
   });
 
   test("lists of scalars change as a whole", () => {
-    expect(diffValues({ k: ["a", "b"] }, { k: ["a", "c"] })).toEqual([{ path: ["k"], old: ["a", "b"], new: ["a", "c"] }]);
+    expect(diffValues({ k: ["a", "b"] }, { k: ["a", "c"] })).toEqual([
+      { path: ["k"], old: ["a", "b"], new: ["a", "c"] },
+    ]);
   });
 
   test("paths as Terraform writes them, and ignore_changes entries as attribute paths", () => {

@@ -11,7 +11,13 @@ afterAll(() => t.cleanup());
 const top = path.join(t.dir, "repo");
 
 function git(...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@example.org",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@example.org",
+  };
   const r = spawnSync("git", args, { cwd: top, env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
   return r.stdout.trim();
@@ -67,7 +73,11 @@ test("while a live run holds the kept worktree, another gets a temporary one, re
     holder.release();
   }
   expect(fs.existsSync(other.dir)).toBe(false);
-  expect(git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(2);
+  expect(
+    git("worktree", "list", "--porcelain")
+      .split("\n")
+      .filter((l) => l.startsWith("worktree ")),
+  ).toHaveLength(2);
 });
 
 test("a lock left by a run that is gone is taken over", () => {

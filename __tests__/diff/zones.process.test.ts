@@ -8,7 +8,14 @@ import type { ZonesReport } from "../../cli/diff/model";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { toMarkdown } from "../../cli/diff/render";
 import { renderZones, type Side } from "../../cli/diff/sides";
-import { compareZones, knotZones, lineDiff, parseZoneFile, reverseDnsNames, type ZoneRendering } from "../../cli/diff/zones";
+import {
+  compareZones,
+  knotZones,
+  lineDiff,
+  parseZoneFile,
+  reverseDnsNames,
+  type ZoneRendering,
+} from "../../cli/diff/zones";
 import { ExitCode, captureIo } from "../../cli/io";
 import { cloneRepository, exitCodeOf, type Clone } from "../../testing/diff";
 import { makeTempDir } from "../../testing/tmp";
@@ -18,7 +25,11 @@ jest.setTimeout(180_000);
 const HETZNER = ["hydrogen.ns.hetzner.com.", "oxygen.ns.hetzner.com.", "helium.ns.hetzner.de."];
 
 /** A zone file as `all2all zonefile` writes one (the layout matters little: the parser reads RFC 1035). */
-function zoneFile(zone: string, records: string[], options: { secondary?: boolean; mname?: string; serial?: number; ns?: string[]; expire?: number } = {}): string {
+function zoneFile(
+  zone: string,
+  records: string[],
+  options: { secondary?: boolean; mname?: string; serial?: number; ns?: string[]; expire?: number } = {},
+): string {
   const secondary = options.secondary ?? true;
   const ns = options.ns ?? HETZNER;
   const mname = options.mname ?? (secondary ? `ns-1.${zone}.` : HETZNER[0]);
@@ -53,7 +64,7 @@ const ORG = [
   "lists.all2all.org.                          3600 IN MX     10 lists.all2all.org.",
   "mail.all2all.org.                           3600 IN A      192.0.2.3 ; mail-1.ipv4",
   "mail.all2all.org.                           3600 IN AAAA   2001:db8:0:3::1 ; mail-1.ipv6",
-  "mail._domainkey.all2all.org.                3600 IN TXT    ( \"v=DKIM1; k=rsa; p=MIIB\"",
+  'mail._domainkey.all2all.org.                3600 IN TXT    ( "v=DKIM1; k=rsa; p=MIIB"',
   '                                                             "IDAQAB" )',
   "ns-1.all2all.org.                           3600 IN A      192.0.2.6 ; ns-1.ipv4",
   "old.all2all.org.                            3600 IN A      192.0.2.4 ; web-2.ipv4",
@@ -81,7 +92,10 @@ const KNOT = [
 ].join("\n");
 
 /** One environment's rendering (production); `null`: without a Knot configuration (old code without --knot). */
-function rendering(zones: Record<string, string>, knot: Record<string, string> | null = { "knot/ns-1.conf": KNOT }): ZoneRendering {
+function rendering(
+  zones: Record<string, string>,
+  knot: Record<string, string> | null = { "knot/ns-1.conf": KNOT },
+): ZoneRendering {
   return {
     zones: new Map([["production", new Map(Object.entries(zones))]]),
     knot: knot === null ? new Map() : new Map([["production", new Map(Object.entries(knot))]]),
@@ -94,33 +108,71 @@ function rendering(zones: Record<string, string>, knot: Record<string, string> |
 const DOCS = new Map<string, Record<string, unknown>>([
   [
     "production-servers",
-    { resource: { hcloud_rdns: { "mail-1-ipv4-rdns": { dns_ptr: "mail.all2all.org", ip_address: "${hcloud_primary_ip.mail-1-ipv4.ip_address}" } } } },
+    {
+      resource: {
+        hcloud_rdns: {
+          "mail-1-ipv4-rdns": {
+            dns_ptr: "mail.all2all.org",
+            ip_address: "${hcloud_primary_ip.mail-1-ipv4.ip_address}",
+          },
+        },
+      },
+    },
   ],
 ]);
 
-function compare(base: string[], head: string[], options: { baseZone?: Parameters<typeof zoneFile>[2]; headZone?: Parameters<typeof zoneFile>[2]; headAsbl?: string[] } = {}): ZonesReport {
+function compare(
+  base: string[],
+  head: string[],
+  options: {
+    baseZone?: Parameters<typeof zoneFile>[2];
+    headZone?: Parameters<typeof zoneFile>[2];
+    headAsbl?: string[];
+  } = {},
+): ZonesReport {
   return compareZones(
-    rendering({ "all2all.org": zoneFile("all2all.org", base, options.baseZone), "exemple-asbl.be": zoneFile("exemple-asbl.be", ASBL, { secondary: false }) }),
-    rendering({ "all2all.org": zoneFile("all2all.org", head, { serial: 2026120701, ...options.headZone }), "exemple-asbl.be": zoneFile("exemple-asbl.be", options.headAsbl ?? ASBL, { secondary: false }) }),
+    rendering({
+      "all2all.org": zoneFile("all2all.org", base, options.baseZone),
+      "exemple-asbl.be": zoneFile("exemple-asbl.be", ASBL, { secondary: false }),
+    }),
+    rendering({
+      "all2all.org": zoneFile("all2all.org", head, { serial: 2026120701, ...options.headZone }),
+      "exemple-asbl.be": zoneFile("exemple-asbl.be", options.headAsbl ?? ASBL, { secondary: false }),
+    }),
     DOCS,
   );
 }
 
 function without(records: string[], ...prefixes: string[]): string[] {
-  return records.filter((r) => !prefixes.some((p) => r.startsWith(p) || (p.startsWith("mail._domainkey") && r.startsWith("      "))));
+  return records.filter(
+    (r) => !prefixes.some((p) => r.startsWith(p) || (p.startsWith("mail._domainkey") && r.startsWith("      "))),
+  );
 }
 
 function dangers(report: ZonesReport): string[] {
-  return report.zones.flatMap((z) => z.changes.flatMap((c) => c.dangers.map((d) => `${c.owner} ${c.type} ${c.action}: ${d.class}`)));
+  return report.zones.flatMap((z) =>
+    z.changes.flatMap((c) => c.dangers.map((d) => `${c.owner} ${c.type} ${c.action}: ${d.class}`)),
+  );
 }
 
 describe("zone files, parsed", () => {
   test("every record set of a rendered file, a server's address as its reference, the SOA apart", () => {
     const z = parseZoneFile(zoneFile("all2all.org", ORG), "all2all.org");
-    expect(z.soa).toEqual({ ttl: 3600, mname: "ns-1.all2all.org.", rname: "hostmaster.all2all.org.", serial: 2026120700, timers: ["3600", "900", "1209600", "300"] });
+    expect(z.soa).toEqual({
+      ttl: 3600,
+      mname: "ns-1.all2all.org.",
+      rname: "hostmaster.all2all.org.",
+      serial: 2026120700,
+      timers: ["3600", "900", "1209600", "300"],
+    });
     expect(z.hiddenPrimary).toBe("ns-1");
     expect(z.sets.get("all2all.org.\tNS")).toEqual({ owner: "all2all.org.", type: "NS", ttl: 3600, values: HETZNER });
-    expect(z.sets.get("all2all.org.\tA")).toEqual({ owner: "all2all.org.", type: "A", ttl: 300, values: ["web-1.ipv4"] });
+    expect(z.sets.get("all2all.org.\tA")).toEqual({
+      owner: "all2all.org.",
+      type: "A",
+      ttl: 300,
+      values: ["web-1.ipv4"],
+    });
     expect(z.sets.get("mail.all2all.org.\tAAAA")?.values).toEqual(["mail-1.ipv6"]);
     expect(z.sets.get("mail._domainkey.all2all.org.\tTXT")?.values).toEqual(['"v=DKIM1; k=rsa; p=MIIB" "IDAQAB"']);
     expect(z.sets.get("_imaps._tcp.all2all.org.\tSRV")?.values).toEqual(["0 1 993 mail.all2all.org."]);
@@ -142,9 +194,20 @@ describe("zone files, parsed", () => {
       "mx MX 10 mail",
     ].join("\n");
     const z = parseZoneFile(text, "example.org");
-    expect(z.soa).toMatchObject({ ttl: 600, mname: "ns1.example.org.", rname: "hostmaster.example.org.", serial: 7, timers: ["3600", "900", "604800", "60"] });
+    expect(z.soa).toMatchObject({
+      ttl: 600,
+      mname: "ns1.example.org.",
+      rname: "hostmaster.example.org.",
+      serial: 7,
+      timers: ["3600", "900", "604800", "60"],
+    });
     expect(z.sets.get("example.org.\tNS")?.values).toEqual(["ns1.example.org.", "ns2.example.net."]);
-    expect(z.sets.get("ns1.example.org.\tA")).toEqual({ owner: "ns1.example.org.", type: "A", ttl: 300, values: ["192.0.2.1"] });
+    expect(z.sets.get("ns1.example.org.\tA")).toEqual({
+      owner: "ns1.example.org.",
+      type: "A",
+      ttl: 300,
+      values: ["192.0.2.1"],
+    });
     expect(z.sets.get("txt.example.org.\tTXT")?.values).toEqual(['"a; not a comment"']);
     expect(z.sets.get("www.sub.example.org.\tCNAME")?.values).toEqual(["sub.example.org."]);
     expect(z.sets.get("mx.sub.example.org.\tMX")?.values).toEqual(["10 mail.sub.example.org."]);
@@ -152,7 +215,9 @@ describe("zone files, parsed", () => {
 
   test("the zones of a Knot configuration; reverse DNS names of the head's stacks", () => {
     expect(knotZones(KNOT)).toEqual(["all2all.org"]);
-    expect(reverseDnsNames(DOCS, "production")).toEqual(new Map([["mail.all2all.org.", ["the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers)"]]]));
+    expect(reverseDnsNames(DOCS, "production")).toEqual(
+      new Map([["mail.all2all.org.", ["the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers)"]]]),
+    );
     expect(reverseDnsNames(DOCS, "staging").size).toBe(0);
   });
 
@@ -166,16 +231,28 @@ describe("zone files, parsed", () => {
 
 describe("self-hosted zones, compared", () => {
   test("unchanged: the zone is listed, with its serial, and nothing else; primary-mode zones are not compared", () => {
-    const r = compareZones(rendering({ "all2all.org": zoneFile("all2all.org", ORG) }), rendering({ "all2all.org": zoneFile("all2all.org", ORG) }), DOCS);
+    const r = compareZones(
+      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
+      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
+      DOCS,
+    );
     expect(r.zones).toEqual([
-      { environment: "production", zone: "all2all.org", server: "ns-1", selfHosted: { base: true, head: true }, serial: { base: 2026120700, head: 2026120700 }, changes: [], notes: [] },
+      {
+        environment: "production",
+        zone: "all2all.org",
+        server: "ns-1",
+        selfHosted: { base: true, head: true },
+        serial: { base: 2026120700, head: 2026120700 },
+        changes: [],
+        notes: [],
+      },
     ]);
     expect(r.knot).toEqual([]);
   });
 
   test("added, removed and changed record sets, none dangerous: a new name, a TTL, a TXT, a record nobody names", () => {
     const head = [
-      ...without(ORG, "old.", 'all2all.org.                                3600 IN TXT'),
+      ...without(ORG, "old.", "all2all.org.                                3600 IN TXT"),
       'all2all.org.                                 300 IN TXT    "v=spf1 a mx -all"',
       "blog.all2all.org.                           3600 IN CNAME  web-1.all2all.org.",
     ];
@@ -183,33 +260,63 @@ describe("self-hosted zones, compared", () => {
     const zone = r.zones[0]!;
     expect(zone.serial).toEqual({ base: 2026120700, head: 2026120701 });
     expect(zone.changes).toEqual([
-      { owner: "all2all.org.", type: "TXT", action: "change", before: { ttl: 3600, values: ['"v=spf1 mx -all"'] }, after: { ttl: 300, values: ['"v=spf1 a mx -all"'] }, dangers: [] },
-      { owner: "blog.all2all.org.", type: "CNAME", action: "add", after: { ttl: 3600, values: ["web-1.all2all.org."] }, dangers: [] },
-      { owner: "old.all2all.org.", type: "A", action: "remove", before: { ttl: 3600, values: ["web-2.ipv4"] }, dangers: [] },
+      {
+        owner: "all2all.org.",
+        type: "TXT",
+        action: "change",
+        before: { ttl: 3600, values: ['"v=spf1 mx -all"'] },
+        after: { ttl: 300, values: ['"v=spf1 a mx -all"'] },
+        dangers: [],
+      },
+      {
+        owner: "blog.all2all.org.",
+        type: "CNAME",
+        action: "add",
+        after: { ttl: 3600, values: ["web-1.all2all.org."] },
+        dangers: [],
+      },
+      {
+        owner: "old.all2all.org.",
+        type: "A",
+        action: "remove",
+        before: { ttl: 3600, values: ["web-2.ipv4"] },
+        dangers: [],
+      },
     ]);
     expect(dangers(r)).toEqual([]);
   });
 
   test("placeholder addresses that move (a server added before the others) are not a change: the reference is compared", () => {
-    const head = ORG.map((r) => r.replace("192.0.2.3 ; mail-1.ipv4", "192.0.2.4 ; mail-1.ipv4").replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.7 ; ns-1.ipv4"));
+    const head = ORG.map((r) =>
+      r
+        .replace("192.0.2.3 ; mail-1.ipv4", "192.0.2.4 ; mail-1.ipv4")
+        .replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.7 ; ns-1.ipv4"),
+    );
     expect(compare(ORG, head).zones[0]!.changes).toEqual([]);
   });
 
   test("the apex NS changes: dangerous", () => {
     const r = compare(ORG, ORG, { headZone: { ns: [...HETZNER.slice(0, 2), "ns.example.net."] } });
     expect(dangers(r)).toEqual(["all2all.org. NS change: dns-apex"]);
-    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toMatch(/^the apex NS of all2all.org change \(.* helium\.ns\.hetzner\.de\. → .* ns\.example\.net\.\): the delegation/);
+    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toMatch(
+      /^the apex NS of all2all.org change \(.* helium\.ns\.hetzner\.de\. → .* ns\.example\.net\.\): the delegation/,
+    );
   });
 
   test("the SOA changes (MNAME, a timer): dangerous; its serial alone is not a change", () => {
-    expect(dangers(compare(ORG, ORG, { headZone: { mname: "hydrogen.ns.hetzner.com." } }))).toEqual(["all2all.org. SOA change: dns-apex"]);
+    expect(dangers(compare(ORG, ORG, { headZone: { mname: "hydrogen.ns.hetzner.com." } }))).toEqual([
+      "all2all.org. SOA change: dns-apex",
+    ]);
     const timer = compare(ORG, ORG, { headZone: { expire: 604800 } });
     expect(timer.zones[0]!.changes).toEqual([
       {
         owner: "all2all.org.",
         type: "SOA",
         action: "change",
-        before: { ttl: 3600, values: ["ns-1.all2all.org.", "hostmaster.all2all.org.", "3600", "900", "1209600", "300"] },
+        before: {
+          ttl: 3600,
+          values: ["ns-1.all2all.org.", "hostmaster.all2all.org.", "3600", "900", "1209600", "300"],
+        },
         after: { ttl: 3600, values: ["ns-1.all2all.org.", "hostmaster.all2all.org.", "3600", "900", "604800", "300"] },
         dangers: [expect.objectContaining({ class: "dns-apex" })],
       },
@@ -220,8 +327,13 @@ describe("self-hosted zones, compared", () => {
   test("an MX removed: dangerous; a preference changed on the same host is not", () => {
     const r = compare(ORG, without(ORG, "lists.all2all.org.                          3600 IN MX"));
     expect(dangers(r)).toEqual(["lists.all2all.org. MX remove: dns-mx-removed"]);
-    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toBe("mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)");
-    const pref = compare(ORG, ORG.map((l) => l.replace("IN MX     10 mail.all2all.org.", "IN MX     20 mail.all2all.org.")));
+    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toBe(
+      "mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)",
+    );
+    const pref = compare(
+      ORG,
+      ORG.map((l) => l.replace("IN MX     10 mail.all2all.org.", "IN MX     20 mail.all2all.org.")),
+    );
     expect(pref.zones[0]!.changes.map((c) => [c.owner, c.type, c.action])).toEqual([["all2all.org.", "MX", "change"]]);
     expect(dangers(pref)).toEqual([]);
   });
@@ -237,20 +349,40 @@ describe("self-hosted zones, compared", () => {
     expect(dangers(dkim)).toEqual(["mail._domainkey.all2all.org. TXT remove: dns-target-removed"]);
     expect(dkim.zones[0]!.changes[0]!.dangers[0]!.message).toContain("the CNAME mail._domainkey.exemple-asbl.be.");
     // Removed together with what names it (here the other zone's MX is moved away too): not dangerous for that reason.
-    const both = compare(ORG, without(ORG, "mail.all2all.org.", "all2all.org.                                3600 IN MX", "_imaps"), {
-      headAsbl: ["exemple-asbl.be.                            3600 IN MX     10 mx.example.net."],
-    });
+    const both = compare(
+      ORG,
+      without(ORG, "mail.all2all.org.", "all2all.org.                                3600 IN MX", "_imaps"),
+      {
+        headAsbl: ["exemple-asbl.be.                            3600 IN MX     10 mx.example.net."],
+      },
+    );
     const mailA = both.zones[0]!.changes.find((c) => c.owner === "mail.all2all.org." && c.type === "A");
-    expect(mailA?.dangers.map((d) => d.message)).toEqual(["removes the A of mail.all2all.org., which the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still names"]);
+    expect(mailA?.dangers.map((d) => d.message)).toEqual([
+      "removes the A of mail.all2all.org., which the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still names",
+    ]);
   });
 
   test("an address of a name server (the SOA MNAME) changed or removed: dangerous", () => {
-    const moved = compare(ORG, ORG.map((l) => l.replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.2 ; web-1.ipv4")));
+    const moved = compare(
+      ORG,
+      ORG.map((l) => l.replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.2 ; web-1.ipv4")),
+    );
     expect(dangers(moved)).toEqual(["ns-1.all2all.org. A change: dns-nameserver-address"]);
-    expect(moved.zones[0]!.changes[0]!.dangers[0]!.message).toBe("changes the A of ns-1.all2all.org., the SOA MNAME of all2all.org (ns-1.ipv4 → web-1.ipv4)");
-    expect(dangers(compare(ORG, without(ORG, "ns-1.")))).toEqual(["ns-1.all2all.org. A remove: dns-nameserver-address"]);
+    expect(moved.zones[0]!.changes[0]!.dangers[0]!.message).toBe(
+      "changes the A of ns-1.all2all.org., the SOA MNAME of all2all.org (ns-1.ipv4 → web-1.ipv4)",
+    );
+    expect(dangers(compare(ORG, without(ORG, "ns-1.")))).toEqual([
+      "ns-1.all2all.org. A remove: dns-nameserver-address",
+    ]);
     // A new address beside the old one removes nothing.
-    expect(dangers(compare(ORG, [...ORG, "ns-1.all2all.org.                           3600 IN AAAA   2001:db8:0:6::1 ; ns-1.ipv6"]))).toEqual([]);
+    expect(
+      dangers(
+        compare(ORG, [
+          ...ORG,
+          "ns-1.all2all.org.                           3600 IN AAAA   2001:db8:0:6::1 ; ns-1.ipv6",
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   test("a zone newly served from the hidden primary: compared with its primary-mode rendering, its SOA changes (dangerous)", () => {
@@ -260,37 +392,93 @@ describe("self-hosted zones, compared", () => {
       DOCS,
     );
     expect(r.zones[0]!.selfHosted).toEqual({ base: false, head: true });
-    expect(r.zones[0]!.notes).toEqual([expect.stringMatching(/^newly served from the hidden primary ns-1: it was in primary mode/)]);
+    expect(r.zones[0]!.notes).toEqual([
+      expect.stringMatching(/^newly served from the hidden primary ns-1: it was in primary mode/),
+    ]);
     expect(dangers(r)).toEqual(["all2all.org. SOA change: dns-apex"]);
-    expect(r.knot).toEqual([{ environment: "production", file: "knot/ns-1.conf", added: KNOT.split("\n").length - 1, removed: 0, lines: expect.any(Array) }]);
+    expect(r.knot).toEqual([
+      {
+        environment: "production",
+        file: "knot/ns-1.conf",
+        added: KNOT.split("\n").length - 1,
+        removed: 0,
+        lines: expect.any(Array),
+      },
+    ]);
   });
 
   test("the Knot configuration changes: its changed lines; a base without one (old code) is said", () => {
     const head = KNOT.replace("    address: [ 203.0.113.53, 203.0.113.54 ]", "    address: [ 203.0.113.53 ]");
-    const r = compareZones(rendering({ "all2all.org": zoneFile("all2all.org", ORG) }), rendering({ "all2all.org": zoneFile("all2all.org", ORG) }, { "knot/ns-1.conf": head }), DOCS);
+    const r = compareZones(
+      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
+      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }, { "knot/ns-1.conf": head }),
+      DOCS,
+    );
     expect(r.knot).toEqual([
-      { environment: "production", file: "knot/ns-1.conf", added: 1, removed: 1, lines: ["    - id: hetzner-transfer-all2all-org-transfer", "-     address: [ 203.0.113.53, 203.0.113.54 ]", "+     address: [ 203.0.113.53 ]", "      key: all2all-org-transfer"] },
+      {
+        environment: "production",
+        file: "knot/ns-1.conf",
+        added: 1,
+        removed: 1,
+        lines: [
+          "    - id: hetzner-transfer-all2all-org-transfer",
+          "-     address: [ 203.0.113.53, 203.0.113.54 ]",
+          "+     address: [ 203.0.113.53 ]",
+          "      key: all2all-org-transfer",
+        ],
+      },
     ]);
-    const old = compareZones(rendering({ "all2all.org": zoneFile("all2all.org", ORG) }, null), rendering({ "all2all.org": zoneFile("all2all.org", ORG) }), DOCS);
+    const old = compareZones(
+      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }, null),
+      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
+      DOCS,
+    );
     expect(old.knot).toEqual([]);
-    expect(old.notes).toEqual(["production: the base rendered no Knot configuration (its `all2all zonefile` has no --knot): the head's is not compared"]);
+    expect(old.notes).toEqual([
+      "production: the base rendered no Knot configuration (its `all2all zonefile` has no --knot): the head's is not compared",
+    ]);
     // Its zones are still found from the files' headers.
     expect(old.zones.map((z) => z.zone)).toEqual(["all2all.org"]);
   });
 
   test("a base whose zone files cannot be rendered: said, nothing compared", () => {
-    const base: ZoneRendering = { zones: new Map(), knot: new Map(), unavailable: new Map([["production", "its code has no `all2all zonefile`"]]), notes: [] };
+    const base: ZoneRendering = {
+      zones: new Map(),
+      knot: new Map(),
+      unavailable: new Map([["production", "its code has no `all2all zonefile`"]]),
+      notes: [],
+    };
     const r = compareZones(base, rendering({ "all2all.org": zoneFile("all2all.org", ORG) }), DOCS);
-    expect(r.zones).toEqual([expect.objectContaining({ zone: "all2all.org", changes: [], notes: ["the base's zone files could not be rendered (its code has no `all2all zonefile`): not compared"] })]);
+    expect(r.zones).toEqual([
+      expect.objectContaining({
+        zone: "all2all.org",
+        changes: [],
+        notes: ["the base's zone files could not be rendered (its code has no `all2all zonefile`): not compared"],
+      }),
+    ]);
   });
 
   test("Markdown: dangerous DNS changes among the dangerous changes, the zone's changes with its serial, the Knot lines", () => {
     const zones = compare(ORG, without(ORG, "lists.all2all.org.                          3600 IN MX"));
-    const text = toMarkdown({ command: "diff", base: "HEAD (1a2b3c4d5e)", head: "the working tree", stacks: ["production-dns"], changes: [], notes: [], zones, digests: { production: `sha256:${"0".repeat(64)}` }, refusal: { errors: [] } });
+    const text = toMarkdown({
+      command: "diff",
+      base: "HEAD (1a2b3c4d5e)",
+      head: "the working tree",
+      stacks: ["production-dns"],
+      changes: [],
+      notes: [],
+      zones,
+      digests: { production: `sha256:${"0".repeat(64)}` },
+      refusal: { errors: [] },
+    });
     expect(text).toContain("## all2all diff: 1 dangerous change (1 DNS record change)\n");
     expect(text).toContain("The synthesised stacks are identical; the zone files of the hidden primary change (below)");
-    expect(text).toContain("### Dangerous changes (1)\n\n- `lists.all2all.org.` MX in the self-hosted zone `all2all.org` (production) — remove\n  - **MX REMOVED**: mail for lists.all2all.org.");
-    expect(text).toContain("#### `all2all.org` in production, served by `ns-1`: 1 removed; serial 2026120700 → 2026120701\n\n- `-` `lists.all2all.org.` MX: 3600 `10 lists.all2all.org.`\n  - **MX REMOVED**");
+    expect(text).toContain(
+      "### Dangerous changes (1)\n\n- `lists.all2all.org.` MX in the self-hosted zone `all2all.org` (production) — remove\n  - **MX REMOVED**: mail for lists.all2all.org.",
+    );
+    expect(text).toContain(
+      "#### `all2all.org` in production, served by `ns-1`: 1 removed; serial 2026120700 → 2026120701\n\n- `-` `lists.all2all.org.` MX: 3600 `10 lists.all2all.org.`\n  - **MX REMOVED**",
+    );
     expect(text).toContain(`\`\`\`\ndigest production: sha256:${"0".repeat(64)}\n\`\`\``);
   });
 });
@@ -318,34 +506,67 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
     expect(r.code).toBe(ExitCode.ok);
     const json = JSON.parse(r.text);
     expect(json.zones.summary).toEqual({ added: 0, removed: 0, changed: 0, dangerous: 0, knot_changed: 0 });
-    expect(json.zones.compared.map((z: any) => `${z.environment} ${z.zone} ${z.server} ${z.serial.base}/${z.serial.head}`)).toEqual(["dr all2all.org ns-1 2026120700/2026120700", "production all2all.org ns-1 2026120700/2026120700"]);
+    expect(
+      json.zones.compared.map((z: any) => `${z.environment} ${z.zone} ${z.server} ${z.serial.base}/${z.serial.head}`),
+    ).toEqual(["dr all2all.org ns-1 2026120700/2026120700", "production all2all.org ns-1 2026120700/2026120700"]);
     const md = await diff({ base: "HEAD" });
     expect(md.stdout[0]).toBe("## all2all diff: no changes");
     expect(md.text).toContain("### Self-hosted zones: no changes");
-    expect(md.text).toContain("- `all2all.org` in production, served by `ns-1`: no changes, serial 2026120700 (unchanged)");
+    expect(md.text).toContain(
+      "- `all2all.org` in production, served by `ns-1`: no changes, serial 2026120700 (unchanged)",
+    );
   });
 
   test("records of the self-hosted zone edited: listed beside the (unchanged) stacks; an MX removed is dangerous (exit 3)", async () => {
-    repo.edit("config/dns.yaml", '{ name: "@", type: TXT, values: ["v=spf1 mx -all"] }', '{ name: "@", type: TXT, ttl: 300, values: ["v=spf1 a mx -all"] }');
-    repo.edit("config/dns.yaml", "      - { name: collab, type: CNAME", "      - { name: blog, type: CNAME, values: [web-1] }\n      - { name: collab, type: CNAME");
+    repo.edit(
+      "config/dns.yaml",
+      '{ name: "@", type: TXT, values: ["v=spf1 mx -all"] }',
+      '{ name: "@", type: TXT, ttl: 300, values: ["v=spf1 a mx -all"] }',
+    );
+    repo.edit(
+      "config/dns.yaml",
+      "      - { name: collab, type: CNAME",
+      "      - { name: blog, type: CNAME, values: [web-1] }\n      - { name: collab, type: CNAME",
+    );
     try {
       const safe = await diff({ base: "HEAD", format: "json", env: "production" });
       expect(safe.code).toBe(ExitCode.ok);
       const json = JSON.parse(safe.text);
       expect(json.changes).toEqual([]); // secondary mode: nothing of it is in the stacks
       expect(json.zones.summary).toEqual({ added: 1, removed: 0, changed: 1, dangerous: 0, knot_changed: 0 });
-      expect(json.zones.compared[0]).toMatchObject({ environment: "production", zone: "all2all.org", serial: { base: 2026120700, head: 2026120701 } });
+      expect(json.zones.compared[0]).toMatchObject({
+        environment: "production",
+        zone: "all2all.org",
+        serial: { base: 2026120700, head: 2026120701 },
+      });
       expect(json.zones.compared[0].changes).toEqual([
-        { owner: "all2all.org.", type: "TXT", action: "change", before: { ttl: 3600, values: ['"v=spf1 mx -all"'] }, after: { ttl: 300, values: ['"v=spf1 a mx -all"'] }, dangers: [] },
-        { owner: "blog.all2all.org.", type: "CNAME", action: "add", after: { ttl: 3600, values: ["web-1.all2all.org."] }, dangers: [] },
+        {
+          owner: "all2all.org.",
+          type: "TXT",
+          action: "change",
+          before: { ttl: 3600, values: ['"v=spf1 mx -all"'] },
+          after: { ttl: 300, values: ['"v=spf1 a mx -all"'] },
+          dangers: [],
+        },
+        {
+          owner: "blog.all2all.org.",
+          type: "CNAME",
+          action: "add",
+          after: { ttl: 3600, values: ["web-1.all2all.org."] },
+          dangers: [],
+        },
       ]);
 
       repo.edit("config/dns.yaml", '      - { name: lists, type: MX, values: ["10 lists"] }\n', "");
       const md = await diff({ base: "HEAD", env: "production" });
       expect(md.code).toBe(ExitCode.dangerous);
       expect(md.stdout[0]).toBe("## all2all diff: 1 dangerous change (3 DNS record changes)");
-      expect(md.text).toContain("**MX REMOVED**: mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)");
-      expect(md.text).toContain("#### `all2all.org` in production, served by `ns-1`: 1 added, 1 removed, 1 changed; serial 2026120700 → 2026120701");
+      expect(md.text).toContain(
+        "**MX REMOVED**: mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)",
+      );
+      expect(md.text).toContain(
+        "#### `all2all.org` in production, served by `ns-1`: 1 added, 1 removed, 1 changed; serial 2026120700 → 2026120701",
+      );
       expect(md.text).toContain("- `+` `blog.all2all.org.` CNAME: 3600 `web-1.all2all.org.`");
     } finally {
       reset();
@@ -353,8 +574,16 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
   });
 
   test("the secondaries change: the Knot configuration's lines, and the apex NS (dangerous)", async () => {
-    repo.edit("config/dns.yaml", "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com., helium.ns.hetzner.de.]", "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com.]");
-    repo.edit("config/dns.yaml", 'notify: [203.0.113.53, 203.0.113.54, 203.0.113.55, "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"]', "notify: [203.0.113.53]");
+    repo.edit(
+      "config/dns.yaml",
+      "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com., helium.ns.hetzner.de.]",
+      "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com.]",
+    );
+    repo.edit(
+      "config/dns.yaml",
+      'notify: [203.0.113.53, 203.0.113.54, 203.0.113.55, "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"]',
+      "notify: [203.0.113.53]",
+    );
     try {
       const r = await diff({ base: "HEAD", format: "json", env: "production" });
       expect(r.code).toBe(ExitCode.dangerous);
@@ -362,7 +591,9 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
       const ns = json.zones.compared[0].changes.find((c: any) => c.type === "NS");
       expect(ns).toMatchObject({ owner: "all2all.org.", action: "change", dangers: [{ class: "dns-apex" }] });
       expect(json.zones.knot).toEqual([expect.objectContaining({ environment: "production", file: "knot/ns-1.conf" })]);
-      expect(json.zones.knot[0].lines).toEqual(expect.arrayContaining([expect.stringMatching(/^- {3}- id: hetzner-notify-2-/)]));
+      expect(json.zones.knot[0].lines).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^- {3}- id: hetzner-notify-2-/)]),
+      );
     } finally {
       reset();
     }
@@ -380,7 +611,12 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
       expect(r.stderr.join("\n")).toContain("building its code (npm run build)");
       const json = JSON.parse(r.text);
       const soa = json.zones.compared[0].changes.find((c: any) => c.type === "SOA");
-      expect(soa).toMatchObject({ action: "change", before: { values: expect.arrayContaining(["300"]) }, after: { values: expect.arrayContaining(["600"]) }, dangers: [{ class: "dns-apex" }] });
+      expect(soa).toMatchObject({
+        action: "change",
+        before: { values: expect.arrayContaining(["300"]) },
+        after: { values: expect.arrayContaining(["600"]) },
+        dangers: [{ class: "dns-apex" }],
+      });
       expect(r.code).toBe(ExitCode.dangerous);
     } finally {
       repo.git("checkout", "--quiet", branch);
@@ -398,7 +634,12 @@ describe("renderZones with a copy's own command", () => {
     const side: Side = {
       output: { docs: new Map(), dependencies: new Map(), notes: [] },
       name: "HEAD~9 (0123456789)",
-      zones: { kind: "copy", tree: path.join(t.dir, "tree"), configDir: path.join(t.dir, "tree", "config"), env: process.env },
+      zones: {
+        kind: "copy",
+        tree: path.join(t.dir, "tree"),
+        configDir: path.join(t.dir, "tree", "config"),
+        env: process.env,
+      },
       dispose: () => undefined,
     };
     return { side, dir: t.dir, cleanup: t.cleanup };
@@ -409,15 +650,24 @@ describe("renderZones with a copy's own command", () => {
       [
         'const fs = require("node:fs"), path = require("node:path");',
         "const args = process.argv.slice(2);",
-        "if (args.includes(\"--knot\")) { console.error(\"error: unknown option '--knot'\"); process.exit(2); }",
+        'if (args.includes("--knot")) { console.error("error: unknown option \'--knot\'"); process.exit(2); }',
         'const out = args[args.indexOf("--out") + 1];',
         "fs.mkdirSync(out, { recursive: true });",
         'fs.writeFileSync(path.join(out, "all2all.org.zone"), "; secondary mode: served by hetzner, transferred from the hidden primary ns-1\\n$ORIGIN all2all.org.\\n@ 3600 IN A 192.0.2.1 ; web-1.ipv4\\n");',
       ].join("\n"),
     );
     try {
-      const r = await renderZones(copy.side, ["production"], path.join(copy.dir, "out"), undefined, "1796601600", "base HEAD~9 (0123456789)");
-      expect(r.notes).toEqual(["base HEAD~9 (0123456789): its `all2all zonefile` has no --knot: its Knot configuration is not rendered"]);
+      const r = await renderZones(
+        copy.side,
+        ["production"],
+        path.join(copy.dir, "out"),
+        undefined,
+        "1796601600",
+        "base HEAD~9 (0123456789)",
+      );
+      expect(r.notes).toEqual([
+        "base HEAD~9 (0123456789): its `all2all zonefile` has no --knot: its Knot configuration is not rendered",
+      ]);
       expect([...(r.zones.get("production")?.keys() ?? [])]).toEqual(["all2all.org"]);
       expect(r.knot.get("production")).toBeUndefined();
     } finally {
@@ -428,9 +678,23 @@ describe("renderZones with a copy's own command", () => {
   test("without `all2all zonefile`: its zones are unavailable, and said", async () => {
     const copy = fakeCopy("console.error(\"error: unknown command 'zonefile'\"); process.exit(2);");
     try {
-      const r = await renderZones(copy.side, ["dr", "production"], path.join(copy.dir, "out"), undefined, "1796601600", "base HEAD~9 (0123456789)");
-      expect(r.notes).toEqual(["base HEAD~9 (0123456789): its code has no `all2all zonefile`: its zone files cannot be rendered"]);
-      expect(r.unavailable).toEqual(new Map([["dr", "its code has no `all2all zonefile`"], ["production", "its code has no `all2all zonefile`"]]));
+      const r = await renderZones(
+        copy.side,
+        ["dr", "production"],
+        path.join(copy.dir, "out"),
+        undefined,
+        "1796601600",
+        "base HEAD~9 (0123456789)",
+      );
+      expect(r.notes).toEqual([
+        "base HEAD~9 (0123456789): its code has no `all2all zonefile`: its zone files cannot be rendered",
+      ]);
+      expect(r.unavailable).toEqual(
+        new Map([
+          ["dr", "its code has no `all2all zonefile`"],
+          ["production", "its code has no `all2all zonefile`"],
+        ]),
+      );
     } finally {
       copy.cleanup();
     }

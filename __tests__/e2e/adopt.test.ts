@@ -51,7 +51,9 @@ function updatedAttributes(raw: any): Record<string, string[]> {
     const before = rc.change.before ?? {};
     const after = rc.change.after ?? {};
     const unknown = rc.change.after_unknown ?? {};
-    out[rc.address] = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !unknown[k] && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+    out[rc.address] = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+      .filter((k) => !unknown[k] && JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+      .sort();
   }
   return out;
 }
@@ -65,7 +67,12 @@ async function sandbox(dir: string, edit?: (config: string) => void) {
   const mark = sim.sim.log.length;
   const config = writeLabConfig(path.join(dir, "config"));
   edit?.(config);
-  const env = { HCLOUD_TOKEN: TEST_TOKEN, HCLOUD_ENDPOINT: sim.cloudUrl, HETZNER_ENDPOINT: sim.hetznerUrl, PATH: process.env.PATH };
+  const env = {
+    HCLOUD_TOKEN: TEST_TOKEN,
+    HCLOUD_ENDPOINT: sim.cloudUrl,
+    HETZNER_ENDPOINT: sim.hetznerUrl,
+    PATH: process.env.PATH,
+  };
   const adoptIo = captureIo(env, dir);
   const adoptCode = await runAdopt({ env: LAB, config }, adoptIo, repoRoot);
   const out = path.join(dir, "out");
@@ -73,13 +80,24 @@ async function sandbox(dir: string, edit?: (config: string) => void) {
   const synthCode = await runSynth({ env: LAB, config, out, localState: true }, synthIo, repoRoot);
   if (synthCode !== 0) throw new Error(`synth failed:\n${[...synthIo.stdout, ...synthIo.stderr].join("\n")}`);
   const stacks = environmentStacks(out, out, LAB);
-  const variables = [...new Set(stacks.flatMap((s) => stackFacts(s).variables.filter((v) => v.required).map((v) => v.name)))].sort();
+  const variables = [
+    ...new Set(
+      stacks.flatMap((s) =>
+        stackFacts(s)
+          .variables.filter((v) => v.required)
+          .map((v) => v.name),
+      ),
+    ),
+  ].sort();
   const engineEnv = sandboxEnv(engine, sim, variables);
   const common = { env: LAB, out, binary: engine.tofu, allowMissingLock: true, engineEnv };
   const run = async (what: "plan" | "deploy", stack?: string): Promise<Run> => {
     const io = captureIo({ ...process.env, ...engineEnv }, dir);
     const opts = { ...common, ...(stack ? { stack } : {}) };
-    const code = what === "plan" ? await runPlan(opts, io, repoRoot) : await runDeploy({ ...opts, autoApprove: true }, io, repoRoot);
+    const code =
+      what === "plan"
+        ? await runPlan(opts, io, repoRoot)
+        : await runDeploy({ ...opts, autoApprove: true }, io, repoRoot);
     const plans = new Map<string, PlanSummary>();
     const raw = new Map<string, any>();
     for (const s of stacks) {
@@ -91,7 +109,14 @@ async function sandbox(dir: string, edit?: (config: string) => void) {
     }
     return { code, out: [...io.stdout, ...io.stderr], plans, raw };
   };
-  return { sim, ids, mark, adopt: { code: adoptCode, out: [...adoptIo.stdout, ...adoptIo.stderr] }, run, close: () => sim.close() };
+  return {
+    sim,
+    ids,
+    mark,
+    adopt: { code: adoptCode, out: [...adoptIo.stdout, ...adoptIo.stderr] },
+    run,
+    close: () => sim.close(),
+  };
 }
 
 /** The exit code, with the run's output in the failure message. */
@@ -99,7 +124,8 @@ function expectCode(run: Run, code: number): void {
   if (run.code !== code) throw new Error(`exit ${run.code}, expected ${code}:\n${run.out.join("\n")}`);
 }
 
-const total = (plans: Map<string, PlanSummary>, kind: keyof PlanSummary["counts"]) => [...plans.values()].reduce((n, p) => n + p.counts[kind], 0);
+const total = (plans: Map<string, PlanSummary>, kind: keyof PlanSummary["counts"]) =>
+  [...plans.values()].reduce((n, p) => n + p.counts[kind], 0);
 
 describeE2e("adoption of a network created beforehand, on the real engine", () => {
   const t = makeTempDir("all2all-e2e-adopt-");
@@ -130,7 +156,9 @@ describeE2e("adoption of a network created beforehand, on the real engine", () =
     });
 
     test("the only updates are the servers' settings that live in state alone (never read from Hetzner, never sent to it)", () => {
-      const changes = [...applied.plans.values()].flatMap((p) => p.changes).filter((c) => c.kinds.some((k) => k !== "import"));
+      const changes = [...applied.plans.values()]
+        .flatMap((p) => p.changes)
+        .filter((c) => c.kinds.some((k) => k !== "import"));
       expect(changes.map((c) => [c.address, c.kinds])).toEqual([
         ["hcloud_server.db-1", ["import", "update"]],
         ["hcloud_server.web-1", ["import", "update"]],
@@ -159,7 +187,11 @@ describeE2e("adoption of a network created beforehand, on the real engine", () =
       sb = await sandbox(path.join(t.dir, "different"), (config) => {
         const network = path.join(config, "network.yaml");
         editFile(network, "    role: db\n    type: cx23\n", "    role: db\n    type: cx33\n");
-        editFile(network, "port: 22, sources: [admin], description: SSH }", "port: 2222, sources: [admin], description: SSH }");
+        editFile(
+          network,
+          "port: 22, sources: [admin], description: SSH }",
+          "port: 2222, sources: [admin], description: SSH }",
+        );
         editFile(path.join(config, "backup.yaml"), "    location: hel1\n", "    location: fsn1\n");
       });
       backup = await sb.run("plan", "backup");
@@ -170,11 +202,18 @@ describeE2e("adoption of a network created beforehand, on the real engine", () =
 
     test("the plans import and show each difference as an update", () => {
       expectCode(network, 0);
-      expect(network.plans.get(`${LAB}-network`)!.changes.find((c) => c.address === "hcloud_firewall.base")?.kinds).toEqual(["import", "update"]);
+      expect(
+        network.plans.get(`${LAB}-network`)!.changes.find((c) => c.address === "hcloud_firewall.base")?.kinds,
+      ).toEqual(["import", "update"]);
       expectCode(servers, 0);
       const s = servers.plans.get(`${LAB}-servers`)!;
       expect(s.changes.find((c) => c.address === "hcloud_server.db-1")?.kinds).toEqual(["import", "update"]);
-      expect(updatedAttributes(servers.raw.get(`${LAB}-servers`))["hcloud_server.db-1"]).toEqual(["ignore_remote_firewall_ids", "keep_disk", "server_type", "shutdown_before_deletion"]);
+      expect(updatedAttributes(servers.raw.get(`${LAB}-servers`))["hcloud_server.db-1"]).toEqual([
+        "ignore_remote_firewall_ids",
+        "keep_disk",
+        "server_type",
+        "shutdown_before_deletion",
+      ]);
       expect(updatedAttributes(network.raw.get(`${LAB}-network`))["hcloud_firewall.base"]).toEqual(["rule"]);
       expect(s.counts.create + s.counts.replace + s.counts.destroy).toBe(0);
     });

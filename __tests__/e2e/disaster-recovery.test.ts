@@ -26,14 +26,20 @@ interface Drill {
 
 /** A copy of the repository as a fresh clone has it, plus the build (dist/, .gen/) and node_modules (linked). */
 function cloneLike(dest: string): void {
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
   for (const f of files) {
     const from = path.join(repoRoot, f);
     if (!fs.existsSync(from)) continue; // deleted in the working tree
     fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
     fs.copyFileSync(from, path.join(dest, f));
   }
-  for (const built of ["dist", ".gen"]) fs.cpSync(path.join(repoRoot, built), path.join(dest, built), { recursive: true });
+  for (const built of ["dist", ".gen"])
+    fs.cpSync(path.join(repoRoot, built), path.join(dest, built), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dest, "node_modules"));
 }
 
@@ -96,31 +102,47 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
   beforeAll(async () => {
     const engine = requireEngine();
     cloneLike(project);
-    const blocks = shBlocks(fs.readFileSync(path.join(repoRoot, "docs", "disaster-recovery.md"), "utf8"), ["# real disaster only"]);
+    const blocks = shBlocks(fs.readFileSync(path.join(repoRoot, "docs", "disaster-recovery.md"), "utf8"), [
+      "# real disaster only",
+    ]);
     const last = blocks[blocks.length - 1]!;
-    if (!last.startsWith("# drill only") || !last.includes('kill "$SIM_PID"')) throw new Error(`the runbook's last block is not the drill's end:\n${last}`);
+    if (!last.startsWith("# drill only") || !last.includes('kill "$SIM_PID"'))
+      throw new Error(`the runbook's last block is not the drill's end:\n${last}`);
     const script = ["set -eo pipefail", ...blocks.slice(0, -1), OBSERVE, last].join("\n");
     // A clean environment: nothing of this machine's credentials; the engine's cache found as the tests find it.
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? t.dir, TMPDIR: process.env.TMPDIR ?? "/tmp", DRILL_OBSERVED: observed };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? t.dir,
+      TMPDIR: process.env.TMPDIR ?? "/tmp",
+      DRILL_OBSERVED: observed,
+    };
     for (const k of ["ALL2ALL_ENGINE_CACHE", "XDG_CACHE_HOME", "LANG"]) if (process.env[k]) env[k] = process.env[k]!;
     expect(engine.tofu).toBeTruthy();
     drill = await bash(script, project, env);
   }, DRILL_TIMEOUT_MS);
   afterAll(() => t.cleanup());
 
-  const output = () => `exit ${drill.code}\n--- stdout (end)\n${drill.stdout.slice(-4000)}\n--- stderr (end)\n${drill.stderr.slice(-4000)}`;
+  const output = () =>
+    `exit ${drill.code}\n--- stdout (end)\n${drill.stdout.slice(-4000)}\n--- stderr (end)\n${drill.stderr.slice(-4000)}`;
 
   test("runs through", () => {
     expect({ code: drill.code, output: drill.code === 0 ? "" : output() }).toEqual({ code: 0, output: "" });
   });
 
   test("dr is rebuilt: the simulator holds every server of dr, in dr's location, and its zones", () => {
-    const held = readJson<{ servers: { name: string; location: string; ipv4: string | null }[]; zones: string[] }>(observed);
+    const held = readJson<{ servers: { name: string; location: string; ipv4: string | null }[]; zones: string[] }>(
+      observed,
+    );
     expect(held.servers.map((s) => s.name).sort()).toEqual(dr.servers.map((s) => s.name).sort());
     expect(new Set(held.servers.map((s) => s.location))).toEqual(new Set([dr.environment.location]));
     expect(held.zones.sort()).toEqual(dr.zones.map((z) => z.name).sort());
     // State stayed local (synth --local-state): nothing of the dr bucket was needed.
-    expect(fs.readdirSync(path.join(project, "state")).sort()).toEqual(["dr-backup.tfstate", "dr-dns.tfstate", "dr-network.tfstate", "dr-servers.tfstate"]);
+    expect(fs.readdirSync(path.join(project, "state")).sort()).toEqual([
+      "dr-backup.tfstate",
+      "dr-dns.tfstate",
+      "dr-network.tfstate",
+      "dr-servers.tfstate",
+    ]);
   });
 
   test("the zone files name the rebuilt servers' addresses, read by `all2all output`", () => {
@@ -137,7 +159,10 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
   });
 
   test("every zone passes named-checkzone and kzonecheck, and the Knot configuration knotc conf-check", () => {
-    const zones = fs.readdirSync(path.join(project, "zones", "dr")).filter((f) => f.endsWith(".zone")).map((f) => f.replace(/\.zone$/, ""));
+    const zones = fs
+      .readdirSync(path.join(project, "zones", "dr"))
+      .filter((f) => f.endsWith(".zone"))
+      .map((f) => f.replace(/\.zone$/, ""));
     expect(zones.sort()).toEqual(dr.zones.map((z) => z.name).sort());
     for (const zone of zones) {
       expect(drill.stdout).toMatch(new RegExp(`zone ${zone.replace(/\./g, "\\.")}/IN: loaded serial \\d+\\nOK`));
@@ -147,7 +172,9 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
     expect(drill.stderr).toMatch(/^timed: \d+ s: knotc -c zones\/dr-knot-check\/knot\.conf conf-check$/m);
     // The key file the check wrote holds the drill's TSIG secret, readable by its owner only.
     const keyFile = path.join(project, "zones", "dr-knot-check", "keys", "all2all-org-transfer.conf");
-    expect(fs.readFileSync(keyFile, "utf8")).toMatch(/^key:\n {2}- id: all2all-org-transfer\n {4}algorithm: hmac-sha256\n {4}secret: [A-Za-z0-9+/]{43}=\n$/);
+    expect(fs.readFileSync(keyFile, "utf8")).toMatch(
+      /^key:\n {2}- id: all2all-org-transfer\n {4}algorithm: hmac-sha256\n {4}secret: [A-Za-z0-9+/]{43}=\n$/,
+    );
     expect(fs.statSync(keyFile).mode & 0o077).toBe(0);
   });
 
@@ -178,9 +205,30 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
   test("all2all output with the real engine: a stack whose state holds nothing is said not to be applied (exit 1)", async () => {
     const engine = requireEngine();
     fs.rmSync(path.join(project, "state", "dr-servers.tfstate"));
-    const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--out", path.join(project, "cdktf.out"), "--binary", engine.tofu], project, { ...engineEnv(engine), PATH: process.env.PATH, HOME: process.env.HOME, TF_VAR_state_passphrase: "any-passphrase-for-no-state-0123" });
+    const r = await runCli(
+      [
+        "output",
+        "--env",
+        "dr",
+        "--stack",
+        "servers",
+        "--out",
+        path.join(project, "cdktf.out"),
+        "--binary",
+        engine.tofu,
+      ],
+      project,
+      {
+        ...engineEnv(engine),
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TF_VAR_state_passphrase: "any-passphrase-for-no-state-0123",
+      },
+    );
     expect(r.stdout).toEqual([]);
-    expect(r.stderr[r.stderr.length - 1]).toMatch(/^output: dr-servers is not applied yet: its state holds none of its outputs \(.+\); deploy it first/);
+    expect(r.stderr[r.stderr.length - 1]).toMatch(
+      /^output: dr-servers is not applied yet: its state holds none of its outputs \(.+\); deploy it first/,
+    );
     expect(r.code).toBe(1);
   });
 });

@@ -29,7 +29,8 @@ function documentedLines(): string[] {
   const text = fs.readFileSync(path.join(repoRoot, "docs", "drift.md"), "utf8");
   const blocks = [...text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!.split("\n"));
   const mine = blocks.filter((lines) => lines[0]!.startsWith(`# run by ${THIS_TEST}`));
-  if (mine.length !== 1) throw new Error(`docs/drift.md: expected one sh block marked "# run by ${THIS_TEST}", found ${mine.length}`);
+  if (mine.length !== 1)
+    throw new Error(`docs/drift.md: expected one sh block marked "# run by ${THIS_TEST}", found ${mine.length}`);
   return mine[0]!.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
@@ -47,7 +48,8 @@ async function runDocumented(sb: Sandbox, cwd: string): Promise<Run[]> {
     const m = /^npx all2all (.*)$/.exec(line);
     if (!m) throw new Error(`docs/drift.md: the block run by ${THIS_TEST} has a line this test does not run: ${line}`);
     const argv = m[1]!.split(/\s+/).map((w) => (w === '"$ALL2ALL_OUT"' ? sb.out : w));
-    if (argv.some((w) => /[$"'`]/.test(w))) throw new Error(`docs/drift.md: ${line}: shell syntax this test does not model`);
+    if (argv.some((w) => /[$"'`]/.test(w)))
+      throw new Error(`docs/drift.md: ${line}: shell syntax this test does not model`);
     const io = captureIo({ ...process.env, ...sb.env }, cwd);
     const code = await main(argv, io, repoRoot);
     runs.push({ line, code, stdout: io.stdout, stderr: io.stderr });
@@ -62,7 +64,12 @@ function stateHashes(sb: Sandbox): Record<string, string> {
     fs
       .readdirSync(dir)
       .sort()
-      .map((f) => [f, createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex")]),
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(fs.readFileSync(path.join(dir, f)))
+          .digest("hex"),
+      ]),
   );
 }
 
@@ -70,7 +77,10 @@ function stateHashes(sb: Sandbox): Record<string, string> {
 async function api(sb: Sandbox, method: string, route: string, body?: unknown): Promise<any> {
   const res = await fetch(`${sb.env.HCLOUD_ENDPOINT}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${sb.env.HCLOUD_TOKEN}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+    headers: {
+      Authorization: `Bearer ${sb.env.HCLOUD_TOKEN}`,
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
@@ -94,7 +104,12 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
   let drifted: Run[] = [];
   let cleanJson: DriftReport | undefined;
   let driftJson: DriftReport | undefined;
-  const seen: { statesBefore?: Record<string, string>; statesAfter?: Record<string, string>; writesDuringDrift?: number; changed?: string[] } = {};
+  const seen: {
+    statesBefore?: Record<string, string>;
+    statesAfter?: Record<string, string>;
+    writesDuringDrift?: number;
+    changed?: string[];
+  } = {};
 
   beforeAll(async () => {
     rehearsal = await rehearse("staging", { config, work: path.join(t.dir, "work") }, async (sb) => {
@@ -108,7 +123,16 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
       const changed: string[] = [];
       const web = (await api(sb, "GET", "/firewalls?name=web")).firewalls[0];
       await api(sb, "POST", `/firewalls/${web.id}/actions/set_rules`, {
-        rules: [...web.rules, { direction: "in", protocol: "tcp", port: "8080", source_ips: ["0.0.0.0/0", "::/0"], description: "opened by hand" }],
+        rules: [
+          ...web.rules,
+          {
+            direction: "in",
+            protocol: "tcp",
+            port: "8080",
+            source_ips: ["0.0.0.0/0", "::/0"],
+            description: "opened by hand",
+          },
+        ],
       });
       changed.push("firewall rule added");
       const web1 = await serverNamed(sb, "web-1");
@@ -116,7 +140,10 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
       await api(sb, "PUT", `/servers/${web1.id}`, { labels });
       changed.push("label removed");
       const admin1 = await serverNamed(sb, "admin-1");
-      await api(sb, "POST", `/servers/${admin1.id}/actions/change_dns_ptr`, { ip: admin1.public_net.ipv4.ip, dns_ptr: NEW_PTR });
+      await api(sb, "POST", `/servers/${admin1.id}/actions/change_dns_ptr`, {
+        ip: admin1.public_net.ipv4.ip,
+        dns_ptr: NEW_PTR,
+      });
       changed.push("reverse DNS changed");
       await api(sb, "DELETE", "/zones/all2all-staging.org/rrsets/_dmarc/TXT");
       changed.push("record deleted");
@@ -129,40 +156,84 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
       fs.rmSync(report, { force: true });
       drifted = await runDocumented(sb, t.dir);
       driftJson = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, "utf8")) : undefined;
-      seen.writesDuringDrift = writes(sb).length - writesBeforeDrift + (writesBeforeDrift - writesBefore - changed.length);
+      seen.writesDuringDrift =
+        writes(sb).length - writesBeforeDrift + (writesBeforeDrift - writesBefore - changed.length);
       seen.statesAfter = stateHashes(sb);
     });
   });
 
   test("the rehearsal applied staging", () => {
     expect(rehearsal.code).toBe(0);
-    expect(seen.changed).toEqual(["firewall rule added", "label removed", "reverse DNS changed", "record deleted", "server deleted"]);
+    expect(seen.changed).toEqual([
+      "firewall rule added",
+      "label removed",
+      "reverse DNS changed",
+      "record deleted",
+      "server deleted",
+    ]);
   });
 
   test("right after the rehearsal: no drift, exit 0, in Markdown and JSON", () => {
     expect(clean.map((r) => r.line)).toEqual(documentedLines());
     expect(clean.length).toBeGreaterThanOrEqual(2);
-    for (const r of clean) expect({ line: r.line, code: r.code, failed: r.stderr.filter((l) => /failed|warning/.test(l)) }).toEqual({ line: r.line, code: 0, failed: [] });
+    for (const r of clean)
+      expect({ line: r.line, code: r.code, failed: r.stderr.filter((l) => /failed|warning/.test(l)) }).toEqual({
+        line: r.line,
+        code: 0,
+        failed: [],
+      });
     expect(clean[0]!.stdout[0]).toBe("## all2all drift: environment staging: no drift");
-    expect(cleanJson).toMatchObject({ command: "drift", environment: "staging", drifted: false, dangerous: 0, complete: true, resources: [] });
-    expect(cleanJson!.stacks.map((s) => `${s.name} ${s.status}`)).toEqual(["staging-backup no-drift", "staging-network no-drift", "staging-servers no-drift", "staging-dns no-drift"]);
+    expect(cleanJson).toMatchObject({
+      command: "drift",
+      environment: "staging",
+      drifted: false,
+      dangerous: 0,
+      complete: true,
+      resources: [],
+    });
+    expect(cleanJson!.stacks.map((s) => `${s.name} ${s.status}`)).toEqual([
+      "staging-backup no-drift",
+      "staging-network no-drift",
+      "staging-servers no-drift",
+      "staging-dns no-drift",
+    ]);
     // What the apply's own creations changed afterwards (a primary IP's assignee once its server exists) is not drift from the code.
-    expect(cleanJson!.computed.map((c) => `${c.address} ${c.path}`)).toEqual(expect.arrayContaining(["hcloud_primary_ip.web-1-ipv4 assignee_id", "hcloud_placement_group.web servers"]));
+    expect(cleanJson!.computed.map((c) => `${c.address} ${c.path}`)).toEqual(
+      expect.arrayContaining(["hcloud_primary_ip.web-1-ipv4 assignee_id", "hcloud_placement_group.web servers"]),
+    );
   });
 
   test("after the changes: exit 5, each change reported by resource and attribute, dangerous first (JSON)", () => {
     for (const r of drifted) expect({ line: r.line, code: r.code }).toEqual({ line: r.line, code: 5 });
     const report = driftJson!;
-    expect(report).toMatchObject({ command: "drift", format_version: 1, environment: "staging", drifted: true, complete: true });
+    expect(report).toMatchObject({
+      command: "drift",
+      format_version: 1,
+      environment: "staging",
+      drifted: true,
+      complete: true,
+    });
     const at = (address: string) => report.resources.find((r) => r.address === address);
 
     const firewall = at("hcloud_firewall.web");
-    expect(firewall).toMatchObject({ stack: "staging-network", drift: "changed", dangerous: true, danger: "firewall-rules" });
-    expect(firewall!.attributes).toEqual([{ path: expect.stringMatching(/^rule\[\d+\]$/), actual: expect.stringContaining('port: "8080"') }]);
+    expect(firewall).toMatchObject({
+      stack: "staging-network",
+      drift: "changed",
+      dangerous: true,
+      danger: "firewall-rules",
+    });
+    expect(firewall!.attributes).toEqual([
+      { path: expect.stringMatching(/^rule\[\d+\]$/), actual: expect.stringContaining('port: "8080"') },
+    ]);
     expect(firewall!.attributes[0]!.actual).toContain('description: "opened by hand"');
 
     const web1 = at("hcloud_server.web-1");
-    expect(web1).toMatchObject({ stack: "staging-servers", drift: "changed", dangerous: true, danger: "stateful-changed" });
+    expect(web1).toMatchObject({
+      stack: "staging-servers",
+      drift: "changed",
+      dangerous: true,
+      danger: "stateful-changed",
+    });
     expect(web1!.attributes).toEqual([{ path: "labels.role", state: '"web"' }]);
 
     expect(at("hcloud_rdns.admin-1-ipv4")).toMatchObject({
@@ -172,9 +243,20 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
       attributes: [{ path: "dns_ptr", state: '"admin-1.all2all-staging.org"', actual: `"${NEW_PTR}"` }],
     });
 
-    expect(at("hcloud_zone_rrset.all2all-staging-org-_dmarc-txt")).toMatchObject({ stack: "staging-dns", drift: "deleted", dangerous: true, danger: "stateful-deleted", attributes: [] });
+    expect(at("hcloud_zone_rrset.all2all-staging-org-_dmarc-txt")).toMatchObject({
+      stack: "staging-dns",
+      drift: "deleted",
+      dangerous: true,
+      danger: "stateful-deleted",
+      attributes: [],
+    });
     const mail1 = at("hcloud_server.mail-1");
-    expect(mail1).toMatchObject({ stack: "staging-servers", drift: "deleted", dangerous: true, danger: "stateful-deleted" });
+    expect(mail1).toMatchObject({
+      stack: "staging-servers",
+      drift: "deleted",
+      dangerous: true,
+      danger: "stateful-deleted",
+    });
     expect(mail1!.summary).toContain('name "mail-1"');
 
     // Dangerous first, most urgent first; then what the server's deletion took along; then the rest.
@@ -188,7 +270,12 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
       "changed hcloud_rdns.admin-1-ipv4",
     ]);
     expect(report.dangerous).toBe(4);
-    expect(report.stacks.map((s) => `${s.name} ${s.status} ${s.drifted}`)).toEqual(["staging-backup no-drift 0", "staging-network drifted 1", "staging-servers drifted 5", "staging-dns drifted 1"]);
+    expect(report.stacks.map((s) => `${s.name} ${s.status} ${s.drifted}`)).toEqual([
+      "staging-backup no-drift 0",
+      "staging-network drifted 1",
+      "staging-servers drifted 5",
+      "staging-dns drifted 1",
+    ]);
   });
 
   test("after the changes: the Markdown names each resource and attribute, dangerous drift first", () => {
@@ -198,11 +285,21 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
     const otherAt = md.indexOf("### Other drift (3)");
     expect(dangerousAt).toBeGreaterThan(0);
     expect(otherAt).toBeGreaterThan(dangerousAt);
-    expect(md).toMatch(/\| staging-network \| `hcloud_firewall\.web` \| \*\*FIREWALL CHANGED\*\* \| `rule\[\d+\]` \| \(absent\) \| \{.*port: "8080"/);
-    expect(md).toContain('| staging-servers | `hcloud_server.web-1` | **STATEFUL RESOURCE CHANGED** | `labels.role` | "web" | (absent) |');
-    expect(md).toMatch(/\| staging-servers \| `hcloud_server\.mail-1` \| \*\*STATEFUL RESOURCE DELETED\*\* \| \(the whole resource\) \| name "mail-1".* \| \(deleted\) \|/);
-    expect(md).toMatch(/\| staging-dns \| `hcloud_zone_rrset\.all2all-staging-org-_dmarc-txt` \| \*\*STATEFUL RESOURCE DELETED\*\* \|/);
-    expect(md.slice(otherAt)).toContain(`| staging-servers | \`hcloud_rdns.admin-1-ipv4\` | changed | \`dns_ptr\` | "admin-1.all2all-staging.org" | "${NEW_PTR}" |`);
+    expect(md).toMatch(
+      /\| staging-network \| `hcloud_firewall\.web` \| \*\*FIREWALL CHANGED\*\* \| `rule\[\d+\]` \| \(absent\) \| \{.*port: "8080"/,
+    );
+    expect(md).toContain(
+      '| staging-servers | `hcloud_server.web-1` | **STATEFUL RESOURCE CHANGED** | `labels.role` | "web" | (absent) |',
+    );
+    expect(md).toMatch(
+      /\| staging-servers \| `hcloud_server\.mail-1` \| \*\*STATEFUL RESOURCE DELETED\*\* \| \(the whole resource\) \| name "mail-1".* \| \(deleted\) \|/,
+    );
+    expect(md).toMatch(
+      /\| staging-dns \| `hcloud_zone_rrset\.all2all-staging-org-_dmarc-txt` \| \*\*STATEFUL RESOURCE DELETED\*\* \|/,
+    );
+    expect(md.slice(otherAt)).toContain(
+      `| staging-servers | \`hcloud_rdns.admin-1-ipv4\` | changed | \`dns_ptr\` | "admin-1.all2all-staging.org" | "${NEW_PTR}" |`,
+    );
     expect(drifted[0]!.stderr.join("\n")).toMatch(/drift: 7 resources drifted, 4 dangerous: .*exit 5/);
   });
 

@@ -43,7 +43,9 @@ describeE2e("the engine built by npm run engine", () => {
 
     const printed = JSON.parse((await tofuOk(engine, dir, ["providers", "schema", "-json"])).stdout);
     const built = Object.values(printed.provider_schemas as Record<string, any>)[0];
-    const committed = Object.values(readJson(path.join(repoRoot, "providers", "hcloud", "schema.json")).provider_schemas as Record<string, any>)[0];
+    const committed = Object.values(
+      readJson(path.join(repoRoot, "providers", "hcloud", "schema.json")).provider_schemas as Record<string, any>,
+    )[0];
     expect(Object.keys(built.resource_schemas).sort()).toEqual(Object.keys(committed.resource_schemas).sort());
     for (const part of ["provider", "resource_schemas", "data_source_schemas"]) {
       expect(withoutDocs(built[part])).toEqual(withoutDocs(committed[part]));

@@ -24,10 +24,18 @@ describeE2e("rehearsal of production on the real engine", () => {
     result = await rehearse("production", { config, work: path.join(t.dir, "work") }, async (sb) => {
       const binary = path.join(sb.env.PATH!.split(path.delimiter)[0]!, "tofu");
       // The bastion moved to another location: a replacement of a protected server.
-      editFile(path.join(config, "network.yaml"), "    role: bastion\n    type: cx23\n", "    role: bastion\n    type: cx23\n    location: nbg1\n");
+      editFile(
+        path.join(config, "network.yaml"),
+        "    role: bastion\n    type: cx23\n",
+        "    role: bastion\n    type: cx23\n    location: nbg1\n",
+      );
       const moved = path.join(sb.work, "out-moved");
-      seen.synth = await capture(process.env, (io) => runSynth({ config, env: "production", out: moved, localState: true }, io, repoRoot));
-      seen.plan = await capture({ ...process.env, ...sb.env }, (io) => runPlan({ env: "production", out: moved, stack: "servers", binary, allowMissingLock: true }, io, repoRoot));
+      seen.synth = await capture(process.env, (io) =>
+        runSynth({ config, env: "production", out: moved, localState: true }, io, repoRoot),
+      );
+      seen.plan = await capture({ ...process.env, ...sb.env }, (io) =>
+        runPlan({ env: "production", out: moved, stack: "servers", binary, allowMissingLock: true }, io, repoRoot),
+      );
     });
   });
 
@@ -61,7 +69,10 @@ describeE2e("rehearsal of dr on the real engine", () => {
   afterAll(() => t.cleanup());
 
   test("every stack applies and plans again with no change", async () => {
-    const result = await rehearse("dr", { config: copyConfig(path.join(t.dir, "config")), work: path.join(t.dir, "work") });
+    const result = await rehearse("dr", {
+      config: copyConfig(path.join(t.dir, "config")),
+      work: path.join(t.dir, "work"),
+    });
     expect(result.report.missing_routes).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.report.stacks.every((s) => s.created.length > 0 && s.changes_after_apply === 0)).toBe(true);

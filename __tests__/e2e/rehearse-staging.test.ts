@@ -20,7 +20,7 @@ jest.setTimeout(600_000);
 
 // Literal text, as a person may write it: template syntax, quotes, backslashes, non-ASCII.
 const TXT = 'say ${hello} and %{world}: "quoted", back\\slash, café, ü, ✓';
-const USER_DATA_LINE = "# kept as written: ${not_interpolated} %{ if nothing } \"q\" \\ é";
+const USER_DATA_LINE = '# kept as written: ${not_interpolated} %{ if nothing } "q" \\ é';
 const RULE_DESCRIPTION = 'ping ${x} and %{y}, "q" \\ é';
 
 const LIST_ROUTES: [api: "cloud" | "hetzner", path: string, key: string][] = [
@@ -61,9 +61,17 @@ describeE2e("rehearsal of staging on the real engine", () => {
   const t = makeTempDir("all2all-e2e-staging-");
   afterAll(() => t.cleanup());
   const config = copyConfig(path.join(t.dir, "config"));
-  editFile(path.join(config, "environments", "staging.yaml"), '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n', `      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n      - { name: literal, type: TXT, values: [${JSON.stringify(TXT)}] }\n`);
+  editFile(
+    path.join(config, "environments", "staging.yaml"),
+    '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n',
+    `      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n      - { name: literal, type: TXT, values: [${JSON.stringify(TXT)}] }\n`,
+  );
   fs.appendFileSync(path.join(config, "cloud-init", "web.yaml"), `${USER_DATA_LINE}\n`);
-  editFile(path.join(config, "network.yaml"), "description: ping and path MTU discovery }", `description: ${JSON.stringify(RULE_DESCRIPTION)} }`);
+  editFile(
+    path.join(config, "network.yaml"),
+    "description: ping and path MTU discovery }",
+    `description: ${JSON.stringify(RULE_DESCRIPTION)} }`,
+  );
   const userData = fs.readFileSync(path.join(config, "cloud-init", "web.yaml"), "utf8");
 
   let result: Rehearsed;
@@ -78,25 +86,54 @@ describeE2e("rehearsal of staging on the real engine", () => {
 
       // Preflight on the real engine: without HCLOUD_TOKEN nothing runs.
       const { HCLOUD_TOKEN: _token, ...noToken } = sb.env;
-      seen.preflight = await capture({ ...process.env, ...noToken, HCLOUD_TOKEN: "" }, (io) => runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot));
+      seen.preflight = await capture({ ...process.env, ...noToken, HCLOUD_TOKEN: "" }, (io) =>
+        runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot),
+      );
 
       // A reviewed change (a TTL), synthesised again, planned and deployed with the confirmation typed.
-      editFile(path.join(config, "environments", "staging.yaml"), "    mode: primary\n    ttl: 300\n", "    mode: primary\n    ttl: 600\n");
-      seen.synth = await capture(process.env, (io) => runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot));
-      seen.plan = await capture({ ...process.env, ...sb.env }, (io) => runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot));
+      editFile(
+        path.join(config, "environments", "staging.yaml"),
+        "    mode: primary\n    ttl: 300\n",
+        "    mode: primary\n    ttl: 600\n",
+      );
+      seen.synth = await capture(process.env, (io) =>
+        runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot),
+      );
+      seen.plan = await capture({ ...process.env, ...sb.env }, (io) =>
+        runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot),
+      );
       seen.deploy = await capture({ ...process.env, ...sb.env }, (io) =>
-        runDeploy({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot, { confirm: async () => "staging", stdinIsTTY: true }),
+        runDeploy({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot, {
+          confirm: async () => "staging",
+          stdinIsTTY: true,
+        }),
       );
       seen.zones = list(sb, "cloud", "/zones", "zones");
-      seen.replan = await capture({ ...process.env, ...sb.env }, (io) => runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot));
+      seen.replan = await capture({ ...process.env, ...sb.env }, (io) =>
+        runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot),
+      );
 
       // A change that forces a replacement (a server's location): the real plan, read by plan-summary and refused by deploy --auto-approve.
-      editFile(path.join(config, "environments", "staging.yaml"), "  - name: admin-1\n", "  - name: admin-1\n    location: nbg1\n");
-      seen.movedSynth = await capture(process.env, (io) => runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot));
-      seen.movedPlan = await capture({ ...process.env, ...sb.env }, (io) => runPlan({ env: "staging", out: sb.out, stack: "servers", binary, allowMissingLock: true }, io, repoRoot));
+      editFile(
+        path.join(config, "environments", "staging.yaml"),
+        "  - name: admin-1\n",
+        "  - name: admin-1\n    location: nbg1\n",
+      );
+      seen.movedSynth = await capture(process.env, (io) =>
+        runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot),
+      );
+      seen.movedPlan = await capture({ ...process.env, ...sb.env }, (io) =>
+        runPlan({ env: "staging", out: sb.out, stack: "servers", binary, allowMissingLock: true }, io, repoRoot),
+      );
       const planJson = path.join(sb.out, "stacks", "staging-servers", "plan.json");
       seen.summary = await capture(process.env, (io) => runPlanSummary([planJson], { format: "json" }, io, repoRoot));
-      seen.autoApprove = await capture({ ...process.env, ...sb.env }, (io) => runDeploy({ env: "staging", out: sb.out, stack: "servers", binary, allowMissingLock: true, autoApprove: true }, io, repoRoot));
+      seen.autoApprove = await capture({ ...process.env, ...sb.env }, (io) =>
+        runDeploy(
+          { env: "staging", out: sb.out, stack: "servers", binary, allowMissingLock: true, autoApprove: true },
+          io,
+          repoRoot,
+        ),
+      );
       seen.adminAfter = list(sb, "cloud", "/servers", "servers").find((x) => x.name === "admin-1");
 
       // Staging destroyed, stack by stack in reverse order, with tofu itself.
@@ -104,11 +141,16 @@ describeE2e("rehearsal of staging on the real engine", () => {
       for (const stack of ["staging-dns", "staging-servers", "staging-network", "staging-backup"]) {
         const dir = path.join(sb.out, "stacks", stack);
         const init = await tofu({ tofu: binary }, dir, ["init", "-input=false"], undefined, { ...sb.env });
-        const r = init.code === 0 ? await tofu({ tofu: binary }, dir, ["destroy", "-auto-approve", "-input=false"], undefined, { ...sb.env }) : init;
+        const r =
+          init.code === 0
+            ? await tofu({ tofu: binary }, dir, ["destroy", "-auto-approve", "-input=false"], undefined, { ...sb.env })
+            : init;
         destroyed.push({ stack, code: r.code, output: r.code === 0 ? "" : `${r.stdout}\n${r.stderr}` });
       }
       seen.destroy = destroyed;
-      seen.left = Object.fromEntries(LIST_ROUTES.map(([api, route, key]) => [key, list(sb, api, route, key).map((x) => x.name ?? x.id)]));
+      seen.left = Object.fromEntries(
+        LIST_ROUTES.map(([api, route, key]) => [key, list(sb, api, route, key).map((x) => x.name ?? x.id)]),
+      );
     });
   });
 
@@ -116,7 +158,12 @@ describeE2e("rehearsal of staging on the real engine", () => {
     expect(result.stderr.filter((l) => /no route|lacks/.test(l))).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.report.environment).toBe("staging");
-    expect(result.report.stacks.map((s) => s.name)).toEqual(["staging-backup", "staging-network", "staging-servers", "staging-dns"]);
+    expect(result.report.stacks.map((s) => s.name)).toEqual([
+      "staging-backup",
+      "staging-network",
+      "staging-servers",
+      "staging-dns",
+    ]);
     for (const s of result.report.stacks) {
       expect(s.created.length).toBeGreaterThan(0);
       expect(s.changes_after_apply).toBe(0);
@@ -125,7 +172,9 @@ describeE2e("rehearsal of staging on the real engine", () => {
   });
 
   test("text from the config reaches the API exactly as written: a TXT value, user_data, a rule description", () => {
-    const rrset = received.find((w) => w.method === "POST" && /\/zones\/[^/]+\/rrsets$/.test(w.path) && w.body?.name === "literal");
+    const rrset = received.find(
+      (w) => w.method === "POST" && /\/zones\/[^/]+\/rrsets$/.test(w.path) && w.body?.name === "literal",
+    );
     // The TXT value in DNS presentation form (quoted, non-ASCII bytes as \DDD): the same bytes as written.
     const values: string[] = rrset?.body.records.map((r: { value: string }) => r.value) ?? [];
     expect(values.map(decodeTxtBytes)).toEqual([formatTxtValue(TXT)].map(decodeTxtBytes));
@@ -135,11 +184,20 @@ describeE2e("rehearsal of staging on the real engine", () => {
     expect(web?.body.user_data).toBe(userData);
 
     // Labels too (Hetzner's rules allow no template syntax in them): exactly the synthesised ones.
-    const synthesised = JSON.parse(fs.readFileSync(path.join(t.dir, "work", "out", "stacks", "staging-servers", "cdk.tf.json"), "utf8"));
+    const synthesised = JSON.parse(
+      fs.readFileSync(path.join(t.dir, "work", "out", "stacks", "staging-servers", "cdk.tf.json"), "utf8"),
+    );
     expect(web?.body.labels).toEqual(synthesised.resource.hcloud_server["web-1"].labels);
 
-    const firewall = received.find((w) => w.method === "POST" && w.path === "/firewalls" && (w.body?.rules ?? []).some((r: { protocol: string }) => r.protocol === "icmp"));
-    expect(firewall?.body.rules.find((r: { protocol: string }) => r.protocol === "icmp").description).toBe(RULE_DESCRIPTION);
+    const firewall = received.find(
+      (w) =>
+        w.method === "POST" &&
+        w.path === "/firewalls" &&
+        (w.body?.rules ?? []).some((r: { protocol: string }) => r.protocol === "icmp"),
+    );
+    expect(firewall?.body.rules.find((r: { protocol: string }) => r.protocol === "icmp").description).toBe(
+      RULE_DESCRIPTION,
+    );
   });
 
   test("plan refuses without HCLOUD_TOKEN before running anything", () => {
@@ -164,7 +222,9 @@ describeE2e("rehearsal of staging on the real engine", () => {
     const deploy = seen.deploy as { code: number; stdout: string[] };
     expect(deploy.code).toBe(0);
     expect(deploy.stdout.join("\n")).toMatch(/deploy: environment staging: applied staging-dns/);
-    expect((seen.zones as { name: string; ttl: number }[]).find((z) => z.name === "all2all-staging.org")?.ttl).toBe(600);
+    expect((seen.zones as { name: string; ttl: number }[]).find((z) => z.name === "all2all-staging.org")?.ttl).toBe(
+      600,
+    );
     const replan = seen.replan as { code: number; stdout: string[] };
     expect(replan.code).toBe(0);
     expect(replan.stdout.filter((l) => /^staging-[a-z]+: \d+ to create/.test(l))).toEqual([]);
@@ -180,7 +240,11 @@ describeE2e("rehearsal of staging on the real engine", () => {
     const report = JSON.parse(summary.stdout.join("\n"));
     expect(report.dangerous).toBe(true);
     expect(report.changes[0].action).toBe("replace");
-    expect(report.changes.filter((c: { action: string }) => c.action === "replace").map((c: { address: string }) => c.address)).toContain("hcloud_server.admin-1");
+    expect(
+      report.changes
+        .filter((c: { action: string }) => c.action === "replace")
+        .map((c: { address: string }) => c.address),
+    ).toContain("hcloud_server.admin-1");
     const auto = seen.autoApprove as { code: number; stderr: string[] };
     expect(auto.code).toBe(3);
     expect(auto.stderr.join("\n")).toMatch(/staging-servers: not applied/);
@@ -188,7 +252,8 @@ describeE2e("rehearsal of staging on the real engine", () => {
   });
 
   test("staging destroyed leaves no staging resource in the simulator", () => {
-    for (const d of seen.destroy as { stack: string; code: number; output: string }[]) expect(d).toEqual({ stack: d.stack, code: 0, output: "" });
+    for (const d of seen.destroy as { stack: string; code: number; output: string }[])
+      expect(d).toEqual({ stack: d.stack, code: 0, output: "" });
     expect(seen.left).toEqual(Object.fromEntries(LIST_ROUTES.map(([, , key]) => [key, []])));
   });
 });

@@ -52,24 +52,46 @@ describeE2e("state encryption on the real engine (dr)", () => {
       const binary = path.join(sb.env.PATH!.split(path.delimiter)[0]!, "tofu");
       secrets = Object.fromEntries(Object.entries(sb.env).filter(([k]) => k.startsWith("TF_VAR_")));
       disk = stateAndPlans(sb.work, sb.out);
-      planJson = fs.readdirSync(path.join(sb.out, "stacks")).map((s) => path.join(sb.out, "stacks", s, "plan.json")).filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8"));
+      planJson = fs
+        .readdirSync(path.join(sb.out, "stacks"))
+        .map((s) => path.join(sb.out, "stacks", s, "plan.json"))
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f, "utf8"));
       const old = sb.env.TF_VAR_state_passphrase!;
-      const plan = (env: Record<string, string | undefined>) => capture({ ...process.env, ...env }, (io) => runPlan({ env: ENV, out: sb.out, binary, allowMissingLock: true }, io, repoRoot));
+      const plan = (env: Record<string, string | undefined>) =>
+        capture({ ...process.env, ...env }, (io) =>
+          runPlan({ env: ENV, out: sb.out, binary, allowMissingLock: true }, io, repoRoot),
+        );
 
       // Without the passphrase: refused before tofu runs.
       const before = fs.statSync(path.join(sb.out, "stacks", `${ENV}-network`, "plan.tfplan")).mtimeMs;
       seen.noPassphrase = await plan({ ...sb.env, TF_VAR_state_passphrase: "" });
-      seen.noPassphraseTouched = { code: fs.statSync(path.join(sb.out, "stacks", `${ENV}-network`, "plan.tfplan")).mtimeMs === before ? 0 : 1, stdout: [], stderr: [] };
+      seen.noPassphraseTouched = {
+        code: fs.statSync(path.join(sb.out, "stacks", `${ENV}-network`, "plan.tfplan")).mtimeMs === before ? 0 : 1,
+        stdout: [],
+        stderr: [],
+      };
       // A wrong one, long enough: tofu itself cannot read the state.
       seen.wrongPassphrase = await plan({ ...sb.env, TF_VAR_state_passphrase: "not-the-passphrase-at-all-0123" });
 
       // Rotation: synthesise with the old passphrase as fallback, deploy (every stack written again with the new key)...
-      const rotatingEnv = { ...process.env, ...sb.env, TF_VAR_state_passphrase: NEW_PASSPHRASE, TF_VAR_state_passphrase_previous: old };
-      seen.rotateSynth = await capture(rotatingEnv, (io) => runSynth({ config, env: ENV, out: sb.out, localState: true }, io, repoRoot));
-      seen.rotate = await capture(rotatingEnv, (io) => runDeploy({ env: ENV, out: sb.out, binary, allowMissingLock: true, autoApprove: true }, io, repoRoot));
+      const rotatingEnv = {
+        ...process.env,
+        ...sb.env,
+        TF_VAR_state_passphrase: NEW_PASSPHRASE,
+        TF_VAR_state_passphrase_previous: old,
+      };
+      seen.rotateSynth = await capture(rotatingEnv, (io) =>
+        runSynth({ config, env: ENV, out: sb.out, localState: true }, io, repoRoot),
+      );
+      seen.rotate = await capture(rotatingEnv, (io) =>
+        runDeploy({ env: ENV, out: sb.out, binary, allowMissingLock: true, autoApprove: true }, io, repoRoot),
+      );
       // ...then synthesise as usual again.
       const { TF_VAR_state_passphrase_previous: _previous, ...plain } = rotatingEnv;
-      seen.plainSynth = await capture(plain, (io) => runSynth({ config, env: ENV, out: sb.out, localState: true }, io, repoRoot));
+      seen.plainSynth = await capture(plain, (io) =>
+        runSynth({ config, env: ENV, out: sb.out, localState: true }, io, repoRoot),
+      );
       seen.oldAlone = await plan({ ...sb.env, TF_VAR_state_passphrase: old });
       seen.newAlone = await plan({ ...sb.env, TF_VAR_state_passphrase: NEW_PASSPHRASE });
       afterRotation = stateAndPlans(sb.work, sb.out);
@@ -93,7 +115,11 @@ describeE2e("state encryption on the real engine (dr)", () => {
       for (const v of values) expect({ file: d.file, holds: raw.includes(v) }).toEqual({ file: d.file, holds: false });
       if (d.file.endsWith(".tfplan")) {
         // A plan in clear is a zip holding tfplan, tfstate and tfconfig/ entries.
-        expect({ file: d.file, zip: raw.startsWith("PK"), entries: /tfplan|tfstate|tfconfig/.test(raw) }).toEqual({ file: d.file, zip: false, entries: false });
+        expect({ file: d.file, zip: raw.startsWith("PK"), entries: /tfplan|tfstate|tfconfig/.test(raw) }).toEqual({
+          file: d.file,
+          zip: false,
+          entries: false,
+        });
       } else {
         const envelope = JSON.parse(raw);
         expect(Object.keys(envelope)).toContain("encrypted_data");
@@ -121,7 +147,10 @@ describeE2e("state encryption on the real engine (dr)", () => {
     expect(seen.rotateSynth!.code).toBe(0);
     expect(text(seen.rotateSynth!)).toMatch(/state encryption: rotating the key/);
     expect(seen.rotate!.code).toBe(0);
-    for (const s of ["backup", "network", "servers", "dns"]) expect(text(seen.rotate!)).toContain(`${ENV}-${s}: rotating the state key: writing its state again with the key of TF_VAR_state_passphrase`);
+    for (const s of ["backup", "network", "servers", "dns"])
+      expect(text(seen.rotate!)).toContain(
+        `${ENV}-${s}: rotating the state key: writing its state again with the key of TF_VAR_state_passphrase`,
+      );
   });
 
   test("after the rotation the old passphrase alone is refused by the engine, and the new one plans with no change", () => {

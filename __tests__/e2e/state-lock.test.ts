@@ -54,7 +54,14 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
     const doc = readJson(file);
     const backend = doc.terraform.backend.s3;
     // The backend as synthesised; only where it is changes.
-    expect(backend).toMatchObject({ key: KEY, region: "hel1", use_lockfile: true, use_path_style: true, skip_credentials_validation: true, skip_requesting_account_id: true });
+    expect(backend).toMatchObject({
+      key: KEY,
+      region: "hel1",
+      use_lockfile: true,
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+    });
     backend.endpoints = { s3: s3.endpoint };
     backend.bucket = s3.bucket;
     fs.writeFileSync(file, JSON.stringify(doc, null, 2));
@@ -83,7 +90,9 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
   }
 
   async function count(route: string, field: string, name: string): Promise<number> {
-    const r = await fetch(`${sim.cloudUrl}${route}?per_page=50`, { headers: { Authorization: `Bearer ${TEST_TOKEN}` } });
+    const r = await fetch(`${sim.cloudUrl}${route}?per_page=50`, {
+      headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+    });
     const body = (await r.json()) as Record<string, { name: string }[]>;
     return body[field]!.filter((x) => x.name === name).length;
   }
@@ -94,7 +103,9 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
     expect(s3.has(KEY)).toBe(true);
     expect(s3.has(LOCK)).toBe(false);
     const state = await pull(dir);
-    expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toContain("hcloud_network.internal");
+    expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toContain(
+      "hcloud_network.internal",
+    );
     // Nothing of the state is on the operator's machine.
     expect(fs.existsSync(path.join(dir, "terraform.tfstate"))).toBe(false);
   });
@@ -113,12 +124,17 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
 
     // Started together, the two ask for the lock within moments of each other (the same start-up: backend,
     // key derivation), and the one that takes it holds it for its whole apply (provider start, refresh, update).
-    const results = await Promise.all([run(dir, ["apply", "-input=false", "-auto-approve"]), run(other, ["apply", "-input=false", "-auto-approve"])]);
+    const results = await Promise.all([
+      run(dir, ["apply", "-input=false", "-auto-approve"]),
+      run(other, ["apply", "-input=false", "-auto-approve"]),
+    ]);
 
     const failed = results.filter((r) => r.code !== 0);
     expect(failed).toHaveLength(1);
     expect(failed[0]!.stdout + failed[0]!.stderr).toContain("Error acquiring the state lock");
-    expect(failed[0]!.stdout + failed[0]!.stderr).toMatch(/Lock Info:[\s\S]*ID:\s+\S+[\s\S]*Operation:\s+OperationTypeApply/);
+    expect(failed[0]!.stdout + failed[0]!.stderr).toMatch(
+      /Lock Info:[\s\S]*ID:\s+\S+[\s\S]*Operation:\s+OperationTypeApply/,
+    );
     const applied = results.filter((r) => r.code === 0);
     expect(applied[0]!.stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed/);
 
@@ -142,7 +158,14 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
 
     const child = spawn(engine.tofu, ["apply", "-input=false", "-auto-approve"], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...engineEnv(engine), TF_CLI_ARGS: "-no-color", HCLOUD_TOKEN: TEST_TOKEN, ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...engineEnv(engine),
+        TF_CLI_ARGS: "-no-color",
+        HCLOUD_TOKEN: TEST_TOKEN,
+        ...env,
+      },
       stdio: "ignore",
     });
     const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
@@ -159,7 +182,11 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
     expect(blocked.stderr + blocked.stdout).toContain("Error acquiring the state lock");
 
     const cliEnv = { ...process.env, ...engineEnv(engine), TF_CLI_ARGS: "-no-color", HCLOUD_TOKEN: TEST_TOKEN, ...env };
-    const shown = await runCli(["unlock", "--env", "dr", "--stack", "network", "--out", out, "--binary", engine.tofu, "--yes"], repoRoot, cliEnv);
+    const shown = await runCli(
+      ["unlock", "--env", "dr", "--stack", "network", "--out", out, "--binary", engine.tofu, "--yes"],
+      repoRoot,
+      cliEnv,
+    );
     expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: expect.any(Array) });
     const text = shown.stdout.join("\n");
     expect(text).toContain(`ID:        ${held.ID}`);
@@ -171,7 +198,11 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
 
     // The state is as the last complete apply left it, and the next plan runs (and wants the killed change).
     await ok(dir, ["plan", "-input=false", "-lock-timeout=0s", "-detailed-exitcode"], 2);
-    const none = await runCli(["unlock", "--env", "dr", "--stack", STACK, "--out", out, "--binary", engine.tofu, "--yes"], repoRoot, cliEnv);
+    const none = await runCli(
+      ["unlock", "--env", "dr", "--stack", STACK, "--out", out, "--binary", engine.tofu, "--yes"],
+      repoRoot,
+      cliEnv,
+    );
     expect(none.code).toBe(0);
     expect(none.stdout.join("\n")).toContain(`no lock is held on the state of ${STACK}`);
   });

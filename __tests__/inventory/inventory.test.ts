@@ -3,7 +3,14 @@
 // every refusal.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildInventory, renderInventory, resourcesByStack, runInventory, STACK_CONCERNS, type InventoryOptions } from "../../cli/inventory";
+import {
+  buildInventory,
+  renderInventory,
+  resourcesByStack,
+  runInventory,
+  STACK_CONCERNS,
+  type InventoryOptions,
+} from "../../cli/inventory";
 import { captureIo } from "../../cli/io";
 import { loadNetwork, type NetworkSpec } from "../../description";
 import { synthDefault, type SynthResult } from "../../testing/synth";
@@ -31,7 +38,8 @@ function fakeServerOutputs(spec: NetworkSpec): Record<string, { value: string; t
   };
   spec.servers.forEach((s, i) => {
     if (s.public.ipv4) outputs[`${s.name}-ipv4`] = { value: `198.51.100.${i + 10}`, type: "string", sensitive: false };
-    if (s.public.ipv6) outputs[`${s.name}-ipv6`] = { value: `2001:DB8:${i + 10}:0:0:0:0:1`, type: "string", sensitive: false };
+    if (s.public.ipv6)
+      outputs[`${s.name}-ipv6`] = { value: `2001:DB8:${i + 10}:0:0:0:0:1`, type: "string", sensitive: false };
   });
   return outputs;
 }
@@ -41,7 +49,9 @@ describe("docs/inventory.md", () => {
     const committed = fs.readFileSync(path.join(repoRoot, "docs", "inventory.md"), "utf8");
     const fresh = renderInventory(specsOf("production"), "md");
     // A plain comparison would print two 200-line documents; say what to do instead.
-    expect(committed === fresh ? "fresh" : "docs/inventory.md is stale: run `npm run inventory` and commit the result").toBe("fresh");
+    expect(
+      committed === fresh ? "fresh" : "docs/inventory.md is stale: run `npm run inventory` and commit the result",
+    ).toBe("fresh");
   });
 
   test("the command with --out writes exactly that file", async () => {
@@ -81,7 +91,11 @@ describe("what the inventory lists is what synth creates", () => {
   test("each stack comes after the stacks of its manifest dependencies", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(synth.outdir, "manifest.json"), "utf8"));
     for (const spec of synth.specs) {
-      for (const s of buildInventory(spec).stacks) expect({ stack: s.name, after: [...s.after].sort() }).toEqual({ stack: s.name, after: [...manifest.stacks[s.name].dependencies].sort() });
+      for (const s of buildInventory(spec).stacks)
+        expect({ stack: s.name, after: [...s.after].sort() }).toEqual({
+          stack: s.name,
+          after: [...manifest.stacks[s.name].dependencies].sort(),
+        });
     }
   });
 
@@ -91,7 +105,10 @@ describe("what the inventory lists is what synth creates", () => {
       for (const concern of STACK_CONCERNS) {
         const stack = `${spec.environment.name}-${concern}`;
         const declared = Object.keys(synth.stacks.get(stack).variable ?? {}).sort();
-        const listed = inv.variables.filter((v) => v.stack === stack).map((v) => v.variable).sort();
+        const listed = inv.variables
+          .filter((v) => v.stack === stack)
+          .map((v) => v.variable)
+          .sort();
         expect({ stack, variables: listed }).toEqual({ stack, variables: declared });
         for (const v of inv.variables) expect(v.env_var).toBe(`TF_VAR_${v.variable}`);
       }
@@ -131,7 +148,12 @@ describe("the JSON format", () => {
     expect(doc.version).toBe(1);
     expect(doc.environments).toHaveLength(1);
     const env = doc.environments[0];
-    expect(env.stacks.map((s: { name: string }) => s.name)).toEqual(["production-network", "production-servers", "production-dns", "production-backup"]);
+    expect(env.stacks.map((s: { name: string }) => s.name)).toEqual([
+      "production-network",
+      "production-servers",
+      "production-dns",
+      "production-backup",
+    ]);
     const web1 = env.servers.find((s: { name: string }) => s.name === "web-1");
     expect(web1).toMatchObject({
       role: "web",
@@ -142,16 +164,47 @@ describe("the JSON format", () => {
       firewalls: ["base", "web"],
       backups: true,
       public: [
-        { family: "ipv4", output: "web-1-ipv4", primary_ip: "hcloud_primary_ip.web-1-ipv4", reverse_dns: "web-1.all2all.org", reverse_dns_resource: "hcloud_rdns.web-1-ipv4" },
-        { family: "ipv6", output: "web-1-ipv6", primary_ip: "hcloud_primary_ip.web-1-ipv6", reverse_dns: "web-1.all2all.org", reverse_dns_resource: "hcloud_rdns.web-1-ipv6" },
+        {
+          family: "ipv4",
+          output: "web-1-ipv4",
+          primary_ip: "hcloud_primary_ip.web-1-ipv4",
+          reverse_dns: "web-1.all2all.org",
+          reverse_dns_resource: "hcloud_rdns.web-1-ipv4",
+        },
+        {
+          family: "ipv6",
+          output: "web-1-ipv6",
+          primary_ip: "hcloud_primary_ip.web-1-ipv6",
+          reverse_dns: "web-1.all2all.org",
+          reverse_dns_resource: "hcloud_rdns.web-1-ipv6",
+        },
       ],
-      volumes: [{ name: "web-1-data", size_gb: 50, filesystem: "ext4", automount: true, resource: "hcloud_volume.web-1-data", attachment: "hcloud_volume_attachment.web-1-data" }],
-      storage_subaccounts: [{ box: "backup", subaccount: "web-1", home_directory: "servers/web-1", stack: "production-backup", resource: "hcloud_storage_box_subaccount.backup-web-1" }],
+      volumes: [
+        {
+          name: "web-1-data",
+          size_gb: 50,
+          filesystem: "ext4",
+          automount: true,
+          resource: "hcloud_volume.web-1-data",
+          attachment: "hcloud_volume_attachment.web-1-data",
+        },
+      ],
+      storage_subaccounts: [
+        {
+          box: "backup",
+          subaccount: "web-1",
+          home_directory: "servers/web-1",
+          stack: "production-backup",
+          resource: "hcloud_storage_box_subaccount.backup-web-1",
+        },
+      ],
       floating_ip: { type: "ipv4", reverse_dns: "www.all2all.org", resource: "hcloud_floating_ip.web-1-floating-ipv4" },
     });
     expect(web1.public[0].value).toBeUndefined();
     expect(env.addresses.known).toBe(false);
-    const a = env.zones.find((z: { name: string }) => z.name === "all2all.org").record_sets.find((rs: { name: string; type: string }) => rs.name === "@" && rs.type === "A");
+    const a = env.zones
+      .find((z: { name: string }) => z.name === "all2all.org")
+      .record_sets.find((rs: { name: string; type: string }) => rs.name === "@" && rs.type === "A");
     expect(a.values).toEqual([
       { kind: "address", ref: "web-1.ipv4", output: "web-1-ipv4" },
       { kind: "address", ref: "web-2.ipv4", output: "web-2-ipv4" },
@@ -161,7 +214,9 @@ describe("the JSON format", () => {
   test("without --env: every environment", async () => {
     const r = await inventory({ format: "json" });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout.join("\n")).environments.map((e: { environment: { name: string } }) => e.environment.name)).toEqual(specsOf().map((s) => s.environment.name));
+    expect(
+      JSON.parse(r.stdout.join("\n")).environments.map((e: { environment: { name: string } }) => e.environment.name),
+    ).toEqual(specsOf().map((s) => s.environment.name));
   });
 });
 
@@ -179,7 +234,9 @@ describe("--addresses", () => {
     expect(text).toContain(`| @ | A | 300 | \`198.51.100.${web1}\` (\`web-1.ipv4\`)<br>`);
     expect(text).toContain("- Public addresses: outputs of the production-servers stack.");
     const json = await inventory({ env: "production", addresses: file, format: "json" });
-    expect(JSON.parse(json.stdout.join("\n")).environments[0].servers[0].public[0].value).toMatch(/^198\.51\.100\.\d+$/);
+    expect(JSON.parse(json.stdout.join("\n")).environments[0].servers[0].public[0].value).toMatch(
+      /^198\.51\.100\.\d+$/,
+    );
   });
 
   test("a file that lacks an address or is not JSON is refused (exit 2), every problem named", async () => {
@@ -198,14 +255,20 @@ describe("--addresses", () => {
       "inventory: write it with `all2all output --env production --stack servers --format json > FILE` after applying production-servers",
     ]);
     fs.writeFileSync(file, "not json");
-    expect((await inventory({ env: "production", addresses: "bad.json" })).stderr[0]).toMatch(/^inventory: bad\.json: not JSON/);
-    expect((await inventory({ env: "production", addresses: "missing.json" })).stderr[0]).toMatch(/^inventory: cannot read the addresses file missing\.json: /);
+    expect((await inventory({ env: "production", addresses: "bad.json" })).stderr[0]).toMatch(
+      /^inventory: bad\.json: not JSON/,
+    );
+    expect((await inventory({ env: "production", addresses: "missing.json" })).stderr[0]).toMatch(
+      /^inventory: cannot read the addresses file missing\.json: /,
+    );
   });
 
   test("needs --env", async () => {
     const r = await inventory({ addresses: "x.json" });
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual(["inventory: --addresses is the output of one environment's servers stack: give --env too"]);
+    expect(r.stderr).toEqual([
+      "inventory: --addresses is the output of one environment's servers stack: give --env too",
+    ]);
   });
 });
 
@@ -235,14 +298,20 @@ describe("the stacks are built in memory", () => {
 
 describe("refusals and errors", () => {
   test("an unknown format, an --out in a missing folder or naming a folder (exit 2, nothing written)", async () => {
-    expect(await inventory({ format: "html" })).toEqual({ code: 2, stdout: [], stderr: ['inventory: --format must be one of md, json (got "html")'] });
+    expect(await inventory({ format: "html" })).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: ['inventory: --format must be one of md, json (got "html")'],
+    });
     expect(await inventory({ out: "no/such/dir/inventory.md" })).toEqual({
       code: 2,
       stdout: [],
       stderr: ["inventory: the folder no/such/dir does not exist: --out must name a file in an existing folder"],
     });
     fs.mkdirSync(path.join(t.dir, "a-folder"), { recursive: true });
-    expect((await inventory({ out: "a-folder" })).stderr).toEqual(["inventory: a-folder is a folder: --out names the file to write"]);
+    expect((await inventory({ out: "a-folder" })).stderr).toEqual([
+      "inventory: a-folder is a folder: --out names the file to write",
+    ]);
   });
 
   test("an unknown environment is a config problem (exit 2)", async () => {

@@ -8,7 +8,10 @@ const baseline = synthWithPolicies(production);
 
 describe("public-ipv4-role", () => {
   test("fires for a public IPv4 on a role that does not need one", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"), production);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"),
+      production,
+    );
     expect(findingsOf(findings, "public-ipv4-role")).toEqual([
       {
         rule: "public-ipv4-role",
@@ -17,20 +20,25 @@ describe("public-ipv4-role", () => {
         stack: "production-servers",
         address: "hcloud_server.ns-1",
         subject: "server/ns-1",
-        message: expect.stringMatching(/^server ns-1 \(hcloud_server\.ns-1 in production-servers\) has a public IPv4 but its role "monitoring" does not need one \(policies\/roles\.ts\).*Set public\.ipv4: false in config/),
+        message: expect.stringMatching(
+          /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) has a public IPv4 but its role "monitoring" does not need one \(policies\/roles\.ts\).*Set public\.ipv4: false in config/,
+        ),
       },
     ]);
   });
 
   test("does not fire for roles that need IPv4 (the default config), nor for a server with IPv4 disabled", () => {
     expect(findingsOf(baseline.findings, "public-ipv4-role")).toEqual([]);
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"), {
-      ...production,
-      extend: ({ environments }) => {
-        const ns = environments[0]!.server("ns-1");
-        ns.server.putPublicNet([{ ipv4Enabled: false, ipv6Enabled: true, ipv6: ns.ipv6PrimaryIp.id }]);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"),
+      {
+        ...production,
+        extend: ({ environments }) => {
+          const ns = environments[0]!.server("ns-1");
+          ns.server.putPublicNet([{ ipv4Enabled: false, ipv6Enabled: true, ipv6: ns.ipv6PrimaryIp.id }]);
+        },
       },
-    });
+    );
     expect(findingsOf(findings, "public-ipv4-role")).toEqual([]);
   });
 });
@@ -38,10 +46,26 @@ describe("public-ipv4-role", () => {
 describe("rdns-forward", () => {
   test("fires for a reverse name without a forward record, a mismatched one, one outside the zones, and a missing one", () => {
     const { findings } = synthEdited((ws) => {
-      ws.replace("config/network.yaml", "rdns: { ipv4: lists.all2all.org, ipv6: lists.all2all.org }", "rdns: { ipv4: list.all2all.org, ipv6: lists.all2all.org }");
-      ws.replace("config/network.yaml", "rdns: { ipv4: web-2.all2all.org, ipv6: web-2.all2all.org }", "rdns: { ipv4: web-1.all2all.org, ipv6: web-2.all2all.org }");
-      ws.replace("config/network.yaml", "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.all2all.org }", "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.example.net }");
-      ws.replace("config/network.yaml", "rdns: { ipv4: mail.all2all.org, ipv6: mail.all2all.org }", "rdns: { ipv4: mail.all2all.org }");
+      ws.replace(
+        "config/network.yaml",
+        "rdns: { ipv4: lists.all2all.org, ipv6: lists.all2all.org }",
+        "rdns: { ipv4: list.all2all.org, ipv6: lists.all2all.org }",
+      );
+      ws.replace(
+        "config/network.yaml",
+        "rdns: { ipv4: web-2.all2all.org, ipv6: web-2.all2all.org }",
+        "rdns: { ipv4: web-1.all2all.org, ipv6: web-2.all2all.org }",
+      );
+      ws.replace(
+        "config/network.yaml",
+        "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.all2all.org }",
+        "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.example.net }",
+      );
+      ws.replace(
+        "config/network.yaml",
+        "rdns: { ipv4: mail.all2all.org, ipv6: mail.all2all.org }",
+        "rdns: { ipv4: mail.all2all.org }",
+      );
     }, production);
     const found = findingsOf(findings, "rdns-forward");
     expect(found.map((f) => [f.severity, f.stack, f.address, f.subject])).toEqual([
@@ -53,18 +77,34 @@ describe("rdns-forward", () => {
     expect(found[0]!.message).toBe(
       'primary IP lists-1-ipv4 (hcloud_primary_ip.lists-1-ipv4 in production-servers) of server/lists-1 has reverse DNS list.all2all.org, but list.all2all.org has no A record: forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: add { name: "list", type: A, values: [lists-1.ipv4] } to zone all2all.org, or change servers[lists-1].public.rdns.ipv4.',
     );
-    expect(found[1]!.message).toMatch(/^primary IP mail-1-ipv6 .* has no reverse DNS: it answers with Hetzner's generic name.* Set servers\[mail-1\]\.public\.rdns\.ipv6 in config/);
-    expect(found[2]!.message).toMatch(/has reverse DNS ns-1\.example\.net, which is in no zone of environment production, so no forward record can confirm it/);
-    expect(found[3]!.message).toMatch(/has reverse DNS web-1\.all2all\.org, but web-1\.all2all\.org has A hcloud_primary_ip\.web-1-ipv4\.ip_address, not this address/);
+    expect(found[1]!.message).toMatch(
+      /^primary IP mail-1-ipv6 .* has no reverse DNS: it answers with Hetzner's generic name.* Set servers\[mail-1\]\.public\.rdns\.ipv6 in config/,
+    );
+    expect(found[2]!.message).toMatch(
+      /has reverse DNS ns-1\.example\.net, which is in no zone of environment production, so no forward record can confirm it/,
+    );
+    expect(found[3]!.message).toMatch(
+      /has reverse DNS web-1\.all2all\.org, but web-1\.all2all\.org has A hcloud_primary_ip\.web-1-ipv4\.ip_address, not this address/,
+    );
   });
 
   test("fires in a primary zone, where the records are resources read across stacks", () => {
     const { findings } = synthEdited(
-      (ws) => ws.replace("config/environments/staging.yaml", "rdns: { ipv4: web-1.all2all-staging.org, ipv6: web-1.all2all-staging.org }", "rdns: { ipv4: mail.all2all-staging.org, ipv6: web-1.all2all-staging.org }"),
+      (ws) =>
+        ws.replace(
+          "config/environments/staging.yaml",
+          "rdns: { ipv4: web-1.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
+          "rdns: { ipv4: mail.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
+        ),
       { envs: ["staging"] },
     );
     expect(findingsOf(findings, "rdns-forward").map((f) => [f.address, f.message.replace(/^.*, but /, "")])).toEqual([
-      ["hcloud_primary_ip.web-1-ipv4", expect.stringMatching(/^mail\.all2all-staging\.org has A hcloud_primary_ip\.mail-1-ipv4\.ip_address, not this address/)],
+      [
+        "hcloud_primary_ip.web-1-ipv4",
+        expect.stringMatching(
+          /^mail\.all2all-staging\.org has A hcloud_primary_ip\.mail-1-ipv4\.ip_address, not this address/,
+        ),
+      ],
     ]);
   });
 
@@ -92,19 +132,34 @@ describe("rdns-forward-floating", () => {
   });
 
   test("fires for a floating IP without reverse DNS", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", ""), production);
-    expect(findingsOf(findings, "rdns-forward-floating").map((f) => f.message)).toEqual([expect.stringMatching(/^floating IP web-1-floating-ipv4 .* has no reverse DNS.* Set servers\[web-1\]\.floating_ip\.rdns in config/)]);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", ""),
+      production,
+    );
+    expect(findingsOf(findings, "rdns-forward-floating").map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^floating IP web-1-floating-ipv4 .* has no reverse DNS.* Set servers\[web-1\]\.floating_ip\.rdns in config/,
+      ),
+    ]);
   });
 
   test("does not fire when a forward record points at the floating address", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", "      rdns: failover.exemple-asbl.be\n"), {
-      ...production,
-      extend: ({ environments }) => {
-        const env = environments[0]!;
-        const floating = env.server("web-1").floatingIps.get("ipv4")!;
-        (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({ name: "failover", type: "A", records: [floating.address] });
+    const { findings } = synthEdited(
+      (ws) =>
+        ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", "      rdns: failover.exemple-asbl.be\n"),
+      {
+        ...production,
+        extend: ({ environments }) => {
+          const env = environments[0]!;
+          const floating = env.server("web-1").floatingIps.get("ipv4")!;
+          (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({
+            name: "failover",
+            type: "A",
+            records: [floating.address],
+          });
+        },
       },
-    });
+    );
     expect(findingsOf(findings, "rdns-forward-floating")).toEqual([]);
   });
 });
@@ -113,7 +168,11 @@ describe("stateful-backups", () => {
   test("fires for a stateful server without Hetzner backups or a subaccount", () => {
     const { findings } = synthEdited((ws) => {
       ws.replace("config/network.yaml", "    role: lists\n", "    role: lists\n    backups: false\n");
-      ws.replace("config/backup.yaml", "      - { name: lists-1, server: lists-1, home_directory: servers/lists-1, description: list archives and collaboration data }\n", "");
+      ws.replace(
+        "config/backup.yaml",
+        "      - { name: lists-1, server: lists-1, home_directory: servers/lists-1, description: list archives and collaboration data }\n",
+        "",
+      );
     }, production);
     expect(findingsOf(findings, "stateful-backups")).toEqual([
       {
@@ -131,7 +190,10 @@ describe("stateful-backups", () => {
 
   test("does not fire with backups on (the default config) or with a subaccount only", () => {
     expect(findingsOf(baseline.findings, "stateful-backups")).toEqual([]);
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    role: lists\n", "    role: lists\n    backups: false\n"), production);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "    role: lists\n", "    role: lists\n    backups: false\n"),
+      production,
+    );
     expect(findingsOf(findings, "stateful-backups")).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ test("finish() before app.synth() throws, naming the environment", () => {
   try {
     const { app, environments } = buildApp(loaded.specs, { outdir: path.join(t.dir, "out") });
     const run = applyPolicies(app, environments);
-    expect(() => run.finish(path.join(t.dir, "out"))).toThrow("policies: environment staging not checked: call app.synth() before finish()");
+    expect(() => run.finish(path.join(t.dir, "out"))).toThrow(
+      "policies: environment staging not checked: call app.synth() before finish()",
+    );
   } finally {
     t.cleanup();
   }
@@ -26,7 +28,9 @@ test("finish() after synth into another folder names the missing stack file", ()
     const { app, environments } = buildApp(loaded.specs, { outdir });
     const run = applyPolicies(app, environments);
     app.synth();
-    expect(() => run.finish(path.join(t.dir, "elsewhere"))).toThrow(/policies: .*elsewhere\/stacks\/staging-[a-z]+\/cdk\.tf\.json is missing: call app\.synth\(\) with this output directory before finish\(\)/);
+    expect(() => run.finish(path.join(t.dir, "elsewhere"))).toThrow(
+      /policies: .*elsewhere\/stacks\/staging-[a-z]+\/cdk\.tf\.json is missing: call app\.synth\(\) with this output directory before finish\(\)/,
+    );
   } finally {
     t.cleanup();
   }

@@ -33,7 +33,9 @@ test("every finding of the default config is suppressed with a reason, or is one
       expect(f.suppressed.reason.length).toBeGreaterThanOrEqual(20);
       continue;
     }
-    const covered = PROPOSED_SUPPRESSIONS.some((s) => envOf(s.file) === f.environment && s.rule === f.rule && s.resource === f.subject);
+    const covered = PROPOSED_SUPPRESSIONS.some(
+      (s) => envOf(s.file) === f.environment && s.rule === f.rule && s.resource === f.subject,
+    );
     expect({ finding: f, covered }).toEqual({ finding: f, covered: true });
   }
 });
@@ -45,7 +47,13 @@ describe("with the suppressions of docs/policies.md", () => {
     expect(suppressed.findings.filter((f) => !f.suppressed)).toEqual([]);
     expect(suppressed.findings.map((f) => [f.environment, f.rule, f.subject, f.stack, f.address])).toEqual([
       ["dr", "rdns-forward-floating", "server/web-1", "dr-servers", "hcloud_floating_ip.web-1-floating-ipv4"],
-      ["production", "rdns-forward-floating", "server/web-1", "production-servers", "hcloud_floating_ip.web-1-floating-ipv4"],
+      [
+        "production",
+        "rdns-forward-floating",
+        "server/web-1",
+        "production-servers",
+        "hcloud_floating_ip.web-1-floating-ipv4",
+      ],
       ["staging", "storage-box-delete-protection", "storage-box/backup", "staging-backup", "hcloud_storage_box.backup"],
     ]);
   });
@@ -54,17 +62,24 @@ describe("with the suppressions of docs/policies.md", () => {
     for (const s of PROPOSED_SUPPRESSIONS) {
       const env = envOf(s.file);
       const [stack, type, name] =
-        s.rule === "rdns-forward-floating" ? [`${env}-servers`, "hcloud_floating_ip", "web-1-floating-ipv4"] : [`${env}-backup`, "hcloud_storage_box", "backup"];
-      expect(suppressed.stacks.get(stack).resource[type][name]["//"].policy_suppressions).toEqual([{ rule: s.rule, reason: s.reason }]);
+        s.rule === "rdns-forward-floating"
+          ? [`${env}-servers`, "hcloud_floating_ip", "web-1-floating-ipv4"]
+          : [`${env}-backup`, "hcloud_storage_box", "backup"];
+      expect(suppressed.stacks.get(stack).resource[type][name]["//"].policy_suppressions).toEqual([
+        { rule: s.rule, reason: s.reason },
+      ]);
     }
-    for (const [name, tf] of suppressed.stacks) expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
+    for (const [name, tf] of suppressed.stacks)
+      expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
   });
 });
 
 test("docs/policies.md lists every suppression the default config needs, with its reason", () => {
   const docs = fs.readFileSync(path.join(repoRoot, "docs", "policies.md"), "utf8");
   for (const s of PROPOSED_SUPPRESSIONS) {
-    const row = docs.split("\n").find((l) => l.includes(`(\`${s.file}\`)`) && l.includes(`\`${s.rule}\``) && l.includes(`\`${s.resource}\``));
+    const row = docs
+      .split("\n")
+      .find((l) => l.includes(`(\`${s.file}\`)`) && l.includes(`\`${s.rule}\``) && l.includes(`\`${s.resource}\``));
     expect({ suppression: s, row: row?.includes(s.reason) }).toEqual({ suppression: s, row: true });
   }
 });

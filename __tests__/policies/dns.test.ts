@@ -8,12 +8,18 @@ import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/polici
 
 const production = { envs: ["production"] } as const;
 const baseline = synthWithPolicies(production);
-const exemple = (env: { dns: { node: { findChild(id: string): unknown } } }) => env.dns.node.findChild("exemple-asbl-be") as DnsZone;
+const exemple = (env: { dns: { node: { findChild(id: string): unknown } } }) =>
+  env.dns.node.findChild("exemple-asbl-be") as DnsZone;
 
 describe("dns-caa", () => {
   test("fires for a primary zone without CAA", () => {
     const { findings } = synthEdited(
-      (ws) => ws.replace("config/dns.yaml", `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`, ""),
+      (ws) =>
+        ws.replace(
+          "config/dns.yaml",
+          `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
+          "",
+        ),
       production,
     );
     expect(findingsOf(findings, "dns-caa")).toEqual([
@@ -25,17 +31,24 @@ describe("dns-caa", () => {
         address: "hcloud_zone.exemple-asbl-be",
         subject: "zone/exemple-asbl.be",
         message:
-          "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue property at its apex: any certificate authority may issue certificates for it. Add { name: \"@\", type: CAA, values: ['0 issue \"letsencrypt.org\"'] } (or the CA you use).",
+          'zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: CAA, values: [\'0 issue "letsencrypt.org"\'] } (or the CA you use).',
       },
     ]);
   });
 
   test("fires for a secondary zone whose description has no CAA", () => {
     const { findings } = synthEdited(
-      (ws) => ws.replace("config/dns.yaml", '      - name: "@"\n        type: CAA\n        values:\n          - 0 issue "letsencrypt.org"\n          - 0 issuewild ";"\n', '      - name: "@"\n        type: CAA\n        values:\n'),
+      (ws) =>
+        ws.replace(
+          "config/dns.yaml",
+          '      - name: "@"\n        type: CAA\n        values:\n          - 0 issue "letsencrypt.org"\n          - 0 issuewild ";"\n',
+          '      - name: "@"\n        type: CAA\n        values:\n',
+        ),
       production,
     );
-    expect(findingsOf(findings, "dns-caa").map((f) => [f.address, f.subject])).toEqual([["hcloud_zone.all2all-org", "zone/all2all.org"]]);
+    expect(findingsOf(findings, "dns-caa").map((f) => [f.address, f.subject])).toEqual([
+      ["hcloud_zone.all2all-org", "zone/all2all.org"],
+    ]);
   });
 
   test("does not fire when every zone has CAA (the default config)", () => {
@@ -46,7 +59,11 @@ describe("dns-caa", () => {
 describe("dns-mail-auth", () => {
   test("fires for an MX without DMARC (primary zone) and an MX without SPF (secondary zone)", () => {
     const { findings } = synthEdited((ws) => {
-      ws.replace("config/dns.yaml", '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@all2all.org"] }\n', "");
+      ws.replace(
+        "config/dns.yaml",
+        '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@all2all.org"] }\n',
+        "",
+      );
       ws.replace("config/dns.yaml", '      - { name: lists, type: TXT, values: ["v=spf1 a -all"] }\n', "");
     }, production);
     const found = findingsOf(findings, "dns-mail-auth");
@@ -57,12 +74,24 @@ describe("dns-mail-auth", () => {
     expect(found[0]!.message).toBe(
       'zone all2all.org (hcloud_zone.all2all-org in production-dns) has an MX record set at lists.all2all.org but no SPF record (TXT "v=spf1 …") at lists.all2all.org: without them anyone can send mail in its name. Add { name: "lists", type: TXT, values: ["v=spf1 mx -all"] } and { name: "_dmarc.lists", type: TXT, values: ["v=DMARC1; p=quarantine"] }.',
     );
-    expect(found[1]!.message).toMatch(/has an MX record set at exemple-asbl\.be but no DMARC record \(TXT "v=DMARC1; …" at _dmarc\.exemple-asbl\.be or at a parent's _dmarc\)/);
+    expect(found[1]!.message).toMatch(
+      /has an MX record set at exemple-asbl\.be but no DMARC record \(TXT "v=DMARC1; …" at _dmarc\.exemple-asbl\.be or at a parent's _dmarc\)/,
+    );
   });
 
   test("fires for two SPF records at one name", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/dns.yaml", 'values: ["v=spf1 include:all2all.org -all"]', 'values: ["v=spf1 include:all2all.org -all", "v=spf1 mx -all"]'), production);
-    expect(findingsOf(findings, "dns-mail-auth").map((f) => f.message)).toEqual([expect.stringMatching(/but 2 SPF records at exemple-asbl\.be \(receivers then treat SPF as a permanent error\)/)]);
+    const { findings } = synthEdited(
+      (ws) =>
+        ws.replace(
+          "config/dns.yaml",
+          'values: ["v=spf1 include:all2all.org -all"]',
+          'values: ["v=spf1 include:all2all.org -all", "v=spf1 mx -all"]',
+        ),
+      production,
+    );
+    expect(findingsOf(findings, "dns-mail-auth").map((f) => f.message)).toEqual([
+      expect.stringMatching(/but 2 SPF records at exemple-asbl\.be \(receivers then treat SPF as a permanent error\)/),
+    ]);
   });
 
   test("does not fire when each MX has SPF and DMARC, lists.all2all.org using the zone's _dmarc (the default config)", () => {
@@ -76,7 +105,13 @@ describe("dns-rrset-ttl", () => {
       ...production,
       extend: ({ environments }) => {
         const zone = exemple(environments[0]!);
-        new zoneRrset.ZoneRrset(environments[0]!.dns, "www-again", { zone: zone.zone.name, name: "www", type: "CNAME", ttl: 60, records: [{ value: "exemple-asbl.be." }] });
+        new zoneRrset.ZoneRrset(environments[0]!.dns, "www-again", {
+          zone: zone.zone.name,
+          name: "www",
+          type: "CNAME",
+          ttl: 60,
+          records: [{ value: "exemple-asbl.be." }],
+        });
       },
     });
     expect(findingsOf(findings, "dns-rrset-ttl")).toEqual([
@@ -98,7 +133,16 @@ describe("dns-rrset-ttl", () => {
       ...production,
       extend: ({ environments }) => {
         const zone = exemple(environments[0]!);
-        for (const [id, value] of [["a1", "192.0.2.1"], ["a2", "192.0.2.2"]] as const) new zoneRecord.ZoneRecord(environments[0]!.dns, id, { zone: zone.zone.name, name: "extra", type: "A", value });
+        for (const [id, value] of [
+          ["a1", "192.0.2.1"],
+          ["a2", "192.0.2.2"],
+        ] as const)
+          new zoneRecord.ZoneRecord(environments[0]!.dns, id, {
+            zone: zone.zone.name,
+            name: "extra",
+            type: "A",
+            value,
+          });
       },
     });
     expect(findingsOf(findings, "dns-rrset-ttl")).toEqual([]);
@@ -121,7 +165,9 @@ describe("dns-txt-format", () => {
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
     ]);
     expect(found.map((f) => f.message).sort()).toEqual([
-      expect.stringMatching(/^zone exemple-asbl\.be .*: the TXT value "\\"a{40,}.*of _dmarc \(hcloud_zone_rrset\.exemple-asbl-be-_dmarc-txt\) is not in the provider's form.* Fix: \(.*is 300 bytes long \(at most 255 per string\)/),
+      expect.stringMatching(
+        /^zone exemple-asbl\.be .*: the TXT value "\\"a{40,}.*of _dmarc \(hcloud_zone_rrset\.exemple-asbl-be-_dmarc-txt\) is not in the provider's form.* Fix: \(.*is 300 bytes long \(at most 255 per string\)/,
+      ),
       'zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns): the TXT value "v=spf1 include:all2all.org -all" of @ (hcloud_zone_rrset.exemple-asbl-be-apex-txt) is not in the provider\'s form, quoted strings of at most 255 bytes ("…" "…"): the API stores it differently and every plan shows a change. Fix: write it as "v=spf1 include:all2all.org -all"; DnsZone.addRecordSet formats plain text for you.',
     ]);
   });

@@ -41,6 +41,8 @@ test("every role of policies/roles.ts has a row in the roles table, and the defa
 test("LABELLED_TYPES are the resource types whose schema has labels", () => {
   const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, "providers", "hcloud", "schema.json"), "utf8"));
   const resources = (Object.values(schema.provider_schemas)[0] as any).resource_schemas;
-  const labelled = Object.keys(resources).filter((type) => resources[type].block.attributes?.labels !== undefined).sort();
+  const labelled = Object.keys(resources)
+    .filter((type) => resources[type].block.attributes?.labels !== undefined)
+    .sort();
   expect([...LABELLED_TYPES].sort()).toEqual(labelled);
 });

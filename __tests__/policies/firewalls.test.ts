@@ -11,7 +11,10 @@ const baseline = synthWithPolicies(production);
 
 describe("server-firewall", () => {
   test("fires for a server no firewall selects", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""), production);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""),
+      production,
+    );
     expect(findingsOf(findings, "server-firewall")).toEqual([
       {
         rule: "server-firewall",
@@ -20,7 +23,9 @@ describe("server-firewall", () => {
         stack: "production-servers",
         address: "hcloud_server.ns-1",
         subject: "server/ns-1",
-        message: expect.stringMatching(/^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label selector matches its labels.*Give it firewall policies in config \(servers\[\]\.firewall_policies, at least "base"\)/),
+        message: expect.stringMatching(
+          /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label selector matches its labels.*Give it firewall policies in config \(servers\[\]\.firewall_policies, at least "base"\)/,
+        ),
       },
     ]);
   });
@@ -36,7 +41,9 @@ describe("server-firewall", () => {
     });
     const [finding] = findingsOf(findings, "server-firewall");
     expect(finding!.address).toBe("hcloud_server.ns-1");
-    expect(finding!.message).toMatch(/its labels fw-base=off and fw-dns-primary=off select no firewall of environment production/);
+    expect(finding!.message).toMatch(
+      /its labels fw-base=off and fw-dns-primary=off select no firewall of environment production/,
+    );
   });
 
   test("does not fire when every server is selected by label (the default config)", () => {
@@ -45,19 +52,25 @@ describe("server-firewall", () => {
 
   test("does not fire for a server covered by a firewall attachment or by firewall_ids", () => {
     for (const how of ["attachment", "firewall_ids"] as const) {
-      const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""), {
-        ...production,
-        extend: ({ environments }) => {
-          const env = environments[0]!;
-          const base = env.network.node.findChild("base") as FirewallPolicy;
-          const ns = env.server("ns-1");
-          if (how === "attachment") {
-            new firewallAttachment.FirewallAttachment(env.servers, "ns-1-base", { firewallId: Token.asNumber(base.firewall.id), serverIds: [ns.serverId] });
-          } else {
-            ns.server.firewallIds = [base.firewallId];
-          }
+      const { findings } = synthEdited(
+        (ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""),
+        {
+          ...production,
+          extend: ({ environments }) => {
+            const env = environments[0]!;
+            const base = env.network.node.findChild("base") as FirewallPolicy;
+            const ns = env.server("ns-1");
+            if (how === "attachment") {
+              new firewallAttachment.FirewallAttachment(env.servers, "ns-1-base", {
+                firewallId: Token.asNumber(base.firewall.id),
+                serverIds: [ns.serverId],
+              });
+            } else {
+              ns.server.firewallIds = [base.firewallId];
+            }
+          },
         },
-      });
+      );
       expect({ how, found: findingsOf(findings, "server-firewall") }).toEqual({ how, found: [] });
     }
   });
@@ -65,7 +78,10 @@ describe("server-firewall", () => {
 
 describe("firewall-world-sensitive-port", () => {
   test("fires for SSH open to 0.0.0.0/0 and ::/0", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "port: 22, sources: [admin]", "port: 22, sources: [any]"), production);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "port: 22, sources: [admin]", "port: 22, sources: [any]"),
+      production,
+    );
     expect(findingsOf(findings, "firewall-world-sensitive-port")).toEqual([
       {
         rule: "firewall-world-sensitive-port",
@@ -98,8 +114,12 @@ describe("firewall-world-sensitive-port", () => {
       ["hcloud_firewall.web", "firewall-policy/web"],
     ]);
     expect(found.map((f) => f.message).sort()).toEqual([
-      expect.stringContaining("opens tcp 5432 (PostgreSQL) to the whole Internet (inbound tcp 5000-5500 from 0.0.0.0/0 and ::/0)"),
-      expect.stringContaining("opens udp every port to the whole Internet (inbound udp (every port) from 0.0.0.0/0 and ::/0)"),
+      expect.stringContaining(
+        "opens tcp 5432 (PostgreSQL) to the whole Internet (inbound tcp 5000-5500 from 0.0.0.0/0 and ::/0)",
+      ),
+      expect.stringContaining(
+        "opens udp every port to the whole Internet (inbound udp (every port) from 0.0.0.0/0 and ::/0)",
+      ),
     ]);
   });
 
@@ -111,7 +131,12 @@ describe("firewall-world-sensitive-port", () => {
 describe("firewall-public-port-role", () => {
   test("fires for a world-open port the server's role does not serve", () => {
     const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1", "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1"),
+      (ws) =>
+        ws.replace(
+          "config/network.yaml",
+          "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
+          "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
+        ),
       production,
     );
     expect(findingsOf(findings, "firewall-public-port-role")).toEqual([
@@ -130,11 +155,16 @@ describe("firewall-public-port-role", () => {
   });
 
   test("fires for every open port of a role missing from the role table", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"), production);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"),
+      production,
+    );
     const [finding, ...rest] = findingsOf(findings, "firewall-public-port-role");
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ address: "hcloud_server.ns-1", subject: "server/ns-1" });
-    expect(finding!.message).toMatch(/on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role table \(policies\/roles\.ts\), so it may expose no port to the Internet/);
+    expect(finding!.message).toMatch(
+      /on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role table \(policies\/roles\.ts\), so it may expose no port to the Internet/,
+    );
   });
 
   test("does not fire where the role serves the port: lists-1 runs its own MTA, mail-1 serves webmail (the default config)", () => {

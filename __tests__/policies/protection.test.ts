@@ -29,7 +29,9 @@ describe("protect-stateful", () => {
     expect(found[3]!.message).toBe(
       "volume web-1-data (hcloud_volume.web-1-data in production-servers) of protected environment production lacks delete_protection: Hetzner's delete protection alone does not stop a destroy (the provider lifts it first), prevent_destroy alone does not stop the console or API. Create it with protect: true (the library's default, which the stacks take from environment.protect).",
     );
-    expect(found[1]!.message).toMatch(/^server admin-1 \(hcloud_server\.admin-1 in production-servers\) of protected environment production lacks rebuild_protection:/);
+    expect(found[1]!.message).toMatch(
+      /^server admin-1 \(hcloud_server\.admin-1 in production-servers\) of protected environment production lacks rebuild_protection:/,
+    );
     expect(found[2]!.message).toMatch(/lacks lifecycle\.prevent_destroy:/);
   });
 
@@ -42,9 +44,19 @@ describe("protect-stateful", () => {
         (env.backup.node.findChild("backup") as BackupStorage).storageBox.lifecycle = { ignoreChanges: ["ssh_keys"] };
       },
     });
-    expect(findingsOf(findings, "protect-stateful").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
-      ["hcloud_storage_box.backup", "storage-box/backup", "storage box backup (hcloud_storage_box.backup in production-backup) of protected environment production lacks lifecycle.prevent_destroy"],
-      ["hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be", "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) of protected environment production lacks delete_protection"],
+    expect(
+      findingsOf(findings, "protect-stateful").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")]),
+    ).toEqual([
+      [
+        "hcloud_storage_box.backup",
+        "storage-box/backup",
+        "storage box backup (hcloud_storage_box.backup in production-backup) of protected environment production lacks lifecycle.prevent_destroy",
+      ],
+      [
+        "hcloud_zone.exemple-asbl-be",
+        "zone/exemple-asbl.be",
+        "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) of protected environment production lacks delete_protection",
+      ],
     ]);
   });
 
@@ -57,7 +69,10 @@ describe("protect-stateful", () => {
 
 describe("production-protect", () => {
   test("fires for an environment named production with protect: false", () => {
-    const { findings } = synthEdited((ws) => ws.replace("config/environments/production.yaml", "  protect: true\n", "  protect: false\n"), production);
+    const { findings } = synthEdited(
+      (ws) => ws.replace("config/environments/production.yaml", "  protect: true\n", "  protect: false\n"),
+      production,
+    );
     expect(findingsOf(findings, "production-protect")).toEqual([
       {
         rule: "production-protect",
@@ -66,7 +81,9 @@ describe("production-protect", () => {
         stack: "production",
         address: "",
         subject: "environment/production",
-        message: expect.stringMatching(/^environment production has protect: false: .* Set environment\.protect: true in config\/environments\/production\.yaml/),
+        message: expect.stringMatching(
+          /^environment production has protect: false: .* Set environment\.protect: true in config\/environments\/production\.yaml/,
+        ),
       },
     ]);
   });
@@ -95,16 +112,27 @@ describe("public-ip-primary", () => {
       ["error", "hcloud_server.mail-1", "server/mail-1"],
       ["error", "hcloud_server.web-2", "server/web-2"],
     ]);
-    expect(found[0]!.message).toMatch(/^primary IP web-1-ipv4 \(hcloud_primary_ip\.web-1-ipv4 in production-servers\) has auto_delete true: the address would be deleted with its server.* Set auto_delete = false/);
-    expect(found[1]!.message).toMatch(/^server mail-1 \(hcloud_server\.mail-1 in production-servers\) has public IPV6 enabled without a primary IP \(public_net\.ipv6 is unset\)/);
-    expect(found[2]!.message).toMatch(/^server web-2 .* has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are deleted with the server/);
+    expect(found[0]!.message).toMatch(
+      /^primary IP web-1-ipv4 \(hcloud_primary_ip\.web-1-ipv4 in production-servers\) has auto_delete true: the address would be deleted with its server.* Set auto_delete = false/,
+    );
+    expect(found[1]!.message).toMatch(
+      /^server mail-1 \(hcloud_server\.mail-1 in production-servers\) has public IPV6 enabled without a primary IP \(public_net\.ipv6 is unset\)/,
+    );
+    expect(found[2]!.message).toMatch(
+      /^server web-2 .* has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are deleted with the server/,
+    );
   });
 
   test("does not fire for servers whose addresses are linked primary IPs with auto_delete false (the default config)", () => {
     expect(findingsOf(baseline.findings, "public-ip-primary")).toEqual([]);
     const servers = baseline.stacks.get("production-servers").resource;
     expect(servers.hcloud_server["web-1"].public_net).toEqual([
-      { ipv4: "${hcloud_primary_ip.web-1-ipv4.id}", ipv4_enabled: true, ipv6: "${hcloud_primary_ip.web-1-ipv6.id}", ipv6_enabled: true },
+      {
+        ipv4: "${hcloud_primary_ip.web-1-ipv4.id}",
+        ipv4_enabled: true,
+        ipv6: "${hcloud_primary_ip.web-1-ipv6.id}",
+        ipv6_enabled: true,
+      },
     ]);
   });
 });
@@ -133,7 +161,11 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
 
   test("allow_rebuild: true turns the error into the server-rebuild-allowed reminder", () => {
     const { findings } = synthEdited(
-      (ws) => ws.write("config/environments/production.yaml", `${ws.read("config/environments/production.yaml")}\nservers:\n  - name: web-2\n    allow_rebuild: true\n`),
+      (ws) =>
+        ws.write(
+          "config/environments/production.yaml",
+          `${ws.read("config/environments/production.yaml")}\nservers:\n  - name: web-2\n    allow_rebuild: true\n`,
+        ),
       production,
     );
     expect(findingsOf(findings, "server-replace-guard")).toEqual([]);
@@ -144,7 +176,9 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
         severity: "warning",
         address: "hcloud_server.web-2",
         subject: "server/web-2",
-        message: expect.stringMatching(/is declared allow_rebuild: true: a change of its image, SSH keys or user data now destroys and recreates it.*set allow_rebuild back to false/),
+        message: expect.stringMatching(
+          /is declared allow_rebuild: true: a change of its image, SSH keys or user data now destroys and recreates it.*set allow_rebuild back to false/,
+        ),
       }),
     ]);
   });

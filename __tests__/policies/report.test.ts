@@ -1,6 +1,13 @@
 // How findings are shown: the table printed by synth and the JSON report
 // written by --policy-report.
-import { blockingFindings, formatFindingsTable, policyReportJson, sortFindings, summaryLine, type Finding } from "../../policies";
+import {
+  blockingFindings,
+  formatFindingsTable,
+  policyReportJson,
+  sortFindings,
+  summaryLine,
+  type Finding,
+} from "../../policies";
 
 const findings: Finding[] = [
   {
@@ -55,7 +62,8 @@ test("the table: a summary, a header, unsuppressed errors first, then warnings, 
     "    finding.",
     "1 suppressed finding not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them",
   ]);
-  for (const line of formatFindingsTable(findings)) if (!line.startsWith("1 suppressed")) expect(line.length).toBeLessThanOrEqual(100);
+  for (const line of formatFindingsTable(findings))
+    if (!line.startsWith("1 suppressed")) expect(line.length).toBeLessThanOrEqual(100);
 });
 
 test("the table of no findings is one line; long resource names are cut to 48 characters; a narrower width wraps shorter", () => {
@@ -76,8 +84,26 @@ test("the JSON report: version, summary, and every finding with its resource and
     version: 1,
     summary: { errors: 2, warnings: 1, suppressed: 1 },
     findings: [
-      { rule: "dns-caa", severity: "error", environment: "production", stack: "production-dns", address: "hcloud_zone.exemple-asbl-be", resource: "zone/exemple-asbl.be", message: "zone exemple-asbl.be has no CAA record.", suppressed: null },
-      { rule: "server-firewall", severity: "error", environment: "production", stack: "production-servers", address: "hcloud_server.ns-1", resource: "server/ns-1", message: "server ns-1 is in no firewall.", suppressed: null },
+      {
+        rule: "dns-caa",
+        severity: "error",
+        environment: "production",
+        stack: "production-dns",
+        address: "hcloud_zone.exemple-asbl-be",
+        resource: "zone/exemple-asbl.be",
+        message: "zone exemple-asbl.be has no CAA record.",
+        suppressed: null,
+      },
+      {
+        rule: "server-firewall",
+        severity: "error",
+        environment: "production",
+        stack: "production-servers",
+        address: "hcloud_server.ns-1",
+        resource: "server/ns-1",
+        message: "server ns-1 is in no firewall.",
+        suppressed: null,
+      },
       {
         rule: "suppression-unused",
         severity: "warning",
@@ -106,7 +132,11 @@ test("the JSON report: version, summary, and every finding with its resource and
 
 test("blocking findings are the unsuppressed errors; the order does not depend on the input order", () => {
   expect(blockingFindings(findings).map((f) => f.rule)).toEqual(["server-firewall", "dns-caa"]);
-  expect(blockingFindings([{ ...findings[2]!, suppressed: { reason: "accepted for a week while the firewall is rebuilt" } }])).toEqual([]);
+  expect(
+    blockingFindings([
+      { ...findings[2]!, suppressed: { reason: "accepted for a week while the firewall is rebuilt" } },
+    ]),
+  ).toEqual([]);
   expect(sortFindings([...findings].reverse())).toEqual(sortFindings(findings));
   expect(summaryLine(findings)).toBe("2 errors, 1 warning, 1 suppressed");
 });

@@ -13,7 +13,8 @@ const production = { envs: ["production"] } as const;
 /** Deterministic "random" bytes, so that threshold tests never flake. */
 function pseudoRandom(seed: string, length: number): Buffer {
   const chunks: Buffer[] = [];
-  for (let i = 0; Buffer.concat(chunks).length < length; i++) chunks.push(createHash("sha256").update(`${seed}/${i}`).digest());
+  for (let i = 0; Buffer.concat(chunks).length < length; i++)
+    chunks.push(createHash("sha256").update(`${seed}/${i}`).digest());
   return Buffer.concat(chunks).subarray(0, length);
 }
 
@@ -23,7 +24,11 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        environments[0]!.server("web-1").server.userData = `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key.split("\n").map((l) => `      ${l}`).join("\n")}\n`;
+        environments[0]!.server("web-1").server.userData =
+          `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key
+            .split("\n")
+            .map((l) => `      ${l}`)
+            .join("\n")}\n`;
       },
     });
     expect(findingsOf(findings, "no-literal-secret")).toEqual([
@@ -41,7 +46,10 @@ describe("no-literal-secret fires", () => {
   });
 
   test("for a literal API token in the provider block", () => {
-    const token = randomBytes(60).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 64);
+    const token = randomBytes(60)
+      .toString("base64")
+      .replace(/[^A-Za-z0-9]/g, "")
+      .slice(0, 64);
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
@@ -49,8 +57,12 @@ describe("no-literal-secret fires", () => {
       },
     });
     const found = findingsOf(findings, "no-literal-secret");
-    expect(found.map((f) => [f.stack, f.address, f.subject])).toEqual([["production-backup", "provider.hcloud", "provider/hcloud"]]);
-    expect(found[0]!.message).toMatch(/^provider\.hcloud token in stack production-backup holds a literal value for "token", which is named like a secret and a high-entropy string of 64 characters/);
+    expect(found.map((f) => [f.stack, f.address, f.subject])).toEqual([
+      ["production-backup", "provider.hcloud", "provider/hcloud"],
+    ]);
+    expect(found[0]!.message).toMatch(
+      /^provider\.hcloud token in stack production-backup holds a literal value for "token", which is named like a secret and a high-entropy string of 64 characters/,
+    );
     expect(found[0]!.message).not.toContain(token);
   });
 
@@ -59,11 +71,26 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        (environments[0]!.dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride("default", tsig);
+        (environments[0]!.dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride(
+          "default",
+          tsig,
+        );
       },
     });
-    expect(findingsOf(findings, "no-literal-secret").map((f) => [f.stack, f.address, f.subject, f.message.replace(/ in stack.*/, "")])).toEqual([
-      ["production-dns", "var.tsig_all2all_org_transfer", "variable/tsig_all2all_org_transfer", "var.tsig_all2all_org_transfer default"],
+    expect(
+      findingsOf(findings, "no-literal-secret").map((f) => [
+        f.stack,
+        f.address,
+        f.subject,
+        f.message.replace(/ in stack.*/, ""),
+      ]),
+    ).toEqual([
+      [
+        "production-dns",
+        "var.tsig_all2all_org_transfer",
+        "variable/tsig_all2all_org_transfer",
+        "var.tsig_all2all_org_transfer default",
+      ],
     ]);
   });
 
@@ -71,11 +98,19 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        new TerraformOutput(environments[0]!.backup, "notes", { value: `restic repository key ${randomBytes(32).toString("base64")}` });
+        new TerraformOutput(environments[0]!.backup, "notes", {
+          value: `restic repository key ${randomBytes(32).toString("base64")}`,
+        });
       },
     });
-    expect(findingsOf(findings, "no-literal-secret").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
-      ["output.notes", "output/notes", "output.notes value in stack production-backup holds a high-entropy string of 44 characters (a key or token?)"],
+    expect(
+      findingsOf(findings, "no-literal-secret").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")]),
+    ).toEqual([
+      [
+        "output.notes",
+        "output/notes",
+        "output.notes value in stack production-backup holds a high-entropy string of 44 characters (a key or token?)",
+      ],
     ]);
   });
 
@@ -83,13 +118,32 @@ describe("no-literal-secret fires", () => {
     const { findings } = synthWithPolicies({
       ...production,
       extend: ({ environments }) => {
-        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.password = ["correct", "horse", "battery"].join("-");
-        environments[0]!.server("mail-1").server.userData = `#cloud-config\nusers:\n  - name: backup\n    plain_text_passwd: ${["staple", "2024"].join("-")}\n`;
+        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.password = [
+          "correct",
+          "horse",
+          "battery",
+        ].join("-");
+        environments[0]!.server("mail-1").server.userData =
+          `#cloud-config\nusers:\n  - name: backup\n    plain_text_passwd: ${["staple", "2024"].join("-")}\n`;
       },
     });
-    expect(findingsOf(findings, "no-literal-secret").map((f) => [f.address, f.subject, f.message.replace(/ in stack .*? holds /, " | ").replace(/:.*/, "")])).toEqual([
-      ["hcloud_storage_box.backup", "storage-box/backup", 'hcloud_storage_box.backup password | a literal value for "password", which is named like a secret'],
-      ["hcloud_server.mail-1", "server/mail-1", 'hcloud_server.mail-1 user_data | a literal value for "plain_text_passwd" in the text, which is named like a secret'],
+    expect(
+      findingsOf(findings, "no-literal-secret").map((f) => [
+        f.address,
+        f.subject,
+        f.message.replace(/ in stack .*? holds /, " | ").replace(/:.*/, ""),
+      ]),
+    ).toEqual([
+      [
+        "hcloud_storage_box.backup",
+        "storage-box/backup",
+        'hcloud_storage_box.backup password | a literal value for "password", which is named like a secret',
+      ],
+      [
+        "hcloud_server.mail-1",
+        "server/mail-1",
+        'hcloud_server.mail-1 user_data | a literal value for "plain_text_passwd" in the text, which is named like a secret',
+      ],
     ]);
   });
 });
@@ -151,30 +205,51 @@ describe("the detectors", () => {
   test("a hex digest is fine on a line that names it, suspicious elsewhere", () => {
     const hex = pseudoRandom("digest", 32).toString("hex");
     expect(secretsInText(`sha256sum: ${hex}`, "user_data")).toEqual([]);
-    expect(secretsInText(`key ${hex}`, "user_data")).toEqual(["a high-entropy hex string of 64 digits (a key or token?)"]);
+    expect(secretsInText(`key ${hex}`, "user_data")).toEqual([
+      "a high-entropy hex string of 64 digits (a key or token?)",
+    ]);
   });
 
   test("short strings: an embedded assignment or a private key header is still found; a plain short value is not", () => {
-    expect(secretsInText("token=Zq8rT2wXa", "user_data")).toEqual(['a literal value for "token" in the text, which is named like a secret']);
+    expect(secretsInText("token=Zq8rT2wXa", "user_data")).toEqual([
+      'a literal value for "token" in the text, which is named like a secret',
+    ]);
     expect(secretsInText(`-----BEGIN ${"PRIVATE"} KEY-----`, "description")).toEqual(["a private key block"]);
     expect(secretsInText("web-1.all2all.org", "name")).toEqual([]);
-    expect(secretsInText("hunter2hunter2", "admin_password")).toEqual(['a literal value for "admin_password", which is named like a secret']);
+    expect(secretsInText("hunter2hunter2", "admin_password")).toEqual([
+      'a literal value for "admin_password", which is named like a secret',
+    ]);
   });
 
   test("hits come in the order of the sorted paths, whatever order the document was built in", () => {
     const key = pastedPrivateKey();
     const doc = { variable: { b: { default: key } }, output: { z: { value: key }, a: { value: key } } };
-    expect(scanDocument(doc).map((h) => h.path.join("/"))).toEqual(["output/a/value", "output/z/value", "variable/b/default"]);
+    expect(scanDocument(doc).map((h) => h.path.join("/"))).toEqual([
+      "output/a/value",
+      "output/z/value",
+      "variable/b/default",
+    ]);
   });
 
   test("references are not literals; DNS data is only checked for private keys", () => {
     expect(secretsInText("${var.storage_box_password_backup}", "password")).toEqual([]);
-    expect(secretsInText("prefix-${var.x}", "password")).toEqual(['a literal value for "password", which is named like a secret']);
+    expect(secretsInText("prefix-${var.x}", "password")).toEqual([
+      'a literal value for "password", which is named like a secret',
+    ]);
     const doc = {
       resource: {
-        hcloud_zone_rrset: { a: { records: [{ value: `"verification-token=${pseudoRandom("v", 32).toString("base64")}"` }, { value: pastedPrivateKey() }] } },
+        hcloud_zone_rrset: {
+          a: {
+            records: [
+              { value: `"verification-token=${pseudoRandom("v", 32).toString("base64")}"` },
+              { value: pastedPrivateKey() },
+            ],
+          },
+        },
       },
     };
-    expect(scanDocument(doc)).toEqual([{ path: ["resource", "hcloud_zone_rrset", "a", "records", 1, "value"], reasons: ["a private key block"] }]);
+    expect(scanDocument(doc)).toEqual([
+      { path: ["resource", "hcloud_zone_rrset", "a", "records", 1, "value"], reasons: ["a private key block"] },
+    ]);
   });
 });

@@ -9,8 +9,16 @@ describe("storage-box-access", () => {
   test("fires for a box reachable from outside with Samba, and a subaccount with WebDAV", () => {
     const { findings } = synthEdited((ws) => {
       ws.replace("config/backup.yaml", "      samba: false\n", "      samba: true\n");
-      ws.replace("config/backup.yaml", "      reachable_externally: false   # only from Hetzner's network (our servers)\n", "      reachable_externally: true\n");
-      ws.replace("config/backup.yaml", "        readonly: true\n", "        readonly: true\n        access: { webdav: true }\n");
+      ws.replace(
+        "config/backup.yaml",
+        "      reachable_externally: false   # only from Hetzner's network (our servers)\n",
+        "      reachable_externally: true\n",
+      );
+      ws.replace(
+        "config/backup.yaml",
+        "        readonly: true\n",
+        "        readonly: true\n        access: { webdav: true }\n",
+      );
     }, production);
     expect(findingsOf(findings, "storage-box-access")).toEqual([
       {
@@ -30,7 +38,9 @@ describe("storage-box-access", () => {
         stack: "production-backup",
         address: "hcloud_storage_box_subaccount.backup-restore",
         subject: "storage-box/backup",
-        message: expect.stringMatching(/^subaccount restore of storage box backup \(hcloud_storage_box_subaccount\.backup-restore in production-backup\) has WebDAV on:/),
+        message: expect.stringMatching(
+          /^subaccount restore of storage box backup \(hcloud_storage_box_subaccount\.backup-restore in production-backup\) has WebDAV on:/,
+        ),
       },
     ]);
   });
@@ -43,7 +53,12 @@ describe("storage-box-access", () => {
 describe("storage-box-snapshots", () => {
   test("fires for a box without a snapshot plan", () => {
     const { findings } = synthEdited(
-      (ws) => ws.replace("config/backup.yaml", "    snapshot_plan:                  # daily at 02:30 UTC, two weeks kept\n      hour: 2\n", "    snapshot_plan:\n      enabled: false\n      hour: 2\n"),
+      (ws) =>
+        ws.replace(
+          "config/backup.yaml",
+          "    snapshot_plan:                  # daily at 02:30 UTC, two weeks kept\n      hour: 2\n",
+          "    snapshot_plan:\n      enabled: false\n      hour: 2\n",
+        ),
       production,
     );
     expect(findingsOf(findings, "storage-box-snapshots")).toEqual([
@@ -52,7 +67,9 @@ describe("storage-box-snapshots", () => {
         stack: "production-backup",
         address: "hcloud_storage_box.backup",
         subject: "storage-box/backup",
-        message: expect.stringMatching(/^storage box backup \(hcloud_storage_box\.backup in production-backup\) has no snapshot plan: a compromised server can delete its own backups.*Set snapshot_plan in config/),
+        message: expect.stringMatching(
+          /^storage box backup \(hcloud_storage_box\.backup in production-backup\) has no snapshot plan: a compromised server can delete its own backups.*Set snapshot_plan in config/,
+        ),
       }),
     ]);
   });
@@ -111,7 +128,9 @@ describe("resource-labels", () => {
         stack: "production-network",
         address: "hcloud_firewall.web",
         subject: "firewall-policy/web",
-        message: expect.stringMatching(/^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is missing or empty; label key "-team" must start and end with a letter or digit.*pass the stacks' base labels/),
+        message: expect.stringMatching(
+          /^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is missing or empty; label key "-team" must start and end with a letter or digit.*pass the stacks' base labels/,
+        ),
       },
       {
         rule: "resource-labels",
@@ -120,7 +139,9 @@ describe("resource-labels", () => {
         stack: "production-servers",
         address: "hcloud_volume.web-1-data",
         subject: "volume/web-1-data",
-        message: expect.stringMatching(/^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad labels: environment is "prod" \(expected "production"\)\./),
+        message: expect.stringMatching(
+          /^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad labels: environment is "prod" \(expected "production"\)\./,
+        ),
       },
     ]);
   });
@@ -146,7 +167,9 @@ describe("allowed-locations", () => {
         stack: "production-servers",
         address: "hcloud_primary_ip.web-2-ipv4",
         subject: "server/web-2",
-        message: expect.stringMatching(/is in hil \(datacenter hil-dc1\), outside the allowed locations of environment production \(fsn1, nbg1, hel1\)/),
+        message: expect.stringMatching(
+          /is in hil \(datacenter hil-dc1\), outside the allowed locations of environment production \(fsn1, nbg1, hel1\)/,
+        ),
       }),
       expect.objectContaining({
         severity: "error",

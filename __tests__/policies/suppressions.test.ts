@@ -12,9 +12,20 @@ const production = { envs: ["production"] } as const;
 const REASON = "The floating IPv4 is a failover address that config cannot name in a record yet.";
 
 test("a suppression turns a finding off, keeps it with its reason, and writes it into the resource's JSON metadata", () => {
-  const { findings, stacks } = synthEdited((ws) => appendSuppressions(ws, "environments/production.yaml", [{ rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON }]), production);
+  const { findings, stacks } = synthEdited(
+    (ws) =>
+      appendSuppressions(ws, "environments/production.yaml", [
+        { rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON },
+      ]),
+    production,
+  );
   expect(findingsOf(findings, "rdns-forward-floating")).toEqual([
-    expect.objectContaining({ severity: "warning", address: "hcloud_floating_ip.web-1-floating-ipv4", subject: "server/web-1", suppressed: { reason: REASON } }),
+    expect.objectContaining({
+      severity: "warning",
+      address: "hcloud_floating_ip.web-1-floating-ipv4",
+      subject: "server/web-1",
+      suppressed: { reason: REASON },
+    }),
   ]);
   expect(findingsOf(findings, "suppression-unused")).toEqual([]);
   const servers = stacks.get("production-servers");
@@ -23,20 +34,32 @@ test("a suppression turns a finding off, keeps it with its reason, and writes it
     policy_suppressions: [{ rule: "rdns-forward-floating", reason: REASON }],
   });
   const annotated = [...stacks.entries()].flatMap(([stack, tf]) =>
-    Object.entries(tf.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName as object).filter(([, body]) => body["//"]?.policy_suppressions).map(([name]) => `${stack} ${type}.${name}`)),
+    Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName as object)
+        .filter(([, body]) => body["//"]?.policy_suppressions)
+        .map(([name]) => `${stack} ${type}.${name}`),
+    ),
   );
   expect(annotated).toEqual(["production-servers hcloud_floating_ip.web-1-floating-ipv4"]);
-  for (const [name, tf] of stacks) expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
+  for (const [name, tf] of stacks)
+    expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
 });
 
 test("the stack holding a suppression is written again in cdktn's own format: sorted keys, two-space indent", () => {
   const texts = new Map<string, string>();
-  synthEdited((ws) => appendSuppressions(ws, "environments/production.yaml", [{ rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON }]), {
-    ...production,
-    inspect: (_run, outdir) => {
-      for (const stack of ["production-servers", "production-dns"]) texts.set(stack, fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  synthEdited(
+    (ws) =>
+      appendSuppressions(ws, "environments/production.yaml", [
+        { rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON },
+      ]),
+    {
+      ...production,
+      inspect: (_run, outdir) => {
+        for (const stack of ["production-servers", "production-dns"])
+          texts.set(stack, fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+      },
     },
-  });
+  );
   const servers = texts.get("production-servers")!;
   expect(servers).toContain(`"policy_suppressions": [`);
   // Written again: byte for byte what cdktn's serializer makes of the same document.
@@ -52,8 +75,16 @@ test("several suppressions on one resource are all written, sorted by rule", () 
   const { findings, stacks } = synthEdited((ws) => {
     ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n");
     appendSuppressions(ws, "network.yaml", [
-      { rule: "public-ipv4-role", resource: "server/ns-1", reason: "Hetzner's secondaries transfer the zones over IPv4 too." },
-      { rule: "firewall-public-port-role", resource: "server/ns-1", reason: "The monitoring host also serves the hidden primary zone." },
+      {
+        rule: "public-ipv4-role",
+        resource: "server/ns-1",
+        reason: "Hetzner's secondaries transfer the zones over IPv4 too.",
+      },
+      {
+        rule: "firewall-public-port-role",
+        resource: "server/ns-1",
+        reason: "The monitoring host also serves the hidden primary zone.",
+      },
     ]);
   }, production);
   expect(findings.filter((f) => f.subject === "server/ns-1").map((f) => [f.rule, f.suppressed?.reason])).toEqual([
@@ -68,17 +99,36 @@ test("several suppressions on one resource are all written, sorted by rule", () 
 
 test("a zone is matched whatever the case and final dot of its name in the suppression", () => {
   const { findings } = synthEdited((ws) => {
-    ws.replace("config/dns.yaml", `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`, "");
-    appendSuppressions(ws, "dns.yaml", [{ rule: "dns-caa", resource: "zone/Exemple-ASBL.be.", reason: "The association's own CA policy is being decided this month." }]);
+    ws.replace(
+      "config/dns.yaml",
+      `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
+      "",
+    );
+    appendSuppressions(ws, "dns.yaml", [
+      {
+        rule: "dns-caa",
+        resource: "zone/Exemple-ASBL.be.",
+        reason: "The association's own CA policy is being decided this month.",
+      },
+    ]);
   }, production);
-  expect(findingsOf(findings, "dns-caa")).toEqual([expect.objectContaining({ subject: "zone/exemple-asbl.be", suppressed: { reason: "The association's own CA policy is being decided this month." } })]);
+  expect(findingsOf(findings, "dns-caa")).toEqual([
+    expect.objectContaining({
+      subject: "zone/exemple-asbl.be",
+      suppressed: { reason: "The association's own CA policy is being decided this month." },
+    }),
+  ]);
 });
 
 test("a rule that guards destruction or secrets refuses suppression: the finding stays and the suppression is an error", () => {
   const { findings, stacks } = synthEdited(
     (ws) =>
       appendSuppressions(ws, "environments/production.yaml", [
-        { rule: "protect-stateful", resource: "server/web-1", reason: "We want to delete this server next week anyway." },
+        {
+          rule: "protect-stateful",
+          resource: "server/web-1",
+          reason: "We want to delete this server next week anyway.",
+        },
         { rule: "no-literal-secret", resource: "server/web-1", reason: "The token in user data is only a test token." },
       ]),
     {
@@ -88,7 +138,9 @@ test("a rule that guards destruction or secrets refuses suppression: the finding
       },
     },
   );
-  expect(findingsOf(findings, "protect-stateful")).toEqual([expect.objectContaining({ severity: "error", address: "hcloud_server.web-1" })]);
+  expect(findingsOf(findings, "protect-stateful")).toEqual([
+    expect.objectContaining({ severity: "error", address: "hcloud_server.web-1" }),
+  ]);
   expect(findingsOf(findings, "protect-stateful")[0]!.suppressed).toBeUndefined();
   expect(findingsOf(findings, "suppression-invalid")).toEqual([
     {
@@ -117,7 +169,17 @@ test("a rule that guards destruction or secrets refuses suppression: the finding
 });
 
 test("a suppression of a rule that does not exist is an error, with the nearest rule", () => {
-  const { findings } = synthEdited((ws) => appendSuppressions(ws, "environments/production.yaml", [{ rule: "server-firewal", resource: "server/ns-1", reason: "The hidden primary is firewalled upstream by the provider." }]), production);
+  const { findings } = synthEdited(
+    (ws) =>
+      appendSuppressions(ws, "environments/production.yaml", [
+        {
+          rule: "server-firewal",
+          resource: "server/ns-1",
+          reason: "The hidden primary is firewalled upstream by the provider.",
+        },
+      ]),
+    production,
+  );
   expect(findingsOf(findings, "suppression-invalid").map((f) => f.message)).toEqual([
     'the suppression of server-firewal for server/ns-1 in environment production is invalid: there is no rule "server-firewal" (did you mean "server-firewall"?); remove it from config (suppressions).',
   ]);
@@ -126,13 +188,28 @@ test("a suppression of a rule that does not exist is an error, with the nearest 
 test("a suppression that matches nothing is reported, per environment", () => {
   const { findings } = synthEdited(
     (ws) => {
-      appendSuppressions(ws, "network.yaml", [{ rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON }]);
-      appendSuppressions(ws, "environments/production.yaml", [{ rule: "dns-caa", resource: "zone/exemple-asbl.be", reason: "Kept from before the zone had its CAA record." }]);
+      appendSuppressions(ws, "network.yaml", [
+        { rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON },
+      ]);
+      appendSuppressions(ws, "environments/production.yaml", [
+        { rule: "dns-caa", resource: "zone/exemple-asbl.be", reason: "Kept from before the zone had its CAA record." },
+      ]);
     },
     { envs: ["production", "staging"] },
   );
-  expect(findingsOf(findings, "rdns-forward-floating")).toEqual([expect.objectContaining({ environment: "production", suppressed: { reason: REASON } })]);
-  expect(findingsOf(findings, "suppression-unused").map((f) => [f.severity, f.environment, f.stack, f.address, f.subject, f.message])).toEqual([
+  expect(findingsOf(findings, "rdns-forward-floating")).toEqual([
+    expect.objectContaining({ environment: "production", suppressed: { reason: REASON } }),
+  ]);
+  expect(
+    findingsOf(findings, "suppression-unused").map((f) => [
+      f.severity,
+      f.environment,
+      f.stack,
+      f.address,
+      f.subject,
+      f.message,
+    ]),
+  ).toEqual([
     [
       "warning",
       "production",
@@ -141,6 +218,15 @@ test("a suppression that matches nothing is reported, per environment", () => {
       "zone/exemple-asbl.be",
       "the suppression of dns-caa for zone/exemple-asbl.be in environment production matched no finding: remove it (or correct its rule or resource), so that it cannot hide a future problem.",
     ],
-    ["warning", "staging", "staging", "", "server/web-1", expect.stringMatching(/^the suppression of rdns-forward-floating for server\/web-1 in environment staging matched no finding/)],
+    [
+      "warning",
+      "staging",
+      "staging",
+      "",
+      "server/web-1",
+      expect.stringMatching(
+        /^the suppression of rdns-forward-floating for server\/web-1 in environment staging matched no finding/,
+      ),
+    ],
   ]);
 });

@@ -17,9 +17,15 @@ test("parses IPv4 and IPv6 blocks and tells whether host bits are set", () => {
   expect(parseIpv6("::ffff:192.0.2.1")).toBe((0xffffn << 32n) | 0xc0000201n);
 });
 
-test.each(["10.20.0.0", "10.20.0.0/33", "10.256.0.0/16", "010.1.0.0/16", "2001:db8::/129", "1::2::3/64", "gggg::/16", "1:2:3:4:5:6:7:8:9/64"])(
-  "%s is not a block",
-  (bad) => {
-    expect(parseCidr(bad)).toBeUndefined();
-  },
-);
+test.each([
+  "10.20.0.0",
+  "10.20.0.0/33",
+  "10.256.0.0/16",
+  "010.1.0.0/16",
+  "2001:db8::/129",
+  "1::2::3/64",
+  "gggg::/16",
+  "1:2:3:4:5:6:7:8:9/64",
+])("%s is not a block", (bad) => {
+  expect(parseCidr(bad)).toBeUndefined();
+});

@@ -2,7 +2,13 @@
 // used by the description's checks and by the PrivateNetwork construct: each
 // rule fed a bad value, with its message and what would be valid.
 import { parseCidr, type Cidr } from "../../primitives/ip";
-import { checkNetworkRange, checkRouteDestination, checkRouteGateway, checkSubnetRange, type Checked } from "../../primitives/network-rules";
+import {
+  checkNetworkRange,
+  checkRouteDestination,
+  checkRouteGateway,
+  checkSubnetRange,
+  type Checked,
+} from "../../primitives/network-rules";
 
 const cidr = (text: string): Cidr => parseCidr(text)!;
 const problem = <T>(checked: Checked<T>) => (checked.ok ? undefined : checked.problem);
@@ -14,9 +20,21 @@ describe("network range", () => {
     ["ten", 'network range "ten" is not a CIDR range', "e.g. 10.20.0.0/16"],
     ["10.20.1.0/16", 'network range "10.20.1.0/16" has host bits set', "did you mean 10.20.0.0/16?"],
     ["fd00::/8", "network range fd00::/8 is not IPv4", "private networks are IPv4 (RFC 1918), e.g. 10.20.0.0/16"],
-    ["100.64.0.0/16", "network range 100.64.0.0/16 is not a private (RFC 1918) range", "use part of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"],
-    ["10.20.0.0/25", "network range 10.20.0.0/25 is too small (at most /24)", "Hetzner's minimum is a /24; a /16 leaves room to grow"],
-    ["172.16.0.0/12", "network range 172.16.0.0/12 contains 172.31.1.1, the default gateway of every Hetzner Cloud server", "choose another range, e.g. in 10.0.0.0/8"],
+    [
+      "100.64.0.0/16",
+      "network range 100.64.0.0/16 is not a private (RFC 1918) range",
+      "use part of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+    ],
+    [
+      "10.20.0.0/25",
+      "network range 10.20.0.0/25 is too small (at most /24)",
+      "Hetzner's minimum is a /24; a /16 leaves room to grow",
+    ],
+    [
+      "172.16.0.0/12",
+      "network range 172.16.0.0/12 contains 172.31.1.1, the default gateway of every Hetzner Cloud server",
+      "choose another range, e.g. in 10.0.0.0/8",
+    ],
   ])("%s is refused", (text, message, hint) => {
     expect(problem(checkNetworkRange(text))).toEqual({ message, hint });
   });
@@ -31,7 +49,12 @@ describe("subnet", () => {
   test.each([
     ["10.20.1.0/31", [], "subnet 10.20.1.0/31 is too small (at most /30)", undefined],
     ["10.30.1.0/24", [], "subnet 10.30.1.0/24 is outside its network's range 10.20.0.0/16", undefined],
-    ["10.20.1.128/25", ["10.20.2.0/24", "10.20.1.0/24"], "subnet 10.20.1.128/25 overlaps subnet 10.20.1.0/24", { kind: "subnet", index: 1 }],
+    [
+      "10.20.1.128/25",
+      ["10.20.2.0/24", "10.20.1.0/24"],
+      "subnet 10.20.1.128/25 overlaps subnet 10.20.1.0/24",
+      { kind: "subnet", index: 1 },
+    ],
     ["10.20.1.1/24", [], 'subnet "10.20.1.1/24" has host bits set', undefined],
   ])("%s is refused", (text, before, message, conflict) => {
     const p = problem(checkSubnetRange(text, NET, before.map(cidr)));
@@ -51,7 +74,12 @@ describe("route", () => {
 
   test.each([
     ["10.20.0.0/16", [], "route destination 10.20.0.0/16 overlaps subnet 10.20.1.0/24", { kind: "subnet", index: 0 }],
-    ["10.30.1.0/24", ["10.30.0.0/16"], "route destination 10.30.1.0/24 overlaps route 10.30.0.0/16", { kind: "route", index: 0 }],
+    [
+      "10.30.1.0/24",
+      ["10.30.0.0/16"],
+      "route destination 10.30.1.0/24 overlaps route 10.30.0.0/16",
+      { kind: "route", index: 0 },
+    ],
     ["2001:db8::/32", [], "route destination 2001:db8::/32 is not IPv4", undefined],
   ])("destination %s is refused", (text, before, message, conflict) => {
     const p = problem(checkRouteDestination(text, subnets, before.map(cidr)));

@@ -11,8 +11,13 @@ const hcloud = (doc: any) => doc.provider_schemas["registry.terraform.io/hetzner
 
 test("attributes called description survive", () => {
   const stripped = stripDescriptions(schema) as any;
-  expect(hcloud(stripped).resource_schemas.hcloud_floating_ip.block.attributes.description).toEqual({ type: "string", optional: true });
-  expect(hcloud(stripped).resource_schemas.hcloud_firewall.block.block_types.rule.block.attributes.description).toBeDefined();
+  expect(hcloud(stripped).resource_schemas.hcloud_floating_ip.block.attributes.description).toEqual({
+    type: "string",
+    optional: true,
+  });
+  expect(
+    hcloud(stripped).resource_schemas.hcloud_firewall.block.block_types.rule.block.attributes.description,
+  ).toBeDefined();
   expect(stripped).toEqual(schema); // the committed schema has no documentation left to strip
 });
 
@@ -28,10 +33,20 @@ test("documentation of descriptors is removed at every depth", () => {
             block: {
               description: "A resource",
               attributes: {
-                description: { type: "string", optional: true, description: "The description attribute", description_kind: "plain" },
+                description: {
+                  type: "string",
+                  optional: true,
+                  description: "The description attribute",
+                  description_kind: "plain",
+                },
                 name: { type: "string", required: true, deprecation_message: "use label" },
               },
-              block_types: { description: { nesting_mode: "list", block: { description: "a block named description", attributes: {} } } },
+              block_types: {
+                description: {
+                  nesting_mode: "list",
+                  block: { description: "a block named description", attributes: {} },
+                },
+              },
             },
           },
         },
@@ -50,7 +65,8 @@ describe("npm run providers:refresh without the registry", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { fakeEnv, installFakeTofu, makeSandboxProject } = require("../../testing/deploy") as typeof import("../../testing/deploy.js");
+    const { fakeEnv, installFakeTofu, makeSandboxProject } =
+      require("../../testing/deploy") as typeof import("../../testing/deploy.js");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { makeTempDir } = require("../../testing/tmp") as typeof import("../../testing/tmp.js");
     const t = makeTempDir("all2all-refresh-offline-");
@@ -58,10 +74,16 @@ describe("npm run providers:refresh without the registry", () => {
       const root = makeSandboxProject(t.dir);
       const fake = installFakeTofu(t.dir);
       const before = require("node:fs").readFileSync(`${root}/providers/hcloud/schema.json`, "utf8");
-      const r = spawnSync(process.execPath, [`${root}/providers/refresh.js`], { cwd: root, encoding: "utf8", env: { ...fakeEnv(fake, { FAKE_TOFU_FAIL: "init", HOME: t.dir }) } as NodeJS.ProcessEnv });
+      const r = spawnSync(process.execPath, [`${root}/providers/refresh.js`], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...fakeEnv(fake, { FAKE_TOFU_FAIL: "init", HOME: t.dir }) } as NodeJS.ProcessEnv,
+      });
       expect(r.status).toBe(1);
       const last = r.stderr.trim().split("\n").pop();
-      expect(last).toBe("providers:refresh: `tofu init -input=false -no-color` failed (exit 1): it downloads the provider, so it needs the registry (network access); nothing was written");
+      expect(last).toBe(
+        "providers:refresh: `tofu init -input=false -no-color` failed (exit 1): it downloads the provider, so it needs the registry (network access); nothing was written",
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(require("node:fs").readFileSync(`${root}/providers/hcloud/schema.json`, "utf8")).toBe(before);
     } finally {

@@ -6,13 +6,22 @@
 import { inProcessSim } from "../../testing/simulator";
 import { Sim } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
-import { allocateIPv4, allocateIPv6Network, canonicalIp, defaultPtr, formatIPv6, inNetwork64, parseIPv6 } from "../../simulator/resources/primary-ips";
+import {
+  allocateIPv4,
+  allocateIPv6Network,
+  canonicalIp,
+  defaultPtr,
+  formatIPv6,
+  inNetwork64,
+  parseIPv6,
+} from "../../simulator/resources/primary-ips";
 
 type Res = { status: number; body: any };
 
 function setup() {
   const { sim, call } = inProcessSim(registerCompute);
-  const pip = (over: Record<string, any> = {}): Res => call("POST", "/primary_ips", { name: "a-ipv4", type: "ipv4", location: "fsn1", ...over });
+  const pip = (over: Record<string, any> = {}): Res =>
+    call("POST", "/primary_ips", { name: "a-ipv4", type: "ipv4", location: "fsn1", ...over });
   /** A server that is off, with no public addresses, to assign primary IPs to. */
   const bare = (name = "web-1", location = "fsn1") =>
     call("POST", "/servers", {
@@ -83,8 +92,17 @@ describe("primary IPs", () => {
   test("an IPv4 one has one address and its default PTR; an IPv6 one a /64 and no PTR; both unassigned", () => {
     const { pip } = setup();
     const v4 = pip().body;
-    expect(v4.primary_ip).toMatchObject({ type: "ipv4", ip: "203.0.113.1", assignee_id: null, assignee_type: "unassigned", auto_delete: false, location: { name: "fsn1" } });
-    expect(v4.primary_ip.dns_ptr).toEqual([{ ip: "203.0.113.1", dns_ptr: "static.1.113.0.203.clients.your-server.de" }]);
+    expect(v4.primary_ip).toMatchObject({
+      type: "ipv4",
+      ip: "203.0.113.1",
+      assignee_id: null,
+      assignee_type: "unassigned",
+      auto_delete: false,
+      location: { name: "fsn1" },
+    });
+    expect(v4.primary_ip.dns_ptr).toEqual([
+      { ip: "203.0.113.1", dns_ptr: "static.1.113.0.203.clients.your-server.de" },
+    ]);
     expect(v4.primary_ip).not.toHaveProperty("datacenter");
     expect(v4.action.command).toBe("create_primary_ip");
     const v6 = pip({ name: "a-ipv6", type: "ipv6" }).body.primary_ip;
@@ -99,7 +117,13 @@ describe("primary IPs", () => {
     ["neither location nor assignee", { location: undefined }, 400, "invalid_input", "location"],
     ["both location and assignee", { assignee_id: 1, assignee_type: "server" }, 400, "invalid_input", "location"],
     ["an assignee type other than server", { assignee_type: "load_balancer" }, 400, "invalid_input", "assignee_type"],
-    ["a datacenter in place of a location", { location: undefined, datacenter: "fsn1-dc14" }, 400, "invalid_input", "location"],
+    [
+      "a datacenter in place of a location",
+      { location: undefined, datacenter: "fsn1-dc14" },
+      400,
+      "invalid_input",
+      "location",
+    ],
   ])("create refuses %s", (_what, over, status, code, field) => {
     const { pip, call } = setup();
     expectError(pip(over), status, code, field);
@@ -117,9 +141,17 @@ describe("primary IPs", () => {
     const s = bare();
     const p = pip({ location: undefined, assignee_id: s.id, assignee_type: "server" }).body.primary_ip;
     expect(p).toMatchObject({ assignee_id: s.id, assignee_type: "server", location: { name: "fsn1" } });
-    expectError(pip({ name: "b", location: undefined, assignee_id: s.id, assignee_type: "server" }), 422, "server_has_ipv4");
+    expectError(
+      pip({ name: "b", location: undefined, assignee_id: s.id, assignee_type: "server" }),
+      422,
+      "server_has_ipv4",
+    );
     call("POST", `/servers/${s.id}/actions/poweron`);
-    expectError(pip({ name: "c", type: "ipv6", location: undefined, assignee_id: s.id, assignee_type: "server" }), 422, "server_not_stopped");
+    expectError(
+      pip({ name: "c", type: "ipv6", location: undefined, assignee_id: s.id, assignee_type: "server" }),
+      422,
+      "server_not_stopped",
+    );
   });
 
   test("assign and unassign need the server off; one address of each type per server; same location", () => {
@@ -127,7 +159,8 @@ describe("primary IPs", () => {
     const s = bare();
     const a = pip().body.primary_ip;
     const b = pip({ name: "b" }).body.primary_ip;
-    const assign = (id: number, server = s.id) => call("POST", `/primary_ips/${id}/actions/assign`, { assignee_id: server, assignee_type: "server" });
+    const assign = (id: number, server = s.id) =>
+      call("POST", `/primary_ips/${id}/actions/assign`, { assignee_id: server, assignee_type: "server" });
     const r = assign(a.id);
     expect(r.body.action.command).toBe("assign_primary_ip");
     expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.assignee_type).toBe("server");
@@ -137,13 +170,21 @@ describe("primary IPs", () => {
     expectError(assign(a.id, t.id), 422, "primary_ip_already_assigned");
     const hel = bare("web-3", "hel1");
     expectError(assign(b.id, hel.id), 422, "primary_ip_datacenter_mismatch");
-    expectError(call("POST", `/primary_ips/${b.id}/actions/assign`, { assignee_id: t.id, assignee_type: "volume" }), 400, "invalid_input", "assignee_type");
+    expectError(
+      call("POST", `/primary_ips/${b.id}/actions/assign`, { assignee_id: t.id, assignee_type: "volume" }),
+      400,
+      "invalid_input",
+      "assignee_type",
+    );
     expectError(assign(b.id, 424242), 400, "invalid_input", "assignee_id");
     call("POST", `/servers/${s.id}/actions/poweron`);
     expectError(call("POST", `/primary_ips/${a.id}/actions/unassign`), 422, "server_not_stopped");
     call("POST", `/servers/${s.id}/actions/poweroff`);
     expect(call("POST", `/primary_ips/${a.id}/actions/unassign`).body.action.command).toBe("unassign_primary_ip");
-    expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip).toMatchObject({ assignee_id: null, assignee_type: "unassigned" });
+    expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip).toMatchObject({
+      assignee_id: null,
+      assignee_type: "unassigned",
+    });
     call("POST", `/servers/${s.id}/actions/poweron`);
     expectError(assign(b.id), 422, "server_not_stopped");
   });
@@ -165,7 +206,12 @@ describe("primary IPs", () => {
   test("delete protection only while auto_delete is off", () => {
     const { pip, call } = setup();
     const a = pip({ auto_delete: true }).body.primary_ip;
-    expectError(call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: true }), 400, "invalid_input", "delete");
+    expectError(
+      call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: true }),
+      400,
+      "invalid_input",
+      "delete",
+    );
     expectError(call("POST", `/primary_ips/${a.id}/actions/change_protection`, {}), 400, "invalid_input", "delete");
     call("PUT", `/primary_ips/${a.id}`, { auto_delete: false });
     expect(call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: true }).status).toBe(201);
@@ -176,7 +222,9 @@ describe("primary IPs", () => {
     const { pip, call } = setup();
     const a = pip({ labels: { x: "1" } }).body.primary_ip;
     pip({ name: "taken" });
-    expect(call("PUT", `/primary_ips/${a.id}`, { name: "b", labels: { y: "2" }, auto_delete: true }).body.primary_ip).toMatchObject({ name: "b", labels: { y: "2" }, auto_delete: true });
+    expect(
+      call("PUT", `/primary_ips/${a.id}`, { name: "b", labels: { y: "2" }, auto_delete: true }).body.primary_ip,
+    ).toMatchObject({ name: "b", labels: { y: "2" }, auto_delete: true });
     expectError(call("PUT", `/primary_ips/${a.id}`, { name: "taken" }), 409, "uniqueness_error");
     expectError(call("PUT", `/primary_ips/${a.id}`, { auto_delete: "yes" }), 400, "invalid_input", "auto_delete");
   });
@@ -197,17 +245,23 @@ describe("reverse DNS (hcloud_rdns)", () => {
   test("an IPv4 PTR reads back exactly; null resets it to Hetzner's default", () => {
     const { pip, call } = setup();
     const a = pip().body.primary_ip;
-    const ptr = (dns_ptr: string | null) => call("POST", `/primary_ips/${a.id}/actions/change_dns_ptr`, { ip: a.ip, dns_ptr });
+    const ptr = (dns_ptr: string | null) =>
+      call("POST", `/primary_ips/${a.id}/actions/change_dns_ptr`, { ip: a.ip, dns_ptr });
     expect(ptr("mail.all2all.org").body.action.command).toBe("change_dns_ptr");
-    expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.dns_ptr).toEqual([{ ip: a.ip, dns_ptr: "mail.all2all.org" }]);
+    expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.dns_ptr).toEqual([
+      { ip: a.ip, dns_ptr: "mail.all2all.org" },
+    ]);
     ptr(null);
-    expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.dns_ptr).toEqual([{ ip: a.ip, dns_ptr: defaultPtr(a.ip) }]);
+    expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.dns_ptr).toEqual([
+      { ip: a.ip, dns_ptr: defaultPtr(a.ip) },
+    ]);
   });
 
   test("IPv6 PTRs for any address in the /64, stored canonically, removed by null", () => {
     const { pip, call } = setup();
     const p = pip({ type: "ipv6" }).body.primary_ip;
-    const set = (ip: string, dns_ptr: string | null) => call("POST", `/primary_ips/${p.id}/actions/change_dns_ptr`, { ip, dns_ptr });
+    const set = (ip: string, dns_ptr: string | null) =>
+      call("POST", `/primary_ips/${p.id}/actions/change_dns_ptr`, { ip, dns_ptr });
     set("2001:db8:1:1::1", "ns-1.all2all.org");
     set("2001:0DB8:0001:0001:0000:0000:0000:1234", "other.all2all.org");
     set("2001:db8:1:1::1", "ns-2.all2all.org");
@@ -216,7 +270,9 @@ describe("reverse DNS (hcloud_rdns)", () => {
       { ip: "2001:db8:1:1::1", dns_ptr: "ns-2.all2all.org" },
     ]);
     set("2001:db8:1:1::1234", null);
-    expect(call("GET", `/primary_ips/${p.id}`).body.primary_ip.dns_ptr).toEqual([{ ip: "2001:db8:1:1::1", dns_ptr: "ns-2.all2all.org" }]);
+    expect(call("GET", `/primary_ips/${p.id}`).body.primary_ip.dns_ptr).toEqual([
+      { ip: "2001:db8:1:1::1", dns_ptr: "ns-2.all2all.org" },
+    ]);
   });
 
   test("refuses an address outside the IP, a missing address, a name that is no hostname, a 101st IPv6 entry", () => {
@@ -231,7 +287,8 @@ describe("reverse DNS (hcloud_rdns)", () => {
     expectError(v4({ ip: a.ip, dns_ptr: "bad name!" }), 400, "invalid_input", "dns_ptr");
     expectError(v6({ ip: "2001:db8:9:9::1", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
     expectError(v6({ ip: a.ip, dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
-    for (let i = 1; i <= 100; i++) expect(v6({ ip: `2001:db8:1:1::${i.toString(16)}`, dns_ptr: `h${i}.example.org` }).status).toBe(201);
+    for (let i = 1; i <= 100; i++)
+      expect(v6({ ip: `2001:db8:1:1::${i.toString(16)}`, dns_ptr: `h${i}.example.org` }).status).toBe(201);
     expectError(v6({ ip: "2001:db8:1:1::ffff", dns_ptr: "h101.example.org" }), 400, "invalid_input", "ip");
     // Replacing an existing entry is not a 101st one.
     expect(v6({ ip: "2001:db8:1:1::1", dns_ptr: "again.example.org" }).status).toBe(201);
@@ -241,8 +298,19 @@ describe("reverse DNS (hcloud_rdns)", () => {
 describe("floating IPs", () => {
   test("created with a home location, unassigned; or for a server, in its location and assigned", () => {
     const { call, bare } = setup();
-    const f = call("POST", "/floating_ips", { type: "ipv4", home_location: "fsn1", name: "www", description: "www failover address" }).body;
-    expect(f.floating_ip).toMatchObject({ name: "www", description: "www failover address", server: null, home_location: { name: "fsn1" }, type: "ipv4" });
+    const f = call("POST", "/floating_ips", {
+      type: "ipv4",
+      home_location: "fsn1",
+      name: "www",
+      description: "www failover address",
+    }).body;
+    expect(f.floating_ip).toMatchObject({
+      name: "www",
+      description: "www failover address",
+      server: null,
+      home_location: { name: "fsn1" },
+      type: "ipv4",
+    });
     expect(f.action).toBeNull();
     const s = bare("web-1", "hel1");
     const g = call("POST", "/floating_ips", { type: "ipv6", server: s.id, description: "" }).body;
@@ -268,12 +336,21 @@ describe("floating IPs", () => {
     const s = bare();
     const f = call("POST", "/floating_ips", { type: "ipv4", home_location: "fsn1", name: "www" }).body.floating_ip;
     call("POST", "/floating_ips", { type: "ipv4", home_location: "fsn1", name: "taken" });
-    expect(call("POST", `/floating_ips/${f.id}/actions/assign`, { server: s.id }).body.action.command).toBe("assign_floating_ip");
+    expect(call("POST", `/floating_ips/${f.id}/actions/assign`, { server: s.id }).body.action.command).toBe(
+      "assign_floating_ip",
+    );
     expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.server).toBe(s.id);
-    expectError(call("POST", `/floating_ips/${f.id}/actions/assign`, { server: 424242 }), 400, "invalid_input", "server");
+    expectError(
+      call("POST", `/floating_ips/${f.id}/actions/assign`, { server: 424242 }),
+      400,
+      "invalid_input",
+      "server",
+    );
     call("POST", `/floating_ips/${f.id}/actions/unassign`);
     expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.server).toBeNull();
-    expect(call("PUT", `/floating_ips/${f.id}`, { name: "www-2", description: "d", labels: { a: "b" } }).body.floating_ip).toMatchObject({ name: "www-2", description: "d", labels: { a: "b" } });
+    expect(
+      call("PUT", `/floating_ips/${f.id}`, { name: "www-2", description: "d", labels: { a: "b" } }).body.floating_ip,
+    ).toMatchObject({ name: "www-2", description: "d", labels: { a: "b" } });
     expectError(call("PUT", `/floating_ips/${f.id}`, { name: "taken" }), 409, "uniqueness_error");
     call("POST", `/floating_ips/${f.id}/actions/assign`, { server: s.id });
     call("POST", `/floating_ips/${f.id}/actions/change_protection`, { delete: true });
@@ -288,7 +365,14 @@ describe("floating IPs", () => {
     const f = call("POST", "/floating_ips", { type: "ipv4", home_location: "fsn1" }).body.floating_ip;
     expect(f.dns_ptr).toEqual([{ ip: f.ip, dns_ptr: defaultPtr(f.ip) }]);
     call("POST", `/floating_ips/${f.id}/actions/change_dns_ptr`, { ip: f.ip, dns_ptr: "www.all2all.org" });
-    expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.dns_ptr).toEqual([{ ip: f.ip, dns_ptr: "www.all2all.org" }]);
-    expectError(call("POST", `/floating_ips/${f.id}/actions/change_dns_ptr`, { ip: "198.51.100.1", dns_ptr: "www.all2all.org" }), 400, "invalid_input", "ip");
+    expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.dns_ptr).toEqual([
+      { ip: f.ip, dns_ptr: "www.all2all.org" },
+    ]);
+    expectError(
+      call("POST", `/floating_ips/${f.id}/actions/change_dns_ptr`, { ip: "198.51.100.1", dns_ptr: "www.all2all.org" }),
+      400,
+      "invalid_input",
+      "ip",
+    );
   });
 });

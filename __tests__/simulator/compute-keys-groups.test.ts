@@ -21,9 +21,11 @@ function expectError(r: Res, status: number, code: string, field?: string) {
 }
 
 // The project's placeholder operator keys; fingerprints from `ssh-keygen -l -E md5`.
-const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns PLACEHOLDER-alice@all2all-not-a-real-key";
+const ALICE =
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns PLACEHOLDER-alice@all2all-not-a-real-key";
 const ALICE_MD5 = "45:0d:5b:e6:be:9e:5a:0a:38:a5:2d:fd:be:aa:9c:2d";
-const BOB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key";
+const BOB =
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key";
 const BOB_MD5 = "b6:c4:c3:21:48:b4:dc:c3:43:0b:cf:1e:e9:df:0e:0d";
 const RSA =
   "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7uPoTMRrjHuYxNK6ulCXULtlQNI2fb8u8DkVj2ndSE7x5NCfxt6lpovxZuTIFet5CKdnDh589llPfrpfV9K/f/TncU9/VSaJDOI9fGyli1YJHLaygdfwB7egF2qqcnN16SKeN343HxS2S1GCGZ7O44qWKRI9qK2eq6JliimK32zVpXilR/EUvWPXPUA1/SPzDr87l+dKZCCLKu4pbb9jepTt8tZF1MZboOjsEJaPMBXGeniiqmC8G48xZonxki9K/mySHOfs4CKuA8lxGNatyWfrL3sphoszukdj3tzVWdfmOvbbomBImmvn3skhKNaygli6uJKkmUoP8l1pSxCUd test";
@@ -46,7 +48,12 @@ describe("SSH keys", () => {
     const { call } = setup();
     const r = call("POST", "/ssh_keys", { name: "alice", public_key: ALICE, labels: { role: "operator" } });
     expect(r.status).toBe(201);
-    expect(r.body.ssh_key).toMatchObject({ name: "alice", public_key: ALICE, fingerprint: ALICE_MD5, labels: { role: "operator" } });
+    expect(r.body.ssh_key).toMatchObject({
+      name: "alice",
+      public_key: ALICE,
+      fingerprint: ALICE_MD5,
+      labels: { role: "operator" },
+    });
     expect(call("GET", `/ssh_keys/${r.body.ssh_key.id}`).body.ssh_key.public_key).toBe(ALICE);
   });
 
@@ -78,7 +85,10 @@ describe("SSH keys", () => {
     const a = call("POST", "/ssh_keys", { name: "alice", public_key: ALICE }).body.ssh_key;
     expectError(call("POST", "/ssh_keys", { name: "alice", public_key: BOB }), 409, "uniqueness_error", "name");
     call("POST", "/ssh_keys", { name: "bob", public_key: BOB });
-    expect(call("PUT", `/ssh_keys/${a.id}`, { name: "alice-2", labels: { x: "y" } }).body.ssh_key).toMatchObject({ name: "alice-2", labels: { x: "y" } });
+    expect(call("PUT", `/ssh_keys/${a.id}`, { name: "alice-2", labels: { x: "y" } }).body.ssh_key).toMatchObject({
+      name: "alice-2",
+      labels: { x: "y" },
+    });
     expectError(call("PUT", `/ssh_keys/${a.id}`, { name: "bob" }), 409, "uniqueness_error");
     expect(call("DELETE", `/ssh_keys/${a.id}`).status).toBe(204);
     expectError(call("GET", `/ssh_keys/${a.id}`), 404, "not_found");
@@ -102,9 +112,17 @@ describe("placement groups", () => {
     expectError(call("POST", "/placement_groups", { type: "spread" }), 400, "invalid_input", "name");
     const r = call("POST", "/placement_groups", { name: "web", type: "spread", labels: { role: "placement" } });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ placement_group: { name: "web", type: "spread", servers: [], labels: { role: "placement" } }, action: null });
+    expect(r.body).toMatchObject({
+      placement_group: { name: "web", type: "spread", servers: [], labels: { role: "placement" } },
+      action: null,
+    });
     const g = r.body.placement_group;
-    const s = call("POST", "/servers", { name: "web-1", server_type: "cx23", image: "debian-13", placement_group: g.id }).body.server;
+    const s = call("POST", "/servers", {
+      name: "web-1",
+      server_type: "cx23",
+      image: "debian-13",
+      placement_group: g.id,
+    }).body.server;
     expect(call("GET", `/placement_groups/${g.id}`).body.placement_group.servers).toEqual([s.id]);
     call("DELETE", `/servers/${s.id}`);
     expect(call("GET", `/placement_groups/${g.id}`).body.placement_group.servers).toEqual([]);
@@ -114,8 +132,15 @@ describe("placement groups", () => {
     const { call } = setup();
     const g = call("POST", "/placement_groups", { name: "web", type: "spread" }).body.placement_group;
     expectError(call("POST", "/placement_groups", { name: "web", type: "spread" }), 409, "uniqueness_error", "name");
-    expect(call("PUT", `/placement_groups/${g.id}`, { name: "www", labels: { a: "b" } }).body.placement_group).toMatchObject({ name: "www", labels: { a: "b" } });
-    const s = call("POST", "/servers", { name: "web-1", server_type: "cx23", image: "debian-13", placement_group: g.id }).body.server;
+    expect(
+      call("PUT", `/placement_groups/${g.id}`, { name: "www", labels: { a: "b" } }).body.placement_group,
+    ).toMatchObject({ name: "www", labels: { a: "b" } });
+    const s = call("POST", "/servers", {
+      name: "web-1",
+      server_type: "cx23",
+      image: "debian-13",
+      placement_group: g.id,
+    }).body.server;
     expect(call("DELETE", `/placement_groups/${g.id}`).status).toBe(204);
     expect(call("GET", `/servers/${s.id}`).body.server.placement_group).toBeNull();
     expect(call("GET", "/placement_groups", {}, "type=spread").body.placement_groups).toEqual([]);

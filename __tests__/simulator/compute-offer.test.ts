@@ -19,10 +19,26 @@ function setup() {
 }
 
 const CURRENT = [
-  "cx23", "cx33", "cx43", "cx53",
-  "cpx12", "cpx22", "cpx32", "cpx42", "cpx52", "cpx62",
-  "cax11", "cax21", "cax31", "cax41",
-  "ccx13", "ccx23", "ccx33", "ccx43", "ccx53", "ccx63",
+  "cx23",
+  "cx33",
+  "cx43",
+  "cx53",
+  "cpx12",
+  "cpx22",
+  "cpx32",
+  "cpx42",
+  "cpx52",
+  "cpx62",
+  "cax11",
+  "cax21",
+  "cax31",
+  "cax41",
+  "ccx13",
+  "ccx23",
+  "ccx33",
+  "ccx43",
+  "ccx53",
+  "ccx63",
 ];
 const RETIRED = ["cx22", "cx32", "cx42", "cx52", "cpx11", "cpx21", "cpx31", "cpx41", "cpx51"];
 const EU = ["fsn1", "hel1", "nbg1"];
@@ -58,7 +74,16 @@ describe("server types", () => {
   test("cpx22 is as the provider's acceptance test describes it", () => {
     const { call } = setup();
     const t = call("GET", "/server_types/109").body.server_type;
-    expect(t).toMatchObject({ name: "cpx22", category: "regular_purpose", cores: 2, memory: 4, disk: 80, storage_type: "local", cpu_type: "shared", architecture: "x86" });
+    expect(t).toMatchObject({
+      name: "cpx22",
+      category: "regular_purpose",
+      cores: 2,
+      memory: 4,
+      disk: 80,
+      storage_type: "local",
+      cpu_type: "shared",
+      architecture: "x86",
+    });
     expect(t.locations).toHaveLength(4);
     expect(t.locations[0]).toMatchObject({ id: 1, name: "fsn1", deprecation: null });
   });
@@ -87,9 +112,22 @@ describe("server types", () => {
 describe("locations", () => {
   test("six locations with their network zones", () => {
     const { call } = setup();
-    const zones = Object.fromEntries(call("GET", "/locations").body.locations.map((l: any) => [l.name, l.network_zone]));
-    expect(zones).toEqual({ fsn1: "eu-central", nbg1: "eu-central", hel1: "eu-central", ash: "us-east", hil: "us-west", sin: "ap-southeast" });
-    expect(call("GET", "/locations", "name=hel1").body.locations[0]).toMatchObject({ id: 3, city: "Helsinki", country: "FI" });
+    const zones = Object.fromEntries(
+      call("GET", "/locations").body.locations.map((l: any) => [l.name, l.network_zone]),
+    );
+    expect(zones).toEqual({
+      fsn1: "eu-central",
+      nbg1: "eu-central",
+      hel1: "eu-central",
+      ash: "us-east",
+      hil: "us-west",
+      sin: "ap-southeast",
+    });
+    expect(call("GET", "/locations", "name=hel1").body.locations[0]).toMatchObject({
+      id: 3,
+      city: "Helsinki",
+      country: "FI",
+    });
     expect(call("GET", "/locations/3").body.location.name).toBe("hel1");
   });
 
@@ -106,7 +144,13 @@ describe("images", () => {
     const { call } = setup();
     const r = call("GET", "/images", "name=debian-13&architecture=x86&include_deprecated=true");
     expect(r.body.images).toHaveLength(1);
-    expect(r.body.images[0]).toMatchObject({ id: 310554929, name: "debian-13", type: "system", os_flavor: "debian", architecture: "x86" });
+    expect(r.body.images[0]).toMatchObject({
+      id: 310554929,
+      name: "debian-13",
+      type: "system",
+      os_flavor: "debian",
+      architecture: "x86",
+    });
     const arm = call("GET", "/images", "name=ubuntu-24.04&architecture=arm").body.images;
     expect(arm).toHaveLength(1);
     expect(arm[0].architecture).toBe("arm");
@@ -142,13 +186,16 @@ describe("images", () => {
 });
 
 describe("datacenters", () => {
-  test.each(["/datacenters", "/datacenters/1"])("%s answers 410 deprecated_api_endpoint, as after 2026-10-01", (path) => {
-    const { call } = setup();
-    const r = call("GET", path);
-    expect(r.status).toBe(410);
-    expect(r.body.error.code).toBe("deprecated_api_endpoint");
-    expect(r.body.error.details.announcement).toMatch(/^https:\/\/docs\.hetzner\.cloud\/changelog#/);
-  });
+  test.each(["/datacenters", "/datacenters/1"])(
+    "%s answers 410 deprecated_api_endpoint, as after 2026-10-01",
+    (path) => {
+      const { call } = setup();
+      const r = call("GET", path);
+      expect(r.status).toBe(410);
+      expect(r.body.error.code).toBe("deprecated_api_endpoint");
+      expect(r.body.error.details.announcement).toMatch(/^https:\/\/docs\.hetzner\.cloud\/changelog#/);
+    },
+  );
 });
 
 describe("the fixture's notes", () => {

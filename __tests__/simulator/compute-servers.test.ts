@@ -15,8 +15,16 @@ function setup() {
   const { sim, call } = inProcessSim(registerCompute);
   const key = call("POST", "/ssh_keys", { name: "alice", public_key: ALICE }).body.ssh_key;
   const create = (over: Record<string, any> = {}): Res =>
-    call("POST", "/servers", { name: "web-1", server_type: "cx23", image: "debian-13", location: "fsn1", ssh_keys: [key.id], ...over });
-  const pip = (name: string, type: "ipv4" | "ipv6", location = "fsn1") => call("POST", "/primary_ips", { name, type, location }).body.primary_ip;
+    call("POST", "/servers", {
+      name: "web-1",
+      server_type: "cx23",
+      image: "debian-13",
+      location: "fsn1",
+      ssh_keys: [key.id],
+      ...over,
+    });
+  const pip = (name: string, type: "ipv4" | "ipv6", location = "fsn1") =>
+    call("POST", "/primary_ips", { name, type, location }).body.primary_ip;
   const server = (id: number) => call("GET", `/servers/${id}`).body.server;
   return { sim, call, create, pip, server, key };
 }
@@ -42,7 +50,12 @@ describe("create", () => {
     expect(s.status).toBe("running");
     expect(s.location.name).toBe("fsn1");
     expect(s).not.toHaveProperty("datacenter");
-    expect(s).toMatchObject({ image: { name: "debian-13" }, server_type: { name: "cx23" }, primary_disk_size: 40, backup_window: null });
+    expect(s).toMatchObject({
+      image: { name: "debian-13" },
+      server_type: { name: "cx23" },
+      primary_disk_size: 40,
+      backup_window: null,
+    });
     expect(s.private_net).toEqual([]);
     expect(s.public_net.firewalls).toEqual([]);
   });
@@ -65,7 +78,13 @@ describe("create", () => {
     const s = create().body.server;
     const ips = call("GET", "/primary_ips").body.primary_ips;
     expect(ips.map((p: any) => p.type).sort()).toEqual(["ipv4", "ipv6"]);
-    for (const p of ips) expect(p).toMatchObject({ auto_delete: true, assignee_id: s.id, assignee_type: "server", name: `primary_ip-${p.id}` });
+    for (const p of ips)
+      expect(p).toMatchObject({
+        auto_delete: true,
+        assignee_id: s.id,
+        assignee_type: "server",
+        name: `primary_ip-${p.id}`,
+      });
     expect(s.public_net.ipv4.ip).toBe(ips.find((p: any) => p.type === "ipv4").ip);
     expect(s.public_net.ipv6.ip).toMatch(/^2001:db8:[0-9a-f:]+::\/64$/);
     expect(s.public_net.ipv4.dns_ptr).toMatch(/^static\..*\.clients\.your-server\.de$/);
@@ -86,7 +105,10 @@ describe("create", () => {
     expect(s.public_net.ipv4.id).toBe(v4.id);
     expect(s.public_net.ipv6.id).toBe(v6.id);
     expect(call("GET", "/primary_ips").body.primary_ips).toHaveLength(2);
-    expect(call("GET", `/primary_ips/${v4.id}`).body.primary_ip).toMatchObject({ assignee_id: s.id, assignee_type: "server" });
+    expect(call("GET", `/primary_ips/${v4.id}`).body.primary_ip).toMatchObject({
+      assignee_id: s.id,
+      assignee_type: "server",
+    });
   });
 
   test("volumes named at create are attached", () => {
@@ -122,7 +144,11 @@ describe("create", () => {
     const { create } = setup();
     const r = create({ location: "ash" });
     expectError(r, 400, "invalid_input");
-    expect(r.body.error).toEqual({ code: "invalid_input", message: "unsupported location for server type", details: {} });
+    expect(r.body.error).toEqual({
+      code: "invalid_input",
+      message: "unsupported location for server type",
+      details: {},
+    });
   });
 
   test("refuses a name already used", () => {
@@ -135,12 +161,29 @@ describe("create", () => {
     const { create, pip } = setup();
     const v4 = pip("a-ipv4", "ipv4");
     create({ public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v4.id } });
-    expectError(create({ name: "web-2", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v4.id } }), 422, "primary_ip_assigned");
+    expectError(
+      create({ name: "web-2", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v4.id } }),
+      422,
+      "primary_ip_assigned",
+    );
     const v6 = pip("b-ipv6", "ipv6");
-    expectError(create({ name: "web-3", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v6.id } }), 422, "primary_ip_version_mismatch");
+    expectError(
+      create({ name: "web-3", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v6.id } }),
+      422,
+      "primary_ip_version_mismatch",
+    );
     const hel = pip("c-ipv4", "ipv4", "hel1");
-    expectError(create({ name: "web-4", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: hel.id } }), 422, "primary_ip_datacenter_mismatch");
-    expectError(create({ name: "web-5", public_net: { enable_ipv4: false, enable_ipv6: false, ipv4: hel.id } }), 400, "invalid_input", "public_net.ipv4");
+    expectError(
+      create({ name: "web-4", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: hel.id } }),
+      422,
+      "primary_ip_datacenter_mismatch",
+    );
+    expectError(
+      create({ name: "web-5", public_net: { enable_ipv4: false, enable_ipv6: false, ipv4: hel.id } }),
+      400,
+      "invalid_input",
+      "public_net.ipv4",
+    );
   });
 
   test("a full spread group refuses the eleventh server", () => {
@@ -158,7 +201,8 @@ describe("the other modules' hooks", () => {
     let seen: { stored: boolean; networks: unknown } | undefined;
     sim.onCreate("server", (record, body) => {
       seen = { stored: call("GET", `/servers/${record.id}`).status === 200, networks: body.networks };
-      if ((body.networks as number[]).includes(666)) throw new ApiError(404, "not_found", "network with ID 666 not found");
+      if ((body.networks as number[]).includes(666))
+        throw new ApiError(404, "not_found", "network with ID 666 not found");
     });
     expect(create({ networks: [1] }).status).toBe(201);
     expect(seen).toEqual({ stored: false, networks: [1] });
@@ -198,7 +242,10 @@ describe("update and delete", () => {
     const { create, call } = setup();
     const s = create({ labels: { a: "1" } }).body.server;
     create({ name: "web-2" });
-    expect(call("PUT", `/servers/${s.id}`, { name: "www-1", labels: { b: "2" } }).body.server).toMatchObject({ name: "www-1", labels: { b: "2" } });
+    expect(call("PUT", `/servers/${s.id}`, { name: "www-1", labels: { b: "2" } }).body.server).toMatchObject({
+      name: "www-1",
+      labels: { b: "2" },
+    });
     expectError(call("PUT", `/servers/${s.id}`, { name: "web-2" }), 409, "uniqueness_error");
     expectError(call("PUT", `/servers/${s.id}`, { name: "-x" }), 400, "invalid_input", "name");
   });
@@ -217,7 +264,10 @@ describe("update and delete", () => {
     expect(r.status).toBe(200);
     expect(r.body.action.command).toBe("delete_server");
     expect(call("GET", `/servers/${s.id}`).status).toBe(404);
-    expect(call("GET", `/primary_ips/${v4.id}`).body.primary_ip).toMatchObject({ assignee_id: null, assignee_type: "unassigned" });
+    expect(call("GET", `/primary_ips/${v4.id}`).body.primary_ip).toMatchObject({
+      assignee_id: null,
+      assignee_type: "unassigned",
+    });
     expect(call("GET", `/primary_ips/${auto6}`).status).toBe(404);
     expect(call("GET", `/volumes/${vol.id}`).body.volume.server).toBeNull();
     expect(call("GET", `/floating_ips/${fip.id}`).body.floating_ip.server).toBeNull();
@@ -254,7 +304,8 @@ describe("actions", () => {
   test("change_type needs the server off, keeps or grows the disk, and never shrinks it", () => {
     const { create, call, server } = setup();
     const s = create().body.server;
-    const change = (server_type: string, upgrade_disk: boolean) => call("POST", `/servers/${s.id}/actions/change_type`, { server_type, upgrade_disk });
+    const change = (server_type: string, upgrade_disk: boolean) =>
+      call("POST", `/servers/${s.id}/actions/change_type`, { server_type, upgrade_disk });
     expectError(change("cx33", false), 422, "server_not_stopped");
     call("POST", `/servers/${s.id}/actions/poweroff`);
     expect(change("cx33", false).body.action.command).toBe("change_server_type");
@@ -268,13 +319,23 @@ describe("actions", () => {
     expectError(change("cx23", false), 422, "invalid_server_type");
     expectError(change("cax41", false), 422, "invalid_server_type");
     expectError(change("cx32", false), 400, "invalid_input", "server_type");
-    expectError(call("POST", `/servers/${s.id}/actions/change_type`, { server_type: "cx53" }), 400, "invalid_input", "upgrade_disk");
+    expectError(
+      call("POST", `/servers/${s.id}/actions/change_type`, { server_type: "cx53" }),
+      400,
+      "invalid_input",
+      "upgrade_disk",
+    );
   });
 
   test("delete and rebuild protection must be equal; rebuild protection refuses a rebuild", () => {
     const { create, call, server } = setup();
     const s = create().body.server;
-    expectError(call("POST", `/servers/${s.id}/actions/change_protection`, { delete: true }), 400, "invalid_input", "rebuild");
+    expectError(
+      call("POST", `/servers/${s.id}/actions/change_protection`, { delete: true }),
+      400,
+      "invalid_input",
+      "rebuild",
+    );
     call("POST", `/servers/${s.id}/actions/change_protection`, { delete: true, rebuild: true });
     expect(server(s.id).protection).toEqual({ delete: true, rebuild: true });
     expectError(call("POST", `/servers/${s.id}/actions/rebuild`, { image: "ubuntu-24.04" }), 423, "protected");
@@ -313,7 +374,8 @@ describe("actions", () => {
     const s = create().body.server;
     const v4 = s.public_net.ipv4.ip as string;
     const net = (s.public_net.ipv6.ip as string).replace("::/64", "");
-    const ptr = (ip: string, dns_ptr: string | null) => call("POST", `/servers/${s.id}/actions/change_dns_ptr`, { ip, dns_ptr });
+    const ptr = (ip: string, dns_ptr: string | null) =>
+      call("POST", `/servers/${s.id}/actions/change_dns_ptr`, { ip, dns_ptr });
     expect(ptr(v4, "web-1.all2all.org").status).toBe(201);
     expect(ptr(`${net}::1`, "web-1.all2all.org").status).toBe(201);
     expect(ptr(`${net}:0:0:0:42`, "mx.all2all.org").status).toBe(201);
@@ -323,7 +385,9 @@ describe("actions", () => {
       { ip: `${net}::1`, dns_ptr: "web-1.all2all.org" },
       { ip: `${net}::42`, dns_ptr: "mx.all2all.org" },
     ]);
-    expect(call("GET", `/primary_ips/${s.public_net.ipv4.id}`).body.primary_ip.dns_ptr).toEqual([{ ip: v4, dns_ptr: "web-1.all2all.org" }]);
+    expect(call("GET", `/primary_ips/${s.public_net.ipv4.id}`).body.primary_ip.dns_ptr).toEqual([
+      { ip: v4, dns_ptr: "web-1.all2all.org" },
+    ]);
     expectError(ptr("2001:db8:ffff:1::1", "x.example.org"), 400, "invalid_input", "ip");
     expectError(ptr("192.0.2.1", "x.example.org"), 400, "invalid_input", "ip");
     expectError(ptr(v4, "not a hostname"), 400, "invalid_input", "dns_ptr");
@@ -342,7 +406,12 @@ describe("actions", () => {
     const r = call("POST", `/servers/${s.id}/actions/enable_rescue`, { type: "linux64", ssh_keys: [] });
     expect(typeof r.body.root_password).toBe("string");
     expect(server(s.id).rescue_enabled).toBe(true);
-    expectError(call("POST", `/servers/${s.id}/actions/enable_rescue`, { type: "freebsd64" }), 400, "invalid_input", "type");
+    expectError(
+      call("POST", `/servers/${s.id}/actions/enable_rescue`, { type: "freebsd64" }),
+      400,
+      "invalid_input",
+      "type",
+    );
     call("POST", `/servers/${s.id}/actions/disable_rescue`);
     expect(server(s.id).rescue_enabled).toBe(false);
   });

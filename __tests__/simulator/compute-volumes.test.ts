@@ -9,7 +9,8 @@ type Res = { status: number; body: any };
 
 function setup() {
   const { call } = inProcessSim(registerCompute);
-  const volume = (over: Record<string, any> = {}): Res => call("POST", "/volumes", { name: "data", size: 50, location: "fsn1", format: "ext4", ...over });
+  const volume = (over: Record<string, any> = {}): Res =>
+    call("POST", "/volumes", { name: "data", size: 50, location: "fsn1", format: "ext4", ...over });
   const server = (name = "web-1", location = "fsn1") =>
     call("POST", "/servers", { name, server_type: "cx23", image: "debian-13", location }).body.server;
   return { call, volume, server };
@@ -26,7 +27,15 @@ test("a volume in a location, detached, with Hetzner's linux device path", () =>
   const r = volume();
   expect(r.status).toBe(201);
   const v = r.body.volume;
-  expect(v).toMatchObject({ name: "data", size: 50, server: null, status: "available", format: "ext4", location: { name: "fsn1" }, protection: { delete: false } });
+  expect(v).toMatchObject({
+    name: "data",
+    size: 50,
+    server: null,
+    status: "available",
+    format: "ext4",
+    location: { name: "fsn1" },
+    protection: { delete: false },
+  });
   expect(v.linux_device).toBe(`/dev/disk/by-id/scsi-0HC_Volume_${v.id}`);
   expect(r.body.action.command).toBe("create_volume");
   expect(r.body.next_actions).toEqual([]);
@@ -79,7 +88,12 @@ test("attach: one server at a time, in the volume's location; detach", () => {
   expect(call("POST", `/volumes/${v.id}/actions/detach`).body.action.command).toBe("detach_volume");
   expectError(attach(far.id), 400, "invalid_input", "server");
   expectError(attach(424242), 400, "invalid_input", "server");
-  expectError(call("POST", `/volumes/${v.id}/actions/attach`, { server: b.id, automount: "yes" }), 400, "invalid_input", "automount");
+  expectError(
+    call("POST", `/volumes/${v.id}/actions/attach`, { server: b.id, automount: "yes" }),
+    400,
+    "invalid_input",
+    "automount",
+  );
   expect(attach(b.id).status).toBe(201);
 });
 
@@ -100,7 +114,12 @@ test("delete: refused while protected or attached; a deleted server's volumes ar
   const v = volume({ location: undefined, server: s.id }).body.volume;
   call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: true });
   expectError(call("DELETE", `/volumes/${v.id}`), 423, "protected");
-  expectError(call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: "no" }), 400, "invalid_input", "delete");
+  expectError(
+    call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: "no" }),
+    400,
+    "invalid_input",
+    "delete",
+  );
   call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: false });
   expectError(call("DELETE", `/volumes/${v.id}`), 400, "invalid_input", "server");
   call("DELETE", `/servers/${s.id}`);
@@ -113,7 +132,10 @@ test("PUT renames and replaces labels; list filters", () => {
   const { volume, call } = setup();
   const v = volume({ labels: { role: "web" } }).body.volume;
   volume({ name: "other" });
-  expect(call("PUT", `/volumes/${v.id}`, { name: "web-data", labels: { role: "mail" } }).body.volume).toMatchObject({ name: "web-data", labels: { role: "mail" } });
+  expect(call("PUT", `/volumes/${v.id}`, { name: "web-data", labels: { role: "mail" } }).body.volume).toMatchObject({
+    name: "web-data",
+    labels: { role: "mail" },
+  });
   expectError(call("PUT", `/volumes/${v.id}`, { name: "other" }), 409, "uniqueness_error");
   const names = (q: string) => call("GET", "/volumes", {}, q).body.volumes.map((x: any) => x.name);
   expect(names("label_selector=role%3Dmail")).toEqual(["web-data"]);
@@ -125,5 +147,8 @@ test("the volume's actions are listed", () => {
   const { volume, call } = setup();
   const v = volume().body.volume;
   call("POST", `/volumes/${v.id}/actions/resize`, { size: 60 });
-  expect(call("GET", `/volumes/${v.id}/actions`).body.actions.map((a: any) => a.command)).toEqual(["create_volume", "resize_volume"]);
+  expect(call("GET", `/volumes/${v.id}/actions`).body.actions.map((a: any) => a.command)).toEqual([
+    "create_volume",
+    "resize_volume",
+  ]);
 });

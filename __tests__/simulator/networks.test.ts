@@ -55,7 +55,9 @@ describe("networks", () => {
     network({ name: "a", labels: { env: "prod" } });
     network({ name: "b", ip_range: "10.21.0.0/16", labels: { env: "dev" } });
     expect(call("GET", "/networks", {}, "name=b").body.networks.map((n: any) => n.name)).toEqual(["b"]);
-    expect(call("GET", "/networks", {}, "label_selector=env=prod").body.networks.map((n: any) => n.name)).toEqual(["a"]);
+    expect(call("GET", "/networks", {}, "label_selector=env=prod").body.networks.map((n: any) => n.name)).toEqual([
+      "a",
+    ]);
     expect(call("GET", "/networks").body.meta.pagination.total_entries).toBe(2);
   });
 
@@ -76,9 +78,13 @@ describe("networks", () => {
   test("create refuses a used name, a missing name and bad labels", () => {
     const { call, network } = setup();
     network();
-    expect(errorCode(call("POST", "/networks", { name: "internal", ip_range: "10.21.0.0/16" }))).toBe("uniqueness_error");
+    expect(errorCode(call("POST", "/networks", { name: "internal", ip_range: "10.21.0.0/16" }))).toBe(
+      "uniqueness_error",
+    );
     expect(errorField(call("POST", "/networks", { ip_range: "10.21.0.0/16" }))).toBe("name");
-    expect(errorField(call("POST", "/networks", { name: "x", ip_range: "10.21.0.0/16", labels: { "bad key!": "v" } }))).toBe("labels");
+    expect(
+      errorField(call("POST", "/networks", { name: "x", ip_range: "10.21.0.0/16", labels: { "bad key!": "v" } })),
+    ).toBe("labels");
   });
 
   test("create checks the subnets and routes it is given against each other", () => {
@@ -102,7 +108,9 @@ describe("networks", () => {
     expect(errorCode(call("PUT", `/networks/${n.id}`, { name: "other" }))).toBe("uniqueness_error");
     const r = call("PUT", `/networks/${n.id}`, { name: "renamed", labels: { b: "2" }, expose_routes_to_vswitch: true });
     expect(r.body.network).toMatchObject({ name: "renamed", labels: { b: "2" }, expose_routes_to_vswitch: true });
-    expect(errorField(call("PUT", `/networks/${n.id}`, { expose_routes_to_vswitch: "yes" }))).toBe("expose_routes_to_vswitch");
+    expect(errorField(call("PUT", `/networks/${n.id}`, { expose_routes_to_vswitch: "yes" }))).toBe(
+      "expose_routes_to_vswitch",
+    );
   });
 
   test("delete is refused while protected, then removes the network", () => {
@@ -122,7 +130,11 @@ describe("networks", () => {
   test("actions complete once read and are listed per network", () => {
     const { call, network } = setup();
     const n = network();
-    const a = call("POST", `/networks/${n.id}/actions/add_subnet`, { type: "cloud", ip_range: "10.20.1.0/24", network_zone: "eu-central" }).body.action;
+    const a = call("POST", `/networks/${n.id}/actions/add_subnet`, {
+      type: "cloud",
+      ip_range: "10.20.1.0/24",
+      network_zone: "eu-central",
+    }).body.action;
     expect(a.status).toBe("running");
     call("GET", `/actions/${a.id}`);
     expect(call("GET", `/actions/${a.id}`).body.action.status).toBe("success");
@@ -150,7 +162,12 @@ describe("subnets", () => {
       subnets: [{ type: "cloud", ip_range: "10.20.1.0/24", network_zone: "eu-central" }],
       routes: [{ destination: "10.20.9.0/24", gateway: "10.20.1.5" }],
     });
-    const r = call("POST", `/networks/${n.id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central", ip_range: "10.20.2.0/24", ...change });
+    const r = call("POST", `/networks/${n.id}/actions/add_subnet`, {
+      type: "cloud",
+      network_zone: "eu-central",
+      ip_range: "10.20.2.0/24",
+      ...change,
+    });
     expect(errorCode(r)).toBe("invalid_input");
     expect(errorField(r)).toBe(field);
   });
@@ -159,24 +176,44 @@ describe("subnets", () => {
     const { call, network } = setup();
     const n = network({ subnets: [{ type: "cloud", ip_range: "10.20.0.0/23", network_zone: "eu-central" }] });
     call("POST", `/networks/${n.id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central" });
-    expect(call("GET", `/networks/${n.id}`).body.network.subnets.map((s: any) => s.ip_range)).toEqual(["10.20.0.0/23", "10.20.2.0/24"]);
-    const small = network({ name: "small", ip_range: "192.168.5.0/24", subnets: [{ type: "cloud", ip_range: "192.168.5.0/24", network_zone: "eu-central" }] });
-    expect(errorCode(call("POST", `/networks/${small.id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central" }))).toBe("invalid_input");
+    expect(call("GET", `/networks/${n.id}`).body.network.subnets.map((s: any) => s.ip_range)).toEqual([
+      "10.20.0.0/23",
+      "10.20.2.0/24",
+    ]);
+    const small = network({
+      name: "small",
+      ip_range: "192.168.5.0/24",
+      subnets: [{ type: "cloud", ip_range: "192.168.5.0/24", network_zone: "eu-central" }],
+    });
+    expect(
+      errorCode(
+        call("POST", `/networks/${small.id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central" }),
+      ),
+    ).toBe("invalid_input");
   });
 
   test("a vSwitch is coupled to one network only", () => {
     const { call, network } = setup();
-    const a = network({ subnets: [{ type: "vswitch", ip_range: "10.20.1.0/24", network_zone: "eu-central", vswitch_id: 42 }] });
+    const a = network({
+      subnets: [{ type: "vswitch", ip_range: "10.20.1.0/24", network_zone: "eu-central", vswitch_id: 42 }],
+    });
     expect(a.subnets[0]).toMatchObject({ vswitch_id: 42, gateway: "10.20.0.1" });
     const b = network({ name: "b", ip_range: "10.21.0.0/16" });
-    const r = call("POST", `/networks/${b.id}/actions/add_subnet`, { type: "vswitch", ip_range: "10.21.1.0/24", network_zone: "eu-central", vswitch_id: 42 });
+    const r = call("POST", `/networks/${b.id}/actions/add_subnet`, {
+      type: "vswitch",
+      ip_range: "10.21.1.0/24",
+      network_zone: "eu-central",
+      vswitch_id: 42,
+    });
     expect(errorCode(r)).toBe("vswitch_id_already_used");
   });
 
   test("delete_subnet removes it; an unknown one is not_found", () => {
     const { call, network } = setup();
     const n = network({ subnets: [{ type: "cloud", ip_range: "10.20.1.0/24", network_zone: "eu-central" }] });
-    expect(errorCode(call("POST", `/networks/${n.id}/actions/delete_subnet`, { ip_range: "10.20.2.0/24" }))).toBe("not_found");
+    expect(errorCode(call("POST", `/networks/${n.id}/actions/delete_subnet`, { ip_range: "10.20.2.0/24" }))).toBe(
+      "not_found",
+    );
     expect(call("POST", `/networks/${n.id}/actions/delete_subnet`, { ip_range: "10.20.1.0/24" }).status).toBe(201);
     expect(call("GET", `/networks/${n.id}`).body.network.subnets).toEqual([]);
   });
@@ -204,7 +241,11 @@ describe("routes", () => {
   ])("add_route refuses %s", (_what, change, field) => {
     const { call, network } = setup();
     const n = network(base);
-    const r = call("POST", `/networks/${n.id}/actions/add_route`, { destination: "10.40.0.0/24", gateway: "10.20.1.11", ...change });
+    const r = call("POST", `/networks/${n.id}/actions/add_route`, {
+      destination: "10.40.0.0/24",
+      gateway: "10.20.1.11",
+      ...change,
+    });
     expect(errorCode(r)).toBe("invalid_input");
     expect(errorField(r)).toBe(field);
   });
@@ -212,12 +253,24 @@ describe("routes", () => {
   test("add_route and delete_route change the network's routes", () => {
     const { call, network } = setup();
     const n = network(base);
-    expect(call("POST", `/networks/${n.id}/actions/add_route`, { destination: "0.0.0.0/0", gateway: "10.20.1.11" }).status).toBe(201);
+    expect(
+      call("POST", `/networks/${n.id}/actions/add_route`, { destination: "0.0.0.0/0", gateway: "10.20.1.11" }).status,
+    ).toBe(201);
     expect(call("GET", `/networks/${n.id}`).body.network.routes).toHaveLength(2);
-    expect(errorField(call("POST", `/networks/${n.id}/actions/add_route`, { destination: "0.0.0.0/0", gateway: "10.20.1.12" }))).toBe("route.destination");
-    expect(errorCode(call("POST", `/networks/${n.id}/actions/delete_route`, { destination: "10.30.0.0/24", gateway: "10.20.1.99" }))).toBe("not_found");
+    expect(
+      errorField(
+        call("POST", `/networks/${n.id}/actions/add_route`, { destination: "0.0.0.0/0", gateway: "10.20.1.12" }),
+      ),
+    ).toBe("route.destination");
+    expect(
+      errorCode(
+        call("POST", `/networks/${n.id}/actions/delete_route`, { destination: "10.30.0.0/24", gateway: "10.20.1.99" }),
+      ),
+    ).toBe("not_found");
     call("POST", `/networks/${n.id}/actions/delete_route`, { destination: "10.30.0.0/24", gateway: "10.20.1.10" });
-    expect(call("GET", `/networks/${n.id}`).body.network.routes).toEqual([{ destination: "0.0.0.0/0", gateway: "10.20.1.11" }]);
+    expect(call("GET", `/networks/${n.id}`).body.network.routes).toEqual([
+      { destination: "0.0.0.0/0", gateway: "10.20.1.11" },
+    ]);
   });
 });
 
@@ -238,7 +291,9 @@ describe("change_ip_range", () => {
   test("grows the range", () => {
     const { call, network } = setup();
     const n = network();
-    expect(call("POST", `/networks/${n.id}/actions/change_ip_range`, { ip_range: "10.20.0.0/15" }).body.action.command).toBe("change_ip_range");
+    expect(
+      call("POST", `/networks/${n.id}/actions/change_ip_range`, { ip_range: "10.20.0.0/15" }).body.action.command,
+    ).toBe("change_ip_range");
     expect(call("GET", `/networks/${n.id}`).body.network.ip_range).toBe("10.20.0.0/15");
   });
 });
@@ -259,11 +314,29 @@ describe("server attachments", () => {
   test("attach with an ip: the server's private_net and the network's servers show it", () => {
     const { call, n, server, view } = attached();
     const s = server("admin-1");
-    const r = call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id, ip: "10.20.1.10", ip_range: "10.20.1.0/24", alias_ips: ["10.20.1.11"] });
+    const r = call("POST", `/servers/${s.id}/actions/attach_to_network`, {
+      network: n.id,
+      ip: "10.20.1.10",
+      ip_range: "10.20.1.0/24",
+      alias_ips: ["10.20.1.11"],
+    });
     expect(r.status).toBe(201);
-    expect(r.body.action).toMatchObject({ command: "attach_to_network", resources: [{ id: s.id, type: "server" }, { id: n.id, type: "network" }] });
+    expect(r.body.action).toMatchObject({
+      command: "attach_to_network",
+      resources: [
+        { id: s.id, type: "server" },
+        { id: n.id, type: "network" },
+      ],
+    });
     const pn = view(s).private_net;
-    expect(pn).toEqual([{ network: n.id, ip: "10.20.1.10", alias_ips: ["10.20.1.11"], mac_address: expect.stringMatching(/^86:00:00(:[0-9a-f]{2}){3}$/) }]);
+    expect(pn).toEqual([
+      {
+        network: n.id,
+        ip: "10.20.1.10",
+        alias_ips: ["10.20.1.11"],
+        mac_address: expect.stringMatching(/^86:00:00(:[0-9a-f]{2}){3}$/),
+      },
+    ]);
     expect(call("GET", `/networks/${n.id}`).body.network.servers).toEqual([s.id]);
   });
 
@@ -309,28 +382,51 @@ describe("server attachments", () => {
     const { call, n, server } = attached();
     const s = server("a");
     call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id });
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id }))).toBe("server_already_attached");
+    expect(errorCode(call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id }))).toBe(
+      "server_already_attached",
+    );
     expect(errorCode(call("POST", `/servers/999/actions/attach_to_network`, { network: n.id }))).toBe("not_found");
     expect(errorCode(call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: 999 }))).toBe("not_found");
     expect(errorField(call("POST", `/servers/${s.id}/actions/attach_to_network`, {}))).toBe("network");
     const far = server("far", "us-west");
-    expect(errorCode(call("POST", `/servers/${far.id}/actions/attach_to_network`, { network: n.id }))).toBe("no_subnet_available");
+    expect(errorCode(call("POST", `/servers/${far.id}/actions/attach_to_network`, { network: n.id }))).toBe(
+      "no_subnet_available",
+    );
   });
 
   test("change_alias_ips replaces the aliases; detach removes the attachment", () => {
     const { call, n, server, view } = attached();
     const s = server("a");
-    call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id, ip: "10.20.1.10", alias_ips: ["10.20.1.11"] });
-    expect(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: ["10.20.1.11", "10.20.1.12"] }).status).toBe(201);
+    call("POST", `/servers/${s.id}/actions/attach_to_network`, {
+      network: n.id,
+      ip: "10.20.1.10",
+      alias_ips: ["10.20.1.11"],
+    });
+    expect(
+      call("POST", `/servers/${s.id}/actions/change_alias_ips`, {
+        network: n.id,
+        alias_ips: ["10.20.1.11", "10.20.1.12"],
+      }).status,
+    ).toBe(201);
     expect(view(s).private_net[0].alias_ips).toEqual(["10.20.1.11", "10.20.1.12"]);
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: ["10.20.1.10"] }))).toBe("ip_not_available");
+    expect(
+      errorCode(
+        call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: ["10.20.1.10"] }),
+      ),
+    ).toBe("ip_not_available");
     expect(errorField(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id }))).toBe("alias_ips");
     call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: [] });
     expect(view(s).private_net[0].alias_ips).toEqual([]);
-    expect(call("POST", `/servers/${s.id}/actions/detach_from_network`, { network: n.id }).body.action.command).toBe("detach_from_network");
+    expect(call("POST", `/servers/${s.id}/actions/detach_from_network`, { network: n.id }).body.action.command).toBe(
+      "detach_from_network",
+    );
     expect(view(s).private_net).toEqual([]);
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/detach_from_network`, { network: n.id }))).toBe("not_found");
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: [] }))).toBe("not_found");
+    expect(errorCode(call("POST", `/servers/${s.id}/actions/detach_from_network`, { network: n.id }))).toBe(
+      "not_found",
+    );
+    expect(errorCode(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: [] }))).toBe(
+      "not_found",
+    );
   });
 
   test("a subnet with attached servers cannot be deleted; deleting the network detaches them", () => {
@@ -358,7 +454,9 @@ describe("server attachments", () => {
     expect(() => sim.created("server", other, { networks: [n.id, empty.id] })).toThrow("no cloud subnet");
     expect(() => sim.created("server", other, { networks: [12345] })).toThrow("not found");
     // A firewall refused with the networks attaches to none.
-    expect(() => sim.created("server", other, { networks: [n.id], firewalls: [{ firewall: 999 }] })).toThrow("firewall with ID 999 not found");
+    expect(() => sim.created("server", other, { networks: [n.id], firewalls: [{ firewall: 999 }] })).toThrow(
+      "firewall with ID 999 not found",
+    );
     expect(call("GET", `/networks/${n.id}`).body.network.servers).toEqual([record.id]);
     sim.deleted("server", record.id);
     expect(call("GET", `/networks/${n.id}`).body.network.servers).toEqual([]);
@@ -369,7 +467,11 @@ test("the HTTP server answers the networks routes", async () => {
   const s = await startSimulator({ warn: () => {} });
   try {
     const headers = { authorization: "Bearer test", "content-type": "application/json" };
-    const created = await fetch(`${s.cloudUrl}/networks`, { method: "POST", headers, body: JSON.stringify({ name: "n", ip_range: "10.0.0.0/16" }) });
+    const created = await fetch(`${s.cloudUrl}/networks`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "n", ip_range: "10.0.0.0/16" }),
+    });
     expect(created.status).toBe(201);
     const id = ((await created.json()) as any).network.id;
     const got = await fetch(`${s.cloudUrl}/networks/${id}`, { headers });

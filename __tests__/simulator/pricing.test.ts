@@ -15,7 +15,8 @@ function setup() {
   registerActions(sim);
   registerCompute(sim);
   registerPricing(sim);
-  return (method: string, path: string, query = "") => sim.handle("cloud", method, path, new URLSearchParams(query), {}) as { status: number; body: any };
+  return (method: string, path: string, query = "") =>
+    sim.handle("cloud", method, path, new URLSearchParams(query), {}) as { status: number; body: any };
 }
 
 const LOCATIONS = OFFER.locations.map((l) => l.name);
@@ -34,7 +35,19 @@ test("answers the pricing in the API's shape, with no fixture notes", () => {
   expect(r.status).toBe(200);
   const p = r.body.pricing;
   expect(Object.keys(p).sort()).toEqual(
-    ["currency", "vat_rate", "image", "floating_ip", "floating_ips", "primary_ips", "traffic", "server_backup", "server_types", "load_balancer_types", "volume"].sort(),
+    [
+      "currency",
+      "vat_rate",
+      "image",
+      "floating_ip",
+      "floating_ips",
+      "primary_ips",
+      "traffic",
+      "server_backup",
+      "server_types",
+      "load_balancer_types",
+      "volume",
+    ].sort(),
   );
   expect(p.currency).toBe("EUR");
   expect(p.vat_rate).toBe("21.00");
@@ -49,7 +62,8 @@ test("the figures of the catalogue: IPv4 0.50, IPv6 free, floating IPs 3.00, vol
     expect(price.price_hourly.net).toBe("0.0008000000");
   }
   for (const price of primary("ipv6")) expect(price.price_monthly.net).toBe("0.0000000000");
-  for (const group of p.floating_ips) for (const price of group.prices) expect(price.price_monthly.net).toBe("3.0000000000");
+  for (const group of p.floating_ips)
+    for (const price of group.prices) expect(price.price_monthly.net).toBe("3.0000000000");
   expect(p.volume.price_per_gb_month.net).toBe("0.0440000000");
   expect(p.server_backup.percentage).toBe("20.00");
 });
@@ -78,7 +92,10 @@ test("every gross price is the net plus the VAT rate (to a ten-thousandth)", () 
   const all = prices(p);
   expect(all.length).toBeGreaterThan(50);
   for (const x of all) {
-    expect({ path: x.path, gross: Math.round(Number(x.gross) * 10_000) }).toEqual({ path: x.path, gross: Math.round(Number(x.net) * rate * 10_000) });
+    expect({ path: x.path, gross: Math.round(Number(x.gross) * 10_000) }).toEqual({
+      path: x.path,
+      gross: Math.round(Number(x.net) * rate * 10_000),
+    });
   }
 });
 

@@ -31,7 +31,13 @@ const fieldError = (r: { json: any }): string => {
 };
 
 const createBox = (call: Call, extra: Record<string, unknown> = {}) =>
-  call("POST", "/storage_boxes", { name: "backup", storage_box_type: "bx21", location: "hel1", password: PASSWORD, ...extra });
+  call("POST", "/storage_boxes", {
+    name: "backup",
+    storage_box_type: "bx21",
+    location: "hel1",
+    password: PASSWORD,
+    ...extra,
+  });
 
 const createSub = (call: Call, box: number, extra: Record<string, unknown> = {}) =>
   call("POST", `/storage_boxes/${box}/subaccounts`, { home_directory: "servers/web-1", password: PASSWORD, ...extra });
@@ -40,7 +46,9 @@ describe("storage box types", () => {
   test("the offer lists bx11 to bx41 with their limits and a price in each location that sells boxes", () => {
     const call = simulator();
     const types = call("GET", "/storage_box_types").json.storage_box_types;
-    expect(types.map((t: any) => [t.name, t.size, t.subaccounts_limit, t.snapshot_limit, t.automatic_snapshot_limit])).toEqual([
+    expect(
+      types.map((t: any) => [t.name, t.size, t.subaccounts_limit, t.snapshot_limit, t.automatic_snapshot_limit]),
+    ).toEqual([
       ["bx11", 1099511627776, 100, 10, 10],
       ["bx21", 5497558138880, 100, 20, 20],
       ["bx31", 10995116277760, 100, 30, 30],
@@ -63,16 +71,30 @@ describe("storage box types", () => {
 describe("storage boxes", () => {
   test("a new box has its computed fields, a location object, no password and no snapshot plan", () => {
     const call = simulator();
-    const r = createBox(call, { labels: { role: "backup" }, access_settings: { ssh_enabled: true }, ssh_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx key@host"] });
+    const r = createBox(call, {
+      labels: { role: "backup" },
+      access_settings: { ssh_enabled: true },
+      ssh_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx key@host"],
+    });
     expect(r.status).toBe(201);
-    expect(r.json.action).toMatchObject({ command: "create", status: "running", resources: [{ id: r.json.storage_box.id, type: "storage_box" }] });
+    expect(r.json.action).toMatchObject({
+      command: "create",
+      status: "running",
+      resources: [{ id: r.json.storage_box.id, type: "storage_box" }],
+    });
     const box = call("GET", `/storage_boxes/${r.json.storage_box.id}`).json.storage_box;
     expect(box).toMatchObject({
       name: "backup",
       status: "active",
       storage_box_type: { name: "bx21" },
       location: { name: "hel1", country: "FI" },
-      access_settings: { reachable_externally: false, samba_enabled: false, ssh_enabled: true, webdav_enabled: false, zfs_enabled: false },
+      access_settings: {
+        reachable_externally: false,
+        samba_enabled: false,
+        ssh_enabled: true,
+        webdav_enabled: false,
+        zfs_enabled: false,
+      },
       labels: { role: "backup" },
       protection: { delete: false },
       snapshot_plan: null,
@@ -86,10 +108,16 @@ describe("storage boxes", () => {
   });
 
   test.each([
-    [{ storage_box_type: "bx99" }, 'storage_box_type: storage box type "bx99" not found; available: bx11, bx21, bx31, bx41'],
+    [
+      { storage_box_type: "bx99" },
+      'storage_box_type: storage box type "bx99" not found; available: bx11, bx21, bx31, bx41',
+    ],
     [{ location: "ash" }, 'location: location "ash" does not offer storage boxes; available: fsn1, nbg1, hel1'],
     [{ location: "mars1" }, 'location: location "mars1" does not offer storage boxes; available: fsn1, nbg1, hel1'],
-    [{ password: "short1!A" }, "password: the password does not match the password policy: it must be 12 to 128 characters long (it has 8)"],
+    [
+      { password: "short1!A" },
+      "password: the password does not match the password policy: it must be 12 to 128 characters long (it has 8)",
+    ],
     [{ password: undefined }, "password: is required"],
     [{ name: "" }, "name: is required"],
     [{ ssh_keys: ["not a key"] }, "ssh_keys[0]: must be a public key in OpenSSH format"],
@@ -121,7 +149,9 @@ describe("storage boxes", () => {
     expect(createBox(call).json.error.code).toBe("uniqueness_error");
     createBox(call, { name: "other" });
     expect(call("PUT", `/storage_boxes/${id}`, { name: "other" }).json.error.code).toBe("uniqueness_error");
-    expect(call("PUT", `/storage_boxes/${id}`, { name: "renamed", labels: { a: "b" } }).json.storage_box).toMatchObject({ name: "renamed", labels: { a: "b" } });
+    expect(call("PUT", `/storage_boxes/${id}`, { name: "renamed", labels: { a: "b" } }).json.storage_box).toMatchObject(
+      { name: "renamed", labels: { a: "b" } },
+    );
     expect(call("GET", "/storage_boxes?name=renamed").json.storage_boxes).toHaveLength(1);
     expect(call("GET", "/storage_boxes?label_selector=a%3Db").json.storage_boxes).toHaveLength(1);
   });
@@ -143,12 +173,23 @@ describe("storage boxes", () => {
     const call = simulator();
     const id = createBox(call, { access_settings: { ssh_enabled: true } }).json.storage_box.id;
     call("POST", `/storage_boxes/${id}/actions/update_access_settings`, { samba_enabled: true });
-    expect(call("GET", `/storage_boxes/${id}`).json.storage_box.access_settings).toMatchObject({ ssh_enabled: true, samba_enabled: true, zfs_enabled: false });
-    expect(fieldError(call("POST", `/storage_boxes/${id}/actions/change_type`, { storage_box_type: "bx5" }))).toContain('storage box type "bx5" not found');
+    expect(call("GET", `/storage_boxes/${id}`).json.storage_box.access_settings).toMatchObject({
+      ssh_enabled: true,
+      samba_enabled: true,
+      zfs_enabled: false,
+    });
+    expect(fieldError(call("POST", `/storage_boxes/${id}/actions/change_type`, { storage_box_type: "bx5" }))).toContain(
+      'storage box type "bx5" not found',
+    );
     call("POST", `/storage_boxes/${id}/actions/change_type`, { storage_box_type: "bx41" });
     expect(call("GET", `/storage_boxes/${id}`).json.storage_box.storage_box_type.name).toBe("bx41");
-    expect(fieldError(call("POST", `/storage_boxes/${id}/actions/reset_password`, { password: "weak" }))).toContain("password policy");
-    expect(call("POST", `/storage_boxes/${id}/actions/reset_password`, { password: "An0ther-Passw0rd!" }).json.action.command).toBe("reset_password");
+    expect(fieldError(call("POST", `/storage_boxes/${id}/actions/reset_password`, { password: "weak" }))).toContain(
+      "password policy",
+    );
+    expect(
+      call("POST", `/storage_boxes/${id}/actions/reset_password`, { password: "An0ther-Passw0rd!" }).json.action
+        .command,
+    ).toBe("reset_password");
   });
 
   test("a snapshot plan is enabled within the type's limit and disabled again", () => {
@@ -157,7 +198,8 @@ describe("storage boxes", () => {
     const plan = { max_snapshots: 10, minute: 30, hour: 2, day_of_week: 7, day_of_month: null };
     call("POST", `/storage_boxes/${id}/actions/enable_snapshot_plan`, plan);
     expect(call("GET", `/storage_boxes/${id}`).json.storage_box.snapshot_plan).toEqual(plan);
-    const enable = (extra: Record<string, unknown>) => fieldError(call("POST", `/storage_boxes/${id}/actions/enable_snapshot_plan`, { ...plan, ...extra }));
+    const enable = (extra: Record<string, unknown>) =>
+      fieldError(call("POST", `/storage_boxes/${id}/actions/enable_snapshot_plan`, { ...plan, ...extra }));
     expect(enable({ max_snapshots: 11 })).toBe("max_snapshots: must be an integer from 1 to 10, got 11");
     expect(enable({ minute: 60 })).toBe("minute: must be an integer from 0 to 59, got 60");
     expect(enable({ hour: 24 })).toBe("hour: must be an integer from 0 to 23, got 24");
@@ -172,15 +214,30 @@ describe("storage boxes", () => {
     const id = createBox(call, { storage_box_type: "bx11" }).json.storage_box.id;
     const first = call("POST", `/storage_boxes/${id}/snapshots`, { description: "before upgrade", labels: { k: "v" } });
     expect(first.status).toBe(201);
-    expect(first.json.snapshot).toMatchObject({ description: "before upgrade", is_automatic: false, storage_box: id, labels: { k: "v" } });
+    expect(first.json.snapshot).toMatchObject({
+      description: "before upgrade",
+      is_automatic: false,
+      storage_box: id,
+      labels: { k: "v" },
+    });
     for (let i = 1; i < 10; i++) call("POST", `/storage_boxes/${id}/snapshots`, {});
     const over = call("POST", `/storage_boxes/${id}/snapshots`, {});
     expect([over.status, over.json.error.code]).toEqual([403, "resource_limit_exceeded"]);
     expect(call("GET", `/storage_boxes/${id}/snapshots`).json.snapshots).toHaveLength(10);
-    expect(call("POST", `/storage_boxes/${id}/actions/rollback_snapshot`, { snapshot: first.json.snapshot.id }).json.action.command).toBe("rollback_snapshot");
-    expect(fieldError(call("POST", `/storage_boxes/${id}/actions/rollback_snapshot`, { snapshot: 12345 }))).toBe("snapshot: the storage box has no snapshot 12345");
-    expect(call("PUT", `/storage_boxes/${id}/snapshots/${first.json.snapshot.id}`, { description: "kept" }).json.snapshot.description).toBe("kept");
-    expect(call("DELETE", `/storage_boxes/${id}/snapshots/${first.json.snapshot.id}`).json.action.command).toBe("delete_snapshot");
+    expect(
+      call("POST", `/storage_boxes/${id}/actions/rollback_snapshot`, { snapshot: first.json.snapshot.id }).json.action
+        .command,
+    ).toBe("rollback_snapshot");
+    expect(fieldError(call("POST", `/storage_boxes/${id}/actions/rollback_snapshot`, { snapshot: 12345 }))).toBe(
+      "snapshot: the storage box has no snapshot 12345",
+    );
+    expect(
+      call("PUT", `/storage_boxes/${id}/snapshots/${first.json.snapshot.id}`, { description: "kept" }).json.snapshot
+        .description,
+    ).toBe("kept");
+    expect(call("DELETE", `/storage_boxes/${id}/snapshots/${first.json.snapshot.id}`).json.action.command).toBe(
+      "delete_snapshot",
+    );
   });
 });
 
@@ -188,7 +245,12 @@ describe("subaccounts", () => {
   test("a subaccount is answered by ids only at creation; its username counts up per box and is never reused", () => {
     const call = simulator();
     const box = createBox(call).json.storage_box;
-    const created = createSub(call, box.id, { name: "web-1", description: "web", labels: { role: "backup" }, access_settings: { readonly: true, ssh_enabled: true } });
+    const created = createSub(call, box.id, {
+      name: "web-1",
+      description: "web",
+      labels: { role: "backup" },
+      access_settings: { readonly: true, ssh_enabled: true },
+    });
     expect(created.status).toBe(201);
     expect(created.json.subaccount).toEqual({ id: created.json.subaccount.id, storage_box: box.id });
     const sub = call("GET", `/storage_boxes/${box.id}/subaccounts/${created.json.subaccount.id}`).json.subaccount;
@@ -200,7 +262,13 @@ describe("subaccounts", () => {
       description: "web",
       labels: { role: "backup" },
       storage_box: box.id,
-      access_settings: { readonly: true, ssh_enabled: true, samba_enabled: false, webdav_enabled: false, reachable_externally: false },
+      access_settings: {
+        readonly: true,
+        ssh_enabled: true,
+        samba_enabled: false,
+        webdav_enabled: false,
+        reachable_externally: false,
+      },
     });
     expect(JSON.stringify(sub)).not.toContain(PASSWORD);
     call("DELETE", `/storage_boxes/${box.id}/subaccounts/${sub.id}`);
@@ -212,7 +280,10 @@ describe("subaccounts", () => {
   });
 
   test.each([
-    [{ home_directory: "/servers" }, 'home_directory: must not start with a slash (it is relative to the box), got "/servers"'],
+    [
+      { home_directory: "/servers" },
+      'home_directory: must not start with a slash (it is relative to the box), got "/servers"',
+    ],
     [{ home_directory: "servers/../etc" }, 'home_directory: must not contain . or .. segments, got "servers/../etc"'],
     [{ home_directory: "" }, "home_directory: is required"],
     [{ password: "password" }, "password: the password does not match the password policy"],
@@ -236,7 +307,9 @@ describe("subaccounts", () => {
     expect([over.status, over.json.error.code]).toEqual([403, "resource_limit_exceeded"]);
     expect(call("GET", `/storage_boxes/${id}/subaccounts?per_page=50`).json.meta.pagination.total_entries).toBe(100);
     expect(call("GET", `/storage_boxes/${id}/subaccounts?name=web-1`).json.subaccounts).toHaveLength(1);
-    expect(call("POST", "/storage_boxes/999/subaccounts", { home_directory: "x", password: PASSWORD }).json.error.code).toBe("not_found");
+    expect(
+      call("POST", "/storage_boxes/999/subaccounts", { home_directory: "x", password: PASSWORD }).json.error.code,
+    ).toBe("not_found");
   });
 
   test("actions change the password, the access settings and the home directory; PUT the name, description and labels", () => {
@@ -244,13 +317,25 @@ describe("subaccounts", () => {
     const box = createBox(call).json.storage_box.id;
     const id = createSub(call, box, { name: "web-1" }).json.subaccount.id;
     const base = `/storage_boxes/${box}/subaccounts/${id}`;
-    expect(call("POST", `${base}/actions/reset_subaccount_password`, { password: "An0ther-Passw0rd!" }).json.action.command).toBe("reset_subaccount_password");
-    expect(fieldError(call("POST", `${base}/actions/reset_subaccount_password`, { password: "weak" }))).toContain("password policy");
+    expect(
+      call("POST", `${base}/actions/reset_subaccount_password`, { password: "An0ther-Passw0rd!" }).json.action.command,
+    ).toBe("reset_subaccount_password");
+    expect(fieldError(call("POST", `${base}/actions/reset_subaccount_password`, { password: "weak" }))).toContain(
+      "password policy",
+    );
     call("POST", `${base}/actions/update_access_settings`, { readonly: true });
     call("POST", `${base}/actions/change_home_directory`, { home_directory: "backups/web-1" });
-    expect(fieldError(call("POST", `${base}/actions/change_home_directory`, { home_directory: "/abs" }))).toContain("must not start with a slash");
+    expect(fieldError(call("POST", `${base}/actions/change_home_directory`, { home_directory: "/abs" }))).toContain(
+      "must not start with a slash",
+    );
     const put = call("PUT", base, { name: "web-one", description: "web server", labels: { a: "b" } }).json.subaccount;
-    expect(put).toMatchObject({ name: "web-one", description: "web server", labels: { a: "b" }, home_directory: "backups/web-1", access_settings: { readonly: true, ssh_enabled: false } });
+    expect(put).toMatchObject({
+      name: "web-one",
+      description: "web server",
+      labels: { a: "b" },
+      home_directory: "backups/web-1",
+      access_settings: { readonly: true, ssh_enabled: false },
+    });
     expect(call("GET", `/storage_boxes/${box}/folders`).json.folders).toEqual(["backups"]);
     expect(call("GET", `/storage_boxes/${box}/folders?path=backups`).json.folders).toEqual(["web-1"]);
   });
@@ -269,7 +354,9 @@ describe("actions of the Hetzner API", () => {
       expect(created.status).toBe(201);
       const { action } = (await created.json()) as { action: { id: number; status: string } };
       expect(action.status).toBe("running");
-      const poll = async () => ((await (await fetch(`${s.cloudUrl}/actions?id=${action.id}&sort=status&sort=id`, { headers })).json()) as any).actions;
+      const poll = async () =>
+        ((await (await fetch(`${s.cloudUrl}/actions?id=${action.id}&sort=status&sort=id`, { headers })).json()) as any)
+          .actions;
       expect((await poll())[0].status).toBe("running");
       expect((await poll())[0]).toMatchObject({ id: action.id, status: "success", progress: 100 });
     } finally {

@@ -9,7 +9,10 @@ const t = makeTempDir("all2all-adopt-");
 const config = path.join(t.dir, "config");
 fs.cpSync(defaultConfig, config, { recursive: true });
 const overlay = path.join(config, "environments", "production.yaml");
-fs.appendFileSync(overlay, "\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv4: 1001, ipv6: create }\n");
+fs.appendFileSync(
+  overlay,
+  "\nservers:\n  - name: ns-1\n    import_id: 4711\n    import_primary_ips: { ipv4: 1001, ipv6: create }\n",
+);
 const synth = synthDefault(config);
 afterAll(() => {
   synth.cleanup();

@@ -31,5 +31,6 @@ describe("required_version", () => {
 
 test("the provider's source is unqualified, so OpenTofu and Terraform each take it from their own registry", () => {
   expect(PROVIDER_SOURCE).toBe("hetznercloud/hcloud");
-  for (const tf of result.stacks.values()) expect(tf.terraform.required_providers.hcloud.source).toBe("hetznercloud/hcloud");
+  for (const tf of result.stacks.values())
+    expect(tf.terraform.required_providers.hcloud.source).toBe("hetznercloud/hcloud");
 });

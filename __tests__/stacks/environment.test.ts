@@ -22,7 +22,8 @@ test("every environment of the default config has its four stacks", () => {
 });
 
 test("every stack passes the offline schema validation with 0 problems", () => {
-  for (const [name, tf] of synth.stacks) expect({ name, problems: validateStack(name, tf, schemas) }).toEqual({ name, problems: [] });
+  for (const [name, tf] of synth.stacks)
+    expect({ name, problems: validateStack(name, tf, schemas) }).toEqual({ name, problems: [] });
 });
 
 test("the manifest records the deployment order: servers after network, dns after servers", () => {
@@ -43,11 +44,20 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
   test("network: SSH keys, networks, subnets, routes, firewalls, placement groups", () => {
     const tf = stack("network");
     expect(types("network")).toEqual(
-      sorted(["hcloud_ssh_key", "hcloud_network", "hcloud_network_subnet", "hcloud_network_route", "hcloud_firewall", "hcloud_placement_group"]),
+      sorted([
+        "hcloud_ssh_key",
+        "hcloud_network",
+        "hcloud_network_subnet",
+        "hcloud_network_route",
+        "hcloud_firewall",
+        "hcloud_placement_group",
+      ]),
     );
     expect(names(tf, "hcloud_ssh_key")).toEqual(sorted(spec.operators.ssh_keys.map((k) => k.name)));
     expect(names(tf, "hcloud_network")).toEqual(sorted(spec.networks.map((n) => n.name)));
-    expect(names(tf, "hcloud_network_subnet")).toEqual(sorted(spec.networks.flatMap((n) => n.subnets.map((s) => `${n.name}-${slugOfRange(s.ip_range)}`))));
+    expect(names(tf, "hcloud_network_subnet")).toEqual(
+      sorted(spec.networks.flatMap((n) => n.subnets.map((s) => `${n.name}-${slugOfRange(s.ip_range)}`))),
+    );
     expect(names(tf, "hcloud_network_route")).toHaveLength(spec.networks.reduce((n, net) => n + net.routes.length, 0));
     expect(names(tf, "hcloud_firewall")).toEqual(sorted(spec.firewall_policies.map((p) => p.name)));
     expect(names(tf, "hcloud_placement_group")).toEqual(sorted(spec.placement_groups.map((p) => p.name)));
@@ -68,7 +78,9 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
       ]),
     );
     expect(names(tf, "hcloud_server")).toEqual(sorted(servers.map((s) => s.name)));
-    expect(names(tf, "hcloud_primary_ip")).toEqual(sorted(servers.flatMap((s) => [`${s.name}-ipv6`, ...(s.public.ipv4 ? [`${s.name}-ipv4`] : [])])));
+    expect(names(tf, "hcloud_primary_ip")).toEqual(
+      sorted(servers.flatMap((s) => [`${s.name}-ipv6`, ...(s.public.ipv4 ? [`${s.name}-ipv4`] : [])])),
+    );
     expect(names(tf, "hcloud_rdns")).toEqual(
       sorted(
         servers.flatMap((s) => [
@@ -78,7 +90,9 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
         ]),
       ),
     );
-    expect(names(tf, "hcloud_server_network")).toEqual(sorted(servers.flatMap((s) => s.networks.map((n) => `${s.name}-${n.network}`))));
+    expect(names(tf, "hcloud_server_network")).toEqual(
+      sorted(servers.flatMap((s) => s.networks.map((n) => `${s.name}-${n.network}`))),
+    );
     const volumes = sorted(servers.flatMap((s) => s.volumes.map((v) => v.name)));
     expect(names(tf, "hcloud_volume")).toEqual(volumes);
     expect(names(tf, "hcloud_volume_attachment")).toEqual(volumes);
@@ -98,7 +112,8 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
         image: s.image,
         backups: s.backups,
       });
-      for (const n of s.networks.filter((n) => n.ip)) expect(tf.resource.hcloud_server_network[`${s.name}-${n.network}`].ip).toBe(n.ip);
+      for (const n of s.networks.filter((n) => n.ip))
+        expect(tf.resource.hcloud_server_network[`${s.name}-${n.network}`].ip).toBe(n.ip);
     }
   });
 
@@ -116,7 +131,9 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
     const tf = stack("backup");
     expect(types("backup")).toEqual(["hcloud_storage_box", "hcloud_storage_box_subaccount"]);
     expect(names(tf, "hcloud_storage_box")).toEqual(sorted(spec.storage_boxes.map((b) => b.name)));
-    expect(names(tf, "hcloud_storage_box_subaccount")).toEqual(sorted(spec.storage_boxes.flatMap((b) => b.subaccounts.map((s) => `${b.name}-${s.name}`))));
+    expect(names(tf, "hcloud_storage_box_subaccount")).toEqual(
+      sorted(spec.storage_boxes.flatMap((b) => b.subaccounts.map((s) => `${b.name}-${s.name}`))),
+    );
   });
 
   test("each firewall selects exactly the servers whose description lists it", () => {
@@ -126,7 +143,9 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
       const fw = network.resource.hcloud_firewall[policy.name];
       const selectors = fw.apply_to.map((a: { label_selector: string }) => a.label_selector);
       expect(selectors).toEqual([`${firewallLabel(policy.name)}=on`]);
-      const members = Object.entries(servers.resource.hcloud_server as Record<string, { labels: Record<string, string> }>)
+      const members = Object.entries(
+        servers.resource.hcloud_server as Record<string, { labels: Record<string, string> }>,
+      )
         .filter(([, r]) => r.labels[firewallLabel(policy.name)] === "on")
         .map(([name]) => name);
       expect({ policy: policy.name, members: members.sort() }).toEqual({

@@ -30,7 +30,9 @@ afterAll(() => {
 
 /** Every file under a folder, recursively. */
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 test("no secret from the environment appears in any synthesised file", () => {
@@ -40,7 +42,11 @@ test("no secret from the environment appears in any synthesised file", () => {
   for (const file of files) {
     const text = fs.readFileSync(file, "utf8");
     for (const [name, value] of Object.entries(planted)) {
-      expect({ file: path.relative(synth.outdir, file), name, found: text.includes(value) }).toEqual({ file: path.relative(synth.outdir, file), name, found: false });
+      expect({ file: path.relative(synth.outdir, file), name, found: text.includes(value) }).toEqual({
+        file: path.relative(synth.outdir, file),
+        name,
+        found: false,
+      });
     }
   }
 });
@@ -48,15 +54,19 @@ test("no secret from the environment appears in any synthesised file", () => {
 test("secrets enter only as sensitive variables", () => {
   const dns = synth.stacks.get("production-dns");
   expect(dns.variable.tsig_all2all_org_transfer).toMatchObject({ sensitive: true, type: "string" });
-  expect(dns.resource.hcloud_zone["all2all-org"].primary_nameservers.map((p: { tsig_key: string }) => p.tsig_key)).toEqual([
-    "${var.tsig_all2all_org_transfer}",
-    "${var.tsig_all2all_org_transfer}",
-  ]);
+  expect(
+    dns.resource.hcloud_zone["all2all-org"].primary_nameservers.map((p: { tsig_key: string }) => p.tsig_key),
+  ).toEqual(["${var.tsig_all2all_org_transfer}", "${var.tsig_all2all_org_transfer}"]);
   const backup = synth.stacks.get("production-backup");
   expect(backup.variable.storage_box_password_backup).toMatchObject({ sensitive: true });
   expect(backup.resource.hcloud_storage_box.backup.password).toBe("${var.storage_box_password_backup}");
-  for (const [name, sub] of Object.entries(backup.resource.hcloud_storage_box_subaccount) as Array<[string, { password: string }]>) {
-    expect({ name, password: sub.password }).toEqual({ name, password: expect.stringMatching(/^\$\{var\.storage_box_subaccount_password_backup_[a-z0-9_]+\}$/) });
+  for (const [name, sub] of Object.entries(backup.resource.hcloud_storage_box_subaccount) as Array<
+    [string, { password: string }]
+  >) {
+    expect({ name, password: sub.password }).toEqual({
+      name,
+      password: expect.stringMatching(/^\$\{var\.storage_box_subaccount_password_backup_[a-z0-9_]+\}$/),
+    });
   }
   for (const stack of synth.stacks.values()) expect(stack.provider.hcloud).toEqual([{}]);
 });
@@ -94,7 +104,15 @@ const PINNED = [
   "production-backup hcloud_storage_box.backup",
 ].sort();
 
-const STATEFUL_TYPES = ["hcloud_network", "hcloud_server", "hcloud_primary_ip", "hcloud_floating_ip", "hcloud_volume", "hcloud_zone", "hcloud_storage_box"];
+const STATEFUL_TYPES = [
+  "hcloud_network",
+  "hcloud_server",
+  "hcloud_primary_ip",
+  "hcloud_floating_ip",
+  "hcloud_volume",
+  "hcloud_zone",
+  "hcloud_storage_box",
+];
 
 test("the Terraform addresses of production's stateful resources are pinned", () => {
   const actual: string[] = [];

@@ -12,17 +12,34 @@ import { defaultConfig, makeTempDir, readJson } from "../../testing/tmp";
 describe("the encryption block", () => {
   test("normally: both key slots from state_passphrase, AES-GCM enforced for state and plans, remote state read the same way", () => {
     const block = encryptionBlock(false) as any;
-    expect(block.key_provider.pbkdf2).toEqual({ current: { passphrase: "${var.state_passphrase}" }, next: { passphrase: "${var.state_passphrase}" } });
-    expect(block.method.aes_gcm).toEqual({ current: { keys: "${key_provider.pbkdf2.current}" }, next: { keys: "${key_provider.pbkdf2.next}" } });
-    for (const target of [block.state, block.plan]) expect(target).toEqual({ method: "method.aes_gcm.current", enforced: true, fallback: { method: "method.aes_gcm.next" } });
-    expect(block.remote_state_data_sources).toEqual({ default: { method: "method.aes_gcm.current", fallback: { method: "method.aes_gcm.next" } } });
+    expect(block.key_provider.pbkdf2).toEqual({
+      current: { passphrase: "${var.state_passphrase}" },
+      next: { passphrase: "${var.state_passphrase}" },
+    });
+    expect(block.method.aes_gcm).toEqual({
+      current: { keys: "${key_provider.pbkdf2.current}" },
+      next: { keys: "${key_provider.pbkdf2.next}" },
+    });
+    for (const target of [block.state, block.plan])
+      expect(target).toEqual({
+        method: "method.aes_gcm.current",
+        enforced: true,
+        fallback: { method: "method.aes_gcm.next" },
+      });
+    expect(block.remote_state_data_sources).toEqual({
+      default: { method: "method.aes_gcm.current", fallback: { method: "method.aes_gcm.next" } },
+    });
   });
 
   test("during a rotation: the old passphrase reads (current slot), the new one writes (next slot)", () => {
     const block = encryptionBlock(true) as any;
     expect(block.key_provider.pbkdf2.current).toEqual({ passphrase: "${var.state_passphrase_previous}" });
     expect(block.key_provider.pbkdf2.next).toEqual({ passphrase: "${var.state_passphrase}" });
-    expect(block.state).toEqual({ method: "method.aes_gcm.next", enforced: true, fallback: { method: "method.aes_gcm.current" } });
+    expect(block.state).toEqual({
+      method: "method.aes_gcm.next",
+      enforced: true,
+      fallback: { method: "method.aes_gcm.current" },
+    });
   });
 });
 
@@ -33,7 +50,9 @@ describe("synth", () => {
 
   test("every stack is encrypted and declares the passphrase as a sensitive variable; its value is nowhere in the output", async () => {
     const out = path.join(t.dir, "out");
-    const r = await runCli(["synth", "--config", defaultConfig, "--out", out], t.dir, { [`TF_VAR_${PASSPHRASE_VARIABLE}`]: PASSPHRASE });
+    const r = await runCli(["synth", "--config", defaultConfig, "--out", out], t.dir, {
+      [`TF_VAR_${PASSPHRASE_VARIABLE}`]: PASSPHRASE,
+    });
     expect(r.code).toBe(0);
     const stacks = fs.readdirSync(path.join(out, "stacks"));
     expect(stacks.length).toBe(12);
@@ -49,10 +68,15 @@ describe("synth", () => {
 
   test("with the previous passphrase in the environment, the stacks are synthesised for a rotation, and synth says so", async () => {
     const out = path.join(t.dir, "rotating");
-    const env = { [`TF_VAR_${PASSPHRASE_VARIABLE}`]: PASSPHRASE, [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: `${PASSPHRASE}-old` };
+    const env = {
+      [`TF_VAR_${PASSPHRASE_VARIABLE}`]: PASSPHRASE,
+      [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: `${PASSPHRASE}-old`,
+    };
     const r = await runCli(["synth", "--config", defaultConfig, "--env", "dr", "--out", out], t.dir, env);
     expect(r.code).toBe(0);
-    expect(r.stdout.join("\n")).toMatch(/state encryption: rotating the key: TF_VAR_state_passphrase_previous reads what is still encrypted with the previous passphrase/);
+    expect(r.stdout.join("\n")).toMatch(
+      /state encryption: rotating the key: TF_VAR_state_passphrase_previous reads what is still encrypted with the previous passphrase/,
+    );
     const tf = readJson<any>(path.join(out, "stacks", "dr-network", "cdk.tf.json"));
     expect(tf.variable[PREVIOUS_PASSPHRASE_VARIABLE]).toMatchObject({ sensitive: true });
     expect(JSON.stringify(tf)).not.toContain(PASSPHRASE);
@@ -60,9 +84,13 @@ describe("synth", () => {
 
   test("ALL2ALL_STATE_ENCRYPTION=off: no encryption block and no passphrase variable, and synth says state is in clear", async () => {
     const out = path.join(t.dir, "clear");
-    const r = await runCli(["synth", "--config", defaultConfig, "--env", "dr", "--out", out], t.dir, { ALL2ALL_STATE_ENCRYPTION: "off" });
+    const r = await runCli(["synth", "--config", defaultConfig, "--env", "dr", "--out", out], t.dir, {
+      ALL2ALL_STATE_ENCRYPTION: "off",
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout.join("\n")).toContain("state encryption: off (ALL2ALL_STATE_ENCRYPTION=off): state and plans are written in clear");
+    expect(r.stdout.join("\n")).toContain(
+      "state encryption: off (ALL2ALL_STATE_ENCRYPTION=off): state and plans are written in clear",
+    );
     const tf = readJson<any>(path.join(out, "stacks", "dr-network", "cdk.tf.json"));
     expect(tf.terraform.encryption).toBeUndefined();
     expect(tf.variable?.[PASSPHRASE_VARIABLE]).toBeUndefined();
@@ -70,17 +98,28 @@ describe("synth", () => {
 
   test("ALL2ALL_STATE_ENCRYPTION with another value is bad input: exit 2, naming the valid values, nothing written", async () => {
     const out = path.join(t.dir, "bad");
-    const r = await runCli(["synth", "--config", defaultConfig, "--out", out], t.dir, { ALL2ALL_STATE_ENCRYPTION: "no" });
+    const r = await runCli(["synth", "--config", defaultConfig, "--out", out], t.dir, {
+      ALL2ALL_STATE_ENCRYPTION: "no",
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr.join("\n")).toContain('ALL2ALL_STATE_ENCRYPTION="no": give on (the default: OpenTofu encrypts state and plans) or off');
+    expect(r.stderr.join("\n")).toContain(
+      'ALL2ALL_STATE_ENCRYPTION="no": give on (the default: OpenTofu encrypts state and plans) or off',
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 
   test("encryptionOf: options win over the environment; a blank previous passphrase is no rotation", () => {
     expect(encryptionOf({}, {})).toEqual({ enabled: true, rotating: false });
-    expect(encryptionOf({}, { [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: "  " })).toEqual({ enabled: true, rotating: false });
-    expect(encryptionOf({ rotateStateKey: false }, { [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: "old-passphrase-xxxx" })).toEqual({ enabled: true, rotating: false });
-    expect(encryptionOf({ stateEncryption: false }, { [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: "old-passphrase-xxxx" })).toEqual({ enabled: false, rotating: false });
+    expect(encryptionOf({}, { [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: "  " })).toEqual({
+      enabled: true,
+      rotating: false,
+    });
+    expect(
+      encryptionOf({ rotateStateKey: false }, { [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: "old-passphrase-xxxx" }),
+    ).toEqual({ enabled: true, rotating: false });
+    expect(
+      encryptionOf({ stateEncryption: false }, { [`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]: "old-passphrase-xxxx" }),
+    ).toEqual({ enabled: false, rotating: false });
   });
 });
 
@@ -103,16 +142,22 @@ describe("the passphrase, checked before tofu runs", () => {
   test("too short (counted in characters): refused, the value never printed", () => {
     const short = "é".repeat(15);
     const [p] = passphraseProblems(stacks, { TF_VAR_state_passphrase: short });
-    expect(p).toMatch(/^TF_VAR_state_passphrase is too short: OpenTofu's state encryption \(pbkdf2\) needs at least 16 characters/);
+    expect(p).toMatch(
+      /^TF_VAR_state_passphrase is too short: OpenTofu's state encryption \(pbkdf2\) needs at least 16 characters/,
+    );
     expect(p).not.toContain(short);
     expect(passphraseProblems(stacks, { TF_VAR_state_passphrase: "é".repeat(16) })).toEqual([]);
   });
 
   test("a rotation needs the previous passphrase, and a different one", () => {
     const rotating = [stack("prod-network", PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE_VARIABLE)];
-    expect(passphraseProblems(rotating, { TF_VAR_state_passphrase: "new-passphrase-0123" })[0]).toMatch(/^TF_VAR_state_passphrase_previous is not set \(or empty\): prod-network was synthesised for a key rotation/);
+    expect(passphraseProblems(rotating, { TF_VAR_state_passphrase: "new-passphrase-0123" })[0]).toMatch(
+      /^TF_VAR_state_passphrase_previous is not set \(or empty\): prod-network was synthesised for a key rotation/,
+    );
     const same = "same-passphrase-0123";
-    expect(passphraseProblems(rotating, { TF_VAR_state_passphrase: same, TF_VAR_state_passphrase_previous: same })).toEqual([
+    expect(
+      passphraseProblems(rotating, { TF_VAR_state_passphrase: same, TF_VAR_state_passphrase_previous: same }),
+    ).toEqual([
       'TF_VAR_state_passphrase_previous equals TF_VAR_state_passphrase: a key rotation needs the new passphrase in TF_VAR_state_passphrase and the old one in TF_VAR_state_passphrase_previous (docs/deploy.md, "Rotating the state key")',
     ]);
   });

@@ -4,7 +4,8 @@
 
 import { describeType, parseCtyType, typeProblems } from "../../validate";
 
-const check = (value: unknown, type: unknown): string[] => typeProblems(value, parseCtyType(type)).map((p) => `${p.path}: ${p.message}`);
+const check = (value: unknown, type: unknown): string[] =>
+  typeProblems(value, parseCtyType(type)).map((p) => `${p.path}: ${p.message}`);
 
 describe("parseCtyType", () => {
   it("parses every form and rejects unknown ones", () => {
@@ -23,10 +24,14 @@ describe("typeProblems", () => {
     expect(check(42, "string")).toEqual([]);
     expect(check(false, "string")).toEqual([]);
     expect(check("-1.5e3", "number")).toEqual([]);
-    expect(check("0x10", "number")).toEqual([': wrong type: got string "0x10", which is not a number (expected number)']);
+    expect(check("0x10", "number")).toEqual([
+      ': wrong type: got string "0x10", which is not a number (expected number)',
+    ]);
     expect(check(true, "number")).toEqual([": wrong type: got boolean true (expected number)"]);
     expect(check("1", "bool")).toEqual([]);
-    expect(check("TRUE", "bool")).toEqual([': wrong type: got string "TRUE", which is not "true", "false", "1" or "0" (expected bool)']);
+    expect(check("TRUE", "bool")).toEqual([
+      ': wrong type: got string "TRUE", which is not "true", "false", "1" or "0" (expected bool)',
+    ]);
     expect(check(0, "bool")).toEqual([": wrong type: got number 0 (expected bool)"]);
   });
 
@@ -34,13 +39,19 @@ describe("typeProblems", () => {
     expect(check(null, ["list", "string"])).toEqual([]);
     expect(check("${var.x}", ["map", "number"])).toEqual([]);
     expect(check("%{ if var.x }1%{ endif }", "number")).toEqual([]);
-    expect(check("$${literal}", "number")).toEqual([': wrong type: got string "$${literal}", which is not a number (expected number)']);
+    expect(check("$${literal}", "number")).toEqual([
+      ': wrong type: got string "$${literal}", which is not a number (expected number)',
+    ]);
   });
 
   it("checks collections recursively", () => {
     expect(check(["a", 1, true], ["set", "string"])).toEqual([]);
-    expect(check(["a", ["b"]], ["list", "string"])).toEqual(["[1]: wrong type: got array of 1 element (expected string)"]);
-    expect(check({ a: "1", b: "x" }, ["map", "number"])).toEqual(['b: wrong type: got string "x", which is not a number (expected number)']);
+    expect(check(["a", ["b"]], ["list", "string"])).toEqual([
+      "[1]: wrong type: got array of 1 element (expected string)",
+    ]);
+    expect(check({ a: "1", b: "x" }, ["map", "number"])).toEqual([
+      'b: wrong type: got string "x", which is not a number (expected number)',
+    ]);
     expect(check({ a: 1 }, ["list", "number"])).toEqual([": wrong type: got object (expected list of number)"]);
     expect(check([1], ["map", "number"])).toEqual([": wrong type: got array of 1 element (expected map of number)"]);
   });
@@ -56,7 +67,9 @@ describe("typeProblems", () => {
   it("checks tuples by length and element", () => {
     const type = ["tuple", ["string", "number"]];
     expect(check(["a", 1], type)).toEqual([]);
-    expect(check(["a", "b"], type)).toEqual(['[1]: wrong type: got string "b", which is not a number (expected number)']);
+    expect(check(["a", "b"], type)).toEqual([
+      '[1]: wrong type: got string "b", which is not a number (expected number)',
+    ]);
     expect(check(["a"], type)).toEqual([": wrong type: got array of 1 element (expected tuple of 2 elements)"]);
   });
 

@@ -32,15 +32,25 @@ describe("scanTemplate", () => {
 
   it("parses legacy index and splat steps and string keys", () => {
     expect(scanTemplate('${a.b.0.c} ${a.b.*.c} ${a.b["k.1"].c}').references.map((r) => r.steps)).toEqual([
-      [{ kind: "attr", name: "b" }, { kind: "index", key: 0 }, { kind: "attr", name: "c" }],
+      [
+        { kind: "attr", name: "b" },
+        { kind: "index", key: 0 },
+        { kind: "attr", name: "c" },
+      ],
       [{ kind: "attr", name: "b" }, { kind: "splat" }, { kind: "attr", name: "c" }],
-      [{ kind: "attr", name: "b" }, { kind: "index", key: "k.1" }, { kind: "attr", name: "c" }],
+      [
+        { kind: "attr", name: "b" },
+        { kind: "index", key: "k.1" },
+        { kind: "attr", name: "c" },
+      ],
     ]);
   });
 
   it("skips function names, namespaced functions and attributes of call results", () => {
     expect(refs("${element(hcloud_server.web.*.id, 0)}")).toEqual(["hcloud_server.web.*.id"]);
-    expect(refs("${tolist(hcloud_zone.z.authoritative_nameservers)[0].x}")).toEqual(["hcloud_zone.z.authoritative_nameservers"]);
+    expect(refs("${tolist(hcloud_zone.z.authoritative_nameservers)[0].x}")).toEqual([
+      "hcloud_zone.z.authoritative_nameservers",
+    ]);
     expect(refs("${provider::hcloud::parse(var.x)}")).toEqual(["var.x"]);
   });
 
@@ -59,7 +69,10 @@ describe("scanTemplate", () => {
   it("does not treat object keys or for-expression symbols as references", () => {
     expect(refs('${merge(local.l, { env = "prod", role: var.role })}')).toEqual(["local.l", "var.role"]);
     expect(refs("${{\n  a = var.x\n  b = var.y\n}}")).toEqual(["var.x", "var.y"]);
-    expect(refs("${[for s in hcloud_server.pool : s.id if s.id != var.skip]}")).toEqual(["hcloud_server.pool", "var.skip"]);
+    expect(refs("${[for s in hcloud_server.pool : s.id if s.id != var.skip]}")).toEqual([
+      "hcloud_server.pool",
+      "var.skip",
+    ]);
     expect(refs("${{ for k, v in var.m : k => v.name }}")).toEqual(["var.m"]);
     expect(refs("${[for s in var.l : s] } ${s.x}")).toEqual(["var.l", "s.x"]);
   });
@@ -87,7 +100,10 @@ describe("scanExpression and parseTraversal", () => {
   });
 
   it("parses a single traversal, unwrapping ${}", () => {
-    expect(parseTraversal("hcloud_server.web[0]")?.steps).toEqual([{ kind: "attr", name: "web" }, { kind: "index", key: 0 }]);
+    expect(parseTraversal("hcloud_server.web[0]")?.steps).toEqual([
+      { kind: "attr", name: "web" },
+      { kind: "index", key: 0 },
+    ]);
     expect(parseTraversal("${hcloud_server.web}")?.text).toBe("hcloud_server.web");
     expect(parseTraversal("hcloud_server.web + 1")).toBeUndefined();
     expect(parseTraversal("")).toBeUndefined();

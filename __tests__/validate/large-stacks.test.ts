@@ -15,7 +15,13 @@ function network(n: number, ipv4Reference: (i: number) => string): Record<string
   const ips: Record<string, unknown> = {};
   const outputs: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
-    ips[`web-${i}-v4`] = { name: `web-${i}-v4`, type: "ipv4", location: "fsn1", assignee_type: "server", auto_delete: false };
+    ips[`web-${i}-v4`] = {
+      name: `web-${i}-v4`,
+      type: "ipv4",
+      location: "fsn1",
+      assignee_type: "server",
+      auto_delete: false,
+    };
     servers[`web-${i}`] = {
       "//": { metadata: { path: `s/web-${i}`, uniqueId: `web-${i}` } },
       name: `web-${i}`,

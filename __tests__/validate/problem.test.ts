@@ -4,7 +4,14 @@
 
 import { type Problem, countBySeverity, editDistance, formatProblem, nearestName } from "../../validate";
 
-const problem = (fields: Partial<Problem>): Problem => ({ severity: "error", stack: "s", address: "hcloud_server.web", path: "rule[0].port", message: "m (expected x)", ...fields });
+const problem = (fields: Partial<Problem>): Problem => ({
+  severity: "error",
+  stack: "s",
+  address: "hcloud_server.web",
+  path: "rule[0].port",
+  message: "m (expected x)",
+  ...fields,
+});
 
 describe("formatProblem", () => {
   it("prints `<stack> <address> <path>: <message>` for errors", () => {
@@ -12,14 +19,19 @@ describe("formatProblem", () => {
   });
 
   it("prefixes warnings and leaves out empty parts", () => {
-    expect(formatProblem(problem({ severity: "warning" }))).toBe("warning: s hcloud_server.web rule[0].port: m (expected x)");
+    expect(formatProblem(problem({ severity: "warning" }))).toBe(
+      "warning: s hcloud_server.web rule[0].port: m (expected x)",
+    );
     expect(formatProblem(problem({ path: "" }))).toBe("s hcloud_server.web: m (expected x)");
     expect(formatProblem(problem({ address: "", path: "" }))).toBe("s: m (expected x)");
     expect(formatProblem(problem({ stack: "", address: "", path: "" }))).toBe("m (expected x)");
   });
 
   it("counts errors and warnings", () => {
-    expect(countBySeverity([problem({}), problem({ severity: "warning" }), problem({})])).toEqual({ errors: 2, warnings: 1 });
+    expect(countBySeverity([problem({}), problem({ severity: "warning" }), problem({})])).toEqual({
+      errors: 2,
+      warnings: 1,
+    });
   });
 });
 

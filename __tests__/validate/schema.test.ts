@@ -24,7 +24,11 @@ describe("loadProviderSchemas", () => {
     expect(schemas.byType.get("hcloud")).toBe(hcloud);
     expect(schemas.byType.get("terraform")?.dataSources.has("terraform_remote_state")).toBe(true);
     const storageBox = hcloud?.resources.get("hcloud_storage_box");
-    expect(storageBox?.attributes.get("snapshot_plan")?.nested?.block.required).toEqual(["hour", "max_snapshots", "minute"]);
+    expect(storageBox?.attributes.get("snapshot_plan")?.nested?.block.required).toEqual([
+      "hour",
+      "max_snapshots",
+      "minute",
+    ]);
   });
 
   it("throws an error naming a file that is not JSON", () => {
@@ -41,11 +45,17 @@ describe("loadProviderSchemas", () => {
   it("throws an error naming a file of the wrong format", () => {
     const file = path.join(dir, "wrong.json");
     fs.writeFileSync(file, JSON.stringify({ format_version: "1.0", providers: {} }));
-    expect(() => loadProviderSchemas([file])).toThrow(`invalid provider schema ${file}: expected an object with "provider_schemas"`);
+    expect(() => loadProviderSchemas([file])).toThrow(
+      `invalid provider schema ${file}: expected an object with "provider_schemas"`,
+    );
     const badType = path.join(dir, "bad-type.json");
-    const doc = { provider_schemas: { "acme/x": { resource_schemas: { x_y: { block: { attributes: { a: { type: "text" } } } } } } } };
+    const doc = {
+      provider_schemas: { "acme/x": { resource_schemas: { x_y: { block: { attributes: { a: { type: "text" } } } } } } },
+    };
     fs.writeFileSync(badType, JSON.stringify(doc));
-    expect(() => loadProviderSchemas([badType])).toThrow(/invalid provider schema .*bad-type\.json: provider acme\/x: resource_schemas\.x_y\.block\.attributes\.a\.type: unknown cty type "text"/);
+    expect(() => loadProviderSchemas([badType])).toThrow(
+      /invalid provider schema .*bad-type\.json: provider acme\/x: resource_schemas\.x_y\.block\.attributes\.a\.type: unknown cty type "text"/,
+    );
   });
 });
 

@@ -7,7 +7,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktn";
+import {
+  App,
+  DataTerraformRemoteStateLocal,
+  LocalBackend,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from "cdktn";
 import { Firewall } from "../../.gen/providers/hcloud/firewall";
 import { Network } from "../../.gen/providers/hcloud/network";
 import { NetworkSubnet } from "../../.gen/providers/hcloud/network-subnet";
@@ -57,18 +65,25 @@ describe("validateSynthOutput", () => {
     write("stacks/unlisted/cdk.tf.json", badStack);
     const result = validateSynthOutput(dir, schemas);
     expect(result.stacks).toEqual(["good", "bad"]);
-    expect(result.problems.map(formatProblem)).toEqual(['bad hcloud_network.n ip_range: missing required attribute "ip_range" (expected string)']);
+    expect(result.problems.map(formatProblem)).toEqual([
+      'bad hcloud_network.n ip_range: missing required attribute "ip_range" (expected string)',
+    ]);
   });
 
   it("reports missing and unparsable stack files as problems naming the file", () => {
-    write("manifest.json", { version: "0.24.0", stacks: { gone: manifestEntry("gone"), broken: manifestEntry("broken"), bad: manifestEntry("bad") } });
+    write("manifest.json", {
+      version: "0.24.0",
+      stacks: { gone: manifestEntry("gone"), broken: manifestEntry("broken"), bad: manifestEntry("bad") },
+    });
     write("stacks/broken/cdk.tf.json", "{ nope");
     write("stacks/bad/cdk.tf.json", badStack);
     const result = validateSynthOutput(dir, schemas);
     expect(result.stacks).toEqual(["gone", "broken", "bad"]);
     const [gone, broken, bad] = result.problems;
     expect(gone).toMatchObject({ severity: "error", stack: "gone", address: "", path: "" });
-    expect(gone!.message).toBe(`cannot read ${path.join(dir, "stacks/gone/cdk.tf.json")}: file not found (expected a synthesised JSON file)`);
+    expect(gone!.message).toBe(
+      `cannot read ${path.join(dir, "stacks/gone/cdk.tf.json")}: file not found (expected a synthesised JSON file)`,
+    );
     expect(broken).toMatchObject({ severity: "error", stack: "broken", address: "", path: "" });
     expect(broken!.message).toContain(`cannot parse ${path.join(dir, "stacks/broken/cdk.tf.json")}: `);
     expect(bad).toMatchObject({ stack: "bad", address: "hcloud_network.n", path: "ip_range" });
@@ -98,7 +113,9 @@ describe("validateSynthOutput", () => {
     const result = validateSynthOutput(path.join(dir, "missing"), schemas);
     expect(result.stacks).toEqual([]);
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]!.message).toMatch(/^no stacks found in .*missing \(expected .*manifest\.json or .*cdk\.tf\.json\)$/);
+    expect(result.problems[0]!.message).toMatch(
+      /^no stacks found in .*missing \(expected .*manifest\.json or .*cdk\.tf\.json\)$/,
+    );
   });
 });
 
@@ -112,12 +129,23 @@ describe("real cdktn output", () => {
     const token = new TerraformVariable(network, "hcloud_token", { type: "string", sensitive: true });
     new HcloudProvider(network, "hcloud", { token: token.stringValue });
     const net = new Network(network, "main", { name: "main", ipRange: "10.0.0.0/8", labels: { env: "prod" } });
-    new NetworkSubnet(network, "cloud", { networkId: Token.asNumber(net.id), type: "cloud", networkZone: "eu-central", ipRange: "10.0.1.0/24" });
+    new NetworkSubnet(network, "cloud", {
+      networkId: Token.asNumber(net.id),
+      type: "cloud",
+      networkZone: "eu-central",
+      ipRange: "10.0.1.0/24",
+    });
     const firewall = new Firewall(network, "web", {
       name: "web",
       rule: [{ direction: "in", protocol: "tcp", port: "22", sourceIps: ["0.0.0.0/0", "::/0"] }],
     });
-    const ip = new PrimaryIp(network, "web-1-v4", { name: "web-1-v4", type: "ipv4", location: "fsn1", assigneeType: "server", autoDelete: false });
+    const ip = new PrimaryIp(network, "web-1-v4", {
+      name: "web-1-v4",
+      type: "ipv4",
+      location: "fsn1",
+      assigneeType: "server",
+      autoDelete: false,
+    });
     const web = new Server(network, "web-1", {
       name: "web-1",
       serverType: "cx22",
@@ -144,7 +172,11 @@ describe("real cdktn output", () => {
     const dns = new TerraformStack(app, "production-dns");
     new HcloudProvider(dns, "hcloud", {});
     const remote = new DataTerraformRemoteStateLocal(dns, "network-state", { path: path.join(dir, "network.tfstate") });
-    new Network(dns, "mirror", { name: net.name, ipRange: "10.0.0.0/8", labels: { origin: remote.getString("web-ip") } });
+    new Network(dns, "mirror", {
+      name: net.name,
+      ipRange: "10.0.0.0/8",
+      labels: { origin: remote.getString("web-ip") },
+    });
 
     app.synth();
     const result = validateSynthOutput(outdir, schemas);

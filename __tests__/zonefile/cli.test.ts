@@ -46,7 +46,10 @@ describe("rendering an environment", () => {
   test("without --out, writes into <zonesRoot>/<env> (the command line passes the repository's zones/)", async () => {
     const cwd = fresh("cwd");
     fs.mkdirSync(cwd);
-    const run = await zonefile({ config: DEFAULT_CONFIG, env: "staging", zonesRoot: path.join(cwd, "repo", "zones") }, cwd);
+    const run = await zonefile(
+      { config: DEFAULT_CONFIG, env: "staging", zonesRoot: path.join(cwd, "repo", "zones") },
+      cwd,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toBe("zonefile: environment staging, 1 file in repo/zones/staging/");
     expect(listFiles(path.join(cwd, "repo", "zones"))).toEqual(["staging/all2all-staging.org.zone"]);
@@ -61,7 +64,9 @@ describe("rendering an environment", () => {
     });
     expect(run.code).toBe(0);
     for (const f of run.files) expect(fs.readFileSync(path.join(out, f), "utf8")).not.toContain(secret);
-    expect(fs.readFileSync(path.join(out, "knot", "ns-1.conf"), "utf8")).toMatch(/^include: "keys\/all2all-org-transfer\.conf"$/m);
+    expect(fs.readFileSync(path.join(out, "knot", "ns-1.conf"), "utf8")).toMatch(
+      /^include: "keys\/all2all-org-transfer\.conf"$/m,
+    );
   });
 
   test("replaces the whole directory: a zone no longer in config disappears", async () => {
@@ -71,7 +76,9 @@ describe("rendering an environment", () => {
     const run = await zonefile({ config: DEFAULT_CONFIG, env: "production", out }, t.dir);
     expect(run.code).toBe(0);
     expect(run.files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone"]);
-    expect(fs.readdirSync(path.dirname(out)).filter((e) => e.startsWith(path.basename(out)))).toEqual([path.basename(out)]);
+    expect(fs.readdirSync(path.dirname(out)).filter((e) => e.startsWith(path.basename(out)))).toEqual([
+      path.basename(out),
+    ]);
   });
 
   test("refuses to replace a directory holding anything else, and changes nothing in it", async () => {
@@ -84,7 +91,9 @@ describe("rendering an environment", () => {
     const run = await zonefile({ config: DEFAULT_CONFIG, env: "production", out }, t.dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toEqual([
-      expect.stringMatching(/^zonefile: refusing to replace .*: it holds README, knot\/keys, which `all2all zonefile` did not write/),
+      expect.stringMatching(
+        /^zonefile: refusing to replace .*: it holds README, knot\/keys, which `all2all zonefile` did not write/,
+      ),
     ]);
     expect(listFiles(out)).toEqual(before);
   });
@@ -102,14 +111,18 @@ describe("the serial", () => {
     expect((await zonefile({ config, env: "production", out }, t.dir, day("2026-02-03T08:00:00Z"))).code).toBe(0);
     expect(serial("all2all.org")).toBe(2026020300);
     const again = await zonefile({ config, env: "production", out }, t.dir, day("2026-02-10T08:00:00Z"));
-    expect(again.stdout).toContain(`  all2all.org.zone: secondary zone, serial 2026020300 (unchanged), ${besidesSoa(config, "production", "all2all.org")}`);
+    expect(again.stdout).toContain(
+      `  all2all.org.zone: secondary zone, serial 2026020300 (unchanged), ${besidesSoa(config, "production", "all2all.org")}`,
+    );
     expect(serial("all2all.org")).toBe(2026020300);
   });
 
   test("grows when the zone changes, and only in the zone that changed", async () => {
     ws.replace("config/dns.yaml", '["v=spf1 mx -all"]', '["v=spf1 mx ~all"]');
     const run = await zonefile({ config, env: "production", out }, t.dir, day("2026-02-10T08:00:00Z"));
-    expect(run.stdout).toContain(`  all2all.org.zone: secondary zone, serial 2026021000 (changed, was 2026020300), ${besidesSoa(config, "production", "all2all.org")}`);
+    expect(run.stdout).toContain(
+      `  all2all.org.zone: secondary zone, serial 2026021000 (changed, was 2026020300), ${besidesSoa(config, "production", "all2all.org")}`,
+    );
     expect(serial("exemple-asbl.be")).toBe(2026020300);
     ws.replace("config/dns.yaml", '["v=spf1 mx ~all"]', '["v=spf1 mx -all"]');
     await zonefile({ config, env: "production", out }, t.dir, day("2026-02-10T09:00:00Z"));
@@ -119,17 +132,29 @@ describe("the serial", () => {
   test("with --zone, only that zone's file is written (by its Unicode name too); the others stay", async () => {
     ws.replace("config/environments/production.yaml", '["idn owner"]', '["idn owner, changed"]');
     const before = fs.readFileSync(path.join(out, "all2all.org.zone"), "utf8");
-    const run = await zonefile({ config, env: "production", out, zone: "café-asbl.be" }, t.dir, day("2026-02-11T08:00:00Z"));
+    const run = await zonefile(
+      { config, env: "production", out, zone: "café-asbl.be" },
+      t.dir,
+      day("2026-02-11T08:00:00Z"),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toMatch(/^zonefile: environment production, 1 file in /);
     expect(serial("xn--caf-asbl-d1a.be")).toBe(2026021100);
     expect(fs.readFileSync(path.join(out, "all2all.org.zone"), "utf8")).toBe(before);
-    expect(listFiles(out)).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "xn--bcher-asbl-9db.be.zone", "xn--caf-asbl-d1a.be.zone"]);
+    expect(listFiles(out)).toEqual([
+      "all2all.org.zone",
+      "exemple-asbl.be.zone",
+      "xn--bcher-asbl-9db.be.zone",
+      "xn--caf-asbl-d1a.be.zone",
+    ]);
   });
 
   test("a bad SOURCE_DATE_EPOCH is refused", async () => {
     const run = await zonefile({ config, env: "production", out: fresh() }, t.dir, { SOURCE_DATE_EPOCH: "yesterday" });
-    expect(run).toMatchObject({ code: 2, stderr: ['zonefile: SOURCE_DATE_EPOCH must be a number of seconds since 1970 (got "yesterday")'] });
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: ['zonefile: SOURCE_DATE_EPOCH must be a number of seconds since 1970 (got "yesterday")'],
+    });
   });
 });
 
@@ -158,13 +183,20 @@ describe("the addresses file", () => {
     expect(run.stdout).toContain("  addresses: outputs of the production-servers stack");
     const text = fs.readFileSync(path.join(out, "all2all.org.zone"), "utf8");
     const ns1 = spec.servers.findIndex((s) => s.name === "ns-1") + 1;
-    expect(text).toMatch(new RegExp(`^ns-1\\.all2all\\.org\\.\\s+3600 IN A\\s+203\\.0\\.113\\.${ns1} ; ns-1\\.ipv4$`, "m"));
-    expect(text).toMatch(new RegExp(`^ns-1\\.all2all\\.org\\.\\s+3600 IN AAAA\\s+2a01:4f8:1:${ns1}::1 ; ns-1\\.ipv6$`, "m"));
+    expect(text).toMatch(
+      new RegExp(`^ns-1\\.all2all\\.org\\.\\s+3600 IN A\\s+203\\.0\\.113\\.${ns1} ; ns-1\\.ipv4$`, "m"),
+    );
+    expect(text).toMatch(
+      new RegExp(`^ns-1\\.all2all\\.org\\.\\s+3600 IN AAAA\\s+2a01:4f8:1:${ns1}::1 ; ns-1\\.ipv6$`, "m"),
+    );
     expect(text).not.toContain("addresses are placeholders");
   });
 
   test("every problem in it is printed with the file and the output, exit 2, nothing written", async () => {
-    const bad = { ...outputs, "web-1-ipv4": { value: "web-1" }, "mail-1-ipv6": { value: "192.0.2.1" } } as Record<string, unknown>;
+    const bad = { ...outputs, "web-1-ipv4": { value: "web-1" }, "mail-1-ipv6": { value: "192.0.2.1" } } as Record<
+      string,
+      unknown
+    >;
     delete bad["ns-1-ipv6"];
     const file = write(bad);
     const out = fresh();
@@ -180,20 +212,30 @@ describe("the addresses file", () => {
   });
 
   test("a file that cannot be read, or is not JSON, is refused with exit 2", async () => {
-    const missing = await zonefile({ config: DEFAULT_CONFIG, env: "production", out: fresh(), addresses: "no-such-file.json" }, t.dir);
+    const missing = await zonefile(
+      { config: DEFAULT_CONFIG, env: "production", out: fresh(), addresses: "no-such-file.json" },
+      t.dir,
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr[0]).toMatch(/^zonefile: cannot read the addresses file no-such-file\.json: ENOENT/);
     const file = write("{ not json");
     const notJson = await zonefile({ config: DEFAULT_CONFIG, env: "production", out: fresh(), addresses: file }, t.dir);
     expect(notJson.code).toBe(2);
-    expect(notJson.stderr[0]).toMatch(new RegExp(`^zonefile: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not JSON`));
+    expect(notJson.stderr[0]).toMatch(
+      new RegExp(`^zonefile: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not JSON`),
+    );
   });
 });
 
 describe("bad input", () => {
   test("--env is required; the message lists the environments", async () => {
     const run = await zonefile({ config: DEFAULT_CONFIG }, t.dir);
-    expect(run).toMatchObject({ code: 2, stderr: ["zonefile: --env is required: zone files are rendered for one environment (one of dr, production, staging)"] });
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: [
+        "zonefile: --env is required: zone files are rendered for one environment (one of dr, production, staging)",
+      ],
+    });
   });
 
   test("an unknown environment is a config problem (exit 2)", async () => {
@@ -205,7 +247,10 @@ describe("bad input", () => {
   test("an --out inside a folder that does not exist is refused, and no folder is made", async () => {
     const missing = path.join(t.dir, "no-such-folder");
     const run = await zonefile({ config: DEFAULT_CONFIG, env: "production", out: path.join(missing, "zones") }, t.dir);
-    expect(run).toMatchObject({ code: 2, stderr: ["zonefile: the folder no-such-folder does not exist: --out must name a folder inside an existing one"] });
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: ["zonefile: the folder no-such-folder does not exist: --out must name a folder inside an existing one"],
+    });
     expect(fs.existsSync(missing)).toBe(false);
   });
 
@@ -213,17 +258,25 @@ describe("bad input", () => {
     const out = fresh();
     const run = await zonefile({ config: DEFAULT_CONFIG, env: "production", zone: "all2all.com", out }, t.dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toEqual([`zonefile: unknown zone "all2all.com" in environment production (${DEFAULT_CONFIG}); its zones: all2all.org, exemple-asbl.be`]);
+    expect(run.stderr).toEqual([
+      `zonefile: unknown zone "all2all.com" in environment production (${DEFAULT_CONFIG}); its zones: all2all.org, exemple-asbl.be`,
+    ]);
     expect(fs.existsSync(out)).toBe(false);
   });
 
   test("a configuration with problems is refused with every problem (exit 2)", async () => {
     const ws = extraZonesWorkspace();
     try {
-      ws.replace("config/dns.yaml", "{ name: autoconfig, type: CNAME, values: [mail]", "{ name: autoconfig, type: CNAME, values: [nowhere]");
+      ws.replace(
+        "config/dns.yaml",
+        "{ name: autoconfig, type: CNAME, values: [mail]",
+        "{ name: autoconfig, type: CNAME, values: [nowhere]",
+      );
       const run = await zonefile({ config: path.join(ws.root, "config"), env: "production", out: fresh() }, t.dir);
       expect(run.code).toBe(2);
-      expect(run.stderr.join("\n")).toMatch(/config\/dns\.yaml:\d+:\d+ {2}zones\[0\]\.records\[\d+\]\.values\[0\] {2}CNAME target nowhere\.all2all\.org\. has no record in this zone/);
+      expect(run.stderr.join("\n")).toMatch(
+        /config\/dns\.yaml:\d+:\d+ {2}zones\[0\]\.records\[\d+\]\.values\[0\] {2}CNAME target nowhere\.all2all\.org\. has no record in this zone/,
+      );
     } finally {
       ws.remove();
     }

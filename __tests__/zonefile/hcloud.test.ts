@@ -30,7 +30,15 @@ afterAll(() => {
 });
 
 const cases = synths.flatMap(({ label, config, synth }) =>
-  synth.specs.flatMap((spec) => spec.zones.map((zone) => ({ title: `${label}, ${spec.environment.name}, ${zone.name} (${zone.mode})`, config, synth, spec, zone: zone as ZoneSpec }))),
+  synth.specs.flatMap((spec) =>
+    spec.zones.map((zone) => ({
+      title: `${label}, ${spec.environment.name}, ${zone.name} (${zone.mode})`,
+      config,
+      synth,
+      spec,
+      zone: zone as ZoneSpec,
+    })),
+  ),
 );
 
 async function zoneFileSets(config: string, spec: NetworkSpec, zone: ZoneSpec) {
@@ -38,7 +46,10 @@ async function zoneFileSets(config: string, spec: NetworkSpec, zone: ZoneSpec) {
   const run = await zonefile({ config, env: spec.environment.name, zone: zone.name, out }, t.dir);
   expect(run.code).toBe(0);
   const origin = `${zone.name}.`;
-  const sets = canonicalSets(readZoneText(fs.readFileSync(path.join(out, `${zone.name}.zone`), "utf8"), origin), origin);
+  const sets = canonicalSets(
+    readZoneText(fs.readFileSync(path.join(out, `${zone.name}.zone`), "utf8"), origin),
+    origin,
+  );
   return sets.filter((s) => !(s.owner === origin && (s.type === "SOA" || s.type === "NS")));
 }
 
@@ -46,7 +57,9 @@ test("there are zones of both modes to compare, among them IDN zones", () => {
   expect(cases.filter((c) => c.zone.mode === "primary").map((c) => c.zone.name)).toEqual(
     expect.arrayContaining(["exemple-asbl.be", "all2all-staging.org", "xn--bcher-asbl-9db.be"]),
   );
-  expect(cases.filter((c) => c.zone.mode === "secondary").map((c) => c.zone.name)).toEqual(expect.arrayContaining(["all2all.org", "xn--caf-asbl-d1a.be"]));
+  expect(cases.filter((c) => c.zone.mode === "secondary").map((c) => c.zone.name)).toEqual(
+    expect.arrayContaining(["all2all.org", "xn--caf-asbl-d1a.be"]),
+  );
 });
 
 describe.each(cases.filter((c) => c.zone.mode === "primary"))("$title", ({ config, synth, spec, zone }) => {
@@ -70,10 +83,12 @@ describe.each(cases.filter((c) => c.zone.mode === "secondary"))("$title", ({ syn
     const addresses = addressExpressions(servers);
     const outputs = servers.output;
     const resolved = hzone.primary_nameservers.map((ns: any) => {
-      const expr = /^\$\{(.*)\}$/s.exec(ns.address)![1]!.replace(
-        /data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g,
-        (_all: string, name: string) => /^\$\{(.*)\}$/s.exec(outputs[name]!.value)![1]!,
-      );
+      const expr = /^\$\{(.*)\}$/s
+        .exec(ns.address)![1]!
+        .replace(
+          /data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g,
+          (_all: string, name: string) => /^\$\{(.*)\}$/s.exec(outputs[name]!.value)![1]!,
+        );
       return addresses.get(expr);
     });
     expect(resolved).toEqual(zone.primary!.addresses.map((a) => ({ server: a.server, family: a.family })));

@@ -15,7 +15,14 @@ import { describeWithTool, KDIG, KNOTC, KNOTD, runTool } from "../../testing/dns
 import { freePort, localKnotConfig } from "../../testing/knot";
 import { readZoneText } from "../../testing/zone-reader";
 import { canonicalSets, specSets } from "../../testing/zone-sets";
-import { placeholderAddresses, renderKnotConfigs, renderZone, servingOf, withSerial, type SecondaryServers } from "../../zonefile";
+import {
+  placeholderAddresses,
+  renderKnotConfigs,
+  renderZone,
+  servingOf,
+  withSerial,
+  type SecondaryServers,
+} from "../../zonefile";
 
 const ZONE = "all2all.org";
 const KEY = "all2all-org-transfer";
@@ -30,7 +37,12 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
       const zone = spec.zones.find((z) => z.name === ZONE) as ZoneSpec;
       const book = placeholderAddresses(spec.servers);
       // Only this machine may transfer; nobody is notified.
-      const local: SecondaryServers = { name: "test", nameservers: ["hydrogen.ns.hetzner.com."], transferSources: ["127.0.0.1"], notify: [] };
+      const local: SecondaryServers = {
+        name: "test",
+        nameservers: ["hydrogen.ns.hetzner.com."],
+        transferSources: ["127.0.0.1"],
+        notify: [],
+      };
       const serving = (z: ZoneSpec) => servingOf(z, [local]);
       const secret = randomBytes(32).toString("base64");
       const conf = path.join(t.dir, "knot.conf");
@@ -39,7 +51,8 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
       let daemon: ChildProcess | undefined;
       let log = "";
 
-      const dig = (...args: string[]) => runTool(kdig(), [`@127.0.0.1`, "-p", String(port), "+tcp", "+time=2", "+retry=0", ...args]);
+      const dig = (...args: string[]) =>
+        runTool(kdig(), [`@127.0.0.1`, "-p", String(port), "+tcp", "+time=2", "+retry=0", ...args]);
       const soaSerial = () => Number(dig(ZONE, "SOA", "+short").stdout.trim().split(/\s+/)[2]);
       const waitFor = async (what: string, ok: () => boolean) => {
         for (let i = 0; i < 100; i++) {
@@ -57,9 +70,18 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
         fs.mkdirSync(path.join(t.dir, "run"), { recursive: true });
         fs.mkdirSync(path.dirname(zoneFile), { recursive: true });
         fs.mkdirSync(path.join(t.dir, "keys"));
-        fs.writeFileSync(path.join(t.dir, "keys", `${KEY}.conf`), `key:\n  - id: ${KEY}\n    algorithm: hmac-sha256\n    secret: ${secret}\n`);
+        fs.writeFileSync(
+          path.join(t.dir, "keys", `${KEY}.conf`),
+          `key:\n  - id: ${KEY}\n    algorithm: hmac-sha256\n    secret: ${secret}\n`,
+        );
         fs.writeFileSync(conf, localKnotConfig(rendered[0]!.text, t.dir, port));
-        fs.writeFileSync(zoneFile, withSerial(renderZone(zone, { environment: "production", addresses: book, serving: serving(zone) }).template, 2026010200));
+        fs.writeFileSync(
+          zoneFile,
+          withSerial(
+            renderZone(zone, { environment: "production", addresses: book, serving: serving(zone) }).template,
+            2026010200,
+          ),
+        );
         daemon = spawn(knotd(), ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
         daemon.stdout!.on("data", (d) => (log += d));
         daemon.stderr!.on("data", (d) => (log += d));
@@ -87,9 +109,15 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
         const types = new Set(records.map((r) => r.type));
         for (const dnssec of ["DNSKEY", "RRSIG", "NSEC3", "NSEC3PARAM"]) expect(types).toContain(dnssec);
         // Without the DNSSEC records and the TSIG of the answer itself.
-        const plain = records.filter((r) => r.owner !== `${KEY}.` && !["DNSKEY", "RRSIG", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"].includes(r.type));
+        const plain = records.filter(
+          (r) =>
+            r.owner !== `${KEY}.` && !["DNSKEY", "RRSIG", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"].includes(r.type),
+        );
         // AXFR repeats the SOA at the end.
-        const sets = canonicalSets(plain.filter((r, i) => !(r.type === "SOA" && i > 0)), `${ZONE}.`);
+        const sets = canonicalSets(
+          plain.filter((r, i) => !(r.type === "SOA" && i > 0)),
+          `${ZONE}.`,
+        );
         const withoutSoaNs = sets.filter((s) => !(s.owner === `${ZONE}.` && (s.type === "SOA" || s.type === "NS")));
         expect(withoutSoaNs).toEqual(specSets(zone, book));
       });
@@ -109,8 +137,21 @@ describeWithTool(KNOTD, "a running Knot DNS with the rendered configuration", (k
 
       test("takes a changed zone file with the same serial, and serves a larger serial itself", async () => {
         const before = soaSerial();
-        const changed = { ...zone, records: zone.records.map((r) => (r.fqdn === `${ZONE}.` && r.type === "TXT" ? { ...r, values: [{ kind: "text" as const, text: '"v=spf1 mx ~all"' }] } : r)) };
-        fs.writeFileSync(zoneFile, withSerial(renderZone(changed, { environment: "production", addresses: book, serving: serving(changed) }).template, 2026010200));
+        const changed = {
+          ...zone,
+          records: zone.records.map((r) =>
+            r.fqdn === `${ZONE}.` && r.type === "TXT"
+              ? { ...r, values: [{ kind: "text" as const, text: '"v=spf1 mx ~all"' }] }
+              : r,
+          ),
+        };
+        fs.writeFileSync(
+          zoneFile,
+          withSerial(
+            renderZone(changed, { environment: "production", addresses: book, serving: serving(changed) }).template,
+            2026010200,
+          ),
+        );
         const reload = runTool(knotc(), ["-c", conf, "zone-reload", ZONE]);
         expect(reload.status).toBe(0);
         await waitFor("the new serial", () => soaSerial() > before);

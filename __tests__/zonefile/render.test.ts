@@ -50,7 +50,9 @@ describe("a rendered zone file", () => {
     expect(l).toContain("$ORIGIN all2all.org.");
     expect(l).toContain("$TTL 3600");
     expect(l.indexOf("$ORIGIN all2all.org.")).toBeLessThan(l.findIndex((x) => x.includes(" IN SOA ")));
-    expect(text).toContain("; secondary mode: served by hetzner (hydrogen.ns.hetzner.com. oxygen.ns.hetzner.com. helium.ns.hetzner.de.), transferred from the hidden primary ns-1");
+    expect(text).toContain(
+      "; secondary mode: served by hetzner (hydrogen.ns.hetzner.com. oxygen.ns.hetzner.com. helium.ns.hetzner.de.), transferred from the hidden primary ns-1",
+    );
   });
 
   test("says plainly that placeholder addresses are placeholders", () => {
@@ -61,8 +63,18 @@ describe("a rendered zone file", () => {
   test("has the SOA first (MNAME the hidden primary's name in the zone, RNAME hostmaster), then Hetzner's NS", () => {
     const records = readZoneText(text, "all2all.org.");
     expect(records[0]).toMatchObject({ owner: "all2all.org.", type: "SOA", ttl: 3600 });
-    expect(records[0]!.rdata.map((t) => t.text)).toEqual(["ns-1.all2all.org.", "hostmaster.all2all.org.", "2026010100", "3600", "900", "1209600", "300"]);
-    expect(records.slice(1, 4).map((r) => [r.owner, r.type, r.rdata[0]!.text])).toEqual(HETZNER_NAMESERVERS.map((ns) => ["all2all.org.", "NS", ns]));
+    expect(records[0]!.rdata.map((t) => t.text)).toEqual([
+      "ns-1.all2all.org.",
+      "hostmaster.all2all.org.",
+      "2026010100",
+      "3600",
+      "900",
+      "1209600",
+      "300",
+    ]);
+    expect(records.slice(1, 4).map((r) => [r.owner, r.type, r.rdata[0]!.text])).toEqual(
+      HETZNER_NAMESERVERS.map((ns) => ["all2all.org.", "NS", ns]),
+    );
   });
 
   test("writes every name absolute, with its final dot, and every TTL and class", () => {
@@ -81,9 +93,16 @@ describe("a rendered zone file", () => {
     const owners = readZoneText(text, "all2all.org.").map((r) => r.owner);
     const distinct = owners.filter((o, i) => owners.indexOf(o) === i);
     expect(distinct).toEqual([...distinct].sort(compareNames));
-    expect(distinct.slice(0, 4)).toEqual(["all2all.org.", "_dmarc.all2all.org.", "exemple-asbl.be._report._dmarc.all2all.org.", "mail._domainkey.all2all.org."]);
+    expect(distinct.slice(0, 4)).toEqual([
+      "all2all.org.",
+      "_dmarc.all2all.org.",
+      "exemple-asbl.be._report._dmarc.all2all.org.",
+      "mail._domainkey.all2all.org.",
+    ]);
     expect(distinct.indexOf("_25._tcp.mail.all2all.org.")).toBe(distinct.indexOf("mail.all2all.org.") + 1);
-    const apexTypes = readZoneText(text, "all2all.org.").filter((r) => r.owner === "all2all.org.").map((r) => r.type);
+    const apexTypes = readZoneText(text, "all2all.org.")
+      .filter((r) => r.owner === "all2all.org.")
+      .map((r) => r.type);
     expect([...new Set(apexTypes)]).toEqual(["SOA", "NS", "A", "AAAA", "CAA", "MX", "TXT"]);
   });
 
@@ -132,7 +151,9 @@ describe("every kind of record (the extra zones)", () => {
   });
 
   test("TXT: long values split in quoted strings of at most 255 bytes, escapes kept, explicit strings kept", () => {
-    const txt = readZoneText(text, "xn--caf-asbl-d1a.be.").filter((r) => r.type === "TXT" && r.owner === "xn--caf-asbl-d1a.be.");
+    const txt = readZoneText(text, "xn--caf-asbl-d1a.be.").filter(
+      (r) => r.type === "TXT" && r.owner === "xn--caf-asbl-d1a.be.",
+    );
     expect(txt).toHaveLength(2);
     expect(txt[0]!.rdata).toHaveLength(2);
     const bytes = Buffer.from(LONG_TXT, "utf8").length;
@@ -145,10 +166,16 @@ describe("every kind of record (the extra zones)", () => {
   test("CAA, TLSA, SRV, SSHFP, MX, wildcards and literal addresses", () => {
     expect(text).toMatch(/ IN CAA\s+128 issue "letsencrypt\.org; validationmethods=dns-01"$/m);
     expect(text).toMatch(/ IN CAA\s+0 iodef "https:\/\/caf\\195\\169-asbl\.be\/caa"$/m);
-    expect(text).toMatch(/^_443\._tcp\.www\.xn--caf-asbl-d1a\.be\.\s+1800 IN TLSA\s+3 1 1 8935477ceef0df65a530600f8b8fcc929e159ff3ecbde32efbef9317d213c058$/m);
-    expect(text).toMatch(/^_sip\._udp\.xn--caf-asbl-d1a\.be\.\s+1800 IN SRV\s+10 60 5060 sip\.xn--caf-asbl-d1a\.be\.$/m);
+    expect(text).toMatch(
+      /^_443\._tcp\.www\.xn--caf-asbl-d1a\.be\.\s+1800 IN TLSA\s+3 1 1 8935477ceef0df65a530600f8b8fcc929e159ff3ecbde32efbef9317d213c058$/m,
+    );
+    expect(text).toMatch(
+      /^_sip\._udp\.xn--caf-asbl-d1a\.be\.\s+1800 IN SRV\s+10 60 5060 sip\.xn--caf-asbl-d1a\.be\.$/m,
+    );
     expect(text).toMatch(/^_sip\._udp\.xn--caf-asbl-d1a\.be\.\s+1800 IN SRV\s+20 0 5060 \.$/m);
-    expect(text).toMatch(/^www\.xn--caf-asbl-d1a\.be\.\s+1800 IN SSHFP\s+1 1 024f4af6232b14dbc9f60540a3cf40d897f9d627$/m);
+    expect(text).toMatch(
+      /^www\.xn--caf-asbl-d1a\.be\.\s+1800 IN SSHFP\s+1 1 024f4af6232b14dbc9f60540a3cf40d897f9d627$/m,
+    );
     expect(text).toMatch(/^xn--caf-asbl-d1a\.be\.\s+1800 IN MX\s+10 mx\.xn--caf-asbl-d1a\.be\.$/m);
     expect(text).toMatch(/^\*\.cdn\.xn--caf-asbl-d1a\.be\.\s+1800 IN CNAME\s+xn--caf-asbl-d1a\.be\.$/m);
     expect(text).toMatch(/^xn--caf-asbl-d1a\.be\.\s+600 IN AAAA\s+2001:db8::77$/m);
@@ -162,7 +189,9 @@ describe("every kind of record (the extra zones)", () => {
       ["xn--bcher-asbl-9db.be", bucher],
     ] as const) {
       const sets = canonicalSets(readZoneText(file, `${name}.`), `${name}.`);
-      expect(sets.filter((s) => !(s.owner === `${name}.` && (s.type === "SOA" || s.type === "NS")))).toEqual(specSets(zoneOf(extra, name), book(extra)));
+      expect(sets.filter((s) => !(s.owner === `${name}.` && (s.type === "SOA" || s.type === "NS")))).toEqual(
+        specSets(zoneOf(extra, name), book(extra)),
+      );
     }
   });
 
@@ -175,7 +204,10 @@ describe("every kind of record (the extra zones)", () => {
 describe("SOA and NS defaults", () => {
   test("MNAME falls back to the first NS when no name in the zone holds the hidden primary's address", () => {
     const zone = zoneOf(production, "all2all.org");
-    const without = { ...zone, records: zone.records.filter((r) => !r.values.some((v) => v.kind === "address" && v.server === "ns-1")) };
+    const without = {
+      ...zone,
+      records: zone.records.filter((r) => !r.values.some((v) => v.kind === "address" && v.server === "ns-1")),
+    };
     expect(servingOf(without).mname).toBe(HETZNER_NAMESERVERS[0]);
     expect(servingOf(zone).mname).toBe("ns-1.all2all.org.");
     expect(servingOf(zone).rname).toBe("hostmaster.all2all.org.");
@@ -188,7 +220,9 @@ describe("placeholder addresses", () => {
     expect(names[0]).toBe("admin-1");
     const b = placeholderAddresses(production.servers);
     expect(b.address({ kind: "address", server: "admin-1", family: "ipv4" })).toBe("192.0.2.1");
-    expect(b.address({ kind: "address", server: "ns-1", family: "ipv6" })).toBe(`2001:db8:0:${names.indexOf("ns-1") + 1}::1`);
+    expect(b.address({ kind: "address", server: "ns-1", family: "ipv6" })).toBe(
+      `2001:db8:0:${names.indexOf("ns-1") + 1}::1`,
+    );
     expect(placeholderAddress(254, "ipv4")).toBe("192.0.2.254");
     expect(placeholderAddress(255, "ipv4")).toBe("198.51.100.1");
     expect(() => b.address({ kind: "address", server: "nope", family: "ipv4" })).toThrow(/unknown server "nope"/);
@@ -206,13 +240,23 @@ describe("the SOA serial", () => {
 
   test("stays the same while the content stays the same, whatever the date", () => {
     const previous = withSerial(template, 2026010105);
-    expect(chooseSerial(template, previous, day)).toEqual({ serial: 2026010105, reason: "unchanged", previous: 2026010105 });
+    expect(chooseSerial(template, previous, day)).toEqual({
+      serial: 2026010105,
+      reason: "unchanged",
+      previous: 2026010105,
+    });
   });
 
   test("grows when the content changes: today's date, or the previous serial plus one", () => {
     const changed = template.replace("v=spf1 mx -all", "v=spf1 mx ~all");
-    expect(chooseSerial(changed, withSerial(template, 2026010105), day)).toMatchObject({ serial: 2026030400, reason: "changed" });
-    expect(chooseSerial(changed, withSerial(template, 2026030400), day)).toMatchObject({ serial: 2026030401, reason: "changed" });
+    expect(chooseSerial(changed, withSerial(template, 2026010105), day)).toMatchObject({
+      serial: 2026030400,
+      reason: "changed",
+    });
+    expect(chooseSerial(changed, withSerial(template, 2026030400), day)).toMatchObject({
+      serial: 2026030401,
+      reason: "changed",
+    });
     // A clock behind the previous serial still gives a larger one.
     expect(chooseSerial(changed, withSerial(template, 2026120100), day)).toMatchObject({ serial: 2026120101 });
     expect(() => chooseSerial(changed, withSerial(template, 4294967295), day)).toThrow(/cannot grow past 4294967295/);
@@ -227,7 +271,11 @@ describe("the SOA serial", () => {
 
 describe("the addresses file (tofu output -json of the servers stack)", () => {
   const zone = zoneOf(production, "all2all.org");
-  const refs = zone.records.flatMap((r) => r.values.filter((v) => v.kind === "address")) as { kind: "address"; server: string; family: "ipv4" | "ipv6" }[];
+  const refs = zone.records.flatMap((r) => r.values.filter((v) => v.kind === "address")) as {
+    kind: "address";
+    server: string;
+    family: "ipv4" | "ipv6";
+  }[];
   const servers = [...new Set(refs.map((r) => r.server))];
   const outputs: Record<string, unknown> = {
     "cross-stack-output-hcloud_primary_ipweb-1-ipv4ip_address": { sensitive: true, type: "string", value: "ignored" },
@@ -245,7 +293,12 @@ describe("the addresses file (tofu output -json of the servers stack)", () => {
     expect(file).toContain("; addresses: outputs of the production-servers stack");
     expect(file).not.toContain("placeholders");
     const i = servers.indexOf("ns-1");
-    expect(file).toMatch(new RegExp(`^ns-1\\.all2all\\.org\\.\\s+3600 IN AAAA\\s+2a01:4f8:c0c:${(i + 1).toString(16)}::1 ; ns-1\\.ipv6$`, "m"));
+    expect(file).toMatch(
+      new RegExp(
+        `^ns-1\\.all2all\\.org\\.\\s+3600 IN AAAA\\s+2a01:4f8:c0c:${(i + 1).toString(16)}::1 ; ns-1\\.ipv6$`,
+        "m",
+      ),
+    );
   });
 
   test("every problem is reported, naming the file and the output", () => {
@@ -266,7 +319,13 @@ describe("the addresses file (tofu output -json of the servers stack)", () => {
   });
 
   test("a file that is not a JSON object of outputs is refused", () => {
-    expect(parseServerOutputs("{", "x.json", refs)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^x\.json: not JSON/)] });
-    expect(parseServerOutputs("[]", "x.json", refs)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^x\.json: expected a JSON object of outputs .* got a list$/)] });
+    expect(parseServerOutputs("{", "x.json", refs)).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^x\.json: not JSON/)],
+    });
+    expect(parseServerOutputs("[]", "x.json", refs)).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^x\.json: expected a JSON object of outputs .* got a list$/)],
+    });
   });
 });

@@ -10,7 +10,13 @@ import { makeTempDir } from "../../testing/tmp";
 import { describeWithTool, NAMED_CHECKZONE, runTool } from "../../testing/dns-tools";
 import { readZoneText } from "../../testing/zone-reader";
 import { canonicalSets, specSets, type CanonicalSet } from "../../testing/zone-sets";
-import { extraZonesWorkspace, renderAll, renderCases, zoneFilesOf, type ZonefileRun } from "../../testing/zonefile-command";
+import {
+  extraZonesWorkspace,
+  renderAll,
+  renderCases,
+  zoneFilesOf,
+  type ZonefileRun,
+} from "../../testing/zonefile-command";
 import { placeholderAddresses, servingOf } from "../../zonefile";
 
 const t = makeTempDir("all2all-zonefile-roundtrip-");
@@ -32,7 +38,12 @@ function expectedSets(zone: ZoneSpec, serial: number, servers: readonly { name: 
   const origin = `${zone.name}.`;
   const t = serving.timers;
   const sets: CanonicalSet[] = [
-    { owner: origin, type: "SOA", ttl: zone.ttl, values: [[serving.mname, serving.rname, serial, t.refresh, t.retry, t.expire, t.minimum].join(" ")] },
+    {
+      owner: origin,
+      type: "SOA",
+      ttl: zone.ttl,
+      values: [[serving.mname, serving.rname, serial, t.refresh, t.retry, t.expire, t.minimum].join(" ")],
+    },
     { owner: origin, type: "NS", ttl: zone.ttl, values: [...serving.nameservers].sort() },
     ...specSets(zone, placeholderAddresses(servers)),
   ];
@@ -50,24 +61,33 @@ test.each(CASES.map((c) => c.label))("our reader of the files of %s finds the co
   const spec = specOf(label);
   for (const { origin, file } of zoneFilesOf(runs.get(label)!)) {
     const zone = spec.zones.find((z) => z.name === origin) as ZoneSpec;
-    expect(canonicalSets(readZoneText(fs.readFileSync(file, "utf8"), `${origin}.`), `${origin}.`)).toEqual(expectedSets(zone, 2026010200, spec.servers));
+    expect(canonicalSets(readZoneText(fs.readFileSync(file, "utf8"), `${origin}.`), `${origin}.`)).toEqual(
+      expectedSets(zone, 2026010200, spec.servers),
+    );
   }
 });
 
 describeWithTool(NAMED_CHECKZONE, "round trip through BIND (named-checkzone -D)", (bin) => {
-  test.each(CASES.map((c) => c.label))("the zones BIND loads from the files of %s are the config's record sets", (label) => {
-    const spec = specOf(label);
-    const files = zoneFilesOf(runs.get(label)!);
-    expect(files.length).toBeGreaterThan(0);
-    for (const { origin, file } of files) {
-      const dump = path.join(t.dir, `${label.replace(/ /g, "-")}-${origin}.dump`);
-      const run = runTool(bin(), ["-D", "-o", dump, origin, file]);
-      expect({ origin, status: run.status, output: run.stdout + run.stderr }).toEqual({ origin, status: 0, output: expect.stringContaining("OK") });
-      const loaded = canonicalSets(readZoneText(fs.readFileSync(dump, "utf8"), `${origin}.`), `${origin}.`);
-      const zone = spec.zones.find((z) => z.name === origin) as ZoneSpec;
-      expect(loaded).toEqual(expectedSets(zone, 2026010200, spec.servers));
-      // And our reader of the file we wrote agrees with BIND's reading of it.
-      expect(canonicalSets(readZoneText(fs.readFileSync(file, "utf8"), `${origin}.`), `${origin}.`)).toEqual(loaded);
-    }
-  });
+  test.each(CASES.map((c) => c.label))(
+    "the zones BIND loads from the files of %s are the config's record sets",
+    (label) => {
+      const spec = specOf(label);
+      const files = zoneFilesOf(runs.get(label)!);
+      expect(files.length).toBeGreaterThan(0);
+      for (const { origin, file } of files) {
+        const dump = path.join(t.dir, `${label.replace(/ /g, "-")}-${origin}.dump`);
+        const run = runTool(bin(), ["-D", "-o", dump, origin, file]);
+        expect({ origin, status: run.status, output: run.stdout + run.stderr }).toEqual({
+          origin,
+          status: 0,
+          output: expect.stringContaining("OK"),
+        });
+        const loaded = canonicalSets(readZoneText(fs.readFileSync(dump, "utf8"), `${origin}.`), `${origin}.`);
+        const zone = spec.zones.find((z) => z.name === origin) as ZoneSpec;
+        expect(loaded).toEqual(expectedSets(zone, 2026010200, spec.servers));
+        // And our reader of the file we wrote agrees with BIND's reading of it.
+        expect(canonicalSets(readZoneText(fs.readFileSync(file, "utf8"), `${origin}.`), `${origin}.`)).toEqual(loaded);
+      }
+    },
+  );
 });

@@ -6,9 +6,22 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_CONFIG } from "../../testing/description";
 import { makeTempDir } from "../../testing/tmp";
-import { describeWithTool, KNOTC, KZONECHECK, NAMED_CHECKZONE, NAMED_CHECKZONE_STRICT, runTool } from "../../testing/dns-tools";
+import {
+  describeWithTool,
+  KNOTC,
+  KZONECHECK,
+  NAMED_CHECKZONE,
+  NAMED_CHECKZONE_STRICT,
+  runTool,
+} from "../../testing/dns-tools";
 import { knotCheckDir } from "../../testing/knot";
-import { extraZonesWorkspace, renderAll, renderCases, zoneFilesOf, type ZonefileRun } from "../../testing/zonefile-command";
+import {
+  extraZonesWorkspace,
+  renderAll,
+  renderCases,
+  zoneFilesOf,
+  type ZonefileRun,
+} from "../../testing/zonefile-command";
 
 const t = makeTempDir("all2all-zonefile-tools-");
 const ws = extraZonesWorkspace();
@@ -68,7 +81,11 @@ describeWithTool(KZONECHECK, "Knot kzonecheck", (bin) => {
   test.each(CASES.map((c) => c.label))("accepts every zone file of %s", (label) => {
     for (const { origin, file } of zoneFiles(label)) {
       const run = runTool(bin(), ["-o", origin, file]);
-      expect({ file: path.basename(file), status: run.status, output: run.stdout + run.stderr }).toEqual({ file: path.basename(file), status: 0, output: "" });
+      expect({ file: path.basename(file), status: run.status, output: run.stdout + run.stderr }).toEqual({
+        file: path.basename(file),
+        status: 0,
+        output: "",
+      });
     }
   });
 
@@ -81,13 +98,24 @@ describeWithTool(KZONECHECK, "Knot kzonecheck", (bin) => {
 });
 
 describeWithTool(KNOTC, "Knot knotc conf-check", (bin) => {
-  test.each(["production", "dr", "production with the extra zones"])("accepts the Knot configuration of %s, with its key files in place", (label) => {
-    const run = runs.get(label)!;
-    const { conf, keys } = knotCheckDir(path.join(run.out, "knot", "ns-1.conf"), path.join(t.dir, `etc-${label.replace(/ /g, "-")}`));
-    expect(keys).toEqual(label.includes("extra") ? ["all2all-org-transfer", "cafe-asbl-transfer"] : ["all2all-org-transfer"]);
-    const check = runTool(bin(), ["-c", conf, "conf-check"]);
-    expect({ status: check.status, output: (check.stdout + check.stderr).trim() }).toEqual({ status: 0, output: "Configuration is valid" });
-  });
+  test.each(["production", "dr", "production with the extra zones"])(
+    "accepts the Knot configuration of %s, with its key files in place",
+    (label) => {
+      const run = runs.get(label)!;
+      const { conf, keys } = knotCheckDir(
+        path.join(run.out, "knot", "ns-1.conf"),
+        path.join(t.dir, `etc-${label.replace(/ /g, "-")}`),
+      );
+      expect(keys).toEqual(
+        label.includes("extra") ? ["all2all-org-transfer", "cafe-asbl-transfer"] : ["all2all-org-transfer"],
+      );
+      const check = runTool(bin(), ["-c", conf, "conf-check"]);
+      expect({ status: check.status, output: (check.stdout + check.stderr).trim() }).toEqual({
+        status: 0,
+        output: "Configuration is valid",
+      });
+    },
+  );
 
   test("refuses the configuration while a key file is missing: the secret is not in it", () => {
     const run = runs.get("production")!;
@@ -96,6 +124,8 @@ describeWithTool(KNOTC, "Knot knotc conf-check", (bin) => {
     fs.copyFileSync(path.join(run.out, "knot", "ns-1.conf"), path.join(dir, "knot.conf"));
     const check = runTool(bin(), ["-c", path.join(dir, "knot.conf"), "conf-check"]);
     expect(check.status).not.toBe(0);
-    expect(check.stdout + check.stderr).toMatch(/item 'include', value 'keys\/all2all-org-transfer\.conf' \(file error\)/);
+    expect(check.stdout + check.stderr).toMatch(
+      /item 'include', value 'keys\/all2all-org-transfer\.conf' \(file error\)/,
+    );
   });
 });

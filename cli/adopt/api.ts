@@ -14,7 +14,10 @@ export const DEFAULT_HETZNER_ENDPOINT = "https://api.hetzner.com/v1";
 
 /** GET through fetch, with the bearer token. */
 export function fetchGet(env: Readonly<Record<string, string | undefined>>, token: string): ApiGet {
-  const base = { cloud: env.HCLOUD_ENDPOINT || DEFAULT_CLOUD_ENDPOINT, hetzner: env.HETZNER_ENDPOINT || DEFAULT_HETZNER_ENDPOINT };
+  const base = {
+    cloud: env.HCLOUD_ENDPOINT || DEFAULT_CLOUD_ENDPOINT,
+    hetzner: env.HETZNER_ENDPOINT || DEFAULT_HETZNER_ENDPOINT,
+  };
   return async (api, route, query) => {
     const url = `${base[api].replace(/\/+$/, "")}${route}?${new URLSearchParams(query).toString()}`;
     const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
@@ -41,7 +44,9 @@ async function listAll(get: ApiGet, api: Api, route: string, key: string): Promi
     const r = await get(api, route, { per_page: "50", page: String(page) });
     if (r.status !== 200) {
       const e = r.body?.error;
-      throw new ApiFailure(`GET ${route} answered ${r.status}${e?.code ? ` ${e.code}` : ""}${e?.message ? `: ${e.message}` : ""}`);
+      throw new ApiFailure(
+        `GET ${route} answered ${r.status}${e?.code ? ` ${e.code}` : ""}${e?.message ? `: ${e.message}` : ""}`,
+      );
     }
     items.push(...((r.body?.[key] as any[] | undefined) ?? []));
     const next = r.body?.meta?.pagination?.next_page;
@@ -71,7 +76,18 @@ export interface Existing {
 /** Lists everything `adopt` matches: the Cloud resources, record sets per zone, storage boxes and subaccounts. */
 export async function listExisting(get: ApiGet): Promise<Existing> {
   const cloud = (route: string, key: string) => listAll(get, "cloud", route, key);
-  const [ssh_keys, networks, firewalls, placement_groups, servers, primary_ips, volumes, floating_ips, zones, storage_boxes] = await Promise.all([
+  const [
+    ssh_keys,
+    networks,
+    firewalls,
+    placement_groups,
+    servers,
+    primary_ips,
+    volumes,
+    floating_ips,
+    zones,
+    storage_boxes,
+  ] = await Promise.all([
     cloud("/ssh_keys", "ssh_keys"),
     cloud("/networks", "networks"),
     cloud("/firewalls", "firewalls"),
@@ -86,7 +102,20 @@ export async function listExisting(get: ApiGet): Promise<Existing> {
   const rrsets = new Map<number, any[]>();
   for (const z of zones) rrsets.set(z.id, await cloud(`/zones/${z.id}/rrsets`, "rrsets"));
   const subaccounts = new Map<number, any[]>();
-  for (const b of storage_boxes) subaccounts.set(b.id, await listAll(get, "hetzner", `/storage_boxes/${b.id}/subaccounts`, "subaccounts"));
-  return { ssh_keys, networks, firewalls, placement_groups, servers, primary_ips, volumes, floating_ips, zones, rrsets, storage_boxes, subaccounts };
+  for (const b of storage_boxes)
+    subaccounts.set(b.id, await listAll(get, "hetzner", `/storage_boxes/${b.id}/subaccounts`, "subaccounts"));
+  return {
+    ssh_keys,
+    networks,
+    firewalls,
+    placement_groups,
+    servers,
+    primary_ips,
+    volumes,
+    floating_ips,
+    zones,
+    rrsets,
+    storage_boxes,
+    subaccounts,
+  };
 }
-

@@ -66,7 +66,8 @@ const ORDER = [
   "hcloud_storage_box_subaccount",
 ];
 
-const keyPart = (publicKey: unknown): string => (typeof publicKey === "string" ? publicKey.trim().split(/\s+/).slice(0, 2).join(" ") : "");
+const keyPart = (publicKey: unknown): string =>
+  typeof publicKey === "string" ? publicKey.trim().split(/\s+/).slice(0, 2).join(" ") : "";
 
 /** The ::1 host of an IPv6 /64 ("2001:db8:1:2::/64" → "2001:db8:1:2::1"), the address the Server construct's reverse DNS uses. */
 function ipv6Host(network: string): string | undefined {
@@ -136,7 +137,9 @@ export function matchExisting(stacks: readonly StackDoc[], existing: Existing): 
   const byName = (list: any[], what: string, name: unknown, address: string): any | undefined => {
     const hits = list.filter((x) => x.name === name);
     if (hits.length > 1) {
-      conflicts.push(`${address}: ${hits.length} ${what}s are named ${JSON.stringify(name)} (ids ${hits.map((h) => h.id).join(", ")}): rename or delete all but one in the Console, then run adopt again`);
+      conflicts.push(
+        `${address}: ${hits.length} ${what}s are named ${JSON.stringify(name)} (ids ${hits.map((h) => h.id).join(", ")}): rename or delete all but one in the Console, then run adopt again`,
+      );
       return undefined;
     }
     return hits[0];
@@ -159,7 +162,19 @@ export function matchExisting(stacks: readonly StackDoc[], existing: Existing): 
       const ref = refOf(a[attr]);
       return ref ? found.get(ref) : undefined;
     };
-    const ctx: MatchContext = { address, type, concern, a, existing, attrsOf, found, conflicts, matches, byName, parent };
+    const ctx: MatchContext = {
+      address,
+      type,
+      concern,
+      a,
+      existing,
+      attrsOf,
+      found,
+      conflicts,
+      matches,
+      byName,
+      parent,
+    };
     const outcome = (MATCHERS[type] ?? (() => ({ why: `${type} is not looked up` })))(ctx);
     if (outcome === RECORDED) continue;
     if (outcome !== undefined && "object" in outcome) {
@@ -171,7 +186,8 @@ export function matchExisting(stacks: readonly StackDoc[], existing: Existing): 
       found.set(address, outcome.object);
       matches.push({ concern, address, id: outcome.id, matched: outcome.matched });
     } else {
-      const why = outcome?.why ?? `no ${type.replace(/^hcloud_/, "").replace(/_/g, " ")} named ${JSON.stringify(a.name)}`;
+      const why =
+        outcome?.why ?? `no ${type.replace(/^hcloud_/, "").replace(/_/g, " ")} named ${JSON.stringify(a.name)}`;
       notFound.push({ concern, address, why });
     }
   }
@@ -201,7 +217,14 @@ function matchSshKey({ address, a, existing, conflicts, byName }: MatchContext):
     return RECORDED;
   }
   const o = sameKey ?? named;
-  if (o) return { object: o, id: String(o.id), matched: sameKey ? `same public key (fingerprint ${o.fingerprint}), named ${o.name}` : `SSH key named ${o.name}, holding another public key: the plan replaces it with config's` };
+  if (o)
+    return {
+      object: o,
+      id: String(o.id),
+      matched: sameKey
+        ? `same public key (fingerprint ${o.fingerprint}), named ${o.name}`
+        : `SSH key named ${o.name}, holding another public key: the plan replaces it with config's`,
+    };
   return undefined;
 }
 
@@ -209,7 +232,12 @@ function matchSshKey({ address, a, existing, conflicts, byName }: MatchContext):
 function matchNamed({ address, type, a, existing, byName }: MatchContext): Outcome {
   const [key, what] = NAMED[type]!;
   const o = byName(existing[key] as any[], what, a.name, address);
-  if (o) return { object: o, id: type === "hcloud_zone" ? String(o.name) : String(o.id), matched: `${what} named ${o.name} (id ${o.id})` };
+  if (o)
+    return {
+      object: o,
+      id: type === "hcloud_zone" ? String(o.name) : String(o.id),
+      matched: `${what} named ${o.name} (id ${o.id})`,
+    };
   return undefined;
 }
 
@@ -219,20 +247,42 @@ function matchSubnetOrRoute({ type, a, parent }: MatchContext): Outcome {
   if (!net) return { why: "its network is not adopted" };
   const key = type === "hcloud_network_subnet" ? "ip_range" : "destination";
   const o = (type === "hcloud_network_subnet" ? net.subnets : net.routes)?.find((x: any) => x[key] === a[key]);
-  if (o) return { object: o, id: `${net.id}-${a[key]}`, matched: `${key === "ip_range" ? "subnet" : "route"} ${a[key]} of network ${net.name}` };
+  if (o)
+    return {
+      object: o,
+      id: `${net.id}-${a[key]}`,
+      matched: `${key === "ip_range" ? "subnet" : "route"} ${a[key]} of network ${net.name}`,
+    };
   return { why: `network ${net.name} has no ${key === "ip_range" ? "subnet" : "route to"} ${a[key]}` };
 }
 
 /** A primary IP: through the server that links it, the address it has now, whatever its name. */
 function matchPrimaryIp({ address, concern, a, existing, attrsOf, found, matches, byName }: MatchContext): Outcome {
-  const serverAddress = [...attrsOf.entries()].find(([addr, attrs]) => addr.startsWith("hcloud_server.") && [attrs.public_net?.[0]?.ipv4, attrs.public_net?.[0]?.ipv6].some((v) => refOf(v) === address))?.[0];
+  const serverAddress = [...attrsOf.entries()].find(
+    ([addr, attrs]) =>
+      addr.startsWith("hcloud_server.") &&
+      [attrs.public_net?.[0]?.ipv4, attrs.public_net?.[0]?.ipv6].some((v) => refOf(v) === address),
+  )?.[0];
   const server = serverAddress ? found.get(serverAddress) : undefined;
   const family = a.type === "ipv4" ? "ipv4" : "ipv6";
   if (server) {
     const current = server.public_net?.[family];
-    const o = current?.id !== undefined && current?.id !== null ? existing.primary_ips.find((p) => p.id === current.id) : undefined;
-    if (o) return { object: o, id: String(o.id), matched: `the primary ${family.toUpperCase()} of server ${server.name} (${o.ip}, named ${o.name})` };
-    matches.push({ concern, address, id: CREATE, matched: `server ${server.name} has no ${family.toUpperCase()}: a new primary IP is created and linked` });
+    const o =
+      current?.id !== undefined && current?.id !== null
+        ? existing.primary_ips.find((p) => p.id === current.id)
+        : undefined;
+    if (o)
+      return {
+        object: o,
+        id: String(o.id),
+        matched: `the primary ${family.toUpperCase()} of server ${server.name} (${o.ip}, named ${o.name})`,
+      };
+    matches.push({
+      concern,
+      address,
+      id: CREATE,
+      matched: `server ${server.name} has no ${family.toUpperCase()}: a new primary IP is created and linked`,
+    });
     return RECORDED;
   }
   const o = byName(existing.primary_ips, "primary IP", a.name, address);
@@ -247,7 +297,8 @@ function matchRdns({ a, parent }: MatchContext): Outcome {
   const prefix = refOf(a.primary_ip_id) ? "p" : "f";
   const host = ip.type === "ipv6" ? ipv6Host(ip.ip) : ip.ip;
   const ptr = (ip.dns_ptr as { ip: string; dns_ptr: string }[] | undefined)?.find((d) => d.ip === host);
-  if (host && ptr) return { object: ptr, id: `${prefix}-${ip.id}-${host}`, matched: `reverse DNS of ${host}: ${ptr.dns_ptr}` };
+  if (host && ptr)
+    return { object: ptr, id: `${prefix}-${ip.id}-${host}`, matched: `reverse DNS of ${host}: ${ptr.dns_ptr}` };
   return { why: `no reverse DNS set on ${host ?? ip.ip}` };
 }
 
@@ -259,16 +310,34 @@ function matchServerNetwork({ address, a, found, parent }: MatchContext): Outcom
   const networkName = address.split(".")[1]!.slice(refOf(a.server_id)!.split(".")[1]!.length + 1);
   const net = found.get(`hcloud_network.${networkName}`);
   const attached = net ? server.private_net?.find((p: any) => p.network === net.id) : undefined;
-  if (net && attached) return { object: attached, id: `${server.id}-${net.id}`, matched: `server ${server.name} attached to network ${net.name} (${attached.ip})` };
-  return { why: net ? `server ${server.name} is not attached to network ${net.name}` : `network ${networkName} is not adopted` };
+  if (net && attached)
+    return {
+      object: attached,
+      id: `${server.id}-${net.id}`,
+      matched: `server ${server.name} attached to network ${net.name} (${attached.ip})`,
+    };
+  return {
+    why: net ? `server ${server.name} is not attached to network ${net.name}` : `network ${networkName} is not adopted`,
+  };
 }
 
 /** A volume attachment or floating IP assignment: its volume or IP, attached to its server. */
 function matchAttachment({ type, parent }: MatchContext): Outcome {
   const target = parent(type === "hcloud_volume_attachment" ? "volume_id" : "floating_ip_id");
   const server = parent("server_id");
-  if (target && server && target.server === server.id) return { object: { attachment: target.id }, id: String(target.id), matched: `${target.name} is attached to server ${server.name}` };
-  return { why: !target ? "its volume or floating IP is not adopted" : !server ? "its server is not adopted" : `${target.name} is not attached to server ${server.name}` };
+  if (target && server && target.server === server.id)
+    return {
+      object: { attachment: target.id },
+      id: String(target.id),
+      matched: `${target.name} is attached to server ${server.name}`,
+    };
+  return {
+    why: !target
+      ? "its volume or floating IP is not adopted"
+      : !server
+        ? "its server is not adopted"
+        : `${target.name} is not attached to server ${server.name}`,
+  };
 }
 
 /** A record set: through its zone. */
@@ -276,7 +345,12 @@ function matchRrset({ a, existing, parent }: MatchContext): Outcome {
   const zone = parent("zone");
   if (!zone) return { why: "its zone is not adopted" };
   const o = existing.rrsets.get(zone.id)?.find((r) => r.name === a.name && r.type === a.type);
-  if (o) return { object: o, id: `${zone.name}/${a.name}/${a.type}`, matched: `record set ${a.name} ${a.type} of zone ${zone.name}` };
+  if (o)
+    return {
+      object: o,
+      id: `${zone.name}/${a.name}/${a.type}`,
+      matched: `record set ${a.name} ${a.type} of zone ${zone.name}`,
+    };
   return { why: `zone ${zone.name} has no ${a.name} ${a.type} record set` };
 }
 
@@ -286,10 +360,17 @@ function matchSubaccount({ address, a, existing, conflicts, parent }: MatchConte
   if (!box) return { why: "its storage box is not adopted" };
   const subs = (existing.subaccounts.get(box.id) ?? []).filter((s) => s.name === a.name);
   if (subs.length > 1) {
-    conflicts.push(`${address}: ${subs.length} subaccounts of ${box.name} are named ${JSON.stringify(a.name)} (ids ${subs.map((s) => s.id).join(", ")})`);
+    conflicts.push(
+      `${address}: ${subs.length} subaccounts of ${box.name} are named ${JSON.stringify(a.name)} (ids ${subs.map((s) => s.id).join(", ")})`,
+    );
     return undefined;
   }
-  if (subs[0]) return { object: subs[0], id: `${box.id}/${subs[0].id}`, matched: `subaccount ${subs[0].name} (${subs[0].username}) of storage box ${box.name}` };
+  if (subs[0])
+    return {
+      object: subs[0],
+      id: `${box.id}/${subs[0].id}`,
+      matched: `subaccount ${subs[0].name} (${subs[0].username}) of storage box ${box.name}`,
+    };
   return { why: `storage box ${box.name} has no subaccount named ${JSON.stringify(a.name)}` };
 }
 
@@ -334,7 +415,8 @@ function unmanagedOf(existing: Existing, used: ReadonlySet<any>): string[] {
   left(existing.storage_boxes, "storage box");
   for (const b of existing.storage_boxes) {
     if (!used.has(b)) continue;
-    for (const s of existing.subaccounts.get(b.id) ?? []) if (!used.has(s)) unmanaged.push(`subaccount ${s.name ?? s.username} of storage box ${b.name} (id ${s.id})`);
+    for (const s of existing.subaccounts.get(b.id) ?? [])
+      if (!used.has(s)) unmanaged.push(`subaccount ${s.name ?? s.username} of storage box ${b.name} (id ${s.id})`);
   }
   return unmanaged;
 }

@@ -126,7 +126,12 @@ export const ImageSchema = z.strictObject({
 });
 
 /** schema.PricingPrimaryIPTypePrice (`datacenter` is deprecated and unused). */
-const PrimaryIpPrice = z.strictObject({ datacenter: unused, location: z.string().min(1), price_hourly: Price, price_monthly: Price });
+const PrimaryIpPrice = z.strictObject({
+  datacenter: unused,
+  location: z.string().min(1),
+  price_hourly: Price,
+  price_monthly: Price,
+});
 /** schema.PricingFloatingIPTypePrice. */
 const FloatingIpPrice = z.strictObject({ location: z.string().min(1), price_monthly: Price });
 
@@ -146,7 +151,12 @@ export const PricingSchema = z.strictObject({
 });
 
 /** schema.StorageBoxTypePrice. */
-const StorageBoxTypePrice = z.strictObject({ location: z.string().min(1), price_hourly: Price, price_monthly: Price, setup_fee: Price });
+const StorageBoxTypePrice = z.strictObject({
+  location: z.string().min(1),
+  price_hourly: Price,
+  price_monthly: Price,
+  setup_fee: Price,
+});
 
 /** schema.StorageBoxType. */
 export const StorageBoxTypeSchema = z.strictObject({
@@ -228,7 +238,12 @@ export class ApiReader {
    * `meta.pagination.next_page` for at most {@link MAX_PAGES} pages; undefined
    * when a page is unusable (problems recorded).
    */
-  async list<T>(api: keyof Endpoints, path: string, key: string, item: z.ZodType<T>): Promise<Located<T>[] | undefined> {
+  async list<T>(
+    api: keyof Endpoints,
+    path: string,
+    key: string,
+    item: z.ZodType<T>,
+  ): Promise<Located<T>[] | undefined> {
     const page = z.strictObject({ [key]: z.array(item), meta: Meta });
     const items: Located<T>[] = [];
     const sep = path.includes("?") ? "&" : "?";
@@ -243,12 +258,20 @@ export class ApiReader {
       const next = meta?.pagination?.next_page ?? null;
       if (next === null) return items;
       if (next <= n) {
-        this.problems.push({ endpoint, path: "meta.pagination.next_page", message: `${next} does not follow page ${n}` });
+        this.problems.push({
+          endpoint,
+          path: "meta.pagination.next_page",
+          message: `${next} does not follow page ${n}`,
+        });
         return undefined;
       }
       n = next - 1;
     }
-    this.problems.push({ endpoint: `GET ${path}`, path: "meta.pagination", message: `more than ${MAX_PAGES} pages: stopped following next_page` });
+    this.problems.push({
+      endpoint: `GET ${path}`,
+      path: "meta.pagination",
+      message: `more than ${MAX_PAGES} pages: stopped following next_page`,
+    });
     return undefined;
   }
 
@@ -274,12 +297,18 @@ export class ApiReader {
       body = JSON.parse(text);
     } catch {
       const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-      this.problems.push({ endpoint, path: "", message: `HTTP ${status}, and the answer is not JSON: ${JSON.stringify(shown)}` });
+      this.problems.push({
+        endpoint,
+        path: "",
+        message: `HTTP ${status}, and the answer is not JSON: ${JSON.stringify(shown)}`,
+      });
       return undefined;
     }
     if (status < 200 || status > 299) {
       const error = ErrorBody.safeParse(body);
-      const why = error.success ? `${error.data.error.code}: ${error.data.error.message}` : `(no Hetzner error in the answer) ${JSON.stringify(body).slice(0, 200)}`;
+      const why = error.success
+        ? `${error.data.error.code}: ${error.data.error.message}`
+        : `(no Hetzner error in the answer) ${JSON.stringify(body).slice(0, 200)}`;
       this.problems.push({ endpoint, path: "", message: `HTTP ${status} ${why}` });
       return undefined;
     }
@@ -291,14 +320,21 @@ export class ApiReader {
    * warnings (the answer is still used), anything else is a problem.
    */
   private check<T>(body: unknown, schema: z.ZodType<T>, endpoint: string): T | undefined {
-    const r = schema.safeParse(body, { reportInput: true, error: (iss) => (iss.input === undefined ? "missing" : undefined) });
+    const r = schema.safeParse(body, {
+      reportInput: true,
+      error: (iss) => (iss.input === undefined ? "missing" : undefined),
+    });
     if (r.success) return r.data;
     let errors = 0;
     for (const issue of r.error.issues) {
       const where = jsonPath(issue.path);
       if (issue.code === "unrecognized_keys") {
         for (const k of issue.keys) {
-          this.warnings.push({ endpoint, path: where, message: `unknown field ${JSON.stringify(k)} (not in ${SCHEMA_SOURCE}'s schema), ignored` });
+          this.warnings.push({
+            endpoint,
+            path: where,
+            message: `unknown field ${JSON.stringify(k)} (not in ${SCHEMA_SOURCE}'s schema), ignored`,
+          });
         }
       } else {
         errors++;

@@ -12,7 +12,17 @@
  * Imports: the catalogue's types, ./api's types.
  */
 import type { Catalogue } from "../../catalogue/catalogue";
-import type { ApiDeprecation, ApiImage, ApiLocation, ApiPrice, ApiPricing, ApiServerType, ApiStorageBoxType, Finding, Located } from "./api";
+import type {
+  ApiDeprecation,
+  ApiImage,
+  ApiLocation,
+  ApiPrice,
+  ApiPricing,
+  ApiServerType,
+  ApiStorageBoxType,
+  Finding,
+  Located,
+} from "./api";
 
 /**
  * The member states of the European Union (ISO 3166-1 alpha-2; Greece is GR
@@ -20,8 +30,33 @@ import type { ApiDeprecation, ApiImage, ApiLocation, ApiPrice, ApiPricing, ApiSe
  * a location is `eu` when its country is one of them.
  */
 export const EU_COUNTRIES: ReadonlySet<string> = new Set([
-  "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-  "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+  "AT",
+  "BE",
+  "BG",
+  "CY",
+  "CZ",
+  "DE",
+  "DK",
+  "EE",
+  "ES",
+  "FI",
+  "FR",
+  "GR",
+  "HR",
+  "HU",
+  "IE",
+  "IT",
+  "LT",
+  "LU",
+  "LV",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SE",
+  "SI",
+  "SK",
 ]);
 
 /** Bytes in a TB as Hetzner counts traffic and storage (a tebibyte: 20 TB = 21990232555520 bytes). */
@@ -65,10 +100,18 @@ export function buildCatalogue(answers: Answers, ctx: BuildContext): Built {
   const warnings: Finding[] = [];
   const prev = ctx.previous;
 
-  const locations = keepOrder(prev.locations, answers.locations.map((l) => location(l.value)));
+  const locations = keepOrder(
+    prev.locations,
+    answers.locations.map((l) => location(l.value)),
+  );
   const known = new Set(locations.map((l) => l.name));
   const checkLocation: LocationCheck = (name, at, path) => {
-    if (!known.has(name)) problems.push({ endpoint: at.endpoint, path: `${at.path}.${path}`, message: `location ${JSON.stringify(name)} is not one GET /locations lists` });
+    if (!known.has(name))
+      problems.push({
+        endpoint: at.endpoint,
+        path: `${at.path}.${path}`,
+        message: `location ${JSON.stringify(name)} is not one GET /locations lists`,
+      });
   };
   duplicates(answers.locations, (l) => l.name, problems);
   duplicates(answers.serverTypes, (t) => t.name, problems);
@@ -83,7 +126,11 @@ export function buildCatalogue(answers: Answers, ctx: BuildContext): Built {
 
   const pricing = answers.pricing;
   if (pricing.value.currency !== "EUR") {
-    problems.push({ endpoint: pricing.endpoint, path: "pricing.currency", message: `the catalogue is in EUR; this account's prices are in ${pricing.value.currency}` });
+    problems.push({
+      endpoint: pricing.endpoint,
+      path: "pricing.currency",
+      message: `the catalogue is in EUR; this account's prices are in ${pricing.value.currency}`,
+    });
   }
 
   const catalogue: Catalogue = {
@@ -95,18 +142,26 @@ export function buildCatalogue(answers: Answers, ctx: BuildContext): Built {
     server_types: serverTypes,
     retired_server_types: retired.filter((r) => !current.has(r.name)),
     images: keepOrder(prev.images, images(answers.images, warnings)),
-    volumes: { min_gb: prev.volumes.min_gb, max_gb: prev.volumes.max_gb, price_per_gb_month: money(pricing.value.volume.price_per_gb_month) },
-    primary_ips: ipPrices(pricing, "primary_ips", pricing.value.primary_ips, locations, checkLocation, warnings).map((p) => ({
-      type: p.type,
-      location: p.location,
-      monthly: money(p.price.price_monthly),
-      hourly: money(p.price.price_hourly),
-    })),
-    floating_ips: ipPrices(pricing, "floating_ips", pricing.value.floating_ips, locations, checkLocation, warnings).map((p) => ({
-      type: p.type,
-      location: p.location,
-      monthly: money(p.price.price_monthly),
-    })),
+    volumes: {
+      min_gb: prev.volumes.min_gb,
+      max_gb: prev.volumes.max_gb,
+      price_per_gb_month: money(pricing.value.volume.price_per_gb_month),
+    },
+    primary_ips: ipPrices(pricing, "primary_ips", pricing.value.primary_ips, locations, checkLocation, warnings).map(
+      (p) => ({
+        type: p.type,
+        location: p.location,
+        monthly: money(p.price.price_monthly),
+        hourly: money(p.price.price_hourly),
+      }),
+    ),
+    floating_ips: ipPrices(pricing, "floating_ips", pricing.value.floating_ips, locations, checkLocation, warnings).map(
+      (p) => ({
+        type: p.type,
+        location: p.location,
+        monthly: money(p.price.price_monthly),
+      }),
+    ),
     server_backups: { percentage: plainDecimal(pricing.value.server_backup.percentage) },
     storage_box_types: keepOrder(
       prev.storage_box_types,
@@ -117,7 +172,13 @@ export function buildCatalogue(answers: Answers, ctx: BuildContext): Built {
 }
 
 function location(l: ApiLocation): Catalogue["locations"][number] {
-  return { name: l.name, city: l.city, country: l.country, network_zone: l.network_zone, eu: EU_COUNTRIES.has(l.country) };
+  return {
+    name: l.name,
+    city: l.city,
+    country: l.country,
+    network_zone: l.network_zone,
+    eu: EU_COUNTRIES.has(l.country),
+  };
 }
 
 /** A server type; a location where it is available without a price there is a problem. */
@@ -128,7 +189,11 @@ function serverType(at: Located<ApiServerType>, checkLocation: LocationCheck, pr
   const priced = new Set(t.prices.map((p) => p.location));
   for (const l of t.locations) {
     if (l.available && !priced.has(l.name)) {
-      problems.push({ endpoint: at.endpoint, path: `${at.path}.prices`, message: `${t.name} has no price for ${l.name}, where it is available` });
+      problems.push({
+        endpoint: at.endpoint,
+        path: `${at.path}.prices`,
+        message: `${t.name} has no price for ${l.name}, where it is available`,
+      });
     }
   }
   return {
@@ -141,7 +206,11 @@ function serverType(at: Located<ApiServerType>, checkLocation: LocationCheck, pr
     cpu_type: t.cpu_type,
     storage_type: t.storage_type,
     deprecation: deprecation(t.deprecation),
-    locations: t.locations.map((l) => ({ name: l.name, available: l.available, deprecation: deprecation(l.deprecation) })),
+    locations: t.locations.map((l) => ({
+      name: l.name,
+      available: l.available,
+      deprecation: deprecation(l.deprecation),
+    })),
     prices: t.prices.map((p) => ({
       location: p.location,
       monthly: money(p.price_monthly),
@@ -157,17 +226,28 @@ function images(list: readonly Located<ApiImage>[], warnings: Finding[]): Catalo
   for (const at of list) {
     const i = at.value;
     if (i.type !== "system" || i.name === null) {
-      warnings.push({ endpoint: at.endpoint, path: at.path, message: `a ${i.type} image${i.name === null ? " without a name" : ""} in the list of system images, left out` });
+      warnings.push({
+        endpoint: at.endpoint,
+        path: at.path,
+        message: `a ${i.type} image${i.name === null ? " without a name" : ""} in the list of system images, left out`,
+      });
       continue;
     }
     const entry = byName.get(i.name);
     if (!entry) {
-      byName.set(i.name, { name: i.name, os_flavor: i.os_flavor, os_version: i.os_version ?? "", architectures: [i.architecture], deprecated: i.deprecated });
+      byName.set(i.name, {
+        name: i.name,
+        os_flavor: i.os_flavor,
+        os_version: i.os_version ?? "",
+        architectures: [i.architecture],
+        deprecated: i.deprecated,
+      });
       continue;
     }
     if (!entry.architectures.includes(i.architecture)) entry.architectures.push(i.architecture);
     // The name is deprecated from the first of its images' deprecation.
-    if (i.deprecated !== null && (entry.deprecated === null || i.deprecated < entry.deprecated)) entry.deprecated = i.deprecated;
+    if (i.deprecated !== null && (entry.deprecated === null || i.deprecated < entry.deprecated))
+      entry.deprecated = i.deprecated;
   }
   const order = ["x86", "arm"];
   for (const e of byName.values()) e.architectures.sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -188,7 +268,11 @@ function ipPrices<P extends { location: string }>(
   groups.forEach((group, g) => {
     const type = group.type;
     if (type !== "ipv4" && type !== "ipv6") {
-      warnings.push({ endpoint: pricing.endpoint, path: `pricing.${key}[${g}].type`, message: `unknown IP type ${JSON.stringify(type)}, left out` });
+      warnings.push({
+        endpoint: pricing.endpoint,
+        path: `pricing.${key}[${g}].type`,
+        message: `unknown IP type ${JSON.stringify(type)}, left out`,
+      });
       return;
     }
     group.prices.forEach((p, i) => {
@@ -197,27 +281,50 @@ function ipPrices<P extends { location: string }>(
     });
   });
   const rank = (l: string) => locations.findIndex((x) => x.name === l);
-  return out.sort((a, b) => rank(a.location) - rank(b.location) || (a.type === b.type ? 0 : a.type === "ipv4" ? -1 : 1));
+  return out.sort(
+    (a, b) => rank(a.location) - rank(b.location) || (a.type === b.type ? 0 : a.type === "ipv4" ? -1 : 1),
+  );
 }
 
-function storageBoxType(at: Located<ApiStorageBoxType>, checkLocation: LocationCheck, warnings: Finding[]): Catalogue["storage_box_types"][number] {
+function storageBoxType(
+  at: Located<ApiStorageBoxType>,
+  checkLocation: LocationCheck,
+  warnings: Finding[],
+): Catalogue["storage_box_types"][number] {
   const t = at.value;
   t.prices.forEach((p, i) => {
     checkLocation(p.location, at, `prices[${i}].location`);
     if (toUnits(p.setup_fee.net) !== 0n) {
-      warnings.push({ endpoint: at.endpoint, path: `${at.path}.prices[${i}].setup_fee`, message: `${t.name} has a setup fee of ${p.setup_fee.net} in ${p.location}; the catalogue has no place for it` });
+      warnings.push({
+        endpoint: at.endpoint,
+        path: `${at.path}.prices[${i}].setup_fee`,
+        message: `${t.name} has a setup fee of ${p.setup_fee.net} in ${p.location}; the catalogue has no place for it`,
+      });
     }
   });
-  if (t.snapshot_limit === null) warnings.push({ endpoint: at.endpoint, path: `${at.path}.snapshot_limit`, message: `${t.name} has no snapshot limit; written as 0` });
+  if (t.snapshot_limit === null)
+    warnings.push({
+      endpoint: at.endpoint,
+      path: `${at.path}.snapshot_limit`,
+      message: `${t.name} has no snapshot limit; written as 0`,
+    });
   if (t.deprecation) {
-    warnings.push({ endpoint: at.endpoint, path: `${at.path}.deprecation`, message: `${t.name} is deprecated (unavailable after ${t.deprecation.unavailable_after}); the catalogue has no place for it` });
+    warnings.push({
+      endpoint: at.endpoint,
+      path: `${at.path}.deprecation`,
+      message: `${t.name} is deprecated (unavailable after ${t.deprecation.unavailable_after}); the catalogue has no place for it`,
+    });
   }
   return {
     name: t.name,
     size_tb: round4(t.size / TB),
     subaccounts_limit: t.subaccounts_limit,
     snapshot_limit: t.snapshot_limit ?? 0,
-    prices: t.prices.map((p) => ({ location: p.location, monthly: money(p.price_monthly), hourly: money(p.price_hourly) })),
+    prices: t.prices.map((p) => ({
+      location: p.location,
+      monthly: money(p.price_monthly),
+      hourly: money(p.price_hourly),
+    })),
   };
 }
 
@@ -231,13 +338,21 @@ function storageBoxType(at: Located<ApiStorageBoxType>, checkLocation: LocationC
  * nearest current type. A retired type whose successor left the offer too
  * gets that one's successor.
  */
-export function retiredTypes(prev: Catalogue, current: readonly ServerTypeEntry[], today: string, warnings: Finding[]): RetiredEntry[] {
+export function retiredTypes(
+  prev: Catalogue,
+  current: readonly ServerTypeEntry[],
+  today: string,
+  warnings: Finding[],
+): RetiredEntry[] {
   const names = new Set(current.map((t) => t.name));
   const retired: RetiredEntry[] = prev.retired_server_types.map((r) => ({ ...r }));
   for (const gone of prev.server_types.filter((t) => !names.has(t.name) && !retired.some((r) => r.name === t.name))) {
     const d = gone.deprecation ?? latest(gone.locations.map((l) => l.deprecation ?? null));
     const successor = nearestType(gone, current)?.name;
-    if (successor === undefined) warnings.push(previousFile(gone.name, `no current ${gone.architecture} type replaces it: its successor is left empty`));
+    if (successor === undefined)
+      warnings.push(
+        previousFile(gone.name, `no current ${gone.architecture} type replaces it: its successor is left empty`),
+      );
     retired.push({
       name: gone.name,
       announced: d ? d.announced.slice(0, 10) : today,
@@ -250,9 +365,16 @@ export function retiredTypes(prev: Catalogue, current: readonly ServerTypeEntry[
     if (r.successor === "" || names.has(r.successor) || names.has(r.name)) continue;
     let successor = r.successor;
     // Bounded: each step moves to another retired entry, at most all of them.
-    for (let i = 0; i < retired.length && !names.has(successor) && byName.has(successor); i++) successor = byName.get(successor)!.successor;
+    for (let i = 0; i < retired.length && !names.has(successor) && byName.has(successor); i++)
+      successor = byName.get(successor)!.successor;
     if (names.has(successor)) r.successor = successor;
-    else warnings.push(previousFile(r.name, `its successor ${JSON.stringify(r.successor)} is not sold any more, and no current type replaces it`));
+    else
+      warnings.push(
+        previousFile(
+          r.name,
+          `its successor ${JSON.stringify(r.successor)} is not sold any more, and no current type replaces it`,
+        ),
+      );
   }
   return retired;
 }
@@ -263,7 +385,10 @@ export function retiredTypes(prev: Catalogue, current: readonly ServerTypeEntry[
  * not deprecated if possible, closest in cores and memory (by ratio; a larger
  * type wins a tie), then by name.
  */
-export function nearestType(gone: Pick<ServerTypeEntry, "architecture" | "category" | "cpu_type" | "cores" | "memory_gb">, current: readonly ServerTypeEntry[]): ServerTypeEntry | undefined {
+export function nearestType(
+  gone: Pick<ServerTypeEntry, "architecture" | "category" | "cpu_type" | "cores" | "memory_gb">,
+  current: readonly ServerTypeEntry[],
+): ServerTypeEntry | undefined {
   const tiers = [
     current.filter((t) => t.architecture === gone.architecture && (t.category ?? null) === (gone.category ?? null)),
     current.filter((t) => t.architecture === gone.architecture && t.cpu_type === gone.cpu_type),
@@ -273,7 +398,8 @@ export function nearestType(gone: Pick<ServerTypeEntry, "architecture" | "catego
   if (!tier) return undefined;
   const live = tier.filter((t) => !t.deprecation);
   const pool = live.length > 0 ? live : tier;
-  const distance = (t: ServerTypeEntry) => Math.abs(Math.log(t.cores / gone.cores)) + Math.abs(Math.log(t.memory_gb / gone.memory_gb));
+  const distance = (t: ServerTypeEntry) =>
+    Math.abs(Math.log(t.cores / gone.cores)) + Math.abs(Math.log(t.memory_gb / gone.memory_gb));
   const size = (t: ServerTypeEntry) => t.cores + t.memory_gb;
   return [...pool].sort((a, b) => distance(a) - distance(b) || size(b) - size(a) || (a.name < b.name ? -1 : 1))[0];
 }
@@ -283,7 +409,9 @@ function previousFile(name: string, message: string): Finding {
   return { endpoint: "the previous catalogue", path: `retired_server_types (${name})`, message };
 }
 
-function latest(list: readonly ({ announced: string; unavailable_after: string } | null)[]): { announced: string; unavailable_after: string } | undefined {
+function latest(
+  list: readonly ({ announced: string; unavailable_after: string } | null)[],
+): { announced: string; unavailable_after: string } | undefined {
   let best: { announced: string; unavailable_after: string } | undefined;
   for (const d of list) if (d && (!best || d.unavailable_after > best.unavailable_after)) best = d;
   return best;
@@ -300,14 +428,22 @@ function deprecation(d: ApiDeprecation | undefined): { announced: string; unavai
 export function keepOrder<T extends { name: string }>(previous: readonly { name: string }[], items: readonly T[]): T[] {
   const rank = new Map(previous.map((p, i) => [p.name, i]));
   const at = (t: T, i: number) => rank.get(t.name) ?? previous.length + i;
-  return items.map((t, i) => ({ t, r: at(t, i) })).sort((a, b) => a.r - b.r).map((x) => x.t);
+  return items
+    .map((t, i) => ({ t, r: at(t, i) }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.t);
 }
 
 function duplicates<T>(list: readonly Located<T>[], name: (t: T) => string, problems: Finding[]): void {
   const seen = new Set<string>();
   for (const at of list) {
     const n = name(at.value);
-    if (seen.has(n)) problems.push({ endpoint: at.endpoint, path: `${at.path}.name`, message: `${JSON.stringify(n)} is listed twice` });
+    if (seen.has(n))
+      problems.push({
+        endpoint: at.endpoint,
+        path: `${at.path}.name`,
+        message: `${JSON.stringify(n)} is listed twice`,
+      });
     seen.add(n);
   }
 }

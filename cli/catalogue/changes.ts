@@ -23,7 +23,17 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
   section("locations removed", loc.removed);
   section("locations changed", loc.changed);
 
-  const types = compareNamed(before.server_types, after.server_types, ["category", "architecture", "cores", "memory_gb", "disk_gb", "cpu_type", "storage_type", "deprecation", "locations"]);
+  const types = compareNamed(before.server_types, after.server_types, [
+    "category",
+    "architecture",
+    "cores",
+    "memory_gb",
+    "disk_gb",
+    "cpu_type",
+    "storage_type",
+    "deprecation",
+    "locations",
+  ]);
   section("server types added", types.added);
   section("server types removed", types.removed);
   section("server types changed", types.changed);
@@ -32,9 +42,14 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
   const retiredAfter = new Map(after.retired_server_types.map((r) => [r.name, r]));
   section(
     "retired",
-    after.retired_server_types.filter((r) => !retiredBefore.has(r.name)).map((r) => `${r.name} (unavailable after ${r.unavailable_after}, successor ${r.successor || "none"})`),
+    after.retired_server_types
+      .filter((r) => !retiredBefore.has(r.name))
+      .map((r) => `${r.name} (unavailable after ${r.unavailable_after}, successor ${r.successor || "none"})`),
   );
-  section("no longer retired", before.retired_server_types.filter((r) => !retiredAfter.has(r.name)).map((r) => r.name));
+  section(
+    "no longer retired",
+    before.retired_server_types.filter((r) => !retiredAfter.has(r.name)).map((r) => r.name),
+  );
   section(
     "successors changed",
     after.retired_server_types.flatMap((r) => {
@@ -48,7 +63,11 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
   section("images removed", img.removed);
   section("images changed", img.changed);
 
-  const boxes = compareNamed(before.storage_box_types, after.storage_box_types, ["size_tb", "subaccounts_limit", "snapshot_limit"]);
+  const boxes = compareNamed(before.storage_box_types, after.storage_box_types, [
+    "size_tb",
+    "subaccounts_limit",
+    "snapshot_limit",
+  ]);
   section("storage box types added", boxes.added);
   section("storage box types removed", boxes.removed);
   section("storage box types changed", boxes.changed);
@@ -74,7 +93,9 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
     ),
     ...moneyChange("volumes per GB and month", before.volumes.price_per_gb_month, after.volumes.price_per_gb_month),
     ...(before.server_backups.percentage !== after.server_backups.percentage
-      ? [`server backups: ${before.server_backups.percentage} % → ${after.server_backups.percentage} % of the server's price`]
+      ? [
+          `server backups: ${before.server_backups.percentage} % → ${after.server_backups.percentage} % of the server's price`,
+        ]
       : []),
   ];
   if (prices.length > 0) lines.push("prices changed (EUR, net unless named):", ...prices.map((p) => `  ${p}`));
@@ -82,7 +103,11 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
 }
 
 /** Names added and removed, and the changed ones with the fields that changed: `cx23 (cores, locations)`. */
-function compareNamed<T extends { name: string }>(before: readonly T[], after: readonly T[], fields: readonly (keyof T)[]) {
+function compareNamed<T extends { name: string }>(
+  before: readonly T[],
+  after: readonly T[],
+  fields: readonly (keyof T)[],
+) {
   const old = new Map(before.map((e) => [e.name, e]));
   const now = new Set(after.map((e) => e.name));
   const changed: string[] = [];
@@ -116,8 +141,12 @@ function priceChanges(what: string, before: readonly Priced[], after: readonly P
       lines.push(`${what} ${p.location}: new, monthly ${p.monthly.net}`);
       continue;
     }
-    const parts = [...moneyParts("monthly", b.monthly, p.monthly), ...(b.hourly && p.hourly ? moneyParts("hourly", b.hourly, p.hourly) : [])];
-    if (b.included_traffic_tb !== p.included_traffic_tb) parts.push(`included traffic ${b.included_traffic_tb} → ${p.included_traffic_tb} TB`);
+    const parts = [
+      ...moneyParts("monthly", b.monthly, p.monthly),
+      ...(b.hourly && p.hourly ? moneyParts("hourly", b.hourly, p.hourly) : []),
+    ];
+    if (b.included_traffic_tb !== p.included_traffic_tb)
+      parts.push(`included traffic ${b.included_traffic_tb} → ${p.included_traffic_tb} TB`);
     if (parts.length > 0) lines.push(`${what} ${p.location}: ${parts.join(", ")}`);
   }
   const now = new Set(after.map((p) => p.location));

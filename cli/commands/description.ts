@@ -38,16 +38,28 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
     .option("--env <name>", "synthesise one environment (default: all of them)")
     .option("--out <dir>", "output directory, replaced as a whole (default: the repository's cdktf.out)")
     .option("--no-validate", "skip schema validation and write the output even if invalid")
-    .option("--policy-report <file>", "also write the policy findings (rule, severity, resource, message, suppression reason) as JSON to FILE")
+    .option(
+      "--policy-report <file>",
+      "also write the policy findings (rule, severity, resource, message, suppression reason) as JSON to FILE",
+    )
     .option(
       "--local-state",
       "local state for every stack (state/<stack>.tfstate), whatever the environment's backend: for drills and rehearsals against the simulated cloud " +
-        "(docs/disaster-recovery.md, \"Drill\"; all2all rehearse --serve), never for a real deploy",
+        '(docs/disaster-recovery.md, "Drill"; all2all rehearse --serve), never for a real deploy',
     )
-    .action(async (opts: { config?: string; env?: string; out?: string; validate: boolean; policyReport?: string; localState?: boolean }) => {
-      const { runSynth } = await import("../synth.js");
-      ctx.setExit(await runSynth({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-    });
+    .action(
+      async (opts: {
+        config?: string;
+        env?: string;
+        out?: string;
+        validate: boolean;
+        policyReport?: string;
+        localState?: boolean;
+      }) => {
+        const { runSynth } = await import("../synth.js");
+        ctx.setExit(await runSynth({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
+      },
+    );
 }
 
 export function registerValidate(program: Command, ctx: CommandContext): void {
@@ -74,17 +86,41 @@ export function registerZonefile(program: Command, ctx: CommandContext): void {
     )
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--env <name>", "the environment to render (required)")
-    .option("--zone <zone>", "render only this zone (ASCII or Unicode name); the other files in the output stay as they are")
-    .option("--out <dir>", "output folder, replaced as a whole unless --zone is given; its parent must exist (default: the repository's zones/<env>)")
+    .option(
+      "--zone <zone>",
+      "render only this zone (ASCII or Unicode name); the other files in the output stay as they are",
+    )
+    .option(
+      "--out <dir>",
+      "output folder, replaced as a whole unless --zone is given; its parent must exist (default: the repository's zones/<env>)",
+    )
     .option(
       "--addresses <file>",
       "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (default: placeholder documentation addresses, not for serving)",
     )
     .option("--knot", "also render the Knot DNS configuration of each hidden primary (knot/<server>.conf)")
-    .action(async (opts: { config?: string; env?: string; zone?: string; out?: string; addresses?: string; knot?: boolean }) => {
-      const { runZonefile } = await import("../zonefile.js");
-      ctx.setExit(await runZonefile({ ...opts, defaultConfig: ctx.defaultConfig, zonesRoot: path.relative(ctx.io.cwd, path.join(ctx.root, "zones")) || "." }, ctx.io));
-    });
+    .action(
+      async (opts: {
+        config?: string;
+        env?: string;
+        zone?: string;
+        out?: string;
+        addresses?: string;
+        knot?: boolean;
+      }) => {
+        const { runZonefile } = await import("../zonefile.js");
+        ctx.setExit(
+          await runZonefile(
+            {
+              ...opts,
+              defaultConfig: ctx.defaultConfig,
+              zonesRoot: path.relative(ctx.io.cwd, path.join(ctx.root, "zones")) || ".",
+            },
+            ctx.io,
+          ),
+        );
+      },
+    );
 }
 
 export function registerInventory(program: Command, ctx: CommandContext): void {
@@ -129,7 +165,9 @@ export function registerCost(program: Command, ctx: CommandContext): void {
 }
 
 export function registerCatalogue(program: Command, ctx: CommandContext): void {
-  const catalogueCommand = program.command("catalogue").description("Hetzner's offer and prices as data (catalogue/hetzner.json): see docs/config.md, \"The catalogue\".");
+  const catalogueCommand = program
+    .command("catalogue")
+    .description('Hetzner\'s offer and prices as data (catalogue/hetzner.json): see docs/config.md, "The catalogue".');
   catalogueCommand
     .command("refresh")
     .description(

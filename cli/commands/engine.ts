@@ -11,11 +11,20 @@ import type { CommandContext } from "./context";
 function tofuOptions(command: Command): Command {
   return command
     .option("--env <name>", "the environment (required)")
-    .option("--stack <stack>", "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)")
+    .option(
+      "--stack <stack>",
+      "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)",
+    )
     .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .option("--allow-missing-lock", "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself")
-    .option("--expect-digest <digest>", "refuse unless the environment's synthesised stacks are exactly those reviewed: the sha256:… that all2all diff printed for it");
+    .option(
+      "--allow-missing-lock",
+      "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself",
+    )
+    .option(
+      "--expect-digest <digest>",
+      "refuse unless the environment's synthesised stacks are exactly those reviewed: the sha256:… that all2all diff printed for it",
+    );
 }
 
 export function registerPlan(program: Command, ctx: CommandContext): void {
@@ -28,10 +37,19 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys, " +
           "TF_VAR_state_passphrase (state encryption, at least 16 characters) and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
-  ).action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; expectDigest?: string }) => {
-    const { runPlan } = await import("../deploy.js");
-    ctx.setExit(await runPlan(opts, ctx.io, ctx.root));
-  });
+  ).action(
+    async (opts: {
+      env?: string;
+      stack?: string;
+      out?: string;
+      binary?: string;
+      allowMissingLock?: boolean;
+      expectDigest?: string;
+    }) => {
+      const { runPlan } = await import("../deploy.js");
+      ctx.setExit(await runPlan(opts, ctx.io, ctx.root));
+    },
+  );
 }
 
 export function registerDeploy(program: Command, ctx: CommandContext): void {
@@ -44,15 +62,29 @@ export function registerDeploy(program: Command, ctx: CommandContext): void {
           "A failing step stops the run; later stacks are not touched. See docs/deploy.md and docs/first-deploy.md.",
       ),
   )
-    .option("--auto-approve", "apply without asking (automation); a plan replacing or destroying a stateful resource is still not applied (exit 3)")
+    .option(
+      "--auto-approve",
+      "apply without asking (automation); a plan replacing or destroying a stateful resource is still not applied (exit 3)",
+    )
     .option(
       "--reencrypt",
       "write the state of every stack with an empty plan again (apply -refresh=false), encrypted with the key of TF_VAR_state_passphrase: the last step of a key rotation (docs/deploy.md)",
     )
-    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; autoApprove?: boolean; reencrypt?: boolean; allowMissingLock?: boolean; expectDigest?: string }) => {
-      const { runDeploy } = await import("../deploy.js");
-      ctx.setExit(await runDeploy(opts, ctx.io, ctx.root));
-    });
+    .action(
+      async (opts: {
+        env?: string;
+        stack?: string;
+        out?: string;
+        binary?: string;
+        autoApprove?: boolean;
+        reencrypt?: boolean;
+        allowMissingLock?: boolean;
+        expectDigest?: string;
+      }) => {
+        const { runDeploy } = await import("../deploy.js");
+        ctx.setExit(await runDeploy(opts, ctx.io, ctx.root));
+      },
+    );
 }
 
 export function registerDrift(program: Command, ctx: CommandContext): void {
@@ -69,16 +101,35 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
         "Exit 0 nothing drifted, 5 something drifted, 1 a step failed (the report names the stacks not checked), 2 bad input. See docs/drift.md.",
     )
     .option("--env <name>", "the environment (required)")
-    .option("--stack <stack>", "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)")
+    .option(
+      "--stack <stack>",
+      "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)",
+    )
     .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .option("--allow-missing-lock", "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself")
+    .option(
+      "--allow-missing-lock",
+      "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself",
+    )
     .option("--format <format>", "md (Markdown, the default) or json (its structure: docs/drift.md)")
-    .option("--report <file>", "write the report to FILE (atomically; its folder must exist) instead of standard output")
-    .action(async (opts: { env?: string; stack?: string; out?: string; binary?: string; allowMissingLock?: boolean; format?: string; report?: string }) => {
-      const { runDrift } = await import("../drift.js");
-      ctx.setExit(await runDrift(opts, ctx.io, ctx.root));
-    });
+    .option(
+      "--report <file>",
+      "write the report to FILE (atomically; its folder must exist) instead of standard output",
+    )
+    .action(
+      async (opts: {
+        env?: string;
+        stack?: string;
+        out?: string;
+        binary?: string;
+        allowMissingLock?: boolean;
+        format?: string;
+        report?: string;
+      }) => {
+        const { runDrift } = await import("../drift.js");
+        ctx.setExit(await runDrift(opts, ctx.io, ctx.root));
+      },
+    );
 }
 
 export function registerAdopt(program: Command, ctx: CommandContext): void {
@@ -113,7 +164,10 @@ export function registerOutput(program: Command, ctx: CommandContext): void {
         "Exit 1 when a stack is not applied yet or the engine fails, 2 on bad input.",
     )
     .option("--env <name>", "the environment (required)")
-    .option("--stack <stack>", "only this stack: its name (dr-servers) or its part (network, servers, dns, backup); default: every stack of the environment")
+    .option(
+      "--stack <stack>",
+      "only this stack: its name (dr-servers) or its part (network, servers, dns, backup); default: every stack of the environment",
+    )
     .addOption(
       new Option(
         "--format <format>",
@@ -125,11 +179,23 @@ export function registerOutput(program: Command, ctx: CommandContext): void {
     )
     .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .option("--show-sensitive", `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`)
-    .action(async (opts: { env?: string; stack?: string; format?: string; out?: string; binary?: string; showSensitive?: boolean }) => {
-      const { runOutput } = await import("../output.js");
-      ctx.setExit(await runOutput(opts, ctx.io, ctx.root));
-    });
+    .option(
+      "--show-sensitive",
+      `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`,
+    )
+    .action(
+      async (opts: {
+        env?: string;
+        stack?: string;
+        format?: string;
+        out?: string;
+        binary?: string;
+        showSensitive?: boolean;
+      }) => {
+        const { runOutput } = await import("../output.js");
+        ctx.setExit(await runOutput(opts, ctx.io, ctx.root));
+      },
+    );
 }
 
 export function registerUnlock(program: Command, ctx: CommandContext): void {
@@ -137,14 +203,17 @@ export function registerUnlock(program: Command, ctx: CommandContext): void {
     .command("unlock")
     .description(
       "Show the lock held on one stack's state and release it: the lock a killed run left (with the S3 backend, the object <key>.tflock " +
-        "beside the state), which makes every later plan and apply fail with \"Error acquiring the state lock\". In cdktf.out/stacks/<stack>: " +
+        'beside the state), which makes every later plan and apply fail with "Error acquiring the state lock". In cdktf.out/stacks/<stack>: ' +
         "`init -input=false` when not initialised yet, `plan -input=false -refresh=false -lock-timeout=0s` (changes nothing; it only asks for the lock " +
         "and prints it: ID, path, operation, who, when), then, once the stack's name is typed on the terminal (or with --yes), `force-unlock -force <ID>`. " +
         "Release a lock only when the run that holds it is gone. Needs what plan needs (the S3 state keys, HCLOUD_TOKEN). " +
-        "Exit 0 released, or no lock held (said so); 1 the engine failed or the release was not confirmed; 2 bad input. See docs/deploy.md, \"State locking\".",
+        'Exit 0 released, or no lock held (said so); 1 the engine failed or the release was not confirmed; 2 bad input. See docs/deploy.md, "State locking".',
     )
     .option("--env <name>", "the environment (required)")
-    .option("--stack <stack>", "the stack (required): its name (dr-network) or its part (network, servers, dns, backup)")
+    .option(
+      "--stack <stack>",
+      "the stack (required): its name (dr-network) or its part (network, servers, dns, backup)",
+    )
     .option("--yes", "release without asking (automation): only when the run that holds the lock is known to be gone")
     .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")

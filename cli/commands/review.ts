@@ -22,15 +22,23 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
         "0 otherwise. See docs/review.md.",
     )
     .requiredOption("--base <ref>", "the git ref to compare against, e.g. origin/main (synthesised with its own code)")
-    .option("--head <ref>", "the git ref of the change (default: the working tree, built first when its compiled code is older than its sources)")
+    .option(
+      "--head <ref>",
+      "the git ref of the change (default: the working tree, built first when its compiled code is older than its sources)",
+    )
     .option("--format <format>", "md (Markdown, the default) or json")
     .option("--out <file>", "write the report to FILE (atomically) instead of standard output")
     .option("--env <name>", "compare one environment's stacks (default: all of them)")
-    .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/); inside the repository, each side reads its own copy")
-    .action(async (opts: { base: string; head?: string; format?: string; out?: string; env?: string; config?: string }) => {
-      const { runDiff } = await import("../diff.js");
-      ctx.setExit(await runDiff({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-    });
+    .option(
+      "--config <dir>",
+      "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/); inside the repository, each side reads its own copy",
+    )
+    .action(
+      async (opts: { base: string; head?: string; format?: string; out?: string; env?: string; config?: string }) => {
+        const { runDiff } = await import("../diff.js");
+        ctx.setExit(await runDiff({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
+      },
+    );
 }
 
 export function registerPlanSummary(program: Command, ctx: CommandContext): void {
@@ -45,7 +53,10 @@ export function registerPlanSummary(program: Command, ctx: CommandContext): void
     .argument("<plan.json...>", "the JSON of one or more saved plans, one per stack")
     .option("--format <format>", "md (Markdown, the default) or json")
     .option("--out <file>", "write the report to FILE (atomically) instead of standard output")
-    .option("--stack <name>", "the stack of a single plan (default: the folder under stacks/ it sits in, else its file name)")
+    .option(
+      "--stack <name>",
+      "the stack of a single plan (default: the folder under stacks/ it sits in, else its file name)",
+    )
     .action(async (files: string[], opts: { format?: string; out?: string; stack?: string }) => {
       const { runPlanSummary } = await import("../plan-summary.js");
       ctx.setExit(await runPlanSummary(files, opts, ctx.io, ctx.root));

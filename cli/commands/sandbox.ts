@@ -18,12 +18,33 @@ export function registerRehearse(program: Command, ctx: CommandContext): void {
     )
     .option("--env <name>", "the environment (required)")
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
-    .option("--state <where>", "local (state files in the work folder; the default) or s3 (the S3 backend as synthesised, with use_lockfile, on versitygw on loopback, built by `npm run engine`)")
-    .option("--report <file>", 'also write the result as JSON: { "environment", "state", "stacks": [{ "name", "created", "changes_after_apply" }] }')
-    .option("--keep <dir>", "keep the work folder (stacks, state, plans) in this new or empty folder instead of a temporary one")
-    .option("--serve", "keep the simulated cloud running afterwards and print the `export` lines to plan, deploy or run tofu against it, until interrupted")
-    .action(async (opts: { env?: string; config?: string; state?: string; report?: string; keep?: string; serve?: boolean }) => {
-      const { runRehearse } = await import("../rehearse.js");
-      ctx.setExit(await runRehearse({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-    });
+    .option(
+      "--state <where>",
+      "local (state files in the work folder; the default) or s3 (the S3 backend as synthesised, with use_lockfile, on versitygw on loopback, built by `npm run engine`)",
+    )
+    .option(
+      "--report <file>",
+      'also write the result as JSON: { "environment", "state", "stacks": [{ "name", "created", "changes_after_apply" }] }',
+    )
+    .option(
+      "--keep <dir>",
+      "keep the work folder (stacks, state, plans) in this new or empty folder instead of a temporary one",
+    )
+    .option(
+      "--serve",
+      "keep the simulated cloud running afterwards and print the `export` lines to plan, deploy or run tofu against it, until interrupted",
+    )
+    .action(
+      async (opts: {
+        env?: string;
+        config?: string;
+        state?: string;
+        report?: string;
+        keep?: string;
+        serve?: boolean;
+      }) => {
+        const { runRehearse } = await import("../rehearse.js");
+        ctx.setExit(await runRehearse({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
+      },
+    );
 }

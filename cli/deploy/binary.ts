@@ -35,11 +35,24 @@ export type BinaryChoice = { ok: true; path: string; name: string } | { ok: fals
  * The binary to run. `given` (--binary) is a path (with a `/`, relative to
  * `cwd`) or a name looked up on PATH.
  */
-export function chooseBinary(given: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): BinaryChoice {
+export function chooseBinary(
+  given: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): BinaryChoice {
   if (given !== undefined) {
     if (given.trim() === "") return { ok: false, problem: "--binary is empty: give the path of tofu or terraform" };
-    const found = given.includes("/") || given.includes(path.sep) ? (isExecutableFile(path.resolve(cwd, given)) ? path.resolve(cwd, given) : undefined) : findOnPath(given, env);
-    if (found === undefined) return { ok: false, problem: `--binary ${given}: no executable file there${given.includes("/") ? "" : " nor on PATH"}; ${INSTALL_HINT}` };
+    const found =
+      given.includes("/") || given.includes(path.sep)
+        ? isExecutableFile(path.resolve(cwd, given))
+          ? path.resolve(cwd, given)
+          : undefined
+        : findOnPath(given, env);
+    if (found === undefined)
+      return {
+        ok: false,
+        problem: `--binary ${given}: no executable file there${given.includes("/") ? "" : " nor on PATH"}; ${INSTALL_HINT}`,
+      };
     return { ok: true, path: found, name: path.basename(found) };
   }
   for (const name of ["tofu", "terraform"]) {

@@ -16,7 +16,11 @@ export function stdinIsTerminal(): boolean {
 export function stdinConfirm(): Confirm {
   return (question) =>
     new Promise((resolve) => {
-      const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+      const rl = readline.createInterface({
+        input: process.stdin,
+        output: process.stderr,
+        terminal: Boolean(process.stdin.isTTY),
+      });
       let answered = false;
       rl.question(`${question} `, (answer) => {
         answered = true;

@@ -60,13 +60,17 @@ function synthHint(env: string): string {
 export function environmentStacks(outDir: string, outLabel: string, env: string): SynthStack[] {
   const manifestFile = path.join(outDir, "manifest.json");
   if (!fs.existsSync(manifestFile)) {
-    throw new OutputProblem(`no synthesised output in ${outLabel} (${path.join(outLabel, "manifest.json")} is missing): ${synthHint(env)}`);
+    throw new OutputProblem(
+      `no synthesised output in ${outLabel} (${path.join(outLabel, "manifest.json")} is missing): ${synthHint(env)}`,
+    );
   }
   let manifest: { stacks?: Record<string, ManifestEntry> };
   try {
     manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
   } catch (err) {
-    throw new OutputProblem(`${path.join(outLabel, "manifest.json")} is not readable JSON (${(err as Error).message}): ${synthHint(env)}`);
+    throw new OutputProblem(
+      `${path.join(outLabel, "manifest.json")} is not readable JSON (${(err as Error).message}): ${synthHint(env)}`,
+    );
   }
   const entries = Object.entries(manifest.stacks ?? {});
   const wanted = STACK_CONCERNS.map((c) => `${env}-${c}`);
@@ -84,7 +88,8 @@ export function environmentStacks(outDir: string, outLabel: string, env: string)
   const stacks = found.map(([name, entry]) => {
     const dir = path.join(outDir, entry.workingDirectory ?? path.join("stacks", name));
     const file = path.join(outDir, entry.synthesizedStackPath ?? path.join("stacks", name, "cdk.tf.json"));
-    if (!fs.existsSync(file)) throw new OutputProblem(`${path.relative(outDir, file)} is missing in ${outLabel}: ${synthHint(env)}`);
+    if (!fs.existsSync(file))
+      throw new OutputProblem(`${path.relative(outDir, file)} is missing in ${outLabel}: ${synthHint(env)}`);
     return { name, dir, file, dependencies: [...(entry.dependencies ?? [])] };
   });
   return dependencyOrder(stacks);
@@ -113,7 +118,9 @@ export function stackFacts(stack: SynthStack): StackFacts {
     .sort((a, b) => a.name.localeCompare(b.name));
   return {
     ...(backend !== undefined ? { backend } : {}),
-    ...(backend !== undefined && typeof doc.terraform?.backend?.[backend]?.bucket === "string" ? { bucket: doc.terraform!.backend![backend].bucket } : {}),
+    ...(backend !== undefined && typeof doc.terraform?.backend?.[backend]?.bucket === "string"
+      ? { bucket: doc.terraform!.backend![backend].bucket }
+      : {}),
     variables,
     encrypted: doc.terraform?.encryption !== undefined,
   };

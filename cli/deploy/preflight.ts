@@ -21,12 +21,16 @@ function missing(env: Readonly<Record<string, string | undefined>>, name: string
 }
 
 /** The problems, one line each; empty when everything needed is set. */
-export function preflightProblems(environment: string, stacks: readonly PreflightStack[], env: Readonly<Record<string, string | undefined>>): string[] {
+export function preflightProblems(
+  environment: string,
+  stacks: readonly PreflightStack[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   const problems: string[] = [];
   if (missing(env, "HCLOUD_TOKEN")) {
     problems.push(
       `HCLOUD_TOKEN is not set (or empty): the hcloud provider reads the API token of environment ${environment}'s Hetzner Cloud project from it; ` +
-        "`read -rs HCLOUD_TOKEN && export HCLOUD_TOKEN` (docs/deploy.md, \"Variables to set\")",
+        '`read -rs HCLOUD_TOKEN && export HCLOUD_TOKEN` (docs/deploy.md, "Variables to set")',
     );
   }
   const s3 = stacks.filter((s) => s.facts.backend === "s3");
@@ -43,7 +47,9 @@ export function preflightProblems(environment: string, stacks: readonly Prefligh
   for (const stack of stacks) {
     for (const v of stack.facts.variables) {
       if (!v.required || !missing(env, `TF_VAR_${v.name}`) || PASSPHRASES.includes(v.name)) continue;
-      problems.push(`TF_VAR_${v.name} is not set (or empty): ${stack.name} declares the variable ${v.name}${v.description ? ` (${v.description.replace(/; set TF_VAR_\S+$/, "")})` : ""}`);
+      problems.push(
+        `TF_VAR_${v.name} is not set (or empty): ${stack.name} declares the variable ${v.name}${v.description ? ` (${v.description.replace(/; set TF_VAR_\S+$/, "")})` : ""}`,
+      );
     }
   }
   problems.push(...passphraseProblems(stacks, env));
@@ -58,7 +64,10 @@ const PASSPHRASES: readonly string[] = [PASSPHRASE_VARIABLE, PREVIOUS_PASSPHRASE
  * the key), or, for a short one, only after pbkdf2 refused it. One problem
  * per variable, naming it and saying what is valid; values are never printed.
  */
-export function passphraseProblems(stacks: readonly PreflightStack[], env: Readonly<Record<string, string | undefined>>): string[] {
+export function passphraseProblems(
+  stacks: readonly PreflightStack[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   const problems: string[] = [];
   const where = `docs/deploy.md, "State encryption"`;
   for (const name of PASSPHRASES) {
@@ -72,14 +81,23 @@ export function passphraseProblems(stacks: readonly PreflightStack[], env: Reado
     const valid = `the environment's ${name === PASSPHRASE_VARIABLE ? "" : "previous "}passphrase, at least ${PASSPHRASE_MIN_LENGTH} characters`;
     const value = env[envName];
     if (value === undefined || value.trim() === "") {
-      problems.push(`${envName} is not set (or empty): ${role}; export ${valid}: \`read -rs ${envName} && export ${envName}\` (${where})`);
+      problems.push(
+        `${envName} is not set (or empty): ${role}; export ${valid}: \`read -rs ${envName} && export ${envName}\` (${where})`,
+      );
     } else if ([...value].length < PASSPHRASE_MIN_LENGTH) {
-      problems.push(`${envName} is too short: OpenTofu's state encryption (pbkdf2) needs at least ${PASSPHRASE_MIN_LENGTH} characters; export ${valid} (${where})`);
+      problems.push(
+        `${envName} is too short: OpenTofu's state encryption (pbkdf2) needs at least ${PASSPHRASE_MIN_LENGTH} characters; export ${valid} (${where})`,
+      );
     }
   }
   const current = env[`TF_VAR_${PASSPHRASE_VARIABLE}`];
   const rotating = stacks.some((s) => s.facts.variables.some((v) => v.name === PREVIOUS_PASSPHRASE_VARIABLE));
-  if (rotating && current !== undefined && current.trim() !== "" && current === env[`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]) {
+  if (
+    rotating &&
+    current !== undefined &&
+    current.trim() !== "" &&
+    current === env[`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]
+  ) {
     problems.push(
       `TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} equals TF_VAR_${PASSPHRASE_VARIABLE}: a key rotation needs the new passphrase in TF_VAR_${PASSPHRASE_VARIABLE} and the old one in TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} (docs/deploy.md, "Rotating the state key")`,
     );

@@ -45,12 +45,24 @@ export function stackStep(
   env: Readonly<Record<string, string | undefined>>,
   showFile: string,
 ): Step {
-  return { stack: stack.name, step, bin, args, cwd: stack.dir, env, ...(step === "show" ? { stdoutFile: path.join(stack.dir, showFile) } : {}) };
+  return {
+    stack: stack.name,
+    step,
+    bin,
+    args,
+    cwd: stack.dir,
+    env,
+    ...(step === "show" ? { stdoutFile: path.join(stack.dir, showFile) } : {}),
+  };
 }
 
 /** How a step that did not succeed ended, for messages: `could not start (…)`, `was killed (SIGTERM)`, `exited with 1`. */
 export function stepFailure(result: StepResult): string {
-  return result.error !== undefined ? `could not start (${result.error})` : result.code === null ? `was killed (${result.signal ?? "signal"})` : `exited with ${result.code}`;
+  return result.error !== undefined
+    ? `could not start (${result.error})`
+    : result.code === null
+      ? `was killed (${result.signal ?? "signal"})`
+      : `exited with ${result.code}`;
 }
 
 /**
@@ -153,7 +165,13 @@ export interface Captured {
  * collects what it prints; each stream also goes to io.err as `stdout` and
  * `stderr` say (commands that read the engine's answer: output, unlock).
  */
-export function runCaptured(bin: string, args: readonly string[], cwd: string, io: Io, streams: { readonly stdout: Capture; readonly stderr: Capture }): Promise<Captured> {
+export function runCaptured(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  io: Io,
+  streams: { readonly stdout: Capture; readonly stderr: Capture },
+): Promise<Captured> {
   return new Promise((resolve) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;

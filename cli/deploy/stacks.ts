@@ -42,14 +42,21 @@ export function selectStacks(all: SynthStack[], env: string, wanted: string | un
 }
 
 /** The selected stacks in order with their facts, or why there are none (an OutputProblem or a wrong `--stack`). */
-export type StackSelection = { readonly stacks: SynthStack[]; readonly facts: PreflightStack[] } | { readonly problem: string };
+export type StackSelection =
+  | { readonly stacks: SynthStack[]; readonly facts: PreflightStack[] }
+  | { readonly problem: string };
 
 /**
  * The stacks of environment `env` in `out` that `--stack` (`wanted`)
  * selects, in deployment order, each with its facts. A problem with the
  * output or the option is returned, for the command to print and exit 2.
  */
-export function selectEnvironmentStacks(out: string, outLabel: string, env: string, wanted: string | undefined): StackSelection {
+export function selectEnvironmentStacks(
+  out: string,
+  outLabel: string,
+  env: string,
+  wanted: string | undefined,
+): StackSelection {
   try {
     const selected = selectStacks(environmentStacks(out, outLabel, env), env, wanted);
     if (typeof selected === "string") return { problem: selected };

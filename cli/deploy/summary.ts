@@ -65,10 +65,20 @@ function kindsOf(rc: ResourceChange): ChangeKind[] {
 
 /** Reads the JSON of `show -json <plan>`; throws on anything that is not a plan. */
 export function summarisePlan(json: unknown): PlanSummary {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error("expected a JSON object (the output of `show -json plan.tfplan`)");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new Error("expected a JSON object (the output of `show -json plan.tfplan`)");
   const plan = json as { resource_changes?: unknown; output_changes?: unknown };
-  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes)) throw new Error("resource_changes is not a list");
-  const counts: Record<ChangeKind, number> = { create: 0, update: 0, replace: 0, destroy: 0, import: 0, move: 0, forget: 0 };
+  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))
+    throw new Error("resource_changes is not a list");
+  const counts: Record<ChangeKind, number> = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    destroy: 0,
+    import: 0,
+    move: 0,
+    forget: 0,
+  };
   const changes: PlannedChange[] = [];
   for (const rc of (plan.resource_changes ?? []) as ResourceChange[]) {
     if (rc.mode === "data") continue;
@@ -106,7 +116,12 @@ const VERB: Record<ChangeKind, string> = {
 export function formatPlanSummary(stack: string, s: PlanSummary): string[] {
   if (s.empty) return [`${stack}: no changes`];
   const c = s.counts;
-  const parts = [`${c.create} to create`, `${c.update} to update`, `${c.replace} to replace`, `${c.destroy} to destroy`];
+  const parts = [
+    `${c.create} to create`,
+    `${c.update} to update`,
+    `${c.replace} to replace`,
+    `${c.destroy} to destroy`,
+  ];
   if (c.import > 0) parts.push(`${c.import} to import`);
   if (c.move > 0) parts.push(`${c.move} to move`);
   if (c.forget > 0) parts.push(`${c.forget} to forget`);
@@ -116,7 +131,15 @@ export function formatPlanSummary(stack: string, s: PlanSummary): string[] {
     lines.push(`  !! ${d.kinds.includes("replace") ? "REPLACE" : "DESTROY"} ${d.address}: loses ${d.stateful}`);
   }
   const rank = (ch: PlannedChange) => Math.min(...ch.kinds.map((k) => ORDER.indexOf(k)));
-  const rest = s.changes.filter((ch) => ch.stateful === undefined).sort((a, b) => rank(a) - rank(b) || a.address.localeCompare(b.address));
-  for (const ch of rest) lines.push(`     ${[...ch.kinds].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b)).map((k) => VERB[k]).join(" + ")} ${ch.address}`);
+  const rest = s.changes
+    .filter((ch) => ch.stateful === undefined)
+    .sort((a, b) => rank(a) - rank(b) || a.address.localeCompare(b.address));
+  for (const ch of rest)
+    lines.push(
+      `     ${[...ch.kinds]
+        .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))
+        .map((k) => VERB[k])
+        .join(" + ")} ${ch.address}`,
+    );
   return lines;
 }

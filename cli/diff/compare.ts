@@ -25,7 +25,19 @@ import {
 } from "./classify";
 import { sortChanges } from "./sort";
 import type { ReplaceTables } from "./tables";
-import { ABSENT, attributePath, diffValues, formatPath, isPlainObject, isWithin, normaliseReference, showValue, type Path, type RawDiff, type ShowContext } from "./values";
+import {
+  ABSENT,
+  attributePath,
+  diffValues,
+  formatPath,
+  isPlainObject,
+  isWithin,
+  normaliseReference,
+  showValue,
+  type Path,
+  type RawDiff,
+  type ShowContext,
+} from "./values";
 
 /** A stack's synthesised document (cdk.tf.json), as parsed. */
 export type StackDocument = Record<string, unknown>;
@@ -64,7 +76,11 @@ function resourcesOf(doc: StackDocument, section: "resource" | "data"): Map<stri
     const byName = byType[type];
     if (!isPlainObject(byName)) continue;
     for (const name of Object.keys(byName).sort()) {
-      out.set(section === "data" ? `data.${type}.${name}` : `${type}.${name}`, { type, name, body: stripMetadata(byName[name]) });
+      out.set(section === "data" ? `data.${type}.${name}` : `${type}.${name}`, {
+        type,
+        name,
+        body: stripMetadata(byName[name]),
+      });
     }
   }
   return out;
@@ -78,7 +94,8 @@ function listOf(value: unknown): Body[] {
 function sensitiveVariables(doc: StackDocument): Set<string> {
   const vars = doc.variable;
   const out = new Set<string>();
-  if (isPlainObject(vars)) for (const [name, v] of Object.entries(vars)) if (isPlainObject(v) && v.sensitive === true) out.add(name);
+  if (isPlainObject(vars))
+    for (const [name, v] of Object.entries(vars)) if (isPlainObject(v) && v.sensitive === true) out.add(name);
   return out;
 }
 
@@ -97,11 +114,38 @@ function ignoredOf(body: Body | undefined): readonly string[] | "all" {
   return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string").map(normaliseReference) : [];
 }
 
-function newChange(stack: string, address: string, kind: BlockKind, type: string, name: string, action: Action, stateful: boolean): MutableChange {
-  return { stack, address, kind, type, name, action, stateful, summary: [], attributes: [], dangers: [], warnings: [], notes: [] };
+function newChange(
+  stack: string,
+  address: string,
+  kind: BlockKind,
+  type: string,
+  name: string,
+  action: Action,
+  stateful: boolean,
+): MutableChange {
+  return {
+    stack,
+    address,
+    kind,
+    type,
+    name,
+    action,
+    stateful,
+    summary: [],
+    attributes: [],
+    dangers: [],
+    warnings: [],
+    notes: [],
+  };
 }
 
-function attributeChanges(diffs: readonly RawDiff[], before: ShowContext, after: ShowContext, ignored: readonly string[] | "all" = [], replacing: readonly Reason[] = []): AttributeChange[] {
+function attributeChanges(
+  diffs: readonly RawDiff[],
+  before: ShowContext,
+  after: ShowContext,
+  ignored: readonly string[] | "all" = [],
+  replacing: readonly Reason[] = [],
+): AttributeChange[] {
   return diffs.map((d) => {
     const attr = attributePath(d.path);
     const isIgnoredAttr = d.path[0] !== "//" && d.path[0] !== "lifecycle" && isIgnored(attr, ignored);
@@ -110,13 +154,22 @@ function attributeChanges(diffs: readonly RawDiff[], before: ShowContext, after:
       ...(d.old === ABSENT ? {} : { old: showValue(d.old, d.path, before) }),
       ...(d.new === ABSENT ? {} : { new: showValue(d.new, d.path, after) }),
       ...(isIgnoredAttr ? { ignored: true } : {}),
-      ...(replacing.some((r) => r.attribute !== undefined && (isWithin(attr, r.attribute) || isWithin(r.attribute, attr))) ? { forcesReplacement: true } : {}),
+      ...(replacing.some(
+        (r) => r.attribute !== undefined && (isWithin(attr, r.attribute) || isWithin(r.attribute, attr)),
+      )
+        ? { forcesReplacement: true }
+        : {}),
     };
   });
 }
 
 /** Adds the verdict of the per-resource rules to a change. */
-function judge(change: MutableChange, pair: ResourcePair, tables: ReplaceTables, reasons: readonly Reason[] = []): MutableChange {
+function judge(
+  change: MutableChange,
+  pair: ResourcePair,
+  tables: ReplaceTables,
+  reasons: readonly Reason[] = [],
+): MutableChange {
   const verdict = classifyResource(pair, tables, reasons);
   change.dangers.push(...verdict.dangers);
   change.warnings.push(...verdict.warnings);
@@ -144,7 +197,10 @@ export function compareOutputs(
     const h = head.get(stack) ?? {};
     const bVars = sensitiveVariables(b);
     const hVars = sensitiveVariables(h);
-    const ctx = (vars: Set<string>, type: string): ShowContext => ({ sensitiveVariables: vars, isPublished: publishedPath(type) });
+    const ctx = (vars: Set<string>, type: string): ShowContext => ({
+      sensitiveVariables: vars,
+      isPublished: publishedPath(type),
+    });
     const bRes = resourcesOf(b, "resource");
     const hRes = resourcesOf(h, "resource");
     for (const [address, r] of bRes) baseSide.push({ stack, address, type: r.type, body: r.body });
@@ -173,18 +229,48 @@ export function compareOutputs(
       const ignored = ignoredOf(after.body);
       const showBefore = ctx(bVars, before.type);
       const showAfter = ctx(hVars, after.type);
-      const pair: ResourcePair = { stack, address, type: after.type, action: "update", before: before.body, after: after.body, diffs, ignored, showBefore, showAfter };
-      const reasons = before.type === after.type ? replacementReasons(pair, tables) : [{ class: "replace" as const, message: `its type changes from ${before.type}` }];
-      const effective = diffs.filter((d) => !CONFIG_ONLY.has(String(d.path[0])) && !isIgnored(attributePath(d.path), ignored));
-      const action: Action = reasons.length > 0 ? "replace" : from !== undefined ? "move" : effective.length > 0 ? "update" : "none";
-      const change = newChange(stack, address, "resource", after.type, after.name, action, statefulLoss(after.type) !== undefined);
+      const pair: ResourcePair = {
+        stack,
+        address,
+        type: after.type,
+        action: "update",
+        before: before.body,
+        after: after.body,
+        diffs,
+        ignored,
+        showBefore,
+        showAfter,
+      };
+      const reasons =
+        before.type === after.type
+          ? replacementReasons(pair, tables)
+          : [{ class: "replace" as const, message: `its type changes from ${before.type}` }];
+      const effective = diffs.filter(
+        (d) => !CONFIG_ONLY.has(String(d.path[0])) && !isIgnored(attributePath(d.path), ignored),
+      );
+      const action: Action =
+        reasons.length > 0 ? "replace" : from !== undefined ? "move" : effective.length > 0 ? "update" : "none";
+      const change = newChange(
+        stack,
+        address,
+        "resource",
+        after.type,
+        after.name,
+        action,
+        statefulLoss(after.type) !== undefined,
+      );
       if (from !== undefined) {
         (change as { from?: string }).from = from;
         change.notes.push(`renamed from ${from} through a \`moved\` block: tofu keeps the resource`);
       }
       change.attributes.push(...attributeChanges(diffs, showBefore, showAfter, ignored, reasons));
-      if (action === "none" && diffs.some((d) => d.path[0] !== "//" && d.path[0] !== "lifecycle" && isIgnored(attributePath(d.path), ignored))) {
-        change.notes.push("only attributes in lifecycle.ignore_changes change: tofu leaves the existing resource as it is");
+      if (
+        action === "none" &&
+        diffs.some((d) => d.path[0] !== "//" && d.path[0] !== "lifecycle" && isIgnored(attributePath(d.path), ignored))
+      ) {
+        change.notes.push(
+          "only attributes in lifecycle.ignore_changes change: tofu leaves the existing resource as it is",
+        );
       }
       return judge(change, { ...pair, action }, tables, reasons);
     };
@@ -195,10 +281,29 @@ export function compareOutputs(
       if (before && !after) {
         if (movedFrom.has(address)) continue;
         const action: Action = forgotten.has(address) ? "forget" : "delete";
-        const change = newChange(stack, address, "resource", before.type, before.name, action, statefulLoss(before.type) !== undefined);
+        const change = newChange(
+          stack,
+          address,
+          "resource",
+          before.type,
+          before.name,
+          action,
+          statefulLoss(before.type) !== undefined,
+        );
         change.summary.push(...summaryAttributes(before.type, before.body, ctx(bVars, before.type)));
-        if (action === "forget") change.notes.push("a `removed` block with `destroy = false`: tofu forgets it and the resource stays");
-        const pair: ResourcePair = { stack, address, type: before.type, action, before: before.body, diffs: [], ignored: [], showBefore: ctx(bVars, before.type), showAfter: ctx(hVars, before.type) };
+        if (action === "forget")
+          change.notes.push("a `removed` block with `destroy = false`: tofu forgets it and the resource stays");
+        const pair: ResourcePair = {
+          stack,
+          address,
+          type: before.type,
+          action,
+          before: before.body,
+          diffs: [],
+          ignored: [],
+          showBefore: ctx(bVars, before.type),
+          showAfter: ctx(hVars, before.type),
+        };
         changes.push(judge(change, pair, tables));
         continue;
       }
@@ -206,10 +311,31 @@ export function compareOutputs(
         const from = movedTo.get(address);
         if (from === undefined) {
           const action: Action = imports.has(address) ? "import" : "create";
-          const change = newChange(stack, address, "resource", after.type, after.name, action, statefulLoss(after.type) !== undefined);
+          const change = newChange(
+            stack,
+            address,
+            "resource",
+            after.type,
+            after.name,
+            action,
+            statefulLoss(after.type) !== undefined,
+          );
           change.summary.push(...summaryAttributes(after.type, after.body, ctx(hVars, after.type)));
-          if (action === "import") change.notes.push(`adopted through an \`import\` block (id ${showValue(imports.get(address), ["id"], {})}): nothing is created`);
-          const pair: ResourcePair = { stack, address, type: after.type, action, after: after.body, diffs: [], ignored: ignoredOf(after.body), showBefore: ctx(bVars, after.type), showAfter: ctx(hVars, after.type) };
+          if (action === "import")
+            change.notes.push(
+              `adopted through an \`import\` block (id ${showValue(imports.get(address), ["id"], {})}): nothing is created`,
+            );
+          const pair: ResourcePair = {
+            stack,
+            address,
+            type: after.type,
+            action,
+            after: after.body,
+            diffs: [],
+            ignored: ignoredOf(after.body),
+            showBefore: ctx(bVars, after.type),
+            showAfter: ctx(hVars, after.type),
+          };
           changes.push(judge(change, pair, tables));
           continue;
         }
@@ -220,49 +346,131 @@ export function compareOutputs(
     }
 
     // Data sources, variables, outputs, locals, providers, the terraform block.
-    changes.push(...blockChanges(stack, "data", resourcesOf(b, "data"), resourcesOf(h, "data"), () => ctx(bVars, ""), () => ctx(hVars, "")));
+    changes.push(
+      ...blockChanges(
+        stack,
+        "data",
+        resourcesOf(b, "data"),
+        resourcesOf(h, "data"),
+        () => ctx(bVars, ""),
+        () => ctx(hVars, ""),
+      ),
+    );
     const named = (doc: StackDocument, section: string, prefix: string): Map<string, Block> => {
       const out = new Map<string, Block>();
       const value = doc[section];
-      if (isPlainObject(value)) for (const name of Object.keys(value).sort()) out.set(`${prefix}${name}`, { type: "", name, body: stripMetadata(value[name]) as Body });
+      if (isPlainObject(value))
+        for (const name of Object.keys(value).sort())
+          out.set(`${prefix}${name}`, { type: "", name, body: stripMetadata(value[name]) as Body });
       return out;
     };
     const varCtx = (name: string, side: "b" | "h"): ShowContext => {
-      const either = [b, h].some((doc) => isPlainObject(doc.variable) && isPlainObject((doc.variable as Body)[name]) && ((doc.variable as Body)[name] as Body).sensitive === true);
+      const either = [b, h].some(
+        (doc) =>
+          isPlainObject(doc.variable) &&
+          isPlainObject((doc.variable as Body)[name]) &&
+          ((doc.variable as Body)[name] as Body).sensitive === true,
+      );
       return { sensitiveVariables: side === "b" ? bVars : hVars, isSensitive: (p) => either && p[0] === "default" };
     };
     const outCtx = (name: string, side: "b" | "h"): ShowContext => {
-      const either = [b, h].some((doc) => isPlainObject(doc.output) && isPlainObject((doc.output as Body)[name]) && ((doc.output as Body)[name] as Body).sensitive === true);
+      const either = [b, h].some(
+        (doc) =>
+          isPlainObject(doc.output) &&
+          isPlainObject((doc.output as Body)[name]) &&
+          ((doc.output as Body)[name] as Body).sensitive === true,
+      );
       return { sensitiveVariables: side === "b" ? bVars : hVars, isSensitive: (p) => either && p[0] === "value" };
     };
-    changes.push(...blockChanges(stack, "variable", named(b, "variable", "var."), named(h, "variable", "var."), (n) => varCtx(n, "b"), (n) => varCtx(n, "h")));
-    changes.push(...blockChanges(stack, "output", named(b, "output", "output."), named(h, "output", "output."), (n) => outCtx(n, "b"), (n) => outCtx(n, "h")));
+    changes.push(
+      ...blockChanges(
+        stack,
+        "variable",
+        named(b, "variable", "var."),
+        named(h, "variable", "var."),
+        (n) => varCtx(n, "b"),
+        (n) => varCtx(n, "h"),
+      ),
+    );
+    changes.push(
+      ...blockChanges(
+        stack,
+        "output",
+        named(b, "output", "output."),
+        named(h, "output", "output."),
+        (n) => outCtx(n, "b"),
+        (n) => outCtx(n, "h"),
+      ),
+    );
     const locals = (doc: StackDocument): Map<string, Block> => {
       const out = new Map<string, Block>();
-      if (isPlainObject(doc.locals)) for (const name of Object.keys(doc.locals).sort()) out.set(`local.${name}`, { type: "", name, body: { [name]: doc.locals[name] } });
+      if (isPlainObject(doc.locals))
+        for (const name of Object.keys(doc.locals).sort())
+          out.set(`local.${name}`, { type: "", name, body: { [name]: doc.locals[name] } });
       return out;
     };
-    changes.push(...blockChanges(stack, "local", locals(b), locals(h), () => ({ sensitiveVariables: bVars }), () => ({ sensitiveVariables: hVars })));
+    changes.push(
+      ...blockChanges(
+        stack,
+        "local",
+        locals(b),
+        locals(h),
+        () => ({ sensitiveVariables: bVars }),
+        () => ({ sensitiveVariables: hVars }),
+      ),
+    );
     const providers = (doc: StackDocument): Map<string, Block> => {
       const out = new Map<string, Block>();
-      if (isPlainObject(doc.provider)) for (const name of Object.keys(doc.provider).sort()) out.set(`provider.${name}`, { type: name, name, body: { [name]: doc.provider[name] } });
+      if (isPlainObject(doc.provider))
+        for (const name of Object.keys(doc.provider).sort())
+          out.set(`provider.${name}`, { type: name, name, body: { [name]: doc.provider[name] } });
       return out;
     };
-    changes.push(...blockChanges(stack, "provider", providers(b), providers(h), () => ({ sensitiveVariables: bVars }), () => ({ sensitiveVariables: hVars })));
+    changes.push(
+      ...blockChanges(
+        stack,
+        "provider",
+        providers(b),
+        providers(h),
+        () => ({ sensitiveVariables: bVars }),
+        () => ({ sensitiveVariables: hVars }),
+      ),
+    );
     const settings = (doc: StackDocument): Map<string, Block> => {
       const out = new Map<string, Block>();
-      const known = new Set(["//", "resource", "data", "variable", "output", "locals", "provider", "moved", "import", "removed"]);
-      for (const k of Object.keys(doc).sort()) if (!known.has(k)) out.set(k, { type: "", name: k, body: isPlainObject(doc[k]) ? (doc[k] as Body) : { [k]: doc[k] } });
+      const known = new Set([
+        "//",
+        "resource",
+        "data",
+        "variable",
+        "output",
+        "locals",
+        "provider",
+        "moved",
+        "import",
+        "removed",
+      ]);
+      for (const k of Object.keys(doc).sort())
+        if (!known.has(k))
+          out.set(k, { type: "", name: k, body: isPlainObject(doc[k]) ? (doc[k] as Body) : { [k]: doc[k] } });
       return out;
     };
-    for (const change of blockChanges(stack, "terraform", settings(b), settings(h), () => ({ sensitiveVariables: bVars }), () => ({ sensitiveVariables: hVars }))) {
+    for (const change of blockChanges(
+      stack,
+      "terraform",
+      settings(b),
+      settings(h),
+      () => ({ sensitiveVariables: bVars }),
+      () => ({ sensitiveVariables: hVars }),
+    )) {
       if (change.address === "terraform") {
         const paths = change.attributes.map((a) => a.path);
         if (paths.some((p) => p.startsWith("backend"))) {
           change.warnings.push({
             class: "state-backend",
             attribute: "backend",
-            message: "the state backend or its key changes: tofu looks for this stack's state elsewhere, and with an empty state it would try to create every resource again; migrate the state first (`tofu init -migrate-state`)",
+            message:
+              "the state backend or its key changes: tofu looks for this stack's state elsewhere, and with an empty state it would try to create every resource again; migrate the state first (`tofu init -migrate-state`)",
           });
         }
         if (paths.some((p) => p.startsWith("required_providers"))) {
@@ -281,7 +489,13 @@ export function compareOutputs(
   const deleted = changes.filter((c) => c.kind === "resource" && c.action === "delete");
   for (const d of deleted) {
     for (const c of changes) {
-      if (c.kind !== "resource" || (c.action !== "create" && c.action !== "import") || c.address !== d.address || c.stack === d.stack) continue;
+      if (
+        c.kind !== "resource" ||
+        (c.action !== "create" && c.action !== "import") ||
+        c.address !== d.address ||
+        c.stack === d.stack
+      )
+        continue;
       if (environmentOf(c.stack) !== environmentOf(d.stack)) continue;
       const message = (other: string): string =>
         `${d.address} leaves ${d.stack} and appears in ${c.stack}: without \`tofu state mv\` (or removed + import blocks) tofu destroys it in one stack and creates a new one in the other (${other})`;
@@ -296,7 +510,15 @@ export function compareOutputs(
       if (found) return found;
     }
     const t = targets[0];
-    const created = newChange(t.stack, t.address, "resource", t.type, t.address.slice(t.address.indexOf(".") + 1), "none", statefulLoss(t.type) !== undefined);
+    const created = newChange(
+      t.stack,
+      t.address,
+      "resource",
+      t.type,
+      t.address.slice(t.address.indexOf(".") + 1),
+      "none",
+      statefulLoss(t.type) !== undefined,
+    );
     created.notes.push("its own configuration does not change; another change affects it");
     changes.push(created);
     return created;
@@ -333,7 +555,8 @@ function blockChanges(
       if (kind === "local") change.summary.push(`value ${showValue(body[block.name], [block.name], ctx)}`);
       if (kind === "data" || kind === "variable" || kind === "output") {
         for (const k of ["type", "value", "default", "sensitive"]) {
-          if (Object.prototype.hasOwnProperty.call(body, k)) change.summary.push(`${k} ${showValue(body[k], [k], ctx)}`);
+          if (Object.prototype.hasOwnProperty.call(body, k))
+            change.summary.push(`${k} ${showValue(body[k], [k], ctx)}`);
         }
       }
       out.push(change);

@@ -17,9 +17,15 @@ export interface CostDelta {
   readonly headTaken: string;
 }
 
-function bodyOf(docs: ReadonlyMap<string, StackDocument>, stack: string, address: string): Record<string, unknown> | undefined {
+function bodyOf(
+  docs: ReadonlyMap<string, StackDocument>,
+  stack: string,
+  address: string,
+): Record<string, unknown> | undefined {
   const dot = address.indexOf(".");
-  const resources = (docs.get(stack) as { resource?: Record<string, Record<string, Record<string, unknown>>> } | undefined)?.resource;
+  const resources = (
+    docs.get(stack) as { resource?: Record<string, Record<string, Record<string, unknown>>> } | undefined
+  )?.resource;
   return resources?.[address.slice(0, dot)]?.[address.slice(dot + 1)];
 }
 
@@ -32,7 +38,9 @@ function gross(c: Catalogue, type: string, body: Record<string, unknown> | undef
 function sumOf(c: Catalogue, docs: ReadonlyMap<string, StackDocument>): number {
   let sum = 0;
   for (const doc of docs.values()) {
-    for (const [type, byName] of Object.entries((doc as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {})) {
+    for (const [type, byName] of Object.entries(
+      (doc as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {},
+    )) {
       for (const body of Object.values(byName)) sum += gross(c, type, body);
     }
   }
@@ -48,7 +56,13 @@ export function asCatalogue(doc: unknown): Catalogue | undefined {
  * Adds "monthly cost" notes to the resource changes whose cost changes, and
  * returns the delta of the whole comparison.
  */
-export function withCosts(changes: readonly Change[], base: ReadonlyMap<string, StackDocument>, head: ReadonlyMap<string, StackDocument>, baseCat: Catalogue, headCat: Catalogue): { changes: Change[]; cost: CostDelta } {
+export function withCosts(
+  changes: readonly Change[],
+  base: ReadonlyMap<string, StackDocument>,
+  head: ReadonlyMap<string, StackDocument>,
+  baseCat: Catalogue,
+  headCat: Catalogue,
+): { changes: Change[]; cost: CostDelta } {
   const out = changes.map((ch) => {
     if (ch.kind !== "resource") return ch;
     const before = gross(baseCat, ch.type, bodyOf(base, ch.stack, ch.from ?? ch.address));
@@ -59,7 +73,10 @@ export function withCosts(changes: readonly Change[], base: ReadonlyMap<string, 
   });
   const before = sumOf(baseCat, base);
   const after = sumOf(headCat, head);
-  return { changes: out, cost: { before, after, delta: after - before, baseTaken: baseCat.taken, headTaken: headCat.taken } };
+  return {
+    changes: out,
+    cost: { before, after, delta: after - before, baseTaken: baseCat.taken, headTaken: headCat.taken },
+  };
 }
 
 /** "+€11.90/month", for the header. */
@@ -79,9 +96,13 @@ interface PlannedServer {
  * gives the monthly price before and after from the catalogue. Keyed by
  * `<stack> <address>`.
  */
-export function costEvents(plans: readonly { stack: string; plan: { resource_changes?: readonly PlannedServer[] } }[], c: Catalogue): Map<string, string> {
+export function costEvents(
+  plans: readonly { stack: string; plan: { resource_changes?: readonly PlannedServer[] } }[],
+  c: Catalogue,
+): Map<string, string> {
   const out = new Map<string, string>();
-  const price = (body: unknown) => (body && typeof body === "object" ? gross(c, "hcloud_server", body as Record<string, unknown>) : 0);
+  const price = (body: unknown) =>
+    body && typeof body === "object" ? gross(c, "hcloud_server", body as Record<string, unknown>) : 0;
   for (const { stack, plan } of plans) {
     for (const rc of plan.resource_changes ?? []) {
       if (rc.type !== "hcloud_server") continue;

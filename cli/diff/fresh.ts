@@ -59,12 +59,20 @@ function readTsConfig(root: string): TsConfig | undefined {
   }
   const options = raw.compilerOptions ?? {};
   if (typeof options.outDir !== "string") return undefined;
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
   const incremental = options.incremental === true || options.composite === true;
   return {
     rootDir: path.resolve(root, typeof options.rootDir === "string" ? options.rootDir : "."),
     outDir: path.resolve(root, options.outDir),
-    buildInfo: incremental ? path.resolve(root, typeof options.tsBuildInfoFile === "string" ? options.tsBuildInfoFile : path.join(options.outDir, "tsconfig.tsbuildinfo")) : undefined,
+    buildInfo: incremental
+      ? path.resolve(
+          root,
+          typeof options.tsBuildInfoFile === "string"
+            ? options.tsBuildInfoFile
+            : path.join(options.outDir, "tsconfig.tsbuildinfo"),
+        )
+      : undefined,
     include: raw.include === undefined ? ["**/*"] : strings(raw.include),
     exclude: raw.exclude === undefined ? ["node_modules"] : strings(raw.exclude),
   };
@@ -92,7 +100,12 @@ const SOURCE = /\.(ts|tsx|mts|cts|json)$/;
 /** The sources tsconfig includes (relative to the project), tests left out. */
 function sourcesOf(root: string, config: TsConfig): string[] {
   const includes = config.include.map(patternRegExp);
-  const excluded = new Set([...config.exclude.map((e) => e.replace(/^\.\//, "").replace(/\/(\*\*(\/\*)?)?$/, "")), "node_modules", ".git", ...TEST_DIRS]);
+  const excluded = new Set([
+    ...config.exclude.map((e) => e.replace(/^\.\//, "").replace(/\/(\*\*(\/\*)?)?$/, "")),
+    "node_modules",
+    ".git",
+    ...TEST_DIRS,
+  ]);
   const outRel = path.relative(root, config.outDir).split(path.sep).join("/");
   const out: string[] = [];
   const walk = (rel: string): void => {
@@ -121,7 +134,9 @@ function sourcesOf(root: string, config: TsConfig): string[] {
     }
     starts.add(fixed.join("/"));
   }
-  const roots = [...starts].sort().filter((s, _i, all) => !all.some((o) => o !== s && (o === "" || s.startsWith(`${o}/`))));
+  const roots = [...starts]
+    .sort()
+    .filter((s, _i, all) => !all.some((o) => o !== s && (o === "" || s.startsWith(`${o}/`))));
   for (const start of roots) {
     if (start !== "" && (excluded.has(start) || !fs.existsSync(path.join(root, start)))) continue;
     if (start !== "" && fs.statSync(path.join(root, start)).isFile()) continue;
@@ -130,7 +145,13 @@ function sourcesOf(root: string, config: TsConfig): string[] {
   // Files named directly (main.ts): the walk from the project folder finds them only when some pattern starts there.
   for (const pattern of config.include) {
     const rel = pattern.replace(/^\.\//, "");
-    if (!/[*?]/.test(rel) && SOURCE.test(rel) && fs.statSync(path.join(root, rel), { throwIfNoEntry: false })?.isFile() && !out.includes(rel)) out.push(rel);
+    if (
+      !/[*?]/.test(rel) &&
+      SOURCE.test(rel) &&
+      fs.statSync(path.join(root, rel), { throwIfNoEntry: false })?.isFile() &&
+      !out.includes(rel)
+    )
+      out.push(rel);
   }
   return [...new Set(out)].sort();
 }
@@ -139,7 +160,10 @@ function sourcesOf(root: string, config: TsConfig): string[] {
 function outputOf(root: string, config: TsConfig, rel: string): string | undefined {
   if (/\.d\.[mc]?ts$/.test(rel)) return undefined;
   const fromRoot = path.relative(config.rootDir, path.join(root, rel));
-  const js = fromRoot.replace(/\.tsx?$/, ".js").replace(/\.mts$/, ".mjs").replace(/\.cts$/, ".cjs");
+  const js = fromRoot
+    .replace(/\.tsx?$/, ".js")
+    .replace(/\.mts$/, ".mjs")
+    .replace(/\.cts$/, ".cjs");
   return path.join(config.outDir, js);
 }
 
@@ -174,7 +198,12 @@ export function compiledState(root: string): BuildState {
     const versions = new Map<string, string>();
     fileNames.forEach((name, i) => {
       const entry = fileInfos[i];
-      const version = typeof entry === "string" ? entry : typeof entry === "object" && entry !== null ? (entry as { version?: unknown }).version : undefined;
+      const version =
+        typeof entry === "string"
+          ? entry
+          : typeof entry === "object" && entry !== null
+            ? (entry as { version?: unknown }).version
+            : undefined;
       if (typeof name === "string" && typeof version === "string") versions.set(path.resolve(infoDir, name), version);
     });
     const nameOf = (id: unknown): string | undefined => {
@@ -183,17 +212,31 @@ export function compiledState(root: string): BuildState {
       return typeof name === "string" ? display(path.resolve(infoDir, name)) : undefined;
     };
     // A build that reported errors, or left files to check or emit.
-    const failed = info.errors === true || ["semanticDiagnosticsPerFile", "syntacticDiagnosticsPerFile", "emitDiagnosticsPerFile"].some((key) =>
-      (Array.isArray(info![key]) ? (info![key] as unknown[]) : []).some((e) => Array.isArray(e) && Array.isArray(e[1]) && (e[1] as { category?: number }[]).some((d) => d?.category === 1)),
-    );
+    const failed =
+      info.errors === true ||
+      ["semanticDiagnosticsPerFile", "syntacticDiagnosticsPerFile", "emitDiagnosticsPerFile"].some((key) =>
+        (Array.isArray(info![key]) ? (info![key] as unknown[]) : []).some(
+          (e) =>
+            Array.isArray(e) && Array.isArray(e[1]) && (e[1] as { category?: number }[]).some((d) => d?.category === 1),
+        ),
+      );
     if (failed) reasons.push("its last build failed (tsc reported errors)");
-    const pending = (Array.isArray(info.affectedFilesPendingEmit) ? (info.affectedFilesPendingEmit as unknown[]) : []).map(nameOf).filter((n): n is string => n !== undefined && !isTest(n));
+    const pending = (Array.isArray(info.affectedFilesPendingEmit) ? (info.affectedFilesPendingEmit as unknown[]) : [])
+      .map(nameOf)
+      .filter((n): n is string => n !== undefined && !isTest(n));
     for (const rel of pending) note("not emitted by its last build", rel);
     if (info.checkPending === true) reasons.push("its last build did not check every file");
     // Every file of the project the last build compiled (JSON modules too), and every source now.
     const recordedFiles = [...versions.keys()]
       .map(display)
-      .filter((rel) => !rel.startsWith("..") && !path.isAbsolute(rel) && !rel.split("/").includes("node_modules") && !isTest(rel) && fs.existsSync(path.join(root, rel)));
+      .filter(
+        (rel) =>
+          !rel.startsWith("..") &&
+          !path.isAbsolute(rel) &&
+          !rel.split("/").includes("node_modules") &&
+          !isTest(rel) &&
+          fs.existsSync(path.join(root, rel)),
+      );
     for (const rel of [...new Set([...sources, ...recordedFiles])].sort()) {
       const file = path.join(root, rel);
       const recorded = versions.get(file);
@@ -222,7 +265,9 @@ export function compiledState(root: string): BuildState {
   for (const [kind, files] of byKind) {
     const unique = [...new Set(files)];
     stale += unique.length;
-    reasons.push(`${unique.slice(0, 5).join(", ")}${unique.length > 5 ? ` and ${unique.length - 5} more` : ""} ${kind}`);
+    reasons.push(
+      `${unique.slice(0, 5).join(", ")}${unique.length > 5 ? ` and ${unique.length - 5} more` : ""} ${kind}`,
+    );
   }
   return { checked: true, current: reasons.length === 0, reasons, stale };
 }
@@ -248,15 +293,25 @@ export function runsCompiledCodeOf(root: string, moduleDir: string = __dirname):
  * and runs the same diff again with the new code (its exit code is
  * returned). Undefined when the build is current (or not this process's).
  */
-export async function ensureCurrentBuild(root: string, argv: readonly string[], io: Io, env: NodeJS.ProcessEnv, moduleDir: string = __dirname): Promise<number | undefined> {
+export async function ensureCurrentBuild(
+  root: string,
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  moduleDir: string = __dirname,
+): Promise<number | undefined> {
   if (!runsCompiledCodeOf(root, moduleDir)) return undefined;
   const state = compiledState(root);
   if (state.current) return undefined;
   const why = state.reasons.join("; ");
   if (env[REBUILT_ENV] === "1") {
-    throw new InputError(`the working tree's compiled code is still not the build of its sources after building it (${why}); diff never compares stale code: run \`npm run build\` and read its errors`);
+    throw new InputError(
+      `the working tree's compiled code is still not the build of its sources after building it (${why}); diff never compares stale code: run \`npm run build\` and read its errors`,
+    );
   }
-  io.err(`diff: the working tree's compiled code (dist/) is older than its sources (${why}): building it (npm run build)…`);
+  io.err(
+    `diff: the working tree's compiled code (dist/) is older than its sources (${why}): building it (npm run build)…`,
+  );
   const build = run("npm", ["run", "build", "--silent"], { cwd: root, env });
   if (build.status !== 0) {
     const text = `${build.stdout}\n${build.stderr}`.trimEnd().split("\n");
@@ -266,11 +321,17 @@ export async function ensureCurrentBuild(root: string, argv: readonly string[], 
   }
   const after = compiledState(root);
   if (!after.current) {
-    throw new InputError(`the working tree's compiled code is still not the build of its sources after npm run build (${after.reasons.join("; ")}); diff never compares stale code`);
+    throw new InputError(
+      `the working tree's compiled code is still not the build of its sources after npm run build (${after.reasons.join("; ")}); diff never compares stale code`,
+    );
   }
   io.err("diff: built; running the diff with the code just built…");
   return new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin", "all2all.js"), "diff", ...argv], { cwd: io.cwd, env: { ...env, [REBUILT_ENV]: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(root, "bin", "all2all.js"), "diff", ...argv], {
+      cwd: io.cwd,
+      env: { ...env, [REBUILT_ENV]: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const lines = (write: (line: string) => void) => {
       let rest = "";
       return {

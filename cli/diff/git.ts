@@ -15,7 +15,11 @@ export interface Run {
 }
 
 /** Runs a command to completion; `input` is fed to its standard input. */
-export function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: Buffer } = { cwd: "." }): Run {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: Buffer } = { cwd: "." },
+): Run {
   const result: SpawnSyncReturns<Buffer> = spawnSync(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -26,18 +30,27 @@ export function run(command: string, args: readonly string[], options: { cwd: st
   if (result.error) {
     return { status: 127, stdout: "", stderr: `${command}: ${result.error.message}` };
   }
-  return { status: result.status ?? 1, stdout: result.stdout?.toString("utf8") ?? "", stderr: result.stderr?.toString("utf8") ?? "" };
+  return {
+    status: result.status ?? 1,
+    stdout: result.stdout?.toString("utf8") ?? "",
+    stderr: result.stderr?.toString("utf8") ?? "",
+  };
 }
 
 function git(cwd: string, args: readonly string[], input?: Buffer): Run {
   // Never prompt, never page, never colour.
-  return run("git", ["-c", "core.pager=cat", "-c", "color.ui=never", ...args], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, input });
+  return run("git", ["-c", "core.pager=cat", "-c", "color.ui=never", ...args], {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    input,
+  });
 }
 
 /** The repository holding `dir`: its top level, and `dir` relative to it (`""` at the top). */
 export function repositoryOf(dir: string): { top: string; prefix: string } {
   const r = git(dir, ["rev-parse", "--show-toplevel"]);
-  if (r.status !== 0) throw new InputError(`${dir} is not in a git repository (all2all diff compares git refs): ${r.stderr.trim()}`);
+  if (r.status !== 0)
+    throw new InputError(`${dir} is not in a git repository (all2all diff compares git refs): ${r.stderr.trim()}`);
   const top = fs.realpathSync(r.stdout.trim());
   const prefix = path.relative(top, fs.realpathSync(dir)).split(path.sep).join("/");
   return { top, prefix };
@@ -47,7 +60,8 @@ export function repositoryOf(dir: string): { top: string; prefix: string } {
 export function resolveCommit(top: string, ref: string): string {
   if (ref.trim() === "" || ref.startsWith("-")) throw new InputError(`${JSON.stringify(ref)} is not a git ref`);
   const r = git(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
-  if (r.status !== 0 || r.stdout.trim() === "") throw new InputError(`unknown git ref ${JSON.stringify(ref)} (not a commit of ${top})`);
+  if (r.status !== 0 || r.stdout.trim() === "")
+    throw new InputError(`unknown git ref ${JSON.stringify(ref)} (not a commit of ${top})`);
   return r.stdout.trim();
 }
 
@@ -73,4 +87,3 @@ export function sameAsWorkingTree(dir: string, commit: string, excluded: readonl
   if (r.status > 1) throw new Error(`git diff failed: ${r.stderr.trim()}`);
   return r.status === 0;
 }
-

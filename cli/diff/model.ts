@@ -42,7 +42,14 @@ export const DANGER_CLASSES = [
 export type DangerClass = (typeof DANGER_CLASSES)[number];
 
 /** Things a reviewer should read, which do not make the change dangerous. */
-export const WARNING_CLASSES = ["disruptive-update", "ignore-lifted", "firewall-rename", "state-backend", "provider-version", "cross-stack-move"] as const;
+export const WARNING_CLASSES = [
+  "disruptive-update",
+  "ignore-lifted",
+  "firewall-rename",
+  "state-backend",
+  "provider-version",
+  "cross-stack-move",
+] as const;
 export type WarningClass = (typeof WARNING_CLASSES)[number];
 
 /** How each class is named in the Markdown report. */
@@ -138,7 +145,13 @@ export interface DiffReport {
   /** Remarks about the comparison itself (how a side was synthesised, policy errors, a missing environment). */
   readonly notes: readonly string[];
   /** The monthly cost before and after (VAT included, ten-thousandths of a euro), when priced (diff). */
-  readonly cost?: { readonly before: number; readonly after: number; readonly delta: number; readonly baseTaken: string; readonly headTaken: string };
+  readonly cost?: {
+    readonly before: number;
+    readonly after: number;
+    readonly delta: number;
+    readonly baseTaken: string;
+    readonly headTaken: string;
+  };
   /** diff: what `all2all synth` refuses in the head (exit 4), listed first. */
   readonly refusal?: { readonly errors: readonly RefusalError[] };
   /** diff: the zones served from a hidden primary, compared as their zone files render. */
@@ -168,7 +181,12 @@ export interface RefusalError {
 }
 
 /** Classes of DNS changes that can break service (exit 3, like DANGER_CLASSES). */
-export const DNS_DANGER_CLASSES = ["dns-apex", "dns-mx-removed", "dns-target-removed", "dns-nameserver-address"] as const;
+export const DNS_DANGER_CLASSES = [
+  "dns-apex",
+  "dns-mx-removed",
+  "dns-target-removed",
+  "dns-nameserver-address",
+] as const;
 export type DnsDangerClass = (typeof DNS_DANGER_CLASSES)[number];
 
 export const DNS_CLASS_LABELS: Readonly<Record<DnsDangerClass, string>> = {

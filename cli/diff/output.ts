@@ -42,7 +42,9 @@ export function emitReport(report: DiffReport, format: ReportFormat, out: string
     } catch (err) {
       throw new InputError(`cannot write ${out}: ${(err as Error).message}`);
     }
-    io.out(`${titleLine(report)}; ${format === "json" ? "JSON" : "Markdown"} written to ${path.relative(io.cwd, file) || file}`);
+    io.out(
+      `${titleLine(report)}; ${format === "json" ? "JSON" : "Markdown"} written to ${path.relative(io.cwd, file) || file}`,
+    );
   } else {
     for (const line of text.replace(/\n$/, "").split("\n")) io.out(line);
   }

@@ -25,7 +25,19 @@ import {
 } from "./classify";
 import { sortChanges } from "./sort";
 import { tableOf, type ReplaceTables } from "./tables";
-import { ABSENT, UNKNOWN, attributePath, diffValues, formatPath, isPlainObject, isWithin, showValue, valueAt, type Path, type ShowContext } from "./values";
+import {
+  ABSENT,
+  UNKNOWN,
+  attributePath,
+  diffValues,
+  formatPath,
+  isPlainObject,
+  isWithin,
+  showValue,
+  valueAt,
+  type Path,
+  type ShowContext,
+} from "./values";
 
 /** The parts of a plan's JSON this command reads. */
 export interface PlanDocument {
@@ -69,18 +81,25 @@ export interface PlanResourceChange {
  * state, not another format version); `file` names it in errors.
  */
 export function parsePlan(raw: unknown, file: string): PlanDocument {
-  if (!isPlainObject(raw)) throw new InputError(`${file}: not a plan in JSON (expected an object; make one with \`tofu show -json plan.out > plan.json\`)`);
+  if (!isPlainObject(raw))
+    throw new InputError(
+      `${file}: not a plan in JSON (expected an object; make one with \`tofu show -json plan.out > plan.json\`)`,
+    );
   const version = raw.format_version;
   if (typeof version !== "string") {
-    throw new InputError(`${file}: no "format_version": not the JSON of a plan (make one with \`tofu show -json plan.out > plan.json\`)`);
+    throw new InputError(
+      `${file}: no "format_version": not the JSON of a plan (make one with \`tofu show -json plan.out > plan.json\`)`,
+    );
   }
-  if (!/^1\./.test(version)) throw new InputError(`${file}: plan format_version ${version} is not supported (expected 1.x)`);
+  if (!/^1\./.test(version))
+    throw new InputError(`${file}: plan format_version ${version} is not supported (expected 1.x)`);
   if (raw.resource_changes === undefined && raw.planned_values === undefined) {
     throw new InputError(
       `${file}: no "resource_changes" nor "planned_values": this is ${raw.values !== undefined ? "the JSON of a state" : "not the JSON of a plan"} (make one with \`tofu show -json plan.out > plan.json\`)`,
     );
   }
-  if (raw.resource_changes !== undefined && !Array.isArray(raw.resource_changes)) throw new InputError(`${file}: "resource_changes" is not a list`);
+  if (raw.resource_changes !== undefined && !Array.isArray(raw.resource_changes))
+    throw new InputError(`${file}: "resource_changes" is not a list`);
   for (const [i, rc] of ((raw.resource_changes as unknown[]) ?? []).entries()) {
     const ok =
       isPlainObject(rc) &&
@@ -102,7 +121,8 @@ export function maskedAt(mask: unknown, path: Path): boolean {
     const next: unknown[] = [];
     for (const m of levels) {
       if (Array.isArray(m)) next.push(...(typeof step === "number" && step < m.length ? [m[step], ...m] : m));
-      else if (isPlainObject(m) && typeof step === "string" && Object.prototype.hasOwnProperty.call(m, step)) next.push(m[step]);
+      else if (isPlainObject(m) && typeof step === "string" && Object.prototype.hasOwnProperty.call(m, step))
+        next.push(m[step]);
     }
     levels = next;
     if (levels.length === 0) return false;
@@ -124,7 +144,8 @@ export function withUnknowns(value: unknown, unknown: unknown): unknown {
   if (isPlainObject(unknown)) {
     const obj: Body = isPlainObject(value) ? { ...value } : {};
     for (const [k, u] of Object.entries(unknown)) {
-      if (u === false || (isPlainObject(u) && Object.keys(u).length === 0) || (Array.isArray(u) && u.length === 0)) continue;
+      if (u === false || (isPlainObject(u) && Object.keys(u).length === 0) || (Array.isArray(u) && u.length === 0))
+        continue;
       obj[k] = withUnknowns(obj[k], u);
     }
     return obj;
@@ -167,7 +188,9 @@ function planReplaceReasons(rc: PlanResourceChange, pair: ResourcePair, tables: 
   const reasons: Reason[] = [];
   for (const path of rc.change.replace_paths ?? []) {
     const attr = attributePath(path);
-    const entry = [...table.replace, ...table.replace_if].find((e) => isWithin(attr, e.attribute) || isWithin(e.attribute, attr));
+    const entry = [...table.replace, ...table.replace_if].find(
+      (e) => isWithin(attr, e.attribute) || isWithin(e.attribute, attr),
+    );
     const values = `${showValue(valueAt(pair.before, attr), path, pair.showBefore)} → ${showValue(valueAt(pair.after, attr), path, pair.showAfter)}`;
     reasons.push({
       class: "replace",
@@ -179,7 +202,8 @@ function planReplaceReasons(rc: PlanResourceChange, pair: ResourcePair, tables: 
     });
   }
   if (reasons.length === 0) {
-    const why = rc.action_reason !== undefined ? REPLACE_REASONS[rc.action_reason] ?? rc.action_reason : "the plan replaces it";
+    const why =
+      rc.action_reason !== undefined ? (REPLACE_REASONS[rc.action_reason] ?? rc.action_reason) : "the plan replaces it";
     reasons.push({ class: "replace", message: why });
   }
   return reasons;
@@ -201,7 +225,11 @@ export interface LabelledPlan {
 }
 
 /** The changes of one or more plans (one per stack), classified and sorted like a diff's. */
-export function summarisePlans(plans: readonly LabelledPlan[], tables: ReplaceTables, stackOrder: readonly string[] = []): Change[] {
+export function summarisePlans(
+  plans: readonly LabelledPlan[],
+  tables: ReplaceTables,
+  stackOrder: readonly string[] = [],
+): Change[] {
   const changes: MutableChange[] = [];
   const baseSide: SideResource[] = [];
   const headSide: SideResource[] = [];
@@ -215,13 +243,38 @@ export function summarisePlans(plans: readonly LabelledPlan[], tables: ReplaceTa
       const c = rc.change;
       const before = isPlainObject(c.before) ? c.before : undefined;
       const afterKnown = isPlainObject(c.after) ? c.after : undefined;
-      const after = action === "delete" || action === "forget" ? undefined : (withUnknowns(afterKnown ?? {}, c.after_unknown) as Body);
+      const after =
+        action === "delete" || action === "forget"
+          ? undefined
+          : (withUnknowns(afterKnown ?? {}, c.after_unknown) as Body);
       const publishedOf = (type: string) =>
-        type === "hcloud_zone_rrset" ? (p: Path) => p[0] === "records" && p[p.length - 1] === "value" : type === "hcloud_zone_record" ? (p: Path) => p.length === 1 && p[0] === "value" : undefined;
-      const showBefore: ShowContext = { isSensitive: (p) => maskedAt(c.before_sensitive, p), isPublished: publishedOf(rc.type) };
-      const showAfter: ShowContext = { isSensitive: (p) => maskedAt(c.after_sensitive, p), isPublished: publishedOf(rc.type) };
+        type === "hcloud_zone_rrset"
+          ? (p: Path) => p[0] === "records" && p[p.length - 1] === "value"
+          : type === "hcloud_zone_record"
+            ? (p: Path) => p.length === 1 && p[0] === "value"
+            : undefined;
+      const showBefore: ShowContext = {
+        isSensitive: (p) => maskedAt(c.before_sensitive, p),
+        isPublished: publishedOf(rc.type),
+      };
+      const showAfter: ShowContext = {
+        isSensitive: (p) => maskedAt(c.after_sensitive, p),
+        isPublished: publishedOf(rc.type),
+      };
       const diffs = before !== undefined && after !== undefined ? diffValues(before, after) : [];
-      const pair: ResourcePair = { stack, address: rc.address, type: rc.type, action, before, after, diffs, ignored: [], showBefore, showAfter, fromPlan: true };
+      const pair: ResourcePair = {
+        stack,
+        address: rc.address,
+        type: rc.type,
+        action,
+        before,
+        after,
+        diffs,
+        ignored: [],
+        showBefore,
+        showAfter,
+        fromPlan: true,
+      };
       const reasons = action === "replace" ? planReplaceReasons(rc, pair, tables) : [];
       const unknown = (attribute: string): boolean => maskedAt(c.after_unknown, attribute.split("."));
       const verdict = classifyResource(pair, tables, reasons, unknown);
@@ -232,14 +285,23 @@ export function summarisePlans(plans: readonly LabelledPlan[], tables: ReplaceTa
         type: rc.type,
         name: rc.name,
         action,
-        ...(rc.previous_address !== undefined && rc.previous_address !== rc.address ? { from: rc.previous_address } : {}),
+        ...(rc.previous_address !== undefined && rc.previous_address !== rc.address
+          ? { from: rc.previous_address }
+          : {}),
         stateful: statefulLoss(rc.type) !== undefined,
-        summary: action === "create" || action === "import" || action === "delete" || action === "forget" ? summaryAttributes(rc.type, (after ?? before) as Body | undefined, after ? showAfter : showBefore) : [],
+        summary:
+          action === "create" || action === "import" || action === "delete" || action === "forget"
+            ? summaryAttributes(rc.type, (after ?? before) as Body | undefined, after ? showAfter : showBefore)
+            : [],
         attributes: diffs.map((d) => ({
           path: formatPath(d.path),
           ...(d.old === ABSENT ? {} : { old: showValue(d.old, d.path, showBefore) }),
           ...(d.new === ABSENT ? {} : { new: showValue(d.new, d.path, showAfter) }),
-          ...(reasons.some((r) => r.attribute !== undefined && (isWithin(attributePath(d.path), r.attribute) || isWithin(r.attribute, attributePath(d.path))))
+          ...(reasons.some(
+            (r) =>
+              r.attribute !== undefined &&
+              (isWithin(attributePath(d.path), r.attribute) || isWithin(r.attribute, attributePath(d.path))),
+          )
             ? { forcesReplacement: true }
             : {}),
         })),
@@ -247,9 +309,12 @@ export function summarisePlans(plans: readonly LabelledPlan[], tables: ReplaceTa
         warnings: verdict.warnings,
         notes: verdict.notes,
       };
-      if (action === "import") change.notes.push(`adopted (import id ${showValue(c.importing?.id ?? "", ["id"], {})}): nothing is created`);
-      if (action === "delete" && rc.action_reason !== undefined) change.notes.push(`destroyed because ${DELETE_REASONS[rc.action_reason] ?? rc.action_reason}`);
-      if (action === "forget") change.notes.push("tofu forgets it (a `removed` block with `destroy = false`): the resource stays");
+      if (action === "import")
+        change.notes.push(`adopted (import id ${showValue(c.importing?.id ?? "", ["id"], {})}): nothing is created`);
+      if (action === "delete" && rc.action_reason !== undefined)
+        change.notes.push(`destroyed because ${DELETE_REASONS[rc.action_reason] ?? rc.action_reason}`);
+      if (action === "forget")
+        change.notes.push("tofu forgets it (a `removed` block with `destroy = false`): the resource stays");
       if (change.from !== undefined) change.notes.push(`moved from ${change.from}: tofu keeps the resource`);
       if (rc.deposed) change.notes.push("a deposed object left by a failed create_before_destroy");
       changes.push(change);
@@ -287,7 +352,8 @@ export function planNotes(plans: readonly LabelledPlan[]): string[] {
   const notes: string[] = [];
   for (const { stack, plan } of plans) {
     if (plan.errored === true) notes.push(`the plan of ${stack} errored: it is incomplete, and tofu will not apply it`);
-    else if (plan.complete === false) notes.push(`the plan of ${stack} is incomplete (deferred changes): another plan is needed after applying it`);
+    else if (plan.complete === false)
+      notes.push(`the plan of ${stack} is incomplete (deferred changes): another plan is needed after applying it`);
   }
   return notes;
 }

@@ -4,7 +4,17 @@
  * tools. Values are already masked and shortened in the report.
  */
 import { formatEuros } from "../../catalogue/catalogue";
-import { CLASS_LABELS, DNS_CLASS_LABELS, type Action, type Change, type DiffReport, type DnsRecordChange, type DnsRecordSet, type Reason, type ZoneDiff } from "./model";
+import {
+  CLASS_LABELS,
+  DNS_CLASS_LABELS,
+  type Action,
+  type Change,
+  type DiffReport,
+  type DnsRecordChange,
+  type DnsRecordSet,
+  type Reason,
+  type ZoneDiff,
+} from "./model";
 import { countChanges } from "./sort";
 import { zoneCounts } from "./zones";
 import { plural } from "../../primitives/plural";
@@ -55,10 +65,12 @@ export function titleLine(report: DiffReport): string {
   const z = zoneCounts(report.zones);
   const dns = z.add + z.remove + z.change;
   const dangerous = dangerousCount(report);
-  const cost = report.cost && report.cost.delta !== 0 ? `; ${formatEuros(report.cost.delta, { sign: true })}/month` : "";
+  const cost =
+    report.cost && report.cost.delta !== 0 ? `; ${formatEuros(report.cost.delta, { sign: true })}/month` : "";
   const errors = report.refusal?.errors.length ?? 0;
   const refused = errors > 0 ? `head refused by synth (${plural(errors, "error")})` : "";
-  if (errors > 0 && report.stacks.length === 0 && report.changes.length === 0) return `${report.command}: ${refused}: nothing compared`;
+  if (errors > 0 && report.stacks.length === 0 && report.changes.length === 0)
+    return `${report.command}: ${refused}: nothing compared`;
   const prefix = refused !== "" ? `${refused}; ` : "";
   if (report.changes.length === 0 && dns === 0 && z.knot === 0) return `${report.command}: ${prefix}no changes${cost}`;
   const head = dangerous > 0 ? `${plural(dangerous, "dangerous change")}` : "nothing dangerous";
@@ -87,7 +99,8 @@ function refusalLines(report: DiffReport): string[] {
   ];
   const shown = errors.slice(0, MAX_ERRORS_SHOWN);
   for (const e of shown) lines.push(`- ${REFUSAL_KIND[e.kind] ?? e.kind}: ${e.message.replace(/\n/g, " ")}`);
-  if (errors.length > shown.length) lines.push(`- … and ${errors.length - shown.length} more (the JSON output has every one)`);
+  if (errors.length > shown.length)
+    lines.push(`- … and ${errors.length - shown.length} more (the JSON output has every one)`);
   lines.push("");
   return lines;
 }
@@ -147,7 +160,8 @@ function dnsChangeLine(c: DnsRecordChange): string {
 
 function serialText(z: ZoneDiff): string {
   const { base, head } = z.serial;
-  if (base !== undefined && head !== undefined) return base === head ? `serial ${head} (unchanged)` : `serial ${base} → ${head}`;
+  if (base !== undefined && head !== undefined)
+    return base === head ? `serial ${head} (unchanged)` : `serial ${base} → ${head}`;
   if (head !== undefined) return `serial ${head}`;
   return base !== undefined ? `serial ${base}` : "";
 }
@@ -171,12 +185,19 @@ function zoneSection(report: DiffReport): string[] {
   for (const n of zr.notes) lines.push(`> ${n}`);
   if (zr.notes.length > 0) lines.push("");
   const unchanged = zr.zones.filter((x) => x.changes.length === 0);
-  for (const x of unchanged) lines.push(`- ${zoneTitle(x)}: no changes${serialText(x) !== "" ? `, ${serialText(x)}` : ""}${x.notes.length > 0 ? ` (${x.notes.join("; ")})` : ""}`);
+  for (const x of unchanged)
+    lines.push(
+      `- ${zoneTitle(x)}: no changes${serialText(x) !== "" ? `, ${serialText(x)}` : ""}${x.notes.length > 0 ? ` (${x.notes.join("; ")})` : ""}`,
+    );
   if (unchanged.length > 0) lines.push("");
   for (const x of zr.zones.filter((y) => y.changes.length > 0)) {
     const counts = { add: 0, remove: 0, change: 0 };
     for (const c of x.changes) counts[c.action]++;
-    const parts = [counts.add > 0 ? `${counts.add} added` : "", counts.remove > 0 ? `${counts.remove} removed` : "", counts.change > 0 ? `${counts.change} changed` : ""].filter((p) => p !== "");
+    const parts = [
+      counts.add > 0 ? `${counts.add} added` : "",
+      counts.remove > 0 ? `${counts.remove} removed` : "",
+      counts.change > 0 ? `${counts.change} changed` : "",
+    ].filter((p) => p !== "");
     lines.push(`#### ${zoneTitle(x)}: ${parts.join(", ")}${serialText(x) !== "" ? `; ${serialText(x)}` : ""}`, "");
     for (const n of x.notes) lines.push(`> ${n}`);
     if (x.notes.length > 0) lines.push("");
@@ -187,7 +208,14 @@ function zoneSection(report: DiffReport): string[] {
     lines.push("");
   }
   for (const k of zr.knot) {
-    lines.push(`#### Knot configuration ${code(k.file)} in ${k.environment}: ${plural(k.added, "line")} added, ${k.removed} removed`, "", "```diff", ...k.lines, "```", "");
+    lines.push(
+      `#### Knot configuration ${code(k.file)} in ${k.environment}: ${plural(k.added, "line")} added, ${k.removed} removed`,
+      "",
+      "```diff",
+      ...k.lines,
+      "```",
+      "",
+    );
   }
   return lines;
 }
@@ -198,7 +226,9 @@ function dnsDangerLines(report: DiffReport): string[] {
   for (const z of report.zones?.zones ?? []) {
     for (const c of z.changes) {
       if (c.dangers.length === 0) continue;
-      lines.push(`- ${code(c.owner)} ${c.type} in the self-hosted zone ${code(z.zone)} (${z.environment}) — ${DNS_ACTION[c.action].verb}`);
+      lines.push(
+        `- ${code(c.owner)} ${c.type} in the self-hosted zone ${code(z.zone)} (${z.environment}) — ${DNS_ACTION[c.action].verb}`,
+      );
       for (const d of c.dangers) lines.push(`  - **${DNS_CLASS_LABELS[d.class]}**: ${d.message}`);
     }
   }
@@ -218,7 +248,10 @@ function attributeLines(c: Change, indent: string): string[] {
   const lines: string[] = [];
   for (const a of c.attributes) {
     const values = `${a.old === undefined ? "(absent)" : code(a.old)} → ${a.new === undefined ? "(absent)" : code(a.new)}`;
-    const marks = [a.forcesReplacement ? "**forces replacement**" : "", a.ignored ? "_ignored (lifecycle.ignore_changes): not applied_" : ""].filter((m) => m !== "");
+    const marks = [
+      a.forcesReplacement ? "**forces replacement**" : "",
+      a.ignored ? "_ignored (lifecycle.ignore_changes): not applied_" : "",
+    ].filter((m) => m !== "");
     lines.push(`${indent}- ${code(a.path)}: ${values}${marks.length > 0 ? ` — ${marks.join(", ")}` : ""}`);
   }
   return lines;
@@ -227,7 +260,9 @@ function attributeLines(c: Change, indent: string): string[] {
 function changeLines(c: Change, withReasons: boolean): string[] {
   const action = ACTION_TEXT[c.action];
   const summary = c.summary.length > 0 ? `: ${c.summary.map(code).join(", ")}` : "";
-  const lines = [`- ${code(action.symbol)} ${code(c.address)} ${action.verb}${c.from ? ` from ${code(c.from)}` : ""}${summary}`];
+  const lines = [
+    `- ${code(action.symbol)} ${code(c.address)} ${action.verb}${c.from ? ` from ${code(c.from)}` : ""}${summary}`,
+  ];
   if (withReasons) {
     for (const d of c.dangers) lines.push(`  - ${reasonLine(d, true)}`);
     for (const w of c.warnings) lines.push(`  - ${reasonLine(w, false)}`);
@@ -244,7 +279,12 @@ export function toMarkdown(report: DiffReport): string {
   const z = zoneCounts(report.zones);
   lines.push(`## all2all ${titleLine(report)}`, "");
   lines.push(...refusalLines(report));
-  const sides = report.base !== undefined ? `Base: ${report.base} → head: ${report.head ?? "?"}. ` : report.head !== undefined ? `From ${report.head}. ` : "";
+  const sides =
+    report.base !== undefined
+      ? `Base: ${report.base} → head: ${report.head ?? "?"}. `
+      : report.head !== undefined
+        ? `From ${report.head}. `
+        : "";
   lines.push(`${sides}${plural(report.stacks.length, "stack")} compared.`, "");
   if (report.notes.length > 0) {
     for (const n of report.notes) lines.push(`> ${n}`);
@@ -255,9 +295,14 @@ export function toMarkdown(report: DiffReport): string {
   const digests = digestSection(report);
   if (report.changes.length === 0) {
     if (report.command !== "diff") lines.push("The plan changes nothing.");
-    else if (report.stacks.length === 0 && (report.refusal?.errors.length ?? 0) > 0) lines.push("Nothing compared: synth refuses the head before writing any stack.");
-    else if (z.add + z.remove + z.change + z.knot === 0) lines.push("The synthesised stacks are identical: nothing to apply.");
-    else lines.push("The synthesised stacks are identical; the zone files of the hidden primary change (below): render them and install them on it (docs/dns.md).");
+    else if (report.stacks.length === 0 && (report.refusal?.errors.length ?? 0) > 0)
+      lines.push("Nothing compared: synth refuses the head before writing any stack.");
+    else if (z.add + z.remove + z.change + z.knot === 0)
+      lines.push("The synthesised stacks are identical: nothing to apply.");
+    else
+      lines.push(
+        "The synthesised stacks are identical; the zone files of the hidden primary change (below): render them and install them on it (docs/dns.md).",
+      );
     if (dnsDangers.length > 0) lines.push("", `### Dangerous changes (${z.dangerous})`, "", ...dnsDangers);
     const rest = [...digests, ...zoneLines];
     if (rest.length === 0) return `${lines.join("\n")}\n`;
@@ -281,7 +326,10 @@ export function toMarkdown(report: DiffReport): string {
     lines.push(...dnsDangers);
     lines.push("");
   } else {
-    lines.push("Nothing dangerous: no stateful resource destroyed or replaced, no replacement, no protection removed, nothing newly open to the world, no new public IPv4.", "");
+    lines.push(
+      "Nothing dangerous: no stateful resource destroyed or replaced, no replacement, no protection removed, nothing newly open to the world, no new public IPv4.",
+      "",
+    );
   }
 
   const warned = report.changes.filter((x) => x.dangers.length === 0 && x.warnings.length > 0);
@@ -296,7 +344,10 @@ export function toMarkdown(report: DiffReport): string {
 
   lines.push(...digests, ...zoneLines);
   lines.push("### Changes by stack", "");
-  const stacks = [...report.stacks, ...[...new Set(report.changes.map((x) => x.stack))].filter((s) => !report.stacks.includes(s))];
+  const stacks = [
+    ...report.stacks,
+    ...[...new Set(report.changes.map((x) => x.stack))].filter((s) => !report.stacks.includes(s)),
+  ];
   const body: string[] = [];
   for (const stack of stacks) {
     const inStack = report.changes.filter((x) => x.stack === stack);
@@ -311,9 +362,15 @@ export function toMarkdown(report: DiffReport): string {
   // The digests always stay: they are what an operator deploys against.
   const keep = digests.length > 0 ? `\n${digests.join("\n").trimEnd()}\n` : "";
   const cut = text.slice(0, text.lastIndexOf("\n", MAX_MARKDOWN - 400 - keep.length));
-  const dangerousShown = dangerous.length + dnsDangers.length === 0 || cut.includes("### Changes by stack") || cut.includes("### Worth a look") || cut.includes("### Digests");
+  const dangerousShown =
+    dangerous.length + dnsDangers.length === 0 ||
+    cut.includes("### Changes by stack") ||
+    cut.includes("### Worth a look") ||
+    cut.includes("### Digests");
   return `${cut}\n\n_The report is cut here (${text.length} characters, ${plural(report.changes.length, "change")}): ${
-    dangerousShown ? "every dangerous change is above" : `only part of the ${c.dangerous + z.dangerous} dangerous changes is above`
+    dangerousShown
+      ? "every dangerous change is above"
+      : `only part of the ${c.dangerous + z.dangerous} dangerous changes is above`
   }; the JSON output (\`--format json\`) has every change._\n${cut.includes("### Digests") ? "" : keep}`;
 }
 
@@ -332,7 +389,15 @@ export function toJson(report: DiffReport): string {
       ? {
           refused: (report.refusal?.errors.length ?? 0) > 0,
           errors: report.refusal?.errors ?? [],
-          ...(report.digests !== undefined ? { digests: Object.fromEntries(Object.keys(report.digests).sort().map((k) => [k, report.digests![k]])) } : {}),
+          ...(report.digests !== undefined
+            ? {
+                digests: Object.fromEntries(
+                  Object.keys(report.digests)
+                    .sort()
+                    .map((k) => [k, report.digests![k]]),
+                ),
+              }
+            : {}),
         }
       : {};
   return `${JSON.stringify(
@@ -362,7 +427,13 @@ export function toJson(report: DiffReport): string {
       ...(report.zones !== undefined
         ? {
             zones: {
-              summary: { added: z.add, removed: z.remove, changed: z.change, dangerous: z.dangerous, knot_changed: z.knot },
+              summary: {
+                added: z.add,
+                removed: z.remove,
+                changed: z.change,
+                dangerous: z.dangerous,
+                knot_changed: z.knot,
+              },
               compared: report.zones.zones,
               knot: report.zones.knot,
               notes: report.zones.notes,

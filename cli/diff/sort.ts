@@ -13,7 +13,9 @@ function rank(c: Change): number {
 }
 
 function classRank(c: Change): number {
-  const ranks = c.dangers.map((d) => DANGER_CLASSES.indexOf(d.class as (typeof DANGER_CLASSES)[number])).filter((i) => i >= 0);
+  const ranks = c.dangers
+    .map((d) => DANGER_CLASSES.indexOf(d.class as (typeof DANGER_CLASSES)[number]))
+    .filter((i) => i >= 0);
   return ranks.length === 0 ? DANGER_CLASSES.length : Math.min(...ranks);
 }
 
@@ -50,5 +52,9 @@ export function countChanges(changes: readonly Change[]): Counts {
  * manifest's dependencies), ties by name.
  */
 export function deploymentOrder(stacks: ReadonlyMap<string, readonly string[]>): string[] {
-  return dependencyOrder([...stacks.keys()], (name) => name, (name) => stacks.get(name) ?? []);
+  return dependencyOrder(
+    [...stacks.keys()],
+    (name) => name,
+    (name) => stacks.get(name) ?? [],
+  );
 }

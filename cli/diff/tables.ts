@@ -111,4 +111,6 @@ export function loadReplaceTables(root: string): ReplaceTables {
  * addresses). Their destruction or replacement is dangerous. The review's
  * rows of the project's one table (constructs/stateful.ts).
  */
-export const STATEFUL_LOSSES: ReadonlyMap<string, string> = new Map(statefulTypes("review").map((type) => [type, STATEFUL.get(type)!.loses]));
+export const STATEFUL_LOSSES: ReadonlyMap<string, string> = new Map(
+  statefulTypes("review").map((type) => [type, STATEFUL.get(type)!.loses]),
+);

@@ -40,7 +40,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     if (!isPlainObject(b)) return false;
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -132,7 +134,8 @@ export function valueAt(body: Maybe, attribute: string): Maybe {
 // ---------------------------------------------------------------------------
 // Showing values
 
-const SECRET_WORD = "password|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|tsig[_-]?key|access[_-]?key|credentials?";
+const SECRET_WORD =
+  "password|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|tsig[_-]?key|access[_-]?key|credentials?";
 const SECRET_NAME = new RegExp(`(?:^|[^a-z])(?:${SECRET_WORD})(?:$|[^a-z])`, "i");
 
 /** True for an attribute, variable or output named like a secret (`password`, `tsig_key`, `api_token`). */
@@ -189,7 +192,8 @@ function showString(text: string): string {
     const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
     return `(text: ${Buffer.byteLength(text)} bytes, ${lines} line${lines === 1 ? "" : "s"}, sha256 ${hash(text)})`;
   }
-  if (text.length > MAX_INLINE) return `${JSON.stringify(text.slice(0, 60))}… (${text.length} characters, sha256 ${hash(text)})`;
+  if (text.length > MAX_INLINE)
+    return `${JSON.stringify(text.slice(0, 60))}… (${text.length} characters, sha256 ${hash(text)})`;
   return JSON.stringify(text);
 }
 
@@ -217,7 +221,9 @@ function render(value: Maybe, path: Path, ctx: ShowContext): string {
   if (isPlainObject(value)) {
     const parts = Object.keys(value)
       .sort()
-      .map((k) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k)}: ${render(value[k], [...path, k], ctx)}`);
+      .map(
+        (k) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k)}: ${render(value[k], [...path, k], ctx)}`,
+      );
     return cut(`{${parts.join(", ")}}`);
   }
   return JSON.stringify(String(value));

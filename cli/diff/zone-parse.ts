@@ -19,7 +19,10 @@ export interface ParsedZone {
   readonly origin: string;
   readonly soa?: ParsedSoa;
   /** `owner\ttype` → record set (the SOA excluded). */
-  readonly sets: ReadonlyMap<string, { readonly owner: string; readonly type: string; readonly ttl: number; readonly values: readonly string[] }>;
+  readonly sets: ReadonlyMap<
+    string,
+    { readonly owner: string; readonly type: string; readonly ttl: number; readonly values: readonly string[] }
+  >;
   /** The hidden primary, when the header says the zone is in secondary mode. */
   readonly hiddenPrimary?: string;
 }
@@ -71,7 +74,13 @@ export function parseZoneFile(text: string, zone: string): ParsedZone {
     if (type === "") return;
     if (type === "SOA") {
       const [mname, rname, serial, ...timers] = t;
-      soa = { ttl, mname: absolute(mname ?? "", origin), rname: absolute(rname ?? "", origin), serial: /^\d+$/.test(serial ?? "") ? Number(serial) : undefined, timers };
+      soa = {
+        ttl,
+        mname: absolute(mname ?? "", origin),
+        rname: absolute(rname ?? "", origin),
+        serial: /^\d+$/.test(serial ?? "") ? Number(serial) : undefined,
+        timers,
+      };
       return;
     }
     let value: string;
@@ -97,7 +106,13 @@ export function parseZoneFile(text: string, zone: string): ParsedZone {
     if (depth === 0) finish();
   }
   finish();
-  return { zone: zone.replace(/\.$/, ""), origin: `${zone.toLowerCase().replace(/\.$/, "")}.`, soa, sets, hiddenPrimary: header?.[1] };
+  return {
+    zone: zone.replace(/\.$/, ""),
+    origin: `${zone.toLowerCase().replace(/\.$/, "")}.`,
+    soa,
+    sets,
+    hiddenPrimary: header?.[1],
+  };
 }
 
 /** The zones a Knot configuration serves (`zone:` section, `- domain: X`). */

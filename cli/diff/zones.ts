@@ -42,7 +42,11 @@ export interface ZoneRendering {
 }
 
 /** Zone → hidden primary serving it, for one side's environment: its Knot configurations, else the files' headers. */
-function selfHostedZones(rendering: ZoneRendering, env: string, parsed: ReadonlyMap<string, ParsedZone>): Map<string, string> {
+function selfHostedZones(
+  rendering: ZoneRendering,
+  env: string,
+  parsed: ReadonlyMap<string, ParsedZone>,
+): Map<string, string> {
   const out = new Map<string, string>();
   const knot = rendering.knot.get(env);
   for (const [file, text] of knot ?? []) {
@@ -85,7 +89,8 @@ export function reverseDnsNames(docs: ReadonlyMap<string, StackDocument>, env: s
   const out = new Map<string, string[]>();
   for (const [stack, doc] of docs) {
     if (environmentOfStack(stack) !== env) continue;
-    const rdns = (doc.resource as Record<string, Record<string, Record<string, unknown>>> | undefined)?.hcloud_rdns ?? {};
+    const rdns =
+      (doc.resource as Record<string, Record<string, Record<string, unknown>>> | undefined)?.hcloud_rdns ?? {};
     for (const [name, body] of Object.entries(rdns)) {
       const ptr = body?.dns_ptr;
       if (typeof ptr !== "string" || ptr.includes("${")) continue;
@@ -103,7 +108,9 @@ function nameServers(zones: Iterable<ParsedZone>): Map<string, string> {
     if (z.soa && !out.has(z.soa.mname)) out.set(z.soa.mname, `the SOA MNAME of ${z.zone}`);
     for (const set of z.sets.values()) {
       if (set.type !== "NS") continue;
-      for (const v of set.values) if (!out.has(v)) out.set(v, set.owner === z.origin ? `a name server of ${z.zone}` : `the name server of ${set.owner}`);
+      for (const v of set.values)
+        if (!out.has(v))
+          out.set(v, set.owner === z.origin ? `a name server of ${z.zone}` : `the name server of ${set.owner}`);
     }
   }
   return out;
@@ -127,11 +134,22 @@ function list(items: readonly string[]): string {
  * head's stacks (their reverse DNS names). Environments are those of
  * either rendering.
  */
-export function compareZones(base: ZoneRendering | undefined, head: ZoneRendering, headDocs: ReadonlyMap<string, StackDocument>): ZonesReport {
+export function compareZones(
+  base: ZoneRendering | undefined,
+  head: ZoneRendering,
+  headDocs: ReadonlyMap<string, StackDocument>,
+): ZonesReport {
   const notes = [...(base?.notes ?? []), ...head.notes];
   const zones: ZoneDiff[] = [];
   const knot: KnotDiff[] = [];
-  const envs = [...new Set([...(base?.zones.keys() ?? []), ...head.zones.keys(), ...(base?.unavailable.keys() ?? []), ...head.unavailable.keys()])].sort();
+  const envs = [
+    ...new Set([
+      ...(base?.zones.keys() ?? []),
+      ...head.zones.keys(),
+      ...(base?.unavailable.keys() ?? []),
+      ...head.unavailable.keys(),
+    ]),
+  ].sort();
   for (const env of envs) {
     const baseParsed = parseAll(base, env);
     const headParsed = parseAll(head, env);
@@ -140,7 +158,9 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
     const baseMissing = base === undefined ? "the base has no zone files" : base.unavailable.get(env);
     const headMissing = head.unavailable.get(env);
     if (headMissing !== undefined) {
-      notes.push(`${env}: the head's zone files could not be rendered (${headMissing}): its self-hosted zones are not compared`);
+      notes.push(
+        `${env}: the head's zone files could not be rendered (${headMissing}): its self-hosted zones are not compared`,
+      );
       continue;
     }
     const rdns = reverseDnsNames(headDocs, env);
@@ -155,13 +175,27 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
       const selfHosted = { base: baseHosted.has(zone), head: headHosted.has(zone) };
       if (baseMissing !== undefined) {
         zoneNotes.push(`the base's zone files could not be rendered (${baseMissing}): not compared`);
-        zones.push({ environment: env, zone, server, selfHosted, serial: { head: h?.soa?.serial }, changes: [], notes: zoneNotes });
+        zones.push({
+          environment: env,
+          zone,
+          server,
+          selfHosted,
+          serial: { head: h?.soa?.serial },
+          changes: [],
+          notes: zoneNotes,
+        });
         continue;
       }
       if (!b) zoneNotes.push("a new zone: every record is new");
       else if (!h) zoneNotes.push("the zone is removed: every record goes");
-      else if (!selfHosted.base) zoneNotes.push(`newly served from the hidden primary ${server}: it was in primary mode, its records held by Hetzner (the dns stack's record sets)`);
-      else if (!selfHosted.head) zoneNotes.push(`no longer served from the hidden primary ${baseHosted.get(zone)}: in primary mode, Hetzner holds its records (the dns stack's record sets)`);
+      else if (!selfHosted.base)
+        zoneNotes.push(
+          `newly served from the hidden primary ${server}: it was in primary mode, its records held by Hetzner (the dns stack's record sets)`,
+        );
+      else if (!selfHosted.head)
+        zoneNotes.push(
+          `no longer served from the hidden primary ${baseHosted.get(zone)}: in primary mode, Hetzner holds its records (the dns stack's record sets)`,
+        );
       const changes: DnsRecordChange[] = [];
       const soa = b?.soa && h?.soa ? soaChange(zone, h.origin, b.soa, h.soa) : undefined;
       if (soa !== undefined) changes.push(soa);
@@ -170,8 +204,22 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
         const change = setChange(zone, b, h, key, { targets, rdns, servers });
         if (change !== undefined) changes.push(change);
       }
-      changes.sort((x, y) => (x.dangers.length > 0 ? 0 : 1) - (y.dangers.length > 0 ? 0 : 1) || (x.type === "SOA" ? -1 : 0) - (y.type === "SOA" ? -1 : 0) || compareOwners(x.owner, y.owner) || x.type.localeCompare(y.type));
-      zones.push({ environment: env, zone, server, selfHosted, serial: { base: b?.soa?.serial, head: h?.soa?.serial }, changes, notes: zoneNotes });
+      changes.sort(
+        (x, y) =>
+          (x.dangers.length > 0 ? 0 : 1) - (y.dangers.length > 0 ? 0 : 1) ||
+          (x.type === "SOA" ? -1 : 0) - (y.type === "SOA" ? -1 : 0) ||
+          compareOwners(x.owner, y.owner) ||
+          x.type.localeCompare(y.type),
+      );
+      zones.push({
+        environment: env,
+        zone,
+        server,
+        selfHosted,
+        serial: { base: b?.soa?.serial, head: h?.soa?.serial },
+        changes,
+        notes: zoneNotes,
+      });
     }
     // The Knot configurations, line by line.
     const baseKnot = base?.knot.get(env);
@@ -181,8 +229,16 @@ export function compareZones(base: ZoneRendering | undefined, head: ZoneRenderin
         const d = lineDiff(baseKnot.get(file) ?? "", headKnot.get(file) ?? "");
         if (d.added + d.removed > 0) knot.push({ environment: env, file, ...d });
       }
-    } else if (baseMissing === undefined && base !== undefined && baseKnot === undefined && headKnot !== undefined && headKnot.size > 0) {
-      notes.push(`${env}: the base rendered no Knot configuration (its \`all2all zonefile\` has no --knot): the head's is not compared`);
+    } else if (
+      baseMissing === undefined &&
+      base !== undefined &&
+      baseKnot === undefined &&
+      headKnot !== undefined &&
+      headKnot.size > 0
+    ) {
+      notes.push(
+        `${env}: the base rendered no Knot configuration (its \`all2all zonefile\` has no --knot): the head's is not compared`,
+      );
     }
   }
   return { zones, knot, notes };
@@ -211,7 +267,12 @@ function soaChange(zone: string, origin: string, baseSoa: ParsedSoa, headSoa: Pa
     before,
     after,
     dangers: valuesChange
-      ? [{ class: "dns-apex", message: `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): secondaries and resolvers act on it (MNAME, timers, negative caching)` }]
+      ? [
+          {
+            class: "dns-apex",
+            message: `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): secondaries and resolvers act on it (MNAME, timers, negative caching)`,
+          },
+        ]
       : [],
   };
 }
@@ -234,7 +295,13 @@ function setChange(
   const action = before && after ? "change" : before ? "remove" : "add";
   const dangers: DnsReason[] = [];
   const removedValues = before ? before.values.filter((v) => !(after?.values ?? []).includes(v)) : [];
-  if (type === "NS" && owner === (h ?? b)!.origin && b && h && JSON.stringify([...(before?.values ?? [])].sort()) !== JSON.stringify([...(after?.values ?? [])].sort())) {
+  if (
+    type === "NS" &&
+    owner === (h ?? b)!.origin &&
+    b &&
+    h &&
+    JSON.stringify([...(before?.values ?? [])].sort()) !== JSON.stringify([...(after?.values ?? [])].sort())
+  ) {
     dangers.push({
       class: "dns-apex",
       message: `the apex NS of ${zone} change (${(before?.values ?? []).join(" ") || "none"} → ${(after?.values ?? []).join(" ") || "none"}): the delegation at the registry and the name servers must agree, or the zone stops resolving`,
@@ -244,14 +311,24 @@ function setChange(
     const target = (v: string): string => v.split(" ").pop() ?? v;
     const kept = new Set((after?.values ?? []).map(target));
     const gone = [...new Set((before?.values ?? []).map(target).filter((t) => !kept.has(t)))];
-    if (gone.length > 0) dangers.push({ class: "dns-mx-removed", message: `mail for ${owner} is no longer delivered to ${list(gone)} (MX ${removedValues.join(", ")} removed)` });
+    if (gone.length > 0)
+      dangers.push({
+        class: "dns-mx-removed",
+        message: `mail for ${owner} is no longer delivered to ${list(gone)} (MX ${removedValues.join(", ")} removed)`,
+      });
   }
   if (action === "remove") {
     const named = [
-      ...(targets.get(owner) ?? []).filter((r) => r.type === "CNAME" || ["A", "AAAA", "CNAME"].includes(type)).map((r) => r.what),
+      ...(targets.get(owner) ?? [])
+        .filter((r) => r.type === "CNAME" || ["A", "AAAA", "CNAME"].includes(type))
+        .map((r) => r.what),
       ...(["A", "AAAA", "CNAME"].includes(type) ? (rdns.get(owner) ?? []) : []),
     ];
-    if (named.length > 0) dangers.push({ class: "dns-target-removed", message: `removes the ${type} of ${owner}, which ${list([...new Set(named)])} still name${named.length === 1 ? "s" : ""}` });
+    if (named.length > 0)
+      dangers.push({
+        class: "dns-target-removed",
+        message: `removes the ${type} of ${owner}, which ${list([...new Set(named)])} still name${named.length === 1 ? "s" : ""}`,
+      });
   }
   if ((type === "A" || type === "AAAA") && servers.has(owner) && action !== "add" && removedValues.length > 0) {
     dangers.push({
@@ -271,7 +348,13 @@ function compareOwners(a: string, b: string): number {
 }
 
 /** Counts of a zones report: record sets added, removed, changed; dangerous ones. */
-export function zoneCounts(report: ZonesReport | undefined): { add: number; remove: number; change: number; dangerous: number; knot: number } {
+export function zoneCounts(report: ZonesReport | undefined): {
+  add: number;
+  remove: number;
+  change: number;
+  dangerous: number;
+  knot: number;
+} {
   const counts = { add: 0, remove: 0, change: 0, dangerous: 0, knot: report?.knot.length ?? 0 };
   for (const z of report?.zones ?? []) {
     for (const c of z.changes) {

@@ -22,14 +22,31 @@ import { STATEFUL } from "../../constructs/stateful";
 import { summaryAttributes } from "../diff/classify";
 import { maskedAt } from "../diff/plan";
 import { code } from "../diff/render";
-import { ABSENT, attributePath, diffValues, formatPath, isPlainObject, isWithin, normaliseReference, showValue, type Path, type ShowContext } from "../diff/values";
+import {
+  ABSENT,
+  attributePath,
+  diffValues,
+  formatPath,
+  isPlainObject,
+  isWithin,
+  normaliseReference,
+  showValue,
+  type Path,
+  type ShowContext,
+} from "../diff/values";
 import { plural } from "../../primitives/plural";
 
 /** The version of the JSON report's structure (docs/drift.md); raised on any incompatible change. */
 export const DRIFT_FORMAT_VERSION = 1;
 
 /** Why a drifted resource is dangerous, most urgent first. */
-export const DRIFT_DANGERS = ["stateful-deleted", "firewall-deleted", "firewall-rules", "protection-removed", "stateful-changed"] as const;
+export const DRIFT_DANGERS = [
+  "stateful-deleted",
+  "firewall-deleted",
+  "firewall-rules",
+  "protection-removed",
+  "stateful-changed",
+] as const;
 export type DriftDanger = (typeof DRIFT_DANGERS)[number];
 
 /** One attribute that reality changed. */
@@ -98,7 +115,13 @@ interface DriftEntry {
   address?: unknown;
   mode?: unknown;
   type?: unknown;
-  change?: { actions?: unknown; before?: unknown; after?: unknown; before_sensitive?: unknown; after_sensitive?: unknown };
+  change?: {
+    actions?: unknown;
+    before?: unknown;
+    after?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+  };
 }
 
 interface ConfigModule {
@@ -115,7 +138,8 @@ function configuredAttributes(plan: Record<string, unknown>): Map<string, Set<st
     for (const r of module.resources ?? []) {
       if (typeof r.address === "string") out.set(`${prefix}${r.address}`, new Set(Object.keys(r.expressions ?? {})));
     }
-    for (const [name, call] of Object.entries(module.module_calls ?? {})) if (call.module) walk(call.module, `${prefix}module.${name}.`);
+    for (const [name, call] of Object.entries(module.module_calls ?? {}))
+      if (call.module) walk(call.module, `${prefix}module.${name}.`);
   };
   walk(config.root_module as ConfigModule, "");
   return out;
@@ -134,14 +158,24 @@ export interface SummariseOptions {
 }
 
 /** The drift of one refresh-only plan. Throws on JSON that is not a plan. */
-export function summariseDrift(json: unknown, opts: SummariseOptions): { resources: DriftedResource[]; computed: ComputedChange[] } {
-  if (!isPlainObject(json) || typeof json.format_version !== "string") throw new Error("not the JSON of a plan (no format_version): expected the output of `show -json drift.tfplan`");
-  if (json.resource_drift !== undefined && !Array.isArray(json.resource_drift)) throw new Error("resource_drift is not a list");
+export function summariseDrift(
+  json: unknown,
+  opts: SummariseOptions,
+): { resources: DriftedResource[]; computed: ComputedChange[] } {
+  if (!isPlainObject(json) || typeof json.format_version !== "string")
+    throw new Error("not the JSON of a plan (no format_version): expected the output of `show -json drift.tfplan`");
+  if (json.resource_drift !== undefined && !Array.isArray(json.resource_drift))
+    throw new Error("resource_drift is not a list");
   const configured = configuredAttributes(json);
   const resources: DriftedResource[] = [];
   const computed: ComputedChange[] = [];
   for (const [i, raw] of ((json.resource_drift ?? []) as DriftEntry[]).entries()) {
-    if (!isPlainObject(raw) || typeof raw.address !== "string" || !isPlainObject(raw.change) || !Array.isArray(raw.change.actions)) {
+    if (
+      !isPlainObject(raw) ||
+      typeof raw.address !== "string" ||
+      !isPlainObject(raw.change) ||
+      !Array.isArray(raw.change.actions)
+    ) {
       throw new Error(`resource_drift[${i}] lacks address or change.actions`);
     }
     if (raw.mode === "data") continue;
@@ -155,14 +189,27 @@ export function summariseDrift(json: unknown, opts: SummariseOptions): { resourc
     const showActual: ShowContext = { isSensitive: (p) => maskedAt(c.after_sensitive, p) };
     if (actions.includes("delete") || after === undefined) {
       const loses = STATEFUL.get(type)?.loses;
-      const danger: DriftDanger | undefined = loses !== undefined ? "stateful-deleted" : type === "hcloud_firewall" ? "firewall-deleted" : undefined;
+      const danger: DriftDanger | undefined =
+        loses !== undefined ? "stateful-deleted" : type === "hcloud_firewall" ? "firewall-deleted" : undefined;
       const reasons =
         danger === "stateful-deleted"
-          ? [`deleted outside code, which loses ${loses}; a deploy creates it again from the code, without what it held`]
+          ? [
+              `deleted outside code, which loses ${loses}; a deploy creates it again from the code, without what it held`,
+            ]
           : danger === "firewall-deleted"
             ? ["firewall deleted outside code: the servers it applied to are no longer filtered by it"]
             : ["deleted outside code: a deploy creates it again"];
-      resources.push({ stack: opts.stack, address, type, drift: "deleted", dangerous: danger !== undefined, ...(danger ? { danger } : {}), reasons, summary: summaryAttributes(type, before, showState), attributes: [] });
+      resources.push({
+        stack: opts.stack,
+        address,
+        type,
+        drift: "deleted",
+        dangerous: danger !== undefined,
+        ...(danger ? { danger } : {}),
+        reasons,
+        summary: summaryAttributes(type, before, showState),
+        attributes: [],
+      });
       continue;
     }
     const setByCode = configured?.get(configAddress(address));
@@ -188,17 +235,52 @@ export function summariseDrift(json: unknown, opts: SummariseOptions): { resourc
     if (attributes.length === 0) continue;
     const dangers = new Map<DriftDanger, string>();
     const paths = raws.map((r) => attributePath(r.path));
-    if ((type === "hcloud_firewall" && paths.some((p) => isWithin(p, "rule") || isWithin(p, "apply_to"))) || type === "hcloud_firewall_attachment") {
-      dangers.set("firewall-rules", "firewall rules or the servers they apply to changed outside code: what is open is no longer what was reviewed");
+    if (
+      (type === "hcloud_firewall" && paths.some((p) => isWithin(p, "rule") || isWithin(p, "apply_to"))) ||
+      type === "hcloud_firewall_attachment"
+    ) {
+      dangers.set(
+        "firewall-rules",
+        "firewall rules or the servers they apply to changed outside code: what is open is no longer what was reviewed",
+      );
     }
-    const unprotected = raws.filter((r) => /(^|\.)(delete_protection|rebuild_protection)$/.test(attributePath(r.path)) && r.state === true && r.actual === false);
-    if (unprotected.length > 0) dangers.set("protection-removed", `${unprotected.map((r) => formatPath(r.path)).join(" and ")} turned off outside code: it can now be deleted by mistake`);
+    const unprotected = raws.filter(
+      (r) =>
+        /(^|\.)(delete_protection|rebuild_protection)$/.test(attributePath(r.path)) &&
+        r.state === true &&
+        r.actual === false,
+    );
+    if (unprotected.length > 0)
+      dangers.set(
+        "protection-removed",
+        `${unprotected.map((r) => formatPath(r.path)).join(" and ")} turned off outside code: it can now be deleted by mistake`,
+      );
     const loses = STATEFUL.get(type)?.loses;
-    if (loses !== undefined) dangers.set("stateful-changed", "a resource holding data or addresses changed outside code: a deploy sets it back to what the code says, which may not be what someone there now relies on");
+    if (loses !== undefined)
+      dangers.set(
+        "stateful-changed",
+        "a resource holding data or addresses changed outside code: a deploy sets it back to what the code says, which may not be what someone there now relies on",
+      );
     const danger = DRIFT_DANGERS.find((d) => dangers.has(d));
-    const reasons = danger !== undefined ? DRIFT_DANGERS.filter((d) => dangers.has(d)).map((d) => dangers.get(d)!) : ["changed outside code: a deploy sets it back to what the code says"];
-    if (attributes.some((a) => a.ignored)) reasons.push("the code ignores changes to some of these attributes (lifecycle.ignore_changes, marked): a deploy leaves them as they are");
-    resources.push({ stack: opts.stack, address, type, drift: "changed", dangerous: danger !== undefined, ...(danger ? { danger } : {}), reasons, summary: [], attributes });
+    const reasons =
+      danger !== undefined
+        ? DRIFT_DANGERS.filter((d) => dangers.has(d)).map((d) => dangers.get(d)!)
+        : ["changed outside code: a deploy sets it back to what the code says"];
+    if (attributes.some((a) => a.ignored))
+      reasons.push(
+        "the code ignores changes to some of these attributes (lifecycle.ignore_changes, marked): a deploy leaves them as they are",
+      );
+    resources.push({
+      stack: opts.stack,
+      address,
+      type,
+      drift: "changed",
+      dangerous: danger !== undefined,
+      ...(danger ? { danger } : {}),
+      reasons,
+      summary: [],
+      attributes,
+    });
   }
   return { resources, computed };
 }
@@ -211,11 +293,21 @@ function rank(r: DriftedResource): number {
 /** Dangerous first, then deleted, then changed; within each, stacks in deployment order, then addresses. */
 export function sortDrift(resources: readonly DriftedResource[], stackOrder: readonly string[]): DriftedResource[] {
   const stackRank = (s: string): number => (stackOrder.includes(s) ? stackOrder.indexOf(s) : stackOrder.length);
-  return [...resources].sort((a, b) => rank(a) - rank(b) || stackRank(a.stack) - stackRank(b.stack) || a.address.localeCompare(b.address));
+  return [...resources].sort(
+    (a, b) => rank(a) - rank(b) || stackRank(a.stack) - stackRank(b.stack) || a.address.localeCompare(b.address),
+  );
 }
 
 /** The report of one environment from the drift of its stacks (in deployment order). */
-export function driftReport(environment: string, stacks: readonly { name: string; error?: string; resources?: readonly DriftedResource[]; computed?: readonly ComputedChange[] }[]): DriftReport {
+export function driftReport(
+  environment: string,
+  stacks: readonly {
+    name: string;
+    error?: string;
+    resources?: readonly DriftedResource[];
+    computed?: readonly ComputedChange[];
+  }[],
+): DriftReport {
   const order = stacks.map((s) => s.name);
   const resources = sortDrift(
     stacks.flatMap((s) => s.resources ?? []),
@@ -247,7 +339,8 @@ export function driftReport(environment: string, stacks: readonly { name: string
 export function driftTitle(report: DriftReport): string {
   const failed = report.stacks.filter((s) => s.status === "failed").map((s) => s.name);
   const incomplete = failed.length > 0 ? `; not checked: ${failed.join(", ")} (a step failed)` : "";
-  if (!report.drifted) return `drift: environment ${report.environment}: no drift${failed.length > 0 ? " in the stacks checked" : ""}${incomplete}`;
+  if (!report.drifted)
+    return `drift: environment ${report.environment}: no drift${failed.length > 0 ? " in the stacks checked" : ""}${incomplete}`;
   return `drift: environment ${report.environment}: ${plural(report.resources.length, "resource")} drifted (${report.dangerous > 0 ? `${report.dangerous} dangerous` : "nothing dangerous"})${incomplete}`;
 }
 
@@ -265,16 +358,23 @@ const DANGER_LABELS: Readonly<Record<DriftDanger, string>> = {
 };
 
 function tableRows(resources: readonly DriftedResource[]): string[] {
-  const rows = ["| Stack | Resource | Drift | Attribute | In the state (last apply) | At Hetzner now |", "|---|---|---|---|---|---|"];
+  const rows = [
+    "| Stack | Resource | Drift | Attribute | In the state (last apply) | At Hetzner now |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const r of resources) {
     const what = `${r.dangerous ? `**${DANGER_LABELS[r.danger!]}**` : r.drift === "deleted" ? "deleted" : "changed"}`;
     if (r.drift === "deleted") {
-      rows.push(`| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} | (the whole resource) | ${cell(r.summary.join(", ") || "(exists)")} | (deleted) |`);
+      rows.push(
+        `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} | (the whole resource) | ${cell(r.summary.join(", ") || "(exists)")} | (deleted) |`,
+      );
       continue;
     }
     for (const [i, a] of r.attributes.entries()) {
       const head = i === 0 ? `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} |` : "| | | |";
-      rows.push(`${head} ${cell(code(a.path))}${a.ignored ? " (ignored by the code)" : ""} | ${cell(a.state ?? "(absent)")} | ${cell(a.actual ?? "(absent)")} |`);
+      rows.push(
+        `${head} ${cell(code(a.path))}${a.ignored ? " (ignored by the code)" : ""} | ${cell(a.state ?? "(absent)")} | ${cell(a.actual ?? "(absent)")} |`,
+      );
     }
   }
   return rows;
@@ -290,7 +390,12 @@ export function driftMarkdown(report: DriftReport): string {
   );
   lines.push("| Stack | Result |", "|---|---|");
   for (const s of report.stacks) {
-    const result = s.status === "failed" ? `**not checked**: ${s.error ?? "a step failed"}` : s.status === "no-drift" ? "no drift" : `${plural(s.drifted, "resource")} drifted${s.dangerous > 0 ? ` (${s.dangerous} dangerous)` : ""}`;
+    const result =
+      s.status === "failed"
+        ? `**not checked**: ${s.error ?? "a step failed"}`
+        : s.status === "no-drift"
+          ? "no drift"
+          : `${plural(s.drifted, "resource")} drifted${s.dangerous > 0 ? ` (${s.dangerous} dangerous)` : ""}`;
     lines.push(`| ${cell(s.name)} | ${cell(result)} |`);
   }
   const dangerous = report.resources.filter((r) => r.dangerous);

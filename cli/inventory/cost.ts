@@ -23,11 +23,17 @@ export function inventoryStackDocs(inv: Inventory): StackDoc[] {
   for (const s of inv.servers) {
     put(stacks, s.stack, s.resource, { server_type: s.type, location: s.location, backups: s.backups });
     for (const a of s.public) put(stacks, s.stack, a.primary_ip, { type: a.family, location: s.location });
-    if (s.floating_ip) put(stacks, s.stack, s.floating_ip.resource, { type: s.floating_ip.type, home_location: s.location });
+    if (s.floating_ip)
+      put(stacks, s.stack, s.floating_ip.resource, { type: s.floating_ip.type, home_location: s.location });
     for (const v of s.volumes) put(stacks, s.stack, v.resource, { size: v.size_gb });
   }
-  for (const b of inv.storage_boxes) put(stacks, b.stack, b.resource, { storage_box_type: b.type, location: b.location });
-  return inv.stacks.map((st) => ({ name: st.name, environment: inv.environment.name, doc: { resource: stacks.get(st.name) ?? {} } }));
+  for (const b of inv.storage_boxes)
+    put(stacks, b.stack, b.resource, { storage_box_type: b.type, location: b.location });
+  return inv.stacks.map((st) => ({
+    name: st.name,
+    environment: inv.environment.name,
+    doc: { resource: stacks.get(st.name) ?? {} },
+  }));
 }
 
 export function inventoryCost(inv: Inventory, c: Catalogue = catalogue()): Estimate {

@@ -27,7 +27,13 @@ function code(text: string): string {
 
 function table(header: string[], rows: string[][]): string[] {
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-  for (const row of rows) lines.push(`| ${row.map((c) => (c === "" ? " " : c)).map(cell).join(" | ")} |`);
+  for (const row of rows)
+    lines.push(
+      `| ${row
+        .map((c) => (c === "" ? " " : c))
+        .map(cell)
+        .join(" | ")} |`,
+    );
   return lines;
 }
 
@@ -96,8 +102,24 @@ function renderOverview(inv: Inventory): string[] {
     "",
   );
 
-  p("### Stacks", "", `\`all2all plan|deploy --env ${env.name}\` runs each stack after the stacks whose outputs it reads (docs/deploy.md).`, "");
-  p(...table(["stack", "holds", "after", "resources"], inv.stacks.map((s) => [code(s.name), s.holds, s.after.length > 0 ? s.after.map(code).join(", ") : "—", String(s.resources)])), "");
+  p(
+    "### Stacks",
+    "",
+    `\`all2all plan|deploy --env ${env.name}\` runs each stack after the stacks whose outputs it reads (docs/deploy.md).`,
+    "",
+  );
+  p(
+    ...table(
+      ["stack", "holds", "after", "resources"],
+      inv.stacks.map((s) => [
+        code(s.name),
+        s.holds,
+        s.after.length > 0 ? s.after.map(code).join(", ") : "—",
+        String(s.resources),
+      ]),
+    ),
+    "",
+  );
 
   return out;
 }
@@ -109,7 +131,18 @@ function renderServers(inv: Inventory): string[] {
   p("### Servers", "");
   p(
     ...table(
-      ["server", "role", "type", "image", "location", "placement group", "firewalls", "Hetzner backups", "stack", "resource"],
+      [
+        "server",
+        "role",
+        "type",
+        "image",
+        "location",
+        "placement group",
+        "firewalls",
+        "Hetzner backups",
+        "stack",
+        "resource",
+      ],
       inv.servers.map((s) => [
         s.name,
         s.role,
@@ -120,7 +153,9 @@ function renderServers(inv: Inventory): string[] {
         list(s.firewalls),
         yesNo(s.backups),
         code(s.stack),
-        code(s.resource) + (s.import_id !== undefined ? ` (adopted: import id ${s.import_id})` : "") + (s.allow_rebuild ? " (allow_rebuild)" : ""),
+        code(s.resource) +
+          (s.import_id !== undefined ? ` (adopted: import id ${s.import_id})` : "") +
+          (s.allow_rebuild ? " (allow_rebuild)" : ""),
       ]),
     ),
     "",
@@ -143,7 +178,9 @@ function renderServers(inv: Inventory): string[] {
         publicAddress(s, "ipv4"),
         publicAddress(s, "ipv6"),
         reverseDns(s.public),
-        s.floating_ip ? `${s.floating_ip.type}${s.floating_ip.reverse_dns ? `, reverse DNS ${s.floating_ip.reverse_dns}` : ""} (${code(s.floating_ip.resource)})` : "—",
+        s.floating_ip
+          ? `${s.floating_ip.type}${s.floating_ip.reverse_dns ? `, reverse DNS ${s.floating_ip.reverse_dns}` : ""} (${code(s.floating_ip.resource)})`
+          : "—",
         list(s.private.map((n) => (n.ip !== undefined ? `${n.network} ${n.ip}` : `${n.network} (assigned)`))),
         code(s.stack),
       ]),
@@ -157,8 +194,16 @@ function renderServers(inv: Inventory): string[] {
       ["server", "volumes", "storage subaccount", "stacks"],
       inv.servers.map((s) => [
         s.name,
-        list(s.volumes.map((v) => `${v.name}: ${v.size_gb} GB ${v.filesystem}${v.automount ? ", automounted" : ""} (${code(v.resource)})`)),
-        list(s.storage_subaccounts.map((a) => `${a.box}/${a.subaccount}, home ${a.home_directory} (${code(a.resource)})`), "none"),
+        list(
+          s.volumes.map(
+            (v) =>
+              `${v.name}: ${v.size_gb} GB ${v.filesystem}${v.automount ? ", automounted" : ""} (${code(v.resource)})`,
+          ),
+        ),
+        list(
+          s.storage_subaccounts.map((a) => `${a.box}/${a.subaccount}, home ${a.home_directory} (${code(a.resource)})`),
+          "none",
+        ),
         [s.stack, ...new Set(s.storage_subaccounts.map((a) => a.stack))].map(code).join(", "),
       ]),
     ),
@@ -166,7 +211,13 @@ function renderServers(inv: Inventory): string[] {
   );
 
   p("#### Terraform addresses of each server", "");
-  p(...table(["server", "stack", "resources"], inv.servers.map((s) => [s.name, code(s.stack), s.resources.map(code).join(", ")])), "");
+  p(
+    ...table(
+      ["server", "stack", "resources"],
+      inv.servers.map((s) => [s.name, code(s.stack), s.resources.map(code).join(", ")]),
+    ),
+    "",
+  );
 
   return out;
 }
@@ -204,11 +255,24 @@ function renderNetworks(inv: Inventory): string[] {
 /** The firewall policies and their rules. */
 function renderFirewalls(inv: Inventory): string[] {
   const [out, p] = section();
-  p("### Firewall policies", "", "A policy applies to the servers carrying its label; Hetzner firewalls filter public interfaces only.", "");
+  p(
+    "### Firewall policies",
+    "",
+    "A policy applies to the servers carrying its label; Hetzner firewalls filter public interfaces only.",
+    "",
+  );
   p(
     ...table(
       ["policy", "description", "servers", "label", "rules", "stack", "resource"],
-      inv.firewall_policies.map((f) => [f.name, f.description ?? "—", list(f.servers, "none"), code(f.applies_to), String(f.rules.length), code(f.stack), code(f.resource)]),
+      inv.firewall_policies.map((f) => [
+        f.name,
+        f.description ?? "—",
+        list(f.servers, "none"),
+        code(f.applies_to),
+        String(f.rules.length),
+        code(f.stack),
+        code(f.resource),
+      ]),
     ),
     "",
   );
@@ -217,7 +281,14 @@ function renderFirewalls(inv: Inventory): string[] {
     ...table(
       ["policy", "direction", "protocol", "port", "from / to", "description"],
       inv.firewall_policies.flatMap((f) =>
-        f.rules.map((r) => [f.name, r.direction, r.protocol, r.port ?? "—", r.addresses.join(", "), r.description ?? "—"]),
+        f.rules.map((r) => [
+          f.name,
+          r.direction,
+          r.protocol,
+          r.port ?? "—",
+          r.addresses.join(", "),
+          r.description ?? "—",
+        ]),
       ),
     ),
     "",
@@ -235,8 +306,20 @@ function renderGroupsAndKeys(inv: Inventory): string[] {
       ...table(
         ["kind", "name", "details", "stack", "resource"],
         [
-          ...inv.placement_groups.map((g) => ["placement group", g.name, `${g.type}: ${list(g.servers, "no servers")}`, code(g.stack), code(g.resource)]),
-          ...inv.ssh_keys.map((k) => ["SSH key", k.name, `${k.type} ${code(k.fingerprint)}`, code(k.stack), code(k.resource)]),
+          ...inv.placement_groups.map((g) => [
+            "placement group",
+            g.name,
+            `${g.type}: ${list(g.servers, "no servers")}`,
+            code(g.stack),
+            code(g.resource),
+          ]),
+          ...inv.ssh_keys.map((k) => [
+            "SSH key",
+            k.name,
+            `${k.type} ${code(k.fingerprint)}`,
+            code(k.stack),
+            code(k.resource),
+          ]),
         ],
       ),
       "",
@@ -308,7 +391,16 @@ function renderStorage(inv: Inventory): string[] {
     p(
       ...table(
         ["box", "type", "location", "access", "snapshots", "host name", "stack", "resource"],
-        inv.storage_boxes.map((b) => [b.name, b.type, b.location, b.access.join(", "), b.snapshot_plan, `output ${code(b.host_output)}`, code(b.stack), code(b.resource)]),
+        inv.storage_boxes.map((b) => [
+          b.name,
+          b.type,
+          b.location,
+          b.access.join(", "),
+          b.snapshot_plan,
+          `output ${code(b.host_output)}`,
+          code(b.stack),
+          code(b.resource),
+        ]),
       ),
       "",
     );
@@ -317,7 +409,15 @@ function renderStorage(inv: Inventory): string[] {
       ...table(
         ["box", "subaccount", "server", "home directory", "read-only", "access", "resource"],
         inv.storage_boxes.flatMap((b) =>
-          b.subaccounts.map((s) => [b.name, s.name, s.server ?? `— (${s.description ?? "service account"})`, s.home_directory, yesNo(s.readonly), s.access.join(", "), code(s.resource)]),
+          b.subaccounts.map((s) => [
+            b.name,
+            s.name,
+            s.server ?? `— (${s.description ?? "service account"})`,
+            s.home_directory,
+            yesNo(s.readonly),
+            s.access.join(", "),
+            code(s.resource),
+          ]),
         ),
       ),
       "",
@@ -339,10 +439,32 @@ function renderCostAndSecrets(inv: Inventory): string[] {
       `(\`all2all cost --env ${env.name}\` lists every charge)${cost.unverified ? "; some of its prices are not verified against the API yet" : ""}:`,
     "",
   );
-  p(...table(["stack", "net", "gross (VAT included)"], cost.stacks.filter((s) => s.resources.length > 0).map((s) => [code(s.name), formatEuros(s.net), formatEuros(s.gross)])), "");
-  p("### Secrets to set", "", "Sensitive variables of the stacks, set in the shell that runs `all2all plan|deploy` (never in config); with `HCLOUD_TOKEN`" + (env.state.startsWith("s3") ? ", `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`" : "") + ". See docs/deploy.md.", "");
+  p(
+    ...table(
+      ["stack", "net", "gross (VAT included)"],
+      cost.stacks
+        .filter((s) => s.resources.length > 0)
+        .map((s) => [code(s.name), formatEuros(s.net), formatEuros(s.gross)]),
+    ),
+    "",
+  );
+  p(
+    "### Secrets to set",
+    "",
+    "Sensitive variables of the stacks, set in the shell that runs `all2all plan|deploy` (never in config); with `HCLOUD_TOKEN`" +
+      (env.state.startsWith("s3") ? ", `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`" : "") +
+      ". See docs/deploy.md.",
+    "",
+  );
   if (inv.variables.length === 0) p("None.", "");
-  else p(...table(["environment variable", "stack", "for"], inv.variables.map((v) => [code(v.env_var), code(v.stack), v.purpose])), "");
+  else
+    p(
+      ...table(
+        ["environment variable", "stack", "for"],
+        inv.variables.map((v) => [code(v.env_var), code(v.stack), v.purpose]),
+      ),
+      "",
+    );
   return out;
 }
 

@@ -60,13 +60,33 @@ export interface InventoryServer {
   readonly placement_group?: string;
   readonly private: readonly { network: string; ip?: string; resource: string }[];
   readonly public: readonly PublicAddress[];
-  readonly floating_ip?: { type: string; description?: string; reverse_dns?: string; resource: string; assignment: string; reverse_dns_resource?: string };
+  readonly floating_ip?: {
+    type: string;
+    description?: string;
+    reverse_dns?: string;
+    resource: string;
+    assignment: string;
+    reverse_dns_resource?: string;
+  };
   /** Firewall policies applied (label `fw-<policy>=on`), owned by the network stack. */
   readonly firewalls: readonly string[];
   readonly backups: boolean;
-  readonly volumes: readonly { name: string; size_gb: number; filesystem: string; automount: boolean; resource: string; attachment: string }[];
+  readonly volumes: readonly {
+    name: string;
+    size_gb: number;
+    filesystem: string;
+    automount: boolean;
+    resource: string;
+    attachment: string;
+  }[];
   /** The storage box subaccounts this server's backups go to (owned by the backup stack). */
-  readonly storage_subaccounts: readonly { box: string; subaccount: string; home_directory: string; stack: string; resource: string }[];
+  readonly storage_subaccounts: readonly {
+    box: string;
+    subaccount: string;
+    home_directory: string;
+    stack: string;
+    resource: string;
+  }[];
   readonly import_id?: string;
   readonly allow_rebuild: boolean;
   /** Every Terraform address of this server in its stack, sorted. */
@@ -93,11 +113,19 @@ export interface InventoryFirewall {
   /** The label selector that applies it. */
   readonly applies_to: string;
   readonly servers: readonly string[];
-  readonly rules: readonly { direction: "in" | "out"; protocol: string; port?: string; addresses: readonly string[]; description?: string }[];
+  readonly rules: readonly {
+    direction: "in" | "out";
+    protocol: string;
+    port?: string;
+    addresses: readonly string[];
+    description?: string;
+  }[];
 }
 
 /** A record value: text as served, or a server's address (`web-1.ipv4`, with the address when known). */
-export type InventoryValue = { kind: "text"; text: string } | { kind: "address"; ref: string; output: string; value?: string };
+export type InventoryValue =
+  | { kind: "text"; text: string }
+  | { kind: "address"; ref: string; output: string; value?: string };
 
 export interface InventoryRecordSet {
   readonly name: string;
@@ -121,7 +149,13 @@ export interface InventoryZone {
   readonly resource: string;
   /** The provider's import id of the zone (its name). */
   readonly import_id: string;
-  readonly primary?: { server: string; port: number; tsig_key: string; tsig_env_var: string; secondaries: readonly string[] };
+  readonly primary?: {
+    server: string;
+    port: number;
+    tsig_key: string;
+    tsig_env_var: string;
+    secondaries: readonly string[];
+  };
   readonly record_sets: readonly InventoryRecordSet[];
 }
 
@@ -170,7 +204,13 @@ export interface Inventory {
   readonly servers: readonly InventoryServer[];
   readonly networks: readonly InventoryNetwork[];
   readonly firewall_policies: readonly InventoryFirewall[];
-  readonly placement_groups: readonly { name: string; type: string; stack: string; resource: string; servers: readonly string[] }[];
+  readonly placement_groups: readonly {
+    name: string;
+    type: string;
+    stack: string;
+    resource: string;
+    servers: readonly string[];
+  }[];
   readonly ssh_keys: readonly { name: string; type: string; fingerprint: string; stack: string; resource: string }[];
   readonly zones: readonly InventoryZone[];
   readonly storage_boxes: readonly InventoryStorageBox[];
@@ -201,7 +241,8 @@ export function buildInventory(spec: NetworkSpec, book?: AddressBook, built?: En
     addresses: known
       ? { source: book!.source, known: true }
       : {
-          source: `not read: each public address is an output of ${serversStack} ` +
+          source:
+            `not read: each public address is an output of ${serversStack} ` +
             `(\`all2all output --env ${spec.environment.name} --stack servers\`)`,
           known: false,
         },
@@ -250,8 +291,12 @@ function inventoryVariables(
   zones: readonly InventoryZone[],
   boxes: readonly InventoryStorageBox[],
 ): InventoryVariable[] {
-  const variable = (env_var: string, stack: string, purpose: string): InventoryVariable =>
-    ({ env_var, variable: env_var.replace(/^TF_VAR_/, ""), stack, purpose });
+  const variable = (env_var: string, stack: string, purpose: string): InventoryVariable => ({
+    env_var,
+    variable: env_var.replace(/^TF_VAR_/, ""),
+    stack,
+    purpose,
+  });
   const variables: InventoryVariable[] = [];
   const seen = new Set<string>();
   for (const z of zones) {
@@ -284,7 +329,8 @@ export function resourcesByStack(inv: Omit<Inventory, "stacks">): Map<string, st
     byStack.set(stack, list);
   };
   for (const k of inv.ssh_keys) add(k.stack, k.resource);
-  for (const n of inv.networks) add(n.stack, n.resource, ...n.subnets.map((s) => s.resource), ...n.routes.map((r) => r.resource));
+  for (const n of inv.networks)
+    add(n.stack, n.resource, ...n.subnets.map((s) => s.resource), ...n.routes.map((r) => r.resource));
   for (const f of inv.firewall_policies) add(f.stack, f.resource);
   for (const pg of inv.placement_groups) add(pg.stack, pg.resource);
   for (const s of inv.servers) add(s.stack, ...s.resources);
@@ -298,7 +344,8 @@ export function resourcesByStack(inv: Omit<Inventory, "stacks">): Map<string, st
 export function addressesNeeded(spec: NetworkSpec): AddressRef[] {
   const refs: AddressRef[] = [];
   for (const s of spec.servers) {
-    for (const family of ["ipv4", "ipv6"] as const) if (s.public[family]) refs.push({ kind: "address", server: s.name, family });
+    for (const family of ["ipv4", "ipv6"] as const)
+      if (s.public[family]) refs.push({ kind: "address", server: s.name, family });
   }
   return refs;
 }

@@ -20,11 +20,17 @@ export function inventoryNetworks(spec: NetworkSpec, stacks: EnvironmentStacks):
       zone: n.zone,
       ...located(net.network),
       subnets: n.subnets.map((sub) => {
-        const subnet = required(subnets.find((b) => b.ipRangeInput === sub.ip_range), `subnet ${sub.ip_range}`);
+        const subnet = required(
+          subnets.find((b) => b.ipRangeInput === sub.ip_range),
+          `subnet ${sub.ip_range}`,
+        );
         return { ip_range: sub.ip_range, resource: terraformAddress(subnet) };
       }),
       routes: n.routes.map((r) => {
-        const route = required(routes.find((b) => b.destinationInput === r.destination), `route to ${r.destination}`);
+        const route = required(
+          routes.find((b) => b.destinationInput === r.destination),
+          `route to ${r.destination}`,
+        );
         return { destination: r.destination, gateway: r.gateway, resource: terraformAddress(route) };
       }),
       servers: spec.servers.flatMap((s) =>

@@ -37,8 +37,11 @@ function checkBox(
   const { r } = ctx;
   checkLabels(r, [...path, "labels"], box.labels);
   checkLocationAllowed(ctx, box.location, [...path, "location"]);
-  if (!LOCATIONS[box.location]!.storageBoxes) { // the schema's enum holds only catalogue locations
-    const where = Object.entries(LOCATIONS).filter(([, l]) => l.storageBoxes).map(([n]) => n);
+  if (!LOCATIONS[box.location]!.storageBoxes) {
+    // the schema's enum holds only catalogue locations
+    const where = Object.entries(LOCATIONS)
+      .filter(([, l]) => l.storageBoxes)
+      .map(([n]) => n);
     r.report(
       [...path, "location"],
       `storage boxes are not offered in ${box.location}`,

@@ -48,7 +48,7 @@ function checkRule(
       );
     }
     if (!rule.sources || rule.sources.length === 0) {
-      r.report(path, "an inbound rule needs sources", 'e.g. sources: [any] or sources: [admin]');
+      r.report(path, "an inbound rule needs sources", "e.g. sources: [any] or sources: [admin]");
     }
   } else {
     if (rule.sources !== undefined) {

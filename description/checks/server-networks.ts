@@ -66,7 +66,10 @@ function checkFixedIp(
 ): void {
   const { r } = ctx;
   const value = parseIpv4(attachment.ip.trim());
-  if (value === undefined) { r.report(ipPath, `fixed IP "${attachment.ip}" is not an IPv4 address`); return; }
+  if (value === undefined) {
+    r.report(ipPath, `fixed IP "${attachment.ip}" is not an IPv4 address`);
+    return;
+  }
   const address = { family: "ipv4" as const, value };
   const subnet = info.subnets.find((s) => cidrContains(s, address));
   if (!subnet) {

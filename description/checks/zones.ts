@@ -109,7 +109,7 @@ function checkZoneMode(ctx: CheckContext, refs: ZoneRefs, zone: ZoneInput, path:
     ctx.r.report(
       [...path, "primary"],
       `primary zone ${zone.name} has no primary server to transfer from`,
-      'remove primary, or set mode: secondary',
+      "remove primary, or set mode: secondary",
     );
   }
   return undefined;

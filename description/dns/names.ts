@@ -22,7 +22,7 @@ export function ownerName(
   const input = raw.trim();
   const zone = ctx.zone;
   if (input === "@" || input === "") {
-    if (input === "") ctx.report(path, 'record name is empty', 'use "@" for the zone apex');
+    if (input === "") ctx.report(path, "record name is empty", 'use "@" for the zone apex');
     return input === "@" ? { name: "@", fqdn: `${zone}.` } : undefined;
   }
   if (input.endsWith(".")) {

@@ -179,7 +179,7 @@ function checkSrv(vc: ValueContext, raw: string): Checked {
   if (weight === undefined) return fail(vc, `SRV weight "${weightText}" must be a number from 0 to 65535`);
   if (port === undefined) return fail(vc, `SRV port "${portText}" must be a number from 0 to 65535`);
   if (targetText === ".") return text(`${priority} ${weight} ${port} .`);
-  if (port === 0) return fail(vc, "SRV port 0 is only meaningful with the target \".\" (service not offered)");
+  if (port === 0) return fail(vc, 'SRV port 0 is only meaningful with the target "." (service not offered)');
   const target = hostTarget(targetText, vc.ctx.zone, { what: "SRV target" });
   if (!target.ok) return fail(vc, target.message, target.hint);
   return { ...text(`${priority} ${weight} ${port} ${target.fqdn}`), target: { fqdn: target.fqdn, needs: "address" } };
@@ -262,7 +262,7 @@ function checkSshfp(vc: ValueContext, raw: string): Checked {
     return fail(
       vc,
       `SSHFP value "${raw}" must be "<algorithm> <type> <hex fingerprint>"`,
-      'ssh-keygen -r HOST prints them',
+      "ssh-keygen -r HOST prints them",
     );
   }
   const [algorithm, type, data] = [match[1]!, match[2]!, match[3]!]; // the pattern's groups are mandatory

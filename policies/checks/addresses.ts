@@ -36,7 +36,9 @@ export const publicIpPrimary: ResourceCheck = {
     for (const family of ["ipv4", "ipv6"] as const) {
       if (net[`${family}_enabled`] === false) continue;
       const value = net[family];
-      const linked = model.target(value, entry.stackName)?.entry.type === "hcloud_primary_ip" || (value !== undefined && value !== null && !isExpression(value) && /^[1-9][0-9]*$/.test(String(value)));
+      const linked =
+        model.target(value, entry.stackName)?.entry.type === "hcloud_primary_ip" ||
+        (value !== undefined && value !== null && !isExpression(value) && /^[1-9][0-9]*$/.test(String(value)));
       if (linked) continue;
       report(
         RULE.publicIpPrimary,
@@ -101,8 +103,10 @@ export const reverseDns: ResourceCheck = {
       const fix = floating
         ? `point an ${recordType} record at the floating address or change ${configField}`
         : `add { name: "${relative}", type: ${recordType}, values: [${owner}.${family}] } to zone ${zone.name}, or change ${configField}`;
-      report(rule, `${what} of ${entry.subject} has reverse DNS ${ptr}, but ${found}: forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: ${fix}.`);
+      report(
+        rule,
+        `${what} of ${entry.subject} has reverse DNS ${ptr}, but ${found}: forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: ${fix}.`,
+      );
     }
   },
 };
-

@@ -40,13 +40,17 @@ function checkCaa({ zone, where, report }: ZoneCheck): void {
 
 /** dns-mail-auth: one SPF record and a DMARC record wherever an MX record set is. */
 function checkMailAuth({ zone, where, model, report }: ZoneCheck): void {
-  const mxNames = [...zone.sets.keys()].filter((k) => k.endsWith(" MX")).map((k) => k.slice(0, -3)).sort();
+  const mxNames = [...zone.sets.keys()]
+    .filter((k) => k.endsWith(" MX"))
+    .map((k) => k.slice(0, -3))
+    .sort();
   for (const name of mxNames) {
     const fqdn = name === "@" ? zone.name : `${name}.${zone.name}`;
     const problems: string[] = [];
     const spf = texts(zone, name, "TXT").filter((v) => /^v=spf1(\s|$)/i.test(txtText(v)));
     if (spf.length === 0) problems.push(`no SPF record (TXT "v=spf1 …") at ${fqdn}`);
-    else if (spf.length > 1) problems.push(`${spf.length} SPF records at ${fqdn} (receivers then treat SPF as a permanent error)`);
+    else if (spf.length > 1)
+      problems.push(`${spf.length} SPF records at ${fqdn} (receivers then treat SPF as a permanent error)`);
     const dmarcAt = [`_dmarc.${fqdn}`];
     const labels = fqdn.split(".");
     for (let i = 1; i <= labels.length - 2; i++) dmarcAt.push(`_dmarc.${labels.slice(i).join(".")}`);
@@ -70,7 +74,9 @@ function checkRrsetTtl({ zone, where, report }: ZoneCheck): void {
     const described = declared.filter((s) => s.entry === undefined);
     if (rrsets.length + described.length + (records.length > 0 ? 1 : 0) <= 1) continue;
     const [name, type] = key.split(" ");
-    const sources = declared.map((s) => `${s.source}${s.entry?.type === "hcloud_zone_record" ? "" : ` (ttl ${s.ttl ?? "default"})`}`);
+    const sources = declared.map(
+      (s) => `${s.source}${s.entry?.type === "hcloud_zone_record" ? "" : ` (ttl ${s.ttl ?? "default"})`}`,
+    );
     report(
       RULE.dnsRrsetTtl,
       `${where} declares the record set ${type} ${name === "@" ? "@" : name} more than once: ${list(sources)}. Hetzner keeps one record set per name and type, with one TTL, so these overwrite each other on every apply; declare every value of one name and type in one record set.`,
@@ -93,7 +99,9 @@ function checkTxtFormat({ zone, where, report }: ZoneCheck): void {
         }
         if (expected === value) continue;
         const shown = value.length > 60 ? `${value.slice(0, 57)}…` : value;
-        const fix = expected.startsWith("(") ? expected : `write it as ${expected.length > 80 ? `${expected.slice(0, 77)}…` : expected}`;
+        const fix = expected.startsWith("(")
+          ? expected
+          : `write it as ${expected.length > 80 ? `${expected.slice(0, 77)}…` : expected}`;
         report(
           RULE.dnsTxtFormat,
           `${where}: the TXT value ${JSON.stringify(shown)} of ${set.name} (${set.source}) is not in the provider's form, quoted strings of at most 255 bytes ("…" "…"): the API stores it differently and every plan shows a change. Fix: ${fix}; DnsZone.addRecordSet formats plain text for you.`,

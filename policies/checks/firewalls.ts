@@ -28,7 +28,9 @@ function worldOpenRules(firewall: ResourceEntry): InboundRule[] {
   for (const raw of listOf(firewall.body.rule)) {
     const rule = raw as Record<string, unknown>;
     if (rule?.direction !== "in") continue;
-    const world = listOf(rule.source_ips).filter((s): s is string => typeof s === "string" && parseCidr(s)?.prefix === 0);
+    const world = listOf(rule.source_ips).filter(
+      (s): s is string => typeof s === "string" && parseCidr(s)?.prefix === 0,
+    );
     if (world.length === 0) continue;
     const protocol = String(rule.protocol ?? "");
     let ports: InboundRule["ports"];
@@ -37,7 +39,8 @@ function worldOpenRules(firewall: ResourceEntry): InboundRule[] {
       const m = /^(\d+)(?:-(\d+))?$/.exec(port);
       if (m) ports = { low: Number(m[1]), high: Number(m[2] ?? m[1]) };
     }
-    const portText = protocol === "tcp" || protocol === "udp" ? (ports === undefined ? " (every port)" : ` ${port}`) : "";
+    const portText =
+      protocol === "tcp" || protocol === "udp" ? (ports === undefined ? " (every port)" : ` ${port}`) : "";
     rules.push({ protocol, ports, world, text: `${protocol}${portText} from ${world.join(" and ")}` });
   }
   return rules;
@@ -85,7 +88,9 @@ export const firewallWorldSensitivePort: ResourceCheck = {
       if (rule.ports === undefined || (rule.ports.low <= 1 && rule.ports.high >= 65535)) {
         what = "every port";
       } else {
-        const hit = [...SENSITIVE_PORTS.entries()].filter(([port]) => port >= rule.ports!.low && port <= rule.ports!.high).sort((a, b) => a[0] - b[0]);
+        const hit = [...SENSITIVE_PORTS.entries()]
+          .filter(([port]) => port >= rule.ports!.low && port <= rule.ports!.high)
+          .sort((a, b) => a[0] - b[0]);
         if (hit.length > 0) what = list(hit.map(([port, name]) => `${port} (${name})`));
       }
       if (what === undefined) continue;
@@ -104,7 +109,8 @@ export const firewallPublicPortRole: ResourceCheck = {
     const policy = rolePolicy(role);
     for (const fw of model.firewallsOf(entry)) {
       const unserved: string[] = [];
-      for (const rule of worldOpenRules(fw)) for (const port of unservedPorts(rule, policy)) if (!unserved.includes(port)) unserved.push(port);
+      for (const rule of worldOpenRules(fw))
+        for (const port of unservedPorts(rule, policy)) if (!unserved.includes(port)) unserved.push(port);
       if (unserved.length === 0) continue;
       const roleText =
         policy === undefined
@@ -117,4 +123,3 @@ export const firewallPublicPortRole: ResourceCheck = {
     }
   },
 };
-

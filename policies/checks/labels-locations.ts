@@ -38,8 +38,14 @@ export const resourceLabels: ResourceCheck = {
     if (!labelledTypes.has(entry.type) || isExpression(entry.body.labels)) return;
     const labels = labelsOf(entry.body);
     const problems: string[] = [];
-    if (labels["managed-by"] !== MANAGED_BY) problems.push(`managed-by is ${labels["managed-by"] === undefined ? "missing" : JSON.stringify(labels["managed-by"])} (expected "${MANAGED_BY}")`);
-    if (labels.environment !== model.name) problems.push(`environment is ${labels.environment === undefined ? "missing" : JSON.stringify(labels.environment)} (expected "${model.name}")`);
+    if (labels["managed-by"] !== MANAGED_BY)
+      problems.push(
+        `managed-by is ${labels["managed-by"] === undefined ? "missing" : JSON.stringify(labels["managed-by"])} (expected "${MANAGED_BY}")`,
+      );
+    if (labels.environment !== model.name)
+      problems.push(
+        `environment is ${labels.environment === undefined ? "missing" : JSON.stringify(labels.environment)} (expected "${model.name}")`,
+      );
     if (typeof labels.role !== "string" || labels.role === "") problems.push("role is missing or empty");
     for (const key of Object.keys(labels).sort()) {
       const keyProblem = labelKeyProblem(key);
@@ -75,4 +81,3 @@ export const allowedLocations: ResourceCheck = {
     }
   },
 };
-

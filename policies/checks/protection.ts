@@ -22,8 +22,10 @@ export const protectStateful: ResourceCheck = {
     // A server declared allow_rebuild gives up prevent_destroy on purpose, for
     // one deliberate rebuild (its addresses and volumes keep theirs); the
     // server-rebuild-allowed warning reports it while it lasts.
-    const rebuilding = entry.type === "hcloud_server" && model.specServer(itemName(entry.subject))?.allow_rebuild === true;
-    if (!rebuilding && firstBlock(entry.body.lifecycle)?.prevent_destroy !== true) missing.push("lifecycle.prevent_destroy");
+    const rebuilding =
+      entry.type === "hcloud_server" && model.specServer(itemName(entry.subject))?.allow_rebuild === true;
+    if (!rebuilding && firstBlock(entry.body.lifecycle)?.prevent_destroy !== true)
+      missing.push("lifecycle.prevent_destroy");
     if (missing.length === 0) return;
     report(
       RULE.protectStateful,
@@ -64,11 +66,15 @@ export const statefulBackups: ResourceCheck = {
     if (!stateful || entry.body.backups === true) return;
     const name = itemName(entry.subject);
     if (model.backedUpServers.has(name)) return;
-    const why = volumes > 0 ? `it has ${volumes} volume${volumes === 1 ? "" : "s"}` : policy === undefined ? `its role ${role === undefined ? "(none)" : `"${role}"`} is not in the role table, so it counts as stateful` : `role "${role}" holds data`;
+    const why =
+      volumes > 0
+        ? `it has ${volumes} volume${volumes === 1 ? "" : "s"}`
+        : policy === undefined
+          ? `its role ${role === undefined ? "(none)" : `"${role}"`} is not in the role table, so it counts as stateful`
+          : `role "${role}" holds data`;
     report(
       RULE.statefulBackups,
       `${describe(entry, "server")} has no backup: ${why}, but Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add a subaccount with server: ${name} to a storage box.`,
     );
   },
 };
-

@@ -55,4 +55,3 @@ export function roleOf(server: ResourceEntry): string | undefined {
 export function rolePolicy(role: string | undefined): RolePolicy | undefined {
   return role !== undefined && Object.hasOwn(ROLES, role) ? ROLES[role] : undefined;
 }
-

@@ -10,13 +10,20 @@ export const storageBoxAccess: ResourceCheck = {
   types: ["hcloud_storage_box", "hcloud_storage_box_subaccount"],
   check(entry, _model, report) {
     const access = firstBlock(entry.body.access_settings);
-    const what = entry.type === "hcloud_storage_box" ? `storage box ${itemName(entry.subject)} (${entry.address} in ${entry.stackName})` : `subaccount ${entry.body.name ?? entry.name} of storage box ${itemName(entry.subject)} (${entry.address} in ${entry.stackName})`;
+    const what =
+      entry.type === "hcloud_storage_box"
+        ? `storage box ${itemName(entry.subject)} (${entry.address} in ${entry.stackName})`
+        : `subaccount ${entry.body.name ?? entry.name} of storage box ${itemName(entry.subject)} (${entry.address} in ${entry.stackName})`;
     const problems: string[] = [];
     if (access === undefined) problems.push("has no access_settings (Hetzner's defaults then apply)");
     else {
-      if (access.reachable_externally !== false) problems.push(`is ${access.reachable_externally === true ? "" : "possibly "}reachable from outside Hetzner (reachable_externally ${access.reachable_externally === true ? "true" : "unset"})`);
+      if (access.reachable_externally !== false)
+        problems.push(
+          `is ${access.reachable_externally === true ? "" : "possibly "}reachable from outside Hetzner (reachable_externally ${access.reachable_externally === true ? "true" : "unset"})`,
+        );
       if (access.samba_enabled !== false) problems.push(`has Samba ${access.samba_enabled === true ? "on" : "unset"}`);
-      if (access.webdav_enabled !== false) problems.push(`has WebDAV ${access.webdav_enabled === true ? "on" : "unset"}`);
+      if (access.webdav_enabled !== false)
+        problems.push(`has WebDAV ${access.webdav_enabled === true ? "on" : "unset"}`);
     }
     if (problems.length === 0) return;
     report(
@@ -48,4 +55,3 @@ export const storageBoxDeleteProtection: ResourceCheck = {
     );
   },
 };
-

@@ -40,7 +40,9 @@ interface Rule {
 }
 
 /** What a firewall is applied to, as stored: a server, or a label selector. */
-type Target = { type: "server"; server: { id: number } } | { type: "label_selector"; label_selector: { selector: string } };
+type Target =
+  | { type: "server"; server: { id: number } }
+  | { type: "label_selector"; label_selector: { selector: string } };
 
 interface FirewallRecord {
   id: number;
@@ -67,7 +69,10 @@ function checkRule(raw: unknown, field: string): Rule {
   if (r.direction !== "in" && r.direction !== "out") throw invalidInput(`${field}.direction`, "must be in or out");
   const protocol = r.protocol;
   if (typeof protocol !== "string" || ![...PROTOCOLS_WITH_PORT, ...PROTOCOLS_WITHOUT_PORT].includes(protocol)) {
-    throw invalidInput(`${field}.protocol`, `must be one of ${[...PROTOCOLS_WITH_PORT, ...PROTOCOLS_WITHOUT_PORT].join(", ")}`);
+    throw invalidInput(
+      `${field}.protocol`,
+      `must be one of ${[...PROTOCOLS_WITH_PORT, ...PROTOCOLS_WITHOUT_PORT].join(", ")}`,
+    );
   }
   const port = r.port === undefined || r.port === null ? null : r.port;
   if (PROTOCOLS_WITH_PORT.includes(protocol)) {
@@ -80,14 +85,23 @@ function checkRule(raw: unknown, field: string): Rule {
   const source = checkCidrs(r.source_ips, `${field}.source_ips`);
   const destination = checkCidrs(r.destination_ips, `${field}.destination_ips`);
   if (inbound && source.length === 0) throw invalidInput(`${field}.source_ips`, "is required for an inbound rule");
-  if (inbound && destination.length > 0) throw invalidInput(`${field}.destination_ips`, "is not allowed for an inbound rule");
-  if (!inbound && destination.length === 0) throw invalidInput(`${field}.destination_ips`, "is required for an outbound rule");
+  if (inbound && destination.length > 0)
+    throw invalidInput(`${field}.destination_ips`, "is not allowed for an inbound rule");
+  if (!inbound && destination.length === 0)
+    throw invalidInput(`${field}.destination_ips`, "is required for an outbound rule");
   if (!inbound && source.length > 0) throw invalidInput(`${field}.source_ips`, "is not allowed for an outbound rule");
   const description = r.description === undefined || r.description === null ? null : r.description;
   if (description !== null && (typeof description !== "string" || description.length > 255)) {
     throw invalidInput(`${field}.description`, "must be a string of at most 255 characters");
   }
-  return { direction: r.direction, protocol, port: port as string | null, source_ips: source, destination_ips: destination, description };
+  return {
+    direction: r.direction,
+    protocol,
+    port: port as string | null,
+    source_ips: source,
+    destination_ips: destination,
+    description,
+  };
 }
 
 /** A port: `any`, a number from 1 to 65535, or a range `from-to` of such numbers. */
@@ -107,7 +121,11 @@ function checkCidrs(raw: unknown, field: string): string[] {
   return raw.map((v) => {
     const c = typeof v === "string" ? parseCidr(v) : undefined;
     if (!c) throw invalidInput(field, `${JSON.stringify(v)} is not an IPv4 or IPv6 CIDR`);
-    if (c.hostBitsSet) throw invalidInput(field, `${String(v)} has host bits set: give the network's first address, or a /32 (/128) for one host`);
+    if (c.hostBitsSet)
+      throw invalidInput(
+        field,
+        `${String(v)} has host bits set: give the network's first address, or a /32 (/128) for one host`,
+      );
     return v as string;
   });
 }
@@ -133,7 +151,9 @@ function hasPublicInterface(sim: Sim, server: any): boolean {
 }
 
 const sameTarget = (a: Target, b: Target): boolean =>
-  a.type === "server" ? b.type === "server" && a.server.id === b.server.id : b.type === "label_selector" && a.label_selector.selector === b.label_selector.selector;
+  a.type === "server"
+    ? b.type === "server" && a.server.id === b.server.id
+    : b.type === "label_selector" && a.label_selector.selector === b.label_selector.selector;
 
 /** One `apply_to`/`remove_from` entry of a request, its server or selector checked. */
 function checkTarget(sim: Sim, raw: unknown, field: string): Target {
@@ -146,7 +166,8 @@ function checkTarget(sim: Sim, raw: unknown, field: string): Target {
   }
   if (t.type === "label_selector") {
     const selector = t.label_selector?.selector;
-    if (typeof selector !== "string" || selector.trim() === "") throw invalidInput(`${field}.label_selector.selector`, "is required for type label_selector");
+    if (typeof selector !== "string" || selector.trim() === "")
+      throw invalidInput(`${field}.label_selector.selector`, "is required for type label_selector");
     labelSelector(selector); // refuses a selector that does not parse
     return { type: "label_selector", label_selector: { selector } };
   }
@@ -167,12 +188,16 @@ function checkTargets(sim: Sim, raw: unknown, field: string): Target[] {
   return out;
 }
 
-const describe = (t: Target): string => (t.type === "server" ? `server ${t.server.id}` : `label selector "${t.label_selector.selector}"`);
+const describe = (t: Target): string =>
+  t.type === "server" ? `server ${t.server.id}` : `label selector "${t.label_selector.selector}"`;
 
 /** The servers a label selector matches now, by id. */
 function selected(sim: Sim, selector: string): number[] {
   const match = labelSelector(selector);
-  return [...servers(sim).values()].filter((s) => match(s.labels ?? {})).map((s) => s.id as number).sort((a, b) => a - b);
+  return [...servers(sim).values()]
+    .filter((s) => match(s.labels ?? {}))
+    .map((s) => s.id as number)
+    .sort((a, b) => a - b);
 }
 
 /** Whether the firewall applies to the server record, directly or by one of its label selectors. */
@@ -189,7 +214,11 @@ function apply(sim: Sim, fw: FirewallRecord, targets: readonly Target[]): Action
       throw new ApiError(409, "firewall_already_applied", `firewall ${fw.id} is already applied to ${describe(t)}`);
     }
     if (t.type === "server" && !hasPublicInterface(sim, servers(sim).get(t.server.id))) {
-      throw new ApiError(422, "private_net_only_server", `server ${t.server.id} has no public interface to apply firewall ${fw.id} to`);
+      throw new ApiError(
+        422,
+        "private_net_only_server",
+        `server ${t.server.id} has no public interface to apply firewall ${fw.id} to`,
+      );
     }
   }
   fw.applied_to.push(...targets);
@@ -201,7 +230,11 @@ function remove(sim: Sim, fw: FirewallRecord, targets: readonly Target[]): Actio
   for (const t of targets) {
     if (fw.applied_to.some((o) => sameTarget(o, t))) continue;
     if (t.type === "server" && appliesTo(fw, servers(sim).get(t.server.id))) {
-      throw new ApiError(422, "firewall_managed_by_label_selector", `firewall ${fw.id} applies to server ${t.server.id} by a label selector; remove the selector instead`);
+      throw new ApiError(
+        422,
+        "firewall_managed_by_label_selector",
+        `firewall ${fw.id} applies to server ${t.server.id} by a label selector; remove the selector instead`,
+      );
     }
     throw new ApiError(409, "firewall_already_removed", `firewall ${fw.id} is not applied to ${describe(t)}`);
   }
@@ -229,7 +262,10 @@ function firewallView(sim: Sim, fw: FirewallRecord): unknown {
         : {
             type: "label_selector",
             label_selector: { selector: t.label_selector.selector },
-            applied_to_resources: selected(sim, t.label_selector.selector).map((id) => ({ type: "server", server: { id } })),
+            applied_to_resources: selected(sim, t.label_selector.selector).map((id) => ({
+              type: "server",
+              server: { id },
+            })),
           },
     ),
   });
@@ -245,7 +281,8 @@ export function prepareServerFirewalls(sim: Sim, record: any, body: Record<strin
   if (list === undefined || list === null) return () => {};
   if (!Array.isArray(list)) throw invalidInput("firewalls", "must be a list of {firewall: id}");
   const ids = list.map((f, i) => {
-    if (!Number.isInteger(f?.firewall)) throw invalidInput(`firewalls[${i}].firewall`, "is required (the firewall's ID)");
+    if (!Number.isInteger(f?.firewall))
+      throw invalidInput(`firewalls[${i}].firewall`, "is required (the firewall's ID)");
     return f.firewall as number;
   });
   const wanted = [...new Set(ids)].map((id) => {
@@ -287,7 +324,9 @@ export function registerFirewalls(sim: Sim): void {
     }
   });
   sim.route("cloud", "GET", "/firewalls/:id/actions", (req) => resourceActions(sim, req, get(req).id, "firewall"));
-  sim.route("cloud", "GET", "/firewalls/:id/actions/:action_id", (req) => resourceAction(sim, req, get(req).id, "firewall"));
+  sim.route("cloud", "GET", "/firewalls/:id/actions/:action_id", (req) =>
+    resourceAction(sim, req, get(req).id, "firewall"),
+  );
   sim.route("cloud", "POST", "/firewalls/:id/actions/set_rules", (req) => {
     const fw = get(req);
     if (!("rules" in req.body)) throw invalidInput("rules", "is required (an empty list removes every rule)");
@@ -314,11 +353,15 @@ export function registerFirewalls(sim: Sim): void {
   // A server's view lists every firewall that applies to it, directly or by selector.
   sim.extendView("server", (record, view) => {
     const applied = [...firewalls.values()].filter((fw) => appliesTo(fw, record)).sort((a, b) => a.id - b.id);
-    view.public_net = { ...(view.public_net ?? {}), firewalls: applied.map((fw) => ({ id: fw.id, status: "applied" })) };
+    view.public_net = {
+      ...(view.public_net ?? {}),
+      firewalls: applied.map((fw) => ({ id: fw.id, status: "applied" })),
+    };
   });
 
   // A deleted server leaves every firewall it was applied to.
   sim.onDelete("server", (id) => {
-    for (const fw of firewalls.values()) fw.applied_to = fw.applied_to.filter((t) => t.type !== "server" || t.server.id !== id);
+    for (const fw of firewalls.values())
+      fw.applied_to = fw.applied_to.filter((t) => t.type !== "server" || t.server.id !== id);
   });
 }

@@ -79,13 +79,17 @@ export function registerFloatingIps(sim: Sim): void {
     const type = requireIpType(b);
     const labels = checkLabels(b.labels);
     const description = optionalDescription(b.description);
-    if (b.name !== undefined && (typeof b.name !== "string" || b.name === "")) throw invalidInput("name", "must be a non-empty string");
+    if (b.name !== undefined && (typeof b.name !== "string" || b.name === ""))
+      throw invalidInput("name", "must be a non-empty string");
     if (typeof b.name === "string") checkUniqueName(col, b.name, "floating IP");
     const server = b.server === undefined || b.server === null ? undefined : requireServer(sim, b.server, "server");
     if (!server && (b.home_location === undefined || b.home_location === null)) {
       throw invalidInput("home_location", "is required when no server is given");
     }
-    const home = server && (b.home_location === undefined || b.home_location === null) ? server.location : requireLocation("home_location", b.home_location);
+    const home =
+      server && (b.home_location === undefined || b.home_location === null)
+        ? server.location
+        : requireLocation("home_location", b.home_location);
     const ip = type === "ipv4" ? allocateIPv4(sim) : allocateIPv6Network(sim);
     const id = sim.id();
     const f: FloatingIpRecord = {

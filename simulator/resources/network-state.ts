@@ -33,7 +33,8 @@ export function range4(c: Cidr): Range4 {
 
 export const contains = (r: Range4, ip: number): boolean => ip >= r.base && ip < r.base + r.size;
 export const overlaps = (a: Range4, b: Range4): boolean => a.base < b.base + b.size && b.base < a.base + a.size;
-export const within = (inner: Range4, outer: Range4): boolean => contains(outer, inner.base) && inner.base + inner.size <= outer.base + outer.size;
+export const within = (inner: Range4, outer: Range4): boolean =>
+  contains(outer, inner.base) && inner.base + inner.size <= outer.base + outer.size;
 
 /** RFC 1918's private ranges: a network, subnet or route destination must lie inside one. */
 export const PRIVATE_RANGES: readonly Range4[] = RFC1918.map(range4);

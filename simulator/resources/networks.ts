@@ -18,10 +18,45 @@
  * Imports: ../core, ../crud and primitives/ip.ts (addresses and blocks).
  * Entry point: {@link registerNetworks}.
  */
-import { ApiError, type Sim, type SimRequest, checkLabels, checkUniqueName, idParam, invalidInput, notFound, ok, paginate, requireString } from "../core";
+import {
+  ApiError,
+  type Sim,
+  type SimRequest,
+  checkLabels,
+  checkUniqueName,
+  idParam,
+  invalidInput,
+  notFound,
+  ok,
+  paginate,
+  requireString,
+} from "../core";
 import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr } from "../../primitives/ip";
-import { parseIPv4, formatIPv4, Range4, range4, contains, overlaps, within, isPrivate, PUBLIC_GATEWAY, requireRange4, requireIPv4, formatRange, Subnet, Route, NetworkRecord, NETWORK_ZONES, SUBNET_TYPES, networksOf, attachmentsOf, gatewayOf, networkView, optionalBool } from "./network-state";
+import {
+  parseIPv4,
+  formatIPv4,
+  Range4,
+  range4,
+  contains,
+  overlaps,
+  within,
+  isPrivate,
+  PUBLIC_GATEWAY,
+  requireRange4,
+  requireIPv4,
+  formatRange,
+  Subnet,
+  Route,
+  NetworkRecord,
+  NETWORK_ZONES,
+  SUBNET_TYPES,
+  networksOf,
+  attachmentsOf,
+  gatewayOf,
+  networkView,
+  optionalBool,
+} from "./network-state";
 import { registerAttachments } from "./server-networks";
 export { prepareServerNetworks } from "./server-networks";
 
@@ -42,7 +77,9 @@ export function checkSubnet(sim: Sim, n: Draft, body: Record<string, any>, field
     throw invalidInput(`${field}.network_zone`, `must be one of ${NETWORK_ZONES.join(", ")}`);
   }
   const network = range4(parseCidr(n.ip_range)!);
-  const taken = [...n.subnets.map((s) => s.ip_range), ...n.routes.map((r) => r.destination)].map((s) => range4(parseCidr(s)!));
+  const taken = [...n.subnets.map((s) => s.ip_range), ...n.routes.map((r) => r.destination)].map((s) =>
+    range4(parseCidr(s)!),
+  );
   let ipRange: Range4;
   if (body.ip_range === undefined || body.ip_range === null || body.ip_range === "") {
     const free = firstFreeRange(network, Math.max(24, network.prefix), taken);
@@ -50,15 +87,22 @@ export function checkSubnet(sim: Sim, n: Draft, body: Record<string, any>, field
     ipRange = free;
   } else {
     ipRange = requireRange4(body.ip_range, `${field}.ip_range`);
-    if (!within(ipRange, network)) throw invalidInput(`${field}.ip_range`, `must lie inside the network's range ${n.ip_range}`);
+    if (!within(ipRange, network))
+      throw invalidInput(`${field}.ip_range`, `must lie inside the network's range ${n.ip_range}`);
     if (ipRange.prefix > 30) throw invalidInput(`${field}.ip_range`, "must be at least a /30");
     const clash = taken.find((t) => overlaps(t, ipRange));
     if (clash) throw invalidInput(`${field}.ip_range`, `overlaps ${formatRange(clash)} of the network`);
   }
-  const subnet: Subnet = { type, ip_range: formatRange(ipRange), network_zone: zone, gateway: formatIPv4(gatewayOf(n)) };
+  const subnet: Subnet = {
+    type,
+    ip_range: formatRange(ipRange),
+    network_zone: zone,
+    gateway: formatIPv4(gatewayOf(n)),
+  };
   if (type === "vswitch") {
     const vswitch = body.vswitch_id;
-    if (!Number.isInteger(vswitch) || vswitch <= 0) throw invalidInput(`${field}.vswitch_id`, "is required for a vswitch subnet");
+    if (!Number.isInteger(vswitch) || vswitch <= 0)
+      throw invalidInput(`${field}.vswitch_id`, "is required for a vswitch subnet");
     for (const other of networksOf(sim).values()) {
       if (other.subnets.some((s) => s.vswitch_id === vswitch)) {
         throw new ApiError(409, "vswitch_id_already_used", `vSwitch ${vswitch} is already used by network ${other.id}`);
@@ -99,23 +143,35 @@ export function checkRoute(n: Draft, body: Record<string, any>, field: string): 
   // The default route (0.0.0.0/0, to a NAT server say) covers everything by design; only one may exist.
   const isDefault = destination.prefix === 0;
   for (const s of n.subnets) {
-    if (!isDefault && overlaps(destination, range4(parseCidr(s.ip_range)!))) throw invalidInput(`${field}.destination`, `overlaps subnet ${s.ip_range}`);
+    if (!isDefault && overlaps(destination, range4(parseCidr(s.ip_range)!)))
+      throw invalidInput(`${field}.destination`, `overlaps subnet ${s.ip_range}`);
   }
   for (const r of n.routes) {
     const other = range4(parseCidr(r.destination)!);
     if ((isDefault || other.prefix === 0) && destination.prefix !== other.prefix) continue;
-    if (overlaps(destination, other)) throw invalidInput(`${field}.destination`, `overlaps the destination of route ${r.destination}`);
+    if (overlaps(destination, other))
+      throw invalidInput(`${field}.destination`, `overlaps the destination of route ${r.destination}`);
   }
   if (!isDefault && (contains(destination, networkGateway) || contains(destination, PUBLIC_GATEWAY))) {
-    throw invalidInput(`${field}.destination`, `must not contain the network's gateway ${formatIPv4(networkGateway)} or 172.31.1.1`);
+    throw invalidInput(
+      `${field}.destination`,
+      `must not contain the network's gateway ${formatIPv4(networkGateway)} or 172.31.1.1`,
+    );
   }
   const gateway = requireIPv4(body.gateway, `${field}.gateway`);
-  if (!contains(network, gateway)) throw invalidInput(`${field}.gateway`, `must lie inside the network's range ${n.ip_range}`);
+  if (!contains(network, gateway))
+    throw invalidInput(`${field}.gateway`, `must lie inside the network's range ${n.ip_range}`);
   if (gateway === networkGateway || gateway === PUBLIC_GATEWAY) {
-    throw invalidInput(`${field}.gateway`, `must not be the network's gateway ${formatIPv4(networkGateway)} or 172.31.1.1`);
+    throw invalidInput(
+      `${field}.gateway`,
+      `must not be the network's gateway ${formatIPv4(networkGateway)} or 172.31.1.1`,
+    );
   }
-  const behindVswitch = n.subnets.find((s) => s.type === "vswitch" && contains(range4(parseCidr(s.ip_range)!), gateway));
-  if (behindVswitch) throw invalidInput(`${field}.gateway`, `must not lie behind a vSwitch (subnet ${behindVswitch.ip_range})`);
+  const behindVswitch = n.subnets.find(
+    (s) => s.type === "vswitch" && contains(range4(parseCidr(s.ip_range)!), gateway),
+  );
+  if (behindVswitch)
+    throw invalidInput(`${field}.gateway`, `must not lie behind a vSwitch (subnet ${behindVswitch.ip_range})`);
   return { destination: formatRange(destination), gateway: formatIPv4(gateway) };
 }
 
@@ -126,11 +182,16 @@ function createNetwork(sim: Sim, body: Record<string, any>): NetworkRecord {
   const name = requireString(body, "name");
   checkUniqueName(networks, name, "network");
   const range = requireRange4(body.ip_range, "ip_range");
-  if (!isPrivate(range)) throw invalidInput("ip_range", "must lie inside a private range of RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)");
+  if (!isPrivate(range))
+    throw invalidInput(
+      "ip_range",
+      "must lie inside a private range of RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
+    );
   if (range.prefix > 24) throw invalidInput("ip_range", "must be at least a /24");
   const labels = checkLabels(body.labels);
   const draft: Draft = { ip_range: formatRange(range), subnets: [], routes: [] };
-  for (const [i, s] of listField(body, "subnets").entries()) draft.subnets.push(checkSubnet(sim, draft, s, `subnets[${i}]`));
+  for (const [i, s] of listField(body, "subnets").entries())
+    draft.subnets.push(checkSubnet(sim, draft, s, `subnets[${i}]`));
   for (const [i, r] of listField(body, "routes").entries()) draft.routes.push(checkRoute(draft, r, `routes[${i}]`));
   return {
     id: sim.id(),
@@ -146,7 +207,8 @@ function createNetwork(sim: Sim, body: Record<string, any>): NetworkRecord {
 function listField(body: Record<string, any>, field: string): Record<string, any>[] {
   const v = body[field];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "object" || x === null)) throw invalidInput(field, "must be a list of objects");
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "object" || x === null))
+    throw invalidInput(field, "must be a list of objects");
   return v;
 }
 
@@ -170,7 +232,11 @@ const NETWORK_ACTIONS: Record<string, (sim: Sim, n: NetworkRecord, body: Record<
     );
     if (attached.length > 0) {
       // The provider recognises this message and retries, so its wording matters.
-      throw new ApiError(503, "service_error", `servers are attached to subnet ${formatRange(range)} (${attached.map((a) => a.server).join(", ")}); detach them first`);
+      throw new ApiError(
+        503,
+        "service_error",
+        `servers are attached to subnet ${formatRange(range)} (${attached.map((a) => a.server).join(", ")}); detach them first`,
+      );
     }
     n.subnets.splice(i, 1);
   },
@@ -188,7 +254,10 @@ const NETWORK_ACTIONS: Record<string, (sim: Sim, n: NetworkRecord, body: Record<
     const wanted = requireRange4(body.ip_range, "ip_range");
     const current = range4(parseCidr(n.ip_range)!);
     if (wanted.base !== current.base || wanted.prefix >= current.prefix) {
-      throw invalidInput("ip_range", `can only grow: keep ${formatIPv4(current.base)} and use a prefix shorter than /${current.prefix}`);
+      throw invalidInput(
+        "ip_range",
+        `can only grow: keep ${formatIPv4(current.base)} and use a prefix shorter than /${current.prefix}`,
+      );
     }
     if (!isPrivate(wanted)) throw invalidInput("ip_range", "must lie inside a private range of RFC 1918");
     n.ip_range = formatRange(wanted);

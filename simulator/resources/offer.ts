@@ -157,7 +157,9 @@ export function findImage(idOrName: unknown, architecture?: string): Image | und
   if (typeof idOrName === "number" || (typeof idOrName === "string" && /^\d+$/.test(idOrName))) {
     return OFFER.images.find((i) => i.id === Number(idOrName));
   }
-  return OFFER.images.find((i) => i.name === idOrName && (architecture === undefined || i.architecture === architecture));
+  return OFFER.images.find(
+    (i) => i.name === idOrName && (architecture === undefined || i.architecture === architecture),
+  );
 }
 
 export function findIso(idOrName: unknown): Iso | undefined {
@@ -170,15 +172,21 @@ export const DATACENTERS_ANNOUNCEMENT = "https://docs.hetzner.cloud/changelog#20
 export function registerOffer(sim: Sim): void {
   sim.route("cloud", "GET", "/locations", (req) => paginate("locations", byName(OFFER.locations, req), req.query));
   sim.route("cloud", "GET", "/locations/:id", (req) => ok({ location: byId(OFFER.locations, req, "location") }));
-  sim.route("cloud", "GET", "/server_types", (req) => paginate("server_types", byName(OFFER.server_types, req), req.query));
-  sim.route("cloud", "GET", "/server_types/:id", (req) => ok({ server_type: byId(OFFER.server_types, req, "server type") }));
+  sim.route("cloud", "GET", "/server_types", (req) =>
+    paginate("server_types", byName(OFFER.server_types, req), req.query),
+  );
+  sim.route("cloud", "GET", "/server_types/:id", (req) =>
+    ok({ server_type: byId(OFFER.server_types, req, "server type") }),
+  );
   sim.route("cloud", "GET", "/images", (req) => paginate("images", listImages(req), req.query));
   sim.route("cloud", "GET", "/images/:id", (req) => ok({ image: byId(OFFER.images, req, "image") }));
   sim.route("cloud", "GET", "/isos", (req) => paginate("isos", listIsos(req), req.query));
   sim.route("cloud", "GET", "/isos/:id", (req) => ok({ iso: byId(OFFER.isos, req, "iso") }));
   for (const path of ["/datacenters", "/datacenters/:id"]) {
     sim.route("cloud", "GET", path, () => {
-      throw new ApiError(410, "deprecated_api_endpoint", "API functionality was removed", { announcement: DATACENTERS_ANNOUNCEMENT });
+      throw new ApiError(410, "deprecated_api_endpoint", "API functionality was removed", {
+        announcement: DATACENTERS_ANNOUNCEMENT,
+      });
     });
   }
 }
@@ -209,7 +217,8 @@ function listImages(req: SimRequest): Image[] {
   const includeDeprecated = q.get("include_deprecated") === "true";
   const boundTo = q.get("bound_to");
   const selector = q.get("label_selector");
-  for (const a of archs) if (a !== "x86" && a !== "arm") throw invalidInput("architecture", `unknown architecture ${JSON.stringify(a)}`);
+  for (const a of archs)
+    if (a !== "x86" && a !== "arm") throw invalidInput("architecture", `unknown architecture ${JSON.stringify(a)}`);
   const match = selector === null ? () => true : labelSelector(selector);
   const list = OFFER.images.filter(
     (i) =>
@@ -231,6 +240,8 @@ function listIsos(req: SimRequest): Iso[] {
   const arch = req.query.get("architecture");
   const wildcard = req.query.get("include_architecture_wildcard") === "true";
   return OFFER.isos.filter(
-    (i) => (name === null || i.name === name) && (arch === null || i.architecture === arch || (wildcard && i.architecture === null)),
+    (i) =>
+      (name === null || i.name === name) &&
+      (arch === null || i.architecture === arch || (wildcard && i.architecture === null)),
   );
 }

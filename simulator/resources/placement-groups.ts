@@ -20,7 +20,8 @@ export interface PlacementGroupRecord {
   created: string;
 }
 
-export const placementGroups = (sim: Sim): Map<number, PlacementGroupRecord> => sim.collection<PlacementGroupRecord>(PLACEMENT_GROUPS);
+export const placementGroups = (sim: Sim): Map<number, PlacementGroupRecord> =>
+  sim.collection<PlacementGroupRecord>(PLACEMENT_GROUPS);
 
 /** The servers in a group, by ID. */
 export function membersOf(sim: Sim, groupId: number): number[] {
@@ -31,7 +32,14 @@ export function membersOf(sim: Sim, groupId: number): number[] {
 }
 
 export function placementGroupView(sim: Sim, g: PlacementGroupRecord): Record<string, unknown> {
-  return { id: g.id, name: g.name, labels: { ...g.labels }, type: g.type, created: g.created, servers: membersOf(sim, g.id) };
+  return {
+    id: g.id,
+    name: g.name,
+    labels: { ...g.labels },
+    type: g.type,
+    created: g.created,
+    servers: membersOf(sim, g.id),
+  };
 }
 
 /** The group a request names, or `invalid_input` on `field`; `placement_error` when it is full. */
@@ -39,7 +47,11 @@ export function groupWithRoom(sim: Sim, id: unknown, field: string): PlacementGr
   const g = typeof id === "number" ? placementGroups(sim).get(id) : undefined;
   if (!g) throw invalidInput(field, `placement group ${JSON.stringify(id)} not found`);
   if (membersOf(sim, g.id).length >= SPREAD_GROUP_MAX) {
-    throw new ApiError(422, "placement_error", `placement group ${g.id} already holds ${SPREAD_GROUP_MAX} servers, the most a spread group takes`);
+    throw new ApiError(
+      422,
+      "placement_error",
+      `placement group ${g.id} already holds ${SPREAD_GROUP_MAX} servers, the most a spread group takes`,
+    );
   }
   return g;
 }

@@ -28,10 +28,17 @@ export interface Pricing {
   readonly image: { readonly price_per_gb_month: Price };
   readonly floating_ip: { readonly price_monthly: Price };
   readonly floating_ips: readonly { readonly type: "ipv4" | "ipv6"; readonly prices: readonly IpPrice[] }[];
-  readonly primary_ips: readonly { readonly type: "ipv4" | "ipv6"; readonly prices: readonly (IpPrice & { readonly price_hourly: Price })[] }[];
+  readonly primary_ips: readonly {
+    readonly type: "ipv4" | "ipv6";
+    readonly prices: readonly (IpPrice & { readonly price_hourly: Price })[];
+  }[];
   readonly traffic: { readonly price_per_tb: Price };
   readonly server_backup: { readonly percentage: string };
-  readonly server_types: readonly { readonly id: number; readonly name: string; readonly prices: readonly ServerTypePrice[] }[];
+  readonly server_types: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly prices: readonly ServerTypePrice[];
+  }[];
   readonly load_balancer_types: readonly unknown[];
   readonly volume: { readonly price_per_gb_month: Price };
 }
@@ -39,7 +46,9 @@ export interface Pricing {
 /** The pricing: the fixture's figures and the offer's server type prices (by ID, as /server_types lists them). */
 export const PRICING: Pricing = {
   ...(withoutNotes(pricingFixture) as Omit<Pricing, "server_types">),
-  server_types: [...OFFER.server_types].sort((a, b) => a.id - b.id).map((t) => ({ id: t.id, name: t.name, prices: t.prices })),
+  server_types: [...OFFER.server_types]
+    .sort((a, b) => a.id - b.id)
+    .map((t) => ({ id: t.id, name: t.name, prices: t.prices })),
 };
 
 export function registerPricing(sim: Sim): void {

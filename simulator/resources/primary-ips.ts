@@ -71,7 +71,10 @@ export function formatIPv6(groups: readonly number[]): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join(".");
   }
-  return formatAddress("ipv6", groups.reduce((value, g) => (value << 16n) | BigInt(g), 0n));
+  return formatAddress(
+    "ipv6",
+    groups.reduce((value, g) => (value << 16n) | BigInt(g), 0n),
+  );
 }
 
 /** The canonical text of an IPv4 or IPv6 address, or undefined when `text` is neither. */
@@ -114,7 +117,8 @@ export function allocateIPv4(sim: Sim): string {
   const n = allocator(sim).v4++;
   if (n < 254) return `203.0.113.${n + 1}`;
   const m = n - 254 + 1;
-  if (m >= 2 ** 17 - 1) throw new ApiError(422, "resource_unavailable", "no IPv4 address left in the simulator's ranges");
+  if (m >= 2 ** 17 - 1)
+    throw new ApiError(422, "resource_unavailable", "no IPv4 address left in the simulator's ranges");
   return `198.${18 + (m >> 16)}.${(m >> 8) & 255}.${m & 255}`;
 }
 
@@ -146,7 +150,8 @@ export function initialPtrs(type: "ipv4" | "ipv6", ip: string): DnsPtr[] {
   return type === "ipv4" ? [{ ip, dns_ptr: defaultPtr(ip) }] : [];
 }
 
-const HOSTNAME = /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
 /** The canonical address `ipText` if it belongs to `holder`, else `invalid_input` on `ip`. */
 export function addressOf(holder: PtrHolder, ipText: unknown): string {
@@ -174,7 +179,8 @@ export function changePtr(holder: PtrHolder, ipText: unknown, ptr: unknown): voi
     holder.dns_ptr = holder.type === "ipv4" ? [{ ip, dns_ptr: defaultPtr(ip) }] : rest;
     return;
   }
-  if (holder.type === "ipv6" && rest.length >= 100) throw invalidInput("ip", "at most 100 reverse DNS entries per IPv6 network");
+  if (holder.type === "ipv6" && rest.length >= 100)
+    throw invalidInput("ip", "at most 100 reverse DNS entries per IPv6 network");
   holder.dns_ptr = [...rest, { ip, dns_ptr: ptr }];
 }
 
@@ -285,7 +291,8 @@ export function requireIpType(body: Record<string, any>, field = "type"): "ipv4"
 /** The server a request assigns to: it must exist and be powered off. */
 function assignableServer(sim: Sim, id: unknown, field: string): ServerRecord {
   const server = requireServer(sim, id, field);
-  if (server.status !== "off") throw new ApiError(422, "server_not_stopped", `server ${id} is running, but needs to be powered off`);
+  if (server.status !== "off")
+    throw new ApiError(422, "server_not_stopped", `server ${id} is running, but needs to be powered off`);
   return server;
 }
 
@@ -295,11 +302,19 @@ function assignableServer(sim: Sim, id: unknown, field: string): ServerRecord {
  */
 function checkAssignable(sim: Sim, p: PrimaryIpRecord, server: ServerRecord): void {
   if (p.assignee_id !== null && p.assignee_id !== server.id) {
-    throw new ApiError(422, "primary_ip_already_assigned", `primary IP ${p.id} is already assigned to server ${p.assignee_id}`);
+    throw new ApiError(
+      422,
+      "primary_ip_already_assigned",
+      `primary IP ${p.id} is already assigned to server ${p.assignee_id}`,
+    );
   }
   const other = primaryIpOf(sim, server.id, p.type);
   if (other && other.id !== p.id) {
-    throw new ApiError(422, p.type === "ipv4" ? "server_has_ipv4" : "server_has_ipv6", `server ${server.id} already has an ${p.type} address`);
+    throw new ApiError(
+      422,
+      p.type === "ipv4" ? "server_has_ipv4" : "server_has_ipv6",
+      `server ${server.id} already has an ${p.type} address`,
+    );
   }
   if (server.location.name !== p.location.name) {
     throw new ApiError(
@@ -329,23 +344,38 @@ export function registerPrimaryIps(sim: Sim): void {
     const type = requireIpType(b);
     checkUniqueName(col, name, "primary IP", undefined);
     const labels = checkLabels(b.labels);
-    if (b.assignee_type !== undefined && b.assignee_type !== "server") throw invalidInput("assignee_type", "must be server");
+    if (b.assignee_type !== undefined && b.assignee_type !== "server")
+      throw invalidInput("assignee_type", "must be server");
     const hasAssignee = b.assignee_id !== undefined && b.assignee_id !== null;
-    if (hasAssignee && b.location !== undefined) throw invalidInput("location", "location and assignee_id are mutually exclusive");
-    if (!hasAssignee && b.location === undefined) throw invalidInput("location", "is required when no assignee_id is given");
-    if (b.auto_delete !== undefined && typeof b.auto_delete !== "boolean") throw invalidInput("auto_delete", "must be a boolean");
+    if (hasAssignee && b.location !== undefined)
+      throw invalidInput("location", "location and assignee_id are mutually exclusive");
+    if (!hasAssignee && b.location === undefined)
+      throw invalidInput("location", "is required when no assignee_id is given");
+    if (b.auto_delete !== undefined && typeof b.auto_delete !== "boolean")
+      throw invalidInput("auto_delete", "must be a boolean");
     let server: ServerRecord | undefined;
     let location: Location;
     if (hasAssignee) {
       server = assignableServer(sim, b.assignee_id, "assignee_id");
       if (primaryIpOf(sim, server.id, type)) {
-        throw new ApiError(422, type === "ipv4" ? "server_has_ipv4" : "server_has_ipv6", `server ${server.id} already has an ${type} address`);
+        throw new ApiError(
+          422,
+          type === "ipv4" ? "server_has_ipv4" : "server_has_ipv6",
+          `server ${server.id} already has an ${type} address`,
+        );
       }
       location = server.location;
     } else {
       location = requireLocation("location", b.location);
     }
-    const p = addPrimaryIp(sim, { name, type, location, labels, autoDelete: b.auto_delete, assigneeId: server?.id ?? null });
+    const p = addPrimaryIp(sim, {
+      name,
+      type,
+      location,
+      labels,
+      autoDelete: b.auto_delete,
+      assigneeId: server?.id ?? null,
+    });
     const action = sim.action("create_primary_ip", withServer("primary_ip", p.id, server?.id ?? null));
     return ok({ primary_ip: primaryIpView(p), action }, 201);
   });
@@ -363,7 +393,11 @@ export function registerPrimaryIps(sim: Sim): void {
 
   deleteRoute(sim, col, NAMES, (p) => {
     if (p.assignee_id !== null) {
-      throw new ApiError(422, "must_be_unassigned", `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`);
+      throw new ApiError(
+        422,
+        "must_be_unassigned",
+        `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`,
+      );
     }
   });
 
@@ -373,7 +407,15 @@ export function registerPrimaryIps(sim: Sim): void {
     const server = assignableServer(sim, req.body.assignee_id, "assignee_id");
     checkAssignable(sim, p, server);
     p.assignee_id = server.id;
-    return ok({ action: sim.action("assign_primary_ip", [{ id: server.id, type: "server" }, { id: p.id, type: "primary_ip" }]) }, 201);
+    return ok(
+      {
+        action: sim.action("assign_primary_ip", [
+          { id: server.id, type: "server" },
+          { id: p.id, type: "primary_ip" },
+        ]),
+      },
+      201,
+    );
   });
 
   sim.route("cloud", "POST", "/primary_ips/:id/actions/unassign", (req) => {
@@ -393,6 +435,7 @@ export function registerPrimaryIps(sim: Sim): void {
   changePtrRoute(sim, NAMES, get);
 
   deleteProtectionRoute(sim, NAMES, get, (p, del) => {
-    if (del && p.auto_delete) throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");
+    if (del && p.auto_delete)
+      throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");
   });
 }

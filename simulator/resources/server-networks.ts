@@ -7,7 +7,22 @@
  */
 import { ApiError, type Sim, idParam, invalidInput, mustGet, ok } from "../core";
 import { parseCidr } from "../../primitives/ip";
-import { parseIPv4, formatIPv4, Range4, range4, contains, requireRange4, requireIPv4, formatRange, NetworkRecord, Attachment, networksOf, attachmentsOf, gatewayOf, usedAddresses } from "./network-state";
+import {
+  parseIPv4,
+  formatIPv4,
+  Range4,
+  range4,
+  contains,
+  requireRange4,
+  requireIPv4,
+  formatRange,
+  NetworkRecord,
+  Attachment,
+  networksOf,
+  attachmentsOf,
+  gatewayOf,
+  usedAddresses,
+} from "./network-state";
 
 // ---------------------------------------------------------------- server attachments
 
@@ -53,11 +68,18 @@ function allocate(sim: Sim, server: any, n: NetworkRecord, req: AttachRequest): 
     if (!subnet) throw invalidInput("ip_range", `network ${n.id} has no subnet ${formatRange(wanted)}`);
     candidates = usable.filter((r) => r.base === wanted.base && r.prefix === wanted.prefix);
     if (candidates.length === 0) {
-      throw invalidInput("ip_range", `subnet ${subnet.ip_range} is a ${subnet.type} subnet in ${subnet.network_zone}; the server needs a cloud subnet in ${zone ?? "its zone"}`);
+      throw invalidInput(
+        "ip_range",
+        `subnet ${subnet.ip_range} is a ${subnet.type} subnet in ${subnet.network_zone}; the server needs a cloud subnet in ${zone ?? "its zone"}`,
+      );
     }
   }
   if (usable.length === 0) {
-    throw new ApiError(422, "no_subnet_available", `network ${n.id} has no cloud subnet in the server's network zone${zone ? ` ${zone}` : ""}`);
+    throw new ApiError(
+      422,
+      "no_subnet_available",
+      `network ${n.id} has no cloud subnet in the server's network zone${zone ? ` ${zone}` : ""}`,
+    );
   }
   const used = usedAddresses(sim, n.id);
   let ip: number;
@@ -65,7 +87,8 @@ function allocate(sim: Sim, server: any, n: NetworkRecord, req: AttachRequest): 
     ip = takeAddress(n, candidates, used, req.ip, "ip");
   } else {
     const free = candidates.map((r) => nextFree(n, r, used)).find((x) => x !== undefined);
-    if (free === undefined) throw new ApiError(422, "no_subnet_available", `no free address left in network ${n.id} for the server`);
+    if (free === undefined)
+      throw new ApiError(422, "no_subnet_available", `no free address left in network ${n.id} for the server`);
     ip = free;
   }
   used.add(ip);
@@ -73,12 +96,27 @@ function allocate(sim: Sim, server: any, n: NetworkRecord, req: AttachRequest): 
 }
 
 /** An address asked for: inside one of the subnets, not reserved, not taken. */
-function takeAddress(n: NetworkRecord, subnets: readonly Range4[], used: Set<number>, value: unknown, field: string): number {
+function takeAddress(
+  n: NetworkRecord,
+  subnets: readonly Range4[],
+  used: Set<number>,
+  value: unknown,
+  field: string,
+): number {
   const ip = requireIPv4(value, field);
   const subnet = subnets.find((r) => contains(r, ip));
-  if (!subnet) throw invalidInput(field, `${formatIPv4(ip)} is not inside a cloud subnet of network ${n.id} in the server's network zone`);
-  if (reserved(n, subnet, ip)) throw invalidInput(field, `${formatIPv4(ip)} is reserved (first or last address of the subnet, or the network's gateway)`);
-  if (used.has(ip)) throw new ApiError(409, "ip_not_available", `IP ${formatIPv4(ip)} is already used in network ${n.id}`);
+  if (!subnet)
+    throw invalidInput(
+      field,
+      `${formatIPv4(ip)} is not inside a cloud subnet of network ${n.id} in the server's network zone`,
+    );
+  if (reserved(n, subnet, ip))
+    throw invalidInput(
+      field,
+      `${formatIPv4(ip)} is reserved (first or last address of the subnet, or the network's gateway)`,
+    );
+  if (used.has(ip))
+    throw new ApiError(409, "ip_not_available", `IP ${formatIPv4(ip)} is already used in network ${n.id}`);
   return ip;
 }
 
@@ -94,7 +132,11 @@ function checkAliases(n: NetworkRecord, subnets: readonly Range4[], used: Set<nu
 
 function nextFree(n: NetworkRecord, subnet: Range4, used: Set<number>): number | undefined {
   // Every address tried before the free one is reserved or used, so this ends after used.size + 4 tries.
-  for (let ip = subnet.base + 1, tries = 0; ip < subnet.base + subnet.size - 1 && tries <= used.size + 3; ip++, tries++) {
+  for (
+    let ip = subnet.base + 1, tries = 0;
+    ip < subnet.base + subnet.size - 1 && tries <= used.size + 3;
+    ip++, tries++
+  ) {
     if (!reserved(n, subnet, ip) && !used.has(ip)) return ip;
   }
   return undefined;
@@ -104,7 +146,12 @@ function attachmentOf(sim: Sim, server: number, network: number): Attachment | u
   return [...attachmentsOf(sim).values()].find((a) => a.server === server && a.network === network);
 }
 
-function storeAttachment(sim: Sim, server: number, network: number, address: { ip: string; alias_ips: string[] }): Attachment {
+function storeAttachment(
+  sim: Sim,
+  server: number,
+  network: number,
+  address: { ip: string; alias_ips: string[] },
+): Attachment {
   const id = sim.id();
   const a: Attachment = { id, server, network, ...address, mac_address: macAddress(id) };
   attachmentsOf(sim).set(id, a);
@@ -112,7 +159,8 @@ function storeAttachment(sim: Sim, server: number, network: number, address: { i
 }
 
 function networkId(value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) <= 0) throw invalidInput("network", "is required (the network's ID)");
+  if (!Number.isInteger(value) || (value as number) <= 0)
+    throw invalidInput("network", "is required (the network's ID)");
   return value as number;
 }
 
@@ -151,7 +199,15 @@ export function registerAttachments(sim: Sim): void {
       const server = mustGet(servers(), idParam(req, "server"), "server");
       const n = mustGet(networks, networkId(req.body.network), "network");
       run(server, n, req.body);
-      return ok({ action: sim.action(name, [{ id: server.id, type: "server" }, { id: n.id, type: "network" }]) }, 201);
+      return ok(
+        {
+          action: sim.action(name, [
+            { id: server.id, type: "server" },
+            { id: n.id, type: "network" },
+          ]),
+        },
+        201,
+      );
     });
   };
 

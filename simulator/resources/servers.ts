@@ -59,7 +59,16 @@ export const USER_DATA_MAX_BYTES = 32 * 1024;
 /** The backup window Hetzner assigns when backups are enabled. */
 export const BACKUP_WINDOW = "22-02";
 
-export type ServerStatus = "initializing" | "starting" | "running" | "stopping" | "off" | "deleting" | "migrating" | "rebuilding" | "unknown";
+export type ServerStatus =
+  | "initializing"
+  | "starting"
+  | "running"
+  | "stopping"
+  | "off"
+  | "deleting"
+  | "migrating"
+  | "rebuilding"
+  | "unknown";
 
 /** A server as stored: the API's fields (objects where the API shows objects), plus what the API never shows. */
 export interface ServerRecord {
@@ -86,7 +95,8 @@ export interface ServerRecord {
 
 export const servers = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>(SERVERS);
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A server name: required, a valid hostname (RFC 1123), unique in the project. */
 function checkServerName(sim: Sim, name: unknown, self?: number): string {
@@ -112,7 +122,9 @@ export function serverView(sim: Sim, s: ServerRecord): Record<string, unknown> {
     status: s.status,
     created: s.created,
     public_net: {
-      ipv4: v4 ? { id: v4.id, ip: v4.ip, blocked: v4.blocked, dns_ptr: v4.dns_ptr.find((p) => p.ip === v4.ip)?.dns_ptr ?? "" } : null,
+      ipv4: v4
+        ? { id: v4.id, ip: v4.ip, blocked: v4.blocked, dns_ptr: v4.dns_ptr.find((p) => p.ip === v4.ip)?.dns_ptr ?? "" }
+        : null,
       ipv6: v6 ? { id: v6.id, ip: v6.ip, blocked: v6.blocked, dns_ptr: ptrView(v6) } : null,
       floating_ips: floatingIpsOf(sim, s.id),
       firewalls: [] as unknown[],
@@ -142,9 +154,13 @@ export function serverView(sim: Sim, s: ServerRecord): Record<string, unknown> {
 function requireImage(idOrName: unknown, type: ServerType): Image {
   if (idOrName === undefined || idOrName === null || idOrName === "") throw invalidInput("image", "is required");
   const image = findImage(idOrName, type.architecture);
-  if (!image) throw invalidInput("image", `image ${JSON.stringify(idOrName)} for architecture ${type.architecture} not found`);
+  if (!image)
+    throw invalidInput("image", `image ${JSON.stringify(idOrName)} for architecture ${type.architecture} not found`);
   if (image.architecture !== type.architecture) {
-    throw invalidInput("image", `image ${image.id} is for ${image.architecture}, server type ${type.name} is ${type.architecture}`);
+    throw invalidInput(
+      "image",
+      `image ${image.id} is for ${image.architecture}, server type ${type.name} is ${type.architecture}`,
+    );
   }
   return image;
 }
@@ -181,17 +197,30 @@ function planPublicNet(sim: Sim, raw: unknown, location: Location): PublicNetPla
   if (raw === undefined || raw === null) return { ipv4: true, ipv6: true };
   if (typeof raw !== "object" || Array.isArray(raw)) throw invalidInput("public_net", "must be an object");
   const pn = raw as Record<string, any>;
-  const plan: PublicNetPlan = { ipv4: optionalBool(pn, "enable_ipv4", true), ipv6: optionalBool(pn, "enable_ipv6", true) };
+  const plan: PublicNetPlan = {
+    ipv4: optionalBool(pn, "enable_ipv4", true),
+    ipv6: optionalBool(pn, "enable_ipv6", true),
+  };
   for (const type of ["ipv4", "ipv6"] as const) {
     const id = pn[type];
     if (id === undefined || id === null || id === 0) continue;
     if (!plan[type]) throw invalidInput(`public_net.${type}`, `enable_${type} is false`);
     const p = typeof id === "number" ? primaryIps(sim).get(id) : undefined;
     if (!p) throw invalidInput(`public_net.${type}`, `primary IP ${JSON.stringify(id)} not found`);
-    if (p.type !== type) throw new ApiError(422, "primary_ip_version_mismatch", `primary IP ${p.id} is ${p.type}, not ${type}`);
-    if (p.assignee_id !== null) throw new ApiError(422, "primary_ip_assigned", `primary IP ${p.id} is already assigned to server ${p.assignee_id}`);
+    if (p.type !== type)
+      throw new ApiError(422, "primary_ip_version_mismatch", `primary IP ${p.id} is ${p.type}, not ${type}`);
+    if (p.assignee_id !== null)
+      throw new ApiError(
+        422,
+        "primary_ip_assigned",
+        `primary IP ${p.id} is already assigned to server ${p.assignee_id}`,
+      );
     if (p.location.name !== location.name) {
-      throw new ApiError(422, "primary_ip_datacenter_mismatch", `primary IP ${p.id} is in ${p.location.name}, the server in ${location.name}`);
+      throw new ApiError(
+        422,
+        "primary_ip_datacenter_mismatch",
+        `primary IP ${p.id} is in ${p.location.name}, the server in ${location.name}`,
+      );
     }
     if (type === "ipv4") plan.ipv4Existing = p;
     else plan.ipv6Existing = p;
@@ -201,7 +230,8 @@ function planPublicNet(sim: Sim, raw: unknown, location: Location): PublicNetPla
 
 /** The location of a create: as asked, else the one of a primary IP named, else the first where the type is sold. */
 function createLocation(sim: Sim, b: Record<string, any>, type: ServerType): Location {
-  if (b.location !== undefined && b.location !== null && b.location !== "") return requireLocation("location", b.location);
+  if (b.location !== undefined && b.location !== null && b.location !== "")
+    return requireLocation("location", b.location);
   const pn = b.public_net as Record<string, any> | undefined;
   for (const id of [pn?.ipv4, pn?.ipv6]) {
     const p = typeof id === "number" ? primaryIps(sim).get(id) : undefined;
@@ -228,8 +258,10 @@ function requireVolumes(sim: Sim, raw: unknown, location: Location): VolumeRecor
   return raw.map((id) => {
     const v = typeof id === "number" ? volumes(sim).get(id) : undefined;
     if (!v) throw invalidInput("volumes", `volume ${JSON.stringify(id)} not found`);
-    if (v.server !== null) throw new ApiError(422, "volume_already_attached", `volume ${v.id} is already attached to server ${v.server}`);
-    if (v.location.name !== location.name) throw invalidInput("volumes", `volume ${v.id} is in ${v.location.name}, the server in ${location.name}`);
+    if (v.server !== null)
+      throw new ApiError(422, "volume_already_attached", `volume ${v.id} is already attached to server ${v.server}`);
+    if (v.location.name !== location.name)
+      throw invalidInput("volumes", `volume ${v.id} is in ${v.location.name}, the server in ${location.name}`);
     return v;
   });
 }
@@ -237,7 +269,8 @@ function requireVolumes(sim: Sim, raw: unknown, location: Location): VolumeRecor
 function requireUserData(raw: unknown): string {
   if (raw === undefined || raw === null) return "";
   if (typeof raw !== "string") throw invalidInput("user_data", "must be a string");
-  if (Buffer.byteLength(raw, "utf8") > USER_DATA_MAX_BYTES) throw invalidInput("user_data", `must not be longer than ${USER_DATA_MAX_BYTES} bytes`);
+  if (Buffer.byteLength(raw, "utf8") > USER_DATA_MAX_BYTES)
+    throw invalidInput("user_data", `must not be longer than ${USER_DATA_MAX_BYTES} bytes`);
   return raw;
 }
 
@@ -251,11 +284,15 @@ function createServer(sim: Sim, b: Record<string, any>) {
   const type = requireServerType(b.server_type);
   const image = requireImage(b.image, type);
   const location = createLocation(sim, b, type);
-  if (!orderableIn(type, location)) throw new ApiError(400, "invalid_input", "unsupported location for server type", {});
+  if (!orderableIn(type, location))
+    throw new ApiError(400, "invalid_input", "unsupported location for server type", {});
   const sshKeys = requireSshKeys(sim, b.ssh_keys);
   const userData = requireUserData(b.user_data);
   const labels = checkLabels(b.labels);
-  const group = b.placement_group === undefined || b.placement_group === null ? undefined : groupWithRoom(sim, b.placement_group, "placement_group");
+  const group =
+    b.placement_group === undefined || b.placement_group === null
+      ? undefined
+      : groupWithRoom(sim, b.placement_group, "placement_group");
   const publicNet = planPublicNet(sim, b.public_net, location);
   const attach = requireVolumes(sim, b.volumes, location);
   optionalBool(b, "automount", false);
@@ -315,7 +352,8 @@ function deleteServer(sim: Sim, s: ServerRecord) {
 }
 
 function requireOff(s: ServerRecord): void {
-  if (s.status !== "off") throw new ApiError(422, "server_not_stopped", `server ${s.id} is ${s.status}, but the action needs it powered off`);
+  if (s.status !== "off")
+    throw new ApiError(422, "server_not_stopped", `server ${s.id} is ${s.status}, but the action needs it powered off`);
 }
 
 /** change_type: the server off, a type of the same architecture and storage, sold in its location, with room for its disk. */
@@ -323,10 +361,14 @@ function changeType(s: ServerRecord, b: Record<string, any>): void {
   requireOff(s);
   const type = requireServerType(b.server_type);
   if (typeof b.upgrade_disk !== "boolean") throw invalidInput("upgrade_disk", "is required and must be a boolean");
-  const misfit = (why: string) => new ApiError(422, "invalid_server_type", `server type ${type.name} does not fit server ${s.id}: ${why}`);
-  if (type.architecture !== s.server_type.architecture) throw misfit(`its architecture is ${type.architecture}, the server's ${s.server_type.architecture}`);
-  if (type.storage_type !== s.server_type.storage_type) throw misfit(`its storage is ${type.storage_type}, the server's ${s.server_type.storage_type}`);
-  if (type.disk < s.primary_disk_size) throw misfit(`its disk (${type.disk} GB) is smaller than the server's (${s.primary_disk_size} GB)`);
+  const misfit = (why: string) =>
+    new ApiError(422, "invalid_server_type", `server type ${type.name} does not fit server ${s.id}: ${why}`);
+  if (type.architecture !== s.server_type.architecture)
+    throw misfit(`its architecture is ${type.architecture}, the server's ${s.server_type.architecture}`);
+  if (type.storage_type !== s.server_type.storage_type)
+    throw misfit(`its storage is ${type.storage_type}, the server's ${s.server_type.storage_type}`);
+  if (type.disk < s.primary_disk_size)
+    throw misfit(`its disk (${type.disk} GB) is smaller than the server's (${s.primary_disk_size} GB)`);
   if (!orderableIn(type, s.location)) throw misfit(`it is not sold in ${s.location.name}`);
   s.server_type = type;
   if (b.upgrade_disk) s.primary_disk_size = type.disk;
@@ -365,7 +407,12 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
   rebuild: {
     command: "rebuild_server",
     run: (_sim, s, b) => {
-      if (s.protection.rebuild) throw new ApiError(423, "protected", `server ${s.id} is protected against rebuilds; disable rebuild protection first`);
+      if (s.protection.rebuild)
+        throw new ApiError(
+          423,
+          "protected",
+          `server ${s.id} is protected against rebuilds; disable rebuild protection first`,
+        );
       s.image = requireImage(b.image, s.server_type);
       if (b.user_data !== undefined) s.user_data = requireUserData(b.user_data);
       s.status = "running";
@@ -380,18 +427,29 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
     command: "add_to_placement_group",
     run: (sim, s, b) => {
       requireOff(s);
-      if (s.placement_group !== null) throw new ApiError(422, "already_in_placement_group", `server ${s.id} is already in placement group ${s.placement_group}`);
+      if (s.placement_group !== null)
+        throw new ApiError(
+          422,
+          "already_in_placement_group",
+          `server ${s.id} is already in placement group ${s.placement_group}`,
+        );
       s.placement_group = groupWithRoom(sim, b.placement_group, "placement_group").id;
     },
   },
-  remove_from_placement_group: { command: "remove_from_placement_group", run: (_sim, s) => void (s.placement_group = null) },
+  remove_from_placement_group: {
+    command: "remove_from_placement_group",
+    run: (_sim, s) => void (s.placement_group = null),
+  },
   attach_iso: {
     command: "attach_iso",
     run: (_sim, s, b) => {
       const iso = findIso(b.iso);
       if (!iso) throw invalidInput("iso", `ISO ${JSON.stringify(b.iso)} not found`);
       if (iso.architecture !== null && iso.architecture !== s.server_type.architecture) {
-        throw invalidInput("iso", `ISO ${iso.name} is for ${iso.architecture}, the server is ${s.server_type.architecture}`);
+        throw invalidInput(
+          "iso",
+          `ISO ${iso.name} is for ${iso.architecture}, the server is ${s.server_type.architecture}`,
+        );
       }
       s.iso = iso;
     },
@@ -400,7 +458,8 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
   enable_rescue: {
     command: "enable_rescue",
     run: (sim, s, b) => {
-      if (b.type !== undefined && b.type !== null && b.type !== "linux64") throw invalidInput("type", "must be linux64");
+      if (b.type !== undefined && b.type !== null && b.type !== "linux64")
+        throw invalidInput("type", "must be linux64");
       requireSshKeys(sim, b.ssh_keys);
       s.rescue_enabled = true;
       return { root_password: rootPassword() };

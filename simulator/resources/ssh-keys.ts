@@ -100,7 +100,9 @@ export function registerSshKeys(sim: Sim): void {
     checkUniqueName(col, name, "SSH key");
     for (const k of col.values()) {
       if (k.fingerprint === fp) {
-        throw new ApiError(409, "uniqueness_error", "SSH key with the same fingerprint already exists", { fields: [{ name: "public_key" }] });
+        throw new ApiError(409, "uniqueness_error", "SSH key with the same fingerprint already exists", {
+          fields: [{ name: "public_key" }],
+        });
       }
     }
     const k: SshKeyRecord = { id: sim.id(), name, fingerprint: fp, public_key: publicKey, labels, created: sim.now() };

@@ -63,7 +63,10 @@ export const STORAGE_BOX_TYPES: readonly StorageBoxType[] = notes.storage_box_ty
 export function requireStorageBoxType(field: string, nameOrId: unknown): StorageBoxType {
   const type = STORAGE_BOX_TYPES.find((t) => t.name === nameOrId || String(t.id) === String(nameOrId));
   if (!type) {
-    throw invalidInput(field, `storage box type ${JSON.stringify(nameOrId)} not found; available: ${STORAGE_BOX_TYPES.map((t) => t.name).join(", ")}`);
+    throw invalidInput(
+      field,
+      `storage box type ${JSON.stringify(nameOrId)} not found; available: ${STORAGE_BOX_TYPES.map((t) => t.name).join(", ")}`,
+    );
   }
   return type;
 }
@@ -72,7 +75,10 @@ export function requireStorageBoxType(field: string, nameOrId: unknown): Storage
 export function requireStorageBoxLocation(field: string, nameOrId: unknown): Location {
   const location = findLocation(nameOrId);
   if (!location || !STORAGE_BOX_LOCATIONS.includes(location.name)) {
-    throw invalidInput(field, `location ${JSON.stringify(nameOrId)} does not offer storage boxes; available: ${STORAGE_BOX_LOCATIONS.join(", ")}`);
+    throw invalidInput(
+      field,
+      `location ${JSON.stringify(nameOrId)} does not offer storage boxes; available: ${STORAGE_BOX_LOCATIONS.join(", ")}`,
+    );
   }
   return location;
 }
@@ -87,20 +93,26 @@ export function requireStorageBoxLocation(field: string, nameOrId: unknown): Loc
 export function checkPassword(password: unknown, field = "password"): string {
   if (typeof password !== "string" || password === "") throw invalidInput(field, "is required");
   const problems: string[] = [];
-  if (password.length < 12 || password.length > 128) problems.push(`be 12 to 128 characters long (it has ${password.length})`);
+  if (password.length < 12 || password.length > 128)
+    problems.push(`be 12 to 128 characters long (it has ${password.length})`);
   if (!/[a-z]/.test(password)) problems.push("contain a lower case letter");
   if (!/[A-Z]/.test(password)) problems.push("contain an upper case letter");
   if (!/[0-9]/.test(password)) problems.push("contain a digit");
   if (!/[^A-Za-z0-9\s]/.test(password)) problems.push("contain a special character");
   if (/[\s\x00-\x1f\x7f]/.test(password)) problems.push("contain no white space or control characters");
-  if (problems.length > 0) throw invalidInput(field, `the password does not match the password policy: it must ${problems.join(", ")}`);
+  if (problems.length > 0)
+    throw invalidInput(field, `the password does not match the password policy: it must ${problems.join(", ")}`);
   return password;
 }
 
 export function registerStorageBoxTypes(sim: Sim): void {
   sim.route("hetzner", "GET", "/storage_box_types", (req) => {
     const name = req.query.get("name");
-    return paginate("storage_box_types", STORAGE_BOX_TYPES.filter((t) => name === null || t.name === name), req.query);
+    return paginate(
+      "storage_box_types",
+      STORAGE_BOX_TYPES.filter((t) => name === null || t.name === name),
+      req.query,
+    );
   });
   sim.route("hetzner", "GET", "/storage_box_types/:id", (req) => {
     const raw = req.params.id ?? "";

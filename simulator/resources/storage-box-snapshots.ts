@@ -26,7 +26,8 @@ export interface StorageBoxSnapshot {
   storage_box: number;
 }
 
-export const snapshotCollection = (sim: Sim): Map<number, StorageBoxSnapshot> => sim.collection<StorageBoxSnapshot>("storage_box_snapshots");
+export const snapshotCollection = (sim: Sim): Map<number, StorageBoxSnapshot> =>
+  sim.collection<StorageBoxSnapshot>("storage_box_snapshots");
 
 const NAMES = { plural: "snapshots", singular: "snapshot", param: "snapshot", what: "storage box snapshot" } as const;
 
@@ -45,7 +46,11 @@ export function registerStorageBoxSnapshots(sim: Sim): void {
     const limit = box.storage_box_type.snapshot_limit;
     const manual = [...snaps.values()].filter((s) => s.storage_box === box.id && !s.is_automatic).length;
     if (limit !== null && manual >= limit) {
-      throw new ApiError(403, "resource_limit_exceeded", `storage box ${box.id} (${box.storage_box_type.name}) already has its ${limit} snapshots`);
+      throw new ApiError(
+        403,
+        "resource_limit_exceeded",
+        `storage box ${box.id} (${box.storage_box_type.name}) already has its ${limit} snapshots`,
+      );
     }
     const created = sim.now();
     const id = sim.id();

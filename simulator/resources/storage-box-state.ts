@@ -130,7 +130,12 @@ export const boxAction = (sim: Sim, command: string, box: StorageBox): Action =>
  * Applies the access settings given in `body` (booleans; absent ones keep
  * their value) to `into`, as create and update_access_settings take them.
  */
-export function applyAccessSettings<K extends string>(into: Record<K, boolean>, body: unknown, keys: readonly K[], field = "access_settings"): void {
+export function applyAccessSettings<K extends string>(
+  into: Record<K, boolean>,
+  body: unknown,
+  keys: readonly K[],
+  field = "access_settings",
+): void {
   if (body === undefined || body === null) return;
   if (typeof body !== "object" || Array.isArray(body)) throw invalidInput(field, "must be an object of booleans");
   for (const key of keys) {

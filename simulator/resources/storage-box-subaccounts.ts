@@ -52,7 +52,8 @@ export interface StorageBoxSubaccount {
 
 const ACCESS_KEYS = ["reachable_externally", "readonly", "samba_enabled", "ssh_enabled", "webdav_enabled"] as const;
 
-export const subaccountCollection = (sim: Sim): Map<number, StorageBoxSubaccount> => sim.collection<StorageBoxSubaccount>("storage_box_subaccounts");
+export const subaccountCollection = (sim: Sim): Map<number, StorageBoxSubaccount> =>
+  sim.collection<StorageBoxSubaccount>("storage_box_subaccounts");
 
 const subaccountsOf = (sim: Sim, box: StorageBox): StorageBoxSubaccount[] =>
   [...subaccountCollection(sim).values()].filter((s) => s.storage_box === box.id).sort((a, b) => a.id - b.id);
@@ -61,8 +62,10 @@ const subaccountsOf = (sim: Sim, box: StorageBox): StorageBoxSubaccount[] =>
 /** A home directory: relative (no leading slash), no `.` or `..` segments, no control characters. */
 export function checkHomeDirectory(value: unknown, field = "home_directory"): string {
   if (typeof value !== "string" || value === "") throw invalidInput(field, "is required");
-  if (value.startsWith("/")) throw invalidInput(field, `must not start with a slash (it is relative to the box), got ${JSON.stringify(value)}`);
-  if (value.split("/").some((s) => s === "." || s === "..")) throw invalidInput(field, `must not contain . or .. segments, got ${JSON.stringify(value)}`);
+  if (value.startsWith("/"))
+    throw invalidInput(field, `must not start with a slash (it is relative to the box), got ${JSON.stringify(value)}`);
+  if (value.split("/").some((s) => s === "." || s === ".."))
+    throw invalidInput(field, `must not contain . or .. segments, got ${JSON.stringify(value)}`);
   if (/[\x00-\x1f\x7f]/.test(value)) throw invalidInput(field, "must not contain control characters");
   if (value.length > 255) throw invalidInput(field, "must be at most 255 characters long");
   return value;
@@ -89,11 +92,21 @@ function createSubaccount(sim: Sim, box: StorageBox, body: Record<string, any>):
   const password = checkPassword(body.password);
   const description = optionalString(body, "description") ?? "";
   const labels = checkLabels(body.labels);
-  const access: SubaccountAccessSettings = { reachable_externally: false, readonly: false, samba_enabled: false, ssh_enabled: false, webdav_enabled: false };
+  const access: SubaccountAccessSettings = {
+    reachable_externally: false,
+    readonly: false,
+    samba_enabled: false,
+    ssh_enabled: false,
+    webdav_enabled: false,
+  };
   applyAccessSettings(access, body.access_settings, ACCESS_KEYS);
   const limit = box.storage_box_type.subaccounts_limit;
   if (subaccountsOf(sim, box).length >= limit) {
-    throw new ApiError(403, "resource_limit_exceeded", `storage box ${box.id} (${box.storage_box_type.name}) already has its ${limit} subaccounts`);
+    throw new ApiError(
+      403,
+      "resource_limit_exceeded",
+      `storage box ${box.id} (${box.storage_box_type.name}) already has its ${limit} subaccounts`,
+    );
   }
   const counters = sim.collection<number>("storage_box_subaccount_counters");
   const n = (counters.get(box.id) ?? 0) + 1;
@@ -131,7 +144,10 @@ export function registerStorageBoxSubaccounts(sim: Sim): void {
   sim.route("hetzner", "POST", "/storage_boxes/:id/subaccounts", (req) => {
     const box = boxOf(sim, req);
     const sub = createSubaccount(sim, box, req.body);
-    return ok({ subaccount: { id: sub.id, storage_box: box.id }, action: boxAction(sim, "create_subaccount", box) }, 201);
+    return ok(
+      { subaccount: { id: sub.id, storage_box: box.id }, action: boxAction(sim, "create_subaccount", box) },
+      201,
+    );
   });
 
   sim.route("hetzner", "PUT", "/storage_boxes/:id/subaccounts/:sub", (req) => {
@@ -156,7 +172,11 @@ export function registerStorageBoxSubaccounts(sim: Sim): void {
   });
 
   /** A subaccount action: `POST …/subaccounts/{id}/actions/<name>`. */
-  const action = (name: string, command: string, run: (sub: StorageBoxSubaccount, body: Record<string, any>) => void): void => {
+  const action = (
+    name: string,
+    command: string,
+    run: (sub: StorageBoxSubaccount, body: Record<string, any>) => void,
+  ): void => {
     sim.route("hetzner", "POST", `/storage_boxes/:id/subaccounts/:sub/actions/${name}`, (req) => {
       const { box, child: sub } = subaccountOf(req);
       run(sub, req.body);
@@ -167,7 +187,9 @@ export function registerStorageBoxSubaccounts(sim: Sim): void {
   action("reset_subaccount_password", "reset_subaccount_password", (sub, body) => {
     sim.collection<string>("storage_box_subaccount_passwords").set(sub.id, checkPassword(body.password));
   });
-  action("update_access_settings", "update_subaccount_access_settings", (sub, body) => applyAccessSettings(sub.access_settings, body, ACCESS_KEYS, "access_settings"));
+  action("update_access_settings", "update_subaccount_access_settings", (sub, body) =>
+    applyAccessSettings(sub.access_settings, body, ACCESS_KEYS, "access_settings"),
+  );
   action("change_home_directory", "change_subaccount_home_directory", (sub, body) => {
     sub.home_directory = checkHomeDirectory(body.home_directory);
   });

@@ -26,10 +26,37 @@
  * Imports: ../core, ./storage-box-offer, ./storage-box-state, ./storage-box-subaccounts,
  * ./storage-box-snapshots.
  */
-import { type Action, type Sim, checkLabels, checkUniqueName, filterList, invalidInput, notFound, ok, paginate, protectedError, requireString } from "../core";
-import { type StorageBoxType, checkPassword, registerStorageBoxTypes, requireStorageBoxLocation, requireStorageBoxType } from "./storage-box-offer";
+import {
+  type Action,
+  type Sim,
+  checkLabels,
+  checkUniqueName,
+  filterList,
+  invalidInput,
+  notFound,
+  ok,
+  paginate,
+  protectedError,
+  requireString,
+} from "../core";
+import {
+  type StorageBoxType,
+  checkPassword,
+  registerStorageBoxTypes,
+  requireStorageBoxLocation,
+  requireStorageBoxType,
+} from "./storage-box-offer";
 import { registerStorageBoxSnapshots, snapshotCollection } from "./storage-box-snapshots";
-import { type SnapshotPlan, type StorageBox, type StorageBoxAccessSettings, applyAccessSettings, boxAction, boxCollection, boxOf, boxView } from "./storage-box-state";
+import {
+  type SnapshotPlan,
+  type StorageBox,
+  type StorageBoxAccessSettings,
+  applyAccessSettings,
+  boxAction,
+  boxCollection,
+  boxOf,
+  boxView,
+} from "./storage-box-state";
 import { registerStorageBoxSubaccounts, subaccountCollection } from "./storage-box-subaccounts";
 import type { Location } from "./offer";
 
@@ -40,7 +67,11 @@ function checkSshKeys(keys: unknown): string[] {
   if (keys === undefined || keys === null) return [];
   if (!Array.isArray(keys)) throw invalidInput("ssh_keys", "must be an array of public keys in OpenSSH format");
   return keys.map((k: unknown, i) => {
-    const ok = typeof k === "string" && /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(k.trim());
+    const ok =
+      typeof k === "string" &&
+      /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(
+        k.trim(),
+      );
     if (!ok) throw invalidInput(`ssh_keys[${i}]`, "must be a public key in OpenSSH format");
     return (k as string).trim();
   });
@@ -52,7 +83,10 @@ function checkSnapshotPlan(body: Record<string, any>, type: StorageBoxType): Sna
     const v = body[field];
     if ((v === undefined || v === null) && nullable) return null;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-      throw invalidInput(field, `must be an integer from ${min} to ${max}${nullable ? " or null" : ""}, got ${JSON.stringify(v)}`);
+      throw invalidInput(
+        field,
+        `must be an integer from ${min} to ${max}${nullable ? " or null" : ""}, got ${JSON.stringify(v)}`,
+      );
     }
     return v;
   };
@@ -73,7 +107,13 @@ function createBox(sim: Sim, body: Record<string, any>): StorageBox {
   const password = checkPassword(body.password);
   const labels = checkLabels(body.labels);
   const sshKeys = checkSshKeys(body.ssh_keys);
-  const access: StorageBoxAccessSettings = { reachable_externally: false, samba_enabled: false, ssh_enabled: false, webdav_enabled: false, zfs_enabled: false };
+  const access: StorageBoxAccessSettings = {
+    reachable_externally: false,
+    samba_enabled: false,
+    ssh_enabled: false,
+    webdav_enabled: false,
+    zfs_enabled: false,
+  };
   applyAccessSettings(access, body.access_settings, ACCESS_KEYS);
   checkUniqueName(boxCollection(sim), name, "storage box");
   const id = sim.id();
@@ -103,8 +143,10 @@ function createBox(sim: Sim, body: Record<string, any>): StorageBox {
 
 function deleteBox(sim: Sim, box: StorageBox): void {
   if (box.protection.delete) throw protectedError("storage box", box.id);
-  for (const sub of [...subaccountCollection(sim).values()]) if (sub.storage_box === box.id) subaccountCollection(sim).delete(sub.id);
-  for (const snap of [...snapshotCollection(sim).values()]) if (snap.storage_box === box.id) snapshotCollection(sim).delete(snap.id);
+  for (const sub of [...subaccountCollection(sim).values()])
+    if (sub.storage_box === box.id) subaccountCollection(sim).delete(sub.id);
+  for (const snap of [...snapshotCollection(sim).values()])
+    if (snap.storage_box === box.id) snapshotCollection(sim).delete(snap.id);
   boxCollection(sim).delete(box.id);
   sim.collection("storage_box_passwords").delete(box.id);
   sim.collection("storage_box_ssh_keys").delete(box.id);
@@ -115,7 +157,13 @@ export function registerStorageBoxes(sim: Sim): void {
   const boxes = boxCollection(sim);
   registerStorageBoxTypes(sim);
 
-  sim.route("hetzner", "GET", "/storage_boxes", (req) => paginate("storage_boxes", filterList(boxes.values(), req.query).map((b) => boxView(sim, b)), req.query));
+  sim.route("hetzner", "GET", "/storage_boxes", (req) =>
+    paginate(
+      "storage_boxes",
+      filterList(boxes.values(), req.query).map((b) => boxView(sim, b)),
+      req.query,
+    ),
+  );
 
   sim.route("hetzner", "POST", "/storage_boxes", (req) => {
     const box = createBox(sim, req.body);
@@ -168,7 +216,8 @@ export function registerStorageBoxes(sim: Sim): void {
     const box = boxOf(sim, req);
     const raw = req.params.action ?? "";
     const found = /^\d+$/.test(raw) ? sim.actions.get(Number(raw)) : undefined;
-    if (!found || !found.resources.some((r) => r.type === "storage_box" && r.id === box.id)) throw notFound("action", raw);
+    if (!found || !found.resources.some((r) => r.type === "storage_box" && r.id === box.id))
+      throw notFound("action", raw);
     return ok({ action: sim.readAction(found.id) });
   });
 
@@ -182,7 +231,8 @@ export function registerStorageBoxes(sim: Sim): void {
   };
 
   action("change_protection", (box, body) => {
-    if (body.delete !== undefined && typeof body.delete !== "boolean") throw invalidInput("delete", "must be a boolean");
+    if (body.delete !== undefined && typeof body.delete !== "boolean")
+      throw invalidInput("delete", "must be a boolean");
     if (typeof body.delete === "boolean") box.protection.delete = body.delete;
   });
 
@@ -190,7 +240,10 @@ export function registerStorageBoxes(sim: Sim): void {
     const type = requireStorageBoxType("storage_box_type", body.storage_box_type);
     const subaccounts = [...subaccountCollection(sim).values()].filter((s) => s.storage_box === box.id).length;
     if (subaccounts > type.subaccounts_limit) {
-      throw invalidInput("storage_box_type", `the box has ${subaccounts} subaccounts, ${type.name} allows ${type.subaccounts_limit}`);
+      throw invalidInput(
+        "storage_box_type",
+        `the box has ${subaccounts} subaccounts, ${type.name} allows ${type.subaccounts_limit}`,
+      );
     }
     box.storage_box_type = structuredClone(type) as StorageBoxType;
   });
@@ -199,7 +252,9 @@ export function registerStorageBoxes(sim: Sim): void {
     sim.collection<string>("storage_box_passwords").set(box.id, checkPassword(body.password));
   });
 
-  action("update_access_settings", (box, body) => applyAccessSettings(box.access_settings, body, ACCESS_KEYS, "access_settings"));
+  action("update_access_settings", (box, body) =>
+    applyAccessSettings(box.access_settings, body, ACCESS_KEYS, "access_settings"),
+  );
 
   action("enable_snapshot_plan", (box, body) => {
     box.snapshot_plan = checkSnapshotPlan(body, box.storage_box_type);
@@ -211,7 +266,9 @@ export function registerStorageBoxes(sim: Sim): void {
 
   action("rollback_snapshot", (box, body) => {
     const wanted = body.snapshot;
-    const found = [...snapshotCollection(sim).values()].find((s) => s.storage_box === box.id && (String(s.id) === String(wanted) || s.name === wanted));
+    const found = [...snapshotCollection(sim).values()].find(
+      (s) => s.storage_box === box.id && (String(s.id) === String(wanted) || s.name === wanted),
+    );
     if (!found) throw invalidInput("snapshot", `the storage box has no snapshot ${JSON.stringify(wanted)}`);
   });
 

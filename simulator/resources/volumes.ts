@@ -59,7 +59,8 @@ export function releaseVolumes(sim: Sim, serverId: number): void {
 /** The size of a request, or `invalid_input` unless it is a whole number of GB from 10 to 10240. */
 function requireSize(v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v)) throw invalidInput("size", "must be a whole number of GB");
-  if (v < VOLUME_MIN_GB || v > VOLUME_MAX_GB) throw invalidInput("size", `must be between ${VOLUME_MIN_GB} and ${VOLUME_MAX_GB} GB`);
+  if (v < VOLUME_MIN_GB || v > VOLUME_MAX_GB)
+    throw invalidInput("size", `must be between ${VOLUME_MIN_GB} and ${VOLUME_MAX_GB} GB`);
   return v;
 }
 
@@ -72,7 +73,10 @@ export function checkAttachable(v: VolumeRecord, server: ServerRecord): void {
     throw new ApiError(422, "volume_already_attached", `volume ${v.id} is already attached to server ${v.server}`);
   }
   if (v.location.name !== server.location.name) {
-    throw invalidInput("server", `volume ${v.id} is in ${v.location.name}, server ${server.id} in ${server.location.name}`);
+    throw invalidInput(
+      "server",
+      `volume ${v.id} is in ${v.location.name}, server ${server.id} in ${server.location.name}`,
+    );
   }
 }
 
@@ -93,12 +97,18 @@ export function registerVolumes(sim: Sim): void {
       throw invalidInput("format", "must be xfs or ext4");
     }
     const server = b.server === undefined || b.server === null ? undefined : requireServer(sim, b.server, "server");
-    if (!server && (b.location === undefined || b.location === null)) throw invalidInput("location", "is required when no server is given");
-    if (b.automount !== undefined && typeof b.automount !== "boolean") throw invalidInput("automount", "must be a boolean");
+    if (!server && (b.location === undefined || b.location === null))
+      throw invalidInput("location", "is required when no server is given");
+    if (b.automount !== undefined && typeof b.automount !== "boolean")
+      throw invalidInput("automount", "must be a boolean");
     if (b.automount === true && !server) throw invalidInput("automount", "needs a server to attach the volume to");
     let location: Location;
     if (server) {
-      if (b.location !== undefined && b.location !== null && requireLocation("location", b.location).name !== server.location.name) {
+      if (
+        b.location !== undefined &&
+        b.location !== null &&
+        requireLocation("location", b.location).name !== server.location.name
+      ) {
         throw invalidInput("location", `server ${server.id} is in ${server.location.name}`);
       }
       location = server.location;
@@ -133,7 +143,8 @@ export function registerVolumes(sim: Sim): void {
 
   deleteRoute(sim, col, NAMES, (v) => {
     // Hetzner: "The Volume must not be attached to a Server". The error code is not documented; this one is a guess.
-    if (v.server !== null) throw invalidInput("server", `volume ${v.id} is attached to server ${v.server}; detach it first`);
+    if (v.server !== null)
+      throw invalidInput("server", `volume ${v.id} is attached to server ${v.server}; detach it first`);
   });
 
   serverLinkRoutes(sim, NAMES, get, { link: "attach", unlink: "detach" }, (v, server, body) => {
@@ -146,7 +157,8 @@ export function registerVolumes(sim: Sim): void {
   sim.route("cloud", "POST", "/volumes/:id/actions/resize", (req) => {
     const v = get(req);
     const size = requireSize(req.body.size);
-    if (size < v.size) throw invalidInput("size", `must not be smaller than the current size (${v.size} GB): volumes cannot shrink`);
+    if (size < v.size)
+      throw invalidInput("size", `must not be smaller than the current size (${v.size} GB): volumes cannot shrink`);
     v.size = size;
     return ok({ action: sim.action("resize_volume", [{ id: v.id, type: "volume" }]) }, 201);
   });

@@ -20,7 +20,24 @@ import { isIPv4, isIPv6 } from "node:net";
 import { invalidInput } from "../core";
 
 /** RRset types the API accepts (hcloud-go's ZoneRRSetType values). */
-export const RRSET_TYPES = ["A", "AAAA", "CAA", "CNAME", "DS", "HINFO", "HTTPS", "MX", "NS", "PTR", "RP", "SOA", "SRV", "SVCB", "TLSA", "TXT"] as const;
+export const RRSET_TYPES = [
+  "A",
+  "AAAA",
+  "CAA",
+  "CNAME",
+  "DS",
+  "HINFO",
+  "HTTPS",
+  "MX",
+  "NS",
+  "PTR",
+  "RP",
+  "SOA",
+  "SRV",
+  "SVCB",
+  "TLSA",
+  "TXT",
+] as const;
 export type RRSetType = (typeof RRSET_TYPES)[number];
 
 /** The TTL bounds Hetzner documents for zones and rrsets. */
@@ -37,19 +54,84 @@ const TXT_STRING_BYTES = 255;
  * refused as a subdomain (widen the list rather than the rule).
  */
 const MULTI_LABEL_SUFFIXES = new Set([
-  "ac.uk", "co.uk", "gov.uk", "ltd.uk", "me.uk", "net.uk", "org.uk", "plc.uk", "sch.uk",
-  "com.au", "net.au", "org.au", "edu.au", "gov.au", "asn.au", "id.au",
-  "co.nz", "net.nz", "org.nz", "govt.nz", "ac.nz",
-  "co.za", "org.za", "net.za", "gov.za",
-  "co.at", "or.at", "ac.at", "gv.at",
-  "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp",
-  "co.il", "org.il", "net.il", "ac.il",
-  "co.in", "net.in", "org.in", "firm.in", "gen.in", "ind.in",
-  "com.br", "net.br", "org.br",
-  "com.ar", "com.mx", "com.tr", "com.cn", "net.cn", "org.cn", "com.pl", "net.pl", "org.pl",
-  "com.es", "org.es", "nom.es", "com.pt", "com.gr", "com.cy", "com.hr", "com.ua", "org.ua",
-  "co.kr", "or.kr", "com.sg", "com.hk", "com.tw", "co.id", "com.my", "co.th",
-  "eu.org", "de.com", "uk.com", "us.com", "eu.com",
+  "ac.uk",
+  "co.uk",
+  "gov.uk",
+  "ltd.uk",
+  "me.uk",
+  "net.uk",
+  "org.uk",
+  "plc.uk",
+  "sch.uk",
+  "com.au",
+  "net.au",
+  "org.au",
+  "edu.au",
+  "gov.au",
+  "asn.au",
+  "id.au",
+  "co.nz",
+  "net.nz",
+  "org.nz",
+  "govt.nz",
+  "ac.nz",
+  "co.za",
+  "org.za",
+  "net.za",
+  "gov.za",
+  "co.at",
+  "or.at",
+  "ac.at",
+  "gv.at",
+  "co.jp",
+  "ne.jp",
+  "or.jp",
+  "ac.jp",
+  "go.jp",
+  "co.il",
+  "org.il",
+  "net.il",
+  "ac.il",
+  "co.in",
+  "net.in",
+  "org.in",
+  "firm.in",
+  "gen.in",
+  "ind.in",
+  "com.br",
+  "net.br",
+  "org.br",
+  "com.ar",
+  "com.mx",
+  "com.tr",
+  "com.cn",
+  "net.cn",
+  "org.cn",
+  "com.pl",
+  "net.pl",
+  "org.pl",
+  "com.es",
+  "org.es",
+  "nom.es",
+  "com.pt",
+  "com.gr",
+  "com.cy",
+  "com.hr",
+  "com.ua",
+  "org.ua",
+  "co.kr",
+  "or.kr",
+  "com.sg",
+  "com.hk",
+  "com.tw",
+  "co.id",
+  "com.my",
+  "co.th",
+  "eu.org",
+  "de.com",
+  "uk.com",
+  "us.com",
+  "eu.com",
 ]);
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -137,14 +219,18 @@ export function checkRecords(type: RRSetType, records: unknown, field = "records
   const seen = new Set<string>();
   return records.map((r: unknown, i) => {
     const at = `${field}[${i}]`;
-    if (typeof r !== "object" || r === null || Array.isArray(r)) throw invalidInput(at, "must be an object with value and comment");
+    if (typeof r !== "object" || r === null || Array.isArray(r))
+      throw invalidInput(at, "must be an object with value and comment");
     const { value, comment } = r as { value?: unknown; comment?: unknown };
     if (typeof value !== "string" || value === "") throw invalidInput(`${at}.value`, "is required");
-    if (comment !== undefined && comment !== null && typeof comment !== "string") throw invalidInput(`${at}.comment`, "must be a string");
-    if (seen.has(value)) throw invalidInput(field, `must only contain distinct record values; ${JSON.stringify(value)} is listed twice`);
+    if (comment !== undefined && comment !== null && typeof comment !== "string")
+      throw invalidInput(`${at}.comment`, "must be a string");
+    if (seen.has(value))
+      throw invalidInput(field, `must only contain distinct record values; ${JSON.stringify(value)} is listed twice`);
     seen.add(value);
     const problem = recordValueProblem(type, value);
-    if (problem !== undefined) throw invalidInput(`${at}.value`, `invalid ${type} record value ${JSON.stringify(value)}: ${problem}`);
+    if (problem !== undefined)
+      throw invalidInput(`${at}.value`, `invalid ${type} record value ${JSON.stringify(value)}: ${problem}`);
     return { value, comment: typeof comment === "string" ? comment : "" };
   });
 }
@@ -152,8 +238,10 @@ export function checkRecords(type: RRSetType, records: unknown, field = "records
 /** Why a value is not valid for the type, or undefined when it is. */
 export function recordValueProblem(type: RRSetType, value: string): string | undefined {
   const fields = value.trim().split(/\s+/);
-  const uint = (s: string | undefined, max: number): boolean => s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= max;
-  const host = (s: string | undefined): boolean => s !== undefined && /^[A-Za-z0-9_*@.-]+$/.test(s) && !s.includes("..");
+  const uint = (s: string | undefined, max: number): boolean =>
+    s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= max;
+  const host = (s: string | undefined): boolean =>
+    s !== undefined && /^[A-Za-z0-9_*@.-]+$/.test(s) && !s.includes("..");
   if (value !== value.trim() && type !== "TXT") return "must not begin or end with white space";
   switch (type) {
     case "A":
@@ -167,21 +255,38 @@ export function recordValueProblem(type: RRSetType, value: string): string | und
     case "MX":
       return fields.length === 2 && uint(fields[0], 65535) && host(fields[1]) ? undefined : "must be <priority> <host>";
     case "SRV":
-      return fields.length === 4 && uint(fields[0], 65535) && uint(fields[1], 65535) && uint(fields[2], 65535) && host(fields[3])
+      return fields.length === 4 &&
+        uint(fields[0], 65535) &&
+        uint(fields[1], 65535) &&
+        uint(fields[2], 65535) &&
+        host(fields[3])
         ? undefined
         : "must be <priority> <weight> <port> <target>";
     case "CAA":
-      return /^\d{1,3} [A-Za-z0-9]+ "(?:[^"\\]|\\.)*"$/.test(value) && Number(fields[0]) <= 255 ? undefined : 'must be <flags> <tag> "<value>"';
+      return /^\d{1,3} [A-Za-z0-9]+ "(?:[^"\\]|\\.)*"$/.test(value) && Number(fields[0]) <= 255
+        ? undefined
+        : 'must be <flags> <tag> "<value>"';
     case "TLSA":
-      return fields.length === 4 && uint(fields[0], 255) && uint(fields[1], 255) && uint(fields[2], 255) && /^[0-9a-fA-F]+$/.test(fields[3]!)
+      return fields.length === 4 &&
+        uint(fields[0], 255) &&
+        uint(fields[1], 255) &&
+        uint(fields[2], 255) &&
+        /^[0-9a-fA-F]+$/.test(fields[3]!)
         ? undefined
         : "must be <usage> <selector> <matching type> <hex data>";
     case "DS":
-      return fields.length === 4 && uint(fields[0], 65535) && uint(fields[1], 255) && uint(fields[2], 255) && /^[0-9a-fA-F]+$/.test(fields[3]!)
+      return fields.length === 4 &&
+        uint(fields[0], 65535) &&
+        uint(fields[1], 255) &&
+        uint(fields[2], 255) &&
+        /^[0-9a-fA-F]+$/.test(fields[3]!)
         ? undefined
         : "must be <key tag> <algorithm> <digest type> <hex digest>";
     case "SOA":
-      return fields.length === 7 && host(fields[0]) && host(fields[1]) && fields.slice(2).every((f) => uint(f, 4294967295))
+      return fields.length === 7 &&
+        host(fields[0]) &&
+        host(fields[1]) &&
+        fields.slice(2).every((f) => uint(f, 4294967295))
         ? undefined
         : "must be <mname> <rname> <serial> <refresh> <retry> <expire> <minimum>";
     case "TXT":
@@ -205,7 +310,8 @@ export function txtProblem(value: string): string | undefined {
   for (const quoted of value.match(/"(?:[^"\\]|\\.)*"/g) ?? []) {
     const text = quoted.slice(1, -1).replace(/\\(.)/g, "$1");
     const bytes = Buffer.byteLength(text, "utf8");
-    if (bytes > TXT_STRING_BYTES) return `a quoted string holds ${bytes} bytes, at most ${TXT_STRING_BYTES} are allowed per string (split it)`;
+    if (bytes > TXT_STRING_BYTES)
+      return `a quoted string holds ${bytes} bytes, at most ${TXT_STRING_BYTES} are allowed per string (split it)`;
   }
   return undefined;
 }

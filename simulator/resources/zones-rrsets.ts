@@ -17,8 +17,28 @@
  */
 import type { Action, Sim, SimRequest } from "../core";
 import { ApiError, checkLabels, invalidInput, nameAndLabelFilter, notFound, ok, paginate } from "../core";
-import { HETZNER_NAMESERVERS, type RRSet, type Zone, checkCnameRule, findZone, putRRSet, requireMode, rrsetView, rrsetsOf, touchZone, zoneResource } from "./zones";
-import { RRSET_TYPES, type RRSetType, type ZoneRecord, checkRRSetName, checkRRSetType, checkRecords, checkTtl } from "./zones-records";
+import {
+  HETZNER_NAMESERVERS,
+  type RRSet,
+  type Zone,
+  checkCnameRule,
+  findZone,
+  putRRSet,
+  requireMode,
+  rrsetView,
+  rrsetsOf,
+  touchZone,
+  zoneResource,
+} from "./zones";
+import {
+  RRSET_TYPES,
+  type RRSetType,
+  type ZoneRecord,
+  checkRRSetName,
+  checkRRSetType,
+  checkRecords,
+  checkTtl,
+} from "./zones-records";
 
 /** A primary zone from the path (`:zone` is its id or name). */
 function primaryZone(sim: Sim, req: SimRequest): Zone {
@@ -38,16 +58,29 @@ function pathRRSet(sim: Sim, zone: Zone, req: SimRequest): RRSet {
 /** Refuses a change of a change-protected rrset (423 `protected`). */
 function requireUnprotected(set: RRSet): void {
   if (set.protection.change) {
-    throw new ApiError(423, "protected", `rrset ${set.id} is protected against changes; disable change protection first`);
+    throw new ApiError(
+      423,
+      "protected",
+      `rrset ${set.id} is protected against changes; disable change protection first`,
+    );
   }
 }
 
 /** Keeps Hetzner's own records: the SOA holds one record, the apex NS rrset the assigned nameservers. */
-function checkManagedRecords(set: Pick<RRSet, "name" | "type">, records: readonly ZoneRecord[], field = "records"): void {
-  if (set.name === "@" && set.type === "SOA" && records.length !== 1) throw invalidInput(field, "the SOA rrset holds exactly one record");
+function checkManagedRecords(
+  set: Pick<RRSet, "name" | "type">,
+  records: readonly ZoneRecord[],
+  field = "records",
+): void {
+  if (set.name === "@" && set.type === "SOA" && records.length !== 1)
+    throw invalidInput(field, "the SOA rrset holds exactly one record");
   if (set.name === "@" && set.type === "NS") {
     const missing = HETZNER_NAMESERVERS.filter((n) => !records.some((r) => r.value === n));
-    if (missing.length > 0) throw invalidInput(field, `the apex NS rrset must keep the assigned Hetzner nameservers (missing ${missing.join(", ")})`);
+    if (missing.length > 0)
+      throw invalidInput(
+        field,
+        `the apex NS rrset must keep the assigned Hetzner nameservers (missing ${missing.join(", ")})`,
+      );
   }
 }
 
@@ -74,8 +107,14 @@ export function registerZoneRRSets(sim: Sim): void {
     const matches = nameAndLabelFilter(req.query);
     const list = [...rrsetsOf(sim, zone.id).values()]
       .filter((s) => matches(s) && (types.length === 0 || types.includes(s.type)))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : RRSET_TYPES.indexOf(a.type) - RRSET_TYPES.indexOf(b.type)));
-    return paginate("rrsets", list.map((s) => rrsetView(sim, s)), req.query);
+      .sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : RRSET_TYPES.indexOf(a.type) - RRSET_TYPES.indexOf(b.type),
+      );
+    return paginate(
+      "rrsets",
+      list.map((s) => rrsetView(sim, s)),
+      req.query,
+    );
   });
 
   sim.route("cloud", "POST", "/zones/:zone/rrsets", (req) => {
@@ -121,7 +160,11 @@ export function registerZoneRRSets(sim: Sim): void {
   });
 
   /** An action on an existing rrset: `/actions/<name>`, answered with an action called `command`. */
-  const action = (name: string, command: string, run: (zone: Zone, set: RRSet, body: Record<string, any>) => void): void => {
+  const action = (
+    name: string,
+    command: string,
+    run: (zone: Zone, set: RRSet, body: Record<string, any>) => void,
+  ): void => {
     sim.route("cloud", "POST", `/zones/:zone/rrsets/:name/:type/actions/${name}`, (req) => {
       const zone = primaryZone(sim, req);
       run(zone, pathRRSet(sim, zone, req), req.body);
@@ -130,7 +173,8 @@ export function registerZoneRRSets(sim: Sim): void {
   };
 
   action("change_protection", "change_rrset_protection", (_zone, set, body) => {
-    if (body.change !== undefined && typeof body.change !== "boolean") throw invalidInput("change", "must be a boolean");
+    if (body.change !== undefined && typeof body.change !== "boolean")
+      throw invalidInput("change", "must be a boolean");
     if (typeof body.change === "boolean") set.protection.change = body.change;
   });
 
@@ -177,7 +221,8 @@ export function registerZoneRRSets(sim: Sim): void {
     if (existing) {
       requireUnprotected(existing);
       const dup = added.find((a) => existing.records.some((r) => r.value === a.value));
-      if (dup) throw invalidInput("records", `the rrset ${existing.id} already has the record ${JSON.stringify(dup.value)}`);
+      if (dup)
+        throw invalidInput("records", `the rrset ${existing.id} already has the record ${JSON.stringify(dup.value)}`);
       setRecords(sim, zone, existing, [...existing.records, ...added]);
       if (ttl !== null) existing.ttl = ttl;
     } else {

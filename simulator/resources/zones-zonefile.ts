@@ -15,12 +15,23 @@
  */
 import { invalidInput } from "../core";
 import type { NewRRSet, RRSet, Zone } from "./zones";
-import { type RRSetType, type ZoneRecord, checkRRSetName, checkRRSetType, checkRecords, checkTtl } from "./zones-records";
+import {
+  type RRSetType,
+  type ZoneRecord,
+  checkRRSetName,
+  checkRRSetType,
+  checkRecords,
+  checkTtl,
+} from "./zones-records";
 
 /** The zone file of a primary zone: SOA first, then NS, then every rrset by name and type. */
 export function renderZonefile(zone: Pick<Zone, "name" | "ttl">, rrsets: readonly RRSet[]): string {
   const rank = (s: RRSet): number => (s.type === "SOA" ? 0 : s.type === "NS" && s.name === "@" ? 1 : 2);
-  const sorted = [...rrsets].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  const sorted = [...rrsets].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
+  );
   const lines = [`$ORIGIN\t${zone.name}.`, `$TTL\t${zone.ttl}`, ""];
   for (const set of sorted) {
     for (const r of set.records) {
@@ -41,7 +52,10 @@ export interface ParsedZonefile {
 export function parseZonefile(text: string, zoneName: string, field = "zonefile"): ParsedZonefile {
   let ttl: number | undefined;
   let owner: string | undefined;
-  const groups = new Map<string, { name: string; type: RRSetType; ttl: number | null; records: { value: string; comment?: string }[] }>();
+  const groups = new Map<
+    string,
+    { name: string; type: RRSetType; ttl: number | null; records: { value: string; comment?: string }[] }
+  >();
   for (const { line, comment, number } of logicalLines(text, field)) {
     const fail = (why: string): never => {
       throw invalidInput(field, `line ${number}: ${why}`);
@@ -52,7 +66,8 @@ export function parseZonefile(text: string, zoneName: string, field = "zonefile"
     if (first.startsWith("$")) {
       const directive = first.toUpperCase();
       if (directive === "$ORIGIN") {
-        if (tokens[1]?.toLowerCase() !== `${zoneName}.`) fail(`$ORIGIN must be the zone's name with a final dot (${zoneName}.)`);
+        if (tokens[1]?.toLowerCase() !== `${zoneName}.`)
+          fail(`$ORIGIN must be the zone's name with a final dot (${zoneName}.)`);
       } else if (directive === "$TTL") {
         ttl = checkTtl(parseTtl(tokens[1]), field, false);
       } else fail(`the directive ${first} is not supported`);
@@ -143,7 +158,9 @@ function tokenize(line: string): string[] {
 function parseTtl(token: string | undefined): number {
   const m = token?.match(/^(\d+)([smhdw]?)$/i);
   if (!m) return Number.NaN;
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2]!.toLowerCase() as "" | "s" | "m" | "h" | "d" | "w"];
+  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[
+    m[2]!.toLowerCase() as "" | "s" | "m" | "h" | "d" | "w"
+  ];
   return Number(m[1]) * unit;
 }
 

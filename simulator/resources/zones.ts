@@ -40,14 +40,27 @@ import {
   protectedError,
   type Action,
 } from "../core";
-import { type RRSetType, type ZoneRecord, checkRRSetName, checkRRSetType, checkRecords, checkTtl, checkZoneName } from "./zones-records";
+import {
+  type RRSetType,
+  type ZoneRecord,
+  checkRRSetName,
+  checkRRSetType,
+  checkRecords,
+  checkTtl,
+  checkZoneName,
+} from "./zones-records";
 import { parseZonefile, renderZonefile } from "./zones-zonefile";
 
 /** The nameservers Hetzner assigns to every zone (its authoritative servers). */
-export const HETZNER_NAMESERVERS = ["hydrogen.ns.hetzner.com.", "oxygen.ns.hetzner.com.", "helium.ns.hetzner.de."] as const;
+export const HETZNER_NAMESERVERS = [
+  "hydrogen.ns.hetzner.com.",
+  "oxygen.ns.hetzner.com.",
+  "helium.ns.hetzner.de.",
+] as const;
 
 /** The SOA record of a new primary zone: Hetzner's primary server, its contact, and the timers of its example zone file. */
-const SOA_TEMPLATE = (serial: number): string => `hydrogen.ns.hetzner.com. dns.hetzner.com. ${serial} 86400 10800 3600000 3600`;
+const SOA_TEMPLATE = (serial: number): string =>
+  `hydrogen.ns.hetzner.com. dns.hetzner.com. ${serial} 86400 10800 3600000 3600`;
 
 /** TSIG algorithms the API accepts for primary nameservers (hcloud-go's ZoneTSIGAlgorithm values). */
 const TSIG_ALGORITHMS = ["hmac-md5", "hmac-sha1", "hmac-sha256"] as const;
@@ -69,7 +82,12 @@ export interface Zone {
   primary_nameservers: PrimaryNameserver[];
   protection: { delete: boolean };
   labels: Record<string, string>;
-  authoritative_nameservers: { assigned: string[]; delegated: string[]; delegation_last_check: string | null; delegation_status: string };
+  authoritative_nameservers: {
+    assigned: string[];
+    delegated: string[];
+    delegation_last_check: string | null;
+    delegation_status: string;
+  };
   registrar: string;
   status: string;
   record_count: number;
@@ -112,7 +130,9 @@ export function rrsetsOf(sim: Sim, zoneId: number): Map<string, RRSet> {
 /** The zone with this id or name, or `not_found` (a zone's name stands for its id in every path). */
 export function findZone(sim: Sim, idOrName: string): Zone {
   const zones = zoneCollection(sim);
-  const zone = /^\d+$/.test(idOrName) ? zones.get(Number(idOrName)) : [...zones.values()].find((z) => z.name === idOrName);
+  const zone = /^\d+$/.test(idOrName)
+    ? zones.get(Number(idOrName))
+    : [...zones.values()].find((z) => z.name === idOrName);
   if (!zone) throw notFound("zone", idOrName);
   return zone;
 }
@@ -120,7 +140,11 @@ export function findZone(sim: Sim, idOrName: string): Zone {
 /** Refuses an operation that the zone's mode does not support (422 `incorrect_zone_mode`). */
 export function requireMode(zone: Zone, mode: Zone["mode"]): void {
   if (zone.mode !== mode) {
-    throw new ApiError(422, "incorrect_zone_mode", `This operation is not supported for this Zone's mode (zone ${zone.name} is ${zone.mode}).`);
+    throw new ApiError(
+      422,
+      "incorrect_zone_mode",
+      `This operation is not supported for this Zone's mode (zone ${zone.name} is ${zone.mode}).`,
+    );
   }
 }
 
@@ -184,7 +208,11 @@ export function putRRSet(sim: Sim, zone: Zone, set: NewRRSet, field = "records")
 }
 
 /** Refuses a CNAME with more than one record, or a CNAME beside any other type at the same name. */
-export function checkCnameRule(sets: Map<string, RRSet>, set: { name: string; type: RRSetType; records: ZoneRecord[] }, field = "records"): void {
+export function checkCnameRule(
+  sets: Map<string, RRSet>,
+  set: { name: string; type: RRSetType; records: ZoneRecord[] },
+  field = "records",
+): void {
   if (set.type === "CNAME" && set.records.length > 1) {
     throw invalidInput(field, `a CNAME rrset holds exactly one record (got ${set.records.length})`);
   }
@@ -192,7 +220,10 @@ export function checkCnameRule(sets: Map<string, RRSet>, set: { name: string; ty
     if (other.name !== set.name || other.type === set.type) continue;
     if (set.type === "CNAME" || other.type === "CNAME") {
       const where = set.name === "@" ? "the zone apex" : `"${set.name}"`;
-      throw invalidInput("type", `a CNAME record cannot coexist with other records: ${where} already has a ${other.type} rrset`);
+      throw invalidInput(
+        "type",
+        `a CNAME record cannot coexist with other records: ${where} already has a ${other.type} rrset`,
+      );
     }
   }
 }
@@ -207,24 +238,39 @@ function defaultRRSets(): NewRRSet[] {
 
 /** Checks primary nameservers of a secondary zone; the port defaults to 53. */
 export function checkPrimaryNameservers(list: unknown, field = "primary_nameservers"): PrimaryNameserver[] {
-  if (!Array.isArray(list) || list.length === 0) throw invalidInput(field, "a secondary zone needs at least one primary nameserver");
+  if (!Array.isArray(list) || list.length === 0)
+    throw invalidInput(field, "a secondary zone needs at least one primary nameserver");
   return list.map((item: unknown, i) => {
     const at = `${field}[${i}]`;
-    if (typeof item !== "object" || item === null) throw invalidInput(at, "must be an object with address, port, tsig_algorithm, tsig_key");
+    if (typeof item !== "object" || item === null)
+      throw invalidInput(at, "must be an object with address, port, tsig_algorithm, tsig_key");
     const { address, port, tsig_algorithm: algorithm, tsig_key: key } = item as Record<string, unknown>;
-    if (typeof address !== "string" || isIP(address) === 0) throw invalidInput(`${at}.address`, `must be an IPv4 or IPv6 address, got ${JSON.stringify(address)}`);
-    if (port !== undefined && port !== null && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
+    if (typeof address !== "string" || isIP(address) === 0)
+      throw invalidInput(`${at}.address`, `must be an IPv4 or IPv6 address, got ${JSON.stringify(address)}`);
+    if (
+      port !== undefined &&
+      port !== null &&
+      (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)
+    ) {
       throw invalidInput(`${at}.port`, `must be a port from 1 to 65535, got ${JSON.stringify(port)}`);
     }
     const ns: PrimaryNameserver = { address, port: typeof port === "number" ? port : 53 };
     const hasAlgorithm = algorithm !== undefined && algorithm !== null && algorithm !== "";
     const hasKey = key !== undefined && key !== null && key !== "";
-    if (hasAlgorithm !== hasKey) throw invalidInput(`${at}.${hasKey ? "tsig_algorithm" : "tsig_key"}`, "a TSIG key and its algorithm are given together");
+    if (hasAlgorithm !== hasKey)
+      throw invalidInput(
+        `${at}.${hasKey ? "tsig_algorithm" : "tsig_key"}`,
+        "a TSIG key and its algorithm are given together",
+      );
     if (hasAlgorithm) {
       if (typeof algorithm !== "string" || !(TSIG_ALGORITHMS as readonly string[]).includes(algorithm)) {
-        throw invalidInput(`${at}.tsig_algorithm`, `must be one of ${TSIG_ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}`);
+        throw invalidInput(
+          `${at}.tsig_algorithm`,
+          `must be one of ${TSIG_ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}`,
+        );
       }
-      if (typeof key !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) throw invalidInput(`${at}.tsig_key`, "must be a base64 TSIG secret");
+      if (typeof key !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(key))
+        throw invalidInput(`${at}.tsig_key`, "must be a base64 TSIG secret");
       ns.tsig_algorithm = algorithm;
       ns.tsig_key = key;
     }
@@ -240,7 +286,11 @@ function importZonefile(sim: Sim, zone: Zone, text: unknown, field = "zonefile")
   if (!soa) throw invalidInput(field, "the zone file must contain an SOA record");
   const ns = parsed.rrsets.find((s) => s.name === "@" && s.type === "NS");
   const missing = HETZNER_NAMESERVERS.filter((n) => !ns?.records.some((r) => r.value === n));
-  if (missing.length > 0) throw invalidInput(field, `the assigned Hetzner nameservers must be present as NS records (missing ${missing.join(", ")})`);
+  if (missing.length > 0)
+    throw invalidInput(
+      field,
+      `the assigned Hetzner nameservers must be present as NS records (missing ${missing.join(", ")})`,
+    );
   const current = rrsetsOf(sim, zone.id).get("@/SOA")?.records[0]?.value.split(" ")[2];
   rrsetsOf(sim, zone.id).clear();
   for (const set of parsed.rrsets) putRRSet(sim, zone, set, field);
@@ -256,17 +306,20 @@ function importZonefile(sim: Sim, zone: Zone, text: unknown, field = "zonefile")
 function createZone(sim: Sim, body: Record<string, any>): Zone {
   const name = checkZoneName(body.name);
   const mode = body.mode ?? "primary";
-  if (mode !== "primary" && mode !== "secondary") throw invalidInput("mode", `must be primary or secondary, got ${JSON.stringify(mode)}`);
+  if (mode !== "primary" && mode !== "secondary")
+    throw invalidInput("mode", `must be primary or secondary, got ${JSON.stringify(mode)}`);
   const ttl = body.ttl === undefined || body.ttl === null ? 3600 : checkTtl(body.ttl, "ttl", false);
   const labels = checkLabels(body.labels);
   let primaryNameservers: PrimaryNameserver[] = [];
   if (mode === "secondary") {
     primaryNameservers = checkPrimaryNameservers(body.primary_nameservers);
-    if (body.rrsets !== undefined || body.zonefile !== undefined) throw invalidInput("mode", "rrsets and zone files are only applicable for zones in primary mode");
+    if (body.rrsets !== undefined || body.zonefile !== undefined)
+      throw invalidInput("mode", "rrsets and zone files are only applicable for zones in primary mode");
   } else if (Array.isArray(body.primary_nameservers) && body.primary_nameservers.length > 0) {
     throw invalidInput("primary_nameservers", "only applicable for zones in secondary mode");
   }
-  if (body.rrsets !== undefined && body.zonefile !== undefined) throw invalidInput("zonefile", "give either rrsets or a zone file, not both");
+  if (body.rrsets !== undefined && body.zonefile !== undefined)
+    throw invalidInput("zonefile", "give either rrsets or a zone file, not both");
   checkUniqueName(zoneCollection(sim), name, "zone");
   const zone: Zone = {
     id: sim.id(),
@@ -277,7 +330,12 @@ function createZone(sim: Sim, body: Record<string, any>): Zone {
     primary_nameservers: primaryNameservers,
     protection: { delete: false },
     labels,
-    authoritative_nameservers: { assigned: [...HETZNER_NAMESERVERS], delegated: [], delegation_last_check: null, delegation_status: "unknown" },
+    authoritative_nameservers: {
+      assigned: [...HETZNER_NAMESERVERS],
+      delegated: [],
+      delegation_last_check: null,
+      delegation_status: "unknown",
+    },
     registrar: "unknown",
     status: "ok",
     record_count: 0,
@@ -309,7 +367,14 @@ function initialRRSets(zone: Zone, body: Record<string, any>): NewRRSet[] {
     };
     const key = `${set.name}/${set.type}`;
     if (all.some((s) => `${s.name}/${s.type}` === key)) throw invalidInput(at, `the rrset ${key} is given twice`);
-    for (const s of all) scratch.set(`${s.name}/${s.type}`, { ...s, id: `${s.name}/${s.type}`, labels: {}, protection: { change: false }, zone: zone.id });
+    for (const s of all)
+      scratch.set(`${s.name}/${s.type}`, {
+        ...s,
+        id: `${s.name}/${s.type}`,
+        labels: {},
+        protection: { change: false },
+        zone: zone.id,
+      });
     checkCnameRule(scratch, set, `${at}.records`);
     all.push(set);
   });
@@ -326,7 +391,11 @@ export function registerZones(sim: Sim): void {
   sim.route("cloud", "GET", "/zones", (req) => {
     const mode = req.query.get("mode");
     const list = filterList(zones.values(), req.query).filter((z) => mode === null || z.mode === mode);
-    return paginate("zones", list.map((z) => zoneView(sim, z)), req.query);
+    return paginate(
+      "zones",
+      list.map((z) => zoneView(sim, z)),
+      req.query,
+    );
   });
 
   sim.route("cloud", "POST", "/zones", (req) => {
@@ -359,7 +428,9 @@ export function registerZones(sim: Sim): void {
 
   sim.route("cloud", "GET", "/zones/:zone/actions", (req) => {
     const zone = zoneOf(req);
-    const ids = [...sim.actions.values()].filter((a) => a.resources.some((r) => r.type === "zone" && r.id === zone.id)).map((a) => a.id);
+    const ids = [...sim.actions.values()]
+      .filter((a) => a.resources.some((r) => r.type === "zone" && r.id === zone.id))
+      .map((a) => a.id);
     const list = ids.map((id) => sim.readAction(id)).filter((a): a is Action => a !== undefined);
     return paginate("actions", list, req.query);
   });
@@ -409,5 +480,4 @@ export function registerZones(sim: Sim): void {
       .filter((a): a is Action => a !== undefined);
     return paginate("actions", list, req.query);
   });
-
 }

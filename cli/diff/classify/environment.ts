@@ -16,7 +16,10 @@ export function environmentOf(stack: string): string {
 
 interface EnvSide {
   readonly servers: Map<string, SideResource>;
-  readonly firewalls: Map<string, { resource: SideResource; selectors: (Requirement[] | undefined)[]; world: WorldRule[] }>;
+  readonly firewalls: Map<
+    string,
+    { resource: SideResource; selectors: (Requirement[] | undefined)[]; world: WorldRule[] }
+  >;
   /** Firewall attachments, or servers with firewall_ids: coverage this analysis cannot read. */
   readonly opaque: boolean;
 }
@@ -42,7 +45,8 @@ function indexSide(resources: readonly SideResource[]): Map<string, EnvSide> {
         .filter((a): a is Body => isPlainObject(a) && typeof a.label_selector === "string" && a.label_selector !== "")
         .map((a) => parseSelector(a.label_selector as string));
       env.firewalls.set(key(r), { resource: r, selectors, world: worldRules(r.body) });
-      if (applyTo.some((a) => isPlainObject(a) && a.server !== undefined && a.server !== null)) (env as { opaque: boolean }).opaque = true;
+      if (applyTo.some((a) => isPlainObject(a) && a.server !== undefined && a.server !== null))
+        (env as { opaque: boolean }).opaque = true;
     }
     if (r.type === "hcloud_firewall_attachment") (env as { opaque: boolean }).opaque = true;
   }
@@ -59,7 +63,9 @@ function firewallIdsOf(body: Body): boolean {
 
 function covering(env: EnvSide, server: SideResource): string[] {
   const labels = labelsOf(server.body);
-  return [...env.firewalls.entries()].filter(([, fw]) => fw.selectors.some((s) => s !== undefined && matches(s, labels))).map(([k]) => k);
+  return [...env.firewalls.entries()]
+    .filter(([, fw]) => fw.selectors.some((s) => s !== undefined && matches(s, labels)))
+    .map(([k]) => k);
 }
 
 function nameOfKey(k: string): { stack: string; address: string } {
@@ -74,7 +80,11 @@ function nameOfKey(k: string): { stack: string; address: string } {
  * (every port open); and, on each new server, the firewalls that apply to
  * it (in its summary) and what the world can reach on it (a note).
  */
-export function classifyEnvironments(base: readonly SideResource[], head: readonly SideResource[], find: ChangeFinder): void {
+export function classifyEnvironments(
+  base: readonly SideResource[],
+  head: readonly SideResource[],
+  find: ChangeFinder,
+): void {
   classifyNetworkRanges(base, head, find);
   const baseEnvs = indexSide(base);
   for (const [envName, env] of indexSide(head)) {
@@ -90,13 +100,20 @@ export function classifyEnvironments(base: readonly SideResource[], head: readon
         // What a reviewer checks on a new server: the firewalls that apply to it (label selectors of firewalls in sight).
         const names = now.map((k) => nameOfKey(k).address.replace(/^hcloud_firewall\./, ""));
         const through = [
-          ...(names.length > 0 ? [`firewall${names.length === 1 ? "" : "s"} ${names.join(", ")} (label selectors)`] : []),
+          ...(names.length > 0
+            ? [`firewall${names.length === 1 ? "" : "s"} ${names.join(", ")} (label selectors)`]
+            : []),
           ...(env.opaque ? ["firewalls attached by server or hcloud_firewall_attachment (not read here)"] : []),
         ];
-        find(server).summary.push(...(through.length > 0 ? through : firewallIdsOf(server.body) ? [] : ["no firewall applies"]));
+        find(server).summary.push(
+          ...(through.length > 0 ? through : firewallIdsOf(server.body) ? [] : ["no firewall applies"]),
+        );
       }
       if (!covered) {
-        const hadFirewall = was !== undefined && before !== undefined && (covering(before, was).length > 0 || firewallIdsOf(was.body) || before.opaque);
+        const hadFirewall =
+          was !== undefined &&
+          before !== undefined &&
+          (covering(before, was).length > 0 || firewallIdsOf(was.body) || before.opaque);
         if (was === undefined || hadFirewall) {
           find(server).dangers.push({
             class: "world-open",
@@ -110,7 +127,9 @@ export function classifyEnvironments(base: readonly SideResource[], head: readon
         const world = now.flatMap((k) => env.firewalls.get(k)!.world);
         if (world.length > 0) {
           const names = now.map((k) => nameOfKey(k).address.replace(/^hcloud_firewall\./, "")).join(", ");
-          find(server).notes.push(`open to the world through firewall${now.length === 1 ? "" : "s"} ${names}: ${describeWorldRules(world)}`);
+          find(server).notes.push(
+            `open to the world through firewall${now.length === 1 ? "" : "s"} ${names}: ${describeWorldRules(world)}`,
+          );
         }
         continue;
       }

@@ -48,7 +48,8 @@ export function worldRules(firewall: Body | undefined): WorldRule[] {
       }
     }
     for (const s of sources) {
-      if (typeof s === "string" && parseCidr(s)?.prefix === 0) out.push({ service, source: s, ...(sensitive ? { sensitive } : {}) });
+      if (typeof s === "string" && parseCidr(s)?.prefix === 0)
+        out.push({ service, source: s, ...(sensitive ? { sensitive } : {}) });
     }
   }
   return out;
@@ -75,7 +76,13 @@ function ruleKey(r: WorldRule): string {
 export function firewallReasons(pair: ResourcePair): { dangers: Reason[]; warnings: Reason[] } {
   const dangers: Reason[] = [];
   const warnings: Reason[] = [];
-  if (pair.type !== "hcloud_firewall" || pair.after === undefined || pair.action === "delete" || pair.action === "forget") return { dangers, warnings };
+  if (
+    pair.type !== "hcloud_firewall" ||
+    pair.after === undefined ||
+    pair.action === "delete" ||
+    pair.action === "forget"
+  )
+    return { dangers, warnings };
   const before = new Set(worldRules(pair.before).map(ruleKey));
   const opened = worldRules(pair.after).filter((r) => !before.has(ruleKey(r)));
   if (opened.length > 0 && pair.action !== "import") {

@@ -17,11 +17,15 @@ import { type Body, changedAt, type ChangeFinder, isIgnored, type ResourcePair, 
  * replace.json: docs/provider-upgrade.md).
  */
 export const HETZNER_SOURCES = {
-  volumeResize: "docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
-  changeType: "docs.hetzner.cloud, Server Actions: Change the Type of a Server; hetznercloud/hcloud 1.68.0, internal/server/resource.go:587",
-  changeIpRange: "docs.hetzner.cloud, Network Actions: Change IP range of a Network; hetznercloud/hcloud 1.68.0 never calls it (ip_range forces a new network: internal/network/resource.go:40)",
+  volumeResize:
+    "docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
+  changeType:
+    "docs.hetzner.cloud, Server Actions: Change the Type of a Server; hetznercloud/hcloud 1.68.0, internal/server/resource.go:587",
+  changeIpRange:
+    "docs.hetzner.cloud, Network Actions: Change IP range of a Network; hetznercloud/hcloud 1.68.0 never calls it (ip_range forces a new network: internal/network/resource.go:40)",
   networkSubnets: "docs.hetzner.cloud, Networks: ip_range must span all included subnets",
-  primaryIpLocation: "docs.hetzner.cloud, Primary IPs: a Primary IP can only be assigned to a Server in the same location",
+  primaryIpLocation:
+    "docs.hetzner.cloud, Primary IPs: a Primary IP can only be assigned to a Server in the same location",
   serverBackups: "docs.hetzner.com, Cloud FAQ: backups are bound to a single server and deleted with it",
 } as const;
 
@@ -40,13 +44,29 @@ function plainName(value: Maybe): string | undefined {
 
 /** The attributes that place a resource, what the resource is called in a sentence, and what the new one is. */
 const PLACED: Readonly<Record<string, { attributes: readonly string[]; what: string; becomes: string }>> = {
-  hcloud_server: { attributes: ["location"], what: "a server", becomes: "a fresh disk, installed again from its image and user data" },
+  hcloud_server: {
+    attributes: ["location"],
+    what: "a server",
+    becomes: "a fresh disk, installed again from its image and user data",
+  },
   hcloud_volume: { attributes: ["location"], what: "a volume", becomes: "an empty volume" },
   hcloud_primary_ip: { attributes: ["location"], what: "a primary IP", becomes: "another address" },
   hcloud_floating_ip: { attributes: ["home_location"], what: "a floating IP", becomes: "another address" },
-  hcloud_storage_box: { attributes: ["location"], what: "a storage box", becomes: "an empty storage box, without the backups of the old one" },
-  hcloud_load_balancer: { attributes: ["location", "network_zone"], what: "a load balancer", becomes: "other addresses" },
-  hcloud_network_subnet: { attributes: ["network_zone"], what: "a subnet", becomes: "its servers lose their private addresses until attached again" },
+  hcloud_storage_box: {
+    attributes: ["location"],
+    what: "a storage box",
+    becomes: "an empty storage box, without the backups of the old one",
+  },
+  hcloud_load_balancer: {
+    attributes: ["location", "network_zone"],
+    what: "a load balancer",
+    becomes: "other addresses",
+  },
+  hcloud_network_subnet: {
+    attributes: ["network_zone"],
+    what: "a subnet",
+    becomes: "its servers lose their private addresses until attached again",
+  },
 };
 
 /** What Hetzner does when this attribute forces a replacement, when it is one of the limits above (a location, a network's range). */
@@ -60,14 +80,20 @@ export function replacementFact(pair: ResourcePair, attribute: string): string |
     if (pair.type === "hcloud_server") {
       fact += `, and its backups are deleted with it (${HETZNER_SOURCES.serverBackups})`;
       const links = listOfBlocks(pair.after?.public_net).some((b) => isLinked(b.ipv4) || isLinked(b.ipv6));
-      if (links) fact += `; the primary IPs it links stay where they are, and Hetzner assigns a primary IP only to a server in its own location (${HETZNER_SOURCES.primaryIpLocation})`;
+      if (links)
+        fact += `; the primary IPs it links stay where they are, and Hetzner assigns a primary IP only to a server in its own location (${HETZNER_SOURCES.primaryIpLocation})`;
     }
     return fact;
   }
   if (pair.type === "hcloud_network" && attribute === "ip_range") {
     const was = typeof pair.before?.ip_range === "string" ? parseCidr(pair.before.ip_range) : undefined;
     const now = typeof pair.after?.ip_range === "string" ? parseCidr(pair.after.ip_range) : undefined;
-    const widened = was !== undefined && now !== undefined && was.family === now.family && now.prefix < was.prefix && now.address === was.address;
+    const widened =
+      was !== undefined &&
+      now !== undefined &&
+      was.family === now.family &&
+      now.prefix < was.prefix &&
+      now.address === was.address;
     const replaced = "the subnets and server attachments that take its id are replaced with it";
     return widened
       ? `Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it: it creates a new network, and ${replaced} (${HETZNER_SOURCES.changeIpRange})`
@@ -111,9 +137,13 @@ function serverTypeFacts(name: string): { disk: number; storage: string } | { un
  * type). A server type the catalogue does not know is a remark for the
  * type change's warning, not a guess.
  */
-export function hetznerLimits(pair: ResourcePair, unknown?: (attribute: string) => boolean): { dangers: Reason[]; serverTypeRemark?: string } {
+export function hetznerLimits(
+  pair: ResourcePair,
+  unknown?: (attribute: string) => boolean,
+): { dangers: Reason[]; serverTypeRemark?: string } {
   const dangers: Reason[] = [];
-  const applies = (attribute: string): boolean => !isIgnored(attribute, pair.ignored) && changedAt(pair, attribute) && !(unknown?.(attribute) ?? false);
+  const applies = (attribute: string): boolean =>
+    !isIgnored(attribute, pair.ignored) && changedAt(pair, attribute) && !(unknown?.(attribute) ?? false);
   if (pair.type === "hcloud_volume" && applies("size")) {
     const was = valueAt(pair.before, "size");
     const now = valueAt(pair.after, "size");
@@ -138,7 +168,10 @@ export function hetznerLimits(pair: ResourcePair, unknown?: (attribute: string) 
       const b = serverTypeFacts(now);
       if ("unknown" in a || "unknown" in b) {
         const why = [a, b].filter((f): f is { unknown: string } => "unknown" in f).map((f) => f.unknown);
-        return { dangers, serverTypeRemark: `${[...new Set(why)].join("; ")}: whether ${now}'s disk is smaller than ${was}'s is not checked (Hetzner cannot shrink a disk; check the two types' disks before applying)` };
+        return {
+          dangers,
+          serverTypeRemark: `${[...new Set(why)].join("; ")}: whether ${now}'s disk is smaller than ${was}'s is not checked (Hetzner cannot shrink a disk; check the two types' disks before applying)`,
+        };
       }
       const poweredOff = `Hetzner refuses the change (\`invalid_server_type\`) after the provider has powered the server off: the apply fails and the server stays off`;
       if (b.disk < a.disk) {
@@ -170,7 +203,11 @@ export function hetznerLimits(pair: ResourcePair, unknown?: (attribute: string) 
  * referring to it) falls outside the new range: Hetzner refuses that subnet
  * in the new network, once tofu has destroyed the old one.
  */
-export function classifyNetworkRanges(base: readonly SideResource[], head: readonly SideResource[], find: ChangeFinder): void {
+export function classifyNetworkRanges(
+  base: readonly SideResource[],
+  head: readonly SideResource[],
+  find: ChangeFinder,
+): void {
   for (const net of head) {
     if (net.type !== "hcloud_network" || typeof net.body.ip_range !== "string") continue;
     const was = base.find((r) => r.stack === net.stack && r.address === net.address && r.type === net.type);
@@ -179,7 +216,13 @@ export function classifyNetworkRanges(base: readonly SideResource[], head: reado
     if (range === undefined) continue;
     const ref = `\${${net.address}.id}`;
     const outside = head.filter((r) => {
-      if (r.stack !== net.stack || r.type !== "hcloud_network_subnet" || r.body.network_id !== ref || typeof r.body.ip_range !== "string") return false;
+      if (
+        r.stack !== net.stack ||
+        r.type !== "hcloud_network_subnet" ||
+        r.body.network_id !== ref ||
+        typeof r.body.ip_range !== "string"
+      )
+        return false;
       const sub = parseCidr(r.body.ip_range);
       return sub !== undefined && !cidrContains(range, sub);
     });

@@ -15,7 +15,10 @@ export function replacementReasons(pair: ResourcePair, tables: ReplaceTables): R
   const table = tableOf(tables, pair.type);
   const reasons: Reason[] = [];
   const conditional = new Map(table.replace_if.map((e) => [e.attribute, e]));
-  for (const entry of [...table.replace, ...table.replace_if.filter((e) => !table.replace.some((r) => r.attribute === e.attribute))]) {
+  for (const entry of [
+    ...table.replace,
+    ...table.replace_if.filter((e) => !table.replace.some((r) => r.attribute === e.attribute)),
+  ]) {
     if (isIgnored(entry.attribute, pair.ignored) || !changedAt(pair, entry.attribute)) continue;
     const condition = conditional.get(entry.attribute);
     const values = `${show(valueAt(pair.before, entry.attribute), entry.attribute, pair.showBefore)} → ${show(valueAt(pair.after, entry.attribute), entry.attribute, pair.showAfter)}`;

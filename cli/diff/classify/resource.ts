@@ -8,7 +8,6 @@ import { hetznerLimits, replacementFact } from "./hetzner";
 import { publicIpv4Reasons } from "./ipv4";
 import { statefulLoss } from "./replacement";
 
-
 /** The outcome of the rules for one resource change. */
 export interface Verdict {
   readonly dangers: Reason[];
@@ -90,16 +89,24 @@ function destructionReasons(pair: ResourcePair, replaceReasons: readonly Reason[
     });
   }
   if (pair.action === "replace") {
-    const reasons = replaceReasons.length > 0 ? replaceReasons : [{ class: "replace" as const, message: "tofu replaces it" }];
+    const reasons =
+      replaceReasons.length > 0 ? replaceReasons : [{ class: "replace" as const, message: "tofu replaces it" }];
     const suffix = loss !== undefined ? `; the replacement destroys ${loss}` : "";
-    const refused = !pair.fromPlan && preventDestroy(pair.after) ? "; lifecycle.prevent_destroy is set, so tofu refuses the plan until it is lifted" : "";
+    const refused =
+      !pair.fromPlan && preventDestroy(pair.after)
+        ? "; lifecycle.prevent_destroy is set, so tofu refuses the plan until it is lifted"
+        : "";
     reasons.forEach((r, i) => {
       const last = i === reasons.length - 1;
       // What Hetzner does in this replacement: in the reason's message (diff), as a note (plan-summary, whose reason is tofu's own).
       const fact = r.attribute !== undefined ? replacementFact(pair, r.attribute) : undefined;
       if (fact !== undefined && pair.fromPlan) notes.push(`${fact.charAt(0).toUpperCase()}${fact.slice(1)}`);
       const inMessage = fact !== undefined && !pair.fromPlan ? `; ${fact}` : "";
-      dangers.push(last || inMessage !== "" ? { ...r, message: `${r.message}${last ? suffix : ""}${inMessage}${last ? refused : ""}` } : r);
+      dangers.push(
+        last || inMessage !== ""
+          ? { ...r, message: `${r.message}${last ? suffix : ""}${inMessage}${last ? refused : ""}` }
+          : r,
+      );
     });
   }
   return dangers;
@@ -134,7 +141,8 @@ function updateReasons(
 ): { dangers: Reason[]; warnings: Reason[] } {
   const dangers: Reason[] = [];
   const warnings: Reason[] = [];
-  const apply = (entry: TableEntry): boolean => !isIgnored(entry.attribute, pair.ignored) && changedAt(pair, entry.attribute);
+  const apply = (entry: TableEntry): boolean =>
+    !isIgnored(entry.attribute, pair.ignored) && changedAt(pair, entry.attribute);
   for (const entry of table.destructive_update) {
     if (!apply(entry)) continue;
     const now = valueAt(after, entry.attribute);
@@ -170,7 +178,9 @@ function ignoreLifted(pair: ResourcePair, table: ResourceTable): Reason[] {
   const now = pair.ignored;
   if (now === "all") return [];
   const lifted = was.filter((a) => !now.some((n) => isWithin(a, n)));
-  const replacing = lifted.filter((a) => table.replace.some((e) => isWithin(e.attribute, a) || isWithin(a, e.attribute)));
+  const replacing = lifted.filter((a) =>
+    table.replace.some((e) => isWithin(e.attribute, a) || isWithin(a, e.attribute)),
+  );
   if (lifted.length === 0) return [];
   return [
     {

@@ -5,7 +5,16 @@ import { isLinked, listOfBlocks } from "./hetzner";
 
 /** The attributes a reviewer checks on a created or destroyed resource, per type; other types show a few identifying ones. */
 const SUMMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
-  hcloud_server: ["name", "server_type", "location", "image", "ipv4_address", "ipv6_address", "firewall_ids", "placement_group_id"],
+  hcloud_server: [
+    "name",
+    "server_type",
+    "location",
+    "image",
+    "ipv4_address",
+    "ipv6_address",
+    "firewall_ids",
+    "placement_group_id",
+  ],
   hcloud_primary_ip: ["name", "type", "location", "auto_delete", "assignee_id", "ip_address"],
   hcloud_floating_ip: ["name", "type", "home_location", "server_id", "ip_address"],
   hcloud_floating_ip_assignment: ["floating_ip_id", "server_id"],
@@ -19,7 +28,21 @@ const SUMMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
   hcloud_zone_rrset: ["zone", "name", "type", "ttl"],
   hcloud_zone_record: ["zone", "name", "type", "value"],
 };
-const DEFAULT_SUMMARY_KEYS = ["name", "type", "server_type", "location", "home_location", "ip_range", "mode", "size", "storage_box_type", "ttl", "zone", "records", "value"];
+const DEFAULT_SUMMARY_KEYS = [
+  "name",
+  "type",
+  "server_type",
+  "location",
+  "home_location",
+  "ip_range",
+  "mode",
+  "size",
+  "storage_box_type",
+  "ttl",
+  "zone",
+  "records",
+  "value",
+];
 
 /** `in tcp 22 from ["0.0.0.0/0", "::/0"] description "SSH"`: one firewall rule as shown (values masked as everywhere). */
 function ruleSummary(rule: Body, index: number, ctx: ShowContext): string {
@@ -34,11 +57,13 @@ function ruleSummary(rule: Body, index: number, ctx: ShowContext): string {
   if (port !== undefined) parts.push(port);
   const ips = (k: string, label: string): void => {
     const v = rule[k];
-    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) parts.push(`${label} ${showValue(v, at(k), ctx)}`);
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
+      parts.push(`${label} ${showValue(v, at(k), ctx)}`);
   };
   ips("source_ips", "from");
   ips("destination_ips", "to");
-  if (typeof rule.description === "string" && rule.description !== "") parts.push(`description ${showValue(rule.description, at("description"), ctx)}`);
+  if (typeof rule.description === "string" && rule.description !== "")
+    parts.push(`description ${showValue(rule.description, at("description"), ctx)}`);
   return `rule ${parts.join(" ")}`;
 }
 
@@ -73,7 +98,8 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
   if (body === undefined) return [];
   const keys = SUMMARY_KEYS[type];
   const out: string[] = [];
-  const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(body, k) && body[k] !== null && body[k] !== undefined;
+  const has = (k: string): boolean =>
+    Object.prototype.hasOwnProperty.call(body, k) && body[k] !== null && body[k] !== undefined;
   const at = (k: string): void => {
     if (has(k)) out.push(`${k} ${showValue(body[k], [k], ctx)}`);
   };
@@ -88,13 +114,18 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
   }
   if (type === "hcloud_server") {
     listOfBlocks(body.network).forEach((n, i) => {
-      const where = ["network_id", "subnet_id"].filter((k) => isLinked(n[k])).map((k) => `${k} ${showValue(n[k], ["network", i, k], ctx)}`);
-      out.push(`network ${[...where, ...(isLinked(n.ip) ? [`ip ${showValue(n.ip, ["network", i, "ip"], ctx)}`] : [])].join(" ")}`.trimEnd());
+      const where = ["network_id", "subnet_id"]
+        .filter((k) => isLinked(n[k]))
+        .map((k) => `${k} ${showValue(n[k], ["network", i, k], ctx)}`);
+      out.push(
+        `network ${[...where, ...(isLinked(n.ip) ? [`ip ${showValue(n.ip, ["network", i, "ip"], ctx)}`] : [])].join(" ")}`.trimEnd(),
+      );
     });
   }
   if (type === "hcloud_firewall") {
     listOfBlocks(body.apply_to).forEach((a, i) => {
-      for (const k of ["label_selector", "server"]) if (isLinked(a[k])) out.push(`applies to ${k} ${showValue(a[k], ["apply_to", i, k], ctx)}`);
+      for (const k of ["label_selector", "server"])
+        if (isLinked(a[k])) out.push(`applies to ${k} ${showValue(a[k], ["apply_to", i, k], ctx)}`);
     });
     const rules = listOfBlocks(body.rule);
     if (rules.length === 0) out.push("no rules");
@@ -106,7 +137,10 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
   }
   if (type === "hcloud_zone") {
     const primaries = listOfBlocks(body.primary_nameservers);
-    if (primaries.length > 0) out.push(`primary_nameservers [${primaries.map((p, i) => showValue(p.address, ["primary_nameservers", i, "address"], ctx)).join(", ")}]`);
+    if (primaries.length > 0)
+      out.push(
+        `primary_nameservers [${primaries.map((p, i) => showValue(p.address, ["primary_nameservers", i, "address"], ctx)).join(", ")}]`,
+      );
   }
   return out;
 }
