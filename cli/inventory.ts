@@ -55,7 +55,7 @@ export function renderInventoryJson(inventories: readonly Inventory[]): string {
       },
     };
   });
-  return JSON.stringify({ version: 1, environments }, null, 2) + "\n";
+  return `${JSON.stringify({ version: 1, environments }, null, 2)}\n`;
 }
 
 /** The inventories of the given environments, rendered. */

@@ -6,7 +6,7 @@ import { version as PACKAGE_VERSION } from "../package.json";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "./errors";
-import { ExitCode, Io } from "./io";
+import { ExitCode, type Io } from "./io";
 import {
   registerCatalogue,
   registerCheck,

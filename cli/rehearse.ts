@@ -263,7 +263,7 @@ export async function runRehearse(
     const extra = { ...sandboxEnv(engine, sim, variables), ...(s3?.env ?? {}) };
     const passphrase = extra[`TF_VAR_${PASSPHRASE_VARIABLE}`];
     if (passphrase !== undefined)
-      fs.writeFileSync(path.join(work, PASSPHRASE_FILE), passphrase + "\n", { mode: 0o600 });
+      fs.writeFileSync(path.join(work, PASSPHRASE_FILE), `${passphrase}\n`, { mode: 0o600 });
 
     // 3. The deploy, by `all2all deploy`'s own code, applied without a prompt.
     const common = { env, out, binary: engine.tofu, allowMissingLock: true, engineEnv: extra };
@@ -333,7 +333,7 @@ export async function runRehearse(
     for (const key of locksLeft ?? [])
       io.err(`rehearse: the state lock ${key} is still in the bucket after the run: the engine did not release it`);
     if (opts.report !== undefined)
-      writeFileAtomic(path.resolve(io.cwd, opts.report), JSON.stringify(final, null, 2) + "\n");
+      writeFileAtomic(path.resolve(io.cwd, opts.report), `${JSON.stringify(final, null, 2)}\n`);
 
     let code: number;
     if (deployCode !== ExitCode.ok) code = deployCode;

@@ -12,7 +12,7 @@ import { PREVIOUS_PASSPHRASE_VARIABLE, type StateBackend, type StateEncryption }
 import { configDirOf, loadForCommand, type CheckOptions } from "./check";
 import { INPUTS_FILE, recordInputs } from "./inputs";
 import { InputError } from "./errors";
-import { ExitCode, Io } from "./io";
+import { ExitCode, type Io } from "./io";
 import { readProjectConfig } from "./project";
 import { SynthesisError, synthesise, type Synthesis } from "./synthesise";
 import { loadSchemas, printProblems } from "./validate";
@@ -143,7 +143,7 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     // What the output was made from: plan and deploy refuse it once that changed.
     writeFileAtomic(
       path.join(tmp, INPUTS_FILE),
-      JSON.stringify(recordInputs(path.resolve(io.cwd, configDirOf(options, io)), project.root), null, 2) + "\n",
+      `${JSON.stringify(recordInputs(path.resolve(io.cwd, configDirOf(options, io)), project.root), null, 2)}\n`,
     );
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);

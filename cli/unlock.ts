@@ -28,7 +28,7 @@ import * as path from "node:path";
 import { chooseBinary } from "./deploy/binary";
 import { runCaptured, type Captured } from "./deploy/runner";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
-import { environmentStacks, OutputProblem, stackFacts } from "./deploy/output";
+import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
 import { passphraseProblems } from "./deploy/preflight";
 import { STACK_CONCERNS } from "./inventory/model";
 import { ExitCode, shownPath, type Io } from "./io";
@@ -109,7 +109,7 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
   }
   const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
   const outLabel = shownPath(io, out);
-  let stack;
+  let stack: SynthStack | undefined;
   try {
     const all = environmentStacks(out, outLabel, env);
     stack = all.find((s) => s.name === wanted || s.name === `${env}-${wanted}`);

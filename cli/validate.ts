@@ -4,9 +4,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatProblem, loadProviderSchemas, Problem, validateSynthOutput, type ProviderSchemas } from "../validate";
+import {
+  formatProblem,
+  loadProviderSchemas,
+  type Problem,
+  validateSynthOutput,
+  type ProviderSchemas,
+} from "../validate";
 import { InputError } from "./errors";
-import { ExitCode, Io } from "./io";
+import { ExitCode, type Io } from "./io";
 import { readProjectConfig } from "./project";
 
 export interface ValidateOptions {

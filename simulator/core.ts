@@ -362,6 +362,7 @@ export function labelSelector(selector: string): (labels: Record<string, string>
     .filter((t) => t !== "");
   const tests = terms.map((term): ((l: Record<string, string>) => boolean) => {
     let m: RegExpMatchArray | null;
+    // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     if ((m = term.match(/^([^\s!=,()]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
       const [, key, op, list] = m as unknown as [string, string, string, string];
       const values = list.split(",").map((v) => v.trim());
@@ -369,14 +370,17 @@ export function labelSelector(selector: string): (labels: Record<string, string>
         ? (l) => key in l && values.includes(l[key]!)
         : (l) => !(key in l) || !values.includes(l[key]!);
     }
+    // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     if ((m = term.match(/^([^\s!=,()]+)\s*(==|=|!=)\s*([^\s!=,()]*)$/))) {
       const [, key, op, value] = m as unknown as [string, string, string, string];
       return op === "!=" ? (l) => l[key] !== value : (l) => l[key] === value;
     }
+    // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     if ((m = term.match(/^!([^\s!=,()]+)$/))) {
       const key = m[1]!;
       return (l) => !(key in l);
     }
+    // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     if ((m = term.match(/^([^\s!=,()]+)$/))) {
       const key = m[1]!;
       return (l) => key in l;

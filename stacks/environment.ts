@@ -18,7 +18,7 @@
  * network stack then needs nothing from the servers stack (no cycle), and a
  * rebuilt server is covered the moment it exists.
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { TerraformOutput, TerraformResource, Token } from "cdktn";
 import * as placementGroup from "../.gen/providers/hcloud/placement-group";
 import {
@@ -343,7 +343,10 @@ export class EnvironmentStacks {
     const adopted = new Set<string>();
     for (const entry of adoption.entries) {
       let resources = byConcern.get(entry.concern);
-      if (!resources) byConcern.set(entry.concern, (resources = this.resources(entry.concern)));
+      if (!resources) {
+        resources = this.resources(entry.concern);
+        byConcern.set(entry.concern, resources);
+      }
       const stackName = this[entry.concern].node.id;
       const resource = resources.get(entry.address);
       if (!resource) {

@@ -8,7 +8,7 @@
  * token never enters the synthesised JSON. The version constraint comes from
  * cdktf.json through the generated bindings (providers/get.js).
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
 

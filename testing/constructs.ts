@@ -4,7 +4,7 @@
  * resources of one type, and the offline validator's verdict.
  */
 import * as path from "node:path";
-import { App, TerraformOutput, TerraformStack, Testing } from "cdktn";
+import { type App, TerraformOutput, TerraformStack, Testing } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
 import { type Problem, type ProviderSchemas, formatProblem, loadProviderSchemas, validateStack } from "../validate";
 

@@ -75,7 +75,7 @@ export async function check(
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -91,8 +91,10 @@ export interface Expected {
 /** The printed problem line matching file, line, path and message, or a failure listing what was printed. */
 export function findProblem(run: CheckRun, expected: Expected): string {
   const location =
-    expected.line === undefined ? escape(expected.file) : `${escape(expected.file)}:${expected.line}(?::\\d+)?`;
-  const pathPart = expected.path === "" ? "" : `${escape(expected.path)}  `;
+    expected.line === undefined
+      ? escapeRegExp(expected.file)
+      : `${escapeRegExp(expected.file)}:${expected.line}(?::\\d+)?`;
+  const pathPart = expected.path === "" ? "" : `${escapeRegExp(expected.path)}  `;
   const pattern = new RegExp(`^  ${location}  ${pathPart}`);
   const match = run.stderr.find((line) => pattern.test(line) && expected.message.test(line.replace(pattern, "")));
   if (!match) {

@@ -27,7 +27,7 @@
 //
 // Like the real provider, plan, apply, import and output fail without
 // HCLOUD_TOKEN; apply fails unless given the plan file `plan` wrote here.
-"use strict";
+
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -83,7 +83,7 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
     .sort();
   fs.appendFileSync(
     log,
-    JSON.stringify({
+    `${JSON.stringify({
       bin,
       argv,
       cwd,
@@ -93,7 +93,7 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
         AWS_SECRET_ACCESS_KEY: set("AWS_SECRET_ACCESS_KEY"),
         TF_VAR: tfVars,
       },
-    }) + "\n",
+    })}\n`,
   );
 
   for (const rule of (env.FAKE_TOFU_FAIL || "").split(",").filter(Boolean)) {
@@ -157,7 +157,7 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
         .filter((f) => f.endsWith(".tf"))
         .map((f) => /version\s*=\s*"(\d+\.\d+\.\d+)"/.exec(fs.readFileSync(path.join(cwd, f), "utf8")))
         .find((m) => m);
-      const version = (pinned && pinned[1]) || env.FAKE_TOFU_HCLOUD_VERSION || "1.68.0";
+      const version = pinned?.[1] || env.FAKE_TOFU_HCLOUD_VERSION || "1.68.0";
       fs.mkdirSync(path.join(cwd, ".terraform"), { recursive: true });
       fs.writeFileSync(
         path.join(cwd, ".terraform.lock.hcl"),
@@ -202,7 +202,7 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
         for (const name of Object.keys(byName))
           changes.push({ address: `${type}.${name}`, mode: "managed", type, name, change: { actions: ["create"] } });
       }
-      stdout(JSON.stringify({ format_version: "1.2", terraform_version: "1.10.6", resource_changes: changes }) + "\n");
+      stdout(`${JSON.stringify({ format_version: "1.2", terraform_version: "1.10.6", resource_changes: changes })}\n`);
       break;
     }
     case "apply": {
@@ -241,7 +241,7 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
         if (!(name in outputs)) fail(`Output "${name}" not found`);
         stdout(outputs[name].value);
       } else {
-        stdout(JSON.stringify(outputs, null, 2) + "\n");
+        stdout(`${JSON.stringify(outputs, null, 2)}\n`);
       }
       break;
     }
@@ -252,8 +252,7 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       const [address, id] = args;
       const [type, name] = address.split(".");
       const doc = config();
-      if (!doc.resource || !doc.resource[type] || !doc.resource[type][name])
-        fail(`Configuration for import target does not exist: ${address}`);
+      if (!doc.resource?.[type]?.[name]) fail(`Configuration for import target does not exist: ${address}`);
       if (id.trim() === "") fail("fake tofu: empty import id");
       stdout(`${address}: Import prepared! (fake, id ${id})\nImport successful!\n`);
       break;
@@ -296,14 +295,14 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       if (argv[1] !== "show" || !address) fail("fake tofu: expected state show ADDRESS");
       const [type, name] = address.split(".");
       const doc = config();
-      const res = doc.resource && doc.resource[type] && doc.resource[type][name];
+      const res = doc.resource?.[type]?.[name];
       if (!res) fail(`No instance found for the given address: ${address}`);
       const lines = [`# ${address}:`, `resource "${type}" "${name}" {`, `    id = "1000001"`];
       if (type === "hcloud_storage_box_subaccount")
         lines.push(`    username = "u100000-sub1"`, `    server = "u100000-sub1.your-storagebox.de"`);
       if (typeof res.name === "string") lines.push(`    name = "${res.name}"`);
       lines.push("}");
-      stdout(lines.join("\n") + "\n");
+      stdout(`${lines.join("\n")}\n`);
       break;
     }
     default:

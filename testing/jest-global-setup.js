@@ -1,7 +1,7 @@
 // Gives the whole test run one temporary folder (TMPDIR, inherited by the
 // workers), so that what tests and cdktn's Testing helpers leave in the
 // temporary directory is removed by the teardown, even after a failure.
-"use strict";
+
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");

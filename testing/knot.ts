@@ -55,11 +55,11 @@ export async function freePort(): Promise<number> {
  */
 export function localKnotConfig(text: string, dir: string, port: number): string {
   const replaced = text
-    .replace(/^    rundir: .*$/m, `    rundir: ${JSON.stringify(path.join(dir, "run"))}`)
-    .replace(/^    user: .*\n/m, "")
-    .replace(/^    listen: .*$/m, `    listen: [ 127.0.0.1@${port} ]`)
-    .replace(/^    storage: .*$/gm, `    storage: ${JSON.stringify(path.join(dir, "storage"))}`)
-    .replace(/^  - target: syslog$/m, "  - target: stderr");
+    .replace(/^ {4}rundir: .*$/m, `    rundir: ${JSON.stringify(path.join(dir, "run"))}`)
+    .replace(/^ {4}user: .*\n/m, "")
+    .replace(/^ {4}listen: .*$/m, `    listen: [ 127.0.0.1@${port} ]`)
+    .replace(/^ {4}storage: .*$/gm, `    storage: ${JSON.stringify(path.join(dir, "storage"))}`)
+    .replace(/^ {2}- target: syslog$/m, "  - target: stderr");
   for (const [what, pattern] of [
     ["rundir", /rundir: "\/run\/knot"/],
     ["user", /user: knot/],

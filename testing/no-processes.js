@@ -6,7 +6,7 @@
  * tofu, bin/all2all.js or a DNS tool is a `*.process.test.ts`, in the
  * processes project.
  */
-"use strict";
+
 const childProcess = require("node:child_process");
 
 const STARTERS = /** @type {const} */ (["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"]);
@@ -21,7 +21,7 @@ for (const name of STARTERS) {
   const original = /** @type {any} */ (childProcess)[name];
   if (original[GUARD]) continue;
   const refuse = function (/** @type {unknown} */ command, /** @type {unknown[]} */ ...rest) {
-    // @ts-ignore: `this` is whatever child_process was called on
+    // @ts-expect-error: `this` is whatever child_process was called on
     if (!(/** @type {any} */ (childProcess)[GUARD])) return original.call(this, command, ...rest);
     let file = "this test file";
     try {

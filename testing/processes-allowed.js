@@ -4,7 +4,7 @@
  * file may start processes, even in a worker that ran unit tests before,
  * whose set-up (testing/no-processes.js) refuses them.
  */
-"use strict";
+
 const childProcess = require("node:child_process");
 
 /** @type {any} */ (childProcess)[Symbol.for("all2all.noProcesses")] = undefined;

@@ -67,7 +67,7 @@ export function shBlocks(markdown: string, skip: readonly string[] = []): string
   return runbookBlocks(markdown)
     .filter((b) => b.lang === "sh")
     .filter((b) => ![NOT_RUN_MARKER, ...skip].some((marker) => (b.lines[0] ?? "").trim().startsWith(marker)))
-    .map((b) => b.lines.join("\n") + "\n");
+    .map((b) => `${b.lines.join("\n")}\n`);
 }
 
 /** The steps of a runbook, in order. */
@@ -77,7 +77,7 @@ export function runbookSteps(markdown: string): RunbookStep[] {
     const first = (lines[0] ?? "").trim();
     if (lang === "yaml") {
       const target = /^# (config\/\S+\.yaml)$/.exec(first);
-      if (target) steps.push({ kind: "yaml", file: group(target, 1), text: lines.slice(1).join("\n") + "\n" });
+      if (target) steps.push({ kind: "yaml", file: group(target, 1), text: `${lines.slice(1).join("\n")}\n` });
       continue;
     }
     if (lang !== "sh") continue;
@@ -87,7 +87,7 @@ export function runbookSteps(markdown: string): RunbookStep[] {
       const line = raw.trim();
       if (pending === "" && (line === "" || line.startsWith("#"))) continue;
       if (line.endsWith("\\")) {
-        pending += line.slice(0, -1) + " ";
+        pending += `${line.slice(0, -1)} `;
         continue;
       }
       steps.push({ kind: "sh", line: (pending + line).trim() });
@@ -176,13 +176,16 @@ export async function runRunbook(
     }
     const line = step.line;
     let m: RegExpExecArray | null;
+    // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     if ((m = /^read -rs (\w+) && export \1$/.exec(line))) {
       vars[group(m, 1)] = fakeValue(group(m, 1));
       executed.push({ line, how: "variable", code: 0, stdout: [], stderr: [] });
+      // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     } else if ((m = /^npx all2all ([^>]+?) > ([\w.-]+)$/.exec(line))) {
       // Standard output saved to a file of the sandbox, as the shell would.
       const run = await all2all(words(group(m, 1)), line, "all2all");
       fs.writeFileSync(path.join(sandbox, group(m, 2)), run.stdout.map((l) => `${l}\n`).join(""));
+      // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     } else if ((m = /^npx all2all (.+)$/.exec(line))) {
       await all2all(words(group(m, 1)), line, "all2all");
     } else if (line === "npm ci" || line === "npm test") {
@@ -193,6 +196,7 @@ export async function runRunbook(
         stdout: [],
         stderr: [],
       });
+      // biome-ignore lint/suspicious/noAssignInExpressions: a chain of patterns, each match kept for its branch
     } else if ((m = /^npm run ([\w:-]+)(?: -- (.+))?$/.exec(line))) {
       const name = group(m, 1);
       const script = pkg.scripts[name];

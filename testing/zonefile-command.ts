@@ -10,7 +10,7 @@ import { workspace, type Workspace } from "./description";
 // ---------------------------------------------------------------- a config with every kind of record
 
 /** A long TXT value (over 255 bytes, with UTF-8, a quote and a backslash). */
-export const LONG_TXT = 'v=test1; café "quoted" back\\slash; ' + "abcdefghijklmnopqrstuvwxyz0123456789".repeat(9);
+export const LONG_TXT = `v=test1; café "quoted" back\\slash; ${"abcdefghijklmnopqrstuvwxyz0123456789".repeat(9)}`;
 
 /**
  * Two zones added to production by its overlay: `café-asbl.be` in secondary

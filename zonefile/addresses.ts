@@ -101,7 +101,7 @@ export function parseServerOutputs(
   // `all2all output --env E --format json` without --stack: one object of outputs per stack, keyed by its name.
   const nested = (raw as Record<string, unknown>)[stack];
   const byStack =
-    Object.prototype.hasOwnProperty.call(raw, stack) &&
+    Object.hasOwn(raw, stack) &&
     typeof nested === "object" &&
     nested !== null &&
     !Array.isArray(nested) &&
@@ -115,7 +115,7 @@ export function parseServerOutputs(
     if (seen.has(key)) continue;
     seen.add(key);
     const where = `${file}: output "${key}"`;
-    if (!Object.prototype.hasOwnProperty.call(outputs, key)) {
+    if (!Object.hasOwn(outputs, key)) {
       problems.push(
         `${where} is missing (the public ${ref.family === "ipv4" ? "IPv4" : "IPv6"} of ${ref.server}); is this the output of ${stack}, applied with this config?`,
       );

@@ -105,7 +105,7 @@ export function txtStrings(presentation: string): string[] {
 
 /** Non-ASCII characters as `\DDD` escapes of their UTF-8 bytes: the file is plain ASCII. */
 export function asciiOnly(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range of ASCII: every other byte is escaped
   return text.replace(/[^\x00-\x7f]/gu, (char) =>
     [...Buffer.from(char, "utf8")].map((b) => `\\${String(b).padStart(3, "0")}`).join(""),
   );
@@ -133,7 +133,7 @@ function recordLines(set: RecordSetSpec, addresses: AddressBook): { lines: strin
     if (strings.length > 1) {
       const indent = " ".repeat(OWNER_WIDTH + 1 + TTL_WIDTH + 4 + TYPE_WIDTH + 3);
       lines.push(line(set.fqdn, set.ttl, set.type, `( ${strings[0]}`));
-      strings.slice(1, -1).forEach((s) => lines.push(`${indent}${s}`));
+      for (const s of strings.slice(1, -1)) lines.push(`${indent}${s}`);
       lines.push(`${indent}${strings[strings.length - 1]} )`);
     } else {
       lines.push(line(set.fqdn, set.ttl, set.type, note ? `${text} ; ${note}` : text));

@@ -385,9 +385,7 @@ function digestOf(outDir: string, environment: string): string {
  * file, in a fresh sandbox: once, or once per environment when it uses
  * $ALL2ALL_ENV. The variables the workflows set are given what CI gives them.
  */
-async function runWorkflow(
-  file: string,
-): Promise<{
+async function runWorkflow(file: string): Promise<{
   ran: Ran[];
   sandbox: string;
   cleanup: () => void;

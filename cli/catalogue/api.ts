@@ -253,7 +253,7 @@ export class ApiReader {
       const answer = body === undefined ? undefined : this.check(body, page, endpoint);
       if (answer === undefined) return undefined;
       const entries = answer[key] as T[];
-      entries.forEach((value, i) => items.push({ value, endpoint, path: `${key}[${i}]` }));
+      for (const [i, value] of entries.entries()) items.push({ value, endpoint, path: `${key}[${i}]` });
       const meta = answer.meta as z.infer<typeof Meta>;
       const next = meta?.pagination?.next_page ?? null;
       if (next === null) return items;

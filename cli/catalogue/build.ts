@@ -184,8 +184,8 @@ function location(l: ApiLocation): Catalogue["locations"][number] {
 /** A server type; a location where it is available without a price there is a problem. */
 function serverType(at: Located<ApiServerType>, checkLocation: LocationCheck, problems: Finding[]): ServerTypeEntry {
   const t = at.value;
-  t.locations.forEach((l, i) => checkLocation(l.name, at, `locations[${i}].name`));
-  t.prices.forEach((p, i) => checkLocation(p.location, at, `prices[${i}].location`));
+  for (const [i, l] of t.locations.entries()) checkLocation(l.name, at, `locations[${i}].name`);
+  for (const [i, p] of t.prices.entries()) checkLocation(p.location, at, `prices[${i}].location`);
   const priced = new Set(t.prices.map((p) => p.location));
   for (const l of t.locations) {
     if (l.available && !priced.has(l.name)) {
@@ -456,7 +456,7 @@ function money(p: ApiPrice): { net: string; gross: string } {
 /** A decimal string in ten-thousandths, rounded half up: "10.2728999999999999" → 102729n. */
 function toUnits(decimal: string): bigint {
   const [int = "0", frac = ""] = decimal.split(".");
-  const units = BigInt(int + (frac + "0000").slice(0, 4));
+  const units = BigInt(int + `${frac}0000`.slice(0, 4));
   return (frac[4] ?? "0") >= "5" ? units + 1n : units;
 }
 

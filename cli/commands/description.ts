@@ -5,7 +5,7 @@
  * module only when the command runs.
  */
 import * as path from "node:path";
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { CommandContext } from "./context";
 
 export function registerCheck(program: Command, ctx: CommandContext): void {

@@ -4,7 +4,7 @@
  * Each function registers one command; its action loads the command's
  * module only when the command runs.
  */
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { CommandContext } from "./context";
 
 /** The options every command that runs the engine on stacks shares. */

@@ -4,7 +4,7 @@
  * Each function registers one command; its action loads the command's
  * module only when the command runs.
  */
-import { Command } from "commander";
+import type { Command } from "commander";
 import type { CommandContext } from "./context";
 
 export function registerDiff(program: Command, ctx: CommandContext): void {

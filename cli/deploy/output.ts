@@ -112,7 +112,7 @@ export function stackFacts(stack: SynthStack): StackFacts {
     .map(([name, v]) => ({
       name,
       ...(typeof v?.description === "string" ? { description: v.description } : {}),
-      required: v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, "default"),
+      required: v === null || typeof v !== "object" || !Object.hasOwn(v, "default"),
       ...(v?.sensitive === true ? { sensitive: true } : {}),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));

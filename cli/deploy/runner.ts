@@ -5,7 +5,7 @@
  * directory, forwards its output line by line to the Io, and can send its
  * standard output to a file (`show -json` → plan.json).
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Io } from "../io";
@@ -125,7 +125,7 @@ export function spawnRunner(io: Io): Runner {
         if (fd !== undefined) fs.closeSync(fd);
         resolve(result);
       };
-      let child;
+      let child: ChildProcess;
       try {
         child = spawn(step.bin, [...step.args], { cwd: step.cwd, env, stdio: ["ignore", fd ?? "pipe", "pipe"] });
       } catch (err) {
@@ -178,7 +178,7 @@ export function runCaptured(
     let stdout = "";
     let output = "";
     let after = "";
-    let child;
+    let child: ChildProcess;
     try {
       child = spawn(bin, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     } catch (err) {

@@ -555,8 +555,7 @@ function blockChanges(
       if (kind === "local") change.summary.push(`value ${showValue(body[block.name], [block.name], ctx)}`);
       if (kind === "data" || kind === "variable" || kind === "output") {
         for (const k of ["type", "value", "default", "sensitive"]) {
-          if (Object.prototype.hasOwnProperty.call(body, k))
-            change.summary.push(`${k} ${showValue(body[k], [k], ctx)}`);
+          if (Object.hasOwn(body, k)) change.summary.push(`${k} ${showValue(body[k], [k], ctx)}`);
         }
       }
       out.push(change);

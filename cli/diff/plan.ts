@@ -121,8 +121,7 @@ export function maskedAt(mask: unknown, path: Path): boolean {
     const next: unknown[] = [];
     for (const m of levels) {
       if (Array.isArray(m)) next.push(...(typeof step === "number" && step < m.length ? [m[step], ...m] : m));
-      else if (isPlainObject(m) && typeof step === "string" && Object.prototype.hasOwnProperty.call(m, step))
-        next.push(m[step]);
+      else if (isPlainObject(m) && typeof step === "string" && Object.hasOwn(m, step)) next.push(m[step]);
     }
     levels = next;
     if (levels.length === 0) return false;

@@ -38,7 +38,7 @@ const EMPTY: ResourceTable = { replace: [], replace_if: [], destructive_update: 
 
 /** The table of one resource type (empty for a type the table does not know). */
 export function tableOf(tables: ReplaceTables, type: string): ResourceTable {
-  return Object.prototype.hasOwnProperty.call(tables.resources, type) ? tables.resources[type]! : EMPTY;
+  return Object.hasOwn(tables.resources, type) ? tables.resources[type]! : EMPTY;
 }
 
 /** Checks and returns a parsed replace.json; `file` names it in errors. */

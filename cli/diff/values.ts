@@ -40,9 +40,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     if (!isPlainObject(b)) return false;
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return (
-      ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
-    );
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
@@ -59,7 +57,7 @@ export function diffValues(a: Maybe, b: Maybe, path: Path = [], out: RawDiff[] =
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const key of keys) {
-      const has = (o: Record<string, unknown>): boolean => Object.prototype.hasOwnProperty.call(o, key);
+      const has = (o: Record<string, unknown>): boolean => Object.hasOwn(o, key);
       diffValues(has(a) ? a[key] : ABSENT, has(b) ? b[key] : ABSENT, [...path, key], out);
     }
     return out;
@@ -122,7 +120,7 @@ export function valueAt(body: Maybe, attribute: string): Maybe {
       const items = Array.isArray(v) ? v : [v];
       if (Array.isArray(v)) listed = true;
       for (const item of items) {
-        if (isPlainObject(item) && Object.prototype.hasOwnProperty.call(item, step)) next.push(item[step]);
+        if (isPlainObject(item) && Object.hasOwn(item, step)) next.push(item[step]);
       }
     }
     values = next;

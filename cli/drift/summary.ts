@@ -416,10 +416,10 @@ export function driftMarkdown(report: DriftReport): string {
         ".",
     );
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** The report as JSON (docs/drift.md describes the structure). */
 export function driftJson(report: DriftReport): string {
-  return JSON.stringify(report, null, 2) + "\n";
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -13,7 +13,8 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 function put(into: Map<string, Resources>, stack: string, address: string, attrs: Record<string, unknown>): void {
   const [type, name] = [address.slice(0, address.indexOf(".")), address.slice(address.indexOf(".") + 1)];
   const doc = into.get(stack) ?? {};
-  (doc[type] ??= {})[name] = attrs;
+  doc[type] ??= {};
+  doc[type][name] = attrs;
   into.set(stack, doc);
 }
 

@@ -484,5 +484,5 @@ export function renderInventoryMarkdown(inventories: readonly Inventory[]): stri
   ];
   for (const inv of inventories) lines.push(...renderEnvironment(inv));
   while (lines[lines.length - 1] === "") lines.pop();
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -290,7 +290,9 @@ export function prepareServerFirewalls(sim: Sim, record: any, body: Record<strin
     if (!fw) throw notFound("firewall", id);
     return fw;
   });
-  return () => wanted.forEach((fw) => fw.applied_to.push({ type: "server", server: { id: record.id } }));
+  return () => {
+    for (const fw of wanted) fw.applied_to.push({ type: "server", server: { id: record.id } });
+  };
 }
 
 const NAMES: ResourceNames = { plural: "firewalls", singular: "firewall", what: "firewall" };

@@ -46,7 +46,7 @@ export const PUBLIC_GATEWAY = parseIPv4("172.31.1.1")!;
 /** An IPv4 prefix of a request field, exact (no host bits set), or `invalid_input`. */
 export function requireRange4(value: unknown, field: string): Range4 {
   const c = typeof value === "string" ? parseCidr(value) : undefined;
-  if (!c || c.family !== "ipv4") throw invalidInput(field, "is not a valid IPv4 CIDR");
+  if (c?.family !== "ipv4") throw invalidInput(field, "is not a valid IPv4 CIDR");
   if (c.hostBitsSet) throw invalidInput(field, `${String(value)} has host bits set; use ${formatRange(range4(c))}`);
   return range4(c);
 }

@@ -36,7 +36,7 @@ import { parseCidr } from "../../primitives/ip";
 import {
   parseIPv4,
   formatIPv4,
-  Range4,
+  type Range4,
   range4,
   contains,
   overlaps,
@@ -46,9 +46,9 @@ import {
   requireRange4,
   requireIPv4,
   formatRange,
-  Subnet,
-  Route,
-  NetworkRecord,
+  type Subnet,
+  type Route,
+  type NetworkRecord,
   NETWORK_ZONES,
   SUBNET_TYPES,
   networksOf,
@@ -282,7 +282,7 @@ export function resourceActions(sim: Sim, req: SimRequest, id: number, type: str
 export function resourceAction(sim: Sim, req: SimRequest, id: number, type: string) {
   const actionId = idParam(req, "action", "action_id");
   const a = sim.actions.get(actionId);
-  if (!a || !a.resources.some((r) => r.id === id && r.type === type)) throw notFound("action", actionId);
+  if (!a?.resources.some((r) => r.id === id && r.type === type)) throw notFound("action", actionId);
   return ok({ action: sim.readAction(actionId) });
 }
 

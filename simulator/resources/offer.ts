@@ -145,7 +145,7 @@ export function findServerType(nameOrId: unknown): ServerType | undefined {
 /** Whether the type can be ordered in the location (listed there, available, not past its deprecation). */
 export function orderableIn(type: ServerType, location: Location, now = new Date()): boolean {
   const entry = type.locations.find((l) => l.name === location.name);
-  if (!entry || !entry.available) return false;
+  if (!entry?.available) return false;
   return entry.deprecation === null || new Date(entry.deprecation.unavailable_after) > now;
 }
 

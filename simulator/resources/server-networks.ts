@@ -10,14 +10,14 @@ import { parseCidr } from "../../primitives/ip";
 import {
   parseIPv4,
   formatIPv4,
-  Range4,
+  type Range4,
   range4,
   contains,
   requireRange4,
   requireIPv4,
   formatRange,
-  NetworkRecord,
-  Attachment,
+  type NetworkRecord,
+  type Attachment,
   networksOf,
   attachmentsOf,
   gatewayOf,
@@ -183,7 +183,9 @@ export function prepareServerNetworks(sim: Sim, record: any, body: Record<string
   if (!Array.isArray(ids)) throw invalidInput("networks", "must be a list of network IDs");
   const wanted = [...new Set(ids.map((id) => networkId(id)))].map((id) => mustGet(networksOf(sim), id, "network"));
   const addresses = wanted.map((n) => allocate(sim, record, n, {}));
-  return () => wanted.forEach((n, i) => storeAttachment(sim, record.id, n.id, addresses[i]!));
+  return () => {
+    for (const [i, n] of wanted.entries()) storeAttachment(sim, record.id, n.id, addresses[i]!);
+  };
 }
 
 export function registerAttachments(sim: Sim): void {

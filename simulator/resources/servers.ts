@@ -394,15 +394,41 @@ function changeProtection(s: ServerRecord, b: Record<string, any>): void {
   s.protection = { delete: del, rebuild };
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: an action answers a body, or nothing (Hetzner's action alone)
 type ServerAction = (sim: Sim, s: ServerRecord, body: Record<string, any>) => Record<string, unknown> | void;
 
 /** Every server action: its literal route name, the command of the action it starts, and what it does. */
 const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
-  poweron: { command: "start_server", run: (_sim, s) => void (s.status = "running") },
-  poweroff: { command: "stop_server", run: (_sim, s) => void (s.status = "off") },
-  shutdown: { command: "shutdown_server", run: (_sim, s) => void (s.status = "off") },
-  reboot: { command: "reboot_server", run: (_sim, s) => void (s.status = "running") },
-  reset: { command: "reset_server", run: (_sim, s) => void (s.status = "running") },
+  poweron: {
+    command: "start_server",
+    run: (_sim, s) => {
+      s.status = "running";
+    },
+  },
+  poweroff: {
+    command: "stop_server",
+    run: (_sim, s) => {
+      s.status = "off";
+    },
+  },
+  shutdown: {
+    command: "shutdown_server",
+    run: (_sim, s) => {
+      s.status = "off";
+    },
+  },
+  reboot: {
+    command: "reboot_server",
+    run: (_sim, s) => {
+      s.status = "running";
+    },
+  },
+  reset: {
+    command: "reset_server",
+    run: (_sim, s) => {
+      s.status = "running";
+    },
+  },
   change_type: { command: "change_server_type", run: (_sim, s, b) => changeType(s, b) },
   rebuild: {
     command: "rebuild_server",
@@ -419,8 +445,18 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
       return { root_password: s.ssh_keys.length > 0 ? null : rootPassword() };
     },
   },
-  enable_backup: { command: "enable_backup", run: (_sim, s) => void (s.backup_window = BACKUP_WINDOW) },
-  disable_backup: { command: "disable_backup", run: (_sim, s) => void (s.backup_window = null) },
+  enable_backup: {
+    command: "enable_backup",
+    run: (_sim, s) => {
+      s.backup_window = BACKUP_WINDOW;
+    },
+  },
+  disable_backup: {
+    command: "disable_backup",
+    run: (_sim, s) => {
+      s.backup_window = null;
+    },
+  },
   change_protection: { command: "change_protection", run: (_sim, s, b) => changeProtection(s, b) },
   change_dns_ptr: { command: "change_dns_ptr", run: (sim, s, b) => changeServerPtr(sim, s, b) },
   add_to_placement_group: {
@@ -438,7 +474,9 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
   },
   remove_from_placement_group: {
     command: "remove_from_placement_group",
-    run: (_sim, s) => void (s.placement_group = null),
+    run: (_sim, s) => {
+      s.placement_group = null;
+    },
   },
   attach_iso: {
     command: "attach_iso",
@@ -454,7 +492,12 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
       s.iso = iso;
     },
   },
-  detach_iso: { command: "detach_iso", run: (_sim, s) => void (s.iso = null) },
+  detach_iso: {
+    command: "detach_iso",
+    run: (_sim, s) => {
+      s.iso = null;
+    },
+  },
   enable_rescue: {
     command: "enable_rescue",
     run: (sim, s, b) => {
@@ -465,7 +508,12 @@ const ACTIONS: Record<string, { command: string; run: ServerAction }> = {
       return { root_password: rootPassword() };
     },
   },
-  disable_rescue: { command: "disable_rescue", run: (_sim, s) => void (s.rescue_enabled = false) },
+  disable_rescue: {
+    command: "disable_rescue",
+    run: (_sim, s) => {
+      s.rescue_enabled = false;
+    },
+  },
 };
 
 const NAMES: ResourceNames = { plural: "servers", singular: "server", what: "server" };

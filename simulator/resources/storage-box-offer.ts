@@ -99,6 +99,7 @@ export function checkPassword(password: unknown, field = "password"): string {
   if (!/[A-Z]/.test(password)) problems.push("contain an upper case letter");
   if (!/[0-9]/.test(password)) problems.push("contain a digit");
   if (!/[^A-Za-z0-9\s]/.test(password)) problems.push("contain a special character");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Hetzner's password rule: no control characters
   if (/[\s\x00-\x1f\x7f]/.test(password)) problems.push("contain no white space or control characters");
   if (problems.length > 0)
     throw invalidInput(field, `the password does not match the password policy: it must ${problems.join(", ")}`);

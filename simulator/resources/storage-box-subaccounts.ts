@@ -66,6 +66,7 @@ export function checkHomeDirectory(value: unknown, field = "home_directory"): st
     throw invalidInput(field, `must not start with a slash (it is relative to the box), got ${JSON.stringify(value)}`);
   if (value.split("/").some((s) => s === "." || s === ".."))
     throw invalidInput(field, `must not contain . or .. segments, got ${JSON.stringify(value)}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Hetzner's rule for a home directory: no control characters
   if (/[\x00-\x1f\x7f]/.test(value)) throw invalidInput(field, "must not contain control characters");
   if (value.length > 255) throw invalidInput(field, "must be at most 255 characters long");
   return value;

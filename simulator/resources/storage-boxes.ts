@@ -216,8 +216,7 @@ export function registerStorageBoxes(sim: Sim): void {
     const box = boxOf(sim, req);
     const raw = req.params.action ?? "";
     const found = /^\d+$/.test(raw) ? sim.actions.get(Number(raw)) : undefined;
-    if (!found || !found.resources.some((r) => r.type === "storage_box" && r.id === box.id))
-      throw notFound("action", raw);
+    if (!found?.resources.some((r) => r.type === "storage_box" && r.id === box.id)) throw notFound("action", raw);
     return ok({ action: sim.readAction(found.id) });
   });
 

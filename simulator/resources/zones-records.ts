@@ -147,6 +147,7 @@ export function checkZoneName(name: unknown): string {
   };
   if (name.endsWith(".")) fail("must not end with a dot");
   if (name !== name.toLowerCase()) fail("must be in lower case");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range of ASCII: a non-ASCII name must be Punycode
   if (/[^\x00-\x7f]/.test(name)) fail('non-ASCII names must be given in Punycode (e.g. "xn--4bi")');
   if (name.length > 253) fail("is longer than 253 characters");
   const labels = name.split(".");
@@ -168,6 +169,7 @@ export function checkRRSetName(name: unknown, zoneName: string, field = "name"):
   };
   if (name.endsWith(".")) fail("must not end with a dot (names are relative to the zone; use @ for the apex)");
   if (name !== name.toLowerCase()) fail("must be in lower case");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range of ASCII: a non-ASCII name must be Punycode
   if (/[^\x00-\x7f]/.test(name)) fail('non-ASCII names must be given in Punycode (e.g. "xn--4bi")');
   if (name === zoneName || name.endsWith(`.${zoneName}`)) fail(`must not end with the zone name ${zoneName}`);
   if (name.length + zoneName.length + 1 > 253) fail("the full name is longer than 253 characters");

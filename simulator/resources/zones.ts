@@ -439,7 +439,7 @@ export function registerZones(sim: Sim): void {
     const zone = zoneOf(req);
     const raw = req.params.action ?? "";
     const found = /^\d+$/.test(raw) ? sim.actions.get(Number(raw)) : undefined;
-    if (!found || !found.resources.some((r) => r.type === "zone" && r.id === zone.id)) throw notFound("action", raw);
+    if (!found?.resources.some((r) => r.type === "zone" && r.id === zone.id)) throw notFound("action", raw);
     return ok({ action: sim.readAction(found.id) });
   });
 

@@ -33,7 +33,10 @@ function indexSide(resources: readonly SideResource[]): Map<string, EnvSide> {
   const envOf = (stack: string): EnvSide => {
     const name = environmentOf(stack);
     let env = envs.get(name);
-    if (!env) envs.set(name, (env = { servers: new Map(), firewalls: new Map(), opaque: false }));
+    if (!env) {
+      env = { servers: new Map(), firewalls: new Map(), opaque: false };
+      envs.set(name, env);
+    }
     return env;
   };
   for (const r of resources) {

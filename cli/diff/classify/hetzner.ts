@@ -72,7 +72,7 @@ const PLACED: Readonly<Record<string, { attributes: readonly string[]; what: str
 /** What Hetzner does when this attribute forces a replacement, when it is one of the limits above (a location, a network's range). */
 export function replacementFact(pair: ResourcePair, attribute: string): string | undefined {
   const placed = PLACED[pair.type];
-  if (placed !== undefined && placed.attributes.includes(attribute)) {
+  if (placed?.attributes.includes(attribute)) {
     const from = plainName(valueAt(pair.before, attribute));
     const to = plainName(valueAt(pair.after, attribute));
     const zone = attribute === "network_zone" ? "network zone" : "location";

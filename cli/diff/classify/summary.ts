@@ -98,8 +98,7 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
   if (body === undefined) return [];
   const keys = SUMMARY_KEYS[type];
   const out: string[] = [];
-  const has = (k: string): boolean =>
-    Object.prototype.hasOwnProperty.call(body, k) && body[k] !== null && body[k] !== undefined;
+  const has = (k: string): boolean => Object.hasOwn(body, k) && body[k] !== null && body[k] !== undefined;
   const at = (k: string): void => {
     if (has(k)) out.push(`${k} ${showValue(body[k], [k], ctx)}`);
   };
@@ -129,7 +128,7 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
     });
     const rules = listOfBlocks(body.rule);
     if (rules.length === 0) out.push("no rules");
-    rules.forEach((r, i) => out.push(ruleSummary(r, i, ctx)));
+    for (const [i, r] of rules.entries()) out.push(ruleSummary(r, i, ctx));
   }
   if (type === "hcloud_zone_rrset") {
     const records = listOfBlocks(body.records);
