@@ -6,6 +6,12 @@
  */
 import { type Command, Option } from "commander";
 import type { CommandContext } from "./context";
+// Types only: each command's module is still loaded when the command runs.
+import type { AdoptOptions } from "../adopt";
+import type { DeployOptions } from "../deploy";
+import type { DriftOptions } from "../drift";
+import type { OutputOptions } from "../output";
+import type { UnlockOptions } from "../unlock";
 
 /** The options every command that runs the engine on stacks shares. */
 function tofuOptions(command: Command): Command {
@@ -37,19 +43,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys, " +
           "TF_VAR_state_passphrase (state encryption, at least 16 characters) and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
-  ).action(
-    async (opts: {
-      env?: string;
-      stack?: string;
-      out?: string;
-      binary?: string;
-      allowMissingLock?: boolean;
-      expectDigest?: string;
-    }) => {
-      const { runPlan } = await import("../deploy.js");
-      ctx.setExit(await runPlan(opts, ctx.io, ctx.root));
-    },
-  );
+  ).action(async (opts: DeployOptions) => {
+    const { runPlan } = await import("../deploy.js");
+    ctx.setExit(await runPlan(opts, ctx.io, ctx.root));
+  });
 }
 
 export function registerDeploy(program: Command, ctx: CommandContext): void {
@@ -70,21 +67,10 @@ export function registerDeploy(program: Command, ctx: CommandContext): void {
       "--reencrypt",
       "write the state of every stack with an empty plan again (apply -refresh=false), encrypted with the key of TF_VAR_state_passphrase: the last step of a key rotation (docs/deploy.md)",
     )
-    .action(
-      async (opts: {
-        env?: string;
-        stack?: string;
-        out?: string;
-        binary?: string;
-        autoApprove?: boolean;
-        reencrypt?: boolean;
-        allowMissingLock?: boolean;
-        expectDigest?: string;
-      }) => {
-        const { runDeploy } = await import("../deploy.js");
-        ctx.setExit(await runDeploy(opts, ctx.io, ctx.root));
-      },
-    );
+    .action(async (opts: DeployOptions) => {
+      const { runDeploy } = await import("../deploy.js");
+      ctx.setExit(await runDeploy(opts, ctx.io, ctx.root));
+    });
 }
 
 export function registerDrift(program: Command, ctx: CommandContext): void {
@@ -116,20 +102,10 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
       "--report <file>",
       "write the report to FILE (atomically; its folder must exist) instead of standard output",
     )
-    .action(
-      async (opts: {
-        env?: string;
-        stack?: string;
-        out?: string;
-        binary?: string;
-        allowMissingLock?: boolean;
-        format?: string;
-        report?: string;
-      }) => {
-        const { runDrift } = await import("../drift.js");
-        ctx.setExit(await runDrift(opts, ctx.io, ctx.root));
-      },
-    );
+    .action(async (opts: DriftOptions) => {
+      const { runDrift } = await import("../drift.js");
+      ctx.setExit(await runDrift(opts, ctx.io, ctx.root));
+    });
 }
 
 export function registerAdopt(program: Command, ctx: CommandContext): void {
@@ -148,7 +124,7 @@ export function registerAdopt(program: Command, ctx: CommandContext): void {
     .option("--env <name>", "the environment (required)")
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--dry-run", "print the file instead of writing it")
-    .action(async (opts: { env?: string; config?: string; dryRun?: boolean }) => {
+    .action(async (opts: Omit<AdoptOptions, "defaultConfig">) => {
       const { runAdopt } = await import("../adopt.js");
       ctx.setExit(await runAdopt({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
     });
@@ -183,19 +159,10 @@ export function registerOutput(program: Command, ctx: CommandContext): void {
       "--show-sensitive",
       `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`,
     )
-    .action(
-      async (opts: {
-        env?: string;
-        stack?: string;
-        format?: string;
-        out?: string;
-        binary?: string;
-        showSensitive?: boolean;
-      }) => {
-        const { runOutput } = await import("../output.js");
-        ctx.setExit(await runOutput(opts, ctx.io, ctx.root));
-      },
-    );
+    .action(async (opts: OutputOptions) => {
+      const { runOutput } = await import("../output.js");
+      ctx.setExit(await runOutput(opts, ctx.io, ctx.root));
+    });
 }
 
 export function registerUnlock(program: Command, ctx: CommandContext): void {
@@ -217,7 +184,7 @@ export function registerUnlock(program: Command, ctx: CommandContext): void {
     .option("--yes", "release without asking (automation): only when the run that holds the lock is known to be gone")
     .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
     .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .action(async (opts: { env?: string; stack?: string; yes?: boolean; out?: string; binary?: string }) => {
+    .action(async (opts: UnlockOptions) => {
       const { runUnlock } = await import("../unlock.js");
       ctx.setExit(await runUnlock(opts, ctx.io, ctx.root));
     });
