@@ -5,6 +5,9 @@
  *
  * Exit codes: 0 valid; 2 problems in the configuration (all printed).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { formatConfigProblems, loadNetwork, type ConfigProblem, type NetworkSpec } from "../description";
 import { ExitCode, type Io } from "./io";
 
@@ -102,14 +105,16 @@ export function adoptionProblems(specs: readonly NetworkSpec[]): ConfigProblem[]
   if (adopting.length === 0) return [];
   // Loaded here only: the constructs are slow to load, and most commands adopt nothing.
   const { buildApp } = require("../stacks/app") as typeof import("../stacks/app.js");
-  let built: ReturnType<typeof buildApp>;
+  // cdktn's App creates its output folder: give it a temporary one, never the working directory's cdktf.out.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-adoption-"));
   try {
-    built = buildApp(adopting);
+    return buildApp(adopting, { outdir }).environments.flatMap((e) => e.adoptionProblems);
   } catch {
     // A construct refusing its props is reported by the command that synthesises.
     return [];
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
-  return built.environments.flatMap((e) => e.adoptionProblems);
 }
 
 /**

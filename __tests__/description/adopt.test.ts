@@ -240,6 +240,20 @@ describe("in a config directory", () => {
     expect(io.stderr.join("\n")).toContain("has no resource hcloud_server.web-2");
   });
 
+  test("the cross-check writes nothing where the command runs (cdktn's App is given a temporary folder)", () => {
+    const dir = config("servers:\n  hcloud_server.web-2: { id: 1 }\n");
+    const cwd = process.cwd();
+    const here = makeTempDir("all2all-adopt-cwd-");
+    try {
+      process.chdir(here.dir);
+      expect(crossCheck(dir)).toHaveLength(1);
+      expect(fs.readdirSync(here.dir)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+      here.cleanup();
+    }
+  });
+
   test("a zone or record set id naming another zone or record is refused", () => {
     const dir = config(
       `dns:\n  hcloud_zone.all2all-lab-org: { id: other.org }\n  hcloud_zone_rrset.all2all-lab-org-www-cname: { id: ${LAB_ZONE}/www/A }\n`,
