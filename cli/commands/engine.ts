@@ -13,8 +13,8 @@ import type { DriftOptions } from "../drift";
 import type { OutputOptions } from "../output";
 import type { UnlockOptions } from "../unlock";
 
-/** The options every command that runs the engine on stacks shares. */
-function tofuOptions(command: Command): Command {
+/** The options of every command that runs the engine on an environment's stacks (StackRunOptions). */
+function stackRunOptions(command: Command): Command {
   return command
     .option("--env <name>", "the environment (required)")
     .option(
@@ -26,11 +26,15 @@ function tofuOptions(command: Command): Command {
     .option(
       "--allow-missing-lock",
       "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself",
-    )
-    .option(
-      "--expect-digest <digest>",
-      "refuse unless the environment's synthesised stacks are exactly those reviewed: the sha256:… that all2all diff printed for it",
     );
+}
+
+/** plan's and deploy's options: the stacks', and the digest of the reviewed synth. */
+function tofuOptions(command: Command): Command {
+  return stackRunOptions(command).option(
+    "--expect-digest <digest>",
+    "refuse unless the environment's synthesised stacks are exactly those reviewed: the sha256:… that all2all diff printed for it",
+  );
 }
 
 export function registerPlan(program: Command, ctx: CommandContext): void {
@@ -74,8 +78,7 @@ export function registerDeploy(program: Command, ctx: CommandContext): void {
 }
 
 export function registerDrift(program: Command, ctx: CommandContext): void {
-  program
-    .command("drift")
+  stackRunOptions(program.command("drift"))
     .description(
       "Check what changed at Hetzner outside the code since the last apply: for each stack of one environment, in dependency order, " +
         "`init -input=false`, a refresh-only plan (`plan -refresh-only -input=false -lock-timeout=5m -out=drift.tfplan`, never applied: nothing changes " +
@@ -85,17 +88,6 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
         "Attributes the code does not set are listed apart, not as drift. The report goes to standard output (or --report), the commands " +
         "and tofu's messages to standard error. Needs what plan needs (HCLOUD_TOKEN, the S3 state keys, TF_VAR_state_passphrase, the stacks' TF_VAR_ variables). " +
         "Exit 0 nothing drifted, 5 something drifted, 1 a step failed (the report names the stacks not checked), 2 bad input. See docs/drift.md.",
-    )
-    .option("--env <name>", "the environment (required)")
-    .option(
-      "--stack <stack>",
-      "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)",
-    )
-    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
-    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .option(
-      "--allow-missing-lock",
-      "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself",
     )
     .option("--format <format>", "md (Markdown, the default) or json (its structure: docs/drift.md)")
     .option(

@@ -19,8 +19,11 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { invalidInput } from "../core";
 
-/** RRset types the API accepts (hcloud-go's ZoneRRSetType values). */
-export const RRSET_TYPES = [
+/**
+ * RRset types the API accepts (hcloud-go's ZoneRRSetType values, SOA included). Kept apart from
+ * constructs/dns-records.ts' RRSET_TYPES on purpose: the simulator checks the code against Hetzner, not against itself.
+ */
+export const API_RRSET_TYPES = [
   "A",
   "AAAA",
   "CAA",
@@ -38,7 +41,7 @@ export const RRSET_TYPES = [
   "TLSA",
   "TXT",
 ] as const;
-export type RRSetType = (typeof RRSET_TYPES)[number];
+export type RRSetType = (typeof API_RRSET_TYPES)[number];
 
 /** The TTL bounds Hetzner documents for zones and rrsets. */
 export const MIN_TTL = 60;
@@ -184,8 +187,8 @@ export function checkRRSetName(name: unknown, zoneName: string, field = "name"):
 /** Checks an rrset type against the API's list (upper case, as the API spells it). */
 export function checkRRSetType(type: unknown, field = "type"): RRSetType {
   if (typeof type !== "string" || type === "") throw invalidInput(field, "is required");
-  if (!(RRSET_TYPES as readonly string[]).includes(type)) {
-    throw invalidInput(field, `invalid rrset type "${type}"; allowed: ${RRSET_TYPES.join(", ")}`);
+  if (!(API_RRSET_TYPES as readonly string[]).includes(type)) {
+    throw invalidInput(field, `invalid rrset type "${type}"; allowed: ${API_RRSET_TYPES.join(", ")}`);
   }
   return type as RRSetType;
 }

@@ -31,7 +31,7 @@ import {
   zoneResource,
 } from "./zones";
 import {
-  RRSET_TYPES,
+  API_RRSET_TYPES,
   type RRSetType,
   type ZoneRecord,
   checkRRSetName,
@@ -108,7 +108,7 @@ export function registerZoneRRSets(sim: Sim): void {
     const list = [...rrsetsOf(sim, zone.id).values()]
       .filter((s) => matches(s) && (types.length === 0 || types.includes(s.type)))
       .sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : RRSET_TYPES.indexOf(a.type) - RRSET_TYPES.indexOf(b.type),
+        a.name < b.name ? -1 : a.name > b.name ? 1 : API_RRSET_TYPES.indexOf(a.type) - API_RRSET_TYPES.indexOf(b.type),
       );
     return paginate(
       "rrsets",
