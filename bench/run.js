@@ -187,35 +187,26 @@ function main() {
       );
     }
     if (opts.engine) rows.push(...engineRows(opts, work));
-    if (opts.tests) {
-      const started = process.hrtime.bigint();
-      const r = spawnSync("npm", ["test", "--silent"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rows.push({
-        label: `npm test (exit ${r.status})`,
-        seconds,
-        min: seconds,
-        max: seconds,
-        mib: NaN,
-        resources: undefined,
-        runs: 1,
-      });
-    }
+    if (opts.tests) rows.push(timeCommand("npm test", "npm", ["test", "--silent"]));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
   console.log(
     `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown, with the fastest and slowest run`,
   );
-  console.log(
-    `${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"min-max s".padStart(11)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`,
-  );
-  for (const r of rows) {
-    const per = r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "";
-    console.log(
-      `${r.label.padEnd(42)} ${String(r.runs).padStart(4)} ${r.seconds.toFixed(2).padStart(8)} ${`${r.min.toFixed(2)}-${r.max.toFixed(2)}`.padStart(11)} ${(Number.isNaN(r.mib) ? "" : r.mib.toFixed(0)).padStart(9)} ${String(r.resources ?? "").padStart(9)} ${per.padStart(11)}`,
-    );
-  }
+  const columns = [
+    ["case", 42, (r) => r.label],
+    ["runs", 4, (r) => String(r.runs)],
+    ["wall s", 8, (r) => r.seconds.toFixed(2)],
+    ["min-max s", 11, (r) => `${r.min.toFixed(2)}-${r.max.toFixed(2)}`],
+    ["peak MiB", 9, (r) => (Number.isNaN(r.mib) ? "" : r.mib.toFixed(0))],
+    ["resources", 9, (r) => String(r.resources ?? "")],
+    ["ms/resource", 11, (r) => (r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "")],
+  ];
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(columns[0][1]) : c.padStart(columns[i][1]))).join(" ");
+  console.log(line(columns.map(([title]) => title)));
+  for (const r of rows) console.log(line(columns.map(([, , cell]) => cell(r))));
 }
 
 main();
