@@ -119,17 +119,7 @@ export interface Change {
 }
 
 /** Counts per action, for the title line and per stack. */
-export interface Counts {
-  readonly create: number;
-  readonly import: number;
-  readonly delete: number;
-  readonly forget: number;
-  readonly update: number;
-  readonly replace: number;
-  readonly move: number;
-  readonly none: number;
-  readonly dangerous: number;
-}
+export type Counts = { readonly [key in Action | "dangerous"]: number };
 
 /** The result of a comparison: every change, dangerous ones first, and what the reader should know about how it was made. */
 export interface DiffReport {
