@@ -12,7 +12,7 @@ import {
   type MutableChange,
   type ResourcePair,
 } from "./classify";
-import type { Action, AttributeChange, BlockKind, Reason } from "./model";
+import type { AttributeChange, Change, Reason } from "./model";
 import type { ReplaceTables } from "./tables";
 import {
   ABSENT,
@@ -26,15 +26,7 @@ import {
 } from "./values";
 
 /** What identifies a change: the block, what happens to it, and for a move where it was. */
-export interface ChangeHead {
-  readonly stack: string;
-  readonly address: string;
-  readonly kind: BlockKind;
-  readonly type: string;
-  readonly name: string;
-  readonly action: Action;
-  readonly from?: string;
-}
+export type ChangeHead = Pick<Change, "stack" | "address" | "kind" | "type" | "name" | "action" | "from">;
 
 /** A change with nothing to show yet; a resource is stateful when its type holds data or addresses. */
 export function newChange(head: ChangeHead): MutableChange {

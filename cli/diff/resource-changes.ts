@@ -101,24 +101,9 @@ function removedChange(
   address: string,
   before: Block,
 ): MutableChange {
-  const { stack, base, head } = sides;
-  const action: Action = directives.forgotten.has(address) ? "forget" : "delete";
-  const change = newChange({ stack, address, kind: "resource", type: before.type, name: before.name, action });
-  change.summary.push(...summaryAttributes(before.type, before.body, showOf(base, before.type)));
-  if (action === "forget")
-    change.notes.push("a `removed` block with `destroy = false`: tofu forgets it and the resource stays");
-  const pair: ResourcePair = {
-    stack,
-    address,
-    type: before.type,
-    action,
-    before: before.body,
-    diffs: [],
-    ignored: [],
-    showBefore: showOf(base, before.type),
-    showAfter: showOf(head, before.type),
-  };
-  return judge(change, pair, tables);
+  if (!directives.forgotten.has(address)) return oneSidedChange(sides, tables, address, before, "delete");
+  const note = "a `removed` block with `destroy = false`: tofu forgets it and the resource stays";
+  return oneSidedChange(sides, tables, address, before, "forget", note);
 }
 
 /** A resource only in the head (and not moved there): created, or adopted through an `import` block. */
@@ -129,24 +114,35 @@ function addedChange(
   address: string,
   after: Block,
 ): MutableChange {
+  if (!directives.imports.has(address)) return oneSidedChange(sides, tables, address, after, "create");
+  const id = showValue(directives.imports.get(address), ["id"], {});
+  const note = `adopted through an \`import\` block (id ${id}): nothing is created`;
+  return oneSidedChange(sides, tables, address, after, "import", note);
+}
+
+/** A resource on one side only (the base's when destroyed or forgotten, else the head's), judged. */
+function oneSidedChange(
+  sides: StackSides,
+  tables: ReplaceTables,
+  address: string,
+  block: Block,
+  action: Action,
+  note?: string,
+): MutableChange {
   const { stack, base, head } = sides;
-  const action: Action = directives.imports.has(address) ? "import" : "create";
-  const change = newChange({ stack, address, kind: "resource", type: after.type, name: after.name, action });
-  change.summary.push(...summaryAttributes(after.type, after.body, showOf(head, after.type)));
-  if (action === "import") {
-    const id = showValue(directives.imports.get(address), ["id"], {});
-    change.notes.push(`adopted through an \`import\` block (id ${id}): nothing is created`);
-  }
+  const removed = action === "delete" || action === "forget";
+  const change = newChange({ stack, address, kind: "resource", type: block.type, name: block.name, action });
+  change.summary.push(...summaryAttributes(block.type, block.body, showOf(removed ? base : head, block.type)));
+  if (note !== undefined) change.notes.push(note);
   const pair: ResourcePair = {
     stack,
     address,
-    type: after.type,
+    type: block.type,
     action,
-    after: after.body,
+    ...(removed ? { before: block.body, ignored: [] } : { after: block.body, ignored: ignoredOf(block.body) }),
     diffs: [],
-    ignored: ignoredOf(after.body),
-    showBefore: showOf(base, after.type),
-    showAfter: showOf(head, after.type),
+    showBefore: showOf(base, block.type),
+    showAfter: showOf(head, block.type),
   };
   return judge(change, pair, tables);
 }
