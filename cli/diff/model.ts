@@ -223,15 +223,19 @@ export interface ZoneDiff {
   readonly notes: readonly string[];
 }
 
-/** A hidden primary's Knot configuration (`zonefile --knot`) that changes. */
-export interface KnotDiff {
-  readonly environment: string;
-  /** `knot/ns-1.conf`. */
-  readonly file: string;
+/** The changed lines of two texts, counted and shown. */
+export interface LineDiff {
   readonly added: number;
   readonly removed: number;
   /** Changed lines (`- old`, `+ new`), with `…` between distant hunks. */
   readonly lines: readonly string[];
+}
+
+/** A hidden primary's Knot configuration (`zonefile --knot`) that changes. */
+export interface KnotDiff extends LineDiff {
+  readonly environment: string;
+  /** `knot/ns-1.conf`. */
+  readonly file: string;
 }
 
 /** The self-hosted zones of both sides, compared. */
