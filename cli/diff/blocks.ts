@@ -166,7 +166,6 @@ const SECTIONS: readonly Section[] = [
 
 /** How a side shows the values of a section's block named `name`. */
 function sectionShow(sides: StackSides, section: Section, side: Side): (name: string) => ShowContext {
-  if (section.kind === "data") return () => showOf(side, "");
   const masked = section.sensitive;
   if (masked === undefined) return () => ({ sensitiveVariables: side.sensitiveVariables });
   return (name) => {
