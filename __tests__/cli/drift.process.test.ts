@@ -6,14 +6,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDrift } from "../../cli/drift";
-import {
-  DRIFT_DANGERS,
-  driftJson,
-  driftMarkdown,
-  driftReport,
-  summariseDrift,
-  type DriftReport,
-} from "../../cli/drift/summary";
+import { driftJson, driftMarkdown } from "../../cli/drift/render";
+import { DRIFT_DANGERS, driftReport, summariseDrift, type DriftReport } from "../../cli/drift/summary";
 import { captureIo, ExitCode } from "../../cli/io";
 import { main } from "../../cli/main";
 import {
