@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { parseLockInfo, runUnlock } from "../../cli/unlock";
 import { runCli } from "../../testing/cli";
+import { expectPrinted } from "../../testing/cli-process";
 import { callLines, fakeEnv, installFakeTofu, writeMiniOutput } from "../../testing/deploy";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
@@ -26,8 +27,7 @@ function setup(extra: Record<string, string> = {}) {
 test("a held lock is shown, then released with --yes by its ID", async () => {
   const { dir, fake, env } = setup({ FAKE_TOFU_LOCKED: "dr-network" });
   const r = await runCli(["unlock", "--env", "dr", "--stack", "network", "--out", "cdktf.out", "--yes"], dir, env);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toEqual([
+  expectPrinted(r, 0, [
     "The state of dr-network is locked:",
     "  ID:        fake-lock-dr-network",
     "  Path:      fake-bucket/dr-network.tfstate",
