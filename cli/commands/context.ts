@@ -17,3 +17,15 @@ export interface CommandContext {
 
 /** Adds one command (its options, help and action) to the program. */
 export type Registration = (program: Command, ctx: CommandContext) => void;
+
+/**
+ * A command's action: runs the command (a function that loads the command's
+ * module when called, so that each command loads only what it needs) with
+ * the arguments commander passes, and records its exit code.
+ */
+export function exitCodeAction<A extends unknown[]>(
+  ctx: CommandContext,
+  run: (...args: A) => Promise<number> | number,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => ctx.setExit(await run(...args));
+}
