@@ -33,21 +33,21 @@ export interface AttributeSchema {
   readonly sensitive: boolean;
 }
 
-/** An attribute whose value is an object (or collection of objects) with its own attributes. */
-export interface NestedAttributes {
-  readonly mode: Exclude<NestingMode, "group">;
+/** What nested attributes and nested blocks share: the schema of each item and how many there may be. */
+interface Nested {
   readonly block: BlockSchema;
   readonly minItems: number;
   /** undefined when unlimited. */
   readonly maxItems: number | undefined;
 }
 
-export interface BlockTypeSchema {
+/** An attribute whose value is an object (or collection of objects) with its own attributes. */
+export interface NestedAttributes extends Nested {
+  readonly mode: Exclude<NestingMode, "group">;
+}
+
+export interface BlockTypeSchema extends Nested {
   readonly mode: NestingMode;
-  readonly block: BlockSchema;
-  readonly minItems: number;
-  /** undefined when unlimited. */
-  readonly maxItems: number | undefined;
 }
 
 export interface BlockSchema {

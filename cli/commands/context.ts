@@ -29,3 +29,14 @@ export function exitCodeAction<A extends unknown[]>(
 ): (...args: A) => Promise<void> {
   return async (...args: A) => ctx.setExit(await run(...args));
 }
+
+/**
+ * The action of a command whose run takes its options (as commander parses
+ * them), the Io and the repository root; `load` loads the command's module.
+ */
+export function optionsAction<O>(
+  ctx: CommandContext,
+  load: () => Promise<(opts: O, io: Io, root: string) => Promise<number> | number>,
+): (opts: O) => Promise<void> {
+  return exitCodeAction(ctx, async (opts: O) => (await load())(opts, ctx.io, ctx.root));
+}

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { type Command, Option } from "commander";
-import { type CommandContext, exitCodeAction } from "./context";
+import { type CommandContext, exitCodeAction, optionsAction } from "./context";
 // Types only: each command's module is still loaded when the command runs.
 import type { ZonefileOptions } from "../zonefile";
 
@@ -73,11 +73,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
         "offline. Prints `<stack> <address> <attribute path>: <problem>`; exit 1 on any error (warnings do not fail).",
     )
     .option("--out <dir>", "synthesised output directory (default: the repository's cdktf.out)")
-    .action(
-      exitCodeAction(ctx, async (opts: { out?: string }) =>
-        (await import("../validate.js")).runValidate(opts, ctx.io, ctx.root),
-      ),
-    );
+    .action(optionsAction(ctx, async () => (await import("../validate.js")).runValidate));
 }
 
 export function registerZonefile(program: Command, ctx: CommandContext): void {
@@ -175,9 +171,5 @@ export function registerCatalogue(program: Command, ctx: CommandContext): void {
         "and nothing is written (exit 1); an unknown field is a warning.",
     )
     .option("--out <file>", "write the catalogue to FILE instead of catalogue/hetzner.json")
-    .action(
-      exitCodeAction(ctx, async (opts: { out?: string }) =>
-        (await import("../catalogue.js")).runCatalogueRefresh(opts, ctx.io, ctx.root),
-      ),
-    );
+    .action(optionsAction(ctx, async () => (await import("../catalogue.js")).runCatalogueRefresh));
 }

@@ -5,13 +5,9 @@
  * module only when the command runs.
  */
 import { type Command, Option } from "commander";
-import { type CommandContext, exitCodeAction } from "./context";
+import { type CommandContext, exitCodeAction, optionsAction } from "./context";
 // Types only: each command's module is still loaded when the command runs.
 import type { AdoptOptions } from "../adopt";
-import type { DeployOptions } from "../deploy";
-import type { DriftOptions } from "../drift";
-import type { OutputOptions } from "../output";
-import type { UnlockOptions } from "../unlock";
 
 /** Where the engine runs: the synthesised output and the binary (every command that runs the engine). */
 function engineOptions(command: Command): Command {
@@ -53,9 +49,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys, " +
           "TF_VAR_state_passphrase (state encryption, at least 16 characters) and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
-  ).action(
-    exitCodeAction(ctx, async (opts: DeployOptions) => (await import("../deploy.js")).runPlan(opts, ctx.io, ctx.root)),
-  );
+  ).action(optionsAction(ctx, async () => (await import("../deploy.js")).runPlan));
 }
 
 export function registerDeploy(program: Command, ctx: CommandContext): void {
@@ -76,11 +70,7 @@ export function registerDeploy(program: Command, ctx: CommandContext): void {
       "--reencrypt",
       "write the state of every stack with an empty plan again (apply -refresh=false), encrypted with the key of TF_VAR_state_passphrase: the last step of a key rotation (docs/deploy.md)",
     )
-    .action(
-      exitCodeAction(ctx, async (opts: DeployOptions) =>
-        (await import("../deploy.js")).runDeploy(opts, ctx.io, ctx.root),
-      ),
-    );
+    .action(optionsAction(ctx, async () => (await import("../deploy.js")).runDeploy));
 }
 
 export function registerDrift(program: Command, ctx: CommandContext): void {
@@ -100,9 +90,7 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
       "--report <file>",
       "write the report to FILE (atomically; its folder must exist) instead of standard output",
     )
-    .action(
-      exitCodeAction(ctx, async (opts: DriftOptions) => (await import("../drift.js")).runDrift(opts, ctx.io, ctx.root)),
-    );
+    .action(optionsAction(ctx, async () => (await import("../drift.js")).runDrift));
 }
 
 export function registerAdopt(program: Command, ctx: CommandContext): void {
@@ -157,11 +145,7 @@ export function registerOutput(program: Command, ctx: CommandContext): void {
       "--show-sensitive",
       `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`,
     )
-    .action(
-      exitCodeAction(ctx, async (opts: OutputOptions) =>
-        (await import("../output.js")).runOutput(opts, ctx.io, ctx.root),
-      ),
-    );
+    .action(optionsAction(ctx, async () => (await import("../output.js")).runOutput));
 }
 
 export function registerUnlock(program: Command, ctx: CommandContext): void {
@@ -185,9 +169,5 @@ export function registerUnlock(program: Command, ctx: CommandContext): void {
         "--yes",
         "release without asking (automation): only when the run that holds the lock is known to be gone",
       ),
-  ).action(
-    exitCodeAction(ctx, async (opts: UnlockOptions) =>
-      (await import("../unlock.js")).runUnlock(opts, ctx.io, ctx.root),
-    ),
-  );
+  ).action(optionsAction(ctx, async () => (await import("../unlock.js")).runUnlock));
 }
