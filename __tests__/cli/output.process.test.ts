@@ -6,22 +6,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseServerOutputs } from "../../zonefile/addresses";
 import { runCli } from "../../testing/cli";
-import { expectPrinted } from "../../testing/cli-process";
-import { callLines, fakeEnv, installFakeTofu, writeMiniOutput } from "../../testing/deploy";
-import { defaultConfig, makeTempDir } from "../../testing/tmp";
+import { expectPrinted, fakeTofuCases } from "../../testing/cli-process";
+import { callLines, writeMiniOutput } from "../../testing/deploy";
+import { defaultConfig } from "../../testing/tmp";
 
 // Each case spawns the fake tofu a few times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-output-");
-afterAll(() => t.cleanup());
-let n = 0;
-
 /** A synthesised output for `dr` whose servers stack declares web-1's addresses (and a sensitive output in backup). */
-function setup() {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
-  const out = writeMiniOutput(path.join(dir, "cdktf.out"), "dr");
+const setup = fakeTofuCases("all2all-output-", (out) => {
   const servers = path.join(out, "stacks", "dr-servers", "cdk.tf.json");
   const doc = JSON.parse(fs.readFileSync(servers, "utf8"));
   doc.output = { "web-1-ipv4": { value: "${x}" }, "web-1-ipv6": { value: "${y}" } };
@@ -30,9 +23,7 @@ function setup() {
   const bdoc = JSON.parse(fs.readFileSync(backup, "utf8"));
   bdoc.output = { "backup-host": { value: "${h}" }, "backup-password": { value: "${p}", sensitive: true } };
   fs.writeFileSync(backup, JSON.stringify(bdoc));
-  const fake = installFakeTofu(dir);
-  return { dir, out, fake, env: fakeEnv(fake) };
-}
+});
 
 test("--format json --stack servers prints exactly tofu's output -json, which zonefile --addresses reads", async () => {
   const { dir, fake, env } = setup();
