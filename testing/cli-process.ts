@@ -25,7 +25,7 @@ export async function expectUnvalidatedSynth(env: string, out: string, cwd: stri
   expect(await main(argv, captureIo({}, cwd), root)).toBe(0);
 }
 
-/** One case of an engine command's test: its folder, the synthesised output in it, the fake tofu and its environment. */
+/** One case of an engine command's test: its folder, the synthesised output in it, the fake tofu, its environment. */
 export interface FakeTofuCase {
   readonly dir: string;
   /** `<dir>/cdktf.out`. */
