@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { catalogueProblems, type Catalogue } from "../../catalogue/catalogue";
 import { runCatalogueRefresh } from "../../cli/catalogue";
-import { nearestType } from "../../cli/catalogue/build";
+import { nearestType } from "../../cli/catalogue/retired";
 import { captureIo } from "../../cli/io";
 import { OFFER } from "../../simulator/resources/offer";
 import { PRICING } from "../../simulator/resources/pricing";
