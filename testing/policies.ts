@@ -125,22 +125,20 @@ export function replaceIn(
   };
 }
 
-/** The findings of `rule` on a copy of the default config changed by `edit` (production only by default). */
-export function ruleAfterEdit(
-  rule: string,
-  edit: (ws: Workspace) => void,
-  options: Omit<PolicyRunOptions, "configDir"> = PRODUCTION,
-): Finding[] {
-  return findingsOf(synthEdited(edit, options).findings, rule);
+/** What a rule test changes: the config (`edit`, on a copy of the default config), the built stacks (`extend`), or both. */
+export interface RuleChange {
+  readonly edit?: (ws: Workspace) => void;
+  readonly extend?: (built: BuiltApp) => void;
 }
 
-/** The findings of `rule` once `extend` has changed the built stacks (production only by default). */
-export function ruleAfterExtend(
+/** The findings of `rule` after `change` (production only unless `options` say otherwise). */
+export function ruleFindings(
   rule: string,
-  extend: (built: BuiltApp) => void,
+  change: RuleChange,
   options: Omit<PolicyRunOptions, "configDir" | "extend"> = PRODUCTION,
 ): Finding[] {
-  return findingsOf(synthWithPolicies({ ...options, extend }).findings, rule);
+  const run = { ...options, extend: change.extend };
+  return findingsOf(change.edit ? synthEdited(change.edit, run).findings : synthWithPolicies(run).findings, rule);
 }
 
 /** Where a finding points: its stack, the Terraform address in it, and the subject it is about. */

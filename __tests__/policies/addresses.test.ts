@@ -2,16 +2,9 @@
 // DNS confirmed by a forward record, backups for stateful servers.
 import type { DnsZone } from "../../constructs";
 import type { Workspace } from "../../testing/description";
-import {
-  findingAt,
-  findingsOf,
-  PRODUCTION as production,
-  replaceIn,
-  ruleAfterEdit,
-  synthWithPolicies,
-} from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 /** ns-1 given a role that needs no public IPv4 (nor the DNS ports it is open on). */
 const nsAsMonitoring = replaceIn("config/network.yaml", ["    role: dns\n", "    role: monitoring\n"]);
 /** lists-1, which holds a volume, without Hetzner backups. */
@@ -22,7 +15,7 @@ const listsWithoutBackups = replaceIn("config/network.yaml", [
 
 describe("public-ipv4-role", () => {
   test("fires for a public IPv4 on a role that does not need one", () => {
-    expect(ruleAfterEdit("public-ipv4-role", nsAsMonitoring)).toEqual([
+    expect(ruleFindings("public-ipv4-role", { edit: nsAsMonitoring })).toEqual([
       findingAt(
         "public-ipv4-role",
         "warning",
@@ -36,8 +29,8 @@ describe("public-ipv4-role", () => {
 
   test("does not fire for roles that need IPv4 (the default config), nor for a server with IPv4 disabled", () => {
     expect(findingsOf(baseline.findings, "public-ipv4-role")).toEqual([]);
-    const ipv4Disabled = ruleAfterEdit("public-ipv4-role", nsAsMonitoring, {
-      ...production,
+    const ipv4Disabled = ruleFindings("public-ipv4-role", {
+      edit: nsAsMonitoring,
       extend: ({ environments }) => {
         const ns = environments[0]!.server("ns-1");
         ns.server.putPublicNet([{ ipv4Enabled: false, ipv6Enabled: true, ipv6: ns.ipv6PrimaryIp.id }]);
@@ -49,9 +42,8 @@ describe("public-ipv4-role", () => {
 
 describe("rdns-forward", () => {
   test("fires for a reverse name without a forward record, a mismatched one, one outside the zones, and a missing one", () => {
-    const found = ruleAfterEdit(
-      "rdns-forward",
-      replaceIn(
+    const found = ruleFindings("rdns-forward", {
+      edit: replaceIn(
         "config/network.yaml",
         [
           "rdns: { ipv4: lists.all2all.org, ipv6: lists.all2all.org }",
@@ -67,7 +59,7 @@ describe("rdns-forward", () => {
         ],
         ["rdns: { ipv4: mail.all2all.org, ipv6: mail.all2all.org }", "rdns: { ipv4: mail.all2all.org }"],
       ),
-    );
+    });
     expect(found.map((f) => [f.severity, f.stack, f.address, f.subject])).toEqual([
       ["warning", "production-servers", "hcloud_primary_ip.lists-1-ipv4", "server/lists-1"],
       ["warning", "production-servers", "hcloud_primary_ip.mail-1-ipv6", "server/mail-1"],
@@ -89,12 +81,14 @@ describe("rdns-forward", () => {
   });
 
   test("fires in a primary zone, where the records are resources read across stacks", () => {
-    const found = ruleAfterEdit(
+    const found = ruleFindings(
       "rdns-forward",
-      replaceIn("config/environments/staging.yaml", [
-        "rdns: { ipv4: web-1.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
-        "rdns: { ipv4: mail.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
-      ]),
+      {
+        edit: replaceIn("config/environments/staging.yaml", [
+          "rdns: { ipv4: web-1.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
+          "rdns: { ipv4: mail.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
+        ]),
+      },
       { envs: ["staging"] },
     );
     expect(found.map((f) => [f.address, f.message.replace(/^.*, but /, "")])).toEqual([
@@ -127,10 +121,9 @@ describe("rdns-forward-floating", () => {
   });
 
   test("fires for a floating IP without reverse DNS", () => {
-    const found = ruleAfterEdit(
-      "rdns-forward-floating",
-      replaceIn("config/network.yaml", ["      rdns: www.all2all.org\n", ""]),
-    );
+    const found = ruleFindings("rdns-forward-floating", {
+      edit: replaceIn("config/network.yaml", ["      rdns: www.all2all.org\n", ""]),
+    });
     expect(found.map((f) => f.message)).toEqual([
       expect.stringMatching(
         /^floating IP web-1-floating-ipv4 .* has no reverse DNS.* Set servers\[web-1\]\.floating_ip\.rdns in config/,
@@ -139,22 +132,21 @@ describe("rdns-forward-floating", () => {
   });
 
   test("does not fire when a forward record points at the floating address", () => {
-    const found = ruleAfterEdit(
-      "rdns-forward-floating",
-      replaceIn("config/network.yaml", ["      rdns: www.all2all.org\n", "      rdns: failover.exemple-asbl.be\n"]),
-      {
-        ...production,
-        extend: ({ environments }) => {
-          const env = environments[0]!;
-          const floating = env.server("web-1").floatingIps.get("ipv4")!;
-          (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({
-            name: "failover",
-            type: "A",
-            records: [floating.address],
-          });
-        },
+    const found = ruleFindings("rdns-forward-floating", {
+      edit: replaceIn("config/network.yaml", [
+        "      rdns: www.all2all.org\n",
+        "      rdns: failover.exemple-asbl.be\n",
+      ]),
+      extend: ({ environments }) => {
+        const env = environments[0]!;
+        const floating = env.server("web-1").floatingIps.get("ipv4")!;
+        (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({
+          name: "failover",
+          type: "A",
+          records: [floating.address],
+        });
       },
-    );
+    });
     expect(found).toEqual([]);
   });
 });
@@ -169,7 +161,7 @@ describe("stateful-backups", () => {
         "",
       );
     };
-    expect(ruleAfterEdit("stateful-backups", withoutSubaccount)).toEqual([
+    expect(ruleFindings("stateful-backups", { edit: withoutSubaccount })).toEqual([
       findingAt(
         "stateful-backups",
         "warning",
@@ -181,6 +173,6 @@ describe("stateful-backups", () => {
 
   test("does not fire with backups on (the default config) or with a subaccount only", () => {
     expect(findingsOf(baseline.findings, "stateful-backups")).toEqual([]);
-    expect(ruleAfterEdit("stateful-backups", listsWithoutBackups)).toEqual([]);
+    expect(ruleFindings("stateful-backups", { edit: listsWithoutBackups })).toEqual([]);
   });
 });

@@ -4,17 +4,9 @@
 import type { DnsZone } from "../../constructs";
 import * as zoneRecord from "../../.gen/providers/hcloud/zone-record";
 import * as zoneRrset from "../../.gen/providers/hcloud/zone-rrset";
-import {
-  findingAt,
-  findingsOf,
-  PRODUCTION as production,
-  replaceIn,
-  ruleAfterEdit,
-  ruleAfterExtend,
-  synthWithPolicies,
-} from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 const exemple = (env: { dns: { node: { findChild(id: string): unknown } } }) =>
   env.dns.node.findChild("exemple-asbl-be") as DnsZone;
 
@@ -24,7 +16,7 @@ describe("dns-caa", () => {
       `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
       "",
     ]);
-    expect(ruleAfterEdit("dns-caa", withoutCaa)).toEqual([
+    expect(ruleFindings("dns-caa", { edit: withoutCaa })).toEqual([
       findingAt(
         "dns-caa",
         "error",
@@ -39,7 +31,7 @@ describe("dns-caa", () => {
       '      - name: "@"\n        type: CAA\n        values:\n          - 0 issue "letsencrypt.org"\n          - 0 issuewild ";"\n',
       '      - name: "@"\n        type: CAA\n        values:\n',
     ]);
-    expect(ruleAfterEdit("dns-caa", emptyCaa).map((f) => [f.address, f.subject])).toEqual([
+    expect(ruleFindings("dns-caa", { edit: emptyCaa }).map((f) => [f.address, f.subject])).toEqual([
       ["hcloud_zone.all2all-org", "zone/all2all.org"],
     ]);
   });
@@ -51,9 +43,8 @@ describe("dns-caa", () => {
 
 describe("dns-mail-auth", () => {
   test("fires for an MX without DMARC (primary zone) and an MX without SPF (secondary zone)", () => {
-    const found = ruleAfterEdit(
-      "dns-mail-auth",
-      replaceIn(
+    const found = ruleFindings("dns-mail-auth", {
+      edit: replaceIn(
         "config/dns.yaml",
         [
           '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@all2all.org"] }\n',
@@ -61,7 +52,7 @@ describe("dns-mail-auth", () => {
         ],
         ['      - { name: lists, type: TXT, values: ["v=spf1 a -all"] }\n', ""],
       ),
-    );
+    });
     expect(found.map((f) => [f.severity, f.address, f.subject])).toEqual([
       ["error", "hcloud_zone.all2all-org", "zone/all2all.org"],
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
@@ -79,7 +70,7 @@ describe("dns-mail-auth", () => {
       'values: ["v=spf1 include:all2all.org -all"]',
       'values: ["v=spf1 include:all2all.org -all", "v=spf1 mx -all"]',
     ]);
-    expect(ruleAfterEdit("dns-mail-auth", twoSpf).map((f) => f.message)).toEqual([
+    expect(ruleFindings("dns-mail-auth", { edit: twoSpf }).map((f) => f.message)).toEqual([
       expect.stringMatching(/but 2 SPF records at exemple-asbl\.be \(receivers then treat SPF as a permanent error\)/),
     ]);
   });
@@ -91,15 +82,17 @@ describe("dns-mail-auth", () => {
 
 describe("dns-rrset-ttl", () => {
   test("fires for two record sets of one name and type", () => {
-    const found = ruleAfterExtend("dns-rrset-ttl", ({ environments }) => {
-      const zone = exemple(environments[0]!);
-      new zoneRrset.ZoneRrset(environments[0]!.dns, "www-again", {
-        zone: zone.zone.name,
-        name: "www",
-        type: "CNAME",
-        ttl: 60,
-        records: [{ value: "exemple-asbl.be." }],
-      });
+    const found = ruleFindings("dns-rrset-ttl", {
+      extend: ({ environments }) => {
+        const zone = exemple(environments[0]!);
+        new zoneRrset.ZoneRrset(environments[0]!.dns, "www-again", {
+          zone: zone.zone.name,
+          name: "www",
+          type: "CNAME",
+          ttl: 60,
+          records: [{ value: "exemple-asbl.be." }],
+        });
+      },
     });
     expect(found).toEqual([
       expect.objectContaining({
@@ -116,13 +109,20 @@ describe("dns-rrset-ttl", () => {
 
   test("does not fire for one record set per name and type, nor for several hcloud_zone_record of one set", () => {
     expect(findingsOf(baseline.findings, "dns-rrset-ttl")).toEqual([]);
-    const found = ruleAfterExtend("dns-rrset-ttl", ({ environments }) => {
-      const zone = exemple(environments[0]!);
-      for (const [id, value] of [
-        ["a1", "192.0.2.1"],
-        ["a2", "192.0.2.2"],
-      ] as const)
-        new zoneRecord.ZoneRecord(environments[0]!.dns, id, { zone: zone.zone.name, name: "extra", type: "A", value });
+    const found = ruleFindings("dns-rrset-ttl", {
+      extend: ({ environments }) => {
+        const zone = exemple(environments[0]!);
+        for (const [id, value] of [
+          ["a1", "192.0.2.1"],
+          ["a2", "192.0.2.2"],
+        ] as const)
+          new zoneRecord.ZoneRecord(environments[0]!.dns, id, {
+            zone: zone.zone.name,
+            name: "extra",
+            type: "A",
+            value,
+          });
+      },
     });
     expect(found).toEqual([]);
   });
@@ -130,10 +130,12 @@ describe("dns-rrset-ttl", () => {
 
 describe("dns-txt-format", () => {
   test("fires for an unquoted TXT value and a string longer than 255 bytes", () => {
-    const found = ruleAfterExtend("dns-txt-format", ({ environments }) => {
-      const zone = exemple(environments[0]!);
-      zone.recordSet("@", "TXT")!.putRecords([{ value: "v=spf1 include:all2all.org -all" }]);
-      zone.recordSet("_dmarc", "TXT")!.putRecords([{ value: `"${"a".repeat(300)}"` }]);
+    const found = ruleFindings("dns-txt-format", {
+      extend: ({ environments }) => {
+        const zone = exemple(environments[0]!);
+        zone.recordSet("@", "TXT")!.putRecords([{ value: "v=spf1 include:all2all.org -all" }]);
+        zone.recordSet("_dmarc", "TXT")!.putRecords([{ value: `"${"a".repeat(300)}"` }]);
+      },
     });
     expect(found.map((f) => [f.severity, f.address, f.subject])).toEqual([
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],

@@ -4,23 +4,15 @@
 import { Token } from "cdktn";
 import type { FirewallPolicy } from "../../constructs";
 import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
-import {
-  findingAt,
-  findingsOf,
-  PRODUCTION as production,
-  replaceIn,
-  ruleAfterEdit,
-  ruleAfterExtend,
-  synthWithPolicies,
-} from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 /** ns-1 without its firewall policies: no firewall's label selector matches it. */
 const nsWithoutFirewalls = replaceIn("config/network.yaml", ["    firewall_policies: [base, dns-primary]\n", ""]);
 
 describe("server-firewall", () => {
   test("fires for a server no firewall selects", () => {
-    expect(ruleAfterEdit("server-firewall", nsWithoutFirewalls)).toEqual([
+    expect(ruleFindings("server-firewall", { edit: nsWithoutFirewalls })).toEqual([
       findingAt(
         "server-firewall",
         "error",
@@ -33,10 +25,12 @@ describe("server-firewall", () => {
   });
 
   test("names fw- labels that select no firewall", () => {
-    const [finding] = ruleAfterExtend("server-firewall", ({ environments }) => {
-      const ns = environments[0]!.server("ns-1").server;
-      ns.addOverride("labels.fw-base", "off");
-      ns.addOverride("labels.fw-dns-primary", "off");
+    const [finding] = ruleFindings("server-firewall", {
+      extend: ({ environments }) => {
+        const ns = environments[0]!.server("ns-1").server;
+        ns.addOverride("labels.fw-base", "off");
+        ns.addOverride("labels.fw-dns-primary", "off");
+      },
     });
     expect(finding!.address).toBe("hcloud_server.ns-1");
     expect(finding!.message).toMatch(
@@ -50,8 +44,8 @@ describe("server-firewall", () => {
 
   test("does not fire for a server covered by a firewall attachment or by firewall_ids", () => {
     for (const how of ["attachment", "firewall_ids"] as const) {
-      const found = ruleAfterEdit("server-firewall", nsWithoutFirewalls, {
-        ...production,
+      const found = ruleFindings("server-firewall", {
+        edit: nsWithoutFirewalls,
         extend: ({ environments }) => {
           const env = environments[0]!;
           const base = env.network.node.findChild("base") as FirewallPolicy;
@@ -74,7 +68,7 @@ describe("server-firewall", () => {
 describe("firewall-world-sensitive-port", () => {
   test("fires for SSH open to 0.0.0.0/0 and ::/0", () => {
     const sshToAll = replaceIn("config/network.yaml", ["port: 22, sources: [admin]", "port: 22, sources: [any]"]);
-    expect(ruleAfterEdit("firewall-world-sensitive-port", sshToAll)).toEqual([
+    expect(ruleFindings("firewall-world-sensitive-port", { edit: sshToAll })).toEqual([
       findingAt(
         "firewall-world-sensitive-port",
         "error",
@@ -85,15 +79,14 @@ describe("firewall-world-sensitive-port", () => {
   });
 
   test("fires for a range covering a database port and for every port", () => {
-    const found = ruleAfterEdit(
-      "firewall-world-sensitive-port",
-      replaceIn("config/network.yaml", [
+    const found = ruleFindings("firewall-world-sensitive-port", {
+      edit: replaceIn("config/network.yaml", [
         "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n",
         "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n" +
           '      - { direction: in, protocol: tcp, port: "5000-5500", sources: [any], description: app ports }\n' +
           "      - { direction: in, protocol: udp, port: any, sources: [any], description: everything }\n",
       ]),
-    );
+    });
     expect(found.map((f) => [f.address, f.subject])).toEqual([
       ["hcloud_firewall.web", "firewall-policy/web"],
       ["hcloud_firewall.web", "firewall-policy/web"],
@@ -119,7 +112,7 @@ describe("firewall-public-port-role", () => {
       "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
       "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
     ]);
-    expect(ruleAfterEdit("firewall-public-port-role", web2WithSmtp)).toEqual([
+    expect(ruleFindings("firewall-public-port-role", { edit: web2WithSmtp })).toEqual([
       findingAt(
         "firewall-public-port-role",
         "error",
@@ -133,7 +126,7 @@ describe("firewall-public-port-role", () => {
 
   test("fires for every open port of a role missing from the role table", () => {
     const nsAsMonitoring = replaceIn("config/network.yaml", ["    role: dns\n", "    role: monitoring\n"]);
-    const [finding, ...rest] = ruleAfterEdit("firewall-public-port-role", nsAsMonitoring);
+    const [finding, ...rest] = ruleFindings("firewall-public-port-role", { edit: nsAsMonitoring });
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ address: "hcloud_server.ns-1", subject: "server/ns-1" });
     expect(finding!.message).toMatch(

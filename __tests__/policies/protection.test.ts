@@ -5,24 +5,25 @@ import type { BackupStorage, DnsZone } from "../../constructs";
 import {
   findingAt,
   findingsOf,
-  PRODUCTION as production,
+  PRODUCTION,
   replaceIn,
-  ruleAfterEdit,
-  ruleAfterExtend,
+  ruleFindings,
   synthEdited,
   synthWithPolicies,
 } from "../../testing/policies";
 
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 
 describe("protect-stateful", () => {
   test("fires for each stateful resource of a protected environment that lacks a protection", () => {
-    const found = ruleAfterExtend("protect-stateful", ({ environments }) => {
-      const env = environments[0]!;
-      env.server("web-1").volumes.get("web-1-data")!.volume.deleteProtection = false;
-      env.server("mail-1").server.addOverride("lifecycle.prevent_destroy", false);
-      env.server("admin-1").server.rebuildProtection = false;
-      env.server("ns-1").ipv4PrimaryIp!.addOverride("lifecycle.prevent_destroy", false);
+    const found = ruleFindings("protect-stateful", {
+      extend: ({ environments }) => {
+        const env = environments[0]!;
+        env.server("web-1").volumes.get("web-1-data")!.volume.deleteProtection = false;
+        env.server("mail-1").server.addOverride("lifecycle.prevent_destroy", false);
+        env.server("admin-1").server.rebuildProtection = false;
+        env.server("ns-1").ipv4PrimaryIp!.addOverride("lifecycle.prevent_destroy", false);
+      },
     });
     expect(found.map((f) => [f.severity, f.stack, f.address, f.subject])).toEqual([
       ["error", "production-servers", "hcloud_primary_ip.ns-1-ipv4", "server/ns-1"],
@@ -40,10 +41,12 @@ describe("protect-stateful", () => {
   });
 
   test("fires for a zone and a storage box", () => {
-    const found = ruleAfterExtend("protect-stateful", ({ environments }) => {
-      const env = environments[0]!;
-      (env.dns.node.findChild("exemple-asbl-be") as DnsZone).zone.deleteProtection = false;
-      (env.backup.node.findChild("backup") as BackupStorage).storageBox.lifecycle = { ignoreChanges: ["ssh_keys"] };
+    const found = ruleFindings("protect-stateful", {
+      extend: ({ environments }) => {
+        const env = environments[0]!;
+        (env.dns.node.findChild("exemple-asbl-be") as DnsZone).zone.deleteProtection = false;
+        (env.backup.node.findChild("backup") as BackupStorage).storageBox.lifecycle = { ignoreChanges: ["ssh_keys"] };
+      },
     });
     expect(found.map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
       [
@@ -69,7 +72,7 @@ describe("protect-stateful", () => {
 describe("production-protect", () => {
   test("fires for an environment named production with protect: false", () => {
     const unprotected = replaceIn("config/environments/production.yaml", ["  protect: true\n", "  protect: false\n"]);
-    expect(ruleAfterEdit("production-protect", unprotected)).toEqual([
+    expect(ruleFindings("production-protect", { edit: unprotected })).toEqual([
       findingAt(
         "production-protect",
         "error",
@@ -89,12 +92,14 @@ describe("production-protect", () => {
 
 describe("public-ip-primary", () => {
   test("fires for a primary IP with auto_delete, a server without public_net, and an auto-created IPv6", () => {
-    const found = ruleAfterExtend("public-ip-primary", ({ environments }) => {
-      const env = environments[0]!;
-      env.server("web-1").ipv4PrimaryIp!.autoDelete = true;
-      env.server("web-2").server.resetPublicNet();
-      const mail = env.server("mail-1");
-      mail.server.putPublicNet([{ ipv4Enabled: true, ipv4: mail.ipv4PrimaryIp!.id, ipv6Enabled: true }]);
+    const found = ruleFindings("public-ip-primary", {
+      extend: ({ environments }) => {
+        const env = environments[0]!;
+        env.server("web-1").ipv4PrimaryIp!.autoDelete = true;
+        env.server("web-2").server.resetPublicNet();
+        const mail = env.server("mail-1");
+        mail.server.putPublicNet([{ ipv4Enabled: true, ipv4: mail.ipv4PrimaryIp!.id, ipv6Enabled: true }]);
+      },
     });
     expect(found.map((f) => [f.severity, f.address, f.subject])).toEqual([
       ["error", "hcloud_primary_ip.web-1-ipv4", "server/web-1"],
@@ -128,8 +133,10 @@ describe("public-ip-primary", () => {
 
 describe("server-replace-guard and server-rebuild-allowed", () => {
   test("server-replace-guard fires when a change of SSH keys or user data would replace the server", () => {
-    const found = ruleAfterExtend("server-replace-guard", ({ environments }) => {
-      environments[0]!.server("web-1").server.lifecycle = { preventDestroy: true, ignoreChanges: ["image"] };
+    const found = ruleFindings("server-replace-guard", {
+      extend: ({ environments }) => {
+        environments[0]!.server("web-1").server.lifecycle = { preventDestroy: true, ignoreChanges: ["image"] };
+      },
     });
     expect(found).toEqual([
       findingAt(
@@ -148,7 +155,7 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
           "config/environments/production.yaml",
           `${ws.read("config/environments/production.yaml")}\nservers:\n  - name: web-2\n    allow_rebuild: true\n`,
         ),
-      production,
+      PRODUCTION,
     );
     expect(findingsOf(findings, "server-replace-guard")).toEqual([]);
     // The server gives up prevent_destroy for the rebuild, on purpose; its addresses and volumes keep theirs.

@@ -1,16 +1,8 @@
 // Storage boxes locked down, labels on every resource, locations allowed.
 import type { BackupStorage, FirewallPolicy } from "../../constructs";
-import {
-  findingAt,
-  findingsOf,
-  PRODUCTION as production,
-  replaceIn,
-  ruleAfterEdit,
-  ruleAfterExtend,
-  synthWithPolicies,
-} from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 
 describe("storage-box-access", () => {
   test("fires for a box reachable from outside with Samba, and a subaccount with WebDAV", () => {
@@ -23,7 +15,7 @@ describe("storage-box-access", () => {
       ],
       ["        readonly: true\n", "        readonly: true\n        access: { webdav: true }\n"],
     );
-    expect(ruleAfterEdit("storage-box-access", opened)).toEqual([
+    expect(ruleFindings("storage-box-access", { edit: opened })).toEqual([
       findingAt(
         "storage-box-access",
         "error",
@@ -56,7 +48,7 @@ describe("storage-box-snapshots", () => {
       "    snapshot_plan:                  # daily at 02:30 UTC, two weeks kept\n      hour: 2\n",
       "    snapshot_plan:\n      enabled: false\n      hour: 2\n",
     ]);
-    expect(ruleAfterEdit("storage-box-snapshots", noSnapshots)).toEqual([
+    expect(ruleFindings("storage-box-snapshots", { edit: noSnapshots })).toEqual([
       expect.objectContaining({
         severity: "error",
         stack: "production-backup",
@@ -89,10 +81,12 @@ describe("storage-box-delete-protection", () => {
 
   test("does not fire where protect-stateful covers it (production), nor for a protected box in staging", () => {
     expect(findingsOf(baseline.findings, "storage-box-delete-protection")).toEqual([]);
-    const protectedBox = ruleAfterExtend(
+    const protectedBox = ruleFindings(
       "storage-box-delete-protection",
-      ({ environments }) => {
-        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.deleteProtection = true;
+      {
+        extend: ({ environments }) => {
+          (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.deleteProtection = true;
+        },
       },
       { envs: ["staging"] },
     );
@@ -102,12 +96,14 @@ describe("storage-box-delete-protection", () => {
 
 describe("resource-labels", () => {
   test("fires for a wrong environment label, an empty role and an invalid key", () => {
-    const found = ruleAfterExtend("resource-labels", ({ environments }) => {
-      const env = environments[0]!;
-      env.server("web-1").volumes.get("web-1-data")!.volume.addOverride("labels.environment", "prod");
-      const web = (env.network.node.findChild("web") as FirewallPolicy).firewall;
-      web.addOverride("labels.role", "");
-      web.addOverride("labels.-team", "ops");
+    const found = ruleFindings("resource-labels", {
+      extend: ({ environments }) => {
+        const env = environments[0]!;
+        env.server("web-1").volumes.get("web-1-data")!.volume.addOverride("labels.environment", "prod");
+        const web = (env.network.node.findChild("web") as FirewallPolicy).firewall;
+        web.addOverride("labels.role", "");
+        web.addOverride("labels.-team", "ops");
+      },
     });
     expect(found).toEqual([
       findingAt(
@@ -137,9 +133,11 @@ describe("resource-labels", () => {
 
 describe("allowed-locations", () => {
   test("fires for a resource outside the environment's allowed locations", () => {
-    const found = ruleAfterExtend("allowed-locations", ({ environments }) => {
-      environments[0]!.server("web-2").server.location = "ash";
-      environments[0]!.server("web-2").ipv4PrimaryIp!.addOverride("datacenter", "hil-dc1");
+    const found = ruleFindings("allowed-locations", {
+      extend: ({ environments }) => {
+        environments[0]!.server("web-2").server.location = "ash";
+        environments[0]!.server("web-2").ipv4PrimaryIp!.addOverride("datacenter", "hil-dc1");
+      },
     });
     expect(found).toEqual([
       expect.objectContaining({
