@@ -57,7 +57,8 @@ interface ReplaceCase {
   readonly to: string;
   readonly at: string | readonly [needle: string, after: string];
   readonly path: string;
-  readonly message: RegExp;
+  /** The message, or how to build it from the edited files (when it cites the line of an earlier item). */
+  readonly message: RegExp | ((ws: Workspace) => RegExp);
   readonly env?: string;
 }
 
@@ -562,13 +563,59 @@ const replaceCases: ReplaceCase[] = [
     path: "networks[0].ip_range",
     message: /contains 172\.31\.1\.1, the default gateway of every Hetzner Cloud server/,
   },
+  {
+    name: "duplicate server name",
+    file: NET,
+    from: "  - name: web-2\n",
+    to: "  - name: web-1\n",
+    at: ["  - name: web-1", "role: web"],
+    path: "servers[2].name",
+    message: (ws) => new RegExp(`duplicate server name "web-1" \\(first at line ${ws.line(NET, "  - name: web-1")}\\)`),
+  },
+  {
+    name: "overlapping subnets",
+    file: NET,
+    from: "      - ip_range: 10.20.2.0/24",
+    to: "      - ip_range: 10.20.1.128/25",
+    at: "10.20.1.128/25",
+    path: "networks[0].subnets[1].ip_range",
+    message: (ws) =>
+      new RegExp(
+        `subnet 10\\.20\\.1\\.128/25 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${ws.line(NET, "10.20.1.0/24")}\\)`,
+      ),
+  },
+  {
+    name: "route destination covering a subnet (the network rule the construct applies too)",
+    file: NET,
+    from: "      - destination: 10.30.0.0/24",
+    to: "      - destination: 10.20.0.0/23",
+    at: "10.20.0.0/23",
+    path: "networks[0].routes[0].destination",
+    message: (ws) =>
+      new RegExp(
+        `route destination 10\\.20\\.0\\.0/23 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${ws.line(NET, "10.20.1.0/24")}\\)`,
+      ),
+  },
+  {
+    name: "fixed IP taken twice",
+    file: NET,
+    from: "ip: 10.20.1.22 }",
+    to: "ip: 10.20.1.21 }",
+    at: ["ip: 10.20.1.21", "name: web-2"],
+    path: "servers[2].networks[0].ip",
+    message: (ws) =>
+      new RegExp(
+        `fixed IP 10\\.20\\.1\\.21 is already taken by servers\\[1\\]\\.networks\\[0\\]\\.ip \\(line ${ws.line(NET, "ip: 10.20.1.21")}\\)`,
+      ),
+  },
 ];
 
 function replaced({ name, file, from, to, at, path, message, env }: ReplaceCase): Case {
   const [needle, after] = typeof at === "string" ? [at] : at;
   const edit = (ws: Workspace): Expected => {
     ws.replace(file, from, to);
-    return { file, line: ws.line(file, needle, after), path, message };
+    const expected = typeof message === "function" ? message(ws) : message;
+    return { file, line: ws.line(file, needle, after), path, message: expected };
   };
   return env ? { name, edit, env } : { name, edit };
 }
@@ -692,64 +739,47 @@ function adopted({ name, server, at, path, message }: AdoptionCase): Case {
   };
 }
 
+/** One file written whole (user_data, or another shared file); the problem is at `line` of that file. */
+interface WrittenCase {
+  readonly name: string;
+  readonly file: string;
+  readonly text: string;
+  readonly line: number;
+  readonly path: string;
+  readonly message: RegExp;
+}
+
+const writtenCases: WrittenCase[] = [
+  {
+    name: "user_data that cloud-init would ignore",
+    file: "config/cloud-init/ns.yaml",
+    text: "packages: [knot]\n",
+    line: 1,
+    path: "servers[5].user_data",
+    message: /user_data must start with #cloud-config or #!/,
+  },
+  {
+    name: "a top-level key defined in two shared files",
+    file: "config/more.yaml",
+    text: "# yaml-language-server: $schema=./schema.json\nzones: []\n",
+    line: 2,
+    path: "zones",
+    message: /"zones" is already defined in config\/dns\.yaml:\d+/,
+  },
+];
+
+function written({ name, file, text, line, path, message }: WrittenCase): Case {
+  return {
+    name,
+    edit: (ws) => {
+      ws.write(file, text);
+      return { file, line, path, message };
+    },
+  };
+}
+
 /** The cases whose edit or expectation is their own. */
 const editCases: Case[] = [
-  {
-    name: "duplicate server name",
-    edit: (ws) => {
-      ws.replace(NET, "  - name: web-2\n", "  - name: web-1\n");
-      const first = ws.line(NET, "  - name: web-1");
-      return {
-        file: NET,
-        line: ws.line(NET, "  - name: web-1", "role: web"),
-        path: "servers[2].name",
-        message: new RegExp(`duplicate server name "web-1" \\(first at line ${first}\\)`),
-      };
-    },
-  },
-  {
-    name: "overlapping subnets",
-    edit: (ws) => {
-      ws.replace(NET, "      - ip_range: 10.20.2.0/24", "      - ip_range: 10.20.1.128/25");
-      const first = ws.line(NET, "10.20.1.0/24");
-      return {
-        file: NET,
-        line: ws.line(NET, "10.20.1.128/25"),
-        path: "networks[0].subnets[1].ip_range",
-        message: new RegExp(`subnet 10\\.20\\.1\\.128/25 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${first}\\)`),
-      };
-    },
-  },
-  {
-    name: "route destination covering a subnet (the network rule the construct applies too)",
-    edit: (ws) => {
-      ws.replace(NET, "      - destination: 10.30.0.0/24", "      - destination: 10.20.0.0/23");
-      const subnet = ws.line(NET, "10.20.1.0/24");
-      return {
-        file: NET,
-        line: ws.line(NET, "10.20.0.0/23"),
-        path: "networks[0].routes[0].destination",
-        message: new RegExp(
-          `route destination 10\\.20\\.0\\.0/23 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${subnet}\\)`,
-        ),
-      };
-    },
-  },
-  {
-    name: "fixed IP taken twice",
-    edit: (ws) => {
-      ws.replace(NET, "ip: 10.20.1.22 }", "ip: 10.20.1.21 }");
-      const first = ws.line(NET, "ip: 10.20.1.21");
-      return {
-        file: NET,
-        line: ws.line(NET, "ip: 10.20.1.21", "name: web-2"),
-        path: "servers[2].networks[0].ip",
-        message: new RegExp(
-          `fixed IP 10\\.20\\.1\\.21 is already taken by servers\\[1\\]\\.networks\\[0\\]\\.ip \\(line ${first}\\)`,
-        ),
-      };
-    },
-  },
   {
     name: "private key pasted instead of the public key",
     edit: (ws) => {
@@ -803,18 +833,6 @@ const editCases: Case[] = [
         line: ws.line(NET, "cloud-init/ns.yaml"),
         path: "servers[5].user_data",
         message: /is 40\d\d\d bytes \(Hetzner accepts at most 32768\)/,
-      };
-    },
-  },
-  {
-    name: "user_data that cloud-init would ignore",
-    edit: (ws) => {
-      ws.write("config/cloud-init/ns.yaml", "packages: [knot]\n");
-      return {
-        file: "config/cloud-init/ns.yaml",
-        line: 1,
-        path: "servers[5].user_data",
-        message: /user_data must start with #cloud-config or #!/,
       };
     },
   },
@@ -936,24 +954,13 @@ const editCases: Case[] = [
       };
     },
   },
-  {
-    name: "a top-level key defined in two shared files",
-    edit: (ws) => {
-      ws.write("config/more.yaml", "# yaml-language-server: $schema=./schema.json\nzones: []\n");
-      return {
-        file: "config/more.yaml",
-        line: 2,
-        path: "zones",
-        message: /"zones" is already defined in config\/dns\.yaml:\d+/,
-      };
-    },
-  },
 ];
 
 const cases: Case[] = [
   ...replaceCases.map(replaced),
   ...recordCases.map(recordAdded),
   ...adoptionCases.map(adopted),
+  ...writtenCases.map(written),
   ...editCases,
 ];
 
