@@ -14,7 +14,7 @@ import {
   formatIPv6,
   inNetwork64,
   parseIPv6,
-} from "../../simulator/resources/primary-ips";
+} from "../../simulator/resources/ip-addresses";
 
 type Res = { status: number; body: any };
 
