@@ -12,12 +12,12 @@ import {
   checkLabels,
   filterList,
   invalidInput,
-  notFound,
   ok,
   paginate,
   protectedError,
 } from "../core";
 import { type Zone, findZone, requireMode, rrsetsOf, touchZone, zoneCollection, zoneResource, zoneView } from "./zones";
+import { resourceActionRoutes } from "../resource-actions";
 import { checkPrimaryNameservers, createZone } from "./zones-create";
 import { checkTtl } from "./zones-records";
 import { importZonefile, renderZonefile } from "./zones-zonefile";
@@ -71,22 +71,7 @@ function zoneRoutes(sim: Sim, zoneOf: ZoneOf): void {
 
 /** A zone's actions, and every zone action (`GET /zones/actions`), from the shared store of actions. */
 function zoneActionRoutes(sim: Sim, zoneOf: ZoneOf): void {
-  sim.route("cloud", "GET", "/zones/:zone/actions", (req) => {
-    const zone = zoneOf(req);
-    const ids = [...sim.actions.values()]
-      .filter((a) => a.resources.some((r) => r.type === "zone" && r.id === zone.id))
-      .map((a) => a.id);
-    const list = ids.map((id) => sim.readAction(id)).filter((a): a is Action => a !== undefined);
-    return paginate("actions", list, req.query);
-  });
-
-  sim.route("cloud", "GET", "/zones/:zone/actions/:action", (req) => {
-    const zone = zoneOf(req);
-    const raw = req.params.action ?? "";
-    const found = /^\d+$/.test(raw) ? sim.actions.get(Number(raw)) : undefined;
-    if (!found?.resources.some((r) => r.type === "zone" && r.id === zone.id)) throw notFound("action", raw);
-    return ok({ action: sim.readAction(found.id) });
-  });
+  resourceActionRoutes(sim, "cloud", "/zones/:zone", "zone", (req) => zoneOf(req).id);
 
   // Listing every zone action (GET /zones/actions) is answered from the shared store.
   sim.route("cloud", "GET", "/zones/actions", (req) => {
