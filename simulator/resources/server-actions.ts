@@ -16,6 +16,7 @@ import {
   requireSshKeys,
   requireUserData,
   rootPassword,
+  rootPasswordUnlessKeys,
 } from "./server-fields";
 import { BACKUP_WINDOW, type ServerRecord } from "./server-record";
 
@@ -73,7 +74,7 @@ function rebuild(s: ServerRecord, b: Record<string, any>): Record<string, unknow
   s.image = requireImage(b.image, s.server_type);
   if (b.user_data !== undefined) s.user_data = requireUserData(b.user_data);
   s.status = "running";
-  return { root_password: s.ssh_keys.length > 0 ? null : rootPassword() };
+  return { root_password: rootPasswordUnlessKeys(s.ssh_keys) };
 }
 
 /** add_to_placement_group: the server off and in no group yet, the group with room for it. */

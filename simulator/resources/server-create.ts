@@ -13,7 +13,7 @@ import {
   requireServerType,
   requireSshKeys,
   requireUserData,
-  rootPassword,
+  rootPasswordUnlessKeys,
 } from "./server-fields";
 import { withServer } from "./server-links";
 import { type ServerRecord, checkServerName, serverView, servers } from "./server-record";
@@ -151,5 +151,5 @@ export function createServer(sim: Sim, b: Record<string, any>) {
     ...attach.map((v) => sim.action("attach_volume", withServer("volume", v.id, s.id))),
   ];
   const server = { ...serverView(sim, s), status: "initializing" };
-  return { server, action, next_actions: nextActions, root_password: sshKeys.length > 0 ? null : rootPassword() };
+  return { server, action, next_actions: nextActions, root_password: rootPasswordUnlessKeys(sshKeys) };
 }

@@ -37,6 +37,11 @@ export function rootPassword(): string {
   return randomBytes(15).toString("base64url");
 }
 
+/** The root password a create or rebuild answers: none when the server has SSH keys (they log in instead). */
+export function rootPasswordUnlessKeys(sshKeys: readonly number[]): string | null {
+  return sshKeys.length > 0 ? null : rootPassword();
+}
+
 export function optionalBool(body: Record<string, any>, field: string, fallback: boolean): boolean {
   const v = body[field];
   if (v === undefined || v === null) return fallback;
