@@ -27,7 +27,7 @@ type ZoneOf = (req: SimRequest) => Zone;
 
 /** An action on the zone that completes at its next read. */
 const zoneAction = (sim: Sim, command: string, zone: Zone): Action => sim.action(command, zoneResource(zone));
-/** The zones: list, create, read, update (labels), delete. */
+/** The zones: list, create, read, update (labels), delete, and the zone file of a primary zone. */
 function zoneRoutes(sim: Sim, zoneOf: ZoneOf): void {
   const zones = zoneCollection(sim);
   sim.route("cloud", "GET", "/zones", (req) => {
