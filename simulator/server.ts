@@ -11,7 +11,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { closeHttpServer } from "../primitives/http-server-close";
+import { closeHttpServer } from "../primitives/http-server";
 import { ApiError, type Api, Sim, errorResponse } from "./core";
 import { registerAll } from "./resources";
 
