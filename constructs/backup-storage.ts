@@ -41,16 +41,14 @@ import {
   checkLabels,
   checkName,
   checkNumericImportId,
-  describeConstruct,
-  importExisting,
   isToken,
   literal,
-  pinAddress,
   protectedLifecycle,
   sensitiveVariable,
   show,
   snake,
 } from "./common";
+import { constructWhere, pinnedResource } from "./construct-setup";
 import { sshPublicKeyProblem } from "./ssh-keys";
 
 /** Access settings of the box. */
@@ -199,8 +197,7 @@ export class BackupStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupStorageProps) {
     super(scope, id);
-    this.where = describeConstruct("BackupStorage", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("BackupStorage", id);
     this.baseName = id;
     this.protect = props.protect ?? true;
     this.labels = checkLabels(this.where, props.labels);
@@ -252,8 +249,7 @@ export class BackupStorage extends Construct {
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect, ["ssh_keys"]),
     });
-    pinAddress(this.storageBox, id);
-    if (props.importId !== undefined) importExisting(this.storageBox, props.importId);
+    pinnedResource(this.storageBox, id, props.importId);
     this.storageBoxId = Token.asNumber(this.storageBox.id);
   }
 
@@ -321,7 +317,7 @@ export class BackupStorage extends Construct {
         reachableExternally: access.reachableExternally ?? false,
       },
     });
-    pinAddress(subaccount, `${this.baseName}-${options.name}`);
+    pinnedResource(subaccount, `${this.baseName}-${options.name}`);
     const created: BackupSubaccount = {
       subaccount,
       passwordVariable,

@@ -35,13 +35,11 @@ import {
   checkLabels,
   checkName,
   checkNumericImportId,
-  describeConstruct,
-  importExisting,
   isToken,
-  pinAddress,
   protectedLifecycle,
   show,
 } from "./common";
+import { constructWhere, pinnedResource } from "./construct-setup";
 import type { Cidr } from "../primitives/ip";
 import {
   checkNetworkRange,
@@ -166,8 +164,7 @@ export class PrivateNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
-    this.where = describeConstruct("PrivateNetwork", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("PrivateNetwork", id);
     this.baseName = id;
     this.protect = props.protect ?? true;
     const labels = checkLabels(this.where, props.labels);
@@ -184,8 +181,7 @@ export class PrivateNetwork extends Construct {
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect),
     });
-    pinAddress(this.network, id);
-    if (props.importId !== undefined) importExisting(this.network, props.importId);
+    pinnedResource(this.network, id, props.importId);
     this.networkId = Token.asNumber(this.network.id);
 
     for (const subnet of props.subnets ?? []) this.addSubnet(subnet);
@@ -257,7 +253,7 @@ export class PrivateNetwork extends Construct {
       ipRange: options.ipRange,
       vswitchId: options.vswitchId,
     });
-    pinAddress(subnet, `${this.baseName}-${name}`);
+    pinnedResource(subnet, `${this.baseName}-${name}`);
     this.subnetsByName.set(name, { subnet, range, zone });
     return subnet;
   }
@@ -307,7 +303,7 @@ export class PrivateNetwork extends Construct {
       destination: options.destination,
       gateway: options.gateway,
     });
-    pinAddress(route, `${this.baseName}-${name}`);
+    pinnedResource(route, `${this.baseName}-${name}`);
     this.routesByName.set(name, { route, destination });
     return route;
   }

@@ -13,11 +13,10 @@ import {
   checkLabels,
   checkName,
   checkNumericImportId,
-  importExisting,
-  pinAddress,
   protectedLifecycle,
   show,
 } from "./common";
+import { pinnedResource } from "./construct-setup";
 import type { ServerBase, ServerVolume, ServerVolumeOptions } from "./server-props";
 
 /**
@@ -55,14 +54,13 @@ export function addServerVolume(
     deleteProtection: base.protect,
     lifecycle: protectedLifecycle(base.protect),
   });
-  pinAddress(vol, options.name);
-  if (options.importId !== undefined) importExisting(vol, options.importId);
+  pinnedResource(vol, options.name, options.importId);
   const attachment = new volumeAttachment.VolumeAttachment(scope, `volume-${options.name}-attachment`, {
     volumeId: Token.asNumber(vol.id),
     serverId,
     automount: options.automount ?? true,
   });
-  pinAddress(attachment, options.name);
+  pinnedResource(attachment, options.name);
   const created = { volume: vol, attachment };
   byName.set(options.name, created);
   return created;

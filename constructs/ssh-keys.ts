@@ -27,13 +27,11 @@ import {
   checkLabels,
   checkName,
   checkNumericImportId,
-  describeConstruct,
-  importExisting,
   isToken,
   literal,
-  pinAddress,
   show,
 } from "./common";
+import { constructWhere, pinnedResource } from "./construct-setup";
 import { parseSshPublicKey } from "../primitives/ssh-key";
 
 /**
@@ -83,8 +81,7 @@ export class SshKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: SshKeysProps) {
     super(scope, id);
-    this.where = describeConstruct("SshKeys", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("SshKeys", id);
     this.labels = checkLabels(this.where, props.labels);
     for (const key of props.keys ?? []) this.addKey(key);
   }
@@ -112,8 +109,7 @@ export class SshKeys extends Construct {
         : literal(options.publicKey.trim().split(/\s+/).join(" ")),
       labels,
     });
-    pinAddress(key, options.name);
-    if (options.importId !== undefined) importExisting(key, options.importId);
+    pinnedResource(key, options.name, options.importId);
     this.byName.set(options.name, key);
     return key;
   }
