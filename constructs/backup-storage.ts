@@ -39,7 +39,6 @@ import {
   type Labels,
   checkInteger,
   checkLabels,
-  checkName,
   checkNumericImportId,
   isToken,
   literal,
@@ -48,8 +47,8 @@ import {
   show,
   snake,
 } from "./common";
-import { constructWhere, pinnedResource } from "./construct-setup";
-import { sshPublicKeyProblem } from "./ssh-keys";
+import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
+import { publicKeyLiteral, sshPublicKeyProblem } from "./ssh-keys";
 
 /** Access settings of the box. */
 export interface StorageBoxAccess {
@@ -242,10 +241,7 @@ export class BackupStorage extends Construct {
         reachableExternally: access.reachableExternally ?? false,
       },
       snapshotPlan: plan === false ? undefined : { ...plan },
-      sshKeys:
-        props.sshKeys === undefined
-          ? undefined
-          : props.sshKeys.map((key) => (isToken(key) ? key : literal(key.trim().split(/\s+/).join(" ")))),
+      sshKeys: props.sshKeys === undefined ? undefined : props.sshKeys.map(publicKeyLiteral),
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect, ["ssh_keys"]),
     });
@@ -258,14 +254,7 @@ export class BackupStorage extends Construct {
    * password comes from `TF_VAR_storage_box_subaccount_password_<box>_<name>`.
    */
   addSubaccount(options: SubaccountOptions): BackupSubaccount {
-    const where = `${this.where}, subaccount "${options.name}"`;
-    checkName(where, "the subaccount name", options.name);
-    if (this.subaccountsByName.has(options.name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the subaccount "${options.name}" is declared twice; give each subaccount its own name`,
-      );
-    }
+    const where = newItemWhere(this.where, "subaccount", options.name, this.subaccountsByName);
     const home = options.homeDirectory;
     if (
       typeof home !== "string" ||

@@ -1,18 +1,41 @@
 /**
  * The first and the last step of every construct of the library: naming
- * itself in messages (its id checked, since it becomes part of Terraform
- * addresses), and pinning each resource it creates to its address, adopting
- * the existing object when an import id is given (see common.ts, "Addresses"
- * and "Import blocks").
+ * itself (and each named item it adds: a key, a subnet, a volume…) in
+ * messages, the names checked since they become part of Terraform addresses;
+ * and pinning each resource it creates to its address, adopting the existing
+ * object when an import id is given (see common.ts, "Addresses" and "Import
+ * blocks").
  */
 import type { TerraformResource } from "cdktn";
-import { checkName, describeConstruct, importExisting, pinAddress } from "./common";
+import { ConstructPropsError, checkName, describeConstruct, importExisting, pinAddress } from "./common";
 
 /** `Server "web-1"`, how messages name the construct, once its id is checked to be a name. */
 export function constructWhere(kind: string, id: string): string {
   const where = describeConstruct(kind, id);
   checkName(where, "the construct id", id);
   return where;
+}
+
+/**
+ * How messages name a new item of the construct named `where`
+ * (`SshKeys "operators", key "alice"`), once its name is checked and found
+ * in none of the items of its kind declared so far; `fix` ends the message
+ * refusing a second item of the same name.
+ */
+export function newItemWhere(
+  where: string,
+  kind: string,
+  name: string,
+  declared: ReadonlyMap<string, unknown>,
+  options: { readonly suffix?: boolean; readonly fix?: string } = {},
+): string {
+  const itemWhere = `${where}, ${kind} "${name}"`;
+  checkName(itemWhere, `the ${kind} name`, name, { suffix: options.suffix });
+  if (declared.has(name)) {
+    const fix = options.fix ?? `give each ${kind} its own name`;
+    throw new ConstructPropsError(where, `the ${kind} "${name}" is declared twice; ${fix}`);
+  }
+  return itemWhere;
 }
 
 /**

@@ -33,13 +33,12 @@ import {
   type Labels,
   checkInteger,
   checkLabels,
-  checkName,
   checkNumericImportId,
   isToken,
   protectedLifecycle,
   show,
 } from "./common";
-import { constructWhere, pinnedResource } from "./construct-setup";
+import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
 import type { Cidr } from "../primitives/ip";
 import {
   checkNetworkRange,
@@ -197,14 +196,10 @@ export class PrivateNetwork extends Construct {
         "a subnet whose ipRange is a token needs a name (it becomes part of the address)",
       );
     }
-    const where = `${this.where}, subnet "${name}"`;
-    checkName(where, "the subnet name", name, { suffix: true });
-    if (this.subnetsByName.has(name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the subnet "${name}" is declared twice; give each subnet its own range or name`,
-      );
-    }
+    const where = newItemWhere(this.where, "subnet", name, this.subnetsByName, {
+      suffix: true,
+      fix: "give each subnet its own range or name",
+    });
     const zone = options.networkZone ?? this.defaultZone;
     checkZone(where, "networkZone", zone);
     for (const [otherName, other] of this.subnetsByName) {
@@ -268,14 +263,10 @@ export class PrivateNetwork extends Construct {
         "a route whose destination is a token needs a name (it becomes part of the address)",
       );
     }
-    const where = `${this.where}, route "${name}"`;
-    checkName(where, "the route name", name, { suffix: true });
-    if (this.routesByName.has(name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the route "${name}" is declared twice; give each route its own destination or name`,
-      );
-    }
+    const where = newItemWhere(this.where, "route", name, this.routesByName, {
+      suffix: true,
+      fix: "give each route its own destination or name",
+    });
     const subnets = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
     let destination: Cidr | undefined;
     if (!isToken(options.destination)) {
