@@ -72,3 +72,15 @@ export function resolveIn(stack: TerraformStack, value: unknown): unknown {
 export function variableReferences(json: any): string[] {
   return [...new Set(JSON.stringify(json).match(/\$\{var\.[A-Za-z0-9_]+\}/g) ?? [])].sort();
 }
+
+/**
+ * Expects `build` to refuse each of `refusals`' props, with an error whose
+ * message contains (or matches) the refusal's message: a table of one
+ * construct's invalid props.
+ */
+export function expectRefused<P>(
+  build: (props: P) => unknown,
+  refusals: ReadonlyArray<readonly [props: P, message: string | RegExp]>,
+): void {
+  for (const [props, message] of refusals) expect(() => build(props)).toThrow(message);
+}

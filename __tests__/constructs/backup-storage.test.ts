@@ -4,6 +4,7 @@ import { BackupStorage, type BackupStorageProps, DEFAULT_SNAPSHOT_PLAN } from ".
 import {
   LABELS,
   addressesOf,
+  expectRefused,
   importsOf,
   makeStack,
   resolveIn,
@@ -281,24 +282,27 @@ describe("BackupStorage", () => {
     });
 
     it("fails on ssh keys that are not public keys", () => {
-      expect(() => build({ sshKeys: ["ssh-ed25519 AAAA"] })).toThrow(
-        'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)',
-      );
-      expect(() => build({ sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })).toThrow(
-        "sshKeys[0] is not usable: a PRIVATE key is pasted here",
-      );
+      expectRefused(build, [
+        [
+          { sshKeys: ["ssh-ed25519 AAAA"] },
+          'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)',
+        ],
+        [
+          { sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] },
+          "sshKeys[0] is not usable: a PRIVATE key is pasted here",
+        ],
+      ]);
     });
 
     it("fails on empty type or location, and on import ids that are not Hetzner ids", () => {
-      expect(() => build({ storageBoxType: "" })).toThrow(
-        'BackupStorage "backup": storageBoxType must be a non-empty string (got ""), e.g. "bx21"',
-      );
-      expect(() => build({ location: "" })).toThrow(
-        'BackupStorage "backup": location must be a non-empty string (got ""), e.g. "hel1"',
-      );
-      expect(() => build({ importId: "u12345" })).toThrow(
-        'BackupStorage "backup": importId "u12345" is not a Hetzner id',
-      );
+      expectRefused(build, [
+        [
+          { storageBoxType: "" },
+          'BackupStorage "backup": storageBoxType must be a non-empty string (got ""), e.g. "bx21"',
+        ],
+        [{ location: "" }, 'BackupStorage "backup": location must be a non-empty string (got ""), e.g. "hel1"'],
+        [{ importId: "u12345" }, 'BackupStorage "backup": importId "u12345" is not a Hetzner id'],
+      ]);
     });
   });
 });

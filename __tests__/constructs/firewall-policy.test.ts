@@ -3,6 +3,7 @@ import { ANYWHERE, FirewallPolicy, type FirewallPolicyProps, Server } from "../.
 import {
   LABELS,
   addressesOf,
+  expectRefused,
   importsOf,
   makeStack,
   resolveIn,
@@ -148,12 +149,16 @@ describe("FirewallPolicy", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "my label": "x" } })).toThrow(
-        'FirewallPolicy "web": labels: label key "my label" must start and end with a letter or digit',
-      );
-      expect(() => build({ labels: { role: "web_" } })).toThrow(
-        'FirewallPolicy "web": labels: label "role": label value "web_" must be empty or start and end',
-      );
+      expectRefused(build, [
+        [
+          { labels: { "my label": "x" } },
+          'FirewallPolicy "web": labels: label key "my label" must start and end with a letter or digit',
+        ],
+        [
+          { labels: { role: "web_" } },
+          'FirewallPolicy "web": labels: label "role": label value "web_" must be empty or start and end',
+        ],
+      ]);
     });
   });
 

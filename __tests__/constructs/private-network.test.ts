@@ -4,6 +4,7 @@ import { PrivateNetwork, type PrivateNetworkProps } from "../../constructs";
 import {
   LABELS,
   addressesOf,
+  expectRefused,
   importsOf,
   makeStack,
   resolveIn,
@@ -137,23 +138,28 @@ describe("PrivateNetwork", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "role/": "x" } })).toThrow(
-        'PrivateNetwork "internal": labels: label key "role/" has an empty name after its prefix',
-      );
-      expect(() => build({ labels: { role: "-x" } })).toThrow(
-        'PrivateNetwork "internal": labels: label "role": label value "-x" must be empty',
-      );
+      expectRefused(build, [
+        [
+          { labels: { "role/": "x" } },
+          'PrivateNetwork "internal": labels: label key "role/" has an empty name after its prefix',
+        ],
+        [{ labels: { role: "-x" } }, 'PrivateNetwork "internal": labels: label "role": label value "-x" must be empty'],
+      ]);
     });
   });
 
   describe("validation", () => {
     it("fails on a range that is not an IPv4 CIDR block", () => {
-      expect(() => build({ ipRange: "10.20.0.0" })).toThrow(
-        'PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a CIDR range; write 10.20.0.0/32 for a single address',
-      );
-      expect(() => build({ ipRange: "fd00::/8" })).toThrow(
-        "ipRange: network range fd00::/8 is not IPv4; private networks are IPv4 (RFC 1918), e.g. 10.20.0.0/16",
-      );
+      expectRefused(build, [
+        [
+          { ipRange: "10.20.0.0" },
+          'PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a CIDR range; write 10.20.0.0/32 for a single address',
+        ],
+        [
+          { ipRange: "fd00::/8" },
+          "ipRange: network range fd00::/8 is not IPv4; private networks are IPv4 (RFC 1918), e.g. 10.20.0.0/16",
+        ],
+      ]);
     });
 
     it("fails on host bits in the range, suggesting the network address", () => {
@@ -198,24 +204,30 @@ describe("PrivateNetwork", () => {
     });
 
     it("fails on vSwitch subnets without an id, and ids without vSwitch", () => {
-      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24", type: "vswitch" }] })).toThrow(
-        'type "vswitch" needs vswitchId (the Robot vSwitch id)',
-      );
-      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24", vswitchId: 1 }] })).toThrow(
-        'vswitchId is only meaningful with type "vswitch"',
-      );
+      expectRefused(build, [
+        [
+          { subnets: [{ ipRange: "10.20.1.0/24", type: "vswitch" }] },
+          'type "vswitch" needs vswitchId (the Robot vSwitch id)',
+        ],
+        [{ subnets: [{ ipRange: "10.20.1.0/24", vswitchId: 1 }] }, 'vswitchId is only meaningful with type "vswitch"'],
+      ]);
     });
 
     it("fails on routes whose gateway is outside the network, its first address or Hetzner's gateway", () => {
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] })).toThrow(
-        'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route gateway 10.21.0.10 is outside the network 10.20.0.0/16',
-      );
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] })).toThrow(
-        "gateway: route gateway 10.20.0.1 is the network's own router address",
-      );
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] })).toThrow(
-        'gateway: route gateway "gw" is not an IPv4 address',
-      );
+      expectRefused(build, [
+        [
+          { routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] },
+          'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route gateway 10.21.0.10 is outside the network 10.20.0.0/16',
+        ],
+        [
+          { routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] },
+          "gateway: route gateway 10.20.0.1 is the network's own router address",
+        ],
+        [
+          { routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] },
+          'gateway: route gateway "gw" is not an IPv4 address',
+        ],
+      ]);
     });
 
     it("fails on route destinations that are not blocks, cover a subnet or overlap another route", () => {

@@ -6,6 +6,7 @@ import { MAX_USER_DATA_BYTES, Server, type ServerProps } from "../../constructs"
 import {
   LABELS,
   addressesOf,
+  expectRefused,
   importsOf,
   makeStack,
   resolveIn,
@@ -405,12 +406,13 @@ describe("Server", () => {
     });
 
     it("fails without the primary IPs of the adopted server", () => {
-      expect(() => build({ importId: "123" })).toThrow(
-        'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without its current primary IPV6 would link a new address and delete the current one',
-      );
-      expect(() => build({ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } })).toThrow(
-        "importPrimaryIpIds.ipv4 is missing",
-      );
+      expectRefused(build, [
+        [
+          { importId: "123" },
+          'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without its current primary IPV6 would link a new address and delete the current one',
+        ],
+        [{ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } }, "importPrimaryIpIds.ipv4 is missing"],
+      ]);
     });
 
     it("fails when the adopted server's IPv4 would be released", () => {
@@ -420,15 +422,11 @@ describe("Server", () => {
     });
 
     it("fails on ids that are not Hetzner ids, and on importPrimaryIpIds without importId", () => {
-      expect(() => build({ importId: "web-1" })).toThrow(
-        'Server "web-1": importId "web-1" is not a Hetzner id: give the numeric id',
-      );
-      expect(() => build({ importId: "123", importPrimaryIpIds: { ipv6: "x" } })).toThrow(
-        'importPrimaryIpIds.ipv6 "x" is not a Hetzner id',
-      );
-      expect(() => build({ importPrimaryIpIds: { ipv6: "6" } })).toThrow(
-        'Server "web-1": importPrimaryIpIds is only meaningful with importId',
-      );
+      expectRefused(build, [
+        [{ importId: "web-1" }, 'Server "web-1": importId "web-1" is not a Hetzner id: give the numeric id'],
+        [{ importId: "123", importPrimaryIpIds: { ipv6: "x" } }, 'importPrimaryIpIds.ipv6 "x" is not a Hetzner id'],
+        [{ importPrimaryIpIds: { ipv6: "6" } }, 'Server "web-1": importPrimaryIpIds is only meaningful with importId'],
+      ]);
     });
   });
 
@@ -455,24 +453,27 @@ describe("Server", () => {
     });
 
     it("fails on an invalid label key", () => {
-      expect(() => build({ labels: { "-role": "web" } })).toThrow(
-        'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
-      );
-      expect(() => build({ labels: { "hetzner.cloud/x": "y" } })).toThrow(
-        'label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner',
-      );
-      expect(() => build({ labels: { ["k".repeat(64)]: "v" } })).toThrow(
-        `label key "${"k".repeat(64)}" is 64 characters long (at most 63)`,
-      );
+      expectRefused(build, [
+        [
+          { labels: { "-role": "web" } },
+          'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
+        ],
+        [
+          { labels: { "hetzner.cloud/x": "y" } },
+          'label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner',
+        ],
+        [{ labels: { ["k".repeat(64)]: "v" } }, `label key "${"k".repeat(64)}" is 64 characters long (at most 63)`],
+      ]);
     });
 
     it("fails on an invalid label value", () => {
-      expect(() => build({ labels: { role: "web server" } })).toThrow(
-        'Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit',
-      );
-      expect(() => build({ labels: { role: "x".repeat(64) } })).toThrow(
-        `labels: label "role": label value is 64 characters long (at most 63)`,
-      );
+      expectRefused(build, [
+        [
+          { labels: { role: "web server" } },
+          'Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit',
+        ],
+        [{ labels: { role: "x".repeat(64) } }, `labels: label "role": label value is 64 characters long (at most 63)`],
+      ]);
     });
 
     it("fails on an invalid volume label", () => {
@@ -494,13 +495,11 @@ describe("Server", () => {
     });
 
     it("fails on empty type, location or image", () => {
-      expect(() => build({ serverType: "" })).toThrow(
-        'Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"',
-      );
-      expect(() => build({ location: " " })).toThrow(
-        'Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"',
-      );
-      expect(() => build({ image: "" })).toThrow('Server "web-1": image must be a non-empty string (got "")');
+      expectRefused(build, [
+        [{ serverType: "" }, 'Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"'],
+        [{ location: " " }, 'Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"'],
+        [{ image: "" }, 'Server "web-1": image must be a non-empty string (got "")'],
+      ]);
     });
 
     it("fails on reverse DNS for an IPv4 the server does not have", () => {
@@ -510,12 +509,13 @@ describe("Server", () => {
     });
 
     it("fails on a reverse DNS name that is not a host name", () => {
-      expect(() => build({ reverseDns: { ipv6: "web-1.all2all.org." } })).toThrow(
-        'Server "web-1": reverseDns.ipv6 "web-1.all2all.org." is not a valid host name: drop the trailing dot',
-      );
-      expect(() => build({ reverseDns: { ipv6: "web-1" } })).toThrow(
-        'reverseDns.ipv6 "web-1" is not a valid host name',
-      );
+      expectRefused(build, [
+        [
+          { reverseDns: { ipv6: "web-1.all2all.org." } },
+          'Server "web-1": reverseDns.ipv6 "web-1.all2all.org." is not a valid host name: drop the trailing dot',
+        ],
+        [{ reverseDns: { ipv6: "web-1" } }, 'reverseDns.ipv6 "web-1" is not a valid host name'],
+      ]);
     });
 
     it("fails on user data over Hetzner's limit", () => {
@@ -535,12 +535,13 @@ describe("Server", () => {
     });
 
     it("fails on a network attachment naming both or neither of subnet and network", () => {
-      expect(() => build({ networks: [{ name: "internal" }] })).toThrow(
-        'Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId',
-      );
-      expect(() => build({ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] })).toThrow(
-        "give exactly one of subnetId",
-      );
+      expectRefused(build, [
+        [
+          { networks: [{ name: "internal" }] },
+          'Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId',
+        ],
+        [{ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] }, "give exactly one of subnetId"],
+      ]);
     });
 
     it("fails on a private IP that is not IPv4, and on a network attached twice", () => {

@@ -3,6 +3,7 @@ import { Server, SshKeys, type SshKeysProps, sshPublicKeyProblem } from "../../c
 import {
   LABELS,
   addressesOf,
+  expectRefused,
   importsOf,
   makeStack,
   resolveIn,
@@ -70,10 +71,13 @@ describe("SshKeys", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "": "x" } })).toThrow('SshKeys "operators": labels: label key is empty');
-      expect(() => build({ keys: [{ name: "alice", publicKey: ALICE, labels: { owner: "alice@all2all" } }] })).toThrow(
-        'SshKeys "operators", key "alice": labels: label "owner": label value "alice@all2all" must be empty',
-      );
+      expectRefused(build, [
+        [{ labels: { "": "x" } }, 'SshKeys "operators": labels: label key is empty'],
+        [
+          { keys: [{ name: "alice", publicKey: ALICE, labels: { owner: "alice@all2all" } }] },
+          'SshKeys "operators", key "alice": labels: label "owner": label value "alice@all2all" must be empty',
+        ],
+      ]);
     });
   });
 
