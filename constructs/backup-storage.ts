@@ -233,13 +233,7 @@ export class BackupStorage extends Construct {
       location: props.location,
       labels: this.labels,
       password: password.stringValue,
-      accessSettings: {
-        sshEnabled: access.ssh ?? true,
-        sambaEnabled: access.samba ?? false,
-        webdavEnabled: access.webdav ?? false,
-        zfsEnabled: access.zfs ?? false,
-        reachableExternally: access.reachableExternally ?? false,
-      },
+      accessSettings: { ...accessSettings(access), zfsEnabled: access.zfs ?? false },
       snapshotPlan: plan === false ? undefined : { ...plan },
       sshKeys: props.sshKeys === undefined ? undefined : props.sshKeys.map(publicKeyLiteral),
       deleteProtection: this.protect,
@@ -298,13 +292,7 @@ export class BackupStorage extends Construct {
       password: password.stringValue,
       description: literal(options.description),
       labels,
-      accessSettings: {
-        readonly: options.readonly ?? false,
-        sshEnabled: access.ssh ?? true,
-        sambaEnabled: access.samba ?? false,
-        webdavEnabled: access.webdav ?? false,
-        reachableExternally: access.reachableExternally ?? false,
-      },
+      accessSettings: { readonly: options.readonly ?? false, ...accessSettings(access) },
     });
     pinnedResource(subaccount, `${this.baseName}-${options.name}`);
     const created: BackupSubaccount = {
@@ -348,4 +336,14 @@ function checkSnapshotPlan(where: string, plan: SnapshotPlan): void {
     "0 is Sunday, 6 Saturday (the provider's numbering, not the API's 1-7)",
   );
   checkInteger(where, "snapshotPlan.dayOfMonth", plan.dayOfMonth, 1, 31, "or leave it out for every day");
+}
+
+/** The access settings of a box and of a subaccount, with their safe defaults: SSH only, from Hetzner's network. */
+function accessSettings(access: SubaccountAccess) {
+  return {
+    sshEnabled: access.ssh ?? true,
+    sambaEnabled: access.samba ?? false,
+    webdavEnabled: access.webdav ?? false,
+    reachableExternally: access.reachableExternally ?? false,
+  };
 }

@@ -187,19 +187,33 @@ export class PrivateNetwork extends Construct {
     for (const route of props.routes ?? []) this.addRoute(route);
   }
 
-  /** Adds a subnet (`hcloud_network_subnet.<network>-<name>`) and returns it; pass its `id` to Server networks. */
-  addSubnet(options: SubnetOptions): networkSubnet.NetworkSubnet {
-    const name = options.name ?? (isToken(options.ipRange) ? undefined : slugOfRange(options.ipRange));
+  /**
+   * The name of a new subnet or route (the one given, else one derived from
+   * its range: `10-20-1-0-24`, `route-10-30-0-0-24`), checked to be new, and
+   * how messages name the item.
+   */
+  private newRangeItem(
+    kind: "subnet" | "route",
+    field: "ipRange" | "destination",
+    range: string,
+    given: string | undefined,
+    declared: ReadonlyMap<string, unknown>,
+  ): { name: string; where: string } {
+    const prefix = kind === "route" ? "route-" : "";
+    const name = given ?? (isToken(range) ? undefined : `${prefix}${slugOfRange(range)}`);
     if (name === undefined) {
       throw new ConstructPropsError(
         this.where,
-        "a subnet whose ipRange is a token needs a name (it becomes part of the address)",
+        `a ${kind} whose ${field} is a token needs a name (it becomes part of the address)`,
       );
     }
-    const where = newItemWhere(this.where, "subnet", name, this.subnetsByName, {
-      suffix: true,
-      fix: "give each subnet its own range or name",
-    });
+    const fix = `give each ${kind} its own ${field === "ipRange" ? "range" : "destination"} or name`;
+    return { name, where: newItemWhere(this.where, kind, name, declared, { suffix: true, fix }) };
+  }
+
+  /** Adds a subnet (`hcloud_network_subnet.<network>-<name>`) and returns it; pass its `id` to Server networks. */
+  addSubnet(options: SubnetOptions): networkSubnet.NetworkSubnet {
+    const { name, where } = this.newRangeItem("subnet", "ipRange", options.ipRange, options.name, this.subnetsByName);
     const zone = options.networkZone ?? this.defaultZone;
     checkZone(where, "networkZone", zone);
     for (const [otherName, other] of this.subnetsByName) {
@@ -255,18 +269,13 @@ export class PrivateNetwork extends Construct {
 
   /** Adds a static route (`hcloud_network_route.<network>-<name>`) and returns it. */
   addRoute(options: RouteOptions): networkRoute.NetworkRoute {
-    const name =
-      options.name ?? (isToken(options.destination) ? undefined : `route-${slugOfRange(options.destination)}`);
-    if (name === undefined) {
-      throw new ConstructPropsError(
-        this.where,
-        "a route whose destination is a token needs a name (it becomes part of the address)",
-      );
-    }
-    const where = newItemWhere(this.where, "route", name, this.routesByName, {
-      suffix: true,
-      fix: "give each route its own destination or name",
-    });
+    const { name, where } = this.newRangeItem(
+      "route",
+      "destination",
+      options.destination,
+      options.name,
+      this.routesByName,
+    );
     const subnets = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
     let destination: Cidr | undefined;
     if (!isToken(options.destination)) {
