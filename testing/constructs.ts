@@ -11,6 +11,9 @@ import { type Problem, type ProviderSchemas, formatProblem, loadProviderSchemas,
 /** Labels every test passes, as a stack would. */
 export const LABELS = { "managed-by": "all2all-infra", environment: "test", role: "web" } as const;
 
+/** What `protect: true` synthesises on a stateful resource: delete protection and `prevent_destroy`. */
+export const PROTECTED = { delete_protection: true, lifecycle: { prevent_destroy: true } } as const;
+
 let schemas: ProviderSchemas | undefined;
 
 /** The committed hcloud provider schema, loaded once. */

@@ -5,6 +5,7 @@ import { App, LocalBackend, type TerraformStack, TerraformVariable } from "cdktn
 import { DnsZone, type DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
 import {
   LABELS,
+  PROTECTED,
   addressesOf,
   expectRefused,
   hcloudSchemas,
@@ -44,8 +45,7 @@ describe("DnsZone", () => {
       name: "all2all.org",
       mode: "primary",
       labels: LABELS,
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true },
+      ...PROTECTED,
     });
     expect(json.variable).toBeUndefined();
   });
@@ -246,8 +246,7 @@ describe("DnsZone", () => {
         name: "all2all.org",
         mode: "secondary",
         labels: LABELS,
-        delete_protection: true,
-        lifecycle: { prevent_destroy: true },
+        ...PROTECTED,
         primary_nameservers: [
           { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
           {

@@ -3,6 +3,7 @@ import { type TerraformStack, TerraformVariable } from "cdktn";
 import { PrivateNetwork, type PrivateNetworkProps } from "../../constructs";
 import {
   LABELS,
+  PROTECTED,
   addressesOf,
   expectRefused,
   importsOf,
@@ -32,8 +33,7 @@ describe("PrivateNetwork", () => {
       name: "internal",
       ip_range: "10.20.0.0/16",
       labels: LABELS,
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true },
+      ...PROTECTED,
     });
     expect(json.import).toBeUndefined();
   });

@@ -5,6 +5,7 @@ import { App, Lazy, type TerraformStack, Token } from "cdktn";
 import { MAX_USER_DATA_BYTES, Server, type ServerProps } from "../../constructs";
 import {
   LABELS,
+  PROTECTED,
   addressesOf,
   expectRefused,
   importsOf,
@@ -274,8 +275,7 @@ describe("Server", () => {
         format: "ext4",
         location: "fsn1",
         labels: LABELS,
-        delete_protection: true,
-        lifecycle: { prevent_destroy: true },
+        ...PROTECTED,
       },
       "web-1-logs": {
         name: "web-1-logs",
@@ -283,8 +283,7 @@ describe("Server", () => {
         format: "xfs",
         location: "fsn1",
         labels: { ...LABELS, tier: "logs" },
-        delete_protection: true,
-        lifecycle: { prevent_destroy: true },
+        ...PROTECTED,
       },
     });
     expect(resourcesOf(json, "hcloud_volume_attachment")).toEqual({
@@ -313,8 +312,7 @@ describe("Server", () => {
       home_location: "fsn1",
       description: "www failover address",
       labels: LABELS,
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true },
+      ...PROTECTED,
     });
     const after = synth(stack);
     expect(resourcesOf(after, "hcloud_floating_ip")["web-1-floating-ipv6"].name).toBe("www-v6");
