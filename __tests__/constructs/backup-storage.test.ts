@@ -185,26 +185,29 @@ describe("BackupStorage", () => {
     it("fails on a second subaccount of the same name, or a writer sharing another writer's home", () => {
       const { box } = build();
       box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1" });
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1b" })).toThrow(
-        'BackupStorage "backup": the subaccount "web-1" is declared twice',
-      );
-      expect(() => box.addSubaccount({ name: "web-2", homeDirectory: "servers/web-1/" })).toThrow(
-        'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the home of subaccount "web-1"; give each writing subaccount its own directory',
-      );
+      expectRefused(box.addSubaccount.bind(box), [
+        [
+          { name: "web-1", homeDirectory: "servers/web-1b" },
+          'BackupStorage "backup": the subaccount "web-1" is declared twice',
+        ],
+        [
+          { name: "web-2", homeDirectory: "servers/web-1/" },
+          'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the home of subaccount "web-1"; give each writing subaccount its own directory',
+        ],
+      ]);
       box.addSubaccount({ name: "audit", homeDirectory: "servers/web-1", readonly: true });
     });
 
     it("fails on home directories that are absolute or leave the box", () => {
       const { box } = build();
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "/servers/web-1" })).toThrow(
-        'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
-      );
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/../.." })).toThrow(
-        'homeDirectory "servers/../.." must be a relative path',
-      );
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "" })).toThrow(
-        'homeDirectory "" must be a relative path',
-      );
+      expectRefused(box.addSubaccount.bind(box), [
+        [
+          { name: "web-1", homeDirectory: "/servers/web-1" },
+          'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
+        ],
+        [{ name: "web-1", homeDirectory: "servers/../.." }, 'homeDirectory "servers/../.." must be a relative path'],
+        [{ name: "web-1", homeDirectory: "" }, 'homeDirectory "" must be a relative path'],
+      ]);
     });
 
     it("fails on a subaccount name that cannot be part of an address or variable", () => {
