@@ -313,30 +313,37 @@ describe("DnsZone", () => {
     });
 
     it("fails on a secondary without primaries, primaries on a primary zone, and stray TSIG settings", () => {
-      expect(() => build({ mode: "secondary" })).toThrow(
-        'DnsZone "all2all-org": mode "secondary" needs at least one of primaryNameservers',
-      );
-      expect(() => build({ primaryNameservers: [{ address: "192.0.2.53" }] })).toThrow(
-        'DnsZone "all2all-org": primaryNameservers are only for mode "secondary"',
-      );
-      expect(() =>
-        build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53" }], tsigKeyVariable: "x" }),
-      ).toThrow("tsigKeyVariable is set but no primary name server has a tsigAlgorithm");
+      expectRefused(build, [
+        [{ mode: "secondary" }, 'DnsZone "all2all-org": mode "secondary" needs at least one of primaryNameservers'],
+        [
+          { primaryNameservers: [{ address: "192.0.2.53" }] },
+          'DnsZone "all2all-org": primaryNameservers are only for mode "secondary"',
+        ],
+        [
+          { mode: "secondary", primaryNameservers: [{ address: "192.0.2.53" }], tsigKeyVariable: "x" },
+          "tsigKeyVariable is set but no primary name server has a tsigAlgorithm",
+        ],
+      ]);
     });
 
     it("fails on bad primary addresses, ports and algorithms", () => {
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "ns1.all2all.org" }] })).toThrow(
-        'DnsZone "all2all-org", primaryNameservers[0]: address "ns1.all2all.org" is not an IPv4 or IPv6 address',
-      );
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", port: 0 }] })).toThrow(
-        "port must be an integer from 1 to 65535 (got 0)",
-      );
-      expect(() =>
-        build({
-          mode: "secondary",
-          primaryNameservers: [{ address: "192.0.2.53", tsigAlgorithm: "hmac-sha512" as never }],
-        }),
-      ).toThrow('tsigAlgorithm must be one of hmac-md5, hmac-sha1, hmac-sha256 (got "hmac-sha512")');
+      expectRefused(build, [
+        [
+          { mode: "secondary", primaryNameservers: [{ address: "ns1.all2all.org" }] },
+          'DnsZone "all2all-org", primaryNameservers[0]: address "ns1.all2all.org" is not an IPv4 or IPv6 address',
+        ],
+        [
+          { mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", port: 0 }] },
+          "port must be an integer from 1 to 65535 (got 0)",
+        ],
+        [
+          {
+            mode: "secondary",
+            primaryNameservers: [{ address: "192.0.2.53", tsigAlgorithm: "hmac-sha512" as never }],
+          },
+          'tsigAlgorithm must be one of hmac-md5, hmac-sha1, hmac-sha256 (got "hmac-sha512")',
+        ],
+      ]);
     });
   });
 

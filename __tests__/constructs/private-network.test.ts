@@ -193,14 +193,16 @@ describe("PrivateNetwork", () => {
     });
 
     it("fails on network zones: unknown, or mixed within one network", () => {
-      expect(() => build({ networkZone: "eu-west" as never })).toThrow(
-        'PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network zone (eu-central, us-east, us-west, ap-southeast)',
-      );
-      expect(() =>
-        build({ subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", networkZone: "us-east" }] }),
-      ).toThrow(
-        'networkZone "us-east" differs from subnet "10-20-1-0-24" ("eu-central"): all subnets of a network share one network zone',
-      );
+      expectRefused(build, [
+        [
+          { networkZone: "eu-west" as never },
+          'PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network zone (eu-central, us-east, us-west, ap-southeast)',
+        ],
+        [
+          { subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", networkZone: "us-east" }] },
+          'networkZone "us-east" differs from subnet "10-20-1-0-24" ("eu-central"): all subnets of a network share one network zone',
+        ],
+      ]);
     });
 
     it("fails on vSwitch subnets without an id, and ids without vSwitch", () => {

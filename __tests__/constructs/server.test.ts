@@ -543,34 +543,43 @@ describe("Server", () => {
     });
 
     it("fails on a private IP that is not IPv4, and on a network attached twice", () => {
-      expect(() => build({ networks: [{ name: "internal", networkId: 1, ip: "10.20.1.300" }] })).toThrow(
-        'Server "web-1", network "internal": ip "10.20.1.300" is not an IPv4 address (private networks are IPv4 only)',
-      );
-      expect(() =>
-        build({
-          networks: [
-            { name: "internal", networkId: 1 },
-            { name: "internal", networkId: 2 },
-          ],
-        }),
-      ).toThrow('Server "web-1": the network "internal" is attached twice');
+      expectRefused(build, [
+        [
+          { networks: [{ name: "internal", networkId: 1, ip: "10.20.1.300" }] },
+          'Server "web-1", network "internal": ip "10.20.1.300" is not an IPv4 address (private networks are IPv4 only)',
+        ],
+        [
+          {
+            networks: [
+              { name: "internal", networkId: 1 },
+              { name: "internal", networkId: 2 },
+            ],
+          },
+          'Server "web-1": the network "internal" is attached twice',
+        ],
+      ]);
     });
 
     it("fails on volume sizes outside 10-10240 GB, bad formats and duplicate volumes", () => {
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 5 }] })).toThrow(
-        'Server "web-1", volume "web-1-data": sizeGb must be an integer from 10 to 10240 (got 5)',
-      );
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, format: "btrfs" as never }] })).toThrow(
-        'format must be "ext4" or "xfs" (got "btrfs")',
-      );
-      expect(() =>
-        build({
-          volumes: [
-            { name: "data", sizeGb: 10 },
-            { name: "data", sizeGb: 10 },
-          ],
-        }),
-      ).toThrow('Server "web-1": the volume "data" is declared twice');
+      expectRefused(build, [
+        [
+          { volumes: [{ name: "web-1-data", sizeGb: 5 }] },
+          'Server "web-1", volume "web-1-data": sizeGb must be an integer from 10 to 10240 (got 5)',
+        ],
+        [
+          { volumes: [{ name: "web-1-data", sizeGb: 10, format: "btrfs" as never }] },
+          'format must be "ext4" or "xfs" (got "btrfs")',
+        ],
+        [
+          {
+            volumes: [
+              { name: "data", sizeGb: 10 },
+              { name: "data", sizeGb: 10 },
+            ],
+          },
+          'Server "web-1": the volume "data" is declared twice',
+        ],
+      ]);
     });
 
     it("fails on two floating IPs of one type", () => {

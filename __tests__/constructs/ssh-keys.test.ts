@@ -109,17 +109,21 @@ describe("SshKeys", () => {
     });
 
     it("fails on duplicate or invalid key names", () => {
-      expect(() =>
-        build({
-          keys: [
-            { name: "alice", publicKey: ALICE },
-            { name: "alice", publicKey: BOB },
-          ],
-        }),
-      ).toThrow('SshKeys "operators": the key "alice" is declared twice');
-      expect(() => build({ keys: [{ name: "Alice", publicKey: ALICE }] })).toThrow(
-        'SshKeys "operators", key "Alice": the key name "Alice" is not a valid name',
-      );
+      expectRefused(build, [
+        [
+          {
+            keys: [
+              { name: "alice", publicKey: ALICE },
+              { name: "alice", publicKey: BOB },
+            ],
+          },
+          'SshKeys "operators": the key "alice" is declared twice',
+        ],
+        [
+          { keys: [{ name: "Alice", publicKey: ALICE }] },
+          'SshKeys "operators", key "Alice": the key name "Alice" is not a valid name',
+        ],
+      ]);
     });
 
     it("refuses two keys of the same name from two constructs in one stack", () => {
