@@ -87,3 +87,9 @@ export function expectRefused<P>(
 ): void {
   for (const [props, message] of refusals) expect(() => build(props)).toThrow(message);
 }
+
+/** Expects the JSON to hold one resource only, `<type>.<name>`, with exactly these arguments. */
+export function expectSoleResource(json: any, type: string, name: string, args: Record<string, unknown>): void {
+  expect(addressesOf(json)).toEqual([`${type}.${name}`]);
+  expect(resourcesOf(json, type)[name]).toEqual(args);
+}

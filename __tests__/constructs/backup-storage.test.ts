@@ -5,6 +5,7 @@ import {
   LABELS,
   addressesOf,
   expectRefused,
+  expectSoleResource,
   importsOf,
   makeStack,
   resolveIn,
@@ -27,8 +28,7 @@ describe("BackupStorage", () => {
   it("defaults: protected, SSH only, not reachable externally, daily snapshots, password from a sensitive variable", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_storage_box.backup"]);
-    expect(resourcesOf(json, "hcloud_storage_box").backup).toEqual({
+    expectSoleResource(json, "hcloud_storage_box", "backup", {
       name: "backup",
       storage_box_type: "bx21",
       location: "hel1",

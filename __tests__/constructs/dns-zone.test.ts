@@ -8,6 +8,7 @@ import {
   PROTECTED,
   addressesOf,
   expectRefused,
+  expectSoleResource,
   hcloudSchemas,
   importsOf,
   makeStack,
@@ -40,8 +41,7 @@ describe("DnsZone", () => {
   it("defaults: a protected primary zone, labelled, no records", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_zone.all2all-org"]);
-    expect(resourcesOf(json, "hcloud_zone")["all2all-org"]).toEqual({
+    expectSoleResource(json, "hcloud_zone", "all2all-org", {
       name: "all2all.org",
       mode: "primary",
       labels: LABELS,

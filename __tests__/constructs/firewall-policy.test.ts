@@ -2,8 +2,8 @@ import type { TerraformStack } from "cdktn";
 import { ANYWHERE, FirewallPolicy, type FirewallPolicyProps, Server } from "../../constructs";
 import {
   LABELS,
-  addressesOf,
   expectRefused,
+  expectSoleResource,
   importsOf,
   makeStack,
   resolveIn,
@@ -24,8 +24,7 @@ describe("FirewallPolicy", () => {
   it("defaults: no rule (inbound denied), no target, labelled, one resource", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_firewall.web"]);
-    expect(resourcesOf(json, "hcloud_firewall").web).toEqual({ name: "web", labels: LABELS });
+    expectSoleResource(json, "hcloud_firewall", "web", { name: "web", labels: LABELS });
   });
 
   it("synthesises schema-valid JSON with rules, selectors and an attachment", () => {

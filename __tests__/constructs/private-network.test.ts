@@ -6,6 +6,7 @@ import {
   PROTECTED,
   addressesOf,
   expectRefused,
+  expectSoleResource,
   importsOf,
   makeStack,
   resolveIn,
@@ -28,8 +29,7 @@ function build(
 describe("PrivateNetwork", () => {
   it("defaults: protected network, labelled, no subnets or routes", () => {
     const { json } = build();
-    expect(addressesOf(json)).toEqual(["hcloud_network.internal"]);
-    expect(resourcesOf(json, "hcloud_network").internal).toEqual({
+    expectSoleResource(json, "hcloud_network", "internal", {
       name: "internal",
       ip_range: "10.20.0.0/16",
       labels: LABELS,

@@ -2,8 +2,8 @@ import type { TerraformStack } from "cdktn";
 import { Server, SshKeys, type SshKeysProps, sshPublicKeyProblem } from "../../constructs";
 import {
   LABELS,
-  addressesOf,
   expectRefused,
+  expectSoleResource,
   importsOf,
   makeStack,
   resolveIn,
@@ -26,8 +26,7 @@ describe("SshKeys", () => {
   it("defaults: one labelled hcloud_ssh_key per key, named after the key", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_ssh_key.alice"]);
-    expect(resourcesOf(json, "hcloud_ssh_key").alice).toEqual({ name: "alice", public_key: ALICE, labels: LABELS });
+    expectSoleResource(json, "hcloud_ssh_key", "alice", { name: "alice", public_key: ALICE, labels: LABELS });
     expect(json.import).toBeUndefined();
   });
 
