@@ -93,3 +93,8 @@ export function expectSoleResource(json: any, type: string, name: string, args: 
   expect(addressesOf(json)).toEqual([`${type}.${name}`]);
   expect(resourcesOf(json, type)[name]).toEqual(args);
 }
+
+/** Expects the offline validator to find no problem in the JSON (of the stack named `stackName`). */
+export function expectSchemaValid(json: any, stackName = "test"): void {
+  expect(validationProblems(stackName, json)).toEqual([]);
+}

@@ -3,13 +3,13 @@ import { ANYWHERE, FirewallPolicy, type FirewallPolicyProps, Server } from "../.
 import {
   LABELS,
   expectRefused,
+  expectSchemaValid,
   expectSoleResource,
   importsOf,
   makeStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
 } from "../../testing/constructs";
 
 const ADMIN = ["192.0.2.0/24", "2001:db8:a11::/48"];
@@ -36,7 +36,7 @@ describe("FirewallPolicy", () => {
     fw.attachToServers([
       new Server(stack, "web-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: [] }).serverId,
     ]);
-    expect(validationProblems("test", synth(stack))).toEqual([]);
+    expectSchemaValid(synth(stack));
   });
 
   it("allowFrom adds inbound rules and returns them", () => {

@@ -8,12 +8,12 @@ import {
   PROTECTED,
   addressesOf,
   expectRefused,
+  expectSchemaValid,
   importsOf,
   makeStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
 } from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 
@@ -58,7 +58,7 @@ describe("Server", () => {
   });
 
   it("synthesises schema-valid JSON, with defaults and with every feature", () => {
-    expect(validationProblems("test", build().json)).toEqual([]);
+    expectSchemaValid(build().json);
     const { json } = build({
       ipv4: true,
       reverseDns: { ipv4: "web-1.all2all.org", ipv6: "web-1.all2all.org" },
@@ -77,7 +77,7 @@ describe("Server", () => {
       importId: "123",
       importPrimaryIpIds: { ipv4: "5", ipv6: "6" },
     });
-    expect(validationProblems("test", json)).toEqual([]);
+    expectSchemaValid(json);
   });
 
   it("keeps its addresses when nested deeper in the construct tree", () => {
@@ -396,7 +396,7 @@ describe("Server", () => {
           { to: "hcloud_server.web-1", id: "123" },
         ]);
         expect(execSync).not.toHaveBeenCalled();
-        expect(validationProblems("adopt", json)).toEqual([]);
+        expectSchemaValid(json, "adopt");
       } finally {
         execSync.mockRestore();
         cleanup();
