@@ -4,6 +4,7 @@
  * resources of one type, and the offline validator's verdict.
  */
 import * as path from "node:path";
+import type { Construct } from "constructs";
 import { type App, TerraformOutput, TerraformStack, Testing } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
 import { type Problem, type ProviderSchemas, formatProblem, loadProviderSchemas, validateStack } from "../validate";
@@ -27,6 +28,17 @@ export function makeStack(name = "test", app: App = Testing.app()): TerraformSta
   const stack = new TerraformStack(app, name);
   new provider.HcloudProvider(stack, "hcloud", {});
   return stack;
+}
+
+/** A construct as a test builds it: `new create(stack, id, { ...base, ...props })` in a fresh stack (makeStack). */
+export function inFreshStack<P extends object, C>(
+  create: new (scope: Construct, id: string, props: P) => C,
+  base: P,
+  props: Partial<P>,
+  id: string,
+): { stack: TerraformStack; construct: C } {
+  const stack = makeStack();
+  return { stack, construct: new create(stack, id, { ...base, ...props }) };
 }
 
 /** The stack's synthesised Terraform JSON, parsed. */

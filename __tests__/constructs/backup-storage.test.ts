@@ -8,6 +8,7 @@ import {
   expectSchemaValid,
   expectSoleResource,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -19,8 +20,7 @@ const BASE: BackupStorageProps = { storageBoxType: "bx21", location: "hel1", lab
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns backup@all2all";
 
 function build(props: Partial<BackupStorageProps> = {}, id = "backup"): { stack: TerraformStack; box: BackupStorage } {
-  const stack = makeStack();
-  const box = new BackupStorage(stack, id, { ...BASE, ...props });
+  const { stack, construct: box } = inFreshStack(BackupStorage, BASE, props, id);
   return { stack, box };
 }
 

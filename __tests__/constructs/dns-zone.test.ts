@@ -12,6 +12,7 @@ import {
   expectSoleResource,
   hcloudSchemas,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -24,8 +25,7 @@ import { formatProblem, validateSynthOutput } from "../../validate";
 const BASE: DnsZoneProps = { name: "all2all.org", labels: LABELS };
 
 function build(props: Partial<DnsZoneProps> = {}, id = "all2all-org"): { stack: TerraformStack; zone: DnsZone } {
-  const stack = makeStack();
-  const zone = new DnsZone(stack, id, { ...BASE, ...props });
+  const { stack, construct: zone } = inFreshStack(DnsZone, BASE, props, id);
   return { stack, zone };
 }
 

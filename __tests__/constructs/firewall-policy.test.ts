@@ -6,7 +6,7 @@ import {
   expectSchemaValid,
   expectSoleResource,
   importsOf,
-  makeStack,
+  inFreshStack,
   resolveIn,
   resourcesOf,
   synth,
@@ -15,8 +15,7 @@ import {
 const ADMIN = ["192.0.2.0/24", "2001:db8:a11::/48"];
 
 function build(props: Partial<FirewallPolicyProps> = {}, id = "web"): { stack: TerraformStack; fw: FirewallPolicy } {
-  const stack = makeStack();
-  const fw = new FirewallPolicy(stack, id, { labels: LABELS, ...props });
+  const { stack, construct: fw } = inFreshStack(FirewallPolicy, { labels: LABELS }, props, id);
   return { stack, fw };
 }
 

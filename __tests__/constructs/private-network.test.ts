@@ -9,6 +9,7 @@ import {
   expectSchemaValid,
   expectSoleResource,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -21,8 +22,7 @@ function build(
   props: Partial<PrivateNetworkProps> = {},
   id = "internal",
 ): { stack: TerraformStack; net: PrivateNetwork; json: any } {
-  const stack = makeStack();
-  const net = new PrivateNetwork(stack, id, { ...BASE, ...props });
+  const { stack, construct: net } = inFreshStack(PrivateNetwork, BASE, props, id);
   return { stack, net, json: synth(stack) };
 }
 

@@ -10,6 +10,7 @@ import {
   expectRefused,
   expectSchemaValid,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -20,8 +21,7 @@ import { makeTempDir } from "../../testing/tmp";
 const BASE: ServerProps = { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: ["alice"] };
 
 function build(props: Partial<ServerProps> = {}, id = "web-1"): { stack: TerraformStack; server: Server; json: any } {
-  const stack = makeStack();
-  const server = new Server(stack, id, { ...BASE, ...props });
+  const { stack, construct: server } = inFreshStack(Server, BASE, props, id);
   return { stack, server, json: synth(stack) };
 }
 

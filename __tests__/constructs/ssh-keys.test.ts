@@ -6,7 +6,7 @@ import {
   expectSchemaValid,
   expectSoleResource,
   importsOf,
-  makeStack,
+  inFreshStack,
   resolveIn,
   resourcesOf,
   synth,
@@ -17,8 +17,12 @@ const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rj
 const BOB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ bob@all2all";
 
 function build(props: Partial<SshKeysProps> = {}, id = "operators"): { stack: TerraformStack; keys: SshKeys } {
-  const stack = makeStack();
-  const keys = new SshKeys(stack, id, { labels: LABELS, keys: [{ name: "alice", publicKey: ALICE }], ...props });
+  const { stack, construct: keys } = inFreshStack(
+    SshKeys,
+    { labels: LABELS, keys: [{ name: "alice", publicKey: ALICE }] },
+    props,
+    id,
+  );
   return { stack, keys };
 }
 
