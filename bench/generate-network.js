@@ -43,7 +43,8 @@ function generate(n, dir) {
     boxes.push(`  - name: backup-${b}`, `    type: bx21`, `    location: hel1`, `    subaccounts:`);
     for (let i = b * 100; i < Math.min(n, (b + 1) * 100); i++) {
       boxes.push(
-        `      - { name: host-${i}, server: host-${i}, home_directory: servers/host-${i}, description: backups of host-${i} }`,
+        `      - { name: host-${i}, server: host-${i}, home_directory: ` +
+          `servers/host-${i}, description: backups of host-${i} }`,
       );
     }
   }

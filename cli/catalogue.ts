@@ -56,7 +56,8 @@ export async function runCatalogueRefresh(opts: CatalogueRefreshOptions, io: Io,
   const token = io.env.HCLOUD_TOKEN;
   if (token === undefined || token.trim() === "") {
     io.err(
-      `${NAME}: HCLOUD_TOKEN is not set: the refresh reads Hetzner's offer and prices with an API token of the project (read-only is enough)`,
+      `${NAME}: HCLOUD_TOKEN is not set: the refresh reads Hetzner's offer and prices ` +
+        `with an API token of the project (read-only is enough)`,
     );
     return ExitCode.badInput;
   }
@@ -88,7 +89,8 @@ export async function runCatalogueRefresh(opts: CatalogueRefreshOptions, io: Io,
     problems.push(...catalogueProblems(built.catalogue).map((p) => `the new catalogue at ${p}`));
   if (!built || problems.length > 0) {
     io.err(
-      `${NAME}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in Hetzner's answers (${endpoints.cloud}, ${endpoints.hetzner}); ${shown(out)} was not written:`,
+      `${NAME}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in Hetzner's answers ` +
+        `(${endpoints.cloud}, ${endpoints.hetzner}); ${shown(out)} was not written:`,
     );
     for (const p of problems) io.err(`  ${p}`);
     return ExitCode.failed;
@@ -142,7 +144,10 @@ function readPrevious(file: string): Catalogue | string {
   }
   const problems = catalogueProblems(doc);
   if (problems.length > 0)
-    return `the previous catalogue is not valid (restore it from git first): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`;
+    return (
+      `the previous catalogue is not valid (restore it from git ` +
+      `first): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`
+    );
   return doc as Catalogue;
 }
 
@@ -179,13 +184,17 @@ function summary(
   const changes = describeChanges(before, after);
   return [
     `${NAME}: wrote ${out} (${after.source})`,
-    `  ${after.locations.length} locations, ${after.server_types.length} server types (${deprecated} with a deprecation), ` +
-      `${after.retired_server_types.length} retired, ${after.images.length} images, ${after.storage_box_types.length} storage box types, ` +
-      `${after.primary_ips.length} primary IP and ${after.floating_ips.length} floating IP prices; gross prices with ${ctx.vatRate} % VAT` +
+    `  ${after.locations.length} locations, ${after.server_types.length} ` +
+      `server types (${deprecated} with a deprecation), ` +
+      (`${after.retired_server_types.length} retired, ${after.images.length} ` +
+        `images, ${after.storage_box_types.length} storage box types, `) +
+      (`${after.primary_ips.length} primary IP and ${after.floating_ips.length} ` +
+        `floating IP prices; gross prices with ${ctx.vatRate} % VAT`) +
       (warnings > 0 ? `; ${warnings} warning${warnings === 1 ? "" : "s"} above` : ""),
     ...(unverified > 0
       ? [
-          `  ${unverified} "unverified" note${unverified === 1 ? "" : "s"} of ${previousFile} dropped: every figure is now read from the API`,
+          `  ${unverified} "unverified" note${unverified === 1 ? "" : "s"} ` +
+            `of ${previousFile} dropped: every figure is now read from the API`,
         ]
       : []),
     ...(changes.length > 0

@@ -30,6 +30,12 @@ function count(n: number, singular: string, plural = `${singular}s`): string {
 }
 
 /** The counts per kind of one environment, in the order of the description. */
+/** `3 in all2all.org, at Hetzner`: a zone's record sets and where it is served. */
+function zoneRecords(zone: NetworkSpec["zones"][number]): string {
+  const where = zone.mode === "secondary" ? "served from the hidden primary" : "at Hetzner";
+  return `${zone.records.length} in ${zone.name}, ${where}`;
+}
+
 export function summarize(spec: NetworkSpec): string[] {
   const servers = spec.servers;
   const primaryIps = servers.reduce((n, s) => n + (s.public.ipv4 ? 1 : 0) + (s.public.ipv6 ? 1 : 0), 0);
@@ -61,7 +67,7 @@ export function summarize(spec: NetworkSpec): string[] {
     `${count(
       spec.zones.reduce((n, z) => n + z.records.length, 0),
       "record set",
-    )}${spec.zones.length > 0 ? ` (${spec.zones.map((z) => `${z.records.length} in ${z.name}${z.mode === "secondary" ? ", served from the hidden primary" : ", at Hetzner"}`).join("; ")})` : ""}`,
+    )}${spec.zones.length > 0 ? ` (${spec.zones.map(zoneRecords).join("; ")})` : ""}`,
     count(spec.storage_boxes.length, "storage box", "storage boxes"),
     count(subaccounts, "subaccount"),
     count(spec.operators.ssh_keys.length, "SSH key"),
@@ -164,7 +170,8 @@ export async function runCheck(opts: CheckOptions & { policies?: boolean }, io: 
   for (const line of policies.table) io.out(line);
   if (policies.blocking > 0) {
     io.err(
-      `check: ${count(policies.blocking, "policy error")} (above): synth would refuse this; fix them, or suppress one with a reason in config (docs/policies.md)`,
+      `check: ${count(policies.blocking, "policy error")} (above): synth would refuse this; fix ` +
+        `them, or suppress one with a reason in config (docs/policies.md)`,
     );
     return ExitCode.failed;
   }

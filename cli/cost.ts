@@ -87,7 +87,8 @@ export function costJson(e: Estimate): string {
 export function costMarkdown(e: Estimate): string {
   const lines = ["# Monthly cost", ""];
   lines.push(
-    `Prices of the catalogue taken ${e.taken} (catalogue/hetzner.json; ${e.source}), in euros per month; gross includes VAT as the catalogue gives it.` +
+    `Prices of the catalogue taken ${e.taken} (catalogue/hetzner.json; ${e.source}), in ` +
+      `euros per month; gross includes VAT as the catalogue gives it.` +
       (e.unverified ? " Prices marked * are not verified against the API yet (`all2all catalogue refresh`)." : ""),
   );
   for (const env of e.environments) {
@@ -102,7 +103,8 @@ export function costMarkdown(e: Estimate): string {
       for (const r of s.resources.filter((x) => !x.unpriced)) {
         for (const c of r.charges)
           lines.push(
-            `| ${s.name} | \`${r.address}\` | ${c.what}${c.unverified ? " *" : ""} | ${formatEuros(c.net)} | ${formatEuros(c.gross)} |`,
+            `| ${s.name} | \`${r.address}\` | ${c.what}${c.unverified ? " *" : ""} ` +
+              `| ${formatEuros(c.net)} | ${formatEuros(c.gross)} |`,
           );
       }
       lines.push(`| **${s.name}** | | **total** | **${formatEuros(s.net)}** | **${formatEuros(s.gross)}** |`);

@@ -59,7 +59,9 @@ export interface DriftOptions extends StackRunOptions {
 }
 
 export interface DriftDeps {
-  /** Runs one step; default: spawns it (cli/deploy/runner.ts), its standard output kept and shown only when it fails. */
+  /**
+   * Runs one step; default: spawns it (cli/deploy/runner.ts), its standard output kept and shown only when it fails.
+   */
   readonly run?: Runner;
 }
 

@@ -34,7 +34,10 @@ export interface InventoryOptions extends CheckOptions {
   readonly format?: string;
   /** Write to this file (atomically) instead of standard output; its folder must exist. */
   readonly out?: string;
-  /** The servers stack's outputs (`all2all output --env <env> --stack servers --format json`), for the real public addresses; needs --env. */
+  /**
+   * The servers stack's outputs (`all2all output --env <env> --stack servers --format json`), for the real public
+   * addresses; needs --env.
+   */
   readonly addresses?: string;
 }
 
@@ -69,6 +72,21 @@ function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** `2 servers, 1 network, …`: what an environment's inventory lists. */
+function holds(spec: NetworkSpec): string {
+  return [
+    count(spec.servers.length, "server"),
+    count(spec.networks.length, "network"),
+    count(spec.firewall_policies.length, "firewall policy", "firewall policies"),
+    count(spec.zones.length, "zone"),
+    count(
+      spec.zones.reduce((n, z) => n + z.records.length, 0),
+      "record set",
+    ),
+    count(spec.storage_boxes.length, "storage box", "storage boxes"),
+  ].join(", ");
+}
+
 export async function runInventory(opts: InventoryOptions, io: Io): Promise<number> {
   const format = (opts.format ?? "md") as InventoryFormat;
   if (!INVENTORY_FORMATS.includes(format)) {
@@ -85,7 +103,8 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     const parent = path.dirname(outFile);
     if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) {
       io.err(
-        `${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: --out must name a file in an existing folder`,
+        `${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not ` +
+          `exist: --out must name a file in an existing folder`,
       );
       return ExitCode.badInput;
     }
@@ -113,7 +132,8 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     if (!parsed.ok) {
       for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
       io.err(
-        `${PREFIX}: write it with \`all2all output --env ${spec.environment.name} --stack servers --format json > FILE\` after applying ${stack}`,
+        `${PREFIX}: write it with \`all2all output --env ${spec.environment.name} ` +
+          `--stack servers --format json > FILE\` after applying ${stack}`,
       );
       return ExitCode.badInput;
     }
@@ -132,17 +152,7 @@ export async function runInventory(opts: InventoryOptions, io: Io): Promise<numb
     return ExitCode.failed;
   }
   const label = path.relative(io.cwd, outFile) || outFile;
-  for (const spec of specs) {
-    const boxes = spec.storage_boxes.length;
-    io.out(
-      `${PREFIX}: ${spec.environment.name}: ${count(spec.servers.length, "server")}, ${count(spec.networks.length, "network")}, ` +
-        `${count(spec.firewall_policies.length, "firewall policy", "firewall policies")}, ${count(spec.zones.length, "zone")}, ` +
-        `${count(
-          spec.zones.reduce((n, z) => n + z.records.length, 0),
-          "record set",
-        )}, ${count(boxes, "storage box", "storage boxes")}`,
-    );
-  }
+  for (const spec of specs) io.out(`${PREFIX}: ${spec.environment.name}: ${holds(spec)}`);
   io.out(`${PREFIX}: wrote ${label} (${format === "json" ? "JSON" : "Markdown"})`);
   return ExitCode.ok;
 }

@@ -57,7 +57,8 @@ export async function main(argv: string[], io: Io, root = projectRoot): Promise<
   const defaultConfig = path.relative(io.cwd, path.join(root, "config")) || ".";
   const program = new Command("all2all")
     .description(
-      "The all2all network on Hetzner Cloud, as code: check, synthesise, validate, review, list, plan and deploy it, and render its zone files.",
+      "The all2all network on Hetzner Cloud, as code: check, synthesise, validate, " +
+        "review, list, plan and deploy it, and render its zone files.",
     )
     .version(PACKAGE_VERSION, "-V, --version", "print the version of all2all-infra")
     .showHelpAfterError("(run with --help for usage)")

@@ -54,7 +54,8 @@ function readPlan(file: string, io: Io): unknown {
     return JSON.parse(bytes.toString("utf8").replace(/^\uFEFF/, ""));
   } catch (err) {
     throw new InputError(
-      `${file}: not JSON (${(err as Error).message}); make the plan's JSON with \`tofu show -json plan.out > plan.json\``,
+      `${file}: not JSON (${(err as Error).message}); make the plan's JSON ` +
+        `with \`tofu show -json plan.out > plan.json\``,
     );
   }
 }
@@ -81,7 +82,8 @@ export async function runPlanSummary(
   const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
   if (duplicate !== undefined)
     throw new InputError(
-      `plan-summary: two plans are both for stack ${duplicate}; put each in its stack's folder or give one plan with --stack`,
+      `plan-summary: two plans are both for stack ${duplicate}; put each in ` +
+        `its stack's folder or give one plan with --stack`,
     );
   const events = costEvents(plans, catalogue());
   const changes = summarisePlans(plans, tables, labels).map((ch) => {
@@ -94,7 +96,9 @@ export async function runPlanSummary(
   return emitReport(
     {
       command: "plan-summary",
-      head: `${files.length === 1 ? `plan ${files[0]}` : `${files.length} plans`}${versions.length > 0 ? ` (tofu/terraform ${versions.join(", ")})` : ""}`,
+      head:
+        (files.length === 1 ? `plan ${files[0]}` : `${files.length} plans`) +
+        (versions.length > 0 ? ` (tofu/terraform ${versions.join(", ")})` : ""),
       stacks: labels,
       changes,
       notes: planNotes(plans),

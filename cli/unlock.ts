@@ -11,7 +11,7 @@
  *   <bin> plan -input=false -refresh=false -lock-timeout=0s
  *                                                   only to ask for the lock: it fails at once when a lock is held,
  *                                                   printing the lock (ID, Path, Operation, Who, Version, Created);
- *                                                   it changes nothing either way (a plan applies nothing, and saves none)
+ *  it changes nothing either way (a plan applies nothing, and saves none)
  *   <bin> force-unlock -force <ID>                  after the operator typed the stack's name, or with --yes
  *
  * Release a lock only when the run that holds it is gone: releasing the lock

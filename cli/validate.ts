@@ -33,7 +33,9 @@ export async function runValidate(options: ValidateOptions, io: Io, root: string
   const { stacks, problems } = validateSynthOutput(out, schemas);
   const errors = printProblems(problems, io);
   const warnings = problems.length - errors;
-  const summary = `validate: ${stacks.length} stack${stacks.length === 1 ? "" : "s"}, ${errors} problem${errors === 1 ? "" : "s"}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
+  const summary =
+    `validate: ${stacks.length} stack${stacks.length === 1 ? "" : "s"}, ${errors} ` +
+    `problem${errors === 1 ? "" : "s"}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
   if (errors > 0) {
     io.err(summary);
     return ExitCode.failed;

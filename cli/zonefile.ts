@@ -35,7 +35,8 @@ export interface ZonefileOptions {
   /** Config directory; default $ALL2ALL_CONFIG, else `defaultConfig`. */
   readonly config?: string;
   /**
-   * The config directory when neither --config nor ALL2ALL_CONFIG is given (the command line passes the repository's config/).
+   * The config directory when neither --config nor ALL2ALL_CONFIG is given (the command line passes the repository's
+   * config/).
    * @default "config" - relative to the working directory
    */
   readonly defaultConfig?: string;
@@ -43,16 +44,23 @@ export interface ZonefileOptions {
   readonly env?: string;
   /** One zone (ASCII or Unicode name); default every zone of the environment. */
   readonly zone?: string;
-  /** Output directory, replaced as a whole unless --zone is given; its parent folder must exist. Default `<zonesRoot>/<env>`. */
+  /**
+   * Output directory, replaced as a whole unless --zone is given; its parent folder must exist. Default
+   * `<zonesRoot>/<env>`.
+   */
   readonly out?: string;
   /**
-   * Where the output goes without --out: `<zonesRoot>/<env>` (created when missing). The command line passes the repository's zones/.
+   * Where the output goes without --out: `<zonesRoot>/<env>` (created when missing). The command line passes the
+   * repository's zones/.
    * @default "zones" - relative to the working directory
    */
   readonly zonesRoot?: string;
   /** Also render the Knot DNS configuration of each hidden primary (`knot/<server>.conf`). */
   readonly knot?: boolean;
-  /** The servers stack's outputs (`all2all output --env <env> --stack servers --format json`); default placeholder addresses. */
+  /**
+   * The servers stack's outputs (`all2all output --env <env> --stack servers --format json`); default placeholder
+   * addresses.
+   */
   readonly addresses?: string;
 }
 

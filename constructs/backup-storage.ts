@@ -224,7 +224,8 @@ export class BackupStorage extends Construct {
     const password = sensitiveVariable(
       this,
       this.passwordVariable,
-      `Password of the storage box ${props.name ?? id} (Hetzner's password policy applies); set TF_VAR_${this.passwordVariable}`,
+      `Password of the storage box ${props.name ?? id} (Hetzner's password ` +
+        `policy applies); set TF_VAR_${this.passwordVariable}`,
     );
     const access = props.access ?? {};
     this.storageBox = new storageBox.StorageBox(this, "storage-box", {
@@ -257,7 +258,8 @@ export class BackupStorage extends Construct {
     ) {
       throw new ConstructPropsError(
         where,
-        `homeDirectory ${show(home)} must be a relative path inside the box without "." or ".." parts, e.g. "servers/${options.name}"`,
+        `homeDirectory ${show(home)} must be a relative path inside the box ` +
+          `without "." or ".." parts, e.g. "servers/${options.name}"`,
       );
     }
     if (!isToken(home)) {
@@ -266,7 +268,8 @@ export class BackupStorage extends Construct {
       if (other !== undefined && options.readonly !== true) {
         throw new ConstructPropsError(
           where,
-          `homeDirectory ${show(home)} is already the home of subaccount "${other}"; give each writing subaccount its own directory`,
+          `homeDirectory ${show(home)} is already the home of subaccount ` +
+            `"${other}"; give each writing subaccount its own directory`,
         );
       }
       if (options.readonly !== true) this.homes.set(normalised, options.name);

@@ -88,7 +88,9 @@ export function checkName(where: string, what: string, value: string, options: {
   if (typeof value !== "string" || isToken(value)) {
     throw new ConstructPropsError(
       where,
-      `${what} must be a literal name (got ${isToken(value) ? "a token" : show(value)}): it becomes part of a Terraform address`,
+      `${what} must be a literal name ` +
+        `(got ${isToken(value) ? "a token" : show(value)}): it becomes part of a ` +
+        `Terraform address`,
     );
   }
   const pattern = options.suffix === true ? SUFFIX_PATTERN : NAME_PATTERN;
@@ -96,7 +98,9 @@ export function checkName(where: string, what: string, value: string, options: {
     const guess = kebabGuess(value);
     throw new ConstructPropsError(
       where,
-      `${what} ${show(value)} is not a valid name: use lower-case letters, digits and inner hyphens, ${options.suffix === true ? "starting with a letter or digit" : "starting with a letter"}, at most 63 characters${guess ? ` (e.g. "${guess}")` : ""}`,
+      `${what} ${show(value)} is not a valid name: use lower-case letters, digits and inner ` +
+        `hyphens, ${options.suffix === true ? "starting with a letter or digit" : "starting with a letter"}, at ` +
+        `most 63 characters${guess ? ` (e.g. "${guess}")` : ""}`,
     );
   }
 }
@@ -124,7 +128,8 @@ export function checkHostname(where: string, what: string, value: string, option
         : // biome-ignore lint/suspicious/noControlCharactersInRegex: the range of ASCII, to tell non-ASCII names apart
           /[^\x00-\x7f]/.test(value)
           ? "write international names in their ASCII (punycode) form"
-          : `use lower-case labels of letters, digits and inner hyphens separated by dots${(options.minLabels ?? 1) > 1 ? `, at least ${options.minLabels} labels` : ""}`;
+          : `use lower-case labels of letters, digits and inner hyphens separated by ` +
+            `dots${(options.minLabels ?? 1) > 1 ? `, at least ${options.minLabels} labels` : ""}`;
     throw new ConstructPropsError(where, `${what} ${show(value)} is not a valid host name: ${hint}`);
   }
 }
@@ -133,7 +138,8 @@ export function checkHostname(where: string, what: string, value: string, option
 // Labels
 
 const LABEL_RULES =
-  'Hetzner labels: key = [prefix/]name, name at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit, prefix a DNS subdomain; value empty or the same form as a name';
+  'Hetzner labels: key = [prefix/]name, name at most 63 characters of letters, digits, "-", "_" and ".", ' +
+  "starting and ending with a letter or digit, prefix a DNS subdomain; value empty or the same form as a name";
 
 /**
  * Checks labels against Hetzner's syntax and returns a plain copy (keys in
@@ -196,7 +202,8 @@ export function pinAddress<T extends TerraformResource>(resource: T, name: strin
   if (first !== undefined) {
     throw new ConstructPropsError(
       resource.node.path,
-      `the address ${address} is already used in stack "${stack.node.id}" by ${first}; give one of the two another name (addresses are derived from construct ids and item names)`,
+      `the address ${address} is already used in stack "${stack.node.id}" by ${first}; give one of the ` +
+        `two another name (addresses are derived from construct ids and item names)`,
     );
   }
   names.set(address, resource.node.path);
@@ -244,7 +251,8 @@ export function sensitiveVariable(scope: Construct, name: string, description: s
     if (existing instanceof TerraformVariable && existing.sensitive === true) return existing;
     throw new ConstructPropsError(
       scope.node.path,
-      `stack "${stack.node.id}" already has a construct "${name}" that is not a sensitive variable; the secret variable needs that id`,
+      `stack "${stack.node.id}" already has a construct "${name}" that is not a ` +
+        `sensitive variable; the secret variable needs that id`,
     );
   }
   return new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: false, description });
@@ -331,7 +339,8 @@ export function importExisting(resource: TerraformResource, importId: string): v
   if (before !== undefined) {
     throw new ConstructPropsError(
       resource.node.path,
-      `${resource.terraformResourceType}.${resource.friendlyUniqueId} is already imported (id ${show(before)}); adopt each resource once`,
+      `${resource.terraformResourceType}.${resource.friendlyUniqueId} is already ` +
+        `imported (id ${show(before)}); adopt each resource once`,
     );
   }
   imported.set(resource, importId);
@@ -359,7 +368,8 @@ export function checkNumericImportId(where: string, what: string, value: string 
   if (!/^[1-9][0-9]*$/.test(value)) {
     throw new ConstructPropsError(
       where,
-      `${what} ${show(value)} is not a Hetzner id: give the numeric id shown by the console or \`hcloud ... list\` (e.g. "12345678")`,
+      `${what} ${show(value)} is not a Hetzner id: give the numeric id shown by ` +
+        `the console or \`hcloud ... list\` (e.g. "12345678")`,
     );
   }
 }

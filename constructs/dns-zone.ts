@@ -209,14 +209,16 @@ export class DnsZone extends Construct {
     if (options.type === "NS" && options.name === "@") {
       throw new ConstructPropsError(
         where,
-        `the apex NS records are managed by Hetzner (the zone's authoritative name servers); NS record sets are for delegating subdomains`,
+        `the apex NS records are managed by Hetzner (the zone's authoritative name ` +
+          `servers); NS record sets are for delegating subdomains`,
       );
     }
     const key = `${options.name}/${options.type}`;
     if (this.rrsets.has(key)) {
       throw new ConstructPropsError(
         where,
-        `a record set for ${options.type} ${show(options.name)} already exists; give every value of one (name, type) in one call`,
+        `a record set for ${options.type} ${show(options.name)} already exists; ` +
+          `give every value of one (name, type) in one call`,
       );
     }
     const others = [...(this.typesByName.get(options.name) ?? [])];
@@ -298,7 +300,8 @@ function checkNameserverMode(
   if (mode === "primary" && nameservers.length > 0) {
     throw new ConstructPropsError(
       where,
-      `primaryNameservers are only for mode "secondary" (a primary zone's records are managed here); set mode: "secondary" or drop them`,
+      `primaryNameservers are only for mode "secondary" (a primary zone's records ` +
+        `are managed here); set mode: "secondary" or drop them`,
     );
   }
   if (mode === "secondary" && nameservers.length === 0) {
@@ -326,7 +329,8 @@ function primaryNameserverBlocks(
     if (!isToken(ns.address) && parseIp(ns.address) === undefined) {
       throw new ConstructPropsError(
         where,
-        `address ${show(ns.address)} is not an IPv4 or IPv6 address (Hetzner needs the primary's public address, e.g. server.ipv6Address)`,
+        `address ${show(ns.address)} is not an IPv4 or IPv6 address (Hetzner needs ` +
+          `the primary's public address, e.g. server.ipv6Address)`,
       );
     }
     checkInteger(where, "port", ns.port, 1, 65535, "53 is the default");

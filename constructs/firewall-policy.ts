@@ -142,7 +142,8 @@ export class FirewallPolicy extends Construct {
     if (adminRanges.some((range) => !isToken(range) && (range === ANY_IPV4 || range === ANY_IPV6))) {
       throw new ConstructPropsError(
         this.where,
-        `allowSshFrom got ${show(adminRanges)}: SSH from anywhere is not an admin range; list the operators' ranges, or use allowFrom(ANYWHERE, "tcp", 22, ...) deliberately`,
+        `allowSshFrom got ${show(adminRanges)}: SSH from anywhere is not an admin range; list the ` +
+          `operators' ranges, or use allowFrom(ANYWHERE, "tcp", 22, ...) deliberately`,
       );
     }
     return this.allowFrom(adminRanges, "tcp", port, "SSH from the admin ranges");
@@ -162,7 +163,10 @@ export class FirewallPolicy extends Construct {
     return this.addRule(rule);
   }
 
-  /** Applies the firewall to every server matching a label selector (`apply_to { label_selector }`). Returns the selector. */
+  /**
+   * Applies the firewall to every server matching a label selector (`apply_to { label_selector }`). Returns the
+   * selector.
+   */
   applyToLabelSelector(selector: string): string {
     if (
       typeof selector !== "string" ||
@@ -227,7 +231,9 @@ export class FirewallPolicy extends Construct {
     description: string | undefined,
   ): FirewallRuleSpec {
     const what = direction === "in" ? "sources" : "destinations";
-    const where = `${this.where}, ${direction === "in" ? "inbound" : "outbound"} ${show(protocol)} rule${description ? ` "${description}"` : ""}`;
+    const where =
+      `${this.where}, ${direction === "in" ? "inbound" : "outbound"} ${show(protocol)} rule` +
+      (description ? ` "${description}"` : "");
     if (!PROTOCOLS.includes(protocol)) {
       throw new ConstructPropsError(where, `protocol must be one of ${PROTOCOLS.join(", ")} (got ${show(protocol)})`);
     }
@@ -252,7 +258,8 @@ export class FirewallPolicy extends Construct {
       if (!isNetworkAddress(cidr)) {
         throw new ConstructPropsError(
           where,
-          `${what}: ${show(peer)} has host bits set; write "${formatCidr(networkOf(cidr))}" (or "/${cidr.family === "ipv4" ? 32 : 128}" for one address)`,
+          `${what}: ${show(peer)} has host bits set; write "${formatCidr(networkOf(cidr))}" ` +
+            `(or "/${cidr.family === "ipv4" ? 32 : 128}" for one address)`,
         );
       }
       if (seen.has(peer)) throw new ConstructPropsError(where, `${what}: ${show(peer)} is listed twice`);
@@ -293,7 +300,9 @@ export class FirewallPolicy extends Construct {
     if (this.ruleKeys.has(key)) {
       throw new ConstructPropsError(
         this.where,
-        `the ${rule.direction === "in" ? "inbound" : "outbound"} ${rule.protocol}${rule.port ? ` ${rule.port}` : ""} rule for ${show(rule.sourceIps ?? rule.destinationIps)} is declared twice`,
+        `the ${rule.direction === "in" ? "inbound" : "outbound"} ${rule.protocol}${rule.port ? ` ${rule.port}` : ""} ` +
+          `rule ` +
+          `for ${show(rule.sourceIps ?? rule.destinationIps)} is declared twice`,
       );
     }
     this.ruleKeys.add(key);

@@ -220,7 +220,8 @@ export class PrivateNetwork extends Construct {
       if (other.zone !== zone) {
         throw new ConstructPropsError(
           where,
-          `networkZone "${zone}" differs from subnet "${otherName}" ("${other.zone}"): all subnets of a network share one network zone`,
+          `networkZone "${zone}" differs from subnet "${otherName}" ` +
+            `("${other.zone}"): all subnets of a network share one network zone`,
         );
       }
     }

@@ -16,7 +16,8 @@
  *   hcloud_floating_ip.web-1-floating-<type>   per floatingIps[] (at most one per type: ipv4, ipv6)
  *   hcloud_floating_ip_assignment.web-1-floating-<type>
  *   hcloud_rdns.web-1-floating-<type>          when the floating IP has a reverseDns
- *   import { to = hcloud_server.web-1 }        when importId is given (and for the primary IPs, volumes, floating IPs given an importId)
+ *  import { to = hcloud_server.web-1 } when importId is given (and for the primary IPs, volumes, floating IPs given an
+ * importId)
  *
  * Safe defaults, and why:
  * - protect: true → delete_protection = rebuild_protection = true (the

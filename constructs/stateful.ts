@@ -55,7 +55,8 @@ export const STATEFUL: ReadonlyMap<string, StatefulType> = new Map<string, State
     "hcloud_network_subnet",
     {
       loses:
-        "the subnet: servers in it lose their private addresses (subnets cannot be updated, every change replaces them)",
+        "the subnet: servers in it lose their private addresses (subnets " +
+        "cannot be updated, every change replaces them)",
       protect: false,
       review: true,
     },

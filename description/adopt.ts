@@ -70,7 +70,8 @@ export const ID_FORMATS: Readonly<Record<string, IdFormat>> = {
     concern: "servers",
     pattern: /^([1-9][0-9]*|create)$/,
     expected:
-      'the primary IP\'s id (digits), e.g. "4711", or "create" when the adopted server has no address of that family yet',
+      'the primary IP\'s id (digits), e.g. "4711", or "create" when the ' +
+      "adopted server has no address of that family yet",
   },
   hcloud_rdns: {
     concern: "servers",

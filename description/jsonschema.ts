@@ -37,7 +37,8 @@ export function jsonSchemaText(): string {
   const schema = withHeader(
     baseSchema(),
     "all2all network description",
-    "A shared description file of the all2all network (config/*.yaml). Generated from description/schema.ts by `npm run config:schema`; do not edit.",
+    "A shared description file of the all2all network (config/*.yaml). Generated from " +
+      "description/schema.ts by `npm run config:schema`; do not edit.",
   );
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
@@ -96,7 +97,9 @@ export function overlaySchemaText(): string {
   const schema = withHeader(
     overlayNode(baseSchema(), "") as Json,
     "all2all environment overlay",
-    "An environment overlay (config/environments/<name>.yaml), merged onto the shared description: mappings by key (null removes a key), lists of named items by name ($remove: true removes one), anything else replaced. Generated from description/schema.ts by `npm run config:schema`; do not edit.",
+    "An environment overlay (config/environments/<name>.yaml), merged onto the shared description: mappings by " +
+      "key (null removes a key), lists of named items by name ($remove: true removes one), anything else replaced. " +
+      "Generated from description/schema.ts by `npm run config:schema`; do not edit.",
   );
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -164,7 +164,10 @@ function mergeKeyedList(
       problems.push({
         ...at(item.origin),
         path: formatPath(path),
-        message: `in an environment overlay, each item of ${pattern} must give its ${keyFields.join(" and ")} (the item is merged by ${keyFields.length > 1 ? "them" : "it"})`,
+        message:
+          `in an environment overlay, each item of ${pattern} must give ` +
+          `its ${keyFields.join(" and ")} (the item is merged ` +
+          `by ${keyFields.length > 1 ? "them" : "it"})`,
       });
       continue;
     }
@@ -193,7 +196,8 @@ function mergeKeyedList(
         problems.push({
           ...at(removal.key),
           path: formatPath(path),
-          message: `cannot remove ${describeKey(keyFields, key)}: the shared description has no such item in ${pattern}`,
+          message:
+            `cannot remove ${describeKey(keyFields, key)}: the shared ` + `description has no such item in ${pattern}`,
         });
       } else {
         items[index] = undefined;

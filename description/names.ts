@@ -54,7 +54,9 @@ export function parseDomainName(
     if (!pattern.test(a)) {
       return {
         ok: false,
-        reason: `has a label "${label}" with characters other than letters, digits${options.allowUnderscore ? ", underscores" : ""} and inner hyphens`,
+        reason:
+          `has a label "${label}" with characters other than letters, ` +
+          `digits${options.allowUnderscore ? ", underscores" : ""} and inner hyphens`,
       };
     }
     ascii.push(a);

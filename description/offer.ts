@@ -19,7 +19,10 @@ export interface OfferFinding {
   readonly hint?: string;
 }
 
-/** The current server types nearest to `wanted` (same architecture, closest cores then memory) that are sold in `location`. */
+/**
+ * The current server types nearest to `wanted` (same architecture, closest cores then memory) that are sold in
+ * `location`.
+ */
 export function nearestServerTypes(
   wanted: Pick<ServerTypeInfo, "arch" | "cores" | "memoryGb">,
   location: string,
@@ -47,13 +50,21 @@ export function nearestServerTypes(
 
 const quoted = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(", ");
 
+/** ` (2 vCPU, 4 GB, 40 GB disk)`: a current server type's size, or nothing for a name not sold. */
+function sizeOf(name: string): string {
+  const t = SERVER_TYPES[name];
+  return t ? ` (${t.cores} vCPU, ${t.memoryGb} GB, ${t.diskGb} GB disk)` : "";
+}
+
 /** The message for a server type the catalogue lists as retired; undefined for any other name. */
 export function retiredServerType(name: string): { message: string; hint: string } | undefined {
   const r = RETIRED_SERVER_TYPES[name];
   if (!r) return undefined;
   return {
-    message: `server type "${name}" was retired by Hetzner (announced ${r.announced}, not orderable after ${r.unavailableAfter})`,
-    hint: `use its successor "${r.successor}"${SERVER_TYPES[r.successor] ? ` (${SERVER_TYPES[r.successor]!.cores} vCPU, ${SERVER_TYPES[r.successor]!.memoryGb} GB, ${SERVER_TYPES[r.successor]!.diskGb} GB disk)` : ""}`,
+    message:
+      `server type "${name}" was retired by Hetzner ` +
+      `(announced ${r.announced}, not orderable after ${r.unavailableAfter})`,
+    hint: `use its successor "${r.successor}"${sizeOf(r.successor)}`,
   };
 }
 
@@ -83,7 +94,11 @@ export function offerFindings(
     out.push({
       field: "type",
       severity: "error",
-      message: `server type "${server.type}" is not sold in ${server.location}${dep && dep.unavailableAfter < today ? ` (deprecated ${dep.announced}, not orderable after ${dep.unavailableAfter})` : ""}; Hetzner sells it in ${
+      message: `server type "${server.type}" is not sold in ${server.location}${
+        dep && dep.unavailableAfter < today
+          ? ` (deprecated ${dep.announced}, not orderable after ${dep.unavailableAfter})`
+          : ""
+      }; Hetzner sells it in ${
         Object.entries(t.locations)
           .filter(([, l]) => l.available)
           .map(([n]) => n)
@@ -96,7 +111,9 @@ export function offerFindings(
     out.push({
       field: "type",
       severity: "warning",
-      message: `server type "${server.type}" is deprecated in ${server.location} (announced ${dep.announced}, not orderable after ${dep.unavailableAfter})`,
+      message:
+        `server type "${server.type}" is deprecated in ${server.location} ` +
+        `(announced ${dep.announced}, not orderable after ${dep.unavailableAfter})`,
       ...(instead.length > 0 ? { hint: `plan a move to ${quoted(instead)}` } : {}),
     });
   }
@@ -111,7 +128,9 @@ export function offerFindings(
     out.push({
       field: "image",
       severity: "warning",
-      message: `image "${server.image}" was deprecated by Hetzner on ${deprecatedOn}: new servers cannot use it once it is removed`,
+      message:
+        `image "${server.image}" was deprecated by Hetzner ` +
+        `on ${deprecatedOn}: new servers cannot use it once it is removed`,
       ...(newer.length > 0 ? { hint: `a current one: ${quoted(newer)}` } : {}),
     });
   }

@@ -71,7 +71,8 @@ export const NetworkDescriptionSchema = z
     suppressions: listOf(SuppressionSchema).describe("Policy rules turned off for one resource, each with its reason."),
   })
   .describe(
-    "The all2all network description (see docs/config.md). The shared files and the environment overlays together form one of these.",
+    "The all2all network description (see docs/config.md). The shared files and " +
+      "the environment overlays together form one of these.",
   );
 
 /** The description after defaults, before cross-reference checks. */

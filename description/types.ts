@@ -25,7 +25,10 @@ export type DeepReadonly<T> = T extends (infer U)[]
 
 type Out<T extends z.ZodType> = z.output<T>;
 
-/** Hetzner labels of a resource, complete: `managed-by`, `environment`, `role`, then the environment's and the item's labels. */
+/**
+ * Hetzner labels of a resource, complete: `managed-by`, `environment`, `role`, then the environment's and the item's
+ * labels.
+ */
 export type LabelMap = Record<string, string>;
 
 export type StateSpec =

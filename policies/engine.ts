@@ -118,6 +118,12 @@ class PolicyAspect implements IAspect {
   }
 }
 
+/** What a rule that cannot be suppressed guards, as its refusal says. */
+function guarded(rule: string): string {
+  if (rule === RULE.noLiteralSecret) return "secrets";
+  return rule.startsWith("suppression-") ? "the suppressions themselves" : "against destruction";
+}
+
 export class PolicyEngine implements PolicyRun {
   private readonly environments: readonly EnvironmentStacks[];
   private readonly synthesised = new Set<string>();
@@ -201,7 +207,10 @@ export class PolicyEngine implements PolicyRun {
     if (env.name === "production" && !spec.environment.protect) {
       this.report(env, RULE.productionProtect, {
         ...whole,
-        message: `environment production has protect: false: its servers, volumes, addresses, zones and backups can then be destroyed by one plan. Set environment.protect: true in config/environments/production.yaml (for a deliberate rebuild, lift it for that one apply and put it back).`,
+        message:
+          `environment production has protect: false: its servers, volumes, addresses, zones and backups can then ` +
+          `be destroyed by one plan. Set environment.protect: true in config/environments/production.yaml (for a ` +
+          `deliberate rebuild, lift it for that one apply and put it back).`,
       });
     }
     const budget = spec.environment.budget_monthly;
@@ -215,7 +224,10 @@ export class PolicyEngine implements PolicyRun {
       if (e.gross > budget * 10_000) {
         this.report(env, RULE.budgetMonthly, {
           ...whole,
-          message: `environment ${env.name} is estimated at ${formatEuros(e.gross)} per month (VAT included; catalogue of ${e.taken}), over its budget_monthly of ${formatEuros(budget * 10_000)}: see all2all cost --env ${env.name}, then reduce it or raise the budget in config/environments/${env.name}.yaml.`,
+          message:
+            `environment ${env.name} is estimated at ${formatEuros(e.gross)} per month (VAT included; catalogue ` +
+            `of ${e.taken}), over its budget_monthly of ${formatEuros(budget * 10_000)}: see all2all cost ` +
+            `--env ${env.name}, then reduce it or raise the budget in config/environments/${env.name}.yaml.`,
         });
       }
     }
@@ -231,13 +243,16 @@ export class PolicyEngine implements PolicyRun {
       s.invalid = true;
       const why =
         info === undefined
-          ? `there is no rule "${s.rule}" (${catalogue.didYouMean(s.rule, known) ?? `the rules are listed in docs/policies.md`})`
-          : `rule ${s.rule} guards ${s.rule === RULE.noLiteralSecret ? "secrets" : s.rule.startsWith("suppression-") ? "the suppressions themselves" : "against destruction"} and cannot be suppressed: fix what it reports instead`;
+          ? `there is no rule "${s.rule}" ` +
+            `(${catalogue.didYouMean(s.rule, known) ?? `the rules are listed in docs/policies.md`})`
+          : `rule ${s.rule} guards ${guarded(s.rule)} and cannot be suppressed: fix what it reports instead`;
       this.report(env, RULE.suppressionInvalid, {
         stack: env.name,
         address: "",
         subject: s.resource,
-        message: `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} is invalid: ${why}; remove it from config (suppressions).`,
+        message:
+          `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} is ` +
+          `invalid: ${why}; remove it from config (suppressions).`,
       });
     }
   }
@@ -288,7 +303,9 @@ export class PolicyEngine implements PolicyRun {
       .map((e) => e.spec.environment.name);
     if (missing.length > 0) {
       throw new Error(
-        `policies: environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not checked: call app.synth() before finish()`,
+        `policies: ` +
+          `environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not ` +
+          `checked: call app.synth() before finish()`,
       );
     }
     const findings: Finding[] = this.envs.flatMap((e) => e.findings);
@@ -330,7 +347,10 @@ export class PolicyEngine implements PolicyRun {
         stack: stackName,
         address: where.address,
         subject,
-        message: `${at} in stack ${stackName} holds ${hit.reasons.join(" and ")}: it would be stored in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable (TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.`,
+        message:
+          `${at} in stack ${stackName} holds ${hit.reasons.join(" and ")}: it would be stored in the synthesised ` +
+          `JSON, in plans and in version control. Remove it and pass it as a sensitive variable (TF_VAR_…, see ` +
+          `docs/config.md "Secrets"); consider the value leaked and replace it.`,
       };
     });
   }
@@ -349,7 +369,9 @@ export class PolicyEngine implements PolicyRun {
             stack: env.name,
             address: "",
             subject: s.resource,
-            message: `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} matched no finding: remove it (or correct its rule or resource), so that it cannot hide a future problem.`,
+            message:
+              `the suppression of ${s.rule} for ${s.resource} in environment ${env.name} matched no finding: ` +
+              `remove it (or correct its rule or resource), so that it cannot hide a future problem.`,
           }),
         ),
     );

@@ -77,7 +77,8 @@ export function formatFindingsTable(findings: readonly Finding[], width = TABLE_
   }
   if (suppressed > 0) {
     out.push(
-      `${suppressed} suppressed finding${suppressed === 1 ? "" : "s"} not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them`,
+      `${suppressed} suppressed finding${suppressed === 1 ? "" : "s"} not shown: each is accepted in ` +
+        `config with its reason (docs/policies.md); --policy-report FILE lists them`,
     );
   }
   return out;

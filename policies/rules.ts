@@ -44,28 +44,33 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: true,
     description:
-      "Every server is covered by at least one firewall: a firewall whose label selector matches the server's labels, a firewall in its firewall_ids, or a firewall attachment listing it.",
+      "Every server is covered by at least one firewall: a firewall whose label selector matches the " +
+      "server's labels, a firewall in its firewall_ids, or a firewall attachment listing it.",
   },
   {
     id: RULE.firewallWorldSensitivePort,
     severity: "error",
     suppressible: true,
     description:
-      "No inbound firewall rule opens SSH, a database or remote-administration port, or every port (port any or a range covering one of them) to 0.0.0.0/0 or ::/0.",
+      "No inbound firewall rule opens SSH, a database or remote-administration port, or every " +
+      "port (port any or a range covering one of them) to 0.0.0.0/0 or ::/0.",
   },
   {
     id: RULE.firewallPublicPortRole,
     severity: "error",
     suppressible: true,
     description:
-      "A port open to the whole Internet on a server is one its role serves (the role table in policies/roles.ts: web, mail, lists, dns, bastion).",
+      "A port open to the whole Internet on a server is one its role serves (the role " +
+      "table in policies/roles.ts: web, mail, lists, dns, bastion).",
   },
   {
     id: RULE.protectStateful,
     severity: "error",
     suppressible: false,
     description:
-      "In an environment with protect: true, every stateful resource (server, volume, primary IP, floating IP, zone, storage box, network) has delete_protection and lifecycle.prevent_destroy; servers also rebuild_protection.",
+      "In an environment with protect: true, every stateful resource (server, volume, primary IP, floating IP, " +
+      "zone, storage box, network) has delete_protection and lifecycle.prevent_destroy; servers also " +
+      "rebuild_protection.",
   },
   {
     id: RULE.productionProtect,
@@ -78,7 +83,8 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: false,
     description:
-      "Every public address of a server is a separate hcloud_primary_ip linked in public_net (never auto-created), and every primary IP has auto_delete = false.",
+      "Every public address of a server is a separate hcloud_primary_ip linked in public_net " +
+      "(never auto-created), and every primary IP has auto_delete = false.",
   },
   {
     id: RULE.publicIpv4Role,
@@ -91,14 +97,16 @@ export const RULES: readonly RuleInfo[] = [
     severity: "warning",
     suppressible: true,
     description:
-      "Every primary IP has reverse DNS, and its name has a forward A/AAAA record (in a zone of the environment) pointing back at that address.",
+      "Every primary IP has reverse DNS, and its name has a forward A/AAAA record (in " +
+      "a zone of the environment) pointing back at that address.",
   },
   {
     id: RULE.rdnsForwardFloating,
     severity: "warning",
     suppressible: true,
     description:
-      "Every floating IP has reverse DNS, and its name has a forward A/AAAA record (in a zone of the environment) pointing back at that address.",
+      "Every floating IP has reverse DNS, and its name has a forward A/AAAA record (in " +
+      "a zone of the environment) pointing back at that address.",
   },
   {
     id: RULE.statefulBackups,
@@ -112,7 +120,8 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: true,
     description:
-      "Storage boxes and their subaccounts are not reachable from outside Hetzner, with Samba and WebDAV off (access settings given explicitly).",
+      "Storage boxes and their subaccounts are not reachable from outside Hetzner, with " +
+      "Samba and WebDAV off (access settings given explicitly).",
   },
   {
     id: RULE.storageBoxSnapshots,
@@ -125,21 +134,24 @@ export const RULES: readonly RuleInfo[] = [
     severity: "warning",
     suppressible: false,
     description:
-      "The environment's estimated monthly cost (all2all cost, VAT included) is within its budget_monthly, when it sets one.",
+      "The environment's estimated monthly cost (all2all cost, VAT included) " +
+      "is within its budget_monthly, when it sets one.",
   },
   {
     id: RULE.storageBoxDeleteProtection,
     severity: "warning",
     suppressible: true,
     description:
-      "In an environment with protect: false, storage boxes still have delete protection (with protect: true, protect-stateful demands it as an error).",
+      "In an environment with protect: false, storage boxes still have delete protection " +
+      "(with protect: true, protect-stateful demands it as an error).",
   },
   {
     id: RULE.resourceLabels,
     severity: "error",
     suppressible: true,
     description:
-      'Every resource that takes labels has managed-by = "all2all-infra", environment = its environment and a non-empty role, and every label follows Hetzner\'s syntax.',
+      'Every resource that takes labels has managed-by = "all2all-infra", environment = its ' +
+      "environment and a non-empty role, and every label follows Hetzner's syntax.",
   },
   {
     id: RULE.allowedLocations,
@@ -152,7 +164,9 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: false,
     description:
-      "No literal secret anywhere in the synthesised JSON: private key blocks, literal values of attributes, variables or outputs named like passwords, tokens, secrets or keys, and high-entropy strings outside public data.",
+      "No literal secret anywhere in the synthesised JSON: private key blocks, literal values of attributes, " +
+      "variables or outputs named like passwords, tokens, secrets or keys, and high-entropy strings outside " +
+      "public data.",
   },
   {
     id: RULE.dnsCaa,
@@ -165,14 +179,16 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: true,
     description:
-      "Every name with an MX record set has exactly one SPF record (TXT v=spf1) and a DMARC record (TXT v=DMARC1 at _dmarc.<name> or at the zone's _dmarc).",
+      "Every name with an MX record set has exactly one SPF record (TXT v=spf1) and a DMARC " +
+      "record (TXT v=DMARC1 at _dmarc.<name> or at the zone's _dmarc).",
   },
   {
     id: RULE.dnsRrsetTtl,
     severity: "error",
     suppressible: true,
     description:
-      "One name and type is one record set with one TTL: never two hcloud_zone_rrset blocks, nor an rrset and hcloud_zone_record blocks, for the same name and type.",
+      "One name and type is one record set with one TTL: never two hcloud_zone_rrset blocks, nor " +
+      "an rrset and hcloud_zone_record blocks, for the same name and type.",
   },
   {
     id: RULE.dnsTxtFormat,
@@ -186,14 +202,16 @@ export const RULES: readonly RuleInfo[] = [
     severity: "error",
     suppressible: false,
     description:
-      "A change of a server's image, SSH keys or user data is never silently a replacement: they are in lifecycle.ignore_changes unless the server is declared allow_rebuild: true.",
+      "A change of a server's image, SSH keys or user data is never silently a replacement: they are in " +
+      "lifecycle.ignore_changes unless the server is declared allow_rebuild: true.",
   },
   {
     id: RULE.serverRebuildAllowed,
     severity: "warning",
     suppressible: false,
     description:
-      "A server declared allow_rebuild: true is replaced by a change of its image, SSH keys or user data: a reminder to set it back to false after the deliberate rebuild.",
+      "A server declared allow_rebuild: true is replaced by a change of its image, SSH keys or user " +
+      "data: a reminder to set it back to false after the deliberate rebuild.",
   },
   {
     id: RULE.suppressionInvalid,

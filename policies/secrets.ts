@@ -56,8 +56,11 @@ const EMBEDDED_ASSIGNMENT = new RegExp(
   "gi",
 );
 const NOT_A_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|~|required|optional|disabled|enabled)$/i;
-const SSH_PUBLIC_KEY =
-  /\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+={0,3}/g;
+const SSH_PUBLIC_KEY = new RegExp(
+  String.raw`\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|` +
+    String.raw`sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+={0,3}`,
+  "g",
+);
 const FINGERPRINT = /\bSHA256:[A-Za-z0-9+/]{43}=?/g;
 const PUBLIC_PEM = /-----BEGIN ([A-Z0-9 ]*(?:PUBLIC KEY|CERTIFICATE)[A-Z0-9 ]*)-----[\s\S]*?-----END \1-----/g;
 const DIGEST_CONTEXT = /sha-?(?:1|224|256|384|512)|md5|checksum|digest|fingerprint|hash/i;
@@ -125,7 +128,10 @@ export function looksRandom(run: string): boolean {
   );
 }
 
-/** Why a piece of text holds a secret (empty when it does not). `name` is the attribute holding it; `published` marks DNS data. */
+/**
+ * Why a piece of text holds a secret (empty when it does not). `name` is the attribute holding it; `published` marks
+ * DNS data.
+ */
 export function secretsInText(text: string, name: string | undefined, published = false): string[] {
   const reasons: string[] = [];
   if (PRIVATE_KEY_BLOCK.test(text)) reasons.push("a private key block");
@@ -146,7 +152,8 @@ export function secretsInText(text: string, name: string | undefined, published 
     return reasons;
   for (const m of literal.matchAll(EMBEDDED_ASSIGNMENT)) {
     const value = m[2]!;
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: \u0000 is the placeholder of a ${…} expression (stripExpressions)
+    // \u0000 is the placeholder of a ${…} expression (stripExpressions).
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the placeholder, see above
     if (value.length < 6 || NOT_A_SECRET_VALUE.test(value) || /^[$<{%\u0000]/.test(value)) continue;
     reasons.push(`a literal value for ${JSON.stringify(m[1])} in the text, which is named like a secret`);
     break;
@@ -248,7 +255,10 @@ function comparePaths(a: readonly (string | number)[], b: readonly (string | num
   return a.length - b.length;
 }
 
-/** Where a path points, as a Terraform address and a subject: `hcloud_server.web-1`, `var.x`, `output.y`, `provider.hcloud`. */
+/**
+ * Where a path points, as a Terraform address and a subject: `hcloud_server.web-1`, `var.x`, `output.y`,
+ * `provider.hcloud`.
+ */
 export function locate(path: readonly (string | number)[]): {
   address: string;
   kind: string;

@@ -117,7 +117,10 @@ export function parseIp(text: string): Cidr | undefined {
   return a === undefined ? undefined : cidrOf(a.family, a.value);
 }
 
-/** `10.0.0.0/16` or `2001:db8::/32`; undefined when the text is not `<address>/<prefix>` (a bare address is not a block). */
+/**
+ * `10.0.0.0/16` or `2001:db8::/32`; undefined when the text is not `<address>/<prefix>` (a bare address is not a
+ * block).
+ */
 export function parseCidr(text: string): Cidr | undefined {
   const slash = text.indexOf("/");
   if (slash < 0 || slash !== text.lastIndexOf("/")) return undefined;

@@ -42,7 +42,10 @@ export function labelKeyProblem(key: string): string | undefined {
   const its = prefix === undefined ? `label key "${key}"` : `label key "${key}": its name "${name}"`;
   if (prefix !== undefined) {
     if (prefix.length === 0 || prefix.length > 253 || !prefix.split(".").every((l) => DNS_SUBDOMAIN_LABEL.test(l))) {
-      return `label key "${key}": its prefix "${prefix}" must be a DNS subdomain (lower-case labels separated by dots, at most 253 characters)`;
+      return (
+        `label key "${key}": its prefix "${prefix}" must be a DNS subdomain ` +
+        `(lower-case labels separated by dots, at most 253 characters)`
+      );
     }
     if (prefix === "hetzner.cloud" || prefix.endsWith(".hetzner.cloud")) {
       return `label key "${key}": its prefix "${prefix}" is reserved by Hetzner`;
@@ -61,7 +64,10 @@ export function labelKeyProblem(key: string): string | undefined {
 export function labelValueProblem(value: string): string | undefined {
   if (value.length > 63) return `label value is ${value.length} characters long (at most 63)`;
   if (!LABEL_VALUE.test(value)) {
-    return `label value "${value}" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between`;
+    return (
+      `label value "${value}" must be empty or start and end with a letter or ` +
+      `digit, with only letters, digits, "-", "_" and "." between`
+    );
   }
   return undefined;
 }

@@ -63,7 +63,8 @@ export function checkNetworkRange(text: string): Checked<Cidr> {
     );
   if (cidrContains(cidr, PUBLIC_GATEWAY)) {
     return fail(
-      `network range ${cidr.text} contains ${HETZNER_PUBLIC_GATEWAY}, the default gateway of every Hetzner Cloud server`,
+      `network range ${cidr.text} contains ${HETZNER_PUBLIC_GATEWAY}, the ` +
+        `default gateway of every Hetzner Cloud server`,
       "choose another range, e.g. in 10.0.0.0/8",
     );
   }

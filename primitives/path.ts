@@ -7,7 +7,10 @@
 
 export type PathSegment = string | number;
 
-/** An HCL identifier (letters, digits, `_` and `-`, not starting with a digit or `-`), or a key of the description like `$remove`. */
+/**
+ * An HCL identifier (letters, digits, `_` and `-`, not starting with a digit or `-`), or a key of the description like
+ * `$remove`.
+ */
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 /** `["servers", 1, "type"]` → `servers[1].type`; odd keys are quoted: `labels["a/b"]`. */

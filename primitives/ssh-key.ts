@@ -52,7 +52,8 @@ export function privateKeyLines(text: string): number[] {
 }
 
 export const PRIVATE_KEY_MESSAGE =
-  "a PRIVATE key is pasted here: remove it now, consider it leaked (it may already be in git history or a backup) and replace it";
+  "a PRIVATE key is pasted here: remove it now, consider it leaked (it may " +
+  "already be in git history or a backup) and replace it";
 export const PRIVATE_KEY_HINT =
   "give only the public key: the one-line contents of the .pub file (ssh-keygen -y -f KEY prints it)";
 

@@ -78,7 +78,8 @@ function schemaWithConstraints(file) {
   const schema = readJson(file);
   if (!schema || typeof schema.provider_schemas !== "object") {
     throw new BadInput(
-      `${path.relative(process.cwd(), file)}: no "provider_schemas" (expected the output of \`tofu providers schema -json\`)`,
+      `${path.relative(process.cwd(), file)}: no "provider_schemas" (expected ` +
+        `the output of \`tofu providers schema -json\`)`,
     );
   }
   const constraints = providerConstraints();
@@ -158,10 +159,8 @@ async function generate(hash) {
       await generateProviderBindingsFromSchema(tmp, schemaWithConstraints(file));
     }
     postprocess(tmp);
-    fs.writeFileSync(
-      path.join(tmp, ".stamp"),
-      `${JSON.stringify({ hash, generator: generatorVersion(), providers: schemaFiles().map((s) => s.name) }, null, 2)}\n`,
-    );
+    const stamp = { hash, generator: generatorVersion(), providers: schemaFiles().map((s) => s.name) };
+    fs.writeFileSync(path.join(tmp, ".stamp"), `${JSON.stringify(stamp, null, 2)}\n`);
     const old = `${genDir}.old-${process.pid}`;
     if (fs.existsSync(genDir)) fs.renameSync(genDir, old);
     fs.renameSync(tmp, genDir);

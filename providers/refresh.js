@@ -131,7 +131,8 @@ function main() {
       `providers:refresh: providers/hcloud/schema.json now describes hetznercloud/hcloud ${locked[1]} (from ${bin}).`,
     );
     console.log(
-      "Review `git diff providers/`, update providers/hcloud/replace.json if replacements changed, then run `npm run get`.",
+      "Review `git diff providers/`, update providers/hcloud/replace.json if " +
+        "replacements changed, then run `npm run get`.",
     );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

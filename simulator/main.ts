@@ -30,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
     if (a === "--help" || a === "-h") {
       console.log(
         `${USAGE}\n\nA local Hetzner Cloud API (and Hetzner API for storage boxes) on loopback, state in memory.\n` +
-          "--engine also prints the variables that make all2all plan|deploy|output run the engine of `npm run engine` against it;\n" +
+          ("--engine also prints the variables that make all2all plan|deploy|output " +
+            "run the engine of `npm run engine` against it;\n") +
           "--instant-actions finishes every action as it is created.\n" +
           "See docs/rehearsal.md and docs/disaster-recovery.md.",
       );
@@ -44,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
     } else if (a === "--port") {
       if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
         console.error(
-          `sim: --port needs a number from 0 to 65535, got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`,
+          `sim: --port needs a number from 0 to 65535, ` +
+            `got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`,
         );
         return 2;
       }
@@ -53,7 +55,8 @@ async function main(argv: string[]): Promise<number> {
     } else if (a === "--host") {
       if (value !== "127.0.0.1" && value !== "::1") {
         console.error(
-          `sim: --host must be 127.0.0.1 or ::1 (loopback only), got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`,
+          `sim: --host must be 127.0.0.1 or ::1 (loopback only), ` +
+            `got ${value === undefined ? "nothing" : JSON.stringify(value)}\n${USAGE}`,
         );
         return 2;
       }

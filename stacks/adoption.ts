@@ -121,8 +121,10 @@ function primaryIpsLeftOut(
         problems.push(
           entryProblem(
             entry,
-            `${entry.address} is adopted without ${address}: linking a new primary IP to an existing server deletes its current address`,
-            `add servers.${address} with the id of the server's current address (all2all adopt finds it), or id: create if it has none of that family`,
+            `${entry.address} is adopted without ${address}: linking a new primary IP ` +
+              `to an existing server deletes its current address`,
+            `add servers.${address} with the id of the server's current address (all2all ` +
+              `adopt finds it), or id: create if it has none of that family`,
           ),
         );
       }

@@ -37,7 +37,10 @@ export interface EnvironmentStacksOptions {
   readonly localStateDir?: string;
   /** Local state for every stack, whatever the description says (the rehearsal's sandbox). @default false */
   readonly localState?: boolean;
-  /** This backend for every stack, whatever the description says (the rehearsal on a loopback S3 server); wins over localState. */
+  /**
+   * This backend for every stack, whatever the description says (the rehearsal on a loopback S3 server); wins over
+   * localState.
+   */
   readonly state?: StateBackend;
   /** State and plan encryption (see HcloudStack). @default on, no rotation */
   readonly encryption?: StateEncryption;
@@ -72,7 +75,10 @@ export class EnvironmentStacks {
   private readonly storageConstructs: ReadonlyMap<string, BackupStorage>;
   /** The operators' SSH keys (`hcloud_ssh_key.<name>` each), in the network stack. */
   readonly sshKeys: SshKeys;
-  /** Problems of the environment's adoption file (config/adopt/<env>.yaml): entries that name no resource, or the wrong one. */
+  /**
+   * Problems of the environment's adoption file (config/adopt/<env>.yaml): entries that name no resource, or the wrong
+   * one.
+   */
   readonly adoptionProblems: ConfigProblem[];
 
   constructor(

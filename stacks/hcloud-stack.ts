@@ -188,14 +188,19 @@ export class HcloudStack extends TerraformStack {
         type: "string",
         sensitive: true,
         nullable: false,
-        description: `the passphrase that encrypts this stack's state and plans (OpenTofu state encryption, at least ${PASSPHRASE_MIN_LENGTH} characters; docs/deploy.md, "State encryption"); set TF_VAR_${PASSPHRASE_VARIABLE}`,
+        description:
+          `the passphrase that encrypts this stack's state and plans (OpenTofu state encryption, at ` +
+          `least ${PASSPHRASE_MIN_LENGTH} characters; docs/deploy.md, "State encryption"); set ` +
+          `TF_VAR_${PASSPHRASE_VARIABLE}`,
       });
       if (rotating) {
         new TerraformVariable(this, PREVIOUS_PASSPHRASE_VARIABLE, {
           type: "string",
           sensitive: true,
           nullable: false,
-          description: `the passphrase being replaced, read as a fallback during a key rotation (docs/deploy.md, "Rotating the state key"); set TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`,
+          description:
+            `the passphrase being replaced, read as a fallback during a key rotation (docs/deploy.md, ` +
+            `"Rotating the state key"); set TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`,
         });
       }
       this.addOverride("terraform.encryption", encryptionBlock(rotating));

@@ -99,7 +99,8 @@ export function findProblem(run: CheckRun, expected: Expected): string {
   const match = run.stderr.find((line) => pattern.test(line) && expected.message.test(line.replace(pattern, "")));
   if (!match) {
     throw new Error(
-      `no problem ${expected.file}:${expected.line ?? "-"}  ${expected.path}  ${expected.message} in (exit ${run.code}):\n${run.stderr.join("\n") || "(nothing on stderr)"}`,
+      `no problem ${expected.file}:${expected.line ?? "-"}  ${expected.path}  ${expected.message} in ` +
+        `(exit ${run.code}):\n${run.stderr.join("\n") || "(nothing on stderr)"}`,
     );
   }
   return match;
@@ -132,7 +133,8 @@ export function rsaPublicKey(bits: number): string {
 export function ed25519PublicKey(comment = "test-key"): string {
   const { publicKey } = generateKeyPairSync("ed25519");
   const x = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
-  return `ssh-ed25519 ${Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(x)]).toString("base64")} ${comment}`;
+  const blob = Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(x)]).toString("base64");
+  return `ssh-ed25519 ${blob} ${comment}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { joinRegExp } from "../primitives/regexp";
 
 /**
  * Each folder's rank: a file may import folders of a lower rank, and its own.
@@ -35,8 +36,10 @@ export function layerOf(file: string): string | undefined {
 /** What the file's import and export-from statements, requires and dynamic imports name, as written. */
 export function importsOf(source: string): string[] {
   const out: string[] = [];
-  const pattern =
-    /(?:^|[^\w.$])(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|(?:^|[^\w.$])import\s*["']([^"']+)["']|(?:require|import)\s*\(\s*["']([^"']+)["']\s*\)/gm;
+  const pattern = joinRegExp(
+    /(?:^|[^\w.$])(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|(?:^|[^\w.$])import\s*/gm,
+    /["']([^"']+)["']|(?:require|import)\s*\(\s*["']([^"']+)["']\s*\)/gm,
+  );
   for (const m of source.matchAll(pattern)) out.push((m[1] ?? m[2] ?? m[3])!);
   return out;
 }
@@ -62,13 +65,16 @@ export function violations(file: string, source: string): LayerViolation[] {
       out.push({
         file,
         imports: spec,
-        message: `${file} (${own}) imports ${target}, which is in no layer (tests and tools may not be imported by the layers)`,
+        message:
+          `${file} (${own}) imports ${target}, which is in no layer (tests ` +
+          `and tools may not be imported by the layers)`,
       });
     } else if (rank >= LAYERS[own]!) {
       out.push({
         file,
         imports: spec,
-        message: `${file} (${own}) imports ${target} (${layer}), a layer ${rank === LAYERS[own] ? "beside" : "above"} it`,
+        message:
+          `${file} (${own}) imports ${target} (${layer}), a ` + `layer ${rank === LAYERS[own] ? "beside" : "above"} it`,
       });
     }
   }

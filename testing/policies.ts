@@ -125,7 +125,9 @@ export function replaceIn(
   };
 }
 
-/** What a rule test changes: the config (`edit`, on a copy of the default config), the built stacks (`extend`), or both. */
+/**
+ * What a rule test changes: the config (`edit`, on a copy of the default config), the built stacks (`extend`), or both.
+ */
 export interface RuleChange {
   readonly edit?: (ws: Workspace) => void;
   readonly extend?: (built: BuiltApp) => void;
@@ -178,21 +180,26 @@ export const PROPOSED_SUPPRESSIONS: readonly ProposedSuppression[] = [
     rule: "rdns-forward-floating",
     resource: "server/web-1",
     reason:
-      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; mail never leaves from it.",
+      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record " +
+      "yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; " +
+      "mail never leaves from it.",
   },
   {
     file: "environments/dr.yaml",
     rule: "rdns-forward-floating",
     resource: "server/web-1",
     reason:
-      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; mail never leaves from it.",
+      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record " +
+      "yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; " +
+      "mail never leaves from it.",
   },
   {
     file: "environments/staging.yaml",
     rule: "storage-box-delete-protection",
     resource: "storage-box/backup",
     reason:
-      "Staging is disposable by design (protect: false): its storage box only holds backups of staging servers, which are rebuilt from config and production data is never copied there.",
+      "Staging is disposable by design (protect: false): its storage box only holds backups of staging " +
+      "servers, which are rebuilt from config and production data is never copied there.",
   },
 ];
 

@@ -72,7 +72,8 @@ export async function prerequisites(env: NodeJS.ProcessEnv): Promise<string[]> {
     }
     for (const t of missing)
       problems.push(
-        `${t.command} is missing: install Debian's ${t.pkg} (apt-get install ${t.pkg}, as root), or set ALL2ALL_SKIP_DNS_TOOLS=1 to skip the tests that need it`,
+        `${t.command} is missing: install Debian's ${t.pkg} (apt-get install ${t.pkg}, as ` +
+          `root), or set ALL2ALL_SKIP_DNS_TOOLS=1 to skip the tests that need it`,
       );
   }
 
@@ -83,7 +84,9 @@ export async function prerequisites(env: NodeJS.ProcessEnv): Promise<string[]> {
   } else if (!findEngine(env)) {
     if (findOnPath("go", env) === undefined) {
       problems.push(
-        `the engine is not built and Go is not on PATH: install Go 1.26 (Debian: golang; https://go.dev/doc/install) with access to the Go module proxy, then ${ENGINE_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`,
+        `the engine is not built and Go is not on PATH: install Go 1.26 (Debian: golang; ` +
+          `https://go.dev/doc/install) with access to the Go module proxy, then ${ENGINE_HINT}; or set ` +
+          `ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`,
       );
     } else {
       log(`the engine is not built: building it now (${ENGINE_HINT.replace(/^run /, "")})`);
@@ -97,7 +100,8 @@ export async function prerequisites(env: NodeJS.ProcessEnv): Promise<string[]> {
   if (env.ALL2ALL_SKIP_E2E !== "1" && !findVersitygw(env)) {
     if (findOnPath("go", env) === undefined) {
       problems.push(
-        `versitygw is not built and Go is not on PATH: install Go 1.26 (Debian: golang) with access to the Go module proxy, then ${VERSITYGW_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`,
+        `versitygw is not built and Go is not on PATH: install Go 1.26 (Debian: golang) with access to the Go ` +
+          `module proxy, then ${VERSITYGW_HINT}; or set ALL2ALL_SKIP_E2E=1 to skip the end-to-end tests`,
       );
     } else {
       log(`versitygw is not built: building it now (${VERSITYGW_HINT.replace(/^run /, "")})`);

@@ -72,7 +72,12 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
     case "MX":
       return `${int(tokens[0], "MX priority")} ${name(tokens[1])}`;
     case "SRV":
-      return `${int(tokens[0], "SRV priority")} ${int(tokens[1], "SRV weight")} ${int(tokens[2], "SRV port")} ${name(tokens[3])}`;
+      return [
+        int(tokens[0], "SRV priority"),
+        int(tokens[1], "SRV weight"),
+        int(tokens[2], "SRV port"),
+        name(tokens[3]),
+      ].join(" ");
     case "TXT":
       return tokens.map((t) => quoteChunk(decodeEscapes(t.text))).join(" ");
     case "CAA": {
@@ -89,7 +94,12 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
       )}`;
     }
     case "TLSA":
-      return `${int(tokens[0], "TLSA usage")} ${int(tokens[1], "TLSA selector")} ${int(tokens[2], "TLSA matching type")} ${hex(tokens.slice(3))}`;
+      return [
+        int(tokens[0], "TLSA usage"),
+        int(tokens[1], "TLSA selector"),
+        int(tokens[2], "TLSA matching type"),
+        hex(tokens.slice(3)),
+      ].join(" ");
     case "SSHFP":
       return `${int(tokens[0], "SSHFP algorithm")} ${int(tokens[1], "SSHFP type")} ${hex(tokens.slice(2))}`;
     case "SOA":

@@ -13,6 +13,19 @@ import { makeTempDir } from "./tmp";
 /** A long TXT value (over 255 bytes, with UTF-8, a quote and a backslash). */
 export const LONG_TXT = `v=test1; café "quoted" back\\slash; ${"abcdefghijklmnopqrstuvwxyz0123456789".repeat(9)}`;
 
+const SHA1 = "024f4af6232b14dbc9f60540a3cf40d897f9d627";
+const SHA256_LOWER = "8935477ceef0df65a530600f8b8fcc929e159ff3ecbde32efbef9317d213c058";
+const SHA256_UPPER = SHA256_LOWER.toUpperCase();
+const SHA512 =
+  "90f425f46c51e5fb2a991610652f33cc502b669b041cffa278e8e8bb419e1eba" +
+  "bae30184823f35362c53dc4d2b169a80d01afc90f89a28abaec028523cf4a813";
+const CAFE_CAA = ['128 issue "letsencrypt.org; validationmethods=dns-01"', '0 iodef "https://café-asbl.be/caa"'];
+
+/** A YAML flow sequence of strings (JSON's quoting is YAML's). */
+function yamlFlow(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
+}
+
 /**
  * Two zones added to production by its overlay: `café-asbl.be` in secondary
  * mode (served by our hidden primary ns-1; SSHFP allowed) and
@@ -44,9 +57,9 @@ zones:
       - { name: ns-1, type: AAAA, values: [ns-1.ipv6] }
       - { name: sip, type: AAAA, values: [web-2.ipv6] }
       - { name: _sip._udp, type: SRV, values: ["10 60 5060 sip", "20 0 5060 ."] }
-      - { name: _443._tcp.www, type: TLSA, values: ["3 1 1 8935477CEEF0DF65A530600F8B8FCC929E159FF3ECBDE32EFBEF9317D213C058"] }
-      - { name: "@", type: CAA, values: ['128 issue "letsencrypt.org; validationmethods=dns-01"', '0 iodef "https://café-asbl.be/caa"'] }
-      - { name: www, type: SSHFP, values: ["1 1 024f4af6232b14dbc9f60540a3cf40d897f9d627", "4 2 8935477ceef0df65a530600f8b8fcc929e159ff3ecbde32efbef9317d213c058"] }
+      - { name: _443._tcp.www, type: TLSA, values: [${JSON.stringify(`3 1 1 ${SHA256_UPPER}`)}] }
+      - { name: "@", type: CAA, values: ${yamlFlow(CAFE_CAA)} }
+      - { name: www, type: SSHFP, values: ${yamlFlow([`1 1 ${SHA1}`, `4 2 ${SHA256_LOWER}`])} }
       - { name: ünïcode, type: TXT, values: ["idn owner"] }
   - name: bücher-asbl.be
     mode: primary
@@ -59,7 +72,7 @@ zones:
       - { name: "*.dev", type: A, values: [192.0.2.99] }
       - { name: www, type: CNAME, values: ["@"] }
       - { name: _submissions._tcp, type: SRV, values: ["0 1 465 mail.all2all.org."] }
-      - { name: _25._tcp.mail, type: TLSA, values: ["2 0 2 90f425f46c51e5fb2a991610652f33cc502b669b041cffa278e8e8bb419e1ebabae30184823f35362c53dc4d2b169a80d01afc90f89a28abaec028523cf4a813"] }
+      - { name: _25._tcp.mail, type: TLSA, values: [${JSON.stringify(`2 0 2 ${SHA512}`)}] }
       - { name: mail, type: A, values: [mail-1.ipv4] }
       - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '128 issuewild ";"'] }
       - { name: lëser, type: TXT, values: ["idn owner in a primary zone"] }

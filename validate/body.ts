@@ -68,7 +68,8 @@ export function validateBody(
       reportError(
         site,
         keyPathText,
-        `unknown attribute or block "${key}" (expected an attribute or block of ${options.owner}${suggestionSuffix(key, block.names)})`,
+        `unknown attribute or block "${key}" (expected an attribute or block ` +
+          `of ${options.owner}${suggestionSuffix(key, block.names)})`,
       );
       checkStrings(site, keyPathText, value);
     }
@@ -173,7 +174,8 @@ function validateNestedAttribute(
       reportError(
         site,
         itemPath,
-        `wrong type for "${name}" element: got ${describeValue(item)} (expected object with attributes ${[...nested.block.attributes.keys()].join(", ")})`,
+        `wrong type for "${name}" element: got ${describeValue(item)} (expected object with ` +
+          `attributes ${[...nested.block.attributes.keys()].join(", ")})`,
       );
       checkStrings(site, itemPath, item);
     } else {
@@ -300,7 +302,8 @@ function validateDynamicBlocks(site: Site, block: BlockSchema, value: unknown, p
       reportError(
         site,
         specPath,
-        `unknown block type "${name}" in dynamic block (expected a block type of the schema${suggestionSuffix(name, blockTypeNames)})`,
+        `unknown block type "${name}" in dynamic block (expected a block type of ` +
+          `the schema${suggestionSuffix(name, blockTypeNames)})`,
       );
       checkStrings(site, specPath, specs);
       continue;
@@ -324,7 +327,8 @@ function validateDynamicSpec(site: Site, name: string, blockType: BlockTypeSchem
     reportError(
       site,
       path,
-      `wrong type for dynamic block "${name}": got ${describeValue(spec)} (expected an object with for_each and content)`,
+      `wrong type for dynamic block "${name}": got ${describeValue(spec)} ` +
+        `(expected an object with for_each and content)`,
     );
     return;
   }
@@ -333,7 +337,8 @@ function validateDynamicSpec(site: Site, name: string, blockType: BlockTypeSchem
       reportError(
         site,
         attrPath(path, key),
-        `unknown argument "${key}" in dynamic block (expected for_each, iterator, labels or content${suggestionSuffix(key, DYNAMIC_KEYS)})`,
+        `unknown argument "${key}" in dynamic block (expected for_each, iterator, ` +
+          `labels or content${suggestionSuffix(key, DYNAMIC_KEYS)})`,
       );
     }
   }
@@ -353,7 +358,8 @@ function validateDynamicSpec(site: Site, name: string, blockType: BlockTypeSchem
     reportError(
       site,
       attrPath(path, "content"),
-      `${content === undefined ? "missing" : "invalid"} dynamic block content (expected an object with the "${name}" block's arguments)`,
+      `${content === undefined ? "missing" : "invalid"} dynamic block content ` +
+        `(expected an object with the "${name}" block's arguments)`,
     );
     return;
   }

@@ -79,7 +79,10 @@ export function referenceProblem(ref: Reference, site: Site): string | undefined
       return resourceReferenceProblem(ref, "data", first.name, second.name, ref.steps.slice(2), site);
     default:
       if (first?.kind !== "attr") {
-        return `invalid reference "${ref.text}" (expected TYPE.NAME, data.TYPE.NAME, var.NAME, local.NAME or module.NAME)`;
+        return (
+          `invalid reference "${ref.text}" (expected TYPE.NAME, ` +
+          `data.TYPE.NAME, var.NAME, local.NAME or module.NAME)`
+        );
       }
       return resourceReferenceProblem(ref, "resource", ref.root, first.name, ref.steps.slice(1), site);
   }
@@ -160,11 +163,17 @@ function instanceProblem(
   let attributes = rest;
   if (symbol.repetition !== undefined) {
     if (first?.kind === "attr") {
-      return `missing instance key in "${ref.text}": ${display} uses ${symbol.repetition} (expected ${display}[<key>].${first.name} or ${display}[*].${first.name})`;
+      return (
+        `missing instance key in "${ref.text}": ${display} uses ${symbol.repetition} ` +
+        `(expected ${display}[<key>].${first.name} or ${display}[*].${first.name})`
+      );
     }
     attributes = rest.slice(1);
   } else if (first?.kind === "index") {
-    return `unexpected instance key in "${ref.text}": ${display} has neither count nor for_each (expected ${display}.<attribute>)`;
+    return (
+      `unexpected instance key in "${ref.text}": ${display} has neither count ` +
+      `nor for_each (expected ${display}.<attribute>)`
+    );
   } else if (first?.kind === "splat") {
     attributes = rest.slice(1);
   }
@@ -249,10 +258,14 @@ function collectionStep(shape: Extract<Shape, { kind: "collection" }>, step: Ste
   if (shape.mode === "map") return element;
   if (step.kind === "index") {
     return shape.mode === "set"
-      ? `"${shape.name}" is a set, and set elements cannot be indexed (expected a for expression or a splat such as ${shape.name}[*])`
+      ? `"${shape.name}" is a set, and set elements cannot be indexed (expected a ` +
+          `for expression or a splat such as ${shape.name}[*])`
       : element;
   }
-  return `"${shape.name}" is a ${shape.mode}, so it has no attribute "${step.name}" (expected ${shape.name}[*].${step.name}${shape.mode === "list" ? ` or ${shape.name}[0].${step.name}` : ""})`;
+  return (
+    `"${shape.name}" is a ${shape.mode}, so it has no attribute "${step.name}" ` +
+    `(expected ${shape.name}[*].${step.name}${shape.mode === "list" ? ` or ${shape.name}[0].${step.name}` : ""})`
+  );
 }
 
 function valueStep(type: CtyType, name: string, step: Step): Shape | string {
@@ -262,20 +275,34 @@ function valueStep(type: CtyType, name: string, step: Step): Shape | string {
     case "string":
     case "number":
     case "bool":
-      return `"${name}" is a ${type.kind}, which has no ${step.kind === "attr" ? `attribute "${step.name}"` : "elements"} (expected ${name} itself)`;
+      return (
+        `"${name}" is a ${type.kind}, which has ` +
+        `no ${step.kind === "attr" ? `attribute "${step.name}"` : "elements"} ` +
+        `(expected ${name} itself)`
+      );
     case "list":
       if (step.kind === "attr")
-        return `"${name}" is a ${describeType(type)}, so it has no attribute "${step.name}" (expected an index such as ${name}[0])`;
+        return (
+          `"${name}" is a ${describeType(type)}, so it has no attribute ` +
+          `"${step.name}" (expected an index such as ${name}[0])`
+        );
       return { kind: "value", type: type.element, name: `${name} element` };
     case "tuple": {
       if (step.kind === "attr")
-        return `"${name}" is a ${describeType(type)}, so it has no attribute "${step.name}" (expected an index such as ${name}[0])`;
+        return (
+          `"${name}" is a ${describeType(type)}, so it has no attribute ` +
+          `"${step.name}" (expected an index such as ${name}[0])`
+        );
       const element = step.kind === "index" && typeof step.key === "number" ? type.elements[step.key] : undefined;
       return element === undefined ? ANY : { kind: "value", type: element, name: `${name} element` };
     }
     case "set":
       if (step.kind === "splat") return { kind: "value", type: type.element, name: `${name} element` };
-      return `"${name}" is a ${describeType(type)}, and set elements cannot be ${step.kind === "attr" ? `accessed by name ("${step.name}")` : "indexed"} (expected a for expression or tolist(${name}))`;
+      return (
+        `"${name}" is a ${describeType(type)}, and set elements cannot ` +
+        `be ${step.kind === "attr" ? `accessed by name ("${step.name}")` : "indexed"} (expected a for expression ` +
+        `or tolist(${name}))`
+      );
     case "map":
       return step.kind === "splat" ? ANY : { kind: "value", type: type.element, name: `${name} element` };
     case "object": {
@@ -285,7 +312,10 @@ function valueStep(type: CtyType, name: string, step: Step): Shape | string {
       const attribute = type.attributes.get(key);
       if (attribute !== undefined) return { kind: "value", type: attribute, name: key };
       const nearest = nearestName(key, type.attributes.keys());
-      return `"${name}" has no attribute "${key}" (expected one of ${[...type.attributes.keys()].join(", ")}${nearest === undefined ? "" : `; nearest is "${nearest}"`})`;
+      return (
+        `"${name}" has no attribute "${key}" (expected one ` +
+        `of ${[...type.attributes.keys()].join(", ")}${nearest === undefined ? "" : `; nearest is "${nearest}"`})`
+      );
     }
   }
 }

@@ -63,7 +63,8 @@ export function validateResourceSection(ctx: StackContext, kind: ResourceKind, s
     reportError(
       siteOf(ctx, kind),
       "",
-      `wrong type: got ${describeValue(section)} (expected an object keyed by ${kind === "data" ? "data source" : "resource"} type)`,
+      `wrong type: got ${describeValue(section)} (expected an object keyed ` +
+        `by ${kind === "data" ? "data source" : "resource"} type)`,
     );
     return;
   }
@@ -113,13 +114,18 @@ function lookupMessage(kind: ResourceKind, type: string, lookup: Exclude<TypeLoo
   if (lookup.kind === "no-provider") return noProviderMessage(lookup.localName, lookup.source);
   const what = kind === "data" ? "data source" : "resource";
   const known = kind === "data" ? lookup.provider.dataSources.keys() : lookup.provider.resources.keys();
-  return `unknown ${what} type "${type}" (expected a ${what} type of provider ${lookup.provider.source}${suggestionSuffix(type, known)})`;
+  return (
+    `unknown ${what} type "${type}" (expected a ${what} type of ` +
+    `provider ${lookup.provider.source}${suggestionSuffix(type, known)})`
+  );
 }
 
 export function noProviderMessage(localName: string, source: string | undefined): string {
   return source === undefined
-    ? `no schema for provider "${localName}" (expected a loaded provider schema with that name, or a terraform.required_providers entry whose source has one)`
-    : `no schema for provider "${localName}" with source "${source}" (expected the schema of ${source} among the loaded schema files)`;
+    ? `no schema for provider "${localName}" (expected a loaded provider schema with that ` +
+        `name, or a terraform.required_providers entry whose source has one)`
+    : `no schema for provider "${localName}" with source "${source}" (expected ` +
+        `the schema of ${source} among the loaded schema files)`;
 }
 
 function validateMetaArguments(
@@ -171,7 +177,8 @@ function validateForEach(site: Site, value: unknown): void {
     reportError(
       site,
       "for_each",
-      `a JSON array is a tuple, which for_each does not accept (expected an object, or a set of strings such as "\${toset([...])}")`,
+      `a JSON array is a tuple, which for_each does not accept (expected an ` +
+        `object, or a set of strings such as "\${toset([...])}")`,
     );
     checkStrings(site, "for_each", value);
   } else {
@@ -207,7 +214,8 @@ export function validateProviderReference(site: Site, path: string, value: unkno
     reportError(
       site,
       path,
-      `provider configuration "${text}" is not declared (expected a provider "${match[1]}" block with alias "${match[2]}")`,
+      `provider configuration "${text}" is not declared (expected a provider ` +
+        `"${match[1]}" block with alias "${match[2]}")`,
     );
   }
 }
@@ -226,7 +234,8 @@ function validateLifecycle(site: Site, kind: ResourceKind, value: unknown, schem
       reportError(
         site,
         path,
-        `unknown argument "${key}" ${where} (expected one of ${[...allowed].filter((k) => k !== "//").join(", ")}${suggestionSuffix(key, allowed)})`,
+        `unknown argument "${key}" ${where} (expected one ` +
+          `of ${[...allowed].filter((k) => k !== "//").join(", ")}${suggestionSuffix(key, allowed)})`,
       );
       continue;
     }
@@ -270,7 +279,8 @@ function validateIgnoreChanges(site: Site, path: string, value: unknown, schema:
       reportError(
         site,
         itemPath,
-        `ignore_changes names unknown attribute "${name}" (expected an attribute or block of the schema${suggestionSuffix(name, schema.names)})`,
+        `ignore_changes names unknown attribute "${name}" (expected an attribute or ` +
+          `block of the schema${suggestionSuffix(name, schema.names)})`,
       );
     }
   });

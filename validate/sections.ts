@@ -119,7 +119,8 @@ export function validateTerraformSection(ctx: StackContext, value: unknown): voi
         reportError(
           site,
           attrPath(path, "source"),
-          `wrong type: got ${describeValue(own(entry, "source"))} (expected a source address such as "hetznercloud/hcloud")`,
+          `wrong type: got ${describeValue(own(entry, "source"))} (expected a ` +
+            `source address such as "hetznercloud/hcloud")`,
         );
       }
     }
@@ -170,7 +171,8 @@ export function validateModuleSection(ctx: StackContext, value: unknown): void {
       reportError(
         site,
         "source",
-        `${source === undefined ? "missing required argument" : "wrong type for"} "source" (expected a module source string)`,
+        `${source === undefined ? "missing required argument" : "wrong type for"} "source" ` +
+          `(expected a module source string)`,
       );
     }
     for (const [key, item] of Object.entries(body)) {
@@ -220,7 +222,8 @@ export function validateMovedSection(ctx: StackContext, value: unknown): void {
       reportError(
         site,
         "from",
-        `${from === undefined ? "missing" : "invalid"} "from" address (expected the previous address, such as hcloud_server.old)`,
+        `${from === undefined ? "missing" : "invalid"} "from" address (expected ` +
+          `the previous address, such as hcloud_server.old)`,
       );
     }
     const to = own(body, "to");
@@ -241,7 +244,8 @@ export function validateRemovedSection(ctx: StackContext, value: unknown): void 
       reportError(
         site,
         "from",
-        `${from === undefined ? "missing" : "invalid"} "from" address (expected the address of the removed resource or module)`,
+        `${from === undefined ? "missing" : "invalid"} "from" address (expected ` +
+          `the address of the removed resource or module)`,
       );
       return;
     }

@@ -42,7 +42,8 @@ export function validateSynthOutput(
     problems.push(
       fileProblem(
         "",
-        `no stacks found in ${outdir} (expected ${join(outdir, "manifest.json")} or ${join(outdir, "stacks", "<stack>", "cdk.tf.json")})`,
+        `no stacks found in ${outdir} (expected ${join(outdir, "manifest.json")} ` +
+          `or ${join(outdir, "stacks", "<stack>", "cdk.tf.json")})`,
       ),
     );
   }

@@ -81,7 +81,8 @@ export function validateStack(stack: string, tfJson: unknown, schemas: ProviderS
       reportError(
         siteOf(ctx, key),
         "",
-        `unknown top-level key "${key}" (expected one of ${SECTION_NAMES.join(", ")}${suggestionSuffix(key, SECTION_NAMES)})`,
+        `unknown top-level key "${key}" (expected one ` +
+          `of ${SECTION_NAMES.join(", ")}${suggestionSuffix(key, SECTION_NAMES)})`,
       );
     }
   }

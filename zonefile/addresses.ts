@@ -73,6 +73,34 @@ function describe(value: unknown): string {
  * `tofu output -json`) for the references a zone needs. Every problem is
  * returned, each naming the file and the output; extra outputs are ignored.
  */
+/** The address output `key` holds, formatted, or the problem with it. */
+function addressIn(
+  outputs: Record<string, unknown>,
+  key: string,
+  ref: AddressRef,
+  where: string,
+  stack: string,
+): string | { problem: string } {
+  const family = ref.family === "ipv4" ? "IPv4" : "IPv6";
+  if (!Object.hasOwn(outputs, key)) {
+    return {
+      problem:
+        `${where} is missing (the public ${family} ` +
+        `of ${ref.server}); is this the output of ${stack}, applied with this config?`,
+    };
+  }
+  const entry = outputs[key];
+  const isObject = typeof entry === "object" && entry !== null && !Array.isArray(entry);
+  const value = isObject ? (entry as Record<string, unknown>).value : undefined;
+  if (typeof value !== "string") {
+    const got = isObject ? `a value of ${describe(value)}` : describe(entry);
+    return { problem: `${where}: expected { "value": "<address>" }, got ${got}` };
+  }
+  const parsed = ref.family === "ipv4" ? parseIpv4(value) : parseIpv6(value);
+  if (parsed === undefined) return { problem: `${where}: "${value}" is not an ${family} address` };
+  return formatAddress(ref.family, parsed);
+}
+
 export function parseServerOutputs(
   text: string,
   file: string,
@@ -86,7 +114,8 @@ export function parseServerOutputs(
     return {
       ok: false,
       problems: [
-        `${file}: not JSON (${(err as Error).message}); expected the output of \`tofu output -json\` in cdktf.out/stacks/${stack}`,
+        `${file}: not JSON (${(err as Error).message}); expected the output of ` +
+          `\`tofu output -json\` in cdktf.out/stacks/${stack}`,
       ],
     };
   }
@@ -94,7 +123,8 @@ export function parseServerOutputs(
     return {
       ok: false,
       problems: [
-        `${file}: expected a JSON object of outputs (what \`tofu output -json\` prints in cdktf.out/stacks/${stack}), got ${describe(raw)}`,
+        `${file}: expected a JSON object of outputs (what \`tofu output -json\` ` +
+          `prints in cdktf.out/stacks/${stack}), got ${describe(raw)}`,
       ],
     };
   }
@@ -114,30 +144,9 @@ export function parseServerOutputs(
     const key = outputName(ref);
     if (seen.has(key)) continue;
     seen.add(key);
-    const where = `${file}: output "${key}"`;
-    if (!Object.hasOwn(outputs, key)) {
-      problems.push(
-        `${where} is missing (the public ${ref.family === "ipv4" ? "IPv4" : "IPv6"} of ${ref.server}); is this the output of ${stack}, applied with this config?`,
-      );
-      continue;
-    }
-    const entry = outputs[key];
-    const value =
-      typeof entry === "object" && entry !== null && !Array.isArray(entry)
-        ? (entry as Record<string, unknown>).value
-        : undefined;
-    if (typeof value !== "string") {
-      problems.push(
-        `${where}: expected { "value": "<address>" }, got ${typeof entry === "object" && entry !== null && !Array.isArray(entry) ? `a value of ${describe(value)}` : describe(entry)}`,
-      );
-      continue;
-    }
-    const parsed = ref.family === "ipv4" ? parseIpv4(value) : parseIpv6(value);
-    if (parsed === undefined) {
-      problems.push(`${where}: "${value}" is not an ${ref.family === "ipv4" ? "IPv4" : "IPv6"} address`);
-      continue;
-    }
-    resolved.set(key, formatAddress(ref.family, parsed));
+    const read = addressIn(outputs, key, ref, `${file}: output "${key}"`, stack);
+    if (typeof read === "string") resolved.set(key, read);
+    else problems.push(read.problem);
   }
   if (problems.length > 0) return { ok: false, problems };
   return {

@@ -154,7 +154,8 @@ export function renderZone(zone: ZoneSpec, options: RenderOptions): RenderedZone
     ...(zone.unicode_name !== zone.name ? [`; Unicode name: ${zone.unicode_name}`] : []),
     `; ${serving.description}`,
     options.addresses.placeholder
-      ? "; addresses are placeholders: documentation addresses (192.0.2.0/24, 2001:db8::/32), NOT FOR SERVING; render with --addresses FILE"
+      ? "; addresses are placeholders: documentation addresses (192.0.2.0/24, " +
+        "2001:db8::/32), NOT FOR SERVING; render with --addresses FILE"
       : `; addresses: ${options.addresses.source}`,
     "; SOA serial: YYYYMMDDnn, changed only when the rest of this file changes (see docs/dns.md).",
     `$ORIGIN ${origin}`,

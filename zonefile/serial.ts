@@ -61,7 +61,8 @@ export function chooseSerial(template: string, previousText: string | undefined,
   const serial = Math.max(dateSerial(today), previous + 1);
   if (serial > MAX_SERIAL) {
     throw new Error(
-      `the previous serial ${previous} cannot grow past ${MAX_SERIAL}; reset it by the RFC 1982 procedure (docs/dns.md)`,
+      `the previous serial ${previous} cannot grow past ${MAX_SERIAL}; ` +
+        `reset it by the RFC 1982 procedure (docs/dns.md)`,
     );
   }
   return { serial, reason: "changed", previous };

@@ -15,7 +15,9 @@ export interface SecondaryServers {
   readonly name: string;
   /** Their host names (absolute, final dot): the apex NS records of the zones they serve. */
   readonly nameservers: readonly string[];
-  /** Addresses they transfer from (AXFR/IXFR): the only ones the hidden primary lets transfer, with the zone's TSIG key. */
+  /**
+   * Addresses they transfer from (AXFR/IXFR): the only ones the hidden primary lets transfer, with the zone's TSIG key.
+   */
   readonly transferSources: readonly string[];
   /** Addresses that receive a NOTIFY when a zone changes (signed with the zone's TSIG key). */
   readonly notify: readonly string[];
@@ -50,7 +52,10 @@ export interface SoaTimers {
   readonly refresh: number;
   /** How soon they retry after a failed check. */
   readonly retry: number;
-  /** How long they keep serving without reaching the primary. Shorter than the signatures' remaining validity (see knot.ts). */
+  /**
+   * How long they keep serving without reaching the primary. Shorter than the signatures' remaining validity (see
+   * knot.ts).
+   */
   readonly expire: number;
   /** Negative caching TTL (RFC 2308). */
   readonly minimum: number;
@@ -108,7 +113,9 @@ export function servingOf(zone: ZoneSpec, secondaries: readonly SecondaryServers
       nameservers,
       timers: SOA_TIMERS,
       secondaries,
-      description: `secondary mode: served by ${secondaries.map((s) => s.name).join(", ")} (${nameservers.join(" ")}), transferred from the hidden primary ${zone.primary?.server ?? "?"}`,
+      description:
+        `secondary mode: served by ${secondaries.map((s) => s.name).join(", ")} ` +
+        `(${nameservers.join(" ")}), transferred from the hidden primary ${zone.primary?.server ?? "?"}`,
     };
   }
   return {

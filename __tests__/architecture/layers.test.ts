@@ -56,7 +56,9 @@ describe("the rule itself", () => {
     expect(
       violations(
         "cli/diff/plan.ts",
-        'import { a } from "../io";\nimport { b } from "../../primitives/ip";\nimport { c } from "node:fs";\nimport { d } from "cdktn";',
+        'import { a } from "../io";\nimport { b } from ' +
+          '"../../primitives/ip";\nimport { c } from "node:fs";\nimport { d } from ' +
+          '"cdktn";',
       ),
     ).toEqual([]);
     expect(violations("constructs/server.ts", 'import { x } from "../description/model";')).toEqual([]);

@@ -20,6 +20,7 @@ import { PRICING } from "../../simulator/resources/pricing";
 import { STORAGE_BOX_TYPES } from "../../simulator/resources/storage-box-offer";
 import { startSimulator, type RunningSimulator } from "../../simulator/server";
 import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+import { joinRegExp } from "../../primitives/regexp";
 
 const TOKEN = "t".repeat(64);
 const NOW = new Date("2026-12-07T15:30:00Z");
@@ -142,7 +143,10 @@ describe("a refresh from the simulator", () => {
   test("prints what it wrote, with counts and the changes since the committed file", () => {
     expect(result.stdout).toMatch(/^catalogue refresh: wrote catalogue-\d+\.json \(Hetzner Cloud API/);
     expect(result.stdout).toMatch(
-      /6 locations, 20 server types \(0 with a deprecation\), 9 retired, 4 images, 4 storage box types, 12 primary IP and 12 floating IP prices; gross prices with 21 % VAT/,
+      joinRegExp(
+        /6 locations, 20 server types \(0 with a deprecation\), 9 retired, 4 images, 4 storage box /,
+        /types, 12 primary IP and 12 floating IP prices; gross prices with 21 % VAT/,
+      ),
     );
     expect(result.stdout).toMatch(/"unverified" notes of .*hetzner\.json dropped/);
     // The committed file lists images the simulator does not serve.
@@ -310,56 +314,60 @@ describe("two refreshes", () => {
     expect(doc.server_backups.percentage).toBe("25");
   });
 
-  test("a deprecated type keeps its deprecation; once gone it is retired with it, and its nearest type succeeds it", async () => {
-    const out = newFile();
-    const deprecation = { announced: "2026-06-01T00:00:00+00:00", unavailable_after: "2026-12-31T00:00:00+00:00" };
-    proxy.rewrite = (p, a) => {
-      if (p === "/server_types") {
-        const cx43 = a.body.server_types.find((x: any) => x.name === "cx43");
-        cx43.deprecated = true;
-        cx43.deprecation = deprecation;
-        cx43.locations[0].deprecation = deprecation;
-      }
-      return a;
-    };
-    const first = await refresh(out, { via: "proxy" });
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/20 server types \(1 with a deprecation\)/);
-    const cx43 = read(out).server_types.find((x) => x.name === "cx43")!;
-    expect(cx43.deprecation).toEqual(deprecation);
-    expect(cx43.locations[0]).toEqual({ name: "fsn1", available: true, deprecation });
+  test(
+    "a deprecated type keeps its deprecation; once gone it is retired " + "with it, and its nearest type succeeds it",
+    async () => {
+      const out = newFile();
+      const deprecation = { announced: "2026-06-01T00:00:00+00:00", unavailable_after: "2026-12-31T00:00:00+00:00" };
+      proxy.rewrite = (p, a) => {
+        if (p === "/server_types") {
+          const cx43 = a.body.server_types.find((x: any) => x.name === "cx43");
+          cx43.deprecated = true;
+          cx43.deprecation = deprecation;
+          cx43.locations[0].deprecation = deprecation;
+        }
+        return a;
+      };
+      const first = await refresh(out, { via: "proxy" });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/20 server types \(1 with a deprecation\)/);
+      const cx43 = read(out).server_types.find((x) => x.name === "cx43")!;
+      expect(cx43.deprecation).toEqual(deprecation);
+      expect(cx43.locations[0]).toEqual({ name: "fsn1", available: true, deprecation });
 
-    // cx43 and cax41 leave the offer.
-    proxy.rewrite = (p, a) => {
-      if (p === "/server_types")
-        a.body.server_types = a.body.server_types.filter((x: any) => x.name !== "cx43" && x.name !== "cax41");
-      if (p === "/pricing")
-        a.body.pricing.server_types = a.body.pricing.server_types.filter(
-          (x: any) => x.name !== "cx43" && x.name !== "cax41",
-        );
-      return a;
-    };
-    const second = await refresh(out, { via: "proxy" });
-    expect(second.code).toBe(0);
-    const doc = read(out);
-    expect(catalogueProblems(doc)).toEqual([]);
-    expect(doc.server_types.map((x) => x.name)).not.toContain("cx43");
-    // The previous retired types are kept; cx42's successor cx43 is gone, so cx43's successor replaces it.
-    expect(doc.retired_server_types.slice(0, COMMITTED.retired_server_types.length)).toEqual(
-      COMMITTED.retired_server_types.map((r) => (r.name === "cx42" ? { ...r, successor: "cx53" } : r)),
-    );
-    expect(doc.retired_server_types.slice(COMMITTED.retired_server_types.length)).toEqual([
-      // Dated by its deprecation; cx33 and cx53 are as near (half and twice the size): the larger wins.
-      { name: "cx43", announced: "2026-06-01", unavailable_after: "2026-12-31", successor: "cx53" },
-      // No deprecation: dated today; the nearest arm cost-optimised type.
-      { name: "cax41", announced: TODAY, unavailable_after: TODAY, successor: "cax31" },
-    ]);
-    expect(second.stdout).toContain("server types removed: cx43, cax41");
-    expect(second.stdout).toContain(
-      "retired: cx43 (unavailable after 2026-12-31, successor cx53), cax41 (unavailable after 2026-12-07, successor cax31)",
-    );
-    expect(second.stdout).toContain("successors changed: cx42 cx43 → cx53");
-  });
+      // cx43 and cax41 leave the offer.
+      proxy.rewrite = (p, a) => {
+        if (p === "/server_types")
+          a.body.server_types = a.body.server_types.filter((x: any) => x.name !== "cx43" && x.name !== "cax41");
+        if (p === "/pricing")
+          a.body.pricing.server_types = a.body.pricing.server_types.filter(
+            (x: any) => x.name !== "cx43" && x.name !== "cax41",
+          );
+        return a;
+      };
+      const second = await refresh(out, { via: "proxy" });
+      expect(second.code).toBe(0);
+      const doc = read(out);
+      expect(catalogueProblems(doc)).toEqual([]);
+      expect(doc.server_types.map((x) => x.name)).not.toContain("cx43");
+      // The previous retired types are kept; cx42's successor cx43 is gone, so cx43's successor replaces it.
+      expect(doc.retired_server_types.slice(0, COMMITTED.retired_server_types.length)).toEqual(
+        COMMITTED.retired_server_types.map((r) => (r.name === "cx42" ? { ...r, successor: "cx53" } : r)),
+      );
+      expect(doc.retired_server_types.slice(COMMITTED.retired_server_types.length)).toEqual([
+        // Dated by its deprecation; cx33 and cx53 are as near (half and twice the size): the larger wins.
+        { name: "cx43", announced: "2026-06-01", unavailable_after: "2026-12-31", successor: "cx53" },
+        // No deprecation: dated today; the nearest arm cost-optimised type.
+        { name: "cax41", announced: TODAY, unavailable_after: TODAY, successor: "cax31" },
+      ]);
+      expect(second.stdout).toContain("server types removed: cx43, cax41");
+      expect(second.stdout).toContain(
+        "retired: cx43 (unavailable after 2026-12-31, successor cx53), cax41 " +
+          "(unavailable after 2026-12-07, successor cax31)",
+      );
+      expect(second.stdout).toContain("successors changed: cx42 cx43 → cx53");
+    },
+  );
 
   test("a retired type whose successor leaves too gets that one's successor", async () => {
     const out = newFile();
@@ -434,7 +442,10 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/server_types") price(a, "cx23", "nbg1").price_monthly.net = "5,49";
         return a;
       },
-      /^ {2}GET \/server_types server_types\[\d+\]\.prices\[1\]\.price_monthly\.net: a decimal number as a string, e\.g\. "5\.4900" \(got "5,49"\)$/m,
+      joinRegExp(
+        /^ {2}GET \/server_types server_types\[\d+\]\.prices\[1\]\.price_monthly\.net: a /m,
+        /decimal number as a string, e\.g\. "5\.4900" \(got "5,49"\)$/m,
+      ),
     ],
     [
       "a malformed price (a number)",
@@ -442,7 +453,10 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/pricing") a.body.pricing.volume.price_per_gb_month.gross = 0.0532;
         return a;
       },
-      /^ {2}GET \/pricing pricing\.volume\.price_per_gb_month\.gross: .*expected string, received number \(got 0\.0532\)$/m,
+      joinRegExp(
+        /^ {2}GET \/pricing pricing\.volume\.price_per_gb_month\.gross: /m,
+        /.*expected string, received number \(got 0\.0532\)$/m,
+      ),
     ],
     [
       "a storage box type price missing its gross",
@@ -490,7 +504,10 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
         if (p === "/pricing") a.body.pricing.floating_ips[1].prices[0].location = "xyz1";
         return a;
       },
-      /^ {2}GET \/pricing pricing\.floating_ips\[1\]\.prices\[0\]\.location: location "xyz1" is not one GET \/locations lists$/m,
+      joinRegExp(
+        /^ {2}GET \/pricing pricing\.floating_ips\[1\]\.prices\[0\]\.location: /m,
+        /location "xyz1" is not one GET \/locations lists$/m,
+      ),
     ],
     [
       "prices in another currency",
@@ -508,7 +525,10 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
     const r = await refresh(out, { via: "proxy" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^catalogue refresh: 1 problem in Hetzner's answers \(http:\/\/127\.0\.0\.1:\d+\/v1, http:\/\/127\.0\.0\.1:\d+\/hetzner\/v1\); catalogue-\d+\.json was not written:$/m,
+      joinRegExp(
+        /^catalogue refresh: 1 problem in Hetzner's answers \(http:\/\/127\.0\.0\.1:\d+\/v1, /m,
+        /http:\/\/127\.0\.0\.1:\d+\/hetzner\/v1\); catalogue-\d+\.json was not written:$/m,
+      ),
     );
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe("");
@@ -557,7 +577,9 @@ describe("bad answers are reported with endpoint and path, and nothing is writte
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(
-        `GET /storage_box_types: no answer from http://127\\.0\\.0\\.1:${port}/v1/storage_box_types\\?per_page=50&page=1: .*ECONNREFUSED`,
+        `GET /storage_box_types: no answer from ` +
+          `http://127\\.0\\.0\\.1:${port}/v1/storage_box_types\\?per_page=50&page=1: ` +
+          `.*ECONNREFUSED`,
       ),
     );
     expect(fs.existsSync(out)).toBe(false);
@@ -579,7 +601,10 @@ test("a field Hetzner added is a warning only: the file is written", async () =>
     'warning: GET /locations locations[0]: unknown field "shiny" (not in hcloud-go v2.47.0\'s schema), ignored',
   );
   expect(r.stderr).toMatch(
-    /^warning: GET \/server_types server_types\[\d+\]\.prices\[0\]\.price_monthly: unknown field "currency" \(not in hcloud-go v2\.47\.0's schema\), ignored$/m,
+    joinRegExp(
+      /^warning: GET \/server_types server_types\[\d+\]\.prices\[0\]\.price_monthly: unknown /m,
+      /field "currency" \(not in hcloud-go v2\.47\.0's schema\), ignored$/m,
+    ),
   );
   expect(r.stdout).toMatch(/; 2 warnings above/);
   const doc = read(out);
@@ -622,7 +647,10 @@ describe("bad input: exit 2 before any request", () => {
     const r = await refresh(out);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /catalogue-\d+\.json: the previous catalogue is not valid \(restore it from git first\): taken: a date is YYYY-MM-DD/,
+      joinRegExp(
+        /catalogue-\d+\.json: the previous catalogue is not valid \(restore it /,
+        /from git first\): taken: a date is YYYY-MM-DD/,
+      ),
     );
     expect(fs.readFileSync(out, "utf8")).toBe(JSON.stringify({ taken: "yesterday" }));
   });

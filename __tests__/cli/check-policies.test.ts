@@ -16,7 +16,8 @@ test("a port opened to the world in the web policy: check exits 1 with the polic
   editFile(
     path.join(config, "network.yaml"),
     "      - { direction: in, protocol: tcp, port: 443, sources: [any], description: HTTPS }\n",
-    "      - { direction: in, protocol: tcp, port: 443, sources: [any], description: HTTPS }\n      - { direction: in, protocol: tcp, port: 5432, sources: [any], description: postgres }\n",
+    "      - { direction: in, protocol: tcp, port: 443, sources: [any], description: HTTPS }\n      - { " +
+      "direction: in, protocol: tcp, port: 5432, sources: [any], description: postgres }\n",
   );
   const before = fs.readdirSync(t.dir).sort();
   const r = await cli(["check", "--config", config, "--env", "production"]);
@@ -38,6 +39,7 @@ test("the default config passes, with the policy summary", async () => {
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("policies: 0 errors, 0 warnings, 3 suppressed");
   expect(r.stdout).toContain(
-    "3 suppressed findings not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them",
+    "3 suppressed findings not shown: each is accepted in config with its reason " +
+      "(docs/policies.md); --policy-report FILE lists them",
   );
 });

@@ -19,6 +19,7 @@ import {
   writeMiniOutput,
 } from "../../testing/deploy";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { joinRegExp } from "../../primitives/regexp";
 
 jest.setTimeout(60_000);
 
@@ -36,7 +37,9 @@ interface FakeDrift {
   mode?: string;
 }
 
-/** The JSON of a refresh-only plan: its resource_drift, and a configuration setting `configured` (address → attributes). */
+/**
+ * The JSON of a refresh-only plan: its resource_drift, and a configuration setting `configured` (address → attributes).
+ */
 function refreshPlan(drift: FakeDrift[], configured: Record<string, string[]> | undefined): Body {
   return {
     format_version: "1.2",
@@ -233,19 +236,23 @@ describe("the summary of resource_drift", () => {
   const report = fullReport();
   const byAddress = (address: string) => report.resources.find((r) => r.address === address);
 
-  test("a label removed: the resource, the attribute path, the value in the state, nothing at Hetzner; a stateful resource changed is dangerous", () => {
-    const web = byAddress("hcloud_server.web-1")!;
-    expect(web).toMatchObject({
-      stack: "production-servers",
-      type: "hcloud_server",
-      drift: "changed",
-      dangerous: true,
-      danger: "stateful-changed",
-    });
-    expect(web.attributes.find((a) => a.path === "labels.role")).toEqual({ path: "labels.role", state: '"web"' });
-    // firewall_ids is not set by the code: not part of the drift.
-    expect(web.attributes.map((a) => a.path)).not.toContain("firewall_ids");
-  });
+  test(
+    "a label removed: the resource, the attribute path, the value in the state, " +
+      "nothing at Hetzner; a stateful resource changed is dangerous",
+    () => {
+      const web = byAddress("hcloud_server.web-1")!;
+      expect(web).toMatchObject({
+        stack: "production-servers",
+        type: "hcloud_server",
+        drift: "changed",
+        dangerous: true,
+        danger: "stateful-changed",
+      });
+      expect(web.attributes.find((a) => a.path === "labels.role")).toEqual({ path: "labels.role", state: '"web"' });
+      // firewall_ids is not set by the code: not part of the drift.
+      expect(web.attributes.map((a) => a.path)).not.toContain("firewall_ids");
+    },
+  );
 
   test("an attribute the code ignores (lifecycle.ignore_changes) is reported, marked as ignored", () => {
     const web = byAddress("hcloud_server.web-1")!;
@@ -275,21 +282,25 @@ describe("the summary of resource_drift", () => {
     });
   });
 
-  test("deleted resources: a server and a record set are dangerous (stateful), a server's network attachment is not; each with what it was", () => {
-    const mail = byAddress("hcloud_server.mail-1")!;
-    expect(mail).toMatchObject({ drift: "deleted", dangerous: true, danger: "stateful-deleted", attributes: [] });
-    expect(mail.summary).toEqual(expect.arrayContaining(['name "mail-1"', 'location "fsn1"']));
-    expect(mail.reasons[0]).toMatch(/deleted outside code, which loses the server's disk/);
-    const rrset = byAddress("hcloud_zone_rrset.example-org-_dmarc-txt")!;
-    expect(rrset).toMatchObject({
-      stack: "production-dns",
-      drift: "deleted",
-      dangerous: true,
-      danger: "stateful-deleted",
-    });
-    expect(rrset.summary).toEqual(expect.arrayContaining(['name "_dmarc"', 'type "TXT"']));
-    expect(byAddress("hcloud_server_network.mail-1-internal")).toMatchObject({ drift: "deleted", dangerous: false });
-  });
+  test(
+    "deleted resources: a server and a record set are dangerous (stateful), a " +
+      "server's network attachment is not; each with what it was",
+    () => {
+      const mail = byAddress("hcloud_server.mail-1")!;
+      expect(mail).toMatchObject({ drift: "deleted", dangerous: true, danger: "stateful-deleted", attributes: [] });
+      expect(mail.summary).toEqual(expect.arrayContaining(['name "mail-1"', 'location "fsn1"']));
+      expect(mail.reasons[0]).toMatch(/deleted outside code, which loses the server's disk/);
+      const rrset = byAddress("hcloud_zone_rrset.example-org-_dmarc-txt")!;
+      expect(rrset).toMatchObject({
+        stack: "production-dns",
+        drift: "deleted",
+        dangerous: true,
+        danger: "stateful-deleted",
+      });
+      expect(rrset.summary).toEqual(expect.arrayContaining(['name "_dmarc"', 'type "TXT"']));
+      expect(byAddress("hcloud_server_network.mail-1-internal")).toMatchObject({ drift: "deleted", dangerous: false });
+    },
+  );
 
   test("delete protection turned off: dangerous as protection removed, before the volume's other danger", () => {
     const volume = byAddress("hcloud_volume.web-1-data")!;
@@ -320,20 +331,24 @@ describe("the summary of resource_drift", () => {
     }
   });
 
-  test("order: dangerous by urgency (deleted stateful, firewall, protection, stateful changed), then deleted, then changed; stacks in deployment order", () => {
-    expect(report.resources.map((r) => `${r.danger ?? r.drift} ${r.address}`)).toEqual([
-      "stateful-deleted hcloud_server.mail-1",
-      "stateful-deleted hcloud_zone_rrset.example-org-_dmarc-txt",
-      "firewall-rules hcloud_firewall.web",
-      "protection-removed hcloud_volume.web-1-data",
-      "stateful-changed hcloud_storage_box_subaccount.backup-web-1",
-      "stateful-changed hcloud_server.web-1",
-      "deleted hcloud_server_network.mail-1-internal",
-      "changed hcloud_ssh_key.alice",
-      "changed hcloud_rdns.web-1-ipv4",
-    ]);
-    expect(DRIFT_DANGERS[0]).toBe("stateful-deleted");
-  });
+  test(
+    "order: dangerous by urgency (deleted stateful, firewall, protection, stateful " +
+      "changed), then deleted, then changed; stacks in deployment order",
+    () => {
+      expect(report.resources.map((r) => `${r.danger ?? r.drift} ${r.address}`)).toEqual([
+        "stateful-deleted hcloud_server.mail-1",
+        "stateful-deleted hcloud_zone_rrset.example-org-_dmarc-txt",
+        "firewall-rules hcloud_firewall.web",
+        "protection-removed hcloud_volume.web-1-data",
+        "stateful-changed hcloud_storage_box_subaccount.backup-web-1",
+        "stateful-changed hcloud_server.web-1",
+        "deleted hcloud_server_network.mail-1-internal",
+        "changed hcloud_ssh_key.alice",
+        "changed hcloud_rdns.web-1-ipv4",
+      ]);
+      expect(DRIFT_DANGERS[0]).toBe("stateful-deleted");
+    },
+  );
 
   test("the counts, per stack and in all", () => {
     expect(report).toMatchObject({
@@ -352,42 +367,47 @@ describe("the summary of resource_drift", () => {
     ]);
   });
 
-  test("Markdown: the title, a table per section with dangerous drift first, each resource and attribute, what is not drift", () => {
-    const md = driftMarkdown(report);
-    expect(md.split("\n")[0]).toBe("## all2all drift: environment production: 9 resources drifted (6 dangerous)");
-    expect(md).toContain("| production-servers | 5 resources drifted (3 dangerous) |");
-    const dangerousAt = md.indexOf("### Dangerous drift (6)");
-    const otherAt = md.indexOf("### Other drift (3)");
-    expect(dangerousAt).toBeGreaterThan(0);
-    expect(otherAt).toBeGreaterThan(dangerousAt);
-    expect(md).toContain(
-      '| production-servers | `hcloud_server.mail-1` | **STATEFUL RESOURCE DELETED** | (the whole resource) | name "mail-1"',
-    );
-    expect(md).toContain("| production-servers | `hcloud_server.web-1` | **STATEFUL RESOURCE CHANGED** |");
-    expect(md).toContain('`labels.role` | "web" | (absent) |');
-    expect(md).toContain("`image` (ignored by the code) |");
-    expect(md).toContain(
-      "| production-network | `hcloud_firewall.web` | **FIREWALL CHANGED** | `rule[1]` | (absent) |",
-    );
-    expect(md.indexOf("hcloud_rdns.web-1-ipv4")).toBeGreaterThan(otherAt);
-    expect(md).toContain('`dns_ptr` | "web-1.example.org" | "elsewhere.example.net" |');
-    expect(md).toMatch(
-      /Not drift: 4 attributes that the code does not set changed .*`hcloud_primary_ip\.web-1-ipv4` `assignee_id`/,
-    );
-    // A pipe in a value does not break the table.
-    const piped = driftReport("x", [
-      {
-        name: "x-dns",
-        ...summariseDrift(
-          refreshPlan([{ address: "hcloud_rdns.a", before: { dns_ptr: "a|b" }, after: { dns_ptr: "c" } }], {
-            "hcloud_rdns.a": ["dns_ptr"],
-          }),
-          { stack: "x-dns" },
-        ),
-      },
-    ]);
-    expect(driftMarkdown(piped)).toContain('| "a\\|b" | "c" |');
-  });
+  test(
+    "Markdown: the title, a table per section with dangerous drift first, " +
+      "each resource and attribute, what is not drift",
+    () => {
+      const md = driftMarkdown(report);
+      expect(md.split("\n")[0]).toBe("## all2all drift: environment production: 9 resources drifted (6 dangerous)");
+      expect(md).toContain("| production-servers | 5 resources drifted (3 dangerous) |");
+      const dangerousAt = md.indexOf("### Dangerous drift (6)");
+      const otherAt = md.indexOf("### Other drift (3)");
+      expect(dangerousAt).toBeGreaterThan(0);
+      expect(otherAt).toBeGreaterThan(dangerousAt);
+      expect(md).toContain(
+        "| production-servers | `hcloud_server.mail-1` | **STATEFUL RESOURCE " +
+          'DELETED** | (the whole resource) | name "mail-1"',
+      );
+      expect(md).toContain("| production-servers | `hcloud_server.web-1` | **STATEFUL RESOURCE CHANGED** |");
+      expect(md).toContain('`labels.role` | "web" | (absent) |');
+      expect(md).toContain("`image` (ignored by the code) |");
+      expect(md).toContain(
+        "| production-network | `hcloud_firewall.web` | **FIREWALL CHANGED** | `rule[1]` | (absent) |",
+      );
+      expect(md.indexOf("hcloud_rdns.web-1-ipv4")).toBeGreaterThan(otherAt);
+      expect(md).toContain('`dns_ptr` | "web-1.example.org" | "elsewhere.example.net" |');
+      expect(md).toMatch(
+        /Not drift: 4 attributes that the code does not set changed .*`hcloud_primary_ip\.web-1-ipv4` `assignee_id`/,
+      );
+      // A pipe in a value does not break the table.
+      const piped = driftReport("x", [
+        {
+          name: "x-dns",
+          ...summariseDrift(
+            refreshPlan([{ address: "hcloud_rdns.a", before: { dns_ptr: "a|b" }, after: { dns_ptr: "c" } }], {
+              "hcloud_rdns.a": ["dns_ptr"],
+            }),
+            { stack: "x-dns" },
+          ),
+        },
+      ]);
+      expect(driftMarkdown(piped)).toContain('| "a\\|b" | "c" |');
+    },
+  );
 
   test("JSON: the report as it is, stable keys", () => {
     const json = JSON.parse(driftJson(report));
@@ -557,7 +577,8 @@ describe("all2all drift", () => {
     const r = await cli(["drift", "--env", "production", "--out", out, "--stack", "servers", "--report", file], env);
     expect(r.code).toBe(5);
     expect(r.stdout).toEqual([
-      `drift: environment production: 5 resources drifted (3 dangerous); Markdown written to ${path.relative(t.dir, file)}`,
+      `drift: environment production: 5 resources drifted (3 dangerous); ` +
+        `Markdown written to ${path.relative(t.dir, file)}`,
     ]);
     expect(fs.readFileSync(file, "utf8")).toContain("`hcloud_rdns.web-1-ipv4`");
     expect(callLines(fake).map((l) => l.split(":")[0])).toEqual([
@@ -593,7 +614,10 @@ describe("all2all drift", () => {
       [
         ["drift", "--env", "prodution", "--out", out],
         env,
-        /^drift: .* holds no stack of environment prodution \(it holds environments production; did you mean "production"\?\): run `all2all synth --env prodution`/,
+        joinRegExp(
+          /^drift: .* holds no stack of environment prodution \(it holds environments production; /,
+          /did you mean "production"\?\): run `all2all synth --env prodution`/,
+        ),
       ],
       [
         ["drift", "--env", "production", "--out", out, "--format", "yaml"],

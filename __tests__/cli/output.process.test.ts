@@ -62,28 +62,31 @@ test("--format json --stack servers prints exactly tofu's output -json, which zo
   expect(callLines(fake).slice(2)).toEqual(["dr-servers: output -json"]);
 });
 
-test("text, every stack: `name = value` under a line per stack, in dependency order; sensitive values masked", async () => {
-  const { dir, env } = setup();
-  const r = await runCli(["output", "--env", "dr", "--out", "cdktf.out"], dir, env);
-  expectPrinted(r, 0, [
-    "# dr-backup",
-    "backup-host = fake-backup-host",
-    "backup-password = (sensitive)",
-    "# dr-network",
-    "network-marker = fake-network-marker",
-    "# dr-servers",
-    "web-1-ipv4 = 203.0.113.1",
-    "web-1-ipv6 = 2001:db8:0:2::1",
-    "# dr-dns",
-    "dns-marker = fake-dns-marker",
-  ]);
-  const shown = await runCli(
-    ["output", "--env", "dr", "--stack", "backup", "--show-sensitive", "--out", "cdktf.out"],
-    dir,
-    env,
-  );
-  expect(shown.stdout).toEqual(["backup-host = fake-backup-host", "backup-password = fake-backup-password"]);
-});
+test(
+  "text, every stack: `name = value` under a line per stack, in " + "dependency order; sensitive values masked",
+  async () => {
+    const { dir, env } = setup();
+    const r = await runCli(["output", "--env", "dr", "--out", "cdktf.out"], dir, env);
+    expectPrinted(r, 0, [
+      "# dr-backup",
+      "backup-host = fake-backup-host",
+      "backup-password = (sensitive)",
+      "# dr-network",
+      "network-marker = fake-network-marker",
+      "# dr-servers",
+      "web-1-ipv4 = 203.0.113.1",
+      "web-1-ipv6 = 2001:db8:0:2::1",
+      "# dr-dns",
+      "dns-marker = fake-dns-marker",
+    ]);
+    const shown = await runCli(
+      ["output", "--env", "dr", "--stack", "backup", "--show-sensitive", "--out", "cdktf.out"],
+      dir,
+      env,
+    );
+    expect(shown.stdout).toEqual(["backup-host = fake-backup-host", "backup-password = fake-backup-password"]);
+  },
+);
 
 test("json of every stack is keyed by stack, and --addresses reads the servers stack's part of it", async () => {
   const { dir, env } = setup();

@@ -213,41 +213,44 @@ describe("policies in synth", () => {
     }
   });
 
-  test("an unsuppressed policy error stops synth: exit 1, the table and the report name it, nothing is written", async () => {
-    const t = makeTempDir("all2all-policy-error-");
-    try {
-      const config = path.join(t.dir, "config");
-      fs.cpSync(defaultConfig, config, { recursive: true });
-      const file = path.join(config, "network.yaml");
-      const text = fs.readFileSync(file, "utf8");
-      const open = text.replace("port: 22, sources: [admin]", "port: 22, sources: [any]");
-      expect(open).not.toBe(text);
-      fs.writeFileSync(file, open);
-      const io = captureIo({}, t.dir);
-      const out = path.join(t.dir, "out");
-      expect(
-        await main(
-          ["synth", "--config", config, "--env", "staging", "--out", out, "--policy-report", "policy.json"],
-          io,
-          repoRoot,
-        ),
-      ).toBe(1);
-      expect(io.stdout.join("\n")).toMatch(
-        /error\s+firewall-world-sensitive-port\s+staging-network\s+hcloud_firewall\.ssh-admin/,
-      );
-      expect(io.stderr.join("\n")).toMatch(/synth: \d+ policy errors? \(above\): output not written/);
-      expect(fs.existsSync(out)).toBe(false);
-      const report = readJson(path.join(t.dir, "policy.json"));
-      expect(
-        report.findings.some(
-          (f: { rule: string; severity: string }) =>
-            f.rule === "firewall-world-sensitive-port" && f.severity === "error",
-        ),
-      ).toBe(true);
-    } finally {
-      t.cleanup();
-    }
-  });
+  test(
+    "an unsuppressed policy error stops synth: exit 1, the table " + "and the report name it, nothing is written",
+    async () => {
+      const t = makeTempDir("all2all-policy-error-");
+      try {
+        const config = path.join(t.dir, "config");
+        fs.cpSync(defaultConfig, config, { recursive: true });
+        const file = path.join(config, "network.yaml");
+        const text = fs.readFileSync(file, "utf8");
+        const open = text.replace("port: 22, sources: [admin]", "port: 22, sources: [any]");
+        expect(open).not.toBe(text);
+        fs.writeFileSync(file, open);
+        const io = captureIo({}, t.dir);
+        const out = path.join(t.dir, "out");
+        expect(
+          await main(
+            ["synth", "--config", config, "--env", "staging", "--out", out, "--policy-report", "policy.json"],
+            io,
+            repoRoot,
+          ),
+        ).toBe(1);
+        expect(io.stdout.join("\n")).toMatch(
+          /error\s+firewall-world-sensitive-port\s+staging-network\s+hcloud_firewall\.ssh-admin/,
+        );
+        expect(io.stderr.join("\n")).toMatch(/synth: \d+ policy errors? \(above\): output not written/);
+        expect(fs.existsSync(out)).toBe(false);
+        const report = readJson(path.join(t.dir, "policy.json"));
+        expect(
+          report.findings.some(
+            (f: { rule: string; severity: string }) =>
+              f.rule === "firewall-world-sensitive-port" && f.severity === "error",
+          ),
+        ).toBe(true);
+      } finally {
+        t.cleanup();
+      }
+    },
+  );
 });
 
 describe("the provider lock file", () => {

@@ -513,86 +513,99 @@ describe.each(WORKFLOWS)("%s", (file) => {
     ).toEqual([]);
   });
 
-  test("the pull request: check, synth, diff in md and json against the PR's base; the diff's exit code is the gate", () => {
-    const review = all2allInvocations(file).filter((i) => i.step.job === "review");
-    expect(review.map((i) => i.words.map(shown).join(" "))).toEqual([
-      "check",
-      "synth",
-      "diff --base $BASE_REF --format md --out diff.md",
-      "diff --base $BASE_REF --format json --out diff.json",
-    ]);
-    const diffStep = doc.jobs.review.steps.find((s: any) => s.id === "diff");
-    expect(diffStep.env.BASE_REF).toMatch(/^origin\/\$\{\{ (github|forgejo)\.base_ref \}\}$/);
-    const gate = doc.jobs.review.steps.at(-1);
-    expect(gate.env.STATUS).toBe("${{ steps.diff.outputs.status }}");
-    expect(gate.run).toMatch(/exit 3/);
-    const upload = doc.jobs.review.steps.find((s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses));
-    expect(upload.with.path).toContain("diff.json");
-  });
-
-  test("plan and deploy: the CI's credentials, the reviewed digest, never --allow-missing-lock; deploy only by approval", () => {
-    const invocations = all2allInvocations(file);
-    expect(invocations.some((i) => i.words.map(shown).includes("--allow-missing-lock"))).toBe(false);
-    const deploys = invocations.filter((i) => shown(i.words[0]!) === "deploy");
-    expect(deploys.map((i) => i.words.map(shown).join(" "))).toEqual([
-      "deploy --env $ALL2ALL_ENV --auto-approve --expect-digest $EXPECT_DIGEST",
-    ]);
-    for (const inv of invocations.filter((i) => ["plan", "deploy", "drift"].includes(shown(i.words[0]!)))) {
-      expect(
-        [...inv.step.env]
-          .filter((v) => /^(HCLOUD_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|TF_VARS)$/.test(v))
-          .sort(),
-      ).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HCLOUD_TOKEN", "TF_VARS"]);
-    }
-    const deploy = doc.jobs.deploy;
-    if (file.startsWith(".github/")) expect(deploy.environment).toBe("${{ matrix.environment }}");
-    else expect(deploy.if).toMatch(/event_name == 'workflow_dispatch'/);
-    // Only from main, whatever the branch a run by hand was started from.
-    expect(doc.jobs.targets.if).toMatch(/ref == 'refs\/heads\/main'/);
-    expect(doc.jobs.plan.needs).toBe("targets");
-    expect(deploy.needs).toEqual(["targets", "plan"]);
-    // dr only by hand: a choice of the run by hand, not planned on push.
-    expect([...doc.on.workflow_dispatch.inputs.environment.options].sort()).toEqual(ENVIRONMENTS);
-    const targets = doc.jobs.targets.steps.find((s: any) => s.id === "targets").run;
-    expect(targets).toContain('["production", "staging"]');
-  });
-
-  test("the nightly drift: scheduled on main, production only (remote state), its report kept, exit 5 fails the job; a scheduled run neither plans nor deploys", () => {
-    const ctx = file.startsWith(".github/") ? "github" : "forgejo";
-    expect(doc.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
-    const drift = doc.jobs.drift;
-    expect(drift.if).toBe(`${ctx}.event_name == 'schedule' && ${ctx}.ref == 'refs/heads/main'`);
-    // targets (and so plan and deploy, which need it) run on push and by hand only.
-    expect(doc.jobs.targets.if).toMatch(
-      new RegExp(`^\\(${ctx}\\.event_name == 'push' \\|\\| ${ctx}\\.event_name == 'workflow_dispatch'\\) && `),
-    );
-    // Only environments whose state is in a bucket: the same rule as the targets job, applied to the drift matrix.
-    const rows: { environment: string; suffix: string }[] = drift.strategy.matrix.include;
-    expect(rows).toEqual([{ environment: "production", suffix: "PRODUCTION" }]);
-    for (const { environment, suffix } of rows) {
-      expect(suffix).toBe(environment.toUpperCase().replace(/-/g, "_"));
-      expect(fs.readFileSync(path.join(repoRoot, "config", "environments", `${environment}.yaml`), "utf8")).not.toMatch(
-        /\bbackend:\s*["']?local\b/,
+  test(
+    "the pull request: check, synth, diff in md and json against the " + "PR's base; the diff's exit code is the gate",
+    () => {
+      const review = all2allInvocations(file).filter((i) => i.step.job === "review");
+      expect(review.map((i) => i.words.map(shown).join(" "))).toEqual([
+        "check",
+        "synth",
+        "diff --base $BASE_REF --format md --out diff.md",
+        "diff --base $BASE_REF --format json --out diff.json",
+      ]);
+      const diffStep = doc.jobs.review.steps.find((s: any) => s.id === "diff");
+      expect(diffStep.env.BASE_REF).toMatch(/^origin\/\$\{\{ (github|forgejo)\.base_ref \}\}$/);
+      const gate = doc.jobs.review.steps.at(-1);
+      expect(gate.env.STATUS).toBe("${{ steps.diff.outputs.status }}");
+      expect(gate.run).toMatch(/exit 3/);
+      const upload = doc.jobs.review.steps.find(
+        (s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses),
       );
-    }
-    const invocations = all2allInvocations(file).filter((i) => i.step.job === "drift");
-    expect(invocations.map((i) => i.words.map(shown).join(" "))).toEqual([
-      "check --env $ALL2ALL_ENV",
-      "drift --env $ALL2ALL_ENV --report drift-$ALL2ALL_ENV.md",
-    ]);
-    const step = drift.steps.find((s: any) => s.id === "drift");
-    for (const secret of ["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "TF_VARS"])
-      expect(step.env[secret]).toBe(`\${{ secrets[format('${secret}_{0}', matrix.suffix)] }}`);
-    expect(step.run).toMatch(/\[ "\$status" -eq 0 \] \|\| \[ "\$status" -eq 5 \]/);
-    const upload = drift.steps.find((s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses));
-    expect(upload.with.path).toBe("drift-${{ matrix.environment }}.md");
-    expect(upload.if).toBe("${{ !cancelled() }}");
-    const gate = drift.steps.at(-1);
-    expect(gate.env.STATUS).toBe("${{ steps.drift.outputs.status }}");
-    expect(gate.run).toMatch(/exit 5/);
-    // The exit code the gate reads is the command's documented one.
-    expect(fs.readFileSync(path.join(repoRoot, "docs", "drift.md"), "utf8")).toMatch(/\| 5 \| something drifted/);
-  });
+      expect(upload.with.path).toContain("diff.json");
+    },
+  );
+
+  test(
+    "plan and deploy: the CI's credentials, the reviewed digest, never " +
+      "--allow-missing-lock; deploy only by approval",
+    () => {
+      const invocations = all2allInvocations(file);
+      expect(invocations.some((i) => i.words.map(shown).includes("--allow-missing-lock"))).toBe(false);
+      const deploys = invocations.filter((i) => shown(i.words[0]!) === "deploy");
+      expect(deploys.map((i) => i.words.map(shown).join(" "))).toEqual([
+        "deploy --env $ALL2ALL_ENV --auto-approve --expect-digest $EXPECT_DIGEST",
+      ]);
+      for (const inv of invocations.filter((i) => ["plan", "deploy", "drift"].includes(shown(i.words[0]!)))) {
+        expect(
+          [...inv.step.env]
+            .filter((v) => /^(HCLOUD_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|TF_VARS)$/.test(v))
+            .sort(),
+        ).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HCLOUD_TOKEN", "TF_VARS"]);
+      }
+      const deploy = doc.jobs.deploy;
+      if (file.startsWith(".github/")) expect(deploy.environment).toBe("${{ matrix.environment }}");
+      else expect(deploy.if).toMatch(/event_name == 'workflow_dispatch'/);
+      // Only from main, whatever the branch a run by hand was started from.
+      expect(doc.jobs.targets.if).toMatch(/ref == 'refs\/heads\/main'/);
+      expect(doc.jobs.plan.needs).toBe("targets");
+      expect(deploy.needs).toEqual(["targets", "plan"]);
+      // dr only by hand: a choice of the run by hand, not planned on push.
+      expect([...doc.on.workflow_dispatch.inputs.environment.options].sort()).toEqual(ENVIRONMENTS);
+      const targets = doc.jobs.targets.steps.find((s: any) => s.id === "targets").run;
+      expect(targets).toContain('["production", "staging"]');
+    },
+  );
+
+  test(
+    "the nightly drift: scheduled on main, production only (remote state), its report kept, " +
+      "exit 5 fails the job; a scheduled run neither plans nor deploys",
+    () => {
+      const ctx = file.startsWith(".github/") ? "github" : "forgejo";
+      expect(doc.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+      const drift = doc.jobs.drift;
+      expect(drift.if).toBe(`${ctx}.event_name == 'schedule' && ${ctx}.ref == 'refs/heads/main'`);
+      // targets (and so plan and deploy, which need it) run on push and by hand only.
+      expect(doc.jobs.targets.if).toMatch(
+        new RegExp(`^\\(${ctx}\\.event_name == 'push' \\|\\| ${ctx}\\.event_name == 'workflow_dispatch'\\) && `),
+      );
+      // Only environments whose state is in a bucket: the same rule as the targets job, applied to the drift matrix.
+      const rows: { environment: string; suffix: string }[] = drift.strategy.matrix.include;
+      expect(rows).toEqual([{ environment: "production", suffix: "PRODUCTION" }]);
+      for (const { environment, suffix } of rows) {
+        expect(suffix).toBe(environment.toUpperCase().replace(/-/g, "_"));
+        expect(
+          fs.readFileSync(path.join(repoRoot, "config", "environments", `${environment}.yaml`), "utf8"),
+        ).not.toMatch(/\bbackend:\s*["']?local\b/);
+      }
+      const invocations = all2allInvocations(file).filter((i) => i.step.job === "drift");
+      expect(invocations.map((i) => i.words.map(shown).join(" "))).toEqual([
+        "check --env $ALL2ALL_ENV",
+        "drift --env $ALL2ALL_ENV --report drift-$ALL2ALL_ENV.md",
+      ]);
+      const step = drift.steps.find((s: any) => s.id === "drift");
+      for (const secret of ["HCLOUD_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "TF_VARS"])
+        expect(step.env[secret]).toBe(`\${{ secrets[format('${secret}_{0}', matrix.suffix)] }}`);
+      expect(step.run).toMatch(/\[ "\$status" -eq 0 \] \|\| \[ "\$status" -eq 5 \]/);
+      const upload = drift.steps.find((s: any) => typeof s.uses === "string" && /upload-artifact/.test(s.uses));
+      expect(upload.with.path).toBe("drift-${{ matrix.environment }}.md");
+      expect(upload.if).toBe("${{ !cancelled() }}");
+      const gate = drift.steps.at(-1);
+      expect(gate.env.STATUS).toBe("${{ steps.drift.outputs.status }}");
+      expect(gate.run).toMatch(/exit 5/);
+      // The exit code the gate reads is the command's documented one.
+      expect(fs.readFileSync(path.join(repoRoot, "docs", "drift.md"), "utf8")).toMatch(/\| 5 \| something drifted/);
+    },
+  );
 
   test("plan.json (secrets in clear) is uploaded only from a private repository, kept one day", () => {
     const uploads = doc.jobs.plan.steps.filter(
@@ -671,31 +684,34 @@ test("both workflows run the same all2all commands, job by job", () => {
   expect(forgejoNpm).toEqual(githubNpm);
 });
 
-test("an unknown command, option or variable, a missing value or required option, a stray argument: each is reported", async () => {
-  const commands = await commandNames();
-  const step: Step = { file: "x.yml", job: "j", name: "s", run: "", env: new Set(["ALL2ALL_ENV"]) };
-  const problems = (text: string) =>
-    problemsOf({ step, line: text, words: shellWords(text, "test").words, after: "" }, commands);
-  expect(await problems('plan --env "$ALL2ALL_ENV" --expect-digets')).toEqual([
-    expect.stringMatching(/all2all plan has no option --expect-digets \(it has .*--expect-digest/),
-  ]);
-  expect(await problems("plam --env production")).toEqual([
-    expect.stringMatching(/"plam" is not a command of all2all/),
-  ]);
-  expect(await problems("diff --format md")).toEqual([expect.stringMatching(/all2all diff needs --base/)]);
-  expect(await problems("plan --stack dns")).toEqual([expect.stringMatching(/all2all plan needs --env/)]);
-  expect(await problems('deploy --env "$OTHER" --auto-approve')).toEqual([
-    expect.stringMatching(/\$OTHER is not set by the step's, job's or workflow's env/),
-  ]);
-  expect(await problems("check production")).toEqual([
-    expect.stringMatching(/all2all check takes no argument "production"/),
-  ]);
-  expect(await problems("synth --out")).toEqual([expect.stringMatching(/--out needs a value/)]);
-  expect(await problems("deploy --env production --auto-approve=yes")).toEqual([
-    expect.stringMatching(/--auto-approve takes no value/),
-  ]);
-  expect(await problems('plan-summary a.json b.json --format md --out "plan-$ALL2ALL_ENV.md"')).toEqual([]);
-});
+test(
+  "an unknown command, option or variable, a missing value or " + "required option, a stray argument: each is reported",
+  async () => {
+    const commands = await commandNames();
+    const step: Step = { file: "x.yml", job: "j", name: "s", run: "", env: new Set(["ALL2ALL_ENV"]) };
+    const problems = (text: string) =>
+      problemsOf({ step, line: text, words: shellWords(text, "test").words, after: "" }, commands);
+    expect(await problems('plan --env "$ALL2ALL_ENV" --expect-digets')).toEqual([
+      expect.stringMatching(/all2all plan has no option --expect-digets \(it has .*--expect-digest/),
+    ]);
+    expect(await problems("plam --env production")).toEqual([
+      expect.stringMatching(/"plam" is not a command of all2all/),
+    ]);
+    expect(await problems("diff --format md")).toEqual([expect.stringMatching(/all2all diff needs --base/)]);
+    expect(await problems("plan --stack dns")).toEqual([expect.stringMatching(/all2all plan needs --env/)]);
+    expect(await problems('deploy --env "$OTHER" --auto-approve')).toEqual([
+      expect.stringMatching(/\$OTHER is not set by the step's, job's or workflow's env/),
+    ]);
+    expect(await problems("check production")).toEqual([
+      expect.stringMatching(/all2all check takes no argument "production"/),
+    ]);
+    expect(await problems("synth --out")).toEqual([expect.stringMatching(/--out needs a value/)]);
+    expect(await problems("deploy --env production --auto-approve=yes")).toEqual([
+      expect.stringMatching(/--auto-approve takes no value/),
+    ]);
+    expect(await problems('plan-summary a.json b.json --format md --out "plan-$ALL2ALL_ENV.md"')).toEqual([]);
+  },
+);
 
 test("the shell words of a line, as the workflow test reads them", () => {
   const { words, rest } = shellWords(

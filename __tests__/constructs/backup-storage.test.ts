@@ -25,37 +25,41 @@ function build(props: Partial<BackupStorageProps> = {}, id = "backup"): { stack:
 }
 
 describe("BackupStorage", () => {
-  it("defaults: protected, SSH only, not reachable externally, daily snapshots, password from a sensitive variable", () => {
-    const { stack } = build();
-    const json = synth(stack);
-    expectSoleResource(json, "hcloud_storage_box", "backup", {
-      name: "backup",
-      storage_box_type: "bx21",
-      location: "hel1",
-      labels: LABELS,
-      password: "${var.storage_box_password_backup}",
-      access_settings: {
-        ssh_enabled: true,
-        samba_enabled: false,
-        webdav_enabled: false,
-        zfs_enabled: false,
-        reachable_externally: false,
-      },
-      snapshot_plan: { max_snapshots: 7, hour: 3, minute: 0 },
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true, ignore_changes: ["ssh_keys"] },
-    });
-    expect(json.variable).toEqual({
-      storage_box_password_backup: {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description:
-          "Password of the storage box backup (Hetzner's password policy applies); set TF_VAR_storage_box_password_backup",
-      },
-    });
-    expect(DEFAULT_SNAPSHOT_PLAN).toEqual({ maxSnapshots: 7, hour: 3, minute: 0 });
-  });
+  it(
+    "defaults: protected, SSH only, not reachable externally, daily " + "snapshots, password from a sensitive variable",
+    () => {
+      const { stack } = build();
+      const json = synth(stack);
+      expectSoleResource(json, "hcloud_storage_box", "backup", {
+        name: "backup",
+        storage_box_type: "bx21",
+        location: "hel1",
+        labels: LABELS,
+        password: "${var.storage_box_password_backup}",
+        access_settings: {
+          ssh_enabled: true,
+          samba_enabled: false,
+          webdav_enabled: false,
+          zfs_enabled: false,
+          reachable_externally: false,
+        },
+        snapshot_plan: { max_snapshots: 7, hour: 3, minute: 0 },
+        delete_protection: true,
+        lifecycle: { prevent_destroy: true, ignore_changes: ["ssh_keys"] },
+      });
+      expect(json.variable).toEqual({
+        storage_box_password_backup: {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description:
+            "Password of the storage box backup (Hetzner's password policy " +
+            "applies); set TF_VAR_storage_box_password_backup",
+        },
+      });
+      expect(DEFAULT_SNAPSHOT_PLAN).toEqual({ maxSnapshots: 7, hour: 3, minute: 0 });
+    },
+  );
 
   it("synthesises schema-valid JSON with subaccounts", () => {
     const { stack, box } = build({ sshKeys: [KEY] });
@@ -150,7 +154,8 @@ describe("BackupStorage", () => {
         sensitive: true,
         nullable: false,
         description:
-          "Password of the subaccount web-1 of the storage box backup; set TF_VAR_storage_box_subaccount_password_backup_web_1",
+          "Password of the subaccount web-1 of the storage box backup; set " +
+          "TF_VAR_storage_box_subaccount_password_backup_web_1",
       });
       expect(web.passwordVariable).toBe("storage_box_subaccount_password_backup_web_1");
       expect(resolveIn(stack, web.username)).toBe("${hcloud_storage_box_subaccount.backup-web-1.username}");
@@ -192,7 +197,8 @@ describe("BackupStorage", () => {
         ],
         [
           { name: "web-2", homeDirectory: "servers/web-1/" },
-          'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the home of subaccount "web-1"; give each writing subaccount its own directory',
+          'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the ' +
+            'home of subaccount "web-1"; give each writing subaccount its own directory',
         ],
       ]);
       box.addSubaccount({ name: "audit", homeDirectory: "servers/web-1", readonly: true });
@@ -203,7 +209,8 @@ describe("BackupStorage", () => {
       expectRefused(box.addSubaccount.bind(box), [
         [
           { name: "web-1", homeDirectory: "/servers/web-1" },
-          'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
+          'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a ' +
+            'relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
         ],
         [{ name: "web-1", homeDirectory: "servers/../.." }, 'homeDirectory "servers/../.." must be a relative path'],
         [{ name: "web-1", homeDirectory: "" }, 'homeDirectory "" must be a relative path'],
@@ -260,7 +267,8 @@ describe("BackupStorage", () => {
       expect(() =>
         build().box.addSubaccount({ name: "web-1", homeDirectory: "x", labels: { server: "web 1" } }),
       ).toThrow(
-        'BackupStorage "backup", subaccount "web-1": labels: label "server": label value "web 1" must be empty or start and end with a letter or digit',
+        'BackupStorage "backup", subaccount "web-1": labels: label "server": label value ' +
+          '"web 1" must be empty or start and end with a letter or digit',
       );
     });
   });
@@ -277,7 +285,8 @@ describe("BackupStorage", () => {
         "snapshotPlan.minute must be an integer from 0 to 59 (got 60)",
       );
       expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 0, dayOfWeek: 7 } })).toThrow(
-        "snapshotPlan.dayOfWeek must be an integer from 0 to 6 (got 7); 0 is Sunday, 6 Saturday (the provider's numbering, not the API's 1-7)",
+        "snapshotPlan.dayOfWeek must be an integer from 0 to 6 (got 7); 0 is Sunday, 6 " +
+          "Saturday (the provider's numbering, not the API's 1-7)",
       );
       expect(() => build({ snapshotPlan: { maxSnapshots: 7, hour: 3, minute: 0, dayOfMonth: 32 } })).toThrow(
         "snapshotPlan.dayOfMonth must be an integer from 1 to 31 (got 32)",
@@ -288,7 +297,8 @@ describe("BackupStorage", () => {
       expectRefused(build, [
         [
           { sshKeys: ["ssh-ed25519 AAAA"] },
-          'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)',
+          'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key ' +
+            "(the type before the key data must match the key; paste the .pub file again)",
         ],
         [
           { sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] },

@@ -53,7 +53,8 @@ describe("addresses (why every resource is pinned)", () => {
     const stack = makeStack();
     pinAddress(networkIn(new Construct(stack, "a"), "network"), "internal");
     expect(() => pinAddress(networkIn(new Construct(stack, "b"), "network"), "internal")).toThrow(
-      'test/b/network: the address hcloud_network.internal is already used in stack "test" by test/a/network; give one of the two another name',
+      "test/b/network: the address hcloud_network.internal is already used in stack " +
+        '"test" by test/a/network; give one of the two another name',
     );
     expect(() => pinAddress(networkIn(stack, "c"), "1-internal")).toThrow(
       'test/c: "1-internal" is not a valid Terraform name',
@@ -86,7 +87,8 @@ describe("labels", () => {
     ["all2all.org/", 'label key "all2all.org/" has an empty name after its prefix'],
     [
       "-role",
-      'label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between',
+      'label key "-role" must start and end with a letter or digit, with ' +
+        'only letters, digits, "-", "_" and "." between',
     ],
     ["role-", 'label key "role-" must start and end'],
     ["ro le", 'label key "ro le" must start and end'],
@@ -103,7 +105,8 @@ describe("labels", () => {
   it.each([
     [
       "-web",
-      'label value "-web" must be empty or start and end with a letter or digit, with only letters, digits, "-", "_" and "." between',
+      'label value "-web" must be empty or start and end with a letter or digit, ' +
+        'with only letters, digits, "-", "_" and "." between',
     ],
     ["web server", 'label value "web server" must be empty'],
     ["x".repeat(64), "label value is 64 characters long (at most 63)"],

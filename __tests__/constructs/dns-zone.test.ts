@@ -211,16 +211,19 @@ describe("DnsZone", () => {
       );
     });
 
-    it("splitUtf8 never cuts a character: a 2-byte character that would straddle 255 bytes starts the next piece", () => {
-      const text = `${"a".repeat(254)}é${"b".repeat(3)}`;
-      expect(splitUtf8(text).map((p) => [p.length, Buffer.byteLength(p, "utf8")])).toEqual([
-        [254, 254],
-        [4, 5],
-      ]);
-      expect(splitUtf8("")).toEqual([""]);
-      expect(splitUtf8("😀😀", 4)).toEqual(["😀", "😀"]);
-      expect(formatTxtValue(text)).toBe(`"${"a".repeat(254)}" "é${"b".repeat(3)}"`);
-    });
+    it(
+      "splitUtf8 never cuts a character: a 2-byte character that would " + "straddle 255 bytes starts the next piece",
+      () => {
+        const text = `${"a".repeat(254)}é${"b".repeat(3)}`;
+        expect(splitUtf8(text).map((p) => [p.length, Buffer.byteLength(p, "utf8")])).toEqual([
+          [254, 254],
+          [4, 5],
+        ]);
+        expect(splitUtf8("")).toEqual([""]);
+        expect(splitUtf8("😀😀", 4)).toEqual(["😀", "😀"]);
+        expect(formatTxtValue(text)).toBe(`"${"a".repeat(254)}" "é${"b".repeat(3)}"`);
+      },
+    );
 
     it("recordSlug gives distinct Terraform-safe names to distinct record names (property)", () => {
       const label = fc.stringMatching(/^[a-z0-9_](?:[a-z0-9_-]{0,8}[a-z0-9_])?$/);
@@ -302,13 +305,15 @@ describe("DnsZone", () => {
       const stack = makeStack();
       new TerraformVariable(stack, "dns_tsig_key_all2all_org", { type: "string" });
       expect(() => new DnsZone(stack, "all2all-org", { ...BASE, ...SECONDARY })).toThrow(
-        'test/all2all-org: stack "test" already has a construct "dns_tsig_key_all2all_org" that is not a sensitive variable; the secret variable needs that id',
+        'test/all2all-org: stack "test" already has a construct "dns_tsig_key_all2all_org" that ' +
+          "is not a sensitive variable; the secret variable needs that id",
       );
     });
 
     it("fails on record sets in a secondary zone", () => {
       expect(() => build(SECONDARY).zone.addRecordSet({ name: "www", type: "A", records: ["192.0.2.10"] })).toThrow(
-        'DnsZone "all2all-org", A "www": the zone is a secondary: its records come from the primary name servers, not from record sets here',
+        'DnsZone "all2all-org", A "www": the zone is a secondary: its records come ' +
+          "from the primary name servers, not from record sets here",
       );
     });
 
@@ -379,7 +384,8 @@ describe("DnsZone", () => {
         ],
         [
           { name: "localhost" },
-          'name "localhost" is not a valid host name: use lower-case labels of letters, digits and inner hyphens separated by dots, at least 2 labels',
+          'name "localhost" is not a valid host name: use lower-case labels of letters, ' +
+            "digits and inner hyphens separated by dots, at least 2 labels",
         ],
         [
           { name: "exämple.be" },
@@ -406,7 +412,8 @@ describe("DnsZone", () => {
       expectRefused(zone.addRecordSet.bind(zone), [
         [
           { name: "www.all2all.org", type: "A", records: ["192.0.2.10"] },
-          'DnsZone "all2all-org", A "www.all2all.org": record names are relative to the zone all2all.org: write "www" instead of "www.all2all.org"',
+          'DnsZone "all2all-org", A "www.all2all.org": record names are relative to the ' +
+            'zone all2all.org: write "www" instead of "www.all2all.org"',
         ],
         [{ name: "all2all.org.", type: "A", records: ["192.0.2.10"] }, 'write "@" instead of "all2all.org."'],
         [{ name: "WWW", type: "A", records: ["192.0.2.10"] }, 'the record name "WWW" is not valid'],
@@ -429,7 +436,8 @@ describe("DnsZone", () => {
       expectRefused(zone.addRecordSet.bind(zone), [
         [
           { name: "@", type: "A", records: ["2001:db8::1"] },
-          'DnsZone "all2all-org", A "@": the value "2001:db8::1" is not an IPv4 address (e.g. "192.0.2.10"; for a server use server.ipv4Address)',
+          'DnsZone "all2all-org", A "@": the value "2001:db8::1" is not an IPv4 address ' +
+            '(e.g. "192.0.2.10"; for a server use server.ipv4Address)',
         ],
         [{ name: "@", type: "AAAA", records: ["192.0.2.1"] }, 'the value "192.0.2.1" is not an IPv6 address'],
         [
@@ -464,13 +472,15 @@ describe("DnsZone", () => {
       const { zone } = build();
       zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.10"] });
       expect(() => zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.11"] })).toThrow(
-        'DnsZone "all2all-org", A "@": a record set for A "@" already exists; give every value of one (name, type) in one call',
+        'DnsZone "all2all-org", A "@": a record set for A "@" already exists; ' +
+          "give every value of one (name, type) in one call",
       );
     });
 
     it("fails on a pre-quoted TXT string over 255 bytes", () => {
       expect(() => build().zone.addRecordSet({ name: "@", type: "TXT", records: [`"${"a".repeat(256)}"`] })).toThrow(
-        'DnsZone "all2all-org", TXT "@": the quoted string "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" is 256 bytes long (at most 255 per string); give the value unquoted and it is split for you',
+        'DnsZone "all2all-org", TXT "@": the quoted string "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" is 256 ' +
+          "bytes long (at most 255 per string); give the value unquoted and it is split for you",
       );
     });
 

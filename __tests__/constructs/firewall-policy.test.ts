@@ -163,7 +163,8 @@ describe("FirewallPolicy", () => {
   describe("validation", () => {
     it("fails on a port for a protocol without ports", () => {
       expect(() => build().fw.allowFrom(ANYWHERE, "icmp", 8, "ping")).toThrow(
-        'FirewallPolicy "web", inbound "icmp" rule "ping": port 8 is only meaningful for tcp and udp, not icmp; drop it',
+        'FirewallPolicy "web", inbound "icmp" rule "ping": port 8 is only ' +
+          "meaningful for tcp and udp, not icmp; drop it",
       );
       expect(() => build().fw.allowFrom(ANYWHERE, "esp", "any")).toThrow(
         'port "any" is only meaningful for tcp and udp, not esp',

@@ -153,7 +153,8 @@ describe("PrivateNetwork", () => {
       expectRefused(build, [
         [
           { ipRange: "10.20.0.0" },
-          'PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a CIDR range; write 10.20.0.0/32 for a single address',
+          'PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a ' +
+            "CIDR range; write 10.20.0.0/32 for a single address",
         ],
         [
           { ipRange: "fd00::/8" },
@@ -164,13 +165,15 @@ describe("PrivateNetwork", () => {
 
     it("fails on host bits in the range, suggesting the network address", () => {
       expect(() => build({ ipRange: "10.20.1.0/16" })).toThrow(
-        'PrivateNetwork "internal": ipRange: network range "10.20.1.0/16" has host bits set; did you mean 10.20.0.0/16?',
+        'PrivateNetwork "internal": ipRange: network range "10.20.1.0/16" ' +
+          "has host bits set; did you mean 10.20.0.0/16?",
       );
     });
 
     it("fails on a public or too small range", () => {
       expect(() => build({ ipRange: "192.0.2.0/24" })).toThrow(
-        "ipRange: network range 192.0.2.0/24 is not a private (RFC 1918) range; use part of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+        "ipRange: network range 192.0.2.0/24 is not a private (RFC 1918) range; use " +
+          "part of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
       );
       expect(() => build({ ipRange: "10.20.0.0/25" })).toThrow(
         "ipRange: network range 10.20.0.0/25 is too small (at most /24); Hetzner's minimum is a /24",
@@ -179,10 +182,12 @@ describe("PrivateNetwork", () => {
 
     it("fails on subnets outside the range or overlapping", () => {
       expect(() => build({ subnets: [{ ipRange: "10.30.1.0/24" }] })).toThrow(
-        'PrivateNetwork "internal", subnet "10-30-1-0-24": ipRange: subnet 10.30.1.0/24 is outside its network\'s range 10.20.0.0/16; pick a block inside it, or widen the network',
+        'PrivateNetwork "internal", subnet "10-30-1-0-24": ipRange: subnet 10.30.1.0/24 is outside its ' +
+          "network's range 10.20.0.0/16; pick a block inside it, or widen the network",
       );
       expect(() => build({ subnets: [{ ipRange: "10.20.0.0/23" }, { ipRange: "10.20.1.0/24" }] })).toThrow(
-        'PrivateNetwork "internal", subnet "10-20-1-0-24": ipRange: subnet 10.20.1.0/24 overlaps subnet 10.20.0.0/23 ("10-20-0-0-23"); subnets of a network may not overlap',
+        'PrivateNetwork "internal", subnet "10-20-1-0-24": ipRange: subnet 10.20.1.0/24 overlaps ' +
+          'subnet 10.20.0.0/23 ("10-20-0-0-23"); subnets of a network may not overlap',
       );
       expect(() => build({ subnets: [{ ipRange: "10.20.1.1/24" }] })).toThrow(
         'ipRange: subnet "10.20.1.1/24" has host bits set; did you mean 10.20.1.0/24?',
@@ -196,11 +201,13 @@ describe("PrivateNetwork", () => {
       expectRefused(build, [
         [
           { networkZone: "eu-west" as never },
-          'PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network zone (eu-central, us-east, us-west, ap-southeast)',
+          'PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network ' +
+            "zone (eu-central, us-east, us-west, ap-southeast)",
         ],
         [
           { subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", networkZone: "us-east" }] },
-          'networkZone "us-east" differs from subnet "10-20-1-0-24" ("eu-central"): all subnets of a network share one network zone',
+          'networkZone "us-east" differs from subnet "10-20-1-0-24" ' +
+            '("eu-central"): all subnets of a network share one network zone',
         ],
       ]);
     });
@@ -219,7 +226,8 @@ describe("PrivateNetwork", () => {
       expectRefused(build, [
         [
           { routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] },
-          'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route gateway 10.21.0.10 is outside the network 10.20.0.0/16',
+          'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route ' +
+            "gateway 10.21.0.10 is outside the network 10.20.0.0/16",
         ],
         [
           { routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] },
@@ -242,7 +250,8 @@ describe("PrivateNetwork", () => {
           routes: [{ destination: "10.20.0.0/16", gateway: "10.20.1.10" }],
         }),
       ).toThrow(
-        'destination: route destination 10.20.0.0/16 overlaps subnet 10.20.1.0/24 ("10-20-1-0-24"); a route cannot cover a subnet of its network',
+        "destination: route destination 10.20.0.0/16 overlaps subnet 10.20.1.0/24 " +
+          '("10-20-1-0-24"); a route cannot cover a subnet of its network',
       );
       expect(() =>
         build({

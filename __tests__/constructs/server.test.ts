@@ -212,15 +212,19 @@ describe("Server", () => {
     expect(resourcesOf(json, "hcloud_server")["web-1"].rebuild_protection).toBe(true);
   });
 
-  it("allowRebuild: true lets image, ssh_keys and user_data changes through and lifts prevent_destroy on the server alone", () => {
-    const { json } = build({ allowRebuild: true, ipv4: true, volumes: [{ name: "web-1-data", sizeGb: 10 }] });
-    expect(resourcesOf(json, "hcloud_server")["web-1"].lifecycle).toEqual({ prevent_destroy: false });
-    // Its addresses and data stay protected: the rebuilt server gets them back.
-    expect(resourcesOf(json, "hcloud_primary_ip")["web-1-ipv4"].lifecycle).toEqual({ prevent_destroy: true });
-    expect(resourcesOf(json, "hcloud_primary_ip")["web-1-ipv6"].lifecycle).toEqual({ prevent_destroy: true });
-    expect(resourcesOf(json, "hcloud_volume")["web-1-data"].lifecycle).toEqual({ prevent_destroy: true });
-    expect(resourcesOf(json, "hcloud_server")["web-1"].delete_protection).toBe(true);
-  });
+  it(
+    "allowRebuild: true lets image, ssh_keys and user_data changes through " +
+      "and lifts prevent_destroy on the server alone",
+    () => {
+      const { json } = build({ allowRebuild: true, ipv4: true, volumes: [{ name: "web-1-data", sizeGb: 10 }] });
+      expect(resourcesOf(json, "hcloud_server")["web-1"].lifecycle).toEqual({ prevent_destroy: false });
+      // Its addresses and data stay protected: the rebuilt server gets them back.
+      expect(resourcesOf(json, "hcloud_primary_ip")["web-1-ipv4"].lifecycle).toEqual({ prevent_destroy: true });
+      expect(resourcesOf(json, "hcloud_primary_ip")["web-1-ipv6"].lifecycle).toEqual({ prevent_destroy: true });
+      expect(resourcesOf(json, "hcloud_volume")["web-1-data"].lifecycle).toEqual({ prevent_destroy: true });
+      expect(resourcesOf(json, "hcloud_server")["web-1"].delete_protection).toBe(true);
+    },
+  );
 
   it("passes the server's own props through", () => {
     const { json } = build({
@@ -407,7 +411,8 @@ describe("Server", () => {
       expectRefused(build, [
         [
           { importId: "123" },
-          'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without its current primary IPV6 would link a new address and delete the current one',
+          'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without ' +
+            "its current primary IPV6 would link a new address and delete the current one",
         ],
         [{ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } }, "importPrimaryIpIds.ipv4 is missing"],
       ]);
@@ -454,7 +459,8 @@ describe("Server", () => {
       expectRefused(build, [
         [
           { labels: { "-role": "web" } },
-          'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
+          'Server "web-1": labels: label key "-role" must start and end with a letter or digit, ' +
+            'with only letters, digits, "-", "_" and "." between (Hetzner labels:',
         ],
         [
           { labels: { "hetzner.cloud/x": "y" } },
@@ -468,7 +474,8 @@ describe("Server", () => {
       expectRefused(build, [
         [
           { labels: { role: "web server" } },
-          'Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit',
+          'Server "web-1": labels: label "role": label value "web server" must ' +
+            "be empty or start and end with a letter or digit",
         ],
         [{ labels: { role: "x".repeat(64) } }, `labels: label "role": label value is 64 characters long (at most 63)`],
       ]);
@@ -484,7 +491,8 @@ describe("Server", () => {
   describe("validation", () => {
     it("fails on a construct id that cannot be an address", () => {
       expect(() => build({}, "Web_1")).toThrow(
-        'Server "Web_1": the construct id "Web_1" is not a valid name: use lower-case letters, digits and inner hyphens, starting with a letter, at most 63 characters (e.g. "web-1")',
+        'Server "Web_1": the construct id "Web_1" is not a valid name: use lower-case letters, digits and ' +
+          'inner hyphens, starting with a letter, at most 63 characters (e.g. "web-1")',
       );
     });
 
@@ -502,7 +510,8 @@ describe("Server", () => {
 
     it("fails on reverse DNS for an IPv4 the server does not have", () => {
       expect(() => build({ reverseDns: { ipv4: "web-1.all2all.org" } })).toThrow(
-        'Server "web-1": reverseDns.ipv4 is "web-1.all2all.org" but the server has no IPv4; set ipv4: true or drop reverseDns.ipv4',
+        'Server "web-1": reverseDns.ipv4 is "web-1.all2all.org" but the server ' +
+          "has no IPv4; set ipv4: true or drop reverseDns.ipv4",
       );
     });
 
@@ -536,7 +545,8 @@ describe("Server", () => {
       expectRefused(build, [
         [
           { networks: [{ name: "internal" }] },
-          'Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId',
+          'Server "web-1", network "internal": give exactly one of subnetId (preferred: ' +
+            "it orders the attachment after the subnet) and networkId",
         ],
         [{ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] }, "give exactly one of subnetId"],
       ]);
@@ -546,7 +556,8 @@ describe("Server", () => {
       expectRefused(build, [
         [
           { networks: [{ name: "internal", networkId: 1, ip: "10.20.1.300" }] },
-          'Server "web-1", network "internal": ip "10.20.1.300" is not an IPv4 address (private networks are IPv4 only)',
+          'Server "web-1", network "internal": ip "10.20.1.300" is not an ' +
+            "IPv4 address (private networks are IPv4 only)",
         ],
         [
           {
@@ -592,7 +603,8 @@ describe("Server", () => {
       const stack = makeStack();
       new Server(stack, "web-1", { ...BASE, volumes: [{ name: "shared-data", sizeGb: 10 }] });
       expect(() => new Server(stack, "web-2", { ...BASE, volumes: [{ name: "shared-data", sizeGb: 10 }] })).toThrow(
-        'test/web-2/volume-shared-data: the address hcloud_volume.shared-data is already used in stack "test" by test/web-1/volume-shared-data',
+        "test/web-2/volume-shared-data: the address hcloud_volume.shared-data is " +
+          'already used in stack "test" by test/web-1/volume-shared-data',
       );
     });
   });

@@ -91,7 +91,8 @@ describe("SshKeys", () => {
           keys: [{ name: "alice", publicKey: `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n` }],
         }),
       ).toThrow(
-        'SshKeys "operators", key "alice": publicKey is not usable: a PRIVATE key is pasted here: remove it now, consider it leaked',
+        'SshKeys "operators", key "alice": publicKey is not usable: a PRIVATE key ' +
+          "is pasted here: remove it now, consider it leaked",
       );
     });
 
@@ -103,7 +104,8 @@ describe("SshKeys", () => {
         /^unsupported SSH key type "ecdsa-sk" \(accepted: ssh-ed25519, .*sk-ssh-ed25519@openssh.com/,
       );
       expect(sshPublicKeyProblem("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns")).toBe(
-        "the key data does not hold a ssh-rsa key (the type before the key data must match the key; paste the .pub file again)",
+        "the key data does not hold a ssh-rsa key (the type before the key data " +
+          "must match the key; paste the .pub file again)",
       );
       expect(sshPublicKeyProblem("ssh-ed25519 not*base64")).toBe(
         "the ssh-ed25519 key data is not valid base64 (the key looks truncated or mangled; paste the .pub file again)",

@@ -24,20 +24,24 @@ test("every type of the table is a resource of the provider; the protected ones 
   }
 });
 
-test("the policy pack protects exactly the table's protected types; the review and the deploy summary read the same words", () => {
-  expect([...PROTECTED_TYPES].sort()).toEqual([
-    "hcloud_floating_ip",
-    "hcloud_network",
-    "hcloud_primary_ip",
-    "hcloud_server",
-    "hcloud_storage_box",
-    "hcloud_volume",
-    "hcloud_zone",
-  ]);
-  expect([...REVIEW_TYPES.keys()]).toEqual(statefulTypes("review"));
-  for (const [type, loses] of REVIEW_TYPES) expect(statefulLossOf(type)).toBe(loses);
-  // Only the deploy summary names a subaccount; an SSH key is in no list.
-  expect(REVIEW_TYPES.has("hcloud_storage_box_subaccount")).toBe(false);
-  expect(statefulLossOf("hcloud_storage_box_subaccount")).toMatch(/backup job loses access/);
-  expect(statefulLossOf("hcloud_ssh_key")).toBeUndefined();
-});
+test(
+  "the policy pack protects exactly the table's protected types; the " +
+    "review and the deploy summary read the same words",
+  () => {
+    expect([...PROTECTED_TYPES].sort()).toEqual([
+      "hcloud_floating_ip",
+      "hcloud_network",
+      "hcloud_primary_ip",
+      "hcloud_server",
+      "hcloud_storage_box",
+      "hcloud_volume",
+      "hcloud_zone",
+    ]);
+    expect([...REVIEW_TYPES.keys()]).toEqual(statefulTypes("review"));
+    for (const [type, loses] of REVIEW_TYPES) expect(statefulLossOf(type)).toBe(loses);
+    // Only the deploy summary names a subaccount; an SSH key is in no list.
+    expect(REVIEW_TYPES.has("hcloud_storage_box_subaccount")).toBe(false);
+    expect(statefulLossOf("hcloud_storage_box_subaccount")).toMatch(/backup job loses access/);
+    expect(statefulLossOf("hcloud_ssh_key")).toBeUndefined();
+  },
+);

@@ -20,7 +20,8 @@ function problems(text: string): ConfigProblem[] {
 test("a valid file gives its entries, ids as text, with where each is written", () => {
   const r = parseAdoption(
     FILE,
-    'servers:\n  hcloud_server.web-1: { id: 4711, matched: server named web-1 }\n  hcloud_primary_ip.web-1-ipv4: { id: create }\ndns:\n  hcloud_zone_rrset.x-apex-a: { id: "x.org/@/A" }\n',
+    "servers:\n  hcloud_server.web-1: { id: 4711, matched: server named web-1 }\n  " +
+      'hcloud_primary_ip.web-1-ipv4: { id: create }\ndns:\n  hcloud_zone_rrset.x-apex-a: { id: "x.org/@/A" }\n',
   );
   expect(r.ok).toBe(true);
   if (!r.ok) return;
@@ -256,13 +257,16 @@ describe("in a config directory", () => {
 
   test("a zone or record set id naming another zone or record is refused", () => {
     const dir = config(
-      `dns:\n  hcloud_zone.all2all-lab-org: { id: other.org }\n  hcloud_zone_rrset.all2all-lab-org-www-cname: { id: ${LAB_ZONE}/www/A }\n`,
+      `dns:\n  hcloud_zone.all2all-lab-org: { id: other.org }\n  ` +
+        `hcloud_zone_rrset.all2all-lab-org-www-cname: { id: ${LAB_ZONE}/www/A }\n`,
     );
     expect(crossCheck(dir).map((p) => [p.line, p.message])).toEqual([
       [2, `"other.org" is not the import id of hcloud_zone.all2all-lab-org: the zone is "${LAB_ZONE}"`],
       [
         3,
-        `"${LAB_ZONE}/www/A" is not the import id of hcloud_zone_rrset.all2all-lab-org-www-cname: this record set is "${LAB_ZONE}/www/CNAME"`,
+        `"${LAB_ZONE}/www/A" is not the import id of ` +
+          `hcloud_zone_rrset.all2all-lab-org-www-cname: this record set is ` +
+          `"${LAB_ZONE}/www/CNAME"`,
       ],
     ]);
   });
@@ -272,13 +276,15 @@ describe("in a config directory", () => {
     const [p, ...rest] = crossCheck(dir);
     expect(rest).toEqual([]);
     expect(p!.message).toBe(
-      "hcloud_server.web-1 is adopted without hcloud_primary_ip.web-1-ipv4: linking a new primary IP to an existing server deletes its current address",
+      "hcloud_server.web-1 is adopted without hcloud_primary_ip.web-1-ipv4: linking a new " +
+        "primary IP to an existing server deletes its current address",
     );
     expect(p!.hint).toMatch(/id: create/);
     expect(
       crossCheck(
         config(
-          "servers:\n  hcloud_server.web-1: { id: 1 }\n  hcloud_primary_ip.web-1-ipv6: { id: 2 }\n  hcloud_primary_ip.web-1-ipv4: { id: create }\n",
+          "servers:\n  hcloud_server.web-1: { id: 1 }\n  hcloud_primary_ip.web-1-ipv6: { " +
+            "id: 2 }\n  hcloud_primary_ip.web-1-ipv4: { id: create }\n",
         ),
       ),
     ).toEqual([]);
@@ -286,7 +292,8 @@ describe("in a config directory", () => {
 
   test("a resource adopted both by the overlay's import_id and by the file is refused", () => {
     const dir = config(
-      "servers:\n  hcloud_server.web-1: { id: 1 }\n  hcloud_primary_ip.web-1-ipv6: { id: 2 }\n  hcloud_primary_ip.web-1-ipv4: { id: 3 }\n",
+      "servers:\n  hcloud_server.web-1: { id: 1 }\n  hcloud_primary_ip.web-1-ipv6: " +
+        "{ id: 2 }\n  hcloud_primary_ip.web-1-ipv4: { id: 3 }\n",
     );
     fs.appendFileSync(
       path.join(dir, "environments", "lab.yaml"),
@@ -295,8 +302,10 @@ describe("in a config directory", () => {
     const found = crossCheck(dir);
     expect(found.map((p) => p.message)).toEqual([
       "hcloud_server.web-1 is already adopted by the environment's overlay (import_id / import_primary_ips: 9)",
-      "hcloud_primary_ip.web-1-ipv6 is already adopted by the environment's overlay (import_id / import_primary_ips: 8)",
-      "hcloud_primary_ip.web-1-ipv4 is already adopted by the environment's overlay (import_id / import_primary_ips: 7)",
+      "hcloud_primary_ip.web-1-ipv6 is already adopted by the " +
+        "environment's overlay (import_id / import_primary_ips: 8)",
+      "hcloud_primary_ip.web-1-ipv4 is already adopted by the " +
+        "environment's overlay (import_id / import_primary_ips: 7)",
     ]);
   });
 });

@@ -14,6 +14,7 @@ import {
   type Expected,
   type Workspace,
 } from "../../testing/description";
+import { joinRegExp } from "../../primitives/regexp";
 
 const NET = "config/network.yaml";
 const DNS = "config/dns.yaml";
@@ -79,8 +80,10 @@ const replaceCases: ReplaceCase[] = [
     to: "   role: lists\n",
     at: "   role: lists",
     path: "",
-    message:
-      /YAML syntax error: bad indentation of a sequence entry \(check the indentation and brackets on this line and the one before\)/,
+    message: joinRegExp(
+      /YAML syntax error: bad indentation of a sequence entry \(check the /,
+      /indentation and brackets on this line and the one before\)/,
+    ),
   },
   {
     name: "YAML duplicate key",
@@ -194,7 +197,9 @@ const replaceCases: ReplaceCase[] = [
   {
     name: "RSA key shorter than 3072 bits",
     file: NET,
-    from: "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key",
+    from:
+      "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1" +
+      "eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key",
     to: `public_key: ${rsaPublicKey(2048)}`,
     at: "ssh-rsa ",
     path: "operators.ssh_keys[1].public_key",
@@ -234,8 +239,10 @@ const replaceCases: ReplaceCase[] = [
     to: "    role: bastion\n    type: cx32",
     at: "type: cx32",
     path: "servers[0].type",
-    message:
-      /server type "cx32" was retired by Hetzner \(announced 2025-10-16, not orderable after 2025-12-31\) \(use its successor "cx33"/,
+    message: joinRegExp(
+      /server type "cx32" was retired by Hetzner \(announced 2025-10-16, not /,
+      /orderable after 2025-12-31\) \(use its successor "cx33"/,
+    ),
   },
   {
     name: "unknown image",
@@ -593,7 +600,8 @@ const replaceCases: ReplaceCase[] = [
     path: "networks[0].routes[0].destination",
     message: (ws) =>
       new RegExp(
-        `route destination 10\\.20\\.0\\.0/23 overlaps subnet 10\\.20\\.1\\.0/24 \\(line ${ws.line(NET, "10.20.1.0/24")}\\)`,
+        `route destination 10\\.20\\.0\\.0/23 overlaps subnet ` +
+          `10\\.20\\.1\\.0/24 \\(line ${ws.line(NET, "10.20.1.0/24")}\\)`,
       ),
   },
   {
@@ -605,7 +613,9 @@ const replaceCases: ReplaceCase[] = [
     path: "servers[2].networks[0].ip",
     message: (ws) =>
       new RegExp(
-        `fixed IP 10\\.20\\.1\\.21 is already taken by servers\\[1\\]\\.networks\\[0\\]\\.ip \\(line ${ws.line(NET, "ip: 10.20.1.21")}\\)`,
+        `fixed IP 10\\.20\\.1\\.21 is already taken by ` +
+          `servers\\[1\\]\\.networks\\[0\\]\\.ip ` +
+          `\\(line ${ws.line(NET, "ip: 10.20.1.21")}\\)`,
       ),
   },
 ];
@@ -702,8 +712,10 @@ const adoptionCases: AdoptionCase[] = [
     server: "    import_id: 4711\n",
     at: "import_id: 4711",
     path: "servers[5].import_id",
-    message:
-      /adopting server ns-1 needs import_primary_ips: the ids of its current primary IPs \(or "create" for a new address\) \(add import_primary_ips: \{ ipv4: <id>, ipv6: <id> \}\)/,
+    message: joinRegExp(
+      /adopting server ns-1 needs import_primary_ips: the ids of its current primary IPs \(or "create" /,
+      /for a new address\) \(add import_primary_ips: \{ ipv4: <id>, ipv6: <id> \}\)/,
+    ),
   },
   {
     name: "import_primary_ips without import_id",
@@ -789,7 +801,8 @@ const editCases: Case[] = [
         .join("\n");
       ws.replace(
         NET,
-        "      public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key",
+        "      public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zR" +
+          "DE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key",
         `      public_key: |\n${pasted}`,
       );
       const header = ws.line(NET, "PRIVATE KEY-----");
@@ -906,7 +919,8 @@ const editCases: Case[] = [
     edit: (ws) => {
       ws.write(
         NET,
-        `${ws.read(NET)}\nsuppressions:\n  - rule: server-backups\n    resource: server/web-3\n    reason: The web server holds no data; sites are redeployed from git.\n`,
+        `${ws.read(NET)}\nsuppressions:\n  - rule: server-backups\n    resource: server/web-3\n    ` +
+          `reason: The web server holds no data; sites are redeployed from git.\n`,
       );
       return {
         file: NET,
@@ -936,8 +950,10 @@ const editCases: Case[] = [
         file: BACKUP,
         line: 1,
         path: "",
-        message:
-          /the first line must name the JSON Schema for editors \(start the file with: # yaml-language-server: \$schema=\.\/schema\.json\)/,
+        message: joinRegExp(
+          /the first line must name the JSON Schema for editors \(start the file with: /,
+          /# yaml-language-server: \$schema=\.\/schema\.json\)/,
+        ),
       };
     },
   },

@@ -14,7 +14,10 @@ const HETZNER_SECONDARY_ADDRESSES = [
 
 /** The counts of dr and production: the same network in two locations. */
 const FULL_NETWORK_COUNTS =
-  "  6 servers, 12 primary IPs, 1 floating IP, 4 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 2 zones, 44 record sets (32 in all2all.org, served from the hidden primary; 12 in exemple-asbl.be, at Hetzner), 1 storage box, 7 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression";
+  "  6 servers, 12 primary IPs, 1 floating IP, 4 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 " +
+  "firewall policies, 12 firewall rules, 2 zones, 44 record sets (32 in all2all.org, served from the hidden " +
+  "primary; 12 in exemple-asbl.be, at Hetzner), 1 storage box, 7 subaccounts, 2 SSH keys, 3 admin ranges, 1 " +
+  "suppression";
 
 /** What `all2all check` prints for the default config. */
 const DEFAULT_SUMMARY = [
@@ -23,7 +26,9 @@ const DEFAULT_SUMMARY = [
   "production: fsn1 (eu-central), protected, state s3",
   FULL_NETWORK_COUNTS,
   "staging: fsn1 (eu-central), unprotected, state local",
-  "  3 servers, 6 primary IPs, 0 floating IPs, 2 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 firewall policies, 12 firewall rules, 1 zone, 13 record sets (13 in all2all-staging.org, at Hetzner), 1 storage box, 4 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
+  "  3 servers, 6 primary IPs, 0 floating IPs, 2 volumes, 1 placement group, 1 network, 2 subnets, 1 route, 6 " +
+    "firewall policies, 12 firewall rules, 1 zone, 13 record sets (13 in all2all-staging.org, at Hetzner), 1 " +
+    "storage box, 4 subaccounts, 2 SSH keys, 3 admin ranges, 1 suppression",
   "config: 3 environments valid",
 ];
 
@@ -63,7 +68,8 @@ describe("all2all check on the default config", () => {
     try {
       ws.write(
         "config/dns.yaml",
-        `${ws.read("config/dns.yaml")}\n  - name: café-asbl.be\n    mode: primary\n    records:\n      - { name: "@", type: A, values: [web-1.ipv4] }\n      - { name: école, type: CNAME, values: ["@"] }\n`,
+        `${ws.read("config/dns.yaml")}\n  - name: café-asbl.be\n    mode: primary\n    records:\n      - { name: ` +
+          `"@", type: A, values: [web-1.ipv4] }\n      - { name: école, type: CNAME, values: ["@"] }\n`,
       );
       const result = loadNetwork("config", { cwd: ws.root, env: "production" });
       if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("\n"));

@@ -116,40 +116,43 @@ describe("the committed catalogue", () => {
     expect(SERVER_TYPES.cx22).toBeUndefined();
   });
 
-  test("check refuses a retired type with its successor, and an arm type in a US location, at the file and line", () => {
-    const dir = copyConfig(`${t.dir}/retired`);
-    editFile(`${dir}/network.yaml`, "    role: bastion\n    type: cx23\n", "    role: bastion\n    type: cx22\n");
-    const r = loadNetwork(dir, { env: "production" });
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.problems).toEqual([
-      expect.objectContaining({
-        path: "servers[0].type",
-        line: 88,
-        message: expect.stringContaining('"cx22" was retired by Hetzner'),
-        hint: expect.stringContaining('"cx23"'),
-      }),
-    ]);
+  test(
+    "check refuses a retired type with its successor, and an arm " + "type in a US location, at the file and line",
+    () => {
+      const dir = copyConfig(`${t.dir}/retired`);
+      editFile(`${dir}/network.yaml`, "    role: bastion\n    type: cx23\n", "    role: bastion\n    type: cx22\n");
+      const r = loadNetwork(dir, { env: "production" });
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.problems).toEqual([
+        expect.objectContaining({
+          path: "servers[0].type",
+          line: 88,
+          message: expect.stringContaining('"cx22" was retired by Hetzner'),
+          hint: expect.stringContaining('"cx23"'),
+        }),
+      ]);
 
-    const arm = copyConfig(`${t.dir}/arm`);
-    editFile(
-      `${arm}/network.yaml`,
-      "  allowed_locations: [fsn1, nbg1, hel1]",
-      "  allowed_locations: [fsn1, nbg1, hel1, ash]",
-    );
-    editFile(
-      `${arm}/network.yaml`,
-      "    role: bastion\n    type: cx23\n",
-      "    role: bastion\n    type: cax11\n    location: ash\n",
-    );
-    const r2 = loadNetwork(arm, { env: "staging" });
-    expect(r2.ok).toBe(false);
-    if (r2.ok) return;
-    expect(r2.problems.filter((p) => p.path === "servers[0].type").map((p) => [p.message, p.hint])).toEqual([
-      // No arm type is sold in ash: no type to suggest.
-      ['server type "cax11" is not sold in ash; Hetzner sells it in fsn1, nbg1, hel1', undefined],
-    ]);
-  });
+      const arm = copyConfig(`${t.dir}/arm`);
+      editFile(
+        `${arm}/network.yaml`,
+        "  allowed_locations: [fsn1, nbg1, hel1]",
+        "  allowed_locations: [fsn1, nbg1, hel1, ash]",
+      );
+      editFile(
+        `${arm}/network.yaml`,
+        "    role: bastion\n    type: cx23\n",
+        "    role: bastion\n    type: cax11\n    location: ash\n",
+      );
+      const r2 = loadNetwork(arm, { env: "staging" });
+      expect(r2.ok).toBe(false);
+      if (r2.ok) return;
+      expect(r2.problems.filter((p) => p.path === "servers[0].type").map((p) => [p.message, p.hint])).toEqual([
+        // No arm type is sold in ash: no type to suggest.
+        ['server type "cax11" is not sold in ash; Hetzner sells it in fsn1, nbg1, hel1', undefined],
+      ]);
+    },
+  );
 });
 
 test("warnings are printed as warnings, with the file, line and path", async () => {

@@ -173,7 +173,9 @@ describe("the loader on randomly mutated configs", () => {
   const load = (env?: string) => loadNetwork(dir, { env });
   const envs = fc.constantFrom<string | undefined>("production", "staging", "dr", undefined);
   const restore = (file: string) => writeFileSync(path.join(dir, file), originals.get(file)!);
-  /** With `text` in place of `file`: the description loads, or its problems are well formed; then the file is restored. */
+  /**
+   * With `text` in place of `file`: the description loads, or its problems are well formed; then the file is restored.
+   */
   const loadsOrExplains = (file: string, text: string, env: string | undefined) => {
     writeFileSync(path.join(dir, file), text);
     try {

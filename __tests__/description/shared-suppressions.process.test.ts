@@ -14,7 +14,8 @@ afterAll(() => t.cleanup());
 const cli = (argv: string[]) => runCli(argv, t.dir);
 
 const SUPPRESSION = (resource: string) =>
-  `suppressions:\n  - rule: stateful-backups\n    resource: ${resource}\n    reason: The web servers hold no data of their own; the shared storage is backed up elsewhere.\n`;
+  `suppressions:\n  - rule: stateful-backups\n    resource: ${resource}\n    reason: The web ` +
+  `servers hold no data of their own; the shared storage is backed up elsewhere.\n`;
 
 test("a shared suppression of a server staging removes is the suppression-unused warning there", async () => {
   const config = copyConfig(path.join(t.dir, "shared"));

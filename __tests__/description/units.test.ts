@@ -76,43 +76,52 @@ describe("SSH public keys", () => {
     });
   });
 
-  test("accept FIDO security-key types (sk-ssh-ed25519, sk-ecdsa), whose data ends with the application; refuse them without it", () => {
-    /** An SSH wire-format string: a 32-bit length, then the bytes. */
-    const str = (b: Buffer) => {
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(b.length);
-      return Buffer.concat([length, b]);
-    };
-    const ed = Buffer.from(ed25519PublicKey().split(" ")[1]!, "base64").subarray(4 + "ssh-ed25519".length + 4); // the 32-byte key
-    const skEd = (withApplication: boolean) =>
-      Buffer.concat([
-        str(Buffer.from("sk-ssh-ed25519@openssh.com")),
-        str(ed),
-        ...(withApplication ? [str(Buffer.from("ssh:"))] : []),
-      ]).toString("base64");
-    const ok = parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(true)} alice@yubikey`);
-    expect(ok).toMatchObject({
-      ok: true,
-      key: { type: "sk-ssh-ed25519@openssh.com", bits: 256, comment: "alice@yubikey" },
-    });
-    expect(parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(false)}`)).toMatchObject({
-      ok: false,
-      message: "the sk-ssh-ed25519@openssh.com key data is malformed (expected a 32-byte key)",
-    });
-    const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const jwk = publicKey.export({ format: "jwk" });
-    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
-    const skEc = Buffer.concat([
-      str(Buffer.from("sk-ecdsa-sha2-nistp256@openssh.com")),
-      str(Buffer.from("nistp256")),
-      str(point),
-      str(Buffer.from("ssh:")),
-    ]);
-    expect(parseSshPublicKey(`sk-ecdsa-sha2-nistp256@openssh.com ${skEc.toString("base64")}`)).toMatchObject({
-      ok: true,
-      key: { bits: 256 },
-    });
-  });
+  test(
+    "accept FIDO security-key types (sk-ssh-ed25519, sk-ecdsa), whose data " +
+      "ends with the application; refuse them without it",
+    () => {
+      /** An SSH wire-format string: a 32-bit length, then the bytes. */
+      const str = (b: Buffer) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(b.length);
+        return Buffer.concat([length, b]);
+      };
+      // the 32-byte key
+      const ed = Buffer.from(ed25519PublicKey().split(" ")[1]!, "base64").subarray(4 + "ssh-ed25519".length + 4);
+      const skEd = (withApplication: boolean) =>
+        Buffer.concat([
+          str(Buffer.from("sk-ssh-ed25519@openssh.com")),
+          str(ed),
+          ...(withApplication ? [str(Buffer.from("ssh:"))] : []),
+        ]).toString("base64");
+      const ok = parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(true)} alice@yubikey`);
+      expect(ok).toMatchObject({
+        ok: true,
+        key: { type: "sk-ssh-ed25519@openssh.com", bits: 256, comment: "alice@yubikey" },
+      });
+      expect(parseSshPublicKey(`sk-ssh-ed25519@openssh.com ${skEd(false)}`)).toMatchObject({
+        ok: false,
+        message: "the sk-ssh-ed25519@openssh.com key data is malformed (expected a 32-byte key)",
+      });
+      const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+      const jwk = publicKey.export({ format: "jwk" });
+      const point = Buffer.concat([
+        Buffer.from([4]),
+        Buffer.from(jwk.x!, "base64url"),
+        Buffer.from(jwk.y!, "base64url"),
+      ]);
+      const skEc = Buffer.concat([
+        str(Buffer.from("sk-ecdsa-sha2-nistp256@openssh.com")),
+        str(Buffer.from("nistp256")),
+        str(point),
+        str(Buffer.from("ssh:")),
+      ]);
+      expect(parseSshPublicKey(`sk-ecdsa-sha2-nistp256@openssh.com ${skEc.toString("base64")}`)).toMatchObject({
+        ok: true,
+        key: { bits: 256 },
+      });
+    },
+  );
 
   test("refuse a blob of another type than declared, and junk", () => {
     const ed = ed25519PublicKey().split(" ")[1];
@@ -243,7 +252,8 @@ describe("DNS record sets", () => {
         { kind: "address", server: "web-1", family: "ipv4" },
       ],
       problems: [
-        "zones.0.records.2.values.0: ns-1.ipv4: server ns-1 has no public IPv4 (set servers[1].public.ipv4: true, or drop this value)",
+        "zones.0.records.2.values.0: ns-1.ipv4: server ns-1 has no public IPv4 " +
+          "(set servers[1].public.ipv4: true, or drop this value)",
       ],
     },
     {
@@ -256,7 +266,8 @@ describe("DNS record sets", () => {
       ],
       fqdns: ["*.example.be.", "*.cdn.example.be."],
       problems: [
-        'zones.0.records.2.name: record name "www.example.be" is relative, so it means www.example.be.example.be (write "www")',
+        'zones.0.records.2.name: record name "www.example.be" is relative, so ' +
+          'it means www.example.be.example.be (write "www")',
         'zones.0.records.3.name: record name "a.*" has a "*" that is not the first label',
       ],
     },
@@ -271,11 +282,15 @@ describe("DNS record sets", () => {
         { name: "w", type: "CNAME", values: ["missing"] },
       ],
       problems: [
-        "zones.0.records.0.name: a CNAME cannot be at the zone apex (it would hide the SOA and NS records) (use A/AAAA records referencing the server)",
-        "zones.0.records.1.name: the apex NS records are managed by Hetzner (its authoritative name servers) (NS records here are for delegating a sub-zone)",
+        "zones.0.records.0.name: a CNAME cannot be at the zone apex (it would hide the SOA " +
+          "and NS records) (use A/AAAA records referencing the server)",
+        "zones.0.records.1.name: the apex NS records are managed by Hetzner (its authoritative " +
+          "name servers) (NS records here are for delegating a sub-zone)",
         'zones.0.records.2.values.0: a null MX ("0 .") must have priority 0 and be the only MX value (RFC 7505)',
-        "zones.0.records.3.values.0: MX target nowhere.example.be. has no A or AAAA record in this zone (add one (e.g. values: [mail-1.ipv4]) or fix the name)",
-        "zones.0.records.5.values.0: CNAME target missing.example.be. has no record in this zone (add it, or point to an existing name)",
+        "zones.0.records.3.values.0: MX target nowhere.example.be. has no A or AAAA record in " +
+          "this zone (add one (e.g. values: [mail-1.ipv4]) or fix the name)",
+        "zones.0.records.5.values.0: CNAME target missing.example.be. has no record " +
+          "in this zone (add it, or point to an existing name)",
       ],
     },
     {
@@ -298,7 +313,8 @@ describe("DNS record sets", () => {
         { kind: "text", text: '128 issuewild ";"' },
       ],
       problems: [
-        'zones.0.records.1.values.0: CAA iodef value "hostmaster@example.be" must be a mailto: or https: URL (e.g. "mailto:hostmaster@all2all.org")',
+        'zones.0.records.1.values.0: CAA iodef value "hostmaster@example.be" must be a ' +
+          'mailto: or https: URL (e.g. "mailto:hostmaster@all2all.org")',
         'zones.0.records.2.values.0: CAA flag "1" must be 0, or 128 (critical)',
       ],
     },
@@ -349,7 +365,8 @@ describe("YAML with positions, and the environment merge", () => {
 
   test("$remove removes an item; null removes a key; other lists are replaced", () => {
     const { plain, problems } = merge(
-      "servers:\n  - { name: web-1, $remove: true }\n  - { name: web-2, type: null }\noperators:\n  admin_ranges: [198.51.100.0/24]\n",
+      "servers:\n  - { name: web-1, $remove: true }\n  - { name: web-2, type: " +
+        "null }\noperators:\n  admin_ranges: [198.51.100.0/24]\n",
     );
     expect(problems).toEqual([]);
     expect(plain.servers).toEqual([{ name: "web-2" }]);
@@ -384,7 +401,8 @@ describe("YAML with positions, and the environment merge", () => {
   test("scalars follow the YAML 1.2 core schema: yes, on and 1_000 stay text; 0x1F, 0o17 and 012 are numbers", () => {
     const parsed = parseYaml(
       "a.yaml",
-      "a: yes\nb: on\nc: 1_000\nd: 0x1F\ne: 0o17\nf: ~\ng: TRUE\nh: 1e3\ni: '12'\nj: !!str 12\nk: ! 12\nl: !!int '7'\nm: 012\n",
+      "a: yes\nb: on\nc: 1_000\nd: 0x1F\ne: 0o17\nf: ~\ng: TRUE\nh: 1e3\ni: " +
+        "'12'\nj: !!str 12\nk: ! 12\nl: !!int '7'\nm: 012\n",
     );
     expect(parsed.problems).toEqual([]);
     expect(toPlain(parsed.root!)).toEqual({
@@ -467,46 +485,50 @@ describe("YAML with positions, and the environment merge", () => {
     }
   });
 
-  test("origins: keys and plain values where they start, quoted values at the quote, block scalars at | or >, empty values at their key", () => {
-    const root = parseYaml(
-      "a.yaml",
-      [
-        "a: plain",
-        "b: 'single'",
-        'c: "double"',
-        "d: |",
-        "  one",
-        "  two",
-        "e: >- # folded",
-        "",
-        "  text",
-        "f:",
-        "g: [x, { h: y }]",
-        "list:",
-        "  - first",
-        "  - k: v",
-      ].join("\n"),
-    ).root!;
-    const where = (...path: (string | number)[]) => {
-      const o = originAt(root, path);
-      return `${o.line}:${o.col}`;
-    };
-    expect([
-      where("a"),
-      where("b"),
-      where("c"),
-      where("d"),
-      where("e"),
-      where("f"),
-      where("g"),
-      where("g", 1, "h"),
-      where("list"),
-      where("list", 0),
-      where("list", 1, "k"),
-    ]).toEqual(["1:4", "2:4", "3:4", "4:4", "7:4", "10:1", "11:4", "11:13", "13:3", "13:5", "14:8"]);
-    expect(originAt(root, ["list", 1, "k"], "key")).toEqual({ file: "a.yaml", line: 14, col: 5 });
-    expect((toPlain(root) as Record<string, unknown>).e).toBe("\ntext");
-  });
+  test(
+    "origins: keys and plain values where they start, quoted values at the " +
+      "quote, block scalars at | or >, empty values at their key",
+    () => {
+      const root = parseYaml(
+        "a.yaml",
+        [
+          "a: plain",
+          "b: 'single'",
+          'c: "double"',
+          "d: |",
+          "  one",
+          "  two",
+          "e: >- # folded",
+          "",
+          "  text",
+          "f:",
+          "g: [x, { h: y }]",
+          "list:",
+          "  - first",
+          "  - k: v",
+        ].join("\n"),
+      ).root!;
+      const where = (...path: (string | number)[]) => {
+        const o = originAt(root, path);
+        return `${o.line}:${o.col}`;
+      };
+      expect([
+        where("a"),
+        where("b"),
+        where("c"),
+        where("d"),
+        where("e"),
+        where("f"),
+        where("g"),
+        where("g", 1, "h"),
+        where("list"),
+        where("list", 0),
+        where("list", 1, "k"),
+      ]).toEqual(["1:4", "2:4", "3:4", "4:4", "7:4", "10:1", "11:4", "11:13", "13:3", "13:5", "14:8"]);
+      expect(originAt(root, ["list", 1, "k"], "key")).toEqual({ file: "a.yaml", line: 14, col: 5 });
+      expect((toPlain(root) as Record<string, unknown>).e).toBe("\ntext");
+    },
+  );
 
   test("an alias bomb is stopped", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];

@@ -141,75 +141,83 @@ describe("what the inventory lists is what synth creates", () => {
 });
 
 describe("the JSON format", () => {
-  test("one object per environment, with each server's role, type, location, addresses, reverse DNS, firewalls, backups, volumes and subaccount", async () => {
-    const r = await inventory({ env: "production", format: "json" });
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout.join("\n"));
-    expect(doc.version).toBe(1);
-    expect(doc.environments).toHaveLength(1);
-    const env = doc.environments[0];
-    expect(env.stacks.map((s: { name: string }) => s.name)).toEqual([
-      "production-network",
-      "production-servers",
-      "production-dns",
-      "production-backup",
-    ]);
-    const web1 = env.servers.find((s: { name: string }) => s.name === "web-1");
-    expect(web1).toMatchObject({
-      role: "web",
-      type: "cx33",
-      location: "fsn1",
-      stack: "production-servers",
-      resource: "hcloud_server.web-1",
-      firewalls: ["base", "web"],
-      backups: true,
-      public: [
-        {
-          family: "ipv4",
-          output: "web-1-ipv4",
-          primary_ip: "hcloud_primary_ip.web-1-ipv4",
-          reverse_dns: "web-1.all2all.org",
-          reverse_dns_resource: "hcloud_rdns.web-1-ipv4",
+  test(
+    "one object per environment, with each server's role, type, location, addresses, " +
+      "reverse DNS, firewalls, backups, volumes and subaccount",
+    async () => {
+      const r = await inventory({ env: "production", format: "json" });
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout.join("\n"));
+      expect(doc.version).toBe(1);
+      expect(doc.environments).toHaveLength(1);
+      const env = doc.environments[0];
+      expect(env.stacks.map((s: { name: string }) => s.name)).toEqual([
+        "production-network",
+        "production-servers",
+        "production-dns",
+        "production-backup",
+      ]);
+      const web1 = env.servers.find((s: { name: string }) => s.name === "web-1");
+      expect(web1).toMatchObject({
+        role: "web",
+        type: "cx33",
+        location: "fsn1",
+        stack: "production-servers",
+        resource: "hcloud_server.web-1",
+        firewalls: ["base", "web"],
+        backups: true,
+        public: [
+          {
+            family: "ipv4",
+            output: "web-1-ipv4",
+            primary_ip: "hcloud_primary_ip.web-1-ipv4",
+            reverse_dns: "web-1.all2all.org",
+            reverse_dns_resource: "hcloud_rdns.web-1-ipv4",
+          },
+          {
+            family: "ipv6",
+            output: "web-1-ipv6",
+            primary_ip: "hcloud_primary_ip.web-1-ipv6",
+            reverse_dns: "web-1.all2all.org",
+            reverse_dns_resource: "hcloud_rdns.web-1-ipv6",
+          },
+        ],
+        volumes: [
+          {
+            name: "web-1-data",
+            size_gb: 50,
+            filesystem: "ext4",
+            automount: true,
+            resource: "hcloud_volume.web-1-data",
+            attachment: "hcloud_volume_attachment.web-1-data",
+          },
+        ],
+        storage_subaccounts: [
+          {
+            box: "backup",
+            subaccount: "web-1",
+            home_directory: "servers/web-1",
+            stack: "production-backup",
+            resource: "hcloud_storage_box_subaccount.backup-web-1",
+          },
+        ],
+        floating_ip: {
+          type: "ipv4",
+          reverse_dns: "www.all2all.org",
+          resource: "hcloud_floating_ip.web-1-floating-ipv4",
         },
-        {
-          family: "ipv6",
-          output: "web-1-ipv6",
-          primary_ip: "hcloud_primary_ip.web-1-ipv6",
-          reverse_dns: "web-1.all2all.org",
-          reverse_dns_resource: "hcloud_rdns.web-1-ipv6",
-        },
-      ],
-      volumes: [
-        {
-          name: "web-1-data",
-          size_gb: 50,
-          filesystem: "ext4",
-          automount: true,
-          resource: "hcloud_volume.web-1-data",
-          attachment: "hcloud_volume_attachment.web-1-data",
-        },
-      ],
-      storage_subaccounts: [
-        {
-          box: "backup",
-          subaccount: "web-1",
-          home_directory: "servers/web-1",
-          stack: "production-backup",
-          resource: "hcloud_storage_box_subaccount.backup-web-1",
-        },
-      ],
-      floating_ip: { type: "ipv4", reverse_dns: "www.all2all.org", resource: "hcloud_floating_ip.web-1-floating-ipv4" },
-    });
-    expect(web1.public[0].value).toBeUndefined();
-    expect(env.addresses.known).toBe(false);
-    const a = env.zones
-      .find((z: { name: string }) => z.name === "all2all.org")
-      .record_sets.find((rs: { name: string; type: string }) => rs.name === "@" && rs.type === "A");
-    expect(a.values).toEqual([
-      { kind: "address", ref: "web-1.ipv4", output: "web-1-ipv4" },
-      { kind: "address", ref: "web-2.ipv4", output: "web-2-ipv4" },
-    ]);
-  });
+      });
+      expect(web1.public[0].value).toBeUndefined();
+      expect(env.addresses.known).toBe(false);
+      const a = env.zones
+        .find((z: { name: string }) => z.name === "all2all.org")
+        .record_sets.find((rs: { name: string; type: string }) => rs.name === "@" && rs.type === "A");
+      expect(a.values).toEqual([
+        { kind: "address", ref: "web-1.ipv4", output: "web-1-ipv4" },
+        { kind: "address", ref: "web-2.ipv4", output: "web-2-ipv4" },
+      ]);
+    },
+  );
 
   test("without --env: every environment", async () => {
     const r = await inventory({ format: "json" });
@@ -252,8 +260,10 @@ describe("--addresses", () => {
       stdout: [],
       stderr: [
         'inventory: bad.json: output "mail-1-ipv4": "2001:db8::1" is not an IPv4 address',
-        'inventory: bad.json: output "ns-1-ipv6" is missing (the public IPv6 of ns-1); is this the output of production-servers, applied with this config?',
-        "inventory: write it with `all2all output --env production --stack servers --format json > FILE` after applying production-servers",
+        'inventory: bad.json: output "ns-1-ipv6" is missing (the public IPv6 of ns-1); is ' +
+          "this the output of production-servers, applied with this config?",
+        "inventory: write it with `all2all output --env production --stack servers " +
+          "--format json > FILE` after applying production-servers",
       ],
     });
     fs.writeFileSync(file, "not json");

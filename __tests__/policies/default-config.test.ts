@@ -18,27 +18,33 @@ test("the default config yields no unsuppressed error", () => {
   expect(blockingFindings(defaults.findings)).toEqual([]);
 });
 
-test("the default config as committed carries exactly the documented suppressions: nothing in force, nothing unused", () => {
-  expect(asCommitted.findings.filter((f) => !f.suppressed)).toEqual([]);
-  expect(asCommitted.findings.map((f) => [f.environment, f.rule, f.subject, f.suppressed?.reason])).toEqual(
-    [...PROPOSED_SUPPRESSIONS]
-      .sort((a, b) => envOf(a.file).localeCompare(envOf(b.file)))
-      .map((s) => [envOf(s.file), s.rule, s.resource, s.reason]),
-  );
-});
-
-test("every finding of the default config is suppressed with a reason, or is one the documented suppressions cover", () => {
-  for (const f of defaults.findings) {
-    if (f.suppressed) {
-      expect(f.suppressed.reason.length).toBeGreaterThanOrEqual(20);
-      continue;
-    }
-    const covered = PROPOSED_SUPPRESSIONS.some(
-      (s) => envOf(s.file) === f.environment && s.rule === f.rule && s.resource === f.subject,
+test(
+  "the default config as committed carries exactly the documented " + "suppressions: nothing in force, nothing unused",
+  () => {
+    expect(asCommitted.findings.filter((f) => !f.suppressed)).toEqual([]);
+    expect(asCommitted.findings.map((f) => [f.environment, f.rule, f.subject, f.suppressed?.reason])).toEqual(
+      [...PROPOSED_SUPPRESSIONS]
+        .sort((a, b) => envOf(a.file).localeCompare(envOf(b.file)))
+        .map((s) => [envOf(s.file), s.rule, s.resource, s.reason]),
     );
-    expect({ finding: f, covered }).toEqual({ finding: f, covered: true });
-  }
-});
+  },
+);
+
+test(
+  "every finding of the default config is suppressed with a reason, " + "or is one the documented suppressions cover",
+  () => {
+    for (const f of defaults.findings) {
+      if (f.suppressed) {
+        expect(f.suppressed.reason.length).toBeGreaterThanOrEqual(20);
+        continue;
+      }
+      const covered = PROPOSED_SUPPRESSIONS.some(
+        (s) => envOf(s.file) === f.environment && s.rule === f.rule && s.resource === f.subject,
+      );
+      expect({ finding: f, covered }).toEqual({ finding: f, covered: true });
+    }
+  },
+);
 
 describe("with the suppressions of docs/policies.md", () => {
   const suppressed = synthEdited((ws) => addProposedSuppressions(ws));

@@ -30,13 +30,16 @@ test("rule ids are kebab-case, as config suppressions accept them, and unique", 
   ]);
 });
 
-test("every role of policies/roles.ts has a row in the roles table, and the default config uses only those roles", () => {
-  for (const role of Object.keys(ROLES)) expect(docs).toMatch(new RegExp(`^\\| \`${role}\` \\|`, "m"));
-  const network = fs.readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8");
-  const used = [...network.matchAll(/^\s+role: ([a-z0-9-]+)/gm)].map((m) => m[1]);
-  expect(used.length).toBeGreaterThan(0);
-  for (const role of used) expect(Object.keys(ROLES)).toContain(role);
-});
+test(
+  "every role of policies/roles.ts has a row in the roles table, " + "and the default config uses only those roles",
+  () => {
+    for (const role of Object.keys(ROLES)) expect(docs).toMatch(new RegExp(`^\\| \`${role}\` \\|`, "m"));
+    const network = fs.readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8");
+    const used = [...network.matchAll(/^\s+role: ([a-z0-9-]+)/gm)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const role of used) expect(Object.keys(ROLES)).toContain(role);
+  },
+);
 
 test("LABELLED_TYPES are the resource types whose schema has labels", () => {
   const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, "providers", "hcloud", "schema.json"), "utf8"));

@@ -5,6 +5,7 @@ import { Token } from "cdktn";
 import type { FirewallPolicy } from "../../constructs";
 import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
 import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
 /** ns-1 without its firewall policies: no firewall's label selector matches it. */
@@ -18,7 +19,11 @@ describe("server-firewall", () => {
         "error",
         { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
         expect.stringMatching(
-          /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label selector matches its labels.*Give it firewall policies in config \(servers\[\]\.firewall_policies, at least "base"\)/,
+          joinRegExp(
+            /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label /,
+            /selector matches its labels.*Give it firewall policies in config /,
+            /\(servers\[\]\.firewall_policies, at least "base"\)/,
+          ),
         ),
       ),
     ]);
@@ -73,7 +78,9 @@ describe("firewall-world-sensitive-port", () => {
         "firewall-world-sensitive-port",
         "error",
         { stack: "production-network", address: "hcloud_firewall.ssh-admin", subject: "firewall-policy/ssh-admin" },
-        "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges (sources: [admin] in config) or remove the rule; databases are reached over the private network.",
+        "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole " +
+          "Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges " +
+          "(sources: [admin] in config) or remove the rule; databases are reached over the private network.",
       ),
     ]);
   });
@@ -118,7 +125,12 @@ describe("firewall-public-port-role", () => {
         "error",
         { stack: "production-servers", address: "hcloud_server.web-2", subject: "server/web-2" },
         expect.stringMatching(
-          /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp 25 through firewall smtp-in \(hcloud_firewall\.smtp-in in production-network\), but role "web" serves tcp 80, tcp 443 and udp 443 to the Internet: take the policy out of the server's firewall_policies/,
+          joinRegExp(
+            /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp /,
+            /25 through firewall smtp-in \(hcloud_firewall\.smtp-in in production-network\), but role "web" /,
+            /serves tcp 80, tcp 443 and udp 443 to the Internet: take the policy out of the server's /,
+            /firewall_policies/,
+          ),
         ),
       ),
     ]);
@@ -130,14 +142,21 @@ describe("firewall-public-port-role", () => {
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ address: "hcloud_server.ns-1", subject: "server/ns-1" });
     expect(finding!.message).toMatch(
-      /on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role table \(policies\/roles\.ts\), so it may expose no port to the Internet/,
+      joinRegExp(
+        /on tcp 53 and udp 53 through firewall dns-primary .* its role "monitoring" is not in the role /,
+        /table \(policies\/roles\.ts\), so it may expose no port to the Internet/,
+      ),
     );
   });
 
-  test("does not fire where the role serves the port: lists-1 runs its own MTA, mail-1 serves webmail (the default config)", () => {
-    expect(findingsOf(baseline.findings, "firewall-public-port-role")).toEqual([]);
-    const servers = baseline.stacks.get("production-servers").resource.hcloud_server;
-    expect(servers["lists-1"].labels).toMatchObject({ role: "lists", "fw-smtp-in": "on", "fw-web": "on" });
-    expect(servers["mail-1"].labels).toMatchObject({ role: "mail", "fw-web": "on" });
-  });
+  test(
+    "does not fire where the role serves the port: lists-1 runs its own " +
+      "MTA, mail-1 serves webmail (the default config)",
+    () => {
+      expect(findingsOf(baseline.findings, "firewall-public-port-role")).toEqual([]);
+      const servers = baseline.stacks.get("production-servers").resource.hcloud_server;
+      expect(servers["lists-1"].labels).toMatchObject({ role: "lists", "fw-smtp-in": "on", "fw-web": "on" });
+      expect(servers["mail-1"].labels).toMatchObject({ role: "mail", "fw-web": "on" });
+    },
+  );
 });

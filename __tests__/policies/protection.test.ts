@@ -11,6 +11,7 @@ import {
   synthEdited,
   synthWithPolicies,
 } from "../../testing/policies";
+import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
 
@@ -32,10 +33,16 @@ describe("protect-stateful", () => {
       ["error", "production-servers", "hcloud_volume.web-1-data", "volume/web-1-data"],
     ]);
     expect(found[3]!.message).toBe(
-      "volume web-1-data (hcloud_volume.web-1-data in production-servers) of protected environment production lacks delete_protection: Hetzner's delete protection alone does not stop a destroy (the provider lifts it first), prevent_destroy alone does not stop the console or API. Create it with protect: true (the library's default, which the stacks take from environment.protect).",
+      "volume web-1-data (hcloud_volume.web-1-data in production-servers) of protected environment production " +
+        "lacks delete_protection: Hetzner's delete protection alone does not stop a destroy (the provider lifts it " +
+        "first), prevent_destroy alone does not stop the console or API. Create it with protect: true (the " +
+        "library's default, which the stacks take from environment.protect).",
     );
     expect(found[1]!.message).toMatch(
-      /^server admin-1 \(hcloud_server\.admin-1 in production-servers\) of protected environment production lacks rebuild_protection:/,
+      joinRegExp(
+        /^server admin-1 \(hcloud_server\.admin-1 in production-servers\) of /,
+        /protected environment production lacks rebuild_protection:/,
+      ),
     );
     expect(found[2]!.message).toMatch(/lacks lifecycle\.prevent_destroy:/);
   });
@@ -52,12 +59,14 @@ describe("protect-stateful", () => {
       [
         "hcloud_storage_box.backup",
         "storage-box/backup",
-        "storage box backup (hcloud_storage_box.backup in production-backup) of protected environment production lacks lifecycle.prevent_destroy",
+        "storage box backup (hcloud_storage_box.backup in production-backup) of " +
+          "protected environment production lacks lifecycle.prevent_destroy",
       ],
       [
         "hcloud_zone.exemple-asbl-be",
         "zone/exemple-asbl.be",
-        "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) of protected environment production lacks delete_protection",
+        "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) of " +
+          "protected environment production lacks delete_protection",
       ],
     ]);
   });
@@ -78,7 +87,10 @@ describe("production-protect", () => {
         "error",
         { stack: "production", address: "", subject: "environment/production" },
         expect.stringMatching(
-          /^environment production has protect: false: .* Set environment\.protect: true in config\/environments\/production\.yaml/,
+          joinRegExp(
+            /^environment production has protect: false: .* Set /,
+            /environment\.protect: true in config\/environments\/production\.yaml/,
+          ),
         ),
       ),
     ]);
@@ -107,28 +119,40 @@ describe("public-ip-primary", () => {
       ["error", "hcloud_server.web-2", "server/web-2"],
     ]);
     expect(found[0]!.message).toMatch(
-      /^primary IP web-1-ipv4 \(hcloud_primary_ip\.web-1-ipv4 in production-servers\) has auto_delete true: the address would be deleted with its server.* Set auto_delete = false/,
+      joinRegExp(
+        /^primary IP web-1-ipv4 \(hcloud_primary_ip\.web-1-ipv4 in production-servers\) has auto_delete /,
+        /true: the address would be deleted with its server.* Set auto_delete = false/,
+      ),
     );
     expect(found[1]!.message).toMatch(
-      /^server mail-1 \(hcloud_server\.mail-1 in production-servers\) has public IPV6 enabled without a primary IP \(public_net\.ipv6 is unset\)/,
+      joinRegExp(
+        /^server mail-1 \(hcloud_server\.mail-1 in production-servers\) has public IPV6 /,
+        /enabled without a primary IP \(public_net\.ipv6 is unset\)/,
+      ),
     );
     expect(found[2]!.message).toMatch(
-      /^server web-2 .* has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are deleted with the server/,
+      joinRegExp(
+        /^server web-2 .* has no public_net block: Hetzner then creates an /,
+        /IPv4 and an IPv6 that are deleted with the server/,
+      ),
     );
   });
 
-  test("does not fire for servers whose addresses are linked primary IPs with auto_delete false (the default config)", () => {
-    expect(findingsOf(baseline.findings, "public-ip-primary")).toEqual([]);
-    const servers = baseline.stacks.get("production-servers").resource;
-    expect(servers.hcloud_server["web-1"].public_net).toEqual([
-      {
-        ipv4: "${hcloud_primary_ip.web-1-ipv4.id}",
-        ipv4_enabled: true,
-        ipv6: "${hcloud_primary_ip.web-1-ipv6.id}",
-        ipv6_enabled: true,
-      },
-    ]);
-  });
+  test(
+    "does not fire for servers whose addresses are linked primary IPs " + "with auto_delete false (the default config)",
+    () => {
+      expect(findingsOf(baseline.findings, "public-ip-primary")).toEqual([]);
+      const servers = baseline.stacks.get("production-servers").resource;
+      expect(servers.hcloud_server["web-1"].public_net).toEqual([
+        {
+          ipv4: "${hcloud_primary_ip.web-1-ipv4.id}",
+          ipv4_enabled: true,
+          ipv6: "${hcloud_primary_ip.web-1-ipv6.id}",
+          ipv6_enabled: true,
+        },
+      ]);
+    },
+  );
 });
 
 describe("server-replace-guard and server-rebuild-allowed", () => {
@@ -143,7 +167,10 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
         "server-replace-guard",
         "error",
         { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
-        "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with allow_rebuild: true in config.",
+        "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk " +
+          "wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in " +
+          "lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with " +
+          "allow_rebuild: true in config.",
       ),
     ]);
   });
@@ -166,7 +193,10 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
         address: "hcloud_server.web-2",
         subject: "server/web-2",
         message: expect.stringMatching(
-          /is declared allow_rebuild: true: a change of its image, SSH keys or user data now destroys and recreates it.*set allow_rebuild back to false/,
+          joinRegExp(
+            /is declared allow_rebuild: true: a change of its image, SSH keys or user data now /,
+            /destroys and recreates it.*set allow_rebuild back to false/,
+          ),
         ),
       }),
     ]);

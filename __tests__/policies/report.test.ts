@@ -60,34 +60,43 @@ function reportEntry(
   };
 }
 
-test("the table: a summary, a header, unsuppressed errors first, then warnings, each message wrapped below its line; suppressed findings counted", () => {
-  expect(formatFindingsTable(findings)).toEqual([
-    "policies: 2 errors, 1 warning, 1 suppressed",
-    "SEVERITY  RULE                STACK               RESOURCE",
-    "error     dns-caa             production-dns      hcloud_zone.exemple-asbl-be",
-    "    zone exemple-asbl.be has no CAA record.",
-    "error     server-firewall     production-servers  hcloud_server.ns-1",
-    "    server ns-1 is in no firewall.",
-    "warning   suppression-unused  staging             server/web-1",
-    "    the suppression of rdns-forward-floating for server/web-1 in environment staging matched no",
-    "    finding.",
-    "1 suppressed finding not shown: each is accepted in config with its reason (docs/policies.md); --policy-report FILE lists them",
-  ]);
-  for (const line of formatFindingsTable(findings))
-    if (!line.startsWith("1 suppressed")) expect(line.length).toBeLessThanOrEqual(100);
-});
+test(
+  "the table: a summary, a header, unsuppressed errors first, then warnings, each " +
+    "message wrapped below its line; suppressed findings counted",
+  () => {
+    expect(formatFindingsTable(findings)).toEqual([
+      "policies: 2 errors, 1 warning, 1 suppressed",
+      "SEVERITY  RULE                STACK               RESOURCE",
+      "error     dns-caa             production-dns      hcloud_zone.exemple-asbl-be",
+      "    zone exemple-asbl.be has no CAA record.",
+      "error     server-firewall     production-servers  hcloud_server.ns-1",
+      "    server ns-1 is in no firewall.",
+      "warning   suppression-unused  staging             server/web-1",
+      "    the suppression of rdns-forward-floating for server/web-1 in environment staging matched no",
+      "    finding.",
+      "1 suppressed finding not shown: each is accepted in config with its reason " +
+        "(docs/policies.md); --policy-report FILE lists them",
+    ]);
+    for (const line of formatFindingsTable(findings))
+      if (!line.startsWith("1 suppressed")) expect(line.length).toBeLessThanOrEqual(100);
+  },
+);
 
-test("the table of no findings is one line; long resource names are cut to 48 characters; a narrower width wraps shorter", () => {
-  expect(formatFindingsTable([])).toEqual(["policies: no findings"]);
-  const long = { ...findings[2]!, address: `hcloud_server.${"x".repeat(60)}` };
-  const [, header, row] = formatFindingsTable([long]);
-  expect(header).toMatch(/RESOURCE$/);
-  expect(row).toContain(`hcloud_server.${"x".repeat(33)}…`);
-  expect(row!.length).toBeLessThanOrEqual(100);
-  const narrow = formatFindingsTable([findings[3]!], 40).slice(3);
-  expect(narrow.every((l) => l.length <= 40)).toBe(true);
-  expect(narrow.join(" ").replace(/\s+/g, " ").trim()).toBe(findings[3]!.message);
-});
+test(
+  "the table of no findings is one line; long resource names are cut to " +
+    "48 characters; a narrower width wraps shorter",
+  () => {
+    expect(formatFindingsTable([])).toEqual(["policies: no findings"]);
+    const long = { ...findings[2]!, address: `hcloud_server.${"x".repeat(60)}` };
+    const [, header, row] = formatFindingsTable([long]);
+    expect(header).toMatch(/RESOURCE$/);
+    expect(row).toContain(`hcloud_server.${"x".repeat(33)}…`);
+    expect(row!.length).toBeLessThanOrEqual(100);
+    const narrow = formatFindingsTable([findings[3]!], 40).slice(3);
+    expect(narrow.every((l) => l.length <= 40)).toBe(true);
+    expect(narrow.join(" ").replace(/\s+/g, " ").trim()).toBe(findings[3]!.message);
+  },
+);
 
 test("the JSON report: version, summary, and every finding with its resource and suppression", () => {
   const report = JSON.parse(policyReportJson(findings));

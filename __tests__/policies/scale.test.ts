@@ -32,7 +32,8 @@ test("grown networks pass like the small one, with selector work proportional to
   const small = run(50);
   const large = run(200);
   expect(large.findings.map((f) => f.rule)).toEqual(small.findings.map((f) => f.rule));
-  // Each server is tested once per firewall label that selects it (two per server here), never against every firewall's selector and every server.
+  // Each server is tested once per firewall label that selects it (two per server here), never against every firewall's
+  // selector and every server.
   const servers = (n: number) => n + 3;
   expect(small.selectorTests).toBeLessThanOrEqual(3 * servers(50));
   expect(large.selectorTests).toBeLessThanOrEqual(3 * servers(200));

@@ -7,6 +7,7 @@ import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
 import { findingAt, findingsOf, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { ed25519PublicKey, pastedPrivateKey } from "../../testing/description";
+import { joinRegExp } from "../../primitives/regexp";
 
 /** Deterministic "random" bytes, so that threshold tests never flake. */
 function pseudoRandom(seed: string, length: number): Buffer {
@@ -33,7 +34,9 @@ describe("no-literal-secret fires", () => {
         "no-literal-secret",
         "error",
         { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
-        'hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable (TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
+        "hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored " +
+          "in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable " +
+          '(TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
       ),
     ]);
   });
@@ -52,7 +55,10 @@ describe("no-literal-secret fires", () => {
       ["production-backup", "provider.hcloud", "provider/hcloud"],
     ]);
     expect(found[0]!.message).toMatch(
-      /^provider\.hcloud token in stack production-backup holds a literal value for "token", which is named like a secret and a high-entropy string of 64 characters/,
+      joinRegExp(
+        /^provider\.hcloud token in stack production-backup holds a literal value for "token", /,
+        /which is named like a secret and a high-entropy string of 64 characters/,
+      ),
     );
     expect(found[0]!.message).not.toContain(token);
   });
@@ -117,7 +123,8 @@ describe("no-literal-secret fires", () => {
       [
         "hcloud_server.mail-1",
         "server/mail-1",
-        'hcloud_server.mail-1 user_data | a literal value for "plain_text_passwd" in the text, which is named like a secret',
+        "hcloud_server.mail-1 user_data | a literal value for " +
+          '"plain_text_passwd" in the text, which is named like a secret',
       ],
     ]);
   });
@@ -184,16 +191,19 @@ describe("the detectors", () => {
     ]);
   });
 
-  test("short strings: an embedded assignment or a private key header is still found; a plain short value is not", () => {
-    expect(secretsInText("token=Zq8rT2wXa", "user_data")).toEqual([
-      'a literal value for "token" in the text, which is named like a secret',
-    ]);
-    expect(secretsInText(`-----BEGIN ${"PRIVATE"} KEY-----`, "description")).toEqual(["a private key block"]);
-    expect(secretsInText("web-1.all2all.org", "name")).toEqual([]);
-    expect(secretsInText("hunter2hunter2", "admin_password")).toEqual([
-      'a literal value for "admin_password", which is named like a secret',
-    ]);
-  });
+  test(
+    "short strings: an embedded assignment or a private key header " + "is still found; a plain short value is not",
+    () => {
+      expect(secretsInText("token=Zq8rT2wXa", "user_data")).toEqual([
+        'a literal value for "token" in the text, which is named like a secret',
+      ]);
+      expect(secretsInText(`-----BEGIN ${"PRIVATE"} KEY-----`, "description")).toEqual(["a private key block"]);
+      expect(secretsInText("web-1.all2all.org", "name")).toEqual([]);
+      expect(secretsInText("hunter2hunter2", "admin_password")).toEqual([
+        'a literal value for "admin_password", which is named like a secret',
+      ]);
+    },
+  );
 
   test("hits come in the order of the sorted paths, whatever order the document was built in", () => {
     const key = pastedPrivateKey();

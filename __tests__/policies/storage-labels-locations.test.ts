@@ -1,6 +1,7 @@
 // Storage boxes locked down, labels on every resource, locations allowed.
 import type { BackupStorage, FirewallPolicy } from "../../constructs";
 import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
 
@@ -20,7 +21,10 @@ describe("storage-box-access", () => {
         "storage-box-access",
         "error",
         { stack: "production-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
-        "storage box backup (hcloud_storage_box.backup in production-backup) is reachable from outside Hetzner (reachable_externally true) and has Samba on: backups over SSH from Hetzner servers need none of it, and each is a way in for whoever gets the password. Set access: { reachable_externally: false, samba: false, webdav: false } in config (the library's defaults).",
+        "storage box backup (hcloud_storage_box.backup in production-backup) is reachable from outside Hetzner " +
+          "(reachable_externally true) and has Samba on: backups over SSH from Hetzner servers need none of it, " +
+          "and each is a way in for whoever gets the password. Set access: { reachable_externally: false, samba: " +
+          "false, webdav: false } in config (the library's defaults).",
       ),
       findingAt(
         "storage-box-access",
@@ -31,7 +35,11 @@ describe("storage-box-access", () => {
           subject: "storage-box/backup",
         },
         expect.stringMatching(
-          /^subaccount restore of storage box backup \(hcloud_storage_box_subaccount\.backup-restore in production-backup\) has WebDAV on:/,
+          joinRegExp(
+            /^subaccount restore of storage box backup /,
+            /\(hcloud_storage_box_subaccount\.backup-restore in production-backup\) has /,
+            /WebDAV on:/,
+          ),
         ),
       ),
     ]);
@@ -55,7 +63,10 @@ describe("storage-box-snapshots", () => {
         address: "hcloud_storage_box.backup",
         subject: "storage-box/backup",
         message: expect.stringMatching(
-          /^storage box backup \(hcloud_storage_box\.backup in production-backup\) has no snapshot plan: a compromised server can delete its own backups.*Set snapshot_plan in config/,
+          joinRegExp(
+            /^storage box backup \(hcloud_storage_box\.backup in production-backup\) has no snapshot plan: a /,
+            /compromised server can delete its own backups.*Set snapshot_plan in config/,
+          ),
         ),
       }),
     ]);
@@ -74,7 +85,9 @@ describe("storage-box-delete-protection", () => {
         "storage-box-delete-protection",
         "warning",
         { stack: "staging-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
-        "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in unprotected environment staging: one console click or API call deletes every backup in it. Protect it (environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
+        "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in " +
+          "unprotected environment staging: one console click or API call deletes every backup in it. Protect it " +
+          "(environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
       ),
     ]);
   });
@@ -111,7 +124,11 @@ describe("resource-labels", () => {
         "error",
         { stack: "production-network", address: "hcloud_firewall.web", subject: "firewall-policy/web" },
         expect.stringMatching(
-          /^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is missing or empty; label key "-team" must start and end with a letter or digit.*pass the stacks' base labels/,
+          joinRegExp(
+            /^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is /,
+            /missing or empty; label key "-team" must start and end with a letter or digit.*pass the stacks' /,
+            /base labels/,
+          ),
         ),
       ),
       findingAt(
@@ -119,7 +136,10 @@ describe("resource-labels", () => {
         "error",
         { stack: "production-servers", address: "hcloud_volume.web-1-data", subject: "volume/web-1-data" },
         expect.stringMatching(
-          /^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad labels: environment is "prod" \(expected "production"\)\./,
+          joinRegExp(
+            /^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad /,
+            /labels: environment is "prod" \(expected "production"\)\./,
+          ),
         ),
       ),
     ]);
@@ -146,7 +166,10 @@ describe("allowed-locations", () => {
         address: "hcloud_primary_ip.web-2-ipv4",
         subject: "server/web-2",
         message: expect.stringMatching(
-          /is in hil \(datacenter hil-dc1\), outside the allowed locations of environment production \(fsn1, nbg1, hel1\)/,
+          joinRegExp(
+            /is in hil \(datacenter hil-dc1\), outside the allowed locations of /,
+            /environment production \(fsn1, nbg1, hel1\)/,
+          ),
         ),
       }),
       expect.objectContaining({
@@ -155,7 +178,9 @@ describe("allowed-locations", () => {
         address: "hcloud_server.web-2",
         subject: "server/web-2",
         message:
-          "hcloud_server.web-2 in production-servers (server/web-2) is in ash, outside the allowed locations of environment production (fsn1, nbg1, hel1): data of the network's members stays where the environment allows. Move it to an allowed location, or list ash in environment.allowed_locations deliberately.",
+          "hcloud_server.web-2 in production-servers (server/web-2) is in ash, outside the allowed locations of " +
+          "environment production (fsn1, nbg1, hel1): data of the network's members stays where the environment " +
+          "allows. Move it to an allowed location, or list ash in environment.allowed_locations deliberately.",
       }),
     ]);
   });

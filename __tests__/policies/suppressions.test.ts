@@ -10,39 +10,42 @@ import { hcloudSchemas } from "../../testing/constructs";
 
 const REASON = "The floating IPv4 is a failover address that config cannot name in a record yet.";
 
-test("a suppression turns a finding off, keeps it with its reason, and writes it into the resource's JSON metadata", () => {
-  const { findings, stacks } = synthEdited(
-    (ws) =>
-      appendSuppressions(ws, "environments/production.yaml", [
-        { rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON },
-      ]),
-    PRODUCTION,
-  );
-  expect(findingsOf(findings, "rdns-forward-floating")).toEqual([
-    expect.objectContaining({
-      severity: "warning",
-      address: "hcloud_floating_ip.web-1-floating-ipv4",
-      subject: "server/web-1",
-      suppressed: { reason: REASON },
-    }),
-  ]);
-  expect(findingsOf(findings, "suppression-unused")).toEqual([]);
-  const servers = stacks.get("production-servers");
-  expect(servers.resource.hcloud_floating_ip["web-1-floating-ipv4"]["//"]).toEqual({
-    metadata: { path: "production-servers/web-1/floating-ipv4", uniqueId: "web-1-floating-ipv4" },
-    policy_suppressions: [{ rule: "rdns-forward-floating", reason: REASON }],
-  });
-  const annotated = [...stacks.entries()].flatMap(([stack, tf]) =>
-    Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
-      Object.entries(byName as object)
-        .filter(([, body]) => body["//"]?.policy_suppressions)
-        .map(([name]) => `${stack} ${type}.${name}`),
-    ),
-  );
-  expect(annotated).toEqual(["production-servers hcloud_floating_ip.web-1-floating-ipv4"]);
-  for (const [name, tf] of stacks)
-    expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
-});
+test(
+  "a suppression turns a finding off, keeps it with its reason, and " + "writes it into the resource's JSON metadata",
+  () => {
+    const { findings, stacks } = synthEdited(
+      (ws) =>
+        appendSuppressions(ws, "environments/production.yaml", [
+          { rule: "rdns-forward-floating", resource: "server/web-1", reason: REASON },
+        ]),
+      PRODUCTION,
+    );
+    expect(findingsOf(findings, "rdns-forward-floating")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        address: "hcloud_floating_ip.web-1-floating-ipv4",
+        subject: "server/web-1",
+        suppressed: { reason: REASON },
+      }),
+    ]);
+    expect(findingsOf(findings, "suppression-unused")).toEqual([]);
+    const servers = stacks.get("production-servers");
+    expect(servers.resource.hcloud_floating_ip["web-1-floating-ipv4"]["//"]).toEqual({
+      metadata: { path: "production-servers/web-1/floating-ipv4", uniqueId: "web-1-floating-ipv4" },
+      policy_suppressions: [{ rule: "rdns-forward-floating", reason: REASON }],
+    });
+    const annotated = [...stacks.entries()].flatMap(([stack, tf]) =>
+      Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
+        Object.entries(byName as object)
+          .filter(([, body]) => body["//"]?.policy_suppressions)
+          .map(([name]) => `${stack} ${type}.${name}`),
+      ),
+    );
+    expect(annotated).toEqual(["production-servers hcloud_floating_ip.web-1-floating-ipv4"]);
+    for (const [name, tf] of stacks)
+      expect({ name, problems: validateStack(name, tf, hcloudSchemas()) }).toEqual({ name, problems: [] });
+  },
+);
 
 test("the stack holding a suppression is written again in cdktn's own format: sorted keys, two-space indent", () => {
   const texts = new Map<string, string>();
@@ -100,7 +103,8 @@ test("a zone is matched whatever the case and final dot of its name in the suppr
   const { findings } = synthEdited((ws) => {
     ws.replace(
       "config/dns.yaml",
-      `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
+      `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', ` +
+        `'0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
       "",
     );
     appendSuppressions(ws, "dns.yaml", [
@@ -119,45 +123,53 @@ test("a zone is matched whatever the case and final dot of its name in the suppr
   ]);
 });
 
-test("a rule that guards destruction or secrets refuses suppression: the finding stays and the suppression is an error", () => {
-  const { findings, stacks } = synthEdited(
-    (ws) =>
-      appendSuppressions(ws, "environments/production.yaml", [
-        {
-          rule: "protect-stateful",
-          resource: "server/web-1",
-          reason: "We want to delete this server next week anyway.",
+test(
+  "a rule that guards destruction or secrets refuses suppression: the " +
+    "finding stays and the suppression is an error",
+  () => {
+    const { findings, stacks } = synthEdited(
+      (ws) =>
+        appendSuppressions(ws, "environments/production.yaml", [
+          {
+            rule: "protect-stateful",
+            resource: "server/web-1",
+            reason: "We want to delete this server next week anyway.",
+          },
+          {
+            rule: "no-literal-secret",
+            resource: "server/web-1",
+            reason: "The token in user data is only a test token.",
+          },
+        ]),
+      {
+        ...PRODUCTION,
+        extend: ({ environments }) => {
+          environments[0]!.server("web-1").server.deleteProtection = false;
         },
-        { rule: "no-literal-secret", resource: "server/web-1", reason: "The token in user data is only a test token." },
-      ]),
-    {
-      ...PRODUCTION,
-      extend: ({ environments }) => {
-        environments[0]!.server("web-1").server.deleteProtection = false;
       },
-    },
-  );
-  expect(findingsOf(findings, "protect-stateful")).toEqual([
-    expect.objectContaining({ severity: "error", address: "hcloud_server.web-1" }),
-  ]);
-  expect(findingsOf(findings, "protect-stateful")[0]!.suppressed).toBeUndefined();
-  expect(findingsOf(findings, "suppression-invalid")).toEqual(
-    [
-      ["no-literal-secret", "guards secrets"],
-      ["protect-stateful", "guards against destruction"],
-    ].map(([rule, guard]) =>
-      findingAt(
-        "suppression-invalid",
-        "error",
-        { stack: "production", address: "", subject: "server/web-1" },
-        `the suppression of ${rule} for server/web-1 in environment production is invalid: rule ${rule} ${guard} ` +
-          "and cannot be suppressed: fix what it reports instead; remove it from config (suppressions).",
+    );
+    expect(findingsOf(findings, "protect-stateful")).toEqual([
+      expect.objectContaining({ severity: "error", address: "hcloud_server.web-1" }),
+    ]);
+    expect(findingsOf(findings, "protect-stateful")[0]!.suppressed).toBeUndefined();
+    expect(findingsOf(findings, "suppression-invalid")).toEqual(
+      [
+        ["no-literal-secret", "guards secrets"],
+        ["protect-stateful", "guards against destruction"],
+      ].map(([rule, guard]) =>
+        findingAt(
+          "suppression-invalid",
+          "error",
+          { stack: "production", address: "", subject: "server/web-1" },
+          `the suppression of ${rule} for server/web-1 in environment production is invalid: rule ${rule} ${guard} ` +
+            "and cannot be suppressed: fix what it reports instead; remove it from config (suppressions).",
+        ),
       ),
-    ),
-  );
-  expect(findingsOf(findings, "suppression-unused")).toEqual([]);
-  expect(stacks.get("production-servers").resource.hcloud_server["web-1"]["//"].policy_suppressions).toBeUndefined();
-});
+    );
+    expect(findingsOf(findings, "suppression-unused")).toEqual([]);
+    expect(stacks.get("production-servers").resource.hcloud_server["web-1"]["//"].policy_suppressions).toBeUndefined();
+  },
+);
 
 test("a suppression of a rule that does not exist is an error, with the nearest rule", () => {
   const { findings } = synthEdited(
@@ -172,7 +184,8 @@ test("a suppression of a rule that does not exist is an error, with the nearest 
     PRODUCTION,
   );
   expect(findingsOf(findings, "suppression-invalid").map((f) => f.message)).toEqual([
-    'the suppression of server-firewal for server/ns-1 in environment production is invalid: there is no rule "server-firewal" (did you mean "server-firewall"?); remove it from config (suppressions).',
+    "the suppression of server-firewal for server/ns-1 in environment production is invalid: there is no rule " +
+      '"server-firewal" (did you mean "server-firewall"?); remove it from config (suppressions).',
   ]);
 });
 
@@ -207,7 +220,8 @@ test("a suppression that matches nothing is reported, per environment", () => {
       "production",
       "",
       "zone/exemple-asbl.be",
-      "the suppression of dns-caa for zone/exemple-asbl.be in environment production matched no finding: remove it (or correct its rule or resource), so that it cannot hide a future problem.",
+      "the suppression of dns-caa for zone/exemple-asbl.be in environment production matched no finding: " +
+        "remove it (or correct its rule or resource), so that it cannot hide a future problem.",
     ],
     [
       "warning",

@@ -69,10 +69,13 @@ describe("subnet", () => {
     expect(p?.hint).toBeTruthy();
   });
 
-  test("inside the network and beside the others: accepted; without a known network range, not compared with it", () => {
-    expect(checkSubnetRange("10.20.3.0/24", NET, [cidr("10.20.1.0/24")]).ok).toBe(true);
-    expect(checkSubnetRange("10.30.1.0/24", undefined, []).ok).toBe(true);
-  });
+  test(
+    "inside the network and beside the others: accepted; without a " + "known network range, not compared with it",
+    () => {
+      expect(checkSubnetRange("10.20.3.0/24", NET, [cidr("10.20.1.0/24")]).ok).toBe(true);
+      expect(checkSubnetRange("10.30.1.0/24", undefined, []).ok).toBe(true);
+    },
+  );
 });
 
 describe("route", () => {

@@ -82,7 +82,8 @@ describe("npm run providers:refresh without the registry", () => {
       expect(r.status).toBe(1);
       const last = r.stderr.trim().split("\n").pop();
       expect(last).toBe(
-        "providers:refresh: `tofu init -input=false -no-color` failed (exit 1): it downloads the provider, so it needs the registry (network access); nothing was written",
+        "providers:refresh: `tofu init -input=false -no-color` failed (exit 1): it downloads the " +
+          "provider, so it needs the registry (network access); nothing was written",
       );
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(require("node:fs").readFileSync(`${root}/providers/hcloud/schema.json`, "utf8")).toBe(before);

@@ -21,16 +21,22 @@ const serverIn = (call: Call, groupId: number) =>
 
 // The project's placeholder operator keys; fingerprints from `ssh-keygen -l -E md5`.
 const ALICE =
-  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns PLACEHOLDER-alice@all2all-not-a-real-key";
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+" +
+  "aIWybns PLACEHOLDER-alice@all2all-not-a-real-key";
 const ALICE_MD5 = "45:0d:5b:e6:be:9e:5a:0a:38:a5:2d:fd:be:aa:9c:2d";
 const BOB =
-  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key";
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNw" +
+  "rj2R20K/ PLACEHOLDER-bob@all2all-not-a-real-key";
 const BOB_MD5 = "b6:c4:c3:21:48:b4:dc:c3:43:0b:cf:1e:e9:df:0e:0d";
 const RSA =
-  "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7uPoTMRrjHuYxNK6ulCXULtlQNI2fb8u8DkVj2ndSE7x5NCfxt6lpovxZuTIFet5CKdnDh589llPfrpfV9K/f/TncU9/VSaJDOI9fGyli1YJHLaygdfwB7egF2qqcnN16SKeN343HxS2S1GCGZ7O44qWKRI9qK2eq6JliimK32zVpXilR/EUvWPXPUA1/SPzDr87l+dKZCCLKu4pbb9jepTt8tZF1MZboOjsEJaPMBXGeniiqmC8G48xZonxki9K/mySHOfs4CKuA8lxGNatyWfrL3sphoszukdj3tzVWdfmOvbbomBImmvn3skhKNaygli6uJKkmUoP8l1pSxCUd test";
+  "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7uPoTMRrjHuYxNK6ulCXULtlQNI2fb8u8DkVj2ndSE7x5NCfxt6lpovxZuTIFet5CKdnDh5" +
+  "89llPfrpfV9K/f/TncU9/VSaJDOI9fGyli1YJHLaygdfwB7egF2qqcnN16SKeN343HxS2S1GCGZ7O44qWKRI9qK2eq6JliimK32zVpXilR/EUv" +
+  "WPXPUA1/SPzDr87l+dKZCCLKu4pbb9jepTt8tZF1MZboOjsEJaPMBXGeniiqmC8G48xZonxki9K/mySHOfs4CKuA8lxGNatyWfrL3sphoszukd" +
+  "j3tzVWdfmOvbbomBImmvn3skhKNaygli6uJKkmUoP8l1pSxCUd test";
 const RSA_MD5 = "c4:7f:c5:32:3f:a4:81:6d:45:f0:a8:a4:f9:8c:b8:01";
 const ECDSA =
-  "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBF77JnQzmVSM6OI0JF2R1cMoeOAfwRGClyZHhyHTOZt1RbZTLmebLVTQEGTyXmzyVcnkZe1B14N/2nDrGP96TrY= ec";
+  "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBF77JnQzmVSM6OI0JF2R1c" +
+  "MoeOAfwRGClyZHhyHTOZt1RbZTLmebLVTQEGTyXmzyVcnkZe1B14N/2nDrGP96TrY= ec";
 const ECDSA_MD5 = "71:8f:c2:db:c8:9f:58:cf:39:37:86:64:bb:3c:03:7a";
 
 describe("SSH keys", () => {

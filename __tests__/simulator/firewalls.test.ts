@@ -327,28 +327,32 @@ describe("servers' firewalls", () => {
     expect(call("GET", `/firewalls/${web.id}`).body.firewall.applied_to[0].applied_to_resources).toEqual([]);
   });
 
-  test("a new server's firewalls are applied; an unknown one refuses the create; a deleted server leaves its firewalls", () => {
-    const { sim, call, firewall, view } = setup();
-    const fw = firewall();
-    const record = { id: sim.id(), name: "new", labels: {} };
-    expect(() => sim.created("server", record, { firewalls: [{ firewall: fw.id }, { firewall: 4242 }] })).toThrow(
-      "not found",
-    );
-    expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([]);
-    expect(() => sim.created("server", record, { firewalls: [{ id: fw.id }] })).toThrow("invalid input");
-    // A network refused with the firewalls applies neither.
-    expect(() => sim.created("server", record, { firewalls: [{ firewall: fw.id }], networks: [777] })).toThrow(
-      "not found",
-    );
-    expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([]);
-    sim.created("server", record, { firewalls: [{ firewall: fw.id }] });
-    sim.collection("servers").set(record.id, record);
-    expect(view(record).public_net.firewalls).toEqual([{ id: fw.id, status: "applied" }]);
-    expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([
-      { type: "server", server: { id: record.id } },
-    ]);
-    sim.collection("servers").delete(record.id);
-    sim.deleted("server", record.id);
-    expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([]);
-  });
+  test(
+    "a new server's firewalls are applied; an unknown one refuses the " +
+      "create; a deleted server leaves its firewalls",
+    () => {
+      const { sim, call, firewall, view } = setup();
+      const fw = firewall();
+      const record = { id: sim.id(), name: "new", labels: {} };
+      expect(() => sim.created("server", record, { firewalls: [{ firewall: fw.id }, { firewall: 4242 }] })).toThrow(
+        "not found",
+      );
+      expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([]);
+      expect(() => sim.created("server", record, { firewalls: [{ id: fw.id }] })).toThrow("invalid input");
+      // A network refused with the firewalls applies neither.
+      expect(() => sim.created("server", record, { firewalls: [{ firewall: fw.id }], networks: [777] })).toThrow(
+        "not found",
+      );
+      expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([]);
+      sim.created("server", record, { firewalls: [{ firewall: fw.id }] });
+      sim.collection("servers").set(record.id, record);
+      expect(view(record).public_net.firewalls).toEqual([{ id: fw.id, status: "applied" }]);
+      expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([
+        { type: "server", server: { id: record.id } },
+      ]);
+      sim.collection("servers").delete(record.id);
+      sim.deleted("server", record.id);
+      expect(call("GET", `/firewalls/${fw.id}`).body.firewall.applied_to).toEqual([]);
+    },
+  );
 });

@@ -54,19 +54,22 @@ test("answers the pricing in the API's shape, with no fixture notes", () => {
   expect(JSON.stringify(r.body)).not.toContain('"$');
 });
 
-test("the figures of the catalogue: IPv4 0.50, IPv6 free, floating IPs 3.00, volumes 0.0440 per GB, backups 20 %", () => {
-  const p = setup()("GET", "/pricing").body.pricing;
-  const primary = (type: string) => p.primary_ips.find((g: any) => g.type === type).prices;
-  for (const price of primary("ipv4")) {
-    expect(price.price_monthly).toEqual({ net: "0.5000000000", gross: "0.6050000000000000" });
-    expect(price.price_hourly.net).toBe("0.0008000000");
-  }
-  for (const price of primary("ipv6")) expect(price.price_monthly.net).toBe("0.0000000000");
-  for (const group of p.floating_ips)
-    for (const price of group.prices) expect(price.price_monthly.net).toBe("3.0000000000");
-  expect(p.volume.price_per_gb_month.net).toBe("0.0440000000");
-  expect(p.server_backup.percentage).toBe("20.00");
-});
+test(
+  "the figures of the catalogue: IPv4 0.50, IPv6 free, floating IPs " + "3.00, volumes 0.0440 per GB, backups 20 %",
+  () => {
+    const p = setup()("GET", "/pricing").body.pricing;
+    const primary = (type: string) => p.primary_ips.find((g: any) => g.type === type).prices;
+    for (const price of primary("ipv4")) {
+      expect(price.price_monthly).toEqual({ net: "0.5000000000", gross: "0.6050000000000000" });
+      expect(price.price_hourly.net).toBe("0.0008000000");
+    }
+    for (const price of primary("ipv6")) expect(price.price_monthly.net).toBe("0.0000000000");
+    for (const group of p.floating_ips)
+      for (const price of group.prices) expect(price.price_monthly.net).toBe("3.0000000000");
+    expect(p.volume.price_per_gb_month.net).toBe("0.0440000000");
+    expect(p.server_backup.percentage).toBe("20.00");
+  },
+);
 
 test("primary and floating IPs have a price for each type in every location of the offer, and nothing else", () => {
   const p = setup()("GET", "/pricing").body.pricing;

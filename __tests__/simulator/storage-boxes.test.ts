@@ -301,33 +301,38 @@ describe("subaccounts", () => {
     ).toBe("not_found");
   });
 
-  test("actions change the password, the access settings and the home directory; PUT the name, description and labels", () => {
-    const call = simulator();
-    const box = createBox(call).json.storage_box.id;
-    const id = createSub(call, box, { name: "web-1" }).json.subaccount.id;
-    const base = `/storage_boxes/${box}/subaccounts/${id}`;
-    expect(
-      call("POST", `${base}/actions/reset_subaccount_password`, { password: "An0ther-Passw0rd!" }).json.action.command,
-    ).toBe("reset_subaccount_password");
-    expect(fieldError(call("POST", `${base}/actions/reset_subaccount_password`, { password: "weak" }))).toContain(
-      "password policy",
-    );
-    call("POST", `${base}/actions/update_access_settings`, { readonly: true });
-    call("POST", `${base}/actions/change_home_directory`, { home_directory: "backups/web-1" });
-    expect(fieldError(call("POST", `${base}/actions/change_home_directory`, { home_directory: "/abs" }))).toContain(
-      "must not start with a slash",
-    );
-    const put = call("PUT", base, { name: "web-one", description: "web server", labels: { a: "b" } }).json.subaccount;
-    expect(put).toMatchObject({
-      name: "web-one",
-      description: "web server",
-      labels: { a: "b" },
-      home_directory: "backups/web-1",
-      access_settings: { readonly: true, ssh_enabled: false },
-    });
-    expect(call("GET", `/storage_boxes/${box}/folders`).json.folders).toEqual(["backups"]);
-    expect(call("GET", `/storage_boxes/${box}/folders?path=backups`).json.folders).toEqual(["web-1"]);
-  });
+  test(
+    "actions change the password, the access settings and the home " +
+      "directory; PUT the name, description and labels",
+    () => {
+      const call = simulator();
+      const box = createBox(call).json.storage_box.id;
+      const id = createSub(call, box, { name: "web-1" }).json.subaccount.id;
+      const base = `/storage_boxes/${box}/subaccounts/${id}`;
+      expect(
+        call("POST", `${base}/actions/reset_subaccount_password`, { password: "An0ther-Passw0rd!" }).json.action
+          .command,
+      ).toBe("reset_subaccount_password");
+      expect(fieldError(call("POST", `${base}/actions/reset_subaccount_password`, { password: "weak" }))).toContain(
+        "password policy",
+      );
+      call("POST", `${base}/actions/update_access_settings`, { readonly: true });
+      call("POST", `${base}/actions/change_home_directory`, { home_directory: "backups/web-1" });
+      expect(fieldError(call("POST", `${base}/actions/change_home_directory`, { home_directory: "/abs" }))).toContain(
+        "must not start with a slash",
+      );
+      const put = call("PUT", base, { name: "web-one", description: "web server", labels: { a: "b" } }).json.subaccount;
+      expect(put).toMatchObject({
+        name: "web-one",
+        description: "web server",
+        labels: { a: "b" },
+        home_directory: "backups/web-1",
+        access_settings: { readonly: true, ssh_enabled: false },
+      });
+      expect(call("GET", `/storage_boxes/${box}/folders`).json.folders).toEqual(["backups"]);
+      expect(call("GET", `/storage_boxes/${box}/folders?path=backups`).json.folders).toEqual(["web-1"]);
+    },
+  );
 });
 
 describe("actions of the Hetzner API", () => {

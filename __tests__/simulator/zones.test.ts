@@ -292,7 +292,8 @@ describe("rrsets", () => {
       "www",
       "SPF",
       [{ value: '"x"' }],
-      'type: invalid rrset type "SPF"; allowed: A, AAAA, CAA, CNAME, DS, HINFO, HTTPS, MX, NS, PTR, RP, SOA, SRV, SVCB, TLSA, TXT',
+      'type: invalid rrset type "SPF"; allowed: A, AAAA, CAA, CNAME, DS, HINFO, ' +
+        "HTTPS, MX, NS, PTR, RP, SOA, SRV, SVCB, TLSA, TXT",
     ],
     ["www", "a", [{ value: "192.0.2.1" }], 'type: invalid rrset type "a"'],
     ["WWW", "A", [{ value: "192.0.2.1" }], 'name: invalid rrset name "WWW": must be in lower case'],
@@ -439,38 +440,41 @@ describe("rrsets", () => {
     );
   });
 
-  test("add_records creates a missing rrset, remove_records deletes an emptied one, update_records changes comments", () => {
-    const call = simulator();
-    primary(call);
-    call("POST", "/zones/example.org/rrsets/mail/A/actions/add_records", {
-      records: [{ value: "192.0.2.1" }],
-      ttl: 120,
-    });
-    call("POST", "/zones/example.org/rrsets/mail/A/actions/add_records", { records: [{ value: "192.0.2.2" }] });
-    expect(call("GET", "/zones/example.org/rrsets/mail/A").json.rrset).toMatchObject({
-      ttl: 120,
-      records: [{ value: "192.0.2.1" }, { value: "192.0.2.2" }],
-    });
-    const dup = call("POST", "/zones/example.org/rrsets/mail/A/actions/add_records", {
-      records: [{ value: "192.0.2.2" }],
-    });
-    expect(fieldError(dup)).toBe('records: the rrset mail/A already has the record "192.0.2.2"');
-    call("POST", "/zones/example.org/rrsets/mail/A/actions/update_records", {
-      records: [{ value: "192.0.2.2", comment: "backup MX" }],
-    });
-    expect(call("GET", "/zones/example.org/rrsets/mail/A").json.rrset.records[1].comment).toBe("backup MX");
-    expect(
-      fieldError(
-        call("POST", "/zones/example.org/rrsets/mail/A/actions/update_records", {
-          records: [{ value: "192.0.2.9", comment: "x" }],
-        }),
-      ),
-    ).toBe('records: the rrset mail/A has no record "192.0.2.9"');
-    call("POST", "/zones/example.org/rrsets/mail/A/actions/remove_records", {
-      records: [{ value: "192.0.2.1" }, { value: "192.0.2.2" }],
-    });
-    expect(call("GET", "/zones/example.org/rrsets/mail/A").status).toBe(404);
-  });
+  test(
+    "add_records creates a missing rrset, remove_records deletes an " + "emptied one, update_records changes comments",
+    () => {
+      const call = simulator();
+      primary(call);
+      call("POST", "/zones/example.org/rrsets/mail/A/actions/add_records", {
+        records: [{ value: "192.0.2.1" }],
+        ttl: 120,
+      });
+      call("POST", "/zones/example.org/rrsets/mail/A/actions/add_records", { records: [{ value: "192.0.2.2" }] });
+      expect(call("GET", "/zones/example.org/rrsets/mail/A").json.rrset).toMatchObject({
+        ttl: 120,
+        records: [{ value: "192.0.2.1" }, { value: "192.0.2.2" }],
+      });
+      const dup = call("POST", "/zones/example.org/rrsets/mail/A/actions/add_records", {
+        records: [{ value: "192.0.2.2" }],
+      });
+      expect(fieldError(dup)).toBe('records: the rrset mail/A already has the record "192.0.2.2"');
+      call("POST", "/zones/example.org/rrsets/mail/A/actions/update_records", {
+        records: [{ value: "192.0.2.2", comment: "backup MX" }],
+      });
+      expect(call("GET", "/zones/example.org/rrsets/mail/A").json.rrset.records[1].comment).toBe("backup MX");
+      expect(
+        fieldError(
+          call("POST", "/zones/example.org/rrsets/mail/A/actions/update_records", {
+            records: [{ value: "192.0.2.9", comment: "x" }],
+          }),
+        ),
+      ).toBe('records: the rrset mail/A has no record "192.0.2.9"');
+      call("POST", "/zones/example.org/rrsets/mail/A/actions/remove_records", {
+        records: [{ value: "192.0.2.1" }, { value: "192.0.2.2" }],
+      });
+      expect(call("GET", "/zones/example.org/rrsets/mail/A").status).toBe(404);
+    },
+  );
 
   test("a zone file is exported with every record and imported in place of the rrsets", () => {
     const call = simulator();

@@ -35,7 +35,11 @@ test("other environments are untouched by production's overlay", () => {
   expect(synth.stacks.get("dr-servers").import).toBeUndefined();
 });
 
-test("the adopted server keeps ignore_changes on the attributes that would rebuild it, and on public_net, which an import does not read back", () => {
-  const ns = synth.stacks.get("production-servers").resource.hcloud_server["ns-1"];
-  expect(ns.lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data", "public_net"]);
-});
+test(
+  "the adopted server keeps ignore_changes on the attributes that would rebuild " +
+    "it, and on public_net, which an import does not read back",
+  () => {
+    const ns = synth.stacks.get("production-servers").resource.hcloud_server["ns-1"];
+    expect(ns.lifecycle.ignore_changes).toEqual(["image", "ssh_keys", "user_data", "public_net"]);
+  },
+);

@@ -62,7 +62,8 @@ describe("large stacks", () => {
     const result = validateStack("big", doc, schemas);
     expect(result).toHaveLength(5000);
     expect(result[0]!.message).toBe(
-      'reference to undeclared resource "hcloud_primary_ip.web-0-v6" (expected a resource declared in this stack; nearest is "hcloud_primary_ip.web-0-v4")',
+      'reference to undeclared resource "hcloud_primary_ip.web-0-v6" (expected a resource ' +
+        'declared in this stack; nearest is "hcloud_primary_ip.web-0-v4")',
     );
     expect(result[0]!.path).toBe("public_net[0].ipv4");
   });

@@ -6,6 +6,7 @@
 
 import * as path from "node:path";
 import { type Problem, formatProblem, indexProviderSchemas, loadProviderSchemas, validateStack } from "../../validate";
+import { joinRegExp } from "../../primitives/regexp";
 
 const schemas = loadProviderSchemas([path.join(__dirname, "../../providers/hcloud/schema.json")]);
 const STACK = "production-network";
@@ -153,7 +154,8 @@ describe("rule 1: unknown resource and data source types", () => {
       p,
       "hcloud_servr.web",
       "",
-      'unknown resource type "hcloud_servr" (expected a resource type of provider hetznercloud/hcloud; nearest is "hcloud_server")',
+      'unknown resource type "hcloud_servr" (expected a resource type of ' +
+        'provider hetznercloud/hcloud; nearest is "hcloud_server")',
     );
   });
 
@@ -221,7 +223,8 @@ describe("rule 2: unknown attributes and blocks", () => {
     expect(problems.map((p) => [p.path, p.message])).toEqual([
       [
         "serverType",
-        'unknown attribute or block "serverType" (expected an attribute or block of hcloud_server; nearest is "server_type")',
+        'unknown attribute or block "serverType" (expected an attribute or ' +
+          'block of hcloud_server; nearest is "server_type")',
       ],
       ["server_type", 'missing required attribute "server_type" (expected string)'],
     ]);
@@ -523,7 +526,8 @@ describe("rule 5: number of blocks", () => {
       [
         "hcloud_firewall.a",
         "rule",
-        'block "rule" cannot be set from an expression (expected an object or an array of objects, or a "dynamic" block)',
+        'block "rule" cannot be set from an expression (expected an object ' +
+          'or an array of objects, or a "dynamic" block)',
       ],
       [
         "hcloud_firewall.b",
@@ -589,7 +593,9 @@ describe("rule 7: references", () => {
       c: "${data.hcloud_image.debian.id}",
       d: "${data.terraform_remote_state.cross-stack-reference-input-foo.outputs.bar}",
       e: "${data.terraform_remote_state.cross-stack-reference-input-foo.id}",
-      f: '${hcloud_server.pool[0].id} ${hcloud_server.pool.*.id} ${hcloud_server.named["a"].name} ${hcloud_server.pool[*].ipv4_address}',
+      f:
+        "${hcloud_server.pool[0].id} ${hcloud_server.pool.*.id} " +
+        '${hcloud_server.named["a"].name} ${hcloud_server.pool[*].ipv4_address}',
       g: "${hcloud_zone.z.authoritative_nameservers.assigned[0]}",
       h: "${hcloud_storage_box.box.access_settings.samba_enabled} ${hcloud_server.web.network[*].ip}",
       i: "${var.hcloud_token} ${local.region} ${path.module} ${terraform.workspace}",
@@ -625,7 +631,8 @@ describe("rule 7: references", () => {
       p,
       "hcloud_server.s",
       "firewall_ids[0]",
-      'reference to undeclared resource "hcloud_firewall.webb" (expected a resource declared in this stack; nearest is "hcloud_firewall.web")',
+      'reference to undeclared resource "hcloud_firewall.webb" (expected a resource ' +
+        'declared in this stack; nearest is "hcloud_firewall.web")',
     );
   });
 
@@ -635,7 +642,8 @@ describe("rule 7: references", () => {
       p,
       "output.ip",
       "value",
-      'invalid reference "hcloud_server.web.ipv4": hcloud_server.web has no attribute "ipv4" (expected an attribute or block of its schema; nearest is "ipv4_address")',
+      'invalid reference "hcloud_server.web.ipv4": hcloud_server.web has no attribute "ipv4" ' +
+        '(expected an attribute or block of its schema; nearest is "ipv4_address")',
     );
   });
 
@@ -651,19 +659,24 @@ describe("rule 7: references", () => {
     expect(problems.map((p) => [p.address, p.message])).toEqual([
       [
         "output.a",
-        'invalid reference "hcloud_storage_box.box.access_settings.samba": access_settings has no attribute "samba" (expected an attribute or block of its schema; nearest is "samba_enabled")',
+        'invalid reference "hcloud_storage_box.box.access_settings.samba": access_settings has no attribute ' +
+          '"samba" (expected an attribute or block of its schema; nearest is "samba_enabled")',
       ],
       [
         "output.b",
-        'invalid reference "data.terraform_remote_state.cross-stack-reference-input-foo.output.bar": data.terraform_remote_state.cross-stack-reference-input-foo has no attribute "output" (expected an attribute or block of its schema; nearest is "outputs")',
+        'invalid reference "data.terraform_remote_state.cross-stack-reference-input-foo.output.bar": ' +
+          'data.terraform_remote_state.cross-stack-reference-input-foo has no attribute "output" (expected an ' +
+          'attribute or block of its schema; nearest is "outputs")',
       ],
       [
         "output.c",
-        'invalid reference "hcloud_server.web.network[0].ip": "network" is a set, and set elements cannot be indexed (expected a for expression or a splat such as network[*])',
+        'invalid reference "hcloud_server.web.network[0].ip": "network" is a set, and set elements ' +
+          "cannot be indexed (expected a for expression or a splat such as network[*])",
       ],
       [
         "output.d",
-        'invalid reference "hcloud_server.web.name.first": "name" is a string, which has no attribute "first" (expected name itself)',
+        'invalid reference "hcloud_server.web.name.first": "name" is a string, ' +
+          'which has no attribute "first" (expected name itself)',
       ],
     ]);
   });
@@ -673,11 +686,13 @@ describe("rule 7: references", () => {
     expect(problems.map((p) => [p.address, p.message])).toEqual([
       [
         "output.a",
-        'missing instance key in "hcloud_server.pool.id": hcloud_server.pool uses count (expected hcloud_server.pool[<key>].id or hcloud_server.pool[*].id)',
+        'missing instance key in "hcloud_server.pool.id": hcloud_server.pool uses count ' +
+          "(expected hcloud_server.pool[<key>].id or hcloud_server.pool[*].id)",
       ],
       [
         "output.b",
-        'unexpected instance key in "hcloud_server.web[0].id": hcloud_server.web has neither count nor for_each (expected hcloud_server.web.<attribute>)',
+        'unexpected instance key in "hcloud_server.web[0].id": hcloud_server.web has neither ' +
+          "count nor for_each (expected hcloud_server.web.<attribute>)",
       ],
     ]);
   });
@@ -696,18 +711,21 @@ describe("rule 7: references", () => {
       [
         "output.a",
         "value",
-        'reference to undeclared variable "var.hcloud_tokn" (expected a variable declared in this stack; nearest is "var.hcloud_token")',
+        'reference to undeclared variable "var.hcloud_tokn" (expected a variable ' +
+          'declared in this stack; nearest is "var.hcloud_token")',
       ],
       [
         "output.b",
         "value",
-        'reference to undeclared local value "local.regon" (expected a local value declared in this stack; nearest is "local.region")',
+        'reference to undeclared local value "local.regon" (expected a local value ' +
+          'declared in this stack; nearest is "local.region")',
       ],
       ["output.c", "value", 'reference to undeclared module "module.dns" (expected a module declared in this stack)'],
       [
         "output.d",
         "value",
-        'reference to undeclared data source "data.hcloud_image.debain" (expected a data source declared in this stack; nearest is "data.hcloud_image.debian")',
+        'reference to undeclared data source "data.hcloud_image.debain" (expected a data source ' +
+          'declared in this stack; nearest is "data.hcloud_image.debian")',
       ],
       [
         "output.e",
@@ -762,11 +780,13 @@ describe("rule 7: references", () => {
     expect(problems.map((p) => [p.path, p.message])).toEqual([
       [
         "depends_on[1]",
-        'reference to undeclared resource "hcloud_network.m" (expected a resource declared in this stack; nearest is "hcloud_network.n")',
+        'reference to undeclared resource "hcloud_network.m" (expected a resource ' +
+          'declared in this stack; nearest is "hcloud_network.n")',
       ],
       [
         "depends_on[2]",
-        'depends_on must name a whole object, not an attribute: "hcloud_network.n.id" (expected an address such as hcloud_server.web, data.hcloud_image.debian or module.x)',
+        'depends_on must name a whole object, not an attribute: "hcloud_network.n.id" (expected an ' +
+          "address such as hcloud_server.web, data.hcloud_image.debian or module.x)",
       ],
     ]);
   });
@@ -980,7 +1000,8 @@ describe("rule 11: meta-arguments and top-level sections", () => {
       p,
       "hcloud_server.web",
       "lifecycle.ignore_changes[1]",
-      'ignore_changes names unknown attribute "sshkeys" (expected an attribute or block of the schema; nearest is "ssh_keys")',
+      'ignore_changes names unknown attribute "sshkeys" (expected an ' +
+        'attribute or block of the schema; nearest is "ssh_keys")',
     );
   });
 
@@ -1006,7 +1027,8 @@ describe("rule 11: meta-arguments and top-level sections", () => {
       [
         "hcloud_server.c",
         "for_each",
-        'a JSON array is a tuple, which for_each does not accept (expected an object, or a set of strings such as "${toset([...])}")',
+        "a JSON array is a tuple, which for_each does not accept (expected an " +
+          'object, or a set of strings such as "${toset([...])}")',
       ],
     ]);
   });
@@ -1017,7 +1039,10 @@ describe("rule 11: meta-arguments and top-level sections", () => {
       p,
       "resources",
       "",
-      /^unknown top-level key "resources" \(expected one of terraform, provider, resource, .*; nearest is "resource"\)$/,
+      joinRegExp(
+        /^unknown top-level key "resources" \(expected one of terraform, /,
+        /provider, resource, .*; nearest is "resource"\)$/,
+      ),
     );
   });
 
@@ -1029,7 +1054,8 @@ describe("rule 11: meta-arguments and top-level sections", () => {
       p,
       "import[0]",
       "to",
-      'reference to undeclared resource "hcloud_server.web-1" (expected a resource declared in this stack; nearest is "hcloud_server.web")',
+      'reference to undeclared resource "hcloud_server.web-1" (expected a resource ' +
+        'declared in this stack; nearest is "hcloud_server.web")',
     );
   });
 
@@ -1051,7 +1077,8 @@ describe("rule 11: meta-arguments and top-level sections", () => {
       p,
       "removed[0]",
       "from",
-      '"hcloud_server.web" is still declared in this stack (expected a removed block only for objects no longer declared)',
+      '"hcloud_server.web" is still declared in this stack (expected a ' +
+        "removed block only for objects no longer declared)",
     );
   });
 
@@ -1080,7 +1107,8 @@ describe("rule 12: unknown providers", () => {
       p,
       "aws_instance.vm",
       "",
-      'no schema for provider "aws" (expected a loaded provider schema with that name, or a terraform.required_providers entry whose source has one)',
+      'no schema for provider "aws" (expected a loaded provider schema with that name, or ' +
+        "a terraform.required_providers entry whose source has one)",
     );
   });
 
@@ -1125,18 +1153,27 @@ describe("collecting problems", () => {
     });
     const lines = run(doc).map(formatProblem);
     expect(lines).toEqual([
-      `${STACK} provider.hcloud tokn: unknown attribute or block "tokn" (expected an attribute or block of provider hcloud; nearest is "token")`,
-      `${STACK} hcloud_servr.a: unknown resource type "hcloud_servr" (expected a resource type of provider hetznercloud/hcloud; nearest is "hcloud_server")`,
-      `${STACK} hcloud_server.b ipv4_address: attribute "ipv4_address" is computed by the provider and cannot be set (expected it to be left out)`,
-      `${STACK} hcloud_server.b placement_group_id: wrong type: got string "x", which is not a number (expected number)`,
+      `${STACK} provider.hcloud tokn: unknown attribute or block "tokn" (expected an ` +
+        `attribute or block of provider hcloud; nearest is "token")`,
+      `${STACK} hcloud_servr.a: unknown resource type "hcloud_servr" (expected a resource ` +
+        `type of provider hetznercloud/hcloud; nearest is "hcloud_server")`,
+      `${STACK} hcloud_server.b ipv4_address: attribute "ipv4_address" is computed by ` +
+        `the provider and cannot be set (expected it to be left out)`,
+      `${STACK} hcloud_server.b placement_group_id: wrong type: got string ` +
+        `"x", which is not a number (expected number)`,
       `warning: ${STACK} hcloud_server.b datacenter: attribute "datacenter" is deprecated`,
-      `${STACK} hcloud_server.b firewall_ids[0]: reference to undeclared resource "hcloud_firewall.none" (expected a resource declared in this stack)`,
+      `${STACK} hcloud_server.b firewall_ids[0]: reference to undeclared resource ` +
+        `"hcloud_firewall.none" (expected a resource declared in this stack)`,
       `${STACK} hcloud_server.b server_type: missing required attribute "server_type" (expected string)`,
       `${STACK} hcloud_firewall.c rule[0].protocol: missing required attribute "protocol" (expected string)`,
-      `${STACK} aws_instance.d: no schema for provider "aws" (expected a loaded provider schema with that name, or a terraform.required_providers entry whose source has one)`,
-      `${STACK} output.e value: reference to undeclared variable "var.nope" (expected a variable declared in this stack)`,
-      `${STACK} import[0] to: reference to undeclared resource "hcloud_server.zzz" (expected a resource declared in this stack)`,
-      `${STACK} bogus: unknown top-level key "bogus" (expected one of terraform, provider, resource, data, variable, output, locals, module, import, moved, removed, check)`,
+      `${STACK} aws_instance.d: no schema for provider "aws" (expected a loaded provider schema with ` +
+        `that name, or a terraform.required_providers entry whose source has one)`,
+      `${STACK} output.e value: reference to undeclared variable "var.nope" ` +
+        `(expected a variable declared in this stack)`,
+      `${STACK} import[0] to: reference to undeclared resource ` +
+        `"hcloud_server.zzz" (expected a resource declared in this stack)`,
+      `${STACK} bogus: unknown top-level key "bogus" (expected one of terraform, provider, resource, ` +
+        `data, variable, output, locals, module, import, moved, removed, check)`,
     ]);
   });
 

@@ -22,6 +22,7 @@ import {
   withSerial,
   type AddressBook,
 } from "../../zonefile";
+import { joinRegExp } from "../../primitives/regexp";
 
 function load(configDir: string, env: string): NetworkSpec {
   const result = loadNetwork(configDir, { env });
@@ -51,7 +52,8 @@ describe("a rendered zone file", () => {
     expect(l).toContain("$TTL 3600");
     expect(l.indexOf("$ORIGIN all2all.org.")).toBeLessThan(l.findIndex((x) => x.includes(" IN SOA ")));
     expect(text).toContain(
-      "; secondary mode: served by hetzner (hydrogen.ns.hetzner.com. oxygen.ns.hetzner.com. helium.ns.hetzner.de.), transferred from the hidden primary ns-1",
+      "; secondary mode: served by hetzner (hydrogen.ns.hetzner.com. oxygen.ns.hetzner.com. " +
+        "helium.ns.hetzner.de.), transferred from the hidden primary ns-1",
     );
   });
 
@@ -167,7 +169,10 @@ describe("every kind of record (the extra zones)", () => {
     expect(text).toMatch(/ IN CAA\s+128 issue "letsencrypt\.org; validationmethods=dns-01"$/m);
     expect(text).toMatch(/ IN CAA\s+0 iodef "https:\/\/caf\\195\\169-asbl\.be\/caa"$/m);
     expect(text).toMatch(
-      /^_443\._tcp\.www\.xn--caf-asbl-d1a\.be\.\s+1800 IN TLSA\s+3 1 1 8935477ceef0df65a530600f8b8fcc929e159ff3ecbde32efbef9317d213c058$/m,
+      joinRegExp(
+        /^_443\._tcp\.www\.xn--caf-asbl-d1a\.be\.\s+1800 IN TLSA\s+3 1 1 /m,
+        /8935477ceef0df65a530600f8b8fcc929e159ff3ecbde32efbef9317d213c058$/m,
+      ),
     );
     expect(text).toMatch(
       /^_sip\._udp\.xn--caf-asbl-d1a\.be\.\s+1800 IN SRV\s+10 60 5060 sip\.xn--caf-asbl-d1a\.be\.$/m,
@@ -311,7 +316,8 @@ describe("the addresses file (tofu output -json of the servers stack)", () => {
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problems).toEqual([
-      'out.json: output "web-1-ipv4" is missing (the public IPv4 of web-1); is this the output of production-servers, applied with this config?',
+      'out.json: output "web-1-ipv4" is missing (the public IPv4 of web-1); is this ' +
+        "the output of production-servers, applied with this config?",
       'out.json: output "web-2-ipv4": "2001:db8::1" is not an IPv4 address',
       'out.json: output "mail-1-ipv6": expected { "value": "<address>" }, got "2001:db8::1"',
       'out.json: output "lists-1-ipv6": expected { "value": "<address>" }, got a value of 42',

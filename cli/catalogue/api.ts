@@ -275,7 +275,10 @@ export class ApiReader {
     return undefined;
   }
 
-  /** The parsed JSON of a successful answer, or undefined with the problem recorded (HTTP error with Hetzner's message, no JSON, no connection). */
+  /**
+   * The parsed JSON of a successful answer, or undefined with the problem recorded (HTTP error with Hetzner's message,
+   * no JSON, no connection).
+   */
   private async fetchJson(api: keyof Endpoints, path: string, endpoint: string): Promise<unknown> {
     const url = `${this.endpoints[api]}${path}`;
     let status: number;

@@ -312,7 +312,10 @@ function storageBoxType(
     warnings.push({
       endpoint: at.endpoint,
       path: `${at.path}.deprecation`,
-      message: `${t.name} is deprecated (unavailable after ${t.deprecation.unavailable_after}); the catalogue has no place for it`,
+      message:
+        `${t.name} is deprecated (unavailable ` +
+        `after ${t.deprecation.unavailable_after}); the catalogue has no ` +
+        `place for it`,
     });
   }
   return {

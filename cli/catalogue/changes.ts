@@ -100,7 +100,8 @@ function priceLines(before: Catalogue, after: Catalogue): string[] {
     ...moneyChange("volumes per GB and month", before.volumes.price_per_gb_month, after.volumes.price_per_gb_month),
     ...(before.server_backups.percentage !== after.server_backups.percentage
       ? [
-          `server backups: ${before.server_backups.percentage} % → ${after.server_backups.percentage} % of the server's price`,
+          `server backups: ${before.server_backups.percentage} % ` +
+            `→ ${after.server_backups.percentage} % of the server's price`,
         ]
       : []),
   ];
@@ -140,7 +141,10 @@ interface Priced {
   readonly included_traffic_tb?: number;
 }
 
-/** One line per location whose price changed, appeared or disappeared: `cx23 fsn1: monthly 5.4900 → 5.9900, hourly 0.0088 → 0.0096`. */
+/**
+ * One line per location whose price changed, appeared or disappeared: `cx23 fsn1: monthly 5.4900 → 5.9900, hourly
+ * 0.0088 → 0.0096`.
+ */
 function priceChanges(what: string, before: readonly Priced[], after: readonly Priced[]): string[] {
   const lines: string[] = [];
   const old = new Map(before.map((p) => [p.location, p]));

@@ -14,8 +14,10 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
   program
     .command("check")
     .description(
-      "Validate the network description and print what each environment holds, then run the policy rules on its stacks " +
-        "(synthesised in a temporary folder; nothing is written). Every problem is printed as `file:line:col  path  message (hint)`; " +
+      "Validate the network description and print what each environment " +
+        "holds, then run the policy rules on its stacks " +
+        ("(synthesised in a temporary folder; nothing is written). Every problem is " +
+          "printed as `file:line:col  path  message (hint)`; ") +
         "exit 2 on any problem in the description, 1 on a policy error (what synth would refuse).",
     )
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
@@ -34,7 +36,8 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
     .command("synth")
     .description(
       "Synthesise every stack to <out>/stacks/<stack>/cdk.tf.json and <out>/manifest.json, validate them against " +
-        "the provider schemas, check the policy rules (docs/policies.md), and move them into place only when complete, " +
+        ("the provider schemas, check the policy rules (docs/policies.md), " +
+          "and move them into place only when complete, ") +
         "valid and free of unsuppressed policy errors.",
     )
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
@@ -47,7 +50,8 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
     )
     .option(
       "--local-state",
-      "local state for every stack (state/<stack>.tfstate), whatever the environment's backend: for drills and rehearsals against the simulated cloud " +
+      "local state for every stack (state/<stack>.tfstate), whatever the environment's " +
+        "backend: for drills and rehearsals against the simulated cloud " +
         '(docs/disaster-recovery.md, "Drill"; all2all rehearse --serve), never for a real deploy',
     )
     .action(
@@ -80,7 +84,8 @@ export function registerZonefile(program: Command, ctx: CommandContext): void {
   program
     .command("zonefile")
     .description(
-      "Render the zones of one environment as RFC 1035 zone files (<out>/<zone>.zone: SOA with a serial that changes only " +
+      "Render the zones of one environment as RFC 1035 zone files " +
+        "(<out>/<zone>.zone: SOA with a serial that changes only " +
         "with the content, NS, every record) and, with --knot, the Knot DNS configuration of each hidden primary " +
         "(<out>/knot/<server>.conf). Nothing secret is written. See docs/dns.md.",
     )
@@ -92,11 +97,13 @@ export function registerZonefile(program: Command, ctx: CommandContext): void {
     )
     .option(
       "--out <dir>",
-      "output folder, replaced as a whole unless --zone is given; its parent must exist (default: the repository's zones/<env>)",
+      "output folder, replaced as a whole unless --zone is given; its parent " +
+        "must exist (default: the repository's zones/<env>)",
     )
     .option(
       "--addresses <file>",
-      "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (default: placeholder documentation addresses, not for serving)",
+      "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved " +
+        "to a file (default: placeholder documentation addresses, not for serving)",
     )
     .option("--knot", "also render the Knot DNS configuration of each hidden primary (knot/<server>.conf)")
     .action(
@@ -118,8 +125,10 @@ export function registerInventory(program: Command, ctx: CommandContext): void {
     .command("inventory")
     .description(
       "List what the stacks of an environment hold, from the description only (no synth, no network): every server " +
-        "(role, type, location, addresses, reverse DNS, firewalls, backups, volumes, storage subaccount), network, firewall policy, " +
-        "zone and record set, storage box and the secrets to set, each with the stack that owns it and its Terraform address. " +
+        ("(role, type, location, addresses, reverse DNS, firewalls, backups, " +
+          "volumes, storage subaccount), network, firewall policy, ") +
+        ("zone and record set, storage box and the secrets to set, each with the " +
+          "stack that owns it and its Terraform address. ") +
         "See docs/inventory.md.",
     )
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
@@ -128,7 +137,8 @@ export function registerInventory(program: Command, ctx: CommandContext): void {
     .option("--out <file>", "write to FILE, atomically (its folder must exist), instead of standard output")
     .option(
       "--addresses <file>",
-      "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (needs --env; default: the names of the outputs to read)",
+      "the servers' public addresses: `all2all output --env <env> --stack servers --format json` " +
+        "saved to a file (needs --env; default: the names of the outputs to read)",
     )
     .action(
       exitCodeAction(
@@ -143,8 +153,10 @@ export function registerCost(program: Command, ctx: CommandContext): void {
   program
     .command("cost")
     .description(
-      "The monthly cost of every priced resource (servers and their backups, primary and floating IPs, volumes, storage boxes) of the " +
-        "environments' stacks, per stack and environment, and the total, net and gross, with the date of the catalogue it is priced from " +
+      "The monthly cost of every priced resource (servers and their backups, " +
+        "primary and floating IPs, volumes, storage boxes) of the " +
+        ("environments' stacks, per stack and environment, and the total, net and " +
+          "gross, with the date of the catalogue it is priced from ") +
         "(catalogue/hetzner.json). Synthesises in a temporary folder; needs no credentials.",
     )
     .option("--env <name>", "one environment (default: all of them)")
@@ -165,9 +177,12 @@ export function registerCatalogue(program: Command, ctx: CommandContext): void {
   catalogueCommand
     .command("refresh")
     .description(
-      "Read Hetzner's offer and prices from the API (HCLOUD_TOKEN; HCLOUD_ENDPOINT and HETZNER_ENDPOINT when set: locations, server types with " +
-        "their prices and per-location deprecations, system images, the prices of IPs, volumes and backups, storage box types) and rewrite " +
-        "catalogue/hetzner.json, so that the change is a reviewed diff. A bad answer (an HTTP error, a missing or malformed price) is reported " +
+      "Read Hetzner's offer and prices from the API (HCLOUD_TOKEN; HCLOUD_ENDPOINT and " +
+        "HETZNER_ENDPOINT when set: locations, server types with " +
+        ("their prices and per-location deprecations, system images, the prices of " +
+          "IPs, volumes and backups, storage box types) and rewrite ") +
+        ("catalogue/hetzner.json, so that the change is a reviewed diff. A bad answer " +
+          "(an HTTP error, a missing or malformed price) is reported ") +
         "and nothing is written (exit 1); an unknown field is a warning.",
     )
     .option("--out <file>", "write the catalogue to FILE instead of catalogue/hetzner.json")

@@ -10,21 +10,26 @@ export function registerRehearse(program: Command, ctx: CommandContext): void {
   program
     .command("rehearse")
     .description(
-      "Deploy one environment to a simulated Hetzner Cloud on loopback, with the real engine (`npm run engine`) and local state " +
+      "Deploy one environment to a simulated Hetzner Cloud on loopback, with " +
+        "the real engine (`npm run engine`) and local state " +
         "(or, with --state s3, the S3 backend and its lock file on versitygw on loopback): " +
-        "synth, then the code path of deploy (init, plan, summary, apply, stack by stack), then plan every stack again, which must want no change. " +
-        "Prints what each stack created and what its second plan still wants; exit 0 only when all applied and every second plan is empty. " +
+        ("synth, then the code path of deploy (init, plan, summary, apply, stack by " +
+          "stack), then plan every stack again, which must want no change. ") +
+        ("Prints what each stack created and what its second plan still wants; exit 0 " +
+          "only when all applied and every second plan is empty. ") +
         "No Hetzner account, token or network needed. See docs/rehearsal.md.",
     )
     .option("--env <name>", "the environment (required)")
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option(
       "--state <where>",
-      "local (state files in the work folder; the default) or s3 (the S3 backend as synthesised, with use_lockfile, on versitygw on loopback, built by `npm run engine`)",
+      "local (state files in the work folder; the default) or s3 (the S3 backend as synthesised, " +
+        "with use_lockfile, on versitygw on loopback, built by `npm run engine`)",
     )
     .option(
       "--report <file>",
-      'also write the result as JSON: { "environment", "state", "stacks": [{ "name", "created", "changes_after_apply" }] }',
+      'also write the result as JSON: { "environment", "state", "stacks": [{ ' +
+        '"name", "created", "changes_after_apply" }] }',
     )
     .option(
       "--keep <dir>",
@@ -32,7 +37,8 @@ export function registerRehearse(program: Command, ctx: CommandContext): void {
     )
     .option(
       "--serve",
-      "keep the simulated cloud running afterwards and print the `export` lines to plan, deploy or run tofu against it, until interrupted",
+      "keep the simulated cloud running afterwards and print the `export` lines to " +
+        "plan, deploy or run tofu against it, until interrupted",
     )
     .action(
       async (opts: {

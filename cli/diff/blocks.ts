@@ -202,14 +202,17 @@ function warnTerraform(change: MutableChange, tables: ReplaceTables): void {
       class: "state-backend",
       attribute: "backend",
       message:
-        "the state backend or its key changes: tofu looks for this stack's state elsewhere, and with an empty state it would try to create every resource again; migrate the state first (`tofu init -migrate-state`)",
+        "the state backend or its key changes: tofu looks for this stack's state elsewhere, and with an empty " +
+        "state it would try to create every resource again; migrate the state first (`tofu init -migrate-state`)",
     });
   }
   if (paths.some((p) => p.startsWith("required_providers"))) {
     change.warnings.push({
       class: "provider-version",
       attribute: "required_providers",
-      message: `the provider requirement changes: the replacement table used here is for ${tables.provider} (providers/*/replace.json; docs/provider-upgrade.md)`,
+      message:
+        `the provider requirement changes: the replacement table used here is ` +
+        `for ${tables.provider} (providers/*/replace.json; docs/provider-upgrade.md)`,
     });
   }
 }

@@ -70,7 +70,8 @@ function warnCrossStackMoves(changes: readonly MutableChange[]): void {
         continue;
       if (environmentOf(c.stack) !== environmentOf(d.stack)) continue;
       const message = (other: string): string =>
-        `${d.address} leaves ${d.stack} and appears in ${c.stack}: without \`tofu state mv\` (or removed + import blocks) tofu destroys it in one stack and creates a new one in the other (${other})`;
+        `${d.address} leaves ${d.stack} and appears in ${c.stack}: without \`tofu state mv\` (or removed + ` +
+        `import blocks) tofu destroys it in one stack and creates a new one in the other (${other})`;
       d.warnings.push({ class: "cross-stack-move", message: message(`created in ${c.stack}`) });
       c.warnings.push({ class: "cross-stack-move", message: message(`destroyed in ${d.stack}`) });
     }

@@ -68,7 +68,9 @@ export function withCosts(
     const before = gross(baseCat, ch.type, bodyOf(base, ch.stack, ch.from ?? ch.address));
     const after = gross(headCat, ch.type, bodyOf(head, ch.stack, ch.address));
     if (before === after) return ch;
-    const note = `monthly cost ${formatEuros(after - before, { sign: true })} (${formatEuros(before)} → ${formatEuros(after)}, VAT included)`;
+    const note =
+      `monthly cost ${formatEuros(after - before, { sign: true })} ` +
+      `(${formatEuros(before)} → ${formatEuros(after)}, VAT included)`;
     return { ...ch, notes: [...ch.notes, note] };
   });
   const before = sumOf(baseCat, base);
@@ -116,8 +118,9 @@ export function costEvents(
       const now = price(rc.change.after);
       out.set(
         `${stack} ${rc.address}`,
-        `cost event: ${replaced ? "a replaced server is a new server" : `a server rescaled to ${String(after.server_type)}`}, billed at today's price: ` +
-          `${formatEuros(now)}/month VAT included (was ${formatEuros(was)}; catalogue of ${c.taken})`,
+        `cost event: ${replaced ? "a replaced server is a new server" : `a server rescaled to ${after.server_type}`}` +
+          `, billed at today's price: ${formatEuros(now)}/month VAT included ` +
+          `(was ${formatEuros(was)}; catalogue of ${c.taken})`,
       );
     }
   }

@@ -97,7 +97,10 @@ export interface AttributeChange {
 /** One block of one stack that changes. */
 export interface Change {
   readonly stack: string;
-  /** Terraform address in the stack: `hcloud_server.web-1`, `data.x.y`, `var.x`, `output.y`, `provider.hcloud`, `terraform`. */
+  /**
+   * Terraform address in the stack: `hcloud_server.web-1`, `data.x.y`, `var.x`, `output.y`, `provider.hcloud`,
+   * `terraform`.
+   */
   readonly address: string;
   readonly kind: BlockKind;
   /** Resource or data source type (`hcloud_server`); empty for other blocks. */
@@ -121,7 +124,10 @@ export interface Change {
 /** Counts per action, for the title line and per stack. */
 export type Counts = { readonly [key in Action | "dangerous"]: number };
 
-/** The result of a comparison: every change, dangerous ones first, and what the reader should know about how it was made. */
+/**
+ * The result of a comparison: every change, dangerous ones first, and what the reader should know about how it was
+ * made.
+ */
 export interface DiffReport {
   /** "diff" or "plan-summary". */
   readonly command: "diff" | "plan-summary";
@@ -130,7 +136,10 @@ export interface DiffReport {
   readonly head?: string;
   /** Stacks compared, in deployment order. */
   readonly stacks: readonly string[];
-  /** Changes, sorted: dangerous ones first (stateful destruction and replacement before the others), then by stack and address. */
+  /**
+   * Changes, sorted: dangerous ones first (stateful destruction and replacement before the others), then by stack and
+   * address.
+   */
   readonly changes: readonly Change[];
   /** Remarks about the comparison itself (how a side was synthesised, policy errors, a missing environment). */
   readonly notes: readonly string[];
@@ -217,7 +226,10 @@ export interface ZoneDiff {
   readonly server?: string;
   /** Whether the hidden primary serves it, on each side (false: primary mode at Hetzner, or no such zone). */
   readonly selfHosted: { readonly base: boolean; readonly head: boolean };
-  /** The SOA serial of each side's file: the head's file is rendered over the base's, so it changes only with the content. */
+  /**
+   * The SOA serial of each side's file: the head's file is rendered over the base's, so it changes only with the
+   * content.
+   */
   readonly serial: { readonly base?: number; readonly head?: number };
   readonly changes: readonly DnsRecordChange[];
   readonly notes: readonly string[];

@@ -91,7 +91,9 @@ export function parsePlan(raw: unknown, file: string): PlanDocument {
     throw new InputError(`${file}: plan format_version ${version} is not supported (expected 1.x)`);
   if (raw.resource_changes === undefined && raw.planned_values === undefined) {
     throw new InputError(
-      `${file}: no "resource_changes" nor "planned_values": this is ${raw.values !== undefined ? "the JSON of a state" : "not the JSON of a plan"} (make one with \`tofu show -json plan.out > plan.json\`)`,
+      `${file}: no "resource_changes" nor "planned_values": this ` +
+        `is ${raw.values !== undefined ? "the JSON of a state" : "not the JSON of a plan"} (make one with \`tofu ` +
+        `show -json plan.out > plan.json\`)`,
     );
   }
   if (raw.resource_changes !== undefined && !Array.isArray(raw.resource_changes))
@@ -109,7 +111,10 @@ export function parsePlan(raw: unknown, file: string): PlanDocument {
   return raw as unknown as PlanDocument;
 }
 
-/** True when the mask (before_sensitive, after_sensitive, after_unknown) is `true` at the path or above it; list indexes match any element. */
+/**
+ * True when the mask (before_sensitive, after_sensitive, after_unknown) is `true` at the path or above it; list indexes
+ * match any element.
+ */
 export function maskedAt(mask: unknown, path: Path): boolean {
   let levels: unknown[] = [mask];
   for (const step of path) {
@@ -186,14 +191,17 @@ function planReplaceReasons(rc: PlanResourceChange, pair: ResourcePair, tables: 
     const entry = [...table.replace, ...table.replace_if].find(
       (e) => isWithin(attr, e.attribute) || isWithin(e.attribute, attr),
     );
-    const values = `${showValue(valueAt(pair.before, attr), path, pair.showBefore)} → ${showValue(valueAt(pair.after, attr), path, pair.showAfter)}`;
+    const values =
+      `${showValue(valueAt(pair.before, attr), path, pair.showBefore)} ` +
+      `→ ${showValue(valueAt(pair.after, attr), path, pair.showAfter)}`;
     reasons.push({
       class: "replace",
       attribute: attr,
       ...(entry ? { source: cite(tables, entry) } : {}),
       message: entry
         ? `\`${formatPath(path)}\` ${values} forces replacement (${cite(tables, entry)})`
-        : `\`${formatPath(path)}\` ${values} forces replacement (so says the plan; this attribute is not in the replacement table of ${tables.provider}: add it to providers/*/replace.json)`,
+        : `\`${formatPath(path)}\` ${values} forces replacement (so says the plan; this attribute is not in the ` +
+          `replacement table of ${tables.provider}: add it to providers/*/replace.json)`,
     });
   }
   if (reasons.length === 0) {

@@ -72,7 +72,8 @@ export function parseReplaceTable(raw: unknown, file: string): ReplaceTables {
     }
     out[type] = table as unknown as ResourceTable;
   }
-  const provider = `${typeof doc.provider === "string" ? doc.provider : "provider"}${typeof doc.version === "string" ? ` ${doc.version}` : ""}`;
+  const name = typeof doc.provider === "string" ? doc.provider : "provider";
+  const provider = typeof doc.version === "string" ? `${name} ${doc.version}` : name;
   return { provider, resources: out };
 }
 

@@ -154,7 +154,10 @@ export function referencedVariables(text: string): string[] {
 export interface ShowContext {
   /** Names of the stack's sensitive variables: values referring to them are masked. */
   readonly sensitiveVariables?: ReadonlySet<string>;
-  /** True when the value at this path is sensitive (a plan's before_sensitive/after_sensitive, a sensitive variable's default). */
+  /**
+   * True when the value at this path is sensitive (a plan's before_sensitive/after_sensitive, a sensitive variable's
+   * default).
+   */
   readonly isSensitive?: (path: Path) => boolean;
   /** True when the value at this path is published DNS data (record values): only private keys are masked there. */
   readonly isPublished?: (path: Path) => boolean;
@@ -175,7 +178,10 @@ function nameOf(path: Path): string | undefined {
   return undefined;
 }
 
-/** True when the string must not be shown: named like a secret, referring to a sensitive variable, or holding a secret (policies/secrets.ts). */
+/**
+ * True when the string must not be shown: named like a secret, referring to a sensitive variable, or holding a secret
+ * (policies/secrets.ts).
+ */
 export function isSecretString(text: string, path: Path, ctx: ShowContext): boolean {
   if (ctx.isSensitive?.(path)) return true;
   const name = nameOf(path);

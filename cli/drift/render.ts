@@ -12,8 +12,14 @@ export function driftTitle(report: DriftReport): string {
   const failed = report.stacks.filter((s) => s.status === "failed").map((s) => s.name);
   const incomplete = failed.length > 0 ? `; not checked: ${failed.join(", ")} (a step failed)` : "";
   if (!report.drifted)
-    return `drift: environment ${report.environment}: no drift${failed.length > 0 ? " in the stacks checked" : ""}${incomplete}`;
-  return `drift: environment ${report.environment}: ${plural(report.resources.length, "resource")} drifted (${report.dangerous > 0 ? `${report.dangerous} dangerous` : "nothing dangerous"})${incomplete}`;
+    return (
+      `drift: environment ${report.environment}: no ` +
+      `drift${failed.length > 0 ? " in the stacks checked" : ""}${incomplete}`
+    );
+  return (
+    `drift: environment ${report.environment}: ${plural(report.resources.length, "resource")} drifted ` +
+    `(${report.dangerous > 0 ? `${report.dangerous} dangerous` : "nothing dangerous"})${incomplete}`
+  );
 }
 
 /** A Markdown table cell: no line breaks, pipes escaped. */
@@ -38,14 +44,16 @@ function tableRows(resources: readonly DriftedResource[]): string[] {
     const what = `${r.dangerous ? `**${DANGER_LABELS[r.danger!]}**` : r.drift === "deleted" ? "deleted" : "changed"}`;
     if (r.drift === "deleted") {
       rows.push(
-        `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} | (the whole resource) | ${cell(r.summary.join(", ") || "(exists)")} | (deleted) |`,
+        `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} | (the whole resource) ` +
+          `| ${cell(r.summary.join(", ") || "(exists)")} | (deleted) |`,
       );
       continue;
     }
     for (const [i, a] of r.attributes.entries()) {
       const head = i === 0 ? `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} |` : "| | | |";
       rows.push(
-        `${head} ${cell(code(a.path))}${a.ignored ? " (ignored by the code)" : ""} | ${cell(a.state ?? "(absent)")} | ${cell(a.actual ?? "(absent)")} |`,
+        `${head} ${cell(code(a.path))}${a.ignored ? " (ignored by the code)" : ""} ` +
+          `| ${cell(a.state ?? "(absent)")} | ${cell(a.actual ?? "(absent)")} |`,
       );
     }
   }
@@ -82,7 +90,8 @@ export function driftMarkdown(report: DriftReport): string {
   if (report.computed.length > 0) {
     lines.push(
       "",
-      `Not drift: ${plural(report.computed.length, "attribute")} that the code does not set changed (Hetzner or other resources of the stacks set them): ` +
+      `Not drift: ${plural(report.computed.length, "attribute")} that the code does not set ` +
+        `changed (Hetzner or other resources of the stacks set them): ` +
         report.computed.map((c) => `${code(c.address)} ${code(c.path)}`).join(", ") +
         ".",
     );

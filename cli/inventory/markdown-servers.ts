@@ -66,7 +66,8 @@ function addressesNotKnown(inv: Inventory): string[] {
   const serversStack = stackName(inv.environment.name, "servers");
   return [
     "Public addresses exist once the servers stack is applied: `output X` is the output of " +
-      `${code(serversStack)} holding it (\`all2all output --env ${inv.environment.name} --stack servers\` prints them all, or ` +
+      (`${code(serversStack)} holding it (\`all2all output ` +
+        `--env ${inv.environment.name} --stack servers\` prints them all, or `) +
       `\`all2all inventory --addresses FILE\` with that command's \`--format json\` saved to FILE).`,
     "",
   ];
@@ -81,7 +82,8 @@ function addressesTable(servers: readonly InventoryServer[]): string[] {
       publicAddress(s, "ipv6"),
       reverseDns(s.public),
       s.floating_ip
-        ? `${s.floating_ip.type}${s.floating_ip.reverse_dns ? `, reverse DNS ${s.floating_ip.reverse_dns}` : ""} (${code(s.floating_ip.resource)})`
+        ? `${s.floating_ip.type}${s.floating_ip.reverse_dns ? `, reverse DNS ${s.floating_ip.reverse_dns}` : ""} ` +
+          `(${code(s.floating_ip.resource)})`
         : "—",
       list(s.private.map((n) => (n.ip !== undefined ? `${n.network} ${n.ip}` : `${n.network} (assigned)`))),
       code(s.stack),

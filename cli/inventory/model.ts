@@ -134,7 +134,10 @@ export interface InventoryRecordSet {
   readonly ttl: number;
   readonly values: readonly InventoryValue[];
   readonly comment?: string;
-  /** The rrset in the dns stack (primary zones); absent for secondary zones, whose records live in the hidden primary's zone file. */
+  /**
+   * The rrset in the dns stack (primary zones); absent for secondary zones, whose records live in the hidden primary's
+   * zone file.
+   */
   readonly resource?: string;
   /** The provider's import id of that rrset (`<zone>/<name>/<type>`). */
   readonly import_id?: string;

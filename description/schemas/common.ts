@@ -16,7 +16,8 @@ export const NameSchema = z
   .string()
   .regex(NAME_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid name` })
   .describe(
-    "Lower-case letters, digits and hyphens, starting with a letter, at most 63 characters: it becomes a hostname and a Terraform id, so renaming replaces the resource.",
+    "Lower-case letters, digits and hyphens, starting with a letter, at most 63 characters: it " +
+      "becomes a hostname and a Terraform id, so renaming replaces the resource.",
   );
 
 export const LocationSchema = z
@@ -26,7 +27,9 @@ export const LocationSchema = z
 export const LabelsSchema = z
   .record(z.string(), z.string())
   .describe(
-    "Extra Hetzner labels. Keys: optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric; values: the same rule, or empty. managed-by, environment and role are set automatically.",
+    "Extra Hetzner labels. Keys: optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', " +
+      "'_' or '.', starting and ending alphanumeric; values: the same rule, or empty. managed-by, environment and " +
+      "role are set automatically.",
   );
 
 /** A list that is empty when omitted. */

@@ -29,7 +29,9 @@ export const DnsRecordSchema = z.strictObject({
     .array(z.string())
     .min(1)
     .describe(
-      'Record values in zone-file syntax (10 mail, 0 issue "letsencrypt.org"). A and AAAA may reference a server: web-1.ipv4, web-1.ipv6. Names without a final dot are relative to the zone. TXT longer than 255 bytes is split for you.',
+      'Record values in zone-file syntax (10 mail, 0 issue "letsencrypt.org"). A and AAAA may reference a ' +
+        "server: web-1.ipv4, web-1.ipv6. Names without a final dot are relative to the zone. TXT longer than 255 " +
+        "bytes is split for you.",
     ),
   comment: z.string().max(255).optional(),
 });
@@ -41,7 +43,8 @@ export const DnsSecondarySchema = z
       .array(z.string())
       .min(1)
       .describe(
-        "Their host names, absolute with the final dot (hydrogen.ns.hetzner.com.): the apex NS of the zones they serve.",
+        "Their host names, absolute with the final dot " +
+          "(hydrogen.ns.hetzner.com.): the apex NS of the zones they serve.",
       ),
     transfer_sources: z
       .array(z.string())
@@ -50,7 +53,8 @@ export const DnsSecondarySchema = z
         "Addresses they transfer from: the hidden primary lets only these transfer, and only with the zone's TSIG key.",
       ),
     notify: listOf(z.string()).describe(
-      "Addresses that receive a NOTIFY (TSIG-signed) when a zone changes. Default: none (they poll on the SOA refresh).",
+      "Addresses that receive a NOTIFY (TSIG-signed) when a zone changes. " +
+        "Default: none (they poll on the SOA refresh).",
     ),
   })
   .describe("Name servers that serve our zones as secondaries, transferring them from the hidden primary.");
@@ -64,14 +68,16 @@ export const ZonePrimarySchema = z
     tsig_key: z
       .string()
       .describe(
-        "TSIG key name. The secret comes from the environment variable TF_VAR_tsig_<key name, lower case, non-alphanumerics as _>.",
+        "TSIG key name. The secret comes from the environment variable " +
+          "TF_VAR_tsig_<key name, lower case, non-alphanumerics as _>.",
       ),
     secondaries: z
       .array(NameSchema)
       .min(1)
       .default(["hetzner"])
       .describe(
-        "dns_secondaries (by name) that serve this zone: only they may transfer it and receive NOTIFY. Default: [hetzner].",
+        "dns_secondaries (by name) that serve this zone: only they may " +
+          "transfer it and receive NOTIFY. Default: [hetzner].",
       ),
     tsig_algorithm: z
       .enum(["hmac-sha256"], { error: unknownValue("TSIG algorithm") })
@@ -85,7 +91,8 @@ export const ZoneSchema = z.strictObject({
   mode: z
     .enum(["primary", "secondary"], { error: unknownValue("zone mode") })
     .describe(
-      "primary: records managed at Hetzner from this file; secondary: Hetzner serves a copy transferred from our hidden primary (records here feed its zone file).",
+      "primary: records managed at Hetzner from this file; secondary: Hetzner serves a copy " +
+        "transferred from our hidden primary (records here feed its zone file).",
     ),
   ttl: z
     .number()

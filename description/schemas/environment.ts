@@ -12,7 +12,8 @@ export const StateBackendSchema = z
       .enum(["local", "s3"], { error: unknownValue("state backend") })
       .default("local")
       .describe(
-        "local: state files next to the synthesised stacks; s3: an S3-compatible bucket (Hetzner Object Storage) with lock files.",
+        "local: state files next to the synthesised stacks; s3: an S3-compatible " +
+          "bucket (Hetzner Object Storage) with lock files.",
       ),
     bucket: z.string().optional().describe("s3: the bucket."),
     key_prefix: z
@@ -23,7 +24,8 @@ export const StateBackendSchema = z
     region: z.string().optional().describe("s3: the region, e.g. fsn1."),
   })
   .describe(
-    "Where Terraform state lives. Credentials never go here: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY come from the environment.",
+    "Where Terraform state lives. Credentials never go here: AWS_ACCESS_KEY_ID " +
+      "/ AWS_SECRET_ACCESS_KEY come from the environment.",
   );
 
 export const EnvironmentSchema = z
@@ -40,7 +42,8 @@ export const EnvironmentSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Delete/rebuild protection and prevent_destroy on stateful resources. Default true (safe); staging turns it off.",
+        "Delete/rebuild protection and prevent_destroy on stateful " +
+          "resources. Default true (safe); staging turns it off.",
       ),
     state: StateBackendSchema.prefault({}),
     labels: LabelsSchema.default({}).describe("Labels added to every resource of the environment."),
@@ -49,7 +52,8 @@ export const EnvironmentSchema = z
       .positive({ error: "budget_monthly must be more than 0 euros" })
       .optional()
       .describe(
-        "The most the environment may cost per month, in euros, VAT included; the policy pack warns when the estimate (all2all cost) exceeds it.",
+        "The most the environment may cost per month, in euros, VAT included; the policy " +
+          "pack warns when the estimate (all2all cost) exceeds it.",
       ),
   })
   .describe(
@@ -61,7 +65,8 @@ export const SshKeySchema = z.strictObject({
   public_key: z
     .string()
     .describe(
-      "One line of a .pub file: ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa of at least 3072 bits. Never a private key.",
+      "One line of a .pub file: ssh-ed25519, ecdsa-sha2-nistp256/384/521, or " +
+        "ssh-rsa of at least 3072 bits. Never a private key.",
     ),
   labels: LabelsSchema.default({}),
 });

@@ -15,7 +15,8 @@ export const FirewallRuleSchema = z.strictObject({
     .array(z.string())
     .optional()
     .describe(
-      "For direction in: CIDRs (IPv4 or IPv6), or the keywords 'admin' (operators.admin_ranges) and 'any' (0.0.0.0/0 and ::/0).",
+      "For direction in: CIDRs (IPv4 or IPv6), or the keywords 'admin' " +
+        "(operators.admin_ranges) and 'any' (0.0.0.0/0 and ::/0).",
     ),
   destinations: z.array(z.string()).optional().describe("For direction out: CIDRs, 'admin' or 'any'."),
   description: z.string().max(255).optional(),
@@ -28,7 +29,8 @@ export const FirewallPolicySchema = z.strictObject({
     .array(FirewallRuleSchema)
     .min(1)
     .describe(
-      "At least one rule: the provider leaves old rules in place when the list becomes empty. Inbound traffic not allowed here is dropped.",
+      "At least one rule: the provider leaves old rules in place when the list " +
+        "becomes empty. Inbound traffic not allowed here is dropped.",
     ),
   labels: LabelsSchema.default({}),
 });

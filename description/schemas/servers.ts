@@ -28,13 +28,15 @@ export const PublicNetSchema = z
       .boolean()
       .default(false)
       .describe(
-        "A public IPv4 (a primary IP that outlives the server). Default false: IPv4 costs and is only needed for IPv4-only clients.",
+        "A public IPv4 (a primary IP that outlives the server). Default false: " +
+          "IPv4 costs and is only needed for IPv4-only clients.",
       ),
     ipv6: z
       .boolean()
       .default(true)
       .describe(
-        "A public IPv6 /64 (a primary IP that outlives the server). Always true: every server has IPv6; its firewall policies decide what reaches it.",
+        "A public IPv6 /64 (a primary IP that outlives the server). Always true: every " +
+          "server has IPv6; its firewall policies decide what reaches it.",
       ),
     rdns: z
       .strictObject({
@@ -88,7 +90,8 @@ export const ServerSchema = z.strictObject({
     .enum(IMAGES, { error: unknownValue("image") })
     .default(DEFAULT_IMAGE)
     .describe(
-      `System image. Default ${DEFAULT_IMAGE}. A change rebuilds the server, so it is ignored unless allow_rebuild is true.`,
+      `System image. Default ${DEFAULT_IMAGE}. A change rebuilds the server, ` +
+        `so it is ignored unless allow_rebuild is true.`,
     ),
   location: LocationSchema.optional().describe("Default: environment.location. Changing it replaces the server."),
   placement_group: NameSchema.optional().describe("A placement group of this description."),
@@ -101,7 +104,8 @@ export const ServerSchema = z.strictObject({
     .array(NameSchema)
     .optional()
     .describe(
-      "Names of operators.ssh_keys installed at creation. Default: all of them. Changing them rebuilds the server, so they are ignored unless allow_rebuild is true.",
+      "Names of operators.ssh_keys installed at creation. Default: all of them. Changing them " +
+        "rebuilds the server, so they are ignored unless allow_rebuild is true.",
     ),
   backups: z
     .boolean()
@@ -111,7 +115,8 @@ export const ServerSchema = z.strictObject({
     .string()
     .optional()
     .describe(
-      "Cloud-init file, relative to the config directory (e.g. cloud-init/web.yaml), at most 32 KiB. Only used at creation unless allow_rebuild is true.",
+      "Cloud-init file, relative to the config directory (e.g. cloud-init/web.yaml), at " +
+        "most 32 KiB. Only used at creation unless allow_rebuild is true.",
     ),
   labels: LabelsSchema.default({}),
   import_id: z
@@ -121,12 +126,14 @@ export const ServerSchema = z.strictObject({
     ])
     .optional()
     .describe(
-      "Id of an existing server to adopt (import) instead of creating one. Set it in the environment's overlay: ids differ per project.",
+      "Id of an existing server to adopt (import) instead of creating one. Set it " +
+        "in the environment's overlay: ids differ per project.",
     ),
   import_primary_ips: z
     .strictObject({
       ipv4: ImportIpIdSchema.optional().describe(
-        'Id of the adopted server\'s current primary IPv4, or "create" for a new address. Required when public.ipv4 is true.',
+        'Id of the adopted server\'s current primary IPv4, or "create" for a ' +
+          "new address. Required when public.ipv4 is true.",
       ),
       ipv6: ImportIpIdSchema.describe(
         'Id of the adopted server\'s current primary IPv6, or "create" for a new address.',
@@ -134,12 +141,15 @@ export const ServerSchema = z.strictObject({
     })
     .optional()
     .describe(
-      'With import_id: the adopted server\'s current primary IPs, adopted too. Linking new primary IPs to an existing server would delete its current addresses, so each must be named (or "create" said on purpose).',
+      "With import_id: the adopted server's current primary IPs, adopted too. Linking new primary IPs to an " +
+        'existing server would delete its current addresses, so each must be named (or "create" said on purpose).',
     ),
   allow_rebuild: z
     .boolean()
     .default(false)
     .describe(
-      "Let changes of image, user_data and ssh_keys rebuild (replace) the server; the server alone then loses prevent_destroy (its addresses and volumes stay protected). Default false: such changes are ignored for an existing server, because a rebuild wipes its disk. Remove it again after the rebuild.",
+      "Let changes of image, user_data and ssh_keys rebuild (replace) the server; the server alone then loses " +
+        "prevent_destroy (its addresses and volumes stay protected). Default false: such changes are ignored for " +
+        "an existing server, because a rebuild wipes its disk. Remove it again after the rebuild.",
     ),
 });

@@ -21,7 +21,10 @@ export const publicIpPrimary: ResourceCheck = {
       if (entry.body.auto_delete === false) return;
       report(
         RULE.publicIpPrimary,
-        `primary IP ${entry.name} (${entry.address} in ${entry.stackName}) has auto_delete ${entry.body.auto_delete === true ? "true" : "unset"}: the address would be deleted with its server, and with it its reverse DNS, its reputation and every allowlist naming it. Set auto_delete = false (the Server construct does).`,
+        `primary IP ${entry.name} (${entry.address} in ${entry.stackName}) has ` +
+          `auto_delete ${entry.body.auto_delete === true ? "true" : "unset"}: the address would be deleted with ` +
+          `its server, and with it its reverse DNS, its reputation and every allowlist naming it. Set auto_delete ` +
+          `= false (the Server construct does).`,
       );
       return;
     }
@@ -29,7 +32,9 @@ export const publicIpPrimary: ResourceCheck = {
     if (net === undefined) {
       report(
         RULE.publicIpPrimary,
-        `${describe(entry, "server")} has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are deleted with the server, and linking a primary IP later deletes them. Link explicit hcloud_primary_ip resources in public_net (the Server construct does).`,
+        `${describe(entry, "server")} has no public_net block: Hetzner then creates an IPv4 and an IPv6 that are ` +
+          `deleted with the server, and linking a primary IP later deletes them. Link explicit hcloud_primary_ip ` +
+          `resources in public_net (the Server construct does).`,
       );
       return;
     }
@@ -40,9 +45,14 @@ export const publicIpPrimary: ResourceCheck = {
         model.target(value, entry.stackName)?.entry.type === "hcloud_primary_ip" ||
         (value !== undefined && value !== null && !isExpression(value) && /^[1-9][0-9]*$/.test(String(value)));
       if (linked) continue;
+      const now = value === undefined || value === null ? "is unset" : `is ${JSON.stringify(value)}`;
       report(
         RULE.publicIpPrimary,
-        `${describe(entry, "server")} has public ${family.toUpperCase()} enabled without a primary IP (public_net.${family} ${value === undefined || value === null ? "is unset" : `is ${JSON.stringify(value)}`}): Hetzner auto-creates an address that dies with the server, and linking a primary IP later deletes it. Link an hcloud_primary_ip with auto_delete = false (the Server construct does), or set ${family}_enabled = false.`,
+        `${describe(entry, "server")} has public ${family.toUpperCase()} enabled without a primary IP ` +
+          `(public_net.${family} ${now}): ` +
+          `Hetzner auto-creates an address that dies with the server, and linking a primary IP later deletes it. ` +
+          `Link an hcloud_primary_ip with auto_delete = false (the Server construct does), or ` +
+          `set ${family}_enabled = false.`,
       );
     }
   },
@@ -57,7 +67,10 @@ export const publicIpv4Role: ResourceCheck = {
     if (rolePolicy(role)?.ipv4Reason !== undefined) return;
     report(
       RULE.publicIpv4Role,
-      `${describe(entry, "server")} has a public IPv4 but its role ${role === undefined ? "(none)" : `"${role}"`} does not need one (policies/roles.ts): an IPv4 costs money and widens the attack surface, and IPv6 reaches the other servers and most clients. Set public.ipv4: false in config, or give the role its reason for IPv4 in policies/roles.ts.`,
+      `${describe(entry, "server")} has a public IPv4 but its ` +
+        `role ${role === undefined ? "(none)" : `"${role}"`} does not need one (policies/roles.ts): an IPv4 costs ` +
+        `money and widens the attack surface, and IPv6 reaches the other servers and most clients. Set ` +
+        `public.ipv4: false in config, or give the role its reason for IPv4 in policies/roles.ts.`,
     );
   },
 };
@@ -76,7 +89,9 @@ export const reverseDns: ResourceCheck = {
     if (entries.length === 0) {
       report(
         rule,
-        `${what} of ${entry.subject} has no reverse DNS: it answers with Hetzner's generic name, which mail receivers and log readers distrust. Set ${configField} in config to a name with a matching ${recordType} record.`,
+        `${what} of ${entry.subject} has no reverse DNS: it answers with Hetzner's generic name, which mail ` +
+          `receivers and log readers distrust. Set ${configField} in config to a name with a ` +
+          `matching ${recordType} record.`,
       );
       return;
     }
@@ -88,7 +103,9 @@ export const reverseDns: ResourceCheck = {
       if (zone === undefined) {
         report(
           rule,
-          `${what} of ${entry.subject} has reverse DNS ${ptr}, which is in no zone of environment ${model.name}, so no forward record can confirm it: use a name in one of the environment's zones (${[...model.zones.keys()].sort().join(", ") || "none"}), or add that zone.`,
+          `${what} of ${entry.subject} has reverse DNS ${ptr}, which is in no zone of environment ${model.name}, ` +
+            `so no forward record can confirm it: use a name in one of the environment's zones ` +
+            `(${[...model.zones.keys()].sort().join(", ") || "none"}), or add that zone.`,
         );
         continue;
       }
@@ -99,13 +116,17 @@ export const reverseDns: ResourceCheck = {
       const found =
         sets.length === 0
           ? `${ptr} has no ${recordType} record${followed}`
-          : `${names[names.length - 1]} has ${recordType} ${list(sets.flatMap((s) => s.canonical.map(showValue)))}, not this address${followed}`;
+          : `${names[names.length - 1]} ` +
+            `has ${recordType} ${list(sets.flatMap((s) => s.canonical.map(showValue)))}, ` +
+            `not this address${followed}`;
       const fix = floating
         ? `point an ${recordType} record at the floating address or change ${configField}`
-        : `add { name: "${relative}", type: ${recordType}, values: [${owner}.${family}] } to zone ${zone.name}, or change ${configField}`;
+        : `add { name: "${relative}", type: ${recordType}, values: ` +
+          `[${owner}.${family}] } to zone ${zone.name}, or change ${configField}`;
       report(
         rule,
-        `${what} of ${entry.subject} has reverse DNS ${ptr}, but ${found}: forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: ${fix}.`,
+        `${what} of ${entry.subject} has reverse DNS ${ptr}, but ${found}: forward-confirmed ` +
+          `reverse DNS fails (mail from it is scored as spam). Fix: ${fix}.`,
       );
     }
   },

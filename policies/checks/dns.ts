@@ -34,7 +34,9 @@ function checkCaa({ zone, where, report }: ZoneCheck): void {
   if (texts(zone, "@", "CAA").some((v) => /^\s*\d+\s+(issue|issuewild)\s/i.test(v))) return;
   report(
     RULE.dnsCaa,
-    `${where} has no CAA record with an issue property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"'] } (or the CA you use).`,
+    `${where} has no CAA record with an issue property at its apex: any certificate authority may issue ` +
+      `certificates for it. Add { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"'] } (or the CA you ` +
+      `use).`,
   );
 }
 
@@ -61,7 +63,9 @@ function checkMailAuth({ zone, where, model, report }: ZoneCheck): void {
     const relative = (prefix: string) => (name === "@" ? prefix || "@" : prefix ? `${prefix}.${name}` : name);
     report(
       RULE.dnsMailAuth,
-      `${where} has an MX record set at ${fqdn} but ${list(problems)}: without them anyone can send mail in its name. Add { name: "${relative("")}", type: TXT, values: ["v=spf1 mx -all"] } and { name: "${relative("_dmarc")}", type: TXT, values: ["v=DMARC1; p=quarantine"] }.`,
+      `${where} has an MX record set at ${fqdn} but ${list(problems)}: without them anyone can send mail in its ` +
+        `name. Add { name: "${relative("")}", type: TXT, values: ["v=spf1 mx -all"] } and { name: ` +
+        `"${relative("_dmarc")}", type: TXT, values: ["v=DMARC1; p=quarantine"] }.`,
     );
   }
 }
@@ -79,7 +83,9 @@ function checkRrsetTtl({ zone, where, report }: ZoneCheck): void {
     );
     report(
       RULE.dnsRrsetTtl,
-      `${where} declares the record set ${type} ${name === "@" ? "@" : name} more than once: ${list(sources)}. Hetzner keeps one record set per name and type, with one TTL, so these overwrite each other on every apply; declare every value of one name and type in one record set.`,
+      `${where} declares the record set ${type} ${name === "@" ? "@" : name} more than once: ${list(sources)}. ` +
+        `Hetzner keeps one record set per name and type, with one TTL, so these overwrite each other on every ` +
+        `apply; declare every value of one name and type in one record set.`,
     );
   }
 }
@@ -104,7 +110,9 @@ function checkTxtFormat({ zone, where, report }: ZoneCheck): void {
           : `write it as ${expected.length > 80 ? `${expected.slice(0, 77)}…` : expected}`;
         report(
           RULE.dnsTxtFormat,
-          `${where}: the TXT value ${JSON.stringify(shown)} of ${set.name} (${set.source}) is not in the provider's form, quoted strings of at most 255 bytes ("…" "…"): the API stores it differently and every plan shows a change. Fix: ${fix}; DnsZone.addRecordSet formats plain text for you.`,
+          `${where}: the TXT value ${JSON.stringify(shown)} of ${set.name} (${set.source}) is not in the ` +
+            `provider's form, quoted strings of at most 255 bytes ("…" "…"): the API stores it differently and ` +
+            `every plan shows a change. Fix: ${fix}; DnsZone.addRecordSet formats plain text for you.`,
         );
       }
     }

@@ -5,7 +5,7 @@
  */
 import { parseCidr } from "../../constructs";
 import { listOf, labelsOf, type ResourceEntry } from "../model";
-import { SENSITIVE_PORTS, type RolePolicy } from "../roles";
+import { type PublicService, SENSITIVE_PORTS, type RolePolicy } from "../roles";
 import { RULE } from "../rules";
 import { describe, itemName, list, roleOf, rolePolicy, type ResourceCheck } from "./shared";
 
@@ -61,6 +61,11 @@ function unservedPorts(rule: InboundRule, policy: RolePolicy | undefined): strin
   return missing.length > 8 ? [`${rule.protocol} ${rule.ports.low}-${rule.ports.high}`] : missing;
 }
 
+/** `tcp 443`, or the protocol alone for one without ports. */
+function serviceName(s: PublicService): string {
+  return s.port === undefined ? s.protocol : `${s.protocol} ${s.port}`;
+}
+
 export const serverFirewall: ResourceCheck = {
   types: ["hcloud_server"],
   check(entry, model, report) {
@@ -70,11 +75,14 @@ export const serverFirewall: ResourceCheck = {
       .map(([key, value]) => `${key}=${String(value)}`);
     const why =
       fwLabels.length > 0
-        ? `its labels ${list(fwLabels)} select no firewall of environment ${model.name}, and it has no firewall_ids or firewall attachment`
+        ? `its labels ${list(fwLabels)} select no firewall of ` +
+          `environment ${model.name}, and it has no firewall_ids or firewall attachment`
         : `no firewall's label selector matches its labels, and it has no firewall_ids or firewall attachment`;
     report(
       RULE.serverFirewall,
-      `${describe(entry, "server")} is in no firewall: ${why}, so every port it listens on is open to the Internet. Give it firewall policies in config (servers[].firewall_policies, at least "base"), or apply a FirewallPolicy to it.`,
+      `${describe(entry, "server")} is in no firewall: ${why}, so every port it listens on is open to the ` +
+        `Internet. Give it firewall policies in config (servers[].firewall_policies, at least "base"), or apply a ` +
+        `FirewallPolicy to it.`,
     );
   },
 };
@@ -96,7 +104,9 @@ export const firewallWorldSensitivePort: ResourceCheck = {
       if (what === undefined) continue;
       report(
         RULE.firewallWorldSensitivePort,
-        `${describe(entry, "firewall")} opens ${rule.protocol} ${what} to the whole Internet (inbound ${rule.text}): restrict the rule's sources to the operators' ranges (sources: [admin] in config) or remove the rule; databases are reached over the private network.`,
+        `${describe(entry, "firewall")} opens ${rule.protocol} ${what} to the whole Internet ` +
+          `(inbound ${rule.text}): restrict the rule's sources to the operators' ranges (sources: [admin] in ` +
+          `config) or remove the rule; databases are reached over the private network.`,
       );
     }
   },
@@ -114,11 +124,15 @@ export const firewallPublicPortRole: ResourceCheck = {
       if (unserved.length === 0) continue;
       const roleText =
         policy === undefined
-          ? `its role ${role === undefined ? "(none: the server has no role label)" : `"${role}"`} is not in the role table (policies/roles.ts), so it may expose no port to the Internet`
-          : `role "${role}" serves ${list(policy.publicServices.map((s) => (s.port === undefined ? s.protocol : `${s.protocol} ${s.port}`)))} to the Internet`;
+          ? `its role ${role === undefined ? "(none: the server has no role label)" : `"${role}"`} is not in ` +
+            `the role table (policies/roles.ts), so it may expose no port to the Internet`
+          : `role "${role}" serves ${list(policy.publicServices.map(serviceName))} to the Internet`;
       report(
         RULE.firewallPublicPortRole,
-        `${describe(entry, "server")} is open to the whole Internet on ${list(unserved)} through firewall ${itemName(fw.subject)} (${fw.address} in ${fw.stackName}), but ${roleText}: take the policy out of the server's firewall_policies or narrow the rule's sources; if the role really serves it, add the port to the role in policies/roles.ts.`,
+        `${describe(entry, "server")} is open to the whole Internet on ${list(unserved)} through ` +
+          `firewall ${itemName(fw.subject)} (${fw.address} in ${fw.stackName}), but ${roleText}: take the policy ` +
+          `out of the server's firewall_policies or narrow the rule's sources; if the role really serves it, add ` +
+          `the port to the role in policies/roles.ts.`,
       );
     }
   },

@@ -32,6 +32,11 @@ export const LABELLED_TYPES: readonly string[] = [
 
 const labelledTypes = new Set(LABELLED_TYPES);
 
+/** A label's value as a message shows it: quoted, or `missing`. */
+function shown(value: unknown): string {
+  return value === undefined ? "missing" : JSON.stringify(value);
+}
+
 export const resourceLabels: ResourceCheck = {
   types: "all",
   check(entry, model, report) {
@@ -39,13 +44,9 @@ export const resourceLabels: ResourceCheck = {
     const labels = labelsOf(entry.body);
     const problems: string[] = [];
     if (labels["managed-by"] !== MANAGED_BY)
-      problems.push(
-        `managed-by is ${labels["managed-by"] === undefined ? "missing" : JSON.stringify(labels["managed-by"])} (expected "${MANAGED_BY}")`,
-      );
+      problems.push(`managed-by is ${shown(labels["managed-by"])} (expected "${MANAGED_BY}")`);
     if (labels.environment !== model.name)
-      problems.push(
-        `environment is ${labels.environment === undefined ? "missing" : JSON.stringify(labels.environment)} (expected "${model.name}")`,
-      );
+      problems.push(`environment is ${shown(labels.environment)} (expected "${model.name}")`);
     if (typeof labels.role !== "string" || labels.role === "") problems.push("role is missing or empty");
     for (const key of Object.keys(labels).sort()) {
       const keyProblem = labelKeyProblem(key);
@@ -60,7 +61,9 @@ export const resourceLabels: ResourceCheck = {
     if (problems.length === 0) return;
     report(
       RULE.resourceLabels,
-      `${entry.address} in ${entry.stackName} (${entry.subject}) has bad labels: ${problems.join("; ")}. Labels are how operators and firewalls find resources: pass the stacks' base labels (managed-by, environment, role) to every construct, and keep config labels to Hetzner's syntax.`,
+      `${entry.address} in ${entry.stackName} (${entry.subject}) has bad labels: ${problems.join("; ")}. Labels ` +
+        `are how operators and firewalls find resources: pass the stacks' base labels (managed-by, environment, ` +
+        `role) to every construct, and keep config labels to Hetzner's syntax.`,
     );
   },
 };
@@ -76,7 +79,11 @@ export const allowedLocations: ResourceCheck = {
       if (allowed.includes(location)) continue;
       report(
         RULE.allowedLocations,
-        `${entry.address} in ${entry.stackName} (${entry.subject}) is in ${location}${attribute === "datacenter" ? ` (datacenter ${value})` : ""}, outside the allowed locations of environment ${model.name} (${allowed.join(", ")}): data of the network's members stays where the environment allows. Move it to an allowed location, or list ${location} in environment.allowed_locations deliberately.`,
+        `${entry.address} in ${entry.stackName} (${entry.subject}) is ` +
+          `in ${location}${attribute === "datacenter" ? ` (datacenter ${value})` : ""}, outside the allowed ` +
+          `locations of environment ${model.name} (${allowed.join(", ")}): data of the network's members stays ` +
+          `where the environment allows. Move it to an allowed location, or list ${location} in ` +
+          `environment.allowed_locations deliberately.`,
       );
     }
   },

@@ -29,7 +29,10 @@ export const protectStateful: ResourceCheck = {
     if (missing.length === 0) return;
     report(
       RULE.protectStateful,
-      `${statefulName(entry)} (${entry.address} in ${entry.stackName}) of protected environment ${model.name} lacks ${list(missing)}: Hetzner's delete protection alone does not stop a destroy (the provider lifts it first), prevent_destroy alone does not stop the console or API. Create it with protect: true (the library's default, which the stacks take from environment.protect).`,
+      `${statefulName(entry)} (${entry.address} in ${entry.stackName}) of protected environment ${model.name} ` +
+        `lacks ${list(missing)}: Hetzner's delete protection alone does not stop a destroy (the provider lifts it ` +
+        `first), prevent_destroy alone does not stop the console or API. Create it with protect: true (the ` +
+        `library's default, which the stacks take from environment.protect).`,
     );
   },
 };
@@ -41,7 +44,9 @@ export const serverReplaceGuard: ResourceCheck = {
     if (model.specServer(name)?.allow_rebuild === true) {
       report(
         RULE.serverRebuildAllowed,
-        `${describe(entry, "server")} is declared allow_rebuild: true: a change of its image, SSH keys or user data now destroys and recreates it, wiping its disk, and the server has no prevent_destroy (its addresses and volumes keep theirs). Apply the deliberate rebuild, then set allow_rebuild back to false.`,
+        `${describe(entry, "server")} is declared allow_rebuild: true: a change of its image, SSH keys or user ` +
+          `data now destroys and recreates it, wiping its disk, and the server has no prevent_destroy (its ` +
+          `addresses and volumes keep theirs). Apply the deliberate rebuild, then set allow_rebuild back to false.`,
       );
       return;
     }
@@ -51,7 +56,10 @@ export const serverReplaceGuard: ResourceCheck = {
     if (missing.length === 0) return;
     report(
       RULE.serverReplaceGuard,
-      `${describe(entry, "server")} would be destroyed and recreated (its disk wiped) by a change of ${list(missing)}: with this provider they replace the server. Keep them in lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with allow_rebuild: true in config.`,
+      `${describe(entry, "server")} would be destroyed and recreated (its disk wiped) by a change ` +
+        `of ${list(missing)}: with this provider they replace the server. Keep them in lifecycle.ignore_changes ` +
+        `(the Server construct does unless allowRebuild), and rebuild deliberately with allow_rebuild: true in ` +
+        `config.`,
     );
   },
 };
@@ -74,7 +82,9 @@ export const statefulBackups: ResourceCheck = {
           : `role "${role}" holds data`;
     report(
       RULE.statefulBackups,
-      `${describe(entry, "server")} has no backup: ${why}, but Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add a subaccount with server: ${name} to a storage box.`,
+      `${describe(entry, "server")} has no backup: ${why}, but Hetzner backups are off and no storage-box ` +
+        `subaccount names it. Set backups: true (the default) or add a subaccount with server: ${name} to a ` +
+        `storage box.`,
     );
   },
 };

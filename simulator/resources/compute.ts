@@ -37,7 +37,10 @@ export function registerCompute(sim: Sim): void {
   for (const owner of ACTION_OWNERS) registerActionLists(sim, owner);
 }
 
-/** The actions of one resource, filtered by `status` and sorted as Hetzner sorts them (by id unless `sort` says otherwise). */
+/**
+ * The actions of one resource, filtered by `status` and sorted as Hetzner sorts them (by id unless `sort` says
+ * otherwise).
+ */
 function registerActionLists(sim: Sim, owner: (typeof ACTION_OWNERS)[number]): void {
   const actionsOf = (id: number): Action[] =>
     [...sim.actions.values()].filter((a) => a.resources.some((r) => r.id === id && r.type === owner.type));

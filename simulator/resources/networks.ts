@@ -235,7 +235,8 @@ const NETWORK_ACTIONS: Record<string, (sim: Sim, n: NetworkRecord, body: Record<
       throw new ApiError(
         503,
         "service_error",
-        `servers are attached to subnet ${formatRange(range)} (${attached.map((a) => a.server).join(", ")}); detach them first`,
+        `servers are attached to subnet ${formatRange(range)} ` +
+          `(${attached.map((a) => a.server).join(", ")}); detach them first`,
       );
     }
     n.subnets.splice(i, 1);

@@ -6,6 +6,7 @@
 import { type Sim, type SimRequest, invalidInput, ok } from "../core";
 import type { ResourceNames } from "../crud";
 import { canonicalIp, defaultPtr, inNetwork64 } from "./ip-addresses";
+import { joinRegExp } from "../../primitives/regexp";
 
 export interface DnsPtr {
   ip: string;
@@ -25,8 +26,10 @@ export function initialPtrs(type: "ipv4" | "ipv6", ip: string): DnsPtr[] {
   return type === "ipv4" ? [{ ip, dns_ptr: defaultPtr(ip) }] : [];
 }
 
-const HOSTNAME =
-  /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const HOSTNAME = joinRegExp(
+  /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)/,
+  /(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/,
+);
 
 /** The canonical address `ipText` if it belongs to `holder`, else `invalid_input` on `ip`. */
 export function addressOf(holder: PtrHolder, ipText: unknown): string {

@@ -25,7 +25,10 @@ function requireOff(s: ServerRecord): void {
     throw new ApiError(422, "server_not_stopped", `server ${s.id} is ${s.status}, but the action needs it powered off`);
 }
 
-/** change_type: the server off, a type of the same architecture and storage, sold in its location, with room for its disk. */
+/**
+ * change_type: the server off, a type of the same architecture and storage, sold in its location, with room for its
+ * disk.
+ */
 function changeType(s: ServerRecord, b: Record<string, any>): void {
   requireOff(s);
   const type = requireServerType(b.server_type);

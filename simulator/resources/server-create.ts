@@ -27,7 +27,9 @@ interface PublicNetPlan {
   ipv6Existing?: PrimaryIpRecord;
 }
 
-/** Reads `public_net` of a create request and checks the primary IPs it names (unassigned, right type, same location). */
+/**
+ * Reads `public_net` of a create request and checks the primary IPs it names (unassigned, right type, same location).
+ */
 function planPublicNet(sim: Sim, raw: unknown, location: Location): PublicNetPlan {
   if (raw === undefined || raw === null) return { ipv4: true, ipv6: true };
   if (typeof raw !== "object" || Array.isArray(raw)) throw invalidInput("public_net", "must be an object");

@@ -70,7 +70,8 @@ function allocate(sim: Sim, server: any, n: NetworkRecord, req: AttachRequest): 
     if (candidates.length === 0) {
       throw invalidInput(
         "ip_range",
-        `subnet ${subnet.ip_range} is a ${subnet.type} subnet in ${subnet.network_zone}; the server needs a cloud subnet in ${zone ?? "its zone"}`,
+        `subnet ${subnet.ip_range} is a ${subnet.type} subnet in ${subnet.network_zone}; ` +
+          `the server needs a cloud subnet in ${zone ?? "its zone"}`,
       );
     }
   }

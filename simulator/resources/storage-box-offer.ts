@@ -36,7 +36,10 @@ interface FixtureType extends Omit<StorageBoxType, "prices"> {
   readonly prices: { readonly net_monthly: string; readonly net_hourly: string };
 }
 
-/** VAT the fixture's gross prices assume: 21 % (Belgium's, the association's country; the API uses the project owner's), as in pricing.json. */
+/**
+ * VAT the fixture's gross prices assume: 21 % (Belgium's, the association's country; the API uses the project owner's),
+ * as in pricing.json.
+ */
 const VAT = 0.21;
 
 const gross = (net: string): string => (Math.round(Number(net) * (1 + VAT) * 10000) / 10000).toFixed(4);
@@ -65,7 +68,8 @@ export function requireStorageBoxType(field: string, nameOrId: unknown): Storage
   if (!type) {
     throw invalidInput(
       field,
-      `storage box type ${JSON.stringify(nameOrId)} not found; available: ${STORAGE_BOX_TYPES.map((t) => t.name).join(", ")}`,
+      `storage box type ${JSON.stringify(nameOrId)} not found; ` +
+        `available: ${STORAGE_BOX_TYPES.map((t) => t.name).join(", ")}`,
     );
   }
   return type;
@@ -77,7 +81,8 @@ export function requireStorageBoxLocation(field: string, nameOrId: unknown): Loc
   if (!location || !STORAGE_BOX_LOCATIONS.includes(location.name)) {
     throw invalidInput(
       field,
-      `location ${JSON.stringify(nameOrId)} does not offer storage boxes; available: ${STORAGE_BOX_LOCATIONS.join(", ")}`,
+      `location ${JSON.stringify(nameOrId)} does not offer storage boxes; ` +
+        `available: ${STORAGE_BOX_LOCATIONS.join(", ")}`,
     );
   }
   return location;

@@ -26,6 +26,7 @@
  * Imports: ../core, ./storage-box-offer, ./storage-box-state, ./storage-box-subaccounts,
  * ./storage-box-snapshots.
  */
+import { joinRegExp } from "../../primitives/regexp";
 import { resourceActionRoutes } from "../resource-actions";
 import {
   type Sim,
@@ -67,11 +68,7 @@ function checkSshKeys(keys: unknown): string[] {
   if (keys === undefined || keys === null) return [];
   if (!Array.isArray(keys)) throw invalidInput("ssh_keys", "must be an array of public keys in OpenSSH format");
   return keys.map((k: unknown, i) => {
-    const ok =
-      typeof k === "string" &&
-      /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(
-        k.trim(),
-      );
+    const ok = typeof k === "string" && OPENSSH_PUBLIC_KEY.test(k.trim());
     if (!ok) throw invalidInput(`ssh_keys[${i}]`, "must be a public key in OpenSSH format");
     return (k as string).trim();
   });
@@ -253,6 +250,12 @@ function boxActionRoutes(sim: Sim): void {
     if (!found) throw invalidInput("snapshot", `the storage box has no snapshot ${JSON.stringify(wanted)}`);
   });
 }
+
+/** A public key in OpenSSH format, as the storage box API takes it. */
+const OPENSSH_PUBLIC_KEY = joinRegExp(
+  /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)/,
+  / [A-Za-z0-9+/]+={0,3}( .*)?$/,
+);
 
 export function registerStorageBoxes(sim: Sim): void {
   registerStorageBoxTypes(sim);

@@ -21,7 +21,9 @@ import {
 import { checkNewRRSet, checkTtl, checkZoneName } from "./zones-records";
 import { importZonefile } from "./zones-zonefile";
 
-/** The SOA record of a new primary zone: Hetzner's primary server, its contact, and the timers of its example zone file. */
+/**
+ * The SOA record of a new primary zone: Hetzner's primary server, its contact, and the timers of its example zone file.
+ */
 const SOA_TEMPLATE = (serial: number): string =>
   `hydrogen.ns.hetzner.com. dns.hetzner.com. ${serial} 86400 10800 3600000 3600`;
 

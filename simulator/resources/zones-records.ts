@@ -319,7 +319,10 @@ export function recordValueProblem(type: RRSetType, value: string): string | und
  */
 export function txtProblem(value: string): string | undefined {
   if (!/^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")*$/.test(value)) {
-    return 'must be one or more quoted strings, e.g. "v=spf1 -all" (the provider function provider::hcloud::txt_record formats it)';
+    return (
+      'must be one or more quoted strings, e.g. "v=spf1 -all" (the provider ' +
+      "function provider::hcloud::txt_record formats it)"
+    );
   }
   for (const quoted of value.match(/"(?:[^"\\]|\\.)*"/g) ?? []) {
     const text = quoted.slice(1, -1).replace(/\\(.)/g, "$1");

@@ -21,7 +21,10 @@ export interface ResourcePair {
   readonly after?: Body;
   /** Attribute changes (only for resources on both sides). */
   readonly diffs: readonly RawDiff[];
-  /** Attributes whose change is not applied (lifecycle.ignore_changes of the configuration applied); "all" for every one. */
+  /**
+   * Attributes whose change is not applied (lifecycle.ignore_changes of the configuration applied); "all" for every
+   * one.
+   */
   readonly ignored: readonly string[] | "all";
   /** How values of each side are shown (masking). */
   readonly showBefore: ShowContext;

@@ -9,6 +9,11 @@ import { describeWorldRules, type WorldRule, worldRules } from "./firewall";
 import { classifyNetworkRanges } from "./hetzner";
 
 /** The environment a stack belongs to: `production-servers` → `production`. */
+/** Whether two blocks are one: the same address in the same stack. */
+function sameBlock(a: { address: string; stack: string }, b: { address: string; stack: string }): boolean {
+  return a.address === b.address && a.stack === b.stack;
+}
+
 export function environmentOf(stack: string): string {
   const dash = stack.lastIndexOf("-");
   return dash > 0 ? stack.slice(0, dash) : stack;
@@ -100,7 +105,8 @@ export function classifyEnvironments(
       const visible = env.firewalls.size > 0 || (before?.firewalls.size ?? 0) > 0;
       if (!covered && !visible) continue;
       if (was === undefined) {
-        // What a reviewer checks on a new server: the firewalls that apply to it (label selectors of firewalls in sight).
+        // What a reviewer checks on a new server: the firewalls that apply to it (label selectors of firewalls in
+        // sight).
         const names = now.map((k) => nameOfKey(k).address.replace(/^hcloud_firewall\./, ""));
         const through = [
           ...(names.length > 0
@@ -121,7 +127,10 @@ export function classifyEnvironments(
           find(server).dangers.push({
             class: "world-open",
             attribute: "labels",
-            message: `no firewall applies to ${was === undefined ? "the new server" : "the server any more"}: every port it listens on is open to the whole Internet`,
+            message:
+              `no firewall applies ` +
+              `to ${was === undefined ? "the new server" : "the server any more"}: every port it ` +
+              `listens on is open to the whole Internet`,
           });
         }
         continue;
@@ -147,7 +156,10 @@ export function classifyEnvironments(
         target.dangers.push({
           class: "world-open",
           attribute: "labels",
-          message: `${target.address === server.address && target.stack === server.stack ? "the server" : `${server.address} (${server.stack})`} now falls under firewall ${fwName.address} (${fwName.stack}), which opens ${describeWorldRules(fw.world)} to the whole Internet`,
+          message:
+            `${sameBlock(target, server) ? "the server" : `${server.address} (${server.stack})`} now ` +
+            `falls under firewall ${fwName.address} (${fwName.stack}), which opens ${describeWorldRules(fw.world)} ` +
+            `to the whole Internet`,
         });
       }
     }

@@ -68,11 +68,15 @@ export function describeWorldRules(rules: readonly WorldRule[]): string {
     .join("; ");
 }
 
+const SENSITIVE_PORT_NOTE = " — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)";
+
 function ruleKey(r: WorldRule): string {
   return `${r.service}\u0000${r.source}`;
 }
 
-/** A firewall change that opens rules to the world (dangers), or changes its name or labels with its rules (warnings). */
+/**
+ * A firewall change that opens rules to the world (dangers), or changes its name or labels with its rules (warnings).
+ */
 export function firewallReasons(pair: ResourcePair): { dangers: Reason[]; warnings: Reason[] } {
   const dangers: Reason[] = [];
   const warnings: Reason[] = [];
@@ -90,7 +94,9 @@ export function firewallReasons(pair: ResourcePair): { dangers: Reason[]; warnin
     dangers.push({
       class: "world-open",
       attribute: "rule",
-      message: `${pair.before === undefined ? "the new firewall opens" : "opens"} ${describeWorldRules(opened)} to the whole Internet${sensitive ? " — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)" : ""}`,
+      message:
+        `${pair.before === undefined ? "the new firewall opens" : "opens"} ${describeWorldRules(opened)} to the ` +
+        `whole Internet${sensitive ? SENSITIVE_PORT_NOTE : ""}`,
     });
   }
   if (pair.before !== undefined && (pair.action === "update" || pair.action === "move")) {
@@ -101,14 +107,19 @@ export function firewallReasons(pair: ResourcePair): { dangers: Reason[]; warnin
         class: "firewall-rules-at-risk",
         attribute: "rule",
         source: FIREWALL_RULES_ISSUE,
-        message: `its name or labels change in the same apply as its rules: the provider can drop the firewall's rules (${FIREWALL_RULES_ISSUE}, open); apply the rule change and the name/label change separately, and check the rules in the console after each`,
+        message:
+          `its name or labels change in the same apply as its rules: the provider can drop the firewall's rules ` +
+          `(${FIREWALL_RULES_ISSUE}, open); apply the rule change and the name/label change separately, and check ` +
+          `the rules in the console after each`,
       });
     } else if (renamed) {
       warnings.push({
         class: "firewall-rename",
         attribute: "labels",
         source: FIREWALL_RULES_ISSUE,
-        message: `its name or labels change: provider issue ${FIREWALL_RULES_ISSUE} reports rules lost on such updates; check the firewall's rules in the console after apply`,
+        message:
+          `its name or labels change: provider issue ${FIREWALL_RULES_ISSUE} reports rules lost on ` +
+          `such updates; check the firewall's rules in the console after apply`,
       });
     }
   }

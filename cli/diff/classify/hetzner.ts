@@ -18,11 +18,14 @@ import { type Body, changedAt, type ChangeFinder, isIgnored, type ResourcePair, 
  */
 export const HETZNER_SOURCES = {
   volumeResize:
-    "docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
+    "docs.hetzner.cloud, Volume Actions: Resize Volume; " +
+    "hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
   changeType:
-    "docs.hetzner.cloud, Server Actions: Change the Type of a Server; hetznercloud/hcloud 1.68.0, internal/server/resource.go:587",
+    "docs.hetzner.cloud, Server Actions: Change the Type of a Server; " +
+    "hetznercloud/hcloud 1.68.0, internal/server/resource.go:587",
   changeIpRange:
-    "docs.hetzner.cloud, Network Actions: Change IP range of a Network; hetznercloud/hcloud 1.68.0 never calls it (ip_range forces a new network: internal/network/resource.go:40)",
+    "docs.hetzner.cloud, Network Actions: Change IP range of a Network; hetznercloud/hcloud 1.68.0 " +
+    "never calls it (ip_range forces a new network: internal/network/resource.go:40)",
   networkSubnets: "docs.hetzner.cloud, Networks: ip_range must span all included subnets",
   primaryIpLocation:
     "docs.hetzner.cloud, Primary IPs: a Primary IP can only be assigned to a Server in the same location",
@@ -69,19 +72,26 @@ const PLACED: Readonly<Record<string, { attributes: readonly string[]; what: str
   },
 };
 
-/** What Hetzner does when this attribute forces a replacement, when it is one of the limits above (a location, a network's range). */
+/**
+ * What Hetzner does when this attribute forces a replacement, when it is one of the limits above (a location, a
+ * network's range).
+ */
 export function replacementFact(pair: ResourcePair, attribute: string): string | undefined {
   const placed = PLACED[pair.type];
   if (placed?.attributes.includes(attribute)) {
     const from = plainName(valueAt(pair.before, attribute));
     const to = plainName(valueAt(pair.after, attribute));
     const zone = attribute === "network_zone" ? "network zone" : "location";
-    let fact = `Hetzner cannot move ${placed.what} to another ${zone}: tofu deletes the one${from ? ` in ${from}` : ""} and creates a new one${to ? ` in ${to}` : ""} (${placed.becomes}); nothing is moved or copied`;
+    let fact =
+      `Hetzner cannot move ${placed.what} to another ${zone}: tofu deletes the one${from ? ` in ${from}` : ""} and ` +
+      `creates a new one${to ? ` in ${to}` : ""} (${placed.becomes}); nothing is moved or copied`;
     if (pair.type === "hcloud_server") {
       fact += `, and its backups are deleted with it (${HETZNER_SOURCES.serverBackups})`;
       const links = listOfBlocks(pair.after?.public_net).some((b) => isLinked(b.ipv4) || isLinked(b.ipv6));
       if (links)
-        fact += `; the primary IPs it links stay where they are, and Hetzner assigns a primary IP only to a server in its own location (${HETZNER_SOURCES.primaryIpLocation})`;
+        fact +=
+          `; the primary IPs it links stay where they are, and Hetzner assigns a primary IP only to ` +
+          `a server in its own location (${HETZNER_SOURCES.primaryIpLocation})`;
     }
     return fact;
   }
@@ -96,8 +106,12 @@ export function replacementFact(pair: ResourcePair, attribute: string): string |
       now.address === was.address;
     const replaced = "the subnets and server attachments that take its id are replaced with it";
     return widened
-      ? `Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it: it creates a new network, and ${replaced} (${HETZNER_SOURCES.changeIpRange})`
-      : `Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range from the same first address), so the only way is a new network: ${replaced} (${HETZNER_SOURCES.changeIpRange})`;
+      ? `Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), ` +
+          `but the provider never calls it: it creates a new network, and ${replaced} ` +
+          `(${HETZNER_SOURCES.changeIpRange})`
+      : `Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range ` +
+          `from the same first address), so the only way is a new network: ${replaced} ` +
+          `(${HETZNER_SOURCES.changeIpRange})`;
   }
   return undefined;
 }
@@ -127,7 +141,9 @@ function serverTypeFacts(name: string): { disk: number; storage: string } | { un
   if (known !== undefined) return { disk: known.disk_gb, storage: known.storage_type };
   const old = retired.find((t) => t.name === name);
   return {
-    unknown: `${name} is not among the server types of catalogue/hetzner.json${old ? ` (retired: unavailable after ${old.unavailable_after}, successor ${old.successor})` : ""}`,
+    unknown:
+      `${name} is not among the server types of catalogue/hetzner.json` +
+      (old ? ` (retired: unavailable after ${old.unavailable_after}, successor ${old.successor})` : ""),
   };
 }
 
@@ -153,9 +169,12 @@ export function hetznerLimits(
         attribute: "size",
         source: HETZNER_SOURCES.volumeResize,
         message:
-          `\`size\` ${was} → ${now}: Hetzner volumes only grow ("downsizing a Volume is not possible"; the new size must be greater than the current one). ` +
-          `The provider does not stop it in the plan — size does not force a replacement, so tofu plans an update in place — and the apply fails at the resize call, ` +
-          `leaving the volume at ${was} GB and the changes the provider makes after it (labels, delete protection) not applied (${HETZNER_SOURCES.volumeResize}). ` +
+          `\`size\` ${was} → ${now}: Hetzner volumes only grow ("downsizing a Volume is not ` +
+          `possible"; the new size must be greater than the current one). ` +
+          (`The provider does not stop it in the plan — size does not force a replacement, so tofu ` +
+            `plans an update in place — and the apply fails at the resize call, `) +
+          (`leaving the volume at ${was} GB and the changes the provider makes after it (labels, ` +
+            `delete protection) not applied (${HETZNER_SOURCES.volumeResize}). `) +
           `A smaller volume is a new volume: create it, copy the data, then remove this one`,
       });
     }
@@ -170,27 +189,38 @@ export function hetznerLimits(
         const why = [a, b].filter((f): f is { unknown: string } => "unknown" in f).map((f) => f.unknown);
         return {
           dangers,
-          serverTypeRemark: `${[...new Set(why)].join("; ")}: whether ${now}'s disk is smaller than ${was}'s is not checked (Hetzner cannot shrink a disk; check the two types' disks before applying)`,
+          serverTypeRemark:
+            `${[...new Set(why)].join("; ")}: whether ${now}'s disk is smaller than ${was}'s is not checked ` +
+            `(Hetzner cannot shrink a disk; check the two types' disks before applying)`,
         };
       }
-      const poweredOff = `Hetzner refuses the change (\`invalid_server_type\`) after the provider has powered the server off: the apply fails and the server stays off`;
+      const poweredOff =
+        `Hetzner refuses the change (\`invalid_server_type\`) after the provider has ` +
+        `powered the server off: the apply fails and the server stays off`;
       if (b.disk < a.disk) {
         dangers.push({
           class: CANNOT_UPDATE,
           attribute: "server_type",
           source: HETZNER_SOURCES.changeType,
           message:
-            `\`server_type\` ${was} → ${now}: ${now}'s disk (${b.disk} GB) is smaller than ${was}'s (${a.disk} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk — ` +
-            `it changes a server only to a type with an equal or bigger disk ("Shrinking disks is not possible as it might destroy data"). ` +
-            `This works only if the server's disk was never upgraded (created with a disk of at most ${b.disk} GB, and every type change since made with keep_disk = true); ` +
-            `otherwise ${poweredOff} (${HETZNER_SOURCES.changeType}). Check the server's disk size in the console first`,
+            `\`server_type\` ${was} → ${now}: ${now}'s disk (${b.disk} GB) is smaller than ${was}'s ` +
+            `(${a.disk} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk — ` +
+            (`it changes a server only to a type with an equal or bigger disk ` +
+              `("Shrinking disks is not possible as it might destroy data"). `) +
+            (`This works only if the server's disk was never upgraded (created with a disk of at ` +
+              `most ${b.disk} GB, and every type change since made with keep_disk = true); `) +
+            (`otherwise ${poweredOff} (${HETZNER_SOURCES.changeType}). Check ` +
+              `the server's disk size in the console first`),
         });
       } else if (a.storage !== b.storage) {
         dangers.push({
           class: CANNOT_UPDATE,
           attribute: "server_type",
           source: HETZNER_SOURCES.changeType,
-          message: `\`server_type\` ${was} → ${now}: ${was} has ${a.storage} storage, ${now} ${b.storage}, and Hetzner changes a server only to a type with the same storage type: ${poweredOff} (${HETZNER_SOURCES.changeType})`,
+          message:
+            `\`server_type\` ${was} → ${now}: ${was} has ${a.storage} storage, ${now} ${b.storage}, and Hetzner ` +
+            `changes a server only to a type with the same storage type: ${poweredOff} ` +
+            `(${HETZNER_SOURCES.changeType})`,
         });
       }
     }
@@ -232,8 +262,12 @@ export function classifyNetworkRanges(
       attribute: "ip_range",
       source: HETZNER_SOURCES.networkSubnets,
       message:
-        `${outside.map((r) => `${r.address} (${String(r.body.ip_range)})`).join(", ")} ${outside.length === 1 ? "lies" : "lie"} outside the new range ${net.body.ip_range}: ` +
-        `a network's range must span all its subnets, so Hetzner refuses ${outside.length === 1 ? "it" : "them"} in the new network and the apply fails after tofu has destroyed the old one (${HETZNER_SOURCES.networkSubnets})`,
+        `${outside.map((r) => `${r.address} (${String(r.body.ip_range)})`).join(", ")} ` +
+        `${outside.length === 1 ? "lies" : "lie"} outside ` +
+        `the new range ${net.body.ip_range}: ` +
+        (`a network's range must span all its subnets, so Hetzner refuses ${outside.length === 1 ? "it" : "them"} ` +
+          `in the new network and the apply fails after tofu has destroyed the old one ` +
+          `(${HETZNER_SOURCES.networkSubnets})`),
     });
   }
 }

@@ -44,7 +44,9 @@ export function publicIpv4Reasons(pair: ResourcePair, unknown?: (attribute: stri
         {
           class: "public-ipv4",
           attribute: "type",
-          message: `a new public IPv4 address (${what}): IPv4 addresses are scarce and billed; check the role needs one (docs/policies.md, public-ipv4-role)`,
+          message:
+            `a new public IPv4 address (${what}): IPv4 addresses are scarce and billed; ` +
+            `check the role needs one (docs/policies.md, public-ipv4-role)`,
         },
       ];
     }
@@ -58,7 +60,8 @@ export function publicIpv4Reasons(pair: ResourcePair, unknown?: (attribute: stri
             class: "public-ipv4",
             attribute: "public_net",
             message:
-              "the new server gets an auto-created public IPv4 (no primary IP linked in public_net): a new address, and one that dies with the server",
+              "the new server gets an auto-created public IPv4 (no primary IP linked in " +
+              "public_net): a new address, and one that dies with the server",
           },
         ]
       : [];
@@ -78,7 +81,8 @@ export function publicIpv4Reasons(pair: ResourcePair, unknown?: (attribute: stri
         class: "public-ipv4",
         attribute: "public_net.ipv4",
         message:
-          "the server's linked primary IPv4 is replaced by an auto-created one: a new address, and one that dies with the server",
+          "the server's linked primary IPv4 is replaced by an auto-created one: a " +
+          "new address, and one that dies with the server",
       },
     ];
   }

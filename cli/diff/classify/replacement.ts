@@ -21,7 +21,9 @@ export function replacementReasons(pair: ResourcePair, tables: ReplaceTables): R
   ]) {
     if (isIgnored(entry.attribute, pair.ignored) || !changedAt(pair, entry.attribute)) continue;
     const condition = conditional.get(entry.attribute);
-    const values = `${show(valueAt(pair.before, entry.attribute), entry.attribute, pair.showBefore)} → ${show(valueAt(pair.after, entry.attribute), entry.attribute, pair.showAfter)}`;
+    const values =
+      `${show(valueAt(pair.before, entry.attribute), entry.attribute, pair.showBefore)} ` +
+      `→ ${show(valueAt(pair.after, entry.attribute), entry.attribute, pair.showAfter)}`;
     reasons.push({
       class: "replace",
       attribute: entry.attribute,

@@ -85,7 +85,10 @@ function destructionReasons(pair: ResourcePair, replaceReasons: readonly Reason[
       class: "destroy-stateful",
       message: pair.fromPlan
         ? `tofu destroys it, and with it ${loss}`
-        : `removed from the configuration: tofu destroys it, and with it ${loss}${preventDestroy(pair.before) ? " (its lifecycle.prevent_destroy goes away with its block, so nothing stops the destroy)" : ""}`,
+        : `removed from the configuration: tofu destroys it, and with it ${loss}` +
+          (preventDestroy(pair.before)
+            ? " (its lifecycle.prevent_destroy goes away with its block, so nothing stops the destroy)"
+            : ""),
     });
   }
   if (pair.action === "replace") {
@@ -98,7 +101,8 @@ function destructionReasons(pair: ResourcePair, replaceReasons: readonly Reason[
         : "";
     reasons.forEach((r, i) => {
       const last = i === reasons.length - 1;
-      // What Hetzner does in this replacement: in the reason's message (diff), as a note (plan-summary, whose reason is tofu's own).
+      // What Hetzner does in this replacement: in the reason's message (diff), as a note (plan-summary, whose reason is
+      // tofu's own).
       const fact = r.attribute !== undefined ? replacementFact(pair, r.attribute) : undefined;
       if (fact !== undefined && pair.fromPlan) notes.push(`${fact.charAt(0).toUpperCase()}${fact.slice(1)}`);
       const inMessage = fact !== undefined && !pair.fromPlan ? `; ${fact}` : "";
@@ -146,13 +150,17 @@ function updateReasons(
   for (const entry of table.destructive_update) {
     if (!apply(entry)) continue;
     const now = valueAt(after, entry.attribute);
-    // Turning something on loses nothing: the table's destructive updates are all "turning off", "unlinking", "replacing".
+    // Turning something on loses nothing: the table's destructive updates are all "turning off", "unlinking",
+    // "replacing".
     if (now === true || (Array.isArray(now) && now.length > 0 && now.every((v) => v === true))) continue;
     dangers.push({
       class: "destructive-update",
       attribute: entry.attribute,
       source: cite(tables, entry),
-      message: `\`${entry.attribute}\` ${show(valueAt(before, entry.attribute), entry.attribute, pair.showBefore)} → ${show(now, entry.attribute, pair.showAfter)}: ${entry.note ?? "loses data in place"} (${cite(tables, entry)})`,
+      message:
+        `\`${entry.attribute}\` ${show(valueAt(before, entry.attribute), entry.attribute, pair.showBefore)} ` +
+        `→ ${show(now, entry.attribute, pair.showAfter)}: ${entry.note ?? "loses data in place"} ` +
+        `(${cite(tables, entry)})`,
     });
   }
   for (const entry of table.disruptive_update) {
@@ -189,7 +197,9 @@ function ignoreLifted(pair: ResourcePair, table: ResourceTable): Reason[] {
       message:
         `${lifted.map((a) => `\`${a}\``).join(", ")} leave${lifted.length === 1 ? "s" : ""} lifecycle.ignore_changes` +
         (replacing.length > 0
-          ? `: a change to ${replacing.length === 1 ? "it" : "them"} now replaces the resource; if its current value differs from the configuration (changes made while ignored), the next plan replaces it — read the plan`
+          ? `: a change to ${replacing.length === 1 ? "it" : "them"} now replaces the resource; if its current ` +
+            `value differs from the configuration (changes made while ignored), the next plan replaces it — read ` +
+            `the plan`
           : ": changes to them now reach the plan"),
     },
   ];

@@ -3,7 +3,10 @@ import { type Path, type ShowContext, showValue } from "../values";
 import type { Body } from "./common";
 import { isLinked, listOfBlocks } from "./hetzner";
 
-/** The attributes a reviewer checks on a created or destroyed resource, per type; other types show a few identifying ones. */
+/**
+ * The attributes a reviewer checks on a created or destroyed resource, per type; other types show a few identifying
+ * ones.
+ */
 const SUMMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
   hcloud_server: [
     "name",
@@ -44,7 +47,9 @@ const DEFAULT_SUMMARY_KEYS = [
   "value",
 ];
 
-/** `in tcp 22 from ["0.0.0.0/0", "::/0"] description "SSH"`: one firewall rule as shown (values masked as everywhere). */
+/**
+ * `in tcp 22 from ["0.0.0.0/0", "::/0"] description "SSH"`: one firewall rule as shown (values masked as everywhere).
+ */
 function ruleSummary(rule: Body, index: number, ctx: ShowContext): string {
   const at = (k: string): Path => ["rule", index, k];
   const word = (k: string): string | undefined => {
@@ -67,7 +72,10 @@ function ruleSummary(rule: Body, index: number, ctx: ShowContext): string {
   return `rule ${parts.join(" ")}`;
 }
 
-/** A server's public addresses: `public IPv4 "${hcloud_primary_ip.web-1-ipv4.id}"`, `public IPv4 auto-created`, `no public IPv6`. */
+/**
+ * A server's public addresses: `public IPv4 "${hcloud_primary_ip.web-1-ipv4.id}"`, `public IPv4 auto-created`, `no
+ * public IPv6`.
+ */
 function publicNetSummary(body: Body, ctx: ShowContext): string[] {
   const blocks = listOfBlocks(body.public_net);
   const out: string[] = [];
@@ -116,9 +124,8 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
       const where = ["network_id", "subnet_id"]
         .filter((k) => isLinked(n[k]))
         .map((k) => `${k} ${showValue(n[k], ["network", i, k], ctx)}`);
-      out.push(
-        `network ${[...where, ...(isLinked(n.ip) ? [`ip ${showValue(n.ip, ["network", i, "ip"], ctx)}`] : [])].join(" ")}`.trimEnd(),
-      );
+      if (isLinked(n.ip)) where.push(`ip ${showValue(n.ip, ["network", i, "ip"], ctx)}`);
+      out.push(`network ${where.join(" ")}`.trimEnd());
     });
   }
   if (type === "hcloud_firewall") {
@@ -138,7 +145,8 @@ export function summaryAttributes(type: string, body: Body | undefined, ctx: Sho
     const primaries = listOfBlocks(body.primary_nameservers);
     if (primaries.length > 0)
       out.push(
-        `primary_nameservers [${primaries.map((p, i) => showValue(p.address, ["primary_nameservers", i, "address"], ctx)).join(", ")}]`,
+        `primary_nameservers ` +
+          `[${primaries.map((p, i) => showValue(p.address, ["primary_nameservers", i, "address"], ctx)).join(", ")}]`,
       );
   }
   return out;
