@@ -18,7 +18,7 @@
  *
  * Nothing here runs at import; `buildEngine` and `buildVersitygw` are the only functions that run Go.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -170,10 +170,40 @@ export const ENGINE_HINT =
 
 type Log = (line: string) => void;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** What a process printed, and its exit code (1 when killed). */
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Spawns `cmd` and collects what it prints. `watch` is called with the child
+ * when it starts (a heartbeat, a time limit) and returns what stops watching,
+ * called once the child is done.
+ */
+export function runCollected(
+  cmd: string,
+  args: readonly string[],
+  opts: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+  watch: (child: ChildProcess) => () => void = () => () => undefined,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...args], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const unwatch = watch(child);
+    child.on("error", (err) => {
+      unwatch();
+      reject(err);
+    });
+    child.on("close", (code) => {
+      unwatch();
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
 }
 
 function run(
@@ -181,26 +211,14 @@ function run(
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv; log: Log; label: string },
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const started = Date.now();
+  return runCollected(cmd, args, opts, () => {
     // A build gives no output for minutes: say that it is still going.
     const beat = setInterval(
       () => opts.log(`  … ${opts.label}: ${Math.round((Date.now() - started) / 1000)} s`),
       30_000,
     );
-    child.on("error", (err) => {
-      clearInterval(beat);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearInterval(beat);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
+    return () => clearInterval(beat);
   });
 }
 
@@ -270,11 +288,7 @@ export async function buildEngine(
     log(`engine ${engineKey(v)} is cached in ${final}`);
     return { engine: cached, built: false, seconds: (Date.now() - started) / 1000 };
   }
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.build-${engineKey(v)}-`));
-  const goEnv = goEnvironment(env);
-  try {
-    await checkGo(goEnv, tmp, log);
+  await buildIntoCache(final, env, log, async (tmp, goEnv) => {
     const e = engineLayout(tmp, v);
     const steps: [string, ModulePin, string][] = [
       ["OpenTofu", v.opentofu, e.tofu],
@@ -291,17 +305,38 @@ export async function buildEngine(
       await build(pin, src, out, goEnv, log);
       log(`[${i}/${steps.length}] ${name} ${pin.version}: built in ${Math.round((Date.now() - t0) / 1000)} s`);
     }
-    fs.rmSync(final, { recursive: true, force: true });
-    fs.renameSync(tmp, final);
-    finishLayout(final, v);
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
+  finishLayout(final, v);
   const engine = findEngine(env, v);
   if (!engine) throw new Error(`the engine was built but ${final} is incomplete`);
   log(`engine ${engineKey(v)} ready in ${final}`);
   return { engine, built: true, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Builds `final` (a folder of the cache) in a temporary sibling folder that
+ * `fill` writes into with Go's environment, after checking Go; moved into
+ * place only when complete, so an interrupted build never leaves half of one.
+ */
+async function buildIntoCache(
+  final: string,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+  fill: (tmp: string, goEnv: NodeJS.ProcessEnv) => Promise<void>,
+): Promise<void> {
+  const root = path.dirname(final);
+  fs.mkdirSync(root, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(root, `.build-${path.basename(final)}-`));
+  const goEnv = goEnvironment(env);
+  try {
+    await checkGo(goEnv, tmp, log);
+    await fill(tmp, goEnv);
+    fs.rmSync(final, { recursive: true, force: true });
+    fs.renameSync(tmp, final);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 function goEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -346,11 +381,7 @@ export async function buildVersitygw(
     log(`${versitygwKey(v)} is cached in ${final}`);
     return { binary: cached, built: false, seconds: (Date.now() - started) / 1000 };
   }
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.build-${versitygwKey(v)}-`));
-  const goEnv = goEnvironment(env);
-  try {
-    await checkGo(goEnv, tmp, log);
+  await buildIntoCache(final, env, log, async (tmp, goEnv) => {
     const pin = v.versitygw;
     const out = path.join(tmp, path.relative(final, versitygwPath(env, v)));
     log(`versitygw ${pin.version}: downloading ${pin.module}`);
@@ -358,12 +389,7 @@ export async function buildVersitygw(
     log(`versitygw ${pin.version}: building (about a minute the first time)`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     await build(pin, src, out, goEnv, log);
-    fs.rmSync(final, { recursive: true, force: true });
-    fs.renameSync(tmp, final);
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
   const binary = findVersitygw(env, v);
   if (!binary) throw new Error(`versitygw was built but ${final} is incomplete`);
   log(`${versitygwKey(v)} ready in ${final}`);
