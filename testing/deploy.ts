@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lineSplitter, type Runner } from "../cli/deploy/runner";
+import { definedEnv, lineSplitter, openStdoutFile, type Runner } from "../cli/deploy/runner";
 import { INPUTS_FILE, recordInputs } from "../cli/inputs";
 import { encryptionBlock } from "../stacks/hcloud-stack";
 import type { Io } from "../cli/io";
@@ -81,17 +81,10 @@ export function fakeTofuRunner(io: Io): Runner {
     } catch (err) {
       return { code: null, error: (err as Error).message };
     }
-    let fd: number | undefined;
-    try {
-      if (step.stdoutFile !== undefined) {
-        fd = fs.openSync(step.stdoutFile, "w", 0o600);
-        fs.fchmodSync(fd, 0o600);
-      }
-    } catch (err) {
-      return { code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` };
-    }
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(step.env)) if (v !== undefined) env[k] = v;
+    const opened = openStdoutFile(step);
+    if ("error" in opened) return { code: null, error: opened.error };
+    const { fd } = opened;
+    const env = definedEnv(step.env);
     env.FAKE_TOFU_NAME = name;
     const out = lineSplitter(io.out);
     const err = lineSplitter(io.err);
