@@ -296,3 +296,13 @@ export function makeSandboxProject(dir: string): string {
   fs.copyFileSync(path.join(repoRoot, "providers", "binary.js"), path.join(root, "providers", "binary.js"));
   return root;
 }
+
+/**
+ * A replacement for cli/deploy/confirm.ts in the runbook tests, where the
+ * operator types the environment's name at every confirmation:
+ * `jest.mock("../../cli/deploy/confirm", () => jest.requireActual("../../testing/deploy").TYPED_CONFIRM)`.
+ */
+export const TYPED_CONFIRM = {
+  stdinIsTerminal: () => true,
+  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
+};

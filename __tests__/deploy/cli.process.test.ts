@@ -205,27 +205,19 @@ describe("all2all plan and deploy", () => {
     const c = setup();
     mockTerminal.isTTY = true;
     mockTerminal.answer = "production";
-    expect(
+    const deployNetwork = async () =>
       (
         await cli(
           ["deploy", "--env", "production", "--stack", "network", "--out", c.out],
           fakeEnv(c.fake, MINI_VARIABLES),
           c.dir,
         )
-      ).code,
-    ).toBe(0);
+      ).code;
+    expect(await deployNetwork()).toBe(0);
     expect(callLines(c.fake).pop()).toBe("production-network: apply -input=false plan.tfplan");
     mockTerminal.answer = "yes";
     fs.writeFileSync(c.fake.log, "");
-    expect(
-      (
-        await cli(
-          ["deploy", "--env", "production", "--stack", "network", "--out", c.out],
-          fakeEnv(c.fake, MINI_VARIABLES),
-          c.dir,
-        )
-      ).code,
-    ).toBe(1);
+    expect(await deployNetwork()).toBe(1);
     expect(callLines(c.fake).some((l) => l.includes(" apply "))).toBe(false);
   });
 

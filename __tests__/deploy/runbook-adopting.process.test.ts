@@ -8,10 +8,7 @@ import * as path from "node:path";
 import { fakeCalls } from "../../testing/deploy";
 import { failures, runRunbook, RUNBOOK_TIMEOUT_MS, type RunbookRun } from "../../testing/runbooks";
 
-jest.mock("../../cli/deploy/confirm", () => ({
-  stdinIsTerminal: () => true,
-  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
-}));
+jest.mock("../../cli/deploy/confirm", () => jest.requireActual("../../testing/deploy").TYPED_CONFIRM);
 
 let run: RunbookRun;
 beforeAll(async () => {

@@ -6,10 +6,7 @@ import { callLines } from "../../testing/deploy";
 import { failures, runRunbook, RUNBOOK_TIMEOUT_MS, type RunbookRun } from "../../testing/runbooks";
 import { repoRoot } from "../../testing/tmp";
 
-jest.mock("../../cli/deploy/confirm", () => ({
-  stdinIsTerminal: () => true,
-  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
-}));
+jest.mock("../../cli/deploy/confirm", () => jest.requireActual("../../testing/deploy").TYPED_CONFIRM);
 
 let run: RunbookRun;
 beforeAll(async () => {
