@@ -9,22 +9,24 @@ import { staleness } from "../inputs";
 import type { Io } from "../io";
 import { chooseBinary, type BinaryChoice } from "./binary";
 import { environmentStacks, type SynthStack } from "./output";
-import { preflightProblems, type PreflightStack } from "./preflight";
-import { LOCK_FILE, missingLockProblem, stacksWithoutLock } from "./stacks";
+import { preflightProblems } from "./preflight";
+import { LOCK_FILE, missingLockProblem, stacksWithoutLock, type StackRunOptions } from "./stacks";
+import type { StacksRun } from "./steps";
 
 /** What the checks read: the command's options, and the environment's selected stacks in `out`. */
-export interface RunInputs {
-  readonly mode: "plan" | "deploy";
-  readonly env: string;
+export interface RunInputs
+  extends Pick<StacksRun, "mode" | "env" | "stacks" | "facts">,
+    Pick<StackRunOptions, "binary" | "allowMissingLock"> {
+  /** The synthesised output (absolute), and how messages name it. */
   readonly out: string;
   readonly outLabel: string;
+  /** The repository, whose providers/ and config the output was made from. */
   readonly root: string;
-  readonly stacks: readonly SynthStack[];
-  readonly facts: readonly PreflightStack[];
-  readonly binary?: string;
+  /** deploy: apply without asking, so no terminal is needed. */
   readonly autoApprove?: boolean;
+  /** The digest the reviewed output had (`sha256:…`). */
   readonly expectDigest?: string;
-  readonly allowMissingLock?: boolean;
+  /** Extra environment for the engine, over Io.env. */
   readonly engineEnv?: Readonly<Record<string, string>>;
   /** Whether the confirmation can be answered (a terminal, or an injected confirm). */
   readonly stdinIsTTY: boolean;
