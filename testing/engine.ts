@@ -8,7 +8,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ENGINE_HINT, engineEnv, findEngine, runCollected, type Engine } from "../engine/engine";
+import { ENGINE_HINT, engineEnv, findEngine, type Engine } from "../engine/engine";
+import { runCollected } from "../engine/go";
 import type { RunningSimulator } from "../simulator/server";
 
 export const SKIP_E2E = process.env.ALL2ALL_SKIP_E2E === "1";
