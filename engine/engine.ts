@@ -174,6 +174,18 @@ export interface BuildResult {
   seconds: number;
 }
 
+/** A build's start: the time, the pinned versions, and the folder of the cache that `key` names for them. */
+function cacheTarget(
+  env: NodeJS.ProcessEnv,
+  key: (v: EngineVersions) => string,
+): { started: number; v: EngineVersions; final: string } {
+  const started = Date.now();
+  const v = readVersions();
+  return { started, v, final: path.join(cacheRoot(env), key(v)) };
+}
+
+const secondsSince = (started: number): number => (Date.now() - started) / 1000;
+
 /**
  * Builds the pinned engine into the cache unless it is there already. The
  * build happens in a temporary sibling folder, moved into place only when
@@ -184,10 +196,7 @@ export async function buildEngine(
   log: Log,
   opts: { force?: boolean } = {},
 ): Promise<BuildResult> {
-  const started = Date.now();
-  const v = readVersions();
-  const root = cacheRoot(env);
-  const final = path.join(root, engineKey(v));
+  const { started, v, final } = cacheTarget(env, engineKey);
   let cached = findEngine(env, v);
   if (
     !cached &&
@@ -201,7 +210,7 @@ export async function buildEngine(
   }
   if (cached && !opts.force) {
     log(`engine ${engineKey(v)} is cached in ${final}`);
-    return { engine: cached, built: false, seconds: (Date.now() - started) / 1000 };
+    return { engine: cached, built: false, seconds: secondsSince(started) };
   }
   await buildIntoCache(final, env, log, async (tmp, goEnv) => {
     const e = engineLayout(tmp, v);
@@ -225,7 +234,7 @@ export async function buildEngine(
   const engine = findEngine(env, v);
   if (!engine) throw new Error(`the engine was built but ${final} is incomplete`);
   log(`engine ${engineKey(v)} ready in ${final}`);
-  return { engine, built: true, seconds: (Date.now() - started) / 1000 };
+  return { engine, built: true, seconds: secondsSince(started) };
 }
 
 export interface VersitygwResult {
@@ -244,14 +253,11 @@ export async function buildVersitygw(
   log: Log,
   opts: { force?: boolean } = {},
 ): Promise<VersitygwResult> {
-  const started = Date.now();
-  const v = readVersions();
-  const root = cacheRoot(env);
-  const final = path.join(root, versitygwKey(v));
+  const { started, v, final } = cacheTarget(env, versitygwKey);
   const cached = findVersitygw(env, v);
   if (cached && !opts.force) {
     log(`${versitygwKey(v)} is cached in ${final}`);
-    return { binary: cached, built: false, seconds: (Date.now() - started) / 1000 };
+    return { binary: cached, built: false, seconds: secondsSince(started) };
   }
   await buildIntoCache(final, env, log, async (tmp, goEnv) => {
     const pin = v.versitygw;
@@ -265,7 +271,7 @@ export async function buildVersitygw(
   const binary = findVersitygw(env, v);
   if (!binary) throw new Error(`versitygw was built but ${final} is incomplete`);
   log(`${versitygwKey(v)} ready in ${final}`);
-  return { binary, built: true, seconds: (Date.now() - started) / 1000 };
+  return { binary, built: true, seconds: secondsSince(started) };
 }
 
 /** Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder. */
