@@ -239,6 +239,20 @@ export async function runRunbook(
   return { sandbox, fake, executed, variables: Object.keys(vars), cleanup: t.cleanup };
 }
 
+/**
+ * Runs the runbook once for the test file that calls this: in beforeAll (with
+ * RUNBOOK_TIMEOUT_MS), its sandbox removed in afterAll. The run is filled in
+ * when beforeAll is done, for the tests to read.
+ */
+export function runbookOnce(file: string, options: Parameters<typeof runRunbook>[1] = {}): RunbookRun {
+  const run = {} as RunbookRun;
+  beforeAll(async () => {
+    Object.assign(run, await runRunbook(file, options));
+  }, RUNBOOK_TIMEOUT_MS);
+  afterAll(() => run.cleanup?.());
+  return run;
+}
+
 /** A line run as a child process: its exit code (1 when killed) and its output, line by line. */
 function spawnedLine(line: string, how: ExecutedLine["how"], r: SpawnSyncReturns<string>): ExecutedLine {
   return { line, how, code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") };
