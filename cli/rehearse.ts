@@ -152,11 +152,12 @@ export async function runRehearse(
     }
     const stacks = await synthRehearsal(opts, env, out, state, io, root);
     if (typeof stacks === "number") return stacks;
+    const variables = requiredVariables(stacks);
     io.out(`rehearse: synthesised ${stacks.length} stacks: ${stacks.map((s) => s.name).join(", ")}`);
 
     // 2. The simulated cloud, and the environment that points the engine at it.
     sim = await startSimulator({ instantActions: true, warn: (line) => io.err(line) });
-    const extra = { ...sandboxEnv(engine, sim, requiredVariables(stacks)), ...(s3?.env ?? {}) };
+    const extra = { ...sandboxEnv(engine, sim, variables), ...(s3?.env ?? {}) };
     const passphrase = extra[`TF_VAR_${PASSPHRASE_VARIABLE}`];
     if (passphrase !== undefined)
       fs.writeFileSync(path.join(work, PASSPHRASE_FILE), `${passphrase}\n`, { mode: 0o600 });
