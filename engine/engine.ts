@@ -186,16 +186,15 @@ function cacheTarget(
 
 const secondsSince = (started: number): number => (Date.now() - started) / 1000;
 
+/** A build into the cache (`npm run engine`): done unless it is there already, or with `force`. */
+export type CacheBuild<R> = (env: NodeJS.ProcessEnv, log: Log, opts?: { force?: boolean }) => Promise<R>;
+
 /**
  * Builds the pinned engine into the cache unless it is there already. The
  * build happens in a temporary sibling folder, moved into place only when
  * complete, so an interrupted build never leaves a half engine.
  */
-export async function buildEngine(
-  env: NodeJS.ProcessEnv,
-  log: Log,
-  opts: { force?: boolean } = {},
-): Promise<BuildResult> {
+export const buildEngine: CacheBuild<BuildResult> = async (env, log, opts = {}) => {
   const { started, v, final } = cacheTarget(env, engineKey);
   let cached = findEngine(env, v);
   if (
@@ -235,7 +234,7 @@ export async function buildEngine(
   if (!engine) throw new Error(`the engine was built but ${final} is incomplete`);
   log(`engine ${engineKey(v)} ready in ${final}`);
   return { engine, built: true, seconds: secondsSince(started) };
-}
+};
 
 export interface VersitygwResult {
   readonly binary: string;
@@ -248,11 +247,7 @@ export interface VersitygwResult {
  * is there, the same way as the engine: in a temporary sibling folder moved
  * into place when complete.
  */
-export async function buildVersitygw(
-  env: NodeJS.ProcessEnv,
-  log: Log,
-  opts: { force?: boolean } = {},
-): Promise<VersitygwResult> {
+export const buildVersitygw: CacheBuild<VersitygwResult> = async (env, log, opts = {}) => {
   const { started, v, final } = cacheTarget(env, versitygwKey);
   const cached = findVersitygw(env, v);
   if (cached && !opts.force) {
@@ -272,7 +267,7 @@ export async function buildVersitygw(
   if (!binary) throw new Error(`versitygw was built but ${final} is incomplete`);
   log(`${versitygwKey(v)} ready in ${final}`);
   return { binary, built: true, seconds: secondsSince(started) };
-}
+};
 
 /** Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder. */
 function finishLayout(dir: string, v: EngineVersions): void {
