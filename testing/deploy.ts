@@ -11,7 +11,7 @@ import { definedEnv, lineSplitter, openStdoutFile, type Runner } from "../cli/de
 import { INPUTS_FILE, recordInputs } from "../cli/inputs";
 import { encryptionBlock } from "../stacks/hcloud-stack";
 import type { Io } from "../cli/io";
-import { repoRoot } from "./tmp";
+import { makeTempDir, repoRoot } from "./tmp";
 
 export const FAKE_TOFU = path.join(repoRoot, "testing", "fake-tofu.js");
 
@@ -306,3 +306,21 @@ export const TYPED_CONFIRM = {
   stdinIsTerminal: () => true,
   stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
 };
+
+/**
+ * The folders of a test file's cases: one temporary folder (`dir`), removed
+ * after all its tests, and `next()`, which makes a new case folder in it.
+ */
+export function caseFolders(prefix: string): { readonly dir: string; next(): string } {
+  const t = makeTempDir(prefix);
+  afterAll(() => t.cleanup());
+  let n = 0;
+  return {
+    dir: t.dir,
+    next() {
+      const dir = path.join(t.dir, `case-${++n}`);
+      fs.mkdirSync(dir);
+      return dir;
+    },
+  };
+}

@@ -5,8 +5,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { callLines, fakeEnv, installFakeTofu, MINI_VARIABLES, writeMiniOutput } from "../../testing/deploy";
-import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+import {
+  callLines,
+  caseFolders,
+  fakeEnv,
+  installFakeTofu,
+  MINI_VARIABLES,
+  writeMiniOutput,
+} from "../../testing/deploy";
+import { defaultConfig, readJson, repoRoot } from "../../testing/tmp";
 
 // What the terminal says and answers, per test.
 const mockTerminal = { isTTY: false, answer: undefined as string | undefined };
@@ -18,13 +25,10 @@ jest.mock("../../cli/deploy/confirm", () => ({
 // Each case spawns the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-deploy-cli-");
-afterAll(() => t.cleanup());
-let n = 0;
+const t = caseFolders("all2all-deploy-cli-");
 
 function setup() {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
+  const dir = t.next();
   const out = writeMiniOutput(path.join(dir, "cdktf.out"), "production");
   const fake = installFakeTofu(dir);
   return { dir, out, fake };

@@ -14,6 +14,7 @@ import { runDeploy, runPlan, statefulLossOf, type DeployOptions } from "../../cl
 import { captureIo } from "../../cli/io";
 import {
   callLines,
+  caseFolders,
   fakeCalls,
   fakeEnv,
   fakeTofuRunner,
@@ -22,14 +23,12 @@ import {
   writeMiniOutput,
   type FakeTofu,
 } from "../../testing/deploy";
-import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { repoRoot } from "../../testing/tmp";
 
 // A spawned case starts the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-deploy-");
-afterAll(() => t.cleanup());
-let n = 0;
+const t = caseFolders("all2all-deploy-");
 
 type How = "in-process" | "spawned";
 
@@ -38,8 +37,7 @@ type How = "in-process" | "spawned";
  * state) and a fake tofu installed as `names`, run in this process or spawned.
  */
 function setup(names: string[] = ["tofu"], how: How = "in-process", encrypted = true) {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
+  const dir = t.next();
   const out = path.join(dir, "cdktf.out");
   writeMiniOutput(out, "production", undefined, { encrypted });
   writeMiniOutput(out, "staging", [
