@@ -184,7 +184,10 @@ export async function runRehearse(
   }
 }
 
-/** The options checked (--env, --state), the engine (and versitygw) found, and the work folder made; else the exit code. */
+/**
+ * The options checked (--env, --state), the engine (and versitygw) found, and
+ * the work folder made; else the exit code.
+ */
 function rehearsalSetup(
   opts: RehearseOptions,
   io: Io,
@@ -219,7 +222,10 @@ function rehearsalSetup(
   }
 }
 
-/** `all2all synth` of the environment into `out` with the rehearsal's state, its output kept back unless it fails: the stacks, or synth's exit code. */
+/**
+ * `all2all synth` of the environment into `out` with the rehearsal's state,
+ * its output kept back unless it fails: the stacks, or synth's exit code.
+ */
 async function synthRehearsal(
   opts: RehearseOptions,
   env: string,
@@ -252,7 +258,10 @@ async function synthRehearsal(
   return environmentStacks(out, out, env);
 }
 
-/** What the deploy and the second plan gave: their exit codes (no second plan after a failed deploy), and what the apply created. */
+/**
+ * What the deploy and the second plan gave: their exit codes (no second plan
+ * after a failed deploy), and what the apply created.
+ */
 interface Runs {
   readonly deployCode: number;
   readonly planCode: number | undefined;
@@ -285,7 +294,10 @@ async function deployAndPlanAgain(
   return { deployCode, planCode, created };
 }
 
-/** The report of the rehearsal: per stack what was created and what a second plan still changes, the gaps, the locks left. */
+/**
+ * The report of the rehearsal: per stack what was created and what a second
+ * plan still changes, the gaps, the locks left.
+ */
 function rehearsalReport(
   env: string,
   stateKind: RehearsalState,

@@ -77,7 +77,10 @@ function expectNothingRun(r: Awaited<ReturnType<typeof deploy>>, stderr?: string
   if (stderr !== undefined) expect(r.stderr).toEqual(stderr);
 }
 
-/** Writes the plan the fake tofu shows for each stack (its resource_changes) into the case's plans/: the variable naming it. */
+/**
+ * Writes the plan the fake tofu shows for each stack (its resource_changes)
+ * into the case's plans/: the variable naming it.
+ */
 function writePlans(c: { dir: string }, changes: Record<string, unknown[]>): { FAKE_TOFU_PLANS: string } {
   const plans = path.join(c.dir, "plans");
   fs.mkdirSync(plans);

@@ -93,7 +93,10 @@ export interface StacksRun {
   readonly reencrypt?: boolean;
 }
 
-/** What the steps of one stack gave: how many stateful resources its plan loses and whether it was applied, or the exit code that stops the run. */
+/**
+ * What the steps of one stack gave: how many stateful resources its plan loses
+ * and whether it was applied, or the exit code that stops the run.
+ */
 export type StackOutcome = { readonly dangerous: number; readonly applied: boolean } | { readonly stop: number };
 
 /** Runs one step of stack `i`, its command line printed; false (the failure reported) when it failed. */
@@ -176,7 +179,10 @@ async function planStack(run: StacksRun, i: number, step: StepOf, io: Io): Promi
   return summary;
 }
 
-/** deploy: applies the plan once confirmed (an empty one re-encrypts during a rotation); whether it applied, or the exit code that stops the run. */
+/**
+ * deploy: applies the plan once confirmed (an empty one re-encrypts during a
+ * rotation); whether it applied, or the exit code that stops the run.
+ */
 async function applyStack(
   run: StacksRun,
   i: number,
