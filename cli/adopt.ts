@@ -26,7 +26,7 @@ import { configDirOf, loadForCommand, type CheckOptions } from "./check";
 import { ExitCode, type Io } from "./io";
 import { readProjectConfig } from "./project";
 import { ApiFailure, fetchGet, listExisting, type ApiGet, type Existing } from "./adopt/api";
-import { matchExisting, type StackDoc } from "./adopt/match";
+import { matchExisting, type Lookup, type StackDoc } from "./adopt/match";
 
 export {
   DEFAULT_CLOUD_ENDPOINT,
@@ -124,6 +124,26 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
     );
     return ExitCode.badInput;
   }
+  printLookup(env, lookup, io);
+
+  const configDir = path.resolve(io.cwd, configDirOf(opts, io));
+  const file = path.join(configDir, ADOPT_DIR, `${env}.yaml`);
+  const shown = path.relative(io.cwd, file) || file;
+  const text = formatAdoption(env, lookup.matches);
+  if (opts.dryRun === true) {
+    io.out(`--dry-run: ${shown} not written; it would hold:`);
+    for (const line of text.trimEnd().split("\n")) io.out(`  ${line}`);
+    return ExitCode.ok;
+  }
+  writeFileAtomic(file, text);
+  io.out(
+    `wrote ${shown} (${lookup.matches.length} entr${lookup.matches.length === 1 ? "y" : "ies"}): review it, then all2all synth --env ${env} and all2all plan --env ${env} (only imports expected)`,
+  );
+  return ExitCode.ok;
+}
+
+/** What the lookup found, for the operator: to import, to create, adopted already, and left alone. */
+function printLookup(env: string, lookup: Lookup, io: Io): void {
   const stackName = (c: AdoptConcern) => `${env}-${c}`;
   const width = Math.max(0, ...lookup.matches.map((m) => m.address.length));
   io.out(`matched, to import (${lookup.matches.length}):`);
@@ -141,19 +161,4 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
     `in the project but not in the config (${lookup.unmanaged.length}): left alone, never destroyed; describe them in config or delete them in the Console`,
   );
   for (const u of lookup.unmanaged) io.out(`  ${u}`);
-
-  const configDir = path.resolve(io.cwd, configDirOf(opts, io));
-  const file = path.join(configDir, ADOPT_DIR, `${env}.yaml`);
-  const shown = path.relative(io.cwd, file) || file;
-  const text = formatAdoption(env, lookup.matches);
-  if (opts.dryRun === true) {
-    io.out(`--dry-run: ${shown} not written; it would hold:`);
-    for (const line of text.trimEnd().split("\n")) io.out(`  ${line}`);
-    return ExitCode.ok;
-  }
-  writeFileAtomic(file, text);
-  io.out(
-    `wrote ${shown} (${lookup.matches.length} entr${lookup.matches.length === 1 ? "y" : "ies"}): review it, then all2all synth --env ${env} and all2all plan --env ${env} (only imports expected)`,
-  );
-  return ExitCode.ok;
 }

@@ -16,21 +16,29 @@
  * the provider called a route that the simulator lacks; 2 bad input or no
  * engine (or no versitygw, for --state s3); 3 deploy refused a dangerous plan.
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENGINE_HINT, engineEnv, findEngine, findVersitygw, VERSITYGW_HINT, type Engine } from "../engine/engine";
+import { ENGINE_HINT, findEngine, findVersitygw, VERSITYGW_HINT, type Engine } from "../engine/engine";
 import { startS3, type S3Server } from "../engine/s3";
 import { startSimulator, type RunningSimulator } from "../simulator/server";
 import { writeFileAtomic } from "../primitives/atomic";
 import type { CheckOptions } from "./check";
 import { PLAN_JSON, runDeploy, runPlan } from "./deploy";
-import { environmentStacks, stackFacts, type SynthStack } from "./deploy/output";
+import { environmentStacks, requiredVariables, type SynthStack } from "./deploy/output";
 import { summarisePlan } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
 import { PASSPHRASE_VARIABLE, type StateBackend } from "../stacks/hcloud-stack";
+import { PASSPHRASE_FILE, sandboxEnv, serveSandbox, type Sandbox } from "./rehearse/sandbox";
 import { runSynth } from "./synth";
+
+export {
+  PASSPHRASE_FILE,
+  sandboxEnv,
+  sandboxPassphrase,
+  sandboxSecret,
+  type Sandbox,
+} from "./rehearse/sandbox";
 
 export interface RehearseOptions extends CheckOptions {
   /** Where the stacks keep their state: `local` (the default) or `s3` (the S3 backend on versitygw on loopback, with locking). */
@@ -41,17 +49,6 @@ export interface RehearseOptions extends CheckOptions {
   readonly keep?: string;
   /** Keep the simulator running after the rehearsal and print the environment to use it, until interrupted. */
   readonly serve?: boolean;
-}
-
-/** What --serve leaves running: the simulator, and the environment printed as `export` lines. */
-export interface Sandbox {
-  readonly sim: RunningSimulator;
-  /** With --state s3: the S3-compatible server holding the state. */
-  readonly s3?: S3Server;
-  readonly env: Readonly<Record<string, string>>;
-  /** The work folder, and the synthesised output in it. */
-  readonly work: string;
-  readonly out: string;
 }
 
 export interface RehearseDeps {
@@ -90,58 +87,12 @@ export const REHEARSAL_STATES: readonly RehearsalState[] = ["local", "s3"];
 export const REHEARSAL_BUCKET = "all2all-tfstate-rehearsal";
 export const REHEARSAL_REGION = "hel1";
 
-/** A token of the length the hcloud provider requires (64); the simulator accepts any. */
-function sandboxToken(): string {
-  return crypto.randomBytes(32).toString("hex");
-}
-
-/**
- * A value for a sensitive variable of the sandbox: a TSIG secret is base64
- * (what Knot and Hetzner expect of a key); any other is a password that
- * meets Hetzner's rules for storage boxes (length, cases, digits, a symbol).
- */
-export function sandboxSecret(name: string): string {
-  if (/tsig/i.test(name)) return crypto.randomBytes(32).toString("base64");
-  return `${crypto.randomBytes(12).toString("base64url")}-Rh3a!`;
-}
-
-/** The environment under which the engine, `all2all plan|deploy` and `tofu` run against the simulator. */
-export function sandboxEnv(
-  engine: Engine,
-  sim: Pick<RunningSimulator, "cloudUrl" | "hetznerUrl">,
-  variables: readonly string[],
-): Record<string, string> {
-  const env: Record<string, string> = {
-    ...engineEnv(engine),
-    HCLOUD_ENDPOINT: sim.cloudUrl,
-    HETZNER_ENDPOINT: sim.hetznerUrl,
-    HCLOUD_TOKEN: sandboxToken(),
-    // The plans and logs are read by people and by the tests: no colour codes.
-    TF_CLI_ARGS: "-no-color",
-  };
-  for (const v of variables) env[`TF_VAR_${v}`] = v === PASSPHRASE_VARIABLE ? sandboxPassphrase() : sandboxSecret(v);
-  return env;
-}
-
-/** The sandbox's state passphrase: random, longer than pbkdf2's minimum, never printed (--serve points at a file holding it). */
-export function sandboxPassphrase(): string {
-  return crypto.randomBytes(24).toString("base64url");
-}
-
-/** Where the rehearsal keeps the sandbox's state passphrase (mode 0600), in its work folder. */
-export const PASSPHRASE_FILE = "state-passphrase";
-
 function readPlan(stack: SynthStack): ReturnType<typeof summarisePlan> | undefined {
   try {
     return summarisePlan(JSON.parse(fs.readFileSync(path.join(stack.dir, PLAN_JSON), "utf8")));
   } catch {
     return undefined;
   }
-}
-
-/** A shell word: the value quoted for `export NAME=value` lines. */
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 function prepareWorkDir(keep: string | undefined, cwd: string): string {
@@ -170,35 +121,9 @@ export async function runRehearse(
   root: string,
   deps: RehearseDeps = {},
 ): Promise<number> {
-  const env = opts.env?.trim();
-  if (env === undefined || env === "") {
-    io.err("rehearse: --env is required: a rehearsal deploys one environment (e.g. --env staging)");
-    return ExitCode.badInput;
-  }
-  const stateKind = opts.state ?? "local";
-  if (!(REHEARSAL_STATES as readonly string[]).includes(stateKind)) {
-    io.err(
-      `rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`,
-    );
-    return ExitCode.badInput;
-  }
-  const engine = findEngine(io.env);
-  if (!engine) {
-    io.err(`rehearse: the engine (OpenTofu and the hcloud provider) is not built: ${ENGINE_HINT}`);
-    return ExitCode.badInput;
-  }
-  if (stateKind === "s3" && !findVersitygw(io.env)) {
-    io.err(`rehearse: --state s3 needs versitygw, which is not built: ${VERSITYGW_HINT}`);
-    return ExitCode.badInput;
-  }
-  let work: string;
-  try {
-    work = prepareWorkDir(opts.keep, io.cwd);
-  } catch (err) {
-    if (!(err instanceof RehearseInputError)) throw err;
-    io.err(`rehearse: ${err.message}`);
-    return ExitCode.badInput;
-  }
+  const setup = rehearsalSetup(opts, io);
+  if (typeof setup === "number") return setup;
+  const { env, stateKind, engine, work } = setup;
   const out = path.join(work, "out");
   const keepWork = opts.keep !== undefined || opts.serve === true;
   io.out(`rehearse: environment ${env} on a simulated Hetzner Cloud (loopback), with the engine in ${engine.dir}`);
@@ -225,37 +150,9 @@ export async function runRehearse(
     } else {
       io.out(`rehearse: state is local, in ${path.join(work, "state")}, never the environment's own backend${removed}`);
     }
-    const synthLines: string[] = [];
-    const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
-    // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's environment holds).
-    const synthCode = await runSynth(
-      {
-        config: opts.config,
-        defaultConfig: opts.defaultConfig,
-        env,
-        out,
-        state,
-        stateEncryption: true,
-        rotateStateKey: false,
-      },
-      quiet,
-      root,
-    );
-    if (synthCode !== ExitCode.ok) {
-      for (const line of synthLines) io.out(line);
-      io.err(`rehearse: synth of ${env} failed: nothing was deployed`);
-      return synthCode;
-    }
-    const stacks = environmentStacks(out, out, env);
-    const variables = [
-      ...new Set(
-        stacks.flatMap((s) =>
-          stackFacts(s)
-            .variables.filter((v) => v.required)
-            .map((v) => v.name),
-        ),
-      ),
-    ].sort();
+    const stacks = await synthRehearsal(opts, env, out, state, io, root);
+    if (typeof stacks === "number") return stacks;
+    const variables = requiredVariables(stacks);
     io.out(`rehearse: synthesised ${stacks.length} stacks: ${stacks.map((s) => s.name).join(", ")}`);
 
     // 2. The simulated cloud, and the environment that points the engine at it.
@@ -265,118 +162,19 @@ export async function runRehearse(
     if (passphrase !== undefined)
       fs.writeFileSync(path.join(work, PASSPHRASE_FILE), `${passphrase}\n`, { mode: 0o600 });
 
-    // 3. The deploy, by `all2all deploy`'s own code, applied without a prompt.
+    // 3. The deploy, by `all2all deploy`'s own code, applied without a prompt, and 4. every stack planned again.
     const common = { env, out, binary: engine.tofu, allowMissingLock: true, engineEnv: extra };
-    const deployCode = await runDeploy({ ...common, autoApprove: true }, io, root);
-    const created = new Map<string, string[]>();
-    for (const s of stacks)
-      created.set(
-        s.name,
-        readPlan(s)
-          ?.changes.filter((c) => c.kinds.includes("create"))
-          .map((c) => c.address) ?? [],
-      );
-
-    // 4. Every stack planned again: nothing may be left to change.
-    let planCode: number | undefined;
-    if (deployCode === ExitCode.ok) {
-      io.out("");
-      io.out("rehearse: planning every stack again (it must want no change)");
-      planCode = await runPlan(common, io, root);
-    }
-    // A run that ended well releases its lock: one left in the bucket would block the next operator.
-    const locksLeft =
-      s3 === undefined
-        ? undefined
-        : stacks.map((s) => `all2all/${env}/${s.name}.tfstate.tflock`).filter((key) => s3!.has(key));
-    const report: RehearsalReport = {
-      environment: env,
-      state: stateKind as RehearsalState,
-      ...(locksLeft !== undefined ? { locks_left: locksLeft } : {}),
-      stacks: stacks.map((s) => {
-        const second = planCode === undefined ? undefined : readPlan(s);
-        const changed = second?.changes.map((c) => `${c.address} (${c.kinds.join(", ")})`) ?? [];
-        return {
-          name: s.name,
-          created: created.get(s.name) ?? [],
-          changes_after_apply: second === undefined ? -1 : changed.length + second.outputs,
-          ...(changed.length > 0 ? { changed } : {}),
-          ...(second === undefined ? { failed: planCode === undefined ? "deploy" : "second plan" } : {}),
-        };
-      }),
-      missing_routes: [...new Set(sim.sim.missing)],
-      ok: false,
-    };
-    const stable = report.stacks.every((s) => s.changes_after_apply === 0);
-    const ok =
-      deployCode === ExitCode.ok &&
-      planCode === ExitCode.ok &&
-      stable &&
-      report.missing_routes.length === 0 &&
-      (locksLeft ?? []).length === 0;
-    const final: RehearsalReport = { ...report, ok };
-
-    io.out("");
-    io.out(`rehearse: ${env}`);
-    for (const s of final.stacks) {
-      const after =
-        s.changes_after_apply < 0
-          ? "not planned again"
-          : s.changes_after_apply === 0
-            ? "second plan empty"
-            : `second plan still changes ${s.changes_after_apply}`;
-      io.out(`  ${s.name}: created ${s.created.length}; ${after}`);
-      for (const c of s.changed ?? []) io.out(`    ${c}`);
-    }
-    for (const r of final.missing_routes)
-      io.err(`rehearse: the provider called ${r}, which the simulator lacks (a gap in simulator/)`);
-    for (const key of locksLeft ?? [])
-      io.err(`rehearse: the state lock ${key} is still in the bucket after the run: the engine did not release it`);
+    const runs = await deployAndPlanAgain(common, stacks, io, root);
+    const report = rehearsalReport(env, stateKind, stacks, runs, sim, s3);
+    printReport(report, io);
     if (opts.report !== undefined)
-      writeFileAtomic(path.resolve(io.cwd, opts.report), `${JSON.stringify(final, null, 2)}\n`);
-
-    let code: number;
-    if (deployCode !== ExitCode.ok) code = deployCode;
-    else if (!ok) {
-      const unstable = final.stacks
-        .filter((s) => s.changes_after_apply !== 0)
-        .map((s) => `${s.name} (${(s.changed ?? []).join("; ") || "its plan failed"})`);
-      if (unstable.length > 0)
-        io.err(`rehearse: not stable: a second plan still wants changes in ${unstable.join(", ")}`);
-      code = ExitCode.failed;
-    } else code = ExitCode.ok;
-    io.out(
-      code === ExitCode.ok
-        ? `rehearse: ${env} applied, and planned again with no changes`
-        : `rehearse: ${env} failed (exit ${code})`,
-    );
+      writeFileAtomic(path.resolve(io.cwd, opts.report), `${JSON.stringify(report, null, 2)}\n`);
+    const code = rehearsalExit(report, runs.deployCode, io);
 
     if (opts.serve) {
       serving = true;
-      io.out("");
-      io.out(
-        "rehearse: the simulated cloud keeps running with what was applied. In another shell, run these lines, then",
-      );
-      io.out(
-        `  all2all plan|deploy --env ${env} --out "$ALL2ALL_OUT", all2all inventory, or tofu in "$ALL2ALL_OUT/stacks/<stack>":`,
-      );
-      const exports: Record<string, string> = {
-        ...extra,
-        PATH: `${path.dirname(engine.tofu)}${path.delimiter}${io.env.PATH ?? ""}`,
-        ALL2ALL_REHEARSAL: work,
-        ALL2ALL_OUT: out,
-      };
-      for (const [k, v] of Object.entries(exports)) {
-        // The state passphrase is read from its file, not printed: it stays out of terminals' scrollback and CI logs.
-        if (k === `TF_VAR_${PASSPHRASE_VARIABLE}`)
-          io.out(`export ${k}="$(cat ${shellQuote(path.join(work, PASSPHRASE_FILE))})"`);
-        else io.out(`export ${k}=${shellQuote(v)}`);
-      }
-      io.out(
-        `rehearse: the token${s3 ? ", the S3 keys" : ""} and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.`,
-      );
-      await (deps.untilInterrupted ?? untilSignal)({ sim, ...(s3 ? { s3 } : {}), env: exports, work, out });
-      io.out(`rehearse: stopped; the work folder stays in ${work}`);
+      const served = { env, sim, ...(s3 ? { s3 } : {}), extra, tofu: engine.tofu, work, out };
+      await serveSandbox(served, io, deps.untilInterrupted);
     }
     return code;
   } finally {
@@ -386,14 +184,199 @@ export async function runRehearse(
   }
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve();
-    };
-    process.on("SIGINT", done);
-    process.on("SIGTERM", done);
-  });
+/**
+ * The options checked (--env, --state), the engine (and versitygw) found, and
+ * the work folder made; else the exit code.
+ */
+function rehearsalSetup(
+  opts: RehearseOptions,
+  io: Io,
+): { env: string; stateKind: RehearsalState; engine: Engine; work: string } | number {
+  const env = opts.env?.trim();
+  if (env === undefined || env === "") {
+    io.err("rehearse: --env is required: a rehearsal deploys one environment (e.g. --env staging)");
+    return ExitCode.badInput;
+  }
+  const stateKind = opts.state ?? "local";
+  if (!(REHEARSAL_STATES as readonly string[]).includes(stateKind)) {
+    io.err(
+      `rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`,
+    );
+    return ExitCode.badInput;
+  }
+  const engine = findEngine(io.env);
+  if (!engine) {
+    io.err(`rehearse: the engine (OpenTofu and the hcloud provider) is not built: ${ENGINE_HINT}`);
+    return ExitCode.badInput;
+  }
+  if (stateKind === "s3" && !findVersitygw(io.env)) {
+    io.err(`rehearse: --state s3 needs versitygw, which is not built: ${VERSITYGW_HINT}`);
+    return ExitCode.badInput;
+  }
+  try {
+    return { env, stateKind: stateKind as RehearsalState, engine, work: prepareWorkDir(opts.keep, io.cwd) };
+  } catch (err) {
+    if (!(err instanceof RehearseInputError)) throw err;
+    io.err(`rehearse: ${err.message}`);
+    return ExitCode.badInput;
+  }
+}
+
+/**
+ * `all2all synth` of the environment into `out` with the rehearsal's state,
+ * its output kept back unless it fails: the stacks, or synth's exit code.
+ */
+async function synthRehearsal(
+  opts: RehearseOptions,
+  env: string,
+  out: string,
+  state: StateBackend,
+  io: Io,
+  root: string,
+): Promise<SynthStack[] | number> {
+  const synthLines: string[] = [];
+  const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
+  // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's environment holds).
+  const synthCode = await runSynth(
+    {
+      config: opts.config,
+      defaultConfig: opts.defaultConfig,
+      env,
+      out,
+      state,
+      stateEncryption: true,
+      rotateStateKey: false,
+    },
+    quiet,
+    root,
+  );
+  if (synthCode !== ExitCode.ok) {
+    for (const line of synthLines) io.out(line);
+    io.err(`rehearse: synth of ${env} failed: nothing was deployed`);
+    return synthCode;
+  }
+  return environmentStacks(out, out, env);
+}
+
+/**
+ * What the deploy and the second plan gave: their exit codes (no second plan
+ * after a failed deploy), and what the apply created.
+ */
+interface Runs {
+  readonly deployCode: number;
+  readonly planCode: number | undefined;
+  /** The addresses each stack's applied plan created. */
+  readonly created: ReadonlyMap<string, string[]>;
+}
+
+async function deployAndPlanAgain(
+  common: Parameters<typeof runPlan>[0],
+  stacks: readonly SynthStack[],
+  io: Io,
+  root: string,
+): Promise<Runs> {
+  const deployCode = await runDeploy({ ...common, autoApprove: true }, io, root);
+  const created = new Map<string, string[]>();
+  for (const s of stacks)
+    created.set(
+      s.name,
+      readPlan(s)
+        ?.changes.filter((c) => c.kinds.includes("create"))
+        .map((c) => c.address) ?? [],
+    );
+  // Every stack planned again: nothing may be left to change.
+  let planCode: number | undefined;
+  if (deployCode === ExitCode.ok) {
+    io.out("");
+    io.out("rehearse: planning every stack again (it must want no change)");
+    planCode = await runPlan(common, io, root);
+  }
+  return { deployCode, planCode, created };
+}
+
+/**
+ * The report of the rehearsal: per stack what was created and what a second
+ * plan still changes, the gaps, the locks left.
+ */
+function rehearsalReport(
+  env: string,
+  stateKind: RehearsalState,
+  stacks: readonly SynthStack[],
+  runs: Runs,
+  sim: RunningSimulator,
+  s3: S3Server | undefined,
+): RehearsalReport {
+  const { deployCode, planCode, created } = runs;
+  // A run that ended well releases its lock: one left in the bucket would block the next operator.
+  const locksLeft =
+    s3 === undefined
+      ? undefined
+      : stacks.map((s) => `all2all/${env}/${s.name}.tfstate.tflock`).filter((key) => s3.has(key));
+  const report: RehearsalReport = {
+    environment: env,
+    state: stateKind,
+    ...(locksLeft !== undefined ? { locks_left: locksLeft } : {}),
+    stacks: stacks.map((s) => {
+      const second = planCode === undefined ? undefined : readPlan(s);
+      const changed = second?.changes.map((c) => `${c.address} (${c.kinds.join(", ")})`) ?? [];
+      return {
+        name: s.name,
+        created: created.get(s.name) ?? [],
+        changes_after_apply: second === undefined ? -1 : changed.length + second.outputs,
+        ...(changed.length > 0 ? { changed } : {}),
+        ...(second === undefined ? { failed: planCode === undefined ? "deploy" : "second plan" } : {}),
+      };
+    }),
+    missing_routes: [...new Set(sim.sim.missing)],
+    ok: false,
+  };
+  const stable = report.stacks.every((s) => s.changes_after_apply === 0);
+  const ok =
+    deployCode === ExitCode.ok &&
+    planCode === ExitCode.ok &&
+    stable &&
+    report.missing_routes.length === 0 &&
+    (locksLeft ?? []).length === 0;
+  return { ...report, ok };
+}
+
+/** Each stack's outcome, the simulator's gaps and the locks left. */
+function printReport(report: RehearsalReport, io: Io): void {
+  io.out("");
+  io.out(`rehearse: ${report.environment}`);
+  for (const s of report.stacks) {
+    const after =
+      s.changes_after_apply < 0
+        ? "not planned again"
+        : s.changes_after_apply === 0
+          ? "second plan empty"
+          : `second plan still changes ${s.changes_after_apply}`;
+    io.out(`  ${s.name}: created ${s.created.length}; ${after}`);
+    for (const c of s.changed ?? []) io.out(`    ${c}`);
+  }
+  for (const r of report.missing_routes)
+    io.err(`rehearse: the provider called ${r}, which the simulator lacks (a gap in simulator/)`);
+  for (const key of report.locks_left ?? [])
+    io.err(`rehearse: the state lock ${key} is still in the bucket after the run: the engine did not release it`);
+}
+
+/** The rehearsal's exit code (deploy's own when it failed), with what was not stable, and its last line. */
+function rehearsalExit(report: RehearsalReport, deployCode: number, io: Io): number {
+  const env = report.environment;
+  let code: number;
+  if (deployCode !== ExitCode.ok) code = deployCode;
+  else if (!report.ok) {
+    const unstable = report.stacks
+      .filter((s) => s.changes_after_apply !== 0)
+      .map((s) => `${s.name} (${(s.changed ?? []).join("; ") || "its plan failed"})`);
+    if (unstable.length > 0)
+      io.err(`rehearse: not stable: a second plan still wants changes in ${unstable.join(", ")}`);
+    code = ExitCode.failed;
+  } else code = ExitCode.ok;
+  io.out(
+    code === ExitCode.ok
+      ? `rehearse: ${env} applied, and planned again with no changes`
+      : `rehearse: ${env} failed (exit ${code})`,
+  );
+  return code;
 }

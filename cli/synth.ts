@@ -147,19 +147,24 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     );
     replaceDir(tmp, out);
     printSummary(summary, path.relative(io.cwd, out) || out, io);
-    if (!encryption.enabled)
-      io.out(
-        `state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are written in clear (docs/deploy.md, "State encryption")`,
-      );
-    else if (encryption.rotating)
-      io.out(
-        `state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`,
-      );
+    printEncryption(encryption, io);
     io.out(validated ?? "validate: skipped (--no-validate)");
     return ExitCode.ok;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** A line on the state encryption when it is not the default: off, or rotating the key. */
+function printEncryption(encryption: StateEncryption, io: Io): void {
+  if (!encryption.enabled)
+    io.out(
+      `state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are written in clear (docs/deploy.md, "State encryption")`,
+    );
+  else if (encryption.rotating)
+    io.out(
+      `state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`,
+    );
 }
 
 /**

@@ -18,10 +18,10 @@
  *
  * Nothing here runs at import; `buildEngine` and `buildVersitygw` are the only functions that run Go.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { build, buildIntoCache, download, type Log } from "./go";
 
 export interface ModulePin {
   readonly module: string;
@@ -168,93 +168,34 @@ export const VERSITYGW_HINT =
 export const ENGINE_HINT =
   "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
 
-type Log = (line: string) => void;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; log: Log; label: string },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    // A build gives no output for minutes: say that it is still going.
-    const beat = setInterval(
-      () => opts.log(`  … ${opts.label}: ${Math.round((Date.now() - started) / 1000)} s`),
-      30_000,
-    );
-    child.on("error", (err) => {
-      clearInterval(beat);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearInterval(beat);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
-
-/** `go mod download -json module@version` → the folder of the module's source in the module cache. */
-async function download(pin: ModulePin, goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<string> {
-  const r = await run("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], {
-    cwd,
-    env: goEnv,
-    log,
-    label: `downloading ${pin.module}`,
-  });
-  let info: { Dir?: string; Error?: string } = {};
-  try {
-    info = JSON.parse(r.stdout) as typeof info;
-  } catch {
-    /* reported below */
-  }
-  if (r.code !== 0 || !info.Dir) {
-    throw new Error(
-      `go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? (r.stderr.trim() || `exit ${r.code}`)}`,
-    );
-  }
-  return info.Dir;
-}
-
-async function build(pin: ModulePin, srcDir: string, out: string, goEnv: NodeJS.ProcessEnv, log: Log): Promise<void> {
-  const args = ["build", "-trimpath", "-o", out];
-  if (pin.ldflags) args.push("-ldflags", pin.ldflags);
-  args.push(pin.package);
-  // Every module the build needs is fetched here: a module the proxy does not serve fails this step, by name.
-  const r = await run("go", args, { cwd: srcDir, env: { ...goEnv, ...pin.env }, log, label: `building ${pin.module}` });
-  if (r.code !== 0) throw new Error(`go build of ${pin.module}@${pin.version} failed:\n${r.stderr.trim()}`);
-}
-
 export interface BuildResult {
   engine: Engine;
   built: boolean;
   seconds: number;
 }
 
+/** A build's start: the time, the pinned versions, and the folder of the cache that `key` names for them. */
+function cacheTarget(
+  env: NodeJS.ProcessEnv,
+  key: (v: EngineVersions) => string,
+): { started: number; v: EngineVersions; final: string } {
+  const started = Date.now();
+  const v = readVersions();
+  return { started, v, final: path.join(cacheRoot(env), key(v)) };
+}
+
+const secondsSince = (started: number): number => (Date.now() - started) / 1000;
+
+/** A build into the cache (`npm run engine`): done unless it is there already, or with `force`. */
+export type CacheBuild<R> = (env: NodeJS.ProcessEnv, log: Log, opts?: { force?: boolean }) => Promise<R>;
+
 /**
  * Builds the pinned engine into the cache unless it is there already. The
  * build happens in a temporary sibling folder, moved into place only when
  * complete, so an interrupted build never leaves a half engine.
  */
-export async function buildEngine(
-  env: NodeJS.ProcessEnv,
-  log: Log,
-  opts: { force?: boolean } = {},
-): Promise<BuildResult> {
-  const started = Date.now();
-  const v = readVersions();
-  const root = cacheRoot(env);
-  const final = path.join(root, engineKey(v));
+export const buildEngine: CacheBuild<BuildResult> = async (env, log, opts = {}) => {
+  const { started, v, final } = cacheTarget(env, engineKey);
   let cached = findEngine(env, v);
   if (
     !cached &&
@@ -268,13 +209,9 @@ export async function buildEngine(
   }
   if (cached && !opts.force) {
     log(`engine ${engineKey(v)} is cached in ${final}`);
-    return { engine: cached, built: false, seconds: (Date.now() - started) / 1000 };
+    return { engine: cached, built: false, seconds: secondsSince(started) };
   }
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.build-${engineKey(v)}-`));
-  const goEnv = goEnvironment(env);
-  try {
-    await checkGo(goEnv, tmp, log);
+  await buildIntoCache(final, env, log, async (tmp, goEnv) => {
     const e = engineLayout(tmp, v);
     const steps: [string, ModulePin, string][] = [
       ["OpenTofu", v.opentofu, e.tofu],
@@ -291,35 +228,13 @@ export async function buildEngine(
       await build(pin, src, out, goEnv, log);
       log(`[${i}/${steps.length}] ${name} ${pin.version}: built in ${Math.round((Date.now() - t0) / 1000)} s`);
     }
-    fs.rmSync(final, { recursive: true, force: true });
-    fs.renameSync(tmp, final);
-    finishLayout(final, v);
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
+  finishLayout(final, v);
   const engine = findEngine(env, v);
   if (!engine) throw new Error(`the engine was built but ${final} is incomplete`);
   log(`engine ${engineKey(v)} ready in ${final}`);
-  return { engine, built: true, seconds: (Date.now() - started) / 1000 };
-}
-
-function goEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    ...env,
-    GOFLAGS: [env.GOFLAGS ?? "", "-buildvcs=false"].join(" ").trim(),
-    CGO_ENABLED: env.CGO_ENABLED ?? "0",
-  };
-}
-
-async function checkGo(goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<void> {
-  const check = await run("go", ["version"], { cwd, env: goEnv, log, label: "go version" }).catch(() => undefined);
-  if (check?.code !== 0)
-    throw new Error(
-      "Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy",
-    );
-  log(`using ${check.stdout.trim()}`);
-}
+  return { engine, built: true, seconds: secondsSince(started) };
+};
 
 export interface VersitygwResult {
   readonly binary: string;
@@ -332,25 +247,14 @@ export interface VersitygwResult {
  * is there, the same way as the engine: in a temporary sibling folder moved
  * into place when complete.
  */
-export async function buildVersitygw(
-  env: NodeJS.ProcessEnv,
-  log: Log,
-  opts: { force?: boolean } = {},
-): Promise<VersitygwResult> {
-  const started = Date.now();
-  const v = readVersions();
-  const root = cacheRoot(env);
-  const final = path.join(root, versitygwKey(v));
+export const buildVersitygw: CacheBuild<VersitygwResult> = async (env, log, opts = {}) => {
+  const { started, v, final } = cacheTarget(env, versitygwKey);
   const cached = findVersitygw(env, v);
   if (cached && !opts.force) {
     log(`${versitygwKey(v)} is cached in ${final}`);
-    return { binary: cached, built: false, seconds: (Date.now() - started) / 1000 };
+    return { binary: cached, built: false, seconds: secondsSince(started) };
   }
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.build-${versitygwKey(v)}-`));
-  const goEnv = goEnvironment(env);
-  try {
-    await checkGo(goEnv, tmp, log);
+  await buildIntoCache(final, env, log, async (tmp, goEnv) => {
     const pin = v.versitygw;
     const out = path.join(tmp, path.relative(final, versitygwPath(env, v)));
     log(`versitygw ${pin.version}: downloading ${pin.module}`);
@@ -358,17 +262,12 @@ export async function buildVersitygw(
     log(`versitygw ${pin.version}: building (about a minute the first time)`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     await build(pin, src, out, goEnv, log);
-    fs.rmSync(final, { recursive: true, force: true });
-    fs.renameSync(tmp, final);
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
   const binary = findVersitygw(env, v);
   if (!binary) throw new Error(`versitygw was built but ${final} is incomplete`);
   log(`${versitygwKey(v)} ready in ${final}`);
-  return { binary, built: true, seconds: (Date.now() - started) / 1000 };
-}
+  return { binary, built: true, seconds: secondsSince(started) };
+};
 
 /** Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder. */
 function finishLayout(dir: string, v: EngineVersions): void {

@@ -243,13 +243,7 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
       password: labPassword("box"),
       labels: labLabels("backup"),
       ssh_keys: [],
-      access_settings: {
-        reachable_externally: false,
-        samba_enabled: false,
-        ssh_enabled: true,
-        webdav_enabled: false,
-        zfs_enabled: false,
-      },
+      access_settings: sshOnly(["reachable_externally", "samba_enabled", "webdav_enabled", "zfs_enabled"]),
     })
   ).storage_box.id;
   await ok("hetzner", "POST", `/storage_boxes/${box}/actions/enable_snapshot_plan`, {
@@ -266,14 +260,13 @@ export async function createLabNetwork(request: LabRequest): Promise<LabIds> {
       home_directory: "servers/web-1",
       description: "web sites",
       labels: labLabels("backup"),
-      access_settings: {
-        reachable_externally: false,
-        readonly: false,
-        samba_enabled: false,
-        ssh_enabled: true,
-        webdav_enabled: false,
-      },
+      access_settings: sshOnly(["reachable_externally", "readonly", "samba_enabled", "webdav_enabled"]),
     })
   ).subaccount.id;
   return { sshKey, network, firewall, servers, primaryIps, zone, box, subaccount };
+}
+
+/** Access settings in which SSH is the only way in: every other setting named is off. */
+function sshOnly(off: readonly string[]): Record<string, boolean> {
+  return { ssh_enabled: true, ...Object.fromEntries(off.map((key) => [key, false])) };
 }

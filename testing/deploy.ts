@@ -7,11 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lineSplitter, type Runner } from "../cli/deploy/runner";
+import { definedEnv, lineSplitter, openStdoutFile, type Runner } from "../cli/deploy/runner";
 import { INPUTS_FILE, recordInputs } from "../cli/inputs";
 import { encryptionBlock } from "../stacks/hcloud-stack";
 import type { Io } from "../cli/io";
-import { repoRoot } from "./tmp";
+import { makeTempDir, repoRoot } from "./tmp";
 
 export const FAKE_TOFU = path.join(repoRoot, "testing", "fake-tofu.js");
 
@@ -81,17 +81,10 @@ export function fakeTofuRunner(io: Io): Runner {
     } catch (err) {
       return { code: null, error: (err as Error).message };
     }
-    let fd: number | undefined;
-    try {
-      if (step.stdoutFile !== undefined) {
-        fd = fs.openSync(step.stdoutFile, "w", 0o600);
-        fs.fchmodSync(fd, 0o600);
-      }
-    } catch (err) {
-      return { code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` };
-    }
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(step.env)) if (v !== undefined) env[k] = v;
+    const opened = openStdoutFile(step);
+    if ("error" in opened) return { code: null, error: opened.error };
+    const { fd } = opened;
+    const env = definedEnv(step.env);
     env.FAKE_TOFU_NAME = name;
     const out = lineSplitter(io.out);
     const err = lineSplitter(io.err);
@@ -302,4 +295,32 @@ export function makeSandboxProject(dir: string): string {
   fs.copyFileSync(path.join(repoRoot, "providers", "lock.js"), path.join(root, "providers", "lock.js"));
   fs.copyFileSync(path.join(repoRoot, "providers", "binary.js"), path.join(root, "providers", "binary.js"));
   return root;
+}
+
+/**
+ * A replacement for cli/deploy/confirm.ts in the runbook tests, where the
+ * operator types the environment's name at every confirmation:
+ * `jest.mock("../../cli/deploy/confirm", () => jest.requireActual("../../testing/deploy").TYPED_CONFIRM)`.
+ */
+export const TYPED_CONFIRM = {
+  stdinIsTerminal: () => true,
+  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
+};
+
+/**
+ * The folders of a test file's cases: one temporary folder (`dir`), removed
+ * after all its tests, and `next()`, which makes a new case folder in it.
+ */
+export function caseFolders(prefix: string): { readonly dir: string; next(): string } {
+  const t = makeTempDir(prefix);
+  afterAll(() => t.cleanup());
+  let n = 0;
+  return {
+    dir: t.dir,
+    next() {
+      const dir = path.join(t.dir, `case-${++n}`);
+      fs.mkdirSync(dir);
+      return dir;
+    },
+  };
 }

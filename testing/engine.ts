@@ -6,10 +6,10 @@
  * The tests need the engine: without it they fail, saying how to build it,
  * unless ALL2ALL_SKIP_E2E=1, which skips them with a printed notice.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENGINE_HINT, engineEnv, findEngine, type Engine } from "../engine/engine";
+import { runCollected } from "../engine/go";
 import type { RunningSimulator } from "../simulator/server";
 
 export const SKIP_E2E = process.env.ALL2ALL_SKIP_E2E === "1";
@@ -65,22 +65,10 @@ export function tofu(
     ...(sim ? { HCLOUD_ENDPOINT: sim.cloudUrl, HETZNER_ENDPOINT: sim.hetznerUrl } : {}),
     ...extraEnv,
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(engine.tofu, [...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return runCollected(engine.tofu, args, { cwd: dir, env }, (child) => {
     // Bounded: a hung engine fails the test instead of holding it.
     const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
+    return () => clearTimeout(timer);
   });
 }
 

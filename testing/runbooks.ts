@@ -19,7 +19,7 @@
  * The confirmation of `deploy` is answered with the environment's name by
  * the test file (jest.mock of cli/deploy/confirm).
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../cli/io";
@@ -218,47 +218,49 @@ export async function runRunbook(
           env: env() as NodeJS.ProcessEnv,
           encoding: "utf8",
         });
-        executed.push({
-          line,
-          how: "npm script",
-          code: r.status ?? 1,
-          stdout: r.stdout.split("\n"),
-          stderr: r.stderr.split("\n"),
-        });
+        executed.push(spawnedLine(line, "npm script", r));
       } else if (["get", "build"].includes(name)) {
         // Run by every build, hence by CI's `npm run synth` and `npm test`.
         executed.push({ line, how: "ci", code: 0, stdout: [], stderr: [] });
       } else {
-        executed.push({
-          line,
-          how: "npm script",
-          code: 1,
-          stdout: [],
-          stderr: [`the runbook test does not know how to run script ${name}: ${script}`],
-        });
+        executed.push(
+          unknownLine(line, "npm script", `the runbook test does not know how to run script ${name}: ${script}`),
+        );
       }
     } else if (/^\(cd cdktf\.out\/stacks\/[\w-]+ && tofu [^()]+\)$/.test(line)) {
       const r = spawnSync("/bin/sh", ["-c", line], { cwd: sandbox, env: env() as NodeJS.ProcessEnv, encoding: "utf8" });
-      executed.push({
-        line,
-        how: "tofu",
-        code: r.status ?? 1,
-        stdout: r.stdout.split("\n"),
-        stderr: r.stderr.split("\n"),
-      });
+      executed.push(spawnedLine(line, "tofu", r));
     } else if (/^git (diff|log|show)\b[^>;&]*$/.test(line)) {
       executed.push({ line, how: "read-only", code: 0, stdout: [], stderr: [] });
     } else {
-      executed.push({
-        line,
-        how: "read-only",
-        code: 1,
-        stdout: [],
-        stderr: [`not a command the runbook test knows how to exercise: ${line}`],
-      });
+      executed.push(unknownLine(line, "read-only", `not a command the runbook test knows how to exercise: ${line}`));
     }
   }
   return { sandbox, fake, executed, variables: Object.keys(vars), cleanup: t.cleanup };
+}
+
+/**
+ * Runs the runbook once for the test file that calls this: in beforeAll (with
+ * RUNBOOK_TIMEOUT_MS), its sandbox removed in afterAll. The run is filled in
+ * when beforeAll is done, for the tests to read.
+ */
+export function runbookOnce(file: string, options: Parameters<typeof runRunbook>[1] = {}): RunbookRun {
+  const run = {} as RunbookRun;
+  beforeAll(async () => {
+    Object.assign(run, await runRunbook(file, options));
+  }, RUNBOOK_TIMEOUT_MS);
+  afterAll(() => run.cleanup?.());
+  return run;
+}
+
+/** A line run as a child process: its exit code (1 when killed) and its output, line by line. */
+function spawnedLine(line: string, how: ExecutedLine["how"], r: SpawnSyncReturns<string>): ExecutedLine {
+  return { line, how, code: r.status ?? 1, stdout: r.stdout.split("\n"), stderr: r.stderr.split("\n") };
+}
+
+/** A line the runbook test cannot run: it fails, saying why. */
+function unknownLine(line: string, how: ExecutedLine["how"], why: string): ExecutedLine {
+  return { line, how, code: 1, stdout: [], stderr: [why] };
 }
 
 /** Lines that did not succeed, with what they printed: [] when the runbook ran through. */

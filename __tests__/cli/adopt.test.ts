@@ -44,6 +44,11 @@ function lab() {
 const t = makeTempDir("all2all-adopt-cli-");
 afterAll(() => t.cleanup());
 let n = 0;
+
+/** Creates an SSH key in the lab's project: its id. */
+async function postSshKey(l: ReturnType<typeof lab>, name: string, public_key: string): Promise<number> {
+  return (await l.request("cloud", "POST", "/ssh_keys", { name, public_key })).body.ssh_key.id;
+}
 function labDir(): { dir: string; config: string; file: string } {
   const dir = path.join(t.dir, `case-${++n}`);
   const config = writeLabConfig(path.join(dir, "config"));
@@ -212,9 +217,7 @@ test("a project without the network: everything is to be created, the file adopt
 test("a server without the IPv4 the config gives it: its primary IPv4 is created on purpose", async () => {
   const { dir, file } = labDir();
   const l = lab();
-  const key = (
-    await l.request("cloud", "POST", "/ssh_keys", { name: "alice", public_key: `${labPublicKey()} alice@lab` })
-  ).body.ssh_key.id;
+  const key = await postSshKey(l, "alice", `${labPublicKey()} alice@lab`);
   await l.request("cloud", "POST", "/servers", {
     name: "web-1",
     server_type: "cx23",
@@ -234,18 +237,15 @@ test("a server without the IPv4 the config gives it: its primary IPv4 is created
 test("an SSH key matched twice (its public key under another name, and a key of its name): exit 2 naming both ids, nothing written", async () => {
   const { dir, file } = labDir();
   const l = lab();
-  const same = (
-    await l.request("cloud", "POST", "/ssh_keys", { name: "old-laptop", public_key: `${labPublicKey()} alice@old` })
-  ).body.ssh_key.id;
-  const other = (
-    await l.request("cloud", "POST", "/ssh_keys", {
-      name: "alice",
-      public_key: fs
-        .readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8")
-        .match(/public_key: (ssh-ed25519 \S+)/g)![1]!
-        .slice(12),
-    })
-  ).body.ssh_key.id;
+  const same = await postSshKey(l, "old-laptop", `${labPublicKey()} alice@old`);
+  const other = await postSshKey(
+    l,
+    "alice",
+    fs
+      .readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8")
+      .match(/public_key: (ssh-ed25519 \S+)/g)![1]!
+      .slice(12),
+  );
   const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
   expect(await runAdopt({ env: LAB }, io, repoRoot, { get: l.get })).toBe(ExitCode.badInput);
   const err = io.stderr.join("\n");

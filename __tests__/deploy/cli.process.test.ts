@@ -5,8 +5,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { callLines, fakeEnv, installFakeTofu, MINI_VARIABLES, writeMiniOutput } from "../../testing/deploy";
-import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+import {
+  callLines,
+  caseFolders,
+  fakeEnv,
+  installFakeTofu,
+  MINI_VARIABLES,
+  writeMiniOutput,
+} from "../../testing/deploy";
+import { defaultConfig, readJson, repoRoot } from "../../testing/tmp";
 
 // What the terminal says and answers, per test.
 const mockTerminal = { isTTY: false, answer: undefined as string | undefined };
@@ -18,13 +25,10 @@ jest.mock("../../cli/deploy/confirm", () => ({
 // Each case spawns the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-deploy-cli-");
-afterAll(() => t.cleanup());
-let n = 0;
+const t = caseFolders("all2all-deploy-cli-");
 
 function setup() {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
+  const dir = t.next();
   const out = writeMiniOutput(path.join(dir, "cdktf.out"), "production");
   const fake = installFakeTofu(dir);
   return { dir, out, fake };
@@ -34,6 +38,11 @@ async function cli(argv: string[], env: Record<string, string | undefined> = {},
   const io = captureIo(env, cwd);
   const code = await main(argv, io, repoRoot);
   return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+/** The command line `argv` run in case `c`'s folder, with its fake tofu and every variable set. */
+function inCase(c: ReturnType<typeof setup>, argv: string[]) {
+  return cli(argv, fakeEnv(c.fake, MINI_VARIABLES), c.dir);
 }
 
 describe("all2all inventory", () => {
@@ -69,27 +78,24 @@ describe("all2all plan and deploy", () => {
     );
     const reviewed = stacksDigest(stacks);
     expect(reviewed).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const ok = await cli(
-      ["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const ok = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed]);
     expect(ok.code).toBe(0);
     const other = `sha256:${"0".repeat(64)}`;
-    const refused = await cli(
-      ["deploy", "--env", "production", "--out", c.out, "--auto-approve", "--expect-digest", other],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const refused = await inCase(c, [
+      "deploy",
+      "--env",
+      "production",
+      "--out",
+      c.out,
+      "--auto-approve",
+      "--expect-digest",
+      other,
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.join("\n")).toContain(
       `what cdktf.out holds for production (${reviewed}) is not what was reviewed (${other})`,
     );
-    const bad = await cli(
-      ["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const bad = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.join("\n")).toMatch(/--expect-digest "abc" is not a digest/);
     // Metadata (`//`) is not part of what is reviewed: the engine ignores it.
@@ -107,14 +113,14 @@ describe("all2all plan and deploy", () => {
     fs.cpSync(path.join(repoRoot, "config"), config, { recursive: true });
     writeMiniOutput(c.out, "production", undefined, { inputs: { configDir: config } });
     fs.appendFileSync(path.join(config, "network.yaml"), "# an edit after synth\n");
-    const refused = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const refused = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.join("\n")).toMatch(
       /cdktf\.out no longer matches what it was made from: the configuration \(.*config\) or the code changed since it was synthesised.*; run `all2all synth`/,
     );
     expect(callLines(c.fake)).toEqual([]);
     fs.rmSync(path.join(c.out, "inputs.json"));
-    const unknown = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const unknown = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
     expect(unknown.code).toBe(0);
     expect(unknown.stderr.join("\n")).toMatch(
       /plan: warning: cdktf\.out: inputs\.json is missing, so whether it matches the configuration and code cannot be told/,
@@ -124,18 +130,14 @@ describe("all2all plan and deploy", () => {
   test("a stack without a provider lock file is refused before anything runs, unless --allow-missing-lock", async () => {
     const c = setup();
     fs.rmSync(path.join(c.out, "stacks", "production-dns", ".terraform.lock.hcl"));
-    const refused = await cli(["plan", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const refused = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.join("\n")).toMatch(
       /production-dns has no provider lock file \(\.terraform\.lock\.hcl\).*npm run providers:lock.*--allow-missing-lock/,
     );
     expect(refused.stderr.join("\n")).not.toMatch(/production-network/);
     expect(callLines(c.fake)).toEqual([]);
-    const allowed = await cli(
-      ["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const allowed = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"]);
     expect(allowed.code).toBe(0);
     expect(allowed.stderr.join("\n")).toContain("warning: no .terraform.lock.hcl in production-dns");
     expect(callLines(c.fake)).toHaveLength(12);
@@ -143,11 +145,7 @@ describe("all2all plan and deploy", () => {
 
   test("plan.json and plan.tfplan, which hold sensitive values in clear, are readable by their owner only, in a folder git ignores", async () => {
     const c = setup();
-    const r = await cli(
-      ["plan", "--env", "production", "--stack", "backup", "--out", c.out],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const r = await inCase(c, ["plan", "--env", "production", "--stack", "backup", "--out", c.out]);
     expect(r.code).toBe(0);
     for (const f of ["plan.json", "plan.tfplan"])
       expect(fs.statSync(path.join(c.out, "stacks", "production-backup", f)).mode & 0o777).toBe(0o600);
@@ -158,11 +156,7 @@ describe("all2all plan and deploy", () => {
 
   test("plan --env --stack --out", async () => {
     const c = setup();
-    const r = await cli(
-      ["plan", "--env", "production", "--stack", "dns", "--out", c.out],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const r = await inCase(c, ["plan", "--env", "production", "--stack", "dns", "--out", c.out]);
     expect(r.stderr).toEqual([]);
     expect(r.code).toBe(0);
     expect(callLines(c.fake)).toEqual([
@@ -174,20 +168,16 @@ describe("all2all plan and deploy", () => {
 
   test("deploy --auto-approve and --binary", async () => {
     const c = setup();
-    const r = await cli(
-      [
-        "deploy",
-        "--env",
-        "production",
-        "--out",
-        "cdktf.out",
-        "--auto-approve",
-        "--binary",
-        path.join(c.fake.binDir, "tofu"),
-      ],
-      fakeEnv(c.fake, MINI_VARIABLES),
-      c.dir,
-    );
+    const r = await inCase(c, [
+      "deploy",
+      "--env",
+      "production",
+      "--out",
+      "cdktf.out",
+      "--auto-approve",
+      "--binary",
+      path.join(c.fake.binDir, "tofu"),
+    ]);
     expect(r.code).toBe(0);
     expect(callLines(c.fake).filter((l) => l.includes(" apply "))).toHaveLength(4);
   });
@@ -195,7 +185,7 @@ describe("all2all plan and deploy", () => {
   test("deploy without a terminal and without --auto-approve refuses, nothing run (exit 2)", async () => {
     const c = setup();
     mockTerminal.isTTY = false;
-    const r = await cli(["deploy", "--env", "production", "--out", c.out], fakeEnv(c.fake, MINI_VARIABLES), c.dir);
+    const r = await inCase(c, ["deploy", "--env", "production", "--out", c.out]);
     expect(r.code).toBe(2);
     expect(callLines(c.fake)).toEqual([]);
     expect(r.stderr[0]).toMatch(/standard input is not a terminal/);
@@ -205,27 +195,13 @@ describe("all2all plan and deploy", () => {
     const c = setup();
     mockTerminal.isTTY = true;
     mockTerminal.answer = "production";
-    expect(
-      (
-        await cli(
-          ["deploy", "--env", "production", "--stack", "network", "--out", c.out],
-          fakeEnv(c.fake, MINI_VARIABLES),
-          c.dir,
-        )
-      ).code,
-    ).toBe(0);
+    const deployNetwork = async () =>
+      (await inCase(c, ["deploy", "--env", "production", "--stack", "network", "--out", c.out])).code;
+    expect(await deployNetwork()).toBe(0);
     expect(callLines(c.fake).pop()).toBe("production-network: apply -input=false plan.tfplan");
     mockTerminal.answer = "yes";
     fs.writeFileSync(c.fake.log, "");
-    expect(
-      (
-        await cli(
-          ["deploy", "--env", "production", "--stack", "network", "--out", c.out],
-          fakeEnv(c.fake, MINI_VARIABLES),
-          c.dir,
-        )
-      ).code,
-    ).toBe(1);
+    expect(await deployNetwork()).toBe(1);
     expect(callLines(c.fake).some((l) => l.includes(" apply "))).toBe(false);
   });
 

@@ -14,6 +14,7 @@ import { runDeploy, runPlan, statefulLossOf, type DeployOptions } from "../../cl
 import { captureIo } from "../../cli/io";
 import {
   callLines,
+  caseFolders,
   fakeCalls,
   fakeEnv,
   fakeTofuRunner,
@@ -22,14 +23,12 @@ import {
   writeMiniOutput,
   type FakeTofu,
 } from "../../testing/deploy";
-import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { repoRoot } from "../../testing/tmp";
 
 // A spawned case starts the fake tofu a dozen times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-deploy-");
-afterAll(() => t.cleanup());
-let n = 0;
+const t = caseFolders("all2all-deploy-");
 
 type How = "in-process" | "spawned";
 
@@ -38,8 +37,7 @@ type How = "in-process" | "spawned";
  * state) and a fake tofu installed as `names`, run in this process or spawned.
  */
 function setup(names: string[] = ["tofu"], how: How = "in-process", encrypted = true) {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
+  const dir = t.next();
   const out = path.join(dir, "cdktf.out");
   writeMiniOutput(out, "production", undefined, { encrypted });
   writeMiniOutput(out, "staging", [
@@ -71,6 +69,32 @@ async function deploy(
   );
   return { code, stdout: io.stdout, stderr: io.stderr, calls: callLines(c.fake) };
 }
+
+/** A refusal before anything runs: exit 2, no call, and (when given) exactly these lines on standard error. */
+function expectNothingRun(r: Awaited<ReturnType<typeof deploy>>, stderr?: string[]): void {
+  expect(r.code).toBe(2);
+  expect(r.calls).toEqual([]);
+  if (stderr !== undefined) expect(r.stderr).toEqual(stderr);
+}
+
+/**
+ * Writes the plan the fake tofu shows for each stack (its resource_changes)
+ * into the case's plans/: the variable naming it.
+ */
+function writePlans(c: { dir: string }, changes: Record<string, unknown[]>): { FAKE_TOFU_PLANS: string } {
+  const plans = path.join(c.dir, "plans");
+  fs.mkdirSync(plans);
+  for (const [stack, resource_changes] of Object.entries(changes))
+    fs.writeFileSync(path.join(plans, `${stack}.json`), JSON.stringify({ resource_changes }));
+  return { FAKE_TOFU_PLANS: plans };
+}
+
+/** A resource change of a plan: the address, its type, and the actions. */
+const change = (address: string, ...actions: string[]) => ({
+  address,
+  type: address.split(".")[0],
+  change: { actions },
+});
 
 const ORDER = ["production-backup", "production-network", "production-servers", "production-dns"];
 const planSteps = (stack: string) => [
@@ -128,34 +152,15 @@ describe("plan", () => {
 
   test("a plan that replaces or destroys a stateful resource exits 3 and lists it first", async () => {
     const c = setup();
-    const plans = path.join(c.dir, "plans");
-    fs.mkdirSync(plans);
-    fs.writeFileSync(
-      path.join(plans, "production-servers.json"),
-      JSON.stringify({
-        resource_changes: [
-          {
-            address: "hcloud_rdns.web-1-ipv4",
-            type: "hcloud_rdns",
-            mode: "managed",
-            change: { actions: ["delete", "create"] },
-          },
-          {
-            address: "hcloud_server.web-1",
-            type: "hcloud_server",
-            mode: "managed",
-            change: { actions: ["delete", "create"] },
-          },
-          {
-            address: "hcloud_volume.web-1-data",
-            type: "hcloud_volume",
-            mode: "managed",
-            change: { actions: ["delete"] },
-          },
-        ],
-      }),
-    );
-    const r = await deploy("plan", c, { env: "production" }, { FAKE_TOFU_PLANS: plans });
+    const managed = (x: ReturnType<typeof change>) => ({ ...x, mode: "managed" });
+    const plans = writePlans(c, {
+      "production-servers": [
+        managed(change("hcloud_rdns.web-1-ipv4", "delete", "create")),
+        managed(change("hcloud_server.web-1", "delete", "create")),
+        managed(change("hcloud_volume.web-1-data", "delete")),
+      ],
+    });
+    const r = await deploy("plan", c, { env: "production" }, plans);
     expect(r.code).toBe(3);
     const i = r.stdout.indexOf("production-servers: 0 to create, 0 to update, 2 to replace, 1 to destroy");
     expect(r.stdout.slice(i + 1, i + 4)).toEqual([
@@ -233,9 +238,7 @@ describe("deploy", () => {
   test("without a terminal and without --auto-approve it refuses before running anything (exit 2)", async () => {
     const c = setup();
     const r = await deploy("deploy", c, { env: "production" }, {}, { stdinIsTTY: false });
-    expect(r.code).toBe(2);
-    expect(r.calls).toEqual([]);
-    expect(r.stderr).toEqual([
+    expectNothingRun(r, [
       "deploy: standard input is not a terminal, so the confirmation cannot be typed: run deploy in a terminal, or pass --auto-approve (automation)",
       "deploy: nothing was run",
     ]);
@@ -250,22 +253,8 @@ describe("deploy", () => {
 
   test("a stack with nothing to change is not applied", async () => {
     const c = setup();
-    const plans = path.join(c.dir, "plans");
-    fs.mkdirSync(plans);
-    fs.writeFileSync(
-      path.join(plans, "production-network.json"),
-      JSON.stringify({
-        resource_changes: [
-          { address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["no-op"] } },
-        ],
-      }),
-    );
-    const r = await deploy(
-      "deploy",
-      c,
-      { env: "production", stack: "network", autoApprove: true },
-      { FAKE_TOFU_PLANS: plans },
-    );
+    const plans = writePlans(c, { "production-network": [change("hcloud_network.internal", "no-op")] });
+    const r = await deploy("deploy", c, { env: "production", stack: "network", autoApprove: true }, plans);
     expect(r.code).toBe(0);
     expect(r.calls).toEqual(planSteps("production-network"));
     expect(r.stdout).toContain("production-network: no changes");
@@ -274,29 +263,11 @@ describe("deploy", () => {
 
   test("--auto-approve never applies a replacement of a stateful resource (exit 3); later stacks untouched", async () => {
     const c = setup();
-    const plans = path.join(c.dir, "plans");
-    fs.mkdirSync(plans);
-    fs.writeFileSync(
-      path.join(plans, "production-network.json"),
-      JSON.stringify({
-        resource_changes: [
-          { address: "hcloud_network.internal", type: "hcloud_network", change: { actions: ["update"] } },
-        ],
-      }),
-    );
-    fs.writeFileSync(
-      path.join(plans, "production-servers.json"),
-      JSON.stringify({
-        resource_changes: [
-          {
-            address: "hcloud_primary_ip.web-1-ipv4",
-            type: "hcloud_primary_ip",
-            change: { actions: ["create", "delete"] },
-          },
-        ],
-      }),
-    );
-    const r = await deploy("deploy", c, { env: "production", autoApprove: true }, { FAKE_TOFU_PLANS: plans });
+    const plans = writePlans(c, {
+      "production-network": [change("hcloud_network.internal", "update")],
+      "production-servers": [change("hcloud_primary_ip.web-1-ipv4", "create", "delete")],
+    });
+    const r = await deploy("deploy", c, { env: "production", autoApprove: true }, plans);
     expect(r.code).toBe(3);
     expect(r.calls).toEqual([
       ...deploySteps("production-backup"),
@@ -388,9 +359,7 @@ describe("refusals before anything runs (exit 2, no call)", () => {
       const c = setup();
       for (const mode of ["plan", "deploy"] as const) {
         const r = await deploy(mode, c, { env: "production", autoApprove: true }, { HCLOUD_TOKEN: token });
-        expect(r.code).toBe(2);
-        expect(r.calls).toEqual([]);
-        expect(r.stderr).toEqual([
+        expectNothingRun(r, [
           `${mode}: HCLOUD_TOKEN is not set (or empty): the hcloud provider reads the API token of environment production's Hetzner Cloud project from it; ` +
             '`read -rs HCLOUD_TOKEN && export HCLOUD_TOKEN` (docs/deploy.md, "Variables to set")',
           `${mode}: nothing was run`,
@@ -402,8 +371,7 @@ describe("refusals before anything runs (exit 2, no call)", () => {
   test("S3 state credentials missing for an environment whose state is in a bucket; not needed for local state", async () => {
     const c = setup();
     const r = await deploy("plan", c, { env: "production" }, { AWS_SECRET_ACCESS_KEY: undefined });
-    expect(r.code).toBe(2);
-    expect(r.calls).toEqual([]);
+    expectNothingRun(r);
     expect(r.stderr[0]).toBe(
       "plan: AWS_SECRET_ACCESS_KEY is not set (or empty): the state of production-backup, production-network, production-servers, production-dns is in the S3 bucket production-tfstate; " +
         'export the bucket\'s access keys (docs/deploy.md, "Variables to set")',
@@ -438,9 +406,7 @@ describe("refusals before anything runs (exit 2, no call)", () => {
       { env: "production", autoApprove: true },
       { TF_VAR_storage_box_password_backup: undefined, TF_VAR_tsig_example_transfer: undefined },
     );
-    expect(r.code).toBe(2);
-    expect(r.calls).toEqual([]);
-    expect(r.stderr).toEqual([
+    expectNothingRun(r, [
       "deploy: TF_VAR_storage_box_password_backup is not set (or empty): production-backup declares the variable storage_box_password_backup",
       "deploy: TF_VAR_tsig_a is not set (or empty): production-dns declares the variable tsig_a (TSIG key (base64) for transfers of the zone a.org)",
       "deploy: nothing was run",
@@ -482,9 +448,7 @@ describe("refusals before anything runs (exit 2, no call)", () => {
     const c = setup();
     const empty = path.join(c.dir, "nothing");
     const r = await deploy("deploy", c, { env: "production", out: empty });
-    expect(r.code).toBe(2);
-    expect(r.calls).toEqual([]);
-    expect(r.stderr).toEqual([
+    expectNothingRun(r, [
       `deploy: no synthesised output in ${path.relative(c.dir, empty)} (nothing/manifest.json is missing): run \`all2all synth --env production\` (or \`npm run synth\`) first`,
     ]);
   });
@@ -509,9 +473,7 @@ describe("refusals before anything runs (exit 2, no call)", () => {
     const c = setup();
     for (const stack of ["staging-dns", "firewalls"]) {
       const r = await deploy("plan", c, { env: "production", stack });
-      expect(r.code).toBe(2);
-      expect(r.calls).toEqual([]);
-      expect(r.stderr).toEqual([
+      expectNothingRun(r, [
         `plan: --stack ${stack} is not a stack of environment production; its stacks: ${ORDER.join(", ")} (or network, servers, dns, backup)`,
       ]);
     }

@@ -6,18 +6,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fakeCalls } from "../../testing/deploy";
-import { failures, runRunbook, RUNBOOK_TIMEOUT_MS, type RunbookRun } from "../../testing/runbooks";
+import { failures, runbookOnce } from "../../testing/runbooks";
 
-jest.mock("../../cli/deploy/confirm", () => ({
-  stdinIsTerminal: () => true,
-  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
-}));
+jest.mock("../../cli/deploy/confirm", () => jest.requireActual("../../testing/deploy").TYPED_CONFIRM);
 
-let run: RunbookRun;
-beforeAll(async () => {
-  run = await runRunbook("adopting.md", { inherit: ["first-deploy.md"] });
-}, RUNBOOK_TIMEOUT_MS);
-afterAll(() => run.cleanup());
+const run = runbookOnce("adopting.md", { inherit: ["first-deploy.md"] });
 
 const stack = (name: string) =>
   JSON.parse(fs.readFileSync(path.join(run.sandbox, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8"));

@@ -3,19 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { callLines } from "../../testing/deploy";
-import { failures, runRunbook, RUNBOOK_TIMEOUT_MS, type RunbookRun } from "../../testing/runbooks";
+import { failures, runbookOnce } from "../../testing/runbooks";
 
 // The operator types the environment's name at each confirmation.
-jest.mock("../../cli/deploy/confirm", () => ({
-  stdinIsTerminal: () => true,
-  stdinConfirm: () => async (question: string) => /\(([\w-]+)\) to apply it/.exec(question)?.[1],
-}));
+jest.mock("../../cli/deploy/confirm", () => jest.requireActual("../../testing/deploy").TYPED_CONFIRM);
 
-let run: RunbookRun;
-beforeAll(async () => {
-  run = await runRunbook("first-deploy.md");
-}, RUNBOOK_TIMEOUT_MS);
-afterAll(() => run.cleanup());
+const run = runbookOnce("first-deploy.md");
 
 test("every command of the runbook runs and succeeds", () => {
   expect(failures(run)).toEqual([]);

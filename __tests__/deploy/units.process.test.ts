@@ -21,9 +21,11 @@ const rc = (address: string, actions: string[], extra: object = {}) => ({
 });
 
 describe("the plan summary", () => {
-  test("counts each kind of change; data sources and no-ops are not changes", () => {
-    const s = summarisePlan({
-      resource_changes: [
+  test.each([
+    {
+      what: "counts each kind of change; data sources and no-ops are not changes",
+      stack: "p-servers",
+      changes: [
         rc("hcloud_server.a", ["create"]),
         rc("hcloud_server.b", ["update"]),
         rc("hcloud_rdns.c", ["delete", "create"]),
@@ -36,37 +38,39 @@ describe("the plan summary", () => {
           change: { actions: ["read"] },
         },
       ],
-    });
-    expect(s.counts).toEqual({ create: 1, update: 1, replace: 1, destroy: 1, import: 0, move: 0, forget: 0 });
-    expect(s.dangerous).toEqual([]);
-    expect(s.empty).toBe(false);
-    expect(formatPlanSummary("p-servers", s)).toEqual([
-      "p-servers: 1 to create, 1 to update, 1 to replace, 1 to destroy",
-      "     REPLACE hcloud_rdns.c",
-      "     DESTROY hcloud_firewall.d",
-      "     create hcloud_server.a",
-      "     update hcloud_server.b",
-    ]);
-  });
-
-  test("imports (with or without an update), moves and forgets are counted and listed; an import is not dangerous", () => {
-    const s = summarisePlan({
-      resource_changes: [
+      counts: { create: 1, update: 1, replace: 1, destroy: 1, import: 0, move: 0, forget: 0 },
+      lines: [
+        "p-servers: 1 to create, 1 to update, 1 to replace, 1 to destroy",
+        "     REPLACE hcloud_rdns.c",
+        "     DESTROY hcloud_firewall.d",
+        "     create hcloud_server.a",
+        "     update hcloud_server.b",
+      ],
+    },
+    {
+      what: "imports (with or without an update), moves and forgets are counted and listed; an import is not dangerous",
+      stack: "p",
+      changes: [
         rc("hcloud_server.ns-1", ["no-op"], { importing: { id: "4711" } }),
         rc("hcloud_primary_ip.ns-1-ipv4", ["update"], { importing: { id: "1001" } }),
         { ...rc("hcloud_volume.new", ["no-op"]), previous_address: "hcloud_volume.old" },
         rc("hcloud_ssh_key.x", ["forget"]),
       ],
-    });
-    expect(s.counts).toEqual({ create: 0, update: 1, replace: 0, destroy: 0, import: 2, move: 1, forget: 1 });
+      counts: { create: 0, update: 1, replace: 0, destroy: 0, import: 2, move: 1, forget: 1 },
+      lines: [
+        "p: 0 to create, 1 to update, 0 to replace, 0 to destroy, 2 to import, 1 to move, 1 to forget",
+        "     forget (removed from state, kept at Hetzner) hcloud_ssh_key.x",
+        "     move hcloud_volume.new",
+        "     import + update hcloud_primary_ip.ns-1-ipv4",
+        "     import hcloud_server.ns-1",
+      ],
+    },
+  ])("$what", ({ stack, changes, counts, lines }) => {
+    const s = summarisePlan({ resource_changes: changes });
+    expect(s.counts).toEqual(counts);
     expect(s.dangerous).toEqual([]);
-    expect(formatPlanSummary("p", s)).toEqual([
-      "p: 0 to create, 1 to update, 0 to replace, 0 to destroy, 2 to import, 1 to move, 1 to forget",
-      "     forget (removed from state, kept at Hetzner) hcloud_ssh_key.x",
-      "     move hcloud_volume.new",
-      "     import + update hcloud_primary_ip.ns-1-ipv4",
-      "     import hcloud_server.ns-1",
-    ]);
+    expect(s.empty).toBe(false);
+    expect(formatPlanSummary(stack, s)).toEqual(lines);
   });
 
   test("replacements and destructions of stateful resources come first, with what is lost", () => {

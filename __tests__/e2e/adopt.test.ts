@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runAdopt } from "../../cli/adopt";
 import { PLAN_JSON, runDeploy, runPlan, summarisePlan, type PlanSummary } from "../../cli/deploy";
-import { environmentStacks, stackFacts } from "../../cli/deploy/output";
+import { environmentStacks, requiredVariables } from "../../cli/deploy/output";
 import { captureIo } from "../../cli/io";
 import { sandboxEnv } from "../../cli/rehearse";
 import { runSynth } from "../../cli/synth";
@@ -80,16 +80,7 @@ async function sandbox(dir: string, edit?: (config: string) => void) {
   const synthCode = await runSynth({ env: LAB, config, out, localState: true }, synthIo, repoRoot);
   if (synthCode !== 0) throw new Error(`synth failed:\n${[...synthIo.stdout, ...synthIo.stderr].join("\n")}`);
   const stacks = environmentStacks(out, out, LAB);
-  const variables = [
-    ...new Set(
-      stacks.flatMap((s) =>
-        stackFacts(s)
-          .variables.filter((v) => v.required)
-          .map((v) => v.name),
-      ),
-    ),
-  ].sort();
-  const engineEnv = sandboxEnv(engine, sim, variables);
+  const engineEnv = sandboxEnv(engine, sim, requiredVariables(stacks));
   const common = { env: LAB, out, binary: engine.tofu, allowMissingLock: true, engineEnv };
   const run = async (what: "plan" | "deploy", stack?: string): Promise<Run> => {
     const io = captureIo({ ...process.env, ...engineEnv }, dir);

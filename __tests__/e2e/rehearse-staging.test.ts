@@ -83,6 +83,17 @@ describeE2e("rehearsal of staging on the real engine", () => {
       received = writes(sb);
       const engineBin = sb.env.PATH!.split(path.delimiter)[0]!;
       const binary = path.join(engineBin, "tofu");
+      const synthAgain = () =>
+        capture(process.env, (io) => runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot));
+      /** plan (of `stack` only, when given) on the real engine, in the sandbox. */
+      const planInSandbox = (stack?: string) =>
+        capture({ ...process.env, ...sb.env }, (io) =>
+          runPlan(
+            { env: "staging", out: sb.out, ...(stack ? { stack } : {}), binary, allowMissingLock: true },
+            io,
+            repoRoot,
+          ),
+        );
 
       // Preflight on the real engine: without HCLOUD_TOKEN nothing runs.
       const { HCLOUD_TOKEN: _token, ...noToken } = sb.env;
@@ -96,12 +107,8 @@ describeE2e("rehearsal of staging on the real engine", () => {
         "    mode: primary\n    ttl: 300\n",
         "    mode: primary\n    ttl: 600\n",
       );
-      seen.synth = await capture(process.env, (io) =>
-        runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot),
-      );
-      seen.plan = await capture({ ...process.env, ...sb.env }, (io) =>
-        runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot),
-      );
+      seen.synth = await synthAgain();
+      seen.plan = await planInSandbox();
       seen.deploy = await capture({ ...process.env, ...sb.env }, (io) =>
         runDeploy({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot, {
           confirm: async () => "staging",
@@ -109,9 +116,7 @@ describeE2e("rehearsal of staging on the real engine", () => {
         }),
       );
       seen.zones = list(sb, "cloud", "/zones", "zones");
-      seen.replan = await capture({ ...process.env, ...sb.env }, (io) =>
-        runPlan({ env: "staging", out: sb.out, binary, allowMissingLock: true }, io, repoRoot),
-      );
+      seen.replan = await planInSandbox();
 
       // A change that forces a replacement (a server's location): the real plan, read by plan-summary and refused by deploy --auto-approve.
       editFile(
@@ -119,12 +124,8 @@ describeE2e("rehearsal of staging on the real engine", () => {
         "  - name: admin-1\n",
         "  - name: admin-1\n    location: nbg1\n",
       );
-      seen.movedSynth = await capture(process.env, (io) =>
-        runSynth({ config, env: "staging", out: sb.out, localState: true }, io, repoRoot),
-      );
-      seen.movedPlan = await capture({ ...process.env, ...sb.env }, (io) =>
-        runPlan({ env: "staging", out: sb.out, stack: "servers", binary, allowMissingLock: true }, io, repoRoot),
-      );
+      seen.movedSynth = await synthAgain();
+      seen.movedPlan = await planInSandbox("servers");
       const planJson = path.join(sb.out, "stacks", "staging-servers", "plan.json");
       seen.summary = await capture(process.env, (io) => runPlanSummary([planJson], { format: "json" }, io, repoRoot));
       seen.autoApprove = await capture({ ...process.env, ...sb.env }, (io) =>

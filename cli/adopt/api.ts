@@ -73,49 +73,34 @@ export interface Existing {
   readonly subaccounts: Map<number, any[]>;
 }
 
+/** The Cloud API lists `adopt` matches, each at the route of its name. */
+const CLOUD_LISTS = [
+  "ssh_keys",
+  "networks",
+  "firewalls",
+  "placement_groups",
+  "servers",
+  "primary_ips",
+  "volumes",
+  "floating_ips",
+  "zones",
+] as const;
+
 /** Lists everything `adopt` matches: the Cloud resources, record sets per zone, storage boxes and subaccounts. */
 export async function listExisting(get: ApiGet): Promise<Existing> {
   const cloud = (route: string, key: string) => listAll(get, "cloud", route, key);
-  const [
-    ssh_keys,
-    networks,
-    firewalls,
-    placement_groups,
-    servers,
-    primary_ips,
-    volumes,
-    floating_ips,
-    zones,
-    storage_boxes,
-  ] = await Promise.all([
-    cloud("/ssh_keys", "ssh_keys"),
-    cloud("/networks", "networks"),
-    cloud("/firewalls", "firewalls"),
-    cloud("/placement_groups", "placement_groups"),
-    cloud("/servers", "servers"),
-    cloud("/primary_ips", "primary_ips"),
-    cloud("/volumes", "volumes"),
-    cloud("/floating_ips", "floating_ips"),
-    cloud("/zones", "zones"),
+  const [lists, storage_boxes] = await Promise.all([
+    Promise.all(CLOUD_LISTS.map((key) => cloud(`/${key}`, key))),
     listAll(get, "hetzner", "/storage_boxes", "storage_boxes"),
   ]);
+  const byKey = Object.fromEntries(CLOUD_LISTS.map((key, i) => [key, lists[i]!])) as Record<
+    (typeof CLOUD_LISTS)[number],
+    any[]
+  >;
   const rrsets = new Map<number, any[]>();
-  for (const z of zones) rrsets.set(z.id, await cloud(`/zones/${z.id}/rrsets`, "rrsets"));
+  for (const z of byKey.zones) rrsets.set(z.id, await cloud(`/zones/${z.id}/rrsets`, "rrsets"));
   const subaccounts = new Map<number, any[]>();
   for (const b of storage_boxes)
     subaccounts.set(b.id, await listAll(get, "hetzner", `/storage_boxes/${b.id}/subaccounts`, "subaccounts"));
-  return {
-    ssh_keys,
-    networks,
-    firewalls,
-    placement_groups,
-    servers,
-    primary_ips,
-    volumes,
-    floating_ips,
-    zones,
-    rrsets,
-    storage_boxes,
-    subaccounts,
-  };
+  return { ...byKey, rrsets, storage_boxes, subaccounts };
 }

@@ -125,3 +125,16 @@ export function stackFacts(stack: SynthStack): StackFacts {
     encrypted: doc.terraform?.encryption !== undefined,
   };
 }
+
+/** The variables the stacks declare without a default, each once, sorted: those a TF_VAR_ must give. */
+export function requiredVariables(stacks: readonly SynthStack[]): string[] {
+  return [
+    ...new Set(
+      stacks.flatMap((s) =>
+        stackFacts(s)
+          .variables.filter((v) => v.required)
+          .map((v) => v.name),
+      ),
+    ),
+  ].sort();
+}

@@ -94,23 +94,40 @@ function forwardLines(stream: NodeJS.ReadableStream, write: (line: string) => vo
   return () => lines.end();
 }
 
+/**
+ * Opens the step's `stdoutFile` for writing, if it has one, readable by its
+ * owner only: plan.json holds the plan's sensitive values in clear (tofu show
+ * -json). Else why it cannot be written. Shared with the tests' in-process runner.
+ */
+export function openStdoutFile(step: Pick<Step, "stdoutFile">): { fd: number | undefined } | { error: string } {
+  if (step.stdoutFile === undefined) return { fd: undefined };
+  try {
+    const fd = fs.openSync(step.stdoutFile, "w", 0o600);
+    fs.fchmodSync(fd, 0o600);
+    return { fd };
+  } catch (err) {
+    return { error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` };
+  }
+}
+
+/** The variables of `env` that are set: a child's environment. */
+export function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) defined[k] = v;
+  return defined;
+}
+
 /** The default runner: spawns the step, output forwarded to `io`. */
 export function spawnRunner(io: Io): Runner {
   return (step) =>
     new Promise<StepResult>((resolve) => {
-      let fd: number | undefined;
-      try {
-        // plan.json holds the plan's sensitive values in clear (tofu show -json): readable by its owner only.
-        if (step.stdoutFile !== undefined) {
-          fd = fs.openSync(step.stdoutFile, "w", 0o600);
-          fs.fchmodSync(fd, 0o600);
-        }
-      } catch (err) {
-        resolve({ code: null, error: `cannot write ${step.stdoutFile}: ${(err as Error).message}` });
+      const opened = openStdoutFile(step);
+      if ("error" in opened) {
+        resolve({ code: null, error: opened.error });
         return;
       }
-      const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(step.env)) if (v !== undefined) env[k] = v;
+      const { fd } = opened;
+      const env = definedEnv(step.env);
       // Ctrl-C reaches tofu too (same process group): it stops safely and
       // releases the state lock; wait for it rather than leaving it orphaned.
       const onSignal = () => io.err(`all2all: interrupted: waiting for ${step.step} to stop safely`);
@@ -173,8 +190,7 @@ export function runCaptured(
   streams: { readonly stdout: Capture; readonly stderr: Capture },
 ): Promise<Captured> {
   return new Promise((resolve) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
+    const env = definedEnv(io.env);
     let stdout = "";
     let output = "";
     let after = "";
