@@ -77,14 +77,16 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
     io.err(
-      "adopt: --env is required: adoption looks up one environment's resources in its Hetzner project (e.g. --env production)",
+      "adopt: --env is required: adoption looks up one environment's " +
+        "resources in its Hetzner project (e.g. --env production)",
     );
     return ExitCode.badInput;
   }
   const token = io.env.HCLOUD_TOKEN;
   if (deps.get === undefined && (token === undefined || token.trim() === "")) {
     io.err(
-      "adopt: HCLOUD_TOKEN is not set: export the API token of the environment's Hetzner project (read access is enough), then run adopt again",
+      "adopt: HCLOUD_TOKEN is not set: export the API token of the environment's " +
+        "Hetzner project (read access is enough), then run adopt again",
     );
     return ExitCode.badInput;
   }
@@ -120,7 +122,8 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
   if (lookup.conflicts.length > 0) {
     for (const c of lookup.conflicts) io.err(`adopt: ${c}`);
     io.err(
-      `adopt: ${lookup.conflicts.length} name${lookup.conflicts.length === 1 ? "" : "s"} match${lookup.conflicts.length === 1 ? "es" : ""} more than one resource: nothing written`,
+      `adopt: ${lookup.conflicts.length} name${lookup.conflicts.length === 1 ? "" : "s"} ` +
+        `match${lookup.conflicts.length === 1 ? "es" : ""} more than one resource: nothing written`,
     );
     return ExitCode.badInput;
   }
@@ -137,7 +140,8 @@ export async function runAdopt(opts: AdoptOptions, io: Io, root: string, deps: A
   }
   writeFileAtomic(file, text);
   io.out(
-    `wrote ${shown} (${lookup.matches.length} entr${lookup.matches.length === 1 ? "y" : "ies"}): review it, then all2all synth --env ${env} and all2all plan --env ${env} (only imports expected)`,
+    `wrote ${shown} (${lookup.matches.length} entr${lookup.matches.length === 1 ? "y" : "ies"}): review it, ` +
+      `then all2all synth --env ${env} and all2all plan --env ${env} (only imports expected)`,
   );
   return ExitCode.ok;
 }
@@ -158,7 +162,8 @@ function printLookup(env: string, lookup: Lookup, io: Io): void {
     for (const a of lookup.overlay) io.out(`  ${a}`);
   }
   io.out(
-    `in the project but not in the config (${lookup.unmanaged.length}): left alone, never destroyed; describe them in config or delete them in the Console`,
+    `in the project but not in the config (${lookup.unmanaged.length}): left alone, never ` +
+      `destroyed; describe them in config or delete them in the Console`,
   );
   for (const u of lookup.unmanaged) io.out(`  ${u}`);
 }

@@ -21,7 +21,8 @@
  * S3 state credentials (where state is in a bucket) and every TF_VAR_ the
  * stacks need are set, the state passphrase (TF_VAR_state_passphrase) with
  * at least 16 characters; Terraform, which has no state encryption, runs
- * only an output synthesised without it (ALL2ALL_STATE_ENCRYPTION=off). A failing step stops the run: later stacks are not
+ * only an output synthesised without it (ALL2ALL_STATE_ENCRYPTION=off). A failing step stops the run: later stacks are
+ * not
  * touched. See docs/deploy.md and docs/first-deploy.md.
  *
  * Exit codes: 0 done (plan: no stateful resource replaced or destroyed);
@@ -47,7 +48,9 @@ export type { Confirm } from "./deploy/confirm";
 export { lockedProviderVersion, MASK, maskPlanJson, PLAN_FILE, PLAN_JSON } from "./deploy/steps";
 
 export interface DeployOptions extends StackRunOptions {
-  /** deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied. */
+  /**
+   * deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied.
+   */
   readonly autoApprove?: boolean;
   /**
    * The digest `all2all diff` printed for the environment when it was
@@ -74,7 +77,9 @@ export interface DeployDeps {
   readonly run?: Runner;
   /** Asks for the confirmation; default: a line from standard input. */
   readonly confirm?: Confirm;
-  /** Whether the confirmation can be answered; default: true with `confirm`, else whether standard input is a terminal. */
+  /**
+   * Whether the confirmation can be answered; default: true with `confirm`, else whether standard input is a terminal.
+   */
   readonly stdinIsTTY?: boolean;
 }
 
@@ -101,7 +106,9 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
     io.err(
-      `${prefix}: --env is required: ${mode === "plan" ? "plans are made" : "a deploy runs"} for one environment (e.g. --env staging)`,
+      `${prefix}: --env is ` +
+        `required: ${mode === "plan" ? "plans are made" : "a deploy runs"} for one ` +
+        `environment (e.g. --env staging)`,
     );
     return ExitCode.badInput;
   }
@@ -116,7 +123,8 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   }
   const { stacks, facts } = selection;
 
-  // 2. A confirmation needs a terminal (or --auto-approve), the binary must exist, and every credential and variable must be set.
+  // 2. A confirmation needs a terminal (or --auto-approve), the binary must exist, and every credential and variable
+  // must be set.
   const stdinIsTTY = deps.stdinIsTTY ?? (deps.confirm !== undefined || stdinIsTerminal());
   const checks = checkRun({ ...opts, mode, env, out, outLabel, root, stacks, facts, stdinIsTTY }, io);
   const { binary } = checks;
@@ -141,7 +149,8 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
 
   printRunWarnings(prefix, outLabel, checks, io);
   io.out(
-    `${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`,
+    `${prefix}: environment ${env}, ${stacks.length} stack${stacks.length === 1 ? "" : "s"} in ` +
+      `order: ${stacks.map((s) => s.name).join(", ")} (${binary.name}: ${binary.path})`,
   );
   let dangerous = 0;
   const applied: string[] = [];
@@ -155,7 +164,8 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
   io.out("");
   if (mode === "plan") return finishPlan(opts, env, stacks, dangerous, io);
   io.out(
-    `deploy: environment ${env}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "nothing applied (no changes)"}`,
+    `deploy: ` +
+      `environment ${env}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "nothing applied (no changes)"}`,
   );
   return ExitCode.ok;
 }
@@ -163,15 +173,21 @@ async function runStacks(mode: Mode, opts: DeployOptions, io: Io, root: string, 
 /** plan's last lines: where the plans are, how to apply and review them, and what they would lose. */
 function finishPlan(opts: DeployOptions, env: string, stacks: StacksRun["stacks"], dangerous: number, io: Io): number {
   io.out(
-    `plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} planned; the plans are in ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_FILE)).join(", ")}. ` +
-      `Apply with \`all2all deploy --env ${env}${opts.stack !== undefined ? ` --stack ${opts.stack}` : ""}\` (which plans again).`,
+    `plan: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} planned; the plans are ` +
+      `in ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_FILE)).join(", ")}. ` +
+      (`Apply with \`all2all deploy ` +
+        `--env ${env}${opts.stack !== undefined ? ` --stack ${opts.stack}` : ""}\` ` +
+        `(which plans again).`),
   );
   io.out(
-    `plan: the full review of these plans: all2all plan-summary ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`,
+    `plan: the full review of these plans: all2all ` +
+      `plan-summary ${stacks.map((s) => path.join(shownPath(io, s.dir), PLAN_JSON)).join(" ")} (docs/review.md)`,
   );
   if (dangerous > 0) {
     io.err(
-      `plan: ${dangerous} replacement${dangerous === 1 ? "" : "s"} or destruction${dangerous === 1 ? "" : "s"} of stateful resources (marked !! above): read them before any deploy`,
+      `plan: ${dangerous} replacement${dangerous === 1 ? "" : "s"} or ` +
+        `destruction${dangerous === 1 ? "" : "s"} of stateful resources (marked !! above): read them ` +
+        `before any deploy`,
     );
     return ExitCode.dangerous;
   }

@@ -94,7 +94,11 @@ export function staleness(outDir: string, root: string): { stale: string } | { u
     return { stale: `it was synthesised from ${recorded.config_dir}, which no longer exists` };
   if (inputsHash(recorded.config_dir, root) !== recorded.inputs_sha256) {
     return {
-      stale: `the configuration (${recorded.config_dir}) or the code changed since it was synthesised${recorded.commit ? ` (at commit ${recorded.commit.slice(0, 12)}${recorded.commit.endsWith("+dirty") ? " with changes" : ""})` : ""}`,
+      stale:
+        `the configuration (${recorded.config_dir}) or the code changed since it was synthesised` +
+        (recorded.commit
+          ? ` (at commit ${recorded.commit.slice(0, 12)}${recorded.commit.endsWith("+dirty") ? " with changes" : ""})`
+          : ""),
     };
   }
   return undefined;

@@ -41,11 +41,16 @@ export {
 } from "./rehearse/sandbox";
 
 export interface RehearseOptions extends CheckOptions {
-  /** Where the stacks keep their state: `local` (the default) or `s3` (the S3 backend on versitygw on loopback, with locking). */
+  /**
+   * Where the stacks keep their state: `local` (the default) or `s3` (the S3 backend on versitygw on loopback, with
+   * locking).
+   */
   readonly state?: string;
   /** Write the result as JSON here (relative to the working directory). */
   readonly report?: string;
-  /** Keep the work folder (synthesised stacks, state, plans) here instead of a temporary one; it must be new or empty. */
+  /**
+   * Keep the work folder (synthesised stacks, state, plans) here instead of a temporary one; it must be new or empty.
+   */
   readonly keep?: string;
   /** Keep the simulator running after the rehearsal and print the environment to use it, until interrupted. */
   readonly serve?: boolean;
@@ -83,7 +88,10 @@ export interface RehearsalReport {
 export type RehearsalState = "local" | "s3";
 export const REHEARSAL_STATES: readonly RehearsalState[] = ["local", "s3"];
 
-/** The bucket and region of the rehearsal's S3 server; state keys are `all2all/<env>/<stack>.tfstate`, as a real environment's are. */
+/**
+ * The bucket and region of the rehearsal's S3 server; state keys are `all2all/<env>/<stack>.tfstate`, as a real
+ * environment's are.
+ */
 export const REHEARSAL_BUCKET = "all2all-tfstate-rehearsal";
 export const REHEARSAL_REGION = "hel1";
 
@@ -133,7 +141,8 @@ export async function runRehearse(
   let s3: S3Server | undefined;
   let serving = false;
   try {
-    // 1. Synthesise, as `all2all synth` does (policies and validation included), with the rehearsal's state: never the environment's own backend.
+    // 1. Synthesise, as `all2all synth` does (policies and validation included), with the rehearsal's state: never the
+    // environment's own backend.
     let state: StateBackend = { backend: "local" };
     if (stateKind === "s3") {
       s3 = await startS3({ dir: path.join(work, "s3"), bucket: REHEARSAL_BUCKET, region: REHEARSAL_REGION });
@@ -145,7 +154,8 @@ export async function runRehearse(
         region: s3.region,
       };
       io.out(
-        `rehearse: state is in bucket ${s3.bucket} of an S3-compatible server on loopback (versitygw, ${s3.endpoint}), with the S3 backend's lock file; its files are in ${s3.root}${removed}`,
+        `rehearse: state is in bucket ${s3.bucket} of an S3-compatible server on loopback ` +
+          `(versitygw, ${s3.endpoint}), with the S3 backend's lock file; its files are in ${s3.root}${removed}`,
       );
     } else {
       io.out(`rehearse: state is local, in ${path.join(work, "state")}, never the environment's own backend${removed}`);
@@ -200,7 +210,8 @@ function rehearsalSetup(
   const stateKind = opts.state ?? "local";
   if (!(REHEARSAL_STATES as readonly string[]).includes(stateKind)) {
     io.err(
-      `rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`,
+      `rehearse: --state ${JSON.stringify(stateKind)}: give local (state files in the work folder, the default) ` +
+        `or s3 (the S3 backend, with its lock file, on an S3-compatible server on loopback)`,
     );
     return ExitCode.badInput;
   }
@@ -236,7 +247,8 @@ async function synthRehearsal(
 ): Promise<SynthStack[] | number> {
   const synthLines: string[] = [];
   const quiet: Io = { ...io, out: (line) => synthLines.push(line) };
-  // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's environment holds).
+  // Encrypted as a real deploy is, with the sandbox's own passphrase; never a rotation (whatever the operator's
+  // environment holds).
   const synthCode = await runSynth(
     {
       config: opts.config,

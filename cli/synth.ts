@@ -31,7 +31,9 @@ export interface SynthOptions extends CheckOptions {
   readonly policyReport?: string;
   /** Local state for every stack, whatever the description says (`all2all rehearse`). */
   readonly localState?: boolean;
-  /** One backend for every stack, whatever the description says (`all2all rehearse --state s3`); wins over localState. */
+  /**
+   * One backend for every stack, whatever the description says (`all2all rehearse --state s3`); wins over localState.
+   */
   readonly state?: StateBackend;
   /**
    * OpenTofu's state and plan encryption.
@@ -45,7 +47,9 @@ export interface SynthOptions extends CheckOptions {
   readonly rotateStateKey?: boolean;
 }
 
-/** ALL2ALL_STATE_ENCRYPTION: `off` synthesises without state encryption (Terraform); anything else but `on` is refused. */
+/**
+ * ALL2ALL_STATE_ENCRYPTION: `off` synthesises without state encryption (Terraform); anything else but `on` is refused.
+ */
 export const ENCRYPTION_SWITCH = "ALL2ALL_STATE_ENCRYPTION";
 
 /** The encryption the stacks get, from the options and the environment. */
@@ -58,7 +62,8 @@ export function encryptionOf(
     const value = env[ENCRYPTION_SWITCH]?.trim();
     if (value !== undefined && value !== "" && value !== "on" && value !== "off") {
       throw new InputError(
-        `${ENCRYPTION_SWITCH}=${JSON.stringify(value)}: give on (the default: OpenTofu encrypts state and plans) or off (no state encryption, for Terraform: docs/deploy.md, "State encryption")`,
+        `${ENCRYPTION_SWITCH}=${JSON.stringify(value)}: give on (the default: OpenTofu encrypts state and plans) ` +
+          `or off (no state encryption, for Terraform: docs/deploy.md, "State encryption")`,
       );
     }
     enabled = value !== "off";
@@ -118,12 +123,15 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
       const errors = printProblems(problems, io);
       if (errors > 0) {
         io.err(
-          `synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the problems above (or use --no-validate to inspect it)`,
+          `synth: output not written to ${path.relative(io.cwd, out) || "."}: fix the ` +
+            `problems above (or use --no-validate to inspect it)`,
         );
         return ExitCode.failed;
       }
       const warnings = problems.length - errors;
-      validated = `validate: ${stacks.length} stacks, 0 problems${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
+      validated =
+        `validate: ${stacks.length} stacks, 0 ` +
+        `problems${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
     }
     // The policy pack (docs/policies.md): its table always, its JSON on request.
     const findings = synthesis.findings;
@@ -133,7 +141,8 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
     const blocking = blockingFindings(findings).length;
     if (blocking > 0) {
       io.err(
-        `synth: ${blocking} policy error${blocking === 1 ? "" : "s"} (above): output not written to ${path.relative(io.cwd, out) || "."}; ` +
+        `synth: ${blocking} policy error${blocking === 1 ? "" : "s"} (above): output ` +
+          `not written to ${path.relative(io.cwd, out) || "."}; ` +
           "fix them, or suppress one with a reason in config (docs/policies.md)",
       );
       return ExitCode.failed;
@@ -159,11 +168,13 @@ export async function runSynth(options: SynthOptions, io: Io, root: string): Pro
 function printEncryption(encryption: StateEncryption, io: Io): void {
   if (!encryption.enabled)
     io.out(
-      `state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are written in clear (docs/deploy.md, "State encryption")`,
+      `state encryption: off (${ENCRYPTION_SWITCH}=off): state and plans are ` +
+        `written in clear (docs/deploy.md, "State encryption")`,
     );
   else if (encryption.rotating)
     io.out(
-      `state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`,
+      `state encryption: rotating the key: TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} reads what is still encrypted ` +
+        `with the previous passphrase; deploy re-encrypts every stack (docs/deploy.md, "Rotating the state key")`,
     );
 }
 
@@ -201,7 +212,9 @@ export function checkOutputDir(out: string, keep: readonly string[]): void {
   const foreign = fs.readdirSync(out).filter((name) => !OUTPUT_ENTRIES.has(name));
   if (foreign.length > 0) {
     throw new InputError(
-      `--out ${out} holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which a synth did not write; ` +
+      `--out ${out} ` +
+        `holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which ` +
+        `a synth did not write; ` +
         "synth replaces its output folder as a whole, so give an empty or new folder",
     );
   }

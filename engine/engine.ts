@@ -35,7 +35,10 @@ export interface ModulePin {
 export interface EngineVersions {
   readonly opentofu: ModulePin;
   readonly provider: ModulePin & { readonly source: string; readonly hostnames: readonly string[] };
-  /** The S3-compatible server of `rehearse --state s3` and the state-locking tests (s3.ts), cached apart from the engine. */
+  /**
+   * The S3-compatible server of `rehearse --state s3` and the state-locking tests (s3.ts), cached apart from the
+   * engine.
+   */
   readonly versitygw: ModulePin;
 }
 
@@ -70,7 +73,9 @@ export function engineKey(v: EngineVersions): string {
   return `tofu-${bare(v.opentofu.version)}+hcloud-${bare(v.provider.version)}`;
 }
 
-/** Where engines are cached: $ALL2ALL_ENGINE_CACHE, else $XDG_CACHE_HOME/all2all/engine, else ~/.cache/all2all/engine. */
+/**
+ * Where engines are cached: $ALL2ALL_ENGINE_CACHE, else $XDG_CACHE_HOME/all2all/engine, else ~/.cache/all2all/engine.
+ */
 export function cacheRoot(env: Readonly<Record<string, string | undefined>>): string {
   if (env.ALL2ALL_ENGINE_CACHE) return path.resolve(env.ALL2ALL_ENGINE_CACHE);
   const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(env.HOME ?? os.homedir(), ".cache");
@@ -163,10 +168,12 @@ export function findVersitygw(
 }
 
 export const VERSITYGW_HINT =
-  "run `npm run engine` (also builds versitygw, the S3-compatible server of `rehearse --state s3` and the state-locking tests, from its Go module; about a minute)";
+  "run `npm run engine` (also builds versitygw, the S3-compatible server of `rehearse --state " +
+  "s3` and the state-locking tests, from its Go module; about a minute)";
 
 export const ENGINE_HINT =
-  "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go modules; needs Go and the Go module proxy; minutes the first time)";
+  "run `npm run engine` (builds OpenTofu and the hcloud provider from their Go " +
+  "modules; needs Go and the Go module proxy; minutes the first time)";
 
 export interface BuildResult {
   engine: Engine;
@@ -269,7 +276,9 @@ export const buildVersitygw: CacheBuild<VersitygwResult> = async (env, log, opts
   return { binary, built: true, seconds: secondsSince(started) };
 };
 
-/** Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder. */
+/**
+ * Places the provider under every host name of the mirror and writes the CLI configuration, in a built engine's folder.
+ */
 function finishLayout(dir: string, v: EngineVersions): void {
   const e = engineLayout(dir, v);
   for (const copy of e.providerCopies.slice(1)) {

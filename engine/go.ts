@@ -137,7 +137,8 @@ async function checkGo(goEnv: NodeJS.ProcessEnv, cwd: string, log: Log): Promise
   const check = await run("go", ["version"], { cwd, env: goEnv, log, label: "go version" }).catch(() => undefined);
   if (check?.code !== 0)
     throw new Error(
-      "Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; Debian: golang) with access to the Go module proxy",
+      "Go is not on PATH: install Go 1.26 (https://go.dev/doc/install; " +
+        "Debian: golang) with access to the Go module proxy",
     );
   log(`using ${check.stdout.trim()}`);
 }

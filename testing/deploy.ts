@@ -164,7 +164,10 @@ export interface MiniStack {
   readonly backend?: "s3" | "local";
   readonly variables?: Record<string, { description?: string; default?: string }>;
   readonly resources?: Record<string, string[]>;
-  /** With OpenTofu's encryption block, as synth writes it (its passphrase variable is not declared: the fake tofu reads neither). @default options.encrypted, else true */
+  /**
+   * With OpenTofu's encryption block, as synth writes it (its passphrase variable is not declared: the fake tofu reads
+   * neither). @default options.encrypted, else true
+   */
   readonly encrypted?: boolean;
 }
 

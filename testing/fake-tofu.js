@@ -43,7 +43,8 @@ class Exit {
 
 /**
  * One call of the fake tofu.
- * @param {{ argv: string[], cwd: string, env: Record<string, string | undefined>, stdout: (text: string) => void, stderr: (text: string) => void }} call
+ * @param {{ argv: string[], cwd: string, env: Record<string, string | undefined>, stdout: (text: string) => void,
+ *    stderr: (text: string) => void }} call
  *   argv without the program's name; stdout/stderr receive the output as written (with its newlines)
  * @returns {number} the exit code
  */
@@ -161,7 +162,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       fs.mkdirSync(path.join(cwd, ".terraform"), { recursive: true });
       fs.writeFileSync(
         path.join(cwd, ".terraform.lock.hcl"),
-        `# fake lock file\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version     = "${version}"\n  constraints = "~> 1.68"\n}\n`,
+        `# fake lock file\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  ` +
+          `version     = "${version}"\n  constraints = "~> 1.68"\n}\n`,
       );
       stdout(`Initializing the backend... (fake)\nOpenTofu has been successfully initialized!\n`);
       break;
@@ -176,7 +178,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
       }
       fs.writeFileSync(path.resolve(cwd, out.slice("-out=".length)), `${PLAN_MAGIC}${stack}\n`);
       stdout(
-        `OpenTofu will perform the actions described above (fake plan of ${stack}).\nSaved the plan to: ${out.slice(5)}\n`,
+        `OpenTofu will perform the actions described above (fake plan ` +
+          `of ${stack}).\nSaved the plan to: ${out.slice(5)}\n`,
       );
       break;
     }
@@ -272,7 +275,8 @@ function fakeTofu(argv, cwd, env, stdout, stderr) {
         );
         fs.writeFileSync(
           path.join(cwd, ".terraform.lock.hcl"),
-          `# fake\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version     = "${version}"\n  constraints = "${version}"\n  hashes = [\n${hashes.join("\n")}\n  ]\n}\n`,
+          `# fake\nprovider "registry.opentofu.org/hetznercloud/hcloud" {\n  version     = "${version}"\n  ` +
+            `constraints = "${version}"\n  hashes = [\n${hashes.join("\n")}\n  ]\n}\n`,
         );
         stdout(`fake tofu: locked hetznercloud/hcloud ${version} for ${platforms.join(", ")}\n`);
         break;

@@ -234,26 +234,30 @@ test("a server without the IPv4 the config gives it: its primary IPv4 is created
   expect(text).toMatch(/hcloud_primary_ip\.web-1-ipv6: \{ id: "\d+", matched: "the primary IPV6 of server web-1/);
 });
 
-test("an SSH key matched twice (its public key under another name, and a key of its name): exit 2 naming both ids, nothing written", async () => {
-  const { dir, file } = labDir();
-  const l = lab();
-  const same = await postSshKey(l, "old-laptop", `${labPublicKey()} alice@old`);
-  const other = await postSshKey(
-    l,
-    "alice",
-    fs
-      .readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8")
-      .match(/public_key: (ssh-ed25519 \S+)/g)![1]!
-      .slice(12),
-  );
-  const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
-  expect(await runAdopt({ env: LAB }, io, repoRoot, { get: l.get })).toBe(ExitCode.badInput);
-  const err = io.stderr.join("\n");
-  expect(err).toContain(`named "old-laptop" (id ${same})`);
-  expect(err).toContain(`named "alice" (id ${other})`);
-  expect(err).toMatch(/nothing written/);
-  expect(fs.existsSync(file)).toBe(false);
-});
+test(
+  "an SSH key matched twice (its public key under another name, and a key of " +
+    "its name): exit 2 naming both ids, nothing written",
+  async () => {
+    const { dir, file } = labDir();
+    const l = lab();
+    const same = await postSshKey(l, "old-laptop", `${labPublicKey()} alice@old`);
+    const other = await postSshKey(
+      l,
+      "alice",
+      fs
+        .readFileSync(path.join(repoRoot, "config", "network.yaml"), "utf8")
+        .match(/public_key: (ssh-ed25519 \S+)/g)![1]!
+        .slice(12),
+    );
+    const io = captureIo({ HCLOUD_TOKEN: "x".repeat(64) }, dir);
+    expect(await runAdopt({ env: LAB }, io, repoRoot, { get: l.get })).toBe(ExitCode.badInput);
+    const err = io.stderr.join("\n");
+    expect(err).toContain(`named "old-laptop" (id ${same})`);
+    expect(err).toContain(`named "alice" (id ${other})`);
+    expect(err).toMatch(/nothing written/);
+    expect(fs.existsSync(file)).toBe(false);
+  },
+);
 
 test("two resources of one name (as a listing may show them): a conflict naming both ids", () => {
   const stacks: StackDoc[] = [

@@ -14,6 +14,7 @@ import {
   writeMiniOutput,
 } from "../../testing/deploy";
 import { defaultConfig, readJson, repoRoot } from "../../testing/tmp";
+import { joinRegExp } from "../../primitives/regexp";
 
 // What the terminal says and answers, per test.
 const mockTerminal = { isTTY: false, answer: undefined as string | undefined };
@@ -70,89 +71,113 @@ describe("all2all inventory", () => {
 });
 
 describe("all2all plan and deploy", () => {
-  test("--expect-digest: the reviewed digest runs; any other, or a malformed one, is refused before anything runs", async () => {
-    const { stacksDigest } = await import("../../cli/digest.js");
-    const c = setup();
-    const stacks = ["backup", "dns", "network", "servers"].map(
-      (k) => [`production-${k}`, readJson(path.join(c.out, "stacks", `production-${k}`, "cdk.tf.json"))] as const,
-    );
-    const reviewed = stacksDigest(stacks);
-    expect(reviewed).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const ok = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed]);
-    expect(ok.code).toBe(0);
-    const other = `sha256:${"0".repeat(64)}`;
-    const refused = await inCase(c, [
-      "deploy",
-      "--env",
-      "production",
-      "--out",
-      c.out,
-      "--auto-approve",
-      "--expect-digest",
-      other,
-    ]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr.join("\n")).toContain(
-      `what cdktf.out holds for production (${reviewed}) is not what was reviewed (${other})`,
-    );
-    const bad = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr.join("\n")).toMatch(/--expect-digest "abc" is not a digest/);
-    // Metadata (`//`) is not part of what is reviewed: the engine ignores it.
-    expect(stacksDigest([["a", { "//": { x: 1 }, resource: { t: { n: { v: 1 } } } }]])).toBe(
-      stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]]),
-    );
-    expect(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]])).not.toBe(
-      stacksDigest([["a", { resource: { t: { n: { v: 2 } } } }]]),
-    );
-  });
+  test(
+    "--expect-digest: the reviewed digest runs; any other, or a " + "malformed one, is refused before anything runs",
+    async () => {
+      const { stacksDigest } = await import("../../cli/digest.js");
+      const c = setup();
+      const stacks = ["backup", "dns", "network", "servers"].map(
+        (k) => [`production-${k}`, readJson(path.join(c.out, "stacks", `production-${k}`, "cdk.tf.json"))] as const,
+      );
+      const reviewed = stacksDigest(stacks);
+      expect(reviewed).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const ok = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--expect-digest", reviewed]);
+      expect(ok.code).toBe(0);
+      const other = `sha256:${"0".repeat(64)}`;
+      const refused = await inCase(c, [
+        "deploy",
+        "--env",
+        "production",
+        "--out",
+        c.out,
+        "--auto-approve",
+        "--expect-digest",
+        other,
+      ]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.join("\n")).toContain(
+        `what cdktf.out holds for production (${reviewed}) is not what was reviewed (${other})`,
+      );
+      const bad = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--expect-digest", "abc"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.join("\n")).toMatch(/--expect-digest "abc" is not a digest/);
+      // Metadata (`//`) is not part of what is reviewed: the engine ignores it.
+      expect(stacksDigest([["a", { "//": { x: 1 }, resource: { t: { n: { v: 1 } } } }]])).toBe(
+        stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]]),
+      );
+      expect(stacksDigest([["a", { resource: { t: { n: { v: 1 } } } }]])).not.toBe(
+        stacksDigest([["a", { resource: { t: { n: { v: 2 } } } }]]),
+      );
+    },
+  );
 
-  test("a cdktf.out made from another configuration or code is refused before anything runs; one without inputs.json is a warning", async () => {
-    const c = setup();
-    const config = path.join(c.dir, "config");
-    fs.cpSync(path.join(repoRoot, "config"), config, { recursive: true });
-    writeMiniOutput(c.out, "production", undefined, { inputs: { configDir: config } });
-    fs.appendFileSync(path.join(config, "network.yaml"), "# an edit after synth\n");
-    const refused = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr.join("\n")).toMatch(
-      /cdktf\.out no longer matches what it was made from: the configuration \(.*config\) or the code changed since it was synthesised.*; run `all2all synth`/,
-    );
-    expect(callLines(c.fake)).toEqual([]);
-    fs.rmSync(path.join(c.out, "inputs.json"));
-    const unknown = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
-    expect(unknown.code).toBe(0);
-    expect(unknown.stderr.join("\n")).toMatch(
-      /plan: warning: cdktf\.out: inputs\.json is missing, so whether it matches the configuration and code cannot be told/,
-    );
-  });
+  test(
+    "a cdktf.out made from another configuration or code is refused before " +
+      "anything runs; one without inputs.json is a warning",
+    async () => {
+      const c = setup();
+      const config = path.join(c.dir, "config");
+      fs.cpSync(path.join(repoRoot, "config"), config, { recursive: true });
+      writeMiniOutput(c.out, "production", undefined, { inputs: { configDir: config } });
+      fs.appendFileSync(path.join(config, "network.yaml"), "# an edit after synth\n");
+      const refused = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.join("\n")).toMatch(
+        joinRegExp(
+          /cdktf\.out no longer matches what it was made from: the configuration \(.*config\) or /,
+          /the code changed since it was synthesised.*; run `all2all synth`/,
+        ),
+      );
+      expect(callLines(c.fake)).toEqual([]);
+      fs.rmSync(path.join(c.out, "inputs.json"));
+      const unknown = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
+      expect(unknown.code).toBe(0);
+      expect(unknown.stderr.join("\n")).toMatch(
+        joinRegExp(
+          /plan: warning: cdktf\.out: inputs\.json is missing, so whether it /,
+          /matches the configuration and code cannot be told/,
+        ),
+      );
+    },
+  );
 
-  test("a stack without a provider lock file is refused before anything runs, unless --allow-missing-lock", async () => {
-    const c = setup();
-    fs.rmSync(path.join(c.out, "stacks", "production-dns", ".terraform.lock.hcl"));
-    const refused = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr.join("\n")).toMatch(
-      /production-dns has no provider lock file \(\.terraform\.lock\.hcl\).*npm run providers:lock.*--allow-missing-lock/,
-    );
-    expect(refused.stderr.join("\n")).not.toMatch(/production-network/);
-    expect(callLines(c.fake)).toEqual([]);
-    const allowed = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"]);
-    expect(allowed.code).toBe(0);
-    expect(allowed.stderr.join("\n")).toContain("warning: no .terraform.lock.hcl in production-dns");
-    expect(callLines(c.fake)).toHaveLength(12);
-  });
+  test(
+    "a stack without a provider lock file is refused before " + "anything runs, unless --allow-missing-lock",
+    async () => {
+      const c = setup();
+      fs.rmSync(path.join(c.out, "stacks", "production-dns", ".terraform.lock.hcl"));
+      const refused = await inCase(c, ["plan", "--env", "production", "--out", c.out]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.join("\n")).toMatch(
+        joinRegExp(
+          /production-dns has no provider lock file /,
+          /\(\.terraform\.lock\.hcl\).*npm run /,
+          /providers:lock.*--allow-missing-lock/,
+        ),
+      );
+      expect(refused.stderr.join("\n")).not.toMatch(/production-network/);
+      expect(callLines(c.fake)).toEqual([]);
+      const allowed = await inCase(c, ["plan", "--env", "production", "--out", c.out, "--allow-missing-lock"]);
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr.join("\n")).toContain("warning: no .terraform.lock.hcl in production-dns");
+      expect(callLines(c.fake)).toHaveLength(12);
+    },
+  );
 
-  test("plan.json and plan.tfplan, which hold sensitive values in clear, are readable by their owner only, in a folder git ignores", async () => {
-    const c = setup();
-    const r = await inCase(c, ["plan", "--env", "production", "--stack", "backup", "--out", c.out]);
-    expect(r.code).toBe(0);
-    for (const f of ["plan.json", "plan.tfplan"])
-      expect(fs.statSync(path.join(c.out, "stacks", "production-backup", f)).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(path.join(repoRoot, ".gitignore"), "utf8").split("\n")).toEqual(
-      expect.arrayContaining(["cdktf.out/", "*.tfplan"]),
-    );
-  });
+  test(
+    "plan.json and plan.tfplan, which hold sensitive values in clear, are " +
+      "readable by their owner only, in a folder git ignores",
+    async () => {
+      const c = setup();
+      const r = await inCase(c, ["plan", "--env", "production", "--stack", "backup", "--out", c.out]);
+      expect(r.code).toBe(0);
+      for (const f of ["plan.json", "plan.tfplan"])
+        expect(fs.statSync(path.join(c.out, "stacks", "production-backup", f)).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(path.join(repoRoot, ".gitignore"), "utf8").split("\n")).toEqual(
+        expect.arrayContaining(["cdktf.out/", "*.tfplan"]),
+      );
+    },
+  );
 
   test("plan --env --stack --out", async () => {
     const c = setup();

@@ -35,11 +35,14 @@ test("the runbook's adoption file becomes import blocks in each stack, and nothi
   expect(stack("production-backup").import).toBeUndefined();
 });
 
-test("the adopted server ignores public_net, which an import does not read back; servers created by config do not", () => {
-  const servers = stack("production-servers").resource.hcloud_server;
-  expect(servers["ns-1"].lifecycle.ignore_changes).toContain("public_net");
-  expect(servers["web-1"].lifecycle.ignore_changes).not.toContain("public_net");
-});
+test(
+  "the adopted server ignores public_net, which an import does not " + "read back; servers created by config do not",
+  () => {
+    const servers = stack("production-servers").resource.hcloud_server;
+    expect(servers["ns-1"].lifecycle.ignore_changes).toContain("public_net");
+    expect(servers["web-1"].lifecycle.ignore_changes).not.toContain("public_net");
+  },
+);
 
 test("the stacks are planned and deployed in the runbook's order", () => {
   const stacks = fakeCalls(run.fake)

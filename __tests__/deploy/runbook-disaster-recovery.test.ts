@@ -38,29 +38,32 @@ test("no block that this project runs types tofu or terraform: all2all runs the 
   expect(typed).toEqual([]);
 });
 
-test("the drill differs from the real disaster by its environment only: every all2all command is in a shared block", () => {
-  const all2all = (bs: typeof blocks) => bs.flatMap(commands).filter((l) => /\bnpx all2all\b/.test(l));
-  expect(all2all(blocks.filter((b) => marker(b) !== undefined))).toEqual([]);
-  expect(all2all(blocks.filter((b) => marker(b) === undefined))).toEqual([
-    "timed npx all2all synth --env dr $SYNTH_FLAGS",
-    "timed npx all2all inventory --env dr",
-    "timed npx all2all deploy --env dr --stack network $DEPLOY_FLAGS",
-    "timed npx all2all deploy --env dr --stack servers $DEPLOY_FLAGS",
-    "timed npx all2all deploy --env dr --stack backup $DEPLOY_FLAGS",
-    "timed npx all2all output --env dr --stack servers --format json > dr-servers.json",
-    "timed npx all2all inventory --env dr --addresses dr-servers.json",
-    "timed npx all2all zonefile --env dr --knot --addresses dr-servers.json",
-    "timed npx all2all deploy --env dr --stack dns $DEPLOY_FLAGS",
-    "timed npx all2all output --env dr --stack backup",
-  ]);
-  // Only the drill sets the drill's options.
-  const setting = (bs: typeof blocks) => bs.flatMap(commands).filter((l) => /^(SYNTH_FLAGS|DEPLOY_FLAGS)=/.test(l));
-  expect(setting(blocks.filter((b) => marker(b) === DRILL))).toEqual([
-    "SYNTH_FLAGS=--local-state",
-    'DEPLOY_FLAGS="--auto-approve --allow-missing-lock"',
-  ]);
-  expect(setting(blocks.filter((b) => marker(b) !== DRILL))).toEqual([]);
-});
+test(
+  "the drill differs from the real disaster by its environment only: " + "every all2all command is in a shared block",
+  () => {
+    const all2all = (bs: typeof blocks) => bs.flatMap(commands).filter((l) => /\bnpx all2all\b/.test(l));
+    expect(all2all(blocks.filter((b) => marker(b) !== undefined))).toEqual([]);
+    expect(all2all(blocks.filter((b) => marker(b) === undefined))).toEqual([
+      "timed npx all2all synth --env dr $SYNTH_FLAGS",
+      "timed npx all2all inventory --env dr",
+      "timed npx all2all deploy --env dr --stack network $DEPLOY_FLAGS",
+      "timed npx all2all deploy --env dr --stack servers $DEPLOY_FLAGS",
+      "timed npx all2all deploy --env dr --stack backup $DEPLOY_FLAGS",
+      "timed npx all2all output --env dr --stack servers --format json > dr-servers.json",
+      "timed npx all2all inventory --env dr --addresses dr-servers.json",
+      "timed npx all2all zonefile --env dr --knot --addresses dr-servers.json",
+      "timed npx all2all deploy --env dr --stack dns $DEPLOY_FLAGS",
+      "timed npx all2all output --env dr --stack backup",
+    ]);
+    // Only the drill sets the drill's options.
+    const setting = (bs: typeof blocks) => bs.flatMap(commands).filter((l) => /^(SYNTH_FLAGS|DEPLOY_FLAGS)=/.test(l));
+    expect(setting(blocks.filter((b) => marker(b) === DRILL))).toEqual([
+      "SYNTH_FLAGS=--local-state",
+      'DEPLOY_FLAGS="--auto-approve --allow-missing-lock"',
+    ]);
+    expect(setting(blocks.filter((b) => marker(b) !== DRILL))).toEqual([]);
+  },
+);
 
 test("the real disaster reads the DR project's credentials and every secret the inventory lists for dr", () => {
   const loaded = loadNetwork(defaultConfig);

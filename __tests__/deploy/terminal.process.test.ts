@@ -22,7 +22,9 @@ function driver(): string {
   const file = path.join(t.dir, "driver.js");
   fs.writeFileSync(
     file,
-    `${code}\n;(async () => {\n  process.stdout.write("TERMINAL=" + exports.stdinIsTerminal() + "\\n");\n  const answer = await exports.stdinConfirm()("Apply? Type production:");\n  process.stdout.write("\\nANSWER=" + JSON.stringify(answer ?? null) + "\\n");\n})();\n`,
+    `${code}\n;(async () => {\n  process.stdout.write("TERMINAL=" + exports.stdinIsTerminal() + "\\n");\n  const ` +
+      `answer = await exports.stdinConfirm()("Apply? Type production:");\n  process.stdout.write("\\nANSWER=" + ` +
+      `JSON.stringify(answer ?? null) + "\\n");\n})();\n`,
   );
   return file;
 }

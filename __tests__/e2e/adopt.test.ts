@@ -146,19 +146,23 @@ describeE2e("adoption of a network created beforehand, on the real engine", () =
       for (const k of ["create", "replace", "destroy"] as const) expect(total(applied.plans, k)).toBe(0);
     });
 
-    test("the only updates are the servers' settings that live in state alone (never read from Hetzner, never sent to it)", () => {
-      const changes = [...applied.plans.values()]
-        .flatMap((p) => p.changes)
-        .filter((c) => c.kinds.some((k) => k !== "import"));
-      expect(changes.map((c) => [c.address, c.kinds])).toEqual([
-        ["hcloud_server.db-1", ["import", "update"]],
-        ["hcloud_server.web-1", ["import", "update"]],
-      ]);
-      expect(updatedAttributes(applied.raw.get(`${LAB}-servers`))).toEqual({
-        "hcloud_server.db-1": ["ignore_remote_firewall_ids", "keep_disk", "shutdown_before_deletion"],
-        "hcloud_server.web-1": ["ignore_remote_firewall_ids", "keep_disk", "shutdown_before_deletion"],
-      });
-    });
+    test(
+      "the only updates are the servers' settings that live in state alone " +
+        "(never read from Hetzner, never sent to it)",
+      () => {
+        const changes = [...applied.plans.values()]
+          .flatMap((p) => p.changes)
+          .filter((c) => c.kinds.some((k) => k !== "import"));
+        expect(changes.map((c) => [c.address, c.kinds])).toEqual([
+          ["hcloud_server.db-1", ["import", "update"]],
+          ["hcloud_server.web-1", ["import", "update"]],
+        ]);
+        expect(updatedAttributes(applied.raw.get(`${LAB}-servers`))).toEqual({
+          "hcloud_server.db-1": ["ignore_remote_firewall_ids", "keep_disk", "shutdown_before_deletion"],
+          "hcloud_server.web-1": ["ignore_remote_firewall_ids", "keep_disk", "shutdown_before_deletion"],
+        });
+      },
+    );
 
     test("after the apply, the next plan is empty, and nothing was created or deleted at Hetzner", () => {
       expectCode(second, 0);
@@ -209,14 +213,17 @@ describeE2e("adoption of a network created beforehand, on the real engine", () =
       expect(s.counts.create + s.counts.replace + s.counts.destroy).toBe(0);
     });
 
-    test("the replacement of the storage box (another location: fsn1) is flagged as dangerous: exit 3, never silent", () => {
-      const b = backup.plans.get(`${LAB}-backup`)!;
-      expect(b.dangerous.map((d) => [d.address, d.kinds])).toEqual([
-        ["hcloud_storage_box.backup", ["import", "replace"]],
-        ["hcloud_storage_box_subaccount.backup-web-1", ["import", "replace"]],
-      ]);
-      expectCode(backup, 3);
-      expect(backup.out.join("\n")).toMatch(/!! REPLACE hcloud_storage_box\.backup: loses/);
-    });
+    test(
+      "the replacement of the storage box (another location: fsn1) is " + "flagged as dangerous: exit 3, never silent",
+      () => {
+        const b = backup.plans.get(`${LAB}-backup`)!;
+        expect(b.dangerous.map((d) => [d.address, d.kinds])).toEqual([
+          ["hcloud_storage_box.backup", ["import", "replace"]],
+          ["hcloud_storage_box_subaccount.backup-web-1", ["import", "replace"]],
+        ]);
+        expectCode(backup, 3);
+        expect(backup.out.join("\n")).toMatch(/!! REPLACE hcloud_storage_box\.backup: loses/);
+      },
+    );
   });
 });

@@ -15,7 +15,10 @@ import { describeE2e, requireEngine } from "../../testing/engine";
 import { shBlocks } from "../../testing/runbooks";
 import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
 
-/** The whole drill: synth, four deploys through the real engine, outputs, zone files and checks. A limit, not a timed assertion. */
+/**
+ * The whole drill: synth, four deploys through the real engine, outputs, zone files and checks. A limit, not a timed
+ * assertion.
+ */
 const DRILL_TIMEOUT_MS = 1_200_000;
 
 interface Drill {
@@ -81,11 +84,15 @@ function bash(script: string, cwd: string, env: Record<string, string>): Promise
 
 /** What the simulator holds, written to $DRILL_OBSERVED (run inside the drill, before its last block). */
 const OBSERVE = `node -e '
-  const get = (p) => fetch(process.env.HCLOUD_ENDPOINT + p, { headers: { authorization: "Bearer " + process.env.HCLOUD_TOKEN } }).then((r) => r.json());
-  Promise.all([get("/servers?per_page=50"), get("/zones?per_page=50")]).then(([s, z]) => require("fs").writeFileSync(process.env.DRILL_OBSERVED, JSON.stringify({
-    servers: s.servers.map((x) => ({ name: x.name, location: x.location.name, ipv4: x.public_net.ipv4 && x.public_net.ipv4.ip })),
-    zones: z.zones.map((x) => x.name),
-  })));
+  const headers = { authorization: "Bearer " + process.env.HCLOUD_TOKEN };
+  const get = (p) => fetch(process.env.HCLOUD_ENDPOINT + p, { headers }).then((r) => r.json());
+  const server = (x) => ({ name: x.name, location: x.location.name, ipv4: x.public_net.ipv4 && x.public_net.ipv4.ip });
+  Promise.all([get("/servers?per_page=50"), get("/zones?per_page=50")]).then(([s, z]) =>
+    require("fs").writeFileSync(process.env.DRILL_OBSERVED, JSON.stringify({
+      servers: s.servers.map(server),
+      zones: z.zones.map((x) => x.name),
+    })),
+  );
 '
 `;
 
@@ -123,7 +130,9 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
   afterAll(() => t.cleanup());
 
   const output = () =>
-    `exit ${drill.code}\n--- stdout (end)\n${drill.stdout.slice(-4000)}\n--- stderr (end)\n${drill.stderr.slice(-4000)}`;
+    `exit ${drill.code}\n--- stdout ` +
+    `(end)\n${drill.stdout.slice(-4000)}\n--- stderr ` +
+    `(end)\n${drill.stderr.slice(-4000)}`;
 
   test("runs through", () => {
     expect({ code: drill.code, output: drill.code === 0 ? "" : output() }).toEqual({ code: 0, output: "" });
@@ -202,33 +211,36 @@ describeE2e("docs/disaster-recovery.md: the drill, from an empty simulated cloud
     expect(drill.stdout).toMatch(/^backup-host = \S+$/m);
   });
 
-  test("all2all output with the real engine: a stack whose state holds nothing is said not to be applied (exit 1)", async () => {
-    const engine = requireEngine();
-    fs.rmSync(path.join(project, "state", "dr-servers.tfstate"));
-    const r = await runCli(
-      [
-        "output",
-        "--env",
-        "dr",
-        "--stack",
-        "servers",
-        "--out",
-        path.join(project, "cdktf.out"),
-        "--binary",
-        engine.tofu,
-      ],
-      project,
-      {
-        ...engineEnv(engine),
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TF_VAR_state_passphrase: "any-passphrase-for-no-state-0123",
-      },
-    );
-    expect(r.stdout).toEqual([]);
-    expect(r.stderr[r.stderr.length - 1]).toMatch(
-      /^output: dr-servers is not applied yet: its state holds none of its outputs \(.+\); deploy it first/,
-    );
-    expect(r.code).toBe(1);
-  });
+  test(
+    "all2all output with the real engine: a stack whose state holds " + "nothing is said not to be applied (exit 1)",
+    async () => {
+      const engine = requireEngine();
+      fs.rmSync(path.join(project, "state", "dr-servers.tfstate"));
+      const r = await runCli(
+        [
+          "output",
+          "--env",
+          "dr",
+          "--stack",
+          "servers",
+          "--out",
+          path.join(project, "cdktf.out"),
+          "--binary",
+          engine.tofu,
+        ],
+        project,
+        {
+          ...engineEnv(engine),
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TF_VAR_state_passphrase: "any-passphrase-for-no-state-0123",
+        },
+      );
+      expect(r.stdout).toEqual([]);
+      expect(r.stderr[r.stderr.length - 1]).toMatch(
+        /^output: dr-servers is not applied yet: its state holds none of its outputs \(.+\); deploy it first/,
+      );
+      expect(r.code).toBe(1);
+    },
+  );
 });

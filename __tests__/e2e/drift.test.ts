@@ -18,6 +18,7 @@ import type { Sandbox } from "../../cli/rehearse";
 import { describeE2e } from "../../testing/engine";
 import { copyConfig, rehearse, writes, type Rehearsed } from "../../testing/rehearsal";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { joinRegExp } from "../../primitives/regexp";
 
 jest.setTimeout(900_000);
 
@@ -41,7 +42,10 @@ interface Run {
   readonly stderr: string[];
 }
 
-/** Runs the documented lines in the sandbox, as an operator would after the export lines: `"$ALL2ALL_OUT"` is the sandbox's output. */
+/**
+ * Runs the documented lines in the sandbox, as an operator would after the export lines: `"$ALL2ALL_OUT"` is the
+ * sandbox's output.
+ */
 async function runDocumented(sb: Sandbox, cwd: string): Promise<Run[]> {
   const runs: Run[] = [];
   for (const line of documentedLines()) {
@@ -191,7 +195,8 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
       "staging-servers no-drift",
       "staging-dns no-drift",
     ]);
-    // What the apply's own creations changed afterwards (a primary IP's assignee once its server exists) is not drift from the code.
+    // What the apply's own creations changed afterwards (a primary IP's assignee once its server exists) is not drift
+    // from the code.
     expect(cleanJson!.computed.map((c) => `${c.address} ${c.path}`)).toEqual(
       expect.arrayContaining(["hcloud_primary_ip.web-1-ipv4 assignee_id", "hcloud_placement_group.web servers"]),
     );
@@ -260,19 +265,26 @@ describeE2e("all2all drift on a rehearsal of staging", () => {
     expect(dangerousAt).toBeGreaterThan(0);
     expect(otherAt).toBeGreaterThan(dangerousAt);
     expect(md).toMatch(
-      /\| staging-network \| `hcloud_firewall\.web` \| \*\*FIREWALL CHANGED\*\* \| `rule\[\d+\]` \| \(absent\) \| \{.*port: "8080"/,
+      joinRegExp(
+        /\| staging-network \| `hcloud_firewall\.web` \| \*\*FIREWALL CHANGED\*\* /,
+        /\| `rule\[\d+\]` \| \(absent\) \| \{.*port: "8080"/,
+      ),
     );
     expect(md).toContain(
       '| staging-servers | `hcloud_server.web-1` | **STATEFUL RESOURCE CHANGED** | `labels.role` | "web" | (absent) |',
     );
     expect(md).toMatch(
-      /\| staging-servers \| `hcloud_server\.mail-1` \| \*\*STATEFUL RESOURCE DELETED\*\* \| \(the whole resource\) \| name "mail-1".* \| \(deleted\) \|/,
+      joinRegExp(
+        /\| staging-servers \| `hcloud_server\.mail-1` \| \*\*STATEFUL RESOURCE DELETED\*\* /,
+        /\| \(the whole resource\) \| name "mail-1".* \| \(deleted\) \|/,
+      ),
     );
     expect(md).toMatch(
       /\| staging-dns \| `hcloud_zone_rrset\.all2all-staging-org-_dmarc-txt` \| \*\*STATEFUL RESOURCE DELETED\*\* \|/,
     );
     expect(md.slice(otherAt)).toContain(
-      `| staging-servers | \`hcloud_rdns.admin-1-ipv4\` | changed | \`dns_ptr\` | "admin-1.all2all-staging.org" | "${NEW_PTR}" |`,
+      `| staging-servers | \`hcloud_rdns.admin-1-ipv4\` | changed | \`dns_ptr\` ` +
+        `| "admin-1.all2all-staging.org" | "${NEW_PTR}" |`,
     );
     expect(drifted[0]!.stderr.join("\n")).toMatch(/drift: 7 resources drifted, 4 dangerous: .*exit 5/);
   });

@@ -109,28 +109,33 @@ describeE2e(
         expect(s.created.length).toBeGreaterThan(0);
       }
       expect(result.stdout.join("\n")).toContain(
-        `state is in bucket all2all-tfstate-rehearsal of an S3-compatible server on loopback (versitygw, ${seen.endpoint})`,
+        `state is in bucket all2all-tfstate-rehearsal of an S3-compatible ` +
+          `server on loopback (versitygw, ${seen.endpoint})`,
       );
     });
 
-    test("each stack's backend is the synthesised S3 backend, on loopback, with its lock file; the stacks read each other's outputs from the bucket", () => {
-      for (const s of STACKS) {
-        expect(Object.keys(seen.backends![s])).toEqual(["s3"]);
-        expect(seen.backends![s].s3).toMatchObject({
-          bucket: seen.bucket,
-          key: `all2all/dr/${s}.tfstate`,
-          endpoints: { s3: seen.endpoint },
-          use_lockfile: true,
-          use_path_style: true,
-        });
-        expect(seen.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      }
-      expect(seen.remoteStates!.length).toBeGreaterThan(0);
-      for (const rs of seen.remoteStates!) {
-        expect(rs.backend).toBe("s3");
-        expect(rs.config).toMatchObject({ bucket: seen.bucket, endpoints: { s3: seen.endpoint } });
-      }
-    });
+    test(
+      "each stack's backend is the synthesised S3 backend, on loopback, with its lock " +
+        "file; the stacks read each other's outputs from the bucket",
+      () => {
+        for (const s of STACKS) {
+          expect(Object.keys(seen.backends![s])).toEqual(["s3"]);
+          expect(seen.backends![s].s3).toMatchObject({
+            bucket: seen.bucket,
+            key: `all2all/dr/${s}.tfstate`,
+            endpoints: { s3: seen.endpoint },
+            use_lockfile: true,
+            use_path_style: true,
+          });
+          expect(seen.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        }
+        expect(seen.remoteStates!.length).toBeGreaterThan(0);
+        for (const rs of seen.remoteStates!) {
+          expect(rs.backend).toBe("s3");
+          expect(rs.config).toMatchObject({ bucket: seen.bucket, endpoints: { s3: seen.endpoint } });
+        }
+      },
+    );
 
     test("the state is in the bucket, one encrypted object per stack, and nowhere else", () => {
       expect(seen.objects).toEqual(STACKS.map((s) => path.join("all2all", "dr", `${s}.tfstate`)).sort());

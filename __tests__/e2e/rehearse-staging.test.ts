@@ -64,7 +64,8 @@ describeE2e("rehearsal of staging on the real engine", () => {
   editFile(
     path.join(config, "environments", "staging.yaml"),
     '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n',
-    `      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n      - { name: literal, type: TXT, values: [${JSON.stringify(TXT)}] }\n`,
+    `      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=reject"] }\n      - { ` +
+      `name: literal, type: TXT, values: [${JSON.stringify(TXT)}] }\n`,
   );
   fs.appendFileSync(path.join(config, "cloud-init", "web.yaml"), `${USER_DATA_LINE}\n`);
   editFile(
@@ -118,7 +119,8 @@ describeE2e("rehearsal of staging on the real engine", () => {
       seen.zones = list(sb, "cloud", "/zones", "zones");
       seen.replan = await planInSandbox();
 
-      // A change that forces a replacement (a server's location): the real plan, read by plan-summary and refused by deploy --auto-approve.
+      // A change that forces a replacement (a server's location): the real plan, read by plan-summary and refused by
+      // deploy --auto-approve.
       editFile(
         path.join(config, "environments", "staging.yaml"),
         "  - name: admin-1\n",
@@ -231,26 +233,30 @@ describeE2e("rehearsal of staging on the real engine", () => {
     expect(replan.stdout.filter((l) => /^staging-[a-z]+: \d+ to create/.test(l))).toEqual([]);
   });
 
-  test("a server moved to another location: a real plan that plan-summary lists first as a replacement; deploy --auto-approve refuses it (exit 3)", () => {
-    expect((seen.movedSynth as { code: number }).code).toBe(0);
-    const plan = seen.movedPlan as { code: number; stdout: string[] };
-    expect(plan.code).toBe(3);
-    expect(plan.stdout.join("\n")).toMatch(/!! REPLACE hcloud_server\.admin-1/);
-    const summary = seen.summary as { code: number; stdout: string[] };
-    expect(summary.code).toBe(3);
-    const report = JSON.parse(summary.stdout.join("\n"));
-    expect(report.dangerous).toBe(true);
-    expect(report.changes[0].action).toBe("replace");
-    expect(
-      report.changes
-        .filter((c: { action: string }) => c.action === "replace")
-        .map((c: { address: string }) => c.address),
-    ).toContain("hcloud_server.admin-1");
-    const auto = seen.autoApprove as { code: number; stderr: string[] };
-    expect(auto.code).toBe(3);
-    expect(auto.stderr.join("\n")).toMatch(/staging-servers: not applied/);
-    expect((seen.adminAfter as { location: { name: string } }).location.name).toBe("fsn1");
-  });
+  test(
+    "a server moved to another location: a real plan that plan-summary lists first as " +
+      "a replacement; deploy --auto-approve refuses it (exit 3)",
+    () => {
+      expect((seen.movedSynth as { code: number }).code).toBe(0);
+      const plan = seen.movedPlan as { code: number; stdout: string[] };
+      expect(plan.code).toBe(3);
+      expect(plan.stdout.join("\n")).toMatch(/!! REPLACE hcloud_server\.admin-1/);
+      const summary = seen.summary as { code: number; stdout: string[] };
+      expect(summary.code).toBe(3);
+      const report = JSON.parse(summary.stdout.join("\n"));
+      expect(report.dangerous).toBe(true);
+      expect(report.changes[0].action).toBe("replace");
+      expect(
+        report.changes
+          .filter((c: { action: string }) => c.action === "replace")
+          .map((c: { address: string }) => c.address),
+      ).toContain("hcloud_server.admin-1");
+      const auto = seen.autoApprove as { code: number; stderr: string[] };
+      expect(auto.code).toBe(3);
+      expect(auto.stderr.join("\n")).toMatch(/staging-servers: not applied/);
+      expect((seen.adminAfter as { location: { name: string } }).location.name).toBe("fsn1");
+    },
+  );
 
   test("staging destroyed leaves no staging resource in the simulator", () => {
     for (const d of seen.destroy as { stack: string; code: number; output: string }[])

@@ -74,7 +74,8 @@ describeE2e("state encryption on the real engine (dr)", () => {
       // A wrong one, long enough: tofu itself cannot read the state.
       seen.wrongPassphrase = await plan({ ...sb.env, TF_VAR_state_passphrase: "not-the-passphrase-at-all-0123" });
 
-      // Rotation: synthesise with the old passphrase as fallback, deploy (every stack written again with the new key)...
+      // Rotation: synthesise with the old passphrase as fallback, deploy (every stack written again with the new
+      // key)...
       const rotatingEnv = {
         ...process.env,
         ...sb.env,
@@ -109,7 +110,8 @@ describeE2e("state encryption on the real engine (dr)", () => {
     expect(disk.filter((d) => d.file.endsWith(".tfstate")).length).toBe(4);
     expect(disk.filter((d) => d.file.endsWith(".tfplan")).length).toBe(4);
     const values = Object.values(secrets).filter((v) => v.length >= 8);
-    expect(values.length).toBeGreaterThanOrEqual(3); // the passphrase, the storage box's and its subaccounts' passwords, the TSIG secret
+    // the passphrase, the storage box's and its subaccounts' passwords, the TSIG secret
+    expect(values.length).toBeGreaterThanOrEqual(3);
     for (const d of [...disk, ...afterRotation]) {
       const raw = d.bytes.toString("latin1");
       for (const v of values) expect({ file: d.file, holds: raw.includes(v) }).toEqual({ file: d.file, holds: false });
@@ -153,11 +155,14 @@ describeE2e("state encryption on the real engine (dr)", () => {
       );
   });
 
-  test("after the rotation the old passphrase alone is refused by the engine, and the new one plans with no change", () => {
-    expect(seen.plainSynth!.code).toBe(0);
-    expect(seen.oldAlone!.code).toBe(1);
-    expect(text(seen.oldAlone!)).toMatch(/decrypt/i);
-    expect(seen.newAlone!.code).toBe(0);
-    expect(text(seen.newAlone!)).toMatch(/no changes/i);
-  });
+  test(
+    "after the rotation the old passphrase alone is refused by the " + "engine, and the new one plans with no change",
+    () => {
+      expect(seen.plainSynth!.code).toBe(0);
+      expect(seen.oldAlone!.code).toBe(1);
+      expect(text(seen.oldAlone!)).toMatch(/decrypt/i);
+      expect(seen.newAlone!.code).toBe(0);
+      expect(text(seen.newAlone!)).toMatch(/no changes/i);
+    },
+  );
 });

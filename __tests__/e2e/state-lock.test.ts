@@ -39,7 +39,10 @@ describeE2e("state locking with the S3 backend (versitygw on loopback, the real 
   let out: string;
   let dir: string;
   let env: Record<string, string>;
-  /** What every engine run gets besides the simulator's endpoints: the state keys and the state's passphrase (random, this test's only). */
+  /**
+   * What every engine run gets besides the simulator's endpoints: the state keys and the state's passphrase (random,
+   * this test's only).
+   */
   let tfEnv: Record<string, string>;
 
   beforeAll(async () => {

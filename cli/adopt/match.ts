@@ -67,7 +67,9 @@ export function matchExisting(stacks: readonly StackDoc[], existing: Existing): 
     const hits = list.filter((x) => x.name === name);
     if (hits.length > 1) {
       conflicts.push(
-        `${address}: ${hits.length} ${what}s are named ${JSON.stringify(name)} (ids ${hits.map((h) => h.id).join(", ")}): rename or delete all but one in the Console, then run adopt again`,
+        `${address}: ${hits.length} ${what}s are named ${JSON.stringify(name)} ` +
+          `(ids ${hits.map((h) => h.id).join(", ")}): rename or delete all but one in the Console, then run ` +
+          `adopt again`,
       );
       return undefined;
     }

@@ -19,7 +19,10 @@ export function refOf(value: unknown): string | undefined {
 const keyPart = (publicKey: unknown): string =>
   typeof publicKey === "string" ? publicKey.trim().split(/\s+/).slice(0, 2).join(" ") : "";
 
-/** The ::1 host of an IPv6 /64 ("2001:db8:1:2::/64" → "2001:db8:1:2::1"), the address the Server construct's reverse DNS uses. */
+/**
+ * The ::1 host of an IPv6 /64 ("2001:db8:1:2::/64" → "2001:db8:1:2::1"), the address the Server construct's reverse DNS
+ * uses.
+ */
 function ipv6Host(network: string): string | undefined {
   const m = /^([0-9a-fA-F:]+)::\/64$/.exec(network);
   return m ? `${m[1]}::1` : undefined;
@@ -69,13 +72,18 @@ const NAMED: Readonly<Record<string, readonly [keyof Existing, string]>> = {
   hcloud_storage_box: ["storage_boxes", "storage box"],
 };
 
-/** SSH keys: Hetzner refuses a public key twice, so the key itself decides; a key of that name holding another public key makes it ambiguous. */
+/**
+ * SSH keys: Hetzner refuses a public key twice, so the key itself decides; a key of that name holding another public
+ * key makes it ambiguous.
+ */
 function matchSshKey({ address, a, existing, conflicts, byName }: MatchContext): Outcome {
   const sameKey = existing.ssh_keys.find((k) => keyPart(k.public_key) === keyPart(a.public_key));
   const named = byName(existing.ssh_keys, "SSH key", a.name, address);
   if (sameKey && named && named !== sameKey) {
     conflicts.push(
-      `${address}: the SSH key with this public key is named ${JSON.stringify(sameKey.name)} (id ${sameKey.id}), and another key is named ${JSON.stringify(a.name)} (id ${named.id}): delete or rename one in the Console, then run adopt again`,
+      `${address}: the SSH key with this public key is named ${JSON.stringify(sameKey.name)} (id ${sameKey.id}), ` +
+        `and another key is named ${JSON.stringify(a.name)} (id ${named.id}): delete or rename one in the Console, ` +
+        `then run adopt again`,
     );
     return RECORDED;
   }
@@ -224,7 +232,8 @@ function matchSubaccount({ address, a, existing, conflicts, parent }: MatchConte
   const subs = (existing.subaccounts.get(box.id) ?? []).filter((s) => s.name === a.name);
   if (subs.length > 1) {
     conflicts.push(
-      `${address}: ${subs.length} subaccounts of ${box.name} are named ${JSON.stringify(a.name)} (ids ${subs.map((s) => s.id).join(", ")})`,
+      `${address}: ${subs.length} subaccounts of ${box.name} are ` +
+        `named ${JSON.stringify(a.name)} (ids ${subs.map((s) => s.id).join(", ")})`,
     );
     return undefined;
   }

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const INSTALL_HINT =
-  "install OpenTofu >= 1.10 (https://opentofu.org/docs/intro/install/; Debian: the opentofu repository) or Terraform >= 1.10, or give --binary PATH";
+  "install OpenTofu >= 1.10 (https://opentofu.org/docs/intro/install/; Debian: the " +
+  "opentofu repository) or Terraform >= 1.10, or give --binary PATH";
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -51,7 +52,9 @@ export function chooseBinary(
     if (found === undefined)
       return {
         ok: false,
-        problem: `--binary ${given}: no executable file there${given.includes("/") ? "" : " nor on PATH"}; ${INSTALL_HINT}`,
+        problem:
+          `--binary ${given}: no executable file ` +
+          `there${given.includes("/") ? "" : " nor on PATH"}; ${INSTALL_HINT}`,
       };
     return { ok: true, path: found, name: path.basename(found) };
   }

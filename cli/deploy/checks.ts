@@ -56,7 +56,8 @@ export function checkRun(run: RunInputs, io: Io): RunChecks {
   const problems: string[] = [];
   if (run.mode === "deploy" && !run.autoApprove && !run.stdinIsTTY) {
     problems.push(
-      "standard input is not a terminal, so the confirmation cannot be typed: run deploy in a terminal, or pass --auto-approve (automation)",
+      "standard input is not a terminal, so the confirmation cannot be typed: run " +
+        "deploy in a terminal, or pass --auto-approve (automation)",
     );
   }
   const binary = chooseBinary(run.binary, io.env, io.cwd);
@@ -69,15 +70,20 @@ export function checkRun(run: RunInputs, io: Io): RunChecks {
   const clear = facts.filter((f) => !f.facts.encrypted).map((f) => f.name);
   if (isTerraform && encrypted.length > 0) {
     problems.push(
-      `${binary.ok ? binary.name : "terraform"} has no state encryption, and ${encrypted.join(", ")} ${encrypted.length === 1 ? "is" : "are"} synthesised with OpenTofu's (the \`encryption\` block): ` +
-        `use OpenTofu (--binary tofu), or synthesise without it (\`ALL2ALL_STATE_ENCRYPTION=off all2all synth\`), knowing that state and plans then hold the storage box passwords and TSIG keys in clear (docs/deploy.md, "State encryption")`,
+      `${binary.ok ? binary.name : "terraform"} has no state encryption, ` +
+        `and ${encrypted.join(", ")} ${encrypted.length === 1 ? "is" : "are"} synthesised with OpenTofu's (the ` +
+        `\`encryption\` block): ` +
+        (`use OpenTofu (--binary tofu), or synthesise without it (\`ALL2ALL_STATE_ENCRYPTION=off all2all ` +
+          `synth\`), knowing that state and plans then hold the storage box passwords and TSIG keys in clear ` +
+          `(docs/deploy.md, "State encryption")`),
     );
   }
   if (run.expectDigest !== undefined) problems.push(...digestProblems(run, run.expectDigest));
   const stale = staleness(run.out, run.root);
   if (stale && "stale" in stale)
     problems.push(
-      `${run.outLabel} no longer matches what it was made from: ${stale.stale}; run \`all2all synth\` (or \`npm run synth\`) and plan again`,
+      `${run.outLabel} no longer matches what it was made from: ${stale.stale}; run ` +
+        `\`all2all synth\` (or \`npm run synth\`) and plan again`,
     );
   const unlocked = stacksWithoutLock(run.stacks);
   if (unlocked.length > 0 && !run.allowMissingLock) {
@@ -97,14 +103,16 @@ function digestProblems(run: RunInputs, given: string): string[] {
   const expected = given.trim();
   if (!DIGEST_PATTERN.test(expected)) {
     return [
-      `--expect-digest ${JSON.stringify(given)} is not a digest: give the \`sha256:<64 hex digits>\` that all2all diff printed for environment ${env} (docs/review.md)`,
+      `--expect-digest ${JSON.stringify(given)} is not a digest: give the \`sha256:<64 hex ` +
+        `digits>\` that all2all diff printed for environment ${env} (docs/review.md)`,
     ];
   }
   const all = environmentStacks(run.out, outLabel, env);
   const actual = stacksDigest(all.map((s) => [s.name, JSON.parse(fs.readFileSync(s.file, "utf8"))] as const));
   if (actual === expected) return [];
   return [
-    `what ${outLabel} holds for ${env} (${actual}) is not what was reviewed (${expected}): synthesise the reviewed commit, or review this one (all2all diff)`,
+    `what ${outLabel} holds for ${env} (${actual}) is not what was reviewed (${expected}): ` +
+      `synthesise the reviewed commit, or review this one (all2all diff)`,
   ];
 }
 
@@ -114,13 +122,17 @@ export function printRunWarnings(prefix: string, outLabel: string, checks: RunCh
   if (stale && "unknown" in stale) io.err(`${prefix}: warning: ${outLabel}: ${stale.unknown}`);
   if (clear.length > 0) {
     io.err(
-      `${prefix}: warning: state is not encrypted: ${clear.join(", ")} ${clear.length === 1 ? "was" : "were"} synthesised without state encryption` +
-        `${checks.isTerraform && binary.ok ? ` (${binary.name} has none)` : " (ALL2ALL_STATE_ENCRYPTION=off)"}, so state and plans hold the storage box passwords and TSIG keys in clear: ` +
+      `${prefix}: warning: state is not ` +
+        `encrypted: ${clear.join(", ")} ${clear.length === 1 ? "was" : "were"} synthesised ` +
+        `without state encryption` +
+        (`${checks.isTerraform && binary.ok ? ` (${binary.name} has none)` : " (ALL2ALL_STATE_ENCRYPTION=off)"}, so ` +
+          `state and plans hold the storage box passwords and TSIG keys in clear: `) +
         `keep them on encrypted, access-controlled storage (docs/deploy.md, "State encryption")`,
     );
   }
   if (unlocked.length > 0)
     io.err(
-      `${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: init will choose the provider and write one (--allow-missing-lock)`,
+      `${prefix}: warning: no ${LOCK_FILE} in ${unlocked.map((s) => s.name).join(", ")}: ` +
+        `init will choose the provider and write one (--allow-missing-lock)`,
     );
 }

@@ -78,7 +78,10 @@ export function environmentStacks(outDir: string, outLabel: string, env: string)
   if (found.length === 0) {
     const envs = [...new Set(entries.map(([name]) => name.replace(/-[^-]+$/, "")))].sort();
     throw new OutputProblem(
-      `${outLabel} holds no stack of environment ${env} (it holds ${envs.length > 0 ? `environments ${envs.join(", ")}` : "no stacks"}${envs.length > 0 && didYouMean(env, envs) ? `; ${didYouMean(env, envs)}` : ""}): ${synthHint(env)}`,
+      `${outLabel} holds no stack of environment ${env} (it holds ` +
+        (envs.length > 0 ? `environments ${envs.join(", ")}` : "no stacks") +
+        (envs.length > 0 && didYouMean(env, envs) ? `; ${didYouMean(env, envs)}` : "") +
+        `): ${synthHint(env)}`,
     );
   }
   const missing = wanted.filter((name) => !found.some(([n]) => n === name));

@@ -29,7 +29,8 @@ export function preflightProblems(
   const problems: string[] = [];
   if (missing(env, "HCLOUD_TOKEN")) {
     problems.push(
-      `HCLOUD_TOKEN is not set (or empty): the hcloud provider reads the API token of environment ${environment}'s Hetzner Cloud project from it; ` +
+      `HCLOUD_TOKEN is not set (or empty): the hcloud provider reads the API token of ` +
+        `environment ${environment}'s Hetzner Cloud project from it; ` +
         '`read -rs HCLOUD_TOKEN && export HCLOUD_TOKEN` (docs/deploy.md, "Variables to set")',
     );
   }
@@ -39,8 +40,10 @@ export function preflightProblems(
     if (absent.length > 0) {
       const buckets = [...new Set(s3.map((s) => s.facts.bucket).filter((b): b is string => b !== undefined))];
       problems.push(
-        `${absent.join(" and ")} ${absent.length === 1 ? "is" : "are"} not set (or empty): the state of ${s3.map((s) => s.name).join(", ")} ` +
-          `is in the S3 bucket ${buckets.join(", ") || "(unnamed)"}; export the bucket's access keys (docs/deploy.md, "Variables to set")`,
+        `${absent.join(" and ")} ${absent.length === 1 ? "is" : "are"} not set (or ` +
+          `empty): the state of ${s3.map((s) => s.name).join(", ")} ` +
+          (`is in the S3 bucket ${buckets.join(", ") || "(unnamed)"}; export the ` +
+            `bucket's access keys (docs/deploy.md, "Variables to set")`),
       );
     }
   }
@@ -48,7 +51,8 @@ export function preflightProblems(
     for (const v of stack.facts.variables) {
       if (!v.required || !missing(env, `TF_VAR_${v.name}`) || PASSPHRASES.includes(v.name)) continue;
       problems.push(
-        `TF_VAR_${v.name} is not set (or empty): ${stack.name} declares the variable ${v.name}${v.description ? ` (${v.description.replace(/; set TF_VAR_\S+$/, "")})` : ""}`,
+        `TF_VAR_${v.name} is not set (or empty): ${stack.name} declares the ` +
+          `variable ${v.name}${v.description ? ` (${v.description.replace(/; set TF_VAR_\S+$/, "")})` : ""}`,
       );
     }
   }
@@ -76,17 +80,24 @@ export function passphraseProblems(
     const envName = `TF_VAR_${name}`;
     const role =
       name === PASSPHRASE_VARIABLE
-        ? `the state and plans of ${declaring.join(", ")} are encrypted (OpenTofu state encryption) with a key derived from it`
-        : `${declaring.join(", ")} ${declaring.length === 1 ? "was" : "were"} synthesised for a key rotation, and read what is still encrypted with the previous passphrase through it`;
-    const valid = `the environment's ${name === PASSPHRASE_VARIABLE ? "" : "previous "}passphrase, at least ${PASSPHRASE_MIN_LENGTH} characters`;
+        ? `the state and plans of ${declaring.join(", ")} are encrypted ` +
+          `(OpenTofu state encryption) with a key derived from it`
+        : `${declaring.join(", ")} ${declaring.length === 1 ? "was" : "were"} synthesised for a key ` +
+          `rotation, and read what is still encrypted with the previous passphrase through it`;
+    const valid =
+      `the ` +
+      `environment's ${name === PASSPHRASE_VARIABLE ? "" : "previous "}passphrase, ` +
+      `at least ${PASSPHRASE_MIN_LENGTH} characters`;
     const value = env[envName];
     if (value === undefined || value.trim() === "") {
       problems.push(
-        `${envName} is not set (or empty): ${role}; export ${valid}: \`read -rs ${envName} && export ${envName}\` (${where})`,
+        `${envName} is not set (or empty): ${role}; export ${valid}: \`read ` +
+          `-rs ${envName} && export ${envName}\` (${where})`,
       );
     } else if ([...value].length < PASSPHRASE_MIN_LENGTH) {
       problems.push(
-        `${envName} is too short: OpenTofu's state encryption (pbkdf2) needs at least ${PASSPHRASE_MIN_LENGTH} characters; export ${valid} (${where})`,
+        `${envName} is too short: OpenTofu's state encryption (pbkdf2) needs at ` +
+          `least ${PASSPHRASE_MIN_LENGTH} characters; export ${valid} (${where})`,
       );
     }
   }
@@ -99,7 +110,9 @@ export function passphraseProblems(
     current === env[`TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE}`]
   ) {
     problems.push(
-      `TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} equals TF_VAR_${PASSPHRASE_VARIABLE}: a key rotation needs the new passphrase in TF_VAR_${PASSPHRASE_VARIABLE} and the old one in TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} (docs/deploy.md, "Rotating the state key")`,
+      `TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} equals TF_VAR_${PASSPHRASE_VARIABLE}: a key rotation needs the new ` +
+        `passphrase in TF_VAR_${PASSPHRASE_VARIABLE} and the old one in TF_VAR_${PREVIOUS_PASSPHRASE_VARIABLE} ` +
+        `(docs/deploy.md, "Rotating the state key")`,
     );
   }
   return problems;

@@ -56,7 +56,9 @@ export function stackStep(
   };
 }
 
-/** How a step that did not succeed ended, for messages: `could not start (…)`, `was killed (SIGTERM)`, `exited with 1`. */
+/**
+ * How a step that did not succeed ended, for messages: `could not start (…)`, `was killed (SIGTERM)`, `exited with 1`.
+ */
 export function stepFailure(result: StepResult): string {
   return result.error !== undefined
     ? `could not start (${result.error})`
@@ -164,7 +166,10 @@ export function spawnRunner(io: Io): Runner {
     });
 }
 
-/** Where a stream of {@link runCaptured}'s child goes: kept in the result, kept and written to io.err line by line as it comes, or both kept and written once the child is done. */
+/**
+ * Where a stream of {@link runCaptured}'s child goes: kept in the result, kept and written to io.err line by line as it
+ * comes, or both kept and written once the child is done.
+ */
 export type Capture = "keep" | "err" | "err-after";
 
 export interface Captured {

@@ -19,7 +19,10 @@ export interface StackRunOptions {
   readonly env?: string;
   /** One stack of the environment: its name (`production-dns`) or concern (`dns`). Default: every stack, in order. */
   readonly stack?: string;
-  /** The synthesised output; default the repository's cdktf.out (cdktf.json `output`). Relative to the working directory. */
+  /**
+   * The synthesised output; default the repository's cdktf.out (cdktf.json `output`). Relative to the working
+   * directory.
+   */
   readonly out?: string;
   /** The tofu/terraform binary: a path, or a name on PATH. Default `tofu`, else `terraform`, on PATH. */
   readonly binary?: string;
@@ -38,7 +41,10 @@ export function selectStacks(all: SynthStack[], env: string, wanted: string | un
   const name = wanted.trim();
   const found = all.find((s) => s.name === name || s.name === `${env}-${name}`);
   if (found) return [found];
-  return `--stack ${wanted} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`;
+  return (
+    `--stack ${wanted} is not a stack of environment ${env}; its ` +
+    `stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`
+  );
 }
 
 /** The selected stacks in order with their facts, or why there are none (an OutputProblem or a wrong `--stack`). */
@@ -79,7 +85,8 @@ export function stacksWithoutLock(stacks: readonly SynthStack[]): SynthStack[] {
  */
 export function missingLockProblem(unlocked: readonly SynthStack[], origin = ""): string {
   return (
-    `${unlocked.map((s) => s.name).join(", ")} ${unlocked.length === 1 ? "has" : "have"} no provider lock file (${LOCK_FILE}): synth copies it from providers/hcloud/${LOCK_FILE}${origin} ` +
+    `${unlocked.map((s) => s.name).join(", ")} ${unlocked.length === 1 ? "has" : "have"} no provider lock ` +
+    `file (${LOCK_FILE}): synth copies it from providers/hcloud/${LOCK_FILE}${origin} ` +
     "(docs/provider-upgrade.md); --allow-missing-lock lets init choose and lock a provider itself"
   );
 }

@@ -120,13 +120,16 @@ function stepOf(run: StacksRun, i: number, io: Io): StepOf {
     if (result.code === 0) return true;
     const why = stepFailure(result);
     io.err(
-      `${prefix}: ${stack.name}: step ${name} failed: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(run, i)}`,
+      `${prefix}: ${stack.name}: step ${name} failed: ` +
+        `\`${binary.name} ${args.join(" ")}\` ${why} in ${dir}${notRun(run, i)}`,
     );
     // A lock left by a run that was killed stops every later run of the stack (docs/deploy.md, "State locking").
     if ((name === "plan" || name === "apply") && run.facts[i]!.facts.backend === "s3") {
       io.err(
-        `${prefix}: ${stack.name}: if the engine said "Error acquiring the state lock" and the run in its Lock Info is gone, ` +
-          `\`all2all unlock --env ${env} --stack ${stack.name}\` shows the lock and releases it (docs/deploy.md, "State locking")`,
+        `${prefix}: ${stack.name}: if the engine said "Error acquiring the ` +
+          `state lock" and the run in its Lock Info is gone, ` +
+          (`\`all2all unlock --env ${env} --stack ${stack.name}\` shows the lock ` +
+            `and releases it (docs/deploy.md, "State locking")`),
       );
     }
     return false;
@@ -157,7 +160,8 @@ async function planStack(run: StacksRun, i: number, step: StepOf, io: Io): Promi
   const locked = lockedProviderVersion(stack.dir);
   if (expectedProvider !== undefined && locked !== undefined && locked !== expectedProvider) {
     io.err(
-      `${prefix}: warning: ${stack.name}: ${binary.name} installed hetznercloud/hcloud ${locked}, but the synthesised JSON was validated against ` +
+      `${prefix}: warning: ${stack.name}: ${binary.name} installed ` +
+        `hetznercloud/hcloud ${locked}, but the synthesised JSON was validated against ` +
         `the schema of ${expectedProvider} (providers/hcloud/VERSION): see docs/provider-upgrade.md`,
     );
   }
@@ -171,7 +175,8 @@ async function planStack(run: StacksRun, i: number, step: StepOf, io: Io): Promi
     summary = summarisePlan(JSON.parse(fs.readFileSync(path.join(stack.dir, PLAN_JSON), "utf8")));
   } catch (err) {
     io.err(
-      `${prefix}: ${stack.name}: cannot read ${path.join(shownPath(io, stack.dir), PLAN_JSON)}: ${(err as Error).message}${notRun(run, i)}`,
+      `${prefix}: ${stack.name}: cannot ` +
+        `read ${path.join(shownPath(io, stack.dir), PLAN_JSON)}: ${(err as Error).message}${notRun(run, i)}`,
     );
     return ExitCode.failed;
   }
@@ -197,15 +202,18 @@ async function applyStack(
     io.out(`${stack.name}: nothing to apply`);
     if (!rotating && run.reencrypt !== true) return false;
     io.out(
-      `${stack.name}: ${rotating ? "rotating the state key: " : ""}writing its state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`,
+      `${stack.name}: ${rotating ? "rotating the state key: " : ""}writing its ` +
+        `state again with the key of TF_VAR_${PASSPHRASE_VARIABLE}`,
     );
     return (await step("reencrypt")) ? true : ExitCode.failed;
   }
   if (run.autoApprove) {
     if (summary.dangerous.length > 0) {
       io.err(
-        `${prefix}: ${stack.name}: not applied: the plan replaces or destroys ${summary.dangerous.length} stateful resource${summary.dangerous.length === 1 ? "" : "s"} (marked !! above); ` +
-          `--auto-approve never applies that: run \`all2all deploy --env ${env} --stack ${stack.name}\` in a terminal and confirm it${notRun(run, i)}`,
+        `${prefix}: ${stack.name}: not applied: the plan replaces or destroys ${summary.dangerous.length} ` +
+          `stateful resource${summary.dangerous.length === 1 ? "" : "s"} (marked !! above); ` +
+          (`--auto-approve never applies that: run \`all2all deploy --env ${env} ` +
+            `--stack ${stack.name}\` in a terminal and confirm it${notRun(run, i)}`),
       );
       return ExitCode.dangerous;
     }

@@ -55,7 +55,10 @@ export function sandboxEnv(
   return env;
 }
 
-/** The sandbox's state passphrase: random, longer than pbkdf2's minimum, never printed (--serve points at a file holding it). */
+/**
+ * The sandbox's state passphrase: random, longer than pbkdf2's minimum, never printed (--serve points at a file holding
+ * it).
+ */
 export function sandboxPassphrase(): string {
   return crypto.randomBytes(24).toString("base64url");
 }
@@ -94,7 +97,8 @@ export async function serveSandbox(
   io.out("");
   io.out("rehearse: the simulated cloud keeps running with what was applied. In another shell, run these lines, then");
   io.out(
-    `  all2all plan|deploy --env ${env} --out "$ALL2ALL_OUT", all2all inventory, or tofu in "$ALL2ALL_OUT/stacks/<stack>":`,
+    `  all2all plan|deploy --env ${env} --out "$ALL2ALL_OUT", all2all ` +
+      `inventory, or tofu in "$ALL2ALL_OUT/stacks/<stack>":`,
   );
   const exports: Record<string, string> = {
     ...extra,
@@ -109,7 +113,8 @@ export async function serveSandbox(
     else io.out(`export ${k}=${shellQuote(v)}`);
   }
   io.out(
-    `rehearse: the token${s3 ? ", the S3 keys" : ""} and TF_VAR_ values above are random, for this sandbox only. Interrupt (Ctrl-C) to stop it.`,
+    `rehearse: the token${s3 ? ", the S3 keys" : ""} and TF_VAR_ values above are ` +
+      `random, for this sandbox only. Interrupt (Ctrl-C) to stop it.`,
   );
   await (untilInterrupted ?? untilSignal)({ sim, ...(s3 ? { s3 } : {}), env: exports, work, out });
   io.out(`rehearse: stopped; the work folder stays in ${work}`);
