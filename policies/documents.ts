@@ -5,11 +5,10 @@
  * of the App was prepared (cross-stack outputs and remote state exist), at
  * the start of the stack's synthesis.
  *
- * Resolving a resource is most of what writing it costs, so the resolved
- * block is kept on its construct and handed to cdktn's next `toTerraform()`
- * of it (the write that follows), once: the rules' reading then costs no
- * second resolution. A resource whose block changes in between (a
- * suppression attached: `forgetResolved`) is resolved again.
+ * A resource's block is the one cdktn's preparing pass resolved
+ * (stacks/resolve-once.ts), so reading it costs no resolution; outside a
+ * synth, or for a resource changed since (a suppression attached), it is
+ * resolved here.
  */
 import {
   DefaultTokenResolver,
