@@ -28,7 +28,7 @@ function generate(n, dir) {
     servers.push(
       `  - name: ${name}`,
       `    role: web`,
-      `    type: cx22`,
+      `    type: cx23`,
       `    networks: [{ network: internal }]`,
       `    public: { ipv4: true, ipv6: true, rdns: { ipv4: ${name}.bench.example, ipv6: ${name}.bench.example } }`,
       `    firewall_policies: [base, web]`,

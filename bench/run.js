@@ -2,14 +2,20 @@
 // @ts-check
 /**
  * Benchmarks of the command line, printed as a table: wall time and peak
- * memory (median of N runs) for
- *   - `all2all synth` of the default config (all environments, validate included);
- *   - the same for generated networks of 100, 1,000 and 5,000 servers
- *     (bench/generate-network.js: DNS records, rDNS, firewall membership and
- *     a storage subaccount per server);
+ * memory (median of N runs), each with its ratio to the floor it is judged
+ * against, and the targets of docs/performance.md, met or not:
+ *   - node's own start (`node -e 0`): the floor of the default config;
+ *   - `all2all synth` of the default config (all environments, validate and
+ *     policies included);
  *   - `all2all validate` alone, on the default config's output;
- *   - the floor: node writing the same JSON files with no framework;
- *   - `all2all diff --base HEAD` (the working tree against its own commit);
+ *   - the same synth for generated networks of 100, 1,000 and 5,000 servers
+ *     (bench/generate-network.js: DNS records, rDNS, firewall membership and
+ *     a storage subaccount per server), each against its own floor: node
+ *     reading and writing the same JSON files with no framework (floor.js);
+ *   - `all2all diff --base HEAD` (the working tree against its own commit),
+ *     and `diff --base` a commit whose code differs (the last commit before
+ *     the newest change of a .ts file), timed after a first, untimed run
+ *     that builds the base's worktree;
  *   - with --tests, the whole test command (`npm test`), once;
  *   - with --engine, the engine (docs/rehearsal.md): `npm run engine` with
  *     the cache present, each environment's `all2all rehearse` (four stacks
@@ -19,7 +25,6 @@
  * Not a test: it asserts nothing. Run from a built tree (`npm run build`).
  *
  *   node bench/run.js [--runs N] [--sizes 100,1000,5000] [--tests] [--engine] [--engine-cold]
- * Prints the median of the runs with the fastest and the slowest.
  */
 
 const { spawnSync } = require("node:child_process");
@@ -60,7 +65,7 @@ function parseArgs(argv) {
 }
 
 /** Runs `node <args>` once; returns seconds and peak KiB. */
-function measure(args, cwd = root) {
+function measure(args, cwd = root, okCodes = [0]) {
   const rssFile = path.join(os.tmpdir(), `all2all-bench-rss-${process.pid}`);
   const started = process.hrtime.bigint();
   const r = spawnSync(
@@ -74,7 +79,7 @@ function measure(args, cwd = root) {
     },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  if (!okCodes.includes(r.status ?? -1)) throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
   const kib = Number(fs.readFileSync(rssFile, "utf8"));
   fs.rmSync(rssFile, { force: true });
   return { seconds, kib, stdout: r.stdout };
@@ -85,9 +90,9 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function bench(label, runs, args, resources) {
+function bench(label, runs, args, resources, okCodes = [0]) {
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(measure(args));
+  for (let i = 0; i < runs; i++) results.push(measure(args, root, okCodes));
   const times = results.map((r) => r.seconds);
   const seconds = median(times);
   const mib = median(results.map((r) => r.kib)) / 1024;
@@ -149,71 +154,137 @@ function engineRows(opts, work) {
   return rows;
 }
 
+/** The ref `diff --base` is benchmarked against: the commit before the newest one that changed a .ts file. */
+function otherCodeRef() {
+  const git = (args) => spawnSync("git", args, { cwd: root, encoding: "utf8" }).stdout.trim();
+  const newest = git(["log", "-1", "--format=%H", "--", "*.ts"]);
+  return newest ? git(["rev-parse", "--verify", "--quiet", `${newest}^`]) : "";
+}
+
+/**
+ * The targets (issue 18): each names the row it judges, and returns its
+ * verdict from the rows measured, or undefined when they were not.
+ */
+const TARGETS = [
+  ["default config ≤ 5 × node's start", (r) => ratio(r, "synth, default config", "node start", 5)],
+  ["1,000 servers ≤ 6 × their JSON floor", (r) => ratio(r, "synth, 1000 servers", "floor, 1000 servers", 6)],
+  ["1,000 servers ≤ 200 MiB", (r) => atMost(r, "synth, 1000 servers", "mib", 200, "MiB")],
+  ["5,000 servers linear within 10 % of 1,000", (r) => linear(r, "synth, 5000 servers", "synth, 1000 servers", 1.1)],
+  [
+    "diff --base with other code ≤ 5 s (after its first run)",
+    (r) => atMost(r, "diff --base other code", "seconds", 5, "s"),
+  ],
+  ["production's rehearsal ≤ 30 s (engine cached)", (r) => atMost(r, "rehearse --env production", "seconds", 30, "s")],
+];
+
+const find = (rows, prefix) => rows.find((r) => r.label.startsWith(prefix) && r.runs > 0);
+function ratio(rows, label, floorLabel, most) {
+  const row = find(rows, label);
+  const floor = find(rows, floorLabel);
+  if (!row || !floor) return undefined;
+  const x = row.seconds / floor.seconds;
+  return [x <= most, `${row.seconds.toFixed(2)} s = ${x.toFixed(1)} × ${floor.seconds.toFixed(2)} s`];
+}
+function atMost(rows, label, field, most, unit) {
+  const row = find(rows, label);
+  if (!row) return undefined;
+  return [row[field] <= most, `${row[field].toFixed(unit === "s" ? 2 : 0)} ${unit}`];
+}
+function linear(rows, label, baseLabel, most) {
+  const row = find(rows, label);
+  const base = find(rows, baseLabel);
+  if (!row?.resources || !base?.resources) return undefined;
+  const x = row.seconds / row.resources / (base.seconds / base.resources);
+  return [x <= most, `${x.toFixed(2)} × the time per resource of ${base.resources} resources`];
+}
+
+/** `ratio` column: each row against the floor it is judged by. */
+function withFloor(row, floor) {
+  return { ...row, floor: floor ? row.seconds / floor.seconds : undefined, floorLabel: floor?.label };
+}
+
+function synthRows(opts, work) {
+  const rows = [];
+  const start = bench("node start (node -e 0)", opts.runs, ["-e", "0"]);
+  rows.push(start);
+  const out = path.join(work, "default.out");
+  const args = [cli, "synth", "--config", path.join(root, "config"), "--out", out];
+  const first = measure(args);
+  rows.push(
+    withFloor(bench("synth, default config (3 environments)", opts.runs, args, resourcesIn(first.stdout)), start),
+  );
+  rows.push(bench("validate alone, default config", opts.runs, [cli, "validate", "--out", out]));
+  const floor = bench("floor, default config: the same JSON", opts.runs, [path.join(__dirname, "floor.js"), out]);
+  rows.push(floor);
+  for (const n of opts.sizes) {
+    const dir = path.join(work, `net-${n}`);
+    generate(n, dir);
+    const nOut = path.join(work, `out-${n}`);
+    const runs = n >= 5000 ? Math.min(opts.runs, 3) : opts.runs;
+    const nArgs = [cli, "synth", "--config", dir, "--out", nOut];
+    const once = measure(nArgs);
+    const synth = bench(`synth, ${n} servers`, runs, nArgs, resourcesIn(once.stdout));
+    const nFloor = bench(`floor, ${n} servers`, runs, [path.join(__dirname, "floor.js"), nOut]);
+    rows.push(withFloor(synth, nFloor), nFloor);
+  }
+  return rows;
+}
+
+function diffRows(opts, work) {
+  const rows = [bench("diff --base HEAD (same code)", opts.runs, diffArgs("HEAD", work))];
+  const ref = otherCodeRef();
+  if (!ref) return rows;
+  const first = measure(diffArgs(ref, work), root, [0, 3]);
+  const label = `diff --base other code (${ref.slice(0, 10)})`;
+  rows.push({ ...bench(label, opts.runs, diffArgs(ref, work), undefined, [0, 3]), note: first.seconds });
+  return rows;
+}
+
+function diffArgs(ref, work) {
+  return [cli, "diff", "--base", ref, "--out", path.join(work, "diff.md")];
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-bench-"));
   const rows = [];
   try {
-    const out = path.join(work, "default.out");
-    const first = measure([cli, "synth", "--config", path.join(root, "config"), "--out", out]);
-    rows.push(
-      bench(
-        "synth, default config (3 environments)",
-        opts.runs,
-        [cli, "synth", "--config", path.join(root, "config"), "--out", out],
-        resourcesIn(first.stdout),
-      ),
-    );
-    rows.push(bench("validate alone, default config", opts.runs, [cli, "validate", "--out", out]));
-    rows.push(bench("floor: node writing the same JSON", opts.runs, [path.join(__dirname, "floor.js"), out]));
-    rows.push(
-      bench("diff --base HEAD, default config", opts.runs, [
-        cli,
-        "diff",
-        "--base",
-        "HEAD",
-        "--out",
-        path.join(work, "diff.md"),
-      ]),
-    );
-    for (const n of opts.sizes) {
-      const dir = path.join(work, `net-${n}`);
-      generate(n, dir);
-      const nOut = path.join(work, `out-${n}`);
-      const runs = n >= 5000 ? Math.min(opts.runs, 3) : opts.runs;
-      const once = measure([cli, "synth", "--config", dir, "--out", nOut]);
-      rows.push(
-        bench(`synth, ${n} servers`, runs, [cli, "synth", "--config", dir, "--out", nOut], resourcesIn(once.stdout)),
-      );
-    }
+    rows.push(...synthRows(opts, work), ...diffRows(opts, work));
     if (opts.engine) rows.push(...engineRows(opts, work));
-    if (opts.tests) {
-      const started = process.hrtime.bigint();
-      const r = spawnSync("npm", ["test", "--silent"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rows.push({
-        label: `npm test (exit ${r.status})`,
-        seconds,
-        min: seconds,
-        max: seconds,
-        mib: NaN,
-        resources: undefined,
-        runs: 1,
-      });
-    }
+    if (opts.tests) rows.push(timeCommand("npm test", "npm", ["test", "--silent"]));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+  print(rows);
+}
+
+function print(rows) {
+  const commit = spawnSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
   console.log(
-    `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs shown, with the fastest and slowest run`,
+    `${new Date().toISOString().slice(0, 10)}, commit ${commit}: ${os.cpus().length} cores, ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of the runs, fastest and slowest`,
   );
-  console.log(
-    `${"case".padEnd(42)} ${"runs".padStart(4)} ${"wall s".padStart(8)} ${"min-max s".padStart(11)} ${"peak MiB".padStart(9)} ${"resources".padStart(9)} ${"ms/resource".padStart(11)}`,
-  );
-  for (const r of rows) {
-    const per = r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "";
+  const columns = [
+    ["case", 44, (r) => r.label],
+    ["runs", 4, (r) => String(r.runs)],
+    ["wall s", 8, (r) => r.seconds.toFixed(2)],
+    ["min-max s", 11, (r) => `${r.min.toFixed(2)}-${r.max.toFixed(2)}`],
+    ["peak MiB", 9, (r) => (Number.isNaN(r.mib) ? "" : r.mib.toFixed(0))],
+    ["resources", 9, (r) => String(r.resources ?? "")],
+    ["ms/resource", 11, (r) => (r.resources ? ((r.seconds * 1000) / r.resources).toFixed(3) : "")],
+    ["× floor", 8, (r) => (r.floor === undefined ? "" : r.floor.toFixed(1))],
+  ];
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(columns[0][1]) : c.padStart(columns[i][1]))).join(" ");
+  console.log(line(columns.map(([title]) => title)));
+  for (const r of rows) console.log(line(columns.map(([, , cell]) => cell(r))));
+  for (const r of rows)
+    if (r.note !== undefined) console.log(`(${r.label}: its first run, untimed above, ${r.note.toFixed(2)} s)`);
+  console.log("targets:");
+  for (const [what, judge] of TARGETS) {
+    const verdict = judge(rows);
     console.log(
-      `${r.label.padEnd(42)} ${String(r.runs).padStart(4)} ${r.seconds.toFixed(2).padStart(8)} ${`${r.min.toFixed(2)}-${r.max.toFixed(2)}`.padStart(11)} ${(Number.isNaN(r.mib) ? "" : r.mib.toFixed(0)).padStart(9)} ${String(r.resources ?? "").padStart(9)} ${per.padStart(11)}`,
+      `  ${what}: ${verdict === undefined ? "not measured" : `${verdict[1]}, ${verdict[0] ? "met" : "NOT met"}`}`,
     );
   }
 }

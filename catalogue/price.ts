@@ -62,37 +62,31 @@ function serverCharges(c: Catalogue, attrs: Record<string, unknown>): Charge[] |
   return out;
 }
 
+/** The monthly charge of a primary or floating IP of `family` in `location`, or why it has no price. */
+function ipCharges(
+  kind: "primary" | "floating",
+  prices: readonly { type: string; location: string; monthly: { net: string; gross: string } }[],
+  family: string | undefined,
+  location: string | undefined,
+  unverified: string | undefined,
+): Charge[] | Unpriced {
+  const p = prices.find((x) => x.type === family && x.location === location);
+  if (!p) return { reason: `no price of a ${kind} ${family ?? "?"} in ${location ?? "?"} in the catalogue` };
+  return [
+    { what: `${kind} ${family} in ${location}`, ...money(p.monthly), ...(unverified ? { unverified: true } : {}) },
+  ];
+}
+
 /** The monthly charges of one resource, [] for a free one, or why it cannot be priced. */
 export function priceResource(c: Catalogue, type: string, attrs: Record<string, unknown>): Charge[] | Unpriced {
   switch (type) {
     case "hcloud_server":
       return serverCharges(c, attrs);
-    case "hcloud_primary_ip": {
-      const family = str(attrs.type);
-      const location = str(attrs.location);
-      const p = c.primary_ips.find((x) => x.type === family && x.location === location);
-      if (!p) return { reason: `no price of a primary ${family ?? "?"} in ${location ?? "?"} in the catalogue` };
-      return [
-        {
-          what: `primary ${family} in ${location}`,
-          ...money(p.monthly),
-          ...(c.primary_ips_unverified ? { unverified: true } : {}),
-        },
-      ];
-    }
-    case "hcloud_floating_ip": {
-      const family = str(attrs.type);
-      const location = str(attrs.home_location);
-      const p = c.floating_ips.find((x) => x.type === family && x.location === location);
-      if (!p) return { reason: `no price of a floating ${family ?? "?"} in ${location ?? "?"} in the catalogue` };
-      return [
-        {
-          what: `floating ${family} in ${location}`,
-          ...money(p.monthly),
-          ...(c.primary_ips_unverified ? { unverified: true } : {}),
-        },
-      ];
-    }
+    case "hcloud_primary_ip":
+      return ipCharges("primary", c.primary_ips, str(attrs.type), str(attrs.location), c.primary_ips_unverified);
+    case "hcloud_floating_ip":
+      // The catalogue notes one verification for both kinds of IP prices: primary_ips_unverified.
+      return ipCharges("floating", c.floating_ips, str(attrs.type), str(attrs.home_location), c.primary_ips_unverified);
     case "hcloud_volume": {
       const size = typeof attrs.size === "number" ? attrs.size : undefined;
       if (size === undefined) return { reason: "volume size not known before apply" };

@@ -24,14 +24,11 @@
  * short TF_VAR_state_passphrase where the state is encrypted).
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { chooseBinary } from "./deploy/binary";
+import { OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
+import type { PreflightStack } from "./deploy/preflight";
 import { runCaptured, type Captured } from "./deploy/runner";
-import { environmentStacks, OutputProblem, stackFacts, type StackFacts, type SynthStack } from "./deploy/output";
-import { passphraseProblems } from "./deploy/preflight";
 import { ExitCode, shownPath, type Io } from "./io";
-import { STACK_CONCERNS } from "./inventory/model";
-import { readProjectConfig } from "./project";
+import { type Engine, engineFor, initIfNeeded, namedStacks, reportCaptured, synthOutput } from "./stack-engine";
 
 export const OUTPUT_FORMATS = ["text", "json"] as const;
 
@@ -110,6 +107,70 @@ function isOutputs(raw: unknown): raw is StackOutputs {
   );
 }
 
+/** The stacks with the outputs each declares and the facts of their state; undefined when a problem was printed. */
+function outputStacks(
+  opts: OutputOptions,
+  env: string,
+  io: Io,
+  root: string,
+): { stacks: SynthStack[]; declared: Map<string, string[]>; facts: PreflightStack[] } | undefined {
+  const stacks = namedStacks(PREFIX, synthOutput(opts.out, io, root), env, opts.stack, io);
+  if (stacks === undefined) return undefined;
+  try {
+    const declared = new Map(stacks.map((s) => [s.name, declaredOutputs(s)]));
+    return { stacks, declared, facts: stacks.map((s) => ({ name: s.name, facts: stackFacts(s) })) };
+  } catch (err) {
+    if (!(err instanceof OutputProblem)) throw err;
+    io.err(`${PREFIX}: ${err.message}`);
+    return undefined;
+  }
+}
+
+/** The outputs `output -json` printed, or what is wrong with what it printed. */
+function parsedOutputs(stdout: string): { outputs: StackOutputs } | { wrong: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stdout);
+  } catch (err) {
+    return { wrong: `printed no JSON (${(err as Error).message})` };
+  }
+  if (isOutputs(raw)) return { outputs: raw };
+  return { wrong: 'printed JSON that is not an object of outputs ({ "<name>": { "value": … } })' };
+}
+
+/** One stack's outputs, read by the engine (after `init` when needed); an exit code when that failed (printed). */
+async function readStackOutputs(
+  stack: SynthStack,
+  declared: readonly string[],
+  engine: Engine,
+  env: string,
+  io: Io,
+): Promise<StackOutputs | number> {
+  const dir = shownPath(io, stack.dir);
+  const failed = (args: readonly string[], result: Captured) =>
+    reportCaptured(PREFIX, stack.name, engine, { args, result, dir }, "nothing printed", io);
+  const init = await initIfNeeded(PREFIX, stack, engine, io, "err");
+  if (init !== undefined) return failed(init.args, init.result);
+  const args = ["output", "-json"];
+  const r = await runCaptured(engine.path, args, stack.dir, io, { stdout: "keep", stderr: "err" });
+  if (r.code !== 0) return failed(args, r);
+  const parsed = parsedOutputs(r.stdout);
+  if ("wrong" in parsed) {
+    io.err(`${PREFIX}: ${stack.name}: \`${engine.name} ${args.join(" ")}\` ${parsed.wrong}; nothing printed`);
+    return ExitCode.failed;
+  }
+  const { outputs } = parsed;
+  if (declared.length > 0 && Object.keys(outputs).length === 0) {
+    io.err(
+      `${PREFIX}: ${stack.name} is not applied yet: its state holds none of its outputs (${declared.join(", ")}); ` +
+        `deploy it first (\`all2all deploy --env ${env} --stack ${stack.name}\`), ` +
+        "or check that the state credentials point at its state; nothing printed",
+    );
+    return ExitCode.failed;
+  }
+  return outputs;
+}
+
 export async function runOutput(opts: OutputOptions, io: Io, root: string): Promise<number> {
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
@@ -121,89 +182,17 @@ export async function runOutput(opts: OutputOptions, io: Io, root: string): Prom
     io.err(`${PREFIX}: --format must be one of ${OUTPUT_FORMATS.join(", ")} (got "${opts.format}")`);
     return ExitCode.badInput;
   }
-  const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
-  const outLabel = shownPath(io, out);
-
-  let stacks: SynthStack[];
-  const declared = new Map<string, string[]>();
-  let facts: { name: string; facts: StackFacts }[];
-  try {
-    const all = environmentStacks(out, outLabel, env);
-    if (opts.stack === undefined) stacks = all;
-    else {
-      const wanted = opts.stack.trim();
-      const found = all.find((s) => s.name === wanted || s.name === `${env}-${wanted}`);
-      if (!found) {
-        io.err(
-          `${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`,
-        );
-        return ExitCode.badInput;
-      }
-      stacks = [found];
-    }
-    for (const s of stacks) declared.set(s.name, declaredOutputs(s));
-    facts = stacks.map((s) => ({ name: s.name, facts: stackFacts(s) }));
-  } catch (err) {
-    if (err instanceof OutputProblem) {
-      io.err(`${PREFIX}: ${err.message}`);
-      return ExitCode.badInput;
-    }
-    throw err;
-  }
-  const binary = chooseBinary(opts.binary, io.env, io.cwd);
+  const selected = outputStacks(opts, env, io, root);
+  if (selected === undefined) return ExitCode.badInput;
   // The outputs are read from the state: encrypted, tofu needs the passphrase (already for init).
-  const problems = [...(binary.ok ? [] : [binary.problem]), ...passphraseProblems(facts, io.env)];
-  if (problems.length > 0 || !binary.ok) {
-    for (const p of problems) io.err(`${PREFIX}: ${p}`);
-    return ExitCode.badInput;
-  }
+  const engine = engineFor(PREFIX, opts.binary, selected.facts, io);
+  if (engine === undefined) return ExitCode.badInput;
 
   const byStack: [string, StackOutputs][] = [];
-  for (const stack of stacks) {
-    const dir = shownPath(io, stack.dir);
-    const failed = (args: readonly string[], r: Captured) => {
-      const why =
-        r.error !== undefined
-          ? `could not start (${r.error})`
-          : r.code === null
-            ? "was killed"
-            : `exited with ${r.code}`;
-      io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dir}; nothing printed`);
-      return ExitCode.failed;
-    };
-    if (!fs.existsSync(path.join(stack.dir, ".terraform"))) {
-      const args = ["init", "-input=false"];
-      io.err(`${PREFIX}: ${stack.name}: not initialised: $ ${binary.name} ${args.join(" ")}`);
-      const r = await runCaptured(binary.path, args, stack.dir, io, { stdout: "err", stderr: "err" });
-      if (r.code !== 0) return failed(args, r);
-    }
-    const args = ["output", "-json"];
-    const r = await runCaptured(binary.path, args, stack.dir, io, { stdout: "keep", stderr: "err" });
-    if (r.code !== 0) return failed(args, r);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(r.stdout);
-    } catch (err) {
-      io.err(
-        `${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` printed no JSON (${(err as Error).message}); nothing printed`,
-      );
-      return ExitCode.failed;
-    }
-    if (!isOutputs(raw)) {
-      io.err(
-        `${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` printed JSON that is not an object of outputs ({ "<name>": { "value": … } }); nothing printed`,
-      );
-      return ExitCode.failed;
-    }
-    const names = declared.get(stack.name) ?? [];
-    if (names.length > 0 && Object.keys(raw).length === 0) {
-      io.err(
-        `${PREFIX}: ${stack.name} is not applied yet: its state holds none of its outputs (${names.join(", ")}); ` +
-          `deploy it first (\`all2all deploy --env ${env} --stack ${stack.name}\`), or check that the state credentials point at its state; nothing printed`,
-      );
-      return ExitCode.failed;
-    }
-    byStack.push([stack.name, opts.showSensitive ? raw : maskSensitive(raw)]);
+  for (const stack of selected.stacks) {
+    const outputs = await readStackOutputs(stack, selected.declared.get(stack.name) ?? [], engine, env, io);
+    if (typeof outputs === "number") return outputs;
+    byStack.push([stack.name, opts.showSensitive ? outputs : maskSensitive(outputs)]);
   }
 
   const single = opts.stack !== undefined;

@@ -23,16 +23,13 @@
  * no or a short state passphrase where the state is encrypted, no terminal to
  * confirm on without --yes).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { chooseBinary } from "./deploy/binary";
 import { runCaptured, type Captured } from "./deploy/runner";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
-import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./deploy/output";
-import { passphraseProblems } from "./deploy/preflight";
+import { stackFacts, type SynthStack } from "./deploy/output";
 import { STACK_CONCERNS } from "./inventory/model";
-import { ExitCode, shownPath, type Io } from "./io";
-import { readProjectConfig } from "./project";
+import { ExitCode, type Io } from "./io";
+import { type Engine, engineFor, initIfNeeded, namedStacks, reportCaptured, synthOutput } from "./stack-engine";
 
 export interface UnlockOptions {
   readonly env?: string;
@@ -94,6 +91,71 @@ export function renderLock(lock: LockInfo): string[] {
 
 const PREFIX = "unlock";
 
+/** Where a stack's engine runs, as said in its messages. */
+interface StackRun {
+  readonly stack: SynthStack;
+  readonly engine: Engine;
+  /** The stack's folder, relative to the working directory. */
+  readonly dir: string;
+}
+
+function failed(at: StackRun, args: readonly string[], result: Captured, what: string, io: Io): number {
+  return reportCaptured(PREFIX, at.stack.name, at.engine, { args, result, dir: at.dir }, what, io);
+}
+
+/**
+ * The lock held on the stack's state, asked for by a plan that waits for no
+ * lock (after `init` when needed); `"free"` when none is held, an exit code
+ * when the engine failed (printed).
+ */
+async function heldLock(at: StackRun, io: Io): Promise<LockInfo | "free" | number> {
+  const { stack, engine } = at;
+  const init = await initIfNeeded(PREFIX, stack, engine, io, "err-after");
+  if (init !== undefined) return failed(at, init.args, init.result, "nothing released", io);
+  const probe = ["plan", "-input=false", "-refresh=false", "-lock-timeout=0s"];
+  io.err(`${PREFIX}: ${stack.name}: asking for the lock: $ ${engine.name} ${probe.join(" ")}`);
+  const asked = await runCaptured(engine.path, probe, stack.dir, io, { stdout: "keep", stderr: "keep" });
+  if (asked.code === 0) return "free";
+  const lock = parseLockInfo(asked.output);
+  if (asked.output.includes(LOCK_ERROR) && lock !== undefined) return lock;
+  for (const line of asked.output.replace(/\n$/, "").split("\n")) io.err(line);
+  return failed(at, probe, asked, "it names no lock (its output is above), so nothing was released", io);
+}
+
+/** Shows the lock, asks the operator to type the stack's name (unless --yes), and releases it. */
+async function releaseLock(
+  at: StackRun,
+  lock: LockInfo,
+  opts: UnlockOptions,
+  deps: UnlockDeps,
+  io: Io,
+): Promise<number> {
+  const { stack, engine } = at;
+  io.out(`The state of ${stack.name} is locked:`);
+  for (const line of renderLock(lock)) io.out(line);
+  io.out(
+    "Release it only when the run that holds it is gone (killed, or its machine lost): " +
+      "releasing the lock of a run still going lets two runs write the state at once.",
+  );
+  if (!opts.yes) {
+    const confirm = deps.confirm ?? stdinConfirm();
+    const answer = await confirm(
+      `Release the lock ${lock.ID} of ${stack.name}? ` +
+        `Type the stack's name (${stack.name}) to release it, anything else stops here:`,
+    );
+    if (answer?.trim() !== stack.name) {
+      io.err(`${PREFIX}: ${stack.name}: not confirmed: the lock ${lock.ID} is still held`);
+      return ExitCode.failed;
+    }
+  }
+  const release = ["force-unlock", "-force", lock.ID];
+  io.err(`${PREFIX}: ${stack.name}: $ ${engine.name} ${release.join(" ")}`);
+  const r = await runCaptured(engine.path, release, stack.dir, io, { stdout: "err-after", stderr: "err-after" });
+  if (r.code !== 0) return failed(at, release, r, `the lock ${lock.ID} may still be held`, io);
+  io.out(`${PREFIX}: released the lock ${lock.ID} of ${stack.name}`);
+  return ExitCode.ok;
+}
+
 export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps: UnlockDeps = {}): Promise<number> {
   const env = opts.env?.trim();
   if (env === undefined || env === "") {
@@ -103,94 +165,30 @@ export async function runUnlock(opts: UnlockOptions, io: Io, root: string, deps:
   const wanted = opts.stack?.trim();
   if (wanted === undefined || wanted === "") {
     io.err(
-      `${PREFIX}: --stack is required: one stack's lock at a time, by its name (${env}-network) or its part (${STACK_CONCERNS.join(", ")})`,
+      `${PREFIX}: --stack is required: one stack's lock at a time, ` +
+        `by its name (${env}-network) or its part (${STACK_CONCERNS.join(", ")})`,
     );
     return ExitCode.badInput;
   }
-  const out = opts.out === undefined ? path.join(root, readProjectConfig(root).output) : path.resolve(io.cwd, opts.out);
-  const outLabel = shownPath(io, out);
-  let stack: SynthStack | undefined;
-  try {
-    const all = environmentStacks(out, outLabel, env);
-    stack = all.find((s) => s.name === wanted || s.name === `${env}-${wanted}`);
-    if (!stack) {
-      io.err(
-        `${PREFIX}: --stack ${opts.stack} is not a stack of environment ${env}; its stacks: ${all.map((s) => s.name).join(", ")} (or ${STACK_CONCERNS.join(", ")})`,
-      );
-      return ExitCode.badInput;
-    }
-  } catch (err) {
-    if (err instanceof OutputProblem) {
-      io.err(`${PREFIX}: ${err.message}`);
-      return ExitCode.badInput;
-    }
-    throw err;
-  }
+  const stack = namedStacks(PREFIX, synthOutput(opts.out, io, root), env, opts.stack, io)?.[0];
+  if (stack === undefined) return ExitCode.badInput;
   const stdinIsTTY = deps.stdinIsTTY ?? (deps.confirm !== undefined || stdinIsTerminal());
   if (!opts.yes && !stdinIsTTY) {
     io.err(
-      `${PREFIX}: standard input is not a terminal, so the release cannot be confirmed: run unlock in a terminal, or pass --yes`,
+      `${PREFIX}: standard input is not a terminal, so the release cannot be confirmed: ` +
+        "run unlock in a terminal, or pass --yes",
     );
     return ExitCode.badInput;
   }
-  const binary = chooseBinary(opts.binary, io.env, io.cwd);
   // An encrypted state: tofu needs its passphrase already for init.
-  const problems = [
-    ...(binary.ok ? [] : [binary.problem]),
-    ...passphraseProblems([{ name: stack.name, facts: stackFacts(stack) }], io.env),
-  ];
-  if (problems.length > 0 || !binary.ok) {
-    for (const p of problems) io.err(`${PREFIX}: ${p}`);
-    return ExitCode.badInput;
-  }
-  const dirLabel = path.relative(io.cwd, stack.dir) || ".";
-  const failed = (args: readonly string[], r: Captured, what: string) => {
-    const why =
-      r.error !== undefined ? `could not start (${r.error})` : r.code === null ? "was killed" : `exited with ${r.code}`;
-    io.err(`${PREFIX}: ${stack.name}: \`${binary.name} ${args.join(" ")}\` ${why} in ${dirLabel}; ${what}`);
-    return ExitCode.failed;
-  };
-
-  if (!fs.existsSync(path.join(stack.dir, ".terraform"))) {
-    const args = ["init", "-input=false"];
-    io.err(`${PREFIX}: ${stack.name}: not initialised: $ ${binary.name} ${args.join(" ")}`);
-    const r = await runCaptured(binary.path, args, stack.dir, io, { stdout: "err-after", stderr: "err-after" });
-    if (r.code !== 0) return failed(args, r, "nothing released");
-  }
-
-  const probe = ["plan", "-input=false", "-refresh=false", "-lock-timeout=0s"];
-  io.err(`${PREFIX}: ${stack.name}: asking for the lock: $ ${binary.name} ${probe.join(" ")}`);
-  const asked = await runCaptured(binary.path, probe, stack.dir, io, { stdout: "keep", stderr: "keep" });
-  if (asked.code === 0) {
+  const engine = engineFor(PREFIX, opts.binary, [{ name: stack.name, facts: stackFacts(stack) }], io);
+  if (engine === undefined) return ExitCode.badInput;
+  const at: StackRun = { stack, engine, dir: path.relative(io.cwd, stack.dir) || "." };
+  const lock = await heldLock(at, io);
+  if (typeof lock === "number") return lock;
+  if (lock === "free") {
     io.out(`${PREFIX}: no lock is held on the state of ${stack.name}: nothing to release`);
     return ExitCode.ok;
   }
-  const lock = parseLockInfo(asked.output);
-  if (!asked.output.includes(LOCK_ERROR) || lock === undefined) {
-    for (const line of asked.output.replace(/\n$/, "").split("\n")) io.err(line);
-    return failed(probe, asked, "it names no lock (its output is above), so nothing was released");
-  }
-
-  io.out(`The state of ${stack.name} is locked:`);
-  for (const line of renderLock(lock)) io.out(line);
-  io.out(
-    "Release it only when the run that holds it is gone (killed, or its machine lost): releasing the lock of a run still going lets two runs write the state at once.",
-  );
-
-  if (!opts.yes) {
-    const confirm = deps.confirm ?? stdinConfirm();
-    const answer = await confirm(
-      `Release the lock ${lock.ID} of ${stack.name}? Type the stack's name (${stack.name}) to release it, anything else stops here:`,
-    );
-    if (answer?.trim() !== stack.name) {
-      io.err(`${PREFIX}: ${stack.name}: not confirmed: the lock ${lock.ID} is still held`);
-      return ExitCode.failed;
-    }
-  }
-  const release = ["force-unlock", "-force", lock.ID];
-  io.err(`${PREFIX}: ${stack.name}: $ ${binary.name} ${release.join(" ")}`);
-  const r = await runCaptured(binary.path, release, stack.dir, io, { stdout: "err-after", stderr: "err-after" });
-  if (r.code !== 0) return failed(release, r, `the lock ${lock.ID} may still be held`);
-  io.out(`${PREFIX}: released the lock ${lock.ID} of ${stack.name}`);
-  return ExitCode.ok;
+  return releaseLock(at, lock, opts, deps, io);
 }

@@ -28,7 +28,8 @@ import {
 } from "../zonefile";
 import { replaceDir, tempSiblingDir, writeFileAtomic } from "../primitives/atomic";
 import { configDirOf, loadForCommand } from "./check";
-import { ExitCode, type Io } from "./io";
+import { plural } from "../primitives/plural";
+import { ExitCode, shownPath, type Io } from "./io";
 
 export interface ZonefileOptions {
   /** Config directory; default $ALL2ALL_CONFIG, else `defaultConfig`. */
@@ -121,7 +122,8 @@ function describeSerial(choice: SerialChoice): string {
   return `serial ${choice.serial} (changed, was ${choice.previous})`;
 }
 
-export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number> {
+/** The environment and the zones to render; an exit code when there is nothing to render or the input is wrong. */
+function selectZones(opts: ZonefileOptions, io: Io): { spec: NetworkSpec; zones: readonly ZoneSpec[] } | number {
   if (opts.env === undefined || opts.env.trim() === "") {
     const all = loadForCommand({ ...opts, env: undefined }, io);
     const names = all ? all.map((s) => s.environment.name).join(", ") : undefined;
@@ -135,147 +137,188 @@ export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number
   // --env is given (checked above): the one environment loaded.
   const spec = specs[0]!;
   const env = spec.environment.name;
-
   let zones = spec.zones as readonly ZoneSpec[];
   if (opts.zone !== undefined) {
     const zone = findZone(spec, opts.zone);
     if (!zone) {
       io.err(
-        `${PREFIX}: unknown zone "${opts.zone}" in environment ${env} (${configDirOf(opts, io)}); its zones: ${zoneList(spec)}`,
+        `${PREFIX}: unknown zone "${opts.zone}" in environment ${env} (${configDirOf(opts, io)}); ` +
+          `its zones: ${zoneList(spec)}`,
       );
       return ExitCode.badInput;
     }
     zones = [zone];
   }
-  if (zones.length === 0) {
-    io.out(`${PREFIX}: environment ${env} has no zones: nothing to render`);
-    return ExitCode.ok;
-  }
+  if (zones.length > 0) return { spec, zones };
+  io.out(`${PREFIX}: environment ${env} has no zones: nothing to render`);
+  return ExitCode.ok;
+}
 
-  const now = today(io);
-  if (typeof now === "string") {
-    io.err(`${PREFIX}: ${now}`);
-    return ExitCode.badInput;
+/** The servers' addresses: from --addresses FILE, else placeholders; undefined when the file is wrong (printed). */
+function addressBook(
+  opts: ZonefileOptions,
+  spec: NetworkSpec,
+  zones: readonly ZoneSpec[],
+  io: Io,
+): AddressBook | undefined {
+  if (opts.addresses === undefined) return placeholderAddresses(spec.servers);
+  const env = spec.environment.name;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(io.cwd, opts.addresses), "utf8");
+  } catch (err) {
+    io.err(`${PREFIX}: cannot read the addresses file ${opts.addresses}: ${(err as Error).message}`);
+    return undefined;
   }
+  // With --knot, every zone of the hidden primaries is rendered; only the zone files need addresses.
+  const parsed = parseServerOutputs(text, opts.addresses, referencedAddresses(zones), `${env}-servers`);
+  if (parsed.ok) return parsed.book;
+  for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
+  io.err(
+    `${PREFIX}: write it with \`all2all output --env ${env} --stack servers --format json > FILE\` ` +
+      `after applying ${env}-servers`,
+  );
+  return undefined;
+}
 
-  let book: AddressBook;
-  if (opts.addresses !== undefined) {
-    const file = path.resolve(io.cwd, opts.addresses);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch (err) {
-      io.err(`${PREFIX}: cannot read the addresses file ${opts.addresses}: ${(err as Error).message}`);
-      return ExitCode.badInput;
-    }
-    // With --knot, every zone of the hidden primaries is rendered; only the zone files need addresses.
-    const parsed = parseServerOutputs(text, opts.addresses, referencedAddresses(zones), `${env}-servers`);
-    if (!parsed.ok) {
-      for (const problem of parsed.problems) io.err(`${PREFIX}: ${problem}`);
-      io.err(
-        `${PREFIX}: write it with \`all2all output --env ${env} --stack servers --format json > FILE\` after applying ${env}-servers`,
-      );
-      return ExitCode.badInput;
-    }
-    book = parsed.book;
-  } else {
-    book = placeholderAddresses(spec.servers);
-  }
-
+/**
+ * The output folder, once it can be written: its parent exists (made
+ * without --out), it is not a file, and, replaced as a whole, it holds
+ * only what this command writes; undefined when not (printed).
+ */
+function outputFolder(opts: ZonefileOptions, env: string, whole: boolean, io: Io) {
   const out = path.resolve(io.cwd, opts.out ?? path.join(opts.zonesRoot ?? "zones", env));
-  const relative = path.relative(io.cwd, out);
-  const outLabel = relative === "" ? "." : relative.startsWith("..") ? out : relative;
+  const label = shownPath(io, out);
   const parent = path.dirname(out);
   if (opts.out === undefined) {
     fs.mkdirSync(parent, { recursive: true });
   } else if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) {
     // A typo in --out should not make folders.
     io.err(
-      `${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: --out must name a folder inside an existing one`,
+      `${PREFIX}: the folder ${path.relative(io.cwd, parent) || "."} does not exist: ` +
+        "--out must name a folder inside an existing one",
     );
-    return ExitCode.badInput;
+    return undefined;
   }
-  const whole = opts.zone === undefined;
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
-    io.err(`${PREFIX}: ${outLabel} is a file, not a folder: give another --out`);
+    io.err(`${PREFIX}: ${label} is a file, not a folder: give another --out`);
+    return undefined;
+  }
+  const foreign = whole ? foreignEntries(out) : [];
+  if (foreign.length > 0) {
+    io.err(
+      `${PREFIX}: refusing to replace ${label}: it holds ${foreign.join(", ")}, ` +
+        "which `all2all zonefile` did not write " +
+        "(it writes <zone>.zone files and knot/<server>.conf only); give another --out, or move them away",
+    );
+    return undefined;
+  }
+  return { out, label };
+}
+
+/** One file to write, relative to the output folder, with its line of the summary. */
+interface OutputFile {
+  readonly relative: string;
+  readonly content: string;
+  readonly summary: string;
+}
+
+/** The zone files, each with the serial chosen against the file already in `out`. */
+function zoneFiles(zones: readonly ZoneSpec[], env: string, book: AddressBook, out: string, now: Date): OutputFile[] {
+  return zones.map((zone) => {
+    const rendered = renderZone(zone, { environment: env, addresses: book });
+    const choice = chooseSerial(rendered.template, readIfExists(path.join(out, rendered.fileName)), now);
+    // The description's record sets, counted as check counts them; the SOA and apex NS come from the zone itself.
+    const sets = plural(zone.records.length, "record set");
+    return {
+      relative: rendered.fileName,
+      content: withSerial(rendered.template, choice.serial),
+      summary:
+        `${rendered.fileName}: ${zone.mode} zone, ${describeSerial(choice)}, ${sets} of the description, ` +
+        "with the SOA and the apex NS",
+    };
+  });
+}
+
+/** The Knot DNS configuration of each hidden primary; what to warn about is added to `warnings`. */
+function knotFiles(spec: NetworkSpec, env: string, warnings: string[]): OutputFile[] {
+  const configs = renderKnotConfigs(spec.zones as readonly ZoneSpec[], { environment: env });
+  if (configs.length === 0)
+    warnings.push(`no zone of environment ${env} is in secondary mode: no Knot configuration to render`);
+  return configs.map((config) => {
+    if (config.placeholder) {
+      warnings.push(
+        `${KNOT_DIR}/${config.fileName}: the secondaries' addresses are placeholders: ` +
+          "every transfer is refused until they are replaced (docs/dns.md)",
+      );
+    }
+    return {
+      relative: `${KNOT_DIR}/${config.fileName}`,
+      content: config.text,
+      summary:
+        `${KNOT_DIR}/${config.fileName}: Knot DNS on ${config.server} for ${config.zones.join(", ")}; ` +
+        `TSIG keys included from ${config.keys.map((k) => `${k.file} (secret from ${k.envVar})`).join(", ")}`,
+    };
+  });
+}
+
+/** Writes the files: the whole folder at once (rendered beside it, then moved), or each file atomically. */
+function writeFiles(files: readonly OutputFile[], out: string, whole: boolean): void {
+  if (!whole) {
+    for (const f of files) writeFileAtomic(path.join(out, f.relative), f.content);
+    return;
+  }
+  const tmp = tempSiblingDir(out);
+  try {
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(tmp, f.relative)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, f.relative), f.content);
+    }
+    replaceDir(tmp, out);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function runZonefile(opts: ZonefileOptions, io: Io): Promise<number> {
+  const selected = selectZones(opts, io);
+  if (typeof selected === "number") return selected;
+  const { spec, zones } = selected;
+  const env = spec.environment.name;
+  const now = today(io);
+  if (typeof now === "string") {
+    io.err(`${PREFIX}: ${now}`);
     return ExitCode.badInput;
   }
-  if (whole) {
-    const foreign = foreignEntries(out);
-    if (foreign.length > 0) {
-      io.err(
-        `${PREFIX}: refusing to replace ${outLabel}: it holds ${foreign.join(", ")}, which \`all2all zonefile\` did not write ` +
-          "(it writes <zone>.zone files and knot/<server>.conf only); give another --out, or move them away",
-      );
-      return ExitCode.badInput;
-    }
-  }
+  const book = addressBook(opts, spec, zones, io);
+  if (book === undefined) return ExitCode.badInput;
+  const whole = opts.zone === undefined;
+  const folder = outputFolder(opts, env, whole, io);
+  if (folder === undefined) return ExitCode.badInput;
 
   // Render everything before writing anything.
-  let files: { relative: string; content: string; summary: string }[];
+  let files: OutputFile[];
   const warnings: string[] = [];
   try {
-    files = zones.map((zone) => {
-      const rendered = renderZone(zone, { environment: env, addresses: book });
-      const choice = chooseSerial(rendered.template, readIfExists(path.join(out, rendered.fileName)), now);
-      // The description's record sets, counted as check counts them; the SOA and apex NS come from the zone itself.
-      const sets = zone.records.length;
-      return {
-        relative: rendered.fileName,
-        content: withSerial(rendered.template, choice.serial),
-        summary: `${rendered.fileName}: ${zone.mode} zone, ${describeSerial(choice)}, ${sets} record set${sets === 1 ? "" : "s"} of the description, with the SOA and the apex NS`,
-      };
-    });
-    if (opts.knot) {
-      const configs = renderKnotConfigs(spec.zones as readonly ZoneSpec[], { environment: env });
-      if (configs.length === 0)
-        warnings.push(`no zone of environment ${env} is in secondary mode: no Knot configuration to render`);
-      for (const config of configs) {
-        files.push({
-          relative: `${KNOT_DIR}/${config.fileName}`,
-          content: config.text,
-          summary:
-            `${KNOT_DIR}/${config.fileName}: Knot DNS on ${config.server} for ${config.zones.join(", ")}; ` +
-            `TSIG keys included from ${config.keys.map((k) => `${k.file} (secret from ${k.envVar})`).join(", ")}`,
-        });
-        if (config.placeholder) {
-          warnings.push(
-            `${KNOT_DIR}/${config.fileName}: the secondaries' addresses are placeholders: every transfer is refused until they are replaced (docs/dns.md)`,
-          );
-        }
-      }
-    }
+    files = [...zoneFiles(zones, env, book, folder.out, now), ...(opts.knot ? knotFiles(spec, env, warnings) : [])];
   } catch (err) {
     io.err(`${PREFIX}: ${(err as Error).message}`);
     return ExitCode.failed;
   }
-
   try {
-    if (whole) {
-      const tmp = tempSiblingDir(out);
-      try {
-        for (const f of files) {
-          fs.mkdirSync(path.dirname(path.join(tmp, f.relative)), { recursive: true });
-          fs.writeFileSync(path.join(tmp, f.relative), f.content);
-        }
-        replaceDir(tmp, out);
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    } else {
-      for (const f of files) writeFileAtomic(path.join(out, f.relative), f.content);
-    }
+    writeFiles(files, folder.out, whole);
   } catch (err) {
-    io.err(`${PREFIX}: cannot write ${outLabel}: ${(err as Error).message}`);
+    io.err(`${PREFIX}: cannot write ${folder.label}: ${(err as Error).message}`);
     return ExitCode.failed;
   }
 
-  io.out(`${PREFIX}: environment ${env}, ${files.length} file${files.length === 1 ? "" : "s"} in ${outLabel}/`);
+  io.out(`${PREFIX}: environment ${env}, ${plural(files.length, "file")} in ${folder.label}/`);
   for (const f of files) io.out(`  ${f.summary}`);
   io.out(`  addresses: ${book.source}`);
   if (book.placeholder) {
     warnings.push(
-      `addresses are placeholders (documentation addresses): not for serving; give --addresses FILE (\`all2all output --env ${env} --stack servers --format json\`)`,
+      "addresses are placeholders (documentation addresses): not for serving; " +
+        `give --addresses FILE (\`all2all output --env ${env} --stack servers --format json\`)`,
     );
   }
   for (const w of warnings) io.err(`${PREFIX}: warning: ${w}`);

@@ -39,19 +39,16 @@ import {
   type Labels,
   checkInteger,
   checkLabels,
-  checkName,
   checkNumericImportId,
-  describeConstruct,
-  importExisting,
   isToken,
   literal,
-  pinAddress,
   protectedLifecycle,
   sensitiveVariable,
   show,
   snake,
 } from "./common";
-import { sshPublicKeyProblem } from "./ssh-keys";
+import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
+import { publicKeyLiteral, sshPublicKeyProblem } from "./ssh-keys";
 
 /** Access settings of the box. */
 export interface StorageBoxAccess {
@@ -199,8 +196,7 @@ export class BackupStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupStorageProps) {
     super(scope, id);
-    this.where = describeConstruct("BackupStorage", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("BackupStorage", id);
     this.baseName = id;
     this.protect = props.protect ?? true;
     this.labels = checkLabels(this.where, props.labels);
@@ -237,23 +233,13 @@ export class BackupStorage extends Construct {
       location: props.location,
       labels: this.labels,
       password: password.stringValue,
-      accessSettings: {
-        sshEnabled: access.ssh ?? true,
-        sambaEnabled: access.samba ?? false,
-        webdavEnabled: access.webdav ?? false,
-        zfsEnabled: access.zfs ?? false,
-        reachableExternally: access.reachableExternally ?? false,
-      },
+      accessSettings: { ...accessSettings(access), zfsEnabled: access.zfs ?? false },
       snapshotPlan: plan === false ? undefined : { ...plan },
-      sshKeys:
-        props.sshKeys === undefined
-          ? undefined
-          : props.sshKeys.map((key) => (isToken(key) ? key : literal(key.trim().split(/\s+/).join(" ")))),
+      sshKeys: props.sshKeys === undefined ? undefined : props.sshKeys.map(publicKeyLiteral),
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect, ["ssh_keys"]),
     });
-    pinAddress(this.storageBox, id);
-    if (props.importId !== undefined) importExisting(this.storageBox, props.importId);
+    pinnedResource(this.storageBox, id, props.importId);
     this.storageBoxId = Token.asNumber(this.storageBox.id);
   }
 
@@ -262,14 +248,7 @@ export class BackupStorage extends Construct {
    * password comes from `TF_VAR_storage_box_subaccount_password_<box>_<name>`.
    */
   addSubaccount(options: SubaccountOptions): BackupSubaccount {
-    const where = `${this.where}, subaccount "${options.name}"`;
-    checkName(where, "the subaccount name", options.name);
-    if (this.subaccountsByName.has(options.name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the subaccount "${options.name}" is declared twice; give each subaccount its own name`,
-      );
-    }
+    const where = newItemWhere(this.where, "subaccount", options.name, this.subaccountsByName);
     const home = options.homeDirectory;
     if (
       typeof home !== "string" ||
@@ -313,15 +292,9 @@ export class BackupStorage extends Construct {
       password: password.stringValue,
       description: literal(options.description),
       labels,
-      accessSettings: {
-        readonly: options.readonly ?? false,
-        sshEnabled: access.ssh ?? true,
-        sambaEnabled: access.samba ?? false,
-        webdavEnabled: access.webdav ?? false,
-        reachableExternally: access.reachableExternally ?? false,
-      },
+      accessSettings: { readonly: options.readonly ?? false, ...accessSettings(access) },
     });
-    pinAddress(subaccount, `${this.baseName}-${options.name}`);
+    pinnedResource(subaccount, `${this.baseName}-${options.name}`);
     const created: BackupSubaccount = {
       subaccount,
       passwordVariable,
@@ -363,4 +336,14 @@ function checkSnapshotPlan(where: string, plan: SnapshotPlan): void {
     "0 is Sunday, 6 Saturday (the provider's numbering, not the API's 1-7)",
   );
   checkInteger(where, "snapshotPlan.dayOfMonth", plan.dayOfMonth, 1, 31, "or leave it out for every day");
+}
+
+/** The access settings of a box and of a subaccount, with their safe defaults: SSH only, from Hetzner's network. */
+function accessSettings(access: SubaccountAccess) {
+  return {
+    sshEnabled: access.ssh ?? true,
+    sambaEnabled: access.samba ?? false,
+    webdavEnabled: access.webdav ?? false,
+    reachableExternally: access.reachableExternally ?? false,
+  };
 }

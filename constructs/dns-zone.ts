@@ -45,17 +45,14 @@ import {
   checkHostname,
   checkInteger,
   checkLabels,
-  checkName,
-  describeConstruct,
-  importExisting,
   isToken,
   literal,
-  pinAddress,
   protectedLifecycle,
   sensitiveVariable,
   show,
   snake,
 } from "./common";
+import { constructWhere, pinnedResource } from "./construct-setup";
 import { parseIp } from "../primitives/ip";
 import {
   RRSET_TYPES,
@@ -154,8 +151,7 @@ export class DnsZone extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsZoneProps) {
     super(scope, id);
-    this.where = describeConstruct("DnsZone", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("DnsZone", id);
     this.baseName = id;
     checkHostname(this.where, "name", props.name, { minLabels: 2 });
     this.name = props.name;
@@ -171,24 +167,7 @@ export class DnsZone extends Construct {
     }
 
     const nameservers = props.primaryNameservers ?? [];
-    if (this.mode === "primary" && nameservers.length > 0) {
-      throw new ConstructPropsError(
-        this.where,
-        `primaryNameservers are only for mode "secondary" (a primary zone's records are managed here); set mode: "secondary" or drop them`,
-      );
-    }
-    if (this.mode === "secondary" && nameservers.length === 0) {
-      throw new ConstructPropsError(
-        this.where,
-        `mode "secondary" needs at least one of primaryNameservers (the servers Hetzner transfers the zone from)`,
-      );
-    }
-    if (props.tsigKeyVariable !== undefined && !nameservers.some((ns) => ns.tsigAlgorithm !== undefined)) {
-      throw new ConstructPropsError(
-        this.where,
-        "tsigKeyVariable is set but no primary name server has a tsigAlgorithm; give the algorithm or drop the variable",
-      );
-    }
+    checkNameserverMode(this.where, this.mode, nameservers, props.tsigKeyVariable);
     let tsigKey: string | undefined;
     if (nameservers.some((ns) => ns.tsigAlgorithm !== undefined)) {
       this.tsigKeyVariableName = props.tsigKeyVariable ?? `dns_tsig_key_${snake(id)}`;
@@ -198,28 +177,7 @@ export class DnsZone extends Construct {
         `TSIG key (base64) for transfers of the zone ${props.name}; set TF_VAR_${this.tsigKeyVariableName}`,
       ).stringValue;
     }
-    const primaryNameservers = nameservers.map((ns, i) => {
-      const where = `${this.where}, primaryNameservers[${i}]`;
-      if (!isToken(ns.address) && parseIp(ns.address) === undefined) {
-        throw new ConstructPropsError(
-          where,
-          `address ${show(ns.address)} is not an IPv4 or IPv6 address (Hetzner needs the primary's public address, e.g. server.ipv6Address)`,
-        );
-      }
-      checkInteger(where, "port", ns.port, 1, 65535, "53 is the default");
-      if (ns.tsigAlgorithm !== undefined && !TSIG_ALGORITHMS.includes(ns.tsigAlgorithm)) {
-        throw new ConstructPropsError(
-          where,
-          `tsigAlgorithm must be one of ${TSIG_ALGORITHMS.join(", ")} (got ${show(ns.tsigAlgorithm)})`,
-        );
-      }
-      return {
-        address: ns.address,
-        port: ns.port,
-        tsigAlgorithm: ns.tsigAlgorithm,
-        tsigKey: ns.tsigAlgorithm !== undefined ? tsigKey : undefined,
-      };
-    });
+    const primaryNameservers = primaryNameserverBlocks(this.where, nameservers, tsigKey);
 
     this.zone = new zone.Zone(this, "zone", {
       name: props.name,
@@ -230,8 +188,7 @@ export class DnsZone extends Construct {
       primaryNameservers: primaryNameservers.length > 0 ? primaryNameservers : undefined,
       lifecycle: protectedLifecycle(this.protect),
     });
-    pinAddress(this.zone, id);
-    if (props.importId !== undefined) importExisting(this.zone, props.importId);
+    pinnedResource(this.zone, id, props.importId);
     this.zoneId = Token.asNumber(this.zone.id);
   }
 
@@ -303,8 +260,11 @@ export class DnsZone extends Construct {
           : { value: literal(r.value), comment: literal(r.comment) },
       ),
     });
-    pinAddress(rrset, `${this.baseName}-${recordSlug(options.name)}-${options.type.toLowerCase()}`);
-    if (options.importExisting === true) importExisting(rrset, `${this.name}/${options.name}/${options.type}`);
+    pinnedResource(
+      rrset,
+      `${this.baseName}-${recordSlug(options.name)}-${options.type.toLowerCase()}`,
+      options.importExisting === true ? `${this.name}/${options.name}/${options.type}` : undefined,
+    );
     this.rrsets.set(key, rrset);
     const types = this.typesByName.get(options.name) ?? new Set<string>();
     types.add(options.type);
@@ -326,4 +286,61 @@ export class DnsZone extends Construct {
   get authoritativeNameservers(): string[] {
     return this.zone.authoritativeNameservers.assigned;
   }
+}
+
+/** Throws unless the primary name servers fit the mode, and a TSIG key variable is asked only for signed transfers. */
+function checkNameserverMode(
+  where: string,
+  mode: "primary" | "secondary",
+  nameservers: readonly PrimaryNameserver[],
+  tsigKeyVariable: string | undefined,
+): void {
+  if (mode === "primary" && nameservers.length > 0) {
+    throw new ConstructPropsError(
+      where,
+      `primaryNameservers are only for mode "secondary" (a primary zone's records are managed here); set mode: "secondary" or drop them`,
+    );
+  }
+  if (mode === "secondary" && nameservers.length === 0) {
+    throw new ConstructPropsError(
+      where,
+      `mode "secondary" needs at least one of primaryNameservers (the servers Hetzner transfers the zone from)`,
+    );
+  }
+  if (tsigKeyVariable !== undefined && !nameservers.some((ns) => ns.tsigAlgorithm !== undefined)) {
+    throw new ConstructPropsError(
+      where,
+      "tsigKeyVariable is set but no primary name server has a tsigAlgorithm; give the algorithm or drop the variable",
+    );
+  }
+}
+
+/** The zone's `primary_nameservers` blocks, each checked; the signed ones get `tsigKey`. */
+function primaryNameserverBlocks(
+  zoneWhere: string,
+  nameservers: readonly PrimaryNameserver[],
+  tsigKey: string | undefined,
+) {
+  return nameservers.map((ns, i) => {
+    const where = `${zoneWhere}, primaryNameservers[${i}]`;
+    if (!isToken(ns.address) && parseIp(ns.address) === undefined) {
+      throw new ConstructPropsError(
+        where,
+        `address ${show(ns.address)} is not an IPv4 or IPv6 address (Hetzner needs the primary's public address, e.g. server.ipv6Address)`,
+      );
+    }
+    checkInteger(where, "port", ns.port, 1, 65535, "53 is the default");
+    if (ns.tsigAlgorithm !== undefined && !TSIG_ALGORITHMS.includes(ns.tsigAlgorithm)) {
+      throw new ConstructPropsError(
+        where,
+        `tsigAlgorithm must be one of ${TSIG_ALGORITHMS.join(", ")} (got ${show(ns.tsigAlgorithm)})`,
+      );
+    }
+    return {
+      address: ns.address,
+      port: ns.port,
+      tsigAlgorithm: ns.tsigAlgorithm,
+      tsigKey: ns.tsigAlgorithm !== undefined ? tsigKey : undefined,
+    };
+  });
 }

@@ -45,19 +45,8 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as firewall from "../.gen/providers/hcloud/firewall";
 import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
-import {
-  ConstructPropsError,
-  type Labels,
-  checkLabels,
-  checkName,
-  checkNumericImportId,
-  describeConstruct,
-  importExisting,
-  isToken,
-  literal,
-  pinAddress,
-  show,
-} from "./common";
+import { ConstructPropsError, type Labels, checkLabels, checkNumericImportId, isToken, literal, show } from "./common";
+import { constructWhere, pinnedResource } from "./construct-setup";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "../primitives/ip";
 
 /** Every IPv4 address. */
@@ -124,14 +113,12 @@ export class FirewallPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: FirewallPolicyProps) {
     super(scope, id);
-    this.where = describeConstruct("FirewallPolicy", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("FirewallPolicy", id);
     this.baseName = id;
     const labels = checkLabels(this.where, props.labels);
     checkNumericImportId(this.where, "importId", props.importId);
     this.firewall = new firewall.Firewall(this, "firewall", { name: props.name ?? id, labels });
-    pinAddress(this.firewall, id);
-    if (props.importId !== undefined) importExisting(this.firewall, props.importId);
+    pinnedResource(this.firewall, id, props.importId);
     this.firewallId = Token.asNumber(this.firewall.id);
     for (const selector of props.labelSelectors ?? []) this.applyToLabelSelector(selector);
   }
@@ -215,7 +202,7 @@ export class FirewallPolicy extends Construct {
         firewallId: this.firewallId,
         serverIds: [...this.attachedServerIds],
       });
-      pinAddress(this.attachment, this.baseName);
+      pinnedResource(this.attachment, this.baseName);
     } else {
       this.attachment.serverIds = [...this.attachedServerIds];
     }

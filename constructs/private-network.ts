@@ -33,15 +33,12 @@ import {
   type Labels,
   checkInteger,
   checkLabels,
-  checkName,
   checkNumericImportId,
-  describeConstruct,
-  importExisting,
   isToken,
-  pinAddress,
   protectedLifecycle,
   show,
 } from "./common";
+import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
 import type { Cidr } from "../primitives/ip";
 import {
   checkNetworkRange,
@@ -166,8 +163,7 @@ export class PrivateNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
-    this.where = describeConstruct("PrivateNetwork", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("PrivateNetwork", id);
     this.baseName = id;
     this.protect = props.protect ?? true;
     const labels = checkLabels(this.where, props.labels);
@@ -184,31 +180,40 @@ export class PrivateNetwork extends Construct {
       deleteProtection: this.protect,
       lifecycle: protectedLifecycle(this.protect),
     });
-    pinAddress(this.network, id);
-    if (props.importId !== undefined) importExisting(this.network, props.importId);
+    pinnedResource(this.network, id, props.importId);
     this.networkId = Token.asNumber(this.network.id);
 
     for (const subnet of props.subnets ?? []) this.addSubnet(subnet);
     for (const route of props.routes ?? []) this.addRoute(route);
   }
 
-  /** Adds a subnet (`hcloud_network_subnet.<network>-<name>`) and returns it; pass its `id` to Server networks. */
-  addSubnet(options: SubnetOptions): networkSubnet.NetworkSubnet {
-    const name = options.name ?? (isToken(options.ipRange) ? undefined : slugOfRange(options.ipRange));
+  /**
+   * The name of a new subnet or route (the one given, else one derived from
+   * its range: `10-20-1-0-24`, `route-10-30-0-0-24`), checked to be new, and
+   * how messages name the item.
+   */
+  private newRangeItem(
+    kind: "subnet" | "route",
+    field: "ipRange" | "destination",
+    range: string,
+    given: string | undefined,
+    declared: ReadonlyMap<string, unknown>,
+  ): { name: string; where: string } {
+    const prefix = kind === "route" ? "route-" : "";
+    const name = given ?? (isToken(range) ? undefined : `${prefix}${slugOfRange(range)}`);
     if (name === undefined) {
       throw new ConstructPropsError(
         this.where,
-        "a subnet whose ipRange is a token needs a name (it becomes part of the address)",
+        `a ${kind} whose ${field} is a token needs a name (it becomes part of the address)`,
       );
     }
-    const where = `${this.where}, subnet "${name}"`;
-    checkName(where, "the subnet name", name, { suffix: true });
-    if (this.subnetsByName.has(name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the subnet "${name}" is declared twice; give each subnet its own range or name`,
-      );
-    }
+    const fix = `give each ${kind} its own ${field === "ipRange" ? "range" : "destination"} or name`;
+    return { name, where: newItemWhere(this.where, kind, name, declared, { suffix: true, fix }) };
+  }
+
+  /** Adds a subnet (`hcloud_network_subnet.<network>-<name>`) and returns it; pass its `id` to Server networks. */
+  addSubnet(options: SubnetOptions): networkSubnet.NetworkSubnet {
+    const { name, where } = this.newRangeItem("subnet", "ipRange", options.ipRange, options.name, this.subnetsByName);
     const zone = options.networkZone ?? this.defaultZone;
     checkZone(where, "networkZone", zone);
     for (const [otherName, other] of this.subnetsByName) {
@@ -257,29 +262,20 @@ export class PrivateNetwork extends Construct {
       ipRange: options.ipRange,
       vswitchId: options.vswitchId,
     });
-    pinAddress(subnet, `${this.baseName}-${name}`);
+    pinnedResource(subnet, `${this.baseName}-${name}`);
     this.subnetsByName.set(name, { subnet, range, zone });
     return subnet;
   }
 
   /** Adds a static route (`hcloud_network_route.<network>-<name>`) and returns it. */
   addRoute(options: RouteOptions): networkRoute.NetworkRoute {
-    const name =
-      options.name ?? (isToken(options.destination) ? undefined : `route-${slugOfRange(options.destination)}`);
-    if (name === undefined) {
-      throw new ConstructPropsError(
-        this.where,
-        "a route whose destination is a token needs a name (it becomes part of the address)",
-      );
-    }
-    const where = `${this.where}, route "${name}"`;
-    checkName(where, "the route name", name, { suffix: true });
-    if (this.routesByName.has(name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the route "${name}" is declared twice; give each route its own destination or name`,
-      );
-    }
+    const { name, where } = this.newRangeItem(
+      "route",
+      "destination",
+      options.destination,
+      options.name,
+      this.routesByName,
+    );
     const subnets = [...this.subnetsByName].filter(([, o]) => o.range !== undefined);
     let destination: Cidr | undefined;
     if (!isToken(options.destination)) {
@@ -307,7 +303,7 @@ export class PrivateNetwork extends Construct {
       destination: options.destination,
       gateway: options.gateway,
     });
-    pinAddress(route, `${this.baseName}-${name}`);
+    pinnedResource(route, `${this.baseName}-${name}`);
     this.routesByName.set(name, { route, destination });
     return route;
   }

@@ -16,13 +16,12 @@ import {
   checkHostname,
   checkLabels,
   checkNumericImportId,
-  importExisting,
   isToken,
   literal,
-  pinAddress,
   protectedLifecycle,
   show,
 } from "./common";
+import { pinnedResource } from "./construct-setup";
 import type { FloatingIpOptions, ServerBase, ServerFloatingIp } from "./server-props";
 
 /**
@@ -47,8 +46,7 @@ export function createPrimaryIp(
     labels: base.labels,
     lifecycle: protectedLifecycle(base.protect),
   });
-  pinAddress(ip, `${base.baseName}-${family}`);
-  if (importId !== undefined && importId !== "create") importExisting(ip, importId);
+  pinnedResource(ip, `${base.baseName}-${family}`, importId === "create" ? undefined : importId);
   return ip;
 }
 
@@ -61,7 +59,7 @@ export function createPrimaryReverseDns(
   ipAddress: string,
   dnsPtr: string,
 ): rdns.Rdns {
-  return pinAddress(
+  return pinnedResource(
     new rdns.Rdns(scope, `${family}-rdns`, { primaryIpId: ip.id, ipAddress, dnsPtr }),
     `${base.baseName}-${family}`,
   );
@@ -92,18 +90,17 @@ export function addServerFloatingIp(
     deleteProtection: base.protect,
     lifecycle: protectedLifecycle(base.protect),
   });
-  pinAddress(fip, address);
-  if (options.importId !== undefined) importExisting(fip, options.importId);
+  pinnedResource(fip, address, options.importId);
   const assignment = new floatingIpAssignment.FloatingIpAssignment(scope, `floating-${options.type}-assignment`, {
     floatingIpId: Token.asNumber(fip.id),
     serverId,
   });
-  pinAddress(assignment, address);
+  pinnedResource(assignment, address);
   const ip = options.type === "ipv6" ? Fn.cidrhost(fip.ipNetwork, base.ipv6HostNumber) : fip.ipAddress;
   const reverseDns =
     options.reverseDns === undefined
       ? undefined
-      : pinAddress(
+      : pinnedResource(
           new rdns.Rdns(scope, `floating-${options.type}-rdns`, {
             floatingIpId: Token.asNumber(fip.id),
             ipAddress: ip,

@@ -10,7 +10,6 @@ import {
   checkHostname,
   checkInteger,
   checkLabels,
-  checkName,
   checkNumericImportId,
   isToken,
   show,
@@ -33,9 +32,11 @@ export interface CheckedServerProps {
   readonly ipv6HostNumber: number;
 }
 
-/** Checks every prop of `new Server(…, id, props)` and applies the defaults; `where` names the construct. */
+/**
+ * Checks every prop of `new Server(…, id, props)` and applies the defaults;
+ * `where` names the construct (constructWhere has checked its id).
+ */
 export function checkServerProps(where: string, id: string, props: ServerProps): CheckedServerProps {
-  checkName(where, "the construct id", id);
   const name = props.name ?? id;
   checkHostname(where, "name", name);
   requireText(where, "serverType", props.serverType, 'e.g. "cx23"');

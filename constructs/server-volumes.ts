@@ -11,13 +11,11 @@ import {
   ConstructPropsError,
   checkInteger,
   checkLabels,
-  checkName,
   checkNumericImportId,
-  importExisting,
-  pinAddress,
   protectedLifecycle,
   show,
 } from "./common";
+import { newItemWhere, pinnedResource } from "./construct-setup";
 import type { ServerBase, ServerVolume, ServerVolumeOptions } from "./server-props";
 
 /**
@@ -32,14 +30,7 @@ export function addServerVolume(
   byName: Map<string, ServerVolume>,
   options: ServerVolumeOptions,
 ): ServerVolume {
-  const where = `${base.where}, volume "${options.name}"`;
-  checkName(where, "the volume name", options.name);
-  if (byName.has(options.name)) {
-    throw new ConstructPropsError(
-      base.where,
-      `the volume "${options.name}" is declared twice; give each volume its own name`,
-    );
-  }
+  const where = newItemWhere(base.where, "volume", options.name, byName);
   checkInteger(where, "sizeGb", options.sizeGb, 10, 10240, "Hetzner volumes are 10 to 10240 GB");
   if (options.format !== undefined && options.format !== "ext4" && options.format !== "xfs") {
     throw new ConstructPropsError(where, `format must be "ext4" or "xfs" (got ${show(options.format)})`);
@@ -55,14 +46,13 @@ export function addServerVolume(
     deleteProtection: base.protect,
     lifecycle: protectedLifecycle(base.protect),
   });
-  pinAddress(vol, options.name);
-  if (options.importId !== undefined) importExisting(vol, options.importId);
+  pinnedResource(vol, options.name, options.importId);
   const attachment = new volumeAttachment.VolumeAttachment(scope, `volume-${options.name}-attachment`, {
     volumeId: Token.asNumber(vol.id),
     serverId,
     automount: options.automount ?? true,
   });
-  pinAddress(attachment, options.name);
+  pinnedResource(attachment, options.name);
   const created = { volume: vol, attachment };
   byName.set(options.name, created);
   return created;

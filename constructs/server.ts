@@ -63,18 +63,8 @@ import type * as primaryIp from "../.gen/providers/hcloud/primary-ip";
 import type * as rdns from "../.gen/providers/hcloud/rdns";
 import * as server from "../.gen/providers/hcloud/server";
 import * as serverNetwork from "../.gen/providers/hcloud/server-network";
-import {
-  ConstructPropsError,
-  checkInteger,
-  checkName,
-  describeConstruct,
-  importExisting,
-  isToken,
-  literal,
-  pinAddress,
-  protectedLifecycle,
-  show,
-} from "./common";
+import { ConstructPropsError, checkInteger, checkName, isToken, literal, protectedLifecycle, show } from "./common";
+import { constructWhere, pinnedResource } from "./construct-setup";
 import { parseIpv4 } from "../primitives/ip";
 import {
   type FloatingIpOptions,
@@ -87,7 +77,7 @@ import {
   type ServerVolumeOptions,
 } from "./server-props";
 import { addServerFloatingIp, createPrimaryIp, createPrimaryReverseDns } from "./server-public-net";
-import { checkServerProps } from "./server-validation";
+import { type CheckedServerProps, checkServerProps } from "./server-validation";
 import { addServerVolume } from "./server-volumes";
 
 export { MAX_USER_DATA_BYTES, REBUILD_ATTRIBUTES } from "./server-props";
@@ -134,7 +124,7 @@ export class Server extends Construct {
 
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
-    const where = describeConstruct("Server", id);
+    const where = constructWhere("Server", id);
     const checked = checkServerProps(where, id, props);
     this.name = checked.name;
     this.protect = checked.protect;
@@ -156,36 +146,12 @@ export class Server extends Construct {
     this.ipv6Address = Fn.cidrhost(this.ipv6PrimaryIp.ipNetwork, base.ipv6HostNumber);
     this.ipv4Address = this.ipv4PrimaryIp?.ipAddress;
 
-    this.server = new server.Server(this, "server", {
-      name: this.name,
-      serverType: props.serverType,
-      image: checked.image,
-      location: props.location,
-      labels: base.labels,
-      backups: props.backups ?? true,
-      keepDisk: props.keepDisk ?? true,
-      shutdownBeforeDeletion: props.shutdownBeforeDeletion ?? true,
-      deleteProtection: this.protect,
-      rebuildProtection: this.protect,
-      sshKeys: [...props.sshKeys],
-      userData: literal(props.userData),
-      placementGroupId: props.placementGroupId,
-      firewallIds: props.firewallIds === undefined ? undefined : [...props.firewallIds],
-      publicNet: [
-        {
-          ipv4Enabled: checked.ipv4,
-          ipv4: this.ipv4PrimaryIp === undefined ? undefined : this.ipv4PrimaryIp.id,
-          ipv6Enabled: true,
-          ipv6: this.ipv6PrimaryIp.id,
-        },
-      ],
-      lifecycle:
-        props.allowRebuild === true
-          ? protectedLifecycle(false) // a deliberate rebuild: the replacement must be allowed to destroy it
-          : protectedLifecycle(this.protect, REBUILD_ATTRIBUTES),
-    });
-    pinAddress(this.server, id);
-    if (props.importId !== undefined) importExisting(this.server, props.importId);
+    this.server = new server.Server(
+      this,
+      "server",
+      serverConfig(props, checked, this.ipv6PrimaryIp, this.ipv4PrimaryIp),
+    );
+    pinnedResource(this.server, id, props.importId);
     this.serverId = Token.asNumber(this.server.id);
 
     if (props.reverseDns?.ipv6 !== undefined) {
@@ -243,7 +209,7 @@ export class Server extends Construct {
       networkId: options.networkId,
       ip: options.ip,
     });
-    pinAddress(attachment, `${this.base.baseName}-${options.name}`);
+    pinnedResource(attachment, `${this.base.baseName}-${options.name}`);
     this.attachmentsByName.set(options.name, attachment);
     return attachment;
   }
@@ -285,4 +251,41 @@ export class Server extends Construct {
   get floatingIps(): ReadonlyMap<string, ServerFloatingIp> {
     return this.floatingByType;
   }
+}
+
+/** The hcloud_server's arguments: the props with their defaults, the server linked to its primary IPs. */
+function serverConfig(
+  props: ServerProps,
+  checked: CheckedServerProps,
+  ipv6: primaryIp.PrimaryIp,
+  ipv4: primaryIp.PrimaryIp | undefined,
+): server.ServerConfig {
+  return {
+    name: checked.name,
+    serverType: props.serverType,
+    image: checked.image,
+    location: props.location,
+    labels: checked.labels,
+    backups: props.backups ?? true,
+    keepDisk: props.keepDisk ?? true,
+    shutdownBeforeDeletion: props.shutdownBeforeDeletion ?? true,
+    deleteProtection: checked.protect,
+    rebuildProtection: checked.protect,
+    sshKeys: [...props.sshKeys],
+    userData: literal(props.userData),
+    placementGroupId: props.placementGroupId,
+    firewallIds: props.firewallIds === undefined ? undefined : [...props.firewallIds],
+    publicNet: [
+      {
+        ipv4Enabled: checked.ipv4,
+        ipv4: ipv4 === undefined ? undefined : ipv4.id,
+        ipv6Enabled: true,
+        ipv6: ipv6.id,
+      },
+    ],
+    lifecycle:
+      props.allowRebuild === true
+        ? protectedLifecycle(false) // a deliberate rebuild: the replacement must be allowed to destroy it
+        : protectedLifecycle(checked.protect, REBUILD_ATTRIBUTES),
+  };
 }

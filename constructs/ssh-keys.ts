@@ -21,19 +21,8 @@
  */
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
-import {
-  ConstructPropsError,
-  type Labels,
-  checkLabels,
-  checkName,
-  checkNumericImportId,
-  describeConstruct,
-  importExisting,
-  isToken,
-  literal,
-  pinAddress,
-  show,
-} from "./common";
+import { ConstructPropsError, type Labels, checkLabels, checkNumericImportId, isToken, literal, show } from "./common";
+import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
 import { parseSshPublicKey } from "../primitives/ssh-key";
 
 /**
@@ -45,6 +34,11 @@ export function sshPublicKeyProblem(text: string): string | undefined {
   const parsed = parseSshPublicKey(text);
   if (parsed.ok) return undefined;
   return parsed.hint !== undefined ? `${parsed.message} (${parsed.hint})` : parsed.message;
+}
+
+/** A public key as the engine must receive it: one space between its fields (see literal), tokens as they are. */
+export function publicKeyLiteral(text: string): string {
+  return isToken(text) ? text : literal(text.trim().split(/\s+/).join(" "));
 }
 
 /** One operator key. */
@@ -83,22 +77,14 @@ export class SshKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: SshKeysProps) {
     super(scope, id);
-    this.where = describeConstruct("SshKeys", id);
-    checkName(this.where, "the construct id", id);
+    this.where = constructWhere("SshKeys", id);
     this.labels = checkLabels(this.where, props.labels);
     for (const key of props.keys ?? []) this.addKey(key);
   }
 
   /** Declares one key (`hcloud_ssh_key.<name>`) and returns it. */
   addKey(options: SshKeyOptions): sshKey.SshKey {
-    const where = `${this.where}, key "${options.name}"`;
-    checkName(where, "the key name", options.name);
-    if (this.byName.has(options.name)) {
-      throw new ConstructPropsError(
-        this.where,
-        `the key "${options.name}" is declared twice; give each key its own name`,
-      );
-    }
+    const where = newItemWhere(this.where, "key", options.name, this.byName);
     if (!isToken(options.publicKey)) {
       const problem = sshPublicKeyProblem(options.publicKey);
       if (problem !== undefined) throw new ConstructPropsError(where, `publicKey is not usable: ${problem}`);
@@ -107,13 +93,10 @@ export class SshKeys extends Construct {
     const labels = { ...this.labels, ...checkLabels(where, options.labels ?? {}) };
     const key = new sshKey.SshKey(this, options.name, {
       name: options.name,
-      publicKey: isToken(options.publicKey)
-        ? options.publicKey
-        : literal(options.publicKey.trim().split(/\s+/).join(" ")),
+      publicKey: publicKeyLiteral(options.publicKey),
       labels,
     });
-    pinAddress(key, options.name);
-    if (options.importId !== undefined) importExisting(key, options.importId);
+    pinnedResource(key, options.name, options.importId);
     this.byName.set(options.name, key);
     return key;
   }

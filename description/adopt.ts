@@ -11,7 +11,7 @@
  *
  * This module checks the file's shape and each id's format for the
  * resource's type, with file, line and path. Whether the address exists in
- * the stack is checked where the stacks are built (stacks/environment.ts),
+ * the stack is checked where the stacks are built (stacks/adoption.ts),
  * since only they know the addresses.
  */
 import { z } from "zod";

@@ -13,7 +13,7 @@
  * property test keeps both readings equal.)
  */
 import { YAMLException, parseEvents, type Event } from "js-yaml";
-import type { ConfigProblem, PathSegment } from "./problems";
+import { type ConfigProblem, formatPath, type PathSegment } from "./problems";
 import { Lines, MAX_ALIAS_NODES, TooLarge, TreeBuilder, Unreadable } from "./yaml-events";
 
 export interface Origin {
@@ -134,6 +134,25 @@ export function originAt(root: Node, path: readonly PathSegment[], at: "value" |
     origin = node.origin;
   }
   return origin;
+}
+
+/** A problem located where a path points in the tree (see originAt), with its hint when there is one. */
+export function problemAt(
+  root: Node,
+  path: readonly PathSegment[],
+  message: string,
+  hint?: string,
+  at: "value" | "key" = "value",
+): ConfigProblem {
+  const origin = originAt(root, path, at);
+  return {
+    file: origin.file,
+    line: origin.line,
+    col: origin.col,
+    path: formatPath(path),
+    message,
+    ...(hint ? { hint } : {}),
+  };
 }
 
 /** The node at a path, if there is one. */

@@ -7,10 +7,11 @@
  * a bearer token (any value: nothing is checked against an account); state is
  * in memory and ends with the process.
  *
- * Imports: node, ./core, ./resources. Entry point: {@link startSimulator}.
+ * Imports: node, ../primitives, ./core, ./resources. Entry point: {@link startSimulator}.
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeHttpServer } from "../primitives/http-server";
 import { ApiError, type Api, Sim, errorResponse } from "./core";
 import { registerAll } from "./resources";
 
@@ -110,10 +111,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     cloudUrl: `${base}/v1`,
     hetznerUrl: `${base}/hetzner/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
 }

@@ -4,12 +4,16 @@
  * resources of one type, and the offline validator's verdict.
  */
 import * as path from "node:path";
+import type { Construct } from "constructs";
 import { type App, TerraformOutput, TerraformStack, Testing } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
 import { type Problem, type ProviderSchemas, formatProblem, loadProviderSchemas, validateStack } from "../validate";
 
 /** Labels every test passes, as a stack would. */
 export const LABELS = { "managed-by": "all2all-infra", environment: "test", role: "web" } as const;
+
+/** What `protect: true` synthesises on a stateful resource: delete protection and `prevent_destroy`. */
+export const PROTECTED = { delete_protection: true, lifecycle: { prevent_destroy: true } } as const;
 
 let schemas: ProviderSchemas | undefined;
 
@@ -24,6 +28,17 @@ export function makeStack(name = "test", app: App = Testing.app()): TerraformSta
   const stack = new TerraformStack(app, name);
   new provider.HcloudProvider(stack, "hcloud", {});
   return stack;
+}
+
+/** A construct as a test builds it: `new create(stack, id, { ...base, ...props })` in a fresh stack (makeStack). */
+export function inFreshStack<P extends object, C>(
+  create: new (scope: Construct, id: string, props: P) => C,
+  base: P,
+  props: Partial<P>,
+  id: string,
+): { stack: TerraformStack; construct: C } {
+  const stack = makeStack();
+  return { stack, construct: new create(stack, id, { ...base, ...props }) };
 }
 
 /** The stack's synthesised Terraform JSON, parsed. */
@@ -71,4 +86,27 @@ export function resolveIn(stack: TerraformStack, value: unknown): unknown {
 /** The synthesised JSON as text with every `${var.…}` reference listed: what must be the only form a secret takes. */
 export function variableReferences(json: any): string[] {
   return [...new Set(JSON.stringify(json).match(/\$\{var\.[A-Za-z0-9_]+\}/g) ?? [])].sort();
+}
+
+/**
+ * Expects `build` to refuse each of `refusals`' props, with an error whose
+ * message contains (or matches) the refusal's message: a table of one
+ * construct's invalid props.
+ */
+export function expectRefused<P>(
+  build: (props: P) => unknown,
+  refusals: ReadonlyArray<readonly [props: P, message: string | RegExp]>,
+): void {
+  for (const [props, message] of refusals) expect(() => build(props)).toThrow(message);
+}
+
+/** Expects the JSON to hold one resource only, `<type>.<name>`, with exactly these arguments. */
+export function expectSoleResource(json: any, type: string, name: string, args: Record<string, unknown>): void {
+  expect(addressesOf(json)).toEqual([`${type}.${name}`]);
+  expect(resourcesOf(json, type)[name]).toEqual(args);
+}
+
+/** Expects the offline validator to find no problem in the JSON (of the stack named `stackName`). */
+export function expectSchemaValid(json: any, stackName = "test"): void {
+  expect(validationProblems(stackName, json)).toEqual([]);
 }

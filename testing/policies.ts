@@ -112,6 +112,52 @@ export function findingsOf(
   );
 }
 
+/** The options of most rule tests: the production environment only. */
+export const PRODUCTION = { envs: ["production"] } as const;
+
+/** An edit of a workspace: each `[from, to]` replaced, in order, in one file (a path under the workspace). */
+export function replaceIn(
+  file: string,
+  ...replacements: readonly (readonly [from: string, to: string])[]
+): (ws: Workspace) => void {
+  return (ws) => {
+    for (const [from, to] of replacements) ws.replace(file, from, to);
+  };
+}
+
+/** What a rule test changes: the config (`edit`, on a copy of the default config), the built stacks (`extend`), or both. */
+export interface RuleChange {
+  readonly edit?: (ws: Workspace) => void;
+  readonly extend?: (built: BuiltApp) => void;
+}
+
+/** The findings of `rule` after `change` (production only unless `options` say otherwise). */
+export function ruleFindings(
+  rule: string,
+  change: RuleChange,
+  options: Omit<PolicyRunOptions, "configDir" | "extend"> = PRODUCTION,
+): Finding[] {
+  const run = { ...options, extend: change.extend };
+  return findingsOf(change.edit ? synthEdited(change.edit, run).findings : synthWithPolicies(run).findings, rule);
+}
+
+/** Where a finding points: its stack, the Terraform address in it, and the subject it is about. */
+export interface FindingPlace {
+  readonly stack: string;
+  readonly address: string;
+  readonly subject: string;
+}
+
+/**
+ * The finding `rule` reports at `place`, as the tests expect it: the
+ * environment is the stack's (the part of its name before the first `-`).
+ * `message` is the text, or a matcher such as `expect.stringMatching(…)`.
+ */
+export function findingAt(rule: string, severity: Finding["severity"], place: FindingPlace, message: unknown): Finding {
+  const environment = place.stack.split("-")[0]!;
+  return { rule, severity, environment, ...place, message: message as string };
+}
+
 /** One suppression to add to a config file. */
 export interface ProposedSuppression {
   /** The file, relative to the config directory. */

@@ -20,6 +20,25 @@ export interface ZoneRecord {
   readonly line: number;
 }
 
+/**
+ * Reads characters from `start` until `stop` says so, keeping escapes (`\X`) as written;
+ * returns the text read and the index where it stopped.
+ */
+function scanUntil(text: string, start: number, stop: (c: string) => boolean): { value: string; end: number } {
+  let j = start;
+  let value = "";
+  while (j < text.length && !stop(text.charAt(j))) {
+    if (text[j] === "\\" && j + 1 < text.length) {
+      value += text.slice(j, j + 2);
+      j += 2;
+      continue;
+    }
+    value += text[j];
+    j++;
+  }
+  return { value, end: j };
+}
+
 /** Splits one logical line (parentheses joined) into tokens; `;` starts a comment outside quotes. */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -32,35 +51,15 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (c === '"') {
-      let j = i + 1;
-      let value = "";
-      while (j < text.length && text[j] !== '"') {
-        if (text[j] === "\\" && j + 1 < text.length) {
-          value += text.slice(j, j + 2);
-          j += 2;
-          continue;
-        }
-        value += text[j];
-        j++;
-      }
-      if (j >= text.length) throw new Error(`unterminated quoted string in: ${text}`);
+      const { value, end } = scanUntil(text, i + 1, (d) => d === '"');
+      if (end >= text.length) throw new Error(`unterminated quoted string in: ${text}`);
       tokens.push({ text: value, quoted: true });
-      i = j + 1;
+      i = end + 1;
       continue;
     }
-    let j = i;
-    let value = "";
-    while (j < text.length && !/\s/.test(text.charAt(j)) && text[j] !== ";" && text[j] !== '"') {
-      if (text[j] === "\\" && j + 1 < text.length) {
-        value += text.slice(j, j + 2);
-        j += 2;
-        continue;
-      }
-      value += text[j];
-      j++;
-    }
+    const { value, end } = scanUntil(text, i, (d) => /\s/.test(d) || d === ";" || d === '"');
     tokens.push({ text: value, quoted: false });
-    i = j;
+    i = end;
   }
   return tokens;
 }

@@ -4,6 +4,7 @@
  */
 import { formatAddress, parseIpv4, parseIpv6 } from "../primitives/ip";
 import type { ZoneSpec } from "../description";
+import { quoteChunk } from "../description/dns/txt";
 import type { AddressBook } from "../zonefile";
 import { absoluteName, tokensOf, type Token, type ZoneRecord } from "./zone-reader";
 
@@ -26,17 +27,6 @@ function decodeEscapes(text: string): Buffer {
     bytes.push(...Buffer.from(c, "utf8"));
   }
   return Buffer.from(bytes);
-}
-
-/** One character-string in canonical presentation: quoted, `"` and `\` escaped, other non-printables as \DDD. */
-function quoteBytes(bytes: Buffer): string {
-  let out = '"';
-  for (const byte of bytes) {
-    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\${String(byte).padStart(3, "0")}`;
-  }
-  return `${out}"`;
 }
 
 function int(token: Token | undefined, what: string): string {
@@ -84,12 +74,12 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
     case "SRV":
       return `${int(tokens[0], "SRV priority")} ${int(tokens[1], "SRV weight")} ${int(tokens[2], "SRV port")} ${name(tokens[3])}`;
     case "TXT":
-      return tokens.map((t) => quoteBytes(decodeEscapes(t.text))).join(" ");
+      return tokens.map((t) => quoteChunk(decodeEscapes(t.text))).join(" ");
     case "CAA": {
       const flag = int(tokens[0], "CAA flag");
       const tag = tokens[1];
       if (!tag) throw new Error(`CAA: missing tag: ${tokens.map((t) => t.text).join(" ")}`);
-      return `${flag} ${tag.text.toLowerCase()} ${quoteBytes(
+      return `${flag} ${tag.text.toLowerCase()} ${quoteChunk(
         decodeEscapes(
           tokens
             .slice(2)
@@ -107,7 +97,7 @@ export function canonicalRdata(type: string, tokens: readonly Token[], origin: s
         " ",
       );
     default:
-      return tokens.map((t) => (t.quoted ? quoteBytes(decodeEscapes(t.text)) : t.text)).join(" ");
+      return tokens.map((t) => (t.quoted ? quoteChunk(decodeEscapes(t.text)) : t.text)).join(" ");
   }
 }
 

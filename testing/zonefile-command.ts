@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { workspace, type Workspace } from "./description";
+import { makeTempDir } from "./tmp";
 
 // ---------------------------------------------------------------- a config with every kind of record
 
@@ -160,4 +161,34 @@ export function zoneFilesOf(run: ZonefileRun): { origin: string; file: string }[
   return run.files
     .filter((f) => f.endsWith(".zone"))
     .map((f) => ({ origin: path.basename(f, ".zone"), file: path.join(run.out, f) }));
+}
+
+/** Every render case of a test file, rendered once before its tests, each run by its label. */
+export interface RenderedCases {
+  readonly cases: readonly RenderCase[];
+  /** The temporary folder the cases are rendered into (removed after the tests), for the test's own files. */
+  readonly dir: string;
+  run(label: string): ZonefileRun;
+  zoneFiles(label: string): { origin: string; file: string }[];
+}
+
+/**
+ * Renders every case (the default config's and the extra zones') with
+ * --knot into a temporary folder before the test file's tests, and removes
+ * it and the extra zones' workspace after them. Call at the top of a test file.
+ */
+export function renderedCases(defaultConfigDir: string, tmpPrefix: string): RenderedCases {
+  const t = makeTempDir(tmpPrefix);
+  const ws = extraZonesWorkspace();
+  afterAll(() => {
+    t.cleanup();
+    ws.remove();
+  });
+  const cases = renderCases(defaultConfigDir, path.join(ws.root, "config"));
+  let runs = new Map<string, ZonefileRun>();
+  beforeAll(async () => {
+    runs = await renderAll(cases, t.dir);
+  });
+  const run = (label: string) => runs.get(label)!;
+  return { cases, dir: t.dir, run, zoneFiles: (label) => zoneFilesOf(run(label)) };
 }

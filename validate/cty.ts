@@ -167,38 +167,55 @@ function collectTypeProblems(value: unknown, type: CtyType, path: string, out: V
       }
       mismatch();
       return;
+  }
+  // A collection: first its JSON shape, then each element against its type.
+  if (!isCollectionType(type)) return;
+  if (!hasCollectionShape(value, type)) {
+    mismatch();
+    return;
+  }
+  collectElementProblems(value, type, path, out);
+}
+
+type CollectionType = Exclude<CtyType, { kind: PrimitiveKind | "dynamic" }>;
+
+function isCollectionType(type: CtyType): type is CollectionType {
+  return "element" in type || "elements" in type || "attributes" in type;
+}
+
+/** An array for a list, a set or a tuple (of the tuple's length), an object for a map or an object type. */
+function hasCollectionShape(value: unknown, type: CollectionType): boolean {
+  switch (type.kind) {
     case "list":
     case "set":
-      if (!Array.isArray(value)) {
-        mismatch();
-        return;
-      }
-      value.forEach((element, i) => {
+      return Array.isArray(value);
+    case "tuple":
+      return Array.isArray(value) && value.length === type.elements.length;
+    case "map":
+    case "object":
+      return isObject(value);
+  }
+}
+
+/** The problems of a collection's elements, once its shape is right ({@link hasCollectionShape}). */
+function collectElementProblems(value: unknown, type: CollectionType, path: string, out: ValueProblem[]): void {
+  switch (type.kind) {
+    case "list":
+    case "set":
+      (value as unknown[]).forEach((element, i) => {
         collectTypeProblems(element, type.element, indexPath(path, i), out);
       });
       return;
     case "map":
-      if (!isObject(value)) {
-        mismatch();
-        return;
-      }
-      for (const [key, element] of Object.entries(value))
+      for (const [key, element] of Object.entries(value as Record<string, unknown>))
         collectTypeProblems(element, type.element, keyPath(path, key), out);
       return;
     case "object":
-      if (!isObject(value)) {
-        mismatch();
-        return;
-      }
-      checkObjectAttributes(value, type, path, out);
+      checkObjectAttributes(value as Record<string, unknown>, type, path, out);
       return;
     case "tuple":
-      if (!Array.isArray(value) || value.length !== type.elements.length) {
-        mismatch();
-        return;
-      }
-      // Same length just checked: every element has its type.
-      value.forEach((element, i) => {
+      // Same length checked: every element has its type.
+      (value as unknown[]).forEach((element, i) => {
         collectTypeProblems(element, type.elements[i]!, indexPath(path, i), out);
       });
       return;

@@ -33,21 +33,21 @@ export interface AttributeSchema {
   readonly sensitive: boolean;
 }
 
-/** An attribute whose value is an object (or collection of objects) with its own attributes. */
-export interface NestedAttributes {
-  readonly mode: Exclude<NestingMode, "group">;
+/** What nested attributes and nested blocks share: the schema of each item and how many there may be. */
+interface Nested {
   readonly block: BlockSchema;
   readonly minItems: number;
   /** undefined when unlimited. */
   readonly maxItems: number | undefined;
 }
 
-export interface BlockTypeSchema {
+/** An attribute whose value is an object (or collection of objects) with its own attributes. */
+export interface NestedAttributes extends Nested {
+  readonly mode: Exclude<NestingMode, "group">;
+}
+
+export interface BlockTypeSchema extends Nested {
   readonly mode: NestingMode;
-  readonly block: BlockSchema;
-  readonly minItems: number;
-  /** undefined when unlimited. */
-  readonly maxItems: number | undefined;
 }
 
 export interface BlockSchema {
@@ -260,25 +260,21 @@ function builtinProvider(): ProviderSchema {
     sensitive: false,
     ...flags,
   });
-  const remoteState = makeBlock(
-    new Map([
-      ["backend", attribute("string", { required: true })],
-      ["config", attribute("dynamic", { optional: true })],
-      ["defaults", attribute("dynamic", { optional: true })],
-      ["workspace", attribute("string", { optional: true })],
-      ["outputs", attribute("dynamic", { computed: true })],
-    ]),
-    new Map(),
-  );
-  const terraformData = makeBlock(
-    new Map([
-      ["id", attribute("string", { computed: true })],
-      ["input", attribute("dynamic", { optional: true })],
-      ["output", attribute("dynamic", { computed: true })],
-      ["triggers_replace", attribute("dynamic", { optional: true })],
-    ]),
-    new Map(),
-  );
+  // Blocks of attributes only, no nested blocks.
+  const attributesOnly = (attributes: [string, AttributeSchema][]) => makeBlock(new Map(attributes), new Map());
+  const remoteState = attributesOnly([
+    ["backend", attribute("string", { required: true })],
+    ["config", attribute("dynamic", { optional: true })],
+    ["defaults", attribute("dynamic", { optional: true })],
+    ["workspace", attribute("string", { optional: true })],
+    ["outputs", attribute("dynamic", { computed: true })],
+  ]);
+  const terraformData = attributesOnly([
+    ["id", attribute("string", { computed: true })],
+    ["input", attribute("dynamic", { optional: true })],
+    ["output", attribute("dynamic", { computed: true })],
+    ["triggers_replace", attribute("dynamic", { optional: true })],
+  ]);
   return {
     source: BUILTIN_SOURCE,
     config: emptyBlock(),

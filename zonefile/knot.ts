@@ -95,14 +95,19 @@ export function renderKnotConfigs(zones: readonly ZoneSpec[], options: KnotOptio
   return [...byServer.keys()].sort().map((server) => renderKnotConfig(server, byServer.get(server)!, options));
 }
 
-function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options: KnotOptions): RenderedKnotConfig {
-  const storage = options.storage ?? "/var/lib/knot";
-  const zoneDir = options.zoneDir ?? "zones";
-  const keysDir = options.keysDir ?? "keys";
-  const sorted = [...entries].sort((a, b) => (a.zone.name < b.zone.name ? -1 : a.zone.name > b.zone.name ? 1 : 0));
+/** A TSIG key a configuration includes. */
+type KnotKey = RenderedKnotConfig["keys"][number];
 
-  // Keys, in name order; one include each.
-  const keys = new Map<string, { name: string; file: string; algorithm: string; envVar: string }>();
+/** Where each file of a configuration is, on the server. */
+interface KnotPaths {
+  readonly storage: string;
+  readonly zoneDir: string;
+  readonly keysDir: string;
+}
+
+/** The TSIG keys of the zones, in name order; one include each. */
+function tsigKeys(sorted: readonly ZoneEntry[], keysDir: string): KnotKey[] {
+  const keys = new Map<string, KnotKey>();
   for (const { zone } of sorted) {
     const tsig = zone.primary!.tsig;
     keys.set(tsig.key_name, {
@@ -112,49 +117,77 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
       envVar: tsig.env_var,
     });
   }
-  const keyList = [...keys.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...keys.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
 
-  // Secondaries per key: one NOTIFY remote per (secondary, address, key), one transfer ACL per (secondary, key).
-  const remotes = new Map<string, { id: string; address: string; key: string; secondary: string }>();
-  const acls = new Map<string, { id: string; addresses: readonly string[]; key: string; secondary: string }>();
-  const zoneRefs = new Map<string, { notify: string[]; acl: string[] }>();
-  const placeholders = new Set<string>();
-  const ports = new Set<number>();
+/** How a hidden primary reaches its secondaries, from the zones it serves. */
+interface SecondaryLinks {
+  /** One NOTIFY remote per (secondary, address, key), by id. */
+  readonly remotes: Map<string, { id: string; address: string; key: string; secondary: string }>;
+  /** One transfer ACL per (secondary, key), by id. */
+  readonly acls: Map<string, { id: string; addresses: readonly string[]; key: string; secondary: string }>;
+  /** The remotes and ACLs of each zone, by its name. */
+  readonly zoneRefs: Map<string, { notify: string[]; acl: string[] }>;
+  /** The secondaries whose addresses are placeholders. */
+  readonly placeholders: Set<string>;
+  /** The ports the primary listens on. */
+  readonly ports: Set<number>;
+  /** Every secondary's name, sorted. */
+  readonly secondaryNames: readonly string[];
+}
+
+function secondaryLinks(sorted: readonly ZoneEntry[]): SecondaryLinks {
+  const links: SecondaryLinks = {
+    remotes: new Map(),
+    acls: new Map(),
+    zoneRefs: new Map(),
+    placeholders: new Set(),
+    ports: new Set(),
+    secondaryNames: [
+      ...new Set(sorted.flatMap((e) => e.serving.secondaries.map((s: SecondaryServers) => s.name))),
+    ].sort(),
+  };
   for (const { zone, serving } of sorted) {
     const key = zone.primary!.tsig.key_name;
-    ports.add(zone.primary!.port);
+    links.ports.add(zone.primary!.port);
     const refs = { notify: [] as string[], acl: [] as string[] };
     for (const secondary of serving.secondaries) {
       if ([...secondary.transferSources, ...secondary.notify].some(isPlaceholderAddress))
-        placeholders.add(secondary.name);
+        links.placeholders.add(secondary.name);
       secondary.notify.forEach((address, i) => {
         const id = `${secondary.name}-notify-${i + 1}-${key}`;
-        remotes.set(id, { id, address, key, secondary: secondary.name });
+        links.remotes.set(id, { id, address, key, secondary: secondary.name });
         refs.notify.push(id);
       });
       if (secondary.transferSources.length === 0) continue;
       const aclId = `${secondary.name}-transfer-${key}`;
-      acls.set(aclId, { id: aclId, addresses: secondary.transferSources, key, secondary: secondary.name });
+      links.acls.set(aclId, { id: aclId, addresses: secondary.transferSources, key, secondary: secondary.name });
       refs.acl.push(aclId);
     }
-    zoneRefs.set(zone.name, refs);
+    links.zoneRefs.set(zone.name, refs);
   }
-  const secondaryNames = [
-    ...new Set(sorted.flatMap((e) => e.serving.secondaries.map((s: SecondaryServers) => s.name))),
-  ].sort();
+  return links;
+}
 
-  const out: string[] = [];
-  out.push(
-    `# Knot DNS configuration of ${server}, the hidden primary of environment ${options.environment}.`,
+/** The comment at the top: what the file is, how to install it, where its secrets come from. */
+function headerLines(
+  server: string,
+  environment: string,
+  paths: KnotPaths,
+  keyList: readonly KnotKey[],
+  placeholders: ReadonlySet<string>,
+): string[] {
+  const out = [
+    `# Knot DNS configuration of ${server}, the hidden primary of environment ${environment}.`,
     "# Rendered by `all2all zonefile --knot` from the network description (config/). Do not edit:",
     "# change the config and render again. For Knot DNS 3.2 or newer; check it with",
     "#   knotc -c /etc/knot/knot.conf conf-check",
     "#",
     "# Install: this file as /etc/knot/knot.conf, the zone files rendered with it as",
-    `#   ${storage}/${zoneDir}/<zone>.zone (readable by the knot user).`,
+    `#   ${paths.storage}/${paths.zoneDir}/<zone>.zone (readable by the knot user).`,
     "#",
     "# Secrets: none in this file. Each TSIG key is included from a file next to it,",
-    `# /etc/knot/${keysDir}/<key name>.conf (owner root:knot, mode 0640), holding the same secret the`,
+    `# /etc/knot/${paths.keysDir}/<key name>.conf (owner root:knot, mode 0640), holding the same secret the`,
     "# dns stack gives Hetzner (the environment variable named below):",
     "#   key:",
     "#     - id: <key name>",
@@ -162,20 +195,27 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     "#       secret: <base64>",
     "# `keymgr -t <key name> hmac-sha256` prints such a block with a new secret.",
     ...keyList.map((k) => `#   ${k.file}: key ${k.name} (${k.algorithm}), secret from ${k.envVar}`),
-  );
+  ];
   if (placeholders.size > 0) {
     out.push(
       "#",
-      `# !!! PLACEHOLDERS !!! The addresses of ${[...placeholders].sort().join(", ")} below are documentation addresses:`,
+      `# !!! PLACEHOLDERS !!! The addresses of ${[...placeholders].sort().join(", ")} ` +
+        "below are documentation addresses:",
       "# every transfer is refused and no NOTIFY arrives until they are replaced (docs/dns.md).",
     );
   }
-  out.push(
+  return out;
+}
+
+/** The server, log and database sections and the key includes. */
+function serverLines(ports: ReadonlySet<number>, storage: string, keyList: readonly KnotKey[]): string[] {
+  const listen = [...ports].sort((a, b) => a - b).flatMap((p) => [withPort("0.0.0.0", p), withPort("::", p)]);
+  return [
     "",
     "server:",
     '    rundir: "/run/knot"',
     "    user: knot:knot",
-    `    listen: ${list([...ports].sort((a, b) => a - b).flatMap((p) => [withPort("0.0.0.0", p), withPort("::", p)]))}`,
+    `    listen: ${list(listen)}`,
     "    # Transfers are allowed by the ACLs below only, never implied by a remote.",
     "    automatic-acl: off",
     "",
@@ -188,22 +228,28 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     "",
     ...keyList.map((k) => `include: ${quoted(k.file)}`),
     "",
-  );
-  if (remotes.size > 0) {
+  ];
+}
+
+/** The NOTIFY remotes by secondary, then the transfer ACLs; each section only when it has entries. */
+function secondaryLines(links: SecondaryLinks): string[] {
+  const out: string[] = [];
+  const marked = (secondary: string) => (links.placeholders.has(secondary) ? " (PLACEHOLDER addresses)" : "");
+  if (links.remotes.size > 0) {
     out.push("remote:");
-    for (const secondary of secondaryNames) {
-      const mine = [...remotes.values()].filter((r) => r.secondary === secondary);
+    for (const secondary of links.secondaryNames) {
+      const mine = [...links.remotes.values()].filter((r) => r.secondary === secondary);
       if (mine.length === 0) continue;
-      out.push(`  # NOTIFY to ${secondary}${placeholders.has(secondary) ? " (PLACEHOLDER addresses)" : ""}`);
+      out.push(`  # NOTIFY to ${secondary}${marked(secondary)}`);
       for (const r of mine) out.push(`  - id: ${r.id}`, `    address: ${withPort(r.address, 53)}`, `    key: ${r.key}`);
     }
     out.push("");
   }
-  if (acls.size > 0) {
+  if (links.acls.size > 0) {
     out.push("acl:");
-    for (const a of acls.values()) {
+    for (const a of links.acls.values()) {
       out.push(
-        `  # Transfers by ${a.secondary}${placeholders.has(a.secondary) ? " (PLACEHOLDER addresses)" : ""}, signed with ${a.key}`,
+        `  # Transfers by ${a.secondary}${marked(a.secondary)}, signed with ${a.key}`,
         `  - id: ${a.id}`,
         `    address: ${list(a.addresses)}`,
         `    key: ${a.key}`,
@@ -212,7 +258,12 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     }
     out.push("");
   }
-  out.push(
+  return out;
+}
+
+/** The DNSSEC signing policy and the template every zone uses. */
+function policyLines(storage: string): string[] {
+  return [
     "policy:",
     `  - id: ${POLICY_ID}`,
     "    # ECDSA P-256 (RFC 8624); NSEC3 without extra iterations or salt (RFC 9276).",
@@ -244,13 +295,18 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     "    dnssec-signing: on",
     `    dnssec-policy: ${POLICY_ID}`,
     "",
-    "zone:",
-  );
+  ];
+}
+
+/** The zone section: each zone with its file, NOTIFY remotes and ACLs. */
+function zoneLines(sorted: readonly ZoneEntry[], links: SecondaryLinks, zoneDir: string): string[] {
+  const out = ["zone:"];
   for (const { zone, serving } of sorted) {
-    const refs = zoneRefs.get(zone.name)!;
+    const refs = links.zoneRefs.get(zone.name)!;
     const unicode = zone.unicode_name !== zone.name ? ` (${zone.unicode_name})` : "";
+    const servedBy = serving.secondaries.map((s) => s.name).join(", ") || "nobody";
     out.push(
-      `  # ${zone.name}${unicode}: served by ${serving.secondaries.map((s) => s.name).join(", ") || "nobody"}; TSIG key ${zone.primary!.tsig.key_name}`,
+      `  # ${zone.name}${unicode}: served by ${servedBy}; TSIG key ${zone.primary!.tsig.key_name}`,
       `  - domain: ${zone.name}`,
       `    file: ${quoted(`${zoneDir}/${zone.name}.zone`)}`,
     );
@@ -258,12 +314,31 @@ function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options
     if (refs.acl.length > 0) out.push(`    acl: ${list(refs.acl)}`);
   }
   out.push("");
+  return out;
+}
+
+function renderKnotConfig(server: string, entries: readonly ZoneEntry[], options: KnotOptions): RenderedKnotConfig {
+  const paths: KnotPaths = {
+    storage: options.storage ?? "/var/lib/knot",
+    zoneDir: options.zoneDir ?? "zones",
+    keysDir: options.keysDir ?? "keys",
+  };
+  const sorted = [...entries].sort((a, b) => (a.zone.name < b.zone.name ? -1 : a.zone.name > b.zone.name ? 1 : 0));
+  const keyList = tsigKeys(sorted, paths.keysDir);
+  const links = secondaryLinks(sorted);
+  const out = [
+    ...headerLines(server, options.environment, paths, keyList, links.placeholders),
+    ...serverLines(links.ports, paths.storage, keyList),
+    ...secondaryLines(links),
+    ...policyLines(paths.storage),
+    ...zoneLines(sorted, links, paths.zoneDir),
+  ];
   return {
     server,
     fileName: `${server}.conf`,
     text: out.join("\n"),
     zones: sorted.map((e) => e.zone.name),
     keys: keyList,
-    placeholder: placeholders.size > 0,
+    placeholder: links.placeholders.size > 0,
   };
 }

@@ -12,7 +12,8 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { catalogueProblems, type Catalogue } from "../../catalogue/catalogue";
 import { runCatalogueRefresh } from "../../cli/catalogue";
-import { nearestType } from "../../cli/catalogue/build";
+import { nearestType } from "../../cli/catalogue/retired";
+import { closeHttpServer } from "../../primitives/http-server";
 import { captureIo } from "../../cli/io";
 import { OFFER } from "../../simulator/resources/offer";
 import { PRICING } from "../../simulator/resources/pricing";
@@ -72,11 +73,7 @@ async function startProxy(target: RunningSimulator): Promise<Proxy> {
   const proxy: Proxy = {
     cloudUrl: `${base}/v1`,
     hetznerUrl: `${base}/hetzner/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
   return proxy;
 }

@@ -6,14 +6,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDrift } from "../../cli/drift";
-import {
-  DRIFT_DANGERS,
-  driftJson,
-  driftMarkdown,
-  driftReport,
-  summariseDrift,
-  type DriftReport,
-} from "../../cli/drift/summary";
+import { driftJson, driftMarkdown } from "../../cli/drift/render";
+import { DRIFT_DANGERS, driftReport, summariseDrift, type DriftReport } from "../../cli/drift/summary";
 import { captureIo, ExitCode } from "../../cli/io";
 import { main } from "../../cli/main";
 import {
@@ -88,22 +82,17 @@ function refreshPlan(drift: FakeDrift[], configured: Record<string, string[]> | 
 
 const LABELS = { environment: "production", "managed-by": "all2all-infra", role: "web", "fw-web": "on" };
 const { role: _role, ...LABELS_WITHOUT_ROLE } = LABELS;
-const RULE_HTTPS = {
+/** An inbound TCP rule open to everyone, as the provider's state holds it. */
+const openTcpRule = (port: string, description: string) => ({
   direction: "in",
   protocol: "tcp",
-  port: "443",
+  port,
   source_ips: ["0.0.0.0/0", "::/0"],
   destination_ips: [],
-  description: "HTTPS",
-};
-const RULE_DEBUG = {
-  direction: "in",
-  protocol: "tcp",
-  port: "8080",
-  source_ips: ["0.0.0.0/0", "::/0"],
-  destination_ips: [],
-  description: "debug",
-};
+  description,
+});
+const RULE_HTTPS = openTcpRule("443", "HTTPS");
+const RULE_DEBUG = openTcpRule("8080", "debug");
 // Built at run time: no secret-looking literal in the test.
 const OLD_PASSWORD = `${crypto.randomBytes(9).toString("base64url")}-Aa1!`;
 const NEW_PASSWORD = `${crypto.randomBytes(9).toString("base64url")}-Bb2!`;

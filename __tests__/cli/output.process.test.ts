@@ -6,21 +6,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseServerOutputs } from "../../zonefile/addresses";
 import { runCli } from "../../testing/cli";
-import { callLines, fakeEnv, installFakeTofu, writeMiniOutput } from "../../testing/deploy";
-import { defaultConfig, makeTempDir } from "../../testing/tmp";
+import { expectPrinted, fakeTofuCases } from "../../testing/cli-process";
+import { callLines, writeMiniOutput } from "../../testing/deploy";
+import { defaultConfig } from "../../testing/tmp";
 
 // Each case spawns the fake tofu a few times (a node start each): a generous limit, not a timed assertion.
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-output-");
-afterAll(() => t.cleanup());
-let n = 0;
-
 /** A synthesised output for `dr` whose servers stack declares web-1's addresses (and a sensitive output in backup). */
-function setup() {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
-  const out = writeMiniOutput(path.join(dir, "cdktf.out"), "dr");
+const setup = fakeTofuCases("all2all-output-", (out) => {
   const servers = path.join(out, "stacks", "dr-servers", "cdk.tf.json");
   const doc = JSON.parse(fs.readFileSync(servers, "utf8"));
   doc.output = { "web-1-ipv4": { value: "${x}" }, "web-1-ipv6": { value: "${y}" } };
@@ -29,9 +23,7 @@ function setup() {
   const bdoc = JSON.parse(fs.readFileSync(backup, "utf8"));
   bdoc.output = { "backup-host": { value: "${h}" }, "backup-password": { value: "${p}", sensitive: true } };
   fs.writeFileSync(backup, JSON.stringify(bdoc));
-  const fake = installFakeTofu(dir);
-  return { dir, out, fake, env: fakeEnv(fake) };
-}
+});
 
 test("--format json --stack servers prints exactly tofu's output -json, which zonefile --addresses reads", async () => {
   const { dir, fake, env } = setup();
@@ -73,8 +65,7 @@ test("--format json --stack servers prints exactly tofu's output -json, which zo
 test("text, every stack: `name = value` under a line per stack, in dependency order; sensitive values masked", async () => {
   const { dir, env } = setup();
   const r = await runCli(["output", "--env", "dr", "--out", "cdktf.out"], dir, env);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toEqual([
+  expectPrinted(r, 0, [
     "# dr-backup",
     "backup-host = fake-backup-host",
     "backup-password = (sensitive)",
@@ -160,31 +151,33 @@ describe("bad input", () => {
     });
   });
 
-  test("an unknown environment names the synthesised ones (exit 2)", async () => {
+  test.each([
+    {
+      what: "an unknown environment names the synthesised ones",
+      args: ["--env", "dx", "--out", "cdktf.out"],
+      stderr:
+        'output: cdktf.out holds no stack of environment dx (it holds environments dr; did you mean "dr"?): ' +
+        "run `all2all synth --env dx` (or `npm run synth`) first",
+    },
+    {
+      what: "an unknown stack lists the environment's",
+      args: ["--env", "dr", "--stack", "storage", "--out", "cdktf.out"],
+      stderr:
+        "output: --stack storage is not a stack of environment dr; " +
+        "its stacks: dr-backup, dr-network, dr-servers, dr-dns (or network, servers, dns, backup)",
+    },
+    {
+      what: "no synthesised output",
+      args: ["--env", "dr", "--out", "nowhere"],
+      stderr:
+        "output: no synthesised output in nowhere (nowhere/manifest.json is missing): " +
+        "run `all2all synth --env dr` (or `npm run synth`) first",
+    },
+  ])("$what (exit 2)", async ({ args, stderr }) => {
     const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dx", "--out", "cdktf.out"], dir, env);
+    const r = await runCli(["output", ...args], dir, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual([
-      'output: cdktf.out holds no stack of environment dx (it holds environments dr; did you mean "dr"?): run `all2all synth --env dx` (or `npm run synth`) first',
-    ]);
-  });
-
-  test("an unknown stack lists the environment's (exit 2)", async () => {
-    const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--stack", "storage", "--out", "cdktf.out"], dir, env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toEqual([
-      "output: --stack storage is not a stack of environment dr; its stacks: dr-backup, dr-network, dr-servers, dr-dns (or network, servers, dns, backup)",
-    ]);
-  });
-
-  test("no synthesised output (exit 2)", async () => {
-    const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--out", "nowhere"], dir, env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toEqual([
-      "output: no synthesised output in nowhere (nowhere/manifest.json is missing): run `all2all synth --env dr` (or `npm run synth`) first",
-    ]);
+    expect(r.stderr).toEqual([stderr]);
   });
 
   test("a format other than text or json (exit 2)", async () => {
@@ -204,29 +197,27 @@ describe("bad input", () => {
     expect(r.stderr[0]).toMatch(/^output: neither tofu nor terraform is on PATH: install OpenTofu/);
   });
 
-  test("a stack not applied yet: said so, nothing printed (exit 1)", async () => {
+  test.each([
+    {
+      what: "a stack not applied yet: said so, nothing printed",
+      args: ["--env", "dr", "--format", "json", "--out", "cdktf.out"],
+      fake: { FAKE_TOFU_UNAPPLIED: "dr-dns" },
+      last:
+        "output: dr-dns is not applied yet: its state holds none of its outputs (dns-marker); " +
+        "deploy it first (`all2all deploy --env dr --stack dr-dns`), " +
+        "or check that the state credentials point at its state; nothing printed",
+    },
+    {
+      what: "the engine failing: its message, then which step failed",
+      args: ["--env", "dr", "--stack", "servers", "--out", "cdktf.out"],
+      fake: { FAKE_TOFU_FAIL: "dr-servers:output" },
+      last: "output: dr-servers: `tofu output -json` exited with 1 in cdktf.out/stacks/dr-servers; nothing printed",
+    },
+  ])("$what (exit 1)", async ({ args, fake, last }) => {
     const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--format", "json", "--out", "cdktf.out"], dir, {
-      ...env,
-      FAKE_TOFU_UNAPPLIED: "dr-dns",
-    });
+    const r = await runCli(["output", ...args], dir, { ...env, ...fake });
     expect(r.code).toBe(1);
     expect(r.stdout).toEqual([]);
-    expect(r.stderr[r.stderr.length - 1]).toBe(
-      "output: dr-dns is not applied yet: its state holds none of its outputs (dns-marker); deploy it first (`all2all deploy --env dr --stack dr-dns`), or check that the state credentials point at its state; nothing printed",
-    );
-  });
-
-  test("the engine failing: its message, then which step failed (exit 1)", async () => {
-    const { dir, env } = setup();
-    const r = await runCli(["output", "--env", "dr", "--stack", "servers", "--out", "cdktf.out"], dir, {
-      ...env,
-      FAKE_TOFU_FAIL: "dr-servers:output",
-    });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toEqual([]);
-    expect(r.stderr[r.stderr.length - 1]).toBe(
-      "output: dr-servers: `tofu output -json` exited with 1 in cdktf.out/stacks/dr-servers; nothing printed",
-    );
+    expect(r.stderr[r.stderr.length - 1]).toBe(last);
   });
 });

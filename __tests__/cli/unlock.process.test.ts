@@ -6,28 +6,18 @@ import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { parseLockInfo, runUnlock } from "../../cli/unlock";
 import { runCli } from "../../testing/cli";
-import { callLines, fakeEnv, installFakeTofu, writeMiniOutput } from "../../testing/deploy";
-import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { expectPrinted, fakeTofuCases } from "../../testing/cli-process";
+import { callLines } from "../../testing/deploy";
+import { repoRoot } from "../../testing/tmp";
 
 jest.setTimeout(60_000);
 
-const t = makeTempDir("all2all-unlock-");
-afterAll(() => t.cleanup());
-let n = 0;
-
-function setup(extra: Record<string, string> = {}) {
-  const dir = path.join(t.dir, `case-${++n}`);
-  fs.mkdirSync(dir);
-  writeMiniOutput(path.join(dir, "cdktf.out"), "dr");
-  const fake = installFakeTofu(dir);
-  return { dir, fake, env: fakeEnv(fake, extra) };
-}
+const setup = fakeTofuCases("all2all-unlock-");
 
 test("a held lock is shown, then released with --yes by its ID", async () => {
   const { dir, fake, env } = setup({ FAKE_TOFU_LOCKED: "dr-network" });
   const r = await runCli(["unlock", "--env", "dr", "--stack", "network", "--out", "cdktf.out", "--yes"], dir, env);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toEqual([
+  expectPrinted(r, 0, [
     "The state of dr-network is locked:",
     "  ID:        fake-lock-dr-network",
     "  Path:      fake-bucket/dr-network.tfstate",

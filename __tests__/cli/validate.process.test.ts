@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { defaultConfig, makeTempDir, readJson, repoRoot } from "../../testing/tmp";
+import { expectUnvalidatedSynth } from "../../testing/cli-process";
+import { makeTempDir, readJson, repoRoot } from "../../testing/tmp";
 
 const t = makeTempDir("all2all-validate-");
 const pristine = path.join(t.dir, "pristine");
@@ -12,13 +13,7 @@ let serverStack = "";
 let serverName = "";
 
 beforeAll(async () => {
-  expect(
-    await main(
-      ["synth", "--config", defaultConfig, "--env", "production", "--out", pristine, "--no-validate"],
-      captureIo({}, t.dir),
-      repoRoot,
-    ),
-  ).toBe(0);
+  await expectUnvalidatedSynth("production", pristine, t.dir);
   for (const stack of fs.readdirSync(path.join(pristine, "stacks"))) {
     const tf = readJson(path.join(pristine, "stacks", stack, "cdk.tf.json"));
     const servers = Object.keys(tf.resource?.hcloud_server ?? {});
@@ -51,40 +46,45 @@ test("the unedited output is valid: 0 problems, exit 0", async () => {
   expect(io.stderr).toEqual([]);
 });
 
-test("an unknown attribute: exit 1, naming stack, address and attribute", async () => {
-  const r = await validateEdited("unknown-attribute", (tf) => {
-    tf.resource.hcloud_server[serverName].server_flavour = "large";
-  });
+// Each case edits the server of the server's stack; `says` is what the message adds to the attribute's name.
+test.each([
+  {
+    what: "an unknown attribute",
+    attribute: "server_flavour",
+    edit: (server: any) => {
+      server.server_flavour = "large";
+    },
+    says: /unknown attribute/,
+  },
+  {
+    what: "a missing required attribute",
+    attribute: "name",
+    edit: (server: any) => {
+      delete server.name;
+    },
+    says: /required/,
+  },
+  {
+    what: "a string where the schema wants a list",
+    attribute: "ssh_keys",
+    edit: (server: any) => {
+      server.ssh_keys = "ops-key";
+    },
+    says: /list/,
+  },
+  {
+    what: "a reference to a resource that does not exist",
+    attribute: "placement_group_id",
+    edit: (server: any) => {
+      server.placement_group_id = "${hcloud_server.nope.id}";
+    },
+    says: "hcloud_server.nope",
+  },
+])("$what: exit 1, naming stack, address and attribute", async ({ attribute, edit, says }) => {
+  const r = await validateEdited(attribute, (tf) => edit(tf.resource.hcloud_server[serverName]));
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} server_flavour:`);
-  expect(r.stderr).toMatch(/unknown attribute/);
-});
-
-test("a missing required attribute: exit 1, naming stack, address and attribute", async () => {
-  const r = await validateEdited("missing-required", (tf) => {
-    delete tf.resource.hcloud_server[serverName].name;
-  });
-  expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} name:`);
-  expect(r.stderr).toMatch(/required/);
-});
-
-test("a string where the schema wants a list: exit 1, naming stack, address and attribute", async () => {
-  const r = await validateEdited("string-for-list", (tf) => {
-    tf.resource.hcloud_server[serverName].ssh_keys = "ops-key";
-  });
-  expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} ssh_keys:`);
-  expect(r.stderr).toMatch(/list/);
-});
-
-test("a reference to a resource that does not exist: exit 1, naming stack, address and attribute", async () => {
-  const r = await validateEdited("dangling-reference", (tf) => {
-    tf.resource.hcloud_server[serverName].placement_group_id = "${hcloud_server.nope.id}";
-  });
-  expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} placement_group_id:`);
-  expect(r.stderr).toContain("hcloud_server.nope");
+  expect(r.stderr).toContain(`${serverStack} hcloud_server.${serverName} ${attribute}:`);
+  expect(r.stderr).toMatch(says);
 });
 
 test("every problem is reported at once", async () => {

@@ -4,12 +4,15 @@ import { BackupStorage, type BackupStorageProps, DEFAULT_SNAPSHOT_PLAN } from ".
 import {
   LABELS,
   addressesOf,
+  expectRefused,
+  expectSchemaValid,
+  expectSoleResource,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
   variableReferences,
 } from "../../testing/constructs";
 
@@ -17,8 +20,7 @@ const BASE: BackupStorageProps = { storageBoxType: "bx21", location: "hel1", lab
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns backup@all2all";
 
 function build(props: Partial<BackupStorageProps> = {}, id = "backup"): { stack: TerraformStack; box: BackupStorage } {
-  const stack = makeStack();
-  const box = new BackupStorage(stack, id, { ...BASE, ...props });
+  const { stack, construct: box } = inFreshStack(BackupStorage, BASE, props, id);
   return { stack, box };
 }
 
@@ -26,8 +28,7 @@ describe("BackupStorage", () => {
   it("defaults: protected, SSH only, not reachable externally, daily snapshots, password from a sensitive variable", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_storage_box.backup"]);
-    expect(resourcesOf(json, "hcloud_storage_box").backup).toEqual({
+    expectSoleResource(json, "hcloud_storage_box", "backup", {
       name: "backup",
       storage_box_type: "bx21",
       location: "hel1",
@@ -60,7 +61,7 @@ describe("BackupStorage", () => {
     const { stack, box } = build({ sshKeys: [KEY] });
     box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1", description: "web sites and databases" });
     box.addSubaccount({ name: "restore", homeDirectory: "servers", readonly: true });
-    expect(validationProblems("test", synth(stack))).toEqual([]);
+    expectSchemaValid(synth(stack));
   });
 
   it("protect: false lifts delete protection and prevent_destroy (ssh_keys stay ignored)", () => {
@@ -184,26 +185,29 @@ describe("BackupStorage", () => {
     it("fails on a second subaccount of the same name, or a writer sharing another writer's home", () => {
       const { box } = build();
       box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1" });
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/web-1b" })).toThrow(
-        'BackupStorage "backup": the subaccount "web-1" is declared twice',
-      );
-      expect(() => box.addSubaccount({ name: "web-2", homeDirectory: "servers/web-1/" })).toThrow(
-        'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the home of subaccount "web-1"; give each writing subaccount its own directory',
-      );
+      expectRefused(box.addSubaccount.bind(box), [
+        [
+          { name: "web-1", homeDirectory: "servers/web-1b" },
+          'BackupStorage "backup": the subaccount "web-1" is declared twice',
+        ],
+        [
+          { name: "web-2", homeDirectory: "servers/web-1/" },
+          'BackupStorage "backup", subaccount "web-2": homeDirectory "servers/web-1/" is already the home of subaccount "web-1"; give each writing subaccount its own directory',
+        ],
+      ]);
       box.addSubaccount({ name: "audit", homeDirectory: "servers/web-1", readonly: true });
     });
 
     it("fails on home directories that are absolute or leave the box", () => {
       const { box } = build();
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "/servers/web-1" })).toThrow(
-        'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
-      );
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "servers/../.." })).toThrow(
-        'homeDirectory "servers/../.." must be a relative path',
-      );
-      expect(() => box.addSubaccount({ name: "web-1", homeDirectory: "" })).toThrow(
-        'homeDirectory "" must be a relative path',
-      );
+      expectRefused(box.addSubaccount.bind(box), [
+        [
+          { name: "web-1", homeDirectory: "/servers/web-1" },
+          'BackupStorage "backup", subaccount "web-1": homeDirectory "/servers/web-1" must be a relative path inside the box without "." or ".." parts, e.g. "servers/web-1"',
+        ],
+        [{ name: "web-1", homeDirectory: "servers/../.." }, 'homeDirectory "servers/../.." must be a relative path'],
+        [{ name: "web-1", homeDirectory: "" }, 'homeDirectory "" must be a relative path'],
+      ]);
     });
 
     it("fails on a subaccount name that cannot be part of an address or variable", () => {
@@ -281,24 +285,27 @@ describe("BackupStorage", () => {
     });
 
     it("fails on ssh keys that are not public keys", () => {
-      expect(() => build({ sshKeys: ["ssh-ed25519 AAAA"] })).toThrow(
-        'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)',
-      );
-      expect(() => build({ sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] })).toThrow(
-        "sshKeys[0] is not usable: a PRIVATE key is pasted here",
-      );
+      expectRefused(build, [
+        [
+          { sshKeys: ["ssh-ed25519 AAAA"] },
+          'BackupStorage "backup": sshKeys[0] is not usable: the key data does not hold a ssh-ed25519 key (the type before the key data must match the key; paste the .pub file again)',
+        ],
+        [
+          { sshKeys: [`-----BEGIN OPENSSH ${"PRIVATE"} KEY-----`] },
+          "sshKeys[0] is not usable: a PRIVATE key is pasted here",
+        ],
+      ]);
     });
 
     it("fails on empty type or location, and on import ids that are not Hetzner ids", () => {
-      expect(() => build({ storageBoxType: "" })).toThrow(
-        'BackupStorage "backup": storageBoxType must be a non-empty string (got ""), e.g. "bx21"',
-      );
-      expect(() => build({ location: "" })).toThrow(
-        'BackupStorage "backup": location must be a non-empty string (got ""), e.g. "hel1"',
-      );
-      expect(() => build({ importId: "u12345" })).toThrow(
-        'BackupStorage "backup": importId "u12345" is not a Hetzner id',
-      );
+      expectRefused(build, [
+        [
+          { storageBoxType: "" },
+          'BackupStorage "backup": storageBoxType must be a non-empty string (got ""), e.g. "bx21"',
+        ],
+        [{ location: "" }, 'BackupStorage "backup": location must be a non-empty string (got ""), e.g. "hel1"'],
+        [{ importId: "u12345" }, 'BackupStorage "backup": importId "u12345" is not a Hetzner id'],
+      ]);
     });
   });
 });

@@ -5,14 +5,18 @@ import { App, LocalBackend, type TerraformStack, TerraformVariable } from "cdktn
 import { DnsZone, type DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
 import {
   LABELS,
+  PROTECTED,
   addressesOf,
+  expectRefused,
+  expectSchemaValid,
+  expectSoleResource,
   hcloudSchemas,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
   variableReferences,
 } from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
@@ -21,8 +25,7 @@ import { formatProblem, validateSynthOutput } from "../../validate";
 const BASE: DnsZoneProps = { name: "all2all.org", labels: LABELS };
 
 function build(props: Partial<DnsZoneProps> = {}, id = "all2all-org"): { stack: TerraformStack; zone: DnsZone } {
-  const stack = makeStack();
-  const zone = new DnsZone(stack, id, { ...BASE, ...props });
+  const { stack, construct: zone } = inFreshStack(DnsZone, BASE, props, id);
   return { stack, zone };
 }
 
@@ -38,13 +41,11 @@ describe("DnsZone", () => {
   it("defaults: a protected primary zone, labelled, no records", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_zone.all2all-org"]);
-    expect(resourcesOf(json, "hcloud_zone")["all2all-org"]).toEqual({
+    expectSoleResource(json, "hcloud_zone", "all2all-org", {
       name: "all2all.org",
       mode: "primary",
       labels: LABELS,
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true },
+      ...PROTECTED,
     });
     expect(json.variable).toBeUndefined();
   });
@@ -54,8 +55,8 @@ describe("DnsZone", () => {
     zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.10"], ttl: 300 });
     zone.addRecordSet({ name: "@", type: "TXT", records: ["v=spf1 mx -all"] });
     zone.addRecordSet({ name: "www", type: "CNAME", records: [{ value: "@", comment: "the site" }] });
-    expect(validationProblems("test", synth(stack))).toEqual([]);
-    expect(validationProblems("test", synth(build(SECONDARY).stack))).toEqual([]);
+    expectSchemaValid(synth(stack));
+    expectSchemaValid(synth(build(SECONDARY).stack));
   });
 
   it("protect: false lifts delete protection and prevent_destroy (staging)", () => {
@@ -134,7 +135,7 @@ describe("DnsZone", () => {
       expect(rrsets["all2all-org-web-1-aaaa"].records).toEqual([
         { value: "${cidrhost(hcloud_primary_ip.web-1-ipv6.ip_network, 1)}" },
       ]);
-      expect(validationProblems("test", json)).toEqual([]);
+      expectSchemaValid(json);
     });
 
     it("references servers of another stack through cdktn's cross-stack outputs (full synth, schema-valid)", () => {
@@ -245,8 +246,7 @@ describe("DnsZone", () => {
         name: "all2all.org",
         mode: "secondary",
         labels: LABELS,
-        delete_protection: true,
-        lifecycle: { prevent_destroy: true },
+        ...PROTECTED,
         primary_nameservers: [
           { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
           {
@@ -280,7 +280,7 @@ describe("DnsZone", () => {
       });
       const json = synth(stack);
       expect(Object.keys(json.variable)).toEqual(["dns_tsig_key_transfer"]);
-      expect(validationProblems("test", json)).toEqual([]);
+      expectSchemaValid(json);
     });
 
     it("transfers without TSIG when no algorithm is given, and accepts a server address token", () => {
@@ -313,30 +313,37 @@ describe("DnsZone", () => {
     });
 
     it("fails on a secondary without primaries, primaries on a primary zone, and stray TSIG settings", () => {
-      expect(() => build({ mode: "secondary" })).toThrow(
-        'DnsZone "all2all-org": mode "secondary" needs at least one of primaryNameservers',
-      );
-      expect(() => build({ primaryNameservers: [{ address: "192.0.2.53" }] })).toThrow(
-        'DnsZone "all2all-org": primaryNameservers are only for mode "secondary"',
-      );
-      expect(() =>
-        build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53" }], tsigKeyVariable: "x" }),
-      ).toThrow("tsigKeyVariable is set but no primary name server has a tsigAlgorithm");
+      expectRefused(build, [
+        [{ mode: "secondary" }, 'DnsZone "all2all-org": mode "secondary" needs at least one of primaryNameservers'],
+        [
+          { primaryNameservers: [{ address: "192.0.2.53" }] },
+          'DnsZone "all2all-org": primaryNameservers are only for mode "secondary"',
+        ],
+        [
+          { mode: "secondary", primaryNameservers: [{ address: "192.0.2.53" }], tsigKeyVariable: "x" },
+          "tsigKeyVariable is set but no primary name server has a tsigAlgorithm",
+        ],
+      ]);
     });
 
     it("fails on bad primary addresses, ports and algorithms", () => {
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "ns1.all2all.org" }] })).toThrow(
-        'DnsZone "all2all-org", primaryNameservers[0]: address "ns1.all2all.org" is not an IPv4 or IPv6 address',
-      );
-      expect(() => build({ mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", port: 0 }] })).toThrow(
-        "port must be an integer from 1 to 65535 (got 0)",
-      );
-      expect(() =>
-        build({
-          mode: "secondary",
-          primaryNameservers: [{ address: "192.0.2.53", tsigAlgorithm: "hmac-sha512" as never }],
-        }),
-      ).toThrow('tsigAlgorithm must be one of hmac-md5, hmac-sha1, hmac-sha256 (got "hmac-sha512")');
+      expectRefused(build, [
+        [
+          { mode: "secondary", primaryNameservers: [{ address: "ns1.all2all.org" }] },
+          'DnsZone "all2all-org", primaryNameservers[0]: address "ns1.all2all.org" is not an IPv4 or IPv6 address',
+        ],
+        [
+          { mode: "secondary", primaryNameservers: [{ address: "192.0.2.53", port: 0 }] },
+          "port must be an integer from 1 to 65535 (got 0)",
+        ],
+        [
+          {
+            mode: "secondary",
+            primaryNameservers: [{ address: "192.0.2.53", tsigAlgorithm: "hmac-sha512" as never }],
+          },
+          'tsigAlgorithm must be one of hmac-md5, hmac-sha1, hmac-sha256 (got "hmac-sha512")',
+        ],
+      ]);
     });
   });
 
@@ -350,27 +357,36 @@ describe("DnsZone", () => {
     });
 
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "all2all.org/": "x" } })).toThrow(
-        'DnsZone "all2all-org": labels: label key "all2all.org/" has an empty name after its prefix',
-      );
-      expect(() => build({ labels: { zone: "all2all.org." } })).toThrow(
-        'DnsZone "all2all-org": labels: label "zone": label value "all2all.org." must be empty or start and end',
-      );
+      expectRefused(build, [
+        [
+          { labels: { "all2all.org/": "x" } },
+          'DnsZone "all2all-org": labels: label key "all2all.org/" has an empty name after its prefix',
+        ],
+        [
+          { labels: { zone: "all2all.org." } },
+          'DnsZone "all2all-org": labels: label "zone": label value "all2all.org." must be empty or start and end',
+        ],
+      ]);
     });
   });
 
   describe("validation", () => {
     it("fails on a zone name that is not an ASCII domain", () => {
-      expect(() => build({ name: "all2all.org." })).toThrow(
-        'DnsZone "all2all-org": name "all2all.org." is not a valid host name: drop the trailing dot',
-      );
-      expect(() => build({ name: "localhost" })).toThrow(
-        'name "localhost" is not a valid host name: use lower-case labels of letters, digits and inner hyphens separated by dots, at least 2 labels',
-      );
-      expect(() => build({ name: "exämple.be" })).toThrow(
-        'name "exämple.be" is not a valid host name: write international names in their ASCII (punycode) form',
-      );
-      expect(() => build({ name: "All2All.org" })).toThrow('use lower case ("all2all.org")');
+      expectRefused(build, [
+        [
+          { name: "all2all.org." },
+          'DnsZone "all2all-org": name "all2all.org." is not a valid host name: drop the trailing dot',
+        ],
+        [
+          { name: "localhost" },
+          'name "localhost" is not a valid host name: use lower-case labels of letters, digits and inner hyphens separated by dots, at least 2 labels',
+        ],
+        [
+          { name: "exämple.be" },
+          'name "exämple.be" is not a valid host name: write international names in their ASCII (punycode) form',
+        ],
+        [{ name: "All2All.org" }, 'use lower case ("all2all.org")'],
+      ]);
     });
 
     it("fails on mode and TTL values outside Hetzner's", () => {
@@ -387,57 +403,44 @@ describe("DnsZone", () => {
 
     it("fails on record names that are absolute, invalid or misplaced", () => {
       const { zone } = build();
-      expect(() => zone.addRecordSet({ name: "www.all2all.org", type: "A", records: ["192.0.2.10"] })).toThrow(
-        'DnsZone "all2all-org", A "www.all2all.org": record names are relative to the zone all2all.org: write "www" instead of "www.all2all.org"',
-      );
-      expect(() => zone.addRecordSet({ name: "all2all.org.", type: "A", records: ["192.0.2.10"] })).toThrow(
-        'write "@" instead of "all2all.org."',
-      );
-      expect(() => zone.addRecordSet({ name: "WWW", type: "A", records: ["192.0.2.10"] })).toThrow(
-        'the record name "WWW" is not valid',
-      );
-      expect(() => zone.addRecordSet({ name: "a.*", type: "A", records: ["192.0.2.10"] })).toThrow(
-        '"*" only as the first label',
-      );
+      expectRefused(zone.addRecordSet.bind(zone), [
+        [
+          { name: "www.all2all.org", type: "A", records: ["192.0.2.10"] },
+          'DnsZone "all2all-org", A "www.all2all.org": record names are relative to the zone all2all.org: write "www" instead of "www.all2all.org"',
+        ],
+        [{ name: "all2all.org.", type: "A", records: ["192.0.2.10"] }, 'write "@" instead of "all2all.org."'],
+        [{ name: "WWW", type: "A", records: ["192.0.2.10"] }, 'the record name "WWW" is not valid'],
+        [{ name: "a.*", type: "A", records: ["192.0.2.10"] }, '"*" only as the first label'],
+      ]);
     });
 
     it("fails on record types Hetzner manages or does not know", () => {
       const { zone } = build();
-      expect(() => zone.addRecordSet({ name: "@", type: "SOA" as never, records: ["x"] })).toThrow(
-        'type "SOA" is not one of A, AAAA, CAA, CNAME',
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "SOA" as never, records: ["x"] })).toThrow(
-        "the SOA record is managed by Hetzner",
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "NS", records: ["ns1.example.org."] })).toThrow(
-        "the apex NS records are managed by Hetzner",
-      );
+      expectRefused(zone.addRecordSet.bind(zone), [
+        [{ name: "@", type: "SOA" as never, records: ["x"] }, 'type "SOA" is not one of A, AAAA, CAA, CNAME'],
+        [{ name: "@", type: "SOA" as never, records: ["x"] }, "the SOA record is managed by Hetzner"],
+        [{ name: "@", type: "NS", records: ["ns1.example.org."] }, "the apex NS records are managed by Hetzner"],
+      ]);
       zone.addRecordSet({ name: "staging", type: "NS", records: ["hydrogen.ns.hetzner.com."] });
     });
 
     it("fails on values that do not fit their type", () => {
       const { zone } = build();
-      expect(() => zone.addRecordSet({ name: "@", type: "A", records: ["2001:db8::1"] })).toThrow(
-        'DnsZone "all2all-org", A "@": the value "2001:db8::1" is not an IPv4 address (e.g. "192.0.2.10"; for a server use server.ipv4Address)',
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "AAAA", records: ["192.0.2.1"] })).toThrow(
-        'the value "192.0.2.1" is not an IPv6 address',
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "MX", records: ["mail"] })).toThrow(
-        'the value "mail" is not "<priority> <mail host>" (e.g. "10 mail")',
-      );
-      expect(() => zone.addRecordSet({ name: "_imaps._tcp", type: "SRV", records: ["0 1 993"] })).toThrow(
-        'is not "<priority> <weight> <port> <target>"',
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "CAA", records: [""] })).toThrow(
-        'the value "" is not a value (it is empty)',
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "A", records: [] })).toThrow(
-        "records must list at least one value (got [])",
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "A", records: ["192.0.2.1", "192.0.2.1"] })).toThrow(
-        'the value "192.0.2.1" is listed twice',
-      );
+      expectRefused(zone.addRecordSet.bind(zone), [
+        [
+          { name: "@", type: "A", records: ["2001:db8::1"] },
+          'DnsZone "all2all-org", A "@": the value "2001:db8::1" is not an IPv4 address (e.g. "192.0.2.10"; for a server use server.ipv4Address)',
+        ],
+        [{ name: "@", type: "AAAA", records: ["192.0.2.1"] }, 'the value "192.0.2.1" is not an IPv6 address'],
+        [
+          { name: "@", type: "MX", records: ["mail"] },
+          'the value "mail" is not "<priority> <mail host>" (e.g. "10 mail")',
+        ],
+        [{ name: "_imaps._tcp", type: "SRV", records: ["0 1 993"] }, 'is not "<priority> <weight> <port> <target>"'],
+        [{ name: "@", type: "CAA", records: [""] }, 'the value "" is not a value (it is empty)'],
+        [{ name: "@", type: "A", records: [] }, "records must list at least one value (got [])"],
+        [{ name: "@", type: "A", records: ["192.0.2.1", "192.0.2.1"] }, 'the value "192.0.2.1" is listed twice'],
+      ]);
     });
 
     it("fails on CNAMEs that share their name, sit at the apex or have several values", () => {
@@ -447,15 +450,14 @@ describe("DnsZone", () => {
         'DnsZone "all2all-org", TXT "www": "www" already has a CNAME, which cannot share its name with other records',
       );
       zone.addRecordSet({ name: "mail", type: "A", records: ["192.0.2.25"] });
-      expect(() => zone.addRecordSet({ name: "mail", type: "CNAME", records: ["@"] })).toThrow(
-        'a CNAME cannot share its name with other records (A exist for "mail")',
-      );
-      expect(() => zone.addRecordSet({ name: "@", type: "CNAME", records: ["www"] })).toThrow(
-        "a CNAME cannot be at the zone apex",
-      );
-      expect(() => zone.addRecordSet({ name: "lists", type: "CNAME", records: ["a", "b"] })).toThrow(
-        "a CNAME has exactly one value (got 2)",
-      );
+      expectRefused(zone.addRecordSet.bind(zone), [
+        [
+          { name: "mail", type: "CNAME", records: ["@"] },
+          'a CNAME cannot share its name with other records (A exist for "mail")',
+        ],
+        [{ name: "@", type: "CNAME", records: ["www"] }, "a CNAME cannot be at the zone apex"],
+        [{ name: "lists", type: "CNAME", records: ["a", "b"] }, "a CNAME has exactly one value (got 2)"],
+      ]);
     });
 
     it("fails on a second record set for the same (name, type)", () => {

@@ -2,20 +2,20 @@ import type { TerraformStack } from "cdktn";
 import { ANYWHERE, FirewallPolicy, type FirewallPolicyProps, Server } from "../../constructs";
 import {
   LABELS,
-  addressesOf,
+  expectRefused,
+  expectSchemaValid,
+  expectSoleResource,
   importsOf,
-  makeStack,
+  inFreshStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
 } from "../../testing/constructs";
 
 const ADMIN = ["192.0.2.0/24", "2001:db8:a11::/48"];
 
 function build(props: Partial<FirewallPolicyProps> = {}, id = "web"): { stack: TerraformStack; fw: FirewallPolicy } {
-  const stack = makeStack();
-  const fw = new FirewallPolicy(stack, id, { labels: LABELS, ...props });
+  const { stack, construct: fw } = inFreshStack(FirewallPolicy, { labels: LABELS }, props, id);
   return { stack, fw };
 }
 
@@ -23,8 +23,7 @@ describe("FirewallPolicy", () => {
   it("defaults: no rule (inbound denied), no target, labelled, one resource", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_firewall.web"]);
-    expect(resourcesOf(json, "hcloud_firewall").web).toEqual({ name: "web", labels: LABELS });
+    expectSoleResource(json, "hcloud_firewall", "web", { name: "web", labels: LABELS });
   });
 
   it("synthesises schema-valid JSON with rules, selectors and an attachment", () => {
@@ -36,7 +35,7 @@ describe("FirewallPolicy", () => {
     fw.attachToServers([
       new Server(stack, "web-1", { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: [] }).serverId,
     ]);
-    expect(validationProblems("test", synth(stack))).toEqual([]);
+    expectSchemaValid(synth(stack));
   });
 
   it("allowFrom adds inbound rules and returns them", () => {
@@ -148,12 +147,16 @@ describe("FirewallPolicy", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "my label": "x" } })).toThrow(
-        'FirewallPolicy "web": labels: label key "my label" must start and end with a letter or digit',
-      );
-      expect(() => build({ labels: { role: "web_" } })).toThrow(
-        'FirewallPolicy "web": labels: label "role": label value "web_" must be empty or start and end',
-      );
+      expectRefused(build, [
+        [
+          { labels: { "my label": "x" } },
+          'FirewallPolicy "web": labels: label key "my label" must start and end with a letter or digit',
+        ],
+        [
+          { labels: { role: "web_" } },
+          'FirewallPolicy "web": labels: label "role": label value "web_" must be empty or start and end',
+        ],
+      ]);
     });
   });
 

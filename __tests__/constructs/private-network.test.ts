@@ -3,13 +3,17 @@ import { type TerraformStack, TerraformVariable } from "cdktn";
 import { PrivateNetwork, type PrivateNetworkProps } from "../../constructs";
 import {
   LABELS,
+  PROTECTED,
   addressesOf,
+  expectRefused,
+  expectSchemaValid,
+  expectSoleResource,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
 } from "../../testing/constructs";
 
 const BASE: PrivateNetworkProps = { ipRange: "10.20.0.0/16", labels: LABELS };
@@ -18,21 +22,18 @@ function build(
   props: Partial<PrivateNetworkProps> = {},
   id = "internal",
 ): { stack: TerraformStack; net: PrivateNetwork; json: any } {
-  const stack = makeStack();
-  const net = new PrivateNetwork(stack, id, { ...BASE, ...props });
+  const { stack, construct: net } = inFreshStack(PrivateNetwork, BASE, props, id);
   return { stack, net, json: synth(stack) };
 }
 
 describe("PrivateNetwork", () => {
   it("defaults: protected network, labelled, no subnets or routes", () => {
     const { json } = build();
-    expect(addressesOf(json)).toEqual(["hcloud_network.internal"]);
-    expect(resourcesOf(json, "hcloud_network").internal).toEqual({
+    expectSoleResource(json, "hcloud_network", "internal", {
       name: "internal",
       ip_range: "10.20.0.0/16",
       labels: LABELS,
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true },
+      ...PROTECTED,
     });
     expect(json.import).toBeUndefined();
   });
@@ -42,7 +43,7 @@ describe("PrivateNetwork", () => {
       subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", name: "services" }],
       routes: [{ destination: "10.30.0.0/24", gateway: "10.20.1.10" }],
     });
-    expect(validationProblems("test", json)).toEqual([]);
+    expectSchemaValid(json);
   });
 
   it("protect: false lifts delete protection and prevent_destroy (staging)", () => {
@@ -132,28 +133,33 @@ describe("PrivateNetwork", () => {
     net.addSubnet({ ipRange: "10.20.1.0/24" });
     expect(() => net.addSubnet({ ipRange: range })).toThrow("a subnet whose ipRange is a token needs a name");
     net.addSubnet({ ipRange: range, name: "dynamic" });
-    expect(validationProblems("test", synth(stack))).toEqual([]);
+    expectSchemaValid(synth(stack));
   });
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "role/": "x" } })).toThrow(
-        'PrivateNetwork "internal": labels: label key "role/" has an empty name after its prefix',
-      );
-      expect(() => build({ labels: { role: "-x" } })).toThrow(
-        'PrivateNetwork "internal": labels: label "role": label value "-x" must be empty',
-      );
+      expectRefused(build, [
+        [
+          { labels: { "role/": "x" } },
+          'PrivateNetwork "internal": labels: label key "role/" has an empty name after its prefix',
+        ],
+        [{ labels: { role: "-x" } }, 'PrivateNetwork "internal": labels: label "role": label value "-x" must be empty'],
+      ]);
     });
   });
 
   describe("validation", () => {
     it("fails on a range that is not an IPv4 CIDR block", () => {
-      expect(() => build({ ipRange: "10.20.0.0" })).toThrow(
-        'PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a CIDR range; write 10.20.0.0/32 for a single address',
-      );
-      expect(() => build({ ipRange: "fd00::/8" })).toThrow(
-        "ipRange: network range fd00::/8 is not IPv4; private networks are IPv4 (RFC 1918), e.g. 10.20.0.0/16",
-      );
+      expectRefused(build, [
+        [
+          { ipRange: "10.20.0.0" },
+          'PrivateNetwork "internal": ipRange: network range "10.20.0.0" is not a CIDR range; write 10.20.0.0/32 for a single address',
+        ],
+        [
+          { ipRange: "fd00::/8" },
+          "ipRange: network range fd00::/8 is not IPv4; private networks are IPv4 (RFC 1918), e.g. 10.20.0.0/16",
+        ],
+      ]);
     });
 
     it("fails on host bits in the range, suggesting the network address", () => {
@@ -187,35 +193,43 @@ describe("PrivateNetwork", () => {
     });
 
     it("fails on network zones: unknown, or mixed within one network", () => {
-      expect(() => build({ networkZone: "eu-west" as never })).toThrow(
-        'PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network zone (eu-central, us-east, us-west, ap-southeast)',
-      );
-      expect(() =>
-        build({ subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", networkZone: "us-east" }] }),
-      ).toThrow(
-        'networkZone "us-east" differs from subnet "10-20-1-0-24" ("eu-central"): all subnets of a network share one network zone',
-      );
+      expectRefused(build, [
+        [
+          { networkZone: "eu-west" as never },
+          'PrivateNetwork "internal": networkZone "eu-west" is not a Hetzner network zone (eu-central, us-east, us-west, ap-southeast)',
+        ],
+        [
+          { subnets: [{ ipRange: "10.20.1.0/24" }, { ipRange: "10.20.2.0/24", networkZone: "us-east" }] },
+          'networkZone "us-east" differs from subnet "10-20-1-0-24" ("eu-central"): all subnets of a network share one network zone',
+        ],
+      ]);
     });
 
     it("fails on vSwitch subnets without an id, and ids without vSwitch", () => {
-      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24", type: "vswitch" }] })).toThrow(
-        'type "vswitch" needs vswitchId (the Robot vSwitch id)',
-      );
-      expect(() => build({ subnets: [{ ipRange: "10.20.1.0/24", vswitchId: 1 }] })).toThrow(
-        'vswitchId is only meaningful with type "vswitch"',
-      );
+      expectRefused(build, [
+        [
+          { subnets: [{ ipRange: "10.20.1.0/24", type: "vswitch" }] },
+          'type "vswitch" needs vswitchId (the Robot vSwitch id)',
+        ],
+        [{ subnets: [{ ipRange: "10.20.1.0/24", vswitchId: 1 }] }, 'vswitchId is only meaningful with type "vswitch"'],
+      ]);
     });
 
     it("fails on routes whose gateway is outside the network, its first address or Hetzner's gateway", () => {
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] })).toThrow(
-        'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route gateway 10.21.0.10 is outside the network 10.20.0.0/16',
-      );
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] })).toThrow(
-        "gateway: route gateway 10.20.0.1 is the network's own router address",
-      );
-      expect(() => build({ routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] })).toThrow(
-        'gateway: route gateway "gw" is not an IPv4 address',
-      );
+      expectRefused(build, [
+        [
+          { routes: [{ destination: "10.30.0.0/24", gateway: "10.21.0.10" }] },
+          'PrivateNetwork "internal", route "route-10-30-0-0-24": gateway: route gateway 10.21.0.10 is outside the network 10.20.0.0/16',
+        ],
+        [
+          { routes: [{ destination: "10.30.0.0/24", gateway: "10.20.0.1" }] },
+          "gateway: route gateway 10.20.0.1 is the network's own router address",
+        ],
+        [
+          { routes: [{ destination: "10.30.0.0/24", gateway: "gw" }] },
+          'gateway: route gateway "gw" is not an IPv4 address',
+        ],
+      ]);
     });
 
     it("fails on route destinations that are not blocks, cover a subnet or overlap another route", () => {

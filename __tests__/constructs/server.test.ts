@@ -5,21 +5,23 @@ import { App, Lazy, type TerraformStack, Token } from "cdktn";
 import { MAX_USER_DATA_BYTES, Server, type ServerProps } from "../../constructs";
 import {
   LABELS,
+  PROTECTED,
   addressesOf,
+  expectRefused,
+  expectSchemaValid,
   importsOf,
+  inFreshStack,
   makeStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
 } from "../../testing/constructs";
 import { makeTempDir } from "../../testing/tmp";
 
 const BASE: ServerProps = { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: ["alice"] };
 
 function build(props: Partial<ServerProps> = {}, id = "web-1"): { stack: TerraformStack; server: Server; json: any } {
-  const stack = makeStack();
-  const server = new Server(stack, id, { ...BASE, ...props });
+  const { stack, construct: server } = inFreshStack(Server, BASE, props, id);
   return { stack, server, json: synth(stack) };
 }
 
@@ -56,7 +58,7 @@ describe("Server", () => {
   });
 
   it("synthesises schema-valid JSON, with defaults and with every feature", () => {
-    expect(validationProblems("test", build().json)).toEqual([]);
+    expectSchemaValid(build().json);
     const { json } = build({
       ipv4: true,
       reverseDns: { ipv4: "web-1.all2all.org", ipv6: "web-1.all2all.org" },
@@ -75,7 +77,7 @@ describe("Server", () => {
       importId: "123",
       importPrimaryIpIds: { ipv4: "5", ipv6: "6" },
     });
-    expect(validationProblems("test", json)).toEqual([]);
+    expectSchemaValid(json);
   });
 
   it("keeps its addresses when nested deeper in the construct tree", () => {
@@ -273,8 +275,7 @@ describe("Server", () => {
         format: "ext4",
         location: "fsn1",
         labels: LABELS,
-        delete_protection: true,
-        lifecycle: { prevent_destroy: true },
+        ...PROTECTED,
       },
       "web-1-logs": {
         name: "web-1-logs",
@@ -282,8 +283,7 @@ describe("Server", () => {
         format: "xfs",
         location: "fsn1",
         labels: { ...LABELS, tier: "logs" },
-        delete_protection: true,
-        lifecycle: { prevent_destroy: true },
+        ...PROTECTED,
       },
     });
     expect(resourcesOf(json, "hcloud_volume_attachment")).toEqual({
@@ -312,8 +312,7 @@ describe("Server", () => {
       home_location: "fsn1",
       description: "www failover address",
       labels: LABELS,
-      delete_protection: true,
-      lifecycle: { prevent_destroy: true },
+      ...PROTECTED,
     });
     const after = synth(stack);
     expect(resourcesOf(after, "hcloud_floating_ip")["web-1-floating-ipv6"].name).toBe("www-v6");
@@ -397,7 +396,7 @@ describe("Server", () => {
           { to: "hcloud_server.web-1", id: "123" },
         ]);
         expect(execSync).not.toHaveBeenCalled();
-        expect(validationProblems("adopt", json)).toEqual([]);
+        expectSchemaValid(json, "adopt");
       } finally {
         execSync.mockRestore();
         cleanup();
@@ -405,12 +404,13 @@ describe("Server", () => {
     });
 
     it("fails without the primary IPs of the adopted server", () => {
-      expect(() => build({ importId: "123" })).toThrow(
-        'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without its current primary IPV6 would link a new address and delete the current one',
-      );
-      expect(() => build({ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } })).toThrow(
-        "importPrimaryIpIds.ipv4 is missing",
-      );
+      expectRefused(build, [
+        [
+          { importId: "123" },
+          'Server "web-1": importId is set but importPrimaryIpIds.ipv6 is missing: adopting a server without its current primary IPV6 would link a new address and delete the current one',
+        ],
+        [{ ipv4: true, importId: "123", importPrimaryIpIds: { ipv6: "6" } }, "importPrimaryIpIds.ipv4 is missing"],
+      ]);
     });
 
     it("fails when the adopted server's IPv4 would be released", () => {
@@ -420,15 +420,11 @@ describe("Server", () => {
     });
 
     it("fails on ids that are not Hetzner ids, and on importPrimaryIpIds without importId", () => {
-      expect(() => build({ importId: "web-1" })).toThrow(
-        'Server "web-1": importId "web-1" is not a Hetzner id: give the numeric id',
-      );
-      expect(() => build({ importId: "123", importPrimaryIpIds: { ipv6: "x" } })).toThrow(
-        'importPrimaryIpIds.ipv6 "x" is not a Hetzner id',
-      );
-      expect(() => build({ importPrimaryIpIds: { ipv6: "6" } })).toThrow(
-        'Server "web-1": importPrimaryIpIds is only meaningful with importId',
-      );
+      expectRefused(build, [
+        [{ importId: "web-1" }, 'Server "web-1": importId "web-1" is not a Hetzner id: give the numeric id'],
+        [{ importId: "123", importPrimaryIpIds: { ipv6: "x" } }, 'importPrimaryIpIds.ipv6 "x" is not a Hetzner id'],
+        [{ importPrimaryIpIds: { ipv6: "6" } }, 'Server "web-1": importPrimaryIpIds is only meaningful with importId'],
+      ]);
     });
   });
 
@@ -455,24 +451,27 @@ describe("Server", () => {
     });
 
     it("fails on an invalid label key", () => {
-      expect(() => build({ labels: { "-role": "web" } })).toThrow(
-        'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
-      );
-      expect(() => build({ labels: { "hetzner.cloud/x": "y" } })).toThrow(
-        'label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner',
-      );
-      expect(() => build({ labels: { ["k".repeat(64)]: "v" } })).toThrow(
-        `label key "${"k".repeat(64)}" is 64 characters long (at most 63)`,
-      );
+      expectRefused(build, [
+        [
+          { labels: { "-role": "web" } },
+          'Server "web-1": labels: label key "-role" must start and end with a letter or digit, with only letters, digits, "-", "_" and "." between (Hetzner labels:',
+        ],
+        [
+          { labels: { "hetzner.cloud/x": "y" } },
+          'label key "hetzner.cloud/x": its prefix "hetzner.cloud" is reserved by Hetzner',
+        ],
+        [{ labels: { ["k".repeat(64)]: "v" } }, `label key "${"k".repeat(64)}" is 64 characters long (at most 63)`],
+      ]);
     });
 
     it("fails on an invalid label value", () => {
-      expect(() => build({ labels: { role: "web server" } })).toThrow(
-        'Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit',
-      );
-      expect(() => build({ labels: { role: "x".repeat(64) } })).toThrow(
-        `labels: label "role": label value is 64 characters long (at most 63)`,
-      );
+      expectRefused(build, [
+        [
+          { labels: { role: "web server" } },
+          'Server "web-1": labels: label "role": label value "web server" must be empty or start and end with a letter or digit',
+        ],
+        [{ labels: { role: "x".repeat(64) } }, `labels: label "role": label value is 64 characters long (at most 63)`],
+      ]);
     });
 
     it("fails on an invalid volume label", () => {
@@ -494,13 +493,11 @@ describe("Server", () => {
     });
 
     it("fails on empty type, location or image", () => {
-      expect(() => build({ serverType: "" })).toThrow(
-        'Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"',
-      );
-      expect(() => build({ location: " " })).toThrow(
-        'Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"',
-      );
-      expect(() => build({ image: "" })).toThrow('Server "web-1": image must be a non-empty string (got "")');
+      expectRefused(build, [
+        [{ serverType: "" }, 'Server "web-1": serverType must be a non-empty string (got ""), e.g. "cx23"'],
+        [{ location: " " }, 'Server "web-1": location must be a non-empty string (got " "), e.g. "fsn1"'],
+        [{ image: "" }, 'Server "web-1": image must be a non-empty string (got "")'],
+      ]);
     });
 
     it("fails on reverse DNS for an IPv4 the server does not have", () => {
@@ -510,12 +507,13 @@ describe("Server", () => {
     });
 
     it("fails on a reverse DNS name that is not a host name", () => {
-      expect(() => build({ reverseDns: { ipv6: "web-1.all2all.org." } })).toThrow(
-        'Server "web-1": reverseDns.ipv6 "web-1.all2all.org." is not a valid host name: drop the trailing dot',
-      );
-      expect(() => build({ reverseDns: { ipv6: "web-1" } })).toThrow(
-        'reverseDns.ipv6 "web-1" is not a valid host name',
-      );
+      expectRefused(build, [
+        [
+          { reverseDns: { ipv6: "web-1.all2all.org." } },
+          'Server "web-1": reverseDns.ipv6 "web-1.all2all.org." is not a valid host name: drop the trailing dot',
+        ],
+        [{ reverseDns: { ipv6: "web-1" } }, 'reverseDns.ipv6 "web-1" is not a valid host name'],
+      ]);
     });
 
     it("fails on user data over Hetzner's limit", () => {
@@ -535,43 +533,53 @@ describe("Server", () => {
     });
 
     it("fails on a network attachment naming both or neither of subnet and network", () => {
-      expect(() => build({ networks: [{ name: "internal" }] })).toThrow(
-        'Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId',
-      );
-      expect(() => build({ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] })).toThrow(
-        "give exactly one of subnetId",
-      );
+      expectRefused(build, [
+        [
+          { networks: [{ name: "internal" }] },
+          'Server "web-1", network "internal": give exactly one of subnetId (preferred: it orders the attachment after the subnet) and networkId',
+        ],
+        [{ networks: [{ name: "internal", subnetId: "s", networkId: 1 }] }, "give exactly one of subnetId"],
+      ]);
     });
 
     it("fails on a private IP that is not IPv4, and on a network attached twice", () => {
-      expect(() => build({ networks: [{ name: "internal", networkId: 1, ip: "10.20.1.300" }] })).toThrow(
-        'Server "web-1", network "internal": ip "10.20.1.300" is not an IPv4 address (private networks are IPv4 only)',
-      );
-      expect(() =>
-        build({
-          networks: [
-            { name: "internal", networkId: 1 },
-            { name: "internal", networkId: 2 },
-          ],
-        }),
-      ).toThrow('Server "web-1": the network "internal" is attached twice');
+      expectRefused(build, [
+        [
+          { networks: [{ name: "internal", networkId: 1, ip: "10.20.1.300" }] },
+          'Server "web-1", network "internal": ip "10.20.1.300" is not an IPv4 address (private networks are IPv4 only)',
+        ],
+        [
+          {
+            networks: [
+              { name: "internal", networkId: 1 },
+              { name: "internal", networkId: 2 },
+            ],
+          },
+          'Server "web-1": the network "internal" is attached twice',
+        ],
+      ]);
     });
 
     it("fails on volume sizes outside 10-10240 GB, bad formats and duplicate volumes", () => {
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 5 }] })).toThrow(
-        'Server "web-1", volume "web-1-data": sizeGb must be an integer from 10 to 10240 (got 5)',
-      );
-      expect(() => build({ volumes: [{ name: "web-1-data", sizeGb: 10, format: "btrfs" as never }] })).toThrow(
-        'format must be "ext4" or "xfs" (got "btrfs")',
-      );
-      expect(() =>
-        build({
-          volumes: [
-            { name: "data", sizeGb: 10 },
-            { name: "data", sizeGb: 10 },
-          ],
-        }),
-      ).toThrow('Server "web-1": the volume "data" is declared twice');
+      expectRefused(build, [
+        [
+          { volumes: [{ name: "web-1-data", sizeGb: 5 }] },
+          'Server "web-1", volume "web-1-data": sizeGb must be an integer from 10 to 10240 (got 5)',
+        ],
+        [
+          { volumes: [{ name: "web-1-data", sizeGb: 10, format: "btrfs" as never }] },
+          'format must be "ext4" or "xfs" (got "btrfs")',
+        ],
+        [
+          {
+            volumes: [
+              { name: "data", sizeGb: 10 },
+              { name: "data", sizeGb: 10 },
+            ],
+          },
+          'Server "web-1": the volume "data" is declared twice',
+        ],
+      ]);
     });
 
     it("fails on two floating IPs of one type", () => {

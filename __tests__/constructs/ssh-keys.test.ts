@@ -2,13 +2,14 @@ import type { TerraformStack } from "cdktn";
 import { Server, SshKeys, type SshKeysProps, sshPublicKeyProblem } from "../../constructs";
 import {
   LABELS,
-  addressesOf,
+  expectRefused,
+  expectSchemaValid,
+  expectSoleResource,
   importsOf,
-  makeStack,
+  inFreshStack,
   resolveIn,
   resourcesOf,
   synth,
-  validationProblems,
 } from "../../testing/constructs";
 
 // Placeholder keys generated for tests (their private halves were never kept).
@@ -16,8 +17,12 @@ const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rj
 const BOB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5R9iSuRbRGsF3ypzJRXGyV7zRDE1eLwmNwrj2R20K/ bob@all2all";
 
 function build(props: Partial<SshKeysProps> = {}, id = "operators"): { stack: TerraformStack; keys: SshKeys } {
-  const stack = makeStack();
-  const keys = new SshKeys(stack, id, { labels: LABELS, keys: [{ name: "alice", publicKey: ALICE }], ...props });
+  const { stack, construct: keys } = inFreshStack(
+    SshKeys,
+    { labels: LABELS, keys: [{ name: "alice", publicKey: ALICE }] },
+    props,
+    id,
+  );
   return { stack, keys };
 }
 
@@ -25,8 +30,7 @@ describe("SshKeys", () => {
   it("defaults: one labelled hcloud_ssh_key per key, named after the key", () => {
     const { stack } = build();
     const json = synth(stack);
-    expect(addressesOf(json)).toEqual(["hcloud_ssh_key.alice"]);
-    expect(resourcesOf(json, "hcloud_ssh_key").alice).toEqual({ name: "alice", public_key: ALICE, labels: LABELS });
+    expectSoleResource(json, "hcloud_ssh_key", "alice", { name: "alice", public_key: ALICE, labels: LABELS });
     expect(json.import).toBeUndefined();
   });
 
@@ -37,7 +41,7 @@ describe("SshKeys", () => {
         { name: "bob", publicKey: BOB },
       ],
     });
-    expect(validationProblems("test", synth(stack))).toEqual([]);
+    expectSchemaValid(synth(stack));
   });
 
   it("addKey returns the resource; ids and names feed a Server's sshKeys", () => {
@@ -70,10 +74,13 @@ describe("SshKeys", () => {
 
   describe("labels", () => {
     it("fails on an invalid label", () => {
-      expect(() => build({ labels: { "": "x" } })).toThrow('SshKeys "operators": labels: label key is empty');
-      expect(() => build({ keys: [{ name: "alice", publicKey: ALICE, labels: { owner: "alice@all2all" } }] })).toThrow(
-        'SshKeys "operators", key "alice": labels: label "owner": label value "alice@all2all" must be empty',
-      );
+      expectRefused(build, [
+        [{ labels: { "": "x" } }, 'SshKeys "operators": labels: label key is empty'],
+        [
+          { keys: [{ name: "alice", publicKey: ALICE, labels: { owner: "alice@all2all" } }] },
+          'SshKeys "operators", key "alice": labels: label "owner": label value "alice@all2all" must be empty',
+        ],
+      ]);
     });
   });
 
@@ -105,17 +112,21 @@ describe("SshKeys", () => {
     });
 
     it("fails on duplicate or invalid key names", () => {
-      expect(() =>
-        build({
-          keys: [
-            { name: "alice", publicKey: ALICE },
-            { name: "alice", publicKey: BOB },
-          ],
-        }),
-      ).toThrow('SshKeys "operators": the key "alice" is declared twice');
-      expect(() => build({ keys: [{ name: "Alice", publicKey: ALICE }] })).toThrow(
-        'SshKeys "operators", key "Alice": the key name "Alice" is not a valid name',
-      );
+      expectRefused(build, [
+        [
+          {
+            keys: [
+              { name: "alice", publicKey: ALICE },
+              { name: "alice", publicKey: BOB },
+            ],
+          },
+          'SshKeys "operators": the key "alice" is declared twice',
+        ],
+        [
+          { keys: [{ name: "Alice", publicKey: ALICE }] },
+          'SshKeys "operators", key "Alice": the key name "Alice" is not a valid name',
+        ],
+      ]);
     });
 
     it("refuses two keys of the same name from two constructs in one stack", () => {

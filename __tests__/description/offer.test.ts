@@ -49,32 +49,34 @@ describe("offerFindings, with a fixed catalogue", () => {
       },
     ]);
   });
-  test("past its date it is refused", () => {
-    const [f] = offerFindings({ type: "gone", image: "both", location: "fsn1" }, "2026-12-07", FIXED);
-    expect(f).toMatchObject({
-      severity: "error",
-      message: expect.stringContaining(
-        'server type "gone" is not sold in fsn1 (deprecated 2026-01-01, not orderable after 2026-06-30)',
-      ),
-    });
-    expect(f!.hint).toBe('nearest current types in fsn1: "small", "bigger"');
-  });
-  test("a type not sold in the location is refused, naming where it is sold", () => {
-    const [f] = offerFindings({ type: "armish", image: "both", location: "ash" }, "2026-12-07", FIXED);
-    expect(f).toMatchObject({
-      severity: "error",
-      field: "type",
-      message: 'server type "armish" is not sold in ash; Hetzner sells it in fsn1',
-    });
-  });
-  test("an image without the type's architecture is refused", () => {
-    const [f] = offerFindings({ type: "armish", image: "x86-only", location: "fsn1" }, "2026-12-07", FIXED);
-    expect(f).toMatchObject({
-      severity: "error",
-      field: "image",
-      message: 'image "x86-only" has no arm build, which server type "armish" needs',
-      hint: 'images for arm: "both"',
-    });
+  test.each([
+    {
+      title: "past its date it is refused",
+      server: { type: "gone", image: "both", location: "fsn1" },
+      refusal: {
+        message: expect.stringContaining(
+          'server type "gone" is not sold in fsn1 (deprecated 2026-01-01, not orderable after 2026-06-30)',
+        ),
+        hint: 'nearest current types in fsn1: "small", "bigger"',
+      },
+    },
+    {
+      title: "a type not sold in the location is refused, naming where it is sold",
+      server: { type: "armish", image: "both", location: "ash" },
+      refusal: { field: "type", message: 'server type "armish" is not sold in ash; Hetzner sells it in fsn1' },
+    },
+    {
+      title: "an image without the type's architecture is refused",
+      server: { type: "armish", image: "x86-only", location: "fsn1" },
+      refusal: {
+        field: "image",
+        message: 'image "x86-only" has no arm build, which server type "armish" needs',
+        hint: 'images for arm: "both"',
+      },
+    },
+  ])("$title", ({ server, refusal }) => {
+    const [f] = offerFindings(server, "2026-12-07", FIXED);
+    expect(f).toMatchObject({ severity: "error", ...refusal });
   });
   test("a deprecated image is a warning with its date and the current images of its system", () => {
     const offer: Offer = {

@@ -173,6 +173,16 @@ describe("the loader on randomly mutated configs", () => {
   const load = (env?: string) => loadNetwork(dir, { env });
   const envs = fc.constantFrom<string | undefined>("production", "staging", "dr", undefined);
   const restore = (file: string) => writeFileSync(path.join(dir, file), originals.get(file)!);
+  /** With `text` in place of `file`: the description loads, or its problems are well formed; then the file is restored. */
+  const loadsOrExplains = (file: string, text: string, env: string | undefined) => {
+    writeFileSync(path.join(dir, file), text);
+    try {
+      const result = load(env);
+      if (!result.ok) expectWellFormed(result.problems);
+    } finally {
+      restore(file);
+    }
+  };
 
   test("the unmutated copy loads", () => {
     expect(load().ok).toBe(true);
@@ -191,13 +201,7 @@ describe("the loader on randomly mutated configs", () => {
             const all = paths(tree);
             tree = mutate(tree, all[pick % all.length]!, m);
           }
-          writeFileSync(path.join(dir, target.file), `${target.header}\n${stringify(tree ?? {})}`);
-          try {
-            const result = load(env);
-            if (!result.ok) expectWellFormed(result.problems);
-          } finally {
-            restore(target.file);
-          }
+          loadsOrExplains(target.file, `${target.header}\n${stringify(tree ?? {})}`, env);
         },
       ),
       { numRuns: RUNS },
@@ -241,13 +245,7 @@ describe("the loader on randomly mutated configs", () => {
             const offset = at % (text.length + 1);
             text = text.slice(0, offset) + fragment + text.slice(offset);
           }
-          writeFileSync(path.join(dir, target.file), text);
-          try {
-            const result = load(env);
-            if (!result.ok) expectWellFormed(result.problems);
-          } finally {
-            restore(target.file);
-          }
+          loadsOrExplains(target.file, text, env);
         },
       ),
       { numRuns: RUNS },

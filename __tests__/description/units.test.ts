@@ -1,7 +1,7 @@
 /** Unit tests of the building blocks: addresses, keys, names, suggestions, DNS values, merge, formatting. */
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { didYouMean, levenshtein, suggest } from "../../description/catalogue";
-import { checkRecords, type RecordInput, type ZoneContext } from "../../description/dns";
+import { checkRecords, type RecordInput, type RecordValue, type ZoneContext } from "../../description/dns";
 import { combineShared, mergeOverlay } from "../../description/merge";
 import {
   cidrContains,
@@ -219,75 +219,96 @@ describe("DNS record sets", () => {
     );
   });
 
-  test("A and AAAA: literals and typed references", () => {
-    const { sets, problems } = run([
-      { name: "@", type: "A", values: ["192.0.2.1", "web-1.ipv4"] },
-      { name: "v6", type: "AAAA", values: ["ns-1.ipv6"] },
-      { name: "v4", type: "A", values: ["ns-1.ipv4"] },
-    ]);
-    expect(sets[0]!.values).toEqual([
-      { kind: "text", text: "192.0.2.1" },
-      { kind: "address", server: "web-1", family: "ipv4" },
-    ]);
-    expect(problems).toEqual([
-      "zones.0.records.2.values.0: ns-1.ipv4: server ns-1 has no public IPv4 (set servers[1].public.ipv4: true, or drop this value)",
-    ]);
-  });
+  /** Record sets checked together: the problems reported, and what the sets hold when that is the point. */
+  interface RecordSetsCase {
+    readonly title: string;
+    readonly records: RecordInput[];
+    /** The values of the first record set. */
+    readonly firstValues?: RecordValue[];
+    /** The absolute names of the record sets kept. */
+    readonly fqdns?: string[];
+    readonly problems: string[];
+  }
 
-  test("names: relative, @, wildcard; absolute or doubled zone names are refused", () => {
-    const { sets, problems } = run([
-      { name: "*", type: "CNAME", values: ["www.example.org."] },
-      { name: "*.cdn", type: "CNAME", values: ["www.example.org."] },
-      { name: "www.example.be", type: "A", values: ["192.0.2.1"] },
-      { name: "a.*", type: "A", values: ["192.0.2.1"] },
-    ]);
-    expect(sets.map((s) => s.fqdn)).toEqual(["*.example.be.", "*.cdn.example.be."]);
-    expect(problems).toEqual([
-      'zones.0.records.2.name: record name "www.example.be" is relative, so it means www.example.be.example.be (write "www")',
-      'zones.0.records.3.name: record name "a.*" has a "*" that is not the first label',
-    ]);
-  });
+  const recordSetsCases: RecordSetsCase[] = [
+    {
+      title: "A and AAAA: literals and typed references",
+      records: [
+        { name: "@", type: "A", values: ["192.0.2.1", "web-1.ipv4"] },
+        { name: "v6", type: "AAAA", values: ["ns-1.ipv6"] },
+        { name: "v4", type: "A", values: ["ns-1.ipv4"] },
+      ],
+      firstValues: [
+        { kind: "text", text: "192.0.2.1" },
+        { kind: "address", server: "web-1", family: "ipv4" },
+      ],
+      problems: [
+        "zones.0.records.2.values.0: ns-1.ipv4: server ns-1 has no public IPv4 (set servers[1].public.ipv4: true, or drop this value)",
+      ],
+    },
+    {
+      title: "names: relative, @, wildcard; absolute or doubled zone names are refused",
+      records: [
+        { name: "*", type: "CNAME", values: ["www.example.org."] },
+        { name: "*.cdn", type: "CNAME", values: ["www.example.org."] },
+        { name: "www.example.be", type: "A", values: ["192.0.2.1"] },
+        { name: "a.*", type: "A", values: ["192.0.2.1"] },
+      ],
+      fqdns: ["*.example.be.", "*.cdn.example.be."],
+      problems: [
+        'zones.0.records.2.name: record name "www.example.be" is relative, so it means www.example.be.example.be (write "www")',
+        'zones.0.records.3.name: record name "a.*" has a "*" that is not the first label',
+      ],
+    },
+    {
+      title: "zone-wide rules: CNAME at the apex, NS at the apex, null MX, in-zone targets",
+      records: [
+        { name: "@", type: "CNAME", values: ["www.example.org."] },
+        { name: "@", type: "NS", values: ["ns.example.org."] },
+        { name: "m", type: "MX", values: ["0 .", "10 mail"] },
+        { name: "x", type: "MX", values: ["10 nowhere"] },
+        { name: "_sip._tcp", type: "SRV", values: ["0 0 0 ."] },
+        { name: "w", type: "CNAME", values: ["missing"] },
+      ],
+      problems: [
+        "zones.0.records.0.name: a CNAME cannot be at the zone apex (it would hide the SOA and NS records) (use A/AAAA records referencing the server)",
+        "zones.0.records.1.name: the apex NS records are managed by Hetzner (its authoritative name servers) (NS records here are for delegating a sub-zone)",
+        'zones.0.records.2.values.0: a null MX ("0 .") must have priority 0 and be the only MX value (RFC 7505)',
+        "zones.0.records.3.values.0: MX target nowhere.example.be. has no A or AAAA record in this zone (add one (e.g. values: [mail-1.ipv4]) or fix the name)",
+        "zones.0.records.5.values.0: CNAME target missing.example.be. has no record in this zone (add it, or point to an existing name)",
+      ],
+    },
+    {
+      title: "a name delegated with NS is not checked for targets",
+      records: [
+        { name: "sub", type: "NS", values: ["ns1.example.org."] },
+        { name: "@", type: "MX", values: ["10 mx.sub"] },
+      ],
+      problems: [],
+    },
+    {
+      title: "CAA values are normalised, iodef checked",
+      records: [
+        { name: "@", type: "CAA", values: ["0 issue letsencrypt.org", '128 ISSUEWILD ";"'] },
+        { name: "x", type: "CAA", values: ['0 iodef "hostmaster@example.be"'] },
+        { name: "y", type: "CAA", values: ['1 issue "letsencrypt.org"'] },
+      ],
+      firstValues: [
+        { kind: "text", text: '0 issue "letsencrypt.org"' },
+        { kind: "text", text: '128 issuewild ";"' },
+      ],
+      problems: [
+        'zones.0.records.1.values.0: CAA iodef value "hostmaster@example.be" must be a mailto: or https: URL (e.g. "mailto:hostmaster@all2all.org")',
+        'zones.0.records.2.values.0: CAA flag "1" must be 0, or 128 (critical)',
+      ],
+    },
+  ];
 
-  test("zone-wide rules: CNAME at the apex, NS at the apex, null MX, in-zone targets", () => {
-    const { problems } = run([
-      { name: "@", type: "CNAME", values: ["www.example.org."] },
-      { name: "@", type: "NS", values: ["ns.example.org."] },
-      { name: "m", type: "MX", values: ["0 .", "10 mail"] },
-      { name: "x", type: "MX", values: ["10 nowhere"] },
-      { name: "_sip._tcp", type: "SRV", values: ["0 0 0 ."] },
-      { name: "w", type: "CNAME", values: ["missing"] },
-    ]);
-    expect(problems).toEqual([
-      "zones.0.records.0.name: a CNAME cannot be at the zone apex (it would hide the SOA and NS records) (use A/AAAA records referencing the server)",
-      "zones.0.records.1.name: the apex NS records are managed by Hetzner (its authoritative name servers) (NS records here are for delegating a sub-zone)",
-      'zones.0.records.2.values.0: a null MX ("0 .") must have priority 0 and be the only MX value (RFC 7505)',
-      "zones.0.records.3.values.0: MX target nowhere.example.be. has no A or AAAA record in this zone (add one (e.g. values: [mail-1.ipv4]) or fix the name)",
-      "zones.0.records.5.values.0: CNAME target missing.example.be. has no record in this zone (add it, or point to an existing name)",
-    ]);
-  });
-
-  test("a name delegated with NS is not checked for targets", () => {
-    const { problems } = run([
-      { name: "sub", type: "NS", values: ["ns1.example.org."] },
-      { name: "@", type: "MX", values: ["10 mx.sub"] },
-    ]);
-    expect(problems).toEqual([]);
-  });
-
-  test("CAA values are normalised, iodef checked", () => {
-    const { sets, problems } = run([
-      { name: "@", type: "CAA", values: ["0 issue letsencrypt.org", '128 ISSUEWILD ";"'] },
-      { name: "x", type: "CAA", values: ['0 iodef "hostmaster@example.be"'] },
-      { name: "y", type: "CAA", values: ['1 issue "letsencrypt.org"'] },
-    ]);
-    expect(sets[0]!.values).toEqual([
-      { kind: "text", text: '0 issue "letsencrypt.org"' },
-      { kind: "text", text: '128 issuewild ";"' },
-    ]);
-    expect(problems).toEqual([
-      'zones.0.records.1.values.0: CAA iodef value "hostmaster@example.be" must be a mailto: or https: URL (e.g. "mailto:hostmaster@all2all.org")',
-      'zones.0.records.2.values.0: CAA flag "1" must be 0, or 128 (critical)',
-    ]);
+  test.each(recordSetsCases)("$title", ({ records, firstValues, fqdns, problems }) => {
+    const result = run(records);
+    if (firstValues) expect(result.sets[0]!.values).toEqual(firstValues);
+    if (fqdns) expect(result.sets.map((s) => s.fqdn)).toEqual(fqdns);
+    expect(result.problems).toEqual(problems);
   });
 });
 

@@ -246,14 +246,16 @@ describe("--addresses", () => {
     outputs["mail-1-ipv4"]!.value = "2001:db8::1";
     const file = path.join(t.dir, "bad.json");
     fs.writeFileSync(file, JSON.stringify(outputs));
-    const r = await inventory({ env: "production", addresses: "bad.json" });
-    expect(r.code).toBe(2);
-    expect(r.stdout).toEqual([]);
-    expect(r.stderr).toEqual([
-      'inventory: bad.json: output "mail-1-ipv4": "2001:db8::1" is not an IPv4 address',
-      'inventory: bad.json: output "ns-1-ipv6" is missing (the public IPv6 of ns-1); is this the output of production-servers, applied with this config?',
-      "inventory: write it with `all2all output --env production --stack servers --format json > FILE` after applying production-servers",
-    ]);
+    const { code, stdout, stderr } = await inventory({ env: "production", addresses: "bad.json" });
+    expect({ code, stdout, stderr }).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: [
+        'inventory: bad.json: output "mail-1-ipv4": "2001:db8::1" is not an IPv4 address',
+        'inventory: bad.json: output "ns-1-ipv6" is missing (the public IPv6 of ns-1); is this the output of production-servers, applied with this config?',
+        "inventory: write it with `all2all output --env production --stack servers --format json > FILE` after applying production-servers",
+      ],
+    });
     fs.writeFileSync(file, "not json");
     expect((await inventory({ env: "production", addresses: "bad.json" })).stderr[0]).toMatch(
       /^inventory: bad\.json: not JSON/,

@@ -1,73 +1,65 @@
 // Public addresses and backups: IPv4 only where the role needs it, reverse
 // DNS confirmed by a forward record, backups for stateful servers.
 import type { DnsZone } from "../../constructs";
-import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
+import type { Workspace } from "../../testing/description";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const production = { envs: ["production"] } as const;
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
+/** ns-1 given a role that needs no public IPv4 (nor the DNS ports it is open on). */
+const nsAsMonitoring = replaceIn("config/network.yaml", ["    role: dns\n", "    role: monitoring\n"]);
+/** lists-1, which holds a volume, without Hetzner backups. */
+const listsWithoutBackups = replaceIn("config/network.yaml", [
+  "    role: lists\n",
+  "    role: lists\n    backups: false\n",
+]);
 
 describe("public-ipv4-role", () => {
   test("fires for a public IPv4 on a role that does not need one", () => {
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"),
-      production,
-    );
-    expect(findingsOf(findings, "public-ipv4-role")).toEqual([
-      {
-        rule: "public-ipv4-role",
-        severity: "warning",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.ns-1",
-        subject: "server/ns-1",
-        message: expect.stringMatching(
+    expect(ruleFindings("public-ipv4-role", { edit: nsAsMonitoring })).toEqual([
+      findingAt(
+        "public-ipv4-role",
+        "warning",
+        { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
+        expect.stringMatching(
           /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) has a public IPv4 but its role "monitoring" does not need one \(policies\/roles\.ts\).*Set public\.ipv4: false in config/,
         ),
-      },
+      ),
     ]);
   });
 
   test("does not fire for roles that need IPv4 (the default config), nor for a server with IPv4 disabled", () => {
     expect(findingsOf(baseline.findings, "public-ipv4-role")).toEqual([]);
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"),
-      {
-        ...production,
-        extend: ({ environments }) => {
-          const ns = environments[0]!.server("ns-1");
-          ns.server.putPublicNet([{ ipv4Enabled: false, ipv6Enabled: true, ipv6: ns.ipv6PrimaryIp.id }]);
-        },
+    const ipv4Disabled = ruleFindings("public-ipv4-role", {
+      edit: nsAsMonitoring,
+      extend: ({ environments }) => {
+        const ns = environments[0]!.server("ns-1");
+        ns.server.putPublicNet([{ ipv4Enabled: false, ipv6Enabled: true, ipv6: ns.ipv6PrimaryIp.id }]);
       },
-    );
-    expect(findingsOf(findings, "public-ipv4-role")).toEqual([]);
+    });
+    expect(ipv4Disabled).toEqual([]);
   });
 });
 
 describe("rdns-forward", () => {
   test("fires for a reverse name without a forward record, a mismatched one, one outside the zones, and a missing one", () => {
-    const { findings } = synthEdited((ws) => {
-      ws.replace(
+    const found = ruleFindings("rdns-forward", {
+      edit: replaceIn(
         "config/network.yaml",
-        "rdns: { ipv4: lists.all2all.org, ipv6: lists.all2all.org }",
-        "rdns: { ipv4: list.all2all.org, ipv6: lists.all2all.org }",
-      );
-      ws.replace(
-        "config/network.yaml",
-        "rdns: { ipv4: web-2.all2all.org, ipv6: web-2.all2all.org }",
-        "rdns: { ipv4: web-1.all2all.org, ipv6: web-2.all2all.org }",
-      );
-      ws.replace(
-        "config/network.yaml",
-        "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.all2all.org }",
-        "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.example.net }",
-      );
-      ws.replace(
-        "config/network.yaml",
-        "rdns: { ipv4: mail.all2all.org, ipv6: mail.all2all.org }",
-        "rdns: { ipv4: mail.all2all.org }",
-      );
-    }, production);
-    const found = findingsOf(findings, "rdns-forward");
+        [
+          "rdns: { ipv4: lists.all2all.org, ipv6: lists.all2all.org }",
+          "rdns: { ipv4: list.all2all.org, ipv6: lists.all2all.org }",
+        ],
+        [
+          "rdns: { ipv4: web-2.all2all.org, ipv6: web-2.all2all.org }",
+          "rdns: { ipv4: web-1.all2all.org, ipv6: web-2.all2all.org }",
+        ],
+        [
+          "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.all2all.org }",
+          "rdns: { ipv4: ns-1.all2all.org, ipv6: ns-1.example.net }",
+        ],
+        ["rdns: { ipv4: mail.all2all.org, ipv6: mail.all2all.org }", "rdns: { ipv4: mail.all2all.org }"],
+      ),
+    });
     expect(found.map((f) => [f.severity, f.stack, f.address, f.subject])).toEqual([
       ["warning", "production-servers", "hcloud_primary_ip.lists-1-ipv4", "server/lists-1"],
       ["warning", "production-servers", "hcloud_primary_ip.mail-1-ipv6", "server/mail-1"],
@@ -89,16 +81,17 @@ describe("rdns-forward", () => {
   });
 
   test("fires in a primary zone, where the records are resources read across stacks", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/environments/staging.yaml",
+    const found = ruleFindings(
+      "rdns-forward",
+      {
+        edit: replaceIn("config/environments/staging.yaml", [
           "rdns: { ipv4: web-1.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
           "rdns: { ipv4: mail.all2all-staging.org, ipv6: web-1.all2all-staging.org }",
-        ),
+        ]),
+      },
       { envs: ["staging"] },
     );
-    expect(findingsOf(findings, "rdns-forward").map((f) => [f.address, f.message.replace(/^.*, but /, "")])).toEqual([
+    expect(found.map((f) => [f.address, f.message.replace(/^.*, but /, "")])).toEqual([
       [
         "hcloud_primary_ip.web-1-ipv4",
         expect.stringMatching(
@@ -118,25 +111,20 @@ describe("rdns-forward", () => {
 describe("rdns-forward-floating", () => {
   test("fires for the floating IP whose reverse name points at the primary addresses (the default production)", () => {
     expect(findingsOf(baseline.findings, "rdns-forward-floating")).toEqual([
-      {
-        rule: "rdns-forward-floating",
-        severity: "warning",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_floating_ip.web-1-floating-ipv4",
-        subject: "server/web-1",
-        message:
-          "floating IP web-1-floating-ipv4 (hcloud_floating_ip.web-1-floating-ipv4 in production-servers) of server/web-1 has reverse DNS www.all2all.org, but all2all.org has A hcloud_primary_ip.web-1-ipv4.ip_address and hcloud_primary_ip.web-2-ipv4.ip_address, not this address (followed www.all2all.org → all2all.org): forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: point an A record at the floating address or change servers[web-1].floating_ip.rdns.",
-      },
+      findingAt(
+        "rdns-forward-floating",
+        "warning",
+        { stack: "production-servers", address: "hcloud_floating_ip.web-1-floating-ipv4", subject: "server/web-1" },
+        "floating IP web-1-floating-ipv4 (hcloud_floating_ip.web-1-floating-ipv4 in production-servers) of server/web-1 has reverse DNS www.all2all.org, but all2all.org has A hcloud_primary_ip.web-1-ipv4.ip_address and hcloud_primary_ip.web-2-ipv4.ip_address, not this address (followed www.all2all.org → all2all.org): forward-confirmed reverse DNS fails (mail from it is scored as spam). Fix: point an A record at the floating address or change servers[web-1].floating_ip.rdns.",
+      ),
     ]);
   });
 
   test("fires for a floating IP without reverse DNS", () => {
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", ""),
-      production,
-    );
-    expect(findingsOf(findings, "rdns-forward-floating").map((f) => f.message)).toEqual([
+    const found = ruleFindings("rdns-forward-floating", {
+      edit: replaceIn("config/network.yaml", ["      rdns: www.all2all.org\n", ""]),
+    });
+    expect(found.map((f) => f.message)).toEqual([
       expect.stringMatching(
         /^floating IP web-1-floating-ipv4 .* has no reverse DNS.* Set servers\[web-1\]\.floating_ip\.rdns in config/,
       ),
@@ -144,56 +132,47 @@ describe("rdns-forward-floating", () => {
   });
 
   test("does not fire when a forward record points at the floating address", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace("config/network.yaml", "      rdns: www.all2all.org\n", "      rdns: failover.exemple-asbl.be\n"),
-      {
-        ...production,
-        extend: ({ environments }) => {
-          const env = environments[0]!;
-          const floating = env.server("web-1").floatingIps.get("ipv4")!;
-          (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({
-            name: "failover",
-            type: "A",
-            records: [floating.address],
-          });
-        },
+    const found = ruleFindings("rdns-forward-floating", {
+      edit: replaceIn("config/network.yaml", [
+        "      rdns: www.all2all.org\n",
+        "      rdns: failover.exemple-asbl.be\n",
+      ]),
+      extend: ({ environments }) => {
+        const env = environments[0]!;
+        const floating = env.server("web-1").floatingIps.get("ipv4")!;
+        (env.dns.node.findChild("exemple-asbl-be") as DnsZone).addRecordSet({
+          name: "failover",
+          type: "A",
+          records: [floating.address],
+        });
       },
-    );
-    expect(findingsOf(findings, "rdns-forward-floating")).toEqual([]);
+    });
+    expect(found).toEqual([]);
   });
 });
 
 describe("stateful-backups", () => {
   test("fires for a stateful server without Hetzner backups or a subaccount", () => {
-    const { findings } = synthEdited((ws) => {
-      ws.replace("config/network.yaml", "    role: lists\n", "    role: lists\n    backups: false\n");
+    const withoutSubaccount = (ws: Workspace) => {
+      listsWithoutBackups(ws);
       ws.replace(
         "config/backup.yaml",
         "      - { name: lists-1, server: lists-1, home_directory: servers/lists-1, description: list archives and collaboration data }\n",
         "",
       );
-    }, production);
-    expect(findingsOf(findings, "stateful-backups")).toEqual([
-      {
-        rule: "stateful-backups",
-        severity: "warning",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.lists-1",
-        subject: "server/lists-1",
-        message:
-          "server lists-1 (hcloud_server.lists-1 in production-servers) has no backup: it has 1 volume, but Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add a subaccount with server: lists-1 to a storage box.",
-      },
+    };
+    expect(ruleFindings("stateful-backups", { edit: withoutSubaccount })).toEqual([
+      findingAt(
+        "stateful-backups",
+        "warning",
+        { stack: "production-servers", address: "hcloud_server.lists-1", subject: "server/lists-1" },
+        "server lists-1 (hcloud_server.lists-1 in production-servers) has no backup: it has 1 volume, but Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add a subaccount with server: lists-1 to a storage box.",
+      ),
     ]);
   });
 
   test("does not fire with backups on (the default config) or with a subaccount only", () => {
     expect(findingsOf(baseline.findings, "stateful-backups")).toEqual([]);
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "    role: lists\n", "    role: lists\n    backups: false\n"),
-      production,
-    );
-    expect(findingsOf(findings, "stateful-backups")).toEqual([]);
+    expect(ruleFindings("stateful-backups", { edit: listsWithoutBackups })).toEqual([]);
   });
 });

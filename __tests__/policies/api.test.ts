@@ -2,62 +2,56 @@
 import * as path from "node:path";
 import { applyPolicies } from "../../policies";
 import { loadNetwork } from "../../description";
-import { buildApp } from "../../stacks/app";
+import { buildApp, type BuiltApp } from "../../stacks/app";
 import { defaultConfig, makeTempDir } from "../../testing/tmp";
 
 const loaded = loadNetwork(defaultConfig, { env: "staging" });
 if (!loaded.ok) throw new Error("the default config does not load");
+const { specs } = loaded;
 
-test("finish() before app.synth() throws, naming the environment", () => {
+/** Runs `body` on the staging App built into `<dir>/out` of a temporary directory, removed afterwards. */
+function withStagingApp(body: (built: BuiltApp & { readonly dir: string; readonly outdir: string }) => void): void {
   const t = makeTempDir();
   try {
-    const { app, environments } = buildApp(loaded.specs, { outdir: path.join(t.dir, "out") });
-    const run = applyPolicies(app, environments);
-    expect(() => run.finish(path.join(t.dir, "out"))).toThrow(
-      "policies: environment staging not checked: call app.synth() before finish()",
-    );
+    const outdir = path.join(t.dir, "out");
+    body({ ...buildApp(specs, { outdir }), dir: t.dir, outdir });
   } finally {
     t.cleanup();
   }
+}
+
+test("finish() before app.synth() throws, naming the environment", () => {
+  withStagingApp(({ app, environments, outdir }) => {
+    const run = applyPolicies(app, environments);
+    expect(() => run.finish(outdir)).toThrow(
+      "policies: environment staging not checked: call app.synth() before finish()",
+    );
+  });
 });
 
 test("finish() after synth into another folder names the missing stack file", () => {
-  const t = makeTempDir();
-  try {
-    const outdir = path.join(t.dir, "out");
-    const { app, environments } = buildApp(loaded.specs, { outdir });
+  withStagingApp(({ app, environments, dir }) => {
     const run = applyPolicies(app, environments);
     app.synth();
-    expect(() => run.finish(path.join(t.dir, "elsewhere"))).toThrow(
+    expect(() => run.finish(path.join(dir, "elsewhere"))).toThrow(
       /policies: .*elsewhere\/stacks\/staging-[a-z]+\/cdk\.tf\.json is missing: call app\.synth\(\) with this output directory before finish\(\)/,
     );
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("applying the policies twice to one App is refused", () => {
-  const t = makeTempDir();
-  try {
-    const { app, environments } = buildApp(loaded.specs, { outdir: path.join(t.dir, "out") });
+  withStagingApp(({ app, environments }) => {
     applyPolicies(app, environments);
     expect(() => applyPolicies(app, environments)).toThrow(/already called for this App/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("synthesising twice reports each finding once", () => {
-  const t = makeTempDir();
-  try {
-    const outdir = path.join(t.dir, "out");
-    const { app, environments } = buildApp(loaded.specs, { outdir });
+  withStagingApp(({ app, environments, outdir }) => {
     const run = applyPolicies(app, environments);
     app.synth();
     const first = run.finish(outdir);
     app.synth();
     expect(run.finish(outdir)).toEqual(first);
-  } finally {
-    t.cleanup();
-  }
+  });
 });

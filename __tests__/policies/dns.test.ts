@@ -4,49 +4,34 @@
 import type { DnsZone } from "../../constructs";
 import * as zoneRecord from "../../.gen/providers/hcloud/zone-record";
 import * as zoneRrset from "../../.gen/providers/hcloud/zone-rrset";
-import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const production = { envs: ["production"] } as const;
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 const exemple = (env: { dns: { node: { findChild(id: string): unknown } } }) =>
   env.dns.node.findChild("exemple-asbl-be") as DnsZone;
 
 describe("dns-caa", () => {
   test("fires for a primary zone without CAA", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/dns.yaml",
-          `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
-          "",
-        ),
-      production,
-    );
-    expect(findingsOf(findings, "dns-caa")).toEqual([
-      {
-        rule: "dns-caa",
-        severity: "error",
-        environment: "production",
-        stack: "production-dns",
-        address: "hcloud_zone.exemple-asbl-be",
-        subject: "zone/exemple-asbl.be",
-        message:
-          'zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: CAA, values: [\'0 issue "letsencrypt.org"\'] } (or the CA you use).',
-      },
+    const withoutCaa = replaceIn("config/dns.yaml", [
+      `      - { name: "@", type: CAA, values: ['0 issue "letsencrypt.org"', '0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
+      "",
+    ]);
+    expect(ruleFindings("dns-caa", { edit: withoutCaa })).toEqual([
+      findingAt(
+        "dns-caa",
+        "error",
+        { stack: "production-dns", address: "hcloud_zone.exemple-asbl-be", subject: "zone/exemple-asbl.be" },
+        'zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: CAA, values: [\'0 issue "letsencrypt.org"\'] } (or the CA you use).',
+      ),
     ]);
   });
 
   test("fires for a secondary zone whose description has no CAA", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/dns.yaml",
-          '      - name: "@"\n        type: CAA\n        values:\n          - 0 issue "letsencrypt.org"\n          - 0 issuewild ";"\n',
-          '      - name: "@"\n        type: CAA\n        values:\n',
-        ),
-      production,
-    );
-    expect(findingsOf(findings, "dns-caa").map((f) => [f.address, f.subject])).toEqual([
+    const emptyCaa = replaceIn("config/dns.yaml", [
+      '      - name: "@"\n        type: CAA\n        values:\n          - 0 issue "letsencrypt.org"\n          - 0 issuewild ";"\n',
+      '      - name: "@"\n        type: CAA\n        values:\n',
+    ]);
+    expect(ruleFindings("dns-caa", { edit: emptyCaa }).map((f) => [f.address, f.subject])).toEqual([
       ["hcloud_zone.all2all-org", "zone/all2all.org"],
     ]);
   });
@@ -58,15 +43,16 @@ describe("dns-caa", () => {
 
 describe("dns-mail-auth", () => {
   test("fires for an MX without DMARC (primary zone) and an MX without SPF (secondary zone)", () => {
-    const { findings } = synthEdited((ws) => {
-      ws.replace(
+    const found = ruleFindings("dns-mail-auth", {
+      edit: replaceIn(
         "config/dns.yaml",
-        '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@all2all.org"] }\n',
-        "",
-      );
-      ws.replace("config/dns.yaml", '      - { name: lists, type: TXT, values: ["v=spf1 a -all"] }\n', "");
-    }, production);
-    const found = findingsOf(findings, "dns-mail-auth");
+        [
+          '      - { name: _dmarc, type: TXT, values: ["v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@all2all.org"] }\n',
+          "",
+        ],
+        ['      - { name: lists, type: TXT, values: ["v=spf1 a -all"] }\n', ""],
+      ),
+    });
     expect(found.map((f) => [f.severity, f.address, f.subject])).toEqual([
       ["error", "hcloud_zone.all2all-org", "zone/all2all.org"],
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
@@ -80,16 +66,11 @@ describe("dns-mail-auth", () => {
   });
 
   test("fires for two SPF records at one name", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/dns.yaml",
-          'values: ["v=spf1 include:all2all.org -all"]',
-          'values: ["v=spf1 include:all2all.org -all", "v=spf1 mx -all"]',
-        ),
-      production,
-    );
-    expect(findingsOf(findings, "dns-mail-auth").map((f) => f.message)).toEqual([
+    const twoSpf = replaceIn("config/dns.yaml", [
+      'values: ["v=spf1 include:all2all.org -all"]',
+      'values: ["v=spf1 include:all2all.org -all", "v=spf1 mx -all"]',
+    ]);
+    expect(ruleFindings("dns-mail-auth", { edit: twoSpf }).map((f) => f.message)).toEqual([
       expect.stringMatching(/but 2 SPF records at exemple-asbl\.be \(receivers then treat SPF as a permanent error\)/),
     ]);
   });
@@ -101,8 +82,7 @@ describe("dns-mail-auth", () => {
 
 describe("dns-rrset-ttl", () => {
   test("fires for two record sets of one name and type", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("dns-rrset-ttl", {
       extend: ({ environments }) => {
         const zone = exemple(environments[0]!);
         new zoneRrset.ZoneRrset(environments[0]!.dns, "www-again", {
@@ -114,7 +94,7 @@ describe("dns-rrset-ttl", () => {
         });
       },
     });
-    expect(findingsOf(findings, "dns-rrset-ttl")).toEqual([
+    expect(found).toEqual([
       expect.objectContaining({
         severity: "error",
         stack: "production-dns",
@@ -129,8 +109,7 @@ describe("dns-rrset-ttl", () => {
 
   test("does not fire for one record set per name and type, nor for several hcloud_zone_record of one set", () => {
     expect(findingsOf(baseline.findings, "dns-rrset-ttl")).toEqual([]);
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("dns-rrset-ttl", {
       extend: ({ environments }) => {
         const zone = exemple(environments[0]!);
         for (const [id, value] of [
@@ -145,21 +124,19 @@ describe("dns-rrset-ttl", () => {
           });
       },
     });
-    expect(findingsOf(findings, "dns-rrset-ttl")).toEqual([]);
+    expect(found).toEqual([]);
   });
 });
 
 describe("dns-txt-format", () => {
   test("fires for an unquoted TXT value and a string longer than 255 bytes", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("dns-txt-format", {
       extend: ({ environments }) => {
         const zone = exemple(environments[0]!);
         zone.recordSet("@", "TXT")!.putRecords([{ value: "v=spf1 include:all2all.org -all" }]);
         zone.recordSet("_dmarc", "TXT")!.putRecords([{ value: `"${"a".repeat(300)}"` }]);
       },
     });
-    const found = findingsOf(findings, "dns-txt-format");
     expect(found.map((f) => [f.severity, f.address, f.subject])).toEqual([
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
       ["error", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],

@@ -4,42 +4,34 @@
 import { Token } from "cdktn";
 import type { FirewallPolicy } from "../../constructs";
 import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
-import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const production = { envs: ["production"] } as const;
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
+/** ns-1 without its firewall policies: no firewall's label selector matches it. */
+const nsWithoutFirewalls = replaceIn("config/network.yaml", ["    firewall_policies: [base, dns-primary]\n", ""]);
 
 describe("server-firewall", () => {
   test("fires for a server no firewall selects", () => {
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""),
-      production,
-    );
-    expect(findingsOf(findings, "server-firewall")).toEqual([
-      {
-        rule: "server-firewall",
-        severity: "error",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.ns-1",
-        subject: "server/ns-1",
-        message: expect.stringMatching(
+    expect(ruleFindings("server-firewall", { edit: nsWithoutFirewalls })).toEqual([
+      findingAt(
+        "server-firewall",
+        "error",
+        { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
+        expect.stringMatching(
           /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label selector matches its labels.*Give it firewall policies in config \(servers\[\]\.firewall_policies, at least "base"\)/,
         ),
-      },
+      ),
     ]);
   });
 
   test("names fw- labels that select no firewall", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const [finding] = ruleFindings("server-firewall", {
       extend: ({ environments }) => {
         const ns = environments[0]!.server("ns-1").server;
         ns.addOverride("labels.fw-base", "off");
         ns.addOverride("labels.fw-dns-primary", "off");
       },
     });
-    const [finding] = findingsOf(findings, "server-firewall");
     expect(finding!.address).toBe("hcloud_server.ns-1");
     expect(finding!.message).toMatch(
       /its labels fw-base=off and fw-dns-primary=off select no firewall of environment production/,
@@ -52,63 +44,49 @@ describe("server-firewall", () => {
 
   test("does not fire for a server covered by a firewall attachment or by firewall_ids", () => {
     for (const how of ["attachment", "firewall_ids"] as const) {
-      const { findings } = synthEdited(
-        (ws) => ws.replace("config/network.yaml", "    firewall_policies: [base, dns-primary]\n", ""),
-        {
-          ...production,
-          extend: ({ environments }) => {
-            const env = environments[0]!;
-            const base = env.network.node.findChild("base") as FirewallPolicy;
-            const ns = env.server("ns-1");
-            if (how === "attachment") {
-              new firewallAttachment.FirewallAttachment(env.servers, "ns-1-base", {
-                firewallId: Token.asNumber(base.firewall.id),
-                serverIds: [ns.serverId],
-              });
-            } else {
-              ns.server.firewallIds = [base.firewallId];
-            }
-          },
+      const found = ruleFindings("server-firewall", {
+        edit: nsWithoutFirewalls,
+        extend: ({ environments }) => {
+          const env = environments[0]!;
+          const base = env.network.node.findChild("base") as FirewallPolicy;
+          const ns = env.server("ns-1");
+          if (how === "attachment") {
+            new firewallAttachment.FirewallAttachment(env.servers, "ns-1-base", {
+              firewallId: Token.asNumber(base.firewall.id),
+              serverIds: [ns.serverId],
+            });
+          } else {
+            ns.server.firewallIds = [base.firewallId];
+          }
         },
-      );
-      expect({ how, found: findingsOf(findings, "server-firewall") }).toEqual({ how, found: [] });
+      });
+      expect({ how, found }).toEqual({ how, found: [] });
     }
   });
 });
 
 describe("firewall-world-sensitive-port", () => {
   test("fires for SSH open to 0.0.0.0/0 and ::/0", () => {
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "port: 22, sources: [admin]", "port: 22, sources: [any]"),
-      production,
-    );
-    expect(findingsOf(findings, "firewall-world-sensitive-port")).toEqual([
-      {
-        rule: "firewall-world-sensitive-port",
-        severity: "error",
-        environment: "production",
-        stack: "production-network",
-        address: "hcloud_firewall.ssh-admin",
-        subject: "firewall-policy/ssh-admin",
-        message:
-          "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges (sources: [admin] in config) or remove the rule; databases are reached over the private network.",
-      },
+    const sshToAll = replaceIn("config/network.yaml", ["port: 22, sources: [admin]", "port: 22, sources: [any]"]);
+    expect(ruleFindings("firewall-world-sensitive-port", { edit: sshToAll })).toEqual([
+      findingAt(
+        "firewall-world-sensitive-port",
+        "error",
+        { stack: "production-network", address: "hcloud_firewall.ssh-admin", subject: "firewall-policy/ssh-admin" },
+        "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges (sources: [admin] in config) or remove the rule; databases are reached over the private network.",
+      ),
     ]);
   });
 
   test("fires for a range covering a database port and for every port", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/network.yaml",
-          "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n",
-          "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n" +
-            '      - { direction: in, protocol: tcp, port: "5000-5500", sources: [any], description: app ports }\n' +
-            "      - { direction: in, protocol: udp, port: any, sources: [any], description: everything }\n",
-        ),
-      production,
-    );
-    const found = findingsOf(findings, "firewall-world-sensitive-port");
+    const found = ruleFindings("firewall-world-sensitive-port", {
+      edit: replaceIn("config/network.yaml", [
+        "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n",
+        "      - { direction: in, protocol: udp, port: 443, sources: [any], description: HTTP/3 }\n" +
+          '      - { direction: in, protocol: tcp, port: "5000-5500", sources: [any], description: app ports }\n' +
+          "      - { direction: in, protocol: udp, port: any, sources: [any], description: everything }\n",
+      ]),
+    });
     expect(found.map((f) => [f.address, f.subject])).toEqual([
       ["hcloud_firewall.web", "firewall-policy/web"],
       ["hcloud_firewall.web", "firewall-policy/web"],
@@ -130,36 +108,25 @@ describe("firewall-world-sensitive-port", () => {
 
 describe("firewall-public-port-role", () => {
   test("fires for a world-open port the server's role does not serve", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/network.yaml",
-          "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
-          "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
-        ),
-      production,
-    );
-    expect(findingsOf(findings, "firewall-public-port-role")).toEqual([
-      {
-        rule: "firewall-public-port-role",
-        severity: "error",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.web-2",
-        subject: "server/web-2",
-        message: expect.stringMatching(
+    const web2WithSmtp = replaceIn("config/network.yaml", [
+      "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
+      "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
+    ]);
+    expect(ruleFindings("firewall-public-port-role", { edit: web2WithSmtp })).toEqual([
+      findingAt(
+        "firewall-public-port-role",
+        "error",
+        { stack: "production-servers", address: "hcloud_server.web-2", subject: "server/web-2" },
+        expect.stringMatching(
           /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp 25 through firewall smtp-in \(hcloud_firewall\.smtp-in in production-network\), but role "web" serves tcp 80, tcp 443 and udp 443 to the Internet: take the policy out of the server's firewall_policies/,
         ),
-      },
+      ),
     ]);
   });
 
   test("fires for every open port of a role missing from the role table", () => {
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/network.yaml", "    role: dns\n", "    role: monitoring\n"),
-      production,
-    );
-    const [finding, ...rest] = findingsOf(findings, "firewall-public-port-role");
+    const nsAsMonitoring = replaceIn("config/network.yaml", ["    role: dns\n", "    role: monitoring\n"]);
+    const [finding, ...rest] = ruleFindings("firewall-public-port-role", { edit: nsAsMonitoring });
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ address: "hcloud_server.ns-1", subject: "server/ns-1" });
     expect(finding!.message).toMatch(

@@ -2,15 +2,21 @@
 // environments, production protected, public addresses as primary IPs that
 // outlive their server, no silent replacement of a server.
 import type { BackupStorage, DnsZone } from "../../constructs";
-import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
+import {
+  findingAt,
+  findingsOf,
+  PRODUCTION,
+  replaceIn,
+  ruleFindings,
+  synthEdited,
+  synthWithPolicies,
+} from "../../testing/policies";
 
-const production = { envs: ["production"] } as const;
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 
 describe("protect-stateful", () => {
   test("fires for each stateful resource of a protected environment that lacks a protection", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("protect-stateful", {
       extend: ({ environments }) => {
         const env = environments[0]!;
         env.server("web-1").volumes.get("web-1-data")!.volume.deleteProtection = false;
@@ -19,7 +25,6 @@ describe("protect-stateful", () => {
         env.server("ns-1").ipv4PrimaryIp!.addOverride("lifecycle.prevent_destroy", false);
       },
     });
-    const found = findingsOf(findings, "protect-stateful");
     expect(found.map((f) => [f.severity, f.stack, f.address, f.subject])).toEqual([
       ["error", "production-servers", "hcloud_primary_ip.ns-1-ipv4", "server/ns-1"],
       ["error", "production-servers", "hcloud_server.admin-1", "server/admin-1"],
@@ -36,17 +41,14 @@ describe("protect-stateful", () => {
   });
 
   test("fires for a zone and a storage box", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("protect-stateful", {
       extend: ({ environments }) => {
         const env = environments[0]!;
         (env.dns.node.findChild("exemple-asbl-be") as DnsZone).zone.deleteProtection = false;
         (env.backup.node.findChild("backup") as BackupStorage).storageBox.lifecycle = { ignoreChanges: ["ssh_keys"] };
       },
     });
-    expect(
-      findingsOf(findings, "protect-stateful").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")]),
-    ).toEqual([
+    expect(found.map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
       [
         "hcloud_storage_box.backup",
         "storage-box/backup",
@@ -69,22 +71,16 @@ describe("protect-stateful", () => {
 
 describe("production-protect", () => {
   test("fires for an environment named production with protect: false", () => {
-    const { findings } = synthEdited(
-      (ws) => ws.replace("config/environments/production.yaml", "  protect: true\n", "  protect: false\n"),
-      production,
-    );
-    expect(findingsOf(findings, "production-protect")).toEqual([
-      {
-        rule: "production-protect",
-        severity: "error",
-        environment: "production",
-        stack: "production",
-        address: "",
-        subject: "environment/production",
-        message: expect.stringMatching(
+    const unprotected = replaceIn("config/environments/production.yaml", ["  protect: true\n", "  protect: false\n"]);
+    expect(ruleFindings("production-protect", { edit: unprotected })).toEqual([
+      findingAt(
+        "production-protect",
+        "error",
+        { stack: "production", address: "", subject: "environment/production" },
+        expect.stringMatching(
           /^environment production has protect: false: .* Set environment\.protect: true in config\/environments\/production\.yaml/,
         ),
-      },
+      ),
     ]);
   });
 
@@ -96,8 +92,7 @@ describe("production-protect", () => {
 
 describe("public-ip-primary", () => {
   test("fires for a primary IP with auto_delete, a server without public_net, and an auto-created IPv6", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("public-ip-primary", {
       extend: ({ environments }) => {
         const env = environments[0]!;
         env.server("web-1").ipv4PrimaryIp!.autoDelete = true;
@@ -106,7 +101,6 @@ describe("public-ip-primary", () => {
         mail.server.putPublicNet([{ ipv4Enabled: true, ipv4: mail.ipv4PrimaryIp!.id, ipv6Enabled: true }]);
       },
     });
-    const found = findingsOf(findings, "public-ip-primary");
     expect(found.map((f) => [f.severity, f.address, f.subject])).toEqual([
       ["error", "hcloud_primary_ip.web-1-ipv4", "server/web-1"],
       ["error", "hcloud_server.mail-1", "server/mail-1"],
@@ -139,23 +133,18 @@ describe("public-ip-primary", () => {
 
 describe("server-replace-guard and server-rebuild-allowed", () => {
   test("server-replace-guard fires when a change of SSH keys or user data would replace the server", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("server-replace-guard", {
       extend: ({ environments }) => {
         environments[0]!.server("web-1").server.lifecycle = { preventDestroy: true, ignoreChanges: ["image"] };
       },
     });
-    expect(findingsOf(findings, "server-replace-guard")).toEqual([
-      {
-        rule: "server-replace-guard",
-        severity: "error",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.web-1",
-        subject: "server/web-1",
-        message:
-          "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with allow_rebuild: true in config.",
-      },
+    expect(found).toEqual([
+      findingAt(
+        "server-replace-guard",
+        "error",
+        { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
+        "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with allow_rebuild: true in config.",
+      ),
     ]);
   });
 
@@ -166,7 +155,7 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
           "config/environments/production.yaml",
           `${ws.read("config/environments/production.yaml")}\nservers:\n  - name: web-2\n    allow_rebuild: true\n`,
         ),
-      production,
+      PRODUCTION,
     );
     expect(findingsOf(findings, "server-replace-guard")).toEqual([]);
     // The server gives up prevent_destroy for the rebuild, on purpose; its addresses and volumes keep theirs.

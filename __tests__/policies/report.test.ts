@@ -8,46 +8,57 @@ import {
   summaryLine,
   type Finding,
 } from "../../policies";
+import { findingAt } from "../../testing/policies";
+
+/** Where the findings below point: stack, Terraform address, subject. */
+const floating = {
+  stack: "production-servers",
+  address: "hcloud_floating_ip.web-1-floating-ipv4",
+  subject: "server/web-1",
+} as const;
+const stagingEnv = { stack: "staging", address: "", subject: "server/web-1" } as const;
+const ns1 = { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" } as const;
+const exemple = {
+  stack: "production-dns",
+  address: "hcloud_zone.exemple-asbl-be",
+  subject: "zone/exemple-asbl.be",
+} as const;
+
+const FLOATING_MESSAGE = "floating IP web-1-floating-ipv4 has reverse DNS www.all2all.org, not forward-confirmed.";
+const FLOATING_REASON = "Config cannot name a floating IP in a record yet.";
+const UNUSED_MESSAGE =
+  "the suppression of rdns-forward-floating for server/web-1 in environment staging matched no finding.";
 
 const findings: Finding[] = [
   {
-    rule: "rdns-forward-floating",
-    severity: "warning",
-    environment: "production",
-    stack: "production-servers",
-    address: "hcloud_floating_ip.web-1-floating-ipv4",
-    subject: "server/web-1",
-    message: "floating IP web-1-floating-ipv4 has reverse DNS www.all2all.org, not forward-confirmed.",
-    suppressed: { reason: "Config cannot name a floating IP in a record yet." },
+    ...findingAt("rdns-forward-floating", "warning", floating, FLOATING_MESSAGE),
+    suppressed: { reason: FLOATING_REASON },
   },
-  {
-    rule: "suppression-unused",
-    severity: "warning",
-    environment: "staging",
-    stack: "staging",
-    address: "",
-    subject: "server/web-1",
-    message: "the suppression of rdns-forward-floating for server/web-1 in environment staging matched no finding.",
-  },
-  {
-    rule: "server-firewall",
-    severity: "error",
-    environment: "production",
-    stack: "production-servers",
-    address: "hcloud_server.ns-1",
-    subject: "server/ns-1",
-    message: "server ns-1 is in no firewall.",
-  },
-  {
-    rule: "dns-caa",
-    severity: "error",
-    environment: "production",
-    stack: "production-dns",
-    address: "hcloud_zone.exemple-asbl-be",
-    subject: "zone/exemple-asbl.be",
-    message: "zone exemple-asbl.be has no CAA record.",
-  },
+  findingAt("suppression-unused", "warning", stagingEnv, UNUSED_MESSAGE),
+  findingAt("server-firewall", "error", ns1, "server ns-1 is in no firewall."),
+  findingAt("dns-caa", "error", exemple, "zone exemple-asbl.be has no CAA record."),
 ];
+
+/** A finding as the JSON report writes it: the subject is its `resource`, `suppressed` is null when not. */
+function reportEntry(
+  rule: string,
+  severity: string,
+  environment: string,
+  place: { readonly stack: string; readonly address: string; readonly subject: string },
+  message: string,
+  suppressed: { reason: string } | null = null,
+) {
+  return {
+    rule,
+    severity,
+    environment,
+    stack: place.stack,
+    address: place.address,
+    resource: place.subject,
+    message,
+    suppressed,
+  };
+}
 
 test("the table: a summary, a header, unsuppressed errors first, then warnings, each message wrapped below its line; suppressed findings counted", () => {
   expect(formatFindingsTable(findings)).toEqual([
@@ -84,46 +95,12 @@ test("the JSON report: version, summary, and every finding with its resource and
     version: 1,
     summary: { errors: 2, warnings: 1, suppressed: 1 },
     findings: [
-      {
-        rule: "dns-caa",
-        severity: "error",
-        environment: "production",
-        stack: "production-dns",
-        address: "hcloud_zone.exemple-asbl-be",
-        resource: "zone/exemple-asbl.be",
-        message: "zone exemple-asbl.be has no CAA record.",
-        suppressed: null,
-      },
-      {
-        rule: "server-firewall",
-        severity: "error",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.ns-1",
-        resource: "server/ns-1",
-        message: "server ns-1 is in no firewall.",
-        suppressed: null,
-      },
-      {
-        rule: "suppression-unused",
-        severity: "warning",
-        environment: "staging",
-        stack: "staging",
-        address: "",
-        resource: "server/web-1",
-        message: "the suppression of rdns-forward-floating for server/web-1 in environment staging matched no finding.",
-        suppressed: null,
-      },
-      {
-        rule: "rdns-forward-floating",
-        severity: "warning",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_floating_ip.web-1-floating-ipv4",
-        resource: "server/web-1",
-        message: "floating IP web-1-floating-ipv4 has reverse DNS www.all2all.org, not forward-confirmed.",
-        suppressed: { reason: "Config cannot name a floating IP in a record yet." },
-      },
+      reportEntry("dns-caa", "error", "production", exemple, "zone exemple-asbl.be has no CAA record."),
+      reportEntry("server-firewall", "error", "production", ns1, "server ns-1 is in no firewall."),
+      reportEntry("suppression-unused", "warning", "staging", stagingEnv, UNUSED_MESSAGE),
+      reportEntry("rdns-forward-floating", "warning", "production", floating, FLOATING_MESSAGE, {
+        reason: FLOATING_REASON,
+      }),
     ],
   });
   expect(policyReportJson(findings).endsWith("}\n")).toBe(true);

@@ -5,10 +5,8 @@ import { TerraformOutput, type TerraformVariable } from "cdktn";
 import type { BackupStorage, DnsZone } from "../../constructs";
 import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
-import { findingsOf, synthWithPolicies } from "../../testing/policies";
+import { findingAt, findingsOf, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { ed25519PublicKey, pastedPrivateKey } from "../../testing/description";
-
-const production = { envs: ["production"] } as const;
 
 /** Deterministic "random" bytes, so that threshold tests never flake. */
 function pseudoRandom(seed: string, length: number): Buffer {
@@ -21,8 +19,7 @@ function pseudoRandom(seed: string, length: number): Buffer {
 describe("no-literal-secret fires", () => {
   test("for a private key in a server's user data, without printing it", () => {
     const key = pastedPrivateKey();
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("no-literal-secret", {
       extend: ({ environments }) => {
         environments[0]!.server("web-1").server.userData =
           `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key
@@ -31,17 +28,13 @@ describe("no-literal-secret fires", () => {
             .join("\n")}\n`;
       },
     });
-    expect(findingsOf(findings, "no-literal-secret")).toEqual([
-      {
-        rule: "no-literal-secret",
-        severity: "error",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_server.web-1",
-        subject: "server/web-1",
-        message:
-          'hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable (TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
-      },
+    expect(found).toEqual([
+      findingAt(
+        "no-literal-secret",
+        "error",
+        { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
+        'hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable (TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
+      ),
     ]);
   });
 
@@ -50,13 +43,11 @@ describe("no-literal-secret fires", () => {
       .toString("base64")
       .replace(/[^A-Za-z0-9]/g, "")
       .slice(0, 64);
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("no-literal-secret", {
       extend: ({ environments }) => {
         (environments[0]!.backup.node.findChild("hcloud") as HcloudProvider).token = token;
       },
     });
-    const found = findingsOf(findings, "no-literal-secret");
     expect(found.map((f) => [f.stack, f.address, f.subject])).toEqual([
       ["production-backup", "provider.hcloud", "provider/hcloud"],
     ]);
@@ -68,8 +59,7 @@ describe("no-literal-secret fires", () => {
 
   test("for a TSIG key given as a variable's default", () => {
     const tsig = randomBytes(32).toString("base64");
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("no-literal-secret", {
       extend: ({ environments }) => {
         (environments[0]!.dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride(
           "default",
@@ -77,14 +67,7 @@ describe("no-literal-secret fires", () => {
         );
       },
     });
-    expect(
-      findingsOf(findings, "no-literal-secret").map((f) => [
-        f.stack,
-        f.address,
-        f.subject,
-        f.message.replace(/ in stack.*/, ""),
-      ]),
-    ).toEqual([
+    expect(found.map((f) => [f.stack, f.address, f.subject, f.message.replace(/ in stack.*/, "")])).toEqual([
       [
         "production-dns",
         "var.tsig_all2all_org_transfer",
@@ -95,17 +78,14 @@ describe("no-literal-secret fires", () => {
   });
 
   test("for a high-entropy string hidden in an output, whatever its name", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("no-literal-secret", {
       extend: ({ environments }) => {
         new TerraformOutput(environments[0]!.backup, "notes", {
           value: `restic repository key ${randomBytes(32).toString("base64")}`,
         });
       },
     });
-    expect(
-      findingsOf(findings, "no-literal-secret").map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")]),
-    ).toEqual([
+    expect(found.map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
       [
         "output.notes",
         "output/notes",
@@ -115,8 +95,7 @@ describe("no-literal-secret fires", () => {
   });
 
   test("for a literal password attribute, and a password assignment inside user data", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("no-literal-secret", {
       extend: ({ environments }) => {
         (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.password = [
           "correct",
@@ -128,11 +107,7 @@ describe("no-literal-secret fires", () => {
       },
     });
     expect(
-      findingsOf(findings, "no-literal-secret").map((f) => [
-        f.address,
-        f.subject,
-        f.message.replace(/ in stack .*? holds /, " | ").replace(/:.*/, ""),
-      ]),
+      found.map((f) => [f.address, f.subject, f.message.replace(/ in stack .*? holds /, " | ").replace(/:.*/, "")]),
     ).toEqual([
       [
         "hcloud_storage_box.backup",
@@ -158,8 +133,7 @@ describe("no-literal-secret does not fire", () => {
     const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const dkim = publicKey.export({ type: "spki", format: "der" }).toString("base64");
     const digest = createHash("sha256").update(dkim).digest("hex");
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("no-literal-secret", {
       extend: ({ environments }) => {
         const env = environments[0]!;
         const zone = env.dns.node.findChild("exemple-asbl-be") as DnsZone;
@@ -175,7 +149,7 @@ describe("no-literal-secret does not fire", () => {
         ].join("\n");
       },
     });
-    expect(findingsOf(findings, "no-literal-secret")).toEqual([]);
+    expect(found).toEqual([]);
   });
 });
 

@@ -1,47 +1,39 @@
 // Storage boxes locked down, labels on every resource, locations allowed.
 import type { BackupStorage, FirewallPolicy } from "../../constructs";
-import { findingsOf, synthEdited, synthWithPolicies } from "../../testing/policies";
+import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 
-const production = { envs: ["production"] } as const;
-const baseline = synthWithPolicies(production);
+const baseline = synthWithPolicies(PRODUCTION);
 
 describe("storage-box-access", () => {
   test("fires for a box reachable from outside with Samba, and a subaccount with WebDAV", () => {
-    const { findings } = synthEdited((ws) => {
-      ws.replace("config/backup.yaml", "      samba: false\n", "      samba: true\n");
-      ws.replace(
-        "config/backup.yaml",
+    const opened = replaceIn(
+      "config/backup.yaml",
+      ["      samba: false\n", "      samba: true\n"],
+      [
         "      reachable_externally: false   # only from Hetzner's network (our servers)\n",
         "      reachable_externally: true\n",
-      );
-      ws.replace(
-        "config/backup.yaml",
-        "        readonly: true\n",
-        "        readonly: true\n        access: { webdav: true }\n",
-      );
-    }, production);
-    expect(findingsOf(findings, "storage-box-access")).toEqual([
-      {
-        rule: "storage-box-access",
-        severity: "error",
-        environment: "production",
-        stack: "production-backup",
-        address: "hcloud_storage_box.backup",
-        subject: "storage-box/backup",
-        message:
-          "storage box backup (hcloud_storage_box.backup in production-backup) is reachable from outside Hetzner (reachable_externally true) and has Samba on: backups over SSH from Hetzner servers need none of it, and each is a way in for whoever gets the password. Set access: { reachable_externally: false, samba: false, webdav: false } in config (the library's defaults).",
-      },
-      {
-        rule: "storage-box-access",
-        severity: "error",
-        environment: "production",
-        stack: "production-backup",
-        address: "hcloud_storage_box_subaccount.backup-restore",
-        subject: "storage-box/backup",
-        message: expect.stringMatching(
+      ],
+      ["        readonly: true\n", "        readonly: true\n        access: { webdav: true }\n"],
+    );
+    expect(ruleFindings("storage-box-access", { edit: opened })).toEqual([
+      findingAt(
+        "storage-box-access",
+        "error",
+        { stack: "production-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
+        "storage box backup (hcloud_storage_box.backup in production-backup) is reachable from outside Hetzner (reachable_externally true) and has Samba on: backups over SSH from Hetzner servers need none of it, and each is a way in for whoever gets the password. Set access: { reachable_externally: false, samba: false, webdav: false } in config (the library's defaults).",
+      ),
+      findingAt(
+        "storage-box-access",
+        "error",
+        {
+          stack: "production-backup",
+          address: "hcloud_storage_box_subaccount.backup-restore",
+          subject: "storage-box/backup",
+        },
+        expect.stringMatching(
           /^subaccount restore of storage box backup \(hcloud_storage_box_subaccount\.backup-restore in production-backup\) has WebDAV on:/,
         ),
-      },
+      ),
     ]);
   });
 
@@ -52,16 +44,11 @@ describe("storage-box-access", () => {
 
 describe("storage-box-snapshots", () => {
   test("fires for a box without a snapshot plan", () => {
-    const { findings } = synthEdited(
-      (ws) =>
-        ws.replace(
-          "config/backup.yaml",
-          "    snapshot_plan:                  # daily at 02:30 UTC, two weeks kept\n      hour: 2\n",
-          "    snapshot_plan:\n      enabled: false\n      hour: 2\n",
-        ),
-      production,
-    );
-    expect(findingsOf(findings, "storage-box-snapshots")).toEqual([
+    const noSnapshots = replaceIn("config/backup.yaml", [
+      "    snapshot_plan:                  # daily at 02:30 UTC, two weeks kept\n      hour: 2\n",
+      "    snapshot_plan:\n      enabled: false\n      hour: 2\n",
+    ]);
+    expect(ruleFindings("storage-box-snapshots", { edit: noSnapshots })).toEqual([
       expect.objectContaining({
         severity: "error",
         stack: "production-backup",
@@ -83,35 +70,33 @@ describe("storage-box-delete-protection", () => {
   test("fires for the unprotected box of the unprotected staging", () => {
     const { findings } = synthWithPolicies({ envs: ["staging"] });
     expect(findingsOf(findings, "storage-box-delete-protection")).toEqual([
-      {
-        rule: "storage-box-delete-protection",
-        severity: "warning",
-        environment: "staging",
-        stack: "staging-backup",
-        address: "hcloud_storage_box.backup",
-        subject: "storage-box/backup",
-        message:
-          "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in unprotected environment staging: one console click or API call deletes every backup in it. Protect it (environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
-      },
+      findingAt(
+        "storage-box-delete-protection",
+        "warning",
+        { stack: "staging-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
+        "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in unprotected environment staging: one console click or API call deletes every backup in it. Protect it (environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
+      ),
     ]);
   });
 
   test("does not fire where protect-stateful covers it (production), nor for a protected box in staging", () => {
     expect(findingsOf(baseline.findings, "storage-box-delete-protection")).toEqual([]);
-    const { findings } = synthWithPolicies({
-      envs: ["staging"],
-      extend: ({ environments }) => {
-        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.deleteProtection = true;
+    const protectedBox = ruleFindings(
+      "storage-box-delete-protection",
+      {
+        extend: ({ environments }) => {
+          (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.deleteProtection = true;
+        },
       },
-    });
-    expect(findingsOf(findings, "storage-box-delete-protection")).toEqual([]);
+      { envs: ["staging"] },
+    );
+    expect(protectedBox).toEqual([]);
   });
 });
 
 describe("resource-labels", () => {
   test("fires for a wrong environment label, an empty role and an invalid key", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("resource-labels", {
       extend: ({ environments }) => {
         const env = environments[0]!;
         env.server("web-1").volumes.get("web-1-data")!.volume.addOverride("labels.environment", "prod");
@@ -120,29 +105,23 @@ describe("resource-labels", () => {
         web.addOverride("labels.-team", "ops");
       },
     });
-    expect(findingsOf(findings, "resource-labels")).toEqual([
-      {
-        rule: "resource-labels",
-        severity: "error",
-        environment: "production",
-        stack: "production-network",
-        address: "hcloud_firewall.web",
-        subject: "firewall-policy/web",
-        message: expect.stringMatching(
+    expect(found).toEqual([
+      findingAt(
+        "resource-labels",
+        "error",
+        { stack: "production-network", address: "hcloud_firewall.web", subject: "firewall-policy/web" },
+        expect.stringMatching(
           /^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is missing or empty; label key "-team" must start and end with a letter or digit.*pass the stacks' base labels/,
         ),
-      },
-      {
-        rule: "resource-labels",
-        severity: "error",
-        environment: "production",
-        stack: "production-servers",
-        address: "hcloud_volume.web-1-data",
-        subject: "volume/web-1-data",
-        message: expect.stringMatching(
+      ),
+      findingAt(
+        "resource-labels",
+        "error",
+        { stack: "production-servers", address: "hcloud_volume.web-1-data", subject: "volume/web-1-data" },
+        expect.stringMatching(
           /^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad labels: environment is "prod" \(expected "production"\)\./,
         ),
-      },
+      ),
     ]);
   });
 
@@ -154,14 +133,13 @@ describe("resource-labels", () => {
 
 describe("allowed-locations", () => {
   test("fires for a resource outside the environment's allowed locations", () => {
-    const { findings } = synthWithPolicies({
-      ...production,
+    const found = ruleFindings("allowed-locations", {
       extend: ({ environments }) => {
         environments[0]!.server("web-2").server.location = "ash";
         environments[0]!.server("web-2").ipv4PrimaryIp!.addOverride("datacenter", "hil-dc1");
       },
     });
-    expect(findingsOf(findings, "allowed-locations")).toEqual([
+    expect(found).toEqual([
       expect.objectContaining({
         severity: "error",
         stack: "production-servers",

@@ -14,6 +14,14 @@ const cidr = (text: string): Cidr => parseCidr(text)!;
 const problem = <T>(checked: Checked<T>) => (checked.ok ? undefined : checked.problem);
 const NET = cidr("10.20.0.0/16");
 
+/** A range refused with `message`, naming the subnet or route it conflicts with (if any); returns the problem. */
+function expectRefused<T>(checked: Checked<T>, message: string, conflict: unknown) {
+  const p = problem(checked);
+  expect(p?.message).toBe(message);
+  expect(p?.conflict).toEqual(conflict);
+  return p;
+}
+
 describe("network range", () => {
   test.each([
     ["10.20.0.0", 'network range "10.20.0.0" is not a CIDR range', "write 10.20.0.0/32 for a single address"],
@@ -57,9 +65,7 @@ describe("subnet", () => {
     ],
     ["10.20.1.1/24", [], 'subnet "10.20.1.1/24" has host bits set', undefined],
   ])("%s is refused", (text, before, message, conflict) => {
-    const p = problem(checkSubnetRange(text, NET, before.map(cidr)));
-    expect(p?.message).toBe(message);
-    expect(p?.conflict).toEqual(conflict);
+    const p = expectRefused(checkSubnetRange(text, NET, before.map(cidr)), message, conflict);
     expect(p?.hint).toBeTruthy();
   });
 
@@ -82,9 +88,7 @@ describe("route", () => {
     ],
     ["2001:db8::/32", [], "route destination 2001:db8::/32 is not IPv4", undefined],
   ])("destination %s is refused", (text, before, message, conflict) => {
-    const p = problem(checkRouteDestination(text, subnets, before.map(cidr)));
-    expect(p?.message).toBe(message);
-    expect(p?.conflict).toEqual(conflict);
+    expectRefused(checkRouteDestination(text, subnets, before.map(cidr)), message, conflict);
   });
 
   test.each([

@@ -3,7 +3,7 @@
  * rules, reverse DNS (what hcloud_rdns sets must read back exactly), and the
  * canonical text of addresses the provider compares against.
  */
-import { inProcessSim } from "../../testing/simulator";
+import { expectApiError, inProcessSim } from "../../testing/simulator";
 import { Sim } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
 import {
@@ -14,7 +14,7 @@ import {
   formatIPv6,
   inNetwork64,
   parseIPv6,
-} from "../../simulator/resources/primary-ips";
+} from "../../simulator/resources/ip-addresses";
 
 type Res = { status: number; body: any };
 
@@ -33,12 +33,6 @@ function setup() {
       public_net: { enable_ipv4: false, enable_ipv6: false },
     }).body.server;
   return { sim, call, pip, bare };
-}
-
-function expectError(r: Res, status: number, code: string, field?: string) {
-  expect(r.status).toBe(status);
-  expect(r.body.error.code).toBe(code);
-  if (field !== undefined) expect(r.body.error.details.fields[0].name).toBe(field);
 }
 
 describe("addresses", () => {
@@ -126,14 +120,14 @@ describe("primary IPs", () => {
     ],
   ])("create refuses %s", (_what, over, status, code, field) => {
     const { pip, call } = setup();
-    expectError(pip(over), status, code, field);
+    expectApiError(pip(over), status, code, field);
     expect(call("GET", "/primary_ips").body.primary_ips).toEqual([]);
   });
 
   test("create refuses a name already used", () => {
     const { pip } = setup();
     pip();
-    expectError(pip(), 409, "uniqueness_error", "name");
+    expectApiError(pip(), 409, "uniqueness_error", "name");
   });
 
   test("created for a server: it must be off, and without an address of that type", () => {
@@ -141,13 +135,13 @@ describe("primary IPs", () => {
     const s = bare();
     const p = pip({ location: undefined, assignee_id: s.id, assignee_type: "server" }).body.primary_ip;
     expect(p).toMatchObject({ assignee_id: s.id, assignee_type: "server", location: { name: "fsn1" } });
-    expectError(
+    expectApiError(
       pip({ name: "b", location: undefined, assignee_id: s.id, assignee_type: "server" }),
       422,
       "server_has_ipv4",
     );
     call("POST", `/servers/${s.id}/actions/poweron`);
-    expectError(
+    expectApiError(
       pip({ name: "c", type: "ipv6", location: undefined, assignee_id: s.id, assignee_type: "server" }),
       422,
       "server_not_stopped",
@@ -165,20 +159,20 @@ describe("primary IPs", () => {
     expect(r.body.action.command).toBe("assign_primary_ip");
     expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.assignee_type).toBe("server");
     expect(call("GET", `/servers/${s.id}`).body.server.public_net.ipv4.ip).toBe(a.ip);
-    expectError(assign(b.id), 422, "server_has_ipv4");
+    expectApiError(assign(b.id), 422, "server_has_ipv4");
     const t = bare("web-2");
-    expectError(assign(a.id, t.id), 422, "primary_ip_already_assigned");
+    expectApiError(assign(a.id, t.id), 422, "primary_ip_already_assigned");
     const hel = bare("web-3", "hel1");
-    expectError(assign(b.id, hel.id), 422, "primary_ip_datacenter_mismatch");
-    expectError(
+    expectApiError(assign(b.id, hel.id), 422, "primary_ip_datacenter_mismatch");
+    expectApiError(
       call("POST", `/primary_ips/${b.id}/actions/assign`, { assignee_id: t.id, assignee_type: "volume" }),
       400,
       "invalid_input",
       "assignee_type",
     );
-    expectError(assign(b.id, 424242), 400, "invalid_input", "assignee_id");
+    expectApiError(assign(b.id, 424242), 400, "invalid_input", "assignee_id");
     call("POST", `/servers/${s.id}/actions/poweron`);
-    expectError(call("POST", `/primary_ips/${a.id}/actions/unassign`), 422, "server_not_stopped");
+    expectApiError(call("POST", `/primary_ips/${a.id}/actions/unassign`), 422, "server_not_stopped");
     call("POST", `/servers/${s.id}/actions/poweroff`);
     expect(call("POST", `/primary_ips/${a.id}/actions/unassign`).body.action.command).toBe("unassign_primary_ip");
     expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip).toMatchObject({
@@ -186,7 +180,7 @@ describe("primary IPs", () => {
       assignee_type: "unassigned",
     });
     call("POST", `/servers/${s.id}/actions/poweron`);
-    expectError(assign(b.id), 422, "server_not_stopped");
+    expectApiError(assign(b.id), 422, "server_not_stopped");
   });
 
   test("delete needs the IP unassigned (since May 2026) and unprotected", () => {
@@ -194,25 +188,25 @@ describe("primary IPs", () => {
     const s = bare();
     const a = pip().body.primary_ip;
     call("POST", `/primary_ips/${a.id}/actions/assign`, { assignee_id: s.id, assignee_type: "server" });
-    expectError(call("DELETE", `/primary_ips/${a.id}`), 422, "must_be_unassigned");
+    expectApiError(call("DELETE", `/primary_ips/${a.id}`), 422, "must_be_unassigned");
     call("POST", `/primary_ips/${a.id}/actions/unassign`);
     call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: true });
-    expectError(call("DELETE", `/primary_ips/${a.id}`), 423, "protected");
+    expectApiError(call("DELETE", `/primary_ips/${a.id}`), 423, "protected");
     call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: false });
     expect(call("DELETE", `/primary_ips/${a.id}`).status).toBe(204);
-    expectError(call("GET", `/primary_ips/${a.id}`), 404, "not_found");
+    expectApiError(call("GET", `/primary_ips/${a.id}`), 404, "not_found");
   });
 
   test("delete protection only while auto_delete is off", () => {
     const { pip, call } = setup();
     const a = pip({ auto_delete: true }).body.primary_ip;
-    expectError(
+    expectApiError(
       call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: true }),
       400,
       "invalid_input",
       "delete",
     );
-    expectError(call("POST", `/primary_ips/${a.id}/actions/change_protection`, {}), 400, "invalid_input", "delete");
+    expectApiError(call("POST", `/primary_ips/${a.id}/actions/change_protection`, {}), 400, "invalid_input", "delete");
     call("PUT", `/primary_ips/${a.id}`, { auto_delete: false });
     expect(call("POST", `/primary_ips/${a.id}/actions/change_protection`, { delete: true }).status).toBe(201);
     expect(call("GET", `/primary_ips/${a.id}`).body.primary_ip.protection).toEqual({ delete: true });
@@ -225,8 +219,8 @@ describe("primary IPs", () => {
     expect(
       call("PUT", `/primary_ips/${a.id}`, { name: "b", labels: { y: "2" }, auto_delete: true }).body.primary_ip,
     ).toMatchObject({ name: "b", labels: { y: "2" }, auto_delete: true });
-    expectError(call("PUT", `/primary_ips/${a.id}`, { name: "taken" }), 409, "uniqueness_error");
-    expectError(call("PUT", `/primary_ips/${a.id}`, { auto_delete: "yes" }), 400, "invalid_input", "auto_delete");
+    expectApiError(call("PUT", `/primary_ips/${a.id}`, { name: "taken" }), 409, "uniqueness_error");
+    expectApiError(call("PUT", `/primary_ips/${a.id}`, { auto_delete: "yes" }), 400, "invalid_input", "auto_delete");
   });
 
   test("list filters by name, label selector and ip", () => {
@@ -281,15 +275,15 @@ describe("reverse DNS (hcloud_rdns)", () => {
     const p = pip({ name: "b", type: "ipv6" }).body.primary_ip;
     const v4 = (body: Record<string, any>) => call("POST", `/primary_ips/${a.id}/actions/change_dns_ptr`, body);
     const v6 = (body: Record<string, any>) => call("POST", `/primary_ips/${p.id}/actions/change_dns_ptr`, body);
-    expectError(v4({ ip: "203.0.113.99", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
-    expectError(v4({ dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
-    expectError(v4({ ip: "not-an-ip", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
-    expectError(v4({ ip: a.ip, dns_ptr: "bad name!" }), 400, "invalid_input", "dns_ptr");
-    expectError(v6({ ip: "2001:db8:9:9::1", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
-    expectError(v6({ ip: a.ip, dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
+    expectApiError(v4({ ip: "203.0.113.99", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
+    expectApiError(v4({ dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
+    expectApiError(v4({ ip: "not-an-ip", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
+    expectApiError(v4({ ip: a.ip, dns_ptr: "bad name!" }), 400, "invalid_input", "dns_ptr");
+    expectApiError(v6({ ip: "2001:db8:9:9::1", dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
+    expectApiError(v6({ ip: a.ip, dns_ptr: "x.example.org" }), 400, "invalid_input", "ip");
     for (let i = 1; i <= 100; i++)
       expect(v6({ ip: `2001:db8:1:1::${i.toString(16)}`, dns_ptr: `h${i}.example.org` }).status).toBe(201);
-    expectError(v6({ ip: "2001:db8:1:1::ffff", dns_ptr: "h101.example.org" }), 400, "invalid_input", "ip");
+    expectApiError(v6({ ip: "2001:db8:1:1::ffff", dns_ptr: "h101.example.org" }), 400, "invalid_input", "ip");
     // Replacing an existing entry is not a 101st one.
     expect(v6({ ip: "2001:db8:1:1::1", dns_ptr: "again.example.org" }).status).toBe(201);
   });
@@ -328,7 +322,12 @@ describe("floating IPs", () => {
     ["an empty name", { name: "" }, 400, "invalid_input", "name"],
   ])("create refuses %s", (_what, over, status, code, field) => {
     const { call } = setup();
-    expectError(call("POST", "/floating_ips", { type: "ipv4", home_location: "fsn1", ...over }), status, code, field);
+    expectApiError(
+      call("POST", "/floating_ips", { type: "ipv4", home_location: "fsn1", ...over }),
+      status,
+      code,
+      field,
+    );
   });
 
   test("assign, unassign, rename, protect; delete unassigns, protection refuses", () => {
@@ -340,7 +339,7 @@ describe("floating IPs", () => {
       "assign_floating_ip",
     );
     expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.server).toBe(s.id);
-    expectError(
+    expectApiError(
       call("POST", `/floating_ips/${f.id}/actions/assign`, { server: 424242 }),
       400,
       "invalid_input",
@@ -351,10 +350,10 @@ describe("floating IPs", () => {
     expect(
       call("PUT", `/floating_ips/${f.id}`, { name: "www-2", description: "d", labels: { a: "b" } }).body.floating_ip,
     ).toMatchObject({ name: "www-2", description: "d", labels: { a: "b" } });
-    expectError(call("PUT", `/floating_ips/${f.id}`, { name: "taken" }), 409, "uniqueness_error");
+    expectApiError(call("PUT", `/floating_ips/${f.id}`, { name: "taken" }), 409, "uniqueness_error");
     call("POST", `/floating_ips/${f.id}/actions/assign`, { server: s.id });
     call("POST", `/floating_ips/${f.id}/actions/change_protection`, { delete: true });
-    expectError(call("DELETE", `/floating_ips/${f.id}`), 423, "protected");
+    expectApiError(call("DELETE", `/floating_ips/${f.id}`), 423, "protected");
     call("POST", `/floating_ips/${f.id}/actions/change_protection`, { delete: false });
     expect(call("DELETE", `/floating_ips/${f.id}`).status).toBe(204);
     expect(call("GET", `/servers/${s.id}`).body.server.public_net.floating_ips).toEqual([]);
@@ -368,7 +367,7 @@ describe("floating IPs", () => {
     expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.dns_ptr).toEqual([
       { ip: f.ip, dns_ptr: "www.all2all.org" },
     ]);
-    expectError(
+    expectApiError(
       call("POST", `/floating_ips/${f.id}/actions/change_dns_ptr`, { ip: "198.51.100.1", dns_ptr: "www.all2all.org" }),
       400,
       "invalid_input",

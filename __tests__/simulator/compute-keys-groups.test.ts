@@ -3,22 +3,21 @@
  * and fingerprint, the key kept as given) and placement groups (type spread,
  * servers list kept current).
  */
-import { inProcessSim } from "../../testing/simulator";
+import { expectApiError, inProcessSim } from "../../testing/simulator";
 import { registerCompute } from "../../simulator/resources/compute";
 import { fingerprint } from "../../simulator/resources/ssh-keys";
-
-type Res = { status: number; body: any };
 
 function setup() {
   const { call } = inProcessSim(registerCompute);
   return { call };
 }
 
-function expectError(r: Res, status: number, code: string, field?: string) {
-  expect(r.status).toBe(status);
-  expect(r.body.error.code).toBe(code);
-  if (field !== undefined) expect(r.body.error.details.fields[0].name).toBe(field);
-}
+type Call = ReturnType<typeof setup>["call"];
+
+/** A server `web-1` created in the placement group `groupId`. */
+const serverIn = (call: Call, groupId: number) =>
+  call("POST", "/servers", { name: "web-1", server_type: "cx23", image: "debian-13", placement_group: groupId }).body
+    .server;
 
 // The project's placeholder operator keys; fingerprints from `ssh-keygen -l -E md5`.
 const ALICE =
@@ -65,7 +64,7 @@ describe("SSH keys", () => {
     ["a truncated body", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"],
   ])("create refuses %s", (_what, key) => {
     const { call } = setup();
-    expectError(call("POST", "/ssh_keys", { name: "k", public_key: key }), 400, "invalid_input", "public_key");
+    expectApiError(call("POST", "/ssh_keys", { name: "k", public_key: key }), 400, "invalid_input", "public_key");
   });
 
   test("a second key with the same fingerprint is Hetzner's uniqueness_error on public_key", () => {
@@ -83,15 +82,15 @@ describe("SSH keys", () => {
   test("names are unique; update renames and replaces labels; delete removes", () => {
     const { call } = setup();
     const a = call("POST", "/ssh_keys", { name: "alice", public_key: ALICE }).body.ssh_key;
-    expectError(call("POST", "/ssh_keys", { name: "alice", public_key: BOB }), 409, "uniqueness_error", "name");
+    expectApiError(call("POST", "/ssh_keys", { name: "alice", public_key: BOB }), 409, "uniqueness_error", "name");
     call("POST", "/ssh_keys", { name: "bob", public_key: BOB });
     expect(call("PUT", `/ssh_keys/${a.id}`, { name: "alice-2", labels: { x: "y" } }).body.ssh_key).toMatchObject({
       name: "alice-2",
       labels: { x: "y" },
     });
-    expectError(call("PUT", `/ssh_keys/${a.id}`, { name: "bob" }), 409, "uniqueness_error");
+    expectApiError(call("PUT", `/ssh_keys/${a.id}`, { name: "bob" }), 409, "uniqueness_error");
     expect(call("DELETE", `/ssh_keys/${a.id}`).status).toBe(204);
-    expectError(call("GET", `/ssh_keys/${a.id}`), 404, "not_found");
+    expectApiError(call("GET", `/ssh_keys/${a.id}`), 404, "not_found");
   });
 
   test("list filters by name, fingerprint and label selector", () => {
@@ -108,8 +107,8 @@ describe("SSH keys", () => {
 describe("placement groups", () => {
   test("spread only; the servers list follows the servers", () => {
     const { call } = setup();
-    expectError(call("POST", "/placement_groups", { name: "web", type: "cluster" }), 400, "invalid_input", "type");
-    expectError(call("POST", "/placement_groups", { type: "spread" }), 400, "invalid_input", "name");
+    expectApiError(call("POST", "/placement_groups", { name: "web", type: "cluster" }), 400, "invalid_input", "type");
+    expectApiError(call("POST", "/placement_groups", { type: "spread" }), 400, "invalid_input", "name");
     const r = call("POST", "/placement_groups", { name: "web", type: "spread", labels: { role: "placement" } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
@@ -117,12 +116,7 @@ describe("placement groups", () => {
       action: null,
     });
     const g = r.body.placement_group;
-    const s = call("POST", "/servers", {
-      name: "web-1",
-      server_type: "cx23",
-      image: "debian-13",
-      placement_group: g.id,
-    }).body.server;
+    const s = serverIn(call, g.id);
     expect(call("GET", `/placement_groups/${g.id}`).body.placement_group.servers).toEqual([s.id]);
     call("DELETE", `/servers/${s.id}`);
     expect(call("GET", `/placement_groups/${g.id}`).body.placement_group.servers).toEqual([]);
@@ -131,16 +125,11 @@ describe("placement groups", () => {
   test("names are unique; update; delete takes its servers out", () => {
     const { call } = setup();
     const g = call("POST", "/placement_groups", { name: "web", type: "spread" }).body.placement_group;
-    expectError(call("POST", "/placement_groups", { name: "web", type: "spread" }), 409, "uniqueness_error", "name");
+    expectApiError(call("POST", "/placement_groups", { name: "web", type: "spread" }), 409, "uniqueness_error", "name");
     expect(
       call("PUT", `/placement_groups/${g.id}`, { name: "www", labels: { a: "b" } }).body.placement_group,
     ).toMatchObject({ name: "www", labels: { a: "b" } });
-    const s = call("POST", "/servers", {
-      name: "web-1",
-      server_type: "cx23",
-      image: "debian-13",
-      placement_group: g.id,
-    }).body.server;
+    const s = serverIn(call, g.id);
     expect(call("DELETE", `/placement_groups/${g.id}`).status).toBe(204);
     expect(call("GET", `/servers/${s.id}`).body.server.placement_group).toBeNull();
     expect(call("GET", "/placement_groups", {}, "type=spread").body.placement_groups).toEqual([]);

@@ -4,7 +4,7 @@
  * hooks, every refusal Hetzner makes on create, the actions, and what a delete
  * frees.
  */
-import { inProcessSim } from "../../testing/simulator";
+import { expectApiError, inProcessSim } from "../../testing/simulator";
 import { ApiError } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
 import { SERVER_ACTIONS } from "../../simulator/resources/servers";
@@ -30,12 +30,6 @@ function setup() {
 }
 
 const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice";
-
-function expectError(r: Res, status: number, code: string, field?: string) {
-  expect(r.status).toBe(status);
-  expect(r.body.error.code).toBe(code);
-  if (field !== undefined) expect(r.body.error.details.fields[0].name).toBe(field);
-}
 
 describe("create", () => {
   test("answers server, action, next_actions and a null root password when keys are given", () => {
@@ -135,7 +129,7 @@ describe("create", () => {
     ["start_after_create not a boolean", { start_after_create: "yes" }, 400, "invalid_input", "start_after_create"],
   ])("refuses %s", (_what, over, status, code, field) => {
     const { create, call } = setup();
-    expectError(create(over), status, code, field);
+    expectApiError(create(over), status, code, field);
     expect(call("GET", "/servers").body.servers).toEqual([]);
     expect(call("GET", "/primary_ips").body.primary_ips).toEqual([]);
   });
@@ -143,7 +137,7 @@ describe("create", () => {
   test("refuses a type where it is not sold, as Hetzner words it", () => {
     const { create } = setup();
     const r = create({ location: "ash" });
-    expectError(r, 400, "invalid_input");
+    expectApiError(r, 400, "invalid_input");
     expect(r.body.error).toEqual({
       code: "invalid_input",
       message: "unsupported location for server type",
@@ -154,31 +148,31 @@ describe("create", () => {
   test("refuses a name already used", () => {
     const { create } = setup();
     create();
-    expectError(create(), 409, "uniqueness_error", "name");
+    expectApiError(create(), 409, "uniqueness_error", "name");
   });
 
   test("refuses primary IPs that are assigned, of the wrong type, or elsewhere", () => {
     const { create, pip } = setup();
     const v4 = pip("a-ipv4", "ipv4");
     create({ public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v4.id } });
-    expectError(
+    expectApiError(
       create({ name: "web-2", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v4.id } }),
       422,
       "primary_ip_assigned",
     );
     const v6 = pip("b-ipv6", "ipv6");
-    expectError(
+    expectApiError(
       create({ name: "web-3", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: v6.id } }),
       422,
       "primary_ip_version_mismatch",
     );
     const hel = pip("c-ipv4", "ipv4", "hel1");
-    expectError(
+    expectApiError(
       create({ name: "web-4", public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: hel.id } }),
       422,
       "primary_ip_datacenter_mismatch",
     );
-    expectError(
+    expectApiError(
       create({ name: "web-5", public_net: { enable_ipv4: false, enable_ipv6: false, ipv4: hel.id } }),
       400,
       "invalid_input",
@@ -190,7 +184,7 @@ describe("create", () => {
     const { create, call } = setup();
     const g = call("POST", "/placement_groups", { name: "web", type: "spread" }).body.placement_group;
     for (let i = 0; i < 10; i++) expect(create({ name: `web-${i}`, placement_group: g.id }).status).toBe(201);
-    expectError(create({ name: "web-10", placement_group: g.id }), 422, "placement_error");
+    expectApiError(create({ name: "web-10", placement_group: g.id }), 422, "placement_error");
     expect(call("GET", `/placement_groups/${g.id}`).body.placement_group.servers).toHaveLength(10);
   });
 });
@@ -206,7 +200,7 @@ describe("the other modules' hooks", () => {
     });
     expect(create({ networks: [1] }).status).toBe(201);
     expect(seen).toEqual({ stored: false, networks: [1] });
-    expectError(create({ name: "web-2", networks: [666] }), 404, "not_found");
+    expectApiError(create({ name: "web-2", networks: [666] }), 404, "not_found");
     expect(call("GET", "/servers", {}, "name=web-2").body.servers).toEqual([]);
     expect(call("GET", "/primary_ips").body.primary_ips).toHaveLength(2);
   });
@@ -246,8 +240,8 @@ describe("update and delete", () => {
       name: "www-1",
       labels: { b: "2" },
     });
-    expectError(call("PUT", `/servers/${s.id}`, { name: "web-2" }), 409, "uniqueness_error");
-    expectError(call("PUT", `/servers/${s.id}`, { name: "-x" }), 400, "invalid_input", "name");
+    expectApiError(call("PUT", `/servers/${s.id}`, { name: "web-2" }), 409, "uniqueness_error");
+    expectApiError(call("PUT", `/servers/${s.id}`, { name: "-x" }), 400, "invalid_input", "name");
   });
 
   test("delete is refused while protected, and frees the server's addresses and volumes", () => {
@@ -258,7 +252,7 @@ describe("update and delete", () => {
     const vol = call("POST", "/volumes", { name: "data", size: 10, server: s.id }).body.volume;
     const fip = call("POST", "/floating_ips", { type: "ipv4", server: s.id }).body.floating_ip;
     call("POST", `/servers/${s.id}/actions/change_protection`, { delete: true, rebuild: true });
-    expectError(call("DELETE", `/servers/${s.id}`), 423, "protected");
+    expectApiError(call("DELETE", `/servers/${s.id}`), 423, "protected");
     call("POST", `/servers/${s.id}/actions/change_protection`, { delete: false, rebuild: false });
     const r = call("DELETE", `/servers/${s.id}`);
     expect(r.status).toBe(200);
@@ -282,7 +276,12 @@ describe("update and delete", () => {
     expect(names("name=db-1")).toEqual(["db-1"]);
     expect(names("label_selector=role%3Dweb")).toEqual(["web-1"]);
     expect(names("status=off")).toEqual(["db-1"]);
-    expectError(call("GET", "/servers", {}, "label_selector=role%20%3D%3D%3D"), 400, "invalid_input", "label_selector");
+    expectApiError(
+      call("GET", "/servers", {}, "label_selector=role%20%3D%3D%3D"),
+      400,
+      "invalid_input",
+      "label_selector",
+    );
   });
 });
 
@@ -306,7 +305,7 @@ describe("actions", () => {
     const s = create().body.server;
     const change = (server_type: string, upgrade_disk: boolean) =>
       call("POST", `/servers/${s.id}/actions/change_type`, { server_type, upgrade_disk });
-    expectError(change("cx33", false), 422, "server_not_stopped");
+    expectApiError(change("cx33", false), 422, "server_not_stopped");
     call("POST", `/servers/${s.id}/actions/poweroff`);
     expect(change("cx33", false).body.action.command).toBe("change_server_type");
     expect(server(s.id)).toMatchObject({ server_type: { name: "cx33" }, primary_disk_size: 40, status: "running" });
@@ -316,10 +315,10 @@ describe("actions", () => {
     change("cx43", true);
     expect(server(s.id).primary_disk_size).toBe(160);
     call("POST", `/servers/${s.id}/actions/poweroff`);
-    expectError(change("cx23", false), 422, "invalid_server_type");
-    expectError(change("cax41", false), 422, "invalid_server_type");
-    expectError(change("cx32", false), 400, "invalid_input", "server_type");
-    expectError(
+    expectApiError(change("cx23", false), 422, "invalid_server_type");
+    expectApiError(change("cax41", false), 422, "invalid_server_type");
+    expectApiError(change("cx32", false), 400, "invalid_input", "server_type");
+    expectApiError(
       call("POST", `/servers/${s.id}/actions/change_type`, { server_type: "cx53" }),
       400,
       "invalid_input",
@@ -330,7 +329,7 @@ describe("actions", () => {
   test("delete and rebuild protection must be equal; rebuild protection refuses a rebuild", () => {
     const { create, call, server } = setup();
     const s = create().body.server;
-    expectError(
+    expectApiError(
       call("POST", `/servers/${s.id}/actions/change_protection`, { delete: true }),
       400,
       "invalid_input",
@@ -338,7 +337,7 @@ describe("actions", () => {
     );
     call("POST", `/servers/${s.id}/actions/change_protection`, { delete: true, rebuild: true });
     expect(server(s.id).protection).toEqual({ delete: true, rebuild: true });
-    expectError(call("POST", `/servers/${s.id}/actions/rebuild`, { image: "ubuntu-24.04" }), 423, "protected");
+    expectApiError(call("POST", `/servers/${s.id}/actions/rebuild`, { image: "ubuntu-24.04" }), 423, "protected");
     call("POST", `/servers/${s.id}/actions/change_protection`, { delete: false, rebuild: false });
     const r = call("POST", `/servers/${s.id}/actions/rebuild`, { image: "ubuntu-24.04" });
     expect(r.body).toMatchObject({ root_password: null, action: { command: "rebuild_server" } });
@@ -359,11 +358,11 @@ describe("actions", () => {
     const s = create().body.server;
     const g = call("POST", "/placement_groups", { name: "web", type: "spread" }).body.placement_group;
     const add = () => call("POST", `/servers/${s.id}/actions/add_to_placement_group`, { placement_group: g.id });
-    expectError(add(), 422, "server_not_stopped");
+    expectApiError(add(), 422, "server_not_stopped");
     call("POST", `/servers/${s.id}/actions/poweroff`);
     expect(add().status).toBe(201);
     expect(server(s.id).placement_group).toMatchObject({ id: g.id, servers: [s.id] });
-    expectError(add(), 422, "already_in_placement_group");
+    expectApiError(add(), 422, "already_in_placement_group");
     call("POST", `/servers/${s.id}/actions/remove_from_placement_group`);
     expect(server(s.id).placement_group).toBeNull();
     expect(call("GET", `/placement_groups/${g.id}`).body.placement_group.servers).toEqual([]);
@@ -388,9 +387,9 @@ describe("actions", () => {
     expect(call("GET", `/primary_ips/${s.public_net.ipv4.id}`).body.primary_ip.dns_ptr).toEqual([
       { ip: v4, dns_ptr: "web-1.all2all.org" },
     ]);
-    expectError(ptr("2001:db8:ffff:1::1", "x.example.org"), 400, "invalid_input", "ip");
-    expectError(ptr("192.0.2.1", "x.example.org"), 400, "invalid_input", "ip");
-    expectError(ptr(v4, "not a hostname"), 400, "invalid_input", "dns_ptr");
+    expectApiError(ptr("2001:db8:ffff:1::1", "x.example.org"), 400, "invalid_input", "ip");
+    expectApiError(ptr("192.0.2.1", "x.example.org"), 400, "invalid_input", "ip");
+    expectApiError(ptr(v4, "not a hostname"), 400, "invalid_input", "dns_ptr");
     ptr(v4, null);
     expect(server(s.id).public_net.ipv4.dns_ptr).toMatch(/^static\./);
   });
@@ -398,7 +397,12 @@ describe("actions", () => {
   test("ISO and rescue", () => {
     const { create, call, server } = setup();
     const s = create().body.server;
-    expectError(call("POST", `/servers/${s.id}/actions/attach_iso`, { iso: "nope.iso" }), 400, "invalid_input", "iso");
+    expectApiError(
+      call("POST", `/servers/${s.id}/actions/attach_iso`, { iso: "nope.iso" }),
+      400,
+      "invalid_input",
+      "iso",
+    );
     call("POST", `/servers/${s.id}/actions/attach_iso`, { iso: "virtio-win-0.1.271.iso" });
     expect(server(s.id).iso.name).toBe("virtio-win-0.1.271.iso");
     call("POST", `/servers/${s.id}/actions/detach_iso`);
@@ -406,7 +410,7 @@ describe("actions", () => {
     const r = call("POST", `/servers/${s.id}/actions/enable_rescue`, { type: "linux64", ssh_keys: [] });
     expect(typeof r.body.root_password).toBe("string");
     expect(server(s.id).rescue_enabled).toBe(true);
-    expectError(
+    expectApiError(
       call("POST", `/servers/${s.id}/actions/enable_rescue`, { type: "freebsd64" }),
       400,
       "invalid_input",
@@ -433,6 +437,6 @@ describe("actions", () => {
 
   test("an action on an unknown server is not_found", () => {
     const { call } = setup();
-    expectError(call("POST", "/servers/424242/actions/poweron"), 404, "not_found");
+    expectApiError(call("POST", "/servers/424242/actions/poweron"), 404, "not_found");
   });
 });

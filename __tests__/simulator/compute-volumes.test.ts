@@ -2,7 +2,7 @@
  * Simulated volumes: sizes, location or server, attach rules, growth only,
  * delete rules, and a deleted server's volumes detached.
  */
-import { inProcessSim } from "../../testing/simulator";
+import { expectApiError, inProcessSim } from "../../testing/simulator";
 import { registerCompute } from "../../simulator/resources/compute";
 
 type Res = { status: number; body: any };
@@ -14,12 +14,6 @@ function setup() {
   const server = (name = "web-1", location = "fsn1") =>
     call("POST", "/servers", { name, server_type: "cx23", image: "debian-13", location }).body.server;
   return { call, volume, server };
-}
-
-function expectError(r: Res, status: number, code: string, field?: string) {
-  expect(r.status).toBe(status);
-  expect(r.body.error.code).toBe(code);
-  if (field !== undefined) expect(r.body.error.details.fields[0].name).toBe(field);
 }
 
 test("a volume in a location, detached, with Hetzner's linux device path", () => {
@@ -63,16 +57,16 @@ test.each([
   ["invalid labels", { labels: { "-bad": "x" } }, "labels"],
 ])("create refuses %s", (_what, over, field) => {
   const { volume, call } = setup();
-  expectError(volume(over), 400, "invalid_input", field);
+  expectApiError(volume(over), 400, "invalid_input", field);
   expect(call("GET", "/volumes").body.volumes).toEqual([]);
 });
 
 test("create refuses a location other than the server's, and a name already used", () => {
   const { volume, server } = setup();
   const s = server();
-  expectError(volume({ location: "nbg1", server: s.id }), 400, "invalid_input", "location");
+  expectApiError(volume({ location: "nbg1", server: s.id }), 400, "invalid_input", "location");
   volume();
-  expectError(volume(), 409, "uniqueness_error", "name");
+  expectApiError(volume(), 409, "uniqueness_error", "name");
 });
 
 test("attach: one server at a time, in the volume's location; detach", () => {
@@ -84,11 +78,11 @@ test("attach: one server at a time, in the volume's location; detach", () => {
   const attach = (id: number) => call("POST", `/volumes/${v.id}/actions/attach`, { server: id, automount: true });
   expect(attach(a.id).body.action.command).toBe("attach_volume");
   expect(call("GET", `/volumes/${v.id}`).body.volume.server).toBe(a.id);
-  expectError(attach(b.id), 422, "volume_already_attached");
+  expectApiError(attach(b.id), 422, "volume_already_attached");
   expect(call("POST", `/volumes/${v.id}/actions/detach`).body.action.command).toBe("detach_volume");
-  expectError(attach(far.id), 400, "invalid_input", "server");
-  expectError(attach(424242), 400, "invalid_input", "server");
-  expectError(
+  expectApiError(attach(far.id), 400, "invalid_input", "server");
+  expectApiError(attach(424242), 400, "invalid_input", "server");
+  expectApiError(
     call("POST", `/volumes/${v.id}/actions/attach`, { server: b.id, automount: "yes" }),
     400,
     "invalid_input",
@@ -103,8 +97,8 @@ test("resize grows, never shrinks", () => {
   const resize = (size: number) => call("POST", `/volumes/${v.id}/actions/resize`, { size });
   expect(resize(60).body.action.command).toBe("resize_volume");
   expect(call("GET", `/volumes/${v.id}`).body.volume.size).toBe(60);
-  expectError(resize(50), 400, "invalid_input", "size");
-  expectError(resize(20000), 400, "invalid_input", "size");
+  expectApiError(resize(50), 400, "invalid_input", "size");
+  expectApiError(resize(20000), 400, "invalid_input", "size");
   expect(call("GET", `/volumes/${v.id}`).body.volume.size).toBe(60);
 });
 
@@ -113,19 +107,19 @@ test("delete: refused while protected or attached; a deleted server's volumes ar
   const s = server();
   const v = volume({ location: undefined, server: s.id }).body.volume;
   call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: true });
-  expectError(call("DELETE", `/volumes/${v.id}`), 423, "protected");
-  expectError(
+  expectApiError(call("DELETE", `/volumes/${v.id}`), 423, "protected");
+  expectApiError(
     call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: "no" }),
     400,
     "invalid_input",
     "delete",
   );
   call("POST", `/volumes/${v.id}/actions/change_protection`, { delete: false });
-  expectError(call("DELETE", `/volumes/${v.id}`), 400, "invalid_input", "server");
+  expectApiError(call("DELETE", `/volumes/${v.id}`), 400, "invalid_input", "server");
   call("DELETE", `/servers/${s.id}`);
   expect(call("GET", `/volumes/${v.id}`).body.volume.server).toBeNull();
   expect(call("DELETE", `/volumes/${v.id}`).status).toBe(204);
-  expectError(call("GET", `/volumes/${v.id}`), 404, "not_found");
+  expectApiError(call("GET", `/volumes/${v.id}`), 404, "not_found");
 });
 
 test("PUT renames and replaces labels; list filters", () => {
@@ -136,7 +130,7 @@ test("PUT renames and replaces labels; list filters", () => {
     name: "web-data",
     labels: { role: "mail" },
   });
-  expectError(call("PUT", `/volumes/${v.id}`, { name: "other" }), 409, "uniqueness_error");
+  expectApiError(call("PUT", `/volumes/${v.id}`, { name: "other" }), 409, "uniqueness_error");
   const names = (q: string) => call("GET", "/volumes", {}, q).body.volumes.map((x: any) => x.name);
   expect(names("label_selector=role%3Dmail")).toEqual(["web-data"]);
   expect(names("name=other")).toEqual(["other"]);

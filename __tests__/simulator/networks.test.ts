@@ -22,6 +22,11 @@ function setup() {
 
 const errorCode = (r: { body: any }) => r.body.error?.code;
 const errorField = (r: { body: any }) => r.body.error?.details?.fields?.[0]?.name;
+/** Expects `invalid_input` on `field`. */
+const expectInvalidInput = (r: { body: any }, field: string) => {
+  expect(errorCode(r)).toBe("invalid_input");
+  expect(errorField(r)).toBe(field);
+};
 
 describe("networks", () => {
   test("create answers Hetzner's shape: subnets' gateway is the network's first address, servers listed", () => {
@@ -71,8 +76,7 @@ describe("networks", () => {
     const { call } = setup();
     const r = call("POST", "/networks", { name: "n", ip_range: ipRange });
     expect(r.status).toBe(400);
-    expect(errorCode(r)).toBe("invalid_input");
-    expect(errorField(r)).toBe(field);
+    expectInvalidInput(r, field);
   });
 
   test("create refuses a used name, a missing name and bad labels", () => {
@@ -97,8 +101,7 @@ describe("networks", () => {
         { type: "cloud", ip_range: "10.20.1.0/24", network_zone: "eu-central" },
       ],
     });
-    expect(errorCode(r)).toBe("invalid_input");
-    expect(errorField(r)).toBe("subnets[1].ip_range");
+    expectInvalidInput(r, "subnets[1].ip_range");
   });
 
   test("update renames (unique), replaces labels, sets expose_routes_to_vswitch", () => {
@@ -168,8 +171,7 @@ describe("subnets", () => {
       ip_range: "10.20.2.0/24",
       ...change,
     });
-    expect(errorCode(r)).toBe("invalid_input");
-    expect(errorField(r)).toBe(field);
+    expectInvalidInput(r, field);
   });
 
   test("add_subnet without ip_range takes the first free /24", () => {
@@ -246,8 +248,7 @@ describe("routes", () => {
       gateway: "10.20.1.11",
       ...change,
     });
-    expect(errorCode(r)).toBe("invalid_input");
-    expect(errorField(r)).toBe(field);
+    expectInvalidInput(r, field);
   });
 
   test("add_route and delete_route change the network's routes", () => {

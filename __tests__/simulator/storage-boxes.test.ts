@@ -3,23 +3,12 @@
  * subaccounts and snapshots, every check with the error it answers, and the
  * action polling the provider does on the Cloud API.
  */
-import { Sim, type SimResponse } from "../../simulator/core";
+import { inProcessApi } from "../../testing/simulator";
 import { startSimulator } from "../../simulator/server";
-import { registerActions } from "../../simulator/resources/actions";
 import { checkPassword } from "../../simulator/resources/storage-box-offer";
 import { registerStorageBoxes } from "../../simulator/resources/storage-boxes";
 
-function simulator(): (method: string, path: string, body?: Record<string, unknown>) => SimResponse & { json: any } {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerStorageBoxes(sim);
-  return (method, path, body = {}) => {
-    const [p, q] = path.split("?");
-    const r = sim.handle("hetzner", method, p!, new URLSearchParams(q ?? ""), body);
-    return { ...r, json: r.body as any };
-  };
-}
+const simulator = () => inProcessApi("hetzner", registerStorageBoxes);
 
 type Call = ReturnType<typeof simulator>;
 

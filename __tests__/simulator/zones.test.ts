@@ -3,23 +3,13 @@
  * provider reads, Hetzner's automatic SOA/NS rrsets, and every check with the
  * error it answers.
  */
-import { ApiError, Sim, type SimResponse } from "../../simulator/core";
-import { registerActions } from "../../simulator/resources/actions";
+import { inProcessApi } from "../../testing/simulator";
+import { ApiError } from "../../simulator/core";
 import { registerDns } from "../../simulator/resources/dns";
 import { nextSerial } from "../../simulator/resources/zones";
 import { parseZonefile } from "../../simulator/resources/zones-zonefile";
 
-function simulator(): (method: string, path: string, body?: Record<string, unknown>) => SimResponse & { json: any } {
-  const sim = new Sim();
-  sim.warn = () => {};
-  registerActions(sim);
-  registerDns(sim);
-  return (method, path, body = {}) => {
-    const [p, q] = path.split("?");
-    const r = sim.handle("cloud", method, p!, new URLSearchParams(q ?? ""), body);
-    return { ...r, json: r.body as any };
-  };
-}
+const simulator = () => inProcessApi("cloud", registerDns);
 
 type Call = ReturnType<typeof simulator>;
 

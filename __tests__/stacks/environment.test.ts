@@ -43,24 +43,18 @@ describe.each(["production", "staging", "dr"])("%s contains exactly what its con
 
   test("network: SSH keys, networks, subnets, routes, firewalls, placement groups", () => {
     const tf = stack("network");
-    expect(types("network")).toEqual(
-      sorted([
-        "hcloud_ssh_key",
-        "hcloud_network",
-        "hcloud_network_subnet",
-        "hcloud_network_route",
-        "hcloud_firewall",
-        "hcloud_placement_group",
-      ]),
-    );
-    expect(names(tf, "hcloud_ssh_key")).toEqual(sorted(spec.operators.ssh_keys.map((k) => k.name)));
-    expect(names(tf, "hcloud_network")).toEqual(sorted(spec.networks.map((n) => n.name)));
-    expect(names(tf, "hcloud_network_subnet")).toEqual(
-      sorted(spec.networks.flatMap((n) => n.subnets.map((s) => `${n.name}-${slugOfRange(s.ip_range)}`))),
-    );
+    const namesByType: Record<string, string[]> = {
+      hcloud_ssh_key: sorted(spec.operators.ssh_keys.map((k) => k.name)),
+      hcloud_network: sorted(spec.networks.map((n) => n.name)),
+      hcloud_network_subnet: sorted(
+        spec.networks.flatMap((n) => n.subnets.map((s) => `${n.name}-${slugOfRange(s.ip_range)}`)),
+      ),
+      hcloud_firewall: sorted(spec.firewall_policies.map((p) => p.name)),
+      hcloud_placement_group: sorted(spec.placement_groups.map((p) => p.name)),
+    };
+    expect(types("network")).toEqual(sorted([...Object.keys(namesByType), "hcloud_network_route"]));
+    for (const [type, expected] of Object.entries(namesByType)) expect(names(tf, type)).toEqual(expected);
     expect(names(tf, "hcloud_network_route")).toHaveLength(spec.networks.reduce((n, net) => n + net.routes.length, 0));
-    expect(names(tf, "hcloud_firewall")).toEqual(sorted(spec.firewall_policies.map((p) => p.name)));
-    expect(names(tf, "hcloud_placement_group")).toEqual(sorted(spec.placement_groups.map((p) => p.name)));
   });
 
   test("servers: servers, primary IPs, reverse DNS, attachments, volumes, floating IPs", () => {

@@ -34,6 +34,15 @@ const server = (extra: Record<string, unknown> = {}): Record<string, unknown> =>
   ...extra,
 });
 
+/** A storage box with its required attributes, plus `extra`. */
+const storageBox = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name: "b",
+  location: "fsn1",
+  storage_box_type: "bx11",
+  password: "p",
+  ...extra,
+});
+
 function run(doc: unknown): Problem[] {
   return validateStack(STACK, doc, schemas);
 }
@@ -197,13 +206,7 @@ describe("rule 2: unknown attributes and blocks", () => {
   });
 
   it("reports an unknown attribute inside a nested attribute (nested_type)", () => {
-    const box = {
-      name: "b",
-      location: "fsn1",
-      storage_box_type: "bx11",
-      password: "p",
-      access_settings: { samba_enable: true },
-    };
+    const box = storageBox({ access_settings: { samba_enable: true } });
     const p = single(stack({ resource: { hcloud_storage_box: { box } } }));
     expectProblem(
       p,
@@ -265,13 +268,7 @@ describe("rule 3: missing required attributes and blocks", () => {
   });
 
   it("reports a missing required attribute inside a nested attribute", () => {
-    const box = {
-      name: "b",
-      location: "fsn1",
-      storage_box_type: "bx11",
-      password: "p",
-      snapshot_plan: { hour: 3, minute: 0 },
-    };
+    const box = storageBox({ snapshot_plan: { hour: 3, minute: 0 } });
     const p = single(stack({ resource: { hcloud_storage_box: { box } } }));
     expectProblem(
       p,
@@ -407,13 +404,7 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports wrong types inside nested blocks and nested attributes", () => {
-    const box = {
-      name: "b",
-      location: "fsn1",
-      storage_box_type: "bx11",
-      password: "p",
-      snapshot_plan: { hour: "three", minute: 0, max_snapshots: 1 },
-    };
+    const box = storageBox({ snapshot_plan: { hour: "three", minute: 0, max_snapshots: 1 } });
     const problems = run(
       stack({
         resource: {
@@ -435,13 +426,7 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a nested attribute given the wrong shape", () => {
-    const box = {
-      name: "b",
-      location: "fsn1",
-      storage_box_type: "bx11",
-      password: "p",
-      access_settings: [{ ssh_enabled: true }],
-    };
+    const box = storageBox({ access_settings: [{ ssh_enabled: true }] });
     const p = single(stack({ resource: { hcloud_storage_box: { box } } }));
     expectProblem(
       p,
@@ -583,7 +568,7 @@ describe("rule 7: references", () => {
     hcloud_firewall: { web: { name: "web" } },
     hcloud_server: { web: server(), pool: { ...server(), count: 3 }, named: { ...server(), for_each: { a: "x" } } },
     hcloud_zone: { z: { name: "example.com", mode: "primary" } },
-    hcloud_storage_box: { box: { name: "b", location: "fsn1", storage_box_type: "bx11", password: "p" } },
+    hcloud_storage_box: { box: storageBox() },
   };
   const withOutputs = (values: Record<string, string>, extra: Record<string, unknown> = {}): unknown =>
     stack({
@@ -897,14 +882,7 @@ describe("rule 10: interpolations stand for any type", () => {
           }),
         },
         hcloud_storage_box: {
-          box: {
-            name: "b",
-            location: "fsn1",
-            storage_box_type: "bx11",
-            password: "p",
-            access_settings: "${local.settings}",
-            ssh_keys: ["${var.keys}"],
-          },
+          box: storageBox({ access_settings: "${local.settings}", ssh_keys: ["${var.keys}"] }),
         },
       },
     });
@@ -1113,17 +1091,12 @@ describe("rule 12: unknown providers", () => {
       data: { aws_ami: { debian: { most_recent: true } } },
     };
     const problems = run(doc);
+    const noSchema =
+      'no schema for provider "aws" with source "hashicorp/aws" ' +
+      "(expected the schema of hashicorp/aws among the loaded schema files)";
     expect(problems.map((p) => [p.address, p.path, p.message])).toEqual([
-      [
-        "provider.aws",
-        "",
-        'no schema for provider "aws" with source "hashicorp/aws" (expected the schema of hashicorp/aws among the loaded schema files)',
-      ],
-      [
-        "data.aws_ami.debian",
-        "",
-        'no schema for provider "aws" with source "hashicorp/aws" (expected the schema of hashicorp/aws among the loaded schema files)',
-      ],
+      ["provider.aws", "", noSchema],
+      ["data.aws_ami.debian", "", noSchema],
     ]);
   });
 });

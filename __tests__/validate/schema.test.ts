@@ -72,10 +72,13 @@ describe("indexProviderSchemas", () => {
 
 describe("canonicalSource", () => {
   it("drops public registry hosts and defaults the namespace", () => {
-    expect(canonicalSource("registry.terraform.io/hetznercloud/hcloud")).toBe("hetznercloud/hcloud");
-    expect(canonicalSource("registry.opentofu.org/HetznerCloud/hcloud")).toBe("hetznercloud/hcloud");
-    expect(canonicalSource("hetznercloud/hcloud")).toBe("hetznercloud/hcloud");
-    expect(canonicalSource("random")).toBe("hashicorp/random");
-    expect(canonicalSource("example.com/acme/x")).toBe("example.com/acme/x");
+    const canonical = {
+      "registry.terraform.io/hetznercloud/hcloud": "hetznercloud/hcloud",
+      "registry.opentofu.org/HetznerCloud/hcloud": "hetznercloud/hcloud",
+      "hetznercloud/hcloud": "hetznercloud/hcloud",
+      random: "hashicorp/random",
+      "example.com/acme/x": "example.com/acme/x",
+    };
+    for (const [source, expected] of Object.entries(canonical)) expect(canonicalSource(source)).toBe(expected);
   });
 });

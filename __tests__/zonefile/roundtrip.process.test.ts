@@ -6,31 +6,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadNetwork, type ZoneSpec } from "../../description";
 import { DEFAULT_CONFIG } from "../../testing/description";
-import { makeTempDir } from "../../testing/tmp";
 import { describeWithTool, NAMED_CHECKZONE, runTool } from "../../testing/dns-tools";
 import { readZoneText } from "../../testing/zone-reader";
 import { canonicalSets, specSets, type CanonicalSet } from "../../testing/zone-sets";
-import {
-  extraZonesWorkspace,
-  renderAll,
-  renderCases,
-  zoneFilesOf,
-  type ZonefileRun,
-} from "../../testing/zonefile-command";
+import { renderedCases } from "../../testing/zonefile-command";
 import { placeholderAddresses, servingOf } from "../../zonefile";
 
-const t = makeTempDir("all2all-zonefile-roundtrip-");
-const ws = extraZonesWorkspace();
-afterAll(() => {
-  t.cleanup();
-  ws.remove();
-});
-
-const CASES = renderCases(DEFAULT_CONFIG, path.join(ws.root, "config"));
-let runs = new Map<string, ZonefileRun>();
-beforeAll(async () => {
-  runs = await renderAll(CASES, t.dir);
-});
+const rendered = renderedCases(DEFAULT_CONFIG, "all2all-zonefile-roundtrip-");
+const CASES = rendered.cases;
 
 /** What a zone file must serve: the SOA, the apex NS, and the config's record sets. */
 function expectedSets(zone: ZoneSpec, serial: number, servers: readonly { name: string }[]): CanonicalSet[] {
@@ -59,7 +42,7 @@ function specOf(label: string) {
 
 test.each(CASES.map((c) => c.label))("our reader of the files of %s finds the config's record sets", (label) => {
   const spec = specOf(label);
-  for (const { origin, file } of zoneFilesOf(runs.get(label)!)) {
+  for (const { origin, file } of rendered.zoneFiles(label)) {
     const zone = spec.zones.find((z) => z.name === origin) as ZoneSpec;
     expect(canonicalSets(readZoneText(fs.readFileSync(file, "utf8"), `${origin}.`), `${origin}.`)).toEqual(
       expectedSets(zone, 2026010200, spec.servers),
@@ -72,10 +55,10 @@ describeWithTool(NAMED_CHECKZONE, "round trip through BIND (named-checkzone -D)"
     "the zones BIND loads from the files of %s are the config's record sets",
     (label) => {
       const spec = specOf(label);
-      const files = zoneFilesOf(runs.get(label)!);
+      const files = rendered.zoneFiles(label);
       expect(files.length).toBeGreaterThan(0);
       for (const { origin, file } of files) {
-        const dump = path.join(t.dir, `${label.replace(/ /g, "-")}-${origin}.dump`);
+        const dump = path.join(rendered.dir, `${label.replace(/ /g, "-")}-${origin}.dump`);
         const run = runTool(bin(), ["-D", "-o", dump, origin, file]);
         expect({ origin, status: run.status, output: run.stdout + run.stderr }).toEqual({
           origin,

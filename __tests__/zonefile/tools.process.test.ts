@@ -5,7 +5,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_CONFIG } from "../../testing/description";
-import { makeTempDir } from "../../testing/tmp";
 import {
   describeWithTool,
   KNOTC,
@@ -15,33 +14,17 @@ import {
   runTool,
 } from "../../testing/dns-tools";
 import { knotCheckDir } from "../../testing/knot";
-import {
-  extraZonesWorkspace,
-  renderAll,
-  renderCases,
-  zoneFilesOf,
-  type ZonefileRun,
-} from "../../testing/zonefile-command";
+import { renderedCases } from "../../testing/zonefile-command";
 
-const t = makeTempDir("all2all-zonefile-tools-");
-const ws = extraZonesWorkspace();
-afterAll(() => {
-  t.cleanup();
-  ws.remove();
-});
-
-const CASES = renderCases(DEFAULT_CONFIG, path.join(ws.root, "config"));
-let runs = new Map<string, ZonefileRun>();
-beforeAll(async () => {
-  runs = await renderAll(CASES, t.dir);
-});
-const zoneFiles = (label: string) => zoneFilesOf(runs.get(label)!);
+const rendered = renderedCases(DEFAULT_CONFIG, "all2all-zonefile-tools-");
+const CASES = rendered.cases;
+const zoneFiles = rendered.zoneFiles;
 
 test("every case renders zone files, and the Knot configuration where a zone is in secondary mode", () => {
-  expect(runs.get("production")!.files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot/ns-1.conf"]);
-  expect(runs.get("staging")!.files).toEqual(["all2all-staging.org.zone"]);
-  expect(runs.get("dr")!.files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot/ns-1.conf"]);
-  expect(runs.get("production with the extra zones")!.files).toEqual([
+  expect(rendered.run("production").files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot/ns-1.conf"]);
+  expect(rendered.run("staging").files).toEqual(["all2all-staging.org.zone"]);
+  expect(rendered.run("dr").files).toEqual(["all2all.org.zone", "exemple-asbl.be.zone", "knot/ns-1.conf"]);
+  expect(rendered.run("production with the extra zones").files).toEqual([
     "all2all.org.zone",
     "exemple-asbl.be.zone",
     "knot/ns-1.conf",
@@ -52,7 +35,7 @@ test("every case renders zone files, and the Knot configuration where a zone is 
 
 /** A copy of a zone file with a CNAME next to other data at www: both checkers must refuse it. */
 function brokenCopy(origin: string, file: string): string {
-  const broken = path.join(t.dir, `broken-${origin}.zone`);
+  const broken = path.join(rendered.dir, `broken-${origin}.zone`);
   fs.writeFileSync(broken, `${fs.readFileSync(file, "utf8")}www.${origin}. 3600 IN A 192.0.2.200\n`);
   return broken;
 }
@@ -101,10 +84,10 @@ describeWithTool(KNOTC, "Knot knotc conf-check", (bin) => {
   test.each(["production", "dr", "production with the extra zones"])(
     "accepts the Knot configuration of %s, with its key files in place",
     (label) => {
-      const run = runs.get(label)!;
+      const run = rendered.run(label);
       const { conf, keys } = knotCheckDir(
         path.join(run.out, "knot", "ns-1.conf"),
-        path.join(t.dir, `etc-${label.replace(/ /g, "-")}`),
+        path.join(rendered.dir, `etc-${label.replace(/ /g, "-")}`),
       );
       expect(keys).toEqual(
         label.includes("extra") ? ["all2all-org-transfer", "cafe-asbl-transfer"] : ["all2all-org-transfer"],
@@ -118,8 +101,8 @@ describeWithTool(KNOTC, "Knot knotc conf-check", (bin) => {
   );
 
   test("refuses the configuration while a key file is missing: the secret is not in it", () => {
-    const run = runs.get("production")!;
-    const dir = path.join(t.dir, "etc-nokeys");
+    const run = rendered.run("production");
+    const dir = path.join(rendered.dir, "etc-nokeys");
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(run.out, "knot", "ns-1.conf"), path.join(dir, "knot.conf"));
     const check = runTool(bin(), ["-c", path.join(dir, "knot.conf"), "conf-check"]);

@@ -9,20 +9,21 @@
  * Lists keep the order of the previous file, new entries follow in the API's
  * order: a refresh's diff then shows what changed, not a reshuffle.
  *
- * Imports: the catalogue's types, ./api's types.
+ * Imports: the catalogue's types, ./api's types, ./decimals, ./retired.
  */
 import type { Catalogue } from "../../catalogue/catalogue";
 import type {
   ApiDeprecation,
   ApiImage,
   ApiLocation,
-  ApiPrice,
   ApiPricing,
   ApiServerType,
   ApiStorageBoxType,
   Finding,
   Located,
 } from "./api";
+import { money, plainDecimal, round4, toUnits } from "./decimals";
+import { retiredTypes } from "./retired";
 
 /**
  * The member states of the European Union (ISO 3166-1 alpha-2; Greece is GR
@@ -90,7 +91,6 @@ export interface Built {
 }
 
 type ServerTypeEntry = Catalogue["server_types"][number];
-type RetiredEntry = Catalogue["retired_server_types"][number];
 /** Records a problem when `name` (at `path` below the entry `at`) is not a location GET /locations lists. */
 type LocationCheck = (name: string, at: Located<unknown>, path: string) => void;
 
@@ -329,95 +329,6 @@ function storageBoxType(
 }
 
 // ---------------------------------------------------------------------------
-// Retired server types.
-
-/**
- * The previous file's retired types, plus every server type it listed that
- * the API no longer does: dated by its deprecation if it had one (the type's,
- * else the latest of its locations'), else today, and succeeded by the
- * nearest current type. A retired type whose successor left the offer too
- * gets that one's successor.
- */
-export function retiredTypes(
-  prev: Catalogue,
-  current: readonly ServerTypeEntry[],
-  today: string,
-  warnings: Finding[],
-): RetiredEntry[] {
-  const names = new Set(current.map((t) => t.name));
-  const retired: RetiredEntry[] = prev.retired_server_types.map((r) => ({ ...r }));
-  for (const gone of prev.server_types.filter((t) => !names.has(t.name) && !retired.some((r) => r.name === t.name))) {
-    const d = gone.deprecation ?? latest(gone.locations.map((l) => l.deprecation ?? null));
-    const successor = nearestType(gone, current)?.name;
-    if (successor === undefined)
-      warnings.push(
-        previousFile(gone.name, `no current ${gone.architecture} type replaces it: its successor is left empty`),
-      );
-    retired.push({
-      name: gone.name,
-      announced: d ? d.announced.slice(0, 10) : today,
-      unavailable_after: d ? d.unavailable_after.slice(0, 10) : today,
-      successor: successor ?? "",
-    });
-  }
-  const byName = new Map(retired.map((r) => [r.name, r]));
-  for (const r of retired) {
-    if (r.successor === "" || names.has(r.successor) || names.has(r.name)) continue;
-    let successor = r.successor;
-    // Bounded: each step moves to another retired entry, at most all of them.
-    for (let i = 0; i < retired.length && !names.has(successor) && byName.has(successor); i++)
-      successor = byName.get(successor)!.successor;
-    if (names.has(successor)) r.successor = successor;
-    else
-      warnings.push(
-        previousFile(
-          r.name,
-          `its successor ${JSON.stringify(r.successor)} is not sold any more, and no current type replaces it`,
-        ),
-      );
-  }
-  return retired;
-}
-
-/**
- * The current type nearest to `gone`: of the same architecture and category
- * (else the same architecture and CPU type, else the same architecture),
- * not deprecated if possible, closest in cores and memory (by ratio; a larger
- * type wins a tie), then by name.
- */
-export function nearestType(
-  gone: Pick<ServerTypeEntry, "architecture" | "category" | "cpu_type" | "cores" | "memory_gb">,
-  current: readonly ServerTypeEntry[],
-): ServerTypeEntry | undefined {
-  const tiers = [
-    current.filter((t) => t.architecture === gone.architecture && (t.category ?? null) === (gone.category ?? null)),
-    current.filter((t) => t.architecture === gone.architecture && t.cpu_type === gone.cpu_type),
-    current.filter((t) => t.architecture === gone.architecture),
-  ];
-  const tier = tiers.find((t) => t.length > 0);
-  if (!tier) return undefined;
-  const live = tier.filter((t) => !t.deprecation);
-  const pool = live.length > 0 ? live : tier;
-  const distance = (t: ServerTypeEntry) =>
-    Math.abs(Math.log(t.cores / gone.cores)) + Math.abs(Math.log(t.memory_gb / gone.memory_gb));
-  const size = (t: ServerTypeEntry) => t.cores + t.memory_gb;
-  return [...pool].sort((a, b) => distance(a) - distance(b) || size(b) - size(a) || (a.name < b.name ? -1 : 1))[0];
-}
-
-/** A warning about a retired type of the file being replaced. */
-function previousFile(name: string, message: string): Finding {
-  return { endpoint: "the previous catalogue", path: `retired_server_types (${name})`, message };
-}
-
-function latest(
-  list: readonly ({ announced: string; unavailable_after: string } | null)[],
-): { announced: string; unavailable_after: string } | undefined {
-  let best: { announced: string; unavailable_after: string } | undefined;
-  for (const d of list) if (d && (!best || d.unavailable_after > best.unavailable_after)) best = d;
-  return best;
-}
-
-// ---------------------------------------------------------------------------
 // Helpers.
 
 function deprecation(d: ApiDeprecation | undefined): { announced: string; unavailable_after: string } | null {
@@ -446,35 +357,4 @@ function duplicates<T>(list: readonly Located<T>[], name: (t: T) => string, prob
       });
     seen.add(n);
   }
-}
-
-/** A price as the catalogue writes it: net and gross with four decimals. */
-function money(p: ApiPrice): { net: string; gross: string } {
-  return { net: fourDecimals(p.net), gross: fourDecimals(p.gross) };
-}
-
-/** A decimal string in ten-thousandths, rounded half up: "10.2728999999999999" → 102729n. */
-function toUnits(decimal: string): bigint {
-  const [int = "0", frac = ""] = decimal.split(".");
-  const units = BigInt(int + `${frac}0000`.slice(0, 4));
-  return (frac[4] ?? "0") >= "5" ? units + 1n : units;
-}
-
-/**
- * A decimal string with four decimals, rounded half up (the catalogue's
- * precision, a ten-thousandth of a euro): "6.6429000000000000" → "6.6429",
- * "10.2728999999999999" → "10.2729".
- */
-export function fourDecimals(decimal: string): string {
-  const s = toUnits(decimal).toString().padStart(5, "0");
-  return `${s.slice(0, -4)}.${s.slice(-4)}`;
-}
-
-/** A decimal without trailing zeros: "20.00" → "20", "20.50" → "20.5". */
-export function plainDecimal(decimal: string): string {
-  return decimal.includes(".") ? decimal.replace(/0+$/, "").replace(/\.$/, "") : decimal;
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
 }

@@ -11,68 +11,82 @@ import type { Catalogue } from "../../catalogue/catalogue";
 
 type Money = { readonly net: string; readonly gross: string };
 
+/** A titled list of names for the summary: `server types added: cx23, cx33`. */
+type Section = readonly [title: string, entries: readonly string[]];
+
 /** Lines describing the changes from `before` to `after`; empty when the offer and prices are the same. */
 export function describeChanges(before: Catalogue, after: Catalogue): string[] {
-  const lines: string[] = [];
-  const section = (title: string, entries: readonly string[]): void => {
-    if (entries.length > 0) lines.push(`${title}: ${entries.join(", ")}`);
-  };
+  const sections: Section[] = [
+    ...namedSections("locations", before.locations, after.locations, ["city", "country", "network_zone", "eu"]),
+    ...namedSections("server types", before.server_types, after.server_types, [
+      "category",
+      "architecture",
+      "cores",
+      "memory_gb",
+      "disk_gb",
+      "cpu_type",
+      "storage_type",
+      "deprecation",
+      "locations",
+    ]),
+    ...retiredSections(before.retired_server_types, after.retired_server_types),
+    ...namedSections("images", before.images, after.images, ["os_flavor", "os_version", "architectures", "deprecated"]),
+    ...namedSections("storage box types", before.storage_box_types, after.storage_box_types, [
+      "size_tb",
+      "subaccounts_limit",
+      "snapshot_limit",
+    ]),
+  ];
+  const lines = sections
+    .filter(([, entries]) => entries.length > 0)
+    .map(([title, entries]) => `${title}: ${entries.join(", ")}`);
+  const prices = priceLines(before, after);
+  if (prices.length > 0) lines.push("prices changed (EUR, net unless named):", ...prices.map((p) => `  ${p}`));
+  return lines;
+}
 
-  const loc = compareNamed(before.locations, after.locations, ["city", "country", "network_zone", "eu"]);
-  section("locations added", loc.added);
-  section("locations removed", loc.removed);
-  section("locations changed", loc.changed);
+/** The `<noun> added`, `<noun> removed` and `<noun> changed` sections of one named list. */
+function namedSections<T extends { name: string }>(
+  noun: string,
+  before: readonly T[],
+  after: readonly T[],
+  fields: readonly (keyof T)[],
+): Section[] {
+  const { added, removed, changed } = compareNamed(before, after, fields);
+  return [
+    [`${noun} added`, added],
+    [`${noun} removed`, removed],
+    [`${noun} changed`, changed],
+  ];
+}
 
-  const types = compareNamed(before.server_types, after.server_types, [
-    "category",
-    "architecture",
-    "cores",
-    "memory_gb",
-    "disk_gb",
-    "cpu_type",
-    "storage_type",
-    "deprecation",
-    "locations",
-  ]);
-  section("server types added", types.added);
-  section("server types removed", types.removed);
-  section("server types changed", types.changed);
+type Retired = Catalogue["retired_server_types"][number];
 
-  const retiredBefore = new Map(before.retired_server_types.map((r) => [r.name, r]));
-  const retiredAfter = new Map(after.retired_server_types.map((r) => [r.name, r]));
-  section(
-    "retired",
-    after.retired_server_types
-      .filter((r) => !retiredBefore.has(r.name))
-      .map((r) => `${r.name} (unavailable after ${r.unavailable_after}, successor ${r.successor || "none"})`),
-  );
-  section(
-    "no longer retired",
-    before.retired_server_types.filter((r) => !retiredAfter.has(r.name)).map((r) => r.name),
-  );
-  section(
-    "successors changed",
-    after.retired_server_types.flatMap((r) => {
-      const b = retiredBefore.get(r.name);
-      return b && b.successor !== r.successor ? [`${r.name} ${b.successor} → ${r.successor}`] : [];
-    }),
-  );
+/** Server types newly retired, no longer retired, and those whose successor changed. */
+function retiredSections(before: readonly Retired[], after: readonly Retired[]): Section[] {
+  const retiredBefore = new Map(before.map((r) => [r.name, r]));
+  const retiredAfter = new Map(after.map((r) => [r.name, r]));
+  return [
+    [
+      "retired",
+      after
+        .filter((r) => !retiredBefore.has(r.name))
+        .map((r) => `${r.name} (unavailable after ${r.unavailable_after}, successor ${r.successor || "none"})`),
+    ],
+    ["no longer retired", before.filter((r) => !retiredAfter.has(r.name)).map((r) => r.name)],
+    [
+      "successors changed",
+      after.flatMap((r) => {
+        const b = retiredBefore.get(r.name);
+        return b && b.successor !== r.successor ? [`${r.name} ${b.successor} → ${r.successor}`] : [];
+      }),
+    ],
+  ];
+}
 
-  const img = compareNamed(before.images, after.images, ["os_flavor", "os_version", "architectures", "deprecated"]);
-  section("images added", img.added);
-  section("images removed", img.removed);
-  section("images changed", img.changed);
-
-  const boxes = compareNamed(before.storage_box_types, after.storage_box_types, [
-    "size_tb",
-    "subaccounts_limit",
-    "snapshot_limit",
-  ]);
-  section("storage box types added", boxes.added);
-  section("storage box types removed", boxes.removed);
-  section("storage box types changed", boxes.changed);
-
-  const prices = [
+/** Every price that moved, one line each, in the summary's order. */
+function priceLines(before: Catalogue, after: Catalogue): string[] {
+  return [
     ...after.server_types.flatMap((t) => {
       const b = before.server_types.find((x) => x.name === t.name);
       return b ? priceChanges(t.name, b.prices, t.prices) : [];
@@ -81,16 +95,8 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
       const b = before.storage_box_types.find((x) => x.name === t.name);
       return b ? priceChanges(`storage box ${t.name}`, b.prices, t.prices) : [];
     }),
-    ...priceChanges(
-      "primary IP",
-      before.primary_ips.map((p) => ({ ...p, location: `${p.type} ${p.location}` })),
-      after.primary_ips.map((p) => ({ ...p, location: `${p.type} ${p.location}` })),
-    ),
-    ...priceChanges(
-      "floating IP",
-      before.floating_ips.map((p) => ({ ...p, location: `${p.type} ${p.location}` })),
-      after.floating_ips.map((p) => ({ ...p, location: `${p.type} ${p.location}` })),
-    ),
+    ...priceChanges("primary IP", byTypeAndLocation(before.primary_ips), byTypeAndLocation(after.primary_ips)),
+    ...priceChanges("floating IP", byTypeAndLocation(before.floating_ips), byTypeAndLocation(after.floating_ips)),
     ...moneyChange("volumes per GB and month", before.volumes.price_per_gb_month, after.volumes.price_per_gb_month),
     ...(before.server_backups.percentage !== after.server_backups.percentage
       ? [
@@ -98,8 +104,11 @@ export function describeChanges(before: Catalogue, after: Catalogue): string[] {
         ]
       : []),
   ];
-  if (prices.length > 0) lines.push("prices changed (EUR, net unless named):", ...prices.map((p) => `  ${p}`));
-  return lines;
+}
+
+/** IP prices keyed by type and location (`ipv4 fsn1`), as `priceChanges` compares them. */
+function byTypeAndLocation<T extends Priced & { readonly type: string }>(prices: readonly T[]): T[] {
+  return prices.map((p) => ({ ...p, location: `${p.type} ${p.location}` }));
 }
 
 /** Names added and removed, and the changed ones with the fields that changed: `cx23 (cores, locations)`. */

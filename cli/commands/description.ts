@@ -6,7 +6,9 @@
  */
 import * as path from "node:path";
 import { type Command, Option } from "commander";
-import type { CommandContext } from "./context";
+import { type CommandContext, exitCodeAction, optionsAction } from "./context";
+// Types only: each command's module is still loaded when the command runs.
+import type { ZonefileOptions } from "../zonefile";
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
   program
@@ -19,11 +21,12 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--env <name>", "check one environment (default: all of them)")
     .option("--no-policies", "check the description only, without the policy rules (no synthesis)")
-    .action(async (opts: { config?: string; env?: string; policies: boolean }) => {
+    .action(
       // Each command loads only what it needs (check loads cdktn only for the policy rules).
-      const { runCheck } = await import("../check.js");
-      ctx.setExit(await runCheck({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-    });
+      exitCodeAction(ctx, async (opts: { config?: string; env?: string; policies: boolean }) =>
+        (await import("../check.js")).runCheck({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root),
+      ),
+    );
 }
 
 export function registerSynth(program: Command, ctx: CommandContext): void {
@@ -48,17 +51,17 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
         '(docs/disaster-recovery.md, "Drill"; all2all rehearse --serve), never for a real deploy',
     )
     .action(
-      async (opts: {
-        config?: string;
-        env?: string;
-        out?: string;
-        validate: boolean;
-        policyReport?: string;
-        localState?: boolean;
-      }) => {
-        const { runSynth } = await import("../synth.js");
-        ctx.setExit(await runSynth({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-      },
+      exitCodeAction(
+        ctx,
+        async (opts: {
+          config?: string;
+          env?: string;
+          out?: string;
+          validate: boolean;
+          policyReport?: string;
+          localState?: boolean;
+        }) => (await import("../synth.js")).runSynth({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root),
+      ),
     );
 }
 
@@ -70,10 +73,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
         "offline. Prints `<stack> <address> <attribute path>: <problem>`; exit 1 on any error (warnings do not fail).",
     )
     .option("--out <dir>", "synthesised output directory (default: the repository's cdktf.out)")
-    .action(async (opts: { out?: string }) => {
-      const { runValidate } = await import("../validate.js");
-      ctx.setExit(await runValidate(opts, ctx.io, ctx.root));
-    });
+    .action(optionsAction(ctx, async () => (await import("../validate.js")).runValidate));
 }
 
 export function registerZonefile(program: Command, ctx: CommandContext): void {
@@ -100,26 +100,16 @@ export function registerZonefile(program: Command, ctx: CommandContext): void {
     )
     .option("--knot", "also render the Knot DNS configuration of each hidden primary (knot/<server>.conf)")
     .action(
-      async (opts: {
-        config?: string;
-        env?: string;
-        zone?: string;
-        out?: string;
-        addresses?: string;
-        knot?: boolean;
-      }) => {
-        const { runZonefile } = await import("../zonefile.js");
-        ctx.setExit(
-          await runZonefile(
-            {
-              ...opts,
-              defaultConfig: ctx.defaultConfig,
-              zonesRoot: path.relative(ctx.io.cwd, path.join(ctx.root, "zones")) || ".",
-            },
-            ctx.io,
-          ),
-        );
-      },
+      exitCodeAction(ctx, async (opts: Omit<ZonefileOptions, "defaultConfig" | "zonesRoot">) =>
+        (await import("../zonefile.js")).runZonefile(
+          {
+            ...opts,
+            defaultConfig: ctx.defaultConfig,
+            zonesRoot: path.relative(ctx.io.cwd, path.join(ctx.root, "zones")) || ".",
+          },
+          ctx.io,
+        ),
+      ),
     );
 }
 
@@ -140,10 +130,13 @@ export function registerInventory(program: Command, ctx: CommandContext): void {
       "--addresses <file>",
       "the servers' public addresses: `all2all output --env <env> --stack servers --format json` saved to a file (needs --env; default: the names of the outputs to read)",
     )
-    .action(async (opts: { config?: string; env?: string; format?: string; out?: string; addresses?: string }) => {
-      const { runInventory } = await import("../inventory.js");
-      ctx.setExit(await runInventory({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io));
-    });
+    .action(
+      exitCodeAction(
+        ctx,
+        async (opts: { config?: string; env?: string; format?: string; out?: string; addresses?: string }) =>
+          (await import("../inventory.js")).runInventory({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io),
+      ),
+    );
 }
 
 export function registerCost(program: Command, ctx: CommandContext): void {
@@ -158,10 +151,11 @@ export function registerCost(program: Command, ctx: CommandContext): void {
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--format <format>", "md (default) or json")
     .option("--out <file>", "write the report to FILE instead of standard output")
-    .action(async (opts: { env?: string; config?: string; format?: string; out?: string }) => {
-      const { runCost } = await import("../cost.js");
-      ctx.setExit(runCost({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-    });
+    .action(
+      exitCodeAction(ctx, async (opts: { env?: string; config?: string; format?: string; out?: string }) =>
+        (await import("../cost.js")).runCost({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root),
+      ),
+    );
 }
 
 export function registerCatalogue(program: Command, ctx: CommandContext): void {
@@ -177,8 +171,5 @@ export function registerCatalogue(program: Command, ctx: CommandContext): void {
         "and nothing is written (exit 1); an unknown field is a warning.",
     )
     .option("--out <file>", "write the catalogue to FILE instead of catalogue/hetzner.json")
-    .action(async (opts: { out?: string }) => {
-      const { runCatalogueRefresh } = await import("../catalogue.js");
-      ctx.setExit(await runCatalogueRefresh(opts, ctx.io, ctx.root));
-    });
+    .action(optionsAction(ctx, async () => (await import("../catalogue.js")).runCatalogueRefresh));
 }

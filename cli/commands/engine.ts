@@ -5,28 +5,30 @@
  * module only when the command runs.
  */
 import { type Command, Option } from "commander";
-import type { CommandContext } from "./context";
+import { type CommandContext, exitCodeAction, optionsAction } from "./context";
 // Types only: each command's module is still loaded when the command runs.
 import type { AdoptOptions } from "../adopt";
-import type { DeployOptions } from "../deploy";
-import type { DriftOptions } from "../drift";
-import type { OutputOptions } from "../output";
-import type { UnlockOptions } from "../unlock";
+
+/** Where the engine runs: the synthesised output and the binary (every command that runs the engine). */
+function engineOptions(command: Command): Command {
+  return command
+    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
+    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)");
+}
 
 /** The options of every command that runs the engine on an environment's stacks (StackRunOptions). */
 function stackRunOptions(command: Command): Command {
-  return command
-    .option("--env <name>", "the environment (required)")
-    .option(
-      "--stack <stack>",
-      "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)",
-    )
-    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
-    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .option(
-      "--allow-missing-lock",
-      "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself",
-    );
+  return engineOptions(
+    command
+      .option("--env <name>", "the environment (required)")
+      .option(
+        "--stack <stack>",
+        "only this stack of the environment: its name (production-dns) or its part (network, servers, dns, backup)",
+      ),
+  ).option(
+    "--allow-missing-lock",
+    "run stacks that have no provider lock file (.terraform.lock.hcl); init then chooses and locks a provider itself",
+  );
 }
 
 /** plan's and deploy's options: the stacks', and the digest of the reviewed synth. */
@@ -47,10 +49,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           "(replacements and destructions of stateful resources first). Changes nothing. Needs HCLOUD_TOKEN, the S3 state keys, " +
           "TF_VAR_state_passphrase (state encryption, at least 16 characters) and the stacks' TF_VAR_ variables (docs/deploy.md); exit 3 when a stateful resource would be replaced or destroyed.",
       ),
-  ).action(async (opts: DeployOptions) => {
-    const { runPlan } = await import("../deploy.js");
-    ctx.setExit(await runPlan(opts, ctx.io, ctx.root));
-  });
+  ).action(optionsAction(ctx, async () => (await import("../deploy.js")).runPlan));
 }
 
 export function registerDeploy(program: Command, ctx: CommandContext): void {
@@ -71,10 +70,7 @@ export function registerDeploy(program: Command, ctx: CommandContext): void {
       "--reencrypt",
       "write the state of every stack with an empty plan again (apply -refresh=false), encrypted with the key of TF_VAR_state_passphrase: the last step of a key rotation (docs/deploy.md)",
     )
-    .action(async (opts: DeployOptions) => {
-      const { runDeploy } = await import("../deploy.js");
-      ctx.setExit(await runDeploy(opts, ctx.io, ctx.root));
-    });
+    .action(optionsAction(ctx, async () => (await import("../deploy.js")).runDeploy));
 }
 
 export function registerDrift(program: Command, ctx: CommandContext): void {
@@ -94,10 +90,7 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
       "--report <file>",
       "write the report to FILE (atomically; its folder must exist) instead of standard output",
     )
-    .action(async (opts: DriftOptions) => {
-      const { runDrift } = await import("../drift.js");
-      ctx.setExit(await runDrift(opts, ctx.io, ctx.root));
-    });
+    .action(optionsAction(ctx, async () => (await import("../drift.js")).runDrift));
 }
 
 export function registerAdopt(program: Command, ctx: CommandContext): void {
@@ -116,68 +109,65 @@ export function registerAdopt(program: Command, ctx: CommandContext): void {
     .option("--env <name>", "the environment (required)")
     .option("--config <dir>", "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/)")
     .option("--dry-run", "print the file instead of writing it")
-    .action(async (opts: Omit<AdoptOptions, "defaultConfig">) => {
-      const { runAdopt } = await import("../adopt.js");
-      ctx.setExit(await runAdopt({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-    });
+    .action(
+      exitCodeAction(ctx, async (opts: Omit<AdoptOptions, "defaultConfig">) =>
+        (await import("../adopt.js")).runAdopt({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root),
+      ),
+    );
 }
 
 export function registerOutput(program: Command, ctx: CommandContext): void {
-  program
-    .command("output")
-    .description(
-      "Print the outputs of an environment's applied stacks (the servers' public addresses, the storage box's host), read from their state " +
-        "with tofu (else terraform): in cdktf.out/stacks/<stack>, `init -input=false` when not initialised yet, then `output -json`. " +
-        "The engine's messages go to standard error, the values alone to standard output. Needs the state credentials where state is in a bucket and TF_VAR_state_passphrase (the state is encrypted). " +
-        "Exit 1 when a stack is not applied yet or the engine fails, 2 on bad input.",
-    )
-    .option("--env <name>", "the environment (required)")
-    .option(
-      "--stack <stack>",
-      "only this stack: its name (dr-servers) or its part (network, servers, dns, backup); default: every stack of the environment",
-    )
-    .addOption(
-      new Option(
-        "--format <format>",
-        "text: `name = value` lines (a `# <stack>` line before each stack's); json: with --stack, exactly `tofu output -json` " +
-          "(what zonefile and inventory --addresses read), else one such object per stack, keyed by its name",
+  engineOptions(
+    program
+      .command("output")
+      .description(
+        "Print the outputs of an environment's applied stacks (the servers' public addresses, the storage box's host), read from their state " +
+          "with tofu (else terraform): in cdktf.out/stacks/<stack>, `init -input=false` when not initialised yet, then `output -json`. " +
+          "The engine's messages go to standard error, the values alone to standard output. Needs the state credentials where state is in a bucket and TF_VAR_state_passphrase (the state is encrypted). " +
+          "Exit 1 when a stack is not applied yet or the engine fails, 2 on bad input.",
       )
-        .choices(["text", "json"])
-        .default("text"),
-    )
-    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
-    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
+      .option("--env <name>", "the environment (required)")
+      .option(
+        "--stack <stack>",
+        "only this stack: its name (dr-servers) or its part (network, servers, dns, backup); default: every stack of the environment",
+      )
+      .addOption(
+        new Option(
+          "--format <format>",
+          "text: `name = value` lines (a `# <stack>` line before each stack's); json: with --stack, exactly `tofu output -json` " +
+            "(what zonefile and inventory --addresses read), else one such object per stack, keyed by its name",
+        )
+          .choices(["text", "json"])
+          .default("text"),
+      ),
+  )
     .option(
       "--show-sensitive",
       `print the values of sensitive outputs (default: each is printed as ${JSON.stringify("(sensitive)")}); they are secrets: mind where they go`,
     )
-    .action(async (opts: OutputOptions) => {
-      const { runOutput } = await import("../output.js");
-      ctx.setExit(await runOutput(opts, ctx.io, ctx.root));
-    });
+    .action(optionsAction(ctx, async () => (await import("../output.js")).runOutput));
 }
 
 export function registerUnlock(program: Command, ctx: CommandContext): void {
-  program
-    .command("unlock")
-    .description(
-      "Show the lock held on one stack's state and release it: the lock a killed run left (with the S3 backend, the object <key>.tflock " +
-        'beside the state), which makes every later plan and apply fail with "Error acquiring the state lock". In cdktf.out/stacks/<stack>: ' +
-        "`init -input=false` when not initialised yet, `plan -input=false -refresh=false -lock-timeout=0s` (changes nothing; it only asks for the lock " +
-        "and prints it: ID, path, operation, who, when), then, once the stack's name is typed on the terminal (or with --yes), `force-unlock -force <ID>`. " +
-        "Release a lock only when the run that holds it is gone. Needs what plan needs (the S3 state keys, HCLOUD_TOKEN). " +
-        'Exit 0 released, or no lock held (said so); 1 the engine failed or the release was not confirmed; 2 bad input. See docs/deploy.md, "State locking".',
-    )
-    .option("--env <name>", "the environment (required)")
-    .option(
-      "--stack <stack>",
-      "the stack (required): its name (dr-network) or its part (network, servers, dns, backup)",
-    )
-    .option("--yes", "release without asking (automation): only when the run that holds the lock is known to be gone")
-    .option("--out <dir>", "the synthesised output (default: the repository's cdktf.out; run all2all synth first)")
-    .option("--binary <path>", "the OpenTofu or Terraform binary (default: tofu on PATH, else terraform)")
-    .action(async (opts: UnlockOptions) => {
-      const { runUnlock } = await import("../unlock.js");
-      ctx.setExit(await runUnlock(opts, ctx.io, ctx.root));
-    });
+  engineOptions(
+    program
+      .command("unlock")
+      .description(
+        "Show the lock held on one stack's state and release it: the lock a killed run left (with the S3 backend, the object <key>.tflock " +
+          'beside the state), which makes every later plan and apply fail with "Error acquiring the state lock". In cdktf.out/stacks/<stack>: ' +
+          "`init -input=false` when not initialised yet, `plan -input=false -refresh=false -lock-timeout=0s` (changes nothing; it only asks for the lock " +
+          "and prints it: ID, path, operation, who, when), then, once the stack's name is typed on the terminal (or with --yes), `force-unlock -force <ID>`. " +
+          "Release a lock only when the run that holds it is gone. Needs what plan needs (the S3 state keys, HCLOUD_TOKEN). " +
+          'Exit 0 released, or no lock held (said so); 1 the engine failed or the release was not confirmed; 2 bad input. See docs/deploy.md, "State locking".',
+      )
+      .option("--env <name>", "the environment (required)")
+      .option(
+        "--stack <stack>",
+        "the stack (required): its name (dr-network) or its part (network, servers, dns, backup)",
+      )
+      .option(
+        "--yes",
+        "release without asking (automation): only when the run that holds the lock is known to be gone",
+      ),
+  ).action(optionsAction(ctx, async () => (await import("../unlock.js")).runUnlock));
 }

@@ -5,7 +5,7 @@
  * module only when the command runs.
  */
 import type { Command } from "commander";
-import type { CommandContext } from "./context";
+import { type CommandContext, exitCodeAction } from "./context";
 
 export function registerDiff(program: Command, ctx: CommandContext): void {
   program
@@ -34,10 +34,11 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
       "configuration directory (default: $ALL2ALL_CONFIG, else the repository's config/); inside the repository, each side reads its own copy",
     )
     .action(
-      async (opts: { base: string; head?: string; format?: string; out?: string; env?: string; config?: string }) => {
-        const { runDiff } = await import("../diff.js");
-        ctx.setExit(await runDiff({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root));
-      },
+      exitCodeAction(
+        ctx,
+        async (opts: { base: string; head?: string; format?: string; out?: string; env?: string; config?: string }) =>
+          (await import("../diff.js")).runDiff({ ...opts, defaultConfig: ctx.defaultConfig }, ctx.io, ctx.root),
+      ),
     );
 }
 
@@ -57,8 +58,9 @@ export function registerPlanSummary(program: Command, ctx: CommandContext): void
       "--stack <name>",
       "the stack of a single plan (default: the folder under stacks/ it sits in, else its file name)",
     )
-    .action(async (files: string[], opts: { format?: string; out?: string; stack?: string }) => {
-      const { runPlanSummary } = await import("../plan-summary.js");
-      ctx.setExit(await runPlanSummary(files, opts, ctx.io, ctx.root));
-    });
+    .action(
+      exitCodeAction(ctx, async (files: string[], opts: { format?: string; out?: string; stack?: string }) =>
+        (await import("../plan-summary.js")).runPlanSummary(files, opts, ctx.io, ctx.root),
+      ),
+    );
 }

@@ -11,8 +11,8 @@
  * firewall at all).
  *
  * One file per family of rules in cli/diff/classify/; this file
- * re-exports what the rest of cli/ reads (compare.ts, plan.ts,
- * drift/summary.ts).
+ * re-exports what the rest of cli/ reads (change.ts, resource-changes.ts,
+ * compare.ts, plan.ts, drift/summary.ts).
  */
 export {
   cite,

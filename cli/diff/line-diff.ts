@@ -1,10 +1,8 @@
 /** Line diffs: the Knot configurations in `all2all diff` (zones.ts). */
+import type { LineDiff } from "./model";
+
 /** A changed-lines diff of two texts (longest common subsequence), one line of context, `…` between hunks. */
-export function lineDiff(
-  before: string,
-  after: string,
-  maxLines = 4000,
-): { added: number; removed: number; lines: string[] } {
+export function lineDiff(before: string, after: string, maxLines = 4000): LineDiff {
   const a = before === "" ? [] : before.replace(/\n$/, "").split("\n");
   const b = after === "" ? [] : after.replace(/\n$/, "").split("\n");
   if (a.length > maxLines || b.length > maxLines) {

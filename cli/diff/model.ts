@@ -119,17 +119,7 @@ export interface Change {
 }
 
 /** Counts per action, for the title line and per stack. */
-export interface Counts {
-  readonly create: number;
-  readonly import: number;
-  readonly delete: number;
-  readonly forget: number;
-  readonly update: number;
-  readonly replace: number;
-  readonly move: number;
-  readonly none: number;
-  readonly dangerous: number;
-}
+export type Counts = { readonly [key in Action | "dangerous"]: number };
 
 /** The result of a comparison: every change, dangerous ones first, and what the reader should know about how it was made. */
 export interface DiffReport {
@@ -233,15 +223,19 @@ export interface ZoneDiff {
   readonly notes: readonly string[];
 }
 
-/** A hidden primary's Knot configuration (`zonefile --knot`) that changes. */
-export interface KnotDiff {
-  readonly environment: string;
-  /** `knot/ns-1.conf`. */
-  readonly file: string;
+/** The changed lines of two texts, counted and shown. */
+export interface LineDiff {
   readonly added: number;
   readonly removed: number;
   /** Changed lines (`- old`, `+ new`), with `…` between distant hunks. */
   readonly lines: readonly string[];
+}
+
+/** A hidden primary's Knot configuration (`zonefile --knot`) that changes. */
+export interface KnotDiff extends LineDiff {
+  readonly environment: string;
+  /** `knot/ns-1.conf`. */
+  readonly file: string;
 }
 
 /** The self-hosted zones of both sides, compared. */

@@ -10,23 +10,20 @@
  * "(known after apply)".
  */
 import { InputError } from "../errors";
-import type { Action, Change, Reason } from "./model";
+import { attributeChanges, changeFinder, judge, newChange, publishedPath } from "./change";
 import {
   classifyEnvironments,
-  classifyResource,
   cite,
-  statefulLoss,
   summaryAttributes,
   type Body,
-  type ChangeTarget,
   type MutableChange,
   type ResourcePair,
   type SideResource,
 } from "./classify";
+import type { Action, Change, Reason } from "./model";
 import { sortChanges } from "./sort";
 import { tableOf, type ReplaceTables } from "./tables";
 import {
-  ABSENT,
   UNKNOWN,
   attributePath,
   diffValues,
@@ -36,7 +33,6 @@ import {
   showValue,
   valueAt,
   type Path,
-  type ShowContext,
 } from "./values";
 
 /** The parts of a plan's JSON this command reads. */
@@ -236,114 +232,79 @@ export function summarisePlans(
     baseSide.push(...moduleResources(plan.prior_state?.values?.root_module, stack));
     headSide.push(...moduleResources(plan.planned_values?.root_module, stack));
     for (const rc of plan.resource_changes ?? []) {
-      if (rc.mode === "data") continue;
-      const action = actionOf(rc);
-      if (action === undefined) continue;
-      const c = rc.change;
-      const before = isPlainObject(c.before) ? c.before : undefined;
-      const afterKnown = isPlainObject(c.after) ? c.after : undefined;
-      const after =
-        action === "delete" || action === "forget"
-          ? undefined
-          : (withUnknowns(afterKnown ?? {}, c.after_unknown) as Body);
-      const publishedOf = (type: string) =>
-        type === "hcloud_zone_rrset"
-          ? (p: Path) => p[0] === "records" && p[p.length - 1] === "value"
-          : type === "hcloud_zone_record"
-            ? (p: Path) => p.length === 1 && p[0] === "value"
-            : undefined;
-      const showBefore: ShowContext = {
-        isSensitive: (p) => maskedAt(c.before_sensitive, p),
-        isPublished: publishedOf(rc.type),
-      };
-      const showAfter: ShowContext = {
-        isSensitive: (p) => maskedAt(c.after_sensitive, p),
-        isPublished: publishedOf(rc.type),
-      };
-      const diffs = before !== undefined && after !== undefined ? diffValues(before, after) : [];
-      const pair: ResourcePair = {
-        stack,
-        address: rc.address,
-        type: rc.type,
-        action,
-        before,
-        after,
-        diffs,
-        ignored: [],
-        showBefore,
-        showAfter,
-        fromPlan: true,
-      };
-      const reasons = action === "replace" ? planReplaceReasons(rc, pair, tables) : [];
-      const unknown = (attribute: string): boolean => maskedAt(c.after_unknown, attribute.split("."));
-      const verdict = classifyResource(pair, tables, reasons, unknown);
-      const change: MutableChange = {
-        stack,
-        address: rc.deposed ? `${rc.address} (deposed ${rc.deposed})` : rc.address,
-        kind: "resource",
-        type: rc.type,
-        name: rc.name,
-        action,
-        ...(rc.previous_address !== undefined && rc.previous_address !== rc.address
-          ? { from: rc.previous_address }
-          : {}),
-        stateful: statefulLoss(rc.type) !== undefined,
-        summary:
-          action === "create" || action === "import" || action === "delete" || action === "forget"
-            ? summaryAttributes(rc.type, (after ?? before) as Body | undefined, after ? showAfter : showBefore)
-            : [],
-        attributes: diffs.map((d) => ({
-          path: formatPath(d.path),
-          ...(d.old === ABSENT ? {} : { old: showValue(d.old, d.path, showBefore) }),
-          ...(d.new === ABSENT ? {} : { new: showValue(d.new, d.path, showAfter) }),
-          ...(reasons.some(
-            (r) =>
-              r.attribute !== undefined &&
-              (isWithin(attributePath(d.path), r.attribute) || isWithin(r.attribute, attributePath(d.path))),
-          )
-            ? { forcesReplacement: true }
-            : {}),
-        })),
-        dangers: verdict.dangers,
-        warnings: verdict.warnings,
-        notes: verdict.notes,
-      };
-      if (action === "import")
-        change.notes.push(`adopted (import id ${showValue(c.importing?.id ?? "", ["id"], {})}): nothing is created`);
-      if (action === "delete" && rc.action_reason !== undefined)
-        change.notes.push(`destroyed because ${DELETE_REASONS[rc.action_reason] ?? rc.action_reason}`);
-      if (action === "forget")
-        change.notes.push("tofu forgets it (a `removed` block with `destroy = false`): the resource stays");
-      if (change.from !== undefined) change.notes.push(`moved from ${change.from}: tofu keeps the resource`);
-      if (rc.deposed) change.notes.push("a deposed object left by a failed create_before_destroy");
-      changes.push(change);
+      const change = planChange(stack, rc, tables);
+      if (change) changes.push(change);
     }
   }
-  const find = (...targets: [ChangeTarget, ...ChangeTarget[]]): MutableChange => {
-    for (const t of targets) {
-      const found = changes.find((c) => c.stack === t.stack && c.address === t.address);
-      if (found) return found;
-    }
-    const t = targets[0];
-    const created: MutableChange = {
-      stack: t.stack,
-      address: t.address,
-      kind: "resource",
-      type: t.type,
-      name: t.address.slice(t.address.lastIndexOf(".") + 1),
-      action: "none",
-      stateful: statefulLoss(t.type) !== undefined,
-      summary: [],
-      attributes: [],
-      dangers: [],
-      warnings: [],
-      notes: ["the plan does not change it; another change affects it"],
-    };
-    changes.push(created);
-    return created;
-  };
+  const find = changeFinder(changes, "the plan does not change it; another change affects it", (address) =>
+    address.slice(address.lastIndexOf(".") + 1),
+  );
   classifyEnvironments(baseSide, headSide, find);
   return sortChanges(changes, stackOrder);
+}
+
+/** A resource change of a plan as the rules read it: values after apply with unknowns, masks of the plan. */
+function planPair(stack: string, rc: PlanResourceChange, action: Action): ResourcePair {
+  const c = rc.change;
+  const before = isPlainObject(c.before) ? c.before : undefined;
+  const afterKnown = isPlainObject(c.after) ? c.after : undefined;
+  const after =
+    action === "delete" || action === "forget" ? undefined : (withUnknowns(afterKnown ?? {}, c.after_unknown) as Body);
+  const isPublished = publishedPath(rc.type);
+  return {
+    stack,
+    address: rc.address,
+    type: rc.type,
+    action,
+    before,
+    after,
+    diffs: before !== undefined && after !== undefined ? diffValues(before, after) : [],
+    ignored: [],
+    showBefore: { isSensitive: (p) => maskedAt(c.before_sensitive, p), isPublished },
+    showAfter: { isSensitive: (p) => maskedAt(c.after_sensitive, p), isPublished },
+    fromPlan: true,
+  };
+}
+
+/** The change of one resource of a plan, judged; undefined for data sources and reads. */
+function planChange(stack: string, rc: PlanResourceChange, tables: ReplaceTables): MutableChange | undefined {
+  if (rc.mode === "data") return undefined;
+  const action = actionOf(rc);
+  if (action === undefined) return undefined;
+  const pair = planPair(stack, rc, action);
+  const reasons = action === "replace" ? planReplaceReasons(rc, pair, tables) : [];
+  const moved = rc.previous_address !== undefined && rc.previous_address !== rc.address;
+  const change = newChange({
+    stack,
+    address: rc.deposed ? `${rc.address} (deposed ${rc.deposed})` : rc.address,
+    kind: "resource",
+    type: rc.type,
+    name: rc.name,
+    action,
+    ...(moved ? { from: rc.previous_address } : {}),
+  });
+  if (action === "create" || action === "import" || action === "delete" || action === "forget") {
+    const { before, after } = pair;
+    change.summary.push(...summaryAttributes(rc.type, after ?? before, after ? pair.showAfter : pair.showBefore));
+  }
+  change.attributes.push(...attributeChanges(pair.diffs, pair.showBefore, pair.showAfter, [], reasons));
+  const unknown = (attribute: string): boolean => maskedAt(rc.change.after_unknown, attribute.split("."));
+  judge(change, pair, tables, reasons, unknown);
+  change.notes.push(...planChangeNotes(rc, action, change.from));
+  return change;
+}
+
+/** What a reviewer should know of a plan's change: the import id, why tofu destroys it, a move, a deposed object. */
+function planChangeNotes(rc: PlanResourceChange, action: Action, from: string | undefined): string[] {
+  const notes: string[] = [];
+  if (action === "import")
+    notes.push(`adopted (import id ${showValue(rc.change.importing?.id ?? "", ["id"], {})}): nothing is created`);
+  if (action === "delete" && rc.action_reason !== undefined)
+    notes.push(`destroyed because ${DELETE_REASONS[rc.action_reason] ?? rc.action_reason}`);
+  if (action === "forget") notes.push("tofu forgets it (a `removed` block with `destroy = false`): the resource stays");
+  if (from !== undefined) notes.push(`moved from ${from}: tofu keeps the resource`);
+  if (rc.deposed) notes.push("a deposed object left by a failed create_before_destroy");
+  return notes;
 }
 
 /** Remarks about a plan itself: errored or incomplete plans. */

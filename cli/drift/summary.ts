@@ -16,12 +16,12 @@
  * server of a volume attached by a volume attachment). They are counted
  * apart, as `computed`, and never make the command exit 5.
  *
- * Pure: JSON in, report out; the command (cli/drift.ts) runs tofu.
+ * Pure: JSON in, report out; the command (cli/drift.ts) runs tofu, and
+ * cli/drift/render.ts writes the report as Markdown or JSON.
  */
 import { STATEFUL } from "../../constructs/stateful";
 import { summaryAttributes } from "../diff/classify";
 import { maskedAt } from "../diff/plan";
-import { code } from "../diff/render";
 import {
   ABSENT,
   attributePath,
@@ -34,7 +34,6 @@ import {
   type Path,
   type ShowContext,
 } from "../diff/values";
-import { plural } from "../../primitives/plural";
 
 /** The version of the JSON report's structure (docs/drift.md); raised on any incompatible change. */
 export const DRIFT_FORMAT_VERSION = 1;
@@ -79,11 +78,7 @@ export interface DriftedResource {
 }
 
 /** An attribute that changed but that the code does not set: not drift from the code. */
-export interface ComputedChange {
-  readonly stack: string;
-  readonly address: string;
-  readonly path: string;
-}
+export type ComputedChange = Pick<DriftedResource, "stack" | "address"> & { readonly path: string };
 
 export interface StackDrift {
   readonly name: string;
@@ -157,19 +152,147 @@ export interface SummariseOptions {
   readonly ignoreChanges?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The drift of one refresh-only plan. Throws on JSON that is not a plan. */
-export function summariseDrift(
-  json: unknown,
-  opts: SummariseOptions,
-): { resources: DriftedResource[]; computed: ComputedChange[] } {
+/** Where a drifted resource is: its stack, address and type. */
+type ResourceAt = Pick<DriftedResource, "stack" | "address" | "type">;
+
+/** A drifted resource: dangerous when some danger applies, with every danger's reason in order, else `otherwise`. */
+function driftedResource(
+  at: ResourceAt,
+  drift: DriftedResource["drift"],
+  dangers: ReadonlyMap<DriftDanger, string>,
+  otherwise: string,
+  details: Pick<DriftedResource, "summary" | "attributes">,
+): DriftedResource {
+  const danger = DRIFT_DANGERS.find((d) => dangers.has(d));
+  const reasons =
+    danger !== undefined ? DRIFT_DANGERS.filter((d) => dangers.has(d)).map((d) => dangers.get(d)!) : [otherwise];
+  if (details.attributes.some((a) => a.ignored))
+    reasons.push(
+      "the code ignores changes to some of these attributes (lifecycle.ignore_changes, marked): " +
+        "a deploy leaves them as they are",
+    );
+  return {
+    ...at,
+    drift,
+    dangerous: danger !== undefined,
+    ...(danger ? { danger } : {}),
+    reasons,
+    ...details,
+  };
+}
+
+/** A resource Hetzner no longer has: dangerous when it held data or addresses, or was a firewall. */
+function deletedResource(at: ResourceAt, before: Record<string, unknown> | undefined, show: ShowContext) {
+  const dangers = new Map<DriftDanger, string>();
+  const loses = STATEFUL.get(at.type)?.loses;
+  if (loses !== undefined)
+    dangers.set(
+      "stateful-deleted",
+      `deleted outside code, which loses ${loses}; a deploy creates it again from the code, without what it held`,
+    );
+  else if (at.type === "hcloud_firewall")
+    dangers.set(
+      "firewall-deleted",
+      "firewall deleted outside code: the servers it applied to are no longer filtered by it",
+    );
+  const summary = summaryAttributes(at.type, before, show);
+  return driftedResource(at, "deleted", dangers, "deleted outside code: a deploy creates it again", {
+    summary,
+    attributes: [],
+  });
+}
+
+/** One attribute that differs between the state and Hetzner, as the values are. */
+interface RawChange {
+  readonly path: Path;
+  readonly state: unknown;
+  readonly actual: unknown;
+}
+
+/** Why the changes of a changed resource are dangerous, by danger. */
+function changeDangers(type: string, raws: readonly RawChange[]): Map<DriftDanger, string> {
+  const dangers = new Map<DriftDanger, string>();
+  const paths = raws.map((r) => attributePath(r.path));
+  if (
+    (type === "hcloud_firewall" && paths.some((p) => isWithin(p, "rule") || isWithin(p, "apply_to"))) ||
+    type === "hcloud_firewall_attachment"
+  ) {
+    dangers.set(
+      "firewall-rules",
+      "firewall rules or the servers they apply to changed outside code: what is open is no longer what was reviewed",
+    );
+  }
+  const unprotected = raws.filter(
+    (r) =>
+      /(^|\.)(delete_protection|rebuild_protection)$/.test(attributePath(r.path)) &&
+      r.state === true &&
+      r.actual === false,
+  );
+  if (unprotected.length > 0)
+    dangers.set(
+      "protection-removed",
+      `${unprotected.map((r) => formatPath(r.path)).join(" and ")} turned off outside code: ` +
+        "it can now be deleted by mistake",
+    );
+  if (STATEFUL.get(type)?.loses !== undefined)
+    dangers.set(
+      "stateful-changed",
+      "a resource holding data or addresses changed outside code: a deploy sets it back to what the code says, " +
+        "which may not be what someone there now relies on",
+    );
+  return dangers;
+}
+
+/** What changed in a resource Hetzner still has. */
+interface ResourceChange {
+  readonly before: Record<string, unknown> | undefined;
+  readonly after: Record<string, unknown>;
+  readonly showState: ShowContext;
+  readonly showActual: ShowContext;
+}
+
+/**
+ * A resource whose attributes differ at Hetzner: the attributes the code
+ * sets (all of them when `setByCode` is undefined), or undefined when only
+ * attributes it does not set changed (added to `computed`).
+ */
+function changedResource(
+  at: ResourceAt,
+  change: ResourceChange,
+  code: { setByCode: ReadonlySet<string> | undefined; ignored: readonly string[] },
+  computed: ComputedChange[],
+): DriftedResource | undefined {
+  const attributes: DriftAttribute[] = [];
+  const raws: RawChange[] = [];
+  for (const d of diffValues(change.before ?? {}, change.after)) {
+    const top = d.path[0];
+    // Without a configuration in the JSON, every attribute counts (nothing is hidden).
+    if (code.setByCode !== undefined && typeof top === "string" && !code.setByCode.has(top)) {
+      computed.push({ stack: at.stack, address: at.address, path: formatPath(d.path) });
+      continue;
+    }
+    const attr = attributePath(d.path);
+    attributes.push({
+      path: formatPath(d.path),
+      ...(d.old === ABSENT ? {} : { state: showValue(d.old, d.path, change.showState) }),
+      ...(d.new === ABSENT ? {} : { actual: showValue(d.new, d.path, change.showActual) }),
+      ...(code.ignored.some((ref) => isWithin(attr, ref)) ? { ignored: true } : {}),
+    });
+    raws.push({ path: d.path, state: d.old, actual: d.new });
+  }
+  if (attributes.length === 0) return undefined;
+  const otherwise = "changed outside code: a deploy sets it back to what the code says";
+  return driftedResource(at, "changed", changeDangers(at.type, raws), otherwise, { summary: [], attributes });
+}
+
+/** The entries of a plan's resource_drift, checked to be a list of entries with an address and actions. */
+function driftEntries(json: unknown): (DriftEntry & { address: string })[] {
   if (!isPlainObject(json) || typeof json.format_version !== "string")
     throw new Error("not the JSON of a plan (no format_version): expected the output of `show -json drift.tfplan`");
   if (json.resource_drift !== undefined && !Array.isArray(json.resource_drift))
     throw new Error("resource_drift is not a list");
-  const configured = configuredAttributes(json);
-  const resources: DriftedResource[] = [];
-  const computed: ComputedChange[] = [];
-  for (const [i, raw] of ((json.resource_drift ?? []) as DriftEntry[]).entries()) {
+  const entries = (json.resource_drift ?? []) as DriftEntry[];
+  for (const [i, raw] of entries.entries()) {
     if (
       !isPlainObject(raw) ||
       typeof raw.address !== "string" ||
@@ -178,109 +301,42 @@ export function summariseDrift(
     ) {
       throw new Error(`resource_drift[${i}] lacks address or change.actions`);
     }
+  }
+  return entries as (DriftEntry & { address: string })[];
+}
+
+/** The drift of one refresh-only plan. Throws on JSON that is not a plan. */
+export function summariseDrift(
+  json: unknown,
+  opts: SummariseOptions,
+): { resources: DriftedResource[]; computed: ComputedChange[] } {
+  const entries = driftEntries(json);
+  const configured = configuredAttributes(json as Record<string, unknown>);
+  const resources: DriftedResource[] = [];
+  const computed: ComputedChange[] = [];
+  for (const raw of entries) {
     if (raw.mode === "data") continue;
     const address = raw.address;
-    const type = typeof raw.type === "string" ? raw.type : address.split(".")[0]!;
+    const at: ResourceAt = {
+      stack: opts.stack,
+      address,
+      type: typeof raw.type === "string" ? raw.type : address.split(".")[0]!,
+    };
     const c = raw.change!;
-    const actions = c.actions as string[];
     const before = isPlainObject(c.before) ? c.before : undefined;
     const after = isPlainObject(c.after) ? c.after : undefined;
     const showState: ShowContext = { isSensitive: (p) => maskedAt(c.before_sensitive, p) };
     const showActual: ShowContext = { isSensitive: (p) => maskedAt(c.after_sensitive, p) };
-    if (actions.includes("delete") || after === undefined) {
-      const loses = STATEFUL.get(type)?.loses;
-      const danger: DriftDanger | undefined =
-        loses !== undefined ? "stateful-deleted" : type === "hcloud_firewall" ? "firewall-deleted" : undefined;
-      const reasons =
-        danger === "stateful-deleted"
-          ? [
-              `deleted outside code, which loses ${loses}; a deploy creates it again from the code, without what it held`,
-            ]
-          : danger === "firewall-deleted"
-            ? ["firewall deleted outside code: the servers it applied to are no longer filtered by it"]
-            : ["deleted outside code: a deploy creates it again"];
-      resources.push({
-        stack: opts.stack,
-        address,
-        type,
-        drift: "deleted",
-        dangerous: danger !== undefined,
-        ...(danger ? { danger } : {}),
-        reasons,
-        summary: summaryAttributes(type, before, showState),
-        attributes: [],
-      });
+    if ((c.actions as string[]).includes("delete") || after === undefined) {
+      resources.push(deletedResource(at, before, showState));
       continue;
     }
-    const setByCode = configured?.get(configAddress(address));
-    const ignored = (opts.ignoreChanges?.get(configAddress(address)) ?? []).map(normaliseReference);
-    const attributes: DriftAttribute[] = [];
-    const raws: { path: Path; state: unknown; actual: unknown }[] = [];
-    for (const d of diffValues(before ?? {}, after)) {
-      const top = d.path[0];
-      // Without a configuration in the JSON, every attribute counts (nothing is hidden).
-      if (setByCode !== undefined && typeof top === "string" && !setByCode.has(top)) {
-        computed.push({ stack: opts.stack, address, path: formatPath(d.path) });
-        continue;
-      }
-      const attr = attributePath(d.path);
-      attributes.push({
-        path: formatPath(d.path),
-        ...(d.old === ABSENT ? {} : { state: showValue(d.old, d.path, showState) }),
-        ...(d.new === ABSENT ? {} : { actual: showValue(d.new, d.path, showActual) }),
-        ...(ignored.some((ref) => isWithin(attr, ref)) ? { ignored: true } : {}),
-      });
-      raws.push({ path: d.path, state: d.old, actual: d.new });
-    }
-    if (attributes.length === 0) continue;
-    const dangers = new Map<DriftDanger, string>();
-    const paths = raws.map((r) => attributePath(r.path));
-    if (
-      (type === "hcloud_firewall" && paths.some((p) => isWithin(p, "rule") || isWithin(p, "apply_to"))) ||
-      type === "hcloud_firewall_attachment"
-    ) {
-      dangers.set(
-        "firewall-rules",
-        "firewall rules or the servers they apply to changed outside code: what is open is no longer what was reviewed",
-      );
-    }
-    const unprotected = raws.filter(
-      (r) =>
-        /(^|\.)(delete_protection|rebuild_protection)$/.test(attributePath(r.path)) &&
-        r.state === true &&
-        r.actual === false,
-    );
-    if (unprotected.length > 0)
-      dangers.set(
-        "protection-removed",
-        `${unprotected.map((r) => formatPath(r.path)).join(" and ")} turned off outside code: it can now be deleted by mistake`,
-      );
-    const loses = STATEFUL.get(type)?.loses;
-    if (loses !== undefined)
-      dangers.set(
-        "stateful-changed",
-        "a resource holding data or addresses changed outside code: a deploy sets it back to what the code says, which may not be what someone there now relies on",
-      );
-    const danger = DRIFT_DANGERS.find((d) => dangers.has(d));
-    const reasons =
-      danger !== undefined
-        ? DRIFT_DANGERS.filter((d) => dangers.has(d)).map((d) => dangers.get(d)!)
-        : ["changed outside code: a deploy sets it back to what the code says"];
-    if (attributes.some((a) => a.ignored))
-      reasons.push(
-        "the code ignores changes to some of these attributes (lifecycle.ignore_changes, marked): a deploy leaves them as they are",
-      );
-    resources.push({
-      stack: opts.stack,
-      address,
-      type,
-      drift: "changed",
-      dangerous: danger !== undefined,
-      ...(danger ? { danger } : {}),
-      reasons,
-      summary: [],
-      attributes,
-    });
+    const byCode = {
+      setByCode: configured?.get(configAddress(address)),
+      ignored: (opts.ignoreChanges?.get(configAddress(address)) ?? []).map(normaliseReference),
+    };
+    const changed = changedResource(at, { before, after, showState, showActual }, byCode, computed);
+    if (changed !== undefined) resources.push(changed);
   }
   return { resources, computed };
 }
@@ -333,93 +389,4 @@ export function driftReport(
     resources,
     computed: stacks.flatMap((s) => s.computed ?? []),
   };
-}
-
-/** One line: `drift: environment staging: 7 resources drifted (3 dangerous)`. */
-export function driftTitle(report: DriftReport): string {
-  const failed = report.stacks.filter((s) => s.status === "failed").map((s) => s.name);
-  const incomplete = failed.length > 0 ? `; not checked: ${failed.join(", ")} (a step failed)` : "";
-  if (!report.drifted)
-    return `drift: environment ${report.environment}: no drift${failed.length > 0 ? " in the stacks checked" : ""}${incomplete}`;
-  return `drift: environment ${report.environment}: ${plural(report.resources.length, "resource")} drifted (${report.dangerous > 0 ? `${report.dangerous} dangerous` : "nothing dangerous"})${incomplete}`;
-}
-
-/** A Markdown table cell: no line breaks, pipes escaped. */
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-}
-
-const DANGER_LABELS: Readonly<Record<DriftDanger, string>> = {
-  "stateful-deleted": "STATEFUL RESOURCE DELETED",
-  "firewall-deleted": "FIREWALL DELETED",
-  "firewall-rules": "FIREWALL CHANGED",
-  "protection-removed": "PROTECTION REMOVED",
-  "stateful-changed": "STATEFUL RESOURCE CHANGED",
-};
-
-function tableRows(resources: readonly DriftedResource[]): string[] {
-  const rows = [
-    "| Stack | Resource | Drift | Attribute | In the state (last apply) | At Hetzner now |",
-    "|---|---|---|---|---|---|",
-  ];
-  for (const r of resources) {
-    const what = `${r.dangerous ? `**${DANGER_LABELS[r.danger!]}**` : r.drift === "deleted" ? "deleted" : "changed"}`;
-    if (r.drift === "deleted") {
-      rows.push(
-        `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} | (the whole resource) | ${cell(r.summary.join(", ") || "(exists)")} | (deleted) |`,
-      );
-      continue;
-    }
-    for (const [i, a] of r.attributes.entries()) {
-      const head = i === 0 ? `| ${cell(r.stack)} | ${cell(code(r.address))} | ${what} |` : "| | | |";
-      rows.push(
-        `${head} ${cell(code(a.path))}${a.ignored ? " (ignored by the code)" : ""} | ${cell(a.state ?? "(absent)")} | ${cell(a.actual ?? "(absent)")} |`,
-      );
-    }
-  }
-  return rows;
-}
-
-/** The report in Markdown: the stacks, then dangerous drift, then the rest, then what is not drift. */
-export function driftMarkdown(report: DriftReport): string {
-  const lines = [`## ${driftTitle(report).replace(/^drift: /, "all2all drift: ")}`, ""];
-  lines.push(
-    "Each stack's state (what the last apply left) against what Hetzner's API answers now, by a refresh-only plan: " +
-      "nothing was applied and no state was written. How to react: docs/drift.md.",
-    "",
-  );
-  lines.push("| Stack | Result |", "|---|---|");
-  for (const s of report.stacks) {
-    const result =
-      s.status === "failed"
-        ? `**not checked**: ${s.error ?? "a step failed"}`
-        : s.status === "no-drift"
-          ? "no drift"
-          : `${plural(s.drifted, "resource")} drifted${s.dangerous > 0 ? ` (${s.dangerous} dangerous)` : ""}`;
-    lines.push(`| ${cell(s.name)} | ${cell(result)} |`);
-  }
-  const dangerous = report.resources.filter((r) => r.dangerous);
-  const other = report.resources.filter((r) => !r.dangerous);
-  if (dangerous.length > 0) {
-    lines.push("", `### Dangerous drift (${dangerous.length})`, "", ...tableRows(dangerous), "");
-    for (const r of dangerous) lines.push(`- ${code(r.address)} (${r.stack}): ${r.reasons.join("; ")}`);
-  }
-  if (other.length > 0) {
-    lines.push("", `### Other drift (${other.length})`, "", ...tableRows(other), "");
-    for (const r of other) lines.push(`- ${code(r.address)} (${r.stack}): ${r.reasons.join("; ")}`);
-  }
-  if (report.computed.length > 0) {
-    lines.push(
-      "",
-      `Not drift: ${plural(report.computed.length, "attribute")} that the code does not set changed (Hetzner or other resources of the stacks set them): ` +
-        report.computed.map((c) => `${code(c.address)} ${code(c.path)}`).join(", ") +
-        ".",
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** The report as JSON (docs/drift.md describes the structure). */
-export function driftJson(report: DriftReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -259,15 +259,15 @@ export function buildInventory(spec: NetworkSpec, book?: AddressBook, built?: En
 }
 
 function inventoryEnvironment(spec: NetworkSpec): Inventory["environment"] {
-  const env = spec.environment;
+  const { name, location, network_zone, protect, state } = spec.environment;
   return {
-    name: env.name,
-    location: env.location,
-    network_zone: env.network_zone,
-    protect: env.protect,
+    name,
+    location,
+    network_zone,
+    protect,
     state:
-      env.state.backend === "s3"
-        ? `s3: bucket ${env.state.bucket} at ${env.state.endpoint}, keys ${env.state.key_prefix}/<stack>.tfstate`
+      state.backend === "s3"
+        ? `s3: bucket ${state.bucket} at ${state.endpoint}, keys ${state.key_prefix}/<stack>.tfstate`
         : "local: state/<stack>.tfstate beside the synthesised output",
   };
 }

@@ -5,9 +5,9 @@
  */
 import { LOCATIONS, type NetworkZone } from "../catalogue";
 import type { Description } from "../schema";
-import { formatPath, type ConfigProblem, type PathSegment } from "../problems";
+import type { ConfigProblem, PathSegment } from "../problems";
 import type { LabelMap } from "../types";
-import { originAt, type Node } from "../yaml";
+import { originAt, problemAt, type Node } from "../yaml";
 
 /** Access to files of the config directory (for user_data), so the checks stay testable. */
 export interface ConfigFiles {
@@ -40,27 +40,11 @@ export class Reporter {
   constructor(private readonly root: Node) {}
 
   report(path: readonly PathSegment[], message: string, hint?: string, at: "value" | "key" = "value"): void {
-    const origin = originAt(this.root, path, at);
-    this.problems.push({
-      file: origin.file,
-      line: origin.line,
-      col: origin.col,
-      path: formatPath(path),
-      message,
-      ...(hint ? { hint } : {}),
-    });
+    this.problems.push(problemAt(this.root, path, message, hint, at));
   }
 
   warn(path: readonly PathSegment[], message: string, hint?: string): void {
-    const origin = originAt(this.root, path);
-    this.warnings.push({
-      file: origin.file,
-      line: origin.line,
-      col: origin.col,
-      path: formatPath(path),
-      message,
-      ...(hint ? { hint } : {}),
-    });
+    this.warnings.push(problemAt(this.root, path, message, hint));
   }
 
   line(path: readonly PathSegment[]): number {

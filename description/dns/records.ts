@@ -4,7 +4,6 @@
  * TTL, a CNAME alone at its name, in-zone targets that exist and are not a
  * CNAME where an address is needed).
  */
-import type { RecordType } from "../schema";
 import type { PathSegment } from "../problems";
 import { isReverseZone, ownerName } from "./names";
 import {
@@ -89,46 +88,51 @@ function checkRecordSet(
   return checkedSet;
 }
 
+/** A record set the zone may not hold, and the field the problem is reported at. */
+interface TypeRule {
+  readonly refuses: (ctx: ZoneContext, record: RecordInput, owner: string) => boolean;
+  readonly field: "type" | "name" | "values";
+  readonly message: (ctx: ZoneContext, record: RecordInput) => string;
+  readonly hint?: string;
+}
+
+const TYPE_RULES: readonly TypeRule[] = [
+  {
+    refuses: (ctx, record) => record.type === "PTR" && !isReverseZone(ctx.zone),
+    field: "type",
+    message: (ctx) => `PTR records belong in a reverse zone (in-addr.arpa or ip6.arpa), not in ${ctx.zone}`,
+    hint: "reverse DNS of servers is set with servers[].public.rdns",
+  },
+  {
+    refuses: (ctx, record) => ctx.mode === "primary" && !HETZNER_RECORD_TYPES.includes(record.type),
+    field: "type",
+    message: (_ctx, record) => `Hetzner DNS does not serve ${record.type} records`,
+    hint: "put them in a secondary zone (served by our own primary), or leave them out",
+  },
+  {
+    refuses: (_ctx, record, owner) => record.type === "NS" && owner === "@",
+    field: "name",
+    message: () => "the apex NS records are managed by Hetzner (its authoritative name servers)",
+    hint: "NS records here are for delegating a sub-zone",
+  },
+  {
+    refuses: (_ctx, record, owner) => record.type === "CNAME" && owner === "@",
+    field: "name",
+    message: () => "a CNAME cannot be at the zone apex (it would hide the SOA and NS records)",
+    hint: "use A/AAAA records referencing the server",
+  },
+  {
+    refuses: (_ctx, record) => record.type === "CNAME" && record.values.length > 1,
+    field: "values",
+    message: (_ctx, record) => `a CNAME has exactly one value, not ${record.values.length}`,
+  },
+];
+
 /** Whether the zone may hold the record set: PTR only in reverse zones, no apex NS or CNAME, one CNAME value. */
 function typeAllowed(ctx: ZoneContext, path: readonly PathSegment[], record: RecordInput, owner: string): boolean {
-  const type: RecordType = record.type;
-  if (type === "PTR" && !isReverseZone(ctx.zone)) {
-    ctx.report(
-      [...path, "type"],
-      `PTR records belong in a reverse zone (in-addr.arpa or ip6.arpa), not in ${ctx.zone}`,
-      "reverse DNS of servers is set with servers[].public.rdns",
-    );
-    return false;
-  }
-  if (ctx.mode === "primary" && !HETZNER_RECORD_TYPES.includes(type)) {
-    ctx.report(
-      [...path, "type"],
-      `Hetzner DNS does not serve ${type} records`,
-      "put them in a secondary zone (served by our own primary), or leave them out",
-    );
-    return false;
-  }
-  if (type === "NS" && owner === "@") {
-    ctx.report(
-      [...path, "name"],
-      "the apex NS records are managed by Hetzner (its authoritative name servers)",
-      "NS records here are for delegating a sub-zone",
-    );
-    return false;
-  }
-  if (type === "CNAME" && owner === "@") {
-    ctx.report(
-      [...path, "name"],
-      "a CNAME cannot be at the zone apex (it would hide the SOA and NS records)",
-      "use A/AAAA records referencing the server",
-    );
-    return false;
-  }
-  if (type === "CNAME" && record.values.length > 1) {
-    ctx.report([...path, "values"], `a CNAME has exactly one value, not ${record.values.length}`);
-    return false;
-  }
-  return true;
+  const refused = TYPE_RULES.find((rule) => rule.refuses(ctx, record, owner));
+  if (refused) ctx.report([...path, refused.field], refused.message(ctx, record), refused.hint);
+  return refused === undefined;
 }
 
 /** Each value checked, none repeated; `valid` is false when one was refused. */

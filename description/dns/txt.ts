@@ -8,7 +8,7 @@ import { splitUtf8 } from "../../primitives/txt";
 import { TXT_CHUNK_BYTES, TXT_MAX_BYTES } from "./types";
 
 /** Quotes one TXT character-string for zone files: `"` and `\` escaped, non-printable bytes as \DDD. */
-function quoteChunk(bytes: Buffer): string {
+export function quoteChunk(bytes: Buffer): string {
   let out = '"';
   for (const byte of bytes) {
     if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;

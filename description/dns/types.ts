@@ -5,7 +5,7 @@
  */
 import type { Family } from "../../primitives/ip";
 import { TXT_STRING_BYTES } from "../../primitives/txt";
-import type { RecordType } from "../schema";
+import { CONFIG_RECORD_TYPES, type RecordType } from "../schemas/dns";
 import type { PathSegment } from "../problems";
 
 /** A server address referenced by a record (`web-1.ipv4`), resolved by the stacks to the primary IP. */
@@ -49,19 +49,8 @@ export const CAA_TAGS = [
   "contactphone",
 ] as const;
 
-/** Hetzner DNS serves these types; the others only exist on our own (hidden primary) servers. */
-export const HETZNER_RECORD_TYPES: readonly RecordType[] = [
-  "A",
-  "AAAA",
-  "CNAME",
-  "MX",
-  "TXT",
-  "SRV",
-  "CAA",
-  "NS",
-  "TLSA",
-  "PTR",
-];
+/** Hetzner DNS serves these types; the others (SSHFP) only exist on our own (hidden primary) servers. */
+export const HETZNER_RECORD_TYPES: readonly RecordType[] = CONFIG_RECORD_TYPES.filter((type) => type !== "SSHFP");
 
 export interface ServerAddresses {
   readonly index: number;

@@ -155,25 +155,58 @@ function checkMx(vc: ValueContext, raw: string): Checked {
   return { ...text(`${priority} ${target.fqdn}`), target: { fqdn: target.fqdn, needs: "address" } };
 }
 
-const SERVICE_LABEL = /^_[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const PROTO_LABELS = ["_tcp", "_udp", "_tls", "_sctp"];
+/** Where an SRV or TLSA record set lives (`_<label>._<proto>`) and how its four fields are written. */
+interface ServiceRecordForm {
+  readonly type: "SRV" | "TLSA";
+  readonly firstLabel: RegExp;
+  readonly protocols: readonly string[];
+  /** The owner's form and an example, e.g. `_service._proto`, `_submissions._tcp`. */
+  readonly owner: readonly [form: string, example: string];
+  /** The value's form and an example, e.g. `<priority> <weight> <port> <target>`, `0 1 465 mail.all2all.org.`. */
+  readonly value: readonly [form: string, example: string];
+}
 
-/** An SRV record at `_service._proto`: `<priority> <weight> <port> <target>`, target "." for no service. */
-function checkSrv(vc: ValueContext, raw: string): Checked {
+const SRV_FORM: ServiceRecordForm = {
+  type: "SRV",
+  firstLabel: /^_[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+  protocols: ["_tcp", "_udp", "_tls", "_sctp"],
+  owner: ["_service._proto", "_submissions._tcp"],
+  value: ["<priority> <weight> <port> <target>", "0 1 465 mail.all2all.org."],
+};
+
+const TLSA_FORM: ServiceRecordForm = {
+  type: "TLSA",
+  firstLabel: /^_[0-9]{1,5}$/,
+  protocols: ["_tcp", "_udp", "_sctp"],
+  owner: ["_port._proto", "_25._tcp.mail"],
+  value: ["<usage> <selector> <matching type> <hex data>", "3 1 1 <sha-256 hex>"],
+};
+
+/** The four fields of an SRV or TLSA value, once its owner name has the form; undefined when refused (reported). */
+function serviceFields(
+  vc: ValueContext,
+  raw: string,
+  form: ServiceRecordForm,
+): readonly [string, string, string, string] | undefined {
   const labels = vc.owner.name.split(".");
-  if (labels.length < 2 || !SERVICE_LABEL.test(labels[0]!) || !PROTO_LABELS.includes(labels[1]!)) {
-    return fail(vc, `SRV record name "${vc.owner.name}" must start with _service._proto`, 'e.g. "_submissions._tcp"');
+  if (labels.length < 2 || !form.firstLabel.test(labels[0]!) || !form.protocols.includes(labels[1]!)) {
+    fail(vc, `${form.type} record name "${vc.owner.name}" must start with ${form.owner[0]}`, `e.g. "${form.owner[1]}"`);
+    return undefined;
   }
   const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$/.exec(raw.trim());
   if (!match) {
-    return fail(
-      vc,
-      `SRV value "${raw}" must be "<priority> <weight> <port> <target>"`,
-      'e.g. "0 1 465 mail.all2all.org."',
-    );
+    fail(vc, `${form.type} value "${raw}" must be "${form.value[0]}"`, `e.g. "${form.value[1]}"`);
+    return undefined;
   }
   // The pattern's four groups are mandatory: a match has all of them.
-  const [priorityText, weightText, portText, targetText] = [match[1]!, match[2]!, match[3]!, match[4]!];
+  return [match[1]!, match[2]!, match[3]!, match[4]!];
+}
+
+/** An SRV record at `_service._proto`: `<priority> <weight> <port> <target>`, target "." for no service. */
+function checkSrv(vc: ValueContext, raw: string): Checked {
+  const fields = serviceFields(vc, raw, SRV_FORM);
+  if (!fields) return { ok: false };
+  const [priorityText, weightText, portText, targetText] = fields;
   const [priority, weight, port] = [u16(priorityText), u16(weightText), u16(portText)];
   if (priority === undefined) return fail(vc, `SRV priority "${priorityText}" must be a number from 0 to 65535`);
   if (weight === undefined) return fail(vc, `SRV weight "${weightText}" must be a number from 0 to 65535`);
@@ -230,20 +263,9 @@ function checkCaa(vc: ValueContext, raw: string): Checked {
 
 /** A TLSA record at `_port._proto`: usage, selector, matching type and hex data of the right length. */
 function checkTlsa(vc: ValueContext, raw: string): Checked {
-  const labels = vc.owner.name.split(".");
-  if (labels.length < 2 || !/^_[0-9]{1,5}$/.test(labels[0]!) || !["_tcp", "_udp", "_sctp"].includes(labels[1]!)) {
-    return fail(vc, `TLSA record name "${vc.owner.name}" must start with _port._proto`, 'e.g. "_25._tcp.mail"');
-  }
-  const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$/.exec(raw.trim());
-  if (!match) {
-    return fail(
-      vc,
-      `TLSA value "${raw}" must be "<usage> <selector> <matching type> <hex data>"`,
-      'e.g. "3 1 1 <sha-256 hex>"',
-    );
-  }
-  // The pattern's four groups are mandatory: a match has all of them.
-  const [usage, selector, matching, data] = [match[1]!, match[2]!, match[3]!, match[4]!];
+  const fields = serviceFields(vc, raw, TLSA_FORM);
+  if (!fields) return { ok: false };
+  const [usage, selector, matching, data] = fields;
   if (!/^[0-3]$/.test(usage)) return fail(vc, `TLSA usage "${usage}" must be 0 to 3`);
   if (!/^[01]$/.test(selector)) return fail(vc, `TLSA selector "${selector}" must be 0 or 1`);
   if (!/^[0-2]$/.test(matching)) return fail(vc, `TLSA matching type "${matching}" must be 0, 1 or 2`);

@@ -10,8 +10,8 @@ import { REMOVE_KEY } from "../merge";
 import { NetworkDescriptionSchema } from "../schema";
 import { kebabGuess, NAME_PATTERN } from "../names";
 import { retiredServerType } from "../offer";
-import { formatPath, type ConfigProblem, type PathSegment } from "../problems";
-import { nodeAt, originAt, type Node } from "../yaml";
+import type { ConfigProblem, PathSegment } from "../problems";
+import { nodeAt, problemAt, type Node } from "../yaml";
 
 type AnySchema = z.ZodType;
 type Issue = z.core.$ZodIssue;
@@ -139,15 +139,7 @@ type IssueOf<C extends Issue["code"]> = Extract<Issue, { code: C }>;
 export function zodProblems(issues: readonly Issue[], root: Node, plain: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const push: Push = (path, message, hint, at = "value") => {
-    const origin = originAt(root, path, at);
-    problems.push({
-      file: origin.file,
-      line: origin.line,
-      col: origin.col,
-      path: formatPath(path),
-      message,
-      ...(hint ? { hint } : {}),
-    });
+    problems.push(problemAt(root, path, message, hint, at));
   };
   for (const issue of issues) {
     const path = issue.path.filter((s): s is PathSegment => typeof s === "string" || typeof s === "number");

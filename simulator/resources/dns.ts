@@ -5,7 +5,7 @@
  */
 import type { Sim } from "../core";
 import { registerZoneRRSets } from "./zones-rrsets";
-import { registerZones } from "./zones";
+import { registerZones } from "./zones-routes";
 
 export function registerDns(sim: Sim): void {
   registerZones(sim);

@@ -7,15 +7,9 @@
 import { checkLabels, checkUniqueName, invalidInput, ok, type Sim } from "../core";
 import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes } from "../crud";
 import { type Location, requireLocation } from "./offer";
-import {
-  type PtrHolder,
-  allocateIPv4,
-  allocateIPv6Network,
-  changePtrRoute,
-  initialPtrs,
-  ptrView,
-  requireIpType,
-} from "./primary-ips";
+import { allocateIPv4, allocateIPv6Network } from "./ip-addresses";
+import { requireIpType } from "./primary-ips";
+import { type PtrHolder, changePtrRoute, initialPtrs, ptrView } from "./reverse-dns";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
 
 export const FLOATING_IPS = "floating_ips";

@@ -1,7 +1,7 @@
 /**
- * Primary IPs (`/primary_ips`), and the address helpers the floating IPs and
- * servers share: allocation from documentation ranges, the canonical text of
- * an address (Go's, which the provider compares against), and reverse DNS.
+ * Primary IPs (`/primary_ips`). The address helpers the floating IPs and
+ * servers share are in ip-addresses.ts (allocation from documentation ranges,
+ * the canonical text of an address) and reverse-dns.ts (PTR entries).
  *
  * Hetzner's rules kept here (API reference and changelog):
  * - a primary IP has a `location` (the `datacenter` property was removed in
@@ -16,198 +16,15 @@
  * - an IPv4 primary IP is one address with a default PTR
  *   (`static.<reversed>.clients.your-server.de`); an IPv6 one is a /64 whose
  *   addresses get PTRs one by one (at most 100), none by default.
- *
- * Addresses: IPv4 from 203.0.113.0/24, then 198.18.0.0/15 (RFC 5737 and 2544:
- * never routed); IPv6 networks 2001:db8:1:N::/64 (RFC 3849), so none falls in
- * a range the project's configuration uses as an admin range.
  */
 import type { Sim, SimRequest } from "../core";
 import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
 import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { allocateIPv4, allocateIPv6Network } from "./ip-addresses";
 import { type Location, requireLocation } from "./offer";
+import { type PtrHolder, changePtrRoute, initialPtrs, ptrView } from "./reverse-dns";
 import { requireServer, serverCollection, withServer } from "./server-links";
 import type { ServerRecord } from "./servers";
-import { formatAddress } from "../../primitives/ip";
-
-// ---------------------------------------------------------------------------
-// Addresses
-
-/** The 8 groups of an IPv6 address, or undefined when `text` is not one. */
-export function parseIPv6(text: string): number[] | undefined {
-  let s = text;
-  const tail: number[] = [];
-  const dotted = s.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
-  if (dotted) {
-    const v4 = parseIPv4(dotted[2]!);
-    if (!v4) return undefined;
-    tail.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
-    s = dotted[1]!.endsWith("::") ? dotted[1]! : dotted[1]!.slice(0, -1);
-  }
-  const halves = s.split("::");
-  if (halves.length > 2) return undefined;
-  const part = (h: string): number[] | undefined => {
-    if (h === "") return [];
-    const groups = h.split(":");
-    if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-    return groups.map((g) => parseInt(g, 16));
-  };
-  const head = part(halves[0]!);
-  const rest = halves.length === 2 ? part(halves[1]!) : [];
-  if (!head || !rest) return undefined;
-  const given = head.length + rest.length + tail.length;
-  if (halves.length === 1) return given === 8 ? [...head, ...tail] : undefined;
-  if (given > 7) return undefined;
-  return [...head, ...new Array<number>(8 - given).fill(0), ...rest, ...tail];
-}
-
-export function parseIPv4(text: string): number[] | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.map(Number);
-}
-
-/** An IPv6 address as Go prints it (RFC 5952: lower case, the longest run of two or more zero groups as `::`). */
-export function formatIPv6(groups: readonly number[]): string {
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join(".");
-  }
-  return formatAddress(
-    "ipv6",
-    groups.reduce((value, g) => (value << 16n) | BigInt(g), 0n),
-  );
-}
-
-/** The canonical text of an IPv4 or IPv6 address, or undefined when `text` is neither. */
-export function canonicalIp(text: string): string | undefined {
-  const v4 = parseIPv4(text);
-  if (v4) return v4.join(".");
-  const v6 = parseIPv6(text);
-  return v6 ? formatIPv6(v6) : undefined;
-}
-
-/** Whether `address` (IPv6) lies in the /64 `network` (`x:y:z:w::/64`). */
-export function inNetwork64(address: string, network: string): boolean {
-  const a = parseIPv6(address);
-  const n = parseIPv6(network.replace(/\/64$/, ""));
-  return a !== undefined && n !== undefined && a.slice(0, 4).every((g, i) => g === n[i]);
-}
-
-/** Hetzner's reverse name of an IPv4 address before anyone sets one. */
-export function defaultPtr(ipv4: string): string {
-  return `static.${ipv4.split(".").reverse().join(".")}.clients.your-server.de`;
-}
-
-interface Allocator {
-  v4: number;
-  v6: number;
-}
-const allocators = new WeakMap<Sim, Allocator>();
-
-function allocator(sim: Sim): Allocator {
-  let a = allocators.get(sim);
-  if (!a) {
-    a = { v4: 0, v6: 0 };
-    allocators.set(sim, a);
-  }
-  return a;
-}
-
-/** A fresh IPv4 address (never handed out twice by one simulator). */
-export function allocateIPv4(sim: Sim): string {
-  const n = allocator(sim).v4++;
-  if (n < 254) return `203.0.113.${n + 1}`;
-  const m = n - 254 + 1;
-  if (m >= 2 ** 17 - 1)
-    throw new ApiError(422, "resource_unavailable", "no IPv4 address left in the simulator's ranges");
-  return `198.${18 + (m >> 16)}.${(m >> 8) & 255}.${m & 255}`;
-}
-
-/** A fresh IPv6 /64 network, as the API writes it (`2001:db8:1:5::/64`). */
-export function allocateIPv6Network(sim: Sim): string {
-  const n = allocator(sim).v6++;
-  const groups = [0x2001, 0xdb8, 1 + Math.floor(n / 0xffff), (n % 0xffff) + 1, 0, 0, 0, 0];
-  return `${formatIPv6(groups)}/64`;
-}
-
-// ---------------------------------------------------------------------------
-// Reverse DNS, shared by primary IPs, floating IPs and servers
-
-export interface DnsPtr {
-  ip: string;
-  dns_ptr: string;
-}
-
-/** What carries reverse DNS: one IPv4 address, or an IPv6 /64 network. */
-export interface PtrHolder {
-  type: "ipv4" | "ipv6";
-  /** The address (IPv4) or the network with its prefix (IPv6). */
-  ip: string;
-  dns_ptr: DnsPtr[];
-}
-
-/** The PTR list a new address starts with: the default name for IPv4, nothing for IPv6. */
-export function initialPtrs(type: "ipv4" | "ipv6", ip: string): DnsPtr[] {
-  return type === "ipv4" ? [{ ip, dns_ptr: defaultPtr(ip) }] : [];
-}
-
-const HOSTNAME =
-  /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
-
-/** The canonical address `ipText` if it belongs to `holder`, else `invalid_input` on `ip`. */
-export function addressOf(holder: PtrHolder, ipText: unknown): string {
-  if (typeof ipText !== "string") throw invalidInput("ip", "is required");
-  const ip = canonicalIp(ipText);
-  if (ip === undefined) throw invalidInput("ip", `${JSON.stringify(ipText)} is not an IP address`);
-  const belongs = holder.type === "ipv4" ? ip === holder.ip : ip.includes(":") && inNetwork64(ip, holder.ip);
-  if (!belongs) throw invalidInput("ip", `${ip} does not belong to ${holder.ip}`);
-  return ip;
-}
-
-/**
- * Sets (or with `null` resets) the PTR of one address of `holder`: reading it
- * back gives exactly the name set. IPv4 resets to the default name; IPv6 loses
- * the entry. `invalid_input` for an address outside the holder, a name that is
- * no hostname, or a 101st IPv6 entry.
- */
-export function changePtr(holder: PtrHolder, ipText: unknown, ptr: unknown): void {
-  const ip = addressOf(holder, ipText);
-  if (ptr !== null && (typeof ptr !== "string" || !HOSTNAME.test(ptr))) {
-    throw invalidInput("dns_ptr", `${JSON.stringify(ptr)} is not a valid hostname`);
-  }
-  const rest = holder.dns_ptr.filter((p) => p.ip !== ip);
-  if (ptr === null) {
-    holder.dns_ptr = holder.type === "ipv4" ? [{ ip, dns_ptr: defaultPtr(ip) }] : rest;
-    return;
-  }
-  if (holder.type === "ipv6" && rest.length >= 100)
-    throw invalidInput("ip", "at most 100 reverse DNS entries per IPv6 network");
-  holder.dns_ptr = [...rest, { ip, dns_ptr: ptr }];
-}
-
-/**
- * Registers `POST /<plural>/:id/actions/change_dns_ptr` for a resource that
- * carries its own reverse DNS (primary and floating IPs): {@link changePtr}
- * with the body's `ip` and `dns_ptr`, answered with an action on the record.
- */
-export function changePtrRoute<T extends PtrHolder & { id: number }>(
-  sim: Sim,
-  names: ResourceNames,
-  get: (req: SimRequest) => T,
-): void {
-  sim.route("cloud", "POST", `/${names.plural}/:id/actions/change_dns_ptr`, (req) => {
-    const record = get(req);
-    changePtr(record, req.body.ip, req.body.dns_ptr ?? null);
-    return ok({ action: sim.action("change_dns_ptr", [{ id: record.id, type: names.singular }]) }, 201);
-  });
-}
-
-/** Copies of the PTR entries, as the API lists them. */
-export function ptrView(holder: PtrHolder): DnsPtr[] {
-  return holder.dns_ptr.map((p) => ({ ...p }));
-}
-
-// ---------------------------------------------------------------------------
-// Primary IPs
 
 export const PRIMARY_IPS = "primary_ips";
 
@@ -327,80 +144,60 @@ function checkAssignable(sim: Sim, p: PrimaryIpRecord, server: ServerRecord): vo
 
 const NAMES: ResourceNames = { plural: "primary_ips", singular: "primary_ip", what: "primary IP" };
 
-export function registerPrimaryIps(sim: Sim): void {
-  const col = primaryIps(sim);
-  const get = readRoutes(sim, col, {
-    ...NAMES,
-    view: primaryIpView,
-    filter: (query) => {
-      const ip = query.get("ip");
-      return (p) => ip === null || p.ip === ip || p.ip === `${ip}/64`;
-    },
-  });
-
-  sim.route("cloud", "POST", "/primary_ips", (req) => {
-    const b = req.body;
-    const name = requireString(b, "name");
-    const type = requireIpType(b);
-    checkUniqueName(col, name, "primary IP", undefined);
-    const labels = checkLabels(b.labels);
-    if (b.assignee_type !== undefined && b.assignee_type !== "server")
-      throw invalidInput("assignee_type", "must be server");
-    const hasAssignee = b.assignee_id !== undefined && b.assignee_id !== null;
-    if (hasAssignee && b.location !== undefined)
-      throw invalidInput("location", "location and assignee_id are mutually exclusive");
-    if (!hasAssignee && b.location === undefined)
-      throw invalidInput("location", "is required when no assignee_id is given");
-    if (b.auto_delete !== undefined && typeof b.auto_delete !== "boolean")
-      throw invalidInput("auto_delete", "must be a boolean");
-    let server: ServerRecord | undefined;
-    let location: Location;
-    if (hasAssignee) {
-      server = assignableServer(sim, b.assignee_id, "assignee_id");
-      if (primaryIpOf(sim, server.id, type)) {
-        throw new ApiError(
-          422,
-          type === "ipv4" ? "server_has_ipv4" : "server_has_ipv6",
-          `server ${server.id} already has an ${type} address`,
-        );
-      }
-      location = server.location;
-    } else {
-      location = requireLocation("location", b.location);
-    }
-    const p = addPrimaryIp(sim, {
-      name,
-      type,
-      location,
-      labels,
-      autoDelete: b.auto_delete,
-      assigneeId: server?.id ?? null,
-    });
-    const action = sim.action("create_primary_ip", withServer("primary_ip", p.id, server?.id ?? null));
-    return ok({ primary_ip: primaryIpView(p), action }, 201);
-  });
-
-  sim.route("cloud", "PUT", "/primary_ips/:id", (req) => {
-    const p = get(req);
-    const b = req.body;
-    updateNameAndLabels(col, p, b, "primary IP");
-    if (b.auto_delete !== undefined) {
-      if (typeof b.auto_delete !== "boolean") throw invalidInput("auto_delete", "must be a boolean");
-      p.auto_delete = b.auto_delete;
-    }
-    return ok({ primary_ip: primaryIpView(p) });
-  });
-
-  deleteRoute(sim, col, NAMES, (p) => {
-    if (p.assignee_id !== null) {
+/** POST /primary_ips: a name, a type, and either a location or a powered-off server to assign to. */
+function createPrimaryIp(sim: Sim, b: Record<string, any>) {
+  const name = requireString(b, "name");
+  const type = requireIpType(b);
+  checkUniqueName(primaryIps(sim), name, "primary IP", undefined);
+  const labels = checkLabels(b.labels);
+  if (b.assignee_type !== undefined && b.assignee_type !== "server")
+    throw invalidInput("assignee_type", "must be server");
+  const hasAssignee = b.assignee_id !== undefined && b.assignee_id !== null;
+  if (hasAssignee && b.location !== undefined)
+    throw invalidInput("location", "location and assignee_id are mutually exclusive");
+  if (!hasAssignee && b.location === undefined)
+    throw invalidInput("location", "is required when no assignee_id is given");
+  if (b.auto_delete !== undefined && typeof b.auto_delete !== "boolean")
+    throw invalidInput("auto_delete", "must be a boolean");
+  let server: ServerRecord | undefined;
+  let location: Location;
+  if (hasAssignee) {
+    server = assignableServer(sim, b.assignee_id, "assignee_id");
+    if (primaryIpOf(sim, server.id, type)) {
       throw new ApiError(
         422,
-        "must_be_unassigned",
-        `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`,
+        type === "ipv4" ? "server_has_ipv4" : "server_has_ipv6",
+        `server ${server.id} already has an ${type} address`,
       );
     }
+    location = server.location;
+  } else {
+    location = requireLocation("location", b.location);
+  }
+  const p = addPrimaryIp(sim, {
+    name,
+    type,
+    location,
+    labels,
+    autoDelete: b.auto_delete,
+    assigneeId: server?.id ?? null,
   });
+  const action = sim.action("create_primary_ip", withServer("primary_ip", p.id, server?.id ?? null));
+  return { primary_ip: primaryIpView(p), action };
+}
 
+/** PUT /primary_ips/:id: name, labels and `auto_delete`. */
+function updatePrimaryIp(sim: Sim, p: PrimaryIpRecord, b: Record<string, any>) {
+  updateNameAndLabels(primaryIps(sim), p, b, "primary IP");
+  if (b.auto_delete !== undefined) {
+    if (typeof b.auto_delete !== "boolean") throw invalidInput("auto_delete", "must be a boolean");
+    p.auto_delete = b.auto_delete;
+  }
+  return { primary_ip: primaryIpView(p) };
+}
+
+/** The `assign` and `unassign` actions: both need the server powered off. */
+function assignmentRoutes(sim: Sim, get: (req: SimRequest) => PrimaryIpRecord): void {
   sim.route("cloud", "POST", "/primary_ips/:id/actions/assign", (req) => {
     const p = get(req);
     if (req.body.assignee_type !== "server") throw invalidInput("assignee_type", "must be server");
@@ -431,9 +228,31 @@ export function registerPrimaryIps(sim: Sim): void {
     }
     return ok({ action: sim.action("unassign_primary_ip", resources) }, 201);
   });
+}
 
+export function registerPrimaryIps(sim: Sim): void {
+  const col = primaryIps(sim);
+  const get = readRoutes(sim, col, {
+    ...NAMES,
+    view: primaryIpView,
+    filter: (query) => {
+      const ip = query.get("ip");
+      return (p) => ip === null || p.ip === ip || p.ip === `${ip}/64`;
+    },
+  });
+  sim.route("cloud", "POST", "/primary_ips", (req) => ok(createPrimaryIp(sim, req.body), 201));
+  sim.route("cloud", "PUT", "/primary_ips/:id", (req) => ok(updatePrimaryIp(sim, get(req), req.body)));
+  deleteRoute(sim, col, NAMES, (p) => {
+    if (p.assignee_id !== null) {
+      throw new ApiError(
+        422,
+        "must_be_unassigned",
+        `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it before deleting it`,
+      );
+    }
+  });
+  assignmentRoutes(sim, get);
   changePtrRoute(sim, NAMES, get);
-
   deleteProtectionRoute(sim, NAMES, get, (p, del) => {
     if (del && p.auto_delete)
       throw invalidInput("delete", "delete protection can only be enabled while auto_delete is false");

@@ -126,6 +126,11 @@ export const boxResource = (box: StorageBox): { id: number; type: string }[] => 
 
 export const boxAction = (sim: Sim, command: string, box: StorageBox): Action => sim.action(command, boxResource(box));
 
+/** Access settings with every one of `keys` off, in their order (what a new box or subaccount starts with). */
+export function accessSettingsOff<K extends string>(keys: readonly K[]): Record<K, boolean> {
+  return Object.fromEntries(keys.map((key) => [key, false])) as Record<K, boolean>;
+}
+
 /**
  * Applies the access settings given in `body` (booleans; absent ones keep
  * their value) to `into`, as create and update_access_settings take them.

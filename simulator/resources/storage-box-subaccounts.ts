@@ -26,7 +26,15 @@
 import { type Sim, ApiError, checkLabels, invalidInput, ok } from "../core";
 import { queryFilter } from "../crud";
 import { checkPassword } from "./storage-box-offer";
-import { type StorageBox, apiView, applyAccessSettings, boxAction, boxChildRoutes, boxOf } from "./storage-box-state";
+import {
+  type StorageBox,
+  accessSettingsOff,
+  apiView,
+  applyAccessSettings,
+  boxAction,
+  boxChildRoutes,
+  boxOf,
+} from "./storage-box-state";
 
 export interface SubaccountAccessSettings {
   reachable_externally: boolean;
@@ -93,13 +101,7 @@ function createSubaccount(sim: Sim, box: StorageBox, body: Record<string, any>):
   const password = checkPassword(body.password);
   const description = optionalString(body, "description") ?? "";
   const labels = checkLabels(body.labels);
-  const access: SubaccountAccessSettings = {
-    reachable_externally: false,
-    readonly: false,
-    samba_enabled: false,
-    ssh_enabled: false,
-    webdav_enabled: false,
-  };
+  const access: SubaccountAccessSettings = accessSettingsOff(ACCESS_KEYS);
   applyAccessSettings(access, body.access_settings, ACCESS_KEYS);
   const limit = box.storage_box_type.subaccounts_limit;
   if (subaccountsOf(sim, box).length >= limit) {

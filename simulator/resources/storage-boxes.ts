@@ -26,14 +26,13 @@
  * Imports: ../core, ./storage-box-offer, ./storage-box-state, ./storage-box-subaccounts,
  * ./storage-box-snapshots.
  */
+import { resourceActionRoutes } from "../resource-actions";
 import {
-  type Action,
   type Sim,
   checkLabels,
   checkUniqueName,
   filterList,
   invalidInput,
-  notFound,
   ok,
   paginate,
   protectedError,
@@ -51,6 +50,7 @@ import {
   type SnapshotPlan,
   type StorageBox,
   type StorageBoxAccessSettings,
+  accessSettingsOff,
   applyAccessSettings,
   boxAction,
   boxCollection,
@@ -107,13 +107,7 @@ function createBox(sim: Sim, body: Record<string, any>): StorageBox {
   const password = checkPassword(body.password);
   const labels = checkLabels(body.labels);
   const sshKeys = checkSshKeys(body.ssh_keys);
-  const access: StorageBoxAccessSettings = {
-    reachable_externally: false,
-    samba_enabled: false,
-    ssh_enabled: false,
-    webdav_enabled: false,
-    zfs_enabled: false,
-  };
+  const access: StorageBoxAccessSettings = accessSettingsOff(ACCESS_KEYS);
   applyAccessSettings(access, body.access_settings, ACCESS_KEYS);
   checkUniqueName(boxCollection(sim), name, "storage box");
   const id = sim.id();
@@ -153,9 +147,9 @@ function deleteBox(sim: Sim, box: StorageBox): void {
   sim.deleted("storage_box", box.id);
 }
 
-export function registerStorageBoxes(sim: Sim): void {
+/** The boxes: list, create, read, update (name and labels), delete, and the folders of a box. */
+function boxRoutes(sim: Sim): void {
   const boxes = boxCollection(sim);
-  registerStorageBoxTypes(sim);
 
   sim.route("hetzner", "GET", "/storage_boxes", (req) =>
     paginate(
@@ -202,23 +196,11 @@ export function registerStorageBoxes(sim: Sim): void {
     }
     return ok({ folders: [...folders].sort() });
   });
+}
 
-  sim.route("hetzner", "GET", "/storage_boxes/:id/actions", (req) => {
-    const box = boxOf(sim, req);
-    const list = [...sim.actions.values()]
-      .filter((a) => a.resources.some((r) => r.type === "storage_box" && r.id === box.id))
-      .map((a) => sim.readAction(a.id))
-      .filter((a): a is Action => a !== undefined);
-    return paginate("actions", list, req.query);
-  });
-
-  sim.route("hetzner", "GET", "/storage_boxes/:id/actions/:action", (req) => {
-    const box = boxOf(sim, req);
-    const raw = req.params.action ?? "";
-    const found = /^\d+$/.test(raw) ? sim.actions.get(Number(raw)) : undefined;
-    if (!found?.resources.some((r) => r.type === "storage_box" && r.id === box.id)) throw notFound("action", raw);
-    return ok({ action: sim.readAction(found.id) });
-  });
+/** The actions of a box: those that change it, and those it has (from the shared store). */
+function boxActionRoutes(sim: Sim): void {
+  resourceActionRoutes(sim, "hetzner", "/storage_boxes/:id", "storage_box", (req) => boxOf(sim, req).id);
 
   /** A box action: `POST /storage_boxes/{id}/actions/<name>`, answered with an action of the same name. */
   const action = (name: string, run: (box: StorageBox, body: Record<string, any>) => void): void => {
@@ -270,7 +252,12 @@ export function registerStorageBoxes(sim: Sim): void {
     );
     if (!found) throw invalidInput("snapshot", `the storage box has no snapshot ${JSON.stringify(wanted)}`);
   });
+}
 
+export function registerStorageBoxes(sim: Sim): void {
+  registerStorageBoxTypes(sim);
+  boxRoutes(sim);
+  boxActionRoutes(sim);
   registerStorageBoxSubaccounts(sim);
   registerStorageBoxSnapshots(sim);
 }

@@ -80,6 +80,57 @@ export function checkAttachable(v: VolumeRecord, server: ServerRecord): void {
   }
 }
 
+/**
+ * POST /volumes: a name, a size, and a location or a server to attach to
+ * (in the server's location); `automount` needs the server.
+ */
+function createVolume(sim: Sim, b: Record<string, any>) {
+  const name = requireString(b, "name");
+  const size = requireSize(b.size);
+  checkUniqueName(volumes(sim), name, "volume");
+  const labels = checkLabels(b.labels);
+  if (b.format !== undefined && b.format !== null && b.format !== "xfs" && b.format !== "ext4") {
+    throw invalidInput("format", "must be xfs or ext4");
+  }
+  const server = b.server === undefined || b.server === null ? undefined : requireServer(sim, b.server, "server");
+  if (!server && (b.location === undefined || b.location === null))
+    throw invalidInput("location", "is required when no server is given");
+  if (b.automount !== undefined && typeof b.automount !== "boolean")
+    throw invalidInput("automount", "must be a boolean");
+  if (b.automount === true && !server) throw invalidInput("automount", "needs a server to attach the volume to");
+  let location: Location;
+  if (server) {
+    if (
+      b.location !== undefined &&
+      b.location !== null &&
+      requireLocation("location", b.location).name !== server.location.name
+    ) {
+      throw invalidInput("location", `server ${server.id} is in ${server.location.name}`);
+    }
+    location = server.location;
+  } else {
+    location = requireLocation("location", b.location);
+  }
+  const id = sim.id();
+  const v: VolumeRecord = {
+    id,
+    name,
+    server: server?.id ?? null,
+    status: "available",
+    location,
+    size,
+    format: typeof b.format === "string" ? b.format : null,
+    protection: { delete: false },
+    labels,
+    linux_device: `/dev/disk/by-id/scsi-0HC_Volume_${id}`,
+    created: sim.now(),
+  };
+  volumes(sim).set(id, v);
+  const action = sim.action("create_volume", [{ id, type: "volume" }]);
+  const next = server ? [sim.action("attach_volume", withServer("volume", id, server.id))] : [];
+  return { volume: volumeView(v), action, next_actions: next };
+}
+
 const NAMES: ResourceNames = { plural: "volumes", singular: "volume", what: "volume" };
 
 export function registerVolumes(sim: Sim): void {
@@ -87,53 +138,7 @@ export function registerVolumes(sim: Sim): void {
   const filter = queryFilter("status", (v: VolumeRecord) => v.status, { repeated: true });
   const get = readRoutes(sim, col, { ...NAMES, view: volumeView, filter });
 
-  sim.route("cloud", "POST", "/volumes", (req) => {
-    const b = req.body;
-    const name = requireString(b, "name");
-    const size = requireSize(b.size);
-    checkUniqueName(col, name, "volume");
-    const labels = checkLabels(b.labels);
-    if (b.format !== undefined && b.format !== null && b.format !== "xfs" && b.format !== "ext4") {
-      throw invalidInput("format", "must be xfs or ext4");
-    }
-    const server = b.server === undefined || b.server === null ? undefined : requireServer(sim, b.server, "server");
-    if (!server && (b.location === undefined || b.location === null))
-      throw invalidInput("location", "is required when no server is given");
-    if (b.automount !== undefined && typeof b.automount !== "boolean")
-      throw invalidInput("automount", "must be a boolean");
-    if (b.automount === true && !server) throw invalidInput("automount", "needs a server to attach the volume to");
-    let location: Location;
-    if (server) {
-      if (
-        b.location !== undefined &&
-        b.location !== null &&
-        requireLocation("location", b.location).name !== server.location.name
-      ) {
-        throw invalidInput("location", `server ${server.id} is in ${server.location.name}`);
-      }
-      location = server.location;
-    } else {
-      location = requireLocation("location", b.location);
-    }
-    const id = sim.id();
-    const v: VolumeRecord = {
-      id,
-      name,
-      server: server?.id ?? null,
-      status: "available",
-      location,
-      size,
-      format: typeof b.format === "string" ? b.format : null,
-      protection: { delete: false },
-      labels,
-      linux_device: `/dev/disk/by-id/scsi-0HC_Volume_${id}`,
-      created: sim.now(),
-    };
-    col.set(id, v);
-    const action = sim.action("create_volume", [{ id, type: "volume" }]);
-    const next = server ? [sim.action("attach_volume", withServer("volume", id, server.id))] : [];
-    return ok({ volume: volumeView(v), action, next_actions: next }, 201);
-  });
+  sim.route("cloud", "POST", "/volumes", (req) => ok(createVolume(sim, req.body), 201));
 
   sim.route("cloud", "PUT", "/volumes/:id", (req) => {
     const v = get(req);

@@ -17,7 +17,7 @@
  * Imports: node, ../core.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { invalidInput } from "../core";
+import { checkLabels, invalidInput } from "../core";
 
 /**
  * RRset types the API accepts (hcloud-go's ZoneRRSetType values, SOA included). Kept apart from
@@ -207,6 +207,27 @@ export function checkTtl(ttl: unknown, field: string, nullable: boolean): number
   return ttl;
 }
 
+/**
+ * Checks one rrset of a request (`type`, `name`, `ttl`, `labels`, `records`,
+ * in that order); `at` prefixes the fields of its errors (`rrsets[0]`), none
+ * when the rrset is the whole body.
+ */
+export function checkNewRRSet(
+  raw: any,
+  zoneName: string,
+  at?: string,
+): { name: string; type: RRSetType; ttl: number | null; labels: Record<string, string>; records: ZoneRecord[] } {
+  const field = (name: string): string => (at === undefined ? name : `${at}.${name}`);
+  const type = checkRRSetType(raw?.type, field("type"));
+  return {
+    name: checkRRSetName(raw?.name, zoneName, field("name")),
+    type,
+    ttl: checkTtl(raw?.ttl, field("ttl"), true),
+    labels: checkLabels(raw?.labels),
+    records: checkRecords(type, raw?.records, field("records")),
+  };
+}
+
 /** One record as the API stores and answers it (comment "" when none was given). */
 export interface ZoneRecord {
   value: string;
@@ -247,6 +268,10 @@ export function recordValueProblem(type: RRSetType, value: string): string | und
     s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= max;
   const host = (s: string | undefined): boolean =>
     s !== undefined && /^[A-Za-z0-9_*@.-]+$/.test(s) && !s.includes("..");
+  const hex = (s: string | undefined): boolean => s !== undefined && /^[0-9a-fA-F]+$/.test(s);
+  /** Four fields: three unsigned integers of at most `maxima`, then one that `last` accepts (SRV, TLSA, DS). */
+  const numbersThen = (maxima: readonly [number, number, number], last: (s: string | undefined) => boolean) =>
+    fields.length === 4 && maxima.every((max, i) => uint(fields[i], max)) && last(fields[3]);
   if (value !== value.trim() && type !== "TXT") return "must not begin or end with white space";
   switch (type) {
     case "A":
@@ -260,31 +285,15 @@ export function recordValueProblem(type: RRSetType, value: string): string | und
     case "MX":
       return fields.length === 2 && uint(fields[0], 65535) && host(fields[1]) ? undefined : "must be <priority> <host>";
     case "SRV":
-      return fields.length === 4 &&
-        uint(fields[0], 65535) &&
-        uint(fields[1], 65535) &&
-        uint(fields[2], 65535) &&
-        host(fields[3])
-        ? undefined
-        : "must be <priority> <weight> <port> <target>";
+      return numbersThen([65535, 65535, 65535], host) ? undefined : "must be <priority> <weight> <port> <target>";
     case "CAA":
       return /^\d{1,3} [A-Za-z0-9]+ "(?:[^"\\]|\\.)*"$/.test(value) && Number(fields[0]) <= 255
         ? undefined
         : 'must be <flags> <tag> "<value>"';
     case "TLSA":
-      return fields.length === 4 &&
-        uint(fields[0], 255) &&
-        uint(fields[1], 255) &&
-        uint(fields[2], 255) &&
-        /^[0-9a-fA-F]+$/.test(fields[3]!)
-        ? undefined
-        : "must be <usage> <selector> <matching type> <hex data>";
+      return numbersThen([255, 255, 255], hex) ? undefined : "must be <usage> <selector> <matching type> <hex data>";
     case "DS":
-      return fields.length === 4 &&
-        uint(fields[0], 65535) &&
-        uint(fields[1], 255) &&
-        uint(fields[2], 255) &&
-        /^[0-9a-fA-F]+$/.test(fields[3]!)
+      return numbersThen([65535, 255, 255], hex)
         ? undefined
         : "must be <key tag> <algorithm> <digest type> <hex digest>";
     case "SOA":

@@ -34,6 +34,7 @@ import {
   API_RRSET_TYPES,
   type RRSetType,
   type ZoneRecord,
+  checkNewRRSet,
   checkRRSetName,
   checkRRSetType,
   checkRecords,
@@ -100,7 +101,8 @@ function setRecords(sim: Sim, zone: Zone, set: RRSet, records: ZoneRecord[]): vo
 
 const rrsetAction = (sim: Sim, command: string, zone: Zone): Action => sim.action(command, zoneResource(zone));
 
-export function registerZoneRRSets(sim: Sim): void {
+/** The rrsets of a primary zone: list, create, read, update (labels), delete. */
+function rrsetRoutes(sim: Sim): void {
   sim.route("cloud", "GET", "/zones/:zone/rrsets", (req) => {
     const zone = primaryZone(sim, req);
     const types = req.query.getAll("type");
@@ -119,20 +121,16 @@ export function registerZoneRRSets(sim: Sim): void {
 
   sim.route("cloud", "POST", "/zones/:zone/rrsets", (req) => {
     const zone = primaryZone(sim, req);
-    const type = checkRRSetType(req.body.type);
-    const name = checkRRSetName(req.body.name, zone.name);
-    const ttl = checkTtl(req.body.ttl, "ttl", true);
-    const labels = checkLabels(req.body.labels);
-    const records = checkRecords(type, req.body.records);
-    const id = `${name}/${type}`;
+    const set = checkNewRRSet(req.body, zone.name);
+    const id = `${set.name}/${set.type}`;
     if (rrsetsOf(sim, zone.id).has(id)) {
       throw new ApiError(409, "uniqueness_error", `rrset ${id} already exists in zone ${zone.name}`, {
         fields: [{ name: "name", messages: ["an rrset with this name and type already exists"] }],
       });
     }
-    const set = putRRSet(sim, zone, { name, type, ttl, labels, records });
+    const stored = putRRSet(sim, zone, set);
     touchZone(sim, zone);
-    return ok({ rrset: rrsetView(sim, set), action: rrsetAction(sim, "create_rrset", zone) }, 201);
+    return ok({ rrset: rrsetView(sim, stored), action: rrsetAction(sim, "create_rrset", zone) }, 201);
   });
 
   sim.route("cloud", "GET", "/zones/:zone/rrsets/:name/:type", (req) => {
@@ -158,7 +156,13 @@ export function registerZoneRRSets(sim: Sim): void {
     touchZone(sim, zone);
     return ok({ action: rrsetAction(sim, "delete_rrset", zone) });
   });
+}
 
+/**
+ * The actions on an rrset: protection, TTL, and the changes of its records
+ * (`add_records` also creates a missing rrset).
+ */
+function rrsetActionRoutes(sim: Sim): void {
   /** An action on an existing rrset: `/actions/<name>`, answered with an action called `command`. */
   const action = (
     name: string,
@@ -231,4 +235,9 @@ export function registerZoneRRSets(sim: Sim): void {
     }
     return ok({ action: rrsetAction(sim, "add_rrset_records", zone) });
   });
+}
+
+export function registerZoneRRSets(sim: Sim): void {
+  rrsetRoutes(sim);
+  rrsetActionRoutes(sim);
 }

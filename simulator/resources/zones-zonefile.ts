@@ -9,12 +9,13 @@
  * default TTL; only class IN; comments after a record become its comment,
  * comments on their own lines are dropped. (The SOA and NS requirements are
  * checked by the caller.) Record values are kept as written, white space
- * outside quotes folded to one space.
+ * outside quotes folded to one space. {@link importZonefile} checks them and
+ * replaces a zone's rrsets by those of the file.
  *
- * Imports: ../core, ./zones-records; types from ./zones.
+ * Imports: ../core, ./zones, ./zones-records.
  */
-import { invalidInput } from "../core";
-import type { NewRRSet, RRSet, Zone } from "./zones";
+import { type Sim, invalidInput } from "../core";
+import { HETZNER_NAMESERVERS, type NewRRSet, type RRSet, type Zone, putRRSet, rrsetsOf, touchZone } from "./zones";
 import {
   type RRSetType,
   type ZoneRecord,
@@ -172,4 +173,29 @@ function relativeName(name: string, zoneName: string, outside: () => never): str
   if (absolute === zoneName) return "@";
   if (absolute.endsWith(`.${zoneName}`)) return absolute.slice(0, -(zoneName.length + 1));
   return outside();
+}
+
+/** Replaces every rrset of a primary zone by those of a zone file (`$TTL` becomes the zone's TTL). */
+export function importZonefile(sim: Sim, zone: Zone, text: unknown, field = "zonefile"): void {
+  if (typeof text !== "string" || text.trim() === "") throw invalidInput(field, "is required");
+  const parsed = parseZonefile(text, zone.name, field);
+  const soa = parsed.rrsets.find((s) => s.name === "@" && s.type === "SOA");
+  if (!soa) throw invalidInput(field, "the zone file must contain an SOA record");
+  const ns = parsed.rrsets.find((s) => s.name === "@" && s.type === "NS");
+  const missing = HETZNER_NAMESERVERS.filter((n) => !ns?.records.some((r) => r.value === n));
+  if (missing.length > 0)
+    throw invalidInput(
+      field,
+      `the assigned Hetzner nameservers must be present as NS records (missing ${missing.join(", ")})`,
+    );
+  const current = rrsetsOf(sim, zone.id).get("@/SOA")?.records[0]?.value.split(" ")[2];
+  rrsetsOf(sim, zone.id).clear();
+  for (const set of parsed.rrsets) putRRSet(sim, zone, set, field);
+  if (parsed.ttl !== undefined) zone.ttl = parsed.ttl;
+  // The serial stays Hetzner's: the imported one is replaced by the next of the zone's own.
+  const record = rrsetsOf(sim, zone.id).get("@/SOA")!.records[0]!;
+  const fields = record.value.split(" ");
+  fields[2] = current ?? "0";
+  record.value = fields.join(" ");
+  touchZone(sim, zone);
 }

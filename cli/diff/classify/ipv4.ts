@@ -3,14 +3,17 @@ import type { Reason } from "../model";
 import { isPlainObject } from "../values";
 import type { Body, ResourcePair } from "./common";
 
+/** The server's public_net blocks (a list, or one block as an object; none when absent). */
+function publicNetBlocks(server: Body): readonly unknown[] {
+  const net = server.public_net;
+  if (Array.isArray(net)) return net;
+  return isPlainObject(net) ? [net] : [];
+}
+
 /** True when the server has a public IPv4 at all (the provider creates one when public_net is absent). */
 function hasIpv4(server: Body | undefined): boolean {
   if (server === undefined) return false;
-  const blocks = Array.isArray(server.public_net)
-    ? server.public_net
-    : isPlainObject(server.public_net)
-      ? [server.public_net]
-      : [];
+  const blocks = publicNetBlocks(server);
   if (blocks.length === 0) return true;
   return blocks.some((b) => isPlainObject(b) && b.ipv4_enabled !== false);
 }
@@ -18,11 +21,7 @@ function hasIpv4(server: Body | undefined): boolean {
 /** True when the server's public IPv4 is auto-created (no primary IP id given), so it dies with the server. */
 function hasAutoIpv4(server: Body | undefined, unknown: (attribute: string) => boolean = () => false): boolean {
   if (server === undefined) return false;
-  const blocks = Array.isArray(server.public_net)
-    ? server.public_net
-    : isPlainObject(server.public_net)
-      ? [server.public_net]
-      : [];
+  const blocks = publicNetBlocks(server);
   if (blocks.length === 0) return true;
   return blocks.some(
     (b) =>
