@@ -11,7 +11,7 @@
  * suppression.) Nothing here writes a file.
  */
 import type { TerraformResource } from "cdktn";
-import { forgetResolved } from "./documents";
+import { forgetResolved } from "../stacks/resolve-once";
 
 /** One suppression as the synthesised JSON holds it. */
 export interface WrittenSuppression {

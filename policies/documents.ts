@@ -5,11 +5,10 @@
  * of the App was prepared (cross-stack outputs and remote state exist), at
  * the start of the stack's synthesis.
  *
- * Resolving a resource is most of what writing it costs, so the resolved
- * block is kept on its construct and handed to cdktn's next `toTerraform()`
- * of it (the write that follows), once: the rules' reading then costs no
- * second resolution. A resource whose block changes in between (a
- * suppression attached: `forgetResolved`) is resolved again.
+ * A resource's block is the one cdktn's preparing pass resolved
+ * (stacks/resolve-once.ts), so reading it costs no resolution; outside a
+ * synth, or for a resource changed since (a suppression attached), it is
+ * resolved here.
  */
 import {
   DefaultTokenResolver,
@@ -17,9 +16,9 @@ import {
   TerraformOutput,
   TerraformResource,
   Tokenization,
-  type TerraformElement,
   type TerraformStack,
 } from "cdktn";
+import { keptResolved } from "../stacks/resolve-once";
 import type { StackDocument } from "./model";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -29,31 +28,12 @@ export function resolveIn(stack: TerraformStack, value: unknown): any {
   return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
 }
 
-/** Resolved fragments waiting for cdktn's next `toTerraform()` of their element. */
-const pending = new WeakMap<TerraformElement, unknown>();
-const wrapped = new WeakSet<TerraformElement>();
-
-/** The element's fragment, resolved; cdktn's next `toTerraform()` of it returns this one. */
-function resolvedFragment(stack: TerraformStack, element: TerraformElement): any {
-  if (!wrapped.has(element)) {
-    wrapped.add(element);
-    const own = element.toTerraform.bind(element);
-    element.toTerraform = () => {
-      const fragment = pending.get(element);
-      if (fragment === undefined) return own();
-      pending.delete(element);
-      return fragment;
-    };
-  }
-  pending.delete(element);
-  const fragment = resolveIn(stack, element.toTerraform());
-  pending.set(element, fragment);
-  return fragment;
-}
-
-/** Drops the resolved block kept for a resource: its next `toTerraform()` resolves it again. */
-export function forgetResolved(element: TerraformElement): void {
-  pending.delete(element);
+/**
+ * The resource's block, resolved: the one kept from cdktn's preparing pass
+ * (stacks/resolve-once.ts) during a synth, else resolved now.
+ */
+function resolvedFragment(stack: TerraformStack, element: TerraformResource): any {
+  return keptResolved(element) ?? resolveIn(stack, element.toTerraform());
 }
 
 /** The resource and output blocks of `stack`, resolved as they will be written. */

@@ -11,6 +11,7 @@
 import type { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
+import { forgetStack, prepareKeepingResolved } from "./resolve-once";
 
 /** Where a stack's state lives. Credentials are never part of it. */
 export type StateBackend =
@@ -207,9 +208,19 @@ export class HcloudStack extends TerraformStack {
     }
   }
 
+  /** cdktn's preparing pass, each resource's resolved block kept for the write (resolve-once.ts). */
+  override prepareStack(): void {
+    prepareKeepingResolved(this, () => super.prepareStack());
+  }
+
   /** The stack's JSON, with `required_version` for what it really uses (see requiredEngineVersion). */
   override toTerraform(): any {
-    const tf = super.toTerraform();
+    let tf: any;
+    try {
+      tf = super.toTerraform();
+    } finally {
+      forgetStack(this);
+    }
     tf.terraform = { required_version: requiredEngineVersion(tf), ...tf.terraform };
     return tf;
   }

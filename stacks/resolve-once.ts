@@ -1,0 +1,82 @@
+/**
+ * Each resource of a stack resolved once per synth instead of three times.
+ *
+ * cdktn's `app.synth()` first prepares every stack: it resolves every
+ * element's `toTerraform()`, to find the references that cross stacks, and
+ * throws the result away. Then it writes each stack, resolving every element
+ * again; the policy pack (policies/documents.ts) reads the same blocks in
+ * between. Resolving is most of what synth costs, so the preparing pass's
+ * result is kept on the element here and returned by its `toTerraform()`
+ * until the stack is written: the policy pack and cdktn's write read it
+ * without resolving anything a second time.
+ *
+ * Kept blocks are the blocks as cdktn would resolve them: only a cross-stack
+ * reference resolves differently in the preparing pass, and it is given the
+ * same identifier there (the remote state's output) as in the write. An
+ * element changed after the preparing pass (a suppression attached) is
+ * forgotten with `forgetResolved` and resolved again when written. A
+ * resource created during the preparing pass (cdktn's remote state for a
+ * cross-stack reference) has nothing kept and is resolved as usual.
+ */
+import { type IResolvable, type IResolveContext, TerraformResource, type TerraformStack } from "cdktn";
+
+/** Elements whose `toTerraform()` is wrapped, and the kept block of each. */
+const kept = new WeakMap<TerraformResource, unknown>();
+const wrapped = new WeakSet<TerraformResource>();
+/** Stacks in their preparing pass. */
+const preparing = new WeakSet<TerraformStack>();
+
+function wrap(stack: TerraformStack, resource: TerraformResource): void {
+  if (wrapped.has(resource)) return;
+  wrapped.add(resource);
+  const own = resource.toTerraform.bind(resource);
+  resource.toTerraform = () => {
+    if (preparing.has(stack)) {
+      // cdktn resolves what this returns and drops the result: resolve the block here, keep it, return nothing.
+      const keep: IResolvable = {
+        creationStack: [],
+        resolve: (context: IResolveContext) => {
+          kept.set(resource, context.resolve(own()));
+          return undefined;
+        },
+        toString: () => `resolve-once ${resource.node.path}`,
+      };
+      return keep;
+    }
+    return kept.has(resource) ? kept.get(resource) : own();
+  };
+}
+
+/**
+ * Runs cdktn's preparing pass of `stack` (`run`), keeping each resource's
+ * resolved block for the stack's write.
+ */
+export function prepareKeepingResolved(stack: TerraformStack, run: () => void): void {
+  for (const node of stack.node.findAll()) {
+    if (TerraformResource.isTerraformResource(node)) {
+      kept.delete(node);
+      wrap(stack, node);
+    }
+  }
+  preparing.add(stack);
+  try {
+    run();
+  } finally {
+    preparing.delete(stack);
+  }
+}
+
+/** The resource's block kept from the preparing pass, already resolved, or undefined. */
+export function keptResolved(resource: TerraformResource): unknown {
+  return kept.get(resource);
+}
+
+/** Drops the block kept for a resource (it changed): its next `toTerraform()` is resolved again. */
+export function forgetResolved(resource: TerraformResource): void {
+  kept.delete(resource);
+}
+
+/** After the stack is written: its resources' next `toTerraform()` resolves them anew. */
+export function forgetStack(stack: TerraformStack): void {
+  for (const node of stack.node.findAll()) if (TerraformResource.isTerraformResource(node)) kept.delete(node);
+}
