@@ -190,24 +190,18 @@ async function comparedZones(
 ): Promise<ZonesReport | undefined> {
   try {
     const epoch = zoneEpoch(processEnv);
-    const baseDir = path.join(zonesDir, "base");
-    const baseZones = await renderZones(
-      base,
-      environmentsOf(base.output),
-      baseDir,
-      undefined,
-      epoch,
-      `base ${base.name}`,
-    );
-    const headDir = path.join(zonesDir, "head");
-    const headZones = await renderZones(
-      head,
-      environmentsOf(head.output),
-      headDir,
-      baseDir,
-      epoch,
-      `head ${head.name}`,
-    );
+    // Each side into its own folder, the head's started from the base's files.
+    const render = (side: Side, role: "base" | "head", previous: string | undefined) =>
+      renderZones(
+        side,
+        environmentsOf(side.output),
+        path.join(zonesDir, role),
+        previous,
+        epoch,
+        `${role} ${side.name}`,
+      );
+    const baseZones = await render(base, "base", undefined);
+    const headZones = await render(head, "head", path.join(zonesDir, "base"));
     return compareZones(baseZones, headZones, head.output.docs);
   } catch (err) {
     notes.push(`the zone files could not be rendered and compared: ${(err as Error).message}`);

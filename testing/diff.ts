@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { type DiffOptions, runDiff } from "../cli/diff";
 import { compareOutputs, type StackDocument } from "../cli/diff/compare";
 import type { Change } from "../cli/diff/model";
+import { parsePlan, summarisePlans } from "../cli/diff/plan";
 import { loadReplaceTables } from "../cli/diff/tables";
 import { InputError } from "../cli/errors";
 import { captureIo, ExitCode, type Io } from "../cli/io";
@@ -54,6 +55,14 @@ export function onlyChange(changes: Change[], address: string, stack?: string): 
   const found = changes.filter((c) => c.address === address && (stack === undefined || c.stack === stack));
   expect(found).toHaveLength(1);
   return found[0]!;
+}
+
+/** summarisePlans on one plan of these resource changes (see planDoc) of `production-servers`. */
+export function planChanges(...resourceChanges: Record<string, unknown>[]): Change[] {
+  return summarisePlans(
+    [{ stack: "production-servers", plan: parsePlan(planDoc(resourceChanges), "plan.json") }],
+    tables(),
+  );
 }
 
 /** A deep copy of a JSON value. */

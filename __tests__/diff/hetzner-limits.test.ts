@@ -7,26 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { catalogue } from "../../catalogue/catalogue";
 import { HETZNER_SOURCES } from "../../cli/diff/classify";
-import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES, type Change } from "../../cli/diff/model";
-import { parsePlan, summarisePlans } from "../../cli/diff/plan";
+import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES } from "../../cli/diff/model";
 import { toMarkdown } from "../../cli/diff/render";
-import {
-  clone,
-  compareStacks,
-  onlyChange,
-  planDoc,
-  resourceChange,
-  server,
-  stackDoc,
-  tables,
-} from "../../testing/diff";
+import { clone, compareStacks, onlyChange, planChanges, resourceChange, server, stackDoc } from "../../testing/diff";
 import { repoRoot } from "../../testing/tmp";
-
-const T = tables();
-
-function plan(...resourceChanges: Record<string, unknown>[]): Change[] {
-  return summarisePlans([{ stack: "production-servers", plan: parsePlan(planDoc(resourceChanges), "plan.json") }], T);
-}
 
 const volume = (size: number, extra: Record<string, unknown> = {}) => ({
   name: "web-1-data",
@@ -68,7 +52,7 @@ describe("a volume made smaller", () => {
   });
 
   test("plan-summary: the same danger from the plan's update in place", () => {
-    const c = plan(
+    const c = planChanges(
       resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", ...volume(50) }, { id: "8", ...volume(20) }),
     )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
@@ -136,7 +120,7 @@ describe("a network's range changed", () => {
   });
 
   test("plan-summary: replaced from replace_paths, with Hetzner's limit as a note", () => {
-    const c = plan(
+    const c = planChanges(
       resourceChange(
         "hcloud_network.internal",
         ["delete", "create"],
@@ -227,7 +211,9 @@ describe("a server moved to a type with a smaller disk", () => {
 
   test("plan-summary: the state's type against the planned one", () => {
     const state = { id: "4711", name: "web-1", server_type: big.name, location: "fsn1", labels: {} };
-    const c = plan(resourceChange("hcloud_server.web-1", ["update"], state, { ...state, server_type: small.name }))[0]!;
+    const c = planChanges(
+      resourceChange("hcloud_server.web-1", ["update"], state, { ...state, server_type: small.name }),
+    )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
     expect(c.dangers[0]!.message).toContain("Hetzner cannot shrink a disk");
   });
@@ -271,7 +257,7 @@ describe("a location changed: replaced, and nothing is moved", () => {
 
   test("plan-summary: the reason is tofu's, what Hetzner does is a note", () => {
     const state = { id: "9", name: "web-1-data", size: 50, location: "fsn1" };
-    const c = plan(
+    const c = planChanges(
       resourceChange(
         "hcloud_volume.web-1-data",
         ["delete", "create"],

@@ -5,7 +5,6 @@
 // reference, secrets stay masked.
 import { randomBytes } from "node:crypto";
 import type { StackDocument } from "../../cli/diff/compare";
-import { parsePlan, summarisePlans } from "../../cli/diff/plan";
 import { toJson, toMarkdown } from "../../cli/diff/render";
 import { looksRandom } from "../../policies/secrets";
 import {
@@ -13,14 +12,11 @@ import {
   firewall,
   inbound,
   onlyChange,
-  planDoc,
+  planChanges,
   resourceChange,
   server,
   stackDoc,
-  tables,
 } from "../../testing/diff";
-
-const T = tables();
 
 function randomLookingSecret(): string {
   for (let i = 0; i < 1_000; i++) {
@@ -260,7 +256,7 @@ describe("secrets stay masked", () => {
       placement_group_id: 5,
       labels: {},
     };
-    const plan = planDoc([
+    const changes = planChanges(
       resourceChange("hcloud_server.web-3", ["create"], null, after, {
         after_unknown: { id: true, public_net: [{ ipv4: true }] },
         after_sensitive: { image: true },
@@ -272,8 +268,7 @@ describe("secrets stay masked", () => {
         { dns_ptr: "web-3.all2all.org", server_id: 77 },
         { after_unknown: { id: true, ip_address: true } },
       ),
-    ]);
-    const changes = summarisePlans([{ stack: "production-servers", plan: parsePlan(plan, "plan.json") }], T);
+    );
     expect(onlyChange(changes, "hcloud_server.web-3").summary).toEqual([
       'name "web-3"',
       'server_type "cx23"',
