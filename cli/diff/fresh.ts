@@ -17,6 +17,9 @@
  * When it is stale, diff builds the working tree (`npm run build`, as `npm
  * run synth` does) and runs itself again with the code just built; a build
  * that fails, or that leaves the code stale, is refused (exit 2).
+ *
+ * What tsconfig.json says (the sources, their outputs) is read in
+ * fresh-sources.ts.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
