@@ -253,6 +253,37 @@ export function cloneRepository(): Clone {
   };
 }
 
+/**
+ * One clone for the tests of a file or describe block: made before they
+ * run (beforeAll), removed after them (afterAll). Call it where the tests
+ * are declared; what it returns stands for the clone while they run.
+ */
+export function cloneForTests(): Clone {
+  let made: Clone | undefined;
+  beforeAll(() => {
+    made = cloneRepository();
+  });
+  afterAll(() => made?.cleanup());
+  const repo = (): Clone => {
+    if (made === undefined) throw new Error("the clone is made when the tests start (beforeAll)");
+    return made;
+  };
+  return {
+    get dir() {
+      return repo().dir;
+    },
+    get built() {
+      return repo().built;
+    },
+    git: (...args) => repo().git(...args),
+    edit: (file, from, to) => repo().edit(file, from, to),
+    append: (file, text) => repo().append(file, text),
+    commit: (message, ...add) => repo().commit(message, ...add),
+    reset: () => repo().reset(),
+    cleanup: () => repo().cleanup(),
+  };
+}
+
 /** What `all2all diff` did: its exit code, the lines it wrote, and its standard output as one text. */
 export interface DiffRun {
   readonly code: number;

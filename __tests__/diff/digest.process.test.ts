@@ -7,16 +7,12 @@ import { environmentOfStack } from "../../cli/diff/zones";
 import { DIGEST_PATTERN, stacksDigest } from "../../cli/digest";
 import { ExitCode, captureIo } from "../../cli/io";
 import { runSynth } from "../../cli/synth";
-import { cloneRepository, diffIn, type Clone } from "../../testing/diff";
+import { cloneForTests, diffIn } from "../../testing/diff";
 import { makeTempDir } from "../../testing/tmp";
 
 jest.setTimeout(180_000);
 
-let repo: Clone;
-beforeAll(() => {
-  repo = cloneRepository();
-});
-afterAll(() => repo.cleanup());
+const repo = cloneForTests();
 
 const diff = (options: DiffOptions) => diffIn(repo, options);
 

@@ -6,16 +6,12 @@ import * as path from "node:path";
 import { type DiffOptions, runDiff } from "../../cli/diff";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { ExitCode, captureIo } from "../../cli/io";
-import { cloneRepository, diffIn, exitCodeOf, type Clone } from "../../testing/diff";
+import { cloneForTests, diffIn, exitCodeOf } from "../../testing/diff";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
 jest.setTimeout(180_000);
 
-let repo: Clone;
-beforeAll(() => {
-  repo = cloneRepository();
-});
-afterAll(() => repo.cleanup());
+const repo = cloneForTests();
 
 const diff = (options: DiffOptions) => diffIn(repo, options);
 

@@ -7,19 +7,17 @@ import type { DiffOptions } from "../../cli/diff";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { configurationErrors, synthErrors } from "../../cli/diff/sides";
 import { ExitCode } from "../../cli/io";
-import { cloneRepository, diffIn, type Clone } from "../../testing/diff";
+import { cloneForTests, diffIn } from "../../testing/diff";
 
 jest.setTimeout(300_000);
 
-let repo: Clone;
+const repo = cloneForTests();
 let branch: string;
 let original: string;
 beforeAll(() => {
-  repo = cloneRepository();
   branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").trim();
   original = repo.git("rev-parse", "HEAD").trim();
 });
-afterAll(() => repo.cleanup());
 
 /** Back to the clone's first commit, on its branch, nothing changed. */
 function reset(): void {

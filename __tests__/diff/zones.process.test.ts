@@ -17,7 +17,7 @@ import {
   type ZoneRendering,
 } from "../../cli/diff/zones";
 import { ExitCode } from "../../cli/io";
-import { cloneRepository, diffIn, type Clone } from "../../testing/diff";
+import { cloneForTests, diffIn } from "../../testing/diff";
 import { makeTempDir } from "../../testing/tmp";
 
 jest.setTimeout(180_000);
@@ -488,11 +488,7 @@ describe("self-hosted zones, compared", () => {
 });
 
 describe("self-hosted zones in all2all diff, on a clone", () => {
-  let repo: Clone;
-  beforeAll(() => {
-    repo = cloneRepository();
-  });
-  afterAll(() => repo.cleanup());
+  const repo = cloneForTests();
   // A fixed day: every serial is 2026-12-07's.
   const EPOCH = "1796601600";
   const diff = (options: DiffOptions) => diffIn(repo, options, { SOURCE_DATE_EPOCH: EPOCH });
