@@ -29,8 +29,8 @@ function randomLookingSecret(): string {
 }
 const WORLD = ["0.0.0.0/0", "::/0"];
 
-/** An environment's network stack (firewalls) and an empty servers stack. */
-function environment(): Record<string, StackDocument> {
+/** An environment's network stack (firewalls) and a servers stack of these resources (none by default). */
+function environment(servers: Record<string, Record<string, unknown>> = {}): Record<string, StackDocument> {
   return {
     "production-network": stackDoc({
       hcloud_firewall: {
@@ -38,14 +38,13 @@ function environment(): Record<string, StackDocument> {
         web: firewall("web", [inbound("tcp", "443", WORLD, "HTTPS")]),
       },
     }),
-    "production-servers": stackDoc({}),
+    "production-servers": stackDoc(servers),
   };
 }
 
 describe("a new server", () => {
-  const head = (): Record<string, StackDocument> => {
-    const env = environment();
-    env["production-servers"] = stackDoc({
+  const head = (): Record<string, StackDocument> =>
+    environment({
       hcloud_server: {
         "web-2": server("web-2", {
           server_type: "cx23",
@@ -54,8 +53,6 @@ describe("a new server", () => {
         }),
       },
     });
-    return env;
-  };
 
   test("shows its type, location, image, addresses (references as such), firewalls and placement group", () => {
     const c = onlyChange(compareStacks(environment(), head()), "hcloud_server.web-2");
@@ -74,9 +71,8 @@ describe("a new server", () => {
   });
 
   test("auto-created and disabled addresses, inline networks; no firewall at all", () => {
-    const env = environment();
     const { public_net: _, ...bare } = server("odd-1", { labels: { role: "web" } }) as Record<string, unknown>;
-    env["production-servers"] = stackDoc({
+    const env = environment({
       hcloud_server: {
         "odd-1": { ...bare, network: [{ network_id: "${hcloud_network.internal.id}", ip: "10.20.1.30" }] },
         "v6-1": server("v6-1", { public_net: [{ ipv4_enabled: false, ipv6_enabled: true }] }),
@@ -120,8 +116,7 @@ describe("a new server", () => {
 });
 
 test("an rDNS record shows its name, its address and where the address comes from", () => {
-  const head = environment();
-  head["production-servers"] = stackDoc({
+  const head = environment({
     hcloud_rdns: {
       "web-2-ipv4": {
         dns_ptr: "web-2.all2all.org",
@@ -196,8 +191,7 @@ test("a record set shows its name, type, ttl and every value", () => {
 });
 
 test("a destroyed resource shows the same", () => {
-  const base = environment();
-  base["production-servers"] = stackDoc({
+  const base = environment({
     hcloud_rdns: {
       r: {
         dns_ptr: "web-1.all2all.org",
