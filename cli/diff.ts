@@ -45,9 +45,9 @@ import {
   type SideOutput,
   type SideSpec,
 } from "./diff/sides";
-import { loadReplaceTables } from "./diff/tables";
+import { loadReplaceTables, type ReplaceTables } from "./diff/tables";
 import { compareZones, environmentOfStack } from "./diff/zones";
-import type { DiffReport, ZonesReport } from "./diff/model";
+import type { Change, DiffReport, ZonesReport } from "./diff/model";
 import { stacksDigest } from "./digest";
 import { InputError } from "./errors";
 import type { Io } from "./io";
@@ -96,6 +96,156 @@ function environmentsOf(side: SideOutput): string[] {
   return [...new Set([...side.docs.keys()].map(environmentOfStack))].sort();
 }
 
+/** What both sides are synthesised with: the repository, the configuration (inside the repository or not). */
+function sideContextOf(options: DiffOptions, io: Io, root: string, processEnv: NodeJS.ProcessEnv): SideContext {
+  const { top, prefix } = repositoryOf(root);
+  const realRoot = fs.realpathSync(root);
+  const configDir = path.resolve(io.cwd, configDirOf(options, io));
+  const configReal = fs.existsSync(configDir) ? fs.realpathSync(configDir) : configDir;
+  const rel = path.relative(realRoot, configReal);
+  const configRel =
+    rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : undefined;
+  return {
+    root: realRoot,
+    top,
+    prefix,
+    configDir: configReal,
+    configRel,
+    env: options.env,
+    processEnv,
+    progress: (line) => io.err(line),
+  };
+}
+
+/** The note of a diff run again after building the working tree (cli/diff/fresh.ts), else none. */
+function rebuiltNotes(io: Io): string[] {
+  return io.env[REBUILT_ENV] === "1"
+    ? [
+        "the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build",
+      ]
+    : [];
+}
+
+/** The report of a head that synth refuses before it writes any stack: its errors, nothing compared. */
+function refusedReport(baseRef: string, ctx: SideContext, head: Side, rebuilt: readonly string[]): DiffReport {
+  const commit = resolveCommit(ctx.top, baseRef);
+  return {
+    command: "diff",
+    base: `${baseRef} (${commit.slice(0, 10)})`,
+    head: head.name,
+    stacks: [],
+    changes: [],
+    notes: [...rebuilt, ...head.output.notes],
+    refusal: { errors: head.output.refusals ?? [] },
+    digests: {},
+  };
+}
+
+/** A side's own catalogue: the working tree's, or its commit's (undefined when it has none, or not as JSON). */
+function catalogueOf(spec: SideSpec, ctx: SideContext): Catalogue | undefined {
+  if (spec.kind === "worktree") return catalogue();
+  const { top, prefix } = ctx;
+  const text = fileInCommit(
+    top,
+    resolveCommit(top, spec.ref),
+    `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`,
+  );
+  try {
+    return text === undefined ? undefined : asCatalogue(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The changes priced, each side with its own catalogue (a base from before the catalogue existed: the head's). */
+function pricedChanges(
+  compared: readonly Change[],
+  sides: { readonly base: Side; readonly head: Side },
+  specs: { readonly base: SideSpec; readonly head: SideSpec },
+  ctx: SideContext,
+  notes: string[],
+): ReturnType<typeof withCosts> {
+  const headCat = catalogueOf(specs.head, ctx) ?? catalogue();
+  const baseCat = catalogueOf(specs.base, ctx) ?? headCat;
+  const priced = withCosts(compared, sides.base.output.docs, sides.head.output.docs, baseCat, headCat);
+  if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
+    notes.push(
+      `the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`,
+    );
+  }
+  return priced;
+}
+
+/**
+ * The self-hosted zones: each side rendered by its own code, the head's
+ * files over the base's (the serial changes with the content only);
+ * undefined, with a note, when they cannot be rendered and compared.
+ */
+async function comparedZones(
+  base: Side,
+  head: Side,
+  zonesDir: string,
+  processEnv: NodeJS.ProcessEnv,
+  notes: string[],
+): Promise<ZonesReport | undefined> {
+  try {
+    const epoch = zoneEpoch(processEnv);
+    // Each side into its own folder, the head's started from the base's files.
+    const render = (side: Side, role: "base" | "head", previous: string | undefined) =>
+      renderZones(
+        side,
+        environmentsOf(side.output),
+        path.join(zonesDir, role),
+        previous,
+        epoch,
+        `${role} ${side.name}`,
+      );
+    const baseZones = await render(base, "base", undefined);
+    const headZones = await render(head, "head", path.join(zonesDir, "base"));
+    return compareZones(baseZones, headZones, head.output.docs);
+  } catch (err) {
+    notes.push(`the zone files could not be rendered and compared: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Both sides synthesised, compared: their stacks' changes priced, their self-hosted zones, the head's digests. */
+async function comparedReport(
+  sides: { readonly base: Side; readonly head: Side },
+  specs: { readonly base: SideSpec; readonly head: SideSpec },
+  ctx: SideContext,
+  tables: ReplaceTables,
+  rebuilt: readonly string[],
+  zonesDir: string,
+): Promise<DiffReport> {
+  const { base, head } = sides;
+  const compared = compareOutputs(base.output.docs, head.output.docs, tables, {
+    stackOrder: stackOrderOf(base.output, head.output),
+  });
+  const notes = [...rebuilt, ...base.output.notes, ...head.output.notes];
+  const { changes, cost } = pricedChanges(compared, sides, specs, ctx, notes);
+  if (ctx.configRel === undefined)
+    notes.push(
+      `the configuration ${ctx.configDir} is outside the repository: both sides read it as it is now, so only code differs`,
+    );
+  const stacks = stackOrderOf(base.output, head.output);
+  const zones = await comparedZones(base, head, zonesDir, ctx.processEnv, notes);
+  const refusals = head.output.refusals ?? [];
+  return {
+    command: "diff",
+    base: base.name,
+    head: head.name,
+    stacks,
+    changes,
+    notes,
+    cost,
+    refusal: { errors: refusals },
+    ...(zones !== undefined ? { zones } : {}),
+    // What was reviewed, for `plan|deploy --expect-digest`; none for a head synth refuses (it writes nothing).
+    digests: refusals.length > 0 ? {} : digestsOf(head.output.docs),
+  };
+}
+
 export async function runDiff(options: DiffOptions, io: Io, root: string): Promise<number> {
   if (options.base === undefined || options.base.trim() === "")
     throw new InputError("diff: --base <git-ref> is required (e.g. --base origin/main)");
@@ -108,125 +258,23 @@ export async function runDiff(options: DiffOptions, io: Io, root: string): Promi
   const again = await ensureCurrentBuild(root, argvOf(options), io, processEnv);
   if (again !== undefined) return again;
   const tables = loadReplaceTables(root);
-  const { top, prefix } = repositoryOf(root);
-  const realRoot = fs.realpathSync(root);
-  const configDir = path.resolve(io.cwd, configDirOf(options, io));
-  const configReal = fs.existsSync(configDir) ? fs.realpathSync(configDir) : configDir;
-  const rel = path.relative(realRoot, configReal);
-  const configRel =
-    rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : undefined;
-  const ctx: SideContext = {
-    root: realRoot,
-    top,
-    prefix,
-    configDir: configReal,
-    configRel,
-    env: options.env,
-    processEnv,
-    progress: (line) => io.err(line),
+  const ctx = sideContextOf(options, io, root, processEnv);
+  const specs: { base: SideSpec; head: SideSpec } = {
+    base: { kind: "ref", ref: options.base },
+    head: options.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: options.head },
   };
-  const baseSpec: SideSpec = { kind: "ref", ref: options.base };
-  const headSpec: SideSpec = options.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: options.head };
-  const rebuilt =
-    io.env[REBUILT_ENV] === "1"
-      ? [
-          "the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build",
-        ]
-      : [];
+  const rebuilt = rebuiltNotes(io);
   const sides: Side[] = [];
   const zonesDir = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-zones-"));
   try {
     // The head first: when synth refuses it before writing any stack, there is nothing to compare it with.
-    const head = await synthSide(headSpec, ctx, "head");
+    const head = await synthSide(specs.head, ctx, "head");
     sides.push(head);
-    const refusals = head.output.refusals ?? [];
-    if (refusals.length > 0 && head.output.docs.size === 0) {
-      const commit = resolveCommit(top, options.base);
-      const report: DiffReport = {
-        command: "diff",
-        base: `${options.base} (${commit.slice(0, 10)})`,
-        head: head.name,
-        stacks: [],
-        changes: [],
-        notes: [...rebuilt, ...head.output.notes],
-        refusal: { errors: refusals },
-        digests: {},
-      };
-      return emitReport(report, format, options.out, io);
-    }
-    const base = await synthSide(baseSpec, ctx, "base");
+    if ((head.output.refusals ?? []).length > 0 && head.output.docs.size === 0)
+      return emitReport(refusedReport(options.base, ctx, head, rebuilt), format, options.out, io);
+    const base = await synthSide(specs.base, ctx, "base");
     sides.push(base);
-
-    const compared = compareOutputs(base.output.docs, head.output.docs, tables, {
-      stackOrder: stackOrderOf(base.output, head.output),
-    });
-    const notes = [...rebuilt, ...base.output.notes, ...head.output.notes];
-    // Each side priced with its own catalogue (a base from before the catalogue existed: the head's).
-    const catalogueOf = (spec: SideSpec): Catalogue | undefined => {
-      if (spec.kind === "worktree") return catalogue();
-      const text = fileInCommit(
-        top,
-        resolveCommit(top, spec.ref),
-        `${prefix === "" ? "" : `${prefix}/`}catalogue/hetzner.json`,
-      );
-      try {
-        return text === undefined ? undefined : asCatalogue(JSON.parse(text));
-      } catch {
-        return undefined;
-      }
-    };
-    const headCat = catalogueOf(headSpec) ?? catalogue();
-    const baseCat = catalogueOf(baseSpec) ?? headCat;
-    const { changes, cost } = withCosts(compared, base.output.docs, head.output.docs, baseCat, headCat);
-    if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
-      notes.push(
-        `the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`,
-      );
-    }
-    if (configRel === undefined)
-      notes.push(
-        `the configuration ${configReal} is outside the repository: both sides read it as it is now, so only code differs`,
-      );
-    const stacks = stackOrderOf(base.output, head.output);
-
-    // The self-hosted zones: each side rendered by its own code, the head's files over the base's (the serial changes with the content only).
-    let zones: ZonesReport | undefined;
-    try {
-      const epoch = zoneEpoch(processEnv);
-      const baseZones = await renderZones(
-        base,
-        environmentsOf(base.output),
-        path.join(zonesDir, "base"),
-        undefined,
-        epoch,
-        `base ${base.name}`,
-      );
-      const headZones = await renderZones(
-        head,
-        environmentsOf(head.output),
-        path.join(zonesDir, "head"),
-        path.join(zonesDir, "base"),
-        epoch,
-        `head ${head.name}`,
-      );
-      zones = compareZones(baseZones, headZones, head.output.docs);
-    } catch (err) {
-      notes.push(`the zone files could not be rendered and compared: ${(err as Error).message}`);
-    }
-
-    const report: DiffReport = {
-      command: "diff",
-      base: base.name,
-      head: head.name,
-      stacks,
-      changes,
-      notes,
-      cost,
-      refusal: { errors: refusals },
-      ...(zones !== undefined ? { zones } : {}),
-      // What was reviewed, for `plan|deploy --expect-digest`; none for a head synth refuses (it writes nothing).
-      digests: refusals.length > 0 ? {} : digestsOf(head.output.docs),
-    };
+    const report = await comparedReport({ base, head }, specs, ctx, tables, rebuilt, zonesDir);
     return emitReport(report, format, options.out, io);
   } finally {
     for (const side of sides) side.dispose();

@@ -7,9 +7,13 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { type DiffOptions, runDiff } from "../cli/diff";
+import { compareOutputs, type StackDocument } from "../cli/diff/compare";
+import type { Change } from "../cli/diff/model";
+import { parsePlan, summarisePlans } from "../cli/diff/plan";
 import { loadReplaceTables } from "../cli/diff/tables";
 import { InputError } from "../cli/errors";
-import { ExitCode, type Io } from "../cli/io";
+import { captureIo, ExitCode, type Io } from "../cli/io";
 import type { ReplaceTables } from "../cli/diff/tables";
 import { makeTempDir, repoRoot } from "./tmp";
 
@@ -35,6 +39,30 @@ export async function exitCodeOf(
     }
     throw err;
   }
+}
+
+/** compareOutputs on stacks given by name, with the project's replacement table. */
+export function compareStacks(
+  base: Record<string, StackDocument>,
+  head: Record<string, StackDocument>,
+  replaceTables: ReplaceTables = tables(),
+): Change[] {
+  return compareOutputs(new Map(Object.entries(base)), new Map(Object.entries(head)), replaceTables);
+}
+
+/** The one change at `address` (in `stack`, when given): the test fails unless there is exactly one. */
+export function onlyChange(changes: Change[], address: string, stack?: string): Change {
+  const found = changes.filter((c) => c.address === address && (stack === undefined || c.stack === stack));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+/** summarisePlans on one plan of these resource changes (see planDoc) of `production-servers`. */
+export function planChanges(...resourceChanges: Record<string, unknown>[]): Change[] {
+  return summarisePlans(
+    [{ stack: "production-servers", plan: parsePlan(planDoc(resourceChanges), "plan.json") }],
+    tables(),
+  );
 }
 
 /** A deep copy of a JSON value. */
@@ -168,6 +196,8 @@ export interface Clone {
   append(file: string, text: string): void;
   /** Commits everything tracked that changed (and new files under the given paths). */
   commit(message: string, ...add: string[]): string;
+  /** Puts the working tree back to its HEAD: tracked files as committed, untracked ones gone (but node_modules). */
+  reset(): void;
   readonly cleanup: () => void;
 }
 
@@ -215,6 +245,56 @@ export function cloneRepository(): Clone {
       git("commit", "--quiet", "--all", "--message", message);
       return git("rev-parse", "HEAD").trim();
     },
+    reset() {
+      git("reset", "--quiet", "--hard");
+      git("clean", "--quiet", "-fd", "-e", "node_modules");
+    },
     cleanup: t.cleanup,
   };
+}
+
+/**
+ * One clone for the tests of a file or describe block: made before they
+ * run (beforeAll), removed after them (afterAll). Call it where the tests
+ * are declared; what it returns stands for the clone while they run.
+ */
+export function cloneForTests(): Clone {
+  let made: Clone | undefined;
+  beforeAll(() => {
+    made = cloneRepository();
+  });
+  afterAll(() => made?.cleanup());
+  const repo = (): Clone => {
+    if (made === undefined) throw new Error("the clone is made when the tests start (beforeAll)");
+    return made;
+  };
+  return {
+    get dir() {
+      return repo().dir;
+    },
+    get built() {
+      return repo().built;
+    },
+    git: (...args) => repo().git(...args),
+    edit: (file, from, to) => repo().edit(file, from, to),
+    append: (file, text) => repo().append(file, text),
+    commit: (message, ...add) => repo().commit(message, ...add),
+    reset: () => repo().reset(),
+    cleanup: () => repo().cleanup(),
+  };
+}
+
+/** What `all2all diff` did: its exit code, the lines it wrote, and its standard output as one text. */
+export interface DiffRun {
+  readonly code: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly text: string;
+}
+
+/** Runs `all2all diff` in a clone as cli/main.ts does, with `env` as its environment. */
+export async function diffIn(repo: Clone, options: DiffOptions, env: Record<string, string> = {}): Promise<DiffRun> {
+  const io = captureIo(env, repo.dir);
+  const { code } = await exitCodeOf(() => runDiff(options, io, repo.dir), io);
+  return { code, stdout: io.stdout, stderr: io.stderr, text: io.stdout.join("\n") };
 }

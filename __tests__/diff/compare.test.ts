@@ -4,19 +4,9 @@
 import { compareOutputs, type StackDocument } from "../../cli/diff/compare";
 import type { Change } from "../../cli/diff/model";
 import { toJson, toMarkdown } from "../../cli/diff/render";
-import { clone, firewall, inbound, server, stackDoc, tables } from "../../testing/diff";
+import { clone, compareStacks, firewall, inbound, onlyChange, server, stackDoc, tables } from "../../testing/diff";
 
 const T = tables();
-
-function compare(base: Record<string, StackDocument>, head: Record<string, StackDocument>): Change[] {
-  return compareOutputs(new Map(Object.entries(base)), new Map(Object.entries(head)), T);
-}
-
-function only(changes: Change[], address: string, stack?: string): Change {
-  const found = changes.filter((c) => c.address === address && (stack === undefined || c.stack === stack));
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
 
 function classes(c: Change): string[] {
   return c.dangers.map((d) => d.class);
@@ -91,13 +81,13 @@ function environment(): Record<string, StackDocument> {
 
 describe("nothing to report", () => {
   test("identical outputs give no changes", () => {
-    expect(compare(environment(), environment())).toEqual([]);
+    expect(compareStacks(environment(), environment())).toEqual([]);
   });
 
   test("cdktn's construct metadata (//.metadata) is not a change", () => {
     const head = environment();
     (head["production-servers"] as any).resource.hcloud_server["web-1"]["//"].metadata.path = "elsewhere/web-1";
-    expect(compare(environment(), head)).toEqual([]);
+    expect(compareStacks(environment(), head)).toEqual([]);
   });
 });
 
@@ -105,7 +95,7 @@ describe("destruction of stateful resources", () => {
   test("a volume removed from the configuration is destroyed, with its data: dangerous", () => {
     const head = environment();
     delete (head["production-servers"] as any).resource.hcloud_volume;
-    const c = only(compare(environment(), head), "hcloud_volume.web-1-data");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_volume.web-1-data");
     expect(c.action).toBe("delete");
     expect(classes(c)).toEqual(["destroy-stateful"]);
     expect(c.dangers[0]!.message).toMatch(/volume's data/);
@@ -130,10 +120,10 @@ describe("destruction of stateful resources", () => {
         hcloud_ssh_key: { alice: { name: "alice", public_key: "ssh-ed25519 AAAA alice" } },
       }),
     };
-    const changes = compare(base, { s: stackDoc({}) });
-    expect(classes(only(changes, "hcloud_zone_rrset.www"))).toEqual(["destroy-stateful"]);
-    expect(classes(only(changes, "hcloud_network_subnet.sub"))).toEqual(["destroy-stateful"]);
-    const key = only(changes, "hcloud_ssh_key.alice");
+    const changes = compareStacks(base, { s: stackDoc({}) });
+    expect(classes(onlyChange(changes, "hcloud_zone_rrset.www"))).toEqual(["destroy-stateful"]);
+    expect(classes(onlyChange(changes, "hcloud_network_subnet.sub"))).toEqual(["destroy-stateful"]);
+    const key = onlyChange(changes, "hcloud_ssh_key.alice");
     expect(key.action).toBe("delete");
     expect(key.dangers).toEqual([]);
   });
@@ -143,7 +133,7 @@ describe("replacement (providers/hcloud/replace.json)", () => {
   test("a server's location change replaces it, citing the provider source", () => {
     const head = environment();
     (head["production-servers"] as any).resource.hcloud_server["web-1"].location = "nbg1";
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("replace");
     expect(classes(c)).toEqual(["replace"]);
     expect(c.dangers[0]!.source).toBe("hetznercloud/hcloud 1.68.0, internal/server/resource.go:70");
@@ -159,7 +149,7 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     web.image = "debian-14";
     web.ssh_keys = ["${data.terraform_remote_state.network.outputs.bob}"];
     web.user_data = "#cloud-config\npackage_update: false\n";
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("none");
     expect(c.dangers).toEqual([]);
     expect(c.attributes.map((a) => [a.path, a.ignored])).toEqual([
@@ -175,7 +165,7 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     const web = (head["production-servers"] as any).resource.hcloud_server["web-1"];
     web.image = "debian-14";
     web.lifecycle = {};
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("replace");
     expect(classes(c)).toEqual(["replace", "protection-removed"]);
     expect(c.dangers[0]!.source).toMatch(/internal\/server\/resource.go:58$/);
@@ -186,7 +176,7 @@ describe("replacement (providers/hcloud/replace.json)", () => {
   test("replace_if: a conditional replacement says when it happens", () => {
     const head = environment();
     (head["production-servers"] as any).resource.hcloud_server_network["web-1-internal"].ip = "10.20.1.99";
-    const c = only(compare(environment(), head), "hcloud_server_network.web-1-internal");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server_network.web-1-internal");
     expect(c.action).toBe("replace");
     expect(c.dangers[0]!.message).toMatch(
       /may force replacement \(only when the attachment's current IP falls outside subnet_id's range\)/,
@@ -196,7 +186,7 @@ describe("replacement (providers/hcloud/replace.json)", () => {
   test("a type change of a block replaces it", () => {
     const base = { s: stackDoc({ hcloud_primary_ip: { x: { name: "x", type: "ipv6", location: "fsn1" } } }) };
     const head = { s: stackDoc({ hcloud_primary_ip: { x: { name: "x", type: "ipv4", location: "fsn1" } } }) };
-    const c = only(compare(base, head), "hcloud_primary_ip.x");
+    const c = onlyChange(compareStacks(base, head), "hcloud_primary_ip.x");
     expect(c.action).toBe("replace");
     expect(classes(c)).toEqual(["replace", "public-ipv4"]);
   });
@@ -209,7 +199,7 @@ describe("protection removed", () => {
     web.delete_protection = false;
     delete web.rebuild_protection;
     web.lifecycle.prevent_destroy = false;
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("update");
     expect(c.dangers.map((d) => d.attribute)).toEqual([
       "delete_protection",
@@ -222,7 +212,7 @@ describe("protection removed", () => {
   test("adding protection is not dangerous", () => {
     const base = environment();
     (base["production-servers"] as any).resource.hcloud_volume["web-1-data"].delete_protection = false;
-    const c = only(compare(base, environment()), "hcloud_volume.web-1-data");
+    const c = onlyChange(compareStacks(base, environment()), "hcloud_volume.web-1-data");
     expect(c.dangers).toEqual([]);
   });
 });
@@ -233,9 +223,9 @@ describe("new public IPv4", () => {
     const ips = (head["production-servers"] as any).resource.hcloud_primary_ip;
     ips["web-2-ipv4"] = { name: "web-2-ipv4", type: "ipv4", location: "fsn1" };
     ips["web-2-ipv6"] = { name: "web-2-ipv6", type: "ipv6", location: "fsn1" };
-    const changes = compare(environment(), head);
-    expect(classes(only(changes, "hcloud_primary_ip.web-2-ipv4"))).toEqual(["public-ipv4"]);
-    expect(only(changes, "hcloud_primary_ip.web-2-ipv6").dangers).toEqual([]);
+    const changes = compareStacks(environment(), head);
+    expect(classes(onlyChange(changes, "hcloud_primary_ip.web-2-ipv4"))).toEqual(["public-ipv4"]);
+    expect(onlyChange(changes, "hcloud_primary_ip.web-2-ipv6").dangers).toEqual([]);
   });
 
   test("a new floating IPv4 is dangerous; an imported primary IPv4 is not new", () => {
@@ -244,9 +234,9 @@ describe("new public IPv4", () => {
     res.hcloud_floating_ip = { www: { type: "ipv4", home_location: "fsn1", name: "www" } };
     res.hcloud_primary_ip["old-ipv4"] = { name: "old-ipv4", type: "ipv4", location: "fsn1" };
     (head["production-servers"] as any).import = [{ to: "hcloud_primary_ip.old-ipv4", id: "4711" }];
-    const changes = compare(environment(), head);
-    expect(classes(only(changes, "hcloud_floating_ip.www"))).toEqual(["public-ipv4"]);
-    const imported = only(changes, "hcloud_primary_ip.old-ipv4");
+    const changes = compareStacks(environment(), head);
+    expect(classes(onlyChange(changes, "hcloud_floating_ip.www"))).toEqual(["public-ipv4"]);
+    const imported = onlyChange(changes, "hcloud_primary_ip.old-ipv4");
     expect(imported.action).toBe("import");
     expect(imported.dangers).toEqual([]);
     expect(imported.notes.join(" ")).toContain('id "4711"');
@@ -260,9 +250,9 @@ describe("new public IPv4", () => {
     const head = environment();
     const { public_net: _, ...bare } = server("web-3") as any;
     (head["production-servers"] as any).resource.hcloud_server["web-3"] = bare;
-    const changes = compare(base, head);
-    expect(classes(only(changes, "hcloud_server.web-1"))).toContain("public-ipv4");
-    const web3 = only(changes, "hcloud_server.web-3");
+    const changes = compareStacks(base, head);
+    expect(classes(onlyChange(changes, "hcloud_server.web-1"))).toContain("public-ipv4");
+    const web3 = onlyChange(changes, "hcloud_server.web-3");
     expect(web3.action).toBe("create");
     expect(classes(web3)).toEqual(["public-ipv4"]);
     expect(web3.dangers[0]!.message).toMatch(/auto-created public IPv4/);
@@ -273,7 +263,7 @@ describe("firewalls opened to the world", () => {
   test("a rule whose sources become 0.0.0.0/0 and ::/0 is dangerous, naming a sensitive port", () => {
     const head = environment();
     (head["production-network"] as any).resource.hcloud_firewall["ssh-admin"].rule[0].source_ips = WORLD;
-    const c = only(compare(environment(), head), "hcloud_firewall.ssh-admin");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.ssh-admin");
     expect(classes(c)).toEqual(["world-open"]);
     expect(c.dangers[0]!.message).toBe(
       "opens tcp 22 (SSH) from 0.0.0.0/0 and ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
@@ -288,11 +278,11 @@ describe("firewalls opened to the world", () => {
     const fws = (head["production-network"] as any).resource.hcloud_firewall;
     fws.ftp = firewall("ftp", [inbound("tcp", "21", ["0.0.0.0/0"])]);
     fws.web.rule[0].description = "HTTP, redirects only";
-    const changes = compare(environment(), head);
-    expect(only(changes, "hcloud_firewall.ftp").dangers[0]!.message).toBe(
+    const changes = compareStacks(environment(), head);
+    expect(onlyChange(changes, "hcloud_firewall.ftp").dangers[0]!.message).toBe(
       "the new firewall opens tcp 21 from 0.0.0.0/0 to the whole Internet",
     );
-    const web = only(changes, "hcloud_firewall.web");
+    const web = onlyChange(changes, "hcloud_firewall.web");
     expect(web.dangers).toEqual([]);
     expect(web.attributes.map((a) => a.path)).toEqual(["rule[0].description"]);
   });
@@ -301,7 +291,7 @@ describe("firewalls opened to the world", () => {
     const head = environment();
     const fws = (head["production-network"] as any).resource.hcloud_firewall;
     fws.web.rule.push(inbound("tcp", "3000-3400", ["0.0.0.0/0"]), inbound("udp", undefined, ["::/0"]));
-    const c = only(compare(environment(), head), "hcloud_firewall.web");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.web");
     expect(c.dangers[0]!.message).toBe(
       "opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and remote administration included) from ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
     );
@@ -310,7 +300,7 @@ describe("firewalls opened to the world", () => {
   test("an existing server that falls under a firewall open to the world is dangerous", () => {
     const head = environment();
     (head["production-servers"] as any).resource.hcloud_server["web-1"].labels["fw-mail-access"] = "on";
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(classes(c)).toEqual(["world-open"]);
     expect(c.dangers[0]!.message).toBe(
       "the server now falls under firewall hcloud_firewall.mail-access (production-network), which opens tcp 993 from 0.0.0.0/0 and ::/0 to the whole Internet",
@@ -322,7 +312,7 @@ describe("firewalls opened to the world", () => {
     (head["production-network"] as any).resource.hcloud_firewall["mail-access"].apply_to = [
       { label_selector: "role=web" },
     ];
-    const c = only(compare(environment(), head), "hcloud_firewall.mail-access");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.mail-access");
     expect(classes(c)).toEqual(["world-open"]);
     expect(c.dangers[0]!.message).toMatch(
       /^hcloud_server.web-1 \(production-servers\) now falls under firewall hcloud_firewall.mail-access/,
@@ -334,7 +324,7 @@ describe("firewalls opened to the world", () => {
     const labels = (head["production-servers"] as any).resource.hcloud_server["web-1"].labels;
     delete labels["fw-base"];
     delete labels["fw-web"];
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(classes(c)).toEqual(["world-open"]);
     expect(c.dangers[0]!.message).toMatch(/no firewall applies to the server any more: every port/);
   });
@@ -344,13 +334,13 @@ describe("firewalls opened to the world", () => {
     const servers = (head["production-servers"] as any).resource.hcloud_server;
     servers["web-2"] = server("web-2");
     servers["odd-1"] = server("odd-1", { labels: { role: "web" } });
-    const changes = compare(environment(), head);
-    const web2 = only(changes, "hcloud_server.web-2");
+    const changes = compareStacks(environment(), head);
+    const web2 = onlyChange(changes, "hcloud_server.web-2");
     expect(web2.dangers).toEqual([]);
     expect(web2.notes).toContain(
       "open to the world through firewalls base, web: icmp from 0.0.0.0/0 and ::/0; tcp 80 from 0.0.0.0/0 and ::/0; tcp 443 from 0.0.0.0/0 and ::/0",
     );
-    expect(classes(only(changes, "hcloud_server.odd-1"))).toEqual(["world-open"]);
+    expect(classes(onlyChange(changes, "hcloud_server.odd-1"))).toEqual(["world-open"]);
   });
 });
 
@@ -360,7 +350,7 @@ describe("firewall name or labels changed with its rules (provider issue #931)",
     const fw = (head["production-network"] as any).resource.hcloud_firewall["ssh-admin"];
     fw.labels.team = "infra";
     fw.rule.push(inbound("tcp", "2222", ADMIN));
-    const c = only(compare(environment(), head), "hcloud_firewall.ssh-admin");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.ssh-admin");
     expect(classes(c)).toEqual(["firewall-rules-at-risk"]);
     expect(c.dangers[0]!.source).toBe("hetznercloud/terraform-provider-hcloud#931");
   });
@@ -368,7 +358,7 @@ describe("firewall name or labels changed with its rules (provider issue #931)",
   test("a name change alone is a warning, not a danger", () => {
     const head = environment();
     (head["production-network"] as any).resource.hcloud_firewall["ssh-admin"].name = "admin-ssh";
-    const c = only(compare(environment(), head), "hcloud_firewall.ssh-admin");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.ssh-admin");
     expect(c.dangers).toEqual([]);
     expect(c.warnings.map((w) => w.class)).toEqual(["firewall-rename"]);
   });
@@ -378,19 +368,19 @@ describe("updates in place from the table", () => {
   test("turning backups off deletes the backups: dangerous; turning them on is not", () => {
     const head = environment();
     (head["production-servers"] as any).resource.hcloud_server["web-1"].backups = false;
-    const off = only(compare(environment(), head), "hcloud_server.web-1");
+    const off = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(classes(off)).toEqual(["destructive-update"]);
     expect(off.dangers[0]!.message).toMatch(
       /removes all existing backups of the server \(hetznercloud\/hcloud 1.68.0, internal\/server\/resource.go:992\)/,
     );
-    const on = only(compare(head, environment()), "hcloud_server.web-1");
+    const on = onlyChange(compareStacks(head, environment()), "hcloud_server.web-1");
     expect(on.dangers).toEqual([]);
   });
 
   test("a server type change is a disruptive update: a warning only", () => {
     const head = environment();
     (head["production-servers"] as any).resource.hcloud_server["web-1"].server_type = "cx42";
-    const c = only(compare(environment(), head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(c.action).toBe("update");
     expect(c.dangers).toEqual([]);
     expect(c.warnings.map((w) => [w.class, w.attribute])).toEqual([["disruptive-update", "server_type"]]);
@@ -406,7 +396,7 @@ describe("moved, import and removed blocks", () => {
     (head["production-servers"] as any).moved = [
       { from: "hcloud_volume.web-1-data", to: "hcloud_volume.web-1-storage" },
     ];
-    const changes = compare(environment(), head).filter((c) => c.type === "hcloud_volume");
+    const changes = compareStacks(environment(), head).filter((c) => c.type === "hcloud_volume");
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({
       address: "hcloud_volume.web-1-storage",
@@ -420,7 +410,7 @@ describe("moved, import and removed blocks", () => {
     const head = environment();
     delete (head["production-servers"] as any).resource.hcloud_volume;
     (head["production-servers"] as any).removed = [{ from: "hcloud_volume.web-1-data", lifecycle: { destroy: false } }];
-    const c = only(compare(environment(), head), "hcloud_volume.web-1-data");
+    const c = onlyChange(compareStacks(environment(), head), "hcloud_volume.web-1-data");
     expect(c.action).toBe("forget");
     expect(c.dangers).toEqual([]);
   });
@@ -431,11 +421,11 @@ describe("moved, import and removed blocks", () => {
     const volume = (head["production-servers"] as any).resource.hcloud_volume;
     delete (head["production-servers"] as any).resource.hcloud_volume;
     (head["production-network"] as any).resource.hcloud_volume = volume;
-    const changes = compare(base, head);
-    const gone = only(changes, "hcloud_volume.web-1-data", "production-servers");
+    const changes = compareStacks(base, head);
+    const gone = onlyChange(changes, "hcloud_volume.web-1-data", "production-servers");
     expect(classes(gone)).toEqual(["destroy-stateful"]);
     expect(gone.warnings.map((w) => w.class)).toEqual(["cross-stack-move"]);
-    expect(only(changes, "hcloud_volume.web-1-data", "production-network").warnings.map((w) => w.class)).toEqual([
+    expect(onlyChange(changes, "hcloud_volume.web-1-data", "production-network").warnings.map((w) => w.class)).toEqual([
       "cross-stack-move",
     ]);
   });
@@ -460,11 +450,11 @@ describe("other blocks", () => {
     head["production-dns"].terraform.required_providers.hcloud.version = "~> 1.70";
     head["production-dns"].variable = { extra: { type: "string" } };
     delete head["production-dns"].output;
-    const changes = compare(base, head);
-    const tf = only(changes, "terraform");
+    const changes = compareStacks(base, head);
+    const tf = onlyChange(changes, "terraform");
     expect(tf.warnings.map((w) => w.class)).toEqual(["state-backend", "provider-version"]);
-    expect(only(changes, "var.extra").action).toBe("create");
-    expect(only(changes, "output.x").action).toBe("delete");
+    expect(onlyChange(changes, "var.extra").action).toBe("create");
+    expect(onlyChange(changes, "output.x").action).toBe("delete");
     expect(changes.every((c) => c.dangers.length === 0)).toBe(true);
   });
 });
@@ -505,23 +495,25 @@ describe("secrets are masked", () => {
     res.hcloud_server.s.user_data = `#cloud-config\nchpasswd:\n  list: |\n    root:${secret}\n  password: ${secret}\n`;
     res.hcloud_server.s.lifecycle = {};
     head["production-backup"].variable.tsig.default = secret;
-    return compare(base, head);
+    return compareStacks(base, head);
   }
 
   test("attributes named like secrets, references to sensitive variables, high-entropy strings and sensitive defaults", () => {
     const changes = secretChanges();
-    const box = only(changes, "hcloud_storage_box.backup");
+    const box = onlyChange(changes, "hcloud_storage_box.backup");
     expect(box.attributes).toEqual([{ path: "password", old: "(sensitive)", new: "(sensitive)" }]);
-    const zone = only(changes, "hcloud_zone.z");
+    const zone = onlyChange(changes, "hcloud_zone.z");
     expect(zone.attributes).toEqual([
       { path: "labels", new: "{build: (sensitive), note: (sensitive)}" },
       { path: "primary_nameservers[0].tsig_key", old: "(sensitive)", new: "(sensitive)" },
     ]);
-    expect(only(changes, "var.tsig").attributes).toEqual([{ path: "default", old: "(sensitive)", new: "(sensitive)" }]);
+    expect(onlyChange(changes, "var.tsig").attributes).toEqual([
+      { path: "default", old: "(sensitive)", new: "(sensitive)" },
+    ]);
   });
 
   test("user data holding a secret is masked whole, never hashed; other user data shows its length and hash", () => {
-    const s = only(secretChanges(), "hcloud_server.s");
+    const s = onlyChange(secretChanges(), "hcloud_server.s");
     const userData = s.attributes.find((a) => a.path === "user_data")!;
     expect(userData.old).toMatch(/^\(text: 29 bytes, 2 lines, sha256 [0-9a-f]{12}\)$/);
     expect(userData.new).toBe("(sensitive)");
@@ -547,7 +539,7 @@ describe("secrets are masked", () => {
     };
     const head = clone(base) as any;
     head.s.resource.hcloud_zone_rrset.dkim.records = [{ value: dkim }];
-    const c = only(compare(base, head), "hcloud_zone_rrset.dkim");
+    const c = onlyChange(compareStacks(base, head), "hcloud_zone_rrset.dkim");
     expect(c.attributes[0]!.new).toMatch(/^"\\"v=DKIM1; k=rsa; p=MIIBIjAN.*… \(\d+ characters, sha256 [0-9a-f]{12}\)$/);
   });
 });

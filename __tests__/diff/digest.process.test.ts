@@ -1,28 +1,20 @@
 // Reviewed means deployed: `all2all diff` prints, per environment, the digest of the head's stacks, the
 // same digest `all2all plan|deploy --expect-digest` computes over what `all2all synth` wrote.
 import * as path from "node:path";
-import { digestsOf, runDiff } from "../../cli/diff";
+import { type DiffOptions, digestsOf } from "../../cli/diff";
 import { readSynthOutput } from "../../cli/diff/sides";
 import { environmentOfStack } from "../../cli/diff/zones";
 import { DIGEST_PATTERN, stacksDigest } from "../../cli/digest";
 import { ExitCode, captureIo } from "../../cli/io";
 import { runSynth } from "../../cli/synth";
-import { cloneRepository, exitCodeOf, type Clone } from "../../testing/diff";
+import { cloneForTests, diffIn } from "../../testing/diff";
 import { makeTempDir } from "../../testing/tmp";
 
 jest.setTimeout(180_000);
 
-let repo: Clone;
-beforeAll(() => {
-  repo = cloneRepository();
-});
-afterAll(() => repo.cleanup());
+const repo = cloneForTests();
 
-async function diff(options: Parameters<typeof runDiff>[0]) {
-  const io = captureIo({}, repo.dir);
-  const { code } = await exitCodeOf(() => runDiff(options, io, repo.dir), io);
-  return { code, stdout: io.stdout, stderr: io.stderr, text: io.stdout.join("\n") };
-}
+const diff = (options: DiffOptions) => diffIn(repo, options);
 
 /** A plain `all2all synth` of the clone's working tree into a folder of its own, and the digest of each environment's stacks there. */
 async function synthDigests(env?: string): Promise<Record<string, string>> {

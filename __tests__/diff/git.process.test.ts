@@ -3,31 +3,17 @@
 // code differs (built and synthesised with its own code), bad refs.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runDiff } from "../../cli/diff";
+import { type DiffOptions, runDiff } from "../../cli/diff";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { ExitCode, captureIo } from "../../cli/io";
-import { cloneRepository, exitCodeOf, type Clone } from "../../testing/diff";
+import { cloneForTests, diffIn, exitCodeOf } from "../../testing/diff";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 
 jest.setTimeout(180_000);
 
-let repo: Clone;
-beforeAll(() => {
-  repo = cloneRepository();
-});
-afterAll(() => repo.cleanup());
+const repo = cloneForTests();
 
-/** Puts the clone's working tree back to its HEAD. */
-function reset(): void {
-  repo.git("reset", "--quiet", "--hard");
-  repo.git("clean", "--quiet", "-fd", "-e", "node_modules");
-}
-
-async function diff(options: Parameters<typeof runDiff>[0]) {
-  const io = captureIo({}, repo.dir);
-  const { code } = await exitCodeOf(() => runDiff(options, io, repo.dir), io);
-  return { code, stdout: io.stdout, stderr: io.stderr, text: io.stdout.join("\n") };
-}
+const diff = (options: DiffOptions) => diffIn(repo, options);
 
 /** Configuration edits with one change of each dangerous class. */
 function dangerousEdits(): void {
@@ -180,7 +166,7 @@ describe("all2all diff on a clone of this repository", () => {
       );
       expect(md.text).not.toContain(PASSWORD);
     } finally {
-      reset();
+      repo.reset();
     }
   });
 
@@ -200,7 +186,7 @@ describe("all2all diff on a clone of this repository", () => {
       expect(json.changes.every((c: any) => c.action === "create" && c.stack.startsWith("preview-"))).toBe(true);
       expect(r.code).toBe(ExitCode.dangerous); // its primary IPv4s are new public addresses
     } finally {
-      reset();
+      repo.reset();
     }
   });
 

@@ -7,28 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { catalogue } from "../../catalogue/catalogue";
 import { HETZNER_SOURCES } from "../../cli/diff/classify";
-import { compareOutputs, type StackDocument } from "../../cli/diff/compare";
-import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES, type Change } from "../../cli/diff/model";
-import { parsePlan, summarisePlans } from "../../cli/diff/plan";
+import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES } from "../../cli/diff/model";
 import { toMarkdown } from "../../cli/diff/render";
-import { clone, planDoc, resourceChange, server, stackDoc, tables } from "../../testing/diff";
+import { clone, compareStacks, onlyChange, planChanges, resourceChange, server, stackDoc } from "../../testing/diff";
 import { repoRoot } from "../../testing/tmp";
-
-const T = tables();
-
-function compare(base: Record<string, StackDocument>, head: Record<string, StackDocument>): Change[] {
-  return compareOutputs(new Map(Object.entries(base)), new Map(Object.entries(head)), T);
-}
-
-function only(changes: Change[], address: string): Change {
-  const found = changes.filter((c) => c.address === address);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
-function plan(...resourceChanges: Record<string, unknown>[]): Change[] {
-  return summarisePlans([{ stack: "production-servers", plan: parsePlan(planDoc(resourceChanges), "plan.json") }], T);
-}
 
 const volume = (size: number, extra: Record<string, unknown> = {}) => ({
   name: "web-1-data",
@@ -44,7 +26,7 @@ describe("a volume made smaller", () => {
   });
 
   test("is dangerous: Hetzner volumes only grow, and the apply fails at the resize", () => {
-    const c = only(compare(servers(50), servers(20)), "hcloud_volume.web-1-data");
+    const c = onlyChange(compareStacks(servers(50), servers(20)), "hcloud_volume.web-1-data");
     expect(c.action).toBe("update");
     expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([
       ["destructive-update", "size", HETZNER_SOURCES.volumeResize],
@@ -61,16 +43,16 @@ describe("a volume made smaller", () => {
   });
 
   test("a volume made bigger is not; nor is a smaller size in lifecycle.ignore_changes", () => {
-    expect(only(compare(servers(20), servers(50)), "hcloud_volume.web-1-data").dangers).toEqual([]);
-    const ignored = only(
-      compare(servers(50), servers(20, { lifecycle: { ignore_changes: ["size"] } })),
+    expect(onlyChange(compareStacks(servers(20), servers(50)), "hcloud_volume.web-1-data").dangers).toEqual([]);
+    const ignored = onlyChange(
+      compareStacks(servers(50), servers(20, { lifecycle: { ignore_changes: ["size"] } })),
       "hcloud_volume.web-1-data",
     );
     expect(ignored.dangers).toEqual([]);
   });
 
   test("plan-summary: the same danger from the plan's update in place", () => {
-    const c = plan(
+    const c = planChanges(
       resourceChange("hcloud_volume.web-1-data", ["update"], { id: "8", ...volume(50) }, { id: "8", ...volume(20) }),
     )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
@@ -94,7 +76,7 @@ describe("a network's range changed", () => {
   });
 
   test("narrowed: replaced, and the message says Hetzner only extends a range", () => {
-    const c = only(compare(network("10.20.0.0/16"), network("10.20.0.0/20")), "hcloud_network.internal");
+    const c = onlyChange(compareStacks(network("10.20.0.0/16"), network("10.20.0.0/20")), "hcloud_network.internal");
     expect(c.action).toBe("replace");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
     const message = c.dangers[0]!.message;
@@ -109,8 +91,8 @@ describe("a network's range changed", () => {
   });
 
   test("moved to another first address: the same", () => {
-    const c = only(
-      compare(network("10.20.0.0/16"), network("10.40.0.0/16", "10.40.1.0/24")),
+    const c = onlyChange(
+      compareStacks(network("10.20.0.0/16"), network("10.40.0.0/16", "10.40.1.0/24")),
       "hcloud_network.internal",
     );
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
@@ -118,7 +100,7 @@ describe("a network's range changed", () => {
   });
 
   test("widened from the same first address: Hetzner could, the provider replaces anyway", () => {
-    const c = only(compare(network("10.20.0.0/16"), network("10.20.0.0/15")), "hcloud_network.internal");
+    const c = onlyChange(compareStacks(network("10.20.0.0/16"), network("10.20.0.0/15")), "hcloud_network.internal");
     expect(c.action).toBe("replace");
     expect(c.dangers[0]!.message).toContain(
       "Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it",
@@ -126,7 +108,7 @@ describe("a network's range changed", () => {
   });
 
   test("a subnet left outside the new range: a reason of its own, Hetzner refuses it in the new network", () => {
-    const c = only(compare(network("10.20.0.0/16"), network("10.30.0.0/16")), "hcloud_network.internal");
+    const c = onlyChange(compareStacks(network("10.20.0.0/16"), network("10.30.0.0/16")), "hcloud_network.internal");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace", "replace"]);
     expect(c.dangers[1]).toEqual({
       class: "replace",
@@ -138,7 +120,7 @@ describe("a network's range changed", () => {
   });
 
   test("plan-summary: replaced from replace_paths, with Hetzner's limit as a note", () => {
-    const c = plan(
+    const c = planChanges(
       resourceChange(
         "hcloud_network.internal",
         ["delete", "create"],
@@ -172,7 +154,7 @@ describe("a server moved to a type with a smaller disk", () => {
   });
 
   test("is dangerous: Hetzner cannot shrink a disk; a downgrade works only on a disk never upgraded", () => {
-    const c = only(compare(servers(big.name), servers(small.name)), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(servers(big.name), servers(small.name)), "hcloud_server.web-1");
     expect(c.action).toBe("update");
     expect(c.dangers.map((d) => [d.class, d.attribute, d.source])).toEqual([
       ["destructive-update", "server_type", HETZNER_SOURCES.changeType],
@@ -194,13 +176,13 @@ describe("a server moved to a type with a smaller disk", () => {
   });
 
   test("a bigger disk is not dangerous: the type change is a warning only", () => {
-    const c = only(compare(servers(small.name), servers(big.name)), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(servers(small.name), servers(big.name)), "hcloud_server.web-1");
     expect(c.dangers).toEqual([]);
     expect(c.warnings.map((w) => [w.class, w.attribute])).toEqual([["disruptive-update", "server_type"]]);
   });
 
   test("a type the catalogue does not know: said in the warning, not guessed", () => {
-    const c = only(compare(servers(big.name), servers("cx9000")), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(servers(big.name), servers("cx9000")), "hcloud_server.web-1");
     expect(c.dangers).toEqual([]);
     expect(c.warnings).toHaveLength(1);
     expect(c.warnings[0]!.message).toMatch(
@@ -212,7 +194,7 @@ describe("a server moved to a type with a smaller disk", () => {
 
   test("a retired type: the warning says it is retired and names its successor", () => {
     const retired = catalogue().retired_server_types[0]!;
-    const c = only(compare(servers(big.name), servers(retired.name)), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(servers(big.name), servers(retired.name)), "hcloud_server.web-1");
     expect(c.dangers).toEqual([]);
     expect(c.warnings[0]!.message).toContain(
       `${retired.name} is not among the server types of catalogue/hetzner.json (retired: unavailable after ${retired.unavailable_after}, successor ${retired.successor})`,
@@ -220,8 +202,8 @@ describe("a server moved to a type with a smaller disk", () => {
   });
 
   test("server_type in lifecycle.ignore_changes: nothing applied, nothing said", () => {
-    const c = only(
-      compare(servers(big.name), servers(small.name, { lifecycle: { ignore_changes: ["server_type"] } })),
+    const c = onlyChange(
+      compareStacks(servers(big.name), servers(small.name, { lifecycle: { ignore_changes: ["server_type"] } })),
       "hcloud_server.web-1",
     );
     expect(c.dangers.filter((d) => d.attribute === "server_type")).toEqual([]);
@@ -229,7 +211,9 @@ describe("a server moved to a type with a smaller disk", () => {
 
   test("plan-summary: the state's type against the planned one", () => {
     const state = { id: "4711", name: "web-1", server_type: big.name, location: "fsn1", labels: {} };
-    const c = plan(resourceChange("hcloud_server.web-1", ["update"], state, { ...state, server_type: small.name }))[0]!;
+    const c = planChanges(
+      resourceChange("hcloud_server.web-1", ["update"], state, { ...state, server_type: small.name }),
+    )[0]!;
     expect(c.dangers.map((d) => d.class)).toEqual(["destructive-update"]);
     expect(c.dangers[0]!.message).toContain("Hetzner cannot shrink a disk");
   });
@@ -240,7 +224,7 @@ describe("a location changed: replaced, and nothing is moved", () => {
     const base = { s: stackDoc({ hcloud_server: { "web-1": server("web-1") } }) };
     const head = clone(base) as any;
     head.s.resource.hcloud_server["web-1"].location = "nbg1";
-    const c = only(compare(base, head), "hcloud_server.web-1");
+    const c = onlyChange(compareStacks(base, head), "hcloud_server.web-1");
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
     const message = c.dangers[0]!.message;
     // The reason, the loss, then what Hetzner does, then the refusal of prevent_destroy.
@@ -263,7 +247,7 @@ describe("a location changed: replaced, and nothing is moved", () => {
     const body = { name: "x", type: "ipv4", [attribute]: "fsn1" };
     const base = { s: stackDoc({ [type]: { x: body } }) };
     const head = { s: stackDoc({ [type]: { x: { ...body, [attribute]: "hel1" } } }) };
-    const c = only(compare(base, head), `${type}.x`);
+    const c = onlyChange(compareStacks(base, head), `${type}.x`);
     expect(c.action).toBe("replace");
     expect(c.dangers[0]!.class).toBe("replace");
     expect(c.dangers[0]!.message).toContain(
@@ -273,7 +257,7 @@ describe("a location changed: replaced, and nothing is moved", () => {
 
   test("plan-summary: the reason is tofu's, what Hetzner does is a note", () => {
     const state = { id: "9", name: "web-1-data", size: 50, location: "fsn1" };
-    const c = plan(
+    const c = planChanges(
       resourceChange(
         "hcloud_volume.web-1-data",
         ["delete", "create"],
@@ -294,7 +278,7 @@ describe("a location changed: replaced, and nothing is moved", () => {
 test("the Markdown report puts each of them among the dangerous changes", () => {
   const base = { s: stackDoc({ hcloud_volume: { v: volume(50) } }) };
   const head = { s: stackDoc({ hcloud_volume: { v: volume(20) } }) };
-  const changes = compare(base, head);
+  const changes = compareStacks(base, head);
   const md = toMarkdown({ command: "diff", base: "b", head: "h", stacks: ["s"], changes, notes: [] });
   expect(md).toContain("## all2all diff: 1 dangerous change (1 to change)");
   expect(md).toContain("- **DESTRUCTIVE UPDATE**: `size` 50 → 20: Hetzner volumes only grow");

@@ -4,14 +4,19 @@
 // firewall's rules; a record set's values. References are shown as the
 // reference, secrets stay masked.
 import { randomBytes } from "node:crypto";
-import { compareOutputs, type StackDocument } from "../../cli/diff/compare";
-import type { Change } from "../../cli/diff/model";
-import { parsePlan, summarisePlans } from "../../cli/diff/plan";
+import type { StackDocument } from "../../cli/diff/compare";
 import { toJson, toMarkdown } from "../../cli/diff/render";
 import { looksRandom } from "../../policies/secrets";
-import { firewall, inbound, planDoc, resourceChange, server, stackDoc, tables } from "../../testing/diff";
-
-const T = tables();
+import {
+  compareStacks,
+  firewall,
+  inbound,
+  onlyChange,
+  planChanges,
+  resourceChange,
+  server,
+  stackDoc,
+} from "../../testing/diff";
 
 function randomLookingSecret(): string {
   for (let i = 0; i < 1_000; i++) {
@@ -24,18 +29,8 @@ function randomLookingSecret(): string {
 }
 const WORLD = ["0.0.0.0/0", "::/0"];
 
-function compare(base: Record<string, StackDocument>, head: Record<string, StackDocument>): Change[] {
-  return compareOutputs(new Map(Object.entries(base)), new Map(Object.entries(head)), T);
-}
-
-function only(changes: Change[], address: string): Change {
-  const found = changes.filter((c) => c.address === address);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
-/** An environment's network stack (firewalls) and an empty servers stack. */
-function environment(): Record<string, StackDocument> {
+/** An environment's network stack (firewalls) and a servers stack of these resources (none by default). */
+function environment(servers: Record<string, Record<string, unknown>> = {}): Record<string, StackDocument> {
   return {
     "production-network": stackDoc({
       hcloud_firewall: {
@@ -43,14 +38,13 @@ function environment(): Record<string, StackDocument> {
         web: firewall("web", [inbound("tcp", "443", WORLD, "HTTPS")]),
       },
     }),
-    "production-servers": stackDoc({}),
+    "production-servers": stackDoc(servers),
   };
 }
 
 describe("a new server", () => {
-  const head = (): Record<string, StackDocument> => {
-    const env = environment();
-    env["production-servers"] = stackDoc({
+  const head = (): Record<string, StackDocument> =>
+    environment({
       hcloud_server: {
         "web-2": server("web-2", {
           server_type: "cx23",
@@ -59,11 +53,9 @@ describe("a new server", () => {
         }),
       },
     });
-    return env;
-  };
 
   test("shows its type, location, image, addresses (references as such), firewalls and placement group", () => {
-    const c = only(compare(environment(), head()), "hcloud_server.web-2");
+    const c = onlyChange(compareStacks(environment(), head()), "hcloud_server.web-2");
     expect(c.action).toBe("create");
     expect(c.summary).toEqual([
       'name "web-2"',
@@ -79,16 +71,15 @@ describe("a new server", () => {
   });
 
   test("auto-created and disabled addresses, inline networks; no firewall at all", () => {
-    const env = environment();
     const { public_net: _, ...bare } = server("odd-1", { labels: { role: "web" } }) as Record<string, unknown>;
-    env["production-servers"] = stackDoc({
+    const env = environment({
       hcloud_server: {
         "odd-1": { ...bare, network: [{ network_id: "${hcloud_network.internal.id}", ip: "10.20.1.30" }] },
         "v6-1": server("v6-1", { public_net: [{ ipv4_enabled: false, ipv6_enabled: true }] }),
       },
     });
-    const changes = compare(environment(), env);
-    const odd = only(changes, "hcloud_server.odd-1");
+    const changes = compareStacks(environment(), env);
+    const odd = onlyChange(changes, "hcloud_server.odd-1");
     expect(odd.summary).toEqual([
       'name "odd-1"',
       'server_type "cx32"',
@@ -99,7 +90,7 @@ describe("a new server", () => {
       'network network_id "${hcloud_network.internal.id}" ip "10.20.1.30"',
       "no firewall applies",
     ]);
-    expect(only(changes, "hcloud_server.v6-1").summary).toEqual(
+    expect(onlyChange(changes, "hcloud_server.v6-1").summary).toEqual(
       expect.arrayContaining([
         "no public IPv4",
         "public IPv6 auto-created (no primary IP linked: it dies with the server)",
@@ -109,7 +100,7 @@ describe("a new server", () => {
   });
 
   test("the Markdown lists it on the change's line", () => {
-    const changes = compare(environment(), head());
+    const changes = compareStacks(environment(), head());
     const md = toMarkdown({
       command: "diff",
       base: "b",
@@ -125,8 +116,7 @@ describe("a new server", () => {
 });
 
 test("an rDNS record shows its name, its address and where the address comes from", () => {
-  const head = environment();
-  head["production-servers"] = stackDoc({
+  const head = environment({
     hcloud_rdns: {
       "web-2-ipv4": {
         dns_ptr: "web-2.all2all.org",
@@ -136,13 +126,13 @@ test("an rDNS record shows its name, its address and where the address comes fro
       literal: { dns_ptr: "mail.all2all.org", ip_address: "192.0.2.25", server_id: "${hcloud_server.mail-1.id}" },
     },
   });
-  const changes = compare(environment(), head);
-  expect(only(changes, "hcloud_rdns.web-2-ipv4").summary).toEqual([
+  const changes = compareStacks(environment(), head);
+  expect(onlyChange(changes, "hcloud_rdns.web-2-ipv4").summary).toEqual([
     'dns_ptr "web-2.all2all.org"',
     'ip_address "${hcloud_primary_ip.web-2-ipv4.ip_address}"',
     'primary_ip_id "${hcloud_primary_ip.web-2-ipv4.id}"',
   ]);
-  expect(only(changes, "hcloud_rdns.literal").summary).toEqual([
+  expect(onlyChange(changes, "hcloud_rdns.literal").summary).toEqual([
     'dns_ptr "mail.all2all.org"',
     'ip_address "192.0.2.25"',
     'server_id "${hcloud_server.mail-1.id}"',
@@ -157,7 +147,7 @@ test("a firewall shows what it applies to and every rule: direction, protocol, p
     { direction: "out", protocol: "udp", port: "53", destination_ips: ["9.9.9.9/32"] },
     inbound("icmp", undefined, ["0.0.0.0/0"], "ping"),
   ]);
-  const c = only(compare(environment(), head), "hcloud_firewall.mail");
+  const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.mail");
   expect(c.summary).toEqual([
     'name "mail"',
     'applies to label_selector "fw-mail=on"',
@@ -184,15 +174,15 @@ test("a record set shows its name, type, ttl and every value", () => {
       },
     }),
   };
-  const changes = compare(base, head);
-  expect(only(changes, "hcloud_zone_rrset.www").summary).toEqual([
+  const changes = compareStacks(base, head);
+  expect(onlyChange(changes, "hcloud_zone_rrset.www").summary).toEqual([
     'zone "${hcloud_zone.all2all-org.name}"',
     'name "www"',
     'type "A"',
     "ttl 300",
     'records ["192.0.2.10", "192.0.2.11"]',
   ]);
-  expect(only(changes, "hcloud_zone_rrset.mx").summary).toEqual([
+  expect(onlyChange(changes, "hcloud_zone_rrset.mx").summary).toEqual([
     'zone "all2all.org"',
     'name "@"',
     'type "MX"',
@@ -201,8 +191,7 @@ test("a record set shows its name, type, ttl and every value", () => {
 });
 
 test("a destroyed resource shows the same", () => {
-  const base = environment();
-  base["production-servers"] = stackDoc({
+  const base = environment({
     hcloud_rdns: {
       r: {
         dns_ptr: "web-1.all2all.org",
@@ -211,7 +200,7 @@ test("a destroyed resource shows the same", () => {
       },
     },
   });
-  const c = only(compare(base, environment()), "hcloud_rdns.r");
+  const c = onlyChange(compareStacks(base, environment()), "hcloud_rdns.r");
   expect(c.action).toBe("delete");
   expect(c.summary).toEqual([
     'dns_ptr "web-1.all2all.org"',
@@ -239,11 +228,11 @@ describe("secrets stay masked", () => {
         { variable: { office: { type: "string", sensitive: true } } },
       ),
     };
-    const changes = compare(base, head);
-    expect(only(changes, "hcloud_firewall.f").summary).toContain(
+    const changes = compareStacks(base, head);
+    expect(onlyChange(changes, "hcloud_firewall.f").summary).toContain(
       "rule in tcp 22 from [(sensitive)] description (sensitive)",
     );
-    expect(only(changes, "hcloud_zone_rrset.k").summary).toContain("records [(sensitive)]");
+    expect(onlyChange(changes, "hcloud_zone_rrset.k").summary).toContain("records [(sensitive)]");
     const report = { command: "diff" as const, base: "b", head: "h", stacks: ["s"], changes, notes: [] };
     for (const text of [toMarkdown(report), toJson(report)]) {
       expect(text).not.toContain(secret);
@@ -261,7 +250,7 @@ describe("secrets stay masked", () => {
       placement_group_id: 5,
       labels: {},
     };
-    const plan = planDoc([
+    const changes = planChanges(
       resourceChange("hcloud_server.web-3", ["create"], null, after, {
         after_unknown: { id: true, public_net: [{ ipv4: true }] },
         after_sensitive: { image: true },
@@ -273,9 +262,8 @@ describe("secrets stay masked", () => {
         { dns_ptr: "web-3.all2all.org", server_id: 77 },
         { after_unknown: { id: true, ip_address: true } },
       ),
-    ]);
-    const changes = summarisePlans([{ stack: "production-servers", plan: parsePlan(plan, "plan.json") }], T);
-    expect(only(changes, "hcloud_server.web-3").summary).toEqual([
+    );
+    expect(onlyChange(changes, "hcloud_server.web-3").summary).toEqual([
       'name "web-3"',
       'server_type "cx23"',
       'location "fsn1"',
@@ -284,7 +272,7 @@ describe("secrets stay masked", () => {
       "public IPv6 12",
       "placement_group_id 5",
     ]);
-    expect(only(changes, "hcloud_rdns.web-3").summary).toEqual([
+    expect(onlyChange(changes, "hcloud_rdns.web-3").summary).toEqual([
       'dns_ptr "web-3.all2all.org"',
       "ip_address (known after apply)",
       "server_id 77",

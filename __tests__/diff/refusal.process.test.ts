@@ -3,23 +3,21 @@
 // a note. On a clone of this repository; the heads with broken code are built with their own code.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runDiff } from "../../cli/diff";
+import type { DiffOptions } from "../../cli/diff";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { configurationErrors, synthErrors } from "../../cli/diff/sides";
-import { ExitCode, captureIo } from "../../cli/io";
-import { cloneRepository, exitCodeOf, type Clone } from "../../testing/diff";
+import { ExitCode } from "../../cli/io";
+import { cloneForTests, diffIn } from "../../testing/diff";
 
 jest.setTimeout(300_000);
 
-let repo: Clone;
+const repo = cloneForTests();
 let branch: string;
 let original: string;
 beforeAll(() => {
-  repo = cloneRepository();
   branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").trim();
   original = repo.git("rev-parse", "HEAD").trim();
 });
-afterAll(() => repo.cleanup());
 
 /** Back to the clone's first commit, on its branch, nothing changed. */
 function reset(): void {
@@ -28,10 +26,20 @@ function reset(): void {
   repo.git("clean", "--quiet", "-fd", "-e", "node_modules");
 }
 
-async function diff(options: Parameters<typeof runDiff>[0]) {
-  const io = captureIo({}, repo.dir);
-  const { code } = await exitCodeOf(() => runDiff(options, io, repo.dir), io);
-  return { code, stdout: io.stdout, stderr: io.stderr, text: io.stdout.join("\n") };
+const diff = (options: DiffOptions) => diffIn(repo, options);
+
+/**
+ * A head ref with its own code: an edit of `file` committed, the working
+ * tree back on the commit before it; staging compared with it as JSON must
+ * be refused (exit 4). The report.
+ */
+async function refusedHeadReport(message: string, file: string, from: string, to: string): Promise<any> {
+  repo.edit(file, from, to);
+  const head = repo.commit(message);
+  repo.git("checkout", "--quiet", "HEAD~1");
+  const r = await diff({ base: "HEAD", head, env: "staging", format: "json" });
+  expect(r.code).toBe(DIFF_REFUSED);
+  return JSON.parse(r.text);
 }
 
 describe("a head synth refuses: exit 4, its errors first", () => {
@@ -94,16 +102,12 @@ describe("a head synth refuses: exit 4, its errors first", () => {
 
   test("a head ref its own schema validation refuses: the validation errors, the comparison still shown", async () => {
     // An attribute the provider does not have, on every server: only the head's own code writes it.
-    repo.edit(
+    const report = await refusedHeadReport(
+      "an unknown attribute on every server",
       "constructs/server.ts",
       "    pinAddress(this.server, id);\n",
       '    pinAddress(this.server, id);\n    this.server.addOverride("server_typ", "cx23");\n',
     );
-    const head = repo.commit("an unknown attribute on every server");
-    repo.git("checkout", "--quiet", "HEAD~1");
-    const r = await diff({ base: "HEAD", head, env: "staging", format: "json" });
-    expect(r.code).toBe(DIFF_REFUSED);
-    const report = JSON.parse(r.text);
     expect(report.refused).toBe(true);
     expect(report.errors).toContainEqual({
       kind: "validation",
@@ -118,16 +122,13 @@ describe("a head synth refuses: exit 4, its errors first", () => {
   });
 
   test("a head ref whose synthesis fails: its error, nothing compared", async () => {
-    repo.edit(
+    const report = await refusedHeadReport(
+      "synth fails",
       "stacks/app.ts",
       "  const app = new App(",
       '  if (specs.length > 0) throw new Error("the stacks cannot be built: boom");\n  const app = new App(',
     );
-    const head = repo.commit("synth fails");
-    repo.git("checkout", "--quiet", "HEAD~1");
-    const r = await diff({ base: "HEAD", head, env: "staging", format: "json" });
-    expect(r.code).toBe(DIFF_REFUSED);
-    expect(JSON.parse(r.text)).toMatchObject({
+    expect(report).toMatchObject({
       refused: true,
       stacks: [],
       changes: [],

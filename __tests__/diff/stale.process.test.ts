@@ -63,10 +63,19 @@ function project(): {
   return { dir, build, write, cleanup: t.cleanup };
 }
 
+/** Runs a test's body on a new small project (see project()), removed after. */
+async function inProject(body: (p: ReturnType<typeof project>) => unknown): Promise<void> {
+  const p = project();
+  try {
+    await body(p);
+  } finally {
+    p.cleanup();
+  }
+}
+
 describe("compiledState: is dist/ the build of the sources as they are?", () => {
-  test("built: current; a source changed, new, or without its output: stale, each named; a touched file or a test: still current", () => {
-    const p = project();
-    try {
+  test("built: current; a source changed, new, or without its output: stale, each named; a touched file or a test: still current", () =>
+    inProject((p) => {
       expect(compiledState(p.dir)).toEqual({
         checked: true,
         current: false,
@@ -99,14 +108,10 @@ describe("compiledState: is dist/ the build of the sources as they are?", () => 
       });
       expect(p.build()).toBe(0);
       expect(compiledState(p.dir).current).toBe(true);
-    } finally {
-      p.cleanup();
-    }
-  });
+    }));
 
-  test("a build that failed (tsc reported errors, its outputs written anyway) is not current", () => {
-    const p = project();
-    try {
+  test("a build that failed (tsc reported errors, its outputs written anyway) is not current", () =>
+    inProject((p) => {
       expect(p.build()).toBe(0);
       p.write("src/b.ts", 'export const b: number = "one";\n');
       expect(p.build()).not.toBe(0);
@@ -114,10 +119,7 @@ describe("compiledState: is dist/ the build of the sources as they are?", () => 
         current: false,
         reasons: ["its last build failed (tsc reported errors)"],
       });
-    } finally {
-      p.cleanup();
-    }
-  });
+    }));
 
   test("this repository: its tsconfig is read, its sources found (tests left out)", () => {
     const state = compiledState(repoRoot);
@@ -135,9 +137,8 @@ describe("ensureCurrentBuild", () => {
     expect(runsCompiledCodeOf(repoRoot, path.join(repoRoot, "dist", "cli", "diff"))).toBe(true);
   });
 
-  test("current, or not this process's build: nothing to do", async () => {
-    const p = project();
-    try {
+  test("current, or not this process's build: nothing to do", () =>
+    inProject(async (p) => {
       expect(p.build()).toBe(0);
       const io = captureIo({}, p.dir);
       expect(await ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, process.env, compiledIn(p.dir))).toBeUndefined();
@@ -146,14 +147,10 @@ describe("ensureCurrentBuild", () => {
         await ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, process.env, path.join(repoRoot, "cli", "diff")),
       ).toBeUndefined();
       expect(io.stderr).toEqual([]);
-    } finally {
-      p.cleanup();
-    }
-  });
+    }));
 
-  test("stale: built (npm run build), then the same diff runs again with the new build, whose exit code and output are the diff's", async () => {
-    const p = project();
-    try {
+  test("stale: built (npm run build), then the same diff runs again with the new build, whose exit code and output are the diff's", () =>
+    inProject(async (p) => {
       expect(p.build()).toBe(0);
       p.write("src/b.ts", "export const b = 2;\n");
       const io = captureIo({}, p.dir);
@@ -173,14 +170,10 @@ describe("ensureCurrentBuild", () => {
       ]);
       expect(compiledState(p.dir).current).toBe(true);
       expect(fs.readFileSync(path.join(p.dir, "dist/src/b.js"), "utf8")).toContain("exports.b = 2");
-    } finally {
-      p.cleanup();
-    }
-  });
+    }));
 
-  test("refused (exit 2, InputError): a build that fails, a build that leaves it stale, a stale build after building", async () => {
-    const p = project();
-    try {
+  test("refused (exit 2, InputError): a build that fails, a build that leaves it stale, a stale build after building", () =>
+    inProject(async (p) => {
       expect(p.build()).toBe(0);
       p.write("src/b.ts", 'export const b: number = "one";\n');
       const io = captureIo({}, p.dir);
@@ -200,10 +193,7 @@ describe("ensureCurrentBuild", () => {
       await expect(
         ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env, [REBUILT_ENV]: "1" }, compiledIn(p.dir)),
       ).rejects.toThrow(/still not the build of its sources after building it/);
-    } finally {
-      p.cleanup();
-    }
-  });
+    }));
 });
 
 describe("end to end: a sandbox copy of this working tree, a code change not built", () => {

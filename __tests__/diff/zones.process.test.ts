@@ -3,7 +3,7 @@
 // rendered by its own `all2all zonefile --knot` (an old base without --knot too).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runDiff } from "../../cli/diff";
+import type { DiffOptions } from "../../cli/diff";
 import type { ZonesReport } from "../../cli/diff/model";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { toMarkdown } from "../../cli/diff/render";
@@ -12,12 +12,13 @@ import {
   compareZones,
   knotZones,
   lineDiff,
+  type ParsedZone,
   parseZoneFile,
   reverseDnsNames,
   type ZoneRendering,
 } from "../../cli/diff/zones";
-import { ExitCode, captureIo } from "../../cli/io";
-import { cloneRepository, exitCodeOf, type Clone } from "../../testing/diff";
+import { ExitCode } from "../../cli/io";
+import { cloneForTests, diffIn } from "../../testing/diff";
 import { makeTempDir } from "../../testing/tmp";
 
 jest.setTimeout(180_000);
@@ -70,6 +71,23 @@ const ORG = [
   "old.all2all.org.                            3600 IN A      192.0.2.4 ; web-2.ipv4",
   "www.all2all.org.                            3600 IN CNAME  all2all.org.",
 ];
+
+/** The SPF record's TTL and text changed, and a CNAME added: one edit, in the files compared and on the clone. */
+const SPF_CHANGED = {
+  owner: "all2all.org.",
+  type: "TXT",
+  action: "change",
+  before: { ttl: 3600, values: ['"v=spf1 mx -all"'] },
+  after: { ttl: 300, values: ['"v=spf1 a mx -all"'] },
+  dangers: [],
+};
+const BLOG_ADDED = {
+  owner: "blog.all2all.org.",
+  type: "CNAME",
+  action: "add",
+  after: { ttl: 3600, values: ["web-1.all2all.org."] },
+  dangers: [],
+};
 
 const ASBL = [
   "exemple-asbl.be.                            3600 IN MX     10 mail.all2all.org.",
@@ -155,6 +173,11 @@ function dangers(report: ZonesReport): string[] {
   );
 }
 
+/** The parsed zone's record set at `owner` and `type` is exactly this one. */
+function expectSet(z: ParsedZone, owner: string, type: string, ttl: number, values: string[]): void {
+  expect(z.sets.get(`${owner}\t${type}`)).toEqual({ owner, type, ttl, values });
+}
+
 describe("zone files, parsed", () => {
   test("every record set of a rendered file, a server's address as its reference, the SOA apart", () => {
     const z = parseZoneFile(zoneFile("all2all.org", ORG), "all2all.org");
@@ -166,13 +189,8 @@ describe("zone files, parsed", () => {
       timers: ["3600", "900", "1209600", "300"],
     });
     expect(z.hiddenPrimary).toBe("ns-1");
-    expect(z.sets.get("all2all.org.\tNS")).toEqual({ owner: "all2all.org.", type: "NS", ttl: 3600, values: HETZNER });
-    expect(z.sets.get("all2all.org.\tA")).toEqual({
-      owner: "all2all.org.",
-      type: "A",
-      ttl: 300,
-      values: ["web-1.ipv4"],
-    });
+    expectSet(z, "all2all.org.", "NS", 3600, HETZNER);
+    expectSet(z, "all2all.org.", "A", 300, ["web-1.ipv4"]);
     expect(z.sets.get("mail.all2all.org.\tAAAA")?.values).toEqual(["mail-1.ipv6"]);
     expect(z.sets.get("mail._domainkey.all2all.org.\tTXT")?.values).toEqual(['"v=DKIM1; k=rsa; p=MIIB" "IDAQAB"']);
     expect(z.sets.get("_imaps._tcp.all2all.org.\tSRV")?.values).toEqual(["0 1 993 mail.all2all.org."]);
@@ -202,12 +220,7 @@ describe("zone files, parsed", () => {
       timers: ["3600", "900", "604800", "60"],
     });
     expect(z.sets.get("example.org.\tNS")?.values).toEqual(["ns1.example.org.", "ns2.example.net."]);
-    expect(z.sets.get("ns1.example.org.\tA")).toEqual({
-      owner: "ns1.example.org.",
-      type: "A",
-      ttl: 300,
-      values: ["192.0.2.1"],
-    });
+    expectSet(z, "ns1.example.org.", "A", 300, ["192.0.2.1"]);
     expect(z.sets.get("txt.example.org.\tTXT")?.values).toEqual(['"a; not a comment"']);
     expect(z.sets.get("www.sub.example.org.\tCNAME")?.values).toEqual(["sub.example.org."]);
     expect(z.sets.get("mx.sub.example.org.\tMX")?.values).toEqual(["10 mail.sub.example.org."]);
@@ -260,21 +273,8 @@ describe("self-hosted zones, compared", () => {
     const zone = r.zones[0]!;
     expect(zone.serial).toEqual({ base: 2026120700, head: 2026120701 });
     expect(zone.changes).toEqual([
-      {
-        owner: "all2all.org.",
-        type: "TXT",
-        action: "change",
-        before: { ttl: 3600, values: ['"v=spf1 mx -all"'] },
-        after: { ttl: 300, values: ['"v=spf1 a mx -all"'] },
-        dangers: [],
-      },
-      {
-        owner: "blog.all2all.org.",
-        type: "CNAME",
-        action: "add",
-        after: { ttl: 3600, values: ["web-1.all2all.org."] },
-        dangers: [],
-      },
+      SPF_CHANGED,
+      BLOG_ADDED,
       {
         owner: "old.all2all.org.",
         type: "A",
@@ -484,22 +484,10 @@ describe("self-hosted zones, compared", () => {
 });
 
 describe("self-hosted zones in all2all diff, on a clone", () => {
-  let repo: Clone;
-  beforeAll(() => {
-    repo = cloneRepository();
-  });
-  afterAll(() => repo.cleanup());
-  function reset(): void {
-    repo.git("reset", "--quiet", "--hard");
-    repo.git("clean", "--quiet", "-fd", "-e", "node_modules");
-  }
+  const repo = cloneForTests();
   // A fixed day: every serial is 2026-12-07's.
   const EPOCH = "1796601600";
-  async function diff(options: Parameters<typeof runDiff>[0]) {
-    const io = captureIo({ SOURCE_DATE_EPOCH: EPOCH }, repo.dir);
-    const { code } = await exitCodeOf(() => runDiff(options, io, repo.dir), io);
-    return { code, stdout: io.stdout, stderr: io.stderr, text: io.stdout.join("\n") };
-  }
+  const diff = (options: DiffOptions) => diffIn(repo, options, { SOURCE_DATE_EPOCH: EPOCH });
 
   test("an unchanged tree: every self-hosted zone compared (production's and dr's all2all.org), no changes, exit 0", async () => {
     const r = await diff({ base: "HEAD", format: "json" });
@@ -539,23 +527,7 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
         zone: "all2all.org",
         serial: { base: 2026120700, head: 2026120701 },
       });
-      expect(json.zones.compared[0].changes).toEqual([
-        {
-          owner: "all2all.org.",
-          type: "TXT",
-          action: "change",
-          before: { ttl: 3600, values: ['"v=spf1 mx -all"'] },
-          after: { ttl: 300, values: ['"v=spf1 a mx -all"'] },
-          dangers: [],
-        },
-        {
-          owner: "blog.all2all.org.",
-          type: "CNAME",
-          action: "add",
-          after: { ttl: 3600, values: ["web-1.all2all.org."] },
-          dangers: [],
-        },
-      ]);
+      expect(json.zones.compared[0].changes).toEqual([SPF_CHANGED, BLOG_ADDED]);
 
       repo.edit("config/dns.yaml", '      - { name: lists, type: MX, values: ["10 lists"] }\n', "");
       const md = await diff({ base: "HEAD", env: "production" });
@@ -569,7 +541,7 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
       );
       expect(md.text).toContain("- `+` `blog.all2all.org.` CNAME: 3600 `web-1.all2all.org.`");
     } finally {
-      reset();
+      repo.reset();
     }
   });
 
@@ -595,7 +567,7 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
         expect.arrayContaining([expect.stringMatching(/^- {3}- id: hetzner-notify-2-/)]),
       );
     } finally {
-      reset();
+      repo.reset();
     }
   });
 

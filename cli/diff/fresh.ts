@@ -17,6 +17,9 @@
  * When it is stale, diff builds the working tree (`npm run build`, as `npm
  * run synth` does) and runs itself again with the code just built; a build
  * that fails, or that leaves the code stale, is refused (exit 2).
+ *
+ * What tsconfig.json says (the sources, their outputs) is read in
+ * fresh-sources.ts.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -24,13 +27,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "../errors";
 import type { Io } from "../io";
+import { isTest, outputOf, readTsConfig, sourcesOf, type TsConfig } from "./fresh-sources";
 import { run } from "./git";
 
 /** Set in the environment of the diff run again after building: it must not build again. */
 export const REBUILT_ENV = "ALL2ALL_DIFF_REBUILT";
-
-/** Folders of sources synth never loads. */
-const TEST_DIRS = ["__tests__", "testing", "bench"];
 
 export interface BuildState {
   /** False when the project's build could not be read (tsconfig.json not JSON, say): nothing is known. */
@@ -42,234 +43,157 @@ export interface BuildState {
   readonly stale: number;
 }
 
-interface TsConfig {
-  readonly rootDir: string;
-  readonly outDir: string;
-  readonly buildInfo?: string;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
+/** What makes a build stale, as found: reasons about the whole build, and sources by why they are stale. */
+interface Findings {
+  readonly reasons: string[];
+  /** Notes `rel` as stale for `kind` (`changed since the last build`). */
+  note(kind: string, rel: string): void;
+  /** The state: the whole build's reasons, then one reason per kind naming at most five sources. */
+  state(): BuildState;
 }
 
-function readTsConfig(root: string): TsConfig | undefined {
-  let raw: { compilerOptions?: Record<string, unknown>; include?: unknown; exclude?: unknown };
-  try {
-    raw = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8")) as typeof raw;
-  } catch {
-    return undefined;
-  }
-  const options = raw.compilerOptions ?? {};
-  if (typeof options.outDir !== "string") return undefined;
-  const strings = (v: unknown): string[] =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  const incremental = options.incremental === true || options.composite === true;
+function findings(): Findings {
+  const reasons: string[] = [];
+  const byKind = new Map<string, string[]>();
   return {
-    rootDir: path.resolve(root, typeof options.rootDir === "string" ? options.rootDir : "."),
-    outDir: path.resolve(root, options.outDir),
-    buildInfo: incremental
-      ? path.resolve(
-          root,
-          typeof options.tsBuildInfoFile === "string"
-            ? options.tsBuildInfoFile
-            : path.join(options.outDir, "tsconfig.tsbuildinfo"),
-        )
-      : undefined,
-    include: raw.include === undefined ? ["**/*"] : strings(raw.include),
-    exclude: raw.exclude === undefined ? ["node_modules"] : strings(raw.exclude),
+    reasons,
+    note: (kind, rel) => {
+      byKind.set(kind, [...(byKind.get(kind) ?? []), rel]);
+    },
+    state: () => {
+      let stale = 0;
+      for (const [kind, files] of byKind) {
+        const unique = [...new Set(files)];
+        stale += unique.length;
+        reasons.push(
+          `${unique.slice(0, 5).join(", ")}${unique.length > 5 ? ` and ${unique.length - 5} more` : ""} ${kind}`,
+        );
+      }
+      return { checked: true, current: reasons.length === 0, reasons, stale };
+    },
   };
 }
 
-/** A tsconfig `include` pattern as a regular expression over paths relative to the project (`/` separated). */
-function patternRegExp(pattern: string): RegExp {
-  let p = pattern.replace(/^\.\//, "").replace(/\/$/, "");
-  const last = p.split("/").pop() ?? "";
-  if (!last.includes(".") && !last.includes("*")) p = `${p}/**/*`;
-  let re = "";
-  for (let i = 0; i < p.length; i++) {
-    if (p.startsWith("**/", i)) {
-      re += "(?:[^/]+/)*";
-      i += 2;
-    } else if (p[i] === "*") re += "[^/]*";
-    else if (p[i] === "?") re += "[^/]";
-    else re += p[i]!.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
+/** A path relative to the project, `/` separated. */
+function displayIn(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
 }
 
-const SOURCE = /\.(ts|tsx|mts|cts|json)$/;
+/** The version (sha256) tsc's build info records for each file it compiled, by absolute path. */
+function recordedVersions(info: Record<string, unknown>, infoDir: string): Map<string, string> {
+  const fileNames = Array.isArray(info.fileNames) ? (info.fileNames as unknown[]) : [];
+  const fileInfos = Array.isArray(info.fileInfos) ? (info.fileInfos as unknown[]) : [];
+  const versions = new Map<string, string>();
+  fileNames.forEach((name, i) => {
+    const entry = fileInfos[i];
+    const version =
+      typeof entry === "string"
+        ? entry
+        : typeof entry === "object" && entry !== null
+          ? (entry as { version?: unknown }).version
+          : undefined;
+    if (typeof name === "string" && typeof version === "string") versions.set(path.resolve(infoDir, name), version);
+  });
+  return versions;
+}
 
-/** The sources tsconfig includes (relative to the project), tests left out. */
-function sourcesOf(root: string, config: TsConfig): string[] {
-  const includes = config.include.map(patternRegExp);
-  const excluded = new Set([
-    ...config.exclude.map((e) => e.replace(/^\.\//, "").replace(/\/(\*\*(\/\*)?)?$/, "")),
-    "node_modules",
-    ".git",
-    ...TEST_DIRS,
-  ]);
-  const outRel = path.relative(root, config.outDir).split(path.sep).join("/");
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (excluded.has(child) || child === outRel) continue;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && SOURCE.test(child) && includes.some((re) => re.test(child))) out.push(child);
-    }
-  };
-  // Only the folders the patterns start from: a pattern's part before its first wildcard.
-  const starts = new Set<string>();
-  for (const pattern of config.include) {
-    if (!/[*?]/.test(pattern)) continue;
-    const parts = pattern.replace(/^\.\//, "").split("/");
-    const fixed: string[] = [];
-    for (const part of parts.slice(0, -1)) {
-      if (/[*?]/.test(part)) break;
-      fixed.push(part);
-    }
-    starts.add(fixed.join("/"));
-  }
-  const roots = [...starts]
-    .sort()
-    .filter((s, _i, all) => !all.some((o) => o !== s && (o === "" || s.startsWith(`${o}/`))));
-  for (const start of roots) {
-    if (start !== "" && (excluded.has(start) || !fs.existsSync(path.join(root, start)))) continue;
-    if (start !== "" && fs.statSync(path.join(root, start)).isFile()) continue;
-    walk(start);
-  }
-  // Files named directly (main.ts): the walk from the project folder finds them only when some pattern starts there.
-  for (const pattern of config.include) {
-    const rel = pattern.replace(/^\.\//, "");
-    if (
-      !/[*?]/.test(rel) &&
-      SOURCE.test(rel) &&
-      fs.statSync(path.join(root, rel), { throwIfNoEntry: false })?.isFile() &&
-      !out.includes(rel)
+/** Whether the build the info records reported errors. */
+function buildFailed(info: Record<string, unknown>): boolean {
+  return (
+    info.errors === true ||
+    ["semanticDiagnosticsPerFile", "syntacticDiagnosticsPerFile", "emitDiagnosticsPerFile"].some((key) =>
+      (Array.isArray(info[key]) ? (info[key] as unknown[]) : []).some(
+        (e) =>
+          Array.isArray(e) && Array.isArray(e[1]) && (e[1] as { category?: number }[]).some((d) => d?.category === 1),
+      ),
     )
-      out.push(rel);
+  );
+}
+
+/** The sources (tests left out) the info's last build left to emit. */
+function pendingEmit(root: string, info: Record<string, unknown>, infoDir: string): string[] {
+  const fileNames = Array.isArray(info.fileNames) ? (info.fileNames as unknown[]) : [];
+  const nameOf = (id: unknown): string | undefined => {
+    const n = Array.isArray(id) ? id[0] : id;
+    const name = typeof n === "number" ? fileNames[n - 1] : undefined;
+    return typeof name === "string" ? displayIn(root, path.resolve(infoDir, name)) : undefined;
+  };
+  return (Array.isArray(info.affectedFilesPendingEmit) ? (info.affectedFilesPendingEmit as unknown[]) : [])
+    .map(nameOf)
+    .filter((n): n is string => n !== undefined && !isTest(n));
+}
+
+/** Against tsc's build info: a failed or unfinished build, and each source new, changed or without its output. */
+function checkBuildInfo(
+  root: string,
+  config: TsConfig,
+  sources: readonly string[],
+  info: Record<string, unknown>,
+  found: Findings,
+): void {
+  const infoDir = path.dirname(config.buildInfo!);
+  const versions = recordedVersions(info, infoDir);
+  // A build that reported errors, or left files to check or emit.
+  if (buildFailed(info)) found.reasons.push("its last build failed (tsc reported errors)");
+  for (const rel of pendingEmit(root, info, infoDir)) found.note("not emitted by its last build", rel);
+  if (info.checkPending === true) found.reasons.push("its last build did not check every file");
+  // Every file of the project the last build compiled (JSON modules too), and every source now.
+  const recordedFiles = [...versions.keys()]
+    .map((file) => displayIn(root, file))
+    .filter(
+      (rel) =>
+        !rel.startsWith("..") &&
+        !path.isAbsolute(rel) &&
+        !rel.split("/").includes("node_modules") &&
+        !isTest(rel) &&
+        fs.existsSync(path.join(root, rel)),
+    );
+  for (const rel of [...new Set([...sources, ...recordedFiles])].sort()) {
+    const file = path.join(root, rel);
+    const recorded = versions.get(file);
+    if (recorded === undefined) {
+      found.note("new since the last build", rel);
+      continue;
+    }
+    const hash = createHash("sha256").update(fs.readFileSync(file, "utf8")).digest("hex");
+    if (hash !== recorded) {
+      found.note("changed since the last build", rel);
+      continue;
+    }
+    const output = outputOf(root, config, rel);
+    if (output !== undefined && !fs.existsSync(output)) found.note(`without its compiled output`, rel);
   }
-  return [...new Set(out)].sort();
 }
 
-/** The file tsc writes for a source, relative to the project; undefined for a declaration file. */
-function outputOf(root: string, config: TsConfig, rel: string): string | undefined {
-  if (/\.d\.[mc]?ts$/.test(rel)) return undefined;
-  const fromRoot = path.relative(config.rootDir, path.join(root, rel));
-  const js = fromRoot
-    .replace(/\.tsx?$/, ".js")
-    .replace(/\.mts$/, ".mjs")
-    .replace(/\.cts$/, ".cjs");
-  return path.join(config.outDir, js);
-}
-
-function isTest(rel: string): boolean {
-  return TEST_DIRS.some((d) => rel === d || rel.startsWith(`${d}/`));
+/** Without build info: each source without its output, or newer than it. */
+function checkTimes(root: string, config: TsConfig, sources: readonly string[], found: Findings): void {
+  for (const rel of sources) {
+    const output = outputOf(root, config, rel);
+    if (output === undefined) continue;
+    const out = fs.statSync(output, { throwIfNoEntry: false });
+    if (out === undefined) found.note("without its compiled output", rel);
+    else if (fs.statSync(path.join(root, rel)).mtimeMs > out.mtimeMs) found.note("newer than its compiled output", rel);
+  }
 }
 
 /** Whether the project's compiled output is the build of its sources as they are now (see the file comment). */
 export function compiledState(root: string): BuildState {
   const config = readTsConfig(root);
   if (!config) return { checked: false, current: true, reasons: [], stale: 0 };
-  const reasons: string[] = [];
-  const byKind = new Map<string, string[]>();
-  const note = (kind: string, rel: string): void => {
-    byKind.set(kind, [...(byKind.get(kind) ?? []), rel]);
-  };
   const sources = sourcesOf(root, config);
-  const display = (file: string): string => path.relative(root, file).split(path.sep).join("/");
   let info: Record<string, unknown> | undefined;
   if (config.buildInfo !== undefined) {
     try {
       info = JSON.parse(fs.readFileSync(config.buildInfo, "utf8")) as Record<string, unknown>;
     } catch {
-      reasons.push(`it was never built (no ${display(config.buildInfo)})`);
+      const reasons = [`it was never built (no ${displayIn(root, config.buildInfo)})`];
       return { checked: true, current: false, reasons, stale: sources.length };
     }
   }
-  if (info !== undefined) {
-    const infoDir = path.dirname(config.buildInfo!);
-    const fileNames = Array.isArray(info.fileNames) ? (info.fileNames as unknown[]) : [];
-    const fileInfos = Array.isArray(info.fileInfos) ? (info.fileInfos as unknown[]) : [];
-    const versions = new Map<string, string>();
-    fileNames.forEach((name, i) => {
-      const entry = fileInfos[i];
-      const version =
-        typeof entry === "string"
-          ? entry
-          : typeof entry === "object" && entry !== null
-            ? (entry as { version?: unknown }).version
-            : undefined;
-      if (typeof name === "string" && typeof version === "string") versions.set(path.resolve(infoDir, name), version);
-    });
-    const nameOf = (id: unknown): string | undefined => {
-      const n = Array.isArray(id) ? id[0] : id;
-      const name = typeof n === "number" ? fileNames[n - 1] : undefined;
-      return typeof name === "string" ? display(path.resolve(infoDir, name)) : undefined;
-    };
-    // A build that reported errors, or left files to check or emit.
-    const failed =
-      info.errors === true ||
-      ["semanticDiagnosticsPerFile", "syntacticDiagnosticsPerFile", "emitDiagnosticsPerFile"].some((key) =>
-        (Array.isArray(info![key]) ? (info![key] as unknown[]) : []).some(
-          (e) =>
-            Array.isArray(e) && Array.isArray(e[1]) && (e[1] as { category?: number }[]).some((d) => d?.category === 1),
-        ),
-      );
-    if (failed) reasons.push("its last build failed (tsc reported errors)");
-    const pending = (Array.isArray(info.affectedFilesPendingEmit) ? (info.affectedFilesPendingEmit as unknown[]) : [])
-      .map(nameOf)
-      .filter((n): n is string => n !== undefined && !isTest(n));
-    for (const rel of pending) note("not emitted by its last build", rel);
-    if (info.checkPending === true) reasons.push("its last build did not check every file");
-    // Every file of the project the last build compiled (JSON modules too), and every source now.
-    const recordedFiles = [...versions.keys()]
-      .map(display)
-      .filter(
-        (rel) =>
-          !rel.startsWith("..") &&
-          !path.isAbsolute(rel) &&
-          !rel.split("/").includes("node_modules") &&
-          !isTest(rel) &&
-          fs.existsSync(path.join(root, rel)),
-      );
-    for (const rel of [...new Set([...sources, ...recordedFiles])].sort()) {
-      const file = path.join(root, rel);
-      const recorded = versions.get(file);
-      if (recorded === undefined) {
-        note("new since the last build", rel);
-        continue;
-      }
-      const hash = createHash("sha256").update(fs.readFileSync(file, "utf8")).digest("hex");
-      if (hash !== recorded) {
-        note("changed since the last build", rel);
-        continue;
-      }
-      const output = outputOf(root, config, rel);
-      if (output !== undefined && !fs.existsSync(output)) note(`without its compiled output`, rel);
-    }
-  } else {
-    for (const rel of sources) {
-      const output = outputOf(root, config, rel);
-      if (output === undefined) continue;
-      const out = fs.statSync(output, { throwIfNoEntry: false });
-      if (out === undefined) note("without its compiled output", rel);
-      else if (fs.statSync(path.join(root, rel)).mtimeMs > out.mtimeMs) note("newer than its compiled output", rel);
-    }
-  }
-  let stale = 0;
-  for (const [kind, files] of byKind) {
-    const unique = [...new Set(files)];
-    stale += unique.length;
-    reasons.push(
-      `${unique.slice(0, 5).join(", ")}${unique.length > 5 ? ` and ${unique.length - 5} more` : ""} ${kind}`,
-    );
-  }
-  return { checked: true, current: reasons.length === 0, reasons, stale };
+  const found = findings();
+  if (info !== undefined) checkBuildInfo(root, config, sources, info, found);
+  else checkTimes(root, config, sources, found);
+  return found.state();
 }
 
 /** Whether this process runs the compiled output of the project at `root` (as bin/all2all.js does), not its sources (tests). */

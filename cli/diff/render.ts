@@ -1,23 +1,19 @@
 /**
  * The two renderings of a report: Markdown for a pull-request comment
  * (dangerous changes first, then every change stack by stack) and JSON for
- * tools. Values are already masked and shortened in the report.
+ * tools (render-json.ts). Values are already masked and shortened in the
+ * report. The self-hosted zones' sections are in render-zones.ts.
  */
 import { formatEuros } from "../../catalogue/catalogue";
-import {
-  CLASS_LABELS,
-  DNS_CLASS_LABELS,
-  type Action,
-  type Change,
-  type DiffReport,
-  type DnsRecordChange,
-  type DnsRecordSet,
-  type Reason,
-  type ZoneDiff,
-} from "./model";
+import { plural } from "../../primitives/plural";
+import { type Action, CLASS_LABELS, type Change, type DiffReport, type Reason } from "./model";
+import { code } from "./render-text";
+import { dnsDangerLines, zoneSection } from "./render-zones";
 import { countChanges } from "./sort";
 import { zoneCounts } from "./zones";
-import { plural } from "../../primitives/plural";
+
+export { toJson } from "./render-json";
+export { code } from "./render-text";
 
 /** A report longer than this is cut (GitHub refuses comments over 65,536 characters). */
 export const MAX_MARKDOWN = 60000;
@@ -32,12 +28,6 @@ const ACTION_TEXT: Readonly<Record<Action, { symbol: string; verb: string }>> = 
   move: { symbol: "~", verb: "move (rename)" },
   none: { symbol: "·", verb: "no direct effect" },
 };
-
-/** Inline code that survives backticks in the text. */
-export function code(text: string): string {
-  if (!text.includes("`")) return `\`${text}\``;
-  return `\`\` ${text} \`\``;
-}
 
 /** `2 to add, 1 to destroy, 1 to replace, 4 to change`. */
 export function countsLine(changes: readonly Change[]): string {
@@ -134,107 +124,6 @@ function digestSection(report: DiffReport): string[] {
   ];
 }
 
-function recordSet(set: DnsRecordSet | undefined): string {
-  if (set === undefined) return "(absent)";
-  return `${set.ttl} ${set.values.map(code).join(", ")}`;
-}
-
-const DNS_ACTION: Readonly<Record<DnsRecordChange["action"], { symbol: string; verb: string }>> = {
-  add: { symbol: "+", verb: "add" },
-  remove: { symbol: "-", verb: "remove" },
-  change: { symbol: "~", verb: "change" },
-};
-
-function dnsChangeLine(c: DnsRecordChange): string {
-  const a = DNS_ACTION[c.action];
-  const what =
-    c.action === "add"
-      ? recordSet(c.after)
-      : c.action === "remove"
-        ? recordSet(c.before)
-        : c.type === "SOA"
-          ? `${(c.before?.values ?? []).map(code).join(" ")} → ${(c.after?.values ?? []).map(code).join(" ")}${c.before?.ttl !== c.after?.ttl ? ` (TTL ${c.before?.ttl} → ${c.after?.ttl})` : ""}`
-          : `${recordSet(c.before)} → ${recordSet(c.after)}`;
-  return `- ${code(a.symbol)} ${code(c.owner)} ${c.type}: ${what}`;
-}
-
-function serialText(z: ZoneDiff): string {
-  const { base, head } = z.serial;
-  if (base !== undefined && head !== undefined)
-    return base === head ? `serial ${head} (unchanged)` : `serial ${base} → ${head}`;
-  if (head !== undefined) return `serial ${head}`;
-  return base !== undefined ? `serial ${base}` : "";
-}
-
-function zoneTitle(z: ZoneDiff): string {
-  return `${code(z.zone)} in ${z.environment}${z.server !== undefined ? `, served by ${code(z.server)}` : ""}`;
-}
-
-/** The self-hosted zones: changed record sets per zone, the unchanged zones in one list, the Knot configurations' changed lines. */
-function zoneSection(report: DiffReport): string[] {
-  const zr = report.zones;
-  if (zr === undefined || (zr.zones.length === 0 && zr.knot.length === 0 && zr.notes.length === 0)) return [];
-  const z = zoneCounts(zr);
-  const dns = z.add + z.remove + z.change;
-  const lines = [
-    `### Self-hosted zones: ${dns === 0 && z.knot === 0 ? "no changes" : [dns > 0 ? plural(dns, "DNS record change") : "", z.knot > 0 ? `${plural(z.knot, "Knot configuration")} changed` : ""].filter((x) => x !== "").join(", ")}`,
-    "",
-    "Zones in secondary mode are served from a hidden primary: their records are in its zone files and Knot configuration (`all2all zonefile --env ENV --knot`), not in the stacks. Each side is rendered by its own code; a server's address is shown as its reference (`web-1.ipv4`).",
-    "",
-  ];
-  for (const n of zr.notes) lines.push(`> ${n}`);
-  if (zr.notes.length > 0) lines.push("");
-  const unchanged = zr.zones.filter((x) => x.changes.length === 0);
-  for (const x of unchanged)
-    lines.push(
-      `- ${zoneTitle(x)}: no changes${serialText(x) !== "" ? `, ${serialText(x)}` : ""}${x.notes.length > 0 ? ` (${x.notes.join("; ")})` : ""}`,
-    );
-  if (unchanged.length > 0) lines.push("");
-  for (const x of zr.zones.filter((y) => y.changes.length > 0)) {
-    const counts = { add: 0, remove: 0, change: 0 };
-    for (const c of x.changes) counts[c.action]++;
-    const parts = [
-      counts.add > 0 ? `${counts.add} added` : "",
-      counts.remove > 0 ? `${counts.remove} removed` : "",
-      counts.change > 0 ? `${counts.change} changed` : "",
-    ].filter((p) => p !== "");
-    lines.push(`#### ${zoneTitle(x)}: ${parts.join(", ")}${serialText(x) !== "" ? `; ${serialText(x)}` : ""}`, "");
-    for (const n of x.notes) lines.push(`> ${n}`);
-    if (x.notes.length > 0) lines.push("");
-    for (const c of x.changes) {
-      lines.push(dnsChangeLine(c));
-      for (const d of c.dangers) lines.push(`  - **${DNS_CLASS_LABELS[d.class]}**: ${d.message}`);
-    }
-    lines.push("");
-  }
-  for (const k of zr.knot) {
-    lines.push(
-      `#### Knot configuration ${code(k.file)} in ${k.environment}: ${plural(k.added, "line")} added, ${k.removed} removed`,
-      "",
-      "```diff",
-      ...k.lines,
-      "```",
-      "",
-    );
-  }
-  return lines;
-}
-
-/** The dangerous DNS changes, for the report's dangerous section. */
-function dnsDangerLines(report: DiffReport): string[] {
-  const lines: string[] = [];
-  for (const z of report.zones?.zones ?? []) {
-    for (const c of z.changes) {
-      if (c.dangers.length === 0) continue;
-      lines.push(
-        `- ${code(c.owner)} ${c.type} in the self-hosted zone ${code(z.zone)} (${z.environment}) — ${DNS_ACTION[c.action].verb}`,
-      );
-      for (const d of c.dangers) lines.push(`  - **${DNS_CLASS_LABELS[d.class]}**: ${d.message}`);
-    }
-  }
-  return lines;
-}
-
 function where(c: Change): string {
   return `${code(c.address)} in ${code(c.stack)}`;
 }
@@ -263,22 +152,15 @@ function changeLines(c: Change, withReasons: boolean): string[] {
   const lines = [
     `- ${code(action.symbol)} ${code(c.address)} ${action.verb}${c.from ? ` from ${code(c.from)}` : ""}${summary}`,
   ];
-  if (withReasons) {
-    for (const d of c.dangers) lines.push(`  - ${reasonLine(d, true)}`);
-    for (const w of c.warnings) lines.push(`  - ${reasonLine(w, false)}`);
-  }
+  if (withReasons) lines.push(...reasonLines(c));
   for (const n of c.notes) lines.push(`  - ${n}`);
   lines.push(...attributeLines(c, "  "));
   return lines;
 }
 
-/** The report as Markdown for a pull-request comment. */
-export function toMarkdown(report: DiffReport): string {
-  const lines: string[] = [];
-  const c = countChanges(report.changes);
-  const z = zoneCounts(report.zones);
-  lines.push(`## all2all ${titleLine(report)}`, "");
-  lines.push(...refusalLines(report));
+/** The title, the refused head's errors, the sides compared and the report's notes. */
+function headLines(report: DiffReport): string[] {
+  const lines = [`## all2all ${titleLine(report)}`, "", ...refusalLines(report)];
   const sides =
     report.base !== undefined
       ? `Base: ${report.base} → head: ${report.head ?? "?"}. `
@@ -290,158 +172,128 @@ export function toMarkdown(report: DiffReport): string {
     for (const n of report.notes) lines.push(`> ${n}`);
     lines.push("");
   }
-  const dnsDangers = dnsDangerLines(report);
-  const zoneLines = zoneSection(report);
-  const digests = digestSection(report);
-  if (report.changes.length === 0) {
-    if (report.command !== "diff") lines.push("The plan changes nothing.");
-    else if (report.stacks.length === 0 && (report.refusal?.errors.length ?? 0) > 0)
-      lines.push("Nothing compared: synth refuses the head before writing any stack.");
-    else if (z.add + z.remove + z.change + z.knot === 0)
-      lines.push("The synthesised stacks are identical: nothing to apply.");
-    else
-      lines.push(
-        "The synthesised stacks are identical; the zone files of the hidden primary change (below): render them and install them on it (docs/dns.md).",
-      );
-    if (dnsDangers.length > 0) lines.push("", `### Dangerous changes (${z.dangerous})`, "", ...dnsDangers);
-    const rest = [...digests, ...zoneLines];
-    if (rest.length === 0) return `${lines.join("\n")}\n`;
-    return `${[...lines, "", ...rest].join("\n").trimEnd()}\n`;
-  }
+  return lines;
+}
 
-  const dangerous = report.changes.filter((x) => x.dangers.length > 0);
-  if (dangerous.length > 0 || dnsDangers.length > 0) {
-    lines.push(`### Dangerous changes (${dangerous.length + z.dangerous})`, "");
-    lines.push(
-      report.command === "diff"
-        ? "Each needs an explicit approval: read the reasons here, then the stack's plan before applying."
-        : "Each needs an explicit approval: read the reasons before applying this plan.",
-      "",
-    );
-    for (const x of dangerous) {
-      lines.push(`- ${where(x)} — ${ACTION_TEXT[x.action].verb}`);
-      for (const d of x.dangers) lines.push(`  - ${reasonLine(d, true)}`);
-      for (const w of x.warnings) lines.push(`  - ${reasonLine(w, false)}`);
-    }
-    lines.push(...dnsDangers);
-    lines.push("");
-  } else {
-    lines.push(
+/** Why a report without resource changes applies nothing (or only to the hidden primary's zone files). */
+function unchangedLine(report: DiffReport): string {
+  const z = zoneCounts(report.zones);
+  if (report.command !== "diff") return "The plan changes nothing.";
+  if (report.stacks.length === 0 && (report.refusal?.errors.length ?? 0) > 0)
+    return "Nothing compared: synth refuses the head before writing any stack.";
+  if (z.add + z.remove + z.change + z.knot === 0) return "The synthesised stacks are identical: nothing to apply.";
+  return "The synthesised stacks are identical; the zone files of the hidden primary change (below): render them and install them on it (docs/dns.md).";
+}
+
+/** The Markdown of a report without resource changes: `head`, why nothing applies, the DNS dangers, then `rest`. */
+function withoutChanges(
+  report: DiffReport,
+  head: readonly string[],
+  dnsDangers: readonly string[],
+  rest: readonly string[],
+): string {
+  const lines = [...head, unchangedLine(report)];
+  if (dnsDangers.length > 0)
+    lines.push("", `### Dangerous changes (${zoneCounts(report.zones).dangerous})`, "", ...dnsDangers);
+  if (rest.length === 0) return `${lines.join("\n")}\n`;
+  return `${[...lines, "", ...rest].join("\n").trimEnd()}\n`;
+}
+
+/** A change's dangers (strong) and warnings, one indented line each. */
+function reasonLines(c: Change): string[] {
+  return [
+    ...c.dangers.map((d) => `  - ${reasonLine(d, true)}`),
+    ...c.warnings.map((w) => `  - ${reasonLine(w, false)}`),
+  ];
+}
+
+/** A change where it is and what it does, then its reasons: the dangerous and worth-a-look sections' entries. */
+function reasonedLines(c: Change): string[] {
+  return [`- ${where(c)} — ${ACTION_TEXT[c.action].verb}`, ...reasonLines(c)];
+}
+
+/** The dangerous changes (resources', then DNS records'), or a line saying there are none. */
+function dangerSection(report: DiffReport, dangerous: readonly Change[], dnsDangers: readonly string[]): string[] {
+  if (dangerous.length === 0 && dnsDangers.length === 0)
+    return [
       "Nothing dangerous: no stateful resource destroyed or replaced, no replacement, no protection removed, nothing newly open to the world, no new public IPv4.",
       "",
-    );
-  }
+    ];
+  return [
+    `### Dangerous changes (${dangerous.length + zoneCounts(report.zones).dangerous})`,
+    "",
+    report.command === "diff"
+      ? "Each needs an explicit approval: read the reasons here, then the stack's plan before applying."
+      : "Each needs an explicit approval: read the reasons before applying this plan.",
+    "",
+    ...dangerous.flatMap(reasonedLines),
+    ...dnsDangers,
+    "",
+  ];
+}
 
+/** The changes with warnings but no danger. */
+function worthALookSection(report: DiffReport): string[] {
   const warned = report.changes.filter((x) => x.dangers.length === 0 && x.warnings.length > 0);
-  if (warned.length > 0) {
-    lines.push(`### Worth a look (${warned.length})`, "");
-    for (const x of warned) {
-      lines.push(`- ${where(x)} — ${ACTION_TEXT[x.action].verb}`);
-      for (const w of x.warnings) lines.push(`  - ${reasonLine(w, false)}`);
-    }
-    lines.push("");
-  }
+  if (warned.length === 0) return [];
+  return [`### Worth a look (${warned.length})`, "", ...warned.flatMap(reasonedLines), ""];
+}
 
-  lines.push(...digests, ...zoneLines);
-  lines.push("### Changes by stack", "");
+/** Every change, stack by stack: the report's stacks in order, then any other stack a change names. */
+function stackSections(report: DiffReport): string[] {
+  const lines = ["### Changes by stack", ""];
   const stacks = [
     ...report.stacks,
     ...[...new Set(report.changes.map((x) => x.stack))].filter((s) => !report.stacks.includes(s)),
   ];
-  const body: string[] = [];
   for (const stack of stacks) {
     const inStack = report.changes.filter((x) => x.stack === stack);
     if (inStack.length === 0) continue;
-    body.push(`#### ${code(stack)}: ${countsLine(inStack)}`, "");
+    lines.push(`#### ${code(stack)}: ${countsLine(inStack)}`, "");
     // Dangerous ones first within the stack too, as sorted.
-    for (const x of inStack) body.push(...changeLines(x, false));
-    body.push("");
+    for (const x of inStack) lines.push(...changeLines(x, false));
+    lines.push("");
   }
-  const text = `${[...lines, ...body].join("\n").trimEnd()}\n`;
+  return lines;
+}
+
+/**
+ * `text` when it fits in MAX_MARKDOWN, else cut at a line with a note of
+ * what is left out; the digests always stay: they are what an operator
+ * deploys against.
+ */
+function cutToLimit(text: string, report: DiffReport, digests: readonly string[], anyDangerous: boolean): string {
   if (text.length <= MAX_MARKDOWN) return text;
-  // The digests always stay: they are what an operator deploys against.
   const keep = digests.length > 0 ? `\n${digests.join("\n").trimEnd()}\n` : "";
   const cut = text.slice(0, text.lastIndexOf("\n", MAX_MARKDOWN - 400 - keep.length));
   const dangerousShown =
-    dangerous.length + dnsDangers.length === 0 ||
+    !anyDangerous ||
     cut.includes("### Changes by stack") ||
     cut.includes("### Worth a look") ||
     cut.includes("### Digests");
   return `${cut}\n\n_The report is cut here (${text.length} characters, ${plural(report.changes.length, "change")}): ${
     dangerousShown
       ? "every dangerous change is above"
-      : `only part of the ${c.dangerous + z.dangerous} dangerous changes is above`
+      : `only part of the ${dangerousCount(report)} dangerous changes is above`
   }; the JSON output (\`--format json\`) has every change._\n${cut.includes("### Digests") ? "" : keep}`;
 }
 
-/**
- * The report as JSON (version 1): summary counts, notes, and every change
- * with its attributes and reasons; for diff (a report with `refusal`) also
- * `refused` and the head's `errors`, `digests` per environment, and the
- * self-hosted `zones`.
- * `summary.dangerous` counts the dangerous DNS changes too.
- */
-export function toJson(report: DiffReport): string {
-  const counts = countChanges(report.changes);
-  const z = zoneCounts(report.zones);
-  const diffOnly =
-    report.refusal !== undefined
-      ? {
-          refused: (report.refusal?.errors.length ?? 0) > 0,
-          errors: report.refusal?.errors ?? [],
-          ...(report.digests !== undefined
-            ? {
-                digests: Object.fromEntries(
-                  Object.keys(report.digests)
-                    .sort()
-                    .map((k) => [k, report.digests![k]]),
-                ),
-              }
-            : {}),
-        }
-      : {};
-  return `${JSON.stringify(
-    {
-      version: 1,
-      command: report.command,
-      base: report.base ?? null,
-      head: report.head ?? null,
-      dangerous: counts.dangerous + z.dangerous > 0,
-      ...diffOnly,
-      summary: { ...counts, dangerous: counts.dangerous + z.dangerous },
-      ...(report.cost
-        ? {
-            monthly_cost: {
-              before: Math.round(report.cost.before / 100) / 100,
-              after: Math.round(report.cost.after / 100) / 100,
-              delta: Math.round(report.cost.delta / 100) / 100,
-              currency: "EUR",
-              vat_included: true,
-              catalogue: { base: report.cost.baseTaken, head: report.cost.headTaken },
-            },
-          }
-        : {}),
-      stacks: report.stacks,
-      notes: report.notes,
-      changes: report.changes,
-      ...(report.zones !== undefined
-        ? {
-            zones: {
-              summary: {
-                added: z.add,
-                removed: z.remove,
-                changed: z.change,
-                dangerous: z.dangerous,
-                knot_changed: z.knot,
-              },
-              compared: report.zones.zones,
-              knot: report.zones.knot,
-              notes: report.zones.notes,
-            },
-          }
-        : {}),
-    },
-    null,
-    2,
-  )}\n`;
+/** The report as Markdown for a pull-request comment. */
+export function toMarkdown(report: DiffReport): string {
+  const head = headLines(report);
+  const dnsDangers = dnsDangerLines(report);
+  const zoneLines = zoneSection(report);
+  const digests = digestSection(report);
+  if (report.changes.length === 0) return withoutChanges(report, head, dnsDangers, [...digests, ...zoneLines]);
+  const dangerous = report.changes.filter((x) => x.dangers.length > 0);
+  const lines = [
+    ...head,
+    ...dangerSection(report, dangerous, dnsDangers),
+    ...worthALookSection(report),
+    ...digests,
+    ...zoneLines,
+    ...stackSections(report),
+  ];
+  const text = `${lines.join("\n").trimEnd()}\n`;
+  return cutToLimit(text, report, digests, dangerous.length + dnsDangers.length > 0);
 }

@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { processAlive } from "../../primitives/process-alive";
 import { run } from "./git";
 
 export interface RefCheckout {
@@ -39,16 +40,6 @@ function must(cwd: string, args: readonly string[]): string {
   return r.stdout.trim();
 }
 
-/** Whether a process with this id is running (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Takes `file` as a lock for this process; false when a live process holds it. */
 function takeLock(file: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -58,7 +49,7 @@ function takeLock(file: string): boolean {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const holder = Number(fs.readFileSync(file, "utf8").trim());
-      if (Number.isInteger(holder) && holder > 0 && alive(holder)) return false; // this process too: one use at a time
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false; // this process too: one use at a time
       fs.rmSync(file, { force: true }); // left by a run that is gone: take it over
     }
   }

@@ -19,12 +19,14 @@
  * files (not as this version's layout), so that a base rendered by older
  * code reads the same. A server's address is compared as the reference the
  * file notes after it (`; web-1.ipv4`), not as the placeholder address,
- * which moves when servers are added before it.
+ * which moves when servers are added before it. The danger rules are in
+ * zones-dangers.ts.
  */
 import type { StackDocument } from "./compare";
 import { lineDiff } from "./line-diff";
-import type { DnsReason, DnsRecordChange, DnsRecordSet, KnotDiff, ZoneDiff, ZonesReport } from "./model";
-import { knotZones, parseZoneFile, type ParsedSoa, type ParsedZone } from "./zone-parse";
+import type { DnsRecordChange, KnotDiff, ZoneDiff, ZonesReport } from "./model";
+import { knotZones, parseZoneFile, type ParsedZone } from "./zone-parse";
+import { nameServers, referrers, type SetContext, setChange, soaChange } from "./zones-dangers";
 
 export { lineDiff } from "./line-diff";
 export { knotZones, parseZoneFile, type ParsedSoa, type ParsedZone } from "./zone-parse";
@@ -63,27 +65,6 @@ function parseAll(rendering: ZoneRendering | undefined, env: string): Map<string
   return out;
 }
 
-/** Names that other records point to (CNAME, MX, SRV targets), and by what. */
-function referrers(zones: Iterable<ParsedZone>): Map<string, { what: string; type: string }[]> {
-  const out = new Map<string, { what: string; type: string }[]>();
-  const add = (target: string, what: string, type: string): void => {
-    const list = out.get(target) ?? [];
-    list.push({ what, type });
-    out.set(target, list);
-  };
-  for (const z of zones) {
-    for (const set of z.sets.values()) {
-      for (const v of set.values) {
-        const parts = v.split(" ");
-        if (set.type === "CNAME") add(parts[0]!, `the CNAME ${set.owner}`, "CNAME");
-        if (set.type === "MX" && parts.length === 2) add(parts[1]!, `the MX of ${set.owner}`, "MX");
-        if (set.type === "SRV" && parts.length === 4) add(parts[3]!, `the SRV ${set.owner}`, "SRV");
-      }
-    }
-  }
-  return out;
-}
-
 /** Reverse DNS names set on the head's servers and IPs (hcloud_rdns.dns_ptr), by name. */
 export function reverseDnsNames(docs: ReadonlyMap<string, StackDocument>, env: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -101,32 +82,138 @@ export function reverseDnsNames(docs: ReadonlyMap<string, StackDocument>, env: s
   return out;
 }
 
-/** Name server host names: every NS target and SOA MNAME of the environment's zones. */
-function nameServers(zones: Iterable<ParsedZone>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const z of zones) {
-    if (z.soa && !out.has(z.soa.mname)) out.set(z.soa.mname, `the SOA MNAME of ${z.zone}`);
-    for (const set of z.sets.values()) {
-      if (set.type !== "NS") continue;
-      for (const v of set.values)
-        if (!out.has(v))
-          out.set(v, set.owner === z.origin ? `a name server of ${z.zone}` : `the name server of ${set.owner}`);
-    }
+/** The environments of either rendering, those whose zones could not be rendered too. */
+function environmentsOf(base: ZoneRendering | undefined, head: ZoneRendering): string[] {
+  return [
+    ...new Set([
+      ...(base?.zones.keys() ?? []),
+      ...head.zones.keys(),
+      ...(base?.unavailable.keys() ?? []),
+      ...head.unavailable.keys(),
+    ]),
+  ].sort();
+}
+
+/** One environment of both renderings: each side's parsed zones, and the hidden primary serving each. */
+interface EnvironmentSides {
+  readonly env: string;
+  readonly baseParsed: ReadonlyMap<string, ParsedZone>;
+  readonly headParsed: ReadonlyMap<string, ParsedZone>;
+  readonly baseHosted: ReadonlyMap<string, string>;
+  readonly headHosted: ReadonlyMap<string, string>;
+  /** Why the base has no zone files to compare, when it has none. */
+  readonly baseMissing: string | undefined;
+}
+
+function environmentSides(env: string, base: ZoneRendering | undefined, head: ZoneRendering): EnvironmentSides {
+  const baseParsed = parseAll(base, env);
+  const headParsed = parseAll(head, env);
+  return {
+    env,
+    baseParsed,
+    headParsed,
+    baseHosted: base ? selfHostedZones(base, env, baseParsed) : new Map<string, string>(),
+    headHosted: selfHostedZones(head, env, headParsed),
+    baseMissing: base === undefined ? "the base has no zone files" : base.unavailable.get(env),
+  };
+}
+
+/** What changes of a zone as a whole: new, removed, moved to or from a hidden primary. */
+function zoneNotesOf(
+  b: ParsedZone | undefined,
+  h: ParsedZone | undefined,
+  selfHosted: ZoneDiff["selfHosted"],
+  server: string | undefined,
+  baseServer: string | undefined,
+): string[] {
+  if (!b) return ["a new zone: every record is new"];
+  if (!h) return ["the zone is removed: every record goes"];
+  if (!selfHosted.base)
+    return [
+      `newly served from the hidden primary ${server}: it was in primary mode, its records held by Hetzner (the dns stack's record sets)`,
+    ];
+  if (!selfHosted.head)
+    return [
+      `no longer served from the hidden primary ${baseServer}: in primary mode, Hetzner holds its records (the dns stack's record sets)`,
+    ];
+  return [];
+}
+
+/** A zone's changed record sets, the SOA's first: dangerous ones first, then by owner and type. */
+function recordChanges(
+  zone: string,
+  b: ParsedZone | undefined,
+  h: ParsedZone | undefined,
+  context: SetContext,
+): DnsRecordChange[] {
+  const changes: DnsRecordChange[] = [];
+  const soa = b?.soa && h?.soa ? soaChange(zone, h.origin, b.soa, h.soa) : undefined;
+  if (soa !== undefined) changes.push(soa);
+  const keys = [...new Set([...(b?.sets.keys() ?? []), ...(h?.sets.keys() ?? [])])];
+  for (const key of keys) {
+    const change = setChange(zone, b, h, key, context);
+    if (change !== undefined) changes.push(change);
   }
-  return out;
+  return changes.sort(
+    (x, y) =>
+      (x.dangers.length > 0 ? 0 : 1) - (y.dangers.length > 0 ? 0 : 1) ||
+      (x.type === "SOA" ? -1 : 0) - (y.type === "SOA" ? -1 : 0) ||
+      compareOwners(x.owner, y.owner) ||
+      x.type.localeCompare(y.type),
+  );
 }
 
-function sameSet(a: DnsRecordSet, b: DnsRecordSet): boolean {
-  return a.ttl === b.ttl && JSON.stringify([...a.values].sort()) === JSON.stringify([...b.values].sort());
+/** One self-hosted zone of an environment compared (not compared when the base has no zone files). */
+function zoneDiffOf(zone: string, sides: EnvironmentSides, context: SetContext): ZoneDiff {
+  const { env, baseHosted, headHosted, baseMissing } = sides;
+  const h = sides.headParsed.get(zone);
+  const server = headHosted.get(zone) ?? baseHosted.get(zone);
+  const selfHosted = { base: baseHosted.has(zone), head: headHosted.has(zone) };
+  if (baseMissing !== undefined) {
+    const notes = [`the base's zone files could not be rendered (${baseMissing}): not compared`];
+    return { environment: env, zone, server, selfHosted, serial: { head: h?.soa?.serial }, changes: [], notes };
+  }
+  const b = sides.baseParsed.get(zone);
+  const notes = zoneNotesOf(b, h, selfHosted, server, baseHosted.get(zone));
+  const serial = { base: b?.soa?.serial, head: h?.soa?.serial };
+  const changes = recordChanges(zone, b, h, context);
+  return { environment: env, zone, server, selfHosted, serial, changes, notes };
 }
 
-function soaValues(soa: ParsedSoa): string[] {
-  return [soa.mname, soa.rname, ...soa.timers];
+/** The self-hosted zones of an environment, compared with the danger rules' view of the head's environment. */
+function environmentZones(sides: EnvironmentSides, headDocs: ReadonlyMap<string, StackDocument>): ZoneDiff[] {
+  const { baseParsed, headParsed } = sides;
+  const context: SetContext = {
+    targets: referrers(headParsed.values()),
+    rdns: reverseDnsNames(headDocs, sides.env),
+    servers: nameServers([...baseParsed.values(), ...headParsed.values()]),
+  };
+  const compared = [...new Set([...sides.baseHosted.keys(), ...sides.headHosted.keys()])].sort();
+  return compared.map((zone) => zoneDiffOf(zone, sides, context));
 }
 
-function list(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+/** The Knot configurations of an environment, line by line; a note instead when the base rendered none. */
+function knotChanges(
+  env: string,
+  base: ZoneRendering | undefined,
+  head: ZoneRendering,
+  baseMissing: string | undefined,
+): { knot: KnotDiff[]; notes: string[] } {
+  const baseKnot = base?.knot.get(env);
+  const headKnot = head.knot.get(env);
+  if (baseMissing === undefined && baseKnot !== undefined && headKnot !== undefined) {
+    const knot: KnotDiff[] = [];
+    for (const file of [...new Set([...baseKnot.keys(), ...headKnot.keys()])].sort()) {
+      const d = lineDiff(baseKnot.get(file) ?? "", headKnot.get(file) ?? "");
+      if (d.added + d.removed > 0) knot.push({ environment: env, file, ...d });
+    }
+    return { knot, notes: [] };
+  }
+  if (baseMissing === undefined && base !== undefined && baseKnot === undefined && (headKnot?.size ?? 0) > 0) {
+    const note = `${env}: the base rendered no Knot configuration (its \`all2all zonefile\` has no --knot): the head's is not compared`;
+    return { knot: [], notes: [note] };
+  }
+  return { knot: [], notes: [] };
 }
 
 /**
@@ -142,20 +229,8 @@ export function compareZones(
   const notes = [...(base?.notes ?? []), ...head.notes];
   const zones: ZoneDiff[] = [];
   const knot: KnotDiff[] = [];
-  const envs = [
-    ...new Set([
-      ...(base?.zones.keys() ?? []),
-      ...head.zones.keys(),
-      ...(base?.unavailable.keys() ?? []),
-      ...head.unavailable.keys(),
-    ]),
-  ].sort();
-  for (const env of envs) {
-    const baseParsed = parseAll(base, env);
-    const headParsed = parseAll(head, env);
-    const baseHosted = base ? selfHostedZones(base, env, baseParsed) : new Map<string, string>();
-    const headHosted = selfHostedZones(head, env, headParsed);
-    const baseMissing = base === undefined ? "the base has no zone files" : base.unavailable.get(env);
+  for (const env of environmentsOf(base, head)) {
+    const sides = environmentSides(env, base, head);
     const headMissing = head.unavailable.get(env);
     if (headMissing !== undefined) {
       notes.push(
@@ -163,180 +238,12 @@ export function compareZones(
       );
       continue;
     }
-    const rdns = reverseDnsNames(headDocs, env);
-    const targets = referrers(headParsed.values());
-    const servers = nameServers([...baseParsed.values(), ...headParsed.values()]);
-    const compared = [...new Set([...baseHosted.keys(), ...headHosted.keys()])].sort();
-    for (const zone of compared) {
-      const b = baseMissing === undefined ? baseParsed.get(zone) : undefined;
-      const h = headParsed.get(zone);
-      const server = headHosted.get(zone) ?? baseHosted.get(zone);
-      const zoneNotes: string[] = [];
-      const selfHosted = { base: baseHosted.has(zone), head: headHosted.has(zone) };
-      if (baseMissing !== undefined) {
-        zoneNotes.push(`the base's zone files could not be rendered (${baseMissing}): not compared`);
-        zones.push({
-          environment: env,
-          zone,
-          server,
-          selfHosted,
-          serial: { head: h?.soa?.serial },
-          changes: [],
-          notes: zoneNotes,
-        });
-        continue;
-      }
-      if (!b) zoneNotes.push("a new zone: every record is new");
-      else if (!h) zoneNotes.push("the zone is removed: every record goes");
-      else if (!selfHosted.base)
-        zoneNotes.push(
-          `newly served from the hidden primary ${server}: it was in primary mode, its records held by Hetzner (the dns stack's record sets)`,
-        );
-      else if (!selfHosted.head)
-        zoneNotes.push(
-          `no longer served from the hidden primary ${baseHosted.get(zone)}: in primary mode, Hetzner holds its records (the dns stack's record sets)`,
-        );
-      const changes: DnsRecordChange[] = [];
-      const soa = b?.soa && h?.soa ? soaChange(zone, h.origin, b.soa, h.soa) : undefined;
-      if (soa !== undefined) changes.push(soa);
-      const keys = [...new Set([...(b?.sets.keys() ?? []), ...(h?.sets.keys() ?? [])])];
-      for (const key of keys) {
-        const change = setChange(zone, b, h, key, { targets, rdns, servers });
-        if (change !== undefined) changes.push(change);
-      }
-      changes.sort(
-        (x, y) =>
-          (x.dangers.length > 0 ? 0 : 1) - (y.dangers.length > 0 ? 0 : 1) ||
-          (x.type === "SOA" ? -1 : 0) - (y.type === "SOA" ? -1 : 0) ||
-          compareOwners(x.owner, y.owner) ||
-          x.type.localeCompare(y.type),
-      );
-      zones.push({
-        environment: env,
-        zone,
-        server,
-        selfHosted,
-        serial: { base: b?.soa?.serial, head: h?.soa?.serial },
-        changes,
-        notes: zoneNotes,
-      });
-    }
-    // The Knot configurations, line by line.
-    const baseKnot = base?.knot.get(env);
-    const headKnot = head.knot.get(env);
-    if (baseMissing === undefined && baseKnot !== undefined && headKnot !== undefined) {
-      for (const file of [...new Set([...baseKnot.keys(), ...headKnot.keys()])].sort()) {
-        const d = lineDiff(baseKnot.get(file) ?? "", headKnot.get(file) ?? "");
-        if (d.added + d.removed > 0) knot.push({ environment: env, file, ...d });
-      }
-    } else if (
-      baseMissing === undefined &&
-      base !== undefined &&
-      baseKnot === undefined &&
-      headKnot !== undefined &&
-      headKnot.size > 0
-    ) {
-      notes.push(
-        `${env}: the base rendered no Knot configuration (its \`all2all zonefile\` has no --knot): the head's is not compared`,
-      );
-    }
+    zones.push(...environmentZones(sides, headDocs));
+    const knotChanged = knotChanges(env, base, head, sides.baseMissing);
+    knot.push(...knotChanged.knot);
+    notes.push(...knotChanged.notes);
   }
   return { zones, knot, notes };
-}
-
-/** What a record set's danger rules read of the head's environment. */
-interface SetContext {
-  /** Name → the records naming it (CNAME, MX, SRV targets). */
-  readonly targets: ReadonlyMap<string, { what: string; type: string }[]>;
-  /** Name → the servers whose reverse DNS names it. */
-  readonly rdns: ReadonlyMap<string, string[]>;
-  /** Name server name → what it serves. */
-  readonly servers: ReadonlyMap<string, string>;
-}
-
-/** The SOA's change (its serial aside), dangerous when its values change; undefined when it stays. */
-function soaChange(zone: string, origin: string, baseSoa: ParsedSoa, headSoa: ParsedSoa): DnsRecordChange | undefined {
-  const before = { ttl: baseSoa.ttl, values: soaValues(baseSoa) };
-  const after = { ttl: headSoa.ttl, values: soaValues(headSoa) };
-  if (sameSet(before, after)) return undefined;
-  const valuesChange = JSON.stringify(before.values) !== JSON.stringify(after.values);
-  return {
-    owner: origin,
-    type: "SOA",
-    action: "change",
-    before,
-    after,
-    dangers: valuesChange
-      ? [
-          {
-            class: "dns-apex",
-            message: `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): secondaries and resolvers act on it (MNAME, timers, negative caching)`,
-          },
-        ]
-      : [],
-  };
-}
-
-/** The change of one record set (`owner\ttype`) with its dangers; undefined when it stays. */
-function setChange(
-  zone: string,
-  b: ParsedZone | undefined,
-  h: ParsedZone | undefined,
-  key: string,
-  { targets, rdns, servers }: SetContext,
-): DnsRecordChange | undefined {
-  const old = b?.sets.get(key);
-  const now = h?.sets.get(key);
-  const owner = (old ?? now)!.owner;
-  const type = (old ?? now)!.type;
-  const before = old ? { ttl: old.ttl, values: [...old.values] } : undefined;
-  const after = now ? { ttl: now.ttl, values: [...now.values] } : undefined;
-  if (before && after && sameSet(before, after)) return undefined;
-  const action = before && after ? "change" : before ? "remove" : "add";
-  const dangers: DnsReason[] = [];
-  const removedValues = before ? before.values.filter((v) => !(after?.values ?? []).includes(v)) : [];
-  if (
-    type === "NS" &&
-    owner === (h ?? b)!.origin &&
-    b &&
-    h &&
-    JSON.stringify([...(before?.values ?? [])].sort()) !== JSON.stringify([...(after?.values ?? [])].sort())
-  ) {
-    dangers.push({
-      class: "dns-apex",
-      message: `the apex NS of ${zone} change (${(before?.values ?? []).join(" ") || "none"} → ${(after?.values ?? []).join(" ") || "none"}): the delegation at the registry and the name servers must agree, or the zone stops resolving`,
-    });
-  }
-  if (type === "MX" && b) {
-    const target = (v: string): string => v.split(" ").pop() ?? v;
-    const kept = new Set((after?.values ?? []).map(target));
-    const gone = [...new Set((before?.values ?? []).map(target).filter((t) => !kept.has(t)))];
-    if (gone.length > 0)
-      dangers.push({
-        class: "dns-mx-removed",
-        message: `mail for ${owner} is no longer delivered to ${list(gone)} (MX ${removedValues.join(", ")} removed)`,
-      });
-  }
-  if (action === "remove") {
-    const named = [
-      ...(targets.get(owner) ?? [])
-        .filter((r) => r.type === "CNAME" || ["A", "AAAA", "CNAME"].includes(type))
-        .map((r) => r.what),
-      ...(["A", "AAAA", "CNAME"].includes(type) ? (rdns.get(owner) ?? []) : []),
-    ];
-    if (named.length > 0)
-      dangers.push({
-        class: "dns-target-removed",
-        message: `removes the ${type} of ${owner}, which ${list([...new Set(named)])} still name${named.length === 1 ? "s" : ""}`,
-      });
-  }
-  if ((type === "A" || type === "AAAA") && servers.has(owner) && action !== "add" && removedValues.length > 0) {
-    dangers.push({
-      class: "dns-nameserver-address",
-      message: `${action === "remove" ? "removes" : "changes"} the ${type} of ${owner}, ${servers.get(owner)} (${removedValues.join(", ")} → ${(after?.values ?? []).join(", ") || "none"})`,
-    });
-  }
-  return { owner, type, action, ...(before ? { before } : {}), ...(after ? { after } : {}), dangers };
 }
 
 /** Owners in DNSSEC canonical order (labels from the root). */
