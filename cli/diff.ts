@@ -63,7 +63,10 @@ export interface DiffOptions {
   readonly out?: string;
   /** Compare one environment's stacks only. */
   readonly env?: string;
-  /** Configuration directory; default $ALL2ALL_CONFIG, else `defaultConfig`. Inside the repository, each ref's own copy is used. */
+  /**
+   * Configuration directory; default $ALL2ALL_CONFIG, else `defaultConfig`. Inside the repository, each ref's own copy
+   * is used.
+   */
   readonly config?: string;
   readonly defaultConfig?: string;
 }
@@ -121,7 +124,8 @@ function sideContextOf(options: DiffOptions, io: Io, root: string, processEnv: N
 function rebuiltNotes(io: Io): string[] {
   return io.env[REBUILT_ENV] === "1"
     ? [
-        "the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build",
+        "the working tree's compiled code was older than its sources: it was built " +
+          "first (npm run build), and this diff ran with the new build",
       ]
     : [];
 }
@@ -170,7 +174,8 @@ function pricedChanges(
   const priced = withCosts(compared, sides.base.output.docs, sides.head.output.docs, baseCat, headCat);
   if (baseCat.taken !== headCat.taken || JSON.stringify(baseCat) !== JSON.stringify(headCat)) {
     notes.push(
-      `the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each side is priced with its own, so the monthly cost delta includes price changes`,
+      `the catalogue differs between base (taken ${baseCat.taken}) and head (taken ${headCat.taken}): each ` +
+        `side is priced with its own, so the monthly cost delta includes price changes`,
     );
   }
   return priced;
@@ -226,7 +231,8 @@ async function comparedReport(
   const { changes, cost } = pricedChanges(compared, sides, specs, ctx, notes);
   if (ctx.configRel === undefined)
     notes.push(
-      `the configuration ${ctx.configDir} is outside the repository: both sides read it as it is now, so only code differs`,
+      `the configuration ${ctx.configDir} is outside the repository: both ` +
+        `sides read it as it is now, so only code differs`,
     );
   const stacks = stackOrderOf(base.output, head.output);
   const zones = await comparedZones(base, head, zonesDir, ctx.processEnv, notes);

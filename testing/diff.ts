@@ -78,7 +78,10 @@ export function stackDoc(
   return { resource, ...rest };
 }
 
-/** A server as this project synthesises it (protected, a linked primary IPv4 and IPv6, image/ssh_keys/user_data ignored). */
+/**
+ * A server as this project synthesises it (protected, a linked primary IPv4 and IPv6, image/ssh_keys/user_data
+ * ignored).
+ */
 export function server(name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     "//": { metadata: { path: `production-servers/${name}/server`, uniqueId: name } },
@@ -220,7 +223,8 @@ export function cloneRepository(): Clone {
     });
   git("clone", "--quiet", "--depth", "1", `file://${repoRoot}`, dir);
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
-  // The build products (ignored by git, so reset and clean leave them): the working tree's current build, which diff runs.
+  // The build products (ignored by git, so reset and clean leave them): the working tree's current build, which diff
+  // runs.
   const built =
     fs.existsSync(path.join(repoRoot, ".gen", ".stamp")) && fs.existsSync(path.join(repoRoot, "dist", ".tsbuildinfo"));
   if (built)

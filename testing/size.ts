@@ -60,3 +60,28 @@ export function oversizeIn(file: string, text: string): Oversize[] {
   visit(source);
   return out;
 }
+
+/** The longest line the formatter is asked for (biome.jsonc, lineWidth), and every line must keep to. */
+export const MAX_LINE_CHARACTERS = 120;
+
+const NOT_OURS = new Set(["node_modules", "dist", ".gen", "cdktf.out", "coverage", ".git", ".terraform"]);
+
+/** Every TypeScript and JavaScript file of the repository, tests included, from its root. */
+export function codeFiles(root: string, dir = "."): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    if (NOT_OURS.has(entry.name) || entry.name.startsWith(".tmp") || entry.name.includes(".tmp-")) continue;
+    const rel = dir === "." ? entry.name : path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...codeFiles(root, rel));
+    else if (/\.(ts|js)$/.test(entry.name)) out.push(rel);
+  }
+  return out.sort();
+}
+
+/** `file:line (N characters)` for each line of `text` longer than MAX_LINE_CHARACTERS characters (not bytes). */
+export function longLinesIn(file: string, text: string): string[] {
+  return text.split("\n").flatMap((line, i) => {
+    const length = [...line].length;
+    return length > MAX_LINE_CHARACTERS ? [`${file}:${i + 1} (${length} characters)`] : [];
+  });
+}

@@ -143,22 +143,25 @@ describe("replacement (providers/hcloud/replace.json)", () => {
     expect(c.attributes).toEqual([{ path: "location", old: '"fsn1"', new: '"nbg1"', forcesReplacement: true }]);
   });
 
-  test("image, ssh_keys and user_data in lifecycle.ignore_changes do not replace: the change is shown as ignored", () => {
-    const head = environment();
-    const web = (head["production-servers"] as any).resource.hcloud_server["web-1"];
-    web.image = "debian-14";
-    web.ssh_keys = ["${data.terraform_remote_state.network.outputs.bob}"];
-    web.user_data = "#cloud-config\npackage_update: false\n";
-    const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
-    expect(c.action).toBe("none");
-    expect(c.dangers).toEqual([]);
-    expect(c.attributes.map((a) => [a.path, a.ignored])).toEqual([
-      ["image", true],
-      ["ssh_keys", true],
-      ["user_data", true],
-    ]);
-    expect(c.notes.join(" ")).toMatch(/only attributes in lifecycle.ignore_changes change/);
-  });
+  test(
+    "image, ssh_keys and user_data in lifecycle.ignore_changes do " + "not replace: the change is shown as ignored",
+    () => {
+      const head = environment();
+      const web = (head["production-servers"] as any).resource.hcloud_server["web-1"];
+      web.image = "debian-14";
+      web.ssh_keys = ["${data.terraform_remote_state.network.outputs.bob}"];
+      web.user_data = "#cloud-config\npackage_update: false\n";
+      const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
+      expect(c.action).toBe("none");
+      expect(c.dangers).toEqual([]);
+      expect(c.attributes.map((a) => [a.path, a.ignored])).toEqual([
+        ["image", true],
+        ["ssh_keys", true],
+        ["user_data", true],
+      ]);
+      expect(c.notes.join(" ")).toMatch(/only attributes in lifecycle.ignore_changes change/);
+    },
+  );
 
   test("allow_rebuild: attributes leaving ignore_changes replace the server when they change, with a warning", () => {
     const head = environment();
@@ -266,7 +269,8 @@ describe("firewalls opened to the world", () => {
     const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.ssh-admin");
     expect(classes(c)).toEqual(["world-open"]);
     expect(c.dangers[0]!.message).toBe(
-      "opens tcp 22 (SSH) from 0.0.0.0/0 and ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
+      "opens tcp 22 (SSH) from 0.0.0.0/0 and ::/0 to the whole Internet — a port never to " +
+        "open to the world (docs/policies.md, firewall-world-sensitive-port)",
     );
     expect(c.attributes).toEqual([
       { path: "rule[0].source_ips", old: '["192.0.2.0/24"]', new: '["0.0.0.0/0", "::/0"]' },
@@ -293,7 +297,9 @@ describe("firewalls opened to the world", () => {
     fws.web.rule.push(inbound("tcp", "3000-3400", ["0.0.0.0/0"]), inbound("udp", undefined, ["::/0"]));
     const c = onlyChange(compareStacks(environment(), head), "hcloud_firewall.web");
     expect(c.dangers[0]!.message).toBe(
-      "opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and remote administration included) from ::/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
+      "opens tcp 3000-3400 (3306 MySQL/MariaDB, 3389 RDP) from 0.0.0.0/0; udp every port (SSH, databases and " +
+        "remote administration included) from ::/0 to the whole Internet — a port never to open to the world " +
+        "(docs/policies.md, firewall-world-sensitive-port)",
     );
   });
 
@@ -303,7 +309,8 @@ describe("firewalls opened to the world", () => {
     const c = onlyChange(compareStacks(environment(), head), "hcloud_server.web-1");
     expect(classes(c)).toEqual(["world-open"]);
     expect(c.dangers[0]!.message).toBe(
-      "the server now falls under firewall hcloud_firewall.mail-access (production-network), which opens tcp 993 from 0.0.0.0/0 and ::/0 to the whole Internet",
+      "the server now falls under firewall hcloud_firewall.mail-access (production-network), " +
+        "which opens tcp 993 from 0.0.0.0/0 and ::/0 to the whole Internet",
     );
   });
 
@@ -338,7 +345,8 @@ describe("firewalls opened to the world", () => {
     const web2 = onlyChange(changes, "hcloud_server.web-2");
     expect(web2.dangers).toEqual([]);
     expect(web2.notes).toContain(
-      "open to the world through firewalls base, web: icmp from 0.0.0.0/0 and ::/0; tcp 80 from 0.0.0.0/0 and ::/0; tcp 443 from 0.0.0.0/0 and ::/0",
+      "open to the world through firewalls base, web: icmp from 0.0.0.0/0 and ::/0; tcp " +
+        "80 from 0.0.0.0/0 and ::/0; tcp 443 from 0.0.0.0/0 and ::/0",
     );
     expect(classes(onlyChange(changes, "hcloud_server.odd-1"))).toEqual(["world-open"]);
   });
@@ -415,20 +423,24 @@ describe("moved, import and removed blocks", () => {
     expect(c.dangers).toEqual([]);
   });
 
-  test("a resource leaving one stack for another of the same environment is destroyed and created, with a warning on both", () => {
-    const base = environment();
-    const head = environment();
-    const volume = (head["production-servers"] as any).resource.hcloud_volume;
-    delete (head["production-servers"] as any).resource.hcloud_volume;
-    (head["production-network"] as any).resource.hcloud_volume = volume;
-    const changes = compareStacks(base, head);
-    const gone = onlyChange(changes, "hcloud_volume.web-1-data", "production-servers");
-    expect(classes(gone)).toEqual(["destroy-stateful"]);
-    expect(gone.warnings.map((w) => w.class)).toEqual(["cross-stack-move"]);
-    expect(onlyChange(changes, "hcloud_volume.web-1-data", "production-network").warnings.map((w) => w.class)).toEqual([
-      "cross-stack-move",
-    ]);
-  });
+  test(
+    "a resource leaving one stack for another of the same environment is " +
+      "destroyed and created, with a warning on both",
+    () => {
+      const base = environment();
+      const head = environment();
+      const volume = (head["production-servers"] as any).resource.hcloud_volume;
+      delete (head["production-servers"] as any).resource.hcloud_volume;
+      (head["production-network"] as any).resource.hcloud_volume = volume;
+      const changes = compareStacks(base, head);
+      const gone = onlyChange(changes, "hcloud_volume.web-1-data", "production-servers");
+      expect(classes(gone)).toEqual(["destroy-stateful"]);
+      expect(gone.warnings.map((w) => w.class)).toEqual(["cross-stack-move"]);
+      expect(
+        onlyChange(changes, "hcloud_volume.web-1-data", "production-network").warnings.map((w) => w.class),
+      ).toEqual(["cross-stack-move"]);
+    },
+  );
 });
 
 describe("other blocks", () => {
@@ -498,19 +510,23 @@ describe("secrets are masked", () => {
     return compareStacks(base, head);
   }
 
-  test("attributes named like secrets, references to sensitive variables, high-entropy strings and sensitive defaults", () => {
-    const changes = secretChanges();
-    const box = onlyChange(changes, "hcloud_storage_box.backup");
-    expect(box.attributes).toEqual([{ path: "password", old: "(sensitive)", new: "(sensitive)" }]);
-    const zone = onlyChange(changes, "hcloud_zone.z");
-    expect(zone.attributes).toEqual([
-      { path: "labels", new: "{build: (sensitive), note: (sensitive)}" },
-      { path: "primary_nameservers[0].tsig_key", old: "(sensitive)", new: "(sensitive)" },
-    ]);
-    expect(onlyChange(changes, "var.tsig").attributes).toEqual([
-      { path: "default", old: "(sensitive)", new: "(sensitive)" },
-    ]);
-  });
+  test(
+    "attributes named like secrets, references to sensitive variables, " +
+      "high-entropy strings and sensitive defaults",
+    () => {
+      const changes = secretChanges();
+      const box = onlyChange(changes, "hcloud_storage_box.backup");
+      expect(box.attributes).toEqual([{ path: "password", old: "(sensitive)", new: "(sensitive)" }]);
+      const zone = onlyChange(changes, "hcloud_zone.z");
+      expect(zone.attributes).toEqual([
+        { path: "labels", new: "{build: (sensitive), note: (sensitive)}" },
+        { path: "primary_nameservers[0].tsig_key", old: "(sensitive)", new: "(sensitive)" },
+      ]);
+      expect(onlyChange(changes, "var.tsig").attributes).toEqual([
+        { path: "default", old: "(sensitive)", new: "(sensitive)" },
+      ]);
+    },
+  );
 
   test("user data holding a secret is masked whole, never hashed; other user data shows its length and hash", () => {
     const s = onlyChange(secretChanges(), "hcloud_server.s");
@@ -531,7 +547,10 @@ describe("secrets are masked", () => {
   });
 
   test("DNS record values are published data: a long DKIM key is shown, not masked", () => {
-    const dkim = `"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdx/M6sW3c7cnbnAbxXwFyRgLUWeBBo5dd72tVw"`;
+    const dkim =
+      `"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0` +
+      `gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qq` +
+      `GElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdx/M6sW3c7cnbnAbxXwFyRgLUWeBBo5dd72tVw"`;
     const base = {
       s: stackDoc({
         hcloud_zone_rrset: { dkim: { zone: "z", name: "mail._domainkey", type: "TXT", records: [{ value: '"old"' }] } },

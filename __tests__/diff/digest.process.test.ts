@@ -16,7 +16,10 @@ const repo = cloneForTests();
 
 const diff = (options: DiffOptions) => diffIn(repo, options);
 
-/** A plain `all2all synth` of the clone's working tree into a folder of its own, and the digest of each environment's stacks there. */
+/**
+ * A plain `all2all synth` of the clone's working tree into a folder of its own, and the digest of each environment's
+ * stacks there.
+ */
 async function synthDigests(env?: string): Promise<Record<string, string>> {
   const t = makeTempDir("all2all-digest-synth-");
   try {
@@ -34,20 +37,23 @@ async function synthDigests(env?: string): Promise<Record<string, string>> {
 }
 
 describe("the digests of the head", () => {
-  test("equal stacksDigest of a plain `all2all synth` of the same tree, per environment (JSON and Markdown)", async () => {
-    const expected = await synthDigests();
-    expect(Object.keys(expected).sort()).toEqual(["dr", "production", "staging"]);
-    const json = await diff({ base: "HEAD", format: "json" });
-    expect(json.code).toBe(ExitCode.ok);
-    const report = JSON.parse(json.text);
-    expect(report.digests).toEqual(expected);
-    for (const d of Object.values(report.digests)) expect(d).toMatch(DIGEST_PATTERN);
+  test(
+    "equal stacksDigest of a plain `all2all synth` of the same " + "tree, per environment (JSON and Markdown)",
+    async () => {
+      const expected = await synthDigests();
+      expect(Object.keys(expected).sort()).toEqual(["dr", "production", "staging"]);
+      const json = await diff({ base: "HEAD", format: "json" });
+      expect(json.code).toBe(ExitCode.ok);
+      const report = JSON.parse(json.text);
+      expect(report.digests).toEqual(expected);
+      for (const d of Object.values(report.digests)) expect(d).toMatch(DIGEST_PATTERN);
 
-    const md = await diff({ base: "HEAD" });
-    const lines = md.stdout.filter((l) => l.startsWith("digest "));
-    expect(lines).toEqual(["dr", "production", "staging"].map((e) => `digest ${e}: ${expected[e]}`));
-    expect(md.text).toContain("### Digests");
-  });
+      const md = await diff({ base: "HEAD" });
+      const lines = md.stdout.filter((l) => l.startsWith("digest "));
+      expect(lines).toEqual(["dr", "production", "staging"].map((e) => `digest ${e}: ${expected[e]}`));
+      expect(md.text).toContain("### Digests");
+    },
+  );
 
   test("one environment (--env): its digest only, the same as `all2all synth --env`'s", async () => {
     const expected = await synthDigests("staging");

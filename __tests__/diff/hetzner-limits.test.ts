@@ -11,6 +11,7 @@ import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES } from "../../cli/diff/mo
 import { toMarkdown } from "../../cli/diff/render";
 import { clone, compareStacks, onlyChange, planChanges, resourceChange, server, stackDoc } from "../../testing/diff";
 import { repoRoot } from "../../testing/tmp";
+import { joinRegExp } from "../../primitives/regexp";
 
 const volume = (size: number, extra: Record<string, unknown> = {}) => ({
   name: "web-1-data",
@@ -37,7 +38,8 @@ describe("a volume made smaller", () => {
       /tofu plans an update in place — and the apply fails at the resize call, leaving the volume at 50 GB/,
     );
     expect(message).toContain(
-      "docs.hetzner.cloud, Volume Actions: Resize Volume; hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
+      "docs.hetzner.cloud, Volume Actions: Resize Volume; " +
+        "hetznercloud/hcloud 1.68.0, internal/volume/resource.go:38, :288",
     );
     expect(message).toMatch(/create it, copy the data/);
   });
@@ -81,10 +83,14 @@ describe("a network's range changed", () => {
     expect(c.dangers.map((d) => d.class)).toEqual(["replace"]);
     const message = c.dangers[0]!.message;
     expect(message).toMatch(
-      /^`ip_range` "10.20.0.0\/16" → "10.20.0.0\/20" forces replacement \(hetznercloud\/hcloud 1.68.0, internal\/network\/resource.go:40\); the replacement destroys the network/,
+      joinRegExp(
+        /^`ip_range` "10.20.0.0\/16" → "10.20.0.0\/20" forces replacement \(hetznercloud\/hcloud 1.68.0, /,
+        /internal\/network\/resource.go:40\); the replacement destroys the network/,
+      ),
     );
     expect(message).toContain(
-      "Hetzner cannot narrow a network's range or move its first address (change_ip_range only extends a range from the same first address)",
+      "Hetzner cannot narrow a network's range or move its first address " +
+        "(change_ip_range only extends a range from the same first address)",
     );
     expect(message).toContain("the subnets and server attachments that take its id are replaced with it");
     expect(message).toContain(HETZNER_SOURCES.changeIpRange);
@@ -103,7 +109,8 @@ describe("a network's range changed", () => {
     const c = onlyChange(compareStacks(network("10.20.0.0/16"), network("10.20.0.0/15")), "hcloud_network.internal");
     expect(c.action).toBe("replace");
     expect(c.dangers[0]!.message).toContain(
-      "Hetzner could extend this range in place (change_ip_range keeps the first address and lowers the prefix), but the provider never calls it",
+      "Hetzner could extend this range in place (change_ip_range keeps the first " +
+        "address and lowers the prefix), but the provider never calls it",
     );
   });
 
@@ -115,7 +122,9 @@ describe("a network's range changed", () => {
       attribute: "ip_range",
       source: HETZNER_SOURCES.networkSubnets,
       message:
-        "hcloud_network_subnet.internal-1 (10.20.1.0/24) lies outside the new range 10.30.0.0/16: a network's range must span all its subnets, so Hetzner refuses it in the new network and the apply fails after tofu has destroyed the old one (docs.hetzner.cloud, Networks: ip_range must span all included subnets)",
+        "hcloud_network_subnet.internal-1 (10.20.1.0/24) lies outside the new range 10.30.0.0/16: a network's " +
+        "range must span all its subnets, so Hetzner refuses it in the new network and the apply fails after " +
+        "tofu has destroyed the old one (docs.hetzner.cloud, Networks: ip_range must span all included subnets)",
     });
   });
 
@@ -161,14 +170,16 @@ describe("a server moved to a type with a smaller disk", () => {
     ]);
     const message = c.dangers[0]!.message;
     expect(message).toContain(
-      `\`server_type\` ${big.name} → ${small.name}: ${small.name}'s disk (${small.disk_gb} GB) is smaller than ${big.name}'s (${big.disk_gb} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk`,
+      `\`server_type\` ${big.name} → ${small.name}: ${small.name}'s disk (${small.disk_gb} GB) is smaller ` +
+        `than ${big.name}'s (${big.disk_gb} GB, catalogue/hetzner.json), and Hetzner cannot shrink a disk`,
     );
     expect(message).toContain('"Shrinking disks is not possible as it might destroy data"');
     expect(message).toContain(
       `created with a disk of at most ${small.disk_gb} GB, and every type change since made with keep_disk = true`,
     );
     expect(message).toContain(
-      "Hetzner refuses the change (`invalid_server_type`) after the provider has powered the server off: the apply fails and the server stays off",
+      "Hetzner refuses the change (`invalid_server_type`) after the provider has " +
+        "powered the server off: the apply fails and the server stays off",
     );
     expect(message).toContain("internal/server/resource.go:587");
     // The type change's own warning stays.
@@ -187,7 +198,8 @@ describe("a server moved to a type with a smaller disk", () => {
     expect(c.warnings).toHaveLength(1);
     expect(c.warnings[0]!.message).toMatch(
       new RegExp(
-        `; cx9000 is not among the server types of catalogue/hetzner.json: whether cx9000's disk is smaller than ${big.name}'s is not checked`,
+        `; cx9000 is not among the server types of catalogue/hetzner.json: whether ` +
+          `cx9000's disk is smaller than ${big.name}'s is not checked`,
       ),
     );
   });
@@ -197,7 +209,8 @@ describe("a server moved to a type with a smaller disk", () => {
     const c = onlyChange(compareStacks(servers(big.name), servers(retired.name)), "hcloud_server.web-1");
     expect(c.dangers).toEqual([]);
     expect(c.warnings[0]!.message).toContain(
-      `${retired.name} is not among the server types of catalogue/hetzner.json (retired: unavailable after ${retired.unavailable_after}, successor ${retired.successor})`,
+      `${retired.name} is not among the server types of catalogue/hetzner.json (retired: ` +
+        `unavailable after ${retired.unavailable_after}, successor ${retired.successor})`,
     );
   });
 
@@ -229,10 +242,13 @@ describe("a location changed: replaced, and nothing is moved", () => {
     const message = c.dangers[0]!.message;
     // The reason, the loss, then what Hetzner does, then the refusal of prevent_destroy.
     expect(message).toContain(
-      '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/server/resource.go:70); the replacement destroys the server\'s disk',
+      '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, ' +
+        "internal/server/resource.go:70); the replacement destroys the server's disk",
     );
     expect(message).toContain(
-      "Hetzner cannot move a server to another location: tofu deletes the one in fsn1 and creates a new one in nbg1 (a fresh disk, installed again from its image and user data); nothing is moved or copied, and its backups are deleted with it",
+      "Hetzner cannot move a server to another location: tofu deletes the one in fsn1 and creates a new one in " +
+        "nbg1 (a fresh disk, installed again from its image and user data); nothing is moved or copied, and its " +
+        "backups are deleted with it",
     );
     expect(message).toContain("Hetzner assigns a primary IP only to a server in its own location");
     expect(message).toMatch(/; lifecycle\.prevent_destroy is set, so tofu refuses the plan until it is lifted$/);
@@ -251,7 +267,8 @@ describe("a location changed: replaced, and nothing is moved", () => {
     expect(c.action).toBe("replace");
     expect(c.dangers[0]!.class).toBe("replace");
     expect(c.dangers[0]!.message).toContain(
-      `Hetzner cannot move ${what} to another location: tofu deletes the one in fsn1 and creates a new one in hel1 (${becomes}); nothing is moved or copied`,
+      `Hetzner cannot move ${what} to another location: tofu deletes the one in fsn1 and ` +
+        `creates a new one in hel1 (${becomes}); nothing is moved or copied`,
     );
   });
 
@@ -267,10 +284,12 @@ describe("a location changed: replaced, and nothing is moved", () => {
       ),
     )[0]!;
     expect(c.dangers.map((d) => d.message)).toEqual([
-      '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/volume/resource.go:46); the replacement destroys the volume\'s data',
+      '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, ' +
+        "internal/volume/resource.go:46); the replacement destroys the volume's data",
     ]);
     expect(c.notes).toContain(
-      "Hetzner cannot move a volume to another location: tofu deletes the one in fsn1 and creates a new one in nbg1 (an empty volume); nothing is moved or copied",
+      "Hetzner cannot move a volume to another location: tofu deletes the one in fsn1 and " +
+        "creates a new one in nbg1 (an empty volume); nothing is moved or copied",
     );
   });
 });

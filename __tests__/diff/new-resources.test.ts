@@ -110,7 +110,9 @@ describe("a new server", () => {
       notes: [],
     });
     expect(md).toContain(
-      '- `+` `hcloud_server.web-2` create: `name "web-2"`, `server_type "cx23"`, `location "fsn1"`, `image "debian-13"`, `public IPv4 "${hcloud_primary_ip.web-2-ipv4.id}"`, `public IPv6 "${hcloud_primary_ip.web-2-ipv6.id}"`',
+      '- `+` `hcloud_server.web-2` create: `name "web-2"`, `server_type "cx23"`, `location "fsn1"`, `image ' +
+        '"debian-13"`, `public IPv4 "${hcloud_primary_ip.web-2-ipv4.id}"`, `public IPv6 ' +
+        '"${hcloud_primary_ip.web-2-ipv6.id}"`',
     );
   });
 });
@@ -217,7 +219,8 @@ describe("secrets stay masked", () => {
 
   test("a reference to a sensitive variable, a high-entropy string, a private key in a record", () => {
     const armour = (edge: string) => `-----${edge} OPENSSH ${["PRIVATE", "KEY"].join(" ")}-----`;
-    const key = `${armour("BEGIN")}\n${Buffer.from("openssh-key-v1 fake body for the test").toString("base64")}\n${armour("END")}\n`;
+    const body = Buffer.from("openssh-key-v1 fake body for the test").toString("base64");
+    const key = `${armour("BEGIN")}\n${body}\n${armour("END")}\n`;
     const base = { s: stackDoc({}, { variable: { office: { type: "string", sensitive: true } } }) };
     const head = {
       s: stackDoc(

@@ -106,7 +106,9 @@ describe("summarisePlans", () => {
   test("a replacement cites replace_paths and the provider source; unknown values show as known after apply", () => {
     const web = changes.find((c) => c.address === "hcloud_server.web-1")!;
     expect(web.dangers[0]!.message).toBe(
-      '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, internal/server/resource.go:70); the replacement destroys the server\'s disk and its addresses unless they are separate primary IPs',
+      '`location` "fsn1" → "nbg1" forces replacement (hetznercloud/hcloud 1.68.0, ' +
+        "internal/server/resource.go:70); the replacement destroys the server's disk and its addresses unless " +
+        "they are separate primary IPs",
     );
     expect(web.attributes).toContainEqual({ path: "location", old: '"fsn1"', new: '"nbg1"', forcesReplacement: true });
     expect(web.attributes).toContainEqual({ path: "ipv4_address", old: '"192.0.2.10"', new: "(known after apply)" });
@@ -150,42 +152,47 @@ describe("summarisePlans", () => {
     expect(fw!.dangers[0]!.message).toMatch(/not in the replacement table of hetznercloud\/hcloud 1.68.0/);
   });
 
-  test("firewall rules opened to the world, and servers newly under such a firewall, from prior_state and planned_values", () => {
-    const fwBefore = {
-      name: "ssh",
-      labels: {},
-      apply_to: [{ label_selector: "fw-ssh=on" }],
-      rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["192.0.2.0/24"] }],
-    };
-    const fwAfter = {
-      ...fwBefore,
-      rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["0.0.0.0/0"] }],
-    };
-    const web = { name: "web-1", labels: { "fw-ssh": "on" } };
-    const mail = { name: "mail-1", labels: {} };
-    const mailAfter = { name: "mail-1", labels: { "fw-ssh": "on" } };
-    const plan = planDoc(
-      [
-        resourceChange("hcloud_firewall.ssh", ["update"], fwBefore, fwAfter),
-        resourceChange("hcloud_server.mail-1", ["update"], mail, mailAfter),
-      ],
-      {
-        prior_state: {
-          values: { root_module: { resources: [fw("ssh", fwBefore), srv("web-1", web), srv("mail-1", mail)] } },
+  test(
+    "firewall rules opened to the world, and servers newly under such a " +
+      "firewall, from prior_state and planned_values",
+    () => {
+      const fwBefore = {
+        name: "ssh",
+        labels: {},
+        apply_to: [{ label_selector: "fw-ssh=on" }],
+        rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["192.0.2.0/24"] }],
+      };
+      const fwAfter = {
+        ...fwBefore,
+        rule: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["0.0.0.0/0"] }],
+      };
+      const web = { name: "web-1", labels: { "fw-ssh": "on" } };
+      const mail = { name: "mail-1", labels: {} };
+      const mailAfter = { name: "mail-1", labels: { "fw-ssh": "on" } };
+      const plan = planDoc(
+        [
+          resourceChange("hcloud_firewall.ssh", ["update"], fwBefore, fwAfter),
+          resourceChange("hcloud_server.mail-1", ["update"], mail, mailAfter),
+        ],
+        {
+          prior_state: {
+            values: { root_module: { resources: [fw("ssh", fwBefore), srv("web-1", web), srv("mail-1", mail)] } },
+          },
+          planned_values: {
+            root_module: { resources: [fw("ssh", fwAfter), srv("web-1", web), srv("mail-1", mailAfter)] },
+          },
         },
-        planned_values: {
-          root_module: { resources: [fw("ssh", fwAfter), srv("web-1", web), srv("mail-1", mailAfter)] },
-        },
-      },
-    );
-    const changes2 = summarisePlans([{ stack: "production-network", plan: parsePlan(plan, "p") }], T);
-    const firewall = changes2.find((c) => c.address === "hcloud_firewall.ssh")!;
-    expect(firewall.dangers.map((d) => d.message)).toEqual([
-      "opens tcp 22 (SSH) from 0.0.0.0/0 to the whole Internet — a port never to open to the world (docs/policies.md, firewall-world-sensitive-port)",
-    ]);
-    const server = changes2.find((c) => c.address === "hcloud_server.mail-1")!;
-    expect(server.dangers.map((d) => d.class)).toEqual(["world-open"]);
-  });
+      );
+      const changes2 = summarisePlans([{ stack: "production-network", plan: parsePlan(plan, "p") }], T);
+      const firewall = changes2.find((c) => c.address === "hcloud_firewall.ssh")!;
+      expect(firewall.dangers.map((d) => d.message)).toEqual([
+        "opens tcp 22 (SSH) from 0.0.0.0/0 to the whole Internet — a port never to open to " +
+          "the world (docs/policies.md, firewall-world-sensitive-port)",
+      ]);
+      const server = changes2.find((c) => c.address === "hcloud_server.mail-1")!;
+      expect(server.dangers.map((d) => d.class)).toEqual(["world-open"]);
+    },
+  );
 
   test("maskedAt follows list indexes and whole-object marks", () => {
     expect(maskedAt({ a: [{ b: true }] }, ["a", 0, "b"])).toBe(true);

@@ -10,6 +10,7 @@ import { stacksDigest } from "../../cli/digest";
 import { InputError } from "../../cli/errors";
 import { captureIo } from "../../cli/io";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
+import { joinRegExp } from "../../primitives/regexp";
 
 jest.setTimeout(600_000);
 
@@ -56,7 +57,8 @@ function project(): {
   // The fake command: what the diff runs again after building.
   write(
     "bin/all2all.js",
-    `console.log("ran " + process.argv.slice(2).join(" ") + " rebuilt=" + process.env.${REBUILT_ENV}); console.error("progress"); process.exit(3);\n`,
+    `console.log("ran " + process.argv.slice(2).join(" ") + " rebuilt=" + ` +
+      `process.env.${REBUILT_ENV}); console.error("progress"); process.exit(3);\n`,
   );
   const build = (): number =>
     spawnSync(process.execPath, [TSC, "-p", path.join(dir, "tsconfig.json")], { encoding: "utf8" }).status ?? 1;
@@ -74,41 +76,45 @@ async function inProject(body: (p: ReturnType<typeof project>) => unknown): Prom
 }
 
 describe("compiledState: is dist/ the build of the sources as they are?", () => {
-  test("built: current; a source changed, new, or without its output: stale, each named; a touched file or a test: still current", () =>
-    inProject((p) => {
-      expect(compiledState(p.dir)).toEqual({
-        checked: true,
-        current: false,
-        reasons: ["it was never built (no dist/.tsbuildinfo)"],
-        stale: 3,
-      });
-      expect(p.build()).toBe(0);
-      expect(compiledState(p.dir)).toEqual({ checked: true, current: true, reasons: [], stale: 0 });
+  test(
+    "built: current; a source changed, new, or without its output: stale, " +
+      "each named; a touched file or a test: still current",
+    () =>
+      inProject((p) => {
+        expect(compiledState(p.dir)).toEqual({
+          checked: true,
+          current: false,
+          reasons: ["it was never built (no dist/.tsbuildinfo)"],
+          stale: 3,
+        });
+        expect(p.build()).toBe(0);
+        expect(compiledState(p.dir)).toEqual({ checked: true, current: true, reasons: [], stale: 0 });
 
-      // Touched, same content: still the build of it.
-      const later = new Date(Date.now() + 60_000);
-      fs.utimesSync(path.join(p.dir, "src/b.ts"), later, later);
-      expect(compiledState(p.dir).current).toBe(true);
-      // Tests are not what synth runs.
-      p.write("__tests__/a.test.ts", "export const t = 2;\n");
-      expect(compiledState(p.dir).current).toBe(true);
+        // Touched, same content: still the build of it.
+        const later = new Date(Date.now() + 60_000);
+        fs.utimesSync(path.join(p.dir, "src/b.ts"), later, later);
+        expect(compiledState(p.dir).current).toBe(true);
+        // Tests are not what synth runs.
+        p.write("__tests__/a.test.ts", "export const t = 2;\n");
+        expect(compiledState(p.dir).current).toBe(true);
 
-      p.write("src/b.ts", "export const b = 2;\n");
-      p.write("src/c.ts", "export const c = 3;\n");
-      fs.rmSync(path.join(p.dir, "dist/src/a.js"));
-      expect(compiledState(p.dir)).toEqual({
-        checked: true,
-        current: false,
-        reasons: [
-          "src/a.ts without its compiled output",
-          "src/b.ts changed since the last build",
-          "src/c.ts new since the last build",
-        ],
-        stale: 3,
-      });
-      expect(p.build()).toBe(0);
-      expect(compiledState(p.dir).current).toBe(true);
-    }));
+        p.write("src/b.ts", "export const b = 2;\n");
+        p.write("src/c.ts", "export const c = 3;\n");
+        fs.rmSync(path.join(p.dir, "dist/src/a.js"));
+        expect(compiledState(p.dir)).toEqual({
+          checked: true,
+          current: false,
+          reasons: [
+            "src/a.ts without its compiled output",
+            "src/b.ts changed since the last build",
+            "src/c.ts new since the last build",
+          ],
+          stale: 3,
+        });
+        expect(p.build()).toBe(0);
+        expect(compiledState(p.dir).current).toBe(true);
+      }),
+  );
 
   test("a build that failed (tsc reported errors, its outputs written anyway) is not current", () =>
     inProject((p) => {
@@ -149,51 +155,66 @@ describe("ensureCurrentBuild", () => {
       expect(io.stderr).toEqual([]);
     }));
 
-  test("stale: built (npm run build), then the same diff runs again with the new build, whose exit code and output are the diff's", () =>
-    inProject(async (p) => {
-      expect(p.build()).toBe(0);
-      p.write("src/b.ts", "export const b = 2;\n");
-      const io = captureIo({}, p.dir);
-      const code = await ensureCurrentBuild(
-        p.dir,
-        ["--base", "HEAD", "--env", "staging"],
-        io,
-        { ...process.env },
-        compiledIn(p.dir),
-      );
-      expect(code).toBe(3);
-      expect(io.stdout).toEqual([`ran diff --base HEAD --env staging rebuilt=1`]);
-      expect(io.stderr).toEqual([
-        "diff: the working tree's compiled code (dist/) is older than its sources (src/b.ts changed since the last build): building it (npm run build)…",
-        "diff: built; running the diff with the code just built…",
-        "progress",
-      ]);
-      expect(compiledState(p.dir).current).toBe(true);
-      expect(fs.readFileSync(path.join(p.dir, "dist/src/b.js"), "utf8")).toContain("exports.b = 2");
-    }));
+  test(
+    "stale: built (npm run build), then the same diff runs again with the new " +
+      "build, whose exit code and output are the diff's",
+    () =>
+      inProject(async (p) => {
+        expect(p.build()).toBe(0);
+        p.write("src/b.ts", "export const b = 2;\n");
+        const io = captureIo({}, p.dir);
+        const code = await ensureCurrentBuild(
+          p.dir,
+          ["--base", "HEAD", "--env", "staging"],
+          io,
+          { ...process.env },
+          compiledIn(p.dir),
+        );
+        expect(code).toBe(3);
+        expect(io.stdout).toEqual([`ran diff --base HEAD --env staging rebuilt=1`]);
+        expect(io.stderr).toEqual([
+          "diff: the working tree's compiled code (dist/) is older than its sources (src/b.ts " +
+            "changed since the last build): building it (npm run build)…",
+          "diff: built; running the diff with the code just built…",
+          "progress",
+        ]);
+        expect(compiledState(p.dir).current).toBe(true);
+        expect(fs.readFileSync(path.join(p.dir, "dist/src/b.js"), "utf8")).toContain("exports.b = 2");
+      }),
+  );
 
-  test("refused (exit 2, InputError): a build that fails, a build that leaves it stale, a stale build after building", () =>
-    inProject(async (p) => {
-      expect(p.build()).toBe(0);
-      p.write("src/b.ts", 'export const b: number = "one";\n');
-      const io = captureIo({}, p.dir);
-      const failing = ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env }, compiledIn(p.dir));
-      await expect(failing).rejects.toThrow(InputError);
-      await expect(failing).rejects.toThrow(
-        /^the working tree's code does not build \(npm run build exits \d+\), and diff never compares stale code:\n[\s\S]*src\/b\.ts\(1,14\): error TS2322/,
-      );
+  test(
+    "refused (exit 2, InputError): a build that fails, a build that " + "leaves it stale, a stale build after building",
+    () =>
+      inProject(async (p) => {
+        expect(p.build()).toBe(0);
+        p.write("src/b.ts", 'export const b: number = "one";\n');
+        const io = captureIo({}, p.dir);
+        const failing = ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env }, compiledIn(p.dir));
+        await expect(failing).rejects.toThrow(InputError);
+        await expect(failing).rejects.toThrow(
+          joinRegExp(
+            /^the working tree's code does not build \(npm run build exits \d+\), and diff never /,
+            /compares stale code:\n[\s\S]*src\/b\.ts\(1,14\): error TS2322/,
+          ),
+        );
 
-      p.write("src/b.ts", "export const b = 3;\n");
-      p.write("package.json", JSON.stringify({ name: "fresh", private: true, scripts: { build: "node -e 0" } }));
-      await expect(
-        ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env }, compiledIn(p.dir)),
-      ).rejects.toThrow(
-        /^the working tree's compiled code is still not the build of its sources after npm run build \(its last build failed \(tsc reported errors\); src\/b\.ts changed since the last build\); diff never compares stale code$/,
-      );
-      await expect(
-        ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env, [REBUILT_ENV]: "1" }, compiledIn(p.dir)),
-      ).rejects.toThrow(/still not the build of its sources after building it/);
-    }));
+        p.write("src/b.ts", "export const b = 3;\n");
+        p.write("package.json", JSON.stringify({ name: "fresh", private: true, scripts: { build: "node -e 0" } }));
+        await expect(
+          ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env }, compiledIn(p.dir)),
+        ).rejects.toThrow(
+          joinRegExp(
+            /^the working tree's compiled code is still not the build of its sources after npm run build \(its /,
+            /last build failed \(tsc reported errors\); src\/b\.ts changed since the last build\); diff never /,
+            /compares stale code$/,
+          ),
+        );
+        await expect(
+          ensureCurrentBuild(p.dir, ["--base", "HEAD"], io, { ...process.env, [REBUILT_ENV]: "1" }, compiledIn(p.dir)),
+        ).rejects.toThrow(/still not the build of its sources after building it/);
+      }),
+  );
 });
 
 describe("end to end: a sandbox copy of this working tree, a code change not built", () => {
@@ -253,44 +274,52 @@ describe("end to end: a sandbox copy of this working tree, a code change not bui
   });
   afterAll(() => t?.cleanup());
 
-  test('diff builds the working tree first, then shows the change of code (not "no changes"); its digest is synth\'s', () => {
-    const stateFile = "stacks/hcloud-stack.ts";
-    const text = fs.readFileSync(path.join(dir, stateFile), "utf8");
-    const from = '"../../../state"}/${this.node.id}.tfstate`';
-    expect(text).toContain(from);
-    fs.writeFileSync(
-      path.join(dir, stateFile),
-      text.replace(from, '"../../../state"}/${this.node.id}.unbuilt.tfstate`'),
-    );
-    expect(compiledState(dir)).toMatchObject({
-      current: false,
-      reasons: [`${stateFile} changed since the last build`],
-    });
+  test(
+    "diff builds the working tree first, then shows the change of code " + '(not "no changes"); its digest is synth\'s',
+    () => {
+      const stateFile = "stacks/hcloud-stack.ts";
+      const text = fs.readFileSync(path.join(dir, stateFile), "utf8");
+      const from = '"../../../state"}/${this.node.id}.tfstate`';
+      expect(text).toContain(from);
+      fs.writeFileSync(
+        path.join(dir, stateFile),
+        text.replace(from, '"../../../state"}/${this.node.id}.unbuilt.tfstate`'),
+      );
+      expect(compiledState(dir)).toMatchObject({
+        current: false,
+        reasons: [`${stateFile} changed since the last build`],
+      });
 
-    const r = all2all("diff", "--base", "HEAD", "--env", "staging", "--format", "json");
-    expect(r.stderr).toContain(
-      `diff: the working tree's compiled code (dist/) is older than its sources (${stateFile} changed since the last build): building it (npm run build)…`,
-    );
-    expect(r.stderr).toContain("diff: built; running the diff with the code just built…");
-    expect(r.status).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.notes).toContain(
-      "the working tree's compiled code was older than its sources: it was built first (npm run build), and this diff ran with the new build",
-    );
-    const paths = report.changes.filter((c: any) => c.stack === "staging-network").flatMap((c: any) => c.attributes);
-    expect(paths).toContainEqual(
-      expect.objectContaining({ path: "backend.local.path", new: '"../../../state/staging-network.unbuilt.tfstate"' }),
-    );
-    expect(compiledState(dir).current).toBe(true);
+      const r = all2all("diff", "--base", "HEAD", "--env", "staging", "--format", "json");
+      expect(r.stderr).toContain(
+        `diff: the working tree's compiled code (dist/) is older than its sources ` +
+          `(${stateFile} changed since the last build): building it (npm run build)…`,
+      );
+      expect(r.stderr).toContain("diff: built; running the diff with the code just built…");
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.notes).toContain(
+        "the working tree's compiled code was older than its sources: it was built " +
+          "first (npm run build), and this diff ran with the new build",
+      );
+      const paths = report.changes.filter((c: any) => c.stack === "staging-network").flatMap((c: any) => c.attributes);
+      expect(paths).toContainEqual(
+        expect.objectContaining({
+          path: "backend.local.path",
+          new: '"../../../state/staging-network.unbuilt.tfstate"',
+        }),
+      );
+      expect(compiledState(dir).current).toBe(true);
 
-    // Built now: no second build. The digest is that of a plain synth of the same tree.
-    const again = all2all("diff", "--base", "HEAD", "--env", "staging", "--format", "json");
-    expect(again.stderr).not.toContain("older than its sources");
-    const out = path.join(t.dir, "synth-out");
-    const synth = all2all("synth", "--env", "staging", "--out", out);
-    expect(synth.status).toBe(0);
-    expect(JSON.parse(again.stdout).digests).toEqual({ staging: stacksDigest(readSynthOutput(out).docs) });
-  });
+      // Built now: no second build. The digest is that of a plain synth of the same tree.
+      const again = all2all("diff", "--base", "HEAD", "--env", "staging", "--format", "json");
+      expect(again.stderr).not.toContain("older than its sources");
+      const out = path.join(t.dir, "synth-out");
+      const synth = all2all("synth", "--env", "staging", "--out", out);
+      expect(synth.status).toBe(0);
+      expect(JSON.parse(again.stdout).digests).toEqual({ staging: stacksDigest(readSynthOutput(out).docs) });
+    },
+  );
 
   test("a change that does not build: refused, exit 2, the compiler's error shown", () => {
     const file = path.join(dir, "stacks/app.ts");

@@ -38,8 +38,10 @@ function zoneFile(
     `; Zone ${zone}, environment production.`,
     secondary
       ? `; secondary mode: served by hetzner (${ns.join(" ")}), transferred from the hidden primary ns-1`
-      : "; primary mode: served by Hetzner from its API (this file is a copy, e.g. for a self-run server after a disaster)",
-    "; addresses are placeholders: documentation addresses (192.0.2.0/24, 2001:db8::/32), NOT FOR SERVING; render with --addresses FILE",
+      : "; primary mode: served by Hetzner from its API (this file is a copy, " +
+        "e.g. for a self-run server after a disaster)",
+    "; addresses are placeholders: documentation addresses (192.0.2.0/24, " +
+      "2001:db8::/32), NOT FOR SERVING; render with --addresses FILE",
     `$ORIGIN ${zone}.`,
     "$TTL 3600",
     "",
@@ -263,37 +265,44 @@ describe("self-hosted zones, compared", () => {
     expect(r.knot).toEqual([]);
   });
 
-  test("added, removed and changed record sets, none dangerous: a new name, a TTL, a TXT, a record nobody names", () => {
-    const head = [
-      ...without(ORG, "old.", "all2all.org.                                3600 IN TXT"),
-      'all2all.org.                                 300 IN TXT    "v=spf1 a mx -all"',
-      "blog.all2all.org.                           3600 IN CNAME  web-1.all2all.org.",
-    ];
-    const r = compare(ORG, head);
-    const zone = r.zones[0]!;
-    expect(zone.serial).toEqual({ base: 2026120700, head: 2026120701 });
-    expect(zone.changes).toEqual([
-      SPF_CHANGED,
-      BLOG_ADDED,
-      {
-        owner: "old.all2all.org.",
-        type: "A",
-        action: "remove",
-        before: { ttl: 3600, values: ["web-2.ipv4"] },
-        dangers: [],
-      },
-    ]);
-    expect(dangers(r)).toEqual([]);
-  });
+  test(
+    "added, removed and changed record sets, none dangerous: a new " + "name, a TTL, a TXT, a record nobody names",
+    () => {
+      const head = [
+        ...without(ORG, "old.", "all2all.org.                                3600 IN TXT"),
+        'all2all.org.                                 300 IN TXT    "v=spf1 a mx -all"',
+        "blog.all2all.org.                           3600 IN CNAME  web-1.all2all.org.",
+      ];
+      const r = compare(ORG, head);
+      const zone = r.zones[0]!;
+      expect(zone.serial).toEqual({ base: 2026120700, head: 2026120701 });
+      expect(zone.changes).toEqual([
+        SPF_CHANGED,
+        BLOG_ADDED,
+        {
+          owner: "old.all2all.org.",
+          type: "A",
+          action: "remove",
+          before: { ttl: 3600, values: ["web-2.ipv4"] },
+          dangers: [],
+        },
+      ]);
+      expect(dangers(r)).toEqual([]);
+    },
+  );
 
-  test("placeholder addresses that move (a server added before the others) are not a change: the reference is compared", () => {
-    const head = ORG.map((r) =>
-      r
-        .replace("192.0.2.3 ; mail-1.ipv4", "192.0.2.4 ; mail-1.ipv4")
-        .replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.7 ; ns-1.ipv4"),
-    );
-    expect(compare(ORG, head).zones[0]!.changes).toEqual([]);
-  });
+  test(
+    "placeholder addresses that move (a server added before the others) " +
+      "are not a change: the reference is compared",
+    () => {
+      const head = ORG.map((r) =>
+        r
+          .replace("192.0.2.3 ; mail-1.ipv4", "192.0.2.4 ; mail-1.ipv4")
+          .replace("192.0.2.6 ; ns-1.ipv4", "192.0.2.7 ; ns-1.ipv4"),
+      );
+      expect(compare(ORG, head).zones[0]!.changes).toEqual([]);
+    },
+  );
 
   test("the apex NS changes: dangerous", () => {
     const r = compare(ORG, ORG, { headZone: { ns: [...HETZNER.slice(0, 2), "ns.example.net."] } });
@@ -338,29 +347,36 @@ describe("self-hosted zones, compared", () => {
     expect(dangers(pref)).toEqual([]);
   });
 
-  test("a record removed that an MX, an SRV, another zone's MX or a server's reverse DNS still names: dangerous, with every one named", () => {
-    const r = compare(ORG, without(ORG, "mail.all2all.org.                           3600 IN A "));
-    expect(dangers(r)).toEqual(["mail.all2all.org. A remove: dns-target-removed"]);
-    expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toBe(
-      "removes the A of mail.all2all.org., which the MX of all2all.org., the SRV _imaps._tcp.all2all.org., the MX of exemple-asbl.be. and the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still name",
-    );
-    // A CNAME's target loses any record set: what the alias resolves to goes with it.
-    const dkim = compare(ORG, without(ORG, "mail._domainkey.all2all.org."));
-    expect(dangers(dkim)).toEqual(["mail._domainkey.all2all.org. TXT remove: dns-target-removed"]);
-    expect(dkim.zones[0]!.changes[0]!.dangers[0]!.message).toContain("the CNAME mail._domainkey.exemple-asbl.be.");
-    // Removed together with what names it (here the other zone's MX is moved away too): not dangerous for that reason.
-    const both = compare(
-      ORG,
-      without(ORG, "mail.all2all.org.", "all2all.org.                                3600 IN MX", "_imaps"),
-      {
-        headAsbl: ["exemple-asbl.be.                            3600 IN MX     10 mx.example.net."],
-      },
-    );
-    const mailA = both.zones[0]!.changes.find((c) => c.owner === "mail.all2all.org." && c.type === "A");
-    expect(mailA?.dangers.map((d) => d.message)).toEqual([
-      "removes the A of mail.all2all.org., which the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still names",
-    ]);
-  });
+  test(
+    "a record removed that an MX, an SRV, another zone's MX or a server's " +
+      "reverse DNS still names: dangerous, with every one named",
+    () => {
+      const r = compare(ORG, without(ORG, "mail.all2all.org.                           3600 IN A "));
+      expect(dangers(r)).toEqual(["mail.all2all.org. A remove: dns-target-removed"]);
+      expect(r.zones[0]!.changes[0]!.dangers[0]!.message).toBe(
+        "removes the A of mail.all2all.org., which the MX of all2all.org., the SRV _imaps._tcp.all2all.org., the " +
+          "MX of exemple-asbl.be. and the reverse DNS hcloud_rdns.mail-1-ipv4-rdns (production-servers) still name",
+      );
+      // A CNAME's target loses any record set: what the alias resolves to goes with it.
+      const dkim = compare(ORG, without(ORG, "mail._domainkey.all2all.org."));
+      expect(dangers(dkim)).toEqual(["mail._domainkey.all2all.org. TXT remove: dns-target-removed"]);
+      expect(dkim.zones[0]!.changes[0]!.dangers[0]!.message).toContain("the CNAME mail._domainkey.exemple-asbl.be.");
+      // Removed together with what names it (here the other zone's MX is moved away too): not dangerous for that
+      // reason.
+      const both = compare(
+        ORG,
+        without(ORG, "mail.all2all.org.", "all2all.org.                                3600 IN MX", "_imaps"),
+        {
+          headAsbl: ["exemple-asbl.be.                            3600 IN MX     10 mx.example.net."],
+        },
+      );
+      const mailA = both.zones[0]!.changes.find((c) => c.owner === "mail.all2all.org." && c.type === "A");
+      expect(mailA?.dangers.map((d) => d.message)).toEqual([
+        "removes the A of mail.all2all.org., which the reverse DNS " +
+          "hcloud_rdns.mail-1-ipv4-rdns (production-servers) still names",
+      ]);
+    },
+  );
 
   test("an address of a name server (the SOA MNAME) changed or removed: dangerous", () => {
     const moved = compare(
@@ -385,27 +401,31 @@ describe("self-hosted zones, compared", () => {
     ).toEqual([]);
   });
 
-  test("a zone newly served from the hidden primary: compared with its primary-mode rendering, its SOA changes (dangerous)", () => {
-    const r = compareZones(
-      rendering({ "all2all.org": zoneFile("all2all.org", ORG, { secondary: false }) }, {}),
-      rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
-      DOCS,
-    );
-    expect(r.zones[0]!.selfHosted).toEqual({ base: false, head: true });
-    expect(r.zones[0]!.notes).toEqual([
-      expect.stringMatching(/^newly served from the hidden primary ns-1: it was in primary mode/),
-    ]);
-    expect(dangers(r)).toEqual(["all2all.org. SOA change: dns-apex"]);
-    expect(r.knot).toEqual([
-      {
-        environment: "production",
-        file: "knot/ns-1.conf",
-        added: KNOT.split("\n").length - 1,
-        removed: 0,
-        lines: expect.any(Array),
-      },
-    ]);
-  });
+  test(
+    "a zone newly served from the hidden primary: compared with its " +
+      "primary-mode rendering, its SOA changes (dangerous)",
+    () => {
+      const r = compareZones(
+        rendering({ "all2all.org": zoneFile("all2all.org", ORG, { secondary: false }) }, {}),
+        rendering({ "all2all.org": zoneFile("all2all.org", ORG) }),
+        DOCS,
+      );
+      expect(r.zones[0]!.selfHosted).toEqual({ base: false, head: true });
+      expect(r.zones[0]!.notes).toEqual([
+        expect.stringMatching(/^newly served from the hidden primary ns-1: it was in primary mode/),
+      ]);
+      expect(dangers(r)).toEqual(["all2all.org. SOA change: dns-apex"]);
+      expect(r.knot).toEqual([
+        {
+          environment: "production",
+          file: "knot/ns-1.conf",
+          added: KNOT.split("\n").length - 1,
+          removed: 0,
+          lines: expect.any(Array),
+        },
+      ]);
+    },
+  );
 
   test("the Knot configuration changes: its changed lines; a base without one (old code) is said", () => {
     const head = KNOT.replace("    address: [ 203.0.113.53, 203.0.113.54 ]", "    address: [ 203.0.113.53 ]");
@@ -435,7 +455,8 @@ describe("self-hosted zones, compared", () => {
     );
     expect(old.knot).toEqual([]);
     expect(old.notes).toEqual([
-      "production: the base rendered no Knot configuration (its `all2all zonefile` has no --knot): the head's is not compared",
+      "production: the base rendered no Knot configuration (its `all2all " +
+        "zonefile` has no --knot): the head's is not compared",
     ]);
     // Its zones are still found from the files' headers.
     expect(old.zones.map((z) => z.zone)).toEqual(["all2all.org"]);
@@ -458,29 +479,37 @@ describe("self-hosted zones, compared", () => {
     ]);
   });
 
-  test("Markdown: dangerous DNS changes among the dangerous changes, the zone's changes with its serial, the Knot lines", () => {
-    const zones = compare(ORG, without(ORG, "lists.all2all.org.                          3600 IN MX"));
-    const text = toMarkdown({
-      command: "diff",
-      base: "HEAD (1a2b3c4d5e)",
-      head: "the working tree",
-      stacks: ["production-dns"],
-      changes: [],
-      notes: [],
-      zones,
-      digests: { production: `sha256:${"0".repeat(64)}` },
-      refusal: { errors: [] },
-    });
-    expect(text).toContain("## all2all diff: 1 dangerous change (1 DNS record change)\n");
-    expect(text).toContain("The synthesised stacks are identical; the zone files of the hidden primary change (below)");
-    expect(text).toContain(
-      "### Dangerous changes (1)\n\n- `lists.all2all.org.` MX in the self-hosted zone `all2all.org` (production) — remove\n  - **MX REMOVED**: mail for lists.all2all.org.",
-    );
-    expect(text).toContain(
-      "#### `all2all.org` in production, served by `ns-1`: 1 removed; serial 2026120700 → 2026120701\n\n- `-` `lists.all2all.org.` MX: 3600 `10 lists.all2all.org.`\n  - **MX REMOVED**",
-    );
-    expect(text).toContain(`\`\`\`\ndigest production: sha256:${"0".repeat(64)}\n\`\`\``);
-  });
+  test(
+    "Markdown: dangerous DNS changes among the dangerous changes, the " +
+      "zone's changes with its serial, the Knot lines",
+    () => {
+      const zones = compare(ORG, without(ORG, "lists.all2all.org.                          3600 IN MX"));
+      const text = toMarkdown({
+        command: "diff",
+        base: "HEAD (1a2b3c4d5e)",
+        head: "the working tree",
+        stacks: ["production-dns"],
+        changes: [],
+        notes: [],
+        zones,
+        digests: { production: `sha256:${"0".repeat(64)}` },
+        refusal: { errors: [] },
+      });
+      expect(text).toContain("## all2all diff: 1 dangerous change (1 DNS record change)\n");
+      expect(text).toContain(
+        "The synthesised stacks are identical; the zone files of the hidden primary change (below)",
+      );
+      expect(text).toContain(
+        "### Dangerous changes (1)\n\n- `lists.all2all.org.` MX in the self-hosted zone `all2all.org` " +
+          "(production) — remove\n  - **MX REMOVED**: mail for lists.all2all.org.",
+      );
+      expect(text).toContain(
+        "#### `all2all.org` in production, served by `ns-1`: 1 removed; serial 2026120700 → 2026120701\n\n- " +
+          "`-` `lists.all2all.org.` MX: 3600 `10 lists.all2all.org.`\n  - **MX REMOVED**",
+      );
+      expect(text).toContain(`\`\`\`\ndigest production: sha256:${"0".repeat(64)}\n\`\`\``);
+    },
+  );
 });
 
 describe("self-hosted zones in all2all diff, on a clone", () => {
@@ -489,61 +518,70 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
   const EPOCH = "1796601600";
   const diff = (options: DiffOptions) => diffIn(repo, options, { SOURCE_DATE_EPOCH: EPOCH });
 
-  test("an unchanged tree: every self-hosted zone compared (production's and dr's all2all.org), no changes, exit 0", async () => {
-    const r = await diff({ base: "HEAD", format: "json" });
-    expect(r.code).toBe(ExitCode.ok);
-    const json = JSON.parse(r.text);
-    expect(json.zones.summary).toEqual({ added: 0, removed: 0, changed: 0, dangerous: 0, knot_changed: 0 });
-    expect(
-      json.zones.compared.map((z: any) => `${z.environment} ${z.zone} ${z.server} ${z.serial.base}/${z.serial.head}`),
-    ).toEqual(["dr all2all.org ns-1 2026120700/2026120700", "production all2all.org ns-1 2026120700/2026120700"]);
-    const md = await diff({ base: "HEAD" });
-    expect(md.stdout[0]).toBe("## all2all diff: no changes");
-    expect(md.text).toContain("### Self-hosted zones: no changes");
-    expect(md.text).toContain(
-      "- `all2all.org` in production, served by `ns-1`: no changes, serial 2026120700 (unchanged)",
-    );
-  });
-
-  test("records of the self-hosted zone edited: listed beside the (unchanged) stacks; an MX removed is dangerous (exit 3)", async () => {
-    repo.edit(
-      "config/dns.yaml",
-      '{ name: "@", type: TXT, values: ["v=spf1 mx -all"] }',
-      '{ name: "@", type: TXT, ttl: 300, values: ["v=spf1 a mx -all"] }',
-    );
-    repo.edit(
-      "config/dns.yaml",
-      "      - { name: collab, type: CNAME",
-      "      - { name: blog, type: CNAME, values: [web-1] }\n      - { name: collab, type: CNAME",
-    );
-    try {
-      const safe = await diff({ base: "HEAD", format: "json", env: "production" });
-      expect(safe.code).toBe(ExitCode.ok);
-      const json = JSON.parse(safe.text);
-      expect(json.changes).toEqual([]); // secondary mode: nothing of it is in the stacks
-      expect(json.zones.summary).toEqual({ added: 1, removed: 0, changed: 1, dangerous: 0, knot_changed: 0 });
-      expect(json.zones.compared[0]).toMatchObject({
-        environment: "production",
-        zone: "all2all.org",
-        serial: { base: 2026120700, head: 2026120701 },
-      });
-      expect(json.zones.compared[0].changes).toEqual([SPF_CHANGED, BLOG_ADDED]);
-
-      repo.edit("config/dns.yaml", '      - { name: lists, type: MX, values: ["10 lists"] }\n', "");
-      const md = await diff({ base: "HEAD", env: "production" });
-      expect(md.code).toBe(ExitCode.dangerous);
-      expect(md.stdout[0]).toBe("## all2all diff: 1 dangerous change (3 DNS record changes)");
+  test(
+    "an unchanged tree: every self-hosted zone compared (production's " + "and dr's all2all.org), no changes, exit 0",
+    async () => {
+      const r = await diff({ base: "HEAD", format: "json" });
+      expect(r.code).toBe(ExitCode.ok);
+      const json = JSON.parse(r.text);
+      expect(json.zones.summary).toEqual({ added: 0, removed: 0, changed: 0, dangerous: 0, knot_changed: 0 });
+      expect(
+        json.zones.compared.map((z: any) => `${z.environment} ${z.zone} ${z.server} ${z.serial.base}/${z.serial.head}`),
+      ).toEqual(["dr all2all.org ns-1 2026120700/2026120700", "production all2all.org ns-1 2026120700/2026120700"]);
+      const md = await diff({ base: "HEAD" });
+      expect(md.stdout[0]).toBe("## all2all diff: no changes");
+      expect(md.text).toContain("### Self-hosted zones: no changes");
       expect(md.text).toContain(
-        "**MX REMOVED**: mail for lists.all2all.org. is no longer delivered to lists.all2all.org. (MX 10 lists.all2all.org. removed)",
+        "- `all2all.org` in production, served by `ns-1`: no changes, serial 2026120700 (unchanged)",
       );
-      expect(md.text).toContain(
-        "#### `all2all.org` in production, served by `ns-1`: 1 added, 1 removed, 1 changed; serial 2026120700 → 2026120701",
+    },
+  );
+
+  test(
+    "records of the self-hosted zone edited: listed beside the " +
+      "(unchanged) stacks; an MX removed is dangerous (exit 3)",
+    async () => {
+      repo.edit(
+        "config/dns.yaml",
+        '{ name: "@", type: TXT, values: ["v=spf1 mx -all"] }',
+        '{ name: "@", type: TXT, ttl: 300, values: ["v=spf1 a mx -all"] }',
       );
-      expect(md.text).toContain("- `+` `blog.all2all.org.` CNAME: 3600 `web-1.all2all.org.`");
-    } finally {
-      repo.reset();
-    }
-  });
+      repo.edit(
+        "config/dns.yaml",
+        "      - { name: collab, type: CNAME",
+        "      - { name: blog, type: CNAME, values: [web-1] }\n      - { name: collab, type: CNAME",
+      );
+      try {
+        const safe = await diff({ base: "HEAD", format: "json", env: "production" });
+        expect(safe.code).toBe(ExitCode.ok);
+        const json = JSON.parse(safe.text);
+        expect(json.changes).toEqual([]); // secondary mode: nothing of it is in the stacks
+        expect(json.zones.summary).toEqual({ added: 1, removed: 0, changed: 1, dangerous: 0, knot_changed: 0 });
+        expect(json.zones.compared[0]).toMatchObject({
+          environment: "production",
+          zone: "all2all.org",
+          serial: { base: 2026120700, head: 2026120701 },
+        });
+        expect(json.zones.compared[0].changes).toEqual([SPF_CHANGED, BLOG_ADDED]);
+
+        repo.edit("config/dns.yaml", '      - { name: lists, type: MX, values: ["10 lists"] }\n', "");
+        const md = await diff({ base: "HEAD", env: "production" });
+        expect(md.code).toBe(ExitCode.dangerous);
+        expect(md.stdout[0]).toBe("## all2all diff: 1 dangerous change (3 DNS record changes)");
+        expect(md.text).toContain(
+          "**MX REMOVED**: mail for lists.all2all.org. is no longer delivered to " +
+            "lists.all2all.org. (MX 10 lists.all2all.org. removed)",
+        );
+        expect(md.text).toContain(
+          "#### `all2all.org` in production, served by `ns-1`: 1 added, 1 " +
+            "removed, 1 changed; serial 2026120700 → 2026120701",
+        );
+        expect(md.text).toContain("- `+` `blog.all2all.org.` CNAME: 3600 `web-1.all2all.org.`");
+      } finally {
+        repo.reset();
+      }
+    },
+  );
 
   test("the secondaries change: the Knot configuration's lines, and the apex NS (dangerous)", async () => {
     repo.edit(
@@ -625,7 +663,8 @@ describe("renderZones with a copy's own command", () => {
         'if (args.includes("--knot")) { console.error("error: unknown option \'--knot\'"); process.exit(2); }',
         'const out = args[args.indexOf("--out") + 1];',
         "fs.mkdirSync(out, { recursive: true });",
-        'fs.writeFileSync(path.join(out, "all2all.org.zone"), "; secondary mode: served by hetzner, transferred from the hidden primary ns-1\\n$ORIGIN all2all.org.\\n@ 3600 IN A 192.0.2.1 ; web-1.ipv4\\n");',
+        'fs.writeFileSync(path.join(out, "all2all.org.zone"), "; secondary mode: served by hetzner, transferred ' +
+          'from the hidden primary ns-1\\n$ORIGIN all2all.org.\\n@ 3600 IN A 192.0.2.1 ; web-1.ipv4\\n");',
       ].join("\n"),
     );
     try {

@@ -206,6 +206,11 @@ const synthesise = has("cli/synthesise") ? req("cli/synthesise").synthesise : (s
 const { findings: all } = synthesise(loaded.specs, { outdir: out, context });
 const found = policies && policies.blockingFindings ? policies.blockingFindings(all) : [];
 const blocking = found.map((f) => f.rule);
-const findings = found.map((f) => ({ rule: f.rule, stack: f.stack || "", address: f.address || "", message: f.message || "" }));
+const findings = found.map((f) => ({
+  rule: f.rule,
+  stack: f.stack || "",
+  address: f.address || "",
+  message: f.message || "",
+}));
 console.log(JSON.stringify({ blocking, findings }));
 `;

@@ -37,7 +37,9 @@ export interface BuildState {
   /** False when the project's build could not be read (tsconfig.json not JSON, say): nothing is known. */
   readonly checked: boolean;
   readonly current: boolean;
-  /** Why it is not current, one reason a line (`cli/diff.ts changed since the last build`), at most a few of each kind. */
+  /**
+   * Why it is not current, one reason a line (`cli/diff.ts changed since the last build`), at most a few of each kind.
+   */
   readonly reasons: readonly string[];
   /** How many sources are stale in all. */
   readonly stale: number;
@@ -196,7 +198,10 @@ export function compiledState(root: string): BuildState {
   return found.state();
 }
 
-/** Whether this process runs the compiled output of the project at `root` (as bin/all2all.js does), not its sources (tests). */
+/**
+ * Whether this process runs the compiled output of the project at `root` (as bin/all2all.js does), not its sources
+ * (tests).
+ */
 export function runsCompiledCodeOf(root: string, moduleDir: string = __dirname): boolean {
   const config = readTsConfig(root);
   if (!config) return false;
@@ -230,7 +235,8 @@ export async function ensureCurrentBuild(
   const why = state.reasons.join("; ");
   if (env[REBUILT_ENV] === "1") {
     throw new InputError(
-      `the working tree's compiled code is still not the build of its sources after building it (${why}); diff never compares stale code: run \`npm run build\` and read its errors`,
+      `the working tree's compiled code is still not the build of its sources after building it ` +
+        `(${why}); diff never compares stale code: run \`npm run build\` and read its errors`,
     );
   }
   io.err(
@@ -240,13 +246,15 @@ export async function ensureCurrentBuild(
   if (build.status !== 0) {
     const text = `${build.stdout}\n${build.stderr}`.trimEnd().split("\n");
     throw new InputError(
-      `the working tree's code does not build (npm run build exits ${build.status}), and diff never compares stale code:\n${(text.length > 15 ? ["…", ...text.slice(-15)] : text).join("\n")}`,
+      `the working tree's code does not build (npm run build exits ${build.status}), and diff never compares ` +
+        `stale code:\n${(text.length > 15 ? ["…", ...text.slice(-15)] : text).join("\n")}`,
     );
   }
   const after = compiledState(root);
   if (!after.current) {
     throw new InputError(
-      `the working tree's compiled code is still not the build of its sources after npm run build (${after.reasons.join("; ")}); diff never compares stale code`,
+      `the working tree's compiled code is still not the build of its sources after npm run ` +
+        `build (${after.reasons.join("; ")}); diff never compares stale code`,
     );
   }
   io.err("diff: built; running the diff with the code just built…");

@@ -43,7 +43,8 @@ export function emitReport(report: DiffReport, format: ReportFormat, out: string
       throw new InputError(`cannot write ${out}: ${(err as Error).message}`);
     }
     io.out(
-      `${titleLine(report)}; ${format === "json" ? "JSON" : "Markdown"} written to ${path.relative(io.cwd, file) || file}`,
+      `${titleLine(report)}; ${format === "json" ? "JSON" : "Markdown"} ` +
+        `written to ${path.relative(io.cwd, file) || file}`,
     );
   } else {
     for (const line of text.replace(/\n$/, "").split("\n")) io.out(line);

@@ -28,7 +28,8 @@ function dnsChangeLine(c: DnsRecordChange): string {
       : c.action === "remove"
         ? recordSet(c.before)
         : c.type === "SOA"
-          ? `${(c.before?.values ?? []).map(code).join(" ")} → ${(c.after?.values ?? []).map(code).join(" ")}${c.before?.ttl !== c.after?.ttl ? ` (TTL ${c.before?.ttl} → ${c.after?.ttl})` : ""}`
+          ? `${(c.before?.values ?? []).map(code).join(" ")} → ${(c.after?.values ?? []).map(code).join(" ")}` +
+            (c.before?.ttl !== c.after?.ttl ? ` (TTL ${c.before?.ttl} → ${c.after?.ttl})` : "")
           : `${recordSet(c.before)} → ${recordSet(c.after)}`;
   return `- ${code(a.symbol)} ${code(c.owner)} ${c.type}: ${what}`;
 }
@@ -41,20 +42,35 @@ function serialText(z: ZoneDiff): string {
   return base !== undefined ? `serial ${base}` : "";
 }
 
+/** `3 DNS record changes, 1 Knot configuration changed`, or `no changes`. */
+function zoneChanges(dns: number, knot: number): string {
+  if (dns === 0 && knot === 0) return "no changes";
+  const parts = [
+    dns > 0 ? plural(dns, "DNS record change") : "",
+    knot > 0 ? `${plural(knot, "Knot configuration")} changed` : "",
+  ];
+  return parts.filter((x) => x !== "").join(", ");
+}
+
 function zoneTitle(z: ZoneDiff): string {
   return `${code(z.zone)} in ${z.environment}${z.server !== undefined ? `, served by ${code(z.server)}` : ""}`;
 }
 
-/** The self-hosted zones: changed record sets per zone, the unchanged zones in one list, the Knot configurations' changed lines. */
+/**
+ * The self-hosted zones: changed record sets per zone, the unchanged zones in one list, the Knot configurations'
+ * changed lines.
+ */
 export function zoneSection(report: DiffReport): string[] {
   const zr = report.zones;
   if (zr === undefined || (zr.zones.length === 0 && zr.knot.length === 0 && zr.notes.length === 0)) return [];
   const z = zoneCounts(zr);
   const dns = z.add + z.remove + z.change;
   const lines = [
-    `### Self-hosted zones: ${dns === 0 && z.knot === 0 ? "no changes" : [dns > 0 ? plural(dns, "DNS record change") : "", z.knot > 0 ? `${plural(z.knot, "Knot configuration")} changed` : ""].filter((x) => x !== "").join(", ")}`,
+    `### Self-hosted zones: ${zoneChanges(dns, z.knot)}`,
     "",
-    "Zones in secondary mode are served from a hidden primary: their records are in its zone files and Knot configuration (`all2all zonefile --env ENV --knot`), not in the stacks. Each side is rendered by its own code; a server's address is shown as its reference (`web-1.ipv4`).",
+    "Zones in secondary mode are served from a hidden primary: their records are in its zone files and Knot " +
+      "configuration (`all2all zonefile --env ENV --knot`), not in the stacks. Each side is rendered by its own " +
+      "code; a server's address is shown as its reference (`web-1.ipv4`).",
     "",
   ];
   for (const n of zr.notes) lines.push(`> ${n}`);
@@ -62,7 +78,8 @@ export function zoneSection(report: DiffReport): string[] {
   const unchanged = zr.zones.filter((x) => x.changes.length === 0);
   for (const x of unchanged)
     lines.push(
-      `- ${zoneTitle(x)}: no changes${serialText(x) !== "" ? `, ${serialText(x)}` : ""}${x.notes.length > 0 ? ` (${x.notes.join("; ")})` : ""}`,
+      `- ${zoneTitle(x)}: no changes${serialText(x) !== "" ? `, ${serialText(x)}` : ""}` +
+        (x.notes.length > 0 ? ` (${x.notes.join("; ")})` : ""),
     );
   if (unchanged.length > 0) lines.push("");
   for (const x of zr.zones.filter((y) => y.changes.length > 0)) {
@@ -84,7 +101,9 @@ export function zoneSection(report: DiffReport): string[] {
   }
   for (const k of zr.knot) {
     lines.push(
-      `#### Knot configuration ${code(k.file)} in ${k.environment}: ${plural(k.added, "line")} added, ${k.removed} removed`,
+      `#### Knot configuration ${code(k.file)} ` +
+        `in ${k.environment}: ${plural(k.added, "line")} added, ${k.removed} ` +
+        `removed`,
       "",
       "```diff",
       ...k.lines,
@@ -102,7 +121,8 @@ export function dnsDangerLines(report: DiffReport): string[] {
     for (const c of z.changes) {
       if (c.dangers.length === 0) continue;
       lines.push(
-        `- ${code(c.owner)} ${c.type} in the self-hosted zone ${code(z.zone)} (${z.environment}) — ${DNS_ACTION[c.action].verb}`,
+        `- ${code(c.owner)} ${c.type} in the self-hosted zone ${code(z.zone)} ` +
+          `(${z.environment}) — ${DNS_ACTION[c.action].verb}`,
       );
       for (const d of c.dangers) lines.push(`  - **${DNS_CLASS_LABELS[d.class]}**: ${d.message}`);
     }

@@ -50,7 +50,10 @@ export function dangerousCount(report: DiffReport): number {
   return countChanges(report.changes).dangerous + zoneCounts(report.zones).dangerous;
 }
 
-/** The title line: `all2all diff: 3 dangerous changes (2 to add, 1 to replace; 2 DNS record changes)`, a refused head first. */
+/**
+ * The title line: `all2all diff: 3 dangerous changes (2 to add, 1 to replace; 2 DNS record changes)`, a refused head
+ * first.
+ */
 export function titleLine(report: DiffReport): string {
   const z = zoneCounts(report.zones);
   const dns = z.add + z.remove + z.change;
@@ -84,7 +87,9 @@ function refusalLines(report: DiffReport): string[] {
   const errors = report.refusal?.errors ?? [];
   if (errors.length === 0) return [];
   const lines = [
-    `**The head cannot be deployed as it is: \`all2all synth\` refuses it (${plural(errors.length, "error")}).** Fix ${errors.length === 1 ? "it" : "them"} first (a policy error may be suppressed in config with its reason, docs/policies.md):`,
+    `**The head cannot be deployed as it is: \`all2all synth\` refuses it (${plural(errors.length, "error")}).** ` +
+      `Fix ${errors.length === 1 ? "it" : "them"} first (a policy error may be suppressed in config with its ` +
+      `reason, docs/policies.md):`,
     "",
   ];
   const shown = errors.slice(0, MAX_ERRORS_SHOWN);
@@ -115,7 +120,8 @@ function digestSection(report: DiffReport): string[] {
   return [
     "### Digests",
     "",
-    "What this review covers: the head's synthesised stacks of each environment. `all2all plan --env ENV --expect-digest DIGEST` (and `deploy`) refuses any other.",
+    "What this review covers: the head's synthesised stacks of each environment. `all2all plan " +
+      "--env ENV --expect-digest DIGEST` (and `deploy`) refuses any other.",
     "",
     "```",
     ...lines,
@@ -136,7 +142,8 @@ function reasonLine(r: Reason, strong: boolean): string {
 function attributeLines(c: Change, indent: string): string[] {
   const lines: string[] = [];
   for (const a of c.attributes) {
-    const values = `${a.old === undefined ? "(absent)" : code(a.old)} → ${a.new === undefined ? "(absent)" : code(a.new)}`;
+    const values =
+      `${a.old === undefined ? "(absent)" : code(a.old)} ` + `→ ${a.new === undefined ? "(absent)" : code(a.new)}`;
     const marks = [
       a.forcesReplacement ? "**forces replacement**" : "",
       a.ignored ? "_ignored (lifecycle.ignore_changes): not applied_" : "",
@@ -182,7 +189,10 @@ function unchangedLine(report: DiffReport): string {
   if (report.stacks.length === 0 && (report.refusal?.errors.length ?? 0) > 0)
     return "Nothing compared: synth refuses the head before writing any stack.";
   if (z.add + z.remove + z.change + z.knot === 0) return "The synthesised stacks are identical: nothing to apply.";
-  return "The synthesised stacks are identical; the zone files of the hidden primary change (below): render them and install them on it (docs/dns.md).";
+  return (
+    "The synthesised stacks are identical; the zone files of the hidden primary change " +
+    "(below): render them and install them on it (docs/dns.md)."
+  );
 }
 
 /** The Markdown of a report without resource changes: `head`, why nothing applies, the DNS dangers, then `rest`. */
@@ -216,7 +226,8 @@ function reasonedLines(c: Change): string[] {
 function dangerSection(report: DiffReport, dangerous: readonly Change[], dnsDangers: readonly string[]): string[] {
   if (dangerous.length === 0 && dnsDangers.length === 0)
     return [
-      "Nothing dangerous: no stateful resource destroyed or replaced, no replacement, no protection removed, nothing newly open to the world, no new public IPv4.",
+      "Nothing dangerous: no stateful resource destroyed or replaced, no replacement, no " +
+        "protection removed, nothing newly open to the world, no new public IPv4.",
       "",
     ];
   return [

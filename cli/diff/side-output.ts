@@ -120,7 +120,11 @@ export function policyError(f: BlockingFinding): RefusalError {
 
 export function policyNote(label: string, rules: readonly string[]): string {
   const unique = [...new Set(rules)].sort();
-  return `${label} has ${rules.length} unsuppressed policy error${rules.length === 1 ? "" : "s"} (${unique.join(", ")}): \`all2all synth\` refuses it, so it cannot be deployed as it is; the diff shows what it would do anyway`;
+  return (
+    `${label} has ${rules.length} unsuppressed policy error${rules.length === 1 ? "" : "s"} ` +
+    `(${unique.join(", ")}): \`all2all synth\` refuses it, so it cannot be deployed as it is; the diff shows what ` +
+    `it would do anyway`
+  );
 }
 
 /** Where a side comes from. */
@@ -132,7 +136,10 @@ export interface SideContext {
   /** The repository's top level and the project's path in it. */
   readonly top: string;
   readonly prefix: string;
-  /** The config directory (absolute), and its path relative to the project root when it is inside (then a ref's own copy is used). */
+  /**
+   * The config directory (absolute), and its path relative to the project root when it is inside (then a ref's own copy
+   * is used).
+   */
   readonly configDir: string;
   readonly configRel?: string;
   readonly env?: string;

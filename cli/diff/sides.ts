@@ -151,7 +151,10 @@ async function withValidation(
   return result;
 }
 
-/** What synthHere makes of some inputs: the stacks, the unsuppressed policy errors and (once asked) the schema validation's errors. */
+/**
+ * What synthHere makes of some inputs: the stacks, the unsuppressed policy errors and (once asked) the schema
+ * validation's errors.
+ */
 interface Synthesised {
   readonly docs: ReadonlyMap<string, StackDocument>;
   readonly dependencies: ReadonlyMap<string, string[]>;
@@ -266,7 +269,9 @@ export async function synthRef(
       dispose();
       return {
         output: emptySide(
-          `${label} has no environment ${ctx.env} (no ${ctx.configRel}/environments/${ctx.env}.yaml): everything in it is new`,
+          `${label} has no environment ${ctx.env} ` +
+            `(no ${ctx.configRel}/environments/${ctx.env}.yaml): everything in it ` +
+            `is new`,
         ),
         zones: { kind: "none", reason: `it has no environment ${ctx.env}` },
         dispose: () => undefined,
@@ -283,7 +288,8 @@ export async function synthRef(
         output: {
           ...side,
           notes: [
-            `${label} was synthesised with the working tree's compiled code (its code is the same; only config, docs or tests differ)`,
+            `${label} was synthesised with the working tree's compiled code (its ` +
+              `code is the same; only config, docs or tests differ)`,
             ...side.notes,
           ],
         },

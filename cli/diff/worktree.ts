@@ -49,7 +49,8 @@ function takeLock(file: string): boolean {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const holder = Number(fs.readFileSync(file, "utf8").trim());
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false; // this process too: one use at a time
+      // this process too: one use at a time
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false;
       fs.rmSync(file, { force: true }); // left by a run that is gone: take it over
     }
   }
@@ -67,7 +68,9 @@ function isWorktreeOf(top: string, dir: string): boolean {
   );
 }
 
-/** Moves a worktree to `commit`: tracked files as in the commit, untracked files gone, ignored ones (the build) kept. */
+/**
+ * Moves a worktree to `commit`: tracked files as in the commit, untracked files gone, ignored ones (the build) kept.
+ */
 function moveTo(dir: string, commit: string): void {
   must(dir, ["checkout", "--quiet", "--detach", "--force", commit]);
   must(dir, ["clean", "--quiet", "-d", "--force"]);

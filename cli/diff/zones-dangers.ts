@@ -86,7 +86,9 @@ export function soaChange(
       ? [
           {
             class: "dns-apex",
-            message: `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): secondaries and resolvers act on it (MNAME, timers, negative caching)`,
+            message:
+              `the SOA of ${zone} changes (${before.values.join(" ")} → ${after.values.join(" ")}): ` +
+              `secondaries and resolvers act on it (MNAME, timers, negative caching)`,
           },
         ]
       : [],
@@ -120,7 +122,10 @@ export function setChange(
   ) {
     dangers.push({
       class: "dns-apex",
-      message: `the apex NS of ${zone} change (${(before?.values ?? []).join(" ") || "none"} → ${(after?.values ?? []).join(" ") || "none"}): the delegation at the registry and the name servers must agree, or the zone stops resolving`,
+      message:
+        `the apex NS of ${zone} change (${(before?.values ?? []).join(" ") || "none"} ` +
+        `→ ${(after?.values ?? []).join(" ") || "none"}): the delegation at the registry and the name servers must ` +
+        `agree, or the zone stops resolving`,
     });
   }
   if (type === "MX" && b) {
@@ -143,13 +148,18 @@ export function setChange(
     if (named.length > 0)
       dangers.push({
         class: "dns-target-removed",
-        message: `removes the ${type} of ${owner}, which ${list([...new Set(named)])} still name${named.length === 1 ? "s" : ""}`,
+        message:
+          `removes the ${type} of ${owner}, ` +
+          `which ${list([...new Set(named)])} still ` +
+          `name${named.length === 1 ? "s" : ""}`,
       });
   }
   if ((type === "A" || type === "AAAA") && servers.has(owner) && action !== "add" && removedValues.length > 0) {
     dangers.push({
       class: "dns-nameserver-address",
-      message: `${action === "remove" ? "removes" : "changes"} the ${type} of ${owner}, ${servers.get(owner)} (${removedValues.join(", ")} → ${(after?.values ?? []).join(", ") || "none"})`,
+      message:
+        `${action === "remove" ? "removes" : "changes"} the ${type} of ${owner}, ${servers.get(owner)} ` +
+        `(${removedValues.join(", ")} → ${(after?.values ?? []).join(", ") || "none"})`,
     });
   }
   return { owner, type, action, ...(before ? { before } : {}), ...(after ? { after } : {}), dangers };

@@ -130,11 +130,13 @@ function zoneNotesOf(
   if (!h) return ["the zone is removed: every record goes"];
   if (!selfHosted.base)
     return [
-      `newly served from the hidden primary ${server}: it was in primary mode, its records held by Hetzner (the dns stack's record sets)`,
+      `newly served from the hidden primary ${server}: it was in primary mode, its ` +
+        `records held by Hetzner (the dns stack's record sets)`,
     ];
   if (!selfHosted.head)
     return [
-      `no longer served from the hidden primary ${baseServer}: in primary mode, Hetzner holds its records (the dns stack's record sets)`,
+      `no longer served from the hidden primary ${baseServer}: in primary mode, ` +
+        `Hetzner holds its records (the dns stack's record sets)`,
     ];
   return [];
 }
@@ -210,7 +212,9 @@ function knotChanges(
     return { knot, notes: [] };
   }
   if (baseMissing === undefined && base !== undefined && baseKnot === undefined && (headKnot?.size ?? 0) > 0) {
-    const note = `${env}: the base rendered no Knot configuration (its \`all2all zonefile\` has no --knot): the head's is not compared`;
+    const note =
+      `${env}: the base rendered no Knot configuration (its \`all2all ` +
+      `zonefile\` has no --knot): the head's is not compared`;
     return { knot: [], notes: [note] };
   }
   return { knot: [], notes: [] };
@@ -272,7 +276,10 @@ export function zoneCounts(report: ZonesReport | undefined): {
   return counts;
 }
 
-/** The environment of a stack: its name without the last `-part` (`production-servers` → `production`), as the comparison has it. */
+/**
+ * The environment of a stack: its name without the last `-part` (`production-servers` → `production`), as the
+ * comparison has it.
+ */
 export function environmentOfStack(stack: string): string {
   const dash = stack.lastIndexOf("-");
   return dash > 0 ? stack.slice(0, dash) : stack;
