@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { processAlive } from "./process-alive";
 
 /**
  * Creates an empty temporary directory next to `dest`, whose parent must
@@ -44,15 +45,6 @@ export function writeFileAtomic(file: string, content: string): void {
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
