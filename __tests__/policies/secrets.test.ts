@@ -5,7 +5,7 @@ import { TerraformOutput, type TerraformVariable } from "cdktn";
 import type { BackupStorage, DnsZone } from "../../constructs";
 import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
-import { findingAt, findingsOf, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { ed25519PublicKey, pastedPrivateKey } from "../../testing/description";
 import { joinRegExp } from "../../primitives/regexp";
 
@@ -29,15 +29,12 @@ describe("no-literal-secret fires", () => {
             .join("\n")}\n`;
       },
     });
-    expect(found).toEqual([
-      findingAt(
-        "no-literal-secret",
-        "error",
-        { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
-        "hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored " +
-          "in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable " +
-          '(TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
-      ),
+    expectRule(found, "no-literal-secret", [
+      "error",
+      { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
+      "hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored " +
+        "in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable " +
+        '(TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
     ]);
   });
 
