@@ -160,12 +160,22 @@ export function findingAt(rule: string, severity: Finding["severity"], place: Fi
   return { rule, severity, environment, ...place, message: message as string };
 }
 
-/** A finding a test expects of a rule: its severity, where it points and its message, as `findingAt` takes them. */
-export type ExpectedFinding = readonly [severity: Finding["severity"], place: FindingPlace, message: unknown];
+/**
+ * A finding a test expects of a rule: its severity and place, in the order of the
+ * `[f.severity, f.stack, f.address, f.subject]` rows the tests compare, and its message (text or matcher).
+ */
+export type ExpectedFinding = readonly [
+  where: readonly [severity: Finding["severity"], stack: string, address: string, subject: string],
+  message: unknown,
+];
 
 /** Asserts that `found` is exactly `expected`, in order: each the finding `rule` reports (see `findingAt`). */
 export function expectRule(found: readonly Finding[], rule: string, ...expected: readonly ExpectedFinding[]): void {
-  expect(found).toEqual(expected.map(([severity, place, message]) => findingAt(rule, severity, place, message)));
+  expect(found).toEqual(
+    expected.map(([[severity, stack, address, subject], message]) =>
+      findingAt(rule, severity, { stack, address, subject }, message),
+    ),
+  );
 }
 
 /** One suppression to add to a config file. */

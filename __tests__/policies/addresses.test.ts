@@ -17,8 +17,7 @@ const listsWithoutBackups = replaceIn("config/network.yaml", [
 describe("public-ipv4-role", () => {
   test("fires for a public IPv4 on a role that does not need one", () => {
     expectRule(ruleFindings("public-ipv4-role", { edit: nsAsMonitoring }), "public-ipv4-role", [
-      "warning",
-      { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
+      ["warning", "production-servers", "hcloud_server.ns-1", "server/ns-1"],
       expect.stringMatching(
         joinRegExp(
           /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) has a public IPv4 but its role /,
@@ -132,8 +131,7 @@ describe("rdns-forward", () => {
 describe("rdns-forward-floating", () => {
   test("fires for the floating IP whose reverse name points at the primary addresses (the default production)", () => {
     expectRule(findingsOf(baseline.findings, "rdns-forward-floating"), "rdns-forward-floating", [
-      "warning",
-      { stack: "production-servers", address: "hcloud_floating_ip.web-1-floating-ipv4", subject: "server/web-1" },
+      ["warning", "production-servers", "hcloud_floating_ip.web-1-floating-ipv4", "server/web-1"],
       "floating IP web-1-floating-ipv4 (hcloud_floating_ip.web-1-floating-ipv4 in production-servers) of " +
         "server/web-1 has reverse DNS www.all2all.org, but all2all.org has A " +
         "hcloud_primary_ip.web-1-ipv4.ip_address and hcloud_primary_ip.web-2-ipv4.ip_address, not this address " +
@@ -185,8 +183,7 @@ describe("stateful-backups", () => {
       );
     };
     expectRule(ruleFindings("stateful-backups", { edit: withoutSubaccount }), "stateful-backups", [
-      "warning",
-      { stack: "production-servers", address: "hcloud_server.lists-1", subject: "server/lists-1" },
+      ["warning", "production-servers", "hcloud_server.lists-1", "server/lists-1"],
       "server lists-1 (hcloud_server.lists-1 in production-servers) has no backup: it has 1 volume, but " +
         "Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add " +
         "a subaccount with server: lists-1 to a storage box.",

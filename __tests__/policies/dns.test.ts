@@ -19,8 +19,7 @@ describe("dns-caa", () => {
       "",
     ]);
     expectRule(ruleFindings("dns-caa", { edit: withoutCaa }), "dns-caa", [
-      "error",
-      { stack: "production-dns", address: "hcloud_zone.exemple-asbl-be", subject: "zone/exemple-asbl.be" },
+      ["error", "production-dns", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
       "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue " +
         'property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: ' +
         "CAA, values: ['0 issue \"letsencrypt.org\"'] } (or the CA you use).",

@@ -14,8 +14,7 @@ const nsWithoutFirewalls = replaceIn("config/network.yaml", ["    firewall_polic
 describe("server-firewall", () => {
   test("fires for a server no firewall selects", () => {
     expectRule(ruleFindings("server-firewall", { edit: nsWithoutFirewalls }), "server-firewall", [
-      "error",
-      { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
+      ["error", "production-servers", "hcloud_server.ns-1", "server/ns-1"],
       expect.stringMatching(
         joinRegExp(
           /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label /,
@@ -71,8 +70,7 @@ describe("firewall-world-sensitive-port", () => {
   test("fires for SSH open to 0.0.0.0/0 and ::/0", () => {
     const sshToAll = replaceIn("config/network.yaml", ["port: 22, sources: [admin]", "port: 22, sources: [any]"]);
     expectRule(ruleFindings("firewall-world-sensitive-port", { edit: sshToAll }), "firewall-world-sensitive-port", [
-      "error",
-      { stack: "production-network", address: "hcloud_firewall.ssh-admin", subject: "firewall-policy/ssh-admin" },
+      ["error", "production-network", "hcloud_firewall.ssh-admin", "firewall-policy/ssh-admin"],
       "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole " +
         "Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges " +
         "(sources: [admin] in config) or remove the rule; databases are reached over the private network.",
@@ -114,8 +112,7 @@ describe("firewall-public-port-role", () => {
       "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
     ]);
     expectRule(ruleFindings("firewall-public-port-role", { edit: web2WithSmtp }), "firewall-public-port-role", [
-      "error",
-      { stack: "production-servers", address: "hcloud_server.web-2", subject: "server/web-2" },
+      ["error", "production-servers", "hcloud_server.web-2", "server/web-2"],
       expect.stringMatching(
         joinRegExp(
           /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp /,

@@ -82,8 +82,7 @@ describe("production-protect", () => {
   test("fires for an environment named production with protect: false", () => {
     const unprotected = replaceIn("config/environments/production.yaml", ["  protect: true\n", "  protect: false\n"]);
     expectRule(ruleFindings("production-protect", { edit: unprotected }), "production-protect", [
-      "error",
-      { stack: "production", address: "", subject: "environment/production" },
+      ["error", "production", "", "environment/production"],
       expect.stringMatching(
         joinRegExp(
           /^environment production has protect: false: .* Set /,
@@ -160,8 +159,7 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
       },
     });
     expectRule(found, "server-replace-guard", [
-      "error",
-      { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
+      ["error", "production-servers", "hcloud_server.web-1", "server/web-1"],
       "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk " +
         "wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in " +
         "lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with " +

@@ -30,8 +30,7 @@ describe("no-literal-secret fires", () => {
       },
     });
     expectRule(found, "no-literal-secret", [
-      "error",
-      { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
+      ["error", "production-servers", "hcloud_server.web-1", "server/web-1"],
       "hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored " +
         "in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable " +
         '(TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',

@@ -20,20 +20,14 @@ describe("storage-box-access", () => {
       ruleFindings("storage-box-access", { edit: opened }),
       "storage-box-access",
       [
-        "error",
-        { stack: "production-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
+        ["error", "production-backup", "hcloud_storage_box.backup", "storage-box/backup"],
         "storage box backup (hcloud_storage_box.backup in production-backup) is reachable from outside Hetzner " +
           "(reachable_externally true) and has Samba on: backups over SSH from Hetzner servers need none of it, " +
           "and each is a way in for whoever gets the password. Set access: { reachable_externally: false, samba: " +
           "false, webdav: false } in config (the library's defaults).",
       ],
       [
-        "error",
-        {
-          stack: "production-backup",
-          address: "hcloud_storage_box_subaccount.backup-restore",
-          subject: "storage-box/backup",
-        },
+        ["error", "production-backup", "hcloud_storage_box_subaccount.backup-restore", "storage-box/backup"],
         expect.stringMatching(
           joinRegExp(
             /^subaccount restore of storage box backup /,
@@ -81,8 +75,7 @@ describe("storage-box-delete-protection", () => {
   test("fires for the unprotected box of the unprotected staging", () => {
     const { findings } = synthWithPolicies({ envs: ["staging"] });
     expectRule(findingsOf(findings, "storage-box-delete-protection"), "storage-box-delete-protection", [
-      "warning",
-      { stack: "staging-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
+      ["warning", "staging-backup", "hcloud_storage_box.backup", "storage-box/backup"],
       "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in " +
         "unprotected environment staging: one console click or API call deletes every backup in it. Protect it " +
         "(environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
@@ -119,8 +112,7 @@ describe("resource-labels", () => {
       found,
       "resource-labels",
       [
-        "error",
-        { stack: "production-network", address: "hcloud_firewall.web", subject: "firewall-policy/web" },
+        ["error", "production-network", "hcloud_firewall.web", "firewall-policy/web"],
         expect.stringMatching(
           joinRegExp(
             /^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is /,
@@ -130,8 +122,7 @@ describe("resource-labels", () => {
         ),
       ],
       [
-        "error",
-        { stack: "production-servers", address: "hcloud_volume.web-1-data", subject: "volume/web-1-data" },
+        ["error", "production-servers", "hcloud_volume.web-1-data", "volume/web-1-data"],
         expect.stringMatching(
           joinRegExp(
             /^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad /,
