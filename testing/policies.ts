@@ -160,6 +160,24 @@ export function findingAt(rule: string, severity: Finding["severity"], place: Fi
   return { rule, severity, environment, ...place, message: message as string };
 }
 
+/**
+ * A finding a test expects of a rule: its severity and place, in the order of the
+ * `[f.severity, f.stack, f.address, f.subject]` rows the tests compare, and its message (text or matcher).
+ */
+export type ExpectedFinding = readonly [
+  where: readonly [severity: Finding["severity"], stack: string, address: string, subject: string],
+  message: unknown,
+];
+
+/** Asserts that `found` is exactly `expected`, in order: each the finding `rule` reports (see `findingAt`). */
+export function expectRule(found: readonly Finding[], rule: string, ...expected: readonly ExpectedFinding[]): void {
+  expect(found).toEqual(
+    expected.map(([[severity, stack, address, subject], message]) =>
+      findingAt(rule, severity, { stack, address, subject }, message),
+    ),
+  );
+}
+
 /** One suppression to add to a config file. */
 export interface ProposedSuppression {
   /** The file, relative to the config directory. */
@@ -175,24 +193,16 @@ export interface ProposedSuppression {
  * file would be unused, and reported, in the environments without the item.
  */
 export const PROPOSED_SUPPRESSIONS: readonly ProposedSuppression[] = [
-  {
-    file: "environments/production.yaml",
+  // The same floating IP, with the same reason, in each environment that has it.
+  ...["environments/production.yaml", "environments/dr.yaml"].map((file) => ({
+    file,
     rule: "rdns-forward-floating",
     resource: "server/web-1",
     reason:
       "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record " +
       "yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; " +
       "mail never leaves from it.",
-  },
-  {
-    file: "environments/dr.yaml",
-    rule: "rdns-forward-floating",
-    resource: "server/web-1",
-    reason:
-      "The floating IPv4 of web-1 is the failover address for www; config cannot name a floating IP in a record " +
-      "yet, so its reverse name www.all2all.org is not forward-confirmed. Web traffic does not depend on it; " +
-      "mail never leaves from it.",
-  },
+  })),
   {
     file: "environments/staging.yaml",
     rule: "storage-box-delete-protection",

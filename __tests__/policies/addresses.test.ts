@@ -2,7 +2,7 @@
 // DNS confirmed by a forward record, backups for stateful servers.
 import type { DnsZone } from "../../constructs";
 import type { Workspace } from "../../testing/description";
-import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
@@ -16,16 +16,12 @@ const listsWithoutBackups = replaceIn("config/network.yaml", [
 
 describe("public-ipv4-role", () => {
   test("fires for a public IPv4 on a role that does not need one", () => {
-    expect(ruleFindings("public-ipv4-role", { edit: nsAsMonitoring })).toEqual([
-      findingAt(
-        "public-ipv4-role",
-        "warning",
-        { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
-        expect.stringMatching(
-          joinRegExp(
-            /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) has a public IPv4 but its role /,
-            /"monitoring" does not need one \(policies\/roles\.ts\).*Set public\.ipv4: false in config/,
-          ),
+    expectRule(ruleFindings("public-ipv4-role", { edit: nsAsMonitoring }), "public-ipv4-role", [
+      ["warning", "production-servers", "hcloud_server.ns-1", "server/ns-1"],
+      expect.stringMatching(
+        joinRegExp(
+          /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) has a public IPv4 but its role /,
+          /"monitoring" does not need one \(policies\/roles\.ts\).*Set public\.ipv4: false in config/,
         ),
       ),
     ]);
@@ -134,17 +130,13 @@ describe("rdns-forward", () => {
 
 describe("rdns-forward-floating", () => {
   test("fires for the floating IP whose reverse name points at the primary addresses (the default production)", () => {
-    expect(findingsOf(baseline.findings, "rdns-forward-floating")).toEqual([
-      findingAt(
-        "rdns-forward-floating",
-        "warning",
-        { stack: "production-servers", address: "hcloud_floating_ip.web-1-floating-ipv4", subject: "server/web-1" },
-        "floating IP web-1-floating-ipv4 (hcloud_floating_ip.web-1-floating-ipv4 in production-servers) of " +
-          "server/web-1 has reverse DNS www.all2all.org, but all2all.org has A " +
-          "hcloud_primary_ip.web-1-ipv4.ip_address and hcloud_primary_ip.web-2-ipv4.ip_address, not this address " +
-          "(followed www.all2all.org → all2all.org): forward-confirmed reverse DNS fails (mail from it is scored " +
-          "as spam). Fix: point an A record at the floating address or change servers[web-1].floating_ip.rdns.",
-      ),
+    expectRule(findingsOf(baseline.findings, "rdns-forward-floating"), "rdns-forward-floating", [
+      ["warning", "production-servers", "hcloud_floating_ip.web-1-floating-ipv4", "server/web-1"],
+      "floating IP web-1-floating-ipv4 (hcloud_floating_ip.web-1-floating-ipv4 in production-servers) of " +
+        "server/web-1 has reverse DNS www.all2all.org, but all2all.org has A " +
+        "hcloud_primary_ip.web-1-ipv4.ip_address and hcloud_primary_ip.web-2-ipv4.ip_address, not this address " +
+        "(followed www.all2all.org → all2all.org): forward-confirmed reverse DNS fails (mail from it is scored " +
+        "as spam). Fix: point an A record at the floating address or change servers[web-1].floating_ip.rdns.",
     ]);
   });
 
@@ -190,15 +182,11 @@ describe("stateful-backups", () => {
         "",
       );
     };
-    expect(ruleFindings("stateful-backups", { edit: withoutSubaccount })).toEqual([
-      findingAt(
-        "stateful-backups",
-        "warning",
-        { stack: "production-servers", address: "hcloud_server.lists-1", subject: "server/lists-1" },
-        "server lists-1 (hcloud_server.lists-1 in production-servers) has no backup: it has 1 volume, but " +
-          "Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add " +
-          "a subaccount with server: lists-1 to a storage box.",
-      ),
+    expectRule(ruleFindings("stateful-backups", { edit: withoutSubaccount }), "stateful-backups", [
+      ["warning", "production-servers", "hcloud_server.lists-1", "server/lists-1"],
+      "server lists-1 (hcloud_server.lists-1 in production-servers) has no backup: it has 1 volume, but " +
+        "Hetzner backups are off and no storage-box subaccount names it. Set backups: true (the default) or add " +
+        "a subaccount with server: lists-1 to a storage box.",
     ]);
   });
 

@@ -4,7 +4,7 @@
 import type { DnsZone } from "../../constructs";
 import * as zoneRecord from "../../.gen/providers/hcloud/zone-record";
 import * as zoneRrset from "../../.gen/providers/hcloud/zone-rrset";
-import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
@@ -18,15 +18,11 @@ describe("dns-caa", () => {
         `'0 iodef "mailto:hostmaster@all2all.org"'] }\n`,
       "",
     ]);
-    expect(ruleFindings("dns-caa", { edit: withoutCaa })).toEqual([
-      findingAt(
-        "dns-caa",
-        "error",
-        { stack: "production-dns", address: "hcloud_zone.exemple-asbl-be", subject: "zone/exemple-asbl.be" },
-        "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue " +
-          'property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: ' +
-          "CAA, values: ['0 issue \"letsencrypt.org\"'] } (or the CA you use).",
-      ),
+    expectRule(ruleFindings("dns-caa", { edit: withoutCaa }), "dns-caa", [
+      ["error", "production-dns", "hcloud_zone.exemple-asbl-be", "zone/exemple-asbl.be"],
+      "zone exemple-asbl.be (hcloud_zone.exemple-asbl-be in production-dns) has no CAA record with an issue " +
+        'property at its apex: any certificate authority may issue certificates for it. Add { name: "@", type: ' +
+        "CAA, values: ['0 issue \"letsencrypt.org\"'] } (or the CA you use).",
     ]);
   });
 

@@ -4,7 +4,7 @@
 import { Token } from "cdktn";
 import type { FirewallPolicy } from "../../constructs";
 import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
-import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
@@ -13,17 +13,13 @@ const nsWithoutFirewalls = replaceIn("config/network.yaml", ["    firewall_polic
 
 describe("server-firewall", () => {
   test("fires for a server no firewall selects", () => {
-    expect(ruleFindings("server-firewall", { edit: nsWithoutFirewalls })).toEqual([
-      findingAt(
-        "server-firewall",
-        "error",
-        { stack: "production-servers", address: "hcloud_server.ns-1", subject: "server/ns-1" },
-        expect.stringMatching(
-          joinRegExp(
-            /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label /,
-            /selector matches its labels.*Give it firewall policies in config /,
-            /\(servers\[\]\.firewall_policies, at least "base"\)/,
-          ),
+    expectRule(ruleFindings("server-firewall", { edit: nsWithoutFirewalls }), "server-firewall", [
+      ["error", "production-servers", "hcloud_server.ns-1", "server/ns-1"],
+      expect.stringMatching(
+        joinRegExp(
+          /^server ns-1 \(hcloud_server\.ns-1 in production-servers\) is in no firewall: no firewall's label /,
+          /selector matches its labels.*Give it firewall policies in config /,
+          /\(servers\[\]\.firewall_policies, at least "base"\)/,
         ),
       ),
     ]);
@@ -73,15 +69,11 @@ describe("server-firewall", () => {
 describe("firewall-world-sensitive-port", () => {
   test("fires for SSH open to 0.0.0.0/0 and ::/0", () => {
     const sshToAll = replaceIn("config/network.yaml", ["port: 22, sources: [admin]", "port: 22, sources: [any]"]);
-    expect(ruleFindings("firewall-world-sensitive-port", { edit: sshToAll })).toEqual([
-      findingAt(
-        "firewall-world-sensitive-port",
-        "error",
-        { stack: "production-network", address: "hcloud_firewall.ssh-admin", subject: "firewall-policy/ssh-admin" },
-        "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole " +
-          "Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges " +
-          "(sources: [admin] in config) or remove the rule; databases are reached over the private network.",
-      ),
+    expectRule(ruleFindings("firewall-world-sensitive-port", { edit: sshToAll }), "firewall-world-sensitive-port", [
+      ["error", "production-network", "hcloud_firewall.ssh-admin", "firewall-policy/ssh-admin"],
+      "firewall ssh-admin (hcloud_firewall.ssh-admin in production-network) opens tcp 22 (SSH) to the whole " +
+        "Internet (inbound tcp 22 from 0.0.0.0/0 and ::/0): restrict the rule's sources to the operators' ranges " +
+        "(sources: [admin] in config) or remove the rule; databases are reached over the private network.",
     ]);
   });
 
@@ -119,18 +111,14 @@ describe("firewall-public-port-role", () => {
       "    firewall_policies: [base, web]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
       "    firewall_policies: [base, web, smtp-in]\n    user_data: cloud-init/web.yaml\n\n  - name: mail-1",
     ]);
-    expect(ruleFindings("firewall-public-port-role", { edit: web2WithSmtp })).toEqual([
-      findingAt(
-        "firewall-public-port-role",
-        "error",
-        { stack: "production-servers", address: "hcloud_server.web-2", subject: "server/web-2" },
-        expect.stringMatching(
-          joinRegExp(
-            /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp /,
-            /25 through firewall smtp-in \(hcloud_firewall\.smtp-in in production-network\), but role "web" /,
-            /serves tcp 80, tcp 443 and udp 443 to the Internet: take the policy out of the server's /,
-            /firewall_policies/,
-          ),
+    expectRule(ruleFindings("firewall-public-port-role", { edit: web2WithSmtp }), "firewall-public-port-role", [
+      ["error", "production-servers", "hcloud_server.web-2", "server/web-2"],
+      expect.stringMatching(
+        joinRegExp(
+          /^server web-2 \(hcloud_server\.web-2 in production-servers\) is open to the whole Internet on tcp /,
+          /25 through firewall smtp-in \(hcloud_firewall\.smtp-in in production-network\), but role "web" /,
+          /serves tcp 80, tcp 443 and udp 443 to the Internet: take the policy out of the server's /,
+          /firewall_policies/,
         ),
       ),
     ]);

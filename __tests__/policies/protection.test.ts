@@ -3,7 +3,7 @@
 // outlive their server, no silent replacement of a server.
 import type { BackupStorage, DnsZone } from "../../constructs";
 import {
-  findingAt,
+  expectRule,
   findingsOf,
   PRODUCTION,
   replaceIn,
@@ -81,16 +81,12 @@ describe("protect-stateful", () => {
 describe("production-protect", () => {
   test("fires for an environment named production with protect: false", () => {
     const unprotected = replaceIn("config/environments/production.yaml", ["  protect: true\n", "  protect: false\n"]);
-    expect(ruleFindings("production-protect", { edit: unprotected })).toEqual([
-      findingAt(
-        "production-protect",
-        "error",
-        { stack: "production", address: "", subject: "environment/production" },
-        expect.stringMatching(
-          joinRegExp(
-            /^environment production has protect: false: .* Set /,
-            /environment\.protect: true in config\/environments\/production\.yaml/,
-          ),
+    expectRule(ruleFindings("production-protect", { edit: unprotected }), "production-protect", [
+      ["error", "production", "", "environment/production"],
+      expect.stringMatching(
+        joinRegExp(
+          /^environment production has protect: false: .* Set /,
+          /environment\.protect: true in config\/environments\/production\.yaml/,
         ),
       ),
     ]);
@@ -162,16 +158,12 @@ describe("server-replace-guard and server-rebuild-allowed", () => {
         environments[0]!.server("web-1").server.lifecycle = { preventDestroy: true, ignoreChanges: ["image"] };
       },
     });
-    expect(found).toEqual([
-      findingAt(
-        "server-replace-guard",
-        "error",
-        { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
-        "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk " +
-          "wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in " +
-          "lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with " +
-          "allow_rebuild: true in config.",
-      ),
+    expectRule(found, "server-replace-guard", [
+      ["error", "production-servers", "hcloud_server.web-1", "server/web-1"],
+      "server web-1 (hcloud_server.web-1 in production-servers) would be destroyed and recreated (its disk " +
+        "wiped) by a change of ssh_keys and user_data: with this provider they replace the server. Keep them in " +
+        "lifecycle.ignore_changes (the Server construct does unless allowRebuild), and rebuild deliberately with " +
+        "allow_rebuild: true in config.",
     ]);
   });
 

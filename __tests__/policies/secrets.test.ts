@@ -5,7 +5,7 @@ import { TerraformOutput, type TerraformVariable } from "cdktn";
 import type { BackupStorage, DnsZone } from "../../constructs";
 import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
-import { findingAt, findingsOf, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, type RuleChange, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { ed25519PublicKey, pastedPrivateKey } from "../../testing/description";
 import { joinRegExp } from "../../primitives/regexp";
 
@@ -17,27 +17,26 @@ function pseudoRandom(seed: string, length: number): Buffer {
   return Buffer.concat(chunks).subarray(0, length);
 }
 
+/** The no-literal-secret findings of production once `extend` has changed the built stacks. */
+function literalSecrets(extend: NonNullable<RuleChange["extend"]>) {
+  return ruleFindings("no-literal-secret", { extend });
+}
+
 describe("no-literal-secret fires", () => {
   test("for a private key in a server's user data, without printing it", () => {
     const key = pastedPrivateKey();
-    const found = ruleFindings("no-literal-secret", {
-      extend: ({ environments }) => {
-        environments[0]!.server("web-1").server.userData =
-          `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key
-            .split("\n")
-            .map((l) => `      ${l}`)
-            .join("\n")}\n`;
-      },
+    const found = literalSecrets(({ environments }) => {
+      environments[0]!.server("web-1").server.userData =
+        `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_ed25519\n    content: |\n${key
+          .split("\n")
+          .map((l) => `      ${l}`)
+          .join("\n")}\n`;
     });
-    expect(found).toEqual([
-      findingAt(
-        "no-literal-secret",
-        "error",
-        { stack: "production-servers", address: "hcloud_server.web-1", subject: "server/web-1" },
-        "hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored " +
-          "in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable " +
-          '(TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
-      ),
+    expectRule(found, "no-literal-secret", [
+      ["error", "production-servers", "hcloud_server.web-1", "server/web-1"],
+      "hcloud_server.web-1 user_data in stack production-servers holds a private key block: it would be stored " +
+        "in the synthesised JSON, in plans and in version control. Remove it and pass it as a sensitive variable " +
+        '(TF_VAR_…, see docs/config.md "Secrets"); consider the value leaked and replace it.',
     ]);
   });
 
@@ -46,10 +45,8 @@ describe("no-literal-secret fires", () => {
       .toString("base64")
       .replace(/[^A-Za-z0-9]/g, "")
       .slice(0, 64);
-    const found = ruleFindings("no-literal-secret", {
-      extend: ({ environments }) => {
-        (environments[0]!.backup.node.findChild("hcloud") as HcloudProvider).token = token;
-      },
+    const found = literalSecrets(({ environments }) => {
+      (environments[0]!.backup.node.findChild("hcloud") as HcloudProvider).token = token;
     });
     expect(found.map((f) => [f.stack, f.address, f.subject])).toEqual([
       ["production-backup", "provider.hcloud", "provider/hcloud"],
@@ -65,13 +62,11 @@ describe("no-literal-secret fires", () => {
 
   test("for a TSIG key given as a variable's default", () => {
     const tsig = randomBytes(32).toString("base64");
-    const found = ruleFindings("no-literal-secret", {
-      extend: ({ environments }) => {
-        (environments[0]!.dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride(
-          "default",
-          tsig,
-        );
-      },
+    const found = literalSecrets(({ environments }) => {
+      (environments[0]!.dns.node.findChild("tsig_all2all_org_transfer") as TerraformVariable).addOverride(
+        "default",
+        tsig,
+      );
     });
     expect(found.map((f) => [f.stack, f.address, f.subject, f.message.replace(/ in stack.*/, "")])).toEqual([
       [
@@ -84,12 +79,10 @@ describe("no-literal-secret fires", () => {
   });
 
   test("for a high-entropy string hidden in an output, whatever its name", () => {
-    const found = ruleFindings("no-literal-secret", {
-      extend: ({ environments }) => {
-        new TerraformOutput(environments[0]!.backup, "notes", {
-          value: `restic repository key ${randomBytes(32).toString("base64")}`,
-        });
-      },
+    const found = literalSecrets(({ environments }) => {
+      new TerraformOutput(environments[0]!.backup, "notes", {
+        value: `restic repository key ${randomBytes(32).toString("base64")}`,
+      });
     });
     expect(found.map((f) => [f.address, f.subject, f.message.replace(/:.*/, "")])).toEqual([
       [
@@ -101,16 +94,14 @@ describe("no-literal-secret fires", () => {
   });
 
   test("for a literal password attribute, and a password assignment inside user data", () => {
-    const found = ruleFindings("no-literal-secret", {
-      extend: ({ environments }) => {
-        (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.password = [
-          "correct",
-          "horse",
-          "battery",
-        ].join("-");
-        environments[0]!.server("mail-1").server.userData =
-          `#cloud-config\nusers:\n  - name: backup\n    plain_text_passwd: ${["staple", "2024"].join("-")}\n`;
-      },
+    const found = literalSecrets(({ environments }) => {
+      (environments[0]!.backup.node.findChild("backup") as BackupStorage).storageBox.password = [
+        "correct",
+        "horse",
+        "battery",
+      ].join("-");
+      environments[0]!.server("mail-1").server.userData =
+        `#cloud-config\nusers:\n  - name: backup\n    plain_text_passwd: ${["staple", "2024"].join("-")}\n`;
     });
     expect(
       found.map((f) => [f.address, f.subject, f.message.replace(/ in stack .*? holds /, " | ").replace(/:.*/, "")]),
@@ -140,21 +131,19 @@ describe("no-literal-secret does not fire", () => {
     const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const dkim = publicKey.export({ type: "spki", format: "der" }).toString("base64");
     const digest = createHash("sha256").update(dkim).digest("hex");
-    const found = ruleFindings("no-literal-secret", {
-      extend: ({ environments }) => {
-        const env = environments[0]!;
-        const zone = env.dns.node.findChild("exemple-asbl-be") as DnsZone;
-        zone.addRecordSet({ name: "sel2._domainkey", type: "TXT", records: [`v=DKIM1; k=rsa; p=${dkim}`] });
-        zone.addRecordSet({ name: "_8443._tcp.www", type: "TLSA", records: [`3 1 1 ${digest}`] });
-        env.server("web-2").server.userData = [
-          "#cloud-config",
-          "ssh_authorized_keys:",
-          `  - ${ed25519PublicKey("deploy@all2all")}`,
-          "runcmd:",
-          `  - [sh, -c, "echo '${digest}  tool.tar.gz' | sha256sum -c"]`,
-          "",
-        ].join("\n");
-      },
+    const found = literalSecrets(({ environments }) => {
+      const env = environments[0]!;
+      const zone = env.dns.node.findChild("exemple-asbl-be") as DnsZone;
+      zone.addRecordSet({ name: "sel2._domainkey", type: "TXT", records: [`v=DKIM1; k=rsa; p=${dkim}`] });
+      zone.addRecordSet({ name: "_8443._tcp.www", type: "TLSA", records: [`3 1 1 ${digest}`] });
+      env.server("web-2").server.userData = [
+        "#cloud-config",
+        "ssh_authorized_keys:",
+        `  - ${ed25519PublicKey("deploy@all2all")}`,
+        "runcmd:",
+        `  - [sh, -c, "echo '${digest}  tool.tar.gz' | sha256sum -c"]`,
+        "",
+      ].join("\n");
     });
     expect(found).toEqual([]);
   });

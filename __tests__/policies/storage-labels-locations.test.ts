@@ -1,6 +1,6 @@
 // Storage boxes locked down, labels on every resource, locations allowed.
 import type { BackupStorage, FirewallPolicy } from "../../constructs";
-import { findingAt, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
 const baseline = synthWithPolicies(PRODUCTION);
@@ -16,24 +16,18 @@ describe("storage-box-access", () => {
       ],
       ["        readonly: true\n", "        readonly: true\n        access: { webdav: true }\n"],
     );
-    expect(ruleFindings("storage-box-access", { edit: opened })).toEqual([
-      findingAt(
-        "storage-box-access",
-        "error",
-        { stack: "production-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
+    expectRule(
+      ruleFindings("storage-box-access", { edit: opened }),
+      "storage-box-access",
+      [
+        ["error", "production-backup", "hcloud_storage_box.backup", "storage-box/backup"],
         "storage box backup (hcloud_storage_box.backup in production-backup) is reachable from outside Hetzner " +
           "(reachable_externally true) and has Samba on: backups over SSH from Hetzner servers need none of it, " +
           "and each is a way in for whoever gets the password. Set access: { reachable_externally: false, samba: " +
           "false, webdav: false } in config (the library's defaults).",
-      ),
-      findingAt(
-        "storage-box-access",
-        "error",
-        {
-          stack: "production-backup",
-          address: "hcloud_storage_box_subaccount.backup-restore",
-          subject: "storage-box/backup",
-        },
+      ],
+      [
+        ["error", "production-backup", "hcloud_storage_box_subaccount.backup-restore", "storage-box/backup"],
         expect.stringMatching(
           joinRegExp(
             /^subaccount restore of storage box backup /,
@@ -41,8 +35,8 @@ describe("storage-box-access", () => {
             /WebDAV on:/,
           ),
         ),
-      ),
-    ]);
+      ],
+    );
   });
 
   test("does not fire for the locked-down default box and subaccounts", () => {
@@ -80,15 +74,11 @@ describe("storage-box-snapshots", () => {
 describe("storage-box-delete-protection", () => {
   test("fires for the unprotected box of the unprotected staging", () => {
     const { findings } = synthWithPolicies({ envs: ["staging"] });
-    expect(findingsOf(findings, "storage-box-delete-protection")).toEqual([
-      findingAt(
-        "storage-box-delete-protection",
-        "warning",
-        { stack: "staging-backup", address: "hcloud_storage_box.backup", subject: "storage-box/backup" },
-        "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in " +
-          "unprotected environment staging: one console click or API call deletes every backup in it. Protect it " +
-          "(environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
-      ),
+    expectRule(findingsOf(findings, "storage-box-delete-protection"), "storage-box-delete-protection", [
+      ["warning", "staging-backup", "hcloud_storage_box.backup", "storage-box/backup"],
+      "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in " +
+        "unprotected environment staging: one console click or API call deletes every backup in it. Protect it " +
+        "(environment.protect: true), or suppress this warning for an environment whose backups are disposable.",
     ]);
   });
 
@@ -118,11 +108,11 @@ describe("resource-labels", () => {
         web.addOverride("labels.-team", "ops");
       },
     });
-    expect(found).toEqual([
-      findingAt(
-        "resource-labels",
-        "error",
-        { stack: "production-network", address: "hcloud_firewall.web", subject: "firewall-policy/web" },
+    expectRule(
+      found,
+      "resource-labels",
+      [
+        ["error", "production-network", "hcloud_firewall.web", "firewall-policy/web"],
         expect.stringMatching(
           joinRegExp(
             /^hcloud_firewall\.web in production-network \(firewall-policy\/web\) has bad labels: role is /,
@@ -130,19 +120,17 @@ describe("resource-labels", () => {
             /base labels/,
           ),
         ),
-      ),
-      findingAt(
-        "resource-labels",
-        "error",
-        { stack: "production-servers", address: "hcloud_volume.web-1-data", subject: "volume/web-1-data" },
+      ],
+      [
+        ["error", "production-servers", "hcloud_volume.web-1-data", "volume/web-1-data"],
         expect.stringMatching(
           joinRegExp(
             /^hcloud_volume\.web-1-data in production-servers \(volume\/web-1-data\) has bad /,
             /labels: environment is "prod" \(expected "production"\)\./,
           ),
         ),
-      ),
-    ]);
+      ],
+    );
   });
 
   test("does not fire: every labelled resource of every environment carries managed-by, environment and role", () => {
