@@ -15,6 +15,11 @@ export const LABELS = { "managed-by": "all2all-infra", environment: "test", role
 /** What `protect: true` synthesises on a stateful resource: delete protection and `prevent_destroy`. */
 export const PROTECTED = { delete_protection: true, lifecycle: { prevent_destroy: true } } as const;
 
+/** The arguments of a labelled (LABELS), protected (PROTECTED) resource: `args` and those. */
+export function labelledProtected(args: Record<string, unknown>): Record<string, unknown> {
+  return { ...args, labels: LABELS, ...PROTECTED };
+}
+
 let schemas: ProviderSchemas | undefined;
 
 /** The committed hcloud provider schema, loaded once. */

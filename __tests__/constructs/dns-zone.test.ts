@@ -5,7 +5,6 @@ import { App, LocalBackend, type TerraformStack, TerraformVariable } from "cdktn
 import { DnsZone, type DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
 import {
   LABELS,
-  PROTECTED,
   addressesOf,
   expectRefused,
   expectSchemaValid,
@@ -13,6 +12,7 @@ import {
   hcloudSchemas,
   importsOf,
   inFreshStack,
+  labelledProtected,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -41,12 +41,7 @@ describe("DnsZone", () => {
   it("defaults: a protected primary zone, labelled, no records", () => {
     const { stack } = build();
     const json = synth(stack);
-    expectSoleResource(json, "hcloud_zone", "all2all-org", {
-      name: "all2all.org",
-      mode: "primary",
-      labels: LABELS,
-      ...PROTECTED,
-    });
+    expectSoleResource(json, "hcloud_zone", "all2all-org", labelledProtected({ name: "all2all.org", mode: "primary" }));
     expect(json.variable).toBeUndefined();
   });
 
@@ -245,21 +240,21 @@ describe("DnsZone", () => {
     it("transfers from the primaries with a TSIG key taken only from a sensitive variable", () => {
       const { stack, zone } = build(SECONDARY);
       const json = synth(stack);
-      expect(resourcesOf(json, "hcloud_zone")["all2all-org"]).toEqual({
-        name: "all2all.org",
-        mode: "secondary",
-        labels: LABELS,
-        ...PROTECTED,
-        primary_nameservers: [
-          { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
-          {
-            address: "192.0.2.53",
-            port: 5353,
-            tsig_algorithm: "hmac-sha256",
-            tsig_key: "${var.dns_tsig_key_all2all_org}",
-          },
-        ],
-      });
+      expect(resourcesOf(json, "hcloud_zone")["all2all-org"]).toEqual(
+        labelledProtected({
+          name: "all2all.org",
+          mode: "secondary",
+          primary_nameservers: [
+            { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
+            {
+              address: "192.0.2.53",
+              port: 5353,
+              tsig_algorithm: "hmac-sha256",
+              tsig_key: "${var.dns_tsig_key_all2all_org}",
+            },
+          ],
+        }),
+      );
       expect(json.variable).toEqual({
         dns_tsig_key_all2all_org: {
           type: "string",

@@ -11,6 +11,7 @@ import {
   expectSchemaValid,
   importsOf,
   inFreshStack,
+  labelledProtected,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -273,14 +274,7 @@ describe("Server", () => {
       ],
     });
     expect(resourcesOf(json, "hcloud_volume")).toEqual({
-      "web-1-data": {
-        name: "web-1-data",
-        size: 50,
-        format: "ext4",
-        location: "fsn1",
-        labels: LABELS,
-        ...PROTECTED,
-      },
+      "web-1-data": labelledProtected({ name: "web-1-data", size: 50, format: "ext4", location: "fsn1" }),
       "web-1-logs": {
         name: "web-1-logs",
         size: 10,
@@ -310,14 +304,14 @@ describe("Server", () => {
     });
     const v6 = server.addFloatingIp({ type: "ipv6", name: "www-v6", reverseDns: "www.all2all.org" });
     expect(resolveIn(stack, v6.address)).toBe("${cidrhost(hcloud_floating_ip.web-1-floating-ipv6.ip_network, 1)}");
-    expect(resourcesOf(json, "hcloud_floating_ip")["web-1-floating-ipv4"]).toEqual({
-      name: "web-1-floating-ipv4",
-      type: "ipv4",
-      home_location: "fsn1",
-      description: "www failover address",
-      labels: LABELS,
-      ...PROTECTED,
-    });
+    expect(resourcesOf(json, "hcloud_floating_ip")["web-1-floating-ipv4"]).toEqual(
+      labelledProtected({
+        name: "web-1-floating-ipv4",
+        type: "ipv4",
+        home_location: "fsn1",
+        description: "www failover address",
+      }),
+    );
     const after = synth(stack);
     expect(resourcesOf(after, "hcloud_floating_ip")["web-1-floating-ipv6"].name).toBe("www-v6");
     expect(resourcesOf(after, "hcloud_floating_ip_assignment")).toEqual({
