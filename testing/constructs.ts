@@ -105,10 +105,21 @@ export function expectRefused<P>(
   for (const [props, message] of refusals) expect(() => build(props)).toThrow(message);
 }
 
+/** Expects the JSON to hold exactly the resources at `addresses`, `<type>.<name>` among them with exactly these arguments. */
+export function expectResourceAmong(
+  json: any,
+  addresses: readonly string[],
+  type: string,
+  name: string,
+  args: Record<string, unknown>,
+): void {
+  expect(addressesOf(json)).toEqual(addresses);
+  expect(resourcesOf(json, type)[name]).toEqual(args);
+}
+
 /** Expects the JSON to hold one resource only, `<type>.<name>`, with exactly these arguments. */
 export function expectSoleResource(json: any, type: string, name: string, args: Record<string, unknown>): void {
-  expect(addressesOf(json)).toEqual([`${type}.${name}`]);
-  expect(resourcesOf(json, type)[name]).toEqual(args);
+  expectResourceAmong(json, [`${type}.${name}`], type, name, args);
 }
 
 /** Expects the offline validator to find no problem in the JSON (of the stack named `stackName`). */

@@ -8,6 +8,7 @@ import {
   PROTECTED,
   addressesOf,
   expectRefused,
+  expectResourceAmong,
   expectSchemaValid,
   importsOf,
   inFreshStack,
@@ -29,8 +30,7 @@ function build(props: Partial<ServerProps> = {}, id = "web-1"): { stack: Terrafo
 describe("Server", () => {
   it("defaults: protected, durable, IPv6 only through an explicit primary IP, rebuild attributes ignored", () => {
     const { json } = build();
-    expect(addressesOf(json)).toEqual(["hcloud_primary_ip.web-1-ipv6", "hcloud_server.web-1"]);
-    expect(resourcesOf(json, "hcloud_server")["web-1"]).toEqual({
+    expectResourceAmong(json, ["hcloud_primary_ip.web-1-ipv6", "hcloud_server.web-1"], "hcloud_server", "web-1", {
       name: "web-1",
       server_type: "cx22",
       image: "debian-13",
