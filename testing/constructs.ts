@@ -105,7 +105,10 @@ export function expectRefused<P>(
   for (const [props, message] of refusals) expect(() => build(props)).toThrow(message);
 }
 
-/** Expects the JSON to hold exactly the resources at `addresses`, `<type>.<name>` among them with exactly these arguments. */
+/**
+ * Expects the JSON to hold exactly the resources at `addresses`, `<type>.<name>` among them with exactly
+ * these arguments.
+ */
 export function expectResourceAmong(
   json: any,
   addresses: readonly string[],

@@ -37,7 +37,10 @@ function build(props: Partial<DnsZoneProps> = {}, id = "all2all-org"): { stack: 
   return { stack, zone };
 }
 
-/** Expects `zone.addRecordSet` (a fresh zone's by default) to refuse each record set (expectRefused); returns the zone. */
+/**
+ * Expects `zone.addRecordSet` (a fresh zone's by default) to refuse each record set (expectRefused);
+ * returns the zone.
+ */
 function expectRecordSetsRefused(
   refusals: ReadonlyArray<readonly [props: RecordSetOptions, message: string | RegExp]>,
   zone: DnsZone = build().zone,
