@@ -60,6 +60,17 @@ export const ANYWHERE: readonly string[] = [ANY_IPV4, ANY_IPV6];
 export type FirewallProtocol = "tcp" | "udp" | "icmp" | "esp" | "gre";
 const PROTOCOLS: readonly FirewallProtocol[] = ["tcp", "udp", "icmp", "esp", "gre"];
 
+/**
+ * What a rule is given, inbound or outbound alike: the peers (CIDR blocks: sources inbound, destinations
+ * outbound), the protocol and, for tcp/udp, a port ("443", "8000-8080", "any"), and what the rule is for.
+ */
+export type RuleArguments = [
+  peers: readonly string[],
+  protocol: FirewallProtocol,
+  port?: string | number,
+  description?: string,
+];
+
 /** One rule as synthesised (the hcloud_firewall `rule` block). */
 export interface FirewallRuleSpec {
   /** "in" (sources) or "out" (destinations). */
@@ -127,14 +138,8 @@ export class FirewallPolicy extends Construct {
    * Allows inbound traffic from `sources` (CIDR blocks, e.g. ANYWHERE) for a
    * protocol and, for tcp/udp, a port ("443", "8000-8080", "any"). Returns the rule.
    */
-  allowFrom(
-    sources: readonly string[],
-    protocol: FirewallProtocol,
-    port?: string | number,
-    description?: string,
-  ): FirewallRuleSpec {
-    const rule = this.makeRule("in", sources, protocol, port, description);
-    return this.addRule(rule);
+  allowFrom(...rule: RuleArguments): FirewallRuleSpec {
+    return this.addRule(this.makeRule("in", ...rule));
   }
 
   /** Allows SSH (tcp 22, or another port) from the operators' ranges only. Returns the rule. */
@@ -153,14 +158,8 @@ export class FirewallPolicy extends Construct {
    * Allows outbound traffic to `destinations`. The first outbound rule makes
    * outbound deny-by-default (only what outbound rules allow passes). Returns the rule.
    */
-  allowOutboundTo(
-    destinations: readonly string[],
-    protocol: FirewallProtocol,
-    port?: string | number,
-    description?: string,
-  ): FirewallRuleSpec {
-    const rule = this.makeRule("out", destinations, protocol, port, description);
-    return this.addRule(rule);
+  allowOutboundTo(...rule: RuleArguments): FirewallRuleSpec {
+    return this.addRule(this.makeRule("out", ...rule));
   }
 
   /**
@@ -223,13 +222,7 @@ export class FirewallPolicy extends Construct {
     return [...this.selectors];
   }
 
-  private makeRule(
-    direction: "in" | "out",
-    peers: readonly string[],
-    protocol: FirewallProtocol,
-    port: string | number | undefined,
-    description: string | undefined,
-  ): FirewallRuleSpec {
+  private makeRule(direction: "in" | "out", ...[peers, protocol, port, description]: RuleArguments): FirewallRuleSpec {
     const what = direction === "in" ? "sources" : "destinations";
     const where =
       `${this.where}, ${direction === "in" ? "inbound" : "outbound"} ${show(protocol)} rule` +

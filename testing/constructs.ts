@@ -15,6 +15,11 @@ export const LABELS = { "managed-by": "all2all-infra", environment: "test", role
 /** What `protect: true` synthesises on a stateful resource: delete protection and `prevent_destroy`. */
 export const PROTECTED = { delete_protection: true, lifecycle: { prevent_destroy: true } } as const;
 
+/** The arguments of a labelled (LABELS), protected (PROTECTED) resource: `args` and those. */
+export function labelledProtected(args: Record<string, unknown>): Record<string, unknown> {
+  return { ...args, labels: LABELS, ...PROTECTED };
+}
+
 let schemas: ProviderSchemas | undefined;
 
 /** The committed hcloud provider schema, loaded once. */
@@ -100,10 +105,24 @@ export function expectRefused<P>(
   for (const [props, message] of refusals) expect(() => build(props)).toThrow(message);
 }
 
+/**
+ * Expects the JSON to hold exactly the resources at `addresses`, `<type>.<name>` among them with exactly
+ * these arguments.
+ */
+export function expectResourceAmong(
+  json: any,
+  addresses: readonly string[],
+  type: string,
+  name: string,
+  args: Record<string, unknown>,
+): void {
+  expect(addressesOf(json)).toEqual(addresses);
+  expect(resourcesOf(json, type)[name]).toEqual(args);
+}
+
 /** Expects the JSON to hold one resource only, `<type>.<name>`, with exactly these arguments. */
 export function expectSoleResource(json: any, type: string, name: string, args: Record<string, unknown>): void {
-  expect(addressesOf(json)).toEqual([`${type}.${name}`]);
-  expect(resourcesOf(json, type)[name]).toEqual(args);
+  expectResourceAmong(json, [`${type}.${name}`], type, name, args);
 }
 
 /** Expects the offline validator to find no problem in the JSON (of the stack named `stackName`). */

@@ -5,6 +5,7 @@ import {
   LABELS,
   addressesOf,
   expectRefused,
+  expectResourceAmong,
   expectSchemaValid,
   expectSoleResource,
   importsOf,
@@ -133,8 +134,8 @@ describe("BackupStorage", () => {
         description: "web sites and databases",
       });
       const json = synth(stack);
-      expect(addressesOf(json)).toEqual(["hcloud_storage_box.backup", "hcloud_storage_box_subaccount.backup-web-1"]);
-      expect(resourcesOf(json, "hcloud_storage_box_subaccount")["backup-web-1"]).toEqual({
+      const addresses = ["hcloud_storage_box.backup", "hcloud_storage_box_subaccount.backup-web-1"];
+      expectResourceAmong(json, addresses, "hcloud_storage_box_subaccount", "backup-web-1", {
         storage_box_id: "${hcloud_storage_box.backup.id}",
         name: "web-1",
         home_directory: "servers/web-1",

@@ -2,10 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as fc from "fast-check";
 import { App, LocalBackend, type TerraformStack, TerraformVariable } from "cdktn";
-import { DnsZone, type DnsZoneProps, Server, formatTxtValue, recordSlug, splitUtf8 } from "../../constructs";
+import {
+  DnsZone,
+  type DnsZoneProps,
+  type RecordSetOptions,
+  Server,
+  formatTxtValue,
+  recordSlug,
+  splitUtf8,
+} from "../../constructs";
 import {
   LABELS,
-  PROTECTED,
   addressesOf,
   expectRefused,
   expectSchemaValid,
@@ -13,6 +20,7 @@ import {
   hcloudSchemas,
   importsOf,
   inFreshStack,
+  labelledProtected,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -29,6 +37,18 @@ function build(props: Partial<DnsZoneProps> = {}, id = "all2all-org"): { stack: 
   return { stack, zone };
 }
 
+/**
+ * Expects `zone.addRecordSet` (a fresh zone's by default) to refuse each record set (expectRefused);
+ * returns the zone.
+ */
+function expectRecordSetsRefused(
+  refusals: ReadonlyArray<readonly [props: RecordSetOptions, message: string | RegExp]>,
+  zone: DnsZone = build().zone,
+): DnsZone {
+  expectRefused(zone.addRecordSet.bind(zone), refusals);
+  return zone;
+}
+
 const SECONDARY: Partial<DnsZoneProps> = {
   mode: "secondary",
   primaryNameservers: [
@@ -41,12 +61,7 @@ describe("DnsZone", () => {
   it("defaults: a protected primary zone, labelled, no records", () => {
     const { stack } = build();
     const json = synth(stack);
-    expectSoleResource(json, "hcloud_zone", "all2all-org", {
-      name: "all2all.org",
-      mode: "primary",
-      labels: LABELS,
-      ...PROTECTED,
-    });
+    expectSoleResource(json, "hcloud_zone", "all2all-org", labelledProtected({ name: "all2all.org", mode: "primary" }));
     expect(json.variable).toBeUndefined();
   });
 
@@ -245,21 +260,21 @@ describe("DnsZone", () => {
     it("transfers from the primaries with a TSIG key taken only from a sensitive variable", () => {
       const { stack, zone } = build(SECONDARY);
       const json = synth(stack);
-      expect(resourcesOf(json, "hcloud_zone")["all2all-org"]).toEqual({
-        name: "all2all.org",
-        mode: "secondary",
-        labels: LABELS,
-        ...PROTECTED,
-        primary_nameservers: [
-          { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
-          {
-            address: "192.0.2.53",
-            port: 5353,
-            tsig_algorithm: "hmac-sha256",
-            tsig_key: "${var.dns_tsig_key_all2all_org}",
-          },
-        ],
-      });
+      expect(resourcesOf(json, "hcloud_zone")["all2all-org"]).toEqual(
+        labelledProtected({
+          name: "all2all.org",
+          mode: "secondary",
+          primary_nameservers: [
+            { address: "2001:db8::53", tsig_algorithm: "hmac-sha256", tsig_key: "${var.dns_tsig_key_all2all_org}" },
+            {
+              address: "192.0.2.53",
+              port: 5353,
+              tsig_algorithm: "hmac-sha256",
+              tsig_key: "${var.dns_tsig_key_all2all_org}",
+            },
+          ],
+        }),
+      );
       expect(json.variable).toEqual({
         dns_tsig_key_all2all_org: {
           type: "string",
@@ -408,8 +423,7 @@ describe("DnsZone", () => {
     });
 
     it("fails on record names that are absolute, invalid or misplaced", () => {
-      const { zone } = build();
-      expectRefused(zone.addRecordSet.bind(zone), [
+      expectRecordSetsRefused([
         [
           { name: "www.all2all.org", type: "A", records: ["192.0.2.10"] },
           'DnsZone "all2all-org", A "www.all2all.org": record names are relative to the ' +
@@ -422,8 +436,7 @@ describe("DnsZone", () => {
     });
 
     it("fails on record types Hetzner manages or does not know", () => {
-      const { zone } = build();
-      expectRefused(zone.addRecordSet.bind(zone), [
+      const zone = expectRecordSetsRefused([
         [{ name: "@", type: "SOA" as never, records: ["x"] }, 'type "SOA" is not one of A, AAAA, CAA, CNAME'],
         [{ name: "@", type: "SOA" as never, records: ["x"] }, "the SOA record is managed by Hetzner"],
         [{ name: "@", type: "NS", records: ["ns1.example.org."] }, "the apex NS records are managed by Hetzner"],
@@ -432,8 +445,7 @@ describe("DnsZone", () => {
     });
 
     it("fails on values that do not fit their type", () => {
-      const { zone } = build();
-      expectRefused(zone.addRecordSet.bind(zone), [
+      expectRecordSetsRefused([
         [
           { name: "@", type: "A", records: ["2001:db8::1"] },
           'DnsZone "all2all-org", A "@": the value "2001:db8::1" is not an IPv4 address ' +
@@ -458,14 +470,17 @@ describe("DnsZone", () => {
         'DnsZone "all2all-org", TXT "www": "www" already has a CNAME, which cannot share its name with other records',
       );
       zone.addRecordSet({ name: "mail", type: "A", records: ["192.0.2.25"] });
-      expectRefused(zone.addRecordSet.bind(zone), [
+      expectRecordSetsRefused(
         [
-          { name: "mail", type: "CNAME", records: ["@"] },
-          'a CNAME cannot share its name with other records (A exist for "mail")',
+          [
+            { name: "mail", type: "CNAME", records: ["@"] },
+            'a CNAME cannot share its name with other records (A exist for "mail")',
+          ],
+          [{ name: "@", type: "CNAME", records: ["www"] }, "a CNAME cannot be at the zone apex"],
+          [{ name: "lists", type: "CNAME", records: ["a", "b"] }, "a CNAME has exactly one value (got 2)"],
         ],
-        [{ name: "@", type: "CNAME", records: ["www"] }, "a CNAME cannot be at the zone apex"],
-        [{ name: "lists", type: "CNAME", records: ["a", "b"] }, "a CNAME has exactly one value (got 2)"],
-      ]);
+        zone,
+      );
     });
 
     it("fails on a second record set for the same (name, type)", () => {

@@ -3,13 +3,13 @@ import { type TerraformStack, TerraformVariable } from "cdktn";
 import { PrivateNetwork, type PrivateNetworkProps } from "../../constructs";
 import {
   LABELS,
-  PROTECTED,
   addressesOf,
   expectRefused,
   expectSchemaValid,
   expectSoleResource,
   importsOf,
   inFreshStack,
+  labelledProtected,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -29,12 +29,12 @@ function build(
 describe("PrivateNetwork", () => {
   it("defaults: protected network, labelled, no subnets or routes", () => {
     const { json } = build();
-    expectSoleResource(json, "hcloud_network", "internal", {
-      name: "internal",
-      ip_range: "10.20.0.0/16",
-      labels: LABELS,
-      ...PROTECTED,
-    });
+    expectSoleResource(
+      json,
+      "hcloud_network",
+      "internal",
+      labelledProtected({ name: "internal", ip_range: "10.20.0.0/16" }),
+    );
     expect(json.import).toBeUndefined();
   });
 

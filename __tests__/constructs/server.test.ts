@@ -8,9 +8,11 @@ import {
   PROTECTED,
   addressesOf,
   expectRefused,
+  expectResourceAmong,
   expectSchemaValid,
   importsOf,
   inFreshStack,
+  labelledProtected,
   makeStack,
   resolveIn,
   resourcesOf,
@@ -28,8 +30,7 @@ function build(props: Partial<ServerProps> = {}, id = "web-1"): { stack: Terrafo
 describe("Server", () => {
   it("defaults: protected, durable, IPv6 only through an explicit primary IP, rebuild attributes ignored", () => {
     const { json } = build();
-    expect(addressesOf(json)).toEqual(["hcloud_primary_ip.web-1-ipv6", "hcloud_server.web-1"]);
-    expect(resourcesOf(json, "hcloud_server")["web-1"]).toEqual({
+    expectResourceAmong(json, ["hcloud_primary_ip.web-1-ipv6", "hcloud_server.web-1"], "hcloud_server", "web-1", {
       name: "web-1",
       server_type: "cx22",
       image: "debian-13",
@@ -273,14 +274,7 @@ describe("Server", () => {
       ],
     });
     expect(resourcesOf(json, "hcloud_volume")).toEqual({
-      "web-1-data": {
-        name: "web-1-data",
-        size: 50,
-        format: "ext4",
-        location: "fsn1",
-        labels: LABELS,
-        ...PROTECTED,
-      },
+      "web-1-data": labelledProtected({ name: "web-1-data", size: 50, format: "ext4", location: "fsn1" }),
       "web-1-logs": {
         name: "web-1-logs",
         size: 10,
@@ -310,14 +304,14 @@ describe("Server", () => {
     });
     const v6 = server.addFloatingIp({ type: "ipv6", name: "www-v6", reverseDns: "www.all2all.org" });
     expect(resolveIn(stack, v6.address)).toBe("${cidrhost(hcloud_floating_ip.web-1-floating-ipv6.ip_network, 1)}");
-    expect(resourcesOf(json, "hcloud_floating_ip")["web-1-floating-ipv4"]).toEqual({
-      name: "web-1-floating-ipv4",
-      type: "ipv4",
-      home_location: "fsn1",
-      description: "www failover address",
-      labels: LABELS,
-      ...PROTECTED,
-    });
+    expect(resourcesOf(json, "hcloud_floating_ip")["web-1-floating-ipv4"]).toEqual(
+      labelledProtected({
+        name: "web-1-floating-ipv4",
+        type: "ipv4",
+        home_location: "fsn1",
+        description: "www failover address",
+      }),
+    );
     const after = synth(stack);
     expect(resourcesOf(after, "hcloud_floating_ip")["web-1-floating-ipv6"].name).toBe("www-v6");
     expect(resourcesOf(after, "hcloud_floating_ip_assignment")).toEqual({
