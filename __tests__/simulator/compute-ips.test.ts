@@ -3,7 +3,7 @@
  * rules, reverse DNS (what hcloud_rdns sets must read back exactly), and the
  * canonical text of addresses the provider compares against.
  */
-import { expectApiError, inProcessSim } from "../../testing/simulator";
+import { expectApiError, expectUpdated, inProcessSim } from "../../testing/simulator";
 import { Sim } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
 import {
@@ -216,9 +216,7 @@ describe("primary IPs", () => {
     const { pip, call } = setup();
     const a = pip({ labels: { x: "1" } }).body.primary_ip;
     pip({ name: "taken" });
-    expect(
-      call("PUT", `/primary_ips/${a.id}`, { name: "b", labels: { y: "2" }, auto_delete: true }).body.primary_ip,
-    ).toMatchObject({ name: "b", labels: { y: "2" }, auto_delete: true });
+    expectUpdated(call, `/primary_ips/${a.id}`, "primary_ip", { name: "b", labels: { y: "2" }, auto_delete: true });
     expectApiError(call("PUT", `/primary_ips/${a.id}`, { name: "taken" }), 409, "uniqueness_error");
     expectApiError(call("PUT", `/primary_ips/${a.id}`, { auto_delete: "yes" }), 400, "invalid_input", "auto_delete");
   });
