@@ -1,7 +1,8 @@
 /**
  * The handler shapes the Cloud API's resource modules share: the list and
- * read routes of a collection, the record a path names, the `name` and
- * `labels` of an update, removing a record, and delete protection.
+ * read routes of a collection, the opening fields of a view, the record a
+ * path names, the `name` and `labels` of an update, removing a record, and
+ * delete protection.
  *
  * Why: Hetzner answers these the same way for every resource (its list query,
  * `not_found` for an unknown id, names unique per project, labels by its
@@ -49,6 +50,18 @@ export interface ReadRoutes<T> extends ResourceNames {
    * @default - none
    */
   readonly filter?: ListFilter<T>;
+}
+
+/**
+ * The fields a named resource's view opens with, in Hetzner's order: `id`,
+ * `name` and a copy of `labels` (changing the answer leaves the record as it is).
+ */
+export function namedView(record: { id: number; name: string; labels: Record<string, string> }): {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+} {
+  return { id: record.id, name: record.name, labels: { ...record.labels } };
 }
 
 /** The record of `c` that a path's `:id` names, or `not_found` (a malformed id included). */

@@ -26,7 +26,7 @@ import {
   ok,
   requireString,
 } from "../core";
-import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, deleteRoute, namedView, readRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr } from "../../primitives/ip";
 import { resourceAction, resourceActions } from "./networks";
 
@@ -251,9 +251,7 @@ function actionResources(fw: FirewallRecord, t: Target): { id: number; type: str
 
 function firewallView(sim: Sim, fw: FirewallRecord): unknown {
   return sim.view("firewall", fw, {
-    id: fw.id,
-    name: fw.name,
-    labels: { ...fw.labels },
+    ...namedView(fw),
     created: fw.created,
     rules: fw.rules.map((r) => ({ ...r, source_ips: [...r.source_ips], destination_ips: [...r.destination_ips] })),
     applied_to: fw.applied_to.map((t) =>
