@@ -64,6 +64,21 @@ function expectProblem(p: Problem, address: string, path: string, message: strin
   else expect(p.message).toMatch(message);
 }
 
+/**
+ * Validates a stack whose one resource is the server `web` (the usual one
+ * plus `extra`), expects its single problem at `path`, and returns it.
+ */
+function expectServerProblem(
+  extra: Record<string, unknown>,
+  path: string,
+  message: string | RegExp,
+  severity = "error",
+): Problem {
+  const p = single(stack({ resource: { hcloud_server: { web: server(extra) } } }));
+  expectProblem(p, "hcloud_server.web", path, message, severity);
+  return p;
+}
+
 describe("a realistic valid stack", () => {
   it("yields no problems", () => {
     const doc = stack({
@@ -187,10 +202,8 @@ describe("rule 1: unknown resource and data source types", () => {
 
 describe("rule 2: unknown attributes and blocks", () => {
   it("reports an unknown top-level attribute", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ imag: "debian-12" }) } } }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { imag: "debian-12" },
       "imag",
       'unknown attribute or block "imag" (expected an attribute or block of hcloud_server; nearest is "image")',
     );
@@ -250,8 +263,7 @@ describe("rule 3: missing required attributes and blocks", () => {
   });
 
   it("reports a required attribute set to null", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ name: null }) } } }));
-    expectProblem(p, "hcloud_server.web", "name", 'required attribute "name" is null (expected string)');
+    expectServerProblem({ name: null }, "name", 'required attribute "name" is null (expected string)');
   });
 
   it("reports a missing required attribute inside a nested block", () => {
@@ -541,10 +553,8 @@ describe("rule 5: number of blocks", () => {
 
 describe("rule 6: computed-only attributes", () => {
   it("reports a computed-only attribute that is set", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ ipv4_address: "1.2.3.4" }) } } }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { ipv4_address: "1.2.3.4" },
       "ipv4_address",
       'attribute "ipv4_address" is computed by the provider and cannot be set (expected it to be left out)',
     );
@@ -799,8 +809,12 @@ describe("rule 7: references", () => {
 
 describe("rule 8: deprecated attributes and blocks", () => {
   it("warns about a deprecated attribute", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ datacenter: "fsn1-dc14" }) } } }));
-    expectProblem(p, "hcloud_server.web", "datacenter", 'attribute "datacenter" is deprecated', "warning");
+    const p = expectServerProblem(
+      { datacenter: "fsn1-dc14" },
+      "datacenter",
+      'attribute "datacenter" is deprecated',
+      "warning",
+    );
     expect(formatProblem(p)).toBe(
       `warning: ${STACK} hcloud_server.web datacenter: attribute "datacenter" is deprecated`,
     );
@@ -860,10 +874,8 @@ describe("rule 9: provider blocks", () => {
   });
 
   it("reports a resource using an undeclared provider alias", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ provider: "hcloud.us" }) } } }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { provider: "hcloud.us" },
       "provider",
       'provider configuration "hcloud.us" is not declared (expected a provider "hcloud" block with alias "us")',
     );
