@@ -64,17 +64,18 @@ function expectProblem(p: Problem, address: string, path: string, message: strin
   else expect(p.message).toMatch(message);
 }
 
-/**
- * Validates a stack whose one resource is the server `web` (the usual one
- * plus `extra`), expects its single problem at `path`, and returns it.
- */
+/** A stack whose one resource is the server `web`: the usual one plus `extra`. */
+const withServer = (extra: Record<string, unknown>): unknown =>
+  stack({ resource: { hcloud_server: { web: server(extra) } } });
+
+/** Validates {@link withServer}'s stack, expects its single problem at `path`, and returns it. */
 function expectServerProblem(
   extra: Record<string, unknown>,
   path: string,
   message: string | RegExp,
   severity = "error",
 ): Problem {
-  const p = single(stack({ resource: { hcloud_server: { web: server(extra) } } }));
+  const p = single(withServer(extra));
   expectProblem(p, "hcloud_server.web", path, message, severity);
   return p;
 }
@@ -339,9 +340,6 @@ describe("rule 3: missing required attributes and blocks", () => {
 });
 
 describe("rule 4: literal values of the wrong type", () => {
-  const withServer = (extra: Record<string, unknown>): unknown =>
-    stack({ resource: { hcloud_server: { web: server(extra) } } });
-
   it("accepts Terraform's conversions", () => {
     const converted = withServer({
       name: 42, // number → string
@@ -357,10 +355,8 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a non-numeric string where a number is expected", () => {
-    const p = single(withServer({ placement_group_id: "abc" }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { placement_group_id: "abc" },
       "placement_group_id",
       'wrong type: got string "abc", which is not a number (expected number)',
     );
@@ -375,18 +371,19 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a string that is not a bool", () => {
-    const p = single(withServer({ backups: "yes" }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { backups: "yes" },
       "backups",
       'wrong type: got string "yes", which is not "true", "false", "1" or "0" (expected bool)',
     );
   });
 
   it("reports a string where a list is expected", () => {
-    const p = single(withServer({ ssh_keys: "my-key" }));
-    expectProblem(p, "hcloud_server.web", "ssh_keys", 'wrong type: got string "my-key" (expected list of string)');
+    expectServerProblem(
+      { ssh_keys: "my-key" },
+      "ssh_keys",
+      'wrong type: got string "my-key" (expected list of string)',
+    );
   });
 
   it("reports an object or a list where a string is expected", () => {
@@ -398,10 +395,8 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a wrong element inside a set, with its index", () => {
-    const p = single(withServer({ firewall_ids: [1, "two"] }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { firewall_ids: [1, "two"] },
       "firewall_ids[1]",
       'wrong type: got string "two", which is not a number (expected number)',
     );
