@@ -3,8 +3,9 @@
  * and the given resource families, and `call`, which answers one request as
  * the server would (status and JSON body); {@link inProcessApi} for one of
  * the two APIs with the query in the path; {@link expectApiError} for an
- * answer in Hetzner's error format; {@link expectCreated} and
- * {@link expectUpdated} for a resource made or changed as asked.
+ * answer in Hetzner's error format; {@link expectCreated},
+ * {@link expectUpdated} and {@link expectRenamed} for a resource made or
+ * changed as asked.
  */
 import { type Api, Sim, type SimResponse } from "../simulator/core";
 import { registerActions } from "../simulator/resources/actions";
@@ -74,4 +75,19 @@ export function expectUpdated(
   change: Record<string, unknown>,
 ): void {
   expect(call("PUT", path, change).body[key]).toMatchObject(change);
+}
+
+/**
+ * Expects what a named resource's PUT does with names: `change` is applied
+ * ({@link expectUpdated}), then the name `taken`, another's, is refused with `uniqueness_error`.
+ */
+export function expectRenamed(
+  call: (method: string, path: string, body: Record<string, any>) => SimCall,
+  path: string,
+  key: string,
+  change: Record<string, unknown>,
+  taken: string,
+): void {
+  expectUpdated(call, path, key, change);
+  expectApiError(call("PUT", path, { name: taken }), 409, "uniqueness_error");
 }
