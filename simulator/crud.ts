@@ -1,7 +1,8 @@
 /**
  * The handler shapes the Cloud API's resource modules share: the list and
- * read routes of a collection, the record a path names, the `name` and
- * `labels` of an update, removing a record, and delete protection.
+ * read routes of a collection, the opening fields of a view, the record a
+ * path names, the `name` and `labels` of an update, removing a record,
+ * delete protection, and the read routes of a resource's actions.
  *
  * Why: Hetzner answers these the same way for every resource (its list query,
  * `not_found` for an unknown id, names unique per project, labels by its
@@ -20,6 +21,7 @@ import {
   invalidInput,
   mustGet,
   noContent,
+  notFound,
   ok,
   paginate,
   protectedError,
@@ -49,6 +51,18 @@ export interface ReadRoutes<T> extends ResourceNames {
    * @default - none
    */
   readonly filter?: ListFilter<T>;
+}
+
+/**
+ * The fields a named resource's view opens with, in Hetzner's order: `id`,
+ * `name` and a copy of `labels` (changing the answer leaves the record as it is).
+ */
+export function namedView(record: { id: number; name: string; labels: Record<string, string> }): {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+} {
+  return { id: record.id, name: record.name, labels: { ...record.labels } };
 }
 
 /** The record of `c` that a path's `:id` names, or `not_found` (a malformed id included). */
@@ -160,4 +174,40 @@ export function deleteProtectionRoute<T extends { id: number; protection: { dele
     record.protection.delete = del;
     return ok({ action: sim.action("change_protection", [{ id: record.id, type: names.singular }]) }, 201);
   });
+}
+
+/** The actions on one resource (`GET /<resource>/{id}/actions`), newest last, filtered by `status`. */
+function resourceActions(sim: Sim, req: SimRequest, id: number, type: string) {
+  const statuses = req.query.getAll("status");
+  const list = [...sim.actions.values()]
+    .filter((a) => a.resources.some((r) => r.id === id && r.type === type))
+    .map((a) => sim.readAction(a.id)!)
+    .filter((a) => statuses.length === 0 || statuses.includes(a.status));
+  return paginate("actions", list, req.query);
+}
+
+/** The action with that id, if it concerns the resource (`GET /<resource>/{id}/actions/{action_id}`). */
+function resourceAction(sim: Sim, req: SimRequest, id: number, type: string) {
+  const actionId = idParam(req, "action", "action_id");
+  const a = sim.actions.get(actionId);
+  if (!a?.resources.some((r) => r.id === id && r.type === type)) throw notFound("action", actionId);
+  return ok({ action: sim.readAction(actionId) });
+}
+
+/**
+ * Registers `GET /<plural>/:id/actions` and `GET /<plural>/:id/actions/:action_id`:
+ * the actions on the record `get` finds, as {@link resourceActions} and {@link resourceAction} answer them.
+ * (Zones and storage boxes answer theirs as ./resource-actions.ts does: no `status` filter there.)
+ */
+export function actionReadRoutes<T extends { id: number }>(
+  sim: Sim,
+  names: ResourceNames,
+  get: (req: SimRequest) => T,
+): void {
+  sim.route("cloud", "GET", `/${names.plural}/:id/actions`, (req) =>
+    resourceActions(sim, req, get(req).id, names.singular),
+  );
+  sim.route("cloud", "GET", `/${names.plural}/:id/actions/:action_id`, (req) =>
+    resourceAction(sim, req, get(req).id, names.singular),
+  );
 }

@@ -3,7 +3,7 @@
  * rules, reverse DNS (what hcloud_rdns sets must read back exactly), and the
  * canonical text of addresses the provider compares against.
  */
-import { expectApiError, inProcessSim } from "../../testing/simulator";
+import { expectApiError, expectRenamed, inProcessSim } from "../../testing/simulator";
 import { Sim } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
 import {
@@ -216,10 +216,8 @@ describe("primary IPs", () => {
     const { pip, call } = setup();
     const a = pip({ labels: { x: "1" } }).body.primary_ip;
     pip({ name: "taken" });
-    expect(
-      call("PUT", `/primary_ips/${a.id}`, { name: "b", labels: { y: "2" }, auto_delete: true }).body.primary_ip,
-    ).toMatchObject({ name: "b", labels: { y: "2" }, auto_delete: true });
-    expectApiError(call("PUT", `/primary_ips/${a.id}`, { name: "taken" }), 409, "uniqueness_error");
+    const change = { name: "b", labels: { y: "2" }, auto_delete: true };
+    expectRenamed(call, `/primary_ips/${a.id}`, "primary_ip", change, "taken");
     expectApiError(call("PUT", `/primary_ips/${a.id}`, { auto_delete: "yes" }), 400, "invalid_input", "auto_delete");
   });
 
@@ -347,10 +345,8 @@ describe("floating IPs", () => {
     );
     call("POST", `/floating_ips/${f.id}/actions/unassign`);
     expect(call("GET", `/floating_ips/${f.id}`).body.floating_ip.server).toBeNull();
-    expect(
-      call("PUT", `/floating_ips/${f.id}`, { name: "www-2", description: "d", labels: { a: "b" } }).body.floating_ip,
-    ).toMatchObject({ name: "www-2", description: "d", labels: { a: "b" } });
-    expectApiError(call("PUT", `/floating_ips/${f.id}`, { name: "taken" }), 409, "uniqueness_error");
+    const change = { name: "www-2", description: "d", labels: { a: "b" } };
+    expectRenamed(call, `/floating_ips/${f.id}`, "floating_ip", change, "taken");
     call("POST", `/floating_ips/${f.id}/actions/assign`, { server: s.id });
     call("POST", `/floating_ips/${f.id}/actions/change_protection`, { delete: true });
     expectApiError(call("DELETE", `/floating_ips/${f.id}`), 423, "protected");

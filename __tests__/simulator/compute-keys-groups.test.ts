@@ -3,7 +3,7 @@
  * and fingerprint, the key kept as given) and placement groups (type spread,
  * servers list kept current).
  */
-import { expectApiError, inProcessSim } from "../../testing/simulator";
+import { expectApiError, expectCreated, inProcessSim } from "../../testing/simulator";
 import { registerCompute } from "../../simulator/resources/compute";
 import { fingerprint } from "../../simulator/resources/ssh-keys";
 
@@ -52,14 +52,13 @@ describe("SSH keys", () => {
   test("create answers the key as given, with its fingerprint", () => {
     const { call } = setup();
     const r = call("POST", "/ssh_keys", { name: "alice", public_key: ALICE, labels: { role: "operator" } });
-    expect(r.status).toBe(201);
-    expect(r.body.ssh_key).toMatchObject({
+    const key = expectCreated(r, "ssh_key", {
       name: "alice",
       public_key: ALICE,
       fingerprint: ALICE_MD5,
       labels: { role: "operator" },
     });
-    expect(call("GET", `/ssh_keys/${r.body.ssh_key.id}`).body.ssh_key.public_key).toBe(ALICE);
+    expect(call("GET", `/ssh_keys/${key.id}`).body.ssh_key.public_key).toBe(ALICE);
   });
 
   test.each([

@@ -4,7 +4,7 @@
  * hooks, every refusal Hetzner makes on create, the actions, and what a delete
  * frees.
  */
-import { expectApiError, inProcessSim } from "../../testing/simulator";
+import { expectApiError, expectRenamed, inProcessSim } from "../../testing/simulator";
 import { ApiError } from "../../simulator/core";
 import { registerCompute } from "../../simulator/resources/compute";
 import { SERVER_ACTIONS } from "../../simulator/resources/servers";
@@ -236,11 +236,7 @@ describe("update and delete", () => {
     const { create, call } = setup();
     const s = create({ labels: { a: "1" } }).body.server;
     create({ name: "web-2" });
-    expect(call("PUT", `/servers/${s.id}`, { name: "www-1", labels: { b: "2" } }).body.server).toMatchObject({
-      name: "www-1",
-      labels: { b: "2" },
-    });
-    expectApiError(call("PUT", `/servers/${s.id}`, { name: "web-2" }), 409, "uniqueness_error");
+    expectRenamed(call, `/servers/${s.id}`, "server", { name: "www-1", labels: { b: "2" } }, "web-2");
     expectApiError(call("PUT", `/servers/${s.id}`, { name: "-x" }), 400, "invalid_input", "name");
   });
 

@@ -2,7 +2,7 @@
  * Simulated volumes: sizes, location or server, attach rules, growth only,
  * delete rules, and a deleted server's volumes detached.
  */
-import { expectApiError, inProcessSim } from "../../testing/simulator";
+import { expectApiError, expectRenamed, inProcessSim } from "../../testing/simulator";
 import { registerCompute } from "../../simulator/resources/compute";
 
 type Res = { status: number; body: any };
@@ -126,11 +126,7 @@ test("PUT renames and replaces labels; list filters", () => {
   const { volume, call } = setup();
   const v = volume({ labels: { role: "web" } }).body.volume;
   volume({ name: "other" });
-  expect(call("PUT", `/volumes/${v.id}`, { name: "web-data", labels: { role: "mail" } }).body.volume).toMatchObject({
-    name: "web-data",
-    labels: { role: "mail" },
-  });
-  expectApiError(call("PUT", `/volumes/${v.id}`, { name: "other" }), 409, "uniqueness_error");
+  expectRenamed(call, `/volumes/${v.id}`, "volume", { name: "web-data", labels: { role: "mail" } }, "other");
   const names = (q: string) => call("GET", "/volumes", {}, q).body.volumes.map((x: any) => x.name);
   expect(names("label_selector=role%3Dmail")).toEqual(["web-data"]);
   expect(names("name=other")).toEqual(["other"]);

@@ -3,7 +3,7 @@
  * subaccounts and snapshots, every check with the error it answers, and the
  * action polling the provider does on the Cloud API.
  */
-import { inProcessApi } from "../../testing/simulator";
+import { expectCreated, expectUpdated, inProcessApi } from "../../testing/simulator";
 import { startSimulator } from "../../simulator/server";
 import { checkPassword } from "../../simulator/resources/storage-box-offer";
 import { registerStorageBoxes } from "../../simulator/resources/storage-boxes";
@@ -138,9 +138,7 @@ describe("storage boxes", () => {
     expect(createBox(call).json.error.code).toBe("uniqueness_error");
     createBox(call, { name: "other" });
     expect(call("PUT", `/storage_boxes/${id}`, { name: "other" }).json.error.code).toBe("uniqueness_error");
-    expect(call("PUT", `/storage_boxes/${id}`, { name: "renamed", labels: { a: "b" } }).json.storage_box).toMatchObject(
-      { name: "renamed", labels: { a: "b" } },
-    );
+    expectUpdated(call, `/storage_boxes/${id}`, "storage_box", { name: "renamed", labels: { a: "b" } });
     expect(call("GET", "/storage_boxes?name=renamed").json.storage_boxes).toHaveLength(1);
     expect(call("GET", "/storage_boxes?label_selector=a%3Db").json.storage_boxes).toHaveLength(1);
   });
@@ -202,8 +200,7 @@ describe("storage boxes", () => {
     const call = simulator();
     const id = createBox(call, { storage_box_type: "bx11" }).json.storage_box.id;
     const first = call("POST", `/storage_boxes/${id}/snapshots`, { description: "before upgrade", labels: { k: "v" } });
-    expect(first.status).toBe(201);
-    expect(first.json.snapshot).toMatchObject({
+    expectCreated(first, "snapshot", {
       description: "before upgrade",
       is_automatic: false,
       storage_box: id,

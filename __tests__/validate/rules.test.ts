@@ -64,6 +64,22 @@ function expectProblem(p: Problem, address: string, path: string, message: strin
   else expect(p.message).toMatch(message);
 }
 
+/** A stack whose one resource is the server `web`: the usual one plus `extra`. */
+const withServer = (extra: Record<string, unknown>): unknown =>
+  stack({ resource: { hcloud_server: { web: server(extra) } } });
+
+/** Validates {@link withServer}'s stack, expects its single problem at `path`, and returns it. */
+function expectServerProblem(
+  extra: Record<string, unknown>,
+  path: string,
+  message: string | RegExp,
+  severity = "error",
+): Problem {
+  const p = single(withServer(extra));
+  expectProblem(p, "hcloud_server.web", path, message, severity);
+  return p;
+}
+
 describe("a realistic valid stack", () => {
   it("yields no problems", () => {
     const doc = stack({
@@ -187,10 +203,8 @@ describe("rule 1: unknown resource and data source types", () => {
 
 describe("rule 2: unknown attributes and blocks", () => {
   it("reports an unknown top-level attribute", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ imag: "debian-12" }) } } }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { imag: "debian-12" },
       "imag",
       'unknown attribute or block "imag" (expected an attribute or block of hcloud_server; nearest is "image")',
     );
@@ -250,8 +264,7 @@ describe("rule 3: missing required attributes and blocks", () => {
   });
 
   it("reports a required attribute set to null", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ name: null }) } } }));
-    expectProblem(p, "hcloud_server.web", "name", 'required attribute "name" is null (expected string)');
+    expectServerProblem({ name: null }, "name", 'required attribute "name" is null (expected string)');
   });
 
   it("reports a missing required attribute inside a nested block", () => {
@@ -327,9 +340,6 @@ describe("rule 3: missing required attributes and blocks", () => {
 });
 
 describe("rule 4: literal values of the wrong type", () => {
-  const withServer = (extra: Record<string, unknown>): unknown =>
-    stack({ resource: { hcloud_server: { web: server(extra) } } });
-
   it("accepts Terraform's conversions", () => {
     const converted = withServer({
       name: 42, // number → string
@@ -345,10 +355,8 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a non-numeric string where a number is expected", () => {
-    const p = single(withServer({ placement_group_id: "abc" }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { placement_group_id: "abc" },
       "placement_group_id",
       'wrong type: got string "abc", which is not a number (expected number)',
     );
@@ -363,18 +371,19 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a string that is not a bool", () => {
-    const p = single(withServer({ backups: "yes" }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { backups: "yes" },
       "backups",
       'wrong type: got string "yes", which is not "true", "false", "1" or "0" (expected bool)',
     );
   });
 
   it("reports a string where a list is expected", () => {
-    const p = single(withServer({ ssh_keys: "my-key" }));
-    expectProblem(p, "hcloud_server.web", "ssh_keys", 'wrong type: got string "my-key" (expected list of string)');
+    expectServerProblem(
+      { ssh_keys: "my-key" },
+      "ssh_keys",
+      'wrong type: got string "my-key" (expected list of string)',
+    );
   });
 
   it("reports an object or a list where a string is expected", () => {
@@ -386,10 +395,8 @@ describe("rule 4: literal values of the wrong type", () => {
   });
 
   it("reports a wrong element inside a set, with its index", () => {
-    const p = single(withServer({ firewall_ids: [1, "two"] }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { firewall_ids: [1, "two"] },
       "firewall_ids[1]",
       'wrong type: got string "two", which is not a number (expected number)',
     );
@@ -541,10 +548,8 @@ describe("rule 5: number of blocks", () => {
 
 describe("rule 6: computed-only attributes", () => {
   it("reports a computed-only attribute that is set", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ ipv4_address: "1.2.3.4" }) } } }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { ipv4_address: "1.2.3.4" },
       "ipv4_address",
       'attribute "ipv4_address" is computed by the provider and cannot be set (expected it to be left out)',
     );
@@ -799,8 +804,12 @@ describe("rule 7: references", () => {
 
 describe("rule 8: deprecated attributes and blocks", () => {
   it("warns about a deprecated attribute", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ datacenter: "fsn1-dc14" }) } } }));
-    expectProblem(p, "hcloud_server.web", "datacenter", 'attribute "datacenter" is deprecated', "warning");
+    const p = expectServerProblem(
+      { datacenter: "fsn1-dc14" },
+      "datacenter",
+      'attribute "datacenter" is deprecated',
+      "warning",
+    );
     expect(formatProblem(p)).toBe(
       `warning: ${STACK} hcloud_server.web datacenter: attribute "datacenter" is deprecated`,
     );
@@ -860,10 +869,8 @@ describe("rule 9: provider blocks", () => {
   });
 
   it("reports a resource using an undeclared provider alias", () => {
-    const p = single(stack({ resource: { hcloud_server: { web: server({ provider: "hcloud.us" }) } } }));
-    expectProblem(
-      p,
-      "hcloud_server.web",
+    expectServerProblem(
+      { provider: "hcloud.us" },
       "provider",
       'provider configuration "hcloud.us" is not declared (expected a provider "hcloud" block with alias "us")',
     );

@@ -70,9 +70,8 @@ function renderNetworks(inv: Inventory): string[] {
     ...n.routes.map((r) => [n.name, "route", r.destination, r.gateway, code(n.stack), code(r.resource)]),
   ]);
   return [
-    "### Networks",
-    "",
-    ...table(
+    ...tableSection(
+      "### Networks",
       ["network", "IP range", "zone", "servers", "stack", "resource"],
       inv.networks.map((n) => [
         n.name,
@@ -85,11 +84,11 @@ function renderNetworks(inv: Inventory): string[] {
     ),
     ...(parts.length === 0
       ? []
-      : [
+      : tableSection(
           "#### Subnets and routes",
-          "",
-          ...table(["network", "kind", "range or destination", "gateway", "stack", "resource"], parts),
-        ]),
+          ["network", "kind", "range or destination", "gateway", "stack", "resource"],
+          parts,
+        )),
   ];
 }
 
@@ -112,9 +111,8 @@ function renderFirewalls(inv: Inventory): string[] {
         code(f.resource),
       ]),
     ),
-    "#### Firewall rules",
-    "",
-    ...table(
+    ...tableSection(
+      "#### Firewall rules",
       ["policy", "direction", "protocol", "port", "from / to", "description"],
       inv.firewall_policies.flatMap((f) =>
         f.rules.map((r) => [
@@ -133,29 +131,31 @@ function renderFirewalls(inv: Inventory): string[] {
 /** The placement groups and the operators' SSH keys, when there are any. */
 function renderGroupsAndKeys(inv: Inventory): string[] {
   if (inv.placement_groups.length === 0 && inv.ssh_keys.length === 0) return [];
-  return [
+  return tableSection(
     "### Placement groups and SSH keys",
-    "",
-    ...table(
-      ["kind", "name", "details", "stack", "resource"],
-      [
-        ...inv.placement_groups.map((g) => [
-          "placement group",
-          g.name,
-          `${g.type}: ${list(g.servers, "no servers")}`,
-          code(g.stack),
-          code(g.resource),
-        ]),
-        ...inv.ssh_keys.map((k) => [
-          "SSH key",
-          k.name,
-          `${k.type} ${code(k.fingerprint)}`,
-          code(k.stack),
-          code(k.resource),
-        ]),
-      ],
-    ),
-  ];
+    ["kind", "name", "details", "stack", "resource"],
+    [
+      ...inv.placement_groups.map((g) => [
+        "placement group",
+        g.name,
+        `${g.type}: ${list(g.servers, "no servers")}`,
+        code(g.stack),
+        code(g.resource),
+      ]),
+      ...inv.ssh_keys.map((k) => [
+        "SSH key",
+        k.name,
+        `${k.type} ${code(k.fingerprint)}`,
+        code(k.stack),
+        code(k.resource),
+      ]),
+    ],
+  );
+}
+
+/** A heading, a blank line, then a table. */
+function tableSection(heading: string, header: string[], rows: string[][]): string[] {
+  return [heading, "", ...table(header, rows)];
 }
 
 /** A zone's name, with its Unicode form when that differs. */
@@ -166,9 +166,8 @@ function zoneTitle(z: InventoryZone): string {
 /** The zones, then the record sets of each. */
 function renderZones(inv: Inventory): string[] {
   return [
-    "### DNS zones",
-    "",
-    ...table(
+    ...tableSection(
+      "### DNS zones",
       ["zone", "mode", "TTL", "served from", "record sets", "stack", "resource", "import id"],
       inv.zones.map((z) => [
         zoneTitle(z),
@@ -218,9 +217,8 @@ function renderRecords(inv: Inventory, z: InventoryZone): string[] {
 function renderStorage(inv: Inventory): string[] {
   if (inv.storage_boxes.length === 0) return ["### Storage boxes", "", "None.", ""];
   return [
-    "### Storage boxes",
-    "",
-    ...table(
+    ...tableSection(
+      "### Storage boxes",
       ["box", "type", "location", "access", "snapshots", "host name", "stack", "resource"],
       inv.storage_boxes.map((b) => [
         b.name,
@@ -233,9 +231,8 @@ function renderStorage(inv: Inventory): string[] {
         code(b.resource),
       ]),
     ),
-    "#### Subaccounts",
-    "",
-    ...table(
+    ...tableSection(
+      "#### Subaccounts",
       ["box", "subaccount", "server", "home directory", "read-only", "access", "resource"],
       inv.storage_boxes.flatMap((b) =>
         b.subaccounts.map((s) => [

@@ -11,8 +11,8 @@
  * the firewalls that apply to it (`public_net.firewalls`). A firewall still
  * applied to anything cannot be deleted (`resource_in_use`).
  *
- * Imports: ../core, ../crud, ./networks (address parsing and the per-resource actions
- * endpoints). Entry point: {@link registerFirewalls}.
+ * Imports: ../core, ../crud (the per-resource actions endpoints among them)
+ * and primitives/ip.ts (address parsing). Entry point: {@link registerFirewalls}.
  */
 import {
   ApiError,
@@ -26,9 +26,8 @@ import {
   ok,
   requireString,
 } from "../core";
-import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, actionReadRoutes, deleteRoute, namedView, readRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr } from "../../primitives/ip";
-import { resourceAction, resourceActions } from "./networks";
 
 interface Rule {
   direction: "in" | "out";
@@ -251,9 +250,7 @@ function actionResources(fw: FirewallRecord, t: Target): { id: number; type: str
 
 function firewallView(sim: Sim, fw: FirewallRecord): unknown {
   return sim.view("firewall", fw, {
-    id: fw.id,
-    name: fw.name,
-    labels: { ...fw.labels },
+    ...namedView(fw),
     created: fw.created,
     rules: fw.rules.map((r) => ({ ...r, source_ips: [...r.source_ips], destination_ips: [...r.destination_ips] })),
     applied_to: fw.applied_to.map((t) =>
@@ -325,10 +322,7 @@ export function registerFirewalls(sim: Sim): void {
       throw new ApiError(422, "resource_in_use", message);
     }
   });
-  sim.route("cloud", "GET", "/firewalls/:id/actions", (req) => resourceActions(sim, req, get(req).id, "firewall"));
-  sim.route("cloud", "GET", "/firewalls/:id/actions/:action_id", (req) =>
-    resourceAction(sim, req, get(req).id, "firewall"),
-  );
+  actionReadRoutes(sim, NAMES, get);
   sim.route("cloud", "POST", "/firewalls/:id/actions/set_rules", (req) => {
     const fw = get(req);
     if (!("rules" in req.body)) throw invalidInput("rules", "is required (an empty list removes every rule)");

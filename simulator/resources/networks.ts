@@ -18,20 +18,8 @@
  * Imports: ../core, ../crud and primitives/ip.ts (addresses and blocks).
  * Entry point: {@link registerNetworks}.
  */
-import {
-  ApiError,
-  type Sim,
-  type SimRequest,
-  checkLabels,
-  checkUniqueName,
-  idParam,
-  invalidInput,
-  notFound,
-  ok,
-  paginate,
-  requireString,
-} from "../core";
-import { type ResourceNames, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
+import { type ResourceNames, actionReadRoutes, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr } from "../../primitives/ip";
 import {
   parseIPv4,
@@ -269,24 +257,6 @@ const NETWORK_ACTIONS: Record<string, (sim: Sim, n: NetworkRecord, body: Record<
   },
 };
 
-/** The actions on one resource (`GET /<resource>/{id}/actions`), newest last, filtered by `status`. */
-export function resourceActions(sim: Sim, req: SimRequest, id: number, type: string) {
-  const statuses = req.query.getAll("status");
-  const list = [...sim.actions.values()]
-    .filter((a) => a.resources.some((r) => r.id === id && r.type === type))
-    .map((a) => sim.readAction(a.id)!)
-    .filter((a) => statuses.length === 0 || statuses.includes(a.status));
-  return paginate("actions", list, req.query);
-}
-
-/** The action with that id, if it concerns the resource (`GET /<resource>/{id}/actions/{action_id}`). */
-export function resourceAction(sim: Sim, req: SimRequest, id: number, type: string) {
-  const actionId = idParam(req, "action", "action_id");
-  const a = sim.actions.get(actionId);
-  if (!a?.resources.some((r) => r.id === id && r.type === type)) throw notFound("action", actionId);
-  return ok({ action: sim.readAction(actionId) });
-}
-
 const NAMES: ResourceNames = { plural: "networks", singular: "network", what: "network" };
 
 export function registerNetworks(sim: Sim): void {
@@ -308,10 +278,7 @@ export function registerNetworks(sim: Sim): void {
     // Hetzner detaches the network's servers on delete.
     for (const a of [...attachmentsOf(sim).values()]) if (a.network === n.id) attachmentsOf(sim).delete(a.id);
   });
-  sim.route("cloud", "GET", "/networks/:id/actions", (req) => resourceActions(sim, req, get(req).id, "network"));
-  sim.route("cloud", "GET", "/networks/:id/actions/:action_id", (req) =>
-    resourceAction(sim, req, get(req).id, "network"),
-  );
+  actionReadRoutes(sim, NAMES, get);
   for (const [command, apply] of Object.entries(NETWORK_ACTIONS)) {
     sim.route("cloud", "POST", `/networks/:id/actions/${command}`, (req) => {
       const n = get(req);

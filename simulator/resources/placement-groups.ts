@@ -5,7 +5,7 @@
  * its servers out of it.
  */
 import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
-import { type ResourceNames, deleteRoute, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, deleteRoute, namedView, queryFilter, readRoutes, updateNameAndLabels } from "../crud";
 import { serverCollection } from "./server-links";
 
 export const PLACEMENT_GROUPS = "placement_groups";
@@ -33,9 +33,7 @@ export function membersOf(sim: Sim, groupId: number): number[] {
 
 export function placementGroupView(sim: Sim, g: PlacementGroupRecord): Record<string, unknown> {
   return {
-    id: g.id,
-    name: g.name,
-    labels: { ...g.labels },
+    ...namedView(g),
     type: g.type,
     created: g.created,
     servers: membersOf(sim, g.id),

@@ -19,7 +19,14 @@
  */
 import type { Sim, SimRequest } from "../core";
 import { ApiError, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
-import { type ResourceNames, deleteProtectionRoute, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import {
+  type ResourceNames,
+  deleteProtectionRoute,
+  deleteRoute,
+  namedView,
+  readRoutes,
+  updateNameAndLabels,
+} from "../crud";
 import { allocateIPv4, allocateIPv6Network } from "./ip-addresses";
 import { type Location, requireLocation } from "./offer";
 import { type PtrHolder, changePtrRoute, initialPtrs, ptrView } from "./reverse-dns";
@@ -51,9 +58,7 @@ export function primaryIpOf(sim: Sim, serverId: number, type: "ipv4" | "ipv6"): 
 
 export function primaryIpView(p: PrimaryIpRecord): Record<string, unknown> {
   return {
-    id: p.id,
-    name: p.name,
-    labels: { ...p.labels },
+    ...namedView(p),
     created: p.created,
     blocked: p.blocked,
     location: p.location,
