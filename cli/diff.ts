@@ -47,7 +47,7 @@ import {
 } from "./diff/sides";
 import { loadReplaceTables, type ReplaceTables } from "./diff/tables";
 import { compareZones, environmentOfStack } from "./diff/zones";
-import type { Change, DiffReport, ZonesReport } from "./diff/model";
+import type { Change, DiffReport, ZonesReport } from "./diff/change-types";
 import { stacksDigest } from "./digest";
 import { InputError } from "./errors";
 import type { Io } from "./io";

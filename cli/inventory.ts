@@ -6,7 +6,7 @@
  * storage boxes; the secrets to set), each with the stack that owns it and
  * its Terraform address. Read from the description and the stacks built
  * from it in memory: no synth, no network. See docs/inventory.md
- * (production's, generated) and cli/inventory/model.ts.
+ * (production's, generated) and cli/inventory/items.ts.
  *
  * Exit codes: 0 printed or written; 1 writing failed; 2 bad input
  * (arguments, configuration, the addresses file, the output path).
@@ -19,11 +19,11 @@ import { writeFileAtomic } from "../primitives/atomic";
 import { loadForCommand, type CheckOptions } from "./check";
 import { ExitCode, type Io } from "./io";
 import { renderInventoryMarkdown } from "./inventory/markdown";
-import { addressesNeeded, buildInventory, stackName, type Inventory } from "./inventory/model";
+import { addressesNeeded, buildInventory, stackName, type Inventory } from "./inventory/items";
 import { inventoryCost } from "./inventory/cost";
 import { buildEnvironmentStacks } from "./inventory/built";
 
-export { buildInventory, resourcesByStack, STACK_CONCERNS, stackName, type Inventory } from "./inventory/model";
+export { buildInventory, resourcesByStack, STACK_CONCERNS, stackName, type Inventory } from "./inventory/items";
 export { renderInventoryMarkdown } from "./inventory/markdown";
 
 export const INVENTORY_FORMATS = ["md", "json"] as const;

@@ -27,7 +27,7 @@ import * as path from "node:path";
 import { runCaptured, type Captured } from "./deploy/runner";
 import { stdinConfirm, stdinIsTerminal, type Confirm } from "./deploy/confirm";
 import { stackFacts, type SynthStack } from "./deploy/output";
-import { STACK_CONCERNS } from "./inventory/model";
+import { STACK_CONCERNS } from "./inventory/items";
 import { ExitCode, type Io } from "./io";
 import { type Engine, engineFor, initIfNeeded, namedStacks, reportCaptured, synthOutput } from "./stack-engine";
 

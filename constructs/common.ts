@@ -30,7 +30,7 @@ import {
   TerraformVariable,
   Token,
 } from "cdktn";
-import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/names";
+import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/item-names";
 
 /** Hetzner labels: keys `[prefix/]name`, values possibly empty. */
 export type Labels = Readonly<Record<string, string>>;

@@ -15,7 +15,7 @@ export { jsonSchemaText, overlaySchemaText } from "./jsonschema";
 export { writeSchemas } from "./write-schema";
 export { MERGE_KEYS, REMOVE_KEY } from "./merge";
 export { NetworkDescriptionSchema, CONFIG_RECORD_TYPES, type Description, type RecordType } from "./schema";
-export { tsigEnvVar, tsigVariable, RESERVED_LABEL_KEYS } from "./names";
+export { tsigEnvVar, tsigVariable, RESERVED_LABEL_KEYS } from "./domain-names";
 export { MANAGED_BY } from "./checks";
 export * as catalogue from "./catalogue";
 export type * from "./types";

@@ -1,6 +1,6 @@
 /**
  * The resolved description of one environment: what the stacks consume.
- * Derived from the zod model (model.ts), with defaults applied, the
+ * Derived from the zod schemas (schema.ts), with defaults applied, the
  * environment's defaults filled in (locations, zones), references checked and
  * resolved, and the whole object frozen.
  */

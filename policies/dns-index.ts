@@ -7,7 +7,7 @@
  */
 import type { NetworkSpec } from "../description";
 import { isExpression, listOf, normaliseName } from "./blocks";
-import type { RecordSetModel, ResourceEntry, ZoneModel } from "./model";
+import type { RecordSetModel, ResourceEntry, ZoneModel } from "./environment-model";
 
 /** What the index reads of the environment model. */
 export interface DnsSources {

@@ -19,7 +19,7 @@ import {
   type TerraformStack,
 } from "cdktn";
 import { keptResolved } from "../stacks/resolve-once";
-import type { StackDocument } from "./model";
+import type { StackDocument } from "./environment-model";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 

@@ -24,7 +24,7 @@ import type { EnvironmentStacks } from "../stacks/environment";
 import { attachSuppressions } from "./attach";
 import { checksFor } from "./checks";
 import { resolvedDocument } from "./documents";
-import { EnvModel, compare, type ResourceEntry, type StackDocument } from "./model";
+import { EnvModel, compare, type ResourceEntry, type StackDocument } from "./environment-model";
 import { RULE, RULES, ruleInfo, type RuleId } from "./rules";
 import { formatPath, locate, scanDocument } from "./secrets";
 import type { Finding, PolicyRun, Severity } from "./types";

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type DiffOptions, runDiff } from "../cli/diff";
 import { compareOutputs, type StackDocument } from "../cli/diff/compare";
-import type { Change } from "../cli/diff/model";
+import type { Change } from "../cli/diff/change-types";
 import { parsePlan, summarisePlans } from "../cli/diff/plan";
 import { loadReplaceTables } from "../cli/diff/tables";
 import { InputError } from "../cli/errors";

@@ -323,7 +323,7 @@ describe("cost in diff and plan-summary, with a fixed catalogue", () => {
 
   test("the inventory's estimate, from the description only, equals the synthesised one", async () => {
     const { loadNetwork } = await import("../../description/index.js");
-    const { buildInventory } = await import("../../cli/inventory/model.js");
+    const { buildInventory } = await import("../../cli/inventory/items.js");
     const { inventoryCost } = await import("../../cli/inventory/cost.js");
     const { estimateEnvironments } = await import("../../cli/cost.js");
     const loaded = loadNetwork(path.join(repoRoot, "config"));

@@ -12,7 +12,13 @@ import {
   parseIpv4,
   parseIpv6,
 } from "../../primitives/ip";
-import { kebabGuess, labelKeyProblem, labelValueProblem, parseDomainName, tsigEnvVar } from "../../description/names";
+import {
+  kebabGuess,
+  labelKeyProblem,
+  labelValueProblem,
+  parseDomainName,
+  tsigEnvVar,
+} from "../../description/domain-names";
 import { formatConfigProblems, formatPath } from "../../description/problems";
 import { looksLikePrivateKey, parseSshPublicKey } from "../../description/sshkeys";
 import { originAt, parseYaml, toPlain } from "../../description/yaml";

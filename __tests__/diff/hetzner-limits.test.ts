@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { catalogue } from "../../catalogue/catalogue";
 import { HETZNER_SOURCES } from "../../cli/diff/classify";
-import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES } from "../../cli/diff/model";
+import { CLASS_LABELS, DANGER_CLASSES, WARNING_CLASSES } from "../../cli/diff/change-types";
 import { toMarkdown } from "../../cli/diff/render";
 import { clone, compareStacks, onlyChange, planChanges, resourceChange, server, stackDoc } from "../../testing/diff";
 import { repoRoot } from "../../testing/tmp";

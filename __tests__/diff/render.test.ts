@@ -1,5 +1,5 @@
 // The Markdown and JSON renderings of a report, and the value helpers they rely on.
-import type { Change, DiffReport } from "../../cli/diff/model";
+import type { Change, DiffReport } from "../../cli/diff/change-types";
 import { MAX_MARKDOWN, code, toJson, toMarkdown, titleLine } from "../../cli/diff/render";
 import { ABSENT, diffValues, formatPath, normaliseReference, showValue, valueAt } from "../../cli/diff/values";
 import { joinRegExp } from "../../primitives/regexp";

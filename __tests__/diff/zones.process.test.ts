@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DiffOptions } from "../../cli/diff";
-import type { ZonesReport } from "../../cli/diff/model";
+import type { ZonesReport } from "../../cli/diff/change-types";
 import { DIFF_REFUSED } from "../../cli/diff/output";
 import { toMarkdown } from "../../cli/diff/render";
 import { renderZones, type Side } from "../../cli/diff/sides";

@@ -7,7 +7,7 @@
 import { didYouMean } from "../../description/catalogue";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { STACK_CONCERNS } from "../inventory/model";
+import { STACK_CONCERNS } from "../inventory/items";
 import { dependencyOrder } from "../synth";
 
 export interface SynthStack {

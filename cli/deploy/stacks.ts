@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { STACK_CONCERNS } from "../inventory/model";
+import { STACK_CONCERNS } from "../inventory/items";
 import { environmentStacks, OutputProblem, stackFacts, type SynthStack } from "./output";
 import type { PreflightStack } from "./preflight";
 

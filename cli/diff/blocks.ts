@@ -5,7 +5,7 @@
  */
 import type { Body, MutableChange } from "./classify";
 import { attributeChanges, newChange, publishedPath } from "./change";
-import type { BlockKind } from "./model";
+import type { BlockKind } from "./change-types";
 import type { ReplaceTables } from "./tables";
 import { diffValues, isPlainObject, showValue, type ShowContext } from "./values";
 

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { InputError } from "../errors";
 
 import { run } from "./git";
-import type { RefusalError } from "./model";
+import type { RefusalError } from "./change-types";
 
 import { withCdktnDefaults } from "../../stacks/app";
 

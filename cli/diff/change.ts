@@ -12,7 +12,7 @@ import {
   type MutableChange,
   type ResourcePair,
 } from "./classify";
-import type { AttributeChange, Change, Reason } from "./model";
+import type { AttributeChange, Change, Reason } from "./change-types";
 import type { ReplaceTables } from "./tables";
 import {
   ABSENT,

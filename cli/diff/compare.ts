@@ -12,7 +12,7 @@
 import { otherBlockChanges, stackSides, type Side, type StackDocument } from "./blocks";
 import { changeFinder } from "./change";
 import { classifyEnvironments, environmentOf, type MutableChange, type SideResource } from "./classify";
-import type { Change } from "./model";
+import type { Change } from "./change-types";
 import { resourceChanges } from "./resource-changes";
 import { sortChanges } from "./sort";
 import type { ReplaceTables } from "./tables";

@@ -6,7 +6,7 @@
 import { catalogueProblems, formatEuros, type Catalogue } from "../../catalogue/catalogue";
 import { isUnpriced, priceResource, total } from "../../catalogue/price";
 import type { StackDocument } from "./compare";
-import type { Change } from "./model";
+import type { Change } from "./change-types";
 
 export interface CostDelta {
   /** Gross (VAT included) monthly amounts of the whole compared stacks, in ten-thousandths of a euro. */

@@ -1,5 +1,5 @@
 /** Line diffs: the Knot configurations in `all2all diff` (zones.ts). */
-import type { LineDiff } from "./model";
+import type { LineDiff } from "./change-types";
 
 /** A changed-lines diff of two texts (longest common subsequence), one line of context, `…` between hunks. */
 export function lineDiff(before: string, after: string, maxLines = 4000): LineDiff {

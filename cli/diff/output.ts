@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../../primitives/atomic";
 import { InputError } from "../errors";
 import { ExitCode, type Io } from "../io";
-import type { DiffReport } from "./model";
+import type { DiffReport } from "./change-types";
 import { dangerousCount, toJson, toMarkdown, titleLine } from "./render";
 
 export type ReportFormat = "md" | "json";

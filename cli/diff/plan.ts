@@ -20,7 +20,7 @@ import {
   type ResourcePair,
   type SideResource,
 } from "./classify";
-import type { Action, Change, Reason } from "./model";
+import type { Action, Change, Reason } from "./change-types";
 import { sortChanges } from "./sort";
 import { tableOf, type ReplaceTables } from "./tables";
 import {

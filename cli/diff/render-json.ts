@@ -1,5 +1,5 @@
 /** The JSON rendering of a report, for tools (cli/diff/render.ts has the Markdown one). */
-import type { DiffReport } from "./model";
+import type { DiffReport } from "./change-types";
 import { countChanges } from "./sort";
 import { zoneCounts } from "./zones";
 

@@ -5,7 +5,13 @@
  * report's dangerous section.
  */
 import { plural } from "../../primitives/plural";
-import { DNS_CLASS_LABELS, type DiffReport, type DnsRecordChange, type DnsRecordSet, type ZoneDiff } from "./model";
+import {
+  DNS_CLASS_LABELS,
+  type DiffReport,
+  type DnsRecordChange,
+  type DnsRecordSet,
+  type ZoneDiff,
+} from "./change-types";
 import { code } from "./render-text";
 import { zoneCounts } from "./zones";
 

@@ -6,7 +6,7 @@
  */
 import { formatEuros } from "../../catalogue/catalogue";
 import { plural } from "../../primitives/plural";
-import { type Action, CLASS_LABELS, type Change, type DiffReport, type Reason } from "./model";
+import { type Action, CLASS_LABELS, type Change, type DiffReport, type Reason } from "./change-types";
 import { code } from "./render-text";
 import { dnsDangerLines, zoneSection } from "./render-zones";
 import { countChanges } from "./sort";

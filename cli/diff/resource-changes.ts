@@ -16,7 +16,7 @@ import {
 } from "./classify";
 import { showOf, type Block, type StackSides } from "./blocks";
 import { attributeChanges, isIgnoredDiff, judge, newChange } from "./change";
-import type { Action, Reason } from "./model";
+import type { Action, Reason } from "./change-types";
 import type { ReplaceTables } from "./tables";
 import { attributePath, diffValues, isPlainObject, normaliseReference, showValue, type RawDiff } from "./values";
 

@@ -41,7 +41,7 @@ import { InputError } from "../errors";
 import type { StackDocument } from "./compare";
 import { existsInCommit, resolveCommit, sameAsWorkingTree } from "./git";
 import { checkoutRef, type RefCheckout } from "./worktree";
-import type { RefusalError } from "./model";
+import type { RefusalError } from "./change-types";
 import { deploymentOrder } from "./sort";
 
 import { buildAndSynth, copyEnv } from "./built-ref";

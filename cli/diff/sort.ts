@@ -1,10 +1,10 @@
 /**
  * The order of a report: dangerous changes first — destruction and
  * replacement of stateful resources before the rest, then by the first
- * danger class (model.ts DANGER_CLASSES) — then the other changes; within
+ * danger class (change-types.ts DANGER_CLASSES) — then the other changes; within
  * each group by stack (deployment order) and address.
  */
-import { DANGER_CLASSES, type Change, type Counts } from "./model";
+import { DANGER_CLASSES, type Change, type Counts } from "./change-types";
 import { dependencyOrder } from "../../primitives/order";
 
 function rank(c: Change): number {

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { secretsInText } from "../../policies/secrets";
-import { KNOWN_AFTER_APPLY, SENSITIVE } from "./model";
+import { KNOWN_AFTER_APPLY, SENSITIVE } from "./change-types";
 
 export type PathStep = string | number;
 export type Path = readonly PathStep[];

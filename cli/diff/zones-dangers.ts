@@ -3,7 +3,7 @@
  * lists them): what the head's environment names (record targets, name
  * servers), and each record set's change with its dangers.
  */
-import type { DnsReason, DnsRecordChange, DnsRecordSet } from "./model";
+import type { DnsReason, DnsRecordChange, DnsRecordSet } from "./change-types";
 import type { ParsedSoa, ParsedZone } from "./zone-parse";
 
 /** Names that other records point to (CNAME, MX, SRV targets), and by what. */

@@ -24,7 +24,7 @@
  */
 import type { StackDocument } from "./compare";
 import { lineDiff } from "./line-diff";
-import type { DnsRecordChange, KnotDiff, ZoneDiff, ZonesReport } from "./model";
+import type { DnsRecordChange, KnotDiff, ZoneDiff, ZonesReport } from "./change-types";
 import { knotZones, parseZoneFile, type ParsedZone } from "./zone-parse";
 import { nameServers, referrers, type SetContext, setChange, soaChange } from "./zones-dangers";
 

@@ -6,7 +6,7 @@
 import type { NetworkSpec } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { located, required } from "./built";
-import type { InventoryStorageBox } from "./model";
+import type { InventoryStorageBox } from "./items";
 
 type Access = { ssh?: boolean; samba?: boolean; webdav?: boolean; zfs?: boolean; reachable_externally?: boolean };
 type Plan = NetworkSpec["storage_boxes"][number]["snapshot_plan"];

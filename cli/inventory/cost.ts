@@ -6,7 +6,7 @@
  */
 import { catalogue, type Catalogue } from "../../catalogue/catalogue";
 import { estimate, type Estimate, type StackDoc } from "../../catalogue/estimate";
-import type { Inventory } from "./model";
+import type { Inventory } from "./items";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

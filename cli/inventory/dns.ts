@@ -7,7 +7,7 @@ import type { NetworkSpec, RecordValue } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { outputName } from "../../zonefile/addresses";
 import { located, required, type AddressLookup } from "./built";
-import type { InventoryValue, InventoryZone } from "./model";
+import type { InventoryValue, InventoryZone } from "./items";
 
 /** Every zone of the description with its record sets; a value naming a server's address says which output holds it. */
 export function inventoryZones(

@@ -5,7 +5,7 @@
  *
  * Imports: ./model, ./markdown-blocks.
  */
-import { stackName, type Inventory, type InventoryServer, type PublicAddress } from "./model";
+import { stackName, type Inventory, type InventoryServer, type PublicAddress } from "./items";
 import { code, list, table, yesNo } from "./markdown-blocks";
 
 /** The servers, their addresses, volumes and storage, and every address of each. */

@@ -7,7 +7,7 @@
  * The servers' tables are in ./markdown-servers, the Markdown syntax in
  * ./markdown-blocks.
  */
-import type { Inventory, InventoryValue, InventoryZone } from "./model";
+import type { Inventory, InventoryValue, InventoryZone } from "./items";
 import { formatEuros } from "../../catalogue/catalogue";
 import { inventoryCost } from "./cost";
 import { code, list, shorten, table, yesNo } from "./markdown-blocks";

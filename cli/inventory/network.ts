@@ -6,7 +6,7 @@
 import type { NetworkSpec } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { located, required } from "./built";
-import type { Inventory, InventoryFirewall, InventoryNetwork } from "./model";
+import type { Inventory, InventoryFirewall, InventoryNetwork } from "./items";
 
 /** Every private network of the description, with its subnets, routes and attached servers. */
 export function inventoryNetworks(spec: NetworkSpec, stacks: EnvironmentStacks): InventoryNetwork[] {

@@ -8,7 +8,7 @@ import type { NetworkSpec } from "../../description";
 import { terraformAddress, type EnvironmentStacks } from "../../stacks/environment";
 import { outputName } from "../../zonefile/addresses";
 import { addressesUnder, located, required, type AddressLookup } from "./built";
-import type { InventoryServer, PublicAddress } from "./model";
+import type { InventoryServer, PublicAddress } from "./items";
 
 type ServerSpec = NetworkSpec["servers"][number];
 type Subaccounts = Map<string, InventoryServer["storage_subaccounts"][number][]>;

@@ -5,7 +5,7 @@
 import { LOCATIONS, type LocationName } from "../catalogue";
 import { parseAddress, parseCidr, type Cidr } from "../../primitives/ip";
 import type { RuleProblem } from "../../primitives/network-rules";
-import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEYS } from "../names";
+import { labelKeyProblem, labelValueProblem, parseDomainName, RESERVED_LABEL_KEYS } from "../domain-names";
 import type { PathSegment } from "../problems";
 import type { CheckContext, Reporter } from "./context";
 

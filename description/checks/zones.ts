@@ -7,7 +7,7 @@ import { suggestionHint } from "../catalogue";
 import { checkRecords, type AddressRef, type ServerAddresses } from "../dns";
 import type { Description } from "../schema";
 import { parseAddress } from "../../primitives/ip";
-import { parseDomainName, TSIG_KEY_PATTERN, tsigEnvVar, tsigVariable } from "../names";
+import { parseDomainName, TSIG_KEY_PATTERN, tsigEnvVar, tsigVariable } from "../domain-names";
 import type { PathSegment } from "../problems";
 import type { DnsSecondarySpec, ZoneSpec } from "../types";
 import { checkHostName, checkLabels, uniqueNames } from "./common";

@@ -5,7 +5,7 @@
  * CNAME where an address is needed).
  */
 import type { PathSegment } from "../problems";
-import { isReverseZone, ownerName } from "./names";
+import { isReverseZone, ownerName } from "./record-names";
 import {
   HETZNER_RECORD_TYPES,
   type RecordInput,

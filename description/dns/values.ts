@@ -7,9 +7,9 @@
 import { suggestionHint } from "../catalogue";
 import { parseIpv4, parseIpv6, type Family } from "../../primitives/ip";
 import type { RecordType } from "../schema";
-import { parseDomainName } from "../names";
+import { parseDomainName } from "../domain-names";
 import type { PathSegment } from "../problems";
-import { hostTarget } from "./names";
+import { hostTarget } from "./record-names";
 import { txtPresentation } from "./txt";
 import { CAA_TAGS, type RecordValue, type ZoneContext } from "./types";
 

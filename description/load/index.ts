@@ -14,7 +14,7 @@ import { suggestionHint } from "../catalogue";
 import { checkDescription, type ConfigFiles } from "../checks";
 import { combineShared, mergeOverlay } from "../merge";
 import { NetworkDescriptionSchema } from "../schema";
-import { kebabGuess, NAME_PATTERN } from "../names";
+import { kebabGuess, NAME_PATTERN } from "../domain-names";
 import type { ConfigProblem } from "../problems";
 import type { NetworkSpec, NetworkSpecData } from "../types";
 import { toPlain, type Node } from "../yaml";

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { suggestionHint } from "../catalogue";
 import { REMOVE_KEY } from "../merge";
 import { NetworkDescriptionSchema } from "../schema";
-import { kebabGuess, NAME_PATTERN } from "../names";
+import { kebabGuess, NAME_PATTERN } from "../domain-names";
 import { retiredServerType } from "../offer";
 import type { ConfigProblem, PathSegment } from "../problems";
 import { nodeAt, problemAt, type Node } from "../yaml";

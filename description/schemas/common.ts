@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { LOCATION_NAMES } from "../catalogue";
-import { NAME_PATTERN } from "../names";
+import { NAME_PATTERN } from "../domain-names";
 
 /** The message of a value outside an enum: `unknown <what> "<value>"`. */
 export const unknownValue = (what: string) => (issue: { input?: unknown; code?: string }) =>

@@ -3,7 +3,7 @@
  * the role needs it, and forward-confirmed reverse DNS for primary and
  * floating IPs.
  */
-import { firstBlock, isExpression } from "../model";
+import { firstBlock, isExpression } from "../environment-model";
 import { RULE } from "../rules";
 import { describe, itemName, list, roleOf, rolePolicy, type ResourceCheck } from "./shared";
 

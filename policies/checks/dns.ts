@@ -5,7 +5,7 @@
  * name and type, and TXT values in the provider's form.
  */
 import { formatTxtValue } from "../../constructs";
-import { isExpression, type EnvModel, type ZoneModel } from "../model";
+import { isExpression, type EnvModel, type ZoneModel } from "../environment-model";
 import { RULE } from "../rules";
 import { list, type Report, type ResourceCheck } from "./shared";
 

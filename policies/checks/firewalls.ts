@@ -4,7 +4,7 @@
  * serves it.
  */
 import { parseCidr } from "../../constructs";
-import { listOf, labelsOf, type ResourceEntry } from "../model";
+import { listOf, labelsOf, type ResourceEntry } from "../environment-model";
 import { type PublicService, SENSITIVE_PORTS, type RolePolicy } from "../roles";
 import { RULE } from "../rules";
 import { describe, itemName, list, roleOf, rolePolicy, type ResourceCheck } from "./shared";

@@ -4,7 +4,7 @@
  */
 import { labelKeyProblem, labelValueProblem } from "../../constructs";
 import { MANAGED_BY } from "../../description";
-import { isExpression, labelsOf } from "../model";
+import { isExpression, labelsOf } from "../environment-model";
 import { RULE } from "../rules";
 import type { ResourceCheck } from "./shared";
 

@@ -5,7 +5,7 @@
  */
 import { REBUILD_ATTRIBUTES } from "../../constructs";
 import { statefulTypes } from "../../constructs/stateful";
-import { firstBlock } from "../model";
+import { firstBlock } from "../environment-model";
 import { RULE } from "../rules";
 import { describe, itemName, list, roleOf, rolePolicy, statefulName, type ResourceCheck } from "./shared";
 

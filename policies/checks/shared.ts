@@ -3,7 +3,7 @@
  * reading the environment model, reporting findings about that resource)
  * and the wording of messages (how a resource, a list, a role is named).
  */
-import { labelsOf, type EnvModel, type ResourceEntry } from "../model";
+import { labelsOf, type EnvModel, type ResourceEntry } from "../environment-model";
 import { ROLES, type RolePolicy } from "../roles";
 import type { RuleId } from "../rules";
 

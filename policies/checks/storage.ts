@@ -2,7 +2,7 @@
  * Storage boxes: closed to the outside, with snapshots, and protected from
  * deletion even in an unprotected environment.
  */
-import { firstBlock } from "../model";
+import { firstBlock } from "../environment-model";
 import { RULE } from "../rules";
 import { itemName, list, type ResourceCheck } from "./shared";
 

@@ -3,7 +3,7 @@
  * shares: the resource change a rule reads (a {@link ResourcePair}), the
  * resources of one side, and the changes the rules add reasons to.
  */
-import type { Action, AttributeChange, Change, Reason } from "../model";
+import type { Action, AttributeChange, Change, Reason } from "../change-types";
 import type { ReplaceTables, TableEntry } from "../tables";
 import { deepEqual, isWithin, showValue, valueAt, type Maybe, type RawDiff, type ShowContext } from "../values";
 

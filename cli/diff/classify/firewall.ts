@@ -4,7 +4,7 @@
  */
 import { SENSITIVE_PORTS } from "../../../policies/roles";
 import { parseCidr } from "../../../primitives/ip";
-import type { Reason } from "../model";
+import type { Reason } from "../change-types";
 import { isPlainObject } from "../values";
 import type { Body, ResourcePair } from "./common";
 

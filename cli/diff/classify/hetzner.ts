@@ -6,7 +6,7 @@
  */
 import { catalogue } from "../../../catalogue/catalogue";
 import { cidrContains, parseCidr } from "../../../primitives/ip";
-import type { DangerClass, Reason } from "../model";
+import type { DangerClass, Reason } from "../change-types";
 import { isPlainObject, type Maybe, valueAt } from "../values";
 import { type Body, changedAt, type ChangeFinder, isIgnored, type ResourcePair, type SideResource } from "./common";
 
@@ -35,7 +35,7 @@ export const HETZNER_SOURCES = {
 /**
  * The class of an update Hetzner refuses or cannot do as asked (a volume
  * made smaller, a server moved to a type with a smaller disk): no class of
- * its own in model.ts (DANGER_CLASSES), so the nearest, an update in place
+ * its own in change-types.ts (DANGER_CLASSES), so the nearest, an update in place
  * that goes wrong.
  */
 const CANNOT_UPDATE: DangerClass = "destructive-update";

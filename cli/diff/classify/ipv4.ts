@@ -1,5 +1,5 @@
 /** New public IPv4 addresses: a primary or floating IP, a server that gets one (auto-created or enabled). */
-import type { Reason } from "../model";
+import type { Reason } from "../change-types";
 import { isPlainObject } from "../values";
 import type { Body, ResourcePair } from "./common";
 

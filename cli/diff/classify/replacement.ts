@@ -2,7 +2,7 @@
  * Replacement: why tofu would replace a resource (the replacement table's
  * entries that fire) and what destroying a resource of a type loses.
  */
-import type { Reason } from "../model";
+import type { Reason } from "../change-types";
 import { type ReplaceTables, STATEFUL_LOSSES, tableOf } from "../tables";
 import { valueAt } from "../values";
 import { changedAt, cite, isIgnored, type ResourcePair, show } from "./common";

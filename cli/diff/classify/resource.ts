@@ -1,5 +1,5 @@
 /** The rules for one resource change: {@link classifyResource}. */
-import type { Reason } from "../model";
+import type { Reason } from "../change-types";
 import { type ReplaceTables, type ResourceTable, type TableEntry, tableOf } from "../tables";
 import { ABSENT, isPlainObject, isWithin, valueAt } from "../values";
 import { type Body, changedAt, cite, isIgnored, type ResourcePair, show } from "./common";

@@ -5,7 +5,7 @@
  */
 import { domainToASCII, domainToUnicode } from "node:url";
 
-import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/names";
+import { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/item-names";
 
 /** Item names (hostnames and Terraform ids) and Hetzner's label rules: shared with the construct library. */
 export { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem };

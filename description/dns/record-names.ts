@@ -4,7 +4,7 @@
  * relative, or absolute with the final dot; never an address).
  */
 import { parseIpv4, parseIpv6 } from "../../primitives/ip";
-import { parseDomainName } from "../names";
+import { parseDomainName } from "../domain-names";
 import type { PathSegment } from "../problems";
 import type { ZoneContext } from "./types";
 
