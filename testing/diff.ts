@@ -66,6 +66,25 @@ export function planChanges(...resourceChanges: Record<string, unknown>[]): Chan
 }
 
 /** A deep copy of a JSON value. */
+/** A change with nothing in its lists: production-servers' hcloud_server.web-1 updated, unless overridden. */
+export function changeOf(overrides: Partial<Change> = {}): Change {
+  return {
+    stack: "production-servers",
+    address: "hcloud_server.web-1",
+    kind: "resource",
+    type: "hcloud_server",
+    name: "web-1",
+    action: "update",
+    stateful: true,
+    summary: [],
+    attributes: [],
+    dangers: [],
+    warnings: [],
+    notes: [],
+    ...overrides,
+  };
+}
+
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -9,6 +9,8 @@ import { priceResource } from "../../catalogue/price";
 import { copyConfig, editFile } from "../../testing/rehearsal";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 import { joinRegExp } from "../../primitives/regexp";
+import type { Change } from "../../cli/diff/change-types";
+import { changeOf } from "../../testing/diff";
 
 const m = (net: string, gross: string) => ({ net, gross });
 const FIXED: Catalogue = {
@@ -224,20 +226,7 @@ describe("cost in diff and plan-summary, with a fixed catalogue", () => {
   const docs = (resources: Record<string, Record<string, unknown>>) =>
     new Map([["p-servers", { resource: resources }]]);
   const change = (address: string, type: string, action: string) =>
-    ({
-      stack: "p-servers",
-      address,
-      kind: "resource",
-      type,
-      name: address.split(".")[1],
-      action,
-      stateful: true,
-      summary: [],
-      attributes: [],
-      dangers: [],
-      warnings: [],
-      notes: [],
-    }) as never;
+    changeOf({ stack: "p-servers", address, type, name: address.split(".")[1], action } as Partial<Change>);
 
   test("each change gets its monthly delta, the report the total", () => {
     const bigger: Catalogue = {

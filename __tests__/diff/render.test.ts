@@ -3,24 +3,9 @@ import type { Change, DiffReport } from "../../cli/diff/change-types";
 import { MAX_MARKDOWN, code, toJson, toMarkdown, titleLine } from "../../cli/diff/render";
 import { ABSENT, diffValues, formatPath, normaliseReference, showValue, valueAt } from "../../cli/diff/values";
 import { joinRegExp } from "../../primitives/regexp";
+import { changeOf } from "../../testing/diff";
 
-function change(overrides: Partial<Change>): Change {
-  return {
-    stack: "production-servers",
-    address: "hcloud_server.web-1",
-    kind: "resource",
-    type: "hcloud_server",
-    name: "web-1",
-    action: "update",
-    stateful: true,
-    summary: [],
-    attributes: [],
-    dangers: [],
-    warnings: [],
-    notes: [],
-    ...overrides,
-  };
-}
+const change = changeOf;
 
 function report(changes: Change[], notes: string[] = []): DiffReport {
   return {
