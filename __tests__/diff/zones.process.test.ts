@@ -517,6 +517,46 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
   // A fixed day: every serial is 2026-12-07's.
   const EPOCH = "1796601600";
   const diff = (options: DiffOptions) => diffIn(repo, options, { SOURCE_DATE_EPOCH: EPOCH });
+  /** Edits of config/dns.yaml: each `[from, to]`, in turn. The SPF record's TTL and value changed, a CNAME added. */
+  const SPF_AND_BLOG: [from: string, to: string][] = [
+    [
+      '{ name: "@", type: TXT, values: ["v=spf1 mx -all"] }',
+      '{ name: "@", type: TXT, ttl: 300, values: ["v=spf1 a mx -all"] }',
+    ],
+    [
+      "      - { name: collab, type: CNAME",
+      "      - { name: blog, type: CNAME, values: [web-1] }\n      - { name: collab, type: CNAME",
+    ],
+  ];
+  /** One secondary fewer: helium.ns.hetzner.de. out of the apex NS, one address left to notify. */
+  const FEWER_SECONDARIES: [from: string, to: string][] = [
+    [
+      "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com., helium.ns.hetzner.de.]",
+      "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com.]",
+    ],
+    [
+      'notify: [203.0.113.53, 203.0.113.54, 203.0.113.55, "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"]',
+      "notify: [203.0.113.53]",
+    ],
+  ];
+  /**
+   * With the clone's config/dns.yaml edited (`edits`): diffs production as JSON, expects exit `code`, hands
+   * `check` the parsed report (it may edit and diff further); then resets the clone.
+   */
+  async function withDnsEdits(
+    edits: [from: string, to: string][],
+    code: number,
+    check: (json: any) => Promise<void>,
+  ): Promise<void> {
+    for (const [from, to] of edits) repo.edit("config/dns.yaml", from, to);
+    try {
+      const r = await diff({ base: "HEAD", format: "json", env: "production" });
+      expect(r.code).toBe(code);
+      await check(JSON.parse(r.text));
+    } finally {
+      repo.reset();
+    }
+  }
 
   test(
     "an unchanged tree: every self-hosted zone compared (production's " + "and dr's all2all.org), no changes, exit 0",
@@ -541,20 +581,7 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
     "records of the self-hosted zone edited: listed beside the " +
       "(unchanged) stacks; an MX removed is dangerous (exit 3)",
     async () => {
-      repo.edit(
-        "config/dns.yaml",
-        '{ name: "@", type: TXT, values: ["v=spf1 mx -all"] }',
-        '{ name: "@", type: TXT, ttl: 300, values: ["v=spf1 a mx -all"] }',
-      );
-      repo.edit(
-        "config/dns.yaml",
-        "      - { name: collab, type: CNAME",
-        "      - { name: blog, type: CNAME, values: [web-1] }\n      - { name: collab, type: CNAME",
-      );
-      try {
-        const safe = await diff({ base: "HEAD", format: "json", env: "production" });
-        expect(safe.code).toBe(ExitCode.ok);
-        const json = JSON.parse(safe.text);
+      await withDnsEdits(SPF_AND_BLOG, ExitCode.ok, async (json) => {
         expect(json.changes).toEqual([]); // secondary mode: nothing of it is in the stacks
         expect(json.zones.summary).toEqual({ added: 1, removed: 0, changed: 1, dangerous: 0, knot_changed: 0 });
         expect(json.zones.compared[0]).toMatchObject({
@@ -577,36 +604,19 @@ describe("self-hosted zones in all2all diff, on a clone", () => {
             "removed, 1 changed; serial 2026120700 → 2026120701",
         );
         expect(md.text).toContain("- `+` `blog.all2all.org.` CNAME: 3600 `web-1.all2all.org.`");
-      } finally {
-        repo.reset();
-      }
+      });
     },
   );
 
   test("the secondaries change: the Knot configuration's lines, and the apex NS (dangerous)", async () => {
-    repo.edit(
-      "config/dns.yaml",
-      "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com., helium.ns.hetzner.de.]",
-      "nameservers: [hydrogen.ns.hetzner.com., oxygen.ns.hetzner.com.]",
-    );
-    repo.edit(
-      "config/dns.yaml",
-      'notify: [203.0.113.53, 203.0.113.54, 203.0.113.55, "2001:db8:53::53", "2001:db8:53::54", "2001:db8:53::55"]',
-      "notify: [203.0.113.53]",
-    );
-    try {
-      const r = await diff({ base: "HEAD", format: "json", env: "production" });
-      expect(r.code).toBe(ExitCode.dangerous);
-      const json = JSON.parse(r.text);
+    await withDnsEdits(FEWER_SECONDARIES, ExitCode.dangerous, async (json) => {
       const ns = json.zones.compared[0].changes.find((c: any) => c.type === "NS");
       expect(ns).toMatchObject({ owner: "all2all.org.", action: "change", dangers: [{ class: "dns-apex" }] });
       expect(json.zones.knot).toEqual([expect.objectContaining({ environment: "production", file: "knot/ns-1.conf" })]);
       expect(json.zones.knot[0].lines).toEqual(
         expect.arrayContaining([expect.stringMatching(/^- {3}- id: hetzner-notify-2-/)]),
       );
-    } finally {
-      repo.reset();
-    }
+    });
   });
 
   test("a base built with its own code renders its zones with its own `all2all zonefile`", async () => {
@@ -655,60 +665,57 @@ describe("renderZones with a copy's own command", () => {
     return { side, dir: t.dir, cleanup: t.cleanup };
   }
 
-  test("without --knot: rendered again without it, and said", async () => {
-    const copy = fakeCopy(
-      [
-        'const fs = require("node:fs"), path = require("node:path");',
-        "const args = process.argv.slice(2);",
-        'if (args.includes("--knot")) { console.error("error: unknown option \'--knot\'"); process.exit(2); }',
-        'const out = args[args.indexOf("--out") + 1];',
-        "fs.mkdirSync(out, { recursive: true });",
-        'fs.writeFileSync(path.join(out, "all2all.org.zone"), "; secondary mode: served by hetzner, transferred ' +
-          'from the hidden primary ns-1\\n$ORIGIN all2all.org.\\n@ 3600 IN A 192.0.2.1 ; web-1.ipv4\\n");',
-      ].join("\n"),
-    );
+  /** What renderZones answers for these environments on a fake copy whose `bin/all2all.js` is `script`. */
+  async function renderedBy(script: string, environments: string[]): ReturnType<typeof renderZones> {
+    const copy = fakeCopy(script);
     try {
-      const r = await renderZones(
+      return await renderZones(
         copy.side,
-        ["production"],
+        environments,
         path.join(copy.dir, "out"),
         undefined,
         "1796601600",
         "base HEAD~9 (0123456789)",
       );
-      expect(r.notes).toEqual([
-        "base HEAD~9 (0123456789): its `all2all zonefile` has no --knot: its Knot configuration is not rendered",
-      ]);
-      expect([...(r.zones.get("production")?.keys() ?? [])]).toEqual(["all2all.org"]);
-      expect(r.knot.get("production")).toBeUndefined();
     } finally {
       copy.cleanup();
     }
+  }
+
+  /** A copy's `all2all` whose `zonefile` has no --knot: without it, it writes one zone file. */
+  const WITHOUT_KNOT = [
+    'const fs = require("node:fs"), path = require("node:path");',
+    "const args = process.argv.slice(2);",
+    'if (args.includes("--knot")) { console.error("error: unknown option \'--knot\'"); process.exit(2); }',
+    'const out = args[args.indexOf("--out") + 1];',
+    "fs.mkdirSync(out, { recursive: true });",
+    'fs.writeFileSync(path.join(out, "all2all.org.zone"), "; secondary mode: served by hetzner, transferred ' +
+      'from the hidden primary ns-1\\n$ORIGIN all2all.org.\\n@ 3600 IN A 192.0.2.1 ; web-1.ipv4\\n");',
+  ].join("\n");
+
+  test("without --knot: rendered again without it, and said", async () => {
+    const r = await renderedBy(WITHOUT_KNOT, ["production"]);
+    expect(r.notes).toEqual([
+      "base HEAD~9 (0123456789): its `all2all zonefile` has no --knot: its Knot configuration is not rendered",
+    ]);
+    expect([...(r.zones.get("production")?.keys() ?? [])]).toEqual(["all2all.org"]);
+    expect(r.knot.get("production")).toBeUndefined();
   });
 
   test("without `all2all zonefile`: its zones are unavailable, and said", async () => {
-    const copy = fakeCopy("console.error(\"error: unknown command 'zonefile'\"); process.exit(2);");
-    try {
-      const r = await renderZones(
-        copy.side,
-        ["dr", "production"],
-        path.join(copy.dir, "out"),
-        undefined,
-        "1796601600",
-        "base HEAD~9 (0123456789)",
-      );
-      expect(r.notes).toEqual([
-        "base HEAD~9 (0123456789): its code has no `all2all zonefile`: its zone files cannot be rendered",
-      ]);
-      expect(r.unavailable).toEqual(
-        new Map([
-          ["dr", "its code has no `all2all zonefile`"],
-          ["production", "its code has no `all2all zonefile`"],
-        ]),
-      );
-    } finally {
-      copy.cleanup();
-    }
+    const r = await renderedBy("console.error(\"error: unknown command 'zonefile'\"); process.exit(2);", [
+      "dr",
+      "production",
+    ]);
+    expect(r.notes).toEqual([
+      "base HEAD~9 (0123456789): its code has no `all2all zonefile`: its zone files cannot be rendered",
+    ]);
+    expect(r.unavailable).toEqual(
+      new Map([
+        ["dr", "its code has no `all2all zonefile`"],
+        ["production", "its code has no `all2all zonefile`"],
+      ]),
+    );
   });
 
   test("DIFF_REFUSED is 4, beside 3 for dangerous changes", () => {
