@@ -2,7 +2,8 @@
  * The handler shapes the Cloud API's resource modules share: the list and
  * read routes of a collection, the opening fields of a view, the record a
  * path names, the `name` and `labels` of an update, removing a record,
- * delete protection, and the read routes of a resource's actions.
+ * delete protection, the read routes of a resource's actions, and all of
+ * these together for a resource with actions.
  *
  * Why: Hetzner answers these the same way for every resource (its list query,
  * `not_found` for an unknown id, names unique per project, labels by its
@@ -210,4 +211,27 @@ export function actionReadRoutes<T extends { id: number }>(
   sim.route("cloud", "GET", `/${names.plural}/:id/actions/:action_id`, (req) =>
     resourceAction(sim, req, get(req).id, names.singular),
   );
+}
+
+/** What {@link resourceRoutes} needs to know: the read routes' spec, and what runs before a delete. */
+export interface ResourceRoutes<T> extends ReadRoutes<T> {
+  /**
+   * Runs before a record is deleted (see {@link deleteRoute}): may refuse (an ApiError) or release what it holds.
+   * @default - nothing
+   */
+  readonly beforeDelete?: (record: T) => void;
+}
+
+/**
+ * Registers the routes Hetzner answers alike for a resource with actions: its list and read routes
+ * ({@link readRoutes}), `DELETE` ({@link deleteRoute}) and the read routes of its actions ({@link actionReadRoutes}).
+ * Returns the getter of the record a path's `:id` names, for the module's own routes (create, update, actions).
+ */
+export function resourceRoutes<
+  T extends { id: number; name?: string; labels?: Record<string, string>; protection?: { delete: boolean } },
+>(sim: Sim, c: Map<number, T>, spec: ResourceRoutes<T>): (req: SimRequest) => T {
+  const get = readRoutes(sim, c, spec);
+  deleteRoute(sim, c, spec, spec.beforeDelete);
+  actionReadRoutes(sim, spec, get);
+  return get;
 }

@@ -26,7 +26,7 @@ import {
   ok,
   requireString,
 } from "../core";
-import { type ResourceNames, actionReadRoutes, deleteRoute, namedView, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, namedView, resourceRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr } from "../../primitives/ip";
 
 interface Rule {
@@ -294,10 +294,19 @@ export function prepareServerFirewalls(sim: Sim, record: any, body: Record<strin
 
 const NAMES: ResourceNames = { plural: "firewalls", singular: "firewall", what: "firewall" };
 
+/** Hetzner refuses to delete a firewall still applied to anything (`resource_in_use`). */
+function refuseWhileApplied(fw: FirewallRecord): void {
+  if (fw.applied_to.length > 0) {
+    const targets = fw.applied_to.map(describe).join(", ");
+    const message = `firewall ${fw.id} is still applied to ${targets}; remove it from them first`;
+    throw new ApiError(422, "resource_in_use", message);
+  }
+}
+
 export function registerFirewalls(sim: Sim): void {
   const firewalls = firewallsOf(sim);
   const view = (fw: FirewallRecord) => firewallView(sim, fw);
-  const get = readRoutes(sim, firewalls, { ...NAMES, view });
+  const get = resourceRoutes(sim, firewalls, { ...NAMES, view, beforeDelete: refuseWhileApplied });
 
   sim.route("cloud", "POST", "/firewalls", (req) => {
     const name = requireString(req.body, "name");
@@ -315,14 +324,6 @@ export function registerFirewalls(sim: Sim): void {
     updateNameAndLabels(firewalls, fw, req.body, "firewall");
     return ok({ firewall: view(fw) });
   });
-  deleteRoute(sim, firewalls, NAMES, (fw) => {
-    if (fw.applied_to.length > 0) {
-      const targets = fw.applied_to.map(describe).join(", ");
-      const message = `firewall ${fw.id} is still applied to ${targets}; remove it from them first`;
-      throw new ApiError(422, "resource_in_use", message);
-    }
-  });
-  actionReadRoutes(sim, NAMES, get);
   sim.route("cloud", "POST", "/firewalls/:id/actions/set_rules", (req) => {
     const fw = get(req);
     if (!("rules" in req.body)) throw invalidInput("rules", "is required (an empty list removes every rule)");

@@ -19,7 +19,7 @@
  * Entry point: {@link registerNetworks}.
  */
 import { ApiError, type Sim, checkLabels, checkUniqueName, invalidInput, ok, requireString } from "../core";
-import { type ResourceNames, actionReadRoutes, deleteRoute, readRoutes, updateNameAndLabels } from "../crud";
+import { type ResourceNames, resourceRoutes, updateNameAndLabels } from "../crud";
 import { parseCidr } from "../../primitives/ip";
 import {
   parseIPv4,
@@ -262,7 +262,11 @@ const NAMES: ResourceNames = { plural: "networks", singular: "network", what: "n
 export function registerNetworks(sim: Sim): void {
   const networks = networksOf(sim);
   const view = (n: NetworkRecord) => networkView(sim, n);
-  const get = readRoutes(sim, networks, { ...NAMES, view });
+  // Hetzner detaches the network's servers on delete.
+  const detach = (n: NetworkRecord) => {
+    for (const a of [...attachmentsOf(sim).values()]) if (a.network === n.id) attachmentsOf(sim).delete(a.id);
+  };
+  const get = resourceRoutes(sim, networks, { ...NAMES, view, beforeDelete: detach });
 
   sim.route("cloud", "POST", "/networks", (req) => {
     const n = createNetwork(sim, req.body);
@@ -274,11 +278,6 @@ export function registerNetworks(sim: Sim): void {
     updateNetwork(sim, n, req.body);
     return ok({ network: view(n) });
   });
-  deleteRoute(sim, networks, NAMES, (n) => {
-    // Hetzner detaches the network's servers on delete.
-    for (const a of [...attachmentsOf(sim).values()]) if (a.network === n.id) attachmentsOf(sim).delete(a.id);
-  });
-  actionReadRoutes(sim, NAMES, get);
   for (const [command, apply] of Object.entries(NETWORK_ACTIONS)) {
     sim.route("cloud", "POST", `/networks/:id/actions/${command}`, (req) => {
       const n = get(req);
