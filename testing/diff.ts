@@ -65,7 +65,6 @@ export function planChanges(...resourceChanges: Record<string, unknown>[]): Chan
   );
 }
 
-/** A deep copy of a JSON value. */
 /** A change with nothing in its lists: production-servers' hcloud_server.web-1 updated, unless overridden. */
 export function changeOf(overrides: Partial<Change> = {}): Change {
   return {
@@ -85,6 +84,7 @@ export function changeOf(overrides: Partial<Change> = {}): Change {
   };
 }
 
+/** A deep copy of a JSON value. */
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
