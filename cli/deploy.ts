@@ -45,8 +45,6 @@ export { formatPlanSummary, statefulLossOf, summarisePlan, type PlanSummary } fr
 export type { Runner, Step, StepResult } from "./deploy/runner";
 export type { Confirm } from "./deploy/confirm";
 
-export { lockedProviderVersion, MASK, maskPlanJson, PLAN_FILE, PLAN_JSON } from "./deploy/steps";
-
 export interface DeployOptions extends StackRunOptions {
   /**
    * deploy: apply without asking (automation). A plan replacing or destroying a stateful resource is still not applied.

@@ -24,21 +24,14 @@ import { startS3, type S3Server } from "../engine/s3";
 import { startSimulator, type RunningSimulator } from "../simulator/server";
 import { writeFileAtomic } from "../primitives/atomic";
 import type { CheckOptions } from "./check";
-import { PLAN_JSON, runDeploy, runPlan } from "./deploy";
+import { runDeploy, runPlan } from "./deploy";
+import { PLAN_JSON } from "./deploy/steps";
 import { environmentStacks, requiredVariables, type SynthStack } from "./deploy/output";
 import { summarisePlan } from "./deploy/summary";
 import { ExitCode, type Io } from "./io";
 import { PASSPHRASE_VARIABLE, type StateBackend } from "../stacks/hcloud-stack";
 import { PASSPHRASE_FILE, sandboxEnv, serveSandbox, type Sandbox } from "./rehearse/sandbox";
 import { runSynth } from "./synth";
-
-export {
-  PASSPHRASE_FILE,
-  sandboxEnv,
-  sandboxPassphrase,
-  sandboxSecret,
-  type Sandbox,
-} from "./rehearse/sandbox";
 
 export interface RehearseOptions extends CheckOptions {
   /**

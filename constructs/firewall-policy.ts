@@ -294,8 +294,7 @@ export class FirewallPolicy extends Construct {
       throw new ConstructPropsError(
         this.where,
         `the ${rule.direction === "in" ? "inbound" : "outbound"} ${rule.protocol}${rule.port ? ` ${rule.port}` : ""} ` +
-          `rule ` +
-          `for ${show(rule.sourceIps ?? rule.destinationIps)} is declared twice`,
+          `rule for ${show(rule.sourceIps ?? rule.destinationIps)} is declared twice`,
       );
     }
     this.ruleKeys.add(key);

@@ -303,8 +303,7 @@ export class PolicyEngine implements PolicyRun {
       .map((e) => e.spec.environment.name);
     if (missing.length > 0) {
       throw new Error(
-        `policies: ` +
-          `environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not ` +
+        `policies: environment${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not ` +
           `checked: call app.synth() before finish()`,
       );
     }

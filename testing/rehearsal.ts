@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo, type Io } from "../cli/io";
-import { runRehearse, type RehearsalReport, type Sandbox } from "../cli/rehearse";
+import { runRehearse, type RehearsalReport } from "../cli/rehearse";
+import type { Sandbox } from "../cli/rehearse/sandbox";
 import { defaultConfig, readJson, repoRoot } from "./tmp";
 
 export interface Captured {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import { sandboxSecret } from "../../cli/rehearse";
+import { sandboxSecret } from "../../cli/rehearse/sandbox";
 import { cliConfigText, engineKey, engineLayout, readVersions } from "../../engine/engine";
 import { makeTempDir, repoRoot } from "../../testing/tmp";
 

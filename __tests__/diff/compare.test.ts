@@ -1,7 +1,8 @@
 // The comparison core of `all2all diff` on stack documents built in the test:
 // every dangerous class, what is not dangerous, ignore_changes, moved/import/
 // removed blocks, secrets masked, and the order of the report.
-import { compareOutputs, type StackDocument } from "../../cli/diff/compare";
+import type { StackDocument } from "../../cli/diff/blocks";
+import { compareOutputs } from "../../cli/diff/compare";
 import type { Change } from "../../cli/diff/change-types";
 import { toJson, toMarkdown } from "../../cli/diff/render";
 import { clone, compareStacks, firewall, inbound, onlyChange, server, stackDoc, tables } from "../../testing/diff";

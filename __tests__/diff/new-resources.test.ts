@@ -4,7 +4,7 @@
 // firewall's rules; a record set's values. References are shown as the
 // reference, secrets stay masked.
 import { randomBytes } from "node:crypto";
-import type { StackDocument } from "../../cli/diff/compare";
+import type { StackDocument } from "../../cli/diff/blocks";
 import { toJson, toMarkdown } from "../../cli/diff/render";
 import { looksRandom } from "../../policies/secrets";
 import {

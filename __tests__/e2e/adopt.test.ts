@@ -10,10 +10,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runAdopt } from "../../cli/adopt";
-import { PLAN_JSON, runDeploy, runPlan, summarisePlan, type PlanSummary } from "../../cli/deploy";
+import { runDeploy, runPlan, summarisePlan, type PlanSummary } from "../../cli/deploy";
+import { PLAN_JSON } from "../../cli/deploy/steps";
 import { environmentStacks, requiredVariables } from "../../cli/deploy/output";
 import { captureIo } from "../../cli/io";
-import { sandboxEnv } from "../../cli/rehearse";
+import { sandboxEnv } from "../../cli/rehearse/sandbox";
 import { runSynth } from "../../cli/synth";
 import { startSimulator, type RunningSimulator } from "../../simulator/server";
 import { createLabNetwork, LAB, writeLabConfig, type LabRequest } from "../../testing/adopt";

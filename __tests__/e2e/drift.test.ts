@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { DriftReport } from "../../cli/drift/summary";
 import { captureIo } from "../../cli/io";
 import { main } from "../../cli/main";
-import type { Sandbox } from "../../cli/rehearse";
+import type { Sandbox } from "../../cli/rehearse/sandbox";
 import { describeE2e } from "../../testing/engine";
 import { copyConfig, rehearse, writes, type Rehearsed } from "../../testing/rehearsal";
 import { makeTempDir, repoRoot } from "../../testing/tmp";

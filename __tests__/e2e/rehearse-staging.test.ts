@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDeploy, runPlan } from "../../cli/deploy";
 import { runPlanSummary } from "../../cli/plan-summary";
-import type { Sandbox } from "../../cli/rehearse";
+import type { Sandbox } from "../../cli/rehearse/sandbox";
 import { runSynth } from "../../cli/synth";
 import { formatTxtValue } from "../../constructs/dns-zone";
 import { describeE2e, tofu } from "../../testing/engine";

@@ -85,8 +85,7 @@ export function passphraseProblems(
         : `${declaring.join(", ")} ${declaring.length === 1 ? "was" : "were"} synthesised for a key ` +
           `rotation, and read what is still encrypted with the previous passphrase through it`;
     const valid =
-      `the ` +
-      `environment's ${name === PASSPHRASE_VARIABLE ? "" : "previous "}passphrase, ` +
+      `the environment's ${name === PASSPHRASE_VARIABLE ? "" : "previous "}passphrase, ` +
       `at least ${PASSPHRASE_MIN_LENGTH} characters`;
     const value = env[envName];
     if (value === undefined || value.trim() === "") {

@@ -17,8 +17,6 @@ import { resourceChanges } from "./resource-changes";
 import { sortChanges } from "./sort";
 import type { ReplaceTables } from "./tables";
 
-export { stripMetadata, type StackDocument } from "./blocks";
-
 export interface CompareOptions {
   /** Stacks in deployment order (manifest dependencies); others follow by name. */
   readonly stackOrder?: readonly string[];

@@ -5,7 +5,7 @@
  */
 import { catalogueProblems, formatEuros, type Catalogue } from "../../catalogue/catalogue";
 import { isUnpriced, priceResource, total } from "../../catalogue/price";
-import type { StackDocument } from "./compare";
+import type { StackDocument } from "./blocks";
 import type { Change } from "./change-types";
 
 export interface CostDelta {

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { StackDocument } from "./compare";
+import type { StackDocument } from "./blocks";
 import type { RefusalError } from "./change-types";
 
 /** A synthesised side: stack documents and the manifest's dependencies. */

@@ -38,7 +38,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../errors";
 
-import type { StackDocument } from "./compare";
+import type { StackDocument } from "./blocks";
 import { existsInCommit, resolveCommit, sameAsWorkingTree } from "./git";
 import { checkoutRef, type RefCheckout } from "./worktree";
 import type { RefusalError } from "./change-types";

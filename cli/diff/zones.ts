@@ -22,7 +22,7 @@
  * which moves when servers are added before it. The danger rules are in
  * zones-dangers.ts.
  */
-import type { StackDocument } from "./compare";
+import type { StackDocument } from "./blocks";
 import { lineDiff } from "./line-diff";
 import type { DnsRecordChange, KnotDiff, ZoneDiff, ZonesReport } from "./change-types";
 import { knotZones, parseZoneFile, type ParsedZone } from "./zone-parse";

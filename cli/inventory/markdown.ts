@@ -13,8 +13,6 @@ import { inventoryCost } from "./cost";
 import { code, list, shorten, table, yesNo } from "./markdown-blocks";
 import { renderServers } from "./markdown-servers";
 
-export { MAX_VALUE_CHARS } from "./markdown-blocks";
-
 function recordValue(v: InventoryValue): string {
   if (v.kind === "text") return code(shorten(v.text));
   return v.value !== undefined ? `${code(v.value)} (${code(v.ref)})` : code(v.ref);

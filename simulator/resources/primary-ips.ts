@@ -31,7 +31,7 @@ import { allocateIPv4, allocateIPv6Network } from "./ip-addresses";
 import { type Location, requireLocation } from "./offer";
 import { type PtrHolder, changePtrRoute, initialPtrs, ptrView } from "./reverse-dns";
 import { requireServer, serverCollection, withServer } from "./server-links";
-import type { ServerRecord } from "./servers";
+import type { ServerRecord } from "./server-record";
 
 export const PRIMARY_IPS = "primary_ips";
 

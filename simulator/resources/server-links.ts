@@ -9,7 +9,7 @@
  */
 import { type Sim, type SimRequest, ok, requireRef } from "../core";
 import type { ResourceNames } from "../crud";
-import type { ServerRecord } from "./servers";
+import type { ServerRecord } from "./server-record";
 
 /** The servers' collection, read without importing the servers module. */
 export const serverCollection = (sim: Sim): Map<number, ServerRecord> => sim.collection<ServerRecord>("servers");

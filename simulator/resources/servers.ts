@@ -34,16 +34,6 @@ import { createServer } from "./server-create";
 import { type ServerRecord, checkServerName, serverView, servers } from "./server-record";
 import { releaseVolumes } from "./volumes";
 
-export {
-  BACKUP_WINDOW,
-  SERVERS,
-  type ServerRecord,
-  type ServerStatus,
-  USER_DATA_MAX_BYTES,
-  serverView,
-  servers,
-} from "./server-record";
-
 /** DELETE /servers/:id: refused while protected; frees what the server held. */
 function deleteServer(sim: Sim, s: ServerRecord) {
   if (s.protection.delete) throw protectedError("server", s.id);

@@ -19,7 +19,7 @@ import {
 } from "../crud";
 import { type Location, requireLocation } from "./offer";
 import { linkedTo, requireServer, serverLinkRoutes, unlinkAll, withServer } from "./server-links";
-import type { ServerRecord } from "./servers";
+import type { ServerRecord } from "./server-record";
 
 export const VOLUMES = "volumes";
 export const VOLUME_MIN_GB = 10;
