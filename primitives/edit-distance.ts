@@ -33,8 +33,6 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     rows[current] = i;
     let rowMin = i;
     for (let j = 1; j < width; j++) {
-      // Plain comparisons rather than Math.min: under Jest's vm context every
-      // global lookup in this hot loop is many times slower.
       const deletion = rows[previous + j]! + 1;
       const insertion = rows[current + j - 1]! + 1;
       const substitution = rows[previous + j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
@@ -64,16 +62,18 @@ export function suggestionThreshold(name: string): number {
 
 /**
  * How plausible `candidate` is as the intended spelling of `wanted` (both
- * lower case): its edit distance when within the threshold, else, when the
- * candidate extends the name ("ipv4" → "ipv4_address"), a score just above
- * the threshold that prefers the shortest extension; undefined otherwise.
+ * lower case): its edit distance when within `bound` (at most the threshold),
+ * else, when the candidate extends the name ("ipv4" → "ipv4_address"), a
+ * score just above the threshold that prefers the shortest extension;
+ * undefined otherwise. A candidate further than `bound` could not beat the
+ * best one found so far, so its distance is not computed to the end.
  */
-function score(wanted: string, candidate: string, limit: number): number | undefined {
-  if (Math.abs(candidate.length - wanted.length) <= limit) {
-    const distance = editDistance(wanted, candidate, limit);
-    if (distance <= limit) return distance;
+function score(wanted: string, candidate: string, limit: number, bound: number): number | undefined {
+  if (Math.abs(candidate.length - wanted.length) <= bound) {
+    const distance = editDistance(wanted, candidate, bound);
+    if (distance <= bound) return distance;
   }
-  if (wanted.length >= 3 && candidate.startsWith(wanted))
+  if (bound === limit && wanted.length >= 3 && candidate.startsWith(wanted))
     return limit + 0.5 + (candidate.length - wanted.length) / 1000;
   return undefined;
 }
@@ -90,7 +90,9 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   let bestScore = Infinity;
   for (const candidate of candidates) {
     if (candidate === name) continue;
-    const candidateScore = score(wanted, candidate.toLowerCase(), limit);
+    // Only a distance up to the best so far can still win (an equal one on alphabetical order).
+    const bound = Math.min(bestScore, limit);
+    const candidateScore = score(wanted, candidate.toLowerCase(), limit, bound);
     if (candidateScore === undefined) continue;
     if (candidateScore < bestScore || (candidateScore === bestScore && best !== undefined && candidate < best)) {
       best = candidate;
