@@ -29,6 +29,9 @@ for (const name of STARTERS) {
     } catch {
       // outside a test: keep the generic name
     }
+    // A folder's unit.test.ts runs its *.unit.ts suites (testing/suites.ts): name the suite that called.
+    const suite = /[^\s()]+\.unit\.ts(?=:\d)/.exec(new Error().stack ?? "");
+    if (suite) file = suite[0];
     throw new Error(
       `a unit test starts no process: ${file} called child_process.${name}(${JSON.stringify(String(command))}); ` +
         "name it *.process.test.ts to run it in the processes project (jest.config.js)",

@@ -2,7 +2,7 @@
 import * as childProcess from "node:child_process";
 
 test.each(["spawn", "spawnSync", "execFile", "execFileSync", "exec", "execSync", "fork"] as const)(
-  "child_process.%s is refused, naming this file and what to rename it",
+  "child_process.%s is refused, naming this suite and what to rename it",
   (name) => {
     const starters: Readonly<Record<string, unknown>> = childProcess;
     const start = starters[name] as (command: string, ...rest: unknown[]) => unknown;

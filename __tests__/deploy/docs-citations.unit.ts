@@ -97,5 +97,5 @@ test.each(docs.filter((d) => !RUNBOOKS.includes(path.basename(d))))(
 test.each(RUNBOOKS)("the runbook %s has its test", (doc) => {
   // In-process, or in the processes project when it runs the runbook's commands as processes.
   const base = path.join(repoRoot, "__tests__", "deploy", `runbook-${doc.replace(/\.md$/, "")}`);
-  expect([`${base}.test.ts`, `${base}.process.test.ts`].filter((f) => fs.existsSync(f))).toHaveLength(1);
+  expect([`${base}.unit.ts`, `${base}.process.test.ts`].filter((f) => fs.existsSync(f))).toHaveLength(1);
 });

@@ -9,7 +9,7 @@ import { repoRoot } from "../../testing/tmp";
 test("no line of TypeScript or JavaScript is longer than 120 characters", () => {
   const files = codeFiles(repoRoot);
   expect(files).toEqual(
-    expect.arrayContaining(["bin/all2all.js", "cli/main.ts", "__tests__/architecture/line-length.test.ts"]),
+    expect.arrayContaining(["bin/all2all.js", "cli/main.ts", "__tests__/architecture/line-length.unit.ts"]),
   );
   expect(files.filter((f) => f.startsWith(".gen/") || f.startsWith("node_modules/"))).toEqual([]);
   expect(files.flatMap((f) => longLinesIn(f, fs.readFileSync(path.join(repoRoot, f), "utf8")))).toEqual([]);
