@@ -3,9 +3,10 @@
  * manifest (`<out>/inputs.json`) and checked by plan and deploy, so that
  * they never run a cdktf.out that no longer matches the configuration and
  * the code: a sha256 over every file of the config directory and over the
- * code and data synth runs (the running build of constructs, stacks,
- * policies, spec, catalogue and validate; the catalogue, the provider schema
- * and cdktf.json), and the git commit, for people.
+ * code and data synth runs (the running build of primitives, catalogue,
+ * description, constructs, stacks, policies, validate and cli/synthesise;
+ * the catalogue, the provider schema and cdktf.json), and the git commit,
+ * for people.
  */
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -21,8 +22,13 @@ export interface Inputs {
   readonly commit?: string;
 }
 
-/** The code synth runs: folders of the running build (dist/ or, under the tests, the sources). */
-const CODE_DIRS = ["constructs", "stacks", "policies", "spec", "catalogue", "validate"];
+/**
+ * The code synth runs, in the running build (dist/ or, under the tests, the
+ * sources): these folders, and these files of cli/ (without extension).
+ * __tests__/cli/inputs.unit.ts checks them against what cli/synthesise.ts imports.
+ */
+export const CODE_DIRS = ["primitives", "catalogue", "description", "constructs", "stacks", "policies", "validate"];
+export const CODE_FILES = ["cli/synthesise"];
 
 function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -50,6 +56,10 @@ export function inputsHash(configDir: string, root: string, codeRoot = path.reso
     add(`config/${path.relative(configDir, f).split(path.sep).join("/")}`, f);
   for (const dir of CODE_DIRS) {
     for (const f of filesUnder(path.join(codeRoot, dir), (p) => /\.(js|ts)$/.test(p) && !p.endsWith(".d.ts")))
+      add(`code/${path.relative(codeRoot, f).split(path.sep).join("/")}`, f);
+  }
+  for (const file of CODE_FILES) {
+    for (const f of [".js", ".ts"].map((ext) => path.join(codeRoot, `${file}${ext}`)).filter((f) => fs.existsSync(f)))
       add(`code/${path.relative(codeRoot, f).split(path.sep).join("/")}`, f);
   }
   for (const data of ["catalogue/hetzner.json", "providers/hcloud/schema.json", "cdktf.json"]) {
