@@ -12,6 +12,7 @@ import type { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktn";
 import * as provider from "../.gen/providers/hcloud/provider";
 import { forgetStack, prepareKeepingResolved } from "./resolve-once";
+import { stackDocument } from "./write-once";
 
 /** Where a stack's state lives. Credentials are never part of it. */
 export type StateBackend =
@@ -213,11 +214,14 @@ export class HcloudStack extends TerraformStack {
     prepareKeepingResolved(this, () => super.prepareStack());
   }
 
-  /** The stack's JSON, with `required_version` for what it really uses (see requiredEngineVersion). */
+  /**
+   * The stack's JSON, with `required_version` for what it really uses (see requiredEngineVersion): cdktn's
+   * document, built without resolving the kept blocks again (write-once.ts).
+   */
   override toTerraform(): any {
     let tf: any;
     try {
-      tf = super.toTerraform();
+      tf = stackDocument(this);
     } finally {
       forgetStack(this);
     }

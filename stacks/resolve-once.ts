@@ -7,8 +7,8 @@
  * again; the policy pack (policies/documents.ts) reads the same blocks in
  * between. Resolving is most of what synth costs, so the preparing pass's
  * result is kept on the element here and returned by its `toTerraform()`
- * until the stack is written: the policy pack and cdktn's write read it
- * without resolving anything a second time.
+ * until the stack is written: the policy pack reads it, and the stack's write
+ * (write-once.ts) merges it into the document without resolving it again.
  *
  * Kept blocks are the blocks as cdktn would resolve them: only a cross-stack
  * reference resolves differently in the preparing pass, and it is given the
