@@ -307,4 +307,35 @@ describe("all2all diff on a clone of this repository", () => {
       ]);
     },
   );
+
+  test("a ref compared again is neither built nor synthesised again, unless what its synth reads changed", async () => {
+    // After the test above: other code than the working tree's, and SSH closed again, so that the head's synth
+    // succeeds (only a clean synthesis is kept for the next run).
+    repo.edit("stacks/hcloud-stack.ts", ".head-code.tfstate`", ".again.tfstate`");
+    repo.edit("config/network.yaml", "port: 22, sources: [any]", "port: 22, sources: [admin]");
+    const head = repo.commit("code change, SSH closed again");
+    repo.git("checkout", "--quiet", "HEAD~1");
+    const reused = /its build and synthesis were those of an earlier run/;
+    try {
+      const first = await diff({ base: "HEAD", head });
+      expect(first.stderr.join("\n")).toContain("building its code (npm run build)");
+      expect(first.text).not.toMatch(reused);
+      expect(first.text).toContain('"../../../state/staging-network.again.tfstate"');
+      expect(first.code).toBe(ExitCode.ok);
+
+      const again = await diff({ base: "HEAD", head });
+      expect(again.stderr.join("\n")).not.toContain("building its code");
+      expect(again.stderr.join("\n")).toContain("synthesised by an earlier run (same build, same configuration)");
+      expect(again.code).toBe(first.code);
+      expect(again.text.split("\n").filter((l) => !reused.test(l))).toEqual(first.text.split("\n"));
+
+      // A variable its synth reads (state encryption off) makes another output: synthesised again, not built again.
+      const unencrypted = await diffIn(repo, { base: "HEAD", head }, { ALL2ALL_STATE_ENCRYPTION: "off" });
+      expect(unencrypted.stderr.join("\n")).not.toContain("building its code");
+      expect(unencrypted.stderr.join("\n")).toContain("synthesising…");
+      expect(unencrypted.text).not.toMatch(reused);
+    } finally {
+      repo.git("checkout", "--quiet", head);
+    }
+  });
 });

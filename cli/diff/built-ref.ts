@@ -14,6 +14,7 @@ import { run } from "./git";
 import type { RefusalError } from "./change-types";
 
 import { withCdktnDefaults } from "../../stacks/app";
+import { buildStamp, cachedSynth, forgetBuilt, isBuilt, keepSynth, markBuilt, synthKey } from "./ref-cache";
 
 import {
   configurationErrors,
@@ -87,13 +88,32 @@ export function buildAndSynth(
   configDir: string,
   label: string,
   ctx: SideContext,
-  options: { readonly refuse?: boolean; readonly kept?: boolean } = {},
+  options: { readonly refuse?: boolean; readonly kept?: boolean; readonly cache?: string } = {},
 ): SideOutput {
   const where = options.kept
     ? "in a git worktree kept between runs, with its own incremental build"
     : "in a temporary git worktree (the kept one is in use by another run)";
   const notes = [installDependencies(tree, label, ctx, where)];
-  buildTree(tree, label, ctx);
+  const stamp = buildStamp(tree);
+  if (isBuilt(tree, stamp)) {
+    ctx.progress(`diff: ${label}: already built by an earlier run (same tree, same dependencies)`);
+  } else {
+    forgetBuilt(tree);
+    buildTree(tree, label, ctx);
+    markBuilt(tree, stamp);
+  }
+  const key =
+    options.cache !== undefined
+      ? synthKey(stamp, configDir, { env: ctx.env, validated: options.refuse === true, processEnv: copyEnv(ctx) })
+      : undefined;
+  const cached = options.cache !== undefined ? cachedSynth(options.cache, key) : undefined;
+  if (cached !== undefined) {
+    ctx.progress(`diff: ${label}: synthesised by an earlier run (same build, same configuration)`);
+    notes.push(
+      `${label}: its build and synthesis were those of an earlier run (same tree, dependencies and configuration)`,
+    );
+    return { ...readSynthOutput(cached), notes, ...(options.refuse ? { refusals: [] } : {}) };
+  }
   const outdir = path.join(tmp, "cdktf.out");
   const args = [
     path.join(tree, "bin", "all2all.js"),
@@ -108,6 +128,7 @@ export function buildAndSynth(
   ctx.progress(`diff: ${label}: synthesising…`);
   const synth = run(process.execPath, args, { cwd: tree, env: copyEnv(ctx) });
   if (synth.status === 0 && fs.existsSync(path.join(outdir, "manifest.json"))) {
+    if (options.cache !== undefined) keepSynth(options.cache, key, outdir);
     return { ...readSynthOutput(outdir), notes, ...(options.refuse ? { refusals: [] } : {}) };
   }
   if (synth.status === 2 && options.refuse) {

@@ -23,6 +23,8 @@ export interface RefCheckout {
   readonly dir: string;
   /** Whether it is the kept worktree (its build from earlier runs reused), or a temporary one. */
   readonly kept: boolean;
+  /** Where the kept worktree keeps its last synthesis (ref-cache.ts); none for a temporary one. */
+  readonly cache?: string;
   /** Releases the lock (kept) or removes the worktree (temporary). */
   release(): void;
 }
@@ -103,7 +105,12 @@ export function checkoutRef(top: string, commit: string, role: string): RefCheck
       fs.rmSync(lock, { force: true });
       throw err;
     }
-    return { dir, kept: true, release: () => fs.rmSync(lock, { force: true }) };
+    return {
+      dir,
+      kept: true,
+      cache: path.join(folder, `${role}.synth`),
+      release: () => fs.rmSync(lock, { force: true }),
+    };
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "all2all-diff-worktree-"));
   const temporary = path.join(tmp, "tree");
