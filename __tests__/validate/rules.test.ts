@@ -354,52 +354,50 @@ describe("rule 4: literal values of the wrong type", () => {
     expect(run(converted)).toEqual([]);
   });
 
-  it("reports a non-numeric string where a number is expected", () => {
-    expectServerProblem(
+  // Each row: what the server is given, and the problems (path, message) reported for it, in order.
+  it.each<[string, Record<string, unknown>, [string, string][]]>([
+    [
+      "a non-numeric string where a number is expected",
       { placement_group_id: "abc" },
-      "placement_group_id",
-      'wrong type: got string "abc", which is not a number (expected number)',
-    );
-  });
-
-  it("reports a bool where a number is expected and a number where a bool is expected", () => {
-    const problems = run(withServer({ placement_group_id: true, backups: 1 }));
-    expect(problems.map((p) => [p.path, p.message])).toEqual([
-      ["placement_group_id", "wrong type: got boolean true (expected number)"],
-      ["backups", "wrong type: got number 1 (expected bool)"],
-    ]);
-  });
-
-  it("reports a string that is not a bool", () => {
-    expectServerProblem(
+      [["placement_group_id", 'wrong type: got string "abc", which is not a number (expected number)']],
+    ],
+    [
+      "a bool where a number is expected and a number where a bool is expected",
+      { placement_group_id: true, backups: 1 },
+      [
+        ["placement_group_id", "wrong type: got boolean true (expected number)"],
+        ["backups", "wrong type: got number 1 (expected bool)"],
+      ],
+    ],
+    [
+      "a string that is not a bool",
       { backups: "yes" },
-      "backups",
-      'wrong type: got string "yes", which is not "true", "false", "1" or "0" (expected bool)',
-    );
-  });
-
-  it("reports a string where a list is expected", () => {
-    expectServerProblem(
+      [["backups", 'wrong type: got string "yes", which is not "true", "false", "1" or "0" (expected bool)']],
+    ],
+    [
+      "a string where a list is expected",
       { ssh_keys: "my-key" },
-      "ssh_keys",
-      'wrong type: got string "my-key" (expected list of string)',
-    );
-  });
-
-  it("reports an object or a list where a string is expected", () => {
-    const problems = run(withServer({ name: { first: "web" }, image: ["debian-12"] }));
-    expect(problems.map((p) => [p.path, p.message])).toEqual([
-      ["name", "wrong type: got object (expected string)"],
-      ["image", "wrong type: got array of 1 element (expected string)"],
-    ]);
-  });
-
-  it("reports a wrong element inside a set, with its index", () => {
-    expectServerProblem(
+      [["ssh_keys", 'wrong type: got string "my-key" (expected list of string)']],
+    ],
+    [
+      "an object or a list where a string is expected",
+      { name: { first: "web" }, image: ["debian-12"] },
+      [
+        ["name", "wrong type: got object (expected string)"],
+        ["image", "wrong type: got array of 1 element (expected string)"],
+      ],
+    ],
+    [
+      "a wrong element inside a set, with its index",
       { firewall_ids: [1, "two"] },
-      "firewall_ids[1]",
-      'wrong type: got string "two", which is not a number (expected number)',
+      [["firewall_ids[1]", 'wrong type: got string "two", which is not a number (expected number)']],
+    ],
+  ])("reports %s", (_what, extra, expected) => {
+    const problems = run(withServer(extra));
+    expect(problems.map((p) => [p.stack, p.severity, p.address])).toEqual(
+      expected.map(() => [STACK, "error", "hcloud_server.web"]),
     );
+    expect(problems.map((p) => [p.path, p.message])).toEqual(expected);
   });
 
   it("reports wrong map values and a list where a map is expected", () => {
