@@ -34,19 +34,12 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as storageBox from "../.gen/providers/hcloud/storage-box";
 import * as storageBoxSubaccount from "../.gen/providers/hcloud/storage-box-subaccount";
-import {
-  ConstructPropsError,
-  type Labels,
-  checkInteger,
-  checkLabels,
-  checkNumericImportId,
-  isToken,
-  literal,
-  protectedLifecycle,
-  sensitiveVariable,
-  show,
-  snake,
-} from "./common";
+import { ConstructPropsError, checkInteger, isToken, literal, show } from "./common";
+import { snake } from "./names";
+import { type Labels, checkLabels } from "./labels";
+import { protectedLifecycle } from "./protection";
+import { sensitiveVariable } from "./secrets";
+import { checkNumericImportId } from "./import-blocks";
 import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
 import { publicKeyLiteral, sshPublicKeyProblem } from "./ssh-keys";
 

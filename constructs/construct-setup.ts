@@ -3,11 +3,13 @@
  * itself (and each named item it adds: a key, a subnet, a volume…) in
  * messages, the names checked since they become part of Terraform addresses;
  * and pinning each resource it creates to its address, adopting the existing
- * object when an import id is given (see common.ts, "Addresses" and "Import
- * blocks").
+ * object when an import id is given (see addresses.ts and import-blocks.ts).
  */
 import type { TerraformResource } from "cdktn";
-import { ConstructPropsError, checkName, describeConstruct, importExisting, pinAddress } from "./common";
+import { ConstructPropsError, describeConstruct } from "./common";
+import { checkName } from "./names";
+import { pinAddress } from "./addresses";
+import { importExisting } from "./import-blocks";
 
 /** `Server "web-1"`, how messages name the construct, once its id is checked to be a name. */
 export function constructWhere(kind: string, id: string): string {

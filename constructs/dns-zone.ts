@@ -39,19 +39,11 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as zone from "../.gen/providers/hcloud/zone";
 import * as zoneRrset from "../.gen/providers/hcloud/zone-rrset";
-import {
-  ConstructPropsError,
-  type Labels,
-  checkHostname,
-  checkInteger,
-  checkLabels,
-  isToken,
-  literal,
-  protectedLifecycle,
-  sensitiveVariable,
-  show,
-  snake,
-} from "./common";
+import { ConstructPropsError, checkInteger, isToken, literal, show } from "./common";
+import { checkHostname, snake } from "./names";
+import { type Labels, checkLabels } from "./labels";
+import { protectedLifecycle } from "./protection";
+import { sensitiveVariable } from "./secrets";
 import { constructWhere, pinnedResource } from "./construct-setup";
 import { parseIp } from "../primitives/ip";
 import {

@@ -45,7 +45,9 @@ import { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as firewall from "../.gen/providers/hcloud/firewall";
 import * as firewallAttachment from "../.gen/providers/hcloud/firewall-attachment";
-import { ConstructPropsError, type Labels, checkLabels, checkNumericImportId, isToken, literal, show } from "./common";
+import { ConstructPropsError, isToken, literal, show } from "./common";
+import { type Labels, checkLabels } from "./labels";
+import { checkNumericImportId } from "./import-blocks";
 import { constructWhere, pinnedResource } from "./construct-setup";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, parseIp } from "../primitives/ip";
 

@@ -2,7 +2,7 @@
  * The all2all construct library: L2 constructs for a small hoster on Hetzner
  * Cloud, on the generated hcloud bindings. Each construct takes typed props
  * (never config files), is protected and durable by default, and gives every
- * resource a fixed, documented Terraform address (see common.ts).
+ * resource a fixed, documented Terraform address (see addresses.ts).
  *
  *   Server          server + primary IPs + reverse DNS + networks + volumes + floating IPs
  *   PrivateNetwork  network + subnets + routes
@@ -12,6 +12,13 @@
  *   SshKeys         the operators' public keys
  */
 export * from "./common";
+export { NAME_PATTERN, kebabGuess, labelKeyProblem, labelValueProblem } from "../primitives/item-names";
+export * from "./names";
+export * from "./labels";
+export * from "./addresses";
+export * from "./protection";
+export * from "./secrets";
+export * from "./import-blocks";
 export * from "../primitives/ip";
 export * from "./stateful";
 export * from "../primitives/txt";

@@ -28,16 +28,10 @@ import { Token } from "cdktn";
 import * as network from "../.gen/providers/hcloud/network";
 import * as networkRoute from "../.gen/providers/hcloud/network-route";
 import * as networkSubnet from "../.gen/providers/hcloud/network-subnet";
-import {
-  ConstructPropsError,
-  type Labels,
-  checkInteger,
-  checkLabels,
-  checkNumericImportId,
-  isToken,
-  protectedLifecycle,
-  show,
-} from "./common";
+import { ConstructPropsError, checkInteger, isToken, show } from "./common";
+import { type Labels, checkLabels } from "./labels";
+import { protectedLifecycle } from "./protection";
+import { checkNumericImportId } from "./import-blocks";
 import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
 import type { Cidr } from "../primitives/ip";
 import {

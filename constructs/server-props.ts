@@ -9,7 +9,7 @@ import type * as floatingIpAssignment from "../.gen/providers/hcloud/floating-ip
 import type * as rdns from "../.gen/providers/hcloud/rdns";
 import type * as volume from "../.gen/providers/hcloud/volume";
 import type * as volumeAttachment from "../.gen/providers/hcloud/volume-attachment";
-import type { Labels } from "./common";
+import type { Labels } from "./labels";
 
 /** The attributes whose change replaces an hcloud_server, kept out of plans unless `allowRebuild`. */
 export const REBUILD_ATTRIBUTES = ["image", "ssh_keys", "user_data"] as const;

@@ -11,16 +11,11 @@ import * as floatingIp from "../.gen/providers/hcloud/floating-ip";
 import * as floatingIpAssignment from "../.gen/providers/hcloud/floating-ip-assignment";
 import * as primaryIp from "../.gen/providers/hcloud/primary-ip";
 import * as rdns from "../.gen/providers/hcloud/rdns";
-import {
-  ConstructPropsError,
-  checkHostname,
-  checkLabels,
-  checkNumericImportId,
-  isToken,
-  literal,
-  protectedLifecycle,
-  show,
-} from "./common";
+import { ConstructPropsError, isToken, literal, show } from "./common";
+import { checkHostname } from "./names";
+import { checkLabels } from "./labels";
+import { protectedLifecycle } from "./protection";
+import { checkNumericImportId } from "./import-blocks";
 import { pinnedResource } from "./construct-setup";
 import type { FloatingIpOptions, ServerBase, ServerFloatingIp } from "./server-props";
 

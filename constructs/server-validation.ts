@@ -5,15 +5,10 @@
  * server (which must adopt its primary IPs too). Each throws
  * `ConstructPropsError` with the value received and the fix.
  */
-import {
-  ConstructPropsError,
-  checkHostname,
-  checkInteger,
-  checkLabels,
-  checkNumericImportId,
-  isToken,
-  show,
-} from "./common";
+import { ConstructPropsError, checkInteger, isToken, show } from "./common";
+import { checkHostname } from "./names";
+import { checkLabels } from "./labels";
+import { checkNumericImportId } from "./import-blocks";
 import { MAX_USER_DATA_BYTES, type ServerProps } from "./server-props";
 
 /** A Server's props after the checks, with their defaults applied. */

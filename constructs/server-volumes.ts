@@ -7,14 +7,10 @@ import type { Construct } from "constructs";
 import { Token } from "cdktn";
 import * as volume from "../.gen/providers/hcloud/volume";
 import * as volumeAttachment from "../.gen/providers/hcloud/volume-attachment";
-import {
-  ConstructPropsError,
-  checkInteger,
-  checkLabels,
-  checkNumericImportId,
-  protectedLifecycle,
-  show,
-} from "./common";
+import { ConstructPropsError, checkInteger, show } from "./common";
+import { checkLabels } from "./labels";
+import { protectedLifecycle } from "./protection";
+import { checkNumericImportId } from "./import-blocks";
 import { newItemWhere, pinnedResource } from "./construct-setup";
 import type { ServerBase, ServerVolume, ServerVolumeOptions } from "./server-props";
 

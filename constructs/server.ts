@@ -52,7 +52,7 @@
  * apply unless the config follows it.
  *
  * Adoption (`importId`): import blocks are written directly (see
- * common.ts, `importExisting`), never through cdktn's `importFrom`, which
+ * import-blocks.ts, `importExisting`), never through cdktn's `importFrom`, which
  * would run `terraform version` during synth. An adopted server's primary IPs
  * must be imported too (`importPrimaryIpIds`), or linking new ones would
  * delete its current addresses; `location` must match the real one (a change
@@ -64,7 +64,9 @@ import type * as primaryIp from "../.gen/providers/hcloud/primary-ip";
 import type * as rdns from "../.gen/providers/hcloud/rdns";
 import * as server from "../.gen/providers/hcloud/server";
 import * as serverNetwork from "../.gen/providers/hcloud/server-network";
-import { ConstructPropsError, checkInteger, checkName, isToken, literal, protectedLifecycle, show } from "./common";
+import { ConstructPropsError, checkInteger, isToken, literal, show } from "./common";
+import { checkName } from "./names";
+import { protectedLifecycle } from "./protection";
 import { constructWhere, pinnedResource } from "./construct-setup";
 import { parseIpv4 } from "../primitives/ip";
 import {

@@ -21,7 +21,9 @@
  */
 import { Construct } from "constructs";
 import * as sshKey from "../.gen/providers/hcloud/ssh-key";
-import { ConstructPropsError, type Labels, checkLabels, checkNumericImportId, isToken, literal, show } from "./common";
+import { ConstructPropsError, isToken, literal, show } from "./common";
+import { type Labels, checkLabels } from "./labels";
+import { checkNumericImportId } from "./import-blocks";
 import { constructWhere, newItemWhere, pinnedResource } from "./construct-setup";
 import { parseSshPublicKey } from "../primitives/ssh-key";
 

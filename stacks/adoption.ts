@@ -7,7 +7,7 @@
  */
 import type { TerraformResource } from "cdktn";
 import type { Server } from "../constructs";
-import { importExisting, importIdOf } from "../constructs/common";
+import { importExisting, importIdOf } from "../constructs/import-blocks";
 import { suggestionHint } from "../description/catalogue";
 import { CREATE, entryProblem, type AdoptEntry, type AdoptionSpec, type ConfigProblem } from "../description";
 

@@ -5,7 +5,7 @@
  */
 import * as placementGroup from "../.gen/providers/hcloud/placement-group";
 import { FirewallPolicy, PrivateNetwork, SshKeys, type FirewallProtocol, type NetworkZone } from "../constructs";
-import { pinAddress } from "../constructs/common";
+import { pinAddress } from "../constructs/addresses";
 import type { NetworkSpec } from "../description";
 import type { HcloudStack } from "./hcloud-stack";
 

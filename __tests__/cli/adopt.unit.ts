@@ -147,7 +147,8 @@ describe("a network created beforehand through the API", () => {
       );
       expect(synth.stacks.get("lab-backup").import).toHaveLength(2);
       expect(synth.stacks.get("lab-network").import).toHaveLength(4);
-      // What the provider does not read back after an import is ignored on adopted resources (constructs/common.ts).
+      // What the provider does not read back after an import is ignored on adopted resources
+      // (constructs/import-blocks.ts).
       const servers = synth.stacks.get("lab-servers").resource;
       expect(servers.hcloud_server["web-1"].lifecycle.ignore_changes).toEqual([
         "image",

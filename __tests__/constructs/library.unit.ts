@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import { ANYWHERE, BackupStorage, DnsZone, FirewallPolicy, PrivateNetwork, Server, SshKeys } from "../../constructs";
+import { statefulTypes } from "../../constructs/stateful";
 import {
   LABELS,
   addressesOf,
@@ -70,15 +71,8 @@ const LABELLED = Object.keys(resourceSchemas).filter(
   (type) => resourceSchemas[type].block.attributes?.labels !== undefined,
 );
 
-/** Stateful resources: losing one loses data or an address. */
-const STATEFUL = [
-  "hcloud_server",
-  "hcloud_primary_ip",
-  "hcloud_volume",
-  "hcloud_floating_ip",
-  "hcloud_zone",
-  "hcloud_storage_box",
-];
+/** The resource types protection must guard (constructs/stateful.ts): losing one loses data or an address. */
+const STATEFUL = statefulTypes("protect");
 
 describe("the construct library", () => {
   const json = everything();

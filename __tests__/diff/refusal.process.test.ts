@@ -29,12 +29,37 @@ function reset(): void {
 
 const diff = (options: DiffOptions) => diffIn(repo, options);
 
+/** An edit of one file of the code (`from` replaced by `to`), committed with `message`. */
+interface CodeEdit {
+  readonly message: string;
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The heads with broken code: the edit that makes each. */
+const HEAD_EDITS = {
+  // An attribute the provider does not have, on every server: only the head's own code writes it.
+  unknownAttribute: {
+    message: "an unknown attribute on every server",
+    file: "constructs/server.ts",
+    from: "    pinnedResource(this.server, id, props.importId);\n",
+    to: '    pinnedResource(this.server, id, props.importId);\n    this.server.addOverride("server_typ", "cx23");\n',
+  },
+  synthFails: {
+    message: "synth fails",
+    file: "stacks/app.ts",
+    from: "  const app = new App(",
+    to: '  if (specs.length > 0) throw new Error("the stacks cannot be built: boom");\n  const app = new App(',
+  },
+} satisfies Record<string, CodeEdit>;
+
 /**
- * A head ref with its own code: an edit of `file` committed, the working
- * tree back on the commit before it; staging compared with it as JSON must
- * be refused (exit 4). The report.
+ * A head ref with its own code: `edit` committed, the working tree back on
+ * the commit before it; staging compared with it as JSON must be refused
+ * (exit 4). The report.
  */
-async function refusedHeadReport(message: string, file: string, from: string, to: string): Promise<any> {
+async function refusedHeadReport({ message, file, from, to }: CodeEdit): Promise<any> {
   repo.edit(file, from, to);
   const head = repo.commit(message);
   repo.git("checkout", "--quiet", "HEAD~1");
@@ -106,13 +131,7 @@ describe("a head synth refuses: exit 4, its errors first", () => {
   });
 
   test("a head ref its own schema validation refuses: the validation errors, the comparison still shown", async () => {
-    // An attribute the provider does not have, on every server: only the head's own code writes it.
-    const report = await refusedHeadReport(
-      "an unknown attribute on every server",
-      "constructs/server.ts",
-      "    pinnedResource(this.server, id, props.importId);\n",
-      '    pinnedResource(this.server, id, props.importId);\n    this.server.addOverride("server_typ", "cx23");\n',
-    );
+    const report = await refusedHeadReport(HEAD_EDITS.unknownAttribute);
     expect(report.refused).toBe(true);
     expect(report.errors).toContainEqual({
       kind: "validation",
@@ -127,12 +146,7 @@ describe("a head synth refuses: exit 4, its errors first", () => {
   });
 
   test("a head ref whose synthesis fails: its error, nothing compared", async () => {
-    const report = await refusedHeadReport(
-      "synth fails",
-      "stacks/app.ts",
-      "  const app = new App(",
-      '  if (specs.length > 0) throw new Error("the stacks cannot be built: boom");\n  const app = new App(',
-    );
+    const report = await refusedHeadReport(HEAD_EDITS.synthFails);
     expect(report).toMatchObject({
       refused: true,
       stacks: [],

@@ -180,16 +180,16 @@ function expectSet(z: ParsedZone, owner: string, type: string, ttl: number, valu
   expect(z.sets.get(`${owner}\t${type}`)).toEqual({ owner, type, ttl, values });
 }
 
+/** The parsed zone's SOA is this one: its TTL, and its data as a zone file writes it (mname rname serial timers). */
+function expectSoa(z: ParsedZone, ttl: number, data: string): void {
+  const [mname, rname, serial, ...timers] = data.split(" ");
+  expect(z.soa).toEqual({ ttl, mname, rname, serial: Number(serial), timers });
+}
+
 describe("zone files, parsed", () => {
   test("every record set of a rendered file, a server's address as its reference, the SOA apart", () => {
     const z = parseZoneFile(zoneFile("all2all.org", ORG), "all2all.org");
-    expect(z.soa).toEqual({
-      ttl: 3600,
-      mname: "ns-1.all2all.org.",
-      rname: "hostmaster.all2all.org.",
-      serial: 2026120700,
-      timers: ["3600", "900", "1209600", "300"],
-    });
+    expectSoa(z, 3600, "ns-1.all2all.org. hostmaster.all2all.org. 2026120700 3600 900 1209600 300");
     expect(z.hiddenPrimary).toBe("ns-1");
     expectSet(z, "all2all.org.", "NS", 3600, HETZNER);
     expectSet(z, "all2all.org.", "A", 300, ["web-1.ipv4"]);
@@ -214,13 +214,7 @@ describe("zone files, parsed", () => {
       "mx MX 10 mail",
     ].join("\n");
     const z = parseZoneFile(text, "example.org");
-    expect(z.soa).toMatchObject({
-      ttl: 600,
-      mname: "ns1.example.org.",
-      rname: "hostmaster.example.org.",
-      serial: 7,
-      timers: ["3600", "900", "604800", "60"],
-    });
+    expectSoa(z, 600, "ns1.example.org. hostmaster.example.org. 7 3600 900 604800 60");
     expect(z.sets.get("example.org.\tNS")?.values).toEqual(["ns1.example.org.", "ns2.example.net."]);
     expectSet(z, "ns1.example.org.", "A", 300, ["192.0.2.1"]);
     expect(z.sets.get("txt.example.org.\tTXT")?.values).toEqual(['"a; not a comment"']);

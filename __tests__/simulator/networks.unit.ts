@@ -309,14 +309,16 @@ describe("server attachments", () => {
         { type: "cloud", ip_range: "10.20.5.0/24", network_zone: "us-east" },
       ],
     });
-    return { ...t, n };
+    /** A server action on the network `n`; `body` adds to { network: n.id } or overrides it. The API's answer. */
+    const onNetwork = (action: string, server: { id: unknown }, body: Record<string, unknown> = {}) =>
+      t.call("POST", `/servers/${server.id}/actions/${action}`, { network: n.id, ...body });
+    return { ...t, n, onNetwork };
   }
 
   test("attach with an ip: the server's private_net and the network's servers show it", () => {
-    const { call, n, server, view } = attached();
+    const { call, n, server, view, onNetwork } = attached();
     const s = server("admin-1");
-    const r = call("POST", `/servers/${s.id}/actions/attach_to_network`, {
-      network: n.id,
+    const r = onNetwork("attach_to_network", s, {
       ip: "10.20.1.10",
       ip_range: "10.20.1.0/24",
       alias_ips: ["10.20.1.11"],
@@ -342,19 +344,19 @@ describe("server attachments", () => {
   });
 
   test("attach without ip takes the next free address of the last subnet of the server's zone", () => {
-    const { call, n, server, view } = attached();
+    const { server, view, onNetwork } = attached();
     const a = server("a");
     const b = server("b");
-    call("POST", `/servers/${a.id}/actions/attach_to_network`, { network: n.id });
-    call("POST", `/servers/${b.id}/actions/attach_to_network`, { network: n.id });
+    onNetwork("attach_to_network", a);
+    onNetwork("attach_to_network", b);
     expect(view(a).private_net[0].ip).toBe("10.20.1.1");
     expect(view(b).private_net[0].ip).toBe("10.20.1.2");
     // The subnet holding the network's gateway (10.20.0.1) starts at .2.
     const c = server("c");
-    call("POST", `/servers/${c.id}/actions/attach_to_network`, { network: n.id, ip_range: "10.20.0.0/24" });
+    onNetwork("attach_to_network", c, { ip_range: "10.20.0.0/24" });
     expect(view(c).private_net[0].ip).toBe("10.20.0.2");
     const d = server("d", "us-east");
-    call("POST", `/servers/${d.id}/actions/attach_to_network`, { network: n.id });
+    onNetwork("attach_to_network", d);
     expect(view(d).private_net[0].ip).toBe("10.20.5.1");
     expect(view(a).private_net[0].mac_address).not.toBe(view(b).private_net[0].mac_address);
   });
@@ -371,69 +373,46 @@ describe("server attachments", () => {
     ["a taken alias", { alias_ips: ["10.20.1.10"] }, "ip_not_available"],
     ["an alias that is no address", { alias_ips: ["x"] }, "invalid_input"],
   ])("attach refuses %s", (_what, body, code) => {
-    const { call, n, server } = attached();
-    call("POST", `/servers/${server("first").id}/actions/attach_to_network`, { network: n.id, ip: "10.20.1.10" });
+    const { call, n, server, onNetwork } = attached();
+    onNetwork("attach_to_network", server("first"), { ip: "10.20.1.10" });
     const s = server("second");
-    const r = call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id, ...body });
+    const r = onNetwork("attach_to_network", s, body);
     expect(errorCode(r)).toBe(code);
     expect(call("GET", `/networks/${n.id}`).body.network.servers).toHaveLength(1);
   });
 
   test("attach refuses a second attachment, unknown servers and networks, and a zone without subnet", () => {
-    const { call, n, server } = attached();
+    const { call, server, onNetwork } = attached();
     const s = server("a");
-    call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id });
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id }))).toBe(
-      "server_already_attached",
-    );
-    expect(errorCode(call("POST", `/servers/999/actions/attach_to_network`, { network: n.id }))).toBe("not_found");
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: 999 }))).toBe("not_found");
+    onNetwork("attach_to_network", s);
+    expect(errorCode(onNetwork("attach_to_network", s))).toBe("server_already_attached");
+    expect(errorCode(onNetwork("attach_to_network", { id: 999 }))).toBe("not_found");
+    expect(errorCode(onNetwork("attach_to_network", s, { network: 999 }))).toBe("not_found");
     expect(errorField(call("POST", `/servers/${s.id}/actions/attach_to_network`, {}))).toBe("network");
     const far = server("far", "us-west");
-    expect(errorCode(call("POST", `/servers/${far.id}/actions/attach_to_network`, { network: n.id }))).toBe(
-      "no_subnet_available",
-    );
+    expect(errorCode(onNetwork("attach_to_network", far))).toBe("no_subnet_available");
   });
 
   test("change_alias_ips replaces the aliases; detach removes the attachment", () => {
-    const { call, n, server, view } = attached();
+    const { server, view, onNetwork } = attached();
     const s = server("a");
-    call("POST", `/servers/${s.id}/actions/attach_to_network`, {
-      network: n.id,
-      ip: "10.20.1.10",
-      alias_ips: ["10.20.1.11"],
-    });
-    expect(
-      call("POST", `/servers/${s.id}/actions/change_alias_ips`, {
-        network: n.id,
-        alias_ips: ["10.20.1.11", "10.20.1.12"],
-      }).status,
-    ).toBe(201);
+    onNetwork("attach_to_network", s, { ip: "10.20.1.10", alias_ips: ["10.20.1.11"] });
+    expect(onNetwork("change_alias_ips", s, { alias_ips: ["10.20.1.11", "10.20.1.12"] }).status).toBe(201);
     expect(view(s).private_net[0].alias_ips).toEqual(["10.20.1.11", "10.20.1.12"]);
-    expect(
-      errorCode(
-        call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: ["10.20.1.10"] }),
-      ),
-    ).toBe("ip_not_available");
-    expect(errorField(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id }))).toBe("alias_ips");
-    call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: [] });
+    expect(errorCode(onNetwork("change_alias_ips", s, { alias_ips: ["10.20.1.10"] }))).toBe("ip_not_available");
+    expect(errorField(onNetwork("change_alias_ips", s))).toBe("alias_ips");
+    onNetwork("change_alias_ips", s, { alias_ips: [] });
     expect(view(s).private_net[0].alias_ips).toEqual([]);
-    expect(call("POST", `/servers/${s.id}/actions/detach_from_network`, { network: n.id }).body.action.command).toBe(
-      "detach_from_network",
-    );
+    expect(onNetwork("detach_from_network", s).body.action.command).toBe("detach_from_network");
     expect(view(s).private_net).toEqual([]);
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/detach_from_network`, { network: n.id }))).toBe(
-      "not_found",
-    );
-    expect(errorCode(call("POST", `/servers/${s.id}/actions/change_alias_ips`, { network: n.id, alias_ips: [] }))).toBe(
-      "not_found",
-    );
+    expect(errorCode(onNetwork("detach_from_network", s))).toBe("not_found");
+    expect(errorCode(onNetwork("change_alias_ips", s, { alias_ips: [] }))).toBe("not_found");
   });
 
   test("a subnet with attached servers cannot be deleted; deleting the network detaches them", () => {
-    const { call, n, server, view } = attached();
+    const { call, n, server, view, onNetwork } = attached();
     const s = server("a");
-    call("POST", `/servers/${s.id}/actions/attach_to_network`, { network: n.id, ip: "10.20.1.10" });
+    onNetwork("attach_to_network", s, { ip: "10.20.1.10" });
     const r = call("POST", `/networks/${n.id}/actions/delete_subnet`, { ip_range: "10.20.1.0/24" });
     expect(errorCode(r)).toBe("service_error");
     // The provider retries on exactly this wording.

@@ -354,52 +354,50 @@ describe("rule 4: literal values of the wrong type", () => {
     expect(run(converted)).toEqual([]);
   });
 
-  it("reports a non-numeric string where a number is expected", () => {
-    expectServerProblem(
+  // Each row: what the server is given, and the problems (path, message) reported for it, in order.
+  it.each<[string, Record<string, unknown>, [string, string][]]>([
+    [
+      "a non-numeric string where a number is expected",
       { placement_group_id: "abc" },
-      "placement_group_id",
-      'wrong type: got string "abc", which is not a number (expected number)',
-    );
-  });
-
-  it("reports a bool where a number is expected and a number where a bool is expected", () => {
-    const problems = run(withServer({ placement_group_id: true, backups: 1 }));
-    expect(problems.map((p) => [p.path, p.message])).toEqual([
-      ["placement_group_id", "wrong type: got boolean true (expected number)"],
-      ["backups", "wrong type: got number 1 (expected bool)"],
-    ]);
-  });
-
-  it("reports a string that is not a bool", () => {
-    expectServerProblem(
+      [["placement_group_id", 'wrong type: got string "abc", which is not a number (expected number)']],
+    ],
+    [
+      "a bool where a number is expected and a number where a bool is expected",
+      { placement_group_id: true, backups: 1 },
+      [
+        ["placement_group_id", "wrong type: got boolean true (expected number)"],
+        ["backups", "wrong type: got number 1 (expected bool)"],
+      ],
+    ],
+    [
+      "a string that is not a bool",
       { backups: "yes" },
-      "backups",
-      'wrong type: got string "yes", which is not "true", "false", "1" or "0" (expected bool)',
-    );
-  });
-
-  it("reports a string where a list is expected", () => {
-    expectServerProblem(
+      [["backups", 'wrong type: got string "yes", which is not "true", "false", "1" or "0" (expected bool)']],
+    ],
+    [
+      "a string where a list is expected",
       { ssh_keys: "my-key" },
-      "ssh_keys",
-      'wrong type: got string "my-key" (expected list of string)',
-    );
-  });
-
-  it("reports an object or a list where a string is expected", () => {
-    const problems = run(withServer({ name: { first: "web" }, image: ["debian-12"] }));
-    expect(problems.map((p) => [p.path, p.message])).toEqual([
-      ["name", "wrong type: got object (expected string)"],
-      ["image", "wrong type: got array of 1 element (expected string)"],
-    ]);
-  });
-
-  it("reports a wrong element inside a set, with its index", () => {
-    expectServerProblem(
+      [["ssh_keys", 'wrong type: got string "my-key" (expected list of string)']],
+    ],
+    [
+      "an object or a list where a string is expected",
+      { name: { first: "web" }, image: ["debian-12"] },
+      [
+        ["name", "wrong type: got object (expected string)"],
+        ["image", "wrong type: got array of 1 element (expected string)"],
+      ],
+    ],
+    [
+      "a wrong element inside a set, with its index",
       { firewall_ids: [1, "two"] },
-      "firewall_ids[1]",
-      'wrong type: got string "two", which is not a number (expected number)',
+      [["firewall_ids[1]", 'wrong type: got string "two", which is not a number (expected number)']],
+    ],
+  ])("reports %s", (_what, extra, expected) => {
+    const problems = run(withServer(extra));
+    expect(problems.map((p) => [p.stack, p.severity, p.address])).toEqual(
+      expected.map(() => [STACK, "error", "hcloud_server.web"]),
     );
+    expect(problems.map((p) => [p.path, p.message])).toEqual(expected);
   });
 
   it("reports wrong map values and a list where a map is expected", () => {
@@ -590,6 +588,12 @@ describe("rule 7: references", () => {
       output: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value }])),
       ...extra,
     });
+  /** The problems of a stack with these outputs, each as [output name, message]; all are on an output's value. */
+  const outputProblems = (values: Record<string, string>): [string, string][] => {
+    const problems = run(withOutputs(values));
+    expect(problems.map((p) => p.path)).toEqual(problems.map(() => "value"));
+    return problems.map((p) => [p.address.replace(/^output\./, ""), p.message]);
+  };
 
   it("accepts references to declared objects and their attributes", () => {
     const doc = withOutputs({
@@ -653,33 +657,32 @@ describe("rule 7: references", () => {
   });
 
   it("checks deeper steps into nested attributes and remote state", () => {
-    const problems = run(
-      withOutputs({
+    expect(
+      outputProblems({
         a: "${hcloud_storage_box.box.access_settings.samba}",
         b: "${data.terraform_remote_state.cross-stack-reference-input-foo.output.bar}",
         c: "${hcloud_server.web.network[0].ip}",
         d: "${hcloud_server.web.name.first}",
       }),
-    );
-    expect(problems.map((p) => [p.address, p.message])).toEqual([
+    ).toEqual([
       [
-        "output.a",
+        "a",
         'invalid reference "hcloud_storage_box.box.access_settings.samba": access_settings has no attribute ' +
           '"samba" (expected an attribute or block of its schema; nearest is "samba_enabled")',
       ],
       [
-        "output.b",
+        "b",
         'invalid reference "data.terraform_remote_state.cross-stack-reference-input-foo.output.bar": ' +
           'data.terraform_remote_state.cross-stack-reference-input-foo has no attribute "output" (expected an ' +
           'attribute or block of its schema; nearest is "outputs")',
       ],
       [
-        "output.c",
+        "c",
         'invalid reference "hcloud_server.web.network[0].ip": "network" is a set, and set elements ' +
           "cannot be indexed (expected a for expression or a splat such as network[*])",
       ],
       [
-        "output.d",
+        "d",
         'invalid reference "hcloud_server.web.name.first": "name" is a string, ' +
           'which has no attribute "first" (expected name itself)',
       ],
@@ -687,15 +690,14 @@ describe("rule 7: references", () => {
   });
 
   it("checks instance keys against count and for_each", () => {
-    const problems = run(withOutputs({ a: "${hcloud_server.pool.id}", b: "${hcloud_server.web[0].id}" }));
-    expect(problems.map((p) => [p.address, p.message])).toEqual([
+    expect(outputProblems({ a: "${hcloud_server.pool.id}", b: "${hcloud_server.web[0].id}" })).toEqual([
       [
-        "output.a",
+        "a",
         'missing instance key in "hcloud_server.pool.id": hcloud_server.pool uses count ' +
           "(expected hcloud_server.pool[<key>].id or hcloud_server.pool[*].id)",
       ],
       [
-        "output.b",
+        "b",
         'unexpected instance key in "hcloud_server.web[0].id": hcloud_server.web has neither ' +
           "count nor for_each (expected hcloud_server.web.<attribute>)",
       ],
@@ -703,40 +705,32 @@ describe("rule 7: references", () => {
   });
 
   it("reports undeclared variables, locals, modules and data sources", () => {
-    const problems = run(
-      withOutputs({
+    expect(
+      outputProblems({
         a: "${var.hcloud_tokn}",
         b: "${local.regon}",
         c: "${module.dns.zone_id}",
         d: "${data.hcloud_image.debain.id}",
         e: "${vars.x}",
       }),
-    );
-    expect(problems.map((p) => [p.address, p.path, p.message])).toEqual([
+    ).toEqual([
       [
-        "output.a",
-        "value",
+        "a",
         'reference to undeclared variable "var.hcloud_tokn" (expected a variable ' +
           'declared in this stack; nearest is "var.hcloud_token")',
       ],
       [
-        "output.b",
-        "value",
+        "b",
         'reference to undeclared local value "local.regon" (expected a local value ' +
           'declared in this stack; nearest is "local.region")',
       ],
-      ["output.c", "value", 'reference to undeclared module "module.dns" (expected a module declared in this stack)'],
+      ["c", 'reference to undeclared module "module.dns" (expected a module declared in this stack)'],
       [
-        "output.d",
-        "value",
+        "d",
         'reference to undeclared data source "data.hcloud_image.debain" (expected a data source ' +
           'declared in this stack; nearest is "data.hcloud_image.debian")',
       ],
-      [
-        "output.e",
-        "value",
-        'reference to undeclared resource "vars.x" (expected a resource declared in this stack; nearest is "var")',
-      ],
+      ["e", 'reference to undeclared resource "vars.x" (expected a resource declared in this stack; nearest is "var")'],
     ]);
   });
 

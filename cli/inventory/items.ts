@@ -6,7 +6,7 @@
  *
  * What each item is comes from the NetworkSpec; where it is comes from the
  * stacks built for it (built.ts): each resource's stack and address are read
- * from its construct (its type and its pinned name, see constructs/common.ts
+ * from its construct (its type and its pinned name, see constructs/addresses.ts
  * `pinAddress`), the stacks and their order from EnvironmentStacks, what each
  * stack comes after from its cross-stack references. One file per stack
  * reads its items (network.ts, servers.ts, dns.ts, backup.ts). A test
