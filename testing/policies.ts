@@ -86,6 +86,28 @@ export function synthWithPolicies(options: PolicyRunOptions = {}): PolicyResult 
   }
 }
 
+/** What sharedSynth ran already, by its options (the suites of a jest file share one module registry). */
+const shared = new Map<string, PolicyResult>();
+
+/**
+ * synthWithPolicies of the default config with only `envs` and
+ * `keepDefaultSuppressions` chosen, run once per jest file and shared by
+ * every suite that asks for the same (testing/suites.ts): the baseline most
+ * rule tests compare with. Read-only: its findings are frozen. A test of
+ * synthWithPolicies itself (two runs give the same findings) calls it.
+ */
+export function sharedSynth(options: Pick<PolicyRunOptions, "envs" | "keepDefaultSuppressions"> = {}): PolicyResult {
+  const key = JSON.stringify({ envs: options.envs ?? null, keep: options.keepDefaultSuppressions === true });
+  let result = shared.get(key);
+  if (result === undefined) {
+    result = synthWithPolicies(options);
+    for (const finding of result.findings) Object.freeze(finding);
+    Object.freeze(result.findings);
+    shared.set(key, result);
+  }
+  return result;
+}
+
 /** Runs the policies on a copy of the default config changed by `edit`. */
 export function synthEdited(
   edit: (ws: Workspace) => void,

@@ -2,10 +2,10 @@
 // DNS confirmed by a forward record, backups for stateful servers.
 import type { DnsZone } from "../../constructs";
 import type { Workspace } from "../../testing/description";
-import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, sharedSynth } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
-const baseline = synthWithPolicies(PRODUCTION);
+const baseline = sharedSynth(PRODUCTION);
 /** ns-1 given a role that needs no public IPv4 (nor the DNS ports it is open on). */
 const nsAsMonitoring = replaceIn("config/network.yaml", ["    role: dns\n", "    role: monitoring\n"]);
 /** lists-1, which holds a volume, without Hetzner backups. */
@@ -122,7 +122,7 @@ describe("rdns-forward", () => {
       "secondary (production) and primary (staging) zones",
     () => {
       expect(findingsOf(baseline.findings, "rdns-forward")).toEqual([]);
-      const { findings } = synthWithPolicies({ envs: ["staging"] });
+      const { findings } = sharedSynth({ envs: ["staging"] });
       expect(findingsOf(findings, "rdns-forward")).toEqual([]);
     },
   );

@@ -7,12 +7,18 @@ import * as path from "node:path";
 import { blockingFindings, policyReportJson } from "../../policies";
 import { validateStack } from "../../validate";
 import { hcloudSchemas } from "../../testing/constructs";
-import { PROPOSED_SUPPRESSIONS, addProposedSuppressions, synthEdited, synthWithPolicies } from "../../testing/policies";
+import {
+  PROPOSED_SUPPRESSIONS,
+  addProposedSuppressions,
+  sharedSynth,
+  synthEdited,
+  synthWithPolicies,
+} from "../../testing/policies";
 import { repoRoot } from "../../testing/tmp";
 
 const envOf = (file: string) => path.basename(file, ".yaml");
-const defaults = synthWithPolicies();
-const asCommitted = synthWithPolicies({ keepDefaultSuppressions: true });
+const defaults = sharedSynth();
+const asCommitted = sharedSynth({ keepDefaultSuppressions: true });
 
 test("the default config yields no unsuppressed error", () => {
   expect(blockingFindings(defaults.findings)).toEqual([]);

@@ -4,10 +4,10 @@
 import type { DnsZone } from "../../constructs";
 import * as zoneRecord from "../../.gen/providers/hcloud/zone-record";
 import * as zoneRrset from "../../.gen/providers/hcloud/zone-rrset";
-import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, sharedSynth } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
-const baseline = synthWithPolicies(PRODUCTION);
+const baseline = sharedSynth(PRODUCTION);
 const exemple = (env: { dns: { node: { findChild(id: string): unknown } } }) =>
   env.dns.node.findChild("exemple-asbl-be") as DnsZone;
 

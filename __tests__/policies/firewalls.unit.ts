@@ -4,10 +4,10 @@
 import { Token } from "cdktn";
 import type { FirewallPolicy } from "../../constructs";
 import * as firewallAttachment from "../../.gen/providers/hcloud/firewall-attachment";
-import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, sharedSynth } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
-const baseline = synthWithPolicies(PRODUCTION);
+const baseline = sharedSynth(PRODUCTION);
 /** ns-1 without its firewall policies: no firewall's label selector matches it. */
 const nsWithoutFirewalls = replaceIn("config/network.yaml", ["    firewall_policies: [base, dns-primary]\n", ""]);
 

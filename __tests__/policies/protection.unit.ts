@@ -9,11 +9,11 @@ import {
   replaceIn,
   ruleFindings,
   synthEdited,
-  synthWithPolicies,
+  sharedSynth,
 } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
-const baseline = synthWithPolicies(PRODUCTION);
+const baseline = sharedSynth(PRODUCTION);
 
 describe("protect-stateful", () => {
   test("fires for each stateful resource of a protected environment that lacks a protection", () => {
@@ -72,7 +72,7 @@ describe("protect-stateful", () => {
   });
 
   test("does not fire in production and dr as configured, nor in the unprotected staging", () => {
-    const { findings } = synthWithPolicies();
+    const { findings } = sharedSynth();
     expect(findingsOf(findings, "protect-stateful")).toEqual([]);
     expect(findingsOf(baseline.findings, "protect-stateful")).toEqual([]);
   });
@@ -93,7 +93,7 @@ describe("production-protect", () => {
   });
 
   test("does not fire for a protected production nor for an unprotected staging", () => {
-    const { findings } = synthWithPolicies({ envs: ["production", "staging"] });
+    const { findings } = sharedSynth({ envs: ["production", "staging"] });
     expect(findingsOf(findings, "production-protect")).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { TerraformOutput, type TerraformVariable } from "cdktn";
 import type { BackupStorage, DnsZone } from "../../constructs";
 import type { HcloudProvider } from "../../.gen/providers/hcloud/provider";
 import { looksRandom, scanDocument, secretsInText } from "../../policies/secrets";
-import { expectRule, findingsOf, type RuleChange, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, type RuleChange, ruleFindings, sharedSynth } from "../../testing/policies";
 import { ed25519PublicKey, pastedPrivateKey } from "../../testing/description";
 import { joinRegExp } from "../../primitives/regexp";
 
@@ -123,7 +123,7 @@ describe("no-literal-secret fires", () => {
 
 describe("no-literal-secret does not fire", () => {
   test("for the default config: public keys, references to sensitive variables, cloud-init", () => {
-    const { findings } = synthWithPolicies();
+    const { findings } = sharedSynth();
     expect(findingsOf(findings, "no-literal-secret")).toEqual([]);
   });
 

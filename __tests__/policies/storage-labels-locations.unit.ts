@@ -1,9 +1,9 @@
 // Storage boxes locked down, labels on every resource, locations allowed.
 import type { BackupStorage, FirewallPolicy } from "../../constructs";
-import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, synthWithPolicies } from "../../testing/policies";
+import { expectRule, findingsOf, PRODUCTION, replaceIn, ruleFindings, sharedSynth } from "../../testing/policies";
 import { joinRegExp } from "../../primitives/regexp";
 
-const baseline = synthWithPolicies(PRODUCTION);
+const baseline = sharedSynth(PRODUCTION);
 
 describe("storage-box-access", () => {
   test("fires for a box reachable from outside with Samba, and a subaccount with WebDAV", () => {
@@ -73,7 +73,7 @@ describe("storage-box-snapshots", () => {
 
 describe("storage-box-delete-protection", () => {
   test("fires for the unprotected box of the unprotected staging", () => {
-    const { findings } = synthWithPolicies({ envs: ["staging"] });
+    const { findings } = sharedSynth({ envs: ["staging"] });
     expectRule(findingsOf(findings, "storage-box-delete-protection"), "storage-box-delete-protection", [
       ["warning", "staging-backup", "hcloud_storage_box.backup", "storage-box/backup"],
       "storage box backup (hcloud_storage_box.backup in staging-backup) has no delete protection in " +
@@ -134,7 +134,7 @@ describe("resource-labels", () => {
   });
 
   test("does not fire: every labelled resource of every environment carries managed-by, environment and role", () => {
-    const { findings } = synthWithPolicies();
+    const { findings } = sharedSynth();
     expect(findingsOf(findings, "resource-labels")).toEqual([]);
   });
 });
