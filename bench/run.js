@@ -154,10 +154,16 @@ function engineRows(opts, work) {
   return rows;
 }
 
-/** The ref `diff --base` is benchmarked against: the commit before the newest one that changed a .ts file. */
+/**
+ * The ref `diff --base` is benchmarked against: the commit before the newest
+ * one that changed a .ts file of the code (tests, their helpers and the bench
+ * are not code to diff, which synthesises a ref that differs only there with
+ * the working tree's build).
+ */
 function otherCodeRef() {
   const git = (args) => spawnSync("git", args, { cwd: root, encoding: "utf8" }).stdout.trim();
-  const newest = git(["log", "-1", "--format=%H", "--", "*.ts"]);
+  const notCode = [":(exclude)__tests__", ":(exclude)testing", ":(exclude)bench"];
+  const newest = git(["log", "-1", "--format=%H", "--", "*.ts", ...notCode]);
   return newest ? git(["rev-parse", "--verify", "--quiet", `${newest}^`]) : "";
 }
 
