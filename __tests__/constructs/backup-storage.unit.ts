@@ -1,21 +1,14 @@
 import { Construct } from "constructs";
 import type { TerraformStack } from "cdktn";
 import { BackupStorage, type BackupStorageProps, DEFAULT_SNAPSHOT_PLAN } from "../../constructs";
+import { LABELS, inFreshStack, makeStack, resolveIn } from "../../testing/construct-stacks";
+import { addressesOf, importsOf, resourcesOf, synth, variableReferences } from "../../testing/synth-json";
 import {
-  LABELS,
-  addressesOf,
   expectRefused,
   expectResourceAmong,
   expectSchemaValid,
   expectSoleResource,
-  importsOf,
-  inFreshStack,
-  makeStack,
-  resolveIn,
-  resourcesOf,
-  synth,
-  variableReferences,
-} from "../../testing/constructs";
+} from "../../testing/construct-expect";
 
 const BASE: BackupStorageProps = { storageBoxType: "bx21", location: "hel1", labels: LABELS };
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns backup@all2all";

@@ -18,7 +18,8 @@ import {
   protectedLifecycle,
   sensitiveVariable,
 } from "../../constructs";
-import { addressesOf, makeStack, synth } from "../../testing/constructs";
+import { makeStack } from "../../testing/construct-stacks";
+import { addressesOf, synth } from "../../testing/synth-json";
 
 function networkIn(scope: Construct, id: string): network.Network {
   return new network.Network(scope, id, { name: id, ipRange: "10.0.0.0/16" });

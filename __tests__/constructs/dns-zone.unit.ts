@@ -11,22 +11,9 @@ import {
   recordSlug,
   splitUtf8,
 } from "../../constructs";
-import {
-  LABELS,
-  addressesOf,
-  expectRefused,
-  expectSchemaValid,
-  expectSoleResource,
-  hcloudSchemas,
-  importsOf,
-  inFreshStack,
-  labelledProtected,
-  makeStack,
-  resolveIn,
-  resourcesOf,
-  synth,
-  variableReferences,
-} from "../../testing/constructs";
+import { LABELS, inFreshStack, labelledProtected, makeStack, resolveIn } from "../../testing/construct-stacks";
+import { addressesOf, importsOf, resourcesOf, synth, variableReferences } from "../../testing/synth-json";
+import { expectRefused, expectSchemaValid, expectSoleResource, hcloudSchemas } from "../../testing/construct-expect";
 import { makeTempDir } from "../../testing/tmp";
 import { formatProblem, validateSynthOutput } from "../../validate";
 

@@ -1,16 +1,8 @@
 import type { TerraformStack } from "cdktn";
 import { ANYWHERE, FirewallPolicy, type FirewallPolicyProps, Server } from "../../constructs";
-import {
-  LABELS,
-  expectRefused,
-  expectSchemaValid,
-  expectSoleResource,
-  importsOf,
-  inFreshStack,
-  resolveIn,
-  resourcesOf,
-  synth,
-} from "../../testing/constructs";
+import { LABELS, inFreshStack, resolveIn } from "../../testing/construct-stacks";
+import { importsOf, resourcesOf, synth } from "../../testing/synth-json";
+import { expectRefused, expectSchemaValid, expectSoleResource } from "../../testing/construct-expect";
 
 const ADMIN = ["192.0.2.0/24", "2001:db8:a11::/48"];
 

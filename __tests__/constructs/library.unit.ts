@@ -7,15 +7,9 @@
 import * as path from "node:path";
 import { ANYWHERE, BackupStorage, DnsZone, FirewallPolicy, PrivateNetwork, Server, SshKeys } from "../../constructs";
 import { statefulTypes } from "../../constructs/stateful";
-import {
-  LABELS,
-  addressesOf,
-  expectSchemaValid,
-  makeStack,
-  resourcesOf,
-  synth,
-  variableReferences,
-} from "../../testing/constructs";
+import { LABELS, makeStack } from "../../testing/construct-stacks";
+import { addressesOf, resourcesOf, synth, variableReferences } from "../../testing/synth-json";
+import { expectSchemaValid } from "../../testing/construct-expect";
 import { readJson, repoRoot } from "../../testing/tmp";
 
 const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice@all2all";

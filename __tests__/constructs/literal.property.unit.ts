@@ -6,7 +6,8 @@
 // backslashes, newlines and non-ASCII text it holds.
 import fc from "fast-check";
 import { DnsZone, FirewallPolicy, Server, formatTxtValue, literal } from "../../constructs";
-import { LABELS, makeStack, resourcesOf, synth } from "../../testing/constructs";
+import { LABELS, makeStack } from "../../testing/construct-stacks";
+import { resourcesOf, synth } from "../../testing/synth-json";
 
 /** Each property synthesises a stack per run: bounded. */
 const RUNS = 100;

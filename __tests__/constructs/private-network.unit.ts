@@ -1,20 +1,9 @@
 import { Construct } from "constructs";
 import { type TerraformStack, TerraformVariable } from "cdktn";
 import { PrivateNetwork, type PrivateNetworkProps } from "../../constructs";
-import {
-  LABELS,
-  addressesOf,
-  expectRefused,
-  expectSchemaValid,
-  expectSoleResource,
-  importsOf,
-  inFreshStack,
-  labelledProtected,
-  makeStack,
-  resolveIn,
-  resourcesOf,
-  synth,
-} from "../../testing/constructs";
+import { LABELS, inFreshStack, labelledProtected, makeStack, resolveIn } from "../../testing/construct-stacks";
+import { addressesOf, importsOf, resourcesOf, synth } from "../../testing/synth-json";
+import { expectRefused, expectSchemaValid, expectSoleResource } from "../../testing/construct-expect";
 
 const BASE: PrivateNetworkProps = { ipRange: "10.20.0.0/16", labels: LABELS };
 

@@ -6,18 +6,13 @@ import { MAX_USER_DATA_BYTES, Server, type ServerProps } from "../../constructs"
 import {
   LABELS,
   PROTECTED,
-  addressesOf,
-  expectRefused,
-  expectResourceAmong,
-  expectSchemaValid,
-  importsOf,
   inFreshStack,
   labelledProtected,
   makeStack,
   resolveIn,
-  resourcesOf,
-  synth,
-} from "../../testing/constructs";
+} from "../../testing/construct-stacks";
+import { addressesOf, importsOf, resourcesOf, synth } from "../../testing/synth-json";
+import { expectRefused, expectResourceAmong, expectSchemaValid } from "../../testing/construct-expect";
 import { makeTempDir } from "../../testing/tmp";
 
 const BASE: ServerProps = { serverType: "cx22", location: "fsn1", labels: LABELS, sshKeys: ["alice"] };

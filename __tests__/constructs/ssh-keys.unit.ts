@@ -1,16 +1,8 @@
 import type { TerraformStack } from "cdktn";
 import { Server, SshKeys, type SshKeysProps, sshPublicKeyProblem } from "../../constructs";
-import {
-  LABELS,
-  expectRefused,
-  expectSchemaValid,
-  expectSoleResource,
-  importsOf,
-  inFreshStack,
-  resolveIn,
-  resourcesOf,
-  synth,
-} from "../../testing/constructs";
+import { LABELS, inFreshStack, resolveIn } from "../../testing/construct-stacks";
+import { importsOf, resourcesOf, synth } from "../../testing/synth-json";
+import { expectRefused, expectSchemaValid, expectSoleResource } from "../../testing/construct-expect";
 
 // Placeholder keys generated for tests (their private halves were never kept).
 const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEh7oet/H9/fH/EUbz5hw/Nm495rjVRO26Mn+aIWybns alice@all2all";

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { blockingFindings, policyReportJson } from "../../policies";
 import { validateStack } from "../../validate";
-import { hcloudSchemas } from "../../testing/constructs";
+import { hcloudSchemas } from "../../testing/construct-expect";
 import {
   PROPOSED_SUPPRESSIONS,
   addProposedSuppressions,

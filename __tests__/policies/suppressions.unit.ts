@@ -6,7 +6,7 @@ import * as path from "node:path";
 import stringify from "safe-stable-stringify";
 import { validateStack } from "../../validate";
 import { appendSuppressions, findingAt, findingsOf, PRODUCTION, synthEdited } from "../../testing/policies";
-import { hcloudSchemas } from "../../testing/constructs";
+import { hcloudSchemas } from "../../testing/construct-expect";
 
 const REASON = "The floating IPv4 is a failover address that config cannot name in a record yet.";
 
