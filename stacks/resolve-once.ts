@@ -18,13 +18,66 @@
  * resource created during the preparing pass (cdktn's remote state for a
  * cross-stack reference) has nothing kept and is resolved as usual.
  */
-import { type IResolvable, type IResolveContext, TerraformResource, type TerraformStack } from "cdktn";
+import { type IResolvable, type IResolveContext, TerraformResource, type TerraformStack, Token } from "cdktn";
 
 /** Elements whose `toTerraform()` is wrapped, and the kept block of each. */
 const kept = new WeakMap<TerraformResource, unknown>();
 const wrapped = new WeakSet<TerraformResource>();
 /** Stacks in their preparing pass. */
 const preparing = new WeakSet<TerraformStack>();
+
+/**
+ * A number in the form cdktn's resolver splits a string on (an encoded number
+ * token stringified into a text); a string holding none and no `{` (which
+ * every string, list and map token and every `${…}`/`%{…}` sequence holds)
+ * resolves to itself.
+ */
+const NUMBER_IN_TEXT = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+
+function isPlainString(value: string): boolean {
+  return !value.includes("{") && !NUMBER_IN_TEXT.test(value);
+}
+
+/**
+ * `value` resolved as `context.resolve(value)` would, but with the plain
+ * data walked here: strings and numbers that are no token, and arrays and
+ * objects of them, are copied as cdktn's resolver copies them (arrays and
+ * objects without their undefined entries); every other value (a token, a
+ * string or number that may hold one, an array that may hold a list token,
+ * an object with a key that may be one, anything not plain data) is handed
+ * to cdktn's resolver as it is. cdktn's resolver makes two contexts per
+ * object key and tests every string against four patterns; the blocks of a
+ * resource are mostly literal data. __tests__/stacks/write-once.unit.ts
+ * compares the result with cdktn's own, resolved from scratch.
+ */
+export function resolvePlainFirst(value: unknown, context: IResolveContext): unknown {
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value === "string") return isPlainString(value) ? value : context.resolve(value);
+  if (typeof value === "number") return Token.isUnresolved(value) ? context.resolve(value) : value;
+  if (typeof value !== "object" || Token.isUnresolved(value)) return context.resolve(value);
+  if (Array.isArray(value)) {
+    const plainElements = value.every(
+      (x) => (typeof x !== "string" || isPlainString(x)) && (typeof x !== "number" || !Token.isUnresolved(x)),
+    );
+    if (!plainElements) return context.resolve(value);
+    const out: unknown[] = [];
+    for (const x of value) {
+      const resolved = resolvePlainFirst(x, context);
+      if (resolved !== undefined) out.push(resolved);
+    }
+    return out;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return context.resolve(value);
+  const keys = Object.keys(value);
+  if (!keys.every(isPlainString)) return context.resolve(value);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const resolved = resolvePlainFirst((value as Record<string, unknown>)[key], context);
+    if (resolved !== undefined) out[key] = resolved;
+  }
+  return out;
+}
 
 function wrap(stack: TerraformStack, resource: TerraformResource): void {
   if (wrapped.has(resource)) return;
@@ -36,7 +89,7 @@ function wrap(stack: TerraformStack, resource: TerraformResource): void {
       const keep: IResolvable = {
         creationStack: [],
         resolve: (context: IResolveContext) => {
-          kept.set(resource, context.resolve(own()));
+          kept.set(resource, resolvePlainFirst(own(), context));
           return undefined;
         },
         toString: () => `resolve-once ${resource.node.path}`,
