@@ -52,15 +52,15 @@ export function inputsHash(configDir: string, root: string, codeRoot = path.reso
     hash.update(fs.readFileSync(file));
     hash.update("\n");
   };
+  const addCode = (file: string) => add(`code/${path.relative(codeRoot, file).split(path.sep).join("/")}`, file);
   for (const f of filesUnder(configDir, () => true))
     add(`config/${path.relative(configDir, f).split(path.sep).join("/")}`, f);
   for (const dir of CODE_DIRS) {
     for (const f of filesUnder(path.join(codeRoot, dir), (p) => /\.(js|ts)$/.test(p) && !p.endsWith(".d.ts")))
-      add(`code/${path.relative(codeRoot, f).split(path.sep).join("/")}`, f);
+      addCode(f);
   }
   for (const file of CODE_FILES) {
-    for (const f of [".js", ".ts"].map((ext) => path.join(codeRoot, `${file}${ext}`)).filter((f) => fs.existsSync(f)))
-      add(`code/${path.relative(codeRoot, f).split(path.sep).join("/")}`, f);
+    for (const f of [".js", ".ts"].map((ext) => path.join(codeRoot, `${file}${ext}`))) if (fs.existsSync(f)) addCode(f);
   }
   for (const data of ["catalogue/hetzner.json", "providers/hcloud/schema.json", "cdktf.json"]) {
     const f = path.join(root, data);

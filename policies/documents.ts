@@ -10,23 +10,9 @@
  * synth, or for a resource changed since (a suppression attached), it is
  * resolved here.
  */
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformOutput,
-  TerraformResource,
-  Tokenization,
-  type TerraformStack,
-} from "cdktn";
-import { keptResolved } from "../stacks/resolve-once";
+import { TerraformOutput, TerraformResource, type TerraformStack } from "cdktn";
+import { keptResolved, resolveIn } from "../stacks/resolve-once";
 import type { StackDocument } from "./environment-model";
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-/** Resolves a value (tokens included) as cdktn writes it in `stack`. */
-export function resolveIn(stack: TerraformStack, value: unknown): any {
-  return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
-}
 
 /**
  * The resource's block, resolved: the one kept from cdktn's preparing pass

@@ -18,7 +18,7 @@ import type { NetworkSpec } from "../description";
 import type { EnvironmentStacks } from "../stacks/environment";
 import { compare, isExpression, labelsOf, listOf } from "./blocks";
 import { DnsIndex } from "./dns-index";
-import { resolveIn } from "./documents";
+import { resolveIn } from "../stacks/resolve-once";
 import { subjectOf } from "./subjects";
 import { indexKey, labelIndexKey, matches, parseSelector } from "./selectors";
 

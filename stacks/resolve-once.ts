@@ -18,7 +18,23 @@
  * resource created during the preparing pass (cdktn's remote state for a
  * cross-stack reference) has nothing kept and is resolved as usual.
  */
-import { type IResolvable, type IResolveContext, TerraformResource, type TerraformStack, Token } from "cdktn";
+import {
+  DefaultTokenResolver,
+  type IResolvable,
+  type IResolveContext,
+  StringConcat,
+  TerraformResource,
+  type TerraformStack,
+  Token,
+  Tokenization,
+} from "cdktn";
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Resolves a value (tokens included) as cdktn resolves it when it writes `stack`. */
+export function resolveIn(stack: TerraformStack, value: unknown): any {
+  return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
+}
 
 /** Elements whose `toTerraform()` is wrapped, and the kept block of each. */
 const kept = new WeakMap<TerraformResource, unknown>();

@@ -18,23 +18,9 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { IConstruct } from "constructs";
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformElement,
-  TerraformOutput,
-  TerraformResource,
-  TerraformStack,
-  Tokenization,
-} from "cdktn";
+import { TerraformElement, TerraformOutput, TerraformResource, TerraformStack } from "cdktn";
 import { deepMerge } from "cdktn/lib/util";
-import { keptResolved } from "./resolve-once";
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-function resolveIn(stack: TerraformStack, value: unknown): any {
-  return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false });
-}
+import { keptResolved, resolveIn } from "./resolve-once";
 
 /** What cdktn keeps private on a stack and writes. */
 interface StackInternals {

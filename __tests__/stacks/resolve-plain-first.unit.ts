@@ -1,26 +1,12 @@
 // resolvePlainFirst (stacks/resolve-once.ts) walks plain data itself and hands everything else to cdktn's
 // resolver: what it gives must be what cdktn's resolver gives, for literal data and tokens mixed.
-import {
-  App,
-  DefaultTokenResolver,
-  Fn,
-  type IResolveContext,
-  Lazy,
-  StringConcat,
-  TerraformStack,
-  TerraformVariable,
-  Token,
-  Tokenization,
-} from "cdktn";
+import { App, Fn, type IResolveContext, Lazy, TerraformStack, TerraformVariable, Token } from "cdktn";
 import fc from "fast-check";
-import { resolvePlainFirst } from "../../stacks/resolve-once";
+import { resolveIn, resolvePlainFirst } from "../../stacks/resolve-once";
 
 const stack = new TerraformStack(new App({ stackTraces: false }), "s");
 const variable = new TerraformVariable(stack, "v", { type: "string" });
 const list = new TerraformVariable(stack, "l", { type: "list(string)" });
-
-/** How the stack's write resolves (not preparing). */
-const options = () => ({ scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
 
 /** What resolving gives: the value, or the message of what was thrown (cdktn refuses some mixes). */
 function outcome(resolve: () => unknown): { value: unknown } | { threw: string } {
@@ -37,7 +23,7 @@ function outcome(resolve: () => unknown): { value: unknown } | { threw: string }
  * outer resolution wraps).
  */
 function expectResolvedAsCdktn(value: unknown): void {
-  const cdktn = outcome(() => Tokenization.resolve(value, options()));
+  const cdktn = outcome(() => resolveIn(stack, value));
   // As resolve-once.ts keeps it: the value computed inside the resolution, not what cdktn makes of it after.
   const ours = outcome(() => {
     let kept: unknown;
@@ -48,7 +34,7 @@ function expectResolvedAsCdktn(value: unknown): void {
         return undefined;
       },
     };
-    Tokenization.resolve(keep, options());
+    resolveIn(stack, keep);
     return kept;
   });
   if ("threw" in cdktn) expect((ours as { threw?: string }).threw).toContain(cdktn.threw);
